@@ -1,0 +1,132 @@
+# vind - one non-recursive GNU Makefile. Flags for every library come from pkg-config.
+#
+#   make            libvind, the programs and the Dutch lexicon, in $(BUILD)/
+#   make check      installs missing Debian packages, builds, runs every test (unit, e2e, sanitizers)
+#   make demo       installs, builds, indexes the sample site and serves it
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench | eval | eval-morph | fuzz | check-asan
+#
+# Folders may add rules in a Makefile.local of their own (notmuch style).
+
+BUILD      ?= build
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+CXX        ?= c++
+PYTHON     ?= python3
+CORPUS     ?= $(abspath $(CURDIR)/../shared/corpus)
+
+PKGS := glib-2.0 gobject-2.0 poppler-glib libxml-2.0 jansson libmicrohttpd xapian-core hunspell
+
+OPT       ?= -O2 -g
+SANITIZE  ?=
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
+
+CPPFLAGS_ALL := -Iinclude -Ilib -D_GNU_SOURCE -DVIND_DEFAULT_DATADIR='"$(PREFIX)/share/vind"'
+CFLAGS_ALL   := -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
+                $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CFLAGS)
+CXXFLAGS_ALL := -std=c++17 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
+                $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CXXFLAGS)
+LDFLAGS_ALL  := $(SAN_FLAGS) $(LDFLAGS)
+
+LIB_C_SRCS   := $(sort $(wildcard lib/*.c))
+LIB_CXX_SRCS := $(sort $(wildcard lib/*.cc))
+LIB_OBJS     := $(LIB_C_SRCS:%.c=$(BUILD)/%.o) $(LIB_CXX_SRCS:%.cc=$(BUILD)/%.o)
+LIBVIND_A    := $(BUILD)/libvind.a
+LIBVIND_SO   := $(BUILD)/libvind.so.0
+
+CLI_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard cli/*.c)))
+INDEXER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard indexer/*.c)))
+SEARCHD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard searchd/*.c)))
+PROGRAMS     := $(BUILD)/bin/vind $(BUILD)/bin/vind-index $(BUILD)/bin/vind-searchd
+
+UNIT_SRCS    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+DATADIR_BUILD := $(BUILD)/share/vind
+STOPWORDS     := $(wildcard stopwords/*.txt)
+DATA_FILES    := $(STOPWORDS:stopwords/%=$(DATADIR_BUILD)/stopwords/%)
+
+.SECONDARY:
+.PHONY: all deps check check-run check-asan demo install bench eval eval-morph fuzz clean format
+all: $(LIBVIND_A) $(LIBVIND_SO) $(PROGRAMS) $(DATA_FILES) $(EXTRA_DATA)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBVIND_A): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBVIND_SO): $(LIB_OBJS)
+	$(CXX) -shared -Wl,-soname,libvind.so.0 $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/vind: $(CLI_OBJS) $(LIBVIND_A)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/vind-index: $(INDEXER_OBJS) $(LIBVIND_A)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/vind-searchd: $(SEARCHD_OBJS) $(LIBVIND_A)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVIND_A)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(DATADIR_BUILD)/stopwords/%: stopwords/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+-include $(sort $(wildcard */Makefile.local))
+
+# The whole suite: unit tests, end-to-end tests on the real binaries, then the
+# same again under ASan/UBSan. One summary line at the end (CI reads it).
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS))
+	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh $(BUILD) build-asan
+
+check-run: all $(UNIT_TESTS)
+	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh $(BUILD)
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS))
+	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh build-asan
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vind \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/vind $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIBVIND_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBVIND_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libvind.so.0 $(DESTDIR)$(PREFIX)/lib/libvind.so
+	install -m 644 $(filter-out include/vind/xapian.h,$(wildcard include/vind/*.h)) $(DESTDIR)$(PREFIX)/include/vind/
+	cp -r $(DATADIR_BUILD)/. $(DESTDIR)$(PREFIX)/share/vind/
+	install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|0.1.0|' vind.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vind.pc
+
+format:
+	clang-format -i $(wildcard include/vind/*.h lib/*.[ch] lib/*.cc cli/*.[ch] indexer/*.[ch] searchd/*.[ch] tests/unit/*.[ch])
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(INDEXER_OBJS:.o=.d) $(SEARCHD_OBJS:.o=.d)

@@ -1,0 +1,22 @@
+/*
+ * commands.h - the subcommands of `vind`, one file each (cli/cmd_<name>.c).
+ *
+ * Each takes the arguments after the subcommand name (argv[0] is the name)
+ * and returns the process exit status: 0 success, 1 nothing found or a
+ * partial failure, 2 usage or fatal error.
+ */
+#ifndef VIND_CLI_COMMANDS_H
+#define VIND_CLI_COMMANDS_H
+
+typedef int (*vind_command_fn)(int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    vind_command_fn run;
+    const char *summary;
+} vind_command_t;
+
+/* The table, defined in cli/main.c; ends with a NULL name. */
+extern const vind_command_t vind_commands[];
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * main.c - `vind`, the command line for researchers: a thin client of
+ * libvind. It dispatches through one table of subcommands (as notmuch.c does);
+ * each subcommand lives in cli/cmd_<name>.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <vind/vind.h>
+#include "commands.h"
+
+const vind_command_t vind_commands[] = {
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: vind COMMAND [OPTIONS] [ARGS]\n\n"
+                 "vind " VIND_VERSION_STRING " - Dutch full-text search, command line.\n\n"
+                 "Commands:\n");
+    for (const vind_command_t *c = vind_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\nRun `vind COMMAND --help` for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("vind %s\n", VIND_VERSION_STRING);
+        return 0;
+    }
+    for (const vind_command_t *c = vind_commands; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "vind: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# run.sh BUILD_DIR [BUILD_DIR...] - runs every unit test binary and every
+# end-to-end test against each build, and ends with one line
+# "N passed, N failed, N skipped" (CI reads it). Tests speak TAP.
+#
+# Environment: CORPUS (the shared corpus; tests that need it skip when it is
+# absent, except under CI=true where its absence is a failure), PYTHON.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+PYTHON=${PYTHON:-python3}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+
+run_one() { # label command...
+    label=$1; shift
+    out=$("$@" 2>&1); rc=$?
+    printf '%s\n' "$out" | sed "s|^|[$label] |"
+    printf '%s\n' "$out" | grep -E '^(not )?ok ' >>"$log"
+    if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok '; then
+        # A crash or an exit without a failed assertion still counts as a failure.
+        echo "not ok - $label exited with status $rc" | tee -a "$log"
+    fi
+}
+
+for build in "$@"; do
+    case "$build" in /*) ;; *) build="$top/$build" ;; esac
+    tag=$(basename "$build")
+    for t in "$build"/tests/test_*; do
+        [ -x "$t" ] || continue
+        run_one "$tag/$(basename "$t")" "$t"
+    done
+    for t in "$top"/tests/e2e/test_*.py; do
+        [ -f "$t" ] || continue
+        run_one "$tag/$(basename "$t" .py)" env VIND_BUILD="$build" "$PYTHON" "$t"
+    done
+done
+
+passed=$(grep -E '^ok ' "$log" | grep -vc '# SKIP')
+skipped=$(grep -E '^ok ' "$log" | grep -c '# SKIP')
+failed=$(grep -c '^not ok' "$log")
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] || status=1
+exit $status
