@@ -1,0 +1,69 @@
+/*
+ * doc.h - an extracted document: what the extractors (extract.h) produce and
+ * the indexer consumes.
+ *
+ * A plain record. Every string and array is malloc'd and owned by the
+ * record; vind_doc_free() frees them all. Absent values are NULL (strings)
+ * or zero-length arrays.
+ */
+#ifndef VIND_DOC_H
+#define VIND_DOC_H
+
+#include <stddef.h>
+#include <vind/common.h>
+#include <vind/status.h>
+
+VIND_BEGIN_DECLS
+
+typedef enum {
+    VIND_DOC_ARTICLE = 0, /* an HTML article page */
+    VIND_DOC_PDF = 1,     /* a PDF report */
+    VIND_DOC_PAGE = 2,    /* any other HTML page with content (not a listing) */
+} vind_doc_type_t;
+
+typedef struct {
+    char *path;        /* the file it came from */
+    char *url;         /* the URL the site serves it at (set by the indexer) */
+    vind_doc_type_t type;
+    char *title;       /* display title, whitespace collapsed */
+    char *date;        /* publication date, ISO "YYYY-MM-DD", or NULL */
+    char *author;
+    char *description;
+    char *lang;        /* "nl", "en", ... (from <html lang>, or detected) */
+    char *canonical;   /* canonical URL from the page, if any */
+    char *section;     /* first path segment of the URL ("actueel") */
+    char **tags;       /* tags ("Trefwoorden:", rel=tag, article:tag, JSON-LD keywords) */
+    size_t n_tags;
+    char **themes;     /* themes ("Thema's:", article:section, categories) */
+    size_t n_themes;
+    char **links;      /* hrefs found in the page (as written), for PDF attachments */
+    size_t n_links;
+    char **pages;      /* text per page (one page for HTML), paragraphs separated by "\n\n" */
+    size_t n_pages;
+    size_t n_empty_pages; /* pages without a text layer (scans) */
+    int is_listing;    /* 1: a listing page (taxonomy, archive, home, 404, feed): not to be indexed */
+    char *listing_reason; /* why it is a listing page, for the log */
+} vind_doc_t;
+
+/* A new empty record (type ARTICLE), or NULL when out of memory. */
+VIND_API vind_doc_t *vind_doc_new(void);
+
+/* Frees the record and everything it holds. Accepts NULL. */
+VIND_API void vind_doc_free(vind_doc_t *doc);
+
+/* Appends a copy of value to one of the doc's string arrays (tags, themes,
+ * links, pages). Skips duplicates for tags and themes. VIND_OK or VIND_NOMEM. */
+VIND_API vind_status_t vind_doc_append(char ***array, size_t *count, const char *value, int unique);
+
+/*
+ * The record as a JSON text (malloc'd, NULL on NOMEM) and back. Used to carry
+ * a document from an isolated extraction process to the indexer.
+ * vind_doc_from_json returns VIND_OK, VIND_CORRUPT_FILE (not a record) or VIND_NOMEM.
+ */
+VIND_API char *vind_doc_to_json(const vind_doc_t *doc);
+VIND_API vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out,
+                                          char **errmsg);
+
+VIND_END_DECLS
+
+#endif
