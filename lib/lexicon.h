@@ -1,0 +1,44 @@
+/*
+ * lexicon.h - (private) the Dutch lexicon behind the analyzer: lemmas of
+ * inflected forms and the word set used to split compounds, both derived at
+ * build time from OpenTaal's word list and affix rules (lexicon/, Debian's
+ * wdutch and hunspell-nl), plus the stop-word lists.
+ *
+ * All keys are normalised forms (vind_normalize: lower case, diacritics
+ * folded), so "cliënten" and "clienten" look up the same entry. The lexicon
+ * is immutable after vind_lexicon_open() and safe to share between threads.
+ */
+#ifndef VIND_LIB_LEXICON_H
+#define VIND_LIB_LEXICON_H
+
+#include <stddef.h>
+#include <vind/analyze.h>
+
+/*
+ * The lemma (dictionary form, normalised) of a normalised Dutch word form:
+ * "organisaties" -> "organisatie", "huizen" -> "huis", "kinderen" -> "kind",
+ * "gebruikt" -> "gebruiken", "gemaakt" -> "maken". Returns NULL when the form
+ * is unknown or is its own lemma. The string is owned by the lexicon.
+ */
+const char *vind_lexicon_lemma(const vind_lexicon_t *lexicon, const char *form);
+
+/* Whether the normalised form is a known Dutch word (any form, any class). */
+int vind_lexicon_has_word(const vind_lexicon_t *lexicon, const char *form);
+
+/*
+ * Splits a normalised Dutch compound into its parts, using the lexicon's
+ * word set and the linking morphemes -s-, -en-, -e-: "verpleeghuiszorg" ->
+ * {"verpleeghuis", "zorg"}, "zorgkantoren" -> {"zorg", "kantoren"},
+ * "onderwijsvernieuwing" -> {"onderwijs", "vernieuwing"}. Parts are the
+ * surface parts (not lemmatised: the caller lemmatises and stems each).
+ * Writes at most max_parts malloc'd strings to parts[] and returns their
+ * number; 0 when the word is not a compound (or is too short or unknown).
+ * The caller frees each part.
+ */
+size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                           size_t max_parts);
+
+/* The data directory the lexicon was loaded from (owned by the lexicon). */
+const char *vind_lexicon_datadir(const vind_lexicon_t *lexicon);
+
+#endif
