@@ -1,0 +1,211 @@
+/*
+ * search.h - searching an index: the searcher handle, search requests,
+ * ranked results with facets, snippets and spelling suggestions, and the
+ * researcher's views (counts, keyword-in-context, stored documents, stats).
+ *
+ * A vind_searcher_t is a read-only view of one index plus its own analyzer;
+ * it belongs to one thread at a time (searchd keeps one per worker).
+ * Everything a search returns is owned by its vind_results_t.
+ */
+#ifndef VIND_SEARCH_H
+#define VIND_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <vind/analyze.h>
+#include <vind/common.h>
+#include <vind/status.h>
+
+VIND_BEGIN_DECLS
+
+typedef struct vind_searcher vind_searcher_t;
+typedef struct vind_results vind_results_t;
+
+/*
+ * Opens the index at db_path read-only. lexicon is borrowed and must outlive
+ * the searcher.
+ *
+ * Return value: VIND_OK; VIND_NOT_FOUND (no index at db_path);
+ * VIND_SCHEMA_MISMATCH (written by another schema version: reindex with
+ * --full); VIND_INDEX_CORRUPT; VIND_XAPIAN; VIND_NOMEM.
+ * Thread: the searcher belongs to one thread at a time.
+ */
+VIND_API vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexicon,
+                                          vind_searcher_t **out, char **errmsg);
+
+/* Closes the searcher. Accepts NULL. */
+VIND_API void vind_searcher_close(vind_searcher_t *searcher);
+
+/*
+ * Moves the searcher to the newest committed revision. *changed (may be
+ * NULL) is 1 when the revision changed. Results obtained before stay valid.
+ * Return value: VIND_OK; VIND_INDEX_CORRUPT; VIND_XAPIAN.
+ */
+VIND_API vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed,
+                                            char **errmsg);
+
+/* The index revision the searcher sees, and its number of documents. */
+VIND_API uint64_t vind_searcher_revision(const vind_searcher_t *searcher);
+VIND_API uint64_t vind_searcher_doc_count(const vind_searcher_t *searcher);
+
+typedef enum {
+    VIND_SORT_RELEVANCE = 0,
+    VIND_SORT_DATE_DESC = 1, /* newest first; undated last */
+    VIND_SORT_DATE_ASC = 2,
+} vind_sort_t;
+
+typedef enum {
+    VIND_FACET_TAG = 0,
+    VIND_FACET_THEME = 1,
+    VIND_FACET_TYPE = 2,
+    VIND_FACET_YEAR = 3,
+    VIND_FACET_LAST
+} vind_facet_t;
+
+/*
+ * A search request. Filters: several values of one facet combine with OR,
+ * facets combine with AND; a facet's own counts are computed without its
+ * own filter (multi-select). Strings are borrowed for the call.
+ */
+typedef struct {
+    const char *query;                        /* the user's query (query language in docs/query.md) */
+    const char *const *filters[VIND_FACET_LAST]; /* values per facet (display form) */
+    size_t n_filters[VIND_FACET_LAST];
+    const char *from;                         /* ISO date "YYYY-MM-DD" (or "YYYY"), inclusive, or NULL */
+    const char *to;
+    vind_sort_t sort;
+    size_t offset;                            /* first hit to return (0-based) */
+    size_t limit;                             /* hits to return; 0 = all matches */
+    int facets;                               /* 1: count facets */
+    int snippets;                             /* 1: make a snippet per returned hit */
+    unsigned snippet_chars;                   /* target snippet length (0 = 200) */
+} vind_search_request_t;
+
+/* Fills req with defaults: relevance, offset 0, limit 10, snippets on, facets off. */
+VIND_API void vind_search_request_init(vind_search_request_t *req);
+
+/* One hit. Strings are owned by the results; absent values are NULL. */
+typedef struct {
+    const char *url;
+    const char *title;
+    const char *type;          /* "article" | "pdf" | "page" */
+    const char *date;          /* "YYYY-MM-DD" */
+    const char *author;
+    const char *description;
+    const char *parent;        /* for a PDF: the article it belongs to */
+    const char *const *tags;
+    size_t n_tags;
+    const char *const *themes;
+    size_t n_themes;
+    double score;              /* relevance weight (0 when sorted by date) */
+    unsigned rank;             /* 1-based rank over all matches */
+    const char *snippet;       /* HTML: text escaped, matches in <mark>…</mark>; NULL if not asked */
+    const unsigned *pages;     /* PDF page numbers (1-based) of the snippet's passages */
+    size_t n_pages;
+} vind_hit_t;
+
+typedef struct {
+    const char *value;         /* display form ("Coördinatoren", "2021", "pdf") */
+    uint64_t count;            /* exact number of matches with this value */
+    int selected;              /* 1 when the request filters on it */
+} vind_facet_value_t;
+
+/*
+ * Runs a search. The query is parsed leniently (unbalanced quotes and
+ * parentheses, lone operators and invalid UTF-8 are repaired); when no
+ * document matches all words, the search falls back to any word and
+ * vind_results_fallback() says so.
+ *
+ * Return value: VIND_OK; VIND_BAD_QUERY (beyond VIND_MAX_QUERY_* limits, with
+ * a message fit for the user); VIND_INVALID_ARGUMENT (a bad date, a bad
+ * filter); VIND_INDEX_CHANGED (reopen and retry); VIND_XAPIAN; VIND_NOMEM.
+ */
+VIND_API vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                   vind_results_t **out, char **errmsg);
+
+/* Frees results. Accepts NULL. */
+VIND_API void vind_results_free(vind_results_t *results);
+
+/* Exact number of matching documents. */
+VIND_API uint64_t vind_results_total(const vind_results_t *results);
+
+/* Number of hits returned (this page), and hit i of them. */
+VIND_API size_t vind_results_count(const vind_results_t *results);
+VIND_API const vind_hit_t *vind_results_get(const vind_results_t *results, size_t i);
+
+/* The query as understood (readable, e.g. `zorg AND (client OR klant)`). */
+VIND_API const char *vind_results_understood(const vind_results_t *results);
+
+/* 1 when no document matched all words and any-word matching was used. */
+VIND_API int vind_results_fallback(const vind_results_t *results);
+
+/* "Bedoelde je …?": the corrected query, or NULL. */
+VIND_API const char *vind_results_suggestion(const vind_results_t *results);
+
+/* Facet values (only when req->facets), sorted by count desc then value. */
+VIND_API size_t vind_results_facet_count(const vind_results_t *results, vind_facet_t facet);
+VIND_API const vind_facet_value_t *vind_results_facet_get(const vind_results_t *results,
+                                                          vind_facet_t facet, size_t i);
+
+/* The facet's name ("tag", "theme", "type", "year") and back (-1 when unknown). */
+VIND_API const char *vind_facet_name(vind_facet_t facet);
+VIND_API int vind_facet_from_name(const char *name);
+
+/*
+ * Results as JSON text (malloc'd): the shape documented in docs/api.md,
+ * shared by `vind search --format json` and GET /api/search. vind_hit_to_json
+ * gives one hit (for JSONL). NULL on NOMEM.
+ */
+VIND_API char *vind_results_to_json(const vind_results_t *results);
+VIND_API char *vind_hit_to_json(const vind_hit_t *hit);
+
+/* One keyword-in-context line. */
+typedef struct {
+    const char *left;          /* plain text before the match (width chars at most) */
+    const char *match;         /* the matched text as written */
+    const char *right;         /* plain text after it */
+    const char *url;
+    unsigned page;             /* PDF page (1-based), 0 for HTML */
+} vind_kwic_line_t;
+
+typedef struct vind_kwic vind_kwic_t;
+
+/*
+ * Keyword-in-context lines for every match of every word of the query in
+ * all matching documents (ordered by document rank, then position).
+ * width: characters of context each side (0 = 40).
+ */
+VIND_API vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                 unsigned width, vind_kwic_t **out, char **errmsg);
+VIND_API size_t vind_kwic_count(const vind_kwic_t *kwic);
+VIND_API const vind_kwic_line_t *vind_kwic_get(const vind_kwic_t *kwic, size_t i);
+VIND_API void vind_kwic_free(vind_kwic_t *kwic);
+
+/*
+ * The stored record of the document at url as JSON text (malloc'd): url,
+ * title, type, date, author, description, lang, tags, themes, pages (count),
+ * parent, attachments; with_text adds "text" (pages' text).
+ * Return value: VIND_OK; VIND_NOT_FOUND; VIND_XAPIAN; VIND_NOMEM.
+ */
+VIND_API vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
+                                              int with_text, char **json_out, char **errmsg);
+
+/*
+ * Autocomplete: up to max completions (titles and index words) for prefix,
+ * most frequent first. *out is a malloc'd NULL-terminated array of malloc'd
+ * strings (free with vind_strv_free).
+ */
+VIND_API vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t max,
+                                    char ***out, char **errmsg);
+
+/* Index statistics as JSON text (malloc'd): documents, counts per type, tag,
+ * theme and year, index size in bytes, revision. */
+VIND_API vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out,
+                                           char **errmsg);
+
+/* Frees a NULL-terminated array of strings. Accepts NULL. */
+VIND_API void vind_strv_free(char **strv);
+
+VIND_END_DECLS
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * schema.h - (private) the index schema in one place: term prefixes, value
+ * slots, stored data and the schema version. docs/schema.md explains it for
+ * people; change both together and bump VIND_SCHEMA_VERSION when an existing
+ * index can no longer be read correctly.
+ *
+ * A brief history of schema versions:
+ *   1  (0.1.0) first schema.
+ */
+#ifndef VIND_LIB_SCHEMA_H
+#define VIND_LIB_SCHEMA_H
+
+/* Metadata key holding the schema version as decimal text. An index without it
+ * (or with another number) is refused with VIND_SCHEMA_MISMATCH. */
+#define VIND_SCHEMA_VERSION 1
+#define VIND_META_SCHEMA "vind:schema"
+/* Metadata: the ISO time of the last completed indexing run. */
+#define VIND_META_LAST_RUN "vind:last-run"
+
+/*
+ * Term prefixes. Words are terms made by the analyzer (include/vind/analyze.h):
+ * the stem of the lemma. Body words carry no prefix so that a plain query term
+ * matches any field; fields get their own prefixed copy for field queries.
+ */
+#define VIND_PREFIX_UNIQUE "Q"      /* Q<url>: one per document (boolean), the replace/delete key */
+#define VIND_PREFIX_EXACT "E"       /* E<form>: the normalised surface form at its position (exact-form boost) */
+#define VIND_PREFIX_PART "P"        /* P<stem>: compound parts and elliptic completions at the word's position */
+#define VIND_PREFIX_TITLE "S"       /* S<stem>: title words, positional (title:) */
+#define VIND_PREFIX_AUTHOR "A"      /* A<stem>: author words (author:) */
+#define VIND_PREFIX_TAG "K"         /* K<normalised tag>: boolean, one per tag (tag: and --tag) */
+#define VIND_PREFIX_THEME "XTHEME"  /* XTHEME<normalised theme>: boolean (theme: and --theme) */
+#define VIND_PREFIX_TYPE "XTYPE"    /* XTYPEpdf | XTYPEarticle | XTYPEpage: boolean (type:) */
+#define VIND_PREFIX_YEAR "Y"        /* Y2021: boolean (year:) */
+#define VIND_PREFIX_LANG "L"        /* Lnl | Len: boolean */
+#define VIND_PREFIX_PARENT "XPARENT" /* XPARENT<url>: a PDF attached to the article at url */
+
+/*
+ * Value slots. Multi-valued slots join their values with VIND_VALUE_SEPARATOR
+ * (the byte 0x1F, which cannot occur in normalised text).
+ */
+#define VIND_SLOT_DATE 0      /* "YYYYMMDD", sorts as text; absent when undated */
+#define VIND_SLOT_YEAR 1      /* "YYYY" (facet) */
+#define VIND_SLOT_TYPE 2      /* "article" | "pdf" | "page" (facet) */
+#define VIND_SLOT_TAGS 3      /* display forms of the tags, 0x1F-joined (facet) */
+#define VIND_SLOT_THEMES 4    /* display forms of the themes, 0x1F-joined (facet) */
+#define VIND_SLOT_URL 5       /* the URL: deterministic tie-break */
+#define VIND_SLOT_SIGNATURE 6 /* "<size> <mtime> <sha256>" of the source file (incremental runs) */
+#define VIND_SLOT_PATH 7      /* the source file's path (removal of vanished files) */
+#define VIND_SLOT_TITLE 8     /* normalised title (exact-title matching, suggestions) */
+#define VIND_VALUE_SEPARATOR '\x1f'
+
+/*
+ * Positions: the title takes positions from VIND_POS_TITLE, the body from
+ * VIND_POS_BODY; each PDF page starts at a multiple of VIND_POS_PAGE_STRIDE
+ * above the body start (words past the stride on one page are indexed without
+ * positions; 50,000 pages still fit a 32-bit position), so that page numbers follow from positions
+ * and no phrase spans two fields or pages.
+ */
+#define VIND_POS_TITLE 1u
+#define VIND_POS_BODY 1000u
+#define VIND_POS_PAGE_STRIDE 10000u
+
+/* Within-document frequency increments: a title word weighs as much as five
+ * body occurrences, a tag or theme word as three (BM25 saturates, so this
+ * ranks title matches first without drowning the body). */
+#define VIND_WDF_TITLE 5u
+#define VIND_WDF_TAXONOMY 3u
+#define VIND_WDF_BODY 1u
+
+/* Stored data: a JSON object (jansson) with the fields of vind_doc_t
+ * (url, path, type, title, date, author, description, lang, canonical,
+ * section, tags, themes, pages[], n_empty_pages) plus "parent" (url of the
+ * article a PDF belongs to), "attachments" (urls of the PDFs an article
+ * links to) and "links" (for recomputing parents). */
+
+#endif
