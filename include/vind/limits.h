@@ -25,4 +25,8 @@
 #define VIND_MAX_QUERY_TERMS 64u
 #define VIND_MAX_QUERY_DEPTH 32u
 
+/* Documents per commit in a run: a reader sees whole batches; a crash loses at
+ * most one batch, and Xapian keeps a batch in memory until it commits. */
+#define VIND_INDEX_BATCH_DOCS 5000u
+
 #endif

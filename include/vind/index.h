@@ -1,0 +1,103 @@
+/*
+ * index.h - building and updating an index from a site's files.
+ *
+ * One call, vind_index_run(), does a whole run: walk the roots, skip files
+ * whose size, mtime (then content hash) are unchanged, extract the rest in
+ * parallel (each in an isolated child process, see extract.h), analyse and
+ * add them through one writer, remove documents whose files vanished under
+ * the roots, relate PDFs to the articles that link them, and commit.
+ * The commit protocol is in docs/design.md: a reader sees either the state
+ * before the run or after it (per batch of VIND_INDEX_BATCH_DOCS documents),
+ * never a half-written document; a crash leaves the last commit intact.
+ */
+#ifndef VIND_INDEX_H
+#define VIND_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <vind/analyze.h>
+#include <vind/common.h>
+#include <vind/extract.h>
+#include <vind/status.h>
+
+VIND_BEGIN_DECLS
+
+typedef struct vind_index vind_index_t;
+
+/* What happened to one file (the events of a run). */
+typedef enum {
+    VIND_FILE_INDEXED = 0,  /* new document */
+    VIND_FILE_UPDATED,      /* changed file, document replaced */
+    VIND_FILE_UNCHANGED,    /* not parsed again */
+    VIND_FILE_REMOVED,      /* its file vanished: document deleted */
+    VIND_FILE_SKIPPED,      /* a listing page or not a document type: not indexed */
+    VIND_FILE_FAILED,       /* reported with a reason; the rest goes on */
+} vind_file_outcome_t;
+
+typedef struct {
+    const char *path;            /* the file (for REMOVED: the path it had) */
+    const char *url;             /* its URL, when known */
+    vind_file_outcome_t outcome;
+    vind_status_t status;        /* for FAILED */
+    const char *reason;          /* for FAILED and SKIPPED: why, in words */
+    size_t done;                 /* files finished so far in this run */
+    size_t total;                /* files found by the walk */
+} vind_index_event_t;
+
+/* Called from the calling thread only (never from a worker). */
+typedef void (*vind_index_event_fn)(const vind_index_event_t *event, void *rock);
+
+typedef struct {
+    const char *base_url;        /* prefix of every URL ("/" or "https://example.nl/") */
+    int full;                    /* 1: rebuild every document (--full) */
+    unsigned jobs;               /* parallel extractions (0 = number of cores) */
+    vind_extract_options_t extract;
+    vind_index_event_fn on_event; /* may be NULL */
+    void *rock;
+} vind_index_options_t;
+
+/* Fills opts with defaults: base_url "/", jobs 0, extract defaults (isolated). */
+VIND_API void vind_index_options_init(vind_index_options_t *opts);
+
+typedef struct {
+    size_t indexed, updated, unchanged, removed, skipped, failed;
+    size_t pdf_pages;            /* pages of the PDFs extracted in this run */
+    size_t empty_pages;          /* of which without a text layer */
+    uint64_t bytes;              /* bytes of the files extracted in this run */
+    double seconds;
+} vind_index_report_t;
+
+/*
+ * Opens (creating when absent) the index at db_path for writing. lexicon is
+ * borrowed and must outlive the handle.
+ *
+ * Return value: VIND_OK; VIND_LOCKED (another vind-index is writing);
+ * VIND_SCHEMA_MISMATCH; VIND_INDEX_CORRUPT; VIND_IO; VIND_XAPIAN; VIND_NOMEM.
+ */
+VIND_API vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon,
+                                       vind_index_t **out, char **errmsg);
+
+/*
+ * Runs one indexing run over roots (files or folders). Per-file problems are
+ * events (VIND_FILE_FAILED) and counted in report->failed; they do not make
+ * the run fail. The run fails only when the index itself cannot be written
+ * (full disk, lock lost): then nothing of this run's uncommitted work is
+ * kept and the index stays at its previous commit.
+ *
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (a root does not exist);
+ * VIND_IO; VIND_XAPIAN; VIND_NOMEM.
+ */
+VIND_API vind_status_t vind_index_run(vind_index_t *index, const char *const *roots,
+                                      size_t n_roots, const vind_index_options_t *opts,
+                                      vind_index_report_t *report, char **errmsg);
+
+/* Closes the index; uncommitted changes are discarded. Accepts NULL. */
+VIND_API void vind_index_close(vind_index_t *index);
+
+/* The URL a file is served at: base_url + path under root, "x/index.html" ->
+ * "x/". malloc'd. Exposed for tests. */
+VIND_API char *vind_index_url_for(const char *base_url, const char *root, const char *path);
+
+VIND_END_DECLS
+
+#endif
