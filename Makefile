@@ -54,19 +54,27 @@ STOPWORDS     := $(wildcard stopwords/*.txt)
 DATA_FILES    := $(STOPWORDS:stopwords/%=$(DATADIR_BUILD)/stopwords/%)
 
 .SECONDARY:
-.PHONY: all deps check check-run check-asan demo install bench eval eval-morph fuzz clean format
+.PHONY: all demo deps check check-run check-asan demo install bench eval eval-morph fuzz clean format
 all: $(LIBVIND_A) $(LIBVIND_SO) $(PROGRAMS) $(DATA_FILES) $(EXTRA_DATA)
 
 deps:
 	@sh scripts/deps.sh
 
+# V=1 shows whole command lines.
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_ALL) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CXX     $@")
+	$(Q)$(CXX) $(CXXFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(LIBVIND_A): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -95,7 +103,7 @@ $(DATADIR_BUILD)/stopwords/%: stopwords/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 
--include $(sort $(wildcard */Makefile.local))
+-include $(sort $(wildcard */Makefile.local */*/Makefile.local))
 
 # The whole suite: unit tests, end-to-end tests on the real binaries, then the
 # same again under ASan/UBSan. One summary line at the end (CI reads it).
@@ -110,6 +118,17 @@ check-run: all $(UNIT_TESTS)
 check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS))
 	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh build-asan
+
+# The demo: install, build, index the bundled sample site, serve it.
+DEMO_DB     ?= $(BUILD)/demo.db
+DEMO_LISTEN ?= 127.0.0.1:8080
+demo: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/sample-site/index.html
+	$(BUILD)/bin/vind-index --db $(DEMO_DB) --base-url / $(BUILD)/sample-site
+	@echo
+	@echo "vind demo: open http://$(DEMO_LISTEN)/zoeken  (Ctrl-C stops it)"
+	@echo
+	$(BUILD)/bin/vind-searchd --db $(DEMO_DB) --listen $(DEMO_LISTEN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vind \

@@ -16,6 +16,9 @@ typedef struct {
     const char *summary;
 } vind_command_t;
 
+/* cli/cmd_analyze.c: `vind analyze [--lang nl|en] [--format text|json] TEXT...` */
+int cmd_analyze(int argc, char **argv);
+
 /* The table, defined in cli/main.c; ends with a NULL name. */
 extern const vind_command_t vind_commands[];
 

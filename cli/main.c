@@ -10,6 +10,7 @@
 #include "commands.h"
 
 const vind_command_t vind_commands[] = {
+    {"analyze", cmd_analyze, "show the tokens and index terms of a text"},
     {NULL, NULL, NULL},
 };
 

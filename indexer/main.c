@@ -1,16 +1,228 @@
 /*
- * main.c - `vind-index`: walks a site tree and indexes its HTML and PDF files.
- * Not yet implemented (issue "vind-index"); prints its usage.
+ * main.c - `vind-index`: indexes a site's HTML articles and PDF reports.
+ *
+ * A thin front over vind_index_run (include/vind/index.h): options, the
+ * config file, progress on a terminal, one line per failed file
+ * ("path: reason"), the summary, and the exit status:
+ *   0  nothing failed
+ *   1  some files failed; the rest was committed
+ *   2  usage or fatal error; the index is untouched
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <glib.h>
+
+#include <vind/analyze.h>
+#include <vind/extract.h>
+#include <vind/index.h>
+#include <vind/limits.h>
 #include <vind/vind.h>
+
+typedef struct {
+    int tty;             /* stderr is a terminal: draw a progress bar */
+    int quiet;
+    double started;
+    size_t last_reported;
+} progress_t;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Prints a path so that a newline or control byte in a file name cannot forge
+ * a log line: such bytes are shown as \xNN. */
+static void print_path(FILE *out, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
+static void on_event(const vind_index_event_t *event, void *rock)
+{
+    progress_t *progress = rock;
+    if (event->outcome == VIND_FILE_FAILED) {
+        if (progress->tty)
+            fputs("\r\033[K", stderr);
+        /* Library messages usually name the file already: print it once. */
+        const char *reason = event->reason ? event->reason : "failed";
+        size_t length = strlen(event->path);
+        if (strncmp(reason, event->path, length) == 0 && reason[length] == ':')
+            reason += length + 1;
+        while (*reason == ' ')
+            reason++;
+        print_path(stderr, event->path);
+        fprintf(stderr, ": %s\n", reason);
+    }
+    if (progress->quiet || event->total == 0)
+        return;
+    if (progress->tty) {
+        double elapsed = now_seconds() - progress->started;
+        double rate = elapsed > 0 ? event->done / elapsed : 0;
+        double eta = rate > 0 ? (event->total - event->done) / rate : 0;
+        int width = 30, filled = (int)(width * event->done / event->total);
+        fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f files/s  ETA %.0f s\033[K", filled,
+                "##############################", width - filled, "", event->done, event->total,
+                rate, eta);
+        if (event->done == event->total)
+            fputc('\n', stderr);
+    } else if (event->done / 1000 != progress->last_reported / 1000) {
+        fprintf(stderr, "vind-index: %zu/%zu files\n", event->done, event->total);
+    }
+    progress->last_reported = event->done;
+}
+
+/* Parses "100M", "1G", "512k" or a plain byte count. Returns 0 on error. */
+static size_t parse_size(const char *text)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno || end == text || value <= 0)
+        return 0;
+    switch (*end) {
+    case 'k': case 'K': value *= 1024; end++; break;
+    case 'm': case 'M': value *= 1024 * 1024; end++; break;
+    case 'g': case 'G': value *= 1024.0 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    return *end ? 0 : (size_t)value;
+}
+
+/* Reads the optional config file (GKeyFile): [site] base_url, name;
+ * [extract] content, title, date, tags, themes (XPath), index_listings,
+ * timeout, max_size. Strings are kept in the key file, which outlives the run. */
+static int load_config(GKeyFile *keys, const char *path, vind_index_options_t *opts,
+                       char **base_url)
+{
+    GError *error = NULL;
+    if (!g_key_file_load_from_file(keys, path, G_KEY_FILE_NONE, &error)) {
+        fprintf(stderr, "vind-index: %s: %s\n", path, error->message);
+        g_error_free(error);
+        return 0;
+    }
+    if (!*base_url)
+        *base_url = g_key_file_get_string(keys, "site", "base_url", NULL);
+    opts->extract.site_name = g_key_file_get_string(keys, "site", "name", NULL);
+    opts->extract.content_xpath = g_key_file_get_string(keys, "extract", "content", NULL);
+    opts->extract.title_xpath = g_key_file_get_string(keys, "extract", "title", NULL);
+    opts->extract.date_xpath = g_key_file_get_string(keys, "extract", "date", NULL);
+    opts->extract.tags_xpath = g_key_file_get_string(keys, "extract", "tags", NULL);
+    opts->extract.themes_xpath = g_key_file_get_string(keys, "extract", "themes", NULL);
+    opts->extract.index_listings =
+        g_key_file_get_boolean(keys, "extract", "index_listings", NULL);
+    int timeout = g_key_file_get_integer(keys, "extract", "timeout", NULL);
+    if (timeout > 0)
+        opts->extract.timeout_seconds = (unsigned)timeout;
+    return 1;
+}
 
 int main(int argc, char **argv)
 {
-    (void)argv;
-    fprintf(argc > 1 ? stderr : stdout,
-            "usage: vind-index [--db DIR] [--base-url URL] [--jobs N] [--full] PATH...\n"
-            "vind-index " VIND_VERSION_STRING ": not yet implemented.\n");
-    return 2;
+    char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL;
+    int jobs = 0, full = 0, quiet = 0, timeout = 0, version = 0;
+    char **paths = NULL;
+    GOptionEntry entries[] = {
+        {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Index folder (default $VIND_DB, else ./vind.db)", "DIR"},
+        {"base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, "URL prefix of the site (default /)", "URL"},
+        {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Site config file (docs/indexing.md)", "FILE"},
+        {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Parallel extractions (default: cores)", "N"},
+        {"full", 0, 0, G_OPTION_ARG_NONE, &full, "Rebuild every document", NULL},
+        {"max-size", 0, 0, G_OPTION_ARG_STRING, &max_size, "Skip files larger than SIZE (default 100M)", "SIZE"},
+        {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds per file before it is given up (default 60)", "S"},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL},
+        {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH..."},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionContext *context = g_option_context_new("PATH... - index a site's HTML and PDF files");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_summary(context,
+        "Walks the paths, indexes HTML articles and PDF reports, and maps each file to the URL the\n"
+        "site serves it at (base URL + path under the root; x/index.html -> x/). Incremental: only\n"
+        "changed files are parsed again; files gone from the paths are removed.\n\n"
+        "Exit status: 0 all indexed, 1 some files failed (the rest was committed), 2 usage or fatal error.");
+    GError *error = NULL;
+    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+        fprintf(stderr, "vind-index: %s (try --help)\n", error->message);
+        return 2;
+    }
+    if (version) {
+        printf("vind-index %s\n", VIND_VERSION_STRING);
+        return 0;
+    }
+    if (!paths || !paths[0]) {
+        fprintf(stderr, "vind-index: no PATH given (try --help)\n");
+        return 2;
+    }
+
+    vind_index_options_t opts;
+    vind_index_options_init(&opts);
+    GKeyFile *keys = g_key_file_new();
+    if (config && !load_config(keys, config, &opts, &base_url))
+        return 2;
+    if (!db)
+        db = g_strdup(getenv("VIND_DB") && *getenv("VIND_DB") ? getenv("VIND_DB") : "vind.db");
+    if (base_url)
+        opts.base_url = base_url;
+    if (jobs < 0) {
+        fprintf(stderr, "vind-index: --jobs must be positive\n");
+        return 2;
+    }
+    opts.jobs = (unsigned)jobs;
+    opts.full = full;
+    if (timeout > 0)
+        opts.extract.timeout_seconds = (unsigned)timeout;
+    if (max_size && !(opts.extract.max_bytes = parse_size(max_size))) {
+        fprintf(stderr, "vind-index: --max-size: '%s' is not a size such as 50M\n", max_size);
+        return 2;
+    }
+
+    progress_t progress = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .started = now_seconds()};
+    opts.on_event = on_event;
+    opts.rock = &progress;
+
+    char *errmsg = NULL;
+    vind_lexicon_t *lexicon = NULL;
+    vind_status_t status = vind_lexicon_open(NULL, &lexicon, &errmsg);
+    vind_index_t *index = NULL;
+    if (status == VIND_OK)
+        status = vind_index_open(db, lexicon, &index, &errmsg);
+    vind_index_report_t report = {0};
+    if (status == VIND_OK)
+        status = vind_index_run(index, (const char *const *)paths, g_strv_length(paths), &opts,
+                                &report, &errmsg);
+    vind_index_close(index);
+    vind_lexicon_close(lexicon);
+    if (status != VIND_OK) {
+        fprintf(stderr, "vind-index: %s\n", errmsg ? errmsg : vind_status_to_string(status));
+        free(errmsg);
+        return 2;
+    }
+    if (report.skipped)
+        fprintf(stderr, "skipped %zu listing pages\n", report.skipped);
+    fprintf(stderr, "indexed %zu, updated %zu, unchanged %zu, removed %zu, failed %zu in %.1f s\n",
+            report.indexed, report.updated, report.unchanged, report.removed, report.failed,
+            report.seconds);
+    g_key_file_free(keys);
+    g_option_context_free(context);
+    g_strfreev(paths);
+    g_free(db);
+    g_free(base_url);
+    g_free(config);
+    g_free(max_size);
+    return report.failed ? 1 : 0;
 }

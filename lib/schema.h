@@ -67,10 +67,31 @@
 #define VIND_WDF_TAXONOMY 3u
 #define VIND_WDF_BODY 1u
 
-/* Stored data: a JSON object (jansson) with the fields of vind_doc_t
- * (url, path, type, title, date, author, description, lang, canonical,
- * section, tags, themes, pages[], n_empty_pages) plus "parent" (url of the
- * article a PDF belongs to), "attachments" (urls of the PDFs an article
- * links to) and "links" (for recomputing parents). */
+/*
+ * Stored data: a JSON object (jansson), written by lib/index.c:
+ *   url, path, type ("article" | "pdf" | "page"), title, date ("YYYY-MM-DD"),
+ *   author, description, lang, canonical, section   strings or absent
+ *   tags, themes      all values, the document's own plus those a PDF inherits
+ *                     from its parent article (display forms)
+ *   own_tags, own_themes   the document's own values (to recompute inheritance)
+ *   links             hrefs of the page as written (to find attachments)
+ *   pages             text per page (one for HTML), paragraphs split by "\n\n"
+ *   n_empty_pages     pages without a text layer
+ *   parent            url of the article a PDF belongs to, or absent
+ *   attachments       urls of the PDFs an article links to
+ * Unique terms and facet terms are made by the functions below, never by hand.
+ */
+
+/* The unique term (VIND_PREFIX_UNIQUE) of a URL; a URL too long for a term
+ * gets "Q#<sha1>". malloc'd; NULL on NOMEM. */
+char *vind_unique_term(const char *url);
+
+/* A boolean facet term: prefix + the value normalised (vind_normalize, white
+ * space collapsed), cut to fit a Xapian term. "K", "Coördinatoren" ->
+ * "Kcoordinatoren". malloc'd; NULL on NOMEM. */
+char *vind_facet_term(const char *prefix, const char *value);
+
+/* "article", "pdf" or "page" for a vind_doc_type_t value. */
+const char *vind_doc_type_name(int type);
 
 #endif

@@ -30,7 +30,7 @@ for build in "$@"; do
         [ -x "$t" ] || continue
         run_one "$tag/$(basename "$t")" "$t"
     done
-    for t in "$top"/tests/e2e/test_*.py; do
+    for t in "$top"/tests/e2e/test_*.py "$top"/tests/relevance/test_*.py; do
         [ -f "$t" ] || continue
         run_one "$tag/$(basename "$t" .py)" env VIND_BUILD="$build" "$PYTHON" "$t"
     done

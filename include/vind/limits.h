@@ -29,4 +29,56 @@
  * most one batch, and Xapian keeps a batch in memory until it commits. */
 #define VIND_INDEX_BATCH_DOCS 5000u
 
+/* Terms one `prefix*` expands to (the most frequent): "a*" would otherwise
+ * OR together every word of the index and cost seconds per search. */
+#define VIND_MAX_WILDCARD_TERMS 200u
+
+/* Largest synonym list loaded at searcher open: a few hundred acronyms fill
+ * 20 KB; anything near a megabyte is not a synonym list. */
+#define VIND_MAX_SYNONYM_FILE_BYTES (1024u * 1024u)
+
+/* Keyword-in-context lines one call returns at most: "de" occurs ~100,000
+ * times in the corpus, and a researcher's export should stay bounded. */
+#define VIND_MAX_KWIC_LINES 100000u
+
+/* vind-searchd (searchd/): every bound a hostile client could push on.
+ * A person's search URL is under 1 kB; 8 kB leaves room for many filters
+ * while a 100 kB "query" is refused with 414 before anything parses it. */
+#define VIND_SEARCHD_MAX_URL_BYTES 8192u
+/* GET requests carry no body; a few bytes are tolerated, more is 413. */
+#define VIND_SEARCHD_MAX_BODY_BYTES 1024u
+/* Query-string parameters per request (repeated tag= counts each time):
+ * the sample site has ~60 tags, so 200 selected values is already absurd. */
+#define VIND_SEARCHD_MAX_PARAMETERS 200u
+/* Results per page: a page of 100 snippets is ~100 kB of HTML; more is a
+ * scraper, which should use `vind export`. */
+#define VIND_SEARCHD_MAX_PAGE_SIZE 100u
+#define VIND_SEARCHD_DEFAULT_PAGE_SIZE 10u
+/* Deepest page: Xapian's cost grows with the offset and nobody reads page
+ * 1001 (the last page of the 692-article corpus at size 10 is page 70). */
+#define VIND_SEARCHD_MAX_PAGE 1000u
+/* Autocomplete suggestions per request (the issue: at most 10). */
+#define VIND_SEARCHD_MAX_SUGGESTIONS 10u
+/* Memory MHD may use per connection for the request line and headers:
+ * big enough that a 100 kB URL still reaches vind's guard (a JSON 414,
+ * not MHD's HTML one); pages are only touched when used. */
+#define VIND_SEARCHD_CONNECTION_MEMORY (256u * 1024u)
+/* Seconds of idleness before MHD closes a connection, and the whole time a
+ * client may take to send one request: a client sending one byte a second
+ * never goes idle, so the daemon cuts it off at the deadline. */
+#define VIND_SEARCHD_IDLE_SECONDS 15u
+#define VIND_SEARCHD_REQUEST_SECONDS 10u
+/* Connections at once, in total and from one address. */
+#define VIND_SEARCHD_MAX_CONNECTIONS 512u
+#define VIND_SEARCHD_MAX_CONNECTIONS_PER_IP 64u
+/* Worker threads (each holds one open searcher, ~a few MB). */
+#define VIND_SEARCHD_MAX_THREADS 64u
+/* A searcher checks for a newer index revision at most this often: a commit
+ * shows up within 0.2 s without a reopen on every request. */
+#define VIND_SEARCHD_REOPEN_MS 200u
+/* SIGTERM waits this long for in-flight requests before stopping anyway. */
+#define VIND_SEARCHD_DRAIN_SECONDS 10u
+/* Largest template or asset file loaded from the template folder. */
+#define VIND_SEARCHD_MAX_ASSET_BYTES (1024u * 1024u)
+
 #endif

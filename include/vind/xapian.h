@@ -1,0 +1,662 @@
+/*
+ * xapian.h - (private to lib/, never installed) the C face of Xapian: opaque
+ * handles over exactly the parts of Xapian that vind uses, so that no file but
+ * lib/xapian_wrap.cc includes C++ (the Cyrus IMAP imap/xapian_wrap.h pattern).
+ *
+ * Conventions, as in every vind header (include/vind/status.h):
+ *   - A fallible function returns vind_status_t and takes `char **errmsg` last.
+ *     On failure every output is NULL/0 and *errmsg (when errmsg is non-NULL)
+ *     gets a malloc'd sentence naming the path, term or slot and Xapian's
+ *     description of the error. No function logs, prints, exits or lets a C++
+ *     exception escape.
+ *   - Xapian errors map to statuses the same way everywhere:
+ *       DatabaseLockError                       -> VIND_LOCKED
+ *       DatabaseCorruptError                    -> VIND_INDEX_CORRUPT
+ *       DatabaseModifiedError                   -> VIND_INDEX_CHANGED (reopen the reader, retry)
+ *       DatabaseNotFoundError, or an opening
+ *         error on a path that does not exist  -> VIND_NOT_FOUND
+ *       DocNotFoundError                        -> VIND_NOT_FOUND
+ *       any other Xapian::Error                 -> VIND_XAPIAN
+ *       std::bad_alloc                          -> VIND_NOMEM
+ *       anything else                           -> VIND_INTERNAL
+ *     A NULL handle or string where one is required gives VIND_INVALID_ARGUMENT.
+ *     So every status function below may return VIND_OK, VIND_INVALID_ARGUMENT,
+ *     VIND_NOMEM, VIND_XAPIAN and VIND_INTERNAL; each documents only the others.
+ *   - Memory handed out is plain malloc memory, freed with free() or with the
+ *     matching vind_xapian_*_free function named in its documentation.
+ *   - Strings in (terms, prefixes, keys) are NUL-terminated; byte blobs
+ *     (values, document data) are pointer + length and may contain NUL bytes;
+ *     blobs handed out are additionally NUL-terminated for convenience.
+ *
+ * Thread: a handle (writer, reader, document, query, enquire) belongs to one
+ * thread at a time. Distinct handles may be used from distinct threads at
+ * once. In particular a query must not be shared between threads: Xapian
+ * reference-counts query internals without atomics (why match-all is built
+ * from an empty term, notmuch commit 6273966d).
+ *
+ * Fault injection (tests/unit/test_xapian.c, tests/fault/): when the
+ * environment variable VIND_XAPIAN_FAIL_AFTER=N (N >= 1) is set at the first
+ * writer call of the process, the Nth and every later call to a
+ * vind_xapian_writer_* function fails as if Xapian had thrown
+ * Xapian::DatabaseError, returning VIND_XAPIAN with a message containing
+ * "injected fault". The variable is read once per process.
+ */
+#ifndef VIND_XAPIAN_H
+#define VIND_XAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vind/common.h>
+#include <vind/status.h>
+
+VIND_BEGIN_DECLS
+
+typedef struct vind_xapian_writer vind_xapian_writer_t;
+typedef struct vind_xapian_reader vind_xapian_reader_t;
+typedef struct vind_xapian_document vind_xapian_document_t;
+typedef struct vind_xapian_query vind_xapian_query_t;
+typedef struct vind_xapian_enquire vind_xapian_enquire_t;
+
+/* A slot number meaning "no slot" (Xapian::BAD_VALUENO). */
+#define VIND_XAPIAN_NO_SLOT 0xffffffffu
+
+/* Longest output of vind_xapian_sortable_serialise (Xapian documents 9 bytes). */
+#define VIND_XAPIAN_SORTABLE_MAX 9u
+
+/*
+ * One term of a list handed out by the wrapper. Which numbers are filled
+ * depends on the function (the others are 0): document terms carry wdf and
+ * frequency, database terms frequency, expand terms weight.
+ */
+typedef struct {
+    char *term;         /* NUL-terminated, malloc'd */
+    uint32_t wdf;       /* within-document frequency */
+    uint32_t frequency; /* number of documents containing the term */
+    double weight;      /* expand weight */
+} vind_xapian_term_t;
+
+/* A list of terms; free with vind_xapian_terms_free. */
+typedef struct {
+    size_t count;
+    vind_xapian_term_t *items; /* NULL when count is 0 */
+} vind_xapian_terms_t;
+
+/* Frees terms, every string in it and the items array. NULL is allowed. */
+void vind_xapian_terms_free(vind_xapian_terms_t *terms);
+
+/* A (docid, value) pair of vind_xapian_reader_values. */
+typedef struct {
+    uint32_t docid;
+    char *value; /* malloc'd, NUL-terminated; may contain NUL bytes before length */
+    size_t length;
+} vind_xapian_value_t;
+
+/* A list of values; free with vind_xapian_values_free. */
+typedef struct {
+    size_t count;
+    vind_xapian_value_t *items; /* ascending docid; NULL when count is 0 */
+} vind_xapian_values_t;
+
+/* Frees values, every value in it and the items array. NULL is allowed. */
+void vind_xapian_values_free(vind_xapian_values_t *values);
+
+/* The short Xapian version string, e.g. "1.4.22". Static; never NULL. */
+const char *vind_xapian_version(void);
+
+/*
+ * Xapian::sortable_serialise: writes value as at most VIND_XAPIAN_SORTABLE_MAX
+ * bytes to out (not NUL-terminated; may contain NUL bytes) such that the byte
+ * order of two outputs is the numeric order of their values, and returns the
+ * number of bytes written. Used for numeric value slots and ranges.
+ * Thread: safe.
+ */
+size_t vind_xapian_sortable_serialise(double value, char out[VIND_XAPIAN_SORTABLE_MAX]);
+
+/*
+ * Xapian::sortable_unserialise: the number written by
+ * vind_xapian_sortable_serialise. Garbage in gives some number, never a crash;
+ * NULL or length 0 gives 0.0. Thread: safe.
+ */
+double vind_xapian_sortable_unserialise(const char *bytes, size_t length);
+
+/* ------------------------------------------------------------------------
+ * Write side
+ *
+ * A writer keeps its changes in an open Xapian transaction at all times, so
+ * nothing reaches the disk until vind_xapian_writer_commit (Xapian would
+ * otherwise commit by itself every 10,000 documents and when the database is
+ * closed, and a reader would see half a batch). Consequently closing a writer
+ * without committing discards every uncommitted change.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Opens the glass database in directory path for writing, creating it (the
+ * directory itself, not its parents) when create_if_missing is non-zero and it
+ * does not exist. *writer receives a handle to close with
+ * vind_xapian_writer_close.
+ *
+ * Returns VIND_OK; VIND_NOT_FOUND when path does not exist and
+ * create_if_missing is 0; VIND_LOCKED when another writer holds the database;
+ * VIND_INDEX_CORRUPT when it is damaged; VIND_XAPIAN otherwise (e.g. path is
+ * not a database, or cannot be created).
+ */
+vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
+                                      vind_xapian_writer_t **writer, char **errmsg);
+
+/*
+ * Closes writer and releases its lock. Changes not committed with
+ * vind_xapian_writer_commit are discarded. Errors while closing are ignored
+ * (nothing is left to commit). NULL is allowed.
+ */
+void vind_xapian_writer_close(vind_xapian_writer_t *writer);
+
+/*
+ * Commits every change since the last commit as one new revision, atomically:
+ * a reader (or a crash) sees all of it or none of it. Not allowed inside a
+ * user transaction (VIND_INVALID_ARGUMENT).
+ */
+vind_status_t vind_xapian_writer_commit(vind_xapian_writer_t *writer, char **errmsg);
+
+/*
+ * Starts a user transaction: first commits the pending changes (as Xapian's
+ * flushed transactions do), then groups what follows so that
+ * vind_xapian_writer_cancel_transaction can undo it and
+ * vind_xapian_writer_commit_transaction commits it as one revision.
+ * Transactions do not nest: VIND_INVALID_ARGUMENT when one is already active.
+ */
+vind_status_t vind_xapian_writer_begin_transaction(vind_xapian_writer_t *writer, char **errmsg);
+
+/* Commits the user transaction to disk. VIND_INVALID_ARGUMENT when none is active. */
+vind_status_t vind_xapian_writer_commit_transaction(vind_xapian_writer_t *writer, char **errmsg);
+
+/* Discards every change since begin_transaction. VIND_INVALID_ARGUMENT when none is active. */
+vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_writer_t *writer, char **errmsg);
+
+/* *count = documents in the database, uncommitted changes included. */
+vind_status_t vind_xapian_writer_doc_count(vind_xapian_writer_t *writer, uint32_t *count,
+                                           char **errmsg);
+
+/* *revision = the last committed revision (0 for a new database). */
+vind_status_t vind_xapian_writer_revision(vind_xapian_writer_t *writer, uint64_t *revision,
+                                          char **errmsg);
+
+/*
+ * Sets metadata key (non-empty) to the length bytes at value; length 0 deletes
+ * the key (Xapian cannot store empty metadata).
+ */
+vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *writer, const char *key,
+                                              const char *value, size_t length, char **errmsg);
+
+/*
+ * *value = a malloc'd, NUL-terminated copy of metadata key (uncommitted
+ * changes included), *length its length (length may be NULL).
+ * Returns VIND_NOT_FOUND (and *value NULL) when the key is absent.
+ */
+vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *writer, const char *key,
+                                              char **value, size_t *length, char **errmsg);
+
+/* Adds word to the spelling dictionary, raising its frequency by frequency_increment (>= 1). */
+vind_status_t vind_xapian_writer_add_spelling(vind_xapian_writer_t *writer, const char *word,
+                                              uint32_t frequency_increment, char **errmsg);
+
+/* Lowers word's spelling frequency by frequency_decrement; at 0 the word is removed. */
+vind_status_t vind_xapian_writer_remove_spelling(vind_xapian_writer_t *writer, const char *word,
+                                                 uint32_t frequency_decrement, char **errmsg);
+
+/* Adds synonym as a synonym of term (both as indexed terms, e.g. stems). */
+vind_status_t vind_xapian_writer_add_synonym(vind_xapian_writer_t *writer, const char *term,
+                                             const char *synonym, char **errmsg);
+
+/* Removes every synonym of term. */
+vind_status_t vind_xapian_writer_clear_synonyms(vind_xapian_writer_t *writer, const char *term,
+                                                char **errmsg);
+
+/*
+ * Adds document (not consumed; it may be freed or reused afterwards) as a new
+ * document; *docid (may be NULL) receives its id.
+ */
+vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *writer,
+                                              const vind_xapian_document_t *document,
+                                              uint32_t *docid, char **errmsg);
+
+/*
+ * Replaces the document indexed by unique_term (e.g. "Q" + URL) with document
+ * (not consumed), or adds it when no document has the term. document should
+ * itself contain unique_term (as a boolean term) or it cannot be found by it
+ * again. *docid (may be NULL) receives the document's id.
+ */
+vind_status_t vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer,
+                                                          const char *unique_term,
+                                                          const vind_xapian_document_t *document,
+                                                          uint32_t *docid, char **errmsg);
+
+/* Deletes every document indexed by unique_term; none is not an error. */
+vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *writer,
+                                                          const char *unique_term, char **errmsg);
+
+/* Deletes document docid. Returns VIND_NOT_FOUND when there is no such document. */
+vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t *writer, uint32_t docid,
+                                                 char **errmsg);
+
+/*
+ * *docid = the (lowest) id of a document indexed by unique_term, uncommitted
+ * changes included. Returns VIND_NOT_FOUND (and *docid 0) when there is none.
+ */
+vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t *writer,
+                                                const char *unique_term, uint32_t *docid,
+                                                char **errmsg);
+
+/* *exists = 1 when some document (uncommitted changes included) has term, else 0. */
+vind_status_t vind_xapian_writer_term_exists(vind_xapian_writer_t *writer, const char *term,
+                                             int *exists, char **errmsg);
+
+/*
+ * A reader over the writer's own database, seeing its uncommitted changes:
+ * every vind_xapian_reader_* function and enquire work on it (reopen does
+ * nothing), e.g. to read a stored signature or data during an indexing run.
+ * The reader must be closed before the writer, used from the writer's thread,
+ * and goes stale (VIND_XAPIAN) if used after the writer is closed.
+ */
+vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer, vind_xapian_reader_t **reader,
+                                        char **errmsg);
+
+/* ------------------------------------------------------------------------
+ * Documents (built in memory, then added with a writer)
+ * ------------------------------------------------------------------------ */
+
+/* A new empty document, or NULL when out of memory. Free with vind_xapian_document_free. */
+vind_xapian_document_t *vind_xapian_document_new(void);
+
+/* Frees document. NULL is allowed. */
+void vind_xapian_document_free(vind_xapian_document_t *document);
+
+/*
+ * Adds term (non-empty; at most 245 bytes or adding the document fails) at
+ * position (>= 1), raising its wdf by wdf_increment.
+ */
+vind_status_t vind_xapian_document_add_posting(vind_xapian_document_t *document, const char *term,
+                                               uint32_t position, uint32_t wdf_increment,
+                                               char **errmsg);
+
+/* Adds term without a position, raising its wdf by wdf_increment (0 for none). */
+vind_status_t vind_xapian_document_add_term(vind_xapian_document_t *document, const char *term,
+                                            uint32_t wdf_increment, char **errmsg);
+
+/* Adds a boolean term (wdf 0, no position), e.g. "Q<url>", "Kzorg", "Y2021". */
+vind_status_t vind_xapian_document_add_boolean_term(vind_xapian_document_t *document,
+                                                    const char *term, char **errmsg);
+
+/* Sets value slot to the length bytes at bytes (replacing any value; length 0 removes it). */
+vind_status_t vind_xapian_document_add_value(vind_xapian_document_t *document, uint32_t slot,
+                                             const char *bytes, size_t length, char **errmsg);
+
+/* Sets the document's stored data (vind stores JSON, lib/schema.h). */
+vind_status_t vind_xapian_document_set_data(vind_xapian_document_t *document, const char *bytes,
+                                            size_t length, char **errmsg);
+
+/* ------------------------------------------------------------------------
+ * Read side
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Opens the glass database in directory path read-only, at its latest
+ * committed revision. Close with vind_xapian_reader_close.
+ *
+ * Returns VIND_OK; VIND_NOT_FOUND when path does not exist (or holds no
+ * database); VIND_INDEX_CORRUPT when it is damaged; VIND_XAPIAN otherwise.
+ */
+vind_status_t vind_xapian_reader_open(const char *path, vind_xapian_reader_t **reader,
+                                      char **errmsg);
+
+/*
+ * Moves reader to the latest committed revision; *changed (may be NULL) = 1
+ * when a newer revision was loaded, 0 when it already was the latest.
+ * Enquires and results made before stay valid only if *changed is 0.
+ * Returns VIND_INDEX_CORRUPT when the new revision is damaged.
+ */
+vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader, int *changed, char **errmsg);
+
+/* Closes reader; every enquire made over it must be freed first. NULL is allowed. */
+void vind_xapian_reader_close(vind_xapian_reader_t *reader);
+
+/*
+ * The read functions below may also return VIND_INDEX_CHANGED when a writer
+ * committed so often that the revision this reader holds was overwritten:
+ * reopen and retry.
+ */
+
+/* *revision = the revision the reader is at. */
+vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader, uint64_t *revision,
+                                          char **errmsg);
+
+/* *count = number of documents. */
+vind_status_t vind_xapian_reader_doc_count(vind_xapian_reader_t *reader, uint32_t *count,
+                                           char **errmsg);
+
+/* *average = average document length in terms (wdf sum), 0 when empty. */
+vind_status_t vind_xapian_reader_average_length(vind_xapian_reader_t *reader, double *average,
+                                                char **errmsg);
+
+/*
+ * *data = a malloc'd, NUL-terminated copy of document docid's stored data,
+ * *length its length (length may be NULL). Returns VIND_NOT_FOUND when there
+ * is no document docid.
+ */
+vind_status_t vind_xapian_reader_get_document_data(vind_xapian_reader_t *reader, uint32_t docid,
+                                                   char **data, size_t *length, char **errmsg);
+
+/*
+ * *value = a malloc'd, NUL-terminated copy of value slot of document docid
+ * ("" with length 0 when the document has no value there), *length its
+ * length (may be NULL). Returns VIND_NOT_FOUND when there is no document docid.
+ */
+vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *reader, uint32_t docid,
+                                           uint32_t slot, char **value, size_t *length,
+                                           char **errmsg);
+
+/*
+ * Every document that has a value in slot, with that value, in ascending
+ * docid order (e.g. the source paths, to remove documents of vanished
+ * files). Free *values with vind_xapian_values_free.
+ */
+vind_status_t vind_xapian_reader_values(vind_xapian_reader_t *reader, uint32_t slot,
+                                        vind_xapian_values_t **values, char **errmsg);
+
+/*
+ * *docid = the (lowest) id of a document indexed by unique_term.
+ * Returns VIND_NOT_FOUND (and *docid 0) when there is none.
+ */
+vind_status_t vind_xapian_reader_docid_for_term(vind_xapian_reader_t *reader,
+                                                const char *unique_term, uint32_t *docid,
+                                                char **errmsg);
+
+/* *frequency = number of documents containing term (0 when absent). */
+vind_status_t vind_xapian_reader_term_frequency(vind_xapian_reader_t *reader, const char *term,
+                                                uint32_t *frequency, char **errmsg);
+
+/* *frequency = total occurrences (wdf sum) of term over all documents. */
+vind_status_t vind_xapian_reader_collection_frequency(vind_xapian_reader_t *reader,
+                                                      const char *term, uint64_t *frequency,
+                                                      char **errmsg);
+
+/* *exists = 1 when some document contains term, else 0. */
+vind_status_t vind_xapian_reader_term_exists(vind_xapian_reader_t *reader, const char *term,
+                                             int *exists, char **errmsg);
+
+/*
+ * The terms of document docid that start with prefix ("" or NULL: all), in
+ * byte order, each with wdf and frequency. Free *terms with
+ * vind_xapian_terms_free. Returns VIND_NOT_FOUND when there is no document docid.
+ */
+vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, uint32_t docid,
+                                                const char *prefix, vind_xapian_terms_t **terms,
+                                                char **errmsg);
+
+/*
+ * The first max_terms (0: all) terms of the database that start with prefix
+ * ("" or NULL: all), in byte order, each with its frequency (for
+ * autocompletion and wildcards; sort by frequency yourself). Free *terms with
+ * vind_xapian_terms_free.
+ */
+vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader, const char *prefix,
+                                           size_t max_terms, vind_xapian_terms_t **terms,
+                                           char **errmsg);
+
+/*
+ * *value = a malloc'd, NUL-terminated copy of metadata key, *length its length
+ * (may be NULL). Returns VIND_NOT_FOUND (and *value NULL) when the key is absent.
+ */
+vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader, const char *key,
+                                              char **value, size_t *length, char **errmsg);
+
+/* ------------------------------------------------------------------------
+ * Spelling, synonyms (metadata: see above)
+ * ------------------------------------------------------------------------ */
+
+/*
+ * *suggestion = a malloc'd word of the spelling dictionary within
+ * max_edit_distance edits of word (Xapian's choice: the most frequent of the
+ * nearest), or NULL when there is none or word itself is the best spelling.
+ * VIND_OK in both cases.
+ */
+vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_reader_t *reader, const char *word,
+                                                     unsigned max_edit_distance, char **suggestion,
+                                                     char **errmsg);
+
+/* The synonyms of term, in byte order (count 0 when none). Free with vind_xapian_terms_free. */
+vind_status_t vind_xapian_reader_synonyms(vind_xapian_reader_t *reader, const char *term,
+                                          vind_xapian_terms_t **synonyms, char **errmsg);
+
+/* ------------------------------------------------------------------------
+ * Queries
+ *
+ * Constructors return a new query, or NULL on failure (out of memory, NULL
+ * where a value is required); they never throw. A constructor said to
+ * CONSUME its children takes ownership of them, also when it fails: the
+ * caller must not use or free them afterwards. Free a query with
+ * vind_xapian_query_free.
+ * ------------------------------------------------------------------------ */
+
+typedef enum {
+    VIND_XAPIAN_OP_AND,       /* all children */
+    VIND_XAPIAN_OP_OR,        /* any child */
+    VIND_XAPIAN_OP_AND_NOT,   /* the first child but none of the others */
+    VIND_XAPIAN_OP_AND_MAYBE, /* the first child; the others only add weight */
+    VIND_XAPIAN_OP_FILTER,    /* the first child, restricted by the others, which add no weight */
+    VIND_XAPIAN_OP_SYNONYM,   /* any child, weighted as if one term (stem variants, compounds) */
+    VIND_XAPIAN_OP_MAX,       /* any child, weighted by the best matching child */
+    VIND_XAPIAN_OP_ELITE_SET  /* OR of the 10 most discriminating children */
+} vind_xapian_op_t;
+
+/*
+ * A query for term (non-empty) with within-query frequency wqf (1 usually)
+ * at query position position (0: none; positions order phrase children).
+ */
+vind_xapian_query_t *vind_xapian_query_term(const char *term, uint32_t wqf, uint32_t position);
+
+/* A query matching every document (built from the empty term, never the shared static MatchAll). */
+vind_xapian_query_t *vind_xapian_query_match_all(void);
+
+/* A query matching no document. */
+vind_xapian_query_t *vind_xapian_query_match_nothing(void);
+
+/*
+ * Combines the count children with op. CONSUMES the children (and frees the
+ * array's elements, not the array). NULL children make it fail (returning
+ * NULL) after freeing the others. count 0 gives a query matching nothing.
+ */
+vind_xapian_query_t *vind_xapian_query_compound(vind_xapian_op_t op,
+                                                vind_xapian_query_t *const *children, size_t count);
+
+/* OR of the elite_size (>= 1) most discriminating children. CONSUMES the children. */
+vind_xapian_query_t *vind_xapian_query_elite_set(vind_xapian_query_t *const *children, size_t count,
+                                                 uint32_t elite_size);
+
+/*
+ * The children in order, within window positions (0: exactly adjacent, i.e.
+ * window = count). The children should be term queries (a phrase over
+ * positional terms). CONSUMES the children.
+ */
+vind_xapian_query_t *vind_xapian_query_phrase(vind_xapian_query_t *const *children, size_t count,
+                                              uint32_t window);
+
+/* The children in any order within window positions (0: count). CONSUMES the children. */
+vind_xapian_query_t *vind_xapian_query_near(vind_xapian_query_t *const *children, size_t count,
+                                            uint32_t window);
+
+/* query with its weights multiplied by factor (>= 0; 0 makes it purely boolean). CONSUMES query. */
+vind_xapian_query_t *vind_xapian_query_scale_weight(vind_xapian_query_t *query, double factor);
+
+/*
+ * Documents whose value in slot lies within [low, high] in byte order.
+ * Either end may be NULL for an open end (its length is then ignored); both
+ * NULL matches every document with a non-empty value in slot. Weightless.
+ */
+vind_xapian_query_t *vind_xapian_query_value_range(uint32_t slot, const char *low,
+                                                   size_t low_length, const char *high,
+                                                   size_t high_length);
+
+/* Documents whose value in slot is >= the length bytes at low (byte order). */
+vind_xapian_query_t *vind_xapian_query_value_ge(uint32_t slot, const char *low, size_t length);
+
+/* Documents whose value in slot is <= the length bytes at high (byte order). */
+vind_xapian_query_t *vind_xapian_query_value_le(uint32_t slot, const char *high, size_t length);
+
+/*
+ * Any term starting with prefix (non-empty), combined as a synonym; when more
+ * than max_expansion (0: unlimited) terms start with it, only the
+ * max_expansion most frequent are used (never an error at search time).
+ */
+vind_xapian_query_t *vind_xapian_query_wildcard(const char *prefix, uint32_t max_expansion);
+
+/* Frees query. NULL is allowed. */
+void vind_xapian_query_free(vind_xapian_query_t *query);
+
+/*
+ * A malloc'd description of query (Xapian::Query::get_description, e.g.
+ * "Query((zorg@1 AND huis@2))"), for tests and "the query as understood";
+ * NULL when query is NULL or memory runs out.
+ */
+char *vind_xapian_query_describe(const vind_xapian_query_t *query);
+
+/* ------------------------------------------------------------------------
+ * Enquire: runs a query over a reader
+ * ------------------------------------------------------------------------ */
+
+/*
+ * A new enquire over reader (borrowed: it must outlive the enquire), with no
+ * query (matches nothing), BM25 defaults, relevance order, ascending docid
+ * tie-break. Free with vind_xapian_enquire_free.
+ */
+vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader, vind_xapian_enquire_t **enquire,
+                                      char **errmsg);
+
+/* Frees enquire. NULL is allowed. */
+void vind_xapian_enquire_free(vind_xapian_enquire_t *enquire);
+
+/* Sets the query to run. query is copied, not consumed: free it whenever you like. */
+vind_status_t vind_xapian_enquire_set_query(vind_xapian_enquire_t *enquire,
+                                            const vind_xapian_query_t *query, char **errmsg);
+
+/*
+ * Uses BM25 with parameters k1, k2, k3, b and min_normlen (Xapian's defaults
+ * are 1, 0, 1, 0.5, 0.5). Negative parameters give VIND_INVALID_ARGUMENT.
+ */
+vind_status_t vind_xapian_enquire_set_bm25(vind_xapian_enquire_t *enquire, double k1, double k2,
+                                           double k3, double b, double min_normlen, char **errmsg);
+
+/* Orders results by relevance (the default). */
+vind_status_t vind_xapian_enquire_sort_by_relevance(vind_xapian_enquire_t *enquire, char **errmsg);
+
+/*
+ * Orders results by the value in slot (byte order; ascending, or descending
+ * when reverse is non-zero), then by relevance.
+ */
+vind_status_t vind_xapian_enquire_sort_by_value_then_relevance(vind_xapian_enquire_t *enquire,
+                                                               uint32_t slot, int reverse,
+                                                               char **errmsg);
+
+typedef enum {
+    VIND_XAPIAN_DOCID_ASCENDING,  /* equal keys: lower docid first (the default) */
+    VIND_XAPIAN_DOCID_DESCENDING, /* equal keys: higher docid first */
+    VIND_XAPIAN_DOCID_DONT_CARE   /* whatever is fastest */
+} vind_xapian_docid_order_t;
+
+/* Sets how documents with equal sort keys are ordered. */
+vind_status_t vind_xapian_enquire_set_docid_order(vind_xapian_enquire_t *enquire,
+                                                  vind_xapian_docid_order_t order, char **errmsg);
+
+/* Keeps only the best document per distinct value in slot (VIND_XAPIAN_NO_SLOT: off). */
+vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquire_t *enquire, uint32_t slot,
+                                                   char **errmsg);
+
+/* Drops results below percent (0-100; 0: off) of the best result's score. */
+vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *enquire, int percent,
+                                             char **errmsg);
+
+/*
+ * Counts the values of slot over the matches of the next runs (a facet).
+ * With multi_valued non-zero the value is split at the byte 0x1F
+ * (VIND_VALUE_SEPARATOR in lib/schema.h) and each distinct part counts once
+ * per document; empty values and parts are not counted. *facet (may be NULL)
+ * receives the facet's index (0, 1, ... in order of adding) for
+ * vind_xapian_enquire_facet. Counts are exact only over the documents the
+ * match examines: pass check_at_least >= the document count to run.
+ */
+vind_status_t vind_xapian_enquire_add_facet(vind_xapian_enquire_t *enquire, uint32_t slot,
+                                            int multi_valued, size_t *facet, char **errmsg);
+
+/* One value of a facet and the number of matching documents that have it. */
+typedef struct {
+    char *value; /* malloc'd, NUL-terminated */
+    uint32_t count;
+} vind_xapian_facet_value_t;
+
+/* The values of one facet; free with vind_xapian_facet_free. */
+typedef struct {
+    size_t count;
+    vind_xapian_facet_value_t *items; /* count descending, then value ascending; NULL when empty */
+} vind_xapian_facet_t;
+
+/* Frees facet, its strings and items. NULL is allowed. */
+void vind_xapian_facet_free(vind_xapian_facet_t *facet);
+
+/*
+ * The counts of facet index facet (from vind_xapian_enquire_add_facet) over
+ * the last run (count 0 before any run). Free *result with
+ * vind_xapian_facet_free. Returns VIND_INVALID_ARGUMENT for an unknown index.
+ */
+vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
+                                        vind_xapian_facet_t **result, char **errmsg);
+
+/* One page of results; free with vind_xapian_mset_free. */
+typedef struct {
+    size_t count;               /* entries in the arrays below (<= limit) */
+    uint32_t *docids;           /* NULL when count is 0 */
+    double *weights;            /* relevance weights */
+    int *percents;              /* 0-100, relative to the best match */
+    uint64_t matches_lower;     /* at least this many documents match */
+    uint64_t matches_estimated; /* best estimate of the matches */
+    uint64_t matches_upper;     /* at most this many documents match */
+} vind_xapian_mset_t;
+
+/* Frees mset and its arrays. NULL is allowed. */
+void vind_xapian_mset_free(vind_xapian_mset_t *mset);
+
+/*
+ * Runs the query: *mset receives results offset .. offset+limit-1 in the set
+ * order. The match examines at least check_at_least documents (and offset +
+ * limit); with check_at_least >= the document count the match counts are
+ * exact (lower == estimated == upper) and facet counts cover every match.
+ * Facet counts are reset at the start of each run.
+ * Returns VIND_INDEX_CHANGED when the reader's revision was overwritten
+ * (reopen the reader, make a new enquire, retry).
+ */
+vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire, uint32_t offset,
+                                      uint32_t limit, uint32_t check_at_least,
+                                      vind_xapian_mset_t **mset, char **errmsg);
+
+/* ------------------------------------------------------------------------
+ * Expand (query expansion, related documents)
+ * ------------------------------------------------------------------------ */
+
+/*
+ * The max_terms terms that best characterise the count documents docids (a
+ * Xapian relevance set), best first, each with its expand weight (terms of
+ * the enquire's query, if any, are left out). Only terms starting with
+ * include_prefix (NULL or "": any) whose first byte is not in
+ * exclude_initials (NULL or "": none excluded) are considered: every term
+ * prefix of lib/schema.h is a capital, so include_prefix "K" gives tags and
+ * exclude_initials "ABCDEFGHIJKLMNOPQRSTUVWXYZ" only unprefixed words. count
+ * 0 gives an empty list. Free *terms with vind_xapian_terms_free.
+ * Returns VIND_NOT_FOUND when a docid does not exist.
+ */
+vind_status_t vind_xapian_enquire_expand(vind_xapian_enquire_t *enquire, const uint32_t *docids,
+                                         size_t count, size_t max_terms, const char *include_prefix,
+                                         const char *exclude_initials, vind_xapian_terms_t **terms,
+                                         char **errmsg);
+
+VIND_END_DECLS
+
+#endif

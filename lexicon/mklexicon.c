@@ -1,0 +1,806 @@
+/*
+ * mklexicon.c - builds nl.lex, vind's Dutch lemma table and word set, from
+ * OpenTaal's word list (wdutch: /usr/share/dict/dutch, 413k forms) and its
+ * affix rules (hunspell-nl: nl.aff, nl.dic). Run by lexicon/Makefile.local:
+ *
+ *   mklexicon WORDLIST AFF DIC OUT.lex [--dump]
+ *
+ * Snowball's Dutch stemmer leaves "huizen"/"huis", "kinderen"/"kind" and
+ * "gemaakt"/"maken" apart; the analyzer stems lemma(form) instead of the
+ * form, so this table decides what conflates. Every rule below proposes a
+ * lemma and keeps it only when the word list confirms it (the lemma is a
+ * real word of the right class): no hand-made exception list.
+ *
+ * Sources of lemmas, in order of trust (docs/morphology.md has the figures):
+ *  1. hunspell's analysis of the form (Hunspell_analyze): "kantoren" st:kantoor
+ *     ts:NN2, "werkte" st:werk ts:VBh1, "auto's" st:auto, "groter" st:groot.
+ *     Analyses through compounding ("jeugdzorg" pa:jeugd pa:zorg) and
+ *     derivations ("deskundigheid" st:deskundig ts:NN1) are refused: a lemma
+ *     must be the same word.
+ *  2. Verb stems become infinitives by Dutch spelling rules, validated by an
+ *     infinitive entry (flag Vi) in nl.dic: "maak" -> "maken" (vowel
+ *     undoubling), "zet" -> "zetten" (consonant doubling), "leef" -> "leven",
+ *     "reis" -> "reizen", "ga" -> "gaan".
+ *  3. Past participles, which nl.dic lists as separate roots without a link:
+ *     ge-X-t/d ("gemaakt" -> "maken"), separable ("opgelost" -> "oplossen"),
+ *     inseparable prefixes ("beoordeeld" -> "beoordelen"), strong ge-X-en with
+ *     the infinitive's vowel ("gelopen" -> "lopen").
+ *  4. Plurals in -eren ("kinderen" -> "kind", "eieren" -> "ei"), which nl.dic
+ *     also lists as separate roots.
+ * Strong and irregular past tenses ("liep" -> "lopen", "genomen" -> "nemen")
+ * are not derived: no source here links them (documented gap).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <hunspell.h>
+
+#include <vind/analyze.h>
+#include "lexicon_format.h"
+
+/* A normalised word and what we learn about it. */
+struct word {
+    char *form;
+    uint32_t flags;   /* VIND_LEX_* */
+    char *dic_flags;  /* nl.dic flags of every root entry, "V3Vp/ViPb", or NULL */
+    const char *lemma; /* chosen lemma (another word's form), or NULL */
+};
+
+/* Builder-only flag bits, cleared before writing. */
+#define CAPITAL_SEEN 0x10000u
+#define LOWER_SEEN 0x20000u
+
+struct builder {
+    Hunhandle *hunspell;
+    GHashTable *words; /* normalised form -> struct word */
+    GStringChunk *strings;
+    int dump;
+};
+
+/* Separable verb particles: the PFX P* flags of nl.aff plus the common
+ * particles that nl.dic writes out in full ("opgelost", "ingevuld"). */
+static const char *const particles[] = {
+    "aaneen", "aan",   "achtereen", "achterna", "achterop", "achterover", "achteruit",
+    "achterom", "achter", "af",     "uiteen",   "bij",      "over",       "voor",
+    "binnen", "door",  "dicht",     "mee",      "na",       "uit",        "op",
+    "in",     "om",    "onder",     "toe",      "terug",    "weg",        "samen",
+    "vast",   "tegen", "neer",      "rond",     "voort",    "bekend",     "teweeg",
+    "thuis",  "vrij",  "los",       "open",     "mis",      "goed",       "plaats",
+    NULL,
+};
+
+static char *normalize(const char *text)
+{
+    char *n = vind_normalize(text, strlen(text));
+    if (n == NULL) {
+        fprintf(stderr, "mklexicon: out of memory\n");
+        exit(1);
+    }
+    return n;
+}
+
+static struct word *find(struct builder *b, const char *form)
+{
+    return g_hash_table_lookup(b->words, form);
+}
+
+static struct word *intern(struct builder *b, const char *form)
+{
+    struct word *w = find(b, form);
+    if (w)
+        return w;
+    w = g_new0(struct word, 1);
+    w->form = g_string_chunk_insert_const(b->strings, form);
+    g_hash_table_insert(b->words, w->form, w);
+    return w;
+}
+
+/* Whether nl.dic gave the word the two-letter flag (checked per entry, in pairs). */
+static int has_flag(const struct word *w, const char *flag)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    const char *p = w->dic_flags;
+    while (*p) {
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        if (p[1] == '\0')
+            return 0;
+        if (p[0] == flag[0] && p[1] == flag[1])
+            return 1;
+        p += 2;
+    }
+    return 0;
+}
+
+/* Whether any of the word's flags starts with the letter (Z* plurals, Y* diminutives, A* adjectives). */
+static int has_flag_class(const struct word *w, char letter)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    const char *p = w->dic_flags;
+    while (*p) {
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        if (p[1] == '\0')
+            return 0;
+        if (p[0] == letter)
+            return 1;
+        p += 2;
+    }
+    return 0;
+}
+
+static int is_verb_stem(const struct word *w)
+{
+    return has_flag(w, "V3") || has_flag(w, "Vp") || has_flag(w, "Vq") || has_flag(w, "Va") ||
+           has_flag(w, "Vb");
+}
+
+static int is_infinitive(const struct word *w)
+{
+    return has_flag(w, "Vi");
+}
+
+static int is_noun_or_adjective(const struct word *w)
+{
+    return has_flag_class(w, 'Z') || has_flag_class(w, 'Y') || has_flag_class(w, 'A');
+}
+
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static int known_infinitive(struct builder *b, const char *candidate)
+{
+    return is_infinitive(find(b, candidate));
+}
+
+#define MAX_INFINITIVES 4
+
+/* Adds candidate to out[] when nl.dic knows it as an infinitive (flag Vi). */
+static void add_infinitive(struct builder *b, const char *candidate, const char **out, int *count)
+{
+    struct word *w = find(b, candidate);
+    if (!is_infinitive(w) || *count >= MAX_INFINITIVES)
+        return;
+    for (int i = 0; i < *count; i++)
+        if (out[i] == w->form)
+            return;
+    out[(*count)++] = w->form;
+}
+
+/*
+ * The infinitives a verb stem may have by Dutch spelling, each confirmed by
+ * nl.dic, most regular first: "werk" -> "werken", "maak" -> "maken"
+ * (a long vowel is written once in an open syllable), "beoordeel" ->
+ * "beoordelen", "leef" -> "leven" and "reis" -> "reizen" (voiced after a
+ * long vowel), "zet" -> "zetten" and "los" -> "lossen" (a short vowel keeps
+ * its syllable closed), "ga" -> "gaan", "doe" -> "doen". Returns the count.
+ */
+static int infinitives_of(struct builder *b, const char *stem, const char **out)
+{
+    int count = 0;
+    size_t n = strlen(stem);
+    if (n < 2 || n > 60)
+        return 0;
+    char candidate[80];
+    char last = stem[n - 1];
+    char voiced = last == 'f' ? 'v' : last == 's' ? 'z' : 0;
+    int closed = !is_vowel(last);
+    int double_vowel = closed && n >= 3 && is_vowel(stem[n - 2]) && stem[n - 2] == stem[n - 3] &&
+                       stem[n - 2] != 'i';
+    int diphthong = closed && n >= 3 && is_vowel(stem[n - 2]) && is_vowel(stem[n - 3]) &&
+                    !double_vowel;
+    int short_vowel = closed && is_vowel(stem[n - 2]) && (n < 3 || !is_vowel(stem[n - 3]));
+    int after_consonant = closed && !is_vowel(stem[n - 2]);
+
+    snprintf(candidate, sizeof candidate, "%sen", stem); /* werk -> werken */
+    add_infinitive(b, candidate, out, &count);
+    if (voiced && (diphthong || after_consonant)) { /* reis -> reizen, durf -> durven */
+        snprintf(candidate, sizeof candidate, "%.*s%cen", (int)(n - 1), stem, voiced);
+        add_infinitive(b, candidate, out, &count);
+    }
+    if (double_vowel) { /* maak -> maken, leef -> leven */
+        snprintf(candidate, sizeof candidate, "%.*s%cen", (int)(n - 2), stem,
+                 voiced ? voiced : last);
+        add_infinitive(b, candidate, out, &count);
+    }
+    if (short_vowel && last != 'w' && last != 'x') { /* zet -> zetten, los -> lossen */
+        snprintf(candidate, sizeof candidate, "%s%cen", stem, last);
+        add_infinitive(b, candidate, out, &count);
+    }
+    if (!closed) { /* doe -> doen, zie -> zien; ga -> gaan */
+        snprintf(candidate, sizeof candidate, "%sn", stem);
+        add_infinitive(b, candidate, out, &count);
+        snprintf(candidate, sizeof candidate, "%s%cn", stem, last);
+        add_infinitive(b, candidate, out, &count);
+    }
+    return count;
+}
+
+static const char *infinitive_of(struct builder *b, const char *stem)
+{
+    const char *found[MAX_INFINITIVES];
+    return infinitives_of(b, stem, found) > 0 ? found[0] : NULL;
+}
+
+/* particle + infinitive, when the word list has it: "op" + "lossen". */
+static const char *with_particle(struct builder *b, const char *particle, const char *infinitive)
+{
+    if (infinitive == NULL)
+        return NULL;
+    if (particle[0] == '\0')
+        return infinitive;
+    char joined[160];
+    snprintf(joined, sizeof joined, "%s%s", particle, infinitive);
+    struct word *w = find(b, joined);
+    return w && (w->flags & VIND_LEX_LIST) ? w->form : NULL;
+}
+
+/*
+ * The infinitive behind a weak participle body (the participle without ge-
+ * and -t/-d) after particle, with the t/d checked against the verb's past
+ * tense ('t kofschip: Vq "maakte" goes with "gemaakt", Vp "leefde" with
+ * "geleefd") and particle + infinitive confirmed by the word list.
+ */
+static const char *weak_infinitive(struct builder *b, const char *particle, const char *body,
+                                   char ending, int dental_stem)
+{
+    struct word *stem = find(b, body);
+    if (!is_verb_stem(stem))
+        return NULL;
+    if (!dental_stem) {
+        if (ending == 't' && !has_flag(stem, "Vq") && !has_flag(stem, "Vb"))
+            return NULL;
+        if (ending == 'd' && !has_flag(stem, "Vp") && !has_flag(stem, "Va"))
+            return NULL;
+    }
+    const char *found[MAX_INFINITIVES];
+    int count = infinitives_of(b, body, found);
+    for (int i = 0; i < count; i++) {
+        const char *result = with_particle(b, particle, found[i]);
+        if (result)
+            return result;
+    }
+    return NULL;
+}
+
+/* The weak readings of rest (after particle and ge-): "maakt" -> "maak" + t;
+ * a stem that ends in t or d takes no second one: "zet" of "gezet". */
+static const char *weak_readings(struct builder *b, const char *particle, const char *rest,
+                                 size_t rest_len)
+{
+    char body[72];
+    char ending = rest[rest_len - 1];
+    snprintf(body, sizeof body, "%.*s", (int)(rest_len - 1), rest);
+    const char *result = weak_infinitive(b, particle, body, ending, 0);
+    if (result)
+        return result;
+    snprintf(body, sizeof body, "%.*s", (int)rest_len, rest);
+    return weak_infinitive(b, particle, body, ending, 1);
+}
+
+/*
+ * The infinitive of a past participle: "gemaakt" -> "maken", "opgelost" ->
+ * "oplossen", "beoordeeld" -> "beoordelen", "gezet" -> "zetten",
+ * "gelopen" -> "lopen", "gezien" -> "zien". NULL when no rule is confirmed.
+ */
+static const char *participle_infinitive(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    if (n < 5 || n > 60)
+        return NULL;
+    char ending = form[n - 1];
+    int weak = ending == 't' || ending == 'd';
+    int strong = n >= 6 && form[n - 2] == 'e' && ending == 'n';
+    if (!weak && !strong)
+        return NULL;
+    for (int i = 0; i == 0 || particles[i - 1] != NULL; i++) {
+        const char *particle = i == 0 ? "" : particles[i - 1];
+        size_t p = strlen(particle);
+        if (strncmp(form, particle, p) != 0 || strncmp(form + p, "ge", 2) != 0)
+            continue;
+        const char *rest = form + p + 2;
+        size_t rest_len = n - p - 2;
+        if (rest_len < 2)
+            continue;
+        const char *result = NULL;
+        if (weak)
+            result = weak_readings(b, particle, rest, rest_len);
+        else if (known_infinitive(b, rest)) /* gelopen -> lopen, gegeven -> geven */
+            result = with_particle(b, particle, find(b, rest)->form);
+        if (result)
+            return result;
+    }
+    /* No ge-: be-, ver-, ont-, her-, er- verbs and loans: "beoordeeld",
+     * "ontwikkeld", "gebruikt" (the ge- of "gebruiken" is part of the stem). */
+    if (!weak)
+        return NULL;
+    /* Only stem + t/d here: a dental stem without ge- is the stem itself
+     * ("beeld"), which the verb-stem rule handles with its noun guard. */
+    char body[72];
+    snprintf(body, sizeof body, "%.*s", (int)(n - 1), form);
+    return weak_infinitive(b, "", body, ending, 0);
+}
+
+/*
+ * The plural in -eren of a noun that nl.dic lists as its own root:
+ * "kinderen" -> "kind", "eieren" -> "ei", "bladeren" -> "blad",
+ * "lammeren" -> "lam", "kalveren" -> "kalf", "beenderen" -> "been".
+ * The base must be a noun (it has a plural or a diminutive, flags Z*, Y*)
+ * and the form neither an adjective ("koperen" is not the plural of "kop")
+ * nor a verb.
+ */
+static const char *eren_singular(struct builder *b, const char *form)
+{
+    /* "exporteren", "baseren", "bladeren" (to leaf) are verbs, not plurals of "export". */
+    struct word *self = find(b, form);
+    if (has_flag_class(self, 'A') || is_infinitive(self) || is_verb_stem(self))
+        return NULL;
+    /* nl.dic lists the real ones as roots with flags ("kinderen/CaCcCb");
+     * flagless "shockeren", "zoneren" are verbs, "Tongeren" a town. */
+    if (self == NULL || self->dic_flags == NULL || self->dic_flags[0] == '\0' ||
+        (self->flags & VIND_LEX_PROPER))
+        return NULL;
+    /* "bakkeren", "manieren": the -en plural of a word in -er ("bakker", "manier");
+     * nl.dic marks "kinder" of "kinderboek" as a compound part only (Cx). */
+    char er_form[72];
+    snprintf(er_form, sizeof er_form, "%.*s", (int)(strlen(form) - 2), form);
+    struct word *er_word = find(b, er_form);
+    if (er_word && (er_word->flags & VIND_LEX_LIST) && !has_flag(er_word, "Cx"))
+        return NULL;
+    size_t n = strlen(form);
+    if (n < 6 || n > 60 || strcmp(form + n - 4, "eren") != 0)
+        return NULL;
+    char base[72];
+    size_t m = n - 4;
+    const char *variants[4] = {NULL};
+    char v1[72], v2[72], v3[72];
+    snprintf(base, sizeof base, "%.*s", (int)m, form);
+    variants[0] = base;
+    if (m >= 3 && base[m - 1] == base[m - 2] && !is_vowel(base[m - 1])) { /* lammeren */
+        snprintf(v1, sizeof v1, "%.*s", (int)(m - 1), form);
+        variants[1] = v1;
+    }
+    if (m >= 4 && base[m - 1] == 'd' && base[m - 2] == 'n') { /* beenderen, hoenderen */
+        snprintf(v2, sizeof v2, "%.*s", (int)(m - 1), form);
+        variants[2] = v2;
+    }
+    if (m >= 3 && base[m - 1] == 'v') { /* kalveren */
+        snprintf(v3, sizeof v3, "%.*sf", (int)(m - 1), form);
+        variants[3] = v3;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (variants[i] == NULL || strlen(variants[i]) < 2)
+            continue;
+        struct word *w = find(b, variants[i]);
+        if (w && (has_flag_class(w, 'Y') || has_flag_class(w, 'Z')))
+            return w->form;
+    }
+    return NULL;
+}
+
+/* The lemma a root (a form nl.dic lists) resolves to on its own, or NULL for itself. */
+static const char *root_lemma(struct builder *b, const char *root)
+{
+    struct word *w = find(b, root);
+    if (w == NULL)
+        return NULL;
+    if (is_infinitive(w))
+        return NULL;
+    /* "gezond" fits ge-zon-d ("zonnen"), but nl.dic grades it (Ab: "gezonder")
+     * and gives it no particle flags as it does "gemaakt" ("afgemaakt"): an adjective. */
+    if (has_flag(w, "Ab") && !has_flag_class(w, 'P'))
+        return NULL;
+    const char *infinitive = participle_infinitive(b, root);
+    if (infinitive)
+        return infinitive;
+    if (is_verb_stem(w) && !is_noun_or_adjective(w)) /* "maak" -> "maken" */
+        return infinitive_of(b, root);
+    return NULL;
+}
+
+/* Length of the common start of two strings. */
+static size_t common_prefix(const char *a, const char *b)
+{
+    size_t i = 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    return i;
+}
+
+/* Whether stem can be the root of form by suffixing alone: "kantoren"/"kantoor",
+ * "musea"/"museum", never "verpleeghuiszorg"/"verpleeghuis". */
+static int suffix_related(const char *form, const char *stem)
+{
+    size_t f = strlen(form), s = strlen(stem);
+    size_t common = common_prefix(form, stem);
+    if (common < 2 || common + 3 < s)
+        return 0;
+    return f <= s + 6;
+}
+
+enum reading { READ_NONE, READ_VERB, READ_ADJECTIVE, READ_NOUN };
+
+struct candidate {
+    enum reading reading;
+    const char *lemma;
+};
+
+/* Keeps the better of two candidates: nouns before adjectives before verbs
+ * ("huizen" is the plural of "huis" before it is the verb "huizen";
+ * "voorstellen" goes with "voorstel"), then the shorter, then strcmp order. */
+static void consider(struct candidate *best, enum reading reading, const char *lemma)
+{
+    if (lemma == NULL)
+        return;
+    if (best->lemma != NULL) {
+        if (reading < best->reading)
+            return;
+        if (reading == best->reading) {
+            size_t a = strlen(lemma), c = strlen(best->lemma);
+            if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0))
+                return;
+        }
+    }
+    best->reading = reading;
+    best->lemma = lemma;
+}
+
+static enum reading reading_of_tag(const char *tag)
+{
+    static const char *const nouns[] = {"NN2", "NN2r", "NN1r", "DT", NULL};
+    static const char *const adjectives[] = {"AJe", "AJc", "AJcn", "AJce", "AJci", "AJsn",
+                                             "AJse", NULL};
+    static const char *const verbs[] = {"VB3", "VBh", "VBh1", "VBpe", "PPn", "PPe", NULL};
+    for (int i = 0; nouns[i]; i++)
+        if (strcmp(tag, nouns[i]) == 0)
+            return READ_NOUN;
+    for (int i = 0; adjectives[i]; i++)
+        if (strcmp(tag, adjectives[i]) == 0)
+            return READ_ADJECTIVE;
+    for (int i = 0; verbs[i]; i++)
+        if (strcmp(tag, verbs[i]) == 0)
+            return READ_VERB;
+    return READ_NONE; /* NN1 "deskundigheid", NN1d "Eindhovenaar", i "groots": derivations */
+}
+
+/* The lemma of a verbal stem from hunspell: a stem ("werk") gives its
+ * infinitive, a participle ("gemaakt" of "gemaakte") its verb. */
+static const char *verbal_lemma(struct builder *b, const char *stem)
+{
+    struct word *w = find(b, stem);
+    if (is_infinitive(w))
+        return w->form;
+    const char *infinitive = is_verb_stem(w) ? infinitive_of(b, stem) : NULL;
+    if (infinitive)
+        return infinitive;
+    infinitive = participle_infinitive(b, stem);
+    if (infinitive)
+        return infinitive;
+    return w ? w->form : NULL;
+}
+
+/* Reads one analysis ("af st:gewerkt fl:Pj", " st:kantoor ts:NN2") into the candidate. */
+static void consider_analysis(struct builder *b, const char *form, const char *analysis,
+                              struct candidate *best)
+{
+    char prefix[64] = "", stem_raw[256] = "", tag[16] = "";
+    int compound = 0, compound_flag = 0;
+    gchar **fields = g_strsplit_set(analysis, " \t", -1);
+    for (int i = 0; fields[i]; i++) {
+        const char *f = fields[i];
+        if (f[0] == '\0')
+            continue;
+        if (strncmp(f, "st:", 3) == 0 && stem_raw[0] == '\0')
+            snprintf(stem_raw, sizeof stem_raw, "%s", f + 3);
+        else if (strncmp(f, "ts:", 3) == 0 && tag[0] == '\0')
+            snprintf(tag, sizeof tag, "%s", f + 3);
+        else if (strncmp(f, "pa:", 3) == 0)
+            compound = 1;
+        else if (strncmp(f, "fl:C", 4) == 0)
+            compound_flag = 1;
+        else if (strchr(f, ':') == NULL && stem_raw[0] == '\0')
+            snprintf(prefix, sizeof prefix, "%s", f);
+    }
+    g_strfreev(fields);
+    if (compound || compound_flag || stem_raw[0] == '\0')
+        return;
+    char *stem = normalize(stem_raw);
+    char *particle = normalize(prefix);
+    struct word *root = find(b, stem);
+    if (particle[0] != '\0') {
+        /* "afgewerkt" = af + "gewerkt": lemma "af" + lemma of the rest. */
+        const char *rest = root_lemma(b, stem);
+        const char *verb = with_particle(b, particle, rest ? rest : (root ? root->form : NULL));
+        if (verb && strcmp(verb, form) != 0)
+            consider(best, READ_VERB, verb);
+    } else if (tag[0] != '\0' && root != NULL && strcmp(stem, form) != 0 &&
+               suffix_related(form, stem)) {
+        enum reading reading = reading_of_tag(tag);
+        if (reading == READ_VERB)
+            consider(best, reading, verbal_lemma(b, stem));
+        else if (reading != READ_NONE)
+            consider(best, reading, root->form);
+    }
+    free(stem);
+    free(particle);
+}
+
+static void choose_lemma(struct builder *b, struct word *w, const char *original)
+{
+    struct candidate best = {READ_NONE, NULL};
+    char **analyses = NULL;
+    int count = Hunspell_analyze(b->hunspell, &analyses, original);
+    for (int i = 0; i < count; i++)
+        consider_analysis(b, w->form, analyses[i], &best);
+    if (count > 0)
+        Hunspell_free_list(b->hunspell, &analyses, count);
+    consider(&best, READ_NOUN, eren_singular(b, w->form));
+    if (best.lemma == NULL)
+        best.lemma = root_lemma(b, w->form);
+    if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
+        w->lemma = best.lemma;
+        w->flags |= VIND_LEX_INFLECTED;
+    }
+}
+
+/* Reads nl.dic: "verpleeghuis/ZhCcCa" -> flags of the normalised root. */
+static void read_dic(struct builder *b, const char *path)
+{
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        perror(path);
+        exit(1);
+    }
+    char *line = NULL;
+    size_t size = 0;
+    int first = 1;
+    while (getline(&line, &size, file) >= 0) {
+        line[strcspn(line, "\t\r\n")] = '\0';
+        if (first) { /* the entry count */
+            first = 0;
+            continue;
+        }
+        char *slash = line;
+        while ((slash = strchr(slash, '/')) != NULL && slash > line && slash[-1] == '\\')
+            slash++;
+        const char *flags = "";
+        if (slash) {
+            *slash = '\0';
+            flags = slash + 1;
+        }
+        char *space = strchr(line, ' ');
+        if (space)
+            *space = '\0';
+        if (line[0] == '\0')
+            continue;
+        char *form = normalize(line);
+        struct word *w = intern(b, form);
+        free(form);
+        w->flags |= VIND_LEX_ROOT;
+        char *joined = w->dic_flags ? g_strconcat(w->dic_flags, "/", flags, NULL)
+                                    : g_strdup(flags);
+        g_free(w->dic_flags);
+        w->dic_flags = joined;
+        if (has_flag(w, "Ca") || has_flag(w, "Cb"))
+            w->flags |= VIND_LEX_MODIFIER;
+        if (has_flag(w, "Cc"))
+            w->flags |= VIND_LEX_HEAD;
+        if (has_flag(w, "Cd") || has_flag(w, "Ch"))
+            w->flags |= VIND_LEX_LINK_S;
+        if (has_flag(w, "Cx"))
+            w->flags |= VIND_LEX_BOUND;
+    }
+    free(line);
+    fclose(file);
+}
+
+/* Reads the word list; returns the original spellings (for hunspell) in order. */
+static GPtrArray *read_wordlist(struct builder *b, const char *path)
+{
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        perror(path);
+        exit(1);
+    }
+    GPtrArray *originals = g_ptr_array_new_with_free_func(g_free);
+    char *line = NULL;
+    size_t size = 0;
+    while (getline(&line, &size, file) >= 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || strchr(line, ' '))
+            continue; /* "a capella" and other multi-word entries never match one token */
+        char *form = normalize(line);
+        struct word *w = intern(b, form);
+        free(form);
+        w->flags |= VIND_LEX_LIST;
+        /* Proper only when the list never writes it in lower case: "Markt" (a
+         * street) must not hide "markt". */
+        w->flags |= g_unichar_isupper(g_utf8_get_char(line)) ? CAPITAL_SEEN : LOWER_SEEN;
+        g_ptr_array_add(originals, g_strdup(line));
+    }
+    free(line);
+    fclose(file);
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct word *w = value;
+        if ((w->flags & CAPITAL_SEEN) && !(w->flags & LOWER_SEEN))
+            w->flags |= VIND_LEX_PROPER;
+        w->flags &= ~(CAPITAL_SEEN | LOWER_SEEN);
+    }
+    return originals;
+}
+
+/*
+ * Second pass, for compounds the rules above did not reach because nl.dic
+ * lists them as their own roots: the lemma of the head carries over when
+ * the word list has the compound with it ("zorgkantoren" = "zorg" +
+ * "kantoren" -> "zorgkantoor", "zorgenkinderen" -> "zorgenkind"). The
+ * longest head with a lemma wins; the first part keeps at least 2 letters.
+ */
+static const char *compound_head_lemma(struct builder *b, const struct word *w)
+{
+    size_t n = strlen(w->form);
+    if (n < 6 || n > 60)
+        return NULL;
+    for (size_t i = 2; i + 3 <= n; i++) {
+        struct word *head = find(b, w->form + i);
+        if (head == NULL || head->lemma == NULL || (head->flags & VIND_LEX_PROPER))
+            continue;
+        /* Only heads that shrink to their lemma ("kantoren" -> "kantoor"): a verb
+         * stem grows ("leem" -> "lemen" would make "probleem" "problemen"). */
+        if (strlen(head->lemma) > strlen(head->form))
+            continue;
+        char joined[128];
+        snprintf(joined, sizeof joined, "%.*s%s", (int)i, w->form, head->lemma);
+        struct word *whole = find(b, joined);
+        if (whole && whole != w && (whole->flags & VIND_LEX_LIST))
+            return whole->form;
+    }
+    return NULL;
+}
+
+static size_t lemmatise_compounds(struct builder *b)
+{
+    GPtrArray *found = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct word *w = value;
+        if (w->lemma || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+            is_infinitive(w))
+            continue;
+        const char *lemma = compound_head_lemma(b, w);
+        if (lemma) { /* applied after the scan, so that a result never feeds another */
+            g_ptr_array_add(found, w);
+            g_ptr_array_add(found, (gpointer)lemma);
+        }
+    }
+    for (guint i = 0; i < found->len; i += 2) {
+        struct word *w = found->pdata[i];
+        w->lemma = found->pdata[i + 1];
+        w->flags |= VIND_LEX_INFLECTED;
+        if (b->dump)
+            printf("%s\t%s\tcompound\n", w->form, w->lemma);
+    }
+    size_t count = found->len / 2;
+    g_ptr_array_free(found, TRUE);
+    return count;
+}
+
+static gint compare_forms(gconstpointer a, gconstpointer b)
+{
+    const struct word *x = *(struct word *const *)a, *y = *(struct word *const *)b;
+    return strcmp(x->form, y->form);
+}
+
+/* Writes the sorted table (lib/lexicon_format.h) to path via a temporary file. */
+static void write_lexicon(struct builder *b, const char *path)
+{
+    GPtrArray *all = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value))
+        g_ptr_array_add(all, value);
+    g_ptr_array_sort(all, compare_forms);
+
+    GHashTable *offsets = g_hash_table_new(g_str_hash, g_str_equal);
+    GString *pool = g_string_new(NULL);
+    for (guint i = 0; i < all->len; i++) {
+        struct word *w = all->pdata[i];
+        g_hash_table_insert(offsets, w->form, GUINT_TO_POINTER(pool->len));
+        g_string_append_len(pool, w->form, (gssize)strlen(w->form) + 1);
+    }
+    struct vind_lex_entry *entries = g_new0(struct vind_lex_entry, all->len);
+    for (guint i = 0; i < all->len; i++) {
+        struct word *w = all->pdata[i];
+        entries[i].form = GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->form));
+        entries[i].lemma = w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma))
+                                    : VIND_LEX_NO_LEMMA;
+        entries[i].flags = w->flags;
+    }
+    struct vind_lex_header header = {.version = VIND_LEX_VERSION,
+                                     .byte_order = VIND_LEX_BYTE_ORDER,
+                                     .entry_count = all->len,
+                                     .string_bytes = (uint32_t)pool->len};
+    memcpy(header.magic, VIND_LEX_MAGIC, sizeof header.magic);
+    char *tmp = g_strconcat(path, ".tmp", NULL);
+    FILE *out = fopen(tmp, "wb");
+    if (out == NULL || fwrite(&header, sizeof header, 1, out) != 1 ||
+        fwrite(entries, sizeof *entries, all->len, out) != all->len ||
+        fwrite(pool->str, 1, pool->len, out) != pool->len || fclose(out) != 0 ||
+        rename(tmp, path) != 0) {
+        perror(tmp);
+        exit(1);
+    }
+    fprintf(stderr, "mklexicon: %u entries, %zu string bytes -> %s\n", all->len, pool->len, path);
+    g_free(tmp);
+    g_free(entries);
+    g_string_free(pool, TRUE);
+    g_hash_table_destroy(offsets);
+    g_ptr_array_free(all, TRUE);
+}
+
+static void free_word(gpointer data)
+{
+    struct word *w = data;
+    g_free(w->dic_flags);
+    g_free(w);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5) {
+        fprintf(stderr, "usage: mklexicon WORDLIST AFF DIC OUT.lex [--dump]\n");
+        return 2;
+    }
+    struct builder b = {0};
+    b.dump = argc > 5 && strcmp(argv[5], "--dump") == 0;
+    b.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_word);
+    b.strings = g_string_chunk_new(1 << 20);
+    b.hunspell = Hunspell_create(argv[2], argv[3]);
+    if (b.hunspell == NULL) {
+        fprintf(stderr, "mklexicon: cannot load %s / %s\n", argv[2], argv[3]);
+        return 1;
+    }
+    read_dic(&b, argv[3]);
+    GPtrArray *originals = read_wordlist(&b, argv[1]);
+    size_t lemmas = 0;
+    for (guint i = 0; i < originals->len; i++) {
+        const char *original = originals->pdata[i];
+        char *form = normalize(original);
+        struct word *w = find(&b, form);
+        free(form);
+        if (w->lemma != NULL)
+            continue; /* "Één" and "één" fold to one entry: the first spelling decides */
+        choose_lemma(&b, w, original);
+        if (w->lemma) {
+            lemmas++;
+            if (b.dump)
+                printf("%s\t%s\n", w->form, w->lemma);
+        }
+    }
+    size_t compounds = lemmatise_compounds(&b);
+    fprintf(stderr, "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
+            originals->len, lemmas, compounds);
+    write_lexicon(&b, argv[4]);
+    g_ptr_array_free(originals, TRUE);
+    Hunspell_destroy(b.hunspell);
+    g_hash_table_destroy(b.words);
+    g_string_chunk_free(b.strings);
+    return 0;
+}

@@ -1,0 +1,766 @@
+/*
+ * analyze.c - the one analyzer pipeline: tokenise (lib/tokenize.c), then for
+ * each token normalise (lib/normalize.c), flag stop words, find the lemma
+ * (lib/lexicon.c), stem it (lib/stem.c) and add compound parts, the joined
+ * whole of hyphenated words and elliptic completions as extra terms.
+ *
+ * Indexing, queries, snippets and highlighting all come through here, so
+ * "Cliënten" in a report and "client" typed in the search box meet at the
+ * term "client".
+ *
+ * Speed: the indexer sends every word of the corpus through this file. All
+ * strings of one result live in a few large arena chunks (no malloc per
+ * token), ASCII words are normalised without allocating, and the analysis of
+ * a word form (lemma, stem, compound parts) is cached per analyzer, since
+ * text repeats its words (Zipf): most tokens cost one hash lookup.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <vind/analyze.h>
+#include <vind/limits.h>
+#include "error.h"
+#include "lexicon.h"
+#include "normalize.h"
+#include "stem.h"
+#include "tokenize.h"
+
+/* Extra terms one token may carry: compound parts, the joined hyphenated
+ * word, an elliptic completion, the words of a URL. */
+#define MAX_EXTRA 24u
+/* Compound parts asked of vind_compound_split. */
+#define MAX_COMPOUND_PARTS 8u
+/* Cached word analyses per language before the cache starts afresh. */
+#define CACHE_ENTRIES 65536u
+/* Bytes of the original text normalised for one form: enough for
+ * VIND_MAX_TERM_BYTES after invisible characters and decomposition, while a
+ * 1 MB "word" costs no more than a short one. */
+#define FORM_SOURCE_BYTES (8u * VIND_MAX_TERM_BYTES)
+/* Spans searched after "zorg-" for "en onderwijsvernieuwing". */
+#define ELLIPSIS_LOOKAHEAD 8u
+
+/* The cached analysis of one normalised Dutch or English word form:
+ * data holds lemma, stem and extra_count extra terms, each NUL-terminated. */
+typedef struct {
+    unsigned extra_count;
+    char data[];
+} word_entry_t;
+
+struct vind_analyzer {
+    const vind_lexicon_t *lexicon;
+    vind_stemmer_t *stemmers[2]; /* by vind_lang_t */
+    GHashTable *cache[2];        /* form -> word_entry_t, by vind_lang_t */
+    vind_spans_t spans;
+    GString *form;    /* the form of the token being built */
+    GString *scratch; /* forms of neighbouring spans, joined words, completions */
+    GString *entry;   /* a word entry being built */
+};
+
+typedef struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used;
+    size_t size;
+    char data[];
+} arena_chunk_t;
+
+struct vind_tokens {
+    vind_token_t *items;
+    size_t count;
+    size_t capacity;
+    arena_chunk_t *chunks;
+};
+
+static const char *const no_extra[1] = {NULL};
+
+/* ---- the arena that owns every string of a vind_tokens_t ---- */
+
+static void *arena_alloc(vind_tokens_t *tokens, size_t size)
+{
+    size = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+    arena_chunk_t *chunk = tokens->chunks;
+    if (chunk == NULL || chunk->size - chunk->used < size) {
+        size_t chunk_size = size > 65536 - sizeof *chunk ? size : 65536 - sizeof *chunk;
+        chunk = malloc(sizeof *chunk + chunk_size);
+        if (chunk == NULL)
+            return NULL;
+        chunk->next = tokens->chunks;
+        chunk->used = 0;
+        chunk->size = chunk_size;
+        tokens->chunks = chunk;
+    }
+    void *p = chunk->data + chunk->used;
+    chunk->used += size;
+    return p;
+}
+
+static const char *arena_strndup(vind_tokens_t *tokens, const char *s, size_t n)
+{
+    char *copy = arena_alloc(tokens, n + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return copy;
+}
+
+/* ---- small string helpers ---- */
+
+/* The longest prefix of s (len bytes) of at most max bytes that ends on a
+ * UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+static void cut_term(GString *s)
+{
+    g_string_truncate(s, utf8_cut(s->str, s->len, VIND_MAX_TERM_BYTES));
+}
+
+static int ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return n <= len && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* ---- word analysis: lemma, stem, compound parts ---- */
+
+typedef struct {
+    const char *items[MAX_EXTRA];
+    size_t count;
+} extra_list_t;
+
+static int extra_add(extra_list_t *list, const char *term, const char *stem)
+{
+    if (term == NULL || term[0] == '\0' || strcmp(term, stem) == 0)
+        return 0;
+    for (size_t k = 0; k < list->count; k++)
+        if (strcmp(list->items[k], term) == 0)
+            return 0;
+    if (list->count == MAX_EXTRA)
+        return 0;
+    list->items[list->count++] = term;
+    return 1;
+}
+
+/* Appends the Snowball stem of word to out, cut to VIND_MAX_TERM_BYTES. */
+static void append_stem(vind_analyzer_t *analyzer, vind_lang_t lang, const char *word, size_t len,
+                        GString *out)
+{
+    size_t stem_length = 0;
+    const char *stem = vind_stemmer_stem(analyzer->stemmers[lang], word, len, &stem_length);
+    if (stem == NULL || stem_length == 0) {
+        /* word may lie inside out, which the append may move: copy it first. */
+        char *copy = g_strndup(word, utf8_cut(word, len, VIND_MAX_TERM_BYTES));
+        g_string_append(out, copy);
+        g_free(copy);
+        return;
+    }
+    g_string_append_len(out, stem, (gssize)utf8_cut(stem, stem_length, VIND_MAX_TERM_BYTES));
+}
+
+static const char *lemma_of(const vind_analyzer_t *analyzer, const char *form)
+{
+    const char *lemma = vind_lexicon_lemma(analyzer->lexicon, form);
+    return lemma ? lemma : form;
+}
+
+/*
+ * Builds the entry of a Dutch form into analyzer->entry: lemma from the
+ * lexicon, else, for a compound whose head the lexicon knows, the form with
+ * its head lemmatised ("verpleeghuizen" -> "verpleeg" + lemma("huizen") =
+ * "verpleeghuis"), else the form itself; then the stem of the lemma and the
+ * stems of the lemmas of its compound parts ("verpleeghuiszorg" ->
+ * "verpleeghuis", "zorg").
+ */
+static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_t len,
+                              unsigned *extra_count)
+{
+    GString *entry = analyzer->entry;
+    char *parts[MAX_COMPOUND_PARTS];
+    size_t part_count = 0;
+    if (len >= 5)
+        part_count = vind_compound_split(analyzer->lexicon, form, parts, MAX_COMPOUND_PARTS);
+
+    const char *lemma = vind_lexicon_lemma(analyzer->lexicon, form);
+    g_string_truncate(entry, 0);
+    if (lemma) {
+        g_string_append(entry, lemma);
+    } else if (part_count >= 2 && ends_with(form, len, parts[part_count - 1])) {
+        const char *head = parts[part_count - 1];
+        const char *head_lemma = vind_lexicon_lemma(analyzer->lexicon, head);
+        g_string_append_len(entry, form, (gssize)(len - strlen(head)));
+        g_string_append(entry, head_lemma ? head_lemma : head);
+    } else {
+        g_string_append_len(entry, form, (gssize)len);
+    }
+    cut_term(entry);
+    size_t lemma_length = entry->len;
+    g_string_append_c(entry, '\0');
+    append_stem(analyzer, VIND_LANG_NL, entry->str, lemma_length, entry);
+    size_t stem_offset = lemma_length + 1;
+    g_string_append_c(entry, '\0');
+
+    *extra_count = 0;
+    for (size_t k = 0; k < part_count; k++) {
+        if (part_count >= 2) {
+            const char *part_lemma = lemma_of(analyzer, parts[k]);
+            size_t offset = entry->len;
+            append_stem(analyzer, VIND_LANG_NL, part_lemma, strlen(part_lemma), entry);
+            const char *part_stem = entry->str + offset;
+            /* No duplicates and not the main stem: "zorgzorg" is one term. */
+            int duplicate = strcmp(part_stem, entry->str + stem_offset) == 0;
+            for (const char *p = entry->str + stem_offset + strlen(entry->str + stem_offset) + 1;
+                 !duplicate && p < part_stem; p += strlen(p) + 1)
+                duplicate = strcmp(p, part_stem) == 0;
+            if (duplicate || entry->len == offset) {
+                g_string_truncate(entry, offset);
+            } else {
+                g_string_append_c(entry, '\0');
+                (*extra_count)++;
+            }
+        }
+        free(parts[k]);
+    }
+}
+
+/*
+ * The analysis of a normalised word form (NUL-terminated, len bytes), from
+ * the cache or computed and cached. Valid until the next call.
+ */
+static const word_entry_t *analyze_form(vind_analyzer_t *analyzer, vind_lang_t lang,
+                                        const char *form, size_t len)
+{
+    GHashTable *cache = analyzer->cache[lang];
+    const word_entry_t *cached = g_hash_table_lookup(cache, form);
+    if (cached)
+        return cached;
+    unsigned extra_count = 0;
+    if (lang == VIND_LANG_NL) {
+        build_dutch_entry(analyzer, form, len, &extra_count);
+    } else {
+        /* English: Snowball on the form, no lexicon, no compounds. */
+        g_string_truncate(analyzer->entry, 0);
+        g_string_append_len(analyzer->entry, form, (gssize)len);
+        g_string_append_c(analyzer->entry, '\0');
+        append_stem(analyzer, VIND_LANG_EN, form, len, analyzer->entry);
+        g_string_append_c(analyzer->entry, '\0');
+    }
+    if (g_hash_table_size(cache) >= CACHE_ENTRIES)
+        g_hash_table_remove_all(cache);
+    word_entry_t *entry = g_malloc(sizeof *entry + analyzer->entry->len);
+    entry->extra_count = extra_count;
+    memcpy(entry->data, analyzer->entry->str, analyzer->entry->len);
+    g_hash_table_insert(cache, g_strndup(form, len), entry);
+    return entry;
+}
+
+/* The stem of a normalised word, copied into the arena. */
+static const char *stem_of_form(vind_analyzer_t *analyzer, vind_tokens_t *tokens, vind_lang_t lang,
+                                const char *form, size_t len)
+{
+    const word_entry_t *entry = analyze_form(analyzer, lang, form, len);
+    const char *stem = entry->data + strlen(entry->data) + 1;
+    return arena_strndup(tokens, stem, strlen(stem));
+}
+
+/* ---- forms of spans ---- */
+
+/*
+ * Dutch writes thousands with dots and decimals with a comma ("1.000,50");
+ * English the other way round. Group separators are dropped when every
+ * group after the first has three digits ("1.000" -> "1000", "35 538" ->
+ * "35538"); otherwise the number is kept as written ("3.2", "2.3.1").
+ */
+static void fold_number(GString *form, vind_lang_t lang)
+{
+    char group = lang == VIND_LANG_NL ? '.' : ',';
+    char decimal = lang == VIND_LANG_NL ? ',' : '.';
+    size_t write = 0;
+    for (size_t k = 0; k < form->len; k++)
+        if (form->str[k] != ' ')
+            form->str[write++] = form->str[k];
+    g_string_truncate(form, write);
+
+    const char *decimal_at = memchr(form->str, decimal, form->len);
+    size_t integer_length = decimal_at ? (size_t)(decimal_at - form->str) : form->len;
+    size_t first = 0;
+    while (first < integer_length && form->str[first] != group)
+        first++;
+    if (first == integer_length || first == 0 || first > 3)
+        return;
+    for (size_t k = first; k < integer_length; k += 4) {
+        if (form->str[k] != group || k + 3 >= integer_length + 1)
+            return;
+        for (size_t d = 1; d <= 3; d++)
+            if (k + d >= integer_length || form->str[k + d] < '0' || form->str[k + d] > '9')
+                return;
+        if (k + 4 < integer_length && form->str[k + 4] != group)
+            return;
+    }
+    write = 0;
+    for (size_t k = 0; k < form->len; k++)
+        if (k >= integer_length || form->str[k] != group)
+            form->str[write++] = form->str[k];
+    g_string_truncate(form, write);
+}
+
+static void remove_chars(GString *s, const char *chars)
+{
+    size_t write = 0;
+    for (size_t k = 0; k < s->len; k++)
+        if (strchr(chars, s->str[k]) == NULL)
+            s->str[write++] = s->str[k];
+    g_string_truncate(s, write);
+}
+
+/* The normalised form of a span into out (replacing it), cut to
+ * VIND_MAX_TERM_BYTES: "Cliënten" -> "clienten", "auto's" -> "auto",
+ * "o.a." -> "oa", "1.000" -> "1000", "https://www.rivm.nl/" -> "www.rivm.nl". */
+static void span_form(const char *text, const vind_span_t *span, vind_lang_t lang, GString *out)
+{
+    size_t source_length =
+        utf8_cut(text + span->start, span->form_end - span->start, FORM_SOURCE_BYTES);
+    g_string_truncate(out, 0);
+    vind_normalize_append(out, text + span->start, source_length);
+    switch ((vind_span_kind_t)span->kind) {
+    case VIND_SPAN_WORD:
+        remove_chars(out, "-"); /* the hyphen of elliptic "zorg-" */
+        break;
+    case VIND_SPAN_NUMBER:
+        fold_number(out, lang);
+        break;
+    case VIND_SPAN_ABBREV:
+        remove_chars(out, "./"); /* "o.a." -> "oa", "t/m" -> "tm": typed either way */
+        break;
+    case VIND_SPAN_URL:
+        if (g_str_has_prefix(out->str, "https://"))
+            g_string_erase(out, 0, 8);
+        else if (g_str_has_prefix(out->str, "http://") || g_str_has_prefix(out->str, "ftp://"))
+            g_string_erase(out, 0, out->str[0] == 'h' ? 7 : 6);
+        while (out->len > 0 && out->str[out->len - 1] == '/')
+            g_string_truncate(out, out->len - 1);
+        break;
+    default:
+        break;
+    }
+    /* Spaces can only come from compatibility characters inside a word. */
+    if (span->kind != VIND_SPAN_NUMBER && memchr(out->str, ' ', out->len))
+        remove_chars(out, " ");
+    cut_term(out);
+}
+
+static int is_conjunction(const char *form)
+{
+    return strcmp(form, "en") == 0 || strcmp(form, "of") == 0 || strcmp(form, "tot") == 0 ||
+           strcmp(form, "noch") == 0;
+}
+
+/* ---- extra terms from neighbouring spans ---- */
+
+/*
+ * The first part of "Noord-Holland", "e-mailadres", "COVID-19" carries the
+ * stem of the joined whole ("noordholland"), so the one-word spelling finds
+ * the hyphenated one. Numbers alone ("2020-2021") join nothing.
+ */
+static const char *joined_stem(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const char *text,
+                               size_t index, vind_lang_t lang)
+{
+    const vind_spans_t *spans = &analyzer->spans;
+    GString *joined = g_string_sized_new(64);
+    GString *part = analyzer->scratch;
+    int has_word = 0;
+    for (size_t k = index; k < spans->count; k++) {
+        const vind_span_t *span = &spans->items[k];
+        span_form(text, span, lang, part);
+        g_string_append_len(joined, part->str, (gssize)part->len);
+        has_word |= span->kind == VIND_SPAN_WORD;
+        if (!span->hyphen_next || joined->len > VIND_MAX_TERM_BYTES)
+            break;
+    }
+    cut_term(joined);
+    const char *stem = NULL;
+    if (has_word && joined->len > 0)
+        stem = stem_of_form(analyzer, tokens, lang, joined->str, joined->len);
+    g_string_free(joined, TRUE);
+    return stem;
+}
+
+/*
+ * "zorg- en onderwijsvernieuwing", "bron- en contactonderzoek", "in- en
+ * uitvoer": the elliptic part is completed with the head of the word after
+ * the conjunction (the last part of its compound split, or the whole word
+ * when it does not split): "zorg" carries stem("zorgvernieuwing"). Chains
+ * ("zorg-, welzijns- en onderwijsvernieuwing") share the one head, and
+ * "Noord- en Zuid-Holland" completes "noord" to "noordholland", the joined
+ * term of "Noord-Holland".
+ */
+static const char *elliptic_completion(vind_analyzer_t *analyzer, vind_tokens_t *tokens,
+                                       const char *text, size_t index, const char *form)
+{
+    const vind_spans_t *spans = &analyzer->spans;
+    GString *other = analyzer->scratch;
+    int seen_conjunction = 0;
+    for (size_t k = index + 1; k < spans->count && k <= index + ELLIPSIS_LOOKAHEAD; k++) {
+        const vind_span_t *span = &spans->items[k];
+        if (span->kind != VIND_SPAN_WORD)
+            return NULL;
+        span_form(text, span, VIND_LANG_NL, other);
+        if (span->elliptic)
+            continue;
+        if (is_conjunction(other->str)) {
+            seen_conjunction = 1;
+            continue;
+        }
+        if (!seen_conjunction || span->elliptic_tail)
+            return NULL;
+        /* "Noord- en Zuid-Holland": the head is the last hyphenated part. */
+        int hyphenated = span->hyphen_next;
+        while (span->hyphen_next && k + 1 < spans->count)
+            span = &spans->items[++k];
+        if (hyphenated)
+            span_form(text, span, VIND_LANG_NL, other);
+        char *parts[MAX_COMPOUND_PARTS];
+        size_t count = hyphenated ? 0
+                                  : vind_compound_split(analyzer->lexicon, other->str, parts,
+                                                        MAX_COMPOUND_PARTS);
+        GString *completion = g_string_new(form);
+        g_string_append(completion, count >= 2 ? parts[count - 1] : other->str);
+        for (size_t p = 0; p < count; p++)
+            free(parts[p]);
+        cut_term(completion);
+        const char *stem =
+            stem_of_form(analyzer, tokens, VIND_LANG_NL, completion->str, completion->len);
+        g_string_free(completion, TRUE);
+        return stem;
+    }
+    return NULL;
+}
+
+/*
+ * "onderwijsvernieuwing en -beleid": the part after the hyphen takes the
+ * modifier of the compound before the conjunction: "beleid" carries
+ * stem("onderwijsbeleid"). Nothing when that word does not split.
+ */
+static const char *elliptic_tail_completion(vind_analyzer_t *analyzer, vind_tokens_t *tokens,
+                                            const char *text, size_t index, const char *form)
+{
+    const vind_spans_t *spans = &analyzer->spans;
+    if (index < 2 || spans->items[index - 1].kind != VIND_SPAN_WORD ||
+        spans->items[index - 2].kind != VIND_SPAN_WORD)
+        return NULL;
+    GString *other = analyzer->scratch;
+    span_form(text, &spans->items[index - 1], VIND_LANG_NL, other);
+    if (!is_conjunction(other->str))
+        return NULL;
+    span_form(text, &spans->items[index - 2], VIND_LANG_NL, other);
+    char *parts[MAX_COMPOUND_PARTS];
+    size_t count = vind_compound_split(analyzer->lexicon, other->str, parts, MAX_COMPOUND_PARTS);
+    const char *stem = NULL;
+    if (count >= 2 && ends_with(other->str, other->len, parts[count - 1])) {
+        GString *completion =
+            g_string_new_len(other->str, (gssize)(other->len - strlen(parts[count - 1])));
+        g_string_append(completion, form);
+        cut_term(completion);
+        stem = stem_of_form(analyzer, tokens, VIND_LANG_NL, completion->str, completion->len);
+        g_string_free(completion, TRUE);
+    }
+    for (size_t p = 0; p < count; p++)
+        free(parts[p]);
+    return stem;
+}
+
+/*
+ * The words of a URL or e-mail address as extra terms, stemmed like any
+ * word, so "rivm" finds "info@rivm.nl" and "https://www.rivm.nl/corona".
+ * Scheme words and "www" are left out; so are single characters.
+ */
+static void address_words(vind_analyzer_t *analyzer, vind_tokens_t *tokens, vind_lang_t lang,
+                          const char *form, const char *stem, extra_list_t *extra)
+{
+    GString *word = analyzer->scratch;
+    g_string_truncate(word, 0);
+    for (const char *p = form;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+            g_string_append_c(word, (gchar)c);
+            continue;
+        }
+        if (word->len >= 2 && strcmp(word->str, "www") != 0 && strcmp(word->str, "mailto") != 0) {
+            cut_term(word);
+            extra_add(extra, stem_of_form(analyzer, tokens, lang, word->str, word->len), stem);
+        }
+        g_string_truncate(word, 0);
+        if (c == '\0' || extra->count == MAX_EXTRA)
+            break;
+    }
+    g_string_truncate(word, 0);
+}
+
+/* ---- building tokens ---- */
+
+static vind_token_t *new_token(vind_tokens_t *tokens)
+{
+    if (tokens->count == tokens->capacity) {
+        size_t capacity = tokens->capacity ? tokens->capacity * 2 : 64;
+        vind_token_t *items = realloc(tokens->items, capacity * sizeof *items);
+        if (items == NULL)
+            return NULL;
+        tokens->items = items;
+        tokens->capacity = capacity;
+    }
+    vind_token_t *token = &tokens->items[tokens->count++];
+    memset(token, 0, sizeof *token);
+    token->extra = no_extra;
+    return token;
+}
+
+static const char *const *copy_extra(vind_tokens_t *tokens, const extra_list_t *extra)
+{
+    if (extra->count == 0)
+        return no_extra;
+    const char **list = arena_alloc(tokens, (extra->count + 1) * sizeof *list);
+    if (list == NULL)
+        return NULL;
+    memcpy(list, extra->items, extra->count * sizeof *list);
+    list[extra->count] = NULL;
+    return list;
+}
+
+static unsigned span_flags(vind_span_kind_t kind)
+{
+    switch (kind) {
+    case VIND_SPAN_NUMBER:
+        return VIND_TOKEN_NUMBER;
+    case VIND_SPAN_URL:
+        return VIND_TOKEN_URL;
+    case VIND_SPAN_EMAIL:
+        return VIND_TOKEN_EMAIL;
+    case VIND_SPAN_ABBREV:
+        return VIND_TOKEN_ABBREV;
+    case VIND_SPAN_CLITIC:
+        return VIND_TOKEN_STOP; /* "'t", "'s", "'n": articles */
+    default:
+        return 0;
+    }
+}
+
+/* Lemma, stem and extra terms of a word span whose form is analyzer->form. */
+static int fill_word(vind_analyzer_t *analyzer, vind_tokens_t *tokens, vind_lang_t lang,
+                     vind_token_t *token, extra_list_t *extra)
+{
+    GString *form = analyzer->form;
+    if (vind_is_stopword(analyzer->lexicon, form->str, lang))
+        token->flags |= VIND_TOKEN_STOP;
+    const word_entry_t *entry = analyze_form(analyzer, lang, form->str, form->len);
+    const char *lemma = entry->data;
+    const char *stem = lemma + strlen(lemma) + 1;
+    token->lemma =
+        strcmp(lemma, form->str) == 0 ? token->form : arena_strndup(tokens, lemma, strlen(lemma));
+    token->stem =
+        strcmp(stem, token->lemma) == 0 ? token->lemma : arena_strndup(tokens, stem, strlen(stem));
+    if (token->lemma == NULL || token->stem == NULL)
+        return 0;
+    const char *p = stem + strlen(stem) + 1;
+    for (unsigned k = 0; k < entry->extra_count; k++, p += strlen(p) + 1) {
+        const char *copy = arena_strndup(tokens, p, strlen(p));
+        if (copy == NULL)
+            return 0;
+        extra_add(extra, copy, token->stem);
+    }
+    return 1;
+}
+
+/* "'s-Hertogenbosch": the name is its own term; "hertogenbosch" and
+ * "shertogenbosch" are extra terms for those who type it so. */
+static void fill_name(vind_analyzer_t *analyzer, vind_tokens_t *tokens, vind_lang_t lang,
+                      vind_token_t *token, extra_list_t *extra)
+{
+    GString *rest = analyzer->scratch;
+    g_string_assign(rest, token->form);
+    remove_chars(rest, "'-");
+    if (rest->len > 1) {
+        extra_add(extra, arena_strndup(tokens, rest->str, rest->len), token->stem);
+        extra_add(extra, stem_of_form(analyzer, tokens, lang, rest->str + 1, rest->len - 1),
+                  token->stem);
+    }
+}
+
+/* Builds the token of span index; returns 0 when out of memory. A span whose
+ * form is empty (only combining marks) yields no token. */
+static int add_token(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const char *text,
+                     size_t index, vind_lang_t lang, unsigned *position)
+{
+    const vind_span_t *span = &analyzer->spans.items[index];
+    GString *form = analyzer->form;
+    span_form(text, span, lang, form);
+    if (form->len == 0)
+        return 1;
+    vind_token_t *token = new_token(tokens);
+    if (token == NULL)
+        return 0;
+    token->start = span->start;
+    token->end = span->end;
+    token->position = (*position)++;
+    token->flags = span_flags((vind_span_kind_t)span->kind);
+    token->surface = arena_strndup(tokens, text + span->start, span->end - span->start);
+    token->form = arena_strndup(tokens, form->str, form->len);
+    if (token->surface == NULL || token->form == NULL)
+        return 0;
+
+    extra_list_t extra = {.count = 0};
+    if (span->kind == VIND_SPAN_WORD) {
+        if (!fill_word(analyzer, tokens, lang, token, &extra))
+            return 0;
+    } else {
+        /* Numbers, addresses, abbreviations and names are terms as they are. */
+        token->lemma = token->stem = token->form;
+        if (span->kind == VIND_SPAN_ABBREV &&
+            vind_is_stopword(analyzer->lexicon, token->form, lang))
+            token->flags |= VIND_TOKEN_STOP;
+        if (span->kind == VIND_SPAN_URL || span->kind == VIND_SPAN_EMAIL)
+            address_words(analyzer, tokens, lang, token->form, token->stem, &extra);
+        if (span->kind == VIND_SPAN_NAME)
+            fill_name(analyzer, tokens, lang, token, &extra);
+    }
+
+    int first_of_group =
+        span->hyphen_next && (index == 0 || !analyzer->spans.items[index - 1].hyphen_next);
+    if (first_of_group)
+        extra_add(&extra, joined_stem(analyzer, tokens, text, index, lang), token->stem);
+    if (span->elliptic && lang == VIND_LANG_NL)
+        extra_add(&extra, elliptic_completion(analyzer, tokens, text, index, token->form),
+                  token->stem);
+    if (span->elliptic_tail && lang == VIND_LANG_NL)
+        extra_add(&extra, elliptic_tail_completion(analyzer, tokens, text, index, token->form),
+                  token->stem);
+    token->extra = copy_extra(tokens, &extra);
+    return token->extra != NULL;
+}
+
+/* ---- public functions ---- */
+
+vind_status_t vind_analyzer_new(const vind_lexicon_t *lexicon, vind_analyzer_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (lexicon == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot create an analyzer: no lexicon");
+    vind_analyzer_t *analyzer = calloc(1, sizeof *analyzer);
+    if (analyzer == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "cannot create an analyzer: out of memory");
+    analyzer->lexicon = lexicon;
+    for (int lang = VIND_LANG_NL; lang <= VIND_LANG_EN; lang++) {
+        vind_status_t status =
+            vind_stemmer_new((vind_lang_t)lang, &analyzer->stemmers[lang], errmsg);
+        if (status != VIND_OK) {
+            vind_analyzer_free(analyzer);
+            return status;
+        }
+        analyzer->cache[lang] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    }
+    analyzer->form = g_string_sized_new(128);
+    analyzer->scratch = g_string_sized_new(128);
+    analyzer->entry = g_string_sized_new(256);
+    *out = analyzer;
+    return VIND_OK;
+}
+
+void vind_analyzer_free(vind_analyzer_t *analyzer)
+{
+    if (analyzer == NULL)
+        return;
+    for (int lang = VIND_LANG_NL; lang <= VIND_LANG_EN; lang++) {
+        vind_stemmer_free(analyzer->stemmers[lang]);
+        if (analyzer->cache[lang])
+            g_hash_table_destroy(analyzer->cache[lang]);
+    }
+    vind_spans_release(&analyzer->spans);
+    if (analyzer->form)
+        g_string_free(analyzer->form, TRUE);
+    if (analyzer->scratch)
+        g_string_free(analyzer->scratch, TRUE);
+    if (analyzer->entry)
+        g_string_free(analyzer->entry, TRUE);
+    free(analyzer);
+}
+
+vind_status_t vind_analyze(vind_analyzer_t *analyzer, const char *text, size_t len,
+                           vind_lang_t lang, vind_tokens_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (analyzer == NULL || (text == NULL && len > 0))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot analyse text: %s is NULL",
+                          analyzer ? "text" : "analyzer");
+    if (lang != VIND_LANG_NL && lang != VIND_LANG_EN)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot analyse text: unknown language %d",
+                          (int)lang);
+    if (len > VIND_MAX_ANALYZE_BYTES)
+        return vind_error(errmsg, VIND_TOO_LARGE,
+                          "cannot analyse %zu bytes of text: the limit is %u bytes", len,
+                          VIND_MAX_ANALYZE_BYTES);
+    vind_tokens_t *tokens = calloc(1, sizeof *tokens);
+    if (tokens == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "cannot analyse %zu bytes of text: out of memory",
+                          len);
+    vind_status_t status = vind_tokenize(text, len, lang, &analyzer->spans, errmsg);
+    if (status != VIND_OK) {
+        vind_tokens_free(tokens);
+        return status;
+    }
+    unsigned position = 0;
+    for (size_t k = 0; k < analyzer->spans.count; k++) {
+        if (!add_token(analyzer, tokens, text, k, lang, &position)) {
+            vind_tokens_free(tokens);
+            return vind_error(errmsg, VIND_NOMEM, "cannot analyse %zu bytes of text: out of memory",
+                              len);
+        }
+    }
+    *out = tokens;
+    return VIND_OK;
+}
+
+size_t vind_tokens_count(const vind_tokens_t *tokens)
+{
+    return tokens ? tokens->count : 0;
+}
+
+const vind_token_t *vind_tokens_get(const vind_tokens_t *tokens, size_t i)
+{
+    if (tokens == NULL || i >= tokens->count)
+        return NULL;
+    return &tokens->items[i];
+}
+
+void vind_tokens_free(vind_tokens_t *tokens)
+{
+    if (tokens == NULL)
+        return;
+    arena_chunk_t *chunk = tokens->chunks;
+    while (chunk) {
+        arena_chunk_t *next = chunk->next;
+        free(chunk);
+        chunk = next;
+    }
+    free(tokens->items);
+    free(tokens);
+}
+
+char *vind_analyze_word(vind_analyzer_t *analyzer, const char *word, vind_lang_t lang)
+{
+    if (analyzer == NULL || word == NULL)
+        return NULL;
+    vind_tokens_t *tokens = NULL;
+    if (vind_analyze(analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
+        return NULL;
+    char *stem = NULL;
+    if (tokens->count > 0)
+        stem = strdup(tokens->items[0].stem);
+    vind_tokens_free(tokens);
+    return stem;
+}

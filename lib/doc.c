@@ -1,0 +1,232 @@
+/*
+ * doc.c - the extracted-document record: allocation, string arrays, and its
+ * JSON form (jansson), which carries a document from the isolated extraction
+ * child (lib/isolate.c) back to the indexer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <vind/doc.h>
+#include "error.h"
+
+vind_doc_t *vind_doc_new(void)
+{
+    vind_doc_t *doc = calloc(1, sizeof *doc);
+    if (doc != NULL)
+        doc->type = VIND_DOC_ARTICLE;
+    return doc;
+}
+
+static void free_array(char **array, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(array[i]);
+    free(array);
+}
+
+void vind_doc_free(vind_doc_t *doc)
+{
+    if (doc == NULL)
+        return;
+    free(doc->path);
+    free(doc->url);
+    free(doc->title);
+    free(doc->date);
+    free(doc->author);
+    free(doc->description);
+    free(doc->lang);
+    free(doc->canonical);
+    free(doc->section);
+    free_array(doc->tags, doc->n_tags);
+    free_array(doc->themes, doc->n_themes);
+    free_array(doc->links, doc->n_links);
+    free_array(doc->pages, doc->n_pages);
+    free(doc->listing_reason);
+    free(doc);
+}
+
+vind_status_t vind_doc_append(char ***array, size_t *count, const char *value, int unique)
+{
+    if (array == NULL || count == NULL || value == NULL)
+        return VIND_INVALID_ARGUMENT;
+    if (unique) {
+        for (size_t i = 0; i < *count; i++)
+            if (strcmp((*array)[i], value) == 0)
+                return VIND_OK;
+    }
+    char *copy = strdup(value);
+    if (copy == NULL)
+        return VIND_NOMEM;
+    char **grown = realloc(*array, (*count + 1) * sizeof *grown);
+    if (grown == NULL) {
+        free(copy);
+        return VIND_NOMEM;
+    }
+    grown[*count] = copy;
+    *array = grown;
+    (*count)++;
+    return VIND_OK;
+}
+
+/* ---- to JSON ---------------------------------------------------------- */
+
+/* json_string rejects invalid UTF-8; extractors only store valid UTF-8, but a
+ * lost field is better than a lost document, so the caller checks. */
+static int set_string(json_t *object, const char *key, const char *value)
+{
+    if (value == NULL)
+        return 0;
+    json_t *string = json_string(value);
+    if (string == NULL)
+        return -1;
+    return json_object_set_new(object, key, string);
+}
+
+static int set_array(json_t *object, const char *key, char **array, size_t count)
+{
+    json_t *list = json_array();
+    if (list == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        json_t *string = json_string(array[i] != NULL ? array[i] : "");
+        if (string == NULL || json_array_append_new(list, string) != 0) {
+            json_decref(list);
+            return -1;
+        }
+    }
+    return json_object_set_new(object, key, list);
+}
+
+char *vind_doc_to_json(const vind_doc_t *doc)
+{
+    if (doc == NULL)
+        return NULL;
+    json_t *object = json_object();
+    if (object == NULL)
+        return NULL;
+    int failed = 0;
+    failed |= set_string(object, "path", doc->path);
+    failed |= set_string(object, "url", doc->url);
+    failed |= json_object_set_new(object, "type", json_integer(doc->type));
+    failed |= set_string(object, "title", doc->title);
+    failed |= set_string(object, "date", doc->date);
+    failed |= set_string(object, "author", doc->author);
+    failed |= set_string(object, "description", doc->description);
+    failed |= set_string(object, "lang", doc->lang);
+    failed |= set_string(object, "canonical", doc->canonical);
+    failed |= set_string(object, "section", doc->section);
+    failed |= set_array(object, "tags", doc->tags, doc->n_tags);
+    failed |= set_array(object, "themes", doc->themes, doc->n_themes);
+    failed |= set_array(object, "links", doc->links, doc->n_links);
+    failed |= set_array(object, "pages", doc->pages, doc->n_pages);
+    failed |= json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
+    failed |= json_object_set_new(object, "is_listing", json_boolean(doc->is_listing));
+    failed |= set_string(object, "listing_reason", doc->listing_reason);
+    char *text = failed ? NULL : json_dumps(object, JSON_COMPACT);
+    json_decref(object);
+    return text;
+}
+
+/* ---- from JSON -------------------------------------------------------- */
+
+static vind_status_t get_string(json_t *object, const char *key, char **out)
+{
+    json_t *value = json_object_get(object, key);
+    if (value == NULL || json_is_null(value))
+        return VIND_OK;
+    if (!json_is_string(value))
+        return VIND_CORRUPT_FILE;
+    *out = strdup(json_string_value(value));
+    return *out != NULL ? VIND_OK : VIND_NOMEM;
+}
+
+static vind_status_t get_array(json_t *object, const char *key, char ***array, size_t *count)
+{
+    json_t *list = json_object_get(object, key);
+    if (list == NULL)
+        return VIND_OK;
+    if (!json_is_array(list))
+        return VIND_CORRUPT_FILE;
+    size_t index;
+    json_t *value;
+    json_array_foreach(list, index, value)
+    {
+        if (!json_is_string(value))
+            return VIND_CORRUPT_FILE;
+        vind_status_t status = vind_doc_append(array, count, json_string_value(value), 0);
+        if (status != VIND_OK)
+            return status;
+    }
+    return VIND_OK;
+}
+
+static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
+{
+    json_t *type = json_object_get(object, "type");
+    if (!json_is_integer(type) || json_integer_value(type) < VIND_DOC_ARTICLE ||
+        json_integer_value(type) > VIND_DOC_PAGE)
+        return VIND_CORRUPT_FILE;
+    doc->type = (vind_doc_type_t)json_integer_value(type);
+    json_t *empty = json_object_get(object, "n_empty_pages");
+    if (json_is_integer(empty) && json_integer_value(empty) >= 0)
+        doc->n_empty_pages = (size_t)json_integer_value(empty);
+    doc->is_listing = json_is_true(json_object_get(object, "is_listing"));
+
+    struct {
+        const char *key;
+        char **field;
+    } strings[] = {
+        {"path", &doc->path},         {"url", &doc->url},
+        {"title", &doc->title},       {"date", &doc->date},
+        {"author", &doc->author},     {"description", &doc->description},
+        {"lang", &doc->lang},         {"canonical", &doc->canonical},
+        {"section", &doc->section},   {"listing_reason", &doc->listing_reason},
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        vind_status_t status = get_string(object, strings[i].key, strings[i].field);
+        if (status != VIND_OK)
+            return status;
+    }
+    vind_status_t status = get_array(object, "tags", &doc->tags, &doc->n_tags);
+    if (status == VIND_OK)
+        status = get_array(object, "themes", &doc->themes, &doc->n_themes);
+    if (status == VIND_OK)
+        status = get_array(object, "links", &doc->links, &doc->n_links);
+    if (status == VIND_OK)
+        status = get_array(object, "pages", &doc->pages, &doc->n_pages);
+    return status;
+}
+
+vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out, char **errmsg)
+{
+    if (out == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_doc_from_json: out is NULL");
+    *out = NULL;
+    if (json == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_doc_from_json: json is NULL");
+    json_error_t error;
+    json_t *object = json_loadb(json, len, 0, &error);
+    if (object == NULL)
+        return vind_error(errmsg, VIND_CORRUPT_FILE, "document record is not JSON: %s (line %d)",
+                          error.text, error.line);
+    if (!json_is_object(object)) {
+        json_decref(object);
+        return vind_error(errmsg, VIND_CORRUPT_FILE, "document record is not a JSON object");
+    }
+    vind_doc_t *doc = vind_doc_new();
+    if (doc == NULL) {
+        json_decref(object);
+        return vind_error(errmsg, VIND_NOMEM, "document record: out of memory");
+    }
+    vind_status_t status = fill_doc(object, doc);
+    json_decref(object);
+    if (status != VIND_OK) {
+        vind_doc_free(doc);
+        return vind_error(errmsg, status, "document record: %s",
+                          status == VIND_NOMEM ? "out of memory" : "a field has the wrong type");
+    }
+    *out = doc;
+    return VIND_OK;
+}

@@ -1,0 +1,1421 @@
+/*
+ * extract_html.c - one HTML page -> vind_doc_t: the main text without the
+ * site's chrome, its metadata (title, date, author, tags, themes, ...), and
+ * whether it is a real content page or a listing (taxonomy, archive, home,
+ * 404, feed, redirect stub) that must not be indexed as a document.
+ *
+ * Parsing is libxml2's HTML parser in recover mode, fed with UTF-8 that this
+ * file has made valid first (charset.c-style repair below), and never with
+ * entity substitution or network access. libxml2 caps the tree depth at 256,
+ * and every walk here is iterative, so a page of 100 000 nested <div>s costs
+ * a truncated text, never the stack.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <glib.h>
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+
+#include <vind/doc.h>
+#include <vind/extract.h>
+#include "error.h"
+
+#define SNIFF_BYTES 4096u
+
+/* ======================================================================
+ * Bytes -> valid UTF-8
+ * ====================================================================== */
+
+/* Windows-1252 for the bytes 0x80-0x9F (0 = undefined); 0xA0-0xFF are Latin-1.
+ * Invalid UTF-8 in a Dutch page is nearly always a cp1252 "é" or "’". */
+static const unsigned short cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+static gunichar cp1252_char(unsigned char byte)
+{
+    if (byte >= 0x80 && byte < 0xA0)
+        return cp1252_high[byte - 0x80] != 0 ? cp1252_high[byte - 0x80] : 0xFFFD;
+    return byte;
+}
+
+/* Keeps every valid UTF-8 sequence, reads every other byte as windows-1252,
+ * and turns NUL and other C0 controls into spaces (libxml2 stops at them). */
+static GString *repair_utf8(const char *data, size_t len)
+{
+    GString *out = g_string_sized_new(len + 16);
+    const char *p = data;
+    const char *end = data + len;
+    while (p < end) {
+        const char *valid_end;
+        g_utf8_validate(p, end - p, &valid_end);
+        for (const char *q = p; q < valid_end; q++) {
+            unsigned char c = (unsigned char)*q;
+            g_string_append_c(out, (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ? ' ' : (char)c);
+        }
+        p = valid_end;
+        if (p < end) {
+            unsigned char c = (unsigned char)*p++;
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                g_string_append_c(out, ' ');
+            else
+                g_string_append_unichar(out, cp1252_char(c));
+        }
+    }
+    return out;
+}
+
+/* The charset named in the first bytes: <meta charset=x>, content="...;
+ * charset=x", or <?xml encoding="x"?>. NULL when none. Caller frees. */
+static char *declared_charset(const char *data, size_t len)
+{
+    size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+    static const char *const keys[] = {"charset=", "encoding="};
+    for (size_t k = 0; k < 2; k++) {
+        size_t key_len = strlen(keys[k]);
+        for (size_t i = 0; i + key_len < n; i++) {
+            if (strncasecmp(data + i, keys[k], key_len) != 0)
+                continue;
+            size_t j = i + key_len;
+            while (j < n && (data[j] == '"' || data[j] == '\'' || data[j] == ' '))
+                j++;
+            size_t start = j;
+            while (j < n && (isalnum((unsigned char)data[j]) || strchr("-_.:", data[j]) != NULL))
+                j++;
+            if (j > start && j - start < 40)
+                return g_strndup(data + start, j - start);
+        }
+    }
+    return NULL;
+}
+
+static int charset_is_utf8(const char *charset)
+{
+    return g_ascii_strcasecmp(charset, "utf-8") == 0 || g_ascii_strcasecmp(charset, "utf8") == 0;
+}
+
+static int has_high_bytes(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)data[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/*
+ * The page as valid UTF-8. The declared charset is honoured, except when the
+ * bytes cannot be in it (conversion fails) or when a single-byte charset is
+ * declared over bytes that are valid multi-byte UTF-8: a page saved as UTF-8
+ * with a stale <meta charset="iso-8859-1"> would otherwise read "geÃ¯nteresseerd".
+ */
+static GString *to_utf8(const char *data, size_t len)
+{
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        return repair_utf8(data + 3, len - 3);
+    if (len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)) {
+        gsize written = 0;
+        char *converted = g_convert(data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &written, NULL);
+        if (converted != NULL) {
+            GString *out = repair_utf8(converted, written);
+            g_free(converted);
+            return out;
+        }
+    }
+    if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)) {
+        gsize written = 0;
+        char *converted = g_convert(data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &written, NULL);
+        if (converted != NULL) {
+            GString *out = repair_utf8(converted, written);
+            g_free(converted);
+            return out;
+        }
+    }
+    char *charset = declared_charset(data, len);
+    if (charset == NULL || charset_is_utf8(charset) ||
+        (has_high_bytes(data, len) && g_utf8_validate(data, (gssize)len, NULL))) {
+        g_free(charset);
+        return repair_utf8(data, len);
+    }
+    /* HTML5: "iso-8859-1" and "us-ascii" mean windows-1252. */
+    const char *from = charset;
+    if (g_ascii_strcasecmp(charset, "iso-8859-1") == 0 || g_ascii_strcasecmp(charset, "latin1") == 0 ||
+        g_ascii_strcasecmp(charset, "us-ascii") == 0 || g_ascii_strcasecmp(charset, "ascii") == 0)
+        from = "WINDOWS-1252";
+    gsize written = 0;
+    char *converted = g_convert(data, (gssize)len, "UTF-8", from, NULL, &written, NULL);
+    g_free(charset);
+    if (converted == NULL)
+        return repair_utf8(data, len);
+    GString *out = repair_utf8(converted, written);
+    g_free(converted);
+    return out;
+}
+
+/* Binary junk named .html: NUL bytes or many C0 controls in the first
+ * kilobytes (a text page has none; UTF-16 was handled by its BOM). */
+static int looks_binary(const char *data, size_t len)
+{
+    if (len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+                     ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)))
+        return 0;
+    size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+    size_t nul = 0, control = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c == 0)
+            nul++;
+        else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+            control++;
+    }
+    return nul >= 4 || (nul + control) * 20 > n;
+}
+
+/* ======================================================================
+ * Tree helpers
+ * ====================================================================== */
+
+static int is_element(xmlNodePtr node, const char *name)
+{
+    return node != NULL && node->type == XML_ELEMENT_NODE && node->name != NULL &&
+           g_ascii_strcasecmp((const char *)node->name, name) == 0;
+}
+
+/* The attribute's value as stored in the tree (not a copy), or NULL. */
+static const char *attribute(xmlNodePtr node, const char *name)
+{
+    if (node == NULL || node->type != XML_ELEMENT_NODE)
+        return NULL;
+    for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
+        if (attr->name == NULL || g_ascii_strcasecmp((const char *)attr->name, name) != 0)
+            continue;
+        if (attr->children != NULL && attr->children->type == XML_TEXT_NODE &&
+            attr->children->content != NULL)
+            return (const char *)attr->children->content;
+        return "";
+    }
+    return NULL;
+}
+
+/* Whether the space-separated list has the token (case-insensitive). */
+static int has_token(const char *list, const char *token)
+{
+    if (list == NULL)
+        return 0;
+    size_t token_len = strlen(token);
+    const char *p = list;
+    while (*p != '\0') {
+        while (*p != '\0' && isspace((unsigned char)*p))
+            p++;
+        const char *start = p;
+        while (*p != '\0' && !isspace((unsigned char)*p))
+            p++;
+        if ((size_t)(p - start) == token_len && g_ascii_strncasecmp(start, token, token_len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether any token of the list contains one of the fragments. */
+static int tokens_contain(const char *list, const char *const *fragments)
+{
+    if (list == NULL || *list == '\0')
+        return 0;
+    char *lower = g_ascii_strdown(list, -1);
+    int found = 0;
+    for (size_t i = 0; fragments[i] != NULL && !found; i++)
+        found = strstr(lower, fragments[i]) != NULL;
+    g_free(lower);
+    return found;
+}
+
+/* Next node in document order within root; descend = enter node's children. */
+static xmlNodePtr next_in_tree(xmlNodePtr node, xmlNodePtr root, int descend)
+{
+    if (descend && node->children != NULL)
+        return node->children;
+    while (node != NULL && node != root) {
+        if (node->next != NULL)
+            return node->next;
+        node = node->parent;
+    }
+    return NULL;
+}
+
+/* Elements whose whole subtree is never content. */
+static int is_dropped_element(xmlNodePtr node)
+{
+    static const char *const names[] = {
+        "nav",    "header", "footer",   "aside",  "form",   "script", "style",  "noscript",
+        "template", "svg",  "iframe",   "button", "select", "textarea", "input", "object",
+        "embed",  "canvas", "head",     "title",  "meta",   "link",   "dialog", "math",
+        NULL,
+    };
+    for (size_t i = 0; names[i] != NULL; i++)
+        if (is_element(node, names[i]))
+            return 1;
+    return 0;
+}
+
+/* Class/id fragments of page chrome. Each was seen on real pages: the
+ * theme's "comments-area" ("Praat mee!", "Het e-mailadres wordt niet
+ * gepubliceerd"), "widget_nieuwsbrief" with the honeypot in
+ * "gform_validation_container", "breadcrumbs", cookie banners. */
+static const char *const chrome_fragments[] = {
+    "cookie",      "consent",     "gdpr",         "sidebar",    "widget",        "nieuwsbrief",
+    "newsletter",  "comment",     "respond",      "share",      "social",        "breadcrumb",
+    "kruimelpad",  "related",     "gerelateerd",  "skip-link",  "screen-reader", "sr-only",
+    "visually-hidden", "gform_validation", "honeypot", "nav-links", "pagination", "paginering",
+    "post-taxonomies", "entry-meta", "entry-footer", "tags-links", "cat-links", "advert",
+    NULL,
+};
+
+/* Whether the element and its subtree are chrome, hidden or not text. */
+static int is_removed(xmlNodePtr node)
+{
+    if (node->type != XML_ELEMENT_NODE)
+        return 0;
+    if (is_dropped_element(node))
+        return 1;
+    if (attribute(node, "hidden") != NULL)
+        return 1;
+    const char *aria_hidden = attribute(node, "aria-hidden");
+    if (aria_hidden != NULL && g_ascii_strcasecmp(aria_hidden, "true") == 0)
+        return 1;
+    const char *style = attribute(node, "style");
+    if (style != NULL) {
+        char *compact = g_ascii_strdown(style, -1);
+        char *w = compact;
+        for (char *r = compact; *r != '\0'; r++)
+            if (!isspace((unsigned char)*r))
+                *w++ = *r;
+        *w = '\0';
+        int hidden = strstr(compact, "display:none") != NULL ||
+                     strstr(compact, "visibility:hidden") != NULL;
+        g_free(compact);
+        if (hidden)
+            return 1;
+    }
+    const char *role = attribute(node, "role");
+    if (role != NULL && (has_token(role, "navigation") || has_token(role, "banner") ||
+                         has_token(role, "contentinfo") || has_token(role, "complementary") ||
+                         has_token(role, "search") || has_token(role, "dialog")))
+        return 1;
+    return tokens_contain(attribute(node, "class"), chrome_fragments) ||
+           tokens_contain(attribute(node, "id"), chrome_fragments);
+}
+
+/* Whether a link sits in a sidebar, menu or widget (its tags are not the
+ * page's: "Deelnemende organisaties" links to tag pages too). */
+static int in_chrome_container(xmlNodePtr node)
+{
+    static const char *const fragments[] = {"sidebar", "widget", "menu", NULL};
+    for (xmlNodePtr p = node->parent; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent) {
+        if (is_element(p, "aside") || is_element(p, "nav"))
+            return 1;
+        if (tokens_contain(attribute(p, "class"), fragments) ||
+            tokens_contain(attribute(p, "id"), fragments))
+            return 1;
+    }
+    return 0;
+}
+
+/* ======================================================================
+ * Text
+ * ====================================================================== */
+
+typedef struct {
+    GString *text;
+    int pending_space;
+    int pending_breaks; /* 1: "\n", 2: "\n\n" */
+    int in_pre;
+} text_builder_t;
+
+static void flush_pending(text_builder_t *builder)
+{
+    if (builder->text->len > 0) {
+        if (builder->pending_breaks >= 2)
+            g_string_append(builder->text, "\n\n");
+        else if (builder->pending_breaks == 1)
+            g_string_append_c(builder->text, '\n');
+        else if (builder->pending_space)
+            g_string_append_c(builder->text, ' ');
+    }
+    builder->pending_space = 0;
+    builder->pending_breaks = 0;
+}
+
+static void request_break(text_builder_t *builder, int breaks)
+{
+    if (builder->pending_breaks < breaks)
+        builder->pending_breaks = breaks;
+}
+
+/* Appends a text node: whitespace runs (also NO-BREAK SPACE) become one
+ * space; in <pre> line breaks are kept. */
+static void append_text(text_builder_t *builder, const char *text)
+{
+    for (const char *p = text; *p != '\0';) {
+        gunichar c = g_utf8_get_char(p);
+        const char *next = g_utf8_next_char(p);
+        if (builder->in_pre && c == '\n') {
+            request_break(builder, 1);
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xA0 ||
+                   c < 0x20) {
+            builder->pending_space = 1;
+        } else {
+            flush_pending(builder);
+            g_string_append_len(builder->text, p, next - p);
+        }
+        p = next;
+    }
+}
+
+/* Paragraph breaks ("\n\n") for blocks, one newline for items and rows. */
+static int breaks_for(xmlNodePtr node)
+{
+    static const char *const paragraph[] = {
+        "p",          "div",     "h1",      "h2",     "h3",      "h4",   "h5",     "h6",
+        "ul",         "ol",      "dl",      "table",  "blockquote", "pre", "section", "article",
+        "figure",     "figcaption", "hr",   "address", "details", "summary", "main", "center",
+        "fieldset",   "body",    "caption", NULL,
+    };
+    static const char *const line[] = {"li", "dt", "dd", "tr", "br", "option", NULL};
+    for (size_t i = 0; paragraph[i] != NULL; i++)
+        if (is_element(node, paragraph[i]))
+            return 2;
+    for (size_t i = 0; line[i] != NULL; i++)
+        if (is_element(node, line[i]))
+            return 1;
+    return 0;
+}
+
+static void open_element(text_builder_t *builder, xmlNodePtr node)
+{
+    int breaks = breaks_for(node);
+    if (breaks > 0)
+        request_break(builder, breaks);
+    else if (is_element(node, "td") || is_element(node, "th"))
+        builder->pending_space = 1;
+    if (is_element(node, "pre"))
+        builder->in_pre++;
+}
+
+static void close_element(text_builder_t *builder, xmlNodePtr node)
+{
+    int breaks = breaks_for(node);
+    if (breaks > 0 && !is_element(node, "br"))
+        request_break(builder, breaks);
+    else if (is_element(node, "td") || is_element(node, "th"))
+        builder->pending_space = 1;
+    if (is_element(node, "pre") && builder->in_pre > 0)
+        builder->in_pre--;
+}
+
+/* The visible text under root (root itself is never judged as chrome: a
+ * configured content_xpath may point at anything). Iterative. */
+static void collect_text(xmlNodePtr root, text_builder_t *builder)
+{
+    xmlNodePtr node = root->children;
+    while (node != NULL) {
+        int descend = 0;
+        if (node->type == XML_ELEMENT_NODE) {
+            if (!is_removed(node)) {
+                open_element(builder, node);
+                if (node->children != NULL)
+                    descend = 1;
+                else
+                    close_element(builder, node);
+            }
+        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
+                   node->content != NULL) {
+            append_text(builder, (const char *)node->content);
+        }
+        if (descend) {
+            node = node->children;
+            continue;
+        }
+        while (node != NULL && node->next == NULL) {
+            node = node->parent;
+            if (node == NULL || node == root)
+                return;
+            close_element(builder, node);
+        }
+        node = node != NULL ? node->next : NULL;
+    }
+}
+
+static char *text_of(xmlNodePtr root)
+{
+    text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
+    collect_text(root, &builder);
+    return g_string_free(builder.text, FALSE);
+}
+
+/* All text under node, whitespace collapsed, chrome included (for labels
+ * and titles). Caller g_free()s. */
+static char *plain_text_of(xmlNodePtr root)
+{
+    text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
+    xmlNodePtr node = root;
+    if (root->type == XML_TEXT_NODE && root->content != NULL)
+        append_text(&builder, (const char *)root->content);
+    while ((node = next_in_tree(node, root, 1)) != NULL)
+        if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) && node->content)
+            append_text(&builder, (const char *)node->content);
+    return g_string_free(builder.text, FALSE);
+}
+
+/* Collapses whitespace (NO-BREAK SPACE included) and trims. Caller g_free()s. */
+static char *collapse(const char *value)
+{
+    text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
+    append_text(&builder, value);
+    return g_string_free(builder.text, FALSE);
+}
+
+/* ======================================================================
+ * XPath
+ * ====================================================================== */
+
+typedef struct {
+    xmlDocPtr doc;
+    xmlXPathContextPtr xpath;
+    const vind_extract_options_t *opts;
+    const char *path;
+    json_t *jsonld_root; /* owns */
+    json_t *article_ld;  /* borrowed from jsonld_root: the Article object */
+    xmlNodePtr content;  /* the main content element */
+    xmlNodePtr region;   /* the article (or main) around it: metadata links */
+    int is_article;
+} page_t;
+
+/* Evaluates an XPath expression; NULL when it fails or finds nothing. */
+static xmlXPathObjectPtr find_nodes(page_t *page, const char *expression, xmlNodePtr context)
+{
+    if (page->xpath == NULL)
+        return NULL;
+    page->xpath->node = context != NULL ? context : (xmlNodePtr)page->doc;
+    xmlXPathObjectPtr result = xmlXPathEvalExpression((const xmlChar *)expression, page->xpath);
+    if (result == NULL)
+        return NULL;
+    if (result->type != XPATH_NODESET || result->nodesetval == NULL ||
+        result->nodesetval->nodeNr == 0) {
+        xmlXPathFreeObject(result);
+        return NULL;
+    }
+    return result;
+}
+
+static xmlNodePtr find_first(page_t *page, const char *expression, xmlNodePtr context)
+{
+    xmlXPathObjectPtr result = find_nodes(page, expression, context);
+    if (result == NULL)
+        return NULL;
+    xmlNodePtr node = result->nodesetval->nodeTab[0];
+    xmlXPathFreeObject(result);
+    return node;
+}
+
+static int count_nodes(page_t *page, const char *expression)
+{
+    xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
+    if (result == NULL)
+        return 0;
+    int count = result->nodesetval->nodeNr;
+    xmlXPathFreeObject(result);
+    return count;
+}
+
+/* The text value of a node from an XPath: attribute value or element text. */
+static char *node_value(xmlNodePtr node)
+{
+    if (node->type == XML_ATTRIBUTE_NODE) {
+        xmlChar *value = xmlNodeGetContent(node);
+        char *copy = collapse(value != NULL ? (const char *)value : "");
+        xmlFree(value);
+        return copy;
+    }
+    return plain_text_of(node);
+}
+
+/* <meta property|name=key content=...>: the first value, or NULL. g_free. */
+static char *meta_content(page_t *page, const char *key)
+{
+    char expression[160];
+    snprintf(expression, sizeof expression,
+             "//meta[@property='%s' or @name='%s' or @itemprop='%s']/@content", key, key, key);
+    xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
+    if (result == NULL)
+        return NULL;
+    char *value = NULL;
+    for (int i = 0; i < result->nodesetval->nodeNr && value == NULL; i++) {
+        value = node_value(result->nodesetval->nodeTab[i]);
+        if (value != NULL && *value == '\0') {
+            g_free(value);
+            value = NULL;
+        }
+    }
+    xmlXPathFreeObject(result);
+    return value;
+}
+
+/* ======================================================================
+ * JSON-LD
+ * ====================================================================== */
+
+static int type_is_article(json_t *type)
+{
+    static const char *const types[] = {"Article",     "NewsArticle", "BlogPosting",
+                                        "Report",      "TechArticle", "ScholarlyArticle",
+                                        "OpinionNewsArticle", "AnalysisNewsArticle", NULL};
+    if (json_is_array(type)) {
+        size_t index;
+        json_t *item;
+        json_array_foreach(type, index, item) if (type_is_article(item)) return 1;
+        return 0;
+    }
+    if (!json_is_string(type))
+        return 0;
+    for (size_t i = 0; types[i] != NULL; i++)
+        if (strcmp(json_string_value(type), types[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The Article object in a JSON-LD value (object, array, or @graph). */
+static json_t *find_article_ld(json_t *value, int depth)
+{
+    if (value == NULL || depth > 4)
+        return NULL;
+    if (json_is_array(value)) {
+        size_t index;
+        json_t *item;
+        json_array_foreach(value, index, item)
+        {
+            json_t *found = find_article_ld(item, depth + 1);
+            if (found != NULL)
+                return found;
+        }
+        return NULL;
+    }
+    if (!json_is_object(value))
+        return NULL;
+    if (type_is_article(json_object_get(value, "@type")))
+        return value;
+    return find_article_ld(json_object_get(value, "@graph"), depth + 1);
+}
+
+static void load_jsonld(page_t *page)
+{
+    xmlXPathObjectPtr result = find_nodes(page, "//script[@type='application/ld+json']", NULL);
+    if (result == NULL)
+        return;
+    json_t *all = json_array();
+    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
+        xmlChar *text = xmlNodeGetContent(result->nodesetval->nodeTab[i]);
+        if (text == NULL)
+            continue;
+        json_t *value = json_loads((const char *)text, 0, NULL);
+        xmlFree(text);
+        if (value != NULL)
+            json_array_append_new(all, value);
+    }
+    xmlXPathFreeObject(result);
+    page->jsonld_root = all;
+    page->article_ld = find_article_ld(all, 0);
+}
+
+/* A JSON-LD field as one string: a string, {name}, or a list joined by ", ". */
+static char *ld_string(json_t *value)
+{
+    if (json_is_string(value))
+        return collapse(json_string_value(value));
+    if (json_is_object(value))
+        return ld_string(json_object_get(value, "name"));
+    if (!json_is_array(value))
+        return NULL;
+    GString *joined = g_string_new(NULL);
+    size_t index;
+    json_t *item;
+    json_array_foreach(value, index, item)
+    {
+        char *part = ld_string(item);
+        if (part != NULL && *part != '\0') {
+            if (joined->len > 0)
+                g_string_append(joined, ", ");
+            g_string_append(joined, part);
+        }
+        g_free(part);
+    }
+    if (joined->len == 0) {
+        g_string_free(joined, TRUE);
+        return NULL;
+    }
+    return g_string_free(joined, FALSE);
+}
+
+/* Appends a JSON-LD list (array of strings, or "a, b" string) to an array. */
+static vind_status_t append_ld_list(json_t *value, char ***array, size_t *count)
+{
+    if (json_is_string(value)) {
+        char **parts = g_strsplit(json_string_value(value), ",", -1);
+        vind_status_t status = VIND_OK;
+        for (size_t i = 0; parts[i] != NULL && status == VIND_OK; i++) {
+            char *item = collapse(parts[i]);
+            if (*item != '\0')
+                status = vind_doc_append(array, count, item, 1);
+            g_free(item);
+        }
+        g_strfreev(parts);
+        return status;
+    }
+    if (!json_is_array(value))
+        return VIND_OK;
+    size_t index;
+    json_t *item;
+    json_array_foreach(value, index, item)
+    {
+        char *text = ld_string(item);
+        vind_status_t status = VIND_OK;
+        if (text != NULL && *text != '\0')
+            status = vind_doc_append(array, count, text, 1);
+        g_free(text);
+        if (status != VIND_OK)
+            return status;
+    }
+    return VIND_OK;
+}
+
+/* ======================================================================
+ * Content
+ * ====================================================================== */
+
+static size_t text_length(xmlNodePtr root)
+{
+    size_t length = 0;
+    xmlNodePtr node = root;
+    while ((node = next_in_tree(node, root, node == root || !is_removed(node))) != NULL)
+        if (node->type == XML_TEXT_NODE && node->content != NULL)
+            for (const xmlChar *c = node->content; *c; c++)
+                length += !isspace(*c);
+    return length;
+}
+
+static int has_removed_ancestor(xmlNodePtr node)
+{
+    for (xmlNodePtr p = node->parent; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (is_removed(p))
+            return 1;
+    return 0;
+}
+
+/* Readability's idea, kept small: every paragraph scores its text length for
+ * its parent and half for its grandparent; the best-scoring element holds
+ * the article. Used when no known container matched. */
+static xmlNodePtr densest_element(page_t *page)
+{
+    xmlXPathObjectPtr result = find_nodes(page, "//p|//pre|//td|//blockquote", NULL);
+    if (result == NULL)
+        return NULL;
+    GHashTable *scores = g_hash_table_new(g_direct_hash, g_direct_equal);
+    xmlNodePtr best = NULL;
+    size_t best_score = 0;
+    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
+        xmlNodePtr paragraph = result->nodesetval->nodeTab[i];
+        if (has_removed_ancestor(paragraph) || is_removed(paragraph))
+            continue;
+        size_t length = text_length(paragraph);
+        if (length < 20)
+            continue;
+        xmlNodePtr parents[2] = {paragraph->parent,
+                                 paragraph->parent ? paragraph->parent->parent : NULL};
+        for (int level = 0; level < 2; level++) {
+            xmlNodePtr parent = parents[level];
+            if (parent == NULL || parent->type != XML_ELEMENT_NODE)
+                continue;
+            size_t score = GPOINTER_TO_SIZE(g_hash_table_lookup(scores, parent)) +
+                           (level == 0 ? length : length / 2);
+            g_hash_table_insert(scores, parent, GSIZE_TO_POINTER(score));
+            if (score > best_score) {
+                best_score = score;
+                best = parent;
+            }
+        }
+    }
+    g_hash_table_destroy(scores);
+    xmlXPathFreeObject(result);
+    return best;
+}
+
+#define CLASS_IS(name) "contains(concat(' ', normalize-space(@class), ' '), ' " name " ')"
+
+static xmlNodePtr choose_content(page_t *page)
+{
+    if (page->opts != NULL && page->opts->content_xpath != NULL) {
+        xmlNodePtr configured = find_first(page, page->opts->content_xpath, NULL);
+        if (configured != NULL && configured->type == XML_ELEMENT_NODE)
+            return configured;
+    }
+    static const char *const candidates[] = {
+        "//*[@itemprop='articleBody']",
+        "//*[" CLASS_IS("entry-content") "]",
+        "//*[" CLASS_IS("post-content") "]",
+        "//*[" CLASS_IS("article-content") "]",
+        "//*[" CLASS_IS("article-body") "]",
+        "//*[" CLASS_IS("post-body") "]",
+        "//*[" CLASS_IS("node__content") "]",
+        "//main//article",
+        "//article",
+        "//main",
+        "//*[@role='main']",
+        "//*[@id='content']",
+        "//*[@id='main']",
+        "//*[" CLASS_IS("content") "]",
+        NULL,
+    };
+    for (size_t i = 0; candidates[i] != NULL; i++) {
+        xmlXPathObjectPtr result = find_nodes(page, candidates[i], NULL);
+        if (result == NULL)
+            continue;
+        /* Several articles: a listing; one of them is not "the" content. */
+        int several_articles = strstr(candidates[i], "article") != NULL &&
+                               strstr(candidates[i], "@") == NULL &&
+                               result->nodesetval->nodeNr > 1;
+        xmlNodePtr node = result->nodesetval->nodeTab[0];
+        xmlXPathFreeObject(result);
+        if (several_articles || has_removed_ancestor(node) || text_length(node) == 0)
+            continue;
+        return node;
+    }
+    xmlNodePtr dense = densest_element(page);
+    if (dense != NULL)
+        return dense;
+    return find_first(page, "//body", NULL);
+}
+
+/* The <article> (else <main>) around the content: where the page's own tag
+ * and theme links and its PDF link live (outside .entry-content). */
+static xmlNodePtr choose_region(page_t *page)
+{
+    for (xmlNodePtr p = page->content; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (is_element(p, "article"))
+            return p;
+    for (xmlNodePtr p = page->content; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (is_element(p, "main") || (attribute(p, "role") && has_token(attribute(p, "role"), "main")))
+            return p;
+    return page->content;
+}
+
+/* ======================================================================
+ * Metadata
+ * ====================================================================== */
+
+static vind_status_t set_field(char **field, char *value)
+{
+    if (value == NULL || *value == '\0' || *field != NULL) {
+        g_free(value);
+        return VIND_OK;
+    }
+    *field = strdup(value);
+    g_free(value);
+    return *field != NULL ? VIND_OK : VIND_NOMEM;
+}
+
+/* "[spotlight] – Radicale vernieuwing" -> "[spotlight]": strips the site name
+ * after the last " – ", " — ", " | ", " - " or " · " when it is the configured
+ * site name or og:site_name, or, with neither known, when a prefix remains. */
+static char *strip_site_suffix(char *title, const char *site_name)
+{
+    static const char *const separators[] = {" \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ", " - ",
+                                             " \xC2\xB7 ", " :: ", NULL};
+    char *best = NULL;
+    size_t best_separator = 0;
+    for (size_t i = 0; separators[i] != NULL; i++) {
+        const char *found = NULL;
+        for (const char *p = strstr(title, separators[i]); p != NULL;
+             p = strstr(p + 1, separators[i]))
+            found = p;
+        if (found != NULL && (best == NULL || found > best)) {
+            best = (char *)found;
+            best_separator = strlen(separators[i]);
+        }
+    }
+    if (best == NULL || best == title)
+        return title;
+    const char *suffix = best + best_separator;
+    if (site_name != NULL && *site_name != '\0') {
+        if (strcmp(suffix, site_name) != 0)
+            return title;
+    }
+    *best = '\0';
+    return title;
+}
+
+static vind_status_t find_title(page_t *page, vind_doc_t *doc)
+{
+    if (page->opts != NULL && page->opts->title_xpath != NULL) {
+        xmlNodePtr node = find_first(page, page->opts->title_xpath, NULL);
+        if (node != NULL && set_field(&doc->title, node_value(node)) != VIND_OK)
+            return VIND_NOMEM;
+    }
+    if (set_field(&doc->title, meta_content(page, "og:title")) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->title == NULL && page->region != NULL) {
+        xmlNodePtr h1 = find_first(page, ".//h1", page->region);
+        if (h1 != NULL && set_field(&doc->title, plain_text_of(h1)) != VIND_OK)
+            return VIND_NOMEM;
+    }
+    if (doc->title == NULL && page->article_ld != NULL &&
+        set_field(&doc->title, ld_string(json_object_get(page->article_ld, "headline"))) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->title == NULL) {
+        xmlNodePtr title = find_first(page, "//title", NULL);
+        if (title != NULL) {
+            char *site_name = NULL;
+            const char *name = page->opts != NULL ? page->opts->site_name : NULL;
+            if (name == NULL)
+                name = site_name = meta_content(page, "og:site_name");
+            char *text = strip_site_suffix(plain_text_of(title), name);
+            g_free(site_name);
+            if (set_field(&doc->title, text) != VIND_OK)
+                return VIND_NOMEM;
+        }
+    }
+    if (doc->title == NULL) {
+        xmlNodePtr h1 = find_first(page, "//h1", NULL);
+        if (h1 != NULL && set_field(&doc->title, plain_text_of(h1)) != VIND_OK)
+            return VIND_NOMEM;
+    }
+    return VIND_OK;
+}
+
+static vind_status_t set_date(vind_doc_t *doc, char *text)
+{
+    char date[11];
+    int found = text != NULL && vind_parse_date(text, date);
+    g_free(text);
+    if (!found || doc->date != NULL)
+        return VIND_OK;
+    doc->date = strdup(date);
+    return doc->date != NULL ? VIND_OK : VIND_NOMEM;
+}
+
+/* "Geplaatst op 28 oktober 2021" (NO-BREAK SPACE after "op" on the seeds). */
+static char *posted_on_text(page_t *page)
+{
+    static const char *const phrases[] = {"Geplaatst op", "Gepubliceerd op", "Geplaatst:",
+                                          "Gepubliceerd:", "Datum:", NULL};
+    for (size_t i = 0; phrases[i] != NULL; i++) {
+        char expression[160];
+        snprintf(expression, sizeof expression, "//*[contains(text(), '%s')]", phrases[i]);
+        xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
+        if (result == NULL)
+            continue;
+        char *found = NULL;
+        for (int n = 0; n < result->nodesetval->nodeNr && found == NULL; n++) {
+            xmlNodePtr node = result->nodesetval->nodeTab[n];
+            if (is_element(node, "script") || is_element(node, "style") || in_chrome_container(node))
+                continue;
+            char *text = plain_text_of(node);
+            char *at = strstr(text, phrases[i]);
+            char date[11];
+            if (at != NULL && vind_parse_date(at, date))
+                found = g_strdup(at);
+            g_free(text);
+        }
+        xmlXPathFreeObject(result);
+        if (found != NULL)
+            return found;
+    }
+    return NULL;
+}
+
+static vind_status_t find_date(page_t *page, vind_doc_t *doc)
+{
+    if (page->opts != NULL && page->opts->date_xpath != NULL) {
+        xmlNodePtr node = find_first(page, page->opts->date_xpath, NULL);
+        if (node != NULL) {
+            const char *datetime = attribute(node, "datetime");
+            if (set_date(doc, datetime ? g_strdup(datetime) : node_value(node)) != VIND_OK)
+                return VIND_NOMEM;
+        }
+    }
+    if (set_date(doc, meta_content(page, "article:published_time")) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->date == NULL && page->article_ld != NULL &&
+        set_date(doc, ld_string(json_object_get(page->article_ld, "datePublished"))) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->date == NULL && page->region != NULL) {
+        xmlNodePtr time = find_first(page, ".//time[@datetime]", page->region);
+        if (time != NULL && set_date(doc, g_strdup(attribute(time, "datetime"))) != VIND_OK)
+            return VIND_NOMEM;
+    }
+    if (doc->date == NULL && set_date(doc, posted_on_text(page)) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->date == NULL && set_date(doc, meta_content(page, "date")) != VIND_OK)
+        return VIND_NOMEM;
+    return VIND_OK;
+}
+
+/* Appends the text of each element or attribute in the XPath result. */
+static vind_status_t append_values(page_t *page, const char *expression, xmlNodePtr context,
+                                   int skip_chrome, char ***array, size_t *count)
+{
+    xmlXPathObjectPtr result = find_nodes(page, expression, context);
+    if (result == NULL)
+        return VIND_OK;
+    vind_status_t status = VIND_OK;
+    for (int i = 0; i < result->nodesetval->nodeNr && status == VIND_OK; i++) {
+        xmlNodePtr node = result->nodesetval->nodeTab[i];
+        if (skip_chrome && in_chrome_container(node))
+            continue;
+        char *value = node_value(node);
+        if (*value != '\0')
+            status = vind_doc_append(array, count, value, 1);
+        g_free(value);
+    }
+    xmlXPathFreeObject(result);
+    return status;
+}
+
+/* The first non-blank text under root, or NULL. */
+static const char *first_text(xmlNodePtr root)
+{
+    xmlNodePtr node = root;
+    while ((node = next_in_tree(node, root, 1)) != NULL) {
+        if (node->type != XML_TEXT_NODE || node->content == NULL)
+            continue;
+        const char *c = (const char *)node->content;
+        while (*c != '\0' && isspace((unsigned char)*c))
+            c++;
+        if (*c != '\0')
+            return c;
+    }
+    return NULL;
+}
+
+static int starts_with_label(xmlNodePtr node, const char *const *labels)
+{
+    const char *text = first_text(node);
+    if (text == NULL)
+        return 0;
+    for (size_t l = 0; labels[l] != NULL; l++)
+        if (g_str_has_prefix(text, labels[l]))
+            return 1;
+    return 0;
+}
+
+static int is_ancestor(xmlNodePtr ancestor, xmlNodePtr node)
+{
+    for (xmlNodePtr p = node->parent; p != NULL; p = p->parent)
+        if (p == ancestor)
+            return 1;
+    return 0;
+}
+
+/* The links after a label such as "Trefwoorden:" or "Thema's:" / "Thema’s:":
+ * the innermost element that starts with the label and holds links (the
+ * theme's <p class="tags-links"><span>Trefwoorden:</span> <a>…</a>). */
+static vind_status_t append_labelled_links(page_t *page, const char *const *labels, char ***array,
+                                           size_t *count)
+{
+    xmlXPathObjectPtr result = find_nodes(page, "//*[not(self::a)][.//a]", NULL);
+    if (result == NULL)
+        return VIND_OK;
+    GPtrArray *matches = g_ptr_array_new();
+    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
+        xmlNodePtr node = result->nodesetval->nodeTab[i];
+        if (!is_element(node, "html") && !is_element(node, "body") &&
+            starts_with_label(node, labels) && !in_chrome_container(node))
+            g_ptr_array_add(matches, node);
+    }
+    xmlXPathFreeObject(result);
+    vind_status_t status = VIND_OK;
+    for (guint i = 0; i < matches->len && status == VIND_OK; i++) {
+        xmlNodePtr node = g_ptr_array_index(matches, i);
+        /* document order: a nested match follows its ancestor */
+        if (i + 1 < matches->len && is_ancestor(node, g_ptr_array_index(matches, i + 1)))
+            continue;
+        status = append_values(page, ".//a", node, 0, array, count);
+    }
+    g_ptr_array_free(matches, TRUE);
+    return status;
+}
+
+static vind_status_t find_tags(page_t *page, vind_doc_t *doc)
+{
+    static const char *const labels[] = {"Trefwoorden:", "Tags:", "Trefwoord:", "Labels:", NULL};
+    const char *configured = page->opts != NULL ? page->opts->tags_xpath : NULL;
+    vind_status_t status = VIND_OK;
+    if (configured != NULL)
+        status = append_values(page, configured, NULL, 0, &doc->tags, &doc->n_tags);
+    if (status == VIND_OK && doc->n_tags == 0)
+        status = append_values(page, "//meta[@property='article:tag']/@content", NULL, 0,
+                               &doc->tags, &doc->n_tags);
+    if (status == VIND_OK && doc->n_tags == 0 && page->article_ld != NULL)
+        status = append_ld_list(json_object_get(page->article_ld, "keywords"), &doc->tags,
+                                &doc->n_tags);
+    if (status == VIND_OK && doc->n_tags == 0 && page->region != NULL)
+        status = append_values(page,
+                               ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and "
+                               "not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]",
+                               page->region, 1, &doc->tags, &doc->n_tags);
+    if (status == VIND_OK && doc->n_tags == 0)
+        status = append_labelled_links(page, labels, &doc->tags, &doc->n_tags);
+    return status;
+}
+
+static vind_status_t find_themes(page_t *page, vind_doc_t *doc)
+{
+    static const char *const labels[] = {"Thema's:", "Thema\xE2\x80\x99s:", "Thema:",
+                                         "Categorie\xC3\xABn:", "Categorie:", "Categories:",
+                                         NULL};
+    const char *configured = page->opts != NULL ? page->opts->themes_xpath : NULL;
+    vind_status_t status = VIND_OK;
+    if (configured != NULL)
+        status = append_values(page, configured, NULL, 0, &doc->themes, &doc->n_themes);
+    if (status == VIND_OK && doc->n_themes == 0 && page->article_ld != NULL)
+        status = append_ld_list(json_object_get(page->article_ld, "articleSection"), &doc->themes,
+                                &doc->n_themes);
+    if (status == VIND_OK && doc->n_themes == 0 && page->region != NULL)
+        status = append_values(
+            page, ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]",
+            page->region, 1, &doc->themes, &doc->n_themes);
+    if (status == VIND_OK && doc->n_themes == 0)
+        status = append_labelled_links(page, labels, &doc->themes, &doc->n_themes);
+    if (status == VIND_OK && doc->n_themes == 0)
+        status = append_values(page, "//meta[@property='article:section']/@content", NULL, 0,
+                               &doc->themes, &doc->n_themes);
+    return status;
+}
+
+static vind_status_t find_author(page_t *page, vind_doc_t *doc)
+{
+    if (set_field(&doc->author, meta_content(page, "author")) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->author == NULL && page->article_ld != NULL &&
+        set_field(&doc->author, ld_string(json_object_get(page->article_ld, "author"))) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->author == NULL) {
+        xmlNodePtr node = find_first(page, "//a[contains(concat(' ', normalize-space(@rel), ' '), "
+                                           "' author ')]|//*[" CLASS_IS("author") "]",
+                                     NULL);
+        if (node != NULL && !in_chrome_container(node) && !is_element(node, "input") &&
+            set_field(&doc->author, plain_text_of(node)) != VIND_OK)
+            return VIND_NOMEM;
+    }
+    return VIND_OK;
+}
+
+/* "nl-NL" -> "nl", "nl_NL" -> "nl". */
+static char *primary_language(const char *tag)
+{
+    if (tag == NULL)
+        return NULL;
+    size_t n = strcspn(tag, "-_ ");
+    if (n == 0 || n > 8)
+        return NULL;
+    return g_ascii_strdown(tag, (gssize)n);
+}
+
+static vind_status_t find_language(page_t *page, vind_doc_t *doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(page->doc);
+    const char *lang = attribute(root, "lang");
+    if (lang == NULL)
+        lang = attribute(root, "xml:lang");
+    if (set_field(&doc->lang, primary_language(lang)) != VIND_OK)
+        return VIND_NOMEM;
+    if (doc->lang == NULL && page->article_ld != NULL) {
+        json_t *language = json_object_get(page->article_ld, "inLanguage");
+        if (json_is_string(language) &&
+            set_field(&doc->lang, primary_language(json_string_value(language))) != VIND_OK)
+            return VIND_NOMEM;
+    }
+    if (doc->lang == NULL) {
+        char *locale = meta_content(page, "og:locale");
+        vind_status_t status = set_field(&doc->lang, primary_language(locale));
+        g_free(locale);
+        if (status != VIND_OK)
+            return status;
+    }
+    return VIND_OK;
+}
+
+/* The first path segment of an absolute or root-relative URL ("actueel"). */
+static char *first_path_segment(const char *url)
+{
+    if (url == NULL)
+        return NULL;
+    const char *p = strstr(url, "://");
+    p = p != NULL ? strchr(p + 3, '/') : (url[0] == '/' ? url : NULL);
+    if (p == NULL)
+        return NULL;
+    p++;
+    size_t n = strcspn(p, "/?#");
+    return n > 0 ? g_strndup(p, n) : NULL;
+}
+
+static vind_status_t find_links(page_t *page, vind_doc_t *doc)
+{
+    xmlNodePtr region = page->region != NULL ? page->region : (xmlNodePtr)page->doc;
+    xmlXPathObjectPtr result = find_nodes(page, ".//a[@href]", region);
+    if (result == NULL)
+        return VIND_OK;
+    vind_status_t status = VIND_OK;
+    for (int i = 0; i < result->nodesetval->nodeNr && status == VIND_OK; i++) {
+        xmlNodePtr link = result->nodesetval->nodeTab[i];
+        const char *href = attribute(link, "href");
+        if (href == NULL || *href == '\0' || *href == '#' || in_chrome_container(link))
+            continue;
+        status = vind_doc_append(&doc->links, &doc->n_links, href, 1);
+    }
+    xmlXPathFreeObject(result);
+    return status;
+}
+
+static vind_status_t find_metadata(page_t *page, vind_doc_t *doc)
+{
+    vind_status_t status = find_title(page, doc);
+    if (status == VIND_OK)
+        status = find_date(page, doc);
+    if (status == VIND_OK)
+        status = find_author(page, doc);
+    if (status == VIND_OK)
+        status = set_field(&doc->description, meta_content(page, "description"));
+    if (status == VIND_OK)
+        status = set_field(&doc->description, meta_content(page, "og:description"));
+    if (status == VIND_OK && page->article_ld != NULL)
+        status = set_field(&doc->description,
+                           ld_string(json_object_get(page->article_ld, "description")));
+    if (status == VIND_OK) {
+        xmlNodePtr canonical = find_first(page, "//link[@rel='canonical']/@href", NULL);
+        status = set_field(&doc->canonical, canonical != NULL ? node_value(canonical) : NULL);
+    }
+    if (status == VIND_OK)
+        status = set_field(&doc->canonical, meta_content(page, "og:url"));
+    if (status == VIND_OK)
+        status = set_field(&doc->section, first_path_segment(doc->canonical));
+    if (status == VIND_OK)
+        status = find_language(page, doc);
+    if (status == VIND_OK)
+        status = find_tags(page, doc);
+    if (status == VIND_OK)
+        status = find_themes(page, doc);
+    if (status == VIND_OK)
+        status = find_links(page, doc);
+    return status;
+}
+
+/* ======================================================================
+ * Listing pages
+ * ====================================================================== */
+
+/* Feeds and sitemaps: XML whose root is rss/feed/urlset/sitemapindex/RDF. */
+static const char *feed_kind(const char *data, size_t len)
+{
+    size_t n = len < 1024 ? len : 1024;
+    char *head = g_ascii_strdown(data, (gssize)n);
+    const char *kind = NULL;
+    if (strstr(head, "<html") == NULL) {
+        if (strstr(head, "<rss") != NULL || strstr(head, "<feed") != NULL ||
+            strstr(head, "<rdf:rdf") != NULL)
+            kind = "feed (RSS/Atom)";
+        else if (strstr(head, "<urlset") != NULL || strstr(head, "<sitemapindex") != NULL)
+            kind = "sitemap";
+    }
+    g_free(head);
+    return kind;
+}
+
+/* Taxonomy and archive URLs: /thema/x/, /trefwoord/x/, /tags/, /page/2/ ... */
+static int is_listing_path(const char *path)
+{
+    static const char *const segments[] = {"/thema/",    "/themas/",   "/trefwoord/", "/trefwoorden/",
+                                           "/tag/",      "/tags/",     "/category/",  "/categories/",
+                                           "/categorie/", "/author/",  "/auteur/",    NULL};
+    if (path == NULL)
+        return 0;
+    for (size_t i = 0; segments[i] != NULL; i++)
+        if (strstr(path, segments[i]) != NULL)
+            return 1;
+    for (const char *p = strstr(path, "/page/"); p != NULL; p = strstr(p + 1, "/page/")) {
+        const char *q = p + 6;
+        if (isdigit((unsigned char)*q)) {
+            while (isdigit((unsigned char)*q))
+                q++;
+            if (*q == '/' || *q == '\0')
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Why this page is a listing, or NULL for a content page. g_free. */
+static char *listing_reason(page_t *page)
+{
+    char *refresh = NULL;
+    xmlXPathObjectPtr metas = find_nodes(page, "//meta[@http-equiv]", NULL);
+    for (int i = 0; metas != NULL && i < metas->nodesetval->nodeNr && refresh == NULL; i++) {
+        xmlNodePtr meta = metas->nodesetval->nodeTab[i];
+        if (g_ascii_strcasecmp(attribute(meta, "http-equiv"), "refresh") == 0)
+            refresh = g_strdup_printf("redirect stub (meta refresh: %s)",
+                                      attribute(meta, "content") ? attribute(meta, "content") : "");
+    }
+    if (metas != NULL)
+        xmlXPathFreeObject(metas);
+    if (refresh != NULL)
+        return refresh;
+
+    char *robots = meta_content(page, "robots");
+    int noindex = robots != NULL && strstr(robots, "noindex") != NULL;
+    g_free(robots);
+    if (noindex)
+        return g_strdup("robots noindex");
+
+    if (page->opts != NULL && page->opts->index_listings)
+        return NULL;
+
+    xmlNodePtr body = find_first(page, "//body", NULL);
+    const char *body_class = attribute(body, "class");
+    if (has_token(body_class, "error404") || count_nodes(page, "//*[" CLASS_IS("error-404") "]") > 0)
+        return g_strdup("404 page");
+    xmlNodePtr title = find_first(page, "//title", NULL);
+    if (title != NULL) {
+        char *text = plain_text_of(title);
+        int is_404 = g_str_has_prefix(text, "404 ");
+        g_free(text);
+        if (is_404)
+            return g_strdup("404 page");
+    }
+    if (has_token(body_class, "home"))
+        return g_strdup("home page");
+    static const char *const archive_classes[] = {"archive", "blog", "category", "tag", "author",
+                                                  "date",    "search", "search-results", "paged",
+                                                  "taxonomy", NULL};
+    for (size_t i = 0; archive_classes[i] != NULL; i++)
+        if (has_token(body_class, archive_classes[i]))
+            return g_strdup_printf("archive page (body class \"%s\")", archive_classes[i]);
+    if (is_listing_path(page->path))
+        return g_strdup("taxonomy or archive path");
+    if (!page->is_article) {
+        int articles = count_nodes(page, "//article[not(ancestor::article)]");
+        if (articles >= 2)
+            return g_strdup_printf("list of %d article summaries", articles);
+        if (count_nodes(page, "//link[@rel='next' or @rel='prev']|//*[" CLASS_IS("pagination") " or " CLASS_IS("nav-links") "]") > 0)
+            return g_strdup("paginated list");
+    }
+    return NULL;
+}
+
+static int looks_like_article(page_t *page)
+{
+    char *type = meta_content(page, "og:type");
+    int article = type != NULL && g_ascii_strcasecmp(type, "article") == 0;
+    g_free(type);
+    if (article || page->article_ld != NULL)
+        return 1;
+    /* An article-like structure: one <article> with a heading and a date,
+     * or one <h1> and a "Geplaatst op" line (WordPress themes without
+     * metadata, as the captured seed pages). */
+    if (count_nodes(page, "//article") == 1 && count_nodes(page, "//article//h1") >= 1 &&
+        count_nodes(page, "//article//time") >= 1)
+        return 1;
+    if (count_nodes(page, "//article") > 1 || count_nodes(page, "//h1") != 1)
+        return 0;
+    char *posted = posted_on_text(page);
+    g_free(posted);
+    return posted != NULL;
+}
+
+/* ======================================================================
+ * Entry point
+ * ====================================================================== */
+
+static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, char **errmsg)
+{
+    const char *name = page->path != NULL ? page->path : "HTML document";
+    page->is_article = looks_like_article(page);
+    doc->type = page->is_article ? VIND_DOC_ARTICLE : VIND_DOC_PAGE;
+    page->content = choose_content(page);
+    page->region = page->content != NULL ? choose_region(page) : NULL;
+
+    if (find_metadata(page, doc) != VIND_OK)
+        return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+
+    char *text = page->content != NULL ? text_of(page->content) : g_strdup("");
+    vind_status_t status = vind_doc_append(&doc->pages, &doc->n_pages, text, 0);
+    g_free(text);
+    if (status != VIND_OK)
+        return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+
+    char *reason = feed != NULL ? g_strdup(feed) : listing_reason(page);
+    if (reason != NULL) {
+        doc->is_listing = 1;
+        doc->listing_reason = strdup(reason);
+        g_free(reason);
+        if (doc->listing_reason == NULL)
+            return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+    }
+    return VIND_OK;
+}
+
+vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
+                                const vind_extract_options_t *opts, vind_doc_t **out,
+                                char **errmsg)
+{
+    if (out == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_extract_html: out is NULL");
+    *out = NULL;
+    const char *name = path != NULL ? path : "HTML document";
+    if (data == NULL || len == 0)
+        return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: empty file", name);
+    if (len > (size_t)INT32_MAX)
+        return vind_error(errmsg, VIND_TOO_LARGE, "%s: larger than 2 GB", name);
+    if (looks_binary(data, len))
+        return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: binary data, not HTML", name);
+
+    GString *utf8 = to_utf8(data, len);
+    /* NONET and no NOENT: no fetching, no DTD entity expansion. */
+    htmlDocPtr html = htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8",
+                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                         HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    const char *feed = feed_kind(utf8->str, utf8->len);
+    g_string_free(utf8, TRUE);
+    if (html == NULL || xmlDocGetRootElement(html) == NULL) {
+        if (html != NULL)
+            xmlFreeDoc(html);
+        return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: no HTML content could be parsed",
+                          name);
+    }
+    page_t page = {.doc = html, .opts = opts, .path = path};
+    page.xpath = xmlXPathNewContext(html);
+    vind_doc_t *doc = vind_doc_new();
+    if (page.xpath == NULL || doc == NULL) {
+        xmlXPathFreeContext(page.xpath);
+        xmlFreeDoc(html);
+        vind_doc_free(doc);
+        return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+    }
+    load_jsonld(&page);
+    vind_status_t status = build_doc(&page, feed, doc, errmsg);
+    if (status == VIND_OK && path != NULL && (doc->path = strdup(path)) == NULL)
+        status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+    json_decref(page.jsonld_root);
+    xmlXPathFreeContext(page.xpath);
+    xmlFreeDoc(html);
+    if (status != VIND_OK) {
+        vind_doc_free(doc);
+        return status;
+    }
+    *out = doc;
+    return VIND_OK;
+}

@@ -1,0 +1,146 @@
+/*
+ * facets.c - tag, theme, type and year counts over all matches of a search,
+ * exact (the match examines every document) and multi-select: a facet's
+ * counts are computed without its own filter, so that choosing "pdf" still
+ * shows how many articles there are, while the other facets' filters apply.
+ * One run counts every facet without a filter; each facet with a filter
+ * gets one more run (docs/api.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "error.h"
+#include "schema.h"
+#include "searcher.h"
+
+static const unsigned facet_slots[VIND_FACET_LAST] = {VIND_SLOT_TAGS, VIND_SLOT_THEMES,
+                                                      VIND_SLOT_TYPE, VIND_SLOT_YEAR};
+static const int facet_multi[VIND_FACET_LAST] = {1, 1, 0, 0};
+
+/* Whether value is one of the request's filter values of facet (compared
+ * normalised: "coordinatoren" selects "Coördinatoren"). */
+static int is_selected(const vind_search_request_t *req, int facet, const char *value)
+{
+    char *key = vind_facet_term("", value);
+    int found = 0;
+    for (size_t i = 0; key && !found && i < req->n_filters[facet]; i++) {
+        char *other = vind_facet_term("", req->filters[facet][i]);
+        found = other && strcmp(key, other) == 0;
+        free(other);
+    }
+    free(key);
+    return found;
+}
+
+static int compare_values(const void *a, const void *b)
+{
+    const vind_facet_value_t *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+/* Converts the wrapper's counts, marks the selected values and adds a
+ * selected value with no match (count 0), so a chosen filter never vanishes
+ * from the list it was chosen in. */
+static vind_status_t convert(const vind_search_request_t *req, int facet,
+                             const vind_xapian_facet_t *counted, vind_results_t *results,
+                             char **errmsg)
+{
+    size_t room = counted->count + req->n_filters[facet];
+    vind_facet_value_t *values = calloc(room ? room : 1, sizeof *values);
+    if (!values)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
+    size_t n = 0;
+    for (size_t i = 0; i < counted->count; i++) {
+        values[n].value = strdup(counted->items[i].value);
+        values[n].count = counted->items[i].count;
+        values[n].selected = is_selected(req, facet, counted->items[i].value);
+        if (values[n].value)
+            n++;
+    }
+    for (size_t i = 0; i < req->n_filters[facet]; i++) {
+        const char *wanted = req->filters[facet][i];
+        char *key = vind_facet_term("", wanted);
+        int present = 0;
+        for (size_t k = 0; key && k < n && !present; k++) {
+            char *other = vind_facet_term("", values[k].value);
+            present = other && strcmp(key, other) == 0;
+            free(other);
+        }
+        free(key);
+        if (!present && (values[n].value = strdup(wanted))) {
+            values[n].count = 0;
+            values[n].selected = 1;
+            n++;
+        }
+    }
+    qsort(values, n, sizeof *values, compare_values);
+    vind_results_set_facet(results, (vind_facet_t)facet, values, n);
+    return VIND_OK;
+}
+
+/* Runs query once (no hits) and counts the facets flagged in wanted. */
+static vind_status_t count_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                               const int wanted[VIND_FACET_LAST],
+                               const vind_search_request_t *req, vind_results_t *results,
+                               char **errmsg)
+{
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    size_t index[VIND_FACET_LAST] = {0};
+    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
+        if (wanted[f])
+            status = vind_xapian_enquire_add_facet(enquire, facet_slots[f], facet_multi[f],
+                                                   &index[f], errmsg);
+    vind_xapian_mset_t *mset = NULL;
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
+    vind_xapian_mset_free(mset);
+    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++) {
+        if (!wanted[f])
+            continue;
+        vind_xapian_facet_t *counted = NULL;
+        status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
+        if (status == VIND_OK)
+            status = convert(req, f, counted, results, errmsg);
+        vind_xapian_facet_free(counted);
+    }
+    vind_xapian_enquire_free(enquire);
+    return status;
+}
+
+vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                                  const vind_search_request_t *req, int fallback,
+                                  vind_results_t *results, char **errmsg)
+{
+    int unfiltered[VIND_FACET_LAST] = {0};
+    int any_unfiltered = 0;
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (req->n_filters[f] == 0)
+            unfiltered[f] = any_unfiltered = 1;
+    vind_status_t status = VIND_OK;
+    if (any_unfiltered) {
+        vind_xapian_query_t *query = NULL;
+        status = vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
+        if (status == VIND_OK)
+            status = count_run(searcher, query, unfiltered, req, results, errmsg);
+        vind_xapian_query_free(query);
+    }
+    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++) {
+        if (req->n_filters[f] == 0)
+            continue;
+        int only[VIND_FACET_LAST] = {0};
+        only[f] = 1;
+        vind_xapian_query_t *query = NULL;
+        status = vind_searcher_full_query(searcher, tree, req, fallback, f, &query, NULL, errmsg);
+        if (status == VIND_OK)
+            status = count_run(searcher, query, only, req, results, errmsg);
+        vind_xapian_query_free(query);
+    }
+    return status;
+}

@@ -1,0 +1,1237 @@
+/*
+ * index.c - an indexing run: walk -> decide -> extract (in parallel, each
+ * file isolated) -> analyse -> one writer -> relate attachments -> commit.
+ *
+ * NOTES ON THE COMMIT PROTOCOL
+ *
+ * 1. Every change of a run happens inside Xapian transactions of at most
+ *    VIND_INDEX_BATCH_DOCS documents. Xapian makes a commit atomic: a reader
+ *    (vind, vind-searchd) sees the revision before a commit or after it,
+ *    never a half-written document.
+ * 2. A crash (kill -9, power loss) before a commit loses that batch only;
+ *    the index opens at its last commit. The next run finds the lost files
+ *    new or changed (their signatures were never committed) and redoes them.
+ * 3. The schema version is written in the first commit of a new index and
+ *    checked on every open (VIND_SCHEMA_MISMATCH otherwise).
+ * 4. A failure of the index itself (full disk, lock lost) cancels the open
+ *    transaction and ends the run with an error; earlier commits stay.
+ *
+ * Per-file problems never stop a run: they become VIND_FILE_FAILED events.
+ *
+ * Determinism: files are walked in path order and added in that order
+ * whatever order the parallel extractions finish in, so two runs over the
+ * same files give the same documents with the same ids.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include <vind/analyze.h>
+#include <vind/doc.h>
+#include <vind/extract.h>
+#include <vind/index.h>
+#include <vind/limits.h>
+#include <vind/xapian.h>
+
+#include "error.h"
+#include "schema.h"
+#include "walk.h"
+
+struct vind_index {
+    char *path;
+    const vind_lexicon_t *lexicon;
+    vind_analyzer_t *analyzer;
+    vind_xapian_writer_t *writer;
+    vind_xapian_reader_t *reader; /* the writer's own view, uncommitted changes included */
+    int in_transaction;
+    size_t batch;                 /* documents changed in the open transaction */
+};
+
+/* ---- options and URLs --------------------------------------------------- */
+
+void vind_index_options_init(vind_index_options_t *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->base_url = "/";
+    vind_extract_options_init(&opts->extract);
+}
+
+char *vind_index_url_for(const char *base_url, const char *root, const char *path)
+{
+    if (!base_url)
+        base_url = "/";
+    const char *relative = path;
+    size_t root_length = strlen(root);
+    while (root_length > 1 && root[root_length - 1] == '/')
+        root_length--;
+    if (strncmp(path, root, root_length) == 0 &&
+        (path[root_length] == '/' || path[root_length] == '\0')) {
+        relative = path + root_length;
+        if (*relative == '\0') /* the root is the file itself */
+            relative = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    }
+    while (*relative == '/')
+        relative++;
+    GString *url = g_string_new(base_url);
+    if (url->len == 0 || url->str[url->len - 1] != '/')
+        g_string_append_c(url, '/');
+    g_string_append(url, relative);
+    /* "x/index.html" is served as "x/". */
+    const char *suffixes[] = {"index.html", "index.htm"};
+    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        size_t n = strlen(suffixes[i]);
+        if (url->len >= n && strcmp(url->str + url->len - n, suffixes[i]) == 0 &&
+            (url->len == n || url->str[url->len - n - 1] == '/')) {
+            g_string_truncate(url, url->len - n);
+            break;
+        }
+    }
+    char *result = strdup(url->str);
+    g_string_free(url, TRUE);
+    return result;
+}
+
+/* ---- open and close ----------------------------------------------------- */
+
+static vind_status_t check_schema(vind_index_t *index, char **errmsg)
+{
+    uint32_t documents = 0;
+    vind_status_t status = vind_xapian_writer_doc_count(index->writer, &documents, errmsg);
+    if (status != VIND_OK)
+        return status;
+    char *value = NULL;
+    size_t length = 0;
+    status = vind_xapian_writer_get_metadata(index->writer, VIND_META_SCHEMA, &value, &length,
+                                             NULL);
+    if (status == VIND_NOT_FOUND)
+        status = VIND_OK;
+    if (status != VIND_OK)
+        return vind_error(errmsg, status, "%s: cannot read the index schema version", index->path);
+    int version = value && length ? atoi(value) : 0;
+    free(value);
+    if (version == VIND_SCHEMA_VERSION)
+        return VIND_OK;
+    if (version == 0 && documents == 0) {
+        char text[16];
+        snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
+        return vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
+                                               strlen(text), errmsg);
+    }
+    return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
+                      "%s: index schema version %d, this vind writes version %d: remove the "
+                      "folder and index again",
+                      index->path, version, VIND_SCHEMA_VERSION);
+}
+
+vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon,
+                              vind_index_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (!db_path || !lexicon)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_open: no path or lexicon");
+    vind_index_t *index = calloc(1, sizeof *index);
+    if (!index || !(index->path = strdup(db_path))) {
+        free(index);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    index->lexicon = lexicon;
+    vind_status_t status = vind_analyzer_new(lexicon, &index->analyzer, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_open(db_path, 1, &index->writer, errmsg);
+    if (status == VIND_OK)
+        status = check_schema(index, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_reader(index->writer, &index->reader, errmsg);
+    if (status != VIND_OK) {
+        vind_index_close(index);
+        return status;
+    }
+    *out = index;
+    return VIND_OK;
+}
+
+void vind_index_close(vind_index_t *index)
+{
+    if (!index)
+        return;
+    if (index->in_transaction)
+        vind_xapian_writer_cancel_transaction(index->writer, NULL);
+    vind_xapian_reader_close(index->reader);
+    vind_xapian_writer_close(index->writer);
+    vind_analyzer_free(index->analyzer);
+    free(index->path);
+    free(index);
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+static vind_status_t begin_change(vind_index_t *index, char **errmsg)
+{
+    if (index->in_transaction)
+        return VIND_OK;
+    vind_status_t status = vind_xapian_writer_begin_transaction(index->writer, errmsg);
+    if (status == VIND_OK) {
+        index->in_transaction = 1;
+        index->batch = 0;
+    }
+    return status;
+}
+
+static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
+{
+    if (!index->in_transaction)
+        return VIND_OK;
+    index->in_transaction = 0;
+    return vind_xapian_writer_commit_transaction(index->writer, errmsg);
+}
+
+/* Counts one changed document; commits when the batch is full. */
+static vind_status_t count_change(vind_index_t *index, char **errmsg)
+{
+    if (++index->batch < VIND_INDEX_BATCH_DOCS)
+        return VIND_OK;
+    vind_status_t status = commit_changes(index, errmsg);
+    return status == VIND_OK ? begin_change(index, errmsg) : status;
+}
+
+/* ---- building a Xapian document ----------------------------------------- */
+
+/* Everything the document builder needs besides the extracted record. */
+typedef struct {
+    const char *signature;   /* "<size> <mtime_ns> <sha256>" */
+    const char *parent;      /* url of the parent article, or NULL */
+    char **attachments;      /* urls of attached PDFs */
+    size_t n_attachments;
+    char **inherited_tags;   /* from the parent */
+    size_t n_inherited_tags;
+    char **inherited_themes;
+    size_t n_inherited_themes;
+} relations_t;
+
+typedef struct {
+    vind_index_t *index;
+    vind_xapian_document_t *document;
+    GHashTable *spellings;   /* forms already added to the spelling data */
+    char **errmsg;
+    vind_status_t status;
+} builder_t;
+
+static vind_lang_t doc_language(const vind_doc_t *doc)
+{
+    return doc->lang && g_ascii_strncasecmp(doc->lang, "en", 2) == 0 ? VIND_LANG_EN : VIND_LANG_NL;
+}
+
+static void add_posting(builder_t *b, const char *prefix, const char *term, uint32_t position,
+                        int positional, uint32_t wdf)
+{
+    if (b->status != VIND_OK || !term || !*term)
+        return;
+    char buffer[VIND_MAX_TERM_BYTES + 16];
+    snprintf(buffer, sizeof buffer, "%s%s", prefix, term);
+    if (positional)
+        b->status =
+            vind_xapian_document_add_posting(b->document, buffer, position, wdf, b->errmsg);
+    else
+        b->status = vind_xapian_document_add_term(b->document, buffer, wdf, b->errmsg);
+}
+
+static void add_boolean(builder_t *b, const char *prefix, const char *value)
+{
+    if (b->status != VIND_OK || !value || !*value)
+        return;
+    char *term = strcmp(prefix, VIND_PREFIX_UNIQUE) == 0 ? vind_unique_term(value)
+                                                         : vind_facet_term(prefix, value);
+    if (!term) {
+        b->status = vind_error(b->errmsg, VIND_NOMEM, "out of memory");
+        return;
+    }
+    b->status = vind_xapian_document_add_boolean_term(b->document, term, b->errmsg);
+    free(term);
+}
+
+/* Whether a form is worth offering as a spelling correction: letters only,
+ * 3 to 30 bytes (no numbers, codes or URLs). */
+static int spelling_candidate(const vind_token_t *token)
+{
+    if (token->flags & (VIND_TOKEN_STOP | VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
+        return 0;
+    size_t length = strlen(token->form);
+    if (length < 3 || length > 30)
+        return 0;
+    for (const char *p = token->form; *p; p++)
+        if (!g_ascii_isalpha(*p))
+            return 0;
+    return 1;
+}
+
+/*
+ * Indexes one field's text. prefix_copy: the field's own prefix (title,
+ * author) or NULL for the body. base: the position of the text's first word;
+ * positional 0 adds terms without positions (tags and themes).
+ */
+static void index_text(builder_t *b, const char *text, vind_lang_t lang, const char *prefix_copy,
+                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell)
+{
+    if (b->status != VIND_OK || !text || !*text)
+        return;
+    vind_tokens_t *tokens = NULL;
+    size_t length = strlen(text);
+    if (length > VIND_MAX_ANALYZE_BYTES)
+        length = VIND_MAX_ANALYZE_BYTES;
+    b->status = vind_analyze(b->index->analyzer, text, length, lang, &tokens, b->errmsg);
+    if (b->status != VIND_OK)
+        return;
+    size_t count = vind_tokens_count(tokens);
+    for (size_t i = 0; i < count && b->status == VIND_OK; i++) {
+        const vind_token_t *token = vind_tokens_get(tokens, i);
+        int has_position = positional && token->position < limit;
+        uint32_t position = base + token->position;
+        add_posting(b, "", token->stem, position, has_position, wdf);
+        add_posting(b, VIND_PREFIX_EXACT, token->form, position, has_position, 1);
+        if (prefix_copy)
+            add_posting(b, prefix_copy, token->stem, position, has_position, 1);
+        for (const char *const *extra = token->extra; extra && *extra; extra++) {
+            add_posting(b, VIND_PREFIX_PART, *extra, position, has_position, 1);
+            if (prefix_copy)
+                add_posting(b, prefix_copy, *extra, position, has_position, 1);
+        }
+        if (spell && spelling_candidate(token) &&
+            !g_hash_table_contains(b->spellings, token->form)) {
+            g_hash_table_add(b->spellings, g_strdup(token->form));
+            b->status =
+                vind_xapian_writer_add_spelling(b->index->writer, token->form, 1, b->errmsg);
+        }
+    }
+    vind_tokens_free(tokens);
+}
+
+static json_t *string_array(char **values, size_t count)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        if (values[i] && g_utf8_validate(values[i], -1, NULL))
+            json_array_append_new(array, json_string(values[i]));
+    return array;
+}
+
+static void set_string(json_t *object, const char *key, const char *value)
+{
+    if (value && g_utf8_validate(value, -1, NULL))
+        json_object_set_new(object, key, json_string(value));
+}
+
+/* Merged display values: own first, then inherited ones not already present
+ * (compared after normalisation, so "Coördinatoren" = "coordinatoren"). */
+static GPtrArray *merge_values(char **own, size_t n_own, char **inherited, size_t n_inherited)
+{
+    GPtrArray *merged = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    char **lists[2] = {own, inherited};
+    size_t counts[2] = {n_own, n_inherited};
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < counts[l]; i++) {
+            char *key = vind_facet_term("", lists[l][i]);
+            if (!key || !*key || g_hash_table_contains(seen, key)) {
+                free(key);
+                continue;
+            }
+            g_hash_table_add(seen, key);
+            g_ptr_array_add(merged, lists[l][i]);
+        }
+    g_hash_table_destroy(seen);
+    return merged;
+}
+
+static char *join_values(GPtrArray *values)
+{
+    GString *joined = g_string_new(NULL);
+    for (guint i = 0; i < values->len; i++) {
+        if (i)
+            g_string_append_c(joined, VIND_VALUE_SEPARATOR);
+        g_string_append(joined, g_ptr_array_index(values, i));
+    }
+    return g_string_free(joined, FALSE);
+}
+
+static void add_value(builder_t *b, unsigned slot, const char *value)
+{
+    if (b->status == VIND_OK && value && *value)
+        b->status =
+            vind_xapian_document_add_value(b->document, slot, value, strlen(value), b->errmsg);
+}
+
+static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArray *tags,
+                         GPtrArray *themes)
+{
+    json_t *object = json_object();
+    set_string(object, "url", doc->url);
+    set_string(object, "path", doc->path);
+    set_string(object, "type", vind_doc_type_name(doc->type));
+    set_string(object, "title", doc->title);
+    set_string(object, "date", doc->date);
+    set_string(object, "author", doc->author);
+    set_string(object, "description", doc->description);
+    set_string(object, "lang", doc->lang);
+    set_string(object, "canonical", doc->canonical);
+    set_string(object, "section", doc->section);
+    json_object_set_new(object, "tags", string_array((char **)tags->pdata, tags->len));
+    json_object_set_new(object, "themes", string_array((char **)themes->pdata, themes->len));
+    json_object_set_new(object, "own_tags", string_array(doc->tags, doc->n_tags));
+    json_object_set_new(object, "own_themes", string_array(doc->themes, doc->n_themes));
+    json_object_set_new(object, "links", string_array(doc->links, doc->n_links));
+    json_object_set_new(object, "pages", string_array(doc->pages, doc->n_pages));
+    json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
+    set_string(object, "parent", rel->parent);
+    json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
+    char *text = json_dumps(object, JSON_COMPACT);
+    json_decref(object);
+    return text;
+}
+
+/* Builds the Xapian document of an extracted record (lib/schema.h). */
+static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
+                                    const relations_t *rel, vind_xapian_document_t **out,
+                                    char **errmsg)
+{
+    *out = NULL;
+    builder_t b = {.index = index, .document = vind_xapian_document_new(), .errmsg = errmsg};
+    if (!b.document)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    b.spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    vind_lang_t lang = doc_language(doc);
+    GPtrArray *tags = merge_values(doc->tags, doc->n_tags, rel->inherited_tags,
+                                   rel->n_inherited_tags);
+    GPtrArray *themes = merge_values(doc->themes, doc->n_themes, rel->inherited_themes,
+                                     rel->n_inherited_themes);
+
+    index_text(&b, doc->title, lang, VIND_PREFIX_TITLE, VIND_POS_TITLE,
+               VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1);
+    index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0);
+    for (guint i = 0; i < tags->len; i++)
+        index_text(&b, g_ptr_array_index(tags, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1);
+    for (guint i = 0; i < themes->len; i++)
+        index_text(&b, g_ptr_array_index(themes, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1);
+    for (size_t page = 0; page < doc->n_pages; page++) {
+        /* Pages past what 32-bit positions can hold are indexed without positions. */
+        uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
+        int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
+        index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0,
+                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1);
+    }
+
+    add_boolean(&b, VIND_PREFIX_UNIQUE, doc->url);
+    add_boolean(&b, VIND_PREFIX_TYPE, vind_doc_type_name(doc->type));
+    add_boolean(&b, VIND_PREFIX_LANG, lang == VIND_LANG_EN ? "en" : "nl");
+    add_boolean(&b, VIND_PREFIX_PARENT, rel->parent);
+    for (guint i = 0; i < tags->len; i++)
+        add_boolean(&b, VIND_PREFIX_TAG, g_ptr_array_index(tags, i));
+    for (guint i = 0; i < themes->len; i++)
+        add_boolean(&b, VIND_PREFIX_THEME, g_ptr_array_index(themes, i));
+    if (doc->date && strlen(doc->date) >= 10) {
+        char year[5], compact[9];
+        memcpy(year, doc->date, 4);
+        year[4] = '\0';
+        snprintf(compact, sizeof compact, "%.4s%.2s%.2s", doc->date, doc->date + 5,
+                 doc->date + 8);
+        add_boolean(&b, VIND_PREFIX_YEAR, year);
+        add_value(&b, VIND_SLOT_DATE, compact);
+        add_value(&b, VIND_SLOT_YEAR, year);
+    }
+    add_value(&b, VIND_SLOT_TYPE, vind_doc_type_name(doc->type));
+    char *joined_tags = join_values(tags), *joined_themes = join_values(themes);
+    add_value(&b, VIND_SLOT_TAGS, joined_tags);
+    add_value(&b, VIND_SLOT_THEMES, joined_themes);
+    g_free(joined_tags);
+    g_free(joined_themes);
+    add_value(&b, VIND_SLOT_URL, doc->url);
+    add_value(&b, VIND_SLOT_SIGNATURE, rel->signature);
+    add_value(&b, VIND_SLOT_PATH, doc->path);
+    if (doc->title) {
+        char *title = vind_normalize(doc->title, strlen(doc->title));
+        add_value(&b, VIND_SLOT_TITLE, title);
+        free(title);
+    }
+    if (b.status == VIND_OK) {
+        char *data = stored_data(doc, rel, tags, themes);
+        b.status = data ? vind_xapian_document_set_data(b.document, data, strlen(data), errmsg)
+                        : vind_error(errmsg, VIND_NOMEM, "out of memory");
+        free(data);
+    }
+    g_ptr_array_free(tags, TRUE);
+    g_ptr_array_free(themes, TRUE);
+    g_hash_table_destroy(b.spellings);
+    if (b.status != VIND_OK) {
+        vind_xapian_document_free(b.document);
+        return b.status;
+    }
+    *out = b.document;
+    return VIND_OK;
+}
+
+/* ---- reading what the index already holds -------------------------------- */
+
+typedef struct {
+    uint32_t docid;
+    char *signature;
+    int seen;
+} existing_t;
+
+static void existing_free(gpointer data)
+{
+    existing_t *e = data;
+    free(e->signature);
+    free(e);
+}
+
+/* path -> existing_t for every document in the index. */
+static vind_status_t load_existing(vind_index_t *index, GHashTable **out, char **errmsg)
+{
+    vind_xapian_values_t *paths = NULL, *signatures = NULL;
+    vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_PATH, &paths, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_values(index->reader, VIND_SLOT_SIGNATURE, &signatures, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_values_free(paths);
+        return status;
+    }
+    GHashTable *existing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, existing_free);
+    size_t s = 0;
+    for (size_t i = 0; i < paths->count; i++) {
+        existing_t *e = calloc(1, sizeof *e);
+        e->docid = paths->items[i].docid;
+        /* Both lists ascend by docid: walk them together. */
+        while (s < signatures->count && signatures->items[s].docid < e->docid)
+            s++;
+        if (s < signatures->count && signatures->items[s].docid == e->docid)
+            e->signature = strdup(signatures->items[s].value);
+        g_hash_table_replace(existing, g_strdup(paths->items[i].value), e);
+    }
+    vind_xapian_values_free(paths);
+    vind_xapian_values_free(signatures);
+    *out = existing;
+    return VIND_OK;
+}
+
+/* "<size> <mtime_ns>": the cheap part of a signature. */
+static char *quick_signature(const vind_walk_file_t *file)
+{
+    return g_strdup_printf("%" G_GUINT64_FORMAT " %" G_GINT64_FORMAT, file->size, file->mtime_ns);
+}
+
+/* The SHA-256 of a file's content, hex; NULL when unreadable. */
+static char *content_hash(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    GChecksum *checksum = g_checksum_new(G_CHECKSUM_SHA256);
+    unsigned char buffer[65536];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
+        g_checksum_update(checksum, buffer, n);
+    int failed = ferror(f);
+    fclose(f);
+    char *hash = failed ? NULL : g_strdup(g_checksum_get_string(checksum));
+    g_checksum_free(checksum);
+    return hash;
+}
+
+/*
+ * Files that produced no document (listing pages, failures) are remembered
+ * in metadata, keyed by the SHA-1 of their path (keys are limited in
+ * length), as "<signature>\t<outcome>\t<status>\t<reason>": an unchanged one
+ * is not parsed again, and a failure is reported again from the record.
+ */
+static char *file_record_key(const char *path)
+{
+    gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA1, path, -1);
+    char *key = g_strdup_printf("vind:file:%s", digest);
+    g_free(digest);
+    return key;
+}
+
+static vind_status_t remember_file(vind_index_t *index, const char *path, const char *signature,
+                                   vind_file_outcome_t outcome, vind_status_t status,
+                                   const char *reason, char **errmsg)
+{
+    char *key = file_record_key(path);
+    char *value = signature ? g_strdup_printf("%s\t%d\t%d\t%s", signature, (int)outcome,
+                                              (int)status, reason ? reason : "")
+                            : g_strdup("");
+    vind_status_t result = vind_xapian_writer_set_metadata(index->writer, key, value,
+                                                           strlen(value), errmsg);
+    g_free(key);
+    g_free(value);
+    return result;
+}
+
+/* The record of a file without a document, or NULL. g_malloc'd. */
+static char *recall_file(vind_index_t *index, const char *path)
+{
+    char *key = file_record_key(path), *value = NULL;
+    size_t length = 0;
+    if (vind_xapian_writer_get_metadata(index->writer, key, &value, &length, NULL) != VIND_OK ||
+        length == 0) {
+        free(value);
+        value = NULL;
+    }
+    g_free(key);
+    char *copy = value ? g_strdup(value) : NULL;
+    free(value);
+    return copy;
+}
+
+/* ---- parallel extraction -------------------------------------------------- */
+
+typedef struct {
+    size_t number;              /* position in the run's job list */
+    const vind_walk_file_t *file;
+    char *url;
+    char *signature;
+    uint32_t old_docid;         /* 0 for a new file */
+    int recorded;               /* a record of an earlier skip or failure exists */
+    /* Filled by the worker: */
+    int completed;              /* set by the writer thread once popped from the queue */
+    vind_doc_t *doc;
+    vind_status_t status;
+    char *errmsg;
+} job_t;
+
+typedef struct {
+    const vind_extract_options_t *extract;
+    GAsyncQueue *done;
+} pool_context_t;
+
+static void extract_job(gpointer data, gpointer user_data)
+{
+    job_t *job = data;
+    pool_context_t *context = user_data;
+    job->status = vind_extract_file(job->file->path, context->extract, &job->doc, &job->errmsg);
+    g_async_queue_push(context->done, job);
+}
+
+static void job_free(job_t *job)
+{
+    if (!job)
+        return;
+    free(job->url);
+    g_free(job->signature);
+    vind_doc_free(job->doc);
+    free(job->errmsg);
+    free(job);
+}
+
+/* ---- the run -------------------------------------------------------------- */
+
+typedef struct {
+    vind_index_t *index;
+    const vind_index_options_t *opts;
+    vind_index_report_t *report;
+    size_t done, total;
+} run_t;
+
+static void emit(run_t *run, const char *path, const char *url, vind_file_outcome_t outcome,
+                 vind_status_t status, const char *reason)
+{
+    switch (outcome) {
+    case VIND_FILE_INDEXED: run->report->indexed++; break;
+    case VIND_FILE_UPDATED: run->report->updated++; break;
+    case VIND_FILE_UNCHANGED: run->report->unchanged++; break;
+    case VIND_FILE_REMOVED: run->report->removed++; break;
+    case VIND_FILE_SKIPPED: run->report->skipped++; break;
+    case VIND_FILE_FAILED: run->report->failed++; break;
+    }
+    if (outcome != VIND_FILE_REMOVED)
+        run->done++;
+    if (!run->opts->on_event)
+        return;
+    vind_index_event_t event = {.path = path, .url = url, .outcome = outcome, .status = status,
+                                .reason = reason, .done = run->done, .total = run->total};
+    run->opts->on_event(&event, run->opts->rock);
+}
+
+/* Adds or replaces the document of one finished job. A failure of the index
+ * itself is returned; a failure of the file is an event. */
+static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
+{
+    vind_index_t *index = run->index;
+    const char *path = job->file->path;
+    vind_status_t status = begin_change(index, errmsg);
+    if (status != VIND_OK)
+        return status;
+    if (job->status != VIND_OK) {
+        const char *reason = job->errmsg ? job->errmsg : vind_status_to_string(job->status);
+        /* A file that broke keeps no stale document. */
+        if (job->old_docid)
+            status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK;
+        if (status == VIND_OK)
+            status = remember_file(index, path, job->signature, VIND_FILE_FAILED, job->status,
+                                   reason, errmsg);
+        emit(run, path, job->url, VIND_FILE_FAILED, job->status, reason);
+        return status;
+    }
+    vind_doc_t *doc = job->doc;
+    if (doc->is_listing) {
+        /* A page that became a listing page leaves the index. */
+        const char *reason = doc->listing_reason ? doc->listing_reason : "listing page";
+        if (job->old_docid)
+            status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK;
+        if (status == VIND_OK)
+            status = remember_file(index, path, job->signature, VIND_FILE_SKIPPED, VIND_OK,
+                                   reason, errmsg);
+        if (status == VIND_OK)
+            emit(run, path, job->url, VIND_FILE_SKIPPED, VIND_OK, reason);
+        return status;
+    }
+    if (job->recorded)
+        status = remember_file(index, path, NULL, VIND_FILE_INDEXED, VIND_OK, NULL, errmsg);
+    if (status != VIND_OK)
+        return status;
+    free(doc->url);
+    doc->url = strdup(job->url);
+    free(doc->path);
+    doc->path = strdup(path);
+    if (!doc->section && doc->url) {
+        /* The first path segment of the URL: "/actueel/x/" -> "actueel". */
+        const char *p = strstr(doc->url, "://");
+        p = p ? strchr(p + 3, '/') : doc->url;
+        while (p && *p == '/')
+            p++;
+        if (p && *p && strchr(p, '/'))
+            doc->section = g_strndup(p, (gsize)(strchr(p, '/') - p));
+    }
+    relations_t rel = {.signature = job->signature};
+    vind_xapian_document_t *document = NULL;
+    status = build_document(index, doc, &rel, &document, errmsg);
+    if (status != VIND_OK)
+        return status;
+    char *unique = vind_unique_term(doc->url);
+    uint32_t docid = 0;
+    /* The same path under another URL (a new --base-url): drop the old one. */
+    uint32_t by_url = 0;
+    if (job->old_docid &&
+        vind_xapian_writer_docid_for_term(index->writer, unique, &by_url, NULL) == VIND_OK &&
+        by_url != job->old_docid)
+        status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+    else if (job->old_docid && by_url == 0)
+        status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+    if (status == VIND_NOT_FOUND)
+        status = VIND_OK;
+    if (status == VIND_OK)
+        status = vind_xapian_writer_replace_document_by_term(index->writer, unique, document,
+                                                             &docid, errmsg);
+    free(unique);
+    vind_xapian_document_free(document);
+    if (status != VIND_OK)
+        return status;
+    if (doc->type == VIND_DOC_PDF) {
+        run->report->pdf_pages += doc->n_pages;
+        run->report->empty_pages += doc->n_empty_pages;
+    }
+    run->report->bytes += job->file->size;
+    emit(run, path, job->url, job->old_docid ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
+         NULL);
+    return count_change(index, errmsg);
+}
+
+/* Decides for each walked file: unchanged, failed, or a job to extract. */
+static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const *roots,
+                          GHashTable *existing, GPtrArray *jobs)
+{
+    const vind_index_options_t *opts = run->opts;
+    for (size_t i = 0; i < walk->count; i++) {
+        const vind_walk_file_t *file = &walk->files[i];
+        existing_t *old = g_hash_table_lookup(existing, file->path);
+        if (old)
+            old->seen = 1;
+        char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
+        if (file->unreadable) {
+            emit(run, file->path, url, VIND_FILE_FAILED, VIND_IO, file->reason);
+            free(url);
+            continue;
+        }
+        char *quick = quick_signature(file);
+        char *signature = NULL;
+        int unchanged = 0;
+        char *record = old ? NULL : recall_file(run->index, file->path);
+        const char *old_signature = old ? old->signature : NULL;
+        if (record && strchr(record, '\t'))
+            *strchr(record, '\t') = '\0'; /* the signature part; the rest follows the NUL */
+        if (record)
+            old_signature = record;
+        if (old_signature && !opts->full) {
+            size_t quick_length = strlen(quick);
+            if (strncmp(old_signature, quick, quick_length) == 0 &&
+                old_signature[quick_length] == ' ') {
+                unchanged = 1;
+            } else {
+                /* Touched but maybe not changed: compare contents. */
+                char *hash = content_hash(file->path);
+                const char *old_hash = strrchr(old_signature, ' ');
+                unchanged = hash && old_hash && strcmp(old_hash + 1, hash) == 0;
+                signature = hash ? g_strdup_printf("%s %s", quick, hash) : NULL;
+                g_free(hash);
+            }
+        }
+        if (unchanged) {
+            int outcome = 0, status = 0;
+            char reason[1024] = "";
+            const char *rest = record ? record + strlen(record) + 1 : NULL;
+            if (rest && sscanf(rest, "%d\t%d\t%1023[^\n]", &outcome, &status, reason) >= 2 &&
+                outcome == VIND_FILE_FAILED)
+                emit(run, file->path, url, VIND_FILE_FAILED, (vind_status_t)status, reason);
+            else
+                emit(run, file->path, url, VIND_FILE_UNCHANGED, VIND_OK, NULL);
+            free(url);
+            g_free(quick);
+            g_free(signature);
+            g_free(record);
+            continue;
+        }
+        if (!signature) {
+            char *hash = file->size <= (opts->extract.max_bytes ? opts->extract.max_bytes
+                                                                : VIND_DEFAULT_MAX_FILE_BYTES)
+                             ? content_hash(file->path)
+                             : NULL;
+            signature = g_strdup_printf("%s %s", quick, hash ? hash : "-");
+            g_free(hash);
+        }
+        g_free(quick);
+        job_t *job = calloc(1, sizeof *job);
+        if (!job) {
+            free(url);
+            g_free(signature);
+            return VIND_NOMEM;
+        }
+        job->number = jobs->len;
+        job->file = file;
+        job->url = url;
+        job->signature = signature;
+        job->old_docid = old ? old->docid : 0;
+        job->recorded = record != NULL;
+        g_free(record);
+        g_ptr_array_add(jobs, job);
+    }
+    return VIND_OK;
+}
+
+/* Runs the jobs on a thread pool and stores them in job order. */
+static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errmsg)
+{
+    if (jobs->len == 0)
+        return VIND_OK;
+    unsigned workers = run->opts->jobs ? run->opts->jobs : g_get_num_processors();
+    if (workers > jobs->len)
+        workers = jobs->len;
+    pool_context_t context = {.extract = &run->opts->extract, .done = g_async_queue_new()};
+    GThreadPool *pool = g_thread_pool_new(extract_job, &context, (gint)workers, FALSE, NULL);
+    /* Keep at most a few jobs ahead of the writer, so that memory stays bounded
+     * by the jobs in flight, not by the whole site. */
+    size_t window = workers * 4, submitted = 0, next = 0;
+    vind_status_t status = VIND_OK;
+    while (next < jobs->len) {
+        while (submitted < jobs->len && submitted < next + window)
+            g_thread_pool_push(pool, g_ptr_array_index(jobs, submitted++), NULL);
+        /* The queue hands the job over with a memory barrier: only after the
+         * pop may this thread read what the worker wrote. */
+        job_t *finished = g_async_queue_pop(context.done);
+        finished->completed = 1;
+        /* Store every job that is done, in order. */
+        job_t *job;
+        while (next < jobs->len && (job = g_ptr_array_index(jobs, next))->completed) {
+            if (status == VIND_OK)
+                status = store_job(run, job, errmsg);
+            vind_doc_free(job->doc);
+            job->doc = NULL;
+            next++;
+        }
+    }
+    g_thread_pool_free(pool, FALSE, TRUE);
+    g_async_queue_unref(context.done);
+    return status;
+}
+
+/* Whether path lies under one of the roots (or is one). */
+static int under_roots(const char *path, const char *const *roots, size_t n_roots)
+{
+    for (size_t i = 0; i < n_roots; i++) {
+        size_t n = strlen(roots[i]);
+        while (n > 1 && roots[i][n - 1] == '/')
+            n--;
+        if (strncmp(path, roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+static vind_status_t remove_vanished(run_t *run, GHashTable *existing, const char *const *roots,
+                                     size_t n_roots, char **errmsg)
+{
+    GList *paths = g_list_sort(g_hash_table_get_keys(existing), (GCompareFunc)strcmp);
+    vind_status_t status = VIND_OK;
+    for (GList *l = paths; l && status == VIND_OK; l = l->next) {
+        existing_t *old = g_hash_table_lookup(existing, l->data);
+        if (old->seen || !under_roots(l->data, roots, n_roots))
+            continue;
+        status = begin_change(run->index, errmsg);
+        if (status == VIND_OK)
+            status = vind_xapian_writer_delete_document(run->index->writer, old->docid, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK;
+        if (status == VIND_OK) {
+            emit(run, l->data, NULL, VIND_FILE_REMOVED, VIND_OK, NULL);
+            status = count_change(run->index, errmsg);
+        }
+    }
+    g_list_free(paths);
+    return status;
+}
+
+/* ---- attachments: PDFs linked from articles --------------------------------
+ *
+ * After the files are stored, every article's links are matched against the
+ * PDFs in the index. A PDF linked from an article gets it as its parent (the
+ * first such article by URL, so the choice is deterministic) and inherits its
+ * tags and themes; the article lists its attachments. Only documents whose
+ * relations changed are rewritten, so an unchanged site rewrites nothing.
+ */
+
+/* The path part of a URL or href, resolved against base's path:
+ * "https://x.nl/a/b.pdf" -> "/a/b.pdf"; "../r.pdf" on "/actueel/x/" ->
+ * "/actueel/r.pdf". Query and fragment dropped. g_malloc'd. */
+static char *url_path(const char *href, const char *base)
+{
+    const char *scheme = strstr(href, "://");
+    GString *path = g_string_new(NULL);
+    if (scheme) {
+        const char *slash = strchr(scheme + 3, '/');
+        g_string_append(path, slash ? slash : "/");
+    } else if (href[0] == '/') {
+        g_string_append(path, href);
+    } else {
+        char *base_path = base ? url_path(base, NULL) : g_strdup("/");
+        char *last = strrchr(base_path, '/');
+        if (last)
+            last[1] = '\0';
+        g_string_append(path, base_path);
+        g_string_append(path, href);
+        g_free(base_path);
+    }
+    for (char *cut = path->str; *cut; cut++)
+        if (*cut == '?' || *cut == '#') {
+            g_string_truncate(path, (gsize)(cut - path->str));
+            break;
+        }
+    /* Resolve "." and ".." segments. */
+    gchar **parts = g_strsplit(path->str, "/", -1);
+    GPtrArray *kept = g_ptr_array_new();
+    for (gchar **p = parts; *p; p++) {
+        if (**p == '\0' || strcmp(*p, ".") == 0)
+            continue;
+        if (strcmp(*p, "..") == 0) {
+            if (kept->len)
+                g_ptr_array_remove_index(kept, kept->len - 1);
+            continue;
+        }
+        g_ptr_array_add(kept, *p);
+    }
+    GString *resolved = g_string_new(NULL);
+    for (guint i = 0; i < kept->len; i++) {
+        g_string_append_c(resolved, '/');
+        g_string_append(resolved, g_ptr_array_index(kept, i));
+    }
+    if (resolved->len == 0 || (path->len && path->str[path->len - 1] == '/'))
+        g_string_append_c(resolved, '/');
+    g_ptr_array_free(kept, TRUE);
+    g_strfreev(parts);
+    g_string_free(path, TRUE);
+    return g_string_free(resolved, FALSE);
+}
+
+typedef struct {
+    uint32_t docid;
+    char *url;
+    int is_pdf;
+    json_t *data;           /* stored record */
+    char *parent;           /* desired parent (PDFs), borrowed from an article's url */
+    GPtrArray *attachments; /* desired attachments (articles), borrowed urls */
+} stored_t;
+
+static void stored_free(stored_t *s)
+{
+    free(s->url);
+    json_decref(s->data);
+    if (s->attachments)
+        g_ptr_array_free(s->attachments, TRUE);
+    free(s);
+}
+
+static int stored_by_url(gconstpointer a, gconstpointer b)
+{
+    return strcmp((*(stored_t *const *)a)->url, (*(stored_t *const *)b)->url);
+}
+
+static char **json_strings(json_t *array, size_t *count)
+{
+    *count = json_is_array(array) ? json_array_size(array) : 0;
+    char **values = calloc(*count + 1, sizeof *values);
+    for (size_t i = 0; i < *count; i++) {
+        const char *v = json_string_value(json_array_get(array, i));
+        values[i] = strdup(v ? v : "");
+    }
+    return values;
+}
+
+static void free_strings(char **values, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(values[i]);
+    free(values);
+}
+
+/* The record as the extractor made it, from stored data (own tags only). */
+static vind_doc_t *doc_from_stored(json_t *data)
+{
+    vind_doc_t *doc = vind_doc_new();
+    struct {
+        const char *key;
+        char **field;
+    } strings[] = {{"url", &doc->url},       {"path", &doc->path},
+                   {"title", &doc->title},   {"date", &doc->date},
+                   {"author", &doc->author}, {"description", &doc->description},
+                   {"lang", &doc->lang},     {"canonical", &doc->canonical},
+                   {"section", &doc->section}};
+    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
+        const char *v = json_string_value(json_object_get(data, strings[i].key));
+        *strings[i].field = v ? strdup(v) : NULL;
+    }
+    const char *type = json_string_value(json_object_get(data, "type"));
+    doc->type = type && strcmp(type, "pdf") == 0       ? VIND_DOC_PDF
+                : type && strcmp(type, "article") == 0 ? VIND_DOC_ARTICLE
+                                                       : VIND_DOC_PAGE;
+    doc->tags = json_strings(json_object_get(data, "own_tags"), &doc->n_tags);
+    doc->themes = json_strings(json_object_get(data, "own_themes"), &doc->n_themes);
+    doc->links = json_strings(json_object_get(data, "links"), &doc->n_links);
+    doc->pages = json_strings(json_object_get(data, "pages"), &doc->n_pages);
+    doc->n_empty_pages = (size_t)json_integer_value(json_object_get(data, "n_empty_pages"));
+    return doc;
+}
+
+/* Whether a JSON array of strings equals the given list. */
+static int same_strings(json_t *array, char **values, size_t count)
+{
+    if (!json_is_array(array))
+        return count == 0;
+    if (json_array_size(array) != count)
+        return 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *v = json_string_value(json_array_get(array, i));
+        if (!v || strcmp(v, values[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Rewrites one document with new relations. */
+static vind_status_t rewrite(vind_index_t *index, stored_t *s, stored_t *parent, char **errmsg)
+{
+    vind_doc_t *doc = doc_from_stored(s->data);
+    char *signature = NULL;
+    vind_status_t status = vind_xapian_reader_get_value(index->reader, s->docid,
+                                                        VIND_SLOT_SIGNATURE, &signature, NULL,
+                                                        errmsg);
+    relations_t rel = {.signature = signature};
+    if (s->attachments) {
+        rel.attachments = (char **)s->attachments->pdata;
+        rel.n_attachments = s->attachments->len;
+    }
+    if (parent) {
+        rel.parent = parent->url;
+        rel.inherited_tags = json_strings(json_object_get(parent->data, "own_tags"),
+                                          &rel.n_inherited_tags);
+        rel.inherited_themes = json_strings(json_object_get(parent->data, "own_themes"),
+                                            &rel.n_inherited_themes);
+    }
+    vind_xapian_document_t *document = NULL;
+    if (status == VIND_OK)
+        status = begin_change(index, errmsg);
+    if (status == VIND_OK)
+        status = build_document(index, doc, &rel, &document, errmsg);
+    if (status == VIND_OK) {
+        char *unique = vind_unique_term(s->url);
+        status = vind_xapian_writer_replace_document_by_term(index->writer, unique, document,
+                                                             NULL, errmsg);
+        free(unique);
+    }
+    if (status == VIND_OK)
+        status = count_change(index, errmsg);
+    vind_xapian_document_free(document);
+    if (parent) {
+        free_strings(rel.inherited_tags, rel.n_inherited_tags);
+        free_strings(rel.inherited_themes, rel.n_inherited_themes);
+    }
+    free(signature);
+    vind_doc_free(doc);
+    return status;
+}
+
+/* Whether a PDF's stored tags/themes are its own plus its parent's. */
+static int inheritance_current(stored_t *pdf, stored_t *parent)
+{
+    size_t n_tags = 0, n_themes = 0, n_own_tags = 0, n_own_themes = 0;
+    char **parent_tags = json_strings(json_object_get(parent->data, "own_tags"), &n_tags);
+    char **parent_themes = json_strings(json_object_get(parent->data, "own_themes"), &n_themes);
+    char **own_tags = json_strings(json_object_get(pdf->data, "own_tags"), &n_own_tags);
+    char **own_themes = json_strings(json_object_get(pdf->data, "own_themes"), &n_own_themes);
+    GPtrArray *tags = merge_values(own_tags, n_own_tags, parent_tags, n_tags);
+    GPtrArray *themes = merge_values(own_themes, n_own_themes, parent_themes, n_themes);
+    int same = same_strings(json_object_get(pdf->data, "tags"), (char **)tags->pdata, tags->len) &&
+               same_strings(json_object_get(pdf->data, "themes"), (char **)themes->pdata,
+                            themes->len);
+    g_ptr_array_free(tags, TRUE);
+    g_ptr_array_free(themes, TRUE);
+    free_strings(parent_tags, n_tags);
+    free_strings(parent_themes, n_themes);
+    free_strings(own_tags, n_own_tags);
+    free_strings(own_themes, n_own_themes);
+    return same;
+}
+
+static vind_status_t relate_attachments(vind_index_t *index, char **errmsg)
+{
+    vind_xapian_values_t *urls = NULL, *types = NULL;
+    vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_URL, &urls, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_values(index->reader, VIND_SLOT_TYPE, &types, errmsg);
+    GPtrArray *docs = g_ptr_array_new_with_free_func((GDestroyNotify)stored_free);
+    GHashTable *pdfs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    size_t t = 0;
+    for (size_t i = 0; status == VIND_OK && i < urls->count; i++) {
+        stored_t *s = calloc(1, sizeof *s);
+        s->docid = urls->items[i].docid;
+        s->url = strdup(urls->items[i].value);
+        while (t < types->count && types->items[t].docid < s->docid)
+            t++;
+        s->is_pdf = t < types->count && types->items[t].docid == s->docid &&
+                    strcmp(types->items[t].value, "pdf") == 0;
+        char *data = NULL;
+        size_t length = 0;
+        status = vind_xapian_reader_get_document_data(index->reader, s->docid, &data, &length,
+                                                      errmsg);
+        s->data = data ? json_loadb(data, length, 0, NULL) : NULL;
+        free(data);
+        if (!s->data)
+            s->data = json_object();
+        g_ptr_array_add(docs, s);
+        if (s->is_pdf)
+            g_hash_table_insert(pdfs, url_path(s->url, NULL), s);
+    }
+    vind_xapian_values_free(urls);
+    vind_xapian_values_free(types);
+    g_ptr_array_sort(docs, stored_by_url);
+
+    /* Desired relations, articles in URL order. */
+    for (guint i = 0; status == VIND_OK && i < docs->len; i++) {
+        stored_t *article = g_ptr_array_index(docs, i);
+        if (article->is_pdf)
+            continue;
+        article->attachments = g_ptr_array_new();
+        json_t *links = json_object_get(article->data, "links");
+        for (size_t l = 0; l < json_array_size(links); l++) {
+            const char *href = json_string_value(json_array_get(links, l));
+            if (!href)
+                continue;
+            char *path = url_path(href, article->url);
+            stored_t *pdf = g_hash_table_lookup(pdfs, path);
+            g_free(path);
+            if (!pdf)
+                continue;
+            int listed = 0;
+            for (guint a = 0; a < article->attachments->len; a++)
+                listed |= g_ptr_array_index(article->attachments, a) == (gpointer)pdf->url;
+            if (!listed)
+                g_ptr_array_add(article->attachments, pdf->url);
+            if (!pdf->parent)
+                pdf->parent = article->url;
+        }
+        g_ptr_array_sort(article->attachments, (GCompareFunc)g_strcmp0);
+    }
+    GHashTable *by_url = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < docs->len; i++) {
+        stored_t *s = g_ptr_array_index(docs, i);
+        g_hash_table_insert(by_url, s->url, s);
+    }
+    /* Rewrite what changed. */
+    for (guint i = 0; status == VIND_OK && i < docs->len; i++) {
+        stored_t *s = g_ptr_array_index(docs, i);
+        if (s->is_pdf) {
+            const char *current = json_string_value(json_object_get(s->data, "parent"));
+            stored_t *parent = s->parent ? g_hash_table_lookup(by_url, s->parent) : NULL;
+            int same = g_strcmp0(current, s->parent) == 0 &&
+                       (!parent || inheritance_current(s, parent));
+            if (!same)
+                status = rewrite(index, s, parent, errmsg);
+        } else if (!same_strings(json_object_get(s->data, "attachments"),
+                                 (char **)s->attachments->pdata, s->attachments->len)) {
+            status = rewrite(index, s, NULL, errmsg);
+        }
+    }
+    g_hash_table_destroy(by_url);
+    g_hash_table_destroy(pdfs);
+    g_ptr_array_free(docs, TRUE);
+    return status;
+}
+
+vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size_t n_roots,
+                             const vind_index_options_t *opts, vind_index_report_t *report,
+                             char **errmsg)
+{
+    vind_index_report_t scratch;
+    if (!report)
+        report = &scratch;
+    memset(report, 0, sizeof *report);
+    if (!index || !roots || !opts)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_run: missing argument");
+    double started = g_get_monotonic_time() / 1e6;
+
+    vind_walk_t walk;
+    vind_status_t status = vind_walk(roots, n_roots, &walk, errmsg);
+    if (status != VIND_OK)
+        return status;
+    run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count};
+    GHashTable *existing = NULL;
+    GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)job_free);
+    status = load_existing(index, &existing, errmsg);
+    if (status == VIND_OK)
+        status = plan(&run, &walk, roots, existing, jobs);
+    if (status == VIND_NOMEM)
+        vind_error(errmsg, status, "out of memory");
+    if (status == VIND_OK)
+        status = extract_and_store(&run, jobs, errmsg);
+    if (status == VIND_OK)
+        status = remove_vanished(&run, existing, roots, n_roots, errmsg);
+    if (status == VIND_OK)
+        status = relate_attachments(index, errmsg);
+    if (status == VIND_OK)
+        status = commit_changes(index, errmsg);
+    if (status != VIND_OK && index->in_transaction) {
+        vind_xapian_writer_cancel_transaction(index->writer, NULL);
+        index->in_transaction = 0;
+    }
+    g_ptr_array_free(jobs, TRUE);
+    if (existing)
+        g_hash_table_destroy(existing);
+    vind_walk_free(&walk);
+    report->seconds = g_get_monotonic_time() / 1e6 - started;
+    return status;
+}

@@ -1,0 +1,300 @@
+/*
+ * isolate.c - runs one extraction in a forked child so that a PDF which
+ * crashes poppler, loops forever or eats all memory costs that one file and
+ * never the index run.
+ *
+ * Protocol: the child writes a 16-byte header {status, 0, payload length}
+ * and then the payload: the document as JSON (vind_doc_to_json) on success,
+ * the error message otherwise. The parent reads until it has the announced
+ * length, not until EOF: with several indexer threads forking at once, a
+ * sibling child may hold a copy of our pipe's write end, and EOF would wait
+ * for it.
+ *
+ * The child may be forked from a multi-threaded parent, where only the
+ * forking thread survives and other threads' locks may stay held; glibc's
+ * malloc is fork-safe, and a lock that never opens ends in the time limit.
+ * The child closes every other descriptor, does only the extraction, writes,
+ * and _exit()s (no atexit handlers, no flush of the parent's stdio buffers).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <vind/doc.h>
+#include <vind/limits.h>
+#include "error.h"
+#include "isolate.h"
+
+/* An answer larger than this is refused: a 100 MB page gives ~150 MB of JSON. */
+#define MAX_ANSWER_BYTES (1024ull * 1024u * 1024u)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+typedef struct {
+    uint32_t status;
+    uint32_t reserved;
+    uint64_t length;
+} answer_header_t;
+
+static int write_all(int fd, const void *buffer, size_t length)
+{
+    const char *p = buffer;
+    while (length > 0) {
+        ssize_t written = write(fd, p, length);
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return -1;
+        p += written;
+        length -= (size_t)written;
+    }
+    return 0;
+}
+
+static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, unsigned timeout_seconds,
+                       unsigned long long memory_bytes)
+{
+    /* A crash must end the child with its signal, not run a handler the
+     * parent installed; SIGALRM ends it if the parent is gone. */
+    static const int defaults[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGPIPE, SIGALRM,
+                                   SIGTERM, SIGINT};
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        signal(defaults[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    alarm(timeout_seconds + 5);
+
+    if (answer_fd > 3)
+        close_range(3, (unsigned)answer_fd - 1, 0);
+    close_range((unsigned)answer_fd + 1, ~0u, 0);
+#ifndef UNDER_ASAN
+    /* ASan reserves terabytes of address space; the limit would kill it. */
+    if (memory_bytes > 0) {
+        struct rlimit limit = {(rlim_t)memory_bytes, (rlim_t)memory_bytes};
+        setrlimit(RLIMIT_AS, &limit);
+    }
+#else
+    (void)memory_bytes;
+#endif
+
+    vind_doc_t *doc = NULL;
+    char *message = NULL;
+    vind_status_t status = fn(arg, &doc, &message);
+    char *payload = NULL;
+    if (status == VIND_OK) {
+        payload = vind_doc_to_json(doc);
+        if (payload == NULL) {
+            status = VIND_NOMEM;
+            payload = strdup("out of memory while serialising the document");
+        }
+    } else {
+        payload = message != NULL ? message : strdup(vind_status_to_string(status));
+    }
+    answer_header_t header = {(uint32_t)status, 0, payload != NULL ? strlen(payload) : 0};
+    if (write_all(answer_fd, &header, sizeof header) != 0 ||
+        (header.length > 0 && write_all(answer_fd, payload, header.length) != 0))
+        _exit(2);
+    _exit(0);
+}
+
+static long long now_milliseconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+typedef struct {
+    answer_header_t header;
+    size_t header_read;
+    char *payload;
+    size_t payload_read;
+    int complete;
+    int too_large;
+} answer_t;
+
+/* Consumes bytes from the pipe; 0 = continue, 1 = EOF or complete, -1 = error. */
+static int read_answer(int fd, answer_t *answer)
+{
+    if (answer->header_read < sizeof answer->header) {
+        ssize_t n = read(fd, (char *)&answer->header + answer->header_read,
+                         sizeof answer->header - answer->header_read);
+        if (n < 0)
+            return errno == EINTR || errno == EAGAIN ? 0 : -1;
+        if (n == 0)
+            return 1;
+        answer->header_read += (size_t)n;
+        if (answer->header_read < sizeof answer->header)
+            return 0;
+        if (answer->header.length > MAX_ANSWER_BYTES) {
+            answer->too_large = 1;
+            return 1;
+        }
+        answer->payload = malloc(answer->header.length + 1);
+        if (answer->payload == NULL) {
+            answer->too_large = 1;
+            return 1;
+        }
+        if (answer->header.length == 0) {
+            answer->payload[0] = '\0';
+            answer->complete = 1;
+            return 1;
+        }
+        return 0;
+    }
+    ssize_t n = read(fd, answer->payload + answer->payload_read,
+                     answer->header.length - answer->payload_read);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    if (n == 0)
+        return 1;
+    answer->payload_read += (size_t)n;
+    if (answer->payload_read == answer->header.length) {
+        answer->payload[answer->payload_read] = '\0';
+        answer->complete = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Reaps the child, killing it at the deadline; returns its wait status. */
+static int reap(pid_t pid, long long deadline, struct rusage *usage, int *killed)
+{
+    int wait_status = 0;
+    for (;;) {
+        pid_t done = wait4(pid, &wait_status, WNOHANG, usage);
+        if (done == pid)
+            return wait_status;
+        if (done < 0 && errno != EINTR)
+            return -1;
+        if (now_milliseconds() >= deadline) {
+            kill(pid, SIGKILL);
+            *killed = 1;
+            while (wait4(pid, &wait_status, 0, usage) < 0 && errno == EINTR)
+                ;
+            return wait_status;
+        }
+        struct timespec pause = {0, 2 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+static const char *signal_name(int signal_number)
+{
+    const char *name = sigabbrev_np(signal_number);
+    return name != NULL ? name : "unknown";
+}
+
+vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
+                               unsigned timeout_seconds, unsigned long long memory_bytes,
+                               vind_doc_t **out, char **errmsg)
+{
+    if (out == NULL || fn == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_isolate_run: fn or out is NULL");
+    *out = NULL;
+    if (name == NULL)
+        name = "document";
+    if (timeout_seconds == 0)
+        timeout_seconds = VIND_DEFAULT_EXTRACT_SECONDS;
+
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return vind_error(errmsg, VIND_IO, "%s: cannot create a pipe: %s", name, strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int error = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return vind_error(errmsg, VIND_IO, "%s: cannot fork: %s", name, strerror(error));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child_main(fn, arg, fds[1], timeout_seconds, memory_bytes);
+        _exit(3);
+    }
+    close(fds[1]);
+
+    long long deadline = now_milliseconds() + (long long)timeout_seconds * 1000;
+    answer_t answer = {0};
+    int timed_out = 0;
+    for (;;) {
+        long long remaining = deadline - now_milliseconds();
+        if (remaining <= 0) {
+            timed_out = 1;
+            break;
+        }
+        struct pollfd poll_fd = {fds[0], POLLIN, 0};
+        int ready = poll(&poll_fd, 1, remaining > 60000 ? 60000 : (int)remaining);
+        if (ready < 0 && errno != EINTR)
+            break;
+        if (ready <= 0)
+            continue;
+        if (read_answer(fds[0], &answer) != 0)
+            break;
+    }
+    close(fds[0]);
+    if (timed_out)
+        kill(pid, SIGKILL);
+
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
+    int killed = 0;
+    /* a child that answered exits at once; give it a second at most */
+    int wait_status = reap(pid, timed_out ? 0 : now_milliseconds() + 1000, &usage, &killed);
+
+    vind_status_t status;
+    if (timed_out) {
+        status = vind_error(errmsg, VIND_TIMEOUT, "%s: time limit of %u s exceeded", name,
+                            timeout_seconds);
+    } else if (answer.too_large) {
+        status = vind_error(errmsg, VIND_TOO_LARGE, "%s: extracted text larger than %llu bytes",
+                            name, (unsigned long long)MAX_ANSWER_BYTES);
+    } else if (answer.complete) {
+        if (answer.header.status == VIND_OK)
+            status = vind_doc_from_json(answer.payload, answer.header.length, out, errmsg);
+        else if (answer.header.status < VIND_STATUS_LAST)
+            status = vind_error(errmsg, (vind_status_t)answer.header.status, "%s", answer.payload);
+        else
+            status = vind_error(errmsg, VIND_INTERNAL, "%s: unknown status from the worker", name);
+    } else if (wait_status != -1 && WIFSIGNALED(wait_status)) {
+        int signal_number = WTERMSIG(wait_status);
+        unsigned long long peak = (unsigned long long)usage.ru_maxrss * 1024u;
+        /* g_malloc and operator new abort when RLIMIT_AS refuses memory, and
+         * a refused 3 GB request leaves a small peak: every abort under a
+         * limit counts as the limit; other signals only near it. */
+        if (memory_bytes > 0 &&
+            (signal_number == SIGABRT ||
+             (peak * 2 >= memory_bytes && (signal_number == SIGSEGV || signal_number == SIGBUS ||
+                                           signal_number == SIGKILL))))
+            status = vind_error(errmsg, VIND_TOO_LARGE,
+                                "%s: memory limit of %llu MB exceeded (worker killed by SIG%s)",
+                                name, memory_bytes / (1024u * 1024u), signal_name(signal_number));
+        else
+            status = vind_error(errmsg, VIND_CRASHED, "%s: worker crashed with signal SIG%s (%s)",
+                                name, signal_name(signal_number), strsignal(signal_number));
+    } else {
+        status = vind_error(errmsg, VIND_CRASHED, "%s: worker exited (status %d) without an answer",
+                            name, wait_status != -1 && WIFEXITED(wait_status)
+                                      ? WEXITSTATUS(wait_status)
+                                      : -1);
+    }
+    free(answer.payload);
+    (void)killed;
+    return status;
+}

@@ -1,0 +1,133 @@
+/*
+ * json.c - search results as JSON (jansson), the one shape shared by
+ * `vind search --format json`, JSONL hits and GET /api/search. Field names
+ * and types are documented in docs/api.md; change both together. Absent
+ * values are null, never missing keys, so clients need no existence checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "searcher.h"
+
+/* A string or null; text that is not UTF-8 is null rather than a broken document. */
+static json_t *string_or_null(const char *value)
+{
+    json_t *string = value ? json_string(value) : NULL;
+    return string ? string : json_null();
+}
+
+static json_t *string_list(const char *const *values, size_t count)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; array && i < count; i++) {
+        json_t *value = values[i] ? json_string(values[i]) : NULL;
+        if (value)
+            json_array_append_new(array, value);
+    }
+    return array;
+}
+
+static json_t *hit_object(const vind_hit_t *hit)
+{
+    json_t *object = json_object();
+    if (!object)
+        return NULL;
+    json_t *pages = json_array();
+    for (size_t i = 0; pages && i < hit->n_pages; i++)
+        json_array_append_new(pages, json_integer(hit->pages[i]));
+    int failed = 0;
+    failed |= json_object_set_new(object, "url", string_or_null(hit->url));
+    failed |= json_object_set_new(object, "title", string_or_null(hit->title));
+    failed |= json_object_set_new(object, "type", string_or_null(hit->type));
+    failed |= json_object_set_new(object, "date", string_or_null(hit->date));
+    failed |= json_object_set_new(object, "author", string_or_null(hit->author));
+    failed |= json_object_set_new(object, "description", string_or_null(hit->description));
+    failed |= json_object_set_new(object, "snippet", string_or_null(hit->snippet));
+    failed |= json_object_set_new(object, "pages", pages);
+    failed |= json_object_set_new(object, "tags", string_list(hit->tags, hit->n_tags));
+    failed |= json_object_set_new(object, "themes", string_list(hit->themes, hit->n_themes));
+    failed |= json_object_set_new(object, "parent", string_or_null(hit->parent));
+    failed |= json_object_set_new(object, "score", json_real(hit->score));
+    failed |= json_object_set_new(object, "rank", json_integer(hit->rank));
+    if (failed) {
+        json_decref(object);
+        return NULL;
+    }
+    return object;
+}
+
+static json_t *facet_list(const vind_results_t *results, vind_facet_t facet)
+{
+    json_t *array = json_array();
+    size_t count = vind_results_facet_count(results, facet);
+    for (size_t i = 0; array && i < count; i++) {
+        const vind_facet_value_t *value = vind_results_facet_get(results, facet, i);
+        json_t *object = json_object();
+        if (!object)
+            continue;
+        json_object_set_new(object, "value", string_or_null(value->value));
+        json_object_set_new(object, "count", json_integer((json_int_t)value->count));
+        json_object_set_new(object, "selected", json_boolean(value->selected));
+        json_array_append_new(array, object);
+    }
+    return array;
+}
+
+static char *dump(json_t *object)
+{
+    if (!object)
+        return NULL;
+    char *text = json_dumps(object, JSON_COMPACT);
+    json_decref(object);
+    return text;
+}
+
+char *vind_hit_to_json(const vind_hit_t *hit)
+{
+    return hit ? dump(hit_object(hit)) : NULL;
+}
+
+char *vind_results_to_json(const vind_results_t *results)
+{
+    if (!results)
+        return NULL;
+    json_t *object = json_object();
+    if (!object)
+        return NULL;
+    json_t *hits = json_array();
+    for (size_t i = 0; hits && i < vind_results_count(results); i++) {
+        json_t *hit = hit_object(vind_results_get(results, i));
+        if (hit)
+            json_array_append_new(hits, hit);
+    }
+    json_t *facets = json_null();
+    if (vind_results_has_facets(results)) {
+        json_decref(facets);
+        facets = json_object();
+        for (int f = 0; facets && f < VIND_FACET_LAST; f++)
+            json_object_set_new(facets, vind_facet_name((vind_facet_t)f),
+                                facet_list(results, (vind_facet_t)f));
+    }
+    int failed = 0;
+    failed |= json_object_set_new(object, "query", string_or_null(vind_results_query(results)));
+    failed |= json_object_set_new(object, "understood",
+                                  string_or_null(vind_results_understood(results)));
+    failed |= json_object_set_new(object, "total",
+                                  json_integer((json_int_t)vind_results_total(results)));
+    failed |= json_object_set_new(object, "offset",
+                                  json_integer((json_int_t)vind_results_offset(results)));
+    failed |= json_object_set_new(object, "limit",
+                                  json_integer((json_int_t)vind_results_limit(results)));
+    failed |= json_object_set_new(object, "fallback", json_boolean(vind_results_fallback(results)));
+    failed |= json_object_set_new(object, "suggestion",
+                                  string_or_null(vind_results_suggestion(results)));
+    failed |= json_object_set_new(object, "results", hits);
+    failed |= json_object_set_new(object, "facets", facets);
+    if (failed) {
+        json_decref(object);
+        return NULL;
+    }
+    return dump(object);
+}

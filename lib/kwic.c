@@ -1,0 +1,233 @@
+/*
+ * kwic.c - keyword in context for researchers: every occurrence of every
+ * query word in every matching document, with the words around it. A
+ * match is what the analyzer says it is (vind_match_terms_match), so
+ * "bewoner" lines up "bewoners", "Bewoner" and "bewonersraad" alike, just
+ * as the search itself matched them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "searcher.h"
+#include "snippet.h"
+
+struct vind_kwic {
+    vind_kwic_line_t *lines;
+    size_t count, room;
+    GPtrArray *owned;
+};
+
+size_t vind_kwic_count(const vind_kwic_t *kwic)
+{
+    return kwic ? kwic->count : 0;
+}
+
+const vind_kwic_line_t *vind_kwic_get(const vind_kwic_t *kwic, size_t i)
+{
+    return kwic && i < kwic->count ? &kwic->lines[i] : NULL;
+}
+
+void vind_kwic_free(vind_kwic_t *kwic)
+{
+    if (!kwic)
+        return;
+    free(kwic->lines);
+    if (kwic->owned)
+        g_ptr_array_free(kwic->owned, TRUE);
+    free(kwic);
+}
+
+static const char *own(vind_kwic_t *kwic, char *text)
+{
+    g_ptr_array_add(kwic->owned, text);
+    return text;
+}
+
+/* bytes of text as one line: valid UTF-8, every run of white space one
+ * space (PDF text is full of line breaks), malloc'd. */
+static char *one_line(const char *text, size_t length)
+{
+    gchar *valid = g_utf8_make_valid(text, (gssize)length);
+    GString *out = g_string_sized_new(length);
+    int space = 0;
+    for (const char *p = valid; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            space = 1;
+            continue;
+        }
+        if (space)
+            g_string_append_c(out, ' ');
+        space = 0;
+        g_string_append_c(out, *p);
+    }
+    if (space)
+        g_string_append_c(out, ' ');
+    g_free(valid);
+    char *line = strdup(out->str);
+    g_string_free(out, TRUE);
+    return line;
+}
+
+/* The last width characters of line (a suffix: the left context). */
+static char *keep_last(char *line, unsigned width)
+{
+    glong chars = g_utf8_strlen(line, -1);
+    if (chars <= (glong)width)
+        return line;
+    char *start = g_utf8_offset_to_pointer(line, chars - (glong)width);
+    char *kept = strdup(start);
+    free(line);
+    return kept;
+}
+
+/* The first width characters of line (the right context). */
+static char *keep_first(char *line, unsigned width)
+{
+    glong chars = g_utf8_strlen(line, -1);
+    if (chars <= (glong)width)
+        return line;
+    *g_utf8_offset_to_pointer(line, (glong)width) = '\0';
+    return line;
+}
+
+/* A window of about 4 * width bytes before start / after end, cut at a
+ * character boundary (a character is at most 4 bytes). */
+static size_t window_start(const char *text, size_t start, unsigned width)
+{
+    size_t span = (size_t)width * 4 + 4;
+    size_t from = start > span ? start - span : 0;
+    while (from > 0 && from < start && ((unsigned char)text[from] & 0xC0) == 0x80)
+        from++;
+    return from;
+}
+
+static size_t window_end(const char *text, size_t length, size_t end, unsigned width)
+{
+    size_t span = (size_t)width * 4 + 4;
+    size_t to = end + span < length ? end + span : length;
+    while (to < length && to > end && ((unsigned char)text[to] & 0xC0) == 0x80)
+        to--;
+    return to;
+}
+
+static vind_status_t add_line(vind_kwic_t *kwic, const char *text, size_t length,
+                              const vind_token_t *token, unsigned width, const char *url,
+                              unsigned page, char **errmsg)
+{
+    if (kwic->count == kwic->room) {
+        size_t room = kwic->room ? kwic->room * 2 : 64;
+        vind_kwic_line_t *lines = realloc(kwic->lines, room * sizeof *lines);
+        if (!lines)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory making keyword-in-context lines");
+        kwic->lines = lines;
+        kwic->room = room;
+    }
+    size_t from = window_start(text, token->start, width);
+    size_t to = window_end(text, length, token->end, width);
+    char *left = keep_last(one_line(text + from, token->start - from), width);
+    char *right = keep_first(one_line(text + token->end, to - token->end), width);
+    char *match = one_line(text + token->start, token->end - token->start);
+    if (!left || !right || !match) {
+        free(left), free(right), free(match);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory making keyword-in-context lines");
+    }
+    kwic->lines[kwic->count++] = (vind_kwic_line_t){
+        .left = own(kwic, left),
+        .match = own(kwic, match),
+        .right = own(kwic, right),
+        .url = url,
+        .page = page,
+    };
+    return VIND_OK;
+}
+
+static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_terms_t *terms,
+                                    uint32_t docid, unsigned width, vind_kwic_t *kwic,
+                                    char **errmsg)
+{
+    json_t *record = NULL;
+    vind_status_t status = vind_searcher_stored(searcher, docid, &record, errmsg);
+    if (status != VIND_OK)
+        return status;
+    const char *url_value = json_string_value(json_object_get(record, "url"));
+    const char *url = own(kwic, strdup(url_value ? url_value : ""));
+    const char *type = json_string_value(json_object_get(record, "type"));
+    int is_pdf = type && strcmp(type, "pdf") == 0;
+    vind_lang_t lang = vind_stored_lang(record);
+    size_t n_pages = 0;
+    const char **pages = vind_stored_pages(record, &n_pages);
+    for (size_t p = 0; status == VIND_OK && p < n_pages; p++) {
+        size_t length = strlen(pages[p]);
+        if (length > VIND_MAX_ANALYZE_BYTES)
+            length = VIND_MAX_ANALYZE_BYTES;
+        vind_tokens_t *tokens = NULL;
+        status = vind_analyze(searcher->analyzer, pages[p], length, lang, &tokens, errmsg);
+        for (size_t t = 0; status == VIND_OK && t < vind_tokens_count(tokens); t++) {
+            if (kwic->count >= VIND_MAX_KWIC_LINES)
+                break;
+            const vind_token_t *token = vind_tokens_get(tokens, t);
+            if (vind_match_terms_match(terms, token))
+                status = add_line(kwic, pages[p], length, token, width, url,
+                                  is_pdf ? (unsigned)p + 1 : 0, errmsg);
+        }
+        vind_tokens_free(tokens);
+    }
+    g_free(pages);
+    json_decref(record);
+    return status;
+}
+
+vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *req,
+                        unsigned width, vind_kwic_t **out, char **errmsg)
+{
+    if (!out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_kwic: out is NULL");
+    *out = NULL;
+    if (!searcher || !req)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_kwic: no searcher or request");
+    if (width == 0)
+        width = 40;
+    if (width > 1000)
+        width = 1000;
+    const char *text = req->query ? req->query : "";
+    vind_qnode_t *tree = NULL;
+    vind_status_t status = vind_query_parse(text, strlen(text), &tree, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_xapian_query_t *query = NULL;
+    vind_query_plan_t *plan = NULL;
+    status = vind_searcher_full_query(searcher, tree, req, 0, -1, &query, &plan, errmsg);
+    vind_match_t *matches = NULL;
+    size_t n_matches = 0;
+    uint64_t total = 0;
+    if (status == VIND_OK)
+        status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit, &matches,
+                                   &n_matches, &total, errmsg);
+    vind_xapian_query_free(query);
+    vind_kwic_t *kwic = calloc(1, sizeof *kwic);
+    if (status == VIND_OK && !kwic)
+        status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+    if (kwic)
+        kwic->owned = g_ptr_array_new_with_free_func(free);
+    /* A query of filters only has no words to show in context. */
+    int has_words = plan && !vind_match_terms_empty(plan->match_terms);
+    for (size_t i = 0; status == VIND_OK && has_words && i < n_matches; i++) {
+        if (kwic->count >= VIND_MAX_KWIC_LINES)
+            break;
+        status = document_lines(searcher, plan->match_terms, matches[i].docid, width, kwic,
+                                errmsg);
+    }
+    free(matches);
+    vind_query_plan_free(plan);
+    vind_qnode_free(tree);
+    if (status != VIND_OK) {
+        vind_kwic_free(kwic);
+        return status;
+    }
+    *out = kwic;
+    return VIND_OK;
+}

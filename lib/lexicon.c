@@ -1,0 +1,321 @@
+/*
+ * lexicon.c - opens the data directory: mmaps nl.lex (lemmas and the word
+ * set, lib/lexicon_format.h) and reads the stop-word lists, then answers
+ * lookups without locks, since nothing changes after vind_lexicon_open().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vind/analyze.h>
+#include "error.h"
+#include "lexicon.h"
+#include "lexicon_format.h"
+#include "lexicon_lookup.h"
+
+#ifndef VIND_DEFAULT_DATADIR
+#define VIND_DEFAULT_DATADIR "/usr/local/share/vind"
+#endif
+
+/* A stop-word list: sorted normalised words for bsearch. */
+struct word_list {
+    char **words;
+    size_t count;
+};
+
+struct vind_lexicon {
+    char *datadir;
+    void *map; /* the whole of nl.lex */
+    size_t map_size;
+    const struct vind_lex_entry *entries;
+    uint32_t entry_count;
+    const char *strings;
+    uint32_t string_bytes;
+    struct word_list stopwords[2]; /* indexed by vind_lang_t */
+};
+
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * <directory of the running program>/../share/vind when it exists: build/bin
+ * and build/tests both find build/share/vind, so programs and unit tests run
+ * from the build tree without installing.
+ */
+static char *datadir_beside_program(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return NULL;
+    *slash = '\0';
+    char candidate[PATH_MAX + 32];
+    snprintf(candidate, sizeof candidate, "%s/../share/vind", exe);
+    return is_directory(candidate) ? strdup(candidate) : NULL;
+}
+
+/* The datadir the caller asked for, else $VIND_DATADIR, else beside the program, else installed. */
+static char *choose_datadir(const char *datadir)
+{
+    if (datadir != NULL)
+        return strdup(datadir);
+    const char *env = getenv("VIND_DATADIR");
+    if (env != NULL && env[0] != '\0')
+        return strdup(env);
+    char *beside = datadir_beside_program();
+    if (beside != NULL)
+        return beside;
+    return strdup(VIND_DEFAULT_DATADIR);
+}
+
+static int compare_words(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_word_list(struct word_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->words[i]);
+    free(list->words);
+    list->words = NULL;
+    list->count = 0;
+}
+
+/* Appends the normalised, trimmed line (without its comment) to list; 0 on NOMEM. */
+static int add_stopword(struct word_list *list, size_t *capacity, char *line)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    size_t start = strspn(line, " \t\r\n");
+    size_t end = strlen(line);
+    while (end > start && strchr(" \t\r\n", line[end - 1]))
+        end--;
+    if (end == start)
+        return 1;
+    char *word = vind_normalize(line + start, end - start);
+    if (word == NULL)
+        return 0;
+    if (list->count == *capacity) {
+        size_t grown = *capacity ? *capacity * 2 : 256;
+        char **words = realloc(list->words, grown * sizeof *words);
+        if (words == NULL) {
+            free(word);
+            return 0;
+        }
+        list->words = words;
+        *capacity = grown;
+    }
+    list->words[list->count++] = word;
+    return 1;
+}
+
+/* Reads <datadir>/stopwords/<name>.txt: one word a line, '#' comments. */
+static vind_status_t load_stopwords(const char *datadir, const char *name, struct word_list *list,
+                                    char **errmsg)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/stopwords/%s.txt", datadir, name);
+    FILE *file = fopen(path, "r");
+    if (file == NULL)
+        return vind_error(errmsg, errno == ENOENT ? VIND_NOT_FOUND : VIND_IO,
+                          "cannot open stop-word list %s: %s", path, strerror(errno));
+    size_t capacity = 0;
+    char *line = NULL;
+    size_t line_size = 0;
+    int ok = 1;
+    while (ok && getline(&line, &line_size, file) >= 0)
+        ok = add_stopword(list, &capacity, line);
+    int read_error = ferror(file);
+    free(line);
+    fclose(file);
+    if (!ok)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory reading stop-word list %s", path);
+    if (read_error)
+        return vind_error(errmsg, VIND_IO, "cannot read stop-word list %s", path);
+    if (list->count > 0)
+        qsort(list->words, list->count, sizeof *list->words, compare_words);
+    return VIND_OK;
+}
+
+/* Checks the header of a mapped nl.lex and points the lexicon's tables into it. */
+static vind_status_t attach_map(vind_lexicon_t *lexicon, const char *path, char **errmsg)
+{
+    const struct vind_lex_header *header = lexicon->map;
+    if (lexicon->map_size < sizeof *header ||
+        memcmp(header->magic, VIND_LEX_MAGIC, sizeof header->magic) != 0)
+        return vind_error(errmsg, VIND_IO, "%s is not a vind lexicon (bad magic)", path);
+    if (header->byte_order != VIND_LEX_BYTE_ORDER || header->version != VIND_LEX_VERSION)
+        return vind_error(errmsg, VIND_IO,
+                          "%s was made by another version or machine of vind: rebuild it", path);
+    uint64_t entries_bytes = (uint64_t)header->entry_count * sizeof(struct vind_lex_entry);
+    uint64_t need = sizeof *header + entries_bytes + header->string_bytes;
+    if (need != lexicon->map_size || header->string_bytes == 0)
+        return vind_error(errmsg, VIND_IO, "%s is truncated or damaged (size %zu, expected %llu)",
+                          path, lexicon->map_size, (unsigned long long)need);
+    const char *base = lexicon->map;
+    lexicon->entries = (const struct vind_lex_entry *)(base + sizeof *header);
+    lexicon->entry_count = header->entry_count;
+    lexicon->strings = base + sizeof *header + entries_bytes;
+    lexicon->string_bytes = header->string_bytes;
+    if (lexicon->strings[lexicon->string_bytes - 1] != '\0')
+        return vind_error(errmsg, VIND_IO, "%s is damaged (string pool not terminated)", path);
+    return VIND_OK;
+}
+
+static vind_status_t map_lexicon(vind_lexicon_t *lexicon, char **errmsg)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/nl.lex", lexicon->datadir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return vind_error(errmsg, errno == ENOENT ? VIND_NOT_FOUND : VIND_IO,
+                          "cannot open Dutch lexicon %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+        close(fd);
+        return vind_error(errmsg, VIND_IO, "%s is empty or unreadable", path);
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved_errno = errno;
+    close(fd);
+    if (map == MAP_FAILED)
+        return vind_error(errmsg, saved_errno == ENOMEM ? VIND_NOMEM : VIND_IO,
+                          "cannot map %s: %s", path, strerror(saved_errno));
+    lexicon->map = map;
+    lexicon->map_size = (size_t)st.st_size;
+    return attach_map(lexicon, path, errmsg);
+}
+
+vind_status_t vind_lexicon_open(const char *datadir, vind_lexicon_t **out, char **errmsg)
+{
+    if (out == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_lexicon_open: out is NULL");
+    *out = NULL;
+    vind_lexicon_t *lexicon = calloc(1, sizeof *lexicon);
+    if (lexicon == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory opening the lexicon");
+    lexicon->datadir = choose_datadir(datadir);
+    if (lexicon->datadir == NULL) {
+        free(lexicon);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory opening the lexicon");
+    }
+    vind_status_t status = map_lexicon(lexicon, errmsg);
+    if (status == VIND_OK)
+        status = load_stopwords(lexicon->datadir, "nl", &lexicon->stopwords[VIND_LANG_NL], errmsg);
+    if (status == VIND_OK)
+        status = load_stopwords(lexicon->datadir, "en", &lexicon->stopwords[VIND_LANG_EN], errmsg);
+    if (status != VIND_OK) {
+        vind_lexicon_close(lexicon);
+        return status;
+    }
+    *out = lexicon;
+    return VIND_OK;
+}
+
+void vind_lexicon_close(vind_lexicon_t *lexicon)
+{
+    if (lexicon == NULL)
+        return;
+    if (lexicon->map != NULL)
+        munmap(lexicon->map, lexicon->map_size);
+    free_word_list(&lexicon->stopwords[VIND_LANG_NL]);
+    free_word_list(&lexicon->stopwords[VIND_LANG_EN]);
+    free(lexicon->datadir);
+    free(lexicon);
+}
+
+const char *vind_lexicon_datadir(const vind_lexicon_t *lexicon)
+{
+    return lexicon ? lexicon->datadir : NULL;
+}
+
+int vind_is_stopword(const vind_lexicon_t *lexicon, const char *form, vind_lang_t lang)
+{
+    if (lexicon == NULL || form == NULL || (lang != VIND_LANG_NL && lang != VIND_LANG_EN))
+        return 0;
+    const struct word_list *list = &lexicon->stopwords[lang];
+    if (list->count == 0)
+        return 0;
+    return bsearch(&form, list->words, list->count, sizeof *list->words, compare_words) != NULL;
+}
+
+/* A string of the pool, or "" for an offset outside it (a damaged file must not crash us). */
+static const char *pool_string(const vind_lexicon_t *lexicon, uint32_t offset)
+{
+    return offset < lexicon->string_bytes ? lexicon->strings + offset : "";
+}
+
+/* strcmp() of the len bytes at key against the NUL-terminated word. */
+static int compare_range(const char *key, size_t len, const char *word)
+{
+    size_t word_len = strnlen(word, len + 1);
+    size_t common = len < word_len ? len : word_len;
+    int c = memcmp(key, word, common);
+    if (c != 0)
+        return c;
+    return len < word_len ? -1 : len > word_len ? 1 : 0;
+}
+
+static const struct vind_lex_entry *find_entry(const vind_lexicon_t *lexicon, const char *form,
+                                               size_t len)
+{
+    if (lexicon == NULL || lexicon->entries == NULL || form == NULL || len == 0)
+        return NULL;
+    size_t low = 0, high = lexicon->entry_count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        const struct vind_lex_entry *entry = &lexicon->entries[middle];
+        int c = compare_range(form, len, pool_string(lexicon, entry->form));
+        if (c == 0)
+            return entry;
+        if (c < 0)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    return NULL;
+}
+
+const char *vind_lexicon_lemma_range(const vind_lexicon_t *lexicon, const char *form, size_t len)
+{
+    const struct vind_lex_entry *entry = find_entry(lexicon, form, len);
+    if (entry == NULL || entry->lemma == VIND_LEX_NO_LEMMA || entry->lemma >= lexicon->string_bytes)
+        return NULL;
+    return lexicon->strings + entry->lemma;
+}
+
+const char *vind_lexicon_lemma(const vind_lexicon_t *lexicon, const char *form)
+{
+    if (form == NULL)
+        return NULL;
+    return vind_lexicon_lemma_range(lexicon, form, strlen(form));
+}
+
+uint32_t vind_lexicon_flags(const vind_lexicon_t *lexicon, const char *form, size_t len)
+{
+    const struct vind_lex_entry *entry = find_entry(lexicon, form, len);
+    return entry ? entry->flags : 0;
+}
+
+int vind_lexicon_has_word(const vind_lexicon_t *lexicon, const char *form)
+{
+    if (form == NULL)
+        return 0;
+    return find_entry(lexicon, form, strlen(form)) != NULL;
+}

@@ -1,0 +1,771 @@
+/*
+ * query.c - turns a parsed query tree into a Xapian query through the
+ * wrapper. Every word goes through vind_analyze, so the query makes exactly
+ * the terms the indexer made (lib/schema.h): "Cliënten" and "clienten" both
+ * become the stem "client", "bewoner" finds a text that only says
+ * "bewoners", and "zorg" finds "verpleeghuiszorg" through its compound part
+ * P<stem>, ranked below a whole-word match.
+ *
+ * Steps: prune (drop stop words outside phrases, empty groups) -> build the
+ * strict query (every plain word) and, when the query joins words by spaces,
+ * the relaxed fallback (any word) -> add the boosts (exact form, proximity)
+ * -> describe the pruned tree for "understood".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "query.h"
+#include "schema.h"
+
+void vind_query_weights_default(vind_query_weights_t *weights)
+{
+    /* Figures: docs/ranking.md. */
+    weights->part_weight = 0.5;
+    weights->synonym_weight = 0.8;
+    weights->exact_boost = 0.3;
+    weights->proximity_boost = 0.5;
+    weights->proximity_window_extra = 4;
+}
+
+typedef struct {
+    vind_analyzer_t *analyzer;
+    const vind_synonyms_t *synonyms;
+    const vind_query_weights_t *weights;
+    int keep_stops;  /* the query has only stop words: search them anyway */
+    int collect;     /* strict pass: collect match terms, boosts, spelling words */
+    int negated;     /* inside a NOT: collect nothing */
+    int failed;      /* a wrapper constructor ran out of memory */
+    vind_match_terms_t *match_terms;
+    GPtrArray *exact_forms;    /* char*: E<form> boost terms */
+    GPtrArray *proximity;      /* char*: stems of plain words, for the proximity boost */
+    GArray *words;             /* vind_query_word_t */
+} builder_t;
+
+/* ------------------------------------------------------------------ */
+/* Analysis helpers                                                    */
+
+static vind_tokens_t *analyze(builder_t *b, const char *text)
+{
+    vind_tokens_t *tokens = NULL;
+    if (vind_analyze(b->analyzer, text, strlen(text), VIND_LANG_NL, &tokens, NULL) != VIND_OK)
+        return NULL;
+    return tokens;
+}
+
+/* Whether text yields a token that is not a stop word. */
+static int has_content(builder_t *b, const char *text)
+{
+    vind_tokens_t *tokens = analyze(b, text);
+    int found = 0;
+    for (size_t i = 0; tokens && i < vind_tokens_count(tokens); i++)
+        if (!(vind_tokens_get(tokens, i)->flags & VIND_TOKEN_STOP))
+            found = 1;
+    vind_tokens_free(tokens);
+    return found;
+}
+
+static int has_tokens(builder_t *b, const char *text)
+{
+    vind_tokens_t *tokens = analyze(b, text);
+    int found = tokens && vind_tokens_count(tokens) > 0;
+    vind_tokens_free(tokens);
+    return found;
+}
+
+/* Normalised text with spaces collapsed (synonym keys, wildcard prefixes). */
+static char *normalised(const char *text)
+{
+    char *folded = vind_normalize(text, strlen(text));
+    if (!folded)
+        return NULL;
+    GString *out = g_string_new(NULL);
+    int space = 0;
+    for (const char *p = folded; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            g_string_append_c(out, ' ');
+        space = 0;
+        g_string_append_c(out, *p);
+    }
+    free(folded);
+    return g_string_free(out, FALSE);
+}
+
+static const char *field_prefix(vind_qfield_t field)
+{
+    switch (field) {
+    case VIND_QFIELD_TITLE:
+        return VIND_PREFIX_TITLE;
+    case VIND_QFIELD_AUTHOR:
+        return VIND_PREFIX_AUTHOR;
+    default:
+        return "";
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Pruning                                                             */
+
+static void add_child(vind_qnode_t *parent, vind_qnode_t *child)
+{
+    parent->children = g_renew(vind_qnode_t *, parent->children, parent->n_children + 1);
+    parent->children[parent->n_children++] = child;
+}
+
+static int any_content_word(builder_t *b, const vind_qnode_t *node)
+{
+    if (node->kind == VIND_QNODE_WORD)
+        return node->prefix || has_content(b, node->text);
+    if (node->kind == VIND_QNODE_PHRASE || node->kind == VIND_QNODE_FILTER ||
+        node->kind == VIND_QNODE_RANGE)
+        return 1;
+    for (size_t i = 0; i < node->n_children; i++)
+        if (any_content_word(b, node->children[i]))
+            return 1;
+    return 0;
+}
+
+/* A copy of node without what searches nothing: stop words outside phrases
+ * ("de zorg" is "zorg"), words the analyzer finds no token in ("---"),
+ * groups left empty. NULL when nothing is left. */
+static vind_qnode_t *prune(builder_t *b, const vind_qnode_t *node)
+{
+    vind_qnode_t *copy;
+    switch (node->kind) {
+    case VIND_QNODE_WORD:
+        if (!node->prefix && !(b->keep_stops ? has_tokens(b, node->text)
+                                             : has_content(b, node->text)))
+            return NULL;
+        if (node->prefix) {
+            char *form = normalised(node->text);
+            int empty = !form || !*form;
+            g_free(form);
+            if (empty)
+                return NULL;
+        }
+        copy = vind_qnode_new(node->kind);
+        copy->field = node->field;
+        copy->text = g_strdup(node->text);
+        copy->prefix = node->prefix;
+        return copy;
+    case VIND_QNODE_PHRASE:
+        if (!has_tokens(b, node->text))
+            return NULL;
+        copy = vind_qnode_new(node->kind);
+        copy->field = node->field;
+        copy->text = g_strdup(node->text);
+        return copy;
+    case VIND_QNODE_FILTER:
+        copy = vind_qnode_new(node->kind);
+        copy->field = node->field;
+        copy->values = g_new0(char *, node->n_values);
+        for (size_t i = 0; i < node->n_values; i++)
+            copy->values[i] = g_strdup(node->values[i]);
+        copy->n_values = node->n_values;
+        return copy;
+    case VIND_QNODE_RANGE:
+        copy = vind_qnode_new(node->kind);
+        copy->field = node->field;
+        copy->from = g_strdup(node->from);
+        copy->to = g_strdup(node->to);
+        return copy;
+    case VIND_QNODE_NOT:
+    case VIND_QNODE_AND:
+    case VIND_QNODE_OR:
+    case VIND_QNODE_NEAR:
+        break;
+    }
+    copy = vind_qnode_new(node->kind);
+    copy->implicit = node->implicit;
+    copy->distance = node->distance;
+    size_t positives = 0;
+    for (size_t i = 0; i < node->n_children; i++) {
+        vind_qnode_t *child = prune(b, node->children[i]);
+        if (!child)
+            continue;
+        if (child->kind != VIND_QNODE_NOT)
+            positives++;
+        add_child(copy, child);
+    }
+    int single = copy->n_children == 1 && positives == 1 && copy->kind != VIND_QNODE_NOT;
+    if (copy->n_children == 0 || single) {
+        vind_qnode_t *only = single ? copy->children[0] : NULL;
+        copy->n_children = 0;
+        vind_qnode_free(copy);
+        return only;
+    }
+    return copy;
+}
+
+static int is_filter(const vind_qnode_t *node)
+{
+    return node->kind == VIND_QNODE_FILTER || node->kind == VIND_QNODE_RANGE;
+}
+
+/* A copy with every implicit AND turned into an OR: the any-word fallback.
+ * *relaxed is set when some AND had two positive children to relax. */
+static vind_qnode_t *relax(const vind_qnode_t *node, int *relaxed)
+{
+    vind_qnode_t *copy = vind_qnode_new(node->kind);
+    copy->field = node->field;
+    copy->text = g_strdup(node->text);
+    copy->prefix = node->prefix;
+    copy->implicit = node->implicit;
+    copy->distance = node->distance;
+    copy->from = g_strdup(node->from);
+    copy->to = g_strdup(node->to);
+    if (node->n_values) {
+        copy->values = g_new0(char *, node->n_values);
+        for (size_t i = 0; i < node->n_values; i++)
+            copy->values[i] = g_strdup(node->values[i]);
+        copy->n_values = node->n_values;
+    }
+    size_t words = 0;
+    for (size_t i = 0; i < node->n_children; i++) {
+        vind_qnode_kind_t kind = node->children[i]->kind;
+        if (kind != VIND_QNODE_NOT && kind != VIND_QNODE_FILTER && kind != VIND_QNODE_RANGE)
+            words++;
+    }
+    if (node->kind != VIND_QNODE_AND || !node->implicit || words < 2) {
+        for (size_t i = 0; i < node->n_children; i++)
+            add_child(copy, relax(node->children[i], relaxed));
+        return copy;
+    }
+    /* zorg wonen -ggz tag:x -> (zorg OR wonen) AND NOT ggz AND tag:x */
+    *relaxed = 1;
+    vind_qnode_t *any = vind_qnode_new(VIND_QNODE_OR);
+    for (size_t i = 0; i < node->n_children; i++) {
+        const vind_qnode_t *child = node->children[i];
+        if (child->kind != VIND_QNODE_NOT && !is_filter(child))
+            add_child(any, relax(child, relaxed));
+    }
+    add_child(copy, any);
+    for (size_t i = 0; i < node->n_children; i++) {
+        const vind_qnode_t *child = node->children[i];
+        if (child->kind == VIND_QNODE_NOT || is_filter(child))
+            add_child(copy, relax(child, relaxed));
+    }
+    if (copy->n_children == 1) {
+        copy->n_children = 0;
+        vind_qnode_free(copy);
+        return any;
+    }
+    return copy;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+
+static vind_xapian_query_t *checked(builder_t *b, vind_xapian_query_t *query)
+{
+    if (!query)
+        b->failed = 1;
+    return query;
+}
+
+static vind_xapian_query_t *term_query(builder_t *b, const char *prefix, const char *term)
+{
+    char *full = g_strconcat(prefix, term, NULL);
+    vind_xapian_query_t *query = checked(b, vind_xapian_query_term(full, 1, 0));
+    g_free(full);
+    return query;
+}
+
+/* Combines the queries in children (consumed); NULL when there are none. */
+static vind_xapian_query_t *combine(builder_t *b, vind_xapian_op_t op, GPtrArray *children)
+{
+    vind_xapian_query_t *result = NULL;
+    if (children->len == 1 && (op == VIND_XAPIAN_OP_AND || op == VIND_XAPIAN_OP_OR))
+        result = g_ptr_array_index(children, 0);
+    else if (children->len > 0)
+        result = checked(b, vind_xapian_query_compound(
+                                op, (vind_xapian_query_t *const *)children->pdata, children->len));
+    g_ptr_array_free(children, TRUE);
+    return result;
+}
+
+static vind_xapian_query_t *pair(builder_t *b, vind_xapian_op_t op, vind_xapian_query_t *first,
+                                 vind_xapian_query_t *second)
+{
+    if (!second)
+        return first;
+    if (!first) {
+        vind_xapian_query_free(second);
+        b->failed = 1;
+        return NULL;
+    }
+    vind_xapian_query_t *children[2] = {first, second};
+    return checked(b, vind_xapian_query_compound(op, children, 2));
+}
+
+static vind_xapian_query_t *scaled(builder_t *b, vind_xapian_query_t *query, double factor)
+{
+    if (!query)
+        return NULL;
+    return checked(b, vind_xapian_query_scale_weight(query, factor));
+}
+
+static void collect_stem(builder_t *b, const vind_token_t *token)
+{
+    if (!b->collect || b->negated || (token->flags & VIND_TOKEN_STOP))
+        return;
+    vind_match_terms_add_stem(b->match_terms, token->stem);
+}
+
+/* A phrase of the tokens' stems under prefix (a single token: its term). */
+static vind_xapian_query_t *phrase_of(builder_t *b, vind_tokens_t *tokens, const char *prefix,
+                                      int skip_stops)
+{
+    GPtrArray *children = g_ptr_array_new();
+    unsigned first = 0, last = 0;
+    for (size_t i = 0; i < vind_tokens_count(tokens); i++) {
+        const vind_token_t *token = vind_tokens_get(tokens, i);
+        if (skip_stops && (token->flags & VIND_TOKEN_STOP))
+            continue;
+        if (children->len == 0)
+            first = token->position;
+        last = token->position;
+        g_ptr_array_add(children, term_query(b, prefix, token->stem));
+        collect_stem(b, token);
+    }
+    if (children->len <= 1)
+        return combine(b, VIND_XAPIAN_OP_OR, children);
+    size_t count = children->len;
+    unsigned window = last - first + 1;
+    if (window < count)
+        window = (unsigned)count;
+    vind_xapian_query_t *query = checked(
+        b, vind_xapian_query_phrase((vind_xapian_query_t *const *)children->pdata, count, window));
+    g_ptr_array_free(children, TRUE);
+    return query;
+}
+
+/* Another text (a synonym's expansion or an acronym) as a weaker alternative. */
+static vind_xapian_query_t *alternative(builder_t *b, const char *text)
+{
+    vind_tokens_t *tokens = analyze(b, text);
+    if (!tokens)
+        return NULL;
+    vind_xapian_query_t *query = NULL;
+    if (vind_tokens_count(tokens) > 0)
+        query = scaled(b, phrase_of(b, tokens, "", 0), b->weights->synonym_weight);
+    vind_tokens_free(tokens);
+    return query;
+}
+
+/* OR(query, alternatives): ggz OR "geestelijke gezondheidszorg". */
+static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t *query,
+                                              const char *const *alternatives)
+{
+    if (!alternatives || !query)
+        return query;
+    GPtrArray *children = g_ptr_array_new();
+    g_ptr_array_add(children, query);
+    for (const char *const *a = alternatives; *a; a++) {
+        vind_xapian_query_t *alt = alternative(b, *a);
+        if (alt)
+            g_ptr_array_add(children, alt);
+    }
+    return combine(b, VIND_XAPIAN_OP_OR, children);
+}
+
+/* One token of a plain word: its stem, or a compound part at lower weight. */
+static vind_xapian_query_t *token_query(builder_t *b, const vind_token_t *token)
+{
+    vind_xapian_query_t *whole = term_query(b, "", token->stem);
+    vind_xapian_query_t *part = scaled(b, term_query(b, VIND_PREFIX_PART, token->stem),
+                                       b->weights->part_weight);
+    return pair(b, VIND_XAPIAN_OP_OR, whole, part);
+}
+
+static void remember_word(builder_t *b, const char *typed, const vind_token_t *token)
+{
+    if (!b->collect || b->negated)
+        return;
+    g_ptr_array_add(b->exact_forms, g_strconcat(VIND_PREFIX_EXACT, token->form, NULL));
+    g_ptr_array_add(b->proximity, g_strdup(token->stem));
+    vind_query_word_t word = {
+        .typed = strdup(typed), .form = strdup(token->form), .stem = strdup(token->stem)};
+    g_array_append_val(b->words, word);
+}
+
+static vind_xapian_query_t *build_prefix(builder_t *b, const vind_qnode_t *node)
+{
+    char *form = normalised(node->text);
+    const char *prefix = node->field == VIND_QFIELD_ANY ? VIND_PREFIX_EXACT
+                                                        : field_prefix(node->field);
+    char *pattern = g_strconcat(prefix, form, NULL);
+    vind_xapian_query_t *query =
+        checked(b, vind_xapian_query_wildcard(pattern, VIND_MAX_WILDCARD_TERMS));
+    if (b->collect && !b->negated)
+        vind_match_terms_add_prefix(b->match_terms, form);
+    g_free(pattern);
+    g_free(form);
+    return query;
+}
+
+static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
+{
+    if (node->prefix)
+        return build_prefix(b, node);
+    vind_tokens_t *tokens = analyze(b, node->text);
+    if (!tokens)
+        return NULL;
+    vind_xapian_query_t *query = NULL;
+    const char *prefix = field_prefix(node->field);
+    size_t kept = 0;
+    const vind_token_t *only = NULL;
+    for (size_t i = 0; i < vind_tokens_count(tokens); i++) {
+        const vind_token_t *token = vind_tokens_get(tokens, i);
+        if (!b->keep_stops && (token->flags & VIND_TOKEN_STOP))
+            continue;
+        kept++;
+        only = token;
+    }
+    if (kept == 1 && node->field == VIND_QFIELD_ANY) {
+        query = token_query(b, only);
+        collect_stem(b, only);
+        remember_word(b, node->text, only);
+    } else if (kept == 1) {
+        query = term_query(b, prefix, only->stem);
+        collect_stem(b, only);
+    } else if (kept > 1) {
+        /* "Noord-Holland", "e-mailadres": the parts in order. */
+        query = phrase_of(b, tokens, prefix, !b->keep_stops);
+    }
+    vind_tokens_free(tokens);
+    if (node->field == VIND_QFIELD_ANY) {
+        char *key = normalised(node->text);
+        query = with_alternatives(b, query, vind_synonyms_expansions(b->synonyms, key));
+        g_free(key);
+    }
+    return query;
+}
+
+static vind_xapian_query_t *build_phrase(builder_t *b, const vind_qnode_t *node)
+{
+    vind_tokens_t *tokens = analyze(b, node->text);
+    if (!tokens)
+        return NULL;
+    vind_xapian_query_t *query = NULL;
+    if (vind_tokens_count(tokens) > 0)
+        query = phrase_of(b, tokens, field_prefix(node->field), 0);
+    vind_tokens_free(tokens);
+    if (node->field == VIND_QFIELD_ANY) {
+        /* "geestelijke gezondheidszorg" also finds "ggz". */
+        char *key = normalised(node->text);
+        query = with_alternatives(b, query, vind_synonyms_keys_for(b->synonyms, key));
+        g_free(key);
+    }
+    return query;
+}
+
+static vind_xapian_query_t *build_near(builder_t *b, const vind_qnode_t *node)
+{
+    GPtrArray *children = g_ptr_array_new();
+    for (size_t i = 0; i < node->n_children; i++) {
+        const vind_qnode_t *child = node->children[i];
+        vind_tokens_t *tokens = child->text ? analyze(b, child->text) : NULL;
+        const char *prefix = field_prefix(child->field);
+        for (size_t k = 0; tokens && k < vind_tokens_count(tokens); k++) {
+            const vind_token_t *token = vind_tokens_get(tokens, k);
+            if (token->flags & VIND_TOKEN_STOP)
+                continue;
+            g_ptr_array_add(children, term_query(b, prefix, token->stem));
+            collect_stem(b, token);
+        }
+        vind_tokens_free(tokens);
+    }
+    if (children->len < 2)
+        return combine(b, VIND_XAPIAN_OP_AND, children);
+    size_t count = children->len;
+    vind_xapian_query_t *query = checked(
+        b, vind_xapian_query_near((vind_xapian_query_t *const *)children->pdata, count,
+                                  node->distance + (unsigned)count));
+    g_ptr_array_free(children, TRUE);
+    return query;
+}
+
+vind_xapian_query_t *vind_query_filter(vind_qfield_t field, const char *const *values,
+                                       size_t n_values)
+{
+    const char *prefix;
+    switch (field) {
+    case VIND_QFIELD_TAG:
+        prefix = VIND_PREFIX_TAG;
+        break;
+    case VIND_QFIELD_THEME:
+        prefix = VIND_PREFIX_THEME;
+        break;
+    case VIND_QFIELD_TYPE:
+        prefix = VIND_PREFIX_TYPE;
+        break;
+    case VIND_QFIELD_YEAR:
+        prefix = VIND_PREFIX_YEAR;
+        break;
+    default:
+        return NULL;
+    }
+    if (n_values == 0)
+        return vind_xapian_query_match_nothing();
+    vind_xapian_query_t **children = calloc(n_values, sizeof *children);
+    if (!children)
+        return NULL;
+    for (size_t i = 0; i < n_values; i++) {
+        char *term = vind_facet_term(prefix, values[i]);
+        children[i] = term ? vind_xapian_query_term(term, 1, 0) : NULL;
+        free(term);
+    }
+    vind_xapian_query_t *any = vind_xapian_query_compound(VIND_XAPIAN_OP_OR, children, n_values);
+    free(children);
+    /* A filter ranks nothing: weight 0 makes it purely boolean. */
+    return any ? vind_xapian_query_scale_weight(any, 0.0) : NULL;
+}
+
+/* "2019" -> "20190101" (low) or "20191231" (high); "2019-06" -> "20190601"
+ * or "20190631" (byte order only needs to stay within the month). */
+static int date_key(const char *date, int high, int year_only, char out[9])
+{
+    size_t len = strlen(date);
+    if (len != 4 && len != 7 && len != 10)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        int dash = (i == 4 || i == 7);
+        if (dash ? date[i] != '-' : !g_ascii_isdigit(date[i]))
+            return 0;
+    }
+    if (year_only) {
+        memcpy(out, date, 4);
+        out[4] = '\0';
+        return 1;
+    }
+    memcpy(out, date, 4);
+    memcpy(out + 4, len >= 7 ? date + 5 : (high ? "12" : "01"), 2);
+    memcpy(out + 6, len == 10 ? date + 8 : (high ? "31" : "01"), 2);
+    out[8] = '\0';
+    return 1;
+}
+
+int vind_query_date_range(const char *from, const char *to, int year_slot,
+                          vind_xapian_query_t **out)
+{
+    char low[9], high[9];
+    if (from && !date_key(from, 0, year_slot, low))
+        return 0;
+    if (to && !date_key(to, 1, year_slot, high))
+        return 0;
+    unsigned slot = year_slot ? VIND_SLOT_YEAR : VIND_SLOT_DATE;
+    *out = vind_xapian_query_value_range(slot, from ? low : NULL, from ? strlen(low) : 0,
+                                         to ? high : NULL, to ? strlen(high) : 0);
+    return 1;
+}
+
+static vind_xapian_query_t *build(builder_t *b, const vind_qnode_t *node);
+
+static vind_xapian_query_t *build_and(builder_t *b, const vind_qnode_t *node)
+{
+    GPtrArray *positives = g_ptr_array_new();
+    GPtrArray *filters = g_ptr_array_new();
+    GPtrArray *negatives = g_ptr_array_new();
+    for (size_t i = 0; i < node->n_children; i++) {
+        const vind_qnode_t *child = node->children[i];
+        GPtrArray *into = child->kind == VIND_QNODE_NOT ? negatives
+                          : is_filter(child)            ? filters
+                                                        : positives;
+        vind_xapian_query_t *query;
+        if (child->kind == VIND_QNODE_NOT) {
+            b->negated++;
+            query = build(b, child->children[0]);
+            b->negated--;
+        } else
+            query = build(b, child);
+        if (query)
+            g_ptr_array_add(into, query);
+    }
+    vind_xapian_query_t *query = combine(b, VIND_XAPIAN_OP_AND, positives);
+    if (!query && (filters->len || negatives->len))
+        query = checked(b, vind_xapian_query_match_all());
+    if (filters->len) {
+        vind_xapian_query_t *filter = combine(b, VIND_XAPIAN_OP_AND, filters);
+        query = pair(b, VIND_XAPIAN_OP_FILTER, query, filter);
+    } else
+        g_ptr_array_free(filters, TRUE);
+    if (negatives->len) {
+        vind_xapian_query_t *excluded = combine(b, VIND_XAPIAN_OP_OR, negatives);
+        query = pair(b, VIND_XAPIAN_OP_AND_NOT, query, excluded);
+    } else
+        g_ptr_array_free(negatives, TRUE);
+    return query;
+}
+
+static vind_xapian_query_t *build(builder_t *b, const vind_qnode_t *node)
+{
+    switch (node->kind) {
+    case VIND_QNODE_WORD:
+        return build_word(b, node);
+    case VIND_QNODE_PHRASE:
+        return build_phrase(b, node);
+    case VIND_QNODE_NEAR:
+        return build_near(b, node);
+    case VIND_QNODE_FILTER:
+        return checked(b, vind_query_filter(node->field, (const char *const *)node->values,
+                                            node->n_values));
+    case VIND_QNODE_RANGE: {
+        vind_xapian_query_t *range = NULL;
+        if (!vind_query_date_range(node->from, node->to, node->field == VIND_QFIELD_YEAR, &range))
+            return checked(b, vind_xapian_query_match_nothing());
+        return checked(b, range);
+    }
+    case VIND_QNODE_NOT: {
+        /* A NOT outside an AND ("-wonen", "a OR -b"): everything without it. */
+        b->negated++;
+        vind_xapian_query_t *excluded = build(b, node->children[0]);
+        b->negated--;
+        if (!excluded)
+            return NULL;
+        return pair(b, VIND_XAPIAN_OP_AND_NOT, checked(b, vind_xapian_query_match_all()),
+                    excluded);
+    }
+    case VIND_QNODE_AND:
+        return build_and(b, node);
+    case VIND_QNODE_OR: {
+        GPtrArray *children = g_ptr_array_new();
+        for (size_t i = 0; i < node->n_children; i++) {
+            vind_xapian_query_t *query = build(b, node->children[i]);
+            if (query)
+                g_ptr_array_add(children, query);
+        }
+        return combine(b, VIND_XAPIAN_OP_OR, children);
+    }
+    }
+    return NULL;
+}
+
+/* The strict query with its boosts: AND_MAYBE(query, exact forms, proximity). */
+static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query)
+{
+    if (!query || b->exact_forms->len == 0)
+        return query;
+    GPtrArray *children = g_ptr_array_new();
+    g_ptr_array_add(children, query);
+    GPtrArray *forms = g_ptr_array_new();
+    for (guint i = 0; i < b->exact_forms->len; i++)
+        g_ptr_array_add(forms, term_query(b, "", g_ptr_array_index(b->exact_forms, i)));
+    g_ptr_array_add(children, scaled(b, combine(b, VIND_XAPIAN_OP_OR, forms),
+                                     b->weights->exact_boost));
+    if (b->proximity->len >= 2) {
+        GPtrArray *near = g_ptr_array_new();
+        for (guint i = 0; i < b->proximity->len; i++)
+            g_ptr_array_add(near, term_query(b, "", g_ptr_array_index(b->proximity, i)));
+        size_t count = near->len;
+        vind_xapian_query_t *close = checked(
+            b, vind_xapian_query_near((vind_xapian_query_t *const *)near->pdata, count,
+                                      (unsigned)count + b->weights->proximity_window_extra));
+        g_ptr_array_free(near, TRUE);
+        g_ptr_array_add(children, scaled(b, close, b->weights->proximity_boost));
+    }
+    for (guint i = 0; i < children->len; i++)
+        if (!g_ptr_array_index(children, i))
+            g_ptr_array_remove_index(children, i--);
+    return combine(b, VIND_XAPIAN_OP_AND_MAYBE, children);
+}
+
+void vind_query_plan_free(vind_query_plan_t *plan)
+{
+    if (!plan)
+        return;
+    vind_xapian_query_free(plan->query);
+    vind_xapian_query_free(plan->fallback);
+    free(plan->understood);
+    free(plan->understood_fallback);
+    vind_match_terms_free(plan->match_terms);
+    for (size_t i = 0; i < plan->n_words; i++) {
+        free(plan->words[i].typed);
+        free(plan->words[i].form);
+        free(plan->words[i].stem);
+    }
+    free(plan->words);
+    free(plan);
+}
+
+static void builder_clear(builder_t *b)
+{
+    g_ptr_array_free(b->exact_forms, TRUE);
+    g_ptr_array_free(b->proximity, TRUE);
+    if (b->words)
+        g_array_free(b->words, TRUE);
+}
+
+vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
+                              const vind_query_weights_t *weights, const vind_qnode_t *tree,
+                              vind_query_plan_t **out, char **errmsg)
+{
+    *out = NULL;
+    vind_query_weights_t defaults;
+    if (!weights) {
+        vind_query_weights_default(&defaults);
+        weights = &defaults;
+    }
+    vind_query_plan_t *plan = calloc(1, sizeof *plan);
+    if (!plan || !(plan->match_terms = vind_match_terms_new())) {
+        free(plan);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory planning the query");
+    }
+    builder_t b = {.analyzer = analyzer,
+                   .synonyms = synonyms,
+                   .weights = weights,
+                   .collect = 1,
+                   .match_terms = plan->match_terms,
+                   .exact_forms = g_ptr_array_new_with_free_func(g_free),
+                   .proximity = g_ptr_array_new_with_free_func(g_free),
+                   .words = g_array_new(FALSE, TRUE, sizeof(vind_query_word_t))};
+    vind_qnode_t *pruned = NULL;
+    if (tree) {
+        b.keep_stops = !any_content_word(&b, tree);
+        pruned = prune(&b, tree);
+    }
+    plan->understood = vind_qnode_describe(pruned);
+    if (pruned) {
+        plan->query = with_boosts(&b, build(&b, pruned));
+        int relaxed = 0;
+        vind_qnode_t *any = relax(pruned, &relaxed);
+        if (relaxed) {
+            b.collect = 0;
+            plan->fallback = build(&b, any);
+            /* "understood" names the relaxed operator: zorg OR wonen. */
+            plan->understood_fallback = vind_qnode_describe(any);
+        }
+        vind_qnode_free(any);
+    }
+    vind_qnode_free(pruned);
+    plan->n_words = b.words->len;
+    plan->words = (vind_query_word_t *)g_array_free(b.words, FALSE);
+    b.words = NULL;
+    if (plan->n_words == 0) {
+        g_free(plan->words);
+        plan->words = NULL;
+    } else {
+        /* Hand out plain malloc memory. */
+        vind_query_word_t *copy = malloc(plan->n_words * sizeof *copy);
+        if (copy)
+            memcpy(copy, plan->words, plan->n_words * sizeof *copy);
+        g_free(plan->words);
+        plan->words = copy;
+        if (!copy)
+            b.failed = 1, plan->n_words = 0;
+    }
+    builder_clear(&b);
+    if (b.failed || !plan->understood) {
+        vind_query_plan_free(plan);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
+    }
+    *out = plan;
+    return VIND_OK;
+}

@@ -1,0 +1,79 @@
+/*
+ * query.h - (private) a parsed query tree (lib/query_parse.h) -> analysed
+ * terms -> a Xapian query through the wrapper, plus what the rest of a
+ * search needs from it: the text "as understood", the any-word fallback,
+ * the terms to mark in snippets and the words to check for spelling.
+ */
+#ifndef VIND_LIB_QUERY_H
+#define VIND_LIB_QUERY_H
+
+#include <stddef.h>
+#include <vind/analyze.h>
+#include <vind/xapian.h>
+#include "query_parse.h"
+#include "snippet.h"
+#include "synonyms.h"
+
+/*
+ * Ranking weights (docs/ranking.md explains the choice and the figures
+ * behind it). They multiply BM25 weights of the parts they name.
+ */
+typedef struct {
+    double part_weight;     /* P<stem>: "zorg" inside "verpleeghuiszorg", below a whole word */
+    double synonym_weight;  /* an expansion of an acronym ("geestelijke gezondheidszorg" for "ggz") */
+    double exact_boost;     /* E<form>: the very form typed ("bewoners" for "bewoners") */
+    double proximity_boost; /* the query's words close together */
+    unsigned proximity_window_extra; /* window = words + this */
+} vind_query_weights_t;
+
+/* The defaults used by vind_search. */
+void vind_query_weights_default(vind_query_weights_t *weights);
+
+/* A positive plain word of the query (a candidate for "Bedoelde je"). */
+typedef struct {
+    char *typed; /* as typed */
+    char *form;  /* normalised form */
+    char *stem;
+} vind_query_word_t;
+
+typedef struct {
+    vind_xapian_query_t *query;    /* every plain word must match; NULL = match everything */
+    vind_xapian_query_t *fallback; /* any plain word; NULL when there is nothing to relax */
+    char *understood;              /* the query as understood ("" for match-everything) */
+    char *understood_fallback;     /* the same for the fallback, or NULL */
+    vind_match_terms_t *match_terms; /* terms to mark in snippets and kwic */
+    vind_query_word_t *words;      /* positive plain words, in query order */
+    size_t n_words;
+} vind_query_plan_t;
+
+/*
+ * Builds the plan of tree (NULL: match everything) with analyzer and
+ * synonyms (may be NULL). Stop words are dropped outside phrases unless the
+ * query holds nothing else ("de" alone still searches "de").
+ *
+ * Return value: VIND_OK; VIND_NOMEM.
+ */
+vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
+                              const vind_query_weights_t *weights, const vind_qnode_t *tree,
+                              vind_query_plan_t **out, char **errmsg);
+
+/* Frees a plan. Accepts NULL. */
+void vind_query_plan_free(vind_query_plan_t *plan);
+
+/*
+ * The boolean query of a facet filter: any of values (display forms, matched
+ * through their normalised terms: K..., XTHEME..., XTYPE..., Y...).
+ * field is VIND_QFIELD_TAG, THEME, TYPE or YEAR. NULL on NOMEM.
+ */
+vind_xapian_query_t *vind_query_filter(vind_qfield_t field, const char *const *values,
+                                       size_t n_values);
+
+/*
+ * The date range [from, to] ("YYYY", "YYYY-MM" or "YYYY-MM-DD"; either may
+ * be NULL) as a query on VIND_SLOT_DATE, or on VIND_SLOT_YEAR when
+ * year_slot. Returns 0 when a bound is not a date (*out untouched).
+ */
+int vind_query_date_range(const char *from, const char *to, int year_slot,
+                          vind_xapian_query_t **out);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * searcher.h - (private) the searcher handle's insides and the helpers the
+ * search-side files share (lib/search.c, lib/facets.c, lib/suggest.c,
+ * lib/kwic.c, lib/stats.c, lib/json.c).
+ */
+#ifndef VIND_LIB_SEARCHER_H
+#define VIND_LIB_SEARCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include <vind/search.h>
+#include <vind/xapian.h>
+#include "query.h"
+#include "query_parse.h"
+
+/* BM25 parameters (docs/ranking.md has the figures behind them). */
+typedef struct {
+    double k1, k2, k3, b, min_normlen;
+} vind_bm25_t;
+
+struct vind_searcher {
+    char *path;
+    const vind_lexicon_t *lexicon;
+    vind_analyzer_t *analyzer;
+    vind_xapian_reader_t *reader;
+    vind_synonyms_t *synonyms;
+    vind_query_weights_t weights;
+    vind_bm25_t bm25;
+    uint64_t revision;
+    uint32_t doc_count;
+};
+
+/* One matching document of a run. */
+typedef struct {
+    uint32_t docid;
+    double weight;
+} vind_match_t;
+
+/*
+ * The full query of a request: the tree's strict (or, with fallback, its
+ * any-word) query, restricted by the request's facet filters (all but
+ * omit_facet; -1 omits none) and its from/to dates. *out is NULL only on
+ * failure. *plan_out (may be NULL) receives the plan (whose query fields
+ * have been taken).
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (bad date or filter); VIND_NOMEM.
+ */
+vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                                       const vind_search_request_t *req, int fallback,
+                                       int omit_facet, vind_xapian_query_t **out,
+                                       vind_query_plan_t **plan_out, char **errmsg);
+
+/*
+ * Runs query sorted as req asks, returning matches [offset, offset + limit)
+ * (limit 0: all) with relevance ties broken by URL, and the exact total.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                vind_sort_t sort, size_t offset, size_t limit,
+                                vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                                char **errmsg);
+
+/* The exact number of documents matching query. */
+vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                  uint64_t *total, char **errmsg);
+
+/* The stored record of docid as a jansson object (new reference). */
+vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, json_t **out,
+                                   char **errmsg);
+
+/* The text of the stored record's pages: a NULL-terminated array borrowed
+ * from record (n_pages set); NULL when it has none. Free the array with g_free. */
+const char **vind_stored_pages(json_t *record, size_t *n_pages);
+
+/* The analyzer language of a stored record ("en" -> English, else Dutch). */
+vind_lang_t vind_stored_lang(json_t *record);
+
+/* Validates a request's from/to date ("YYYY", "YYYY-MM", "YYYY-MM-DD"). */
+int vind_request_date_valid(const char *date);
+
+/* Facets: fills results' facet lists (lib/facets.c). */
+vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                                  const vind_search_request_t *req, int fallback,
+                                  vind_results_t *results, char **errmsg);
+
+/* Sets the facet values of results (takes ownership of values, malloc'd with
+ * malloc'd strings). */
+void vind_results_set_facet(vind_results_t *results, vind_facet_t facet,
+                            vind_facet_value_t *values, size_t count);
+
+/* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c). */
+vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
+                                       const vind_search_request_t *req,
+                                       const vind_query_plan_t *plan, uint64_t total,
+                                       char **suggestion, char **errmsg);
+
+/* What JSON needs beyond the public accessors: the query as given (valid
+ * UTF-8), the page asked for, and whether facets were counted. */
+const char *vind_results_query(const vind_results_t *results);
+size_t vind_results_offset(const vind_results_t *results);
+size_t vind_results_limit(const vind_results_t *results);
+int vind_results_has_facets(const vind_results_t *results);
+
+#endif

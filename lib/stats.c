@@ -1,0 +1,170 @@
+/*
+ * stats.c - what a researcher or an operator asks of the index itself: its
+ * statistics (documents per type, tag, theme and year; size on disk;
+ * revision) and the stored record of one document by URL.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include "error.h"
+#include "schema.h"
+#include "searcher.h"
+
+/* Bytes of the files in the index directory (glass keeps no subfolders). */
+static uint64_t directory_bytes(const char *path)
+{
+    GDir *dir = g_dir_open(path, 0, NULL);
+    if (!dir)
+        return 0;
+    uint64_t total = 0;
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+        char *file = g_build_filename(path, name, NULL);
+        struct stat st;
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+        g_free(file);
+    }
+    g_dir_close(dir);
+    return total;
+}
+
+static json_t *counts_array(const vind_xapian_facet_t *facet)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; array && i < facet->count; i++) {
+        json_t *entry = json_pack("{s:s, s:I}", "value", facet->items[i].value, "count",
+                                  (json_int_t)facet->items[i].count);
+        if (entry)
+            json_array_append_new(array, entry);
+    }
+    return array;
+}
+
+vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, char **errmsg)
+{
+    if (!json_out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_stats: out is NULL");
+    *json_out = NULL;
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_stats: no searcher");
+    static const struct {
+        const char *name;
+        unsigned slot;
+        int multi;
+    } facets[] = {{"types", VIND_SLOT_TYPE, 0},
+                  {"tags", VIND_SLOT_TAGS, 1},
+                  {"themes", VIND_SLOT_THEMES, 1},
+                  {"years", VIND_SLOT_YEAR, 0}};
+    enum { N_FACETS = sizeof facets / sizeof facets[0] };
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_xapian_query_t *all = vind_xapian_query_match_all();
+    vind_status_t status = all ? vind_xapian_enquire_new(searcher->reader, &enquire, errmsg)
+                               : vind_error(errmsg, VIND_NOMEM, "out of memory");
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, all, errmsg);
+    vind_xapian_query_free(all);
+    size_t index[N_FACETS] = {0};
+    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++)
+        status = vind_xapian_enquire_add_facet(enquire, facets[f].slot, facets[f].multi,
+                                               &index[f], errmsg);
+    vind_xapian_mset_t *mset = NULL;
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
+    vind_xapian_mset_free(mset);
+    json_t *object = json_object();
+    json_object_set_new(object, "documents", json_integer(searcher->doc_count));
+    json_object_set_new(object, "revision", json_integer((json_int_t)searcher->revision));
+    json_object_set_new(object, "size_bytes",
+                        json_integer((json_int_t)directory_bytes(searcher->path)));
+    char *last_run = NULL;
+    if (vind_xapian_reader_get_metadata(searcher->reader, VIND_META_LAST_RUN, &last_run, NULL,
+                                        NULL) == VIND_OK &&
+        g_utf8_validate(last_run, -1, NULL))
+        json_object_set_new(object, "last_run", json_string(last_run));
+    else
+        json_object_set_new(object, "last_run", json_null());
+    free(last_run);
+    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++) {
+        vind_xapian_facet_t *counted = NULL;
+        status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
+        if (status == VIND_OK)
+            json_object_set_new(object, facets[f].name, counts_array(counted));
+        vind_xapian_facet_free(counted);
+    }
+    vind_xapian_enquire_free(enquire);
+    if (status == VIND_OK) {
+        *json_out = json_dumps(object, JSON_COMPACT);
+        if (!*json_out)
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    json_decref(object);
+    return status;
+}
+
+static void copy_field(json_t *to, json_t *from, const char *key)
+{
+    json_t *value = json_object_get(from, key);
+    json_object_set(to, key, value ? value : json_null());
+}
+
+static void copy_list(json_t *to, json_t *from, const char *key)
+{
+    json_t *value = json_object_get(from, key);
+    if (json_is_array(value))
+        json_object_set(to, key, value);
+    else
+        json_object_set_new(to, key, json_array());
+}
+
+vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url, int with_text,
+                                     char **json_out, char **errmsg)
+{
+    if (!json_out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_document: out is NULL");
+    *json_out = NULL;
+    if (!searcher || !url)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "vind_searcher_document: no searcher or URL");
+    char *term = vind_unique_term(url);
+    if (!term)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    uint32_t docid = 0;
+    vind_status_t status =
+        vind_xapian_reader_docid_for_term(searcher->reader, term, &docid, NULL);
+    free(term);
+    if (status == VIND_NOT_FOUND)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document in the index has the URL %s", url);
+    if (status != VIND_OK)
+        return vind_error(errmsg, status, "cannot look up the document %s", url);
+    json_t *record = NULL;
+    status = vind_searcher_stored(searcher, docid, &record, errmsg);
+    if (status != VIND_OK)
+        return status;
+    json_t *object = json_object();
+    static const char *const fields[] = {"url",  "title", "type",  "date",
+                                         "author", "description", "lang", "parent"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        copy_field(object, record, fields[i]);
+    copy_list(object, record, "tags");
+    copy_list(object, record, "themes");
+    copy_list(object, record, "attachments");
+    json_t *pages = json_object_get(record, "pages");
+    json_object_set_new(object, "pages", json_integer(json_is_array(pages)
+                                                          ? (json_int_t)json_array_size(pages)
+                                                          : 0));
+    if (with_text && json_is_array(pages))
+        json_object_set(object, "text", pages);
+    else if (with_text)
+        json_object_set_new(object, "text", json_array());
+    *json_out = json_dumps(object, JSON_COMPACT);
+    json_decref(object);
+    json_decref(record);
+    if (!*json_out)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    return VIND_OK;
+}

@@ -1,0 +1,292 @@
+/*
+ * suggest.c - the index's vocabulary put to use for the person typing:
+ * "Bedoelde je …?" when a query word is rare or unknown and a close word is
+ * frequent ("verpleeghuizne" -> "verpleeghuizen"), and completions of what
+ * has been typed so far from index words and titles (vind_suggest).
+ *
+ * Spelling uses Xapian's spelling table, which the indexer fills with the
+ * normalised forms of the words it indexes (lib/index.c), so a suggestion
+ * is always a form that occurs in the site.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "schema.h"
+#include "searcher.h"
+
+/* A query word occurring in more documents than this is not misspelt. */
+#define RARE_DOCUMENTS 2u
+/* A correction must occur in this many times more documents than the word. */
+#define FREQUENT_FACTOR 10u
+/* Xapian's edit distance: two edits catch "zorgverzekeraar" ->
+ * "zorgverzekeraars" and "cliemten" -> "clienten" but not unrelated words. */
+#define SPELLING_EDIT_DISTANCE 2u
+/* Index words examined for one completion prefix: "v" has thousands. */
+#define COMPLETION_SCAN_TERMS 20000u
+
+static uint32_t form_frequency(vind_searcher_t *searcher, const char *form)
+{
+    char *term = g_strconcat(VIND_PREFIX_EXACT, form, NULL);
+    uint32_t frequency = 0;
+    if (vind_xapian_reader_term_frequency(searcher->reader, term, &frequency, NULL) != VIND_OK)
+        frequency = 0;
+    g_free(term);
+    return frequency;
+}
+
+static int worth_checking(const char *form)
+{
+    size_t length = strlen(form);
+    if (length < 3 || length > 40)
+        return 0;
+    for (const char *p = form; *p; p++)
+        if (g_ascii_isdigit(*p))
+            return 0;
+    return 1;
+}
+
+/* Replaces the first occurrence of typed at or after *from in text. */
+static int replace_word(GString *text, size_t *from, const char *typed, const char *replacement)
+{
+    const char *found = strstr(text->str + *from, typed);
+    if (!found)
+        return 0;
+    size_t at = (size_t)(found - text->str);
+    g_string_erase(text, (gssize)at, (gssize)strlen(typed));
+    g_string_insert(text, (gssize)at, replacement);
+    *from = at + strlen(replacement);
+    return 1;
+}
+
+vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
+                                       const vind_search_request_t *req,
+                                       const vind_query_plan_t *plan, uint64_t total,
+                                       char **suggestion, char **errmsg)
+{
+    *suggestion = NULL;
+    if (!req->query || plan->n_words == 0)
+        return VIND_OK;
+    GString *corrected = g_string_new(req->query);
+    size_t from = 0;
+    int changed = 0;
+    for (size_t i = 0; i < plan->n_words; i++) {
+        const vind_query_word_t *word = &plan->words[i];
+        if (!worth_checking(word->form))
+            continue;
+        uint32_t frequency = form_frequency(searcher, word->form);
+        if (frequency > RARE_DOCUMENTS)
+            continue;
+        char *better = NULL;
+        if (vind_xapian_reader_spelling_suggestion(searcher->reader, word->form,
+                                                   SPELLING_EDIT_DISTANCE, &better,
+                                                   NULL) != VIND_OK ||
+            !better)
+            continue;
+        uint32_t better_frequency = form_frequency(searcher, better);
+        /* An unknown word takes any close word of the site; a rare one only
+         * a much more frequent one ("zorgen" is no typo of "zorg"). */
+        int frequent = frequency == 0
+                           ? better_frequency > 0
+                           : better_frequency >= (uint64_t)frequency * FREQUENT_FACTOR;
+        if (strcmp(better, word->form) != 0 && frequent &&
+            replace_word(corrected, &from, word->typed, better))
+            changed = 1;
+        free(better);
+    }
+    vind_status_t status = VIND_OK;
+    if (changed) {
+        /* Only worth saying when the correction finds more. */
+        vind_search_request_t other = *req;
+        other.query = corrected->str;
+        vind_qnode_t *tree = NULL;
+        vind_xapian_query_t *query = NULL;
+        uint64_t count = 0;
+        if (vind_query_parse(corrected->str, corrected->len, &tree, NULL) == VIND_OK &&
+            vind_searcher_full_query(searcher, tree, &other, 0, -1, &query, NULL, NULL) ==
+                VIND_OK) {
+            status = vind_searcher_count(searcher, query, &count, errmsg);
+            if (status == VIND_OK && count > total && !(*suggestion = strdup(corrected->str)))
+                status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+        }
+        vind_xapian_query_free(query);
+        vind_qnode_free(tree);
+    }
+    g_string_free(corrected, TRUE);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Completions                                                         */
+
+typedef struct {
+    char *text;
+    uint32_t frequency;
+} candidate_t;
+
+static int compare_candidates(const void *a, const void *b)
+{
+    const candidate_t *x = a, *y = b;
+    if (x->frequency != y->frequency)
+        return x->frequency > y->frequency ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+/* Normalised, spaces collapsed, ends trimmed. */
+static char *normalised_prefix(const char *prefix)
+{
+    char *folded = vind_normalize(prefix, strlen(prefix));
+    if (!folded)
+        return NULL;
+    GString *out = g_string_new(NULL);
+    int space = 0;
+    for (const char *p = folded; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            g_string_append_c(out, ' ');
+        space = 0;
+        g_string_append_c(out, *p);
+    }
+    free(folded);
+    return g_string_free(out, FALSE);
+}
+
+/* Index words completing the last word of prefix, most frequent first. */
+static vind_status_t word_candidates(vind_searcher_t *searcher, const char *prefix,
+                                     int ends_with_space, GArray *out, char **errmsg)
+{
+    if (ends_with_space)
+        return VIND_OK; /* "langdurige " has no last word to complete */
+    const char *space = strrchr(prefix, ' ');
+    const char *last = space ? space + 1 : prefix;
+    if (!*last)
+        return VIND_OK;
+    char *term_prefix = g_strconcat(VIND_PREFIX_EXACT, last, NULL);
+    vind_xapian_terms_t *terms = NULL;
+    vind_status_t status = vind_xapian_reader_all_terms(searcher->reader, term_prefix,
+                                                        COMPLETION_SCAN_TERMS, &terms, errmsg);
+    size_t head = space ? (size_t)(space - prefix) + 1 : 0;
+    for (size_t i = 0; status == VIND_OK && i < terms->count; i++) {
+        const char *form = terms->items[i].term + strlen(VIND_PREFIX_EXACT);
+        candidate_t candidate = {
+            .text = g_strdup_printf("%.*s%s", (int)head, prefix, form),
+            .frequency = terms->items[i].frequency,
+        };
+        g_array_append_val(out, candidate);
+    }
+    vind_xapian_terms_free(terms);
+    g_free(term_prefix);
+    return status;
+}
+
+/* Titles whose normalised form starts with prefix, as displayed. */
+static vind_status_t title_candidates(vind_searcher_t *searcher, const char *prefix, GArray *out,
+                                      char **errmsg)
+{
+    vind_xapian_values_t *titles = NULL;
+    vind_status_t status =
+        vind_xapian_reader_values(searcher->reader, VIND_SLOT_TITLE, &titles, errmsg);
+    size_t length = strlen(prefix);
+    for (size_t i = 0; status == VIND_OK && i < titles->count; i++) {
+        if (titles->items[i].length < length ||
+            strncmp(titles->items[i].value, prefix, length) != 0)
+            continue;
+        json_t *record = NULL;
+        if (vind_searcher_stored(searcher, titles->items[i].docid, &record, NULL) != VIND_OK)
+            continue;
+        const char *title = json_string_value(json_object_get(record, "title"));
+        if (title && *title) {
+            candidate_t candidate = {.text = g_strdup(title), .frequency = 1};
+            g_array_append_val(out, candidate);
+        }
+        json_decref(record);
+    }
+    vind_xapian_values_free(titles);
+    return status;
+}
+
+static void clear_candidates(GArray *candidates)
+{
+    for (guint i = 0; i < candidates->len; i++)
+        g_free(g_array_index(candidates, candidate_t, i).text);
+    g_array_free(candidates, TRUE);
+}
+
+/* Adds text to list (once, compared normalised) while there is room. */
+static void take(GPtrArray *list, GHashTable *seen, size_t max, const char *text)
+{
+    if (list->len >= max)
+        return;
+    char *key = vind_normalize(text, strlen(text));
+    if (!key || g_hash_table_contains(seen, key)) {
+        free(key);
+        return;
+    }
+    g_hash_table_add(seen, key);
+    g_ptr_array_add(list, strdup(text));
+}
+
+vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t max,
+                           char ***out, char **errmsg)
+{
+    if (!out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_suggest: out is NULL");
+    *out = NULL;
+    if (!searcher || !prefix)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_suggest: no searcher or prefix");
+    size_t length = strlen(prefix);
+    if (length > VIND_MAX_QUERY_BYTES)
+        return vind_error(errmsg, VIND_BAD_QUERY, "the prefix is too long: %zu bytes (at most %u)",
+                          length, VIND_MAX_QUERY_BYTES);
+    if (max == 0)
+        max = 10;
+    char *normal = normalised_prefix(prefix);
+    if (!normal)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    int ends_with_space = length > 0 && g_ascii_isspace(prefix[length - 1]);
+    GArray *words = g_array_new(FALSE, TRUE, sizeof(candidate_t));
+    GArray *titles = g_array_new(FALSE, TRUE, sizeof(candidate_t));
+    vind_status_t status = VIND_OK;
+    if (*normal) {
+        status = word_candidates(searcher, normal, ends_with_space, words, errmsg);
+        if (status == VIND_OK)
+            status = title_candidates(searcher, normal, titles, errmsg);
+    }
+    g_array_sort(words, compare_candidates);
+    g_array_sort(titles, compare_candidates);
+    /* Half the list for words, then titles, then more words if room is left:
+     * "verpleeg" offers "verpleeghuis" and "Verpleeghuiszorg in beeld". */
+    GPtrArray *list = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    size_t half = (max + 1) / 2;
+    for (guint i = 0; i < words->len && list->len < half; i++)
+        take(list, seen, max, g_array_index(words, candidate_t, i).text);
+    for (guint i = 0; i < titles->len; i++)
+        take(list, seen, max, g_array_index(titles, candidate_t, i).text);
+    for (guint i = 0; i < words->len; i++)
+        take(list, seen, max, g_array_index(words, candidate_t, i).text);
+    g_hash_table_destroy(seen);
+    clear_candidates(words);
+    clear_candidates(titles);
+    free(normal);
+    char **result = status == VIND_OK ? calloc(list->len + 1, sizeof *result) : NULL;
+    for (guint i = 0; i < list->len; i++) {
+        if (result)
+            result[i] = g_ptr_array_index(list, i);
+        else
+            free(g_ptr_array_index(list, i));
+    }
+    g_ptr_array_free(list, TRUE);
+    if (status != VIND_OK)
+        return status;
+    if (!result)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    *out = result;
+    return VIND_OK;
+}

@@ -1,0 +1,174 @@
+/*
+ * synonyms.c - loads the synonym and acronym list (docs/synonyms.md) into
+ * two read-only maps: key -> expansions and expansion -> keys. Both sides
+ * are normalised as the analyzer does (vind_normalize), so "VWS", "vws" and
+ * "Vws" are one key, and "Wet zorg en dwang" matches "wet zorg en dwang".
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include <vind/analyze.h>
+#include <vind/limits.h>
+#include "error.h"
+#include "synonyms.h"
+
+struct vind_synonyms {
+    GHashTable *expansions; /* normalised key -> GPtrArray of char* (NULL-terminated) */
+    GHashTable *keys;       /* normalised expansion -> GPtrArray of char* */
+    size_t count;
+};
+
+static void ptr_array_free(gpointer array)
+{
+    g_ptr_array_free(array, TRUE);
+}
+
+vind_synonyms_t *vind_synonyms_new_empty(void)
+{
+    vind_synonyms_t *synonyms = g_new0(vind_synonyms_t, 1);
+    synonyms->expansions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
+    synonyms->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
+    return synonyms;
+}
+
+void vind_synonyms_free(vind_synonyms_t *synonyms)
+{
+    if (!synonyms)
+        return;
+    g_hash_table_destroy(synonyms->expansions);
+    g_hash_table_destroy(synonyms->keys);
+    g_free(synonyms);
+}
+
+size_t vind_synonyms_count(const vind_synonyms_t *synonyms)
+{
+    return synonyms ? synonyms->count : 0;
+}
+
+/* Normalised, with runs of spaces collapsed and ends trimmed; NULL when empty. */
+static char *normalise_side(const char *text, size_t len)
+{
+    char *folded = vind_normalize(text, len);
+    if (!folded)
+        return NULL;
+    GString *out = g_string_new(NULL);
+    int space = 0;
+    for (const char *p = folded; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            g_string_append_c(out, ' ');
+        space = 0;
+        g_string_append_c(out, *p);
+    }
+    free(folded);
+    if (out->len == 0) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Appends value to the NULL-terminated array under key (once). */
+static void map_add(GHashTable *map, const char *key, const char *value)
+{
+    GPtrArray *values = g_hash_table_lookup(map, key);
+    if (!values) {
+        values = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(values, NULL);
+        g_hash_table_insert(map, g_strdup(key), values);
+    }
+    for (guint i = 0; i + 1 < values->len; i++)
+        if (strcmp(g_ptr_array_index(values, i), value) == 0)
+            return;
+    values->pdata[values->len - 1] = g_strdup(value);
+    g_ptr_array_add(values, NULL);
+}
+
+/* "key = expansion | expansion" (a '|' separates expansions, because
+ * "ministerie van Volksgezondheid, Welzijn en Sport" holds a comma). */
+static void add_line(vind_synonyms_t *synonyms, const char *line)
+{
+    const char *equals = strchr(line, '=');
+    if (!equals)
+        return;
+    char *key = normalise_side(line, (size_t)(equals - line));
+    if (!key)
+        return;
+    char **expansions = g_strsplit(equals + 1, "|", -1);
+    for (char **e = expansions; *e; e++) {
+        char *expansion = normalise_side(*e, strlen(*e));
+        if (!expansion || strcmp(expansion, key) == 0) {
+            g_free(expansion);
+            continue;
+        }
+        map_add(synonyms->expansions, key, expansion);
+        map_add(synonyms->keys, expansion, key);
+        synonyms->count++;
+        g_free(expansion);
+    }
+    g_strfreev(expansions);
+    g_free(key);
+}
+
+vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char **errmsg)
+{
+    *out = NULL;
+    char *contents = NULL;
+    gsize length = 0;
+    GError *error = NULL;
+    if (!g_file_get_contents(path, &contents, &length, &error)) {
+        int missing = g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+        vind_status_t status = VIND_OK;
+        if (!missing)
+            status = vind_error(errmsg, VIND_IO, "cannot read the synonym list %s: %s", path,
+                                error->message);
+        g_error_free(error);
+        if (missing)
+            *out = vind_synonyms_new_empty();
+        return status;
+    }
+    if (length > VIND_MAX_SYNONYM_FILE_BYTES) {
+        g_free(contents);
+        return vind_error(errmsg, VIND_TOO_LARGE,
+                          "the synonym list %s is too large: %zu bytes (at most %u)", path,
+                          (size_t)length, VIND_MAX_SYNONYM_FILE_BYTES);
+    }
+    vind_synonyms_t *synonyms = vind_synonyms_new_empty();
+    char **lines = g_strsplit(contents, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        char *hash = strchr(*line, '#');
+        if (hash)
+            *hash = '\0';
+        add_line(synonyms, *line);
+    }
+    g_strfreev(lines);
+    g_free(contents);
+    *out = synonyms;
+    return VIND_OK;
+}
+
+static const char *const *lookup(GHashTable *map, const char *key)
+{
+    if (!key)
+        return NULL;
+    GPtrArray *values = g_hash_table_lookup(map, key);
+    return values ? (const char *const *)values->pdata : NULL;
+}
+
+const char *const *vind_synonyms_expansions(const vind_synonyms_t *synonyms,
+                                            const char *normalised_word)
+{
+    return synonyms ? lookup(synonyms->expansions, normalised_word) : NULL;
+}
+
+const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
+                                          const char *normalised_phrase)
+{
+    return synonyms ? lookup(synonyms->keys, normalised_phrase) : NULL;
+}

@@ -1,0 +1,46 @@
+/*
+ * synonyms.h - (private) the synonym and acronym list a searcher expands
+ * query words with: "ggz" also finds "geestelijke gezondheidszorg", and the
+ * phrase "geestelijke gezondheidszorg" also finds "ggz". The file format is
+ * in docs/synonyms.md; the list shipped is synonyms/nl.txt.
+ */
+#ifndef VIND_LIB_SYNONYMS_H
+#define VIND_LIB_SYNONYMS_H
+
+#include <vind/status.h>
+
+typedef struct vind_synonyms vind_synonyms_t;
+
+/*
+ * Loads the list at path. A missing file gives an empty list (no synonyms)
+ * and VIND_OK; malformed lines (no '=', an empty side) are skipped.
+ * Return value: VIND_OK; VIND_IO (the file exists but cannot be read);
+ * VIND_TOO_LARGE (over VIND_MAX_SYNONYM_FILE_BYTES).
+ * Thread: the list is read-only after loading.
+ */
+vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char **errmsg);
+
+/* An empty list. */
+vind_synonyms_t *vind_synonyms_new_empty(void);
+
+/* Frees the list. Accepts NULL. */
+void vind_synonyms_free(vind_synonyms_t *synonyms);
+
+/* Number of entries (key = expansion pairs). */
+size_t vind_synonyms_count(const vind_synonyms_t *synonyms);
+
+/*
+ * The expansions of a normalised word ("ggz" -> {"geestelijke
+ * gezondheidszorg"}), NULL-terminated and owned by the list, or NULL.
+ */
+const char *const *vind_synonyms_expansions(const vind_synonyms_t *synonyms,
+                                            const char *normalised_word);
+
+/*
+ * The keys (acronyms) whose expansion is the normalised phrase ("geestelijke
+ * gezondheidszorg" -> {"ggz"}), NULL-terminated and owned by the list, or NULL.
+ */
+const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
+                                          const char *normalised_phrase);
+
+#endif

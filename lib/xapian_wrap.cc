@@ -1,0 +1,1799 @@
+/*
+ * xapian_wrap.cc - the only C++ in vind: include/vind/xapian.h implemented
+ * over Xapian 1.4, after Cyrus IMAP's imap/xapian_wrap.cpp.
+ *
+ * Every exported function catches every exception (Xapian's, std::bad_alloc,
+ * anything) and turns it into a vind_status_t plus a message naming the path
+ * or term; query constructors return NULL instead. Results leave as malloc'd
+ * C arrays built after the Xapian work is done, so no C code ever runs under
+ * a C++ frame that could unwind through it.
+ */
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include <vind/xapian.h>
+extern "C" {
+#include "error.h"
+}
+
+struct vind_xapian_writer {
+    Xapian::WritableDatabase database;
+    std::string path;
+    /* Whether our always-open Xapian transaction is active (see the header:
+     * it keeps Xapian from committing on its own). */
+    bool in_transaction = false;
+    /* Whether the caller opened a transaction with begin_transaction. */
+    bool user_transaction = false;
+};
+
+struct vind_xapian_reader {
+    Xapian::Database database;
+    std::string path;
+};
+
+struct vind_xapian_document {
+    Xapian::Document document;
+};
+
+struct vind_xapian_query {
+    Xapian::Query query;
+};
+
+namespace
+{
+
+/*
+ * Counts the values of one slot over the documents a match examines. A
+ * multi-valued slot holds parts joined by 0x1F ("Zorg\x1fWonen" for an article
+ * tagged with both); each distinct part counts once per document.
+ */
+class FacetSpy : public Xapian::MatchSpy
+{
+  public:
+    FacetSpy(Xapian::valueno slot, bool multi_valued) : slot_(slot), multi_valued_(multi_valued)
+    {
+    }
+
+    void operator()(const Xapian::Document &document, double) override
+    {
+        const std::string value = document.get_value(slot_);
+        if (value.empty())
+            return;
+        if (!multi_valued_) {
+            ++counts_[value];
+            return;
+        }
+        std::vector<std::string> parts;
+        size_t start = 0;
+        while (start <= value.size()) {
+            size_t end = value.find('\x1f', start);
+            if (end == std::string::npos)
+                end = value.size();
+            if (end > start)
+                parts.emplace_back(value, start, end - start);
+            start = end + 1;
+        }
+        std::sort(parts.begin(), parts.end());
+        parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+        for (const std::string &part : parts)
+            ++counts_[part];
+    }
+
+    void reset()
+    {
+        counts_.clear();
+    }
+
+    const std::map<std::string, uint32_t> &counts() const
+    {
+        return counts_;
+    }
+
+  private:
+    Xapian::valueno slot_;
+    bool multi_valued_;
+    std::map<std::string, uint32_t> counts_;
+};
+
+/* Keeps terms that start with include_prefix and whose first byte is not in exclude_initials. */
+class PrefixDecider : public Xapian::ExpandDecider
+{
+  public:
+    PrefixDecider(const char *include_prefix, const char *exclude_initials)
+        : include_prefix_(include_prefix ? include_prefix : ""),
+          exclude_initials_(exclude_initials ? exclude_initials : "")
+    {
+    }
+
+    bool operator()(const std::string &term) const override
+    {
+        if (term.empty() || term.compare(0, include_prefix_.size(), include_prefix_) != 0)
+            return false;
+        return exclude_initials_.find(term[0]) == std::string::npos;
+    }
+
+  private:
+    std::string include_prefix_;
+    std::string exclude_initials_;
+};
+
+/*
+ * Fault injection for tests: VIND_XAPIAN_FAIL_AFTER=N makes the Nth and later
+ * writer calls of the process throw. The function-local statics are
+ * initialised once, thread-safely (C++11).
+ */
+void fault_point()
+{
+    static const unsigned long fail_after = [] {
+        const char *text = std::getenv("VIND_XAPIAN_FAIL_AFTER");
+        return text != nullptr ? std::strtoul(text, nullptr, 10) : 0ul;
+    }();
+    static std::atomic<unsigned long> calls{0};
+    if (fail_after == 0)
+        return;
+    if (++calls >= fail_after)
+        throw Xapian::DatabaseError("injected fault (VIND_XAPIAN_FAIL_AFTER)");
+}
+
+bool path_is_missing(const char *path)
+{
+    struct stat info;
+    return path != nullptr && stat(path, &info) != 0 && errno == ENOENT;
+}
+
+vind_status_t report_xapian(char **errmsg, vind_status_t status, const char *action,
+                            const char *object, const Xapian::Error &error)
+{
+    /* get_description() allocates; should that fail, get_msg() does not. */
+    std::string description;
+    const char *text = error.get_msg().c_str();
+    try {
+        description = error.get_description();
+        text = description.c_str();
+    } catch (...) {
+    }
+    return vind_error(errmsg, status, "%s %s: %s", action, object ? object : "", text);
+}
+
+/*
+ * Turns the exception being handled into a status and message. Called only
+ * from a catch (...) block. missing_path: a path whose absence turns an
+ * opening error into VIND_NOT_FOUND (NULL: none).
+ */
+vind_status_t translate_exception(char **errmsg, const char *action, const char *object,
+                                  const char *missing_path = nullptr)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &error) {
+        return report_xapian(errmsg, VIND_LOCKED, action, object, error);
+    } catch (const Xapian::DatabaseCorruptError &error) {
+        return report_xapian(errmsg, VIND_INDEX_CORRUPT, action, object, error);
+    } catch (const Xapian::DatabaseModifiedError &error) {
+        return report_xapian(errmsg, VIND_INDEX_CHANGED, action, object, error);
+    } catch (const Xapian::DatabaseNotFoundError &error) {
+        return report_xapian(errmsg, VIND_NOT_FOUND, action, object, error);
+    } catch (const Xapian::DatabaseOpeningError &error) {
+        vind_status_t status = path_is_missing(missing_path) ? VIND_NOT_FOUND : VIND_XAPIAN;
+        return report_xapian(errmsg, status, action, object, error);
+    } catch (const Xapian::DocNotFoundError &error) {
+        return report_xapian(errmsg, VIND_NOT_FOUND, action, object, error);
+    } catch (const Xapian::Error &error) {
+        return report_xapian(errmsg, VIND_XAPIAN, action, object, error);
+    } catch (const std::bad_alloc &) {
+        return vind_error(errmsg, VIND_NOMEM, "%s %s: out of memory", action, object ? object : "");
+    } catch (const std::exception &error) {
+        return vind_error(errmsg, VIND_INTERNAL, "%s %s: unexpected C++ exception: %s", action,
+                          object ? object : "", error.what());
+    } catch (...) {
+        return vind_error(errmsg, VIND_INTERNAL, "%s %s: unknown C++ exception", action,
+                          object ? object : "");
+    }
+}
+
+vind_status_t invalid(char **errmsg, const char *function, const char *what)
+{
+    return vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s: %s", function, what);
+}
+
+/* A malloc'd, NUL-terminated copy of text (which may contain NUL bytes), or NULL. */
+char *copy_bytes(const std::string &text)
+{
+    char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+    if (copy == nullptr)
+        return nullptr;
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
+    return copy;
+}
+
+struct TermItem {
+    std::string term;
+    uint32_t wdf;
+    uint32_t frequency;
+    double weight;
+};
+
+/* Moves items into a malloc'd vind_xapian_terms_t; NULL when out of memory. */
+vind_xapian_terms_t *make_terms(const std::vector<TermItem> &items)
+{
+    vind_xapian_terms_t *terms =
+        static_cast<vind_xapian_terms_t *>(std::calloc(1, sizeof(vind_xapian_terms_t)));
+    if (terms == nullptr || items.empty())
+        return terms;
+    terms->items =
+        static_cast<vind_xapian_term_t *>(std::calloc(items.size(), sizeof(vind_xapian_term_t)));
+    if (terms->items == nullptr) {
+        std::free(terms);
+        return nullptr;
+    }
+    for (const TermItem &item : items) {
+        vind_xapian_term_t *out = &terms->items[terms->count];
+        out->term = copy_bytes(item.term);
+        if (out->term == nullptr) {
+            vind_xapian_terms_free(terms);
+            return nullptr;
+        }
+        out->wdf = item.wdf;
+        out->frequency = item.frequency;
+        out->weight = item.weight;
+        terms->count++;
+    }
+    return terms;
+}
+
+/* Hands a copy of text to *out / *length, or reports VIND_NOMEM. */
+vind_status_t hand_out(const std::string &text, char **out, size_t *length, char **errmsg,
+                       const char *what)
+{
+    *out = copy_bytes(text);
+    if (*out == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy %s: out of memory", what);
+    if (length != nullptr)
+        *length = text.size();
+    return VIND_OK;
+}
+
+/* Starts our always-open transaction again after a commit or cancel (or a failed one). */
+void ensure_transaction(vind_xapian_writer *writer)
+{
+    if (writer->in_transaction)
+        return;
+    writer->database.begin_transaction(true);
+    writer->in_transaction = true;
+}
+
+/* Commits what the open transaction holds and opens the next one. */
+void commit_and_restart(vind_xapian_writer *writer)
+{
+    ensure_transaction(writer);
+    writer->in_transaction = false;
+    writer->database.commit_transaction();
+    ensure_transaction(writer);
+}
+
+/* The shared read helpers for a writer's and a reader's database. */
+vind_status_t docid_for_term(const Xapian::Database &database, const char *path,
+                             const char *function, const char *unique_term, uint32_t *docid,
+                             char **errmsg)
+{
+    Xapian::PostingIterator posting = database.postlist_begin(unique_term);
+    if (posting == database.postlist_end(unique_term))
+        return vind_error(errmsg, VIND_NOT_FOUND, "%s: no document with term %s in %s", function,
+                          unique_term, path);
+    *docid = *posting;
+    return VIND_OK;
+}
+
+vind_status_t get_metadata(const Xapian::Database &database, const char *path, const char *key,
+                           char **value, size_t *length, char **errmsg)
+{
+    const std::string text = database.get_metadata(key);
+    if (text.empty())
+        return vind_error(errmsg, VIND_NOT_FOUND, "no metadata %s in Xapian database %s", key,
+                          path);
+    return hand_out(text, value, length, errmsg, "metadata");
+}
+
+Xapian::Query::op to_xapian_op(vind_xapian_op_t op, bool *known)
+{
+    *known = true;
+    switch (op) {
+    case VIND_XAPIAN_OP_AND:
+        return Xapian::Query::OP_AND;
+    case VIND_XAPIAN_OP_OR:
+        return Xapian::Query::OP_OR;
+    case VIND_XAPIAN_OP_AND_NOT:
+        return Xapian::Query::OP_AND_NOT;
+    case VIND_XAPIAN_OP_AND_MAYBE:
+        return Xapian::Query::OP_AND_MAYBE;
+    case VIND_XAPIAN_OP_FILTER:
+        return Xapian::Query::OP_FILTER;
+    case VIND_XAPIAN_OP_SYNONYM:
+        return Xapian::Query::OP_SYNONYM;
+    case VIND_XAPIAN_OP_MAX:
+        return Xapian::Query::OP_MAX;
+    case VIND_XAPIAN_OP_ELITE_SET:
+        return Xapian::Query::OP_ELITE_SET;
+    }
+    *known = false;
+    return Xapian::Query::OP_AND;
+}
+
+void free_children(vind_xapian_query_t *const *children, size_t count)
+{
+    if (children == nullptr)
+        return;
+    for (size_t i = 0; i < count; i++)
+        delete children[i];
+}
+
+/* Combines children with op and parameter; consumes them whatever happens. */
+vind_xapian_query_t *combine(Xapian::Query::op op, vind_xapian_query_t *const *children,
+                             size_t count, Xapian::termcount parameter)
+{
+    if (children == nullptr)
+        return count == 0 ? new (std::nothrow) vind_xapian_query{} : nullptr;
+    vind_xapian_query_t *result = nullptr;
+    try {
+        std::vector<Xapian::Query> subqueries;
+        subqueries.reserve(count);
+        bool complete = true;
+        for (size_t i = 0; i < count && complete; i++) {
+            if (children[i] == nullptr)
+                complete = false;
+            else
+                subqueries.push_back(children[i]->query);
+        }
+        if (complete)
+            result = new vind_xapian_query{
+                Xapian::Query(op, subqueries.begin(), subqueries.end(), parameter)};
+    } catch (...) {
+        result = nullptr;
+    }
+    free_children(children, count);
+    return result;
+}
+
+} // namespace
+
+struct vind_xapian_enquire {
+    vind_xapian_reader *reader;
+    Xapian::Enquire enquire;
+    /* Our own deep copy of the query (see vind_xapian_enquire_set_query). */
+    Xapian::Query query;
+    std::vector<std::unique_ptr<FacetSpy>> facets;
+};
+
+/* ---------------------------------------------------------------- lists */
+
+extern "C" void vind_xapian_terms_free(vind_xapian_terms_t *terms)
+{
+    if (terms == nullptr)
+        return;
+    for (size_t i = 0; i < terms->count; i++)
+        std::free(terms->items[i].term);
+    std::free(terms->items);
+    std::free(terms);
+}
+
+extern "C" void vind_xapian_values_free(vind_xapian_values_t *values)
+{
+    if (values == nullptr)
+        return;
+    for (size_t i = 0; i < values->count; i++)
+        std::free(values->items[i].value);
+    std::free(values->items);
+    std::free(values);
+}
+
+extern "C" const char *vind_xapian_version(void)
+{
+    return Xapian::version_string();
+}
+
+extern "C" size_t vind_xapian_sortable_serialise(double value, char out[VIND_XAPIAN_SORTABLE_MAX])
+{
+    if (out == nullptr)
+        return 0;
+    /* sortable_serialise_ writes into a buffer and allocates nothing. */
+    return Xapian::sortable_serialise_(value, out);
+}
+
+extern "C" double vind_xapian_sortable_unserialise(const char *bytes, size_t length)
+{
+    if (bytes == nullptr || length == 0)
+        return 0.0;
+    try {
+        return Xapian::sortable_unserialise(std::string(bytes, length));
+    } catch (...) {
+        return 0.0;
+    }
+}
+
+/* ----------------------------------------------------------- write side */
+
+extern "C" vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
+                                                 vind_xapian_writer_t **writer, char **errmsg)
+{
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_open", "writer is NULL");
+    *writer = nullptr;
+    if (path == nullptr || *path == '\0')
+        return invalid(errmsg, "vind_xapian_writer_open", "path is NULL or empty");
+    try {
+        fault_point();
+        std::unique_ptr<vind_xapian_writer> opened(new vind_xapian_writer);
+        opened->path = path;
+        int flags = (create_if_missing ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) |
+                    Xapian::DB_BACKEND_GLASS;
+        opened->database = Xapian::WritableDatabase(path, flags);
+        ensure_transaction(opened.get());
+        *writer = opened.release();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot open Xapian database for writing", path, path);
+    }
+}
+
+extern "C" void vind_xapian_writer_close(vind_xapian_writer_t *writer)
+{
+    if (writer == nullptr)
+        return;
+    try {
+        /* close() aborts the open transaction: uncommitted changes go, and
+         * the lock is released even if a reader made by
+         * vind_xapian_writer_reader still shares the database. */
+        writer->database.close();
+    } catch (...) {
+    }
+    delete writer;
+}
+
+extern "C" vind_status_t vind_xapian_writer_commit(vind_xapian_writer_t *writer, char **errmsg)
+{
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_commit", "writer is NULL");
+    if (writer->user_transaction)
+        return invalid(errmsg, "vind_xapian_writer_commit",
+                       "a transaction is active: use vind_xapian_writer_commit_transaction");
+    try {
+        fault_point();
+        commit_and_restart(writer);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot commit Xapian database", writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_begin_transaction(vind_xapian_writer_t *writer,
+                                                              char **errmsg)
+{
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_begin_transaction", "writer is NULL");
+    if (writer->user_transaction)
+        return invalid(errmsg, "vind_xapian_writer_begin_transaction",
+                       "a transaction is already active (they do not nest)");
+    try {
+        fault_point();
+        commit_and_restart(writer);
+        writer->user_transaction = true;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot begin a transaction on Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_commit_transaction(vind_xapian_writer_t *writer,
+                                                               char **errmsg)
+{
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_commit_transaction", "writer is NULL");
+    if (!writer->user_transaction)
+        return invalid(errmsg, "vind_xapian_writer_commit_transaction", "no transaction is active");
+    try {
+        fault_point();
+        writer->user_transaction = false;
+        commit_and_restart(writer);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot commit the transaction on Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_writer_t *writer,
+                                                               char **errmsg)
+{
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_cancel_transaction", "writer is NULL");
+    if (!writer->user_transaction)
+        return invalid(errmsg, "vind_xapian_writer_cancel_transaction", "no transaction is active");
+    try {
+        fault_point();
+        writer->user_transaction = false;
+        if (writer->in_transaction) {
+            writer->in_transaction = false;
+            writer->database.cancel_transaction();
+        }
+        ensure_transaction(writer);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot cancel the transaction on Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_doc_count(vind_xapian_writer_t *writer, uint32_t *count,
+                                                      char **errmsg)
+{
+    if (count == nullptr || writer == nullptr) {
+        if (count != nullptr)
+            *count = 0;
+        return invalid(errmsg, "vind_xapian_writer_doc_count", "writer or count is NULL");
+    }
+    *count = 0;
+    try {
+        fault_point();
+        *count = writer->database.get_doccount();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot count the documents of Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_revision(vind_xapian_writer_t *writer,
+                                                     uint64_t *revision, char **errmsg)
+{
+    if (revision == nullptr || writer == nullptr) {
+        if (revision != nullptr)
+            *revision = 0;
+        return invalid(errmsg, "vind_xapian_writer_revision", "writer or revision is NULL");
+    }
+    *revision = 0;
+    try {
+        fault_point();
+        *revision = writer->database.get_revision();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read the revision of Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *writer,
+                                                         const char *key, const char *value,
+                                                         size_t length, char **errmsg)
+{
+    if (writer == nullptr || key == nullptr || *key == '\0' || (value == nullptr && length > 0))
+        return invalid(errmsg, "vind_xapian_writer_set_metadata",
+                       "writer, key or value is NULL, or key is empty");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.set_metadata(key, length > 0 ? std::string(value, length) : std::string());
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set metadata", key);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *writer,
+                                                         const char *key, char **value,
+                                                         size_t *length, char **errmsg)
+{
+    if (value == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_get_metadata", "value is NULL");
+    *value = nullptr;
+    if (length != nullptr)
+        *length = 0;
+    if (writer == nullptr || key == nullptr || *key == '\0')
+        return invalid(errmsg, "vind_xapian_writer_get_metadata",
+                       "writer or key is NULL, or key is empty");
+    try {
+        fault_point();
+        return get_metadata(writer->database, writer->path.c_str(), key, value, length, errmsg);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read metadata", key);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_add_spelling(vind_xapian_writer_t *writer,
+                                                         const char *word,
+                                                         uint32_t frequency_increment,
+                                                         char **errmsg)
+{
+    if (writer == nullptr || word == nullptr || *word == '\0' || frequency_increment == 0)
+        return invalid(errmsg, "vind_xapian_writer_add_spelling",
+                       "writer or word is NULL or empty, or the increment is 0");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.add_spelling(word, frequency_increment);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add spelling word", word);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_remove_spelling(vind_xapian_writer_t *writer,
+                                                            const char *word,
+                                                            uint32_t frequency_decrement,
+                                                            char **errmsg)
+{
+    if (writer == nullptr || word == nullptr || *word == '\0')
+        return invalid(errmsg, "vind_xapian_writer_remove_spelling",
+                       "writer or word is NULL or empty");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.remove_spelling(word, frequency_decrement);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot remove spelling word", word);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_add_synonym(vind_xapian_writer_t *writer,
+                                                        const char *term, const char *synonym,
+                                                        char **errmsg)
+{
+    if (writer == nullptr || term == nullptr || *term == '\0' || synonym == nullptr ||
+        *synonym == '\0')
+        return invalid(errmsg, "vind_xapian_writer_add_synonym",
+                       "writer, term or synonym is NULL or empty");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.add_synonym(term, synonym);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add a synonym of", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_clear_synonyms(vind_xapian_writer_t *writer,
+                                                           const char *term, char **errmsg)
+{
+    if (writer == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_clear_synonyms",
+                       "writer or term is NULL or empty");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.clear_synonyms(term);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot clear the synonyms of", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *writer,
+                                                         const vind_xapian_document_t *document,
+                                                         uint32_t *docid, char **errmsg)
+{
+    if (docid != nullptr)
+        *docid = 0;
+    if (writer == nullptr || document == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_add_document", "writer or document is NULL");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        Xapian::docid added = writer->database.add_document(document->document);
+        if (docid != nullptr)
+            *docid = added;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add a document to Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t
+vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer, const char *unique_term,
+                                            const vind_xapian_document_t *document, uint32_t *docid,
+                                            char **errmsg)
+{
+    if (docid != nullptr)
+        *docid = 0;
+    if (writer == nullptr || document == nullptr || unique_term == nullptr || *unique_term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_replace_document_by_term",
+                       "writer, unique_term or document is NULL, or unique_term is empty");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        Xapian::docid replaced = writer->database.replace_document(unique_term, document->document);
+        if (docid != nullptr)
+            *docid = replaced;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot replace the document with term", unique_term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *writer,
+                                                                     const char *unique_term,
+                                                                     char **errmsg)
+{
+    /* An empty term would name every document. */
+    if (writer == nullptr || unique_term == nullptr || *unique_term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_delete_documents_by_term",
+                       "writer or unique_term is NULL or empty");
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.delete_document(unique_term);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot delete the documents with term", unique_term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t *writer,
+                                                            uint32_t docid, char **errmsg)
+{
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_delete_document", "writer is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          writer->path.c_str());
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        writer->database.delete_document(docid);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot delete a document from Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t *writer,
+                                                           const char *unique_term, uint32_t *docid,
+                                                           char **errmsg)
+{
+    if (docid == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_docid_for_term", "docid is NULL");
+    *docid = 0;
+    if (writer == nullptr || unique_term == nullptr || *unique_term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_docid_for_term",
+                       "writer or unique_term is NULL or empty");
+    try {
+        fault_point();
+        return docid_for_term(writer->database, writer->path.c_str(),
+                              "vind_xapian_writer_docid_for_term", unique_term, docid, errmsg);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot look up the document with term", unique_term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_term_exists(vind_xapian_writer_t *writer,
+                                                        const char *term, int *exists,
+                                                        char **errmsg)
+{
+    if (exists == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_term_exists", "exists is NULL");
+    *exists = 0;
+    if (writer == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_term_exists", "writer or term is NULL or empty");
+    try {
+        fault_point();
+        *exists = writer->database.term_exists(term) ? 1 : 0;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot look up term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer,
+                                                   vind_xapian_reader_t **reader, char **errmsg)
+{
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_reader", "reader is NULL");
+    *reader = nullptr;
+    if (writer == nullptr)
+        return invalid(errmsg, "vind_xapian_writer_reader", "writer is NULL");
+    try {
+        fault_point();
+        /* A Database copy shares the writer's internals, uncommitted changes included. */
+        *reader = new vind_xapian_reader{writer->database, writer->path};
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read Xapian database", writer->path.c_str());
+    }
+}
+
+/* ------------------------------------------------------------ documents */
+
+extern "C" vind_xapian_document_t *vind_xapian_document_new(void)
+{
+    try {
+        return new vind_xapian_document;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" void vind_xapian_document_free(vind_xapian_document_t *document)
+{
+    delete document;
+}
+
+extern "C" vind_status_t vind_xapian_document_add_posting(vind_xapian_document_t *document,
+                                                          const char *term, uint32_t position,
+                                                          uint32_t wdf_increment, char **errmsg)
+{
+    if (document == nullptr || term == nullptr || *term == '\0' || position == 0)
+        return invalid(errmsg, "vind_xapian_document_add_posting",
+                       "document or term is NULL or empty, or position is 0");
+    try {
+        document->document.add_posting(term, position, wdf_increment);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add posting of term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_document_add_term(vind_xapian_document_t *document,
+                                                       const char *term, uint32_t wdf_increment,
+                                                       char **errmsg)
+{
+    if (document == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_document_add_term",
+                       "document or term is NULL or empty");
+    try {
+        document->document.add_term(term, wdf_increment);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_document_add_boolean_term(vind_xapian_document_t *document,
+                                                               const char *term, char **errmsg)
+{
+    if (document == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_document_add_boolean_term",
+                       "document or term is NULL or empty");
+    try {
+        document->document.add_boolean_term(term);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add boolean term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_document_add_value(vind_xapian_document_t *document,
+                                                        uint32_t slot, const char *bytes,
+                                                        size_t length, char **errmsg)
+{
+    if (document == nullptr || (bytes == nullptr && length > 0) || slot == VIND_XAPIAN_NO_SLOT)
+        return invalid(errmsg, "vind_xapian_document_add_value",
+                       "document or bytes is NULL, or slot is VIND_XAPIAN_NO_SLOT");
+    try {
+        if (length == 0)
+            document->document.remove_value(slot);
+        else
+            document->document.add_value(slot, std::string(bytes, length));
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set a value of a document", "");
+    }
+}
+
+extern "C" vind_status_t vind_xapian_document_set_data(vind_xapian_document_t *document,
+                                                       const char *bytes, size_t length,
+                                                       char **errmsg)
+{
+    if (document == nullptr || (bytes == nullptr && length > 0))
+        return invalid(errmsg, "vind_xapian_document_set_data", "document or bytes is NULL");
+    try {
+        document->document.set_data(length > 0 ? std::string(bytes, length) : std::string());
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set the data of a document", "");
+    }
+}
+
+/* ------------------------------------------------------------ read side */
+
+extern "C" vind_status_t vind_xapian_reader_open(const char *path, vind_xapian_reader_t **reader,
+                                                 char **errmsg)
+{
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_open", "reader is NULL");
+    *reader = nullptr;
+    if (path == nullptr || *path == '\0')
+        return invalid(errmsg, "vind_xapian_reader_open", "path is NULL or empty");
+    try {
+        std::unique_ptr<vind_xapian_reader> opened(new vind_xapian_reader);
+        opened->path = path;
+        opened->database = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+        *reader = opened.release();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot open Xapian database", path, path);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader, int *changed,
+                                                   char **errmsg)
+{
+    if (changed != nullptr)
+        *changed = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_reopen", "reader is NULL");
+    try {
+        /* Xapian's reopen() answers "might have changed"; the revision says
+         * whether it did. */
+        Xapian::rev before = reader->database.get_revision();
+        reader->database.reopen();
+        if (changed != nullptr)
+            *changed = reader->database.get_revision() != before ? 1 : 0;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot reopen Xapian database", reader->path.c_str());
+    }
+}
+
+extern "C" void vind_xapian_reader_close(vind_xapian_reader_t *reader)
+{
+    delete reader;
+}
+
+extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader,
+                                                     uint64_t *revision, char **errmsg)
+{
+    if (revision == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_revision", "revision is NULL");
+    *revision = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_revision", "reader is NULL");
+    try {
+        *revision = reader->database.get_revision();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read the revision of Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_doc_count(vind_xapian_reader_t *reader, uint32_t *count,
+                                                      char **errmsg)
+{
+    if (count == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_doc_count", "count is NULL");
+    *count = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_doc_count", "reader is NULL");
+    try {
+        *count = reader->database.get_doccount();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot count the documents of Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_average_length(vind_xapian_reader_t *reader,
+                                                           double *average, char **errmsg)
+{
+    if (average == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_average_length", "average is NULL");
+    *average = 0.0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_average_length", "reader is NULL");
+    try {
+        *average = reader->database.get_avlength();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read the average length in Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_get_document_data(vind_xapian_reader_t *reader,
+                                                              uint32_t docid, char **data,
+                                                              size_t *length, char **errmsg)
+{
+    if (data == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_get_document_data", "data is NULL");
+    *data = nullptr;
+    if (length != nullptr)
+        *length = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_get_document_data", "reader is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          reader->path.c_str());
+    try {
+        const std::string text = reader->database.get_document(docid).get_data();
+        return hand_out(text, data, length, errmsg, "document data");
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read document data from Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *reader, uint32_t docid,
+                                                      uint32_t slot, char **value, size_t *length,
+                                                      char **errmsg)
+{
+    if (value == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_get_value", "value is NULL");
+    *value = nullptr;
+    if (length != nullptr)
+        *length = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_get_value", "reader is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          reader->path.c_str());
+    try {
+        const std::string text = reader->database.get_document(docid).get_value(slot);
+        return hand_out(text, value, length, errmsg, "a document value");
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read a document value from Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_values(vind_xapian_reader_t *reader, uint32_t slot,
+                                                   vind_xapian_values_t **values, char **errmsg)
+{
+    if (values == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_values", "values is NULL");
+    *values = nullptr;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_values", "reader is NULL");
+    std::vector<std::pair<Xapian::docid, std::string>> found;
+    try {
+        const Xapian::Database &database = reader->database;
+        for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+             it != database.valuestream_end(slot); ++it)
+            found.emplace_back(it.get_docid(), *it);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read the values of Xapian database",
+                                   reader->path.c_str());
+    }
+    vind_xapian_values_t *list =
+        static_cast<vind_xapian_values_t *>(std::calloc(1, sizeof(vind_xapian_values_t)));
+    if (list == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
+    if (!found.empty()) {
+        list->items = static_cast<vind_xapian_value_t *>(
+            std::calloc(found.size(), sizeof(vind_xapian_value_t)));
+        if (list->items == nullptr) {
+            std::free(list);
+            return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
+        }
+    }
+    for (const auto &entry : found) {
+        vind_xapian_value_t *item = &list->items[list->count];
+        item->value = copy_bytes(entry.second);
+        if (item->value == nullptr) {
+            vind_xapian_values_free(list);
+            return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
+        }
+        item->docid = entry.first;
+        item->length = entry.second.size();
+        list->count++;
+    }
+    *values = list;
+    return VIND_OK;
+}
+
+extern "C" vind_status_t vind_xapian_reader_docid_for_term(vind_xapian_reader_t *reader,
+                                                           const char *unique_term, uint32_t *docid,
+                                                           char **errmsg)
+{
+    if (docid == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_docid_for_term", "docid is NULL");
+    *docid = 0;
+    if (reader == nullptr || unique_term == nullptr || *unique_term == '\0')
+        return invalid(errmsg, "vind_xapian_reader_docid_for_term",
+                       "reader or unique_term is NULL or empty");
+    try {
+        return docid_for_term(reader->database, reader->path.c_str(),
+                              "vind_xapian_reader_docid_for_term", unique_term, docid, errmsg);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot look up the document with term", unique_term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_term_frequency(vind_xapian_reader_t *reader,
+                                                           const char *term, uint32_t *frequency,
+                                                           char **errmsg)
+{
+    if (frequency == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_term_frequency", "frequency is NULL");
+    *frequency = 0;
+    if (reader == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_reader_term_frequency",
+                       "reader or term is NULL or empty");
+    try {
+        *frequency = reader->database.get_termfreq(term);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read the frequency of term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_collection_frequency(vind_xapian_reader_t *reader,
+                                                                 const char *term,
+                                                                 uint64_t *frequency, char **errmsg)
+{
+    if (frequency == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_collection_frequency", "frequency is NULL");
+    *frequency = 0;
+    if (reader == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_reader_collection_frequency",
+                       "reader or term is NULL or empty");
+    try {
+        *frequency = reader->database.get_collection_freq(term);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read the collection frequency of term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_term_exists(vind_xapian_reader_t *reader,
+                                                        const char *term, int *exists,
+                                                        char **errmsg)
+{
+    if (exists == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_term_exists", "exists is NULL");
+    *exists = 0;
+    if (reader == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_reader_term_exists", "reader or term is NULL or empty");
+    try {
+        *exists = reader->database.term_exists(term) ? 1 : 0;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot look up term", term);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader,
+                                                           uint32_t docid, const char *prefix,
+                                                           vind_xapian_terms_t **terms,
+                                                           char **errmsg)
+{
+    if (terms == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_document_terms", "terms is NULL");
+    *terms = nullptr;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_document_terms", "reader is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          reader->path.c_str());
+    std::vector<TermItem> found;
+    try {
+        const std::string start = prefix != nullptr ? prefix : "";
+        const Xapian::Database &database = reader->database;
+        Xapian::TermIterator it = database.termlist_begin(docid);
+        it.skip_to(start);
+        for (; it != database.termlist_end(docid); ++it) {
+            const std::string term = *it;
+            if (term.compare(0, start.size(), start) != 0)
+                break;
+            found.push_back(TermItem{term, it.get_wdf(), it.get_termfreq(), 0.0});
+        }
+    } catch (...) {
+        return translate_exception(errmsg, "cannot list the terms of a document in",
+                                   reader->path.c_str());
+    }
+    *terms = make_terms(found);
+    if (*terms == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
+    return VIND_OK;
+}
+
+extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader,
+                                                      const char *prefix, size_t max_terms,
+                                                      vind_xapian_terms_t **terms, char **errmsg)
+{
+    if (terms == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_all_terms", "terms is NULL");
+    *terms = nullptr;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_all_terms", "reader is NULL");
+    std::vector<TermItem> found;
+    try {
+        const std::string start = prefix != nullptr ? prefix : "";
+        const Xapian::Database &database = reader->database;
+        for (Xapian::TermIterator it = database.allterms_begin(start);
+             it != database.allterms_end(start); ++it) {
+            if (max_terms != 0 && found.size() >= max_terms)
+                break;
+            found.push_back(TermItem{*it, 0, it.get_termfreq(), 0.0});
+        }
+    } catch (...) {
+        return translate_exception(errmsg, "cannot list the terms starting with",
+                                   prefix != nullptr ? prefix : "");
+    }
+    *terms = make_terms(found);
+    if (*terms == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
+    return VIND_OK;
+}
+
+extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader,
+                                                         const char *key, char **value,
+                                                         size_t *length, char **errmsg)
+{
+    if (value == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_get_metadata", "value is NULL");
+    *value = nullptr;
+    if (length != nullptr)
+        *length = 0;
+    if (reader == nullptr || key == nullptr || *key == '\0')
+        return invalid(errmsg, "vind_xapian_reader_get_metadata",
+                       "reader or key is NULL, or key is empty");
+    try {
+        return get_metadata(reader->database, reader->path.c_str(), key, value, length, errmsg);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read metadata", key);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_reader_t *reader,
+                                                                const char *word,
+                                                                unsigned max_edit_distance,
+                                                                char **suggestion, char **errmsg)
+{
+    if (suggestion == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_spelling_suggestion", "suggestion is NULL");
+    *suggestion = nullptr;
+    if (reader == nullptr || word == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_spelling_suggestion", "reader or word is NULL");
+    if (*word == '\0')
+        return VIND_OK;
+    std::string best;
+    try {
+        best = reader->database.get_spelling_suggestion(word, max_edit_distance);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot suggest a spelling for", word);
+    }
+    if (best.empty() || best == word)
+        return VIND_OK;
+    return hand_out(best, suggestion, nullptr, errmsg, "a spelling suggestion");
+}
+
+extern "C" vind_status_t vind_xapian_reader_synonyms(vind_xapian_reader_t *reader, const char *term,
+                                                     vind_xapian_terms_t **synonyms, char **errmsg)
+{
+    if (synonyms == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_synonyms", "synonyms is NULL");
+    *synonyms = nullptr;
+    if (reader == nullptr || term == nullptr || *term == '\0')
+        return invalid(errmsg, "vind_xapian_reader_synonyms", "reader or term is NULL or empty");
+    std::vector<TermItem> found;
+    try {
+        const Xapian::Database &database = reader->database;
+        for (Xapian::TermIterator it = database.synonyms_begin(term);
+             it != database.synonyms_end(term); ++it)
+            found.push_back(TermItem{*it, 0, 0, 0.0});
+    } catch (...) {
+        return translate_exception(errmsg, "cannot list the synonyms of", term);
+    }
+    *synonyms = make_terms(found);
+    if (*synonyms == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy synonyms: out of memory");
+    return VIND_OK;
+}
+
+/* -------------------------------------------------------------- queries */
+
+extern "C" vind_xapian_query_t *vind_xapian_query_term(const char *term, uint32_t wqf,
+                                                       uint32_t position)
+{
+    if (term == nullptr || *term == '\0')
+        return nullptr;
+    try {
+        return new vind_xapian_query{Xapian::Query(term, wqf, position)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_match_all(void)
+{
+    try {
+        /* Not Xapian::Query::MatchAll: that static's reference count is
+         * shared by every thread without atomics (notmuch commit 6273966d). */
+        return new vind_xapian_query{Xapian::Query(std::string())};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_match_nothing(void)
+{
+    try {
+        return new vind_xapian_query{Xapian::Query()};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" vind_xapian_query_t *
+vind_xapian_query_compound(vind_xapian_op_t op, vind_xapian_query_t *const *children, size_t count)
+{
+    bool known = false;
+    Xapian::Query::op xapian_op = to_xapian_op(op, &known);
+    if (!known) {
+        free_children(children, count);
+        return nullptr;
+    }
+    return combine(xapian_op, children, count, 0);
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_elite_set(vind_xapian_query_t *const *children,
+                                                            size_t count, uint32_t elite_size)
+{
+    if (elite_size == 0) {
+        free_children(children, count);
+        return nullptr;
+    }
+    return combine(Xapian::Query::OP_ELITE_SET, children, count, elite_size);
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_phrase(vind_xapian_query_t *const *children,
+                                                         size_t count, uint32_t window)
+{
+    return combine(Xapian::Query::OP_PHRASE, children, count, window);
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_near(vind_xapian_query_t *const *children,
+                                                       size_t count, uint32_t window)
+{
+    return combine(Xapian::Query::OP_NEAR, children, count, window);
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_scale_weight(vind_xapian_query_t *query,
+                                                               double factor)
+{
+    if (query == nullptr)
+        return nullptr;
+    vind_xapian_query_t *result = nullptr;
+    try {
+        if (factor >= 0.0)
+            result = new vind_xapian_query{
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query->query, factor)};
+    } catch (...) {
+        result = nullptr;
+    }
+    delete query;
+    return result;
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_value_range(uint32_t slot, const char *low,
+                                                              size_t low_length, const char *high,
+                                                              size_t high_length)
+{
+    if (slot == VIND_XAPIAN_NO_SLOT)
+        return nullptr;
+    try {
+        if (low != nullptr && high != nullptr)
+            return new vind_xapian_query{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                                       std::string(low, low_length),
+                                                       std::string(high, high_length))};
+        if (high != nullptr)
+            return new vind_xapian_query{
+                Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, std::string(high, high_length))};
+        return new vind_xapian_query{
+            Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                          low != nullptr ? std::string(low, low_length) : std::string())};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_value_ge(uint32_t slot, const char *low,
+                                                           size_t length)
+{
+    if (low == nullptr && length > 0)
+        return nullptr;
+    return vind_xapian_query_value_range(slot, low != nullptr ? low : "", length, nullptr, 0);
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_value_le(uint32_t slot, const char *high,
+                                                           size_t length)
+{
+    if (high == nullptr && length > 0)
+        return nullptr;
+    return vind_xapian_query_value_range(slot, nullptr, 0, high != nullptr ? high : "", length);
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_wildcard(const char *prefix,
+                                                           uint32_t max_expansion)
+{
+    if (prefix == nullptr || *prefix == '\0')
+        return nullptr;
+    try {
+        /* LIMIT_MOST_FREQUENT: "zorg*" over a large site expands to hundreds
+         * of compounds; keep the common ones rather than fail the search. */
+        return new vind_xapian_query{
+            Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                          max_expansion == 0 ? Xapian::Query::WILDCARD_LIMIT_ERROR
+                                             : Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" void vind_xapian_query_free(vind_xapian_query_t *query)
+{
+    delete query;
+}
+
+extern "C" char *vind_xapian_query_describe(const vind_xapian_query_t *query)
+{
+    if (query == nullptr)
+        return nullptr;
+    try {
+        return copy_bytes(query->query.get_description());
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+/* -------------------------------------------------------------- enquire */
+
+extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
+                                                 vind_xapian_enquire_t **enquire, char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_new", "enquire is NULL");
+    *enquire = nullptr;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_new", "reader is NULL");
+    try {
+        *enquire =
+            new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}};
+        (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
+        return VIND_OK;
+    } catch (...) {
+        delete *enquire;
+        *enquire = nullptr;
+        return translate_exception(errmsg, "cannot prepare a search of Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" void vind_xapian_enquire_free(vind_xapian_enquire_t *enquire)
+{
+    delete enquire;
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_query(vind_xapian_enquire_t *enquire,
+                                                       const vind_xapian_query_t *query,
+                                                       char **errmsg)
+{
+    if (enquire == nullptr || query == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_query", "enquire or query is NULL");
+    try {
+        /* A deep copy (through serialisation) shares no reference counts with
+         * the caller's query, which may then be freed from any thread. */
+        enquire->query = Xapian::Query::unserialise(query->query.serialise());
+        enquire->enquire.set_query(enquire->query);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set the query of a search of",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_bm25(vind_xapian_enquire_t *enquire, double k1,
+                                                      double k2, double k3, double b,
+                                                      double min_normlen, char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_bm25", "enquire is NULL");
+    if (!(k1 >= 0 && k2 >= 0 && k3 >= 0 && b >= 0 && min_normlen >= 0))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "vind_xapian_enquire_set_bm25: negative parameter (k1 %g, k2 %g, k3 "
+                          "%g, b %g, min_normlen %g)",
+                          k1, k2, k3, b, min_normlen);
+    try {
+        enquire->enquire.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set BM25 weighting on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_sort_by_relevance(vind_xapian_enquire_t *enquire,
+                                                               char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_sort_by_relevance", "enquire is NULL");
+    try {
+        enquire->enquire.set_sort_by_relevance();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot sort by relevance on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t
+vind_xapian_enquire_sort_by_value_then_relevance(vind_xapian_enquire_t *enquire, uint32_t slot,
+                                                 int reverse, char **errmsg)
+{
+    if (enquire == nullptr || slot == VIND_XAPIAN_NO_SLOT)
+        return invalid(errmsg, "vind_xapian_enquire_sort_by_value_then_relevance",
+                       "enquire is NULL or slot is VIND_XAPIAN_NO_SLOT");
+    try {
+        enquire->enquire.set_sort_by_value_then_relevance(slot, reverse != 0);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot sort by value on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_docid_order(vind_xapian_enquire_t *enquire,
+                                                             vind_xapian_docid_order_t order,
+                                                             char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_docid_order", "enquire is NULL");
+    Xapian::Enquire::docid_order xapian_order;
+    switch (order) {
+    case VIND_XAPIAN_DOCID_ASCENDING:
+        xapian_order = Xapian::Enquire::ASCENDING;
+        break;
+    case VIND_XAPIAN_DOCID_DESCENDING:
+        xapian_order = Xapian::Enquire::DESCENDING;
+        break;
+    case VIND_XAPIAN_DOCID_DONT_CARE:
+        xapian_order = Xapian::Enquire::DONT_CARE;
+        break;
+    default:
+        return invalid(errmsg, "vind_xapian_enquire_set_docid_order", "unknown order");
+    }
+    try {
+        enquire->enquire.set_docid_order(xapian_order);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set the docid order on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquire_t *enquire,
+                                                              uint32_t slot, char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_collapse_key", "enquire is NULL");
+    try {
+        enquire->enquire.set_collapse_key(slot);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set the collapse key on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *enquire, int percent,
+                                                        char **errmsg)
+{
+    if (enquire == nullptr || percent < 0 || percent > 100)
+        return invalid(errmsg, "vind_xapian_enquire_set_cutoff",
+                       "enquire is NULL or percent is outside 0-100");
+    try {
+        enquire->enquire.set_cutoff(percent, 0);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set the cutoff on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_add_facet(vind_xapian_enquire_t *enquire,
+                                                       uint32_t slot, int multi_valued,
+                                                       size_t *facet, char **errmsg)
+{
+    if (facet != nullptr)
+        *facet = 0;
+    if (enquire == nullptr || slot == VIND_XAPIAN_NO_SLOT)
+        return invalid(errmsg, "vind_xapian_enquire_add_facet",
+                       "enquire is NULL or slot is VIND_XAPIAN_NO_SLOT");
+    try {
+        enquire->facets.emplace_back(new FacetSpy(slot, multi_valued != 0));
+        try {
+            enquire->enquire.add_matchspy(enquire->facets.back().get());
+        } catch (...) {
+            enquire->facets.pop_back();
+            throw;
+        }
+        if (facet != nullptr)
+            *facet = enquire->facets.size() - 1;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot add a facet to a search of",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
+{
+    if (facet == nullptr)
+        return;
+    for (size_t i = 0; i < facet->count; i++)
+        std::free(facet->items[i].value);
+    std::free(facet->items);
+    std::free(facet);
+}
+
+extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
+                                                   vind_xapian_facet_t **result, char **errmsg)
+{
+    if (result == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_facet", "result is NULL");
+    *result = nullptr;
+    if (enquire == nullptr || facet >= enquire->facets.size())
+        return invalid(errmsg, "vind_xapian_enquire_facet", "enquire is NULL or unknown facet");
+    std::vector<std::pair<std::string, uint32_t>> sorted;
+    try {
+        const auto &counts = enquire->facets[facet]->counts();
+        sorted.assign(counts.begin(), counts.end());
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const std::pair<std::string, uint32_t> &left,
+                            const std::pair<std::string, uint32_t> &right) {
+                             return left.second > right.second;
+                         });
+    } catch (...) {
+        return translate_exception(errmsg, "cannot sort facet values of",
+                                   enquire->reader->path.c_str());
+    }
+    vind_xapian_facet_t *list =
+        static_cast<vind_xapian_facet_t *>(std::calloc(1, sizeof(vind_xapian_facet_t)));
+    if (list == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
+    if (!sorted.empty()) {
+        list->items = static_cast<vind_xapian_facet_value_t *>(
+            std::calloc(sorted.size(), sizeof(vind_xapian_facet_value_t)));
+        if (list->items == nullptr) {
+            std::free(list);
+            return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
+        }
+    }
+    for (const auto &entry : sorted) {
+        vind_xapian_facet_value_t *item = &list->items[list->count];
+        item->value = copy_bytes(entry.first);
+        if (item->value == nullptr) {
+            vind_xapian_facet_free(list);
+            return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
+        }
+        item->count = entry.second;
+        list->count++;
+    }
+    *result = list;
+    return VIND_OK;
+}
+
+extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
+{
+    if (mset == nullptr)
+        return;
+    std::free(mset->docids);
+    std::free(mset->weights);
+    std::free(mset->percents);
+    std::free(mset);
+}
+
+extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire, uint32_t offset,
+                                                 uint32_t limit, uint32_t check_at_least,
+                                                 vind_xapian_mset_t **mset, char **errmsg)
+{
+    if (mset == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_run", "mset is NULL");
+    *mset = nullptr;
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_run", "enquire is NULL");
+    Xapian::MSet matches;
+    std::vector<int> percents;
+    try {
+        for (auto &spy : enquire->facets)
+            spy->reset();
+        matches = enquire->enquire.get_mset(offset, limit, check_at_least);
+        percents.reserve(matches.size());
+        for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)
+            percents.push_back(matches.convert_to_percent(it));
+    } catch (...) {
+        return translate_exception(errmsg, "cannot search Xapian database",
+                                   enquire->reader->path.c_str());
+    }
+    vind_xapian_mset_t *page =
+        static_cast<vind_xapian_mset_t *>(std::calloc(1, sizeof(vind_xapian_mset_t)));
+    if (page == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
+    size_t count = percents.size();
+    if (count > 0) {
+        page->docids = static_cast<uint32_t *>(std::calloc(count, sizeof(uint32_t)));
+        page->weights = static_cast<double *>(std::calloc(count, sizeof(double)));
+        page->percents = static_cast<int *>(std::calloc(count, sizeof(int)));
+        if (page->docids == nullptr || page->weights == nullptr || page->percents == nullptr) {
+            vind_xapian_mset_free(page);
+            return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
+        }
+    }
+    try {
+        size_t i = 0;
+        for (Xapian::MSetIterator it = matches.begin(); it != matches.end() && i < count;
+             ++it, ++i) {
+            page->docids[i] = *it;
+            page->weights[i] = it.get_weight();
+            page->percents[i] = percents[i];
+        }
+        page->count = i;
+        page->matches_lower = matches.get_matches_lower_bound();
+        page->matches_estimated = matches.get_matches_estimated();
+        page->matches_upper = matches.get_matches_upper_bound();
+    } catch (...) {
+        vind_xapian_mset_free(page);
+        return translate_exception(errmsg, "cannot read the results of a search of",
+                                   enquire->reader->path.c_str());
+    }
+    *mset = page;
+    return VIND_OK;
+}
+
+/* --------------------------------------------------------------- expand */
+
+extern "C" vind_status_t vind_xapian_enquire_expand(vind_xapian_enquire_t *enquire,
+                                                    const uint32_t *docids, size_t count,
+                                                    size_t max_terms, const char *include_prefix,
+                                                    const char *exclude_initials,
+                                                    vind_xapian_terms_t **terms, char **errmsg)
+{
+    if (terms == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_expand", "terms is NULL");
+    *terms = nullptr;
+    if (enquire == nullptr || (docids == nullptr && count > 0))
+        return invalid(errmsg, "vind_xapian_enquire_expand", "enquire or docids is NULL");
+    std::vector<TermItem> found;
+    try {
+        if (count > 0 && max_terms > 0) {
+            Xapian::RSet relevant;
+            for (size_t i = 0; i < count; i++) {
+                if (docids[i] == 0)
+                    throw Xapian::DocNotFoundError("document 0 does not exist");
+                /* Xapian would compute expand weights for a missing docid
+                 * silently; check it exists so a stale id is reported. */
+                (void)enquire->reader->database.get_document(docids[i]);
+                relevant.add_document(docids[i]);
+            }
+            PrefixDecider decider(include_prefix, exclude_initials);
+            Xapian::ESet expanded = enquire->enquire.get_eset(
+                static_cast<Xapian::termcount>(max_terms), relevant, &decider);
+            for (Xapian::ESetIterator it = expanded.begin(); it != expanded.end(); ++it)
+                found.push_back(TermItem{*it, 0, 0, it.get_weight()});
+        }
+    } catch (...) {
+        return translate_exception(errmsg, "cannot find expand terms in",
+                                   enquire->reader->path.c_str());
+    }
+    *terms = make_terms(found);
+    if (*terms == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy expand terms: out of memory");
+    return VIND_OK;
+}

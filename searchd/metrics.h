@@ -1,0 +1,27 @@
+/*
+ * metrics.h - (searchd, private) request counters by route and status, a
+ * latency histogram per route and the index revision, as Prometheus text.
+ */
+#ifndef VIND_SEARCHD_METRICS_H
+#define VIND_SEARCHD_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vind_metrics vind_metrics_t;
+
+/* Metrics for n_routes routes (index n_routes is "other"). NULL on NOMEM. */
+vind_metrics_t *vind_metrics_new(size_t n_routes);
+void vind_metrics_free(vind_metrics_t *metrics);
+
+/* Counts one request. Thread: safe (atomics only). */
+void vind_metrics_record(vind_metrics_t *metrics, size_t route, unsigned http_status,
+                         double seconds);
+
+/* The revision and document count a searcher last saw. Thread: safe. */
+void vind_metrics_set_index(vind_metrics_t *metrics, uint64_t revision, uint64_t documents);
+
+/* Prometheus text exposition (malloc'd); route_name(i) labels route i. */
+char *vind_metrics_render(const vind_metrics_t *metrics, const char *(*route_name)(size_t));
+
+#endif

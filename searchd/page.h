@@ -1,0 +1,38 @@
+/*
+ * page.h - (searchd, private) the Dutch search page at /zoeken: the page
+ * template and assets loaded once from the template folder, and the
+ * server-side rendering of a search (works with JavaScript off).
+ */
+#ifndef VIND_SEARCHD_PAGE_H
+#define VIND_SEARCHD_PAGE_H
+
+#include "respond.h"
+#include "server.h"
+
+/*
+ * Loads page.html and the assets (files named like "style.css": lower-case
+ * letters, digits, '-', '_', one dot and a known extension; regular files
+ * only, no symbolic links) from template_dir. Requests never touch the file
+ * system afterwards: the set of servable files is fixed at start.
+ *
+ * Return value: VIND_OK; VIND_NOT_FOUND (no page.html); VIND_IO;
+ * VIND_TOO_LARGE (a file beyond VIND_SEARCHD_MAX_ASSET_BYTES);
+ * VIND_INVALID_ARGUMENT (an unknown {{placeholder}} in page.html).
+ */
+vind_status_t vind_page_load(const char *template_dir, vind_page_t **out, char **errmsg);
+void vind_page_free(vind_page_t *page);
+
+/* The asset called name, or NULL. */
+const vind_asset_t *vind_page_asset(const vind_page_t *page, const char *name);
+
+/*
+ * The page (malloc'd HTML) for a search: params NULL or an empty query
+ * without filters gives the bare form; results NULL with a message gives
+ * that (Dutch) message in place of results. Everything is escaped except
+ * the snippets, which the library already escaped. NULL on NOMEM.
+ * Thread: safe (page is read-only).
+ */
+char *vind_page_render(const vind_page_t *page, const vind_search_params_t *params,
+                       const vind_results_t *results, const char *message);
+
+#endif

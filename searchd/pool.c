@@ -1,0 +1,216 @@
+/*
+ * pool.c - one read-only searcher per worker thread of vind-searchd.
+ *
+ * A vind_searcher_t belongs to one thread at a time (it owns Snowball
+ * stemmers and a Xapian database), so the daemon keeps as many slots as MHD
+ * has worker threads. A handler checks a slot out, searches and checks it
+ * back in before its callback returns, so at most one slot per worker is
+ * ever busy and a checkout never waits in practice.
+ *
+ * STATES OF A SLOT (every transition happens with the slot checked out, so
+ * only its holder touches the searcher; the pool lock guards `busy` only):
+ *
+ *   closed     no searcher (never opened, or the index was missing or
+ *              unreadable). checkout -> open_slot(): fresh, or stays closed
+ *              and the request gets 503 (retried at most every
+ *              VIND_SEARCHD_REOPEN_MS, so a missing index costs nothing).
+ *   fresh      checked against the newest revision less than
+ *              VIND_SEARCHD_REOPEN_MS ago, and no SIGHUP since.
+ *   stale      the time has passed or vind_pool_invalidate() ran (SIGHUP).
+ *              checkout -> reopening.
+ *   reopening  vind_searcher_reopen() runs (a cheap check when nothing was
+ *              committed); success -> fresh; failure -> the searcher is
+ *              closed and opened anew once (-> fresh or closed).
+ *
+ * A search that still meets VIND_INDEX_CHANGED (vind-index committed twice
+ * while it ran) calls vind_pool_reopen() and retries once (handlers.c), so a
+ * commit never fails a request.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "pool.h"
+
+enum slot_state { SLOT_CLOSED, SLOT_FRESH, SLOT_STALE, SLOT_REOPENING };
+
+struct vind_pool_slot {
+    vind_searcher_t *searcher;
+    enum slot_state state;
+    int busy;
+    int64_t checked_us;  /* when the revision was last checked (or opening failed) */
+    unsigned generation; /* pool generation at that check */
+};
+
+struct vind_pool {
+    char *db_path;
+    const vind_lexicon_t *lexicon;
+    vind_metrics_t *metrics;
+    GMutex lock;
+    GCond returned;
+    atomic_uint generation;
+    unsigned size;
+    struct vind_pool_slot slots[];
+};
+
+vind_pool_t *vind_pool_new(const char *db_path, const vind_lexicon_t *lexicon, unsigned size,
+                           vind_metrics_t *metrics)
+{
+    if (size == 0)
+        size = 1;
+    vind_pool_t *pool = calloc(1, sizeof *pool + size * sizeof pool->slots[0]);
+    if (pool == NULL)
+        return NULL;
+    pool->db_path = strdup(db_path);
+    if (pool->db_path == NULL) {
+        free(pool);
+        return NULL;
+    }
+    pool->lexicon = lexicon;
+    pool->metrics = metrics;
+    pool->size = size;
+    g_mutex_init(&pool->lock);
+    g_cond_init(&pool->returned);
+    atomic_init(&pool->generation, 0);
+    return pool;
+}
+
+void vind_pool_free(vind_pool_t *pool)
+{
+    if (pool == NULL)
+        return;
+    for (unsigned i = 0; i < pool->size; i++)
+        vind_searcher_close(pool->slots[i].searcher);
+    g_mutex_clear(&pool->lock);
+    g_cond_clear(&pool->returned);
+    free(pool->db_path);
+    free(pool);
+}
+
+/* Takes an idle slot, preferring one with an open searcher; waits (bounded)
+ * when all are busy. NULL after the wait. */
+static struct vind_pool_slot *take_slot(vind_pool_t *pool)
+{
+    gint64 deadline = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
+    g_mutex_lock(&pool->lock);
+    for (;;) {
+        struct vind_pool_slot *idle = NULL;
+        for (unsigned i = 0; i < pool->size; i++) {
+            struct vind_pool_slot *slot = &pool->slots[i];
+            if (slot->busy)
+                continue;
+            if (idle == NULL || (idle->searcher == NULL && slot->searcher != NULL))
+                idle = slot;
+        }
+        if (idle != NULL) {
+            idle->busy = 1;
+            g_mutex_unlock(&pool->lock);
+            return idle;
+        }
+        if (!g_cond_wait_until(&pool->returned, &pool->lock, deadline)) {
+            g_mutex_unlock(&pool->lock);
+            return NULL;
+        }
+    }
+}
+
+static void publish(vind_pool_t *pool, struct vind_pool_slot *slot)
+{
+    vind_metrics_set_index(pool->metrics, vind_searcher_revision(slot->searcher),
+                           vind_searcher_doc_count(slot->searcher));
+}
+
+static vind_status_t open_slot(vind_pool_t *pool, struct vind_pool_slot *slot, char **errmsg)
+{
+    slot->checked_us = g_get_monotonic_time();
+    slot->generation = atomic_load(&pool->generation);
+    vind_status_t status =
+        vind_searcher_open(pool->db_path, pool->lexicon, &slot->searcher, errmsg);
+    if (status != VIND_OK) {
+        slot->searcher = NULL;
+        slot->state = SLOT_CLOSED;
+        return status;
+    }
+    slot->state = SLOT_FRESH;
+    publish(pool, slot);
+    return VIND_OK;
+}
+
+/* reopening: a cheap revision check; on failure, open from scratch once. */
+static vind_status_t reopen_slot(vind_pool_t *pool, struct vind_pool_slot *slot, char **errmsg)
+{
+    slot->state = SLOT_REOPENING;
+    slot->checked_us = g_get_monotonic_time();
+    slot->generation = atomic_load(&pool->generation);
+    char *why = NULL;
+    if (vind_searcher_reopen(slot->searcher, NULL, &why) == VIND_OK) {
+        slot->state = SLOT_FRESH;
+        publish(pool, slot);
+        return VIND_OK;
+    }
+    free(why);
+    vind_searcher_close(slot->searcher);
+    slot->searcher = NULL;
+    return open_slot(pool, slot, errmsg);
+}
+
+static int is_stale(vind_pool_t *pool, const struct vind_pool_slot *slot)
+{
+    if (slot->generation != atomic_load(&pool->generation))
+        return 1;
+    return g_get_monotonic_time() - slot->checked_us >= (int64_t)VIND_SEARCHD_REOPEN_MS * 1000;
+}
+
+vind_status_t vind_pool_checkout(vind_pool_t *pool, vind_pool_slot_t **out, char **errmsg)
+{
+    *out = NULL;
+    struct vind_pool_slot *slot = take_slot(pool);
+    if (slot == NULL)
+        return vind_error(errmsg, VIND_TIMEOUT, "every searcher of %s is busy", pool->db_path);
+    vind_status_t status = VIND_OK;
+    if (slot->searcher == NULL) {
+        /* closed: a missing index is retried at most every REOPEN_MS. */
+        if (slot->checked_us != 0 && !is_stale(pool, slot))
+            status = vind_error(errmsg, VIND_NOT_FOUND, "the index %s is not available",
+                                pool->db_path);
+        else
+            status = open_slot(pool, slot, errmsg);
+    } else if (is_stale(pool, slot)) {
+        slot->state = SLOT_STALE;
+        status = reopen_slot(pool, slot, errmsg);
+    }
+    if (status != VIND_OK) {
+        vind_pool_checkin(pool, slot);
+        return status;
+    }
+    *out = slot;
+    return VIND_OK;
+}
+
+vind_searcher_t *vind_pool_searcher(vind_pool_slot_t *slot)
+{
+    return slot->searcher;
+}
+
+vind_status_t vind_pool_reopen(vind_pool_t *pool, vind_pool_slot_t *slot, char **errmsg)
+{
+    if (slot->searcher == NULL)
+        return open_slot(pool, slot, errmsg);
+    return reopen_slot(pool, slot, errmsg);
+}
+
+void vind_pool_checkin(vind_pool_t *pool, vind_pool_slot_t *slot)
+{
+    if (slot == NULL)
+        return;
+    g_mutex_lock(&pool->lock);
+    slot->busy = 0;
+    g_cond_signal(&pool->returned);
+    g_mutex_unlock(&pool->lock);
+}
+
+void vind_pool_invalidate(vind_pool_t *pool)
+{
+    atomic_fetch_add(&pool->generation, 1);
+}

@@ -1,0 +1,44 @@
+/*
+ * pool.h - (searchd, private) one read-only searcher per worker thread,
+ * checked out for a request and returned, reopened when the index moves on.
+ * States and their transitions are documented in pool.c.
+ */
+#ifndef VIND_SEARCHD_POOL_H
+#define VIND_SEARCHD_POOL_H
+
+#include "metrics.h"
+#include "server.h"
+
+/*
+ * A pool of at most size searchers over the index at db_path (opened
+ * lazily). lexicon and metrics are borrowed and must outlive the pool.
+ * NULL on NOMEM.
+ */
+vind_pool_t *vind_pool_new(const char *db_path, const vind_lexicon_t *lexicon, unsigned size,
+                           vind_metrics_t *metrics);
+void vind_pool_free(vind_pool_t *pool);
+
+/*
+ * Checks out a searcher at the newest revision (opening or reopening it when
+ * stale). On failure *slot is NULL and nothing stays checked out.
+ * Return value: VIND_OK; VIND_NOT_FOUND (no index yet); VIND_SCHEMA_MISMATCH;
+ * VIND_INDEX_CORRUPT; VIND_XAPIAN; VIND_NOMEM; VIND_TIMEOUT (every searcher
+ * busy for seconds: cannot happen with one request per worker).
+ * Thread: safe.
+ */
+vind_status_t vind_pool_checkout(vind_pool_t *pool, vind_pool_slot_t **slot, char **errmsg);
+
+/* The checked-out searcher. */
+vind_searcher_t *vind_pool_searcher(vind_pool_slot_t *slot);
+
+/* Reopens a checked-out searcher now (after VIND_INDEX_CHANGED). */
+vind_status_t vind_pool_reopen(vind_pool_t *pool, vind_pool_slot_t *slot, char **errmsg);
+
+/* Returns a searcher. Accepts NULL. Thread: safe. */
+void vind_pool_checkin(vind_pool_t *pool, vind_pool_slot_t *slot);
+
+/* Marks every searcher stale (SIGHUP): each reopens at its next checkout.
+ * Thread: safe (an atomic counter). */
+void vind_pool_invalidate(vind_pool_t *pool);
+
+#endif

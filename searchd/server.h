@@ -1,0 +1,133 @@
+/*
+ * server.h - (searchd, private) the daemon's state, its configuration and
+ * the per-request context every searchd file passes around.
+ *
+ * There is no global mutable state: main.c fills one vind_config_t, the
+ * server builds one vind_server_t and hands it to libmicrohttpd as the
+ * closure of every callback; each request gets a vind_request_t, allocated
+ * on MHD's first callback and freed in its request-completed callback.
+ */
+#ifndef VIND_SEARCHD_SERVER_H
+#define VIND_SEARCHD_SERVER_H
+
+#include <glib.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <vind/analyze.h>
+#include <vind/log.h>
+#include <vind/search.h>
+
+typedef struct vind_pool vind_pool_t;
+typedef struct vind_pool_slot vind_pool_slot_t;
+typedef struct vind_metrics vind_metrics_t;
+typedef struct vind_page vind_page_t;
+typedef struct vind_responses vind_responses_t;
+typedef struct vind_connection_list vind_connection_list_t;
+
+/* Everything main.c reads from the command line (and the environment). */
+typedef struct {
+    char *db_path;         /* --db, else $VIND_DB, else ./vind.db */
+    char *listen;          /* --listen HOST:PORT (port 0: any free port) */
+    unsigned threads;      /* --threads: MHD workers = searchers */
+    char *template_dir;    /* --template, else <datadir>/templates */
+    char *cors_origin;     /* --cors ORIGIN, or NULL: no CORS headers */
+    unsigned max_connections;
+    unsigned max_connections_per_ip;
+    unsigned idle_seconds;    /* MHD_OPTION_CONNECTION_TIMEOUT */
+    unsigned request_seconds; /* whole time to send one request */
+    unsigned slow_ms;         /* slow-query log threshold */
+    vind_log_t log;
+} vind_config_t;
+
+/* The daemon: shared, read-only after start except for the atomics and the
+ * structures that lock themselves (pool, metrics, connection list). */
+typedef struct {
+    const vind_config_t *config;
+    const vind_log_t *log;
+    vind_pool_t *pool;
+    vind_metrics_t *metrics;
+    vind_page_t *page;
+    vind_responses_t *responses;
+    vind_connection_list_t *connections;
+    struct MHD_Daemon *daemon;
+    atomic_uint in_flight; /* requests between first callback and completion */
+} vind_server_t;
+
+typedef struct vind_request vind_request_t;
+typedef enum MHD_Result (*vind_handler_fn)(vind_request_t *req);
+
+/* Route flags. */
+#define VIND_ROUTE_PREFIX 0x01u /* path is a prefix ("/assets/") */
+#define VIND_ROUTE_HTML 0x02u   /* errors are answered as an HTML page */
+#define VIND_ROUTE_SEARCH 0x04u /* takes the search parameters (q, tag, ..., page, size) */
+#define VIND_ROUTE_INDEX 0x08u  /* needs a searcher checked out of the pool */
+
+/* One entry of the one route table (server.c). Every route answers GET and
+ * HEAD; max_value_bytes bounds each query-string value. */
+typedef struct {
+    const char *method;
+    const char *path;
+    vind_handler_fn handler;
+    unsigned flags;
+    size_t max_value_bytes;
+} vind_route_t;
+
+/* The parsed search parameters of /api/search and /zoeken. Strings borrow
+ * MHD's copies of the query string, valid until the request completes. */
+typedef struct {
+    const char *query;                       /* q ("" when absent) */
+    GPtrArray *filters[VIND_FACET_LAST];     /* tag=, theme=, type=, year= (const char *) */
+    const char *from;
+    const char *to;
+    const char *sort_name;                   /* as given, for links; NULL = relevance */
+    vind_sort_t sort;
+    unsigned page; /* 1-based */
+    unsigned size;
+} vind_search_params_t;
+
+struct vind_request {
+    vind_server_t *server;
+    struct MHD_Connection *connection;
+    const vind_route_t *route; /* NULL: no route matched */
+    int route_index;           /* metrics label; the route count for "other" */
+    const char *method;
+    const char *path;
+    int head;                  /* HEAD: MHD sends headers only */
+    int64_t start_us;
+    size_t body_bytes;
+    int responded;             /* a response is queued */
+    unsigned http_status;
+    long long hits;            /* for the access log; -1: not a search */
+    vind_pool_slot_t *slot;    /* checked out searcher, returned at completion */
+    vind_search_params_t search;
+    const char *url_param;     /* url= of /api/doc and /api/related */
+    unsigned limit;            /* limit= of /api/related */
+    char *log_query;           /* q, for the slow-query line (malloc'd) */
+};
+
+/* The route count (metrics label "other" has this index) and route i's path. */
+size_t vind_server_route_count(void);
+const char *vind_server_route_name(size_t i);
+
+/*
+ * Starts the daemon on config->listen with config->threads workers; *port
+ * receives the bound port. Return value: VIND_OK; VIND_INVALID_ARGUMENT (a
+ * bad --listen); VIND_IO (bind failed: *errmsg says why).
+ */
+vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **errmsg);
+
+/* Cuts off connections that took longer than config->request_seconds to
+ * send their request (a client sending one byte a second). Called about
+ * once a second by main.c. */
+void vind_server_sweep(vind_server_t *server);
+
+/* Stops accepting, waits up to VIND_SEARCHD_DRAIN_SECONDS for requests in
+ * flight, then stops the daemon. */
+void vind_server_stop(vind_server_t *server);
+
+/* The connection list behind vind_server_sweep (allocated by start). */
+void vind_server_free_connections(vind_server_t *server);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * test_doc.c - the document record: string arrays and the JSON form that
+ * carries a document from the isolated extraction child to the indexer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <vind/doc.h>
+
+#include "check.h"
+
+int main(void)
+{
+    vind_doc_free(NULL);
+    CHECK(1, "vind_doc_free(NULL) is harmless");
+
+    vind_doc_t *doc = vind_doc_new();
+    CHECK(doc != NULL && doc->type == VIND_DOC_ARTICLE && doc->n_pages == 0, "new record is empty");
+    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "'t Zorghuus", 1), VIND_OK, "append tag");
+    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "'t Zorghuus", 1), VIND_OK, "duplicate tag");
+    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "Co\xC3\xB6rdinatoren", 1), VIND_OK, "tag 2");
+    CHECK_INT(doc->n_tags, 2, "unique append skipped the duplicate");
+    vind_doc_append(&doc->pages, &doc->n_pages, "Eerste pagina.\n\nMet \"quotes\" en \\.", 0);
+    vind_doc_append(&doc->pages, &doc->n_pages, "", 0);
+    vind_doc_append(&doc->pages, &doc->n_pages, "", 0);
+    CHECK_INT(doc->n_pages, 3, "pages keep duplicates (empty pages keep numbering)");
+    CHECK_INT(vind_doc_append(NULL, &doc->n_pages, "x", 0), VIND_INVALID_ARGUMENT, "NULL array");
+    doc->type = VIND_DOC_PDF;
+    doc->path = strdup("/corpus/pdf/bijlage-d.pdf");
+    doc->title = strdup("Advies Raad van State \xE2\x80\x93 CoronaMelder");
+    doc->date = strdup("2020-08-24");
+    doc->n_empty_pages = 2;
+    doc->is_listing = 1;
+    doc->listing_reason = strdup("archive page");
+
+    char *json = vind_doc_to_json(doc);
+    CHECK(json != NULL, "to JSON");
+    vind_doc_t *back = NULL;
+    char *errmsg = NULL;
+    CHECK_INT(vind_doc_from_json(json, json ? strlen(json) : 0, &back, &errmsg), VIND_OK,
+              "from JSON");
+    if (back != NULL) {
+        CHECK_INT(back->type, VIND_DOC_PDF, "type survives");
+        CHECK_STR(back->title, doc->title, "title survives (UTF-8)");
+        CHECK_STR(back->date, "2020-08-24", "date survives");
+        CHECK_STR(back->author, NULL, "absent author stays NULL");
+        CHECK_INT(back->n_tags, 2, "tags survive");
+        CHECK_STR(back->tags[1], "Co\xC3\xB6rdinatoren", "tag text survives");
+        CHECK_INT(back->n_pages, 3, "page count survives");
+        CHECK_STR(back->pages[0], doc->pages[0], "page text with quotes and backslash survives");
+        CHECK_INT(back->n_empty_pages, 2, "empty page count survives");
+        CHECK_INT(back->is_listing, 1, "listing flag survives");
+        CHECK_STR(back->listing_reason, "archive page", "listing reason survives");
+    }
+    vind_doc_free(back);
+    free(json);
+
+    back = (vind_doc_t *)1;
+    CHECK_INT(vind_doc_from_json("niet json", 9, &back, &errmsg), VIND_CORRUPT_FILE, "not JSON");
+    CHECK(back == NULL && errmsg != NULL, "out NULL and a message on failure");
+    free(errmsg);
+    errmsg = NULL;
+    CHECK_INT(vind_doc_from_json("[1,2]", 5, &back, &errmsg), VIND_CORRUPT_FILE, "not an object");
+    free(errmsg);
+    errmsg = NULL;
+    CHECK_INT(vind_doc_from_json("{\"type\":7}", 10, &back, &errmsg), VIND_CORRUPT_FILE,
+              "type out of range");
+    free(errmsg);
+    errmsg = NULL;
+    const char *wrong = "{\"type\":0,\"tags\":\"geen lijst\"}";
+    CHECK_INT(vind_doc_from_json(wrong, strlen(wrong), &back, &errmsg), VIND_CORRUPT_FILE,
+              "tags not a list");
+    free(errmsg);
+    errmsg = NULL;
+    CHECK_INT(vind_doc_from_json("", 0, &back, &errmsg), VIND_CORRUPT_FILE, "empty input");
+    free(errmsg);
+    CHECK_INT(vind_doc_from_json("{}", 2, NULL, NULL), VIND_INVALID_ARGUMENT, "NULL out");
+    vind_doc_free(doc);
+    return check_done();
+}

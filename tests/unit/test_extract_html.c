@@ -1,0 +1,294 @@
+/*
+ * test_extract_html.c - the HTML extractor on fixtures shaped like the
+ * corpus theme (tests/data/extract/): main text without chrome, metadata,
+ * listing pages, charsets, invalid UTF-8, junk and deep nesting.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <vind/extract.h>
+
+#include "check.h"
+
+static char data_dir[4096];
+
+static void find_data_dir(const char *argv0)
+{
+    const char *env = getenv("VIND_TEST_DATA");
+    if (env != NULL) {
+        snprintf(data_dir, sizeof data_dir, "%s/extract", env);
+        return;
+    }
+    char *copy = strdup(argv0);
+    snprintf(data_dir, sizeof data_dir, "%s/../../tests/data/extract", dirname(copy));
+    free(copy);
+    if (!g_file_test(data_dir, G_FILE_TEST_IS_DIR))
+        snprintf(data_dir, sizeof data_dir, "tests/data/extract");
+}
+
+static char *fixture(const char *name, size_t *len)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", data_dir, name);
+    char *data = NULL;
+    gsize length = 0;
+    if (!g_file_get_contents(path, &data, &length, NULL)) {
+        printf("# cannot read %s\n", path);
+        *len = 0;
+        return NULL;
+    }
+    *len = length;
+    return data;
+}
+
+static vind_doc_t *extract(const char *name, const vind_extract_options_t *opts,
+                           vind_status_t *status)
+{
+    size_t len = 0;
+    char *data = fixture(name, &len);
+    vind_doc_t *doc = NULL;
+    char *errmsg = NULL;
+    *status = vind_extract_html(data, len, name, opts, &doc, &errmsg);
+    if (*status != VIND_OK)
+        printf("# %s: %s\n", name, errmsg ? errmsg : "(no message)");
+    free(errmsg);
+    g_free(data);
+    return doc;
+}
+
+static const char *text(const vind_doc_t *doc)
+{
+    return doc != NULL && doc->n_pages > 0 ? doc->pages[0] : "";
+}
+
+static int contains(const vind_doc_t *doc, const char *needle)
+{
+    return strstr(text(doc), needle) != NULL;
+}
+
+static int has_link(const vind_doc_t *doc, const char *href)
+{
+    for (size_t i = 0; doc != NULL && i < doc->n_links; i++)
+        if (strcmp(doc->links[i], href) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_article(void)
+{
+    vind_status_t status;
+    vind_doc_t *doc = extract("article.html", NULL, &status);
+    CHECK_INT(status, VIND_OK, "article: extracted");
+    if (doc == NULL)
+        return;
+    CHECK_INT(doc->type, VIND_DOC_ARTICLE, "article: og:type article");
+    CHECK_INT(doc->is_listing, 0, "article: not a listing");
+    CHECK_STR(doc->title, "Krachtige beweging bespreekt plannen 2022", "article: title");
+    CHECK_STR(doc->date, "2021-10-28", "article: date from JSON-LD, as written");
+    CHECK_STR(doc->author, "Marie Antoinette B\xC3\xA4" "ckes", "article: author, entity decoded");
+    CHECK_STR(doc->description, "Halfjaarlijkse ontmoeting beweging Radicale vernieuwing zorg",
+              "article: description");
+    CHECK_STR(doc->lang, "nl", "article: nl-NL -> nl");
+    CHECK_STR(doc->section, "actueel", "article: section from the canonical URL");
+    CHECK_INT(doc->n_tags, 2, "article: two tags");
+    if (doc->n_tags == 2) {
+        CHECK_STR(doc->tags[0], "'t Zorghuus", "article: tag with a leading apostrophe");
+        CHECK_STR(doc->tags[1], "Co\xC3\xB6rdinatoren", "article: tag with a diaeresis");
+    }
+    CHECK_INT(doc->n_themes, 1, "article: one theme");
+    if (doc->n_themes == 1)
+        CHECK_STR(doc->themes[0], "Vernieuwend besturen en toezicht houden", "article: theme");
+    CHECK(contains(doc, "fikse buien en een stralende zon"), "article: whitespace collapsed");
+    CHECK(contains(doc, "zorgorganisaties.\nHet ministerie & de inspectie"),
+          "article: <br> is a newline, &amp; decoded");
+    CHECK(contains(doc, "elkaar af.\n\nOntwikkelingen vanaf"), "article: blocks are paragraphs");
+    CHECK(contains(doc, "Co\xC3\xB6rdinatoren"), "article: list items kept");
+    static const char *const chrome[] = {
+        "Praat mee",  "Het e-mailadres", "Dit veld is bedoeld", "Deelnemende organisaties",
+        "cookies",    "Verborgen tekst", "tracking",            "Nieuwsbrief",
+        "Home",       "Geplaatst op",    "Trefwoorden",         "Meer artikelen",
+        "RSS-feed",   "Krachtige beweging bespreekt", NULL,
+    };
+    for (size_t i = 0; chrome[i] != NULL; i++) {
+        char what[120];
+        snprintf(what, sizeof what, "article: no \"%s\" in the text", chrome[i]);
+        CHECK(!contains(doc, chrome[i]), what);
+    }
+    CHECK(has_link(doc, "/media/presentatie-raffy.pdf"), "article: PDF link collected");
+    CHECK(!has_link(doc, "/index.xml") && !has_link(doc, "/trefwoord/cederhof/"),
+          "article: no links from footer or sidebar");
+    vind_doc_free(doc);
+}
+
+static void test_article_without_metadata(void)
+{
+    vind_status_t status;
+    vind_doc_t *doc = extract("article-plain.html", NULL, &status);
+    CHECK_INT(status, VIND_OK, "plain article: extracted");
+    if (doc == NULL)
+        return;
+    CHECK_STR(doc->title, "Wetenswaardigheden #5: Augustus t/m november 2022",
+              "plain article: title from the h1");
+    CHECK_STR(doc->date, "2022-12-05", "plain article: 'Geplaatst op' NBSP '5 dec. 2022'");
+    CHECK_INT(doc->type, VIND_DOC_ARTICLE, "plain article: h1 + date is article-like");
+    CHECK_INT(doc->is_listing, 0, "plain article: not a listing");
+    CHECK_INT(doc->n_tags, 2, "plain article: tags after 'Trefwoorden:'");
+    if (doc->n_tags == 2)
+        CHECK_STR(doc->tags[0], "WarmThuis", "plain article: first tag");
+    CHECK_INT(doc->n_themes, 2, "plain article: themes after 'Thema\xE2\x80\x99s:' (curly)");
+    if (doc->n_themes == 2)
+        CHECK_STR(doc->themes[1], "Vernieuwing onderwijs", "plain article: second theme");
+    CHECK(contains(doc, "experimenteerruimte"), "plain article: text by density");
+    CHECK(!contains(doc, "Recente berichten") && !contains(doc, "Home"),
+          "plain article: sidebar and menu dropped");
+    vind_doc_free(doc);
+}
+
+static void test_listings(void)
+{
+    vind_status_t status;
+    vind_doc_t *doc = extract("listing.html", NULL, &status);
+    CHECK(doc != NULL && doc->is_listing == 1, "taxonomy page is a listing");
+    CHECK(doc != NULL && doc->listing_reason != NULL && strstr(doc->listing_reason, "archive"),
+          "taxonomy page: reason says archive");
+    vind_doc_free(doc);
+
+    vind_extract_options_t opts;
+    vind_extract_options_init(&opts);
+    opts.index_listings = 1;
+    doc = extract("listing.html", &opts, &status);
+    CHECK(doc != NULL && doc->is_listing == 0 && doc->type == VIND_DOC_PAGE,
+          "index_listings: taxonomy page indexed as a page");
+    vind_doc_free(doc);
+
+    doc = extract("redirect.html", &opts, &status);
+    CHECK(doc != NULL && doc->is_listing == 1 && strstr(doc->listing_reason, "redirect"),
+          "meta refresh stub is a listing even with index_listings");
+    vind_doc_free(doc);
+
+    doc = extract("feed.xml", NULL, &status);
+    CHECK(doc != NULL && doc->is_listing == 1 && strstr(doc->listing_reason, "feed"),
+          "RSS feed is a listing");
+    vind_doc_free(doc);
+
+    size_t len = 0;
+    char *data = fixture("page.html", &len);
+    doc = NULL;
+    status = vind_extract_html(data, len, "site/thema/ambassadeurs/page/2/index.html", NULL, &doc,
+                               NULL);
+    CHECK(doc != NULL && doc->is_listing == 1, "a /thema/x/page/2/ path is a listing");
+    vind_doc_free(doc);
+    doc = NULL;
+    status = vind_extract_html(data, len, "site/over-ons/index.html", NULL, &doc, NULL);
+    g_free(data);
+    CHECK(doc != NULL && doc->is_listing == 0 && doc->type == VIND_DOC_PAGE,
+          "plain page is a page, not a listing");
+    if (doc != NULL) {
+        CHECK_STR(doc->title, "Over ons", "page: ' | Site' suffix stripped from <title>");
+        CHECK(contains(doc, "sinds 2016") && !contains(doc, "Home"), "page: densest text only");
+    }
+    vind_doc_free(doc);
+}
+
+static void test_charsets(void)
+{
+    vind_status_t status;
+    vind_doc_t *doc = extract("wrong-charset.html", NULL, &status);
+    CHECK_INT(status, VIND_OK, "cp1252 bytes declared UTF-8: extracted");
+    if (doc != NULL) {
+        CHECK(contains(doc, "\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D voor ge\xC3\xAFnteresseerde "
+                            "pati\xC3\xAB" "nten in Belgi\xC3\xAB"),
+              "cp1252 bytes repaired (quotes, é, ï, ë)");
+        CHECK_STR(doc->title, "Caf\xC3\xA9 en ge\xC3\xAFnteresseerde pati\xC3\xAB" "nten",
+                  "repaired title, ' – test' suffix guessed away");
+    }
+    vind_doc_free(doc);
+    doc = extract("utf8-declared-latin1.html", NULL, &status);
+    CHECK(doc != NULL && contains(doc, "Co\xC3\xB6rdinatoren en hulptechnologie\xC3\xABn"),
+          "UTF-8 bytes under a latin-1 declaration are read as UTF-8");
+    vind_doc_free(doc);
+    doc = extract("real-cp1252.html", NULL, &status);
+    CHECK(doc != NULL && contains(doc, "Re\xC3\xAB" "el Latin-1: ge\xC3\xAFmplementeerd \xE2\x82\xAC 5"),
+          "a real windows-1252 page is converted (ë, ï, €)");
+    vind_doc_free(doc);
+    doc = extract("invalid-utf8.html", NULL, &status);
+    CHECK_INT(status, VIND_OK, "invalid UTF-8: extracted");
+    CHECK(doc != NULL && g_utf8_validate(text(doc), -1, NULL), "invalid UTF-8: output is valid");
+    CHECK(doc != NULL && contains(doc, "Kapot") && contains(doc, "na nul"),
+          "invalid UTF-8: text around bad bytes and a NUL kept");
+    vind_doc_free(doc);
+}
+
+static void test_hostile(void)
+{
+    vind_status_t status;
+    vind_doc_t *doc = extract("junk.html", NULL, &status);
+    CHECK_INT(status, VIND_UNSUPPORTED_FILE, "binary junk named .html is unsupported");
+    CHECK(doc == NULL, "junk: no document");
+
+    char *errmsg = NULL;
+    doc = (vind_doc_t *)1;
+    CHECK_INT(vind_extract_html("", 0, "leeg.html", NULL, &doc, &errmsg), VIND_UNSUPPORTED_FILE,
+              "empty input is unsupported");
+    CHECK(doc == NULL && errmsg != NULL && strstr(errmsg, "leeg.html") != NULL,
+          "empty: message names the file");
+    free(errmsg);
+    CHECK_INT(vind_extract_html("<p>x</p>", 8, NULL, NULL, NULL, NULL), VIND_INVALID_ARGUMENT,
+              "NULL out");
+
+    /* 100 000 nested <div>s: libxml2 caps the depth, nothing recurses. */
+    GString *deep = g_string_new("<html><body><main><p>Begin van de tekst.</p>");
+    for (int i = 0; i < 100000; i++)
+        g_string_append(deep, "<div>");
+    g_string_append(deep, "diep");
+    doc = NULL;
+    status = vind_extract_html(deep->str, deep->len, "diep.html", NULL, &doc, NULL);
+    CHECK_INT(status, VIND_OK, "100 000 nested divs: no crash");
+    CHECK(doc != NULL && contains(doc, "Begin van de tekst"), "deep nesting: text before kept");
+    vind_doc_free(doc);
+    g_string_free(deep, TRUE);
+
+    doc = extract("xxe.html", NULL, &status);
+    CHECK(doc != NULL && !contains(doc, "root:") && !contains(doc, "lollollol"),
+          "DTD entities are not expanded (no file read, no billion laughs)");
+    vind_doc_free(doc);
+
+    /* a text file without markup still parses (as one paragraph) */
+    const char *plain = "Gewone tekst zonder opmaak over de CoronaMelder.";
+    doc = NULL;
+    CHECK_INT(vind_extract_html(plain, strlen(plain), NULL, NULL, &doc, NULL), VIND_OK,
+              "plain text parses");
+    CHECK(doc != NULL && contains(doc, "CoronaMelder"), "plain text: kept");
+    vind_doc_free(doc);
+}
+
+static void test_configured_xpaths(void)
+{
+    vind_extract_options_t opts;
+    vind_extract_options_init(&opts);
+    opts.content_xpath = "//*[@class='kolom-rechts']";
+    opts.title_xpath = "//div[@class='menu']/a[2]";
+    opts.tags_xpath = "//div[@class='menu']/a";
+    vind_status_t status;
+    vind_doc_t *doc = extract("page.html", &opts, &status);
+    CHECK(doc != NULL && strcmp(text(doc), "Kort.") == 0, "content_xpath selects the content");
+    CHECK(doc != NULL && doc->title && strcmp(doc->title, "Over ons") == 0, "title_xpath");
+    CHECK(doc != NULL && doc->n_tags == 2, "tags_xpath");
+    vind_doc_free(doc);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    find_data_dir(argv[0]);
+    test_article();
+    test_article_without_metadata();
+    test_listings();
+    test_charsets();
+    test_hostile();
+    test_configured_xpaths();
+    return check_done();
+}

@@ -1,0 +1,163 @@
+/* test_lexicon.c - opening the data directory, lemmas of Dutch inflected
+ * forms (nouns, verbs, adjectives), the word set and the stop-word lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vind/analyze.h>
+#include "lexicon.h"
+#include "check.h"
+
+static void check_lemma(const vind_lexicon_t *lexicon, const char *form, const char *expected)
+{
+    char what[160];
+    snprintf(what, sizeof what, "lemma of %s is %s", form, expected ? expected : "itself");
+    CHECK_STR(vind_lexicon_lemma(lexicon, form), expected, what);
+}
+
+static void test_open_errors(void)
+{
+    vind_lexicon_t *lexicon = (vind_lexicon_t *)&lexicon; /* must be reset to NULL */
+    char *errmsg = NULL;
+    vind_status_t status = vind_lexicon_open("/nonexistent/vind-data", &lexicon, &errmsg);
+    CHECK_INT(status, VIND_NOT_FOUND, "missing datadir: VIND_NOT_FOUND");
+    CHECK(lexicon == NULL, "missing datadir: *out is NULL");
+    CHECK(errmsg && strstr(errmsg, "/nonexistent/vind-data/nl.lex"),
+          "missing datadir: the message names the path");
+    free(errmsg);
+
+    CHECK_INT(vind_lexicon_open(NULL, NULL, NULL), VIND_INVALID_ARGUMENT, "NULL out refused");
+
+    /* A damaged nl.lex is refused, not read. */
+    char dir[] = "/tmp/vind-lexicon-XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        SKIP("cannot make a temporary directory");
+        return;
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/nl.lex", dir);
+    FILE *file = fopen(path, "w");
+    fputs("VINDLEX\nthis is not a lexicon", file);
+    fclose(file);
+    errmsg = NULL;
+    status = vind_lexicon_open(dir, &lexicon, &errmsg);
+    CHECK_INT(status, VIND_IO, "damaged nl.lex: VIND_IO");
+    CHECK(errmsg && strstr(errmsg, path), "damaged nl.lex: the message names the file");
+    free(errmsg);
+    unlink(path);
+    rmdir(dir);
+
+    /* $VIND_DATADIR is used when datadir is NULL. */
+    setenv("VIND_DATADIR", "/nonexistent/from-env", 1);
+    errmsg = NULL;
+    status = vind_lexicon_open(NULL, &lexicon, &errmsg);
+    CHECK_INT(status, VIND_NOT_FOUND, "VIND_DATADIR pointing nowhere: VIND_NOT_FOUND");
+    CHECK(errmsg && strstr(errmsg, "/nonexistent/from-env"), "VIND_DATADIR is the one tried");
+    free(errmsg);
+    unsetenv("VIND_DATADIR");
+}
+
+static void test_lemmas(const vind_lexicon_t *lexicon)
+{
+    /* Noun plurals Snowball misses: -s, -en with spelling changes, -'s, -eren. */
+    check_lemma(lexicon, "organisaties", "organisatie");
+    check_lemma(lexicon, "verpleeghuizen", "verpleeghuis");
+    check_lemma(lexicon, "huizen", "huis");
+    check_lemma(lexicon, "kinderen", "kind");
+    check_lemma(lexicon, "eieren", "ei");
+    check_lemma(lexicon, "auto's", "auto");
+    check_lemma(lexicon, "clienten", "client"); /* "cliënten", normalised */
+    check_lemma(lexicon, "kantoren", "kantoor");
+    check_lemma(lexicon, "bewoners", "bewoner");
+    check_lemma(lexicon, "zorgkantoren", "zorgkantoor"); /* through its head */
+    /* Diminutives and adjectives. */
+    check_lemma(lexicon, "huisje", "huis");
+    check_lemma(lexicon, "groter", "groot");
+    check_lemma(lexicon, "mooiste", "mooi");
+    /* Verbs: participles, present and past, to the infinitive. */
+    check_lemma(lexicon, "gebruikt", "gebruiken");
+    check_lemma(lexicon, "gemaakt", "maken");
+    check_lemma(lexicon, "gewerkt", "werken");
+    check_lemma(lexicon, "werkt", "werken");
+    check_lemma(lexicon, "maakte", "maken");
+    check_lemma(lexicon, "maakten", "maken");
+    check_lemma(lexicon, "beoordeeld", "beoordelen");
+    check_lemma(lexicon, "verbeterd", "verbeteren");
+    check_lemma(lexicon, "ontwikkeld", "ontwikkelen");
+    check_lemma(lexicon, "opgelost", "oplossen");
+    check_lemma(lexicon, "gezet", "zetten");
+    check_lemma(lexicon, "leefde", "leven");
+    check_lemma(lexicon, "reisde", "reizen");
+    check_lemma(lexicon, "gelopen", "lopen");
+    check_lemma(lexicon, "afgewerkt", "afwerken");
+    /* Base forms are their own lemma; an adjective is not a participle. */
+    check_lemma(lexicon, "organisatie", NULL);
+    check_lemma(lexicon, "maken", NULL);
+    check_lemma(lexicon, "gezond", NULL); /* not ge-zon-d of "zonnen" */
+    check_lemma(lexicon, "meisje", NULL); /* lexicalised, not "meis" */
+    /* Unknown, empty and hostile input. */
+    check_lemma(lexicon, "xqzwvbnm", NULL);
+    check_lemma(lexicon, "", NULL);
+    CHECK(vind_lexicon_lemma(lexicon, NULL) == NULL, "NULL form has no lemma");
+    CHECK(vind_lexicon_lemma(NULL, "huizen") == NULL, "NULL lexicon has no lemma");
+    size_t big_len = 1024 * 1024;
+    char *big = malloc(big_len + 1);
+    memset(big, 'a', big_len);
+    big[big_len] = '\0';
+    CHECK(vind_lexicon_lemma(lexicon, big) == NULL, "1 MB string: no lemma, no crash");
+    CHECK(!vind_lexicon_has_word(lexicon, big), "1 MB string: not a word");
+    free(big);
+}
+
+static void test_words(const vind_lexicon_t *lexicon)
+{
+    CHECK(vind_lexicon_has_word(lexicon, "verpleeghuis"), "verpleeghuis is a word");
+    CHECK(vind_lexicon_has_word(lexicon, "kinderen"), "an inflected form is a word");
+    CHECK(vind_lexicon_has_word(lexicon, "clienten"), "keys are normalised (cliënten)");
+    CHECK(!vind_lexicon_has_word(lexicon, "cliënten"), "unnormalised keys are not found");
+    CHECK(!vind_lexicon_has_word(lexicon, "xqzwvbnm"), "nonsense is not a word");
+    CHECK(!vind_lexicon_has_word(lexicon, ""), "the empty string is not a word");
+    CHECK(!vind_lexicon_has_word(lexicon, NULL), "NULL is not a word");
+}
+
+static void test_stopwords(const vind_lexicon_t *lexicon)
+{
+    CHECK(vind_is_stopword(lexicon, "de", VIND_LANG_NL), "de is a Dutch stop word");
+    CHECK(vind_is_stopword(lexicon, "het", VIND_LANG_NL), "het is a Dutch stop word");
+    CHECK(vind_is_stopword(lexicon, "een", VIND_LANG_NL), "een is a Dutch stop word");
+    CHECK(!vind_is_stopword(lexicon, "zorg", VIND_LANG_NL), "zorg is not a stop word");
+    CHECK(!vind_is_stopword(lexicon, "the", VIND_LANG_NL), "the is not a Dutch stop word");
+    CHECK(vind_is_stopword(lexicon, "the", VIND_LANG_EN), "the is an English stop word");
+    CHECK(vind_is_stopword(lexicon, "don't", VIND_LANG_EN), "don't is an English stop word");
+    CHECK(!vind_is_stopword(lexicon, "de", VIND_LANG_EN), "de is not an English stop word");
+    CHECK(!vind_is_stopword(lexicon, "", VIND_LANG_NL), "empty is not a stop word");
+    CHECK(!vind_is_stopword(lexicon, NULL, VIND_LANG_NL), "NULL is not a stop word");
+    CHECK(!vind_is_stopword(lexicon, "de", (vind_lang_t)7), "unknown language: no stop words");
+    CHECK(!vind_is_stopword(NULL, "de", VIND_LANG_NL), "NULL lexicon: no stop words");
+    CHECK(!vind_is_stopword(lexicon, "# Dutch", VIND_LANG_NL), "comments are not stop words");
+}
+
+int main(void)
+{
+    test_open_errors();
+
+    vind_lexicon_t *lexicon = NULL;
+    char *errmsg = NULL;
+    vind_status_t status = vind_lexicon_open(NULL, &lexicon, &errmsg);
+    if (status != VIND_OK) {
+        printf("# %s\n", errmsg ? errmsg : "?");
+        free(errmsg);
+        SKIP("no nl.lex beside the test (run make first)");
+        return check_done();
+    }
+    const char *datadir = vind_lexicon_datadir(lexicon);
+    CHECK(datadir && strstr(datadir, "share/vind"), "datadir found beside the program");
+    test_lemmas(lexicon);
+    test_words(lexicon);
+    test_stopwords(lexicon);
+    vind_lexicon_close(lexicon);
+    vind_lexicon_close(NULL);
+    CHECK(1, "closing NULL is allowed");
+    return check_done();
+}

@@ -1,0 +1,1235 @@
+/*
+ * test_xapian.c - the C face of Xapian (include/vind/xapian.h): writing,
+ * reading, queries, ranking, sorting, facets, expand, spelling, synonyms,
+ * metadata, transactions and every error path, on small Dutch documents in a
+ * temporary directory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <vind/xapian.h>
+#include "check.h"
+
+static char base_dir[] = "/tmp/vind-test-xapian-XXXXXX";
+
+/* Removes a directory tree of plain files (the test's own temporary databases). */
+static void remove_tree(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (dir == NULL) {
+        unlink(path);
+        return;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        char child[8192];
+        snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
+        remove_tree(child);
+    }
+    closedir(dir);
+    rmdir(path);
+}
+
+static char *database_path(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", base_dir, name);
+    return path;
+}
+
+/* Adds the space-separated words of text at positions from first_position on. */
+static int add_words(vind_xapian_document_t *document, const char *text, uint32_t first_position)
+{
+    char *copy = strdup(text);
+    int ok = copy != NULL;
+    uint32_t position = first_position;
+    char *save = NULL;
+    for (char *word = strtok_r(copy, " ", &save); ok && word != NULL;
+         word = strtok_r(NULL, " ", &save))
+        ok = vind_xapian_document_add_posting(document, word, position++, 1, NULL) == VIND_OK;
+    free(copy);
+    return ok;
+}
+
+typedef struct {
+    const char *url;
+    const char *body;
+    const char *date;
+    const char *type;
+    const char *tags; /* 0x1F-joined */
+} sample_t;
+
+/* A document as lib/index.c would make it: unique term, words, type term, values, data. */
+static vind_xapian_document_t *make_document(const sample_t *sample)
+{
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    if (document == NULL)
+        return NULL;
+    char term[512];
+    int ok = 1;
+    snprintf(term, sizeof term, "Q%s", sample->url);
+    ok = ok && vind_xapian_document_add_boolean_term(document, term, NULL) == VIND_OK;
+    ok = ok && add_words(document, sample->body, 1000);
+    snprintf(term, sizeof term, "XTYPE%s", sample->type);
+    ok = ok && vind_xapian_document_add_boolean_term(document, term, NULL) == VIND_OK;
+    ok = ok && vind_xapian_document_add_value(document, 0, sample->date, strlen(sample->date),
+                                              NULL) == VIND_OK;
+    ok = ok && vind_xapian_document_add_value(document, 2, sample->type, strlen(sample->type),
+                                              NULL) == VIND_OK;
+    if (sample->tags != NULL) {
+        ok = ok && vind_xapian_document_add_value(document, 3, sample->tags, strlen(sample->tags),
+                                                  NULL) == VIND_OK;
+        /* Tag terms: "K" + each tag, lower-cased by hand here. */
+        char tags[256];
+        snprintf(tags, sizeof tags, "%s", sample->tags);
+        char *save = NULL;
+        for (char *tag = strtok_r(tags, "\x1f", &save); ok && tag != NULL;
+             tag = strtok_r(NULL, "\x1f", &save)) {
+            snprintf(term, sizeof term, "K%s", tag);
+            for (char *c = term + 1; *c; c++)
+                if (*c >= 'A' && *c <= 'Z')
+                    *c = (char)(*c - 'A' + 'a');
+            ok = vind_xapian_document_add_boolean_term(document, term, NULL) == VIND_OK;
+        }
+    }
+    ok = ok && vind_xapian_document_add_value(document, 5, sample->url, strlen(sample->url),
+                                              NULL) == VIND_OK;
+    char data[512];
+    snprintf(data, sizeof data, "{\"url\":\"%s\"}", sample->url);
+    ok = ok && vind_xapian_document_set_data(document, data, strlen(data), NULL) == VIND_OK;
+    if (!ok) {
+        vind_xapian_document_free(document);
+        return NULL;
+    }
+    return document;
+}
+
+static const sample_t samples[] = {
+    {"https://example.nl/ouderenzorg", "de zorg voor ouderen in het verpleeghuis", "20210101",
+     "article", "Zorg\x1fWonen"},
+    {"https://example.nl/kosten.pdf", "verpleeghuis zorg kosten stijgen", "20220505", "pdf",
+     "Zorg"},
+    {"https://example.nl/wijk", "wonen en zorg in de wijk", "20200303", "article",
+     "Wonen\x1fWijk\x1fWonen"},
+    {"https://example.nl/belasting", "belasting aangifte doen", "20230101", "page", NULL},
+};
+#define SAMPLE_COUNT (sizeof samples / sizeof samples[0])
+
+static int add_sample(vind_xapian_writer_t *writer, const sample_t *sample, uint32_t *docid)
+{
+    vind_xapian_document_t *document = make_document(sample);
+    char term[512];
+    snprintf(term, sizeof term, "Q%s", sample->url);
+    char *message = NULL;
+    vind_status_t status =
+        vind_xapian_writer_replace_document_by_term(writer, term, document, docid, &message);
+    if (status != VIND_OK)
+        printf("# add %s: %s\n", sample->url, message ? message : "?");
+    free(message);
+    vind_xapian_document_free(document);
+    return status == VIND_OK;
+}
+
+/* Runs query over reader (consuming it) and returns the docids, in order, as "1 2 3". */
+static char *run_query(vind_xapian_reader_t *reader, vind_xapian_query_t *query)
+{
+    static _Thread_local char text[1024]; /* per thread: test_threads */
+    text[0] = '\0';
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_xapian_mset_t *mset = NULL;
+    if (query == NULL || vind_xapian_enquire_new(reader, &enquire, NULL) != VIND_OK ||
+        vind_xapian_enquire_set_query(enquire, query, NULL) != VIND_OK ||
+        vind_xapian_enquire_run(enquire, 0, 100, 100, &mset, NULL) != VIND_OK) {
+        snprintf(text, sizeof text, "error");
+    } else {
+        for (size_t i = 0; i < mset->count; i++) {
+            size_t used = strlen(text);
+            snprintf(text + used, sizeof text - used, "%s%u", i ? " " : "", mset->docids[i]);
+        }
+    }
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_free(enquire);
+    vind_xapian_query_free(query);
+    return text;
+}
+
+/* Sorted docids of a query, so that tests of matching do not depend on ranking. */
+static char *run_query_sorted(vind_xapian_reader_t *reader, vind_xapian_query_t *query)
+{
+    char *text = run_query(reader, query);
+    unsigned ids[64];
+    size_t count = 0;
+    char *save = NULL;
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", text);
+    if (strcmp(copy, "error") == 0)
+        return text;
+    for (char *id = strtok_r(copy, " ", &save); id && count < 64; id = strtok_r(NULL, " ", &save))
+        ids[count++] = (unsigned)strtoul(id, NULL, 10);
+    for (size_t i = 1; i < count; i++)
+        for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            unsigned swap = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = swap;
+        }
+    text[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        size_t used = strlen(text);
+        snprintf(text + used, 1024 - used, "%s%u", i ? " " : "", ids[i]);
+    }
+    return text;
+}
+
+static vind_xapian_query_t *term(const char *word)
+{
+    return vind_xapian_query_term(word, 1, 0);
+}
+
+static vind_xapian_query_t *phrase2(const char *first, const char *second, uint32_t window,
+                                    int near)
+{
+    vind_xapian_query_t *children[2] = {vind_xapian_query_term(first, 1, 1),
+                                        vind_xapian_query_term(second, 1, 2)};
+    return near ? vind_xapian_query_near(children, 2, window)
+                : vind_xapian_query_phrase(children, 2, window);
+}
+
+static vind_xapian_query_t *combine2(vind_xapian_op_t op, vind_xapian_query_t *left,
+                                     vind_xapian_query_t *right)
+{
+    vind_xapian_query_t *children[2] = {left, right};
+    return vind_xapian_query_compound(op, children, 2);
+}
+
+static void test_sortable(void)
+{
+    char small[VIND_XAPIAN_SORTABLE_MAX], large[VIND_XAPIAN_SORTABLE_MAX];
+    size_t small_length = vind_xapian_sortable_serialise(-3.5, small);
+    size_t large_length = vind_xapian_sortable_serialise(2021.0, large);
+    CHECK(small_length >= 1 && small_length <= VIND_XAPIAN_SORTABLE_MAX,
+          "sortable_serialise writes 1-9 bytes");
+    size_t common = small_length < large_length ? small_length : large_length;
+    int order = memcmp(small, large, common);
+    CHECK(order < 0 || (order == 0 && small_length < large_length),
+          "sortable_serialise: byte order follows numeric order");
+    CHECK(vind_xapian_sortable_unserialise(large, large_length) == 2021.0,
+          "sortable_unserialise inverts sortable_serialise");
+    CHECK(vind_xapian_sortable_unserialise(NULL, 0) == 0.0, "sortable_unserialise(NULL) is 0");
+    CHECK(strncmp(vind_xapian_version(), "1.", 2) == 0, "vind_xapian_version names Xapian 1.x");
+}
+
+static void test_open_missing(void)
+{
+    vind_xapian_writer_t *writer = (vind_xapian_writer_t *)1;
+    char *message = NULL;
+    CHECK_INT(vind_xapian_writer_open(database_path("missing"), 0, &writer, &message),
+              VIND_NOT_FOUND, "writer_open of a missing database without create: VIND_NOT_FOUND");
+    CHECK(writer == NULL, "writer is NULL on failure");
+    CHECK(message != NULL && strstr(message, "missing") != NULL, "the message names the path");
+    free(message);
+    message = NULL;
+
+    vind_xapian_reader_t *reader = (vind_xapian_reader_t *)1;
+    CHECK_INT(vind_xapian_reader_open(database_path("missing"), &reader, &message), VIND_NOT_FOUND,
+              "reader_open of a missing database: VIND_NOT_FOUND");
+    CHECK(reader == NULL, "reader is NULL on failure");
+    CHECK(message != NULL && strstr(message, "missing") != NULL, "the message names the path");
+    free(message);
+    message = NULL;
+
+    /* A directory that exists but holds no database. */
+    mkdir(database_path("empty-dir"), 0700);
+    vind_status_t status = vind_xapian_reader_open(database_path("empty-dir"), &reader, &message);
+    CHECK(status == VIND_NOT_FOUND || status == VIND_XAPIAN,
+          "reader_open of an empty directory: VIND_NOT_FOUND or VIND_XAPIAN");
+    CHECK(reader == NULL && message != NULL, "an empty directory gives a message and no reader");
+    free(message);
+}
+
+static void test_write_and_read(void)
+{
+    const char *path = database_path("main");
+    vind_xapian_writer_t *writer = NULL;
+    char *message = NULL;
+    CHECK_INT(vind_xapian_writer_open(path, 1, &writer, &message), VIND_OK,
+              "writer_open creates a database");
+    if (writer == NULL) {
+        printf("# %s\n", message ? message : "?");
+        free(message);
+        return;
+    }
+
+    vind_xapian_reader_t *reader = NULL;
+    CHECK_INT(vind_xapian_reader_open(path, &reader, NULL), VIND_OK,
+              "a reader opens the new database before any commit");
+    uint32_t count = 99;
+    CHECK_INT(vind_xapian_reader_doc_count(reader, &count, NULL), VIND_OK, "reader_doc_count");
+    CHECK_INT(count, 0, "a new database is empty");
+    uint64_t first_revision = 99;
+    CHECK_INT(vind_xapian_reader_revision(reader, &first_revision, NULL), VIND_OK,
+              "reader_revision");
+
+    uint32_t docids[SAMPLE_COUNT] = {0};
+    int all_added = 1;
+    for (size_t i = 0; i < SAMPLE_COUNT; i++)
+        all_added &= add_sample(writer, &samples[i], &docids[i]);
+    CHECK(all_added, "four Dutch documents added with replace_document_by_term");
+    CHECK(docids[0] == 1 && docids[3] == 4, "docids are 1..4");
+
+    CHECK_INT(vind_xapian_writer_doc_count(writer, &count, NULL), VIND_OK, "writer_doc_count");
+    CHECK_INT(count, 4, "the writer sees its uncommitted documents");
+    uint32_t docid = 0;
+    CHECK_INT(vind_xapian_writer_docid_for_term(writer, "Qhttps://example.nl/wijk", &docid, NULL),
+              VIND_OK, "writer_docid_for_term finds an uncommitted document");
+    CHECK_INT(docid, 3, "writer_docid_for_term gives its docid");
+    int exists = 0;
+    vind_xapian_writer_term_exists(writer, "verpleeghuis", &exists, NULL);
+    CHECK_INT(exists, 1, "writer_term_exists: verpleeghuis");
+    vind_xapian_writer_term_exists(writer, "ziekenhuis", &exists, NULL);
+    CHECK_INT(exists, 0, "writer_term_exists: ziekenhuis is absent");
+
+    /* A reader over the writer sees the uncommitted data. */
+    vind_xapian_reader_t *own = NULL;
+    CHECK_INT(vind_xapian_writer_reader(writer, &own, NULL), VIND_OK, "writer_reader");
+    vind_xapian_reader_doc_count(own, &count, NULL);
+    CHECK_INT(count, 4, "the writer's reader sees uncommitted documents");
+    vind_xapian_reader_close(own);
+
+    vind_xapian_reader_doc_count(reader, &count, NULL);
+    CHECK_INT(count, 0, "another reader sees nothing before the commit");
+    int changed = 5;
+    CHECK_INT(vind_xapian_reader_reopen(reader, &changed, NULL), VIND_OK, "reopen before commit");
+    CHECK_INT(changed, 0, "reopen before commit changes nothing");
+
+    CHECK_INT(vind_xapian_writer_set_metadata(writer, "vind:schema", "1", 1, NULL), VIND_OK,
+              "set_metadata");
+    CHECK_INT(vind_xapian_writer_add_spelling(writer, "verpleeghuis", 3, NULL), VIND_OK,
+              "add_spelling");
+    CHECK_INT(vind_xapian_writer_add_spelling(writer, "verpleging", 1, NULL), VIND_OK,
+              "add_spelling of a second word");
+    CHECK_INT(vind_xapian_writer_add_synonym(writer, "huis", "woning", NULL), VIND_OK,
+              "add_synonym huis -> woning");
+    CHECK_INT(vind_xapian_writer_add_synonym(writer, "huis", "pand", NULL), VIND_OK,
+              "add_synonym huis -> pand");
+    CHECK_INT(vind_xapian_writer_add_synonym(writer, "auto", "wagen", NULL), VIND_OK,
+              "add_synonym auto -> wagen");
+    CHECK_INT(vind_xapian_writer_clear_synonyms(writer, "auto", NULL), VIND_OK, "clear_synonyms");
+    CHECK_INT(vind_xapian_writer_commit(writer, NULL), VIND_OK, "commit");
+
+    CHECK_INT(vind_xapian_reader_reopen(reader, &changed, NULL), VIND_OK, "reopen after commit");
+    CHECK_INT(changed, 1, "reopen after commit loads a new revision");
+    uint64_t revision = 0;
+    vind_xapian_reader_revision(reader, &revision, NULL);
+    CHECK(revision > first_revision, "the revision went up");
+    uint64_t writer_revision = 0;
+    CHECK_INT(vind_xapian_writer_revision(writer, &writer_revision, NULL), VIND_OK,
+              "writer_revision");
+    CHECK(writer_revision == revision, "writer and reader agree on the revision");
+    vind_xapian_reader_doc_count(reader, &count, NULL);
+    CHECK_INT(count, 4, "the reader sees four documents after the commit");
+    double average = 0;
+    CHECK_INT(vind_xapian_reader_average_length(reader, &average, NULL), VIND_OK, "average_length");
+    CHECK(average > 3.0 && average < 8.0, "average length is the mean word count");
+
+    /* Data, values, terms. */
+    char *data = NULL;
+    size_t length = 0;
+    CHECK_INT(vind_xapian_reader_get_document_data(reader, 3, &data, &length, NULL), VIND_OK,
+              "get_document_data");
+    CHECK_STR(data, "{\"url\":\"https://example.nl/wijk\"}", "stored data comes back");
+    CHECK_INT(length, strlen("{\"url\":\"https://example.nl/wijk\"}"), "with its length");
+    free(data);
+    data = (char *)1;
+    message = NULL;
+    CHECK_INT(vind_xapian_reader_get_document_data(reader, 77, &data, NULL, &message),
+              VIND_NOT_FOUND, "get_document_data of a missing docid: VIND_NOT_FOUND");
+    CHECK(data == NULL && message != NULL, "no data and a message");
+    free(message);
+    CHECK_INT(vind_xapian_reader_get_document_data(reader, 0, &data, NULL, NULL), VIND_NOT_FOUND,
+              "docid 0 is never found");
+
+    char *value = NULL;
+    CHECK_INT(vind_xapian_reader_get_value(reader, 2, 0, &value, &length, NULL), VIND_OK,
+              "get_value");
+    CHECK_STR(value, "20220505", "the date value of the PDF");
+    free(value);
+    CHECK_INT(vind_xapian_reader_get_value(reader, 4, 3, &value, &length, NULL), VIND_OK,
+              "get_value of an empty slot");
+    CHECK(value != NULL && length == 0 && value[0] == '\0', "an empty slot gives \"\"");
+    free(value);
+
+    vind_xapian_values_t *values = NULL;
+    CHECK_INT(vind_xapian_reader_values(reader, 3, &values, NULL), VIND_OK, "reader_values");
+    CHECK(values != NULL && values->count == 3, "three documents have tags");
+    if (values != NULL && values->count == 3) {
+        CHECK_INT(values->items[0].docid, 1, "values come in docid order");
+        CHECK(values->items[0].length == strlen("Zorg\x1fWonen") &&
+                  memcmp(values->items[0].value, "Zorg\x1fWonen", values->items[0].length) == 0,
+              "a multi-valued slot comes back whole");
+    }
+    vind_xapian_values_free(values);
+
+    CHECK_INT(
+        vind_xapian_reader_docid_for_term(reader, "Qhttps://example.nl/kosten.pdf", &docid, NULL),
+        VIND_OK, "reader_docid_for_term");
+    CHECK_INT(docid, 2, "the PDF is document 2");
+    message = NULL;
+    CHECK_INT(
+        vind_xapian_reader_docid_for_term(reader, "Qhttps://example.nl/nergens", &docid, &message),
+        VIND_NOT_FOUND, "docid_for_term of an unknown url: VIND_NOT_FOUND");
+    CHECK(docid == 0 && message != NULL, "docid 0 and a message");
+    free(message);
+
+    uint32_t frequency = 0;
+    vind_xapian_reader_term_frequency(reader, "zorg", &frequency, NULL);
+    CHECK_INT(frequency, 3, "term_frequency(zorg) = 3 documents");
+    uint64_t collection = 0;
+    vind_xapian_reader_collection_frequency(reader, "zorg", &collection, NULL);
+    CHECK_INT(collection, 3, "collection_frequency(zorg) = 3");
+    vind_xapian_reader_term_exists(reader, "belasting", &exists, NULL);
+    CHECK_INT(exists, 1, "reader_term_exists(belasting)");
+    vind_xapian_reader_term_exists(reader, "", &exists, NULL);
+    CHECK_INT(exists, 0, "the empty term never exists");
+
+    vind_xapian_terms_t *terms = NULL;
+    CHECK_INT(vind_xapian_reader_document_terms(reader, 1, "K", &terms, NULL), VIND_OK,
+              "document_terms with prefix K");
+    CHECK(terms != NULL && terms->count == 2, "document 1 has two tag terms");
+    if (terms != NULL && terms->count == 2) {
+        CHECK_STR(terms->items[0].term, "Kwonen", "tag terms in byte order (Kwonen < Kzorg)");
+        CHECK_STR(terms->items[1].term, "Kzorg", "second tag term");
+        CHECK_INT(terms->items[1].frequency, 2, "Kzorg is in two documents");
+    }
+    vind_xapian_terms_free(terms);
+    CHECK_INT(vind_xapian_reader_document_terms(reader, 1, NULL, &terms, NULL), VIND_OK,
+              "document_terms without prefix");
+    int found_zorg = 0;
+    for (size_t i = 0; terms != NULL && i < terms->count; i++)
+        if (strcmp(terms->items[i].term, "zorg") == 0)
+            found_zorg = terms->items[i].wdf == 1;
+    CHECK(found_zorg, "document 1 contains zorg with wdf 1");
+    vind_xapian_terms_free(terms);
+
+    CHECK_INT(vind_xapian_reader_all_terms(reader, "verpl", 0, &terms, NULL), VIND_OK,
+              "all_terms with prefix verpl");
+    CHECK(terms != NULL && terms->count == 1 && strcmp(terms->items[0].term, "verpleeghuis") == 0 &&
+              terms->items[0].frequency == 2,
+          "all_terms: verpleeghuis, in 2 documents");
+    vind_xapian_terms_free(terms);
+    CHECK_INT(vind_xapian_reader_all_terms(reader, "", 3, &terms, NULL), VIND_OK,
+              "all_terms limited to 3");
+    CHECK(terms != NULL && terms->count == 3, "max_terms is respected");
+    vind_xapian_terms_free(terms);
+    CHECK_INT(vind_xapian_reader_all_terms(reader, "qqq", 0, &terms, NULL), VIND_OK,
+              "all_terms with an unknown prefix");
+    CHECK(terms != NULL && terms->count == 0 && terms->items == NULL, "gives an empty list");
+    vind_xapian_terms_free(terms);
+
+    /* Metadata. */
+    value = NULL;
+    CHECK_INT(vind_xapian_reader_get_metadata(reader, "vind:schema", &value, &length, NULL),
+              VIND_OK, "reader_get_metadata");
+    CHECK_STR(value, "1", "the schema version comes back");
+    free(value);
+    value = (char *)1;
+    CHECK_INT(vind_xapian_reader_get_metadata(reader, "vind:absent", &value, NULL, NULL),
+              VIND_NOT_FOUND, "absent metadata: VIND_NOT_FOUND");
+    CHECK(value == NULL, "absent metadata gives NULL");
+
+    /* Spelling and synonyms. */
+    char *suggestion = NULL;
+    CHECK_INT(vind_xapian_reader_spelling_suggestion(reader, "verplegehuis", 2, &suggestion, NULL),
+              VIND_OK, "spelling_suggestion");
+    CHECK_STR(suggestion, "verpleeghuis", "verplegehuis -> verpleeghuis");
+    free(suggestion);
+    suggestion = (char *)1;
+    CHECK_INT(vind_xapian_reader_spelling_suggestion(reader, "verpleeghuis", 2, &suggestion, NULL),
+              VIND_OK, "spelling_suggestion of a correct word");
+    CHECK(suggestion == NULL, "a correct word gives no suggestion");
+    suggestion = (char *)1;
+    vind_xapian_reader_spelling_suggestion(reader, "xyzzyq", 2, &suggestion, NULL);
+    CHECK(suggestion == NULL, "a word far from everything gives no suggestion");
+    vind_xapian_reader_spelling_suggestion(reader, "", 2, &suggestion, NULL);
+    CHECK(suggestion == NULL, "the empty word gives no suggestion");
+
+    vind_xapian_terms_t *synonyms = NULL;
+    CHECK_INT(vind_xapian_reader_synonyms(reader, "huis", &synonyms, NULL), VIND_OK, "synonyms");
+    CHECK(synonyms != NULL && synonyms->count == 2 &&
+              strcmp(synonyms->items[0].term, "pand") == 0 &&
+              strcmp(synonyms->items[1].term, "woning") == 0,
+          "huis has synonyms pand and woning");
+    vind_xapian_terms_free(synonyms);
+    CHECK_INT(vind_xapian_reader_synonyms(reader, "auto", &synonyms, NULL), VIND_OK,
+              "synonyms after clear");
+    CHECK(synonyms != NULL && synonyms->count == 0, "cleared synonyms are gone");
+    vind_xapian_terms_free(synonyms);
+
+    /* Replace and delete by unique term. */
+    sample_t replacement = samples[1];
+    replacement.body = "verpleeghuis zorg kosten dalen";
+    replacement.date = "20220606";
+    CHECK(add_sample(writer, &replacement, &docid), "replace the PDF by its unique term");
+    CHECK_INT(docid, 2, "replace keeps the docid");
+    CHECK_INT(
+        vind_xapian_writer_delete_documents_by_term(writer, "Qhttps://example.nl/belasting", NULL),
+        VIND_OK, "delete_documents_by_term");
+    CHECK_INT(
+        vind_xapian_writer_delete_documents_by_term(writer, "Qhttps://example.nl/nergens", NULL),
+        VIND_OK, "deleting an absent term is not an error");
+    CHECK_INT(vind_xapian_writer_delete_document(writer, 999, NULL), VIND_NOT_FOUND,
+              "delete_document of a missing docid: VIND_NOT_FOUND");
+    CHECK_INT(vind_xapian_writer_commit(writer, NULL), VIND_OK, "commit the replace and delete");
+    vind_xapian_reader_reopen(reader, &changed, NULL);
+    vind_xapian_reader_doc_count(reader, &count, NULL);
+    CHECK_INT(count, 3, "three documents remain");
+    vind_xapian_reader_term_exists(reader, "dalen", &exists, NULL);
+    CHECK_INT(exists, 1, "the replacement's words are indexed");
+    vind_xapian_reader_term_exists(reader, "stijgen", &exists, NULL);
+    CHECK_INT(exists, 0, "the replaced words are gone");
+    vind_xapian_reader_docid_for_term(reader, "Qhttps://example.nl/belasting", &docid, NULL);
+    CHECK_INT(docid, 0, "the deleted document is gone");
+
+    /* Queries. */
+    CHECK_STR(run_query_sorted(reader, phrase2("zorg", "voor", 0, 0)), "1",
+              "phrase \"zorg voor\" matches the ouderenzorg article only");
+    CHECK_STR(run_query_sorted(reader, phrase2("voor", "zorg", 0, 0)), "",
+              "phrase \"voor zorg\" (wrong order) matches nothing");
+    CHECK_STR(run_query_sorted(reader, phrase2("verpleeghuis", "zorg", 0, 0)), "2",
+              "phrase \"verpleeghuis zorg\" matches the PDF");
+    CHECK_STR(run_query_sorted(reader, phrase2("zorg", "verpleeghuis", 6, 1)), "1 2",
+              "near(zorg, verpleeghuis, 6) matches both orders");
+    CHECK_STR(run_query_sorted(reader, phrase2("zorg", "verpleeghuis", 2, 1)), "2",
+              "near(zorg, verpleeghuis, 2) needs them adjacent");
+    CHECK_STR(
+        run_query_sorted(reader, combine2(VIND_XAPIAN_OP_AND_NOT, term("zorg"), term("wonen"))),
+        "1 2", "zorg AND_NOT wonen");
+    CHECK_STR(run_query_sorted(reader,
+                               combine2(VIND_XAPIAN_OP_FILTER, term("zorg"), term("XTYPEarticle"))),
+              "1 3", "zorg FILTER type article");
+    CHECK_STR(
+        run_query_sorted(reader, combine2(VIND_XAPIAN_OP_OR, term("belasting"), term("wijk"))), "3",
+        "belasting OR wijk (belasting was deleted)");
+    CHECK_STR(run_query_sorted(reader, combine2(VIND_XAPIAN_OP_AND, term("zorg"), term("wijk"))),
+              "3", "zorg AND wijk");
+    CHECK_STR(
+        run_query_sorted(reader, combine2(VIND_XAPIAN_OP_SYNONYM, term("ouderen"), term("kosten"))),
+        "1 2", "SYNONYM(ouderen, kosten)");
+    CHECK_STR(
+        run_query_sorted(reader, vind_xapian_query_value_range(0, "20210101", 8, "20221231", 8)),
+        "1 2", "date range 2021-2022");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_value_range(0, NULL, 0, "20201231", 8)),
+              "3", "date range open at the start");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_value_ge(0, "20220101", 8)), "2",
+              "value_ge");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_value_le(0, "20210101", 8)), "1 3",
+              "value_le (inclusive)");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_value_range(3, NULL, 0, NULL, 0)), "1 2 3",
+              "a fully open range matches documents with a value");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_wildcard("verpl", 10)), "1 2",
+              "wildcard verpl*");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_wildcard("wo", 0)), "3",
+              "wildcard wo* without limit (wonen; not the tag term Kwonen)");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_match_all()), "1 2 3",
+              "match_all matches every document");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_match_nothing()), "",
+              "match_nothing matches nothing");
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_compound(VIND_XAPIAN_OP_AND, NULL, 0)), "",
+              "an empty compound matches nothing");
+    CHECK_STR(
+        run_query_sorted(reader, combine2(VIND_XAPIAN_OP_AND_MAYBE, term("zorg"), term("ouderen"))),
+        "1 2 3", "zorg AND_MAYBE ouderen matches all zorg documents");
+    CHECK_STR(run_query(reader,
+                        combine2(VIND_XAPIAN_OP_AND_MAYBE, term("zorg"), term("ouderen")))[0] == '1'
+                  ? "first"
+                  : "other",
+              "first", "AND_MAYBE ranks the document with ouderen first");
+
+    /* Elite set, max, scale weight. */
+    vind_xapian_query_t *elite_children[3] = {term("zorg"), term("wijk"), term("kosten")};
+    CHECK_STR(run_query_sorted(reader, vind_xapian_query_elite_set(elite_children, 3, 3)), "1 2 3",
+              "elite set of 3 of 3 terms acts as OR");
+    CHECK_STR(run_query_sorted(reader, combine2(VIND_XAPIAN_OP_MAX, term("wijk"), term("dalen"))),
+              "2 3", "MAX(wijk, dalen)");
+    CHECK_STR(
+        run_query_sorted(reader, combine2(VIND_XAPIAN_OP_ELITE_SET, term("wijk"), term("dalen"))),
+        "2 3", "ELITE_SET through compound");
+
+    vind_xapian_query_t *scaled = vind_xapian_query_scale_weight(term("zorg"), 2.5);
+    char *description = vind_xapian_query_describe(scaled);
+    CHECK(description != NULL && strstr(description, "2.5") != NULL &&
+              strstr(description, "zorg") != NULL,
+          "describe shows the scaled term");
+    free(description);
+    vind_xapian_query_free(scaled);
+    CHECK(vind_xapian_query_scale_weight(term("zorg"), -1.0) == NULL,
+          "a negative scale factor fails (and consumes its child)");
+
+    vind_xapian_query_t *phrase = phrase2("zorg", "voor", 0, 0);
+    description = vind_xapian_query_describe(phrase);
+    CHECK(description != NULL && strstr(description, "PHRASE") != NULL,
+          "describe names the PHRASE operator");
+    free(description);
+    vind_xapian_query_free(phrase);
+    vind_xapian_query_t *all = vind_xapian_query_match_all();
+    description = vind_xapian_query_describe(all);
+    CHECK(description != NULL && strstr(description, "<alldocuments>") != NULL,
+          "match_all is the empty term (<alldocuments>)");
+    free(description);
+    vind_xapian_query_free(all);
+
+    /* Hostile and NULL query input: NULL, never a crash; children consumed. */
+    CHECK(vind_xapian_query_term(NULL, 1, 0) == NULL, "query_term(NULL) is NULL");
+    CHECK(vind_xapian_query_term("", 1, 0) == NULL, "query_term(\"\") is NULL");
+    vind_xapian_query_t *with_null[2] = {term("zorg"), NULL};
+    CHECK(vind_xapian_query_compound(VIND_XAPIAN_OP_AND, with_null, 2) == NULL,
+          "a compound with a NULL child is NULL (the other child is freed)");
+    vind_xapian_query_t *bad_op[1] = {term("zorg")};
+    CHECK(vind_xapian_query_compound((vind_xapian_op_t)99, bad_op, 1) == NULL,
+          "an unknown operator is NULL");
+    CHECK(vind_xapian_query_wildcard("", 10) == NULL, "an empty wildcard is NULL");
+    CHECK(vind_xapian_query_value_range(VIND_XAPIAN_NO_SLOT, "a", 1, "b", 1) == NULL,
+          "VIND_XAPIAN_NO_SLOT is refused");
+    CHECK(vind_xapian_query_describe(NULL) == NULL, "describe(NULL) is NULL");
+    vind_xapian_query_free(NULL);
+
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
+/* Ranking, sorting, facets and expand over a second database. */
+static void test_enquire(void)
+{
+    const char *path = database_path("ranking");
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "open the ranking database");
+        return;
+    }
+    const sample_t ranking[] = {
+        {"https://example.nl/a", "zorg in de wijk en wonen met buren", "20200101", "article",
+         "Zorg\x1fWonen"},
+        {"https://example.nl/b", "zorg zorg zorg thuiszorg", "20230101", "article", "Zorg"},
+        {"https://example.nl/c", "wonen in een huurhuis van de woningcorporatie", "20210101", "pdf",
+         "Wonen\x1fHuur"},
+        {"https://example.nl/d", "de wijk en de zorg voor ouderen en mantelzorg en wonen",
+         "20220101", "page", "Zorg\x1fWonen\x1fWijk"},
+        {"https://example.nl/e", "belasting", "20190101", "page", NULL},
+    };
+    int all_added = 1;
+    for (size_t i = 0; i < sizeof ranking / sizeof ranking[0]; i++)
+        all_added &= add_sample(writer, &ranking[i], NULL);
+    CHECK(all_added && vind_xapian_writer_commit(writer, NULL) == VIND_OK,
+          "five documents for ranking committed");
+    vind_xapian_writer_close(writer);
+
+    vind_xapian_reader_t *reader = NULL;
+    vind_xapian_reader_open(path, &reader, NULL);
+    vind_xapian_enquire_t *enquire = NULL;
+    CHECK_INT(vind_xapian_enquire_new(reader, &enquire, NULL), VIND_OK, "enquire_new");
+    if (enquire == NULL) {
+        vind_xapian_reader_close(reader);
+        return;
+    }
+    vind_xapian_query_t *query = term("zorg");
+    CHECK_INT(vind_xapian_enquire_set_query(enquire, query, NULL), VIND_OK, "set_query");
+    vind_xapian_query_free(query); /* the enquire keeps its own copy */
+    CHECK_INT(vind_xapian_enquire_set_bm25(enquire, 1.2, 0, 1, 0.75, 0.5, NULL), VIND_OK,
+              "set_bm25");
+    CHECK_INT(vind_xapian_enquire_set_bm25(enquire, -1, 0, 1, 0.75, 0.5, NULL),
+              VIND_INVALID_ARGUMENT, "a negative k1 is refused");
+
+    vind_xapian_mset_t *mset = NULL;
+    CHECK_INT(vind_xapian_enquire_run(enquire, 0, 10, 5, &mset, NULL), VIND_OK, "run");
+    CHECK(mset != NULL && mset->count == 3, "zorg matches three documents");
+    if (mset != NULL && mset->count == 3) {
+        CHECK_INT(mset->docids[0], 2, "BM25: \"zorg zorg zorg\" ranks first");
+        CHECK(mset->weights[0] > mset->weights[1] && mset->weights[1] >= mset->weights[2],
+              "weights descend");
+        CHECK_INT(mset->percents[0], 100, "the best match is 100%");
+        CHECK(mset->matches_lower == 3 && mset->matches_upper == 3 && mset->matches_estimated == 3,
+              "exact match counts with check_at_least = doc count");
+    }
+    vind_xapian_mset_free(mset);
+
+    CHECK_INT(vind_xapian_enquire_run(enquire, 1, 1, 5, &mset, NULL), VIND_OK, "run a page");
+    CHECK(mset != NULL && mset->count == 1 && mset->matches_estimated == 3,
+          "offset 1 limit 1 gives one result of three");
+    vind_xapian_mset_free(mset);
+
+    /* Sort by date, newest first, then ascending. */
+    CHECK_INT(vind_xapian_enquire_sort_by_value_then_relevance(enquire, 0, 1, NULL), VIND_OK,
+              "sort_by_value_then_relevance");
+    vind_xapian_enquire_run(enquire, 0, 10, 5, &mset, NULL);
+    CHECK(mset != NULL && mset->count == 3 && mset->docids[0] == 2 && mset->docids[1] == 4 &&
+              mset->docids[2] == 1,
+          "newest first: 2023, 2022, 2020");
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_sort_by_value_then_relevance(enquire, 0, 0, NULL);
+    vind_xapian_enquire_run(enquire, 0, 10, 5, &mset, NULL);
+    CHECK(mset != NULL && mset->count == 3 && mset->docids[0] == 1 && mset->docids[2] == 2,
+          "oldest first: 2020 ... 2023");
+    vind_xapian_mset_free(mset);
+    CHECK_INT(vind_xapian_enquire_sort_by_relevance(enquire, NULL), VIND_OK, "sort_by_relevance");
+    CHECK_INT(vind_xapian_enquire_set_docid_order(enquire, VIND_XAPIAN_DOCID_DESCENDING, NULL),
+              VIND_OK, "set_docid_order");
+    CHECK_INT(vind_xapian_enquire_set_docid_order(enquire, (vind_xapian_docid_order_t)42, NULL),
+              VIND_INVALID_ARGUMENT, "an unknown docid order is refused");
+    CHECK_INT(vind_xapian_enquire_set_cutoff(enquire, 0, NULL), VIND_OK, "set_cutoff 0");
+    CHECK_INT(vind_xapian_enquire_set_cutoff(enquire, 101, NULL), VIND_INVALID_ARGUMENT,
+              "a cutoff above 100 is refused");
+
+    /* Facets over every document. */
+    size_t tags_facet = 9, type_facet = 9;
+    CHECK_INT(vind_xapian_enquire_add_facet(enquire, 3, 1, &tags_facet, NULL), VIND_OK,
+              "add_facet tags (multi-valued)");
+    CHECK_INT(vind_xapian_enquire_add_facet(enquire, 2, 0, &type_facet, NULL), VIND_OK,
+              "add_facet type");
+    CHECK(tags_facet == 0 && type_facet == 1, "facet indexes count from 0");
+    vind_xapian_facet_t *facet = NULL;
+    CHECK_INT(vind_xapian_enquire_facet(enquire, 0, &facet, NULL), VIND_OK, "facet before a run");
+    CHECK(facet != NULL && facet->count == 0, "no counts before a run");
+    vind_xapian_facet_free(facet);
+
+    query = vind_xapian_query_match_all();
+    vind_xapian_enquire_set_query(enquire, query, NULL);
+    vind_xapian_query_free(query);
+    vind_xapian_enquire_run(enquire, 0, 2, 5, &mset, NULL);
+    CHECK(mset != NULL && mset->count == 2 && mset->matches_lower == 5,
+          "match_all: a page of 2, exactly 5 matches");
+    vind_xapian_mset_free(mset);
+
+    CHECK_INT(vind_xapian_enquire_facet(enquire, tags_facet, &facet, NULL), VIND_OK, "facet tags");
+    /* Zorg: a b d = 3; Wonen: a c d = 3; Huur: c; Wijk: d. */
+    CHECK(facet != NULL && facet->count == 4, "four distinct tags");
+    if (facet != NULL && facet->count == 4) {
+        CHECK(strcmp(facet->items[0].value, "Wonen") == 0 && facet->items[0].count == 3,
+              "Wonen 3 (ties by value: Wonen < Zorg)");
+        CHECK(strcmp(facet->items[1].value, "Zorg") == 0 && facet->items[1].count == 3, "Zorg 3");
+        CHECK(strcmp(facet->items[2].value, "Huur") == 0 && facet->items[2].count == 1, "Huur 1");
+        CHECK(strcmp(facet->items[3].value, "Wijk") == 0 && facet->items[3].count == 1, "Wijk 1");
+    }
+    vind_xapian_facet_free(facet);
+    CHECK_INT(vind_xapian_enquire_facet(enquire, type_facet, &facet, NULL), VIND_OK, "facet type");
+    CHECK(facet != NULL && facet->count == 3 && strcmp(facet->items[0].value, "article") == 0 &&
+              facet->items[0].count == 2 && strcmp(facet->items[1].value, "page") == 0 &&
+              facet->items[1].count == 2 && facet->items[2].count == 1,
+          "type: article 2, page 2, pdf 1");
+    vind_xapian_facet_free(facet);
+    CHECK_INT(vind_xapian_enquire_facet(enquire, 2, &facet, NULL), VIND_INVALID_ARGUMENT,
+              "an unknown facet index is refused");
+
+    /* A second run resets the counts: only wonen documents. */
+    query = term("wonen");
+    vind_xapian_enquire_set_query(enquire, query, NULL);
+    vind_xapian_query_free(query);
+    vind_xapian_enquire_run(enquire, 0, 0, 5, &mset, NULL);
+    CHECK(mset != NULL && mset->count == 0 && mset->matches_lower == 3,
+          "limit 0 still counts three matches");
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_facet(enquire, tags_facet, &facet, NULL);
+    CHECK(facet != NULL && facet->count == 4 && facet->items[0].count == 3 &&
+              strcmp(facet->items[0].value, "Wonen") == 0 && facet->items[1].count == 2,
+          "facets are recounted per run (Wonen 3, Zorg 2), also with limit 0");
+    vind_xapian_facet_free(facet);
+
+    /* Collapse on type: one result per type. */
+    query = vind_xapian_query_match_all();
+    vind_xapian_enquire_set_query(enquire, query, NULL);
+    vind_xapian_query_free(query);
+    CHECK_INT(vind_xapian_enquire_set_collapse_key(enquire, 2, NULL), VIND_OK, "set_collapse_key");
+    vind_xapian_enquire_run(enquire, 0, 10, 5, &mset, NULL);
+    CHECK(mset != NULL && mset->count == 3, "collapsing on type leaves three documents");
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_set_collapse_key(enquire, VIND_XAPIAN_NO_SLOT, NULL);
+
+    /* Expand: words of the two wonen/zorg documents, no prefixed terms. */
+    uint32_t relevant[2] = {1, 4};
+    vind_xapian_terms_t *terms = NULL;
+    CHECK_INT(vind_xapian_enquire_expand(enquire, relevant, 2, 5, NULL,
+                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ", &terms, NULL),
+              VIND_OK, "expand");
+    int clean = terms != NULL && terms->count > 0 && terms->count <= 5;
+    int has_wijk = 0;
+    for (size_t i = 0; clean && i < terms->count; i++) {
+        if (terms->items[i].term[0] >= 'A' && terms->items[i].term[0] <= 'Z')
+            clean = 0;
+        if (i > 0 && terms->items[i].weight > terms->items[i - 1].weight)
+            clean = 0;
+        if (strcmp(terms->items[i].term, "wijk") == 0)
+            has_wijk = 1;
+    }
+    CHECK(clean, "expand gives up to 5 unprefixed terms, best first");
+    CHECK(has_wijk, "wijk (in both documents) is an expand term");
+    vind_xapian_terms_free(terms);
+    CHECK_INT(vind_xapian_enquire_expand(enquire, relevant, 2, 10, "K", NULL, &terms, NULL),
+              VIND_OK, "expand with prefix K");
+    clean = terms != NULL && terms->count > 0;
+    for (size_t i = 0; clean && i < terms->count; i++)
+        clean = terms->items[i].term[0] == 'K';
+    CHECK(clean, "expand with prefix K gives only tag terms");
+    vind_xapian_terms_free(terms);
+    CHECK_INT(vind_xapian_enquire_expand(enquire, relevant, 0, 10, NULL, NULL, &terms, NULL),
+              VIND_OK, "expand of no documents");
+    CHECK(terms != NULL && terms->count == 0, "gives an empty list");
+    vind_xapian_terms_free(terms);
+    uint32_t missing[1] = {999};
+    CHECK_INT(vind_xapian_enquire_expand(enquire, missing, 1, 10, NULL, NULL, &terms, NULL),
+              VIND_NOT_FOUND, "expand of a missing docid: VIND_NOT_FOUND");
+    CHECK(terms == NULL, "no terms on failure");
+
+    vind_xapian_enquire_free(enquire);
+    vind_xapian_reader_close(reader);
+}
+
+static void test_transactions(void)
+{
+    const char *path = database_path("transactions");
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "open the transactions database");
+        return;
+    }
+    add_sample(writer, &samples[0], NULL);
+    vind_xapian_writer_commit(writer, NULL);
+
+    CHECK_INT(vind_xapian_writer_begin_transaction(writer, NULL), VIND_OK, "begin_transaction");
+    CHECK_INT(vind_xapian_writer_begin_transaction(writer, NULL), VIND_INVALID_ARGUMENT,
+              "transactions do not nest");
+    CHECK_INT(vind_xapian_writer_commit(writer, NULL), VIND_INVALID_ARGUMENT,
+              "commit inside a transaction is refused");
+    add_sample(writer, &samples[1], NULL);
+    vind_xapian_writer_set_metadata(writer, "vind:last-run", "2024-01-01", 10, NULL);
+    uint32_t count = 0;
+    vind_xapian_writer_doc_count(writer, &count, NULL);
+    CHECK_INT(count, 2, "two documents inside the transaction");
+    CHECK_INT(vind_xapian_writer_cancel_transaction(writer, NULL), VIND_OK, "cancel_transaction");
+    vind_xapian_writer_doc_count(writer, &count, NULL);
+    CHECK_INT(count, 1, "cancel leaves the document out");
+    char *value = (char *)1;
+    CHECK_INT(vind_xapian_writer_get_metadata(writer, "vind:last-run", &value, NULL, NULL),
+              VIND_NOT_FOUND, "cancel leaves the metadata out");
+    CHECK_INT(vind_xapian_writer_cancel_transaction(writer, NULL), VIND_INVALID_ARGUMENT,
+              "cancel without a transaction is refused");
+    CHECK_INT(vind_xapian_writer_commit_transaction(writer, NULL), VIND_INVALID_ARGUMENT,
+              "commit_transaction without a transaction is refused");
+
+    vind_xapian_writer_begin_transaction(writer, NULL);
+    add_sample(writer, &samples[2], NULL);
+    CHECK_INT(vind_xapian_writer_commit_transaction(writer, NULL), VIND_OK, "commit_transaction");
+    vind_xapian_reader_t *reader = NULL;
+    vind_xapian_reader_open(path, &reader, NULL);
+    vind_xapian_reader_doc_count(reader, &count, NULL);
+    CHECK_INT(count, 2, "a committed transaction is visible to a new reader");
+
+    /* Uncommitted work is lost when the writer closes (and the lock goes). */
+    add_sample(writer, &samples[3], NULL);
+    vind_xapian_writer_set_metadata(writer, "vind:uncommitted", "x", 1, NULL);
+    vind_xapian_writer_add_spelling(writer, "mantelzorg", 5, NULL);
+    vind_xapian_writer_add_synonym(writer, "zorg", "verzorging", NULL);
+    vind_xapian_writer_close(writer);
+    writer = NULL;
+    int changed = 0;
+    vind_xapian_reader_reopen(reader, &changed, NULL);
+    vind_xapian_reader_doc_count(reader, &count, NULL);
+    CHECK_INT(count, 2, "closing without commit discards the uncommitted document");
+    value = (char *)1;
+    CHECK_INT(vind_xapian_reader_get_metadata(reader, "vind:uncommitted", &value, NULL, NULL),
+              VIND_NOT_FOUND, "and the uncommitted metadata");
+    char *suggestion = (char *)1;
+    vind_xapian_reader_spelling_suggestion(reader, "mantelzorh", 2, &suggestion, NULL);
+    CHECK(suggestion == NULL, "and the uncommitted spelling word");
+    vind_xapian_terms_t *synonyms = NULL;
+    vind_xapian_reader_synonyms(reader, "zorg", &synonyms, NULL);
+    CHECK(synonyms != NULL && synonyms->count == 0, "and the uncommitted synonym");
+    vind_xapian_terms_free(synonyms);
+    vind_xapian_reader_close(reader);
+
+    CHECK_INT(vind_xapian_writer_open(path, 0, &writer, NULL), VIND_OK,
+              "the database opens again after close (lock released)");
+    vind_xapian_writer_doc_count(writer, &count, NULL);
+    CHECK_INT(count, 2, "and still holds two documents");
+    vind_xapian_writer_close(writer);
+}
+
+static void test_lock(void)
+{
+    const char *path = database_path("locked");
+    vind_xapian_writer_t *first = NULL, *second = (vind_xapian_writer_t *)1;
+    CHECK_INT(vind_xapian_writer_open(path, 1, &first, NULL), VIND_OK, "first writer");
+    char *message = NULL;
+    CHECK_INT(vind_xapian_writer_open(path, 1, &second, &message), VIND_LOCKED,
+              "a second writer: VIND_LOCKED");
+    CHECK(second == NULL, "no second writer");
+    CHECK(message != NULL && strstr(message, "locked") != NULL && strstr(message, path) != NULL,
+          "the message says locked and names the path");
+    if (message != NULL)
+        printf("# %s\n", message);
+    free(message);
+    vind_xapian_reader_t *reader = NULL;
+    CHECK_INT(vind_xapian_reader_open(path, &reader, NULL), VIND_OK,
+              "a reader opens a database that a writer holds");
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(first);
+}
+
+/* Overwrites every file of directory path with garbage (or truncates them). */
+static void damage_database(const char *path, int truncate_only)
+{
+    DIR *dir = opendir(path);
+    if (dir == NULL)
+        return;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.' || strcmp(entry->d_name, "flintlock") == 0)
+            continue;
+        char file[8192];
+        snprintf(file, sizeof file, "%s/%s", path, entry->d_name);
+        int fd = open(file, O_WRONLY | (truncate_only ? O_TRUNC : 0));
+        if (fd < 0)
+            continue;
+        if (!truncate_only) {
+            char garbage[8192];
+            for (size_t i = 0; i < sizeof garbage; i++)
+                garbage[i] = (char)(i * 131 + 7);
+            if (write(fd, garbage, sizeof garbage) < 0)
+                perror("write");
+        }
+        close(fd);
+    }
+    closedir(dir);
+}
+
+static void test_corrupt(void)
+{
+    for (int truncate_only = 0; truncate_only <= 1; truncate_only++) {
+        const char *path = database_path(truncate_only ? "truncated" : "corrupt");
+        vind_xapian_writer_t *writer = NULL;
+        vind_xapian_writer_open(path, 1, &writer, NULL);
+        for (size_t i = 0; i < SAMPLE_COUNT; i++)
+            add_sample(writer, &samples[i], NULL);
+        vind_xapian_writer_commit(writer, NULL);
+        vind_xapian_writer_close(writer);
+        damage_database(path, truncate_only);
+
+        /* Either open fails cleanly or a read does: never a crash. */
+        vind_xapian_reader_t *reader = NULL;
+        char *message = NULL;
+        vind_status_t status = vind_xapian_reader_open(path, &reader, &message);
+        if (status == VIND_OK) {
+            uint32_t docid = 0;
+            status = vind_xapian_reader_docid_for_term(reader, "Qhttps://example.nl/wijk", &docid,
+                                                       &message);
+            if (status == VIND_OK) {
+                char *data = NULL;
+                status = vind_xapian_reader_get_document_data(reader, docid, &data, NULL, &message);
+                free(data);
+            }
+        }
+        if (message != NULL)
+            printf("# %s\n", message);
+        CHECK(status == VIND_INDEX_CORRUPT || status == VIND_XAPIAN || status == VIND_NOT_FOUND,
+              truncate_only ? "a truncated database: VIND_INDEX_CORRUPT or VIND_XAPIAN"
+                            : "a database full of garbage: VIND_INDEX_CORRUPT or VIND_XAPIAN");
+        CHECK(message != NULL, "with a message");
+        free(message);
+        vind_xapian_reader_close(reader);
+
+        message = NULL;
+        status = vind_xapian_writer_open(path, 0, &writer, &message);
+        CHECK(status != VIND_OK && writer == NULL && message != NULL,
+              "a writer refuses the damaged database with a message");
+        if (status == VIND_OK)
+            vind_xapian_writer_close(writer);
+        free(message);
+    }
+}
+
+static void test_null_arguments(void)
+{
+    char *message = NULL;
+    CHECK_INT(vind_xapian_writer_open(NULL, 1, NULL, &message), VIND_INVALID_ARGUMENT,
+              "writer_open(NULL)");
+    CHECK(message != NULL, "with a message");
+    free(message);
+    vind_xapian_writer_t *writer = (vind_xapian_writer_t *)1;
+    CHECK_INT(vind_xapian_writer_open("", 1, &writer, NULL), VIND_INVALID_ARGUMENT,
+              "writer_open(\"\")");
+    CHECK(writer == NULL, "writer NULL after a refused open");
+    vind_xapian_reader_t *reader = (vind_xapian_reader_t *)1;
+    CHECK_INT(vind_xapian_reader_open(NULL, &reader, NULL), VIND_INVALID_ARGUMENT,
+              "reader_open(NULL)");
+    CHECK_INT(vind_xapian_writer_commit(NULL, NULL), VIND_INVALID_ARGUMENT, "commit(NULL)");
+    uint32_t count = 7;
+    CHECK_INT(vind_xapian_reader_doc_count(NULL, &count, NULL), VIND_INVALID_ARGUMENT,
+              "reader_doc_count(NULL)");
+    CHECK_INT(count, 0, "output zeroed on failure");
+    CHECK_INT(vind_xapian_writer_add_document(NULL, NULL, NULL, NULL), VIND_INVALID_ARGUMENT,
+              "add_document(NULL)");
+    CHECK_INT(vind_xapian_document_add_posting(NULL, "zorg", 1, 1, NULL), VIND_INVALID_ARGUMENT,
+              "add_posting(NULL document)");
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    CHECK_INT(vind_xapian_document_add_posting(document, "", 1, 1, NULL), VIND_INVALID_ARGUMENT,
+              "add_posting of an empty term");
+    CHECK_INT(vind_xapian_document_add_posting(document, "zorg", 0, 1, NULL), VIND_INVALID_ARGUMENT,
+              "add_posting at position 0");
+    CHECK_INT(vind_xapian_document_add_value(document, 1, NULL, 3, NULL), VIND_INVALID_ARGUMENT,
+              "add_value with NULL bytes");
+    CHECK_INT(vind_xapian_document_set_data(document, NULL, 0, NULL), VIND_OK,
+              "set_data(NULL, 0) clears the data");
+    vind_xapian_document_free(document);
+    vind_xapian_enquire_t *enquire = (vind_xapian_enquire_t *)1;
+    CHECK_INT(vind_xapian_enquire_new(NULL, &enquire, NULL), VIND_INVALID_ARGUMENT,
+              "enquire_new(NULL)");
+    CHECK(enquire == NULL, "enquire NULL on failure");
+    vind_xapian_mset_t *mset = (vind_xapian_mset_t *)1;
+    CHECK_INT(vind_xapian_enquire_run(NULL, 0, 10, 10, &mset, NULL), VIND_INVALID_ARGUMENT,
+              "run(NULL)");
+    CHECK(mset == NULL, "mset NULL on failure");
+    CHECK_INT(vind_xapian_enquire_set_query(NULL, NULL, NULL), VIND_INVALID_ARGUMENT,
+              "set_query(NULL)");
+    vind_xapian_writer_close(NULL);
+    vind_xapian_reader_close(NULL);
+    vind_xapian_enquire_free(NULL);
+    vind_xapian_document_free(NULL);
+    vind_xapian_terms_free(NULL);
+    vind_xapian_values_free(NULL);
+    vind_xapian_facet_free(NULL);
+    vind_xapian_mset_free(NULL);
+    CHECK(1, "every free and close accepts NULL");
+}
+
+/*
+ * A reader holds an old revision while a writer commits again and again:
+ * glass reuses the old revision's blocks, and the reader's next read fails
+ * with DatabaseModifiedError, which must come back as VIND_INDEX_CHANGED and
+ * go away after a reopen.
+ */
+static void test_index_changed(void)
+{
+    const char *path = database_path("changed");
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "open the changed database");
+        return;
+    }
+    /* Enough documents that the reader's B-trees have more than a root
+     * block (a root-only tree stays cached and never notices). */
+    enum { DOCUMENTS = 1500 };
+    for (int copy = 0; copy < DOCUMENTS; copy++) {
+        sample_t sample = samples[copy % SAMPLE_COUNT];
+        char url[128];
+        snprintf(url, sizeof url, "https://example.nl/nummer/%d", copy);
+        sample.url = url;
+        add_sample(writer, &sample, NULL);
+    }
+    vind_xapian_writer_commit(writer, NULL);
+    vind_xapian_reader_t *reader = NULL;
+    vind_xapian_reader_open(path, &reader, NULL);
+
+    vind_status_t status = VIND_OK;
+    char *message = NULL;
+    for (int round = 0; round < 5 && status == VIND_OK; round++) {
+        /* Rewrite every document, so every block of the old revision is freed. */
+        for (int copy = 0; copy < DOCUMENTS; copy++) {
+            sample_t sample = samples[(copy + round + 1) % SAMPLE_COUNT];
+            char url[128];
+            snprintf(url, sizeof url, "https://example.nl/nummer/%d", copy);
+            sample.url = url;
+            add_sample(writer, &sample, NULL);
+        }
+        vind_xapian_writer_commit(writer, NULL);
+        vind_xapian_terms_t *terms = NULL;
+        status = vind_xapian_reader_all_terms(reader, "Q", 0, &terms, &message);
+        vind_xapian_terms_free(terms);
+        for (uint32_t docid = 1; docid <= DOCUMENTS && status == VIND_OK; docid += 97) {
+            char *data = NULL;
+            status = vind_xapian_reader_get_document_data(reader, docid, &data, NULL, &message);
+            free(data);
+        }
+    }
+    if (status == VIND_OK) {
+        SKIP("Xapian did not report a modified database in 5 rewrites");
+    } else {
+        CHECK_INT(status, VIND_INDEX_CHANGED, "a stale reader: VIND_INDEX_CHANGED");
+        CHECK(message != NULL, "with a message");
+        int changed = 0;
+        CHECK_INT(vind_xapian_reader_reopen(reader, &changed, NULL), VIND_OK, "reopen");
+        CHECK_INT(changed, 1, "reopen moves to the new revision");
+        char *data = NULL;
+        CHECK_INT(vind_xapian_reader_get_document_data(reader, 2, &data, NULL, NULL), VIND_OK,
+                  "the read works after reopen");
+        free(data);
+    }
+    free(message);
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
+/*
+ * searchd's pattern: each thread its own reader, enquire and queries, match-all
+ * included (the static Xapian MatchAll would race here; run under TSan).
+ */
+typedef struct {
+    const char *path;
+    int failures;
+} search_thread_t;
+
+static void *search_thread(void *argument)
+{
+    search_thread_t *job = argument;
+    vind_xapian_reader_t *reader = NULL;
+    if (vind_xapian_reader_open(job->path, &reader, NULL) != VIND_OK) {
+        job->failures++;
+        return NULL;
+    }
+    for (int i = 0; i < 100; i++) {
+        const char *all = run_query_sorted(reader, vind_xapian_query_match_all());
+        if (strcmp(all, "1 2 3 4") != 0)
+            job->failures++;
+        vind_xapian_query_t *children[2] = {vind_xapian_query_match_all(), term("zorg")};
+        const char *filtered = run_query_sorted(
+            reader, vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, children, 2));
+        if (strcmp(filtered, "1 2 3") != 0)
+            job->failures++;
+    }
+    vind_xapian_reader_close(reader);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    const char *path = database_path("threads");
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "open the threads database");
+        return;
+    }
+    for (size_t i = 0; i < SAMPLE_COUNT; i++)
+        add_sample(writer, &samples[i], NULL);
+    vind_xapian_writer_commit(writer, NULL);
+    vind_xapian_writer_close(writer);
+
+    enum { THREADS = 4 };
+    pthread_t threads[THREADS];
+    search_thread_t jobs[THREADS];
+    int started = 0;
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i] = (search_thread_t){path, 0};
+        if (pthread_create(&threads[i], NULL, search_thread, &jobs[i]) == 0)
+            started++;
+        else
+            break;
+    }
+    int failures = 0;
+    for (int i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+        failures += jobs[i].failures;
+    }
+    CHECK_INT(started, THREADS, "four search threads started");
+    CHECK_INT(failures, 0, "four threads x 200 searches (match_all, FILTER) all correct");
+}
+
+/* A term longer than Xapian's 245-byte limit fails when the document is added. */
+static void test_long_term(void)
+{
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(database_path("long"), 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "open the long-term database");
+        return;
+    }
+    char long_term[400];
+    memset(long_term, 'a', sizeof long_term - 1);
+    long_term[sizeof long_term - 1] = '\0';
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    vind_xapian_document_add_posting(document, long_term, 1, 1, NULL);
+    char *message = NULL;
+    vind_status_t status = vind_xapian_writer_add_document(writer, document, NULL, &message);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_commit(writer, &message);
+    CHECK_INT(status, VIND_XAPIAN, "a 399-byte term: VIND_XAPIAN");
+    CHECK(message != NULL && strstr(message, "too long") != NULL, "the message says too long");
+    free(message);
+    vind_xapian_document_free(document);
+    vind_xapian_writer_close(writer);
+}
+
+/*
+ * Fault injection runs in a fresh process (this program run again with
+ * --fault-child), because VIND_XAPIAN_FAIL_AFTER is read once per process and
+ * this one has long read it. The child reports through its exit code.
+ */
+static int fault_child(const char *path)
+{
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) /* call 1 */
+        return 10;
+    uint32_t count = 0;
+    if (vind_xapian_writer_doc_count(writer, &count, NULL) != VIND_OK) /* call 2 */
+        return 11;
+    char *message = NULL;
+    if (vind_xapian_writer_commit(writer, &message) != VIND_XAPIAN) /* call 3: fails */
+        return 12;
+    if (message == NULL || strstr(message, "injected fault") == NULL ||
+        strstr(message, path) == NULL)
+        return 13;
+    free(message);
+    message = NULL;
+    if (vind_xapian_writer_add_spelling(writer, "zorg", 1, &message) != VIND_XAPIAN) /* call 4 */
+        return 14;
+    free(message);
+    vind_xapian_writer_close(writer);
+    return 0;
+}
+
+static void test_fault_injection(void)
+{
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        setenv("VIND_XAPIAN_FAIL_AFTER", "3", 1);
+        execl("/proc/self/exe", "test_xapian", "--fault-child", database_path("fault"),
+              (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    CHECK(child > 0 && waitpid(child, &status, 0) == child, "fault-injection child ran");
+    CHECK(WIFEXITED(status), "the child did not crash");
+    CHECK_INT(WEXITSTATUS(status), 0,
+              "VIND_XAPIAN_FAIL_AFTER=3: calls 1-2 succeed, 3 and 4 give VIND_XAPIAN "
+              "\"injected fault\" naming the path");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--fault-child") == 0)
+        return fault_child(argv[2]);
+    if (mkdtemp(base_dir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_sortable();
+    test_open_missing();
+    test_write_and_read();
+    test_enquire();
+    test_transactions();
+    test_lock();
+    test_corrupt();
+    test_null_arguments();
+    test_index_changed();
+    test_threads();
+    test_long_term();
+    test_fault_injection();
+    remove_tree(base_dir);
+    return check_done();
+}
