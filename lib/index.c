@@ -50,6 +50,7 @@ struct vind_index {
     vind_xapian_writer_t *writer;
     vind_xapian_reader_t *reader; /* the writer's own view, uncommitted changes included */
     int in_transaction;
+    int schema_version;           /* of the index as opened */
     size_t batch;                 /* documents changed in the open transaction */
 };
 
@@ -99,6 +100,21 @@ char *vind_index_url_for(const char *base_url, const char *root, const char *pat
 
 /* ---- open and close ----------------------------------------------------- */
 
+/* Writes the schema version and commits it at once, so that even an index
+ * of an empty folder opens for searching. */
+static vind_status_t write_schema(vind_index_t *index, char **errmsg)
+{
+    char text[16];
+    snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
+    vind_status_t status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
+                                                           strlen(text), errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_commit(index->writer, errmsg);
+    if (status == VIND_OK)
+        index->schema_version = VIND_SCHEMA_VERSION;
+    return status;
+}
+
 static vind_status_t check_schema(vind_index_t *index, char **errmsg)
 {
     uint32_t documents = 0;
@@ -115,18 +131,13 @@ static vind_status_t check_schema(vind_index_t *index, char **errmsg)
         return vind_error(errmsg, status, "%s: cannot read the index schema version", index->path);
     int version = value && length ? atoi(value) : 0;
     free(value);
+    index->schema_version = version;
     if (version == VIND_SCHEMA_VERSION)
         return VIND_OK;
-    if (version == 0 && documents == 0) {
-        char text[16];
-        snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
-        return vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
-                                               strlen(text), errmsg);
-    }
-    return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
-                      "%s: index schema version %d, this vind writes version %d: remove the "
-                      "folder and index again",
-                      index->path, version, VIND_SCHEMA_VERSION);
+    if (version == 0 && documents == 0)
+        return write_schema(index, errmsg);
+    /* Another version: only a --full run may rebuild it (vind_index_run). */
+    return VIND_OK;
 }
 
 vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon,
@@ -142,6 +153,12 @@ vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon
     }
     index->lexicon = lexicon;
     vind_status_t status = vind_analyzer_new(lexicon, &index->analyzer, errmsg);
+    /* Like `mkdir -p`: --db may name a folder whose parents do not exist yet. */
+    char *parent = g_path_get_dirname(db_path);
+    if (status == VIND_OK && g_mkdir_with_parents(parent, 0755) != 0)
+        status = vind_error(errmsg, VIND_IO, "%s: cannot create the folder %s: %s", db_path,
+                            parent, strerror(errno));
+    g_free(parent);
     if (status == VIND_OK)
         status = vind_xapian_writer_open(db_path, 1, &index->writer, errmsg);
     if (status == VIND_OK)
@@ -628,6 +645,31 @@ static void job_free(job_t *job)
 }
 
 /* ---- the run -------------------------------------------------------------- */
+
+/* For a --full run over an index of another schema: every document goes, in
+ * the run's first transaction, so readers keep the old index until the new
+ * one is committed. */
+static vind_status_t drop_everything(vind_index_t *index, char **errmsg)
+{
+    vind_xapian_values_t *urls = NULL;
+    vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_URL, &urls, errmsg);
+    if (status == VIND_OK)
+        status = begin_change(index, errmsg);
+    for (size_t i = 0; status == VIND_OK && i < urls->count; i++) {
+        status = vind_xapian_writer_delete_document(index->writer, urls->items[i].docid, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK;
+    }
+    vind_xapian_values_free(urls);
+    char text[16];
+    snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
+                                                 strlen(text), errmsg);
+    if (status == VIND_OK)
+        index->schema_version = VIND_SCHEMA_VERSION;
+    return status;
+}
 
 typedef struct {
     vind_index_t *index;
@@ -1203,6 +1245,16 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
     if (!index || !roots || !opts)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_run: missing argument");
     double started = g_get_monotonic_time() / 1e6;
+    if (index->schema_version != VIND_SCHEMA_VERSION) {
+        if (!opts->full)
+            return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
+                              "%s: index schema version %d, this vind writes version %d: "
+                              "index again with --full",
+                              index->path, index->schema_version, VIND_SCHEMA_VERSION);
+        vind_status_t status = drop_everything(index, errmsg);
+        if (status != VIND_OK)
+            return status;
+    }
 
     vind_walk_t walk;
     vind_status_t status = vind_walk(roots, n_roots, &walk, errmsg);
