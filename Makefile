@@ -142,6 +142,10 @@ install: all
 	install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|0.1.0|' vind.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vind.pc
 
+# Timings, never pass/fail: every bench/*.sh, given the build and the corpus.
+bench: all
+	@for script in $(sort $(wildcard bench/*.sh)); do sh $$script $(BUILD) $(CORPUS); done
+
 format:
 	clang-format -i $(wildcard include/vind/*.h lib/*.[ch] lib/*.cc cli/*.[ch] indexer/*.[ch] searchd/*.[ch] tests/unit/*.[ch])
 

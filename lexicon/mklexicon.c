@@ -138,6 +138,21 @@ static int has_flag_class(const struct word *w, char letter)
     return 0;
 }
 
+/* Whether one nl.dic entry of the word has both flags. */
+static int has_entry_with(const struct word *w, const char *one, const char *other)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    gchar **entries = g_strsplit(w->dic_flags, "/", -1);
+    int found = 0;
+    for (int i = 0; entries[i] && !found; i++) {
+        struct word single = {.dic_flags = entries[i]};
+        found = has_flag(&single, one) && has_flag(&single, other);
+    }
+    g_strfreev(entries);
+    return found;
+}
+
 static int is_verb_stem(const struct word *w)
 {
     return has_flag(w, "V3") || has_flag(w, "Vp") || has_flag(w, "Vq") || has_flag(w, "Va") ||
@@ -147,6 +162,29 @@ static int is_verb_stem(const struct word *w)
 static int is_infinitive(const struct word *w)
 {
     return has_flag(w, "Vi");
+}
+
+/*
+ * Whether nl.dic gives the word a plural or a diminutive: "geheugen" (memory)
+ * is a noun, not ge-heugen of "heugen". Zm ("gemaaktheid") and Zk
+ * ("deskundige") derive nouns from adjectives and participles, so they do not count.
+ */
+static int is_noun(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    for (const char *p = w->dic_flags; *p;) {
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        if (p[1] == '\0')
+            return 0;
+        if (p[0] == 'Y' || (p[0] == 'Z' && p[1] != 'm' && p[1] != 'k'))
+            return 1;
+        p += 2;
+    }
+    return 0;
 }
 
 static int is_noun_or_adjective(const struct word *w)
@@ -290,6 +328,23 @@ static const char *weak_readings(struct builder *b, const char *particle, const 
 }
 
 /*
+ * Whether the form starts with a prefix that takes no ge- in the participle:
+ * "beoordeeld", "verbeterd", "ontwikkeld", "gebruikt", "ondersteund",
+ * "overtuigd", "misbruikt". Without one, a stem + t/d is no participle:
+ * "baard" is a beard, not a form of "baren".
+ */
+static int has_inseparable_prefix(const char *form)
+{
+    static const char *const prefixes[] = {"be",   "ge",    "her",  "ont",   "ver", "er",
+                                           "mis",  "onder", "over", "door",  "om",  "achter",
+                                           "vol",  "weer",  "voor", NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(form, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/*
  * The infinitive of a past participle: "gemaakt" -> "maken", "opgelost" ->
  * "oplossen", "beoordeeld" -> "beoordelen", "gezet" -> "zetten",
  * "gelopen" -> "lopen", "gezien" -> "zien". NULL when no rule is confirmed.
@@ -323,7 +378,7 @@ static const char *participle_infinitive(struct builder *b, const char *form)
     }
     /* No ge-: be-, ver-, ont-, her-, er- verbs and loans: "beoordeeld",
      * "ontwikkeld", "gebruikt" (the ge- of "gebruiken" is part of the stem). */
-    if (!weak)
+    if (!weak || !has_inseparable_prefix(form))
         return NULL;
     /* Only stem + t/d here: a dental stem without ge- is the stem itself
      * ("beeld"), which the verb-stem rule handles with its noun guard. */
@@ -389,6 +444,55 @@ static const char *eren_singular(struct builder *b, const char *form)
     return NULL;
 }
 
+/*
+ * The infinitive of a finite form that nl.dic lists as a root of its own
+ * ("belichaamt", "aandraaft"): stem + t (V3), + te/ten (Vq), + de/den (Vp).
+ */
+static const char *finite_infinitive(struct builder *b, const char *form)
+{
+    static const struct {
+        const char *ending, *flag;
+    } endings[] = {{"ten", "Vq"}, {"den", "Vp"}, {"te", "Vq"}, {"de", "Vp"}, {"t", "V3"}};
+    size_t n = strlen(form);
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+        size_t e = strlen(endings[i].ending);
+        if (n < e + 3 || n > 60 || strcmp(form + n - e, endings[i].ending) != 0)
+            continue;
+        char body[72];
+        snprintf(body, sizeof body, "%.*s", (int)(n - e), form);
+        struct word *stem = find(b, body);
+        int fits = endings[i].flag[1] == '3' ? is_verb_stem(stem) : has_flag(stem, endings[i].flag);
+        if (fits) {
+            const char *infinitive = infinitive_of(b, body);
+            if (infinitive)
+                return infinitive;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * A separable verb form nl.dic lists whole: particle + finite form
+ * ("afschaft" -> "afschaffen") or particle + participle without ge-
+ * ("toevertrouwd" -> "toevertrouwen"), confirmed by the word list.
+ */
+static const char *particle_verb_infinitive(struct builder *b, const char *form)
+{
+    for (int i = 0; particles[i]; i++) {
+        size_t p = strlen(particles[i]);
+        if (strncmp(form, particles[i], p) != 0 || strlen(form) < p + 4)
+            continue;
+        const char *rest = form + p;
+        const char *infinitive = finite_infinitive(b, rest);
+        if (infinitive == NULL && strncmp(rest, "ge", 2) != 0)
+            infinitive = participle_infinitive(b, rest);
+        const char *result = with_particle(b, particles[i], infinitive);
+        if (result)
+            return result;
+    }
+    return NULL;
+}
+
 /* The lemma a root (a form nl.dic lists) resolves to on its own, or NULL for itself. */
 static const char *root_lemma(struct builder *b, const char *root)
 {
@@ -397,15 +501,22 @@ static const char *root_lemma(struct builder *b, const char *root)
         return NULL;
     if (is_infinitive(w))
         return NULL;
-    /* "gezond" fits ge-zon-d ("zonnen"), but nl.dic grades it (Ab: "gezonder")
-     * and gives it no particle flags as it does "gemaakt" ("afgemaakt"): an adjective. */
-    if (has_flag(w, "Ab") && !has_flag_class(w, 'P'))
+    /* "gezond" fits ge-zon-d ("zonnen"), but nl.dic also lists it as a full
+     * adjective of its own (one entry with Aa "gezonde" and Ab "gezonder") and
+     * gives it no particle flags as it does "gemaakt" ("afgemaakt"). */
+    if (has_entry_with(w, "Aa", "Ab") && !has_flag_class(w, 'P'))
         return NULL;
-    const char *infinitive = participle_infinitive(b, root);
+    /* A noun ("geheugen", "gebied") is no participle unless nl.dic also marks
+     * it as one (Ve, or particle flags as "gericht" of "gericht op" has). */
+    int participle_evidence = has_flag(w, "Ve") || has_flag_class(w, 'P');
+    const char *infinitive =
+        is_noun(w) && !participle_evidence ? NULL : participle_infinitive(b, root);
     if (infinitive)
         return infinitive;
     if (is_verb_stem(w) && !is_noun_or_adjective(w)) /* "maak" -> "maken" */
         return infinitive_of(b, root);
+    if (!is_noun_or_adjective(w))
+        return finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
     return NULL;
 }
 
@@ -487,6 +598,9 @@ static const char *verbal_lemma(struct builder *b, const char *stem)
     infinitive = participle_infinitive(b, stem);
     if (infinitive)
         return infinitive;
+    infinitive = w ? root_lemma(b, stem) : NULL; /* "terugbetaald" of "terugbetaalde" */
+    if (infinitive)
+        return infinitive;
     return w ? w->form : NULL;
 }
 
@@ -520,13 +634,22 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     struct word *root = find(b, stem);
     if (particle[0] != '\0') {
         /* "afgewerkt" = af + "gewerkt": lemma "af" + lemma of the rest. */
-        const char *rest = root_lemma(b, stem);
+        const char *rest = root ? root_lemma(b, stem) : NULL;
+        if (rest == NULL) /* "afschaft" = af + "schaft", a form no list has alone */
+            rest = finite_infinitive(b, stem);
+        if (rest == NULL)
+            rest = participle_infinitive(b, stem);
         const char *verb = with_particle(b, particle, rest ? rest : (root ? root->form : NULL));
         if (verb && strcmp(verb, form) != 0)
             consider(best, READ_VERB, verb);
     } else if (tag[0] != '\0' && root != NULL && strcmp(stem, form) != 0 &&
                suffix_related(form, stem)) {
         enum reading reading = reading_of_tag(tag);
+        /* A noun in its own right keeps itself against adjective and verb
+         * readings: "rechter" (judge) is no comparative of "recht". */
+        struct word *self = find(b, form);
+        if (reading != READ_NOUN && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')))
+            reading = READ_NONE;
         if (reading == READ_VERB)
             consider(best, reading, verbal_lemma(b, stem));
         else if (reading != READ_NONE)
@@ -701,6 +824,25 @@ static size_t lemmatise_compounds(struct builder *b)
     return count;
 }
 
+/* Follows lemma chains so that every lemma is final: "gemaakte" -> "gemaakt"
+ * -> "maken" becomes "gemaakte" -> "maken". Depth-limited against cycles. */
+static void resolve_chains(struct builder *b)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct word *w = value;
+        for (int depth = 0; w->lemma && depth < 4; depth++) {
+            struct word *next = find(b, w->lemma);
+            if (next == NULL || next->lemma == NULL || next->lemma == w->form ||
+                strcmp(next->lemma, w->form) == 0)
+                break;
+            w->lemma = next->lemma;
+        }
+    }
+}
+
 static gint compare_forms(gconstpointer a, gconstpointer b)
 {
     const struct word *x = *(struct word *const *)a, *y = *(struct word *const *)b;
@@ -795,6 +937,7 @@ int main(int argc, char **argv)
         }
     }
     size_t compounds = lemmatise_compounds(&b);
+    resolve_chains(&b);
     fprintf(stderr, "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
             originals->len, lemmas, compounds);
     write_lexicon(&b, argv[4]);

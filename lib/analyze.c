@@ -392,6 +392,50 @@ static const char *joined_stem(vind_analyzer_t *analyzer, vind_tokens_t *tokens,
     return stem;
 }
 
+/* Separable particles: Dutch pairs them in ellipses ("in- en uitvoer",
+ * "op- en afbouw", "aan- en afvoer"). */
+static const char *const particles[] = {"aan", "af",  "bij",   "door", "in",   "mee",
+                                        "na",  "om",  "onder", "op",   "over", "terug",
+                                        "toe", "uit", "voor",  "weg"};
+/* Inseparable prefixes that take a particle's place ("in- en verkoop"). */
+static const char *const prefixes[] = {"be", "ge", "her", "ont", "ver"};
+
+static int starts_with_word(const char *word, const char *const *list, size_t count, size_t *length)
+{
+    for (size_t k = 0; k < count; k++) {
+        size_t n = strlen(list[k]);
+        if (strncmp(word, list[k], n) == 0) {
+            *length = n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The head of an unsplit word after an elliptic particle: "in- en uitvoer"
+ * completes "in" to "invoer", "in- en verkoop" to "inkoop", because the
+ * lexicon does not split particle verbs ("uitvoer" is one word to it).
+ * Otherwise the whole word.
+ */
+static const char *particle_head(const vind_analyzer_t *analyzer, const char *elliptic,
+                                 const char *word)
+{
+    size_t length = 0;
+    size_t particle_count = sizeof particles / sizeof particles[0];
+    int is_particle = 0;
+    for (size_t k = 0; k < particle_count; k++)
+        is_particle |= strcmp(elliptic, particles[k]) == 0;
+    if (!is_particle)
+        return word;
+    if (!starts_with_word(word, particles, particle_count, &length) &&
+        !starts_with_word(word, prefixes, sizeof prefixes / sizeof prefixes[0], &length))
+        return word;
+    if (strlen(word + length) >= 3 && vind_lexicon_has_word(analyzer->lexicon, word + length))
+        return word + length;
+    return word;
+}
+
 /*
  * "zorg- en onderwijsvernieuwing", "bron- en contactonderzoek", "in- en
  * uitvoer": the elliptic part is completed with the head of the word after
@@ -431,7 +475,10 @@ static const char *elliptic_completion(vind_analyzer_t *analyzer, vind_tokens_t 
                                   : vind_compound_split(analyzer->lexicon, other->str, parts,
                                                         MAX_COMPOUND_PARTS);
         GString *completion = g_string_new(form);
-        g_string_append(completion, count >= 2 ? parts[count - 1] : other->str);
+        const char *head = count >= 2 ? parts[count - 1] : other->str;
+        if (count < 2 && !hyphenated)
+            head = particle_head(analyzer, form, other->str);
+        g_string_append(completion, head);
         for (size_t p = 0; p < count; p++)
             free(parts[p]);
         cut_term(completion);
@@ -648,6 +695,8 @@ static int add_token(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const cha
 
 vind_status_t vind_analyzer_new(const vind_lexicon_t *lexicon, vind_analyzer_t **out, char **errmsg)
 {
+    if (out == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot create an analyzer: no output");
     *out = NULL;
     if (lexicon == NULL)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot create an analyzer: no lexicon");
@@ -693,6 +742,8 @@ void vind_analyzer_free(vind_analyzer_t *analyzer)
 vind_status_t vind_analyze(vind_analyzer_t *analyzer, const char *text, size_t len,
                            vind_lang_t lang, vind_tokens_t **out, char **errmsg)
 {
+    if (out == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot analyse text: no output given");
     *out = NULL;
     if (analyzer == NULL || (text == NULL && len > 0))
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "cannot analyse text: %s is NULL",

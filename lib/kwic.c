@@ -181,8 +181,8 @@ static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_
     return status;
 }
 
-vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *req,
-                        unsigned width, vind_kwic_t **out, char **errmsg)
+vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *req, unsigned width,
+                        vind_kwic_t **out, char **errmsg)
 {
     if (!out)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_kwic: out is NULL");
@@ -191,8 +191,8 @@ vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_kwic: no searcher or request");
     if (width == 0)
         width = 40;
-    if (width > 1000)
-        width = 1000;
+    if (width > VIND_MAX_KWIC_WIDTH)
+        width = VIND_MAX_KWIC_WIDTH;
     const char *text = req->query ? req->query : "";
     vind_qnode_t *tree = NULL;
     vind_status_t status = vind_query_parse(text, strlen(text), &tree, errmsg);
@@ -218,8 +218,7 @@ vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *
     for (size_t i = 0; status == VIND_OK && has_words && i < n_matches; i++) {
         if (kwic->count >= VIND_MAX_KWIC_LINES)
             break;
-        status = document_lines(searcher, plan->match_terms, matches[i].docid, width, kwic,
-                                errmsg);
+        status = document_lines(searcher, plan->match_terms, matches[i].docid, width, kwic, errmsg);
     }
     free(matches);
     vind_query_plan_free(plan);

@@ -24,10 +24,10 @@
 void vind_query_weights_default(vind_query_weights_t *weights)
 {
     /* Figures: docs/ranking.md. */
-    weights->part_weight = 0.5;
+    weights->part_weight = 0.1;
     weights->synonym_weight = 0.8;
-    weights->exact_boost = 0.3;
-    weights->proximity_boost = 0.5;
+    weights->exact_boost = 0.5;
+    weights->proximity_boost = 1.0;
     weights->proximity_window_extra = 4;
 }
 
@@ -35,14 +35,14 @@ typedef struct {
     vind_analyzer_t *analyzer;
     const vind_synonyms_t *synonyms;
     const vind_query_weights_t *weights;
-    int keep_stops;  /* the query has only stop words: search them anyway */
-    int collect;     /* strict pass: collect match terms, boosts, spelling words */
-    int negated;     /* inside a NOT: collect nothing */
-    int failed;      /* a wrapper constructor ran out of memory */
+    int keep_stops; /* the query has only stop words: search them anyway */
+    int collect;    /* strict pass: collect match terms, boosts, spelling words */
+    int negated;    /* inside a NOT: collect nothing */
+    int failed;     /* a wrapper constructor ran out of memory */
     vind_match_terms_t *match_terms;
-    GPtrArray *exact_forms;    /* char*: E<form> boost terms */
-    GPtrArray *proximity;      /* char*: stems of plain words, for the proximity boost */
-    GArray *words;             /* vind_query_word_t */
+    GPtrArray *exact_forms; /* char*: E<form> boost terms */
+    GPtrArray *proximity;   /* char*: stems of plain words, for the proximity boost */
+    GArray *words;          /* vind_query_word_t */
 } builder_t;
 
 /* ------------------------------------------------------------------ */
@@ -140,8 +140,8 @@ static vind_qnode_t *prune(builder_t *b, const vind_qnode_t *node)
     vind_qnode_t *copy;
     switch (node->kind) {
     case VIND_QNODE_WORD:
-        if (!node->prefix && !(b->keep_stops ? has_tokens(b, node->text)
-                                             : has_content(b, node->text)))
+        if (!node->prefix &&
+            !(b->keep_stops ? has_tokens(b, node->text) : has_content(b, node->text)))
             return NULL;
         if (node->prefix) {
             char *form = normalised(node->text);
@@ -380,8 +380,8 @@ static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t 
 static vind_xapian_query_t *token_query(builder_t *b, const vind_token_t *token)
 {
     vind_xapian_query_t *whole = term_query(b, "", token->stem);
-    vind_xapian_query_t *part = scaled(b, term_query(b, VIND_PREFIX_PART, token->stem),
-                                       b->weights->part_weight);
+    vind_xapian_query_t *part =
+        scaled(b, term_query(b, VIND_PREFIX_PART, token->stem), b->weights->part_weight);
     return pair(b, VIND_XAPIAN_OP_OR, whole, part);
 }
 
@@ -399,8 +399,8 @@ static void remember_word(builder_t *b, const char *typed, const vind_token_t *t
 static vind_xapian_query_t *build_prefix(builder_t *b, const vind_qnode_t *node)
 {
     char *form = normalised(node->text);
-    const char *prefix = node->field == VIND_QFIELD_ANY ? VIND_PREFIX_EXACT
-                                                        : field_prefix(node->field);
+    const char *prefix =
+        node->field == VIND_QFIELD_ANY ? VIND_PREFIX_EXACT : field_prefix(node->field);
     char *pattern = g_strconcat(prefix, form, NULL);
     vind_xapian_query_t *query =
         checked(b, vind_xapian_query_wildcard(pattern, VIND_MAX_WILDCARD_TERMS));
@@ -486,9 +486,9 @@ static vind_xapian_query_t *build_near(builder_t *b, const vind_qnode_t *node)
     if (children->len < 2)
         return combine(b, VIND_XAPIAN_OP_AND, children);
     size_t count = children->len;
-    vind_xapian_query_t *query = checked(
-        b, vind_xapian_query_near((vind_xapian_query_t *const *)children->pdata, count,
-                                  node->distance + (unsigned)count));
+    vind_xapian_query_t *query =
+        checked(b, vind_xapian_query_near((vind_xapian_query_t *const *)children->pdata, count,
+                                          node->distance + (unsigned)count));
     g_ptr_array_free(children, TRUE);
     return query;
 }
@@ -615,8 +615,8 @@ static vind_xapian_query_t *build(builder_t *b, const vind_qnode_t *node)
     case VIND_QNODE_NEAR:
         return build_near(b, node);
     case VIND_QNODE_FILTER:
-        return checked(b, vind_query_filter(node->field, (const char *const *)node->values,
-                                            node->n_values));
+        return checked(
+            b, vind_query_filter(node->field, (const char *const *)node->values, node->n_values));
     case VIND_QNODE_RANGE: {
         vind_xapian_query_t *range = NULL;
         if (!vind_query_date_range(node->from, node->to, node->field == VIND_QFIELD_YEAR, &range))
@@ -630,8 +630,7 @@ static vind_xapian_query_t *build(builder_t *b, const vind_qnode_t *node)
         b->negated--;
         if (!excluded)
             return NULL;
-        return pair(b, VIND_XAPIAN_OP_AND_NOT, checked(b, vind_xapian_query_match_all()),
-                    excluded);
+        return pair(b, VIND_XAPIAN_OP_AND_NOT, checked(b, vind_xapian_query_match_all()), excluded);
     }
     case VIND_QNODE_AND:
         return build_and(b, node);
@@ -658,8 +657,8 @@ static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query
     GPtrArray *forms = g_ptr_array_new();
     for (guint i = 0; i < b->exact_forms->len; i++)
         g_ptr_array_add(forms, term_query(b, "", g_ptr_array_index(b->exact_forms, i)));
-    g_ptr_array_add(children, scaled(b, combine(b, VIND_XAPIAN_OP_OR, forms),
-                                     b->weights->exact_boost));
+    g_ptr_array_add(children,
+                    scaled(b, combine(b, VIND_XAPIAN_OP_OR, forms), b->weights->exact_boost));
     if (b->proximity->len >= 2) {
         GPtrArray *near = g_ptr_array_new();
         for (guint i = 0; i < b->proximity->len; i++)

@@ -19,10 +19,11 @@
  * behind it). They multiply BM25 weights of the parts they name.
  */
 typedef struct {
-    double part_weight;     /* P<stem>: "zorg" inside "verpleeghuiszorg", below a whole word */
-    double synonym_weight;  /* an expansion of an acronym ("geestelijke gezondheidszorg" for "ggz") */
-    double exact_boost;     /* E<form>: the very form typed ("bewoners" for "bewoners") */
-    double proximity_boost; /* the query's words close together */
+    double part_weight; /* P<stem>: "zorg" inside "verpleeghuiszorg", below a whole word */
+    double
+        synonym_weight; /* an expansion of an acronym ("geestelijke gezondheidszorg" for "ggz") */
+    double exact_boost; /* E<form>: the very form typed ("bewoners" for "bewoners") */
+    double proximity_boost;          /* the query's words close together */
     unsigned proximity_window_extra; /* window = words + this */
 } vind_query_weights_t;
 
@@ -37,12 +38,12 @@ typedef struct {
 } vind_query_word_t;
 
 typedef struct {
-    vind_xapian_query_t *query;    /* every plain word must match; NULL = match everything */
-    vind_xapian_query_t *fallback; /* any plain word; NULL when there is nothing to relax */
-    char *understood;              /* the query as understood ("" for match-everything) */
-    char *understood_fallback;     /* the same for the fallback, or NULL */
+    vind_xapian_query_t *query;      /* every plain word must match; NULL = match everything */
+    vind_xapian_query_t *fallback;   /* any plain word; NULL when there is nothing to relax */
+    char *understood;                /* the query as understood ("" for match-everything) */
+    char *understood_fallback;       /* the same for the fallback, or NULL */
     vind_match_terms_t *match_terms; /* terms to mark in snippets and kwic */
-    vind_query_word_t *words;      /* positive plain words, in query order */
+    vind_query_word_t *words;        /* positive plain words, in query order */
     size_t n_words;
 } vind_query_plan_t;
 

@@ -45,11 +45,11 @@ typedef enum {
 typedef struct {
     token_kind_t kind;
     vind_qfield_t field;
-    char *text;        /* WORD, PHRASE; for FILTER the raw value */
-    int prefix;        /* WORD ending in '*' */
-    int quoted;        /* FILTER whose value was quoted (no '|' splitting) */
-    char *from, *to;   /* RANGE */
-    unsigned distance; /* NEAR */
+    char *text;          /* WORD, PHRASE; for FILTER the raw value */
+    int prefix;          /* WORD ending in '*' */
+    int quoted;          /* FILTER whose value was quoted (no '|' splitting) */
+    char *from, *to;     /* RANGE */
+    unsigned distance;   /* NEAR */
     char *operator_text; /* AND/OR/NOT/NEAR as typed, for the all-operators fallback */
 } token_t;
 
@@ -77,8 +77,7 @@ static char *repair_query(const char *query, size_t len)
     while (i < len) {
         gunichar cp;
         size_t n = vind_utf8_decode(query, len, i, &cp);
-        if (cp < 0x20 || cp == 0x7F || cp == 0xA0 || cp == 0x2007 || cp == 0x202F ||
-            cp == 0x3000)
+        if (cp < 0x20 || cp == 0x7F || cp == 0xA0 || cp == 0x2007 || cp == 0x202F || cp == 0x3000)
             g_string_append_c(out, ' ');
         else if (cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0x201F || cp == 0xAB ||
                  cp == 0xBB)
@@ -112,10 +111,10 @@ typedef struct {
 
 /* English names as documented, plus the Dutch ones a Dutch user types. */
 static const field_name_t field_names[] = {
-    {"title", VIND_QFIELD_TITLE}, {"titel", VIND_QFIELD_TITLE},   {"author", VIND_QFIELD_AUTHOR},
+    {"title", VIND_QFIELD_TITLE},   {"titel", VIND_QFIELD_TITLE}, {"author", VIND_QFIELD_AUTHOR},
     {"auteur", VIND_QFIELD_AUTHOR}, {"tag", VIND_QFIELD_TAG},     {"trefwoord", VIND_QFIELD_TAG},
-    {"theme", VIND_QFIELD_THEME}, {"thema", VIND_QFIELD_THEME},   {"type", VIND_QFIELD_TYPE},
-    {"year", VIND_QFIELD_YEAR},   {"jaar", VIND_QFIELD_YEAR},     {"date", VIND_QFIELD_DATE},
+    {"theme", VIND_QFIELD_THEME},   {"thema", VIND_QFIELD_THEME}, {"type", VIND_QFIELD_TYPE},
+    {"year", VIND_QFIELD_YEAR},     {"jaar", VIND_QFIELD_YEAR},   {"date", VIND_QFIELD_DATE},
     {"datum", VIND_QFIELD_DATE},
 };
 
@@ -515,8 +514,8 @@ static vind_qnode_t *node_from_token(token_t *token)
         node = vind_qnode_new(VIND_QNODE_FILTER);
         node->field = token->field;
         /* type:pdf|article: alternatives; a quoted value is one value. */
-        char **parts = token->quoted ? g_strsplit(token->text, "\x01", 1)
-                                     : g_strsplit(token->text, "|", -1);
+        char **parts =
+            token->quoted ? g_strsplit(token->text, "\x01", 1) : g_strsplit(token->text, "|", -1);
         for (char **part = parts; *part; part++) {
             char *value = g_strstrip(*part);
             if (!*value)
@@ -683,7 +682,8 @@ static vind_qnode_t *parse_query(parser_t *parser)
     for (;;) {
         vind_qnode_t *part = parse_or(parser, 0);
         if (part) {
-            if (part->kind == VIND_QNODE_AND && top->n_children == 0 && peek(parser)->kind == TOKEN_END) {
+            if (part->kind == VIND_QNODE_AND && top->n_children == 0 &&
+                peek(parser)->kind == TOKEN_END) {
                 vind_qnode_free(top);
                 return part;
             }
@@ -753,18 +753,16 @@ vind_status_t vind_query_parse(const char *query, size_t len, vind_qnode_t **out
     if (!query || len == 0)
         return VIND_OK;
     if (len > VIND_MAX_QUERY_BYTES)
-        return vind_error(errmsg, VIND_BAD_QUERY,
-                          "the query is too long: %zu bytes (at most %u)", len,
-                          VIND_MAX_QUERY_BYTES);
+        return vind_error(errmsg, VIND_BAD_QUERY, "the query is too long: %zu bytes (at most %u)",
+                          len, VIND_MAX_QUERY_BYTES);
     char *text = repair_query(query, len);
     GArray *tokens = lex(text, 1);
     size_t terms = count_terms(tokens);
     if (terms > VIND_MAX_QUERY_TERMS) {
         tokens_free(tokens);
         g_free(text);
-        return vind_error(errmsg, VIND_BAD_QUERY,
-                          "the query has too many words: %zu (at most %u)", terms,
-                          VIND_MAX_QUERY_TERMS);
+        return vind_error(errmsg, VIND_BAD_QUERY, "the query has too many words: %zu (at most %u)",
+                          terms, VIND_MAX_QUERY_TERMS);
     }
     if (max_paren_depth(tokens) > VIND_MAX_QUERY_DEPTH) {
         tokens_free(tokens);

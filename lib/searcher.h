@@ -87,12 +87,11 @@ vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t 
 
 /* Sets the facet values of results (takes ownership of values, malloc'd with
  * malloc'd strings). */
-void vind_results_set_facet(vind_results_t *results, vind_facet_t facet,
-                            vind_facet_value_t *values, size_t count);
+void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
+                            size_t count);
 
 /* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c). */
-vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
-                                       const vind_search_request_t *req,
+vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
                                        char **suggestion, char **errmsg);
 

@@ -225,6 +225,16 @@ static int is_domain(const scanner_t *s, size_t start, size_t end)
     return 0;
 }
 
+/* "ASP.NET", "Node.JS": a bare name whose last label has capitals is a
+ * product name, not a domain; domains in running text are lower case. */
+static int has_upper_case_tld(const scanner_t *s, size_t start, size_t end)
+{
+    for (size_t k = end; k > start && s->text[k - 1] != '.'; k--)
+        if (s->text[k - 1] >= 'A' && s->text[k - 1] <= 'Z')
+            return 1;
+    return 0;
+}
+
 /* Characters that end a URL: white space, controls, the delimiters of RFC
  * 3986 appendix C, and anything not ASCII (a URL in running text is
  * followed by a space or a typographic quote). */
@@ -462,7 +472,8 @@ static size_t emit_run(scanner_t *s, size_t start, size_t end)
     }
     const char *slash = memchr(s->text + start, '/', end - start);
     size_t host_end = slash ? (size_t)(slash - s->text) : end;
-    if (starts_with_nocase(s, start, "www.") || is_domain(s, start, host_end)) {
+    if (starts_with_nocase(s, start, "www.") ||
+        (is_domain(s, start, host_end) && !has_upper_case_tld(s, start, host_end))) {
         size_t url_end = end;
         if (host_end < end || (end < s->len && (s->text[end] == '/' || s->text[end] == ':')))
             url_end = scan_url(s, start);

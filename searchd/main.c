@@ -1,16 +1,273 @@
 /*
- * main.c - `vind-searchd`: the HTTP search service.
- * Not yet implemented (issue "vind-searchd"); prints its usage.
+ * main.c - `vind-searchd`: options, start-up, signals and shutdown of the
+ * HTTP search service (the HTTP side is server.c).
+ *
+ *   vind-searchd [--db DIR] [--listen 127.0.0.1:8080] [--threads N]
+ *                [--template DIR] [--cors ORIGIN] [--log-level LEVEL] ...
+ *
+ * Signals: the handlers only write the signal's number to a self-pipe; the
+ * main thread reads it. SIGTERM/SIGINT: stop accepting, finish requests in
+ * flight, exit 0. SIGHUP: every searcher reopens the index at its next
+ * request (vind-index commits are picked up anyway within 0.2 s; SIGHUP is
+ * for an index folder that was replaced).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <vind/analyze.h>
+#include <vind/limits.h>
+#include <vind/log.h>
 #include <vind/vind.h>
+#include "lexicon.h"
+#include "metrics.h"
+#include "page.h"
+#include "pool.h"
+#include "respond.h"
+#include "server.h"
+
+/* The write end of the self-pipe: the one thing a signal handler may touch.
+ * Set once before the handlers are installed. */
+static volatile sig_atomic_t signal_pipe_fd = -1;
+
+static void on_signal(int signum)
+{
+    int saved = errno;
+    unsigned char byte = (unsigned char)signum;
+    if (signal_pipe_fd >= 0 && write(signal_pipe_fd, &byte, 1) < 0) {
+        /* The pipe is full: a signal is already pending, nothing is lost. */
+    }
+    errno = saved;
+}
+
+static int install_signals(int pipe_fds[2])
+{
+    if (pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0)
+        return -1;
+    signal_pipe_fd = pipe_fds[1];
+    struct sigaction action = {0};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+    /* A client that hangs up mid-response must not kill the daemon. */
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+typedef struct {
+    char *db;
+    char *listen;
+    int threads;
+    char *template_dir;
+    char *cors;
+    char *log_level;
+    int max_connections;
+    int max_connections_per_ip;
+    int timeout;
+    int slow_ms;
+} options_t;
+
+/* Parses argv into config; 0 on success, else prints why and returns 2. */
+static int parse_options(int *argc, char ***argv, vind_config_t *config)
+{
+    options_t o = {.threads = 4,
+                   .max_connections = VIND_SEARCHD_MAX_CONNECTIONS,
+                   .max_connections_per_ip = VIND_SEARCHD_MAX_CONNECTIONS_PER_IP,
+                   .timeout = VIND_SEARCHD_IDLE_SECONDS,
+                   .slow_ms = 500};
+    GOptionEntry entries[] = {
+        {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "Index folder (default $VIND_DB, else ./vind.db)",
+         "DIR"},
+        {"listen", 0, 0, G_OPTION_ARG_STRING, &o.listen,
+         "Address and port (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT"},
+        {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
+         "Worker threads, each with its own searcher (default 4; 0: one per CPU)", "N"},
+        {"template", 0, 0, G_OPTION_ARG_FILENAME, &o.template_dir,
+         "Folder with page.html, style.css, search.js (default <datadir>/templates)", "DIR"},
+        {"cors", 0, 0, G_OPTION_ARG_STRING, &o.cors,
+         "Allow this origin to call the API from a browser (e.g. https://www.example.nl)",
+         "ORIGIN"},
+        {"log-level", 0, 0, G_OPTION_ARG_STRING, &o.log_level,
+         "error, warning, info (default: one access line per request) or debug", "LEVEL"},
+        {"max-connections", 0, 0, G_OPTION_ARG_INT, &o.max_connections,
+         "Connections at once (default 512)", "N"},
+        {"max-connections-per-ip", 0, 0, G_OPTION_ARG_INT, &o.max_connections_per_ip,
+         "Connections at once from one address (default 64)", "N"},
+        {"timeout", 0, 0, G_OPTION_ARG_INT, &o.timeout,
+         "Seconds an idle connection stays open (default 15)", "SECONDS"},
+        {"slow-ms", 0, 0, G_OPTION_ARG_INT, &o.slow_ms,
+         "Log searches slower than this as slow queries (default 500)", "MS"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *context = g_option_context_new("- the vind HTTP search service");
+    g_option_context_set_summary(
+        context, "Serves /api/search, /api/suggest, /api/doc, /health, /metrics and the Dutch\n"
+                 "search page /zoeken over a vind index. Reloads the index after each\n"
+                 "vind-index commit; SIGHUP reopens it; SIGTERM finishes requests and exits.");
+    g_option_context_add_main_entries(context, entries, NULL);
+    GError *error = NULL;
+    int ok = g_option_context_parse(context, argc, argv, &error);
+    g_option_context_free(context);
+    if (!ok) {
+        fprintf(stderr, "vind-searchd: %s (see --help)\n", error->message);
+        g_error_free(error);
+        return 2;
+    }
+    if (*argc > 1) {
+        fprintf(stderr, "vind-searchd: unexpected argument '%s' (see --help)\n", (*argv)[1]);
+        return 2;
+    }
+    int level = o.log_level ? vind_log_level_from_name(o.log_level) : VIND_LOG_INFO;
+    if (level < 0) {
+        fprintf(stderr, "vind-searchd: --log-level must be error, warning, info or debug\n");
+        return 2;
+    }
+    if (o.threads == 0)
+        o.threads = (int)g_get_num_processors();
+    if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
+        o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0) {
+        fprintf(stderr, "vind-searchd: --threads must be 0..%u; connection limits, --timeout "
+                        "must be positive\n",
+                VIND_SEARCHD_MAX_THREADS);
+        return 2;
+    }
+    const char *env_db = getenv("VIND_DB");
+    config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
+    config->listen = g_strdup(o.listen ? o.listen : "127.0.0.1:8080");
+    config->threads = (unsigned)o.threads;
+    config->template_dir = o.template_dir ? g_strdup(o.template_dir) : NULL;
+    config->cors_origin = o.cors && *o.cors ? g_strdup(o.cors) : NULL;
+    config->max_connections = (unsigned)o.max_connections;
+    config->max_connections_per_ip = (unsigned)o.max_connections_per_ip;
+    config->idle_seconds = (unsigned)o.timeout;
+    config->request_seconds = VIND_SEARCHD_REQUEST_SECONDS;
+    config->slow_ms = (unsigned)o.slow_ms;
+    vind_log_init(&config->log, stderr, (vind_log_level_t)level);
+    g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
+    return 0;
+}
+
+static void free_config(vind_config_t *config)
+{
+    g_free(config->db_path);
+    g_free(config->listen);
+    g_free(config->template_dir);
+    g_free(config->cors_origin);
+}
+
+/* Waits for signals, sweeping slow connections once a second. Returns on
+ * SIGTERM or SIGINT. */
+static void run_until_stopped(vind_server_t *server, int signal_fd)
+{
+    for (;;) {
+        struct pollfd fd = {.fd = signal_fd, .events = POLLIN};
+        int ready = poll(&fd, 1, 1000);
+        int stop = 0;
+        unsigned char signum;
+        while (ready > 0 && read(signal_fd, &signum, 1) == 1) {
+            if (signum == SIGHUP) {
+                vind_pool_invalidate(server->pool);
+                VIND_LOG(server->log, VIND_LOG_INFO, "SIGHUP: reopening the index");
+            } else {
+                VIND_LOG(server->log, VIND_LOG_INFO, "%s: finishing requests, then stopping",
+                         signum == SIGINT ? "SIGINT" : "SIGTERM");
+                stop = 1;
+            }
+        }
+        if (stop)
+            return;
+        vind_server_sweep(server);
+    }
+}
 
 int main(int argc, char **argv)
 {
-    (void)argv;
-    fprintf(argc > 1 ? stderr : stdout,
-            "usage: vind-searchd [--db DIR] [--listen 127.0.0.1:8080] [--threads N]\n"
-            "vind-searchd " VIND_VERSION_STRING ": not yet implemented.\n");
-    return 2;
+    vind_config_t config = {0};
+    int rc = parse_options(&argc, &argv, &config);
+    if (rc != 0)
+        return rc;
+    const vind_log_t *log = &config.log;
+    json_object_seed(0); /* seed jansson's hashing once, before any thread */
+
+    vind_lexicon_t *lexicon = NULL;
+    vind_page_t *page = NULL;
+    vind_metrics_t *metrics = NULL;
+    vind_server_t server = {.config = &config, .log = log};
+    int signal_fds[2] = {-1, -1};
+    char *errmsg = NULL;
+    rc = 1;
+
+    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
+        vind_log_write(log, VIND_LOG_ERROR, "cannot load the Dutch lexicon: %s", errmsg);
+        goto out;
+    }
+    char *template_dir = config.template_dir
+                             ? g_strdup(config.template_dir)
+                             : g_build_filename(vind_lexicon_datadir(lexicon), "templates", NULL);
+    vind_status_t status = vind_page_load(template_dir, &page, &errmsg);
+    g_free(template_dir);
+    if (status != VIND_OK) {
+        vind_log_write(log, VIND_LOG_ERROR, "cannot load the page template: %s", errmsg);
+        goto out;
+    }
+    metrics = vind_metrics_new(vind_server_route_count());
+    server.metrics = metrics;
+    server.page = page;
+    server.pool = vind_pool_new(config.db_path, lexicon, config.threads, metrics);
+    server.responses = vind_responses_new(config.cors_origin, page);
+    if (metrics == NULL || server.pool == NULL || server.responses == NULL) {
+        vind_log_write(log, VIND_LOG_ERROR, "out of memory");
+        goto out;
+    }
+    if (install_signals(signal_fds) != 0) {
+        vind_log_write(log, VIND_LOG_ERROR, "cannot create the signal pipe: %s", strerror(errno));
+        goto out;
+    }
+    unsigned port = 0;
+    if (vind_server_start(&server, &port, &errmsg) != VIND_OK) {
+        vind_log_write(log, VIND_LOG_ERROR, "%s", errmsg);
+        goto out;
+    }
+    /* Open one searcher now so that a missing index shows in the log at once
+     * (the daemon still starts: /health says 503 until vind-index has run). */
+    vind_pool_slot_t *slot = NULL;
+    if (vind_pool_checkout(server.pool, &slot, &errmsg) != VIND_OK) {
+        vind_log_write(log, VIND_LOG_WARNING, "index not available yet: %s", errmsg);
+        free(errmsg);
+        errmsg = NULL;
+    }
+    vind_pool_checkin(server.pool, slot);
+    char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
+    vind_log_write(log, VIND_LOG_INFO,
+                   "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "
+                   "%u threads)",
+                   host, port, config.db_path, config.threads);
+    g_free(host);
+
+    run_until_stopped(&server, signal_fds[0]);
+    vind_server_stop(&server);
+    vind_log_write(log, VIND_LOG_INFO, "stopped");
+    rc = 0;
+out:
+    free(errmsg);
+    vind_responses_free(server.responses);
+    vind_pool_free(server.pool);
+    vind_metrics_free(metrics);
+    vind_page_free(page);
+    vind_lexicon_close(lexicon);
+    free_config(&config);
+    if (signal_fds[0] >= 0) {
+        signal_pipe_fd = -1;
+        close(signal_fds[0]);
+        close(signal_fds[1]);
+    }
+    return rc;
 }

@@ -92,8 +92,12 @@ struct vind_request {
     struct MHD_Connection *connection;
     const vind_route_t *route; /* NULL: no route matched */
     int route_index;           /* metrics label; the route count for "other" */
-    const char *method;
+    const char *method;        /* copies, valid until completion (for the log) */
     const char *path;
+    char *method_copy;
+    char *path_copy;
+    size_t uri_bytes;          /* the raw request target, before unescaping */
+    int counted;               /* counted in server->in_flight */
     int head;                  /* HEAD: MHD sends headers only */
     int64_t start_us;
     size_t body_bytes;

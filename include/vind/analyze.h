@@ -98,7 +98,9 @@ VIND_API void vind_analyzer_free(vind_analyzer_t *analyzer);
  * words. Empty input gives zero tokens.
  *
  * Return value: VIND_OK with *out set (free with vind_tokens_free);
- * VIND_TOO_LARGE (len beyond VIND_MAX_ANALYZE_BYTES); VIND_NOMEM.
+ * VIND_TOO_LARGE (len beyond VIND_MAX_ANALYZE_BYTES); VIND_NOMEM;
+ * VIND_INVALID_ARGUMENT (analyzer NULL, text NULL with len > 0, or an
+ * unknown lang). docs/analyzer.md describes every rule.
  */
 VIND_API vind_status_t vind_analyze(vind_analyzer_t *analyzer, const char *text, size_t len,
                                     vind_lang_t lang, vind_tokens_t **out, char **errmsg);

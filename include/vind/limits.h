@@ -41,6 +41,10 @@
  * times in the corpus, and a researcher's export should stay bounded. */
 #define VIND_MAX_KWIC_LINES 100000u
 
+/* Context characters each side of a keyword-in-context line: a concordance
+ * needs a sentence or two, not whole pages copied once per match. */
+#define VIND_MAX_KWIC_WIDTH 1000u
+
 /* vind-searchd (searchd/): every bound a hostile client could push on.
  * A person's search URL is under 1 kB; 8 kB leaves room for many filters
  * while a 100 kB "query" is refused with 414 before anything parses it. */

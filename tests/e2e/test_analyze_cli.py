@@ -114,6 +114,9 @@ def main():
         status, out, err = run(["analyze"] + args)
         report(status == 2 and b"usage:" in err, "%s: exit 2 with usage" % what, err)
 
+    status, out, err = run(["analyze", "--datadir", "/nonexistent/vind", "zorg"])
+    report(status == 2 and b"/nonexistent/vind" in err, "missing data directory: exit 2 naming it", err)
+
     status, out, _ = run(["--help"])
     report(status == 0 and b"analyze" in out, "vind --help lists analyze")
 

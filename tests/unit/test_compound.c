@@ -62,7 +62,9 @@ int main(void)
     const char *whole[] = {"bewoners",  "organisatie", "kinderen",  "ministerie",
                            "gemeente",  "informatie",  "beveiliging", "huizen",
                            "organisaties", "gebruikt", "ontwikkeling",
-                           "medewerkers", "regering", "samenleving", NULL};
+                           "medewerkers", "regering", "samenleving",
+                           /* suffixoids: no "rijk" in "belangrijke" */
+                           "belangrijk", "belangrijke", "regelmatig", "betekenisvolle", NULL};
     for (int i = 0; whole[i]; i++)
         check_split(lexicon, whole[i], "");
 

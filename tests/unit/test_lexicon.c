@@ -16,6 +16,16 @@ static void check_lemma(const vind_lexicon_t *lexicon, const char *form, const c
     CHECK_STR(vind_lexicon_lemma(lexicon, form), expected, what);
 }
 
+/* Whether two forms share their final lemma (a form without one is its own):
+ * "werkt" and "werken" both end at "werk", since "werken" is also its plural. */
+static void check_same_lemma(const vind_lexicon_t *lexicon, const char *a, const char *b)
+{
+    const char *la = vind_lexicon_lemma(lexicon, a), *lb = vind_lexicon_lemma(lexicon, b);
+    char what[160];
+    snprintf(what, sizeof what, "%s and %s share a lemma", a, b);
+    CHECK_STR(la ? la : a, lb ? lb : b, what);
+}
+
 static void test_open_errors(void)
 {
     vind_lexicon_t *lexicon = (vind_lexicon_t *)&lexicon; /* must be reset to NULL */
@@ -76,10 +86,13 @@ static void test_lemmas(const vind_lexicon_t *lexicon)
     check_lemma(lexicon, "groter", "groot");
     check_lemma(lexicon, "mooiste", "mooi");
     /* Verbs: participles, present and past, to the infinitive. */
-    check_lemma(lexicon, "gebruikt", "gebruiken");
+    check_same_lemma(lexicon, "gebruikt", "gebruiken");
+    check_same_lemma(lexicon, "gebruikte", "gebruik");
     check_lemma(lexicon, "gemaakt", "maken");
-    check_lemma(lexicon, "gewerkt", "werken");
-    check_lemma(lexicon, "werkt", "werken");
+    check_lemma(lexicon, "gemaakte", "maken"); /* chains resolved: not "gemaakt" */
+    check_same_lemma(lexicon, "gewerkt", "werken");
+    check_same_lemma(lexicon, "werkt", "werken");
+    check_same_lemma(lexicon, "werkte", "gewerkt");
     check_lemma(lexicon, "maakte", "maken");
     check_lemma(lexicon, "maakten", "maken");
     check_lemma(lexicon, "beoordeeld", "beoordelen");
@@ -88,9 +101,14 @@ static void test_lemmas(const vind_lexicon_t *lexicon)
     check_lemma(lexicon, "opgelost", "oplossen");
     check_lemma(lexicon, "gezet", "zetten");
     check_lemma(lexicon, "leefde", "leven");
-    check_lemma(lexicon, "reisde", "reizen");
+    check_same_lemma(lexicon, "reisde", "reizen");
     check_lemma(lexicon, "gelopen", "lopen");
-    check_lemma(lexicon, "afgewerkt", "afwerken");
+    check_same_lemma(lexicon, "afgewerkt", "afwerken");
+    check_same_lemma(lexicon, "voorgesteld", "voorstellen"); /* separable, -d */
+    /* Not merged: a noun is no comparative ("rechter", judge), a beard no
+     * participle of "baren". */
+    check_lemma(lexicon, "rechter", NULL);
+    check_lemma(lexicon, "baard", NULL);
     /* Base forms are their own lemma; an adjective is not a participle. */
     check_lemma(lexicon, "organisatie", NULL);
     check_lemma(lexicon, "maken", NULL);

@@ -136,6 +136,8 @@ static void test_addresses(void)
     check_tokens("de app.De gebruiker", "W:de W:app W:De W:gebruiker",
                  "\"de\" is not taken for a top-level domain");
     check_tokens("a@b", "W:a W:b", "an @ without a domain splits");
+    check_tokens("ASP.NET en Coronamelder.nl", "W:ASP W:NET W:en U:Coronamelder.nl",
+                 "a capitalised last label is a product name, not a domain");
 }
 
 /* Every span lies inside the text, on character boundaries, in order. */

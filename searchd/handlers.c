@@ -1,0 +1,272 @@
+/*
+ * handlers.c - one function per vind-searchd endpoint: the JSON API
+ * (/api/search, /api/suggest, /api/related, /api/doc), /health, /metrics,
+ * the search page /zoeken and its assets.
+ *
+ * The guards in server.c have already refused anything malformed, so a
+ * handler is straight-line work: call the library (the same calls as the
+ * `vind` command line), answer through respond.h.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vind/limits.h>
+#include <vind/vind.h>
+#include "handlers.h"
+#include "metrics.h"
+#include "page.h"
+#include "pool.h"
+#include "respond.h"
+
+/* Whether the search parameters ask for anything (a query or a filter). */
+static int has_criteria(const vind_search_params_t *search)
+{
+    if (search->query && *search->query)
+        return 1;
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (search->filters[f] && search->filters[f]->len)
+            return 1;
+    return search->from != NULL || search->to != NULL;
+}
+
+static void fill_request(const vind_search_params_t *search, vind_search_request_t *out)
+{
+    vind_search_request_init(out);
+    out->query = search->query;
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (search->filters[f]) {
+            out->filters[f] = (const char *const *)search->filters[f]->pdata;
+            out->n_filters[f] = search->filters[f]->len;
+        }
+    out->from = search->from;
+    out->to = search->to;
+    out->sort = search->sort;
+    out->offset = (size_t)(search->page - 1) * search->size;
+    out->limit = search->size;
+    out->facets = 1;
+    out->snippets = 1;
+}
+
+/* vind_search, reopening and retrying once when vind-index committed twice
+ * while it ran (VIND_INDEX_CHANGED): a commit never fails a request. */
+static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
+{
+    vind_search_request_t request;
+    fill_request(&req->search, &request);
+    vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+    vind_status_t status = vind_search(searcher, &request, results, errmsg);
+    if (status != VIND_INDEX_CHANGED)
+        return status;
+    free(*errmsg);
+    *errmsg = NULL;
+    status = vind_pool_reopen(req->server->pool, req->slot, errmsg);
+    if (status != VIND_OK)
+        return status;
+    return vind_search(vind_pool_searcher(req->slot), &request, results, errmsg);
+}
+
+/* Answers a failed library call: the user's own mistakes with the library's
+ * message (written for users), everything else with a generic one (the
+ * details go to the log, not to the client). */
+static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status, char *errmsg)
+{
+    unsigned http = vind_respond_http_status(status);
+    VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
+             req->method, req->path, errmsg ? errmsg : vind_status_to_string(status));
+    const char *message = NULL;
+    if (http < 500)
+        message = errmsg;
+    else if (status == VIND_INDEX_CHANGED)
+        message = "the index changed during the search: try again";
+    else if (http == 500)
+        message = "internal error";
+    enum MHD_Result result = vind_respond_error(req, http, message);
+    free(errmsg);
+    return result;
+}
+
+/* The library's JSON (the shape of `vind search --format json`) plus page
+ * and size. NULL on NOMEM. */
+static char *search_json(const vind_results_t *results, const vind_search_params_t *search)
+{
+    char *text = vind_results_to_json(results);
+    if (text == NULL)
+        return NULL;
+    json_t *root = json_loads(text, 0, NULL);
+    free(text);
+    if (root == NULL || !json_is_object(root)) {
+        json_decref(root);
+        return NULL;
+    }
+    json_object_set_new(root, "page", json_integer(search->page));
+    json_object_set_new(root, "size", json_integer(search->size));
+    char *out = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    return out;
+}
+
+enum MHD_Result handle_search(vind_request_t *req)
+{
+    if (!has_criteria(&req->search))
+        return vind_respond_error(req, 400, "missing parameter: q (or a filter)");
+    vind_results_t *results = NULL;
+    char *errmsg = NULL;
+    vind_status_t status = run_search(req, &results, &errmsg);
+    if (status != VIND_OK)
+        return respond_failure(req, status, errmsg);
+    req->hits = (long long)vind_results_total(results);
+    char *json = search_json(results, &req->search);
+    vind_results_free(results);
+    if (json == NULL)
+        return vind_respond_error(req, 500, "out of memory");
+    return vind_respond_json(req, 200, json);
+}
+
+enum MHD_Result handle_suggest(vind_request_t *req)
+{
+    const char *prefix = req->search.query;
+    char **suggestions = NULL;
+    if (*prefix) {
+        char *errmsg = NULL;
+        vind_status_t status = vind_suggest(vind_pool_searcher(req->slot), prefix,
+                                            VIND_SEARCHD_MAX_SUGGESTIONS, &suggestions, &errmsg);
+        if (status != VIND_OK)
+            return respond_failure(req, status, errmsg);
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; suggestions && suggestions[i] && i < VIND_SEARCHD_MAX_SUGGESTIONS; i++)
+        json_array_append_new(list, json_string(suggestions[i]));
+    req->hits = (long long)json_array_size(list);
+    vind_strv_free(suggestions);
+    json_t *body = json_pack("{s:s,s:o}", "query", prefix, "suggestions", list);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    return vind_respond_json(req, 200, text);
+}
+
+/*
+ * The one switch for /api/related: related documents (include/vind/related.h)
+ * are not in the library yet. When they are, call them here and return 200
+ * with their JSON; until then every request gets 501.
+ */
+static unsigned related_json(vind_searcher_t *searcher, const char *url, unsigned limit,
+                             char **json, const char **message)
+{
+    (void)searcher, (void)url, (void)limit;
+    *json = NULL;
+    *message = "related documents are not implemented yet";
+    return 501;
+}
+
+enum MHD_Result handle_related(vind_request_t *req)
+{
+    if (req->url_param == NULL || *req->url_param == '\0')
+        return vind_respond_error(req, 400, "missing parameter: url");
+    char *json = NULL;
+    const char *message = NULL;
+    unsigned http =
+        related_json(vind_pool_searcher(req->slot), req->url_param, req->limit, &json, &message);
+    if (json == NULL)
+        return vind_respond_error(req, http, message);
+    return vind_respond_json(req, http, json);
+}
+
+enum MHD_Result handle_doc(vind_request_t *req)
+{
+    if (req->url_param == NULL || *req->url_param == '\0')
+        return vind_respond_error(req, 400, "missing parameter: url");
+    char *json = NULL, *errmsg = NULL;
+    vind_status_t status =
+        vind_searcher_document(vind_pool_searcher(req->slot), req->url_param, 0, &json, &errmsg);
+    if (status == VIND_NOT_FOUND) {
+        free(errmsg);
+        return vind_respond_error(req, 404, "no document with this url in the index");
+    }
+    if (status != VIND_OK)
+        return respond_failure(req, status, errmsg);
+    return vind_respond_json(req, 200, json);
+}
+
+enum MHD_Result handle_health(vind_request_t *req)
+{
+    char *errmsg = NULL;
+    vind_status_t status = vind_pool_checkout(req->server->pool, &req->slot, &errmsg);
+    json_t *body;
+    unsigned http;
+    if (status == VIND_OK) {
+        vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+        body = json_pack("{s:s,s:I,s:I,s:s}", "status", "ok", "documents",
+                         (json_int_t)vind_searcher_doc_count(searcher), "revision",
+                         (json_int_t)vind_searcher_revision(searcher), "version",
+                         VIND_VERSION_STRING);
+        http = 200;
+    } else {
+        VIND_LOG(req->server->log, VIND_LOG_DEBUG, "health: %s",
+                 errmsg ? errmsg : vind_status_to_string(status));
+        body = json_pack("{s:s,s:{s:i,s:s}}", "status", "unavailable", "error", "status", 503,
+                         "message", "the index is not available");
+        http = 503;
+    }
+    free(errmsg);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    return vind_respond_json(req, http, text);
+}
+
+enum MHD_Result handle_metrics(vind_request_t *req)
+{
+    char *text = vind_metrics_render(req->server->metrics, vind_server_route_name);
+    if (text == NULL)
+        return vind_respond_error(req, 500, "out of memory");
+    return vind_respond_text(req, 200, text, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+enum MHD_Result handle_page(vind_request_t *req)
+{
+    const vind_page_t *page = req->server->page;
+    if (!has_criteria(&req->search))
+        return vind_respond_html(req, 200, vind_page_render(page, &req->search, NULL, NULL));
+    char *errmsg = NULL;
+    vind_status_t status = vind_pool_checkout(req->server->pool, &req->slot, &errmsg);
+    if (status != VIND_OK) {
+        VIND_LOG(req->server->log, VIND_LOG_WARNING, "index unavailable: %s",
+                 errmsg ? errmsg : vind_status_to_string(status));
+        free(errmsg);
+        return vind_respond_html(
+            req, 503,
+            vind_page_render(page, &req->search, NULL,
+                             "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw."));
+    }
+    vind_results_t *results = NULL;
+    status = run_search(req, &results, &errmsg);
+    if (status != VIND_OK) {
+        unsigned http = vind_respond_http_status(status);
+        VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
+                 req->method, req->path, errmsg ? errmsg : vind_status_to_string(status));
+        free(errmsg);
+        const char *message = http < 500
+                                  ? "Deze zoekopdracht kon niet worden verwerkt. Probeer het "
+                                    "met minder of andere woorden."
+                                  : "Er ging iets mis bij het zoeken. Probeer het opnieuw.";
+        return vind_respond_html(req, http, vind_page_render(page, &req->search, NULL, message));
+    }
+    req->hits = (long long)vind_results_total(results);
+    char *html = vind_page_render(page, &req->search, results, NULL);
+    vind_results_free(results);
+    return vind_respond_html(req, 200, html);
+}
+
+enum MHD_Result handle_asset(vind_request_t *req)
+{
+    const char *name = req->path + strlen(req->route->path);
+    const vind_asset_t *asset = vind_page_asset(req->server->page, name);
+    if (asset == NULL)
+        return vind_respond_error(req, 404, NULL);
+    return vind_respond_asset(req, asset);
+}
+
+enum MHD_Result handle_root(vind_request_t *req)
+{
+    return vind_respond_redirect(req, "/zoeken");
+}

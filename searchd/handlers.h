@@ -1,0 +1,23 @@
+/*
+ * handlers.h - (searchd, private) one function per endpoint. A handler runs
+ * after server.c's guards accepted the request: the method is GET or HEAD,
+ * the parameters are valid UTF-8 within their limits and parsed into
+ * req->search / req->url_param, and for VIND_ROUTE_INDEX routes req->slot
+ * holds a checked-out searcher. Each answers through respond.h.
+ */
+#ifndef VIND_SEARCHD_HANDLERS_H
+#define VIND_SEARCHD_HANDLERS_H
+
+#include "server.h"
+
+enum MHD_Result handle_search(vind_request_t *req);  /* GET /api/search */
+enum MHD_Result handle_suggest(vind_request_t *req); /* GET /api/suggest */
+enum MHD_Result handle_related(vind_request_t *req); /* GET /api/related (501 for now) */
+enum MHD_Result handle_doc(vind_request_t *req);     /* GET /api/doc */
+enum MHD_Result handle_health(vind_request_t *req);  /* GET /health */
+enum MHD_Result handle_metrics(vind_request_t *req); /* GET /metrics */
+enum MHD_Result handle_page(vind_request_t *req);    /* GET /zoeken */
+enum MHD_Result handle_asset(vind_request_t *req);   /* GET /assets/NAME, /zoeken/assets/NAME */
+enum MHD_Result handle_root(vind_request_t *req);    /* GET /: redirect to /zoeken */
+
+#endif

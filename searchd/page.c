@@ -1,0 +1,713 @@
+/*
+ * page.c - the Dutch search page at /zoeken, rendered on the server so that
+ * it works with JavaScript off (search.js only enhances it).
+ *
+ * Templating is deliberately tiny: page.html holds {{placeholders}}, and the
+ * C code fills each with a fragment it rendered and escaped itself. A site
+ * restyles the page by copying the template folder, editing page.html and
+ * style.css, and starting vind-searchd with --template DIR. The fragments'
+ * markup (class names, ids) is documented in docs/embedding.md; search.js
+ * renders the same markup from /api/search.
+ *
+ * Everything that comes from the index or the request is escaped here,
+ * except the snippets: the library hands them over already escaped, with
+ * only <mark> added.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "page.h"
+
+enum placeholder {
+    PH_TITLE,
+    PH_ASSETS,
+    PH_QUERY,
+    PH_MAX_QUERY,
+    PH_SORT_OPTIONS,
+    PH_FROM,
+    PH_TO,
+    PH_HIDDEN,
+    PH_STATUS,
+    PH_SUGGESTION,
+    PH_RESULTS,
+    PH_FACETS,
+    PH_PAGINATION,
+    N_PLACEHOLDERS
+};
+
+static const char *const placeholder_names[N_PLACEHOLDERS] = {
+    [PH_TITLE] = "title",           [PH_ASSETS] = "assets",
+    [PH_QUERY] = "query",           [PH_MAX_QUERY] = "max_query",
+    [PH_SORT_OPTIONS] = "sort_options", [PH_FROM] = "from",
+    [PH_TO] = "to",                 [PH_HIDDEN] = "hidden",
+    [PH_STATUS] = "status",         [PH_SUGGESTION] = "suggestion",
+    [PH_RESULTS] = "results",       [PH_FACETS] = "facets",
+    [PH_PAGINATION] = "pagination",
+};
+
+/* Where the page's own assets are served (also under /assets/): keeping them
+ * below /zoeken means a site proxies only /zoeken and /api/ (docs/nginx.conf). */
+#define ASSETS_URL "/zoeken/assets"
+
+/* Facet values shown before "Meer …" (the rest sit in a <details>). */
+#define FACET_VISIBLE 10
+
+typedef struct {
+    char *literal;  /* NULL: a placeholder */
+    enum placeholder placeholder;
+} segment_t;
+
+struct vind_page {
+    segment_t *segments;
+    size_t n_segments;
+    vind_asset_t *assets;
+    size_t n_assets;
+};
+
+/* ---- loading ---- */
+
+static vind_status_t read_regular_file(const char *path, char **data, size_t *size,
+                                       char **errmsg)
+{
+    struct stat st;
+    *data = NULL;
+    if (lstat(path, &st) != 0)
+        return vind_error(errmsg, errno == ENOENT ? VIND_NOT_FOUND : VIND_IO, "cannot read %s: %s",
+                          path, g_strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return vind_error(errmsg, VIND_IO, "%s is not a regular file (symbolic links are refused)",
+                          path);
+    if ((unsigned long long)st.st_size > VIND_SEARCHD_MAX_ASSET_BYTES)
+        return vind_error(errmsg, VIND_TOO_LARGE, "%s is larger than %u bytes", path,
+                          VIND_SEARCHD_MAX_ASSET_BYTES);
+    gchar *contents = NULL;
+    gsize length = 0;
+    GError *error = NULL;
+    if (!g_file_get_contents(path, &contents, &length, &error)) {
+        vind_status_t status = vind_error(errmsg, VIND_IO, "cannot read %s: %s", path,
+                                          error->message);
+        g_error_free(error);
+        return status;
+    }
+    *data = malloc(length + 1);
+    if (*data == NULL) {
+        g_free(contents);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory reading %s", path);
+    }
+    memcpy(*data, contents, length + 1);
+    *size = length;
+    g_free(contents);
+    return VIND_OK;
+}
+
+static vind_status_t add_segment(vind_page_t *page, char *literal, enum placeholder placeholder)
+{
+    segment_t *grown = realloc(page->segments, (page->n_segments + 1) * sizeof *grown);
+    if (grown == NULL)
+        return VIND_NOMEM;
+    page->segments = grown;
+    page->segments[page->n_segments++] = (segment_t){literal, placeholder};
+    return VIND_OK;
+}
+
+/* Splits the template into literal text and {{placeholder}} segments. */
+static vind_status_t parse_template(vind_page_t *page, const char *text, const char *path,
+                                    char **errmsg)
+{
+    const char *p = text;
+    while (*p) {
+        const char *open = strstr(p, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        const char *end = close ? open : p + strlen(p);
+        if (end > p) {
+            char *literal = g_strndup(p, (gsize)(end - p));
+            char *copy = strdup(literal);
+            g_free(literal);
+            if (copy == NULL || add_segment(page, copy, 0) != VIND_OK) {
+                free(copy);
+                return vind_error(errmsg, VIND_NOMEM, "out of memory loading %s", path);
+            }
+        }
+        if (close == NULL)
+            break;
+        char *name = g_strstrip(g_strndup(open + 2, (gsize)(close - open - 2)));
+        int found = -1;
+        for (int i = 0; i < N_PLACEHOLDERS; i++)
+            if (strcmp(name, placeholder_names[i]) == 0)
+                found = i;
+        if (found < 0) {
+            vind_status_t status = vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                                              "%s: unknown placeholder {{%s}}", path, name);
+            g_free(name);
+            return status;
+        }
+        g_free(name);
+        if (add_segment(page, NULL, (enum placeholder)found) != VIND_OK)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory loading %s", path);
+        p = close + 2;
+    }
+    return VIND_OK;
+}
+
+/* Asset names: [a-z0-9_-]+ "." known extension; nothing else is ever served,
+ * so "..", "/", "%2e" and dot files cannot name a file. */
+static const char *asset_content_type(const char *name)
+{
+    static const struct {
+        const char *extension, *content_type;
+    } types[] = {
+        {"css", "text/css; charset=utf-8"}, {"js", "text/javascript; charset=utf-8"},
+        {"svg", "image/svg+xml"},           {"png", "image/png"},
+        {"ico", "image/x-icon"},            {"woff2", "font/woff2"},
+    };
+    const char *p = name;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+        p++;
+    if (p == name || *p != '.')
+        return NULL;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(p + 1, types[i].extension) == 0)
+            return types[i].content_type;
+    return NULL;
+}
+
+static vind_status_t load_assets(vind_page_t *page, const char *dir, char **errmsg)
+{
+    GError *error = NULL;
+    GDir *folder = g_dir_open(dir, 0, &error);
+    if (folder == NULL) {
+        vind_status_t status = vind_error(errmsg, VIND_IO, "cannot list %s: %s", dir,
+                                          error->message);
+        g_error_free(error);
+        return status;
+    }
+    vind_status_t status = VIND_OK;
+    const char *name;
+    while (status == VIND_OK && (name = g_dir_read_name(folder)) != NULL) {
+        const char *content_type = asset_content_type(name);
+        if (content_type == NULL)
+            continue;
+        char *path = g_build_filename(dir, name, NULL);
+        char *data = NULL;
+        size_t size = 0;
+        char *why = NULL;
+        if (read_regular_file(path, &data, &size, &why) != VIND_OK) {
+            free(why); /* a symbolic link or a huge file is skipped, not served */
+            g_free(path);
+            continue;
+        }
+        g_free(path);
+        vind_asset_t *grown = realloc(page->assets, (page->n_assets + 1) * sizeof *grown);
+        char *name_copy = strdup(name);
+        if (grown == NULL || name_copy == NULL) {
+            free(data);
+            free(name_copy);
+            if (grown)
+                page->assets = grown;
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory loading %s", dir);
+            break;
+        }
+        page->assets = grown;
+        page->assets[page->n_assets++] = (vind_asset_t){name_copy, content_type, data, size};
+    }
+    g_dir_close(folder);
+    return status;
+}
+
+vind_status_t vind_page_load(const char *template_dir, vind_page_t **out, char **errmsg)
+{
+    *out = NULL;
+    vind_page_t *page = calloc(1, sizeof *page);
+    if (page == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    char *path = g_build_filename(template_dir, "page.html", NULL);
+    char *text = NULL;
+    size_t size = 0;
+    vind_status_t status = read_regular_file(path, &text, &size, errmsg);
+    if (status == VIND_OK && !g_utf8_validate(text, (gssize)size, NULL))
+        status = vind_error(errmsg, VIND_BAD_UTF8, "%s is not UTF-8", path);
+    if (status == VIND_OK)
+        status = parse_template(page, text, path, errmsg);
+    if (status == VIND_OK)
+        status = load_assets(page, template_dir, errmsg);
+    free(text);
+    g_free(path);
+    if (status != VIND_OK) {
+        vind_page_free(page);
+        return status;
+    }
+    *out = page;
+    return VIND_OK;
+}
+
+void vind_page_free(vind_page_t *page)
+{
+    if (page == NULL)
+        return;
+    for (size_t i = 0; i < page->n_segments; i++)
+        free(page->segments[i].literal);
+    free(page->segments);
+    for (size_t i = 0; i < page->n_assets; i++) {
+        free((char *)page->assets[i].name);
+        free((char *)page->assets[i].data);
+    }
+    free(page->assets);
+    free(page);
+}
+
+const vind_asset_t *vind_page_asset(const vind_page_t *page, const char *name)
+{
+    if (page == NULL || name == NULL || asset_content_type(name) == NULL)
+        return NULL;
+    for (size_t i = 0; i < page->n_assets; i++)
+        if (strcmp(page->assets[i].name, name) == 0)
+            return &page->assets[i];
+    return NULL;
+}
+
+/* ---- rendering helpers ---- */
+
+static void append_escaped(GString *out, const char *text)
+{
+    if (text == NULL)
+        return;
+    char *escaped = g_markup_escape_text(text, -1);
+    g_string_append(out, escaped);
+    g_free(escaped);
+}
+
+/* 12345 -> "12.345" (Dutch digit grouping). */
+static void append_count(GString *out, unsigned long long n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%llu", n);
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            g_string_append_c(out, '.');
+        g_string_append_c(out, digits[i]);
+    }
+}
+
+/* "2021-10-28" -> "28 oktober 2021"; anything else as given. */
+static void append_dutch_date(GString *out, const char *iso)
+{
+    static const char *const months[] = {"januari", "februari", "maart",     "april",
+                                         "mei",     "juni",     "juli",      "augustus",
+                                         "september", "oktober", "november", "december"};
+    int year, month, day;
+    if (iso && strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &year, &month, &day) == 3 &&
+        month >= 1 && month <= 12 && day >= 1 && day <= 31)
+        g_string_append_printf(out, "%d %s %d", day, months[month - 1], year);
+    else
+        append_escaped(out, iso);
+}
+
+/* Only http(s) and site-relative links become href; a "javascript:" URL in
+ * a hostile page's canonical link must never be clickable. */
+static int is_safe_link(const char *url)
+{
+    if (url == NULL || *url == '\0')
+        return 0;
+    if (g_str_has_prefix(url, "http://") || g_str_has_prefix(url, "https://"))
+        return 1;
+    return url[0] == '/' && url[1] != '/';
+}
+
+static void append_link(GString *out, const char *url, const char *fragment, const char *text)
+{
+    if (!is_safe_link(url)) {
+        append_escaped(out, text);
+        return;
+    }
+    g_string_append(out, "<a href=\"");
+    append_escaped(out, url);
+    if (fragment)
+        append_escaped(out, fragment);
+    g_string_append(out, "\">");
+    append_escaped(out, text);
+    g_string_append(out, "</a>");
+}
+
+static void append_parameter(GString *url, const char *key, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    char *escaped = g_uri_escape_string(value, NULL, FALSE);
+    g_string_append_printf(url, "%s%s=%s", strchr(url->str, '?') ? "&" : "?", key, escaped);
+    g_free(escaped);
+}
+
+/*
+ * The /zoeken URL for params with some changes: query (NULL: keep), page
+ * (0: none), with_filters 0 drops the facet filters. Returned raw (caller
+ * escapes it for HTML).
+ */
+static GString *page_url(const vind_search_params_t *params, const char *query, unsigned page,
+                         int with_filters)
+{
+    static const char *const keys[VIND_FACET_LAST] = {"tag", "theme", "type", "year"};
+    GString *url = g_string_new("/zoeken");
+    append_parameter(url, "q", query ? query : params->query);
+    if (with_filters) {
+        for (int f = 0; f < VIND_FACET_LAST; f++)
+            for (guint i = 0; params->filters[f] && i < params->filters[f]->len; i++)
+                append_parameter(url, keys[f], g_ptr_array_index(params->filters[f], i));
+        append_parameter(url, "from", params->from);
+        append_parameter(url, "to", params->to);
+    }
+    append_parameter(url, "sort", params->sort_name);
+    if (params->size != VIND_SEARCHD_DEFAULT_PAGE_SIZE) {
+        char size[16];
+        snprintf(size, sizeof size, "%u", params->size);
+        append_parameter(url, "size", size);
+    }
+    if (page > 1) {
+        char number[16];
+        snprintf(number, sizeof number, "%u", page);
+        append_parameter(url, "page", number);
+    }
+    return url;
+}
+
+static void append_url_attribute(GString *out, GString *url)
+{
+    append_escaped(out, url->str);
+    g_string_free(url, TRUE);
+}
+
+static int has_filters(const vind_search_params_t *params)
+{
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (params->filters[f] && params->filters[f]->len)
+            return 1;
+    return params->from || params->to;
+}
+
+/* ---- fragments ---- */
+
+static const char *type_label(const char *type)
+{
+    if (type == NULL)
+        return NULL;
+    if (strcmp(type, "article") == 0)
+        return "Artikel";
+    if (strcmp(type, "pdf") == 0)
+        return "PDF";
+    if (strcmp(type, "page") == 0)
+        return "Pagina";
+    return type;
+}
+
+static void render_hit(GString *out, const vind_hit_t *hit)
+{
+    const char *title = hit->title && *hit->title ? hit->title : hit->url;
+    char fragment[32] = "";
+    if (hit->n_pages > 0 && hit->type && strcmp(hit->type, "pdf") == 0)
+        snprintf(fragment, sizeof fragment, "#page=%u", hit->pages[0]);
+    g_string_append(out, "<li class=\"vind-hit\">\n<h3 class=\"vind-hit-title\">");
+    append_link(out, hit->url, fragment[0] ? fragment : NULL, title);
+    g_string_append(out, "</h3>\n<p class=\"vind-hit-meta\">");
+    if (hit->type) {
+        g_string_append(out, "<span class=\"vind-hit-type\">");
+        append_escaped(out, type_label(hit->type));
+        g_string_append(out, "</span>");
+    }
+    if (hit->date) {
+        g_string_append(out, " <time datetime=\"");
+        append_escaped(out, hit->date);
+        g_string_append(out, "\">");
+        append_dutch_date(out, hit->date);
+        g_string_append(out, "</time>");
+    }
+    if (hit->n_pages > 0) {
+        g_string_append(out, " <span class=\"vind-hit-pages\">pagina ");
+        for (size_t i = 0; i < hit->n_pages; i++)
+            g_string_append_printf(out, "%s%u", i ? ", " : "", hit->pages[i]);
+        g_string_append(out, "</span>");
+    }
+    g_string_append(out, "</p>\n");
+    if (hit->snippet && *hit->snippet) /* already escaped by the library, with <mark> */
+        g_string_append_printf(out, "<p class=\"vind-snippet\">%s</p>\n", hit->snippet);
+    g_string_append(out, "<p class=\"vind-hit-url\">");
+    append_escaped(out, hit->url);
+    g_string_append(out, "</p>\n");
+    if (hit->parent && *hit->parent) {
+        g_string_append(out, "<p class=\"vind-hit-parent\">Bijlage bij ");
+        append_link(out, hit->parent, NULL, hit->parent);
+        g_string_append(out, "</p>\n");
+    }
+    if (hit->n_tags > 0) {
+        g_string_append(out, "<ul class=\"vind-hit-tags\" aria-label=\"Trefwoorden\">");
+        for (size_t i = 0; i < hit->n_tags; i++) {
+            g_string_append(out, "<li>");
+            append_escaped(out, hit->tags[i]);
+            g_string_append(out, "</li>");
+        }
+        g_string_append(out, "</ul>\n");
+    }
+    g_string_append(out, "</li>\n");
+}
+
+static void render_no_results(GString *out, const vind_search_params_t *params)
+{
+    g_string_append(out, "<div class=\"vind-empty\">\n<h2>Geen resultaten");
+    if (*params->query) {
+        g_string_append(out, " voor \xe2\x80\x98");
+        append_escaped(out, params->query);
+        g_string_append(out, "\xe2\x80\x99");
+    }
+    g_string_append(out, "</h2>\n<p>Misschien helpt een van deze tips:</p>\n<ul>\n"
+                         "<li>Controleer de spelling van de zoekwoorden.</li>\n"
+                         "<li>Gebruik minder woorden, of algemenere woorden.</li>\n"
+                         "<li>Zoek op een deel van een woord met een sterretje, bijvoorbeeld "
+                         "<kbd>zorg*</kbd>.</li>\n");
+    if (has_filters(params) && *params->query) {
+        g_string_append(out, "<li><a href=\"");
+        append_url_attribute(out, page_url(params, NULL, 0, 0));
+        g_string_append(out, "\">Zoek zonder filters</a>.</li>\n");
+    }
+    g_string_append(out, "</ul>\n</div>\n");
+}
+
+static void render_results(GString *out, const vind_search_params_t *params,
+                           const vind_results_t *results)
+{
+    size_t count = vind_results_count(results);
+    if (vind_results_total(results) == 0) {
+        render_no_results(out, params);
+        return;
+    }
+    if (count == 0) {
+        g_string_append(out, "<div class=\"vind-empty\"><h2>Geen resultaten op deze pagina</h2>"
+                             "<p><a href=\"");
+        append_url_attribute(out, page_url(params, NULL, 1, 1));
+        g_string_append(out, "\">Naar de eerste pagina</a></p></div>\n");
+        return;
+    }
+    g_string_append_printf(out, "<ol class=\"vind-hits\" start=\"%u\">\n",
+                           (params->page - 1) * params->size + 1);
+    for (size_t i = 0; i < count; i++)
+        render_hit(out, vind_results_get(results, i));
+    g_string_append(out, "</ol>\n");
+}
+
+static void render_status(GString *out, const vind_search_params_t *params,
+                          const vind_results_t *results)
+{
+    uint64_t total = vind_results_total(results);
+    size_t count = vind_results_count(results);
+    size_t first = (size_t)(params->page - 1) * params->size + 1;
+    if (total == 0)
+        g_string_append(out, "Geen resultaten");
+    else if (count > 0 && (first > 1 || count < total)) {
+        g_string_append_printf(out, "Resultaten %zu\xe2\x80\x93%zu van ", first, first + count - 1);
+        append_count(out, total);
+    } else {
+        append_count(out, total);
+        g_string_append(out, total == 1 ? " resultaat" : " resultaten");
+    }
+    if (*params->query) {
+        g_string_append(out, " voor \xe2\x80\x98");
+        append_escaped(out, params->query);
+        g_string_append(out, "\xe2\x80\x99");
+    }
+    if (total > 0 && vind_results_fallback(results))
+        g_string_append(out, ". Geen enkel document bevat alle woorden; dit zijn de resultaten "
+                             "met een of meer van de woorden");
+}
+
+static void render_suggestion(GString *out, const vind_search_params_t *params,
+                              const vind_results_t *results)
+{
+    const char *suggestion = vind_results_suggestion(results);
+    if (suggestion == NULL || *suggestion == '\0')
+        return;
+    g_string_append(out, "<p class=\"vind-suggestion\">Bedoelde je <a href=\"");
+    append_url_attribute(out, page_url(params, suggestion, 0, 1));
+    g_string_append(out, "\">");
+    append_escaped(out, suggestion);
+    g_string_append(out, "</a>?</p>\n");
+}
+
+static const char *facet_title(vind_facet_t facet)
+{
+    static const char *const titles[VIND_FACET_LAST] = {"Trefwoorden", "Thema\xe2\x80\x99s",
+                                                        "Soort", "Jaar"};
+    return titles[facet];
+}
+
+static void render_facet_value(GString *out, vind_facet_t facet, size_t i,
+                               const vind_facet_value_t *value)
+{
+    const char *name = vind_facet_name(facet);
+    g_string_append_printf(out, "<li><input type=\"checkbox\" id=\"vind-f-%s-%zu\" name=\"%s\" value=\"",
+                           name, i, name);
+    append_escaped(out, value->value);
+    g_string_append_printf(out, "\"%s><label for=\"vind-f-%s-%zu\">",
+                           value->selected ? " checked" : "", name, i);
+    append_escaped(out, facet == VIND_FACET_TYPE ? type_label(value->value) : value->value);
+    g_string_append(out, " <span class=\"vind-count\">(");
+    append_count(out, value->count);
+    g_string_append(out, ")</span></label></li>\n");
+}
+
+/* Selected values and the FACET_VISIBLE most frequent are listed; the rest
+ * sit in a <details> that works without JavaScript. */
+static int facet_value_visible(const vind_facet_value_t *value, size_t i)
+{
+    return value->selected || i < FACET_VISIBLE;
+}
+
+static void render_facet_list(GString *out, const vind_results_t *results, vind_facet_t facet,
+                              int visible)
+{
+    size_t n = vind_results_facet_count(results, facet);
+    g_string_append(out, "<ul>\n");
+    for (size_t i = 0; i < n; i++) {
+        const vind_facet_value_t *value = vind_results_facet_get(results, facet, i);
+        if (value && facet_value_visible(value, i) == visible)
+            render_facet_value(out, facet, i, value);
+    }
+    g_string_append(out, "</ul>\n");
+}
+
+static void render_facets(GString *out, const vind_results_t *results)
+{
+    static const char *const more[VIND_FACET_LAST] = {"Meer trefwoorden", "Meer thema\xe2\x80\x99s",
+                                                      "Meer soorten", "Meer jaren"};
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        size_t n = vind_results_facet_count(results, (vind_facet_t)f);
+        if (n == 0)
+            continue;
+        g_string_append_printf(out, "<fieldset class=\"vind-facet\" data-facet=\"%s\">\n<legend>",
+                               vind_facet_name((vind_facet_t)f));
+        append_escaped(out, facet_title((vind_facet_t)f));
+        g_string_append(out, "</legend>\n");
+        render_facet_list(out, results, (vind_facet_t)f, 1);
+        size_t hidden = 0;
+        for (size_t i = 0; i < n; i++) {
+            const vind_facet_value_t *value = vind_results_facet_get(results, (vind_facet_t)f, i);
+            hidden += value && !facet_value_visible(value, i);
+        }
+        if (hidden > 0) {
+            g_string_append_printf(out, "<details class=\"vind-more\"><summary>%s</summary>\n",
+                                   more[f]);
+            render_facet_list(out, results, (vind_facet_t)f, 0);
+            g_string_append(out, "</details>\n");
+        }
+        g_string_append(out, "</fieldset>\n");
+    }
+}
+
+static void render_pagination(GString *out, const vind_search_params_t *params,
+                              const vind_results_t *results)
+{
+    uint64_t total = vind_results_total(results);
+    uint64_t pages = (total + params->size - 1) / params->size;
+    if (pages > VIND_SEARCHD_MAX_PAGE)
+        pages = VIND_SEARCHD_MAX_PAGE;
+    if (pages <= 1)
+        return;
+    unsigned current = params->page;
+    g_string_append(out, "<ul class=\"vind-pages\">\n");
+    if (current > 1) {
+        g_string_append(out, "<li><a rel=\"prev\" href=\"");
+        append_url_attribute(out, page_url(params, NULL, current - 1, 1));
+        g_string_append(out, "\">Vorige</a></li>\n");
+    }
+    unsigned last_shown = 0;
+    for (unsigned p = 1; p <= pages; p++) {
+        int near = p + 2 >= current && p <= current + 2;
+        if (p != 1 && p != pages && !near)
+            continue;
+        if (last_shown && p > last_shown + 1)
+            g_string_append(out, "<li class=\"vind-gap\" aria-hidden=\"true\">\xe2\x80\xa6</li>\n");
+        if (p == current)
+            g_string_append_printf(out, "<li><a aria-current=\"page\" href=\"");
+        else
+            g_string_append(out, "<li><a href=\"");
+        append_url_attribute(out, page_url(params, NULL, p, 1));
+        g_string_append_printf(out, "\"><span class=\"vind-visually-hidden\">Pagina </span>%u</a></li>\n", p);
+        last_shown = p;
+    }
+    if (current < pages) {
+        g_string_append(out, "<li><a rel=\"next\" href=\"");
+        append_url_attribute(out, page_url(params, NULL, current + 1, 1));
+        g_string_append(out, "\">Volgende</a></li>\n");
+    }
+    g_string_append(out, "</ul>\n");
+}
+
+static void render_sort_options(GString *out, const vind_search_params_t *params)
+{
+    static const struct {
+        vind_sort_t sort;
+        const char *value, *label;
+    } options[] = {{VIND_SORT_RELEVANCE, "relevance", "Relevantie"},
+                   {VIND_SORT_DATE_DESC, "date", "Nieuwste eerst"},
+                   {VIND_SORT_DATE_ASC, "date-asc", "Oudste eerst"}};
+    for (size_t i = 0; i < 3; i++)
+        g_string_append_printf(out, "<option value=\"%s\"%s>%s</option>", options[i].value,
+                               params && params->sort == options[i].sort ? " selected" : "",
+                               options[i].label);
+}
+
+/* ---- the page ---- */
+
+char *vind_page_render(const vind_page_t *page, const vind_search_params_t *params,
+                       const vind_results_t *results, const char *message)
+{
+    GString *fragments[N_PLACEHOLDERS];
+    for (int i = 0; i < N_PLACEHOLDERS; i++)
+        fragments[i] = g_string_new(NULL);
+    const char *query = params && params->query ? params->query : "";
+
+    if (*query) {
+        g_string_append(fragments[PH_TITLE], "\xe2\x80\x98");
+        append_escaped(fragments[PH_TITLE], query);
+        g_string_append(fragments[PH_TITLE], "\xe2\x80\x99 \xe2\x80\x93 Zoeken");
+    } else
+        g_string_append(fragments[PH_TITLE], "Zoeken");
+    g_string_append(fragments[PH_ASSETS], ASSETS_URL);
+    append_escaped(fragments[PH_QUERY], query);
+    g_string_append_printf(fragments[PH_MAX_QUERY], "%u", VIND_MAX_QUERY_BYTES / 4);
+    render_sort_options(fragments[PH_SORT_OPTIONS], params);
+    if (params) {
+        append_escaped(fragments[PH_FROM], params->from);
+        append_escaped(fragments[PH_TO], params->to);
+        if (params->size != VIND_SEARCHD_DEFAULT_PAGE_SIZE)
+            g_string_append_printf(fragments[PH_HIDDEN],
+                                   "<input type=\"hidden\" name=\"size\" value=\"%u\">",
+                                   params->size);
+    }
+    if (message) {
+        g_string_append(fragments[PH_RESULTS], "<div class=\"vind-message\" role=\"alert\"><p>");
+        append_escaped(fragments[PH_RESULTS], message);
+        g_string_append(fragments[PH_RESULTS], "</p></div>\n");
+    } else if (params && results) {
+        render_status(fragments[PH_STATUS], params, results);
+        render_suggestion(fragments[PH_SUGGESTION], params, results);
+        render_results(fragments[PH_RESULTS], params, results);
+        render_facets(fragments[PH_FACETS], results);
+        render_pagination(fragments[PH_PAGINATION], params, results);
+    }
+
+    GString *html = g_string_sized_new(16384);
+    for (size_t i = 0; page && i < page->n_segments; i++) {
+        const segment_t *segment = &page->segments[i];
+        if (segment->literal)
+            g_string_append(html, segment->literal);
+        else
+            g_string_append_len(html, fragments[segment->placeholder]->str,
+                                (gssize)fragments[segment->placeholder]->len);
+    }
+    for (int i = 0; i < N_PLACEHOLDERS; i++)
+        g_string_free(fragments[i], TRUE);
+    char *out = strdup(html->str);
+    g_string_free(html, TRUE);
+    return out;
+}

@@ -1,0 +1,594 @@
+/*
+ * server.c - vind-searchd's HTTP side: the libmicrohttpd daemon, the one
+ * route table, the request guards (all in guard_request) and the request
+ * context's life cycle.
+ *
+ * Request life cycle (libmicrohttpd's callbacks, all on one worker thread):
+ *   uri_log_callback     request line read: allocate the vind_request_t
+ *                        (MHD keeps it as the request's context pointer)
+ *   access_handler #1    headers read: guard_request() checks method, route,
+ *                        URI length, body size and every parameter; a
+ *                        rejected request is answered at once
+ *   access_handler #2..  body bytes (a GET has none): counted and dropped
+ *   access_handler last  body done: check out a searcher if the route needs
+ *                        one, run the handler
+ *   request_completed    access-log line, metrics, searcher back to the
+ *                        pool, context freed (also for aborted requests)
+ *
+ * Threads: MHD's internal thread pool with epoll, --threads workers; every
+ * connection stays on the worker that accepted it, and a handler checks its
+ * searcher out and back within its callback, so searchers never cross
+ * threads while in use.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "handlers.h"
+#include "metrics.h"
+#include "pool.h"
+#include "respond.h"
+
+/* The one route table. Every route answers GET and HEAD. */
+static const vind_route_t routes[] = {
+    {"GET", "/api/search", handle_search, VIND_ROUTE_SEARCH | VIND_ROUTE_INDEX,
+     VIND_MAX_QUERY_BYTES},
+    {"GET", "/api/suggest", handle_suggest, VIND_ROUTE_INDEX, 256},
+    {"GET", "/api/related", handle_related, VIND_ROUTE_INDEX, 2048},
+    {"GET", "/api/doc", handle_doc, VIND_ROUTE_INDEX, 2048},
+    {"GET", "/health", handle_health, 0, 64},
+    {"GET", "/metrics", handle_metrics, 0, 64},
+    {"GET", "/zoeken", handle_page, VIND_ROUTE_HTML | VIND_ROUTE_SEARCH, VIND_MAX_QUERY_BYTES},
+    {"GET", "/zoeken/", handle_page, VIND_ROUTE_HTML | VIND_ROUTE_SEARCH, VIND_MAX_QUERY_BYTES},
+    {"GET", "/zoeken/assets/", handle_asset, VIND_ROUTE_PREFIX, 64},
+    {"GET", "/assets/", handle_asset, VIND_ROUTE_PREFIX, 64},
+    {"GET", "/", handle_root, 0, 64},
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+size_t vind_server_route_count(void)
+{
+    return N_ROUTES;
+}
+
+const char *vind_server_route_name(size_t i)
+{
+    return i < N_ROUTES ? routes[i].path : "other";
+}
+
+/* ---- connections: cutting off clients that send a request too slowly ---- */
+
+/* MHD's idle timeout restarts with every byte, so a client sending one byte a
+ * second would hold a connection (and a slot of the per-IP limit) forever.
+ * Each connection is listed with the time its current request began; the
+ * sweep shuts down the socket of one that is still receiving after
+ * request_seconds, and MHD then closes it as if the client had hung up. */
+typedef struct connection_record {
+    struct connection_record *prev, *next;
+    int fd;
+    int receiving;      /* 1 from the end of the previous request until a request is read */
+    int64_t since_us;
+} connection_record_t;
+
+struct vind_connection_list {
+    GMutex lock;
+    connection_record_t *head;
+};
+
+static void notify_connection(void *cls, struct MHD_Connection *connection,
+                              void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+    vind_server_t *server = cls;
+    vind_connection_list_t *list = server->connections;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        connection_record_t *record = calloc(1, sizeof *record);
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (record == NULL || info == NULL) {
+            free(record);
+            return;
+        }
+        record->fd = info->connect_fd;
+        record->receiving = 1;
+        record->since_us = g_get_monotonic_time();
+        g_mutex_lock(&list->lock);
+        record->next = list->head;
+        if (list->head)
+            list->head->prev = record;
+        list->head = record;
+        g_mutex_unlock(&list->lock);
+        *socket_context = record;
+        return;
+    }
+    /* CLOSED runs before MHD closes the socket, so a listed fd is never a
+     * reused one. */
+    connection_record_t *record = *socket_context;
+    if (record == NULL)
+        return;
+    g_mutex_lock(&list->lock);
+    if (record->prev)
+        record->prev->next = record->next;
+    else
+        list->head = record->next;
+    if (record->next)
+        record->next->prev = record->prev;
+    g_mutex_unlock(&list->lock);
+    free(record);
+    *socket_context = NULL;
+}
+
+static void set_receiving(vind_server_t *server, struct MHD_Connection *connection, int receiving)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info == NULL || info->socket_context == NULL)
+        return;
+    connection_record_t *record = info->socket_context;
+    g_mutex_lock(&server->connections->lock);
+    record->receiving = receiving;
+    record->since_us = g_get_monotonic_time();
+    g_mutex_unlock(&server->connections->lock);
+}
+
+void vind_server_sweep(vind_server_t *server)
+{
+    if (server->connections == NULL)
+        return;
+    int64_t limit = (int64_t)server->config->request_seconds * G_TIME_SPAN_SECOND;
+    int64_t now = g_get_monotonic_time();
+    unsigned cut = 0;
+    g_mutex_lock(&server->connections->lock);
+    for (connection_record_t *r = server->connections->head; r; r = r->next) {
+        if (!r->receiving || now - r->since_us < limit)
+            continue;
+        shutdown(r->fd, SHUT_RDWR);
+        r->receiving = 0; /* once is enough */
+        cut++;
+    }
+    g_mutex_unlock(&server->connections->lock);
+    if (cut)
+        VIND_LOG(server->log, VIND_LOG_INFO, "cut off %u connection(s) slower than %us", cut,
+                 server->config->request_seconds);
+}
+
+void vind_server_free_connections(vind_server_t *server)
+{
+    if (server->connections == NULL)
+        return;
+    g_mutex_clear(&server->connections->lock);
+    free(server->connections);
+    server->connections = NULL;
+}
+
+/* ---- request context ---- */
+
+static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+    vind_server_t *server = cls;
+    vind_request_t *req = calloc(1, sizeof *req);
+    if (req == NULL)
+        return NULL;
+    req->server = server;
+    req->connection = connection;
+    req->start_us = g_get_monotonic_time();
+    req->hits = -1;
+    req->route_index = (int)N_ROUTES;
+    req->uri_bytes = uri ? strlen(uri) : 0;
+    return req;
+}
+
+static void request_free(vind_request_t *req)
+{
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (req->search.filters[f])
+            g_ptr_array_free(req->search.filters[f], TRUE);
+    free(req->log_query);
+    free(req->path_copy);
+    free(req->method_copy);
+    free(req);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *connection, void **context,
+                              enum MHD_RequestTerminationCode code)
+{
+    vind_server_t *server = cls;
+    vind_request_t *req = *context;
+    *context = NULL;
+    set_receiving(server, connection, 1); /* the next request on this connection begins */
+    if (req == NULL)
+        return;
+    vind_pool_checkin(server->pool, req->slot);
+    double ms = (double)(g_get_monotonic_time() - req->start_us) / 1000.0;
+    unsigned status = req->responded ? req->http_status : 0;
+    vind_metrics_record(server->metrics, (size_t)req->route_index, status, ms / 1000.0);
+    const char *method = req->method_copy ? req->method_copy : "-";
+    const char *path = req->path_copy ? req->path_copy : "-";
+    if (req->hits >= 0)
+        VIND_LOG(server->log, VIND_LOG_INFO, "%s %s %u %.1fms hits=%lld%s", method, path, status,
+                 ms, req->hits, code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    else
+        VIND_LOG(server->log, VIND_LOG_INFO, "%s %s %u %.1fms%s", method, path, status, ms,
+                 code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    if (req->log_query && ms >= server->config->slow_ms)
+        VIND_LOG(server->log, VIND_LOG_WARNING, "slow query: %.1fms q=\"%s\"", ms, req->log_query);
+    if (req->counted)
+        atomic_fetch_sub(&server->in_flight, 1);
+    request_free(req);
+}
+
+/* ---- parameters ---- */
+
+typedef struct {
+    vind_request_t *req;
+    size_t count;
+    size_t max_value_bytes;
+    const char *problem; /* first reason to refuse, static text */
+    unsigned problem_status;
+    char problem_buffer[160];
+} parameter_scan_t;
+
+static int parse_unsigned(const char *text, unsigned min, unsigned max, unsigned *out)
+{
+    if (text == NULL || *text == '\0')
+        return 1; /* absent or empty (a form's empty field): keep the default */
+    unsigned long long value = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9' || p - text > 9)
+            return 0;
+        value = value * 10 + (unsigned)(*p - '0');
+    }
+    if (value < min || value > max)
+        return 0;
+    *out = (unsigned)value;
+    return 1;
+}
+
+/* "YYYY" or "YYYY-MM-DD"; the library checks the calendar. */
+static int is_date(const char *text)
+{
+    size_t n = strlen(text);
+    if (n != 4 && n != 10)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int dash = (i == 4 || i == 7);
+        if (dash ? text[i] != '-' : (text[i] < '0' || text[i] > '9'))
+            return 0;
+    }
+    return 1;
+}
+
+static void refuse(parameter_scan_t *scan, unsigned status, const char *fmt, const char *name)
+{
+    if (scan->problem)
+        return;
+    snprintf(scan->problem_buffer, sizeof scan->problem_buffer, fmt, name);
+    scan->problem = scan->problem_buffer;
+    scan->problem_status = status;
+}
+
+static void add_filter(vind_search_params_t *search, vind_facet_t facet, const char *value)
+{
+    if (*value == '\0')
+        return;
+    if (search->filters[facet] == NULL)
+        search->filters[facet] = g_ptr_array_new();
+    g_ptr_array_add(search->filters[facet], (gpointer)value);
+}
+
+static void take_search_parameter(parameter_scan_t *scan, const char *key, const char *value)
+{
+    vind_search_params_t *search = &scan->req->search;
+    static const char *const facet_keys[VIND_FACET_LAST] = {"tag", "theme", "type", "year"};
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (strcmp(key, facet_keys[f]) == 0) {
+            if (f == VIND_FACET_YEAR && *value && (strlen(value) != 4 || !is_date(value)))
+                refuse(scan, 400, "%s must be a year like 2021", key);
+            add_filter(search, (vind_facet_t)f, value);
+            return;
+        }
+    if (strcmp(key, "q") == 0 && search->query == NULL)
+        search->query = value;
+    else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+        if (*value && !is_date(value))
+            refuse(scan, 400, "%s must be a date like 2021 or 2021-10-28", key);
+        else if (*value)
+            *(key[0] == 'f' ? &search->from : &search->to) = value;
+    } else if (strcmp(key, "sort") == 0) {
+        if (*value == '\0' || strcmp(value, "relevance") == 0)
+            search->sort = VIND_SORT_RELEVANCE;
+        else if (strcmp(value, "date") == 0)
+            search->sort = VIND_SORT_DATE_DESC;
+        else if (strcmp(value, "date-asc") == 0)
+            search->sort = VIND_SORT_DATE_ASC;
+        else
+            refuse(scan, 400, "%s must be relevance, date or date-asc", key);
+        if (*value && search->sort != VIND_SORT_RELEVANCE)
+            search->sort_name = value;
+    } else if (strcmp(key, "page") == 0) {
+        if (!parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE, &search->page))
+            refuse(scan, 400, "%s must be a number from 1 to 1000", key);
+    } else if (strcmp(key, "size") == 0) {
+        if (!parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE_SIZE, &search->size))
+            refuse(scan, 400, "%s must be a number from 1 to 100", key);
+    }
+}
+
+static enum MHD_Result scan_parameter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    parameter_scan_t *scan = cls;
+    if (value == NULL)
+        value = "", value_size = 0;
+    if (++scan->count > VIND_SEARCHD_MAX_PARAMETERS) {
+        refuse(scan, 414, "too many parameters%s", "");
+        return MHD_NO;
+    }
+    /* %00 decodes to a NUL inside the value: C strings would silently cut it. */
+    if (strlen(key) != key_size || strlen(value) != value_size) {
+        refuse(scan, 400, "a parameter contains a NUL byte%s", "");
+        return MHD_NO;
+    }
+    if (!g_utf8_validate(key, (gssize)key_size, NULL) ||
+        !g_utf8_validate(value, (gssize)value_size, NULL)) {
+        refuse(scan, 400, "a parameter is not valid UTF-8%s", "");
+        return MHD_NO;
+    }
+    if (value_size > scan->max_value_bytes) {
+        refuse(scan, 414, "the parameter %.40s is too long", key);
+        return MHD_NO;
+    }
+    vind_request_t *req = scan->req;
+    if (req->route->flags & VIND_ROUTE_SEARCH)
+        take_search_parameter(scan, key, value);
+    else if (strcmp(key, "url") == 0 && req->url_param == NULL)
+        req->url_param = value;
+    else if (strcmp(key, "q") == 0 && req->search.query == NULL)
+        req->search.query = value;
+    else if (strcmp(key, "limit") == 0 && !parse_unsigned(value, 1, 50, &req->limit))
+        refuse(scan, 400, "%s must be a number from 1 to 50", key);
+    return scan->problem ? MHD_NO : MHD_YES;
+}
+
+/* ---- guards ---- */
+
+static const vind_route_t *find_route(const char *path, int *index)
+{
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        const vind_route_t *route = &routes[i];
+        int match = (route->flags & VIND_ROUTE_PREFIX)
+                        ? strncmp(path, route->path, strlen(route->path)) == 0
+                        : strcmp(path, route->path) == 0;
+        if (match) {
+            *index = (int)i;
+            return route;
+        }
+    }
+    return NULL;
+}
+
+static int has_body_over_limit(struct MHD_Connection *connection)
+{
+    const char *length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length == NULL)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long bytes = strtoull(length, &end, 10);
+    return errno != 0 || end == length || bytes > VIND_SEARCHD_MAX_BODY_BYTES;
+}
+
+/*
+ * Every check before a handler runs, in order: route, method, URI length,
+ * body size, parameters. Returns MHD_YES with nothing queued when the
+ * request may proceed; otherwise the answer is queued (req->responded).
+ */
+static enum MHD_Result guard_request(vind_request_t *req, const char *method)
+{
+    vind_server_t *server = req->server;
+    req->route = find_route(req->path, &req->route_index);
+    if (req->route == NULL)
+        return vind_respond_error(req, 404, NULL);
+    int is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0 && server->config->cors_origin)
+        return vind_respond_preflight(req);
+    if (!is_get && !req->head)
+        return vind_respond_method_not_allowed(req);
+    if (req->uri_bytes > VIND_SEARCHD_MAX_URL_BYTES)
+        return vind_respond_error(req, 414, NULL);
+    if (has_body_over_limit(req->connection))
+        return vind_respond_error(req, 413, NULL);
+
+    parameter_scan_t scan = {.req = req, .max_value_bytes = req->route->max_value_bytes};
+    req->search.sort = VIND_SORT_RELEVANCE;
+    req->search.page = 1;
+    req->search.size = VIND_SEARCHD_DEFAULT_PAGE_SIZE;
+    req->limit = 10;
+    MHD_get_connection_values_n(req->connection, MHD_GET_ARGUMENT_KIND, scan_parameter, &scan);
+    if (scan.problem)
+        return vind_respond_error(req, scan.problem_status,
+                                  req->route->flags & VIND_ROUTE_HTML ? NULL : scan.problem);
+    if (req->search.query == NULL)
+        req->search.query = "";
+    if (*req->search.query && (req->log_query = strdup(req->search.query)) == NULL)
+        return vind_respond_error(req, 500, "out of memory");
+    return MHD_YES;
+}
+
+/* The index guard, just before the handler: a searcher or a 503. */
+static enum MHD_Result checkout_searcher(vind_request_t *req)
+{
+    char *errmsg = NULL;
+    vind_status_t status = vind_pool_checkout(req->server->pool, &req->slot, &errmsg);
+    if (status == VIND_OK)
+        return MHD_YES;
+    VIND_LOG(req->server->log, VIND_LOG_WARNING, "index unavailable: %s",
+             errmsg ? errmsg : vind_status_to_string(status));
+    free(errmsg);
+    return vind_respond_error(req, 503, NULL);
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection,
+                                      const char *url, const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **context)
+{
+    (void)cls, (void)version, (void)upload_data;
+    vind_request_t *req = *context;
+    if (req == NULL)
+        return MHD_NO; /* the context could not be allocated: close */
+    if (req->path == NULL) {
+        /* First call: the headers are in. */
+        req->path_copy = strdup(url ? url : "");
+        req->method_copy = strdup(method ? method : "");
+        if (req->path_copy == NULL || req->method_copy == NULL)
+            return MHD_NO;
+        req->path = req->path_copy;
+        req->method = req->method_copy;
+        /* In flight from here: SIGTERM waits for it (not for a client still
+         * dribbling its headers). */
+        req->counted = 1;
+        atomic_fetch_add(&req->server->in_flight, 1);
+        return guard_request(req, req->method);
+    }
+    if (*upload_data_size != 0) {
+        req->body_bytes += *upload_data_size;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->responded)
+        return MHD_YES;
+    set_receiving(req->server, connection, 0);
+    if (req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES)
+        return vind_respond_error(req, 413, NULL);
+    if ((req->route->flags & VIND_ROUTE_INDEX) && checkout_searcher(req) != MHD_YES)
+        return MHD_YES;
+    if (req->responded)
+        return MHD_YES;
+    enum MHD_Result result = req->route->handler(req);
+    /* The response is built: the searcher can serve this thread's next request. */
+    vind_pool_checkin(req->server->pool, req->slot);
+    req->slot = NULL;
+    return result;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    vind_server_t *server = cls;
+    if (server->log->level < VIND_LOG_WARNING)
+        return;
+    char *message = g_strdup_vprintf(fmt, ap);
+    g_strchomp(message);
+    vind_log_write(server->log, VIND_LOG_WARNING, "http: %s", message);
+    g_free(message);
+}
+
+/* ---- start and stop ---- */
+
+/* "127.0.0.1:8080", "[::1]:8080", "localhost:8080" -> an address to bind. */
+static vind_status_t resolve_listen(const char *listen, struct sockaddr_storage *address,
+                                    socklen_t *length, char **errmsg)
+{
+    const char *colon = strrchr(listen, ':');
+    if (colon == NULL || colon == listen || colon[1] == '\0')
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "--listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080", listen);
+    char *host = g_strndup(listen, (gsize)(colon - listen));
+    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+        memmove(host, host + 1, strlen(host));
+        host[strlen(host) - 1] = '\0';
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *found = NULL;
+    int rc = getaddrinfo(host, colon + 1, &hints, &found);
+    g_free(host);
+    if (rc != 0 || found == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "--listen %s: %s", listen,
+                          gai_strerror(rc));
+    memcpy(address, found->ai_addr, found->ai_addrlen);
+    *length = found->ai_addrlen;
+    freeaddrinfo(found);
+    return VIND_OK;
+}
+
+static unsigned bound_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_LISTEN_FD);
+    if (info == NULL)
+        return 0;
+    struct sockaddr_storage address;
+    socklen_t length = sizeof address;
+    if (getsockname(info->listen_fd, (struct sockaddr *)&address, &length) != 0)
+        return 0;
+    if (address.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&address)->sin_port);
+}
+
+vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **errmsg)
+{
+    const vind_config_t *config = server->config;
+    struct sockaddr_storage address;
+    socklen_t length = 0;
+    vind_status_t status = resolve_listen(config->listen, &address, &length, errmsg);
+    if (status != VIND_OK)
+        return status;
+    server->connections = calloc(1, sizeof *server->connections);
+    if (server->connections == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    g_mutex_init(&server->connections->lock);
+    atomic_init(&server->in_flight, 0);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (address.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    unsigned threads = config->threads > 1 ? config->threads : 0;
+    server->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+        server, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT,
+        config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        config->max_connections_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)VIND_SEARCHD_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback,
+        server, MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (server->daemon == NULL) {
+        vind_server_free_connections(server);
+        return vind_error(errmsg, VIND_IO,
+                          "cannot listen on %s (address in use, or not allowed?)", config->listen);
+    }
+    *port = bound_port(server->daemon);
+    return VIND_OK;
+}
+
+void vind_server_stop(vind_server_t *server)
+{
+    if (server->daemon == NULL)
+        return;
+    MHD_socket listen_fd = MHD_quiesce_daemon(server->daemon);
+    int64_t deadline = g_get_monotonic_time() + VIND_SEARCHD_DRAIN_SECONDS * G_TIME_SPAN_SECOND;
+    while (atomic_load(&server->in_flight) > 0 && g_get_monotonic_time() < deadline) {
+        vind_server_sweep(server);
+        g_usleep(10 * 1000);
+    }
+    if (atomic_load(&server->in_flight) > 0)
+        VIND_LOG(server->log, VIND_LOG_WARNING, "stopping with %u request(s) unfinished",
+                 atomic_load(&server->in_flight));
+    MHD_stop_daemon(server->daemon);
+    server->daemon = NULL;
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    vind_server_free_connections(server);
+}

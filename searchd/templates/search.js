@@ -1,0 +1,473 @@
+/*
+ * search.js - enhances the vind search page (/zoeken); the page works fully
+ * without it. Plain JavaScript, no framework, no build step.
+ *
+ *  - results as you type: a debounced fetch of /api/search, rendered with the
+ *    same markup the server writes (page.c);
+ *  - suggestions under the search box from /api/suggest (an ARIA combobox:
+ *    arrow keys, Enter, Escape);
+ *  - facets, sorting, the period and the page links without page reloads;
+ *  - the address kept in sync (history.pushState / popstate), so a result
+ *    list can be shared and the back button works.
+ *
+ * Everything from the index is inserted as text, except the snippet, which
+ * the server already escaped (it holds only <mark>).
+ */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("vind-form");
+  var input = document.getElementById("vind-q");
+  if (!form || !input || !window.fetch || !window.history || !window.URLSearchParams) return;
+
+  document.documentElement.classList.add("vind-js");
+
+  var FACETS = ["tag", "theme", "type", "year"];
+  var FACET_TITLES = { tag: "Trefwoorden", theme: "Thema\u2019s", type: "Soort", year: "Jaar" };
+  var FACET_MORE = { tag: "Meer trefwoorden", theme: "Meer thema\u2019s", type: "Meer soorten", year: "Meer jaren" };
+  var TYPE_LABELS = { article: "Artikel", pdf: "PDF", page: "Pagina" };
+  var MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                "september", "oktober", "november", "december"];
+  var FACET_VISIBLE = 10;
+  var DEFAULT_SIZE = 10;
+
+  var statusBox = document.getElementById("vind-status");
+  var resultsBox = document.getElementById("vind-results");
+  var facetsBox = document.getElementById("vind-facets");
+  var pagesBox = document.getElementById("vind-pagination");
+  var suggestionBox = document.getElementById("vind-suggestion");
+  var sortSelect = document.getElementById("vind-sort");
+
+  /* ---- small helpers ---- */
+
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    for (var name in attributes || {}) {
+      if (attributes[name] !== null && attributes[name] !== undefined) node.setAttribute(name, attributes[name]);
+    }
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function clear(node) { while (node && node.firstChild) node.removeChild(node.firstChild); }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  function count(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+
+  function dutchDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m || +m[2] < 1 || +m[2] > 12) return iso || "";
+    return +m[3] + " " + MONTHS[+m[2] - 1] + " " + m[1];
+  }
+
+  /* Only http(s) and site-relative links are clickable (as in page.c). */
+  function safeLink(url) {
+    return typeof url === "string" && (/^https?:\/\//.test(url) || /^\/(?!\/)/.test(url));
+  }
+
+  function link(url, text, fragment) {
+    if (!safeLink(url)) return document.createTextNode(text);
+    return el("a", { href: url + (fragment || "") }, text);
+  }
+
+  function quoted(q) { return "\u2018" + q + "\u2019"; }
+
+  /* ---- parameters and the address ---- */
+
+  function formParams() {
+    var params = new URLSearchParams();
+    var data = new FormData(form);
+    data.forEach(function (value, key) {
+      if (typeof value === "string" && value !== "" && key !== "page" &&
+          !(key === "sort" && value === "relevance") && !(key === "size" && value === String(DEFAULT_SIZE)))
+        params.append(key, value);
+    });
+    return params;
+  }
+
+  function hasCriteria(params) {
+    if ((params.get("q") || "").trim() !== "") return true;
+    return FACETS.some(function (f) { return params.has(f); }) || params.has("from") || params.has("to");
+  }
+
+  function pageUrl(params) {
+    var text = params.toString();
+    return "/zoeken" + (text ? "?" + text : "");
+  }
+
+  function withPage(params, page) {
+    var copy = new URLSearchParams(params.toString());
+    copy.delete("page");
+    if (page > 1) copy.set("page", String(page));
+    return copy;
+  }
+
+  function fillForm(params) {
+    input.value = params.get("q") || "";
+    if (sortSelect) sortSelect.value = params.get("sort") || "relevance";
+    ["from", "to"].forEach(function (name) {
+      var field = form.elements[name];
+      if (field) field.value = params.get(name) || "";
+    });
+  }
+
+  /* ---- rendering (the markup of page.c) ---- */
+
+  function renderStatus(data, params) {
+    var q = params.get("q") || "";
+    var text;
+    var first = (data.page - 1) * data.size + 1;
+    var shown = data.results.length;
+    if (data.total === 0) text = "Geen resultaten";
+    else if (shown > 0 && (first > 1 || shown < data.total))
+      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(data.total);
+    else text = count(data.total) + (data.total === 1 ? " resultaat" : " resultaten");
+    if (q) text += " voor " + quoted(q);
+    if (data.total > 0 && data.fallback)
+      text += ". Geen enkel document bevat alle woorden; dit zijn de resultaten met een of meer van de woorden";
+    statusBox.textContent = text;
+  }
+
+  function renderHit(hit) {
+    var li = el("li", { "class": "vind-hit" });
+    var h3 = el("h3", { "class": "vind-hit-title" });
+    var pages = hit.pages || [];
+    var fragment = pages.length && hit.type === "pdf" ? "#page=" + pages[0] : "";
+    h3.appendChild(link(hit.url, hit.title || hit.url, fragment));
+    li.appendChild(h3);
+    var meta = el("p", { "class": "vind-hit-meta" });
+    if (hit.type) meta.appendChild(el("span", { "class": "vind-hit-type" }, TYPE_LABELS[hit.type] || hit.type));
+    if (hit.date) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(el("time", { datetime: hit.date }, dutchDate(hit.date)));
+    }
+    if (pages.length) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(el("span", { "class": "vind-hit-pages" }, "pagina " + pages.join(", ")));
+    }
+    li.appendChild(meta);
+    if (hit.snippet) {
+      var snippet = el("p", { "class": "vind-snippet" });
+      snippet.innerHTML = hit.snippet; /* escaped by the server; only <mark> inside */
+      li.appendChild(snippet);
+    }
+    li.appendChild(el("p", { "class": "vind-hit-url" }, hit.url));
+    if (hit.parent) {
+      var parent = el("p", { "class": "vind-hit-parent" }, "Bijlage bij ");
+      parent.appendChild(link(hit.parent, hit.parent));
+      li.appendChild(parent);
+    }
+    if (hit.tags && hit.tags.length) {
+      var tags = el("ul", { "class": "vind-hit-tags", "aria-label": "Trefwoorden" });
+      hit.tags.forEach(function (tag) { tags.appendChild(el("li", null, tag)); });
+      li.appendChild(tags);
+    }
+    return li;
+  }
+
+  function renderEmpty(params) {
+    var q = params.get("q") || "";
+    var box = el("div", { "class": "vind-empty" });
+    box.appendChild(el("h2", null, "Geen resultaten" + (q ? " voor " + quoted(q) : "")));
+    box.appendChild(el("p", null, "Misschien helpt een van deze tips:"));
+    var tips = el("ul");
+    tips.appendChild(el("li", null, "Controleer de spelling van de zoekwoorden."));
+    tips.appendChild(el("li", null, "Gebruik minder woorden, of algemenere woorden."));
+    var star = el("li", null, "Zoek op een deel van een woord met een sterretje, bijvoorbeeld ");
+    star.appendChild(el("kbd", null, "zorg*"));
+    star.appendChild(document.createTextNode("."));
+    tips.appendChild(star);
+    var filtered = FACETS.some(function (f) { return params.has(f); }) || params.has("from") || params.has("to");
+    if (filtered && q) {
+      var plain = new URLSearchParams();
+      plain.set("q", q);
+      var item = el("li");
+      item.appendChild(el("a", { href: pageUrl(plain), "data-vind-nav": "" }, "Zoek zonder filters"));
+      item.appendChild(document.createTextNode("."));
+      tips.appendChild(item);
+    }
+    box.appendChild(tips);
+    return box;
+  }
+
+  function renderResults(data, params) {
+    clear(resultsBox);
+    if (data.total === 0) { resultsBox.appendChild(renderEmpty(params)); return; }
+    if (!data.results.length) {
+      var box = el("div", { "class": "vind-empty" });
+      box.appendChild(el("h2", null, "Geen resultaten op deze pagina"));
+      var p = el("p");
+      p.appendChild(el("a", { href: pageUrl(withPage(params, 1)), "data-vind-nav": "" }, "Naar de eerste pagina"));
+      box.appendChild(p);
+      resultsBox.appendChild(box);
+      return;
+    }
+    var list = el("ol", { "class": "vind-hits", start: (data.page - 1) * data.size + 1 });
+    data.results.forEach(function (hit) { list.appendChild(renderHit(hit)); });
+    resultsBox.appendChild(list);
+  }
+
+  function renderFacetValue(facet, i, value) {
+    var id = "vind-f-" + facet + "-" + i;
+    var li = el("li");
+    var box = el("input", { type: "checkbox", id: id, name: facet, value: value.value });
+    box.checked = !!value.selected;
+    li.appendChild(box);
+    var label = el("label", { "for": id }, (facet === "type" ? TYPE_LABELS[value.value] || value.value : value.value) + " ");
+    label.appendChild(el("span", { "class": "vind-count" }, "(" + count(value.count) + ")"));
+    li.appendChild(label);
+    return li;
+  }
+
+  function renderFacets(data) {
+    var focused = document.activeElement && document.activeElement.id;
+    clear(facetsBox);
+    FACETS.forEach(function (facet) {
+      var values = (data.facets && data.facets[facet]) || [];
+      if (!values.length) return;
+      var set = el("fieldset", { "class": "vind-facet", "data-facet": facet });
+      set.appendChild(el("legend", null, FACET_TITLES[facet]));
+      var visible = el("ul"), hidden = el("ul");
+      values.forEach(function (value, i) {
+        (value.selected || i < FACET_VISIBLE ? visible : hidden).appendChild(renderFacetValue(facet, i, value));
+      });
+      set.appendChild(visible);
+      if (hidden.childNodes.length) {
+        var more = el("details", { "class": "vind-more" });
+        more.appendChild(el("summary", null, FACET_MORE[facet]));
+        more.appendChild(hidden);
+        set.appendChild(more);
+      }
+      facetsBox.appendChild(set);
+    });
+    /* Keyboard users keep their place after a facet click. */
+    if (focused) {
+      var again = document.getElementById(focused);
+      if (again) {
+        var details = again.closest && again.closest("details");
+        if (details) details.open = true;
+        again.focus();
+      }
+    }
+  }
+
+  function renderPagination(data, params) {
+    clear(pagesBox);
+    var pages = Math.min(Math.ceil(data.total / data.size), 1000);
+    if (pages <= 1) return;
+    var current = data.page;
+    var list = el("ul", { "class": "vind-pages" });
+    function item(page, text, attributes) {
+      var li = el("li");
+      var a = el("a", attributes || {});
+      a.setAttribute("href", pageUrl(withPage(params, page)));
+      a.setAttribute("data-vind-nav", "");
+      if (typeof text === "number") {
+        a.appendChild(el("span", { "class": "vind-visually-hidden" }, "Pagina "));
+        a.appendChild(document.createTextNode(String(text)));
+      } else a.textContent = text;
+      li.appendChild(a);
+      list.appendChild(li);
+    }
+    if (current > 1) item(current - 1, "Vorige", { rel: "prev" });
+    var last = 0;
+    for (var p = 1; p <= pages; p++) {
+      if (p !== 1 && p !== pages && (p + 2 < current || p > current + 2)) continue;
+      if (last && p > last + 1) list.appendChild(el("li", { "class": "vind-gap", "aria-hidden": "true" }, "\u2026"));
+      item(p, p, p === current ? { "aria-current": "page" } : null);
+      last = p;
+    }
+    if (current < pages) item(current + 1, "Volgende", { rel: "next" });
+    pagesBox.appendChild(list);
+  }
+
+  function renderSuggestion(data, params) {
+    clear(suggestionBox);
+    if (!data.suggestion) return;
+    var copy = withPage(params, 1);
+    copy.set("q", data.suggestion);
+    var p = el("p", { "class": "vind-suggestion" }, "Bedoelde je ");
+    p.appendChild(el("a", { href: pageUrl(copy), "data-vind-nav": "" }, data.suggestion));
+    p.appendChild(document.createTextNode("?"));
+    suggestionBox.appendChild(p);
+  }
+
+  function renderMessage(text) {
+    clear(resultsBox);
+    clear(pagesBox);
+    clear(suggestionBox);
+    statusBox.textContent = "";
+    var box = el("div", { "class": "vind-message", role: "alert" });
+    box.appendChild(el("p", null, text));
+    resultsBox.appendChild(box);
+  }
+
+  function renderBlank() {
+    clear(resultsBox);
+    clear(pagesBox);
+    clear(suggestionBox);
+    clear(facetsBox);
+    statusBox.textContent = "";
+  }
+
+  /* ---- searching ---- */
+
+  var controller = null;
+  var generation = 0;
+
+  function search(params, how) {
+    var mine = ++generation;
+    if (controller) controller.abort();
+    if (how === "push") history.pushState(null, "", pageUrl(params));
+    else if (how === "replace") history.replaceState(null, "", pageUrl(params));
+    if (!hasCriteria(params)) { renderBlank(); document.title = "Zoeken"; return Promise.resolve(); }
+    controller = window.AbortController ? new AbortController() : null;
+    document.documentElement.classList.add("vind-loading");
+    return fetch("/api/search?" + params.toString(), {
+      headers: { Accept: "application/json" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      if (mine !== generation) return;
+      document.documentElement.classList.remove("vind-loading");
+      if (!answer.ok) {
+        renderMessage(answer.body && answer.body.error && answer.body.error.status < 500
+          ? "Deze zoekopdracht kon niet worden verwerkt. Probeer het met minder of andere woorden."
+          : "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw.");
+        return;
+      }
+      var data = answer.body;
+      data.results = data.results || [];
+      renderStatus(data, params);
+      renderSuggestion(data, params);
+      renderResults(data, params);
+      renderFacets(data);
+      renderPagination(data, params);
+      var q = params.get("q") || "";
+      document.title = q ? quoted(q) + " \u2013 Zoeken" : "Zoeken";
+    }).catch(function (error) {
+      if (error && error.name === "AbortError") return;
+      if (mine !== generation) return;
+      document.documentElement.classList.remove("vind-loading");
+      renderMessage("Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw.");
+    });
+  }
+
+  var searchAsYouType = debounce(function () { search(formParams(), "replace"); }, 300);
+
+  /* ---- suggestions: an ARIA 1.2 combobox ---- */
+
+  var listbox = el("ul", { id: "vind-suggestions", "class": "vind-suggestions", role: "listbox", "aria-label": "Suggesties" });
+  listbox.hidden = true;
+  var row = input.parentNode;
+  row.parentNode.insertBefore(listbox, row.nextSibling);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", "vind-suggestions");
+  var active = -1;
+  var suggestGeneration = 0;
+
+  function closeSuggestions() {
+    listbox.hidden = true;
+    clear(listbox);
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function setActive(index) {
+    var options = listbox.querySelectorAll("[role=option]");
+    if (!options.length) return;
+    active = (index + options.length) % options.length;
+    for (var i = 0; i < options.length; i++) options[i].setAttribute("aria-selected", i === active ? "true" : "false");
+    input.setAttribute("aria-activedescendant", options[active].id);
+  }
+
+  function choose(text) {
+    input.value = text;
+    closeSuggestions();
+    search(formParams(), "push");
+  }
+
+  var fetchSuggestions = debounce(function () {
+    var q = input.value.trim();
+    var mine = ++suggestGeneration;
+    if (q.length < 2) { closeSuggestions(); return; }
+    fetch("/api/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+      .then(function (data) {
+        if (mine !== suggestGeneration) return;
+        clear(listbox);
+        active = -1;
+        var list = (data.suggestions || []).slice(0, 10);
+        if (!list.length || document.activeElement !== input) { closeSuggestions(); return; }
+        list.forEach(function (text, i) {
+          var option = el("li", { id: "vind-suggestion-" + i, role: "option", "aria-selected": "false" }, text);
+          option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(text); });
+          listbox.appendChild(option);
+        });
+        listbox.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      })
+      .catch(function () { closeSuggestions(); });
+  }, 150);
+
+  input.addEventListener("input", function () {
+    fetchSuggestions();
+    searchAsYouType();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    var open = !listbox.hidden;
+    if (event.key === "ArrowDown" && open) { event.preventDefault(); setActive(active + 1); }
+    else if (event.key === "ArrowUp" && open) { event.preventDefault(); setActive(active - 1); }
+    else if (event.key === "Escape" && open) { event.preventDefault(); closeSuggestions(); }
+    else if (event.key === "Enter" && open && active >= 0) {
+      event.preventDefault();
+      choose(listbox.querySelectorAll("[role=option]")[active].textContent);
+    }
+  });
+
+  input.addEventListener("blur", function () { setTimeout(closeSuggestions, 150); });
+
+  /* ---- the rest of the form ---- */
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    closeSuggestions();
+    search(formParams(), "push");
+  });
+
+  form.addEventListener("change", function (event) {
+    if (event.target === input) return;
+    search(formParams(), "push");
+  });
+
+  /* Page links, "Bedoelde je", "Zoek zonder filters": fetched in place. */
+  document.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a[data-vind-nav], #vind-pagination a, .vind-suggestion a");
+    if (!a || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    var params = new URLSearchParams(a.search);
+    fillForm(params);
+    search(params, "push").then(function () {
+      resultsBox.focus();
+    });
+  });
+
+  window.addEventListener("popstate", function () {
+    var params = new URLSearchParams(location.search);
+    fillForm(params);
+    search(params, null);
+  });
+})();

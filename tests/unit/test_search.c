@@ -1,0 +1,597 @@
+/* test_search.c - searching a tiny index built by vind_index_run from HTML
+ * files written to a temporary folder: forms (clienten = cliënten, bewoner
+ * finds bewoners), phrases, exclusion, fallback, facets (exact, multi-select),
+ * sorting, spelling, synonyms (ggz), JSON, kwic, completions, stats. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include <vind/index.h>
+#include <vind/limits.h>
+#include <vind/search.h>
+#include "query.h"
+#include "query_parse.h"
+#include "check.h"
+
+typedef struct {
+    const char *slug, *title, *date, *tags[3], *theme, *body;
+} page_t;
+
+static const page_t pages[] = {
+    {"clienten",
+     "Cliënten in het verpleeghuis",
+     "2021-03-04",
+     {"ggz", "Coördinatoren"},
+     "Wonen en zorg",
+     "De cliënten van het verpleeghuis krijgen langdurige zorg. De bewoners zijn tevreden over "
+     "de organisatie."},
+    {"wijk",
+     "Geestelijke gezondheidszorg in de wijk",
+     "2019-06-01",
+     {"Wonen"},
+     "Wonen en zorg",
+     "Over geestelijke gezondheidszorg voor jongeren en ouderen in de wijk."},
+    {"verpleeghuiszorg",
+     "Verpleeghuiszorg en wonen",
+     "2020-01-15",
+     {"Coördinatoren"},
+     "Zorg",
+     "Verpleeghuiszorg voor ouderen. Wonen met zorg en aandacht."},
+    {"vernieuwing",
+     "Radicale vernieuwing",
+     "2022-11-30",
+     {"ggz", "radicale vernieuwing langdurige ggz"},
+     "Innovatie",
+     "De radicale vernieuwing van de langdurige ggz begint bij de cliënt. Clienten praten mee "
+     "over de organisatie."},
+    {"tuin", "De tuin", "2018-05-05", {"Buiten"}, "Natuur", "Een tuin met bloemen en bomen."},
+};
+
+static char root[64];
+static char db[128];
+
+static void write_page(const page_t *page)
+{
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s/site/%s", root, page->slug);
+    g_mkdir_with_parents(dir, 0755);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    GString *html = g_string_new(NULL);
+    g_string_append_printf(html,
+                           "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
+                           "<title>%s</title><meta property=\"og:type\" content=\"article\">"
+                           "<meta property=\"article:published_time\" content=\"%s\">",
+                           page->title, page->date);
+    for (int i = 0; i < 3 && page->tags[i]; i++)
+        g_string_append_printf(html, "<meta property=\"article:tag\" content=\"%s\">",
+                               page->tags[i]);
+    g_string_append_printf(html,
+                           "<meta property=\"article:section\" content=\"%s\"></head><body>"
+                           "<article><h1>%s</h1><time datetime=\"%s\">%s</time><p>%s</p>"
+                           "</article></body></html>",
+                           page->theme, page->title, page->date, page->date, page->body);
+    g_file_set_contents(path, html->str, (gssize)html->len, NULL);
+    g_string_free(html, TRUE);
+}
+
+/* Twelve more pages so that "organisatie" is frequent (spelling). */
+static void write_fillers(void)
+{
+    for (int i = 0; i < 12; i++) {
+        char slug[32], title[64];
+        snprintf(slug, sizeof slug, "regio-%02d", i);
+        snprintf(title, sizeof title, "Regio %d", i);
+        page_t page = {slug,      title,     "2017-02-02",
+                       {"Regio"}, "Bestuur", "De organisatie van het bestuur in de regio."};
+        write_page(&page);
+    }
+}
+
+static int build_index(vind_lexicon_t *lexicon)
+{
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        write_page(&pages[i]);
+    write_fillers();
+    snprintf(db, sizeof db, "%s/db", root);
+    vind_index_t *index = NULL;
+    char *errmsg = NULL;
+    if (vind_index_open(db, lexicon, &index, &errmsg) != VIND_OK) {
+        printf("# index open: %s\n", errmsg ? errmsg : "?");
+        free(errmsg);
+        return 0;
+    }
+    char site[128];
+    snprintf(site, sizeof site, "%s/site", root);
+    const char *roots[] = {site};
+    vind_index_options_t opts;
+    vind_index_options_init(&opts);
+    vind_index_report_t report;
+    vind_status_t status = vind_index_run(index, roots, 1, &opts, &report, &errmsg);
+    if (status != VIND_OK)
+        printf("# index run: %s\n", errmsg ? errmsg : "?");
+    free(errmsg);
+    vind_index_close(index);
+    printf("# indexed %zu, failed %zu, skipped %zu\n", report.indexed, report.failed,
+           report.skipped);
+    return status == VIND_OK && report.indexed == sizeof pages / sizeof pages[0] + 12;
+}
+
+/* Runs a query; returns results (caller frees) or NULL. */
+static vind_results_t *search(vind_searcher_t *searcher, const char *query)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = query;
+    req.limit = 0;
+    vind_results_t *results = NULL;
+    char *errmsg = NULL;
+    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
+        printf("# search \"%s\": %s\n", query, errmsg ? errmsg : "?");
+    free(errmsg);
+    return results;
+}
+
+static int has_url(const vind_results_t *results, const char *slug)
+{
+    char url[64];
+    snprintf(url, sizeof url, "/%s/", slug);
+    for (size_t i = 0; i < vind_results_count(results); i++)
+        if (strcmp(vind_results_get(results, i)->url, url) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t total_of(vind_searcher_t *searcher, const char *query)
+{
+    vind_results_t *results = search(searcher, query);
+    size_t total = results ? (size_t)vind_results_total(results) : (size_t)-1;
+    vind_results_free(results);
+    return total;
+}
+
+static void test_forms(vind_searcher_t *searcher)
+{
+    vind_results_t *a = search(searcher, "clienten");
+    vind_results_t *b = search(searcher, "cliënten");
+    CHECK(a && b && vind_results_total(a) >= 2, "clienten finds documents");
+    CHECK(a && b && vind_results_total(a) == vind_results_total(b), "clienten == cliënten");
+    CHECK(a && has_url(a, "vernieuwing") && has_url(a, "clienten"),
+          "clienten finds both spellings in the text");
+    vind_results_free(a);
+    vind_results_free(b);
+
+    a = search(searcher, "bewoner");
+    CHECK(a && vind_results_total(a) == 1 && has_url(a, "clienten"),
+          "bewoner finds the document that only says bewoners");
+    vind_results_free(a);
+
+    a = search(searcher, "zorg");
+    CHECK(a && has_url(a, "verpleeghuiszorg"), "zorg finds verpleeghuiszorg");
+    CHECK(a && vind_results_get(a, 0) && strcmp(vind_results_get(a, 0)->url, "/tuin/") != 0,
+          "zorg does not rank the garden first");
+    vind_results_free(a);
+    CHECK_INT(total_of(searcher, "tuin"), 1, "a word of one document");
+    CHECK_INT(total_of(searcher, "onbestaandwoord"), 0, "an unknown word finds nothing");
+}
+
+static void test_operators(vind_searcher_t *searcher)
+{
+    vind_results_t *r = search(searcher, "\"langdurige zorg\"");
+    CHECK(r && vind_results_total(r) == 1 && has_url(r, "clienten"), "a phrase");
+    vind_results_free(r);
+    r = search(searcher, "\"Cliënten van het verpleeghuis\"");
+    CHECK(r && has_url(r, "clienten"), "a phrase keeps its stop words");
+    vind_results_free(r);
+    r = search(searcher, "\"client van het verpleeghuis\"");
+    CHECK(r && has_url(r, "clienten"), "a phrase matches across forms (client ~ cliënten)");
+    vind_results_free(r);
+    CHECK_INT(total_of(searcher, "\"zorg langdurige\""), 0, "a phrase keeps its order");
+
+    size_t zorg = total_of(searcher, "zorg");
+    size_t without = total_of(searcher, "zorg -verpleeghuis");
+    CHECK(without < zorg, "-word excludes");
+    r = search(searcher, "zorg -verpleeghuis");
+    CHECK(r && !has_url(r, "clienten"), "-verpleeghuis drops the verpleeghuis document");
+    vind_results_free(r);
+    CHECK_INT(total_of(searcher, "zorg NOT verpleeghuis"), without, "NOT = -");
+    CHECK_INT(total_of(searcher, "tuin OR jongeren"), 2, "OR");
+    CHECK_INT(total_of(searcher, "tuin AND jongeren"), 0, "explicit AND");
+    CHECK_INT(total_of(searcher, "(tuin OR jongeren) wijk"), 1, "parentheses");
+    CHECK(total_of(searcher, "verpleeg*") >= 2, "prefix*");
+    CHECK_INT(total_of(searcher, "title:tuin"), 1, "title: field");
+    CHECK_INT(total_of(searcher, "title:bloemen"), 0, "title: does not search the body");
+    CHECK_INT(total_of(searcher, "tag:ggz"), 2, "tag: filter");
+    CHECK_INT(total_of(searcher, "tag:coordinatoren"), 2, "tag: ignores diacritics and case");
+    CHECK_INT(total_of(searcher, "tag:\"radicale vernieuwing langdurige ggz\""), 1,
+              "quoted tag value");
+    CHECK_INT(total_of(searcher, "theme:\"Wonen en zorg\""), 2, "quoted theme value");
+    CHECK_INT(total_of(searcher, "type:article"), 17, "type: filter");
+    CHECK_INT(total_of(searcher, "type:pdf"), 0, "type:pdf in an HTML-only index");
+    CHECK_INT(total_of(searcher, "type:pdf|article"), 17, "type alternatives");
+    CHECK_INT(total_of(searcher, "year:2021"), 1, "year:");
+    CHECK_INT(total_of(searcher, "year:2019..2021"), 3, "year range");
+    CHECK_INT(total_of(searcher, "2019..2021"), 3, "bare year range");
+    CHECK_INT(total_of(searcher, "date:2019-01-01..2020-06-30"), 2, "date range");
+    CHECK_INT(total_of(searcher, "date:2022"), 1, "date of a year");
+    CHECK_INT(total_of(searcher, "zorg year:2020"), 1, "words with a filter");
+    CHECK_INT(total_of(searcher, "radicale NEAR langdurige"), 1, "NEAR");
+    CHECK_INT(total_of(searcher, "radicale NEAR/1 begint"), 0, "NEAR/1 too far");
+    CHECK_INT(total_of(searcher, ""), 17, "an empty query finds everything");
+    CHECK_INT(total_of(searcher, "---"), 0, "nothing searchable finds nothing");
+    CHECK_INT(total_of(searcher, "-tuin"), 16, "a lone exclusion");
+    CHECK(total_of(searcher, "de") > 0, "a query of a stop word alone still searches it");
+    CHECK_INT(total_of(searcher, "de tuin"), 1, "stop words are dropped beside other words");
+}
+
+static void test_fallback(vind_searcher_t *searcher)
+{
+    vind_results_t *r = search(searcher, "tuin jongeren");
+    CHECK(r && vind_results_fallback(r), "no document has both words: fallback");
+    CHECK(r && vind_results_total(r) == 2, "fallback finds either word");
+    CHECK_STR(r ? vind_results_understood(r) : NULL, "tuin OR jongeren", "understood says OR");
+    vind_results_free(r);
+    r = search(searcher, "tuin bloemen");
+    CHECK(r && !vind_results_fallback(r) && vind_results_total(r) == 1, "no fallback needed");
+    CHECK_STR(r ? vind_results_understood(r) : NULL, "tuin AND bloemen", "understood says AND");
+    vind_results_free(r);
+    r = search(searcher, "tuin AND jongeren");
+    CHECK(r && !vind_results_fallback(r) && vind_results_total(r) == 0,
+          "an explicit AND does not fall back");
+    vind_results_free(r);
+    r = search(searcher, "de tuin van");
+    CHECK_STR(r ? vind_results_understood(r) : NULL, "tuin", "understood drops stop words");
+    vind_results_free(r);
+}
+
+static const vind_facet_value_t *facet_value(const vind_results_t *r, vind_facet_t f,
+                                             const char *value)
+{
+    for (size_t i = 0; i < vind_results_facet_count(r, f); i++)
+        if (strcmp(vind_results_facet_get(r, f, i)->value, value) == 0)
+            return vind_results_facet_get(r, f, i);
+    return NULL;
+}
+
+static void test_facets(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "";
+    req.facets = 1;
+    vind_results_t *r = NULL;
+    CHECK_INT(vind_search(searcher, &req, &r, NULL), VIND_OK, "facets over everything");
+    const vind_facet_value_t *v = facet_value(r, VIND_FACET_TAG, "ggz");
+    CHECK(v && v->count == 2 && !v->selected, "tag ggz counted twice");
+    v = facet_value(r, VIND_FACET_TAG, "Coördinatoren");
+    CHECK(v && v->count == 2, "tag Coördinatoren in its display form");
+    v = facet_value(r, VIND_FACET_TAG, "Regio");
+    CHECK(v && v->count == 12, "tag Regio counted exactly");
+    CHECK(vind_results_facet_count(r, VIND_FACET_TAG) > 0 &&
+              vind_results_facet_get(r, VIND_FACET_TAG, 0)->count == 12,
+          "facet values sorted by count");
+    v = facet_value(r, VIND_FACET_THEME, "Wonen en zorg");
+    CHECK(v && v->count == 2, "theme counted");
+    v = facet_value(r, VIND_FACET_YEAR, "2017");
+    CHECK(v && v->count == 12, "year counted");
+    v = facet_value(r, VIND_FACET_TYPE, "article");
+    CHECK(v && v->count == 17, "type counted");
+    vind_results_free(r);
+
+    /* Multi-select: two tags OR, a theme AND; the tag facet ignores its own filter. */
+    const char *tags[] = {"ggz", "wonen"};
+    const char *themes[] = {"wonen en zorg"};
+    req.filters[VIND_FACET_TAG] = tags;
+    req.n_filters[VIND_FACET_TAG] = 2;
+    CHECK_INT(vind_search(searcher, &req, &r, NULL), VIND_OK, "search with two tag filters");
+    CHECK_INT(vind_results_total(r), 3, "two values of one facet combine with OR");
+    v = facet_value(r, VIND_FACET_TAG, "Regio");
+    CHECK(v && v->count == 12, "the tag facet is counted without the tag filter");
+    v = facet_value(r, VIND_FACET_TAG, "ggz");
+    CHECK(v && v->selected, "a filtered value is marked selected");
+    v = facet_value(r, VIND_FACET_YEAR, "2017");
+    CHECK(!v, "other facets are counted with the tag filter");
+    vind_results_free(r);
+    req.filters[VIND_FACET_THEME] = themes;
+    req.n_filters[VIND_FACET_THEME] = 1;
+    CHECK_INT(vind_search(searcher, &req, &r, NULL), VIND_OK, "tags and a theme");
+    CHECK_INT(vind_results_total(r), 2, "facets combine with AND");
+    v = facet_value(r, VIND_FACET_THEME, "Innovatie");
+    CHECK(v && v->count == 1, "the theme facet ignores the theme filter, keeps the tag filter");
+    uint64_t sum = 0;
+    for (size_t i = 0; i < vind_results_facet_count(r, VIND_FACET_YEAR); i++)
+        sum += vind_results_facet_get(r, VIND_FACET_YEAR, i)->count;
+    CHECK_INT(sum, vind_results_total(r), "year counts add up to the total");
+    vind_results_free(r);
+
+    const char *bad[] = {""};
+    req.filters[VIND_FACET_TAG] = bad;
+    req.n_filters[VIND_FACET_TAG] = 1;
+    char *msg = NULL;
+    CHECK_INT(vind_search(searcher, &req, &r, &msg), VIND_INVALID_ARGUMENT,
+              "an empty filter value is refused");
+    CHECK(msg != NULL, "... with a message");
+    free(msg);
+}
+
+static void test_sort_and_page(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "zorg OR tuin OR ggz";
+    req.sort = VIND_SORT_DATE_DESC;
+    req.limit = 0;
+    vind_results_t *r = NULL;
+    CHECK_INT(vind_search(searcher, &req, &r, NULL), VIND_OK, "sort by date");
+    int ordered = r && vind_results_count(r) >= 3;
+    for (size_t i = 1; r && i < vind_results_count(r); i++)
+        if (strcmp(vind_results_get(r, i - 1)->date, vind_results_get(r, i)->date) < 0)
+            ordered = 0;
+    CHECK(ordered, "newest first");
+    CHECK(r && vind_results_count(r) > 0 && vind_results_get(r, 0)->score == 0.0,
+          "score 0 when sorted by date");
+    vind_results_free(r);
+    req.sort = VIND_SORT_DATE_ASC;
+    vind_search(searcher, &req, &r, NULL);
+    CHECK(r && vind_results_count(r) > 0 && strcmp(vind_results_get(r, 0)->date, "2018-05-05") == 0,
+          "oldest first");
+    vind_results_free(r);
+
+    /* Ties broken by URL: a filter-only query weighs every document 0. */
+    req.query = "tag:Regio";
+    req.sort = VIND_SORT_RELEVANCE;
+    req.offset = 2;
+    req.limit = 3;
+    vind_search(searcher, &req, &r, NULL);
+    CHECK(r && vind_results_count(r) == 3 && vind_results_total(r) == 12, "a page of 3 of 12");
+    CHECK(r && strcmp(vind_results_get(r, 0)->url, "/regio-02/") == 0 &&
+              strcmp(vind_results_get(r, 2)->url, "/regio-04/") == 0,
+          "equal scores are ordered by URL, across pages");
+    CHECK(r && vind_results_get(r, 0)->rank == 3, "rank counts from the first match");
+    vind_results_free(r);
+    req.offset = 100;
+    vind_search(searcher, &req, &r, NULL);
+    CHECK(r && vind_results_count(r) == 0 && vind_results_total(r) == 12,
+          "an offset past the end gives no hits and the total");
+    vind_results_free(r);
+
+    req.offset = 0;
+    req.query = "zorg";
+    req.from = "2020-13";
+    char *msg = NULL;
+    CHECK_INT(vind_search(searcher, &req, &r, &msg), VIND_INVALID_ARGUMENT, "a bad date");
+    free(msg);
+    req.from = "2020";
+    req.to = "2021-12-31";
+    req.limit = 0;
+    vind_search(searcher, &req, &r, NULL);
+    CHECK(r && vind_results_total(r) == 2, "from/to restricts by date");
+    vind_results_free(r);
+}
+
+static void test_spelling_and_synonyms(vind_searcher_t *searcher)
+{
+    vind_results_t *r = search(searcher, "organsiatie");
+    CHECK_STR(r ? vind_results_suggestion(r) : NULL, "organisatie", "Bedoelde je organisatie?");
+    vind_results_free(r);
+    r = search(searcher, "organisatie");
+    CHECK(r && vind_results_suggestion(r) == NULL, "no suggestion for a frequent word");
+    vind_results_free(r);
+
+    r = search(searcher, "ggz");
+    CHECK(r && has_url(r, "wijk"), "ggz finds \"geestelijke gezondheidszorg\"");
+    CHECK(r && has_url(r, "vernieuwing"), "ggz still finds ggz");
+    vind_results_free(r);
+    r = search(searcher, "\"geestelijke gezondheidszorg\"");
+    CHECK(r && has_url(r, "vernieuwing"), "the expansion finds the acronym");
+    vind_results_free(r);
+    r = search(searcher, "GGZ");
+    CHECK(r && has_url(r, "wijk"), "acronyms ignore case");
+    vind_results_free(r);
+}
+
+static void test_limits(vind_searcher_t *searcher)
+{
+    GString *many = g_string_new(NULL);
+    for (int i = 0; i < 10000; i++)
+        g_string_append(many, "zorg ");
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = many->str;
+    vind_results_t *r = NULL;
+    char *msg = NULL;
+    CHECK_INT(vind_search(searcher, &req, &r, &msg), VIND_BAD_QUERY, "10,000 words: BAD_QUERY");
+    CHECK(msg && *msg, "... with a message for the user");
+    CHECK(r == NULL, "... and no results");
+    free(msg);
+    g_string_free(many, TRUE);
+    const char *hostile[] = {"\"unclosed", "((((",   "AND",     "OR NOT", "\xff\xfe zorg",
+                             "tag:",       "NEAR/3", "zorg\"(", ")))"};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        req.query = hostile[i];
+        if (vind_search(searcher, &req, &r, NULL) != VIND_OK)
+            ok = 0;
+        char *json = vind_results_to_json(r);
+        if (!json || !g_utf8_validate(json, -1, NULL))
+            ok = 0;
+        free(json);
+        vind_results_free(r);
+    }
+    CHECK(ok, "hostile queries search leniently and give valid JSON");
+}
+
+static void test_json(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "clienten";
+    req.facets = 1;
+    vind_results_t *r = NULL;
+    vind_search(searcher, &req, &r, NULL);
+    char *text = vind_results_to_json(r);
+    json_error_t error;
+    json_t *root_json = text ? json_loads(text, 0, &error) : NULL;
+    CHECK(root_json != NULL, "results JSON parses");
+    CHECK_STR(json_string_value(json_object_get(root_json, "query")), "clienten", "query echoed");
+    CHECK(json_is_integer(json_object_get(root_json, "total")), "total is a number");
+    CHECK(json_is_false(json_object_get(root_json, "fallback")), "fallback is a boolean");
+    CHECK(json_is_null(json_object_get(root_json, "suggestion")), "no suggestion: null");
+    json_t *hits = json_object_get(root_json, "results");
+    json_t *first = json_array_get(hits, 0);
+    CHECK(json_is_string(json_object_get(first, "url")) &&
+              json_is_string(json_object_get(first, "title")) &&
+              json_is_array(json_object_get(first, "tags")) &&
+              json_is_array(json_object_get(first, "pages")) &&
+              json_is_integer(json_object_get(first, "rank")) &&
+              json_is_real(json_object_get(first, "score")) &&
+              json_object_get(first, "parent") != NULL,
+          "a hit has its fields");
+    CHECK(json_is_string(json_object_get(first, "snippet")), "a hit has a snippet");
+    json_t *facets = json_object_get(root_json, "facets");
+    CHECK(json_is_array(json_object_get(facets, "tag")) &&
+              json_is_array(json_object_get(facets, "year")),
+          "facets in JSON");
+    json_decref(root_json);
+    free(text);
+    char *hit = vind_hit_to_json(vind_results_get(r, 0));
+    CHECK(hit && strstr(hit, "\"url\"") != NULL, "one hit as JSON");
+    free(hit);
+    vind_results_free(r);
+}
+
+static void test_researcher(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "bewoner";
+    req.limit = 0;
+    vind_kwic_t *kwic = NULL;
+    CHECK_INT(vind_kwic(searcher, &req, 10, &kwic, NULL), VIND_OK, "kwic runs");
+    CHECK_INT(vind_kwic_count(kwic), 1, "one line for bewoners");
+    const vind_kwic_line_t *line = vind_kwic_get(kwic, 0);
+    CHECK(line && strcmp(line->match, "bewoners") == 0, "the match as written");
+    CHECK(line && g_utf8_strlen(line->left, -1) <= 10 && strstr(line->left, "zorg") != NULL,
+          "left context of at most width characters");
+    CHECK(line && strncmp(line->right, " zijn", 5) == 0, "right context");
+    CHECK(line && strcmp(line->url, "/clienten/") == 0 && line->page == 0, "url and page");
+    vind_kwic_free(kwic);
+    req.query = "organisatie";
+    vind_kwic(searcher, &req, 0, &kwic, NULL);
+    CHECK_INT(vind_kwic_count(kwic), 14, "kwic covers every matching document");
+    vind_kwic_free(kwic);
+
+    char **completions = NULL;
+    CHECK_INT(vind_suggest(searcher, "verpleeg", 5, &completions, NULL), VIND_OK, "suggest runs");
+    int has_word = 0, has_title = 0;
+    for (char **c = completions; c && *c; c++) {
+        if (strcmp(*c, "verpleeghuis") == 0)
+            has_word = 1;
+        if (strcmp(*c, "Verpleeghuiszorg en wonen") == 0)
+            has_title = 1;
+    }
+    CHECK(has_word, "completions hold an index word");
+    CHECK(has_title, "completions hold a title");
+    vind_strv_free(completions);
+    vind_suggest(searcher, "radicale ver", 5, &completions, NULL);
+    CHECK(completions && completions[0] && g_str_has_prefix(completions[0], "radicale ver"),
+          "the last word of several is completed");
+    vind_strv_free(completions);
+    vind_suggest(searcher, "", 5, &completions, NULL);
+    CHECK(completions && completions[0] == NULL, "no completions for nothing");
+    vind_strv_free(completions);
+
+    char *json = NULL;
+    CHECK_INT(vind_searcher_document(searcher, "/tuin/", 1, &json, NULL), VIND_OK,
+              "document by URL");
+    CHECK(json && strstr(json, "\"title\":\"De tuin\"") && strstr(json, "bloemen"),
+          "document JSON has the title and the text");
+    free(json);
+    char *msg = NULL;
+    CHECK_INT(vind_searcher_document(searcher, "/nergens/", 0, &json, &msg), VIND_NOT_FOUND,
+              "an unknown URL: NOT_FOUND");
+    CHECK(msg && strstr(msg, "/nergens/"), "... naming the URL");
+    free(msg);
+    CHECK_INT(vind_searcher_stats(searcher, &json, NULL), VIND_OK, "stats");
+    CHECK(json && strstr(json, "\"documents\":17"), "stats count the documents");
+    free(json);
+}
+
+static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
+{
+    (void)searcher;
+    vind_analyzer_t *analyzer = NULL;
+    vind_analyzer_new(lexicon, &analyzer, NULL);
+    vind_qnode_t *tree = NULL;
+    vind_query_parse("Cliënten -wonen", 16, &tree, NULL);
+    vind_query_plan_t *plan = NULL;
+    CHECK_INT(vind_query_plan(analyzer, NULL, NULL, tree, &plan, NULL), VIND_OK, "plan");
+    char *described = plan ? vind_xapian_query_describe(plan->query) : NULL;
+    CHECK(described && strstr(described, "client") && strstr(described, "AND_NOT") &&
+              strstr(described, "Pclient") && strstr(described, "Eclienten"),
+          "the query has the stem, the part, the exact form and the exclusion");
+    printf("# %s\n", described ? described : "(null)");
+    CHECK(plan && plan->n_words == 1 && strcmp(plan->words[0].form, "clienten") == 0,
+          "one word for spelling, the excluded one not");
+    free(described);
+    vind_query_plan_free(plan);
+    vind_qnode_free(tree);
+    vind_analyzer_free(analyzer);
+}
+
+int main(void)
+{
+    vind_lexicon_t *lexicon = NULL;
+    char *errmsg = NULL;
+    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
+        printf("# %s\n", errmsg ? errmsg : "no lexicon");
+        free(errmsg);
+        SKIP("no lexicon data (run make first)");
+        return check_done();
+    }
+    snprintf(root, sizeof root, "/tmp/vind-search-XXXXXX");
+    if (!mkdtemp(root)) {
+        SKIP("mkdtemp failed");
+        vind_lexicon_close(lexicon);
+        return check_done();
+    }
+    vind_searcher_t *missing = NULL;
+    char *msg = NULL;
+    CHECK_INT(vind_searcher_open("/nonexistent/vind-db", lexicon, &missing, &msg), VIND_NOT_FOUND,
+              "opening a missing index: NOT_FOUND");
+    free(msg);
+    CHECK(build_index(lexicon), "the tiny index is built");
+    vind_searcher_t *searcher = NULL;
+    vind_status_t status = vind_searcher_open(db, lexicon, &searcher, &errmsg);
+    CHECK_INT(status, VIND_OK, "searcher opens");
+    if (status != VIND_OK) {
+        printf("# %s\n", errmsg ? errmsg : "?");
+        free(errmsg);
+    } else {
+        CHECK_INT(vind_searcher_doc_count(searcher), 17, "17 documents");
+        test_forms(searcher);
+        test_operators(searcher);
+        test_fallback(searcher);
+        test_facets(searcher);
+        test_sort_and_page(searcher);
+        test_spelling_and_synonyms(searcher);
+        test_limits(searcher);
+        test_json(searcher);
+        test_researcher(searcher);
+        test_plan(searcher, lexicon);
+        int changed = -1;
+        CHECK_INT(vind_searcher_reopen(searcher, &changed, NULL), VIND_OK, "reopen");
+        CHECK_INT(changed, 0, "nothing changed");
+    }
+    vind_searcher_close(searcher);
+    vind_lexicon_close(lexicon);
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    if (system(command) != 0)
+        printf("# could not remove %s\n", root);
+    return check_done();
+}
