@@ -43,8 +43,8 @@ enum pair_class {
 };
 
 static const char *const class_names[CLASS_COUNT] = {
-    "noun plural (hunspell)",      "diminutive (hunspell)",       "adjective (hunspell)",
-    "verb finite (hunspell)",      "infinitive~finite (flags)",   "participle~past (flags)",
+    "noun plural (hunspell)", "diminutive (hunspell)",     "adjective (hunspell)",
+    "verb finite (hunspell)", "infinitive~finite (flags)", "participle~past (flags)",
 };
 
 struct evaluator {
@@ -266,7 +266,9 @@ static void pairs_from_verb_flags(struct evaluator *e)
             continue;
         snprintf(past, sizeof past, "%s%s", stem, voiceless ? "te" : "de");
         snprintf(participle, sizeof participle, "%s%s%s", inseparable(stem) ? "" : "ge", stem,
-                 dental ? "" : voiceless ? "t" : "d");
+                 dental      ? ""
+                 : voiceless ? "t"
+                             : "d");
         add_pair(e, VERB_PARTICIPLE, participle, past);
     }
 }
@@ -370,7 +372,8 @@ static void corpus_check(struct evaluator *e, const vind_lexicon_t *lexicon, int
             const char *lemma = vind_lexicon_lemma(lexicon, word);
             inflected += lemma != NULL;
             if (n >= 6 && strncmp(word, "ge", 2) == 0 &&
-                (word[n - 1] == 't' || word[n - 1] == 'd') && vind_lexicon_has_word(lexicon, word)) {
+                (word[n - 1] == 't' || word[n - 1] == 'd') &&
+                vind_lexicon_has_word(lexicon, word)) {
                 participles++;
                 participles_lemma += lemma != NULL;
                 if (!lemma)
@@ -380,11 +383,12 @@ static void corpus_check(struct evaluator *e, const vind_lexicon_t *lexicon, int
         free(norm);
     }
     (void)e;
-    printf("\nHeld-out corpus (%d texts): %ld word tokens, %.1f%% are inflected forms with a lemma;\n"
-           "%ld known ge-...-t/d tokens, %.1f%% get a lemma (the rest are nouns/adjectives like\n"
-           "\"gebied\", \"gezond\", or strong verbs). Some without one:",
-           count, tokens, tokens ? 100.0 * inflected / tokens : 0.0, participles,
-           participles ? 100.0 * participles_lemma / participles : 0.0);
+    printf(
+        "\nHeld-out corpus (%d texts): %ld word tokens, %.1f%% are inflected forms with a lemma;\n"
+        "%ld known ge-...-t/d tokens, %.1f%% get a lemma (the rest are nouns/adjectives like\n"
+        "\"gebied\", \"gezond\", or strong verbs). Some without one:",
+        count, tokens, tokens ? 100.0 * inflected / tokens : 0.0, participles,
+        participles ? 100.0 * participles_lemma / participles : 0.0);
     GHashTableIter iter;
     gpointer key;
     int shown = 0;
@@ -454,12 +458,13 @@ int main(int argc, char **argv)
     long roots = 0, snowball_pairs = 0, vind_pairs = 0;
     GPtrArray *examples = g_ptr_array_new_with_free_func(g_free);
     wrong_merges(&e, h, &roots, &snowball_pairs, &vind_pairs, examples);
-    printf("\nWrong merges: pairs of distinct noun/adjective roots with one term, among %ld roots\n",
-           roots);
+    printf(
+        "\nWrong merges: pairs of distinct noun/adjective roots with one term, among %ld roots\n",
+        roots);
     printf("%-28s %8s %11s %11s\n", "", "", "Snowball", "vind");
     printf("%-28s %8s %11ld %11ld\n", "merged root pairs", "", snowball_pairs, vind_pairs);
-    printf("%-28s %8s %10.2f%% %10.2f%%\n", "per root", "", roots ? 100.0 * snowball_pairs / roots : 0,
-           roots ? 100.0 * vind_pairs / roots : 0);
+    printf("%-28s %8s %10.2f%% %10.2f%%\n", "per root", "",
+           roots ? 100.0 * snowball_pairs / roots : 0, roots ? 100.0 * vind_pairs / roots : 0);
     printf("vind-only merges, e.g.:");
     for (guint i = 0; i < examples->len; i++)
         printf(" %s", (const char *)examples->pdata[i]);

@@ -44,8 +44,8 @@
 /* A normalised word and what we learn about it. */
 struct word {
     char *form;
-    uint32_t flags;   /* VIND_LEX_* */
-    char *dic_flags;  /* nl.dic flags of every root entry, "V3Vp/ViPb", or NULL */
+    uint32_t flags;    /* VIND_LEX_* */
+    char *dic_flags;   /* nl.dic flags of every root entry, "V3Vp/ViPb", or NULL */
     const char *lemma; /* chosen lemma (another word's form), or NULL */
 };
 
@@ -63,13 +63,12 @@ struct builder {
 /* Separable verb particles: the PFX P* flags of nl.aff plus the common
  * particles that nl.dic writes out in full ("opgelost", "ingevuld"). */
 static const char *const particles[] = {
-    "aaneen", "aan",   "achtereen", "achterna", "achterop", "achterover", "achteruit",
-    "achterom", "achter", "af",     "uiteen",   "bij",      "over",       "voor",
-    "binnen", "door",  "dicht",     "mee",      "na",       "uit",        "op",
-    "in",     "om",    "onder",     "toe",      "terug",    "weg",        "samen",
-    "vast",   "tegen", "neer",      "rond",     "voort",    "bekend",     "teweeg",
-    "thuis",  "vrij",  "los",       "open",     "mis",      "goed",       "plaats",
-    NULL,
+    "aaneen", "aan",    "achtereen", "achterna", "achterop", "achterover", "achteruit", "achterom",
+    "achter", "af",     "uiteen",    "bij",      "over",     "voor",       "binnen",    "door",
+    "dicht",  "mee",    "na",        "uit",      "op",       "in",         "om",        "onder",
+    "toe",    "terug",  "weg",       "samen",    "vast",     "tegen",      "neer",      "rond",
+    "voort",  "bekend", "teweeg",    "thuis",    "vrij",     "los",        "open",      "mis",
+    "goed",   "plaats", NULL,
 };
 
 static char *normalize(const char *text)
@@ -118,7 +117,8 @@ static int has_flag(const struct word *w, const char *flag)
     return 0;
 }
 
-/* Whether any of the word's flags starts with the letter (Z* plurals, Y* diminutives, A* adjectives). */
+/* Whether any of the word's flags starts with the letter (Z* plurals, Y* diminutives, A*
+ * adjectives). */
 static int has_flag_class(const struct word *w, char letter)
 {
     if (w == NULL || w->dic_flags == NULL)
@@ -236,8 +236,8 @@ static int infinitives_of(struct builder *b, const char *stem, const char **out)
     int closed = !is_vowel(last);
     int double_vowel = closed && n >= 3 && is_vowel(stem[n - 2]) && stem[n - 2] == stem[n - 3] &&
                        stem[n - 2] != 'i';
-    int diphthong = closed && n >= 3 && is_vowel(stem[n - 2]) && is_vowel(stem[n - 3]) &&
-                    !double_vowel;
+    int diphthong =
+        closed && n >= 3 && is_vowel(stem[n - 2]) && is_vowel(stem[n - 3]) && !double_vowel;
     int short_vowel = closed && is_vowel(stem[n - 2]) && (n < 3 || !is_vowel(stem[n - 3]));
     int after_consonant = closed && !is_vowel(stem[n - 2]);
 
@@ -335,9 +335,9 @@ static const char *weak_readings(struct builder *b, const char *particle, const 
  */
 static int has_inseparable_prefix(const char *form)
 {
-    static const char *const prefixes[] = {"be",   "ge",    "her",  "ont",   "ver", "er",
-                                           "mis",  "onder", "over", "door",  "om",  "achter",
-                                           "vol",  "weer",  "voor", NULL};
+    static const char *const prefixes[] = {"be",  "ge",    "her",  "ont",  "ver", "er",
+                                           "mis", "onder", "over", "door", "om",  "achter",
+                                           "vol", "weer",  "voor", NULL};
     for (int i = 0; prefixes[i]; i++)
         if (strncmp(form, prefixes[i], strlen(prefixes[i])) == 0)
             return 1;
@@ -570,8 +570,8 @@ static void consider(struct candidate *best, enum reading reading, const char *l
 static enum reading reading_of_tag(const char *tag)
 {
     static const char *const nouns[] = {"NN2", "NN2r", "NN1r", "DT", NULL};
-    static const char *const adjectives[] = {"AJe", "AJc", "AJcn", "AJce", "AJci", "AJsn",
-                                             "AJse", NULL};
+    static const char *const adjectives[] = {"AJe",  "AJc",  "AJcn", "AJce",
+                                             "AJci", "AJsn", "AJse", NULL};
     static const char *const verbs[] = {"VB3", "VBh", "VBh1", "VBpe", "PPn", "PPe", NULL};
     for (int i = 0; nouns[i]; i++)
         if (strcmp(tag, nouns[i]) == 0)
@@ -711,8 +711,7 @@ static void read_dic(struct builder *b, const char *path)
         struct word *w = intern(b, form);
         free(form);
         w->flags |= VIND_LEX_ROOT;
-        char *joined = w->dic_flags ? g_strconcat(w->dic_flags, "/", flags, NULL)
-                                    : g_strdup(flags);
+        char *joined = w->dic_flags ? g_strconcat(w->dic_flags, "/", flags, NULL) : g_strdup(flags);
         g_free(w->dic_flags);
         w->dic_flags = joined;
         if (has_flag(w, "Ca") || has_flag(w, "Cb"))
@@ -871,8 +870,8 @@ static void write_lexicon(struct builder *b, const char *path)
     for (guint i = 0; i < all->len; i++) {
         struct word *w = all->pdata[i];
         entries[i].form = GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->form));
-        entries[i].lemma = w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma))
-                                    : VIND_LEX_NO_LEMMA;
+        entries[i].lemma =
+            w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags;
     }
     struct vind_lex_header header = {.version = VIND_LEX_VERSION,
@@ -938,7 +937,8 @@ int main(int argc, char **argv)
     }
     size_t compounds = lemmatise_compounds(&b);
     resolve_chains(&b);
-    fprintf(stderr, "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
+    fprintf(stderr,
+            "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
             originals->len, lemmas, compounds);
     write_lexicon(&b, argv[4]);
     g_ptr_array_free(originals, TRUE);

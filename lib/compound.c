@@ -38,9 +38,8 @@
 static int is_suffixoid(const char *word, size_t len)
 {
     static const char *const suffixoids[] = {
-        "rijk",  "rijke",  "matig",   "matige",   "vol",     "volle",    "loos", "loze",
-        "baar",  "bare",   "zaam",    "zame",     "waardig", "waardige", "achtig", "achtige",
-        NULL};
+        "rijk", "rijke", "matig", "matige",  "vol",      "volle",  "loos",    "loze", "baar",
+        "bare", "zaam",  "zame",  "waardig", "waardige", "achtig", "achtige", NULL};
     for (int i = 0; suffixoids[i]; i++)
         if (strlen(suffixoids[i]) == len && memcmp(word, suffixoids[i], len) == 0)
             return 1;
@@ -58,7 +57,8 @@ static int is_head(const vind_lexicon_t *lexicon, const char *part, size_t len)
     if (flags & VIND_LEX_HEAD)
         return 1;
     /* an inflected form of a compound end: "kantoren" of "zorgkantoren" */
-    return head_lemma && (vind_lexicon_flags(lexicon, head_lemma, strlen(head_lemma)) & VIND_LEX_HEAD);
+    return head_lemma &&
+           (vind_lexicon_flags(lexicon, head_lemma, strlen(head_lemma)) & VIND_LEX_HEAD);
 }
 
 /* Whether the lemma of the len bytes at part may start a compound. */

@@ -32,7 +32,7 @@ static int write_date(int year, int month, int day, char out[11])
     if (!date_is_valid(year, month, day))
         return 0;
     const int digits[8] = {year / 1000, year / 100 % 10, year / 10 % 10, year % 10,
-                           month / 10,  month % 10,     day / 10,      day % 10};
+                           month / 10,  month % 10,      day / 10,       day % 10};
     static const int positions[8] = {0, 1, 2, 3, 5, 6, 8, 9};
     for (int i = 0; i < 8; i++)
         out[positions[i]] = (char)('0' + digits[i]);
@@ -65,11 +65,11 @@ static int month_from_word(const char *word, size_t len)
         const char *name;
         int month;
     } months[] = {
-        {"januari", 1},   {"jan", 1},  {"februari", 2}, {"feb", 2},      {"maart", 3},
-        {"mrt", 3},       {"mar", 3},  {"april", 4},    {"apr", 4},      {"mei", 5},
-        {"juni", 6},      {"jun", 6},  {"juli", 7},     {"jul", 7},      {"augustus", 8},
-        {"aug", 8},       {"september", 9}, {"sept", 9}, {"sep", 9},     {"oktober", 10},
-        {"okt", 10},      {"oct", 10}, {"november", 11}, {"nov", 11},    {"december", 12},
+        {"januari", 1}, {"jan", 1},       {"februari", 2},  {"feb", 2},  {"maart", 3},
+        {"mrt", 3},     {"mar", 3},       {"april", 4},     {"apr", 4},  {"mei", 5},
+        {"juni", 6},    {"jun", 6},       {"juli", 7},      {"jul", 7},  {"augustus", 8},
+        {"aug", 8},     {"september", 9}, {"sept", 9},      {"sep", 9},  {"oktober", 10},
+        {"okt", 10},    {"oct", 10},      {"november", 11}, {"nov", 11}, {"december", 12},
         {"dec", 12},
     };
     for (size_t i = 0; i < sizeof months / sizeof months[0]; i++)

@@ -121,7 +121,8 @@ char *vind_doc_to_json(const vind_doc_t *doc)
     failed |= set_array(object, "themes", doc->themes, doc->n_themes);
     failed |= set_array(object, "links", doc->links, doc->n_links);
     failed |= set_array(object, "pages", doc->pages, doc->n_pages);
-    failed |= json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
+    failed |=
+        json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
     failed |= json_object_set_new(object, "is_listing", json_boolean(doc->is_listing));
     failed |= set_string(object, "listing_reason", doc->listing_reason);
     char *text = failed ? NULL : json_dumps(object, JSON_COMPACT);
@@ -178,11 +179,11 @@ static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
         const char *key;
         char **field;
     } strings[] = {
-        {"path", &doc->path},         {"url", &doc->url},
-        {"title", &doc->title},       {"date", &doc->date},
-        {"author", &doc->author},     {"description", &doc->description},
-        {"lang", &doc->lang},         {"canonical", &doc->canonical},
-        {"section", &doc->section},   {"listing_reason", &doc->listing_reason},
+        {"path", &doc->path},       {"url", &doc->url},
+        {"title", &doc->title},     {"date", &doc->date},
+        {"author", &doc->author},   {"description", &doc->description},
+        {"lang", &doc->lang},       {"canonical", &doc->canonical},
+        {"section", &doc->section}, {"listing_reason", &doc->listing_reason},
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         vind_status_t status = get_string(object, strings[i].key, strings[i].field);

@@ -47,8 +47,9 @@ static int looks_like_markup(const char *data, size_t len)
         i++;
     if (i >= n || data[i] != '<')
         return 0;
-    static const char *const openings[] = {"<!doctype html", "<html", "<head", "<body", "<?xml",
-                                           "<meta", "<title", "<rss", "<feed", "<urlset", NULL};
+    static const char *const openings[] = {"<!doctype html", "<html",   "<head",  "<body",
+                                           "<?xml",          "<meta",   "<title", "<rss",
+                                           "<feed",          "<urlset", NULL};
     for (size_t k = 0; openings[k] != NULL; k++) {
         size_t opening_len = strlen(openings[k]);
         for (size_t j = i; j + opening_len <= n; j++)
@@ -168,7 +169,7 @@ vind_status_t vind_extract_file(const char *path, const vind_extract_options_t *
     job_t job = {path, (size_t)info.st_size, opts};
     if (!opts->isolate)
         return extract_job(&job, out, errmsg);
-    unsigned long long memory = opts->memory_bytes > 0 ? opts->memory_bytes
-                                                       : VIND_DEFAULT_EXTRACT_MEMORY_BYTES;
+    unsigned long long memory =
+        opts->memory_bytes > 0 ? opts->memory_bytes : VIND_DEFAULT_EXTRACT_MEMORY_BYTES;
     return vind_isolate_run(extract_job, &job, path, opts->timeout_seconds, memory, out, errmsg);
 }

@@ -59,7 +59,8 @@ static GString *repair_utf8(const char *data, size_t len)
         g_utf8_validate(p, end - p, &valid_end);
         for (const char *q = p; q < valid_end; q++) {
             unsigned char c = (unsigned char)*q;
-            g_string_append_c(out, (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ? ' ' : (char)c);
+            g_string_append_c(out,
+                              (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ? ' ' : (char)c);
         }
         p = valid_end;
         if (p < end) {
@@ -146,7 +147,8 @@ static GString *to_utf8(const char *data, size_t len)
     }
     /* HTML5: "iso-8859-1" and "us-ascii" mean windows-1252. */
     const char *from = charset;
-    if (g_ascii_strcasecmp(charset, "iso-8859-1") == 0 || g_ascii_strcasecmp(charset, "latin1") == 0 ||
+    if (g_ascii_strcasecmp(charset, "iso-8859-1") == 0 ||
+        g_ascii_strcasecmp(charset, "latin1") == 0 ||
         g_ascii_strcasecmp(charset, "us-ascii") == 0 || g_ascii_strcasecmp(charset, "ascii") == 0)
         from = "WINDOWS-1252";
     gsize written = 0;
@@ -253,10 +255,10 @@ static xmlNodePtr next_in_tree(xmlNodePtr node, xmlNodePtr root, int descend)
 static int is_dropped_element(xmlNodePtr node)
 {
     static const char *const names[] = {
-        "nav",    "header", "footer",   "aside",  "form",   "script", "style",  "noscript",
-        "template", "svg",  "iframe",   "button", "select", "textarea", "input", "object",
-        "embed",  "canvas", "head",     "title",  "meta",   "link",   "dialog", "math",
-        NULL,
+        "nav",      "header",   "footer", "aside",  "form",   "script", "style",
+        "noscript", "template", "svg",    "iframe", "button", "select", "textarea",
+        "input",    "object",   "embed",  "canvas", "head",   "title",  "meta",
+        "link",     "dialog",   "math",   NULL,
     };
     for (size_t i = 0; names[i] != NULL; i++)
         if (is_element(node, names[i]))
@@ -269,11 +271,12 @@ static int is_dropped_element(xmlNodePtr node)
  * gepubliceerd"), "widget_nieuwsbrief" with the honeypot in
  * "gform_validation_container", "breadcrumbs", cookie banners. */
 static const char *const chrome_fragments[] = {
-    "cookie",      "consent",     "gdpr",         "sidebar",    "widget",        "nieuwsbrief",
-    "newsletter",  "comment",     "respond",      "share",      "social",        "breadcrumb",
-    "kruimelpad",  "related",     "gerelateerd",  "skip-link",  "screen-reader", "sr-only",
-    "visually-hidden", "gform_validation", "honeypot", "nav-links", "pagination", "paginering",
-    "post-taxonomies", "entry-meta", "entry-footer", "tags-links", "cat-links", "advert",
+    "cookie",      "consent",       "gdpr",       "sidebar",         "widget",
+    "nieuwsbrief", "newsletter",    "comment",    "respond",         "share",
+    "social",      "breadcrumb",    "kruimelpad", "related",         "gerelateerd",
+    "skip-link",   "screen-reader", "sr-only",    "visually-hidden", "gform_validation",
+    "honeypot",    "nav-links",     "pagination", "paginering",      "post-taxonomies",
+    "entry-meta",  "entry-footer",  "tags-links", "cat-links",       "advert",
     NULL,
 };
 
@@ -297,8 +300,8 @@ static int is_removed(xmlNodePtr node)
             if (!isspace((unsigned char)*r))
                 *w++ = *r;
         *w = '\0';
-        int hidden = strstr(compact, "display:none") != NULL ||
-                     strstr(compact, "visibility:hidden") != NULL;
+        int hidden =
+            strstr(compact, "display:none") != NULL || strstr(compact, "visibility:hidden") != NULL;
         g_free(compact);
         if (hidden)
             return 1;
@@ -382,10 +385,10 @@ static void append_text(text_builder_t *builder, const char *text)
 static int breaks_for(xmlNodePtr node)
 {
     static const char *const paragraph[] = {
-        "p",          "div",     "h1",      "h2",     "h3",      "h4",   "h5",     "h6",
-        "ul",         "ol",      "dl",      "table",  "blockquote", "pre", "section", "article",
-        "figure",     "figcaption", "hr",   "address", "details", "summary", "main", "center",
-        "fieldset",   "body",    "caption", NULL,
+        "p",       "div",     "h1",     "h2",         "h3",    "h4",         "h5",
+        "h6",      "ul",      "ol",     "dl",         "table", "blockquote", "pre",
+        "section", "article", "figure", "figcaption", "hr",    "address",    "details",
+        "summary", "main",    "center", "fieldset",   "body",  "caption",    NULL,
     };
     static const char *const line[] = {"li", "dt", "dd", "tr", "br", "option", NULL};
     for (size_t i = 0; paragraph[i] != NULL; i++)
@@ -573,9 +576,9 @@ static char *meta_content(page_t *page, const char *key)
 
 static int type_is_article(json_t *type)
 {
-    static const char *const types[] = {"Article",     "NewsArticle", "BlogPosting",
-                                        "Report",      "TechArticle", "ScholarlyArticle",
-                                        "OpinionNewsArticle", "AnalysisNewsArticle", NULL};
+    static const char *const types[] = {
+        "Article",          "NewsArticle",        "BlogPosting",         "Report", "TechArticle",
+        "ScholarlyArticle", "OpinionNewsArticle", "AnalysisNewsArticle", NULL};
     if (json_is_array(type)) {
         size_t index;
         json_t *item;
@@ -787,8 +790,7 @@ static xmlNodePtr choose_content(page_t *page)
             continue;
         /* Several articles: a listing; one of them is not "the" content. */
         int several_articles = strstr(candidates[i], "article") != NULL &&
-                               strstr(candidates[i], "@") == NULL &&
-                               result->nodesetval->nodeNr > 1;
+                               strstr(candidates[i], "@") == NULL && result->nodesetval->nodeNr > 1;
         xmlNodePtr node = result->nodesetval->nodeTab[0];
         xmlXPathFreeObject(result);
         if (several_articles || has_removed_ancestor(node) || text_length(node) == 0)
@@ -809,7 +811,8 @@ static xmlNodePtr choose_region(page_t *page)
         if (is_element(p, "article"))
             return p;
     for (xmlNodePtr p = page->content; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent)
-        if (is_element(p, "main") || (attribute(p, "role") && has_token(attribute(p, "role"), "main")))
+        if (is_element(p, "main") ||
+            (attribute(p, "role") && has_token(attribute(p, "role"), "main")))
             return p;
     return page->content;
 }
@@ -835,7 +838,7 @@ static vind_status_t set_field(char **field, char *value)
 static char *strip_site_suffix(char *title, const char *site_name)
 {
     static const char *const separators[] = {" \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ", " - ",
-                                             " \xC2\xB7 ", " :: ", NULL};
+                                             " \xC2\xB7 ",     " :: ",           NULL};
     char *best = NULL;
     size_t best_separator = 0;
     for (size_t i = 0; separators[i] != NULL; i++) {
@@ -911,8 +914,8 @@ static vind_status_t set_date(vind_doc_t *doc, char *text)
 /* "Geplaatst op 28 oktober 2021" (NO-BREAK SPACE after "op" on the seeds). */
 static char *posted_on_text(page_t *page)
 {
-    static const char *const phrases[] = {"Geplaatst op", "Gepubliceerd op", "Geplaatst:",
-                                          "Gepubliceerd:", "Datum:", NULL};
+    static const char *const phrases[] = {
+        "Geplaatst op", "Gepubliceerd op", "Geplaatst:", "Gepubliceerd:", "Datum:", NULL};
     for (size_t i = 0; phrases[i] != NULL; i++) {
         char expression[160];
         snprintf(expression, sizeof expression, "//*[contains(text(), '%s')]", phrases[i]);
@@ -922,7 +925,8 @@ static char *posted_on_text(page_t *page)
         char *found = NULL;
         for (int n = 0; n < result->nodesetval->nodeNr && found == NULL; n++) {
             xmlNodePtr node = result->nodesetval->nodeTab[n];
-            if (is_element(node, "script") || is_element(node, "style") || in_chrome_container(node))
+            if (is_element(node, "script") || is_element(node, "style") ||
+                in_chrome_container(node))
                 continue;
             char *text = plain_text_of(node);
             char *at = strstr(text, phrases[i]);
@@ -1061,13 +1065,14 @@ static vind_status_t find_tags(page_t *page, vind_doc_t *doc)
         status = append_values(page, "//meta[@property='article:tag']/@content", NULL, 0,
                                &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0 && page->article_ld != NULL)
-        status = append_ld_list(json_object_get(page->article_ld, "keywords"), &doc->tags,
-                                &doc->n_tags);
+        status =
+            append_ld_list(json_object_get(page->article_ld, "keywords"), &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0 && page->region != NULL)
-        status = append_values(page,
-                               ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and "
-                               "not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]",
-                               page->region, 1, &doc->tags, &doc->n_tags);
+        status =
+            append_values(page,
+                          ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and "
+                          "not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]",
+                          page->region, 1, &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0)
         status = append_labelled_links(page, labels, &doc->tags, &doc->n_tags);
     return status;
@@ -1075,9 +1080,9 @@ static vind_status_t find_tags(page_t *page, vind_doc_t *doc)
 
 static vind_status_t find_themes(page_t *page, vind_doc_t *doc)
 {
-    static const char *const labels[] = {"Thema's:", "Thema\xE2\x80\x99s:", "Thema:",
-                                         "Categorie\xC3\xABn:", "Categorie:", "Categories:",
-                                         NULL};
+    static const char *const labels[] = {
+        "Thema's:",   "Thema\xE2\x80\x99s:", "Thema:", "Categorie\xC3\xABn:",
+        "Categorie:", "Categories:",         NULL};
     const char *configured = page->opts != NULL ? page->opts->themes_xpath : NULL;
     vind_status_t status = VIND_OK;
     if (configured != NULL)
@@ -1105,8 +1110,9 @@ static vind_status_t find_author(page_t *page, vind_doc_t *doc)
         set_field(&doc->author, ld_string(json_object_get(page->article_ld, "author"))) != VIND_OK)
         return VIND_NOMEM;
     if (doc->author == NULL) {
-        xmlNodePtr node = find_first(page, "//a[contains(concat(' ', normalize-space(@rel), ' '), "
-                                           "' author ')]|//*[" CLASS_IS("author") "]",
+        xmlNodePtr node = find_first(page,
+                                     "//a[contains(concat(' ', normalize-space(@rel), ' '), "
+                                     "' author ')]|//*[" CLASS_IS("author") "]",
                                      NULL);
         if (node != NULL && !in_chrome_container(node) && !is_element(node, "input") &&
             set_field(&doc->author, plain_text_of(node)) != VIND_OK)
@@ -1239,9 +1245,9 @@ static const char *feed_kind(const char *data, size_t len)
 /* Taxonomy and archive URLs: /thema/x/, /trefwoord/x/, /tags/, /page/2/ ... */
 static int is_listing_path(const char *path)
 {
-    static const char *const segments[] = {"/thema/",    "/themas/",   "/trefwoord/", "/trefwoorden/",
-                                           "/tag/",      "/tags/",     "/category/",  "/categories/",
-                                           "/categorie/", "/author/",  "/auteur/",    NULL};
+    static const char *const segments[] = {
+        "/thema/",    "/themas/",     "/trefwoord/", "/trefwoorden/", "/tag/",    "/tags/",
+        "/category/", "/categories/", "/categorie/", "/author/",      "/auteur/", NULL};
     if (path == NULL)
         return 0;
     for (size_t i = 0; segments[i] != NULL; i++)
@@ -1286,7 +1292,8 @@ static char *listing_reason(page_t *page)
 
     xmlNodePtr body = find_first(page, "//body", NULL);
     const char *body_class = attribute(body, "class");
-    if (has_token(body_class, "error404") || count_nodes(page, "//*[" CLASS_IS("error-404") "]") > 0)
+    if (has_token(body_class, "error404") ||
+        count_nodes(page, "//*[" CLASS_IS("error-404") "]") > 0)
         return g_strdup("404 page");
     xmlNodePtr title = find_first(page, "//title", NULL);
     if (title != NULL) {
@@ -1298,9 +1305,9 @@ static char *listing_reason(page_t *page)
     }
     if (has_token(body_class, "home"))
         return g_strdup("home page");
-    static const char *const archive_classes[] = {"archive", "blog", "category", "tag", "author",
-                                                  "date",    "search", "search-results", "paged",
-                                                  "taxonomy", NULL};
+    static const char *const archive_classes[] = {
+        "archive", "blog",           "category", "tag",      "author", "date",
+        "search",  "search-results", "paged",    "taxonomy", NULL};
     for (size_t i = 0; archive_classes[i] != NULL; i++)
         if (has_token(body_class, archive_classes[i]))
             return g_strdup_printf("archive page (body class \"%s\")", archive_classes[i]);
@@ -1310,7 +1317,8 @@ static char *listing_reason(page_t *page)
         int articles = count_nodes(page, "//article[not(ancestor::article)]");
         if (articles >= 2)
             return g_strdup_printf("list of %d article summaries", articles);
-        if (count_nodes(page, "//link[@rel='next' or @rel='prev']|//*[" CLASS_IS("pagination") " or " CLASS_IS("nav-links") "]") > 0)
+        if (count_nodes(page, "//link[@rel='next' or @rel='prev']|//*[" CLASS_IS(
+                                  "pagination") " or " CLASS_IS("nav-links") "]") > 0)
             return g_strdup("paginated list");
     }
     return NULL;
@@ -1369,8 +1377,7 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
 }
 
 vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
-                                const vind_extract_options_t *opts, vind_doc_t **out,
-                                char **errmsg)
+                                const vind_extract_options_t *opts, vind_doc_t **out, char **errmsg)
 {
     if (out == NULL)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_extract_html: out is NULL");

@@ -38,12 +38,18 @@ static size_t visible_chars(const char *text)
  */
 static int title_is_junk(const char *title)
 {
-    static const char *const prefixes[] = {"microsoft word", "microsoft powerpoint",
-                                           "microsoft excel", "untitled", "naamloos",
-                                           "document", "presentation", "pdf", NULL};
-    static const char *const extensions[] = {".doc", ".docx", ".cdr", ".pdf", ".indd", ".odt",
-                                             ".rtf", ".ppt", ".pptx", ".xls", ".xlsx", ".qxd",
-                                             ".ai", ".tex", ".dvi", NULL};
+    static const char *const prefixes[] = {"microsoft word",
+                                           "microsoft powerpoint",
+                                           "microsoft excel",
+                                           "untitled",
+                                           "naamloos",
+                                           "document",
+                                           "presentation",
+                                           "pdf",
+                                           NULL};
+    static const char *const extensions[] = {".doc", ".docx", ".cdr",  ".pdf", ".indd", ".odt",
+                                             ".rtf", ".ppt",  ".pptx", ".xls", ".xlsx", ".qxd",
+                                             ".ai",  ".tex",  ".dvi",  NULL};
     if (title == NULL)
         return 1;
     size_t letters = 0;
@@ -69,6 +75,18 @@ static int title_is_junk(const char *title)
     return junk;
 }
 
+/* Whether the line ends in a word that cannot end a title ("van", "and"). */
+static int ends_with_function_word(const char *line)
+{
+    static const char *const words[] = {" van", " de", " het", " een",  " en",  " voor",
+                                        " op",  " in", " met", " of",   " and", " the",
+                                        " for", " to", " bij", " over", NULL};
+    for (size_t i = 0; words[i] != NULL; i++)
+        if (g_str_has_suffix(line, words[i]))
+            return 1;
+    return 0;
+}
+
 /* The first heading-like line of the first page with text: 3-150
  * characters, mostly letters, not a page number or a date-only line. */
 static char *title_from_text(char **pages, size_t n_pages)
@@ -89,9 +107,19 @@ static char *title_from_text(char **pages, size_t n_pages)
                 total++;
                 letters += g_unichar_isalpha(c) != 0;
             }
-            if (letters < 3 || letters * 2 < total)
+            /* "> Retouradres Postbus 20301" is an address block, not a title */
+            if (letters < 3 || letters * 2 < total || !g_unichar_isalnum(g_utf8_get_char(line)))
                 continue;
             found = g_strdup(line);
+            /* a heading broken over two lines: "Cryptographic Framework and" */
+            if (lines[i + 1] != NULL && ends_with_function_word(found)) {
+                char *next = g_strstrip(lines[i + 1]);
+                if (*next != '\0' && g_utf8_strlen(next, -1) < 100) {
+                    char *joined = g_strconcat(found, " ", next, NULL);
+                    g_free(found);
+                    found = joined;
+                }
+            }
         }
         g_strfreev(lines);
         if (found != NULL)
@@ -210,8 +238,7 @@ static int has_pdf_magic(const char *data, size_t len)
 }
 
 vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
-                               const vind_extract_options_t *opts, vind_doc_t **out,
-                               char **errmsg)
+                               const vind_extract_options_t *opts, vind_doc_t **out, char **errmsg)
 {
     (void)opts;
     if (out == NULL)

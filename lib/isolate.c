@@ -66,13 +66,13 @@ static int write_all(int fd, const void *buffer, size_t length)
     return 0;
 }
 
-static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, unsigned timeout_seconds,
-                       unsigned long long memory_bytes)
+static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, int stderr_fd,
+                       unsigned timeout_seconds, unsigned long long memory_bytes)
 {
     /* A crash must end the child with its signal, not run a handler the
      * parent installed; SIGALRM ends it if the parent is gone. */
-    static const int defaults[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGPIPE, SIGALRM,
-                                   SIGTERM, SIGINT};
+    static const int defaults[] = {SIGSEGV, SIGBUS,  SIGABRT, SIGFPE, SIGILL,
+                                   SIGPIPE, SIGALRM, SIGTERM, SIGINT};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         signal(defaults[i], SIG_DFL);
     sigset_t none;
@@ -80,6 +80,9 @@ static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, unsigned ti
     sigprocmask(SIG_SETMASK, &none, NULL);
     alarm(timeout_seconds + 5);
 
+    /* poppler and GLib write warnings and "failed to allocate" to stderr:
+     * they go to the parent, which keeps the tail for its message. */
+    dup2(stderr_fd, STDERR_FILENO);
     if (answer_fd > 3)
         close_range(3, (unsigned)answer_fd - 1, 0);
     close_range((unsigned)answer_fd + 1, ~0u, 0);
@@ -118,6 +121,55 @@ static long long now_milliseconds(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* The last bytes the child wrote to stderr. */
+typedef struct {
+    char text[1024];
+    size_t length;
+} stderr_tail_t;
+
+/* Reads what is available; returns 0 at EOF or error (stop polling). */
+static int read_stderr(int fd, stderr_tail_t *tail)
+{
+    char buffer[4096];
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN;
+    if (n == 0)
+        return 0;
+    size_t keep = sizeof tail->text - 1;
+    if ((size_t)n >= keep) {
+        memcpy(tail->text, buffer + n - keep, keep);
+        tail->length = keep;
+    } else {
+        size_t drop = tail->length + (size_t)n > keep ? tail->length + (size_t)n - keep : 0;
+        memmove(tail->text, tail->text + drop, tail->length - drop);
+        tail->length -= drop;
+        memcpy(tail->text + tail->length, buffer, (size_t)n);
+        tail->length += (size_t)n;
+    }
+    tail->text[tail->length] = '\0';
+    return 1;
+}
+
+/* The last non-empty line of the tail, trimmed, for a message. */
+static const char *last_line(stderr_tail_t *tail)
+{
+    while (tail->length > 0 &&
+           (tail->text[tail->length - 1] == '\n' || tail->text[tail->length - 1] == ' '))
+        tail->text[--tail->length] = '\0';
+    char *line = strrchr(tail->text, '\n');
+    return line != NULL ? line + 1 : tail->text;
+}
+
+/* GLib's "failed to allocate N bytes", C++'s std::bad_alloc. */
+static int reports_no_memory(const stderr_tail_t *tail)
+{
+    return strstr(tail->text, "failed to allocate") != NULL ||
+           strstr(tail->text, "bad_alloc") != NULL ||
+           strstr(tail->text, "Cannot allocate memory") != NULL ||
+           strstr(tail->text, "out of memory") != NULL;
 }
 
 typedef struct {
@@ -177,6 +229,7 @@ static int read_answer(int fd, answer_t *answer)
 static int reap(pid_t pid, long long deadline, struct rusage *usage, int *killed)
 {
     int wait_status = 0;
+    long pause_nanoseconds = 20 * 1000;
     for (;;) {
         pid_t done = wait4(pid, &wait_status, WNOHANG, usage);
         if (done == pid)
@@ -190,8 +243,11 @@ static int reap(pid_t pid, long long deadline, struct rusage *usage, int *killed
                 ;
             return wait_status;
         }
-        struct timespec pause = {0, 2 * 1000 * 1000};
+        /* the child exits right after its answer: poll soon, then less often */
+        struct timespec pause = {0, pause_nanoseconds};
         nanosleep(&pause, NULL);
+        if (pause_nanoseconds < 2 * 1000 * 1000)
+            pause_nanoseconds *= 2;
     }
 }
 
@@ -213,22 +269,35 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
     if (timeout_seconds == 0)
         timeout_seconds = VIND_DEFAULT_EXTRACT_SECONDS;
 
-    int fds[2];
+    int fds[2], errs[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return vind_error(errmsg, VIND_IO, "%s: cannot create a pipe: %s", name, strerror(errno));
+    if (pipe2(errs, O_CLOEXEC) != 0) {
+        int error = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return vind_error(errmsg, VIND_IO, "%s: cannot create a pipe: %s", name, strerror(error));
+    }
     pid_t pid = fork();
     if (pid < 0) {
         int error = errno;
         close(fds[0]);
         close(fds[1]);
+        close(errs[0]);
+        close(errs[1]);
         return vind_error(errmsg, VIND_IO, "%s: cannot fork: %s", name, strerror(error));
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fn, arg, fds[1], timeout_seconds, memory_bytes);
+        close(errs[0]);
+        child_main(fn, arg, fds[1], errs[1], timeout_seconds, memory_bytes);
         _exit(3);
     }
     close(fds[1]);
+    close(errs[1]);
+    fcntl(errs[0], F_SETFL, fcntl(errs[0], F_GETFL) | O_NONBLOCK);
+    stderr_tail_t tail = {{0}, 0};
+    int stderr_open = 1;
 
     long long deadline = now_milliseconds() + (long long)timeout_seconds * 1000;
     answer_t answer = {0};
@@ -239,13 +308,15 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
             timed_out = 1;
             break;
         }
-        struct pollfd poll_fd = {fds[0], POLLIN, 0};
-        int ready = poll(&poll_fd, 1, remaining > 60000 ? 60000 : (int)remaining);
+        struct pollfd poll_fds[2] = {{fds[0], POLLIN, 0}, {stderr_open ? errs[0] : -1, POLLIN, 0}};
+        int ready = poll(poll_fds, 2, remaining > 60000 ? 60000 : (int)remaining);
         if (ready < 0 && errno != EINTR)
             break;
         if (ready <= 0)
             continue;
-        if (read_answer(fds[0], &answer) != 0)
+        if (poll_fds[1].revents != 0)
+            stderr_open = read_stderr(errs[0], &tail);
+        if (poll_fds[0].revents != 0 && read_answer(fds[0], &answer) != 0)
             break;
     }
     close(fds[0]);
@@ -257,6 +328,12 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
     int killed = 0;
     /* a child that answered exits at once; give it a second at most */
     int wait_status = reap(pid, timed_out ? 0 : now_milliseconds() + 1000, &usage, &killed);
+    /* the child is gone: take what is left, a bounded number of reads */
+    for (int i = 0; stderr_open && i < 64; i++) {
+        errno = 0;
+        stderr_open = read_stderr(errs[0], &tail) && errno != EAGAIN;
+    }
+    close(errs[0]);
 
     vind_status_t status;
     if (timed_out) {
@@ -275,24 +352,23 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
     } else if (wait_status != -1 && WIFSIGNALED(wait_status)) {
         int signal_number = WTERMSIG(wait_status);
         unsigned long long peak = (unsigned long long)usage.ru_maxrss * 1024u;
-        /* g_malloc and operator new abort when RLIMIT_AS refuses memory, and
-         * a refused 3 GB request leaves a small peak: every abort under a
-         * limit counts as the limit; other signals only near it. */
-        if (memory_bytes > 0 &&
-            (signal_number == SIGABRT ||
-             (peak * 2 >= memory_bytes && (signal_number == SIGSEGV || signal_number == SIGBUS ||
-                                           signal_number == SIGKILL))))
+        /* g_malloc and operator new abort (SIGTRAP, SIGABRT) when RLIMIT_AS
+         * refuses memory; a refused 3 GB request leaves a small peak, so the
+         * words on stderr decide, and a peak near the limit otherwise. */
+        if (memory_bytes > 0 && (reports_no_memory(&tail) || peak * 2 >= memory_bytes))
             status = vind_error(errmsg, VIND_TOO_LARGE,
-                                "%s: memory limit of %llu MB exceeded (worker killed by SIG%s)",
-                                name, memory_bytes / (1024u * 1024u), signal_name(signal_number));
+                                "%s: memory limit of %llu MB exceeded (worker killed by SIG%s: %s)",
+                                name, memory_bytes / (1024u * 1024u), signal_name(signal_number),
+                                last_line(&tail));
         else
-            status = vind_error(errmsg, VIND_CRASHED, "%s: worker crashed with signal SIG%s (%s)",
-                                name, signal_name(signal_number), strsignal(signal_number));
+            status =
+                vind_error(errmsg, VIND_CRASHED, "%s: worker crashed with signal SIG%s (%s)%s%s",
+                           name, signal_name(signal_number), strsignal(signal_number),
+                           tail.length > 0 ? ": " : "", last_line(&tail));
     } else {
-        status = vind_error(errmsg, VIND_CRASHED, "%s: worker exited (status %d) without an answer",
-                            name, wait_status != -1 && WIFEXITED(wait_status)
-                                      ? WEXITSTATUS(wait_status)
-                                      : -1);
+        status = vind_error(
+            errmsg, VIND_CRASHED, "%s: worker exited (status %d) without an answer", name,
+            wait_status != -1 && WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1);
     }
     free(answer.payload);
     (void)killed;

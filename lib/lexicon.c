@@ -195,8 +195,8 @@ static vind_status_t map_lexicon(vind_lexicon_t *lexicon, char **errmsg)
     int saved_errno = errno;
     close(fd);
     if (map == MAP_FAILED)
-        return vind_error(errmsg, saved_errno == ENOMEM ? VIND_NOMEM : VIND_IO,
-                          "cannot map %s: %s", path, strerror(saved_errno));
+        return vind_error(errmsg, saved_errno == ENOMEM ? VIND_NOMEM : VIND_IO, "cannot map %s: %s",
+                          path, strerror(saved_errno));
     lexicon->map = map;
     lexicon->map_size = (size_t)st.st_size;
     return attach_map(lexicon, path, errmsg);

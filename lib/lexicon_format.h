@@ -31,8 +31,9 @@
 #define VIND_LEX_INFLECTED 0x08u /* an inflected form of another word (has a lemma) */
 #define VIND_LEX_PROPER 0x10u    /* written with a capital in the list (names, places) */
 #define VIND_LEX_ROOT 0x20u      /* a root of hunspell-nl's nl.dic (not only an expansion) */
-#define VIND_LEX_LINK_S 0x40u    /* takes a linking -s- as a modifier ("bewoner" of "bewonersraad") */
-#define VIND_LEX_BOUND 0x80u     /* only inside compounds ("kinder" of "kinderboek") */
+#define VIND_LEX_LINK_S 0x40u /* takes a linking -s- as a modifier ("bewoner" of "bewonersraad")   \
+                               */
+#define VIND_LEX_BOUND 0x80u  /* only inside compounds ("kinder" of "kinderboek") */
 
 struct vind_lex_header {
     char magic[8];         /* VIND_LEX_MAGIC, not NUL-terminated */

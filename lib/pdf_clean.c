@@ -26,14 +26,22 @@
 static const char *ligature_letters(gunichar c)
 {
     switch (c) {
-    case 0xFB00: return "ff";
-    case 0xFB01: return "fi";
-    case 0xFB02: return "fl";
-    case 0xFB03: return "ffi";
-    case 0xFB04: return "ffl";
-    case 0xFB05: return "st";
-    case 0xFB06: return "st";
-    default: return NULL;
+    case 0xFB00:
+        return "ff";
+    case 0xFB01:
+        return "fi";
+    case 0xFB02:
+        return "fl";
+    case 0xFB03:
+        return "ffi";
+    case 0xFB04:
+        return "ffl";
+    case 0xFB05:
+        return "st";
+    case 0xFB06:
+        return "st";
+    default:
+        return NULL;
     }
 }
 
@@ -93,10 +101,9 @@ static char *line_key(const char *line)
  * "Pagina 3 van 93", "Page 2 of 5", "p. 7". */
 static int is_page_number(const char *key)
 {
-    static const char *const forms[] = {"#",         "# / #",    "#/#",       "- # -",
-                                        "-#-",       "pagina #", "pagina # van #", "page #",
-                                        "page # of #", "p. #",   "blz. #",    "# van #",
-                                        "pagina #/#", NULL};
+    static const char *const forms[] = {
+        "#",      "# / #",       "#/#",  "- # -",  "-#-",     "pagina #",   "pagina # van #",
+        "page #", "page # of #", "p. #", "blz. #", "# van #", "pagina #/#", NULL};
     char *lower = g_ascii_strdown(key, -1);
     int found = 0;
     for (size_t i = 0; forms[i] != NULL && !found; i++)
@@ -184,8 +191,8 @@ static void drop_repeated_lines(page_lines_t *pages, size_t n_pages)
  * contactonderzoek", "land- of tuinbouw", "voor- tot nazorg". */
 static int is_elision_word(const char *word, size_t len)
 {
-    static const char *const words[] = {"en", "of", "tot", "t/m", "noch", "dan", "als",
-                                        "and", "or", "to", "en/of", NULL};
+    static const char *const words[] = {"en",  "of",  "tot", "t/m", "noch",  "dan",
+                                        "als", "and", "or",  "to",  "en/of", NULL};
     for (size_t i = 0; words[i] != NULL; i++)
         if (strlen(words[i]) == len && strncmp(words[i], word, len) == 0)
             return 1;

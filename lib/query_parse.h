@@ -49,7 +49,6 @@ struct vind_qnode {
     unsigned distance; /* NEAR */
     vind_qnode_t **children;
     size_t n_children;
-    void *analysis; /* free for lib/query.c (analysed terms); vind_qnode_free ignores it */
 };
 
 /*

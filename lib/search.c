@@ -391,6 +391,32 @@ static vind_status_t break_ties(vind_searcher_t *searcher, vind_match_t *matches
     return VIND_OK;
 }
 
+/* Runs the enquire for matches [first, first + count) into a new array. */
+static vind_status_t fetch(vind_searcher_t *searcher, vind_xapian_enquire_t *enquire,
+                           uint64_t first, uint64_t count, vind_match_t **out, size_t *n,
+                           uint64_t *total, char **errmsg)
+{
+    *out = NULL;
+    *n = 0;
+    vind_xapian_mset_t *mset = NULL;
+    vind_status_t status = vind_xapian_enquire_run(enquire, clamp32(first), clamp32(count),
+                                                   searcher->doc_count, &mset, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_match_t *all = calloc(mset->count ? mset->count : 1, sizeof *all);
+    if (!all) {
+        vind_xapian_mset_free(mset);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory reading results");
+    }
+    for (size_t i = 0; i < mset->count; i++)
+        all[i] = (vind_match_t){.docid = mset->docids[i], .weight = mset->weights[i]};
+    *n = mset->count;
+    *total = mset->matches_estimated;
+    vind_xapian_mset_free(mset);
+    *out = all;
+    return VIND_OK;
+}
+
 vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                 vind_sort_t sort, size_t offset, size_t limit,
                                 vind_match_t **matches, size_t *n_matches, uint64_t *total,
@@ -404,40 +430,37 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
     if (status != VIND_OK)
         return status;
     uint64_t want = limit ? (uint64_t)limit : searcher->doc_count;
-    uint64_t first = offset, count = want;
-    if (sort == VIND_SORT_RELEVANCE) {
-        first = 0;
-        count = (uint64_t)offset + want + TIE_EXTRA;
-    }
-    vind_xapian_mset_t *mset = NULL;
-    status = vind_xapian_enquire_run(enquire, clamp32(first), clamp32(count), searcher->doc_count,
-                                     &mset, errmsg);
-    vind_xapian_enquire_free(enquire);
-    if (status != VIND_OK)
+    vind_match_t *all = NULL;
+    size_t n = 0;
+    if (sort != VIND_SORT_RELEVANCE) {
+        status = fetch(searcher, enquire, offset, want, &all, &n, total, errmsg);
+        vind_xapian_enquire_free(enquire);
+        if (status == VIND_OK)
+            *matches = all, *n_matches = n;
         return status;
-    vind_match_t *all = calloc(mset->count ? mset->count : 1, sizeof *all);
-    if (!all) {
-        vind_xapian_mset_free(mset);
-        return vind_error(errmsg, VIND_NOMEM, "out of memory reading results");
     }
-    for (size_t i = 0; i < mset->count; i++)
-        all[i] = (vind_match_t){.docid = mset->docids[i], .weight = mset->weights[i]};
-    size_t n = mset->count;
-    *total = mset->matches_estimated;
-    vind_xapian_mset_free(mset);
-    if (sort == VIND_SORT_RELEVANCE) {
+    uint64_t count = (uint64_t)offset + want + TIE_EXTRA;
+    status = fetch(searcher, enquire, 0, count, &all, &n, total, errmsg);
+    size_t page_end = offset + want < n ? (size_t)(offset + want) : n;
+    if (status == VIND_OK && n == count && page_end > 0 &&
+        same_weight(all[page_end - 1].weight, all[n - 1].weight)) {
+        /* The tie at the page's end runs past what was fetched (a filter-only
+         * query weighs everything 0): fetch every match to order it by URL. */
+        free(all);
+        status = fetch(searcher, enquire, 0, *total, &all, &n, total, errmsg);
+    }
+    vind_xapian_enquire_free(enquire);
+    if (status == VIND_OK)
         status = break_ties(searcher, all, n, errmsg);
-        if (status != VIND_OK) {
-            free(all);
-            return status;
-        }
-        size_t skip = offset < n ? offset : n;
-        size_t keep = n - skip < want ? n - skip : (size_t)want;
-        memmove(all, all + skip, keep * sizeof *all);
-        n = keep;
+    if (status != VIND_OK) {
+        free(all);
+        return status;
     }
+    size_t skip = offset < n ? offset : n;
+    size_t keep = n - skip < want ? n - skip : (size_t)want;
+    memmove(all, all + skip, keep * sizeof *all);
     *matches = all;
-    *n_matches = n;
+    *n_matches = keep;
     return VIND_OK;
 }
 
@@ -674,8 +697,10 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
             status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit,
                                        &matches, &n_matches, &results->total, errmsg);
             vind_xapian_query_free(query);
-            results->fallback = 1;
-            understood = plan->understood_fallback;
+            /* When no word matches either, the query stays as typed. */
+            results->fallback = results->total > 0;
+            if (results->fallback)
+                understood = plan->understood_fallback;
         }
     }
     if (status == VIND_OK) {

@@ -249,11 +249,12 @@ static int parse_unsigned(const char *text, unsigned min, unsigned max, unsigned
     return 1;
 }
 
-/* "YYYY" or "YYYY-MM-DD"; the library checks the calendar. */
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD" (the forms docs/api.md allows); the
+ * library checks the calendar ("2020-13" is its 400). */
 static int is_date(const char *text)
 {
     size_t n = strlen(text);
-    if (n != 4 && n != 10)
+    if (n != 4 && n != 7 && n != 10)
         return 0;
     for (size_t i = 0; i < n; i++) {
         int dash = (i == 4 || i == 7);
@@ -296,7 +297,7 @@ static void take_search_parameter(parameter_scan_t *scan, const char *key, const
         search->query = value;
     else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
         if (*value && !is_date(value))
-            refuse(scan, 400, "%s must be a date like 2021 or 2021-10-28", key);
+            refuse(scan, 400, "%s must be a date like 2021, 2021-10 or 2021-10-28", key);
         else if (*value)
             *(key[0] == 'f' ? &search->from : &search->to) = value;
     } else if (strcmp(key, "sort") == 0) {

@@ -23,6 +23,14 @@ run_one() { # label command...
     fi
 }
 
+# Tests that load libvind into Python (ctypes) use the first, unsanitized
+# build: an ASan library cannot be loaded into an uninstrumented interpreter.
+plain=$1
+case "$plain" in /*) ;; *) plain="$top/$plain" ;; esac
+export VIND_PLAIN_BUILD="$plain"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
 for build in "$@"; do
     case "$build" in /*) ;; *) build="$top/$build" ;; esac
     tag=$(basename "$build")

@@ -44,7 +44,7 @@ def finish():
 
 
 def load_library():
-    path = os.path.join(BUILD, "libvind.so.0")
+    path = os.path.join(os.environ.get("VIND_PLAIN_BUILD", BUILD), "libvind.so.0")
     lib = ctypes.CDLL(path)
     lib.vind_extract_options_init.argtypes = [ctypes.c_void_p]
     lib.vind_extract_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p,

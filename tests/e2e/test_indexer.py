@@ -60,7 +60,8 @@ class Index:
 
     def __init__(self, path):
         if Index.lib is None:
-            lib = ctypes.CDLL(os.path.join(BUILD, "libvind.so.0"))
+            plain = os.environ.get("VIND_PLAIN_BUILD", BUILD)
+            lib = ctypes.CDLL(os.path.join(plain, "libvind.so.0"))
             lib.vind_lexicon_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
                                               ctypes.POINTER(ctypes.c_char_p)]
             lib.vind_searcher_open.argtypes = [ctypes.c_char_p, ctypes.c_void_p,

@@ -59,10 +59,9 @@ int main(void)
     check_split(lexicon, "verpleeghuizen", "verpleeg+huizen");
 
     /* Words that are not compounds, or only inflections, stay whole. */
-    const char *whole[] = {"bewoners",  "organisatie", "kinderen",  "ministerie",
-                           "gemeente",  "informatie",  "beveiliging", "huizen",
-                           "organisaties", "gebruikt", "ontwikkeling",
-                           "medewerkers", "regering", "samenleving",
+    const char *whole[] = {"bewoners", "organisatie", "kinderen", "ministerie", "gemeente",
+                           "informatie", "beveiliging", "huizen", "organisaties", "gebruikt",
+                           "ontwikkeling", "medewerkers", "regering", "samenleving",
                            /* suffixoids: no "rijk" in "belangrijke" */
                            "belangrijk", "belangrijke", "regelmatig", "betekenisvolle", NULL};
     for (int i = 0; whole[i]; i++)

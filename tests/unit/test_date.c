@@ -18,8 +18,9 @@ static const char *parsed(const char *text)
 int main(void)
 {
     CHECK_STR(parsed("28 oktober 2021"), "2021-10-28", "full Dutch month name");
-    CHECK_STR(parsed("Geplaatst op\xC2\xA0" "28 oktober 2021"), "2021-10-28",
-              "Geplaatst op with a NO-BREAK SPACE (seed 000)");
+    CHECK_STR(parsed("Geplaatst op\xC2\xA0"
+                     "28 oktober 2021"),
+              "2021-10-28", "Geplaatst op with a NO-BREAK SPACE (seed 000)");
     CHECK_STR(parsed("Geplaatst op 5 dec. 2022"), "2022-12-05", "abbreviation with a dot");
     CHECK_STR(parsed("1 mrt 2020"), "2020-03-01", "mrt");
     CHECK_STR(parsed("3 sept. 2019"), "2019-09-03", "sept.");
@@ -32,7 +33,8 @@ int main(void)
     CHECK_STR(parsed("2021-10-28"), "2021-10-28", "ISO date");
     CHECK_STR(parsed("28-10-2021"), "2021-10-28", "dd-mm-yyyy");
     CHECK_STR(parsed("28/10/2021"), "2021-10-28", "dd/mm/yyyy");
-    CHECK_STR(parsed("vergadering van 3-11-2008 om 20.00"), "2008-11-03", "numeric date in a sentence");
+    CHECK_STR(parsed("vergadering van 3-11-2008 om 20.00"), "2008-11-03",
+              "numeric date in a sentence");
     CHECK_STR(parsed("29 februari 2020"), "2020-02-29", "leap day in a leap year");
     CHECK(parsed("29 februari 2021") == NULL, "29 februari 2021 does not exist");
     CHECK(parsed("31 februari 2021") == NULL, "31 februari rejected");

@@ -17,8 +17,10 @@ int main(void)
     vind_doc_t *doc = vind_doc_new();
     CHECK(doc != NULL && doc->type == VIND_DOC_ARTICLE && doc->n_pages == 0, "new record is empty");
     CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "'t Zorghuus", 1), VIND_OK, "append tag");
-    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "'t Zorghuus", 1), VIND_OK, "duplicate tag");
-    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "Co\xC3\xB6rdinatoren", 1), VIND_OK, "tag 2");
+    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "'t Zorghuus", 1), VIND_OK,
+              "duplicate tag");
+    CHECK_INT(vind_doc_append(&doc->tags, &doc->n_tags, "Co\xC3\xB6rdinatoren", 1), VIND_OK,
+              "tag 2");
     CHECK_INT(doc->n_tags, 2, "unique append skipped the duplicate");
     vind_doc_append(&doc->pages, &doc->n_pages, "Eerste pagina.\n\nMet \"quotes\" en \\.", 0);
     vind_doc_append(&doc->pages, &doc->n_pages, "", 0);

@@ -88,7 +88,10 @@ static void test_article(void)
     CHECK_INT(doc->is_listing, 0, "article: not a listing");
     CHECK_STR(doc->title, "Krachtige beweging bespreekt plannen 2022", "article: title");
     CHECK_STR(doc->date, "2021-10-28", "article: date from JSON-LD, as written");
-    CHECK_STR(doc->author, "Marie Antoinette B\xC3\xA4" "ckes", "article: author, entity decoded");
+    CHECK_STR(doc->author,
+              "Marie Antoinette B\xC3\xA4"
+              "ckes",
+              "article: author, entity decoded");
     CHECK_STR(doc->description, "Halfjaarlijkse ontmoeting beweging Radicale vernieuwing zorg",
               "article: description");
     CHECK_STR(doc->lang, "nl", "article: nl-NL -> nl");
@@ -107,10 +110,21 @@ static void test_article(void)
     CHECK(contains(doc, "elkaar af.\n\nOntwikkelingen vanaf"), "article: blocks are paragraphs");
     CHECK(contains(doc, "Co\xC3\xB6rdinatoren"), "article: list items kept");
     static const char *const chrome[] = {
-        "Praat mee",  "Het e-mailadres", "Dit veld is bedoeld", "Deelnemende organisaties",
-        "cookies",    "Verborgen tekst", "tracking",            "Nieuwsbrief",
-        "Home",       "Geplaatst op",    "Trefwoorden",         "Meer artikelen",
-        "RSS-feed",   "Krachtige beweging bespreekt", NULL,
+        "Praat mee",
+        "Het e-mailadres",
+        "Dit veld is bedoeld",
+        "Deelnemende organisaties",
+        "cookies",
+        "Verborgen tekst",
+        "tracking",
+        "Nieuwsbrief",
+        "Home",
+        "Geplaatst op",
+        "Trefwoorden",
+        "Meer artikelen",
+        "RSS-feed",
+        "Krachtige beweging bespreekt",
+        NULL,
     };
     for (size_t i = 0; chrome[i] != NULL; i++) {
         char what[120];
@@ -177,8 +191,8 @@ static void test_listings(void)
     size_t len = 0;
     char *data = fixture("page.html", &len);
     doc = NULL;
-    status = vind_extract_html(data, len, "site/thema/ambassadeurs/page/2/index.html", NULL, &doc,
-                               NULL);
+    status =
+        vind_extract_html(data, len, "site/thema/ambassadeurs/page/2/index.html", NULL, &doc, NULL);
     CHECK(doc != NULL && doc->is_listing == 1, "a /thema/x/page/2/ path is a listing");
     vind_doc_free(doc);
     doc = NULL;
@@ -199,10 +213,14 @@ static void test_charsets(void)
     vind_doc_t *doc = extract("wrong-charset.html", NULL, &status);
     CHECK_INT(status, VIND_OK, "cp1252 bytes declared UTF-8: extracted");
     if (doc != NULL) {
-        CHECK(contains(doc, "\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D voor ge\xC3\xAFnteresseerde "
-                            "pati\xC3\xAB" "nten in Belgi\xC3\xAB"),
+        CHECK(contains(doc, "\xE2\x80\x9C"
+                            "caf\xC3\xA9\xE2\x80\x9D voor ge\xC3\xAFnteresseerde "
+                            "pati\xC3\xAB"
+                            "nten in Belgi\xC3\xAB"),
               "cp1252 bytes repaired (quotes, é, ï, ë)");
-        CHECK_STR(doc->title, "Caf\xC3\xA9 en ge\xC3\xAFnteresseerde pati\xC3\xAB" "nten",
+        CHECK_STR(doc->title,
+                  "Caf\xC3\xA9 en ge\xC3\xAFnteresseerde pati\xC3\xAB"
+                  "nten",
                   "repaired title, ' – test' suffix guessed away");
     }
     vind_doc_free(doc);
@@ -211,7 +229,8 @@ static void test_charsets(void)
           "UTF-8 bytes under a latin-1 declaration are read as UTF-8");
     vind_doc_free(doc);
     doc = extract("real-cp1252.html", NULL, &status);
-    CHECK(doc != NULL && contains(doc, "Re\xC3\xAB" "el Latin-1: ge\xC3\xAFmplementeerd \xE2\x82\xAC 5"),
+    CHECK(doc != NULL && contains(doc, "Re\xC3\xAB"
+                                       "el Latin-1: ge\xC3\xAFmplementeerd \xE2\x82\xAC 5"),
           "a real windows-1252 page is converted (ë, ï, €)");
     vind_doc_free(doc);
     doc = extract("invalid-utf8.html", NULL, &status);

@@ -2,6 +2,7 @@
  * files written to a temporary folder: forms (clienten = cliënten, bewoner
  * finds bewoners), phrases, exclusion, fallback, facets (exact, multi-select),
  * sorting, spelling, synonyms (ggz), JSON, kwic, completions, stats. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <vind/search.h>
 #include "query.h"
 #include "query_parse.h"
+#include "synonyms.h"
 #include "check.h"
 
 typedef struct {
@@ -243,6 +245,12 @@ static void test_fallback(vind_searcher_t *searcher)
     CHECK(r && !vind_results_fallback(r) && vind_results_total(r) == 0,
           "an explicit AND does not fall back");
     vind_results_free(r);
+    r = search(searcher, "tuinkabouter zwembad");
+    CHECK(r && !vind_results_fallback(r) && vind_results_total(r) == 0,
+          "no fallback when no word matches at all");
+    CHECK_STR(r ? vind_results_understood(r) : NULL, "tuinkabouter AND zwembad",
+              "... and the query stays as typed");
+    vind_results_free(r);
     r = search(searcher, "de tuin van");
     CHECK_STR(r ? vind_results_understood(r) : NULL, "tuin", "understood drops stop words");
     vind_results_free(r);
@@ -425,6 +433,47 @@ static void test_limits(vind_searcher_t *searcher)
     CHECK(ok, "hostile queries search leniently and give valid JSON");
 }
 
+/* A cheap fuzz: random queries from a fixed seed search or refuse cleanly. */
+static void test_random_queries(vind_searcher_t *searcher)
+{
+    static const char *const pieces[] = {
+        "zorg",      "cliënten", "\"",  "(",           ")",
+        "-",         "*",        "AND", "OR",          "NOT",
+        "NEAR/2",    "tag:",     "ggz", "year:2019..", "date:2020-01",
+        "type:pdf|", "\xff",     "de",  "title:",      "..",
+        " ",         "|"};
+    unsigned seed = 4242;
+    int ok = 1;
+    for (int round = 0; round < 400; round++) {
+        GString *query = g_string_new(NULL);
+        seed = seed * 1103515245u + 12345u;
+        int n = (int)((seed >> 16) % 12);
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            g_string_append(query, pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])]);
+            if ((seed >> 8) & 1)
+                g_string_append_c(query, ' ');
+        }
+        vind_search_request_t req;
+        vind_search_request_init(&req);
+        req.query = query->str;
+        req.facets = (seed >> 4) & 1;
+        vind_results_t *r = NULL;
+        char *msg = NULL;
+        vind_status_t status = vind_search(searcher, &req, &r, &msg);
+        if (status != VIND_OK && (status != VIND_BAD_QUERY || !msg || !*msg))
+            ok = 0;
+        char *json = vind_results_to_json(r);
+        if (status == VIND_OK && (!json || !g_utf8_validate(json, -1, NULL)))
+            ok = 0;
+        free(json);
+        free(msg);
+        vind_results_free(r);
+        g_string_free(query, TRUE);
+    }
+    CHECK(ok, "400 random queries search or are refused with a message");
+}
+
 static void test_json(vind_searcher_t *searcher)
 {
     vind_search_request_t req;
@@ -540,7 +589,134 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     free(described);
     vind_query_plan_free(plan);
     vind_qnode_free(tree);
+
+    /* One construct each: the fragment its Xapian query must hold. */
+    vind_synonyms_t *synonyms = vind_synonyms_new_empty();
+    vind_synonyms_free(synonyms);
+    char path[256];
+    snprintf(path, sizeof path, "%s/syn.txt", root);
+    g_file_set_contents(path, "ggz = geestelijke gezondheidszorg # comment\nkapot\n", -1, NULL);
+    CHECK_INT(vind_synonyms_load(path, &synonyms, NULL), VIND_OK, "a synonym file loads");
+    CHECK_INT(vind_synonyms_count(synonyms), 1, "a line without '=' is skipped");
+    static const struct {
+        const char *query, *fragment, *what;
+    } cases[] = {
+        {"\"langdurige zorg\"", "PHRASE 2", "a phrase is a PHRASE of two stems"},
+        {"radicale NEAR/3 vernieuwing", "NEAR 5", "NEAR/3 of two words: window 5"},
+        {"verpleeg*", "WILDCARD", "a prefix is a wildcard"},
+        {"verpleeg*", "Everpleeg", "... over exact forms"},
+        {"tag:Coördinatoren", "0 * Kcoordinatoren", "a tag is a weightless normalised term"},
+        {"type:pdf|article", "XTYPEarticle", "type alternatives"},
+        {"year:2021", "Y2021", "a year term"},
+        {"date:2019-01-01..2020-06", "VALUE_RANGE 0 20190101 20200631", "a date range on slot 0"},
+        {"year:2019..", "VALUE_GE 1 2019", "an open year range on slot 1"},
+        {"title:tuin", "Stuin", "a title word"},
+        {"author:jansen", "Ajans", "an author word (stemmed)"},
+        {"ggz", "geestelijk", "a synonym adds its expansion"},
+        {"ggz", "0.8", "... at a lower weight"},
+        {"\"geestelijke gezondheidszorg\"", "ggz", "an expansion adds its key"},
+        {"zorg wonen", "AND_MAYBE", "boosts are AND_MAYBE"},
+        {"zorg wonen", "NEAR 6", "... with the words near each other"},
+        {"-zorg", "<alldocuments> AND_NOT", "a lone exclusion excludes from everything"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tree = NULL;
+        plan = NULL;
+        vind_query_parse(cases[i].query, strlen(cases[i].query), &tree, NULL);
+        vind_query_plan(analyzer, synonyms, NULL, tree, &plan, NULL);
+        described = plan ? vind_xapian_query_describe(plan->query) : NULL;
+        int found = described && strstr(described, cases[i].fragment) != NULL;
+        CHECK(found, cases[i].what);
+        if (!found)
+            printf("#   %s -> %s\n", cases[i].query, described ? described : "(null)");
+        free(described);
+        vind_query_plan_free(plan);
+        vind_qnode_free(tree);
+    }
+    vind_synonyms_free(synonyms);
     vind_analyzer_free(analyzer);
+}
+
+/* Threads: one searcher per thread over a shared lexicon (as in searchd). */
+typedef struct {
+    vind_lexicon_t *lexicon;
+    int ok;
+} worker_t;
+
+static const char *const thread_queries[] = {"clienten", "zorg -verpleeghuis", "tuin jongeren",
+                                             "ggz",      "verpleeg*",          "tag:ggz"};
+static const size_t thread_totals[] = {2, 0, 2, 3, 2, 2};
+
+static void *worker(void *arg)
+{
+    worker_t *w = arg;
+    vind_searcher_t *searcher = NULL;
+    if (vind_searcher_open(db, w->lexicon, &searcher, NULL) != VIND_OK)
+        return NULL;
+    w->ok = 1;
+    for (int round = 0; round < 20; round++)
+        for (size_t q = 0; q < sizeof thread_queries / sizeof thread_queries[0]; q++) {
+            vind_search_request_t req;
+            vind_search_request_init(&req);
+            req.query = thread_queries[q];
+            req.facets = 1;
+            vind_results_t *r = NULL;
+            if (vind_search(searcher, &req, &r, NULL) != VIND_OK ||
+                (thread_totals[q] && vind_results_total(r) < thread_totals[q]))
+                w->ok = 0;
+            vind_results_free(r);
+        }
+    vind_searcher_close(searcher);
+    return NULL;
+}
+
+static void test_threads(vind_lexicon_t *lexicon)
+{
+    enum { THREADS = 4 };
+    pthread_t threads[THREADS];
+    worker_t workers[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (worker_t){.lexicon = lexicon};
+        pthread_create(&threads[i], NULL, worker, &workers[i]);
+    }
+    int ok = 1;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        ok &= workers[i].ok;
+    }
+    CHECK(ok, "four threads search at once, each with its own searcher");
+}
+
+/* Ties by URL whatever the indexing order: a page added later (a higher
+ * docid) whose URL sorts first must come first among equal scores. */
+static void test_ties_after_update(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
+{
+    page_t late = {"aaa-regio", "Regio laat", "2017-02-02", {"Regio"}, "Bestuur", "Laat erbij."};
+    write_page(&late);
+    vind_index_t *index = NULL;
+    char site[128];
+    snprintf(site, sizeof site, "%s/site", root);
+    const char *roots[] = {site};
+    vind_index_options_t opts;
+    vind_index_options_init(&opts);
+    vind_index_report_t report;
+    int built = vind_index_open(db, lexicon, &index, NULL) == VIND_OK &&
+                vind_index_run(index, roots, 1, &opts, &report, NULL) == VIND_OK;
+    vind_index_close(index);
+    int changed = 0;
+    CHECK(built && vind_searcher_reopen(searcher, &changed, NULL) == VIND_OK && changed,
+          "a later run is seen after reopen");
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "tag:Regio";
+    req.limit = 2;
+    vind_results_t *r = NULL;
+    vind_search(searcher, &req, &r, NULL);
+    CHECK(r && vind_results_total(r) == 13 && vind_results_count(r) == 2 &&
+              strcmp(vind_results_get(r, 0)->url, "/aaa-regio/") == 0 &&
+              strcmp(vind_results_get(r, 1)->url, "/regio-00/") == 0,
+          "equal scores are ordered by URL, not by indexing order");
+    vind_results_free(r);
 }
 
 int main(void)
@@ -580,9 +756,12 @@ int main(void)
         test_sort_and_page(searcher);
         test_spelling_and_synonyms(searcher);
         test_limits(searcher);
+        test_random_queries(searcher);
         test_json(searcher);
         test_researcher(searcher);
         test_plan(searcher, lexicon);
+        test_threads(lexicon);
+        test_ties_after_update(searcher, lexicon);
         int changed = -1;
         CHECK_INT(vind_searcher_reopen(searcher, &changed, NULL), VIND_OK, "reopen");
         CHECK_INT(changed, 0, "nothing changed");

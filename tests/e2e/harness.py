@@ -1,0 +1,268 @@
+"""harness.py - shared helpers for vind's end-to-end tests (standard library only).
+
+    from harness import Tap, Searchd, build_dir, binary, index_site, sample_site
+
+    tap = Tap()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "db")
+        index_site(db, sample_site())            # runs vind-index
+        with Searchd(db) as sd:                   # vind-searchd on a free port, /health answered
+            status, headers, body = sd.get("/api/search?q=zorg")
+            tap.ok(status == 200, "search answers 200")
+        tap.ok(sd.exit_code == 0, "SIGTERM exits 0")
+    sys.exit(tap.done())
+
+Binaries come from $VIND_BUILD/bin (default: build/ of the repository), data from
+$VIND_BUILD/share/vind. Output is TAP ("ok N - ...", "not ok N - ...", "ok N # SKIP why");
+tests/run.sh counts the lines.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Tap:
+    """TAP output: ok/skip lines, a plan at the end, done() gives the exit status."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, condition, what, detail=None):
+        self.count += 1
+        if condition:
+            print("ok %d - %s" % (self.count, what))
+        else:
+            self.failed += 1
+            print("not ok %d - %s" % (self.count, what))
+            if detail is not None:
+                for line in str(detail)[:2000].splitlines() or [""]:
+                    print("#   " + line)
+        sys.stdout.flush()
+        return bool(condition)
+
+    def equal(self, actual, expected, what):
+        return self.ok(actual == expected, what, "got %r, expected %r" % (actual, expected))
+
+    def skip(self, what, why):
+        self.count += 1
+        print("ok %d - %s # SKIP %s" % (self.count, what, why))
+        sys.stdout.flush()
+
+    def diag(self, text):
+        for line in str(text).splitlines():
+            print("# " + line)
+
+    def done(self):
+        print("1..%d" % self.count)
+        return 1 if self.failed else 0
+
+
+def build_dir():
+    """The build folder under test ($VIND_BUILD, else <repo>/build), absolute."""
+    return os.path.abspath(os.environ.get("VIND_BUILD") or os.path.join(REPO, "build"))
+
+
+def binary(name):
+    """Path of a program in $VIND_BUILD/bin (may not exist)."""
+    return os.path.join(build_dir(), "bin", name)
+
+
+def have(name):
+    return os.access(binary(name), os.X_OK)
+
+
+def sample_site():
+    """The demo site built by `make build/sample-site/index.html`, or None."""
+    for candidate in (os.path.join(build_dir(), "sample-site"), os.path.join(REPO, "build", "sample-site")):
+        if os.path.isfile(os.path.join(candidate, "index.html")):
+            return candidate
+    return None
+
+
+def corpus():
+    """The shared corpus ($CORPUS), or None when absent."""
+    path = os.environ.get("CORPUS")
+    return path if path and os.path.isdir(path) else None
+
+
+def require_corpus(tap, what):
+    """True when the corpus is there; otherwise a SKIP (a failure under CI=true)."""
+    if corpus():
+        return True
+    if os.environ.get("CI") == "true":
+        tap.ok(False, what + ": the corpus is required under CI (set CORPUS)")
+    else:
+        tap.skip(what, "corpus not found (set CORPUS)")
+    return False
+
+
+def env():
+    environment = dict(os.environ)
+    environment.setdefault("VIND_DATADIR", os.path.join(build_dir(), "share", "vind"))
+    return environment
+
+
+def index_site(db, site, base_url="/", extra=(), check=True):
+    """Runs vind-index over site into db; returns the CompletedProcess (its stderr printed as
+    TAP comments when some files failed)."""
+    command = [binary("vind-index"), "--db", db, "--base-url", base_url, "-q"] + list(extra) + [site]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
+                            timeout=600)
+    # Exit 1: some files failed but the rest was committed (a slow listing page under ASan
+    # can pass the extraction time limit); only 2 (usage or fatal) stops a test.
+    if check and result.returncode not in (0, 1):
+        raise RuntimeError("vind-index failed (%d): %s" % (result.returncode,
+                                                          result.stderr.decode("utf-8", "replace")))
+    if result.returncode == 1:
+        for line in result.stderr.decode("utf-8", "replace").splitlines()[:10]:
+            print("# vind-index: " + line)
+    return result
+
+
+class Searchd:
+    """vind-searchd on a free port of 127.0.0.1 (it binds port 0 and logs the port).
+
+    stderr goes to a file (self.log_path) so that a chatty daemon never blocks on a full pipe.
+    stop() sends SIGTERM and records exit_code.
+    """
+
+    def __init__(self, db, *args, wait_health=True, timeout=15):
+        self.db = db
+        self.args = list(args)
+        self.wait_health = wait_health
+        self.timeout = timeout
+        self.process = None
+        self.port = None
+        self.exit_code = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="vind-searchd-")
+        self.log_path = os.path.join(self._tmp.name, "stderr.log")
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def start(self):
+        self._log = open(self.log_path, "wb")
+        command = [binary("vind-searchd"), "--db", self.db, "--listen", "127.0.0.1:0"] + self.args
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log, env=env())
+        deadline = time.time() + self.timeout
+        while time.time() < deadline:
+            match = re.search(r"listening on http://[^:]+:(\d+)/", self.log())
+            if match:
+                self.port = int(match.group(1))
+                break
+            if self.process.poll() is not None:
+                raise RuntimeError("vind-searchd exited with %d: %s" % (self.process.returncode, self.log()))
+            time.sleep(0.05)
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("vind-searchd did not start: " + self.log())
+        if self.wait_health:
+            while time.time() < deadline:
+                try:
+                    status, _, _ = self.get("/health")
+                    if status in (200, 503):
+                        return self
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            raise RuntimeError("vind-searchd does not answer /health")
+        return self
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.process is None or self.exit_code is not None:
+            return self.exit_code
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            self.exit_code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.exit_code = self.process.wait()
+            self.exit_code = "killed after %ds" % timeout
+        self._log.close()
+        return self.exit_code
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def get(self, path, method="GET", headers=None, body=None, timeout=10):
+        """One request; returns (status, headers dict with lower-case names, body bytes)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            data = response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            connection.close()
+
+    def json(self, path):
+        """GET path; returns (status, parsed JSON or None)."""
+        status, _, body = self.get(path)
+        try:
+            return status, json.loads(body.decode("utf-8"))
+        except ValueError:
+            return status, None
+
+    def raw(self, data, timeout=10):
+        """Sends raw bytes (for requests http.client refuses to make); returns (status, body bytes)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            s.sendall(data)
+            chunks = []
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except socket.timeout:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        reply = b"".join(chunks)
+        match = re.match(rb"HTTP/1\.[01] (\d{3})", reply)
+        head, _, body = reply.partition(b"\r\n\r\n")
+        return (int(match.group(1)) if match else None), body
+
+
+def query(**params):
+    """Builds a query string; list values repeat the key (tag=a&tag=b)."""
+    pairs = []
+    for key, value in params.items():
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((key, v))
+    return urllib.parse.urlencode(pairs)
+
+
+def error_body(body):
+    """The {"error": {"status", "message"}} object of an error body, or None."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+        error = data.get("error")
+        if isinstance(error, dict) and isinstance(error.get("status"), int) and isinstance(error.get("message"), str):
+            return error
+    except (ValueError, AttributeError):
+        pass
+    return None

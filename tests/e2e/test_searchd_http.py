@@ -1,0 +1,224 @@
+"""test_searchd_http.py - vind-searchd's HTTP behaviour that needs no documents: routes, error
+bodies, limits, hostile requests, headers, assets, CORS, slow clients and SIGTERM.
+
+The daemon runs over an index folder that does not exist, so /health must say 503 and search
+routes 503, while everything that is refused before the index is consulted gets its own 4xx.
+"""
+
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Searchd, Tap, error_body, have  # noqa: E402
+
+tap = Tap()
+
+
+def check_error(status, headers, body, expected, what):
+    error = error_body(body)
+    tap.ok(status == expected and error is not None and error["status"] == expected
+           and headers.get("content-type", "").startswith("application/json"),
+           "%s -> %d with a JSON error body" % (what, expected),
+           "status %s, body %r" % (status, body[:300]))
+
+
+def main():
+    if not have("vind-searchd"):
+        tap.skip("vind-searchd", "not built")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = os.path.join(tmp, "no-index")
+        with Searchd(missing) as sd:
+            routes_and_errors(sd)
+            hostile(sd)
+            headers_and_assets(sd)
+            slow_client(sd)
+            metrics(sd)
+            log = sd.log()
+        tap.equal(sd.exit_code, 0, "SIGTERM: vind-searchd exits 0")
+        tap.ok("GET /api/search 400" in log and "GET /health 503" in log,
+               "one access-log line per request (method, path, status)", log[-1500:])
+
+        with Searchd(missing, "--cors", "https://www.example.nl") as sd:
+            status, headers, _ = sd.get("/api/search?q=zorg", method="OPTIONS",
+                                        headers={"Origin": "https://www.example.nl",
+                                                 "Access-Control-Request-Method": "GET"})
+            tap.ok(status == 204 and headers.get("access-control-allow-origin") == "https://www.example.nl",
+                   "--cors: OPTIONS preflight -> 204 with Access-Control-Allow-Origin", (status, headers))
+            status, headers, _ = sd.get("/health")
+            tap.equal(headers.get("access-control-allow-origin"), "https://www.example.nl",
+                      "--cors: API answers carry Access-Control-Allow-Origin")
+        tap.equal(sd.exit_code, 0, "SIGTERM after CORS run exits 0")
+
+        # SIGINT too, and a bad template folder is refused at start.
+        with Searchd(missing) as sd:
+            pass
+        sd2 = Searchd(missing, wait_health=False)
+        try:
+            sd2.start()
+            sd2.stop(sig=2)
+            tap.equal(sd2.exit_code, 0, "SIGINT: exits 0")
+        except RuntimeError as e:
+            tap.ok(False, "SIGINT: exits 0", e)
+        bad = Searchd(missing, "--template", os.path.join(tmp, "nothing-here"))
+        try:
+            bad.start()
+            bad.stop()
+            tap.ok(False, "a missing template folder is refused at start")
+        except RuntimeError as e:
+            tap.ok("page.html" in str(e), "a missing template folder is refused at start, naming page.html", e)
+
+
+def routes_and_errors(sd):
+    status, headers, body = sd.get("/health")
+    error = error_body(body)
+    tap.ok(status == 503 and error is not None and b'"status":"unavailable"' in body,
+           "/health on a missing index -> 503 JSON", body)
+    check_error(*sd.get("/api/search?q=zorg"), 503, "search on a missing index")
+    check_error(*sd.get("/api/nothing"), 404, "unknown API route")
+    check_error(*sd.get("/etc/passwd"), 404, "unknown path")
+    check_error(*sd.get("/api/search?q=zorg", method="POST", body=b"q=zorg"), 405, "POST /api/search")
+    status, headers, body = sd.get("/api/search", method="PUT", body=b"x")
+    tap.ok(status == 405 and "GET" in headers.get("allow", ""), "PUT -> 405 with Allow: GET, HEAD", headers)
+    check_error(*sd.get("/api/search?q=zorg", method="OPTIONS"), 405, "OPTIONS without --cors")
+    check_error(*sd.get("/health", method="DELETE"), 405, "DELETE /health")
+    status, headers, body = sd.get("/zoeken", method="POST", body=b"")
+    tap.ok(status == 405 and headers.get("content-type", "").startswith("text/html") and b"<html" in body,
+           "POST /zoeken -> 405 as an HTML page", (status, headers.get("content-type")))
+    status, headers, body = sd.get("/health", method="HEAD")
+    tap.ok(status == 503 and body == b"", "HEAD /health: headers only", (status, body[:100]))
+    status, headers, body = sd.get("/zoeken")
+    tap.ok(status == 200 and b'<html lang="nl">' in body and b'id="vind-q"' in body and b'role="search"' in body,
+           "/zoeken without a query: the Dutch search form", body[:300])
+    tap.ok(b'<label for="vind-q"' in body and b"<main" in body and b'aria-live="polite"' in body,
+           "/zoeken has a label, a main landmark and an aria-live status")
+    status, headers, body = sd.get("/zoeken?q=zorg")
+    tap.ok(status == 503 and b"niet beschikbaar" in body, "/zoeken with a query on a missing index: 503 page in Dutch",
+           (status, body[-500:]))
+    status, headers, body = sd.get("/")
+    tap.ok(status == 302 and headers.get("location") == "/zoeken", "/ redirects to /zoeken", (status, headers))
+    check_error(*sd.get("/api/related?url=/x/"), 503, "related on a missing index (503 before 501)")
+    check_error(*sd.get("/api/search?q=a&page=-1"), 400, "page=-1")
+    check_error(*sd.get("/api/search?q=a&page=0"), 400, "page=0")
+    check_error(*sd.get("/api/search?q=a&page=99999999999999999999"), 400, "page=10^20")
+    check_error(*sd.get("/api/search?q=a&size=1000000"), 400, "size=1000000")
+    check_error(*sd.get("/api/search?q=a&size=abc"), 400, "size=abc")
+    check_error(*sd.get("/api/search?q=a&sort=sideways"), 400, "sort=sideways")
+    check_error(*sd.get("/api/search?q=a&from=gisteren"), 400, "from=gisteren")
+    check_error(*sd.get("/api/search?q=a&year=20211"), 400, "year=20211")
+    status, headers, body = sd.get("/zoeken?q=a&size=1000000")
+    tap.ok(status == 400 and b"<html" in body, "/zoeken with a bad size: 400 as an HTML page", (status, body[:200]))
+
+
+def hostile(sd):
+    long_query = "zorg" * 25000  # 100 kB
+    check_error(*sd.get("/api/search?q=" + long_query), 414, "a 100 kB query")
+    check_error(*sd.get("/api/search?q=" + "z" * 5000), 414, "a 5 kB query (beyond the query limit)")
+    status, body = sd.raw(b"GET /api/search?q=%ff%fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    tap.ok(status == 400 and error_body(body) is not None, "invalid UTF-8 (%ff%fe) -> 400 JSON", (status, body))
+    status, body = sd.raw(b"GET /api/search?q=zorg%00zorg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    tap.ok(status == 400 and error_body(body) is not None, "%00 in a parameter -> 400 JSON", (status, body))
+    status, body = sd.raw(b"GET /api/search?q=\xc3\x28 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    tap.ok(status == 400, "raw invalid UTF-8 bytes in the request line -> 400", (status, body))
+    many = "&".join("tag=t%d" % i for i in range(300))
+    status, headers, body = sd.get("/api/search?q=a&" + many)
+    tap.ok(status in (400, 414) and error_body(body) is not None, "300 parameters -> 4xx JSON", (status, body))
+    status, body = sd.raw(b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
+                          b"Connection: close\r\n\r\n" + b"x" * 2000)
+    tap.ok(status == 413 and error_body(body) is not None, "a GET with a 10 MB body -> 413 JSON", (status, body))
+    for path in (b"/assets/../page.html", b"/assets/%2e%2e/page.html", b"/assets/page.html",
+                 b"/zoeken/assets/..%2fpage.html", b"/assets/.htaccess", b"/assets//etc/passwd",
+                 b"/assets/style.css/../../../../etc/passwd"):
+        status, body = sd.raw(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        tap.ok(status == 404 and b"<html" not in body and b"root:" not in body,
+               "no file outside the assets: %s -> 404" % path.decode(), (status, body[:200]))
+    status, body = sd.raw(b"GARBAGE\r\n\r\n")
+    tap.ok(status is None or 400 <= status < 500, "a garbage request line gets no 5xx", status)
+    status, headers, body = sd.get("/api/search?q=" + "(" * 10000)
+    tap.ok(status in (414, 503), "10,000 parentheses: refused or served, never a crash", status)
+
+
+def headers_and_assets(sd):
+    status, headers, body = sd.get("/zoeken")
+    csp = headers.get("content-security-policy", "")
+    tap.ok("script-src 'self'" in csp, "Content-Security-Policy allows scripts from 'self' only", csp)
+    tap.equal(headers.get("x-content-type-options"), "nosniff", "X-Content-Type-Options: nosniff")
+    tap.ok(headers.get("referrer-policy") in ("same-origin", "strict-origin-when-cross-origin", "no-referrer"),
+           "Referrer-Policy set", headers.get("referrer-policy"))
+    tap.ok(b"<script>" not in body and b" onclick=" not in body and b"style=" not in body,
+           "no inline script or style on the page (the CSP would block it)")
+    for name, kind in (("style.css", "text/css"), ("search.js", "text/javascript")):
+        for prefix in ("/assets/", "/zoeken/assets/"):
+            status, headers, body = sd.get(prefix + name)
+            tap.ok(status == 200 and headers.get("content-type", "").startswith(kind) and len(body) > 100,
+                   "%s%s served as %s" % (prefix, name, kind), (status, headers.get("content-type")))
+    status, headers, body = sd.get("/assets/search.js", method="HEAD")
+    tap.ok(status == 200 and body == b"" and int(headers.get("content-length", "0")) > 100,
+           "HEAD on an asset: length without body", headers)
+
+
+def slow_client(sd):
+    """A client sending one byte a second is cut off; meanwhile others are served."""
+    s = socket.create_connection(("127.0.0.1", sd.port), timeout=30)
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+    cut_after = None
+    served_meanwhile = []
+    start = time.time()
+
+    def dribble():
+        nonlocal cut_after
+        for byte in request:
+            try:
+                s.send(bytes([byte]))
+            except OSError:
+                cut_after = time.time() - start
+                return
+            time.sleep(0.5)
+            try:
+                s.setblocking(False)
+                data = s.recv(1024)
+                s.setblocking(True)
+                if data == b"":
+                    cut_after = time.time() - start
+                    return
+            except BlockingIOError:
+                s.setblocking(True)
+            except OSError:
+                cut_after = time.time() - start
+                return
+            if time.time() - start > 40:
+                return
+
+    worker = threading.Thread(target=dribble)
+    worker.start()
+    while worker.is_alive() and time.time() - start < 40:
+        t0 = time.time()
+        status, _, _ = sd.get("/health", timeout=5)
+        served_meanwhile.append((status, time.time() - t0))
+        time.sleep(0.5)
+    worker.join(45)
+    s.close()
+    tap.ok(cut_after is not None and cut_after < 30, "a client sending one byte every 0.5 s is cut off",
+           "cut after %r s" % cut_after)
+    tap.ok(served_meanwhile and all(st == 503 and dt < 1.0 for st, dt in served_meanwhile),
+           "other clients are served meanwhile (%d requests, all fast)" % len(served_meanwhile),
+           served_meanwhile[:5])
+
+
+def metrics(sd):
+    status, headers, body = sd.get("/metrics")
+    text = body.decode("utf-8", "replace")
+    tap.ok(status == 200 and headers.get("content-type", "").startswith("text/plain"), "/metrics is text")
+    tap.ok('vind_http_requests_total{route="/api/search",status="400"}' in text,
+           "metrics count requests by route and status", text[:800])
+    tap.ok('vind_http_request_duration_seconds_bucket{route="/health",le="+Inf"}' in text
+           and "vind_http_request_duration_seconds_count" in text, "metrics have a latency histogram")
+    tap.ok('route="other",status="404"' in text, "unknown routes are counted as \"other\"")
+
+
+main()
+sys.exit(tap.done())

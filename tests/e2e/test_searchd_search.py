@@ -1,0 +1,220 @@
+"""test_searchd_search.py - vind-searchd over a real index of the sample site: the JSON shape of
+/api/search, facets and multi-select filters, paging, snippets, suggest, doc, related, health,
+metrics, the server-rendered Dutch page and its escaping, and agreement with `vind search`.
+
+Needs vind-index and the sample site (make build/sample-site/index.html); skips without them.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Searchd, Tap, binary, env, error_body, have, index_site, query, sample_site  # noqa: E402
+
+tap = Tap()
+
+HIT_FIELDS = ("url", "title", "type", "date", "snippet", "pages", "tags", "themes", "parent")
+TOP_FIELDS = ("query", "understood", "total", "page", "size", "results", "facets", "suggestion", "fallback")
+
+
+def main():
+    site = sample_site()
+    if not (have("vind-searchd") and have("vind-index")):
+        tap.skip("search over the sample site", "vind-searchd or vind-index not built")
+        return
+    if site is None:
+        tap.skip("search over the sample site", "sample site not built (make build/sample-site/index.html)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "db")
+        index_site(db, site)
+        with Searchd(db, "--threads", "3") as sd:
+            status, health = sd.json("/health")
+            tap.ok(status == 200 and health and health.get("status") == "ok" and health.get("documents", 0) > 0
+                   and isinstance(health.get("revision"), int), "/health: 200 with documents and revision", health)
+            data = search_shape(sd)
+            if data:
+                paging(sd, data)
+                facets(sd)
+                snippets(sd)
+                page_html(sd, data)
+                other_endpoints(sd, data, health)
+                agreement_with_cli(sd, db)
+            hostile_queries(sd)
+            status, _, body = sd.get("/metrics")
+            text = body.decode()
+            tap.ok(re.search(r"^vind_index_revision \d+$", text, re.M) is not None
+                   and re.search(r"^vind_index_documents \d+$", text, re.M) is not None,
+                   "/metrics reports the index revision and document count", text[-400:])
+            tap.ok(re.search(r'vind_http_requests_total\{route="/api/search",status="200"\} \d+', text) is not None,
+                   "/metrics counts successful searches")
+            log = sd.log()
+        tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
+        tap.ok(re.search(r"GET /api/search 200 [\d.]+ms hits=\d+", log) is not None,
+               "access log: method, path, status, ms, hits", log[-800:])
+
+
+def search_shape(sd):
+    status, data = sd.json("/api/search?" + query(q="zorg"))
+    if not tap.ok(status == 200 and isinstance(data, dict), "/api/search?q=zorg -> 200 JSON", data):
+        return None
+    missing = [f for f in TOP_FIELDS if f not in data]
+    tap.ok(not missing, "search JSON has " + ", ".join(TOP_FIELDS), "missing %s" % missing)
+    tap.ok(data["total"] > 0 and data["page"] == 1 and data["size"] == 10 and len(data["results"]) == min(10, data["total"]),
+           "total, page 1, size 10 and a full first page", {k: data.get(k) for k in ("total", "page", "size")})
+    bad = [h for h in data["results"] if any(f not in h for f in HIT_FIELDS)]
+    tap.ok(not bad, "every hit has " + ", ".join(HIT_FIELDS), bad[:1])
+    tap.ok(all(isinstance(h["pages"], list) and isinstance(h["tags"], list) for h in data["results"]),
+           "pages and tags are lists")
+    tap.ok(set(data["facets"]) >= {"tag", "theme", "type", "year"}, "facets tag, theme, type, year", list(data["facets"]))
+    values = [v for f in data["facets"].values() for v in f]
+    tap.ok(values and all(set(v) >= {"value", "count", "selected"} for v in values),
+           "facet values have value, count, selected")
+    tap.ok(isinstance(data["fallback"], bool), "fallback is a boolean")
+    status, headers, body = sd.get("/api/search?" + query(q="zorg"), method="HEAD")
+    tap.ok(status == 200 and body == b"", "HEAD /api/search: 200 without a body")
+    return data
+
+
+def paging(sd, first):
+    status, page2 = sd.json("/api/search?" + query(q="zorg", size=3, page=2))
+    status1, page1 = sd.json("/api/search?" + query(q="zorg", size=3))
+    urls1 = [h["url"] for h in page1["results"]]
+    urls2 = [h["url"] for h in page2["results"]]
+    tap.ok(status == 200 and page2["page"] == 2 and page2["size"] == 3 and len(urls2) == min(3, max(0, first["total"] - 3)),
+           "size=3&page=2: the second page of three", page2 and {k: page2.get(k) for k in ("page", "size", "total")})
+    tap.ok(not set(urls1) & set(urls2), "pages do not overlap", (urls1, urls2))
+    tap.equal(page2["total"], first["total"], "the total does not depend on the page")
+    status, far = sd.json("/api/search?" + query(q="zorg", page=1000))
+    tap.ok(status == 200 and far["results"] == [] and far["total"] == first["total"],
+           "page 1000: 200 with no results and the same total")
+
+
+def facets(sd):
+    status, data = sd.json("/api/search?" + query(q="zorg"))
+    tags = [v for v in data["facets"]["tag"] if v["count"] > 0]
+    if len(tags) < 2:
+        tap.skip("multi-select facets", "fewer than two tags in the results")
+        return
+    a, b = tags[0], tags[1]
+    status, only_a = sd.json("/api/search?" + query(q="zorg", tag=a["value"], size=100))
+    tap.equal(only_a["total"], a["count"], "facet count equals the filtered total (tag %s)" % a["value"])
+    tap.ok(all(a["value"] in h["tags"] for h in only_a["results"]), "every hit filtered on a tag has that tag")
+    selected = [v for v in only_a["facets"]["tag"] if v["selected"]]
+    tap.ok([v["value"] for v in selected] == [a["value"]], "the filtered tag is marked selected", selected)
+    other_b = [v for v in only_a["facets"]["tag"] if v["value"] == b["value"]]
+    tap.ok(other_b and other_b[0]["count"] == b["count"],
+           "a facet's own counts ignore its own filter (multi-select)", other_b)
+    status, both = sd.json("/api/search?" + query(q="zorg", tag=[a["value"], b["value"]], size=100))
+    tap.ok(max(a["count"], b["count"]) <= both["total"] <= a["count"] + b["count"],
+           "tag=A&tag=B is OR within the facet", (a, b, both["total"]))
+    tap.ok(all(a["value"] in h["tags"] or b["value"] in h["tags"] for h in both["results"]),
+           "every hit has tag A or tag B")
+    types = [v for v in data["facets"]["type"] if v["count"] > 0]
+    if types:
+        t = types[0]
+        status, typed = sd.json("/api/search?" + query(q="zorg", tag=a["value"], type=t["value"], size=100))
+        tap.ok(all(h["type"] == t["value"] and a["value"] in h["tags"] for h in typed["results"]),
+               "tag and type filters combine with AND")
+    years = [v for v in data["facets"]["year"] if v["count"] > 0]
+    if years:
+        y = years[0]
+        status, dated = sd.json("/api/search?" + query(q="zorg", year=y["value"], size=100))
+        tap.ok(dated["total"] == y["count"] and all((h["date"] or "").startswith(y["value"]) for h in dated["results"]),
+               "year filter: count and dates agree (%s)" % y["value"])
+
+
+def snippets(sd):
+    status, data = sd.json("/api/search?" + query(q="verpleeghuis", size=20))
+    snippets = [h["snippet"] for h in data["results"] if h.get("snippet")]
+    tap.ok(snippets, "hits have snippets")
+    stray = [s for s in snippets if re.search(r"<(?!/?mark>)", s)]
+    tap.ok(not stray, "snippets hold no markup but <mark>", stray[:1])
+    if any("<mark>" in s for s in snippets):
+        tap.ok(True, "snippets highlight the query word with <mark>")
+    else:
+        tap.skip("snippets highlight the query word with <mark>", "the library returns no <mark> yet")
+
+
+def page_html(sd, data):
+    status, headers, body = sd.get("/zoeken?" + query(q="zorg"))
+    html = body.decode()
+    tap.ok(status == 200 and 'class="vind-hits"' in html and html.count('class="vind-hit"') == len(data["results"]),
+           "/zoeken?q=zorg renders the hits server-side", html[:200])
+    tap.ok(re.search(r'role="status"[^>]*>[^<]*resulta', html, re.I) is not None, "the result count is in the aria-live status")
+    tap.ok('type="checkbox"' in html and 'name="tag"' in html, "facet checkboxes with counts")
+    if data["total"] > 10:
+        tap.ok('aria-current="page"' in html and 'rel="next"' in html, "pagination with the current page marked")
+    status, headers, body = sd.get("/zoeken?" + query(q='<script>alert("x")</script> zorg'))
+    html = body.decode()
+    tap.ok(status == 200 and "<script>alert" not in html and "&lt;script&gt;alert" in html,
+           "the query is escaped everywhere on the page")
+    status, headers, body = sd.get("/zoeken?" + query(q="qwxzvbnmkj"))
+    tap.ok(status == 200 and "Geen resultaten" in body.decode(), "no results: a helpful 'Geen resultaten' page")
+    status, misspelled = sd.json("/api/search?" + query(q="zorgg"))
+    if misspelled.get("suggestion"):
+        status, headers, body = sd.get("/zoeken?" + query(q="zorgg"))
+        tap.ok("Bedoelde je" in body.decode() and misspelled["suggestion"] in body.decode(),
+               "'Bedoelde je …?' on the page")
+    else:
+        tap.skip("'Bedoelde je …?' on the page", "no suggestion for zorgg")
+    status, pdfs = sd.json("/api/search?" + query(q="zorg", type="pdf", size=50))
+    with_pages = [h for h in pdfs["results"] if h["pages"]]
+    if with_pages:
+        status, headers, body = sd.get("/zoeken?" + query(q="zorg", type="pdf", size=50))
+        tap.ok("pagina %d" % with_pages[0]["pages"][0] in body.decode(), "PDF hits show 'pagina N'")
+    else:
+        tap.skip("PDF hits show 'pagina N'", "the library returns no page numbers yet")
+
+
+def other_endpoints(sd, data, health):
+    status, suggest = sd.json("/api/suggest?" + query(q="zo"))
+    tap.ok(status == 200 and isinstance(suggest.get("suggestions"), list) and len(suggest["suggestions"]) <= 10
+           and all(isinstance(s, str) for s in suggest["suggestions"]), "/api/suggest: at most 10 strings", suggest)
+    status, empty = sd.json("/api/suggest?q=")
+    tap.ok(status == 200 and empty.get("suggestions") == [], "/api/suggest with an empty prefix: []")
+    url = data["results"][0]["url"]
+    status, doc = sd.json("/api/doc?" + query(url=url))
+    tap.ok(status == 200 and doc.get("url") == url and "title" in doc, "/api/doc returns the stored record", doc)
+    status, _, body = sd.get("/api/doc?" + query(url="/bestaat/niet/"))
+    tap.ok(status == 404 and error_body(body), "/api/doc of an unknown url: 404 JSON")
+    status, _, body = sd.get("/api/doc")
+    tap.ok(status == 400 and error_body(body), "/api/doc without url: 400 JSON")
+    status, _, body = sd.get("/api/related?" + query(url=url))
+    tap.ok(status == 501 and error_body(body), "/api/related: 501 JSON until related documents exist")
+    status, _, body = sd.get("/api/search")
+    tap.ok(status == 400 and error_body(body), "/api/search without q: 400 JSON")
+
+
+def hostile_queries(sd):
+    for q in ["(" * 4000, ")" * 4000 + "zorg", '"' * 3000, "AND OR NOT " * 300, "zorg* " * 600, "-" * 4000,
+              "tag:" * 900, "\u00e9" * 2000, "zorg\u200b\u00adzorg", ""]:
+        status, _, body = sd.get("/api/search?" + query(q=q))
+        tap.ok(status in (200, 400, 414) and (status == 200 or error_body(body)),
+               "hostile query %r...: %d, never 5xx" % (q[:12], status), body[:200])
+    status, _, _ = sd.get("/health")
+    tap.equal(status, 200, "still healthy after hostile queries")
+
+
+def agreement_with_cli(sd, db):
+    result = subprocess.run([binary("vind"), "search", "--db", db, "--format", "json", "--limit", "10", "zorg"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    if result.returncode != 0:
+        tap.skip("CLI and HTTP agree", "`vind search` not available yet")
+        return
+    try:
+        cli = json.loads(result.stdout)
+    except ValueError:
+        tap.ok(False, "CLI and HTTP agree", result.stdout[:300])
+        return
+    status, http = sd.json("/api/search?" + query(q="zorg"))
+    tap.ok(cli.get("total") == http["total"] and [h["url"] for h in cli["results"]] == [h["url"] for h in http["results"]],
+           "`vind search --format json` and /api/search agree on total and ranking")
+
+
+main()
+sys.exit(tap.done())

@@ -1,0 +1,212 @@
+/*
+ * test_isolate.c - extraction in a child process: a hang gives
+ * VIND_TIMEOUT, a crash VIND_CRASHED, an allocation beyond the memory limit
+ * VIND_TOO_LARGE or VIND_NOMEM, a child's error comes back unchanged, and
+ * the parent survives each. Also vind_extract_file's checks before reading
+ * (size, empty file, type by magic).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <vind/extract.h>
+
+#include "check.h"
+#include "error.h"
+#include "isolate.h"
+
+static vind_status_t sleeps(void *arg, vind_doc_t **out, char **errmsg)
+{
+    (void)arg;
+    (void)out;
+    (void)errmsg;
+    sleep(30);
+    return VIND_OK;
+}
+
+static vind_status_t crashes(void *arg, vind_doc_t **out, char **errmsg)
+{
+    (void)arg;
+    (void)out;
+    (void)errmsg;
+    raise(SIGSEGV);
+    return VIND_OK;
+}
+
+#if !defined(__SANITIZE_ADDRESS__)
+static vind_status_t eats_memory(void *arg, vind_doc_t **out, char **errmsg)
+{
+    (void)arg;
+    (void)out;
+    /* like poppler's new[] on a hostile image size: far beyond the limit */
+    char *block = g_malloc((gsize)3 * 1024 * 1024 * 1024);
+    block[0] = 1;
+    return vind_error(errmsg, VIND_INTERNAL, "allocation unexpectedly succeeded (%d)", block[0]);
+}
+
+#endif
+
+static vind_status_t fails(void *arg, vind_doc_t **out, char **errmsg)
+{
+    (void)arg;
+    (void)out;
+    return vind_error(errmsg, VIND_ENCRYPTED, "geheim.pdf: encrypted PDF, needs a password");
+}
+
+static vind_status_t succeeds(void *arg, vind_doc_t **out, char **errmsg)
+{
+    (void)errmsg;
+    vind_doc_t *doc = vind_doc_new();
+    doc->title = strdup((const char *)arg);
+    vind_doc_append(&doc->pages, &doc->n_pages, "Eerste pagina", 0);
+    vind_doc_append(&doc->pages, &doc->n_pages, "", 0);
+    doc->n_empty_pages = 1;
+    *out = doc;
+    return VIND_OK;
+}
+
+static void test_run(void)
+{
+    vind_doc_t *doc = (vind_doc_t *)1;
+    char *errmsg = NULL;
+    time_t start = time(NULL);
+    vind_status_t status = vind_isolate_run(sleeps, NULL, "traag.pdf", 1, 0, &doc, &errmsg);
+    CHECK_INT(status, VIND_TIMEOUT, "a hanging child: VIND_TIMEOUT");
+    CHECK(time(NULL) - start <= 3, "the parent waited about the time limit");
+    CHECK(doc == NULL && errmsg != NULL && strstr(errmsg, "traag.pdf") != NULL,
+          "timeout: message names the file");
+    printf("# %s\n", errmsg ? errmsg : "");
+    free(errmsg);
+
+    errmsg = NULL;
+    status = vind_isolate_run(crashes, NULL, "kapot.pdf", 10, 0, &doc, &errmsg);
+    CHECK_INT(status, VIND_CRASHED, "a crashing child: VIND_CRASHED");
+    CHECK(errmsg != NULL && strstr(errmsg, "SIGSEGV") != NULL, "crash: message names SIGSEGV");
+    printf("# %s\n", errmsg ? errmsg : "");
+    free(errmsg);
+
+#if !defined(__SANITIZE_ADDRESS__)
+    errmsg = NULL;
+    status =
+        vind_isolate_run(eats_memory, NULL, "groot.pdf", 10, 512ull * 1024 * 1024, &doc, &errmsg);
+    CHECK(status == VIND_TOO_LARGE || status == VIND_NOMEM,
+          "allocation beyond the memory limit: VIND_TOO_LARGE");
+    printf("# %s\n", errmsg ? errmsg : "");
+    free(errmsg);
+#else
+    SKIP("memory limit not applied under ASan");
+#endif
+
+    errmsg = NULL;
+    status = vind_isolate_run(fails, NULL, "geheim.pdf", 10, 0, &doc, &errmsg);
+    CHECK_INT(status, VIND_ENCRYPTED, "a child's error status comes back unchanged");
+    CHECK_STR(errmsg, "geheim.pdf: encrypted PDF, needs a password", "and its message too");
+    free(errmsg);
+
+    errmsg = NULL;
+    status = vind_isolate_run(succeeds, "Co\xC3\xB6rdinatoren", "goed.html", 10,
+                              512ull * 1024 * 1024, &doc, &errmsg);
+    CHECK_INT(status, VIND_OK, "a child's document comes back");
+    CHECK(doc != NULL && doc->title && strcmp(doc->title, "Co\xC3\xB6rdinatoren") == 0 &&
+              doc->n_pages == 2 && doc->n_empty_pages == 1,
+          "document fields survive the pipe");
+    vind_doc_free(doc);
+    CHECK(1, "the parent is still alive after a timeout, a crash and a memory failure");
+}
+
+static char *write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    g_file_set_contents(path, data, (gssize)len, NULL);
+    return path;
+}
+
+static void test_extract_file(const char *dir)
+{
+    vind_extract_options_t opts;
+    vind_extract_options_init(&opts);
+    CHECK(opts.isolate == 1 && opts.max_bytes > 0 && opts.timeout_seconds > 0,
+          "defaults: isolated, with limits");
+    vind_doc_t *doc = NULL;
+    char *errmsg = NULL;
+
+    char *empty = write_file(dir, "leeg.html", "", 0);
+    CHECK_INT(vind_extract_file(empty, &opts, &doc, &errmsg), VIND_UNSUPPORTED_FILE, "0 bytes");
+    CHECK(errmsg != NULL && strstr(errmsg, "empty file") != NULL, "0 bytes: 'empty file'");
+    free(errmsg);
+
+    const char *page = "<html lang=\"nl\"><head><title>Zorg</title></head><body><main>"
+                       "<p>Radicale vernieuwing in de verpleeghuiszorg.</p></main></body></html>";
+    char *html = write_file(dir, "pagina.html", page, strlen(page));
+    opts.max_bytes = 10;
+    errmsg = NULL;
+    CHECK_INT(vind_extract_file(html, &opts, &doc, &errmsg), VIND_TOO_LARGE,
+              "larger than max_bytes: refused before reading");
+    free(errmsg);
+    opts.max_bytes = 0;
+    errmsg = NULL;
+    CHECK_INT(vind_extract_file(html, &opts, &doc, &errmsg), VIND_OK, "HTML through the child");
+    CHECK(doc != NULL && doc->n_pages == 1 && strstr(doc->pages[0], "verpleeghuiszorg") != NULL &&
+              doc->path && strcmp(doc->path, html) == 0,
+          "HTML text and path came back from the child");
+    vind_doc_free(doc);
+    doc = NULL;
+    opts.isolate = 0;
+    CHECK_INT(vind_extract_file(html, &opts, &doc, NULL), VIND_OK, "HTML in process");
+    vind_doc_free(doc);
+    doc = NULL;
+    opts.isolate = 1;
+
+    /* markup without an .html name is HTML; plain text is not */
+    char *markup = write_file(dir, "zonder-extensie", page, strlen(page));
+    CHECK_INT(vind_extract_file(markup, &opts, &doc, NULL), VIND_OK,
+              "markup sniffed without .html");
+    vind_doc_free(doc);
+    doc = NULL;
+    const char *notes = "Gewone aantekeningen, geen opmaak.\n";
+    char *text = write_file(dir, "notities.txt", notes, strlen(notes));
+    errmsg = NULL;
+    CHECK_INT(vind_extract_file(text, &opts, &doc, &errmsg), VIND_UNSUPPORTED_FILE,
+              "plain text file: unsupported");
+    free(errmsg);
+    const char *fake = "Dit is geen PDF maar heet wel zo.";
+    char *fake_pdf = write_file(dir, "nep.pdf", fake, strlen(fake));
+    errmsg = NULL;
+    CHECK_INT(vind_extract_file(fake_pdf, &opts, &doc, &errmsg), VIND_CORRUPT_FILE,
+              "random bytes named .pdf: corrupt (as the corpus's IAmWrongPDF)");
+    free(errmsg);
+    errmsg = NULL;
+    char *missing = g_build_filename(dir, "bestaat-niet.html", NULL);
+    CHECK_INT(vind_extract_file(missing, &opts, &doc, &errmsg), VIND_NOT_FOUND, "missing file");
+    free(errmsg);
+    errmsg = NULL;
+    CHECK_INT(vind_extract_file(dir, &opts, &doc, &errmsg), VIND_UNSUPPORTED_FILE, "a directory");
+    free(errmsg);
+    CHECK_INT(vind_extract_file(NULL, &opts, &doc, NULL), VIND_INVALID_ARGUMENT, "NULL path");
+
+    const char *paths[] = {empty, html, markup, text, fake_pdf};
+    for (size_t i = 0; i < 5; i++)
+        unlink(paths[i]);
+    g_free(empty);
+    g_free(html);
+    g_free(markup);
+    g_free(text);
+    g_free(fake_pdf);
+    g_free(missing);
+}
+
+int main(void)
+{
+    char template[] = "/tmp/vind-test-isolate-XXXXXX";
+    char *dir = mkdtemp(template);
+    test_run();
+    if (dir != NULL) {
+        test_extract_file(dir);
+        rmdir(dir);
+    }
+    return check_done();
+}
