@@ -312,11 +312,62 @@ static vind_xapian_query_t *scaled(builder_t *b, vind_xapian_query_t *query, dou
     return checked(b, vind_xapian_query_scale_weight(query, factor));
 }
 
+/*
+ * The English stem of a token's form when it differs from its Dutch term,
+ * else NULL (g_malloc'd). English documents (8 of the corpus PDFs) are
+ * indexed with English stems; a query is typed in no declared language, so
+ * each word also looks for its English stem: "evaluations" finds the
+ * English "evaluation" report as well as the Dutch "evaluatie".
+ */
+static char *english_stem(builder_t *b, const vind_token_t *token)
+{
+    if (token->flags & (VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
+        return NULL;
+    char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
+    if (stem && strcmp(stem, token->stem) != 0) {
+        char *copy = g_strdup(stem);
+        free(stem);
+        return copy;
+    }
+    free(stem);
+    return NULL;
+}
+
 static void collect_stem(builder_t *b, const vind_token_t *token)
 {
     if (!b->collect || b->negated || (token->flags & VIND_TOKEN_STOP))
         return;
     vind_match_terms_add_stem(b->match_terms, token->stem);
+    char *english = english_stem(b, token);
+    if (english)
+        vind_match_terms_add_stem(b->match_terms, english);
+    g_free(english);
+}
+
+/* The term of a token under prefix, with its English stem as an alternative:
+ * SYNONYM for a plain word (one term for BM25), OR inside phrases and NEAR
+ * (Xapian's positional operators take terms or ORs of terms only). */
+static vind_xapian_query_t *stem_query_op(builder_t *b, const char *prefix,
+                                          const vind_token_t *token, vind_xapian_op_t op)
+{
+    vind_xapian_query_t *dutch = term_query(b, prefix, token->stem);
+    char *english = english_stem(b, token);
+    if (!english)
+        return dutch;
+    vind_xapian_query_t *query = pair(b, op, dutch, term_query(b, prefix, english));
+    g_free(english);
+    return query;
+}
+
+static vind_xapian_query_t *stem_query(builder_t *b, const char *prefix, const vind_token_t *token)
+{
+    return stem_query_op(b, prefix, token, VIND_XAPIAN_OP_SYNONYM);
+}
+
+static vind_xapian_query_t *positional_stem_query(builder_t *b, const char *prefix,
+                                                  const vind_token_t *token)
+{
+    return stem_query_op(b, prefix, token, VIND_XAPIAN_OP_OR);
 }
 
 /* A phrase of the tokens' stems under prefix (a single token: its term). */
@@ -332,7 +383,7 @@ static vind_xapian_query_t *phrase_of(builder_t *b, vind_tokens_t *tokens, const
         if (children->len == 0)
             first = token->position;
         last = token->position;
-        g_ptr_array_add(children, term_query(b, prefix, token->stem));
+        g_ptr_array_add(children, positional_stem_query(b, prefix, token));
         collect_stem(b, token);
     }
     if (children->len <= 1)
@@ -379,7 +430,7 @@ static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t 
 /* One token of a plain word: its stem, or a compound part at lower weight. */
 static vind_xapian_query_t *token_query(builder_t *b, const vind_token_t *token)
 {
-    vind_xapian_query_t *whole = term_query(b, "", token->stem);
+    vind_xapian_query_t *whole = stem_query(b, "", token);
     vind_xapian_query_t *part =
         scaled(b, term_query(b, VIND_PREFIX_PART, token->stem), b->weights->part_weight);
     return pair(b, VIND_XAPIAN_OP_OR, whole, part);
@@ -434,7 +485,7 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
         collect_stem(b, only);
         remember_word(b, node->text, only);
     } else if (kept == 1) {
-        query = term_query(b, prefix, only->stem);
+        query = stem_query(b, prefix, only);
         collect_stem(b, only);
     } else if (kept > 1) {
         /* "Noord-Holland", "e-mailadres": the parts in order. */
@@ -478,7 +529,7 @@ static vind_xapian_query_t *build_near(builder_t *b, const vind_qnode_t *node)
             const vind_token_t *token = vind_tokens_get(tokens, k);
             if (token->flags & VIND_TOKEN_STOP)
                 continue;
-            g_ptr_array_add(children, term_query(b, prefix, token->stem));
+            g_ptr_array_add(children, positional_stem_query(b, prefix, token));
             collect_stem(b, token);
         }
         vind_tokens_free(tokens);
