@@ -19,6 +19,9 @@ typedef struct {
 /* cli/cmd_analyze.c: `vind analyze [--lang nl|en] [--format text|json] TEXT...` */
 int cmd_analyze(int argc, char **argv);
 
+/* cli/cmd_related.c: `vind related (--url URL | --all) [--limit N] [--format json|text]` */
+int cmd_related(int argc, char **argv);
+
 /* The table, defined in cli/main.c; ends with a NULL name. */
 extern const vind_command_t vind_commands[];
 

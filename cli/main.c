@@ -11,6 +11,7 @@
 
 const vind_command_t vind_commands[] = {
     {"analyze", cmd_analyze, "show the tokens and index terms of a text"},
+    {"related", cmd_related, "documents related to a page, or a site's related.json"},
     {NULL, NULL, NULL},
 };
 

@@ -11,6 +11,7 @@
  * a truncated text, never the stack.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1376,6 +1377,13 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
     return VIND_OK;
 }
 
+/* libxml2 2.9 wants xmlInitParser() once before threads parse at the same
+ * time (vind-index may extract in process from several threads). */
+static void init_libxml(void)
+{
+    xmlInitParser();
+}
+
 vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
                                 const vind_extract_options_t *opts, vind_doc_t **out, char **errmsg)
 {
@@ -1390,6 +1398,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     if (looks_binary(data, len))
         return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: binary data, not HTML", name);
 
+    static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+    pthread_once(&libxml_once, init_libxml);
     GString *utf8 = to_utf8(data, len);
     /* NONET and no NOENT: no fetching, no DTD entity expansion. */
     htmlDocPtr html = htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8",

@@ -112,6 +112,26 @@ static int is_page_number(const char *key)
     return found;
 }
 
+/* Whether a line at the edges of count pages out of n_pages is a running
+ * header or footer: on half the pages of a long document, on every page of
+ * a short one ("Antwoord 1" on 2 of the 3 pages of a Kamervraag is content). */
+static int is_running_count(size_t count, size_t n_pages)
+{
+    if (n_pages < 3 || count < 2)
+        return 0;
+    if (n_pages < 6)
+        return count == n_pages;
+    return count * 2 >= n_pages;
+}
+
+static size_t count_letters(const char *text)
+{
+    size_t letters = 0;
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p))
+        letters += g_unichar_isalpha(g_utf8_get_char(p)) != 0;
+    return letters;
+}
+
 typedef struct {
     char **lines; /* g_strsplit result, owned */
     size_t n_lines;
@@ -146,6 +166,10 @@ static void find_edges(page_lines_t *page)
 static void drop_repeated_lines(page_lines_t *pages, size_t n_pages)
 {
     GHashTable *counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* blank pages (scans, separators) neither carry nor break a header */
+    size_t text_pages = 0;
+    for (size_t p = 0; p < n_pages; p++)
+        text_pages += pages[p].n_edge > 0;
     for (size_t p = 0; p < n_pages; p++) {
         GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (size_t e = 0; e < pages[p].n_edge; e++) {
@@ -166,7 +190,7 @@ static void drop_repeated_lines(page_lines_t *pages, size_t n_pages)
             char *line = pages[p].lines[pages[p].edge[e]];
             char *key = line_key(line);
             size_t count = GPOINTER_TO_SIZE(g_hash_table_lookup(counts, key));
-            int repeated = n_pages >= 3 && count >= 2 && count * 2 >= n_pages;
+            int repeated = is_running_count(count, text_pages);
             if (repeated || (n_pages >= 2 && is_page_number(key)))
                 *line = '\0';
             g_free(key);
@@ -174,10 +198,17 @@ static void drop_repeated_lines(page_lines_t *pages, size_t n_pages)
         /* "- 2 -" and "Pagina 3 van 15" are page numbers wherever poppler puts
          * them (mid-page in the two-column CO-melder manual); a bare "12" is
          * only one at an edge, elsewhere it is a table cell. */
+        /* A running header found at the edges also goes where poppler put it
+         * mid-page ("© Secura BV," at line 22 of 58 on page 8 of Bijlage J);
+         * only keys with words: a running "#" stays a table cell mid-page. */
         for (size_t i = 0; n_pages >= 2 && i < pages[p].n_lines; i++) {
+            if (*pages[p].lines[i] == '\0')
+                continue;
             char *key = line_key(pages[p].lines[i]);
-            if (strcmp(key, "#") != 0 && strcmp(key, "#/#") != 0 && strcmp(key, "# / #") != 0 &&
-                is_page_number(key))
+            size_t count = GPOINTER_TO_SIZE(g_hash_table_lookup(counts, key));
+            int running = is_running_count(count, text_pages) && count_letters(key) >= 3;
+            if (running || (strcmp(key, "#") != 0 && strcmp(key, "#/#") != 0 &&
+                            strcmp(key, "# / #") != 0 && is_page_number(key)))
                 *pages[p].lines[i] = '\0';
             g_free(key);
         }
@@ -200,6 +231,15 @@ static int is_elision_word(const char *word, size_t len)
 }
 
 typedef enum { KEEP, JOIN_DROP_HYPHEN, JOIN_KEEP_HYPHEN } hyphen_rule_t;
+
+/* "POB-" + "vergunning" (Bijlage K), "GGD-" + "test": an acronym keeps its
+ * hyphen ("POB-vergunning"), where "kwaliteits-" + "gelden" loses it. */
+static int ends_in_acronym(const char *line, const char *last)
+{
+    const char *previous = g_utf8_find_prev_char(line, last);
+    return previous != NULL && g_unichar_isupper(g_utf8_get_char(last)) &&
+           g_unichar_isupper(g_utf8_get_char(previous));
+}
 
 /*
  * What to do with a line ending in a hyphen, given the next line:
@@ -228,7 +268,7 @@ static hyphen_rule_t hyphen_rule(const char *line, const char *next, size_t *hyp
     /* "COVID-19-" + "pandemie", "HTML5-" + "technologie": a numeral keeps
      * its hyphen in Dutch compounds */
     if (g_unichar_isdigit(g_utf8_get_char(before)) || g_unichar_isupper(first) ||
-        g_unichar_isdigit(first))
+        g_unichar_isdigit(first) || ends_in_acronym(line, before))
         return JOIN_KEEP_HYPHEN;
     if (!g_unichar_islower(first))
         return KEEP;

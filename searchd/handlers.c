@@ -196,10 +196,10 @@ enum MHD_Result handle_health(vind_request_t *req)
     unsigned http;
     if (status == VIND_OK) {
         vind_searcher_t *searcher = vind_pool_searcher(req->slot);
-        body = json_pack("{s:s,s:I,s:I,s:s}", "status", "ok", "documents",
-                         (json_int_t)vind_searcher_doc_count(searcher), "revision",
-                         (json_int_t)vind_searcher_revision(searcher), "version",
-                         VIND_VERSION_STRING);
+        body =
+            json_pack("{s:s,s:I,s:I,s:s}", "status", "ok", "documents",
+                      (json_int_t)vind_searcher_doc_count(searcher), "revision",
+                      (json_int_t)vind_searcher_revision(searcher), "version", VIND_VERSION_STRING);
         http = 200;
     } else {
         VIND_LOG(req->server->log, VIND_LOG_DEBUG, "health: %s",
@@ -235,8 +235,9 @@ enum MHD_Result handle_page(vind_request_t *req)
         free(errmsg);
         return vind_respond_html(
             req, 503,
-            vind_page_render(page, &req->search, NULL,
-                             "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw."));
+            vind_page_render(
+                page, &req->search, NULL,
+                "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw."));
     }
     vind_results_t *results = NULL;
     status = run_search(req, &results, &errmsg);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -74,19 +75,117 @@ typedef struct {
     int max_connections_per_ip;
     int timeout;
     int slow_ms;
+    char *config;
 } options_t;
+
+/* An integer option that was not given (a --config file or the default
+ * fills it in); a negative value given by the user stays an error. */
+#define UNSET INT_MIN
+
+/* Fills what neither the command line nor the config file set. */
+static void apply_defaults(options_t *o)
+{
+    if (o->threads == UNSET)
+        o->threads = 4;
+    if (o->max_connections == UNSET)
+        o->max_connections = VIND_SEARCHD_MAX_CONNECTIONS;
+    if (o->max_connections_per_ip == UNSET)
+        o->max_connections_per_ip = VIND_SEARCHD_MAX_CONNECTIONS_PER_IP;
+    if (o->timeout == UNSET)
+        o->timeout = VIND_SEARCHD_IDLE_SECONDS;
+    if (o->slow_ms == UNSET)
+        o->slow_ms = 500;
+}
+
+static void config_string(GKeyFile *file, const char *key, char **target)
+{
+    if (*target == NULL)
+        *target = g_key_file_get_string(file, "searchd", key, NULL);
+}
+
+static int config_int(GKeyFile *file, const char *key, int *target, const char *path)
+{
+    if (*target != UNSET || !g_key_file_has_key(file, "searchd", key, NULL))
+        return 0;
+    GError *error = NULL;
+    int value = g_key_file_get_integer(file, "searchd", key, &error);
+    if (error != NULL || value < 0) {
+        fprintf(stderr, "vind-searchd: %s: %s must be a number\n", path, key);
+        g_clear_error(&error);
+        return -1;
+    }
+    *target = value;
+    return 0;
+}
+
+/*
+ * A GKeyFile, e.g. /etc/vind/searchd.conf:
+ *   [searchd]
+ *   db = /var/lib/vind/site.db
+ *   listen = 127.0.0.1:8080
+ *   threads = 8
+ * Keys are the long option names; unknown keys are refused (a typo must not
+ * silently fall back to a default).
+ */
+static int read_config_file(const char *path, options_t *o)
+{
+    static const char *const known[] = {"db",
+                                        "listen",
+                                        "threads",
+                                        "template",
+                                        "cors",
+                                        "log-level",
+                                        "max-connections",
+                                        "max-connections-per-ip",
+                                        "timeout",
+                                        "slow-ms",
+                                        NULL};
+    GKeyFile *file = g_key_file_new();
+    GError *error = NULL;
+    int rc = 0;
+    if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &error)) {
+        fprintf(stderr, "vind-searchd: %s: %s\n", path, error->message);
+        g_error_free(error);
+        g_key_file_free(file);
+        return -1;
+    }
+    gchar **keys = g_key_file_get_keys(file, "searchd", NULL, NULL);
+    for (gchar **key = keys; key && *key; key++)
+        if (!g_strv_contains(known, *key)) {
+            fprintf(stderr, "vind-searchd: %s: unknown setting '%s'\n", path, *key);
+            rc = -1;
+        }
+    g_strfreev(keys);
+    config_string(file, "db", &o->db);
+    config_string(file, "listen", &o->listen);
+    config_string(file, "template", &o->template_dir);
+    config_string(file, "cors", &o->cors);
+    config_string(file, "log-level", &o->log_level);
+    if (config_int(file, "threads", &o->threads, path) != 0 ||
+        config_int(file, "max-connections", &o->max_connections, path) != 0 ||
+        config_int(file, "max-connections-per-ip", &o->max_connections_per_ip, path) != 0 ||
+        config_int(file, "timeout", &o->timeout, path) != 0 ||
+        config_int(file, "slow-ms", &o->slow_ms, path) != 0)
+        rc = -1;
+    g_key_file_free(file);
+    return rc;
+}
 
 /* Parses argv into config; 0 on success, else prints why and returns 2. */
 static int parse_options(int *argc, char ***argv, vind_config_t *config)
 {
-    options_t o = {.threads = 4,
-                   .max_connections = VIND_SEARCHD_MAX_CONNECTIONS,
-                   .max_connections_per_ip = VIND_SEARCHD_MAX_CONNECTIONS_PER_IP,
-                   .timeout = VIND_SEARCHD_IDLE_SECONDS,
-                   .slow_ms = 500};
+    options_t o = {.threads = UNSET,
+                   .max_connections = UNSET,
+                   .max_connections_per_ip = UNSET,
+                   .timeout = UNSET,
+                   .slow_ms = UNSET};
     GOptionEntry entries[] = {
-        {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db, "Index folder (default $VIND_DB, else ./vind.db)",
-         "DIR"},
+        {"config", 0, 0, G_OPTION_ARG_FILENAME, &o.config,
+         "Settings file: a [searchd] group with the long option names as keys; options given "
+         "on the command line win",
+         "FILE"},
+        {"db", 0, 0, G_OPTION_ARG_FILENAME, &o.db,
+         "Index folder (default $VIND_DB, else ./vind.db)", "DIR"},
         {"listen", 0, 0, G_OPTION_ARG_STRING, &o.listen,
          "Address and port (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT"},
         {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
@@ -114,30 +213,35 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                  "vind-index commit; SIGHUP reopens it; SIGTERM finishes requests and exits.");
     g_option_context_add_main_entries(context, entries, NULL);
     GError *error = NULL;
+    int rc = 2, level;
     int ok = g_option_context_parse(context, argc, argv, &error);
     g_option_context_free(context);
     if (!ok) {
         fprintf(stderr, "vind-searchd: %s (see --help)\n", error->message);
         g_error_free(error);
-        return 2;
+        goto fail;
     }
     if (*argc > 1) {
         fprintf(stderr, "vind-searchd: unexpected argument '%s' (see --help)\n", (*argv)[1]);
-        return 2;
+        goto fail;
     }
-    int level = o.log_level ? vind_log_level_from_name(o.log_level) : VIND_LOG_INFO;
+    if (o.config && read_config_file(o.config, &o) != 0)
+        goto fail;
+    apply_defaults(&o);
+    level = o.log_level ? vind_log_level_from_name(o.log_level) : VIND_LOG_INFO;
     if (level < 0) {
         fprintf(stderr, "vind-searchd: --log-level must be error, warning, info or debug\n");
-        return 2;
+        goto fail;
     }
     if (o.threads == 0)
         o.threads = (int)g_get_num_processors();
     if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
         o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0) {
-        fprintf(stderr, "vind-searchd: --threads must be 0..%u; connection limits, --timeout "
-                        "must be positive\n",
+        fprintf(stderr,
+                "vind-searchd: --threads must be 0..%u; connection limits, --timeout "
+                "must be positive\n",
                 VIND_SEARCHD_MAX_THREADS);
-        return 2;
+        goto fail;
     }
     const char *env_db = getenv("VIND_DB");
     config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
@@ -151,8 +255,11 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     config->request_seconds = VIND_SEARCHD_REQUEST_SECONDS;
     config->slow_ms = (unsigned)o.slow_ms;
     vind_log_init(&config->log, stderr, (vind_log_level_t)level);
+    rc = 0;
+fail:
     g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
-    return 0;
+    g_free(o.config);
+    return rc;
 }
 
 static void free_config(vind_config_t *config)

@@ -40,7 +40,8 @@ struct vind_metrics {
 
 vind_metrics_t *vind_metrics_new(size_t n_routes)
 {
-    vind_metrics_t *metrics = calloc(1, sizeof *metrics + (n_routes + 1) * sizeof(route_counters_t));
+    vind_metrics_t *metrics =
+        calloc(1, sizeof *metrics + (n_routes + 1) * sizeof(route_counters_t));
     if (metrics == NULL)
         return NULL;
     metrics->n_routes = n_routes;
@@ -91,7 +92,8 @@ static void render_route(GString *out, const route_counters_t *counters, const c
         if (n == 0)
             continue;
         if (s < N_STATUS - 1)
-            g_string_append_printf(out, "vind_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n",
+            g_string_append_printf(out,
+                                   "vind_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n",
                                    name, status_codes[s], (unsigned long long)n);
         else
             g_string_append_printf(out,
@@ -117,8 +119,8 @@ static void render_histogram(GString *out, const route_counters_t *counters, con
                            "vind_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
                            "%llu\n",
                            name, (unsigned long long)count);
-    g_string_append_printf(out, "vind_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
-                           name, (double)atomic_load(&counters->micros_sum) / 1e6);
+    g_string_append_printf(out, "vind_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
+                           (double)atomic_load(&counters->micros_sum) / 1e6);
     g_string_append_printf(out, "vind_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
                            name, (unsigned long long)count);
 }
@@ -133,8 +135,7 @@ char *vind_metrics_render(const vind_metrics_t *metrics, const char *(*route_nam
     g_string_append(out, "# HELP vind_http_request_duration_seconds Time to answer a request.\n"
                          "# TYPE vind_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= metrics->n_routes; r++)
-        render_histogram(out, &metrics->routes[r],
-                         r < metrics->n_routes ? route_name(r) : "other");
+        render_histogram(out, &metrics->routes[r], r < metrics->n_routes ? route_name(r) : "other");
     if (atomic_load(&metrics->index_seen)) {
         g_string_append_printf(out,
                                "# HELP vind_index_revision Index revision the searchers see.\n"

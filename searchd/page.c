@@ -40,12 +40,18 @@ enum placeholder {
 };
 
 static const char *const placeholder_names[N_PLACEHOLDERS] = {
-    [PH_TITLE] = "title",           [PH_ASSETS] = "assets",
-    [PH_QUERY] = "query",           [PH_MAX_QUERY] = "max_query",
-    [PH_SORT_OPTIONS] = "sort_options", [PH_FROM] = "from",
-    [PH_TO] = "to",                 [PH_HIDDEN] = "hidden",
-    [PH_STATUS] = "status",         [PH_SUGGESTION] = "suggestion",
-    [PH_RESULTS] = "results",       [PH_FACETS] = "facets",
+    [PH_TITLE] = "title",
+    [PH_ASSETS] = "assets",
+    [PH_QUERY] = "query",
+    [PH_MAX_QUERY] = "max_query",
+    [PH_SORT_OPTIONS] = "sort_options",
+    [PH_FROM] = "from",
+    [PH_TO] = "to",
+    [PH_HIDDEN] = "hidden",
+    [PH_STATUS] = "status",
+    [PH_SUGGESTION] = "suggestion",
+    [PH_RESULTS] = "results",
+    [PH_FACETS] = "facets",
     [PH_PAGINATION] = "pagination",
 };
 
@@ -57,7 +63,7 @@ static const char *const placeholder_names[N_PLACEHOLDERS] = {
 #define FACET_VISIBLE 10
 
 typedef struct {
-    char *literal;  /* NULL: a placeholder */
+    char *literal; /* NULL: a placeholder */
     enum placeholder placeholder;
 } segment_t;
 
@@ -70,8 +76,7 @@ struct vind_page {
 
 /* ---- loading ---- */
 
-static vind_status_t read_regular_file(const char *path, char **data, size_t *size,
-                                       char **errmsg)
+static vind_status_t read_regular_file(const char *path, char **data, size_t *size, char **errmsg)
 {
     struct stat st;
     *data = NULL;
@@ -88,8 +93,8 @@ static vind_status_t read_regular_file(const char *path, char **data, size_t *si
     gsize length = 0;
     GError *error = NULL;
     if (!g_file_get_contents(path, &contents, &length, &error)) {
-        vind_status_t status = vind_error(errmsg, VIND_IO, "cannot read %s: %s", path,
-                                          error->message);
+        vind_status_t status =
+            vind_error(errmsg, VIND_IO, "cannot read %s: %s", path, error->message);
         g_error_free(error);
         return status;
     }
@@ -160,9 +165,12 @@ static const char *asset_content_type(const char *name)
     static const struct {
         const char *extension, *content_type;
     } types[] = {
-        {"css", "text/css; charset=utf-8"}, {"js", "text/javascript; charset=utf-8"},
-        {"svg", "image/svg+xml"},           {"png", "image/png"},
-        {"ico", "image/x-icon"},            {"woff2", "font/woff2"},
+        {"css", "text/css; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"ico", "image/x-icon"},
+        {"woff2", "font/woff2"},
     };
     const char *p = name;
     while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
@@ -180,8 +188,8 @@ static vind_status_t load_assets(vind_page_t *page, const char *dir, char **errm
     GError *error = NULL;
     GDir *folder = g_dir_open(dir, 0, &error);
     if (folder == NULL) {
-        vind_status_t status = vind_error(errmsg, VIND_IO, "cannot list %s: %s", dir,
-                                          error->message);
+        vind_status_t status =
+            vind_error(errmsg, VIND_IO, "cannot list %s: %s", dir, error->message);
         g_error_free(error);
         return status;
     }
@@ -295,9 +303,9 @@ static void append_count(GString *out, unsigned long long n)
 /* "2021-10-28" -> "28 oktober 2021"; anything else as given. */
 static void append_dutch_date(GString *out, const char *iso)
 {
-    static const char *const months[] = {"januari", "februari", "maart",     "april",
-                                         "mei",     "juni",     "juli",      "augustus",
-                                         "september", "oktober", "november", "december"};
+    static const char *const months[] = {"januari",   "februari", "maart",    "april",
+                                         "mei",       "juni",     "juli",     "augustus",
+                                         "september", "oktober",  "november", "december"};
     int year, month, day;
     if (iso && strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &year, &month, &day) == 3 &&
         month >= 1 && month <= 12 && day >= 1 && day <= 31)
@@ -544,7 +552,8 @@ static void render_facet_value(GString *out, vind_facet_t facet, size_t i,
                                const vind_facet_value_t *value)
 {
     const char *name = vind_facet_name(facet);
-    g_string_append_printf(out, "<li><input type=\"checkbox\" id=\"vind-f-%s-%zu\" name=\"%s\" value=\"",
+    g_string_append_printf(out,
+                           "<li><input type=\"checkbox\" id=\"vind-f-%s-%zu\" name=\"%s\" value=\"",
                            name, i, name);
     append_escaped(out, value->value);
     g_string_append_printf(out, "\"%s><label for=\"vind-f-%s-%zu\">",
@@ -575,6 +584,38 @@ static void render_facet_list(GString *out, const vind_results_t *results, vind_
     g_string_append(out, "</ul>\n");
 }
 
+/* Years read as a time line, newest first, all of them (a site has a few
+ * dozen at most): "2024 (3), 2023 (5)" rather than ordered by count. */
+static int by_year_descending(const void *a, const void *b)
+{
+    const vind_facet_value_t *x = *(const vind_facet_value_t *const *)a;
+    const vind_facet_value_t *y = *(const vind_facet_value_t *const *)b;
+    return strcmp(y->value, x->value);
+}
+
+static void render_year_list(GString *out, const vind_results_t *results)
+{
+    size_t n = vind_results_facet_count(results, VIND_FACET_YEAR);
+    const vind_facet_value_t **values = calloc(n ? n : 1, sizeof *values);
+    if (values == NULL)
+        return;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((values[used] = vind_results_facet_get(results, VIND_FACET_YEAR, i)) != NULL)
+            used++;
+    qsort(values, used, sizeof *values, by_year_descending);
+    g_string_append(out, "<ul>\n");
+    for (size_t k = 0; k < used; k++) {
+        /* The id keeps the library's index, as search.js does. */
+        size_t index = 0;
+        while (index < n && vind_results_facet_get(results, VIND_FACET_YEAR, index) != values[k])
+            index++;
+        render_facet_value(out, VIND_FACET_YEAR, index, values[k]);
+    }
+    g_string_append(out, "</ul>\n");
+    free(values);
+}
+
 static void render_facets(GString *out, const vind_results_t *results)
 {
     static const char *const more[VIND_FACET_LAST] = {"Meer trefwoorden", "Meer thema\xe2\x80\x99s",
@@ -587,6 +628,11 @@ static void render_facets(GString *out, const vind_results_t *results)
                                vind_facet_name((vind_facet_t)f));
         append_escaped(out, facet_title((vind_facet_t)f));
         g_string_append(out, "</legend>\n");
+        if (f == VIND_FACET_YEAR) {
+            render_year_list(out, results);
+            g_string_append(out, "</fieldset>\n");
+            continue;
+        }
         render_facet_list(out, results, (vind_facet_t)f, 1);
         size_t hidden = 0;
         for (size_t i = 0; i < n; i++) {
@@ -631,7 +677,8 @@ static void render_pagination(GString *out, const vind_search_params_t *params,
         else
             g_string_append(out, "<li><a href=\"");
         append_url_attribute(out, page_url(params, NULL, p, 1));
-        g_string_append_printf(out, "\"><span class=\"vind-visually-hidden\">Pagina </span>%u</a></li>\n", p);
+        g_string_append_printf(
+            out, "\"><span class=\"vind-visually-hidden\">Pagina </span>%u</a></li>\n", p);
         last_shown = p;
     }
     if (current < pages) {

@@ -172,8 +172,8 @@ vind_status_t vind_pool_checkout(vind_pool_t *pool, vind_pool_slot_t **out, char
     if (slot->searcher == NULL) {
         /* closed: a missing index is retried at most every REOPEN_MS. */
         if (slot->checked_us != 0 && !is_stale(pool, slot))
-            status = vind_error(errmsg, VIND_NOT_FOUND, "the index %s is not available",
-                                pool->db_path);
+            status =
+                vind_error(errmsg, VIND_NOT_FOUND, "the index %s is not available", pool->db_path);
         else
             status = open_slot(pool, slot, errmsg);
     } else if (is_stale(pool, slot)) {

@@ -19,7 +19,7 @@
 /* default-src 'self' also covers fetch() to /api/ from the page; no inline
  * script or style anywhere, so nothing else needs allowing. */
 #define CSP_POLICY                                                                                 \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 
 enum { CANNED_400, CANNED_404, CANNED_405, CANNED_413, CANNED_414, CANNED_503, N_CANNED };
@@ -228,8 +228,7 @@ enum MHD_Result vind_respond_text(vind_request_t *req, unsigned http_status, cha
     return send_body(req, http_status, text, content_type, 0);
 }
 
-enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status,
-                                   const char *message)
+enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, const char *message)
 {
     int html = wants_html(req);
     int canned = canned_index(http_status);
@@ -252,7 +251,8 @@ enum MHD_Result vind_respond_method_not_allowed(vind_request_t *req)
 
 enum MHD_Result vind_respond_preflight(vind_request_t *req)
 {
-    struct MHD_Response *response = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     if (response == NULL)
         return MHD_NO;
     const char *origin = req->server->config->cors_origin;
@@ -277,8 +277,7 @@ enum MHD_Result vind_respond_redirect(vind_request_t *req, const char *location)
         free(body);
         return MHD_NO;
     }
-    add_common_headers(response, "text/plain; charset=utf-8", req->server->config->cors_origin,
-                       0);
+    add_common_headers(response, "text/plain; charset=utf-8", req->server->config->cors_origin, 0);
     MHD_add_response_header(response, MHD_HTTP_HEADER_LOCATION, location);
     enum MHD_Result result = queue(req, 302, response);
     MHD_destroy_response(response);
@@ -288,8 +287,8 @@ enum MHD_Result vind_respond_redirect(vind_request_t *req, const char *location)
 enum MHD_Result vind_respond_asset(vind_request_t *req, const vind_asset_t *asset)
 {
     /* The asset lives as long as the page, i.e. the daemon: no copy. */
-    struct MHD_Response *response = MHD_create_response_from_buffer(
-        asset->size, (void *)asset->data, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(asset->size, (void *)asset->data, MHD_RESPMEM_PERSISTENT);
     if (response == NULL)
         return MHD_NO;
     add_common_headers(response, asset->content_type, req->server->config->cors_origin, 1);

@@ -47,8 +47,7 @@ enum MHD_Result vind_respond_text(vind_request_t *req, unsigned http_status, cha
  * search page with the (Dutch) message on HTML routes. message NULL uses
  * the canned response for http_status.
  */
-enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status,
-                                   const char *message);
+enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, const char *message);
 
 /* 405 with Allow: GET, HEAD (and OPTIONS with --cors). */
 enum MHD_Result vind_respond_method_not_allowed(vind_request_t *req);

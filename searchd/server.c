@@ -72,7 +72,7 @@ const char *vind_server_route_name(size_t i)
 typedef struct connection_record {
     struct connection_record *prev, *next;
     int fd;
-    int receiving;      /* 1 from the end of the previous request until a request is read */
+    int receiving; /* 1 from the end of the previous request until a request is read */
     int64_t since_us;
 } connection_record_t;
 
@@ -81,8 +81,8 @@ struct vind_connection_list {
     connection_record_t *head;
 };
 
-static void notify_connection(void *cls, struct MHD_Connection *connection,
-                              void **socket_context, enum MHD_ConnectionNotificationCode code)
+static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
 {
     vind_server_t *server = cls;
     vind_connection_list_t *list = server->connections;
@@ -437,8 +437,8 @@ static enum MHD_Result checkout_searcher(vind_request_t *req)
     return vind_respond_error(req, 503, NULL);
 }
 
-static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection,
-                                      const char *url, const char *method, const char *version,
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,
+                                      const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
                                       void **context)
 {
@@ -507,8 +507,8 @@ static vind_status_t resolve_listen(const char *listen, struct sockaddr_storage 
         memmove(host, host + 1, strlen(host));
         host[strlen(host) - 1] = '\0';
     }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
     struct addrinfo *found = NULL;
     int rc = getaddrinfo(host, colon + 1, &hints, &found);
     g_free(host);
@@ -549,26 +549,24 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     g_mutex_init(&server->connections->lock);
     atomic_init(&server->in_flight, 0);
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (address.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     unsigned threads = config->threads > 1 ? config->threads : 0;
     server->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
-        server, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT,
-        config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        config->max_connections_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)VIND_SEARCHD_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback,
-        server, MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
-        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
+        config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
+        request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (server->daemon == NULL) {
         vind_server_free_connections(server);
-        return vind_error(errmsg, VIND_IO,
-                          "cannot listen on %s (address in use, or not allowed?)", config->listen);
+        return vind_error(errmsg, VIND_IO, "cannot listen on %s (address in use, or not allowed?)",
+                          config->listen);
     }
     *port = bound_port(server->daemon);
     return VIND_OK;

@@ -28,11 +28,11 @@ typedef struct vind_connection_list vind_connection_list_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
-    char *db_path;         /* --db, else $VIND_DB, else ./vind.db */
-    char *listen;          /* --listen HOST:PORT (port 0: any free port) */
-    unsigned threads;      /* --threads: MHD workers = searchers */
-    char *template_dir;    /* --template, else <datadir>/templates */
-    char *cors_origin;     /* --cors ORIGIN, or NULL: no CORS headers */
+    char *db_path;      /* --db, else $VIND_DB, else ./vind.db */
+    char *listen;       /* --listen HOST:PORT (port 0: any free port) */
+    unsigned threads;   /* --threads: MHD workers = searchers */
+    char *template_dir; /* --template, else <datadir>/templates */
+    char *cors_origin;  /* --cors ORIGIN, or NULL: no CORS headers */
     unsigned max_connections;
     unsigned max_connections_per_ip;
     unsigned idle_seconds;    /* MHD_OPTION_CONNECTION_TIMEOUT */
@@ -77,11 +77,11 @@ typedef struct {
 /* The parsed search parameters of /api/search and /zoeken. Strings borrow
  * MHD's copies of the query string, valid until the request completes. */
 typedef struct {
-    const char *query;                       /* q ("" when absent) */
-    GPtrArray *filters[VIND_FACET_LAST];     /* tag=, theme=, type=, year= (const char *) */
+    const char *query;                   /* q ("" when absent) */
+    GPtrArray *filters[VIND_FACET_LAST]; /* tag=, theme=, type=, year= (const char *) */
     const char *from;
     const char *to;
-    const char *sort_name;                   /* as given, for links; NULL = relevance */
+    const char *sort_name; /* as given, for links; NULL = relevance */
     vind_sort_t sort;
     unsigned page; /* 1-based */
     unsigned size;
@@ -96,19 +96,19 @@ struct vind_request {
     const char *path;
     char *method_copy;
     char *path_copy;
-    size_t uri_bytes;          /* the raw request target, before unescaping */
-    int counted;               /* counted in server->in_flight */
-    int head;                  /* HEAD: MHD sends headers only */
+    size_t uri_bytes; /* the raw request target, before unescaping */
+    int counted;      /* counted in server->in_flight */
+    int head;         /* HEAD: MHD sends headers only */
     int64_t start_us;
     size_t body_bytes;
-    int responded;             /* a response is queued */
+    int responded; /* a response is queued */
     unsigned http_status;
-    long long hits;            /* for the access log; -1: not a search */
-    vind_pool_slot_t *slot;    /* checked out searcher, returned at completion */
+    long long hits;         /* for the access log; -1: not a search */
+    vind_pool_slot_t *slot; /* checked out searcher, returned at completion */
     vind_search_params_t search;
-    const char *url_param;     /* url= of /api/doc and /api/related */
-    unsigned limit;            /* limit= of /api/related */
-    char *log_query;           /* q, for the slow-query line (malloc'd) */
+    const char *url_param; /* url= of /api/doc and /api/related */
+    unsigned limit;        /* limit= of /api/related */
+    char *log_query;       /* q, for the slow-query line (malloc'd) */
 };
 
 /* The route count (metrics label "other" has this index) and route i's path. */

@@ -236,8 +236,12 @@
       var set = el("fieldset", { "class": "vind-facet", "data-facet": facet });
       set.appendChild(el("legend", null, FACET_TITLES[facet]));
       var visible = el("ul"), hidden = el("ul");
-      values.forEach(function (value, i) {
-        (value.selected || i < FACET_VISIBLE ? visible : hidden).appendChild(renderFacetValue(facet, i, value));
+      var indexed = values.map(function (value, i) { return { value: value, i: i }; });
+      if (facet === "year") /* a time line, newest first, all shown (as page.c) */
+        indexed.sort(function (a, b) { return a.value.value < b.value.value ? 1 : a.value.value > b.value.value ? -1 : 0; });
+      indexed.forEach(function (entry) {
+        var shown = facet === "year" || entry.value.selected || entry.i < FACET_VISIBLE;
+        (shown ? visible : hidden).appendChild(renderFacetValue(facet, entry.i, entry.value));
       });
       set.appendChild(visible);
       if (hidden.childNodes.length) {

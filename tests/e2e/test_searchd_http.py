@@ -54,9 +54,10 @@ def main():
                       "--cors: API answers carry Access-Control-Allow-Origin")
         tap.equal(sd.exit_code, 0, "SIGTERM after CORS run exits 0")
 
+        templates(tmp, missing)
+        config_file(tmp, missing)
+
         # SIGINT too, and a bad template folder is refused at start.
-        with Searchd(missing) as sd:
-            pass
         sd2 = Searchd(missing, wait_health=False)
         try:
             sd2.start()
@@ -71,6 +72,64 @@ def main():
             tap.ok(False, "a missing template folder is refused at start")
         except RuntimeError as e:
             tap.ok("page.html" in str(e), "a missing template folder is refused at start, naming page.html", e)
+
+
+def templates(tmp, missing):
+    """--template DIR: a site's own page; symbolic links and odd names are never served."""
+    from harness import build_dir
+    import shutil
+    own = os.path.join(tmp, "templates")
+    shutil.copytree(os.path.join(build_dir(), "share", "vind", "templates"), own)
+    with open(os.path.join(own, "page.html"), encoding="utf-8") as f:
+        page = f.read()
+    with open(os.path.join(own, "page.html"), "w", encoding="utf-8") as f:
+        f.write(page.replace("<body>", '<body class="huisstijl-gemeente">'))
+    with open(os.path.join(own, "logo.svg"), "w") as f:
+        f.write("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    with open(os.path.join(own, "secret.txt"), "w") as f:
+        f.write("geheim")
+    os.symlink("/etc/passwd", os.path.join(own, "passwd.css"))
+    with Searchd(missing, "--template", own) as sd:
+        status, _, body = sd.get("/zoeken")
+        tap.ok(status == 200 and b"huisstijl-gemeente" in body, "--template DIR: the site's own page.html is used")
+        status, headers, body = sd.get("/zoeken/assets/logo.svg")
+        tap.ok(status == 200 and headers.get("content-type") == "image/svg+xml", "an added asset is served")
+        status, _, body = sd.get("/assets/passwd.css")
+        tap.ok(status == 404 and b"root:" not in body, "a symbolic link in the template folder is not served")
+        status, _, body = sd.get("/assets/secret.txt")
+        tap.equal(status, 404, "a file with another extension is not served")
+    tap.equal(sd.exit_code, 0, "--template run exits 0")
+    with open(os.path.join(own, "page.html"), "w", encoding="utf-8") as f:
+        f.write(page.replace("<body>", "<body>{{onbekend}}"))
+    bad = Searchd(missing, "--template", own)
+    try:
+        bad.start()
+        bad.stop()
+        tap.ok(False, "an unknown placeholder is refused at start")
+    except RuntimeError as e:
+        tap.ok("onbekend" in str(e), "an unknown placeholder is refused at start, naming it", e)
+
+
+def config_file(tmp, missing):
+    """--config FILE: a [searchd] group; the command line wins; unknown keys are refused."""
+    import subprocess
+    from harness import binary, env
+    good = os.path.join(tmp, "searchd.conf")
+    with open(good, "w") as f:
+        f.write("[searchd]\ncors = https://gemeente.example.nl\nthreads = 2\nlisten = 127.0.0.1:1\n")
+    with Searchd(missing, "--config", good) as sd:  # --listen on the command line wins over the file
+        status, headers, _ = sd.get("/health")
+        tap.equal(headers.get("access-control-allow-origin"), "https://gemeente.example.nl",
+                  "--config: settings from the file apply")
+        tap.ok("2 threads" in sd.log(), "--config: threads from the file", sd.log()[-300:])
+    bad = os.path.join(tmp, "bad.conf")
+    with open(bad, "w") as f:
+        f.write("[searchd]\nthreds = 2\n")
+    result = subprocess.run([binary("vind-searchd"), "--config", bad], stderr=subprocess.PIPE, env=env(), timeout=20)
+    tap.ok(result.returncode == 2 and b"threds" in result.stderr, "--config: a misspelt key is refused (exit 2)",
+           result.stderr)
+    result = subprocess.run([binary("vind-searchd"), "--threads", "-3"], stderr=subprocess.PIPE, env=env(), timeout=20)
+    tap.equal(result.returncode, 2, "--threads -3: usage error, exit 2")
 
 
 def routes_and_errors(sd):

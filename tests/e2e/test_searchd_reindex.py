@@ -103,6 +103,42 @@ def main():
             log = sd.log()
         tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
         tap.ok("SIGHUP" in log, "SIGHUP is logged")
+        stop_under_load(db)
+
+
+def stop_under_load(db):
+    """SIGTERM while clients loop: every answer that arrives is whole, and the exit is 0."""
+    import json
+    with Searchd(db, "--threads", "4") as sd:
+        broken = []
+        answers = [0]
+        stop = threading.Event()
+
+        def client():
+            while not stop.is_set():
+                try:
+                    status, _, body = sd.get("/api/search?" + query(q="zorg", size=100), timeout=10)
+                except OSError:
+                    continue  # refused once the daemon stops accepting: expected
+                answers[0] += 1
+                try:
+                    if status != 200 or not json.loads(body)["results"]:
+                        broken.append(status)
+                except ValueError:
+                    broken.append("truncated body")
+
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        started = time.time()
+        sd.stop()
+        took = time.time() - started
+        stop.set()
+        for t in threads:
+            t.join(20)
+    tap.ok(sd.exit_code == 0 and took < 5, "SIGTERM under load: exit 0 in %.2f s" % took, sd.exit_code)
+    tap.ok(answers[0] > 0 and not broken, "every answer before the stop was whole (%d)" % answers[0], broken[:5])
 
 
 main()

@@ -45,6 +45,7 @@ def main():
                 other_endpoints(sd, data, health)
                 agreement_with_cli(sd, db)
             hostile_queries(sd)
+            random_requests(sd)
             status, _, body = sd.get("/metrics")
             text = body.decode()
             tap.ok(re.search(r"^vind_index_revision \d+$", text, re.M) is not None
@@ -147,6 +148,8 @@ def page_html(sd, data):
            "/zoeken?q=zorg renders the hits server-side", html[:200])
     tap.ok(re.search(r'role="status"[^>]*>[^<]*resulta', html, re.I) is not None, "the result count is in the aria-live status")
     tap.ok('type="checkbox"' in html and 'name="tag"' in html, "facet checkboxes with counts")
+    years = re.findall(r'name="year" value="(\d{4})"', html)
+    tap.ok(len(years) > 1 and years == sorted(years, reverse=True), "years are listed newest first", years)
     if data["total"] > 10:
         tap.ok('aria-current="page"' in html and 'rel="next"' in html, "pagination with the current page marked")
     status, headers, body = sd.get("/zoeken?" + query(q='<script>alert("x")</script> zorg'))
@@ -198,6 +201,37 @@ def hostile_queries(sd):
                "hostile query %r...: %d, never 5xx" % (q[:12], status), body[:200])
     status, _, _ = sd.get("/health")
     tap.equal(status, 200, "still healthy after hostile queries")
+
+
+def random_requests(sd, count=300, seed=20211028):
+    """Random queries, filters and paging (seeded): always 200, 400 or 414 with a JSON body."""
+    import random
+    rng = random.Random(seed)
+    pieces = ["zorg", "cliënten", "verpleeghuis", "AND", "OR", "NOT", "NEAR", "(", ")", '"', "-", "*", "tag:",
+              "theme:", "type:pdf", "year:2021", "2019..2021", "date:2019-01-01..2020-06-30", "title:", ":",
+              "\u00e9", "\u2018", "\u200b", "\U0001f600", "ggz", "Wzd", " ", "  ", "..", "\\", "%", "&", "#", "+"]
+    bad = []
+    for _ in range(count):
+        q = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 12)))
+        params = {"q": q}
+        if rng.random() < 0.3:
+            params["tag"] = [rng.choice(["Wzd", "Dementie", "x" * rng.randint(1, 50), ""]) for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.2:
+            params["type"] = rng.choice(["pdf", "article", "page", "boek"])
+        if rng.random() < 0.2:
+            params["from"] = rng.choice(["2020", "2020-02", "2020-02-30", "2021-13-01", "0000"])
+        if rng.random() < 0.2:
+            params["page"] = rng.choice(["1", "2", "1000", "0", "-5", "x"])
+        if rng.random() < 0.2:
+            params["sort"] = rng.choice(["date", "date-asc", "relevance", "random"])
+        status, _, body = sd.get("/api/search?" + query(**params))
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+        if status not in (200, 400, 414) or parsed is None or (status != 200 and not error_body(body)):
+            bad.append((params, status, body[:120]))
+    tap.ok(not bad, "%d random requests: 200, 400 or 414 with JSON, never 5xx" % count, bad[:3])
 
 
 def agreement_with_cli(sd, db):

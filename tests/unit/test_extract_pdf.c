@@ -209,7 +209,8 @@ static void test_clean(void)
     static const char *const texts[] = {
         "Vertrouwelijk\nDe \xEF\xAC\x81nanci\xC3\xABle analyse van\n\xEF\x82\xB7 punt een\nPagina "
         "1 van 93",
-        "Vertrouwelijk\nDe verwerkings-\nverantwoordelijkheid ligt bij de GGD.\nPagina 2 van 93",
+        "Vertrouwelijk\nDe verwerkings-\nverantwoordelijkheid ligt bij de GGD-\nteams en "
+        "POB-\nvergunning.\nPagina 2 van 93",
         "Vertrouwelijk\nVoor- en nazorg, land-\nof tuinbouw, COVID-\n19 en 2020-\n2021.\nPagina 3 "
         "van 93",
         "Vertrouwelijk\nDe Corona-\nMelder meldt \xEE\x80\x9B icoon.\n12\nPagina 4 van 93",
@@ -225,6 +226,8 @@ static void test_clean(void)
     CHECK(strstr(pages[0], "\xE2\x80\xA2 punt een") != NULL, "clean: U+F0B7 becomes a bullet");
     CHECK(strstr(pages[1], "verwerkingsverantwoordelijkheid ligt") != NULL,
           "clean: verwerkings- + verantwoordelijkheid joined");
+    CHECK(strstr(pages[1], "GGD-teams en POB-vergunning") != NULL,
+          "clean: an acronym keeps its hyphen (GGD-teams, POB-vergunning)");
     CHECK(strstr(pages[2], "land-\nof tuinbouw") != NULL, "clean: 'land- of' kept");
     CHECK(strstr(pages[2], "COVID-19") != NULL, "clean: COVID- + 19 keeps its hyphen");
     CHECK(strstr(pages[3], "Corona-Melder meldt") != NULL, "clean: Corona-Melder");
@@ -241,6 +244,21 @@ static void test_clean(void)
     CHECK(strstr(pages[0], "Geen problemen") != NULL,
           "clean: with two pages nothing counts as a running header");
     free_pages(pages, 2);
+
+    static const char *const footer[] = {
+        "Een\nTwee\nDrie\nVier\nVijf\nZes\n\xC2\xA9 Secura BV,\nZeven\nAcht\nNegen\nTien\nElf",
+        "Tekst a\n\xC2\xA9 Secura BV,", "Tekst b\n\xC2\xA9 Secura BV,",
+        "Tekst c\n\xC2\xA9 Secura BV,", "Tekst d\n\xC2\xA9 Secura BV,",
+        "Tekst e\n\xC2\xA9 Secura BV,",
+    };
+    pages = pages_of(footer, 6);
+    vind_pdf_clean_pages(pages, 6, NULL);
+    int secura = 0;
+    for (size_t i = 0; i < 6; i++)
+        secura += strstr(pages[i], "Secura") != NULL;
+    CHECK_INT(secura, 0, "clean: a running footer is also dropped where it sits mid-page");
+    CHECK(strstr(pages[0], "Zes\nZeven") != NULL, "clean: the lines around it stay");
+    free_pages(pages, 6);
 
     CHECK_INT(vind_pdf_clean_pages(NULL, 0, NULL), VIND_OK, "clean: zero pages");
     static const char *const empty[] = {"", "", ""};

@@ -5,6 +5,7 @@
  * the parent survives each. Also vind_extract_file's checks before reading
  * (size, empty file, type by magic).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,46 @@ static void test_run(void)
     CHECK(1, "the parent is still alive after a timeout, a crash and a memory failure");
 }
 
+typedef struct {
+    const char *path;
+    int failures;
+} worker_t;
+
+static void *extract_many(void *arg)
+{
+    worker_t *worker = arg;
+    vind_extract_options_t opts;
+    vind_extract_options_init(&opts);
+    for (int i = 0; i < 25; i++) {
+        vind_doc_t *doc = NULL;
+        char *errmsg = NULL;
+        if (vind_extract_file(worker->path, &opts, &doc, &errmsg) != VIND_OK || doc == NULL ||
+            doc->n_pages != 1 || strstr(doc->pages[0], "verpleeghuiszorg") == NULL)
+            worker->failures++;
+        free(errmsg);
+        vind_doc_free(doc);
+    }
+    return NULL;
+}
+
+/* Indexer threads each forking their own children: a sibling child holding
+ * a copy of our pipe must not confuse the answer or delay it. */
+static void test_threads(const char *path)
+{
+    pthread_t threads[4];
+    worker_t workers[4];
+    for (int i = 0; i < 4; i++) {
+        workers[i] = (worker_t){path, 0};
+        pthread_create(&threads[i], NULL, extract_many, &workers[i]);
+    }
+    int failures = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        failures += workers[i].failures;
+    }
+    CHECK_INT(failures, 0, "4 threads x 25 isolated extractions: all answers right");
+}
+
 static char *write_file(const char *dir, const char *name, const char *data, size_t len)
 {
     char *path = g_build_filename(dir, name, NULL);
@@ -155,6 +196,7 @@ static void test_extract_file(const char *dir)
           "HTML text and path came back from the child");
     vind_doc_free(doc);
     doc = NULL;
+    test_threads(html);
     opts.isolate = 0;
     CHECK_INT(vind_extract_file(html, &opts, &doc, NULL), VIND_OK, "HTML in process");
     vind_doc_free(doc);

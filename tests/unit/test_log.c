@@ -58,7 +58,8 @@ int main(void)
     memset(huge, 'z', 100000);
     huge[100000] = '\0';
     line = capture(VIND_LOG_INFO, VIND_LOG_INFO, huge);
-    CHECK(strlen(line) < 4096 && line[strlen(line) - 1] == '\n', "a 100 kB message is cut, line ended");
+    CHECK(strlen(line) < 4096 && line[strlen(line) - 1] == '\n',
+          "a 100 kB message is cut, line ended");
     free(line);
     free(huge);
 

@@ -1,0 +1,937 @@
+/*
+ * related.c - related documents (include/vind/related.h): the source's
+ * expand terms searched with BM25, scored as content similarity plus shared
+ * themes and tags (plus, on request, recency), ordered deterministically.
+ *
+ * What is read per document (URL, type, date, tags, themes from the value
+ * slots; the title from the stored record) is read once per call and kept
+ * in a table, so that `vind related --all` reads every document at most once
+ * however often it turns up as a candidate.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include <vind/related.h>
+#include "error.h"
+#include "schema.h"
+#include "searcher.h"
+
+/*
+ * Score = content + TAXONOMY_WEIGHT * taxonomy, where content is the
+ * candidate's BM25 weight for the source's expand terms divided by the
+ * source's own weight for them (1 = as similar as the source to itself), and
+ * taxonomy the share of the source's themes and tags (weighted by rarity)
+ * that the candidate has too. Tuned on the shared corpus
+ * (docs/site-generators.md): 0.5 lifts an article about the same congress
+ * ("Congres", "Fronteers 2014") above one that only repeats its vocabulary,
+ * yet a close text without a common theme still makes the list.
+ */
+#ifndef TAXONOMY_WEIGHT /* overridable only to tune: make CFLAGS=-DTAXONOMY_WEIGHT=0 */
+#define TAXONOMY_WEIGHT 0.3
+#endif
+
+/* Scores are rounded to this many decimals before ties are broken by URL:
+ * float noise in the last bits must not reorder two equal documents. */
+#define SCORE_SCALE 10000.0
+
+/* Every prefix in lib/schema.h is a capital: excluding capitals leaves the
+ * unprefixed body words ("toegankelijk", "congres"). */
+#define CAPITALS "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+/* Expand terms asked of Xapian: twice what is kept, as stop words and
+ * numbers are dropped afterwards (Xapian's decider cannot see the lexicon). */
+#define EXPAND_ASKED (2u * VIND_RELATED_TERMS)
+
+/* What the scoring needs of one document. */
+typedef struct {
+    char *url;
+    char *type;
+    char *date;        /* "YYYY-MM-DD" or NULL */
+    long day;          /* Julian day of date, -1 when undated */
+    GPtrArray *keys;   /* facet terms of its tags and themes ("Kwcag", "XTHEMEcongres"), sorted */
+    GHashTable *names; /* facet term -> display form */
+    int has_record;    /* title, parent and attachments read from the stored record */
+    char *title;
+    char *parent;
+    GPtrArray *attachments; /* urls (g_free) */
+} doc_t;
+
+/* One call (or one --all run): the searcher, the options and the table. */
+typedef struct {
+    vind_searcher_t *searcher;
+    vind_related_options_t opts;
+    GHashTable *docs;   /* GUINT_TO_POINTER(docid) -> doc_t* */
+    GHashTable *rarity; /* facet term -> double* (log of inverse document frequency) */
+    vind_xapian_enquire_t *expander; /* no query: expand terms must not be filtered */
+    long newest_day;    /* newest date in the index (recency), -1 unknown */
+} run_t;
+
+typedef struct {
+    uint32_t docid;
+    double score;
+    doc_t *doc;
+    GPtrArray *shared; /* display forms, borrowed */
+} scored_t;
+
+struct vind_related_list {
+    vind_related_item_t source;
+    vind_related_item_t *items;
+    size_t n_items;
+    vind_related_item_t *attachments;
+    size_t n_attachments;
+    GPtrArray *owned; /* every string and array the items point to (free) */
+};
+
+static const char *const NO_STRINGS[] = {NULL};
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+
+void vind_related_options_init(vind_related_options_t *opts)
+{
+    if (!opts)
+        return;
+    *opts = (vind_related_options_t){.limit = VIND_RELATED_DEFAULT_LIMIT,
+                                     .type = NULL,
+                                     .prefer_recent = 0.0,
+                                     .half_life_days = VIND_RELATED_DEFAULT_HALF_LIFE_DAYS};
+}
+
+static int known_type(const char *type)
+{
+    return strcmp(type, "article") == 0 || strcmp(type, "pdf") == 0 ||
+           strcmp(type, "page") == 0 || strcmp(type, "any") == 0;
+}
+
+static vind_status_t check_options(const vind_related_options_t *given,
+                                   vind_related_options_t *opts, char **errmsg)
+{
+    vind_related_options_init(opts);
+    if (given)
+        *opts = *given;
+    if (opts->limit == 0)
+        opts->limit = VIND_RELATED_DEFAULT_LIMIT;
+    if (opts->half_life_days == 0)
+        opts->half_life_days = VIND_RELATED_DEFAULT_HALF_LIFE_DAYS;
+    if (opts->limit > VIND_RELATED_MAX_LIMIT)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "related documents: a limit of %zu is above the maximum of %u",
+                          opts->limit, VIND_RELATED_MAX_LIMIT);
+    if (opts->type && !known_type(opts->type))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "related documents: unknown type '%s' (article, pdf, page or any)",
+                          opts->type);
+    if (!(opts->prefer_recent >= 0.0 && opts->prefer_recent <= 1.0))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "related documents: prefer_recent %g is outside 0..1",
+                          opts->prefer_recent);
+    return VIND_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The document table                                                  */
+
+static void doc_free(gpointer data)
+{
+    doc_t *doc = data;
+    if (!doc)
+        return;
+    free(doc->url);
+    free(doc->type);
+    g_free(doc->date);
+    if (doc->keys)
+        g_ptr_array_free(doc->keys, TRUE);
+    if (doc->names)
+        g_hash_table_destroy(doc->names);
+    g_free(doc->title);
+    g_free(doc->parent);
+    if (doc->attachments)
+        g_ptr_array_free(doc->attachments, TRUE);
+    g_free(doc);
+}
+
+static void run_clear(run_t *run)
+{
+    if (run->docs)
+        g_hash_table_destroy(run->docs);
+    if (run->rarity)
+        g_hash_table_destroy(run->rarity);
+    vind_xapian_enquire_free(run->expander);
+    memset(run, 0, sizeof *run);
+}
+
+static vind_status_t run_init(run_t *run, vind_searcher_t *searcher,
+                              const vind_related_options_t *opts, char **errmsg)
+{
+    memset(run, 0, sizeof *run);
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "related documents: no searcher");
+    vind_status_t status = check_options(opts, &run->opts, errmsg);
+    if (status != VIND_OK)
+        return status;
+    run->searcher = searcher;
+    run->newest_day = -1;
+    run->docs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, doc_free);
+    run->rarity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return vind_xapian_enquire_new(searcher->reader, &run->expander, errmsg);
+}
+
+/* "20211028" -> its Julian day; -1 when it is not a valid date. */
+static long day_of(const char *compact)
+{
+    if (!compact || strlen(compact) != 8)
+        return -1;
+    for (int i = 0; i < 8; i++)
+        if (!g_ascii_isdigit(compact[i]))
+            return -1;
+    int year = atoi((char[]){compact[0], compact[1], compact[2], compact[3], 0});
+    int month = atoi((char[]){compact[4], compact[5], 0});
+    int day = atoi((char[]){compact[6], compact[7], 0});
+    if (!g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year))
+        return -1;
+    GDate date;
+    g_date_clear(&date, 1);
+    g_date_set_dmy(&date, (GDateDay)day, (GDateMonth)month, (GDateYear)year);
+    return (long)g_date_get_julian(&date);
+}
+
+/* Adds the facet terms of a 0x1F-joined list of display forms. */
+static vind_status_t add_keys(doc_t *doc, const char *prefix, const char *joined, char **errmsg)
+{
+    if (!joined || !*joined)
+        return VIND_OK;
+    gchar **values = g_strsplit(joined, (char[]){VIND_VALUE_SEPARATOR, 0}, -1);
+    vind_status_t status = VIND_OK;
+    for (gchar **v = values; *v && status == VIND_OK; v++) {
+        if (**v == '\0')
+            continue;
+        char *term = vind_facet_term(prefix, *v);
+        if (!term) {
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory reading tags of %s", doc->url);
+            break;
+        }
+        if (strlen(term) == strlen(prefix) || g_hash_table_contains(doc->names, term)) {
+            free(term); /* a value that normalises to nothing, or a repeat */
+            continue;
+        }
+        char *key = g_strdup(term);
+        free(term);
+        g_ptr_array_add(doc->keys, key);
+        g_hash_table_insert(doc->names, key, g_strdup(*v));
+    }
+    g_strfreev(values);
+    return status;
+}
+
+static int compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Reads the value slots of docid into a new doc_t. */
+static vind_status_t doc_read(run_t *run, uint32_t docid, doc_t **out, char **errmsg)
+{
+    vind_xapian_reader_t *reader = run->searcher->reader;
+    doc_t *doc = g_new0(doc_t, 1);
+    doc->day = -1;
+    doc->keys = g_ptr_array_new(); /* keys are owned by names */
+    doc->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    char *date = NULL, *tags = NULL, *themes = NULL;
+    vind_status_t status =
+        vind_xapian_reader_get_value(reader, docid, VIND_SLOT_URL, &doc->url, NULL, errmsg);
+    if (status == VIND_OK)
+        status =
+            vind_xapian_reader_get_value(reader, docid, VIND_SLOT_TYPE, &doc->type, NULL, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_get_value(reader, docid, VIND_SLOT_DATE, &date, NULL, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_get_value(reader, docid, VIND_SLOT_TAGS, &tags, NULL, errmsg);
+    if (status == VIND_OK)
+        status =
+            vind_xapian_reader_get_value(reader, docid, VIND_SLOT_THEMES, &themes, NULL, errmsg);
+    if (status == VIND_OK)
+        status = add_keys(doc, VIND_PREFIX_TAG, tags, errmsg);
+    if (status == VIND_OK)
+        status = add_keys(doc, VIND_PREFIX_THEME, themes, errmsg);
+    if (status == VIND_OK) {
+        doc->day = day_of(date);
+        if (doc->day >= 0)
+            doc->date = g_strdup_printf("%.4s-%.2s-%.2s", date, date + 4, date + 6);
+        g_ptr_array_sort(doc->keys, compare_strings);
+    }
+    free(date);
+    free(tags);
+    free(themes);
+    if (status != VIND_OK) {
+        doc_free(doc);
+        return status;
+    }
+    *out = doc;
+    return VIND_OK;
+}
+
+/* The table's entry for docid, read on first use. */
+static vind_status_t doc_get(run_t *run, uint32_t docid, doc_t **out, char **errmsg)
+{
+    *out = g_hash_table_lookup(run->docs, GUINT_TO_POINTER(docid));
+    if (*out)
+        return VIND_OK;
+    vind_status_t status = doc_read(run, docid, out, errmsg);
+    if (status == VIND_OK)
+        g_hash_table_insert(run->docs, GUINT_TO_POINTER(docid), *out);
+    return status;
+}
+
+/* Title, parent and attachments from the stored record (read on first use:
+ * a PDF's record holds all its text, so only documents shown are read). */
+static vind_status_t doc_record(run_t *run, uint32_t docid, doc_t *doc, char **errmsg)
+{
+    if (doc->has_record)
+        return VIND_OK;
+    json_t *record = NULL;
+    vind_status_t status = vind_searcher_stored(run->searcher, docid, &record, errmsg);
+    if (status != VIND_OK)
+        return status;
+    const char *title = json_string_value(json_object_get(record, "title"));
+    const char *parent = json_string_value(json_object_get(record, "parent"));
+    doc->title = title && *title ? g_strdup(title) : NULL;
+    doc->parent = parent && *parent ? g_strdup(parent) : NULL;
+    doc->attachments = g_ptr_array_new_with_free_func(g_free);
+    size_t index;
+    json_t *value;
+    json_array_foreach(json_object_get(record, "attachments"), index, value)
+    {
+        if (json_is_string(value) && *json_string_value(value))
+            g_ptr_array_add(doc->attachments, g_strdup(json_string_value(value)));
+    }
+    g_ptr_array_sort(doc->attachments, compare_strings);
+    json_decref(record);
+    doc->has_record = 1;
+    return VIND_OK;
+}
+
+/* How telling a shared theme or tag is: log(1 + N / df). A theme half the
+ * site carries ("Congres") says less than a tag on three articles ("WCAG"). */
+static vind_status_t rarity(run_t *run, const char *key, double *out, char **errmsg)
+{
+    double *known = g_hash_table_lookup(run->rarity, key);
+    if (known) {
+        *out = *known;
+        return VIND_OK;
+    }
+    uint32_t frequency = 0;
+    vind_status_t status =
+        vind_xapian_reader_term_frequency(run->searcher->reader, key, &frequency, errmsg);
+    if (status != VIND_OK)
+        return status;
+    double *value = g_new(double, 1);
+    *value = log(1.0 + (double)run->searcher->doc_count / (frequency ? frequency : 1));
+    g_hash_table_insert(run->rarity, g_strdup(key), value);
+    *out = *value;
+    return VIND_OK;
+}
+
+/* The newest date in the index, once: recency is relative to it, never to
+ * the clock, so that a site rebuilt tomorrow gets the same links. */
+static vind_status_t newest_day(run_t *run, char **errmsg)
+{
+    if (run->newest_day >= 0)
+        return VIND_OK;
+    vind_xapian_values_t *dates = NULL;
+    vind_status_t status =
+        vind_xapian_reader_values(run->searcher->reader, VIND_SLOT_DATE, &dates, errmsg);
+    if (status != VIND_OK)
+        return status;
+    for (size_t i = 0; i < dates->count; i++) {
+        long day = day_of(dates->items[i].value);
+        if (day > run->newest_day)
+            run->newest_day = day;
+    }
+    vind_xapian_values_free(dates);
+    return VIND_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                             */
+
+static vind_xapian_query_t *term_query(const char *prefix, const char *value)
+{
+    char *term = strcmp(prefix, VIND_PREFIX_UNIQUE) == 0 ? vind_unique_term(value)
+                                                         : vind_facet_term(prefix, value);
+    vind_xapian_query_t *query = term ? vind_xapian_query_term(term, 1, 0) : NULL;
+    free(term);
+    return query;
+}
+
+/* OR of the expand terms, each weighted by its expand weight relative to
+ * the best: the source's most characteristic words count most. */
+static vind_xapian_query_t *terms_query(const vind_xapian_terms_t *terms)
+{
+    vind_xapian_query_t **children = g_new0(vind_xapian_query_t *, terms->count);
+    double best = terms->items[0].weight > 0 ? terms->items[0].weight : 1.0;
+    for (size_t i = 0; i < terms->count; i++) {
+        double factor = terms->items[i].weight > 0 ? terms->items[i].weight / best : 0.0;
+        vind_xapian_query_t *term = vind_xapian_query_term(terms->items[i].term, 1, 0);
+        children[i] = term ? vind_xapian_query_scale_weight(term, factor) : NULL;
+    }
+    vind_xapian_query_t *query =
+        vind_xapian_query_compound(VIND_XAPIAN_OP_OR, children, terms->count);
+    g_free(children);
+    return query;
+}
+
+/* The types a candidate may have: NULL for "any". */
+static vind_xapian_query_t *type_filter(const char *type)
+{
+    if (type && strcmp(type, "any") == 0)
+        return NULL;
+    if (type)
+        return term_query(VIND_PREFIX_TYPE, type);
+    vind_xapian_query_t *children[2] = {term_query(VIND_PREFIX_TYPE, "article"),
+                                        term_query(VIND_PREFIX_TYPE, "pdf")};
+    return vind_xapian_query_compound(VIND_XAPIAN_OP_OR, children, 2);
+}
+
+/* What may never be related to the source: itself, its parent article, its
+ * attachments (by the list it stores and by their XPARENT term). */
+static vind_xapian_query_t *excluded(const doc_t *source)
+{
+    GPtrArray *children = g_ptr_array_new();
+    g_ptr_array_add(children, term_query(VIND_PREFIX_UNIQUE, source->url));
+    g_ptr_array_add(children, term_query(VIND_PREFIX_PARENT, source->url));
+    if (source->parent)
+        g_ptr_array_add(children, term_query(VIND_PREFIX_UNIQUE, source->parent));
+    for (guint i = 0; i < source->attachments->len; i++)
+        g_ptr_array_add(children,
+                        term_query(VIND_PREFIX_UNIQUE, g_ptr_array_index(source->attachments, i)));
+    vind_xapian_query_t *query = vind_xapian_query_compound(
+        VIND_XAPIAN_OP_OR, (vind_xapian_query_t *const *)children->pdata, children->len);
+    g_ptr_array_free(children, TRUE);
+    return query;
+}
+
+/* Runs query for its first limit matches. */
+static vind_status_t run_query(run_t *run, vind_xapian_query_t *query, uint32_t limit,
+                               vind_xapian_mset_t **mset, char **errmsg)
+{
+    *mset = NULL;
+    if (!query)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory building a related-documents query");
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_status_t status = vind_xapian_enquire_new(run->searcher->reader, &enquire, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    if (status == VIND_OK) {
+        const vind_bm25_t *p = &run->searcher->bm25;
+        status = vind_xapian_enquire_set_bm25(enquire, p->k1, p->k2, p->k3, p->b, p->min_normlen,
+                                              errmsg);
+    }
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_run(enquire, 0, limit, 0, mset, errmsg);
+    vind_xapian_enquire_free(enquire);
+    vind_xapian_query_free(query);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scoring                                                             */
+
+/* The share of the source's themes and tags (by rarity) that doc has too;
+ * fills shared with their display forms. */
+static vind_status_t taxonomy(run_t *run, const doc_t *source, const doc_t *doc, double *share,
+                              GPtrArray *shared, char **errmsg)
+{
+    *share = 0.0;
+    double total = 0.0, common = 0.0;
+    for (guint i = 0; i < source->keys->len; i++) {
+        const char *key = g_ptr_array_index(source->keys, i);
+        double weight = 0.0;
+        vind_status_t status = rarity(run, key, &weight, errmsg);
+        if (status != VIND_OK)
+            return status;
+        total += weight;
+        if (g_hash_table_contains(doc->names, key)) {
+            common += weight;
+            g_ptr_array_add(shared, g_hash_table_lookup(doc->names, key));
+        }
+    }
+    if (total > 0.0)
+        *share = common / total;
+    return VIND_OK;
+}
+
+static double recency(const run_t *run, const doc_t *doc)
+{
+    double r = run->opts.prefer_recent;
+    if (r <= 0.0)
+        return 1.0;
+    if (doc->day < 0 || run->newest_day < 0)
+        return 1.0 - r; /* undated: as if very old */
+    double age = (double)(run->newest_day - doc->day);
+    return (1.0 - r) + r * exp2(-age / (double)run->opts.half_life_days);
+}
+
+static int compare_scored(const void *a, const void *b)
+{
+    const scored_t *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->doc->url ? x->doc->url : "", y->doc->url ? y->doc->url : "");
+}
+
+static void scored_clear(scored_t *scored, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (scored[i].shared)
+            g_ptr_array_free(scored[i].shared, TRUE);
+    g_free(scored);
+}
+
+/* Whether an expand term says what a text is about: not a stop word (a
+ * short article's "je", "heeft", "bij" weigh as much as its topic in a
+ * small index; both lists, for the English posts on a Dutch site), not a
+ * number (the "2021", "03", "04" of every page's date line). */
+static int topical(const run_t *run, const char *term)
+{
+    if (term[strspn(term, "0123456789")] == '\0')
+        return 0;
+    const vind_lexicon_t *lexicon = run->searcher->lexicon;
+    return !vind_is_stopword(lexicon, term, VIND_LANG_NL) &&
+           !vind_is_stopword(lexicon, term, VIND_LANG_EN);
+}
+
+/* Drops the terms that are not topical, keeping the best VIND_RELATED_TERMS. */
+static void keep_topical(const run_t *run, vind_xapian_terms_t *terms)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < terms->count; i++) {
+        if (kept < VIND_RELATED_TERMS && topical(run, terms->items[i].term))
+            terms->items[kept++] = terms->items[i];
+        else
+            free(terms->items[i].term);
+    }
+    terms->count = kept;
+}
+
+/* The source's weight for its own expand terms: the content scale. */
+static vind_status_t self_weight(run_t *run, const vind_xapian_terms_t *terms,
+                                 const doc_t *source, double *weight, char **errmsg)
+{
+    *weight = 0.0;
+    vind_xapian_query_t *children[2] = {terms_query(terms),
+                                        term_query(VIND_PREFIX_UNIQUE, source->url)};
+    vind_xapian_mset_t *mset = NULL;
+    vind_status_t status =
+        run_query(run, vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, children, 2), 1, &mset,
+                  errmsg);
+    if (status == VIND_OK && mset->count > 0)
+        *weight = mset->weights[0];
+    vind_xapian_mset_free(mset);
+    return status;
+}
+
+/* The candidates of the source, scored and sorted (best first, ties by URL). */
+static vind_status_t score_candidates(run_t *run, uint32_t docid, doc_t *source,
+                                      scored_t **out, size_t *n_out, char **errmsg)
+{
+    *out = NULL;
+    *n_out = 0;
+    vind_xapian_terms_t *terms = NULL;
+    vind_status_t status = vind_xapian_enquire_expand(run->expander, &docid, 1, EXPAND_ASKED, NULL,
+                                                      CAPITALS, &terms, errmsg);
+    if (status != VIND_OK)
+        return status;
+    keep_topical(run, terms);
+    if (terms->count == 0) {
+        vind_xapian_terms_free(terms);
+        return VIND_OK;
+    }
+#ifdef RELATED_DEBUG
+    for (size_t i = 0; i < terms->count; i++)
+        fprintf(stderr, "%s:%.3f ", terms->items[i].term, terms->items[i].weight);
+    fprintf(stderr, "\n");
+#endif
+    double scale = 0.0;
+    status = self_weight(run, terms, source, &scale, errmsg);
+    vind_xapian_query_t *query = NULL;
+    if (status == VIND_OK) {
+        query = terms_query(terms);
+        vind_xapian_query_t *types = type_filter(run->opts.type);
+        if (types)
+            query = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER,
+                                               (vind_xapian_query_t *[]){query, types}, 2);
+        query = vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT,
+                                           (vind_xapian_query_t *[]){query, excluded(source)}, 2);
+    }
+    vind_xapian_terms_free(terms);
+    vind_xapian_mset_t *mset = NULL;
+    if (status == VIND_OK)
+        status = run_query(run, query, VIND_RELATED_CANDIDATES, &mset, errmsg);
+    if (status == VIND_OK && run->opts.prefer_recent > 0.0)
+        status = newest_day(run, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_mset_free(mset);
+        return status;
+    }
+    scored_t *scored = g_new0(scored_t, mset->count ? mset->count : 1);
+    size_t n = 0;
+    for (size_t i = 0; i < mset->count && status == VIND_OK; i++) {
+        scored_t *s = &scored[n];
+        s->docid = mset->docids[i];
+        s->shared = g_ptr_array_new();
+        status = doc_get(run, s->docid, &s->doc, errmsg);
+        double share = 0.0;
+        if (status == VIND_OK)
+            status = taxonomy(run, source, s->doc, &share, s->shared, errmsg);
+        n++;
+        if (status != VIND_OK)
+            break;
+        double content = scale > 0.0 ? mset->weights[i] / scale : 0.0;
+        double score = (content + TAXONOMY_WEIGHT * share) * recency(run, s->doc);
+        s->score = round(score * SCORE_SCALE) / SCORE_SCALE;
+    }
+    vind_xapian_mset_free(mset);
+    if (status != VIND_OK) {
+        scored_clear(scored, n);
+        return status;
+    }
+    qsort(scored, n, sizeof *scored, compare_scored);
+    *out = scored;
+    *n_out = n;
+    return VIND_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The list                                                            */
+
+static const char *own(vind_related_list_t *list, const char *string)
+{
+    if (!string)
+        return NULL;
+    char *copy = strdup(string);
+    if (copy)
+        g_ptr_array_add(list->owned, copy);
+    return copy;
+}
+
+/* Fills item from doc (title from its record); shared may be NULL. */
+static vind_status_t fill_item(run_t *run, vind_related_list_t *list, vind_related_item_t *item,
+                               uint32_t docid, doc_t *doc, double score, GPtrArray *shared,
+                               char **errmsg)
+{
+    vind_status_t status = doc_record(run, docid, doc, errmsg);
+    if (status != VIND_OK)
+        return status;
+    item->url = own(list, doc->url);
+    item->title = own(list, doc->title);
+    item->type = own(list, doc->type);
+    item->date = own(list, doc->date);
+    item->score = score;
+    item->shared = (const char *const *)NO_STRINGS;
+    item->n_shared = 0;
+    int ok = (!doc->url || item->url) && (!doc->title || item->title) &&
+             (!doc->type || item->type) && (!doc->date || item->date);
+    if (ok && shared && shared->len > 0) {
+        const char **names = calloc(shared->len + 1, sizeof *names);
+        ok = names != NULL;
+        if (ok) {
+            g_ptr_array_add(list->owned, names);
+            for (guint i = 0; i < shared->len; i++)
+                ok &= (names[i] = own(list, g_ptr_array_index(shared, i))) != NULL;
+            qsort(names, shared->len, sizeof *names, compare_strings);
+            item->shared = names;
+            item->n_shared = shared->len;
+        }
+    }
+    return ok ? VIND_OK : vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+}
+
+static vind_related_list_t *list_new(void)
+{
+    vind_related_list_t *list = calloc(1, sizeof *list);
+    if (list)
+        list->owned = g_ptr_array_new_with_free_func(free);
+    return list;
+}
+
+void vind_related_free(vind_related_list_t *list)
+{
+    if (!list)
+        return;
+    free(list->items);
+    free(list->attachments);
+    g_ptr_array_free(list->owned, TRUE);
+    free(list);
+}
+
+/* The attachments of source that are in the index, by URL. */
+static vind_status_t fill_attachments(run_t *run, vind_related_list_t *list, const doc_t *source,
+                                      char **errmsg)
+{
+    list->attachments = calloc(source->attachments->len + 1, sizeof *list->attachments);
+    if (!list->attachments)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory listing attachments");
+    for (guint i = 0; i < source->attachments->len; i++) {
+        const char *url = g_ptr_array_index(source->attachments, i);
+        char *unique = vind_unique_term(url);
+        if (!unique)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory listing attachments");
+        uint32_t docid = 0;
+        vind_status_t status =
+            vind_xapian_reader_docid_for_term(run->searcher->reader, unique, &docid, NULL);
+        free(unique);
+        if (status == VIND_NOT_FOUND)
+            continue; /* linked but not indexed (failed, or outside the roots) */
+        if (status != VIND_OK)
+            return vind_error(errmsg, status, "cannot look up the attachment %s", url);
+        doc_t *doc = NULL;
+        status = doc_get(run, docid, &doc, errmsg);
+        if (status == VIND_OK)
+            status = fill_item(run, list, &list->attachments[list->n_attachments], docid, doc,
+                               0.0, NULL, errmsg);
+        if (status != VIND_OK)
+            return status;
+        list->n_attachments++;
+    }
+    return VIND_OK;
+}
+
+/* The related list of the document docid. */
+static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t **out,
+                                char **errmsg)
+{
+    *out = NULL;
+    doc_t *source = NULL;
+    vind_status_t status = doc_get(run, docid, &source, errmsg);
+    if (status == VIND_OK)
+        status = doc_record(run, docid, source, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_related_list_t *list = list_new();
+    if (!list)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+    scored_t *scored = NULL;
+    size_t n = 0;
+    status = fill_item(run, list, &list->source, docid, source, 0.0, NULL, errmsg);
+    if (status == VIND_OK)
+        status = fill_attachments(run, list, source, errmsg);
+    if (status == VIND_OK)
+        status = score_candidates(run, docid, source, &scored, &n, errmsg);
+    size_t keep = n < run->opts.limit ? n : run->opts.limit;
+    if (status == VIND_OK) {
+        list->items = calloc(keep + 1, sizeof *list->items);
+        if (!list->items)
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+    }
+    for (size_t i = 0; i < keep && status == VIND_OK; i++) {
+        status = fill_item(run, list, &list->items[i], scored[i].docid, scored[i].doc,
+                           scored[i].score, scored[i].shared, errmsg);
+        list->n_items += status == VIND_OK;
+    }
+    scored_clear(scored, n);
+    if (status != VIND_OK) {
+        vind_related_free(list);
+        return status;
+    }
+    *out = list;
+    return VIND_OK;
+}
+
+/* The docid of url, or of url + "/" ("--url /actueel/x" for "/actueel/x/"). */
+static vind_status_t find_url(vind_searcher_t *searcher, const char *url, uint32_t *docid,
+                              char **errmsg)
+{
+    vind_status_t status = VIND_NOT_FOUND;
+    for (int attempt = 0; attempt < 2 && status == VIND_NOT_FOUND; attempt++) {
+        size_t length = strlen(url);
+        if (attempt == 1 && (length == 0 || url[length - 1] == '/'))
+            break;
+        char *candidate = attempt == 0 ? g_strdup(url) : g_strconcat(url, "/", NULL);
+        char *unique = vind_unique_term(candidate);
+        g_free(candidate);
+        if (!unique)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory looking up %s", url);
+        status = vind_xapian_reader_docid_for_term(searcher->reader, unique, docid, errmsg);
+        free(unique);
+        if (status == VIND_NOT_FOUND && errmsg) {
+            free(*errmsg);
+            *errmsg = NULL;
+        }
+    }
+    if (status == VIND_NOT_FOUND)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document with the url %s in the index", url);
+    return status;
+}
+
+vind_status_t vind_related(vind_searcher_t *searcher, const char *url,
+                           const vind_related_options_t *opts, vind_related_list_t **out,
+                           char **errmsg)
+{
+    if (!out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_related: out is NULL");
+    *out = NULL;
+    if (!url)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_related: url is NULL");
+    run_t run;
+    vind_status_t status = run_init(&run, searcher, opts, errmsg);
+    uint32_t docid = 0;
+    if (status == VIND_OK)
+        status = find_url(searcher, url, &docid, errmsg);
+    if (status == VIND_OK)
+        status = related_of(&run, docid, out, errmsg);
+    run_clear(&run);
+    return status;
+}
+
+const vind_related_item_t *vind_related_source(const vind_related_list_t *list)
+{
+    return list ? &list->source : NULL;
+}
+
+size_t vind_related_count(const vind_related_list_t *list)
+{
+    return list ? list->n_items : 0;
+}
+
+const vind_related_item_t *vind_related_get(const vind_related_list_t *list, size_t i)
+{
+    return list && i < list->n_items ? &list->items[i] : NULL;
+}
+
+size_t vind_related_attachment_count(const vind_related_list_t *list)
+{
+    return list ? list->n_attachments : 0;
+}
+
+const vind_related_item_t *vind_related_attachment_get(const vind_related_list_t *list, size_t i)
+{
+    return list && i < list->n_attachments ? &list->attachments[i] : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+/* Scores are already rounded to 4 decimals; 10 significant digits print
+ * them as written (0.4321, not 0.43209999999999998). */
+#define JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(10))
+
+static json_t *string_or_null(const char *value)
+{
+    return value ? json_string(value) : json_null();
+}
+
+static json_t *item_json(const vind_related_item_t *item, int with_score)
+{
+    json_t *object = json_object();
+    if (!object)
+        return NULL;
+    int failed = json_object_set_new(object, "url", string_or_null(item->url)) ||
+                 json_object_set_new(object, "title", string_or_null(item->title)) ||
+                 json_object_set_new(object, "type", string_or_null(item->type)) ||
+                 json_object_set_new(object, "date", string_or_null(item->date)) ||
+                 (with_score && json_object_set_new(object, "score", json_real(item->score)));
+    if (failed) {
+        json_decref(object);
+        return NULL;
+    }
+    return object;
+}
+
+static json_t *items_json(const vind_related_item_t *items, size_t n, int with_score)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; array && i < n; i++)
+        if (json_array_append_new(array, item_json(&items[i], with_score)) != 0) {
+            json_decref(array);
+            return NULL;
+        }
+    return array;
+}
+
+/* root as text ending in a newline (a data file is a text file); takes root. */
+static char *dump(json_t *root)
+{
+    if (!root)
+        return NULL;
+    char *text = json_dumps(root, JSON_FLAGS);
+    json_decref(root);
+    if (!text)
+        return NULL;
+    size_t length = strlen(text);
+    char *result = realloc(text, length + 2);
+    if (!result) {
+        free(text);
+        return NULL;
+    }
+    memcpy(result + length, "\n", 2);
+    return result;
+}
+
+char *vind_related_to_json(const vind_related_list_t *list)
+{
+    if (!list)
+        return NULL;
+    json_t *root = json_object();
+    if (!root ||
+        json_object_set_new(root, "source", item_json(&list->source, 0)) != 0 ||
+        json_object_set_new(root, "attachments",
+                            items_json(list->attachments, list->n_attachments, 0)) != 0 ||
+        json_object_set_new(root, "related", items_json(list->items, list->n_items, 1)) != 0) {
+        json_decref(root);
+        return NULL;
+    }
+    return dump(root);
+}
+
+/* "https://example.nl/actueel/x/" -> "/actueel/x/"; a path stays as it is. */
+static const char *url_path(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return url;
+    const char *slash = strchr(scheme + 3, '/');
+    return slash ? slash : "/";
+}
+
+vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_related_options_t *opts,
+                                    char **json_out, char **errmsg)
+{
+    if (!json_out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_related_all_json: json_out is NULL");
+    *json_out = NULL;
+    run_t run;
+    vind_status_t status = run_init(&run, searcher, opts, errmsg);
+    vind_xapian_values_t *types = NULL;
+    if (status == VIND_OK)
+        status = vind_xapian_reader_values(searcher->reader, VIND_SLOT_TYPE, &types, errmsg);
+    json_t *root = status == VIND_OK ? json_object() : NULL;
+    if (status == VIND_OK && !root)
+        status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+    for (size_t i = 0; status == VIND_OK && i < types->count; i++) {
+        if (strcmp(types->items[i].value, "article") != 0)
+            continue;
+        vind_related_list_t *list = NULL;
+        status = related_of(&run, types->items[i].docid, &list, errmsg);
+        if (status != VIND_OK)
+            break;
+        json_t *related = items_json(list->items, list->n_items, 1);
+        const char *url = list->source.url ? list->source.url : "";
+        if (!related || json_object_set_new(root, url_path(url), related) != 0)
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+        vind_related_free(list);
+    }
+    vind_xapian_values_free(types);
+    run_clear(&run);
+    if (status != VIND_OK) {
+        json_decref(root);
+        return status;
+    }
+    *json_out = dump(root);
+    return *json_out ? VIND_OK
+                     : vind_error(errmsg, VIND_NOMEM, "out of memory writing related documents");
+}

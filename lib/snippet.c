@@ -1,0 +1,1059 @@
+/*
+ * snippet.c - the words of a stored text that a query matched, and the best
+ * passage(s) of it with those words marked, HTML-escaped, with the PDF pages
+ * they come from.
+ *
+ * A match is what the analyzer says (the same stems and compound parts as
+ * the index), so "bewoners" is marked for the query "bewoner", "Cliënten"
+ * for "clienten" and "verpleeghuiszorg" for "zorg". Running the analyzer
+ * costs ~7 ms per 50 kB, and snippets are made for every hit of a results
+ * page, while a PDF's text can be 300 pages (the corpus's Duidingsrapportage
+ * is 330 kB). So a long text is first scanned cheaply for candidate places:
+ * the query's stems (and their plural spellings, "huis" -> "huiz" of
+ * "huizen") are looked up as plain bytes in a lower-cased, diacritic-folded
+ * copy of each page, and only a few regions around the densest candidates
+ * are analysed. Short texts (a news article) are analysed whole.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "error.h"
+#include "snippet.h"
+
+/* Texts up to this size are analysed whole (~2 ms): exact for every article
+ * of the corpus, whatever form a match takes. */
+#define FULL_ANALYSIS_BYTES (16u * 1024u)
+/* When no candidate place turns up in a long text (a match only the lexicon
+ * sees, "liep" for "lopen"), this much of its start is analysed. */
+#define FALLBACK_ANALYSIS_BYTES (32u * 1024u)
+/* Regions analysed around candidate places: first the densest, then ones
+ * holding a query word not yet confirmed, up to the total. */
+#define FIRST_REGIONS 4u
+#define MAX_REGIONS 12u
+/* Candidate places kept per probe and in all: "zorg" occurs ~2,000 times in
+ * the longest PDF; more places would not change the best one. */
+#define MAX_OCCURRENCES_PER_PROBE 4000u
+#define MAX_OCCURRENCES 20000u
+/* Probe look-ups per text: a 64-word query still costs one pass per probe. */
+#define MAX_PROBES 48u
+/* Bounds on the asked snippet length, in characters. */
+#define MIN_TARGET_CHARS 40u
+#define MAX_TARGET_CHARS 4000u
+/* The shortest passage when two share the target length. */
+#define MIN_PASSAGE_CHARS 60u
+/* How far a cut looks for white space before it cuts a word (a 1 MB "word"
+ * of base64 must not make it scan the whole text). */
+#define MAX_BOUNDARY_SCAN 64u
+
+/* ---- match terms ---- */
+
+struct vind_match_terms {
+    GHashTable *stems;    /* stem -> term id + 1 */
+    GPtrArray *stem_list; /* the stems in the order added (probes) */
+    GPtrArray *prefixes;  /* normalised form prefixes */
+    GArray *prefix_ids;   /* their term ids */
+    unsigned n_terms;
+};
+
+vind_match_terms_t *vind_match_terms_new(void)
+{
+    vind_match_terms_t *terms = calloc(1, sizeof *terms);
+    if (!terms)
+        return NULL;
+    terms->stems = g_hash_table_new(g_str_hash, g_str_equal);
+    terms->stem_list = g_ptr_array_new_with_free_func(g_free);
+    terms->prefixes = g_ptr_array_new_with_free_func(g_free);
+    terms->prefix_ids = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    return terms;
+}
+
+void vind_match_terms_free(vind_match_terms_t *terms)
+{
+    if (!terms)
+        return;
+    g_hash_table_destroy(terms->stems);
+    g_ptr_array_free(terms->stem_list, TRUE);
+    g_ptr_array_free(terms->prefixes, TRUE);
+    g_array_free(terms->prefix_ids, TRUE);
+    free(terms);
+}
+
+void vind_match_terms_add_stem(vind_match_terms_t *terms, const char *stem)
+{
+    if (!terms || !stem || !*stem || g_hash_table_contains(terms->stems, stem))
+        return;
+    char *copy = g_strdup(stem);
+    g_ptr_array_add(terms->stem_list, copy);
+    g_hash_table_insert(terms->stems, copy, GUINT_TO_POINTER(terms->n_terms + 1));
+    terms->n_terms++;
+}
+
+void vind_match_terms_add_prefix(vind_match_terms_t *terms, const char *form_prefix)
+{
+    if (!terms || !form_prefix || !*form_prefix)
+        return;
+    for (guint i = 0; i < terms->prefixes->len; i++)
+        if (strcmp(g_ptr_array_index(terms->prefixes, i), form_prefix) == 0)
+            return;
+    g_ptr_array_add(terms->prefixes, g_strdup(form_prefix));
+    g_array_append_val(terms->prefix_ids, terms->n_terms);
+    terms->n_terms++;
+}
+
+/* The id of the first term the token matches, or -1. */
+static int term_of(const vind_match_terms_t *terms, const vind_token_t *token)
+{
+    gpointer id = g_hash_table_lookup(terms->stems, token->stem);
+    if (id)
+        return (int)GPOINTER_TO_UINT(id) - 1;
+    for (const char *const *extra = token->extra; extra && *extra; extra++)
+        if ((id = g_hash_table_lookup(terms->stems, *extra)))
+            return (int)GPOINTER_TO_UINT(id) - 1;
+    for (guint i = 0; i < terms->prefixes->len; i++)
+        if (g_str_has_prefix(token->form, g_ptr_array_index(terms->prefixes, i)))
+            return (int)g_array_index(terms->prefix_ids, unsigned, i);
+    return -1;
+}
+
+int vind_match_terms_match(const vind_match_terms_t *terms, const vind_token_t *token)
+{
+    return terms && token && term_of(terms, token) >= 0;
+}
+
+int vind_match_terms_empty(const vind_match_terms_t *terms)
+{
+    return !terms || terms->n_terms == 0;
+}
+
+/* ---- UTF-8 and white space ---- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0;
+}
+
+static int is_continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* Start of the character after position (invalid bytes count as one). */
+static size_t next_char(const char *text, size_t length, size_t position)
+{
+    if (position >= length)
+        return length;
+    position++;
+    for (unsigned n = 0; n < 3 && position < length && is_continuation((unsigned char)text[position]);
+         n++)
+        position++;
+    return position;
+}
+
+static size_t previous_char(const char *text, size_t position)
+{
+    if (position == 0)
+        return 0;
+    position--;
+    for (unsigned n = 0; n < 3 && position > 0 && is_continuation((unsigned char)text[position]);
+         n++)
+        position--;
+    return position;
+}
+
+static size_t count_chars(const char *text, size_t start, size_t end)
+{
+    size_t n = 0;
+    for (size_t p = start; p < end; p = next_char(text, end, p))
+        n++;
+    return n;
+}
+
+/* Whether a cut at position falls between words. */
+static int is_boundary(const char *text, size_t length, size_t position)
+{
+    return position == 0 || position >= length || is_space((unsigned char)text[position - 1]) ||
+           is_space((unsigned char)text[position]);
+}
+
+/* Moves a start position forward (up to limit) to the start of a word; a
+ * word too long to scan is cut at a character boundary instead. */
+static size_t start_forward(const char *text, size_t length, size_t position, size_t limit)
+{
+    size_t p = position;
+    for (unsigned n = 0; p < limit && n < MAX_BOUNDARY_SCAN; n++) {
+        if (is_boundary(text, length, p))
+            break;
+        p++;
+    }
+    if (!is_boundary(text, length, p))
+        p = position;
+    while (p < limit && is_continuation((unsigned char)text[p]))
+        p++;
+    while (p < limit && is_space((unsigned char)text[p]))
+        p++;
+    return p;
+}
+
+/* Moves an end position back (down to limit) to the end of a word. */
+static size_t end_backward(const char *text, size_t length, size_t position, size_t limit)
+{
+    size_t p = position;
+    for (unsigned n = 0; p > limit && n < MAX_BOUNDARY_SCAN; n++) {
+        if (is_boundary(text, length, p))
+            break;
+        p--;
+    }
+    if (!is_boundary(text, length, p))
+        p = position;
+    while (p > limit && p < length && is_continuation((unsigned char)text[p]))
+        p--;
+    while (p > limit && is_space((unsigned char)text[p - 1]))
+        p--;
+    return p;
+}
+
+/* Widens [*start, *end) outward to word boundaries (for analysis regions). */
+static void widen_to_words(const char *text, size_t length, size_t *start, size_t *end)
+{
+    for (unsigned n = 0; *start > 0 && n < MAX_BOUNDARY_SCAN; n++) {
+        if (is_boundary(text, length, *start))
+            break;
+        (*start)--;
+    }
+    while (*start > 0 && is_continuation((unsigned char)text[*start]))
+        (*start)--;
+    for (unsigned n = 0; *end < length && n < MAX_BOUNDARY_SCAN; n++) {
+        if (is_boundary(text, length, *end))
+            break;
+        (*end)++;
+    }
+    while (*end < length && is_continuation((unsigned char)text[*end]))
+        (*end)++;
+}
+
+/* ---- HTML escaping ---- */
+
+/*
+ * Appends len bytes of text, HTML-escaped. collapse: every run of white
+ * space (and control characters, NULs, line breaks of PDF text) becomes one
+ * space; *pending_space carries a run across calls. Invalid UTF-8 becomes
+ * U+FFFD; soft hyphens and zero-width spaces (PDF text is full of them:
+ * "verpleeg\u00ADhuis") are dropped.
+ */
+static void append_escaped(GString *out, const char *text, size_t len, int collapse,
+                           int *pending_space)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F || (collapse && c == ' ')) {
+                if (collapse || (c != '\n' && c != '\t' && c != '\r')) {
+                    if (collapse)
+                        *pending_space = 1;
+                    else
+                        g_string_append_c(out, ' ');
+                } else
+                    g_string_append_c(out, (char)c);
+                p++;
+                continue;
+            }
+            if (collapse && *pending_space) {
+                if (out->len)
+                    g_string_append_c(out, ' ');
+                *pending_space = 0;
+            }
+            switch (c) {
+            case '&':
+                g_string_append(out, "&amp;");
+                break;
+            case '<':
+                g_string_append(out, "&lt;");
+                break;
+            case '>':
+                g_string_append(out, "&gt;");
+                break;
+            case '"':
+                g_string_append(out, "&quot;");
+                break;
+            case '\'':
+                g_string_append(out, "&#39;");
+                break;
+            default:
+                g_string_append_c(out, (char)c);
+            }
+            p++;
+            continue;
+        }
+        gunichar ch = g_utf8_get_char_validated(p, end - p);
+        if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+            ch = 0xFFFD;
+            p++;
+        } else
+            p = g_utf8_next_char(p);
+        if (ch == 0xAD || ch == 0x200B || ch == 0x200C || ch == 0x200D || ch == 0xFEFF)
+            continue;
+        if (collapse && (g_unichar_isspace(ch) || ch == 0x85)) {
+            *pending_space = 1;
+            continue;
+        }
+        if (collapse && *pending_space) {
+            if (out->len)
+                g_string_append_c(out, ' ');
+            *pending_space = 0;
+        }
+        g_string_append_unichar(out, ch);
+    }
+}
+
+char *vind_html_escape(const char *text, size_t len)
+{
+    if (!text)
+        len = 0;
+    GString *out = g_string_sized_new(len + len / 8 + 1);
+    int pending = 0;
+    append_escaped(out, text ? text : "", len, 0, &pending);
+    char *result = strdup(out->str);
+    g_string_free(out, TRUE);
+    return result;
+}
+
+/* ---- matches ---- */
+
+/* A word of the text that matched: byte range in its page, and the term. */
+typedef struct {
+    size_t page;
+    size_t start, end;
+    unsigned term;
+} hit_t;
+
+typedef struct {
+    vind_analyzer_t *analyzer;
+    vind_lang_t lang;
+    const char *const *pages;
+    size_t n_pages;
+    const vind_match_terms_t *terms;
+    size_t target;  /* characters */
+    GArray *hits;   /* hit_t, in text order per analysed region */
+    char **errmsg;
+} job_t;
+
+static const char *page_text(const job_t *job, size_t page)
+{
+    return job->pages[page] ? job->pages[page] : "";
+}
+
+/* Analyses bytes [start, end) of a page and records the words that match. */
+static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_t end)
+{
+    if (end <= start)
+        return VIND_OK;
+    vind_tokens_t *tokens = NULL;
+    vind_status_t status = vind_analyze(job->analyzer, page_text(job, page) + start, end - start,
+                                        job->lang, &tokens, job->errmsg);
+    if (status != VIND_OK)
+        return status;
+    size_t n = vind_tokens_count(tokens);
+    for (size_t i = 0; i < n; i++) {
+        const vind_token_t *token = vind_tokens_get(tokens, i);
+        int term = term_of(job->terms, token);
+        if (term < 0)
+            continue;
+        hit_t hit = {page, start + token->start, start + token->end, (unsigned)term};
+        g_array_append_val(job->hits, hit);
+    }
+    vind_tokens_free(tokens);
+    return VIND_OK;
+}
+
+/* ---- cheap candidate scan for long texts ---- */
+
+/* Latin-1 letters (the second byte of C3 xx) folded as the analyzer folds
+ * them; "" where the character is not a letter. */
+static const char *const latin1_fold[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",   "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",   "y",
+};
+
+/* The f-ligatures of U+FB00..U+FB06 (PDF text layers use them: "ofﬁcieel"). */
+static const char *const ligature_fold[7] = {"ff", "fi", "fl", "ffi", "ffl", "st", "st"};
+
+typedef struct {
+    char *bytes;       /* folded page: ASCII lower case, Latin-1 diacritics dropped */
+    uint32_t *origin;  /* byte offset in the page of each folded byte */
+    size_t length, room;
+} folded_t;
+
+static void folded_put(folded_t *f, const char *s, size_t origin)
+{
+    for (; *s; s++) {
+        f->bytes[f->length] = *s;
+        f->origin[f->length] = (uint32_t)origin;
+        f->length++;
+    }
+}
+
+/* Folds a page; 0 on NOMEM. Pages of 4 GB and more are not folded (they
+ * cannot come from vind_analyze's 64 MB bound anyway). */
+static int fold_page(folded_t *f, const char *text, size_t length)
+{
+    /* "ß" -> "ss" and ligatures grow: at most 3 bytes out per byte in. */
+    size_t need = length * 3 / 2 + 4;
+    if (length >= UINT32_MAX)
+        return 0;
+    if (need > f->room) {
+        char *bytes = realloc(f->bytes, need);
+        if (bytes)
+            f->bytes = bytes;
+        uint32_t *origin = realloc(f->origin, need * sizeof *origin);
+        if (origin)
+            f->origin = origin;
+        if (!bytes || !origin)
+            return 0;
+        f->room = need;
+    }
+    f->length = 0;
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t i = 0; i < length;) {
+        unsigned char c = t[i];
+        char one[2] = {0, 0};
+        if (c < 0x80) {
+            one[0] = (char)g_ascii_tolower((char)c);
+            folded_put(f, one, i);
+            i++;
+        } else if (c == 0xC3 && i + 1 < length && is_continuation(t[i + 1])) {
+            folded_put(f, latin1_fold[t[i + 1] - 0x80], i);
+            i += 2;
+        } else if (c == 0xC2 && i + 1 < length && t[i + 1] == 0xAD) {
+            i += 2; /* soft hyphen */
+        } else if (c == 0xE2 && i + 2 < length && t[i + 1] == 0x80 && t[i + 2] >= 0x8B &&
+                   t[i + 2] <= 0x8D) {
+            i += 3; /* zero-width space and joiners */
+        } else if (c == 0xEF && i + 2 < length && t[i + 1] == 0xAC && t[i + 2] <= 0x86) {
+            folded_put(f, ligature_fold[t[i + 2] - 0x80], i);
+            i += 3;
+        } else {
+            one[0] = (char)c;
+            folded_put(f, one, i);
+            i++;
+        }
+        if (f->length + 4 > f->room)
+            break;
+    }
+    return 1;
+}
+
+typedef struct {
+    char *text;
+    unsigned term;
+} probe_t;
+
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static void add_probe(GArray *probes, const char *text, unsigned term)
+{
+    if (strlen(text) < 2 || probes->len >= MAX_PROBES)
+        return;
+    for (guint i = 0; i < probes->len; i++)
+        if (strcmp(g_array_index(probes, probe_t, i).text, text) == 0)
+            return;
+    probe_t probe = {g_strdup(text), term};
+    g_array_append_val(probes, probe);
+}
+
+/*
+ * The byte strings that announce a stem in folded text. The stem itself
+ * almost always starts the word (Snowball cuts endings), but the lexicon
+ * gives a plural the stem of its singular: "huizen" -> "huis", "brieven" ->
+ * "brief", "jaren" -> "jaar". So also: final s -> z, f -> v, and the last
+ * doubled vowel single.
+ */
+static void add_stem_probes(GArray *probes, const char *stem, unsigned term)
+{
+    add_probe(probes, stem, term);
+    char *variant = g_strdup(stem);
+    size_t n = strlen(variant);
+    int changed = 0;
+    if (n >= 3 && variant[n - 1] == 's')
+        variant[n - 1] = 'z', changed = 1;
+    else if (n >= 3 && variant[n - 1] == 'f')
+        variant[n - 1] = 'v', changed = 1;
+    if (changed)
+        add_probe(probes, variant, term);
+    for (size_t i = n; i >= 2; i--) {
+        if (variant[i - 1] == variant[i - 2] && is_vowel(variant[i - 1]) && variant[i - 1] != 'i') {
+            memmove(variant + i - 1, variant + i, n - i + 1);
+            if (strlen(variant) >= 3)
+                add_probe(probes, variant, term);
+            break;
+        }
+    }
+    g_free(variant);
+}
+
+typedef struct {
+    size_t page;
+    size_t offset; /* byte offset in the page */
+    unsigned term;
+} occurrence_t;
+
+static int compare_occurrences(const void *a, const void *b)
+{
+    const occurrence_t *x = a, *y = b;
+    if (x->page != y->page)
+        return x->page < y->page ? -1 : 1;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    return (x->term > y->term) - (x->term < y->term);
+}
+
+/* Finds the probes in every page; 0 on NOMEM. */
+static int find_occurrences(const job_t *job, GArray *probes, GArray *occurrences)
+{
+    folded_t folded = {0};
+    int ok = 1;
+    for (size_t page = 0; page < job->n_pages && ok; page++) {
+        const char *text = page_text(job, page);
+        size_t length = strlen(text);
+        if (length == 0)
+            continue;
+        if (!fold_page(&folded, text, length)) {
+            ok = 0;
+            break;
+        }
+        for (guint i = 0; i < probes->len && occurrences->len < MAX_OCCURRENCES; i++) {
+            probe_t *probe = &g_array_index(probes, probe_t, i);
+            size_t probe_length = strlen(probe->text);
+            const char *at = folded.bytes;
+            const char *end = folded.bytes + folded.length;
+            unsigned found = 0;
+            while (found < MAX_OCCURRENCES_PER_PROBE && occurrences->len < MAX_OCCURRENCES &&
+                   (at = memmem(at, (size_t)(end - at), probe->text, probe_length))) {
+                occurrence_t occurrence = {page, folded.origin[at - folded.bytes], probe->term};
+                g_array_append_val(occurrences, occurrence);
+                found++;
+                at += probe_length;
+            }
+        }
+    }
+    free(folded.bytes);
+    free(folded.origin);
+    return ok;
+}
+
+/* A candidate region: the distinct terms and places in target bytes from one
+ * occurrence on. */
+typedef struct {
+    size_t first, last; /* occurrence indexes, inclusive */
+    unsigned distinct, count;
+} anchor_t;
+
+static int compare_anchors(const void *a, const void *b)
+{
+    const anchor_t *x = a, *y = b;
+    if (x->distinct != y->distinct)
+        return x->distinct > y->distinct ? -1 : 1;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+typedef struct {
+    size_t page, start, end;
+} region_t;
+
+static int regions_overlap(const GArray *regions, const region_t *candidate)
+{
+    for (guint i = 0; i < regions->len; i++) {
+        const region_t *r = &g_array_index(regions, region_t, i);
+        if (r->page == candidate->page && r->start < candidate->end && candidate->start < r->end)
+            return 1;
+    }
+    return 0;
+}
+
+/* Sliding windows of target bytes over the sorted occurrences. */
+static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size_t target)
+{
+    size_t n = occurrences->len;
+    anchor_t *anchors = calloc(n, sizeof *anchors);
+    unsigned *counts = calloc(n_terms ? n_terms : 1, sizeof *counts);
+    if (!anchors || !counts) {
+        free(anchors);
+        free(counts);
+        return NULL;
+    }
+    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    size_t j = 0;
+    unsigned distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (j < i)
+            j = i;
+        while (j < n && o[j].page == o[i].page && o[j].offset < o[i].offset + target) {
+            if (counts[o[j].term]++ == 0)
+                distinct++;
+            j++;
+        }
+        anchors[i] = (anchor_t){i, j - 1, distinct, (unsigned)(j - i)};
+        if (--counts[o[i].term] == 0)
+            distinct--;
+    }
+    free(counts);
+    return anchors;
+}
+
+static region_t region_around(const job_t *job, const occurrence_t *first, const occurrence_t *last)
+{
+    const char *text = page_text(job, first->page);
+    size_t length = strlen(text);
+    size_t margin = job->target + job->target / 2;
+    size_t start = first->offset > margin ? first->offset - margin : 0;
+    size_t end = last->offset + margin < length ? last->offset + margin : length;
+    widen_to_words(text, length, &start, &end);
+    return (region_t){first->page, start, end};
+}
+
+/* Whether the anchor's window holds an occurrence of a term not yet seen. */
+static int anchor_has_missing(const anchor_t *anchor, const occurrence_t *o, const int *confirmed)
+{
+    for (size_t k = anchor->first; k <= anchor->last; k++)
+        if (!confirmed[o[k].term])
+            return 1;
+    return 0;
+}
+
+static vind_status_t analyse_regions(job_t *job, GArray *regions, size_t from)
+{
+    for (guint i = (guint)from; i < regions->len; i++) {
+        region_t *r = &g_array_index(regions, region_t, i);
+        vind_status_t status = analyse_region(job, r->page, r->start, r->end);
+        if (status != VIND_OK)
+            return status;
+    }
+    return VIND_OK;
+}
+
+/* Analyses the start of the text up to the fallback budget. */
+static vind_status_t analyse_start(job_t *job, size_t budget)
+{
+    for (size_t page = 0; page < job->n_pages && budget > 0; page++) {
+        const char *text = page_text(job, page);
+        size_t length = strlen(text);
+        size_t end = length;
+        if (end > budget) {
+            end = end_backward(text, length, budget, 0);
+            if (end == 0)
+                end = budget;
+            widen_to_words(text, length, &(size_t){0}, &end);
+        }
+        vind_status_t status = analyse_region(job, page, 0, end);
+        if (status != VIND_OK)
+            return status;
+        budget -= end < budget ? end : budget;
+    }
+    return VIND_OK;
+}
+
+static vind_status_t scan_long_text(job_t *job)
+{
+    GArray *probes = g_array_new(FALSE, FALSE, sizeof(probe_t));
+    GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
+    GArray *regions = g_array_new(FALSE, FALSE, sizeof(region_t));
+    const vind_match_terms_t *terms = job->terms;
+    vind_status_t status = VIND_OK;
+    anchor_t *anchors = NULL;
+    int *confirmed = calloc(terms->n_terms + 1, sizeof *confirmed);
+    if (!confirmed) {
+        status = vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+        goto done;
+    }
+
+    for (guint i = 0; i < terms->stem_list->len; i++) {
+        const char *stem = g_ptr_array_index(terms->stem_list, i);
+        add_stem_probes(probes, stem, GPOINTER_TO_UINT(g_hash_table_lookup(terms->stems, stem)) - 1);
+    }
+    for (guint i = 0; i < terms->prefixes->len; i++)
+        add_probe(probes, g_ptr_array_index(terms->prefixes, i),
+                  g_array_index(terms->prefix_ids, unsigned, i));
+    if (!find_occurrences(job, probes, occurrences)) {
+        status = vind_error(job->errmsg, VIND_NOMEM, "out of memory scanning a text for a snippet");
+        goto done;
+    }
+    if (occurrences->len == 0) {
+        status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
+        goto done;
+    }
+    g_array_sort(occurrences, compare_occurrences);
+    anchors = score_anchors(occurrences, terms->n_terms, job->target);
+    if (!anchors) {
+        status = vind_error(job->errmsg, VIND_NOMEM, "out of memory scanning a text for a snippet");
+        goto done;
+    }
+    qsort(anchors, occurrences->len, sizeof *anchors, compare_anchors);
+    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+
+    /* The densest places first. */
+    for (size_t i = 0; i < occurrences->len && regions->len < FIRST_REGIONS; i++) {
+        region_t region = region_around(job, &o[anchors[i].first], &o[anchors[i].last]);
+        if (!regions_overlap(regions, &region))
+            g_array_append_val(regions, region);
+    }
+    status = analyse_regions(job, regions, 0);
+    if (status != VIND_OK)
+        goto done;
+
+    /* Then places of query words the first regions did not confirm (a probe
+     * can be a false lead: "zorg" inside "zorgvuldig" is not "zorg"). */
+    for (guint i = 0; i < job->hits->len; i++)
+        confirmed[g_array_index(job->hits, hit_t, i).term] = 1;
+    for (size_t i = 0; i < occurrences->len && regions->len < MAX_REGIONS; i++) {
+        if (!anchor_has_missing(&anchors[i], o, confirmed))
+            continue;
+        region_t region = region_around(job, &o[anchors[i].first], &o[anchors[i].last]);
+        if (regions_overlap(regions, &region))
+            continue;
+        g_array_append_val(regions, region);
+        size_t before = job->hits->len;
+        status = analyse_region(job, region.page, region.start, region.end);
+        if (status != VIND_OK)
+            goto done;
+        for (size_t k = before; k < job->hits->len; k++)
+            confirmed[g_array_index(job->hits, hit_t, k).term] = 1;
+    }
+    if (job->hits->len == 0)
+        status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
+
+done:
+    for (guint i = 0; i < probes->len; i++)
+        g_free(g_array_index(probes, probe_t, i).text);
+    g_array_free(probes, TRUE);
+    g_array_free(occurrences, TRUE);
+    g_array_free(regions, TRUE);
+    free(anchors);
+    free(confirmed);
+    return status;
+}
+
+/* ---- choosing passages ---- */
+
+typedef struct {
+    size_t first, last; /* hit indexes, inclusive */
+    unsigned distinct, count, fresh;
+} window_t;
+
+static int compare_hits(const void *a, const void *b)
+{
+    const hit_t *x = a, *y = b;
+    if (x->page != y->page)
+        return x->page < y->page ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+/* Whether window a beats b: more distinct words, then more new ones (for a
+ * second passage), then more matches; ties go to the earlier place. */
+static int window_better(const window_t *a, const window_t *b)
+{
+    if (a->fresh != b->fresh)
+        return a->fresh > b->fresh;
+    if (a->distinct != b->distinct)
+        return a->distinct > b->distinct;
+    if (a->count != b->count)
+        return a->count > b->count;
+    return a->first < b->first;
+}
+
+/*
+ * The best window of hits no longer than target bytes. covered (may be
+ * NULL) marks the terms a previous passage showed: windows are then scored
+ * by terms not covered first, and must not overlap `avoid`.
+ */
+static int best_window(const hit_t *hits, size_t n, unsigned n_terms, size_t target,
+                       const int *covered, const window_t *avoid, window_t *best)
+{
+    unsigned *counts = calloc(n_terms ? n_terms : 1, sizeof *counts);
+    if (!counts)
+        return -1;
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        memset(counts, 0, (n_terms ? n_terms : 1) * sizeof *counts);
+        window_t w = {i, i, 0, 0, 0};
+        for (size_t j = i; j < n && hits[j].page == hits[i].page &&
+                           (j == i || hits[j].end <= hits[i].start + target);
+             j++) {
+            w.last = j;
+            w.count++;
+            if (counts[hits[j].term]++ == 0) {
+                w.distinct++;
+                if (covered && !covered[hits[j].term])
+                    w.fresh++;
+            }
+        }
+        if (avoid && hits[i].page == hits[avoid->first].page &&
+            hits[i].start < hits[avoid->last].end + 1 &&
+            hits[avoid->first].start < hits[w.last].end + 1)
+            continue;
+        if (covered && w.fresh == 0)
+            continue;
+        if (!found || window_better(&w, best)) {
+            *best = w;
+            found = 1;
+        }
+    }
+    free(counts);
+    return found;
+}
+
+/* ---- rendering ---- */
+
+typedef struct {
+    size_t page, start, end;
+} passage_t;
+
+/* The passage around core [core_start, core_end) of a page: about chars
+ * characters, context split around the core, cut between words. */
+static passage_t passage_around(const char *text, size_t length, size_t page, size_t core_start,
+                                size_t core_end, size_t chars)
+{
+    size_t core_chars = count_chars(text, core_start, core_end);
+    size_t start = core_start, end = core_end;
+    if (core_chars < chars) {
+        size_t extra = chars - core_chars;
+        size_t left = extra / 3, right = extra - left;
+        for (; left > 0 && start > 0; left--)
+            start = previous_char(text, start);
+        right += left; /* what the start of the page left over */
+        for (; right > 0 && end < length; right--)
+            end = next_char(text, length, end);
+        for (; right > 0 && start > 0; right--)
+            start = previous_char(text, start);
+    }
+    start = start_forward(text, length, start, core_start);
+    end = end_backward(text, length, end, core_end);
+    return (passage_t){page, start, end};
+}
+
+/* Appends one passage: escaped text, its matches (re-analysed over exactly
+ * the passage, so marks never depend on which region found it) marked. */
+static vind_status_t render_passage(job_t *job, const passage_t *passage, GString *out)
+{
+    const char *text = page_text(job, passage->page);
+    vind_tokens_t *tokens = NULL;
+    vind_status_t status = vind_analyze(job->analyzer, text + passage->start,
+                                        passage->end - passage->start, job->lang, &tokens,
+                                        job->errmsg);
+    if (status != VIND_OK)
+        return status;
+    int pending = 0;
+    size_t done = passage->start;
+    size_t n = vind_tokens_count(tokens);
+    for (size_t i = 0; i < n; i++) {
+        const vind_token_t *token = vind_tokens_get(tokens, i);
+        size_t start = passage->start + token->start, end = passage->start + token->end;
+        if (start < done || end > passage->end || term_of(job->terms, token) < 0)
+            continue;
+        append_escaped(out, text + done, start - done, 1, &pending);
+        if (pending && out->len)
+            g_string_append_c(out, ' ');
+        pending = 0;
+        g_string_append(out, "<mark>");
+        append_escaped(out, text + start, end - start, 1, &pending);
+        g_string_append(out, "</mark>");
+        pending = 0;
+        done = end;
+    }
+    append_escaped(out, text + done, passage->end - done, 1, &pending);
+    vind_tokens_free(tokens);
+    return VIND_OK;
+}
+
+static int is_blank(const char *text)
+{
+    for (; *text; text++)
+        if (!is_space((unsigned char)*text))
+            return 0;
+    return 1;
+}
+
+static int is_blank_prefix(const char *text, size_t length)
+{
+    for (size_t i = 0; i < length; i++)
+        if (!is_space((unsigned char)text[i]))
+            return 0;
+    return 1;
+}
+
+/* The passage when nothing matched: the start of the first page with text. */
+static int start_passage(const job_t *job, passage_t *passage)
+{
+    for (size_t page = 0; page < job->n_pages; page++) {
+        const char *text = page_text(job, page);
+        if (is_blank(text))
+            continue;
+        size_t length = strlen(text);
+        size_t start = 0;
+        while (start < length && is_space((unsigned char)text[start]))
+            start++;
+        size_t end = start;
+        for (size_t n = 0; n < job->target && end < length; n++)
+            end = next_char(text, length, end);
+        size_t cut = end_backward(text, length, end, start);
+        *passage = (passage_t){page, start, cut > start ? cut : end};
+        return 1;
+    }
+    return 0;
+}
+
+static vind_status_t render(job_t *job, const passage_t *passages, size_t n, char **html_out,
+                            unsigned **pages_out, size_t *n_pages_out)
+{
+    GString *out = g_string_sized_new(job->target * 2);
+    unsigned *pages = n ? calloc(n, sizeof *pages) : NULL;
+    if (n && !pages) {
+        g_string_free(out, TRUE);
+        return vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    }
+    size_t n_pages = 0;
+    for (size_t i = 0; i < n; i++) {
+        const passage_t *p = &passages[i];
+        const char *text = page_text(job, p->page);
+        size_t length = strlen(text);
+        int cut_before = p->start > 0 && !is_blank_prefix(text, p->start);
+        if (i > 0)
+            g_string_append(out, " … ");
+        else if (cut_before)
+            g_string_append(out, "… ");
+        vind_status_t status = render_passage(job, p, out);
+        if (status != VIND_OK) {
+            g_string_free(out, TRUE);
+            free(pages);
+            return status;
+        }
+        if (i + 1 == n && p->end < length && !is_blank(text + p->end))
+            g_string_append(out, " …");
+        if (n_pages == 0 || pages[n_pages - 1] != (unsigned)(p->page + 1))
+            pages[n_pages++] = (unsigned)(p->page + 1);
+    }
+    char *html = strdup(out->str);
+    g_string_free(out, TRUE);
+    if (!html) {
+        free(pages);
+        return vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    }
+    if (n_pages == 0) {
+        free(pages);
+        pages = NULL;
+    }
+    *html_out = html;
+    *pages_out = pages;
+    *n_pages_out = n_pages;
+    return VIND_OK;
+}
+
+/* The passages of the best window(s) of the hits: one, or two when a second
+ * place shows query words the first lacks ("zorg" at the top of a page,
+ * "verpleeghuis" further on). */
+static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_passages)
+{
+    const hit_t *hits = (const hit_t *)job->hits->data;
+    size_t n = job->hits->len;
+    unsigned n_terms = job->terms->n_terms;
+    window_t first, second;
+    *n_passages = 0;
+    if (best_window(hits, n, n_terms, job->target, NULL, NULL, &first) <= 0)
+        return VIND_OK;
+    int *covered = calloc(n_terms ? n_terms : 1, sizeof *covered);
+    if (!covered)
+        return vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    for (size_t k = first.first; k <= first.last; k++)
+        covered[hits[k].term] = 1;
+    int two = best_window(hits, n, n_terms, job->target / 2, covered, &first, &second) > 0;
+    free(covered);
+
+    size_t chars = two ? job->target / 2 : job->target;
+    if (chars < MIN_PASSAGE_CHARS)
+        chars = MIN_PASSAGE_CHARS;
+    window_t windows[2] = {first, second};
+    size_t count = two ? 2 : 1;
+    if (two && compare_hits(&hits[second.first], &hits[first.first]) < 0) {
+        windows[0] = second;
+        windows[1] = first;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const hit_t *a = &hits[windows[i].first], *b = &hits[windows[i].last];
+        const char *text = page_text(job, a->page);
+        size_t core_end = b->end;
+        /* A window of one passage's length at most: a long first window
+         * shared with a second passage keeps its first matches. */
+        while (core_end > a->end && count_chars(text, a->start, core_end) > chars) {
+            size_t k = windows[i].last;
+            while (k > windows[i].first && hits[k].end >= core_end)
+                k--;
+            core_end = hits[k].end;
+        }
+        passages[i] = passage_around(text, strlen(text), a->page, a->start, core_end, chars);
+    }
+    if (count == 2 && passages[0].page == passages[1].page && passages[0].end >= passages[1].start) {
+        passages[0].end = passages[1].end; /* they touch: one passage */
+        count = 1;
+    }
+    *n_passages = count;
+    return VIND_OK;
+}
+
+vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
+                                const char *const *pages, size_t n_pages,
+                                const vind_match_terms_t *terms, unsigned target_chars,
+                                char **html_out, unsigned **pages_out, size_t *n_pages_out,
+                                char **errmsg)
+{
+    if (html_out)
+        *html_out = NULL;
+    if (pages_out)
+        *pages_out = NULL;
+    if (n_pages_out)
+        *n_pages_out = 0;
+    if (!analyzer || !html_out || !pages_out || !n_pages_out || (n_pages && !pages))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "a snippet needs an analyzer, the pages and places for its results");
+    size_t target = target_chars ? target_chars : 200;
+    if (target < MIN_TARGET_CHARS)
+        target = MIN_TARGET_CHARS;
+    if (target > MAX_TARGET_CHARS)
+        target = MAX_TARGET_CHARS;
+    job_t job = {analyzer, lang,   pages, n_pages, terms, target,
+                 g_array_new(FALSE, FALSE, sizeof(hit_t)), errmsg};
+
+    vind_status_t status = VIND_OK;
+    if (!vind_match_terms_empty(terms)) {
+        size_t total = 0;
+        for (size_t page = 0; page < n_pages && total <= FULL_ANALYSIS_BYTES; page++)
+            total += strlen(page_text(&job, page));
+        if (total <= FULL_ANALYSIS_BYTES) {
+            for (size_t page = 0; page < n_pages && status == VIND_OK; page++)
+                status = analyse_region(&job, page, 0, strlen(page_text(&job, page)));
+        } else
+            status = scan_long_text(&job);
+        if (status == VIND_OK)
+            g_array_sort(job.hits, compare_hits);
+    }
+    passage_t passages[2];
+    size_t n_passages = 0;
+    if (status == VIND_OK && job.hits->len)
+        status = choose_passages(&job, passages, &n_passages);
+    if (status == VIND_OK && n_passages == 0 && start_passage(&job, &passages[0]))
+        n_passages = 1;
+    if (status == VIND_OK)
+        status = render(&job, passages, n_passages, html_out, pages_out, n_pages_out);
+    g_array_free(job.hits, TRUE);
+    return status;
+}

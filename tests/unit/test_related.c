@@ -1,0 +1,384 @@
+/* test_related.c - related documents over a tiny index built by
+ * vind_index_run from Dutch articles (and one PDF report) written to a
+ * temporary folder: never itself, the article's own PDF as its attachment
+ * and not as related, shared themes first, types, limits, recency, the
+ * JSON shapes, byte-identical output, bad arguments. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include <vind/index.h>
+#include <vind/related.h>
+#include <vind/search.h>
+#include "check.h"
+
+typedef struct {
+    const char *slug, *title, *date, *tag, *theme, *body, *link;
+} page_t;
+
+static const page_t pages[] = {
+    {"formulieren", "Toegankelijke formulieren", "2021-03-04", "WCAG", "Toegankelijkheid",
+     "Een toegankelijk formulier heeft labels bij elk invoerveld. Schermlezers lezen de labels "
+     "voor, en foutmeldingen staan naast het veld. Test je formulieren met een schermlezer.",
+     "/rapporten/audit.pdf"},
+    {"contrast", "Contrast en kleur", "2022-05-10", "WCAG", "Toegankelijkheid",
+     "Voldoende contrast tussen tekst en achtergrond helpt slechtzienden. Kleur alleen is geen "
+     "label: schermlezers en kleurenblinde bezoekers missen die informatie.",
+     NULL},
+    {"schermlezers", "Testen met schermlezers", "2020-01-15", NULL, NULL,
+     "Schermlezers zoals NVDA en VoiceOver lezen labels, koppen en formulieren voor. Test elk "
+     "invoerveld en elke foutmelding met een schermlezer.",
+     NULL},
+    {"congres-2014", "Fronteers congres 2014", "2014-09-16", NULL, "Congres",
+     "De kaartverkoop voor het congres begint volgende week. Sprekers, workshops en tickets voor "
+     "leden van de vereniging.",
+     NULL},
+    {"congres-2015", "Fronteers congres 2015", "2015-05-15", NULL, "Congres",
+     "Kaartverkoop voor het congres: tickets voor leden en niet-leden, sprekers en workshops.",
+     NULL},
+    {"congres-2009", "Fronteers congres 2009", "2009-09-15", NULL, "Congres",
+     "Sprekers en kaartverkoop van het congres: tickets en workshops voor leden.", NULL},
+    {"tuin", "De moestuin in mei", "2023-05-01", NULL, "Natuur",
+     "Zaai bonen en sla in mei. Water geven in de ochtend.", NULL},
+};
+#define N_PAGES (sizeof pages / sizeof pages[0])
+
+static char root[64];
+static char db[128];
+
+static void write_page(const page_t *page)
+{
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s/site/%s", root, page->slug);
+    g_mkdir_with_parents(dir, 0755);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    GString *html = g_string_new(NULL);
+    g_string_append_printf(html,
+                           "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
+                           "<title>%s</title><meta property=\"og:type\" content=\"article\">"
+                           "<meta property=\"article:published_time\" content=\"%s\">",
+                           page->title, page->date);
+    if (page->tag)
+        g_string_append_printf(html, "<meta property=\"article:tag\" content=\"%s\">", page->tag);
+    if (page->theme)
+        g_string_append_printf(html, "<meta property=\"article:section\" content=\"%s\">",
+                               page->theme);
+    g_string_append_printf(html,
+                           "</head><body><article><h1>%s</h1><time datetime=\"%s\">%s</time>"
+                           "<p>%s</p>",
+                           page->title, page->date, page->date, page->body);
+    if (page->link)
+        g_string_append_printf(html, "<p><a href=\"%s\">Het auditrapport (PDF)</a></p>",
+                               page->link);
+    g_string_append(html, "</article></body></html>");
+    g_file_set_contents(path, html->str, (gssize)html->len, NULL);
+    g_string_free(html, TRUE);
+}
+
+/* A one-page PDF with a text layer, offsets computed so poppler needs no repair. */
+static void write_pdf(const char *path, const char *title, const char *text)
+{
+    GString *pdf = g_string_new("%PDF-1.4\n");
+    long offsets[6];
+    char *content = g_strdup_printf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", text);
+    char *objects[5] = {
+        g_strdup("<< /Type /Catalog /Pages 2 0 R >>"),
+        g_strdup("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        g_strdup("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                 "/Resources << /Font << /F1 5 0 R >> >> >>"),
+        g_strdup_printf("<< /Length %zu >>\nstream\n%s\nendstream", strlen(content), content),
+        g_strdup("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+    };
+    for (int i = 0; i < 5; i++) {
+        offsets[i] = (long)pdf->len;
+        g_string_append_printf(pdf, "%d 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+        g_free(objects[i]);
+    }
+    offsets[5] = (long)pdf->len;
+    g_string_append(pdf, "6 0 obj\n");
+    g_string_append_printf(pdf, "<< /Title (%s) >>\nendobj\n", title);
+    long xref = (long)pdf->len;
+    g_string_append(pdf, "xref\n0 7\n0000000000 65535 f \n");
+    for (int i = 0; i < 6; i++)
+        g_string_append_printf(pdf, "%010ld 00000 n \n", offsets[i]);
+    g_string_append_printf(pdf, "trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R >>\nstartxref\n%ld\n"
+                                "%%%%EOF\n",
+                           xref);
+    g_file_set_contents(path, pdf->str, (gssize)pdf->len, NULL);
+    g_string_free(pdf, TRUE);
+    g_free(content);
+}
+
+static int build_index(vind_lexicon_t *lexicon)
+{
+    for (size_t i = 0; i < N_PAGES; i++)
+        write_page(&pages[i]);
+    char path[256];
+    snprintf(path, sizeof path, "%s/site/rapporten", root);
+    g_mkdir_with_parents(path, 0755);
+    snprintf(path, sizeof path, "%s/site/rapporten/audit.pdf", root);
+    write_pdf(path, "Auditrapport toegankelijkheid",
+              "Auditrapport toegankelijkheid: formulieren zonder labels, schermlezers lezen "
+              "invoerveld en foutmelding niet voor. Formulieren en labels verbeteren.");
+    snprintf(db, sizeof db, "%s/db", root);
+    vind_index_t *index = NULL;
+    char *errmsg = NULL;
+    if (vind_index_open(db, lexicon, &index, &errmsg) != VIND_OK) {
+        printf("# index open: %s\n", errmsg ? errmsg : "?");
+        free(errmsg);
+        return 0;
+    }
+    char site[128];
+    snprintf(site, sizeof site, "%s/site", root);
+    const char *roots[] = {site};
+    vind_index_options_t opts;
+    vind_index_options_init(&opts);
+    vind_index_report_t report;
+    vind_status_t status = vind_index_run(index, roots, 1, &opts, &report, &errmsg);
+    if (status != VIND_OK)
+        printf("# index run: %s\n", errmsg ? errmsg : "?");
+    free(errmsg);
+    vind_index_close(index);
+    printf("# indexed %zu, failed %zu, skipped %zu\n", report.indexed, report.failed,
+           report.skipped);
+    return status == VIND_OK && report.indexed == N_PAGES + 1;
+}
+
+static vind_related_list_t *related(vind_searcher_t *searcher, const char *url,
+                                    const vind_related_options_t *opts)
+{
+    vind_related_list_t *list = NULL;
+    char *errmsg = NULL;
+    vind_status_t status = vind_related(searcher, url, opts, &list, &errmsg);
+    if (status != VIND_OK)
+        printf("# related %s: %s\n", url, errmsg ? errmsg : vind_status_to_string(status));
+    free(errmsg);
+    return list;
+}
+
+static int position_of(const vind_related_list_t *list, const char *url)
+{
+    for (size_t i = 0; i < vind_related_count(list); i++)
+        if (strcmp(vind_related_get(list, i)->url, url) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void test_article(vind_searcher_t *searcher)
+{
+    vind_related_list_t *list = related(searcher, "/formulieren/", NULL);
+    CHECK(list != NULL, "related of an article");
+    if (!list)
+        return;
+    CHECK_STR(vind_related_source(list)->title, "Toegankelijke formulieren", "the source's title");
+    CHECK(vind_related_count(list) >= 2, "at least two related documents");
+    CHECK_INT(position_of(list, "/formulieren/"), -1, "never related to itself");
+    CHECK_INT(position_of(list, "/rapporten/audit.pdf"), -1,
+              "its own PDF is not listed as related");
+    CHECK_INT(vind_related_attachment_count(list), 1, "its own PDF is listed as its attachment");
+    const vind_related_item_t *attachment = vind_related_attachment_get(list, 0);
+    CHECK(attachment && strcmp(attachment->url, "/rapporten/audit.pdf") == 0 &&
+              strcmp(attachment->type, "pdf") == 0,
+          "the attachment's url and type");
+    CHECK(vind_related_attachment_get(list, 1) == NULL, "attachment index out of range: NULL");
+    CHECK_INT(position_of(list, "/contrast/"), 0,
+              "the article with the same theme and tag comes first");
+    CHECK(position_of(list, "/schermlezers/") > 0,
+          "an article without themes but with the same words is related");
+    CHECK_INT(position_of(list, "/tuin/"), -1, "the vegetable garden is not related");
+    const vind_related_item_t *first = vind_related_get(list, 0);
+    CHECK(first && first->n_shared == 2 && strcmp(first->shared[0], "Toegankelijkheid") == 0 &&
+              strcmp(first->shared[1], "WCAG") == 0 && first->shared[2] == NULL,
+          "the shared theme and tag, sorted, NULL-terminated");
+    CHECK(first && strcmp(first->date, "2022-05-10") == 0 && strcmp(first->type, "article") == 0,
+          "date and type of a related article");
+    int ordered = 1;
+    for (size_t i = 1; i < vind_related_count(list); i++) {
+        const vind_related_item_t *a = vind_related_get(list, i - 1), *b = vind_related_get(list, i);
+        ordered &= a->score > b->score || (a->score == b->score && strcmp(a->url, b->url) < 0);
+    }
+    CHECK(ordered, "best first, ties by URL");
+    CHECK(first && first->score == (double)(long long)(first->score * 10000.0 + 0.5) / 10000.0,
+          "scores are rounded to 4 decimals");
+    CHECK(vind_related_get(list, vind_related_count(list)) == NULL, "index out of range: NULL");
+    vind_related_free(list);
+}
+
+static void test_pdf_and_types(vind_searcher_t *searcher)
+{
+    vind_related_list_t *list = related(searcher, "/rapporten/audit.pdf", NULL);
+    CHECK(list && position_of(list, "/formulieren/") == -1,
+          "a PDF is not related to the article it belongs to");
+    CHECK(list && position_of(list, "/schermlezers/") >= 0, "a PDF has related articles");
+    vind_related_free(list);
+
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.type = "pdf";
+    list = related(searcher, "/contrast/", &opts);
+    CHECK(list && vind_related_count(list) == 1 &&
+              strcmp(vind_related_get(list, 0)->url, "/rapporten/audit.pdf") == 0,
+          "type pdf: only the report (it is another article's attachment)");
+    vind_related_free(list);
+    list = related(searcher, "/formulieren/", &opts);
+    CHECK(list && vind_related_count(list) == 0, "type pdf: not even its own attachment");
+    vind_related_free(list);
+
+    opts.type = "article";
+    opts.limit = 1;
+    list = related(searcher, "/formulieren/", &opts);
+    CHECK(list && vind_related_count(list) == 1, "limit 1 gives one");
+    vind_related_free(list);
+}
+
+static void test_recency(vind_searcher_t *searcher)
+{
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    vind_related_list_t *plain = related(searcher, "/congres-2014/", &opts);
+    opts.prefer_recent = 1.0;
+    opts.half_life_days = 365;
+    vind_related_list_t *recent = related(searcher, "/congres-2014/", &opts);
+    int p2009 = plain ? position_of(plain, "/congres-2009/") : -1;
+    int r2009 = recent ? position_of(recent, "/congres-2009/") : -1;
+    int r2015 = recent ? position_of(recent, "/congres-2015/") : -1;
+    CHECK(p2009 >= 0 && r2009 >= 0 && r2015 >= 0, "the other congress articles are related");
+    if (p2009 >= 0 && r2009 >= 0 && r2015 >= 0) {
+        CHECK(vind_related_get(recent, (size_t)r2009)->score <
+                  vind_related_get(plain, (size_t)p2009)->score / 4,
+              "preferring recent: 2009 (14 years before the newest) weighs much less");
+        CHECK(r2015 < r2009, "preferring recent: 2015 before 2009");
+    }
+    vind_related_free(plain);
+    vind_related_free(recent);
+}
+
+static void test_json(vind_searcher_t *searcher)
+{
+    vind_related_list_t *list = related(searcher, "/formulieren/", NULL);
+    char *a = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    list = related(searcher, "/formulieren/", NULL);
+    char *b = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    CHECK(a && b && strcmp(a, b) == 0, "the same index gives the same JSON bytes");
+    json_t *root = a ? json_loads(a, 0, NULL) : NULL;
+    json_t *first = json_array_get(json_object_get(root, "related"), 0);
+    CHECK(json_is_string(json_object_get(json_object_get(root, "source"), "url")) &&
+              json_array_size(json_object_get(root, "attachments")) == 1 &&
+              json_is_real(json_object_get(first, "score")) &&
+              json_is_string(json_object_get(first, "title")) &&
+              json_is_string(json_object_get(first, "date")),
+          "JSON: source, attachments, related with score, title, date");
+    CHECK(a && strstr(a, "\"score\": 0.") && !strstr(a, "0000000"),
+          "JSON scores are printed as rounded");
+    CHECK(a && strstr(a, "\"attachments\"") < strstr(a, "\"related\"") &&
+              strstr(a, "\"related\"") < strstr(a, "\"source\""),
+          "JSON keys are sorted");
+    json_decref(root);
+    free(a);
+    free(b);
+
+    char *all = NULL, *again = NULL, *errmsg = NULL;
+    CHECK_INT(vind_related_all_json(searcher, NULL, &all, &errmsg), VIND_OK, "--all succeeds");
+    CHECK_INT(vind_related_all_json(searcher, NULL, &again, &errmsg), VIND_OK, "--all again");
+    CHECK(all && again && strcmp(all, again) == 0, "--all twice: identical bytes");
+    CHECK(all && all[strlen(all) - 1] == '\n', "the data file ends in a newline");
+    root = all ? json_loads(all, 0, NULL) : NULL;
+    CHECK_INT(json_object_size(root), N_PAGES, "--all: one key per article, none for the PDF");
+    json_t *contrast = json_object_get(root, "/contrast/");
+    CHECK(json_is_array(contrast) &&
+              strcmp(json_string_value(json_object_get(json_array_get(contrast, 0), "url")),
+                     "/formulieren/") == 0,
+          "--all: keyed by URL path, values are the related lists");
+    json_decref(root);
+    free(all);
+    free(again);
+    free(errmsg);
+}
+
+static void test_bad_arguments(vind_searcher_t *searcher)
+{
+    vind_related_list_t *list = NULL;
+    char *errmsg = NULL;
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    CHECK_INT(opts.limit, 5, "default limit 5");
+    CHECK_INT(vind_related(searcher, "/bestaat-niet/", &opts, &list, &errmsg), VIND_NOT_FOUND,
+              "an unknown URL: NOT_FOUND");
+    CHECK(list == NULL && errmsg && strstr(errmsg, "/bestaat-niet/"),
+          "the message names the URL, no list");
+    free(errmsg), errmsg = NULL;
+    CHECK_INT(vind_related(searcher, "", &opts, &list, NULL), VIND_NOT_FOUND, "empty URL");
+    CHECK_INT(vind_related(searcher, "/\xff\xfe/../\x01", &opts, &list, NULL), VIND_NOT_FOUND,
+              "a hostile URL");
+    CHECK_INT(vind_related(searcher, "/contrast", &opts, &list, NULL), VIND_OK,
+              "a URL without its final slash is found");
+    vind_related_free(list), list = NULL;
+    CHECK_INT(vind_related(NULL, "/contrast/", &opts, &list, NULL), VIND_INVALID_ARGUMENT,
+              "no searcher");
+    CHECK_INT(vind_related(searcher, NULL, &opts, &list, NULL), VIND_INVALID_ARGUMENT, "no url");
+    opts.limit = VIND_RELATED_MAX_LIMIT + 1;
+    CHECK_INT(vind_related(searcher, "/contrast/", &opts, &list, &errmsg), VIND_INVALID_ARGUMENT,
+              "a limit above the maximum");
+    CHECK(errmsg && strstr(errmsg, "51"), "the message names the limit");
+    free(errmsg), errmsg = NULL;
+    vind_related_options_init(&opts);
+    opts.type = "video";
+    CHECK_INT(vind_related(searcher, "/contrast/", &opts, &list, NULL), VIND_INVALID_ARGUMENT,
+              "an unknown type");
+    vind_related_options_init(&opts);
+    opts.prefer_recent = 1.5;
+    CHECK_INT(vind_related(searcher, "/contrast/", &opts, &list, NULL), VIND_INVALID_ARGUMENT,
+              "prefer_recent above 1");
+    opts.prefer_recent = 0.0 / 0.0;
+    CHECK_INT(vind_related_all_json(searcher, &opts, &errmsg, NULL), VIND_INVALID_ARGUMENT,
+              "prefer_recent NaN, --all");
+    CHECK(list == NULL, "no list after failures");
+    CHECK(vind_related_to_json(NULL) == NULL && vind_related_count(NULL) == 0,
+          "NULL list accessors");
+    vind_related_free(NULL);
+}
+
+int main(void)
+{
+    vind_lexicon_t *lexicon = NULL;
+    char *errmsg = NULL;
+    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
+        printf("# %s\n", errmsg ? errmsg : "no lexicon");
+        free(errmsg);
+        SKIP("no lexicon data (run make first)");
+        return check_done();
+    }
+    snprintf(root, sizeof root, "/tmp/vind-related-XXXXXX");
+    if (!mkdtemp(root)) {
+        SKIP("mkdtemp failed");
+        vind_lexicon_close(lexicon);
+        return check_done();
+    }
+    CHECK(build_index(lexicon), "the tiny index is built");
+    vind_searcher_t *searcher = NULL;
+    vind_status_t status = vind_searcher_open(db, lexicon, &searcher, &errmsg);
+    CHECK_INT(status, VIND_OK, "searcher opens");
+    if (status != VIND_OK) {
+        printf("# %s\n", errmsg ? errmsg : "?");
+        free(errmsg);
+    } else {
+        test_article(searcher);
+        test_pdf_and_types(searcher);
+        test_recency(searcher);
+        test_json(searcher);
+        test_bad_arguments(searcher);
+    }
+    vind_searcher_close(searcher);
+    vind_lexicon_close(lexicon);
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    if (system(command) != 0)
+        printf("# could not remove %s\n", root);
+    return check_done();
+}
