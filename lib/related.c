@@ -9,7 +9,6 @@
  * however often it turns up as a candidate.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,7 +98,8 @@ void vind_related_options_init(vind_related_options_t *opts)
     *opts = (vind_related_options_t){.limit = VIND_RELATED_DEFAULT_LIMIT,
                                      .type = NULL,
                                      .prefer_recent = 0.0,
-                                     .half_life_days = VIND_RELATED_DEFAULT_HALF_LIFE_DAYS};
+                                     .half_life_days = VIND_RELATED_DEFAULT_HALF_LIFE_DAYS,
+                                     .min_score = VIND_RELATED_DEFAULT_MIN_SCORE};
 }
 
 static int known_type(const char *type)
@@ -130,6 +130,9 @@ static vind_status_t check_options(const vind_related_options_t *given,
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "related documents: prefer_recent %g is outside 0..1",
                           opts->prefer_recent);
+    if (!(opts->min_score >= 0.0))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "related documents: min_score %g is negative", opts->min_score);
     return VIND_OK;
 }
 
@@ -551,11 +554,6 @@ static vind_status_t score_candidates(run_t *run, uint32_t docid, doc_t *source,
         vind_xapian_terms_free(terms);
         return VIND_OK;
     }
-#ifdef RELATED_DEBUG
-    for (size_t i = 0; i < terms->count; i++)
-        fprintf(stderr, "%s:%.3f ", terms->items[i].term, terms->items[i].weight);
-    fprintf(stderr, "\n");
-#endif
     double scale = 0.0;
     status = self_weight(run, terms, source, &scale, errmsg);
     vind_xapian_query_t *query = NULL;
@@ -722,7 +720,9 @@ static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t 
         status = fill_attachments(run, list, source, errmsg);
     if (status == VIND_OK)
         status = score_candidates(run, docid, source, &scored, &n, errmsg);
-    size_t keep = n < run->opts.limit ? n : run->opts.limit;
+    size_t keep = 0; /* scored is sorted: the first below min_score ends the list */
+    while (keep < n && keep < run->opts.limit && scored[keep].score >= run->opts.min_score)
+        keep++;
     if (status == VIND_OK) {
         list->items = calloc(keep + 1, sizeof *list->items);
         if (!list->items)

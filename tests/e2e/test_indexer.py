@@ -161,20 +161,24 @@ def unquote(value):
 
 
 def running_lines(name, entry):
-    """The manifest's repeated lines that are running headers or footers: on
-    at least half the pages of pdftotext's output (pdf/text/), not content
-    that merely repeats in a table ("Geen problemen aangetroffen")."""
+    """The manifest's repeated lines that are running headers or footers: among
+    the first or last three lines of at least half the pages of pdftotext's
+    output (pdf/text/), not content that merely repeats in a table ("Geen
+    problemen aangetroffen") or a heading that recurs mid-page ("Reactie:")."""
     path = os.path.join(CORPUS, "pdf", "text", name + ".txt")
     if not os.path.isfile(path):
         return []
-    pages = open(path, encoding="utf-8", errors="replace").read().split("\f")
-    pages = [set(line.strip() for line in page.splitlines()) for page in pages if page.strip()]
+    pages = []
+    for page in open(path, encoding="utf-8", errors="replace").read().split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines:
+            pages.append(set(lines[:3] + lines[-3:]))
     if len(pages) < 3:
         return []
     running = []
     for line in entry.get("repeated_page_lines") or []:
         line = line.strip()
-        if line and sum(line in page for page in pages) * 2 >= len(pages):
+        if line and sum(line in edges for edges in pages) * 2 >= len(pages):
             running.append(line)
     return running
 

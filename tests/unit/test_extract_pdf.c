@@ -247,8 +247,10 @@ static void test_clean(void)
 
     static const char *const footer[] = {
         "Een\nTwee\nDrie\nVier\nVijf\nZes\n\xC2\xA9 Secura BV,\nZeven\nAcht\nNegen\nTien\nElf",
-        "Tekst a\n\xC2\xA9 Secura BV,", "Tekst b\n\xC2\xA9 Secura BV,",
-        "Tekst c\n\xC2\xA9 Secura BV,", "Tekst d\n\xC2\xA9 Secura BV,",
+        "Tekst a\n\xC2\xA9 Secura BV,",
+        "Tekst b\n\xC2\xA9 Secura BV,",
+        "Tekst c\n\xC2\xA9 Secura BV,",
+        "Tekst d\n\xC2\xA9 Secura BV,",
         "Tekst e\n\xC2\xA9 Secura BV,",
     };
     pages = pages_of(footer, 6);

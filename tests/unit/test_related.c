@@ -228,6 +228,25 @@ static void test_pdf_and_types(vind_searcher_t *searcher)
     CHECK(list && vind_related_count(list) == 0, "type pdf: not even its own attachment");
     vind_related_free(list);
 
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    list = related(searcher, "/formulieren/", &opts);
+    size_t all = list ? vind_related_count(list) : 0;
+    vind_related_free(list);
+    opts.min_score = 0.2;
+    list = related(searcher, "/formulieren/", &opts);
+    int above = list != NULL;
+    for (size_t i = 0; list && i < vind_related_count(list); i++)
+        above &= vind_related_get(list, i)->score >= 0.2;
+    CHECK(above && vind_related_count(list) < all, "min_score leaves out the weak ones");
+    vind_related_free(list);
+    opts.min_score = 100.0;
+    list = related(searcher, "/formulieren/", &opts);
+    CHECK(list && vind_related_count(list) == 0 && vind_related_attachment_count(list) == 1,
+          "min_score above every score: no related documents, the attachment still listed");
+    vind_related_free(list);
+
+    opts.min_score = 0.0;
     opts.type = "article";
     opts.limit = 1;
     list = related(searcher, "/formulieren/", &opts);
@@ -239,6 +258,7 @@ static void test_recency(vind_searcher_t *searcher)
 {
     vind_related_options_t opts;
     vind_related_options_init(&opts);
+    opts.min_score = 0.0; /* keep the old articles however low they score */
     vind_related_list_t *plain = related(searcher, "/congres-2014/", &opts);
     opts.prefer_recent = 1.0;
     opts.half_life_days = 365;
@@ -335,6 +355,11 @@ static void test_bad_arguments(vind_searcher_t *searcher)
     opts.prefer_recent = 1.5;
     CHECK_INT(vind_related(searcher, "/contrast/", &opts, &list, NULL), VIND_INVALID_ARGUMENT,
               "prefer_recent above 1");
+    opts.prefer_recent = 0.0;
+    opts.min_score = -0.5;
+    CHECK_INT(vind_related(searcher, "/contrast/", &opts, &list, NULL), VIND_INVALID_ARGUMENT,
+              "a negative min_score");
+    opts.min_score = 0.0;
     opts.prefer_recent = 0.0 / 0.0;
     CHECK_INT(vind_related_all_json(searcher, &opts, &errmsg, NULL), VIND_INVALID_ARGUMENT,
               "prefer_recent NaN, --all");
