@@ -20,7 +20,7 @@ now() { date +%s.%N; }
 best=
 for run in 1 2 3; do
     start=$(now)
-    "$build/bin/vind" related --db "$tmp/db" --all --format json -o "$tmp/related-$run.json"
+    "$build/bin/vind" related --db "$tmp/db" --all --format json --output "$tmp/related-$run.json"
     end=$(now)
     t=$(echo "$end - $start" | bc -l)
     if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" -eq 1 ]; then best=$t; fi

@@ -9,100 +9,75 @@
 #include <string.h>
 
 #include <glib.h>
-#include <vind/analyze.h>
 #include <vind/related.h>
-#include <vind/search.h>
-#include <vind/vind.h>
 #include "commands.h"
+#include "common.h"
+
+static const vind_command_help_t help = {
+    "related",
+    "(--url URL | --all)",
+    "The documents most related to the page at URL (as indexed): content\n"
+    "similarity plus shared themes and tags, best first, ties by URL; the page's\n"
+    "own PDFs are listed as its attachments. With --all, every article at once:\n"
+    "one JSON object keyed by URL path, each value its related list (url, title,\n"
+    "type, date, score), the data file of a static site generator\n"
+    "(docs/site-generators.md). The same index always gives the same bytes.\n"
+    "\n"
+    "Examples:\n"
+    "  vind related --db site.db --url /actueel/toegankelijkheid/\n"
+    "  vind related --db site.db --all --format json --output data/related.json",
+    "1 no document at --url or nothing related to it, ",
+};
 
 typedef struct {
-    gchar *db;
-    gchar *url;
-    gboolean all;
-    gint limit;
-    gchar *format;
-    gchar *type;
-    gdouble prefer_recent;
-    gint half_life;
-    gchar *datadir;
-    gchar *output;
+    const char *url, *format, *type, *prefer_recent, *min_score, *output;
+    int all;
+    size_t limit, half_life;
 } options_t;
 
-static void options_clear(options_t *o)
+/* A number in [low, high] from an option's text. */
+static int parse_number(const char *text, double low, double high, double *out)
 {
-    g_free(o->db);
-    g_free(o->url);
-    g_free(o->format);
-    g_free(o->type);
-    g_free(o->datadir);
-    g_free(o->output);
+    if (!text)
+        return 1;
+    char *end = NULL;
+    double value = g_ascii_strtod(text, &end);
+    if (end == text || *end != '\0' || !(value >= low && value <= high))
+        return 0;
+    *out = value;
+    return 1;
 }
 
-/* Parses argv; returns -1 to go on, else the exit status (0 for --help, 2). */
-static int parse_options(int argc, char **argv, options_t *o)
+/* Checks the combination of options; fills opts. VIND_CLI_CONTINUE or 2. */
+static int check_options(options_t *o, vind_related_options_t *opts)
 {
-    GOptionEntry entries[] = {
-        {"db", 0, 0, G_OPTION_ARG_FILENAME, &o->db, "Index folder (default $VIND_DB, else ./vind.db)",
-         "DIR"},
-        {"url", 0, 0, G_OPTION_ARG_STRING, &o->url, "The page to relate (its URL as indexed)",
-         "URL"},
-        {"all", 0, 0, G_OPTION_ARG_NONE, &o->all,
-         "Every article at once: one JSON object keyed by URL path (the site's data file)", NULL},
-        {"limit", 0, 0, G_OPTION_ARG_INT, &o->limit, "Related documents per page (default 5, at most 50)",
-         "N"},
-        {"format", 0, 0, G_OPTION_ARG_STRING, &o->format, "text or json (default text; --all: json)",
-         "FORMAT"},
-        {"type", 0, 0, G_OPTION_ARG_STRING, &o->type,
-         "Only this type: article, pdf, page or any (default: articles and PDFs)", "TYPE"},
-        {"prefer-recent", 0, 0, G_OPTION_ARG_DOUBLE, &o->prefer_recent,
-         "0..1: share of the score that halves every --half-life days before the newest document "
-         "(default 0)",
-         "R"},
-        {"half-life", 0, 0, G_OPTION_ARG_INT, &o->half_life, "Recency half-life in days (default 365)",
-         "DAYS"},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
-         "Write to FILE (replaced atomically) instead of standard output", "FILE"},
-        {"datadir", 0, 0, G_OPTION_ARG_FILENAME, &o->datadir,
-         "Lexicon and stop words (default $VIND_DATADIR, else beside the program)", "DIR"},
-        {NULL, 0, 0, 0, NULL, NULL, NULL},
-    };
-    GOptionContext *context = g_option_context_new("- documents related to a page");
-    g_option_context_set_summary(
-        context, "Examples:\n"
-                 "  vind related --db site.db --url /actueel/toegankelijkheid/\n"
-                 "  vind related --db site.db --all --format json -o data/related.json");
-    g_option_context_add_main_entries(context, entries, NULL);
-    GError *error = NULL;
-    g_set_prgname("vind related");
-    int ok = g_option_context_parse(context, &argc, &argv, &error);
-    g_option_context_free(context);
-    if (!ok) {
-        fprintf(stderr, "vind related: %s (see --help)\n", error->message);
-        g_error_free(error);
-        return 2;
-    }
-    if (argc > 1) {
-        fprintf(stderr, "vind related: unexpected argument '%s' (see --help)\n", argv[1]);
-        return 2;
-    }
-    if ((o->url != NULL) == (o->all != FALSE)) {
-        fprintf(stderr, "vind related: give either --url URL or --all (see --help)\n");
-        return 2;
-    }
+    vind_related_options_init(opts);
+    if ((o->url != NULL) == (o->all != 0))
+        return vind_cli_usage_error(&help, "give either --url URL or --all");
     if (!o->format)
-        o->format = g_strdup(o->all ? "json" : "text");
-    if (strcmp(o->format, "json") != 0 && (strcmp(o->format, "text") != 0 || o->all)) {
-        fprintf(stderr, "vind related: format '%s' is not available here (%s)\n", o->format,
-                o->all ? "--all writes json" : "text or json");
-        return 2;
-    }
-    if (o->limit < 0 || o->half_life < 0) {
-        fprintf(stderr, "vind related: --limit and --half-life cannot be negative\n");
-        return 2;
-    }
-    if (!o->db)
-        o->db = g_strdup(getenv("VIND_DB") && *getenv("VIND_DB") ? getenv("VIND_DB") : "vind.db");
-    return -1;
+        o->format = o->all ? "json" : "text";
+    if (strcmp(o->format, "json") != 0 && (strcmp(o->format, "text") != 0 || o->all))
+        return vind_cli_usage_error(&help, "format '%s' is not available here (%s)", o->format,
+                                    o->all ? "--all writes json" : "text or json");
+    if (o->limit > VIND_RELATED_MAX_LIMIT)
+        return vind_cli_usage_error(&help, "--limit %zu is above %u", o->limit,
+                                    VIND_RELATED_MAX_LIMIT);
+    if (o->type && strcmp(o->type, "article") != 0 && strcmp(o->type, "pdf") != 0 &&
+        strcmp(o->type, "page") != 0 && strcmp(o->type, "any") != 0)
+        return vind_cli_usage_error(&help, "unknown type '%s' (article, pdf, page or any)",
+                                    o->type);
+    if (!parse_number(o->prefer_recent, 0.0, 1.0, &opts->prefer_recent))
+        return vind_cli_usage_error(&help, "--prefer-recent wants a number from 0 to 1, not '%s'",
+                                    o->prefer_recent);
+    if (!parse_number(o->min_score, 0.0, 1e9, &opts->min_score))
+        return vind_cli_usage_error(&help, "--min-score wants a number of 0 or more, not '%s'",
+                                    o->min_score);
+    if (o->half_life > 1000000)
+        return vind_cli_usage_error(&help, "--half-life %zu days is beyond reason", o->half_life);
+    opts->limit = o->limit;
+    opts->type = o->type;
+    opts->half_life_days = (unsigned)o->half_life;
+    return VIND_CLI_CONTINUE;
 }
 
 static void print_item(GString *out, const vind_related_item_t *item, int with_score)
@@ -147,64 +122,87 @@ static int write_out(const options_t *o, const char *text)
     if (o->output) {
         GError *error = NULL;
         if (!g_file_set_contents(o->output, text, -1, &error)) {
-            fprintf(stderr, "vind related: %s\n", error->message);
+            int code = vind_cli_fail(VIND_IO, strdup(error->message));
             g_error_free(error);
-            return 0;
+            return code;
         }
-        return 1;
+        return VIND_EXIT_OK;
     }
-    return fputs(text, stdout) >= 0 && fflush(stdout) == 0;
+    if (fputs(text, stdout) < 0 || fflush(stdout) != 0)
+        return vind_cli_fail(VIND_IO, strdup("cannot write to standard output"));
+    return VIND_EXIT_OK;
 }
 
-static int run(const options_t *o)
+static int run(vind_session_t *session, const options_t *o, const vind_related_options_t *opts)
 {
     char *errmsg = NULL, *text = NULL;
-    vind_lexicon_t *lexicon = NULL;
-    vind_searcher_t *searcher = NULL;
     vind_related_list_t *list = NULL;
-    vind_related_options_t opts;
-    vind_related_options_init(&opts);
-    opts.limit = (size_t)o->limit;
-    opts.type = o->type;
-    opts.prefer_recent = o->prefer_recent;
-    opts.half_life_days = (unsigned)o->half_life;
-    vind_status_t status = vind_lexicon_open(o->datadir, &lexicon, &errmsg);
-    if (status == VIND_OK)
-        status = vind_searcher_open(o->db, lexicon, &searcher, &errmsg);
-    if (status == VIND_OK && o->all)
-        status = vind_related_all_json(searcher, &opts, &text, &errmsg);
-    else if (status == VIND_OK)
-        status = vind_related(searcher, o->url, &opts, &list, &errmsg);
-    if (status == VIND_OK && list) {
-        if (strcmp(o->format, "json") == 0)
+    vind_status_t status;
+    if (o->all)
+        status = vind_related_all_json(session->searcher, opts, &text, &errmsg);
+    else
+        status = vind_related(session->searcher, o->url, opts, &list, &errmsg);
+    if (status == VIND_NOT_FOUND && !o->all) {
+        /* An unknown page is "nothing found" (1), not a failure of the index. */
+        vind_cli_fail(status, errmsg);
+        return VIND_EXIT_NOTHING;
+    }
+    if (status != VIND_OK)
+        return vind_cli_fail(status, errmsg);
+    if (list) {
+        if (strcmp(o->format, "json") == 0) {
             text = vind_related_to_json(list);
-        else {
+        } else {
             gchar *plain = list_text(list);
             text = strdup(plain);
             g_free(plain);
         }
-        if (!text)
-            status = VIND_NOMEM;
     }
-    int exit_status = status == VIND_NOT_FOUND ? 1 : 2;
-    if (status != VIND_OK)
-        fprintf(stderr, "vind related: %s\n", errmsg ? errmsg : vind_status_to_string(status));
-    else if (write_out(o, text))
-        exit_status = list && vind_related_count(list) == 0 ? 1 : 0;
-    free(errmsg);
+    int exit_code = text ? write_out(o, text) : vind_cli_fail(VIND_NOMEM, NULL);
+    if (exit_code == VIND_EXIT_OK && list && vind_related_count(list) == 0)
+        exit_code = VIND_EXIT_NOTHING;
     free(text);
     vind_related_free(list);
-    vind_searcher_close(searcher);
-    vind_lexicon_close(lexicon);
-    return exit_status;
+    return exit_code;
 }
 
 int cmd_related(int argc, char **argv)
 {
-    options_t options = {0};
-    int status = parse_options(argc, argv, &options);
-    if (status < 0)
-        status = run(&options);
-    options_clear(&options);
-    return status;
+    vind_index_options_t index = {0};
+    options_t o = {0};
+    const vind_option_t table[] = {
+        {"url", VIND_OPTION_STRING, &o.url, "URL", "the page to relate (its URL as indexed)"},
+        {"all", VIND_OPTION_FLAG, &o.all, NULL,
+         "every article at once (JSON keyed by URL path: the site's data file)"},
+        {"limit", VIND_OPTION_COUNT, &o.limit, "N",
+         "related documents per page (default 5, at most 50)"},
+        {"format", VIND_OPTION_STRING, &o.format, "FORMAT", "text (default) or json; --all: json"},
+        {"type", VIND_OPTION_STRING, &o.type, "TYPE",
+         "only article, pdf, page or any (default: articles and PDFs)"},
+        {"prefer-recent", VIND_OPTION_STRING, &o.prefer_recent, "R",
+         "0..1: share of the score that halves every half-life before the newest document"},
+        {"half-life", VIND_OPTION_COUNT, &o.half_life, "DAYS", "recency half-life (default 365)"},
+        {"min-score", VIND_OPTION_STRING, &o.min_score, "S",
+         "leave out documents scoring below S (default 0.05; 0 keeps all)"},
+        {"output", VIND_OPTION_STRING, &o.output, "FILE",
+         "write to FILE (replaced atomically) instead of standard output"},
+        {NULL, 0, NULL, NULL, NULL},
+    };
+    const char **args = NULL;
+    size_t n_args = 0;
+    vind_related_options_t opts;
+    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
+    if (exit_code == VIND_CLI_CONTINUE && n_args)
+        exit_code = vind_cli_usage_error(&help, "unexpected argument '%s'", args[0]);
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = check_options(&o, &opts);
+    vind_session_t session = {0};
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_open(&index, &session);
+    if (exit_code == VIND_CLI_CONTINUE) {
+        exit_code = run(&session, &o, &opts);
+        vind_cli_close(&session);
+    }
+    free(args);
+    return exit_code;
 }

@@ -10,6 +10,12 @@
 #include "commands.h"
 
 const vind_command_t vind_commands[] = {
+    {"search", cmd_search, "search the index: text, JSON, JSONL or CSV"},
+    {"count", cmd_count, "count matches, per year, tag, theme or type"},
+    {"kwic", cmd_kwic, "every match in its context (keyword in context)"},
+    {"doc", cmd_doc, "the stored record of a document"},
+    {"suggest", cmd_suggest, "completions of a prefix"},
+    {"stats", cmd_stats, "what the index holds"},
     {"analyze", cmd_analyze, "show the tokens and index terms of a text"},
     {"related", cmd_related, "documents related to a page, or a site's related.json"},
     {NULL, NULL, NULL},

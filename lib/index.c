@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@
 
 #include "error.h"
 #include "schema.h"
+#include "isolate.h"
 #include "walk.h"
 
 struct vind_index {
@@ -52,6 +54,7 @@ struct vind_index {
     int in_transaction;
     int schema_version;           /* of the index as opened */
     size_t batch;                 /* documents changed in the open transaction */
+    uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
 };
 
 /* ---- options and URLs --------------------------------------------------- */
@@ -61,6 +64,32 @@ void vind_index_options_init(vind_index_options_t *opts)
     memset(opts, 0, sizeof *opts);
     opts->base_url = "/";
     vind_extract_options_init(&opts->extract);
+}
+
+/*
+ * Appends a file's relative path to a URL, percent-encoding what a URL cannot
+ * hold raw (hardening, issue 8): control bytes ("regel\neinde.html" became a
+ * URL with a newline in it) and bytes that are not UTF-8 ("ongeldig-\xff.html":
+ * such a URL was dropped from the stored record, which must be valid JSON).
+ * A web server serves those files at exactly these %XX forms. Valid UTF-8
+ * ("cliënten.html") and everything else stay as they are.
+ */
+static void append_url_path(GString *url, const char *path)
+{
+    const char *p = path;
+    while (*p) {
+        const char *end = NULL;
+        if (g_utf8_validate(p, -1, &end)) /* the rest is valid */
+            end = p + strlen(p);
+        for (; p < end; p++) {
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                g_string_append_printf(url, "%%%02X", (unsigned char)*p);
+            else
+                g_string_append_c(url, *p);
+        }
+        if (*p) /* the first byte of an invalid sequence */
+            g_string_append_printf(url, "%%%02X", (unsigned char)*p++);
+    }
 }
 
 char *vind_index_url_for(const char *base_url, const char *root, const char *path)
@@ -82,7 +111,7 @@ char *vind_index_url_for(const char *base_url, const char *root, const char *pat
     GString *url = g_string_new(base_url);
     if (url->len == 0 || url->str[url->len - 1] != '/')
         g_string_append_c(url, '/');
-    g_string_append(url, relative);
+    append_url_path(url, relative);
     /* "x/index.html" is served as "x/". */
     const char *suffixes[] = {"index.html", "index.htm"};
     for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
@@ -200,20 +229,59 @@ static vind_status_t begin_change(vind_index_t *index, char **errmsg)
     return status;
 }
 
+/*
+ * Free disk space a commit needs, per byte of text added in the open
+ * transaction, plus a margin. Why the check exists at all (hardening, issue
+ * 8): libxapian 1.4 aborts the whole process (std::terminate, exit 134) when
+ * a write fails while it merges value changes, at a commit or at a value
+ * stream read on the writer (relate_attachments): glass's ValueUpdater writes
+ * its last chunk in its destructor, and a destructor that throws ENOSPC
+ * terminates. An index of the sample site on a 3 MB tmpfs died that way
+ * instead of exiting 2 (tests/e2e/test_full_disk.py). So the run stops with a
+ * clean VIND_IO before the disk is that full; errors anywhere else in Xapian
+ * are ordinary exceptions. Measured: an index takes 4.4 (corpus) to 5.7
+ * (sample site x16) bytes per byte of text, the stored text included.
+ */
+#define DISK_BYTES_PER_TEXT_BYTE 8u
+#define DISK_MARGIN_BYTES (2u * 1024u * 1024u)
+
+static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
+{
+    struct statvfs disk;
+    if (index->batch == 0 && index->pending_bytes == 0)
+        return VIND_OK; /* nothing to merge: metadata alone never aborts */
+    if (statvfs(index->path, &disk) != 0)
+        return VIND_OK; /* cannot tell: Xapian reports what happens */
+    uint64_t free_bytes = (uint64_t)disk.f_bavail * disk.f_frsize;
+    uint64_t needed = index->pending_bytes * DISK_BYTES_PER_TEXT_BYTE + DISK_MARGIN_BYTES;
+    if (free_bytes >= needed)
+        return VIND_OK;
+    return vind_error(errmsg, VIND_IO,
+                      "%s: no space left on device: %" G_GUINT64_FORMAT " bytes free, about %"
+                      G_GUINT64_FORMAT " needed to commit",
+                      index->path, free_bytes, needed);
+}
+
 static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
 {
     if (!index->in_transaction)
         return VIND_OK;
+    vind_status_t status = check_disk_room(index, errmsg);
+    if (status != VIND_OK)
+        return status;
     index->in_transaction = 0;
+    index->pending_bytes = 0;
     return vind_xapian_writer_commit_transaction(index->writer, errmsg);
 }
 
 /* Counts one changed document; commits when the batch is full. */
 static vind_status_t count_change(vind_index_t *index, char **errmsg)
 {
-    if (++index->batch < VIND_INDEX_BATCH_DOCS)
-        return VIND_OK;
-    vind_status_t status = commit_changes(index, errmsg);
+    /* Checked per document, so a full disk ends the run early, not at its end. */
+    vind_status_t status = check_disk_room(index, errmsg);
+    if (status != VIND_OK || ++index->batch < VIND_INDEX_BATCH_DOCS)
+        return status;
+    status = commit_changes(index, errmsg);
     return status == VIND_OK ? begin_change(index, errmsg) : status;
 }
 
@@ -614,23 +682,20 @@ typedef struct {
     uint32_t old_docid;         /* 0 for a new file */
     int recorded;               /* a record of an earlier skip or failure exists */
     /* Filled by the worker: */
-    int completed;              /* set by the writer thread once popped from the queue */
+    int completed;              /* extraction finished: doc or status/errmsg are set */
     vind_doc_t *doc;
     vind_status_t status;
     char *errmsg;
 } job_t;
 
-typedef struct {
-    const vind_extract_options_t *extract;
-    GAsyncQueue *done;
-} pool_context_t;
-
-static void extract_job(gpointer data, gpointer user_data)
+/* In an extraction worker process (lib/isolate.c): the extractor itself,
+ * in-process, since the worker is the isolation. */
+static vind_status_t extract_in_worker(void *context, const char *path, vind_doc_t **out,
+                                       char **errmsg)
 {
-    job_t *job = data;
-    pool_context_t *context = user_data;
-    job->status = vind_extract_file(job->file->path, context->extract, &job->doc, &job->errmsg);
-    g_async_queue_push(context->done, job);
+    vind_extract_options_t options = *(const vind_extract_options_t *)context;
+    options.isolate = 0;
+    return vind_extract_file(path, &options, out, errmsg);
 }
 
 static void job_free(job_t *job)
@@ -781,6 +846,9 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         run->report->empty_pages += doc->n_empty_pages;
     }
     run->report->bytes += job->file->size;
+    index->pending_bytes += doc->title ? strlen(doc->title) : 0;
+    for (size_t page = 0; page < doc->n_pages; page++)
+        index->pending_bytes += doc->pages[page] ? strlen(doc->pages[page]) : 0;
     emit(run, path, job->url, job->old_docid ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
          NULL);
     return count_change(index, errmsg);
@@ -867,39 +935,78 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
     return VIND_OK;
 }
 
-/* Runs the jobs on a thread pool and stores them in job order. */
+/* Stores every finished job that is next in walk order. */
+static vind_status_t store_ready(run_t *run, GPtrArray *jobs, size_t *next, char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    job_t *job;
+    while (status == VIND_OK && *next < jobs->len &&
+           (job = g_ptr_array_index(jobs, *next))->completed) {
+        status = store_job(run, job, errmsg);
+        vind_doc_free(job->doc);
+        job->doc = NULL;
+        (*next)++;
+    }
+    return status;
+}
+
+/*
+ * Extracts the jobs in worker processes (--jobs of them, forked now while
+ * this process has no other thread) and stores them in walk order while
+ * the workers go on: analysis and writing overlap with extraction.
+ */
 static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errmsg)
 {
     if (jobs->len == 0)
         return VIND_OK;
+    vind_extract_options_t *extract = (vind_extract_options_t *)&run->opts->extract;
+    size_t next = 0;
+    if (!extract->isolate) {
+        /* In-process (tests, fuzzing): one file after another. */
+        vind_status_t status = VIND_OK;
+        for (guint i = 0; status == VIND_OK && i < jobs->len; i++) {
+            job_t *job = g_ptr_array_index(jobs, i);
+            job->status = vind_extract_file(job->file->path, extract, &job->doc, &job->errmsg);
+            job->completed = 1;
+            status = store_ready(run, jobs, &next, errmsg);
+        }
+        return status;
+    }
     unsigned workers = run->opts->jobs ? run->opts->jobs : g_get_num_processors();
     if (workers > jobs->len)
         workers = jobs->len;
-    pool_context_t context = {.extract = &run->opts->extract, .done = g_async_queue_new()};
-    GThreadPool *pool = g_thread_pool_new(extract_job, &context, (gint)workers, FALSE, NULL);
-    /* Keep at most a few jobs ahead of the writer, so that memory stays bounded
-     * by the jobs in flight, not by the whole site. */
-    size_t window = workers * 4, submitted = 0, next = 0;
-    vind_status_t status = VIND_OK;
-    while (next < jobs->len) {
-        while (submitted < jobs->len && submitted < next + window)
-            g_thread_pool_push(pool, g_ptr_array_index(jobs, submitted++), NULL);
-        /* The queue hands the job over with a memory barrier: only after the
-         * pop may this thread read what the worker wrote. */
-        job_t *finished = g_async_queue_pop(context.done);
-        finished->completed = 1;
-        /* Store every job that is done, in order. */
-        job_t *job;
-        while (next < jobs->len && (job = g_ptr_array_index(jobs, next))->completed) {
-            if (status == VIND_OK)
-                status = store_job(run, job, errmsg);
-            vind_doc_free(job->doc);
-            job->doc = NULL;
-            next++;
+    vind_isolate_pool_t *pool = NULL;
+    vind_status_t status = vind_isolate_pool_new(extract_in_worker, extract, workers,
+                                                 extract->timeout_seconds, extract->memory_bytes,
+                                                 &pool, errmsg);
+    if (status != VIND_OK)
+        return status;
+    /* Keep at most a few jobs ahead of the writer, so that memory stays
+     * bounded by the documents waiting for their turn, not by the site. */
+    size_t window = workers * 4, submitted = 0;
+    while (status == VIND_OK && next < jobs->len) {
+        while (status == VIND_OK && submitted < jobs->len && submitted < next + window &&
+               vind_isolate_pool_idle(pool) > 0) {
+            job_t *job = g_ptr_array_index(jobs, submitted++);
+            status = vind_isolate_pool_submit(pool, job->file->path, job, errmsg);
         }
+        if (status != VIND_OK)
+            break;
+        void *tag = NULL;
+        vind_status_t job_status = VIND_OK;
+        vind_doc_t *doc = NULL;
+        char *job_errmsg = NULL;
+        status = vind_isolate_pool_wait(pool, &tag, &job_status, &doc, &job_errmsg, errmsg);
+        if (status != VIND_OK)
+            break;
+        job_t *job = tag;
+        job->status = job_status;
+        job->doc = doc;
+        job->errmsg = job_errmsg;
+        job->completed = 1;
+        status = store_ready(run, jobs, &next, errmsg);
     }
-    g_thread_pool_free(pool, FALSE, TRUE);
-    g_async_queue_unref(context.done);
+    vind_isolate_pool_free(pool);
     return status;
 }
 
@@ -1234,6 +1341,24 @@ static vind_status_t relate_attachments(vind_index_t *index, char **errmsg)
     return status;
 }
 
+/* A failure of the index itself names the index and says what became of the
+ * run, whatever the layer below said: Xapian's "cannot set metadata
+ * vind:file:53e4...: Error writing block 36 (No space left on device)" named
+ * a metadata key and no file. */
+static void name_the_index(vind_index_t *index, char **errmsg)
+{
+    if (!errmsg || !*errmsg || strstr(*errmsg, "last commit"))
+        return;
+    char *reason = *errmsg;
+    *errmsg = NULL;
+    if (strncmp(reason, index->path, strlen(index->path)) == 0)
+        vind_error(errmsg, VIND_OK, "%s; the index stays at its last commit", reason);
+    else
+        vind_error(errmsg, VIND_OK, "%s: %s; the index stays at its last commit", index->path,
+                   reason);
+    free(reason);
+}
+
 vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size_t n_roots,
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
@@ -1272,14 +1397,30 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
         status = extract_and_store(&run, jobs, errmsg);
     if (status == VIND_OK)
         status = remove_vanished(&run, existing, roots, n_roots, errmsg);
+    /* relate_attachments reads a value stream, which makes Xapian merge the
+     * pending value changes: the same abort on a full disk as a commit. */
+    if (status == VIND_OK)
+        status = check_disk_room(index, errmsg);
     if (status == VIND_OK)
         status = relate_attachments(index, errmsg);
+    if (status == VIND_OK && index->in_transaction) {
+        /* Only a run that changed something makes a new revision. */
+        GDateTime *now = g_date_time_new_now_utc();
+        gchar *stamp = g_date_time_format_iso8601(now);
+        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
+                                                 strlen(stamp), errmsg);
+        g_free(stamp);
+        g_date_time_unref(now);
+    }
     if (status == VIND_OK)
         status = commit_changes(index, errmsg);
     if (status != VIND_OK && index->in_transaction) {
         vind_xapian_writer_cancel_transaction(index->writer, NULL);
         index->in_transaction = 0;
+        index->pending_bytes = 0;
     }
+    if (status != VIND_OK) /* after the walk, every failure is the index's */
+        name_the_index(index, errmsg);
     g_ptr_array_free(jobs, TRUE);
     if (existing)
         g_hash_table_destroy(existing);

@@ -66,26 +66,32 @@ static int write_all(int fd, const void *buffer, size_t length)
     return 0;
 }
 
-static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, int stderr_fd,
-                       unsigned timeout_seconds, unsigned long long memory_bytes)
+/* What every child does first: default signal dispositions (a crash must
+ * end it with its signal, not run a handler the parent installed), stderr
+ * to the parent, no descriptor of the parent's but answer_fd and
+ * request_fd (-1: none), and the memory limit. */
+static void child_setup(int request_fd, int answer_fd, int stderr_fd,
+                        unsigned long long memory_bytes)
 {
-    /* A crash must end the child with its signal, not run a handler the
-     * parent installed; SIGALRM ends it if the parent is gone. */
     static const int defaults[] = {SIGSEGV, SIGBUS,  SIGABRT, SIGFPE, SIGILL,
-                                   SIGPIPE, SIGALRM, SIGTERM, SIGINT};
+                                   SIGPIPE, SIGALRM, SIGTERM, SIGINT, SIGHUP};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         signal(defaults[i], SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    alarm(timeout_seconds + 5);
 
     /* poppler and GLib write warnings and "failed to allocate" to stderr:
      * they go to the parent, which keeps the tail for its message. */
     dup2(stderr_fd, STDERR_FILENO);
-    if (answer_fd > 3)
-        close_range(3, (unsigned)answer_fd - 1, 0);
-    close_range((unsigned)answer_fd + 1, ~0u, 0);
+    /* Keep only stdin/stdout/stderr and the two pipe ends: low numbers first. */
+    int keep_low = request_fd >= 0 && request_fd < answer_fd ? request_fd : answer_fd;
+    int keep_high = request_fd > answer_fd ? request_fd : answer_fd;
+    if (keep_low > 3)
+        close_range(3, (unsigned)keep_low - 1, 0);
+    if (keep_high > keep_low + 1)
+        close_range((unsigned)keep_low + 1, (unsigned)keep_high - 1, 0);
+    close_range((unsigned)keep_high + 1, ~0u, 0);
 #ifndef UNDER_ASAN
     /* ASan reserves terabytes of address space; the limit would kill it. */
     if (memory_bytes > 0) {
@@ -95,7 +101,23 @@ static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, int stderr_
 #else
     (void)memory_bytes;
 #endif
+}
 
+/* Runs fn and writes its answer: header, then the document's JSON or the
+ * message. Returns 0, or -1 when the pipe is gone. */
+static int answer_with(vind_isolate_fn fn, void *arg, int answer_fd);
+
+static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, int stderr_fd,
+                       unsigned timeout_seconds, unsigned long long memory_bytes)
+{
+    child_setup(-1, answer_fd, stderr_fd, memory_bytes);
+    /* SIGALRM ends it if the parent is gone. */
+    alarm(timeout_seconds + 5);
+    _exit(answer_with(fn, arg, answer_fd) == 0 ? 0 : 2);
+}
+
+static int answer_with(vind_isolate_fn fn, void *arg, int answer_fd)
+{
     vind_doc_t *doc = NULL;
     char *message = NULL;
     vind_status_t status = fn(arg, &doc, &message);
@@ -110,10 +132,11 @@ static void child_main(vind_isolate_fn fn, void *arg, int answer_fd, int stderr_
         payload = message != NULL ? message : strdup(vind_status_to_string(status));
     }
     answer_header_t header = {(uint32_t)status, 0, payload != NULL ? strlen(payload) : 0};
-    if (write_all(answer_fd, &header, sizeof header) != 0 ||
-        (header.length > 0 && write_all(answer_fd, payload, header.length) != 0))
-        _exit(2);
-    _exit(0);
+    int failed = write_all(answer_fd, &header, sizeof header) != 0 ||
+                 (header.length > 0 && write_all(answer_fd, payload, header.length) != 0);
+    free(payload);
+    vind_doc_free(doc);
+    return failed ? -1 : 0;
 }
 
 static long long now_milliseconds(void)
@@ -257,6 +280,55 @@ static const char *signal_name(int signal_number)
     return name != NULL ? name : "unknown";
 }
 
+/* The status of one job from what the parent saw: a timeout, a complete
+ * answer, or the way the child ended. */
+static vind_status_t explain(const char *name, int timed_out, unsigned timeout_seconds,
+                             answer_t *answer_in, int wait_status, const struct rusage *usage_in,
+                             stderr_tail_t *tail_in, unsigned long long memory_bytes,
+                             vind_doc_t **out, char **errmsg)
+{
+    answer_t answer = *answer_in;
+    struct rusage usage = *usage_in;
+    stderr_tail_t tail = *tail_in;
+    vind_status_t status;
+    if (timed_out) {
+        status = vind_error(errmsg, VIND_TIMEOUT, "%s: time limit of %u s exceeded", name,
+                            timeout_seconds);
+    } else if (answer.too_large) {
+        status = vind_error(errmsg, VIND_TOO_LARGE, "%s: extracted text larger than %llu bytes",
+                            name, (unsigned long long)MAX_ANSWER_BYTES);
+    } else if (answer.complete) {
+        if (answer.header.status == VIND_OK)
+            status = vind_doc_from_json(answer.payload, answer.header.length, out, errmsg);
+        else if (answer.header.status < VIND_STATUS_LAST)
+            status = vind_error(errmsg, (vind_status_t)answer.header.status, "%s", answer.payload);
+        else
+            status = vind_error(errmsg, VIND_INTERNAL, "%s: unknown status from the worker", name);
+    } else if (wait_status != -1 && WIFSIGNALED(wait_status)) {
+        int signal_number = WTERMSIG(wait_status);
+        unsigned long long peak = (unsigned long long)usage.ru_maxrss * 1024u;
+        /* g_malloc and operator new abort (SIGTRAP, SIGABRT) when RLIMIT_AS
+         * refuses memory; a refused 3 GB request leaves a small peak, so the
+         * words on stderr decide, and a peak near the limit otherwise. */
+        if (memory_bytes > 0 && (reports_no_memory(&tail) || peak * 2 >= memory_bytes))
+            status = vind_error(errmsg, VIND_TOO_LARGE,
+                                "%s: memory limit of %llu MB exceeded (worker killed by SIG%s: %s)",
+                                name, memory_bytes / (1024u * 1024u), signal_name(signal_number),
+                                last_line(&tail));
+        else
+            status =
+                vind_error(errmsg, VIND_CRASHED, "%s: worker crashed with signal SIG%s (%s)%s%s",
+                           name, signal_name(signal_number), strsignal(signal_number),
+                           tail.length > 0 ? ": " : "", last_line(&tail));
+    } else {
+        status = vind_error(
+            errmsg, VIND_CRASHED, "%s: worker exited (status %d) without an answer", name,
+            wait_status != -1 && WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1);
+    }
+    return status;
+}
+
+
 vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
                                unsigned timeout_seconds, unsigned long long memory_bytes,
                                vind_doc_t **out, char **errmsg)
@@ -335,42 +407,357 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
     }
     close(errs[0]);
 
-    vind_status_t status;
-    if (timed_out) {
-        status = vind_error(errmsg, VIND_TIMEOUT, "%s: time limit of %u s exceeded", name,
-                            timeout_seconds);
-    } else if (answer.too_large) {
-        status = vind_error(errmsg, VIND_TOO_LARGE, "%s: extracted text larger than %llu bytes",
-                            name, (unsigned long long)MAX_ANSWER_BYTES);
-    } else if (answer.complete) {
-        if (answer.header.status == VIND_OK)
-            status = vind_doc_from_json(answer.payload, answer.header.length, out, errmsg);
-        else if (answer.header.status < VIND_STATUS_LAST)
-            status = vind_error(errmsg, (vind_status_t)answer.header.status, "%s", answer.payload);
-        else
-            status = vind_error(errmsg, VIND_INTERNAL, "%s: unknown status from the worker", name);
-    } else if (wait_status != -1 && WIFSIGNALED(wait_status)) {
-        int signal_number = WTERMSIG(wait_status);
-        unsigned long long peak = (unsigned long long)usage.ru_maxrss * 1024u;
-        /* g_malloc and operator new abort (SIGTRAP, SIGABRT) when RLIMIT_AS
-         * refuses memory; a refused 3 GB request leaves a small peak, so the
-         * words on stderr decide, and a peak near the limit otherwise. */
-        if (memory_bytes > 0 && (reports_no_memory(&tail) || peak * 2 >= memory_bytes))
-            status = vind_error(errmsg, VIND_TOO_LARGE,
-                                "%s: memory limit of %llu MB exceeded (worker killed by SIG%s: %s)",
-                                name, memory_bytes / (1024u * 1024u), signal_name(signal_number),
-                                last_line(&tail));
-        else
-            status =
-                vind_error(errmsg, VIND_CRASHED, "%s: worker crashed with signal SIG%s (%s)%s%s",
-                           name, signal_name(signal_number), strsignal(signal_number),
-                           tail.length > 0 ? ": " : "", last_line(&tail));
-    } else {
-        status = vind_error(
-            errmsg, VIND_CRASHED, "%s: worker exited (status %d) without an answer", name,
-            wait_status != -1 && WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1);
-    }
+    vind_status_t status = explain(name, timed_out, timeout_seconds, &answer, wait_status, &usage,
+                                   &tail, memory_bytes, out, errmsg);
     free(answer.payload);
     (void)killed;
+    return status;
+}
+
+/* ---- a pool of long-lived worker processes --------------------------------
+ *
+ * Forking a child per file from a process with threads is fragile: a lock
+ * held by another thread at fork time (ASan's allocator, GLib's) stays held
+ * in the child forever, and forking a big process costs page-table copies.
+ * The pool forks its workers while the caller is single-threaded and keeps
+ * them for many files; a worker that crashes, hangs or has served
+ * POOL_JOBS_PER_WORKER files is replaced by a new fork of the (still
+ * single-threaded) caller.
+ */
+
+/* A worker is replaced after this many files, so that memory poppler keeps
+ * between documents cannot grow without bound. */
+#define POOL_JOBS_PER_WORKER 200u
+
+typedef struct {
+    pid_t pid;
+    int request_fd;  /* parent -> worker: path length (uint32) + path */
+    int answer_fd;   /* worker -> parent: answer_header_t + payload */
+    int stderr_fd;
+    int busy;
+    int stderr_open;
+    unsigned jobs;
+    long long deadline;
+    void *tag;
+    char *path;
+    answer_t answer;
+    stderr_tail_t tail;
+} worker_t;
+
+struct vind_isolate_pool {
+    vind_isolate_path_fn fn;      /* fn(context, path, ...) in the worker */
+    void *context;
+    unsigned timeout_seconds;
+    unsigned long long memory_bytes;
+    worker_t *workers;
+    size_t n_workers;
+};
+
+static int read_exactly(int fd, void *buffer, size_t length)
+{
+    char *p = buffer;
+    while (length > 0) {
+        ssize_t n = read(fd, p, length);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+typedef struct {
+    vind_isolate_path_fn fn;
+    void *context;
+    const char *path;
+} path_job_t;
+
+static vind_status_t run_path_job(void *arg, vind_doc_t **out, char **errmsg)
+{
+    path_job_t *job = arg;
+    return job->fn(job->context, job->path, out, errmsg);
+}
+
+/* The worker: answers one path after another until the parent closes the
+ * request pipe. */
+static void worker_main(vind_isolate_path_fn fn, void *context, int request_fd, int answer_fd,
+                        int stderr_fd, unsigned long long memory_bytes)
+{
+    child_setup(request_fd, answer_fd, stderr_fd, memory_bytes);
+    for (;;) {
+        uint32_t length = 0;
+        if (read_exactly(request_fd, &length, sizeof length) != 0 || length > 65536)
+            _exit(0);
+        char *path = malloc(length + 1);
+        if (path == NULL || read_exactly(request_fd, path, length) != 0)
+            _exit(0);
+        path[length] = '\0';
+        path_job_t job = {fn, context, path};
+        int failed = answer_with(run_path_job, &job, answer_fd);
+        free(path);
+        if (failed)
+            _exit(2);
+    }
+}
+
+static void worker_close_fds(worker_t *w)
+{
+    if (w->request_fd >= 0)
+        close(w->request_fd);
+    if (w->answer_fd >= 0)
+        close(w->answer_fd);
+    if (w->stderr_fd >= 0)
+        close(w->stderr_fd);
+    w->request_fd = w->answer_fd = w->stderr_fd = -1;
+}
+
+static vind_status_t worker_start(vind_isolate_pool_t *pool, worker_t *w, char **errmsg)
+{
+    int requests[2], answers[2], errs[2];
+    if (pipe2(requests, O_CLOEXEC) != 0)
+        return vind_error(errmsg, VIND_IO, "cannot create a pipe: %s", strerror(errno));
+    if (pipe2(answers, O_CLOEXEC) != 0) {
+        close(requests[0]);
+        close(requests[1]);
+        return vind_error(errmsg, VIND_IO, "cannot create a pipe: %s", strerror(errno));
+    }
+    if (pipe2(errs, O_CLOEXEC) != 0) {
+        close(requests[0]);
+        close(requests[1]);
+        close(answers[0]);
+        close(answers[1]);
+        return vind_error(errmsg, VIND_IO, "cannot create a pipe: %s", strerror(errno));
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int error = errno;
+        int fds[] = {requests[0], requests[1], answers[0], answers[1], errs[0], errs[1]};
+        for (size_t i = 0; i < 6; i++)
+            close(fds[i]);
+        return vind_error(errmsg, VIND_IO, "cannot fork an extraction worker: %s",
+                          strerror(error));
+    }
+    if (pid == 0) {
+        worker_main(pool->fn, pool->context, requests[0], answers[1], errs[1],
+                    pool->memory_bytes);
+        _exit(3);
+    }
+    close(requests[0]);
+    close(answers[1]);
+    close(errs[1]);
+    memset(w, 0, sizeof *w);
+    w->pid = pid;
+    w->request_fd = requests[1];
+    w->answer_fd = answers[0];
+    w->stderr_fd = errs[0];
+    w->stderr_open = 1;
+    fcntl(w->stderr_fd, F_SETFL, fcntl(w->stderr_fd, F_GETFL) | O_NONBLOCK);
+    /* A worker that died must not kill the parent with SIGPIPE on the next
+     * request: the write fails with EPIPE instead (MSG_NOSIGNAL is for
+     * sockets only). */
+    signal(SIGPIPE, SIG_IGN);
+    return VIND_OK;
+}
+
+/* Ends a worker: politely (EOF on its request pipe) or with SIGKILL. */
+static int worker_stop(worker_t *w, int kill_it, struct rusage *usage)
+{
+    if (w->pid <= 0)
+        return -1;
+    if (kill_it)
+        kill(w->pid, SIGKILL);
+    if (w->request_fd >= 0) {
+        close(w->request_fd);
+        w->request_fd = -1;
+    }
+    int killed = 0;
+    int wait_status = reap(w->pid, now_milliseconds() + 2000, usage, &killed);
+    for (int i = 0; w->stderr_open && w->stderr_fd >= 0 && i < 64; i++) {
+        errno = 0;
+        w->stderr_open = read_stderr(w->stderr_fd, &w->tail) && errno != EAGAIN;
+    }
+    worker_close_fds(w);
+    w->pid = 0;
+    return wait_status;
+}
+
+vind_status_t vind_isolate_pool_new(vind_isolate_path_fn fn, void *context, size_t n_workers,
+                                    unsigned timeout_seconds, unsigned long long memory_bytes,
+                                    vind_isolate_pool_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (fn == NULL || n_workers == 0)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_isolate_pool_new: no function");
+    vind_isolate_pool_t *pool = calloc(1, sizeof *pool);
+    if (pool == NULL || (pool->workers = calloc(n_workers, sizeof *pool->workers)) == NULL) {
+        free(pool);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    pool->fn = fn;
+    pool->context = context;
+    pool->timeout_seconds = timeout_seconds ? timeout_seconds : VIND_DEFAULT_EXTRACT_SECONDS;
+    pool->memory_bytes = memory_bytes;
+    pool->n_workers = n_workers;
+    for (size_t i = 0; i < n_workers; i++) {
+        vind_status_t status = worker_start(pool, &pool->workers[i], errmsg);
+        if (status != VIND_OK) {
+            vind_isolate_pool_free(pool);
+            return status;
+        }
+    }
+    *out = pool;
+    return VIND_OK;
+}
+
+void vind_isolate_pool_free(vind_isolate_pool_t *pool)
+{
+    if (pool == NULL)
+        return;
+    for (size_t i = 0; i < pool->n_workers; i++) {
+        struct rusage usage;
+        worker_stop(&pool->workers[i], pool->workers[i].busy, &usage);
+        free(pool->workers[i].path);
+        free(pool->workers[i].answer.payload);
+    }
+    free(pool->workers);
+    free(pool);
+}
+
+size_t vind_isolate_pool_idle(const vind_isolate_pool_t *pool)
+{
+    size_t idle = 0;
+    for (size_t i = 0; i < pool->n_workers; i++)
+        idle += !pool->workers[i].busy;
+    return idle;
+}
+
+vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *path, void *tag,
+                                       char **errmsg)
+{
+    size_t length = strlen(path);
+    if (length > 65536)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "path too long");
+    for (size_t i = 0; i < pool->n_workers; i++) {
+        worker_t *w = &pool->workers[i];
+        if (w->busy)
+            continue;
+        if (w->pid <= 0 || w->jobs >= POOL_JOBS_PER_WORKER) {
+            struct rusage usage;
+            worker_stop(w, 0, &usage);
+            vind_status_t status = worker_start(pool, w, errmsg);
+            if (status != VIND_OK)
+                return status;
+        }
+        uint32_t header = (uint32_t)length;
+        if (write_all(w->request_fd, &header, sizeof header) != 0 ||
+            write_all(w->request_fd, path, length) != 0) {
+            /* It died between jobs: start a fresh one and try once more. */
+            struct rusage usage;
+            worker_stop(w, 1, &usage);
+            vind_status_t status = worker_start(pool, w, errmsg);
+            if (status != VIND_OK)
+                return status;
+            if (write_all(w->request_fd, &header, sizeof header) != 0 ||
+                write_all(w->request_fd, path, length) != 0)
+                return vind_error(errmsg, VIND_IO, "%s: cannot reach an extraction worker", path);
+        }
+        w->busy = 1;
+        w->jobs++;
+        w->tag = tag;
+        w->path = strdup(path);
+        w->deadline = now_milliseconds() + (long long)pool->timeout_seconds * 1000;
+        memset(&w->answer, 0, sizeof w->answer);
+        memset(&w->tail, 0, sizeof w->tail);
+        return VIND_OK;
+    }
+    return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no idle extraction worker");
+}
+
+/* Finishes the job of worker w: its status from the answer, or from the way
+ * it ended; a worker that did not answer is replaced. */
+static vind_status_t finish_job(vind_isolate_pool_t *pool, worker_t *w, int timed_out,
+                                void **tag, vind_doc_t **doc, char **job_errmsg)
+{
+    int wait_status = 0;
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
+    if (!w->answer.complete && !w->answer.too_large) {
+        wait_status = worker_stop(w, 1, &usage);
+        if (timed_out) /* the kill was ours */
+            wait_status = 0;
+    } else if (w->answer.too_large) {
+        worker_stop(w, 1, &usage); /* its pipe holds the rest: start afresh */
+    }
+    vind_status_t status = explain(w->path, timed_out, pool->timeout_seconds, &w->answer,
+                                   wait_status, &usage, &w->tail, pool->memory_bytes, doc,
+                                   job_errmsg);
+    *tag = w->tag;
+    free(w->answer.payload);
+    memset(&w->answer, 0, sizeof w->answer);
+    free(w->path);
+    w->path = NULL;
+    w->busy = 0;
+    w->tag = NULL;
+    return status;
+}
+
+vind_status_t vind_isolate_pool_wait(vind_isolate_pool_t *pool, void **tag,
+                                     vind_status_t *job_status, vind_doc_t **doc,
+                                     char **job_errmsg, char **errmsg)
+{
+    *tag = NULL;
+    *doc = NULL;
+    *job_errmsg = NULL;
+    size_t n = pool->n_workers;
+    struct pollfd *fds = calloc(2 * n, sizeof *fds);
+    if (fds == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    vind_status_t status = VIND_INVALID_ARGUMENT;
+    for (;;) {
+        long long now = now_milliseconds(), wait = -1;
+        int busy = 0;
+        for (size_t i = 0; i < n; i++) {
+            worker_t *w = &pool->workers[i];
+            fds[2 * i] = (struct pollfd){w->busy ? w->answer_fd : -1, POLLIN, 0};
+            fds[2 * i + 1] =
+                (struct pollfd){w->busy && w->stderr_open ? w->stderr_fd : -1, POLLIN, 0};
+            if (!w->busy)
+                continue;
+            busy = 1;
+            if (w->deadline <= now) {
+                *job_status = finish_job(pool, w, 1, tag, doc, job_errmsg);
+                status = VIND_OK;
+                goto done;
+            }
+            if (wait < 0 || w->deadline - now < wait)
+                wait = w->deadline - now;
+        }
+        if (!busy) {
+            status = vind_error(errmsg, VIND_INVALID_ARGUMENT, "no extraction in progress");
+            goto done;
+        }
+        int ready = poll(fds, 2 * n, wait > 60000 ? 60000 : (int)wait);
+        if (ready < 0 && errno != EINTR) {
+            status = vind_error(errmsg, VIND_IO, "poll: %s", strerror(errno));
+            goto done;
+        }
+        for (size_t i = 0; ready > 0 && i < n; i++) {
+            worker_t *w = &pool->workers[i];
+            if (fds[2 * i + 1].revents != 0)
+                w->stderr_open = read_stderr(w->stderr_fd, &w->tail);
+            if (fds[2 * i].revents == 0)
+                continue;
+            int done = read_answer(w->answer_fd, &w->answer);
+            if (done != 0) {
+                *job_status = finish_job(pool, w, 0, tag, doc, job_errmsg);
+                status = VIND_OK;
+                goto done;
+            }
+        }
+    }
+done:
+    free(fds);
     return status;
 }

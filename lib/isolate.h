@@ -30,4 +30,44 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
                                unsigned timeout_seconds, unsigned long long memory_bytes,
                                vind_doc_t **out, char **errmsg);
 
+
+/*
+ * A pool of long-lived extraction worker processes (see isolate.c for why
+ * not a fork per file). Create it while the process has no other threads:
+ * workers are forked then, and again (from the same thread) when one must
+ * be replaced. In a worker, fn(context, path) does the extraction; context
+ * is the parent's, copied by fork (it is never shared at run time).
+ * The calling process ignores SIGPIPE from then on, so that a worker that
+ * died cannot kill it through a write to its pipe.
+ */
+typedef struct vind_isolate_pool vind_isolate_pool_t;
+typedef vind_status_t (*vind_isolate_path_fn)(void *context, const char *path, vind_doc_t **out,
+                                              char **errmsg);
+
+/* Starts n_workers workers. Return value: VIND_OK; VIND_IO; VIND_NOMEM. */
+vind_status_t vind_isolate_pool_new(vind_isolate_path_fn fn, void *context, size_t n_workers,
+                                    unsigned timeout_seconds, unsigned long long memory_bytes,
+                                    vind_isolate_pool_t **out, char **errmsg);
+
+/* Stops every worker (killing busy ones). Accepts NULL. */
+void vind_isolate_pool_free(vind_isolate_pool_t *pool);
+
+/* Number of workers without a job. */
+size_t vind_isolate_pool_idle(const vind_isolate_pool_t *pool);
+
+/* Gives path to an idle worker; tag comes back from vind_isolate_pool_wait.
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (none idle); VIND_IO. */
+vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *path, void *tag,
+                                       char **errmsg);
+
+/*
+ * Waits until one job ends and returns it: *tag as submitted, *job_status
+ * and either *doc (VIND_OK) or *job_errmsg (malloc'd), with the statuses of
+ * vind_isolate_run. The function's own return value is VIND_OK, or an error
+ * of the pool itself (no job in progress, poll failed).
+ */
+vind_status_t vind_isolate_pool_wait(vind_isolate_pool_t *pool, void **tag,
+                                     vind_status_t *job_status, vind_doc_t **doc,
+                                     char **job_errmsg, char **errmsg);
+
 #endif

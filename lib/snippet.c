@@ -146,8 +146,8 @@ static size_t next_char(const char *text, size_t length, size_t position)
     if (position >= length)
         return length;
     position++;
-    for (unsigned n = 0; n < 3 && position < length && is_continuation((unsigned char)text[position]);
-         n++)
+    for (unsigned n = 0;
+         n < 3 && position < length && is_continuation((unsigned char)text[position]); n++)
         position++;
     return position;
 }
@@ -178,18 +178,23 @@ static int is_boundary(const char *text, size_t length, size_t position)
            is_space((unsigned char)text[position]);
 }
 
-/* Moves a start position forward (up to limit) to the start of a word; a
- * word too long to scan is cut at a character boundary instead. */
-static size_t start_forward(const char *text, size_t length, size_t position, size_t limit)
+/* Moves a passage start to the start of a word: back to the word's start
+ * (a little more context), else forward (never past limit, the first
+ * match); a word too long to scan ("GraphQL-client" is not; base64 is) is
+ * cut at a character boundary. Leading white space is skipped. */
+static size_t snap_start(const char *text, size_t length, size_t position, size_t limit)
 {
     size_t p = position;
-    for (unsigned n = 0; p < limit && n < MAX_BOUNDARY_SCAN; n++) {
-        if (is_boundary(text, length, p))
-            break;
-        p++;
-    }
-    if (!is_boundary(text, length, p))
+    for (unsigned n = 0; p > 0 && n < MAX_BOUNDARY_SCAN && !is_boundary(text, length, p); n++)
+        p--;
+    if (!is_boundary(text, length, p)) {
         p = position;
+        for (unsigned n = 0; p < limit && n < MAX_BOUNDARY_SCAN && !is_boundary(text, length, p);
+             n++)
+            p++;
+        if (!is_boundary(text, length, p))
+            p = position;
+    }
     while (p < limit && is_continuation((unsigned char)text[p]))
         p++;
     while (p < limit && is_space((unsigned char)text[p]))
@@ -197,17 +202,22 @@ static size_t start_forward(const char *text, size_t length, size_t position, si
     return p;
 }
 
-/* Moves an end position back (down to limit) to the end of a word. */
-static size_t end_backward(const char *text, size_t length, size_t position, size_t limit)
+/* Moves a passage end to the end of a word: forward to finish the word,
+ * else back (never before limit, the end of the last match). Trailing white
+ * space is dropped. */
+static size_t snap_end(const char *text, size_t length, size_t position, size_t limit)
 {
     size_t p = position;
-    for (unsigned n = 0; p > limit && n < MAX_BOUNDARY_SCAN; n++) {
-        if (is_boundary(text, length, p))
-            break;
-        p--;
-    }
-    if (!is_boundary(text, length, p))
+    for (unsigned n = 0; p < length && n < MAX_BOUNDARY_SCAN && !is_boundary(text, length, p); n++)
+        p++;
+    if (!is_boundary(text, length, p)) {
         p = position;
+        for (unsigned n = 0; p > limit && n < MAX_BOUNDARY_SCAN && !is_boundary(text, length, p);
+             n++)
+            p--;
+        if (!is_boundary(text, length, p))
+            p = position;
+    }
     while (p > limit && p < length && is_continuation((unsigned char)text[p]))
         p--;
     while (p > limit && is_space((unsigned char)text[p - 1]))
@@ -336,8 +346,8 @@ typedef struct {
     const char *const *pages;
     size_t n_pages;
     const vind_match_terms_t *terms;
-    size_t target;  /* characters */
-    GArray *hits;   /* hit_t, in text order per analysed region */
+    size_t target; /* characters */
+    GArray *hits;  /* hit_t, in text order per analysed region */
     char **errmsg;
 } job_t;
 
@@ -374,18 +384,18 @@ static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_
 /* Latin-1 letters (the second byte of C3 xx) folded as the analyzer folds
  * them; "" where the character is not a letter. */
 static const char *const latin1_fold[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",   "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",   "y",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",  "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",  "y",
 };
 
 /* The f-ligatures of U+FB00..U+FB06 (PDF text layers use them: "ofﬁcieel"). */
 static const char *const ligature_fold[7] = {"ff", "fi", "fl", "ffi", "ffl", "st", "st"};
 
 typedef struct {
-    char *bytes;       /* folded page: ASCII lower case, Latin-1 diacritics dropped */
-    uint32_t *origin;  /* byte offset in the page of each folded byte */
+    char *bytes;      /* folded page: ASCII lower case, Latin-1 diacritics dropped */
+    uint32_t *origin; /* byte offset in the page of each folded byte */
     size_t length, room;
 } folded_t;
 
@@ -549,18 +559,24 @@ static int find_occurrences(const job_t *job, GArray *probes, GArray *occurrence
     return ok;
 }
 
-/* A candidate region: the distinct terms and places in target bytes from one
- * occurrence on. */
+/* A candidate region: the distinct terms, the pairs of different terms
+ * close together (a phrase: "toelichting blijkt onvoldoende"), and all
+ * places in target bytes from one occurrence on. */
 typedef struct {
     size_t first, last; /* occurrence indexes, inclusive */
-    unsigned distinct, count;
+    unsigned distinct, near, count;
 } anchor_t;
+
+/* Two occurrences this close (starts, in bytes) may be neighbouring words. */
+#define NEAR_BYTES 24u
 
 static int compare_anchors(const void *a, const void *b)
 {
     const anchor_t *x = a, *y = b;
     if (x->distinct != y->distinct)
         return x->distinct > y->distinct ? -1 : 1;
+    if (x->near != y->near)
+        return x->near > y->near ? -1 : 1;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     return (x->first > y->first) - (x->first < y->first);
@@ -602,7 +618,11 @@ static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size
                 distinct++;
             j++;
         }
-        anchors[i] = (anchor_t){i, j - 1, distinct, (unsigned)(j - i)};
+        unsigned near = 0;
+        for (size_t k = i + 1; k < j; k++)
+            if (o[k].term != o[k - 1].term && o[k].offset - o[k - 1].offset <= NEAR_BYTES)
+                near++;
+        anchors[i] = (anchor_t){i, j - 1, distinct, near, (unsigned)(j - i)};
         if (--counts[o[i].term] == 0)
             distinct--;
     }
@@ -649,7 +669,7 @@ static vind_status_t analyse_start(job_t *job, size_t budget)
         size_t length = strlen(text);
         size_t end = length;
         if (end > budget) {
-            end = end_backward(text, length, budget, 0);
+            end = snap_end(text, length, budget, 0);
             if (end == 0)
                 end = budget;
             widen_to_words(text, length, &(size_t){0}, &end);
@@ -678,7 +698,8 @@ static vind_status_t scan_long_text(job_t *job)
 
     for (guint i = 0; i < terms->stem_list->len; i++) {
         const char *stem = g_ptr_array_index(terms->stem_list, i);
-        add_stem_probes(probes, stem, GPOINTER_TO_UINT(g_hash_table_lookup(terms->stems, stem)) - 1);
+        add_stem_probes(probes, stem,
+                        GPOINTER_TO_UINT(g_hash_table_lookup(terms->stems, stem)) - 1);
     }
     for (guint i = 0; i < terms->prefixes->len; i++)
         add_probe(probes, g_ptr_array_index(terms->prefixes, i),
@@ -746,7 +767,7 @@ done:
 
 typedef struct {
     size_t first, last; /* hit indexes, inclusive */
-    unsigned distinct, count, fresh;
+    unsigned distinct, adjacent, count, fresh;
 } window_t;
 
 static int compare_hits(const void *a, const void *b)
@@ -759,14 +780,18 @@ static int compare_hits(const void *a, const void *b)
     return (x->end > y->end) - (x->end < y->end);
 }
 
-/* Whether window a beats b: more distinct words, then more new ones (for a
- * second passage), then more matches; ties go to the earlier place. */
+/* Whether window a beats b: more new words (for a second passage), more
+ * distinct words, more of them side by side (where a phrase query matched:
+ * its page is the one to show), then more matches; ties go to the earlier
+ * place. */
 static int window_better(const window_t *a, const window_t *b)
 {
     if (a->fresh != b->fresh)
         return a->fresh > b->fresh;
     if (a->distinct != b->distinct)
         return a->distinct > b->distinct;
+    if (a->adjacent != b->adjacent)
+        return a->adjacent > b->adjacent;
     if (a->count != b->count)
         return a->count > b->count;
     return a->first < b->first;
@@ -777,8 +802,8 @@ static int window_better(const window_t *a, const window_t *b)
  * NULL) marks the terms a previous passage showed: windows are then scored
  * by terms not covered first, and must not overlap `avoid`.
  */
-static int best_window(const hit_t *hits, size_t n, unsigned n_terms, size_t target,
-                       const int *covered, const window_t *avoid, window_t *best)
+static int best_window(const hit_t *hits, const unsigned char *adjacent, size_t n, unsigned n_terms,
+                       size_t target, const int *covered, const window_t *avoid, window_t *best)
 {
     unsigned *counts = calloc(n_terms ? n_terms : 1, sizeof *counts);
     if (!counts)
@@ -786,12 +811,14 @@ static int best_window(const hit_t *hits, size_t n, unsigned n_terms, size_t tar
     int found = 0;
     for (size_t i = 0; i < n; i++) {
         memset(counts, 0, (n_terms ? n_terms : 1) * sizeof *counts);
-        window_t w = {i, i, 0, 0, 0};
+        window_t w = {i, i, 0, 0, 0, 0};
         for (size_t j = i; j < n && hits[j].page == hits[i].page &&
                            (j == i || hits[j].end <= hits[i].start + target);
              j++) {
             w.last = j;
             w.count++;
+            if (j > i && adjacent[j])
+                w.adjacent++;
             if (counts[hits[j].term]++ == 0) {
                 w.distinct++;
                 if (covered && !covered[hits[j].term])
@@ -837,8 +864,8 @@ static passage_t passage_around(const char *text, size_t length, size_t page, si
         for (; right > 0 && start > 0; right--)
             start = previous_char(text, start);
     }
-    start = start_forward(text, length, start, core_start);
-    end = end_backward(text, length, end, core_end);
+    start = snap_start(text, length, start, core_start);
+    end = snap_end(text, length, end, core_end);
     return (passage_t){page, start, end};
 }
 
@@ -848,9 +875,9 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
 {
     const char *text = page_text(job, passage->page);
     vind_tokens_t *tokens = NULL;
-    vind_status_t status = vind_analyze(job->analyzer, text + passage->start,
-                                        passage->end - passage->start, job->lang, &tokens,
-                                        job->errmsg);
+    vind_status_t status =
+        vind_analyze(job->analyzer, text + passage->start, passage->end - passage->start, job->lang,
+                     &tokens, job->errmsg);
     if (status != VIND_OK)
         return status;
     int pending = 0;
@@ -906,7 +933,7 @@ static int start_passage(const job_t *job, passage_t *passage)
         size_t end = start;
         for (size_t n = 0; n < job->target && end < length; n++)
             end = next_char(text, length, end);
-        size_t cut = end_backward(text, length, end, start);
+        size_t cut = snap_end(text, length, end, start);
         *passage = (passage_t){page, start, cut > start ? cut : end};
         return 1;
     }
@@ -969,15 +996,34 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
     unsigned n_terms = job->terms->n_terms;
     window_t first, second;
     *n_passages = 0;
-    if (best_window(hits, n, n_terms, job->target, NULL, NULL, &first) <= 0)
-        return VIND_OK;
-    int *covered = calloc(n_terms ? n_terms : 1, sizeof *covered);
-    if (!covered)
+    /* adjacent[k]: hit k follows hit k - 1 with only spaces and punctuation
+     * between them, and is another word of the query. */
+    unsigned char *adjacent = calloc(n ? n : 1, 1);
+    if (!adjacent)
         return vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    for (size_t k = 1; k < n; k++) {
+        if (hits[k].page != hits[k - 1].page || hits[k].term == hits[k - 1].term ||
+            hits[k].start < hits[k - 1].end || hits[k].start - hits[k - 1].end > 8)
+            continue;
+        const char *text = page_text(job, hits[k].page);
+        int words_between = 0;
+        for (size_t b = hits[k - 1].end; b < hits[k].start; b++)
+            words_between |= g_ascii_isalnum(text[b]) || (unsigned char)text[b] >= 0x80;
+        adjacent[k] = !words_between;
+    }
+    int found = best_window(hits, adjacent, n, n_terms, job->target, NULL, NULL, &first);
+    int *covered = found > 0 ? calloc(n_terms ? n_terms : 1, sizeof *covered) : NULL;
+    if (found <= 0 || !covered) {
+        free(adjacent);
+        return found == 0 ? VIND_OK
+                          : vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    }
     for (size_t k = first.first; k <= first.last; k++)
         covered[hits[k].term] = 1;
-    int two = best_window(hits, n, n_terms, job->target / 2, covered, &first, &second) > 0;
+    int two =
+        best_window(hits, adjacent, n, n_terms, job->target / 2, covered, &first, &second) > 0;
     free(covered);
+    free(adjacent);
 
     size_t chars = two ? job->target / 2 : job->target;
     if (chars < MIN_PASSAGE_CHARS)
@@ -1002,7 +1048,8 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
         }
         passages[i] = passage_around(text, strlen(text), a->page, a->start, core_end, chars);
     }
-    if (count == 2 && passages[0].page == passages[1].page && passages[0].end >= passages[1].start) {
+    if (count == 2 && passages[0].page == passages[1].page &&
+        passages[0].end >= passages[1].start) {
         passages[0].end = passages[1].end; /* they touch: one passage */
         count = 1;
     }
@@ -1030,8 +1077,9 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
         target = MIN_TARGET_CHARS;
     if (target > MAX_TARGET_CHARS)
         target = MAX_TARGET_CHARS;
-    job_t job = {analyzer, lang,   pages, n_pages, terms, target,
-                 g_array_new(FALSE, FALSE, sizeof(hit_t)), errmsg};
+    job_t job = {
+        analyzer, lang, pages, n_pages, terms, target, g_array_new(FALSE, FALSE, sizeof(hit_t)),
+        errmsg};
 
     vind_status_t status = VIND_OK;
     if (!vind_match_terms_empty(terms)) {

@@ -26,8 +26,10 @@
  * while it ran) calls vind_pool_reopen() and retries once (handlers.c), so a
  * commit never fails a request.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <vind/limits.h>
 #include "error.h"
@@ -47,8 +49,10 @@ struct vind_pool {
     char *db_path;
     const vind_lexicon_t *lexicon;
     vind_metrics_t *metrics;
-    GMutex lock;
-    GCond returned;
+    /* pthread rather than GMutex: GLib's futex-based locks are invisible to
+     * ThreadSanitizer, which then reports every hand-over of a searcher. */
+    pthread_mutex_t lock;
+    pthread_cond_t returned;
     atomic_uint generation;
     unsigned size;
     struct vind_pool_slot slots[];
@@ -70,8 +74,12 @@ vind_pool_t *vind_pool_new(const char *db_path, const vind_lexicon_t *lexicon, u
     pool->lexicon = lexicon;
     pool->metrics = metrics;
     pool->size = size;
-    g_mutex_init(&pool->lock);
-    g_cond_init(&pool->returned);
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&pool->returned, &attributes);
+    pthread_condattr_destroy(&attributes);
     atomic_init(&pool->generation, 0);
     return pool;
 }
@@ -82,8 +90,8 @@ void vind_pool_free(vind_pool_t *pool)
         return;
     for (unsigned i = 0; i < pool->size; i++)
         vind_searcher_close(pool->slots[i].searcher);
-    g_mutex_clear(&pool->lock);
-    g_cond_clear(&pool->returned);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->returned);
     free(pool->db_path);
     free(pool);
 }
@@ -92,8 +100,10 @@ void vind_pool_free(vind_pool_t *pool)
  * when all are busy. NULL after the wait. */
 static struct vind_pool_slot *take_slot(vind_pool_t *pool)
 {
-    gint64 deadline = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
-    g_mutex_lock(&pool->lock);
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += 5;
+    pthread_mutex_lock(&pool->lock);
     for (;;) {
         struct vind_pool_slot *idle = NULL;
         for (unsigned i = 0; i < pool->size; i++) {
@@ -105,11 +115,11 @@ static struct vind_pool_slot *take_slot(vind_pool_t *pool)
         }
         if (idle != NULL) {
             idle->busy = 1;
-            g_mutex_unlock(&pool->lock);
+            pthread_mutex_unlock(&pool->lock);
             return idle;
         }
-        if (!g_cond_wait_until(&pool->returned, &pool->lock, deadline)) {
-            g_mutex_unlock(&pool->lock);
+        if (pthread_cond_timedwait(&pool->returned, &pool->lock, &deadline) != 0) {
+            pthread_mutex_unlock(&pool->lock);
             return NULL;
         }
     }
@@ -204,10 +214,10 @@ void vind_pool_checkin(vind_pool_t *pool, vind_pool_slot_t *slot)
 {
     if (slot == NULL)
         return;
-    g_mutex_lock(&pool->lock);
+    pthread_mutex_lock(&pool->lock);
     slot->busy = 0;
-    g_cond_signal(&pool->returned);
-    g_mutex_unlock(&pool->lock);
+    pthread_cond_signal(&pool->returned);
+    pthread_mutex_unlock(&pool->lock);
 }
 
 void vind_pool_invalidate(vind_pool_t *pool)

@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -77,7 +78,7 @@ typedef struct connection_record {
 } connection_record_t;
 
 struct vind_connection_list {
-    GMutex lock;
+    pthread_mutex_t lock; /* pthread: visible to ThreadSanitizer (pool.c says why) */
     connection_record_t *head;
 };
 
@@ -97,12 +98,12 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
         record->fd = info->connect_fd;
         record->receiving = 1;
         record->since_us = g_get_monotonic_time();
-        g_mutex_lock(&list->lock);
+        pthread_mutex_lock(&list->lock);
         record->next = list->head;
         if (list->head)
             list->head->prev = record;
         list->head = record;
-        g_mutex_unlock(&list->lock);
+        pthread_mutex_unlock(&list->lock);
         *socket_context = record;
         return;
     }
@@ -111,14 +112,14 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     connection_record_t *record = *socket_context;
     if (record == NULL)
         return;
-    g_mutex_lock(&list->lock);
+    pthread_mutex_lock(&list->lock);
     if (record->prev)
         record->prev->next = record->next;
     else
         list->head = record->next;
     if (record->next)
         record->next->prev = record->prev;
-    g_mutex_unlock(&list->lock);
+    pthread_mutex_unlock(&list->lock);
     free(record);
     *socket_context = NULL;
 }
@@ -130,10 +131,10 @@ static void set_receiving(vind_server_t *server, struct MHD_Connection *connecti
     if (info == NULL || info->socket_context == NULL)
         return;
     connection_record_t *record = info->socket_context;
-    g_mutex_lock(&server->connections->lock);
+    pthread_mutex_lock(&server->connections->lock);
     record->receiving = receiving;
     record->since_us = g_get_monotonic_time();
-    g_mutex_unlock(&server->connections->lock);
+    pthread_mutex_unlock(&server->connections->lock);
 }
 
 void vind_server_sweep(vind_server_t *server)
@@ -143,7 +144,7 @@ void vind_server_sweep(vind_server_t *server)
     int64_t limit = (int64_t)server->config->request_seconds * G_TIME_SPAN_SECOND;
     int64_t now = g_get_monotonic_time();
     unsigned cut = 0;
-    g_mutex_lock(&server->connections->lock);
+    pthread_mutex_lock(&server->connections->lock);
     for (connection_record_t *r = server->connections->head; r; r = r->next) {
         if (!r->receiving || now - r->since_us < limit)
             continue;
@@ -151,7 +152,7 @@ void vind_server_sweep(vind_server_t *server)
         r->receiving = 0; /* once is enough */
         cut++;
     }
-    g_mutex_unlock(&server->connections->lock);
+    pthread_mutex_unlock(&server->connections->lock);
     if (cut)
         VIND_LOG(server->log, VIND_LOG_INFO, "cut off %u connection(s) slower than %us", cut,
                  server->config->request_seconds);
@@ -161,7 +162,7 @@ void vind_server_free_connections(vind_server_t *server)
 {
     if (server->connections == NULL)
         return;
-    g_mutex_clear(&server->connections->lock);
+    pthread_mutex_destroy(&server->connections->lock);
     free(server->connections);
     server->connections = NULL;
 }
@@ -546,7 +547,7 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     server->connections = calloc(1, sizeof *server->connections);
     if (server->connections == NULL)
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
-    g_mutex_init(&server->connections->lock);
+    pthread_mutex_init(&server->connections->lock, NULL);
     atomic_init(&server->in_flight, 0);
 
     unsigned flags =

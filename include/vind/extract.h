@@ -70,8 +70,9 @@ VIND_API vind_status_t vind_extract_pdf(const char *data, size_t len, const char
  * Cleans the text of a PDF's pages in place of poppler's raw output: drops
  * lines that repeat on most pages (running headers/footers, page numbers),
  * joins words hyphenated at line ends ("kwaliteits-" + "gelden"), keeps real
- * hyphenated words ("bron- en contactonderzoek"), maps private-use bullets to
- * spaces. pages[] is replaced by the cleaned texts. Exposed for tests and fuzzing.
+ * hyphenated words ("bron- en contactonderzoek"), maps symbol-font bullets
+ * (U+F0B7) to "•" and other private-use code points to spaces. pages[] is
+ * replaced by the cleaned texts. Exposed for tests and fuzzing.
  */
 VIND_API vind_status_t vind_pdf_clean_pages(char **pages, size_t n_pages, char **errmsg);
 

@@ -42,6 +42,11 @@ VIND_BEGIN_DECLS
  * sites vind serves (a congress announcement ages within one). */
 #define VIND_RELATED_DEFAULT_HALF_LIFE_DAYS 365u
 
+/* The default least score: below it a "related" article shares a word or two
+ * by chance (a vegetable-garden post under an article on accessible forms
+ * in the fixture site), and an article footer is better with fewer links. */
+#define VIND_RELATED_DEFAULT_MIN_SCORE 0.05
+
 typedef struct {
     size_t limit;            /* related documents per source: 0 = VIND_RELATED_DEFAULT_LIMIT,
                                 at most VIND_RELATED_MAX_LIMIT */
@@ -50,9 +55,12 @@ typedef struct {
     double prefer_recent;    /* 0 (off) .. 1: share of the score that decays with age */
     unsigned half_life_days; /* age (before the newest document) at which that share halves;
                                 0 = VIND_RELATED_DEFAULT_HALF_LIFE_DAYS */
+    double min_score;        /* leave out documents scoring below this (default
+                                VIND_RELATED_DEFAULT_MIN_SCORE; 0 keeps every candidate) */
 } vind_related_options_t;
 
-/* Fills opts with the defaults: limit 5, articles and PDFs, no recency preference. */
+/* Fills opts with the defaults: limit 5, articles and PDFs, no recency
+ * preference, least score VIND_RELATED_DEFAULT_MIN_SCORE. */
 VIND_API void vind_related_options_init(vind_related_options_t *opts);
 
 /* One related document (or attachment). Strings are owned by the list;
@@ -60,9 +68,9 @@ VIND_API void vind_related_options_init(vind_related_options_t *opts);
 typedef struct {
     const char *url;
     const char *title;
-    const char *type;         /* "article" | "pdf" | "page" */
-    const char *date;         /* "YYYY-MM-DD" */
-    double score;             /* rounded to 4 decimals; 0 for attachments */
+    const char *type;          /* "article" | "pdf" | "page" */
+    const char *date;          /* "YYYY-MM-DD" */
+    double score;              /* rounded to 4 decimals; 0 for attachments */
     const char *const *shared; /* themes and tags it shares with the source (display form,
                                   sorted); NULL-terminated */
     size_t n_shared;
@@ -79,13 +87,13 @@ typedef struct vind_related_list vind_related_list_t;
  *
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (NULL searcher, url or out, a
  * limit above VIND_RELATED_MAX_LIMIT, an unknown type, prefer_recent outside
- * 0..1); VIND_NOT_FOUND (no document at url); VIND_INDEX_CHANGED (reopen the
+ * 0..1, a negative min_score); VIND_NOT_FOUND (no document at url); VIND_INDEX_CHANGED (reopen the
  * searcher and retry); VIND_XAPIAN; VIND_NOMEM.
  * Thread: uses the searcher, which belongs to one thread at a time.
  */
 VIND_API vind_status_t vind_related(vind_searcher_t *searcher, const char *url,
-                                    const vind_related_options_t *opts,
-                                    vind_related_list_t **out, char **errmsg);
+                                    const vind_related_options_t *opts, vind_related_list_t **out,
+                                    char **errmsg);
 
 /* Frees list. Accepts NULL. */
 VIND_API void vind_related_free(vind_related_list_t *list);

@@ -15,4 +15,5 @@
 #include <vind/common.h>
 #include <vind/status.h>
 
+
 #endif

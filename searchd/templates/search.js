@@ -328,6 +328,8 @@
   var generation = 0;
 
   function search(params, how) {
+    clearTimeout(typingTimer);
+    typingTimer = null;
     var mine = ++generation;
     if (controller) controller.abort();
     if (how === "push") history.pushState(null, "", pageUrl(params));
@@ -366,7 +368,15 @@
     });
   }
 
-  var searchAsYouType = debounce(function () { search(formParams(), "replace"); }, 300);
+  /* Typing searches 300 ms after the last key. Any other search (submit, a
+   * facet, a page link, the back button) cancels a pending one, which would
+   * otherwise land afterwards and undo it (a page link followed within 300 ms
+   * of typing would jump back to page 1). */
+  var typingTimer = null;
+  function searchAsYouType() {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingTimer = null; search(formParams(), "replace"); }, 300);
+  }
 
   /* ---- suggestions: an ARIA 1.2 combobox ---- */
 

@@ -75,7 +75,11 @@ def build_dir():
 
 
 def binary(name):
-    """Path of a program in $VIND_BUILD/bin (may not exist)."""
+    """Path of a program in $VIND_BUILD/bin (may not exist). $VIND_SEARCHD overrides
+    vind-searchd alone (make check-searchd-tsan runs a ThreadSanitizer build of the daemon
+    against the ordinary vind-index)."""
+    if name == "vind-searchd" and os.environ.get("VIND_SEARCHD"):
+        return os.path.abspath(os.environ["VIND_SEARCHD"])
     return os.path.join(build_dir(), "bin", name)
 
 

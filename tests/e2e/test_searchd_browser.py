@@ -247,7 +247,22 @@ def run(browser, sd):
         browser.js("document.querySelector('#vind-pagination a[rel=next]').click(); true")
         tap.ok(browser.wait("location.search.indexOf('page=2') >= 0 && "
                             "document.querySelector('#vind-results ol.vind-hits').getAttribute('start') === '11'"),
-               "the next-page link loads page 2 in place")
+               "the next-page link loads page 2 in place",
+               browser.js("location.href + ' start=' + (document.querySelector('#vind-results ol.vind-hits') || "
+                          "{getAttribute: function () { return 'none'; }}).getAttribute('start') + ' ' + " + STATUS))
+        # A page link clicked within 300 ms of typing: the pending as-you-type search must not
+        # land afterwards and jump back to page 1.
+        browser.js("var q = document.getElementById('vind-q'); q.value = 'zorg';"
+                   "document.getElementById('vind-form').requestSubmit(); true")
+        browser.wait("location.search === '?q=zorg' && document.querySelector('#vind-pagination a[rel=next]')")
+        browser.js("var q = document.getElementById('vind-q'); q.value = 'zorg ';"
+                   "q.dispatchEvent(new Event('input', {bubbles: true}));"
+                   "document.querySelector('#vind-pagination a[rel=next]').click(); true")
+        time.sleep(0.8)
+        tap.ok(browser.wait("location.search.indexOf('page=2') >= 0 && "
+                            "document.querySelector('#vind-results ol.vind-hits').getAttribute('start') === '11'"),
+               "a page link right after typing is not undone by the pending as-you-type search",
+               browser.js("location.href"))
     else:
         tap.skip("the next-page link loads page 2 in place", "fewer than 11 hits")
 

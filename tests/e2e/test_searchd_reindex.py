@@ -103,6 +103,8 @@ def main():
             log = sd.log()
         tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
         tap.ok("SIGHUP" in log, "SIGHUP is logged")
+        tap.ok("WARNING: ThreadSanitizer" not in log and "ERROR: AddressSanitizer" not in log,
+               "no sanitizer report from the daemon", log[log.find("WARNING: ThreadSanitizer"):][:3000])
         stop_under_load(db)
 
 

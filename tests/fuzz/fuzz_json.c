@@ -78,8 +78,8 @@ static void doc_from_fields(fuzz_input_t *in)
     doc->type = (vind_doc_type_t)(fuzz_byte(in) % 3);
     doc->is_listing = fuzz_byte(in) & 1;
     doc->n_empty_pages = fuzz_byte(in);
-    char **strings[] = {&doc->path,   &doc->url,       &doc->title,   &doc->date,
-                        &doc->author, &doc->description, &doc->lang, &doc->canonical,
+    char **strings[] = {&doc->path,    &doc->url,           &doc->title, &doc->date,
+                        &doc->author,  &doc->description,   &doc->lang,  &doc->canonical,
                         &doc->section, &doc->listing_reason};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         *strings[i] = next_string(in, &valid);
@@ -116,8 +116,8 @@ static void doc_from_fields(fuzz_input_t *in)
     fuzz_require(back->type == doc->type && back->is_listing == doc->is_listing &&
                      back->n_empty_pages == doc->n_empty_pages,
                  "numbers changed in the round trip");
-    char **back_strings[] = {&back->path,   &back->url,         &back->title, &back->date,
-                             &back->author, &back->description, &back->lang,  &back->canonical,
+    char **back_strings[] = {&back->path,    &back->url,           &back->title, &back->date,
+                             &back->author,  &back->description,   &back->lang,  &back->canonical,
                              &back->section, &back->listing_reason};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         fuzz_require(same(*strings[i], *back_strings[i]), "a string changed in the round trip");

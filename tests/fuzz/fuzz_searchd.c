@@ -16,7 +16,10 @@
  * request line are %-escaped, everything else goes as it is, so %00, %FF and
  * broken escapes reach the server), up to FUZZ_MAX_HEADERS header lines (CR
  * and LF become spaces), and a body. Properties checked: the server answers
- * within FUZZ_REPLY_SECONDS, never with 500, and a 200 from /api/ is JSON.
+ * within FUZZ_REPLY_SECONDS, never with 500, a 200 from /api/ is JSON, and
+ * no HTML reply carries the markup "<vindxss" a request smuggled in (the
+ * seeds put it in q, tag, sort, page...: whatever echoes a parameter into
+ * HTML must escape it; JSON may hold it as a string).
  * FUZZ_SEARCHD_VERBOSE=1 prints each request line and the status it got.
  */
 #include <arpa/inet.h>
@@ -50,9 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const methods[] = {"GET", "HEAD", "POST", "OPTIONS"};
 static const char *const routes[] = {
-    "/api/search", "/zoeken",     "/api/suggest", "/api/doc",          "/api/related",
-    "/health",     "/metrics",    "/",            "/assets/style.css", "/zoeken/assets/search.js",
-    "/api/search", "/api/search", "/zoeken",      "/assets/../page.html", "/nergens",
+    "/api/search",       "/zoeken",
+    "/api/suggest",      "/api/doc",
+    "/api/related",      "/health",
+    "/metrics",          "/",
+    "/assets/style.css", "/zoeken/assets/search.js",
+    "/api/search",       "/api/search",
+    "/zoeken",           "/assets/../page.html",
+    "/nergens",
 };
 
 /* Three small Dutch pages: enough for hits, facets, snippets and suggestions. */
@@ -235,6 +243,13 @@ static void check_reply(const GString *reply, const char *method, const char *ro
     if (status == 500) {
         fprintf(stderr, "%.*s\n", (int)MIN(reply->len, 2000), reply->str);
         fuzz_require(0, "the server answered 500");
+    }
+    const char *end_of_headers = strstr(reply->str, "\r\n\r\n");
+    size_t header_bytes = end_of_headers ? (size_t)(end_of_headers - reply->str) : reply->len;
+    int html = g_strstr_len(reply->str, (gssize)header_bytes, "Content-Type: text/html") != NULL;
+    if (html && g_strstr_len(reply->str, (gssize)reply->len, "<vindxss") != NULL) {
+        fprintf(stderr, "%.*s\n", (int)MIN(reply->len, 4000), reply->str);
+        fuzz_require(0, "a parameter reached the reply unescaped");
     }
     if (status != 200 || strcmp(method, "GET") != 0 || strncmp(route, "/api/", 5) != 0)
         return;

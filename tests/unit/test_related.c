@@ -105,8 +105,9 @@ static void write_pdf(const char *path, const char *title, const char *text)
     g_string_append(pdf, "xref\n0 7\n0000000000 65535 f \n");
     for (int i = 0; i < 6; i++)
         g_string_append_printf(pdf, "%010ld 00000 n \n", offsets[i]);
-    g_string_append_printf(pdf, "trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R >>\nstartxref\n%ld\n"
-                                "%%%%EOF\n",
+    g_string_append_printf(pdf,
+                           "trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R >>\nstartxref\n%ld\n"
+                           "%%%%EOF\n",
                            xref);
     g_file_set_contents(path, pdf->str, (gssize)pdf->len, NULL);
     g_string_free(pdf, TRUE);
@@ -198,7 +199,8 @@ static void test_article(vind_searcher_t *searcher)
           "date and type of a related article");
     int ordered = 1;
     for (size_t i = 1; i < vind_related_count(list); i++) {
-        const vind_related_item_t *a = vind_related_get(list, i - 1), *b = vind_related_get(list, i);
+        const vind_related_item_t *a = vind_related_get(list, i - 1),
+                                  *b = vind_related_get(list, i);
         ordered &= a->score > b->score || (a->score == b->score && strcmp(a->url, b->url) < 0);
     }
     CHECK(ordered, "best first, ties by URL");

@@ -1,0 +1,157 @@
+/*
+ * cmd_count.c - `vind count`: how many documents match, in all or per year,
+ * tag, theme or type, for research over time ("how often did 'wachtlijst'
+ * come up per year?"). The counts are the facets of one search that returns
+ * a single hit, so they equal what `vind search --all` lists.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <jansson.h>
+#include "commands.h"
+#include "common.h"
+#include "print.h"
+
+static const vind_command_help_t help = {
+    "count",
+    "[QUERY...]",
+    "Counts the documents that match QUERY (all documents without one), in all\n"
+    "or per value of --by: year (in time order), tag, theme or type (most\n"
+    "frequent first). A document with several tags counts once for each. The\n"
+    "filters of `vind search` apply.\n"
+    "\n"
+    "Examples:\n"
+    "  vind count wachtlijst\n"
+    "  vind count --by year wachtlijst\n"
+    "  vind count --by tag --year 2021 --format csv",
+    "1 nothing matched, ",
+};
+
+typedef struct {
+    char *value;
+    uint64_t count;
+} row_t;
+
+static int compare_values(const void *a, const void *b)
+{
+    const row_t *x = a, *y = b;
+    return strcmp(x->value, y->value);
+}
+
+static int print_counts(const vind_results_t *results, const char *query, int by,
+                        vind_format_t format)
+{
+    uint64_t total = vind_results_total(results);
+    char number[32];
+    if (by < 0) {
+        snprintf(number, sizeof number, "%llu", (unsigned long long)total);
+        static const vind_column_t columns[] = {{"total", VIND_COLUMN_INTEGER, 0, 0}};
+        if (format == VIND_FORMAT_TEXT) {
+            printf("%s\n", number);
+        } else if (format == VIND_FORMAT_JSON) {
+            json_t *object = json_pack("{s:s, s:I}", "query", query, "total", (json_int_t)total);
+            char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
+            vind_print_json(stdout, text);
+            free(text);
+            json_decref(object);
+        } else {
+            vind_printer_t *printer = vind_printer_new(stdout, format, columns, 1);
+            const char *values[] = {number};
+            vind_printer_row(printer, values);
+            vind_printer_finish(printer);
+        }
+        return total ? VIND_EXIT_OK : VIND_EXIT_NOTHING;
+    }
+    size_t n = vind_results_facet_count(results, (vind_facet_t)by);
+    row_t *rows = calloc(n ? n : 1, sizeof *rows);
+    for (size_t i = 0; rows && i < n; i++) {
+        const vind_facet_value_t *value = vind_results_facet_get(results, (vind_facet_t)by, i);
+        rows[i] = (row_t){(char *)value->value, value->count};
+    }
+    if (rows && by == VIND_FACET_YEAR)
+        qsort(rows, n, sizeof *rows, compare_values);
+    if (format == VIND_FORMAT_JSON) {
+        json_t *values = json_array();
+        for (size_t i = 0; rows && i < n; i++)
+            json_array_append_new(values, json_pack("{s:s?, s:I}", "value", rows[i].value, "count",
+                                                    (json_int_t)rows[i].count));
+        json_t *object = json_pack("{s:s, s:s, s:I, s:o}", "query", query, "by",
+                                   vind_facet_name((vind_facet_t)by), "total", (json_int_t)total,
+                                   "values", values);
+        char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
+        vind_print_json(stdout, text);
+        free(text);
+        json_decref(object);
+    } else {
+        const vind_column_t columns[] = {
+            {vind_facet_name((vind_facet_t)by), VIND_COLUMN_STRING, 0, 0},
+            {"count", VIND_COLUMN_INTEGER, 0, 0}};
+        vind_printer_t *printer = vind_printer_new(stdout, format, columns, 2);
+        for (size_t i = 0; rows && i < n; i++) {
+            snprintf(number, sizeof number, "%llu", (unsigned long long)rows[i].count);
+            const char *values[] = {rows[i].value, number};
+            vind_printer_row(printer, values);
+        }
+        vind_printer_finish(printer);
+        if (format == VIND_FORMAT_TEXT)
+            fprintf(stderr, "%llu %s\n", (unsigned long long)total,
+                    total == 1 ? "resultaat" : "resultaten");
+    }
+    free(rows);
+    fflush(stdout);
+    return total ? VIND_EXIT_OK : VIND_EXIT_NOTHING;
+}
+
+int cmd_count(int argc, char **argv)
+{
+    vind_filter_options_t filters;
+    vind_filter_options_init(&filters);
+    vind_index_options_t index = {0};
+    const char *by_name = NULL, *format_name = NULL;
+    const vind_option_t table[] = {
+        {"by", VIND_OPTION_STRING, &by_name, "FACET", "count per year, tag, theme or type"},
+        VIND_FILTER_OPTION_ROWS(&filters),
+        {"format", VIND_OPTION_STRING, &format_name, "FORMAT", "text (default), json or csv"},
+        {NULL, 0, NULL, NULL, NULL},
+    };
+    const char **args = NULL;
+    size_t n_args = 0;
+    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
+    vind_format_t format = VIND_FORMAT_TEXT;
+    int by = -1;
+    if (exit_code == VIND_CLI_CONTINUE) {
+        if (!vind_format_parse(format_name, VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV,
+                               &format))
+            exit_code =
+                vind_cli_usage_error(&help, "unknown format '%s' (text|json|csv)", format_name);
+        else if (by_name && (by = vind_facet_from_name(by_name)) < 0)
+            exit_code =
+                vind_cli_usage_error(&help, "cannot count by '%s' (year|tag|theme|type)", by_name);
+    }
+    char *query = vind_cli_join(args, n_args);
+    vind_session_t session = {0};
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_open(&index, &session);
+    if (exit_code == VIND_CLI_CONTINUE) {
+        vind_search_request_t request;
+        vind_search_request_init(&request);
+        request.query = query;
+        request.limit = 1; /* 0 would be every hit; the counts need none */
+        request.snippets = 0;
+        request.facets = by >= 0;
+        vind_filter_options_apply(&filters, &request);
+        vind_results_t *results = NULL;
+        exit_code = vind_cli_search(&session, &request, &results);
+        if (exit_code == VIND_CLI_CONTINUE)
+            exit_code = print_counts(results, query, by, format);
+        vind_results_free(results);
+        vind_cli_close(&session);
+    }
+    free(query);
+    free(args);
+    vind_filter_options_clear(&filters);
+    return exit_code;
+}

@@ -1,0 +1,136 @@
+/*
+ * cmd_kwic.c - `vind kwic`: every occurrence of the query's words in every
+ * matching document, with the text around it (a concordance), aligned on
+ * the keyword in text, or as CSV / JSON for analysis elsewhere. A thin
+ * client of vind_kwic().
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <vind/limits.h>
+#include "commands.h"
+#include "common.h"
+#include "print.h"
+
+static const vind_command_help_t help = {
+    "kwic",
+    "QUERY...",
+    "Keyword in context: every occurrence of a word of QUERY, in any of its forms\n"
+    "(\"bewoners\" for bewoner), in every matching document, with --width\n"
+    "characters of text on each side, the document's URL and (for a PDF) the\n"
+    "page. Lines follow the ranking, then the order in the document; at most\n"
+    "100,000. The filters of `vind search` apply.\n"
+    "\n"
+    "Examples:\n"
+    "  vind kwic wachtlijst\n"
+    "  vind kwic --width 60 --type pdf --format csv \"persoonlijk budget\"",
+    "1 nothing matched, ",
+};
+
+static const vind_column_t columns[] = {
+    {"left", VIND_COLUMN_STRING, 1, 0},  {"match", VIND_COLUMN_STRING, 0, 1},
+    {"right", VIND_COLUMN_STRING, 0, 0}, {"url", VIND_COLUMN_STRING, 0, 0},
+    {"page", VIND_COLUMN_INTEGER, 0, 0},
+};
+
+static void print_lines(const vind_kwic_t *kwic, vind_format_t format)
+{
+    vind_printer_t *printer = vind_printer_new(stdout, format, columns, G_N_ELEMENTS(columns));
+    for (size_t i = 0; i < vind_kwic_count(kwic); i++) {
+        const vind_kwic_line_t *line = vind_kwic_get(kwic, i);
+        char page[16];
+        snprintf(page, sizeof page, "%u", line->page);
+        /* Text shows no page for HTML (page 0); the data formats keep the 0. */
+        const char *page_value = format == VIND_FORMAT_TEXT && line->page == 0 ? "" : page;
+        const char *values[] = {line->left, line->match, line->right, line->url, page_value};
+        vind_printer_row(printer, values);
+    }
+    vind_printer_finish(printer);
+}
+
+int cmd_kwic(int argc, char **argv)
+{
+    vind_filter_options_t filters;
+    vind_filter_options_init(&filters);
+    vind_index_options_t index = {0};
+    const char *format_name = NULL, *sort_name = NULL;
+    size_t width = 40, limit = 0;
+    const vind_option_t table[] = {
+        {"width", VIND_OPTION_COUNT, &width, "N",
+         "characters of context on each side (default 40)"},
+        {"limit", VIND_OPTION_COUNT, &limit, "N", "only the N best documents (default: all)"},
+        {"sort", VIND_OPTION_STRING, &sort_name, "ORDER",
+         "document order: relevance (default), date or date-asc"},
+        VIND_FILTER_OPTION_ROWS(&filters),
+        {"format", VIND_OPTION_STRING, &format_name, "FORMAT",
+         "text (default), json, jsonl or csv"},
+        {NULL, 0, NULL, NULL, NULL},
+    };
+    const char **args = NULL;
+    size_t n_args = 0;
+    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
+    vind_format_t format = VIND_FORMAT_TEXT;
+    vind_search_request_t request;
+    vind_search_request_init(&request);
+    if (exit_code == VIND_CLI_CONTINUE) {
+        if (!vind_format_parse(
+                format_name,
+                VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format))
+            exit_code = vind_cli_usage_error(&help, "unknown format '%s' (text|json|jsonl|csv)",
+                                             format_name);
+        else if (width == 0 || width > VIND_MAX_KWIC_WIDTH)
+            exit_code = vind_cli_usage_error(&help, "--width must be 1 to %u", VIND_MAX_KWIC_WIDTH);
+        else if (n_args == 0)
+            exit_code = vind_cli_usage_error(&help, "give a QUERY");
+        else if (sort_name && strcmp(sort_name, "relevance") == 0)
+            request.sort = VIND_SORT_RELEVANCE;
+        else if (sort_name && strcmp(sort_name, "date") == 0)
+            request.sort = VIND_SORT_DATE_DESC;
+        else if (sort_name && strcmp(sort_name, "date-asc") == 0)
+            request.sort = VIND_SORT_DATE_ASC;
+        else if (sort_name)
+            exit_code =
+                vind_cli_usage_error(&help, "unknown sort order '%s' (relevance|date)", sort_name);
+    }
+    char *query = vind_cli_join(args, n_args);
+    vind_session_t session = {0};
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_open(&index, &session);
+    if (exit_code == VIND_CLI_CONTINUE) {
+        request.query = query;
+        request.limit = limit;
+        request.snippets = 0;
+        vind_filter_options_apply(&filters, &request);
+        vind_kwic_t *kwic = NULL;
+        char *errmsg = NULL;
+        vind_status_t status =
+            vind_kwic(session.searcher, &request, (unsigned)width, &kwic, &errmsg);
+        if (status == VIND_INDEX_CHANGED) {
+            free(errmsg);
+            errmsg = NULL;
+            status = vind_searcher_reopen(session.searcher, NULL, &errmsg);
+            if (status == VIND_OK)
+                status = vind_kwic(session.searcher, &request, (unsigned)width, &kwic, &errmsg);
+        }
+        if (status != VIND_OK) {
+            exit_code = vind_cli_fail(status, errmsg);
+        } else {
+            print_lines(kwic, format);
+            if (vind_kwic_count(kwic) >= VIND_MAX_KWIC_LINES)
+                fprintf(stderr,
+                        "vind: kwic stopped at %u lines; narrow the query or use "
+                        "--limit\n",
+                        VIND_MAX_KWIC_LINES);
+            exit_code = vind_kwic_count(kwic) ? VIND_EXIT_OK : VIND_EXIT_NOTHING;
+        }
+        vind_kwic_free(kwic);
+        vind_cli_close(&session);
+    }
+    free(query);
+    free(args);
+    vind_filter_options_clear(&filters);
+    return exit_code;
+}

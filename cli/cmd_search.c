@@ -1,0 +1,257 @@
+/*
+ * cmd_search.c - `vind search`: a ranked search from the command line, as
+ * readable text (title, URL, date, snippet; matches bold on a terminal),
+ * JSON and JSONL in the shapes of docs/api.md (the daemon's), or CSV for a
+ * spreadsheet. A thin client of vind_search().
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include "commands.h"
+#include "common.h"
+#include "print.h"
+
+static const vind_command_help_t help = {
+    "search",
+    "QUERY...",
+    "Searches the index and prints the best matches: title, URL, date and a\n"
+    "snippet with the matched words (bold on a terminal). The words of QUERY are\n"
+    "joined with spaces; the query language (\"phrase\", OR, -word, prefix*,\n"
+    "title:, tag:, ...) is described in docs/query.md. Filters of one kind\n"
+    "combine with OR (--tag a --tag b), different kinds with AND. A summary\n"
+    "line (\"12 resultaten\", \"Bedoelde je ...?\") goes to standard error.\n"
+    "\n"
+    "Examples:\n"
+    "  vind search clienten verpleeghuis\n"
+    "  vind search --tag ggz --year 2021 --sort date zorg\n"
+    "  vind search --all --format csv wachtlijst > wachtlijst.csv",
+    "1 nothing matched, ",
+};
+
+typedef struct {
+    vind_filter_options_t filters;
+    const char *sort, *format;
+    size_t limit, offset, snippet_chars;
+    int all, facets, limit_given;
+} options_t;
+
+static int parse_sort(const char *name, vind_sort_t *sort)
+{
+    if (!name || strcmp(name, "relevance") == 0)
+        *sort = VIND_SORT_RELEVANCE;
+    else if (strcmp(name, "date") == 0)
+        *sort = VIND_SORT_DATE_DESC;
+    else if (strcmp(name, "date-asc") == 0)
+        *sort = VIND_SORT_DATE_ASC;
+    else
+        return 0;
+    return 1;
+}
+
+/* "3, 5" of a hit's PDF pages, or NULL; malloc'd. */
+static char *page_list(const vind_hit_t *hit, const char *separator)
+{
+    if (hit->n_pages == 0)
+        return NULL;
+    GString *out = g_string_new("");
+    for (size_t i = 0; i < hit->n_pages; i++)
+        g_string_append_printf(out, "%s%u", i ? separator : "", hit->pages[i]);
+    return g_string_free(out, FALSE);
+}
+
+static char *joined(const char *const *values, size_t n, const char *separator)
+{
+    GString *out = g_string_new("");
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(out, "%s%s", i ? separator : "", values[i]);
+    return g_string_free(out, FALSE);
+}
+
+static void print_text_hit(const vind_hit_t *hit, int tty)
+{
+    char *title = vind_clean_text(hit->title && *hit->title ? hit->title : hit->url);
+    char *url = vind_clean_text(hit->url);
+    char *pages = page_list(hit, ", ");
+    printf("%s%s%s\n", tty ? "\033[1m" : "", title, tty ? "\033[0m" : "");
+    printf("  %s", url);
+    if (hit->date)
+        printf("  %s", hit->date);
+    if (hit->type && strcmp(hit->type, "article") != 0)
+        printf("  %s", hit->type);
+    if (pages)
+        printf("  %s %s", hit->n_pages == 1 ? "pagina" : "pagina's", pages);
+    printf("\n");
+    if (hit->snippet && *hit->snippet) {
+        char *snippet = vind_snippet_text(hit->snippet, tty);
+        printf("  %s\n", snippet);
+        free(snippet);
+    }
+    printf("\n");
+    free(title);
+    free(url);
+    g_free(pages);
+}
+
+static void print_csv(const vind_results_t *results)
+{
+    static const char *const header[] = {"url",   "title", "type",   "date",   "score",
+                                         "pages", "tags",  "themes", "snippet"};
+    vind_csv_record(stdout, header, G_N_ELEMENTS(header));
+    for (size_t i = 0; i < vind_results_count(results); i++) {
+        const vind_hit_t *hit = vind_results_get(results, i);
+        char score[32];
+        snprintf(score, sizeof score, "%.4f", hit->score);
+        char *pages = page_list(hit, ";");
+        char *tags = joined(hit->tags, hit->n_tags, "; ");
+        char *themes = joined(hit->themes, hit->n_themes, "; ");
+        char *snippet = vind_snippet_text(hit->snippet, 0);
+        const char *fields[] = {hit->url, hit->title, hit->type, hit->date, score,
+                                pages,    tags,       themes,    snippet};
+        vind_csv_record(stdout, fields, G_N_ELEMENTS(fields));
+        g_free(pages);
+        g_free(tags);
+        g_free(themes);
+        free(snippet);
+    }
+}
+
+static void print_facets_text(const vind_results_t *results)
+{
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        size_t n = vind_results_facet_count(results, (vind_facet_t)f);
+        if (n == 0)
+            continue;
+        printf("%s:", vind_facet_name((vind_facet_t)f));
+        for (size_t i = 0; i < n; i++) {
+            const vind_facet_value_t *value = vind_results_facet_get(results, (vind_facet_t)f, i);
+            char *clean = vind_clean_text(value->value);
+            printf("%s %s%s (%llu)", i ? "," : "", value->selected ? "*" : "", clean,
+                   (unsigned long long)value->count);
+            free(clean);
+        }
+        printf("\n");
+    }
+    printf("\n");
+}
+
+/* The summary on standard error: count, shown range, spelling, fallback. */
+static void print_summary(const vind_results_t *results, const vind_search_request_t *request)
+{
+    uint64_t total = vind_results_total(results);
+    size_t shown = vind_results_count(results);
+    fprintf(stderr, "%llu %s", (unsigned long long)total, total == 1 ? "resultaat" : "resultaten");
+    if (shown && shown < total)
+        fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
+    fprintf(stderr, "\n");
+    if (vind_results_fallback(results))
+        fprintf(stderr, "Geen document bevat alle woorden; getoond worden documenten met een of "
+                        "meer van de woorden.\n");
+    const char *suggestion = vind_results_suggestion(results);
+    if (suggestion) {
+        char *clean = vind_clean_text(suggestion);
+        fprintf(stderr, "Bedoelde je: %s?\n", clean);
+        free(clean);
+    }
+}
+
+static int print_results(const vind_results_t *results, const vind_search_request_t *request,
+                         vind_format_t format, int facets)
+{
+    if (format == VIND_FORMAT_JSON) {
+        char *json = vind_results_to_json(results);
+        if (!json)
+            return vind_cli_fail(VIND_NOMEM, strdup("out of memory printing JSON"));
+        vind_print_json(stdout, json);
+        free(json);
+    } else if (format == VIND_FORMAT_JSONL) {
+        for (size_t i = 0; i < vind_results_count(results); i++) {
+            char *json = vind_hit_to_json(vind_results_get(results, i));
+            if (json)
+                vind_print_json_line(stdout, json);
+            free(json);
+        }
+    } else if (format == VIND_FORMAT_CSV) {
+        print_csv(results);
+    } else {
+        int tty = vind_stdout_is_tty();
+        if (facets)
+            print_facets_text(results);
+        for (size_t i = 0; i < vind_results_count(results); i++)
+            print_text_hit(vind_results_get(results, i), tty);
+        print_summary(results, request);
+    }
+    fflush(stdout);
+    return vind_results_total(results) ? VIND_EXIT_OK : VIND_EXIT_NOTHING;
+}
+
+int cmd_search(int argc, char **argv)
+{
+    options_t o = {.limit = SIZE_MAX};
+    vind_filter_options_init(&o.filters);
+    vind_index_options_t index = {0};
+    const vind_option_t table[] = {
+        VIND_FILTER_OPTION_ROWS(&o.filters),
+        {"sort", VIND_OPTION_STRING, &o.sort, "ORDER",
+         "relevance (default), date (newest first) or date-asc"},
+        {"limit", VIND_OPTION_COUNT, &o.limit, "N", "show N results (default 10)"},
+        {"all", VIND_OPTION_FLAG, &o.all, NULL, "show every result"},
+        {"offset", VIND_OPTION_COUNT, &o.offset, "N", "skip the first N results (paging)"},
+        {"format", VIND_OPTION_STRING, &o.format, "FORMAT", "text (default), json, jsonl or csv"},
+        {"facets", VIND_OPTION_FLAG, &o.facets, NULL,
+         "also count tags, themes, types and years of the matches"},
+        {"snippet-chars", VIND_OPTION_COUNT, &o.snippet_chars, "N",
+         "snippet length in characters (default 200)"},
+        {NULL, 0, NULL, NULL, NULL},
+    };
+    const char **args = NULL;
+    size_t n_args = 0;
+    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
+    vind_format_t format = VIND_FORMAT_TEXT;
+    vind_search_request_t request;
+    vind_search_request_init(&request);
+    if (exit_code == VIND_CLI_CONTINUE) {
+        o.limit_given = o.limit != SIZE_MAX;
+        if (!o.limit_given)
+            o.limit = 10;
+        if (!vind_format_parse(
+                o.format, VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV,
+                &format))
+            exit_code =
+                vind_cli_usage_error(&help, "unknown format '%s' (text|json|jsonl|csv)", o.format);
+        else if (!parse_sort(o.sort, &request.sort))
+            exit_code =
+                vind_cli_usage_error(&help, "unknown sort order '%s' (relevance|date)", o.sort);
+        else if (o.all && o.limit_given)
+            exit_code = vind_cli_usage_error(&help, "give --limit N or --all, not both");
+        else if (o.limit == 0)
+            exit_code = vind_cli_usage_error(&help, "--limit must be 1 or more (--all shows all)");
+        else if (n_args == 0 && !vind_filter_options_any(&o.filters))
+            exit_code = vind_cli_usage_error(&help, "give a QUERY or a filter");
+    }
+    char *query = vind_cli_join(args, n_args);
+    vind_session_t session = {0};
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_open(&index, &session);
+    if (exit_code == VIND_CLI_CONTINUE) {
+        request.query = query;
+        request.limit = o.all ? 0 : o.limit;
+        request.offset = o.offset;
+        request.facets = o.facets;
+        request.snippets = 1;
+        request.snippet_chars = (unsigned)(o.snippet_chars > 4000 ? 4000 : o.snippet_chars);
+        vind_filter_options_apply(&o.filters, &request);
+        vind_results_t *results = NULL;
+        exit_code = vind_cli_search(&session, &request, &results);
+        if (exit_code == VIND_CLI_CONTINUE)
+            exit_code = print_results(results, &request, format, o.facets);
+        vind_results_free(results);
+        vind_cli_close(&session);
+    }
+    free(query);
+    free(args);
+    vind_filter_options_clear(&o.filters);
+    return exit_code;
+}

@@ -1,0 +1,370 @@
+/*
+ * print.c - the output back ends of `vind` (cli/print.h): one row printer for
+ * text, JSON, JSONL and CSV, and the helpers that turn snippets and stored
+ * strings into safe terminal text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <jansson.h>
+#include "print.h"
+
+static const struct {
+    const char *name;
+    vind_format_t format;
+} formats[] = {
+    {"text", VIND_FORMAT_TEXT},
+    {"json", VIND_FORMAT_JSON},
+    {"jsonl", VIND_FORMAT_JSONL},
+    {"csv", VIND_FORMAT_CSV},
+};
+
+int vind_format_parse(const char *name, unsigned allowed, vind_format_t *out)
+{
+    if (!name)
+        name = "text";
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++)
+        if (strcmp(name, formats[i].name) == 0 && (allowed & formats[i].format)) {
+            *out = formats[i].format;
+            return 1;
+        }
+    return 0;
+}
+
+const char *vind_format_names(unsigned allowed)
+{
+    static const char *const names[16] = {
+        "",          "text",           "json",           "text|json",
+        "jsonl",     "text|jsonl",     "json|jsonl",     "text|json|jsonl",
+        "csv",       "text|csv",       "json|csv",       "text|json|csv",
+        "jsonl|csv", "text|jsonl|csv", "json|jsonl|csv", "text|json|jsonl|csv",
+    };
+    return names[allowed & 15u];
+}
+
+/* ---- terminal text ---- */
+
+int vind_stdout_is_tty(void)
+{
+    return isatty(STDOUT_FILENO);
+}
+
+const char *vind_highlight_on(int tty)
+{
+    if (!tty)
+        return "";
+    const char *no_color = getenv("NO_COLOR");
+    return no_color && *no_color ? "\033[1m" : "\033[1;31m";
+}
+
+const char *vind_highlight_off(int tty)
+{
+    return tty ? "\033[0m" : "";
+}
+
+/* Appends text with control characters (C0, DEL, C1: an escape sequence in a
+ * title could recolour or retitle the terminal) as spaces, runs of white
+ * space as one. */
+static void append_clean(GString *out, const char *text, size_t length)
+{
+    gchar *valid = g_utf8_make_valid(text, (gssize)length);
+    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029)
+            c = ' ';
+        if (c == ' ' && out->len && out->str[out->len - 1] == ' ')
+            continue;
+        g_string_append_unichar(out, c);
+    }
+    g_free(valid);
+}
+
+char *vind_clean_text(const char *text)
+{
+    GString *out = g_string_new("");
+    if (text)
+        append_clean(out, text, strlen(text));
+    char *result = strdup(out->str);
+    g_string_free(out, TRUE);
+    return result;
+}
+
+/* The character of an entity starting at p ("&amp;", "&#233;", "&#x2026;"),
+ * and its length; 0 when it is not one (then '&' is shown as it is). */
+static gunichar entity(const char *p, size_t *length)
+{
+    static const struct {
+        const char *name;
+        gunichar c;
+    } named[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},    {"&quot;", '"'},
+                 {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", 0xA0}, {"&hellip;", 0x2026}};
+    for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
+        if (strncmp(p, named[i].name, strlen(named[i].name)) == 0) {
+            *length = strlen(named[i].name);
+            return named[i].c;
+        }
+    if (p[1] != '#')
+        return 0;
+    int hex = p[2] == 'x' || p[2] == 'X';
+    char *end = NULL;
+    unsigned long value = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
+    if (!end || *end != ';' || end == p + (hex ? 3 : 2) || value == 0 || value > 0x10FFFF ||
+        !g_unichar_validate((gunichar)value))
+        return 0;
+    *length = (size_t)(end - p) + 1;
+    return (gunichar)value;
+}
+
+char *vind_snippet_text(const char *html, int tty)
+{
+    GString *decoded = g_string_new("");
+    GString *out = g_string_new("");
+    const char *p = html ? html : "";
+    while (*p) {
+        if (strncmp(p, "<mark>", 6) == 0 || strncmp(p, "</mark>", 7) == 0) {
+            int opening = p[1] != '/';
+            append_clean(out, decoded->str, decoded->len);
+            g_string_truncate(decoded, 0);
+            g_string_append(out, opening ? vind_highlight_on(tty) : vind_highlight_off(tty));
+            p += opening ? 6 : 7;
+        } else if (*p == '<') {
+            /* Another tag cannot come from vind_snippet_make; drop it whole. */
+            const char *close = strchr(p, '>');
+            p = close ? close + 1 : p + strlen(p);
+        } else if (*p == '&') {
+            size_t length = 0;
+            gunichar c = entity(p, &length);
+            if (c) {
+                g_string_append_unichar(decoded, c);
+                p += length;
+            } else
+                g_string_append_c(decoded, *p++);
+        } else
+            g_string_append_c(decoded, *p++);
+    }
+    append_clean(out, decoded->str, decoded->len);
+    g_string_free(decoded, TRUE);
+    char *result = strdup(out->str);
+    g_string_free(out, TRUE);
+    return result;
+}
+
+/* Writes JSON text with < > & as \u003c \u003e \u0026: the same data to
+ * any parser, but a title like "<script>…" pasted into a web page by a
+ * researcher's script cannot become markup (these bytes only occur inside
+ * JSON strings, so a byte-wise rewrite is exact). */
+static void write_json_safe(FILE *out, const char *json_text)
+{
+    for (const char *p = json_text; *p; p++) {
+        if (*p == '<')
+            fputs("\\u003c", out);
+        else if (*p == '>')
+            fputs("\\u003e", out);
+        else if (*p == '&')
+            fputs("\\u0026", out);
+        else
+            fputc(*p, out);
+    }
+}
+
+void vind_print_json_line(FILE *out, const char *json_text)
+{
+    write_json_safe(out, json_text ? json_text : "null");
+    fputc('\n', out);
+}
+
+void vind_print_json(FILE *out, const char *json_text)
+{
+    if (!json_text)
+        return;
+    if (out == stdout && vind_stdout_is_tty()) {
+        json_t *value = json_loads(json_text, JSON_DECODE_ANY, NULL);
+        char *pretty = value ? json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
+        json_decref(value);
+        if (pretty) {
+            vind_print_json_line(out, pretty);
+            free(pretty);
+            return;
+        }
+    }
+    vind_print_json_line(out, json_text);
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(FILE *out, const char *field)
+{
+    if (!field)
+        return;
+    /* Quoted when it holds a separator, a quote or a line break, or begins
+     * or ends with white space a spreadsheet would trim. */
+    size_t length = strlen(field);
+    int quote = strpbrk(field, ",\"\r\n") != NULL ||
+                (length && (field[0] == ' ' || field[length - 1] == ' '));
+    if (!quote) {
+        fputs(field, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = field; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void vind_csv_record(FILE *out, const char *const *fields, size_t n_fields)
+{
+    for (size_t i = 0; i < n_fields; i++) {
+        if (i)
+            fputc(',', out);
+        csv_field(out, fields[i]);
+    }
+    fputs("\r\n", out);
+}
+
+/* ---- rows ---- */
+
+struct vind_printer {
+    FILE *out;
+    vind_format_t format;
+    const vind_column_t *columns;
+    size_t n_columns;
+    size_t rows;
+    int tty;
+    GPtrArray *pending; /* text: rows (char ** of n_columns) until finish */
+};
+
+vind_printer_t *vind_printer_new(FILE *out, vind_format_t format, const vind_column_t *columns,
+                                 size_t n_columns)
+{
+    vind_printer_t *printer = calloc(1, sizeof *printer);
+    if (!printer)
+        return NULL;
+    *printer = (vind_printer_t){out, format, columns, n_columns, 0, 0, NULL};
+    printer->tty = out == stdout && vind_stdout_is_tty();
+    if (format == VIND_FORMAT_TEXT)
+        printer->pending = g_ptr_array_new();
+    if (format == VIND_FORMAT_CSV) {
+        const char **names = calloc(n_columns ? n_columns : 1, sizeof *names);
+        for (size_t i = 0; names && i < n_columns; i++)
+            names[i] = columns[i].name;
+        if (names)
+            vind_csv_record(out, names, n_columns);
+        free(names);
+    }
+    if (format == VIND_FORMAT_JSON)
+        fputs("[", out);
+    return printer;
+}
+
+static json_t *row_object(const vind_printer_t *printer, const char *const *values)
+{
+    json_t *object = json_object();
+    for (size_t i = 0; i < printer->n_columns; i++) {
+        const char *v = values[i];
+        json_t *value = NULL;
+        if (v && printer->columns[i].type == VIND_COLUMN_INTEGER)
+            value = json_integer(strtoll(v, NULL, 10));
+        else if (v && printer->columns[i].type == VIND_COLUMN_NUMBER)
+            value = json_real(strtod(v, NULL));
+        else if (v)
+            value = json_string(v);
+        json_object_set_new(object, printer->columns[i].name, value ? value : json_null());
+    }
+    return object;
+}
+
+void vind_printer_row(vind_printer_t *printer, const char *const *values)
+{
+    if (!printer)
+        return;
+    if (printer->format == VIND_FORMAT_CSV) {
+        vind_csv_record(printer->out, values, printer->n_columns);
+    } else if (printer->format == VIND_FORMAT_TEXT) {
+        char **row = calloc(printer->n_columns ? printer->n_columns : 1, sizeof *row);
+        for (size_t i = 0; row && i < printer->n_columns; i++)
+            row[i] = vind_clean_text(values[i] ? values[i] : "-");
+        if (row)
+            g_ptr_array_add(printer->pending, row);
+    } else {
+        json_t *object = row_object(printer, values);
+        char *text = json_dumps(object, JSON_COMPACT);
+        json_decref(object);
+        if (printer->format == VIND_FORMAT_JSON)
+            fputs(printer->rows ? ",\n" : "\n", printer->out);
+        write_json_safe(printer->out, text ? text : "null");
+        if (printer->format == VIND_FORMAT_JSONL)
+            fputc('\n', printer->out);
+        free(text);
+    }
+    printer->rows++;
+}
+
+static size_t display_width(const char *text)
+{
+    return (size_t)g_utf8_strlen(text, -1);
+}
+
+static void pad(GString *line, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        g_string_append_c(line, ' ');
+}
+
+static void finish_text(vind_printer_t *printer)
+{
+    size_t *widths = calloc(printer->n_columns ? printer->n_columns : 1, sizeof *widths);
+    if (!widths)
+        return;
+    for (guint r = 0; r < printer->pending->len; r++) {
+        char **row = g_ptr_array_index(printer->pending, r);
+        for (size_t i = 0; i < printer->n_columns; i++)
+            if (display_width(row[i]) > widths[i])
+                widths[i] = display_width(row[i]);
+    }
+    GString *line = g_string_new("");
+    for (guint r = 0; r < printer->pending->len; r++) {
+        char **row = g_ptr_array_index(printer->pending, r);
+        g_string_truncate(line, 0);
+        for (size_t i = 0; i < printer->n_columns; i++) {
+            const vind_column_t *column = &printer->columns[i];
+            int right = column->align_right || column->type != VIND_COLUMN_STRING;
+            size_t gap = widths[i] - display_width(row[i]);
+            if (i)
+                g_string_append(line, "  ");
+            if (right)
+                pad(line, gap);
+            g_string_append_printf(line, "%s%s%s",
+                                   column->highlight ? vind_highlight_on(printer->tty) : "", row[i],
+                                   column->highlight ? vind_highlight_off(printer->tty) : "");
+            if (!right)
+                pad(line, gap);
+            free(row[i]);
+        }
+        while (line->len && line->str[line->len - 1] == ' ')
+            g_string_truncate(line, line->len - 1);
+        fprintf(printer->out, "%s\n", line->str);
+        free(row);
+    }
+    g_string_free(line, TRUE);
+    free(widths);
+}
+
+void vind_printer_finish(vind_printer_t *printer)
+{
+    if (!printer)
+        return;
+    if (printer->format == VIND_FORMAT_TEXT) {
+        finish_text(printer);
+        g_ptr_array_free(printer->pending, TRUE);
+    }
+    if (printer->format == VIND_FORMAT_JSON)
+        fputs(printer->rows ? "\n]\n" : "]\n", printer->out);
+    fflush(printer->out);
+    free(printer);
+}

@@ -1,0 +1,238 @@
+"""test_cli_basic.py - the `vind` command line over a small site the test writes itself (no corpus needed):
+output formats (text, JSON, JSONL, CSV per RFC 4180), the summary line, exit statuses (0 found, 1 nothing,
+2 usage or fatal, one stderr line), --help of every command, highlighting only on a terminal, and a hostile
+document whose title and body hold <script> and <img onerror=…>: no output format ever carries its markup
+live (JSON snippets are escaped HTML and JSON strings spell < > & as \\u003c \\u003e \\u0026; text and CSV are
+plain text without terminal control characters).
+"""
+
+import csv
+import io
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, binary, env, have, index_site  # noqa: E402
+
+tap = Tap()
+
+HOSTILE_TITLE = "Pas op voor <script>alert(1)</script> en <img src=x onerror=alert(2)> bij bewoners"
+HOSTILE_BODY = ("Een verhaal over bewoners en de <script>alert(3)</script> tag, en over "
+                "<img src=x onerror=\"alert(4)\"> in een verpleeghuis. \x1b[31mrood\x1b[0m en '&' tekens.")
+
+PAGES = {
+    "kas.html": ("Zorgboerderij opent een kas voor bewoners", "2024-06-11", ["Wonen en zorg"], ["Verpleeghuizen"],
+                 "Zorgboerderij De Zilvermeeuw heeft een kas geopend waar bewoners van drie verpleeghuizen "
+                 "elke week groente kweken. De cliënten kozen zelf wat er groeit."),
+    "kraanvogel.html": ("Kraanvogelproject verbindt jeugdzorg en ouderenzorg", "2023-02-07", ["Cliënt en naaste"],
+                        ["Jeugdzorg", "Verpleeghuizen"],
+                        "In het kraanvogelproject vouwen kinderen uit de jeugdzorg papieren kraanvogels met een "
+                        "bewoner van een verpleeghuis."),
+    "wachtlijst.html": ("Wachtlijsten in de wijkverpleging", "2021-09-01", ["Wonen en zorg"], [],
+                        "De wachtlijst voor wijkverpleging groeit; clienten wachten langer."),
+}
+
+
+def html_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def page(title, date, themes, tags, body):
+    meta = ['<meta property="article:published_time" content="%sT10:00:00+01:00">' % date]
+    meta += ['<meta property="article:section" content="%s">' % html_escape(t) for t in themes]
+    meta += ['<meta property="article:tag" content="%s">' % html_escape(t) for t in tags]
+    return ("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n%s\n</head>\n"
+            "<body>\n<main>\n<article>\n<h1>%s</h1>\n<p>%s</p>\n</article>\n</main>\n</body>\n</html>\n"
+            % (html_escape(title), "\n".join(meta), html_escape(title), html_escape(body)))
+
+
+def vind(db, *args, tty=False):
+    command = [binary("vind")] + list(args[:1]) + (["--db", db] if db else []) + list(args[1:])
+    if tty:
+        return run_in_pty(command)
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=60)
+    return result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+
+
+def run_in_pty(command):
+    """Runs command with standard output on a pseudo-terminal; returns (code, output, "")."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(command, stdout=slave, stderr=subprocess.DEVNULL, env=env())
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return process.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace"), ""
+
+
+def no_live_markup(text):
+    """No tag start of <script or <img in raw form (their words as text are harmless)."""
+    return not re.search(r"<\s*/?\s*(script|img)", text, re.I)
+
+
+def formats(db):
+    code, out, err = vind(db, "search", "--format", "json", "bewoner")
+    data = json.loads(out)
+    tap.ok(code == 0 and data["total"] >= 3 and all(k in data for k in (
+        "query", "understood", "total", "offset", "limit", "fallback", "suggestion", "results", "facets")),
+        "search --format json: the docs/api.md shape", data.get("total"))
+    hit = data["results"][0]
+    tap.ok(all(k in hit for k in ("url", "title", "type", "date", "author", "description", "snippet", "pages",
+                                  "tags", "themes", "parent", "score", "rank")),
+           "a JSON hit has every field of docs/api.md", sorted(hit))
+    tap.ok(all("<mark>" in h["snippet"] for h in data["results"]), "every JSON snippet marks a match")
+    code, out, err = vind(db, "search", "--format", "jsonl", "--all", "bewoner")
+    lines = [json.loads(l) for l in out.splitlines()]
+    tap.ok([l["url"] for l in lines] == [h["url"] for h in data["results"]], "JSONL: one hit per line, same order")
+    code, out, err = vind(db, "search", "--format", "csv", "--all", "bewoner")
+    tap.ok("\r\n" in out, "CSV lines end with CRLF (RFC 4180)")
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    tap.ok(rows[0] == ["url", "title", "type", "date", "score", "pages", "tags", "themes", "snippet"]
+           and len(rows) - 1 == data["total"], "CSV: header row and one row per hit", rows[:2])
+    kraan = next((r for r in rows if "kraanvogel" in r[0]), None)
+    tap.ok(kraan and kraan[6] == "Jeugdzorg; Verpleeghuizen" and "<mark>" not in kraan[8] and "bewoner" in kraan[8],
+           "CSV: tags joined with '; ', snippet as plain text", kraan)
+    code, out, err = vind(db, "search", "bewoner")
+    tap.ok(code == 0 and re.search(r"^\d+ resultaten$", err, re.M) and "Zorgboerderij" in out
+           and "\x1b" not in out and "<mark>" not in out,
+           "text: titles and snippets, '3 resultaten' on stderr, no colour and no tags off a terminal", err)
+    code, out, _ = vind(db, "search", "bewoner", tty=True)
+    tap.ok(code == 0 and "\x1b[1;31mbewoners\x1b[0m" in out, "on a terminal the match is bold and coloured")
+    code, out, err = vind(db, "search", "--limit", "1", "--offset", "1", "--format", "json", "bewoner")
+    data2 = json.loads(out)
+    tap.ok(len(data2["results"]) == 1 and data2["results"][0]["url"] == data["results"][1]["url"]
+           and data2["results"][0]["rank"] == 2, "--limit 1 --offset 1 gives the second hit")
+    code, out, err = vind(db, "search", "--sort", "date", "--format", "json", "bewoner")
+    dates = [h["date"] for h in json.loads(out)["results"]]
+    tap.ok(dates == sorted(dates, reverse=True), "--sort date: newest first", dates)
+    code, out, err = vind(db, "search", "--tag", "Jeugdzorg", "--format", "json", "bewoner")
+    tap.ok([h["url"] for h in json.loads(out)["results"]] == ["/kraanvogel.html"], "--tag filters")
+    code, out, err = vind(db, "search", "--facets", "--format", "json", "bewoner")
+    facets = json.loads(out)["facets"]
+    tap.ok(facets and {v["value"]: v["count"] for v in facets["tag"]}.get("Verpleeghuizen") == 2,
+           "--facets counts tags", facets)
+    code, out, err = vind(db, "count", "--by", "theme", "bewoner")
+    tap.ok(code == 0 and re.search(r"^Wonen en zorg\s+1$", out, re.M) and re.search(r"^Veiligheid\s+1$", out, re.M), "count --by theme: aligned text", out)
+    code, out, err = vind(db, "kwic", "--width", "20", "bewoner")
+    tap.ok(code == 0 and len(out.splitlines()) >= 3 and all("bewoner" in l.lower() for l in out.splitlines()),
+           "kwic: one line per occurrence", out)
+    code, out, err = vind(db, "suggest", "kraanv")
+    tap.ok(code == 0 and "kraanvogelproject" in out.lower(), "suggest completes a prefix", out)
+    code, out, err = vind(db, "doc", "/kas.html")
+    tap.ok(code == 0 and re.search(r"^title:\s+Zorgboerderij", out, re.M) and re.search(r"^tags:\s+Verpleeghuizen", out, re.M),
+           "doc: the stored record as text", out)
+    code, out, err = vind(db, "stats", "--format", "json")
+    stats = json.loads(out)
+    tap.ok(code == 0 and stats["documents"] == 4 and "size_bytes" in stats and "revision" in stats,
+           "stats --format json: documents, size, revision", stats)
+
+
+def hostile(db):
+    queries = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "bewoners script img onerror"]
+    for query in queries:
+        outputs = {}
+        for fmt in ("text", "json", "jsonl", "csv"):
+            code, out, err = vind(db, "search", "--format", fmt, "--", query)
+            outputs[fmt] = (code, out, err)
+        code, out, err = outputs["json"]
+        data = json.loads(out) if code in (0, 1) else {}
+        found = any(h["url"] == "/hostile.html" for h in data.get("results", []))
+        tap.ok(found, "query %r finds the hostile document" % query, data.get("understood"))
+        tap.ok(no_live_markup(out) and no_live_markup(outputs["jsonl"][1]) and "\x1b" not in out,
+               "query %r: JSON and JSONL carry no raw <script or <img tag" % query)
+        snippets = [h["snippet"] or "" for h in data.get("results", [])]
+        tags = set(re.findall(r"<[^>]*>", "".join(snippets)))
+        tap.ok(tags <= {"<mark>", "</mark>"}, "query %r: the only tags in snippets are <mark>" % query, tags)
+        code, text, err = outputs["text"]
+        tap.ok("\x1b" not in text and "<mark>" not in text and "\x1b" not in err,
+               "query %r: text has no terminal escapes from the document and no tags of its own" % query)
+        code, out, err = outputs["csv"]
+        rows = list(csv.reader(io.StringIO(out, newline="")))
+        tap.ok(rows and all(len(r) == 9 for r in rows) and all("<mark>" not in r[8] and "&lt;" not in r[8]
+                                                              for r in rows[1:]),
+               "query %r: CSV parses into 9 columns, snippet as plain text" % query)
+    code, out, err = vind(db, "kwic", "--format", "json", "script")
+    tap.ok(code == 0 and no_live_markup(out), "kwic JSON of the hostile document: no raw markup")
+    code, out, err = vind(db, "doc", "--format", "json", "--text", "/hostile.html")
+    record = json.loads(out)
+    tap.ok(no_live_markup(out) and record["title"] == HOSTILE_TITLE,
+           "doc JSON: the title is exact data, with no raw markup in the output", record.get("title"))
+    code, out, err = vind(db, "doc", "--text", "/hostile.html")
+    tap.ok("\x1b" not in out, "doc text: the escape sequence of the body is not passed to the terminal")
+
+
+def exits(db, tmp):
+    code, out, err = vind(db, "search", "zzqxjwv")
+    tap.ok(code == 1 and out == "" and err.startswith("0 resultaten"), "nothing matched: exit 1, '0 resultaten'", err)
+    code, out, err = vind(db, "search", "--format", "json", "zzqxjwv")
+    tap.ok(code == 1 and json.loads(out)["total"] == 0, "nothing matched in JSON: exit 1 and total 0")
+    code, out, err = vind(db, "search", "--format", "csv", "zzqxjwv")
+    tap.ok(code == 1 and out.strip() == "url,title,type,date,score,pages,tags,themes,snippet",
+           "nothing matched in CSV: exit 1 and the header alone")
+    usage = [
+        ("search", "--limit", "x", "zorg"), ("search", "--bogus", "zorg"), ("search",),
+        ("search", "--format", "xml", "zorg"), ("search", "--sort", "random", "zorg"),
+        ("search", "--all", "--limit", "5", "zorg"), ("search", "--limit"), ("count", "--by", "colour", "zorg"),
+        ("kwic",), ("kwic", "--width", "0", "zorg"), ("doc",), ("suggest",), ("stats", "extra"),
+        ("count", "--format", "jsonl"),
+    ]
+    for args in usage:
+        code, out, err = vind(db, *args)
+        tap.ok(code == 2 and len(err.strip().splitlines()) == 1 and err.startswith("vind "),
+               "usage error %s: exit 2 and one stderr line" % " ".join(args), err)
+    code, out, err = vind(os.path.join(tmp, "missing"), "search", "zorg")
+    tap.ok(code == 2 and len(err.strip().splitlines()) == 1 and err.startswith("vind: ") and "missing" in err,
+           "a missing index: exit 2, one 'vind: ' line naming it", err)
+    code, out, err = vind(db, "search", "--from", "2020-13", "zorg")
+    tap.ok(code == 2 and err.startswith("vind: ") and "2020-13" in err, "a bad date: exit 2 with the library's message",
+           err)
+    code, out, err = vind(db, "doc", "/nergens/")
+    tap.ok(code == 2 and "/nergens/" in err, "doc of an unknown URL: exit 2 naming it", err)
+    code, out, err = vind(db, "search", "bewoner", "-kraanvogelproject")
+    tap.ok(code == 0 and "-kraanvogelproject" not in err and "Kraanvogel" not in out,
+           "a single-dash word is a NOT in the query, not an option", err)
+    for command in ("search", "count", "kwic", "doc", "suggest", "stats"):
+        code, out, err = vind(None, command, "--help")
+        tap.ok(code == 0 and out.startswith("usage: vind %s" % command) and "--db DIR" in out and "Exit status" in out,
+               "vind %s --help: usage on stdout, exit 0" % command)
+    code, out, err = vind(None, "--help")
+    tap.ok(code == 0 and all(c in out for c in ("search", "count", "kwic", "doc", "suggest", "stats")),
+           "vind --help lists every command")
+    environment = dict(env(), VIND_DB=db)
+    result = subprocess.run([binary("vind"), "count", "bewoner"], stdout=subprocess.PIPE, env=environment)
+    tap.ok(result.returncode == 0 and result.stdout.strip() == b"3", "$VIND_DB is the default index")
+
+
+def main():
+    if not (have("vind") and have("vind-index")):
+        tap.skip("vind command line", "vind or vind-index not built")
+        return
+    with tempfile.TemporaryDirectory(prefix="vind-cli-basic-") as tmp:
+        site = os.path.join(tmp, "site")
+        os.makedirs(site)
+        for name, (title, date, themes, tags, body) in PAGES.items():
+            with open(os.path.join(site, name), "w", encoding="utf-8") as f:
+                f.write(page(title, date, themes, tags, body))
+        with open(os.path.join(site, "hostile.html"), "w", encoding="utf-8") as f:
+            f.write(page(HOSTILE_TITLE, "2022-01-01", ["Veiligheid"], ["<b>vet</b>"], HOSTILE_BODY))
+        db = os.path.join(tmp, "db")
+        index_site(db, site)
+        formats(db)
+        hostile(db)
+        exits(db, tmp)
+
+
+main()
+sys.exit(tap.done())
