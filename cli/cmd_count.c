@@ -109,7 +109,7 @@ int cmd_count(int argc, char **argv)
 {
     vind_filter_options_t filters;
     vind_filter_options_init(&filters);
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     const char *by_name = NULL, *format_name = NULL;
     const vind_option_t table[] = {
         {"by", VIND_OPTION_STRING, &by_name, "FACET", "count per year, tag, theme or type"},

@@ -85,7 +85,7 @@ static void print_text(json_t *record)
 
 int cmd_doc(int argc, char **argv)
 {
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     const char *format_name = NULL;
     int with_text = 0;
     const vind_option_t table[] = {

@@ -55,7 +55,7 @@ int cmd_kwic(int argc, char **argv)
 {
     vind_filter_options_t filters;
     vind_filter_options_init(&filters);
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     const char *format_name = NULL, *sort_name = NULL;
     size_t width = 40, limit = 0;
     const vind_option_t table[] = {

@@ -168,7 +168,7 @@ static int run(vind_session_t *session, const options_t *o, const vind_related_o
 
 int cmd_related(int argc, char **argv)
 {
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     options_t o = {0};
     const vind_option_t table[] = {
         {"url", VIND_OPTION_STRING, &o.url, "URL", "the page to relate (its URL as indexed)"},

@@ -191,7 +191,7 @@ int cmd_search(int argc, char **argv)
 {
     options_t o = {.limit = SIZE_MAX};
     vind_filter_options_init(&o.filters);
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     const vind_option_t table[] = {
         VIND_FILTER_OPTION_ROWS(&o.filters),
         {"sort", VIND_OPTION_STRING, &o.sort, "ORDER",

@@ -70,7 +70,7 @@ static void print_text(json_t *stats)
 
 int cmd_stats(int argc, char **argv)
 {
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     const char *format_name = NULL;
     const vind_option_t table[] = {
         {"format", VIND_OPTION_STRING, &format_name, "FORMAT", "text (default) or json"},

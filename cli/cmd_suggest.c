@@ -26,7 +26,7 @@ static const vind_command_help_t help = {
 
 int cmd_suggest(int argc, char **argv)
 {
-    vind_index_options_t index = {0};
+    vind_cli_index_t index = {0};
     const char *format_name = NULL;
     size_t limit = 10;
     const vind_option_t table[] = {

@@ -90,7 +90,7 @@ static int set_option(const vind_command_help_t *help, const vind_option_t *o, c
 }
 
 int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options,
-                   vind_index_options_t *index, int argc, char **argv, const char ***args,
+                   vind_cli_index_t *index, int argc, char **argv, const char ***args,
                    size_t *n_args)
 {
     const vind_option_t common[] = {
@@ -165,7 +165,7 @@ int vind_cli_fail(vind_status_t status, char *errmsg)
     return status == VIND_OK ? VIND_EXIT_OK : VIND_EXIT_ERROR;
 }
 
-int vind_cli_open(const vind_index_options_t *index, vind_session_t *session)
+int vind_cli_open(const vind_cli_index_t *index, vind_session_t *session)
 {
     *session = (vind_session_t){NULL, NULL};
     char *errmsg = NULL;

@@ -50,7 +50,7 @@ typedef struct {
 typedef struct {
     const char *db;
     const char *datadir;
-} vind_index_options_t;
+} vind_cli_index_t;
 
 /*
  * Parses argv (argv[0] is the command name) against options (ended by a NULL
@@ -62,7 +62,7 @@ typedef struct {
  * whatever the result.
  */
 int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options,
-                   vind_index_options_t *index, int argc, char **argv, const char ***args,
+                   vind_cli_index_t *index, int argc, char **argv, const char ***args,
                    size_t *n_args);
 
 /* Prints "vind NAME: message (see --help)" to stderr and returns 2. */
@@ -119,7 +119,7 @@ typedef struct {
  * $VIND_DB, else ./vind.db). Returns VIND_CLI_CONTINUE, or 2 after reporting
  * the failure (a missing index names the folder and says how to make one).
  */
-int vind_cli_open(const vind_index_options_t *index, vind_session_t *session);
+int vind_cli_open(const vind_cli_index_t *index, vind_session_t *session);
 void vind_cli_close(vind_session_t *session);
 
 /* Runs a search (retrying once when the index changed under it); reports a

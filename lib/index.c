@@ -257,8 +257,8 @@ static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
     if (free_bytes >= needed)
         return VIND_OK;
     return vind_error(errmsg, VIND_IO,
-                      "%s: no space left on device: %" G_GUINT64_FORMAT " bytes free, about %"
-                      G_GUINT64_FORMAT " needed to commit",
+                      "%s: no space left on device: %" G_GUINT64_FORMAT
+                      " bytes free, about %" G_GUINT64_FORMAT " needed to commit",
                       index->path, free_bytes, needed);
 }
 

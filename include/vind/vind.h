@@ -14,6 +14,12 @@
 
 #include <vind/common.h>
 #include <vind/status.h>
+#include <vind/limits.h>
+#include <vind/analyze.h>
+#include <vind/doc.h>
+#include <vind/extract.h>
+#include <vind/index.h>
+#include <vind/search.h>
 
 
 #endif

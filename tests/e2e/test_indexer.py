@@ -17,7 +17,6 @@
 The index is read back through libvind itself (ctypes on libvind.so), so the
 test does not depend on the `vind` command. Standard library only; TAP.
 """
-import ctypes
 import json
 import os
 import re
@@ -28,13 +27,14 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.abspath(os.environ.get("VIND_BUILD", os.path.join(TOP, "build")))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The ctypes view of an index, shared with the hardening tests (tests/e2e/vindlib.py).
+from vindlib import BUILD, TOP, Index  # noqa: E402
+
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
 IN_CI = os.environ.get("CI") == "true"
 INDEX = os.path.join(BUILD, "bin", "vind-index")
-# libvind loaded into Python cannot find its data next to the program.
-os.environ.setdefault("VIND_DATADIR", os.path.join(BUILD, "share", "vind"))
 results = []
 
 
@@ -51,61 +51,6 @@ def tap(ok, what, diagnostics=None):
 def skip(why):
     results.append(True)
     print("ok %d # SKIP %s" % (len(results), why))
-
-
-class Index:
-    """A read-only view of an index through libvind's public API."""
-
-    lib = None
-
-    def __init__(self, path):
-        if Index.lib is None:
-            plain = os.environ.get("VIND_PLAIN_BUILD", BUILD)
-            lib = ctypes.CDLL(os.path.join(plain, "libvind.so.0"))
-            lib.vind_lexicon_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
-                                              ctypes.POINTER(ctypes.c_char_p)]
-            lib.vind_searcher_open.argtypes = [ctypes.c_char_p, ctypes.c_void_p,
-                                               ctypes.POINTER(ctypes.c_void_p),
-                                               ctypes.POINTER(ctypes.c_char_p)]
-            lib.vind_searcher_document.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int,
-                                                   ctypes.POINTER(ctypes.c_void_p),
-                                                   ctypes.POINTER(ctypes.c_char_p)]
-            lib.vind_searcher_stats.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
-                                                ctypes.POINTER(ctypes.c_char_p)]
-            lib.vind_searcher_close.argtypes = [ctypes.c_void_p]
-            lib.vind_lexicon_close.argtypes = [ctypes.c_void_p]
-            Index.lib = lib
-            Index.libc = ctypes.CDLL(None)
-            Index.libc.free.argtypes = [ctypes.c_void_p]
-        self.lexicon = ctypes.c_void_p()
-        self.searcher = ctypes.c_void_p()
-        err = ctypes.c_char_p()
-        if Index.lib.vind_lexicon_open(None, ctypes.byref(self.lexicon), ctypes.byref(err)):
-            raise RuntimeError("lexicon: %s" % err.value)
-        if Index.lib.vind_searcher_open(path.encode(), self.lexicon, ctypes.byref(self.searcher),
-                                        ctypes.byref(err)):
-            raise RuntimeError("open: %s" % err.value)
-
-    def _json(self, pointer):
-        text = ctypes.string_at(pointer.value).decode("utf-8")
-        Index.libc.free(pointer)
-        return json.loads(text)
-
-    def document(self, url, with_text=False):
-        out, err = ctypes.c_void_p(), ctypes.c_char_p()
-        status = Index.lib.vind_searcher_document(self.searcher, url.encode(), int(with_text),
-                                                  ctypes.byref(out), ctypes.byref(err))
-        return None if status else self._json(out)
-
-    def stats(self):
-        out, err = ctypes.c_void_p(), ctypes.c_char_p()
-        if Index.lib.vind_searcher_stats(self.searcher, ctypes.byref(out), ctypes.byref(err)):
-            raise RuntimeError("stats: %s" % err.value)
-        return self._json(out)
-
-    def close(self):
-        Index.lib.vind_searcher_close(self.searcher)
-        Index.lib.vind_lexicon_close(self.lexicon)
 
 
 def run_index(db, *paths, extra=()):
