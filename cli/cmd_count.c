@@ -122,12 +122,11 @@ int cmd_count(int argc, char **argv)
     int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
     vind_format_t format = VIND_FORMAT_TEXT;
     int by = -1;
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_format(&help, format_name,
+                                    VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
-        if (!vind_format_parse(format_name, VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV,
-                               &format))
-            exit_code =
-                vind_cli_usage_error(&help, "unknown format '%s' (text|json|csv)", format_name);
-        else if (by_name && (by = vind_facet_from_name(by_name)) < 0)
+        if (by_name && (by = vind_facet_from_name(by_name)) < 0)
             exit_code =
                 vind_cli_usage_error(&help, "cannot count by '%s' (year|tag|theme|type)", by_name);
     }

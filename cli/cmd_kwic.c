@@ -75,13 +75,12 @@ int cmd_kwic(int argc, char **argv)
     vind_format_t format = VIND_FORMAT_TEXT;
     vind_search_request_t request;
     vind_search_request_init(&request);
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_format(
+            &help, format_name,
+            VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
-        if (!vind_format_parse(
-                format_name,
-                VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format))
-            exit_code = vind_cli_usage_error(&help, "unknown format '%s' (text|json|jsonl|csv)",
-                                             format_name);
-        else if (width == 0 || width > VIND_MAX_KWIC_WIDTH)
+        if (width == 0 || width > VIND_MAX_KWIC_WIDTH)
             exit_code = vind_cli_usage_error(&help, "--width must be 1 to %u", VIND_MAX_KWIC_WIDTH);
         else if (n_args == 0)
             exit_code = vind_cli_usage_error(&help, "give a QUERY");

@@ -212,16 +212,15 @@ int cmd_search(int argc, char **argv)
     vind_format_t format = VIND_FORMAT_TEXT;
     vind_search_request_t request;
     vind_search_request_init(&request);
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code = vind_cli_format(
+            &help, o.format,
+            VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
         o.limit_given = o.limit != SIZE_MAX;
         if (!o.limit_given)
             o.limit = 10;
-        if (!vind_format_parse(
-                o.format, VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV,
-                &format))
-            exit_code =
-                vind_cli_usage_error(&help, "unknown format '%s' (text|json|jsonl|csv)", o.format);
-        else if (!parse_sort(o.sort, &request.sort))
+        if (!parse_sort(o.sort, &request.sort))
             exit_code =
                 vind_cli_usage_error(&help, "unknown sort order '%s' (relevance|date)", o.sort);
         else if (o.all && o.limit_given)

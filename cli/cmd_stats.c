@@ -80,10 +80,11 @@ int cmd_stats(int argc, char **argv)
     size_t n_args = 0;
     int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
     vind_format_t format = VIND_FORMAT_TEXT;
+    if (exit_code == VIND_CLI_CONTINUE)
+        exit_code =
+            vind_cli_format(&help, format_name, VIND_FORMAT_TEXT | VIND_FORMAT_JSON, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
-        if (!vind_format_parse(format_name, VIND_FORMAT_TEXT | VIND_FORMAT_JSON, &format))
-            exit_code = vind_cli_usage_error(&help, "unknown format '%s' (text|json)", format_name);
-        else if (n_args)
+        if (n_args)
             exit_code = vind_cli_usage_error(&help, "unexpected argument '%s'", args[0]);
     }
     vind_session_t session = {0};

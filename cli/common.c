@@ -265,3 +265,11 @@ char *vind_cli_join(const char *const *args, size_t n_args)
     g_string_free(query, TRUE);
     return result;
 }
+
+int vind_cli_format(const vind_command_help_t *help, const char *name, unsigned allowed,
+                    vind_format_t *format)
+{
+    if (vind_format_parse(name, allowed, format))
+        return VIND_CLI_CONTINUE;
+    return vind_cli_usage_error(help, "unknown format '%s' (%s)", name, vind_format_names(allowed));
+}

@@ -7,6 +7,8 @@
 #ifndef VIND_CLI_COMMON_H
 #define VIND_CLI_COMMON_H
 
+#include "print.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -66,6 +68,12 @@ int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options
                    size_t *n_args);
 
 /* Prints "vind NAME: message (see --help)" to stderr and returns 2. */
+/* Parses a --format value (NULL: text) against the allowed VIND_FORMAT_*
+ * bits into *format. Returns VIND_CLI_CONTINUE, or the exit status of the
+ * usage error it printed ("unknown format 'x' (text|json)"). */
+int vind_cli_format(const vind_command_help_t *help, const char *name, unsigned allowed,
+                    vind_format_t *format);
+
 int vind_cli_usage_error(const vind_command_help_t *help, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
