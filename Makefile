@@ -108,15 +108,17 @@ $(DATADIR_BUILD)/stopwords/%: stopwords/%
 # The whole suite: unit tests, end-to-end tests on the real binaries, then the
 # same again under ASan/UBSan. One summary line at the end (CI reads it).
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS))
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(BUILD)/sample-site/index.html
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS)) \
+	    build-asan/sample-site/index.html
 	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh $(BUILD) build-asan
 
-check-run: all $(UNIT_TESTS)
+check-run: all $(UNIT_TESTS) $(BUILD)/sample-site/index.html
 	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh $(BUILD)
 
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS))
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS)) \
+	    build-asan/sample-site/index.html
 	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh build-asan
 
 # The demo: install, build, index the bundled sample site, serve it.

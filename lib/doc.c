@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <jansson.h>
 
 #include <vind/doc.h>
@@ -72,13 +73,27 @@ vind_status_t vind_doc_append(char ***array, size_t *count, const char *value, i
 
 /* ---- to JSON ---------------------------------------------------------- */
 
+/* A JSON string of value; bytes that are not UTF-8 (a file name such as
+ * "ongeldig-\xff\xfe.html", a title from a broken page) become U+FFFD rather
+ * than losing the whole document. NULL only when out of memory. */
+static json_t *valid_string(const char *value)
+{
+    json_t *string = json_string(value);
+    if (string != NULL)
+        return string;
+    gchar *repaired = g_utf8_make_valid(value, -1);
+    string = json_string(repaired);
+    g_free(repaired);
+    return string;
+}
+
 /* json_string rejects invalid UTF-8; extractors only store valid UTF-8, but a
  * lost field is better than a lost document, so the caller checks. */
 static int set_string(json_t *object, const char *key, const char *value)
 {
     if (value == NULL)
         return 0;
-    json_t *string = json_string(value);
+    json_t *string = valid_string(value);
     if (string == NULL)
         return -1;
     return json_object_set_new(object, key, string);
@@ -90,7 +105,7 @@ static int set_array(json_t *object, const char *key, char **array, size_t count
     if (list == NULL)
         return -1;
     for (size_t i = 0; i < count; i++) {
-        json_t *string = json_string(array[i] != NULL ? array[i] : "");
+        json_t *string = valid_string(array[i] != NULL ? array[i] : "");
         if (string == NULL || json_array_append_new(list, string) != 0) {
             json_decref(list);
             return -1;

@@ -9,12 +9,15 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 PYTHON=${PYTHON:-python3}
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+timings=$(mktemp)
+trap 'rm -f "$log" "$timings"' EXIT
 status=0
 
 run_one() { # label command...
     label=$1; shift
+    started=$(date +%s)
     out=$("$@" 2>&1); rc=$?
+    echo "$(( $(date +%s) - started )) $label" >>"$timings"
     printf '%s\n' "$out" | sed "s|^|[$label] |"
     printf '%s\n' "$out" | grep -E '^(not )?ok ' >>"$log"
     if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok '; then
@@ -34,6 +37,16 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for build in "$@"; do
     case "$build" in /*) ;; *) build="$top/$build" ;; esac
     tag=$(basename "$build")
+    # One index of the shared corpus per build, for the tests that only read
+    # it (test_indexer builds its own: indexing is what it tests).
+    unset VIND_CORPUS_DB VIND_CLI_TEST_DB
+    corpus=${CORPUS:-$top/../shared/corpus}
+    if [ -d "$corpus/site" ] && [ -x "$build/bin/vind-index" ]; then
+        rm -rf "$build/corpus-test.db"
+        "$build/bin/vind-index" --quiet --db "$build/corpus-test.db" --base-url / \
+            "$corpus/site" "$corpus/pdf" >/dev/null 2>&1
+        export VIND_CORPUS_DB="$build/corpus-test.db" VIND_CLI_TEST_DB="$build/corpus-test.db"
+    fi
     for t in "$build"/tests/test_*; do
         [ -x "$t" ] || continue
         run_one "$tag/$(basename "$t")" "$t"
@@ -44,6 +57,8 @@ for build in "$@"; do
     done
 done
 
+echo "slowest tests (seconds):"
+sort -rn "$timings" | head -8 | sed 's/^/  /'
 passed=$(grep -E '^ok ' "$log" | grep -vc '# SKIP')
 skipped=$(grep -E '^ok ' "$log" | grep -c '# SKIP')
 failed=$(grep -c '^not ok' "$log")
