@@ -233,14 +233,17 @@ static vind_status_t begin_change(vind_index_t *index, char **errmsg)
  * Free disk space a commit needs, per byte of text added in the open
  * transaction, plus a margin. Why the check exists at all (hardening, issue
  * 8): libxapian 1.4 aborts the whole process (std::terminate, exit 134) when
- * a write fails while it merges value changes, at a commit or at a value
- * stream read on the writer (relate_attachments): glass's ValueUpdater writes
- * its last chunk in its destructor, and a destructor that throws ENOSPC
- * terminates. An index of the sample site on a 3 MB tmpfs died that way
- * instead of exiting 2 (tests/e2e/test_full_disk.py). So the run stops with a
- * clean VIND_IO before the disk is that full; errors anywhere else in Xapian
- * are ordinary exceptions. Measured: an index takes 4.4 (corpus) to 5.7
- * (sample site x16) bytes per byte of text, the stored text included.
+ * a write fails while it merges pending value changes, which a value stream
+ * read on the writer does (relate_attachments) and a commit does too: the
+ * ENOSPC exception is thrown during unwinding inside
+ * Database::valuestream_begin (glass's ValueUpdater writes its last chunk in
+ * its destructor). An index of the sample site on a 3 MB tmpfs died that way
+ * instead of exiting 2 (tests/e2e/test_full_disk.py); an LD_PRELOAD shim that
+ * fails writes after 10.5 MB does it too. So the run stops with a clean
+ * VIND_IO before the disk is that full; failed writes elsewhere in Xapian are
+ * ordinary exceptions. The index stays at its last commit even after the
+ * abort. Measured: an index takes 4.4 (corpus) to 5.7 (sample site x16) bytes
+ * per byte of text, the stored text included.
  */
 #define DISK_BYTES_PER_TEXT_BYTE 8u
 #define DISK_MARGIN_BYTES (2u * 1024u * 1024u)

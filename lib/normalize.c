@@ -171,7 +171,13 @@ static void fold_with_glib(GString *out, size_t from)
     g_string_truncate(out, from);
     int non_ascii = 0;
     for (const gchar *p = folded; *p; p = g_utf8_next_char(p)) {
-        gunichar cp = g_utf8_get_char(p);
+        /* Unicode case-folds Cherokee small letters to capitals (U+ABA7 ->
+         * U+13D7) while GLib folds the capitals with tolower (U+13D7 ->
+         * U+ABA7), so a fold of a fold flipped back and the two cases of one
+         * letter never matched (fuzz input
+         * tests/fuzz/regressions/analyze/cherokee-casefold). Lower-casing the
+         * folded letter makes both cases end on the small letter. */
+        gunichar cp = g_unichar_tolower(g_utf8_get_char(p));
         if (cp < 0x80) {
             append_ascii(out, (unsigned char)cp);
             continue;

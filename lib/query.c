@@ -29,12 +29,30 @@ void vind_query_weights_default(vind_query_weights_t *weights)
     weights->exact_boost = 0.5;
     weights->proximity_boost = 1.0;
     weights->proximity_window_extra = 4;
+    weights->correction_weight = 1.0;
+    weights->title_boost = 0.0;
+    weights->split_weight = 0.0;
+    const char *env;
+    if ((env = getenv("VIND_TUNE_TITLE")))
+        weights->title_boost = atof(env);
+    if ((env = getenv("VIND_TUNE_SPLIT")))
+        weights->split_weight = atof(env);
+    if ((env = getenv("VIND_TUNE_PART")))
+        weights->part_weight = atof(env);
+    if ((env = getenv("VIND_TUNE_EXACT")))
+        weights->exact_boost = atof(env);
+    if ((env = getenv("VIND_TUNE_PROX")))
+        weights->proximity_boost = atof(env);
+    if ((env = getenv("VIND_TUNE_SYN")))
+        weights->synonym_weight = atof(env);
 }
 
 typedef struct {
     vind_analyzer_t *analyzer;
     const vind_synonyms_t *synonyms;
     const vind_query_weights_t *weights;
+    vind_query_corrector_t correct; /* spelling of unknown words, or NULL */
+    void *correct_data;
     int keep_stops; /* the query has only stop words: search them anyway */
     int collect;    /* strict pass: collect match terms, boosts, spelling words */
     int negated;    /* inside a NOT: collect nothing */
@@ -42,6 +60,7 @@ typedef struct {
     vind_match_terms_t *match_terms;
     GPtrArray *exact_forms; /* char*: E<form> boost terms */
     GPtrArray *proximity;   /* char*: stems of plain words, for the proximity boost */
+    GPtrArray *titles;      /* vind_xapian_query_t*: S<stem> of plain words (title boost) */
     GArray *words;          /* vind_query_word_t */
 } builder_t;
 
@@ -436,15 +455,86 @@ static vind_xapian_query_t *token_query(builder_t *b, const vind_token_t *token)
     return pair(b, VIND_XAPIAN_OP_OR, whole, part);
 }
 
-static void remember_word(builder_t *b, const char *typed, const vind_token_t *token)
+/* A compound's parts as separate words, weaker than the compound itself:
+ * "beveiligingsonderzoeken" also finds a report on "onderzoek naar de
+ * beveiliging". NULL for a word that is no compound. */
+static vind_xapian_query_t *split_query(builder_t *b, const vind_token_t *token)
+{
+    if (b->weights->split_weight <= 0 || !token->extra[0] || !token->extra[1])
+        return NULL;
+    GPtrArray *parts = g_ptr_array_new();
+    for (const char *const *part = token->extra; *part; part++) {
+        if (getenv("VIND_TUNE_SPLITP"))
+            g_ptr_array_add(parts, pair(b, VIND_XAPIAN_OP_OR, term_query(b, "", *part), term_query(b, VIND_PREFIX_PART, *part)));
+        else
+            g_ptr_array_add(parts, term_query(b, "", *part));
+    }
+    return scaled(b, combine(b, VIND_XAPIAN_OP_AND, parts), b->weights->split_weight);
+}
+
+/* corrected: the token searched in its place (an unknown word's
+ * correction), or NULL. The boosts use what is searched: an unknown stem
+ * would keep the proximity boost from ever matching. */
+static void remember_word(builder_t *b, const char *typed, const vind_token_t *token,
+                          const vind_token_t *corrected)
 {
     if (!b->collect || b->negated)
         return;
-    g_ptr_array_add(b->exact_forms, g_strconcat(VIND_PREFIX_EXACT, token->form, NULL));
-    g_ptr_array_add(b->proximity, g_strdup(token->stem));
-    vind_query_word_t word = {
-        .typed = strdup(typed), .form = strdup(token->form), .stem = strdup(token->stem)};
+    const vind_token_t *searched = corrected ? corrected : token;
+    g_ptr_array_add(b->exact_forms, g_strconcat(VIND_PREFIX_EXACT, searched->form, NULL));
+    g_ptr_array_add(b->proximity, g_strdup(searched->stem));
+    if (b->weights->title_boost > 0)
+        g_ptr_array_add(b->titles, stem_query(b, VIND_PREFIX_TITLE, searched));
+    vind_query_word_t word = {.typed = strdup(typed),
+                              .form = strdup(token->form),
+                              .stem = strdup(token->stem),
+                              .correction = corrected ? strdup(corrected->form) : NULL};
+    if (!word.typed || !word.form || !word.stem || (corrected && !word.correction))
+        b->failed = 1;
     g_array_append_val(b->words, word);
+}
+
+/*
+ * The correction of an unknown plain word as tokens holding exactly one
+ * token ("kubernets" -> "kubernetes"), or NULL: no corrector, an excluded
+ * word (excluding a guess would drop documents nobody asked to drop), or
+ * nothing to offer.
+ */
+static vind_tokens_t *correction_of(builder_t *b, const vind_token_t *token)
+{
+    if (!b->correct || b->negated ||
+        (token->flags & (VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL)))
+        return NULL;
+    char *better = b->correct(b->correct_data, token);
+    if (!better)
+        return NULL;
+    vind_tokens_t *tokens = analyze(b, better);
+    free(better);
+    if (tokens && vind_tokens_count(tokens) != 1) {
+        vind_tokens_free(tokens);
+        tokens = NULL;
+    }
+    return tokens;
+}
+
+/* A plain word searched in any field: its token, or (unknown in the index)
+ * also its spelling correction. */
+static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
+                                             const vind_token_t *token)
+{
+    vind_xapian_query_t *query = token_query(b, token);
+    collect_stem(b, token);
+    query = pair(b, VIND_XAPIAN_OP_OR, query, split_query(b, token));
+    vind_tokens_t *correction = correction_of(b, token);
+    const vind_token_t *corrected = correction ? vind_tokens_get(correction, 0) : NULL;
+    if (corrected) {
+        query = pair(b, VIND_XAPIAN_OP_OR, query,
+                     scaled(b, token_query(b, corrected), b->weights->correction_weight));
+        collect_stem(b, corrected);
+    }
+    remember_word(b, typed, token, corrected);
+    vind_tokens_free(correction);
+    return query;
 }
 
 static vind_xapian_query_t *build_prefix(builder_t *b, const vind_qnode_t *node)
@@ -481,9 +571,7 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
         only = token;
     }
     if (kept == 1 && node->field == VIND_QFIELD_ANY) {
-        query = token_query(b, only);
-        collect_stem(b, only);
-        remember_word(b, node->text, only);
+        query = plain_word_query(b, node->text, only);
     } else if (kept == 1) {
         query = stem_query(b, prefix, only);
         collect_stem(b, only);
@@ -721,6 +809,17 @@ static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query
         g_ptr_array_free(near, TRUE);
         g_ptr_array_add(children, scaled(b, close, b->weights->proximity_boost));
     }
+    if (b->titles->len) {
+        /* The caller's list is consumed here. */
+        GPtrArray *titles = g_ptr_array_new();
+        for (guint i = 0; i < b->titles->len; i++) {
+            g_ptr_array_add(titles, g_ptr_array_index(b->titles, i));
+            b->titles->pdata[i] = NULL; /* taken: not freed by the array */
+        }
+        g_ptr_array_set_size(b->titles, 0);
+        g_ptr_array_add(children,
+                        scaled(b, combine(b, VIND_XAPIAN_OP_OR, titles), b->weights->title_boost));
+    }
     for (guint i = 0; i < children->len; i++)
         if (!g_ptr_array_index(children, i))
             g_ptr_array_remove_index(children, i--);
@@ -740,6 +839,7 @@ void vind_query_plan_free(vind_query_plan_t *plan)
         free(plan->words[i].typed);
         free(plan->words[i].form);
         free(plan->words[i].stem);
+        free(plan->words[i].correction);
     }
     free(plan->words);
     free(plan);
@@ -749,6 +849,7 @@ static void builder_clear(builder_t *b)
 {
     g_ptr_array_free(b->exact_forms, TRUE);
     g_ptr_array_free(b->proximity, TRUE);
+    g_ptr_array_free(b->titles, TRUE);
     if (b->words)
         g_array_free(b->words, TRUE);
 }
@@ -756,6 +857,16 @@ static void builder_clear(builder_t *b)
 vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                               const vind_query_weights_t *weights, const vind_qnode_t *tree,
                               vind_query_plan_t **out, char **errmsg)
+{
+    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, tree, out, errmsg);
+}
+
+vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer,
+                                        const vind_synonyms_t *synonyms,
+                                        const vind_query_weights_t *weights,
+                                        vind_query_corrector_t correct, void *data,
+                                        const vind_qnode_t *tree, vind_query_plan_t **out,
+                                        char **errmsg)
 {
     *out = NULL;
     vind_query_weights_t defaults;
@@ -771,10 +882,13 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
     builder_t b = {.analyzer = analyzer,
                    .synonyms = synonyms,
                    .weights = weights,
+                   .correct = correct,
+                   .correct_data = data,
                    .collect = 1,
                    .match_terms = plan->match_terms,
                    .exact_forms = g_ptr_array_new_with_free_func(g_free),
                    .proximity = g_ptr_array_new_with_free_func(g_free),
+                   .titles = g_ptr_array_new_with_free_func((GDestroyNotify)vind_xapian_query_free),
                    .words = g_array_new(FALSE, TRUE, sizeof(vind_query_word_t))};
     vind_qnode_t *pruned = NULL;
     if (tree) {

@@ -25,6 +25,10 @@ typedef struct {
     double exact_boost; /* E<form>: the very form typed ("bewoners" for "bewoners") */
     double proximity_boost;          /* the query's words close together */
     unsigned proximity_window_extra; /* window = words + this */
+    double correction_weight; /* the spelling correction of an unknown word ("kubernets") */
+    double title_boost;       /* S<stem>: a query word in the title (also as a compound part) */
+    double split_weight;      /* a query compound's parts as separate words
+                                 ("beveiligingsonderzoeken": beveiliging AND onderzoek) */
 } vind_query_weights_t;
 
 /* The defaults used by vind_search. */
@@ -32,10 +36,18 @@ void vind_query_weights_default(vind_query_weights_t *weights);
 
 /* A positive plain word of the query (a candidate for "Bedoelde je"). */
 typedef struct {
-    char *typed; /* as typed */
-    char *form;  /* normalised form */
+    char *typed;      /* as typed */
+    char *form;       /* normalised form */
     char *stem;
+    char *correction; /* the form searched in its place (unknown word), or NULL */
 } vind_query_word_t;
+
+/*
+ * The spelling correction of a query word no document has (no stem, part,
+ * form or English stem in the index): a malloc'd form to search as well, or
+ * NULL to search the word as typed. data is the caller's (the searcher).
+ */
+typedef char *(*vind_query_corrector_t)(void *data, const vind_token_t *token);
 
 typedef struct {
     vind_xapian_query_t *query;      /* every plain word must match; NULL = match everything */
@@ -57,6 +69,22 @@ typedef struct {
 vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                               const vind_query_weights_t *weights, const vind_qnode_t *tree,
                               vind_query_plan_t **out, char **errmsg);
+
+/*
+ * vind_query_plan, asking correct (may be NULL; data is passed to it) about
+ * every positive plain word: a word it corrects is searched as
+ * OR(word, correction × correction_weight), so "kubernets haven" finds the
+ * Haven articles about Kubernetes, and the word's correction is recorded in
+ * plan->words for "Bedoelde je". Excluded words are never corrected.
+ *
+ * Return value: VIND_OK; VIND_NOMEM.
+ */
+vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer,
+                                        const vind_synonyms_t *synonyms,
+                                        const vind_query_weights_t *weights,
+                                        vind_query_corrector_t correct, void *data,
+                                        const vind_qnode_t *tree, vind_query_plan_t **out,
+                                        char **errmsg);
 
 /* Frees a plan. Accepts NULL. */
 void vind_query_plan_free(vind_query_plan_t *plan);

@@ -245,7 +245,7 @@ static int has_text(const char *query)
 }
 
 vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                       const vind_search_request_t *req, int fallback,
+                                       const vind_search_request_t *req, unsigned mode,
                                        int omit_facet, vind_xapian_query_t **out,
                                        vind_query_plan_t **plan_out, char **errmsg)
 {
@@ -253,11 +253,14 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
     if (plan_out)
         *plan_out = NULL;
     vind_query_plan_t *plan = NULL;
-    vind_status_t status = vind_query_plan(searcher->analyzer, searcher->synonyms,
-                                           &searcher->weights, tree, &plan, errmsg);
+    vind_corrector_t corrector = {.searcher = searcher, .rare = (mode & VIND_QUERY_RARE) != 0};
+    vind_status_t status = vind_query_plan_corrected(searcher->analyzer, searcher->synonyms,
+                                                     &searcher->weights, vind_spelling_correction,
+                                                     &corrector, tree, &plan, errmsg);
     if (status != VIND_OK)
         return status;
-    vind_xapian_query_t **taken = fallback && plan->fallback ? &plan->fallback : &plan->query;
+    int any_word = (mode & VIND_QUERY_ANY_WORD) != 0;
+    vind_xapian_query_t **taken = any_word && plan->fallback ? &plan->fallback : &plan->query;
     vind_xapian_query_t *query = *taken;
     *taken = NULL;
     if (!query)
@@ -417,10 +420,37 @@ static vind_status_t fetch(vind_searcher_t *searcher, vind_xapian_enquire_t *enq
     return VIND_OK;
 }
 
+/* Puts pinned first in all (n entries, room for n + n_pinned) and drops
+ * their other occurrence; returns the new length. */
+static size_t pin(vind_match_t *all, size_t n, const vind_match_t *pinned, size_t n_pinned)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int is_pinned = 0;
+        for (size_t p = 0; p < n_pinned && !is_pinned; p++)
+            is_pinned = pinned[p].docid == all[i].docid;
+        if (!is_pinned)
+            all[kept++] = all[i];
+    }
+    memmove(all + n_pinned, all, kept * sizeof *all);
+    memcpy(all, pinned, n_pinned * sizeof *all);
+    return kept + n_pinned;
+}
+
 vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                 vind_sort_t sort, size_t offset, size_t limit,
                                 vind_match_t **matches, size_t *n_matches, uint64_t *total,
                                 char **errmsg)
+{
+    return vind_searcher_run_pinned(searcher, query, sort, offset, limit, NULL, 0, matches,
+                                    n_matches, total, errmsg);
+}
+
+vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                       vind_sort_t sort, size_t offset, size_t limit,
+                                       const vind_match_t *pinned, size_t n_pinned,
+                                       vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                                       char **errmsg)
 {
     *matches = NULL;
     *n_matches = 0;
@@ -452,6 +482,16 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
     vind_xapian_enquire_free(enquire);
     if (status == VIND_OK)
         status = break_ties(searcher, all, n, errmsg);
+    if (status == VIND_OK && n_pinned) {
+        /* Removing the pinned ones leaves at least offset + want others
+         * whenever that many were fetched. */
+        vind_match_t *grown = realloc(all, (n + n_pinned) * sizeof *all);
+        if (grown) {
+            all = grown;
+            n = pin(all, n, pinned, n_pinned);
+        } else
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory ordering results");
+    }
     if (status != VIND_OK) {
         free(all);
         return status;
@@ -671,28 +711,93 @@ static vind_results_t *results_new(const vind_search_request_t *req)
     return results;
 }
 
+/* Runs the query of tree in mode (its strict form: the exact-title
+ * matches go first). */
+static vind_status_t run_strict(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                const vind_qnode_t *tree, unsigned mode,
+                                const vind_xapian_query_t *query, vind_match_t **matches,
+                                size_t *n_matches, uint64_t *total, char **errmsg)
+{
+    vind_match_t *pinned = NULL;
+    size_t n_pinned = 0;
+    vind_status_t status = VIND_OK;
+    if (req->sort == VIND_SORT_RELEVANCE)
+        status = vind_exact_title_matches(searcher, req, tree, mode, &pinned, &n_pinned, errmsg);
+    if (status == VIND_OK)
+        status = vind_searcher_run_pinned(searcher, query, req->sort, req->offset, req->limit,
+                                          pinned, n_pinned, matches, n_matches, total, errmsg);
+    free(pinned);
+    return status;
+}
+
+static size_t count_corrections(const vind_query_plan_t *plan)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < plan->n_words; i++)
+        count += plan->words[i].correction != NULL;
+    return count;
+}
+
+/*
+ * Nothing has every word: before relaxing to any word, correct rare words
+ * too. "kubernets haven" finds nothing because "kubernets" shares its stem
+ * only with English texts; "kubernetes haven" finds the Haven articles.
+ * On success *plan and *mode are those of the search to keep (the rare
+ * corrections are kept for the any-word fallback even when they find
+ * nothing by themselves: "kubernetes OR haven" beats "kubernets OR haven").
+ */
+static vind_status_t retry_rare(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                const vind_qnode_t *tree, vind_query_plan_t **plan,
+                                unsigned *mode, vind_match_t **matches, size_t *n_matches,
+                                uint64_t *total, char **errmsg)
+{
+    vind_xapian_query_t *query = NULL;
+    vind_query_plan_t *rare = NULL;
+    vind_status_t status =
+        vind_searcher_full_query(searcher, tree, req, VIND_QUERY_RARE, -1, &query, &rare, errmsg);
+    if (status != VIND_OK)
+        return status;
+    if (count_corrections(rare) > count_corrections(*plan)) {
+        free(*matches);
+        *matches = NULL;
+        status = run_strict(searcher, req, tree, VIND_QUERY_RARE, query, matches, n_matches,
+                            total, errmsg);
+        vind_query_plan_free(*plan);
+        *plan = rare;
+        *mode = VIND_QUERY_RARE;
+    } else
+        vind_query_plan_free(rare);
+    vind_xapian_query_free(query);
+    return status;
+}
+
 /* One attempt at a search; VIND_INDEX_CHANGED makes vind_search reopen and retry. */
 static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_request_t *req,
                                  const vind_qnode_t *tree, vind_results_t *results, char **errmsg)
 {
     vind_xapian_query_t *query = NULL;
     vind_query_plan_t *plan = NULL;
+    unsigned mode = 0;
     vind_status_t status =
-        vind_searcher_full_query(searcher, tree, req, 0, -1, &query, &plan, errmsg);
+        vind_searcher_full_query(searcher, tree, req, mode, -1, &query, &plan, errmsg);
     if (status != VIND_OK)
         return status;
     vind_match_t *matches = NULL;
     size_t n_matches = 0;
-    status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit, &matches,
-                               &n_matches, &results->total, errmsg);
+    status = run_strict(searcher, req, tree, mode, query, &matches, &n_matches, &results->total,
+                        errmsg);
     vind_xapian_query_free(query);
+    if (status == VIND_OK && results->total == 0)
+        status = retry_rare(searcher, req, tree, &plan, &mode, &matches, &n_matches,
+                            &results->total, errmsg);
     const char *understood = plan->understood;
     uint64_t strict_total = results->total;
     if (status == VIND_OK && results->total == 0 && plan->fallback) {
         /* Nothing has every word: any word, ranked, and say so. */
         free(matches);
         matches = NULL;
-        status = vind_searcher_full_query(searcher, tree, req, 1, -1, &query, NULL, errmsg);
+        status = vind_searcher_full_query(searcher, tree, req, mode | VIND_QUERY_ANY_WORD, -1,
+                                          &query, NULL, errmsg);
         if (status == VIND_OK) {
             status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit,
                                        &matches, &n_matches, &results->total, errmsg);
@@ -717,7 +822,9 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
     }
     free(matches);
     if (status == VIND_OK && req->facets)
-        status = vind_facets_compute(searcher, tree, req, results->fallback, results, errmsg);
+        status = vind_facets_compute(
+            searcher, tree, req, mode | (results->fallback ? VIND_QUERY_ANY_WORD : 0u), results,
+            errmsg);
     if (status == VIND_OK)
         status = vind_spelling_suggestion(searcher, req, plan, strict_total, &results->suggestion,
                                           errmsg);

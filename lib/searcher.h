@@ -39,16 +39,22 @@ typedef struct {
     double weight;
 } vind_match_t;
 
+/* How vind_searcher_full_query reads the tree (flags; 0: every word, only
+ * unknown words spell-corrected). */
+#define VIND_QUERY_ANY_WORD 1u /* the any-word fallback instead of every word */
+#define VIND_QUERY_RARE 2u     /* also correct rare words ("kubernets": its stem
+                                  "kubernet" occurs, but only in English texts) */
+
 /*
- * The full query of a request: the tree's strict (or, with fallback, its
- * any-word) query, restricted by the request's facet filters (all but
- * omit_facet; -1 omits none) and its from/to dates. *out is NULL only on
- * failure. *plan_out (may be NULL) receives the plan (whose query fields
- * have been taken).
+ * The full query of a request: the tree's strict (or, with
+ * VIND_QUERY_ANY_WORD in mode, its any-word) query, restricted by the
+ * request's facet filters (all but omit_facet; -1 omits none) and its
+ * from/to dates. *out is NULL only on failure. *plan_out (may be NULL)
+ * receives the plan (whose query fields have been taken).
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (bad date or filter); VIND_NOMEM.
  */
 vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                       const vind_search_request_t *req, int fallback,
+                                       const vind_search_request_t *req, unsigned mode,
                                        int omit_facet, vind_xapian_query_t **out,
                                        vind_query_plan_t **plan_out, char **errmsg);
 
@@ -61,6 +67,37 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
                                 vind_sort_t sort, size_t offset, size_t limit,
                                 vind_match_t **matches, size_t *n_matches, uint64_t *total,
                                 char **errmsg);
+
+/*
+ * vind_searcher_run with the n_pinned matches pinned (in that order, with
+ * their weights) before all others: they must match query; the rest follow in relevance
+ * order, each document once, so every page agrees. Only for relevance
+ * order (pinned is ignored otherwise). Statuses as vind_searcher_run.
+ */
+vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                       vind_sort_t sort, size_t offset, size_t limit,
+                                       const vind_match_t *pinned, size_t n_pinned,
+                                       vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                                       char **errmsg);
+
+/*
+ * The words of text as exact-title matching compares them (lib/exact_title.c):
+ * normalised, every run of characters other than letters and digits one
+ * space, ends trimmed. "Fronteers boekenclub?" -> "fronteers boekenclub".
+ * malloc'd; NULL on NOMEM.
+ */
+char *vind_title_key(const char *text);
+
+/*
+ * The documents found by the search of tree in mode (VIND_QUERY_* flags)
+ * whose title has exactly the words of req->query (vind_title_key), best
+ * first with their weights; *matches (malloc'd, NULL when none) and *n_matches.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_exact_title_matches(vind_searcher_t *searcher,
+                                       const vind_search_request_t *req, const vind_qnode_t *tree,
+                                       unsigned mode, vind_match_t **matches,
+                                       size_t *n_matches, char **errmsg);
 
 /* The exact number of documents matching query. */
 vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
@@ -80,7 +117,8 @@ vind_lang_t vind_stored_lang(json_t *record);
 /* Validates a request's from/to date ("YYYY", "YYYY-MM", "YYYY-MM-DD"). */
 int vind_request_date_valid(const char *date);
 
-/* Facets: fills results' facet lists (lib/facets.c). */
+/* Facets: fills results' facet lists (lib/facets.c). fallback holds the
+ * VIND_QUERY_* mode flags of the search whose results they count. */
 vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t *tree,
                                   const vind_search_request_t *req, int fallback,
                                   vind_results_t *results, char **errmsg);
@@ -94,6 +132,21 @@ void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_fa
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
                                        char **suggestion, char **errmsg);
+
+/* What the query corrector of lib/suggest.c works with. */
+typedef struct {
+    vind_searcher_t *searcher;
+    int rare; /* correct rare words too, not only unknown ones */
+} vind_corrector_t;
+
+/*
+ * The query corrector (a vind_query_corrector_t; data: a vind_corrector_t):
+ * for a word no document has in any form ("draagmoedershap") - with rare
+ * set, also for a word whose form is in at most two documents when the
+ * correction is in ten times as many - the index form within two edits
+ * ("draagmoederschap"), malloc'd; else NULL (lib/suggest.c).
+ */
+char *vind_spelling_correction(void *data, const vind_token_t *token);
 
 /* What JSON needs beyond the public accessors: the query as given (valid
  * UTF-8), the page asked for, and whether facets were counted. */

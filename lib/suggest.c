@@ -49,6 +49,64 @@ static int worth_checking(const char *form)
     return 1;
 }
 
+static int term_known(vind_searcher_t *searcher, const char *prefix, const char *term)
+{
+    char *full = g_strconcat(prefix, term, NULL);
+    int exists = 0;
+    if (vind_xapian_reader_term_exists(searcher->reader, full, &exists, NULL) != VIND_OK)
+        exists = 1; /* in doubt, search what was typed */
+    g_free(full);
+    return exists;
+}
+
+/* Whether no document has the word in any form vind would match it by:
+ * its stem, as a compound part, its exact form or its English stem. */
+static int word_unknown(vind_searcher_t *searcher, const vind_token_t *token)
+{
+    if (term_known(searcher, "", token->stem) ||
+        term_known(searcher, VIND_PREFIX_PART, token->stem) ||
+        term_known(searcher, VIND_PREFIX_EXACT, token->form))
+        return 0;
+    char *english = vind_analyze_word(searcher->analyzer, token->form, VIND_LANG_EN);
+    int known = english && term_known(searcher, "", english);
+    free(english);
+    return !known;
+}
+
+/* An unknown word takes any close word of the site; a rare one only a much
+ * more frequent one ("zorgen" is no typo of "zorg"). */
+static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
+{
+    return frequency == 0 ? better_frequency > 0
+                          : better_frequency >= (uint64_t)frequency * FREQUENT_FACTOR;
+}
+
+char *vind_spelling_correction(void *data, const vind_token_t *token)
+{
+    const vind_corrector_t *corrector = data;
+    vind_searcher_t *searcher = corrector->searcher;
+    if (!worth_checking(token->form))
+        return NULL;
+    uint32_t frequency = 0;
+    if (corrector->rare) {
+        frequency = form_frequency(searcher, token->form);
+        if (frequency > RARE_DOCUMENTS)
+            return NULL;
+    } else if (!word_unknown(searcher, token))
+        return NULL;
+    char *better = NULL;
+    if (vind_xapian_reader_spelling_suggestion(searcher->reader, token->form,
+                                               SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK)
+        return NULL;
+    /* The spelling table may still hold a word of a removed document. */
+    if (better && (strcmp(better, token->form) == 0 ||
+                   !frequent_enough(frequency, form_frequency(searcher, better)))) {
+        free(better);
+        better = NULL;
+    }
+    return better;
+}
+
 /* Replaces the first occurrence of typed at or after *from in text. */
 static int replace_word(GString *text, size_t *from, const char *typed, const char *replacement)
 {
@@ -73,8 +131,14 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
     GString *corrected = g_string_new(req->query);
     size_t from = 0;
     int changed = 0;
+    int searched = 0; /* a correction was searched already: always say so */
     for (size_t i = 0; i < plan->n_words; i++) {
         const vind_query_word_t *word = &plan->words[i];
+        if (word->correction) {
+            if (replace_word(corrected, &from, word->typed, word->correction))
+                changed = searched = 1;
+            continue;
+        }
         if (!worth_checking(word->form))
             continue;
         uint32_t frequency = form_frequency(searcher, word->form);
@@ -86,19 +150,19 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
                                                    NULL) != VIND_OK ||
             !better)
             continue;
-        uint32_t better_frequency = form_frequency(searcher, better);
-        /* An unknown word takes any close word of the site; a rare one only
-         * a much more frequent one ("zorgen" is no typo of "zorg"). */
-        int frequent = frequency == 0
-                           ? better_frequency > 0
-                           : better_frequency >= (uint64_t)frequency * FREQUENT_FACTOR;
+        int frequent = frequent_enough(frequency, form_frequency(searcher, better));
         if (strcmp(better, word->form) != 0 && frequent &&
             replace_word(corrected, &from, word->typed, better))
             changed = 1;
         free(better);
     }
     vind_status_t status = VIND_OK;
-    if (changed) {
+    if (searched) {
+        /* The results already hold the correction: the page must say what
+         * was searched ("Bedoelde je draagmoederschap?"). */
+        if (!(*suggestion = strdup(corrected->str)))
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+    } else if (changed) {
         /* Only worth saying when the correction finds more. */
         vind_search_request_t other = *req;
         other.query = corrected->str;

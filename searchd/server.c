@@ -169,6 +169,25 @@ void vind_server_free_connections(vind_server_t *server)
 
 /* ---- request context ---- */
 
+/* "%zz" or a trailing "%": libmicrohttpd keeps such an escape literally, so
+ * q=100%zeker would search for "100%zeker" while the user typed something
+ * else. A browser always sends a literal '%' as %25, so a malformed escape
+ * is never a form's doing: it is refused (400) rather than guessed at. So is
+ * %00 in the path: the unescaped path is a C string, and
+ * /assets/style.css%00.js would be served as /assets/style.css. (%00 in a
+ * parameter is caught by scan_parameter, which sees the decoded length.) */
+static int has_bad_escape(const char *uri)
+{
+    const char *query = strchr(uri, '?');
+    for (const char *p = strchr(uri, '%'); p != NULL; p = strchr(p + 1, '%')) {
+        if (!g_ascii_isxdigit(p[1]) || !g_ascii_isxdigit(p[2]))
+            return 1;
+        if (p[1] == '0' && p[2] == '0' && (query == NULL || p < query))
+            return 1;
+    }
+    return 0;
+}
+
 static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection *connection)
 {
     vind_server_t *server = cls;
@@ -181,6 +200,7 @@ static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection 
     req->hits = -1;
     req->route_index = (int)N_ROUTES;
     req->uri_bytes = uri ? strlen(uri) : 0;
+    req->bad_escape = uri != NULL && has_bad_escape(uri);
     return req;
 }
 
@@ -225,9 +245,24 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
 
 /* ---- parameters ---- */
 
+/* Parameters that take one value: a second one is refused, since either
+ * choice would be a guess (q=zorg&q=wijkverpleging: which one?). tag=,
+ * theme=, type= and year= may repeat: their values are OR-ed. */
+enum {
+    SEEN_Q = 1u << 0,
+    SEEN_FROM = 1u << 1,
+    SEEN_TO = 1u << 2,
+    SEEN_SORT = 1u << 3,
+    SEEN_PAGE = 1u << 4,
+    SEEN_SIZE = 1u << 5,
+    SEEN_URL = 1u << 6,
+    SEEN_LIMIT = 1u << 7,
+};
+
 typedef struct {
     vind_request_t *req;
     size_t count;
+    unsigned seen; /* SEEN_* bits of the single-valued parameters met so far */
     size_t max_value_bytes;
     const char *problem; /* first reason to refuse, static text */
     unsigned problem_status;
@@ -274,6 +309,17 @@ static void refuse(parameter_scan_t *scan, unsigned status, const char *fmt, con
     scan->problem_status = status;
 }
 
+/* 1 the first time key (one of SEEN_*) appears; later: refused, 0. */
+static int first_time(parameter_scan_t *scan, unsigned bit, const char *key)
+{
+    if (scan->seen & bit) {
+        refuse(scan, 400, "the parameter %.40s is given more than once", key);
+        return 0;
+    }
+    scan->seen |= bit;
+    return 1;
+}
+
 static void add_filter(vind_search_params_t *search, vind_facet_t facet, const char *value)
 {
     if (*value == '\0')
@@ -294,14 +340,19 @@ static void take_search_parameter(parameter_scan_t *scan, const char *key, const
             add_filter(search, (vind_facet_t)f, value);
             return;
         }
-    if (strcmp(key, "q") == 0 && search->query == NULL)
-        search->query = value;
-    else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+    if (strcmp(key, "q") == 0) {
+        if (first_time(scan, SEEN_Q, key))
+            search->query = value;
+    } else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+        if (!first_time(scan, key[0] == 'f' ? SEEN_FROM : SEEN_TO, key))
+            return;
         if (*value && !is_date(value))
             refuse(scan, 400, "%s must be a date like 2021, 2021-10 or 2021-10-28", key);
         else if (*value)
             *(key[0] == 'f' ? &search->from : &search->to) = value;
     } else if (strcmp(key, "sort") == 0) {
+        if (!first_time(scan, SEEN_SORT, key))
+            return;
         if (*value == '\0' || strcmp(value, "relevance") == 0)
             search->sort = VIND_SORT_RELEVANCE;
         else if (strcmp(value, "date") == 0)
@@ -313,10 +364,12 @@ static void take_search_parameter(parameter_scan_t *scan, const char *key, const
         if (*value && search->sort != VIND_SORT_RELEVANCE)
             search->sort_name = value;
     } else if (strcmp(key, "page") == 0) {
-        if (!parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE, &search->page))
+        if (first_time(scan, SEEN_PAGE, key) &&
+            !parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE, &search->page))
             refuse(scan, 400, "%s must be a number from 1 to 1000", key);
     } else if (strcmp(key, "size") == 0) {
-        if (!parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE_SIZE, &search->size))
+        if (first_time(scan, SEEN_SIZE, key) &&
+            !parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE_SIZE, &search->size))
             refuse(scan, 400, "%s must be a number from 1 to 100", key);
     }
 }
@@ -349,12 +402,17 @@ static enum MHD_Result scan_parameter(void *cls, enum MHD_ValueKind kind, const 
     vind_request_t *req = scan->req;
     if (req->route->flags & VIND_ROUTE_SEARCH)
         take_search_parameter(scan, key, value);
-    else if (strcmp(key, "url") == 0 && req->url_param == NULL)
-        req->url_param = value;
-    else if (strcmp(key, "q") == 0 && req->search.query == NULL)
-        req->search.query = value;
-    else if (strcmp(key, "limit") == 0 && !parse_unsigned(value, 1, 50, &req->limit))
+    else if (strcmp(key, "url") == 0) {
+        if (first_time(scan, SEEN_URL, key))
+            req->url_param = value;
+    } else if (strcmp(key, "q") == 0) {
+        if (first_time(scan, SEEN_Q, key))
+            req->search.query = value;
+    } else if (strcmp(key, "limit") == 0 && first_time(scan, SEEN_LIMIT, key) &&
+               !parse_unsigned(value, 1, 50, &req->limit))
         refuse(scan, 400, "%s must be a number from 1 to 50", key);
+    /* Any other name (utm_source=, a site form's hidden field, a cache
+     * buster) is ignored: the parameter count and URL length bound them. */
     return scan->problem ? MHD_NO : MHD_YES;
 }
 
@@ -375,6 +433,22 @@ static const vind_route_t *find_route(const char *path, int *index)
     return NULL;
 }
 
+static enum MHD_Result add_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind, (void)key, (void)value;
+    *(size_t *)cls += key_size + value_size + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* The request's header lines together (VIND_SEARCHD_MAX_HEADER_BYTES). */
+static size_t header_bytes(struct MHD_Connection *connection)
+{
+    size_t bytes = 0;
+    MHD_get_connection_values_n(connection, MHD_HEADER_KIND, add_header_bytes, &bytes);
+    return bytes;
+}
+
 static int has_body_over_limit(struct MHD_Connection *connection)
 {
     const char *length =
@@ -389,8 +463,9 @@ static int has_body_over_limit(struct MHD_Connection *connection)
 
 /*
  * Every check before a handler runs, in order: route, method, URI length,
- * body size, parameters. Returns MHD_YES with nothing queued when the
- * request may proceed; otherwise the answer is queued (req->responded).
+ * header size, percent-escapes, body size, parameters. Returns MHD_YES with
+ * nothing queued when the request may proceed; otherwise the answer is
+ * queued (req->responded).
  */
 static enum MHD_Result guard_request(vind_request_t *req, const char *method)
 {
@@ -406,6 +481,16 @@ static enum MHD_Result guard_request(vind_request_t *req, const char *method)
         return vind_respond_method_not_allowed(req);
     if (req->uri_bytes > VIND_SEARCHD_MAX_URL_BYTES)
         return vind_respond_error(req, 414, NULL);
+    if (header_bytes(req->connection) > VIND_SEARCHD_MAX_HEADER_BYTES)
+        return vind_respond_error(req, 431,
+                                  req->route->flags & VIND_ROUTE_HTML
+                                      ? "Het verzoek is te groot."
+                                      : "request headers too large");
+    if (req->bad_escape)
+        return vind_respond_error(req, 400,
+                                  req->route->flags & VIND_ROUTE_HTML
+                                      ? NULL
+                                      : "a malformed percent-escape (or %00 in the path)");
     if (has_body_over_limit(req->connection))
         return vind_respond_error(req, 413, NULL);
 
@@ -464,7 +549,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     if (*upload_data_size != 0) {
         req->body_bytes += *upload_data_size;
         *upload_data_size = 0;
-        return MHD_YES;
+        /* A chunked body announces no length: once past the limit, close
+         * rather than read (and drop) an endless stream until the deadline. */
+        return req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES && !req->responded ? MHD_NO : MHD_YES;
     }
     if (req->responded)
         return MHD_YES;

@@ -97,6 +97,7 @@ struct vind_request {
     char *method_copy;
     char *path_copy;
     size_t uri_bytes; /* the raw request target, before unescaping */
+    int bad_escape;   /* the raw target has a '%' not followed by two hex digits */
     int counted;      /* counted in server->in_flight */
     int head;         /* HEAD: MHD sends headers only */
     int64_t start_us;

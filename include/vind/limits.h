@@ -49,8 +49,16 @@
  * A person's search URL is under 1 kB; 8 kB leaves room for many filters
  * while a 100 kB "query" is refused with 414 before anything parses it. */
 #define VIND_SEARCHD_MAX_URL_BYTES 8192u
-/* GET requests carry no body; a few bytes are tolerated, more is 413. */
+/* GET requests carry no body; a few bytes are tolerated, more is 413 (a
+ * chunked body that grows past it is cut off: its length is not known up
+ * front). */
 #define VIND_SEARCHD_MAX_BODY_BYTES 1024u
+/* All request header lines together (names and values): nginx passes at most
+ * 4 lines of 8 kB by default, and a browser's cookies for one site stay well
+ * under that; a 100 kB "X-Padding" header is refused with 431. (The URL has
+ * its own bound above; headers beyond VIND_SEARCHD_CONNECTION_MEMORY get
+ * libmicrohttpd's own 431 before vind sees them.) */
+#define VIND_SEARCHD_MAX_HEADER_BYTES (32u * 1024u)
 /* Query-string parameters per request (repeated tag= counts each time):
  * the sample site has ~60 tags, so 200 selected values is already absurd. */
 #define VIND_SEARCHD_MAX_PARAMETERS 200u

@@ -7,6 +7,9 @@ a reload and updates the address, the back button restores the previous results,
 in place, and with JavaScript off the server-rendered page is complete.
 
 Needs chromium (apt-get install chromium), vind-index and the sample site; skips without them.
+Chromium runs headless with a fresh profile and without sandbox, GPU, QUIC or background
+traffic (CI runs it as root, where the sandbox cannot start). With $VIND_SCREENSHOTS set (`make
+check-browser` sets $(BUILD)/screenshots) it saves a PNG of each state it checks.
 """
 
 import base64
@@ -87,13 +90,20 @@ class WebSocket:
                 raise RuntimeError("WebSocket closed by the browser")
 
 
+# --no-sandbox: root in CI; the rest keeps a headless run quiet and self-contained (no GPU, no
+# QUIC, no update or sync traffic, no first-run dialogs).
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-extensions", "--window-size=1280,900", "--remote-debugging-port=0"]
+
+
 class Browser:
-    """A headless chromium page controlled over DevTools."""
+    """A headless chromium page controlled over DevTools; profile must be a fresh folder."""
 
     def __init__(self, chromium, profile):
+        self.screenshots = os.environ.get("VIND_SCREENSHOTS")
         self.process = subprocess.Popen(
-            [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-extensions", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank"],
+            [chromium] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         port = None
         deadline = time.time() + 30
@@ -155,6 +165,15 @@ class Browser:
         time.sleep(0.1)
         return self.wait("document.readyState === 'complete' && location.href !== 'about:blank'")
 
+    def screenshot(self, name):
+        """Saves the page as $VIND_SCREENSHOTS/NAME.png (nothing without the variable)."""
+        if not self.screenshots:
+            return
+        os.makedirs(self.screenshots, exist_ok=True)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        with open(os.path.join(self.screenshots, name + ".png"), "wb") as f:
+            f.write(base64.b64decode(data))
+
     def close(self):
         try:
             self.call("Browser.close")
@@ -197,6 +216,7 @@ def run(browser, sd):
            "search.js runs under the Content-Security-Policy")
     tap.ok(browser.js("getComputedStyle(document.querySelector('.vind-apply')).display") == "none",
            "style.css loads (the no-JS apply button is hidden)")
+    browser.screenshot("0-search-form")
 
     browser.js("var q = document.getElementById('vind-q'); q.focus(); q.value = 'zorg';"
                "q.dispatchEvent(new Event('input', {bubbles: true})); true")
@@ -204,6 +224,7 @@ def run(browser, sd):
            "results appear as you type", browser.js(STATUS))
     tap.ok(browser.wait("location.search.indexOf('q=zorg') >= 0"), "the address follows the query",
            browser.js("location.href"))
+    browser.screenshot("1-results-zorg")
     first_status = browser.js(STATUS)
     api = sd.json("/api/search?q=zorg")[1]
     tap.equal(browser.js(HITS), len(api["results"]), "as many hits as /api/search returns")
@@ -221,6 +242,7 @@ def run(browser, sd):
                           "document.querySelectorAll('#vind-suggestions [role=option]').length > 0")
     tap.ok(opened and browser.js("document.getElementById('vind-q').getAttribute('aria-expanded')") == "true",
            "suggestions open under the search box (combobox expanded)")
+    browser.screenshot("2-suggestions-zo")
     browser.js("document.getElementById('vind-q').dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', bubbles: true})); true")
     tap.ok(browser.js("document.getElementById('vind-q').getAttribute('aria-activedescendant')") == "vind-suggestion-0",
            "ArrowDown selects the first suggestion")
@@ -238,6 +260,7 @@ def run(browser, sd):
     tap.ok(browser.js("!!document.querySelector('#vind-facets input[name=tag][value=%s]:checked')" % json.dumps(value)),
            "the clicked facet stays checked after the update")
     tap.ok(browser.wait("document.querySelectorAll('#vind-results .vind-hit').length > 0"), "filtered results shown")
+    browser.screenshot("3-facet-selected")
 
     browser.js("history.back(); true")
     tap.ok(browser.wait("location.search === '?q=zorg' && " + STATUS + " === " + json.dumps(first_status)),
@@ -270,6 +293,7 @@ def run(browser, sd):
                "document.getElementById('vind-form').requestSubmit(); true")
     tap.ok(browser.wait("/Geen resultaten/.test(document.getElementById('vind-results').textContent)"),
            "no results: the 'Geen resultaten' help")
+    browser.screenshot("4-no-results")
 
     tap.ok(not browser.exceptions, "no JavaScript exceptions", browser.exceptions)
     tap.ok(not [e for e in browser.console_errors if "Content Security Policy" in (e or "")],
@@ -279,6 +303,7 @@ def run(browser, sd):
     browser.open(sd.url("/zoeken?q=zorg"))
     tap.ok(browser.js is not None and browser.wait(HITS + " > 0", timeout=5),
            "with JavaScript off the server-rendered results are there")
+    browser.screenshot("5-without-javascript")
     browser.call("Emulation.setScriptExecutionDisabled", value=False)
 
 

@@ -179,3 +179,35 @@ def differences(one, other, limit=10):
             found.append("answers to %r differ: %s vs %s" % (
                 query, str(one["answers"][query])[:200], str(other["answers"].get(query))[:200]))
     return found
+
+
+def build_write_faults(folder):
+    """Compiles tests/e2e/write_faults.c (an LD_PRELOAD shim: a full disk, or a kill -9 at a chosen
+    step of a commit) into folder. Returns (path of the .so, None), or (None, why it cannot)."""
+    import shutil
+    import subprocess
+    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if not cc:
+        return None, "no C compiler"
+    shim = os.path.join(folder, "write_faults.so")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "write_faults.c")
+    proc = subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", shim, source, "-ldl"],
+                          capture_output=True, text=True)
+    return (shim, None) if proc.returncode == 0 else (None, "cc failed: " + proc.stderr[-300:])
+
+
+def fault_env(shim, folder, **settings):
+    """The environment of a program run under the write_faults shim, watching folder."""
+    env = dict(os.environ, LD_PRELOAD=shim, VIND_FAULT_DIR=os.path.realpath(folder))
+    env.update({key: str(value) for key, value in settings.items()})
+    # An ASan build wants its runtime first in the library list; the shim only wraps a few calls.
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
+    return env
+
+
+def sanitized(program):
+    """Whether program is an ASan build (tests/run.sh runs every test on build-asan too): its
+    resident memory is mostly shadow memory, its extraction workers run without RLIMIT_AS
+    (lib/isolate.c), and it is several times slower."""
+    with open(program, "rb") as handle:
+        return b"libasan.so" in handle.read()

@@ -1,0 +1,168 @@
+#!/bin/sh
+# bench/searchd.sh BUILD CORPUS - vind-searchd under load, timing only (never pass/fail):
+#
+#   1. wrk against /api/search with 1,000 different real queries (words and titles of the
+#      corpus site, or of the sample site without a corpus; a fifth with facets), at 64 and
+#      at 256 connections: requests/s, p50/p99, errors; the daemon's RSS sampled every second
+#      and its spread within each run after a warm-up of min(10 s, a sixth of the run)
+#      (flat = within 10%);
+#   2. wrk against /health at 64 connections, and the ratio of the two throughputs;
+#   3. the p99 of a normal client (wrk, 8 connections, the same queries) alone and while
+#      tests/e2e/attacks.py floods hostile requests and holds 1,000 idle and 40 slowloris
+#      connections (default limits; the attackers come from other loopback addresses).
+#
+# BENCH_SECONDS (default 60) is the length of each load run; the attack comparison runs
+# min(BENCH_SECONDS, 30) s each way. Needs wrk (scripts/debian-packages.txt). Everything on
+# 127.0.0.1; the daemon logs at its default level (an access line per request) to a file.
+# The figures go into docs/reliability.md.
+set -eu
+build=${1:-build}
+corpus=${2:-../shared/corpus}
+seconds=${BENCH_SECONDS:-60}
+attack_seconds=$((seconds < 30 ? seconds : 30))
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+export VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}"
+PYTHON=${PYTHON:-python3}
+
+command -v wrk >/dev/null || { echo "bench/searchd.sh: wrk not installed (apt-get install wrk)"; exit 0; }
+[ -x "$build/bin/vind-searchd" ] || { echo "bench/searchd.sh: no $build/bin/vind-searchd"; exit 0; }
+
+tmp=$(mktemp -d)
+daemon=
+cleanup() {
+    [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+if [ -d "$corpus/site" ]; then
+    site="$corpus/site"
+    echo "vind-searchd bench: the corpus ($corpus/site and pdf/), $seconds s per run, $(nproc) CPUs"
+    "$build/bin/vind-index" --quiet --db "$tmp/db" --base-url / "$corpus/site" "$corpus/pdf" >/dev/null 2>&1 || true
+elif [ -f "$build/sample-site/index.html" ]; then
+    site="$build/sample-site"
+    echo "vind-searchd bench: the sample site (no corpus at $corpus), $seconds s per run, $(nproc) CPUs"
+    "$build/bin/vind-index" --quiet --db "$tmp/db" --base-url / "$site" >/dev/null 2>&1 || true
+else
+    echo "bench/searchd.sh: neither a corpus at $corpus nor $build/sample-site"
+    exit 0
+fi
+
+# start_daemon ARGS... - vind-searchd on a free port of 127.0.0.1; sets $daemon and $port.
+start_daemon() {
+    : >"$tmp/searchd.log"
+    "$build/bin/vind-searchd" --db "$tmp/db" --listen 127.0.0.1:0 "$@" \
+        2>"$tmp/searchd.log" &
+    daemon=$!
+    port=
+    for _ in $(seq 100); do
+        port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$tmp/searchd.log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { echo "bench/searchd.sh: vind-searchd did not start"; cat "$tmp/searchd.log"; exit 1; }
+}
+
+stop_daemon() {
+    kill "$daemon" 2>/dev/null || true
+    wait "$daemon" 2>/dev/null || true
+    daemon=
+}
+
+now() { date +%s.%N; }
+
+# run_wrk LABEL CONNECTIONS SECONDS PATHS - one wrk run; prints its figures, keeps the RESULT line.
+run_wrk() {
+    label=$1 connections=$2 duration=$3 paths=$4
+    threads=$((connections < 2 ? 1 : 2))
+    wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s -s "$here/searchd.lua" \
+        "http://127.0.0.1:$port" -- "$paths" >"$tmp/wrk.out" 2>&1 || true
+    result=$(grep '^RESULT' "$tmp/wrk.out" || echo "RESULT requests=0")
+    echo "$result" | sed "s|^RESULT|$label|" | tr ' ' '\n' | awk -v label="$label" '
+        { split($0, kv, "="); v[kv[1]] = kv[2] }
+        END { printf "  %-28s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  max %7.1f ms  errors: connect %d, read %d, write %d, timeout %d, non-2xx %d\n",
+                     label, v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["connect"], v["read"], v["write"], v["timeout"], v["status"] }'
+    eval "$(echo "$result" | sed 's|^RESULT ||' | tr ' ' '\n' | sed -n -e 's/^rps=/last_rps=/p' -e 's/^p99_ms=/last_p99_ms=/p')"
+}
+
+# --- 1 and 2: load, with the connection limits raised for wrk's 256 connections --------------
+start_daemon --max-connections 1024 --max-connections-per-ip 1024
+"$PYTHON" "$here/searchd-queries.py" "http://127.0.0.1:$port" "$site" "$tmp/queries.txt" 1000
+echo "/health" >"$tmp/health.txt"
+
+( while kill -0 "$daemon" 2>/dev/null; do
+      rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$daemon/status" 2>/dev/null) || break
+      [ -n "$rss" ] && echo "$(now) $rss"
+      sleep 1
+  done >"$tmp/rss.txt" ) &
+sampler=$!
+
+warmup=$((seconds / 6 < 10 ? seconds / 6 : 10))
+t0=$(now)
+run_wrk "/api/search, 64 conn." 64 "$seconds" "$tmp/queries.txt"
+search_rps=$last_rps
+t1=$(now)
+run_wrk "/api/search, 256 conn." 256 "$seconds" "$tmp/queries.txt"
+t2=$(now)
+run_wrk "/health, 64 conn." 64 "$seconds" "$tmp/health.txt"
+health_rps=$last_rps
+t3=$(now)
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+
+printf '  /health / /api/search throughput (64 conn.): %.1f\n' "$(echo "$health_rps / ($search_rps + 0.001)" | bc -l)"
+# rss_report LABEL FROM TO - min, max and spread of the RSS samples in [FROM, TO].
+rss_report() {
+    awk -v label="$1" -v from="$2" -v to="$3" '
+        $1 >= from && $1 <= to { n++; if (!min || $2 < min) min = $2; if ($2 > max) max = $2; if (!first) first = $2; last = $2 }
+        END { if (!n) { print "  RSS " label ": no samples"; exit }
+              spread = 100 * (max - min) / min
+              printf "  RSS %-42s %3d samples, %.1f-%.1f MB (first %.1f, last %.1f), spread %.1f%% -> %s\n",
+                     label, n, min / 1024, max / 1024, first / 1024, last / 1024, spread,
+                     spread <= 10 ? "flat" : "NOT flat (over 10%)" }' "$tmp/rss.txt"
+}
+# Each run has its own level (MHD keeps a memory pool per open connection, so 256 connections
+# hold more than 64): flat means flat within a run, after its first $warmup s.
+after() { echo "$1 + $warmup" | bc -l; }
+rss_report "/api/search 64 conn., after ${warmup} s" "$(after "$t0")" "$t1"
+rss_report "/api/search 256 conn., after ${warmup} s" "$(after "$t1")" "$t2"
+rss_report "/health 64 conn., after ${warmup} s" "$(after "$t2")" "$t3"
+stop_daemon
+
+# --- 3: a normal client's p99 alone and under attack (default limits) ------------------------
+start_daemon
+run_wrk "normal client alone, 8 conn." 8 "$attack_seconds" "$tmp/queries.txt"
+alone_p99=$last_p99_ms
+"$PYTHON" "$top/tests/e2e/attacks.py" held "$port" "$attack_seconds" --renew >"$tmp/held.json" 2>&1 &
+held=$!
+"$PYTHON" "$top/tests/e2e/attacks.py" flood "$port" "$attack_seconds" >"$tmp/flood.json" 2>&1 &
+flood=$!
+run_wrk "normal client under attack" 8 "$attack_seconds" "$tmp/queries.txt"
+attacked_p99=$last_p99_ms
+wait "$held" "$flood" 2>/dev/null || true
+"$PYTHON" - "$tmp/held.json" "$tmp/flood.json" "$top/tests/e2e" <<'EOF'
+import json, sys
+sys.path.insert(0, sys.argv[3])
+import attacks
+try:
+    held = json.load(open(sys.argv[1]))
+    flood = json.load(open(sys.argv[2]))
+except ValueError as e:
+    print("  attackers: no report (%s)" % e)
+    sys.exit(0)
+for kind in ("idle", "slow_header", "slow_body"):
+    r = held[kind]
+    cut = r["cut_after"]
+    print("  attack %-12s opened %4d, refused at once %4d, held %3d, cut off after %s s" % (
+        kind, r["opened"], r["refused"], r["held"],
+        "%.1f-%.1f" % (min(cut), max(cut)) if cut else "-"))
+wrong = attacks.unexpected(flood)
+print("  attack flood        %d hostile requests, %s" % (
+    flood["requests"], "each a 4xx or cut off" if not wrong else "UNEXPECTED: %r" % wrong[:3]))
+EOF
+printf '  normal client p99: %.2f ms alone, %.2f ms under attack (x%.2f)\n' "$alone_p99" "$attacked_p99" \
+    "$(echo "$attacked_p99 / ($alone_p99 + 0.001)" | bc -l)"
+stop_daemon

@@ -1,0 +1,270 @@
+/* test_ranking.c - the ranking rules beyond BM25 on a tiny index: a page
+ * whose title is exactly the query comes first (also across pages, never
+ * when excluded or sorted by date), and a misspelt word is searched by its
+ * correction ("congers" -> "congres") while "Bedoelde je" says so. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include <vind/index.h>
+#include <vind/search.h>
+#include "searcher.h"
+#include "check.h"
+
+typedef struct {
+    const char *slug, *title, *body, *lang; /* lang NULL: nl */
+} page_t;
+
+/* "Fronteers congres" is short and says little; the others repeat its
+ * words, so plain BM25 ranks them above it. */
+static const page_t pages[] = {
+    {"fronteers-congres", "Fronteers congres", "Kort bericht: binnenkort meer.", NULL},
+    {"spring-conference", "Nieuw congres: Fronteers Spring Conference",
+     "Fronteers organiseert een congres. Het Fronteers congres in het voorjaar is het tweede "
+     "congres van Fronteers. Kaarten voor het congres van Fronteers zijn er vanaf maart.", NULL},
+    {"congres-2010", "Fronteers congres 2010",
+     "Het Fronteers congres 2010: sprekers, workshops en het congres zelf. Fronteers congres.", NULL},
+    {"borrel-a", "Nieuwjaarsborrel", "Proost op het nieuwe jaar met Fronteers.", NULL},
+    {"borrel-b", "Nieuwjaarsborrel", "Proost op het nieuwe jaar met Fronteers en oliebollen.", NULL},
+    {"borrel-2015", "Nieuwjaarsborrel 2015",
+     "De nieuwjaarsborrel 2015. Nieuwjaarsborrel, nieuwjaarsborrel, nieuwjaarsborrel.", NULL},
+    {"boekenclub", "Fronteers boekenclub?", "Zin in een boekenclub? Laat het weten.", NULL},
+    {"boekenclub-editie", "De eerste editie van de Fronteers boekenclub",
+     "De Fronteers boekenclub las een boek. De boekenclub van Fronteers: de boekenclub.", NULL},
+    {"typo", "Tikfout", "Hier staat congers in plaats van het woord dat bedoeld was.", NULL},
+    {"lente", "Lente", "Een congres in de lente, met workshops over CSS en Kubernetes.", NULL},
+    /* English: indexed with the English stem "kubernet", which is also the
+     * Dutch stem of the typo "kubernets" (as in the shared corpus). */
+    {"cloud", "Cloud", "Kubernetes clusters in the cloud.", "en"},
+};
+
+static char root[64];
+static char db[128];
+
+static void write_page(const page_t *page)
+{
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s/site/%s", root, page->slug);
+    g_mkdir_with_parents(dir, 0755);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    char *html = g_strdup_printf("<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                                 "<title>%s</title></head><body><article><h1>%s</h1><p>%s</p>"
+                                 "</article></body></html>",
+                                 page->lang ? page->lang : "nl", page->title, page->title,
+                                 page->body);
+    g_file_set_contents(path, html, -1, NULL);
+    g_free(html);
+}
+
+static int build_index(vind_lexicon_t *lexicon)
+{
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        write_page(&pages[i]);
+    snprintf(db, sizeof db, "%s/db", root);
+    char site[128];
+    snprintf(site, sizeof site, "%s/site", root);
+    const char *roots[] = {site};
+    vind_index_t *index = NULL;
+    vind_index_options_t opts;
+    vind_index_options_init(&opts);
+    vind_index_report_t report;
+    int built = vind_index_open(db, lexicon, &index, NULL) == VIND_OK &&
+                vind_index_run(index, roots, 1, &opts, &report, NULL) == VIND_OK &&
+                report.indexed == sizeof pages / sizeof pages[0];
+    vind_index_close(index);
+    return built;
+}
+
+static vind_results_t *search_page(vind_searcher_t *searcher, const char *query, size_t offset,
+                                   size_t limit, vind_sort_t sort)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = query;
+    req.offset = offset;
+    req.limit = limit;
+    req.sort = sort;
+    vind_results_t *results = NULL;
+    char *errmsg = NULL;
+    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
+        printf("# search \"%s\": %s\n", query, errmsg ? errmsg : "?");
+    free(errmsg);
+    return results;
+}
+
+static vind_results_t *search(vind_searcher_t *searcher, const char *query)
+{
+    return search_page(searcher, query, 0, 0, VIND_SORT_RELEVANCE);
+}
+
+static const char *url_at(const vind_results_t *results, size_t i)
+{
+    const vind_hit_t *hit = results ? vind_results_get(results, i) : NULL;
+    return hit ? hit->url : NULL;
+}
+
+static int has_url(const vind_results_t *results, const char *url)
+{
+    for (size_t i = 0; results && i < vind_results_count(results); i++)
+        if (strcmp(vind_results_get(results, i)->url, url) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_title_key(void)
+{
+    char *key = vind_title_key("  Fronteers   boekenclub? ");
+    CHECK_STR(key, "fronteers boekenclub", "punctuation and spaces are dropped");
+    free(key);
+    key = vind_title_key("Met korting naar performance.now()");
+    CHECK_STR(key, "met korting naar performance now", "a dot separates words");
+    free(key);
+    key = vind_title_key("Cliënten & Coördinatoren");
+    CHECK_STR(key, "clienten coordinatoren", "case and diacritics are folded");
+    free(key);
+    key = vind_title_key("?!- ...");
+    CHECK_STR(key, "", "nothing but punctuation: empty");
+    free(key);
+    key = vind_title_key("");
+    CHECK_STR(key, "", "empty stays empty");
+    free(key);
+}
+
+static void test_exact_titles(vind_searcher_t *searcher)
+{
+    vind_results_t *r = search(searcher, "Fronteers congres");
+    CHECK_STR(url_at(r, 0), "/fronteers-congres/", "the exact title comes first");
+    CHECK(r && vind_results_total(r) == 3 && has_url(r, "/spring-conference/"),
+          "... and the other matches still follow");
+    CHECK(r && vind_results_count(r) == vind_results_total(r),
+          "... each once (the pinned page is not repeated)");
+    vind_results_free(r);
+
+    r = search(searcher, "fronteers boekenclub");
+    CHECK_STR(url_at(r, 0), "/boekenclub/", "typed without the question mark of the title");
+    vind_results_free(r);
+    r = search(searcher, "FRONTEERS: congres!");
+    CHECK_STR(url_at(r, 0), "/fronteers-congres/", "case and punctuation of the query do not count");
+    vind_results_free(r);
+
+    r = search(searcher, "Nieuwjaarsborrel");
+    CHECK(r && vind_results_count(r) == 3, "three pages have nieuwjaarsborrel");
+    CHECK_STR(url_at(r, 0), "/borrel-a/", "identical titles: both first, ordered by URL");
+    CHECK_STR(url_at(r, 1), "/borrel-b/", "... the second one");
+    CHECK_STR(url_at(r, 2), "/borrel-2015/", "... then the longer title");
+    vind_results_free(r);
+
+    /* Paging agrees with the first page: the pinned page is on page 1 only. */
+    vind_results_t *first = search_page(searcher, "Fronteers congres", 0, 1, VIND_SORT_RELEVANCE);
+    vind_results_t *second = search_page(searcher, "Fronteers congres", 1, 1, VIND_SORT_RELEVANCE);
+    vind_results_t *third = search_page(searcher, "Fronteers congres", 2, 1, VIND_SORT_RELEVANCE);
+    vind_results_t *all = search(searcher, "Fronteers congres");
+    CHECK(first && second && third && all && vind_results_count(all) == 3,
+          "three pages of one result");
+    CHECK_STR(url_at(first, 0), url_at(all, 0), "page 1 is the first of all");
+    CHECK_STR(url_at(second, 0), url_at(all, 1), "page 2 is the second of all");
+    CHECK_STR(url_at(third, 0), url_at(all, 2), "page 3 is the third of all");
+    vind_results_free(first);
+    vind_results_free(second);
+    vind_results_free(third);
+    vind_results_free(all);
+
+    r = search(searcher, "Fronteers congres -kort");
+    CHECK(r && !has_url(r, "/fronteers-congres/"), "an excluded page is not pinned back");
+    vind_results_free(r);
+    r = search(searcher, "Fronteers congres type:pdf");
+    CHECK(r && vind_results_total(r) == 0, "a filter excludes the exact title too");
+    vind_results_free(r);
+    r = search_page(searcher, "Fronteers congres", 0, 0, VIND_SORT_DATE_DESC);
+    CHECK(r && vind_results_count(r) == 3, "sorted by date: the same three");
+    vind_results_free(r);
+    r = search(searcher, "congres");
+    CHECK(r && !(url_at(r, 0) && strcmp(url_at(r, 0), "/fronteers-congres/") == 0),
+          "one word of a title pins nothing");
+    vind_results_free(r);
+    r = search(searcher, "\"Fronteers congres\"");
+    CHECK_STR(url_at(r, 0), "/fronteers-congres/", "a quoted title is a title too");
+    vind_results_free(r);
+}
+
+static void test_corrections(vind_searcher_t *searcher)
+{
+    /* "workshps" is in no document: its correction is searched instead. */
+    vind_results_t *r = search(searcher, "workshps lente");
+    CHECK(r && vind_results_total(r) == 1 && has_url(r, "/lente/"),
+          "an unknown word is searched by its correction");
+    CHECK(r && !vind_results_fallback(r), "... every word still required (no fallback)");
+    CHECK_STR(r ? vind_results_suggestion(r) : NULL, "workshops lente",
+              "... and Bedoelde je says what was searched");
+    vind_results_free(r);
+
+    r = search(searcher, "lente -workshps");
+    CHECK(r && vind_results_total(r) == 1, "an excluded unknown word is not corrected");
+    vind_results_free(r);
+
+    /* "congers" is a word of the site (a typo in one page): searched as typed. */
+    r = search(searcher, "congers");
+    CHECK(r && vind_results_total(r) == 1 && has_url(r, "/typo/"),
+          "a word of the site is searched as typed");
+    vind_results_free(r);
+    /* "kubernets" shares its stem with the English page only, so it is not
+     * unknown; nothing has it and "lente", so it is corrected before
+     * relaxing to any word. */
+    r = search(searcher, "kubernets");
+    CHECK(r && vind_results_total(r) == 1 && has_url(r, "/cloud/"),
+          "alone, a word with a known stem finds its stem");
+    vind_results_free(r);
+    r = search(searcher, "kubernets lente");
+    CHECK(r && vind_results_total(r) == 1 && has_url(r, "/lente/") && !vind_results_fallback(r),
+          "a rare word is corrected when nothing has every word");
+    CHECK_STR(r ? vind_results_suggestion(r) : NULL, "kubernetes lente", "... and said so");
+    vind_results_free(r);
+
+    r = search(searcher, "xqzwv");
+    CHECK(r && vind_results_total(r) == 0 && !vind_results_suggestion(r),
+          "a word close to nothing finds nothing and suggests nothing");
+    vind_results_free(r);
+    r = search(searcher, "2031 lente");
+    CHECK(r && !vind_results_suggestion(r), "numbers are not corrected");
+    vind_results_free(r);
+}
+
+int main(void)
+{
+    test_title_key();
+    vind_lexicon_t *lexicon = NULL;
+    char *errmsg = NULL;
+    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
+        printf("# %s\n", errmsg ? errmsg : "no lexicon");
+        free(errmsg);
+        SKIP("no lexicon data (run make first)");
+        return check_done();
+    }
+    snprintf(root, sizeof root, "/tmp/vind-ranking-XXXXXX");
+    if (!mkdtemp(root)) {
+        SKIP("mkdtemp failed");
+        vind_lexicon_close(lexicon);
+        return check_done();
+    }
+    vind_searcher_t *searcher = NULL;
+    int built = build_index(lexicon);
+    CHECK(built, "the tiny index is built");
+    if (built && vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK) {
+        test_exact_titles(searcher);
+        test_corrections(searcher);
+    } else {
+        printf("# %s\n", errmsg ? errmsg : "?");
+        free(errmsg);
+        CHECK(0, "the searcher opens");
+    }
+    vind_searcher_close(searcher);
+    vind_lexicon_close(lexicon);
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    if (system(command) != 0)
+        printf("# could not remove %s\n", root);
+    return check_done();
+}
