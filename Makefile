@@ -105,13 +105,17 @@ $(DATADIR_BUILD)/stopwords/%: stopwords/%
 
 -include $(sort $(wildcard */Makefile.local */*/Makefile.local))
 
+# Seconds of fuzzing per fuzz target in `make check` (tests/e2e/test_fuzz_regressions.py).
+CHECK_FUZZ_SECONDS ?= 8
+
 # The whole suite: unit tests, end-to-end tests on the real binaries, then the
 # same again under ASan/UBSan. One summary line at the end (CI reads it).
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(BUILD)/sample-site/index.html
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(UNIT_TESTS)) \
 	    build-asan/sample-site/index.html
-	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh $(BUILD) build-asan
+	@$(MAKE) --no-print-directory fuzz-build
+	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) VIND_FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) sh tests/run.sh $(BUILD) build-asan
 
 check-run: all $(UNIT_TESTS) $(BUILD)/sample-site/index.html
 	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) sh tests/run.sh $(BUILD)

@@ -464,10 +464,7 @@ static vind_xapian_query_t *split_query(builder_t *b, const vind_token_t *token)
         return NULL;
     GPtrArray *parts = g_ptr_array_new();
     for (const char *const *part = token->extra; *part; part++) {
-        if (getenv("VIND_TUNE_SPLITP"))
-            g_ptr_array_add(parts, pair(b, VIND_XAPIAN_OP_OR, term_query(b, "", *part), term_query(b, VIND_PREFIX_PART, *part)));
-        else
-            g_ptr_array_add(parts, term_query(b, "", *part));
+        g_ptr_array_add(parts, term_query(b, "", *part));
     }
     return scaled(b, combine(b, VIND_XAPIAN_OP_AND, parts), b->weights->split_weight);
 }

@@ -799,6 +799,16 @@ static int needs_quotes(const char *value)
 
 static void describe(GString *out, const vind_qnode_t *node, int parenthesise);
 
+/* Whether a word would be read as an operator. */
+static int is_operator_word(const char *text)
+{
+    static const char *const operators[] = {"AND", "OR", "NOT", "NEAR"};
+    for (size_t i = 0; i < G_N_ELEMENTS(operators); i++)
+        if (strcmp(text, operators[i]) == 0 || (strncmp(text, "NEAR/", 5) == 0 && i == 3))
+            return 1;
+    return 0;
+}
+
 static void describe_value(GString *out, const char *value)
 {
     if (needs_quotes(value))
@@ -827,7 +837,14 @@ static void describe(GString *out, const vind_qnode_t *node, int parenthesise)
     switch (node->kind) {
     case VIND_QNODE_WORD:
         describe_field(out, node);
-        g_string_append(out, node->text);
+        /* A word that reads as syntax ("-", "AND", "(") is quoted, so that the
+         * description parses back to the same query (fuzz input
+         * tests/fuzz/regressions/query_parse/roundtrip-operator-word). */
+        if (!node->prefix && (needs_quotes(node->text) || is_operator_word(node->text) ||
+                              node->text[0] == '-'))
+            g_string_append_printf(out, "\"%s\"", node->text);
+        else
+            g_string_append(out, node->text);
         if (node->prefix)
             g_string_append_c(out, '*');
         break;

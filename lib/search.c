@@ -786,6 +786,26 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
     size_t n_matches = 0;
     status = run_strict(searcher, req, tree, mode, query, &matches, &n_matches, &results->total,
                         errmsg);
+    const char *fill_env = getenv("VIND_TUNE_FILL");
+    if (status == VIND_OK && fill_env && results->total > 0 && results->total < (uint64_t)atoi(fill_env) && plan->fallback && req->sort == VIND_SORT_RELEVANCE) {
+        vind_search_request_t all_req = *req;
+        all_req.offset = 0;
+        all_req.limit = 0;
+        vind_match_t *strict = NULL;
+        size_t n_strict = 0;
+        uint64_t t = 0;
+        status = run_strict(searcher, &all_req, tree, mode, query, &strict, &n_strict, &t, errmsg);
+        vind_xapian_query_t *any = NULL;
+        if (status == VIND_OK)
+            status = vind_searcher_full_query(searcher, tree, req, mode | VIND_QUERY_ANY_WORD, -1, &any, NULL, errmsg);
+        if (status == VIND_OK) {
+            free(matches);
+            matches = NULL;
+            status = vind_searcher_run_pinned(searcher, any, req->sort, req->offset, req->limit, strict, n_strict, &matches, &n_matches, &results->total, errmsg);
+        }
+        vind_xapian_query_free(any);
+        free(strict);
+    }
     vind_xapian_query_free(query);
     if (status == VIND_OK && results->total == 0)
         status = retry_rare(searcher, req, tree, &plan, &mode, &matches, &n_matches,

@@ -58,6 +58,12 @@ def replay(binary, inputs):
 def main():
     tap = Tap()
     build = fuzz_build()
+    # A short fuzz run per target (make check sets VIND_FUZZ_SECONDS), once:
+    # in the pass over the plain build, not again in the ASan pass.
+    fuzz_seconds = int(os.environ.get("VIND_FUZZ_SECONDS", "0") or 0)
+    if os.environ.get("VIND_PLAIN_BUILD") and os.environ.get("VIND_BUILD") and \
+            os.path.realpath(os.environ["VIND_PLAIN_BUILD"]) != os.path.realpath(os.environ["VIND_BUILD"]):
+        fuzz_seconds = 0
     for target in targets():
         binary = os.path.join(build, "fuzz_" + target)
         regressions = files_in(os.path.join(FUZZ_DIR, "regressions", target))
@@ -72,7 +78,37 @@ def main():
         if seeds:
             passed, tail = replay(binary, seeds)
             tap.ok(passed, "fuzz_%s: its %d seeds run clean" % (target, len(seeds)), tail)
+        if fuzz_seconds > 0:
+            passed, tail = fuzz_briefly(binary, seeds, fuzz_seconds)
+            tap.ok(passed, "fuzz_%s: %d s of fuzzing find no crash, leak, UB or timeout"
+                   % (target, fuzz_seconds), tail)
     return tap.done()
+
+
+def fuzz_briefly(binary, seeds, seconds):
+    """A short libFuzzer run from the seeds (copied: libFuzzer adds to its
+    corpus folder). Any crash, leak, UB report or timeout fails it; the
+    input libFuzzer saves (crash-*, leak-*, timeout-*) is named in the tail
+    for tests/fuzz/regressions/."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="vind-fuzz-") as work:
+        corpus = os.path.join(work, "corpus")
+        os.makedirs(corpus)
+        for path in seeds:
+            shutil.copy(path, corpus)
+        env = dict(os.environ)
+        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        env.pop("LSAN_OPTIONS", None)
+        command = [binary, "-max_total_time=%d" % seconds, "-timeout=10", "-rss_limit_mb=2048",
+                   "-artifact_prefix=" + work + "/", corpus]
+        try:
+            run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 env=env, timeout=seconds + REPLAY_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return False, "did not stop after %d s" % (seconds + REPLAY_TIMEOUT)
+        text = run.stdout.decode("utf-8", "replace")
+        return run.returncode == 0, "\n".join(text.splitlines()[-40:])
 
 
 if __name__ == "__main__":

@@ -135,8 +135,8 @@ static void test_lenient(void)
     check_parse("zorg NOT", "zorg", "trailing NOT");
     check_parse("NOT NOT zorg", "zorg", "double negation");
     check_parse("zorg NEAR", "zorg", "trailing NEAR");
-    check_parse("AND", "AND", "only an operator: searched as a word");
-    check_parse("AND OR NOT", "AND AND OR AND NOT", "only operators: words");
+    check_parse("AND", "\"AND\"", "only an operator: searched as a word");
+    check_parse("AND OR NOT", "\"AND\" AND \"OR\" AND \"NOT\"", "only operators: words");
     check_parse("-", "", "a lone minus");
     check_parse("zorg - welzijn", "zorg AND welzijn", "a spaced minus means nothing");
     check_parse("*", "", "a lone star");
