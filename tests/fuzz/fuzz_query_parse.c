@@ -5,14 +5,13 @@
  *
  * Input: the query text, any bytes. Properties checked: a parse either
  * succeeds or says VIND_BAD_QUERY with a message; a tree's nodes are well
- * formed (words non-empty and valid UTF-8, child counts fit their kind); the
- * description parses again (VIND_FUZZ_QUERY_ROUNDTRIP=0 turns that off) in the
- * environment, describing that second tree must also give the same text
- * (the "as understood" text should mean what it says). That check is off by
- * default while the bug it found is open: describe() writes words that are
- * operators on their own ("-", "AND", "title:x") without quotes, so
- * "-(-" is understood as "- AND -", which parses as "- AND AND AND -"
- * (tests/fuzz/regressions/query_parse/roundtrip-operator-word).
+ * formed (words non-empty and valid UTF-8, child counts fit their kind); and
+ * the description parses again to a tree with the same description (the
+ * "as understood" text means what it says; VIND_FUZZ_QUERY_ROUNDTRIP=0 turns
+ * that off). This check found that describe() wrote operator words ("-",
+ * "AND") without quotes, so "-(-" was understood as "- AND -", which parses
+ * as "- AND AND AND -" (tests/fuzz/regressions/query_parse/
+ * roundtrip-operator-word); fixed in lib/query_parse.c.
  */
 #include <glib.h>
 #include <stdio.h>
