@@ -145,31 +145,45 @@ enum MHD_Result handle_suggest(vind_request_t *req)
     return vind_respond_json(req, 200, text);
 }
 
-/*
- * The one switch for /api/related: related documents (include/vind/related.h)
- * are not in the library yet. When they are, call them here and return 200
- * with their JSON; until then every request gets 501.
- */
-static unsigned related_json(vind_searcher_t *searcher, const char *url, unsigned limit,
-                             char **json, const char **message)
+/* vind_related, reopening and retrying once when the index changed under it,
+ * as run_search does. */
+static vind_status_t run_related(vind_request_t *req, const vind_related_options_t *opts,
+                                 vind_related_list_t **list, char **errmsg)
 {
-    (void)searcher, (void)url, (void)limit;
-    *json = NULL;
-    *message = "related documents are not implemented yet";
-    return 501;
+    vind_status_t status =
+        vind_related(vind_pool_searcher(req->slot), req->url_param, opts, list, errmsg);
+    if (status != VIND_INDEX_CHANGED)
+        return status;
+    free(*errmsg);
+    *errmsg = NULL;
+    status = vind_pool_reopen(req->server->pool, req->slot, errmsg);
+    if (status != VIND_OK)
+        return status;
+    return vind_related(vind_pool_searcher(req->slot), req->url_param, opts, list, errmsg);
 }
 
 enum MHD_Result handle_related(vind_request_t *req)
 {
     if (req->url_param == NULL || *req->url_param == '\0')
         return vind_respond_error(req, 400, "missing parameter: url");
-    char *json = NULL;
-    const char *message = NULL;
-    unsigned http =
-        related_json(vind_pool_searcher(req->slot), req->url_param, req->limit, &json, &message);
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    if (req->limit)
+        opts.limit = req->limit;
+    vind_related_list_t *list = NULL;
+    char *errmsg = NULL;
+    vind_status_t status = run_related(req, &opts, &list, &errmsg);
+    if (status == VIND_NOT_FOUND) {
+        free(errmsg);
+        return vind_respond_error(req, 404, "no document with this url in the index");
+    }
+    if (status != VIND_OK)
+        return respond_failure(req, status, errmsg);
+    char *json = vind_related_to_json(list);
+    vind_related_free(list);
     if (json == NULL)
-        return vind_respond_error(req, http, message);
-    return vind_respond_json(req, http, json);
+        return respond_failure(req, VIND_NOMEM, NULL);
+    return vind_respond_json(req, 200, json);
 }
 
 enum MHD_Result handle_doc(vind_request_t *req)

@@ -20,6 +20,7 @@
 #include <vind/extract.h>
 #include <vind/index.h>
 #include <vind/search.h>
+#include <vind/related.h>
 
 
 #endif

@@ -187,8 +187,14 @@ def other_endpoints(sd, data, health):
     tap.ok(status == 404 and error_body(body), "/api/doc of an unknown url: 404 JSON")
     status, _, body = sd.get("/api/doc")
     tap.ok(status == 400 and error_body(body), "/api/doc without url: 400 JSON")
-    status, _, body = sd.get("/api/related?" + query(url=url))
-    tap.ok(status == 501 and error_body(body), "/api/related: 501 JSON until related documents exist")
+    status, _, body = sd.get("/api/related?" + query(url=url, limit="3"))
+    related = json.loads(body) if status == 200 else {}
+    items = related.get("related") or []
+    tap.ok(status == 200 and 0 < len(items) <= 3
+           and all(item.get("url") != url and item.get("title") for item in items),
+           "/api/related lists up to 3 other documents with url and title", body[:300])
+    status, _, body = sd.get("/api/related?" + query(url="/bestaat/niet/"))
+    tap.ok(status == 404 and error_body(body), "/api/related of an unknown url: 404 JSON")
     status, _, body = sd.get("/api/search")
     tap.ok(status == 400 and error_body(body), "/api/search without q: 400 JSON")
 
