@@ -48,6 +48,10 @@ static void bm25_default(vind_bm25_t *bm25)
 {
     /* docs/ranking.md: tuned on tests/relevance/queries.tsv. */
     *bm25 = (vind_bm25_t){.k1 = 1.2, .k2 = 0.0, .k3 = 1.0, .b = 0.3, .min_normlen = 0.5};
+    if (getenv("VIND_TUNE_B"))
+        bm25->b = atof(getenv("VIND_TUNE_B"));
+    if (getenv("VIND_TUNE_K1"))
+        bm25->k1 = atof(getenv("VIND_TUNE_K1"));
 }
 
 static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path, char **errmsg)

@@ -265,11 +265,12 @@ def main():
         moments = [round(rng.uniform(0.02, 0.9) * seconds, 2) for _ in range(KILLS)]
         fresh, rebuild = moments[: (KILLS + 1) // 2], moments[(KILLS + 1) // 2:]
         mid_run, orphans = 0, []
-        for phase, delays, full in (("fresh index", fresh, False), ("--full rebuild", rebuild, True)):
-            for number, delay in enumerate(delays, start=moments.index(delays[0]) + 1 if delays else 1):
+        phases = (("fresh index", 1, fresh, False), ("--full rebuild", len(fresh) + 1, rebuild, True))
+        for phase, first, delays, full in phases:
+            for number, delay in enumerate(delays, start=first):
                 # A run faster than the clean one (a warm cache, a machine less busy) may end
                 # before its kill: then the same kill again at half the moment, twice at most.
-                for attempt in range(3):
+                for _ in range(3):
                     label = "kill %d/%d at %.2f s of a %s" % (number, KILLS, delay, phase)
                     killed, tail, children = run_and_kill(db, roots, full, delay)
                     orphans += children
