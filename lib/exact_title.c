@@ -109,8 +109,8 @@ static vind_status_t equal_titles(vind_searcher_t *searcher, vind_xapian_query_t
     if (status == VIND_OK)
         status = vind_xapian_enquire_set_query(enquire, candidates, errmsg);
     if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, TITLE_CANDIDATES, TITLE_CANDIDATES, &mset,
-                                         errmsg);
+        status =
+            vind_xapian_enquire_run(enquire, 0, TITLE_CANDIDATES, TITLE_CANDIDATES, &mset, errmsg);
     for (size_t i = 0; status == VIND_OK && i < mset->count; i++) {
         char *title = NULL;
         status = vind_xapian_reader_get_value(searcher->reader, mset->docids[i], VIND_SLOT_TITLE,
@@ -140,9 +140,9 @@ static vind_status_t documents_query(vind_searcher_t *searcher, const GArray *do
     for (guint i = 0; i < docids->len; i++) {
         char *url = NULL;
         if (status == VIND_OK)
-            status = vind_xapian_reader_get_value(
-                searcher->reader, g_array_index(docids, uint32_t, i), VIND_SLOT_URL, &url, NULL,
-                errmsg);
+            status =
+                vind_xapian_reader_get_value(searcher->reader, g_array_index(docids, uint32_t, i),
+                                             VIND_SLOT_URL, &url, NULL, errmsg);
         char *term = url ? vind_unique_term(url) : NULL;
         terms[i] = term ? vind_xapian_query_term(term, 1, 0) : NULL;
         free(term);
@@ -161,10 +161,9 @@ static vind_status_t documents_query(vind_searcher_t *searcher, const GArray *do
     return VIND_OK;
 }
 
-vind_status_t vind_exact_title_matches(vind_searcher_t *searcher,
-                                       const vind_search_request_t *req, const vind_qnode_t *tree,
-                                       unsigned mode, vind_match_t **matches,
-                                       size_t *n_matches, char **errmsg)
+vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                       const vind_qnode_t *tree, unsigned mode,
+                                       vind_match_t **matches, size_t *n_matches, char **errmsg)
 {
     *matches = NULL;
     *n_matches = 0;

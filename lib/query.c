@@ -9,7 +9,10 @@
  * Steps: prune (drop stop words outside phrases, empty groups) -> build the
  * strict query (every plain word) and, when the query joins words by spaces,
  * the relaxed fallback (any word) -> add the boosts (exact form, proximity)
- * -> describe the pruned tree for "understood".
+ * -> describe the pruned tree for "understood". A plain word also finds its
+ * compound parts as separate words ("beveiligingsonderzoeken": onderzoek
+ * naar de beveiliging) and, when the searcher's corrector says no document
+ * has it, its spelling correction ("draagmoedershap": draagmoederschap).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,21 +33,7 @@ void vind_query_weights_default(vind_query_weights_t *weights)
     weights->proximity_boost = 1.0;
     weights->proximity_window_extra = 4;
     weights->correction_weight = 1.0;
-    weights->title_boost = 0.0;
-    weights->split_weight = 0.0;
-    const char *env;
-    if ((env = getenv("VIND_TUNE_TITLE")))
-        weights->title_boost = atof(env);
-    if ((env = getenv("VIND_TUNE_SPLIT")))
-        weights->split_weight = atof(env);
-    if ((env = getenv("VIND_TUNE_PART")))
-        weights->part_weight = atof(env);
-    if ((env = getenv("VIND_TUNE_EXACT")))
-        weights->exact_boost = atof(env);
-    if ((env = getenv("VIND_TUNE_PROX")))
-        weights->proximity_boost = atof(env);
-    if ((env = getenv("VIND_TUNE_SYN")))
-        weights->synonym_weight = atof(env);
+    weights->split_weight = 0.1;
 }
 
 typedef struct {
@@ -60,7 +49,6 @@ typedef struct {
     vind_match_terms_t *match_terms;
     GPtrArray *exact_forms; /* char*: E<form> boost terms */
     GPtrArray *proximity;   /* char*: stems of plain words, for the proximity boost */
-    GPtrArray *titles;      /* vind_xapian_query_t*: S<stem> of plain words (title boost) */
     GArray *words;          /* vind_query_word_t */
 } builder_t;
 
@@ -463,9 +451,8 @@ static vind_xapian_query_t *split_query(builder_t *b, const vind_token_t *token)
     if (b->weights->split_weight <= 0 || !token->extra[0] || !token->extra[1])
         return NULL;
     GPtrArray *parts = g_ptr_array_new();
-    for (const char *const *part = token->extra; *part; part++) {
+    for (const char *const *part = token->extra; *part; part++)
         g_ptr_array_add(parts, term_query(b, "", *part));
-    }
     return scaled(b, combine(b, VIND_XAPIAN_OP_AND, parts), b->weights->split_weight);
 }
 
@@ -480,8 +467,6 @@ static void remember_word(builder_t *b, const char *typed, const vind_token_t *t
     const vind_token_t *searched = corrected ? corrected : token;
     g_ptr_array_add(b->exact_forms, g_strconcat(VIND_PREFIX_EXACT, searched->form, NULL));
     g_ptr_array_add(b->proximity, g_strdup(searched->stem));
-    if (b->weights->title_boost > 0)
-        g_ptr_array_add(b->titles, stem_query(b, VIND_PREFIX_TITLE, searched));
     vind_query_word_t word = {.typed = strdup(typed),
                               .form = strdup(token->form),
                               .stem = strdup(token->stem),
@@ -806,17 +791,6 @@ static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query
         g_ptr_array_free(near, TRUE);
         g_ptr_array_add(children, scaled(b, close, b->weights->proximity_boost));
     }
-    if (b->titles->len) {
-        /* The caller's list is consumed here. */
-        GPtrArray *titles = g_ptr_array_new();
-        for (guint i = 0; i < b->titles->len; i++) {
-            g_ptr_array_add(titles, g_ptr_array_index(b->titles, i));
-            b->titles->pdata[i] = NULL; /* taken: not freed by the array */
-        }
-        g_ptr_array_set_size(b->titles, 0);
-        g_ptr_array_add(children,
-                        scaled(b, combine(b, VIND_XAPIAN_OP_OR, titles), b->weights->title_boost));
-    }
     for (guint i = 0; i < children->len; i++)
         if (!g_ptr_array_index(children, i))
             g_ptr_array_remove_index(children, i--);
@@ -846,7 +820,6 @@ static void builder_clear(builder_t *b)
 {
     g_ptr_array_free(b->exact_forms, TRUE);
     g_ptr_array_free(b->proximity, TRUE);
-    g_ptr_array_free(b->titles, TRUE);
     if (b->words)
         g_array_free(b->words, TRUE);
 }
@@ -858,8 +831,7 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
     return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, tree, out, errmsg);
 }
 
-vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer,
-                                        const vind_synonyms_t *synonyms,
+vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                                         const vind_query_weights_t *weights,
                                         vind_query_corrector_t correct, void *data,
                                         const vind_qnode_t *tree, vind_query_plan_t **out,
@@ -885,7 +857,6 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer,
                    .match_terms = plan->match_terms,
                    .exact_forms = g_ptr_array_new_with_free_func(g_free),
                    .proximity = g_ptr_array_new_with_free_func(g_free),
-                   .titles = g_ptr_array_new_with_free_func((GDestroyNotify)vind_xapian_query_free),
                    .words = g_array_new(FALSE, TRUE, sizeof(vind_query_word_t))};
     vind_qnode_t *pruned = NULL;
     if (tree) {

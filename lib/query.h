@@ -25,10 +25,9 @@ typedef struct {
     double exact_boost; /* E<form>: the very form typed ("bewoners" for "bewoners") */
     double proximity_boost;          /* the query's words close together */
     unsigned proximity_window_extra; /* window = words + this */
-    double correction_weight; /* the spelling correction of an unknown word ("kubernets") */
-    double title_boost;       /* S<stem>: a query word in the title (also as a compound part) */
-    double split_weight;      /* a query compound's parts as separate words
-                                 ("beveiligingsonderzoeken": beveiliging AND onderzoek) */
+    double correction_weight;        /* the spelling correction of an unknown word ("kubernets") */
+    double split_weight;             /* a query compound's parts as separate words
+                                        ("beveiligingsonderzoeken": beveiliging AND onderzoek) */
 } vind_query_weights_t;
 
 /* The defaults used by vind_search. */
@@ -36,8 +35,8 @@ void vind_query_weights_default(vind_query_weights_t *weights);
 
 /* A positive plain word of the query (a candidate for "Bedoelde je"). */
 typedef struct {
-    char *typed;      /* as typed */
-    char *form;       /* normalised form */
+    char *typed; /* as typed */
+    char *form;  /* normalised form */
     char *stem;
     char *correction; /* the form searched in its place (unknown word), or NULL */
 } vind_query_word_t;
@@ -79,8 +78,7 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
  *
  * Return value: VIND_OK; VIND_NOMEM.
  */
-vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer,
-                                        const vind_synonyms_t *synonyms,
+vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                                         const vind_query_weights_t *weights,
                                         vind_query_corrector_t correct, void *data,
                                         const vind_qnode_t *tree, vind_query_plan_t **out,

@@ -22,6 +22,12 @@
  * of equal weights crossing the page end is still ordered by URL. */
 #define TIE_EXTRA 20u
 
+/* Fewer documents with every word than this (a first page) are followed by
+ * documents with some of the words: docs/ranking.md has the figures
+ * ("bijeenkomst rotterdam 2009" finds one meeting with all three words; the
+ * other Rotterdam meetings are what the searcher wants next). */
+#define FILL_BELOW 10u
+
 /* Weights closer than this (relative) count as equal: a document and its
  * copy under another URL must tie exactly, whatever the float rounding. */
 #define TIE_EPSILON 1e-9
@@ -48,10 +54,6 @@ static void bm25_default(vind_bm25_t *bm25)
 {
     /* docs/ranking.md: tuned on tests/relevance/queries.tsv. */
     *bm25 = (vind_bm25_t){.k1 = 1.2, .k2 = 0.0, .k3 = 1.0, .b = 0.3, .min_normlen = 0.5};
-    if (getenv("VIND_TUNE_B"))
-        bm25->b = atof(getenv("VIND_TUNE_B"));
-    if (getenv("VIND_TUNE_K1"))
-        bm25->k1 = atof(getenv("VIND_TUNE_K1"));
 }
 
 static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path, char **errmsg)
@@ -258,9 +260,9 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
         *plan_out = NULL;
     vind_query_plan_t *plan = NULL;
     vind_corrector_t corrector = {.searcher = searcher, .rare = (mode & VIND_QUERY_RARE) != 0};
-    vind_status_t status = vind_query_plan_corrected(searcher->analyzer, searcher->synonyms,
-                                                     &searcher->weights, vind_spelling_correction,
-                                                     &corrector, tree, &plan, errmsg);
+    vind_status_t status =
+        vind_query_plan_corrected(searcher->analyzer, searcher->synonyms, &searcher->weights,
+                                  vind_spelling_correction, &corrector, tree, &plan, errmsg);
     if (status != VIND_OK)
         return status;
     int any_word = (mode & VIND_QUERY_ANY_WORD) != 0;
@@ -473,9 +475,9 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
             *matches = all, *n_matches = n;
         return status;
     }
-    uint64_t count = (uint64_t)offset + want + TIE_EXTRA;
+    uint64_t count = (uint64_t)offset + want + TIE_EXTRA + n_pinned;
     status = fetch(searcher, enquire, 0, count, &all, &n, total, errmsg);
-    size_t page_end = offset + want < n ? (size_t)(offset + want) : n;
+    size_t page_end = offset + want + n_pinned < n ? (size_t)(offset + want + n_pinned) : n;
     if (status == VIND_OK && n == count && page_end > 0 &&
         same_weight(all[page_end - 1].weight, all[n - 1].weight)) {
         /* The tie at the page's end runs past what was fetched (a filter-only
@@ -751,9 +753,9 @@ static size_t count_corrections(const vind_query_plan_t *plan)
  * nothing by themselves: "kubernetes OR haven" beats "kubernets OR haven").
  */
 static vind_status_t retry_rare(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                const vind_qnode_t *tree, vind_query_plan_t **plan,
-                                unsigned *mode, vind_match_t **matches, size_t *n_matches,
-                                uint64_t *total, char **errmsg)
+                                const vind_qnode_t *tree, vind_query_plan_t **plan, unsigned *mode,
+                                vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                                char **errmsg)
 {
     vind_xapian_query_t *query = NULL;
     vind_query_plan_t *rare = NULL;
@@ -764,14 +766,58 @@ static vind_status_t retry_rare(vind_searcher_t *searcher, const vind_search_req
     if (count_corrections(rare) > count_corrections(*plan)) {
         free(*matches);
         *matches = NULL;
-        status = run_strict(searcher, req, tree, VIND_QUERY_RARE, query, matches, n_matches,
-                            total, errmsg);
+        status = run_strict(searcher, req, tree, VIND_QUERY_RARE, query, matches, n_matches, total,
+                            errmsg);
         vind_query_plan_free(*plan);
         *plan = rare;
         *mode = VIND_QUERY_RARE;
     } else
         vind_query_plan_free(rare);
     vind_xapian_query_free(query);
+    return status;
+}
+
+/*
+ * Fewer than FILL_BELOW documents have every word (strict_total, perhaps
+ * none): those come first, then the documents with only some of the words,
+ * by relevance (sorted by date: only when none has every word). "hoe vaak is coronamelder
+ * gedownload" has one document with every word; the factsheet with the download count never says
+ * "vaak" and would otherwise not be found at all.
+ */
+static vind_status_t relax(vind_searcher_t *searcher, const vind_search_request_t *req,
+                           const vind_qnode_t *tree, unsigned mode, uint64_t strict_total,
+                           vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                           char **errmsg)
+{
+    vind_match_t *strict = NULL;
+    size_t n_strict = 0;
+    vind_xapian_query_t *query = NULL;
+    vind_status_t status = VIND_OK;
+    if (strict_total > 0) {
+        /* Every document with every word, in the order asked for. */
+        vind_search_request_t every = *req;
+        every.offset = 0;
+        every.limit = 0;
+        uint64_t count = 0;
+        status = vind_searcher_full_query(searcher, tree, req, mode, -1, &query, NULL, errmsg);
+        if (status == VIND_OK)
+            status =
+                run_strict(searcher, &every, tree, mode, query, &strict, &n_strict, &count, errmsg);
+        vind_xapian_query_free(query);
+        query = NULL;
+    }
+    if (status == VIND_OK)
+        status = vind_searcher_full_query(searcher, tree, req, mode | VIND_QUERY_ANY_WORD, -1,
+                                          &query, NULL, errmsg);
+    if (status == VIND_OK) {
+        free(*matches);
+        *matches = NULL;
+        *n_matches = 0;
+        status = vind_searcher_run_pinned(searcher, query, req->sort, req->offset, req->limit,
+                                          strict, n_strict, matches, n_matches, total, errmsg);
+    }
+    vind_xapian_query_free(query);
+    free(strict);
     return status;
 }
 
@@ -788,49 +834,27 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
         return status;
     vind_match_t *matches = NULL;
     size_t n_matches = 0;
-    status = run_strict(searcher, req, tree, mode, query, &matches, &n_matches, &results->total,
-                        errmsg);
-    const char *fill_env = getenv("VIND_TUNE_FILL");
-    if (status == VIND_OK && fill_env && results->total > 0 && results->total < (uint64_t)atoi(fill_env) && plan->fallback && req->sort == VIND_SORT_RELEVANCE) {
-        vind_search_request_t all_req = *req;
-        all_req.offset = 0;
-        all_req.limit = 0;
-        vind_match_t *strict = NULL;
-        size_t n_strict = 0;
-        uint64_t t = 0;
-        status = run_strict(searcher, &all_req, tree, mode, query, &strict, &n_strict, &t, errmsg);
-        vind_xapian_query_t *any = NULL;
-        if (status == VIND_OK)
-            status = vind_searcher_full_query(searcher, tree, req, mode | VIND_QUERY_ANY_WORD, -1, &any, NULL, errmsg);
-        if (status == VIND_OK) {
-            free(matches);
-            matches = NULL;
-            status = vind_searcher_run_pinned(searcher, any, req->sort, req->offset, req->limit, strict, n_strict, &matches, &n_matches, &results->total, errmsg);
-        }
-        vind_xapian_query_free(any);
-        free(strict);
-    }
+    status =
+        run_strict(searcher, req, tree, mode, query, &matches, &n_matches, &results->total, errmsg);
     vind_xapian_query_free(query);
     if (status == VIND_OK && results->total == 0)
         status = retry_rare(searcher, req, tree, &plan, &mode, &matches, &n_matches,
                             &results->total, errmsg);
     const char *understood = plan->understood;
     uint64_t strict_total = results->total;
-    if (status == VIND_OK && results->total == 0 && plan->fallback) {
-        /* Nothing has every word: any word, ranked, and say so. */
-        free(matches);
-        matches = NULL;
-        status = vind_searcher_full_query(searcher, tree, req, mode | VIND_QUERY_ANY_WORD, -1,
-                                          &query, NULL, errmsg);
-        if (status == VIND_OK) {
-            status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit,
-                                       &matches, &n_matches, &results->total, errmsg);
-            vind_xapian_query_free(query);
-            /* When no word matches either, the query stays as typed. */
-            results->fallback = results->total > 0;
-            if (results->fallback)
-                understood = plan->understood_fallback;
-        }
+    unsigned counted = mode; /* the query the facets count */
+    /* Sorted by date, documents with only some words would bury those with
+     * all of them under whatever is newest: there, only none at all relaxes. */
+    uint64_t fill_below = req->sort == VIND_SORT_RELEVANCE ? FILL_BELOW : 1;
+    if (status == VIND_OK && strict_total < fill_below && plan->fallback) {
+        status = relax(searcher, req, tree, mode, strict_total, &matches, &n_matches,
+                       &results->total, errmsg);
+        counted = mode | VIND_QUERY_ANY_WORD;
+        /* No document has every word: say so ("understood" names the OR).
+         * When no word matches either, the query stays as typed. */
+        results->fallback = status == VIND_OK && strict_total == 0 && results->total > 0;
+        if (results->fallback)
+            understood = plan->understood_fallback;
     }
     if (status == VIND_OK) {
         results->understood = strdup(understood ? understood : "");
@@ -846,9 +870,7 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
     }
     free(matches);
     if (status == VIND_OK && req->facets)
-        status = vind_facets_compute(
-            searcher, tree, req, mode | (results->fallback ? VIND_QUERY_ANY_WORD : 0u), results,
-            errmsg);
+        status = vind_facets_compute(searcher, tree, req, (int)counted, results, errmsg);
     if (status == VIND_OK)
         status = vind_spelling_suggestion(searcher, req, plan, strict_total, &results->suggestion,
                                           errmsg);

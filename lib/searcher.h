@@ -42,8 +42,9 @@ typedef struct {
 /* How vind_searcher_full_query reads the tree (flags; 0: every word, only
  * unknown words spell-corrected). */
 #define VIND_QUERY_ANY_WORD 1u /* the any-word fallback instead of every word */
-#define VIND_QUERY_RARE 2u     /* also correct rare words ("kubernets": its stem
-                                  "kubernet" occurs, but only in English texts) */
+#define VIND_QUERY_RARE                                                                            \
+    2u /* also correct rare words ("kubernets": its stem                                           \
+          "kubernet" occurs, but only in English texts) */
 
 /*
  * The full query of a request: the tree's strict (or, with
@@ -94,10 +95,9 @@ char *vind_title_key(const char *text);
  * first with their weights; *matches (malloc'd, NULL when none) and *n_matches.
  * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
-vind_status_t vind_exact_title_matches(vind_searcher_t *searcher,
-                                       const vind_search_request_t *req, const vind_qnode_t *tree,
-                                       unsigned mode, vind_match_t **matches,
-                                       size_t *n_matches, char **errmsg);
+vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                       const vind_qnode_t *tree, unsigned mode,
+                                       vind_match_t **matches, size_t *n_matches, char **errmsg);
 
 /* The exact number of documents matching query. */
 vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,

@@ -4,6 +4,10 @@
  * frequent ("verpleeghuizne" -> "verpleeghuizen"), and completions of what
  * has been typed so far from index words and titles (vind_suggest).
  *
+ * The same corrections are searched (vind_spelling_correction, the query
+ * corrector of lib/query.h): a word no document has is searched with its
+ * correction, so "draagmoedershap" finds the report on draagmoederschap.
+ *
  * Spelling uses Xapian's spelling table, which the indexer fills with the
  * normalised forms of the words it indexes (lib/index.c), so a suggestion
  * is always a form that occurs in the site.
@@ -120,8 +124,7 @@ static int replace_word(GString *text, size_t *from, const char *typed, const ch
     return 1;
 }
 
-vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
-                                       const vind_search_request_t *req,
+vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
                                        char **suggestion, char **errmsg)
 {
@@ -145,9 +148,8 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher,
         if (frequency > RARE_DOCUMENTS)
             continue;
         char *better = NULL;
-        if (vind_xapian_reader_spelling_suggestion(searcher->reader, word->form,
-                                                   SPELLING_EDIT_DISTANCE, &better,
-                                                   NULL) != VIND_OK ||
+        if (vind_xapian_reader_spelling_suggestion(
+                searcher->reader, word->form, SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK ||
             !better)
             continue;
         int frequent = frequent_enough(frequency, form_frequency(searcher, better));
@@ -296,8 +298,8 @@ static void take(GPtrArray *list, GHashTable *seen, size_t max, const char *text
     g_ptr_array_add(list, strdup(text));
 }
 
-vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t max,
-                           char ***out, char **errmsg)
+vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t max, char ***out,
+                           char **errmsg)
 {
     if (!out)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_suggest: out is NULL");

@@ -34,6 +34,15 @@ export VIND_PLAIN_BUILD="$plain"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+# Long process-level tests (kill -9 loops, a full disk, hostile files, the
+# browser, live re-indexing, the corpus checks) run once, on the first build;
+# a second, sanitized build runs the unit tests and the end-to-end tests of
+# every program. `make check-asan` runs everything under ASan.
+once_only="test_crash test_full_disk test_hostile_files test_extract_corpus test_cli_corpus
+test_related_corpus test_fuzz_regressions test_searchd_browser test_searchd_reindex
+test_searchd_attack test_eval"
+
+first=1
 for build in "$@"; do
     case "$build" in /*) ;; *) build="$top/$build" ;; esac
     tag=$(basename "$build")
@@ -41,7 +50,7 @@ for build in "$@"; do
     # it (test_indexer builds its own: indexing is what it tests).
     unset VIND_CORPUS_DB VIND_CLI_TEST_DB
     corpus=${CORPUS:-$top/../shared/corpus}
-    if [ -d "$corpus/site" ] && [ -x "$build/bin/vind-index" ]; then
+    if [ $first -eq 1 ] && [ -d "$corpus/site" ] && [ -x "$build/bin/vind-index" ]; then
         rm -rf "$build/corpus-test.db"
         "$build/bin/vind-index" --quiet --db "$build/corpus-test.db" --base-url / \
             "$corpus/site" "$corpus/pdf" >/dev/null 2>&1
@@ -53,8 +62,12 @@ for build in "$@"; do
     done
     for t in "$top"/tests/e2e/test_*.py "$top"/tests/relevance/test_*.py; do
         [ -f "$t" ] || continue
+        if [ $first -eq 0 ] && echo " $once_only " | tr '\n' ' ' | grep -q " $(basename "$t" .py) "; then
+            continue
+        fi
         run_one "$tag/$(basename "$t" .py)" env VIND_BUILD="$build" "$PYTHON" "$t"
     done
+    first=0
 done
 
 echo "slowest tests (seconds):"

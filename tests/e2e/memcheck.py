@@ -6,7 +6,7 @@ Under valgrind, each with its own log per process (vind-index forks extraction w
   2. vind: searches (text, JSON, facets, operators, prefix), count, kwic, suggest, stats, doc;
   3. vind-searchd answering ~45 requests: searches, the page, suggestions, documents, health,
      metrics, assets, and refused ones (400, 404, 405, 413, 414, 431, a cut chunked body),
-     then SIGTERM.
+     a client cut off for never finishing its request, three that hang up unanswered, then SIGTERM.
 Passes when every process reports "definitely lost: 0 bytes" (or frees everything) and
 "ERROR SUMMARY: 0 errors" (no invalid read or write, no use of uninitialised memory). The
 figures go into docs/reliability.md. Standard library only; TAP output.
@@ -88,6 +88,15 @@ def searchd_requests(port):
         "/api/search?q=%ff", "/assets/../page.html",
     ]
     statuses = []
+    # A client that never finishes its request (the daemon cuts it off after 10 s, while the
+    # requests below run) and clients that hang up without reading the answer.
+    import socket
+    slow = socket.create_connection(("127.0.0.1", port), timeout=60)
+    slow.sendall(b"GET /api/search?q=zorg HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+    started = time.time()
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as gone:
+            gone.sendall(b"GET /api/search?q=zorg&size=100 HTTP/1.1\r\nHost: x\r\n\r\n")
     for path in paths:
         status, _ = attacks.raw_request(port, attacks._request("GET", path), timeout=60)
         statuses.append(status)
@@ -95,7 +104,14 @@ def searchd_requests(port):
         if name in ("a 40 kB header", "a 300 kB header", "an endless chunked body", "a 10 MB body announced",
                     "POST /api/search?q=zorg", "OPTIONS /health", "10,000 query words"):
             statuses.append(attacks.raw_request(port, data, timeout=60)[0])
-    return statuses
+    time.sleep(max(0.0, 13 - (time.time() - started)))
+    slow.settimeout(5)
+    try:
+        cut = slow.recv(100) == b""
+    except OSError:
+        cut = True
+    slow.close()
+    return statuses, cut
 
 
 def first_article(site):
@@ -160,7 +176,7 @@ def main():
                 daemon.kill()
                 tap.ok(False, "vind-searchd under valgrind starts")
                 return
-            statuses = searchd_requests(port)
+            statuses, cut = searchd_requests(port)
             daemon.send_signal(signal.SIGTERM)
             try:
                 code = daemon.wait(timeout=120)
@@ -172,6 +188,7 @@ def main():
                and not any(s >= 500 and s != 501 for s in answered),
                "vind-searchd under valgrind answered %d requests (%d cut off), no 5xx but 501"
                % (len(answered), len(statuses) - len(answered)), statuses)
+        tap.ok(cut, "vind-searchd under valgrind cut off the client that never finished its request")
         tap.equal(code, 0, "vind-searchd under valgrind: SIGTERM exits 0")
         report(logs, "searchd", "vind-searchd serving %d requests" % len(statuses))
         tap.diag("memcheck run took %.0f s" % (time.time() - started))

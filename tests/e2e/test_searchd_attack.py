@@ -245,9 +245,12 @@ def main():
             tap.ok(held_ok, "the held-connections attacker ran")
             if held_ok:
                 idle = result["idle"]
-                tap.ok(idle["opened"] == 1000 and 0 < idle["held"] <= 64 and idle["refused"] == 1000 - idle["held"],
-                       "1,000 idle connections from one address: %d held (--max-connections-per-ip 64), "
-                       "%d refused at once" % (idle["held"], idle["refused"]), idle)
+                wanted = result["idle_requested"]
+                if wanted < 1000:
+                    tap.diag("only %d idle connections: the open-file hard limit is too low for 1,000" % wanted)
+                tap.ok(idle["opened"] == wanted and 0 < idle["held"] <= 64 and idle["refused"] == wanted - idle["held"],
+                       "%s idle connections from one address: %d held (--max-connections-per-ip 64), "
+                       "%d refused at once" % ("{:,}".format(wanted), idle["held"], idle["refused"]), idle)
                 for kind in ("idle", "slow_header", "slow_body"):
                     record = result[kind]
                     longest = max(record["cut_after"] or [0])

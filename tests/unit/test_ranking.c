@@ -24,11 +24,14 @@ static const page_t pages[] = {
     {"fronteers-congres", "Fronteers congres", "Kort bericht: binnenkort meer.", NULL},
     {"spring-conference", "Nieuw congres: Fronteers Spring Conference",
      "Fronteers organiseert een congres. Het Fronteers congres in het voorjaar is het tweede "
-     "congres van Fronteers. Kaarten voor het congres van Fronteers zijn er vanaf maart.", NULL},
+     "congres van Fronteers. Kaarten voor het congres van Fronteers zijn er vanaf maart.",
+     NULL},
     {"congres-2010", "Fronteers congres 2010",
-     "Het Fronteers congres 2010: sprekers, workshops en het congres zelf. Fronteers congres.", NULL},
+     "Het Fronteers congres 2010: sprekers, workshops en het congres zelf. Fronteers congres.",
+     NULL},
     {"borrel-a", "Nieuwjaarsborrel", "Proost op het nieuwe jaar met Fronteers.", NULL},
-    {"borrel-b", "Nieuwjaarsborrel", "Proost op het nieuwe jaar met Fronteers en oliebollen.", NULL},
+    {"borrel-b", "Nieuwjaarsborrel", "Proost op het nieuwe jaar met Fronteers en oliebollen.",
+     NULL},
     {"borrel-2015", "Nieuwjaarsborrel 2015",
      "De nieuwjaarsborrel 2015. Nieuwjaarsborrel, nieuwjaarsborrel, nieuwjaarsborrel.", NULL},
     {"boekenclub", "Fronteers boekenclub?", "Zin in een boekenclub? Laat het weten.", NULL},
@@ -50,11 +53,11 @@ static void write_page(const page_t *page)
     snprintf(dir, sizeof dir, "%s/site/%s", root, page->slug);
     g_mkdir_with_parents(dir, 0755);
     snprintf(path, sizeof path, "%s/index.html", dir);
-    char *html = g_strdup_printf("<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-                                 "<title>%s</title></head><body><article><h1>%s</h1><p>%s</p>"
-                                 "</article></body></html>",
-                                 page->lang ? page->lang : "nl", page->title, page->title,
-                                 page->body);
+    char *html =
+        g_strdup_printf("<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                        "<title>%s</title></head><body><article><h1>%s</h1><p>%s</p>"
+                        "</article></body></html>",
+                        page->lang ? page->lang : "nl", page->title, page->title, page->body);
     g_file_set_contents(path, html, -1, NULL);
     g_free(html);
 }
@@ -137,7 +140,8 @@ static void test_exact_titles(vind_searcher_t *searcher)
 {
     vind_results_t *r = search(searcher, "Fronteers congres");
     CHECK_STR(url_at(r, 0), "/fronteers-congres/", "the exact title comes first");
-    CHECK(r && vind_results_total(r) == 3 && has_url(r, "/spring-conference/"),
+    CHECK(r && vind_results_count(r) >= 3 && has_url(r, "/spring-conference/") &&
+              has_url(r, "/congres-2010/"),
           "... and the other matches still follow");
     CHECK(r && vind_results_count(r) == vind_results_total(r),
           "... each once (the pinned page is not repeated)");
@@ -147,7 +151,8 @@ static void test_exact_titles(vind_searcher_t *searcher)
     CHECK_STR(url_at(r, 0), "/boekenclub/", "typed without the question mark of the title");
     vind_results_free(r);
     r = search(searcher, "FRONTEERS: congres!");
-    CHECK_STR(url_at(r, 0), "/fronteers-congres/", "case and punctuation of the query do not count");
+    CHECK_STR(url_at(r, 0), "/fronteers-congres/",
+              "case and punctuation of the query do not count");
     vind_results_free(r);
 
     r = search(searcher, "Nieuwjaarsborrel");
@@ -157,19 +162,22 @@ static void test_exact_titles(vind_searcher_t *searcher)
     CHECK_STR(url_at(r, 2), "/borrel-2015/", "... then the longer title");
     vind_results_free(r);
 
-    /* Paging agrees with the first page: the pinned page is on page 1 only. */
-    vind_results_t *first = search_page(searcher, "Fronteers congres", 0, 1, VIND_SORT_RELEVANCE);
-    vind_results_t *second = search_page(searcher, "Fronteers congres", 1, 1, VIND_SORT_RELEVANCE);
-    vind_results_t *third = search_page(searcher, "Fronteers congres", 2, 1, VIND_SORT_RELEVANCE);
+    /* Paging agrees with the whole list: the pinned page is on page 1 only,
+     * the documents with some of the words after those with all. */
     vind_results_t *all = search(searcher, "Fronteers congres");
-    CHECK(first && second && third && all && vind_results_count(all) == 3,
-          "three pages of one result");
-    CHECK_STR(url_at(first, 0), url_at(all, 0), "page 1 is the first of all");
-    CHECK_STR(url_at(second, 0), url_at(all, 1), "page 2 is the second of all");
-    CHECK_STR(url_at(third, 0), url_at(all, 2), "page 3 is the third of all");
-    vind_results_free(first);
-    vind_results_free(second);
-    vind_results_free(third);
+    size_t n_all = all ? vind_results_count(all) : 0;
+    CHECK(n_all >= 5, "five or more results, one per page below");
+    int agree = n_all > 0;
+    for (size_t i = 0; all && i < n_all; i++) {
+        vind_results_t *one = search_page(searcher, "Fronteers congres", i, 1, VIND_SORT_RELEVANCE);
+        const char *url = url_at(one, 0);
+        if (!url || strcmp(url, url_at(all, i)) != 0 || vind_results_total(one) != n_all) {
+            printf("#   page %zu: %s, expected %s\n", i + 1, url ? url : "(none)", url_at(all, i));
+            agree = 0;
+        }
+        vind_results_free(one);
+    }
+    CHECK(agree, "page N of one result is the Nth of all, with the same total");
     vind_results_free(all);
 
     r = search(searcher, "Fronteers congres -kort");
@@ -178,8 +186,16 @@ static void test_exact_titles(vind_searcher_t *searcher)
     r = search(searcher, "Fronteers congres type:pdf");
     CHECK(r && vind_results_total(r) == 0, "a filter excludes the exact title too");
     vind_results_free(r);
+    /* By date, documents with some of the words would bury those with all
+     * of them under the newest: only the three with both words. */
     r = search_page(searcher, "Fronteers congres", 0, 0, VIND_SORT_DATE_DESC);
-    CHECK(r && vind_results_count(r) == 3, "sorted by date: the same three");
+    CHECK(r && vind_results_total(r) == 3 && has_url(r, "/fronteers-congres/") &&
+              has_url(r, "/spring-conference/") && has_url(r, "/congres-2010/"),
+          "sorted by date: only the three with every word");
+    vind_results_free(r);
+    r = search_page(searcher, "nieuwjaarsborrel oliebollen 2015", 0, 0, VIND_SORT_DATE_DESC);
+    CHECK(r && vind_results_total(r) == 3 && vind_results_fallback(r),
+          "sorted by date, none with every word: still the any-word fallback");
     vind_results_free(r);
     r = search(searcher, "congres");
     CHECK(r && !(url_at(r, 0) && strcmp(url_at(r, 0), "/fronteers-congres/") == 0),
@@ -190,12 +206,35 @@ static void test_exact_titles(vind_searcher_t *searcher)
     vind_results_free(r);
 }
 
+/* Fewer than ten documents with every word: the others with some follow. */
+static void test_fill(vind_searcher_t *searcher)
+{
+    vind_results_t *r = search(searcher, "nieuwjaarsborrel oliebollen");
+    CHECK_STR(url_at(r, 0), "/borrel-b/", "the one document with both words comes first");
+    CHECK(r && vind_results_total(r) == 3 && has_url(r, "/borrel-a/") &&
+              has_url(r, "/borrel-2015/"),
+          "... then the documents with one of them");
+    CHECK(r && !vind_results_fallback(r), "... which is no fallback (one has every word)");
+    vind_results_free(r);
+    r = search(searcher, "nieuwjaarsborrel AND oliebollen");
+    CHECK(r && vind_results_total(r) == 1, "an explicit AND is never relaxed");
+    vind_results_free(r);
+    r = search(searcher, "nieuwjaarsborrel fronteers -oliebollen");
+    CHECK(r && url_at(r, 0) && strcmp(url_at(r, 0), "/borrel-a/") == 0 &&
+              vind_results_total(r) > 1 && !has_url(r, "/borrel-b/"),
+          "an exclusion stays an exclusion among the added documents");
+    vind_results_free(r);
+    r = search(searcher, "nieuwjaarsborrel oliebollen 2015");
+    CHECK(r && vind_results_total(r) == 3 && vind_results_fallback(r),
+          "none with every word: the any-word fallback, and said so");
+    vind_results_free(r);
+}
+
 static void test_corrections(vind_searcher_t *searcher)
 {
     /* "workshps" is in no document: its correction is searched instead. */
     vind_results_t *r = search(searcher, "workshps lente");
-    CHECK(r && vind_results_total(r) == 1 && has_url(r, "/lente/"),
-          "an unknown word is searched by its correction");
+    CHECK_STR(url_at(r, 0), "/lente/", "an unknown word is searched by its correction");
     CHECK(r && !vind_results_fallback(r), "... every word still required (no fallback)");
     CHECK_STR(r ? vind_results_suggestion(r) : NULL, "workshops lente",
               "... and Bedoelde je says what was searched");
@@ -218,7 +257,7 @@ static void test_corrections(vind_searcher_t *searcher)
           "alone, a word with a known stem finds its stem");
     vind_results_free(r);
     r = search(searcher, "kubernets lente");
-    CHECK(r && vind_results_total(r) == 1 && has_url(r, "/lente/") && !vind_results_fallback(r),
+    CHECK(r && !vind_results_fallback(r) && url_at(r, 0) && strcmp(url_at(r, 0), "/lente/") == 0,
           "a rare word is corrected when nothing has every word");
     CHECK_STR(r ? vind_results_suggestion(r) : NULL, "kubernetes lente", "... and said so");
     vind_results_free(r);
@@ -254,6 +293,7 @@ int main(void)
     CHECK(built, "the tiny index is built");
     if (built && vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK) {
         test_exact_titles(searcher);
+        test_fill(searcher);
         test_corrections(searcher);
     } else {
         printf("# %s\n", errmsg ? errmsg : "?");

@@ -203,7 +203,7 @@ static void test_operators(vind_searcher_t *searcher)
     CHECK_INT(total_of(searcher, "zorg NOT verpleeghuis"), without, "NOT = -");
     CHECK_INT(total_of(searcher, "tuin OR jongeren"), 2, "OR");
     CHECK_INT(total_of(searcher, "tuin AND jongeren"), 0, "explicit AND");
-    CHECK_INT(total_of(searcher, "(tuin OR jongeren) wijk"), 1, "parentheses");
+    CHECK_INT(total_of(searcher, "(tuin OR jongeren) AND wijk"), 1, "parentheses");
     CHECK(total_of(searcher, "verpleeg*") >= 2, "prefix*");
     CHECK_INT(total_of(searcher, "title:tuin"), 1, "title: field");
     CHECK_INT(total_of(searcher, "title:bloemen"), 0, "title: does not search the body");
@@ -245,6 +245,21 @@ static void test_fallback(vind_searcher_t *searcher)
     CHECK(r && !vind_results_fallback(r) && vind_results_total(r) == 0,
           "an explicit AND does not fall back");
     vind_results_free(r);
+
+    /* One document has both words: it comes first, then those with one. */
+    r = search(searcher, "(tuin OR jongeren) wijk");
+    CHECK(r && !vind_results_fallback(r) && vind_results_total(r) >= 2 &&
+              strcmp(vind_results_get(r, 0)->url, "/wijk/") == 0,
+          "fewer than ten with every word: those first, then documents with some");
+    CHECK_STR(r ? vind_results_understood(r) : NULL, "(tuin OR jongeren) AND wijk",
+              "... understood still says AND");
+    vind_results_free(r);
+    /* The twelve regio pages have both words: documents with only
+     * "organisatie" (the verpleeghuis, the vernieuwing) are not added. */
+    CHECK_INT(total_of(searcher, "organisatie bestuur"),
+              total_of(searcher, "organisatie AND bestuur"),
+              "ten or more with every word: no documents with only some");
+    CHECK(total_of(searcher, "organisatie bestuur") >= 10, "... (there are ten or more)");
     r = search(searcher, "tuinkabouter zwembad");
     CHECK(r && !vind_results_fallback(r) && vind_results_total(r) == 0,
           "no fallback when no word matches at all");
