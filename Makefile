@@ -80,8 +80,11 @@ $(LIBVIND_A): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBVIND_SO): $(LIB_OBJS)
-	$(CXX) -shared -Wl,-soname,libvind.so.0 $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+# lib/libvind.map exports the VIND_API functions (all vind_*) and keeps every
+# other symbol local, C++ template instances of lib/xapian_wrap.cc included;
+# -fvisibility=hidden already hides the vind_ functions that are not VIND_API.
+$(LIBVIND_SO): $(LIB_OBJS) lib/libvind.map
+	$(CXX) -shared -Wl,-soname,libvind.so.0 -Wl,--version-script=lib/libvind.map $(LDFLAGS_ALL) -o $@ $(LIB_OBJS) $(PKG_LIBS)
 
 $(BUILD)/bin/vind: $(CLI_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)

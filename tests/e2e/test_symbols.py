@@ -59,7 +59,8 @@ def exported(library):
     symbols = []
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) >= 2:
+        # "A VIND_0" is the version node of lib/libvind.map, not a symbol.
+        if len(parts) >= 2 and parts[-2] != "A":
             symbols.append((parts[-2], parts[-1].split("@")[0]))
     return symbols
 
