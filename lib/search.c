@@ -850,10 +850,12 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
         status = relax(searcher, req, tree, mode, strict_total, &matches, &n_matches,
                        &results->total, errmsg);
         counted = mode | VIND_QUERY_ANY_WORD;
-        /* No document has every word: say so ("understood" names the OR).
-         * When no word matches either, the query stays as typed. */
-        results->fallback = status == VIND_OK && strict_total == 0 && results->total > 0;
-        if (results->fallback)
+        /* Documents with only some of the words were added: say so, as the
+         * any-word fallback does (results->fallback); "understood" names the
+         * OR only when no document has every word. When no word matches
+         * either, the query stays as typed. */
+        results->fallback = status == VIND_OK && results->total > strict_total;
+        if (status == VIND_OK && strict_total == 0 && results->total > 0)
             understood = plan->understood_fallback;
     }
     if (status == VIND_OK) {
