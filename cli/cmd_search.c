@@ -147,8 +147,8 @@ static void print_summary(const vind_results_t *results, const vind_search_reque
         fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
     fprintf(stderr, "\n");
     if (vind_results_fallback(results))
-        fprintf(stderr, "Geen document bevat alle woorden; getoond worden documenten met een of "
-                        "meer van de woorden.\n");
+        fprintf(stderr, "Niet alle resultaten bevatten alle woorden; die met de meeste woorden "
+                        "staan bovenaan.\n");
     const char *suggestion = vind_results_suggestion(results);
     if (suggestion) {
         char *clean = vind_clean_text(suggestion);

@@ -524,8 +524,8 @@ static void render_status(GString *out, const vind_search_params_t *params,
         g_string_append(out, "\xe2\x80\x99");
     }
     if (total > 0 && vind_results_fallback(results))
-        g_string_append(out, ". Geen enkel document bevat alle woorden; dit zijn de resultaten "
-                             "met een of meer van de woorden");
+        g_string_append(out, ". Niet alle resultaten bevatten alle woorden; die met de meeste "
+                             "woorden staan bovenaan");
 }
 
 static void render_suggestion(GString *out, const vind_search_params_t *params,

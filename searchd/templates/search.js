@@ -132,7 +132,7 @@
     else text = count(data.total) + (data.total === 1 ? " resultaat" : " resultaten");
     if (q) text += " voor " + quoted(q);
     if (data.total > 0 && data.fallback)
-      text += ". Geen enkel document bevat alle woorden; dit zijn de resultaten met een of meer van de woorden";
+      text += ". Niet alle resultaten bevatten alle woorden; die met de meeste woorden staan bovenaan";
     statusBox.textContent = text;
   }
 
