@@ -247,3 +247,22 @@ char *vind_normalize(const char *text, size_t len)
     g_string_free(out, TRUE);
     return result;
 }
+
+char *vind_normalize_collapsed(const char *text, size_t len)
+{
+    char *folded = vind_normalize(text, len);
+    GString *out = g_string_new(NULL);
+    int space = 0;
+    for (const char *p = folded ? folded : ""; *p; p++) {
+        if (g_ascii_isspace(*p)) {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            g_string_append_c(out, ' ');
+        space = 0;
+        g_string_append_c(out, *p);
+    }
+    free(folded);
+    return g_string_free(out, FALSE);
+}

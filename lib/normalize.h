@@ -45,4 +45,12 @@ int vind_char_is_hyphen(gunichar cp);
  */
 void vind_normalize_append(GString *out, const char *text, size_t len);
 
+/*
+ * vind_normalize(text, len) with every run of white space made one space and
+ * the ends trimmed: the key of a facet value, a synonym, a wildcard or
+ * completion prefix ("Wonen  en Zorg " -> "wonen en zorg"). g_malloc'd (free
+ * with g_free); never NULL (an empty string when nothing is left).
+ */
+char *vind_normalize_collapsed(const char *text, size_t len);
+
 #endif

@@ -21,6 +21,7 @@
 
 #include <vind/limits.h>
 #include "error.h"
+#include "normalize.h"
 #include "query.h"
 #include "schema.h"
 
@@ -86,23 +87,7 @@ static int has_tokens(builder_t *b, const char *text)
 /* Normalised text with spaces collapsed (synonym keys, wildcard prefixes). */
 static char *normalised(const char *text)
 {
-    char *folded = vind_normalize(text, strlen(text));
-    if (!folded)
-        return NULL;
-    GString *out = g_string_new(NULL);
-    int space = 0;
-    for (const char *p = folded; *p; p++) {
-        if (g_ascii_isspace(*p)) {
-            space = out->len > 0;
-            continue;
-        }
-        if (space)
-            g_string_append_c(out, ' ');
-        space = 0;
-        g_string_append_c(out, *p);
-    }
-    free(folded);
-    return g_string_free(out, FALSE);
+    return vind_normalize_collapsed(text, strlen(text));
 }
 
 static const char *field_prefix(vind_qfield_t field)

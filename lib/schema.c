@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include <vind/analyze.h>
+#include "normalize.h"
 #include "schema.h"
 
 /* Xapian refuses terms longer than 245 bytes; URLs can be longer. Such a URL
@@ -37,23 +38,11 @@ char *vind_unique_term(const char *url)
 
 char *vind_facet_term(const char *prefix, const char *value)
 {
-    char *normalized = vind_normalize(value, strlen(value));
-    if (!normalized)
-        return NULL;
     /* Collapse runs of white space so "Wonen  en zorg" = "Wonen en zorg". */
+    char *key = vind_normalize_collapsed(value, strlen(value));
     GString *term = g_string_new(prefix);
-    int space = 0;
-    for (const char *p = normalized; *p; p++) {
-        if (g_ascii_isspace(*p)) {
-            space = term->len > strlen(prefix);
-            continue;
-        }
-        if (space)
-            g_string_append_c(term, ' ');
-        space = 0;
-        g_string_append_c(term, *p);
-    }
-    free(normalized);
+    g_string_append(term, key);
+    g_free(key);
     if (term->len > MAX_TERM_BYTES) {
         /* Cut at a UTF-8 boundary: never leave half a character. */
         size_t cut = MAX_TERM_BYTES;

@@ -19,6 +19,7 @@
 
 #include <vind/limits.h>
 #include "error.h"
+#include "normalize.h"
 #include "schema.h"
 #include "searcher.h"
 
@@ -204,23 +205,7 @@ static int compare_candidates(const void *a, const void *b)
 /* Normalised, spaces collapsed, ends trimmed. */
 static char *normalised_prefix(const char *prefix)
 {
-    char *folded = vind_normalize(prefix, strlen(prefix));
-    if (!folded)
-        return NULL;
-    GString *out = g_string_new(NULL);
-    int space = 0;
-    for (const char *p = folded; *p; p++) {
-        if (g_ascii_isspace(*p)) {
-            space = out->len > 0;
-            continue;
-        }
-        if (space)
-            g_string_append_c(out, ' ');
-        space = 0;
-        g_string_append_c(out, *p);
-    }
-    free(folded);
-    return g_string_free(out, FALSE);
+    return vind_normalize_collapsed(prefix, strlen(prefix));
 }
 
 /* Index words completing the last word of prefix, most frequent first. */

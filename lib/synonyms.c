@@ -13,6 +13,7 @@
 #include <vind/analyze.h>
 #include <vind/limits.h>
 #include "error.h"
+#include "normalize.h"
 #include "synonyms.h"
 
 struct vind_synonyms {
@@ -51,27 +52,12 @@ size_t vind_synonyms_count(const vind_synonyms_t *synonyms)
 /* Normalised, with runs of spaces collapsed and ends trimmed; NULL when empty. */
 static char *normalise_side(const char *text, size_t len)
 {
-    char *folded = vind_normalize(text, len);
-    if (!folded)
-        return NULL;
-    GString *out = g_string_new(NULL);
-    int space = 0;
-    for (const char *p = folded; *p; p++) {
-        if (g_ascii_isspace(*p)) {
-            space = out->len > 0;
-            continue;
-        }
-        if (space)
-            g_string_append_c(out, ' ');
-        space = 0;
-        g_string_append_c(out, *p);
-    }
-    free(folded);
-    if (out->len == 0) {
-        g_string_free(out, TRUE);
+    char *side = vind_normalize_collapsed(text, len);
+    if (*side == '\0') {
+        g_free(side);
         return NULL;
     }
-    return g_string_free(out, FALSE);
+    return side;
 }
 
 /* Appends value to the NULL-terminated array under key (once). */
