@@ -52,6 +52,13 @@ static void print_path(FILE *out, const char *path)
 static void on_event(const vind_index_event_t *event, void *rock)
 {
     progress_t *progress = rock;
+    if ((event->outcome == VIND_FILE_INDEXED || event->outcome == VIND_FILE_UPDATED) &&
+        event->reason) {
+        if (progress->tty)
+            fputs("\r\033[K", stderr);
+        print_path(stderr, event->path);
+        fprintf(stderr, ": indexed, but %s\n", event->reason);
+    }
     if (event->outcome == VIND_FILE_FAILED) {
         if (progress->tty)
             fputs("\r\033[K", stderr);

@@ -45,6 +45,7 @@ void vind_doc_free(vind_doc_t *doc)
     free_array(doc->links, doc->n_links);
     free_array(doc->pages, doc->n_pages);
     free(doc->listing_reason);
+    free(doc->warning);
     free(doc);
 }
 
@@ -140,6 +141,7 @@ char *vind_doc_to_json(const vind_doc_t *doc)
         json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
     failed |= json_object_set_new(object, "is_listing", json_boolean(doc->is_listing));
     failed |= set_string(object, "listing_reason", doc->listing_reason);
+    failed |= set_string(object, "warning", doc->warning);
     char *text = failed ? NULL : json_dumps(object, JSON_COMPACT);
     json_decref(object);
     return text;
@@ -199,6 +201,7 @@ static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
         {"author", &doc->author},   {"description", &doc->description},
         {"lang", &doc->lang},       {"canonical", &doc->canonical},
         {"section", &doc->section}, {"listing_reason", &doc->listing_reason},
+        {"warning", &doc->warning},
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         vind_status_t status = get_string(object, strings[i].key, strings[i].field);

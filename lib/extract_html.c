@@ -50,7 +50,7 @@ static gunichar cp1252_char(unsigned char byte)
 
 /* Keeps every valid UTF-8 sequence, reads every other byte as windows-1252,
  * and turns NUL and other C0 controls into spaces (libxml2 stops at them). */
-static GString *repair_utf8(const char *data, size_t len)
+static GString *repair_utf8(const char *data, size_t len, size_t *repaired)
 {
     GString *out = g_string_sized_new(len + 16);
     const char *p = data;
@@ -66,6 +66,8 @@ static GString *repair_utf8(const char *data, size_t len)
         p = valid_end;
         if (p < end) {
             unsigned char c = (unsigned char)*p++;
+            if (c >= 0x80 || c == 0)
+                (*repaired)++;
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
                 g_string_append_c(out, ' ');
             else
@@ -118,15 +120,28 @@ static int has_high_bytes(const char *data, size_t len)
  * declared over bytes that are valid multi-byte UTF-8: a page saved as UTF-8
  * with a stale <meta charset="iso-8859-1"> would otherwise read "geÃ¯nteresseerd".
  */
-static GString *to_utf8(const char *data, size_t len)
+static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
+                                 const char **warning);
+
+static GString *to_utf8(const char *data, size_t len, const char **warning)
+{
+    size_t repaired = 0;
+    GString *out = to_utf8_counting(data, len, &repaired, warning);
+    if (repaired > 0 && *warning == NULL)
+        *warning = "bytes that are not UTF-8 were read as windows-1252";
+    return out;
+}
+
+static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
+                                 const char **warning)
 {
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        return repair_utf8(data + 3, len - 3);
+        return repair_utf8(data + 3, len - 3, repaired);
     if (len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)) {
         gsize written = 0;
         char *converted = g_convert(data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &written, NULL);
         if (converted != NULL) {
-            GString *out = repair_utf8(converted, written);
+            GString *out = repair_utf8(converted, written, repaired);
             g_free(converted);
             return out;
         }
@@ -135,7 +150,7 @@ static GString *to_utf8(const char *data, size_t len)
         gsize written = 0;
         char *converted = g_convert(data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &written, NULL);
         if (converted != NULL) {
-            GString *out = repair_utf8(converted, written);
+            GString *out = repair_utf8(converted, written, repaired);
             g_free(converted);
             return out;
         }
@@ -143,8 +158,10 @@ static GString *to_utf8(const char *data, size_t len)
     char *charset = declared_charset(data, len);
     if (charset == NULL || charset_is_utf8(charset) ||
         (has_high_bytes(data, len) && g_utf8_validate(data, (gssize)len, NULL))) {
+        if (charset != NULL && !charset_is_utf8(charset))
+            *warning = "declared charset is wrong: the bytes are UTF-8";
         g_free(charset);
-        return repair_utf8(data, len);
+        return repair_utf8(data, len, repaired);
     }
     /* HTML5: "iso-8859-1" and "us-ascii" mean windows-1252. */
     const char *from = charset;
@@ -155,9 +172,11 @@ static GString *to_utf8(const char *data, size_t len)
     gsize written = 0;
     char *converted = g_convert(data, (gssize)len, "UTF-8", from, NULL, &written, NULL);
     g_free(charset);
-    if (converted == NULL)
-        return repair_utf8(data, len);
-    GString *out = repair_utf8(converted, written);
+    if (converted == NULL) {
+        *warning = "bytes invalid in the declared charset were repaired";
+        return repair_utf8(data, len, repaired);
+    }
+    GString *out = repair_utf8(converted, written, repaired);
     g_free(converted);
     return out;
 }
@@ -1400,7 +1419,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
 
     static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
     pthread_once(&libxml_once, init_libxml);
-    GString *utf8 = to_utf8(data, len);
+    const char *warning = NULL;
+    GString *utf8 = to_utf8(data, len, &warning);
     /* NONET and no NOENT: no fetching, no DTD entity expansion. */
     htmlDocPtr html = htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8",
                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
@@ -1416,6 +1436,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     page_t page = {.doc = html, .opts = opts, .path = path};
     page.xpath = xmlXPathNewContext(html);
     vind_doc_t *doc = vind_doc_new();
+    if (doc != NULL && warning != NULL)
+        doc->warning = strdup(warning);
     if (page.xpath == NULL || doc == NULL) {
         xmlXPathFreeContext(page.xpath);
         xmlFreeDoc(html);

@@ -852,8 +852,9 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     index->pending_bytes += doc->title ? strlen(doc->title) : 0;
     for (size_t page = 0; page < doc->n_pages; page++)
         index->pending_bytes += doc->pages[page] ? strlen(doc->pages[page]) : 0;
+    /* A repaired file (invalid UTF-8, a wrong charset) is indexed and reported. */
     emit(run, path, job->url, job->old_docid ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
-         NULL);
+         doc->warning);
     return count_change(index, errmsg);
 }
 

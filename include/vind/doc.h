@@ -43,6 +43,8 @@ typedef struct {
     size_t n_empty_pages; /* pages without a text layer (scans) */
     int is_listing;    /* 1: a listing page (taxonomy, archive, home, 404, feed): not to be indexed */
     char *listing_reason; /* why it is a listing page, for the log */
+    char *warning;     /* a repair made to read the file ("invalid UTF-8 replaced"), or NULL:
+                        * the document is indexed and the indexer reports the file */
 } vind_doc_t;
 
 /* A new empty record (type ARTICLE), or NULL when out of memory. */

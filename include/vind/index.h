@@ -39,7 +39,8 @@ typedef struct {
     const char *url;             /* its URL, when known */
     vind_file_outcome_t outcome;
     vind_status_t status;        /* for FAILED */
-    const char *reason;          /* for FAILED and SKIPPED: why, in words */
+    const char *reason;          /* FAILED, SKIPPED: why, in words; INDEXED, UPDATED: a repair
+                                  * made to read the file (vind_doc_t.warning), or NULL */
     size_t done;                 /* files finished so far in this run */
     size_t total;                /* files found by the walk */
 } vind_index_event_t;

@@ -255,6 +255,10 @@ def test_bad_files(tmp):
             continue
         line = next((l for l in stderr.splitlines() if l.startswith(path + ": ")), "")
         tap(reason in line.lower(), "%s is reported with its path and reason" % name, stderr)
+    for name in ("invalid-utf8.html", "charset-latin1-is-utf8.html", "charset-utf8-is-latin1.html"):
+        path = os.path.join(folder, name)
+        tap(any(l.startswith(path + ": indexed, but ") for l in stderr.splitlines()),
+            "%s is indexed and reported with the repair made" % name, stderr)
     index = Index(db)
     for url in ("/goed-artikel-1.html", "/goed-artikel-2.html", "/goed-rapport.pdf",
                 "/invalid-utf8.html", "/charset-latin1-is-utf8.html"):
