@@ -13,6 +13,7 @@
 #include <vind/search.h>
 #include "searcher.h"
 #include "check.h"
+#include "index_folder.h"
 
 typedef struct {
     const char *slug, *title, *body, *lang; /* lang NULL: nl */
@@ -69,16 +70,9 @@ static int build_index(vind_lexicon_t *lexicon)
     snprintf(db, sizeof db, "%s/db", root);
     char site[128];
     snprintf(site, sizeof site, "%s/site", root);
-    const char *roots[] = {site};
-    vind_index_t *index = NULL;
-    vind_index_options_t opts;
-    vind_index_options_init(&opts);
     vind_index_report_t report;
-    int built = vind_index_open(db, lexicon, &index, NULL) == VIND_OK &&
-                vind_index_run(index, roots, 1, &opts, &report, NULL) == VIND_OK &&
-                report.indexed == sizeof pages / sizeof pages[0];
-    vind_index_close(index);
-    return built;
+    return index_folder(lexicon, db, site, &report) &&
+           report.indexed == sizeof pages / sizeof pages[0];
 }
 
 static vind_results_t *search_page(vind_searcher_t *searcher, const char *query, size_t offset,

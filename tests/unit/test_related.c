@@ -15,6 +15,7 @@
 #include <vind/related.h>
 #include <vind/search.h>
 #include "check.h"
+#include "index_folder.h"
 
 typedef struct {
     const char *slug, *title, *date, *tag, *theme, *body, *link;
@@ -126,27 +127,10 @@ static int build_index(vind_lexicon_t *lexicon)
               "Auditrapport toegankelijkheid: formulieren zonder labels, schermlezers lezen "
               "invoerveld en foutmelding niet voor. Formulieren en labels verbeteren.");
     snprintf(db, sizeof db, "%s/db", root);
-    vind_index_t *index = NULL;
-    char *errmsg = NULL;
-    if (vind_index_open(db, lexicon, &index, &errmsg) != VIND_OK) {
-        printf("# index open: %s\n", errmsg ? errmsg : "?");
-        free(errmsg);
-        return 0;
-    }
     char site[128];
     snprintf(site, sizeof site, "%s/site", root);
-    const char *roots[] = {site};
-    vind_index_options_t opts;
-    vind_index_options_init(&opts);
     vind_index_report_t report;
-    vind_status_t status = vind_index_run(index, roots, 1, &opts, &report, &errmsg);
-    if (status != VIND_OK)
-        printf("# index run: %s\n", errmsg ? errmsg : "?");
-    free(errmsg);
-    vind_index_close(index);
-    printf("# indexed %zu, failed %zu, skipped %zu\n", report.indexed, report.failed,
-           report.skipped);
-    return status == VIND_OK && report.indexed == N_PAGES + 1;
+    return index_folder(lexicon, db, site, &report) && report.indexed == N_PAGES + 1;
 }
 
 static vind_related_list_t *related(vind_searcher_t *searcher, const char *url,

@@ -19,6 +19,7 @@
 #include "query_parse.h"
 #include "synonyms.h"
 #include "check.h"
+#include "index_folder.h"
 
 typedef struct {
     const char *slug, *title, *date, *tags[3], *theme, *body;
@@ -100,27 +101,11 @@ static int build_index(vind_lexicon_t *lexicon)
         write_page(&pages[i]);
     write_fillers();
     snprintf(db, sizeof db, "%s/db", root);
-    vind_index_t *index = NULL;
-    char *errmsg = NULL;
-    if (vind_index_open(db, lexicon, &index, &errmsg) != VIND_OK) {
-        printf("# index open: %s\n", errmsg ? errmsg : "?");
-        free(errmsg);
-        return 0;
-    }
     char site[128];
     snprintf(site, sizeof site, "%s/site", root);
-    const char *roots[] = {site};
-    vind_index_options_t opts;
-    vind_index_options_init(&opts);
     vind_index_report_t report;
-    vind_status_t status = vind_index_run(index, roots, 1, &opts, &report, &errmsg);
-    if (status != VIND_OK)
-        printf("# index run: %s\n", errmsg ? errmsg : "?");
-    free(errmsg);
-    vind_index_close(index);
-    printf("# indexed %zu, failed %zu, skipped %zu\n", report.indexed, report.failed,
-           report.skipped);
-    return status == VIND_OK && report.indexed == sizeof pages / sizeof pages[0] + 12;
+    return index_folder(lexicon, db, site, &report) &&
+           report.indexed == sizeof pages / sizeof pages[0] + 12;
 }
 
 /* Runs a query; returns results (caller frees) or NULL. */
@@ -708,16 +693,10 @@ static void test_ties_after_update(vind_searcher_t *searcher, vind_lexicon_t *le
 {
     page_t late = {"aaa-regio", "Regio laat", "2017-02-02", {"Regio"}, "Bestuur", "Laat erbij."};
     write_page(&late);
-    vind_index_t *index = NULL;
     char site[128];
     snprintf(site, sizeof site, "%s/site", root);
-    const char *roots[] = {site};
-    vind_index_options_t opts;
-    vind_index_options_init(&opts);
     vind_index_report_t report;
-    int built = vind_index_open(db, lexicon, &index, NULL) == VIND_OK &&
-                vind_index_run(index, roots, 1, &opts, &report, NULL) == VIND_OK;
-    vind_index_close(index);
+    int built = index_folder(lexicon, db, site, &report);
     int changed = 0;
     CHECK(built && vind_searcher_reopen(searcher, &changed, NULL) == VIND_OK && changed,
           "a later run is seen after reopen");

@@ -1,0 +1,38 @@
+/*
+ * index_folder.h - the one way the unit tests build a test index: a whole
+ * vind_index_run over a folder of pages the test wrote, through the public API.
+ */
+#ifndef VIND_TESTS_INDEX_FOLDER_H
+#define VIND_TESTS_INDEX_FOLDER_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <vind/index.h>
+
+/* Indexes folder into db (created when absent) with the default options,
+ * then closes the index; fills *report and prints the counts and any error as
+ * "# " lines. Returns 1 when the run succeeded. */
+static inline int index_folder(const vind_lexicon_t *lexicon, const char *db, const char *folder,
+                               vind_index_report_t *report)
+{
+    vind_index_t *index = NULL;
+    char *errmsg = NULL;
+    vind_status_t status = vind_index_open(db, lexicon, &index, &errmsg);
+    if (status == VIND_OK) {
+        const char *roots[] = {folder};
+        vind_index_options_t opts;
+        vind_index_options_init(&opts);
+        status = vind_index_run(index, roots, 1, &opts, report, &errmsg);
+    }
+    if (status != VIND_OK)
+        printf("# indexing %s: %s\n", folder, errmsg ? errmsg : vind_status_to_string(status));
+    else
+        printf("# indexed %zu, failed %zu, skipped %zu\n", report->indexed, report->failed,
+               report->skipped);
+    free(errmsg);
+    vind_index_close(index);
+    return status == VIND_OK;
+}
+
+#endif
