@@ -1,0 +1,199 @@
+/*
+ * search-cost.c - the CPU cost of one search: thread CPU time of vind_search
+ * (and of turning its results into JSON) for each request of a list, as
+ * vind-searchd would run it (facets on, snippets on). Timing only, never
+ * pass/fail: bench/search-cost.sh runs it in `make bench`.
+ *
+ *   search-cost DB PATHS [ROUNDS]
+ *
+ * PATHS holds one request a line, in the form bench/searchd-queries.py
+ * writes for wrk: "/api/search?q=zorg&theme=Wonen&year=2021&sort=date&page=2".
+ * Each request runs ROUNDS times (default 3, the first round warms the page
+ * cache and is not counted). Prints the median, p90, p99 and mean per
+ * search. Uses the public API only, like every program of vind.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <vind/vind.h>
+
+typedef struct {
+    char *query;
+    GPtrArray *filters[VIND_FACET_LAST];
+    char *from, *to;
+    vind_sort_t sort;
+    size_t offset, limit;
+    GPtrArray *owned; /* every decoded value; the fields above point into it */
+} bench_request_t;
+
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void take_parameter(bench_request_t *r, const char *key, char *value, size_t *page)
+{
+    g_ptr_array_add(r->owned, value);
+    int facet = vind_facet_from_name(key);
+    if (facet >= 0) {
+        g_ptr_array_add(r->filters[facet], value);
+        return;
+    }
+    if (strcmp(key, "q") == 0)
+        r->query = value;
+    else if (strcmp(key, "from") == 0)
+        r->from = value;
+    else if (strcmp(key, "to") == 0)
+        r->to = value;
+    else if (strcmp(key, "sort") == 0)
+        r->sort = strcmp(value, "date") == 0       ? VIND_SORT_DATE_DESC
+                  : strcmp(value, "date-asc") == 0 ? VIND_SORT_DATE_ASC
+                                                   : VIND_SORT_RELEVANCE;
+    else if (strcmp(key, "page") == 0)
+        *page = strtoul(value, NULL, 10);
+    else if (strcmp(key, "size") == 0)
+        r->limit = strtoul(value, NULL, 10);
+}
+
+/* One request path into a request; NULL when it is not an /api/search. */
+static bench_request_t *parse_path(const char *path)
+{
+    const char *query = strchr(path, '?');
+    if (!query || strncmp(path, "/api/search", 11) != 0)
+        return NULL;
+    bench_request_t *r = g_new0(bench_request_t, 1);
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        r->filters[f] = g_ptr_array_new();
+    r->owned = g_ptr_array_new_with_free_func(g_free);
+    r->limit = 10;
+    size_t page = 1;
+    char **pairs = g_strsplit(query + 1, "&", -1);
+    for (char **pair = pairs; *pair; pair++) {
+        char *eq = strchr(*pair, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        g_strdelimit(eq + 1, "+", ' ');
+        char *value = g_uri_unescape_string(eq + 1, NULL);
+        if (value)
+            take_parameter(r, *pair, value, &page);
+    }
+    g_strfreev(pairs);
+    r->offset = (page ? page - 1 : 0) * r->limit;
+    return r;
+}
+
+static void request_free(bench_request_t *r)
+{
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        g_ptr_array_free(r->filters[f], TRUE);
+    g_ptr_array_free(r->owned, TRUE);
+    g_free(r);
+}
+
+static void fill(const bench_request_t *r, vind_search_request_t *req)
+{
+    vind_search_request_init(req);
+    req->query = r->query;
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        req->filters[f] = (const char *const *)r->filters[f]->pdata;
+        req->n_filters[f] = r->filters[f]->len;
+    }
+    req->from = r->from;
+    req->to = r->to;
+    req->sort = r->sort;
+    req->offset = r->offset;
+    req->limit = r->limit;
+    req->facets = 1;
+    req->snippets = 1;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void report(const char *label, GArray *ms)
+{
+    if (ms->len == 0)
+        return;
+    g_array_sort(ms, by_value);
+    double sum = 0;
+    for (guint i = 0; i < ms->len; i++)
+        sum += g_array_index(ms, double, i);
+    double *v = (double *)ms->data;
+    printf("  %-30s n %5u  median %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  mean %7.3f ms\n", label,
+           ms->len, v[ms->len / 2], v[ms->len * 90 / 100], v[ms->len * 99 / 100], sum / ms->len);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: search-cost DB PATHS [ROUNDS]\n");
+        return 2;
+    }
+    int rounds = argc > 3 ? atoi(argv[3]) : 3;
+    char *text = NULL, *errmsg = NULL;
+    if (!g_file_get_contents(argv[2], &text, NULL, NULL)) {
+        fprintf(stderr, "search-cost: cannot read %s\n", argv[2]);
+        return 1;
+    }
+    vind_lexicon_t *lexicon = NULL;
+    vind_searcher_t *searcher = NULL;
+    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK ||
+        vind_searcher_open(argv[1], lexicon, &searcher, &errmsg) != VIND_OK) {
+        fprintf(stderr, "search-cost: %s\n", errmsg ? errmsg : "cannot open");
+        return 1;
+    }
+    GPtrArray *requests = g_ptr_array_new_with_free_func((GDestroyNotify)request_free);
+    char **lines = g_strsplit(text, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        bench_request_t *r = parse_path(*line);
+        if (r)
+            g_ptr_array_add(requests, r);
+    }
+    g_strfreev(lines);
+    g_free(text);
+
+    GArray *search_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *json_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    size_t failed = 0;
+    for (int round = 0; round < rounds; round++)
+        for (guint i = 0; i < requests->len; i++) {
+            vind_search_request_t req;
+            fill(requests->pdata[i], &req);
+            vind_results_t *results = NULL;
+            double t0 = thread_cpu_ms();
+            vind_status_t status = vind_search(searcher, &req, &results, NULL);
+            double t1 = thread_cpu_ms();
+            char *json = status == VIND_OK ? vind_results_to_json(results) : NULL;
+            double t2 = thread_cpu_ms();
+            if (status != VIND_OK)
+                failed++;
+            else if (round > 0 || rounds == 1) {
+                g_array_append_val(search_ms, (double){t1 - t0});
+                double json_cost = t2 - t1;
+                g_array_append_val(json_ms, json_cost);
+            }
+            free(json);
+            vind_results_free(results);
+        }
+    printf("search-cost: %u requests x %d rounds on %s (thread CPU time, facets and snippets on)\n",
+           requests->len, rounds, argv[1]);
+    report("vind_search", search_ms);
+    report("vind_results_to_json", json_ms);
+    if (failed)
+        printf("  %zu searches failed\n", failed);
+    g_array_free(search_ms, TRUE);
+    g_array_free(json_ms, TRUE);
+    g_ptr_array_free(requests, TRUE);
+    vind_searcher_close(searcher);
+    vind_lexicon_close(lexicon);
+    return 0;
+}
