@@ -14,29 +14,10 @@ PYTHON=${PYTHON:-python3}
 [ -x "$build/bench/search-cost" ] || { echo "bench/search-cost.sh: no $build/bench/search-cost"; exit 0; }
 
 tmp=$(mktemp -d)
-daemon=
-cleanup() {
-    [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-if [ -d "$corpus/site" ]; then
-    site="$corpus/site"
-    "$build/bin/vind-index" --quiet --db "$tmp/db" --base-url / "$corpus/site" "$corpus/pdf" >/dev/null 2>&1 || true
-else
-    site="$build/sample-site"
-    "$build/bin/vind-index" --quiet --db "$tmp/db" --base-url / "$site" >/dev/null 2>&1 || true
-fi
-# The daemon only answers searches-queries.py's probes (it keeps the requests that answer 200).
-"$build/bin/vind-searchd" --db "$tmp/db" --listen 127.0.0.1:0 2>"$tmp/searchd.log" &
-daemon=$!
-port=
-for _ in $(seq 100); do
-    port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$tmp/searchd.log")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "bench/search-cost.sh: vind-searchd did not start"; exit 1; }
+. "$here/common"
+index_site "search-cost" || exit 0
+# The daemon only answers searchd-queries.py's probes (it keeps the requests that answer 200).
+start_daemon
 "$PYTHON" "$here/searchd-queries.py" "http://127.0.0.1:$port" "$site" "$tmp/queries.txt" 1000 2>/dev/null
-kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=
+stop_daemon
 "$build/bench/search-cost" "$tmp/db" "$tmp/queries.txt" 3

@@ -32,47 +32,8 @@ command -v wrk >/dev/null || { echo "bench/searchd.sh: wrk not installed (apt-ge
 [ -x "$build/bin/vind-searchd" ] || { echo "bench/searchd.sh: no $build/bin/vind-searchd"; exit 0; }
 
 tmp=$(mktemp -d)
-daemon=
-cleanup() {
-    [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-if [ -d "$corpus/site" ]; then
-    site="$corpus/site"
-    echo "vind-searchd bench: the corpus ($corpus/site and pdf/), $seconds s per run, $(nproc) CPUs"
-    "$build/bin/vind-index" --quiet --db "$tmp/db" --base-url / "$corpus/site" "$corpus/pdf" >/dev/null 2>&1 || true
-elif [ -f "$build/sample-site/index.html" ]; then
-    site="$build/sample-site"
-    echo "vind-searchd bench: the sample site (no corpus at $corpus), $seconds s per run, $(nproc) CPUs"
-    "$build/bin/vind-index" --quiet --db "$tmp/db" --base-url / "$site" >/dev/null 2>&1 || true
-else
-    echo "bench/searchd.sh: neither a corpus at $corpus nor $build/sample-site"
-    exit 0
-fi
-
-# start_daemon ARGS... - vind-searchd on a free port of 127.0.0.1; sets $daemon and $port.
-start_daemon() {
-    : >"$tmp/searchd.log"
-    "$build/bin/vind-searchd" --db "$tmp/db" --listen 127.0.0.1:0 "$@" \
-        2>"$tmp/searchd.log" &
-    daemon=$!
-    port=
-    for _ in $(seq 100); do
-        port=$(sed -n 's|.*listening on http://[^:]*:\([0-9]*\)/.*|\1|p' "$tmp/searchd.log")
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    [ -n "$port" ] || { echo "bench/searchd.sh: vind-searchd did not start"; cat "$tmp/searchd.log"; exit 1; }
-}
-
-stop_daemon() {
-    kill "$daemon" 2>/dev/null || true
-    wait "$daemon" 2>/dev/null || true
-    daemon=
-}
+. "$here/common"
+index_site "vind-searchd bench, $seconds s per run" || exit 0
 
 now() { date +%s.%N; }
 
