@@ -464,25 +464,25 @@
     suggestionBox.appendChild(p);
   }
 
-  function renderMessage(text) {
+  /* An alert in place of the results (nothing else of a search stays). */
+  function messageBox() {
     clear(resultsBox);
     clear(pagesBox);
     clear(suggestionBox);
     clear(activeBox);
     statusBox.textContent = "";
     var box = el("div", { "class": "vind-message", role: "alert" });
-    box.appendChild(el("p", null, text));
     resultsBox.appendChild(box);
+    return box;
+  }
+
+  function renderMessage(text) {
+    messageBox().appendChild(el("p", null, text));
   }
 
   /* A date field is wrong: what to fix, linked to the field (page.c). */
   function renderDateErrors(dates) {
-    clear(resultsBox);
-    clear(pagesBox);
-    clear(suggestionBox);
-    clear(activeBox);
-    statusBox.textContent = "";
-    var box = el("div", { "class": "vind-message", role: "alert" });
+    var box = messageBox();
     box.appendChild(el("h2", null, "Controleer de periode"));
     var list = el("ul");
     [["from", "Van"], ["to", "Tot en met"]].forEach(function (field) {
@@ -492,7 +492,6 @@
       list.appendChild(li);
     });
     box.appendChild(list);
-    resultsBox.appendChild(box);
     if (panel) panel.open = true;
   }
 
