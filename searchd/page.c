@@ -710,11 +710,46 @@ static void render_status(GString *out, const vind_search_params_t *params,
                              "woorden staan bovenaan");
 }
 
+/* Whether word is letters and digits only (quoting it changes nothing else). */
+static int is_plain_word(const char *word)
+{
+    if (*word == '\0' || !g_utf8_validate(word, -1, NULL))
+        return 0;
+    for (const char *p = word; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_isalnum(g_utf8_get_char(p)))
+            return 0;
+    return 1;
+}
+
+/* The typed query with each corrected word in quotes, which the library
+ * never corrects ("Zoek toch naar verpleegkunidge"); NULL when the words of
+ * query and correction do not line up one to one. g_free the result. */
+static char *forced_query(const char *query, const char *corrected)
+{
+    gchar **typed = g_strsplit(query, " ", -1);
+    gchar **fixed = g_strsplit(corrected, " ", -1);
+    GString *out = NULL;
+    if (g_strv_length(typed) == g_strv_length(fixed)) {
+        out = g_string_new(NULL);
+        for (guint i = 0; out && typed[i]; i++) {
+            int differs = strcmp(typed[i], fixed[i]) != 0;
+            if (differs && !is_plain_word(typed[i])) {
+                g_string_free(out, TRUE);
+                out = NULL;
+                break;
+            }
+            g_string_append_printf(out, differs ? "%s\"%s\"" : "%s%s", i ? " " : "", typed[i]);
+        }
+    }
+    g_strfreev(typed);
+    g_strfreev(fixed);
+    return out ? g_string_free(out, FALSE) : NULL;
+}
+
 /* A correction that was searched is reported as such ("Resultaten voor
- * verpleegkundige; je zocht verpleegkunidge"); one that was not is offered
- * ("Bedoelde je …?"). The library cannot search the typed word alone (an
- * unknown word is searched together with its correction), so there is no
- * "Zoek toch naar …" link. */
+ * verpleegkundige; je zocht verpleegkunidge", with "Zoek toch naar …", the
+ * typed words quoted so that they are not corrected); one that was not is
+ * offered ("Bedoelde je …?"). */
 static void render_suggestion(GString *out, const vind_search_params_t *params,
                               const vind_results_t *results)
 {
@@ -726,7 +761,17 @@ static void render_suggestion(GString *out, const vind_search_params_t *params,
         append_escaped(out, suggestion);
         g_string_append(out, "</strong>; je zocht <strong>");
         append_escaped(out, params->query);
-        g_string_append(out, "</strong></p>\n");
+        g_string_append(out, "</strong>");
+        char *forced = forced_query(params->query, suggestion);
+        if (forced) {
+            g_string_append(out, ". <a class=\"vind-force\" href=\"");
+            append_url_attribute(out, page_url(params, forced, 0, KEEP, 0));
+            g_string_append(out, "\">Zoek toch naar ");
+            append_escaped(out, params->query);
+            g_string_append(out, "</a>");
+            g_free(forced);
+        }
+        g_string_append(out, "</p>\n");
         return;
     }
     g_string_append(out, "<p class=\"vind-suggestion\">Bedoelde je <a href=\"");

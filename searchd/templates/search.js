@@ -445,6 +445,20 @@
     pagesBox.appendChild(list);
   }
 
+  /* The typed query with each corrected word quoted (never corrected), or
+   * null when the words do not line up (page.c's forced_query). */
+  function forcedQuery(query, corrected) {
+    var typed = query.split(" "), fixed = corrected.split(" ");
+    if (typed.length !== fixed.length) return null;
+    var out = [];
+    for (var i = 0; i < typed.length; i++) {
+      if (typed[i] === fixed[i]) { out.push(typed[i]); continue; }
+      if (!/^[\p{L}\p{N}]+$/u.test(typed[i])) return null;
+      out.push('"' + typed[i] + '"');
+    }
+    return out.join(" ");
+  }
+
   function renderSuggestion(data, params) {
     clear(suggestionBox);
     if (!data.suggestion) return;
@@ -453,6 +467,14 @@
       said.appendChild(el("strong", null, data.suggestion));
       said.appendChild(document.createTextNode("; je zocht "));
       said.appendChild(el("strong", null, params.get("q") || ""));
+      var forced = forcedQuery(params.get("q") || "", data.suggestion);
+      if (forced !== null) {
+        var copy = withPage(params, 1);
+        copy.set("q", forced);
+        said.appendChild(document.createTextNode(". "));
+        said.appendChild(el("a", { "class": "vind-force", href: pageUrl(copy), "data-vind-nav": "" },
+                            "Zoek toch naar " + (params.get("q") || "")));
+      }
       suggestionBox.appendChild(said);
       return;
     }
@@ -668,7 +690,7 @@
   /* Page links, "Bedoelde je", "Zoek zonder filters", the remove links of
    * the active filters: fetched in place. */
   document.addEventListener("click", function (event) {
-    var a = event.target.closest && event.target.closest("a[data-vind-nav], #vind-pagination a, .vind-suggestion a, .vind-active a, .vind-empty a");
+    var a = event.target.closest && event.target.closest("a[data-vind-nav], #vind-pagination a, #vind-suggestion a, .vind-active a, .vind-empty a");
     if (!a || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     var params = new URLSearchParams(a.search);

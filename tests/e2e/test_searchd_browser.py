@@ -374,6 +374,22 @@ def dates_and_filters(browser, sd):
            "its remove link drops it in place", browser.js("location.href"))
 
 
+def correction(browser, sd):
+    """A searched correction: 'Resultaten voor X; je zocht Y' with 'Zoek toch naar Y', rendered by search.js."""
+    _, data = sd.json("/api/search?q=zorgg")
+    if not data.get("corrected"):
+        tap.skip("search.js: 'je zocht' for a searched correction", "zorgg is not corrected")
+        return
+    browser.js("var q = document.getElementById('vind-q'); q.value = 'zorgg';"
+               "document.getElementById('vind-form').requestSubmit(); true")
+    tap.ok(browser.wait("var c = document.querySelector('#vind-suggestion .vind-corrected');"
+                        "c && c.textContent.indexOf('Resultaten voor %s; je zocht zorgg') === 0 && "
+                        "c.querySelector('a.vind-force').getAttribute('href') === '/zoeken?q=%%22zorgg%%22' && "
+                        "!document.querySelector('#vind-suggestion .vind-suggestion')" % data["suggestion"]),
+           "search.js: 'Resultaten voor X; je zocht zorgg' with 'Zoek toch naar zorgg', not 'Bedoelde je'",
+           browser.js("document.getElementById('vind-suggestion').innerHTML"))
+
+
 def run(browser, sd):
     tap.ok(browser.open(sd.url("/zoeken")), "the page loads")
     tap.ok(browser.wait("document.documentElement.classList.contains('vind-js')"),
@@ -460,6 +476,7 @@ def run(browser, sd):
     browser.screenshot("4-no-results")
 
     dates_and_filters(browser, sd)
+    correction(browser, sd)
     hostile_links(browser, sd)
     layout(browser, sd)
 

@@ -172,6 +172,11 @@ def page_html(sd, data):
                % misspelled["suggestion"] in html,
                "a searched correction: 'Resultaten voor X; je zocht Y', not 'Bedoelde je'",
                re.findall(r'<div id="vind-suggestion">.*?</div>', html, re.S))
+        tap.ok('<a class="vind-force" href="/zoeken?q=%22zorgg%22">Zoek toch naar zorgg</a>' in html,
+               "... with 'Zoek toch naar zorgg', the word quoted so that it is not corrected")
+        _, forced = sd.json("/api/search?" + query(q='"zorgg"'))
+        tap.ok(forced["corrected"] is False and forced["suggestion"] is None,
+               "a quoted word is searched as typed", forced)
     else:
         tap.skip("'Resultaten voor X; je zocht Y' on the page", "no suggestion for zorgg")
     status, pdfs = sd.json("/api/search?" + query(q="zorg", type="pdf", size=50))
