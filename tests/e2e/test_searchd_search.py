@@ -179,6 +179,16 @@ def page_html(sd, data):
                "a quoted word is searched as typed", forced)
     else:
         tap.skip("'Resultaten voor X; je zocht Y' on the page", "no suggestion for zorgg")
+    # "wensen" is a word of the site; "mensen" is far more frequent: offered, not searched.
+    _, offered = sd.json("/api/search?" + query(q="wensen"))
+    if offered.get("suggestion") and offered.get("corrected") is False:
+        html = sd.get("/zoeken?" + query(q="wensen"))[2].decode()
+        tap.ok('<p class="vind-suggestion">Bedoelde je <a href="/zoeken?q=%s">%s</a>?</p>'
+               % (urllib.parse.quote(offered["suggestion"]), offered["suggestion"]) in html
+               and "vind-corrected" not in html, "a suggestion that was not searched: 'Bedoelde je …?'",
+               re.findall(r'<div id="vind-suggestion">.*?</div>', html, re.S))
+    else:
+        tap.skip("a suggestion that was not searched: 'Bedoelde je …?'", "no such suggestion for wensen")
     status, pdfs = sd.json("/api/search?" + query(q="zorg", type="pdf", size=50))
     with_pages = [h for h in pdfs["results"] if h["pages"]]
     if with_pages:
