@@ -620,13 +620,21 @@ static void append_quoted(GString *out, const char *text)
     g_string_append(out, "\xe2\x80\x99");
 }
 
+/* The query the results are for: the correction when it was searched. */
+static const char *searched_query(const vind_search_params_t *params, const vind_results_t *results)
+{
+    const char *suggestion = vind_results_suggestion(results);
+    return vind_results_corrected(results) && suggestion && *suggestion ? suggestion
+                                                                        : params->query;
+}
+
 static void render_no_results(GString *out, const vind_search_params_t *params,
-                              const vind_page_form_t *form)
+                              const vind_results_t *results, const vind_page_form_t *form)
 {
     g_string_append(out, "<div class=\"vind-empty\">\n<h2>Geen resultaten");
     if (*params->query) {
         g_string_append(out, " voor ");
-        append_quoted(out, params->query);
+        append_quoted(out, searched_query(params, results));
     }
     append_filter_note(out, params);
     g_string_append(out, "</h2>\n");
@@ -660,7 +668,7 @@ static void render_results(GString *out, const vind_search_params_t *params,
 {
     size_t count = vind_results_count(results);
     if (vind_results_total(results) == 0) {
-        render_no_results(out, params, form);
+        render_no_results(out, params, results, form);
         return;
     }
     if (count == 0) {
@@ -675,14 +683,6 @@ static void render_results(GString *out, const vind_search_params_t *params,
     for (size_t i = 0; i < count; i++)
         render_hit(out, vind_results_get(results, i));
     g_string_append(out, "</ol>\n");
-}
-
-/* The query the results are for: the correction when it was searched. */
-static const char *searched_query(const vind_search_params_t *params, const vind_results_t *results)
-{
-    const char *suggestion = vind_results_suggestion(results);
-    return vind_results_corrected(results) && suggestion && *suggestion ? suggestion
-                                                                        : params->query;
 }
 
 static void render_status(GString *out, const vind_search_params_t *params,
@@ -1055,6 +1055,8 @@ char *vind_page_render_form(const vind_page_t *page, const vind_search_params_t 
     }
     int form_errors = form && (form->error[0] || form->error[1]);
 
+    if (form_errors) /* the title is read first: say that the page is an error */
+        g_string_append(fragments[PH_TITLE], "Fout: ");
     if (*query) {
         g_string_append(fragments[PH_TITLE], "\xe2\x80\x98");
         append_escaped(fragments[PH_TITLE], query);

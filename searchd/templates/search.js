@@ -269,8 +269,8 @@
     return li;
   }
 
-  function renderEmpty(params) {
-    var q = params.get("q") || "";
+  function renderEmpty(data, params) {
+    var q = data.corrected && data.suggestion ? data.suggestion : params.get("q") || "";
     var box = el("div", { "class": "vind-empty" });
     var n = countFilters(params);
     box.appendChild(el("h2", null, "Geen resultaten" + (q ? " voor " + quoted(q) : "") +
@@ -352,7 +352,7 @@
 
   function renderResults(data, params) {
     clear(resultsBox);
-    if (data.total === 0) { resultsBox.appendChild(renderEmpty(params)); return; }
+    if (data.total === 0) { resultsBox.appendChild(renderEmpty(data, params)); return; }
     if (!data.results.length) {
       var box = el("div", { "class": "vind-empty" });
       box.appendChild(el("h2", null, "Geen resultaten op deze pagina"));
@@ -540,7 +540,12 @@
     if (how === "push") history.pushState(null, "", pageUrl(params));
     else if (how === "replace") history.replaceState(null, "", pageUrl(params));
     var dates = readDates(params);
-    if (showDateErrors(dates)) { renderDateErrors(dates); return Promise.resolve(); }
+    if (showDateErrors(dates)) {
+      renderDateErrors(dates);
+      var typed = params.get("q") || "";
+      document.title = "Fout: " + (typed ? quoted(typed) + " \u2013 Zoeken" : "Zoeken");
+      return Promise.resolve();
+    }
     if (!hasCriteria(params)) { renderBlank(); document.title = "Zoeken"; return Promise.resolve(); }
     controller = window.AbortController ? new AbortController() : null;
     document.documentElement.classList.add("vind-loading");

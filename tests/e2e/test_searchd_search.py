@@ -251,7 +251,7 @@ def page_dates(sd):
         tap.ok(status == 400 and 'aria-invalid="true"' in input_tag and 'value="%s"' % typed in input_tag
                and "vind-%s-error" % field in input_tag and error and message in error.group(0)
                and "<details id=\"vind-filters-panel\" class=\"vind-filters-panel\" open>" in html
-               and 'href="#vind-%s"' % field in html,
+               and 'href="#vind-%s"' % field in html and "<title>Fout: " in html,
                "%s: a Dutch error at the field (aria-invalid, aria-describedby), the typed text kept, "
                "the filters opened" % params, (status, input_tag, error and error.group(0)))
 
