@@ -321,9 +321,11 @@
     clear(activeBox);
     clear(filterCount);
     var n = countFilters(params);
-    if (!n) return;
-    filterCount.appendChild(document.createTextNode(" "));
-    filterCount.appendChild(el("span", { "class": "vind-filter-count" }, "(" + n + " actief)"));
+    if (!n || !activeBox) return; /* a site's own template may leave them out */
+    if (filterCount) {
+      filterCount.appendChild(document.createTextNode(" "));
+      filterCount.appendChild(el("span", { "class": "vind-filter-count" }, "(" + n + " actief)"));
+    }
     var box = el("div", { "class": "vind-active" });
     box.appendChild(el("p", { id: "vind-active-title", "class": "vind-active-title" }, "Actieve filters"));
     var list = el("ul", { "aria-labelledby": "vind-active-title" });
@@ -447,13 +449,18 @@
 
   /* The typed query with each corrected word quoted (never corrected), or
    * null when the words do not line up (page.c's forced_query). */
+  var PLAIN_WORD = (function () {
+    try { return new RegExp("^[\\p{L}\\p{N}]+$", "u"); } /* a syntax error in older browsers */
+    catch (e) { return /^[0-9A-Za-z\u00c0-\u024f]+$/; }
+  })();
+
   function forcedQuery(query, corrected) {
     var typed = query.split(" "), fixed = corrected.split(" ");
     if (typed.length !== fixed.length) return null;
     var out = [];
     for (var i = 0; i < typed.length; i++) {
       if (typed[i] === fixed[i]) { out.push(typed[i]); continue; }
-      if (!/^[\p{L}\p{N}]+$/u.test(typed[i])) return null;
+      if (!PLAIN_WORD.test(typed[i])) return null;
       out.push('"' + typed[i] + '"');
     }
     return out.join(" ");
