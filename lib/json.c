@@ -123,6 +123,7 @@ char *vind_results_to_json(const vind_results_t *results)
     failed |= json_object_set_new(object, "fallback", json_boolean(vind_results_fallback(results)));
     failed |= json_object_set_new(object, "suggestion",
                                   string_or_null(vind_results_suggestion(results)));
+    failed |= json_object_set_new(object, "corrected", json_boolean(vind_results_corrected(results)));
     failed |= json_object_set_new(object, "results", hits);
     failed |= json_object_set_new(object, "facets", facets);
     if (failed) {

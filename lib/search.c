@@ -39,6 +39,7 @@ struct vind_results {
     int fallback;
     char *understood;
     char *suggestion;
+    int corrected; /* the suggestion was searched (vind_results_corrected) */
     vind_hit_t *hits;
     size_t n_hits;
     GPtrArray *owned; /* every string and array the hits point to */
@@ -875,7 +876,7 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
         status = vind_facets_compute(searcher, tree, req, (int)counted, results, errmsg);
     if (status == VIND_OK)
         status = vind_spelling_suggestion(searcher, req, plan, strict_total, &results->suggestion,
-                                          errmsg);
+                                          &results->corrected, errmsg);
     vind_query_plan_free(plan);
     return status;
 }
@@ -951,6 +952,11 @@ int vind_results_fallback(const vind_results_t *results)
 const char *vind_results_suggestion(const vind_results_t *results)
 {
     return results ? results->suggestion : NULL;
+}
+
+int vind_results_corrected(const vind_results_t *results)
+{
+    return results && results->suggestion ? results->corrected : 0;
 }
 
 size_t vind_results_facet_count(const vind_results_t *results, vind_facet_t facet)

@@ -128,10 +128,11 @@ vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t 
 void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
                             size_t count);
 
-/* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c). */
+/* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c);
+ * *searched 1 when the results already hold the correction. */
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
-                                       char **suggestion, char **errmsg);
+                                       char **suggestion, int *searched, char **errmsg);
 
 /* What the query corrector of lib/suggest.c works with. */
 typedef struct {

@@ -127,9 +127,10 @@ static int replace_word(GString *text, size_t *from, const char *typed, const ch
 
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
-                                       char **suggestion, char **errmsg)
+                                       char **suggestion, int *searched_out, char **errmsg)
 {
     *suggestion = NULL;
+    *searched_out = 0;
     if (!req->query || plan->n_words == 0)
         return VIND_OK;
     GString *corrected = g_string_new(req->query);
@@ -165,6 +166,7 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
          * was searched ("Bedoelde je draagmoederschap?"). */
         if (!(*suggestion = strdup(corrected->str)))
             status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+        *searched_out = 1;
     } else if (changed) {
         /* Only worth saying when the correction finds more. */
         vind_search_request_t other = *req;

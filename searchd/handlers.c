@@ -19,15 +19,18 @@
 #include "pool.h"
 #include "respond.h"
 
-/* Whether the search parameters ask for anything (a query or a filter). */
-static int has_criteria(const vind_search_params_t *search)
+static int has_filter(const vind_search_params_t *search)
 {
-    if (search->query && *search->query)
-        return 1;
     for (int f = 0; f < VIND_FACET_LAST; f++)
         if (search->filters[f] && search->filters[f]->len)
             return 1;
     return search->from != NULL || search->to != NULL;
+}
+
+/* Whether the search parameters ask for anything (a query or a filter). */
+static int has_criteria(const vind_search_params_t *search)
+{
+    return (search->query && *search->query) || has_filter(search);
 }
 
 static void fill_request(const vind_search_params_t *search, vind_search_request_t *out)
@@ -236,11 +239,38 @@ enum MHD_Result handle_metrics(vind_request_t *req)
     return vind_respond_text(req, 200, text, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+/* A filtered page search that found nothing: the total without the filters
+ * (the page offers that search), or -1. Costs a second search, only then. */
+static long long unfiltered_total(vind_request_t *req)
+{
+    vind_search_request_t request;
+    fill_request(&req->search, &request);
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        request.filters[f] = NULL, request.n_filters[f] = 0;
+    request.from = request.to = NULL;
+    request.offset = 0;
+    request.limit = 1;
+    request.facets = request.snippets = 0;
+    vind_results_t *results = NULL;
+    char *errmsg = NULL;
+    long long total = -1;
+    if (vind_search(vind_pool_searcher(req->slot), &request, &results, &errmsg) == VIND_OK)
+        total = (long long)vind_results_total(results);
+    vind_results_free(results);
+    free(errmsg);
+    return total;
+}
+
 enum MHD_Result handle_page(vind_request_t *req)
 {
     const vind_page_t *page = req->server->page;
+    vind_page_form_t form;
+    if (!vind_page_read_form(&req->search, &form))
+        return vind_respond_html(req, 400,
+                                 vind_page_render_form(page, &req->search, NULL, NULL, &form));
     if (!has_criteria(&req->search))
-        return vind_respond_html(req, 200, vind_page_render(page, &req->search, NULL, NULL));
+        return vind_respond_html(req, 200,
+                                 vind_page_render_form(page, &req->search, NULL, NULL, &form));
     char *errmsg = NULL;
     vind_status_t status = vind_pool_checkout(req->server->pool, &req->slot, &errmsg);
     if (status != VIND_OK) {
@@ -249,9 +279,9 @@ enum MHD_Result handle_page(vind_request_t *req)
         free(errmsg);
         return vind_respond_html(
             req, 503,
-            vind_page_render(
+            vind_page_render_form(
                 page, &req->search, NULL,
-                "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw."));
+                "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw.", &form));
     }
     vind_results_t *results = NULL;
     status = run_search(req, &results, &errmsg);
@@ -264,10 +294,13 @@ enum MHD_Result handle_page(vind_request_t *req)
                                   ? "Deze zoekopdracht kon niet worden verwerkt. Probeer het "
                                     "met minder of andere woorden."
                                   : "Er ging iets mis bij het zoeken. Probeer het opnieuw.";
-        return vind_respond_html(req, http, vind_page_render(page, &req->search, NULL, message));
+        return vind_respond_html(req, http,
+                                 vind_page_render_form(page, &req->search, NULL, message, &form));
     }
     req->hits = (long long)vind_results_total(results);
-    char *html = vind_page_render(page, &req->search, results, NULL);
+    if (req->hits == 0 && req->search.query && *req->search.query && has_filter(&req->search))
+        form.unfiltered_total = unfiltered_total(req);
+    char *html = vind_page_render_form(page, &req->search, results, NULL, &form);
     vind_results_free(results);
     return vind_respond_html(req, 200, html);
 }

@@ -30,6 +30,13 @@ enum placeholder {
     PH_SORT_OPTIONS,
     PH_FROM,
     PH_TO,
+    PH_FROM_STATE,
+    PH_TO_STATE,
+    PH_FROM_ERROR,
+    PH_TO_ERROR,
+    PH_FILTERS_OPEN,
+    PH_FILTER_COUNT,
+    PH_ACTIVE_FILTERS,
     PH_HIDDEN,
     PH_STATUS,
     PH_SUGGESTION,
@@ -47,6 +54,13 @@ static const char *const placeholder_names[N_PLACEHOLDERS] = {
     [PH_SORT_OPTIONS] = "sort_options",
     [PH_FROM] = "from",
     [PH_TO] = "to",
+    [PH_FROM_STATE] = "from_state",
+    [PH_TO_STATE] = "to_state",
+    [PH_FROM_ERROR] = "from_error",
+    [PH_TO_ERROR] = "to_error",
+    [PH_FILTERS_OPEN] = "filters_open",
+    [PH_FILTER_COUNT] = "filter_count",
+    [PH_ACTIVE_FILTERS] = "active_filters",
     [PH_HIDDEN] = "hidden",
     [PH_STATUS] = "status",
     [PH_SUGGESTION] = "suggestion",
@@ -300,27 +314,144 @@ static void append_count(GString *out, unsigned long long n)
     }
 }
 
-/* "2021-10-28" -> "28 oktober 2021"; anything else as given. */
+static const char *const dutch_months[] = {"januari",   "februari", "maart",    "april",
+                                           "mei",       "juni",     "juli",     "augustus",
+                                           "september", "oktober",  "november", "december"};
+
+/* "2021-10-28" -> "28 oktober 2021", "2021-10" -> "oktober 2021"; anything
+ * else as given. */
 static void append_dutch_date(GString *out, const char *iso)
 {
-    static const char *const months[] = {"januari",   "februari", "maart",    "april",
-                                         "mei",       "juni",     "juli",     "augustus",
-                                         "september", "oktober",  "november", "december"};
     int year, month, day;
-    if (iso && strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &year, &month, &day) == 3 &&
-        month >= 1 && month <= 12 && day >= 1 && day <= 31)
-        g_string_append_printf(out, "%d %s %d", day, months[month - 1], year);
+    size_t n = iso ? strlen(iso) : 0;
+    if (n == 10 && sscanf(iso, "%4d-%2d-%2d", &year, &month, &day) == 3 && month >= 1 &&
+        month <= 12 && day >= 1 && day <= 31)
+        g_string_append_printf(out, "%d %s %d", day, dutch_months[month - 1], year);
+    else if (n == 7 && sscanf(iso, "%4d-%2d", &year, &month) == 2 && month >= 1 && month <= 12)
+        g_string_append_printf(out, "%s %d", dutch_months[month - 1], year);
     else
         append_escaped(out, iso);
 }
 
+/* ---- the date fields ---- */
+
+#define DATE_FORMAT_ERROR                                                                          \
+    "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 28-10-2021, of alleen een maand (10-2021) "     \
+    "of jaar (2021)."
+#define DATE_IMPOSSIBLE_ERROR                                                                      \
+    "Deze datum bestaat niet. Vul een datum in als dd-mm-jjjj, bijvoorbeeld 28-10-2021."
+#define DATE_ORDER_ERROR                                                                           \
+    "Deze datum ligt v\xc3\xb3\xc3\xb3r de datum bij \xe2\x80\x98Van\xe2\x80\x99."
+
+/* Splits "28-10-2021" (parts separated by '-', '/' or '.', spaces around
+ * allowed) into at most three numbers and their digit counts; the count of
+ * parts, or 0 when it is no such thing. */
+static int date_parts(const char *text, unsigned value[3], size_t digits[3])
+{
+    const char *p = text;
+    int n = 0;
+    while (*p == ' ')
+        p++;
+    for (;;) {
+        if (n == 3)
+            return 0;
+        value[n] = 0;
+        digits[n] = 0;
+        while (*p >= '0' && *p <= '9' && digits[n] < 5)
+            value[n] = value[n] * 10 + (unsigned)(*p++ - '0'), digits[n]++;
+        if (digits[n] == 0 || digits[n] > 4)
+            return 0;
+        n++;
+        if (*p != '-' && *p != '/' && *p != '.')
+            break;
+        p++;
+    }
+    while (*p == ' ')
+        p++;
+    return *p == '\0' ? n : 0;
+}
+
+/* Reads a date as typed in the page's fields: dd-mm-jjjj, d-m-jjjj,
+ * mm-jjjj, jjjj, and the ISO jjjj-mm(-dd), into iso ("2021-10-28",
+ * "2021-10", "2021"). Returns NULL, or the Dutch error for the field. */
+static const char *read_date(const char *text, char iso[11])
+{
+    unsigned value[3];
+    size_t digits[3];
+    int n = date_parts(text, value, digits);
+    if (n == 0)
+        return DATE_FORMAT_ERROR;
+    int year_first = digits[0] == 4;
+    int y = year_first ? 0 : n - 1;
+    if (digits[y] != 4)
+        return DATE_FORMAT_ERROR;
+    for (int i = 0; i < n; i++)
+        if (i != y && digits[i] > 2)
+            return DATE_FORMAT_ERROR;
+    unsigned year = value[y];
+    unsigned month = n >= 2 ? value[year_first ? 1 : n - 2] : 0;
+    unsigned day = n == 3 ? value[year_first ? 2 : 0] : 0;
+    if (year == 0 || (n >= 2 && (month < 1 || month > 12)))
+        return DATE_IMPOSSIBLE_ERROR;
+    if (n == 3 && !g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year))
+        return DATE_IMPOSSIBLE_ERROR;
+    if (n == 1)
+        snprintf(iso, 11, "%04u", year);
+    else if (n == 2)
+        snprintf(iso, 11, "%04u-%02u", year, month);
+    else
+        snprintf(iso, 11, "%04u-%02u-%02u", year, month, day);
+    return NULL;
+}
+
+/* Whether the period from..to is empty: from's first day after to's last. */
+static int dates_reversed(const char *from, const char *to)
+{
+    char low[11], high[11];
+    snprintf(low, sizeof low, "%s%s", from, "-01-01" + (strlen(from) - 4));
+    snprintf(high, sizeof high, "%s%s", to, "-12-31" + (strlen(to) - 4));
+    return strcmp(low, high) > 0;
+}
+
+int vind_page_read_form(vind_search_params_t *params, vind_page_form_t *form)
+{
+    memset(form, 0, sizeof *form);
+    form->unfiltered_total = -1;
+    const char **fields[2] = {&params->from, &params->to};
+    int ok = 1;
+    for (int i = 0; i < 2; i++) {
+        const char *typed = *fields[i];
+        *fields[i] = NULL;
+        if (typed == NULL || typed[strspn(typed, " ")] == '\0')
+            continue;
+        form->typed[i] = typed;
+        form->error[i] = read_date(typed, form->iso[i]);
+        ok &= form->error[i] == NULL;
+    }
+    if (ok && form->typed[0] && form->typed[1] && dates_reversed(form->iso[0], form->iso[1])) {
+        form->error[1] = DATE_ORDER_ERROR;
+        ok = 0;
+    }
+    for (int i = 0; ok && i < 2; i++)
+        if (form->typed[i])
+            *fields[i] = form->iso[i];
+    return ok;
+}
+
 /* Only http(s) and site-relative links become href; a "javascript:" URL in
- * a hostile page's canonical link must never be clickable. */
+ * a hostile page's canonical link must never be clickable. Browsers read a
+ * backslash as a slash and drop tabs and newlines, so "/\\attacker.example/"
+ * or "/\t/attacker.example" would open another site ("//host" is
+ * scheme-relative): a backslash or control character anywhere refuses the
+ * link. search.js's safeLink applies the same rule. */
 static int is_safe_link(const char *url)
 {
     if (url == NULL || *url == '\0')
         return 0;
-    if (g_str_has_prefix(url, "http://") || g_str_has_prefix(url, "https://"))
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            return 0;
+    if (g_ascii_strncasecmp(url, "http://", 7) == 0 || g_ascii_strncasecmp(url, "https://", 8) == 0)
         return 1;
     return url[0] == '/' && url[1] != '/';
 }
@@ -349,23 +480,30 @@ static void append_parameter(GString *url, const char *key, const char *value)
     g_free(escaped);
 }
 
+/* What a link leaves out of the current search: nothing (KEEP), every
+ * filter (OMIT_ALL), a date, or (a facet number) one value of that facet. */
+enum { KEEP = -1, OMIT_ALL = -2, OMIT_FROM = -3, OMIT_TO = -4 };
+
 /*
  * The /zoeken URL for params with some changes: query (NULL: keep), page
- * (0: none), with_filters 0 drops the facet filters. Returned raw (caller
- * escapes it for HTML).
+ * (0: none), omit (above; a facet leaves out its value number omit_index).
+ * Returned raw (caller escapes it for HTML).
  */
 static GString *page_url(const vind_search_params_t *params, const char *query, unsigned page,
-                         int with_filters)
+                         int omit, guint omit_index)
 {
     static const char *const keys[VIND_FACET_LAST] = {"tag", "theme", "type", "year"};
     GString *url = g_string_new("/zoeken");
     append_parameter(url, "q", query ? query : params->query);
-    if (with_filters) {
+    if (omit != OMIT_ALL) {
         for (int f = 0; f < VIND_FACET_LAST; f++)
             for (guint i = 0; params->filters[f] && i < params->filters[f]->len; i++)
-                append_parameter(url, keys[f], g_ptr_array_index(params->filters[f], i));
-        append_parameter(url, "from", params->from);
-        append_parameter(url, "to", params->to);
+                if (!(f == omit && i == omit_index))
+                    append_parameter(url, keys[f], g_ptr_array_index(params->filters[f], i));
+        if (omit != OMIT_FROM)
+            append_parameter(url, "from", params->from);
+        if (omit != OMIT_TO)
+            append_parameter(url, "to", params->to);
     }
     append_parameter(url, "sort", params->sort_name);
     if (params->size != VIND_SEARCHD_DEFAULT_PAGE_SIZE) {
@@ -387,12 +525,18 @@ static void append_url_attribute(GString *out, GString *url)
     g_string_free(url, TRUE);
 }
 
+/* The number of filters on: facet values and dates. */
+static unsigned count_filters(const vind_search_params_t *params)
+{
+    unsigned n = (params->from != NULL) + (params->to != NULL);
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        n += params->filters[f] ? params->filters[f]->len : 0;
+    return n;
+}
+
 static int has_filters(const vind_search_params_t *params)
 {
-    for (int f = 0; f < VIND_FACET_LAST; f++)
-        if (params->filters[f] && params->filters[f]->len)
-            return 1;
-    return params->from || params->to;
+    return count_filters(params) > 0;
 }
 
 /* ---- fragments ---- */
@@ -460,39 +604,77 @@ static void render_hit(GString *out, const vind_hit_t *hit)
     g_string_append(out, "</li>\n");
 }
 
-static void render_no_results(GString *out, const vind_search_params_t *params)
+/* " met 2 filters": the status says filters are on, or a search that keeps
+ * a forgotten filter would say "Geen resultaten" for a query that has them. */
+static void append_filter_note(GString *out, const vind_search_params_t *params)
+{
+    unsigned n = count_filters(params);
+    if (n > 0)
+        g_string_append_printf(out, " met %u filter%s", n, n == 1 ? "" : "s");
+}
+
+static void append_quoted(GString *out, const char *text)
+{
+    g_string_append(out, "\xe2\x80\x98");
+    append_escaped(out, text);
+    g_string_append(out, "\xe2\x80\x99");
+}
+
+/* The query the results are for: the correction when it was searched. */
+static const char *searched_query(const vind_search_params_t *params, const vind_results_t *results)
+{
+    const char *suggestion = vind_results_suggestion(results);
+    return vind_results_corrected(results) && suggestion && *suggestion ? suggestion
+                                                                        : params->query;
+}
+
+static void render_no_results(GString *out, const vind_search_params_t *params,
+                              const vind_results_t *results, const vind_page_form_t *form)
 {
     g_string_append(out, "<div class=\"vind-empty\">\n<h2>Geen resultaten");
     if (*params->query) {
-        g_string_append(out, " voor \xe2\x80\x98");
-        append_escaped(out, params->query);
-        g_string_append(out, "\xe2\x80\x99");
+        g_string_append(out, " voor ");
+        append_quoted(out, searched_query(params, results));
     }
-    g_string_append(out, "</h2>\n<p>Misschien helpt een van deze tips:</p>\n<ul>\n"
+    append_filter_note(out, params);
+    g_string_append(out, "</h2>\n");
+    long long unfiltered = form ? form->unfiltered_total : -1;
+    int offer = has_filters(params) && *params->query && unfiltered != 0;
+    if (offer && unfiltered > 0) {
+        /* The filters hide what the query finds: say so first. */
+        g_string_append(out, "<p class=\"vind-unfiltered\">Zonder filters zijn er ");
+        append_count(out, (unsigned long long)unfiltered);
+        g_string_append(out, unfiltered == 1 ? " resultaat" : " resultaten");
+        g_string_append(out, ". <a href=\"");
+        append_url_attribute(out, page_url(params, NULL, 0, OMIT_ALL, 0));
+        g_string_append(out, "\">Zoek zonder filters</a></p>\n");
+        offer = 0;
+    }
+    g_string_append(out, "<p>Misschien helpt een van deze tips:</p>\n<ul>\n"
                          "<li>Controleer de spelling van de zoekwoorden.</li>\n"
                          "<li>Gebruik minder woorden, of algemenere woorden.</li>\n"
                          "<li>Zoek op een deel van een woord met een sterretje, bijvoorbeeld "
                          "<kbd>zorg*</kbd>.</li>\n");
-    if (has_filters(params) && *params->query) {
+    if (offer) {
         g_string_append(out, "<li><a href=\"");
-        append_url_attribute(out, page_url(params, NULL, 0, 0));
+        append_url_attribute(out, page_url(params, NULL, 0, OMIT_ALL, 0));
         g_string_append(out, "\">Zoek zonder filters</a>.</li>\n");
     }
     g_string_append(out, "</ul>\n</div>\n");
 }
 
 static void render_results(GString *out, const vind_search_params_t *params,
-                           const vind_results_t *results)
+                           const vind_results_t *results, const vind_page_form_t *form)
 {
     size_t count = vind_results_count(results);
     if (vind_results_total(results) == 0) {
-        render_no_results(out, params);
+        render_no_results(out, params, results, form);
         return;
     }
     if (count == 0) {
         g_string_append(out, "<div class=\"vind-empty\"><h2>Geen resultaten op deze pagina</h2>"
                              "<p><a href=\"");
-        append_url_attribute(out, page_url(params, NULL, 1, 1));
+        append_url_attribute(out, page_url(params, NULL, 1, KEEP, 0));
         g_string_append(out, "\">Naar de eerste pagina</a></p></div>\n");
         return;
     }
@@ -519,26 +701,130 @@ static void render_status(GString *out, const vind_search_params_t *params,
         g_string_append(out, total == 1 ? " resultaat" : " resultaten");
     }
     if (*params->query) {
-        g_string_append(out, " voor \xe2\x80\x98");
-        append_escaped(out, params->query);
-        g_string_append(out, "\xe2\x80\x99");
+        g_string_append(out, " voor ");
+        append_quoted(out, searched_query(params, results));
     }
+    append_filter_note(out, params);
     if (total > 0 && vind_results_fallback(results))
         g_string_append(out, ". Niet alle resultaten bevatten alle woorden; die met de meeste "
                              "woorden staan bovenaan");
 }
 
+/* Whether word is letters and digits only (quoting it changes nothing else). */
+static int is_plain_word(const char *word)
+{
+    if (*word == '\0' || !g_utf8_validate(word, -1, NULL))
+        return 0;
+    for (const char *p = word; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_isalnum(g_utf8_get_char(p)))
+            return 0;
+    return 1;
+}
+
+/* The typed query with each corrected word in quotes, which the library
+ * never corrects ("Zoek toch naar verpleegkunidge"); NULL when the words of
+ * query and correction do not line up one to one. g_free the result. */
+static char *forced_query(const char *query, const char *corrected)
+{
+    gchar **typed = g_strsplit(query, " ", -1);
+    gchar **fixed = g_strsplit(corrected, " ", -1);
+    GString *out = NULL;
+    if (g_strv_length(typed) == g_strv_length(fixed)) {
+        out = g_string_new(NULL);
+        for (guint i = 0; out && typed[i]; i++) {
+            int differs = strcmp(typed[i], fixed[i]) != 0;
+            if (differs && !is_plain_word(typed[i])) {
+                g_string_free(out, TRUE);
+                out = NULL;
+                break;
+            }
+            g_string_append_printf(out, differs ? "%s\"%s\"" : "%s%s", i ? " " : "", typed[i]);
+        }
+    }
+    g_strfreev(typed);
+    g_strfreev(fixed);
+    return out ? g_string_free(out, FALSE) : NULL;
+}
+
+/* A correction that was searched is reported as such ("Resultaten voor
+ * verpleegkundige; je zocht verpleegkunidge", with "Zoek toch naar …", the
+ * typed words quoted so that they are not corrected); one that was not is
+ * offered ("Bedoelde je …?"). */
 static void render_suggestion(GString *out, const vind_search_params_t *params,
                               const vind_results_t *results)
 {
     const char *suggestion = vind_results_suggestion(results);
     if (suggestion == NULL || *suggestion == '\0')
         return;
+    if (vind_results_corrected(results)) {
+        g_string_append(out, "<p class=\"vind-corrected\">Resultaten voor <strong>");
+        append_escaped(out, suggestion);
+        g_string_append(out, "</strong>; je zocht <strong>");
+        append_escaped(out, params->query);
+        g_string_append(out, "</strong>");
+        char *forced = forced_query(params->query, suggestion);
+        if (forced) {
+            g_string_append(out, ". <a class=\"vind-force\" href=\"");
+            append_url_attribute(out, page_url(params, forced, 0, KEEP, 0));
+            g_string_append(out, "\">Zoek toch naar ");
+            append_escaped(out, params->query);
+            g_string_append(out, "</a>");
+            g_free(forced);
+        }
+        g_string_append(out, "</p>\n");
+        return;
+    }
     g_string_append(out, "<p class=\"vind-suggestion\">Bedoelde je <a href=\"");
-    append_url_attribute(out, page_url(params, suggestion, 0, 1));
+    append_url_attribute(out, page_url(params, suggestion, 0, KEEP, 0));
     g_string_append(out, "\">");
     append_escaped(out, suggestion);
     g_string_append(out, "</a>?</p>\n");
+}
+
+/* One active filter: a link to the same search without it. */
+static void append_active_filter(GString *out, GString *url, const char *name, const char *value,
+                                 int is_date)
+{
+    g_string_append(out, "<li><a class=\"vind-chip\" href=\"");
+    append_url_attribute(out, url);
+    g_string_append(out, "\"><span class=\"vind-visually-hidden\">Filter verwijderen: </span>");
+    g_string_append(out, name);
+    g_string_append(out, ": ");
+    if (is_date)
+        append_dutch_date(out, value);
+    else
+        append_escaped(out, value);
+    g_string_append(out,
+                    "<span class=\"vind-chip-x\" aria-hidden=\"true\"> \xc3\x97</span></a></li>\n");
+}
+
+/* The filters that are on, each with a remove link, and "Alle filters
+ * wissen": results right under them, so a forgotten filter is seen.
+ * iso_from/iso_to: the dates as searched (for their Dutch labels). */
+static void render_active_filters(GString *out, const vind_search_params_t *params,
+                                  const char *iso_from, const char *iso_to)
+{
+    static const char *const names[VIND_FACET_LAST] = {"Trefwoord", "Thema", "Soort", "Jaar"};
+    if (!has_filters(params))
+        return;
+    g_string_append(out, "<div class=\"vind-active\">\n<p id=\"vind-active-title\" "
+                         "class=\"vind-active-title\">Actieve filters</p>\n"
+                         "<ul aria-labelledby=\"vind-active-title\">\n");
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        for (guint i = 0; params->filters[f] && i < params->filters[f]->len; i++) {
+            const char *value = g_ptr_array_index(params->filters[f], i);
+            append_active_filter(out, page_url(params, NULL, 0, f, i), names[f],
+                                 f == VIND_FACET_TYPE ? type_label(value) : value, 0);
+        }
+    if (params->from)
+        append_active_filter(out, page_url(params, NULL, 0, OMIT_FROM, 0), "Vanaf",
+                             iso_from ? iso_from : params->from, 1);
+    if (params->to)
+        append_active_filter(out, page_url(params, NULL, 0, OMIT_TO, 0), "Tot en met",
+                             iso_to ? iso_to : params->to, 1);
+    g_string_append(out, "<li><a class=\"vind-clear\" href=\"");
+    append_url_attribute(out, page_url(params, NULL, 0, OMIT_ALL, 0));
+    g_string_append(out, "\">Alle filters wissen</a></li>\n</ul>\n</div>\n");
 }
 
 static const char *facet_title(vind_facet_t facet)
@@ -662,7 +948,7 @@ static void render_pagination(GString *out, const vind_search_params_t *params,
     g_string_append(out, "<ul class=\"vind-pages\">\n");
     if (current > 1) {
         g_string_append(out, "<li><a rel=\"prev\" href=\"");
-        append_url_attribute(out, page_url(params, NULL, current - 1, 1));
+        append_url_attribute(out, page_url(params, NULL, current - 1, KEEP, 0));
         g_string_append(out, "\">Vorige</a></li>\n");
     }
     unsigned last_shown = 0;
@@ -676,14 +962,14 @@ static void render_pagination(GString *out, const vind_search_params_t *params,
             g_string_append_printf(out, "<li><a aria-current=\"page\" href=\"");
         else
             g_string_append(out, "<li><a href=\"");
-        append_url_attribute(out, page_url(params, NULL, p, 1));
+        append_url_attribute(out, page_url(params, NULL, p, KEEP, 0));
         g_string_append_printf(
             out, "\"><span class=\"vind-visually-hidden\">Pagina </span>%u</a></li>\n", p);
         last_shown = p;
     }
     if (current < pages) {
         g_string_append(out, "<li><a rel=\"next\" href=\"");
-        append_url_attribute(out, page_url(params, NULL, current + 1, 1));
+        append_url_attribute(out, page_url(params, NULL, current + 1, KEEP, 0));
         g_string_append(out, "\">Volgende</a></li>\n");
     }
     g_string_append(out, "</ul>\n");
@@ -705,14 +991,72 @@ static void render_sort_options(GString *out, const vind_search_params_t *params
 
 /* ---- the page ---- */
 
+/* The date fields: the value as typed, aria attributes and the error at
+ * the field (GOV.UK's pattern: message above the input, named by it). */
+static void render_date_field(GString *fragments[], int i, const char *typed, const char *error)
+{
+    static const char *const names[2] = {"from", "to"};
+    static const enum placeholder value[2] = {PH_FROM, PH_TO};
+    static const enum placeholder state[2] = {PH_FROM_STATE, PH_TO_STATE};
+    static const enum placeholder message[2] = {PH_FROM_ERROR, PH_TO_ERROR};
+    append_escaped(fragments[value[i]], typed);
+    if (error == NULL) {
+        g_string_append(fragments[state[i]], " aria-describedby=\"vind-date-hint\"");
+        return;
+    }
+    g_string_append_printf(
+        fragments[state[i]],
+        " aria-invalid=\"true\" aria-describedby=\"vind-%s-error vind-date-hint\"", names[i]);
+    g_string_append_printf(fragments[message[i]],
+                           "<p id=\"vind-%s-error\" class=\"vind-field-error\"><span "
+                           "class=\"vind-visually-hidden\">Fout: </span>%s</p>",
+                           names[i], error);
+}
+
+/* In place of results when a date field is wrong: what to fix, linked to
+ * the field (the filters are opened so that the field is visible). */
+static void render_form_errors(GString *out, const vind_page_form_t *form)
+{
+    static const char *const labels[2] = {"Van", "Tot en met"};
+    static const char *const ids[2] = {"vind-from", "vind-to"};
+    g_string_append(out, "<div class=\"vind-message\" role=\"alert\">\n"
+                         "<h2>Controleer de periode</h2>\n<ul>\n");
+    for (int i = 0; i < 2; i++)
+        if (form->error[i])
+            g_string_append_printf(out, "<li><a href=\"#%s\">%s: %s</a></li>\n", ids[i], labels[i],
+                                   form->error[i]);
+    g_string_append(out, "</ul>\n</div>\n");
+}
+
 char *vind_page_render(const vind_page_t *page, const vind_search_params_t *params,
                        const vind_results_t *results, const char *message)
+{
+    return vind_page_render_form(page, params, results, message, NULL);
+}
+
+char *vind_page_render_form(const vind_page_t *page, const vind_search_params_t *params,
+                            const vind_results_t *results, const char *message,
+                            const vind_page_form_t *form)
 {
     GString *fragments[N_PLACEHOLDERS];
     for (int i = 0; i < N_PLACEHOLDERS; i++)
         fragments[i] = g_string_new(NULL);
     const char *query = params && params->query ? params->query : "";
+    /* Links and fields carry the dates as typed ("01-01-2019"), the labels
+     * the dates as searched. */
+    vind_search_params_t shown;
+    if (params) {
+        shown = *params;
+        if (form) {
+            shown.from = form->typed[0];
+            shown.to = form->typed[1];
+        }
+        params = &shown;
+    }
+    int form_errors = form && (form->error[0] || form->error[1]);
 
+    if (form_errors) /* the title is read first: say that the page is an error */
+        g_string_append(fragments[PH_TITLE], "Fout: ");
     if (*query) {
         g_string_append(fragments[PH_TITLE], "\xe2\x80\x98");
         append_escaped(fragments[PH_TITLE], query);
@@ -723,22 +1067,33 @@ char *vind_page_render(const vind_page_t *page, const vind_search_params_t *para
     append_escaped(fragments[PH_QUERY], query);
     g_string_append_printf(fragments[PH_MAX_QUERY], "%u", VIND_MAX_QUERY_BYTES / 4);
     render_sort_options(fragments[PH_SORT_OPTIONS], params);
+    for (int i = 0; i < 2; i++)
+        render_date_field(fragments, i, params ? (i ? params->to : params->from) : NULL,
+                          form ? form->error[i] : NULL);
+    if (form_errors)
+        g_string_append(fragments[PH_FILTERS_OPEN], " open");
     if (params) {
-        append_escaped(fragments[PH_FROM], params->from);
-        append_escaped(fragments[PH_TO], params->to);
         if (params->size != VIND_SEARCHD_DEFAULT_PAGE_SIZE)
             g_string_append_printf(fragments[PH_HIDDEN],
                                    "<input type=\"hidden\" name=\"size\" value=\"%u\">",
                                    params->size);
+        if (has_filters(params))
+            g_string_append_printf(fragments[PH_FILTER_COUNT],
+                                   " <span class=\"vind-filter-count\">(%u actief)</span>",
+                                   count_filters(params));
     }
     if (message) {
         g_string_append(fragments[PH_RESULTS], "<div class=\"vind-message\" role=\"alert\"><p>");
         append_escaped(fragments[PH_RESULTS], message);
         g_string_append(fragments[PH_RESULTS], "</p></div>\n");
-    } else if (params && results) {
+    } else if (form_errors)
+        render_form_errors(fragments[PH_RESULTS], form);
+    else if (params && results) {
         render_status(fragments[PH_STATUS], params, results);
+        render_active_filters(fragments[PH_ACTIVE_FILTERS], params, form ? form->iso[0] : NULL,
+                              form ? form->iso[1] : NULL);
         render_suggestion(fragments[PH_SUGGESTION], params, results);
-        render_results(fragments[PH_RESULTS], params, results);
+        render_results(fragments[PH_RESULTS], params, results, form);
         render_facets(fragments[PH_FACETS], results);
         render_pagination(fragments[PH_PAGINATION], params, results);
     }

@@ -26,6 +26,29 @@ void vind_page_free(vind_page_t *page);
 const vind_asset_t *vind_page_asset(const vind_page_t *page, const char *name);
 
 /*
+ * What the page knows beyond the search parameters. The page's date fields
+ * take Dutch dates ("28-10-2021", "1-2-2021", "10-2021") as well as ISO
+ * ones; vind_page_read_form converts them before the search and keeps what
+ * was typed and a Dutch error per field. After the search, handle_page sets
+ * unfiltered_total when a filtered search found nothing (the page then
+ * says how many the query finds without its filters).
+ */
+typedef struct {
+    const char *typed[2];       /* from, to as typed (NULL: empty) */
+    char iso[2][11];            /* the converted dates params->from/to point to */
+    const char *error[2];       /* Dutch message at the field, or NULL */
+    long long unfiltered_total; /* -1: not known */
+} vind_page_form_t;
+
+/*
+ * Reads params->from and params->to (Dutch or ISO dates) into form and
+ * points them at the ISO dates. Returns 1 when both are fine; 0 when a field
+ * has an error (both are then NULL: show the form with its errors, don't
+ * search). Cost: a few string scans, no allocation.
+ */
+int vind_page_read_form(vind_search_params_t *params, vind_page_form_t *form);
+
+/*
  * The page (malloc'd HTML) for a search: params NULL or an empty query
  * without filters gives the bare form; results NULL with a message gives
  * that (Dutch) message in place of results. Everything is escaped except
@@ -34,5 +57,11 @@ const vind_asset_t *vind_page_asset(const vind_page_t *page, const char *name);
  */
 char *vind_page_render(const vind_page_t *page, const vind_search_params_t *params,
                        const vind_results_t *results, const char *message);
+
+/* vind_page_render with what vind_page_read_form read (NULL: nothing typed
+ * beyond params), the field errors and the unfiltered total. */
+char *vind_page_render_form(const vind_page_t *page, const vind_search_params_t *params,
+                            const vind_results_t *results, const char *message,
+                            const vind_page_form_t *form);
 
 #endif

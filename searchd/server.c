@@ -346,7 +346,9 @@ static void take_search_parameter(parameter_scan_t *scan, const char *key, const
     } else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
         if (!first_time(scan, key[0] == 'f' ? SEEN_FROM : SEEN_TO, key))
             return;
-        if (*value && !is_date(value))
+        /* The page also takes Dutch dates ("28-10-2021"): page.c reads
+         * them and answers a wrong one at its field. */
+        if (*value && !is_date(value) && !(scan->req->route->flags & VIND_ROUTE_HTML))
             refuse(scan, 400, "%s must be a date like 2021, 2021-10 or 2021-10-28", key);
         else if (*value)
             *(key[0] == 'f' ? &search->from : &search->to) = value;

@@ -142,6 +142,11 @@ VIND_API int vind_results_fallback(const vind_results_t *results);
 /* "Bedoelde je …?": the corrected query, or NULL. */
 VIND_API const char *vind_results_suggestion(const vind_results_t *results);
 
+/* 1 when the results were searched with the suggestion's corrections already
+ * (a word no document has was replaced): a page says "Resultaten voor
+ * <suggestion>; je zocht <query>" rather than "Bedoelde je …?". */
+VIND_API int vind_results_corrected(const vind_results_t *results);
+
 /* Facet values (only when req->facets), sorted by count desc then value. */
 VIND_API size_t vind_results_facet_count(const vind_results_t *results, vind_facet_t facet);
 VIND_API const vind_facet_value_t *vind_results_facet_get(const vind_results_t *results,

@@ -8,7 +8,10 @@
  *    arrow keys, Enter, Escape);
  *  - facets, sorting, the period and the page links without page reloads;
  *  - the address kept in sync (history.pushState / popstate), so a result
- *    list can be shared and the back button works.
+ *    list can be shared and the back button works;
+ *  - the active filters with remove links, Dutch dates read and checked at
+ *    their field, and the filters opened on wide screens (on phones they
+ *    stay behind the "Filters" button, so the results come first).
  *
  * Everything from the index is inserted as text, except the snippet, which
  * the server already escaped (it holds only <mark>).
@@ -28,6 +31,7 @@
   var TYPE_LABELS = { article: "Artikel", pdf: "PDF", page: "Pagina" };
   var MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                 "september", "oktober", "november", "december"];
+  var FACET_NAMES = { tag: "Trefwoord", theme: "Thema", type: "Soort", year: "Jaar" };
   var FACET_VISIBLE = 10;
   var DEFAULT_SIZE = 10;
 
@@ -37,6 +41,9 @@
   var pagesBox = document.getElementById("vind-pagination");
   var suggestionBox = document.getElementById("vind-suggestion");
   var sortSelect = document.getElementById("vind-sort");
+  var activeBox = document.getElementById("vind-active-filters");
+  var filterCount = document.getElementById("vind-filter-count");
+  var panel = document.getElementById("vind-filters-panel");
 
   /* ---- small helpers ---- */
 
@@ -63,14 +70,75 @@
   function count(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
 
   function dutchDate(iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    var m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso || "");
     if (!m || +m[2] < 1 || +m[2] > 12) return iso || "";
-    return +m[3] + " " + MONTHS[+m[2] - 1] + " " + m[1];
+    return (m[3] ? +m[3] + " " : "") + MONTHS[+m[2] - 1] + " " + m[1];
   }
 
-  /* Only http(s) and site-relative links are clickable (as in page.c). */
+  /* Only http(s) and site-relative links are clickable, as in page.c: a
+   * backslash or control character anywhere refuses the link (browsers read
+   * "/\\attacker.example/" as "//attacker.example/", and drop tabs). */
   function safeLink(url) {
-    return typeof url === "string" && (/^https?:\/\//.test(url) || /^\/(?!\/)/.test(url));
+    return typeof url === "string" && !/[\u0000-\u001f\u007f\\]/.test(url) &&
+      (/^https?:\/\//i.test(url) || /^\/(?!\/)/.test(url));
+  }
+
+  /* ---- the date fields (the rules of page.c's read_date) ---- */
+
+  var DATE_FORMAT = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 28-10-2021, of alleen een maand (10-2021) of jaar (2021).";
+  var DATE_IMPOSSIBLE = "Deze datum bestaat niet. Vul een datum in als dd-mm-jjjj, bijvoorbeeld 28-10-2021.";
+  var DATE_ORDER = "Deze datum ligt v\u00f3\u00f3r de datum bij \u2018Van\u2019.";
+
+  function pad(n, width) { n = String(n); while (n.length < width) n = "0" + n; return n; }
+
+  /* "28-10-2021", "1-2-2021", "10-2021", "2021", "2021-10-28" -> { iso } or { error }. */
+  function readDate(text) {
+    var t = (text || "").replace(/^ +| +$/g, "");
+    if (!t) return { iso: null };
+    var m = /^(\d{1,4})(?:[-\/.](\d{1,4}))?(?:[-\/.](\d{1,4}))?$/.exec(t);
+    if (!m || (m[3] !== undefined && m[2] === undefined)) return { error: DATE_FORMAT };
+    var parts = [m[1], m[2], m[3]].filter(function (part) { return part !== undefined; });
+    var n = parts.length, y = parts[0].length === 4 ? 0 : n - 1;
+    if (parts[y].length !== 4) return { error: DATE_FORMAT };
+    for (var i = 0; i < n; i++) if (i !== y && parts[i].length > 2) return { error: DATE_FORMAT };
+    var year = +parts[y], month = n >= 2 ? +parts[y === 0 ? 1 : n - 2] : 0, day = n === 3 ? +parts[y === 0 ? 2 : 0] : 0;
+    if (year === 0 || (n >= 2 && (month < 1 || month > 12))) return { error: DATE_IMPOSSIBLE };
+    var leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    var days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if (n === 3 && (day < 1 || day > days[month - 1])) return { error: DATE_IMPOSSIBLE };
+    return { iso: pad(year, 4) + (n >= 2 ? "-" + pad(month, 2) : "") + (n === 3 ? "-" + pad(day, 2) : "") };
+  }
+
+  /* The dates of params read: { from, to } ({ iso } or { error } each). */
+  function readDates(params) {
+    var dates = { from: readDate(params.get("from")), to: readDate(params.get("to")) };
+    if (dates.from.iso && dates.to.iso) {
+      var low = dates.from.iso + "-01-01".slice(dates.from.iso.length - 4);
+      var high = dates.to.iso + "-12-31".slice(dates.to.iso.length - 4);
+      if (low > high) dates.to = { error: DATE_ORDER };
+    }
+    return dates;
+  }
+
+  /* Errors at the fields, as page.c renders them; true when there are any. */
+  function showDateErrors(dates) {
+    var any = false;
+    ["from", "to"].forEach(function (name) {
+      var field = document.getElementById("vind-" + name);
+      var box = document.getElementById("vind-" + name + "-message");
+      if (!field || !box) return;
+      clear(box);
+      var error = dates[name].error;
+      field.setAttribute("aria-describedby", (error ? "vind-" + name + "-error " : "") + "vind-date-hint");
+      if (!error) { field.removeAttribute("aria-invalid"); return; }
+      any = true;
+      field.setAttribute("aria-invalid", "true");
+      var p = el("p", { id: "vind-" + name + "-error", "class": "vind-field-error" });
+      p.appendChild(el("span", { "class": "vind-visually-hidden" }, "Fout: "));
+      p.appendChild(document.createTextNode(error));
+      box.appendChild(p);
+    });
+    return any;
   }
 
   function link(url, text, fragment) {
@@ -98,6 +166,32 @@
     return FACETS.some(function (f) { return params.has(f); }) || params.has("from") || params.has("to");
   }
 
+  /* The parameters for /api/search: the dates in ISO. */
+  function apiParams(params, dates) {
+    var copy = new URLSearchParams(params.toString());
+    ["from", "to"].forEach(function (name) {
+      if (dates[name].iso) copy.set(name, dates[name].iso); else copy.delete(name);
+    });
+    return copy;
+  }
+
+  /* params without the pair (key, value), or without every filter (key null). */
+  function without(params, key, value) {
+    var copy = new URLSearchParams();
+    params.forEach(function (v, k) {
+      var filter = FACETS.indexOf(k) >= 0 || k === "from" || k === "to";
+      if (k === "page" || (key === null ? filter : k === key && v === value)) return;
+      copy.append(k, v);
+    });
+    return copy;
+  }
+
+  function countFilters(params) {
+    var n = 0;
+    params.forEach(function (v, k) { if (v !== "" && (FACETS.indexOf(k) >= 0 || k === "from" || k === "to")) n++; });
+    return n;
+  }
+
   function pageUrl(params) {
     var text = params.toString();
     return "/zoeken" + (text ? "?" + text : "");
@@ -122,7 +216,7 @@
   /* ---- rendering (the markup of page.c) ---- */
 
   function renderStatus(data, params) {
-    var q = params.get("q") || "";
+    var q = data.corrected && data.suggestion ? data.suggestion : params.get("q") || "";
     var text;
     var first = (data.page - 1) * data.size + 1;
     var shown = data.results.length;
@@ -131,6 +225,8 @@
       text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(data.total);
     else text = count(data.total) + (data.total === 1 ? " resultaat" : " resultaten");
     if (q) text += " voor " + quoted(q);
+    var n = countFilters(params);
+    if (n) text += " met " + n + (n === 1 ? " filter" : " filters");
     if (data.total > 0 && data.fallback)
       text += ". Niet alle resultaten bevatten alle woorden; die met de meeste woorden staan bovenaan";
     statusBox.textContent = text;
@@ -173,10 +269,12 @@
     return li;
   }
 
-  function renderEmpty(params) {
-    var q = params.get("q") || "";
+  function renderEmpty(data, params) {
+    var q = data.corrected && data.suggestion ? data.suggestion : params.get("q") || "";
     var box = el("div", { "class": "vind-empty" });
-    box.appendChild(el("h2", null, "Geen resultaten" + (q ? " voor " + quoted(q) : "")));
+    var n = countFilters(params);
+    box.appendChild(el("h2", null, "Geen resultaten" + (q ? " voor " + quoted(q) : "") +
+                                   (n ? " met " + n + (n === 1 ? " filter" : " filters") : "")));
     box.appendChild(el("p", null, "Misschien helpt een van deze tips:"));
     var tips = el("ul");
     tips.appendChild(el("li", null, "Controleer de spelling van de zoekwoorden."));
@@ -185,22 +283,78 @@
     star.appendChild(el("kbd", null, "zorg*"));
     star.appendChild(document.createTextNode("."));
     tips.appendChild(star);
-    var filtered = FACETS.some(function (f) { return params.has(f); }) || params.has("from") || params.has("to");
-    if (filtered && q) {
-      var plain = new URLSearchParams();
-      plain.set("q", q);
+    if (n && q) {
+      var plain = without(params, null);
       var item = el("li");
       item.appendChild(el("a", { href: pageUrl(plain), "data-vind-nav": "" }, "Zoek zonder filters"));
       item.appendChild(document.createTextNode("."));
       tips.appendChild(item);
+      offerUnfiltered(box, tips, item, plain, generation);
     }
     box.appendChild(tips);
     return box;
   }
 
+  /* The filters hide every result: say how many the query finds without
+   * them (as page.c), once /api/search has answered. */
+  function offerUnfiltered(box, tips, item, plain, mine) {
+    var api = new URLSearchParams();
+    api.set("q", plain.get("q"));
+    api.set("size", "1");
+    fetch("/api/search?" + api.toString(), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || mine !== generation) return;
+        if (data.total > 0) {
+          var p = el("p", { "class": "vind-unfiltered" },
+                     "Zonder filters zijn er " + count(data.total) + (data.total === 1 ? " resultaat. " : " resultaten. "));
+          p.appendChild(el("a", { href: pageUrl(plain), "data-vind-nav": "" }, "Zoek zonder filters"));
+          box.insertBefore(p, box.childNodes[1]);
+        }
+        tips.removeChild(item);
+      })
+      .catch(function () {});
+  }
+
+  /* The active filters, each with a link that removes it (page.c's markup). */
+  function renderActive(params, dates) {
+    clear(activeBox);
+    clear(filterCount);
+    var n = countFilters(params);
+    if (!n || !activeBox) return; /* a site's own template may leave them out */
+    if (filterCount) {
+      filterCount.appendChild(document.createTextNode(" "));
+      filterCount.appendChild(el("span", { "class": "vind-filter-count" }, "(" + n + " actief)"));
+    }
+    var box = el("div", { "class": "vind-active" });
+    box.appendChild(el("p", { id: "vind-active-title", "class": "vind-active-title" }, "Actieve filters"));
+    var list = el("ul", { "aria-labelledby": "vind-active-title" });
+    function chip(key, value, label) {
+      var a = el("a", { "class": "vind-chip", href: pageUrl(without(params, key, value)), "data-vind-nav": "" });
+      a.appendChild(el("span", { "class": "vind-visually-hidden" }, "Filter verwijderen: "));
+      a.appendChild(document.createTextNode(label));
+      a.appendChild(el("span", { "class": "vind-chip-x", "aria-hidden": "true" }, " \u00d7"));
+      var li = el("li");
+      li.appendChild(a);
+      list.appendChild(li);
+    }
+    FACETS.forEach(function (facet) {
+      params.getAll(facet).forEach(function (value) {
+        if (value !== "") chip(facet, value, FACET_NAMES[facet] + ": " + (facet === "type" ? TYPE_LABELS[value] || value : value));
+      });
+    });
+    if (params.get("from")) chip("from", params.get("from"), "Vanaf: " + dutchDate(dates.from.iso || params.get("from")));
+    if (params.get("to")) chip("to", params.get("to"), "Tot en met: " + dutchDate(dates.to.iso || params.get("to")));
+    var li = el("li");
+    li.appendChild(el("a", { "class": "vind-clear", href: pageUrl(without(params, null)), "data-vind-nav": "" }, "Alle filters wissen"));
+    list.appendChild(li);
+    box.appendChild(list);
+    activeBox.appendChild(box);
+  }
+
   function renderResults(data, params) {
     clear(resultsBox);
-    if (data.total === 0) { resultsBox.appendChild(renderEmpty(params)); return; }
+    if (data.total === 0) { resultsBox.appendChild(renderEmpty(data, params)); return; }
     if (!data.results.length) {
       var box = el("div", { "class": "vind-empty" });
       box.appendChild(el("h2", null, "Geen resultaten op deze pagina"));
@@ -293,9 +447,44 @@
     pagesBox.appendChild(list);
   }
 
+  /* The typed query with each corrected word quoted (never corrected), or
+   * null when the words do not line up (page.c's forced_query). */
+  var PLAIN_WORD = (function () {
+    try { return new RegExp("^[\\p{L}\\p{N}]+$", "u"); } /* a syntax error in older browsers */
+    catch (e) { return /^[0-9A-Za-z\u00c0-\u024f]+$/; }
+  })();
+
+  function forcedQuery(query, corrected) {
+    var typed = query.split(" "), fixed = corrected.split(" ");
+    if (typed.length !== fixed.length) return null;
+    var out = [];
+    for (var i = 0; i < typed.length; i++) {
+      if (typed[i] === fixed[i]) { out.push(typed[i]); continue; }
+      if (!PLAIN_WORD.test(typed[i])) return null;
+      out.push('"' + typed[i] + '"');
+    }
+    return out.join(" ");
+  }
+
   function renderSuggestion(data, params) {
     clear(suggestionBox);
     if (!data.suggestion) return;
+    if (data.corrected) { /* searched already: say so (page.c) */
+      var said = el("p", { "class": "vind-corrected" }, "Resultaten voor ");
+      said.appendChild(el("strong", null, data.suggestion));
+      said.appendChild(document.createTextNode("; je zocht "));
+      said.appendChild(el("strong", null, params.get("q") || ""));
+      var forced = forcedQuery(params.get("q") || "", data.suggestion);
+      if (forced !== null) {
+        var copy = withPage(params, 1);
+        copy.set("q", forced);
+        said.appendChild(document.createTextNode(". "));
+        said.appendChild(el("a", { "class": "vind-force", href: pageUrl(copy), "data-vind-nav": "" },
+                            "Zoek toch naar " + (params.get("q") || "")));
+      }
+      suggestionBox.appendChild(said);
+      return;
+    }
     var copy = withPage(params, 1);
     copy.set("q", data.suggestion);
     var p = el("p", { "class": "vind-suggestion" }, "Bedoelde je ");
@@ -304,20 +493,43 @@
     suggestionBox.appendChild(p);
   }
 
-  function renderMessage(text) {
+  /* An alert in place of the results (nothing else of a search stays). */
+  function messageBox() {
     clear(resultsBox);
     clear(pagesBox);
     clear(suggestionBox);
+    clear(activeBox);
     statusBox.textContent = "";
     var box = el("div", { "class": "vind-message", role: "alert" });
-    box.appendChild(el("p", null, text));
     resultsBox.appendChild(box);
+    return box;
+  }
+
+  function renderMessage(text) {
+    messageBox().appendChild(el("p", null, text));
+  }
+
+  /* A date field is wrong: what to fix, linked to the field (page.c). */
+  function renderDateErrors(dates) {
+    var box = messageBox();
+    box.appendChild(el("h2", null, "Controleer de periode"));
+    var list = el("ul");
+    [["from", "Van"], ["to", "Tot en met"]].forEach(function (field) {
+      if (!dates[field[0]].error) return;
+      var li = el("li");
+      li.appendChild(el("a", { href: "#vind-" + field[0] }, field[1] + ": " + dates[field[0]].error));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (panel) panel.open = true;
   }
 
   function renderBlank() {
     clear(resultsBox);
     clear(pagesBox);
     clear(suggestionBox);
+    clear(activeBox);
+    clear(filterCount);
     clear(facetsBox);
     statusBox.textContent = "";
   }
@@ -334,10 +546,17 @@
     if (controller) controller.abort();
     if (how === "push") history.pushState(null, "", pageUrl(params));
     else if (how === "replace") history.replaceState(null, "", pageUrl(params));
+    var dates = readDates(params);
+    if (showDateErrors(dates)) {
+      renderDateErrors(dates);
+      var typed = params.get("q") || "";
+      document.title = "Fout: " + (typed ? quoted(typed) + " \u2013 Zoeken" : "Zoeken");
+      return Promise.resolve();
+    }
     if (!hasCriteria(params)) { renderBlank(); document.title = "Zoeken"; return Promise.resolve(); }
     controller = window.AbortController ? new AbortController() : null;
     document.documentElement.classList.add("vind-loading");
-    return fetch("/api/search?" + params.toString(), {
+    return fetch("/api/search?" + apiParams(params, dates).toString(), {
       headers: { Accept: "application/json" },
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
@@ -354,6 +573,7 @@
       var data = answer.body;
       data.results = data.results || [];
       renderStatus(data, params);
+      renderActive(params, dates);
       renderSuggestion(data, params);
       renderResults(data, params);
       renderFacets(data);
@@ -454,6 +674,18 @@
 
   input.addEventListener("blur", function () { setTimeout(closeSuggestions, 150); });
 
+  /* ---- the filters: a column on wide screens, a button on phones ---- */
+
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 48rem)") : null;
+  function fitPanel() { if (panel && wide && wide.matches) panel.open = true; }
+  fitPanel();
+  if (wide && wide.addEventListener) wide.addEventListener("change", fitPanel);
+  if (panel) {
+    panel.querySelector("summary").addEventListener("click", function (event) {
+      if (wide && wide.matches) event.preventDefault(); /* the column does not fold */
+    });
+  }
+
   /* ---- the rest of the form ---- */
 
   form.addEventListener("submit", function (event) {
@@ -467,9 +699,10 @@
     search(formParams(), "push");
   });
 
-  /* Page links, "Bedoelde je", "Zoek zonder filters": fetched in place. */
+  /* Page links, "Bedoelde je", "Zoek zonder filters", the remove links of
+   * the active filters: fetched in place. */
   document.addEventListener("click", function (event) {
-    var a = event.target.closest && event.target.closest("a[data-vind-nav], #vind-pagination a, .vind-suggestion a");
+    var a = event.target.closest && event.target.closest("a[data-vind-nav], #vind-pagination a, #vind-suggestion a, .vind-active a, .vind-empty a");
     if (!a || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     var params = new URLSearchParams(a.search);

@@ -4,7 +4,12 @@ driven over the DevTools protocol with a small WebSocket client (standard librar
 Checks what only a browser shows: search.js runs under the page's Content-Security-Policy without
 errors, results appear as you type, suggestions open under the box, a facet click filters without
 a reload and updates the address, the back button restores the previous results, page links work
-in place, and with JavaScript off the server-rendered page is complete.
+in place, and with JavaScript off the server-rendered page is complete. On phones (320 and 390 px,
+emulated) and at 1280 px: no sideways scrolling with a very long word and URL in the results, the
+first result on the first screen at 390 px, the keyboard reaches the search field, the button, the
+Filters toggle and the first result, and Enter searches. search.js's link check refuses off-site
+URLs (/api/search answers are replaced over DevTools to feed it hostile ones), Dutch dates are read
+and a wrong one is shown at its field, and active filters can be removed in place.
 
 Needs chromium (apt-get install chromium), vind-index and the sample site; skips without them.
 Chromium runs headless with a fresh profile and without sandbox, GPU, QUIC or background
@@ -120,15 +125,30 @@ class Browser:
         page = [t for t in targets if t.get("type") == "page"][0]
         self.ws = WebSocket(page["webSocketDebuggerUrl"])
         self.next_id = 0
+        self.intercept = None  # a function(url) -> JSON text replacing an /api/search answer
         self.exceptions = []
         self.console_errors = []
         self.call("Page.enable")
         self.call("Runtime.enable")
         self.call("Log.enable")
 
+    def _send(self, method, **params):
+        """A command whose answer is not waited for (it is dropped by call())."""
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+
     def _event(self, message):
         method = message.get("method")
-        if method == "Runtime.exceptionThrown":
+        if method == "Fetch.requestPaused":
+            request = message["params"]
+            body = self.intercept(request["request"]["url"]) if self.intercept else None
+            if body is None:
+                self._send("Fetch.continueRequest", requestId=request["requestId"])
+            else:
+                self._send("Fetch.fulfillRequest", requestId=request["requestId"], responseCode=200,
+                           responseHeaders=[{"name": "Content-Type", "value": "application/json"}],
+                           body=base64.b64encode(body.encode()).decode())
+        elif method == "Runtime.exceptionThrown":
             self.exceptions.append(message["params"]["exceptionDetails"].get("text"))
         elif method == "Log.entryAdded" and message["params"]["entry"].get("level") == "error":
             self.console_errors.append(message["params"]["entry"].get("text"))
@@ -165,6 +185,17 @@ class Browser:
         time.sleep(0.1)
         return self.wait("document.readyState === 'complete' && location.href !== 'about:blank'")
 
+    def viewport(self, width, height, mobile):
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
+                  mobile=mobile, screenWidth=width, screenHeight=height)
+
+    def key(self, key, code, keycode, text=None):
+        for kind in ("keyDown", "keyUp"):
+            params = {"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": keycode}
+            if text and kind == "keyDown":
+                params["text"] = text
+            self.call("Input.dispatchKeyEvent", **params)
+
     def screenshot(self, name):
         """Saves the page as $VIND_SCREENSHOTS/NAME.png (nothing without the variable)."""
         if not self.screenshots:
@@ -200,7 +231,7 @@ def main():
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "db")
-        index_site(db, site)
+        index_site(db, site, extra=[long_words_site(tmp)])
         with Searchd(db) as sd:
             browser = Browser(chromium, os.path.join(tmp, "profile"))
             try:
@@ -208,6 +239,158 @@ def main():
             finally:
                 browser.close()
         tap.equal(sd.exit_code, 0, "vind-searchd exits 0")
+
+
+LONG_WORD = "Gegevensbeschermingseffectbeoordelingsrapportageverplichtingen"
+LONG_FOLDER = "een-heel-lange-adresregel-over-de-gegevensbeschermingseffectbeoordeling-voor-zorgaanbieders-2024"
+
+
+def long_words_site(tmp):
+    """One article with a very long word in its title and text, at a very long URL."""
+    folder = os.path.join(tmp, "long", "nieuws", LONG_FOLDER)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "index.html"), "w") as f:
+        f.write('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>%s in de zorg</title>'
+                '<meta property="article:published_time" content="2024-03-01T00:00:00+01:00"></head>'
+                '<body><main><h1>%s in de zorg</h1><p>De %s gelden voor iedere zorgaanbieder. Een '
+                'Gegevensbeschermingseffectbeoordeling is verplicht bij zorg met gevoelige gegevens.</p>'
+                '</main></body></html>' % (LONG_WORD, LONG_WORD, LONG_WORD))
+    return os.path.join(tmp, "long")
+
+
+# innerWidth alone is not enough: a phone (mobile emulation) widens the layout viewport to content
+# that does not fit, so the screen's own width is checked too.
+NO_SIDEWAYS = ("document.documentElement.scrollWidth <= window.innerWidth && "
+               "document.documentElement.scrollWidth <= screen.width")
+FIRST_HIT_TOP = "document.querySelector('#vind-results .vind-hit').getBoundingClientRect().top"
+
+
+def layout(browser, sd):
+    """Reflow at 320, 390 and 1280 px; the first result on the first screen of a phone."""
+    for width, height, mobile in ((320, 640, True), (390, 844, True), (1280, 900, False)):
+        browser.viewport(width, height, mobile)
+        for q in ("zorg", "gegevensbeschermingseffectbeoordeling"):
+            browser.open(sd.url("/zoeken?q=" + q))
+            browser.wait(HITS + " > 0")
+            size = browser.js("[document.documentElement.scrollWidth, window.innerWidth, screen.width]")
+            tap.ok(browser.js(NO_SIDEWAYS), "%d px, q=%s: no sideways scrolling" % (width, q[:12]),
+                   "scrollWidth %d, innerWidth %d, screen %d" % tuple(size))
+            browser.screenshot("layout-%d-%s" % (width, q[:12]))
+        if width == 390:
+            browser.open(sd.url("/zoeken?q=zorg"))
+            top = browser.js(FIRST_HIT_TOP)
+            tap.ok(top < height, "390 px: the first result starts on the first screen", "top %s" % top)
+            tap.ok(not browser.js("document.getElementById('vind-filters-panel').open"),
+                   "390 px: the filters wait behind the Filters button")
+            browser.js("document.querySelector('.vind-filters-toggle').click(); true")
+            tap.ok(browser.wait("document.getElementById('vind-filters-panel').open && "
+                                "document.querySelector('#vind-facets input').getBoundingClientRect().height > 0"),
+                   "390 px: the Filters button opens the filters")
+            tap.ok(browser.js(NO_SIDEWAYS), "390 px: no sideways scrolling with the filters open")
+            browser.screenshot("layout-390-filters-open")
+            keyboard(browser, sd)
+        if width == 1280:
+            tap.ok(browser.js("document.getElementById('vind-filters-panel').open && "
+                              "document.querySelector('#vind-facets input').getBoundingClientRect().height > 0"),
+                   "1280 px: the filters are a visible column")
+    browser.call("Emulation.clearDeviceMetricsOverride")
+
+
+def keyboard(browser, sd):
+    """Tab from the top reaches the field, the button, the Filters toggle and the first result."""
+    browser.open(sd.url("/zoeken?q=zorg"))
+    browser.wait(HITS + " > 0")
+    browser.call("Emulation.setFocusEmulationEnabled", enabled=True)
+    browser.js("document.activeElement && document.activeElement.blur(); window.focus(); true")
+    reached = []
+    for _ in range(40):
+        browser.key("Tab", "Tab", 9)
+        reached.append(browser.js(
+            "(function (e) { if (!e) return ''; if (e.id) return '#' + e.id;"
+            " if (e.closest('.vind-hit')) return 'hit'; return e.tagName.toLowerCase() + '.' + e.className; })"
+            "(document.activeElement)"))
+        if reached[-1] == "hit":
+            break
+    wanted = ["#vind-q", "button.vind-submit", "summary.vind-filters-toggle", "hit"]
+    positions = [reached.index(w) if w in reached else -1 for w in wanted]
+    tap.ok(-1 not in positions and positions == sorted(positions),
+           "Tab reaches the search field, the button, the Filters toggle and the first result, in that order",
+           reached)
+    browser.js("var q = document.getElementById('vind-q'); q.focus(); q.value = ''; true")
+    browser.call("Input.insertText", text="wijkverpleging")
+    browser.js("document.getElementById('vind-q').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); true")
+    browser.key("Enter", "Enter", 13, "\r")
+    tap.ok(browser.wait("location.search.indexOf('q=wijkverpleging') >= 0 && " + HITS + " > 0"),
+           "Enter in the search field searches", browser.js("location.href"))
+
+
+def hostile_links(browser, sd):
+    """search.js renders only http(s) and site-relative links: the answers of /api/search are
+    replaced with hits whose URLs would open another site."""
+    urls = ["/\\attacker.example/", "/\t/attacker.example/", "//attacker.example/", "javascript:alert(1)",
+            "/ok/\\x", "/safe/page/", "HTTPS://elsewhere.example/ok"]
+    answer = {"query": "proef", "understood": "proef", "total": len(urls), "page": 1, "size": 10,
+              "fallback": False, "suggestion": None, "corrected": False, "facets": {},
+              "results": [{"url": u, "title": "Proef %d" % i, "type": "page", "date": None, "snippet": "proef",
+                           "pages": [], "tags": [], "themes": [], "parent": None} for i, u in enumerate(urls)]}
+    browser.intercept = lambda url: json.dumps(answer) if "/api/search?" in url and "q=proef" in url else None
+    browser.call("Fetch.enable", patterns=[{"urlPattern": "*/api/search*"}])
+    try:
+        browser.open(sd.url("/zoeken"))
+        browser.js("var q = document.getElementById('vind-q'); q.value = 'proef';"
+                   "document.getElementById('vind-form').requestSubmit(); true")
+        browser.wait(HITS + " === %d" % len(urls))
+        hrefs = browser.js("[].map.call(document.querySelectorAll('#vind-results .vind-hit-title'),"
+                           " function (h) { var a = h.querySelector('a'); return a ? a.getAttribute('href') : null; })")
+        tap.equal(hrefs, [None, None, None, None, None, "/safe/page/", "HTTPS://elsewhere.example/ok"],
+                  "search.js links only http(s) and site-relative URLs: no backslash, control character or //")
+    finally:
+        browser.call("Fetch.disable")
+        browser.intercept = None
+
+
+def dates_and_filters(browser, sd):
+    """Dutch dates in the period fields; a wrong one at its field; active filters removed in place."""
+    browser.open(sd.url("/zoeken?q=zorg"))
+    browser.wait(HITS + " > 0")
+    browser.js("document.getElementById('vind-from').value = '31-02-2021';"
+               "document.getElementById('vind-form').requestSubmit(); true")
+    tap.ok(browser.wait("document.getElementById('vind-from').getAttribute('aria-invalid') === 'true' && "
+                        "/bestaat niet/.test(document.getElementById('vind-from-error').textContent) && "
+                        "document.getElementById('vind-from').getAttribute('aria-describedby').indexOf('vind-from-error') >= 0"),
+           "search.js: an impossible date is an error at its field (aria-invalid, aria-describedby)")
+    tap.ok(browser.js("document.getElementById('vind-from').value === '31-02-2021' && "
+                      "/Controleer de periode/.test(document.getElementById('vind-results').textContent)"),
+           "... the typed date is kept and the results say what to fix")
+    browser.screenshot("6-date-error")
+    _, iso = sd.json("/api/search?q=zorg&from=2019-01-01")
+    browser.js("document.getElementById('vind-from').value = '01-01-2019';"
+               "document.getElementById('vind-form').requestSubmit(); true")
+    tap.ok(browser.wait("location.search.indexOf('from=01-01-2019') >= 0 && !document.getElementById('vind-from-error')"
+                        " && /(^%d resultat| van %d ).* met 1 filter$/.test(%s)" % (iso["total"], iso["total"], STATUS)),
+           "search.js: 01-01-2019 searches from 2019-01-01 and the status names the filter", browser.js(STATUS))
+    tap.ok(browser.js("/Vanaf: 1 januari 2019/.test(document.getElementById('vind-active-filters').textContent)"),
+           "the date is listed as an active filter")
+    browser.js("document.querySelector('#vind-active-filters .vind-chip').click(); true")
+    tap.ok(browser.wait("location.search === '?q=zorg' && !document.querySelector('#vind-active-filters .vind-chip')"
+                        " && document.getElementById('vind-from').value === ''"),
+           "its remove link drops it in place", browser.js("location.href"))
+
+
+def correction(browser, sd):
+    """A searched correction: 'Resultaten voor X; je zocht Y' with 'Zoek toch naar Y', rendered by search.js."""
+    _, data = sd.json("/api/search?q=zorgg")
+    if not data.get("corrected"):
+        tap.skip("search.js: 'je zocht' for a searched correction", "zorgg is not corrected")
+        return
+    browser.js("var q = document.getElementById('vind-q'); q.value = 'zorgg';"
+               "document.getElementById('vind-form').requestSubmit(); true")
+    tap.ok(browser.wait("var c = document.querySelector('#vind-suggestion .vind-corrected');"
+                        "c && c.textContent.indexOf('Resultaten voor %s; je zocht zorgg') === 0 && "
+                        "c.querySelector('a.vind-force').getAttribute('href') === '/zoeken?q=%%22zorgg%%22' && "
+                        "!document.querySelector('#vind-suggestion .vind-suggestion')" % data["suggestion"]),
+           "search.js: 'Resultaten voor X; je zocht zorgg' with 'Zoek toch naar zorgg', not 'Bedoelde je'",
+           browser.js("document.getElementById('vind-suggestion').innerHTML"))
 
 
 def run(browser, sd):
@@ -294,6 +477,11 @@ def run(browser, sd):
     tap.ok(browser.wait("/Geen resultaten/.test(document.getElementById('vind-results').textContent)"),
            "no results: the 'Geen resultaten' help")
     browser.screenshot("4-no-results")
+
+    dates_and_filters(browser, sd)
+    correction(browser, sd)
+    hostile_links(browser, sd)
+    layout(browser, sd)
 
     tap.ok(not browser.exceptions, "no JavaScript exceptions", browser.exceptions)
     tap.ok(not [e for e in browser.console_errors if "Content Security Policy" in (e or "")],

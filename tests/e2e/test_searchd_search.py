@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Searchd, Tap, binary, env, error_body, have, index_site, query, sample_site  # noqa: E402
@@ -42,6 +43,8 @@ def main():
                 facets(sd)
                 snippets(sd)
                 page_html(sd, data)
+                page_filters(sd, data)
+                page_dates(sd)
                 other_endpoints(sd, data, health)
                 agreement_with_cli(sd, db)
             hostile_queries(sd)
@@ -55,6 +58,7 @@ def main():
                    "/metrics counts successful searches")
             log = sd.log()
         tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
+        offsite_links(tmp)
         tap.ok(re.search(r"GET /api/search 200 [\d.]+ms hits=\d+", log) is not None,
                "access log: method, path, status, ms, hits", log[-800:])
 
@@ -161,10 +165,30 @@ def page_html(sd, data):
     status, misspelled = sd.json("/api/search?" + query(q="zorgg"))
     if misspelled.get("suggestion"):
         status, headers, body = sd.get("/zoeken?" + query(q="zorgg"))
-        tap.ok("Bedoelde je" in body.decode() and misspelled["suggestion"] in body.decode(),
-               "'Bedoelde je …?' on the page")
+        html = body.decode()
+        tap.ok(misspelled.get("corrected") is True, "an unknown word's correction is searched: \"corrected\": true",
+               misspelled)
+        tap.ok("Bedoelde je" not in html and "Resultaten voor <strong>%s</strong>; je zocht <strong>zorgg</strong>"
+               % misspelled["suggestion"] in html,
+               "a searched correction: 'Resultaten voor X; je zocht Y', not 'Bedoelde je'",
+               re.findall(r'<div id="vind-suggestion">.*?</div>', html, re.S))
+        tap.ok('<a class="vind-force" href="/zoeken?q=%22zorgg%22">Zoek toch naar zorgg</a>' in html,
+               "... with 'Zoek toch naar zorgg', the word quoted so that it is not corrected")
+        _, forced = sd.json("/api/search?" + query(q='"zorgg"'))
+        tap.ok(forced["corrected"] is False and forced["suggestion"] is None,
+               "a quoted word is searched as typed", forced)
     else:
-        tap.skip("'Bedoelde je …?' on the page", "no suggestion for zorgg")
+        tap.skip("'Resultaten voor X; je zocht Y' on the page", "no suggestion for zorgg")
+    # "wensen" is a word of the site; "mensen" is far more frequent: offered, not searched.
+    _, offered = sd.json("/api/search?" + query(q="wensen"))
+    if offered.get("suggestion") and offered.get("corrected") is False:
+        html = sd.get("/zoeken?" + query(q="wensen"))[2].decode()
+        tap.ok('<p class="vind-suggestion">Bedoelde je <a href="/zoeken?q=%s">%s</a>?</p>'
+               % (urllib.parse.quote(offered["suggestion"]), offered["suggestion"]) in html
+               and "vind-corrected" not in html, "a suggestion that was not searched: 'Bedoelde je …?'",
+               re.findall(r'<div id="vind-suggestion">.*?</div>', html, re.S))
+    else:
+        tap.skip("a suggestion that was not searched: 'Bedoelde je …?'", "no such suggestion for wensen")
     status, pdfs = sd.json("/api/search?" + query(q="zorg", type="pdf", size=50))
     with_pages = [h for h in pdfs["results"] if h["pages"]]
     if with_pages:
@@ -172,6 +196,86 @@ def page_html(sd, data):
         tap.ok("pagina %d" % with_pages[0]["pages"][0] in body.decode(), "PDF hits show 'pagina N'")
     else:
         tap.skip("PDF hits show 'pagina N'", "the library returns no page numbers yet")
+
+
+def page_filters(sd, data):
+    """Active filters are shown with remove links; a filtered search that finds nothing says what the
+    query finds without them."""
+    theme = data["facets"]["theme"][0]["value"]
+    status, _, body = sd.get("/zoeken?" + query(q="zorg", theme=theme))
+    html = body.decode()
+    status_text = re.search(r'id="vind-status"[^>]*>([^<]*)<', html).group(1)
+    tap.ok(status == 200 and status_text.endswith("met 1 filter"), "the status says a filter is on", status_text)
+    active = re.search(r'<div class="vind-active">.*?</div>', html, re.S)
+    active = active.group(0) if active else ""
+    escaped = theme.replace("&", "&amp;")
+    tap.ok('href="/zoeken?q=zorg"><span class="vind-visually-hidden">Filter verwijderen: </span>Thema: %s' % escaped
+           in active, "the active theme filter is listed with a link that removes it", active[:600])
+    tap.ok('<a class="vind-clear" href="/zoeken?q=zorg">Alle filters wissen</a>' in active,
+           "'Alle filters wissen' drops every filter but keeps the query", active[:600])
+    tap.ok("(1 actief)" in html, "the Filters toggle counts the active filters")
+    status, _, body = sd.get("/zoeken?" + query(q="zorg", theme=theme, tag="Wzd", sort="date"))
+    active = re.search(r'<div class="vind-active">.*?</div>', body.decode(), re.S).group(0)
+    tap.ok('href="/zoeken?q=zorg&amp;tag=Wzd&amp;sort=date"' in active
+           and 'href="/zoeken?q=zorg&amp;theme=%s&amp;sort=date"' % urllib.parse.quote(theme, safe="") in active,
+           "each remove link drops only its own filter", active[:800])
+    status, _, body = sd.get("/zoeken?" + query(q="zorg", year="1990"))
+    html = body.decode()
+    tap.ok(status == 200 and "Geen resultaten voor \u2018zorg\u2019 met 1 filter" in html
+           and 'Zonder filters zijn er %s resultaten. <a href="/zoeken?q=zorg">Zoek zonder filters</a>'
+           % "{:,}".format(data["total"]).replace(",", ".") in html,
+           "a filtered search that finds nothing says how many the query finds without the filters",
+           re.findall(r'<div class="vind-empty">.*?</p>', html, re.S))
+    status, _, body = sd.get("/zoeken?" + query(q="qwxzvbnmkj", year="1990"))
+    tap.ok("Zonder filters zijn er" not in body.decode(), "... and not when the query finds nothing either")
+
+
+def page_dates(sd):
+    """The page's date fields take Dutch dates; a wrong one is answered at its field, as typed."""
+    _, iso = sd.json("/api/search?" + query(q="zorg", **{"from": "2021-03-01", "to": "2022-12-31"}))
+    for typed_from, typed_to in (("01-03-2021", "31-12-2022"), ("1-3-2021", "31/12/2022"), ("2021-03-01", "2022-12-31")):
+        status, _, body = sd.get("/zoeken?" + query(q="zorg", **{"from": typed_from, "to": typed_to}))
+        html = body.decode()
+        shown = re.search(r'id="vind-status"[^>]*>([^<]*)<', html).group(1)
+        tap.ok(status == 200 and shown.startswith("%d resultat" % iso["total"]) and 'value="%s"' % typed_from in html
+               and "Vanaf: 1 maart 2021" in html and "Tot en met: 31 december 2022" in html,
+               "from=%s to=%s: searched as 2021-03-01..2022-12-31, kept as typed" % (typed_from, typed_to), shown)
+    cases = (({"from": "01-01-2O19"}, "from", "Vul een datum in"), ({"from": "31-02-2021"}, "from", "bestaat niet"),
+             ({"to": "2021-13"}, "to", "bestaat niet"), ({"from": "2022", "to": "2019"}, "to", "ligt v\u00f3\u00f3r"))
+    for params, field, message in cases:
+        status, _, body = sd.get("/zoeken?" + query(q="zorg", **params))
+        html = body.decode()
+        typed = params[field]
+        input_tag = re.search(r'<input id="vind-%s"[^>]*>' % field, html).group(0)
+        error = re.search(r'<p id="vind-%s-error" class="vind-field-error">.*?</p>' % field, html)
+        tap.ok(status == 400 and 'aria-invalid="true"' in input_tag and 'value="%s"' % typed in input_tag
+               and "vind-%s-error" % field in input_tag and error and message in error.group(0)
+               and "<details id=\"vind-filters-panel\" class=\"vind-filters-panel\" open>" in html
+               and 'href="#vind-%s"' % field in html and "<title>Fout: " in html,
+               "%s: a Dutch error at the field (aria-invalid, aria-describedby), the typed text kept, "
+               "the filters opened" % params, (status, input_tag, error and error.group(0)))
+
+
+def offsite_links(tmp):
+    """A stored URL with a backslash ("/\\attacker.example/...", which browsers open as
+    https://attacker.example/) is shown as text, never as a link."""
+    site = os.path.join(tmp, "offsite")
+    os.makedirs(os.path.join(site, "nieuws"))
+    with open(os.path.join(site, "nieuws", "index.html"), "w") as f:
+        f.write('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Omleidingsproef</title></head>'
+                '<body><main><h1>Omleidingsproef</h1><p>De omleidingsproef gaat over zorg.</p></main></body></html>')
+    db = os.path.join(tmp, "offsite-db")
+    index_site(db, site, base_url="/\\attacker.example/")
+    with Searchd(db) as sd:
+        _, data = sd.json("/api/search?q=omleidingsproef")
+        urls = [h["url"] for h in data["results"]]
+        if not any("\\" in u for u in urls):
+            tap.skip("a URL with a backslash is not a link", "vind-index stores no backslash: %r" % urls)
+            return
+        html = sd.get("/zoeken?q=omleidingsproef")[2].decode()
+        hrefs = re.findall(r'href="([^"]*)"', html)
+        tap.ok(not [h for h in hrefs if "\\" in h or "attacker" in h] and "Omleidingsproef</h3>" in html,
+               "a stored URL with a backslash is shown as text, not as a link", hrefs)
 
 
 def other_endpoints(sd, data, health):

@@ -234,6 +234,7 @@ static void test_corrections(vind_searcher_t *searcher)
           "... fallback reported exactly when documents with some words were added");
     CHECK_STR(r ? vind_results_suggestion(r) : NULL, "workshops lente",
               "... and Bedoelde je says what was searched");
+    CHECK(r && vind_results_corrected(r), "... reported as searched (vind_results_corrected)");
     vind_results_free(r);
 
     r = search(searcher, "lente -workshps");
@@ -244,6 +245,7 @@ static void test_corrections(vind_searcher_t *searcher)
     r = search(searcher, "congers");
     CHECK(r && vind_results_total(r) == 1 && has_url(r, "/typo/"),
           "a word of the site is searched as typed");
+    CHECK(r && !vind_results_corrected(r), "... and not reported as corrected");
     vind_results_free(r);
     /* "kubernets" shares its stem with the English page only, so it is not
      * unknown; nothing has it and "lente", so it is corrected before
