@@ -195,7 +195,9 @@ vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *
         width = VIND_MAX_KWIC_WIDTH;
     const char *text = req->query ? req->query : "";
     vind_qnode_t *tree = NULL;
-    vind_status_t status = vind_query_parse(text, strlen(text), &tree, errmsg);
+    vind_status_t status = vind_search_request_check(req, errmsg);
+    if (status == VIND_OK)
+        status = vind_query_parse(text, strlen(text), &tree, errmsg);
     if (status != VIND_OK)
         return status;
     vind_xapian_query_t *query = NULL;
