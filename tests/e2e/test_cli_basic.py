@@ -320,6 +320,43 @@ def formula_injection(tmp):
     tap.ok(json.loads(out)["results"][0]["title"] == FORMULA_TITLE, "JSON keeps the title exactly as it is")
 
 
+KWIC_BODY = ("Wij werken met privacy-by-design. Lees https://example.invalid/nieuws/ap-privacy-corona-app-gebruikers-"
+             "nog-onvoldoende-gewaarborgd-en-nog-veel-meer voor de privacy van de bewoners. Over privacy gaat het.")
+
+
+def kwic_layout(tmp):
+    """kwic text as ptx lays it out: keyword at a fixed column, a long match pads no other line, a hyphenated
+    match stays whole; a query of only stop words finds them in kwic as in count."""
+    site = os.path.join(tmp, "kwic-site")
+    os.makedirs(site)
+    with open(os.path.join(site, "privacy.html"), "w", encoding="utf-8") as f:
+        f.write(page("Privacyverslag", "2022-05-06", ["Wonen en zorg"], [], KWIC_BODY))
+    db = os.path.join(tmp, "kwic-db")
+    index_site(db, site)
+    width = 20
+    code, out, err = vind(db, "kwic", "--width", str(width), "privacy")
+    lines = out.splitlines()
+    tap.ok(code == 0 and len(lines) >= 4, "kwic privacy: a line per occurrence", out)
+    code, data, err = vind(db, "kwic", "--format", "json", "privacy")
+    matches = [r["match"] for r in json.loads(data)]
+    tap.ok(len(matches) == len(lines) and all(l[width:width + 2] == "  " and l[width + 2:].startswith(m[:width - 1])
+                                              for l, m in zip(lines, matches)),
+           "kwic text: the keyword starts at the same column (width + 2) on every line", out)
+    tap.ok(all(len(l.split("  /")[0]) <= 2 * width + 4 for l in lines) and max(len(l) for l in lines) < 100,
+           "kwic text: a long match (a URL) pads no other line; lines stay short", [len(l) for l in lines])
+    tap.ok(any(l[width + 2:].startswith("privacy-by-design.") for l in lines),
+           "kwic text: privacy-by-design reads whole (not 'privacy   -by-design')", out)
+    tap.ok("privacy-by-design" in matches and matches.count("privacy") == 2,
+           "kwic JSON: a hyphenated match is the whole word", matches)
+    code, out, err = vind(db, "count", "de")
+    code2, out2, err2 = vind(db, "kwic", "--format", "json", "de")
+    tap.ok(code == 0 and out.strip() == "1" and code2 == 0 and len(json.loads(out2)) == 2,
+           "a query of only stop words: count and kwic both find 'de'", (out, out2, err2))
+    code, out, err = vind(db, "kwic", "--format", "json", "de bewoners")
+    tap.ok(code == 0 and [r["match"] for r in json.loads(out)] == ["bewoners"],
+           "beside another word a stop word is dropped, in kwic as in search", out)
+
+
 def main():
     if not (have("vind") and have("vind-index")):
         tap.skip("vind command line", "vind or vind-index not built")
@@ -340,6 +377,7 @@ def main():
         options(db, tmp)
         dates_and_fields(db)
         formula_injection(tmp)
+        kwic_layout(tmp)
 
 
 main()
