@@ -951,13 +951,19 @@ static void describe(GString *out, const vind_qnode_t *node, int parenthesise)
         break;
     }
     case VIND_QNODE_AND:
-    case VIND_QNODE_OR:
-        if (parenthesise && node->n_children > 1)
+    case VIND_QNODE_OR: {
+        /* A group of one NOT keeps its parentheses: "NOT (NOT x)" written
+         * "NOT NOT x" would parse back as x. */
+        int group = parenthesise && (node->n_children > 1 || (node->n_children == 1 &&
+                                                               node->children[0]->kind ==
+                                                                   VIND_QNODE_NOT));
+        if (group)
             g_string_append_c(out, '(');
         describe_children(out, node, node->kind == VIND_QNODE_AND ? " AND " : " OR ");
-        if (parenthesise && node->n_children > 1)
+        if (group)
             g_string_append_c(out, ')');
         break;
+    }
     }
 }
 

@@ -275,6 +275,8 @@ static void test_limits(void)
     }
     CHECK(all_ok, "hostile mixes parse leniently");
     check_parse("date:..2020", "date:..2020", "open-start date range");
+    check_parse("-(-xx", "NOT (NOT xx)", "a negated group of a NOT keeps its parentheses");
+    check_parse("NOT (NOT xx)", "NOT (NOT xx)", "... and parses back to itself");
     check_parse("a NEAR/0 b", "a NEAR/1 b", "NEAR/0 is read as NEAR/1");
 }
 
