@@ -20,8 +20,10 @@ static const vind_command_help_t help = {
     "[QUERY...]",
     "Counts the documents that match QUERY (all documents without one), in all\n"
     "or per value of --by: year (in time order), tag, theme or type (most\n"
-    "frequent first). A document with several tags counts once for each. The\n"
-    "filters of `vind search` apply.\n"
+    "frequent first). A document with several tags counts once for each; the\n"
+    "documents without a date, theme or tag are the row \"(geen datum)\",\n"
+    "\"(geen thema)\" or \"(geen tag)\" (an empty value in CSV, null in JSON).\n"
+    "The filters of `vind search` apply to every count.\n"
     "\n"
     "Examples:\n"
     "  vind count wachtlijst\n"
@@ -35,10 +37,28 @@ typedef struct {
     uint64_t count;
 } row_t;
 
+/* Years in time order; the row of documents without one ("") last. */
 static int compare_values(const void *a, const void *b)
 {
     const row_t *x = a, *y = b;
+    if (!*x->value || !*y->value)
+        return !*x->value - !*y->value;
     return strcmp(x->value, y->value);
+}
+
+/* The text label of the row of matches without a value of by. */
+static const char *none_label(int by)
+{
+    switch (by) {
+    case VIND_FACET_YEAR:
+        return "(geen datum)";
+    case VIND_FACET_THEME:
+        return "(geen thema)";
+    case VIND_FACET_TAG:
+        return "(geen tag)";
+    default:
+        return "(geen type)";
+    }
 }
 
 static int print_counts(const vind_results_t *results, const char *query, int by,
@@ -76,8 +96,9 @@ static int print_counts(const vind_results_t *results, const char *query, int by
     if (format == VIND_FORMAT_JSON) {
         json_t *values = json_array();
         for (size_t i = 0; rows && i < n; i++)
-            json_array_append_new(values, json_pack("{s:s?, s:I}", "value", rows[i].value, "count",
-                                                    (json_int_t)rows[i].count));
+            json_array_append_new(values, json_pack("{s:s?, s:I}", "value",
+                                                    *rows[i].value ? rows[i].value : NULL,
+                                                    "count", (json_int_t)rows[i].count));
         json_t *object = json_pack("{s:s, s:s, s:I, s:o}", "query", query, "by",
                                    vind_facet_name((vind_facet_t)by), "total", (json_int_t)total,
                                    "values", values);
@@ -92,7 +113,10 @@ static int print_counts(const vind_results_t *results, const char *query, int by
         vind_printer_t *printer = vind_printer_new(stdout, format, columns, 2);
         for (size_t i = 0; rows && i < n; i++) {
             snprintf(number, sizeof number, "%llu", (unsigned long long)rows[i].count);
-            const char *values[] = {rows[i].value, number};
+            /* Text names the row without a value; CSV leaves the cell empty. */
+            const char *value = *rows[i].value || format != VIND_FORMAT_TEXT ? rows[i].value
+                                                                             : none_label(by);
+            const char *values[] = {value, number};
             vind_printer_row(printer, values);
         }
         vind_printer_finish(printer);
@@ -140,7 +164,9 @@ int cmd_count(int argc, char **argv)
         request.query = query;
         request.limit = 1; /* 0 would be every hit; the counts need none */
         request.snippets = 0;
-        request.facets = by >= 0;
+        /* Every filter applies to the counts, and a row counts the matches
+         * without a value: the rows of a year or type add up to the total. */
+        request.facets = by >= 0 ? VIND_FACETS_COUNT : 0;
         vind_filter_options_apply(&filters, &request);
         vind_results_t *results = NULL;
         exit_code = vind_cli_search(&session, &request, &results);

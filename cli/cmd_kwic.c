@@ -36,16 +36,74 @@ static const vind_column_t columns[] = {
     {"page", VIND_COLUMN_INTEGER, 0, 0},
 };
 
-static void print_lines(const vind_kwic_t *kwic, vind_format_t format)
+/* The first n characters of text (all of it when shorter), malloc'd. */
+static char *first_chars(const char *text, size_t n)
 {
+    const char *end = text;
+    for (size_t i = 0; i < n && *end; i++)
+        end = g_utf8_next_char(end);
+    return g_strndup(text, (gsize)(end - text));
+}
+
+static size_t chars(const char *text)
+{
+    return (size_t)g_utf8_strlen(text, -1);
+}
+
+/*
+ * Text, laid out as ptx does: the left context right-aligned in width
+ * characters, two spaces, then the keyword at that fixed column and the
+ * right context straight after it (so "privacy-by-design" reads as one
+ * word), the two together cut to width characters, then the URL and the
+ * page. A long match (a URL) is cut with "…" and pads no other line: every
+ * line is at most 2 * width + 4 characters before its URL.
+ */
+static void print_text(const vind_kwic_t *kwic, size_t width)
+{
+    int tty = vind_stdout_is_tty();
+    GString *line = g_string_new("");
+    for (size_t i = 0; i < vind_kwic_count(kwic); i++) {
+        const vind_kwic_line_t *kl = vind_kwic_get(kwic, i);
+        char *left = vind_clean_text(kl->left);
+        char *match = vind_clean_text(kl->match);
+        char *right = vind_clean_text(kl->right);
+        size_t match_chars = chars(match);
+        char *shown_match = match_chars > width ? first_chars(match, width - 1) : g_strdup(match);
+        size_t room = match_chars >= width ? 0 : width - match_chars;
+        char *shown_right = first_chars(right, room);
+        g_string_truncate(line, 0);
+        for (size_t pad = chars(left); pad < width; pad++)
+            g_string_append_c(line, ' ');
+        g_string_append_printf(line, "%s  %s%s%s%s%s", left, vind_highlight_on(tty), shown_match,
+                               match_chars > width ? "…" : "", vind_highlight_off(tty),
+                               shown_right);
+        size_t used = (match_chars > width ? width : match_chars) + chars(shown_right);
+        for (size_t pad = used; pad < width; pad++)
+            g_string_append_c(line, ' ');
+        g_string_append_printf(line, "  %s", kl->url);
+        if (kl->page)
+            g_string_append_printf(line, "  p. %u", kl->page);
+        printf("%s\n", line->str);
+        g_free(shown_match);
+        g_free(shown_right);
+        free(left), free(match), free(right);
+    }
+    g_string_free(line, TRUE);
+    fflush(stdout);
+}
+
+static void print_lines(const vind_kwic_t *kwic, vind_format_t format, size_t width)
+{
+    if (format == VIND_FORMAT_TEXT) {
+        print_text(kwic, width);
+        return;
+    }
     vind_printer_t *printer = vind_printer_new(stdout, format, columns, G_N_ELEMENTS(columns));
     for (size_t i = 0; i < vind_kwic_count(kwic); i++) {
         const vind_kwic_line_t *line = vind_kwic_get(kwic, i);
         char page[16];
         snprintf(page, sizeof page, "%u", line->page);
-        /* Text shows no page for HTML (page 0); the data formats keep the 0. */
-        const char *page_value = format == VIND_FORMAT_TEXT && line->page == 0 ? "" : page;
-        const char *values[] = {line->left, line->match, line->right, line->url, page_value};
+        const char *values[] = {line->left, line->match, line->right, line->url, page};
         vind_printer_row(printer, values);
     }
     vind_printer_finish(printer);
@@ -117,7 +175,7 @@ int cmd_kwic(int argc, char **argv)
         if (status != VIND_OK) {
             exit_code = vind_cli_fail(status, errmsg);
         } else {
-            print_lines(kwic, format);
+            print_lines(kwic, format, width);
             if (vind_kwic_count(kwic) >= VIND_MAX_KWIC_LINES)
                 fprintf(stderr,
                         "vind: kwic stopped at %u lines; narrow the query or use "

@@ -19,13 +19,15 @@ static const vind_command_help_t help = {
     "QUERY...",
     "Searches the index and prints the best matches: title, URL, date and a\n"
     "snippet with the matched words (bold on a terminal). The words of QUERY are\n"
-    "joined with spaces; the query language (\"phrase\", OR, -word, prefix*,\n"
-    "title:, tag:, ...) is described in docs/query.md. Filters of one kind\n"
+    "joined with spaces; the query language (\"phrase\", OR, NOT, prefix*,\n"
+    "title:, tag:, ...) is described in docs/query.md. A word to exclude with a\n"
+    "dash goes after -- (before it, a dash starts an option). Filters of one kind\n"
     "combine with OR (--tag a --tag b), different kinds with AND. A summary\n"
     "line (\"12 resultaten\", \"Bedoelde je ...?\") goes to standard error.\n"
     "\n"
     "Examples:\n"
     "  vind search clienten verpleeghuis\n"
+    "  vind search -- zorg -ggz\n"
     "  vind search --tag ggz --year 2021 --sort date zorg\n"
     "  vind search --all --format csv wachtlijst > wachtlijst.csv",
     "1 nothing matched, ",

@@ -13,6 +13,7 @@ typedef int (*vind_command_fn)(int argc, char **argv);
 typedef struct {
     const char *name;
     vind_command_fn run;
+    int takes_db; /* it reads an index: the global --db goes to it */
     const char *summary;
 } vind_command_t;
 

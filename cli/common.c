@@ -89,6 +89,25 @@ static int set_option(const vind_command_help_t *help, const vind_option_t *o, c
     return 0;
 }
 
+/* "-f": vind has no short options but -h. The message names the long
+ * option the letter most likely meant and says how to exclude a word. */
+static int unknown_short_option(const vind_command_help_t *help, const vind_option_t *options,
+                                const char *arg)
+{
+    GString *meant = g_string_new("");
+    for (const vind_option_t *o = options; arg[2] == '\0' && o && o->name; o++)
+        if (o->name[0] == arg[1])
+            g_string_append_printf(meant, "%s--%s", meant->len ? " or " : "did you mean ", o->name);
+    if (meant->len)
+        g_string_append(meant, "? ");
+    int code = vind_cli_usage_error(help,
+                                    "unknown option '%s' (%sto exclude a word, put the query "
+                                    "after --: vind %s -- %s)",
+                                    arg, meant->str, help->name, arg);
+    g_string_free(meant, TRUE);
+    return code;
+}
+
 int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options,
                    vind_cli_index_t *index, int argc, char **argv, const char ***args,
                    size_t *n_args)
@@ -103,22 +122,23 @@ int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options
     int only_args = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        if (only_args || arg[0] != '-' || arg[1] != '-' || (arg[1] == '-' && arg[2] == '\0')) {
-            if (!only_args && strcmp(arg, "--") == 0) {
-                only_args = 1;
-                continue;
-            }
-            if (!only_args && strcmp(arg, "-h") == 0) {
-                print_help(stdout, help, options);
-                return VIND_EXIT_OK;
-            }
+        /* Before "--", every argument that starts with a dash is an option
+         * (a lone "-" is not): "-f csv" must not become the query "NOT f
+         * csv". A word to exclude goes after "--". */
+        if (only_args || arg[0] != '-' || arg[1] == '\0') {
             (*args)[(*n_args)++] = arg;
             continue;
         }
-        if (strcmp(arg, "--help") == 0) {
+        if (strcmp(arg, "--") == 0) {
+            only_args = 1;
+            continue;
+        }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             print_help(stdout, help, options);
             return VIND_EXIT_OK;
         }
+        if (arg[1] != '-')
+            return unknown_short_option(help, options, arg);
         const char *name = arg + 2;
         const char *equals = strchr(name, '=');
         size_t name_length = equals ? (size_t)(equals - name) : strlen(name);

@@ -56,10 +56,11 @@ typedef struct {
 
 /*
  * Parses argv (argv[0] is the command name) against options (ended by a NULL
- * name) plus --db, --datadir and --help. Arguments that are not options go to
- * args (borrowed from argv): a single dash starts no option, so a query may
- * hold "-ggz" (NOT ggz); "--" ends the options. --help prints the help to
- * stdout. Returns VIND_CLI_CONTINUE, or the exit status after --help (0) or
+ * name) plus --db, --datadir and --help. Arguments that are not options go
+ * to args (borrowed from argv). Every argument that begins with a dash is an
+ * option (an unknown one is a usage error), except a lone "-"; "--" ends the
+ * options, so "-- zorg -ggz" is the query "zorg NOT ggz". --help (or -h)
+ * prints the help to stdout. Returns VIND_CLI_CONTINUE, or the exit status after --help (0) or
  * a usage error (2, after one stderr line). *args is malloc'd (free() it)
  * whatever the result.
  */

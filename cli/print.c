@@ -195,20 +195,33 @@ void vind_print_json(FILE *out, const char *json_text)
 
 /* ---- CSV ---- */
 
+/* Whether a spreadsheet would read the cell as a formula: it begins with
+ * = + - @, a tab or a carriage return (OWASP's list for CSV injection; a
+ * title "=HYPERLINK(...)" from a crawled page must stay text). */
+static int csv_formula_like(const char *field)
+{
+    return field[0] && strchr("=+-@\t\r", field[0]) != NULL;
+}
+
 static void csv_field(FILE *out, const char *field)
 {
     if (!field)
         return;
+    /* A formula-like cell gets a leading "'" (as OWASP advises): the
+     * spreadsheet shows it as text, and a reader sees what was changed. */
+    int formula = csv_formula_like(field);
     /* Quoted when it holds a separator, a quote or a line break, or begins
      * or ends with white space a spreadsheet would trim. */
     size_t length = strlen(field);
     int quote = strpbrk(field, ",\"\r\n") != NULL ||
                 (length && (field[0] == ' ' || field[length - 1] == ' '));
     if (!quote) {
-        fputs(field, out);
+        fprintf(out, "%s%s", formula ? "'" : "", field);
         return;
     }
     fputc('"', out);
+    if (formula)
+        fputc('\'', out);
     for (const char *p = field; *p; p++) {
         if (*p == '"')
             fputc('"', out);

@@ -56,7 +56,9 @@ void vind_printer_row(vind_printer_t *printer, const char *const *values);
 /* Writes what is pending and frees the printer. Accepts NULL. */
 void vind_printer_finish(vind_printer_t *printer);
 
-/* Writes one CSV record (RFC 4180: quoted when needed, quotes doubled, CRLF). */
+/* Writes one CSV record (RFC 4180: quoted when needed, quotes doubled, CRLF;
+ * a cell beginning with = + - @, tab or CR gets a leading ' against formula
+ * injection). */
 void vind_csv_record(FILE *out, const char *const *fields, size_t n_fields);
 
 /*

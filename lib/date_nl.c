@@ -10,21 +10,61 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdio.h>
+
 #include <vind/extract.h>
+#include "date.h"
 
 static int is_leap_year(int year)
 {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return days[month - 1] + (month == 2 && is_leap_year(year));
+}
+
 /* "31 februari" is rejected: the day must exist in that month. */
 static int date_is_valid(int year, int month, int day)
 {
-    static const int days_in_month[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1)
         return 0;
-    int last = days_in_month[month - 1] + (month == 2 && is_leap_year(year));
-    return day <= last;
+    return day <= days_in_month(year, month);
+}
+
+/* The number of the two digits at p. */
+static int two_digits(const char *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+int vind_date_filter_valid(const char *text, size_t len, char *why, size_t why_size)
+{
+    char scratch[1];
+    if (!why || why_size == 0)
+        why = scratch, why_size = sizeof scratch;
+    int shape = len == 4 || len == 7 || len == 10;
+    for (size_t i = 0; shape && i < len; i++)
+        shape = (i == 4 || i == 7) ? text[i] == '-' : isdigit((unsigned char)text[i]) != 0;
+    int year = shape ? two_digits(text) * 100 + two_digits(text + 2) : 0;
+    if (!shape || year < 1000) {
+        snprintf(why, why_size, "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)");
+        return 0;
+    }
+    int month = len >= 7 ? two_digits(text + 5) : 1;
+    if (month < 1 || month > 12) {
+        snprintf(why, why_size, "has no month %02d (months are 01 to 12)", month);
+        return 0;
+    }
+    int day = len == 10 ? two_digits(text + 8) : 1;
+    if (day < 1 || day > days_in_month(year, month)) {
+        snprintf(why, why_size, "does not exist (month %02d of %d has %d days)", month, year,
+                 days_in_month(year, month));
+        return 0;
+    }
+    return 1;
 }
 
 static int write_date(int year, int month, int day, char out[11])

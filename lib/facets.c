@@ -44,12 +44,14 @@ static int compare_values(const void *a, const void *b)
 
 /* Converts the wrapper's counts, marks the selected values and adds a
  * selected value with no match (count 0), so a chosen filter never vanishes
- * from the list it was chosen in. */
+ * from the list it was chosen in. VIND_FACETS_COUNT: no such value, and
+ * at the end a value "" for the matches without one (*none, unless 0). */
 static vind_status_t convert(const vind_search_request_t *req, int facet,
-                             const vind_xapian_facet_t *counted, vind_results_t *results,
-                             char **errmsg)
+                             const vind_xapian_facet_t *counted, const uint64_t *none,
+                             vind_results_t *results, char **errmsg)
 {
-    size_t room = counted->count + req->n_filters[facet];
+    int exact = req->facets == VIND_FACETS_COUNT;
+    size_t room = counted->count + req->n_filters[facet] + 1;
     vind_facet_value_t *values = calloc(room ? room : 1, sizeof *values);
     if (!values)
         return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
@@ -61,7 +63,7 @@ static vind_status_t convert(const vind_search_request_t *req, int facet,
         if (values[n].value)
             n++;
     }
-    for (size_t i = 0; i < req->n_filters[facet]; i++) {
+    for (size_t i = 0; !exact && i < req->n_filters[facet]; i++) {
         const char *wanted = req->filters[facet][i];
         char *key = vind_facet_term("", wanted);
         int present = 0;
@@ -78,13 +80,15 @@ static vind_status_t convert(const vind_search_request_t *req, int facet,
         }
     }
     qsort(values, n, sizeof *values, compare_values);
+    if (exact && none && none[facet] && (values[n].value = strdup("")))
+        values[n++].count = none[facet];
     vind_results_set_facet(results, (vind_facet_t)facet, values, n);
     return VIND_OK;
 }
 
 /* Runs query once (no hits) and counts the facets flagged in wanted. */
 static vind_status_t count_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                               const int wanted[VIND_FACET_LAST],
+                               const int wanted[VIND_FACET_LAST], const uint64_t *none,
                                const vind_search_request_t *req, vind_results_t *results,
                                char **errmsg)
 {
@@ -107,10 +111,61 @@ static vind_status_t count_run(vind_searcher_t *searcher, const vind_xapian_quer
         vind_xapian_facet_t *counted = NULL;
         status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
         if (status == VIND_OK)
-            status = convert(req, f, counted, results, errmsg);
+            status = convert(req, f, counted, none, results, errmsg);
         vind_xapian_facet_free(counted);
     }
     vind_xapian_enquire_free(enquire);
+    return status;
+}
+
+/* The number of matches of the search that have no value in facet's slot
+ * (every value is >= "\0"; an empty bound would match every document).
+ * One more exact run of the query per facet: `vind count` only. */
+static vind_status_t count_none(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                                const vind_search_request_t *req, int fallback, int facet,
+                                uint64_t *none, char **errmsg)
+{
+    vind_xapian_query_t *query = NULL;
+    vind_status_t status =
+        vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_xapian_query_t *pair[2] = {query, vind_xapian_query_value_ge(facet_slots[facet], "\0", 1)};
+    query = vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT, pair, 2);
+    if (!query)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
+    vind_xapian_enquire_t *enquire = NULL;
+    status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    vind_xapian_mset_t *mset = NULL;
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
+    if (status == VIND_OK)
+        *none = mset->matches_estimated; /* exact: every document was checked */
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_free(enquire);
+    vind_xapian_query_free(query);
+    return status;
+}
+
+/* VIND_FACETS_COUNT: one run with every filter counts every facet, and one
+ * run per facet counts the matches without a value. */
+static vind_status_t count_exact(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                                 const vind_search_request_t *req, int fallback,
+                                 vind_results_t *results, char **errmsg)
+{
+    uint64_t none[VIND_FACET_LAST] = {0};
+    vind_status_t status = VIND_OK;
+    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
+        status = count_none(searcher, tree, req, fallback, f, &none[f], errmsg);
+    const int all[VIND_FACET_LAST] = {1, 1, 1, 1};
+    vind_xapian_query_t *query = NULL;
+    if (status == VIND_OK)
+        status = vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
+    if (status == VIND_OK)
+        status = count_run(searcher, query, all, none, req, results, errmsg);
+    vind_xapian_query_free(query);
     return status;
 }
 
@@ -118,6 +173,8 @@ vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t 
                                   const vind_search_request_t *req, int fallback,
                                   vind_results_t *results, char **errmsg)
 {
+    if (req->facets == VIND_FACETS_COUNT)
+        return count_exact(searcher, tree, req, fallback, results, errmsg);
     int unfiltered[VIND_FACET_LAST] = {0};
     int any_unfiltered = 0;
     for (int f = 0; f < VIND_FACET_LAST; f++)
@@ -128,7 +185,7 @@ vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t 
         vind_xapian_query_t *query = NULL;
         status = vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
         if (status == VIND_OK)
-            status = count_run(searcher, query, unfiltered, req, results, errmsg);
+            status = count_run(searcher, query, unfiltered, NULL, req, results, errmsg);
         vind_xapian_query_free(query);
     }
     for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++) {
@@ -139,7 +196,7 @@ vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t 
         vind_xapian_query_t *query = NULL;
         status = vind_searcher_full_query(searcher, tree, req, fallback, f, &query, NULL, errmsg);
         if (status == VIND_OK)
-            status = count_run(searcher, query, only, req, results, errmsg);
+            status = count_run(searcher, query, only, NULL, req, results, errmsg);
         vind_xapian_query_free(query);
     }
     return status;

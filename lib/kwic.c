@@ -114,9 +114,49 @@ static size_t window_end(const char *text, size_t length, size_t end, unsigned w
     return to;
 }
 
-static vind_status_t add_line(vind_kwic_t *kwic, const char *text, size_t length,
-                              const vind_token_t *token, unsigned width, const char *url,
-                              unsigned page, char **errmsg)
+/* Whether the character at p (inside text[0..length)) is a letter or digit. */
+static int word_char_at(const char *text, size_t length, size_t p)
+{
+    gunichar c = g_utf8_get_char_validated(text + p, (gssize)(length - p));
+    return c != (gunichar)-1 && c != (gunichar)-2 && g_unichar_isalnum(c);
+}
+
+/* The start of the character before p. */
+static size_t previous_char(const char *text, size_t p)
+{
+    do
+        p--;
+    while (p > 0 && ((unsigned char)text[p] & 0xC0) == 0x80);
+    return p;
+}
+
+/*
+ * Widens [*start, *end) to the whole hyphenated word it is part of:
+ * "privacy" in "privacy-by-design" is shown as "privacy-by-design", not as
+ * "privacy" with a right context "-by-design". Parts are letters and digits
+ * joined by single hyphens; a hyphen at a space ("privacy - en") joins nothing.
+ */
+static void whole_hyphenated(const char *text, size_t length, size_t *start, size_t *end)
+{
+    size_t e = *end;
+    while (e + 1 < length && text[e] == '-' && word_char_at(text, length, e + 1)) {
+        e++;
+        while (e < length && word_char_at(text, length, e))
+            e = (size_t)(g_utf8_next_char(text + e) - text);
+    }
+    size_t b = *start;
+    while (b >= 2 && text[b - 1] == '-' && word_char_at(text, length, previous_char(text, b - 1))) {
+        b--;
+        while (b > 0 && word_char_at(text, length, previous_char(text, b)))
+            b = previous_char(text, b);
+    }
+    *start = b;
+    *end = e;
+}
+
+static vind_status_t add_line(vind_kwic_t *kwic, const char *text, size_t length, size_t start,
+                              size_t end, unsigned width, const char *url, unsigned page,
+                              char **errmsg)
 {
     if (kwic->count == kwic->room) {
         size_t room = kwic->room ? kwic->room * 2 : 64;
@@ -126,11 +166,11 @@ static vind_status_t add_line(vind_kwic_t *kwic, const char *text, size_t length
         kwic->lines = lines;
         kwic->room = room;
     }
-    size_t from = window_start(text, token->start, width);
-    size_t to = window_end(text, length, token->end, width);
-    char *left = keep_last(one_line(text + from, token->start - from), width);
-    char *right = keep_first(one_line(text + token->end, to - token->end), width);
-    char *match = one_line(text + token->start, token->end - token->start);
+    size_t from = window_start(text, start, width);
+    size_t to = window_end(text, length, end, width);
+    char *left = keep_last(one_line(text + from, start - from), width);
+    char *right = keep_first(one_line(text + end, to - end), width);
+    char *match = one_line(text + start, end - start);
     if (!left || !right || !match) {
         free(left), free(right), free(match);
         return vind_error(errmsg, VIND_NOMEM, "out of memory making keyword-in-context lines");
@@ -166,13 +206,18 @@ static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_
             length = VIND_MAX_ANALYZE_BYTES;
         vind_tokens_t *tokens = NULL;
         status = vind_analyze(searcher->analyzer, pages[p], length, lang, &tokens, errmsg);
+        size_t shown_to = 0; /* the end of the last match shown: one line per hyphenated word */
         for (size_t t = 0; status == VIND_OK && t < vind_tokens_count(tokens); t++) {
             if (kwic->count >= VIND_MAX_KWIC_LINES)
                 break;
             const vind_token_t *token = vind_tokens_get(tokens, t);
-            if (vind_match_terms_match(terms, token))
-                status = add_line(kwic, pages[p], length, token, width, url,
-                                  is_pdf ? (unsigned)p + 1 : 0, errmsg);
+            if (token->start < shown_to || !vind_match_terms_match(terms, token))
+                continue;
+            size_t start = token->start, end = token->end;
+            whole_hyphenated(pages[p], length, &start, &end);
+            shown_to = end;
+            status = add_line(kwic, pages[p], length, start, end, width, url,
+                              is_pdf ? (unsigned)p + 1 : 0, errmsg);
         }
         vind_tokens_free(tokens);
     }
@@ -195,7 +240,9 @@ vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *
         width = VIND_MAX_KWIC_WIDTH;
     const char *text = req->query ? req->query : "";
     vind_qnode_t *tree = NULL;
-    vind_status_t status = vind_query_parse(text, strlen(text), &tree, errmsg);
+    vind_status_t status = vind_search_request_check(req, errmsg);
+    if (status == VIND_OK)
+        status = vind_query_parse(text, strlen(text), &tree, errmsg);
     if (status != VIND_OK)
         return status;
     vind_xapian_query_t *query = NULL;

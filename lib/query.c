@@ -325,9 +325,11 @@ static char *english_stem(builder_t *b, const vind_token_t *token)
     return NULL;
 }
 
+/* A stop word is a match term only in a query of nothing else ("de"):
+ * then it is searched, so kwic and snippets show it too, as count finds it. */
 static void collect_stem(builder_t *b, const vind_token_t *token)
 {
-    if (!b->collect || b->negated || (token->flags & VIND_TOKEN_STOP))
+    if (!b->collect || b->negated || ((token->flags & VIND_TOKEN_STOP) && !b->keep_stops))
         return;
     vind_match_terms_add_stem(b->match_terms, token->stem);
     char *english = english_stem(b, token);

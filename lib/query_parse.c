@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include <vind/limits.h>
+#include "date.h"
 #include "error.h"
 #include "normalize.h"
 #include "query_parse.h"
@@ -178,28 +179,24 @@ static int all_years(const char *value)
     return ok;
 }
 
-/* "2019", "2019-06" or "2019-06-30" with a plausible month and day. */
+/* "2019", "2019-06" or "2019-06-30": a day that exists (lib/date.h). */
 static int is_date(const char *s, size_t len)
 {
-    if (len != 4 && len != 7 && len != 10)
-        return 0;
-    if (!is_year(s, 4))
-        return 0;
-    if (len >= 7) {
-        if (s[4] != '-' || !all_digits(s + 5, 2))
-            return 0;
-        int month = (s[5] - '0') * 10 + (s[6] - '0');
-        if (month < 1 || month > 12)
-            return 0;
-    }
-    if (len == 10) {
-        if (s[7] != '-' || !all_digits(s + 8, 2))
-            return 0;
-        int day = (s[8] - '0') * 10 + (s[9] - '0');
-        if (day < 1 || day > 31)
-            return 0;
-    }
-    return 1;
+    return vind_date_filter_valid(s, len, NULL, 0);
+}
+
+int vind_qfield_year_valid(const char *value)
+{
+    return is_year(value, strlen(value));
+}
+
+int vind_qfield_type_known(const char *value)
+{
+    static const char *const types[] = {"article", "pdf", "page"};
+    for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
+        if (g_ascii_strcasecmp(value, types[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* Splits "lo..hi" (either side may be empty, not both) checking each side
@@ -270,9 +267,60 @@ static int classify_operator(const char *w, size_t len, token_t *token)
     return 1;
 }
 
+/* Records the first problem of the query (g_malloc'd, for the user). */
+static void problem_set(char **problem, char *message)
+{
+    if (*problem)
+        g_free(message);
+    else
+        *problem = message;
+}
+
+/* Why a year: or date: value is refused: the first part (a side of
+ * "lo..hi", an alternative of "2021|2022") that is not a year or a day that
+ * exists, and what the field takes. */
+static char *date_problem(vind_qfield_t field, const char *value)
+{
+    int year = field == VIND_QFIELD_YEAR;
+    char **parts = g_strsplit(value, strstr(value, "..") ? ".." : year ? "|" : "\x01", -1);
+    char *reason = NULL;
+    for (char **part = parts; *part && !reason; part++) {
+        size_t len = strlen(*part);
+        char why[96];
+        if (len && year && !is_year(*part, len))
+            reason = g_strdup_printf("\"%s\" is not a year", *part);
+        else if (len && !year && !vind_date_filter_valid(*part, len, why, sizeof why))
+            reason = g_strdup_printf("the date \"%s\" %s", *part, why);
+    }
+    g_strfreev(parts);
+    /* A date's reason already says what a date is; a year's does not. */
+    char *message = g_strdup_printf(
+        "%s:%s: %s%s", vind_qfield_name(field), value, reason ? reason : "is not a value it takes",
+        year ? " (year: takes YYYY, YYYY|YYYY or a range YYYY..YYYY)"
+             : reason ? "" : " (date: takes YYYY, YYYY-MM, YYYY-MM-DD or a range FROM..TO)");
+    g_free(reason);
+    return message;
+}
+
+/* Why a type: value is refused, or NULL when every alternative is a type. */
+static char *type_problem(const char *value, int quoted)
+{
+    char **parts = quoted ? g_strsplit(value, "\x01", 1) : g_strsplit(value, "|", -1);
+    char *message = NULL;
+    for (char **part = parts; *part && !message; part++) {
+        char *type = g_strstrip(*part);
+        if (*type && !vind_qfield_type_known(type))
+            message = g_strdup_printf("type:%s: unknown type \"%s\" (the types are %s)", value,
+                                      type, VIND_QFIELD_TYPES);
+    }
+    g_strfreev(parts);
+    return message;
+}
+
 /* A field token from `field:value`; value may be empty, then the next
- * phrase or word is the value ("tag: \"Wonen en zorg\""). */
-static const char *lex_field(const char *p, vind_qfield_t field, token_t *token)
+ * phrase or word is the value ("tag: \"Wonen en zorg\""). A value the
+ * field cannot take is a problem (*problem), and the token is dropped. */
+static const char *lex_field(const char *p, vind_qfield_t field, token_t *token, char **problem)
 {
     while (is_space(*p))
         p++;
@@ -310,6 +358,11 @@ static const char *lex_field(const char *p, vind_qfield_t field, token_t *token)
     }
     if (field == VIND_QFIELD_YEAR || field == VIND_QFIELD_DATE) {
         int (*valid)(const char *, size_t) = field == VIND_QFIELD_YEAR ? is_year : is_date;
+        if (strcmp(value, "..") == 0) {
+            g_free(value); /* "year:..": a range of everything, no filter */
+            token->kind = TOKEN_END;
+            return p;
+        }
         if (split_range(value, len, valid, &token->from, &token->to)) {
             token->kind = TOKEN_RANGE;
             token->field = field;
@@ -325,11 +378,18 @@ static const char *lex_field(const char *p, vind_qfield_t field, token_t *token)
             return p;
         }
         if (field == VIND_QFIELD_DATE || !all_years(value)) {
-            /* Not a date after all: search the value as a word. */
-            token->kind = TOKEN_WORD;
-            token->text = value;
+            problem_set(problem, date_problem(field, value));
+            g_free(value);
+            token->kind = TOKEN_END;
             return p;
         }
+    }
+    char *wrong_type = field == VIND_QFIELD_TYPE ? type_problem(value, quoted) : NULL;
+    if (wrong_type) {
+        problem_set(problem, wrong_type);
+        g_free(value);
+        token->kind = TOKEN_END;
+        return p;
     }
     token->kind = TOKEN_FILTER;
     token->field = field;
@@ -339,7 +399,7 @@ static const char *lex_field(const char *p, vind_qfield_t field, token_t *token)
 }
 
 /* Lexes one word-like run at p (not a quote, parenthesis or space). */
-static const char *lex_run(const char *p, int operators, token_t *token)
+static const char *lex_run(const char *p, int operators, token_t *token, char **problem)
 {
     const char *w;
     size_t len;
@@ -350,7 +410,7 @@ static const char *lex_run(const char *p, int operators, token_t *token)
     vind_qfield_t field;
     if (colon && colon > w && field_lookup(w, (size_t)(colon - w), &field)) {
         /* Re-read the value from just after the colon: it may be quoted. */
-        return lex_field(colon + 1, field, token);
+        return lex_field(colon + 1, field, token, problem);
     }
     if (split_range(w, len, is_year, &token->from, &token->to)) {
         token->kind = TOKEN_RANGE; /* a bare 2019..2021 is a range of years */
@@ -371,8 +431,9 @@ static const char *lex_run(const char *p, int operators, token_t *token)
 }
 
 /* Splits the repaired query into tokens; operators = 0 reads AND, OR, NOT,
- * NEAR and '-' as words (the fallback for a query of operators only). */
-static GArray *lex(const char *q, int operators)
+ * NEAR and '-' as words (the fallback for a query of operators only).
+ * *problem: the first field value refused (g_malloc'd), or left NULL. */
+static GArray *lex(const char *q, int operators, char **problem)
 {
     GArray *tokens = g_array_new(FALSE, TRUE, sizeof(token_t));
     const char *p = q;
@@ -403,7 +464,7 @@ static GArray *lex(const char *q, int operators)
                 token.kind = TOKEN_END;
             p++;
         } else {
-            p = lex_run(p, operators, &token);
+            p = lex_run(p, operators, &token, problem);
         }
         if (token.kind == TOKEN_END) {
             token_clear(&token);
@@ -756,7 +817,15 @@ vind_status_t vind_query_parse(const char *query, size_t len, vind_qnode_t **out
         return vind_error(errmsg, VIND_BAD_QUERY, "the query is too long: %zu bytes (at most %u)",
                           len, VIND_MAX_QUERY_BYTES);
     char *text = repair_query(query, len);
-    GArray *tokens = lex(text, 1);
+    char *problem = NULL;
+    GArray *tokens = lex(text, 1, &problem);
+    if (problem) {
+        tokens_free(tokens);
+        g_free(text);
+        vind_status_t status = vind_error(errmsg, VIND_BAD_QUERY, "%s", problem);
+        g_free(problem);
+        return status;
+    }
     size_t terms = count_terms(tokens);
     if (terms > VIND_MAX_QUERY_TERMS) {
         tokens_free(tokens);
@@ -776,7 +845,7 @@ vind_status_t vind_query_parse(const char *query, size_t len, vind_qnode_t **out
     if (!tree && has_operators(tokens)) {
         /* "AND", "NOT OR": nothing but operators; search them as words. */
         tokens_free(tokens);
-        tokens = lex(text, 0);
+        tokens = lex(text, 0, &problem); /* the values were checked above */
         parser = (parser_t){.tokens = (token_t *)tokens->data, .n_tokens = tokens->len};
         tree = parse_query(&parser);
     }
@@ -882,13 +951,19 @@ static void describe(GString *out, const vind_qnode_t *node, int parenthesise)
         break;
     }
     case VIND_QNODE_AND:
-    case VIND_QNODE_OR:
-        if (parenthesise && node->n_children > 1)
+    case VIND_QNODE_OR: {
+        /* A group of one NOT keeps its parentheses: "NOT (NOT x)" written
+         * "NOT NOT x" would parse back as x. */
+        int group = parenthesise && (node->n_children > 1 || (node->n_children == 1 &&
+                                                               node->children[0]->kind ==
+                                                                   VIND_QNODE_NOT));
+        if (group)
             g_string_append_c(out, '(');
         describe_children(out, node, node->kind == VIND_QNODE_AND ? " AND " : " OR ");
-        if (parenthesise && node->n_children > 1)
+        if (group)
             g_string_append_c(out, ')');
         break;
+    }
     }
 }
 

@@ -58,13 +58,24 @@ struct vind_qnode {
  * ignored, operators without operands are dropped (a query of only
  * operators is read as words), unknown fields (`foo:bar`, `10:30`) are plain
  * words. An empty query gives *out = NULL with VIND_OK (match everything).
+ * The value of a known field is not lenient: `date:2020-13`, `year:20x5`
+ * and `type:boek` are refused with a message saying what the field takes
+ * (they would otherwise find nothing, or become words, without a word why).
  *
  * Return value: VIND_OK; VIND_BAD_QUERY with a message for the user when
  * the query exceeds VIND_MAX_QUERY_BYTES, VIND_MAX_QUERY_TERMS words or
  * VIND_MAX_QUERY_DEPTH nested parentheses (the parser never recurses deeper
- * than that bound, whatever the input).
+ * than that bound, whatever the input), or when a year:, date: or type:
+ * value is not one.
  */
 vind_status_t vind_query_parse(const char *query, size_t len, vind_qnode_t **out, char **errmsg);
+
+/* The document types, for messages; a type value is one of them (any case). */
+#define VIND_QFIELD_TYPES "article, pdf or page"
+int vind_qfield_type_known(const char *value);
+
+/* Whether value is a year filter: four digits. */
+int vind_qfield_year_valid(const char *value);
 
 /* Frees a tree (children too). Accepts NULL. */
 void vind_qnode_free(vind_qnode_t *node);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include <vind/limits.h>
+#include "date.h"
 #include "error.h"
 #include "lexicon.h"
 #include "schema.h"
@@ -187,27 +188,14 @@ int vind_facet_from_name(const char *name)
 /* ------------------------------------------------------------------ */
 /* Queries and runs                                                    */
 
-int vind_request_date_valid(const char *date)
+/* A request's from or to: a day that exists, or VIND_INVALID_ARGUMENT
+ * saying why ("the date \"2021-02-29\" does not exist (...)"). */
+static vind_status_t check_date(const char *date, char **errmsg)
 {
-    size_t len = strlen(date);
-    if (len != 4 && len != 7 && len != 10)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        int dash = (i == 4 || i == 7);
-        if (dash ? date[i] != '-' : !g_ascii_isdigit(date[i]))
-            return 0;
-    }
-    if (len >= 7) {
-        int month = atoi(date + 5);
-        if (month < 1 || month > 12)
-            return 0;
-    }
-    if (len == 10) {
-        int day = atoi(date + 8);
-        if (day < 1 || day > 31)
-            return 0;
-    }
-    return 1;
+    char why[96];
+    if (!date || vind_date_filter_valid(date, strlen(date), why, sizeof why))
+        return VIND_OK;
+    return vind_error(errmsg, VIND_INVALID_ARGUMENT, "the date \"%s\" %s", date, why);
 }
 
 static vind_qfield_t facet_field(int facet)
@@ -217,16 +205,13 @@ static vind_qfield_t facet_field(int facet)
     return fields[facet];
 }
 
-static vind_status_t check_request(const vind_search_request_t *req, char **errmsg)
+vind_status_t vind_search_request_check(const vind_search_request_t *req, char **errmsg)
 {
-    if (req->from && !vind_request_date_valid(req->from))
-        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
-                          "the date \"%s\" is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
-                          req->from);
-    if (req->to && !vind_request_date_valid(req->to))
-        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
-                          "the date \"%s\" is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
-                          req->to);
+    vind_status_t status = check_date(req->from, errmsg);
+    if (status == VIND_OK)
+        status = check_date(req->to, errmsg);
+    if (status != VIND_OK)
+        return status;
     for (int f = 0; f < VIND_FACET_LAST; f++) {
         if (req->n_filters[f] && !req->filters[f])
             return vind_error(errmsg, VIND_INVALID_ARGUMENT, "the %s filter has no values",
@@ -238,6 +223,13 @@ static vind_status_t check_request(const vind_search_request_t *req, char **errm
                 return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                                   "a %s filter value is empty, too long or not UTF-8",
                                   vind_facet_name((vind_facet_t)f));
+            if (f == VIND_FACET_TYPE && !vind_qfield_type_known(value))
+                return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                                  "unknown type \"%s\" (the types are %s)", value,
+                                  VIND_QFIELD_TYPES);
+            if (f == VIND_FACET_YEAR && !vind_qfield_year_valid(value))
+                return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                                  "the year \"%s\" is not a year (use YYYY)", value);
         }
     }
     return VIND_OK;
@@ -889,7 +881,7 @@ vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t
     *out = NULL;
     if (!searcher || !req)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_search: no searcher or request");
-    vind_status_t status = check_request(req, errmsg);
+    vind_status_t status = vind_search_request_check(req, errmsg);
     if (status != VIND_OK)
         return status;
     const char *text = req->query ? req->query : "";

@@ -111,11 +111,14 @@ vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, js
  * from record (n_pages set); NULL when it has none. Free the array with g_free. */
 const char **vind_stored_pages(json_t *record, size_t *n_pages);
 
+/* Checks what a request filters on before it is searched: from and to are
+ * days that exist, years are years, types are types, values are UTF-8.
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT saying what is wrong and
+ * what is valid (searchd answers it with 400). */
+vind_status_t vind_search_request_check(const vind_search_request_t *req, char **errmsg);
+
 /* The analyzer language of a stored record ("en" -> English, else Dutch). */
 vind_lang_t vind_stored_lang(json_t *record);
-
-/* Validates a request's from/to date ("YYYY", "YYYY-MM", "YYYY-MM-DD"). */
-int vind_request_date_valid(const char *date);
 
 /* Facets: fills results' facet lists (lib/facets.c). fallback holds the
  * VIND_QUERY_* mode flags of the search whose results they count. */

@@ -33,8 +33,18 @@ static uint64_t directory_bytes(const char *path)
     return total;
 }
 
-static json_t *counts_array(const vind_xapian_facet_t *facet)
+static int compare_items_by_value(const void *a, const void *b)
 {
+    const vind_xapian_facet_value_t *x = a, *y = b;
+    return strcmp(x->value, y->value);
+}
+
+/* The counts as [{value, count}]; by_value: in value order (years in time
+ * order), else as counted (most frequent first). */
+static json_t *counts_array(vind_xapian_facet_t *facet, int by_value)
+{
+    if (by_value)
+        qsort(facet->items, facet->count, sizeof *facet->items, compare_items_by_value);
     json_t *array = json_array();
     for (size_t i = 0; array && i < facet->count; i++) {
         json_t *entry = json_pack("{s:s, s:I}", "value", facet->items[i].value, "count",
@@ -93,7 +103,8 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
         vind_xapian_facet_t *counted = NULL;
         status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
         if (status == VIND_OK)
-            json_object_set_new(object, facets[f].name, counts_array(counted));
+            json_object_set_new(object, facets[f].name,
+                                counts_array(counted, facets[f].slot == VIND_SLOT_YEAR));
         vind_xapian_facet_free(counted);
     }
     vind_xapian_enquire_free(enquire);

@@ -76,10 +76,19 @@ typedef struct {
     vind_sort_t sort;
     size_t offset;                            /* first hit to return (0-based) */
     size_t limit;                             /* hits to return; 0 = all matches */
-    int facets;                               /* 1: count facets */
+    int facets;                               /* 1: count facets; VIND_FACETS_COUNT: see below */
     int snippets;                             /* 1: make a snippet per returned hit */
     unsigned snippet_chars;                   /* target snippet length (0 = 200) */
 } vind_search_request_t;
+
+/*
+ * req->facets = VIND_FACETS_COUNT counts what `vind count --by` shows: every
+ * filter applies to every facet (no multi-select), a selected value without
+ * a match is not listed, and each facet's list ends with a value "" that
+ * counts the matches without one (no theme, no date), so that a
+ * single-valued facet adds up to the total.
+ */
+#define VIND_FACETS_COUNT 2
 
 /* Fills req with defaults: relevance, offset 0, limit 10, snippets on, facets off. */
 VIND_API void vind_search_request_init(vind_search_request_t *req);

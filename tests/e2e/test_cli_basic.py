@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env, have, index_site  # noqa: E402
+from harness import Searchd, Tap, binary, env, error_body, have, index_site  # noqa: E402
 
 tap = Tap()
 
@@ -200,9 +200,13 @@ def exits(db, tmp):
            err)
     code, out, err = vind(db, "doc", "/nergens/")
     tap.ok(code == 2 and "/nergens/" in err, "doc of an unknown URL: exit 2 naming it", err)
-    code, out, err = vind(db, "search", "bewoner", "-kraanvogelproject")
+    code, out, err = vind(db, "search", "--", "bewoner", "-kraanvogelproject")
     tap.ok(code == 0 and "-kraanvogelproject" not in err and "Kraanvogel" not in out,
-           "a single-dash word is a NOT in the query, not an option", err)
+           "after --, a single-dash word is a NOT in the query", err)
+    code, out, err = vind(db, "search", "bewoner", "-kraanvogelproject")
+    tap.ok(code == 2 and out == "" and len(err.strip().splitlines()) == 1
+           and "unknown option '-kraanvogelproject'" in err and "--" in err,
+           "before --, a single-dash word is an unknown option: exit 2, with how to exclude a word", err)
     for command in ("search", "count", "kwic", "doc", "suggest", "stats"):
         code, out, err = vind(None, command, "--help")
         tap.ok(code == 0 and out.startswith("usage: vind %s" % command) and "--db DIR" in out and "Exit status" in out,
@@ -213,6 +217,144 @@ def exits(db, tmp):
     environment = dict(env(), VIND_DB=db)
     result = subprocess.run([binary("vind"), "count", "bewoner"], stdout=subprocess.PIPE, env=environment)
     tap.ok(result.returncode == 0 and result.stdout.strip() == b"3", "$VIND_DB is the default index")
+
+
+def options(db, tmp):
+    """Unknown options are errors (not query words), and global options go before the command."""
+    code, out, err = vind(db, "search", "-f", "csv", "bewoner")
+    tap.ok(code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "unknown option '-f'" in err
+           and "--format" in err and "Bedoelde" not in err,
+           "search -f csv: an unknown option, exit 2, naming --format (not the query 'NOT f csv')", err)
+    for command in ("count", "kwic", "suggest", "doc", "stats", "related"):
+        code, out, err = vind(db, command, "-x", "bewoner")
+        tap.ok(code == 2 and "unknown option '-x'" in err, "%s -x: an unknown option, exit 2" % command, err)
+
+    def run(*args):
+        result = subprocess.run([binary("vind")] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env(), timeout=60)
+        return result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+    code, out, err = run("--db", db, "count", "bewoner")
+    tap.ok(code == 0 and out.strip() == "3", "vind --db DB count: --db before the command", err)
+    code, out, err = run("--db=%s" % db, "--format", "json", "search", "bewoner")
+    tap.ok(code == 0 and json.loads(out)["total"] == 3, "vind --db=DB --format json search: global --format", err)
+    code, out, err = run("--db", os.path.join(tmp, "missing"), "--format", "json", "count", "--db", db,
+                         "--format", "text", "bewoner")
+    tap.ok(code == 0 and out.strip() == "3", "the command's own --db and --format override the global ones", err)
+    code, out, err = run("--format", "json", "analyze", "bewoners")
+    tap.ok(code == 0 and json.loads(out)["tokens"][0]["surface"] == "bewoners",
+           "vind --format json analyze: the global --format reaches analyze", err)
+    code, out, err = run("--bogus", "search", "bewoner")
+    tap.ok(code == 2 and len(err.strip().splitlines()) == 1 and "--bogus" in err and "--db" in err,
+           "an unknown global option: exit 2, listing the global options", err)
+    code, out, err = run("--db")
+    tap.ok(code == 2 and "--db needs a value" in err, "a global option without its value: exit 2", err)
+    code, out, err = run("--version")
+    tap.ok(code == 0 and out.startswith("vind "), "vind --version")
+    code, out, err = run("--db", db, "--help")
+    tap.ok(code == 0 and "Global options" in out and "--db DIR" in out, "vind --help lists the global options")
+
+
+def dates_and_fields(db):
+    """Impossible dates and values a field cannot take are errors that say what is valid."""
+    for args, expected in [
+        (("search", "--from", "2021-02-29", "zorg"), "does not exist (month 02 of 2021 has 28 days)"),
+        (("count", "--to", "2021-04-31"), "month 04 of 2021 has 30 days"),
+        (("kwic", "--from", "2021-13-01", "bewoner"), "has no month 13"),
+        (("count", "date:2021-02-29"), "date:2021-02-29: the date \"2021-02-29\" does not exist"),
+        (("search", "date:2020-13", "bewoner"), "has no month 13 (months are 01 to 12)"),
+        (("count", "year:20x5"), "\"20x5\" is not a year (year: takes YYYY"),
+        (("kwic", "type:boek", "bewoner"), "unknown type \"boek\" (the types are article, pdf or page)"),
+        (("search", "--type", "boek", "bewoner"), "unknown type \"boek\" (the types are article, pdf or page)"),
+        (("count", "--year", "20x5", "bewoner"), "\"20x5\" is not a year"),
+    ]:
+        code, out, err = vind(db, *args)
+        tap.ok(code == 2 and err.startswith("vind: ") and expected in err and len(err.strip().splitlines()) == 1,
+               "%s: exit 2 with the message" % " ".join(args), err)
+    code, out, err = vind(db, "search", "--format", "json", "bewoner")
+    kind = json.loads(out)["results"][0]["type"]
+    of_kind = sum(1 for h in json.loads(out)["results"] if h["type"] == kind and h["date"] >= "2020-02-29")
+    code, out, err = vind(db, "count", "--type", kind, "type:" + kind.upper(), "date:2020-02-29..2024-12-31",
+                          "bewoner")
+    tap.ok(code == 0 and out.strip() == str(of_kind), "a leap day and a type in capitals are valid", (out, err))
+    with Searchd(db) as sd:
+        for path in ["/api/search?q=date:2021-02-29", "/api/search?q=zorg&from=2021-02-29",
+                     "/api/search?q=year:20x5", "/api/search?q=type:boek", "/api/search?q=zorg&type=boek",
+                     "/api/search?q=zorg&to=2021-04-31"]:
+            status, _, body = sd.get(path)
+            error = error_body(body)
+            tap.ok(status == 400 and error and error["message"], "searchd %s: 400 with the message" % path,
+                   (status, body[:200]))
+
+
+FORMULA_TITLE = "=HYPERLINK(\"http://example.invalid/\",\"klik\") formulier"
+FORMULA_TAGS = ["+SOM(1;2)", "@cmd", "-2+3", "\tTab"]
+
+
+def formula_injection(tmp):
+    """Cells that a spreadsheet would run as a formula (= + - @ tab CR, OWASP) begin with ' in every CSV."""
+    site = os.path.join(tmp, "formula-site")
+    os.makedirs(site)
+    with open(os.path.join(site, "formule.html"), "w", encoding="utf-8") as f:
+        f.write(page(FORMULA_TITLE, "2022-03-04", ["=Thema"], FORMULA_TAGS,
+                     "Het formulier=SOM(A1) staat online; vul het formulier in."))
+    db = os.path.join(tmp, "formula-db")
+    index_site(db, site)
+    code, out, err = vind(db, "search", "--format", "csv", "formulier")
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    tap.ok(code == 0 and len(rows) == 2 and rows[1][1] == "'" + FORMULA_TITLE,
+           "search CSV: a title beginning with = gets a leading '", rows)
+    tap.ok(rows[1][6].startswith("'+SOM(1;2)"), "search CSV: a tags cell beginning with + gets a leading '", rows)
+    tap.ok(rows[1][7] == "'=Thema", "search CSV: a themes cell beginning with = gets a leading '", rows)
+    cells = []
+    for args in (("count", "--by", "tag"), ("count", "--by", "theme")):
+        code, out, err = vind(db, *args, "--format", "csv", "formulier")
+        cells += [r[0] for r in csv.reader(io.StringIO(out, newline=""))][1:]
+    tap.ok({"'+SOM(1;2)", "'@cmd", "'-2+3", "'=Thema"} <= set(cells) and not any(c[:1] in "=+-@\t\r" for c in cells),
+           "count CSV: every tag and theme cell that starts a formula gets a leading '", cells)
+    code, out, err = vind(db, "kwic", "--format", "csv", "--width", "12", "formulier")
+    rows = list(csv.reader(io.StringIO(out, newline="")))[1:]
+    tap.ok(rows and not any(c[:1] in ("=", "+", "-", "@", "\t", "\r") for r in rows for c in r if c)
+           and any(r[2].startswith("'=SOM(A1)") for r in rows),
+           "kwic CSV: no cell starts a formula (a right context '=SOM(A1)' gets a leading ')", rows)
+    code, out, err = vind(db, "search", "--format", "json", "formulier")
+    tap.ok(json.loads(out)["results"][0]["title"] == FORMULA_TITLE, "JSON keeps the title exactly as it is")
+
+
+KWIC_BODY = ("Wij werken met privacy-by-design. Lees https://example.invalid/nieuws/ap-privacy-corona-app-gebruikers-"
+             "nog-onvoldoende-gewaarborgd-en-nog-veel-meer voor de privacy van de bewoners. Over privacy gaat het.")
+
+
+def kwic_layout(tmp):
+    """kwic text as ptx lays it out: keyword at a fixed column, a long match pads no other line, a hyphenated
+    match stays whole; a query of only stop words finds them in kwic as in count."""
+    site = os.path.join(tmp, "kwic-site")
+    os.makedirs(site)
+    with open(os.path.join(site, "privacy.html"), "w", encoding="utf-8") as f:
+        f.write(page("Privacyverslag", "2022-05-06", ["Wonen en zorg"], [], KWIC_BODY))
+    db = os.path.join(tmp, "kwic-db")
+    index_site(db, site)
+    width = 20
+    code, out, err = vind(db, "kwic", "--width", str(width), "privacy")
+    lines = out.splitlines()
+    tap.ok(code == 0 and len(lines) >= 4, "kwic privacy: a line per occurrence", out)
+    code, data, err = vind(db, "kwic", "--format", "json", "privacy")
+    matches = [r["match"] for r in json.loads(data)]
+    tap.ok(len(matches) == len(lines) and all(l[width:width + 2] == "  " and l[width + 2:].startswith(m[:width - 1])
+                                              for l, m in zip(lines, matches)),
+           "kwic text: the keyword starts at the same column (width + 2) on every line", out)
+    tap.ok(all(len(l.split("  /")[0]) <= 2 * width + 4 for l in lines) and max(len(l) for l in lines) < 100,
+           "kwic text: a long match (a URL) pads no other line; lines stay short", [len(l) for l in lines])
+    tap.ok(any(l[width + 2:].startswith("privacy-by-design.") for l in lines),
+           "kwic text: privacy-by-design reads whole (not 'privacy   -by-design')", out)
+    tap.ok("privacy-by-design" in matches and matches.count("privacy") == 2,
+           "kwic JSON: a hyphenated match is the whole word", matches)
+    code, out, err = vind(db, "count", "de")
+    code2, out2, err2 = vind(db, "kwic", "--format", "json", "de")
+    tap.ok(code == 0 and out.strip() == "1" and code2 == 0 and len(json.loads(out2)) == 2,
+           "a query of only stop words: count and kwic both find 'de'", (out, out2, err2))
+    code, out, err = vind(db, "kwic", "--format", "json", "de bewoners")
+    tap.ok(code == 0 and [r["match"] for r in json.loads(out)] == ["bewoners"],
+           "beside another word a stop word is dropped, in kwic as in search", out)
 
 
 def main():
@@ -232,6 +374,10 @@ def main():
         formats(db)
         hostile(db)
         exits(db, tmp)
+        options(db, tmp)
+        dates_and_fields(db)
+        formula_injection(tmp)
+        kwic_layout(tmp)
 
 
 main()

@@ -3,7 +3,11 @@
  * seeds' "Geplaatst op" with a NO-BREAK SPACE, ISO timestamps taken as
  * written, numeric dates, and dates that do not exist.
  */
+#include <string.h>
+
 #include <vind/extract.h>
+
+#include "date.h"
 
 #include "check.h"
 
@@ -13,6 +17,33 @@ static const char *parsed(const char *text)
     if (!vind_parse_date(text, out))
         return NULL;
     return out;
+}
+
+/* The date filters a user types (--from, --to, date:): a day that exists,
+ * and why not in words. */
+static void filter_refused(const char *date, const char *expected, const char *what)
+{
+    char why[96] = "";
+    CHECK(!vind_date_filter_valid(date, strlen(date), why, sizeof why) && strstr(why, expected),
+          what);
+}
+
+static void test_filter_dates(void)
+{
+    CHECK(vind_date_filter_valid("2021", 4, NULL, 0), "a year is a date filter");
+    CHECK(vind_date_filter_valid("2021-02", 7, NULL, 0), "a month is a date filter");
+    CHECK(vind_date_filter_valid("2020-02-29", 10, NULL, 0), "a leap day is a date filter");
+    CHECK(vind_date_filter_valid("2000-02-29", 10, NULL, 0), "2000 was a leap year");
+    filter_refused("2021-02-29", "does not exist (month 02 of 2021 has 28 days)",
+                   "2021-02-29 does not exist");
+    filter_refused("1900-02-29", "has 28 days", "1900 was no leap year");
+    filter_refused("2021-04-31", "month 04 of 2021 has 30 days", "2021-04-31 does not exist");
+    filter_refused("2021-13-01", "has no month 13", "2021-13-01: no month 13");
+    filter_refused("2021-00", "has no month 00", "month 00");
+    filter_refused("2021-01-00", "does not exist", "day 00");
+    filter_refused("20x1", "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", "not digits");
+    filter_refused("2021-1-1", "is not a date", "one-digit month and day");
+    filter_refused("0999", "is not a date", "a year before 1000");
 }
 
 int main(void)
@@ -47,5 +78,6 @@ int main(void)
     CHECK(parsed("versie 2.4.1 van 123456") == NULL, "version numbers are no date");
     CHECK(vind_parse_date(NULL, NULL) == 0, "NULL input");
     CHECK_STR(parsed("Nr. 4, 28 oktober 2021 en 1 november 2021"), "2021-10-28", "first date wins");
+    test_filter_dates();
     return check_done();
 }

@@ -1,5 +1,6 @@
 /* test_query_parse.c - the query language's syntax: every construct, and
  * hostile input that must parse leniently or be refused with a message. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,19 @@ static void check_parse(const char *q, const char *expected, const char *what)
     char *got = parsed(q, strlen(q));
     CHECK_STR(got, expected, what);
     free(got);
+}
+
+/* q is refused with VIND_BAD_QUERY and a message holding expected. */
+static void check_refused(const char *q, const char *expected, const char *what)
+{
+    vind_qnode_t *tree = NULL;
+    char *msg = NULL;
+    vind_status_t st = vind_query_parse(q, strlen(q), &tree, &msg);
+    CHECK(st == VIND_BAD_QUERY && !tree && msg && strstr(msg, expected), what);
+    if (!(msg && strstr(msg, expected)))
+        printf("#   got %s\n", msg ? msg : "(no message)");
+    free(msg);
+    vind_qnode_free(tree);
 }
 
 static void check_kind(const char *q, vind_qnode_kind_t kind, const char *what)
@@ -102,9 +116,25 @@ static void test_constructs(void)
     check_parse("zorg 2019..", "zorg AND year:2019..", "open-ended range");
     check_parse("date:2019-01-01..2020-06-30", "date:2019-01-01..2020-06-30", "date range");
     check_parse("date:2019", "date:2019", "a date of one year");
-    check_parse("date:2019-13-01..2020", "2019-13-01..2020", "a bad month is a word");
-    check_kind("date:2019-13-01..2020", VIND_QNODE_WORD, "a bad month gives a WORD");
-    check_parse("year:abc", "abc", "a non-year after year: is a word");
+    /* A value a field cannot take is refused, saying what it takes (it was
+     * searched as a word, or found nothing, without a word why). */
+    check_refused("date:2019-13-01..2020", "has no month 13 (months are 01 to 12)",
+                  "a bad month in a date range is refused");
+    check_refused("date:2020-13", "date:2020-13: the date \"2020-13\" has no month 13",
+                  "date:2020-13 is refused");
+    check_refused("zorg date:2021-02-29", "does not exist (month 02 of 2021 has 28 days)",
+                  "date:2021-02-29 does not exist");
+    check_refused("date:2021-04-31", "month 04 of 2021 has 30 days", "date:2021-04-31 is refused");
+    check_refused("date:gisteren", "use YYYY, YYYY-MM or YYYY-MM-DD", "date:gisteren is refused");
+    check_parse("date:2020-02-29", "date:2020-02-29", "a leap day is a date");
+    check_refused("year:abc", "\"abc\" is not a year (year: takes YYYY", "year:abc is refused");
+    check_refused("year:20x5", "\"20x5\" is not a year", "year:20x5 is refused");
+    check_refused("jaar:2021|20x5", "\"20x5\" is not a year", "a bad year among alternatives");
+    check_refused("year:2019..20x1", "\"20x1\" is not a year", "a bad year in a range");
+    check_refused("type:boek zorg", "unknown type \"boek\" (the types are article, pdf or page)",
+                  "type:boek is refused with the valid types");
+    check_refused("type:pdf|boek", "unknown type \"boek\"", "a bad type among alternatives");
+    check_parse("type:PDF", "type:PDF", "a type in capitals is a type");
     check_parse("zorg NEAR wonen", "zorg NEAR wonen", "NEAR");
     check_parse("zorg NEAR/3 wonen", "zorg NEAR/3 wonen", "NEAR/n");
     check_kind("zorg NEAR wonen", VIND_QNODE_NEAR, "NEAR node");
@@ -245,6 +275,8 @@ static void test_limits(void)
     }
     CHECK(all_ok, "hostile mixes parse leniently");
     check_parse("date:..2020", "date:..2020", "open-start date range");
+    check_parse("-(-xx", "NOT (NOT xx)", "a negated group of a NOT keeps its parentheses");
+    check_parse("NOT (NOT xx)", "NOT (NOT xx)", "... and parses back to itself");
     check_parse("a NEAR/0 b", "a NEAR/1 b", "NEAR/0 is read as NEAR/1");
 }
 
