@@ -612,12 +612,20 @@ static char *quick_signature(const vind_walk_file_t *file)
     return g_strdup_printf("%" G_GUINT64_FORMAT " %" G_GINT64_FORMAT, file->size, file->mtime_ns);
 }
 
-/* The SHA-256 of a file's content, hex; NULL when unreadable. */
-static char *content_hash(const char *path)
+/* The SHA-256 of a file's content, hex; NULL when unreadable. Only the
+ * file the walk saw is read (vind_walk_open): never a FIFO, a device or a
+ * file swapped in since. */
+static char *content_hash(const vind_walk_file_t *file)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *reason = NULL;
+    int fd = vind_walk_open(file->path, &file->id, &reason);
+    free(reason);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
     GChecksum *checksum = g_checksum_new(G_CHECKSUM_SHA256);
     unsigned char buffer[65536];
     size_t n;
@@ -693,12 +701,12 @@ typedef struct {
 
 /* In an extraction worker process (lib/isolate.c): the extractor itself,
  * in-process, since the worker is the isolation. */
-static vind_status_t extract_in_worker(void *context, const char *path, vind_doc_t **out,
-                                       char **errmsg)
+static vind_status_t extract_in_worker(void *context, const char *path, const vind_file_id_t *id,
+                                       vind_doc_t **out, char **errmsg)
 {
     vind_extract_options_t options = *(const vind_extract_options_t *)context;
     options.isolate = 0;
-    return vind_extract_file(path, &options, out, errmsg);
+    return vind_extract_walked(path, id, &options, out, errmsg);
 }
 
 static void job_free(job_t *job)
@@ -890,7 +898,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
                 unchanged = 1;
             } else {
                 /* Touched but maybe not changed: compare contents. */
-                char *hash = content_hash(file->path);
+                char *hash = content_hash(file);
                 const char *old_hash = strrchr(old_signature, ' ');
                 unchanged = hash && old_hash && strcmp(old_hash + 1, hash) == 0;
                 signature = hash ? g_strdup_printf("%s %s", quick, hash) : NULL;
@@ -915,7 +923,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         if (!signature) {
             char *hash = file->size <= (opts->extract.max_bytes ? opts->extract.max_bytes
                                                                 : VIND_DEFAULT_MAX_FILE_BYTES)
-                             ? content_hash(file->path)
+                             ? content_hash(file)
                              : NULL;
             signature = g_strdup_printf("%s %s", quick, hash ? hash : "-");
             g_free(hash);
@@ -970,7 +978,8 @@ static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errms
         vind_status_t status = VIND_OK;
         for (guint i = 0; status == VIND_OK && i < jobs->len; i++) {
             job_t *job = g_ptr_array_index(jobs, i);
-            job->status = vind_extract_file(job->file->path, extract, &job->doc, &job->errmsg);
+            job->status = vind_extract_walked(job->file->path, &job->file->id, extract, &job->doc,
+                                              &job->errmsg);
             job->completed = 1;
             status = store_ready(run, jobs, &next, errmsg);
         }
@@ -992,7 +1001,7 @@ static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errms
         while (status == VIND_OK && submitted < jobs->len && submitted < next + window &&
                vind_isolate_pool_idle(pool) > 0) {
             job_t *job = g_ptr_array_index(jobs, submitted++);
-            status = vind_isolate_pool_submit(pool, job->file->path, job, errmsg);
+            status = vind_isolate_pool_submit(pool, job->file->path, &job->file->id, job, errmsg);
         }
         if (status != VIND_OK)
             break;
