@@ -67,13 +67,22 @@ void vind_index_options_init(vind_index_options_t *opts)
 }
 
 /*
- * Appends a file's relative path to a URL, percent-encoding what a URL cannot
- * hold raw (hardening, issue 8): control bytes ("regel\neinde.html" became a
- * URL with a newline in it) and bytes that are not UTF-8 ("ongeldig-\xff.html":
- * such a URL was dropped from the stored record, which must be valid JSON).
- * A web server serves those files at exactly these %XX forms. Valid UTF-8
- * ("cliënten.html") and everything else stay as they are.
+ * Appends a file's relative path to a URL, percent-encoding every byte a URL
+ * path cannot hold raw: what is not RFC 3986 unreserved, a sub-delim, ':',
+ * '@' or '/'. So "hash#frag.html" no longer links to "/hash", "vraag?x=1.html"
+ * to "/vraag", "pct%41.html" to "/pctA.html" (another file), and a folder
+ * "\attacker.example" no longer makes "/\attacker.example/", which browsers
+ * read as a link to another host (issue 11); control bytes ("regel\neinde")
+ * and bytes that are not UTF-8 ("ongeldig-\xff") are encoded too (issue 8).
+ * Valid UTF-8 beyond ASCII ("cliënten.html") stays as it is: an IRI, which
+ * browsers and web servers treat as its %XX form. Cost: one pass over the
+ * path, per file and per link compared in relate_attachments.
  */
+static int url_path_byte(unsigned char c)
+{
+    return g_ascii_isalnum(c) || (c != '\0' && strchr("-._~!$&'()*+,;=:@/", c) != NULL);
+}
+
 static void append_url_path(GString *url, const char *path)
 {
     const char *p = path;
@@ -82,10 +91,11 @@ static void append_url_path(GString *url, const char *path)
         if (g_utf8_validate(p, -1, &end)) /* the rest is valid */
             end = p + strlen(p);
         for (; p < end; p++) {
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                g_string_append_printf(url, "%%%02X", (unsigned char)*p);
-            else
+            unsigned char c = (unsigned char)*p;
+            if (c >= 0x80 || url_path_byte(c))
                 g_string_append_c(url, *p);
+            else
+                g_string_append_printf(url, "%%%02X", c);
         }
         if (*p) /* the first byte of an invalid sequence */
             g_string_append_printf(url, "%%%02X", (unsigned char)*p++);
@@ -1107,10 +1117,19 @@ static char *url_path(const char *href, const char *base)
         }
         g_ptr_array_add(kept, *p);
     }
+    /* One spelling per path: a link written "a b.pdf" or "a%20b.pdf" meets
+     * the stored "/a%20b.pdf" (each segment decoded, then encoded as URLs
+     * made from file names are; a segment that does not decode stays). */
     GString *resolved = g_string_new(NULL);
     for (guint i = 0; i < kept->len; i++) {
+        const char *segment = g_ptr_array_index(kept, i);
+        char *decoded = g_uri_unescape_string(segment, "/");
         g_string_append_c(resolved, '/');
-        g_string_append(resolved, g_ptr_array_index(kept, i));
+        if (decoded)
+            append_url_path(resolved, decoded);
+        else
+            g_string_append(resolved, segment);
+        g_free(decoded);
     }
     if (resolved->len == 0 || (path->len && path->str[path->len - 1] == '/'))
         g_string_append_c(resolved, '/');
