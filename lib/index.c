@@ -881,17 +881,31 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
                           GHashTable *existing, GPtrArray *jobs)
 {
     const vind_index_options_t *opts = run->opts;
-    for (size_t i = 0; i < walk->count; i++) {
+    /* url -> the path that has it: the first file in walk order keeps a URL
+     * (x/index.htm before x/index.html, root a/ before root b/), in every
+     * run, so an incremental run never swaps which one the index holds. */
+    GHashTable *claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    vind_status_t result = VIND_OK;
+    for (size_t i = 0; i < walk->count && result == VIND_OK; i++) {
         const vind_walk_file_t *file = &walk->files[i];
         existing_t *old = g_hash_table_lookup(existing, file->path);
         if (old)
-            old->seen = 1;
+            old->seen = 1; /* also a loser's: its document may be the winner's to replace */
         char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
         if (file->unreadable) {
             emit(run, file->path, url, VIND_FILE_FAILED, VIND_IO, file->reason);
             free(url);
             continue;
         }
+        const char *owner = g_hash_table_lookup(claimed, url);
+        if (owner) {
+            char *reason = g_strdup_printf("same URL as %s, not indexed", owner);
+            emit(run, file->path, url, VIND_FILE_FAILED, VIND_INVALID_ARGUMENT, reason);
+            g_free(reason);
+            free(url);
+            continue;
+        }
+        g_hash_table_insert(claimed, g_strdup(url), file->path);
         char *quick = quick_signature(file);
         char *signature = NULL;
         int unchanged = 0;
@@ -943,7 +957,9 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         if (!job) {
             free(url);
             g_free(signature);
-            return VIND_NOMEM;
+            g_free(record);
+            result = VIND_NOMEM;
+            break;
         }
         job->number = jobs->len;
         job->file = file;
@@ -954,7 +970,8 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         g_free(record);
         g_ptr_array_add(jobs, job);
     }
-    return VIND_OK;
+    g_hash_table_destroy(claimed);
+    return result;
 }
 
 /* Stores every finished job that is next in walk order. */
