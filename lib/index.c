@@ -784,6 +784,71 @@ static void emit(run_t *run, const char *path, const char *url, vind_file_outcom
     run->opts->on_event(&event, run->opts->rock);
 }
 
+/* Cuts text to at most max bytes, at a UTF-8 character boundary. Returns
+ * whether it cut. */
+static int cut_utf8(char *text, size_t max)
+{
+    if (!text || strlen(text) <= max)
+        return 0;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    text[n] = '\0';
+    return 1;
+}
+
+/* Drops values past max and cuts each to VIND_MAX_TAXONOMY_BYTES; appends
+ * what it did to note. */
+static void cap_values(char **values, size_t *count, size_t max, const char *what, GString *note)
+{
+    size_t cut = 0;
+    for (size_t i = 0; i < *count; i++)
+        cut += (size_t)cut_utf8(values[i], VIND_MAX_TAXONOMY_BYTES);
+    if (*count > max) {
+        g_string_append_printf(note, "%s%zu %s kept of %zu", note->len ? "; " : "", max, what,
+                               *count);
+        for (size_t i = max; i < *count; i++)
+            free(values[i]);
+        *count = max;
+    }
+    if (cut)
+        g_string_append_printf(note, "%s%zu %s cut to %u bytes", note->len ? "; " : "", cut, what,
+                               VIND_MAX_TAXONOMY_BYTES);
+}
+
+/*
+ * Bounds the stored fields every answer carries (limits.h): title,
+ * description and author lengths, the number and length of tags and themes.
+ * What was cut joins doc->warning, so the file is reported "indexed, but".
+ */
+static void cap_fields(vind_doc_t *doc)
+{
+    GString *note = g_string_new(NULL);
+    struct {
+        char *text;
+        size_t max;
+        const char *name;
+    } fields[] = {{doc->title, VIND_MAX_TITLE_BYTES, "title"},
+                  {doc->description, VIND_MAX_DESCRIPTION_BYTES, "description"},
+                  {doc->author, VIND_MAX_AUTHOR_BYTES, "author"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+        size_t length = fields[i].text ? strlen(fields[i].text) : 0;
+        if (cut_utf8(fields[i].text, fields[i].max))
+            g_string_append_printf(note, "%s%s cut from %zu to %zu bytes", note->len ? "; " : "",
+                                   fields[i].name, length, strlen(fields[i].text));
+    }
+    cap_values(doc->tags, &doc->n_tags, VIND_MAX_DOC_TAGS, "tags", note);
+    cap_values(doc->themes, &doc->n_themes, VIND_MAX_DOC_THEMES, "themes", note);
+    if (note->len) {
+        char *warning = doc->warning ? g_strdup_printf("%s; %s", doc->warning, note->str)
+                                     : g_strdup(note->str);
+        free(doc->warning);
+        doc->warning = strdup(warning);
+        g_free(warning);
+    }
+    g_string_free(note, TRUE);
+}
+
 /* Adds or replaces the document of one finished job. A failure of the index
  * itself is returned; a failure of the file is an event. */
 static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
@@ -838,6 +903,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         if (p && *p && strchr(p, '/'))
             doc->section = g_strndup(p, (gsize)(strchr(p, '/') - p));
     }
+    cap_fields(doc);
     relations_t rel = {.signature = job->signature};
     vind_xapian_document_t *document = NULL;
     status = build_document(index, doc, &rel, &document, errmsg);
@@ -1013,6 +1079,8 @@ static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errms
         return status;
     }
     unsigned workers = run->opts->jobs ? run->opts->jobs : g_get_num_processors();
+    if (workers > VIND_MAX_INDEX_JOBS) /* the default on a machine with many cores */
+        workers = VIND_MAX_INDEX_JOBS;
     if (workers > jobs->len)
         workers = jobs->len;
     vind_isolate_pool_t *pool = NULL;
@@ -1418,6 +1486,14 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
     memset(report, 0, sizeof *report);
     if (!index || !roots || !opts)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_run: missing argument");
+    if (opts->jobs > VIND_MAX_INDEX_JOBS)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "%u parallel extractions: at most %u (each is a process)", opts->jobs,
+                          VIND_MAX_INDEX_JOBS);
+    if (opts->extract.timeout_seconds > VIND_MAX_EXTRACT_SECONDS)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "a time limit of %u s per file: at most %u", opts->extract.timeout_seconds,
+                          VIND_MAX_EXTRACT_SECONDS);
     double started = g_get_monotonic_time() / 1e6;
     if (index->schema_version != VIND_SCHEMA_VERSION) {
         if (!opts->full)
