@@ -120,7 +120,9 @@ static vind_status_t read_checked(const job_t *job, char **data, size_t *len, ch
         vind_status_t status = reason && strcmp(reason, strerror(ENOENT)) == 0 ? VIND_NOT_FOUND
                                : reason && strstr(reason, "not indexed")       ? VIND_UNSUPPORTED_FILE
                                                                                : VIND_IO;
-        vind_error(errmsg, status, "%s: %s", job->path, reason ? reason : "cannot open");
+        vind_error(errmsg, status, "%s: %s%s", job->path,
+                   status == VIND_UNSUPPORTED_FILE ? "" : "cannot open: ",
+                   reason ? reason : "unknown error");
         free(reason);
         return status;
     }

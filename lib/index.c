@@ -577,6 +577,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
 typedef struct {
     uint32_t docid;
     char *signature;
+    char *url;
     int seen;
 } existing_t;
 
@@ -584,34 +585,43 @@ static void existing_free(gpointer data)
 {
     existing_t *e = data;
     free(e->signature);
+    free(e->url);
     free(e);
 }
 
 /* path -> existing_t for every document in the index. */
 static vind_status_t load_existing(vind_index_t *index, GHashTable **out, char **errmsg)
 {
-    vind_xapian_values_t *paths = NULL, *signatures = NULL;
+    vind_xapian_values_t *paths = NULL, *signatures = NULL, *urls = NULL;
     vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_PATH, &paths, errmsg);
     if (status == VIND_OK)
         status = vind_xapian_reader_values(index->reader, VIND_SLOT_SIGNATURE, &signatures, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_values(index->reader, VIND_SLOT_URL, &urls, errmsg);
     if (status != VIND_OK) {
         vind_xapian_values_free(paths);
+        vind_xapian_values_free(signatures);
         return status;
     }
     GHashTable *existing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, existing_free);
-    size_t s = 0;
+    size_t s = 0, u = 0;
     for (size_t i = 0; i < paths->count; i++) {
         existing_t *e = calloc(1, sizeof *e);
         e->docid = paths->items[i].docid;
-        /* Both lists ascend by docid: walk them together. */
+        /* The lists ascend by docid: walk them together. */
         while (s < signatures->count && signatures->items[s].docid < e->docid)
             s++;
         if (s < signatures->count && signatures->items[s].docid == e->docid)
             e->signature = strdup(signatures->items[s].value);
+        while (u < urls->count && urls->items[u].docid < e->docid)
+            u++;
+        if (u < urls->count && urls->items[u].docid == e->docid)
+            e->url = strdup(urls->items[u].value);
         g_hash_table_replace(existing, g_strdup(paths->items[i].value), e);
     }
     vind_xapian_values_free(paths);
     vind_xapian_values_free(signatures);
+    vind_xapian_values_free(urls);
     *out = existing;
     return VIND_OK;
 }
@@ -981,7 +991,10 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             *strchr(record, '\t') = '\0'; /* the signature part; the rest follows the NUL */
         if (record)
             old_signature = record;
-        if (old_signature && !opts->full) {
+        /* A file whose URL changed (encoded since issue 11, another
+         * --base-url) is indexed again under its new URL. */
+        int moved = old && old->url && strcmp(old->url, url) != 0;
+        if (old_signature && !opts->full && !moved) {
             size_t quick_length = strlen(quick);
             if (strncmp(old_signature, quick, quick_length) == 0 &&
                 old_signature[quick_length] == ' ') {

@@ -343,6 +343,20 @@ def test_url_encoding(tmp):
             tap(urls == [url], "%r is found at %s (found at %s)" % (name, url, urls))
     finally:
         index.close()
+    # An unchanged file whose URL changed (an index made before the encoding, another base URL)
+    # is indexed again under its new URL, not kept at the old one.
+    proc = subprocess.run([INDEX, "--db", db, "--base-url", "https://example.nl/", "--quiet", site],
+                          capture_output=True, text=True, errors="replace")
+    counts = summary(proc.stderr)
+    index = Index(db)
+    try:
+        moved = index.document("https://example.nl/met%20spatie.html")
+        documents = index.stats().get("documents")
+    finally:
+        index.close()
+    tap(counts.get("updated") == len(names) and moved is not None and documents == len(names),
+        "a new base URL moves every unchanged file to its new URL (%s, %s documents)"
+        % (counts, documents), proc.stderr)
 
 
 def test_url_collisions(tmp):
