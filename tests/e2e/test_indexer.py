@@ -319,6 +319,27 @@ def test_site_boundary(tmp):
         index.close()
 
 
+def text_pdf(text):
+    """A one-page PDF with text (Helvetica), standard library only."""
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def test_url_encoding(tmp):
     """Bytes a URL path cannot hold raw are percent-encoded, so every file has its own URL."""
     site = os.path.join(tmp, "url-site")
@@ -332,15 +353,27 @@ def test_url_encoding(tmp):
     }
     for name, (_, word) in names.items():
         write(os.path.join(site, name), page(word.capitalize(), "de pagina over " + word))
+    # PDFs with odd names, linked from an article as written by hand and as encoded.
+    for name, word in (("rapport met spatie.pdf", "spatierapportwoord"), ("rapport#1.pdf", "hekjerapportwoord")):
+        with open(os.path.join(site, name), "wb") as f:
+            f.write(text_pdf("Het rapport over " + word + " en de zorg in de wijk"))
+    write(os.path.join(site, "bijlagen.html"),
+          page("Bijlagen", 'bijlagenwoord <a href="rapport met spatie.pdf">een</a> '
+               '<a href="/rapport%231.pdf">twee</a>'))
     db = os.path.join(tmp, "url.db")
     code, stderr, _ = run_index(db, site)
-    tap(code == 0 and summary(stderr).get("indexed") == len(names),
+    tap(code == 0 and summary(stderr).get("indexed") == len(names) + 3,
         "every oddly named file is indexed once", stderr)
     index = Index(db)
     try:
         for name, (url, word) in names.items():
             urls = [hit.get("url") for hit in hit_list(index.search(word))]
             tap(urls == [url], "%r is found at %s (found at %s)" % (name, url, urls))
+        article = index.document("/bijlagen.html") or {}
+        attached = sorted(a["url"] if isinstance(a, dict) else a for a in article.get("attachments") or [])
+        tap(attached == ["/rapport%20met%20spatie.pdf", "/rapport%231.pdf"],
+            "PDFs with encoded URLs are found as the attachments of the article linking them (%s)"
+            % attached)
     finally:
         index.close()
     # An unchanged file whose URL changed (an index made before the encoding, another base URL)
@@ -354,7 +387,7 @@ def test_url_encoding(tmp):
         documents = index.stats().get("documents")
     finally:
         index.close()
-    tap(counts.get("updated") == len(names) and moved is not None and documents == len(names),
+    tap(counts.get("updated") == len(names) + 3 and moved is not None and documents == len(names) + 3,
         "a new base URL moves every unchanged file to its new URL (%s, %s documents)"
         % (counts, documents), proc.stderr)
 
