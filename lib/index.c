@@ -1012,9 +1012,12 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             int outcome = 0, status = 0;
             char reason[1024] = "";
             const char *rest = record ? record + strlen(record) + 1 : NULL;
+            /* A failure is reported again, and a skipped page is counted
+             * again with its reason: every run's summary accounts for it. */
             if (rest && sscanf(rest, "%d\t%d\t%1023[^\n]", &outcome, &status, reason) >= 2 &&
-                outcome == VIND_FILE_FAILED)
-                emit(run, file->path, url, VIND_FILE_FAILED, (vind_status_t)status, reason);
+                (outcome == VIND_FILE_FAILED || outcome == VIND_FILE_SKIPPED))
+                emit(run, file->path, url, (vind_file_outcome_t)outcome, (vind_status_t)status,
+                     reason);
             else
                 emit(run, file->path, url, VIND_FILE_UNCHANGED, VIND_OK, NULL);
             free(url);

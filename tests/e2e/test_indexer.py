@@ -140,6 +140,8 @@ def test_corpus(tmp):
     code, stderr, seconds = run_index(db, site, pdf)
     print("# full index of the corpus: %.1f s" % seconds)
     counts = summary(stderr)
+    first_skipped = re.search(r"^skipped (\d+) page", stderr, re.M)
+    first_skipped = int(first_skipped.group(1)) if first_skipped else 0
     invalid = os.path.join(pdf, "invalid", "plooi-iamwrongpdf-geen-geldige-pdf.pdf")
     tap(code == 1, "corpus run exits 1 (one invalid PDF)", stderr[-2000:])
     tap(counts.get("failed") == 1 and (invalid + ": ") in stderr,
@@ -223,9 +225,11 @@ def test_corpus(tmp):
     print("# second run with nothing changed: %.2f s" % seconds)
     tap(counts.get("indexed") == 0 and counts.get("updated") == 0 and counts.get("removed") == 0,
         "a second run changes nothing", stderr[-1000:])
+    skipped = re.search(r"^skipped (\d+) page", stderr, re.M)
     tap(counts.get("unchanged", 0) + counts.get("failed", 0) >= len(slugs) + len(manifest) - 1
-        and "skipped" not in stderr,
-        "a second run reports every file unchanged and parses none (%.2f s)" % seconds,
+        and (int(skipped.group(1)) if skipped else 0) == first_skipped,
+        "a second run reports every file unchanged (the same skipped pages again, from their "
+        "records) and parses none (%.2f s)" % seconds,
         stderr[-1000:])
 
 
@@ -443,10 +447,15 @@ def test_skipped_pages(tmp):
     tap(re.search(r"^skipped 2 pages: 1 \S.*, 1 \S", stderr, re.M) and "1 redirect stub" in stderr
         and "1 taxonomy or archive path" in stderr,
         "the summary counts skipped pages per reason", stderr)
-    code, stderr, _ = run_index(os.path.join(tmp, "skip-verbose.db"), site, extra=("--verbose",))
+    first = re.search(r"^skipped .*$", stderr, re.M)
+    code, stderr, _ = run_index(db, site)
+    again = re.search(r"^skipped .*$", stderr, re.M)
+    tap(first and again and again.group(0) == first.group(0) and summary(stderr).get("unchanged") == 2,
+        "an incremental run counts the same skipped pages, from their records", stderr)
+    code, stderr, _ = run_index(db, site, extra=("--verbose",))
     tap(line_for(stderr, os.path.join(site, "oud.html")).startswith(
         os.path.join(site, "oud.html") + ": redirect stub"),
-        "--verbose lists each skipped page with its reason", stderr)
+        "--verbose lists each skipped page with its reason, in an incremental run too", stderr)
 
 
 def test_field_caps(tmp):
