@@ -242,7 +242,8 @@ int main(int argc, char **argv)
     g_option_context_set_summary(context,
         "Walks the paths, indexes HTML articles and PDF reports, and maps each file to the URL the\n"
         "site serves it at (base URL + path under the root; x/index.html -> x/). Incremental: only\n"
-        "changed files are parsed again; files gone from the paths are removed.\n\n"
+        "changed files are parsed again; files gone from the paths are removed. Nothing outside\n"
+        "the paths is indexed: a symbolic link is followed only to a regular file inside them.\n\n"
         "Exit status: 0 all indexed, 1 some files failed (the rest was committed), 2 usage or fatal error.");
     GError *error = NULL;
     if (!g_option_context_parse(context, &argc, &argv, &error)) {
