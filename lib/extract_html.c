@@ -1345,10 +1345,21 @@ static size_t count_words(const char *text)
     return words;
 }
 
+/* Whether node holds any text at all, hidden or chrome included. */
+static int has_any_text(xmlNodePtr node)
+{
+    if (node == NULL)
+        return 0;
+    char *text = plain_text_of(node);
+    int any = count_words(text) > 0;
+    g_free(text);
+    return any;
+}
+
 /*
  * Whether the page is a redirect stub: a meta refresh that leaves at once
  * (REDIRECT_MAX_DELAY_SECONDS) for another URL, on a page without content of
- * its own (REDIRECT_MAX_OWN_WORDS; none at all for a refresh in <noscript>).
+ * its own (REDIRECT_MAX_OWN_WORDS; no text at all for a refresh in <noscript>).
  * A reload timer (content="600") is not one, nor a page with content whose
  * <noscript> sends browsers without scripts elsewhere: every page of LibreOffice's help does that, and all of
  * them but one were dropped as redirect stubs (issue 11). g_free.
@@ -1375,9 +1386,10 @@ static char *redirect_stub(page_t *page, const vind_doc_t *doc)
         if (g_ascii_strcasecmp(attribute(meta, "http-equiv"), "refresh") != 0 || content == NULL)
             continue;
         /* In <noscript> it moves only browsers without scripts; the page is
-         * a stub only when it has no words at all (a LibreOffice help page
-         * of 14 words sends them to "noscript.html"). */
-        if (words > 0 && find_first(page, "ancestor::noscript", meta) != NULL)
+         * a stub only when it has no text at all, hidden text included (a
+         * LibreOffice help page of 14 words sends them to "noscript.html",
+         * and 12 of them hide all their text until a script shows it). */
+        if (find_first(page, "ancestor::noscript", meta) != NULL && has_any_text(body))
             continue;
         double delay = 0;
         char *target = refresh_target(content, &delay);
