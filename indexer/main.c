@@ -9,6 +9,7 @@
  *   2  usage or fatal error; the index is untouched
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,11 @@
 typedef struct {
     int tty;             /* stderr is a terminal: draw a progress bar */
     int quiet;
+    int verbose;         /* list every skipped page with its reason */
     double started;
     size_t last_reported;
+    GHashTable *skipped; /* kind of skip ("redirect stub") -> count */
+    GPtrArray *kinds;    /* those kinds in the order first seen */
 } progress_t;
 
 static double now_seconds(void)
@@ -49,15 +53,64 @@ static void print_path(FILE *out, const char *path)
     }
 }
 
+/* The kind of a skip reason, for the summary: its words before " (":
+ * "archive page (body class \"tag\")" -> "archive page". */
+static void count_skip(progress_t *progress, const char *reason)
+{
+    const char *text = reason ? reason : "listing page";
+    const char *detail = strstr(text, " (");
+    char *kind = g_strndup(text, detail ? (gsize)(detail - text) : strlen(text));
+    gpointer count = g_hash_table_lookup(progress->skipped, kind);
+    if (!count)
+        g_ptr_array_add(progress->kinds, kind);
+    g_hash_table_insert(progress->skipped, kind, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(count) + 1));
+}
+
+/* "skipped 12 pages: 8 archive page, 3 redirect stub, 1 404 page", the
+ * most frequent kind first. */
+static int by_count(gconstpointer a, gconstpointer b, gpointer table)
+{
+    size_t ca = GPOINTER_TO_SIZE(g_hash_table_lookup(table, *(char *const *)a));
+    size_t cb = GPOINTER_TO_SIZE(g_hash_table_lookup(table, *(char *const *)b));
+    return ca < cb ? 1 : ca > cb ? -1 : 0;
+}
+
+static void print_skips(progress_t *progress, size_t total)
+{
+    if (!total)
+        return;
+    g_ptr_array_sort_with_data(progress->kinds, by_count, progress->skipped);
+    fprintf(stderr, "skipped %zu page%s:", total, total == 1 ? "" : "s");
+    for (guint i = 0; i < progress->kinds->len; i++) {
+        const char *kind = g_ptr_array_index(progress->kinds, i);
+        fprintf(stderr, "%s %zu %s", i ? "," : "",
+                GPOINTER_TO_SIZE(g_hash_table_lookup(progress->skipped, kind)), kind);
+    }
+    fputs(progress->verbose ? "\n" : " (--verbose lists them)\n", stderr);
+}
+
 static void on_event(const vind_index_event_t *event, void *rock)
 {
     progress_t *progress = rock;
+    if (event->outcome == VIND_FILE_SKIPPED) {
+        count_skip(progress, event->reason);
+        if (progress->verbose) {
+            if (progress->tty)
+                fputs("\r\033[K", stderr);
+            print_path(stderr, event->path);
+            fputs(": ", stderr);
+            print_path(stderr, event->reason ? event->reason : "listing page");
+            fputc('\n', stderr);
+        }
+    }
     if ((event->outcome == VIND_FILE_INDEXED || event->outcome == VIND_FILE_UPDATED) &&
         event->reason) {
         if (progress->tty)
             fputs("\r\033[K", stderr);
         print_path(stderr, event->path);
-        fprintf(stderr, ": indexed, but %s\n", event->reason);
+        fputs(": indexed, but ", stderr);
+        print_path(stderr, event->reason);
+        fputc('\n', stderr);
     }
     if (event->outcome == VIND_FILE_FAILED) {
         if (progress->tty)
@@ -70,7 +123,9 @@ static void on_event(const vind_index_event_t *event, void *rock)
         while (*reason == ' ')
             reason++;
         print_path(stderr, event->path);
-        fprintf(stderr, ": %s\n", reason);
+        fputs(": ", stderr);
+        print_path(stderr, reason); /* it may quote another path ("same URL as") */
+        fputc('\n', stderr);
     }
     if (progress->quiet || event->total == 0)
         return;
@@ -109,6 +164,16 @@ static size_t parse_size(const char *text)
     return *end ? 0 : (size_t)value;
 }
 
+/* Whether an option's value lies in [low, high]; says so when not. */
+static int valid_range(const char *where, const char *option, long value, long low, long high)
+{
+    if (value >= low && value <= high)
+        return 1;
+    fprintf(stderr, "vind-index: %s%s%s must be %ld to %ld, not %ld\n", where ? where : "",
+            where ? ": " : "", option, low, high, value);
+    return 0;
+}
+
 /* Reads the optional config file (GKeyFile): [site] base_url, name;
  * [extract] content, title, date, tags, themes (XPath), index_listings,
  * timeout, max_size. The strings are g_malloc'd copies: free_config frees them. */
@@ -131,9 +196,13 @@ static int load_config(GKeyFile *keys, const char *path, vind_index_options_t *o
     opts->extract.themes_xpath = g_key_file_get_string(keys, "extract", "themes", NULL);
     opts->extract.index_listings =
         g_key_file_get_boolean(keys, "extract", "index_listings", NULL);
-    int timeout = g_key_file_get_integer(keys, "extract", "timeout", NULL);
-    if (timeout > 0)
+    GError *missing = NULL;
+    int timeout = g_key_file_get_integer(keys, "extract", "timeout", &missing);
+    if (!missing && !valid_range(path, "[extract] timeout", timeout, 1, VIND_MAX_EXTRACT_SECONDS))
+        return 0;
+    if (!missing)
         opts->extract.timeout_seconds = (unsigned)timeout;
+    g_clear_error(&missing);
     return 1;
 }
 
@@ -151,17 +220,19 @@ static void free_config(vind_extract_options_t *extract)
 int main(int argc, char **argv)
 {
     char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL;
-    int jobs = 0, full = 0, quiet = 0, timeout = 0, version = 0;
+    /* INT_MIN: not given (0 and -1 are refused, not taken as "default"). */
+    int jobs = INT_MIN, full = 0, quiet = 0, verbose = 0, timeout = INT_MIN, version = 0;
     char **paths = NULL;
     GOptionEntry entries[] = {
         {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Index folder (default $VIND_DB, else ./vind.db)", "DIR"},
         {"base-url", 0, 0, G_OPTION_ARG_STRING, &base_url, "URL prefix of the site (default /)", "URL"},
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Site config file (docs/indexing.md)", "FILE"},
-        {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Parallel extractions (default: cores)", "N"},
+        {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Parallel extractions, 1 to 64 (default: cores, at most 64)", "N"},
         {"full", 0, 0, G_OPTION_ARG_NONE, &full, "Rebuild every document", NULL},
         {"max-size", 0, 0, G_OPTION_ARG_STRING, &max_size, "Skip files larger than SIZE (default 100M)", "SIZE"},
-        {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds per file before it is given up (default 60)", "S"},
+        {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds per file before it is given up, 1 to 3600 (default 60)", "S"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "List every skipped page with its reason", NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -171,7 +242,8 @@ int main(int argc, char **argv)
     g_option_context_set_summary(context,
         "Walks the paths, indexes HTML articles and PDF reports, and maps each file to the URL the\n"
         "site serves it at (base URL + path under the root; x/index.html -> x/). Incremental: only\n"
-        "changed files are parsed again; files gone from the paths are removed.\n\n"
+        "changed files are parsed again; files gone from the paths are removed. Nothing outside\n"
+        "the paths is indexed: a symbolic link is followed only to a regular file inside them.\n\n"
         "Exit status: 0 all indexed, 1 some files failed (the rest was committed), 2 usage or fatal error.");
     GError *error = NULL;
     if (!g_option_context_parse(context, &argc, &argv, &error)) {
@@ -196,20 +268,23 @@ int main(int argc, char **argv)
         db = g_strdup(getenv("VIND_DB") && *getenv("VIND_DB") ? getenv("VIND_DB") : "vind.db");
     if (base_url)
         opts.base_url = base_url;
-    if (jobs < 0) {
-        fprintf(stderr, "vind-index: --jobs must be positive\n");
+    if (jobs != INT_MIN && !valid_range(NULL, "--jobs", jobs, 1, VIND_MAX_INDEX_JOBS))
         return 2;
-    }
-    opts.jobs = (unsigned)jobs;
+    opts.jobs = jobs == INT_MIN ? 0 : (unsigned)jobs;
     opts.full = full;
-    if (timeout > 0)
+    if (timeout != INT_MIN && !valid_range(NULL, "--timeout", timeout, 1, VIND_MAX_EXTRACT_SECONDS))
+        return 2;
+    if (timeout != INT_MIN)
         opts.extract.timeout_seconds = (unsigned)timeout;
     if (max_size && !(opts.extract.max_bytes = parse_size(max_size))) {
         fprintf(stderr, "vind-index: --max-size: '%s' is not a size such as 50M\n", max_size);
         return 2;
     }
 
-    progress_t progress = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .started = now_seconds()};
+    progress_t progress = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .verbose = verbose,
+                           .started = now_seconds(),
+                           .skipped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                           .kinds = g_ptr_array_new()};
     opts.on_event = on_event;
     opts.rock = &progress;
 
@@ -233,13 +308,14 @@ int main(int argc, char **argv)
         free(errmsg);
         exit_status = 2;
     } else {
-        if (report.skipped)
-            fprintf(stderr, "skipped %zu listing pages\n", report.skipped);
+        print_skips(&progress, report.skipped);
         fprintf(stderr,
                 "indexed %zu, updated %zu, unchanged %zu, removed %zu, failed %zu in %.1f s\n",
                 report.indexed, report.updated, report.unchanged, report.removed, report.failed,
                 report.seconds);
     }
+    g_ptr_array_free(progress.kinds, TRUE); /* the kinds are the table's keys */
+    g_hash_table_destroy(progress.skipped);
     free_config(&opts.extract);
     g_key_file_free(keys);
     g_option_context_free(context);

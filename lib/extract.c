@@ -15,6 +15,7 @@
 #include <vind/limits.h>
 #include "error.h"
 #include "isolate.h"
+#include "walk.h"
 
 void vind_extract_options_init(vind_extract_options_t *opts)
 {
@@ -73,18 +74,13 @@ static file_kind_t sniff(const char *path, const char *data, size_t len)
     return KIND_OTHER;
 }
 
-/* Reads the whole file; size was checked against the limit by the caller. */
-static vind_status_t read_file(const char *path, size_t size, char **out, size_t *out_len,
-                               char **errmsg)
+/* Reads the whole of fd (size bytes were announced by fstat). */
+static vind_status_t read_fd(int fd, const char *path, size_t size, char **out, size_t *out_len,
+                             char **errmsg)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return vind_error(errmsg, VIND_IO, "%s: cannot open: %s", path, strerror(errno));
     char *data = malloc(size + 1);
-    if (data == NULL) {
-        close(fd);
+    if (data == NULL)
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory reading %zu bytes", path, size);
-    }
     size_t total = 0;
     while (total < size) {
         ssize_t n = read(fd, data + total, size - total);
@@ -93,14 +89,12 @@ static vind_status_t read_file(const char *path, size_t size, char **out, size_t
         if (n < 0) {
             int error = errno;
             free(data);
-            close(fd);
             return vind_error(errmsg, VIND_IO, "%s: cannot read: %s", path, strerror(error));
         }
         if (n == 0)
             break; /* shrank while reading: use what is there */
         total += (size_t)n;
     }
-    close(fd);
     data[total] = '\0';
     *out = data;
     *out_len = total;
@@ -109,16 +103,52 @@ static vind_status_t read_file(const char *path, size_t size, char **out, size_t
 
 typedef struct {
     const char *path;
-    size_t size;
+    const vind_file_id_t *id; /* the file the walk saw, or NULL */
     const vind_extract_options_t *opts;
 } job_t;
+
+/*
+ * Opens the file (only a regular one, and when id is given only that very
+ * file: vind_walk_open), checks its size on the open descriptor and reads
+ * it: the checks and the read are on one file, whatever happens to the path.
+ */
+static vind_status_t read_checked(const job_t *job, char **data, size_t *len, char **errmsg)
+{
+    char *reason = NULL;
+    int fd = vind_walk_open(job->path, job->id, &reason);
+    if (fd < 0) {
+        vind_status_t status = reason && strcmp(reason, strerror(ENOENT)) == 0 ? VIND_NOT_FOUND
+                               : reason && strstr(reason, "not indexed")       ? VIND_UNSUPPORTED_FILE
+                                                                               : VIND_IO;
+        vind_error(errmsg, status, "%s: %s%s", job->path,
+                   status == VIND_UNSUPPORTED_FILE ? "" : "cannot open: ",
+                   reason ? reason : "unknown error");
+        free(reason);
+        return status;
+    }
+    struct stat info;
+    size_t max_bytes =
+        job->opts->max_bytes > 0 ? job->opts->max_bytes : VIND_DEFAULT_MAX_FILE_BYTES;
+    vind_status_t status = VIND_OK;
+    if (fstat(fd, &info) != 0)
+        status = vind_error(errmsg, VIND_IO, "%s: %s", job->path, strerror(errno));
+    else if (info.st_size == 0)
+        status = vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: empty file", job->path);
+    else if ((unsigned long long)info.st_size > max_bytes)
+        status = vind_error(errmsg, VIND_TOO_LARGE, "%s: %lld bytes, more than the limit of %zu",
+                            job->path, (long long)info.st_size, max_bytes);
+    else
+        status = read_fd(fd, job->path, (size_t)info.st_size, data, len, errmsg);
+    close(fd);
+    return status;
+}
 
 static vind_status_t extract_job(void *arg, vind_doc_t **out, char **errmsg)
 {
     const job_t *job = arg;
     char *data = NULL;
     size_t len = 0;
-    vind_status_t status = read_file(job->path, job->size, &data, &len, errmsg);
+    vind_status_t status = read_checked(job, &data, &len, errmsg);
     if (status != VIND_OK)
         return status;
     if (len == 0) {
@@ -148,25 +178,21 @@ vind_status_t vind_extract_file(const char *path, const vind_extract_options_t *
     *out = NULL;
     if (path == NULL)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_extract_file: path is NULL");
+    return vind_extract_walked(path, NULL, opts, out, errmsg);
+}
+
+vind_status_t vind_extract_walked(const char *path, const vind_file_id_t *id,
+                                  const vind_extract_options_t *opts, vind_doc_t **out,
+                                  char **errmsg)
+{
+    *out = NULL;
     vind_extract_options_t defaults;
     if (opts == NULL) {
         vind_extract_options_init(&defaults);
         opts = &defaults;
     }
-    struct stat info;
-    if (stat(path, &info) != 0)
-        return vind_error(errmsg, errno == ENOENT ? VIND_NOT_FOUND : VIND_IO, "%s: %s", path,
-                          strerror(errno));
-    if (!S_ISREG(info.st_mode))
-        return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: not a regular file", path);
-    if (info.st_size == 0)
-        return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: empty file", path);
-    size_t max_bytes = opts->max_bytes > 0 ? opts->max_bytes : VIND_DEFAULT_MAX_FILE_BYTES;
-    if ((unsigned long long)info.st_size > max_bytes)
-        return vind_error(errmsg, VIND_TOO_LARGE, "%s: %lld bytes, more than the limit of %zu",
-                          path, (long long)info.st_size, max_bytes);
-
-    job_t job = {path, (size_t)info.st_size, opts};
+    /* Every check is made in the child, on the descriptor it reads. */
+    job_t job = {path, id, opts};
     if (!opts->isolate)
         return extract_job(&job, out, errmsg);
     unsigned long long memory =

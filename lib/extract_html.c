@@ -1285,19 +1285,128 @@ static int is_listing_path(const char *path)
     return 0;
 }
 
-/* Why this page is a listing, or NULL for a content page. g_free. */
-static char *listing_reason(page_t *page)
+/* A redirect stub moves on at once: a refresh after at most this many
+ * seconds. A longer delay is a reload timer or a slow "you will be taken
+ * to" page, which has content of its own. */
+#define REDIRECT_MAX_DELAY_SECONDS 1.0
+/* ... and has no content of its own: fewer words than this in its text
+ * ("Deze pagina is verhuisd. Klik hier als u niet wordt doorgestuurd."). */
+#define REDIRECT_MAX_OWN_WORDS 25
+
+/* The URL of a refresh content "0; url='x'", or NULL when there is none; the
+ * delay in *delay. g_free. */
+static char *refresh_target(const char *content, double *delay)
 {
-    char *refresh = NULL;
+    char *end = NULL;
+    *delay = g_ascii_strtod(content, &end);
+    if (end == content)
+        return NULL;
+    const char *p = end;
+    while (*p == ' ' || *p == '\t' || *p == ';' || *p == ',')
+        p++;
+    if (g_ascii_strncasecmp(p, "url", 3) != 0)
+        return NULL;
+    p += 3;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p++ != '=')
+        return NULL;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    char quote = *p == '\'' || *p == '"' ? *p++ : '\0';
+    size_t n = quote ? strcspn(p, quote == '"' ? "\"" : "'") : strlen(p);
+    char *target = g_strstrip(g_strndup(p, n));
+    if (*target == '\0') {
+        g_free(target);
+        return NULL;
+    }
+    return target;
+}
+
+/* Whether a refresh target is this page itself (a reload): "", "#x", its
+ * own file name. */
+static int is_reload(const char *target, const char *path)
+{
+    if (target[0] == '#')
+        return 1;
+    const char *name = path != NULL && strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+    return name != NULL && strcmp(target, name) == 0;
+}
+
+static size_t count_words(const char *text)
+{
+    size_t words = 0;
+    int in_word = 0;
+    for (const char *p = text != NULL ? text : ""; *p; p++) {
+        int space = g_ascii_isspace(*p);
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    return words;
+}
+
+/* Whether node holds any text at all, hidden or chrome included. */
+static int has_any_text(xmlNodePtr node)
+{
+    if (node == NULL)
+        return 0;
+    char *text = plain_text_of(node);
+    int any = count_words(text) > 0;
+    g_free(text);
+    return any;
+}
+
+/*
+ * Whether the page is a redirect stub: a meta refresh that leaves at once
+ * (REDIRECT_MAX_DELAY_SECONDS) for another URL, on a page without content of
+ * its own (REDIRECT_MAX_OWN_WORDS; no text at all for a refresh in <noscript>).
+ * A reload timer (content="600") is not one, nor a page with content whose
+ * <noscript> sends browsers without scripts elsewhere: every page of LibreOffice's help does that, and all of
+ * them but one were dropped as redirect stubs (issue 11). g_free.
+ */
+static char *redirect_stub(page_t *page, const vind_doc_t *doc)
+{
+    /* Own words: of the chosen content, or of the whole body when that has
+     * more (a content region the heuristics missed is content too). */
+    size_t words = count_words(doc->n_pages > 0 ? doc->pages[0] : NULL);
+    xmlNodePtr body = find_first(page, "//body", NULL);
+    if (words < REDIRECT_MAX_OWN_WORDS && body != NULL) {
+        char *text = text_of(body);
+        size_t body_words = count_words(text);
+        g_free(text);
+        words = body_words > words ? body_words : words;
+    }
+    if (words >= REDIRECT_MAX_OWN_WORDS)
+        return NULL;
+    char *reason = NULL;
     xmlXPathObjectPtr metas = find_nodes(page, "//meta[@http-equiv]", NULL);
-    for (int i = 0; metas != NULL && i < metas->nodesetval->nodeNr && refresh == NULL; i++) {
+    for (int i = 0; metas != NULL && i < metas->nodesetval->nodeNr && reason == NULL; i++) {
         xmlNodePtr meta = metas->nodesetval->nodeTab[i];
-        if (g_ascii_strcasecmp(attribute(meta, "http-equiv"), "refresh") == 0)
-            refresh = g_strdup_printf("redirect stub (meta refresh: %s)",
-                                      attribute(meta, "content") ? attribute(meta, "content") : "");
+        const char *content = attribute(meta, "content");
+        if (g_ascii_strcasecmp(attribute(meta, "http-equiv"), "refresh") != 0 || content == NULL)
+            continue;
+        /* In <noscript> it moves only browsers without scripts; the page is
+         * a stub only when it has no text at all, hidden text included (a
+         * LibreOffice help page of 14 words sends them to "noscript.html",
+         * and 12 of them hide all their text until a script shows it). */
+        if (find_first(page, "ancestor::noscript", meta) != NULL && has_any_text(body))
+            continue;
+        double delay = 0;
+        char *target = refresh_target(content, &delay);
+        if (target != NULL && delay >= 0 && delay <= REDIRECT_MAX_DELAY_SECONDS &&
+            !is_reload(target, page->path))
+            reason = g_strdup_printf("redirect stub (meta refresh: %s)", content);
+        g_free(target);
     }
     if (metas != NULL)
         xmlXPathFreeObject(metas);
+    return reason;
+}
+
+/* Why this page is a listing, or NULL for a content page. g_free. */
+static char *listing_reason(page_t *page, const vind_doc_t *doc)
+{
+    char *refresh = redirect_stub(page, doc);
     if (refresh != NULL)
         return refresh;
 
@@ -1336,7 +1445,7 @@ static char *listing_reason(page_t *page)
     if (!page->is_article) {
         int articles = count_nodes(page, "//article[not(ancestor::article)]");
         if (articles >= 2)
-            return g_strdup_printf("list of %d article summaries", articles);
+            return g_strdup_printf("list of article summaries (%d)", articles);
         if (count_nodes(page, "//link[@rel='next' or @rel='prev']|//*[" CLASS_IS(
                                   "pagination") " or " CLASS_IS("nav-links") "]") > 0)
             return g_strdup("paginated list");
@@ -1385,7 +1494,7 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
     if (status != VIND_OK)
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
 
-    char *reason = feed != NULL ? g_strdup(feed) : listing_reason(page);
+    char *reason = feed != NULL ? g_strdup(feed) : listing_reason(page, doc);
     if (reason != NULL) {
         doc->is_listing = 1;
         doc->listing_reason = strdup(reason);

@@ -67,13 +67,22 @@ void vind_index_options_init(vind_index_options_t *opts)
 }
 
 /*
- * Appends a file's relative path to a URL, percent-encoding what a URL cannot
- * hold raw (hardening, issue 8): control bytes ("regel\neinde.html" became a
- * URL with a newline in it) and bytes that are not UTF-8 ("ongeldig-\xff.html":
- * such a URL was dropped from the stored record, which must be valid JSON).
- * A web server serves those files at exactly these %XX forms. Valid UTF-8
- * ("cliënten.html") and everything else stay as they are.
+ * Appends a file's relative path to a URL, percent-encoding every byte a URL
+ * path cannot hold raw: what is not RFC 3986 unreserved, a sub-delim, ':',
+ * '@' or '/'. So "hash#frag.html" no longer links to "/hash", "vraag?x=1.html"
+ * to "/vraag", "pct%41.html" to "/pctA.html" (another file), and a folder
+ * "\attacker.example" no longer makes "/\attacker.example/", which browsers
+ * read as a link to another host (issue 11); control bytes ("regel\neinde")
+ * and bytes that are not UTF-8 ("ongeldig-\xff") are encoded too (issue 8).
+ * Valid UTF-8 beyond ASCII ("cliënten.html") stays as it is: an IRI, which
+ * browsers and web servers treat as its %XX form. Cost: one pass over the
+ * path, per file and per link compared in relate_attachments.
  */
+static int url_path_byte(unsigned char c)
+{
+    return g_ascii_isalnum(c) || (c != '\0' && strchr("-._~!$&'()*+,;=:@/", c) != NULL);
+}
+
 static void append_url_path(GString *url, const char *path)
 {
     const char *p = path;
@@ -82,10 +91,11 @@ static void append_url_path(GString *url, const char *path)
         if (g_utf8_validate(p, -1, &end)) /* the rest is valid */
             end = p + strlen(p);
         for (; p < end; p++) {
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                g_string_append_printf(url, "%%%02X", (unsigned char)*p);
-            else
+            unsigned char c = (unsigned char)*p;
+            if (c >= 0x80 || url_path_byte(c))
                 g_string_append_c(url, *p);
+            else
+                g_string_append_printf(url, "%%%02X", c);
         }
         if (*p) /* the first byte of an invalid sequence */
             g_string_append_printf(url, "%%%02X", (unsigned char)*p++);
@@ -567,6 +577,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
 typedef struct {
     uint32_t docid;
     char *signature;
+    char *url;
     int seen;
 } existing_t;
 
@@ -574,34 +585,43 @@ static void existing_free(gpointer data)
 {
     existing_t *e = data;
     free(e->signature);
+    free(e->url);
     free(e);
 }
 
 /* path -> existing_t for every document in the index. */
 static vind_status_t load_existing(vind_index_t *index, GHashTable **out, char **errmsg)
 {
-    vind_xapian_values_t *paths = NULL, *signatures = NULL;
+    vind_xapian_values_t *paths = NULL, *signatures = NULL, *urls = NULL;
     vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_PATH, &paths, errmsg);
     if (status == VIND_OK)
         status = vind_xapian_reader_values(index->reader, VIND_SLOT_SIGNATURE, &signatures, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_values(index->reader, VIND_SLOT_URL, &urls, errmsg);
     if (status != VIND_OK) {
         vind_xapian_values_free(paths);
+        vind_xapian_values_free(signatures);
         return status;
     }
     GHashTable *existing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, existing_free);
-    size_t s = 0;
+    size_t s = 0, u = 0;
     for (size_t i = 0; i < paths->count; i++) {
         existing_t *e = calloc(1, sizeof *e);
         e->docid = paths->items[i].docid;
-        /* Both lists ascend by docid: walk them together. */
+        /* The lists ascend by docid: walk them together. */
         while (s < signatures->count && signatures->items[s].docid < e->docid)
             s++;
         if (s < signatures->count && signatures->items[s].docid == e->docid)
             e->signature = strdup(signatures->items[s].value);
+        while (u < urls->count && urls->items[u].docid < e->docid)
+            u++;
+        if (u < urls->count && urls->items[u].docid == e->docid)
+            e->url = strdup(urls->items[u].value);
         g_hash_table_replace(existing, g_strdup(paths->items[i].value), e);
     }
     vind_xapian_values_free(paths);
     vind_xapian_values_free(signatures);
+    vind_xapian_values_free(urls);
     *out = existing;
     return VIND_OK;
 }
@@ -612,12 +632,20 @@ static char *quick_signature(const vind_walk_file_t *file)
     return g_strdup_printf("%" G_GUINT64_FORMAT " %" G_GINT64_FORMAT, file->size, file->mtime_ns);
 }
 
-/* The SHA-256 of a file's content, hex; NULL when unreadable. */
-static char *content_hash(const char *path)
+/* The SHA-256 of a file's content, hex; NULL when unreadable. Only the
+ * file the walk saw is read (vind_walk_open): never a FIFO, a device or a
+ * file swapped in since. */
+static char *content_hash(const vind_walk_file_t *file)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *reason = NULL;
+    int fd = vind_walk_open(file->path, &file->id, &reason);
+    free(reason);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
     GChecksum *checksum = g_checksum_new(G_CHECKSUM_SHA256);
     unsigned char buffer[65536];
     size_t n;
@@ -693,12 +721,12 @@ typedef struct {
 
 /* In an extraction worker process (lib/isolate.c): the extractor itself,
  * in-process, since the worker is the isolation. */
-static vind_status_t extract_in_worker(void *context, const char *path, vind_doc_t **out,
-                                       char **errmsg)
+static vind_status_t extract_in_worker(void *context, const char *path, const vind_file_id_t *id,
+                                       vind_doc_t **out, char **errmsg)
 {
     vind_extract_options_t options = *(const vind_extract_options_t *)context;
     options.isolate = 0;
-    return vind_extract_file(path, &options, out, errmsg);
+    return vind_extract_walked(path, id, &options, out, errmsg);
 }
 
 static void job_free(job_t *job)
@@ -766,6 +794,71 @@ static void emit(run_t *run, const char *path, const char *url, vind_file_outcom
     run->opts->on_event(&event, run->opts->rock);
 }
 
+/* Cuts text to at most max bytes, at a UTF-8 character boundary. Returns
+ * whether it cut. */
+static int cut_utf8(char *text, size_t max)
+{
+    if (!text || strlen(text) <= max)
+        return 0;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    text[n] = '\0';
+    return 1;
+}
+
+/* Drops values past max and cuts each to VIND_MAX_TAXONOMY_BYTES; appends
+ * what it did to note. */
+static void cap_values(char **values, size_t *count, size_t max, const char *what, GString *note)
+{
+    size_t cut = 0;
+    for (size_t i = 0; i < *count; i++)
+        cut += (size_t)cut_utf8(values[i], VIND_MAX_TAXONOMY_BYTES);
+    if (*count > max) {
+        g_string_append_printf(note, "%s%zu %s kept of %zu", note->len ? "; " : "", max, what,
+                               *count);
+        for (size_t i = max; i < *count; i++)
+            free(values[i]);
+        *count = max;
+    }
+    if (cut)
+        g_string_append_printf(note, "%s%zu %s cut to %u bytes", note->len ? "; " : "", cut, what,
+                               VIND_MAX_TAXONOMY_BYTES);
+}
+
+/*
+ * Bounds the stored fields every answer carries (limits.h): title,
+ * description and author lengths, the number and length of tags and themes.
+ * What was cut joins doc->warning, so the file is reported "indexed, but".
+ */
+static void cap_fields(vind_doc_t *doc)
+{
+    GString *note = g_string_new(NULL);
+    struct {
+        char *text;
+        size_t max;
+        const char *name;
+    } fields[] = {{doc->title, VIND_MAX_TITLE_BYTES, "title"},
+                  {doc->description, VIND_MAX_DESCRIPTION_BYTES, "description"},
+                  {doc->author, VIND_MAX_AUTHOR_BYTES, "author"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+        size_t length = fields[i].text ? strlen(fields[i].text) : 0;
+        if (cut_utf8(fields[i].text, fields[i].max))
+            g_string_append_printf(note, "%s%s cut from %zu to %zu bytes", note->len ? "; " : "",
+                                   fields[i].name, length, strlen(fields[i].text));
+    }
+    cap_values(doc->tags, &doc->n_tags, VIND_MAX_DOC_TAGS, "tags", note);
+    cap_values(doc->themes, &doc->n_themes, VIND_MAX_DOC_THEMES, "themes", note);
+    if (note->len) {
+        char *warning = doc->warning ? g_strdup_printf("%s; %s", doc->warning, note->str)
+                                     : g_strdup(note->str);
+        free(doc->warning);
+        doc->warning = strdup(warning);
+        g_free(warning);
+    }
+    g_string_free(note, TRUE);
+}
+
 /* Adds or replaces the document of one finished job. A failure of the index
  * itself is returned; a failure of the file is an event. */
 static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
@@ -820,6 +913,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         if (p && *p && strchr(p, '/'))
             doc->section = g_strndup(p, (gsize)(strchr(p, '/') - p));
     }
+    cap_fields(doc);
     relations_t rel = {.signature = job->signature};
     vind_xapian_document_t *document = NULL;
     status = build_document(index, doc, &rel, &document, errmsg);
@@ -863,17 +957,31 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
                           GHashTable *existing, GPtrArray *jobs)
 {
     const vind_index_options_t *opts = run->opts;
-    for (size_t i = 0; i < walk->count; i++) {
+    /* url -> the path that has it: the first file in walk order keeps a URL
+     * (x/index.htm before x/index.html, root a/ before root b/), in every
+     * run, so an incremental run never swaps which one the index holds. */
+    GHashTable *claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    vind_status_t result = VIND_OK;
+    for (size_t i = 0; i < walk->count && result == VIND_OK; i++) {
         const vind_walk_file_t *file = &walk->files[i];
         existing_t *old = g_hash_table_lookup(existing, file->path);
         if (old)
-            old->seen = 1;
+            old->seen = 1; /* also a loser's: its document may be the winner's to replace */
         char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
         if (file->unreadable) {
             emit(run, file->path, url, VIND_FILE_FAILED, VIND_IO, file->reason);
             free(url);
             continue;
         }
+        const char *owner = g_hash_table_lookup(claimed, url);
+        if (owner) {
+            char *reason = g_strdup_printf("same URL as %s, not indexed", owner);
+            emit(run, file->path, url, VIND_FILE_FAILED, VIND_INVALID_ARGUMENT, reason);
+            g_free(reason);
+            free(url);
+            continue;
+        }
+        g_hash_table_insert(claimed, g_strdup(url), file->path);
         char *quick = quick_signature(file);
         char *signature = NULL;
         int unchanged = 0;
@@ -883,14 +991,17 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             *strchr(record, '\t') = '\0'; /* the signature part; the rest follows the NUL */
         if (record)
             old_signature = record;
-        if (old_signature && !opts->full) {
+        /* A file whose URL changed (encoded since issue 11, another
+         * --base-url) is indexed again under its new URL. */
+        int moved = old && old->url && strcmp(old->url, url) != 0;
+        if (old_signature && !opts->full && !moved) {
             size_t quick_length = strlen(quick);
             if (strncmp(old_signature, quick, quick_length) == 0 &&
                 old_signature[quick_length] == ' ') {
                 unchanged = 1;
             } else {
                 /* Touched but maybe not changed: compare contents. */
-                char *hash = content_hash(file->path);
+                char *hash = content_hash(file);
                 const char *old_hash = strrchr(old_signature, ' ');
                 unchanged = hash && old_hash && strcmp(old_hash + 1, hash) == 0;
                 signature = hash ? g_strdup_printf("%s %s", quick, hash) : NULL;
@@ -901,9 +1012,12 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             int outcome = 0, status = 0;
             char reason[1024] = "";
             const char *rest = record ? record + strlen(record) + 1 : NULL;
+            /* A failure is reported again, and a skipped page is counted
+             * again with its reason: every run's summary accounts for it. */
             if (rest && sscanf(rest, "%d\t%d\t%1023[^\n]", &outcome, &status, reason) >= 2 &&
-                outcome == VIND_FILE_FAILED)
-                emit(run, file->path, url, VIND_FILE_FAILED, (vind_status_t)status, reason);
+                (outcome == VIND_FILE_FAILED || outcome == VIND_FILE_SKIPPED))
+                emit(run, file->path, url, (vind_file_outcome_t)outcome, (vind_status_t)status,
+                     reason);
             else
                 emit(run, file->path, url, VIND_FILE_UNCHANGED, VIND_OK, NULL);
             free(url);
@@ -915,7 +1029,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         if (!signature) {
             char *hash = file->size <= (opts->extract.max_bytes ? opts->extract.max_bytes
                                                                 : VIND_DEFAULT_MAX_FILE_BYTES)
-                             ? content_hash(file->path)
+                             ? content_hash(file)
                              : NULL;
             signature = g_strdup_printf("%s %s", quick, hash ? hash : "-");
             g_free(hash);
@@ -925,7 +1039,9 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         if (!job) {
             free(url);
             g_free(signature);
-            return VIND_NOMEM;
+            g_free(record);
+            result = VIND_NOMEM;
+            break;
         }
         job->number = jobs->len;
         job->file = file;
@@ -936,7 +1052,8 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         g_free(record);
         g_ptr_array_add(jobs, job);
     }
-    return VIND_OK;
+    g_hash_table_destroy(claimed);
+    return result;
 }
 
 /* Stores every finished job that is next in walk order. */
@@ -970,13 +1087,16 @@ static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errms
         vind_status_t status = VIND_OK;
         for (guint i = 0; status == VIND_OK && i < jobs->len; i++) {
             job_t *job = g_ptr_array_index(jobs, i);
-            job->status = vind_extract_file(job->file->path, extract, &job->doc, &job->errmsg);
+            job->status = vind_extract_walked(job->file->path, &job->file->id, extract, &job->doc,
+                                              &job->errmsg);
             job->completed = 1;
             status = store_ready(run, jobs, &next, errmsg);
         }
         return status;
     }
     unsigned workers = run->opts->jobs ? run->opts->jobs : g_get_num_processors();
+    if (workers > VIND_MAX_INDEX_JOBS) /* the default on a machine with many cores */
+        workers = VIND_MAX_INDEX_JOBS;
     if (workers > jobs->len)
         workers = jobs->len;
     vind_isolate_pool_t *pool = NULL;
@@ -992,7 +1112,7 @@ static vind_status_t extract_and_store(run_t *run, GPtrArray *jobs, char **errms
         while (status == VIND_OK && submitted < jobs->len && submitted < next + window &&
                vind_isolate_pool_idle(pool) > 0) {
             job_t *job = g_ptr_array_index(jobs, submitted++);
-            status = vind_isolate_pool_submit(pool, job->file->path, job, errmsg);
+            status = vind_isolate_pool_submit(pool, job->file->path, &job->file->id, job, errmsg);
         }
         if (status != VIND_OK)
             break;
@@ -1098,10 +1218,19 @@ static char *url_path(const char *href, const char *base)
         }
         g_ptr_array_add(kept, *p);
     }
+    /* One spelling per path: a link written "a b.pdf" or "a%20b.pdf" meets
+     * the stored "/a%20b.pdf" (each segment decoded, then encoded as URLs
+     * made from file names are; a segment that does not decode stays). */
     GString *resolved = g_string_new(NULL);
     for (guint i = 0; i < kept->len; i++) {
+        const char *segment = g_ptr_array_index(kept, i);
+        char *decoded = g_uri_unescape_string(segment, "/");
         g_string_append_c(resolved, '/');
-        g_string_append(resolved, g_ptr_array_index(kept, i));
+        if (decoded)
+            append_url_path(resolved, decoded);
+        else
+            g_string_append(resolved, segment);
+        g_free(decoded);
     }
     if (resolved->len == 0 || (path->len && path->str[path->len - 1] == '/'))
         g_string_append_c(resolved, '/');
@@ -1373,6 +1502,14 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
     memset(report, 0, sizeof *report);
     if (!index || !roots || !opts)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_run: missing argument");
+    if (opts->jobs > VIND_MAX_INDEX_JOBS)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "%u parallel extractions: at most %u (each is a process)", opts->jobs,
+                          VIND_MAX_INDEX_JOBS);
+    if (opts->extract.timeout_seconds > VIND_MAX_EXTRACT_SECONDS)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "a time limit of %u s per file: at most %u", opts->extract.timeout_seconds,
+                          VIND_MAX_EXTRACT_SECONDS);
     double started = g_get_monotonic_time() / 1e6;
     if (index->schema_version != VIND_SCHEMA_VERSION) {
         if (!opts->full)

@@ -431,7 +431,7 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
 
 typedef struct {
     pid_t pid;
-    int request_fd;  /* parent -> worker: path length (uint32) + path */
+    int request_fd;  /* parent -> worker: path length (uint32) + path + file id */
     int answer_fd;   /* worker -> parent: answer_header_t + payload */
     int stderr_fd;
     int busy;
@@ -472,12 +472,13 @@ typedef struct {
     vind_isolate_path_fn fn;
     void *context;
     const char *path;
+    const vind_file_id_t *id;
 } path_job_t;
 
 static vind_status_t run_path_job(void *arg, vind_doc_t **out, char **errmsg)
 {
     path_job_t *job = arg;
-    return job->fn(job->context, job->path, out, errmsg);
+    return job->fn(job->context, job->path, job->id, out, errmsg);
 }
 
 /* The worker: answers one path after another until the parent closes the
@@ -491,10 +492,12 @@ static void worker_main(vind_isolate_path_fn fn, void *context, int request_fd, 
         if (read_exactly(request_fd, &length, sizeof length) != 0 || length > 65536)
             _exit(0);
         char *path = malloc(length + 1);
-        if (path == NULL || read_exactly(request_fd, path, length) != 0)
+        vind_file_id_t id;
+        if (path == NULL || read_exactly(request_fd, path, length) != 0 ||
+            read_exactly(request_fd, &id, sizeof id) != 0)
             _exit(0);
         path[length] = '\0';
-        path_job_t job = {fn, context, path};
+        path_job_t job = {fn, context, path, id.dev || id.ino ? &id : NULL};
         int failed = answer_with(run_path_job, &job, answer_fd);
         free(path);
         if (failed)
@@ -633,8 +636,18 @@ size_t vind_isolate_pool_idle(const vind_isolate_pool_t *pool)
     return idle;
 }
 
-vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *path, void *tag,
-                                       char **errmsg)
+/* One request: the path's length, the path, the file's identity. */
+static int send_request(int fd, const char *path, uint32_t length, const vind_file_id_t *id)
+{
+    vind_file_id_t none = {0, 0};
+    return write_all(fd, &length, sizeof length) != 0 || write_all(fd, path, length) != 0 ||
+                   write_all(fd, id ? id : &none, sizeof *id) != 0
+               ? -1
+               : 0;
+}
+
+vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *path,
+                                       const vind_file_id_t *id, void *tag, char **errmsg)
 {
     size_t length = strlen(path);
     if (length > 65536)
@@ -650,17 +663,14 @@ vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *pa
             if (status != VIND_OK)
                 return status;
         }
-        uint32_t header = (uint32_t)length;
-        if (write_all(w->request_fd, &header, sizeof header) != 0 ||
-            write_all(w->request_fd, path, length) != 0) {
+        if (send_request(w->request_fd, path, (uint32_t)length, id) != 0) {
             /* It died between jobs: start a fresh one and try once more. */
             struct rusage usage;
             worker_stop(w, 1, &usage);
             vind_status_t status = worker_start(pool, w, errmsg);
             if (status != VIND_OK)
                 return status;
-            if (write_all(w->request_fd, &header, sizeof header) != 0 ||
-                write_all(w->request_fd, path, length) != 0)
+            if (send_request(w->request_fd, path, (uint32_t)length, id) != 0)
                 return vind_error(errmsg, VIND_IO, "%s: cannot reach an extraction worker", path);
         }
         w->busy = 1;

@@ -7,6 +7,7 @@
 
 #include <vind/doc.h>
 #include <vind/status.h>
+#include "walk.h"
 
 /* The work done in the child: fills *out or returns a status with *errmsg. */
 typedef vind_status_t (*vind_isolate_fn)(void *arg, vind_doc_t **out, char **errmsg);
@@ -41,7 +42,8 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
  * died cannot kill it through a write to its pipe.
  */
 typedef struct vind_isolate_pool vind_isolate_pool_t;
-typedef vind_status_t (*vind_isolate_path_fn)(void *context, const char *path, vind_doc_t **out,
+typedef vind_status_t (*vind_isolate_path_fn)(void *context, const char *path,
+                                              const vind_file_id_t *id, vind_doc_t **out,
                                               char **errmsg);
 
 /* Starts n_workers workers. Return value: VIND_OK; VIND_IO; VIND_NOMEM. */
@@ -55,10 +57,12 @@ void vind_isolate_pool_free(vind_isolate_pool_t *pool);
 /* Number of workers without a job. */
 size_t vind_isolate_pool_idle(const vind_isolate_pool_t *pool);
 
-/* Gives path to an idle worker; tag comes back from vind_isolate_pool_wait.
+/* Gives path (and the identity of the file the walk saw there, which the
+ * worker checks before it reads) to an idle worker; tag comes back from
+ * vind_isolate_pool_wait.
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (none idle); VIND_IO. */
-vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *path, void *tag,
-                                       char **errmsg);
+vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *path,
+                                       const vind_file_id_t *id, void *tag, char **errmsg);
 
 /*
  * Waits until one job ends and returns it: *tag as submitted, *job_status

@@ -6,11 +6,15 @@
  * deterministic whatever the file system's directory order.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fts.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "walk.h"
@@ -47,6 +51,8 @@ static vind_status_t push(vind_walk_t *walk, size_t *capacity, const char *path,
     if (st) {
         file->size = (uint64_t)st->st_size;
         file->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+        file->id.dev = (uint64_t)st->st_dev;
+        file->id.ino = (uint64_t)st->st_ino;
     }
     if (reason) {
         file->unreadable = 1;
@@ -66,8 +72,80 @@ static int by_path(const void *a, const void *b)
     return strcmp(((const vind_walk_file_t *)a)->path, ((const vind_walk_file_t *)b)->path);
 }
 
+/* What a file that is not a regular one is, in words. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "folder";
+    if (S_ISFIFO(mode))
+        return "fifo";
+    if (S_ISSOCK(mode))
+        return "socket";
+    if (S_ISCHR(mode))
+        return "character device";
+    if (S_ISBLK(mode))
+        return "block device";
+    if (S_ISLNK(mode))
+        return "symbolic link";
+    return "special file";
+}
+
+/* The real path of an open descriptor (/proc/self/fd/N), malloc'd, or NULL. */
+static char *fd_path(int fd)
+{
+    char link[64], target[PATH_MAX + 1];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0 || (size_t)n >= sizeof target - 1)
+        return NULL;
+    target[n] = '\0';
+    return strdup(target);
+}
+
+/* Whether a real path lies inside one of the roots' real paths. */
+static int inside(const char *real, char *const *real_roots, size_t n_roots)
+{
+    for (size_t i = 0; i < n_roots; i++) {
+        if (!real_roots[i])
+            continue;
+        size_t n = strlen(real_roots[i]);
+        if (strncmp(real, real_roots[i], n) == 0 &&
+            (real[n] == '/' || (n == 1 && real_roots[i][0] == '/')))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * A symbolic link under a wanted name: its target, checked through the
+ * descriptor of an O_PATH open (no read, no block on a FIFO), is taken only
+ * when it is a regular file inside a root. Returns NULL and fills *st, or
+ * the reason it is refused (static or in buffer).
+ */
+static const char *check_link(const char *path, char *const *real_roots, size_t n_roots,
+                              struct stat *st, char *buffer, size_t size)
+{
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT || errno == ELOOP ? "broken or looping symbolic link"
+                                                 : strerror(errno);
+    const char *reason = NULL;
+    char *real = NULL;
+    if (fstat(fd, st) != 0) {
+        reason = strerror(errno);
+    } else if (!S_ISREG(st->st_mode)) {
+        snprintf(buffer, size, "not a regular file (%s), not indexed", file_kind(st->st_mode));
+        reason = buffer;
+    } else if (!(real = fd_path(fd)) || !inside(real, real_roots, n_roots)) {
+        reason = "symbolic link out of the site, not indexed";
+    }
+    free(real);
+    close(fd);
+    return reason;
+}
+
 static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *root,
-                               size_t root_index)
+                               size_t root_index, char *const *real_roots, size_t n_roots)
 {
     char *const argv[] = {(char *)root, NULL};
     FTS *fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR | FTS_COMFOLLOW, by_name);
@@ -75,32 +153,51 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
         return VIND_IO;
     vind_status_t status = VIND_OK;
     FTSENT *entry;
+    char reason[PATH_MAX];
     while (status == VIND_OK && (entry = fts_read(fts)) != NULL) {
+        int wanted = vind_walk_wanted(entry->fts_name);
+        size_t length = strlen(entry->fts_path);
+        /* Nothing at a path this long can be opened: say so, and for a folder
+         * (whose pages are never seen) too. */
+        if (length >= PATH_MAX && entry->fts_info != FTS_DP && (wanted || entry->fts_info == FTS_D ||
+                                                                entry->fts_info == FTS_NS)) {
+            snprintf(reason, sizeof reason, "path too long (%zu bytes), not indexed", length);
+            status = push(walk, capacity, entry->fts_path, root_index, NULL, reason);
+            if (entry->fts_info == FTS_D)
+                fts_set(fts, entry, FTS_SKIP);
+            continue;
+        }
         switch (entry->fts_info) {
         case FTS_F:
-            if (vind_walk_wanted(entry->fts_name))
+            if (wanted)
                 status = push(walk, capacity, entry->fts_path, root_index, entry->fts_statp, NULL);
             break;
         case FTS_SL: {
-            /* A link to a regular file is indexed; links to folders are not
-             * followed, so a link loop cannot make the walk endless. */
+            /* Links to folders are not followed, so a link loop cannot make
+             * the walk endless; a link to a file must stay inside the site. */
             struct stat st;
-            if (vind_walk_wanted(entry->fts_name)) {
-                if (stat(entry->fts_accpath, &st) == 0 && S_ISREG(st.st_mode))
-                    status = push(walk, capacity, entry->fts_path, root_index, &st, NULL);
-                else
-                    status = push(walk, capacity, entry->fts_path, root_index, NULL,
-                                  "broken or looping symbolic link");
+            if (wanted) {
+                const char *refused = check_link(entry->fts_accpath, real_roots, n_roots, &st,
+                                                 reason, sizeof reason);
+                status = push(walk, capacity, entry->fts_path, root_index,
+                              refused ? NULL : &st, refused);
             }
             break;
         }
+        case FTS_DEFAULT: /* a FIFO, socket or device: never opened */
+            if (wanted) {
+                snprintf(reason, sizeof reason, "not a regular file (%s), not indexed",
+                         file_kind(entry->fts_statp->st_mode));
+                status = push(walk, capacity, entry->fts_path, root_index, NULL, reason);
+            }
+            break;
         case FTS_DNR:
         case FTS_ERR:
             status = push(walk, capacity, entry->fts_path, root_index, NULL,
                           strerror(entry->fts_errno));
             break;
         case FTS_NS:
-            if (vind_walk_wanted(entry->fts_name))
+            if (wanted || entry->fts_errno == ENAMETOOLONG)
                 status = push(walk, capacity, entry->fts_path, root_index, NULL,
                               strerror(entry->fts_errno));
             break;
@@ -116,21 +213,79 @@ vind_status_t vind_walk(const char *const *roots, size_t n_roots, vind_walk_t *o
 {
     memset(out, 0, sizeof *out);
     size_t capacity = 0;
-    for (size_t i = 0; i < n_roots; i++) {
+    char **real_roots = calloc(n_roots + 1, sizeof *real_roots);
+    if (!real_roots)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; i < n_roots && status == VIND_OK; i++) {
         struct stat st;
-        if (stat(roots[i], &st) != 0) {
-            vind_walk_free(out);
-            return vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s: %s", roots[i], strerror(errno));
-        }
-        vind_status_t status = walk_root(out, &capacity, roots[i], i);
-        if (status != VIND_OK) {
-            vind_walk_free(out);
-            return vind_error(errmsg, status, "%s: cannot walk the folder", roots[i]);
-        }
+        if (stat(roots[i], &st) != 0)
+            status = vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s: %s", roots[i],
+                                strerror(errno));
+        /* Links are judged by where they really lead: the roots' real paths. */
+        else if (S_ISDIR(st.st_mode))
+            real_roots[i] = realpath(roots[i], NULL);
+    }
+    for (size_t i = 0; i < n_roots && status == VIND_OK; i++) {
+        status = walk_root(out, &capacity, roots[i], i, real_roots, n_roots);
+        if (status != VIND_OK)
+            vind_error(errmsg, status, "%s: cannot walk the folder", roots[i]);
+    }
+    for (size_t i = 0; i < n_roots; i++)
+        free(real_roots[i]);
+    free(real_roots);
+    if (status != VIND_OK) {
+        vind_walk_free(out);
+        return status;
     }
     if (out->count)
         qsort(out->files, out->count, sizeof *out->files, by_path);
     return VIND_OK;
+}
+
+int vind_walk_open(const char *path, const vind_file_id_t *id, char **reason)
+{
+    *reason = NULL;
+    int probe = open(path, O_PATH | O_CLOEXEC);
+    if (probe < 0) {
+        *reason = strdup(strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    char message[160];
+    message[0] = '\0';
+    if (fstat(probe, &st) != 0)
+        snprintf(message, sizeof message, "%s", strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        snprintf(message, sizeof message, "not a regular file (%s), not indexed",
+                 file_kind(st.st_mode));
+    else if (id && ((uint64_t)st.st_dev != id->dev || (uint64_t)st.st_ino != id->ino))
+        snprintf(message, sizeof message, "replaced by another file while indexing, not indexed");
+    if (message[0]) {
+        close(probe);
+        *reason = strdup(message);
+        return -1;
+    }
+    /* Reopen the checked inode itself; without /proc, open the path and
+     * check that it is still the same file. */
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", probe);
+    int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 && errno == ENOENT) {
+        struct stat again;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd >= 0 && (fstat(fd, &again) != 0 || again.st_dev != st.st_dev ||
+                        again.st_ino != st.st_ino)) {
+            close(fd);
+            fd = -1;
+            errno = ESTALE;
+        }
+    }
+    int error = errno;
+    close(probe);
+    if (fd < 0)
+        *reason = strdup(strerror(error));
+    return fd;
 }
 
 void vind_walk_free(vind_walk_t *walk)

@@ -8,14 +8,24 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <vind/extract.h>
 #include <vind/status.h>
+
+/* Which file the walk saw: the extraction reads exactly that one
+ * (vind_walk_open), so a file swapped for a link to /etc/passwd between the
+ * walk and the read is refused, not read. */
+typedef struct {
+    uint64_t dev;
+    uint64_t ino;
+} vind_file_id_t;
 
 typedef struct {
     char *path;       /* as found: root + relative path */
     size_t root;      /* index of the root it was found under */
     uint64_t size;
     int64_t mtime_ns; /* modification time, nanoseconds since the epoch */
-    int unreadable;   /* 1: stat or permission problem; reason holds why */
+    vind_file_id_t id; /* of the regular file (a link's target) */
+    int unreadable;   /* 1: refused or unreadable; reason holds why */
     char *reason;
 } vind_walk_file_t;
 
@@ -27,9 +37,13 @@ typedef struct {
 /*
  * Lists the candidate files under roots (each a folder or a single file):
  * names ending in .html, .htm or .pdf (any case). Symbolic links are not
- * followed into folders (no loops); a link to a regular file is taken.
- * Unreadable entries are listed with unreadable = 1 and a reason, so the
- * caller can report them. Files are sorted by path.
+ * followed into folders (no loops); a link to a regular file is taken only
+ * when that file lies inside one of the roots ("symbolic link out of the
+ * site, not indexed" otherwise): nothing outside the site is indexed.
+ * Refused and unreadable entries (a FIFO or a device under a wanted name, a
+ * path longer than PATH_MAX, a folder that cannot be read) are listed with
+ * unreadable = 1 and a reason, so the caller can report them; nothing but
+ * a regular file is ever opened for reading. Files are sorted by path.
  *
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (a root does not exist:
  * *errmsg names it); VIND_NOMEM.
@@ -39,6 +53,22 @@ vind_status_t vind_walk(const char *const *roots, size_t n_roots, vind_walk_t *o
 
 /* Frees what vind_walk filled in. */
 void vind_walk_free(vind_walk_t *walk);
+
+/*
+ * Opens for reading the regular file the walk saw at path (id), or returns
+ * -1 with *reason (malloc'd) saying why not: gone, no longer a regular file,
+ * or another file now (a swap between walk and read). The file is first
+ * opened with O_PATH, which reads nothing and never blocks (a FIFO), checked
+ * with fstat, and only then reopened for reading through /proc/self/fd: the
+ * check and the read are on one inode. id NULL: any regular file.
+ */
+int vind_walk_open(const char *path, const vind_file_id_t *id, char **reason);
+
+/* vind_extract_file of the file the walk saw at path (id; NULL: any regular
+ * file there): lib/extract.c. */
+vind_status_t vind_extract_walked(const char *path, const vind_file_id_t *id,
+                                  const vind_extract_options_t *opts, vind_doc_t **out,
+                                  char **errmsg);
 
 /* Whether a file name has an extension vind indexes. */
 int vind_walk_wanted(const char *name);

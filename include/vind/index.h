@@ -51,7 +51,8 @@ typedef void (*vind_index_event_fn)(const vind_index_event_t *event, void *rock)
 typedef struct {
     const char *base_url;        /* prefix of every URL ("/" or "https://example.nl/") */
     int full;                    /* 1: rebuild every document (--full) */
-    unsigned jobs;               /* parallel extractions (0 = number of cores) */
+    unsigned jobs;               /* parallel extractions (0 = number of cores, at most
+                                  * VIND_MAX_INDEX_JOBS; more is VIND_INVALID_ARGUMENT) */
     vind_extract_options_t extract;
     vind_index_event_fn on_event; /* may be NULL */
     void *rock;
@@ -85,7 +86,8 @@ VIND_API vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t
  * (full disk, lock lost): then nothing of this run's uncommitted work is
  * kept and the index stays at its previous commit.
  *
- * Return value: VIND_OK; VIND_INVALID_ARGUMENT (a root does not exist);
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (a root does not exist, more
+ * than VIND_MAX_INDEX_JOBS jobs, a time limit over VIND_MAX_EXTRACT_SECONDS);
  * VIND_IO; VIND_XAPIAN; VIND_NOMEM.
  */
 VIND_API vind_status_t vind_index_run(vind_index_t *index, const char *const *roots,

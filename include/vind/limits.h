@@ -19,6 +19,27 @@
 #define VIND_DEFAULT_EXTRACT_SECONDS 60u
 #define VIND_DEFAULT_EXTRACT_MEMORY_BYTES (2048ull * 1024u * 1024u)
 
+/* Stored fields per document, cut at index time (the page is indexed and
+ * reported "path: indexed, but ..."): every matching answer carries them, and
+ * a page with 10,000 tags, 10,000 themes and a 1 MB title made each answer
+ * 1.4 to 11 MB (issue 11). A real title is under 200 bytes, a description
+ * under 300, a tag under 50; the corpus has at most 9 tags per article.
+ * Strings are cut at a UTF-8 character boundary. */
+#define VIND_MAX_TITLE_BYTES 500u
+#define VIND_MAX_DESCRIPTION_BYTES 2000u
+#define VIND_MAX_AUTHOR_BYTES 200u
+#define VIND_MAX_DOC_TAGS 100u
+#define VIND_MAX_DOC_THEMES 100u
+#define VIND_MAX_TAXONOMY_BYTES 200u /* one tag or theme */
+
+/* Parallel extraction workers of vind-index (--jobs): each is a process of up
+ * to 2 GB address space (VIND_DEFAULT_EXTRACT_MEMORY_BYTES); 200 of them took
+ * 1.6 GB resident on an idle site. 64 keeps a big machine busy. */
+#define VIND_MAX_INDEX_JOBS 64u
+
+/* Per-file time limit of vind-index (--timeout), seconds: 0 would disable it. */
+#define VIND_MAX_EXTRACT_SECONDS 3600u
+
 /* Query limits: longer queries are almost certainly not typed by a person and
  * cost time proportional to their length. */
 #define VIND_MAX_QUERY_BYTES 4096u

@@ -30,7 +30,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The ctypes view of an index, shared with the hardening tests (tests/e2e/vindlib.py).
-from vindlib import BUILD, TOP, Index  # noqa: E402
+from vindlib import BUILD, TOP, Index, hit_list  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
 IN_CI = os.environ.get("CI") == "true"
@@ -140,6 +140,8 @@ def test_corpus(tmp):
     code, stderr, seconds = run_index(db, site, pdf)
     print("# full index of the corpus: %.1f s" % seconds)
     counts = summary(stderr)
+    first_skipped = re.search(r"^skipped (\d+) page", stderr, re.M)
+    first_skipped = int(first_skipped.group(1)) if first_skipped else 0
     invalid = os.path.join(pdf, "invalid", "plooi-iamwrongpdf-geen-geldige-pdf.pdf")
     tap(code == 1, "corpus run exits 1 (one invalid PDF)", stderr[-2000:])
     tap(counts.get("failed") == 1 and (invalid + ": ") in stderr,
@@ -223,9 +225,11 @@ def test_corpus(tmp):
     print("# second run with nothing changed: %.2f s" % seconds)
     tap(counts.get("indexed") == 0 and counts.get("updated") == 0 and counts.get("removed") == 0,
         "a second run changes nothing", stderr[-1000:])
+    skipped = re.search(r"^skipped (\d+) page", stderr, re.M)
     tap(counts.get("unchanged", 0) + counts.get("failed", 0) >= len(slugs) + len(manifest) - 1
-        and "skipped" not in stderr,
-        "a second run reports every file unchanged and parses none (%.2f s)" % seconds,
+        and (int(skipped.group(1)) if skipped else 0) == first_skipped,
+        "a second run reports every file unchanged (the same skipped pages again, from their "
+        "records) and parses none (%.2f s)" % seconds,
         stderr[-1000:])
 
 
@@ -264,6 +268,294 @@ def test_bad_files(tmp):
                 "/invalid-utf8.html", "/charset-latin1-is-utf8.html"):
         tap(index.document(url) is not None, "%s is indexed despite the bad files" % url)
     index.close()
+
+# ---- issue 11: the site's boundary, URLs, collisions, skips, caps, options --------------
+
+def page(title, body, head=""):
+    return ("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>%s</title>%s"
+            "</head><body><article><h1>%s</h1><p>%s</p></article></body></html>"
+            % (title, head, title, body))
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def line_for(stderr, path):
+    """The report line of path ("path: reason"), or ""."""
+    return next((l for l in stderr.splitlines() if l.startswith(path + ": ")), "")
+
+
+def test_site_boundary(tmp):
+    """Nothing outside the roots is indexed: links out are refused, devices and FIFOs named."""
+    site, outside = os.path.join(tmp, "boundary-site"), os.path.join(tmp, "boundary-outside")
+    write(os.path.join(outside, "x.html"), page("Buiten", "buitenwoordgeheim staat buiten de site"))
+    write(os.path.join(site, "sub", "in.html"), page("Binnen", "binnenwoordlink staat in de site"))
+    os.symlink("/etc/passwd", os.path.join(site, "passwd.html"))
+    os.symlink(os.path.join(outside, "x.html"), os.path.join(site, "buiten.html"))
+    os.symlink("../boundary-outside/x.html", os.path.join(site, "relatief.pdf"))
+    os.symlink("/dev/zero", os.path.join(site, "zero.html"))
+    os.symlink("sub/in.html", os.path.join(site, "binnen.html"))
+    os.mkfifo(os.path.join(site, "fifo.html"))
+    db = os.path.join(tmp, "boundary.db")
+    code, stderr, _ = run_index(db, site, extra=("--timeout", "10"))
+    tap(code == 1, "a site with links out exits 1 (some files not indexed)", stderr)
+    for name in ("passwd.html", "buiten.html", "relatief.pdf"):
+        tap(line_for(stderr, os.path.join(site, name)).endswith(
+            ": symbolic link out of the site, not indexed"),
+            "%s (a link out of the site) is reported and not indexed" % name, stderr)
+    tap(line_for(stderr, os.path.join(site, "zero.html")).endswith(
+        ": not a regular file (character device), not indexed"),
+        "a link to /dev/zero is reported as a character device", stderr)
+    tap(line_for(stderr, os.path.join(site, "fifo.html")).endswith(
+        ": not a regular file (fifo), not indexed"),
+        "a FIFO under an .html name is reported, never opened", stderr)
+    index = Index(db)
+    try:
+        for url in ("/passwd.html", "/buiten.html", "/relatief.pdf", "/zero.html", "/fifo.html"):
+            tap(index.document(url) is None, "%s is not in the index" % url)
+        tap(not hit_list(index.search("buitenwoordgeheim")) and not hit_list(index.search("root")),
+            "no word of a file outside the site is found")
+        tap(index.document("/binnen.html") is not None, "a link to a file inside the site is indexed")
+    finally:
+        index.close()
+
+
+def text_pdf(text):
+    """A one-page PDF with text (Helvetica), standard library only."""
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_url_encoding(tmp):
+    """Bytes a URL path cannot hold raw are percent-encoded, so every file has its own URL."""
+    site = os.path.join(tmp, "url-site")
+    names = {
+        "hash#frag.html": ("/hash%23frag.html", "hekjewoord"),
+        "vraag?x=1.html": ("/vraag%3Fx=1.html", "vraagtekenwoord"),
+        "pct%41.html": ("/pct%2541.html", "procentwoord"),
+        "pctA.html": ("/pctA.html", "anderbestandwoord"),
+        "met spatie.html": ("/met%20spatie.html", "spatiewoord"),
+        "\\attacker.example/index.html": ("/%5Cattacker.example/", "schuinstreepwoord"),
+    }
+    for name, (_, word) in names.items():
+        write(os.path.join(site, name), page(word.capitalize(), "de pagina over " + word))
+    # PDFs with odd names, linked from an article as written by hand and as encoded.
+    for name, word in (("rapport met spatie.pdf", "spatierapportwoord"), ("rapport#1.pdf", "hekjerapportwoord")):
+        with open(os.path.join(site, name), "wb") as f:
+            f.write(text_pdf("Het rapport over " + word + " en de zorg in de wijk"))
+    write(os.path.join(site, "bijlagen.html"),
+          page("Bijlagen", 'bijlagenwoord <a href="rapport met spatie.pdf">een</a> '
+               '<a href="/rapport%231.pdf">twee</a>'))
+    db = os.path.join(tmp, "url.db")
+    code, stderr, _ = run_index(db, site)
+    tap(code == 0 and summary(stderr).get("indexed") == len(names) + 3,
+        "every oddly named file is indexed once", stderr)
+    index = Index(db)
+    try:
+        for name, (url, word) in names.items():
+            urls = [hit.get("url") for hit in hit_list(index.search(word))]
+            tap(urls == [url], "%r is found at %s (found at %s)" % (name, url, urls))
+        article = index.document("/bijlagen.html") or {}
+        attached = sorted(a["url"] if isinstance(a, dict) else a for a in article.get("attachments") or [])
+        tap(attached == ["/rapport%20met%20spatie.pdf", "/rapport%231.pdf"],
+            "PDFs with encoded URLs are found as the attachments of the article linking them (%s)"
+            % attached)
+    finally:
+        index.close()
+    # An unchanged file whose URL changed (an index made before the encoding, another base URL)
+    # is indexed again under its new URL, not kept at the old one.
+    proc = subprocess.run([INDEX, "--db", db, "--base-url", "https://example.nl/", "--quiet", site],
+                          capture_output=True, text=True, errors="replace")
+    counts = summary(proc.stderr)
+    index = Index(db)
+    try:
+        moved = index.document("https://example.nl/met%20spatie.html")
+        documents = index.stats().get("documents")
+    finally:
+        index.close()
+    tap(counts.get("updated") == len(names) + 3 and moved is not None and documents == len(names) + 3,
+        "a new base URL moves every unchanged file to its new URL (%s, %s documents)"
+        % (counts, documents), proc.stderr)
+
+
+def test_url_collisions(tmp):
+    """Two files with one URL: the first in walk order keeps it, in every run; the other is reported."""
+    one, two = os.path.join(tmp, "collide-a"), os.path.join(tmp, "collide-b")
+    write(os.path.join(one, "sub", "index.htm"), page("Eerste", "eerstewoord"))
+    write(os.path.join(one, "sub", "index.html"), page("Tweede", "tweedewoord"))
+    write(os.path.join(two, "sub", "index.html"), page("Derde", "derdewoord"))
+    db = os.path.join(tmp, "collide.db")
+    winner = os.path.join(one, "sub", "index.htm")
+    for run in ("first", "second", "touched"):
+        if run == "touched":
+            for path in (os.path.join(one, "sub", "index.html"), os.path.join(two, "sub", "index.html")):
+                os.utime(path, None)
+        code, stderr, _ = run_index(db, one, two)
+        for loser in (os.path.join(one, "sub", "index.html"), os.path.join(two, "sub", "index.html")):
+            tap(line_for(stderr, loser) == "%s: same URL as %s, not indexed" % (loser, winner),
+                "%s run: %s is reported as a URL collision" % (run, loser), stderr)
+        index = Index(db)
+        doc = index.document("/sub/") or {}
+        documents = index.stats().get("documents")
+        index.close()
+        tap(doc.get("title") == "Eerste" and documents == 1,
+            "%s run: /sub/ holds sub/index.htm, the first in walk order (title %r, %s documents)" % (
+                run, doc.get("title"), documents))
+
+
+def test_skipped_pages(tmp):
+    """Reload timers and <noscript> refreshes are pages; every skip is counted by its reason."""
+    site = os.path.join(tmp, "skip-site")
+    words = " ".join(["mantelzorg verpleeghuis wijkverpleging"] * 10)
+    write(os.path.join(site, "timer.html"),
+          page("Timer", "herlaadwoord " + words, '<meta http-equiv="refresh" content="600">'))
+    write(os.path.join(site, "noscript.html"),
+          page("Noscript", "noscriptwoord " + words,
+               '<noscript><meta http-equiv="refresh" content="0; URL=noscript-uitleg.html"></noscript>'))
+    write(os.path.join(site, "oud.html"),
+          '<html><head><meta http-equiv="refresh" content="0; url=/nieuw/"></head>'
+          '<body><p>Verhuisd</p></body></html>')
+    write(os.path.join(site, "tag", "zorg", "index.html"), page("Zorg", "lijst " + words))
+    db = os.path.join(tmp, "skip.db")
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    try:
+        for url in ("/timer.html", "/noscript.html"):
+            tap(index.document(url) is not None, "%s (a refresh, but not a redirect stub) is indexed" % url,
+                stderr)
+        tap(index.document("/oud.html") is None, "a real redirect stub is not indexed")
+    finally:
+        index.close()
+    tap(re.search(r"^skipped 2 pages: 1 \S.*, 1 \S", stderr, re.M) and "1 redirect stub" in stderr
+        and "1 taxonomy or archive path" in stderr,
+        "the summary counts skipped pages per reason", stderr)
+    first = re.search(r"^skipped .*$", stderr, re.M)
+    code, stderr, _ = run_index(db, site)
+    again = re.search(r"^skipped .*$", stderr, re.M)
+    tap(first and again and again.group(0) == first.group(0) and summary(stderr).get("unchanged") == 2,
+        "an incremental run counts the same skipped pages, from their records", stderr)
+    code, stderr, _ = run_index(db, site, extra=("--verbose",))
+    tap(line_for(stderr, os.path.join(site, "oud.html")).startswith(
+        os.path.join(site, "oud.html") + ": redirect stub"),
+        "--verbose lists each skipped page with its reason, in an incremental run too", stderr)
+
+
+def test_field_caps(tmp):
+    """Title, description, author, tags and themes are bounded when stored, and that is reported."""
+    site = os.path.join(tmp, "caps-site")
+    head = ['<meta name="description" content="%s">' % ("beschrijving " * 1000),
+            '<meta name="author" content="%s">' % ("Auteur" * 100)]
+    head += ['<meta property="article:tag" content="tag%05d">' % i for i in range(10_000)]
+    head += ['<meta property="article:section" content="thema%05d">' % i for i in range(10_000)]
+    title = "Titelwoord " + "é" * 500_000
+    write(os.path.join(site, "groot.html"), page(title, "veldenwoord", "".join(head)))
+    db = os.path.join(tmp, "caps.db")
+    code, stderr, _ = run_index(db, site)
+    said = line_for(stderr, os.path.join(site, "groot.html"))
+    tap(": indexed, but " in said and "title cut" in said and "tags kept of 10000" in said,
+        "the capped page is indexed and reported 'indexed, but ...'", stderr[-2000:])
+    index = Index(db)
+    try:
+        doc = index.document("/groot.html") or {}
+        fields = {key: len((doc.get(key) or "").encode("utf-8")) for key in ("title", "description", "author")}
+        tap(doc and fields["title"] <= 500 and fields["description"] <= 2000 and fields["author"] <= 200,
+            "title, description and author are cut (%s bytes)" % fields)
+        tap((doc.get("title") or "").encode("utf-8").decode("utf-8") == doc.get("title"),
+            "the title is cut at a UTF-8 boundary")
+        tap(len(doc.get("tags") or []) <= 100 and len(doc.get("themes") or []) <= 100,
+            "at most 100 tags and 100 themes are stored (%d, %d)"
+            % (len(doc.get("tags") or []), len(doc.get("themes") or [])))
+        answer = json.dumps(index.search("veldenwoord"))
+        tap(len(answer) < 50_000, "a matching answer stays small (%d bytes)" % len(answer))
+    finally:
+        index.close()
+
+
+def test_long_path(tmp):
+    """A path longer than PATH_MAX is reported, not silently passed over."""
+    site = os.path.join(tmp, "deep-site")
+    write(os.path.join(site, "ondiep.html"), page("Ondiep", "ondiepwoord"))
+    here = os.getcwd()
+    os.chdir(site)
+    try:
+        depth = len(site)
+        while depth < 4400:  # PATH_MAX is 4096; relative steps, each within NAME_MAX
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+            depth += 201
+        with open("diep.html", "w") as f:
+            f.write(page("Diep", "diepwoord"))
+    finally:
+        os.chdir(here)
+    db = os.path.join(tmp, "deep.db")
+    code, stderr, _ = run_index(db, site)
+    tap(code == 1 and re.search(r": path too long \(\d+ bytes\), not indexed$", stderr, re.M),
+        "a path longer than PATH_MAX is reported", stderr[-600:])
+    tap(summary(stderr).get("indexed") == 1, "the rest of the site is indexed", stderr[-600:])
+    subprocess.run(["rm", "-rf", site], capture_output=True)
+
+
+def test_options(tmp):
+    """--timeout 0/-1 and --jobs 0/65/200 are refused with the valid range."""
+    site = os.path.join(tmp, "options-site")
+    write(os.path.join(site, "a.html"), page("A", "optiewoord"))
+    for option, value, valid in (("--timeout", "0", "1 to 3600"), ("--timeout", "-1", "1 to 3600"),
+                                 ("--jobs", "0", "1 to 64"), ("--jobs", "65", "1 to 64"),
+                                 ("--jobs", "200", "1 to 64")):
+        code, stderr, _ = run_index(os.path.join(tmp, "options.db"), site, extra=(option, value))
+        tap(code == 2 and valid in stderr and option in stderr,
+            "%s %s is refused, naming the valid range" % (option, value), stderr)
+    code, stderr, _ = run_index(os.path.join(tmp, "options.db"), site, extra=("--jobs", "64", "--timeout", "5"))
+    tap(code == 0, "--jobs 64 --timeout 5 is accepted", stderr)
+
+
+LIBREOFFICE_HELP = "/usr/share/libreoffice/help/nl"
+
+
+def test_libreoffice_help(tmp):
+    """LibreOffice's Dutch help (Debian libreoffice-help-nl): a <noscript> refresh on every page."""
+    if not os.path.isdir(LIBREOFFICE_HELP):
+        if IN_CI:
+            tap(False, "%s is present (libreoffice-help-nl, scripts/debian-packages.txt)" % LIBREOFFICE_HELP)
+        else:
+            skip("%s absent (Debian package libreoffice-help-nl)" % LIBREOFFICE_HELP)
+        return
+    db = os.path.join(tmp, "libreoffice.db")
+    code, stderr, seconds = run_index(db, LIBREOFFICE_HELP, extra=("--jobs", "2"))
+    counts = summary(stderr)
+    print("# LibreOffice help: %s in %.1f s" % (counts, seconds))
+    tap(code == 0 and counts.get("indexed", 0) >= 2500 and "redirect stub" not in stderr,
+        "at least 2,500 pages of LibreOffice's Dutch help are indexed, none is a redirect stub (%s)"
+        % counts.get("indexed"),
+        stderr[-1500:])
+    index = Index(db)
+    try:
+        doc = index.document("/text/shared/guide/spadmin.html") or {}
+        tap(doc.get("title") == "Printer en fax instellen onder op UNIX gebaseerde platformen",
+            "a help page has its title (%r)" % doc.get("title"))
+        hits = hit_list(index.search("printer", limit=20))
+        titled = [hit for hit in hits if hit.get("title")]
+        tap(hits and len(titled) == len(hits), "the help's pages are found with their titles")
+    finally:
+        index.close()
 
 
 # ---- incremental runs and crashes on the sample site ------------------------------------
@@ -364,7 +656,9 @@ def main():
         tap(False, "vind-index is built (%s)" % INDEX)
     else:
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
-            for test in (test_bad_files, test_incremental, test_kill, test_corpus):
+            for test in (test_bad_files, test_site_boundary, test_url_encoding, test_url_collisions,
+                         test_skipped_pages, test_field_caps, test_long_path, test_options,
+                         test_incremental, test_kill, test_corpus, test_libreoffice_help):
                 try:
                     test(tmp)
                 except Exception as error:  # a crash of the test is a failure, not a skip

@@ -183,6 +183,46 @@ static void test_listings(void)
           "meta refresh stub is a listing even with index_listings");
     vind_doc_free(doc);
 
+    /* Issue 11: only a page without content of its own that moves on at
+     * once is a redirect stub. */
+    static const char *const refreshes[][3] = {
+        {"<meta http-equiv=\"refresh\" content=\"600\">", "", "a reload timer"},
+        {"<meta http-equiv=\"refresh\" content=\"0\">", "", "a refresh without url"},
+        {"<meta http-equiv=\"refresh\" content=\"30; url=/nieuw/\">", "",
+         "a refresh after 30 s"},
+        {"<noscript><meta http-equiv=\"refresh\" content=\"0; URL=../noscript.html\"></noscript>",
+         "", "a refresh in <noscript> on a page with words"},
+        {"<meta http-equiv=\"refresh\" content=\"0; url=/nieuw/\">",
+         "<p>Deze pagina heeft veel eigen tekst over mantelzorg, verpleeghuizen en de zorg voor "
+         "ouderen in de wijk, met nog meer woorden erachter zodat het duidelijk een echte pagina "
+         "is en geen doorverwijzing.</p>",
+         "a refresh on a page with content"},
+    };
+    for (size_t i = 0; i < sizeof refreshes / sizeof refreshes[0]; i++) {
+        char *html = g_strdup_printf("<html><head><title>Pagina</title>%s</head><body><h1>Pagina"
+                                     "</h1><p>Klik op dit pictogram om de macro te starten.</p>"
+                                     "%s</body></html>",
+                                     refreshes[i][0], refreshes[i][1]);
+        doc = NULL;
+        vind_extract_html(html, strlen(html), "site/pagina.html", NULL, &doc, NULL);
+        g_free(html);
+        CHECK(doc != NULL && !doc->is_listing, refreshes[i][2]);
+        vind_doc_free(doc);
+    }
+    static const char *const stubs[] = {
+        "<html><head><meta http-equiv=\"refresh\" content=\"0; url='/nieuw/'\"></head>"
+        "<body><p>Verhuisd: <a href=\"/nieuw/\">klik hier</a>.</p></body></html>",
+        "<html><head><noscript><meta http-equiv=\"refresh\" content=\"0;URL=/x/\"></noscript>"
+        "</head><body></body></html>",
+    };
+    for (size_t i = 0; i < sizeof stubs / sizeof stubs[0]; i++) {
+        doc = NULL;
+        vind_extract_html(stubs[i], strlen(stubs[i]), "site/oud.html", NULL, &doc, NULL);
+        CHECK(doc != NULL && doc->is_listing && strstr(doc->listing_reason, "redirect stub"),
+              "a page without content that moves on at once is a redirect stub");
+        vind_doc_free(doc);
+    }
+
     doc = extract("feed.xml", NULL, &status);
     CHECK(doc != NULL && doc->is_listing == 1 && strstr(doc->listing_reason, "feed"),
           "RSS feed is a listing");

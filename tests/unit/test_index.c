@@ -2,6 +2,7 @@
  * the articles that link them (issue 3). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,22 @@ static void test_urls(void)
     url = vind_index_url_for("/", "site", "site/over-ons.html");
     CHECK_STR(url, "/over-ons.html", "other HTML files keep their name");
     free(url);
+    /* Issue 11: bytes a URL path cannot hold raw are percent-encoded. */
+    static const char *const encoded[][2] = {
+        {"site/hash#frag.html", "/hash%23frag.html"},
+        {"site/vraag?x=1.html", "/vraag%3Fx=1.html"},
+        {"site/pct%41.html", "/pct%2541.html"},
+        {"site/met spatie.html", "/met%20spatie.html"},
+        {"site/\\attacker.example/index.html", "/%5Cattacker.example/"},
+        {"site/a\"b<c>`{|}^[].html", "/a%22b%3Cc%3E%60%7B%7C%7D%5E%5B%5D.html"},
+        {"site/keep-._~!$&'()*+,;=:@.html", "/keep-._~!$&'()*+,;=:@.html"},
+        {"site/cli\xc3\xabnten.html", "/cli\xc3\xabnten.html"},
+    };
+    for (size_t i = 0; i < sizeof encoded / sizeof encoded[0]; i++) {
+        url = vind_index_url_for("/", "site", encoded[i][0]);
+        CHECK_STR(url, encoded[i][1], encoded[i][0]);
+        free(url);
+    }
 }
 
 static void test_walk(void)
@@ -64,6 +81,57 @@ static void test_walk(void)
     if (walk.count == 2) {
         CHECK(strstr(walk.files[0].path, "a.PDF") != NULL, "files come sorted by path");
         CHECK(walk.files[1].size == 8, "size is recorded");
+    }
+    vind_walk_free(&walk);
+
+    /* Issue 11: a link to a file outside the roots, a link to a device and a
+     * FIFO are listed as refused, with a reason; a link inside is taken. */
+    snprintf(path, sizeof path, "%s/passwd.html", dir);
+    symlink("/etc/passwd", path);
+    snprintf(path, sizeof path, "%s/zero.html", dir);
+    symlink("/dev/zero", path);
+    snprintf(path, sizeof path, "%s/fifo.html", dir);
+    mkfifo(path, 0644);
+    snprintf(path, sizeof path, "%s/inside.html", dir);
+    symlink("b/index.html", path);
+    CHECK_INT(vind_walk(roots, 1, &walk, &errmsg), VIND_OK, "walk succeeds over links and a FIFO");
+    static const char *const expected[][2] = {
+        {"/fifo.html", "not a regular file (fifo), not indexed"},
+        {"/inside.html", NULL},
+        {"/passwd.html", "symbolic link out of the site, not indexed"},
+        {"/zero.html", "not a regular file (character device), not indexed"},
+    };
+    for (size_t e = 0; e < sizeof expected / sizeof expected[0]; e++) {
+        const vind_walk_file_t *found = NULL;
+        for (size_t i = 0; i < walk.count; i++)
+            if (strstr(walk.files[i].path, expected[e][0]))
+                found = &walk.files[i];
+        CHECK(found != NULL, expected[e][0]);
+        if (!found)
+            continue;
+        if (expected[e][1])
+            CHECK(found->unreadable && found->reason && strcmp(found->reason, expected[e][1]) == 0,
+                  expected[e][1]);
+        else
+            CHECK(!found->unreadable, "a link to a file inside the site is taken");
+    }
+    /* The reading side opens only the file the walk saw. */
+    for (size_t i = 0; i < walk.count; i++) {
+        if (!strstr(walk.files[i].path, "/inside.html"))
+            continue;
+        char *reason = NULL;
+        int fd = vind_walk_open(walk.files[i].path, &walk.files[i].id, &reason);
+        CHECK(fd >= 0, "the walked file opens");
+        if (fd >= 0)
+            close(fd);
+        unlink(walk.files[i].path);
+        symlink("/etc/passwd", walk.files[i].path); /* swapped after the walk */
+        fd = vind_walk_open(walk.files[i].path, &walk.files[i].id, &reason);
+        CHECK(fd < 0 && reason && strstr(reason, "replaced"),
+              "a file swapped for a link out of the site after the walk is not read");
+        if (fd >= 0)
+            close(fd);
+        free(reason);
     }
     vind_walk_free(&walk);
 

@@ -32,7 +32,7 @@ static void test_hostile_names(void)
     CHECK_STR(url, "/tab%09here/", "a tab is encoded and index.html still becomes /");
     free(url);
     url = vind_index_url_for("/", "site", "site/jaarverslag 2023.pdf");
-    CHECK_STR(url, "/jaarverslag 2023.pdf", "a space is left as it is (as before)");
+    CHECK_STR(url, "/jaarverslag%202023.pdf", "a space is percent-encoded (issue 11)");
     free(url);
     url = vind_index_url_for("/", "site", "site");
     CHECK(url != NULL, "a root that is the path itself gives a URL");
