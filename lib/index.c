@@ -74,13 +74,34 @@ void vind_index_options_init(vind_index_options_t *opts)
  * "\attacker.example" no longer makes "/\attacker.example/", which browsers
  * read as a link to another host (issue 11); control bytes ("regel\neinde")
  * and bytes that are not UTF-8 ("ongeldig-\xff") are encoded too (issue 8).
- * Valid UTF-8 beyond ASCII ("cliënten.html") stays as it is: an IRI, which
- * browsers and web servers treat as its %XX form. Cost: one pass over the
+ * Visible UTF-8 beyond ASCII ("cliënten.html") stays as it is: an IRI, which
+ * browsers and web servers treat as its %XX form; invisible characters
+ * (U+00A0, U+202E, U+200B) are encoded. Cost: one pass over the
  * path, per file and per link compared in relate_attachments.
  */
 static int url_path_byte(unsigned char c)
 {
     return g_ascii_isalnum(c) || (c != '\0' && strchr("-._~!$&'()*+,;=:@/", c) != NULL);
+}
+
+/* A character beyond ASCII stays raw when it is visible: a letter, digit,
+ * mark or punctuation. Spaces (U+00A0), bidi and zero-width controls and
+ * unassigned code points are encoded, so a URL shows what it links to. */
+static int url_path_char(gunichar c)
+{
+    switch (g_unichar_type(c)) {
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_PRIVATE_USE:
+    case G_UNICODE_SURROGATE:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+    case G_UNICODE_SPACE_SEPARATOR:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 static void append_url_path(GString *url, const char *path)
@@ -90,12 +111,15 @@ static void append_url_path(GString *url, const char *path)
         const char *end = NULL;
         if (g_utf8_validate(p, -1, &end)) /* the rest is valid */
             end = p + strlen(p);
-        for (; p < end; p++) {
+        while (p < end) {
             unsigned char c = (unsigned char)*p;
-            if (c >= 0x80 || url_path_byte(c))
-                g_string_append_c(url, *p);
-            else
-                g_string_append_printf(url, "%%%02X", c);
+            const char *next = c >= 0x80 ? g_utf8_next_char(p) : p + 1;
+            int raw = c >= 0x80 ? url_path_char(g_utf8_get_char(p)) : url_path_byte(c);
+            for (; p < next; p++)
+                if (raw)
+                    g_string_append_c(url, *p);
+                else
+                    g_string_append_printf(url, "%%%02X", (unsigned char)*p);
         }
         if (*p) /* the first byte of an invalid sequence */
             g_string_append_printf(url, "%%%02X", (unsigned char)*p++);

@@ -46,6 +46,10 @@ static void test_urls(void)
         {"site/a\"b<c>`{|}^[].html", "/a%22b%3Cc%3E%60%7B%7C%7D%5E%5B%5D.html"},
         {"site/keep-._~!$&'()*+,;=:@.html", "/keep-._~!$&'()*+,;=:@.html"},
         {"site/cli\xc3\xabnten.html", "/cli\xc3\xabnten.html"},
+        /* invisible characters: U+00A0, U+202E (right-to-left override), U+200B */
+        {"site/a\xc2\xa0" "b.html", "/a%C2%A0b.html"},
+        {"site/\xe2\x80\xaelmth.exe.html", "/%E2%80%AElmth.exe.html"},
+        {"site/zero\xe2\x80\x8bwidth.html", "/zero%E2%80%8Bwidth.html"},
     };
     for (size_t i = 0; i < sizeof encoded / sizeof encoded[0]; i++) {
         url = vind_index_url_for("/", "site", encoded[i][0]);
