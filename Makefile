@@ -171,7 +171,8 @@ demo: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vind \
-	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/vind $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/vind $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/doc/vind/examples
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIBVIND_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIBVIND_SO) $(DESTDIR)$(PREFIX)/lib/
@@ -179,6 +180,7 @@ install: all
 	install -m 644 $(filter-out include/vind/xapian.h,$(wildcard include/vind/*.h)) $(DESTDIR)$(PREFIX)/include/vind/
 	cp -r $(DATADIR_BUILD)/. $(DESTDIR)$(PREFIX)/share/vind/
 	install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
+	install -m 644 examples/search.c $(DESTDIR)$(PREFIX)/share/doc/vind/examples/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vind.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vind.pc
 
 # Timings, never pass/fail: every bench/*.sh, given the build and the corpus.

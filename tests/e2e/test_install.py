@@ -99,7 +99,8 @@ def main():
                "make install after make builds nothing again", installed.stdout)
         library = os.path.join(prefix, "lib", "libvind.so.0")
         for path in ("bin/vind-index", "lib/libvind.a", "lib/libvind.so", "include/vind/vind.h",
-                     "lib/pkgconfig/vind.pc", "share/vind/nl.lex", "share/vind/stopwords/nl.txt"):
+                     "lib/pkgconfig/vind.pc", "share/vind/nl.lex", "share/vind/stopwords/nl.txt",
+                     "share/doc/vind/examples/search.c"):
             tap.ok(os.path.exists(os.path.join(prefix, path)), "installed: " + path)
         tap.ok(not os.path.exists(os.path.join(prefix, "include", "vind", "xapian.h")),
                "the private include/vind/xapian.h is not installed")
