@@ -2,7 +2,7 @@
 """test_install.py - `make install PREFIX=<tmp>` gives a library a program can be built against.
 
 The build is quiet (one short line per step, V=1 for command lines) and reading the Makefile
-calls no pkg-config. After installing into a temporary prefix, examples/search.c (the embedding example) is built
+calls no pkg-config; scripts/deps.sh hides apt's output unless it fails. After installing into a temporary prefix, examples/search.c (the embedding example) is built
 against the installed library through pkg-config, twice: dynamically (`pkg-config --cflags --libs
 vind`, with an rpath) and statically (`pkg-config --static`, libvind.a), and both are run on an
 index of the sample site. Neither gets VIND_DATADIR: the installed library must find its lexicon
@@ -127,7 +127,37 @@ def main():
             needed = run(["readelf", "-d", program]).stdout
             tap.ok("libvind.so" not in needed, "static: libvind linked in, not loaded", needed)
     check_no_pkg_config_noise()
+    check_deps_quiet()
     return tap.done()
+
+
+FAKE_APT = """#!/bin/sh
+echo "debconf: delaying package configuration, since apt-utils is not installed" >&2
+echo "Selecting previously unselected package $*"
+if [ "$1" = install ] && [ -n "${FAKE_APT_FAIL:-}" ]; then echo "E: Unable to locate package" >&2; exit 100; fi
+"""
+
+
+def check_deps_quiet():
+    """scripts/deps.sh prints one line while apt-get works and apt's output only when it fails.
+    apt-get (and sudo, for a non-root run) are fakes on PATH: nothing is installed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in (("apt-get", FAKE_APT), ("sudo", '#!/bin/sh\nexec "$@"\n')):
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(text)
+            os.chmod(os.path.join(tmp, name), 0o755)
+        packages = os.path.join(tmp, "packages.txt")
+        with open(packages, "w") as f:
+            f.write("vind-test-no-such-package  # never installed\n")
+        env = dict(os.environ, PATH=tmp + os.pathsep + os.environ.get("PATH", ""))
+        result = run(["sh", os.path.join(REPO, "scripts", "deps.sh"), packages], env=env)
+        lines = result.stdout.splitlines()
+        tap.ok(result.returncode == 0 and len(lines) == 1 and lines[0].startswith("deps: installing"),
+               "deps.sh: one line while installing, apt's chatter hidden", result.stdout)
+        env["FAKE_APT_FAIL"] = "1"
+        result = run(["sh", os.path.join(REPO, "scripts", "deps.sh"), packages], env=env)
+        tap.ok(result.returncode != 0 and "Unable to locate package" in result.stdout,
+               "deps.sh: apt's output is shown when it fails", result.stdout)
 
 
 def check_no_pkg_config_noise():
