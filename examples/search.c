@@ -5,6 +5,9 @@
  *   cc search.c $(pkg-config --cflags --libs vind) -o search
  *   ./search site.db 'mantelzorg'
  *
+ * (vind installed elsewhere than /usr/local: PKG_CONFIG_PATH=PREFIX/lib/pkgconfig,
+ * and -Wl,-rpath,PREFIX/lib so that the program finds libvind.so.0.)
+ *
  * The index comes from `vind-index --db site.db public/`. Every libvind call
  * that can fail returns a vind_status_t and takes `char **errmsg` last: on
  * failure *errmsg is a malloc'd sentence that says what went wrong (free it).
