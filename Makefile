@@ -19,19 +19,26 @@ CORPUS     ?= $(abspath $(CURDIR)/../shared/corpus)
 
 PKGS := glib-2.0 gobject-2.0 poppler-glib libxml-2.0 jansson libmicrohttpd xapian-core hunspell
 
+VERSION   := 0.1.0
 OPT       ?= -O2 -g
 SANITIZE  ?=
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
+# pkg-config runs once, when a recipe first needs the flags (each variable
+# replaces itself by its value), never while the Makefile is read: `make demo`
+# and `make check` install the packages first (scripts/deps.sh) and build in a
+# sub-make, so a fresh machine sees no "Package glib-2.0 was not found".
+# Flags made from these are recursive (=) for the same reason.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell $$(PKG_CONFIG) --libs $$(PKGS) 2>/dev/null) \
+                 -lstemmer -lm -lpthread)$(PKG_LIBS)
 
-CPPFLAGS_ALL := -Iinclude -Ilib -D_GNU_SOURCE -DVIND_DEFAULT_DATADIR='"$(PREFIX)/share/vind"'
-CFLAGS_ALL   := -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
+CPPFLAGS_ALL := -Iinclude -Ilib -D_GNU_SOURCE
+CFLAGS_ALL    = -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
                 $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CFLAGS)
-CXXFLAGS_ALL := -std=c++17 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
+CXXFLAGS_ALL  = -std=c++17 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
                 $(CPPFLAGS_ALL) $(PKG_CFLAGS) $(CXXFLAGS)
 LDFLAGS_ALL  := $(SAN_FLAGS) $(LDFLAGS)
 
@@ -60,11 +67,26 @@ all: $(LIBVIND_A) $(LIBVIND_SO) $(PROGRAMS) $(DATA_FILES) $(EXTRA_DATA)
 deps:
 	@sh scripts/deps.sh
 
-# V=1 shows whole command lines.
+# V=1 shows whole command lines; otherwise one short line per step, as
+# `  CC      build/lib/index.o`. $(call say,LABEL) prints it.
 V ?= 0
 ifeq ($(V),0)
 Q := @
 endif
+say = @$(if $(Q),printf '  %-7s %s\n' '$(1)' '$@')
+
+# The data directory compiled into libvind (lib/datadir.c). Only datadir.o
+# depends on this stamp, which is rewritten only when PREFIX changes: a
+# `make install PREFIX=/opt/vind` after `make` recompiles that one file and
+# relinks, instead of installing a library that looks in /usr/local.
+PREFIX_STAMP := $(BUILD)/prefix.stamp
+.PHONY: FORCE
+$(PREFIX_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+
+$(BUILD)/lib/datadir.o: $(PREFIX_STAMP)
+$(BUILD)/lib/datadir.o: CPPFLAGS_ALL += -DVIND_DEFAULT_DATADIR='"$(PREFIX)/share/vind"'
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -78,33 +100,40 @@ $(BUILD)/%.o: %.cc
 
 $(LIBVIND_A): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # lib/libvind.map exports the VIND_API functions (all vind_*) and keeps every
 # other symbol local, C++ template instances of lib/xapian_wrap.cc included;
 # -fvisibility=hidden already hides the vind_ functions that are not VIND_API.
 $(LIBVIND_SO): $(LIB_OBJS) lib/libvind.map
-	$(CXX) -shared -Wl,-soname,libvind.so.0 -Wl,--version-script=lib/libvind.map $(LDFLAGS_ALL) -o $@ $(LIB_OBJS) $(PKG_LIBS)
+	$(call say,LINK)
+	$(Q)$(CXX) -shared -Wl,-soname,libvind.so.0 -Wl,--version-script=lib/libvind.map $(LDFLAGS_ALL) -o $@ $(LIB_OBJS) $(PKG_LIBS)
 
 $(BUILD)/bin/vind: $(CLI_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(call say,LINK)
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bin/vind-index: $(INDEXER_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(call say,LINK)
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bin/vind-searchd: $(SEARCHD_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(call say,LINK)
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVIND_A)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(call say,LINK)
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(DATADIR_BUILD)/stopwords/%: stopwords/%
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(call say,CP)
+	$(Q)cp $< $@
 
 -include $(sort $(wildcard */Makefile.local */*/Makefile.local))
 
@@ -133,15 +162,17 @@ DEMO_DB     ?= $(BUILD)/demo.db
 DEMO_LISTEN ?= 127.0.0.1:8080
 demo: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/sample-site/index.html
-	$(BUILD)/bin/vind-index --db $(DEMO_DB) --base-url / $(BUILD)/sample-site
+	@$(if $(Q),echo "  INDEX   $(BUILD)/sample-site -> $(DEMO_DB)")
+	$(Q)$(BUILD)/bin/vind-index --db $(DEMO_DB) --base-url / $(BUILD)/sample-site
 	@echo
 	@echo "vind demo: open http://$(DEMO_LISTEN)/zoeken  (Ctrl-C stops it)"
 	@echo
-	$(BUILD)/bin/vind-searchd --db $(DEMO_DB) --listen $(DEMO_LISTEN)
+	$(Q)$(BUILD)/bin/vind-searchd --db $(DEMO_DB) --listen $(DEMO_LISTEN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vind \
-	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/vind $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/vind $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/doc/vind/examples
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIBVIND_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIBVIND_SO) $(DESTDIR)$(PREFIX)/lib/
@@ -149,7 +180,8 @@ install: all
 	install -m 644 $(filter-out include/vind/xapian.h,$(wildcard include/vind/*.h)) $(DESTDIR)$(PREFIX)/include/vind/
 	cp -r $(DATADIR_BUILD)/. $(DESTDIR)$(PREFIX)/share/vind/
 	install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|0.1.0|' vind.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vind.pc
+	install -m 644 examples/search.c $(DESTDIR)$(PREFIX)/share/doc/vind/examples/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vind.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vind.pc
 
 # Timings, never pass/fail: every bench/*.sh, given the build and the corpus.
 bench: all

@@ -300,12 +300,13 @@ static const char *const chrome_fragments[] = {
     NULL,
 };
 
-/* Whether the element and its subtree are chrome, hidden or not text. */
-static int is_removed(xmlNodePtr node)
+/* Whether the element and its subtree are not text: chrome by element or
+ * role, hidden, or marked data-vind-ignore. No guess from class names. */
+static int is_not_text(xmlNodePtr node)
 {
     if (node->type != XML_ELEMENT_NODE)
         return 0;
-    if (is_dropped_element(node))
+    if (is_dropped_element(node) || attribute(node, "data-vind-ignore") != NULL)
         return 1;
     if (attribute(node, "hidden") != NULL)
         return 1;
@@ -331,8 +332,16 @@ static int is_removed(xmlNodePtr node)
                          has_token(role, "contentinfo") || has_token(role, "complementary") ||
                          has_token(role, "search") || has_token(role, "dialog")))
         return 1;
-    return tokens_contain(attribute(node, "class"), chrome_fragments) ||
-           tokens_contain(attribute(node, "id"), chrome_fragments);
+    return 0;
+}
+
+/* Whether the element and its subtree are chrome, hidden or not text. */
+static int is_removed(xmlNodePtr node)
+{
+    return is_not_text(node) ||
+           (node->type == XML_ELEMENT_NODE &&
+            (tokens_contain(attribute(node, "class"), chrome_fragments) ||
+             tokens_contain(attribute(node, "id"), chrome_fragments)));
 }
 
 /* Whether a link sits in a sidebar, menu or widget (its tags are not the
@@ -443,14 +452,16 @@ static void close_element(text_builder_t *builder, xmlNodePtr node)
 }
 
 /* The visible text under root (root itself is never judged as chrome: a
- * configured content_xpath may point at anything). Iterative. */
-static void collect_text(xmlNodePtr root, text_builder_t *builder)
+ * configured content_xpath may point at anything). marked: root is a
+ * data-vind-body, whose author said what is content: class names ("share",
+ * "related", ...) are not taken for chrome there. Iterative. */
+static void collect_text(xmlNodePtr root, text_builder_t *builder, int marked)
 {
     xmlNodePtr node = root->children;
     while (node != NULL) {
         int descend = 0;
         if (node->type == XML_ELEMENT_NODE) {
-            if (!is_removed(node)) {
+            if (!(marked ? is_not_text(node) : is_removed(node))) {
                 open_element(builder, node);
                 if (node->children != NULL)
                     descend = 1;
@@ -478,7 +489,18 @@ static void collect_text(xmlNodePtr root, text_builder_t *builder)
 static char *text_of(xmlNodePtr root)
 {
     text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
-    collect_text(root, &builder);
+    collect_text(root, &builder, 0);
+    return g_string_free(builder.text, FALSE);
+}
+
+/* The text of every data-vind-body element, paragraphs apart. */
+static char *text_of_bodies(xmlNodeSetPtr bodies)
+{
+    text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
+    for (int i = 0; i < bodies->nodeNr; i++) {
+        request_break(&builder, 2);
+        collect_text(bodies->nodeTab[i], &builder, 1);
+    }
     return g_string_free(builder.text, FALSE);
 }
 
@@ -518,7 +540,10 @@ typedef struct {
     xmlNodePtr content;  /* the main content element */
     xmlNodePtr region;   /* the article (or main) around it: metadata links */
     int is_article;
+    int marked_type;     /* data-vind-type: MARKED_NONE, _ARTICLE, _PAGE, _LISTING */
 } page_t;
+
+enum { MARKED_NONE, MARKED_ARTICLE, MARKED_PAGE, MARKED_LISTING };
 
 /* Evaluates an XPath expression; NULL when it fails or finds nothing. */
 static xmlXPathObjectPtr find_nodes(page_t *page, const char *expression, xmlNodePtr context)
@@ -852,6 +877,90 @@ static vind_status_t set_field(char **field, char *value)
     return *field != NULL ? VIND_OK : VIND_NOMEM;
 }
 
+/* ======================================================================
+ * data-vind-* attributes: the site says what a page holds (docs/indexing.md)
+ *
+ * For sites that look like neither WordPress nor Hugo, as Pagefind's
+ * data-pagefind-*: data-vind-body (the content; several allowed),
+ * data-vind-ignore (not content), data-vind-title, data-vind-date,
+ * data-vind-tag and data-vind-theme (several allowed), data-vind-type
+ * ("article", "page", "listing"). What they mark wins over every guess.
+ * Cost: one walk of the tree per attribute (six per page), as each of
+ * the guesses' XPath expressions costs; an unmarked page pays only those.
+ * ====================================================================== */
+
+/* What a marked element gives: the attribute's own value when not empty,
+ * else a <meta>'s content or a <time>'s datetime, else its text. g_free. */
+static char *marked_value(xmlNodePtr node, const char *name)
+{
+    const char *value = attribute(node, name);
+    if (value == NULL || *value == '\0')
+        value = attribute(node, "content");
+    if (value == NULL || *value == '\0')
+        value = attribute(node, "datetime");
+    return value != NULL && *value != '\0' ? collapse(value) : plain_text_of(node);
+}
+
+/* The non-empty values of every element with the attribute, in document
+ * order: a g_strv (g_strfreev), NULL when there is none. */
+static char **marked_values(page_t *page, const char *name)
+{
+    char expression[64];
+    snprintf(expression, sizeof expression, "//*[@%s]", name);
+    xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
+    if (result == NULL)
+        return NULL;
+    GPtrArray *values = g_ptr_array_new();
+    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
+        char *value = marked_value(result->nodesetval->nodeTab[i], name);
+        if (*value != '\0')
+            g_ptr_array_add(values, value);
+        else
+            g_free(value);
+    }
+    xmlXPathFreeObject(result);
+    if (values->len == 0) {
+        g_ptr_array_free(values, TRUE);
+        return NULL;
+    }
+    g_ptr_array_add(values, NULL);
+    return (char **)g_ptr_array_free(values, FALSE);
+}
+
+/* Appends every marked value to a tag or theme list. */
+static vind_status_t append_marked(page_t *page, const char *name, char ***array, size_t *count)
+{
+    char **values = marked_values(page, name);
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; values != NULL && values[i] != NULL && status == VIND_OK; i++)
+        status = vind_doc_append(array, count, values[i], 1);
+    g_strfreev(values);
+    return status;
+}
+
+/* The first marked value, or NULL (a title). g_free. */
+static char *first_marked(page_t *page, const char *name)
+{
+    char **values = marked_values(page, name);
+    char *first = values != NULL ? g_strdup(values[0]) : NULL;
+    g_strfreev(values);
+    return first;
+}
+
+/* data-vind-type="article" | "page" | "listing" (any case); MARKED_NONE otherwise. */
+static int marked_type(page_t *page)
+{
+    static const char *const names[] = {"article", "page", "listing"};
+    static const int types[] = {MARKED_ARTICLE, MARKED_PAGE, MARKED_LISTING};
+    char *value = first_marked(page, "data-vind-type");
+    int type = MARKED_NONE;
+    for (size_t i = 0; value != NULL && i < G_N_ELEMENTS(names); i++)
+        if (g_ascii_strcasecmp(value, names[i]) == 0)
+            type = types[i];
+    g_free(value);
+    return type;
+}
+
 /* "[spotlight] – Radicale vernieuwing" -> "[spotlight]": strips the site name
  * after the last " – ", " — ", " | ", " - " or " · " when it is the configured
  * site name or og:site_name, or, with neither known, when a prefix remains. */
@@ -884,6 +993,8 @@ static char *strip_site_suffix(char *title, const char *site_name)
 
 static vind_status_t find_title(page_t *page, vind_doc_t *doc)
 {
+    if (set_field(&doc->title, first_marked(page, "data-vind-title")) != VIND_OK)
+        return VIND_NOMEM;
     if (page->opts != NULL && page->opts->title_xpath != NULL) {
         xmlNodePtr node = find_first(page, page->opts->title_xpath, NULL);
         if (node != NULL && set_field(&doc->title, node_value(node)) != VIND_OK)
@@ -964,6 +1075,13 @@ static char *posted_on_text(page_t *page)
 
 static vind_status_t find_date(page_t *page, vind_doc_t *doc)
 {
+    char **marked = marked_values(page, "data-vind-date");
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; marked != NULL && marked[i] != NULL && status == VIND_OK; i++)
+        status = set_date(doc, g_strdup(marked[i]));
+    g_strfreev(marked);
+    if (status != VIND_OK)
+        return status;
     if (page->opts != NULL && page->opts->date_xpath != NULL) {
         xmlNodePtr node = find_first(page, page->opts->date_xpath, NULL);
         if (node != NULL) {
@@ -1078,8 +1196,8 @@ static vind_status_t find_tags(page_t *page, vind_doc_t *doc)
 {
     static const char *const labels[] = {"Trefwoorden:", "Tags:", "Trefwoord:", "Labels:", NULL};
     const char *configured = page->opts != NULL ? page->opts->tags_xpath : NULL;
-    vind_status_t status = VIND_OK;
-    if (configured != NULL)
+    vind_status_t status = append_marked(page, "data-vind-tag", &doc->tags, &doc->n_tags);
+    if (status == VIND_OK && doc->n_tags == 0 && configured != NULL)
         status = append_values(page, configured, NULL, 0, &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0)
         status = append_values(page, "//meta[@property='article:tag']/@content", NULL, 0,
@@ -1104,8 +1222,8 @@ static vind_status_t find_themes(page_t *page, vind_doc_t *doc)
         "Thema's:",   "Thema\xE2\x80\x99s:", "Thema:", "Categorie\xC3\xABn:",
         "Categorie:", "Categories:",         NULL};
     const char *configured = page->opts != NULL ? page->opts->themes_xpath : NULL;
-    vind_status_t status = VIND_OK;
-    if (configured != NULL)
+    vind_status_t status = append_marked(page, "data-vind-theme", &doc->themes, &doc->n_themes);
+    if (status == VIND_OK && doc->n_themes == 0 && configured != NULL)
         status = append_values(page, configured, NULL, 0, &doc->themes, &doc->n_themes);
     if (status == VIND_OK && doc->n_themes == 0 && page->article_ld != NULL)
         status = append_ld_list(json_object_get(page->article_ld, "articleSection"), &doc->themes,
@@ -1418,6 +1536,11 @@ static char *listing_reason(page_t *page, const vind_doc_t *doc)
 
     if (page->opts != NULL && page->opts->index_listings)
         return NULL;
+    /* data-vind-type said what the page is: no guessing. */
+    if (page->marked_type == MARKED_LISTING)
+        return g_strdup("marked as a listing (data-vind-type)");
+    if (page->marked_type != MARKED_NONE)
+        return NULL;
 
     xmlNodePtr body = find_first(page, "//body", NULL);
     const char *body_class = attribute(body, "class");
@@ -1480,15 +1603,25 @@ static int looks_like_article(page_t *page)
 static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, char **errmsg)
 {
     const char *name = page->path != NULL ? page->path : "HTML document";
-    page->is_article = looks_like_article(page);
+    page->marked_type = marked_type(page);
+    page->is_article = page->marked_type != MARKED_NONE ? page->marked_type == MARKED_ARTICLE
+                                                        : looks_like_article(page);
     doc->type = page->is_article ? VIND_DOC_ARTICLE : VIND_DOC_PAGE;
-    page->content = choose_content(page);
+    /* data-vind-body: only the marked elements (the outermost ones) are content. */
+    xmlXPathObjectPtr bodies =
+        find_nodes(page, "//*[@data-vind-body][not(ancestor::*[@data-vind-body])]", NULL);
+    page->content = bodies != NULL ? bodies->nodesetval->nodeTab[0] : choose_content(page);
     page->region = page->content != NULL ? choose_region(page) : NULL;
 
-    if (find_metadata(page, doc) != VIND_OK)
+    char *text = NULL;
+    if (find_metadata(page, doc) == VIND_OK)
+        text = bodies != NULL            ? text_of_bodies(bodies->nodesetval)
+               : page->content != NULL ? text_of(page->content)
+                                       : g_strdup("");
+    if (bodies != NULL)
+        xmlXPathFreeObject(bodies);
+    if (text == NULL)
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
-
-    char *text = page->content != NULL ? text_of(page->content) : g_strdup("");
     vind_status_t status = vind_doc_append(&doc->pages, &doc->n_pages, text, 0);
     g_free(text);
     if (status != VIND_OK)

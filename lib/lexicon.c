@@ -20,10 +20,6 @@
 #include "lexicon_format.h"
 #include "lexicon_lookup.h"
 
-#ifndef VIND_DEFAULT_DATADIR
-#define VIND_DEFAULT_DATADIR "/usr/local/share/vind"
-#endif
-
 /* A stop-word list: sorted normalised words for bsearch. */
 struct word_list {
     char **words;
@@ -79,7 +75,7 @@ static char *choose_datadir(const char *datadir)
     char *beside = datadir_beside_program();
     if (beside != NULL)
         return beside;
-    return strdup(VIND_DEFAULT_DATADIR);
+    return strdup(vind_installed_datadir());
 }
 
 static int compare_words(const void *a, const void *b)

@@ -41,4 +41,8 @@ size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char
 /* The data directory the lexicon was loaded from (owned by the lexicon). */
 const char *vind_lexicon_datadir(const vind_lexicon_t *lexicon);
 
+/* $(PREFIX)/share/vind of the build (lib/datadir.c): the last place
+ * vind_lexicon_open looks. */
+const char *vind_installed_datadir(void);
+
 #endif

@@ -69,7 +69,9 @@ typedef struct {
 /*
  * Loads the Dutch lexicon (nl.lex) and the stop-word lists from datadir.
  * datadir NULL means: $VIND_DATADIR, else <program>/../share/vind, else the
- * installed default. The result is read-only and may be shared by threads.
+ * $(PREFIX)/share/vind the library was built for (`make install PREFIX=`;
+ * `pkg-config --variable=datadir vind`). The result is read-only and may be
+ * shared by threads.
  *
  * Return value: VIND_OK; VIND_NOT_FOUND (a data file is missing; *errmsg
  * names it); VIND_IO; VIND_NOMEM.

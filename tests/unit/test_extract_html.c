@@ -339,6 +339,65 @@ static void test_configured_xpaths(void)
     vind_doc_free(doc);
 }
 
+static int has_value(char **values, size_t count, const char *value)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(values[i], value) == 0)
+            return 1;
+    return 0;
+}
+
+/* data-vind-* on tests/data/marked-site (neither WordPress nor Hugo, docs/indexing.md). */
+static void test_marked_attributes(void)
+{
+    vind_status_t status;
+    vind_doc_t *doc = extract("../marked-site/nieuws/wijkteams.html", NULL, &status);
+    CHECK(doc != NULL && !doc->is_listing, "marked: the page is indexed");
+    CHECK_STR(doc ? doc->title : NULL, "Wijkteams gaan van start", "marked: data-vind-title");
+    CHECK_STR(doc ? doc->date : NULL, "2023-03-14", "marked: data-vind-date (Dutch date in the text)");
+    CHECK(contains(doc, "vier wijkteams bewoners") && contains(doc, "vast spreekuur"),
+          "marked: data-vind-body is the content, though its class holds \"share\"");
+    CHECK(contains(doc, "Aanmelden kan bij het loket"), "marked: a second data-vind-body is content too");
+    CHECK(!contains(doc, "negeerwoord"), "marked: data-vind-ignore is not content");
+    CHECK(!contains(doc, "Menu met veel tekst") && !contains(doc, "Koptekst") &&
+              !contains(doc, "voetwoord") && !contains(doc, "Mantelzorg"),
+          "marked: nothing outside data-vind-body is content");
+    CHECK(doc != NULL && doc->n_tags == 2 && has_value(doc->tags, doc->n_tags, "Mantelzorg") &&
+              has_value(doc->tags, doc->n_tags, "Wijkteams"),
+          "marked: data-vind-tag from the text and from the attribute value");
+    CHECK(doc != NULL && doc->n_themes == 1 && strcmp(doc->themes[0], "Zorg en welzijn") == 0,
+          "marked: data-vind-theme on a <meta>");
+    vind_doc_free(doc);
+
+    doc = extract("../marked-site/nieuws/parkeren.html", NULL, &status);
+    CHECK(doc != NULL && doc->type == VIND_DOC_ARTICLE, "marked: data-vind-type=\"article\"");
+    CHECK_STR(doc ? doc->date : NULL, "2022-11-02", "marked: data-vind-date from the attribute value");
+    CHECK(doc != NULL && doc->n_tags == 1 && strcmp(doc->tags[0], "Parkeren") == 0 &&
+              doc->n_themes == 1 && strcmp(doc->themes[0], "Wonen en verkeer") == 0,
+          "marked: one tag and one theme (on an empty element)");
+    vind_doc_free(doc);
+
+    doc = extract("../marked-site/nieuws/index.html", NULL, &status);
+    CHECK(doc != NULL && !doc->is_listing && doc->type == VIND_DOC_PAGE,
+          "marked: data-vind-type=\"page\" is indexed, though it looks like an archive");
+    vind_doc_free(doc);
+
+    doc = extract("../marked-site/overzicht.html", NULL, &status);
+    CHECK(doc != NULL && doc->is_listing && doc->listing_reason &&
+              strstr(doc->listing_reason, "data-vind-type") != NULL,
+          "marked: data-vind-type=\"listing\" is a listing");
+    vind_doc_free(doc);
+
+    static const char page[] = "<html><body><main><p>Gewone tekst over zorg in de wijk.</p>"
+                               "<p data-vind-ignore>weggelaten</p></main></body></html>";
+    doc = NULL;
+    CHECK_INT(vind_extract_html(page, strlen(page), NULL, NULL, &doc, NULL), VIND_OK,
+              "unmarked page with data-vind-ignore parses");
+    CHECK(contains(doc, "Gewone tekst") && !contains(doc, "weggelaten"),
+          "data-vind-ignore works without data-vind-body");
+    vind_doc_free(doc);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -349,5 +408,6 @@ int main(int argc, char **argv)
     test_charsets();
     test_hostile();
     test_configured_xpaths();
+    test_marked_attributes();
     return check_done();
 }
