@@ -76,6 +76,19 @@ def main():
     relative_build = os.path.relpath(build, REPO)
     if relative_build.startswith(".."):
         relative_build = build
+    try:
+        check_install(build, relative_build, site)
+    finally:
+        # The install rebuilt the build under test for the temporary PREFIX: the tests after
+        # this one (and `make demo`) get back a build with the default PREFIX compiled in.
+        restored = run(["make", "--no-print-directory", "-C", REPO, "BUILD=" + relative_build, "all"])
+        tap.ok(restored.returncode == 0, "the build is back at the default PREFIX", restored.stdout[-3000:])
+    check_no_pkg_config_noise()
+    check_deps_quiet()
+    return tap.done()
+
+
+def check_install(build, relative_build, site):
     with tempfile.TemporaryDirectory() as tmp:
         # The example is built outside the prefix: <program>/../share/vind must not find the data.
         prefix, workdir = os.path.join(tmp, "prefix"), os.path.join(tmp, "work")
@@ -84,7 +97,7 @@ def main():
         make = ["make", "--no-print-directory", "-C", REPO, "BUILD=" + relative_build, "PREFIX=" + prefix]
         built = run(make + ["all"], env=env)
         if not tap.ok(built.returncode == 0, "make all PREFIX=<tmp>", built.stdout[-3000:]):
-            return tap.done()
+            return
         steps = built.stdout.splitlines()
         compiled = [line.split()[-1] for line in steps if re.match(r"\s+(CC|CXX)\s", line)]
         tap.ok(compiled == [os.path.join(relative_build, "lib", "datadir.o")],
@@ -94,7 +107,7 @@ def main():
                "the build prints one short line per step (AR and LINK too)", built.stdout)
         installed = run(make + ["install"], env=env)
         if not tap.ok(installed.returncode == 0, "make install PREFIX=<tmp>", installed.stdout[-3000:]):
-            return tap.done()
+            return
         tap.ok(not re.search(r"^\s+(CC|CXX|LINK|AR)\s", installed.stdout, re.M),
                "make install after make builds nothing again", installed.stdout)
         library = os.path.join(prefix, "lib", "libvind.so.0")
@@ -126,9 +139,6 @@ def main():
         if program:
             needed = run(["readelf", "-d", program]).stdout
             tap.ok("libvind.so" not in needed, "static: libvind linked in, not loaded", needed)
-    check_no_pkg_config_noise()
-    check_deps_quiet()
-    return tap.done()
 
 
 FAKE_APT = """#!/bin/sh
