@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +42,10 @@ struct vind_xapian_writer {
 struct vind_xapian_reader {
     Xapian::Database database;
     std::string path;
+    /* The search's time budget (vind_xapian_reader_set_budget): every
+     * enquire made before it ends gets the rest as its time limit. */
+    bool has_deadline = false;
+    std::chrono::steady_clock::time_point deadline{};
 };
 
 struct vind_xapian_document {
@@ -1453,6 +1458,23 @@ extern "C" char *vind_xapian_query_describe(const vind_xapian_query_t *query)
     }
 }
 
+extern "C" void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds)
+{
+    if (reader == nullptr)
+        return;
+    reader->has_deadline = seconds > 0;
+    if (reader->has_deadline)
+        reader->deadline = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(seconds));
+}
+
+extern "C" int vind_xapian_reader_budget_spent(const vind_xapian_reader_t *reader)
+{
+    return reader != nullptr && reader->has_deadline &&
+           std::chrono::steady_clock::now() >= reader->deadline;
+}
+
 /* -------------------------------------------------------------- enquire */
 
 extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
@@ -1467,6 +1489,14 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
         *enquire =
             new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}};
         (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
+        if (reader->has_deadline) {
+            /* Past the limit Xapian stops counting matches exactly (it
+             * turns check_at_least off): the rest of a costly search's
+             * count is estimated instead of computed. At least 1 ms, since
+             * 0 would mean "no limit". */
+            std::chrono::duration<double> left = reader->deadline - std::chrono::steady_clock::now();
+            (*enquire)->enquire.set_time_limit(std::max(left.count(), 0.001));
+        }
         return VIND_OK;
     } catch (...) {
         delete *enquire;

@@ -79,6 +79,9 @@ typedef struct {
     int facets;                               /* 1: count facets */
     int snippets;                             /* 1: make a snippet per returned hit */
     unsigned snippet_chars;                   /* target snippet length (0 = 200) */
+    double time_limit;                        /* seconds the search may take (0 = no limit):
+                                                 past it, matches are no longer counted
+                                                 exactly and vind_results_partial() says so */
 } vind_search_request_t;
 
 /* Fills req with defaults: relevance, offset 0, limit 10, snippets on, facets off. */
@@ -138,6 +141,16 @@ VIND_API const char *vind_results_understood(const vind_results_t *results);
 
 /* 1 when no document matched all words and any-word matching was used. */
 VIND_API int vind_results_fallback(const vind_results_t *results);
+
+/* 1 when the search ran out of req->time_limit: the hits are the best
+ * found, but the total and the facet counts may be estimates. */
+VIND_API int vind_results_partial(const vind_results_t *results);
+
+/* Notices for the user about how the query was searched, in English (e.g.
+ * "zo* matches more words than the 6 most frequent searched"): their
+ * number and notice i. */
+VIND_API size_t vind_results_notice_count(const vind_results_t *results);
+VIND_API const char *vind_results_notice(const vind_results_t *results, size_t i);
 
 /* "Bedoelde je …?": the corrected query, or NULL. */
 VIND_API const char *vind_results_suggestion(const vind_results_t *results);

@@ -525,6 +525,18 @@ char *vind_xapian_query_describe(const vind_xapian_query_t *query);
  * ------------------------------------------------------------------------ */
 
 /*
+ * A time budget for what follows (one search): every enquire made over
+ * reader in the next `seconds` gets the time left as its Xapian time limit
+ * (Enquire::set_time_limit: past it, matches are no longer counted exactly,
+ * so a costly query answers with an estimated count instead of running on).
+ * 0 removes the budget.
+ */
+void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds);
+
+/* 1 when reader has a budget and its time is up. */
+int vind_xapian_reader_budget_spent(const vind_xapian_reader_t *reader);
+
+/*
  * A new enquire over reader (borrowed: it must outlive the enquire), with no
  * query (matches nothing), BM25 defaults, relevance order, ascending docid
  * tie-break. Free with vind_xapian_enquire_free.
