@@ -54,6 +54,9 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
 {
     vind_search_request_t request;
     fill_request(&req->search, &request);
+    request.time_limit = req->server->config->search_seconds;
+    if (req->server->config->test_delay_ms) /* tests only: hold the search in flight */
+        g_usleep((gulong)req->server->config->test_delay_ms * 1000);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
     vind_status_t status = vind_search(searcher, &request, results, errmsg);
     if (status != VIND_INDEX_CHANGED)
@@ -86,8 +89,30 @@ static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status
     return result;
 }
 
+/* Cuts each facet's list to VIND_SEARCHD_MAX_FACET_VALUES (the most
+ * frequent: the library sorts by count) and says how many were left out in
+ * "facets_more" ({"tag": 4950, "theme": 0, ...}). */
+static void cap_facets(json_t *root)
+{
+    json_t *facets = json_object_get(root, "facets");
+    if (!json_is_object(facets))
+        return;
+    json_t *more = json_object();
+    const char *name;
+    json_t *values;
+    json_object_foreach(facets, name, values)
+    {
+        size_t n = json_is_array(values) ? json_array_size(values) : 0;
+        size_t cut = n > VIND_SEARCHD_MAX_FACET_VALUES ? n - VIND_SEARCHD_MAX_FACET_VALUES : 0;
+        for (size_t i = 0; i < cut; i++)
+            json_array_remove(values, n - 1 - i);
+        json_object_set_new(more, name, json_integer((json_int_t)cut));
+    }
+    json_object_set_new(root, "facets_more", more);
+}
+
 /* The library's JSON (the shape of `vind search --format json`) plus page
- * and size. NULL on NOMEM. */
+ * and size, facets capped. NULL on NOMEM. */
 static char *search_json(const vind_results_t *results, const vind_search_params_t *search)
 {
     char *text = vind_results_to_json(results);
@@ -99,6 +124,7 @@ static char *search_json(const vind_results_t *results, const vind_search_params
         json_decref(root);
         return NULL;
     }
+    cap_facets(root);
     json_object_set_new(root, "page", json_integer(search->page));
     json_object_set_new(root, "size", json_integer(search->size));
     char *out = json_dumps(root, JSON_COMPACT);
