@@ -154,6 +154,13 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     return status;
 }
 
+vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
+{
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_check: no searcher");
+    return vind_xapian_reader_check(searcher->reader, errmsg);
+}
+
 uint64_t vind_searcher_revision(const vind_searcher_t *searcher)
 {
     return searcher ? searcher->revision : 0;

@@ -1237,6 +1237,60 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
     return VIND_OK;
 }
 
+extern "C" vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errmsg)
+{
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_check", "reader is NULL");
+    try {
+        const Xapian::Database &database = reader->database;
+        /* Every document's length (the chunks every ranked search reads)
+         * and stored record (every hit reads its own). */
+        Xapian::doccount lengths = 0;
+        Xapian::docid first = 0;
+        for (Xapian::PostingIterator it = database.postlist_begin("");
+             it != database.postlist_end(""); ++it) {
+            (void)it.get_doclength();
+            (void)database.get_document(*it, Xapian::DOC_ASSUME_VALID).get_data();
+            if (lengths++ == 0)
+                first = *it;
+        }
+        /* The value streams (dates, facets, URLs: in the postlist table
+         * too) of the first slots, which every faceted search reads. */
+        for (Xapian::valueno slot = 0; slot < 16; slot++)
+            if (database.get_value_freq(slot) != 0)
+                for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+                     it != database.valuestream_end(slot); ++it)
+                    (void)*it;
+        /* Every term with its frequency: walks the leaves of the postlist
+         * table, where each word's postings live. */
+        for (Xapian::TermIterator it = database.allterms_begin(); it != database.allterms_end();
+             ++it)
+            (void)it.get_termfreq();
+        /* The first and last documents' terms (termlist; the related
+         * articles read it, searches do not). */
+        for (Xapian::docid docid : {first, database.get_lastdocid()}) {
+            if (docid == 0)
+                continue;
+            try {
+                Xapian::Document document = database.get_document(docid);
+                for (Xapian::TermIterator it = document.termlist_begin();
+                     it != document.termlist_end(); ++it)
+                    (void)it.get_wdf();
+            } catch (const Xapian::DocNotFoundError &) {
+                /* the last docid was deleted: nothing to read there */
+            }
+        }
+        if (lengths != database.get_doccount())
+            return vind_error(errmsg, VIND_INDEX_CORRUPT,
+                              "the index %s lists %u document lengths for %u documents",
+                              reader->path.c_str(), (unsigned)lengths,
+                              (unsigned)database.get_doccount());
+    } catch (...) {
+        return translate_exception(errmsg, "the read check failed on", reader->path.c_str());
+    }
+    return VIND_OK;
+}
+
 extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader,
                                                          const char *key, char **value,
                                                          size_t *length, char **errmsg)

@@ -74,6 +74,7 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
  * details go to the log, not to the client). */
 static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status, char *errmsg)
 {
+    vind_pool_note_failure(req->server->pool, status, errmsg);
     unsigned http = vind_respond_http_status(status);
     VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
              req->method, req->path, errmsg ? errmsg : vind_status_to_string(status));
@@ -234,13 +235,22 @@ enum MHD_Result handle_health(vind_request_t *req)
     vind_status_t status = vind_pool_checkout(req->server->pool, &req->slot, &errmsg);
     json_t *body;
     unsigned http;
+    char reason[256];
     if (status == VIND_OK) {
+        /* Degraded: the index opens, but its read check (or a search) met
+         * damaged blocks; searches may fail. 503, so that a load balancer
+         * or monitor takes it out, with the reason for the operator. */
+        int degraded = vind_pool_degraded(req->server->pool, reason, sizeof reason);
         vind_searcher_t *searcher = vind_pool_searcher(req->slot);
         body =
-            json_pack("{s:s,s:I,s:I,s:s}", "status", "ok", "documents",
+            json_pack("{s:s,s:I,s:I,s:s}", "status", degraded ? "degraded" : "ok", "documents",
                       (json_int_t)vind_searcher_doc_count(searcher), "revision",
                       (json_int_t)vind_searcher_revision(searcher), "version", VIND_VERSION_STRING);
-        http = 200;
+        if (degraded && body) {
+            VIND_LOG(req->server->log, VIND_LOG_WARNING, "health: degraded: %s", reason);
+            json_object_set_new(body, "reason", json_string(reason));
+        }
+        http = degraded ? 503 : 200;
     } else {
         VIND_LOG(req->server->log, VIND_LOG_DEBUG, "health: %s",
                  errmsg ? errmsg : vind_status_to_string(status));
@@ -282,6 +292,7 @@ enum MHD_Result handle_page(vind_request_t *req)
     vind_results_t *results = NULL;
     status = run_search(req, &results, &errmsg);
     if (status != VIND_OK) {
+        vind_pool_note_failure(req->server->pool, status, errmsg);
         unsigned http = vind_respond_http_status(status);
         VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
                  req->method, req->path, errmsg ? errmsg : vind_status_to_string(status));

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -102,7 +103,7 @@ static void apply_defaults(options_t *o)
         o->slow_ms = 500;
     if (o->max_searches_per_ip == UNSET)
         o->max_searches_per_ip = o->threads > 1 ? o->threads - 1 : 1;
-    if (o->search_time_limit < 0)
+    if (isnan(o->search_time_limit))
         o->search_time_limit = VIND_SEARCHD_SEARCH_SECONDS;
 }
 
@@ -130,7 +131,7 @@ static int config_int(GKeyFile *file, const char *key, int *target, const char *
 /* A number of seconds (fractions allowed), not negative. */
 static int config_seconds(GKeyFile *file, const char *key, double *target, const char *path)
 {
-    if (*target >= 0 || !g_key_file_has_key(file, "searchd", key, NULL))
+    if (!isnan(*target) || !g_key_file_has_key(file, "searchd", key, NULL))
         return 0;
     GError *error = NULL;
     double value = g_key_file_get_double(file, "searchd", key, &error);
@@ -212,7 +213,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                    .timeout = UNSET,
                    .slow_ms = UNSET,
                    .max_searches_per_ip = UNSET,
-                   .search_time_limit = -1};
+                   .search_time_limit = NAN}; /* NAN: not given */
     GOptionEntry entries[] = {
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &o.config,
          "Settings file: a [searchd] group with the long option names as keys; options given "
@@ -322,8 +323,19 @@ static void free_config(vind_config_t *config)
     g_free(config->cors_origin);
 }
 
-/* Waits for signals, sweeping slow connections once a second. Returns on
- * SIGTERM or SIGINT. */
+/* The read check of a new index revision (pool.c): logged once per
+ * revision that fails it; /health then says "degraded". */
+static void check_index(vind_server_t *server)
+{
+    char *reason = NULL;
+    vind_pool_check(server->pool, &reason);
+    if (reason)
+        VIND_LOG(server->log, VIND_LOG_ERROR, "the index is damaged: %s", reason);
+    free(reason);
+}
+
+/* Waits for signals, sweeping slow connections and checking a new index
+ * revision once a second. Returns on SIGTERM or SIGINT. */
 static void run_until_stopped(vind_server_t *server, int signal_fd)
 {
     for (;;) {
@@ -344,6 +356,7 @@ static void run_until_stopped(vind_server_t *server, int signal_fd)
         if (stop)
             return;
         vind_server_sweep(server);
+        check_index(server);
     }
 }
 
@@ -404,6 +417,7 @@ int main(int argc, char **argv)
         errmsg = NULL;
     }
     vind_pool_checkin(server.pool, slot);
+    check_index(&server); /* before "listening": /health is right from the first request */
     char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
     vind_log_write(log, VIND_LOG_INFO,
                    "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "
