@@ -142,6 +142,17 @@ static void publish(vind_pool_t *pool, struct vind_pool_slot *slot)
                            vind_searcher_doc_count(slot->searcher));
 }
 
+/* Keeps why the index is degraded for /health, with the index's path
+ * replaced by "the index": /health is public where the daemon is, and the
+ * server's folders are nobody's business. Called with the lock held. */
+static void set_degraded(vind_pool_t *pool, const char *why)
+{
+    GString *text = g_string_new(why);
+    g_string_replace(text, pool->db_path, "the index", 0);
+    snprintf(pool->degraded, sizeof pool->degraded, "%s", text->str);
+    g_string_free(text, TRUE);
+}
+
 /* The read check (vind_searcher_check) of each new revision, on the main
  * thread with a searcher of its own: it reads every document's record
  * (~70 ms for 700 articles, ~1 s for 10,000), which no request should wait
@@ -179,8 +190,7 @@ void vind_pool_check(vind_pool_t *pool, char **reason)
     if (status == VIND_OK)
         pool->degraded[0] = '\0';
     else
-        snprintf(pool->degraded, sizeof pool->degraded, "%s",
-                 why ? why : vind_status_to_string(status));
+        set_degraded(pool, why ? why : vind_status_to_string(status));
     pthread_mutex_unlock(&pool->lock);
     if (status != VIND_OK)
         *reason = why ? why : strdup(vind_status_to_string(status));
@@ -193,8 +203,7 @@ void vind_pool_note_failure(vind_pool_t *pool, vind_status_t status, const char 
     if (status != VIND_INDEX_CORRUPT)
         return;
     pthread_mutex_lock(&pool->lock);
-    snprintf(pool->degraded, sizeof pool->degraded, "%s",
-             errmsg ? errmsg : vind_status_to_string(status));
+    set_degraded(pool, errmsg ? errmsg : vind_status_to_string(status));
     pthread_mutex_unlock(&pool->lock);
 }
 
