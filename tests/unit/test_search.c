@@ -487,6 +487,9 @@ static void test_costly(vind_searcher_t *searcher)
     CHECK(vind_search(searcher, &req, &r, NULL) == VIND_OK && !vind_results_partial(r),
           "without a time limit: never partial");
     vind_results_free(r);
+    char *msg = NULL;
+    CHECK_INT(vind_searcher_check(searcher, &msg), VIND_OK, "a sound index passes the read check");
+    free(msg);
 }
 
 /* A cheap fuzz: random queries from a fixed seed search or refuse cleanly. */
