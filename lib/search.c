@@ -154,6 +154,12 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     return status;
 }
 
+void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds)
+{
+    if (searcher)
+        searcher->time_limit = seconds > 0 ? seconds : 0;
+}
+
 vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
 {
     if (!searcher)
@@ -960,7 +966,7 @@ vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t
             return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
         }
         char *message = NULL;
-        vind_xapian_reader_set_budget(searcher->reader, req->time_limit);
+        vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
         status = search_once(searcher, req, tree, results, &message);
         results->partial = vind_xapian_reader_budget_spent(searcher->reader);
         vind_xapian_reader_set_budget(searcher->reader, 0);

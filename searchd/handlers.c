@@ -54,10 +54,10 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
 {
     vind_search_request_t request;
     fill_request(&req->search, &request);
-    request.time_limit = req->server->config->search_seconds;
     if (req->server->config->test_delay_ms) /* tests only: hold the search in flight */
         g_usleep((gulong)req->server->config->test_delay_ms * 1000);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
     vind_status_t status = vind_search(searcher, &request, results, errmsg);
     if (status != VIND_INDEX_CHANGED)
         return status;
@@ -66,7 +66,9 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
     status = vind_pool_reopen(req->server->pool, req->slot, errmsg);
     if (status != VIND_OK)
         return status;
-    return vind_search(vind_pool_searcher(req->slot), &request, results, errmsg);
+    searcher = vind_pool_searcher(req->slot); /* a reopen may have opened a new one */
+    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
+    return vind_search(searcher, &request, results, errmsg);
 }
 
 /* Answers a failed library call: the user's own mistakes with the library's

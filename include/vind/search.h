@@ -55,6 +55,16 @@ VIND_API vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *chan
  */
 VIND_API vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg);
 
+/*
+ * The time each vind_search over searcher may take, in seconds (0, the
+ * default: no limit). Past it Xapian stops counting matches exactly and the
+ * remaining hits get no snippet; the search still answers, and
+ * vind_results_partial() says so. A setting of the searcher rather than of
+ * the request, so that vind_search_request_t keeps its size (callers
+ * allocate it). vind-searchd: --search-time-limit.
+ */
+VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds);
+
 /* The index revision the searcher sees, and its number of documents. */
 VIND_API uint64_t vind_searcher_revision(const vind_searcher_t *searcher);
 VIND_API uint64_t vind_searcher_doc_count(const vind_searcher_t *searcher);
@@ -90,9 +100,6 @@ typedef struct {
     int facets;                               /* 1: count facets */
     int snippets;                             /* 1: make a snippet per returned hit */
     unsigned snippet_chars;                   /* target snippet length (0 = 200) */
-    double time_limit;                        /* seconds the search may take (0 = no limit):
-                                                 past it, matches are no longer counted
-                                                 exactly and vind_results_partial() says so */
 } vind_search_request_t;
 
 /* Fills req with defaults: relevance, offset 0, limit 10, snippets on, facets off. */
@@ -153,7 +160,7 @@ VIND_API const char *vind_results_understood(const vind_results_t *results);
 /* 1 when no document matched all words and any-word matching was used. */
 VIND_API int vind_results_fallback(const vind_results_t *results);
 
-/* 1 when the search ran out of req->time_limit: the hits are the best
+/* 1 when the search ran out of its time limit: the hits are the best
  * found, but the total and the facet counts may be estimates. */
 VIND_API int vind_results_partial(const vind_results_t *results);
 

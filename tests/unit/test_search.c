@@ -471,7 +471,7 @@ static void test_costly(vind_searcher_t *searcher)
     g_string_free(many, TRUE);
 
     req.query = "zorg";
-    req.time_limit = 1e-9; /* cannot be met: the answer must still come, marked */
+    vind_searcher_set_time_limit(searcher, 1e-9); /* cannot be met: the answer must still come */
     r = NULL;
     status = vind_search(searcher, &req, &r, NULL);
     CHECK(status == VIND_OK && vind_results_partial(r) && vind_results_count(r) > 0,
@@ -482,7 +482,7 @@ static void test_costly(vind_searcher_t *searcher)
     json_decref(root);
     free(json);
     vind_results_free(r);
-    req.time_limit = 0;
+    vind_searcher_set_time_limit(searcher, 0);
     r = NULL;
     CHECK(vind_search(searcher, &req, &r, NULL) == VIND_OK && !vind_results_partial(r),
           "without a time limit: never partial");
