@@ -110,7 +110,10 @@ char *vind_results_to_json(const vind_results_t *results)
             json_object_set_new(facets, vind_facet_name((vind_facet_t)f),
                                 facet_list(results, (vind_facet_t)f));
     }
-    int failed = 0;
+    json_t *notices = json_array();
+    for (size_t i = 0; notices && i < vind_results_notice_count(results); i++)
+        json_array_append_new(notices, json_string(vind_results_notice(results, i)));
+    int failed = notices == NULL;
     failed |= json_object_set_new(object, "query", string_or_null(vind_results_query(results)));
     failed |= json_object_set_new(object, "understood",
                                   string_or_null(vind_results_understood(results)));
@@ -121,6 +124,8 @@ char *vind_results_to_json(const vind_results_t *results)
     failed |= json_object_set_new(object, "limit",
                                   json_integer((json_int_t)vind_results_limit(results)));
     failed |= json_object_set_new(object, "fallback", json_boolean(vind_results_fallback(results)));
+    failed |= json_object_set_new(object, "partial", json_boolean(vind_results_partial(results)));
+    failed |= json_object_set_new(object, "notices", notices);
     failed |= json_object_set_new(object, "suggestion",
                                   string_or_null(vind_results_suggestion(results)));
     failed |= json_object_set_new(object, "corrected", json_boolean(vind_results_corrected(results)));

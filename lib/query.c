@@ -51,6 +51,9 @@ typedef struct {
     GPtrArray *exact_forms; /* char*: E<form> boost terms */
     GPtrArray *proximity;   /* char*: stems of plain words, for the proximity boost */
     GArray *words;          /* vind_query_word_t */
+    unsigned wildcard_limit; /* terms per `word*` (the query's share of the budget) */
+    GPtrArray *wildcards;    /* char*: the patterns built, for the plan */
+    GPtrArray *wildcards_typed;
 } builder_t;
 
 /* ------------------------------------------------------------------ */
@@ -109,6 +112,40 @@ static void add_child(vind_qnode_t *parent, vind_qnode_t *child)
 {
     parent->children = g_renew(vind_qnode_t *, parent->children, parent->n_children + 1);
     parent->children[parent->n_children++] = child;
+}
+
+static size_t count_wildcards(const vind_qnode_t *node)
+{
+    size_t count = node->kind == VIND_QNODE_WORD && node->prefix;
+    for (size_t i = 0; i < node->n_children; i++)
+        count += count_wildcards(node->children[i]);
+    return count;
+}
+
+/* Each wildcard's share of VIND_MAX_WILDCARD_TERMS_PER_QUERY. A hot path
+ * only in the sense that it decides the cost of the search: 64 wildcards
+ * get 6 terms each instead of 200. */
+static unsigned wildcard_share(const vind_qnode_t *tree)
+{
+    size_t n = tree ? count_wildcards(tree) : 0;
+    size_t share = n ? VIND_MAX_WILDCARD_TERMS_PER_QUERY / n : VIND_MAX_WILDCARD_TERMS;
+    if (share > VIND_MAX_WILDCARD_TERMS)
+        share = VIND_MAX_WILDCARD_TERMS;
+    return share < VIND_MIN_WILDCARD_TERMS ? VIND_MIN_WILDCARD_TERMS : (unsigned)share;
+}
+
+/* A GPtrArray of g_strdup'd strings as a NULL-terminated malloc'd array of
+ * malloc'd strings (NULL when empty); the array is freed. */
+static char **plain_strv(GPtrArray *array, int *failed)
+{
+    char **out = NULL;
+    if (array->len && (out = calloc(array->len + 1, sizeof *out)) == NULL)
+        *failed = 1;
+    for (guint i = 0; out && i < array->len; i++)
+        if ((out[i] = strdup(g_ptr_array_index(array, i))) == NULL)
+            *failed = 1;
+    g_ptr_array_free(array, TRUE);
+    return out;
 }
 
 static int any_content_word(builder_t *b, const vind_qnode_t *node)
@@ -512,10 +549,14 @@ static vind_xapian_query_t *build_prefix(builder_t *b, const vind_qnode_t *node)
     const char *prefix =
         node->field == VIND_QFIELD_ANY ? VIND_PREFIX_EXACT : field_prefix(node->field);
     char *pattern = g_strconcat(prefix, form, NULL);
-    vind_xapian_query_t *query =
-        checked(b, vind_xapian_query_wildcard(pattern, VIND_MAX_WILDCARD_TERMS));
+    vind_xapian_query_t *query = checked(b, vind_xapian_query_wildcard(pattern, b->wildcard_limit));
     if (b->collect && !b->negated)
         vind_match_terms_add_prefix(b->match_terms, form);
+    if (b->collect) {
+        g_ptr_array_add(b->wildcards, pattern);
+        g_ptr_array_add(b->wildcards_typed, g_strconcat(node->text, "*", NULL));
+        pattern = NULL;
+    }
     g_free(pattern);
     g_free(form);
     return query;
@@ -800,6 +841,12 @@ void vind_query_plan_free(vind_query_plan_t *plan)
         free(plan->words[i].correction);
     }
     free(plan->words);
+    for (char **w = plan->wildcards; w && *w; w++)
+        free(*w);
+    for (char **w = plan->wildcards_typed; w && *w; w++)
+        free(*w);
+    free(plan->wildcards);
+    free(plan->wildcards_typed);
     free(plan);
 }
 
@@ -844,7 +891,10 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                    .match_terms = plan->match_terms,
                    .exact_forms = g_ptr_array_new_with_free_func(g_free),
                    .proximity = g_ptr_array_new_with_free_func(g_free),
-                   .words = g_array_new(FALSE, TRUE, sizeof(vind_query_word_t))};
+                   .words = g_array_new(FALSE, TRUE, sizeof(vind_query_word_t)),
+                   .wildcard_limit = wildcard_share(tree),
+                   .wildcards = g_ptr_array_new_with_free_func(g_free),
+                   .wildcards_typed = g_ptr_array_new_with_free_func(g_free)};
     vind_qnode_t *pruned = NULL;
     if (tree) {
         b.keep_stops = !any_content_word(&b, tree);
@@ -864,6 +914,9 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
         vind_qnode_free(any);
     }
     vind_qnode_free(pruned);
+    plan->wildcard_limit = b.wildcard_limit;
+    plan->wildcards = plain_strv(b.wildcards, &b.failed);
+    plan->wildcards_typed = plain_strv(b.wildcards_typed, &b.failed);
     plan->n_words = b.words->len;
     plan->words = (vind_query_word_t *)g_array_free(b.words, FALSE);
     b.words = NULL;

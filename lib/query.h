@@ -56,6 +56,9 @@ typedef struct {
     vind_match_terms_t *match_terms; /* terms to mark in snippets and kwic */
     vind_query_word_t *words;        /* positive plain words, in query order */
     size_t n_words;
+    char **wildcards;        /* the term prefixes of the `word*` searched (Xapian form), */
+    char **wildcards_typed;  /* and each as typed ("zorg*"): NULL-terminated, or NULL */
+    unsigned wildcard_limit; /* terms each of them expands to at most (the most frequent) */
 } vind_query_plan_t;
 
 /*

@@ -38,6 +38,8 @@ struct vind_results {
     size_t offset, limit;
     uint64_t total;
     int fallback;
+    int partial;       /* the time limit ran out (vind_results_partial) */
+    GPtrArray *notices; /* char* (malloc'd), or NULL */
     char *understood;
     char *suggestion;
     int corrected; /* the suggestion was searched (vind_results_corrected) */
@@ -152,6 +154,19 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     if (status == VIND_OK && changed)
         *changed = moved;
     return status;
+}
+
+void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds)
+{
+    if (searcher)
+        searcher->time_limit = seconds > 0 ? seconds : 0;
+}
+
+vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
+{
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_check: no searcher");
+    return vind_xapian_reader_check(searcher->reader, errmsg);
 }
 
 uint64_t vind_searcher_revision(const vind_searcher_t *searcher)
@@ -671,6 +686,8 @@ void vind_results_free(vind_results_t *results)
     free(results->hits);
     if (results->owned)
         g_ptr_array_free(results->owned, TRUE);
+    if (results->notices)
+        g_ptr_array_free(results->notices, TRUE);
     for (int f = 0; f < VIND_FACET_LAST; f++) {
         for (size_t i = 0; i < results->n_facets[f]; i++)
             free((char *)results->facets[f][i].value);
@@ -814,6 +831,42 @@ static vind_status_t relax(vind_searcher_t *searcher, const vind_search_request_
     return status;
 }
 
+/* 1 when strv[i] occurs in strv[0..i) ("a* a*" gets one notice). */
+static int seen_before(char *const *strv, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(strv[j], strv[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A notice for each wildcard that matches more index words than it was
+ * given (plan->wildcard_limit, the most frequent): the user sees why
+ * "zo*" did not find a rare "zonnepaneel". Costs one term-list walk of at
+ * most wildcard_limit + 1 terms per wildcard. */
+static vind_status_t note_wildcards(vind_searcher_t *searcher, const vind_query_plan_t *plan,
+                                    vind_results_t *results, char **errmsg)
+{
+    for (size_t i = 0; plan->wildcards && plan->wildcards[i]; i++) {
+        vind_xapian_terms_t *terms = NULL;
+        vind_status_t status = vind_xapian_reader_all_terms(
+            searcher->reader, plan->wildcards[i], plan->wildcard_limit + 1u, &terms, errmsg);
+        if (status != VIND_OK)
+            return status;
+        size_t found = terms->count;
+        vind_xapian_terms_free(terms);
+        if (found <= plan->wildcard_limit || seen_before(plan->wildcards, i))
+            continue;
+        if (!results->notices)
+            results->notices = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(results->notices,
+                        g_strdup_printf("%s matches more words than the %u most frequent that "
+                                        "were searched: make it longer to find the others",
+                                        plan->wildcards_typed[i], plan->wildcard_limit));
+    }
+    return VIND_OK;
+}
+
 /* One attempt at a search; VIND_INDEX_CHANGED makes vind_search reopen and retry. */
 static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_request_t *req,
                                  const vind_qnode_t *tree, vind_results_t *results, char **errmsg)
@@ -833,6 +886,8 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
     if (status == VIND_OK && results->total == 0)
         status = retry_rare(searcher, req, tree, &plan, &mode, &matches, &n_matches,
                             &results->total, errmsg);
+    if (status == VIND_OK)
+        status = note_wildcards(searcher, plan, results, errmsg);
     const char *understood = plan->understood;
     uint64_t strict_total = results->total;
     unsigned counted = mode; /* the query the facets count */
@@ -857,9 +912,17 @@ static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_re
         if (!results->understood || !results->hits)
             status = vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
     }
+    /* Past the time budget the remaining hits come without a snippet:
+     * snippets are most of a costly query's time (64 wildcards, size 100:
+     * ~80%, each word of each hit checked against every prefix), and the
+     * answer is marked partial anyway. */
+    vind_search_request_t late = *req;
+    late.snippets = 0;
     for (size_t i = 0; status == VIND_OK && i < n_matches; i++) {
         vind_hit_t *hit = &results->hits[i];
-        status = fill_hit(searcher, req, plan->match_terms, results, &matches[i], hit, errmsg);
+        const vind_search_request_t *asked =
+            req->snippets && vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;
+        status = fill_hit(searcher, asked, plan->match_terms, results, &matches[i], hit, errmsg);
         hit->rank = (unsigned)(req->offset + i + 1);
         results->n_hits = i + 1;
     }
@@ -896,7 +959,10 @@ vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t
             return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
         }
         char *message = NULL;
+        vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
         status = search_once(searcher, req, tree, results, &message);
+        results->partial = vind_xapian_reader_budget_spent(searcher->reader);
+        vind_xapian_reader_set_budget(searcher->reader, 0);
         if (status == VIND_OK) {
             vind_qnode_free(tree);
             *out = results;
@@ -934,6 +1000,21 @@ const vind_hit_t *vind_results_get(const vind_results_t *results, size_t i)
 const char *vind_results_understood(const vind_results_t *results)
 {
     return results && results->understood ? results->understood : "";
+}
+
+int vind_results_partial(const vind_results_t *results)
+{
+    return results ? results->partial : 0;
+}
+
+size_t vind_results_notice_count(const vind_results_t *results)
+{
+    return results && results->notices ? results->notices->len : 0;
+}
+
+const char *vind_results_notice(const vind_results_t *results, size_t i)
+{
+    return i < vind_results_notice_count(results) ? g_ptr_array_index(results->notices, i) : NULL;
 }
 
 int vind_results_fallback(const vind_results_t *results)

@@ -31,6 +31,7 @@ struct vind_searcher {
     vind_bm25_t bm25;
     uint64_t revision;
     uint32_t doc_count;
+    double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
 };
 
 /* One matching document of a run. */

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +42,10 @@ struct vind_xapian_writer {
 struct vind_xapian_reader {
     Xapian::Database database;
     std::string path;
+    /* The search's time budget (vind_xapian_reader_set_budget): every
+     * enquire made before it ends gets the rest as its time limit. */
+    bool has_deadline = false;
+    std::chrono::steady_clock::time_point deadline{};
 };
 
 struct vind_xapian_document {
@@ -1232,6 +1237,60 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
     return VIND_OK;
 }
 
+extern "C" vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errmsg)
+{
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_check", "reader is NULL");
+    try {
+        const Xapian::Database &database = reader->database;
+        /* Every document's length (the chunks every ranked search reads)
+         * and stored record (every hit reads its own). */
+        Xapian::doccount lengths = 0;
+        Xapian::docid first = 0;
+        for (Xapian::PostingIterator it = database.postlist_begin("");
+             it != database.postlist_end(""); ++it) {
+            (void)it.get_doclength();
+            (void)database.get_document(*it, Xapian::DOC_ASSUME_VALID).get_data();
+            if (lengths++ == 0)
+                first = *it;
+        }
+        /* The value streams (dates, facets, URLs: in the postlist table
+         * too) of the first slots, which every faceted search reads. */
+        for (Xapian::valueno slot = 0; slot < 16; slot++)
+            if (database.get_value_freq(slot) != 0)
+                for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+                     it != database.valuestream_end(slot); ++it)
+                    (void)*it;
+        /* Every term with its frequency: walks the leaves of the postlist
+         * table, where each word's postings live. */
+        for (Xapian::TermIterator it = database.allterms_begin(); it != database.allterms_end();
+             ++it)
+            (void)it.get_termfreq();
+        /* The first and last documents' terms (termlist; the related
+         * articles read it, searches do not). */
+        for (Xapian::docid docid : {first, database.get_lastdocid()}) {
+            if (docid == 0)
+                continue;
+            try {
+                Xapian::Document document = database.get_document(docid);
+                for (Xapian::TermIterator it = document.termlist_begin();
+                     it != document.termlist_end(); ++it)
+                    (void)it.get_wdf();
+            } catch (const Xapian::DocNotFoundError &) {
+                /* the last docid was deleted: nothing to read there */
+            }
+        }
+        if (lengths != database.get_doccount())
+            return vind_error(errmsg, VIND_INDEX_CORRUPT,
+                              "the index %s lists %u document lengths for %u documents",
+                              reader->path.c_str(), (unsigned)lengths,
+                              (unsigned)database.get_doccount());
+    } catch (...) {
+        return translate_exception(errmsg, "the read check failed on", reader->path.c_str());
+    }
+    return VIND_OK;
+}
+
 extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader,
                                                          const char *key, char **value,
                                                          size_t *length, char **errmsg)
@@ -1453,6 +1512,23 @@ extern "C" char *vind_xapian_query_describe(const vind_xapian_query_t *query)
     }
 }
 
+extern "C" void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds)
+{
+    if (reader == nullptr)
+        return;
+    reader->has_deadline = seconds > 0;
+    if (reader->has_deadline)
+        reader->deadline = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(seconds));
+}
+
+extern "C" int vind_xapian_reader_budget_spent(const vind_xapian_reader_t *reader)
+{
+    return reader != nullptr && reader->has_deadline &&
+           std::chrono::steady_clock::now() >= reader->deadline;
+}
+
 /* -------------------------------------------------------------- enquire */
 
 extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
@@ -1467,6 +1543,14 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
         *enquire =
             new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}};
         (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
+        if (reader->has_deadline) {
+            /* Past the limit Xapian stops counting matches exactly (it
+             * turns check_at_least off): the rest of a costly search's
+             * count is estimated instead of computed. At least 1 ms, since
+             * 0 would mean "no limit". */
+            std::chrono::duration<double> left = reader->deadline - std::chrono::steady_clock::now();
+            (*enquire)->enquire.set_time_limit(std::max(left.count(), 0.001));
+        }
         return VIND_OK;
     } catch (...) {
         delete *enquire;

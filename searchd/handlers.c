@@ -57,7 +57,10 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
 {
     vind_search_request_t request;
     fill_request(&req->search, &request);
+    if (req->server->config->test_delay_ms) /* tests only: hold the search in flight */
+        g_usleep((gulong)req->server->config->test_delay_ms * 1000);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
     vind_status_t status = vind_search(searcher, &request, results, errmsg);
     if (status != VIND_INDEX_CHANGED)
         return status;
@@ -66,7 +69,9 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
     status = vind_pool_reopen(req->server->pool, req->slot, errmsg);
     if (status != VIND_OK)
         return status;
-    return vind_search(vind_pool_searcher(req->slot), &request, results, errmsg);
+    searcher = vind_pool_searcher(req->slot); /* a reopen may have opened a new one */
+    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
+    return vind_search(searcher, &request, results, errmsg);
 }
 
 /* Answers a failed library call: the user's own mistakes with the library's
@@ -74,6 +79,7 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
  * details go to the log, not to the client). */
 static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status, char *errmsg)
 {
+    vind_pool_note_failure(req->server->pool, status, errmsg);
     unsigned http = vind_respond_http_status(status);
     VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
              req->method, req->path, errmsg ? errmsg : vind_status_to_string(status));
@@ -89,8 +95,30 @@ static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status
     return result;
 }
 
+/* Cuts each facet's list to VIND_SEARCHD_MAX_FACET_VALUES (the most
+ * frequent: the library sorts by count) and says how many were left out in
+ * "facets_more" ({"tag": 4950, "theme": 0, ...}). */
+static void cap_facets(json_t *root)
+{
+    json_t *facets = json_object_get(root, "facets");
+    if (!json_is_object(facets))
+        return;
+    json_t *more = json_object();
+    const char *name;
+    json_t *values;
+    json_object_foreach(facets, name, values)
+    {
+        size_t n = json_is_array(values) ? json_array_size(values) : 0;
+        size_t cut = n > VIND_SEARCHD_MAX_FACET_VALUES ? n - VIND_SEARCHD_MAX_FACET_VALUES : 0;
+        for (size_t i = 0; i < cut; i++)
+            json_array_remove(values, n - 1 - i);
+        json_object_set_new(more, name, json_integer((json_int_t)cut));
+    }
+    json_object_set_new(root, "facets_more", more);
+}
+
 /* The library's JSON (the shape of `vind search --format json`) plus page
- * and size. NULL on NOMEM. */
+ * and size, facets capped. NULL on NOMEM. */
 static char *search_json(const vind_results_t *results, const vind_search_params_t *search)
 {
     char *text = vind_results_to_json(results);
@@ -102,6 +130,7 @@ static char *search_json(const vind_results_t *results, const vind_search_params
         json_decref(root);
         return NULL;
     }
+    cap_facets(root);
     json_object_set_new(root, "page", json_integer(search->page));
     json_object_set_new(root, "size", json_integer(search->size));
     char *out = json_dumps(root, JSON_COMPACT);
@@ -211,13 +240,22 @@ enum MHD_Result handle_health(vind_request_t *req)
     vind_status_t status = vind_pool_checkout(req->server->pool, &req->slot, &errmsg);
     json_t *body;
     unsigned http;
+    char reason[256];
     if (status == VIND_OK) {
+        /* Degraded: the index opens, but its read check (or a search) met
+         * damaged blocks; searches may fail. 503, so that a load balancer
+         * or monitor takes it out, with the reason for the operator. */
+        int degraded = vind_pool_degraded(req->server->pool, reason, sizeof reason);
         vind_searcher_t *searcher = vind_pool_searcher(req->slot);
         body =
-            json_pack("{s:s,s:I,s:I,s:s}", "status", "ok", "documents",
+            json_pack("{s:s,s:I,s:I,s:s}", "status", degraded ? "degraded" : "ok", "documents",
                       (json_int_t)vind_searcher_doc_count(searcher), "revision",
                       (json_int_t)vind_searcher_revision(searcher), "version", VIND_VERSION_STRING);
-        http = 200;
+        if (degraded && body) {
+            VIND_LOG(req->server->log, VIND_LOG_WARNING, "health: degraded: %s", reason);
+            json_object_set_new(body, "reason", json_string(reason));
+        }
+        http = degraded ? 503 : 200;
     } else {
         VIND_LOG(req->server->log, VIND_LOG_DEBUG, "health: %s",
                  errmsg ? errmsg : vind_status_to_string(status));
@@ -286,6 +324,7 @@ enum MHD_Result handle_page(vind_request_t *req)
     vind_results_t *results = NULL;
     status = run_search(req, &results, &errmsg);
     if (status != VIND_OK) {
+        vind_pool_note_failure(req->server->pool, status, errmsg);
         unsigned http = vind_respond_http_status(status);
         VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
                  req->method, req->path, errmsg ? errmsg : vind_status_to_string(status));

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +76,9 @@ typedef struct {
     int max_connections_per_ip;
     int timeout;
     int slow_ms;
+    int max_searches_per_ip;
+    double search_time_limit;
+    gboolean reuse_port;
     char *config;
 } options_t;
 
@@ -87,6 +91,8 @@ static void apply_defaults(options_t *o)
 {
     if (o->threads == UNSET)
         o->threads = 4;
+    if (o->threads == 0)
+        o->threads = (int)g_get_num_processors();
     if (o->max_connections == UNSET)
         o->max_connections = VIND_SEARCHD_MAX_CONNECTIONS;
     if (o->max_connections_per_ip == UNSET)
@@ -95,6 +101,10 @@ static void apply_defaults(options_t *o)
         o->timeout = VIND_SEARCHD_IDLE_SECONDS;
     if (o->slow_ms == UNSET)
         o->slow_ms = 500;
+    if (o->max_searches_per_ip == UNSET)
+        o->max_searches_per_ip = o->threads > 1 ? o->threads - 1 : 1;
+    if (isnan(o->search_time_limit))
+        o->search_time_limit = VIND_SEARCHD_SEARCH_SECONDS;
 }
 
 static void config_string(GKeyFile *file, const char *key, char **target)
@@ -111,6 +121,22 @@ static int config_int(GKeyFile *file, const char *key, int *target, const char *
     int value = g_key_file_get_integer(file, "searchd", key, &error);
     if (error != NULL || value < 0) {
         fprintf(stderr, "vind-searchd: %s: %s must be a number\n", path, key);
+        g_clear_error(&error);
+        return -1;
+    }
+    *target = value;
+    return 0;
+}
+
+/* A number of seconds (fractions allowed), not negative. */
+static int config_seconds(GKeyFile *file, const char *key, double *target, const char *path)
+{
+    if (!isnan(*target) || !g_key_file_has_key(file, "searchd", key, NULL))
+        return 0;
+    GError *error = NULL;
+    double value = g_key_file_get_double(file, "searchd", key, &error);
+    if (error != NULL || !(value >= 0)) {
+        fprintf(stderr, "vind-searchd: %s: %s must be a number of seconds\n", path, key);
         g_clear_error(&error);
         return -1;
     }
@@ -139,6 +165,9 @@ static int read_config_file(const char *path, options_t *o)
                                         "max-connections-per-ip",
                                         "timeout",
                                         "slow-ms",
+                                        "max-searches-per-ip",
+                                        "search-time-limit",
+                                        "reuse-port",
                                         NULL};
     GKeyFile *file = g_key_file_new();
     GError *error = NULL;
@@ -165,8 +194,12 @@ static int read_config_file(const char *path, options_t *o)
         config_int(file, "max-connections", &o->max_connections, path) != 0 ||
         config_int(file, "max-connections-per-ip", &o->max_connections_per_ip, path) != 0 ||
         config_int(file, "timeout", &o->timeout, path) != 0 ||
-        config_int(file, "slow-ms", &o->slow_ms, path) != 0)
+        config_int(file, "slow-ms", &o->slow_ms, path) != 0 ||
+        config_int(file, "max-searches-per-ip", &o->max_searches_per_ip, path) != 0 ||
+        config_seconds(file, "search-time-limit", &o->search_time_limit, path) != 0)
         rc = -1;
+    if (!o->reuse_port && g_key_file_get_boolean(file, "searchd", "reuse-port", NULL))
+        o->reuse_port = TRUE;
     g_key_file_free(file);
     return rc;
 }
@@ -178,7 +211,9 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                    .max_connections = UNSET,
                    .max_connections_per_ip = UNSET,
                    .timeout = UNSET,
-                   .slow_ms = UNSET};
+                   .slow_ms = UNSET,
+                   .max_searches_per_ip = UNSET,
+                   .search_time_limit = NAN}; /* NAN: not given */
     GOptionEntry entries[] = {
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &o.config,
          "Settings file: a [searchd] group with the long option names as keys; options given "
@@ -188,6 +223,10 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Index folder (default $VIND_DB, else ./vind.db)", "DIR"},
         {"listen", 0, 0, G_OPTION_ARG_STRING, &o.listen,
          "Address and port (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT"},
+        {"reuse-port", 0, 0, G_OPTION_ARG_NONE, &o.reuse_port,
+         "Share the port with other daemons (SO_REUSEPORT; the kernel splits connections "
+         "between them). Without it a taken address is refused",
+         NULL},
         {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
          "Worker threads, each with its own searcher (default 4; 0: one per CPU)", "N"},
         {"template", 0, 0, G_OPTION_ARG_FILENAME, &o.template_dir,
@@ -205,6 +244,13 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Seconds an idle connection stays open (default 15)", "SECONDS"},
         {"slow-ms", 0, 0, G_OPTION_ARG_INT, &o.slow_ms,
          "Log searches slower than this as slow queries (default 500)", "MS"},
+        {"max-searches-per-ip", 0, 0, G_OPTION_ARG_INT, &o.max_searches_per_ip,
+         "Searches at once from one address; more get 429 (default: threads - 1, at least 1)",
+         "N"},
+        {"search-time-limit", 0, 0, G_OPTION_ARG_DOUBLE, &o.search_time_limit,
+         "Seconds one search may take; then it answers what it has, marked partial "
+         "(default 0.5; 0: no limit)",
+         "SECONDS"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *context = g_option_context_new("- the vind HTTP search service");
     g_option_context_set_summary(
@@ -233,13 +279,13 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
         fprintf(stderr, "vind-searchd: --log-level must be error, warning, info or debug\n");
         goto fail;
     }
-    if (o.threads == 0)
-        o.threads = (int)g_get_num_processors();
     if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
-        o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0) {
+        o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0 ||
+        o.max_searches_per_ip < 1 || !(o.search_time_limit >= 0) ||
+        o.search_time_limit > 3600) {
         fprintf(stderr,
-                "vind-searchd: --threads must be 0..%u; connection limits, --timeout "
-                "must be positive\n",
+                "vind-searchd: --threads must be 0..%u; connection and search limits, "
+                "--timeout must be positive; --search-time-limit 0..3600 seconds\n",
                 VIND_SEARCHD_MAX_THREADS);
         goto fail;
     }
@@ -254,6 +300,13 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     config->idle_seconds = (unsigned)o.timeout;
     config->request_seconds = VIND_SEARCHD_REQUEST_SECONDS;
     config->slow_ms = (unsigned)o.slow_ms;
+    config->reuse_port = o.reuse_port;
+    config->max_searches_per_ip = (unsigned)o.max_searches_per_ip;
+    config->search_seconds = o.search_time_limit;
+    /* Tests only: each search waits this long first, so that a test can
+     * hold searches in flight without timing assumptions (handlers.c). */
+    const char *delay = getenv("VIND_SEARCHD_TEST_DELAY_MS");
+    config->test_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
     vind_log_init(&config->log, stderr, (vind_log_level_t)level);
     rc = 0;
 fail:
@@ -270,8 +323,19 @@ static void free_config(vind_config_t *config)
     g_free(config->cors_origin);
 }
 
-/* Waits for signals, sweeping slow connections once a second. Returns on
- * SIGTERM or SIGINT. */
+/* The read check of a new index revision (pool.c): logged once per
+ * revision that fails it; /health then says "degraded". */
+static void check_index(vind_server_t *server)
+{
+    char *reason = NULL;
+    vind_pool_check(server->pool, &reason);
+    if (reason)
+        VIND_LOG(server->log, VIND_LOG_ERROR, "the index is damaged: %s", reason);
+    free(reason);
+}
+
+/* Waits for signals, sweeping slow connections and checking a new index
+ * revision once a second. Returns on SIGTERM or SIGINT. */
 static void run_until_stopped(vind_server_t *server, int signal_fd)
 {
     for (;;) {
@@ -292,6 +356,7 @@ static void run_until_stopped(vind_server_t *server, int signal_fd)
         if (stop)
             return;
         vind_server_sweep(server);
+        check_index(server);
     }
 }
 
@@ -352,6 +417,7 @@ int main(int argc, char **argv)
         errmsg = NULL;
     }
     vind_pool_checkin(server.pool, slot);
+    check_index(&server); /* before "listening": /health is right from the first request */
     char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
     vind_log_write(log, VIND_LOG_INFO,
                    "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "

@@ -101,8 +101,8 @@ static vind_status_t read_regular_file(const char *path, char **data, size_t *si
         return vind_error(errmsg, VIND_IO, "%s is not a regular file (symbolic links are refused)",
                           path);
     if ((unsigned long long)st.st_size > VIND_SEARCHD_MAX_ASSET_BYTES)
-        return vind_error(errmsg, VIND_TOO_LARGE, "%s is larger than %u bytes", path,
-                          VIND_SEARCHD_MAX_ASSET_BYTES);
+        return vind_error(errmsg, VIND_TOO_LARGE, "%s is %llu bytes, over the %u-byte limit",
+                          path, (unsigned long long)st.st_size, VIND_SEARCHD_MAX_ASSET_BYTES);
     gchar *contents = NULL;
     gsize length = 0;
     GError *error = NULL;
@@ -217,8 +217,17 @@ static vind_status_t load_assets(vind_page_t *page, const char *dir, char **errm
         char *data = NULL;
         size_t size = 0;
         char *why = NULL;
-        if (read_regular_file(path, &data, &size, &why) != VIND_OK) {
-            free(why); /* a symbolic link or a huge file is skipped, not served */
+        vind_status_t read = read_regular_file(path, &data, &size, &why);
+        if (read == VIND_TOO_LARGE) {
+            /* A stylesheet that is silently missing breaks the page in a
+             * way nobody connects to its size: refuse to start instead. */
+            status = vind_error(errmsg, read, "%s", why);
+            free(why);
+            g_free(path);
+            break;
+        }
+        if (read != VIND_OK) {
+            free(why); /* a symbolic link is skipped, not served */
             g_free(path);
             continue;
         }

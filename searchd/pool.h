@@ -37,6 +37,24 @@ vind_status_t vind_pool_reopen(vind_pool_t *pool, vind_pool_slot_t *slot, char *
 /* Returns a searcher. Accepts NULL. Thread: safe. */
 void vind_pool_checkin(vind_pool_t *pool, vind_pool_slot_t *slot);
 
+/*
+ * Runs the read check (vind_searcher_check) when the index has a revision
+ * not checked yet; a failure marks the index degraded (*reason: why,
+ * malloc'd, for the log; NULL when fine or already reported), a clean
+ * newer revision clears it. Thread: the main thread only (it has a searcher
+ * of its own).
+ */
+void vind_pool_check(vind_pool_t *pool, char **reason);
+
+/* A library call over a checked-out searcher failed: VIND_INDEX_CORRUPT
+ * marks the index degraded (errmsg the reason) until a newer revision
+ * passes the read check; other statuses are ignored. Thread: safe. */
+void vind_pool_note_failure(vind_pool_t *pool, vind_status_t status, const char *errmsg);
+
+/* 1 when the open revision failed its read check (or a search met a
+ * corrupt block since): reason receives why. Thread: safe. */
+int vind_pool_degraded(vind_pool_t *pool, char *reason, size_t size);
+
 /* Marks every searcher stale (SIGHUP): each reopens at its next checkout.
  * Thread: safe (an atomic counter). */
 void vind_pool_invalidate(vind_pool_t *pool);

@@ -22,7 +22,16 @@
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 
-enum { CANNED_400, CANNED_404, CANNED_405, CANNED_413, CANNED_414, CANNED_503, N_CANNED };
+enum {
+    CANNED_400,
+    CANNED_404,
+    CANNED_405,
+    CANNED_413,
+    CANNED_414,
+    CANNED_429,
+    CANNED_503,
+    N_CANNED
+};
 
 static const struct {
     unsigned status;
@@ -35,6 +44,9 @@ static const struct {
                     "Deze pagina kan alleen worden opgevraagd (GET)."},
     [CANNED_413] = {413, "request too large", "Het verzoek is te groot."},
     [CANNED_414] = {414, "request URI too long", "De zoekopdracht is te lang."},
+    [CANNED_429] = {429,
+                    "too many searches at once from your address: retry after a second",
+                    "U zoekt op dit moment te vaak tegelijk. Probeer het over een seconde opnieuw."},
     [CANNED_503] = {503, "the index is not available",
                     "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw."},
 };
@@ -121,6 +133,8 @@ static struct MHD_Response *canned_response(char *body, const char *content_type
     add_common_headers(response, content_type, cors_origin, 0);
     if (status == 405)
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow_header(cors_origin));
+    if (status == 429) /* a search takes at most the time limit: a second is plenty */
+        MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     return response;
 }
 
@@ -242,6 +256,11 @@ enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, co
             vind_page_render(req->server->page, NULL, NULL,
                              message ? message : vind_respond_reason(http_status)));
     return vind_respond_json(req, http_status, error_json(http_status, message));
+}
+
+enum MHD_Result vind_respond_busy(vind_request_t *req)
+{
+    return vind_respond_error(req, 429, NULL);
 }
 
 enum MHD_Result vind_respond_method_not_allowed(vind_request_t *req)

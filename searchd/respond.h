@@ -49,6 +49,10 @@ enum MHD_Result vind_respond_text(vind_request_t *req, unsigned http_status, cha
  */
 enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, const char *message);
 
+/* 429 with Retry-After: 1 (JSON or the page, as for errors): the client
+ * runs as many searches at once as --max-searches-per-ip allows. */
+enum MHD_Result vind_respond_busy(vind_request_t *req);
+
 /* 405 with Allow: GET, HEAD (and OPTIONS with --cors). */
 enum MHD_Result vind_respond_method_not_allowed(vind_request_t *req);
 

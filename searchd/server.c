@@ -5,13 +5,15 @@
  *
  * Request life cycle (libmicrohttpd's callbacks, all on one worker thread):
  *   uri_log_callback     request line read: allocate the vind_request_t
- *                        (MHD keeps it as the request's context pointer)
+ *                        (MHD keeps it as the request's context pointer);
+ *                        note a malformed escape or a raw NUL in the target
  *   access_handler #1    headers read: guard_request() checks method, route,
  *                        URI length, body size and every parameter; a
  *                        rejected request is answered at once
  *   access_handler #2..  body bytes (a GET has none): counted and dropped
- *   access_handler last  body done: check out a searcher if the route needs
- *                        one, run the handler
+ *   access_handler last  body done: count the search against its client
+ *                        address (429 past --max-searches-per-ip), check out
+ *                        a searcher if the route needs one, run the handler
  *   request_completed    access-log line, metrics, searcher back to the
  *                        pool, context freed (also for aborted requests)
  *
@@ -24,6 +26,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -158,13 +161,120 @@ void vind_server_sweep(vind_server_t *server)
                  server->config->request_seconds);
 }
 
+static void client_table_free(vind_client_table_t *table);
+
 void vind_server_free_connections(vind_server_t *server)
 {
+    client_table_free(server->clients);
+    server->clients = NULL;
     if (server->connections == NULL)
         return;
     pthread_mutex_destroy(&server->connections->lock);
     free(server->connections);
     server->connections = NULL;
+}
+
+/* ---- searches in flight per client address ---- */
+
+/* One costly search (64 wildcards, size 100: ~0.2 s of CPU on the corpus,
+ * bounded by --search-time-limit) holds its worker meanwhile; a client with as many connections as there are
+ * workers would hold them all and everyone else would queue behind it. So
+ * one address may run at most max_searches_per_ip searches at once (default
+ * workers - 1): the rest get 429 at once, and a worker stays free for other
+ * addresses and /health. At most `threads` searches run at once (one per
+ * worker), so the table has that many entries and a linear scan under one
+ * lock costs less than a microsecond per search. */
+typedef struct {
+    unsigned char key[17]; /* family byte + up to 16 address bytes */
+    unsigned count;
+} client_entry_t;
+
+struct vind_client_table {
+    pthread_mutex_t lock;
+    size_t size;
+    client_entry_t entries[];
+};
+
+static vind_client_table_t *client_table_new(unsigned threads)
+{
+    size_t size = threads ? threads : 1;
+    vind_client_table_t *table = calloc(1, sizeof *table + size * sizeof table->entries[0]);
+    if (table == NULL)
+        return NULL;
+    pthread_mutex_init(&table->lock, NULL);
+    table->size = size;
+    return table;
+}
+
+static void client_table_free(vind_client_table_t *table)
+{
+    if (table == NULL)
+        return;
+    pthread_mutex_destroy(&table->lock);
+    free(table);
+}
+
+/* The client's address as a table key (the port left out). 0 if unknown. */
+static int client_key(struct MHD_Connection *connection, unsigned char key[17])
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL)
+        return 0;
+    memset(key, 0, 17);
+    const struct sockaddr *address = info->client_addr;
+    key[0] = (unsigned char)address->sa_family;
+    if (address->sa_family == AF_INET)
+        memcpy(key + 1, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
+    else if (address->sa_family == AF_INET6)
+        memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr, 16);
+    return 1;
+}
+
+/* 1 and counted when the client may start one more search; 0 when it has
+ * max_searches_per_ip running already. */
+static int client_acquire(vind_server_t *server, struct MHD_Connection *connection)
+{
+    unsigned char key[17];
+    if (!client_key(connection, key))
+        return 1; /* no address (a socket pair in a test): nothing to count */
+    vind_client_table_t *table = server->clients;
+    int allowed = 1;
+    pthread_mutex_lock(&table->lock);
+    client_entry_t *entry = NULL, *empty = NULL;
+    for (size_t i = 0; i < table->size; i++) {
+        if (table->entries[i].count == 0) {
+            if (empty == NULL)
+                empty = &table->entries[i];
+        } else if (memcmp(table->entries[i].key, key, sizeof key) == 0)
+            entry = &table->entries[i];
+    }
+    if (entry == NULL && (entry = empty) != NULL)
+        memcpy(entry->key, key, sizeof key);
+    if (entry == NULL || entry->count >= server->config->max_searches_per_ip)
+        allowed = 0; /* no free entry: every worker is searching already */
+    else
+        entry->count++;
+    pthread_mutex_unlock(&table->lock);
+    return allowed;
+}
+
+static void client_release(vind_request_t *req)
+{
+    if (!req->client_held)
+        return;
+    req->client_held = 0;
+    unsigned char key[17];
+    if (!client_key(req->connection, key))
+        return;
+    vind_client_table_t *table = req->server->clients;
+    pthread_mutex_lock(&table->lock);
+    for (size_t i = 0; i < table->size; i++)
+        if (table->entries[i].count && memcmp(table->entries[i].key, key, sizeof key) == 0) {
+            table->entries[i].count--;
+            break;
+        }
+    pthread_mutex_unlock(&table->lock);
 }
 
 /* ---- request context ---- */
@@ -188,6 +298,30 @@ static int has_bad_escape(const char *uri)
     return 0;
 }
 
+/* A raw NUL byte in the request target ("GET /assets/style.css\0.js"):
+ * libmicrohttpd hands the target on as a C string, so everything after the
+ * NUL would silently vanish (the stylesheet served for a .js name, a second
+ * q= unseen by the "q twice" check). libmicrohttpd 0.9.75 calls this
+ * callback with the request line still in its read buffer, the space before
+ * the version (the line's last space) and the line end overwritten by NULs:
+ * "GET\0/target\0HTTP/1.1\0\0". The target really ends at the last
+ * "\0HTTP/" of the line; a NUL before that is the client's. The scan stops
+ * at the line end ("\0\0" once a version was seen, a CR or LF) or after
+ * VIND_SEARCHD_MAX_URL_BYTES, and only this positive pattern counts: a
+ * different layout in another libmicrohttpd version can only miss the NUL
+ * (test_searchd_http.py then fails), never refuse a good request. */
+static int has_raw_nul(const char *uri)
+{
+    const char *end = uri + strlen(uri), *version = NULL;
+    for (const char *p = end; p - end < (ptrdiff_t)VIND_SEARCHD_MAX_URL_BYTES; p++) {
+        if (*p == '\r' || *p == '\n' || (version && p[0] == '\0' && p[1] == '\0'))
+            break;
+        if (*p == '\0' && strncmp(p + 1, "HTTP/", 5) == 0)
+            version = p;
+    }
+    return version != NULL && version != end;
+}
+
 static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection *connection)
 {
     vind_server_t *server = cls;
@@ -201,6 +335,7 @@ static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection 
     req->route_index = (int)N_ROUTES;
     req->uri_bytes = uri ? strlen(uri) : 0;
     req->bad_escape = uri != NULL && has_bad_escape(uri);
+    req->raw_nul = uri != NULL && has_raw_nul(uri);
     return req;
 }
 
@@ -225,6 +360,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
     if (req == NULL)
         return;
     vind_pool_checkin(server->pool, req->slot);
+    client_release(req);
     double ms = (double)(g_get_monotonic_time() - req->start_us) / 1000.0;
     unsigned status = req->responded ? req->http_status : 0;
     vind_metrics_record(server->metrics, (size_t)req->route_index, status, ms / 1000.0);
@@ -488,6 +624,11 @@ static enum MHD_Result guard_request(vind_request_t *req, const char *method)
                                   req->route->flags & VIND_ROUTE_HTML
                                       ? "Het verzoek is te groot."
                                       : "request headers too large");
+    if (req->raw_nul)
+        return vind_respond_error(req, 400,
+                                  req->route->flags & VIND_ROUTE_HTML
+                                      ? NULL
+                                      : "a NUL byte in the request line");
     if (req->bad_escape)
         return vind_respond_error(req, 400,
                                   req->route->flags & VIND_ROUTE_HTML
@@ -560,14 +701,23 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     set_receiving(req->server, connection, 0);
     if (req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES)
         return vind_respond_error(req, 413, NULL);
-    if ((req->route->flags & VIND_ROUTE_INDEX) && checkout_searcher(req) != MHD_YES)
+    if (req->route->flags & (VIND_ROUTE_INDEX | VIND_ROUTE_SEARCH)) {
+        if (!client_acquire(req->server, connection))
+            return vind_respond_busy(req);
+        req->client_held = 1;
+    }
+    if ((req->route->flags & VIND_ROUTE_INDEX) && checkout_searcher(req) != MHD_YES) {
+        client_release(req);
         return MHD_YES;
+    }
     if (req->responded)
         return MHD_YES;
     enum MHD_Result result = req->route->handler(req);
-    /* The response is built: the searcher can serve this thread's next request. */
+    /* The response is built: the searcher can serve this thread's next
+     * request, and the client may start another search. */
     vind_pool_checkin(req->server->pool, req->slot);
     req->slot = NULL;
+    client_release(req);
     return result;
 }
 
@@ -584,6 +734,23 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ---- */
 
+/* The port of --listen: digits only, 0..65535. getaddrinfo would take
+ * "99999" and wrap it (to 34463), so the daemon would listen on a port
+ * nobody asked for. 0 is the documented "pick a free port" (the tests use
+ * it; the chosen port is logged). */
+static int parse_port(const char *text)
+{
+    if (*text == '\0' || strlen(text) > 5)
+        return -1;
+    int port = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        port = port * 10 + (*p - '0');
+    }
+    return port <= 65535 ? port : -1;
+}
+
 /* "127.0.0.1:8080", "[::1]:8080", "localhost:8080" -> an address to bind. */
 static vind_status_t resolve_listen(const char *listen, struct sockaddr_storage *address,
                                     socklen_t *length, char **errmsg)
@@ -592,6 +759,11 @@ static vind_status_t resolve_listen(const char *listen, struct sockaddr_storage 
     if (colon == NULL || colon == listen || colon[1] == '\0')
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "--listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080", listen);
+    if (parse_port(colon + 1) < 0)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "--listen %s: the port must be a number from 1 to 65535 (0: any free "
+                          "port)",
+                          listen);
     char *host = g_strndup(listen, (gsize)(colon - listen));
     if (host[0] == '[' && host[strlen(host) - 1] == ']') {
         memmove(host, host + 1, strlen(host));
@@ -608,6 +780,39 @@ static vind_status_t resolve_listen(const char *listen, struct sockaddr_storage 
     memcpy(address, found->ai_addr, found->ai_addrlen);
     *length = found->ai_addrlen;
     freeaddrinfo(found);
+    return VIND_OK;
+}
+
+/* The listening socket, made here rather than by libmicrohttpd so that a
+ * failed bind says why ("address already in use", not a guess). Only
+ * SO_REUSEADDR by default: a restart may bind while old connections sit in
+ * TIME_WAIT, but a second daemon on the same address is refused, as nginx
+ * does. SO_REUSEPORT (--reuse-port) lets several daemons share the port and
+ * the kernel split connections between them: only for identical daemons
+ * over the same index, on purpose. */
+static vind_status_t open_listen_socket(const vind_config_t *config,
+                                        const struct sockaddr_storage *address, socklen_t length,
+                                        int *out, char **errmsg)
+{
+    int fd = socket(address->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return vind_error(errmsg, VIND_IO, "cannot listen on %s: %s", config->listen,
+                          g_strerror(errno));
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        (config->reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) ||
+        (address->ss_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
+        bind(fd, (const struct sockaddr *)address, length) != 0 || listen(fd, SOMAXCONN) != 0) {
+        int saved = errno;
+        close(fd);
+        return vind_error(errmsg, VIND_IO, "cannot listen on %s: %s%s", config->listen,
+                          g_strerror(saved),
+                          saved == EADDRINUSE ? " (another vind-searchd or another server has "
+                                                "this address; --reuse-port shares it on purpose)"
+                                              : "");
+    }
+    *out = fd;
     return VIND_OK;
 }
 
@@ -633,10 +838,19 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     vind_status_t status = resolve_listen(config->listen, &address, &length, errmsg);
     if (status != VIND_OK)
         return status;
+    int listen_fd = -1;
+    status = open_listen_socket(config, &address, length, &listen_fd, errmsg);
+    if (status != VIND_OK)
+        return status;
     server->connections = calloc(1, sizeof *server->connections);
-    if (server->connections == NULL)
+    if (server->connections != NULL)
+        pthread_mutex_init(&server->connections->lock, NULL);
+    server->clients = client_table_new(config->threads);
+    if (server->connections == NULL || server->clients == NULL) {
+        close(listen_fd);
+        vind_server_free_connections(server);
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
-    pthread_mutex_init(&server->connections->lock, NULL);
+    }
     atomic_init(&server->in_flight, 0);
 
     unsigned flags =
@@ -646,16 +860,17 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     unsigned threads = config->threads > 1 ? config->threads : 0;
     server->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT,
         config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
         request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_END);
     if (server->daemon == NULL) {
+        close(listen_fd);
         vind_server_free_connections(server);
-        return vind_error(errmsg, VIND_IO, "cannot listen on %s (address in use, or not allowed?)",
+        return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
                           config->listen);
     }
     *port = bound_port(server->daemon);

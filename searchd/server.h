@@ -25,11 +25,13 @@ typedef struct vind_metrics vind_metrics_t;
 typedef struct vind_page vind_page_t;
 typedef struct vind_responses vind_responses_t;
 typedef struct vind_connection_list vind_connection_list_t;
+typedef struct vind_client_table vind_client_table_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
     char *db_path;      /* --db, else $VIND_DB, else ./vind.db */
     char *listen;       /* --listen HOST:PORT (port 0: any free port) */
+    int reuse_port;     /* --reuse-port: SO_REUSEPORT, share the port with other daemons */
     unsigned threads;   /* --threads: MHD workers = searchers */
     char *template_dir; /* --template, else <datadir>/templates */
     char *cors_origin;  /* --cors ORIGIN, or NULL: no CORS headers */
@@ -38,6 +40,9 @@ typedef struct {
     unsigned idle_seconds;    /* MHD_OPTION_CONNECTION_TIMEOUT */
     unsigned request_seconds; /* whole time to send one request */
     unsigned slow_ms;         /* slow-query log threshold */
+    unsigned max_searches_per_ip; /* --max-searches-per-ip: searches at once from one address */
+    double search_seconds;        /* --search-time-limit: each search's budget (0: none) */
+    unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
     vind_log_t log;
 } vind_config_t;
 
@@ -51,6 +56,7 @@ typedef struct {
     vind_page_t *page;
     vind_responses_t *responses;
     vind_connection_list_t *connections;
+    vind_client_table_t *clients; /* searches in flight per client address */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
 } vind_server_t;
@@ -98,6 +104,8 @@ struct vind_request {
     char *path_copy;
     size_t uri_bytes; /* the raw request target, before unescaping */
     int bad_escape;   /* the raw target has a '%' not followed by two hex digits */
+    int raw_nul;      /* the raw target holds a NUL byte (MHD's C string stops there) */
+    int client_held;  /* counts in server->clients (released when the handler is done) */
     int counted;      /* counted in server->in_flight */
     int head;         /* HEAD: MHD sends headers only */
     int64_t start_us;

@@ -53,6 +53,14 @@
 /* Terms one `prefix*` expands to (the most frequent): "a*" would otherwise
  * OR together every word of the index and cost seconds per search. */
 #define VIND_MAX_WILDCARD_TERMS 200u
+/* Terms all the wildcards of one query expand to together: 64 two-letter
+ * wildcards ("aa* ae* ...") at 200 terms each OR-ed 12,800 terms and cost
+ * 0.4-0.7 s of CPU per search (docs/security.md). The budget is shared
+ * evenly (64 wildcards get 7 terms each, the most frequent), never below
+ * VIND_MIN_WILDCARD_TERMS; the answer's "notices" says when a wildcard
+ * matched more words than it was given. */
+#define VIND_MAX_WILDCARD_TERMS_PER_QUERY 400u
+#define VIND_MIN_WILDCARD_TERMS 5u
 
 /* Largest synonym list loaded at searcher open: a few hundred acronyms fill
  * 20 KB; anything near a megabyte is not a synonym list. */
@@ -111,6 +119,15 @@
 #define VIND_SEARCHD_REOPEN_MS 200u
 /* SIGTERM waits this long for in-flight requests before stopping anyway. */
 #define VIND_SEARCHD_DRAIN_SECONDS 10u
+/* Default time budget of one search in vind-searchd (--search-time-limit):
+ * a normal search takes ~10 ms; 64 wildcards over a big index took 0.4-0.7 s
+ * of CPU, and a client could keep every worker busy with them. Past the
+ * budget Xapian stops counting exactly and the answer says "partial". */
+#define VIND_SEARCHD_SEARCH_SECONDS 0.5
+/* Facet values per facet in one /api/search answer: tags are free text, and
+ * a site with 5,000 tags would otherwise send them all with every search
+ * (the rest is counted in "more"). */
+#define VIND_SEARCHD_MAX_FACET_VALUES 50u
 /* Largest template or asset file loaded from the template folder. */
 #define VIND_SEARCHD_MAX_ASSET_BYTES (1024u * 1024u)
 

@@ -44,6 +44,27 @@ VIND_API void vind_searcher_close(vind_searcher_t *searcher);
 VIND_API vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed,
                                             char **errmsg);
 
+/*
+ * A read check of the revision the searcher sees: the blocks searches read
+ * (document lengths and records, the term list, the first and last
+ * documents' terms) are read once, so an index whose blocks are damaged
+ * shows at open instead of failing searches one by one. Costs one pass over
+ * the postlist and docdata tables (~10 ms for 700 articles). A damaged block that holds one word's
+ * postings only is found when that word is searched (VIND_INDEX_CORRUPT).
+ * Return value: VIND_OK; VIND_INDEX_CORRUPT (errmsg says what); VIND_XAPIAN.
+ */
+VIND_API vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg);
+
+/*
+ * The time each vind_search over searcher may take, in seconds (0, the
+ * default: no limit). Past it Xapian stops counting matches exactly and the
+ * remaining hits get no snippet; the search still answers, and
+ * vind_results_partial() says so. A setting of the searcher rather than of
+ * the request, so that vind_search_request_t keeps its size (callers
+ * allocate it). vind-searchd: --search-time-limit.
+ */
+VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds);
+
 /* The index revision the searcher sees, and its number of documents. */
 VIND_API uint64_t vind_searcher_revision(const vind_searcher_t *searcher);
 VIND_API uint64_t vind_searcher_doc_count(const vind_searcher_t *searcher);
@@ -147,6 +168,16 @@ VIND_API const char *vind_results_understood(const vind_results_t *results);
 
 /* 1 when no document matched all words and any-word matching was used. */
 VIND_API int vind_results_fallback(const vind_results_t *results);
+
+/* 1 when the search ran out of its time limit: the hits are the best
+ * found, but the total and the facet counts may be estimates. */
+VIND_API int vind_results_partial(const vind_results_t *results);
+
+/* Notices for the user about how the query was searched, in English (e.g.
+ * "zo* matches more words than the 6 most frequent searched"): their
+ * number and notice i. */
+VIND_API size_t vind_results_notice_count(const vind_results_t *results);
+VIND_API const char *vind_results_notice(const vind_results_t *results, size_t i);
 
 /* "Bedoelde je …?": the corrected query, or NULL. */
 VIND_API const char *vind_results_suggestion(const vind_results_t *results);

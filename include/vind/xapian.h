@@ -394,6 +394,16 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
                                                 char **errmsg);
 
 /*
+ * A read check of the blocks searches depend on: every document's length
+ * and stored record, the value streams of slots 0-15, every term of the
+ * term list with its frequency, the first and last documents' terms. Costs one pass over the postlist and
+ * docdata tables (~10 ms for the 700-article corpus index; proportional to
+ * the index size). Return value: VIND_OK; VIND_INDEX_CORRUPT (errmsg names the
+ * damage); VIND_XAPIAN.
+ */
+vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errmsg);
+
+/*
  * The first max_terms (0: all) terms of the database that start with prefix
  * ("" or NULL: all), in byte order, each with its frequency (for
  * autocompletion and wildcards; sort by frequency yourself). Free *terms with
@@ -523,6 +533,18 @@ char *vind_xapian_query_describe(const vind_xapian_query_t *query);
 /* ------------------------------------------------------------------------
  * Enquire: runs a query over a reader
  * ------------------------------------------------------------------------ */
+
+/*
+ * A time budget for what follows (one search): every enquire made over
+ * reader in the next `seconds` gets the time left as its Xapian time limit
+ * (Enquire::set_time_limit: past it, matches are no longer counted exactly,
+ * so a costly query answers with an estimated count instead of running on).
+ * 0 removes the budget.
+ */
+void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds);
+
+/* 1 when reader has a budget and its time is up. */
+int vind_xapian_reader_budget_spent(const vind_xapian_reader_t *reader);
 
 /*
  * A new enquire over reader (borrowed: it must outlive the enquire), with no

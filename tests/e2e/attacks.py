@@ -58,6 +58,8 @@ def _hostile_requests():
         ("raw invalid UTF-8 bytes", b"GET /api/search?q=\xc3\x28 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", {400}),
         ("%00 in a value", _request("GET", "/api/search?q=zorg%00zorg"), {400}),
         ("%00 in a name", _request("GET", "/api/search?q=zorg&ta%00g=x"), {400}),
+        ("a raw NUL in the path", _request("GET", "/assets/style.css\x00.js"), {400}),
+        ("a raw NUL between two q=", _request("GET", "/api/search?q=zorg\x00&q=x"), {400}),
         ("a malformed escape %zz", _request("GET", "/api/search?q=100%zeker"), {400}),
         ("a truncated escape", _request("GET", "/api/search?q=zorg%2"), {400}),
         ("a malformed escape on the page", _request("GET", "/zoeken?q=zorg%"), {400}),

@@ -56,6 +56,7 @@ def main():
 
         templates(tmp, missing)
         config_file(tmp, missing)
+        listen_address(missing)
 
         # SIGINT too, and a bad template folder is refused at start.
         sd2 = Searchd(missing, wait_health=False)
@@ -108,6 +109,43 @@ def templates(tmp, missing):
         tap.ok(False, "an unknown placeholder is refused at start")
     except RuntimeError as e:
         tap.ok("onbekend" in str(e), "an unknown placeholder is refused at start, naming it", e)
+
+
+def listen_address(missing):
+    """A taken address is refused (no silent SO_REUSEPORT sharing), unless --reuse-port; a port
+    beyond 65535 is refused instead of wrapping to another port."""
+    import subprocess
+    from harness import binary, env
+    with Searchd(missing) as first:
+        listen = "127.0.0.1:%d" % first.port
+        result = subprocess.run([binary("vind-searchd"), "--db", missing, "--listen", listen],
+                                stderr=subprocess.PIPE, env=env(), timeout=20)
+        err = result.stderr.decode("utf-8", "replace")
+        tap.ok(result.returncode != 0 and "address already in use" in err.lower() and listen in err,
+               "a second vind-searchd on the same address exits non-zero: 'address already in use', "
+               "naming the address", (result.returncode, err[-400:]))
+        result = subprocess.run([binary("vind-searchd"), "--db", missing, "--listen", listen, "--reuse-port"],
+                                stderr=subprocess.PIPE, env=env(), timeout=20)
+        tap.ok(result.returncode != 0 and b"already in use" in result.stderr,
+               "--reuse-port on the second daemon only: still refused (the kernel wants it on both)",
+               result.stderr[-300:])
+    for bad in ("127.0.0.1:99999", "127.0.0.1:-1", "127.0.0.1:80a", "127.0.0.1:123456"):
+        result = subprocess.run([binary("vind-searchd"), "--db", missing, "--listen", bad],
+                                stderr=subprocess.PIPE, env=env(), timeout=20)
+        err = result.stderr.decode("utf-8", "replace")
+        tap.ok(result.returncode != 0 and "65535" in err and "listening" not in err,
+               "--listen %s is refused (port 1..65535, 0 for any free port)" % bad, err[-300:])
+    with Searchd(missing, "--reuse-port") as a:
+        process = subprocess.Popen([binary("vind-searchd"), "--db", missing, "--listen", "127.0.0.1:%d" % a.port,
+                                    "--reuse-port"], stderr=subprocess.PIPE, env=env())
+        line = b""
+        for _ in range(5):  # up to the "listening on" line, or the refusal before exit
+            line = process.stderr.readline()
+            if not line or b"listening on" in line:
+                break
+        process.terminate()
+        process.communicate(timeout=20)
+        tap.ok(b"listening on" in line, "--reuse-port on both daemons: they share the port on purpose", line)
 
 
 def config_file(tmp, missing):
@@ -195,6 +233,15 @@ def hostile(sd):
         status, body = sd.raw(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         tap.ok(status == 404 and b"<html" not in body and b"root:" not in body,
                "no file outside the assets: %s -> 404" % path.decode(), (status, body[:200]))
+    # A raw NUL cuts libmicrohttpd's C string: the stylesheet was served for a ".js" name, and a
+    # second q= passed the "q twice" check unseen.
+    for target in (b"/assets/style.css\x00.js", b"/api/search?q=zorg\x00&q=x", b"/health\x00\x00x",
+                   b"/zoeken?q=zorg\x00HTTP/"):
+        status, body = sd.raw(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        tap.ok(status == 400 and b"text/css" not in body and b"font-family" not in body,
+               "a raw NUL in the request line -> 400: %r" % target, (status, body[:200]))
+    status, body = sd.raw(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Nul: a\x00b\r\nConnection: close\r\n\r\n")
+    tap.ok(status != 400, "a NUL in a header value is not taken for one in the request line", status)
     status, body = sd.raw(b"GARBAGE\r\n\r\n")
     tap.ok(status is None or 400 <= status < 500, "a garbage request line gets no 5xx", status)
     status, headers, body = sd.get("/api/search?q=" + "(" * 10000)

@@ -19,7 +19,8 @@ from harness import Searchd, Tap, binary, env, error_body, have, index_site, que
 tap = Tap()
 
 HIT_FIELDS = ("url", "title", "type", "date", "snippet", "pages", "tags", "themes", "parent")
-TOP_FIELDS = ("query", "understood", "total", "page", "size", "results", "facets", "suggestion", "fallback")
+TOP_FIELDS = ("query", "understood", "total", "page", "size", "results", "facets", "suggestion", "fallback",
+              "partial", "notices", "facets_more")
 
 
 def main():
@@ -80,6 +81,10 @@ def search_shape(sd):
     tap.ok(values and all(set(v) >= {"value", "count", "selected"} for v in values),
            "facet values have value, count, selected")
     tap.ok(isinstance(data["fallback"], bool), "fallback is a boolean")
+    tap.ok(data["partial"] is False and data["notices"] == []
+           and data["facets_more"] == {"tag": 0, "theme": 0, "type": 0, "year": 0},
+           "a plain search: partial false, no notices, no facet values left out",
+           {k: data.get(k) for k in ("partial", "notices", "facets_more")})
     status, headers, body = sd.get("/api/search?" + query(q="zorg"), method="HEAD")
     tap.ok(status == 200 and body == b"", "HEAD /api/search: 200 without a body")
     return data

@@ -433,6 +433,65 @@ static void test_limits(vind_searcher_t *searcher)
     CHECK(ok, "hostile queries search leniently and give valid JSON");
 }
 
+/* Costly queries are bounded: the wildcards of one query share a budget of
+ * terms (and say when a wildcard was cut), and a time limit marks the
+ * answer partial instead of running on. */
+static void test_costly(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    vind_results_t *r = NULL;
+    req.query = "v*";
+    CHECK(vind_search(searcher, &req, &r, NULL) == VIND_OK && vind_results_notice_count(r) == 0 &&
+              !vind_results_partial(r),
+          "one wildcard over a small index: no notice, not partial");
+    vind_results_free(r);
+    GString *many = g_string_new(NULL);
+    for (int i = 0; i < 64; i++)
+        g_string_append_printf(many, "%c* ", 'a' + i % 26);
+    req.query = many->str;
+    r = NULL;
+    vind_status_t status = vind_search(searcher, &req, &r, NULL);
+    const char *notice = vind_results_notice(r, 0);
+    char expected[64];
+    snprintf(expected, sizeof expected, "* matches more words than the %u most frequent",
+             VIND_MAX_WILDCARD_TERMS_PER_QUERY / 64);
+    CHECK(status == VIND_OK && notice && strstr(notice, expected) && vind_results_total(r) > 0,
+          "64 wildcards share the term budget (6 each) and say so");
+    if (notice)
+        printf("# %s\n", notice);
+    char *json = vind_results_to_json(r);
+    json_t *root = json ? json_loads(json, 0, NULL) : NULL;
+    CHECK(json_array_size(json_object_get(root, "notices")) > 0 &&
+              json_is_false(json_object_get(root, "partial")),
+          "... the JSON has the notices, and partial: false");
+    json_decref(root);
+    free(json);
+    vind_results_free(r);
+    g_string_free(many, TRUE);
+
+    req.query = "zorg";
+    vind_searcher_set_time_limit(searcher, 1e-9); /* cannot be met: the answer must still come */
+    r = NULL;
+    status = vind_search(searcher, &req, &r, NULL);
+    CHECK(status == VIND_OK && vind_results_partial(r) && vind_results_count(r) > 0,
+          "a search past its time limit answers what it found, marked partial");
+    json = vind_results_to_json(r);
+    root = json ? json_loads(json, 0, NULL) : NULL;
+    CHECK(json_is_true(json_object_get(root, "partial")), "... \"partial\": true in the JSON");
+    json_decref(root);
+    free(json);
+    vind_results_free(r);
+    vind_searcher_set_time_limit(searcher, 0);
+    r = NULL;
+    CHECK(vind_search(searcher, &req, &r, NULL) == VIND_OK && !vind_results_partial(r),
+          "without a time limit: never partial");
+    vind_results_free(r);
+    char *msg = NULL;
+    CHECK_INT(vind_searcher_check(searcher, &msg), VIND_OK, "a sound index passes the read check");
+    free(msg);
+}
+
 /* A cheap fuzz: random queries from a fixed seed search or refuse cleanly. */
 static void test_random_queries(vind_searcher_t *searcher)
 {
@@ -750,6 +809,7 @@ int main(void)
         test_sort_and_page(searcher);
         test_spelling_and_synonyms(searcher);
         test_limits(searcher);
+        test_costly(searcher);
         test_random_queries(searcher);
         test_json(searcher);
         test_researcher(searcher);

@@ -1,0 +1,181 @@
+"""test_searchd_limits.py - vind-searchd's limits on costly and hostile searches, and its health
+report on a damaged index, over a generated site of 60 articles (no sample site needed):
+
+  1. one address may run at most threads - 1 searches at once: the next one gets 429 with
+     Retry-After at once, and /health is answered while they are in flight (searches are held
+     in flight by VIND_SEARCHD_TEST_DELAY_MS, a test-only delay; staggered so that each lands
+     on an idle worker; asserted by order, not by time);
+  2. 64 wildcards: 200 with "notices" saying that wildcards were cut; an impossible
+     --search-time-limit: 200 with hits and "partial": true; the default: "partial": false;
+  3. the tag facet lists at most 50 values, "facets_more" counts the rest;
+  4. an index with a damaged block: /health says "degraded" (503, with a reason) whenever a
+     search fails, for every block of postlist.glass and termlist.glass damaged in turn;
+  5. a template asset over 1 MB is refused at start, naming the file and its size.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Searchd, Tap, binary, build_dir, env, have, index_site, query  # noqa: E402
+
+tap = Tap()
+ARTICLES = 60
+DELAY_MS = 3000  # each held search waits this long: far longer than staggering the next one
+STAGGER = 0.4    # seconds between held searches, for each to be read by an idle worker
+
+PAGE = """<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>Bericht {n} over wijkzorg</title>
+<meta property="og:type" content="article">
+<meta property="article:tag" content="etiket{n:02d}">
+<meta property="article:section" content="Zorg">
+<meta property="article:published_time" content="2021-{month:02d}-01T10:00:00+02:00">
+</head>
+<body>
+<article>
+<h1>Bericht {n} over wijkzorg</h1>
+<p>De wijkzorg in buurt {n} wordt besproken met bewoners, mantelzorgers en verpleegkundigen.
+Het artikel gaat over afspraken, aandacht, ambities, avonden en begeleiding in de buurt.</p>
+<p>Een tweede alinea over de zorg, zodat dit een artikel is en geen overzichtspagina. De gemeente
+en de zorgverzekeraar praten mee over wonen, welzijn en wachtlijsten.</p>
+</article>
+</body>
+</html>
+"""
+
+
+def make_site(root):
+    for n in range(ARTICLES):
+        folder = os.path.join(root, "actueel", "bericht-%02d" % n)
+        os.makedirs(folder)
+        with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as f:
+            f.write(PAGE.format(n=n, month=n % 12 + 1))
+
+
+def per_address(db):
+    """threads 3: at most 2 searches at once from 127.0.0.1."""
+    with Searchd(db, "--threads", "3") as sd:
+        results = {}
+
+        def search(i):
+            results[i] = sd.get("/api/search?" + query(q="wijkzorg"), timeout=30)
+
+        threads = []
+        for i in range(3):
+            t = threading.Thread(target=search, args=(i,))
+            t.start()
+            threads.append(t)
+            time.sleep(STAGGER)
+        status, headers, body = sd.get("/api/search?" + query(q="bewoners"), timeout=30)
+        health_status, _, _ = sd.get("/health", timeout=30)
+        held_done = sum(1 for i in range(2) if i in results)
+        for t in threads:
+            t.join()
+        statuses = sorted(results[i][0] for i in results) + [status]
+        tap.ok(statuses.count(429) >= 1 and statuses.count(200) >= 2,
+               "threads 3: two searches from one address run, the ones beyond get 429", statuses)
+        refused = [r for r in list(results.values()) + [(status, headers, body)] if r[0] == 429]
+        tap.ok(refused and refused[0][1].get("retry-after") == "1" and b'"status":429' in refused[0][2],
+               "429 carries Retry-After: 1 and a JSON error", refused[:1])
+        tap.ok(health_status == 200 and held_done == 0,
+               "/health is answered while the held searches are still in flight", (health_status, held_done))
+        status, headers, body = sd.get("/zoeken?" + query(q="wijkzorg"))
+        tap.equal(status, 200, "after they finish, the address may search again")
+
+
+def costly(db):
+    wildcards = " ".join(a + b + "*" for a in "abdegmowz" for b in "aeilnorst")[:64 * 4].split()
+    with Searchd(db) as sd:
+        status, data = sd.json("/api/search?" + query(q=" ".join(wildcards[:64]), size=100))
+        notices = (data or {}).get("notices") or []
+        tap.ok(status == 200 and notices and all("most frequent" in n for n in notices),
+               "64 wildcards: 200, notices say which wildcards were cut", notices[:2])
+        tap.ok(data and data.get("partial") is False, "the default time limit: partial false", data and data.get("partial"))
+        status, data = sd.json("/api/search?" + query(q="wijkzorg"))
+        tap.ok(status == 200 and data.get("notices") == [] and data.get("partial") is False,
+               "a normal search: no notices, not partial")
+        facets = (data or {}).get("facets") or {}
+        more = (data or {}).get("facets_more") or {}
+        tap.ok(len(facets.get("tag", [])) == 50 and more.get("tag") == ARTICLES - 50
+               and more.get("type") == 0,
+               "the tag facet lists 50 of %d values, facets_more.tag = %d" % (ARTICLES, ARTICLES - 50),
+               (len(facets.get("tag", [])), more))
+    with Searchd(db, "--search-time-limit", "0.000001") as sd:
+        status, data = sd.json("/api/search?" + query(q="wijkzorg"))
+        tap.ok(status == 200 and data.get("partial") is True and data.get("results"),
+               "past an impossible time limit: 200 with the hits found, partial true",
+               data and {k: data.get(k) for k in ("partial", "total")})
+    result = subprocess.run([binary("vind-searchd"), "--db", db, "--search-time-limit", "-1"],
+                            stderr=subprocess.PIPE, env=env(), timeout=20)
+    tap.equal(result.returncode, 2, "--search-time-limit -1: usage error")
+
+
+def damaged(db, tmp):
+    """Each block of postlist.glass and termlist.glass damaged in turn: whenever a search fails,
+    /health is not ok; and at least one damage is reported as degraded with a reason."""
+    degraded, broken_but_ok, leaked = 0, [], []
+    for table in ("postlist", "termlist"):
+        size = os.path.getsize(os.path.join(db, table + ".glass"))
+        for block in range(1, size // 8192):
+            copy = os.path.join(tmp, "damaged")
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(db, copy)
+            with open(os.path.join(copy, table + ".glass"), "r+b") as f:
+                f.seek(block * 8192)
+                f.write(b"\xa5" * 8192)
+            with Searchd(copy) as sd:
+                health_status, health = sd.json("/health")
+                searches = [sd.get("/api/search?" + query(q=q))[0] for q in ("wijkzorg", "bewoners", "a*", "tag:etiket07")]
+            if health_status == 503 and health.get("status") == "degraded" and health.get("reason"):
+                degraded += 1
+                if copy in health["reason"]:
+                    leaked.append(health["reason"])
+            if health_status == 200 and any(s != 200 for s in searches):
+                broken_but_ok.append((table, block, searches))
+    tap.ok(not broken_but_ok, "a damaged block never leaves /health ok while searches fail", broken_but_ok)
+    tap.ok(degraded > 0, "damaged blocks are reported as degraded (503) with a reason (%d)" % degraded)
+    tap.ok(not leaked, "the reason names 'the index', not the server's folder", leaked[:1])
+
+
+def big_asset(tmp):
+    own = os.path.join(tmp, "templates")
+    shutil.copytree(os.path.join(build_dir(), "share", "vind", "templates"), own)
+    big = os.path.join(own, "huge.css")
+    with open(big, "wb") as f:
+        f.write(b"/* */" + b" " * (1024 * 1024))
+    result = subprocess.run([binary("vind-searchd"), "--db", os.path.join(tmp, "none"), "--listen", "127.0.0.1:0",
+                             "--template", own], stderr=subprocess.PIPE, env=env(), timeout=20)
+    err = result.stderr.decode("utf-8", "replace")
+    tap.ok(result.returncode != 0 and "huge.css" in err and str(os.path.getsize(big)) in err,
+           "an asset over 1 MB is refused at start, naming the file and its size", err[-300:])
+
+
+def main():
+    if not (have("vind-searchd") and have("vind-index")):
+        tap.skip("searchd limits", "vind-searchd or vind-index not built")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        site = os.path.join(tmp, "site")
+        make_site(site)
+        db = os.path.join(tmp, "db")
+        index_site(db, site)
+        os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(DELAY_MS)
+        try:
+            per_address(db)
+        finally:
+            del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+        costly(db)
+        damaged(db, tmp)
+        big_asset(tmp)
+
+
+main()
+sys.exit(tap.done())
