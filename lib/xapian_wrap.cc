@@ -42,8 +42,8 @@ struct vind_xapian_writer {
 struct vind_xapian_reader {
     Xapian::Database database;
     std::string path;
-    /* The search's time budget (vind_xapian_reader_set_budget): every
-     * enquire made before it ends gets the rest as its time limit. */
+    /* The search's time budget (vind_xapian_reader_set_budget): a run
+     * started after it ends examines only the page asked for. */
     bool has_deadline = false;
     std::chrono::steady_clock::time_point deadline{};
 };
@@ -1512,6 +1512,13 @@ extern "C" char *vind_xapian_query_describe(const vind_xapian_query_t *query)
     }
 }
 
+/* A steady-clock read (~20 ns) when a budget is set; nothing otherwise. */
+static bool budget_spent(const vind_xapian_reader_t *reader)
+{
+    return reader != nullptr && reader->has_deadline &&
+           std::chrono::steady_clock::now() >= reader->deadline;
+}
+
 extern "C" void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds)
 {
     if (reader == nullptr)
@@ -1525,8 +1532,7 @@ extern "C" void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, doub
 
 extern "C" int vind_xapian_reader_budget_spent(const vind_xapian_reader_t *reader)
 {
-    return reader != nullptr && reader->has_deadline &&
-           std::chrono::steady_clock::now() >= reader->deadline;
+    return budget_spent(reader);
 }
 
 /* -------------------------------------------------------------- enquire */
@@ -1543,14 +1549,6 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
         *enquire =
             new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}};
         (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
-        if (reader->has_deadline) {
-            /* Past the limit Xapian stops counting matches exactly (it
-             * turns check_at_least off): the rest of a costly search's
-             * count is estimated instead of computed. At least 1 ms, since
-             * 0 would mean "no limit". */
-            std::chrono::duration<double> left = reader->deadline - std::chrono::steady_clock::now();
-            (*enquire)->enquire.set_time_limit(std::max(left.count(), 0.001));
-        }
         return VIND_OK;
     } catch (...) {
         delete *enquire;
@@ -1798,6 +1796,14 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     try {
         for (auto &spy : enquire->facets)
             spy->reset();
+        /* Past the reader's budget a run stops counting: it examines only
+         * the page asked for, so the total and the facet counts become
+         * estimates. Checked here, between runs, rather than with Xapian's
+         * Enquire::set_time_limit: that arms a POSIX timer whose expiry
+         * starts a thread (SIGEV_THREAD) per costly search, and the
+         * ThreadSanitizer build of vind-searchd crashed on it. */
+        if (budget_spent(enquire->reader))
+            check_at_least = 0;
         matches = enquire->enquire.get_mset(offset, limit, check_at_least);
         percents.reserve(matches.size());
         for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)

@@ -535,11 +535,11 @@ char *vind_xapian_query_describe(const vind_xapian_query_t *query);
  * ------------------------------------------------------------------------ */
 
 /*
- * A time budget for what follows (one search): every enquire made over
- * reader in the next `seconds` gets the time left as its Xapian time limit
- * (Enquire::set_time_limit: past it, matches are no longer counted exactly,
- * so a costly query answers with an estimated count instead of running on).
- * 0 removes the budget.
+ * A time budget for what follows (one search): a vind_xapian_enquire_run
+ * over reader that starts after `seconds` ignores its check_at_least and
+ * examines only the page asked for (the match counts become estimates),
+ * so a costly query's later runs stop counting instead of running on. A
+ * run already under way is not interrupted. 0 removes the budget.
  */
 void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds);
 
