@@ -217,6 +217,31 @@ static void free_config(vind_extract_options_t *extract)
     }
 }
 
+/* The options as parsed; freed on every way out, so that LeakSanitizer
+ * leaves the exit status of a usage error as it is (2). */
+typedef struct {
+    GOptionContext *context;
+    GKeyFile *keys;
+    char **paths;
+    char *db, *base_url, *config, *max_size;
+    vind_extract_options_t *extract; /* its config strings (free_config) */
+} parsed_t;
+
+static int parsed_free(parsed_t *parsed, int exit_status)
+{
+    if (parsed->extract)
+        free_config(parsed->extract);
+    if (parsed->keys)
+        g_key_file_free(parsed->keys);
+    g_option_context_free(parsed->context);
+    g_strfreev(parsed->paths);
+    g_free(parsed->db);
+    g_free(parsed->base_url);
+    g_free(parsed->config);
+    g_free(parsed->max_size);
+    return exit_status;
+}
+
 int main(int argc, char **argv)
 {
     char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL;
@@ -246,39 +271,47 @@ int main(int argc, char **argv)
         "the paths is indexed: a symbolic link is followed only to a regular file inside them.\n\n"
         "Exit status: 0 all indexed, 1 some files failed (the rest was committed), 2 usage or fatal error.");
     GError *error = NULL;
-    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+    int parsed_ok = g_option_context_parse(context, &argc, &argv, &error);
+    parsed_t parsed = {.context = context, .paths = paths, .db = db, .base_url = base_url,
+                       .config = config, .max_size = max_size};
+    if (!parsed_ok) {
         fprintf(stderr, "vind-index: %s (try --help)\n", error->message);
-        return 2;
+        g_error_free(error);
+        return parsed_free(&parsed, 2);
     }
     if (version) {
         printf("vind-index %s\n", VIND_VERSION_STRING);
-        return 0;
+        return parsed_free(&parsed, 0);
     }
     if (!paths || !paths[0]) {
         fprintf(stderr, "vind-index: no PATH given (try --help)\n");
-        return 2;
+        return parsed_free(&parsed, 2);
     }
 
     vind_index_options_t opts;
     vind_index_options_init(&opts);
-    GKeyFile *keys = g_key_file_new();
-    if (config && !load_config(keys, config, &opts, &base_url))
-        return 2;
+    parsed.extract = &opts.extract;
+    GKeyFile *keys = parsed.keys = g_key_file_new();
+    if (config && !load_config(keys, config, &opts, &base_url)) {
+        parsed.base_url = base_url;
+        return parsed_free(&parsed, 2);
+    }
+    parsed.base_url = base_url;
     if (!db)
-        db = g_strdup(getenv("VIND_DB") && *getenv("VIND_DB") ? getenv("VIND_DB") : "vind.db");
+        db = parsed.db = g_strdup(getenv("VIND_DB") && *getenv("VIND_DB") ? getenv("VIND_DB") : "vind.db");
     if (base_url)
         opts.base_url = base_url;
     if (jobs != INT_MIN && !valid_range(NULL, "--jobs", jobs, 1, VIND_MAX_INDEX_JOBS))
-        return 2;
+        return parsed_free(&parsed, 2);
     opts.jobs = jobs == INT_MIN ? 0 : (unsigned)jobs;
     opts.full = full;
     if (timeout != INT_MIN && !valid_range(NULL, "--timeout", timeout, 1, VIND_MAX_EXTRACT_SECONDS))
-        return 2;
+        return parsed_free(&parsed, 2);
     if (timeout != INT_MIN)
         opts.extract.timeout_seconds = (unsigned)timeout;
     if (max_size && !(opts.extract.max_bytes = parse_size(max_size))) {
         fprintf(stderr, "vind-index: --max-size: '%s' is not a size such as 50M\n", max_size);
-        return 2;
+        return parsed_free(&parsed, 2);
     }
 
     progress_t progress = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .verbose = verbose,
@@ -316,13 +349,5 @@ int main(int argc, char **argv)
     }
     g_ptr_array_free(progress.kinds, TRUE); /* the kinds are the table's keys */
     g_hash_table_destroy(progress.skipped);
-    free_config(&opts.extract);
-    g_key_file_free(keys);
-    g_option_context_free(context);
-    g_strfreev(paths);
-    g_free(db);
-    g_free(base_url);
-    g_free(config);
-    g_free(max_size);
-    return exit_status;
+    return parsed_free(&parsed, exit_status);
 }

@@ -790,6 +790,20 @@ static void render_suggestion(GString *out, const vind_search_params_t *params,
     g_string_append(out, "</a>?</p>\n");
 }
 
+/* What the library could not do in full: a search stopped by its time
+ * budget (partial) and wildcards cut to their most frequent words. */
+static void render_limits(GString *out, const vind_results_t *results)
+{
+    if (vind_results_partial(results))
+        g_string_append(out, "<p class=\"vind-notice\">Deze zoekopdracht kostte te veel tijd: "
+                             "het aantal resultaten is een schatting en niet elk resultaat heeft "
+                             "een fragment.</p>\n");
+    if (vind_results_notice_count(results) > 0)
+        g_string_append(out, "<p class=\"vind-notice\">Een woorddeel met * past op te veel "
+                             "woorden: alleen de meest voorkomende zijn gezocht. Maak het langer "
+                             "om ook de andere te vinden.</p>\n");
+}
+
 /* One active filter: a link to the same search without it. */
 static void append_active_filter(GString *out, GString *url, const char *name, const char *value,
                                  int is_date)
@@ -1101,6 +1115,7 @@ char *vind_page_render_form(const vind_page_t *page, const vind_search_params_t 
         render_status(fragments[PH_STATUS], params, results);
         render_active_filters(fragments[PH_ACTIVE_FILTERS], params, form ? form->iso[0] : NULL,
                               form ? form->iso[1] : NULL);
+        render_limits(fragments[PH_SUGGESTION], results);
         render_suggestion(fragments[PH_SUGGESTION], params, results);
         render_results(fragments[PH_RESULTS], params, results, form);
         render_facets(fragments[PH_FACETS], results);

@@ -466,8 +466,22 @@
     return out.join(" ");
   }
 
+  /* A search stopped by its time budget, and wildcards cut to their most
+   * frequent words (page.c's render_limits). */
+  function renderLimits(data) {
+    if (data.partial)
+      suggestionBox.appendChild(el("p", { "class": "vind-notice" },
+        "Deze zoekopdracht kostte te veel tijd: het aantal resultaten is een schatting en niet " +
+        "elk resultaat heeft een fragment."));
+    if (data.notices && data.notices.length)
+      suggestionBox.appendChild(el("p", { "class": "vind-notice" },
+        "Een woorddeel met * past op te veel woorden: alleen de meest voorkomende zijn gezocht. " +
+        "Maak het langer om ook de andere te vinden."));
+  }
+
   function renderSuggestion(data, params) {
     clear(suggestionBox);
+    renderLimits(data);
     if (!data.suggestion) return;
     if (data.corrected) { /* searched already: say so (page.c) */
       var said = el("p", { "class": "vind-corrected" }, "Resultaten voor ");

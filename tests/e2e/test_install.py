@@ -95,6 +95,8 @@ def check_install(build, relative_build, site):
         os.mkdir(workdir)
         env = clean_env(prefix)
         make = ["make", "--no-print-directory", "-C", REPO, "BUILD=" + relative_build, "PREFIX=" + prefix]
+        # Up to date first (with the default PREFIX), so what follows shows what a PREFIX change alone rebuilds.
+        run(["make", "--no-print-directory", "-C", REPO, "BUILD=" + relative_build, "all"])
         built = run(make + ["all"], env=env)
         if not tap.ok(built.returncode == 0, "make all PREFIX=<tmp>", built.stdout[-3000:]):
             return

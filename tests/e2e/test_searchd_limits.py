@@ -99,6 +99,10 @@ def costly(db):
         tap.ok(status == 200 and notices and all("most frequent" in n for n in notices),
                "64 wildcards: 200, notices say which wildcards were cut", notices[:2])
         tap.ok(data and data.get("partial") is False, "the default time limit: partial false", data and data.get("partial"))
+        status, _, body = sd.get("/zoeken?" + query(q=" ".join(wildcards[:64])))
+        page = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        tap.ok(status == 200 and "Een woorddeel met * past op te veel woorden" in page,
+               "/zoeken says in Dutch that wildcards were cut", page[-1500:])
         status, data = sd.json("/api/search?" + query(q="wijkzorg"))
         tap.ok(status == 200 and data.get("notices") == [] and data.get("partial") is False,
                "a normal search: no notices, not partial")
@@ -113,6 +117,10 @@ def costly(db):
         tap.ok(status == 200 and data.get("partial") is True and data.get("results"),
                "past an impossible time limit: 200 with the hits found, partial true",
                data and {k: data.get(k) for k in ("partial", "total")})
+        status, _, body = sd.get("/zoeken?" + query(q="wijkzorg"))
+        page = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        tap.ok(status == 200 and "kostte te veel tijd" in page,
+               "/zoeken says a partial answer is partial", page[-1500:])
     result = subprocess.run([binary("vind-searchd"), "--db", db, "--search-time-limit", "-1"],
                             stderr=subprocess.PIPE, env=env(), timeout=20)
     tap.equal(result.returncode, 2, "--search-time-limit -1: usage error")
