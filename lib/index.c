@@ -377,6 +377,20 @@ static void add_boolean(builder_t *b, const char *prefix, const char *value)
     free(term);
 }
 
+/* The title-key term (VIND_PREFIX_TITLE_KEY) of a normalised title: the
+ * searcher pins a document whose title is exactly what was typed through
+ * it, with no candidate run. */
+static void add_title_key(builder_t *b, const char *title)
+{
+    int nomem = 0;
+    char *term = b->status == VIND_OK && title ? vind_title_term(title, &nomem) : NULL;
+    if (nomem)
+        b->status = vind_error(b->errmsg, VIND_NOMEM, "out of memory");
+    else if (term)
+        b->status = vind_xapian_document_add_boolean_term(b->document, term, b->errmsg);
+    free(term);
+}
+
 /* Whether a form is worth offering as a spelling correction: letters only,
  * 3 to 30 bytes (no numbers, codes or URLs). */
 static int spelling_candidate(const vind_token_t *token)
@@ -577,6 +591,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     if (doc->title) {
         char *title = vind_normalize(doc->title, strlen(doc->title));
         add_value(&b, VIND_SLOT_TITLE, title);
+        add_title_key(&b, title);
         free(title);
     }
     if (b.status == VIND_OK) {

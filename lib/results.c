@@ -111,6 +111,7 @@ void vind_results_free(vind_results_t *results)
     free(results->query);
     free(results->understood);
     free(results->suggestion);
+    free(results->explain);
     free(results->hits);
     if (results->owned)
         g_ptr_array_free(results->owned, TRUE);
@@ -178,6 +179,36 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         results->n_hits = i + 1;
     }
     return status;
+}
+
+const char *vind_results_explain(vind_results_t *results)
+{
+    static const char *const names[VIND_STAGE_LAST] = {"plan",  "titles", "rank",
+                                                       "count", "hits",   "suggest"};
+    if (!results)
+        return "";
+    free(results->explain);
+    GString *line = g_string_new(NULL);
+    unsigned runs = 0;
+    for (int i = 0; i < VIND_STAGE_LAST; i++) {
+        const vind_stage_cost_t *stage = &results->stages[i];
+        if (!stage->calls)
+            continue;
+        g_string_append_printf(line, "%s%s", line->len ? "; " : "", names[i]);
+        if (i == VIND_STAGE_HITS)
+            g_string_append_printf(line, " %zu", results->n_hits);
+        else if (stage->runs)
+            g_string_append_printf(line, " %u run%s", stage->runs, stage->runs == 1 ? "" : "s");
+        g_string_append_printf(line, " %.2fms", stage->ms);
+        if (i == VIND_STAGE_PLAN && results->plan_lookups)
+            g_string_append_printf(line, " lookups %zu", results->plan_lookups);
+        runs += stage->runs;
+    }
+    g_string_append_printf(line, "%sruns %u total %llu%s", line->len ? "; " : "", runs,
+                           (unsigned long long)results->total, results->fallback ? " any-word" : "");
+    results->explain = strdup(line->str);
+    g_string_free(line, TRUE);
+    return results->explain ? results->explain : "";
 }
 
 uint64_t vind_results_total(const vind_results_t *results)

@@ -8,7 +8,25 @@
 
 #include <glib.h>
 
+#include "plan.h"
 #include "searcher.h"
+
+/* The stages of a search the explain line reports (vind_results_explain). */
+typedef enum {
+    VIND_STAGE_PLAN,    /* parse, spelling look-ups, plan (and a rare-word plan) */
+    VIND_STAGE_TITLES,  /* exact-title look-up (and its run, when a title matches) */
+    VIND_STAGE_RANK,    /* ranked passes */
+    VIND_STAGE_COUNT,   /* counting pass: total and facets */
+    VIND_STAGE_HITS,    /* the page's stored records and snippets */
+    VIND_STAGE_SUGGEST, /* "Bedoelde je" */
+    VIND_STAGE_LAST
+} vind_stage_t;
+
+typedef struct {
+    unsigned calls; /* times the stage ran */
+    unsigned runs;  /* Xapian runs it made */
+    double ms;      /* thread CPU time */
+} vind_stage_cost_t;
 
 struct vind_results {
     char *query;
@@ -26,6 +44,9 @@ struct vind_results {
     vind_facet_value_t *facets[VIND_FACET_LAST];
     size_t n_facets[VIND_FACET_LAST];
     int has_facets;
+    vind_stage_cost_t stages[VIND_STAGE_LAST];
+    size_t plan_lookups; /* spelling look-ups made before planning */
+    char *explain;       /* made on demand (vind_results_explain) */
 };
 
 /* New results for req (the query echoed, made valid UTF-8); NULL on NOMEM. */
@@ -40,6 +61,15 @@ vind_results_t *vind_results_new(const vind_search_request_t *req);
 vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *searcher,
                                 const vind_search_request_t *req, const vind_match_terms_t *terms,
                                 const vind_match_t *matches, size_t n_matches, char **errmsg);
+
+/*
+ * The counting pass of plan (any_word: its any-word query) over every match
+ * (lib/facets.c): *total, and with req->facets the facet lists of results.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                const vind_plan_t *plan, int any_word, vind_results_t *results,
+                                uint64_t *total, char **errmsg);
 
 /* Sets the facet values of results (takes ownership of values, malloc'd with
  * malloc'd strings). */

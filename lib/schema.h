@@ -12,7 +12,7 @@
 
 /* Metadata key holding the schema version as decimal text. An index without it
  * (or with another number) is refused with VIND_SCHEMA_MISMATCH. */
-#define VIND_SCHEMA_VERSION 1
+#define VIND_SCHEMA_VERSION 2
 #define VIND_META_SCHEMA "vind:schema"
 /* Metadata: the ISO time of the last completed indexing run. */
 #define VIND_META_LAST_RUN "vind:last-run"
@@ -32,6 +32,7 @@
 #define VIND_PREFIX_TYPE "XTYPE"    /* XTYPEpdf | XTYPEarticle | XTYPEpage: boolean (type:) */
 #define VIND_PREFIX_YEAR "Y"        /* Y2021: boolean (year:) */
 #define VIND_PREFIX_LANG "L"        /* Lnl | Len: boolean */
+#define VIND_PREFIX_TITLE_KEY "XTITLE" /* XTITLE<title key>: boolean, one per title (exact titles first; schema 2) */
 #define VIND_PREFIX_PARENT "XPARENT" /* XPARENT<url>: a PDF attached to the article at url */
 
 /*
@@ -90,6 +91,19 @@ char *vind_unique_term(const char *url);
  * space collapsed), cut to fit a Xapian term. "K", "Coördinatoren" ->
  * "Kcoordinatoren". malloc'd; NULL on NOMEM. */
 char *vind_facet_term(const char *prefix, const char *value);
+
+/*
+ * The words of text as exact-title matching compares them: normalised,
+ * every run of characters other than letters and digits one space, ends
+ * trimmed. "Fronteers boekenclub?" -> "fronteers boekenclub". malloc'd;
+ * NULL on NOMEM.
+ */
+char *vind_title_key(const char *text);
+
+/* The title-key term of a title or a query typed as one: "XTITLE" + its
+ * vind_title_key ("XTITLE#<sha1>" when too long for a term). NULL when the
+ * key is empty, or on NOMEM (*nomem set). malloc'd. */
+char *vind_title_term(const char *text, int *nomem);
 
 /* "article", "pdf" or "page" for a vind_doc_type_t value. */
 const char *vind_doc_type_name(int type);

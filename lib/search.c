@@ -1,19 +1,27 @@
 /*
- * search.c - the search policy, vind_search: which runs a request needs and
- * in what order. It runs the strict query (exact titles pinned first),
- * retries with rare words corrected when nothing has every word, relaxes to
- * any word when fewer than FILL_BELOW documents have them all, and hands
- * the page to the components: lib/results.c (hits), lib/facets.c,
- * lib/suggest.c ("Bedoelde je"). The queries come from lib/plan.c, every
- * Xapian run from lib/searcher.c. Calls go one way: policy -> components ->
+ * search.c - the search policy, vind_search and vind_count: which passes a
+ * request needs and in what order. The request is planned once
+ * (lib/plan.c). A plain search then makes two Xapian passes: the ranked
+ * pass of the strict query (the page and a few more; documents whose title
+ * is exactly the query pinned first, lib/exact_title.c) and the counting
+ * pass (lib/facets.c: the exact total and every facet count in one
+ * unweighted pass). Only when nothing has every word are rare words
+ * corrected and planned again; only when fewer than FILL_BELOW documents
+ * have every word does the any-word query run, and its ranked pass only
+ * when the page reaches past those documents. The page's hits are filled
+ * by lib/results.c, "Bedoelde je" by lib/suggest.c. Every Xapian run is
+ * made in lib/searcher.c. Calls go one way: policy -> components ->
  * searcher -> wrapper.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
 #include "error.h"
+#include "plan.h"
 #include "results.h"
 #include "searcher.h"
 
@@ -23,107 +31,157 @@
  * other Rotterdam meetings are what the searcher wants next). */
 #define FILL_BELOW 10u
 
-/* Runs the query of tree in mode (its strict form: the exact-title
- * matches go first). */
-static vind_status_t run_strict(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                const vind_qnode_t *tree, unsigned mode,
-                                const vind_xapian_query_t *query, vind_match_t **matches,
-                                size_t *n_matches, uint64_t *total, char **errmsg)
+/* A search at work: what its stages share, and their costs for the explain line. */
+typedef struct {
+    vind_searcher_t *searcher;
+    const vind_search_request_t *req;
+    vind_results_t *results;
+    double started; /* thread CPU ms at the stage's start */
+    unsigned runs;  /* the searcher's runs then */
+} search_t;
+
+/* Thread CPU time in ms: what a stage costs, whatever else the machine does. */
+static double cpu_ms(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void stage_start(search_t *s)
+{
+    s->started = cpu_ms();
+    s->runs = s->searcher->runs;
+}
+
+static void stage_end(search_t *s, vind_stage_t stage)
+{
+    s->results->stages[stage].ms += cpu_ms() - s->started;
+    s->results->stages[stage].runs += s->searcher->runs - s->runs;
+    s->results->stages[stage].calls++;
+}
+
+/* The matches of a ranked pass: for relevance from the first match (relaxing
+ * pins every strict match; the page is sliced from them), sorted by date
+ * the page itself. */
+typedef struct {
+    vind_match_t *matches;
+    size_t n;
+    uint64_t total; /* exact when exact, else an estimate (>= what was fetched) */
+    int exact;
+} ranked_t;
+
+static size_t page_end(const vind_search_request_t *req)
+{
+    return req->limit ? req->offset + req->limit : 0;
+}
+
+/* The ranked pass of plan's strict query, with the documents whose title is
+ * exactly the query pinned first. For relevance at least FILL_BELOW matches
+ * from the first, so that relaxing has every strict match. */
+static vind_status_t rank_strict(search_t *s, const vind_plan_t *plan, ranked_t *out,
+                                 char **errmsg)
+{
+    const vind_search_request_t *req = s->req;
+    *out = (ranked_t){0};
+    vind_xapian_query_t *full = vind_plan_query(plan, 0, VIND_PLAN_FILTERS);
+    if (!full)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
     vind_match_t *pinned = NULL;
     size_t n_pinned = 0;
     vind_status_t status = VIND_OK;
-    if (req->sort == VIND_SORT_RELEVANCE)
-        status = vind_exact_title_matches(searcher, req, tree, mode, &pinned, &n_pinned, errmsg);
-    if (status == VIND_OK)
-        status = vind_searcher_run_pinned(searcher, query, req->sort, req->offset, req->limit,
-                                          pinned, n_pinned, matches, n_matches, total, errmsg);
+    if (req->sort == VIND_SORT_RELEVANCE) {
+        stage_start(s);
+        status = vind_exact_title_matches(s->searcher, req->query, full, &pinned, &n_pinned, errmsg);
+        stage_end(s, VIND_STAGE_TITLES);
+    }
+    stage_start(s);
+    if (status == VIND_OK && req->sort == VIND_SORT_RELEVANCE) {
+        size_t end = page_end(req);
+        size_t limit = end == 0 ? 0 : end > FILL_BELOW ? end : FILL_BELOW;
+        status = vind_searcher_run_pinned(s->searcher, full, req->sort, 0, limit, pinned, n_pinned,
+                                          &out->matches, &out->n, &out->total, &out->exact,
+                                          errmsg);
+    } else if (status == VIND_OK)
+        status = vind_searcher_run_pinned(s->searcher, full, req->sort, req->offset, req->limit,
+                                          NULL, 0, &out->matches, &out->n, &out->total,
+                                          &out->exact, errmsg);
+    stage_end(s, VIND_STAGE_RANK);
     free(pinned);
+    vind_xapian_query_free(full);
     return status;
-}
-
-static size_t count_corrections(const vind_query_plan_t *plan)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < plan->n_words; i++)
-        count += plan->words[i].correction != NULL;
-    return count;
 }
 
 /*
  * Nothing has every word: before relaxing to any word, correct rare words
  * too. "kubernets haven" finds nothing because "kubernets" shares its stem
  * only with English texts; "kubernetes haven" finds the Haven articles.
- * On success *plan and *mode are those of the search to keep (the rare
- * corrections are kept for the any-word fallback even when they find
- * nothing by themselves: "kubernetes OR haven" beats "kubernets OR haven").
+ * On success *plan is the plan to keep (the rare corrections are kept for
+ * the any-word fallback even when they find nothing by themselves:
+ * "kubernetes OR haven" beats "kubernets OR haven").
  */
-static vind_status_t retry_rare(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                const vind_qnode_t *tree, vind_query_plan_t **plan, unsigned *mode,
-                                vind_match_t **matches, size_t *n_matches, uint64_t *total,
-                                char **errmsg)
+static vind_status_t retry_rare(search_t *s, const vind_qnode_t *tree, vind_plan_t **plan,
+                                ranked_t *ranked, char **errmsg)
 {
-    vind_xapian_query_t *query = NULL;
-    vind_query_plan_t *rare = NULL;
+    vind_plan_t *rare = NULL;
+    stage_start(s);
     vind_status_t status =
-        vind_searcher_full_query(searcher, tree, req, VIND_QUERY_RARE, -1, &query, &rare, errmsg);
+        vind_plan_new(s->searcher, s->req, tree, VIND_QUERY_RARE, &rare, errmsg);
+    stage_end(s, VIND_STAGE_PLAN);
     if (status != VIND_OK)
         return status;
-    if (count_corrections(rare) > count_corrections(*plan)) {
-        free(*matches);
-        *matches = NULL;
-        status = run_strict(searcher, req, tree, VIND_QUERY_RARE, query, matches, n_matches, total,
-                            errmsg);
-        vind_query_plan_free(*plan);
-        *plan = rare;
-        *mode = VIND_QUERY_RARE;
-    } else
-        vind_query_plan_free(rare);
-    vind_xapian_query_free(query);
-    return status;
+    if (rare->corrections <= (*plan)->corrections) {
+        vind_plan_free(rare);
+        return VIND_OK;
+    }
+    vind_plan_free(*plan);
+    *plan = rare;
+    free(ranked->matches);
+    return rank_strict(s, rare, ranked, errmsg);
+}
+
+/* The page [offset, offset + limit) of a relevance list from the first. */
+static void slice(const vind_search_request_t *req, ranked_t *ranked)
+{
+    size_t skip = req->offset < ranked->n ? req->offset : ranked->n;
+    size_t keep = ranked->n - skip;
+    if (req->limit && keep > req->limit)
+        keep = req->limit;
+    memmove(ranked->matches, ranked->matches + skip, keep * sizeof *ranked->matches);
+    ranked->n = keep;
 }
 
 /*
- * Fewer than FILL_BELOW documents have every word (strict_total, perhaps
- * none): those come first, then the documents with only some of the words,
- * by relevance (sorted by date: only when none has every word). "hoe vaak is coronamelder
- * gedownload" has one document with every word; the factsheet with the download count never says
- * "vaak" and would otherwise not be found at all.
+ * Fewer than FILL_BELOW documents have every word (strict, perhaps none):
+ * those come first, then the documents with only some of the words, by
+ * relevance (sorted by date: only when none has every word). "hoe vaak is
+ * coronamelder gedownload" has one document with every word; the factsheet
+ * with the download count never says "vaak" and would otherwise not be found
+ * at all. The any-word ranked pass runs only when the page reaches past the
+ * strict matches; *page receives the page.
  */
-static vind_status_t relax(vind_searcher_t *searcher, const vind_search_request_t *req,
-                           const vind_qnode_t *tree, unsigned mode, uint64_t strict_total,
-                           vind_match_t **matches, size_t *n_matches, uint64_t *total,
+static vind_status_t relax(search_t *s, const vind_plan_t *plan, ranked_t *strict, ranked_t *page,
                            char **errmsg)
 {
-    vind_match_t *strict = NULL;
-    size_t n_strict = 0;
-    vind_xapian_query_t *query = NULL;
-    vind_status_t status = VIND_OK;
-    if (strict_total > 0) {
-        /* Every document with every word, in the order asked for. */
-        vind_search_request_t every = *req;
-        every.offset = 0;
-        every.limit = 0;
-        uint64_t count = 0;
-        status = vind_searcher_full_query(searcher, tree, req, mode, -1, &query, NULL, errmsg);
-        if (status == VIND_OK)
-            status =
-                run_strict(searcher, &every, tree, mode, query, &strict, &n_strict, &count, errmsg);
-        vind_xapian_query_free(query);
-        query = NULL;
+    const vind_search_request_t *req = s->req;
+    *page = (ranked_t){0};
+    size_t end = page_end(req);
+    if (req->sort == VIND_SORT_RELEVANCE && end != 0 && end <= strict->n) {
+        *page = *strict;
+        *strict = (ranked_t){0};
+        slice(req, page);
+        page->exact = 0; /* the total is the any-word one: the counting pass gives it */
+        return VIND_OK;
     }
-    if (status == VIND_OK)
-        status = vind_searcher_full_query(searcher, tree, req, mode | VIND_QUERY_ANY_WORD, -1,
-                                          &query, NULL, errmsg);
-    if (status == VIND_OK) {
-        free(*matches);
-        *matches = NULL;
-        *n_matches = 0;
-        status = vind_searcher_run_pinned(searcher, query, req->sort, req->offset, req->limit,
-                                          strict, n_strict, matches, n_matches, total, errmsg);
-    }
-    vind_xapian_query_free(query);
-    free(strict);
+    vind_xapian_query_t *any = vind_plan_query(plan, 1, VIND_PLAN_FILTERS);
+    if (!any)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
+    stage_start(s);
+    vind_status_t status = vind_searcher_run_pinned(
+        s->searcher, any, req->sort, req->offset, req->limit, strict->matches, strict->n,
+        &page->matches, &page->n, &page->total, &page->exact, errmsg);
+    stage_end(s, VIND_STAGE_RANK);
+    vind_xapian_query_free(any);
     return status;
 }
 
@@ -164,67 +222,143 @@ static vind_status_t note_wildcards(vind_searcher_t *searcher, const vind_query_
 }
 
 /* One attempt at a search; VIND_INDEX_CHANGED makes vind_search reopen and retry. */
-static vind_status_t search_once(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                 const vind_qnode_t *tree, vind_results_t *results, char **errmsg)
+static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **errmsg)
 {
-    vind_xapian_query_t *query = NULL;
-    vind_query_plan_t *plan = NULL;
-    unsigned mode = 0;
-    vind_status_t status =
-        vind_searcher_full_query(searcher, tree, req, mode, -1, &query, &plan, errmsg);
+    const vind_search_request_t *req = s->req;
+    vind_results_t *results = s->results;
+    vind_plan_t *plan = NULL;
+    stage_start(s);
+    vind_status_t status = vind_plan_new(s->searcher, req, tree, 0, &plan, errmsg);
+    stage_end(s, VIND_STAGE_PLAN);
     if (status != VIND_OK)
         return status;
-    vind_match_t *matches = NULL;
-    size_t n_matches = 0;
-    status =
-        run_strict(searcher, req, tree, mode, query, &matches, &n_matches, &results->total, errmsg);
-    vind_xapian_query_free(query);
-    if (status == VIND_OK && results->total == 0)
-        status = retry_rare(searcher, req, tree, &plan, &mode, &matches, &n_matches,
-                            &results->total, errmsg);
+    ranked_t ranked = {0}, page = {0};
+    status = rank_strict(s, plan, &ranked, errmsg);
+    if (status == VIND_OK && ranked.exact && ranked.total == 0)
+        status = retry_rare(s, tree, &plan, &ranked, errmsg);
     if (status == VIND_OK)
-        status = note_wildcards(searcher, plan, results, errmsg);
-    const char *understood = plan->understood;
-    uint64_t strict_total = results->total;
-    unsigned counted = mode; /* the query the facets count */
+        status = note_wildcards(s->searcher, plan->query, results, errmsg);
     /* Sorted by date, documents with only some words would bury those with
-     * all of them under whatever is newest: there, only none at all relaxes. */
+     * all of them under whatever is newest: there, only none at all relaxes.
+     * A total that is not exact is past the page and TIE_EXTRA more. */
     uint64_t fill_below = req->sort == VIND_SORT_RELEVANCE ? FILL_BELOW : 1;
-    if (status == VIND_OK && strict_total < fill_below && plan->fallback) {
-        status = relax(searcher, req, tree, mode, strict_total, &matches, &n_matches,
-                       &results->total, errmsg);
-        counted = mode | VIND_QUERY_ANY_WORD;
-        /* Documents with only some of the words were added: say so, as the
-         * any-word fallback does (results->fallback); "understood" names the
-         * OR only when no document has every word. When no word matches
-         * either, the query stays as typed. */
-        results->fallback = status == VIND_OK && results->total > strict_total;
-        if (status == VIND_OK && strict_total == 0 && results->total > 0)
-            understood = plan->understood_fallback;
+    int relaxed = status == VIND_OK && ranked.exact && ranked.total < fill_below && plan->any;
+    uint64_t strict_total = ranked.total;
+    if (relaxed)
+        status = relax(s, plan, &ranked, &page, errmsg);
+    else {
+        page = ranked;
+        ranked = (ranked_t){0};
+        if (req->sort == VIND_SORT_RELEVANCE)
+            slice(req, &page);
     }
-    if (status == VIND_OK && !(results->understood = strdup(understood ? understood : "")))
-        status = vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
-    if (status == VIND_OK)
-        status = vind_results_fill(results, searcher, req, plan->match_terms, matches, n_matches,
-                                   errmsg);
-    free(matches);
-    if (status == VIND_OK && req->facets)
-        status = vind_facets_compute(searcher, tree, req, (int)counted, results, errmsg);
-    if (status == VIND_OK)
-        status = vind_spelling_suggestion(searcher, req, plan, strict_total, &results->suggestion,
-                                          &results->corrected, errmsg);
-    vind_query_plan_free(plan);
+    free(ranked.matches);
+    /* The counting pass: the exact total when the ranked pass stopped
+     * early, and the facets. */
+    uint64_t total = page.total;
+    if (status == VIND_OK && (req->facets || !page.exact)) {
+        stage_start(s);
+        status = vind_facets_count(s->searcher, req, plan, relaxed, results, &total, errmsg);
+        stage_end(s, VIND_STAGE_COUNT);
+    }
+    if (status == VIND_OK) {
+        results->total = total;
+        if (!relaxed)
+            strict_total = total;
+        const char *understood = plan->query->understood;
+        if (relaxed) {
+            /* Documents with only some of the words were added: say so, as
+             * the any-word fallback does (results->fallback); "understood"
+             * names the OR only when no document has every word. When no
+             * word matches either, the query stays as typed. */
+            results->fallback = total > strict_total;
+            if (strict_total == 0 && total > 0)
+                understood = plan->query->understood_fallback;
+        }
+        if (!(results->understood = strdup(understood ? understood : "")))
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
+    }
+    if (status == VIND_OK) {
+        stage_start(s);
+        status = vind_results_fill(results, s->searcher, req, plan->query->match_terms,
+                                   page.matches, page.n, errmsg);
+        stage_end(s, VIND_STAGE_HITS);
+    }
+    free(page.matches);
+    if (status == VIND_OK) {
+        stage_start(s);
+        status = vind_spelling_suggestion(s->searcher, req, plan->query, strict_total,
+                                          &results->suggestion, &results->corrected, errmsg);
+        stage_end(s, VIND_STAGE_SUGGEST);
+    }
+    results->plan_lookups += plan->lookups;
+    vind_plan_free(plan);
     return status;
 }
 
-/* What one attempt of vind_search works with. */
+/* One counting pass of plan (any_word: its any-word query) into s->results. */
+static vind_status_t count_pass(search_t *s, const vind_plan_t *plan, int any_word,
+                                uint64_t *total, char **errmsg)
+{
+    stage_start(s);
+    vind_status_t status =
+        vind_facets_count(s->searcher, s->req, plan, any_word, s->results, total, errmsg);
+    stage_end(s, VIND_STAGE_COUNT);
+    return status;
+}
+
+/* One attempt of vind_count: the counting pass of the strict query, of the
+ * rare-word plan when nothing has every word, and of the any-word query
+ * when fewer than FILL_BELOW documents have every word (what vind_search
+ * counts for a first page). No ranked pass, no hits. */
+static vind_status_t count_once(search_t *s, const vind_qnode_t *tree, char **errmsg)
+{
+    vind_plan_t *plan = NULL, *rare = NULL;
+    stage_start(s);
+    vind_status_t status = vind_plan_new(s->searcher, s->req, tree, 0, &plan, errmsg);
+    stage_end(s, VIND_STAGE_PLAN);
+    if (status != VIND_OK)
+        return status;
+    uint64_t total = 0;
+    status = count_pass(s, plan, 0, &total, errmsg);
+    if (status == VIND_OK && total == 0) {
+        stage_start(s);
+        status = vind_plan_new(s->searcher, s->req, tree, VIND_QUERY_RARE, &rare, errmsg);
+        stage_end(s, VIND_STAGE_PLAN);
+        if (status == VIND_OK && rare->corrections > plan->corrections) {
+            vind_plan_free(plan);
+            plan = rare;
+            rare = NULL;
+            status = count_pass(s, plan, 0, &total, errmsg);
+        }
+        vind_plan_free(rare);
+    }
+    uint64_t strict_total = total;
+    const char *understood = plan->query ? plan->query->understood : NULL;
+    if (status == VIND_OK && total < FILL_BELOW && plan->any) {
+        status = count_pass(s, plan, 1, &total, errmsg);
+        s->results->fallback = total > strict_total;
+        if (strict_total == 0 && total > 0)
+            understood = plan->query->understood_fallback;
+    }
+    if (status == VIND_OK) {
+        s->results->total = total;
+        if (!(s->results->understood = strdup(understood ? understood : "")))
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory counting");
+    }
+    vind_plan_free(plan);
+    return status;
+}
+
+/* What one attempt of vind_search or vind_count works with. */
 typedef struct {
     const vind_search_request_t *req;
     const vind_qnode_t *tree;
     vind_results_t *results; /* the attempt's; NULL after a failed one */
+    int count_only;          /* vind_count */
 } attempt_t;
 
-/* One attempt at a search, within the searcher's time budget. */
+/* One attempt, within the searcher's time budget. */
 static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errmsg)
 {
     attempt_t *a = data;
@@ -232,15 +366,18 @@ static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errms
     a->results = vind_results_new(a->req);
     if (!a->results)
         return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
+    search_t s = {.searcher = searcher, .req = a->req, .results = a->results};
     vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
-    vind_status_t status = search_once(searcher, a->req, a->tree, a->results, errmsg);
+    vind_status_t status =
+        a->count_only ? count_once(&s, a->tree, errmsg) : search_once(&s, a->tree, errmsg);
     a->results->partial = vind_xapian_reader_budget_spent(searcher->reader);
     vind_xapian_reader_set_budget(searcher->reader, 0);
     return status;
 }
 
-vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t *req,
-                          vind_results_t **out, char **errmsg)
+/* vind_search and vind_count: check, parse, and the attempts. */
+static vind_status_t run(vind_searcher_t *searcher, const vind_search_request_t *req,
+                         int count_only, vind_results_t **out, char **errmsg)
 {
     if (!out)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_search: out is NULL");
@@ -250,18 +387,33 @@ vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t
     vind_status_t status = vind_search_request_check(req, errmsg);
     if (status != VIND_OK)
         return status;
+    double started = cpu_ms();
     const char *text = req->query ? req->query : "";
     vind_qnode_t *tree = NULL;
     status = vind_query_parse(text, strlen(text), &tree, errmsg);
     if (status != VIND_OK)
         return status;
-    attempt_t a = {.req = req, .tree = tree};
+    double parsed = cpu_ms() - started;
+    attempt_t a = {.req = req, .tree = tree, .count_only = count_only};
     status = vind_searcher_retry(searcher, attempt, &a, errmsg);
     vind_qnode_free(tree);
     if (status != VIND_OK) {
         vind_results_free(a.results);
         return status;
     }
+    a.results->stages[VIND_STAGE_PLAN].ms += parsed;
     *out = a.results;
     return VIND_OK;
+}
+
+vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t *req,
+                          vind_results_t **out, char **errmsg)
+{
+    return run(searcher, req, 0, out, errmsg);
+}
+
+vind_status_t vind_count(vind_searcher_t *searcher, const vind_search_request_t *req,
+                         vind_results_t **out, char **errmsg)
+{
+    return run(searcher, req, 1, out, errmsg);
 }

@@ -34,6 +34,7 @@ struct vind_searcher {
     uint64_t revision;
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
+    unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */
 };
 
 /* One matching document of a run. */
@@ -76,48 +77,39 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
  * vind_searcher_run with the n_pinned matches pinned (in that order, with
  * their weights) before all others: they must match query; the rest follow in relevance
  * order, each document once, so every page agrees. Only for relevance
- * order (pinned is ignored otherwise). Statuses as vind_searcher_run.
+ * order (pinned is ignored otherwise). *total counts every match; *exact (may
+ * be NULL) says whether it is exact (0 past the time budget). Statuses as
+ * vind_searcher_run.
  */
 vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                        vind_sort_t sort, size_t offset, size_t limit,
                                        const vind_match_t *pinned, size_t n_pinned,
                                        vind_match_t **matches, size_t *n_matches, uint64_t *total,
-                                       char **errmsg);
+                                       int *exact, char **errmsg);
 
 /*
- * The words of text as exact-title matching compares them (lib/exact_title.c):
- * normalised, every run of characters other than letters and digits one
- * space, ends trimmed. "Fronteers boekenclub?" -> "fronteers boekenclub".
- * malloc'd; NULL on NOMEM.
- */
-char *vind_title_key(const char *text);
-
-/*
- * The documents found by the search of tree in mode (VIND_QUERY_* flags)
- * whose title has exactly the words of req->query (vind_title_key), best
- * first with their weights; *matches (malloc'd, NULL when none) and *n_matches.
+ * The documents matching full (the request's query with its filters) whose
+ * title has exactly the words of typed (vind_title_key), best first with
+ * their weights; *matches (malloc'd, NULL when none) and *n_matches.
  * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
-vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                       const vind_qnode_t *tree, unsigned mode,
-                                       vind_match_t **matches, size_t *n_matches, char **errmsg);
+vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const char *typed,
+                                       const vind_xapian_query_t *full, vind_match_t **matches,
+                                       size_t *n_matches, char **errmsg);
 
 /*
- * Runs query once, unweighted, over every match: the values of the n slots
- * slots (multi[i]: split at VIND_VALUE_SEPARATOR) counted into counted[i]
- * (free each with vind_xapian_facet_free), the exact number of matches into
- * *total (may be NULL). Costs one pass over all matches reading n values each.
- * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ * The counting pass: runs query once, unweighted, over every match, counting
+ * the n slots with vind_xapian_enquire_count_slots (exclusive, test and data
+ * as there) into counted[i] (free each with vind_xapian_facet_free) and
+ * none[i]. *total: the matches passing every filtered slot (every match
+ * when none filters). Costs one pass over all matches, reading n values of
+ * each. Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
-vind_status_t vind_searcher_count_values(vind_searcher_t *searcher,
-                                         const vind_xapian_query_t *query, const uint32_t *slots,
-                                         const int *multi, size_t n, vind_xapian_facet_t **counted,
-                                         uint64_t *total, char **errmsg);
-
-/* The first max documents matching query, unweighted (docid order):
- * *docids malloc'd (NULL when none). Statuses as vind_searcher_count_values. */
-vind_status_t vind_searcher_docids(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                                   size_t max, uint32_t **docids, size_t *n, char **errmsg);
+vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                       const vind_xapian_count_slot_t *slots, size_t n,
+                                       int exclusive, vind_xapian_value_test_t test, void *data,
+                                       vind_xapian_facet_t **counted, uint64_t *none,
+                                       uint64_t *total, char **errmsg);
 
 /* One attempt of a call that reads the index (data is the caller's). */
 typedef vind_status_t (*vind_searcher_attempt_t)(vind_searcher_t *searcher, void *data,
@@ -152,31 +144,22 @@ vind_status_t vind_search_request_check(const vind_search_request_t *req, char *
 /* The analyzer language of a stored record ("en" -> English, else Dutch). */
 vind_lang_t vind_stored_lang(json_t *record);
 
-/* Facets: fills results' facet lists (lib/facets.c). fallback holds the
- * VIND_QUERY_* mode flags of the search whose results they count. */
-vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                  const vind_search_request_t *req, int fallback,
-                                  vind_results_t *results, char **errmsg);
-
 /* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c);
  * *searched 1 when the results already hold the correction. */
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
                                        char **suggestion, int *searched, char **errmsg);
 
-/* What the query corrector of lib/suggest.c works with. */
-typedef struct {
-    vind_searcher_t *searcher;
-    int rare; /* correct rare words too, not only unknown ones */
-} vind_corrector_t;
-
 /*
- * The query corrector (a vind_query_corrector_t; data: a vind_corrector_t):
- * for a word no document has in any form ("draagmoedershap") - with rare
- * set, also for a word whose form is in at most two documents when the
- * correction is in ten times as many - the index form within two edits
- * ("draagmoederschap"), malloc'd; else NULL (lib/suggest.c).
+ * The spelling correction of a query word (lib/suggest.c), looked up before
+ * a query is planned (lib/plan.c): for a word no document has in any form
+ * ("draagmoedershap") - with rare set, also for a word whose form is in at
+ * most two documents when the correction is in ten times as many - the
+ * index form within two edits ("draagmoederschap"), malloc'd into
+ * *correction; else NULL.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN (a failed read).
  */
-char *vind_spelling_correction(void *data, const vind_token_t *token);
+vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
+                                   char **correction, char **errmsg);
 
 #endif

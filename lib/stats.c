@@ -71,17 +71,15 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
                   {"themes", VIND_SLOT_THEMES, 1},
                   {"years", VIND_SLOT_YEAR, 0}};
     enum { N_FACETS = sizeof facets / sizeof facets[0] };
-    uint32_t slots[N_FACETS];
-    int multi[N_FACETS];
-    for (size_t f = 0; f < N_FACETS; f++) {
-        slots[f] = facets[f].slot;
-        multi[f] = facets[f].multi;
-    }
+    vind_xapian_count_slot_t slots[N_FACETS];
+    for (size_t f = 0; f < N_FACETS; f++)
+        slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0};
     vind_xapian_facet_t *counted[N_FACETS] = {NULL};
+    uint64_t none[N_FACETS], total = 0;
     vind_xapian_query_t *all = vind_xapian_query_match_all();
     vind_status_t status =
-        all ? vind_searcher_count_values(searcher, all, slots, multi, N_FACETS, counted, NULL,
-                                         errmsg)
+        all ? vind_searcher_count_pass(searcher, all, slots, N_FACETS, 1, NULL, NULL, counted,
+                                       none, &total, errmsg)
             : vind_error(errmsg, VIND_NOMEM, "out of memory");
     vind_xapian_query_free(all);
     json_t *object = json_object();

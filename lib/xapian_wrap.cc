@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <new>
 #include <string>
@@ -59,6 +60,30 @@ struct vind_xapian_query {
 namespace
 {
 
+/* The distinct parts of a value (a multi-valued one split at 0x1F), sorted;
+ * none when it is empty. */
+void split_parts(const std::string &value, bool multi, std::vector<std::string> &parts)
+{
+    parts.clear();
+    if (value.empty())
+        return;
+    if (!multi) {
+        parts.push_back(value);
+        return;
+    }
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t end = value.find('\x1f', start);
+        if (end == std::string::npos)
+            end = value.size();
+        if (end > start)
+            parts.emplace_back(value, start, end - start);
+        start = end + 1;
+    }
+    std::sort(parts.begin(), parts.end());
+    parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+}
+
 /*
  * Counts the values of one slot over the documents a match examines. A
  * multi-valued slot holds parts joined by 0x1F ("Zorg\x1fWonen" for an article
@@ -81,17 +106,7 @@ class FacetSpy : public Xapian::MatchSpy
             return;
         }
         std::vector<std::string> parts;
-        size_t start = 0;
-        while (start <= value.size()) {
-            size_t end = value.find('\x1f', start);
-            if (end == std::string::npos)
-                end = value.size();
-            if (end > start)
-                parts.emplace_back(value, start, end - start);
-            start = end + 1;
-        }
-        std::sort(parts.begin(), parts.end());
-        parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+        split_parts(value, true, parts);
         for (const std::string &part : parts)
             ++counts_[part];
     }
@@ -110,6 +125,105 @@ class FacetSpy : public Xapian::MatchSpy
     Xapian::valueno slot_;
     bool multi_valued_;
     std::map<std::string, uint32_t> counts_;
+};
+
+/*
+ * The counting pass of a search in one spy: per document, the values of a
+ * few slots (facets) are read once, tested against the request's filters
+ * (the caller's test, cached per distinct value) and counted. A document
+ * passing every filter counts into passed() and, for each slot, its values
+ * (or none_ when it has none). Unless exclusive, a document failing exactly
+ * one filter still counts for that slot (multi-select: a facet's counts
+ * ignore its own filter). Cost per match: one value read per slot and a
+ * hash lookup per part.
+ */
+class CountSpy : public Xapian::MatchSpy
+{
+  public:
+    CountSpy(const vind_xapian_count_slot_t *slots, size_t n, bool exclusive,
+             vind_xapian_value_test_t test, void *data)
+        : slots_(slots, slots + n), exclusive_(exclusive), test_(test), data_(data), cache_(n),
+          counts_(n), none_(n, 0), parts_(n), passes_(n)
+    {
+    }
+
+    void operator()(const Xapian::Document &document, double) override
+    {
+        size_t failed = 0, which = 0;
+        for (size_t i = 0; i < slots_.size(); i++) {
+            split_parts(document.get_value(slots_[i].slot), slots_[i].multi_valued != 0, parts_[i]);
+            passes_[i] = !slots_[i].filtered || passes(i);
+            if (!passes_[i])
+                failed++, which = i;
+        }
+        if (failed == 0) {
+            passed_++;
+            for (size_t i = 0; i < slots_.size(); i++)
+                count(i);
+        } else if (failed == 1 && !exclusive_)
+            count(which);
+    }
+
+    void reset()
+    {
+        passed_ = 0;
+        for (size_t i = 0; i < slots_.size(); i++) {
+            counts_[i].clear();
+            none_[i] = 0;
+        }
+    }
+
+    uint64_t passed() const
+    {
+        return passed_;
+    }
+
+    const std::map<std::string, uint32_t> &counts(size_t i) const
+    {
+        return counts_[i];
+    }
+
+    uint64_t none(size_t i) const
+    {
+        return none_[i];
+    }
+
+    size_t slot_count() const
+    {
+        return slots_.size();
+    }
+
+  private:
+    bool passes(size_t i)
+    {
+        for (const std::string &part : parts_[i]) {
+            auto found = cache_[i].find(part);
+            if (found == cache_[i].end())
+                found = cache_[i].emplace(part, test_(data_, i, part.data(), part.size()) != 0).first;
+            if (found->second)
+                return true;
+        }
+        return false;
+    }
+
+    void count(size_t i)
+    {
+        if (parts_[i].empty())
+            none_[i]++;
+        for (const std::string &part : parts_[i])
+            ++counts_[i][part];
+    }
+
+    std::vector<vind_xapian_count_slot_t> slots_;
+    bool exclusive_;
+    vind_xapian_value_test_t test_;
+    void *data_;
+    std::vector<std::unordered_map<std::string, bool>> cache_;
+    std::vector<std::map<std::string, uint32_t>> counts_;
+    std::vector<uint64_t> none_;
+    uint64_t passed_ = 0;
+    std::vector<std::vector<std::string>> parts_; /* of the document at hand */
+    std::vector<bool> passes_;
 };
 
 /* Keeps terms that start with include_prefix and whose first byte is not in exclude_initials. */
@@ -380,6 +494,7 @@ struct vind_xapian_enquire {
     /* Our own deep copy of the query (see vind_xapian_enquire_set_query). */
     Xapian::Query query;
     std::vector<std::unique_ptr<FacetSpy>> facets;
+    std::unique_ptr<CountSpy> counter; /* vind_xapian_enquire_count_slots */
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -1381,6 +1496,19 @@ extern "C" vind_xapian_query_t *vind_xapian_query_match_all(void)
     }
 }
 
+extern "C" vind_xapian_query_t *vind_xapian_query_copy(const vind_xapian_query_t *query)
+{
+    if (query == nullptr)
+        return nullptr;
+    try {
+        /* Xapian::Query is a reference-counted handle: a copy shares the
+         * tree, which is never changed after it is built. */
+        return new vind_xapian_query{query->query};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 extern "C" vind_xapian_query_t *vind_xapian_query_match_nothing(void)
 {
     try {
@@ -1541,7 +1669,7 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
         return invalid(errmsg, "vind_xapian_enquire_new", "reader is NULL");
     try {
         *enquire =
-            new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}};
+            new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}, {}};
         (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
         if (reader->has_deadline) {
             /* Past the limit Xapian stops counting matches exactly (it
@@ -1727,17 +1855,13 @@ extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
     std::free(facet);
 }
 
-extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
-                                                   vind_xapian_facet_t **result, char **errmsg)
+/* counts as a vind_xapian_facet_t: count descending, then value ascending. */
+static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
+                                 vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
+                                 char **errmsg)
 {
-    if (result == nullptr)
-        return invalid(errmsg, "vind_xapian_enquire_facet", "result is NULL");
-    *result = nullptr;
-    if (enquire == nullptr || facet >= enquire->facets.size())
-        return invalid(errmsg, "vind_xapian_enquire_facet", "enquire is NULL or unknown facet");
     std::vector<std::pair<std::string, uint32_t>> sorted;
     try {
-        const auto &counts = enquire->facets[facet]->counts();
         sorted.assign(counts.begin(), counts.end());
         std::stable_sort(sorted.begin(), sorted.end(),
                          [](const std::pair<std::string, uint32_t> &left,
@@ -1774,6 +1898,76 @@ extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquir
     return VIND_OK;
 }
 
+extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
+                                                   vind_xapian_facet_t **result, char **errmsg)
+{
+    if (result == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_facet", "result is NULL");
+    *result = nullptr;
+    if (enquire == nullptr || facet >= enquire->facets.size())
+        return invalid(errmsg, "vind_xapian_enquire_facet", "enquire is NULL or unknown facet");
+    return copy_counts(enquire->facets[facet]->counts(), enquire, result, errmsg);
+}
+
+extern "C" vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *enquire,
+                                                         const vind_xapian_count_slot_t *slots,
+                                                         size_t n, int exclusive,
+                                                         vind_xapian_value_test_t test,
+                                                         void *data, char **errmsg)
+{
+    bool filtered = false;
+    for (size_t i = 0; slots != nullptr && i < n; i++)
+        filtered = filtered || slots[i].filtered;
+    if (enquire == nullptr || (n > 0 && slots == nullptr) || (filtered && test == nullptr) ||
+        enquire->counter)
+        return invalid(errmsg, "vind_xapian_enquire_count_slots",
+                       "enquire or slots is NULL, a filter without a test, or slots counted "
+                       "already");
+    try {
+        enquire->counter.reset(new CountSpy(slots, n, exclusive != 0, test, data));
+        enquire->enquire.add_matchspy(enquire->counter.get());
+        return VIND_OK;
+    } catch (...) {
+        enquire->counter.reset();
+        return translate_exception(errmsg, "cannot count values in a search of",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *enquire,
+                                                         size_t index,
+                                                         vind_xapian_facet_t **values,
+                                                         uint64_t *none, char **errmsg)
+{
+    if (values == nullptr || none == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_slot_counts", "values or none is NULL");
+    *values = nullptr;
+    *none = 0;
+    if (enquire == nullptr || !enquire->counter || index >= enquire->counter->slot_count())
+        return invalid(errmsg, "vind_xapian_enquire_slot_counts", "no such counted slot");
+    *none = enquire->counter->none(index);
+    return copy_counts(enquire->counter->counts(index), enquire, values, errmsg);
+}
+
+extern "C" uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire)
+{
+    return enquire != nullptr && enquire->counter ? enquire->counter->passed() : 0;
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *enquire,
+                                                         char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_boolean", "enquire is NULL");
+    try {
+        enquire->enquire.set_weighting_scheme(Xapian::BoolWeight());
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set boolean weighting on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
 extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
 {
     if (mset == nullptr)
@@ -1798,6 +1992,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     try {
         for (auto &spy : enquire->facets)
             spy->reset();
+        if (enquire->counter)
+            enquire->counter->reset();
         matches = enquire->enquire.get_mset(offset, limit, check_at_least);
         percents.reserve(matches.size());
         for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)

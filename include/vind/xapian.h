@@ -471,6 +471,9 @@ vind_xapian_query_t *vind_xapian_query_match_all(void);
 /* A query matching no document. */
 vind_xapian_query_t *vind_xapian_query_match_nothing(void);
 
+/* A copy of query (shares its tree: cheap); NULL when query is NULL or on NOMEM. */
+vind_xapian_query_t *vind_xapian_query_copy(const vind_xapian_query_t *query);
+
 /*
  * Combines the count children with op. CONSUMES the children (and frees the
  * array's elements, not the array). NULL children make it fail (returning
@@ -631,6 +634,44 @@ void vind_xapian_facet_free(vind_xapian_facet_t *facet);
  */
 vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
                                         vind_xapian_facet_t **result, char **errmsg);
+
+/* Weighs every match 1 (Xapian's BoolWeight): for a pass that only counts. */
+vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *enquire, char **errmsg);
+
+/* The caller's test of one value (a part of a multi-valued one) of counted
+ * slot index: non-zero when it passes that slot's filter. Must not fail. */
+typedef int (*vind_xapian_value_test_t)(void *data, size_t index, const char *value,
+                                        size_t length);
+
+/* One slot a counting pass counts (a facet) and whether it filters. */
+typedef struct {
+    uint32_t slot;
+    int multi_valued; /* split at 0x1F as vind_xapian_enquire_add_facet does */
+    int filtered;     /* a document passes only when test passes one of its values */
+} vind_xapian_count_slot_t;
+
+/*
+ * Counts the n slots over the matches of the next runs in one pass (at most
+ * once per enquire). A document passes slot i when it is not filtered or
+ * test(data, i, part) passes one of its parts (cached per distinct part).
+ * A document passing every slot counts into vind_xapian_enquire_passed and
+ * into every slot's values (or, without a value, its none); unless
+ * exclusive, a document failing only slot i counts into slot i's values
+ * (multi-select). Exact only with check_at_least >= the document count.
+ */
+vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *enquire,
+                                              const vind_xapian_count_slot_t *slots, size_t n,
+                                              int exclusive, vind_xapian_value_test_t test,
+                                              void *data, char **errmsg);
+
+/* The counts of counted slot index over the last run: *values (free with
+ * vind_xapian_facet_free; count descending, then value) and *none. */
+vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *enquire, size_t index,
+                                              vind_xapian_facet_t **values, uint64_t *none,
+                                              char **errmsg);
+
+/* The documents of the last run that passed every counted slot. */
+uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire);
 
 /* One page of results; free with vind_xapian_mset_free. */
 typedef struct {
