@@ -43,6 +43,7 @@
 #include "error.h"
 #include "schema.h"
 #include "isolate.h"
+#include "textstore.h"
 #include "walk.h"
 
 struct vind_index {
@@ -322,6 +323,19 @@ static vind_status_t count_change(vind_index_t *index, char **errmsg)
     return status == VIND_OK ? begin_change(index, errmsg) : status;
 }
 
+/* Deletes a document and its page text (lib/textstore.h) in the open
+ * transaction; VIND_NOT_FOUND when the document is gone already. */
+static vind_status_t delete_document(vind_index_t *index, uint32_t docid, char **errmsg)
+{
+    vind_status_t status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
+    if (status == VIND_OK || status == VIND_NOT_FOUND) {
+        vind_status_t text = vind_text_delete(index->writer, docid, errmsg);
+        if (text != VIND_OK)
+            return text;
+    }
+    return status;
+}
+
 /* ---- building a Xapian document ----------------------------------------- */
 
 /* Everything the document builder needs besides the extracted record. */
@@ -340,6 +354,7 @@ typedef struct {
     vind_index_t *index;
     vind_xapian_document_t *document;
     GHashTable *spellings;   /* forms already added to the spelling data */
+    GArray **checkpoints;    /* per page: the text store's page map (guint32) */
     char **errmsg;
     vind_status_t status;
 } builder_t;
@@ -398,7 +413,8 @@ static int spelling_candidate(const vind_token_t *token)
  * positional 0 adds terms without positions (tags and themes).
  */
 static void index_text(builder_t *b, const char *text, vind_lang_t lang, const char *prefix_copy,
-                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell)
+                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell,
+                       GArray *checkpoints)
 {
     if (b->status != VIND_OK || !text || !*text)
         return;
@@ -414,6 +430,8 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
         const vind_token_t *token = vind_tokens_get(tokens, i);
         int has_position = positional && token->position < limit;
         uint32_t position = base + token->position;
+        if (checkpoints && has_position) /* the page map of the text store */
+            vind_text_checkpoint_add(checkpoints, token->position, token->start);
         add_posting(b, "", token->stem, position, has_position, wdf);
         add_posting(b, VIND_PREFIX_EXACT, token->form, position, has_position, 1);
         if (prefix_copy)
@@ -507,7 +525,8 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     json_object_set_new(object, "own_tags", string_array(doc->tags, doc->n_tags));
     json_object_set_new(object, "own_themes", string_array(doc->themes, doc->n_themes));
     json_object_set_new(object, "links", string_array(doc->links, doc->n_links));
-    json_object_set_new(object, "pages", string_array(doc->pages, doc->n_pages));
+    /* The text lives in the text store (lib/textstore.h): a record stays ~1 kB. */
+    json_object_set_new(object, "n_pages", json_integer((json_int_t)doc->n_pages));
     json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
     set_string(object, "parent", rel->parent);
     json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
@@ -516,15 +535,28 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     return text;
 }
 
-/* Builds the Xapian document of an extracted record (lib/schema.h). */
+static void free_checkpoints(GArray **checkpoints, size_t n_pages)
+{
+    for (size_t page = 0; checkpoints && page < n_pages; page++)
+        g_array_free(checkpoints[page], TRUE);
+    g_free(checkpoints);
+}
+
+/* Builds the Xapian document of an extracted record (lib/schema.h), and the
+ * page maps of its text (*checkpoints_out, one GArray per page: free with
+ * free_checkpoints). */
 static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
                                     const relations_t *rel, vind_xapian_document_t **out,
-                                    char **errmsg)
+                                    GArray ***checkpoints_out, char **errmsg)
 {
     *out = NULL;
+    *checkpoints_out = NULL;
     builder_t b = {.index = index, .document = vind_xapian_document_new(), .errmsg = errmsg};
     if (!b.document)
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    b.checkpoints = g_new0(GArray *, doc->n_pages + 1);
+    for (size_t page = 0; page < doc->n_pages; page++)
+        b.checkpoints[page] = g_array_new(FALSE, FALSE, sizeof(guint32));
     b.spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     vind_lang_t lang = doc_language(doc);
     GPtrArray *tags = merge_values(doc->tags, doc->n_tags, rel->inherited_tags,
@@ -533,18 +565,21 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
                                      rel->n_inherited_themes);
 
     index_text(&b, doc->title, lang, VIND_PREFIX_TITLE, VIND_POS_TITLE,
-               VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1);
-    index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0);
+               VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1, NULL);
+    index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0, NULL);
     for (guint i = 0; i < tags->len; i++)
-        index_text(&b, g_ptr_array_index(tags, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1);
+        index_text(&b, g_ptr_array_index(tags, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1,
+                   NULL);
     for (guint i = 0; i < themes->len; i++)
-        index_text(&b, g_ptr_array_index(themes, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1);
+        index_text(&b, g_ptr_array_index(themes, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1,
+                   NULL);
     for (size_t page = 0; page < doc->n_pages; page++) {
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
         int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
         index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0,
-                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1);
+                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1,
+                   b.checkpoints[page]);
     }
 
     add_boolean(&b, VIND_PREFIX_UNIQUE, doc->url);
@@ -590,10 +625,31 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     g_hash_table_destroy(b.spellings);
     if (b.status != VIND_OK) {
         vind_xapian_document_free(b.document);
+        free_checkpoints(b.checkpoints, doc->n_pages);
         return b.status;
     }
     *out = b.document;
+    *checkpoints_out = b.checkpoints;
     return VIND_OK;
+}
+
+/* Replaces (or adds) the document with the unique term, and its page text,
+ * in the open transaction. *docid (may be NULL) receives its id. */
+static vind_status_t store_document(vind_index_t *index, const char *unique, const vind_doc_t *doc,
+                                    vind_xapian_document_t *document, GArray **checkpoints,
+                                    uint32_t *docid, char **errmsg)
+{
+    uint32_t id = 0;
+    vind_status_t status =
+        vind_xapian_writer_replace_document_by_term(index->writer, unique, document, &id, errmsg);
+    /* The same docid may have held longer text: drop the old pages first. */
+    if (status == VIND_OK)
+        status = vind_text_delete(index->writer, id, errmsg);
+    if (status == VIND_OK)
+        status = vind_text_put(index->writer, id, doc->pages, doc->n_pages, checkpoints, errmsg);
+    if (docid)
+        *docid = id;
+    return status;
 }
 
 /* ---- reading what the index already holds -------------------------------- */
@@ -776,7 +832,7 @@ static vind_status_t drop_everything(vind_index_t *index, char **errmsg)
     if (status == VIND_OK)
         status = begin_change(index, errmsg);
     for (size_t i = 0; status == VIND_OK && i < urls->count; i++) {
-        status = vind_xapian_writer_delete_document(index->writer, urls->items[i].docid, errmsg);
+        status = delete_document(index, urls->items[i].docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
     }
@@ -896,7 +952,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         const char *reason = job->errmsg ? job->errmsg : vind_status_to_string(job->status);
         /* A file that broke keeps no stale document. */
         if (job->old_docid)
-            status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+            status = delete_document(index, job->old_docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK)
@@ -910,7 +966,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         /* A page that became a listing page leaves the index. */
         const char *reason = doc->listing_reason ? doc->listing_reason : "listing page";
         if (job->old_docid)
-            status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+            status = delete_document(index, job->old_docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK)
@@ -940,7 +996,8 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     cap_fields(doc);
     relations_t rel = {.signature = job->signature};
     vind_xapian_document_t *document = NULL;
-    status = build_document(index, doc, &rel, &document, errmsg);
+    GArray **checkpoints = NULL;
+    status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
     if (status != VIND_OK)
         return status;
     char *unique = vind_unique_term(doc->url);
@@ -950,16 +1007,16 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     if (job->old_docid &&
         vind_xapian_writer_docid_for_term(index->writer, unique, &by_url, NULL) == VIND_OK &&
         by_url != job->old_docid)
-        status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+        status = delete_document(index, job->old_docid, errmsg);
     else if (job->old_docid && by_url == 0)
-        status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+        status = delete_document(index, job->old_docid, errmsg);
     if (status == VIND_NOT_FOUND)
         status = VIND_OK;
     if (status == VIND_OK)
-        status = vind_xapian_writer_replace_document_by_term(index->writer, unique, document,
-                                                             &docid, errmsg);
+        status = store_document(index, unique, doc, document, checkpoints, &docid, errmsg);
     free(unique);
     vind_xapian_document_free(document);
+    free_checkpoints(checkpoints, doc->n_pages);
     if (status != VIND_OK)
         return status;
     if (doc->type == VIND_DOC_PDF) {
@@ -1182,7 +1239,7 @@ static vind_status_t remove_vanished(run_t *run, GHashTable *existing, const cha
             continue;
         status = begin_change(run->index, errmsg);
         if (status == VIND_OK)
-            status = vind_xapian_writer_delete_document(run->index->writer, old->docid, errmsg);
+            status = delete_document(run->index, old->docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK) {
@@ -1305,8 +1362,10 @@ static void free_strings(char **values, size_t count)
     free(values);
 }
 
-/* The record as the extractor made it, from stored data (own tags only). */
-static vind_doc_t *doc_from_stored(json_t *data)
+/* The record as the extractor made it, from stored data (own tags only)
+ * and the text store. NULL when its text cannot be read. */
+static vind_doc_t *doc_from_stored(vind_index_t *index, uint32_t docid, json_t *data,
+                                   char **errmsg)
 {
     vind_doc_t *doc = vind_doc_new();
     struct {
@@ -1328,7 +1387,12 @@ static vind_doc_t *doc_from_stored(json_t *data)
     doc->tags = json_strings(json_object_get(data, "own_tags"), &doc->n_tags);
     doc->themes = json_strings(json_object_get(data, "own_themes"), &doc->n_themes);
     doc->links = json_strings(json_object_get(data, "links"), &doc->n_links);
-    doc->pages = json_strings(json_object_get(data, "pages"), &doc->n_pages);
+    doc->n_pages = (size_t)json_integer_value(json_object_get(data, "n_pages"));
+    if (vind_text_read_pages(index->reader, docid, doc->n_pages, &doc->pages, errmsg) != VIND_OK) {
+        doc->n_pages = 0;
+        vind_doc_free(doc);
+        return NULL;
+    }
     doc->n_empty_pages = (size_t)json_integer_value(json_object_get(data, "n_empty_pages"));
     return doc;
 }
@@ -1351,7 +1415,9 @@ static int same_strings(json_t *array, char **values, size_t count)
 /* Rewrites one document with new relations. */
 static vind_status_t rewrite(vind_index_t *index, stored_t *s, stored_t *parent, char **errmsg)
 {
-    vind_doc_t *doc = doc_from_stored(s->data);
+    vind_doc_t *doc = doc_from_stored(index, s->docid, s->data, errmsg);
+    if (!doc)
+        return VIND_IO;
     char *signature = NULL;
     vind_status_t status = vind_xapian_reader_get_value(index->reader, s->docid,
                                                         VIND_SLOT_SIGNATURE, &signature, NULL,
@@ -1369,19 +1435,20 @@ static vind_status_t rewrite(vind_index_t *index, stored_t *s, stored_t *parent,
                                             &rel.n_inherited_themes);
     }
     vind_xapian_document_t *document = NULL;
+    GArray **checkpoints = NULL;
     if (status == VIND_OK)
         status = begin_change(index, errmsg);
     if (status == VIND_OK)
-        status = build_document(index, doc, &rel, &document, errmsg);
+        status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
     if (status == VIND_OK) {
         char *unique = vind_unique_term(s->url);
-        status = vind_xapian_writer_replace_document_by_term(index->writer, unique, document,
-                                                             NULL, errmsg);
+        status = store_document(index, unique, doc, document, checkpoints, NULL, errmsg);
         free(unique);
     }
     if (status == VIND_OK)
         status = count_change(index, errmsg);
     vind_xapian_document_free(document);
+    free_checkpoints(checkpoints, doc->n_pages);
     if (parent) {
         free_strings(rel.inherited_tags, rel.n_inherited_tags);
         free_strings(rel.inherited_themes, rel.n_inherited_themes);
