@@ -103,28 +103,23 @@ static vind_xapian_query_t *candidates_query(vind_searcher_t *searcher, const ch
 static vind_status_t equal_titles(vind_searcher_t *searcher, vind_xapian_query_t *candidates,
                                   const char *key, GArray *out, char **errmsg)
 {
-    vind_xapian_enquire_t *enquire = NULL;
-    vind_xapian_mset_t *mset = NULL;
-    vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, candidates, errmsg);
-    if (status == VIND_OK)
-        status =
-            vind_xapian_enquire_run(enquire, 0, TITLE_CANDIDATES, TITLE_CANDIDATES, &mset, errmsg);
-    for (size_t i = 0; status == VIND_OK && i < mset->count; i++) {
+    uint32_t *docids = NULL;
+    size_t n = 0;
+    vind_status_t status =
+        vind_searcher_docids(searcher, candidates, TITLE_CANDIDATES, &docids, &n, errmsg);
+    for (size_t i = 0; status == VIND_OK && i < n; i++) {
         char *title = NULL;
-        status = vind_xapian_reader_get_value(searcher->reader, mset->docids[i], VIND_SLOT_TITLE,
-                                              &title, NULL, errmsg);
+        status = vind_xapian_reader_get_value(searcher->reader, docids[i], VIND_SLOT_TITLE, &title,
+                                              NULL, errmsg);
         char *title_key = status == VIND_OK ? vind_title_key(title) : NULL;
         if (status == VIND_OK && !title_key)
             status = vind_error(errmsg, VIND_NOMEM, "out of memory comparing titles");
         if (title_key && strcmp(title_key, key) == 0)
-            g_array_append_val(out, mset->docids[i]);
+            g_array_append_val(out, docids[i]);
         free(title_key);
         free(title);
     }
-    vind_xapian_mset_free(mset);
-    vind_xapian_enquire_free(enquire);
+    free(docids);
     return status;
 }
 

@@ -13,7 +13,7 @@
 
 #include "error.h"
 #include "schema.h"
-#include "searcher.h"
+#include "results.h"
 
 static const unsigned facet_slots[VIND_FACET_LAST] = {VIND_SLOT_TAGS, VIND_SLOT_THEMES,
                                                       VIND_SLOT_TYPE, VIND_SLOT_YEAR};
@@ -92,29 +92,22 @@ static vind_status_t count_run(vind_searcher_t *searcher, const vind_xapian_quer
                                const vind_search_request_t *req, vind_results_t *results,
                                char **errmsg)
 {
-    vind_xapian_enquire_t *enquire = NULL;
-    vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
-    size_t index[VIND_FACET_LAST] = {0};
-    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
-        if (wanted[f])
-            status = vind_xapian_enquire_add_facet(enquire, facet_slots[f], facet_multi[f],
-                                                   &index[f], errmsg);
-    vind_xapian_mset_t *mset = NULL;
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
-    vind_xapian_mset_free(mset);
-    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++) {
-        if (!wanted[f])
-            continue;
-        vind_xapian_facet_t *counted = NULL;
-        status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
-        if (status == VIND_OK)
-            status = convert(req, f, counted, none, results, errmsg);
-        vind_xapian_facet_free(counted);
-    }
-    vind_xapian_enquire_free(enquire);
+    uint32_t slots[VIND_FACET_LAST];
+    int multi[VIND_FACET_LAST], which[VIND_FACET_LAST];
+    size_t n = 0;
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (wanted[f]) {
+            slots[n] = facet_slots[f];
+            multi[n] = facet_multi[f];
+            which[n++] = f;
+        }
+    vind_xapian_facet_t *counted[VIND_FACET_LAST] = {NULL};
+    vind_status_t status =
+        vind_searcher_count_values(searcher, query, slots, multi, n, counted, NULL, errmsg);
+    for (size_t i = 0; status == VIND_OK && i < n; i++)
+        status = convert(req, which[i], counted[i], none, results, errmsg);
+    for (size_t i = 0; i < n; i++)
+        vind_xapian_facet_free(counted[i]);
     return status;
 }
 
@@ -134,17 +127,7 @@ static vind_status_t count_none(vind_searcher_t *searcher, const vind_qnode_t *t
     query = vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT, pair, 2);
     if (!query)
         return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
-    vind_xapian_enquire_t *enquire = NULL;
-    status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
-    vind_xapian_mset_t *mset = NULL;
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
-    if (status == VIND_OK)
-        *none = mset->matches_estimated; /* exact: every document was checked */
-    vind_xapian_mset_free(mset);
-    vind_xapian_enquire_free(enquire);
+    status = vind_searcher_count_values(searcher, query, NULL, NULL, 0, NULL, none, errmsg);
     vind_xapian_query_free(query);
     return status;
 }

@@ -1,7 +1,9 @@
 /*
  * searcher.h - (private) the searcher handle's insides and the helpers the
- * search-side files share (lib/search.c, lib/facets.c, lib/suggest.c,
- * lib/kwic.c, lib/stats.c, lib/json.c).
+ * search-side files share. Calls go one way: the policy (lib/search.c) ->
+ * components (lib/plan.c, lib/facets.c, lib/exact_title.c, lib/suggest.c,
+ * lib/results.c, lib/stored.c; lib/kwic.c, lib/stats.c) -> the searcher
+ * (lib/searcher.c: the handle and every Xapian run) -> the wrapper.
  */
 #ifndef VIND_LIB_SEARCHER_H
 #define VIND_LIB_SEARCHER_H
@@ -100,6 +102,35 @@ vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const vind_sea
                                        const vind_qnode_t *tree, unsigned mode,
                                        vind_match_t **matches, size_t *n_matches, char **errmsg);
 
+/*
+ * Runs query once, unweighted, over every match: the values of the n slots
+ * slots (multi[i]: split at VIND_VALUE_SEPARATOR) counted into counted[i]
+ * (free each with vind_xapian_facet_free), the exact number of matches into
+ * *total (may be NULL). Costs one pass over all matches reading n values each.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_searcher_count_values(vind_searcher_t *searcher,
+                                         const vind_xapian_query_t *query, const uint32_t *slots,
+                                         const int *multi, size_t n, vind_xapian_facet_t **counted,
+                                         uint64_t *total, char **errmsg);
+
+/* The first max documents matching query, unweighted (docid order):
+ * *docids malloc'd (NULL when none). Statuses as vind_searcher_count_values. */
+vind_status_t vind_searcher_docids(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                   size_t max, uint32_t **docids, size_t *n, char **errmsg);
+
+/* One attempt of a call that reads the index (data is the caller's). */
+typedef vind_status_t (*vind_searcher_attempt_t)(vind_searcher_t *searcher, void *data,
+                                                 char **errmsg);
+
+/*
+ * Runs attempt; when the index changed under it (VIND_INDEX_CHANGED: the
+ * revision it read was overwritten by a commit), reopens the searcher and
+ * runs it once more. The one retry layer of the library's search calls.
+ */
+vind_status_t vind_searcher_retry(vind_searcher_t *searcher, vind_searcher_attempt_t attempt,
+                                  void *data, char **errmsg);
+
 /* The exact number of documents matching query. */
 vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                   uint64_t *total, char **errmsg);
@@ -127,11 +158,6 @@ vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t 
                                   const vind_search_request_t *req, int fallback,
                                   vind_results_t *results, char **errmsg);
 
-/* Sets the facet values of results (takes ownership of values, malloc'd with
- * malloc'd strings). */
-void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
-                            size_t count);
-
 /* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c);
  * *searched 1 when the results already hold the correction. */
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
@@ -152,12 +178,5 @@ typedef struct {
  * ("draagmoederschap"), malloc'd; else NULL (lib/suggest.c).
  */
 char *vind_spelling_correction(void *data, const vind_token_t *token);
-
-/* What JSON needs beyond the public accessors: the query as given (valid
- * UTF-8), the page asked for, and whether facets were counted. */
-const char *vind_results_query(const vind_results_t *results);
-size_t vind_results_offset(const vind_results_t *results);
-size_t vind_results_limit(const vind_results_t *results);
-int vind_results_has_facets(const vind_results_t *results);
 
 #endif

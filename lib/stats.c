@@ -71,21 +71,19 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
                   {"themes", VIND_SLOT_THEMES, 1},
                   {"years", VIND_SLOT_YEAR, 0}};
     enum { N_FACETS = sizeof facets / sizeof facets[0] };
-    vind_xapian_enquire_t *enquire = NULL;
+    uint32_t slots[N_FACETS];
+    int multi[N_FACETS];
+    for (size_t f = 0; f < N_FACETS; f++) {
+        slots[f] = facets[f].slot;
+        multi[f] = facets[f].multi;
+    }
+    vind_xapian_facet_t *counted[N_FACETS] = {NULL};
     vind_xapian_query_t *all = vind_xapian_query_match_all();
-    vind_status_t status = all ? vind_xapian_enquire_new(searcher->reader, &enquire, errmsg)
-                               : vind_error(errmsg, VIND_NOMEM, "out of memory");
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, all, errmsg);
+    vind_status_t status =
+        all ? vind_searcher_count_values(searcher, all, slots, multi, N_FACETS, counted, NULL,
+                                         errmsg)
+            : vind_error(errmsg, VIND_NOMEM, "out of memory");
     vind_xapian_query_free(all);
-    size_t index[N_FACETS] = {0};
-    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++)
-        status = vind_xapian_enquire_add_facet(enquire, facets[f].slot, facets[f].multi,
-                                               &index[f], errmsg);
-    vind_xapian_mset_t *mset = NULL;
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
-    vind_xapian_mset_free(mset);
     json_t *object = json_object();
     json_object_set_new(object, "documents", json_integer(searcher->doc_count));
     json_object_set_new(object, "revision", json_integer((json_int_t)searcher->revision));
@@ -99,15 +97,11 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
     else
         json_object_set_new(object, "last_run", json_null());
     free(last_run);
-    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++) {
-        vind_xapian_facet_t *counted = NULL;
-        status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
-        if (status == VIND_OK)
-            json_object_set_new(object, facets[f].name,
-                                counts_array(counted, facets[f].slot == VIND_SLOT_YEAR));
-        vind_xapian_facet_free(counted);
-    }
-    vind_xapian_enquire_free(enquire);
+    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++)
+        json_object_set_new(object, facets[f].name,
+                            counts_array(counted[f], facets[f].slot == VIND_SLOT_YEAR));
+    for (size_t f = 0; f < N_FACETS; f++)
+        vind_xapian_facet_free(counted[f]);
     if (status == VIND_OK) {
         *json_out = json_dumps(object, JSON_COMPACT);
         if (!*json_out)
