@@ -579,8 +579,7 @@ static void add_stem_probes(GArray *probes, const char *stem, unsigned term)
 
 typedef struct {
     size_t page;
-    size_t offset; /* byte offset in the page */
-    size_t end;    /* the word ends by here (a place from the index is a range) */
+    size_t offset; /* byte offset in the page; a word position for a source's places */
     unsigned term;
 } occurrence_t;
 
@@ -622,8 +621,7 @@ static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
             unsigned found = 0;
             while (found < MAX_OCCURRENCES_PER_PROBE && occurrences->len < MAX_OCCURRENCES &&
                    (at = memmem(at, (size_t)(end - at), probe->text, probe_length))) {
-                size_t offset = folded.origin[at - folded.bytes];
-                occurrence_t occurrence = {page, offset, offset, probe->term};
+                occurrence_t occurrence = {page, folded.origin[at - folded.bytes], probe->term};
                 g_array_append_val(occurrences, occurrence);
                 found++;
                 at += probe_length;
@@ -645,6 +643,11 @@ typedef struct {
 
 /* Two occurrences this close (starts, in bytes) may be neighbouring words. */
 #define NEAR_BYTES 24u
+/* The same in word positions (places from the index), and the bytes of a
+ * word with its space in Dutch prose, to turn a window of target bytes into
+ * positions. */
+#define NEAR_POSITIONS 3u
+#define WORD_BYTES 7u
 
 static int compare_anchors(const void *a, const void *b)
 {
@@ -673,7 +676,8 @@ static int regions_overlap(const GArray *regions, const region_t *candidate)
 }
 
 /* Sliding windows of target bytes over the sorted occurrences. */
-static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size_t target)
+static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size_t target,
+                               size_t near_distance)
 {
     size_t n = occurrences->len;
     anchor_t *anchors = calloc(n, sizeof *anchors);
@@ -696,7 +700,7 @@ static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size
         }
         unsigned near = 0;
         for (size_t k = i + 1; k < j; k++)
-            if (o[k].term != o[k - 1].term && o[k].offset - o[k - 1].offset <= NEAR_BYTES)
+            if (o[k].term != o[k - 1].term && o[k].offset - o[k - 1].offset <= near_distance)
                 near++;
         anchors[i] = (anchor_t){i, j - 1, distinct, near, (unsigned)(j - i)};
         if (--counts[o[i].term] == 0)
@@ -710,8 +714,20 @@ static region_t region_around(job_t *job, const occurrence_t *first, const occur
 {
     size_t length = page_length(job, first->page);
     size_t margin = job->target + job->target / 2;
-    size_t start = first->offset > margin ? first->offset - margin : 0;
-    size_t end = last->end + margin < length ? last->end + margin : length;
+    size_t from = first->offset, to = last->offset;
+    if (job->source->places) {
+        /* word positions: the byte ranges that hold them (the page map) */
+        size_t ignored = 0;
+        vind_status_t status = job->source->locate(job->source->rock, first->page, first->offset,
+                                                   &from, &ignored, read_errmsg(job));
+        if (status == VIND_OK)
+            status = job->source->locate(job->source->rock, last->page, last->offset, &ignored,
+                                         &to, read_errmsg(job));
+        if (status != VIND_OK)
+            job_failed(job, status);
+    }
+    size_t start = from > margin ? from - margin : 0;
+    size_t end = to + margin < length ? to + margin : length;
     const char *text = page_range(job, first->page, start, end);
     widen_to_words(text, length, &start, &end);
     return (region_t){first->page, start, end};
@@ -794,7 +810,11 @@ static vind_status_t scan_long_text(job_t *job)
         goto done;
     }
     g_array_sort(occurrences, compare_occurrences);
-    anchors = score_anchors(occurrences, terms->n_terms, job->target);
+    if (job->source->places)
+        anchors = score_anchors(occurrences, terms->n_terms, job->target / WORD_BYTES + 1,
+                                NEAR_POSITIONS);
+    else
+        anchors = score_anchors(occurrences, terms->n_terms, job->target, NEAR_BYTES);
     if (!anchors) {
         status = vind_error(job->errmsg, VIND_NOMEM, "out of memory scanning a text for a snippet");
         goto done;
@@ -1166,12 +1186,12 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
     return VIND_OK;
 }
 
-void vind_snippet_place(vind_snippet_places_t *places, size_t page, size_t start, size_t end,
+void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
                         unsigned term)
 {
     if (places->occurrences->len >= MAX_OCCURRENCES || term >= places->n_terms)
         return;
-    occurrence_t occurrence = {page, start, end > start ? end : start, term};
+    occurrence_t occurrence = {page, position, term};
     g_array_append_val(places->occurrences, occurrence);
 }
 
@@ -1190,7 +1210,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
     if (stats)
         memset(stats, 0, sizeof *stats);
     if (!analyzer || !html_out || !pages_out || !n_pages_out || !source || !source->length ||
-        !source->text)
+        !source->text || (source->places && !source->locate))
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "a snippet needs an analyzer, the pages and places for its results");
     size_t target = target_chars ? target_chars : 200;
@@ -1282,7 +1302,8 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "a snippet needs an analyzer, the pages and places for its results");
     }
-    vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text, NULL};
+    vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text, NULL,
+                                    NULL};
     return vind_snippet_make_from(analyzer, lang, &source, terms, target_chars, html_out,
                                   pages_out, n_pages_out, NULL, errmsg);
 }

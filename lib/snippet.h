@@ -43,9 +43,9 @@ const char *vind_match_terms_prefix(const vind_match_terms_t *terms, size_t i, u
 /* Places of the query's words, filled by a source's places(). */
 typedef struct vind_snippet_places vind_snippet_places_t;
 
-/* A word of term id `term` lies in bytes [start, end) of page (0-based):
- * start as close before it as known, end at or after its end. */
-void vind_snippet_place(vind_snippet_places_t *places, size_t page, size_t start, size_t end,
+/* A word of term id `term` is at word position `position` of page (0-based
+ * both; positions as the index numbers a page's words). */
+void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
                         unsigned term);
 
 /*
@@ -66,6 +66,10 @@ typedef struct {
      * NULL: a long text is scanned for them. */
     vind_status_t (*places)(void *rock, const vind_match_terms_t *terms,
                             vind_snippet_places_t *places, char **errmsg);
+    /* With places: the byte range [*start, *end) of a page that holds the
+     * word at a position (only the few places a snippet looks at). */
+    vind_status_t (*locate)(void *rock, size_t page, size_t position, size_t *start, size_t *end,
+                            char **errmsg);
 } vind_snippet_source_t;
 
 /* What a snippet cost: the bytes it gave the analyzer (its windows, and
