@@ -23,6 +23,7 @@
  * same files give the same documents with the same ids.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ struct vind_index {
     vind_xapian_reader_t *reader; /* the writer's own view, uncommitted changes included */
     int in_transaction;
     int schema_version;           /* of the index as opened */
+    int write_version;            /* the schema this run writes (schema_to_write) */
     size_t batch;                 /* documents changed in the open transaction */
     uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
 };
@@ -164,18 +166,31 @@ char *vind_index_url_for(const char *base_url, const char *root, const char *pat
 
 /* ---- open and close ----------------------------------------------------- */
 
+/*
+ * The schema an index is written in: VIND_SCHEMA_VERSION, or with
+ * VIND_INDEX_WRITE_SCHEMA=1 in the environment the previous one (page text
+ * inside the record, no text store): a test knob, so that the upgrade of an
+ * old index is tested on an index as the previous vind wrote it
+ * (tests/e2e/test_schema_upgrade.py).
+ */
+static int schema_to_write(void)
+{
+    const char *knob = getenv("VIND_INDEX_WRITE_SCHEMA");
+    return knob && strcmp(knob, "1") == 0 ? 1 : VIND_SCHEMA_VERSION;
+}
+
 /* Writes the schema version and commits it at once, so that even an index
  * of an empty folder opens for searching. */
 static vind_status_t write_schema(vind_index_t *index, char **errmsg)
 {
     char text[16];
-    snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
+    snprintf(text, sizeof text, "%d", index->write_version);
     vind_status_t status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
                                                            strlen(text), errmsg);
     if (status == VIND_OK)
         status = vind_xapian_writer_commit(index->writer, errmsg);
     if (status == VIND_OK)
-        index->schema_version = VIND_SCHEMA_VERSION;
+        index->schema_version = index->write_version;
     return status;
 }
 
@@ -196,11 +211,11 @@ static vind_status_t check_schema(vind_index_t *index, char **errmsg)
     int version = value && length ? atoi(value) : 0;
     free(value);
     index->schema_version = version;
-    if (version == VIND_SCHEMA_VERSION)
+    if (version == index->write_version)
         return VIND_OK;
     if (version == 0 && documents == 0)
         return write_schema(index, errmsg);
-    /* Another version: only a --full run may rebuild it (vind_index_run). */
+    /* Another version: vind_index_run rebuilds it beside and swaps it in. */
     return VIND_OK;
 }
 
@@ -216,6 +231,7 @@ vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
     index->lexicon = lexicon;
+    index->write_version = schema_to_write();
     vind_status_t status = vind_analyzer_new(lexicon, &index->analyzer, errmsg);
     /* Like `mkdir -p`: --db may name a folder whose parents do not exist yet. */
     char *parent = g_path_get_dirname(db_path);
@@ -507,7 +523,7 @@ static void add_value(builder_t *b, unsigned slot, const char *value)
 }
 
 static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArray *tags,
-                         GPtrArray *themes)
+                         GPtrArray *themes, int write_version)
 {
     json_t *object = json_object();
     set_string(object, "url", doc->url);
@@ -525,8 +541,12 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     json_object_set_new(object, "own_tags", string_array(doc->tags, doc->n_tags));
     json_object_set_new(object, "own_themes", string_array(doc->themes, doc->n_themes));
     json_object_set_new(object, "links", string_array(doc->links, doc->n_links));
-    /* The text lives in the text store (lib/textstore.h): a record stays ~1 kB. */
-    json_object_set_new(object, "n_pages", json_integer((json_int_t)doc->n_pages));
+    /* The text lives in the text store (lib/textstore.h): a record stays ~1 kB.
+     * Schema 1 kept it here (schema_to_write). */
+    if (write_version == 1)
+        json_object_set_new(object, "pages", string_array(doc->pages, doc->n_pages));
+    else
+        json_object_set_new(object, "n_pages", json_integer((json_int_t)doc->n_pages));
     json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
     set_string(object, "parent", rel->parent);
     json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
@@ -615,7 +635,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         free(title);
     }
     if (b.status == VIND_OK) {
-        char *data = stored_data(doc, rel, tags, themes);
+        char *data = stored_data(doc, rel, tags, themes, index->write_version);
         b.status = data ? vind_xapian_document_set_data(b.document, data, strlen(data), errmsg)
                         : vind_error(errmsg, VIND_NOMEM, "out of memory");
         free(data);
@@ -645,7 +665,7 @@ static vind_status_t store_document(vind_index_t *index, const char *unique, con
     /* The same docid may have held longer text: drop the old pages first. */
     if (status == VIND_OK)
         status = vind_text_delete(index->writer, id, errmsg);
-    if (status == VIND_OK)
+    if (status == VIND_OK && index->write_version > 1)
         status = vind_text_put(index->writer, id, doc->pages, doc->n_pages, checkpoints, errmsg);
     if (docid)
         *docid = id;
@@ -821,31 +841,6 @@ static void job_free(job_t *job)
 }
 
 /* ---- the run -------------------------------------------------------------- */
-
-/* For a --full run over an index of another schema: every document goes, in
- * the run's first transaction, so readers keep the old index until the new
- * one is committed. */
-static vind_status_t drop_everything(vind_index_t *index, char **errmsg)
-{
-    vind_xapian_values_t *urls = NULL;
-    vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_URL, &urls, errmsg);
-    if (status == VIND_OK)
-        status = begin_change(index, errmsg);
-    for (size_t i = 0; status == VIND_OK && i < urls->count; i++) {
-        status = delete_document(index, urls->items[i].docid, errmsg);
-        if (status == VIND_NOT_FOUND)
-            status = VIND_OK;
-    }
-    vind_xapian_values_free(urls);
-    char text[16];
-    snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
-    if (status == VIND_OK)
-        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
-                                                 strlen(text), errmsg);
-    if (status == VIND_OK)
-        index->schema_version = VIND_SCHEMA_VERSION;
-    return status;
-}
 
 typedef struct {
     vind_index_t *index;
@@ -1387,6 +1382,10 @@ static vind_doc_t *doc_from_stored(vind_index_t *index, uint32_t docid, json_t *
     doc->tags = json_strings(json_object_get(data, "own_tags"), &doc->n_tags);
     doc->themes = json_strings(json_object_get(data, "own_themes"), &doc->n_themes);
     doc->links = json_strings(json_object_get(data, "links"), &doc->n_links);
+    if (json_is_array(json_object_get(data, "pages"))) { /* schema 1 */
+        doc->pages = json_strings(json_object_get(data, "pages"), &doc->n_pages);
+        return doc;
+    }
     doc->n_pages = (size_t)json_integer_value(json_object_get(data, "n_pages"));
     if (vind_text_read_pages(index->reader, docid, doc->n_pages, &doc->pages, errmsg) != VIND_OK) {
         doc->n_pages = 0;
@@ -1583,6 +1582,131 @@ static void name_the_index(vind_index_t *index, char **errmsg)
     free(reason);
 }
 
+/* ---- a schema upgrade: rebuild beside, swap in -------------------------- */
+
+/* Whether a folder is a Xapian database (only those are ever removed). */
+static int is_database(const char *folder)
+{
+    char *glass = g_build_filename(folder, "iamglass", NULL);
+    int yes = g_file_test(glass, G_FILE_TEST_EXISTS);
+    g_free(glass);
+    return yes;
+}
+
+/* Removes a database folder (flat: Xapian keeps no subfolders). */
+static void remove_database(const char *folder)
+{
+    if (!is_database(folder))
+        return;
+    GDir *dir = g_dir_open(folder, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        char *file = g_build_filename(folder, name, NULL);
+        unlink(file);
+        g_free(file);
+    }
+    if (dir)
+        g_dir_close(dir);
+    rmdir(folder);
+}
+
+/* Removes what earlier upgrades left beside the index: a rebuild a kill
+ * interrupted (<db>.rebuild-*) and the old index kept for the readers
+ * still on it (<db>.old-*). The caller holds the index's write lock, so no
+ * other vind-index is building one. */
+static void remove_leftovers(const char *db_path)
+{
+    char *parent = g_path_get_dirname(db_path), *base = g_path_get_basename(db_path);
+    char *rebuild = g_strconcat(base, ".rebuild-", NULL), *old = g_strconcat(base, ".old-", NULL);
+    GDir *dir = g_dir_open(parent, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        if (!g_str_has_prefix(name, rebuild) && !g_str_has_prefix(name, old))
+            continue;
+        char *folder = g_build_filename(parent, name, NULL);
+        remove_database(folder);
+        g_free(folder);
+    }
+    if (dir)
+        g_dir_close(dir);
+    g_free(rebuild);
+    g_free(old);
+    g_free(parent);
+    g_free(base);
+}
+
+/*
+ * Puts the database at fresh in the place of the index, atomically: a
+ * reader opening the index path finds the old database or the new one,
+ * never none (renameat2 RENAME_EXCHANGE swaps the two folders' names in one
+ * step). The old one goes to old_path, where searchers still on it finish.
+ * A file system without RENAME_EXCHANGE gets two renames: a reader opening
+ * between them finds no index for a moment (and retries).
+ */
+static vind_status_t swap_in(const char *db_path, const char *fresh, const char *old_path,
+                             char **errmsg)
+{
+    if (renameat2(AT_FDCWD, fresh, AT_FDCWD, db_path, RENAME_EXCHANGE) == 0) {
+        if (rename(fresh, old_path) != 0)
+            remove_database(fresh); /* the old index: not worth failing the run for */
+        return VIND_OK;
+    }
+    if (errno != EINVAL && errno != ENOSYS)
+        return vind_error(errmsg, VIND_IO, "%s: cannot swap in the rebuilt index %s: %s", db_path,
+                          fresh, strerror(errno));
+    if (rename(db_path, old_path) != 0 || rename(fresh, db_path) != 0)
+        return vind_error(errmsg, VIND_IO, "%s: cannot move the rebuilt index %s in: %s", db_path,
+                          fresh, strerror(errno));
+    return VIND_OK;
+}
+
+/* Reopens the index's own writer and reader at its path (after a swap). */
+static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
+{
+    vind_xapian_reader_close(index->reader);
+    vind_xapian_writer_close(index->writer);
+    index->reader = NULL;
+    index->writer = NULL;
+    vind_status_t status = vind_xapian_writer_open(index->path, 1, &index->writer, errmsg);
+    if (status == VIND_OK)
+        status = check_schema(index, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_reader(index->writer, &index->reader, errmsg);
+    return status;
+}
+
+/*
+ * An index of another schema version is rebuilt, not changed in place:
+ * every file is indexed into <db>.rebuild-<pid> beside it while readers
+ * (vind-searchd) go on searching the old one, then the new one is swapped
+ * in (swap_in) and readers move to it at their next reopen (they notice
+ * the path holds another database). A kill during the rebuild leaves the old
+ * index as it was; the next run removes the partial rebuild and starts over.
+ * docs/schema.md, "Upgrading".
+ */
+static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size_t n_roots,
+                             const vind_index_options_t *opts, vind_index_report_t *report,
+                             char **errmsg)
+{
+    char *fresh = g_strdup_printf("%s.rebuild-%ld", index->path, (long)getpid());
+    char *old_path = g_strdup_printf("%s.old-v%d-%ld", index->path, index->schema_version,
+                                     (long)time(NULL));
+    vind_index_t *next = NULL;
+    vind_status_t status = vind_index_open(fresh, index->lexicon, &next, errmsg);
+    if (status == VIND_OK)
+        status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
+    vind_index_close(next);
+    if (status == VIND_OK)
+        status = swap_in(index->path, fresh, old_path, errmsg);
+    if (status == VIND_OK)
+        status = reopen_writer(index, errmsg);
+    else
+        remove_database(fresh);
+    g_free(fresh);
+    g_free(old_path);
+    return status;
+}
+
 vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size_t n_roots,
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
@@ -1601,17 +1725,12 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "a time limit of %u s per file: at most %u", opts->extract.timeout_seconds,
                           VIND_MAX_EXTRACT_SECONDS);
+    /* Under the write lock: what an earlier upgrade left beside the index
+     * (the old index its readers have long left, an interrupted rebuild). */
+    remove_leftovers(index->path);
+    if (index->schema_version != index->write_version)
+        return rebuild(index, roots, n_roots, opts, report, errmsg);
     double started = g_get_monotonic_time() / 1e6;
-    if (index->schema_version != VIND_SCHEMA_VERSION) {
-        if (!opts->full)
-            return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
-                              "%s: index schema version %d, this vind writes version %d: "
-                              "index again with --full",
-                              index->path, index->schema_version, VIND_SCHEMA_VERSION);
-        vind_status_t status = drop_everything(index, errmsg);
-        if (status != VIND_OK)
-            return status;
-    }
 
     vind_walk_t walk;
     vind_status_t status = vind_walk(roots, n_roots, &walk, errmsg);

@@ -34,6 +34,9 @@ struct vind_searcher {
     uint64_t revision;
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
+    /* The folder the path named when the reader was opened: another one
+     * there (a schema upgrade swapped a rebuilt index in) is opened anew. */
+    uint64_t folder_dev, folder_ino;
     /* What the snippets made with this searcher read from the text store
      * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
     uint64_t snippet_bytes_read, snippet_bytes_analysed;

@@ -65,9 +65,31 @@ size_t vind_stored_n_pages(json_t *record)
     return json_is_integer(n) && json_integer_value(n) > 0 ? (size_t)json_integer_value(n) : 0;
 }
 
+/* Schema 1 kept the text in the record: an array of page strings. The
+ * pages in a NULL-terminated array borrowed from record (g_free it). */
+static const char **record_pages(json_t *record, size_t *n_pages)
+{
+    json_t *pages = json_object_get(record, "pages");
+    *n_pages = json_is_array(pages) ? json_array_size(pages) : 0;
+    const char **texts = g_new0(const char *, *n_pages + 1);
+    for (size_t i = 0; i < *n_pages; i++) {
+        const char *text = json_string_value(json_array_get(pages, i));
+        texts[i] = text ? text : "";
+    }
+    return texts;
+}
+
 vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t *record,
                                char ***pages, size_t *n_pages, char **errmsg)
 {
+    if (json_is_array(json_object_get(record, "pages"))) { /* schema 1 */
+        const char **texts = record_pages(record, n_pages);
+        *pages = g_new0(char *, *n_pages + 1);
+        for (size_t i = 0; i < *n_pages; i++)
+            (*pages)[i] = g_strdup(texts[i]);
+        g_free(texts);
+        return VIND_OK;
+    }
     *n_pages = vind_stored_n_pages(record);
     vind_status_t status = vind_text_read_pages(searcher->reader, docid, *n_pages, pages, errmsg);
     if (status != VIND_OK)
@@ -154,6 +176,16 @@ vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, jso
                                   const vind_match_terms_t *terms, unsigned target_chars,
                                   char **html, unsigned **pages, size_t *n_pages, char **errmsg)
 {
+    if (json_is_array(json_object_get(record, "pages"))) { /* schema 1 */
+        size_t n = 0;
+        const char **texts = record_pages(record, &n);
+        const char *none[] = {"", NULL};
+        vind_status_t status = vind_snippet_make(searcher->analyzer, vind_stored_lang(record),
+                                                 n ? texts : none, n ? n : 1, terms, target_chars,
+                                                 html, pages, n_pages, errmsg);
+        g_free(texts);
+        return status;
+    }
     size_t n = vind_stored_n_pages(record);
     source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
     if (!rock.text)
