@@ -77,17 +77,12 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
     hit->themes = own_list(results, record, "themes", &hit->n_themes);
     hit->score = req->sort == VIND_SORT_RELEVANCE ? match->weight : 0.0;
     if (req->snippets) {
-        size_t n_pages = 0;
-        const char **pages = vind_stored_pages(record, &n_pages);
-        const char *none[] = {"", NULL};
         char *html = NULL;
         unsigned *page_numbers = NULL;
         size_t n_page_numbers = 0;
-        status = vind_snippet_make(searcher->analyzer, vind_stored_lang(record),
-                                   pages ? pages : none, pages ? n_pages : 1, terms,
-                                   req->snippet_chars ? req->snippet_chars : 200, &html,
-                                   &page_numbers, &n_page_numbers, errmsg);
-        g_free(pages);
+        status = vind_stored_snippet(searcher, match->docid, record, terms,
+                                     req->snippet_chars ? req->snippet_chars : 200, &html,
+                                     &page_numbers, &n_page_numbers, errmsg);
         if (status == VIND_OK) {
             hit->snippet = own(results, html);
             /* HTML pages have one page: page numbers only mean something for PDFs. */

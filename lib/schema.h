@@ -6,6 +6,12 @@
  *
  * A brief history of schema versions:
  *   1  (0.1.0) first schema.
+ *   2  page text moved out of the stored record into the text store
+ *      (lib/textstore.h): the record holds n_pages instead of pages; and
+ *      every document has its title-key term XTITLE (exact titles are
+ *      pinned through it; a schema-1 index served meanwhile pins none).
+ *      Readers still read 1 (VIND_SCHEMA_MIN_READ), so a vind-searchd serves
+ *      an old index while vind-index rebuilds it beside and swaps it in.
  */
 #ifndef VIND_LIB_SCHEMA_H
 #define VIND_LIB_SCHEMA_H
@@ -13,6 +19,8 @@
 /* Metadata key holding the schema version as decimal text. An index without it
  * (or with another number) is refused with VIND_SCHEMA_MISMATCH. */
 #define VIND_SCHEMA_VERSION 2
+/* The oldest schema readers still search (vind_searcher_open). */
+#define VIND_SCHEMA_MIN_READ 1
 #define VIND_META_SCHEMA "vind:schema"
 /* Metadata: the ISO time of the last completed indexing run. */
 #define VIND_META_LAST_RUN "vind:last-run"
@@ -76,7 +84,9 @@
  *                     from its parent article (display forms)
  *   own_tags, own_themes   the document's own values (to recompute inheritance)
  *   links             hrefs of the page as written (to find attachments)
- *   pages             text per page (one for HTML), paragraphs split by "\n\n"
+ *   n_pages           number of pages (one for HTML); their text, paragraphs
+ *                     split by "\n\n", is in the text store (lib/textstore.h);
+ *                     schema 1 held it here as "pages", an array of strings
  *   n_empty_pages     pages without a text layer
  *   parent            url of the article a PDF belongs to, or absent
  *   attachments       urls of the PDFs an article links to

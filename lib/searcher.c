@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 
@@ -48,11 +49,11 @@ static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path
         return vind_error(errmsg, status, "cannot read the schema version of the index %s", path);
     int version = atoi(value);
     free(value);
-    if (version != VIND_SCHEMA_VERSION)
+    if (version < VIND_SCHEMA_MIN_READ || version > VIND_SCHEMA_VERSION)
         return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
-                          "the index %s has schema version %d, this vind reads %d: reindex with "
-                          "--full",
-                          path, version, VIND_SCHEMA_VERSION);
+                          "the index %s has schema version %d, this vind reads %d to %d: run "
+                          "vind-index to rebuild it",
+                          path, version, VIND_SCHEMA_MIN_READ, VIND_SCHEMA_VERSION);
     return VIND_OK;
 }
 
@@ -63,6 +64,38 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
     if (status == VIND_OK)
         status = vind_xapian_reader_doc_count(searcher->reader, &searcher->doc_count, errmsg);
     return status;
+}
+
+/* The identity of the folder at path (0, 0 when it cannot be read). */
+static void folder_identity(const char *path, uint64_t *dev, uint64_t *ino)
+{
+    struct stat st;
+    *dev = *ino = 0;
+    if (stat(path, &st) == 0) {
+        *dev = (uint64_t)st.st_dev;
+        *ino = (uint64_t)st.st_ino;
+    }
+}
+
+/* Opens the database at the searcher's path as its reader, checked. The
+ * folder is looked at first: when a swap happens in between, the next
+ * reopen sees another folder and opens again. */
+static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t **reader,
+                                 char **errmsg)
+{
+    uint64_t dev = 0, ino = 0;
+    folder_identity(searcher->path, &dev, &ino);
+    vind_status_t status = vind_xapian_reader_open(searcher->path, reader, errmsg);
+    if (status == VIND_OK)
+        status = check_schema(*reader, searcher->path, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_reader_close(*reader);
+        *reader = NULL;
+        return status;
+    }
+    searcher->folder_dev = dev;
+    searcher->folder_ino = ino;
+    return VIND_OK;
 }
 
 vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexicon,
@@ -82,9 +115,7 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
     searcher->lexicon = lexicon;
     vind_query_weights_default(&searcher->weights);
     bm25_default(&searcher->bm25);
-    vind_status_t status = vind_xapian_reader_open(db_path, &searcher->reader, errmsg);
-    if (status == VIND_OK)
-        status = check_schema(searcher->reader, db_path, errmsg);
+    vind_status_t status = open_reader(searcher, &searcher->reader, errmsg);
     if (status == VIND_OK)
         status = load_counts(searcher, errmsg);
     if (status == VIND_OK)
@@ -122,6 +153,24 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     if (!searcher)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_reopen: no searcher");
     int moved = 0;
+    uint64_t dev = 0, ino = 0;
+    folder_identity(searcher->path, &dev, &ino);
+    if (dev != searcher->folder_dev || ino != searcher->folder_ino) {
+        /* Another database at the path (a schema upgrade swapped it in):
+         * Xapian's reopen would read the new folder's files with the old
+         * one's tables, so the reader is opened anew. Cost: one stat(2)
+         * per reopen. */
+        vind_xapian_reader_t *fresh = NULL;
+        vind_status_t status = open_reader(searcher, &fresh, errmsg);
+        if (status != VIND_OK)
+            return status;
+        vind_xapian_reader_close(searcher->reader);
+        searcher->reader = fresh;
+        status = load_counts(searcher, errmsg);
+        if (status == VIND_OK && changed)
+            *changed = 1;
+        return status;
+    }
     vind_status_t status = vind_xapian_reader_reopen(searcher->reader, &moved, errmsg);
     if (status == VIND_OK && moved)
         status = check_schema(searcher->reader, searcher->path, errmsg);

@@ -35,6 +35,12 @@ struct vind_searcher {
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
     unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */
+    /* The folder the path named when the reader was opened: another one
+     * there (a schema upgrade swapped a rebuilt index in) is opened anew. */
+    uint64_t folder_dev, folder_ino;
+    /* What the snippets made with this searcher read from the text store
+     * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
+    uint64_t snippet_bytes_read, snippet_bytes_analysed;
 };
 
 /* One matching document of a run. */
@@ -131,9 +137,26 @@ vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_q
 vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, json_t **out,
                                    char **errmsg);
 
-/* The text of the stored record's pages: a NULL-terminated array borrowed
- * from record (n_pages set); NULL when it has none. Free the array with g_free. */
-const char **vind_stored_pages(json_t *record, size_t *n_pages);
+/* The number of pages of a stored record (its "n_pages"). */
+size_t vind_stored_n_pages(json_t *record);
+
+/* The whole text of document docid (record: its stored record), page by
+ * page from the text store: *pages malloc'd, NULL-terminated, malloc'd
+ * strings; *n_pages their count. For kwic and `vind doc --text`. */
+vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t *record,
+                               char ***pages, size_t *n_pages, char **errmsg);
+
+/* The snippet of document docid for terms (vind_snippet_make_from over the
+ * text store, with the places of the words from the index's positions):
+ * only the windows shown are read and analysed. */
+vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
+                                  const vind_match_terms_t *terms, unsigned target_chars,
+                                  char **html, unsigned **pages, size_t *n_pages, char **errmsg);
+
+/* Test and debug aid: the bytes the searcher's snippets have read from the
+ * text store and given the analyzer since it was opened. */
+void vind_searcher_snippet_bytes(const vind_searcher_t *searcher, uint64_t *read,
+                                 uint64_t *analysed);
 
 /* Checks what a request filters on before it is searched: from and to are
  * days that exist, years are years, types are types, values are UTF-8.

@@ -156,14 +156,24 @@ vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
     copy_list(object, record, "tags");
     copy_list(object, record, "themes");
     copy_list(object, record, "attachments");
-    json_t *pages = json_object_get(record, "pages");
-    json_object_set_new(object, "pages", json_integer(json_is_array(pages)
-                                                          ? (json_int_t)json_array_size(pages)
-                                                          : 0));
-    if (with_text && json_is_array(pages))
-        json_object_set(object, "text", pages);
-    else if (with_text)
-        json_object_set_new(object, "text", json_array());
+    size_t n_pages = vind_stored_n_pages(record);
+    json_object_set_new(object, "pages", json_integer((json_int_t)n_pages));
+    if (with_text) {
+        char **pages = NULL;
+        status = vind_stored_text(searcher, docid, record, &pages, &n_pages, errmsg);
+        json_t *text = json_array();
+        for (size_t p = 0; status == VIND_OK && p < n_pages; p++) {
+            json_t *page = json_string(pages[p]);
+            json_array_append_new(text, page ? page : json_string(""));
+        }
+        json_object_set_new(object, "text", text);
+        g_strfreev(pages);
+        if (status != VIND_OK) {
+            json_decref(object);
+            json_decref(record);
+            return status;
+        }
+    }
     *json_out = json_dumps(object, JSON_COMPACT);
     json_decref(object);
     json_decref(record);

@@ -1323,6 +1323,41 @@ extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t 
     return VIND_OK;
 }
 
+extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_t docid,
+                                                      const char *term, size_t max_positions,
+                                                      uint32_t **positions, size_t *count,
+                                                      char **errmsg)
+{
+    if (positions == nullptr || count == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_positions", "positions or count is NULL");
+    *positions = nullptr;
+    *count = 0;
+    if (reader == nullptr || term == nullptr || *term == '\0' || docid == 0)
+        return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
+    std::vector<uint32_t> found;
+    try {
+        const Xapian::Database &database = reader->database;
+        for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
+             it != database.positionlist_end(docid, term); ++it) {
+            found.push_back(*it);
+            if (max_positions && found.size() >= max_positions)
+                break;
+        }
+    } catch (const Xapian::DocNotFoundError &) {
+        return VIND_OK; /* a document without the term's positions */
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read positions in", reader->path.c_str());
+    }
+    if (found.empty())
+        return VIND_OK;
+    *positions = static_cast<uint32_t *>(malloc(found.size() * sizeof(uint32_t)));
+    if (*positions == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
+    memcpy(*positions, found.data(), found.size() * sizeof(uint32_t));
+    *count = found.size();
+    return VIND_OK;
+}
+
 extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader,
                                                       const char *prefix, size_t max_terms,
                                                       vind_xapian_terms_t **terms, char **errmsg)

@@ -404,6 +404,16 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
 vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errmsg);
 
 /*
+ * The positions of term in document docid, ascending, at most max_positions
+ * (0: all): *positions is malloc'd (NULL when *count is 0). A term the
+ * document lacks, or holds without positions, gives VIND_OK and 0. Cost: one
+ * position-list read, proportional to the term's occurrences in the document.
+ */
+vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_t docid,
+                                           const char *term, size_t max_positions,
+                                           uint32_t **positions, size_t *count, char **errmsg);
+
+/*
  * The first max_terms (0: all) terms of the database that start with prefix
  * ("" or NULL: all), in byte order, each with its frequency (for
  * autocompletion and wildcards; sort by frequency yourself). Free *terms with
