@@ -85,49 +85,6 @@ void split_parts(const std::string &value, bool multi, std::vector<std::string> 
 }
 
 /*
- * Counts the values of one slot over the documents a match examines. A
- * multi-valued slot holds parts joined by 0x1F ("Zorg\x1fWonen" for an article
- * tagged with both); each distinct part counts once per document.
- */
-class FacetSpy : public Xapian::MatchSpy
-{
-  public:
-    FacetSpy(Xapian::valueno slot, bool multi_valued) : slot_(slot), multi_valued_(multi_valued)
-    {
-    }
-
-    void operator()(const Xapian::Document &document, double) override
-    {
-        const std::string value = document.get_value(slot_);
-        if (value.empty())
-            return;
-        if (!multi_valued_) {
-            ++counts_[value];
-            return;
-        }
-        std::vector<std::string> parts;
-        split_parts(value, true, parts);
-        for (const std::string &part : parts)
-            ++counts_[part];
-    }
-
-    void reset()
-    {
-        counts_.clear();
-    }
-
-    const std::map<std::string, uint32_t> &counts() const
-    {
-        return counts_;
-    }
-
-  private:
-    Xapian::valueno slot_;
-    bool multi_valued_;
-    std::map<std::string, uint32_t> counts_;
-};
-
-/*
  * The counting pass of a search in one spy: per document, the values of a
  * few slots (facets) are read once, tested against the request's filters
  * (the caller's test, cached per distinct value) and counted. A document
@@ -493,7 +450,6 @@ struct vind_xapian_enquire {
     Xapian::Enquire enquire;
     /* Our own deep copy of the query (see vind_xapian_enquire_set_query). */
     Xapian::Query query;
-    std::vector<std::unique_ptr<FacetSpy>> facets;
     std::unique_ptr<CountSpy> counter; /* vind_xapian_enquire_count_slots */
 };
 
@@ -1704,7 +1660,7 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
         return invalid(errmsg, "vind_xapian_enquire_new", "reader is NULL");
     try {
         *enquire =
-            new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}, {}};
+            new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}};
         (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
         if (reader->has_deadline) {
             /* Past the limit Xapian stops counting matches exactly (it
@@ -1854,32 +1810,6 @@ extern "C" vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *e
     }
 }
 
-extern "C" vind_status_t vind_xapian_enquire_add_facet(vind_xapian_enquire_t *enquire,
-                                                       uint32_t slot, int multi_valued,
-                                                       size_t *facet, char **errmsg)
-{
-    if (facet != nullptr)
-        *facet = 0;
-    if (enquire == nullptr || slot == VIND_XAPIAN_NO_SLOT)
-        return invalid(errmsg, "vind_xapian_enquire_add_facet",
-                       "enquire is NULL or slot is VIND_XAPIAN_NO_SLOT");
-    try {
-        enquire->facets.emplace_back(new FacetSpy(slot, multi_valued != 0));
-        try {
-            enquire->enquire.add_matchspy(enquire->facets.back().get());
-        } catch (...) {
-            enquire->facets.pop_back();
-            throw;
-        }
-        if (facet != nullptr)
-            *facet = enquire->facets.size() - 1;
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add a facet to a search of",
-                                   enquire->reader->path.c_str());
-    }
-}
-
 extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
 {
     if (facet == nullptr)
@@ -1931,17 +1861,6 @@ static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
     }
     *result = list;
     return VIND_OK;
-}
-
-extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
-                                                   vind_xapian_facet_t **result, char **errmsg)
-{
-    if (result == nullptr)
-        return invalid(errmsg, "vind_xapian_enquire_facet", "result is NULL");
-    *result = nullptr;
-    if (enquire == nullptr || facet >= enquire->facets.size())
-        return invalid(errmsg, "vind_xapian_enquire_facet", "enquire is NULL or unknown facet");
-    return copy_counts(enquire->facets[facet]->counts(), enquire, result, errmsg);
 }
 
 extern "C" vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *enquire,
@@ -2025,8 +1944,6 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     Xapian::MSet matches;
     std::vector<int> percents;
     try {
-        for (auto &spy : enquire->facets)
-            spy->reset();
         if (enquire->counter)
             enquire->counter->reset();
         matches = enquire->enquire.get_mset(offset, limit, check_at_least);
