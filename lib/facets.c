@@ -128,8 +128,59 @@ static vind_status_t filters_new(const vind_search_request_t *req,
 
 static void filters_free(facet_filter_t filters[VIND_FACET_LAST])
 {
-    for (int f = 0; f < VIND_FACET_LAST; f++)
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
         vind_strv_free(filters[f].keys);
+        filters[f].keys = NULL;
+    }
+}
+
+/* A request's facet counting: the spec handed to a pass, and the filters its test reads. */
+typedef struct {
+    vind_counting_t counting; /* first: vind_facets_begin hands out its address */
+    facet_filter_t filters[VIND_FACET_LAST];
+} facets_t;
+
+vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_plan_t *plan,
+                                vind_counting_t **out, char **errmsg)
+{
+    *out = NULL;
+    facets_t *f = calloc(1, sizeof *f);
+    if (!f)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
+    f->counting.n = VIND_FACET_LAST;
+    f->counting.exclusive = req->facets == VIND_FACETS_COUNT;
+    f->counting.test = value_passes;
+    f->counting.data = f->filters;
+    for (int i = 0; i < VIND_FACET_LAST; i++)
+        f->counting.slots[i] =
+            (vind_xapian_count_slot_t){facet_slots[i], facet_multi[i], plan->filter[i] != NULL};
+    vind_status_t status = filters_new(req, f->filters, errmsg);
+    if (status != VIND_OK) {
+        vind_facets_free(&f->counting);
+        return status;
+    }
+    *out = &f->counting;
+    return VIND_OK;
+}
+
+vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_request_t *req,
+                              vind_results_t *results, char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
+        status = convert(req, f, counting->counted[f], counting->none, results, errmsg);
+    return status;
+}
+
+void vind_facets_free(vind_counting_t *counting)
+{
+    if (!counting)
+        return;
+    facets_t *f = (facets_t *)counting;
+    for (int i = 0; i < VIND_FACET_LAST; i++)
+        vind_xapian_facet_free(counting->counted[i]);
+    filters_free(f->filters);
+    free(f);
 }
 
 vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_request_t *req,
@@ -137,31 +188,20 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
                                 uint64_t *total, char **errmsg)
 {
     *total = 0;
-    int counting = req->facets != 0;
+    vind_counting_t *counting = NULL;
+    vind_status_t status = req->facets ? vind_facets_begin(req, plan, &counting, errmsg) : VIND_OK;
+    if (status != VIND_OK)
+        return status;
     /* Facet filters are tested per document only when the facets are
      * counted (multi-select needs each one left out in turn); otherwise
      * they stay in the query, where Xapian skips what they exclude. */
     vind_xapian_query_t *query =
         vind_plan_query(plan, any_word, counting ? VIND_PLAN_NO_FACETS : VIND_PLAN_FILTERS);
-    if (!query)
-        return vind_error(errmsg, VIND_NOMEM, "out of memory counting");
-    facet_filter_t filters[VIND_FACET_LAST] = {{0}};
-    vind_xapian_count_slot_t slots[VIND_FACET_LAST];
-    for (int f = 0; f < VIND_FACET_LAST; f++)
-        slots[f] = (vind_xapian_count_slot_t){facet_slots[f], facet_multi[f], plan->filter[f] != NULL};
-    vind_status_t status = counting ? filters_new(req, filters, errmsg) : VIND_OK;
-    vind_xapian_facet_t *counted[VIND_FACET_LAST] = {NULL};
-    uint64_t none[VIND_FACET_LAST] = {0};
-    if (status == VIND_OK)
-        status = vind_searcher_count_pass(searcher, query, slots, counting ? VIND_FACET_LAST : 0,
-                                          req->facets == VIND_FACETS_COUNT, value_passes, filters,
-                                          counted, none, total, errmsg);
+    status = query ? vind_searcher_count_pass(searcher, query, counting, total, errmsg)
+                   : vind_error(errmsg, VIND_NOMEM, "out of memory counting");
     vind_xapian_query_free(query);
-    for (int f = 0; status == VIND_OK && counting && f < VIND_FACET_LAST; f++)
-        status = convert(req, f, counted[f], none, results, errmsg);
-    for (int f = 0; f < VIND_FACET_LAST; f++)
-        vind_xapian_facet_free(counted[f]);
-    if (counting)
-        filters_free(filters);
+    if (status == VIND_OK && counting)
+        status = vind_facets_end(counting, req, results, errmsg);
+    vind_facets_free(counting);
     return status;
 }

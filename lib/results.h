@@ -71,6 +71,18 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
                                 const vind_plan_t *plan, int any_word, vind_results_t *results,
                                 uint64_t *total, char **errmsg);
 
+/*
+ * The facet counting of req for a pass over plan's matches (lib/facets.c):
+ * vind_facets_begin makes it (*out), a pass fills it (vind_searcher_count_pass,
+ * or the ranked pass when the request has no facet filter), vind_facets_end
+ * turns its counts into results' facet lists; free with vind_facets_free.
+ */
+vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_plan_t *plan,
+                                vind_counting_t **out, char **errmsg);
+vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_request_t *req,
+                              vind_results_t *results, char **errmsg);
+void vind_facets_free(vind_counting_t *counting);
+
 /* Sets the facet values of results (takes ownership of values, malloc'd with
  * malloc'd strings). */
 void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,

@@ -1,11 +1,12 @@
 /*
  * search.c - the search policy, vind_search and vind_count: which passes a
  * request needs and in what order. The request is planned once
- * (lib/plan.c). A plain search then makes two Xapian passes: the ranked
- * pass of the strict query (the page and a few more; documents whose title
- * is exactly the query pinned first, lib/exact_title.c) and the counting
- * pass (lib/facets.c: the exact total and every facet count in one
- * unweighted pass). Only when nothing has every word are rare words
+ * (lib/plan.c). A plain search then makes one or two Xapian passes: the
+ * ranked pass of the strict query (every match examined: the exact total;
+ * documents whose title is exactly the query pinned first,
+ * lib/exact_title.c), which also counts the facets when no facet filter is
+ * set, else a counting pass (lib/facets.c: every facet count, multi-select,
+ * in one unweighted pass). Only when nothing has every word are rare words
  * corrected and planned again; only when fewer than FILL_BELOW documents
  * have every word does the any-word query run, and its ranked pass only
  * when the page reaches past those documents. The page's hits are filled
@@ -80,7 +81,7 @@ static size_t page_end(const vind_search_request_t *req)
  * exactly the query pinned first. For relevance at least FILL_BELOW matches
  * from the first, so that relaxing has every strict match. */
 static vind_status_t rank_strict(search_t *s, const vind_plan_t *plan, ranked_t *out,
-                                 char **errmsg)
+                                 vind_counting_t *counting, char **errmsg)
 {
     const vind_search_request_t *req = s->req;
     *out = (ranked_t){0};
@@ -101,11 +102,11 @@ static vind_status_t rank_strict(search_t *s, const vind_plan_t *plan, ranked_t 
         size_t limit = end == 0 ? 0 : end > FILL_BELOW ? end : FILL_BELOW;
         status = vind_searcher_run_pinned(s->searcher, full, req->sort, 0, limit, pinned, n_pinned,
                                           &out->matches, &out->n, &out->total, &out->exact,
-                                          errmsg);
+                                          counting, errmsg);
     } else if (status == VIND_OK)
         status = vind_searcher_run_pinned(s->searcher, full, req->sort, req->offset, req->limit,
                                           NULL, 0, &out->matches, &out->n, &out->total,
-                                          &out->exact, errmsg);
+                                          &out->exact, counting, errmsg);
     stage_end(s, VIND_STAGE_RANK);
     free(pinned);
     vind_xapian_query_free(full);
@@ -121,7 +122,7 @@ static vind_status_t rank_strict(search_t *s, const vind_plan_t *plan, ranked_t 
  * "kubernetes OR haven" beats "kubernets OR haven").
  */
 static vind_status_t retry_rare(search_t *s, const vind_qnode_t *tree, vind_plan_t **plan,
-                                ranked_t *ranked, char **errmsg)
+                                ranked_t *ranked, vind_counting_t *counting, char **errmsg)
 {
     vind_plan_t *rare = NULL;
     stage_start(s);
@@ -137,7 +138,7 @@ static vind_status_t retry_rare(search_t *s, const vind_qnode_t *tree, vind_plan
     vind_plan_free(*plan);
     *plan = rare;
     free(ranked->matches);
-    return rank_strict(s, rare, ranked, errmsg);
+    return rank_strict(s, rare, ranked, counting, errmsg);
 }
 
 /* The page [offset, offset + limit) of a relevance list from the first. */
@@ -179,7 +180,7 @@ static vind_status_t relax(search_t *s, const vind_plan_t *plan, ranked_t *stric
     stage_start(s);
     vind_status_t status = vind_searcher_run_pinned(
         s->searcher, any, req->sort, req->offset, req->limit, strict->matches, strict->n,
-        &page->matches, &page->n, &page->total, &page->exact, errmsg);
+        &page->matches, &page->n, &page->total, &page->exact, NULL, errmsg);
     stage_end(s, VIND_STAGE_RANK);
     vind_xapian_query_free(any);
     return status;
@@ -233,9 +234,16 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     if (status != VIND_OK)
         return status;
     ranked_t ranked = {0}, page = {0};
-    status = rank_strict(s, plan, &ranked, errmsg);
+    /* Without a facet filter the ranked pass, which examines every match,
+     * counts the facets too: one pass. Multi-select needs the documents a
+     * facet filter drops, so with one a counting pass of its own does. */
+    vind_counting_t *in_rank = NULL;
+    if (req->facets && !vind_plan_has_facet_filter(plan))
+        status = vind_facets_begin(req, plan, &in_rank, errmsg);
+    if (status == VIND_OK)
+        status = rank_strict(s, plan, &ranked, in_rank, errmsg);
     if (status == VIND_OK && ranked.exact && ranked.total == 0)
-        status = retry_rare(s, tree, &plan, &ranked, errmsg);
+        status = retry_rare(s, tree, &plan, &ranked, in_rank, errmsg);
     if (status == VIND_OK)
         status = note_wildcards(s->searcher, plan->query, results, errmsg);
     /* Sorted by date, documents with only some words would bury those with
@@ -256,11 +264,16 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     /* The counting pass: the exact total when the ranked pass stopped
      * early, and the facets. */
     uint64_t total = page.total;
-    if (status == VIND_OK && (req->facets || !page.exact)) {
+    if (status == VIND_OK && in_rank && !relaxed && page.exact) {
+        stage_start(s);
+        status = vind_facets_end(in_rank, req, results, errmsg);
+        stage_end(s, VIND_STAGE_COUNT);
+    } else if (status == VIND_OK && (req->facets || !page.exact)) {
         stage_start(s);
         status = vind_facets_count(s->searcher, req, plan, relaxed, results, &total, errmsg);
         stage_end(s, VIND_STAGE_COUNT);
     }
+    vind_facets_free(in_rank);
     if (status == VIND_OK) {
         results->total = total;
         if (!relaxed)

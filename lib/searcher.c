@@ -358,20 +358,44 @@ static size_t pin(vind_match_t *all, size_t n, const vind_match_t *pinned, size_
     return kept + n_pinned;
 }
 
+/* Counts what counting asks for over the enquire's next runs. */
+static vind_status_t count_slots(vind_xapian_enquire_t *enquire, vind_counting_t *counting,
+                                 char **errmsg)
+{
+    if (!counting)
+        return VIND_OK;
+    for (size_t i = 0; i < counting->n; i++)
+        counting->counted[i] = NULL, counting->none[i] = 0;
+    return vind_xapian_enquire_count_slots(enquire, counting->slots, counting->n,
+                                           counting->exclusive, counting->test, counting->data,
+                                           errmsg);
+}
+
+/* The counts of the enquire's last run into counting. */
+static vind_status_t take_counts(vind_xapian_enquire_t *enquire, vind_counting_t *counting,
+                                 char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; counting && status == VIND_OK && i < counting->n; i++)
+        status = vind_xapian_enquire_slot_counts(enquire, i, &counting->counted[i],
+                                                 &counting->none[i], errmsg);
+    return status;
+}
+
 vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                 vind_sort_t sort, size_t offset, size_t limit,
                                 vind_match_t **matches, size_t *n_matches, uint64_t *total,
                                 char **errmsg)
 {
     return vind_searcher_run_pinned(searcher, query, sort, offset, limit, NULL, 0, matches,
-                                    n_matches, total, NULL, errmsg);
+                                    n_matches, total, NULL, NULL, errmsg);
 }
 
 vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                        vind_sort_t sort, size_t offset, size_t limit,
                                        const vind_match_t *pinned, size_t n_pinned,
                                        vind_match_t **matches, size_t *n_matches, uint64_t *total,
-                                       int *exact, char **errmsg)
+                                       int *exact, vind_counting_t *counting, char **errmsg)
 {
     *matches = NULL;
     *n_matches = 0;
@@ -379,8 +403,12 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
     int counted = 0;
     vind_xapian_enquire_t *enquire = NULL;
     vind_status_t status = new_enquire(searcher, query, sort, &enquire, errmsg);
-    if (status != VIND_OK)
+    if (status == VIND_OK)
+        status = count_slots(enquire, counting, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_enquire_free(enquire);
         return status;
+    }
     uint64_t want = limit ? (uint64_t)limit : searcher->doc_count;
     /* Every match is examined (check_at_least = every document), so *total
      * is exact (*exact 0 only past the time budget). Not only the page and
@@ -393,6 +421,8 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
     size_t n = 0;
     if (sort != VIND_SORT_RELEVANCE) {
         status = fetch(enquire, offset, want, check, &all, &n, total, &counted, errmsg);
+        if (status == VIND_OK)
+            status = take_counts(enquire, counting, errmsg);
         vind_xapian_enquire_free(enquire);
         if (status == VIND_OK)
             *matches = all, *n_matches = n;
@@ -410,6 +440,8 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
         status = fetch(enquire, 0, searcher->doc_count, searcher->doc_count, &all, &n,
                        total, &counted, errmsg);
     }
+    if (status == VIND_OK)
+        status = take_counts(enquire, counting, errmsg);
     vind_xapian_enquire_free(enquire);
     if (status == VIND_OK)
         status = break_ties(searcher, all, n, errmsg);
@@ -455,13 +487,8 @@ vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_q
 }
 
 vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                                       const vind_xapian_count_slot_t *slots, size_t n,
-                                       int exclusive, vind_xapian_value_test_t test, void *data,
-                                       vind_xapian_facet_t **counted, uint64_t *none,
-                                       uint64_t *total, char **errmsg)
+                                       vind_counting_t *counting, uint64_t *total, char **errmsg)
 {
-    for (size_t i = 0; i < n; i++)
-        counted[i] = NULL, none[i] = 0;
     *total = 0;
     searcher->runs++;
     vind_xapian_enquire_t *enquire = NULL;
@@ -471,25 +498,20 @@ vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xap
     if (status == VIND_OK)
         status = vind_xapian_enquire_set_boolean(enquire, errmsg);
     if (status == VIND_OK)
-        status = vind_xapian_enquire_count_slots(enquire, slots, n, exclusive, test, data, errmsg);
+        status = count_slots(enquire, counting, errmsg);
     vind_xapian_mset_t *mset = NULL;
     if (status == VIND_OK)
         status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
     if (status == VIND_OK) {
         int filtering = 0;
-        for (size_t i = 0; i < n; i++)
-            filtering |= slots[i].filtered;
+        for (size_t i = 0; counting && i < counting->n; i++)
+            filtering |= counting->slots[i].filtered;
         /* Exact: every document was checked (an estimate past the time budget). */
         *total = filtering ? vind_xapian_enquire_passed(enquire) : mset->matches_estimated;
     }
     vind_xapian_mset_free(mset);
-    for (size_t i = 0; status == VIND_OK && i < n; i++)
-        status = vind_xapian_enquire_slot_counts(enquire, i, &counted[i], &none[i], errmsg);
+    if (status == VIND_OK)
+        status = take_counts(enquire, counting, errmsg);
     vind_xapian_enquire_free(enquire);
-    if (status != VIND_OK)
-        for (size_t i = 0; i < n; i++) {
-            vind_xapian_facet_free(counted[i]);
-            counted[i] = NULL;
-        }
     return status;
 }

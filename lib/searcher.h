@@ -49,6 +49,18 @@ typedef struct {
     double weight;
 } vind_match_t;
 
+/* What a pass counts besides its matches (vind_xapian_enquire_count_slots):
+ * n slots, and after the pass their counts (free with vind_xapian_facet_free). */
+typedef struct {
+    vind_xapian_count_slot_t slots[VIND_FACET_LAST];
+    size_t n;
+    int exclusive;
+    vind_xapian_value_test_t test;
+    void *data;
+    vind_xapian_facet_t *counted[VIND_FACET_LAST];
+    uint64_t none[VIND_FACET_LAST];
+} vind_counting_t;
+
 /* How vind_searcher_full_query reads the tree (flags; 0: every word, only
  * unknown words spell-corrected). */
 #define VIND_QUERY_ANY_WORD 1u /* the any-word fallback instead of every word */
@@ -84,14 +96,15 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
  * their weights) before all others: they must match query; the rest follow in relevance
  * order, each document once, so every page agrees. Only for relevance
  * order (pinned is ignored otherwise). *total counts every match; *exact (may
- * be NULL) says whether it is exact (0 past the time budget). Statuses as
- * vind_searcher_run.
+ * be NULL) says whether it is exact (0 past the time budget). counting (may
+ * be NULL): slots counted over every match in the same pass (the facets of
+ * a request without facet filters). Statuses as vind_searcher_run.
  */
 vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                        vind_sort_t sort, size_t offset, size_t limit,
                                        const vind_match_t *pinned, size_t n_pinned,
                                        vind_match_t **matches, size_t *n_matches, uint64_t *total,
-                                       int *exact, char **errmsg);
+                                       int *exact, vind_counting_t *counting, char **errmsg);
 
 /*
  * The documents matching full (the request's query with its filters) whose
@@ -104,18 +117,14 @@ vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const char *ty
                                        size_t *n_matches, char **errmsg);
 
 /*
- * The counting pass: runs query once, unweighted, over every match, counting
- * the n slots with vind_xapian_enquire_count_slots (exclusive, test and data
- * as there) into counted[i] (free each with vind_xapian_facet_free) and
- * none[i]. *total: the matches passing every filtered slot (every match
- * when none filters). Costs one pass over all matches, reading n values of
- * each. Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ * The counting pass: runs query once, unweighted, over every match,
+ * counting what counting asks for (may be NULL). *total: the matches passing
+ * every filtered slot (every match when none filters). Costs one pass over
+ * all matches, reading counting->n values of each.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
 vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                                       const vind_xapian_count_slot_t *slots, size_t n,
-                                       int exclusive, vind_xapian_value_test_t test, void *data,
-                                       vind_xapian_facet_t **counted, uint64_t *none,
-                                       uint64_t *total, char **errmsg);
+                                       vind_counting_t *counting, uint64_t *total, char **errmsg);
 
 /* One attempt of a call that reads the index (data is the caller's). */
 typedef vind_status_t (*vind_searcher_attempt_t)(vind_searcher_t *searcher, void *data,

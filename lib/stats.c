@@ -71,16 +71,13 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
                   {"themes", VIND_SLOT_THEMES, 1},
                   {"years", VIND_SLOT_YEAR, 0}};
     enum { N_FACETS = sizeof facets / sizeof facets[0] };
-    vind_xapian_count_slot_t slots[N_FACETS];
+    vind_counting_t counting = {.n = N_FACETS, .exclusive = 1};
     for (size_t f = 0; f < N_FACETS; f++)
-        slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0};
-    vind_xapian_facet_t *counted[N_FACETS] = {NULL};
-    uint64_t none[N_FACETS], total = 0;
+        counting.slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0};
+    uint64_t total = 0;
     vind_xapian_query_t *all = vind_xapian_query_match_all();
-    vind_status_t status =
-        all ? vind_searcher_count_pass(searcher, all, slots, N_FACETS, 1, NULL, NULL, counted,
-                                       none, &total, errmsg)
-            : vind_error(errmsg, VIND_NOMEM, "out of memory");
+    vind_status_t status = all ? vind_searcher_count_pass(searcher, all, &counting, &total, errmsg)
+                               : vind_error(errmsg, VIND_NOMEM, "out of memory");
     vind_xapian_query_free(all);
     json_t *object = json_object();
     json_object_set_new(object, "documents", json_integer(searcher->doc_count));
@@ -97,9 +94,9 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
     free(last_run);
     for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++)
         json_object_set_new(object, facets[f].name,
-                            counts_array(counted[f], facets[f].slot == VIND_SLOT_YEAR));
+                            counts_array(counting.counted[f], facets[f].slot == VIND_SLOT_YEAR));
     for (size_t f = 0; f < N_FACETS; f++)
-        vind_xapian_facet_free(counted[f]);
+        vind_xapian_facet_free(counting.counted[f]);
     if (status == VIND_OK) {
         *json_out = json_dumps(object, JSON_COMPACT);
         if (!*json_out)

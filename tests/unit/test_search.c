@@ -393,6 +393,11 @@ static void test_passes(vind_searcher_t *searcher)
     CHECK_INT(vind_search(searcher, &req, &searched, NULL), VIND_OK, "a plain search");
     CHECK_INT(explained_runs(searched), 1, "no facets: the ranked run counts the total too");
     vind_results_free(searched);
+    req.facets = 1;
+    CHECK_INT(vind_search(searcher, &req, &searched, NULL), VIND_OK, "facets, no filter");
+    CHECK_INT(explained_runs(searched), 1, "facets without a filter: the ranked run counts them");
+    CHECK(facet_value(searched, VIND_FACET_TYPE, "article") != NULL, "... and they are there");
+    vind_results_free(searched);
 }
 
 static void test_sort_and_page(vind_searcher_t *searcher)
