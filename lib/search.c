@@ -248,7 +248,7 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
         status = note_wildcards(s->searcher, plan->query, results, errmsg);
     /* Sorted by date, documents with only some words would bury those with
      * all of them under whatever is newest: there, only none at all relaxes.
-     * A total that is not exact is past the page and TIE_EXTRA more. */
+     * A total that is not exact (the time budget ran out) never relaxes. */
     uint64_t fill_below = req->sort == VIND_SORT_RELEVANCE ? FILL_BELOW : 1;
     int relaxed = status == VIND_OK && ranked.exact && ranked.total < fill_below && plan->any;
     uint64_t strict_total = ranked.total;
@@ -261,8 +261,8 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
             slice(req, &page);
     }
     free(ranked.matches);
-    /* The counting pass: the exact total when the ranked pass stopped
-     * early, and the facets. */
+    /* The facets: counted by the ranked pass already, or by a counting pass
+     * (which also gives the any-word total a relaxed page did not run). */
     uint64_t total = page.total;
     if (status == VIND_OK && in_rank && !relaxed && page.exact) {
         stage_start(s);
