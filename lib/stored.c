@@ -159,11 +159,13 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
      * part of another, the analyzer's match (its stem first) wins. */
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
         unsigned id = 0;
-        status = term_places(source, vind_match_terms_stem(terms, i, &id), id, places, errmsg);
+        const char *stem = vind_match_terms_stem(terms, i, &id);
+        status = term_places(source, stem, id, places, errmsg);
     }
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
         unsigned id = 0;
-        char *part = g_strconcat(VIND_PREFIX_PART, vind_match_terms_stem(terms, i, &id), NULL);
+        const char *stem = vind_match_terms_stem(terms, i, &id);
+        char *part = g_strconcat(VIND_PREFIX_PART, stem, NULL);
         status = term_places(source, part, id, places, errmsg);
         g_free(part);
     }
