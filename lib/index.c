@@ -444,7 +444,7 @@ static int spelling_candidate(const vind_token_t *token)
  */
 static void index_text(builder_t *b, const char *text, vind_lang_t lang, const char *prefix_copy,
                        uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell,
-                       GArray *checkpoints)
+                       GArray *words)
 {
     if (b->status != VIND_OK || !text || !*text)
         return;
@@ -460,8 +460,8 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
         const vind_token_t *token = vind_tokens_get(tokens, i);
         int has_position = positional && token->position < limit;
         uint32_t position = base + token->position;
-        if (checkpoints && has_position) /* the page map of the text store */
-            vind_text_checkpoint_add(checkpoints, token->position, token->start);
+        if (words && has_position) /* the page map of the text store */
+            vind_text_word_add(words, token->position, token->start, token->end);
         add_posting(b, "", token->stem, position, has_position, wdf);
         add_posting(b, VIND_PREFIX_EXACT, token->form, position, has_position, 1);
         if (prefix_copy)
@@ -590,7 +590,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     b.checkpoints = g_new0(GArray *, doc->n_pages + 1);
     for (size_t page = 0; page < doc->n_pages; page++)
-        b.checkpoints[page] = g_array_new(FALSE, FALSE, sizeof(guint32));
+        b.checkpoints[page] = g_array_new(FALSE, FALSE, sizeof(vind_text_word_t));
     b.spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     vind_lang_t lang = doc_language(doc);
     GPtrArray *tags = merge_values(doc->tags, doc->n_tags, rel->inherited_tags,

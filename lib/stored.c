@@ -155,13 +155,18 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
 {
     source_t *source = rock;
     vind_status_t status = VIND_OK;
+    /* Words first, then compound parts: where a word is one query word and
+     * part of another, the analyzer's match (its stem first) wins. */
+    for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
+        unsigned id = 0;
+        const char *stem = vind_match_terms_stem(terms, i, &id);
+        status = term_places(source, stem, id, places, errmsg);
+    }
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
         unsigned id = 0;
         const char *stem = vind_match_terms_stem(terms, i, &id);
         char *part = g_strconcat(VIND_PREFIX_PART, stem, NULL);
-        status = term_places(source, stem, id, places, errmsg);
-        if (status == VIND_OK)
-            status = term_places(source, part, id, places, errmsg);
+        status = term_places(source, part, id, places, errmsg);
         g_free(part);
     }
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_prefixes(terms); i++) {

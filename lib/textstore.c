@@ -57,16 +57,14 @@ static int get_varint(const unsigned char **p, const unsigned char *end, uint64_
 
 /* ---- writing ---- */
 
-void vind_text_checkpoint_add(GArray *checkpoints, unsigned position, size_t offset)
+void vind_text_word_add(GArray *words, unsigned position, size_t start, size_t end)
 {
-    while ((size_t)checkpoints->len * VIND_TEXT_CHECKPOINT_STRIDE <= position) {
-        guint32 at = (guint32)offset;
-        g_array_append_val(checkpoints, at);
-    }
+    vind_text_word_t word = {position, (guint32)start, (guint32)end};
+    g_array_append_val(words, word);
 }
 
 static vind_status_t put_page(vind_xapian_writer_t *writer, uint32_t docid, size_t page,
-                              const char *text, const GArray *checkpoints, char **errmsg)
+                              const char *text, const GArray *words, char **errmsg)
 {
     char key[KEY_BYTES];
     size_t length = text ? strlen(text) : 0;
@@ -80,13 +78,17 @@ static vind_status_t put_page(vind_xapian_writer_t *writer, uint32_t docid, size
         return status;
     GString *map = g_string_new(NULL);
     put_varint(map, length);
-    size_t n = checkpoints ? checkpoints->len : 0;
+    size_t n = words ? words->len : 0;
     put_varint(map, n);
-    guint32 previous = 0;
+    guint32 position = 0, start = 0;
     for (size_t i = 0; i < n; i++) {
-        guint32 offset = g_array_index(checkpoints, guint32, i);
-        put_varint(map, offset - previous); /* ascending: words come in text order */
-        previous = offset;
+        const vind_text_word_t *w = &g_array_index(words, vind_text_word_t, i);
+        /* words come in text order: positions and starts ascend */
+        put_varint(map, w->position - position);
+        put_varint(map, w->start - start);
+        put_varint(map, w->end - w->start);
+        position = w->position;
+        start = w->start;
     }
     map_key(key, docid, page);
     status = vind_xapian_writer_set_metadata(writer, key, map->str, map->len, errmsg);
@@ -95,12 +97,11 @@ static vind_status_t put_page(vind_xapian_writer_t *writer, uint32_t docid, size
 }
 
 vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *const *pages,
-                            size_t n_pages, GArray *const *checkpoints, char **errmsg)
+                            size_t n_pages, GArray *const *words, char **errmsg)
 {
     vind_status_t status = VIND_OK;
     for (size_t page = 0; status == VIND_OK && page < n_pages; page++)
-        status = put_page(writer, docid, page, pages[page], checkpoints ? checkpoints[page] : NULL,
-                          errmsg);
+        status = put_page(writer, docid, page, pages[page], words ? words[page] : NULL, errmsg);
     return status;
 }
 
@@ -138,8 +139,8 @@ vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, cha
 typedef struct {
     int mapped;          /* the map was read */
     size_t length;
-    guint32 *checkpoints;
-    size_t n_checkpoints;
+    vind_text_word_t *words; /* ascending positions */
+    size_t n_words;
     char *bytes;         /* length + 1, NULs where not read */
     unsigned char *have; /* per chunk: read */
 } page_t;
@@ -173,7 +174,7 @@ void vind_text_close(vind_text_t *text)
     if (!text)
         return;
     for (size_t p = 0; p < text->n_pages; p++) {
-        free(text->pages[p].checkpoints);
+        free(text->pages[p].words);
         free(text->pages[p].bytes);
         free(text->pages[p].have);
     }
@@ -212,12 +213,18 @@ static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
     int ok = 1;
     if (status == VIND_OK && map && get_varint(&p, end, &length) && get_varint(&p, end, &n) &&
         n <= map_length && length < UINT32_MAX) {
-        ok = (pg->checkpoints = calloc(n ? n : 1, sizeof *pg->checkpoints)) != NULL;
-        uint64_t offset = 0, delta = 0;
-        for (size_t i = 0; ok && i < n && get_varint(&p, end, &delta); i++) {
-            offset += delta;
-            pg->checkpoints[i] = (guint32)(offset < length ? offset : length);
-            pg->n_checkpoints = i + 1;
+        ok = (pg->words = calloc(n ? n : 1, sizeof *pg->words)) != NULL;
+        uint64_t position = 0, start = 0, delta = 0, size = 0, step = 0;
+        for (size_t i = 0; ok && i < n && get_varint(&p, end, &step) &&
+                           get_varint(&p, end, &delta) && get_varint(&p, end, &size);
+             i++) {
+            position += step;
+            start += delta;
+            uint64_t stop = start + size;
+            pg->words[i] = (vind_text_word_t){(guint32)position,
+                                              (guint32)(start < length ? start : length),
+                                              (guint32)(stop < length ? stop : length)};
+            pg->n_words = i + 1;
         }
     } else
         length = 0;
@@ -228,11 +235,11 @@ static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
     if (!ok || !pg->bytes || !pg->have) {
         free(pg->bytes);
         free(pg->have);
-        free(pg->checkpoints);
+        free(pg->words);
         pg->bytes = NULL;
         pg->have = NULL;
-        pg->checkpoints = NULL;
-        pg->n_checkpoints = 0;
+        pg->words = NULL;
+        pg->n_words = 0;
         return vind_error(errmsg, VIND_NOMEM, "out of memory reading the text of document %u",
                           text->docid);
     }
@@ -299,14 +306,18 @@ vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position,
     const page_t *pg = &text->pages[page];
     if (status != VIND_OK)
         return status;
-    size_t k = position / VIND_TEXT_CHECKPOINT_STRIDE;
-    *end = pg->length;
-    if (k < pg->n_checkpoints) {
-        *start = pg->checkpoints[k];
-        if (k + 1 < pg->n_checkpoints)
-            *end = pg->checkpoints[k + 1];
-    } else if (pg->n_checkpoints)
-        *start = pg->checkpoints[pg->n_checkpoints - 1];
+    size_t low = 0, high = pg->n_words; /* the first word at position or after */
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (pg->words[mid].position < position)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    if (low == pg->n_words || pg->words[low].position != position)
+        return VIND_NOT_FOUND;
+    *start = pg->words[low].start;
+    *end = pg->words[low].end;
     return VIND_OK;
 }
 

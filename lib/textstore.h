@@ -9,11 +9,12 @@
  * atomic commit) and never counts as a document (doc counts, BM25 statistics,
  * facets and related articles see the real documents only):
  *   vind:text:<docid>:<page>        the page map: varint byte length of the
- *                                   page, varint number of checkpoints, then
- *                                   the checkpoints delta-encoded (varints):
- *                                   checkpoint k is the byte offset of the
- *                                   first word at position >= k * STRIDE of
- *                                   the page (body positions, lib/schema.h)
+ *                                   page, varint number of words, then per
+ *                                   word (in text order) three varints: its
+ *                                   position minus the previous word's, its
+ *                                   start offset minus the previous word's,
+ *                                   its length in bytes (positions relative
+ *                                   to the page's first, lib/schema.h)
  *   vind:text:<docid>:<page>:<k>    bytes [k * CHUNK, (k + 1) * CHUNK) of the
  *                                   page's text (the last chunk shorter)
  */
@@ -30,21 +31,24 @@
 /* Bytes per chunk: a snippet window (~1 kB) costs one or two chunk reads,
  * and a chunk fits a Xapian B-tree block (8 kB). */
 #define VIND_TEXT_CHUNK_BYTES 4096u
-/* Word positions per checkpoint: a position maps to a byte range of about
- * 32 words (~250 bytes), and a 10,000-word page costs ~600 bytes of map. */
-#define VIND_TEXT_CHECKPOINT_STRIDE 32u
+/* A page map holds every positioned word: a snippet finds the exact bytes
+ * of the words the index's positions name without analysing the text. It
+ * costs about 3 bytes per word (half the text's size). */
+typedef struct {
+    guint32 position, start, end;
+} vind_text_word_t;
 
 /* ---- writing (lib/index.c) ---- */
 
-/* The checkpoints of one page as the indexer meets its words: call add for
- * every word in text order with its 0-based position and byte offset. */
-void vind_text_checkpoint_add(GArray *checkpoints, unsigned position, size_t offset);
+/* The words of one page's map as the indexer meets them: call add for
+ * every positioned word in text order (0-based position, byte range). */
+void vind_text_word_add(GArray *words, unsigned position, size_t start, size_t end);
 
 /* Stores the pages of document docid (replacing what it had: call
- * vind_text_delete first when the document existed). checkpoints[p] is a
- * GArray of guint32 (may be NULL: no checkpoints). */
+ * vind_text_delete first when the document existed). words[p] is a GArray
+ * of vind_text_word_t (may be NULL: no map). */
 vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *const *pages,
-                            size_t n_pages, GArray *const *checkpoints, char **errmsg);
+                            size_t n_pages, GArray *const *words, char **errmsg);
 
 /* Deletes the text of document docid (nothing when it has none). */
 vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, char **errmsg);
@@ -73,8 +77,9 @@ vind_status_t vind_text_page_length(vind_text_t *text, size_t page, size_t *leng
 vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size_t end,
                               const char **page_text, char **errmsg);
 
-/* The byte range [*start, *end) of a page that holds the word at body
- * position `position` (relative to the page's first position). */
+/* The byte range [*start, *end) of the word at body position `position`
+ * of a page (relative to the page's first position); VIND_NOT_FOUND when
+ * the map has no word there. */
 vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position, size_t *start,
                               size_t *end, char **errmsg);
 

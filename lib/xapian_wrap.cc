@@ -1360,6 +1360,11 @@ extern "C" vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, 
             if (lengths++ == 0)
                 first = *it;
         }
+        /* Every metadata value: the page text and maps snippets read (vind's
+         * text store) and the indexer's file records, in the postlist table. */
+        for (Xapian::TermIterator it = database.metadata_keys_begin();
+             it != database.metadata_keys_end(); ++it)
+            (void)database.get_metadata(*it);
         /* The value streams (dates, facets, URLs: in the postlist table
          * too) of the first slots, which every faceted search reads. */
         for (Xapian::valueno slot = 0; slot < 16; slot++)

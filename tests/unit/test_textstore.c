@@ -20,6 +20,7 @@
 #include "check.h"
 #include "index_folder.h"
 #include "searcher.h"
+#include "snippet.h"
 
 /* A snippet's text bytes read plus bytes analysed, per search of two hits:
  * a few windows of ~1 kB and the 4 kB chunks around them. The big PDF's
@@ -80,6 +81,48 @@ static const vind_hit_t *hit_of(const vind_results_t *results, const char *url)
     return NULL;
 }
 
+/* An article whose matches take every form: plural, compound part, diacritics. */
+static const char article[] =
+    "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Wonen</title></head>"
+    "<body><article><h1>Wonen in het verpleeghuis</h1>"
+    "<p>De bewoners van het verpleeghuis en één Bewoner die alleen woont. Cliënten en clienten "
+    "krijgen verpleeghuiszorg. Over de wijk en het budget gaat dit stuk niet.</p>"
+    "<p>Later in de tekst: de zorg voor bewoners, de thuiszorg in de wijk, de mantelzorg van "
+    "familie, en nog eens verpleeghuizen en cliënten op een rij.</p></article></body></html>";
+
+/* The stored snippet (matches from the index's places and the page maps)
+ * equals the one made from the whole text in memory. */
+static void same_snippet(vind_searcher_t *searcher, const char *url, const char *const *stems,
+                         const char *what)
+{
+    vind_match_terms_t *terms = vind_match_terms_new();
+    for (const char *const *stem = stems; *stem; stem++)
+        vind_match_terms_add_stem(terms, *stem);
+    char *unique = g_strconcat("Q", url, NULL);
+    uint32_t docid = 0;
+    json_t *record = NULL;
+    char **pages = NULL, *stored = NULL, *memory = NULL;
+    size_t n_pages = 0, n1 = 0, n2 = 0;
+    unsigned *p1 = NULL, *p2 = NULL;
+    if (vind_xapian_reader_docid_for_term(searcher->reader, unique, &docid, NULL) == VIND_OK &&
+        vind_searcher_stored(searcher, docid, &record, NULL) == VIND_OK &&
+        vind_stored_text(searcher, docid, record, &pages, &n_pages, NULL) == VIND_OK) {
+        vind_stored_snippet(searcher, docid, record, terms, 200, &stored, &p1, &n1, NULL);
+        vind_snippet_make(searcher->analyzer, VIND_LANG_NL, (const char *const *)pages, n_pages,
+                          terms, 200, &memory, &p2, &n2, NULL);
+    }
+    printf("# %s: %s\n", what, stored ? stored : "(none)");
+    CHECK_STR(stored, memory, what);
+    g_strfreev(pages);
+    json_decref(record);
+    free(stored);
+    free(memory);
+    free(p1);
+    free(p2);
+    g_free(unique);
+    vind_match_terms_free(terms);
+}
+
 /* The snippet bytes (read + analysed) of one search. */
 static uint64_t snippet_bytes(vind_searcher_t *searcher, const char *query,
                               vind_results_t **results)
@@ -137,13 +180,25 @@ int main(int argc, char **argv)
     /* ~27 paragraphs a page: 2,000 pages, and 2 */
     CHECK(write_pdf("groot", 54000, 50000) && write_pdf("klein", 40, 30),
           "scripts/mkpdf.py writes a 2,000-page and a 2-page PDF");
+    char article_path[300];
+    snprintf(article_path, sizeof article_path, "%s/wonen.html", site);
+    g_file_set_contents(article_path, article, -1, NULL);
     vind_index_report_t report;
-    CHECK(index_folder(lexicon, db, site, &report) && report.indexed == 2, "both are indexed");
+    CHECK(index_folder(lexicon, db, site, &report) && report.indexed == 3, "all three are indexed");
 
     vind_searcher_t *searcher = NULL;
     CHECK(vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK, "the index opens");
-    CHECK(vind_searcher_doc_count(searcher) == 2,
-          "the text store adds no documents: the index counts 2");
+    CHECK(vind_searcher_doc_count(searcher) == 3,
+          "the text store adds no documents: the index counts 3");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"bewoner", "zorg", NULL},
+                 "two words, compound parts: the stored snippet is the whole-text one");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"client", "wijk", "budget", NULL},
+                 "three words, diacritics: the same");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"verpleeghuis", NULL},
+                 "plural and compound: the same");
+    same_snippet(searcher, "/klein.pdf",
+                 (const char *const[]){"mantelzorgtoeslag", "rapport", "wijk", NULL},
+                 "a 2-page PDF: the same");
 
     size_t n_pages = 0, n_small = 0;
     unsigned page = page_with(searcher, "/groot.pdf", "mantelzorgtoeslag", &n_pages);
