@@ -113,6 +113,33 @@ static void fill(const bench_request_t *r, vind_search_request_t *req)
     req->snippets = 1;
 }
 
+/* The stages of vind_results_explain's line, each timed apart. */
+static const char *const stages[] = {"plan", "titles", "rank", "count", "hits", "suggest", "runs"};
+enum { N_STAGES = sizeof stages / sizeof stages[0] };
+
+/* Adds each stage's ms of an explain line ("plan 0.21ms lookups 2; rank 1
+ * run 0.30ms; ...; runs 2 total 3456") to per_stage; for "runs", the number
+ * of Xapian runs. A stage that did not run counts 0. */
+static void take_explain(const char *line, GArray *per_stage[N_STAGES])
+{
+    double found[N_STAGES] = {0};
+    char **parts = g_strsplit(line, "; ", -1);
+    for (char **part = parts; *part; part++) {
+        char **words = g_strsplit(*part, " ", -1);
+        for (int s = 0; words[0] && s < N_STAGES; s++) {
+            if (strcmp(words[0], stages[s]) != 0)
+                continue;
+            for (char **w = words + 1; *w; w++)
+                if (s == N_STAGES - 1 ? w == words + 1 : g_str_has_suffix(*w, "ms"))
+                    found[s] = g_ascii_strtod(*w, NULL);
+        }
+        g_strfreev(words);
+    }
+    g_strfreev(parts);
+    for (int s = 0; s < N_STAGES; s++)
+        g_array_append_val(per_stage[s], found[s]);
+}
+
 static int by_value(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -163,6 +190,9 @@ int main(int argc, char **argv)
 
     GArray *search_ms = g_array_new(FALSE, FALSE, sizeof(double));
     GArray *json_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *per_stage[N_STAGES];
+    for (int s = 0; s < N_STAGES; s++)
+        per_stage[s] = g_array_new(FALSE, FALSE, sizeof(double));
     size_t failed = 0;
     for (int round = 0; round < rounds; round++)
         for (guint i = 0; i < requests->len; i++) {
@@ -180,6 +210,7 @@ int main(int argc, char **argv)
                 g_array_append_val(search_ms, (double){t1 - t0});
                 double json_cost = t2 - t1;
                 g_array_append_val(json_ms, json_cost);
+                take_explain(vind_results_explain(results), per_stage);
             }
             free(json);
             vind_results_free(results);
@@ -188,6 +219,13 @@ int main(int argc, char **argv)
            requests->len, rounds, argv[1]);
     report("vind_search", search_ms);
     report("vind_results_to_json", json_ms);
+    printf("  per stage (vind_results_explain; \"runs\": Xapian runs, not ms):\n");
+    for (int s = 0; s < N_STAGES; s++) {
+        char label[32];
+        snprintf(label, sizeof label, "  %s", stages[s]);
+        report(label, per_stage[s]);
+        g_array_free(per_stage[s], TRUE);
+    }
     if (failed)
         printf("  %zu searches failed\n", failed);
     g_array_free(search_ms, TRUE);

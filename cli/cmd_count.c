@@ -1,8 +1,9 @@
 /*
  * cmd_count.c - `vind count`: how many documents match, in all or per year,
  * tag, theme or type, for research over time ("how often did 'wachtlijst'
- * come up per year?"). The counts are the facets of one search that returns
- * a single hit, so they equal what `vind search --all` lists.
+ * come up per year?"). The counts come from vind_count, the counting pass
+ * of a search without its ranking, so they equal what `vind search --all`
+ * lists.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -162,14 +163,16 @@ int cmd_count(int argc, char **argv)
         vind_search_request_t request;
         vind_search_request_init(&request);
         request.query = query;
-        request.limit = 1; /* 0 would be every hit; the counts need none */
-        request.snippets = 0;
         /* Every filter applies to the counts, and a row counts the matches
          * without a value: the rows of a year or type add up to the total. */
         request.facets = by >= 0 ? VIND_FACETS_COUNT : 0;
         vind_filter_options_apply(&filters, &request);
         vind_results_t *results = NULL;
-        exit_code = vind_cli_search(&session, &request, &results);
+        char *errmsg = NULL;
+        /* A count of its own: no ranking, no hits (the library retries
+         * when vind-index commits meanwhile). */
+        vind_status_t status = vind_count(session.searcher, &request, &results, &errmsg);
+        exit_code = status == VIND_OK ? VIND_CLI_CONTINUE : vind_cli_fail(status, errmsg);
         if (exit_code == VIND_CLI_CONTINUE)
             exit_code = print_counts(results, query, by, format);
         vind_results_free(results);

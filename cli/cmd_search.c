@@ -37,7 +37,7 @@ typedef struct {
     vind_filter_options_t filters;
     const char *sort, *format;
     size_t limit, offset, snippet_chars;
-    int all, facets, limit_given;
+    int all, facets, limit_given, explain;
 } options_t;
 
 static int parse_sort(const char *name, vind_sort_t *sort)
@@ -200,6 +200,8 @@ int cmd_search(int argc, char **argv)
          "relevance (default), date (newest first) or date-asc"},
         {"limit", VIND_OPTION_COUNT, &o.limit, "N", "show N results (default 10)"},
         {"all", VIND_OPTION_FLAG, &o.all, NULL, "show every result"},
+        {"explain", VIND_OPTION_FLAG, &o.explain, NULL,
+         "print how the search ran (passes, counts, time per stage) on stderr"},
         {"offset", VIND_OPTION_COUNT, &o.offset, "N", "skip the first N results (paging)"},
         {"format", VIND_OPTION_STRING, &o.format, "FORMAT", "text (default), json, jsonl or csv"},
         {"facets", VIND_OPTION_FLAG, &o.facets, NULL,
@@ -246,6 +248,8 @@ int cmd_search(int argc, char **argv)
         vind_filter_options_apply(&o.filters, &request);
         vind_results_t *results = NULL;
         exit_code = vind_cli_search(&session, &request, &results);
+        if (exit_code == VIND_CLI_CONTINUE && o.explain)
+            fprintf(stderr, "explain: %s\n", vind_results_explain(results));
         if (exit_code == VIND_CLI_CONTINUE)
             exit_code = print_results(results, &request, format, o.facets);
         vind_results_free(results);

@@ -1,10 +1,12 @@
 /*
- * facets.c - tag, theme, type and year counts over all matches of a search,
- * exact (the match examines every document) and multi-select: a facet's
- * counts are computed without its own filter, so that choosing "pdf" still
- * shows how many articles there are, while the other facets' filters apply.
- * One run counts every facet without a filter; each facet with a filter
- * gets one more run (docs/api.md).
+ * facets.c - the counting pass of a search: the exact total and the tag,
+ * theme, type and year counts over all matches, in one unweighted Xapian
+ * pass. Multi-select: a facet's counts are computed without its own filter,
+ * so that choosing "pdf" still shows how many articles there are, while the
+ * other facets' filters apply. The query runs without the facet filters;
+ * the pass tests each document's facet values against them (a spy of
+ * lib/xapian_wrap.cc): a document counts for facet g when it passes every
+ * filter but g's, and into the total when it passes all (docs/api.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,8 @@
 
 #include "error.h"
 #include "schema.h"
-#include "searcher.h"
+#include "plan.h"
+#include "results.h"
 
 static const unsigned facet_slots[VIND_FACET_LAST] = {VIND_SLOT_TAGS, VIND_SLOT_THEMES,
                                                       VIND_SLOT_TYPE, VIND_SLOT_YEAR};
@@ -86,118 +89,119 @@ static vind_status_t convert(const vind_search_request_t *req, int facet,
     return VIND_OK;
 }
 
-/* Runs query once (no hits) and counts the facets flagged in wanted. */
-static vind_status_t count_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                               const int wanted[VIND_FACET_LAST], const uint64_t *none,
-                               const vind_search_request_t *req, vind_results_t *results,
-                               char **errmsg)
+/* The filter terms of one facet, to test a document's values against
+ * (compared as the filter query compares them: through vind_facet_term). */
+typedef struct {
+    const char *prefix;
+    char **keys; /* NULL-terminated */
+} facet_filter_t;
+
+static int value_passes(void *data, size_t index, const char *value, size_t length)
 {
-    vind_xapian_enquire_t *enquire = NULL;
-    vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
-    size_t index[VIND_FACET_LAST] = {0};
-    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
-        if (wanted[f])
-            status = vind_xapian_enquire_add_facet(enquire, facet_slots[f], facet_multi[f],
-                                                   &index[f], errmsg);
-    vind_xapian_mset_t *mset = NULL;
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
-    vind_xapian_mset_free(mset);
-    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++) {
-        if (!wanted[f])
-            continue;
-        vind_xapian_facet_t *counted = NULL;
-        status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
-        if (status == VIND_OK)
-            status = convert(req, f, counted, none, results, errmsg);
-        vind_xapian_facet_free(counted);
+    const facet_filter_t *filter = (const facet_filter_t *)data + index;
+    char *text = g_strndup(value, length);
+    char *key = vind_facet_term(filter->prefix, text);
+    g_free(text);
+    int found = 0;
+    for (char **k = filter->keys; key && k && *k && !found; k++)
+        found = strcmp(*k, key) == 0;
+    free(key);
+    return found;
+}
+
+static vind_status_t filters_new(const vind_search_request_t *req,
+                                 facet_filter_t filters[VIND_FACET_LAST], char **errmsg)
+{
+    static const char *const prefixes[VIND_FACET_LAST] = {VIND_PREFIX_TAG, VIND_PREFIX_THEME,
+                                                          VIND_PREFIX_TYPE, VIND_PREFIX_YEAR};
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        filters[f].prefix = prefixes[f];
+        filters[f].keys = calloc(req->n_filters[f] + 1, sizeof *filters[f].keys);
+        if (!filters[f].keys)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
+        for (size_t i = 0; i < req->n_filters[f]; i++)
+            if (!(filters[f].keys[i] = vind_facet_term(prefixes[f], req->filters[f][i])))
+                return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
     }
-    vind_xapian_enquire_free(enquire);
+    return VIND_OK;
+}
+
+static void filters_free(facet_filter_t filters[VIND_FACET_LAST])
+{
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        vind_strv_free(filters[f].keys);
+        filters[f].keys = NULL;
+    }
+}
+
+/* A request's facet counting: the spec handed to a pass, and the filters its test reads. */
+typedef struct {
+    vind_counting_t counting; /* first: vind_facets_begin hands out its address */
+    facet_filter_t filters[VIND_FACET_LAST];
+} facets_t;
+
+vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_plan_t *plan,
+                                vind_counting_t **out, char **errmsg)
+{
+    *out = NULL;
+    facets_t *f = calloc(1, sizeof *f);
+    if (!f)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
+    f->counting.n = VIND_FACET_LAST;
+    f->counting.exclusive = req->facets == VIND_FACETS_COUNT;
+    f->counting.test = value_passes;
+    f->counting.data = f->filters;
+    for (int i = 0; i < VIND_FACET_LAST; i++)
+        f->counting.slots[i] =
+            (vind_xapian_count_slot_t){facet_slots[i], facet_multi[i], plan->filter[i] != NULL};
+    vind_status_t status = filters_new(req, f->filters, errmsg);
+    if (status != VIND_OK) {
+        vind_facets_free(&f->counting);
+        return status;
+    }
+    *out = &f->counting;
+    return VIND_OK;
+}
+
+vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_request_t *req,
+                              vind_results_t *results, char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
+        status = convert(req, f, counting->counted[f], counting->none, results, errmsg);
     return status;
 }
 
-/* The number of matches of the search that have no value in facet's slot
- * (every value is >= "\0"; an empty bound would match every document).
- * One more exact run of the query per facet: `vind count` only. */
-static vind_status_t count_none(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                const vind_search_request_t *req, int fallback, int facet,
-                                uint64_t *none, char **errmsg)
+void vind_facets_free(vind_counting_t *counting)
 {
-    vind_xapian_query_t *query = NULL;
-    vind_status_t status =
-        vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
+    if (!counting)
+        return;
+    facets_t *f = (facets_t *)counting;
+    for (int i = 0; i < VIND_FACET_LAST; i++)
+        vind_xapian_facet_free(counting->counted[i]);
+    filters_free(f->filters);
+    free(f);
+}
+
+vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                const vind_plan_t *plan, int any_word, vind_results_t *results,
+                                uint64_t *total, char **errmsg)
+{
+    *total = 0;
+    vind_counting_t *counting = NULL;
+    vind_status_t status = req->facets ? vind_facets_begin(req, plan, &counting, errmsg) : VIND_OK;
     if (status != VIND_OK)
         return status;
-    vind_xapian_query_t *pair[2] = {query, vind_xapian_query_value_ge(facet_slots[facet], "\0", 1)};
-    query = vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT, pair, 2);
-    if (!query)
-        return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
-    vind_xapian_enquire_t *enquire = NULL;
-    status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
-    vind_xapian_mset_t *mset = NULL;
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
-    if (status == VIND_OK)
-        *none = mset->matches_estimated; /* exact: every document was checked */
-    vind_xapian_mset_free(mset);
-    vind_xapian_enquire_free(enquire);
+    /* Facet filters are tested per document only when the facets are
+     * counted (multi-select needs each one left out in turn); otherwise
+     * they stay in the query, where Xapian skips what they exclude. */
+    vind_xapian_query_t *query =
+        vind_plan_query(plan, any_word, counting ? VIND_PLAN_NO_FACETS : VIND_PLAN_FILTERS);
+    status = query ? vind_searcher_count_pass(searcher, query, counting, total, errmsg)
+                   : vind_error(errmsg, VIND_NOMEM, "out of memory counting");
     vind_xapian_query_free(query);
-    return status;
-}
-
-/* VIND_FACETS_COUNT: one run with every filter counts every facet, and one
- * run per facet counts the matches without a value. */
-static vind_status_t count_exact(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                 const vind_search_request_t *req, int fallback,
-                                 vind_results_t *results, char **errmsg)
-{
-    uint64_t none[VIND_FACET_LAST] = {0};
-    vind_status_t status = VIND_OK;
-    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
-        status = count_none(searcher, tree, req, fallback, f, &none[f], errmsg);
-    const int all[VIND_FACET_LAST] = {1, 1, 1, 1};
-    vind_xapian_query_t *query = NULL;
-    if (status == VIND_OK)
-        status = vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
-    if (status == VIND_OK)
-        status = count_run(searcher, query, all, none, req, results, errmsg);
-    vind_xapian_query_free(query);
-    return status;
-}
-
-vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                  const vind_search_request_t *req, int fallback,
-                                  vind_results_t *results, char **errmsg)
-{
-    if (req->facets == VIND_FACETS_COUNT)
-        return count_exact(searcher, tree, req, fallback, results, errmsg);
-    int unfiltered[VIND_FACET_LAST] = {0};
-    int any_unfiltered = 0;
-    for (int f = 0; f < VIND_FACET_LAST; f++)
-        if (req->n_filters[f] == 0)
-            unfiltered[f] = any_unfiltered = 1;
-    vind_status_t status = VIND_OK;
-    if (any_unfiltered) {
-        vind_xapian_query_t *query = NULL;
-        status = vind_searcher_full_query(searcher, tree, req, fallback, -1, &query, NULL, errmsg);
-        if (status == VIND_OK)
-            status = count_run(searcher, query, unfiltered, NULL, req, results, errmsg);
-        vind_xapian_query_free(query);
-    }
-    for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++) {
-        if (req->n_filters[f] == 0)
-            continue;
-        int only[VIND_FACET_LAST] = {0};
-        only[f] = 1;
-        vind_xapian_query_t *query = NULL;
-        status = vind_searcher_full_query(searcher, tree, req, fallback, f, &query, NULL, errmsg);
-        if (status == VIND_OK)
-            status = count_run(searcher, query, only, NULL, req, results, errmsg);
-        vind_xapian_query_free(query);
-    }
+    if (status == VIND_OK && counting)
+        status = vind_facets_end(counting, req, results, errmsg);
+    vind_facets_free(counting);
     return status;
 }

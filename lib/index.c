@@ -23,6 +23,7 @@
  * same files give the same documents with the same ids.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@
 #include "error.h"
 #include "schema.h"
 #include "isolate.h"
+#include "textstore.h"
 #include "walk.h"
 
 struct vind_index {
@@ -53,6 +55,7 @@ struct vind_index {
     vind_xapian_reader_t *reader; /* the writer's own view, uncommitted changes included */
     int in_transaction;
     int schema_version;           /* of the index as opened */
+    int write_version;            /* the schema this run writes (schema_to_write) */
     size_t batch;                 /* documents changed in the open transaction */
     uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
 };
@@ -163,18 +166,31 @@ char *vind_index_url_for(const char *base_url, const char *root, const char *pat
 
 /* ---- open and close ----------------------------------------------------- */
 
+/*
+ * The schema an index is written in: VIND_SCHEMA_VERSION, or with
+ * VIND_INDEX_WRITE_SCHEMA=1 in the environment the previous one (page text
+ * inside the record, no text store): a test knob, so that the upgrade of an
+ * old index is tested on an index as the previous vind wrote it
+ * (tests/e2e/test_schema_upgrade.py).
+ */
+static int schema_to_write(void)
+{
+    const char *knob = getenv("VIND_INDEX_WRITE_SCHEMA");
+    return knob && strcmp(knob, "1") == 0 ? 1 : VIND_SCHEMA_VERSION;
+}
+
 /* Writes the schema version and commits it at once, so that even an index
  * of an empty folder opens for searching. */
 static vind_status_t write_schema(vind_index_t *index, char **errmsg)
 {
     char text[16];
-    snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
+    snprintf(text, sizeof text, "%d", index->write_version);
     vind_status_t status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
                                                            strlen(text), errmsg);
     if (status == VIND_OK)
         status = vind_xapian_writer_commit(index->writer, errmsg);
     if (status == VIND_OK)
-        index->schema_version = VIND_SCHEMA_VERSION;
+        index->schema_version = index->write_version;
     return status;
 }
 
@@ -195,11 +211,11 @@ static vind_status_t check_schema(vind_index_t *index, char **errmsg)
     int version = value && length ? atoi(value) : 0;
     free(value);
     index->schema_version = version;
-    if (version == VIND_SCHEMA_VERSION)
+    if (version == index->write_version)
         return VIND_OK;
     if (version == 0 && documents == 0)
         return write_schema(index, errmsg);
-    /* Another version: only a --full run may rebuild it (vind_index_run). */
+    /* Another version: vind_index_run rebuilds it beside and swaps it in. */
     return VIND_OK;
 }
 
@@ -215,6 +231,7 @@ vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
     index->lexicon = lexicon;
+    index->write_version = schema_to_write();
     vind_status_t status = vind_analyzer_new(lexicon, &index->analyzer, errmsg);
     /* Like `mkdir -p`: --db may name a folder whose parents do not exist yet. */
     char *parent = g_path_get_dirname(db_path);
@@ -322,6 +339,19 @@ static vind_status_t count_change(vind_index_t *index, char **errmsg)
     return status == VIND_OK ? begin_change(index, errmsg) : status;
 }
 
+/* Deletes a document and its page text (lib/textstore.h) in the open
+ * transaction; VIND_NOT_FOUND when the document is gone already. */
+static vind_status_t delete_document(vind_index_t *index, uint32_t docid, char **errmsg)
+{
+    vind_status_t status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
+    if (status == VIND_OK || status == VIND_NOT_FOUND) {
+        vind_status_t text = vind_text_delete(index->writer, docid, errmsg);
+        if (text != VIND_OK)
+            return text;
+    }
+    return status;
+}
+
 /* ---- building a Xapian document ----------------------------------------- */
 
 /* Everything the document builder needs besides the extracted record. */
@@ -340,6 +370,7 @@ typedef struct {
     vind_index_t *index;
     vind_xapian_document_t *document;
     GHashTable *spellings;   /* forms already added to the spelling data */
+    GArray **checkpoints;    /* per page: the text store's page map (guint32) */
     char **errmsg;
     vind_status_t status;
 } builder_t;
@@ -377,6 +408,20 @@ static void add_boolean(builder_t *b, const char *prefix, const char *value)
     free(term);
 }
 
+/* The title-key term (VIND_PREFIX_TITLE_KEY) of a normalised title: the
+ * searcher pins a document whose title is exactly what was typed through
+ * it, with no candidate run. */
+static void add_title_key(builder_t *b, const char *title)
+{
+    int nomem = 0;
+    char *term = b->status == VIND_OK && title ? vind_title_term(title, &nomem) : NULL;
+    if (nomem)
+        b->status = vind_error(b->errmsg, VIND_NOMEM, "out of memory");
+    else if (term)
+        b->status = vind_xapian_document_add_boolean_term(b->document, term, b->errmsg);
+    free(term);
+}
+
 /* Whether a form is worth offering as a spelling correction: letters only,
  * 3 to 30 bytes (no numbers, codes or URLs). */
 static int spelling_candidate(const vind_token_t *token)
@@ -398,7 +443,8 @@ static int spelling_candidate(const vind_token_t *token)
  * positional 0 adds terms without positions (tags and themes).
  */
 static void index_text(builder_t *b, const char *text, vind_lang_t lang, const char *prefix_copy,
-                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell)
+                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell,
+                       GArray *words)
 {
     if (b->status != VIND_OK || !text || !*text)
         return;
@@ -414,6 +460,8 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
         const vind_token_t *token = vind_tokens_get(tokens, i);
         int has_position = positional && token->position < limit;
         uint32_t position = base + token->position;
+        if (words && has_position) /* the page map of the text store */
+            vind_text_word_add(words, token->position, token->start, token->end);
         add_posting(b, "", token->stem, position, has_position, wdf);
         add_posting(b, VIND_PREFIX_EXACT, token->form, position, has_position, 1);
         if (prefix_copy)
@@ -489,7 +537,7 @@ static void add_value(builder_t *b, unsigned slot, const char *value)
 }
 
 static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArray *tags,
-                         GPtrArray *themes)
+                         GPtrArray *themes, int write_version)
 {
     json_t *object = json_object();
     set_string(object, "url", doc->url);
@@ -507,7 +555,12 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     json_object_set_new(object, "own_tags", string_array(doc->tags, doc->n_tags));
     json_object_set_new(object, "own_themes", string_array(doc->themes, doc->n_themes));
     json_object_set_new(object, "links", string_array(doc->links, doc->n_links));
-    json_object_set_new(object, "pages", string_array(doc->pages, doc->n_pages));
+    /* The text lives in the text store (lib/textstore.h): a record stays ~1 kB.
+     * Schema 1 kept it here (schema_to_write). */
+    if (write_version == 1)
+        json_object_set_new(object, "pages", string_array(doc->pages, doc->n_pages));
+    else
+        json_object_set_new(object, "n_pages", json_integer((json_int_t)doc->n_pages));
     json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
     set_string(object, "parent", rel->parent);
     json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
@@ -516,15 +569,28 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     return text;
 }
 
-/* Builds the Xapian document of an extracted record (lib/schema.h). */
+static void free_checkpoints(GArray **checkpoints, size_t n_pages)
+{
+    for (size_t page = 0; checkpoints && page < n_pages; page++)
+        g_array_free(checkpoints[page], TRUE);
+    g_free(checkpoints);
+}
+
+/* Builds the Xapian document of an extracted record (lib/schema.h), and the
+ * page maps of its text (*checkpoints_out, one GArray per page: free with
+ * free_checkpoints). */
 static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
                                     const relations_t *rel, vind_xapian_document_t **out,
-                                    char **errmsg)
+                                    GArray ***checkpoints_out, char **errmsg)
 {
     *out = NULL;
+    *checkpoints_out = NULL;
     builder_t b = {.index = index, .document = vind_xapian_document_new(), .errmsg = errmsg};
     if (!b.document)
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    b.checkpoints = g_new0(GArray *, doc->n_pages + 1);
+    for (size_t page = 0; page < doc->n_pages; page++)
+        b.checkpoints[page] = g_array_new(FALSE, FALSE, sizeof(vind_text_word_t));
     b.spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     vind_lang_t lang = doc_language(doc);
     GPtrArray *tags = merge_values(doc->tags, doc->n_tags, rel->inherited_tags,
@@ -533,18 +599,21 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
                                      rel->n_inherited_themes);
 
     index_text(&b, doc->title, lang, VIND_PREFIX_TITLE, VIND_POS_TITLE,
-               VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1);
-    index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0);
+               VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1, NULL);
+    index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0, NULL);
     for (guint i = 0; i < tags->len; i++)
-        index_text(&b, g_ptr_array_index(tags, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1);
+        index_text(&b, g_ptr_array_index(tags, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1,
+                   NULL);
     for (guint i = 0; i < themes->len; i++)
-        index_text(&b, g_ptr_array_index(themes, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1);
+        index_text(&b, g_ptr_array_index(themes, i), lang, NULL, 0, 0, 0, VIND_WDF_TAXONOMY, 1,
+                   NULL);
     for (size_t page = 0; page < doc->n_pages; page++) {
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
         int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
         index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0,
-                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1);
+                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1,
+                   b.checkpoints[page]);
     }
 
     add_boolean(&b, VIND_PREFIX_UNIQUE, doc->url);
@@ -577,10 +646,11 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     if (doc->title) {
         char *title = vind_normalize(doc->title, strlen(doc->title));
         add_value(&b, VIND_SLOT_TITLE, title);
+        add_title_key(&b, title);
         free(title);
     }
     if (b.status == VIND_OK) {
-        char *data = stored_data(doc, rel, tags, themes);
+        char *data = stored_data(doc, rel, tags, themes, index->write_version);
         b.status = data ? vind_xapian_document_set_data(b.document, data, strlen(data), errmsg)
                         : vind_error(errmsg, VIND_NOMEM, "out of memory");
         free(data);
@@ -590,10 +660,31 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     g_hash_table_destroy(b.spellings);
     if (b.status != VIND_OK) {
         vind_xapian_document_free(b.document);
+        free_checkpoints(b.checkpoints, doc->n_pages);
         return b.status;
     }
     *out = b.document;
+    *checkpoints_out = b.checkpoints;
     return VIND_OK;
+}
+
+/* Replaces (or adds) the document with the unique term, and its page text,
+ * in the open transaction. *docid (may be NULL) receives its id. */
+static vind_status_t store_document(vind_index_t *index, const char *unique, const vind_doc_t *doc,
+                                    vind_xapian_document_t *document, GArray **checkpoints,
+                                    uint32_t *docid, char **errmsg)
+{
+    uint32_t id = 0;
+    vind_status_t status =
+        vind_xapian_writer_replace_document_by_term(index->writer, unique, document, &id, errmsg);
+    /* The same docid may have held longer text: drop the old pages first. */
+    if (status == VIND_OK)
+        status = vind_text_delete(index->writer, id, errmsg);
+    if (status == VIND_OK && index->write_version > 1)
+        status = vind_text_put(index->writer, id, doc->pages, doc->n_pages, checkpoints, errmsg);
+    if (docid)
+        *docid = id;
+    return status;
 }
 
 /* ---- reading what the index already holds -------------------------------- */
@@ -766,31 +857,6 @@ static void job_free(job_t *job)
 
 /* ---- the run -------------------------------------------------------------- */
 
-/* For a --full run over an index of another schema: every document goes, in
- * the run's first transaction, so readers keep the old index until the new
- * one is committed. */
-static vind_status_t drop_everything(vind_index_t *index, char **errmsg)
-{
-    vind_xapian_values_t *urls = NULL;
-    vind_status_t status = vind_xapian_reader_values(index->reader, VIND_SLOT_URL, &urls, errmsg);
-    if (status == VIND_OK)
-        status = begin_change(index, errmsg);
-    for (size_t i = 0; status == VIND_OK && i < urls->count; i++) {
-        status = vind_xapian_writer_delete_document(index->writer, urls->items[i].docid, errmsg);
-        if (status == VIND_NOT_FOUND)
-            status = VIND_OK;
-    }
-    vind_xapian_values_free(urls);
-    char text[16];
-    snprintf(text, sizeof text, "%d", VIND_SCHEMA_VERSION);
-    if (status == VIND_OK)
-        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
-                                                 strlen(text), errmsg);
-    if (status == VIND_OK)
-        index->schema_version = VIND_SCHEMA_VERSION;
-    return status;
-}
-
 typedef struct {
     vind_index_t *index;
     const vind_index_options_t *opts;
@@ -896,7 +962,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         const char *reason = job->errmsg ? job->errmsg : vind_status_to_string(job->status);
         /* A file that broke keeps no stale document. */
         if (job->old_docid)
-            status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+            status = delete_document(index, job->old_docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK)
@@ -910,7 +976,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         /* A page that became a listing page leaves the index. */
         const char *reason = doc->listing_reason ? doc->listing_reason : "listing page";
         if (job->old_docid)
-            status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+            status = delete_document(index, job->old_docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK)
@@ -940,7 +1006,8 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     cap_fields(doc);
     relations_t rel = {.signature = job->signature};
     vind_xapian_document_t *document = NULL;
-    status = build_document(index, doc, &rel, &document, errmsg);
+    GArray **checkpoints = NULL;
+    status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
     if (status != VIND_OK)
         return status;
     char *unique = vind_unique_term(doc->url);
@@ -950,16 +1017,16 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     if (job->old_docid &&
         vind_xapian_writer_docid_for_term(index->writer, unique, &by_url, NULL) == VIND_OK &&
         by_url != job->old_docid)
-        status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+        status = delete_document(index, job->old_docid, errmsg);
     else if (job->old_docid && by_url == 0)
-        status = vind_xapian_writer_delete_document(index->writer, job->old_docid, errmsg);
+        status = delete_document(index, job->old_docid, errmsg);
     if (status == VIND_NOT_FOUND)
         status = VIND_OK;
     if (status == VIND_OK)
-        status = vind_xapian_writer_replace_document_by_term(index->writer, unique, document,
-                                                             &docid, errmsg);
+        status = store_document(index, unique, doc, document, checkpoints, &docid, errmsg);
     free(unique);
     vind_xapian_document_free(document);
+    free_checkpoints(checkpoints, doc->n_pages);
     if (status != VIND_OK)
         return status;
     if (doc->type == VIND_DOC_PDF) {
@@ -1182,7 +1249,7 @@ static vind_status_t remove_vanished(run_t *run, GHashTable *existing, const cha
             continue;
         status = begin_change(run->index, errmsg);
         if (status == VIND_OK)
-            status = vind_xapian_writer_delete_document(run->index->writer, old->docid, errmsg);
+            status = delete_document(run->index, old->docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK) {
@@ -1305,8 +1372,10 @@ static void free_strings(char **values, size_t count)
     free(values);
 }
 
-/* The record as the extractor made it, from stored data (own tags only). */
-static vind_doc_t *doc_from_stored(json_t *data)
+/* The record as the extractor made it, from stored data (own tags only)
+ * and the text store. NULL when its text cannot be read. */
+static vind_doc_t *doc_from_stored(vind_index_t *index, uint32_t docid, json_t *data,
+                                   char **errmsg)
 {
     vind_doc_t *doc = vind_doc_new();
     struct {
@@ -1328,7 +1397,16 @@ static vind_doc_t *doc_from_stored(json_t *data)
     doc->tags = json_strings(json_object_get(data, "own_tags"), &doc->n_tags);
     doc->themes = json_strings(json_object_get(data, "own_themes"), &doc->n_themes);
     doc->links = json_strings(json_object_get(data, "links"), &doc->n_links);
-    doc->pages = json_strings(json_object_get(data, "pages"), &doc->n_pages);
+    if (json_is_array(json_object_get(data, "pages"))) { /* schema 1 */
+        doc->pages = json_strings(json_object_get(data, "pages"), &doc->n_pages);
+        return doc;
+    }
+    doc->n_pages = (size_t)json_integer_value(json_object_get(data, "n_pages"));
+    if (vind_text_read_pages(index->reader, docid, doc->n_pages, &doc->pages, errmsg) != VIND_OK) {
+        doc->n_pages = 0;
+        vind_doc_free(doc);
+        return NULL;
+    }
     doc->n_empty_pages = (size_t)json_integer_value(json_object_get(data, "n_empty_pages"));
     return doc;
 }
@@ -1351,7 +1429,9 @@ static int same_strings(json_t *array, char **values, size_t count)
 /* Rewrites one document with new relations. */
 static vind_status_t rewrite(vind_index_t *index, stored_t *s, stored_t *parent, char **errmsg)
 {
-    vind_doc_t *doc = doc_from_stored(s->data);
+    vind_doc_t *doc = doc_from_stored(index, s->docid, s->data, errmsg);
+    if (!doc)
+        return VIND_IO;
     char *signature = NULL;
     vind_status_t status = vind_xapian_reader_get_value(index->reader, s->docid,
                                                         VIND_SLOT_SIGNATURE, &signature, NULL,
@@ -1369,19 +1449,20 @@ static vind_status_t rewrite(vind_index_t *index, stored_t *s, stored_t *parent,
                                             &rel.n_inherited_themes);
     }
     vind_xapian_document_t *document = NULL;
+    GArray **checkpoints = NULL;
     if (status == VIND_OK)
         status = begin_change(index, errmsg);
     if (status == VIND_OK)
-        status = build_document(index, doc, &rel, &document, errmsg);
+        status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
     if (status == VIND_OK) {
         char *unique = vind_unique_term(s->url);
-        status = vind_xapian_writer_replace_document_by_term(index->writer, unique, document,
-                                                             NULL, errmsg);
+        status = store_document(index, unique, doc, document, checkpoints, NULL, errmsg);
         free(unique);
     }
     if (status == VIND_OK)
         status = count_change(index, errmsg);
     vind_xapian_document_free(document);
+    free_checkpoints(checkpoints, doc->n_pages);
     if (parent) {
         free_strings(rel.inherited_tags, rel.n_inherited_tags);
         free_strings(rel.inherited_themes, rel.n_inherited_themes);
@@ -1516,6 +1597,131 @@ static void name_the_index(vind_index_t *index, char **errmsg)
     free(reason);
 }
 
+/* ---- a schema upgrade: rebuild beside, swap in -------------------------- */
+
+/* Whether a folder is a Xapian database (only those are ever removed). */
+static int is_database(const char *folder)
+{
+    char *glass = g_build_filename(folder, "iamglass", NULL);
+    int yes = g_file_test(glass, G_FILE_TEST_EXISTS);
+    g_free(glass);
+    return yes;
+}
+
+/* Removes a database folder (flat: Xapian keeps no subfolders). */
+static void remove_database(const char *folder)
+{
+    if (!is_database(folder))
+        return;
+    GDir *dir = g_dir_open(folder, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        char *file = g_build_filename(folder, name, NULL);
+        unlink(file);
+        g_free(file);
+    }
+    if (dir)
+        g_dir_close(dir);
+    rmdir(folder);
+}
+
+/* Removes what earlier upgrades left beside the index: a rebuild a kill
+ * interrupted (<db>.rebuild-*) and the old index kept for the readers
+ * still on it (<db>.old-*). The caller holds the index's write lock, so no
+ * other vind-index is building one. */
+static void remove_leftovers(const char *db_path)
+{
+    char *parent = g_path_get_dirname(db_path), *base = g_path_get_basename(db_path);
+    char *rebuild = g_strconcat(base, ".rebuild-", NULL), *old = g_strconcat(base, ".old-", NULL);
+    GDir *dir = g_dir_open(parent, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        if (!g_str_has_prefix(name, rebuild) && !g_str_has_prefix(name, old))
+            continue;
+        char *folder = g_build_filename(parent, name, NULL);
+        remove_database(folder);
+        g_free(folder);
+    }
+    if (dir)
+        g_dir_close(dir);
+    g_free(rebuild);
+    g_free(old);
+    g_free(parent);
+    g_free(base);
+}
+
+/*
+ * Puts the database at fresh in the place of the index, atomically: a
+ * reader opening the index path finds the old database or the new one,
+ * never none (renameat2 RENAME_EXCHANGE swaps the two folders' names in one
+ * step). The old one goes to old_path, where searchers still on it finish.
+ * A file system without RENAME_EXCHANGE gets two renames: a reader opening
+ * between them finds no index for a moment (and retries).
+ */
+static vind_status_t swap_in(const char *db_path, const char *fresh, const char *old_path,
+                             char **errmsg)
+{
+    if (renameat2(AT_FDCWD, fresh, AT_FDCWD, db_path, RENAME_EXCHANGE) == 0) {
+        if (rename(fresh, old_path) != 0)
+            remove_database(fresh); /* the old index: not worth failing the run for */
+        return VIND_OK;
+    }
+    if (errno != EINVAL && errno != ENOSYS)
+        return vind_error(errmsg, VIND_IO, "%s: cannot swap in the rebuilt index %s: %s", db_path,
+                          fresh, strerror(errno));
+    if (rename(db_path, old_path) != 0 || rename(fresh, db_path) != 0)
+        return vind_error(errmsg, VIND_IO, "%s: cannot move the rebuilt index %s in: %s", db_path,
+                          fresh, strerror(errno));
+    return VIND_OK;
+}
+
+/* Reopens the index's own writer and reader at its path (after a swap). */
+static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
+{
+    vind_xapian_reader_close(index->reader);
+    vind_xapian_writer_close(index->writer);
+    index->reader = NULL;
+    index->writer = NULL;
+    vind_status_t status = vind_xapian_writer_open(index->path, 1, &index->writer, errmsg);
+    if (status == VIND_OK)
+        status = check_schema(index, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_reader(index->writer, &index->reader, errmsg);
+    return status;
+}
+
+/*
+ * An index of another schema version is rebuilt, not changed in place:
+ * every file is indexed into <db>.rebuild-<pid> beside it while readers
+ * (vind-searchd) go on searching the old one, then the new one is swapped
+ * in (swap_in) and readers move to it at their next reopen (they notice
+ * the path holds another database). A kill during the rebuild leaves the old
+ * index as it was; the next run removes the partial rebuild and starts over.
+ * docs/schema.md, "Upgrading".
+ */
+static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size_t n_roots,
+                             const vind_index_options_t *opts, vind_index_report_t *report,
+                             char **errmsg)
+{
+    char *fresh = g_strdup_printf("%s.rebuild-%ld", index->path, (long)getpid());
+    char *old_path = g_strdup_printf("%s.old-v%d-%ld", index->path, index->schema_version,
+                                     (long)time(NULL));
+    vind_index_t *next = NULL;
+    vind_status_t status = vind_index_open(fresh, index->lexicon, &next, errmsg);
+    if (status == VIND_OK)
+        status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
+    vind_index_close(next);
+    if (status == VIND_OK)
+        status = swap_in(index->path, fresh, old_path, errmsg);
+    if (status == VIND_OK)
+        status = reopen_writer(index, errmsg);
+    else
+        remove_database(fresh);
+    g_free(fresh);
+    g_free(old_path);
+    return status;
+}
+
 vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size_t n_roots,
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
@@ -1534,17 +1740,12 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "a time limit of %u s per file: at most %u", opts->extract.timeout_seconds,
                           VIND_MAX_EXTRACT_SECONDS);
+    /* Under the write lock: what an earlier upgrade left beside the index
+     * (the old index its readers have long left, an interrupted rebuild). */
+    remove_leftovers(index->path);
+    if (index->schema_version != index->write_version)
+        return rebuild(index, roots, n_roots, opts, report, errmsg);
     double started = g_get_monotonic_time() / 1e6;
-    if (index->schema_version != VIND_SCHEMA_VERSION) {
-        if (!opts->full)
-            return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
-                              "%s: index schema version %d, this vind writes version %d: "
-                              "index again with --full",
-                              index->path, index->schema_version, VIND_SCHEMA_VERSION);
-        vind_status_t status = drop_everything(index, errmsg);
-        if (status != VIND_OK)
-            return status;
-    }
 
     vind_walk_t walk;
     vind_status_t status = vind_walk(roots, n_roots, &walk, errmsg);

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "searcher.h"
+#include "results.h"
 
 /* A string or null; text that is not UTF-8 is null rather than a broken document. */
 static json_t *string_or_null(const char *value)

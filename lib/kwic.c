@@ -199,7 +199,8 @@ static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_
     int is_pdf = type && strcmp(type, "pdf") == 0;
     vind_lang_t lang = vind_stored_lang(record);
     size_t n_pages = 0;
-    const char **pages = vind_stored_pages(record, &n_pages);
+    char **pages = NULL;
+    status = vind_stored_text(searcher, docid, record, &pages, &n_pages, errmsg);
     for (size_t p = 0; status == VIND_OK && p < n_pages; p++) {
         size_t length = strlen(pages[p]);
         if (length > VIND_MAX_ANALYZE_BYTES)
@@ -221,7 +222,7 @@ static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_
         }
         vind_tokens_free(tokens);
     }
-    g_free(pages);
+    g_strfreev(pages);
     json_decref(record);
     return status;
 }

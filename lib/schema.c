@@ -1,6 +1,6 @@
 /*
  * schema.c - the few computed parts of the schema (lib/schema.h): the unique
- * term of a URL, facet terms, and the names of document types.
+ * term of a URL, facet terms, title keys, and the names of document types.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +53,58 @@ char *vind_facet_term(const char *prefix, const char *value)
     char *result = strdup(term->str);
     g_string_free(term, TRUE);
     return result;
+}
+
+char *vind_title_key(const char *text)
+{
+    char *folded = vind_normalize(text, strlen(text));
+    if (!folded)
+        return NULL;
+    GString *key = g_string_new(NULL);
+    int gap = 0;
+    for (const char *p = folded; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        if (c == (gunichar)-1 || c == (gunichar)-2)
+            break; /* vind_normalize repairs UTF-8; stop rather than guess */
+        if (!g_unichar_isalnum(c)) {
+            gap = key->len > 0;
+            continue;
+        }
+        if (gap)
+            g_string_append_c(key, ' ');
+        gap = 0;
+        g_string_append_unichar(key, c);
+    }
+    free(folded);
+    char *out = strdup(key->str);
+    g_string_free(key, TRUE);
+    return out;
+}
+
+char *vind_title_term(const char *text, int *nomem)
+{
+    *nomem = 0;
+    char *key = vind_title_key(text);
+    if (!key || !*key) {
+        *nomem = !key;
+        free(key);
+        return NULL;
+    }
+    size_t prefix = strlen(VIND_PREFIX_TITLE_KEY), length = strlen(key);
+    char *term = NULL;
+    if (prefix + length <= MAX_TERM_BYTES) {
+        term = g_strconcat(VIND_PREFIX_TITLE_KEY, key, NULL);
+    } else {
+        gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA1, key, (gssize)length);
+        term = g_strconcat(VIND_PREFIX_TITLE_KEY, "#", digest, NULL);
+        g_free(digest);
+    }
+    free(key);
+    /* g_strconcat aborts rather than fail; the copy keeps malloc/free pairs. */
+    char *out = term ? strdup(term) : NULL;
+    g_free(term);
+    *nomem = !out;
+    return out;
 }
 
 const char *vind_doc_type_name(int type)

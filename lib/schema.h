@@ -6,13 +6,21 @@
  *
  * A brief history of schema versions:
  *   1  (0.1.0) first schema.
+ *   2  page text moved out of the stored record into the text store
+ *      (lib/textstore.h): the record holds n_pages instead of pages; and
+ *      every document has its title-key term XTITLE (exact titles are
+ *      pinned through it; a schema-1 index served meanwhile pins none).
+ *      Readers still read 1 (VIND_SCHEMA_MIN_READ), so a vind-searchd serves
+ *      an old index while vind-index rebuilds it beside and swaps it in.
  */
 #ifndef VIND_LIB_SCHEMA_H
 #define VIND_LIB_SCHEMA_H
 
 /* Metadata key holding the schema version as decimal text. An index without it
  * (or with another number) is refused with VIND_SCHEMA_MISMATCH. */
-#define VIND_SCHEMA_VERSION 1
+#define VIND_SCHEMA_VERSION 2
+/* The oldest schema readers still search (vind_searcher_open). */
+#define VIND_SCHEMA_MIN_READ 1
 #define VIND_META_SCHEMA "vind:schema"
 /* Metadata: the ISO time of the last completed indexing run. */
 #define VIND_META_LAST_RUN "vind:last-run"
@@ -32,6 +40,7 @@
 #define VIND_PREFIX_TYPE "XTYPE"    /* XTYPEpdf | XTYPEarticle | XTYPEpage: boolean (type:) */
 #define VIND_PREFIX_YEAR "Y"        /* Y2021: boolean (year:) */
 #define VIND_PREFIX_LANG "L"        /* Lnl | Len: boolean */
+#define VIND_PREFIX_TITLE_KEY "XTITLE" /* XTITLE<title key>: boolean, one per title (exact titles first; schema 2) */
 #define VIND_PREFIX_PARENT "XPARENT" /* XPARENT<url>: a PDF attached to the article at url */
 
 /*
@@ -75,7 +84,9 @@
  *                     from its parent article (display forms)
  *   own_tags, own_themes   the document's own values (to recompute inheritance)
  *   links             hrefs of the page as written (to find attachments)
- *   pages             text per page (one for HTML), paragraphs split by "\n\n"
+ *   n_pages           number of pages (one for HTML); their text, paragraphs
+ *                     split by "\n\n", is in the text store (lib/textstore.h);
+ *                     schema 1 held it here as "pages", an array of strings
  *   n_empty_pages     pages without a text layer
  *   parent            url of the article a PDF belongs to, or absent
  *   attachments       urls of the PDFs an article links to
@@ -90,6 +101,19 @@ char *vind_unique_term(const char *url);
  * space collapsed), cut to fit a Xapian term. "K", "Coördinatoren" ->
  * "Kcoordinatoren". malloc'd; NULL on NOMEM. */
 char *vind_facet_term(const char *prefix, const char *value);
+
+/*
+ * The words of text as exact-title matching compares them: normalised,
+ * every run of characters other than letters and digits one space, ends
+ * trimmed. "Fronteers boekenclub?" -> "fronteers boekenclub". malloc'd;
+ * NULL on NOMEM.
+ */
+char *vind_title_key(const char *text);
+
+/* The title-key term of a title or a query typed as one: "XTITLE" + its
+ * vind_title_key ("XTITLE#<sha1>" when too long for a term). NULL when the
+ * key is empty, or on NOMEM (*nomem set). malloc'd. */
+char *vind_title_term(const char *text, int *nomem);
 
 /* "article", "pdf" or "page" for a vind_doc_type_t value. */
 const char *vind_doc_type_name(int type);

@@ -1,7 +1,9 @@
 /*
  * searcher.h - (private) the searcher handle's insides and the helpers the
- * search-side files share (lib/search.c, lib/facets.c, lib/suggest.c,
- * lib/kwic.c, lib/stats.c, lib/json.c).
+ * search-side files share. Calls go one way: the policy (lib/search.c) ->
+ * components (lib/plan.c, lib/facets.c, lib/exact_title.c, lib/suggest.c,
+ * lib/results.c, lib/stored.c; lib/kwic.c, lib/stats.c) -> the searcher
+ * (lib/searcher.c: the handle and every Xapian run) -> the wrapper.
  */
 #ifndef VIND_LIB_SEARCHER_H
 #define VIND_LIB_SEARCHER_H
@@ -32,6 +34,13 @@ struct vind_searcher {
     uint64_t revision;
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
+    unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */
+    /* The folder the path named when the reader was opened: another one
+     * there (a schema upgrade swapped a rebuilt index in) is opened anew. */
+    uint64_t folder_dev, folder_ino;
+    /* What the snippets made with this searcher read from the text store
+     * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
+    uint64_t snippet_bytes_read, snippet_bytes_analysed;
 };
 
 /* One matching document of a run. */
@@ -39,6 +48,18 @@ typedef struct {
     uint32_t docid;
     double weight;
 } vind_match_t;
+
+/* What a pass counts besides its matches (vind_xapian_enquire_count_slots):
+ * n slots, and after the pass their counts (free with vind_xapian_facet_free). */
+typedef struct {
+    vind_xapian_count_slot_t slots[VIND_FACET_LAST];
+    size_t n;
+    int exclusive;
+    vind_xapian_value_test_t test;
+    void *data;
+    vind_xapian_facet_t *counted[VIND_FACET_LAST];
+    uint64_t none[VIND_FACET_LAST];
+} vind_counting_t;
 
 /* How vind_searcher_full_query reads the tree (flags; 0: every word, only
  * unknown words spell-corrected). */
@@ -74,31 +95,48 @@ vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_que
  * vind_searcher_run with the n_pinned matches pinned (in that order, with
  * their weights) before all others: they must match query; the rest follow in relevance
  * order, each document once, so every page agrees. Only for relevance
- * order (pinned is ignored otherwise). Statuses as vind_searcher_run.
+ * order (pinned is ignored otherwise). *total counts every match; *exact (may
+ * be NULL) says whether it is exact (0 past the time budget). counting (may
+ * be NULL): slots counted over every match in the same pass (the facets of
+ * a request without facet filters). Statuses as vind_searcher_run.
  */
 vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                        vind_sort_t sort, size_t offset, size_t limit,
                                        const vind_match_t *pinned, size_t n_pinned,
                                        vind_match_t **matches, size_t *n_matches, uint64_t *total,
-                                       char **errmsg);
+                                       int *exact, vind_counting_t *counting, char **errmsg);
 
 /*
- * The words of text as exact-title matching compares them (lib/exact_title.c):
- * normalised, every run of characters other than letters and digits one
- * space, ends trimmed. "Fronteers boekenclub?" -> "fronteers boekenclub".
- * malloc'd; NULL on NOMEM.
- */
-char *vind_title_key(const char *text);
-
-/*
- * The documents found by the search of tree in mode (VIND_QUERY_* flags)
- * whose title has exactly the words of req->query (vind_title_key), best
- * first with their weights; *matches (malloc'd, NULL when none) and *n_matches.
+ * The documents matching full (the request's query with its filters) whose
+ * title has exactly the words of typed (vind_title_key), best first with
+ * their weights; *matches (malloc'd, NULL when none) and *n_matches.
  * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
-vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const vind_search_request_t *req,
-                                       const vind_qnode_t *tree, unsigned mode,
-                                       vind_match_t **matches, size_t *n_matches, char **errmsg);
+vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const char *typed,
+                                       const vind_xapian_query_t *full, vind_match_t **matches,
+                                       size_t *n_matches, char **errmsg);
+
+/*
+ * The counting pass: runs query once, unweighted, over every match,
+ * counting what counting asks for (may be NULL). *total: the matches passing
+ * every filtered slot (every match when none filters). Costs one pass over
+ * all matches, reading counting->n values of each.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                       vind_counting_t *counting, uint64_t *total, char **errmsg);
+
+/* One attempt of a call that reads the index (data is the caller's). */
+typedef vind_status_t (*vind_searcher_attempt_t)(vind_searcher_t *searcher, void *data,
+                                                 char **errmsg);
+
+/*
+ * Runs attempt; when the index changed under it (VIND_INDEX_CHANGED: the
+ * revision it read was overwritten by a commit), reopens the searcher and
+ * runs it once more. The one retry layer of the library's search calls.
+ */
+vind_status_t vind_searcher_retry(vind_searcher_t *searcher, vind_searcher_attempt_t attempt,
+                                  void *data, char **errmsg);
 
 /* The exact number of documents matching query. */
 vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
@@ -108,9 +146,26 @@ vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_q
 vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, json_t **out,
                                    char **errmsg);
 
-/* The text of the stored record's pages: a NULL-terminated array borrowed
- * from record (n_pages set); NULL when it has none. Free the array with g_free. */
-const char **vind_stored_pages(json_t *record, size_t *n_pages);
+/* The number of pages of a stored record (its "n_pages"). */
+size_t vind_stored_n_pages(json_t *record);
+
+/* The whole text of document docid (record: its stored record), page by
+ * page from the text store: *pages malloc'd, NULL-terminated, malloc'd
+ * strings; *n_pages their count. For kwic and `vind doc --text`. */
+vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t *record,
+                               char ***pages, size_t *n_pages, char **errmsg);
+
+/* The snippet of document docid for terms (vind_snippet_make_from over the
+ * text store, with the places of the words from the index's positions):
+ * only the windows shown are read and analysed. */
+vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
+                                  const vind_match_terms_t *terms, unsigned target_chars,
+                                  char **html, unsigned **pages, size_t *n_pages, char **errmsg);
+
+/* Test and debug aid: the bytes the searcher's snippets have read from the
+ * text store and given the analyzer since it was opened. */
+void vind_searcher_snippet_bytes(const vind_searcher_t *searcher, uint64_t *read,
+                                 uint64_t *analysed);
 
 /* Checks what a request filters on before it is searched: from and to are
  * days that exist, years are years, types are types, values are UTF-8.
@@ -121,43 +176,22 @@ vind_status_t vind_search_request_check(const vind_search_request_t *req, char *
 /* The analyzer language of a stored record ("en" -> English, else Dutch). */
 vind_lang_t vind_stored_lang(json_t *record);
 
-/* Facets: fills results' facet lists (lib/facets.c). fallback holds the
- * VIND_QUERY_* mode flags of the search whose results they count. */
-vind_status_t vind_facets_compute(vind_searcher_t *searcher, const vind_qnode_t *tree,
-                                  const vind_search_request_t *req, int fallback,
-                                  vind_results_t *results, char **errmsg);
-
-/* Sets the facet values of results (takes ownership of values, malloc'd with
- * malloc'd strings). */
-void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
-                            size_t count);
-
 /* "Bedoelde je": the corrected query text (malloc'd) or NULL (lib/suggest.c);
  * *searched 1 when the results already hold the correction. */
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
                                        char **suggestion, int *searched, char **errmsg);
 
-/* What the query corrector of lib/suggest.c works with. */
-typedef struct {
-    vind_searcher_t *searcher;
-    int rare; /* correct rare words too, not only unknown ones */
-} vind_corrector_t;
-
 /*
- * The query corrector (a vind_query_corrector_t; data: a vind_corrector_t):
- * for a word no document has in any form ("draagmoedershap") - with rare
- * set, also for a word whose form is in at most two documents when the
- * correction is in ten times as many - the index form within two edits
- * ("draagmoederschap"), malloc'd; else NULL (lib/suggest.c).
+ * The spelling correction of a query word (lib/suggest.c), looked up before
+ * a query is planned (lib/plan.c): for a word no document has in any form
+ * ("draagmoedershap") - with rare set, also for a word whose form is in at
+ * most two documents when the correction is in ten times as many - the
+ * index form within two edits ("draagmoederschap"), malloc'd into
+ * *correction; else NULL.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN (a failed read).
  */
-char *vind_spelling_correction(void *data, const vind_token_t *token);
-
-/* What JSON needs beyond the public accessors: the query as given (valid
- * UTF-8), the page asked for, and whether facets were counted. */
-const char *vind_results_query(const vind_results_t *results);
-size_t vind_results_offset(const vind_results_t *results);
-size_t vind_results_limit(const vind_results_t *results);
-int vind_results_has_facets(const vind_results_t *results);
+vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
+                                   char **correction, char **errmsg);
 
 #endif

@@ -10,6 +10,7 @@
 #define VIND_LIB_SNIPPET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <vind/analyze.h>
 
 typedef struct vind_match_terms vind_match_terms_t;
@@ -31,6 +32,59 @@ int vind_match_terms_match(const vind_match_terms_t *terms, const vind_token_t *
 
 /* Whether the set is empty (a query of filters only). */
 int vind_match_terms_empty(const vind_match_terms_t *terms);
+
+/* The terms of the set, for a source that looks their places up in the
+ * index: stems (and their ids) and form prefixes (and theirs). */
+size_t vind_match_terms_stems(const vind_match_terms_t *terms);
+const char *vind_match_terms_stem(const vind_match_terms_t *terms, size_t i, unsigned *id);
+size_t vind_match_terms_prefixes(const vind_match_terms_t *terms);
+const char *vind_match_terms_prefix(const vind_match_terms_t *terms, size_t i, unsigned *id);
+
+/* Places of the query's words, filled by a source's places(). */
+typedef struct vind_snippet_places vind_snippet_places_t;
+
+/* A word of term id `term` is at word position `position` of page (0-based
+ * both; positions as the index numbers a page's words). */
+void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
+                        unsigned term);
+
+/*
+ * Where a snippet's text comes from, read as far as the snippet needs: the
+ * text store of the index (lib/textstore.h, through lib/search.c) or pages
+ * in memory (vind_snippet_make).
+ */
+typedef struct {
+    void *rock;
+    size_t n_pages;
+    /* The byte length of a page. */
+    vind_status_t (*length)(void *rock, size_t page, size_t *length, char **errmsg);
+    /* The page's text, length + 1 bytes, with at least [start, end) read;
+     * bytes not read are NUL. The buffer lives as long as the source. */
+    vind_status_t (*text)(void *rock, size_t page, size_t start, size_t end, const char **text,
+                          char **errmsg);
+    /* Optional: the places of the terms' words (from the index's positions);
+     * NULL: a long text is scanned for them. */
+    vind_status_t (*places)(void *rock, const vind_match_terms_t *terms,
+                            vind_snippet_places_t *places, char **errmsg);
+    /* With places: the byte range [*start, *end) of a page that holds the
+     * word at a position (only the few places a snippet looks at). */
+    vind_status_t (*locate)(void *rock, size_t page, size_t position, size_t *start, size_t *end,
+                            char **errmsg);
+} vind_snippet_source_t;
+
+/* What a snippet cost: the bytes it gave the analyzer (its windows, and
+ * once more the passages it marks). The source counts the bytes it read. */
+typedef struct {
+    uint64_t bytes_analysed;
+} vind_snippet_stats_t;
+
+/* vind_snippet_make over a source; stats may be NULL. A text the source
+ * cannot read fails the snippet with the source's status. */
+vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang,
+                                     const vind_snippet_source_t *source,
+                                     const vind_match_terms_t *terms, unsigned target_chars,
+                                     char **html_out, unsigned **pages_out, size_t *n_pages_out,
+                                     vind_snippet_stats_t *stats, char **errmsg);
 
 /*
  * The best passage(s) of a document whose text is pages[0..n_pages) (one page

@@ -71,21 +71,14 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
                   {"themes", VIND_SLOT_THEMES, 1},
                   {"years", VIND_SLOT_YEAR, 0}};
     enum { N_FACETS = sizeof facets / sizeof facets[0] };
-    vind_xapian_enquire_t *enquire = NULL;
+    vind_counting_t counting = {.n = N_FACETS, .exclusive = 1};
+    for (size_t f = 0; f < N_FACETS; f++)
+        counting.slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0};
+    uint64_t total = 0;
     vind_xapian_query_t *all = vind_xapian_query_match_all();
-    vind_status_t status = all ? vind_xapian_enquire_new(searcher->reader, &enquire, errmsg)
+    vind_status_t status = all ? vind_searcher_count_pass(searcher, all, &counting, &total, errmsg)
                                : vind_error(errmsg, VIND_NOMEM, "out of memory");
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, all, errmsg);
     vind_xapian_query_free(all);
-    size_t index[N_FACETS] = {0};
-    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++)
-        status = vind_xapian_enquire_add_facet(enquire, facets[f].slot, facets[f].multi,
-                                               &index[f], errmsg);
-    vind_xapian_mset_t *mset = NULL;
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
-    vind_xapian_mset_free(mset);
     json_t *object = json_object();
     json_object_set_new(object, "documents", json_integer(searcher->doc_count));
     json_object_set_new(object, "revision", json_integer((json_int_t)searcher->revision));
@@ -99,15 +92,11 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
     else
         json_object_set_new(object, "last_run", json_null());
     free(last_run);
-    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++) {
-        vind_xapian_facet_t *counted = NULL;
-        status = vind_xapian_enquire_facet(enquire, index[f], &counted, errmsg);
-        if (status == VIND_OK)
-            json_object_set_new(object, facets[f].name,
-                                counts_array(counted, facets[f].slot == VIND_SLOT_YEAR));
-        vind_xapian_facet_free(counted);
-    }
-    vind_xapian_enquire_free(enquire);
+    for (size_t f = 0; status == VIND_OK && f < N_FACETS; f++)
+        json_object_set_new(object, facets[f].name,
+                            counts_array(counting.counted[f], facets[f].slot == VIND_SLOT_YEAR));
+    for (size_t f = 0; f < N_FACETS; f++)
+        vind_xapian_facet_free(counting.counted[f]);
     if (status == VIND_OK) {
         *json_out = json_dumps(object, JSON_COMPACT);
         if (!*json_out)
@@ -164,14 +153,24 @@ vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
     copy_list(object, record, "tags");
     copy_list(object, record, "themes");
     copy_list(object, record, "attachments");
-    json_t *pages = json_object_get(record, "pages");
-    json_object_set_new(object, "pages", json_integer(json_is_array(pages)
-                                                          ? (json_int_t)json_array_size(pages)
-                                                          : 0));
-    if (with_text && json_is_array(pages))
-        json_object_set(object, "text", pages);
-    else if (with_text)
-        json_object_set_new(object, "text", json_array());
+    size_t n_pages = vind_stored_n_pages(record);
+    json_object_set_new(object, "pages", json_integer((json_int_t)n_pages));
+    if (with_text) {
+        char **pages = NULL;
+        status = vind_stored_text(searcher, docid, record, &pages, &n_pages, errmsg);
+        json_t *text = json_array();
+        for (size_t p = 0; status == VIND_OK && p < n_pages; p++) {
+            json_t *page = json_string(pages[p]);
+            json_array_append_new(text, page ? page : json_string(""));
+        }
+        json_object_set_new(object, "text", text);
+        g_strfreev(pages);
+        if (status != VIND_OK) {
+            json_decref(object);
+            json_decref(record);
+            return status;
+        }
+    }
     *json_out = json_dumps(object, JSON_COMPACT);
     json_decref(object);
     json_decref(record);

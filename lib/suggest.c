@@ -54,28 +54,34 @@ static int worth_checking(const char *form)
     return 1;
 }
 
-static int term_known(vind_searcher_t *searcher, const char *prefix, const char *term)
+static vind_status_t term_known(vind_searcher_t *searcher, const char *prefix, const char *term,
+                                int *known, char **errmsg)
 {
     char *full = g_strconcat(prefix, term, NULL);
-    int exists = 0;
-    if (vind_xapian_reader_term_exists(searcher->reader, full, &exists, NULL) != VIND_OK)
-        exists = 1; /* in doubt, search what was typed */
+    vind_status_t status = vind_xapian_reader_term_exists(searcher->reader, full, known, errmsg);
     g_free(full);
-    return exists;
+    return status;
 }
 
 /* Whether no document has the word in any form vind would match it by:
  * its stem, as a compound part, its exact form or its English stem. */
-static int word_unknown(vind_searcher_t *searcher, const vind_token_t *token)
+static vind_status_t word_unknown(vind_searcher_t *searcher, const vind_token_t *token,
+                                  int *unknown, char **errmsg)
 {
-    if (term_known(searcher, "", token->stem) ||
-        term_known(searcher, VIND_PREFIX_PART, token->stem) ||
-        term_known(searcher, VIND_PREFIX_EXACT, token->form))
-        return 0;
-    char *english = vind_analyze_word(searcher->analyzer, token->form, VIND_LANG_EN);
-    int known = english && term_known(searcher, "", english);
-    free(english);
-    return !known;
+    int known = 0;
+    vind_status_t status = term_known(searcher, "", token->stem, &known, errmsg);
+    if (status == VIND_OK && !known)
+        status = term_known(searcher, VIND_PREFIX_PART, token->stem, &known, errmsg);
+    if (status == VIND_OK && !known)
+        status = term_known(searcher, VIND_PREFIX_EXACT, token->form, &known, errmsg);
+    if (status == VIND_OK && !known) {
+        char *english = vind_analyze_word(searcher->analyzer, token->form, VIND_LANG_EN);
+        if (english)
+            status = term_known(searcher, "", english, &known, errmsg);
+        free(english);
+    }
+    *unknown = status == VIND_OK && !known;
+    return status;
 }
 
 /* An unknown word takes any close word of the site; a rare one only a much
@@ -86,30 +92,35 @@ static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
                           : better_frequency >= (uint64_t)frequency * FREQUENT_FACTOR;
 }
 
-char *vind_spelling_correction(void *data, const vind_token_t *token)
+vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
+                                   char **correction, char **errmsg)
 {
-    const vind_corrector_t *corrector = data;
-    vind_searcher_t *searcher = corrector->searcher;
+    *correction = NULL;
     if (!worth_checking(token->form))
-        return NULL;
+        return VIND_OK;
     uint32_t frequency = 0;
-    if (corrector->rare) {
+    if (rare) {
         frequency = form_frequency(searcher, token->form);
         if (frequency > RARE_DOCUMENTS)
-            return NULL;
-    } else if (!word_unknown(searcher, token))
-        return NULL;
+            return VIND_OK;
+    } else {
+        int unknown = 0;
+        vind_status_t status = word_unknown(searcher, token, &unknown, errmsg);
+        if (status != VIND_OK || !unknown)
+            return status;
+    }
     char *better = NULL;
     if (vind_xapian_reader_spelling_suggestion(searcher->reader, token->form,
                                                SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK)
-        return NULL;
+        return VIND_OK; /* no suggestion, as when the table has none */
     /* The spelling table may still hold a word of a removed document. */
     if (better && (strcmp(better, token->form) == 0 ||
                    !frequent_enough(frequency, form_frequency(searcher, better)))) {
         free(better);
         better = NULL;
     }
-    return better;
+    *correction = better;
+    return VIND_OK;
 }
 
 /* Replaces the first occurrence of typed at or after *from in text. */

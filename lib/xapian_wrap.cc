@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <new>
 #include <string>
@@ -59,57 +60,127 @@ struct vind_xapian_query {
 namespace
 {
 
+/* The distinct parts of a value (a multi-valued one split at 0x1F), sorted;
+ * none when it is empty. */
+void split_parts(const std::string &value, bool multi, std::vector<std::string> &parts)
+{
+    parts.clear();
+    if (value.empty())
+        return;
+    if (!multi) {
+        parts.push_back(value);
+        return;
+    }
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t end = value.find('\x1f', start);
+        if (end == std::string::npos)
+            end = value.size();
+        if (end > start)
+            parts.emplace_back(value, start, end - start);
+        start = end + 1;
+    }
+    std::sort(parts.begin(), parts.end());
+    parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+}
+
 /*
- * Counts the values of one slot over the documents a match examines. A
- * multi-valued slot holds parts joined by 0x1F ("Zorg\x1fWonen" for an article
- * tagged with both); each distinct part counts once per document.
+ * The counting pass of a search in one spy: per document, the values of a
+ * few slots (facets) are read once, tested against the request's filters
+ * (the caller's test, cached per distinct value) and counted. A document
+ * passing every filter counts into passed() and, for each slot, its values
+ * (or none_ when it has none). Unless exclusive, a document failing exactly
+ * one filter still counts for that slot (multi-select: a facet's counts
+ * ignore its own filter). Cost per match: one value read per slot and a
+ * hash lookup per part.
  */
-class FacetSpy : public Xapian::MatchSpy
+class CountSpy : public Xapian::MatchSpy
 {
   public:
-    FacetSpy(Xapian::valueno slot, bool multi_valued) : slot_(slot), multi_valued_(multi_valued)
+    CountSpy(const vind_xapian_count_slot_t *slots, size_t n, bool exclusive,
+             vind_xapian_value_test_t test, void *data)
+        : slots_(slots, slots + n), exclusive_(exclusive), test_(test), data_(data), cache_(n),
+          counts_(n), none_(n, 0), parts_(n), passes_(n)
     {
     }
 
     void operator()(const Xapian::Document &document, double) override
     {
-        const std::string value = document.get_value(slot_);
-        if (value.empty())
-            return;
-        if (!multi_valued_) {
-            ++counts_[value];
-            return;
+        size_t failed = 0, which = 0;
+        for (size_t i = 0; i < slots_.size(); i++) {
+            split_parts(document.get_value(slots_[i].slot), slots_[i].multi_valued != 0, parts_[i]);
+            passes_[i] = !slots_[i].filtered || passes(i);
+            if (!passes_[i])
+                failed++, which = i;
         }
-        std::vector<std::string> parts;
-        size_t start = 0;
-        while (start <= value.size()) {
-            size_t end = value.find('\x1f', start);
-            if (end == std::string::npos)
-                end = value.size();
-            if (end > start)
-                parts.emplace_back(value, start, end - start);
-            start = end + 1;
-        }
-        std::sort(parts.begin(), parts.end());
-        parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-        for (const std::string &part : parts)
-            ++counts_[part];
+        if (failed == 0) {
+            passed_++;
+            for (size_t i = 0; i < slots_.size(); i++)
+                count(i);
+        } else if (failed == 1 && !exclusive_)
+            count(which);
     }
 
     void reset()
     {
-        counts_.clear();
+        passed_ = 0;
+        for (size_t i = 0; i < slots_.size(); i++) {
+            counts_[i].clear();
+            none_[i] = 0;
+        }
     }
 
-    const std::map<std::string, uint32_t> &counts() const
+    uint64_t passed() const
     {
-        return counts_;
+        return passed_;
+    }
+
+    const std::map<std::string, uint32_t> &counts(size_t i) const
+    {
+        return counts_[i];
+    }
+
+    uint64_t none(size_t i) const
+    {
+        return none_[i];
+    }
+
+    size_t slot_count() const
+    {
+        return slots_.size();
     }
 
   private:
-    Xapian::valueno slot_;
-    bool multi_valued_;
-    std::map<std::string, uint32_t> counts_;
+    bool passes(size_t i)
+    {
+        for (const std::string &part : parts_[i]) {
+            auto found = cache_[i].find(part);
+            if (found == cache_[i].end())
+                found = cache_[i].emplace(part, test_(data_, i, part.data(), part.size()) != 0).first;
+            if (found->second)
+                return true;
+        }
+        return false;
+    }
+
+    void count(size_t i)
+    {
+        if (parts_[i].empty())
+            none_[i]++;
+        for (const std::string &part : parts_[i])
+            ++counts_[i][part];
+    }
+
+    std::vector<vind_xapian_count_slot_t> slots_;
+    bool exclusive_;
+    vind_xapian_value_test_t test_;
+    void *data_;
+    std::vector<std::unordered_map<std::string, bool>> cache_;
+    std::vector<std::map<std::string, uint32_t>> counts_;
+    std::vector<uint64_t> none_;
+    uint64_t passed_ = 0;
+    std::vector<std::vector<std::string>> parts_; /* of the document at hand */
+    std::vector<bool> passes_;
 };
 
 /* Keeps terms that start with include_prefix and whose first byte is not in exclude_initials. */
@@ -379,7 +450,7 @@ struct vind_xapian_enquire {
     Xapian::Enquire enquire;
     /* Our own deep copy of the query (see vind_xapian_enquire_set_query). */
     Xapian::Query query;
-    std::vector<std::unique_ptr<FacetSpy>> facets;
+    std::unique_ptr<CountSpy> counter; /* vind_xapian_enquire_count_slots */
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -1208,6 +1279,41 @@ extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t 
     return VIND_OK;
 }
 
+extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_t docid,
+                                                      const char *term, size_t max_positions,
+                                                      uint32_t **positions, size_t *count,
+                                                      char **errmsg)
+{
+    if (positions == nullptr || count == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_positions", "positions or count is NULL");
+    *positions = nullptr;
+    *count = 0;
+    if (reader == nullptr || term == nullptr || *term == '\0' || docid == 0)
+        return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
+    std::vector<uint32_t> found;
+    try {
+        const Xapian::Database &database = reader->database;
+        for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
+             it != database.positionlist_end(docid, term); ++it) {
+            found.push_back(*it);
+            if (max_positions && found.size() >= max_positions)
+                break;
+        }
+    } catch (const Xapian::DocNotFoundError &) {
+        return VIND_OK; /* a document without the term's positions */
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read positions in", reader->path.c_str());
+    }
+    if (found.empty())
+        return VIND_OK;
+    *positions = static_cast<uint32_t *>(malloc(found.size() * sizeof(uint32_t)));
+    if (*positions == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
+    memcpy(*positions, found.data(), found.size() * sizeof(uint32_t));
+    *count = found.size();
+    return VIND_OK;
+}
+
 extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader,
                                                       const char *prefix, size_t max_terms,
                                                       vind_xapian_terms_t **terms, char **errmsg)
@@ -1254,6 +1360,11 @@ extern "C" vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, 
             if (lengths++ == 0)
                 first = *it;
         }
+        /* Every metadata value: the page text and maps snippets read (vind's
+         * text store) and the indexer's file records, in the postlist table. */
+        for (Xapian::TermIterator it = database.metadata_keys_begin();
+             it != database.metadata_keys_end(); ++it)
+            (void)database.get_metadata(*it);
         /* The value streams (dates, facets, URLs: in the postlist table
          * too) of the first slots, which every faceted search reads. */
         for (Xapian::valueno slot = 0; slot < 16; slot++)
@@ -1376,6 +1487,19 @@ extern "C" vind_xapian_query_t *vind_xapian_query_match_all(void)
         /* Not Xapian::Query::MatchAll: that static's reference count is
          * shared by every thread without atomics (notmuch commit 6273966d). */
         return new vind_xapian_query{Xapian::Query(std::string())};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" vind_xapian_query_t *vind_xapian_query_copy(const vind_xapian_query_t *query)
+{
+    if (query == nullptr)
+        return nullptr;
+    try {
+        /* Xapian::Query is a reference-counted handle: a copy shares the
+         * tree, which is never changed after it is built. */
+        return new vind_xapian_query{query->query};
     } catch (...) {
         return nullptr;
     }
@@ -1689,32 +1813,6 @@ extern "C" vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *e
     }
 }
 
-extern "C" vind_status_t vind_xapian_enquire_add_facet(vind_xapian_enquire_t *enquire,
-                                                       uint32_t slot, int multi_valued,
-                                                       size_t *facet, char **errmsg)
-{
-    if (facet != nullptr)
-        *facet = 0;
-    if (enquire == nullptr || slot == VIND_XAPIAN_NO_SLOT)
-        return invalid(errmsg, "vind_xapian_enquire_add_facet",
-                       "enquire is NULL or slot is VIND_XAPIAN_NO_SLOT");
-    try {
-        enquire->facets.emplace_back(new FacetSpy(slot, multi_valued != 0));
-        try {
-            enquire->enquire.add_matchspy(enquire->facets.back().get());
-        } catch (...) {
-            enquire->facets.pop_back();
-            throw;
-        }
-        if (facet != nullptr)
-            *facet = enquire->facets.size() - 1;
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add a facet to a search of",
-                                   enquire->reader->path.c_str());
-    }
-}
-
 extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
 {
     if (facet == nullptr)
@@ -1725,17 +1823,13 @@ extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
     std::free(facet);
 }
 
-extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
-                                                   vind_xapian_facet_t **result, char **errmsg)
+/* counts as a vind_xapian_facet_t: count descending, then value ascending. */
+static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
+                                 vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
+                                 char **errmsg)
 {
-    if (result == nullptr)
-        return invalid(errmsg, "vind_xapian_enquire_facet", "result is NULL");
-    *result = nullptr;
-    if (enquire == nullptr || facet >= enquire->facets.size())
-        return invalid(errmsg, "vind_xapian_enquire_facet", "enquire is NULL or unknown facet");
     std::vector<std::pair<std::string, uint32_t>> sorted;
     try {
-        const auto &counts = enquire->facets[facet]->counts();
         sorted.assign(counts.begin(), counts.end());
         std::stable_sort(sorted.begin(), sorted.end(),
                          [](const std::pair<std::string, uint32_t> &left,
@@ -1772,6 +1866,65 @@ extern "C" vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquir
     return VIND_OK;
 }
 
+extern "C" vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *enquire,
+                                                         const vind_xapian_count_slot_t *slots,
+                                                         size_t n, int exclusive,
+                                                         vind_xapian_value_test_t test,
+                                                         void *data, char **errmsg)
+{
+    bool filtered = false;
+    for (size_t i = 0; slots != nullptr && i < n; i++)
+        filtered = filtered || slots[i].filtered;
+    if (enquire == nullptr || (n > 0 && slots == nullptr) || (filtered && test == nullptr) ||
+        enquire->counter)
+        return invalid(errmsg, "vind_xapian_enquire_count_slots",
+                       "enquire or slots is NULL, a filter without a test, or slots counted "
+                       "already");
+    try {
+        enquire->counter.reset(new CountSpy(slots, n, exclusive != 0, test, data));
+        enquire->enquire.add_matchspy(enquire->counter.get());
+        return VIND_OK;
+    } catch (...) {
+        enquire->counter.reset();
+        return translate_exception(errmsg, "cannot count values in a search of",
+                                   enquire->reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *enquire,
+                                                         size_t index,
+                                                         vind_xapian_facet_t **values,
+                                                         uint64_t *none, char **errmsg)
+{
+    if (values == nullptr || none == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_slot_counts", "values or none is NULL");
+    *values = nullptr;
+    *none = 0;
+    if (enquire == nullptr || !enquire->counter || index >= enquire->counter->slot_count())
+        return invalid(errmsg, "vind_xapian_enquire_slot_counts", "no such counted slot");
+    *none = enquire->counter->none(index);
+    return copy_counts(enquire->counter->counts(index), enquire, values, errmsg);
+}
+
+extern "C" uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire)
+{
+    return enquire != nullptr && enquire->counter ? enquire->counter->passed() : 0;
+}
+
+extern "C" vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *enquire,
+                                                         char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_boolean", "enquire is NULL");
+    try {
+        enquire->enquire.set_weighting_scheme(Xapian::BoolWeight());
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set boolean weighting on",
+                                   enquire->reader->path.c_str());
+    }
+}
+
 extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
 {
     if (mset == nullptr)
@@ -1794,8 +1947,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     Xapian::MSet matches;
     std::vector<int> percents;
     try {
-        for (auto &spy : enquire->facets)
-            spy->reset();
+        if (enquire->counter)
+            enquire->counter->reset();
         /* Past the reader's budget a run stops counting: it examines only
          * the page asked for, so the total and the facet counts become
          * estimates. Checked here, between runs, rather than with Xapian's

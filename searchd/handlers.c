@@ -148,6 +148,8 @@ enum MHD_Result handle_search(vind_request_t *req)
     if (status != VIND_OK)
         return respond_failure(req, status, errmsg);
     req->hits = (long long)vind_results_total(results);
+    /* How it ran (passes, counts, CPU per stage), for --log-level debug. */
+    VIND_LOG(req->server->log, VIND_LOG_DEBUG, "search: %s", vind_results_explain(results));
     char *json = search_json(results, &req->search);
     vind_results_free(results);
     if (json == NULL)

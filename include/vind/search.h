@@ -153,6 +153,26 @@ typedef struct {
 VIND_API vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t *req,
                                    vind_results_t **out, char **errmsg);
 
+/*
+ * Counts what vind_search would find, without ranking or hits: the total and
+ * (req->facets) the facet counts, in one unweighted pass over the matches
+ * (two or three when few documents have every word, as vind_search relaxes
+ * and corrects then). req's offset, limit, sort and snippets are ignored.
+ * `vind count` uses it. Statuses as vind_search.
+ */
+VIND_API vind_status_t vind_count(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                  vind_results_t **out, char **errmsg);
+
+/*
+ * One line saying how the results were made, for a debug or access log and
+ * `vind search --explain`: per stage (plan, titles, rank, count, hits,
+ * suggest) the Xapian runs and thread CPU time, then the runs in all, e.g.
+ * "plan 0.21ms lookups 2; titles 0.01ms; rank 1 run 0.30ms; count 1 run
+ * 0.25ms; hits 10 2.80ms; suggest 0.02ms; runs 2 total 3456". Owned by
+ * results; "" on NOMEM.
+ */
+VIND_API const char *vind_results_explain(vind_results_t *results);
+
 /* Frees results. Accepts NULL. */
 VIND_API void vind_results_free(vind_results_t *results);
 

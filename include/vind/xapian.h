@@ -404,6 +404,16 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
 vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errmsg);
 
 /*
+ * The positions of term in document docid, ascending, at most max_positions
+ * (0: all): *positions is malloc'd (NULL when *count is 0). A term the
+ * document lacks, or holds without positions, gives VIND_OK and 0. Cost: one
+ * position-list read, proportional to the term's occurrences in the document.
+ */
+vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_t docid,
+                                           const char *term, size_t max_positions,
+                                           uint32_t **positions, size_t *count, char **errmsg);
+
+/*
  * The first max_terms (0: all) terms of the database that start with prefix
  * ("" or NULL: all), in byte order, each with its frequency (for
  * autocompletion and wildcards; sort by frequency yourself). Free *terms with
@@ -470,6 +480,9 @@ vind_xapian_query_t *vind_xapian_query_match_all(void);
 
 /* A query matching no document. */
 vind_xapian_query_t *vind_xapian_query_match_nothing(void);
+
+/* A copy of query (shares its tree: cheap); NULL when query is NULL or on NOMEM. */
+vind_xapian_query_t *vind_xapian_query_copy(const vind_xapian_query_t *query);
 
 /*
  * Combines the count children with op. CONSUMES the children (and frees the
@@ -597,18 +610,6 @@ vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquire_t *enquir
 vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *enquire, int percent,
                                              char **errmsg);
 
-/*
- * Counts the values of slot over the matches of the next runs (a facet).
- * With multi_valued non-zero the value is split at the byte 0x1F
- * (VIND_VALUE_SEPARATOR in lib/schema.h) and each distinct part counts once
- * per document; empty values and parts are not counted. *facet (may be NULL)
- * receives the facet's index (0, 1, ... in order of adding) for
- * vind_xapian_enquire_facet. Counts are exact only over the documents the
- * match examines: pass check_at_least >= the document count to run.
- */
-vind_status_t vind_xapian_enquire_add_facet(vind_xapian_enquire_t *enquire, uint32_t slot,
-                                            int multi_valued, size_t *facet, char **errmsg);
-
 /* One value of a facet and the number of matching documents that have it. */
 typedef struct {
     char *value; /* malloc'd, NUL-terminated */
@@ -624,13 +625,46 @@ typedef struct {
 /* Frees facet, its strings and items. NULL is allowed. */
 void vind_xapian_facet_free(vind_xapian_facet_t *facet);
 
+/* Weighs every match 1 (Xapian's BoolWeight): for a pass that only counts. */
+vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *enquire, char **errmsg);
+
+/* The caller's test of one value (a part of a multi-valued one) of counted
+ * slot index: non-zero when it passes that slot's filter. Must not fail. */
+typedef int (*vind_xapian_value_test_t)(void *data, size_t index, const char *value,
+                                        size_t length);
+
+/* One slot a counting pass counts (a facet) and whether it filters. */
+typedef struct {
+    uint32_t slot;
+    int multi_valued; /* parts joined by 0x1F (VIND_VALUE_SEPARATOR), each counted once */
+    int filtered;     /* a document passes only when test passes one of its values */
+} vind_xapian_count_slot_t;
+
 /*
- * The counts of facet index facet (from vind_xapian_enquire_add_facet) over
- * the last run (count 0 before any run). Free *result with
- * vind_xapian_facet_free. Returns VIND_INVALID_ARGUMENT for an unknown index.
+ * Counts the n slots over the matches of the next runs in one pass (at most
+ * once per enquire; a facet each). A document passes slot i when it is not
+ * filtered or test(data, i, part) passes one of its parts (cached per
+ * distinct part; test may be NULL when no slot filters). A document passing
+ * every slot counts into vind_xapian_enquire_passed and into every slot's
+ * values (or, without a value, its none); unless exclusive, a document
+ * failing only slot i counts into slot i's values (multi-select). Exact only
+ * with check_at_least >= the document count. Cost per match: one value read
+ * per slot and a hash look-up per part.
  */
-vind_status_t vind_xapian_enquire_facet(vind_xapian_enquire_t *enquire, size_t facet,
-                                        vind_xapian_facet_t **result, char **errmsg);
+vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *enquire,
+                                              const vind_xapian_count_slot_t *slots, size_t n,
+                                              int exclusive, vind_xapian_value_test_t test,
+                                              void *data, char **errmsg);
+
+/* The counts of counted slot index over the last run (none before one):
+ * *values (free with vind_xapian_facet_free; count descending, then value)
+ * and *none. VIND_INVALID_ARGUMENT for an unknown index. */
+vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *enquire, size_t index,
+                                              vind_xapian_facet_t **values, uint64_t *none,
+                                              char **errmsg);
+
+/* The documents of the last run that passed every counted slot. */
+uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire);
 
 /* One page of results; free with vind_xapian_mset_free. */
 typedef struct {
@@ -650,8 +684,8 @@ void vind_xapian_mset_free(vind_xapian_mset_t *mset);
  * Runs the query: *mset receives results offset .. offset+limit-1 in the set
  * order. The match examines at least check_at_least documents (and offset +
  * limit); with check_at_least >= the document count the match counts are
- * exact (lower == estimated == upper) and facet counts cover every match.
- * Facet counts are reset at the start of each run.
+ * exact (lower == estimated == upper) and counted slots cover every match.
+ * Slot counts are reset at the start of each run.
  * Returns VIND_INDEX_CHANGED when the reader's revision was overwritten
  * (reopen the reader, make a new enquire, retry).
  */

@@ -123,6 +123,11 @@ def formats(db):
     facets = json.loads(out)["facets"]
     tap.ok(facets and {v["value"]: v["count"] for v in facets["tag"]}.get("Verpleeghuizen") == 2,
            "--facets counts tags", facets)
+    code, out, err = vind(db, "search", "--explain", "--facets", "--format", "json", "bewoner")
+    explain = re.findall(r"^explain: (.*)$", err, re.M)
+    tap.ok(code == 0 and json.loads(out)["total"] >= 3 and len(explain) == 1
+           and re.search(r"\brank 1 run .*\bruns 1 total \d+", explain[0]),
+           "--explain: one line on stderr; one ranked run that counts the facets too (stdout stays JSON)", err)
     code, out, err = vind(db, "count", "--by", "theme", "bewoner")
     tap.ok(code == 0 and re.search(r"^Wonen en zorg\s+1$", out, re.M) and re.search(r"^Veiligheid\s+1$", out, re.M), "count --by theme: aligned text", out)
     code, out, err = vind(db, "kwic", "--width", "20", "bewoner")

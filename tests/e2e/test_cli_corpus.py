@@ -152,32 +152,37 @@ def plural(db, root, arts):
            "bewoner finds all %d documents that contain only bewoners" % len(only_plural), missing)
 
 
-def pdf_pages(db, root):
-    """Phrases of four words that occur on exactly one page of one PDF text: the hit reports that page."""
-    if not shutil.which("pdftotext"):
-        tap.skip("PDF phrase pages", "pdftotext not installed")
-        return
+def pdf_phrases(root):
+    """(pdf path, page number, phrase): three words of five letters or more that occur on exactly one page of
+    a PDF text, the middle page of the first PDFs with four pages or more (record_baseline.py searches
+    them too)."""
     text_dir = os.path.join(root, "pdf", "text")
-    checked = 0
-    failures = []
     for name in sorted(os.listdir(text_dir)):
-        if checked >= 6 or not name.endswith(".pdf.txt"):
+        if not name.endswith(".pdf.txt"):
             continue
-        pdf = os.path.join(root, "pdf", name[: -len(".txt")])
         with open(os.path.join(text_dir, name), encoding="utf-8", errors="replace") as f:
             pages = f.read().split("\f")
         if len(pages) < 4:
             continue
         page_number = len(pages) // 2 + 1
         words = re.findall(r"[a-zà-ÿ]{5,}", pages[page_number - 1].lower())
-        phrase = None
         for i in range(len(words) - 3):
             candidate = " ".join(words[i:i + 3])
             if sum(1 for p in pages if candidate in re.sub(r"\s+", " ", p.lower())) == 1:
-                phrase = candidate
+                yield os.path.join(root, "pdf", name[: -len(".txt")]), page_number, candidate
                 break
-        if not phrase:
-            continue
+
+
+def pdf_pages(db, root):
+    """Phrases that occur on exactly one page of one PDF text: the hit reports that page."""
+    if not shutil.which("pdftotext"):
+        tap.skip("PDF phrase pages", "pdftotext not installed")
+        return
+    checked = 0
+    failures = []
+    for pdf, page_number, phrase in pdf_phrases(root):
+        if checked >= 6:
+            break
         page_text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(page_number), "-l", str(page_number),
                                     pdf, "-"], stdout=subprocess.PIPE).stdout.decode("utf-8", "replace")
         if phrase not in re.sub(r"\s+", " ", page_text.lower()):
@@ -345,5 +350,6 @@ def main():
         kwic_and_stats(db, arts)
 
 
-main()
-sys.exit(tap.done())
+if __name__ == "__main__":
+    main()
+    sys.exit(tap.done())

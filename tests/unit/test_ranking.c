@@ -11,6 +11,7 @@
 
 #include <vind/index.h>
 #include <vind/search.h>
+#include "schema.h"
 #include "searcher.h"
 #include "check.h"
 #include "index_folder.h"
@@ -143,6 +144,13 @@ static void test_exact_titles(vind_searcher_t *searcher)
 
     r = search(searcher, "fronteers boekenclub");
     CHECK_STR(url_at(r, 0), "/boekenclub/", "typed without the question mark of the title");
+    /* Issue 12: pinned through the title-key term, no candidate run. */
+    CHECK(r && strstr(vind_results_explain(r), "titles 1 run") != NULL,
+          "an exact title costs one run over its own pages");
+    vind_results_free(r);
+    r = search(searcher, "boekenclub congres");
+    CHECK(r && strstr(vind_results_explain(r), "titles 0.") != NULL,
+          "a query that is no title makes no title run");
     vind_results_free(r);
     r = search(searcher, "FRONTEERS: congres!");
     CHECK_STR(url_at(r, 0), "/fronteers-congres/",

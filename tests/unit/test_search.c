@@ -326,6 +326,80 @@ static void test_facets(vind_searcher_t *searcher)
     free(msg);
 }
 
+/* The runs of an explain line ("...; runs 2 total 3"), or -1. */
+static int explained_runs(vind_results_t *results)
+{
+    const char *runs = strstr(vind_results_explain(results), "runs ");
+    return runs ? atoi(runs + 5) : -1;
+}
+
+/* Issue 12: one plan, a ranked pass and one counting pass for the total and
+ * every facet (multi-select included); vind_count counts the same without
+ * ranking. */
+static void test_passes(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "";
+    req.facets = 1;
+    const char *tags[] = {"ggz", "wonen"};
+    const char *themes[] = {"wonen en zorg"};
+    req.filters[VIND_FACET_TAG] = tags;
+    req.n_filters[VIND_FACET_TAG] = 2;
+    req.filters[VIND_FACET_THEME] = themes;
+    req.n_filters[VIND_FACET_THEME] = 1;
+    vind_results_t *searched = NULL, *counted = NULL;
+    CHECK_INT(vind_search(searcher, &req, &searched, NULL), VIND_OK, "search with two filters");
+    CHECK_INT(explained_runs(searched), 2,
+              "two filters and facets: two Xapian runs (ranked, counting)");
+    CHECK(strstr(vind_results_explain(searched), "count 1 run") != NULL,
+          "the facets of both filtered facets come from one counting run");
+    CHECK_INT(vind_count(searcher, &req, &counted, NULL), VIND_OK, "vind_count");
+    CHECK_INT(vind_results_total(counted), vind_results_total(searched),
+              "vind_count's total is vind_search's");
+    CHECK_INT(vind_results_count(counted), 0, "vind_count returns no hits");
+    CHECK_INT(explained_runs(counted), 1, "vind_count: one counting run");
+    int same = 1;
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        size_t n = vind_results_facet_count(searched, (vind_facet_t)f);
+        same &= n == vind_results_facet_count(counted, (vind_facet_t)f);
+        for (size_t i = 0; same && i < n; i++) {
+            const vind_facet_value_t *a = vind_results_facet_get(searched, (vind_facet_t)f, i);
+            const vind_facet_value_t *b = vind_results_facet_get(counted, (vind_facet_t)f, i);
+            same &= strcmp(a->value, b->value) == 0 && a->count == b->count &&
+                    a->selected == b->selected;
+        }
+    }
+    CHECK(same, "vind_count's facets are vind_search's");
+    vind_results_free(searched);
+    vind_results_free(counted);
+
+    /* vind count --by: every filter applies, the matches without a value
+     * are the row "", a single-valued facet adds up to the total. */
+    req.facets = VIND_FACETS_COUNT;
+    req.n_filters[VIND_FACET_THEME] = 0;
+    CHECK_INT(vind_count(searcher, &req, &counted, NULL), VIND_OK, "vind_count, exclusive facets");
+    uint64_t sum = 0;
+    for (size_t i = 0; i < vind_results_facet_count(counted, VIND_FACET_YEAR); i++)
+        sum += vind_results_facet_get(counted, VIND_FACET_YEAR, i)->count;
+    CHECK_INT(sum, vind_results_total(counted), "exclusive year counts add up to the total");
+    CHECK(!facet_value(counted, VIND_FACET_TAG, "Regio"),
+          "exclusive: the tag facet is counted with the tag filter");
+    vind_results_free(counted);
+
+    req.facets = 0;
+    req.n_filters[VIND_FACET_TAG] = 0;
+    req.query = "zorg";
+    CHECK_INT(vind_search(searcher, &req, &searched, NULL), VIND_OK, "a plain search");
+    CHECK_INT(explained_runs(searched), 1, "no facets: the ranked run counts the total too");
+    vind_results_free(searched);
+    req.facets = 1;
+    CHECK_INT(vind_search(searcher, &req, &searched, NULL), VIND_OK, "facets, no filter");
+    CHECK_INT(explained_runs(searched), 1, "facets without a filter: the ranked run counts them");
+    CHECK(facet_value(searched, VIND_FACET_TYPE, "article") != NULL, "... and they are there");
+    vind_results_free(searched);
+}
+
 static void test_sort_and_page(vind_searcher_t *searcher)
 {
     vind_search_request_t req;
@@ -806,6 +880,7 @@ int main(void)
         test_operators(searcher);
         test_fallback(searcher);
         test_facets(searcher);
+        test_passes(searcher);
         test_sort_and_page(searcher);
         test_spelling_and_synonyms(searcher);
         test_limits(searcher);

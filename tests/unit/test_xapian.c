@@ -608,6 +608,51 @@ static void test_write_and_read(void)
 }
 
 /* Ranking, sorting, facets and expand over a second database. */
+/* The count_slots test of test_filtered_counts: data holds the one value
+ * each slot's filter takes. */
+static int equals_filter(void *data, size_t index, const char *value, size_t length)
+{
+    const char *wanted = ((const char *const *)data)[index];
+    return strlen(wanted) == length && memcmp(wanted, value, length) == 0;
+}
+
+/* Tag Wonen and type page filtered, in one pass: a document counts for a
+ * slot when it passes every filter but that slot's (multi-select), and into
+ * passed when it passes both; exclusive counts only those passing both. */
+static void test_filtered_counts(vind_xapian_reader_t *reader)
+{
+    const char *filters[2] = {"Wonen", "page"};
+    vind_xapian_count_slot_t slots[2] = {{3, 1, 1}, {2, 0, 1}};
+    for (int exclusive = 0; exclusive < 2; exclusive++) {
+        vind_xapian_enquire_t *enquire = NULL;
+        vind_xapian_mset_t *mset = NULL;
+        vind_xapian_query_t *all = vind_xapian_query_match_all();
+        CHECK_INT(vind_xapian_enquire_new(reader, &enquire, NULL), VIND_OK, "enquire to count");
+        vind_xapian_enquire_set_query(enquire, all, NULL);
+        vind_xapian_query_free(all);
+        CHECK_INT(vind_xapian_enquire_set_boolean(enquire, NULL), VIND_OK, "set_boolean");
+        CHECK_INT(vind_xapian_enquire_count_slots(enquire, slots, 2, exclusive, equals_filter,
+                                                  filters, NULL),
+                  VIND_OK, "count_slots with two filters");
+        CHECK_INT(vind_xapian_enquire_run(enquire, 0, 0, 5, &mset, NULL), VIND_OK, "count run");
+        vind_xapian_mset_free(mset);
+        CHECK_INT(vind_xapian_enquire_passed(enquire), 1, "only d is a page tagged Wonen");
+        vind_xapian_facet_t *tags = NULL, *types = NULL;
+        uint64_t none = 0;
+        vind_xapian_enquire_slot_counts(enquire, 0, &tags, &none, NULL);
+        vind_xapian_enquire_slot_counts(enquire, 1, &types, &none, NULL);
+        /* Tags of the pages (d: Zorg Wonen Wijk; e has none); types of the
+         * documents tagged Wonen (a article, c pdf, d page). Exclusive: d only. */
+        CHECK(tags && tags->count == 3 && tags->items[0].count == 1,
+              exclusive ? "exclusive: the tags of d" : "tags counted without the tag filter");
+        CHECK(types && types->count == (exclusive ? 1u : 3u) && types->items[0].count == 1,
+              exclusive ? "exclusive: the type of d" : "types counted without the type filter");
+        vind_xapian_facet_free(tags);
+        vind_xapian_facet_free(types);
+        vind_xapian_enquire_free(enquire);
+    }
+}
+
 static void test_enquire(void)
 {
     const char *path = database_path("ranking");
@@ -689,16 +734,18 @@ static void test_enquire(void)
     CHECK_INT(vind_xapian_enquire_set_cutoff(enquire, 101, NULL), VIND_INVALID_ARGUMENT,
               "a cutoff above 100 is refused");
 
-    /* Facets over every document. */
-    size_t tags_facet = 9, type_facet = 9;
-    CHECK_INT(vind_xapian_enquire_add_facet(enquire, 3, 1, &tags_facet, NULL), VIND_OK,
-              "add_facet tags (multi-valued)");
-    CHECK_INT(vind_xapian_enquire_add_facet(enquire, 2, 0, &type_facet, NULL), VIND_OK,
-              "add_facet type");
-    CHECK(tags_facet == 0 && type_facet == 1, "facet indexes count from 0");
+    /* Counted slots (facets) over every document. */
+    vind_xapian_count_slot_t slots[2] = {{3, 1, 0}, {2, 0, 0}};
+    size_t tags_facet = 0, type_facet = 1;
+    CHECK_INT(vind_xapian_enquire_count_slots(enquire, slots, 2, 0, NULL, NULL, NULL), VIND_OK,
+              "count_slots tags (multi-valued) and type");
+    CHECK_INT(vind_xapian_enquire_count_slots(enquire, slots, 2, 0, NULL, NULL, NULL),
+              VIND_INVALID_ARGUMENT, "slots are counted once per enquire");
     vind_xapian_facet_t *facet = NULL;
-    CHECK_INT(vind_xapian_enquire_facet(enquire, 0, &facet, NULL), VIND_OK, "facet before a run");
-    CHECK(facet != NULL && facet->count == 0, "no counts before a run");
+    uint64_t none = 9;
+    CHECK_INT(vind_xapian_enquire_slot_counts(enquire, 0, &facet, &none, NULL), VIND_OK,
+              "counts before a run");
+    CHECK(facet != NULL && facet->count == 0 && none == 0, "no counts before a run");
     vind_xapian_facet_free(facet);
 
     query = vind_xapian_query_match_all();
@@ -708,8 +755,10 @@ static void test_enquire(void)
     CHECK(mset != NULL && mset->count == 2 && mset->matches_lower == 5,
           "match_all: a page of 2, exactly 5 matches");
     vind_xapian_mset_free(mset);
+    CHECK_INT(vind_xapian_enquire_passed(enquire), 5, "no filter: every match passes");
 
-    CHECK_INT(vind_xapian_enquire_facet(enquire, tags_facet, &facet, NULL), VIND_OK, "facet tags");
+    CHECK_INT(vind_xapian_enquire_slot_counts(enquire, tags_facet, &facet, &none, NULL), VIND_OK,
+              "counts of tags");
     /* Zorg: a b d = 3; Wonen: a c d = 3; Huur: c; Wijk: d. */
     CHECK(facet != NULL && facet->count == 4, "four distinct tags");
     if (facet != NULL && facet->count == 4) {
@@ -719,15 +768,17 @@ static void test_enquire(void)
         CHECK(strcmp(facet->items[2].value, "Huur") == 0 && facet->items[2].count == 1, "Huur 1");
         CHECK(strcmp(facet->items[3].value, "Wijk") == 0 && facet->items[3].count == 1, "Wijk 1");
     }
+    CHECK_INT(none, 1, "one document without a tag (e)");
     vind_xapian_facet_free(facet);
-    CHECK_INT(vind_xapian_enquire_facet(enquire, type_facet, &facet, NULL), VIND_OK, "facet type");
+    CHECK_INT(vind_xapian_enquire_slot_counts(enquire, type_facet, &facet, &none, NULL), VIND_OK,
+              "counts of type");
     CHECK(facet != NULL && facet->count == 3 && strcmp(facet->items[0].value, "article") == 0 &&
               facet->items[0].count == 2 && strcmp(facet->items[1].value, "page") == 0 &&
               facet->items[1].count == 2 && facet->items[2].count == 1,
           "type: article 2, page 2, pdf 1");
     vind_xapian_facet_free(facet);
-    CHECK_INT(vind_xapian_enquire_facet(enquire, 2, &facet, NULL), VIND_INVALID_ARGUMENT,
-              "an unknown facet index is refused");
+    CHECK_INT(vind_xapian_enquire_slot_counts(enquire, 2, &facet, &none, NULL),
+              VIND_INVALID_ARGUMENT, "an unknown slot index is refused");
 
     /* A second run resets the counts: only wonen documents. */
     query = term("wonen");
@@ -737,11 +788,12 @@ static void test_enquire(void)
     CHECK(mset != NULL && mset->count == 0 && mset->matches_lower == 3,
           "limit 0 still counts three matches");
     vind_xapian_mset_free(mset);
-    vind_xapian_enquire_facet(enquire, tags_facet, &facet, NULL);
+    vind_xapian_enquire_slot_counts(enquire, tags_facet, &facet, &none, NULL);
     CHECK(facet != NULL && facet->count == 4 && facet->items[0].count == 3 &&
               strcmp(facet->items[0].value, "Wonen") == 0 && facet->items[1].count == 2,
-          "facets are recounted per run (Wonen 3, Zorg 2), also with limit 0");
+          "counts are recounted per run (Wonen 3, Zorg 2), also with limit 0");
     vind_xapian_facet_free(facet);
+    test_filtered_counts(reader);
 
     /* Collapse on type: one result per type. */
     query = vind_xapian_query_match_all();

@@ -1,0 +1,217 @@
+/*
+ * plan.c - the plan of a request, made once per request (and once more for
+ * a rare-word retry): spelling corrections looked up, the query tree
+ * analysed into its strict and any-word queries (lib/query.c), the facet
+ * filters and date range built. The passes combine its parts.
+ *
+ * Spelling first: the builder would ask the corrector about every plain
+ * word while it plans. Here a first build only records the words it asks
+ * about (no index reads); they are then looked up, each with a status, and
+ * only when one has a correction is the query built again with that table.
+ * Most queries have no misspelt word: one build, and a look-up per word.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "error.h"
+#include "plan.h"
+
+static vind_qfield_t facet_field(int facet)
+{
+    static const vind_qfield_t fields[VIND_FACET_LAST] = {VIND_QFIELD_TAG, VIND_QFIELD_THEME,
+                                                          VIND_QFIELD_TYPE, VIND_QFIELD_YEAR};
+    return fields[facet];
+}
+
+static int has_text(const char *query)
+{
+    for (const char *p = query; p && *p; p++)
+        if (!g_ascii_isspace(*p))
+            return 1;
+    return 0;
+}
+
+/* The spelling table of a plan: form -> correction ("" when none). */
+typedef struct {
+    vind_searcher_t *searcher;
+    GHashTable *table;
+    GPtrArray *asked; /* vind_token_t* copies (form, stem) of words not in table */
+} spelling_t;
+
+static void token_free(gpointer data)
+{
+    vind_token_t *token = data;
+    g_free((char *)token->form);
+    g_free((char *)token->stem);
+    g_free(token);
+}
+
+/* The corrector the query builder calls: a table look-up, no index read. */
+static char *table_correction(void *data, const vind_token_t *token)
+{
+    spelling_t *spelling = data;
+    const char *known = g_hash_table_lookup(spelling->table, token->form);
+    if (known)
+        return *known ? strdup(known) : NULL;
+    vind_token_t *copy = g_new0(vind_token_t, 1);
+    *copy = *token;
+    copy->form = g_strdup(token->form);
+    copy->stem = g_strdup(token->stem);
+    copy->surface = copy->lemma = NULL;
+    g_ptr_array_add(spelling->asked, copy);
+    return NULL;
+}
+
+/* Looks up the words the builder asked about; *found 1 when one has a correction. */
+static vind_status_t look_up(spelling_t *spelling, int rare, int *found, size_t *lookups,
+                             char **errmsg)
+{
+    *found = 0;
+    for (guint i = 0; i < spelling->asked->len; i++) {
+        const vind_token_t *token = g_ptr_array_index(spelling->asked, i);
+        if (g_hash_table_contains(spelling->table, token->form))
+            continue;
+        char *better = NULL;
+        vind_status_t status =
+            vind_spelling_lookup(spelling->searcher, token, rare, &better, errmsg);
+        if (status != VIND_OK)
+            return status;
+        (*lookups)++;
+        *found |= better != NULL;
+        g_hash_table_insert(spelling->table, g_strdup(token->form), g_strdup(better ? better : ""));
+        free(better);
+    }
+    g_ptr_array_set_size(spelling->asked, 0);
+    return VIND_OK;
+}
+
+static vind_status_t build(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                           spelling_t *spelling, vind_query_plan_t **out, char **errmsg)
+{
+    return vind_query_plan_corrected(searcher->analyzer, searcher->synonyms, &searcher->weights,
+                                     table_correction, spelling, tree, out, errmsg);
+}
+
+/* Plans the words: build, look up what was asked, rebuild when a word has a correction. */
+static vind_status_t plan_words(vind_searcher_t *searcher, const vind_qnode_t *tree, int rare,
+                                vind_plan_t *plan, char **errmsg)
+{
+    spelling_t spelling = {.searcher = searcher,
+                           .table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                           .asked = g_ptr_array_new_with_free_func(token_free)};
+    int found = 0;
+    vind_status_t status = build(searcher, tree, &spelling, &plan->query, errmsg);
+    if (status == VIND_OK)
+        status = look_up(&spelling, rare, &found, &plan->lookups, errmsg);
+    if (status == VIND_OK && found) {
+        vind_query_plan_free(plan->query);
+        plan->query = NULL;
+        status = build(searcher, tree, &spelling, &plan->query, errmsg);
+    }
+    g_hash_table_destroy(spelling.table);
+    g_ptr_array_free(spelling.asked, TRUE);
+    return status;
+}
+
+void vind_plan_free(vind_plan_t *plan)
+{
+    if (!plan)
+        return;
+    vind_query_plan_free(plan->query);
+    vind_xapian_query_free(plan->strict);
+    vind_xapian_query_free(plan->any);
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        vind_xapian_query_free(plan->filter[f]);
+    vind_xapian_query_free(plan->dates);
+    free(plan);
+}
+
+vind_status_t vind_plan_new(vind_searcher_t *searcher, const vind_search_request_t *req,
+                            const vind_qnode_t *tree, unsigned mode, vind_plan_t **out,
+                            char **errmsg)
+{
+    *out = NULL;
+    vind_plan_t *plan = calloc(1, sizeof *plan);
+    if (!plan)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory planning the query");
+    plan->mode = mode & VIND_QUERY_RARE;
+    vind_status_t status = plan_words(searcher, tree, (mode & VIND_QUERY_RARE) != 0, plan, errmsg);
+    if (status != VIND_OK) {
+        vind_plan_free(plan);
+        return status;
+    }
+    for (size_t i = 0; i < plan->query->n_words; i++)
+        plan->corrections += plan->query->words[i].correction != NULL;
+    plan->strict = plan->query->query;
+    plan->any = plan->query->fallback;
+    plan->query->query = plan->query->fallback = NULL;
+    if (!plan->strict)
+        /* Nothing searchable in what was typed ("---", "*") finds nothing;
+         * an empty query (filters only) finds everything. */
+        plan->strict = has_text(req->query) ? vind_xapian_query_match_nothing()
+                                            : vind_xapian_query_match_all();
+    int failed = !plan->strict;
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (req->n_filters[f] &&
+            !(plan->filter[f] = vind_query_filter(facet_field(f), req->filters[f], req->n_filters[f])))
+            failed = 1;
+    if ((req->from || req->to) && !vind_query_date_range(req->from, req->to, 0, &plan->dates)) {
+        vind_plan_free(plan);
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "the date range is not valid");
+    }
+    if (failed || ((req->from || req->to) && !plan->dates)) {
+        vind_plan_free(plan);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
+    }
+    *out = plan;
+    return VIND_OK;
+}
+
+int vind_plan_has_facet_filter(const vind_plan_t *plan)
+{
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        if (plan->filter[f])
+            return 1;
+    return 0;
+}
+
+vind_xapian_query_t *vind_plan_query(const vind_plan_t *plan, int any_word, int filters)
+{
+    /* Values of one facet OR (in each filter), facets AND, dates. */
+    vind_xapian_query_t *parts[VIND_FACET_LAST + 2];
+    size_t n = 0;
+    parts[n++] = vind_xapian_query_copy(any_word && plan->any ? plan->any : plan->strict);
+    for (int f = 0; filters != VIND_PLAN_NO_FACETS && f < VIND_FACET_LAST; f++)
+        if (plan->filter[f] && f != filters - 1)
+            parts[n++] = vind_xapian_query_copy(plan->filter[f]);
+    if (plan->dates)
+        parts[n++] = vind_xapian_query_copy(plan->dates);
+    if (n == 1)
+        return parts[0];
+    /* compound frees every child when one is NULL (and then fails). */
+    return vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, parts, n);
+}
+
+vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qnode_t *tree,
+                                       const vind_search_request_t *req, unsigned mode,
+                                       int omit_facet, vind_xapian_query_t **out,
+                                       vind_query_plan_t **plan_out, char **errmsg)
+{
+    *out = NULL;
+    if (plan_out)
+        *plan_out = NULL;
+    vind_plan_t *plan = NULL;
+    vind_status_t status = vind_plan_new(searcher, req, tree, mode, &plan, errmsg);
+    if (status != VIND_OK)
+        return status;
+    *out = vind_plan_query(plan, (mode & VIND_QUERY_ANY_WORD) != 0,
+                           omit_facet < 0 ? VIND_PLAN_FILTERS : omit_facet + 1);
+    if (*out && plan_out) {
+        *plan_out = plan->query;
+        plan->query = NULL;
+    }
+    vind_plan_free(plan);
+    return *out ? VIND_OK : vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
+}

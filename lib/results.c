@@ -1,0 +1,300 @@
+/*
+ * results.c - the results of a search: the page of hits filled from their
+ * stored records (fields, snippet), the facet lists, and the accessors of
+ * include/vind/search.h. The results own every string their hits point to.
+ * JSON is in lib/json.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include <vind/limits.h>
+#include "error.h"
+#include "results.h"
+#include "schema.h"
+#include "snippet.h"
+
+static const char *own(vind_results_t *results, char *string)
+{
+    if (string)
+        g_ptr_array_add(results->owned, string);
+    return string;
+}
+
+static const char *own_field(vind_results_t *results, json_t *record, const char *key)
+{
+    const char *value = json_string_value(json_object_get(record, key));
+    return value && *value ? own(results, strdup(value)) : NULL;
+}
+
+static const char *const *own_list(vind_results_t *results, json_t *record, const char *key,
+                                   size_t *count)
+{
+    json_t *array = json_object_get(record, key);
+    *count = 0;
+    if (!json_is_array(array) || json_array_size(array) == 0)
+        return NULL;
+    const char **list = calloc(json_array_size(array), sizeof *list);
+    if (!list)
+        return NULL;
+    own(results, (char *)list);
+    size_t index;
+    json_t *item;
+    json_array_foreach(array, index, item)
+    {
+        if (json_is_string(item))
+            list[(*count)++] = own(results, strdup(json_string_value(item)));
+    }
+    return list;
+}
+
+static const char *stored_type(vind_results_t *results, json_t *record)
+{
+    json_t *type = json_object_get(record, "type");
+    if (json_is_integer(type))
+        return vind_doc_type_name((int)json_integer_value(type));
+    return own_field(results, record, "type");
+}
+
+static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_request_t *req,
+                              const vind_match_terms_t *terms, vind_results_t *results,
+                              const vind_match_t *match, vind_hit_t *hit, char **errmsg)
+{
+    json_t *record = NULL;
+    vind_status_t status = vind_searcher_stored(searcher, match->docid, &record, errmsg);
+    if (status != VIND_OK)
+        return status;
+    hit->url = own_field(results, record, "url");
+    hit->title = own_field(results, record, "title");
+    hit->type = stored_type(results, record);
+    hit->date = own_field(results, record, "date");
+    hit->author = own_field(results, record, "author");
+    hit->description = own_field(results, record, "description");
+    hit->parent = own_field(results, record, "parent");
+    hit->tags = own_list(results, record, "tags", &hit->n_tags);
+    hit->themes = own_list(results, record, "themes", &hit->n_themes);
+    hit->score = req->sort == VIND_SORT_RELEVANCE ? match->weight : 0.0;
+    if (req->snippets) {
+        char *html = NULL;
+        unsigned *page_numbers = NULL;
+        size_t n_page_numbers = 0;
+        status = vind_stored_snippet(searcher, match->docid, record, terms,
+                                     req->snippet_chars ? req->snippet_chars : 200, &html,
+                                     &page_numbers, &n_page_numbers, errmsg);
+        if (status == VIND_OK) {
+            hit->snippet = own(results, html);
+            /* HTML pages have one page: page numbers only mean something for PDFs. */
+            int is_pdf = hit->type && strcmp(hit->type, "pdf") == 0;
+            if (is_pdf && n_page_numbers) {
+                hit->pages = page_numbers;
+                hit->n_pages = n_page_numbers;
+                own(results, (char *)page_numbers);
+            } else
+                free(page_numbers);
+        }
+    }
+    json_decref(record);
+    return status;
+}
+
+void vind_results_free(vind_results_t *results)
+{
+    if (!results)
+        return;
+    free(results->query);
+    free(results->understood);
+    free(results->suggestion);
+    free(results->explain);
+    free(results->hits);
+    if (results->owned)
+        g_ptr_array_free(results->owned, TRUE);
+    if (results->notices)
+        g_ptr_array_free(results->notices, TRUE);
+    for (int f = 0; f < VIND_FACET_LAST; f++) {
+        for (size_t i = 0; i < results->n_facets[f]; i++)
+            free((char *)results->facets[f][i].value);
+        free(results->facets[f]);
+    }
+    free(results);
+}
+
+void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
+                            size_t count)
+{
+    for (size_t i = 0; i < results->n_facets[facet]; i++)
+        free((char *)results->facets[facet][i].value);
+    free(results->facets[facet]);
+    results->facets[facet] = values;
+    results->n_facets[facet] = count;
+    results->has_facets = 1;
+}
+
+vind_results_t *vind_results_new(const vind_search_request_t *req)
+{
+    vind_results_t *results = calloc(1, sizeof *results);
+    if (!results)
+        return NULL;
+    results->owned = g_ptr_array_new_with_free_func(free);
+    const char *query = req->query ? req->query : "";
+    /* Echoed in JSON, so it must be valid UTF-8 whatever was sent. */
+    gchar *valid = g_utf8_make_valid(query, (gssize)strnlen(query, VIND_MAX_QUERY_BYTES + 1));
+    results->query = strdup(valid);
+    g_free(valid);
+    results->offset = req->offset;
+    results->limit = req->limit;
+    if (!results->query) {
+        vind_results_free(results);
+        return NULL;
+    }
+    return results;
+}
+
+vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *searcher,
+                                const vind_search_request_t *req, const vind_match_terms_t *terms,
+                                const vind_match_t *matches, size_t n_matches, char **errmsg)
+{
+    results->hits = calloc(n_matches ? n_matches : 1, sizeof *results->hits);
+    if (!results->hits)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
+    /* Past the time budget the remaining hits come without a snippet:
+     * snippets are most of a costly query's time (64 wildcards, size 100:
+     * ~80%, each word of each hit checked against every prefix), and the
+     * answer is marked partial anyway. */
+    vind_search_request_t late = *req;
+    late.snippets = 0;
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; status == VIND_OK && i < n_matches; i++) {
+        vind_hit_t *hit = &results->hits[i];
+        const vind_search_request_t *asked =
+            req->snippets && vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;
+        status = fill_hit(searcher, asked, terms, results, &matches[i], hit, errmsg);
+        hit->rank = (unsigned)(req->offset + i + 1);
+        results->n_hits = i + 1;
+    }
+    return status;
+}
+
+const char *vind_results_explain(vind_results_t *results)
+{
+    static const char *const names[VIND_STAGE_LAST] = {"plan",  "titles", "rank",
+                                                       "count", "hits",   "suggest"};
+    if (!results)
+        return "";
+    free(results->explain);
+    GString *line = g_string_new(NULL);
+    unsigned runs = 0;
+    for (int i = 0; i < VIND_STAGE_LAST; i++) {
+        const vind_stage_cost_t *stage = &results->stages[i];
+        if (!stage->calls)
+            continue;
+        g_string_append_printf(line, "%s%s", line->len ? "; " : "", names[i]);
+        if (i == VIND_STAGE_HITS)
+            g_string_append_printf(line, " %zu", results->n_hits);
+        else if (stage->runs)
+            g_string_append_printf(line, " %u run%s", stage->runs, stage->runs == 1 ? "" : "s");
+        g_string_append_printf(line, " %.2fms", stage->ms);
+        if (i == VIND_STAGE_PLAN && results->plan_lookups)
+            g_string_append_printf(line, " lookups %zu", results->plan_lookups);
+        runs += stage->runs;
+    }
+    g_string_append_printf(line, "%sruns %u total %llu%s", line->len ? "; " : "", runs,
+                           (unsigned long long)results->total, results->fallback ? " any-word" : "");
+    results->explain = strdup(line->str);
+    g_string_free(line, TRUE);
+    return results->explain ? results->explain : "";
+}
+
+uint64_t vind_results_total(const vind_results_t *results)
+{
+    return results ? results->total : 0;
+}
+
+size_t vind_results_count(const vind_results_t *results)
+{
+    return results ? results->n_hits : 0;
+}
+
+const vind_hit_t *vind_results_get(const vind_results_t *results, size_t i)
+{
+    return results && i < results->n_hits ? &results->hits[i] : NULL;
+}
+
+const char *vind_results_understood(const vind_results_t *results)
+{
+    return results && results->understood ? results->understood : "";
+}
+
+int vind_results_partial(const vind_results_t *results)
+{
+    return results ? results->partial : 0;
+}
+
+size_t vind_results_notice_count(const vind_results_t *results)
+{
+    return results && results->notices ? results->notices->len : 0;
+}
+
+const char *vind_results_notice(const vind_results_t *results, size_t i)
+{
+    return i < vind_results_notice_count(results) ? g_ptr_array_index(results->notices, i) : NULL;
+}
+
+int vind_results_fallback(const vind_results_t *results)
+{
+    return results ? results->fallback : 0;
+}
+
+const char *vind_results_suggestion(const vind_results_t *results)
+{
+    return results ? results->suggestion : NULL;
+}
+
+int vind_results_corrected(const vind_results_t *results)
+{
+    return results && results->suggestion ? results->corrected : 0;
+}
+
+size_t vind_results_facet_count(const vind_results_t *results, vind_facet_t facet)
+{
+    return results && (unsigned)facet < VIND_FACET_LAST ? results->n_facets[facet] : 0;
+}
+
+const vind_facet_value_t *vind_results_facet_get(const vind_results_t *results, vind_facet_t facet,
+                                                 size_t i)
+{
+    if (!results || (unsigned)facet >= VIND_FACET_LAST || i >= results->n_facets[facet])
+        return NULL;
+    return &results->facets[facet][i];
+}
+
+const char *vind_results_query(const vind_results_t *results)
+{
+    return results && results->query ? results->query : "";
+}
+
+size_t vind_results_offset(const vind_results_t *results)
+{
+    return results ? results->offset : 0;
+}
+
+size_t vind_results_limit(const vind_results_t *results)
+{
+    return results ? results->limit : 0;
+}
+
+int vind_results_has_facets(const vind_results_t *results)
+{
+    return results ? results->has_facets : 0;
+}
+
+void vind_strv_free(char **strv)
+{
+    if (!strv)
+        return;
+    for (char **s = strv; *s; s++)
+        free(*s);
+    free(strv);
+}
+

@@ -1,0 +1,517 @@
+/*
+ * searcher.c - the searcher handle (open, reopen, schema check, counts) and
+ * every Xapian run a search makes: the only code of the search side that
+ * creates a Xapian Enquire, and the one place that retries after the index
+ * changed under a run (vind_searcher_retry). Above it: the search policy
+ * (lib/search.c) and its components (lib/plan.c, lib/facets.c,
+ * lib/exact_title.c, lib/suggest.c, lib/results.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+
+#include "error.h"
+#include "lexicon.h"
+#include "schema.h"
+#include "searcher.h"
+
+#include "searcher.h"
+#include "snippet.h"
+
+/* Matches fetched beyond the page when sorting by relevance, so that a run
+ * of equal weights crossing the page end is still ordered by URL. */
+#define TIE_EXTRA 20u
+
+/* Weights closer than this (relative) count as equal: a document and its
+ * copy under another URL must tie exactly, whatever the float rounding. */
+#define TIE_EPSILON 1e-9
+
+/* ------------------------------------------------------------------ */
+/* The handle                                                          */
+
+static void bm25_default(vind_bm25_t *bm25)
+{
+    /* docs/ranking.md: tuned on tests/relevance/queries.tsv. */
+    *bm25 = (vind_bm25_t){.k1 = 1.2, .k2 = 0.0, .k3 = 1.0, .b = 0.3, .min_normlen = 0.5};
+}
+
+static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path, char **errmsg)
+{
+    char *value = NULL;
+    vind_status_t status =
+        vind_xapian_reader_get_metadata(reader, VIND_META_SCHEMA, &value, NULL, NULL);
+    if (status == VIND_NOT_FOUND)
+        return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
+                          "the index %s has no schema version: reindex with --full", path);
+    if (status != VIND_OK)
+        return vind_error(errmsg, status, "cannot read the schema version of the index %s", path);
+    int version = atoi(value);
+    free(value);
+    if (version < VIND_SCHEMA_MIN_READ || version > VIND_SCHEMA_VERSION)
+        return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
+                          "the index %s has schema version %d, this vind reads %d to %d: run "
+                          "vind-index to rebuild it",
+                          path, version, VIND_SCHEMA_MIN_READ, VIND_SCHEMA_VERSION);
+    return VIND_OK;
+}
+
+static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
+{
+    vind_status_t status =
+        vind_xapian_reader_revision(searcher->reader, &searcher->revision, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_reader_doc_count(searcher->reader, &searcher->doc_count, errmsg);
+    return status;
+}
+
+/* The identity of the folder at path (0, 0 when it cannot be read). */
+static void folder_identity(const char *path, uint64_t *dev, uint64_t *ino)
+{
+    struct stat st;
+    *dev = *ino = 0;
+    if (stat(path, &st) == 0) {
+        *dev = (uint64_t)st.st_dev;
+        *ino = (uint64_t)st.st_ino;
+    }
+}
+
+/* Opens the database at the searcher's path as its reader, checked. The
+ * folder is looked at first: when a swap happens in between, the next
+ * reopen sees another folder and opens again. */
+static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t **reader,
+                                 char **errmsg)
+{
+    uint64_t dev = 0, ino = 0;
+    folder_identity(searcher->path, &dev, &ino);
+    vind_status_t status = vind_xapian_reader_open(searcher->path, reader, errmsg);
+    if (status == VIND_OK)
+        status = check_schema(*reader, searcher->path, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_reader_close(*reader);
+        *reader = NULL;
+        return status;
+    }
+    searcher->folder_dev = dev;
+    searcher->folder_ino = ino;
+    return VIND_OK;
+}
+
+vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexicon,
+                                 vind_searcher_t **out, char **errmsg)
+{
+    if (!out)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_open: out is NULL");
+    *out = NULL;
+    if (!db_path || !lexicon)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "vind_searcher_open: the index path and the lexicon are required");
+    vind_searcher_t *searcher = calloc(1, sizeof *searcher);
+    if (!searcher || !(searcher->path = strdup(db_path))) {
+        free(searcher);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory opening the index %s", db_path);
+    }
+    searcher->lexicon = lexicon;
+    vind_query_weights_default(&searcher->weights);
+    bm25_default(&searcher->bm25);
+    vind_status_t status = open_reader(searcher, &searcher->reader, errmsg);
+    if (status == VIND_OK)
+        status = load_counts(searcher, errmsg);
+    if (status == VIND_OK)
+        status = vind_analyzer_new(lexicon, &searcher->analyzer, errmsg);
+    if (status == VIND_OK) {
+        /* A missing list means no synonyms (docs/synonyms.md). */
+        const char *datadir = vind_lexicon_datadir(lexicon);
+        char *path = g_build_filename(datadir ? datadir : ".", "synonyms", "nl.txt", NULL);
+        status = vind_synonyms_load(path, &searcher->synonyms, errmsg);
+        g_free(path);
+    }
+    if (status != VIND_OK) {
+        vind_searcher_close(searcher);
+        return status;
+    }
+    *out = searcher;
+    return VIND_OK;
+}
+
+void vind_searcher_close(vind_searcher_t *searcher)
+{
+    if (!searcher)
+        return;
+    vind_synonyms_free(searcher->synonyms);
+    vind_analyzer_free(searcher->analyzer);
+    vind_xapian_reader_close(searcher->reader);
+    free(searcher->path);
+    free(searcher);
+}
+
+vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char **errmsg)
+{
+    if (changed)
+        *changed = 0;
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_reopen: no searcher");
+    int moved = 0;
+    uint64_t dev = 0, ino = 0;
+    folder_identity(searcher->path, &dev, &ino);
+    if (dev != searcher->folder_dev || ino != searcher->folder_ino) {
+        /* Another database at the path (a schema upgrade swapped it in):
+         * Xapian's reopen would read the new folder's files with the old
+         * one's tables, so the reader is opened anew. Cost: one stat(2)
+         * per reopen. */
+        vind_xapian_reader_t *fresh = NULL;
+        vind_status_t status = open_reader(searcher, &fresh, errmsg);
+        if (status != VIND_OK)
+            return status;
+        vind_xapian_reader_close(searcher->reader);
+        searcher->reader = fresh;
+        status = load_counts(searcher, errmsg);
+        if (status == VIND_OK && changed)
+            *changed = 1;
+        return status;
+    }
+    vind_status_t status = vind_xapian_reader_reopen(searcher->reader, &moved, errmsg);
+    if (status == VIND_OK && moved)
+        status = check_schema(searcher->reader, searcher->path, errmsg);
+    if (status == VIND_OK)
+        status = load_counts(searcher, errmsg);
+    if (status == VIND_OK && changed)
+        *changed = moved;
+    return status;
+}
+
+void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds)
+{
+    if (searcher)
+        searcher->time_limit = seconds > 0 ? seconds : 0;
+}
+
+vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
+{
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_check: no searcher");
+    return vind_xapian_reader_check(searcher->reader, errmsg);
+}
+
+uint64_t vind_searcher_revision(const vind_searcher_t *searcher)
+{
+    return searcher ? searcher->revision : 0;
+}
+
+uint64_t vind_searcher_doc_count(const vind_searcher_t *searcher)
+{
+    return searcher ? searcher->doc_count : 0;
+}
+
+vind_status_t vind_searcher_retry(vind_searcher_t *searcher, vind_searcher_attempt_t attempt,
+                                  void *data, char **errmsg)
+{
+    for (int tries = 0;; tries++) {
+        char *message = NULL;
+        vind_status_t status = attempt(searcher, data, &message);
+        if (status == VIND_OK)
+            return VIND_OK;
+        if (status != VIND_INDEX_CHANGED || tries > 0 ||
+            vind_searcher_reopen(searcher, NULL, NULL) != VIND_OK) {
+            if (errmsg)
+                *errmsg = message;
+            else
+                free(message);
+            return status;
+        }
+        free(message);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Runs                                                                */
+
+static vind_status_t new_enquire(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                 vind_sort_t sort, vind_xapian_enquire_t **out, char **errmsg)
+{
+    vind_xapian_enquire_t *enquire = NULL;
+    searcher->runs++;
+    vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    if (status == VIND_OK) {
+        const vind_bm25_t *p = &searcher->bm25;
+        status = vind_xapian_enquire_set_bm25(enquire, p->k1, p->k2, p->k3, p->b, p->min_normlen,
+                                              errmsg);
+    }
+    if (status == VIND_OK && sort != VIND_SORT_RELEVANCE)
+        /* Undated documents have no value: they sort first ascending, last
+         * descending (newest first, undated last). */
+        status = vind_xapian_enquire_sort_by_value_then_relevance(
+            enquire, VIND_SLOT_DATE, sort == VIND_SORT_DATE_DESC, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_enquire_free(enquire);
+        return status;
+    }
+    *out = enquire;
+    return VIND_OK;
+}
+
+static uint32_t clamp32(uint64_t value)
+{
+    return value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+}
+
+typedef struct {
+    vind_match_t match;
+    char *url;
+} tied_t;
+
+static int compare_tied(const void *a, const void *b)
+{
+    const tied_t *x = a, *y = b;
+    return strcmp(x->url ? x->url : "", y->url ? y->url : "");
+}
+
+static int same_weight(double a, double b)
+{
+    double scale = a > b ? a : b;
+    return a == b || (a - b < TIE_EPSILON * scale && b - a < TIE_EPSILON * scale);
+}
+
+/* Orders each run of equal weights by URL, so that documents tied in
+ * relevance (a page and its copy, a filter-only query) come out the same
+ * way whatever order they were indexed in. */
+static vind_status_t break_ties(vind_searcher_t *searcher, vind_match_t *matches, size_t n,
+                                char **errmsg)
+{
+    size_t start = 0;
+    while (start < n) {
+        size_t end = start + 1;
+        while (end < n && same_weight(matches[start].weight, matches[end].weight))
+            end++;
+        if (end - start > 1) {
+            size_t run = end - start;
+            tied_t *tied = calloc(run, sizeof *tied);
+            if (!tied)
+                return vind_error(errmsg, VIND_NOMEM, "out of memory ordering results");
+            vind_status_t status = VIND_OK;
+            for (size_t i = 0; i < run && status == VIND_OK; i++) {
+                tied[i].match = matches[start + i];
+                status = vind_xapian_reader_get_value(searcher->reader, tied[i].match.docid,
+                                                      VIND_SLOT_URL, &tied[i].url, NULL, errmsg);
+            }
+            if (status == VIND_OK) {
+                qsort(tied, run, sizeof *tied, compare_tied);
+                for (size_t i = 0; i < run; i++)
+                    matches[start + i] = tied[i].match;
+            }
+            for (size_t i = 0; i < run; i++)
+                free(tied[i].url);
+            free(tied);
+            if (status != VIND_OK)
+                return status;
+        }
+        start = end;
+    }
+    return VIND_OK;
+}
+
+/* Runs the enquire for matches [first, first + count) into a new array. */
+static vind_status_t fetch(vind_xapian_enquire_t *enquire,
+                           uint64_t first, uint64_t count, uint64_t check_at_least,
+                           vind_match_t **out, size_t *n, uint64_t *total, int *exact,
+                           char **errmsg)
+{
+    *out = NULL;
+    *n = 0;
+    vind_xapian_mset_t *mset = NULL;
+    vind_status_t status = vind_xapian_enquire_run(enquire, clamp32(first), clamp32(count),
+                                                   clamp32(check_at_least), &mset, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_match_t *all = calloc(mset->count ? mset->count : 1, sizeof *all);
+    if (!all) {
+        vind_xapian_mset_free(mset);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory reading results");
+    }
+    for (size_t i = 0; i < mset->count; i++)
+        all[i] = (vind_match_t){.docid = mset->docids[i], .weight = mset->weights[i]};
+    *n = mset->count;
+    *total = mset->matches_estimated;
+    *exact = mset->matches_lower == mset->matches_upper;
+    vind_xapian_mset_free(mset);
+    *out = all;
+    return VIND_OK;
+}
+
+/* Puts pinned first in all (n entries, room for n + n_pinned) and drops
+ * their other occurrence; returns the new length. */
+static size_t pin(vind_match_t *all, size_t n, const vind_match_t *pinned, size_t n_pinned)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int is_pinned = 0;
+        for (size_t p = 0; p < n_pinned && !is_pinned; p++)
+            is_pinned = pinned[p].docid == all[i].docid;
+        if (!is_pinned)
+            all[kept++] = all[i];
+    }
+    memmove(all + n_pinned, all, kept * sizeof *all);
+    memcpy(all, pinned, n_pinned * sizeof *all);
+    return kept + n_pinned;
+}
+
+/* Counts what counting asks for over the enquire's next runs. */
+static vind_status_t count_slots(vind_xapian_enquire_t *enquire, vind_counting_t *counting,
+                                 char **errmsg)
+{
+    if (!counting)
+        return VIND_OK;
+    for (size_t i = 0; i < counting->n; i++)
+        counting->counted[i] = NULL, counting->none[i] = 0;
+    return vind_xapian_enquire_count_slots(enquire, counting->slots, counting->n,
+                                           counting->exclusive, counting->test, counting->data,
+                                           errmsg);
+}
+
+/* The counts of the enquire's last run into counting. */
+static vind_status_t take_counts(vind_xapian_enquire_t *enquire, vind_counting_t *counting,
+                                 char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; counting && status == VIND_OK && i < counting->n; i++)
+        status = vind_xapian_enquire_slot_counts(enquire, i, &counting->counted[i],
+                                                 &counting->none[i], errmsg);
+    return status;
+}
+
+vind_status_t vind_searcher_run(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                vind_sort_t sort, size_t offset, size_t limit,
+                                vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                                char **errmsg)
+{
+    return vind_searcher_run_pinned(searcher, query, sort, offset, limit, NULL, 0, matches,
+                                    n_matches, total, NULL, NULL, errmsg);
+}
+
+vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                       vind_sort_t sort, size_t offset, size_t limit,
+                                       const vind_match_t *pinned, size_t n_pinned,
+                                       vind_match_t **matches, size_t *n_matches, uint64_t *total,
+                                       int *exact, vind_counting_t *counting, char **errmsg)
+{
+    *matches = NULL;
+    *n_matches = 0;
+    *total = 0;
+    int counted = 0;
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_status_t status = new_enquire(searcher, query, sort, &enquire, errmsg);
+    if (status == VIND_OK)
+        status = count_slots(enquire, counting, errmsg);
+    if (status != VIND_OK) {
+        vind_xapian_enquire_free(enquire);
+        return status;
+    }
+    uint64_t want = limit ? (uint64_t)limit : searcher->doc_count;
+    /* Every match is examined (check_at_least = every document), so *total
+     * is exact (*exact 0 only past the time budget). Not only the page and
+     * TIE_EXTRA more: Xapian 1.4.22 then stops early on weight bounds, and
+     * for "zorg" its top 40 missed the document ranked 20th by the full
+     * match (docs/ranking.md). */
+    uint64_t count = (uint64_t)offset + want + TIE_EXTRA + n_pinned;
+    uint64_t check = searcher->doc_count;
+    vind_match_t *all = NULL;
+    size_t n = 0;
+    if (sort != VIND_SORT_RELEVANCE) {
+        status = fetch(enquire, offset, want, check, &all, &n, total, &counted, errmsg);
+        if (status == VIND_OK)
+            status = take_counts(enquire, counting, errmsg);
+        vind_xapian_enquire_free(enquire);
+        if (status == VIND_OK)
+            *matches = all, *n_matches = n;
+        if (exact)
+            *exact = counted;
+        return status;
+    }
+    status = fetch(enquire, 0, count, check, &all, &n, total, &counted, errmsg);
+    size_t page_end = offset + want + n_pinned < n ? (size_t)(offset + want + n_pinned) : n;
+    if (status == VIND_OK && n == count && page_end > 0 &&
+        same_weight(all[page_end - 1].weight, all[n - 1].weight)) {
+        /* The tie at the page's end runs past what was fetched (a filter-only
+         * query weighs everything 0): fetch every match to order it by URL. */
+        free(all);
+        status = fetch(enquire, 0, searcher->doc_count, searcher->doc_count, &all, &n,
+                       total, &counted, errmsg);
+    }
+    if (status == VIND_OK)
+        status = take_counts(enquire, counting, errmsg);
+    vind_xapian_enquire_free(enquire);
+    if (status == VIND_OK)
+        status = break_ties(searcher, all, n, errmsg);
+    if (status == VIND_OK && n_pinned) {
+        /* Removing the pinned ones leaves at least offset + want others
+         * whenever that many were fetched. */
+        vind_match_t *grown = realloc(all, (n + n_pinned) * sizeof *all);
+        if (grown) {
+            all = grown;
+            n = pin(all, n, pinned, n_pinned);
+        } else
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory ordering results");
+    }
+    if (status != VIND_OK) {
+        free(all);
+        return status;
+    }
+    size_t skip = offset < n ? offset : n;
+    size_t keep = n - skip < want ? n - skip : (size_t)want;
+    memmove(all, all + skip, keep * sizeof *all);
+    *matches = all;
+    *n_matches = keep;
+    if (exact)
+        *exact = counted;
+    return VIND_OK;
+}
+
+vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                  uint64_t *total, char **errmsg)
+{
+    *total = 0;
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_status_t status = new_enquire(searcher, query, VIND_SORT_RELEVANCE, &enquire, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_xapian_mset_t *mset = NULL;
+    status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
+    vind_xapian_enquire_free(enquire);
+    if (status == VIND_OK)
+        *total = mset->matches_estimated;
+    vind_xapian_mset_free(mset);
+    return status;
+}
+
+vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                       vind_counting_t *counting, uint64_t *total, char **errmsg)
+{
+    *total = 0;
+    searcher->runs++;
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_boolean(enquire, errmsg);
+    if (status == VIND_OK)
+        status = count_slots(enquire, counting, errmsg);
+    vind_xapian_mset_t *mset = NULL;
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
+    if (status == VIND_OK) {
+        int filtering = 0;
+        for (size_t i = 0; counting && i < counting->n; i++)
+            filtering |= counting->slots[i].filtered;
+        /* Exact: every document was checked (an estimate past the time budget). */
+        *total = filtering ? vind_xapian_enquire_passed(enquire) : mset->matches_estimated;
+    }
+    vind_xapian_mset_free(mset);
+    if (status == VIND_OK)
+        status = take_counts(enquire, counting, errmsg);
+    vind_xapian_enquire_free(enquire);
+    return status;
+}

@@ -1,0 +1,221 @@
+/*
+ * stored.c - the stored record of a document (the JSON the indexer keeps as
+ * its document data: url, title, fields, about 1 kB), read for hits, kwic,
+ * related documents and `vind doc`; and its page text from the text store
+ * (lib/textstore.h): a hit's snippet, made with the places of the query's
+ * words taken from the index's positions, and the whole text (kwic, `vind
+ * doc --text`).
+ *
+ * Cost of a snippet: a position-list read per query term (proportional to
+ * the term's occurrences in the document, not to its length), the page
+ * maps of the pages with a candidate window, and the 4 kB chunks around the
+ * windows: a hit in a 2,000-page PDF reads about what a hit in an article
+ * does (bench/snippet-cost.sh, tests/unit/test_textstore.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include "error.h"
+#include "schema.h"
+#include "searcher.h"
+#include "snippet.h"
+#include "textstore.h"
+
+vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, json_t **out,
+                                   char **errmsg)
+{
+    *out = NULL;
+    char *data = NULL;
+    size_t length = 0;
+    vind_status_t status =
+        vind_xapian_reader_get_document_data(searcher->reader, docid, &data, &length, errmsg);
+    if (status != VIND_OK)
+        return status;
+    json_error_t error;
+    json_t *record = json_loadb(data, length, 0, &error);
+    free(data);
+    if (!record || !json_is_object(record)) {
+        json_decref(record);
+        /* A record we cannot read still is a hit: show it without fields. */
+        record = json_object();
+        if (!record)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory reading document %u", docid);
+    }
+    *out = record;
+    return VIND_OK;
+}
+
+vind_lang_t vind_stored_lang(json_t *record)
+{
+    const char *lang = json_string_value(json_object_get(record, "lang"));
+    return lang && g_ascii_strncasecmp(lang, "en", 2) == 0 ? VIND_LANG_EN : VIND_LANG_NL;
+}
+
+/* Positions taken per term, the first in text order: the windows are chosen
+ * among them, and choosing sorts them, so this bounds a snippet's CPU
+ * whatever the document's length ("zorg" occurs 20,000 times in a generated
+ * 2,000-page PDF: all of them cost 4-6 ms of sorting per snippet). A rare
+ * word has all its places; a common one has plenty near the start, and the
+ * regions of words not yet seen are analysed whole, so the word that made
+ * the hit is still shown. */
+#define MAX_POSITIONS 256u
+/* Terms a prefix (`verpleeg*`) expands to when looking up places. */
+#define MAX_PREFIX_TERMS 64u
+
+size_t vind_stored_n_pages(json_t *record)
+{
+    json_t *n = json_object_get(record, "n_pages");
+    return json_is_integer(n) && json_integer_value(n) > 0 ? (size_t)json_integer_value(n) : 0;
+}
+
+/* Schema 1 kept the text in the record: an array of page strings. The
+ * pages in a NULL-terminated array borrowed from record (g_free it). */
+static const char **record_pages(json_t *record, size_t *n_pages)
+{
+    json_t *pages = json_object_get(record, "pages");
+    *n_pages = json_is_array(pages) ? json_array_size(pages) : 0;
+    const char **texts = g_new0(const char *, *n_pages + 1);
+    for (size_t i = 0; i < *n_pages; i++) {
+        const char *text = json_string_value(json_array_get(pages, i));
+        texts[i] = text ? text : "";
+    }
+    return texts;
+}
+
+vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t *record,
+                               char ***pages, size_t *n_pages, char **errmsg)
+{
+    if (json_is_array(json_object_get(record, "pages"))) { /* schema 1 */
+        const char **texts = record_pages(record, n_pages);
+        *pages = g_new0(char *, *n_pages + 1);
+        for (size_t i = 0; i < *n_pages; i++)
+            (*pages)[i] = g_strdup(texts[i]);
+        g_free(texts);
+        return VIND_OK;
+    }
+    *n_pages = vind_stored_n_pages(record);
+    vind_status_t status = vind_text_read_pages(searcher->reader, docid, *n_pages, pages, errmsg);
+    if (status != VIND_OK)
+        *n_pages = 0;
+    return status;
+}
+
+typedef struct {
+    vind_searcher_t *searcher;
+    uint32_t docid;
+    vind_text_t *text;
+} source_t;
+
+static vind_status_t source_length(void *rock, size_t page, size_t *length, char **errmsg)
+{
+    return vind_text_page_length(((source_t *)rock)->text, page, length, errmsg);
+}
+
+static vind_status_t source_text(void *rock, size_t page, size_t start, size_t end,
+                                 const char **text, char **errmsg)
+{
+    return vind_text_range(((source_t *)rock)->text, page, start, end, text, errmsg);
+}
+
+static vind_status_t source_locate(void *rock, size_t page, size_t position, size_t *start,
+                                   size_t *end, char **errmsg)
+{
+    return vind_text_place(((source_t *)rock)->text, page, (unsigned)position, start, end, errmsg);
+}
+
+/* The body places of one index term in the document. */
+static vind_status_t term_places(source_t *source, const char *term, unsigned id,
+                                 vind_snippet_places_t *places, char **errmsg)
+{
+    uint32_t *positions = NULL;
+    size_t n = 0;
+    vind_status_t status = vind_xapian_reader_positions(source->searcher->reader, source->docid,
+                                                        term, MAX_POSITIONS, &positions, &n, errmsg);
+    size_t n_pages = vind_text_pages(source->text);
+    for (size_t i = 0; status == VIND_OK && i < n; i++) {
+        if (positions[i] < VIND_POS_BODY)
+            continue; /* the title: snippets show the body */
+        uint32_t body = positions[i] - VIND_POS_BODY;
+        size_t page = body / VIND_POS_PAGE_STRIDE;
+        if (page < n_pages)
+            vind_snippet_place(places, page, body % VIND_POS_PAGE_STRIDE, id);
+    }
+    free(positions);
+    return status;
+}
+
+/* Where the match terms are: each stem as a word (no prefix) and as a
+ * compound part ("P"), each form prefix through the exact forms ("E") the
+ * index holds (lib/schema.h). */
+static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
+                                   vind_snippet_places_t *places, char **errmsg)
+{
+    source_t *source = rock;
+    vind_status_t status = VIND_OK;
+    /* Words first, then compound parts: where a word is one query word and
+     * part of another, the analyzer's match (its stem first) wins. */
+    for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
+        unsigned id = 0;
+        const char *stem = vind_match_terms_stem(terms, i, &id);
+        status = term_places(source, stem, id, places, errmsg);
+    }
+    for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
+        unsigned id = 0;
+        const char *stem = vind_match_terms_stem(terms, i, &id);
+        char *part = g_strconcat(VIND_PREFIX_PART, stem, NULL);
+        status = term_places(source, part, id, places, errmsg);
+        g_free(part);
+    }
+    for (size_t i = 0; status == VIND_OK && i < vind_match_terms_prefixes(terms); i++) {
+        unsigned id = 0;
+        char *prefix = g_strconcat(VIND_PREFIX_EXACT, vind_match_terms_prefix(terms, i, &id), NULL);
+        vind_xapian_terms_t *forms = NULL;
+        status = vind_xapian_reader_all_terms(source->searcher->reader, prefix, MAX_PREFIX_TERMS,
+                                              &forms, errmsg);
+        for (size_t f = 0; status == VIND_OK && f < forms->count; f++)
+            status = term_places(source, forms->items[f].term, id, places, errmsg);
+        vind_xapian_terms_free(forms);
+        g_free(prefix);
+    }
+    return status;
+}
+
+vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
+                                  const vind_match_terms_t *terms, unsigned target_chars,
+                                  char **html, unsigned **pages, size_t *n_pages, char **errmsg)
+{
+    if (json_is_array(json_object_get(record, "pages"))) { /* schema 1 */
+        size_t n = 0;
+        const char **texts = record_pages(record, &n);
+        const char *none[] = {"", NULL};
+        vind_status_t status = vind_snippet_make(searcher->analyzer, vind_stored_lang(record),
+                                                 n ? texts : none, n ? n : 1, terms, target_chars,
+                                                 html, pages, n_pages, errmsg);
+        g_free(texts);
+        return status;
+    }
+    size_t n = vind_stored_n_pages(record);
+    source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
+    if (!rock.text)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
+    vind_snippet_source_t source = {&rock,         n,          source_length, source_text,
+                                    source_places, source_locate};
+    vind_snippet_stats_t stats;
+    vind_status_t status =
+        vind_snippet_make_from(searcher->analyzer, vind_stored_lang(record), &source, terms,
+                               target_chars, html, pages, n_pages, &stats, errmsg);
+    searcher->snippet_bytes_read += vind_text_bytes_read(rock.text);
+    searcher->snippet_bytes_analysed += stats.bytes_analysed;
+    vind_text_close(rock.text);
+    return status;
+}
+
+void vind_searcher_snippet_bytes(const vind_searcher_t *searcher, uint64_t *read,
+                                 uint64_t *analysed)
+{
+    *read = searcher ? searcher->snippet_bytes_read : 0;
+    *analysed = searcher ? searcher->snippet_bytes_analysed : 0;
+}

@@ -1,0 +1,352 @@
+/*
+ * textstore.c - the text of every page, in Xapian user metadata beside the
+ * document (layout and reasons: textstore.h, docs/schema.md).
+ *
+ * Why not in the document data: Xapian's get_data reads and inflates the
+ * whole blob, so a results page of ten hits read every page of every hit
+ * (records of 39 to 305 kB on the corpus) to show ten snippets of 200
+ * characters. Why not extra Xapian documents: they would count in
+ * get_doccount and in BM25's statistics (average length, N), so rankings,
+ * totals and facets would change. Metadata is written in the same
+ * transaction as the document, so a commit is still atomic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "textstore.h"
+
+#define KEY_BYTES 64
+
+static void map_key(char *key, uint32_t docid, size_t page)
+{
+    snprintf(key, KEY_BYTES, "vind:text:%u:%zu", docid, page);
+}
+
+static void chunk_key(char *key, uint32_t docid, size_t page, size_t chunk)
+{
+    snprintf(key, KEY_BYTES, "vind:text:%u:%zu:%zu", docid, page, chunk);
+}
+
+/* ---- varints ---- */
+
+static void put_varint(GString *out, uint64_t value)
+{
+    while (value >= 0x80) {
+        g_string_append_c(out, (char)(0x80 | (value & 0x7F)));
+        value >>= 7;
+    }
+    g_string_append_c(out, (char)value);
+}
+
+/* 0 when the bytes end inside a varint. */
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *value)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+        unsigned char c = *(*p)++;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *value = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- writing ---- */
+
+void vind_text_word_add(GArray *words, unsigned position, size_t start, size_t end)
+{
+    vind_text_word_t word = {position, (guint32)start, (guint32)end};
+    g_array_append_val(words, word);
+}
+
+static vind_status_t put_page(vind_xapian_writer_t *writer, uint32_t docid, size_t page,
+                              const char *text, const GArray *words, char **errmsg)
+{
+    char key[KEY_BYTES];
+    size_t length = text ? strlen(text) : 0;
+    vind_status_t status = VIND_OK;
+    for (size_t at = 0, k = 0; status == VIND_OK && at < length; at += VIND_TEXT_CHUNK_BYTES, k++) {
+        size_t n = length - at < VIND_TEXT_CHUNK_BYTES ? length - at : VIND_TEXT_CHUNK_BYTES;
+        chunk_key(key, docid, page, k);
+        status = vind_xapian_writer_set_metadata(writer, key, text + at, n, errmsg);
+    }
+    if (status != VIND_OK)
+        return status;
+    GString *map = g_string_new(NULL);
+    put_varint(map, length);
+    size_t n = words ? words->len : 0;
+    put_varint(map, n);
+    guint32 position = 0, start = 0;
+    for (size_t i = 0; i < n; i++) {
+        const vind_text_word_t *w = &g_array_index(words, vind_text_word_t, i);
+        /* words come in text order: positions and starts ascend */
+        put_varint(map, w->position - position);
+        put_varint(map, w->start - start);
+        put_varint(map, w->end - w->start);
+        position = w->position;
+        start = w->start;
+    }
+    map_key(key, docid, page);
+    status = vind_xapian_writer_set_metadata(writer, key, map->str, map->len, errmsg);
+    g_string_free(map, TRUE);
+    return status;
+}
+
+vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *const *pages,
+                            size_t n_pages, GArray *const *words, char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    for (size_t page = 0; status == VIND_OK && page < n_pages; page++)
+        status = put_page(writer, docid, page, pages[page], words ? words[page] : NULL, errmsg);
+    return status;
+}
+
+vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, char **errmsg)
+{
+    char key[KEY_BYTES];
+    vind_status_t status = VIND_OK;
+    /* Pages are numbered from 0 without gaps: the first missing map ends them. */
+    for (size_t page = 0; status == VIND_OK; page++) {
+        char *map = NULL;
+        size_t map_length = 0;
+        map_key(key, docid, page);
+        status = vind_xapian_writer_get_metadata(writer, key, &map, &map_length, errmsg);
+        if (status == VIND_NOT_FOUND || (status == VIND_OK && map_length == 0)) {
+            free(map);
+            return VIND_OK;
+        }
+        uint64_t length = 0;
+        const unsigned char *p = (const unsigned char *)map;
+        if (status == VIND_OK && !get_varint(&p, p + map_length, &length))
+            length = 0;
+        free(map);
+        if (status == VIND_OK)
+            status = vind_xapian_writer_set_metadata(writer, key, NULL, 0, errmsg);
+        for (uint64_t k = 0; status == VIND_OK && k * VIND_TEXT_CHUNK_BYTES < length; k++) {
+            chunk_key(key, docid, page, (size_t)k);
+            status = vind_xapian_writer_set_metadata(writer, key, NULL, 0, errmsg);
+        }
+    }
+    return status;
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+    int mapped;          /* the map was read */
+    size_t length;
+    vind_text_word_t *words; /* ascending positions */
+    size_t n_words;
+    char *bytes;         /* length + 1, NULs where not read */
+    unsigned char *have; /* per chunk: read */
+} page_t;
+
+struct vind_text {
+    vind_xapian_reader_t *reader;
+    uint32_t docid;
+    size_t n_pages;
+    page_t *pages;
+    uint64_t bytes_read;
+};
+
+vind_text_t *vind_text_open(vind_xapian_reader_t *reader, uint32_t docid, size_t n_pages)
+{
+    vind_text_t *text = calloc(1, sizeof *text);
+    if (!text)
+        return NULL;
+    text->pages = calloc(n_pages ? n_pages : 1, sizeof *text->pages);
+    if (!text->pages) {
+        free(text);
+        return NULL;
+    }
+    text->reader = reader;
+    text->docid = docid;
+    text->n_pages = n_pages;
+    return text;
+}
+
+void vind_text_close(vind_text_t *text)
+{
+    if (!text)
+        return;
+    for (size_t p = 0; p < text->n_pages; p++) {
+        free(text->pages[p].words);
+        free(text->pages[p].bytes);
+        free(text->pages[p].have);
+    }
+    free(text->pages);
+    free(text);
+}
+
+size_t vind_text_pages(const vind_text_t *text)
+{
+    return text ? text->n_pages : 0;
+}
+
+uint64_t vind_text_bytes_read(const vind_text_t *text)
+{
+    return text ? text->bytes_read : 0;
+}
+
+/* Reads a page's map once. A page without a map (an index written before
+ * its text) reads as empty. */
+static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
+{
+    page_t *pg = &text->pages[page];
+    if (pg->mapped)
+        return VIND_OK;
+    char key[KEY_BYTES];
+    char *map = NULL;
+    size_t map_length = 0;
+    map_key(key, text->docid, page);
+    vind_status_t status =
+        vind_xapian_reader_get_metadata(text->reader, key, &map, &map_length, errmsg);
+    if (status == VIND_NOT_FOUND)
+        status = VIND_OK;
+    text->bytes_read += map_length;
+    uint64_t length = 0, n = 0;
+    const unsigned char *p = (const unsigned char *)map, *end = p + map_length;
+    int ok = 1;
+    if (status == VIND_OK && map && get_varint(&p, end, &length) && get_varint(&p, end, &n) &&
+        n <= map_length && length < UINT32_MAX) {
+        ok = (pg->words = calloc(n ? n : 1, sizeof *pg->words)) != NULL;
+        uint64_t position = 0, start = 0, delta = 0, size = 0, step = 0;
+        for (size_t i = 0; ok && i < n && get_varint(&p, end, &step) &&
+                           get_varint(&p, end, &delta) && get_varint(&p, end, &size);
+             i++) {
+            position += step;
+            start += delta;
+            uint64_t stop = start + size;
+            pg->words[i] = (vind_text_word_t){(guint32)position,
+                                              (guint32)(start < length ? start : length),
+                                              (guint32)(stop < length ? stop : length)};
+            pg->n_words = i + 1;
+        }
+    } else
+        length = 0;
+    free(map);
+    pg->length = (size_t)length;
+    pg->bytes = calloc(pg->length + 1, 1);
+    pg->have = calloc(pg->length / VIND_TEXT_CHUNK_BYTES + 1, 1);
+    if (!ok || !pg->bytes || !pg->have) {
+        free(pg->bytes);
+        free(pg->have);
+        free(pg->words);
+        pg->bytes = NULL;
+        pg->have = NULL;
+        pg->words = NULL;
+        pg->n_words = 0;
+        return vind_error(errmsg, VIND_NOMEM, "out of memory reading the text of document %u",
+                          text->docid);
+    }
+    pg->mapped = 1;
+    return status;
+}
+
+vind_status_t vind_text_page_length(vind_text_t *text, size_t page, size_t *length,
+                                    char **errmsg)
+{
+    *length = 0;
+    if (!text || page >= text->n_pages)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
+    vind_status_t status = map_page(text, page, errmsg);
+    if (status == VIND_OK || text->pages[page].mapped)
+        *length = text->pages[page].length;
+    return status;
+}
+
+vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size_t end,
+                              const char **page_text, char **errmsg)
+{
+    static const char empty[1] = "";
+    *page_text = empty;
+    if (!text || page >= text->n_pages)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
+    vind_status_t status = map_page(text, page, errmsg);
+    page_t *pg = &text->pages[page];
+    if (!pg->mapped)
+        return status;
+    *page_text = pg->bytes;
+    if (end > pg->length)
+        end = pg->length;
+    for (size_t k = start / VIND_TEXT_CHUNK_BYTES;
+         status == VIND_OK && start < end && k * VIND_TEXT_CHUNK_BYTES < end; k++) {
+        if (pg->have[k])
+            continue;
+        char key[KEY_BYTES];
+        char *chunk = NULL;
+        size_t n = 0;
+        chunk_key(key, text->docid, page, k);
+        status = vind_xapian_reader_get_metadata(text->reader, key, &chunk, &n, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK; /* reads as blank */
+        size_t at = k * VIND_TEXT_CHUNK_BYTES;
+        if (chunk && n > pg->length - at)
+            n = pg->length - at;
+        if (chunk)
+            memcpy(pg->bytes + at, chunk, n);
+        free(chunk);
+        text->bytes_read += n;
+        pg->have[k] = 1;
+    }
+    return status;
+}
+
+vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position, size_t *start,
+                              size_t *end, char **errmsg)
+{
+    *start = *end = 0;
+    if (!text || page >= text->n_pages)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
+    vind_status_t status = map_page(text, page, errmsg);
+    const page_t *pg = &text->pages[page];
+    if (status != VIND_OK)
+        return status;
+    size_t low = 0, high = pg->n_words; /* the first word at position or after */
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (pg->words[mid].position < position)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    if (low == pg->n_words || pg->words[low].position != position)
+        return VIND_NOT_FOUND;
+    *start = pg->words[low].start;
+    *end = pg->words[low].end;
+    return VIND_OK;
+}
+
+vind_status_t vind_text_read_pages(vind_xapian_reader_t *reader, uint32_t docid, size_t n_pages,
+                                   char ***pages_out, char **errmsg)
+{
+    *pages_out = NULL;
+    char **pages = calloc(n_pages + 1, sizeof *pages);
+    vind_text_t *text = vind_text_open(reader, docid, n_pages);
+    if (!pages || !text) {
+        free(pages);
+        vind_text_close(text);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory reading the text of document %u",
+                          docid);
+    }
+    vind_status_t status = VIND_OK;
+    for (size_t p = 0; status == VIND_OK && p < n_pages; p++) {
+        const char *bytes = NULL;
+        status = vind_text_range(text, p, 0, SIZE_MAX, &bytes, errmsg);
+        if (status == VIND_OK && !(pages[p] = strdup(bytes)))
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory reading document %u", docid);
+    }
+    vind_text_close(text);
+    if (status != VIND_OK) {
+        for (size_t p = 0; p < n_pages; p++)
+            free(pages[p]);
+        free(pages);
+        return status;
+    }
+    *pages_out = pages;
+    return VIND_OK;
+}

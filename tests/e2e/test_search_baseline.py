@@ -1,0 +1,46 @@
+"""test_search_baseline.py - what `vind search` and `vind count` find over the shared corpus has not changed:
+every request of tests/data/search-baseline.json (recorded by record_baseline.py before issue 12 rewrote the
+search passes) gives the same URLs in the same order, the same total, the same facet counts, suggestion and
+any-word fallback. Snippets and scores are not compared.
+
+The index is built once (vind-index --base-url / site pdf; or $VIND_CLI_TEST_DB, an index made before).
+Skips without the corpus unless CI=true.
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import REPO, Tap, corpus, have, index_site, require_corpus  # noqa: E402
+from record_baseline import answer  # noqa: E402
+
+tap = Tap()
+
+
+def main():
+    if not require_corpus(tap, "search baseline over the corpus"):
+        return
+    if not (have("vind") and have("vind-index")):
+        tap.skip("search baseline over the corpus", "vind or vind-index not built")
+        return
+    with open(os.path.join(REPO, "tests", "data", "search-baseline.json"), encoding="utf-8") as f:
+        rows = json.load(f)["requests"]
+    with tempfile.TemporaryDirectory(prefix="vind-baseline-") as tmp:
+        db = os.environ.get("VIND_CLI_TEST_DB") or os.path.join(tmp, "db")
+        if not os.environ.get("VIND_CLI_TEST_DB"):
+            index_site(db, os.path.join(corpus(), "site"), extra=[os.path.join(corpus(), "pdf")])
+        differ = []
+        for row in rows:
+            got = answer(db, row["args"])
+            if got != row["answer"]:
+                differ.append("vind %s\n  now:    %s\n  before: %s" % (
+                    " ".join(row["args"]), json.dumps(got, ensure_ascii=False)[:400],
+                    json.dumps(row["answer"], ensure_ascii=False)[:400]))
+        tap.ok(rows and not differ, "%d requests answer as recorded (urls, total, facets, suggestion): %d differ"
+               % (len(rows), len(differ)), "\n".join(differ[:15]))
+
+
+main()
+sys.exit(tap.done())

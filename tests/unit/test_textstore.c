@@ -1,0 +1,265 @@
+/*
+ * test_textstore.c - page text lives in the text store (lib/textstore.h),
+ * not in the stored record, and a snippet reads only its window: on a
+ * generated 2,000-page PDF (scripts/mkpdf.py) a search's snippets read and
+ * analyse a bounded number of bytes, as few as for a 2-page PDF; the text
+ * comes back whole through vind_searcher_document; the documents counted
+ * are the real ones; a deleted document's text goes with it.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <jansson.h>
+
+#include <vind/index.h>
+#include <vind/search.h>
+#include "check.h"
+#include "index_folder.h"
+#include "searcher.h"
+#include "snippet.h"
+
+/* A snippet's text bytes read plus bytes analysed, per search of two hits:
+ * a few windows of ~1 kB and the 4 kB chunks around them. The big PDF's
+ * text is ~2 MB; the whole-text scan this replaces analysed 16-32 kB and
+ * folded all of it. */
+#define SNIPPET_BYTES_BOUND (64u * 1024u)
+
+static char root[64];
+static char mkpdf[512];
+
+static const char *const words[] = {"de",      "zorg",     "wonen",   "bewoners", "gemeente",
+                                    "rapport", "kwaliteit", "wijk",   "budget",   "personeel"};
+
+/* paragraphs of four words, one rare word in paragraph `rare_at` */
+static int write_pdf(const char *name, size_t paragraphs, size_t rare_at)
+{
+    char text[300], pdf[300];
+    snprintf(text, sizeof text, "%s/%s.txt", root, name);
+    snprintf(pdf, sizeof pdf, "%s/site/%s.pdf", root, name);
+    FILE *f = fopen(text, "w");
+    if (!f)
+        return 0;
+    unsigned seed = 7;
+    for (size_t i = 0; i < paragraphs; i++) {
+        for (int w = 0; w < 4; w++) {
+            seed = seed * 1103515245u + 12345u;
+            fprintf(f, "%s%s", w ? " " : "", i == rare_at && w == 2 ? "mantelzorgtoeslag"
+                                                                   : words[(seed >> 16) % 10]);
+        }
+        fprintf(f, ".\n\n");
+    }
+    fclose(f);
+    char *command = g_strdup_printf("python3 '%s' '%s' --title 'Rapport %s' '%s' >/dev/null",
+                                    mkpdf, pdf, name, text);
+    int ok = system(command) == 0;
+    g_free(command);
+    return ok;
+}
+
+static vind_results_t *search(vind_searcher_t *searcher, const char *query)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = query;
+    vind_results_t *results = NULL;
+    char *errmsg = NULL;
+    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
+        printf("# search %s: %s\n", query, errmsg ? errmsg : "?");
+    free(errmsg);
+    return results;
+}
+
+static const vind_hit_t *hit_of(const vind_results_t *results, const char *url)
+{
+    for (size_t i = 0; results && i < vind_results_count(results); i++)
+        if (strcmp(vind_results_get(results, i)->url, url) == 0)
+            return vind_results_get(results, i);
+    return NULL;
+}
+
+/* An article whose matches take every form: plural, compound part, diacritics. */
+static const char article[] =
+    "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Wonen</title></head>"
+    "<body><article><h1>Wonen in het verpleeghuis</h1>"
+    "<p>De bewoners van het verpleeghuis en één Bewoner die alleen woont. Cliënten en clienten "
+    "krijgen verpleeghuiszorg. Over de wijk en het budget gaat dit stuk niet.</p>"
+    "<p>Later in de tekst: de zorg voor bewoners, de thuiszorg in de wijk, de mantelzorg van "
+    "familie, en nog eens verpleeghuizen en cliënten op een rij.</p></article></body></html>";
+
+/* The stored snippet (matches from the index's places and the page maps)
+ * equals the one made from the whole text in memory. */
+static void same_snippet(vind_searcher_t *searcher, const char *url, const char *const *stems,
+                         const char *what)
+{
+    vind_match_terms_t *terms = vind_match_terms_new();
+    for (const char *const *stem = stems; *stem; stem++)
+        vind_match_terms_add_stem(terms, *stem);
+    char *unique = g_strconcat("Q", url, NULL);
+    uint32_t docid = 0;
+    json_t *record = NULL;
+    char **pages = NULL, *stored = NULL, *memory = NULL;
+    size_t n_pages = 0, n1 = 0, n2 = 0;
+    unsigned *p1 = NULL, *p2 = NULL;
+    if (vind_xapian_reader_docid_for_term(searcher->reader, unique, &docid, NULL) == VIND_OK &&
+        vind_searcher_stored(searcher, docid, &record, NULL) == VIND_OK &&
+        vind_stored_text(searcher, docid, record, &pages, &n_pages, NULL) == VIND_OK) {
+        vind_stored_snippet(searcher, docid, record, terms, 200, &stored, &p1, &n1, NULL);
+        vind_snippet_make(searcher->analyzer, VIND_LANG_NL, (const char *const *)pages, n_pages,
+                          terms, 200, &memory, &p2, &n2, NULL);
+    }
+    printf("# %s: %s\n", what, stored ? stored : "(none)");
+    CHECK_STR(stored, memory, what);
+    g_strfreev(pages);
+    json_decref(record);
+    free(stored);
+    free(memory);
+    free(p1);
+    free(p2);
+    g_free(unique);
+    vind_match_terms_free(terms);
+}
+
+/* The snippet bytes (read + analysed) of one search. */
+static uint64_t snippet_bytes(vind_searcher_t *searcher, const char *query,
+                              vind_results_t **results)
+{
+    uint64_t read0, analysed0, read1, analysed1;
+    vind_searcher_snippet_bytes(searcher, &read0, &analysed0);
+    *results = search(searcher, query);
+    vind_searcher_snippet_bytes(searcher, &read1, &analysed1);
+    printf("# %s: %llu bytes read, %llu analysed\n", query,
+           (unsigned long long)(read1 - read0), (unsigned long long)(analysed1 - analysed0));
+    return (read1 - read0) + (analysed1 - analysed0);
+}
+
+/* The 1-based page of the stored text that holds word, 0 when none. */
+static unsigned page_with(vind_searcher_t *searcher, const char *url, const char *word,
+                          size_t *n_pages)
+{
+    char *json = NULL;
+    unsigned page = 0;
+    *n_pages = 0;
+    if (vind_searcher_document(searcher, url, 1, &json, NULL) != VIND_OK)
+        return 0;
+    json_t *doc = json_loads(json, 0, NULL);
+    json_t *text = json_object_get(doc, "text");
+    *n_pages = json_array_size(text);
+    for (size_t i = 0; i < *n_pages && !page; i++)
+        if (strstr(json_string_value(json_array_get(text, i)), word))
+            page = (unsigned)i + 1;
+    json_decref(doc);
+    free(json);
+    return page;
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    char *copy = strdup(argv[0]);
+    snprintf(mkpdf, sizeof mkpdf, "%s/../../scripts/mkpdf.py", dirname(copy));
+    free(copy);
+    if (access(mkpdf, R_OK) != 0)
+        snprintf(mkpdf, sizeof mkpdf, "scripts/mkpdf.py");
+    snprintf(root, sizeof root, "/tmp/vind-textstore-XXXXXX");
+    if (!mkdtemp(root))
+        return 1;
+    char site[128], db[128];
+    snprintf(site, sizeof site, "%s/site", root);
+    snprintf(db, sizeof db, "%s/db", root);
+    g_mkdir_with_parents(site, 0755);
+    vind_lexicon_t *lexicon = NULL;
+    char *errmsg = NULL;
+    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
+        printf("Bail out! %s\n", errmsg);
+        return 1;
+    }
+    /* ~27 paragraphs a page: 2,000 pages, and 2 */
+    CHECK(write_pdf("groot", 54000, 50000) && write_pdf("klein", 40, 30),
+          "scripts/mkpdf.py writes a 2,000-page and a 2-page PDF");
+    char article_path[300];
+    snprintf(article_path, sizeof article_path, "%s/wonen.html", site);
+    g_file_set_contents(article_path, article, -1, NULL);
+    vind_index_report_t report;
+    CHECK(index_folder(lexicon, db, site, &report) && report.indexed == 3, "all three are indexed");
+
+    vind_searcher_t *searcher = NULL;
+    CHECK(vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK, "the index opens");
+    CHECK(vind_searcher_doc_count(searcher) == 3,
+          "the text store adds no documents: the index counts 3");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"bewoner", "zorg", NULL},
+                 "two words, compound parts: the stored snippet is the whole-text one");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"client", "wijk", "budget", NULL},
+                 "three words, diacritics: the same");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"verpleeghuis", NULL},
+                 "plural and compound: the same");
+    same_snippet(searcher, "/klein.pdf",
+                 (const char *const[]){"mantelzorgtoeslag", "rapport", "wijk", NULL},
+                 "a 2-page PDF: the same");
+
+    size_t n_pages = 0, n_small = 0;
+    unsigned page = page_with(searcher, "/groot.pdf", "mantelzorgtoeslag", &n_pages);
+    unsigned small_page = page_with(searcher, "/klein.pdf", "mantelzorgtoeslag", &n_small);
+    printf("# groot.pdf: %zu pages, the rare word on page %u; klein.pdf: %zu pages\n", n_pages,
+           page, n_small);
+    CHECK(n_pages >= 1900 && page > 1000, "vind doc --text gives every page of the big PDF");
+    CHECK(n_small == 2 && small_page == 2, "and of the small one");
+
+    vind_results_t *results = NULL;
+    uint64_t rare = snippet_bytes(searcher, "mantelzorgtoeslag", &results);
+    const vind_hit_t *big = hit_of(results, "/groot.pdf");
+    CHECK(big && big->snippet && strstr(big->snippet, "<mark>mantelzorgtoeslag</mark>"),
+          "the big PDF's snippet marks the word on its page deep inside");
+    CHECK(big && big->n_pages == 1 && big->pages[0] == page,
+          "with the page number the text store gives");
+    CHECK(rare < SNIPPET_BYTES_BOUND, "a rare word's snippets read and analyse a bounded amount");
+    vind_results_free(results);
+
+    uint64_t common = snippet_bytes(searcher, "zorg bewoners", &results);
+    big = hit_of(results, "/groot.pdf");
+    CHECK(big && big->snippet && strstr(big->snippet, "<mark>zorg</mark>") &&
+              strstr(big->snippet, "<mark>bewoners</mark>"),
+          "a common word's snippet marks both words");
+    CHECK(common < SNIPPET_BYTES_BOUND,
+          "words on every one of 2,000 pages: the snippets still read a bounded amount");
+    vind_results_free(results);
+
+    uint64_t small = snippet_bytes(searcher, "mantelzorgtoeslag type:pdf klein", &results);
+    CHECK(hit_of(results, "/klein.pdf") != NULL, "the small PDF is found");
+    printf("# 2,000 pages: %llu bytes, 2 pages: %llu bytes\n", (unsigned long long)rare,
+           (unsigned long long)small);
+    vind_results_free(results);
+
+    /* A deleted document takes its text along. */
+    uint32_t docid = 0;
+    CHECK(vind_xapian_reader_docid_for_term(searcher->reader, "Q/klein.pdf", &docid, NULL) ==
+              VIND_OK,
+          "the small PDF has a docid");
+    vind_searcher_close(searcher);
+    char small_pdf[300];
+    snprintf(small_pdf, sizeof small_pdf, "%s/klein.pdf", site);
+    unlink(small_pdf);
+    CHECK(index_folder(lexicon, db, site, &report) && report.removed == 1,
+          "removing the file removes its document");
+    CHECK(vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK, "the index opens");
+    char key[64], *value = NULL;
+    snprintf(key, sizeof key, "vind:text:%u:0", docid);
+    CHECK(vind_xapian_reader_get_metadata(searcher->reader, key, &value, NULL, NULL) ==
+              VIND_NOT_FOUND,
+          "and its page text with it");
+    snprintf(key, sizeof key, "vind:text:%u:0:0", docid);
+    CHECK(vind_xapian_reader_get_metadata(searcher->reader, key, &value, NULL, NULL) ==
+              VIND_NOT_FOUND,
+          "chunks included");
+    free(value);
+    vind_searcher_close(searcher);
+    vind_lexicon_close(lexicon);
+    char *command = g_strdup_printf("rm -rf '%s'", root);
+    if (system(command) != 0)
+        printf("# could not remove %s\n", root);
+    g_free(command);
+    return check_done();
+}
