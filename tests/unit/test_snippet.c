@@ -14,12 +14,8 @@
 
 static vind_analyzer_t *analyzer;
 
-/* Time bounds hold for the optimised build; a sanitised one runs ~10x slower. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOWDOWN 10
-#else
-#define SLOWDOWN 1
-#endif
+/* Timings are printed as diagnostics only: a pass/fail test never asserts
+ * one (make bench measures; test_textstore bounds the bytes a snippet reads). */
 
 /* Match terms for the words of a query, as lib/query.c collects them. */
 static vind_match_terms_t *terms_for(const char *words, const char *prefix)
@@ -285,7 +281,6 @@ static void test_large(void)
               contains(s.html, "<mark>verpleeghuis</mark>"),
           "1 MB text: the match at the end is found");
     printf("# 1 MB text: %.1f ms\n", s.ms);
-    CHECK(s.ms < 100 * SLOWDOWN, "1 MB text: well under 100 ms");
     clear(&s);
 
     /* Many matches of a frequent word, and the plural by the lexicon only. */
@@ -293,7 +288,6 @@ static void test_large(void)
     CHECK(contains(s.html, "<mark>gemeenten</mark>") && contains(s.html, "<mark>onderzoek</mark>"),
           "1 MB text full of matches: both words in one passage");
     printf("# 1 MB text, frequent words: %.1f ms\n", s.ms);
-    CHECK(s.ms < 100 * SLOWDOWN, "1 MB text with 20,000 matches: under 100 ms");
     clear(&s);
     g_string_free(text, TRUE);
 
@@ -322,7 +316,6 @@ static void test_large(void)
     CHECK(contains(s.html, "<mark>huizen</mark>") && s.n_pages == 1 && s.pages[0] == 250,
           "300 pages: huizen for huis found on page 250");
     printf("# 300 pages: %.1f ms\n", s.ms);
-    CHECK(s.ms < 100 * SLOWDOWN, "300 pages: under 100 ms");
     clear(&s);
     for (int i = 0; i < 300; i++)
         g_free(pages[i]);
@@ -359,7 +352,7 @@ static void test_corpus(void)
               "a corpus PDF gives a valid snippet");
         clear(&s);
     }
-    CHECK(worst < 50 * SLOWDOWN, "the longest corpus PDF: every snippet under 50 ms");
+    printf("# the longest corpus PDF: slowest snippet %.1f ms (timings are for make bench)\n", worst);
     g_strfreev(pages);
     g_free(text);
     g_free(path);
