@@ -13,6 +13,7 @@
 
 #include <vind/limits.h>
 #include <vind/vind.h>
+#include "cache.h"
 #include "handlers.h"
 #include "metrics.h"
 #include "page.h"
@@ -51,14 +52,20 @@ static void fill_request(const vind_search_params_t *search, vind_search_request
     out->snippets = 1;
 }
 
+/* Tests only: holds the search in flight (answered from the cache or not). */
+static void hold_for_tests(const vind_request_t *req)
+{
+    if (req->server->config->test_delay_ms)
+        g_usleep((gulong)req->server->config->test_delay_ms * 1000);
+}
+
 /* vind_search, reopening and retrying once when vind-index committed twice
  * while it ran (VIND_INDEX_CHANGED): a commit never fails a request. */
 static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
 {
     vind_search_request_t request;
     fill_request(&req->search, &request);
-    if (req->server->config->test_delay_ms) /* tests only: hold the search in flight */
-        g_usleep((gulong)req->server->config->test_delay_ms * 1000);
+    hold_for_tests(req);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
     vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
     vind_status_t status = vind_search(searcher, &request, results, errmsg);
@@ -138,17 +145,48 @@ static char *search_json(const vind_results_t *results, const vind_search_params
     return out;
 }
 
+/* The answer to this search from the result cache, for the index the
+ * checked-out searcher sees; NULL on a miss. */
+static char *cached_answer(vind_request_t *req, const char *key)
+{
+    char *json = NULL;
+    vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+    if (!vind_cache_get(req->server->cache, key, vind_pool_generation(req->slot),
+                        vind_searcher_revision(searcher), &json, &req->hits))
+        return NULL;
+    hold_for_tests(req);
+    return json;
+}
+
+/* Hot path: with the cache on, a repeated search costs the key (~1 us), one
+ * locked lookup and a copy of the body; a new one costs the search (0.5-15 ms
+ * of CPU), its JSON and a copy into the cache. A partial answer (the time
+ * limit cut it short) is never kept: the next try may complete. The revision
+ * is read after the search, since a retry may have reopened the searcher. */
 enum MHD_Result handle_search(vind_request_t *req)
 {
     if (!has_criteria(&req->search))
         return vind_respond_error(req, 400, "missing parameter: q (or a filter)");
+    vind_cache_t *cache = req->server->cache;
+    char *key = vind_cache_enabled(cache) ? vind_cache_key(&req->search) : NULL;
+    char *json = key ? cached_answer(req, key) : NULL;
+    if (json != NULL) {
+        free(key);
+        return vind_respond_json(req, 200, json);
+    }
     vind_results_t *results = NULL;
     char *errmsg = NULL;
     vind_status_t status = run_search(req, &results, &errmsg);
-    if (status != VIND_OK)
+    if (status != VIND_OK) {
+        free(key);
         return respond_failure(req, status, errmsg);
+    }
     req->hits = (long long)vind_results_total(results);
-    char *json = search_json(results, &req->search);
+    json = search_json(results, &req->search);
+    if (key && json && !vind_results_partial(results))
+        vind_cache_put(cache, key, vind_pool_generation(req->slot),
+                       vind_searcher_revision(vind_pool_searcher(req->slot)), json, req->hits);
+    free(key);
     vind_results_free(results);
     if (json == NULL)
         return vind_respond_error(req, 500, "out of memory");
@@ -271,7 +309,13 @@ enum MHD_Result handle_health(vind_request_t *req)
 
 enum MHD_Result handle_metrics(vind_request_t *req)
 {
-    char *text = vind_metrics_render(req->server->metrics, vind_server_route_name);
+    char *requests = vind_metrics_render(req->server->metrics, vind_server_route_name);
+    char *cache = vind_cache_metrics(req->server->cache);
+    char *text = requests && cache ? malloc(strlen(requests) + strlen(cache) + 1) : NULL;
+    if (text)
+        strcat(strcpy(text, requests), cache);
+    free(requests);
+    g_free(cache);
     if (text == NULL)
         return vind_respond_error(req, 500, "out of memory");
     return vind_respond_text(req, 200, text, "text/plain; version=0.0.4; charset=utf-8");
