@@ -21,40 +21,10 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, have, index_site, query  # noqa: E402
+from harness import Searchd, Tap, binary, env, have, index_site, query, write_article  # noqa: E402
 
 tap = Tap()
 ARTICLES = 40
-
-PAGE = """<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<title>Bericht {n} over {word}</title>
-<meta property="og:type" content="article">
-<meta property="article:tag" content="etiket{tag:02d}">
-<meta property="article:section" content="Zorg">
-<meta property="article:published_time" content="2021-{month:02d}-01T10:00:00+02:00">
-</head>
-<body>
-<article>
-<h1>Bericht {n} over {word}</h1>
-<p>De {word} in buurt {n} wordt besproken met bewoners, mantelzorgers en verpleegkundigen.
-Het artikel gaat over afspraken, aandacht, ambities, avonden en begeleiding in de buurt.</p>
-<p>Een tweede alinea over de zorg, zodat dit een artikel is en geen overzichtspagina. De gemeente
-en de zorgverzekeraar praten mee over wonen, welzijn en wachtlijsten.</p>
-</article>
-</body>
-</html>
-"""
-
-
-def write_page(root, n, word="wijkzorg"):
-    folder = os.path.join(root, "actueel", "bericht-%02d" % n)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as f:
-        f.write(PAGE.format(n=n, word=word, tag=n % 7, month=n % 12 + 1))
-
 
 def metric(sd, name):
     status, _, body = sd.get("/metrics")
@@ -120,7 +90,7 @@ def reindex(db, site):
         tap.ok(before and before.get("total") == 0 and metric(sd, "vind_cache_hits_total") == 1,
                "a search for a word no page has yet is cached", before and before.get("total"))
         _, health = sd.json("/health")
-        write_page(site, ARTICLES, word="thuiszorg")
+        write_article(site, ARTICLES, word="thuiszorg")
         index_site(db, site)
         revision = wait_revision(sd, health.get("revision"))
         _, after = sd.json(path)
@@ -163,7 +133,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")
         for n in range(ARTICLES):
-            write_page(site, n)
+            write_article(site, n, tag=n % 7)
         db = os.path.join(tmp, "db")
         index_site(db, site)
         with Searchd(db) as cached, Searchd(db, "--cache-size", "0") as plain:
