@@ -5,6 +5,8 @@
 # machine's floor for starting any process. Median and p90 of the wall-clock time and the median
 # CPU time (user + system) of 200 runs each (bench/spawn-time.c, hyperfine's measure without a
 # dependency). Timing only, never pass/fail; the figures go into docs/cli.md.
+# BENCH_CLI_BEFORE=DIR also times DIR/bin/vind (another build, e.g. of main) after each command,
+# on the same index, for a before/after on the same (possibly busy) machine.
 set -eu
 build=${1:-build}
 corpus=${2:-../shared/corpus}
@@ -21,7 +23,11 @@ tmp=$(mktemp -d)
 . "$here/common"
 index_site "vind, one process per call" || exit 0
 export VIND_DB="$tmp/db"
+before=${BENCH_CLI_BEFORE:-}
 "$spawn" "/bin/true (the floor)" "$runs" /bin/true
-"$spawn" "vind --version" "$runs" "$build/bin/vind" --version
-"$spawn" "vind search zorg" "$runs" "$build/bin/vind" search zorg
-"$spawn" "vind count zorg" "$runs" "$build/bin/vind" count zorg
+for command in "--version" "search zorg" "count zorg"; do
+    # shellcheck disable=SC2086 # the command's words are meant to split
+    "$spawn" "vind $command" "$runs" "$build/bin/vind" $command
+    # shellcheck disable=SC2086
+    [ -z "$before" ] || "$spawn" "  before: vind $command" "$runs" "$before/bin/vind" $command
+done
