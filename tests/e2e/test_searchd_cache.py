@@ -108,6 +108,21 @@ def bounded(db):
         tap.ok(limit == 65536 and 0 < cached <= limit,
                "--cache-size 64K: %s bytes cached of at most %s" % (cached, limit))
         tap.ok(metric(sd, "vind_cache_evictions_total") > 0, "older answers were evicted to stay within it")
+    with Searchd(db, "--cache-size", "64K") as sd:
+        kept, dropped = "/api/search?" + query(q="wijkzorg"), "/api/search?" + query(q="bewoners")
+        sd.get(dropped)
+        sd.get(kept)
+        for n in range(ARTICLES):  # each new answer pushes the oldest out; `kept` is asked again
+            sd.get("/api/search?" + query(q="bericht %d" % n, size=20))
+            sd.get(kept)
+        hits = metric(sd, "vind_cache_hits_total")
+        sd.get(kept)
+        kept_hit = metric(sd, "vind_cache_hits_total") == hits + 1
+        sd.get(dropped)
+        dropped_hit = metric(sd, "vind_cache_hits_total") != hits + 1
+        tap.ok(metric(sd, "vind_cache_evictions_total") > 0 and kept_hit and not dropped_hit,
+               "least recently used out first: an answer asked for again stays, an old one goes",
+               (kept_hit, dropped_hit))
 
 
 def partial(db):
