@@ -216,9 +216,10 @@ static char *splice_answer(const char *text, const vind_search_params_t *search)
 
 /* The library's JSON (the shape of `vind search --format json`) plus page
  * and size, facets capped. NULL on NOMEM.
- * Hot path: splice_answer parses the facets only; parsing and writing the
- * whole answer again, as reparse_answer does, cost ~0.3 ms per search on the
- * corpus (the same again as vind_results_to_json itself). */
+ * Hot path: splice_answer parses the facets only (0.05 ms median over the
+ * corpus's answers, 8 kB on average); parsing and writing the whole answer
+ * again, as reparse_answer does, cost 0.18 ms: more than
+ * vind_results_to_json itself (0.13 ms). */
 static char *search_json(const vind_results_t *results, const vind_search_params_t *search)
 {
     char *text = vind_results_to_json(results);
