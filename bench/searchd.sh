@@ -11,7 +11,17 @@
 #   2. wrk against /health at 64 connections, and the ratio of the two throughputs;
 #   3. the p99 of a normal client (wrk, 8 connections, the same queries) alone and while
 #      tests/e2e/attacks.py floods hostile requests and holds 1,000 idle and 40 slowloris
-#      connections (default limits; the attackers come from other loopback addresses).
+#      connections (default limits; the attackers come from other loopback addresses);
+#   4. one client on one keep-alive connection (bench/searchd-keepalive.py): /health, a cheap
+#      search (a rare word, one hit) and the 1,000 queries, each path once after a warm-up round:
+#      median and p90 latency, and the daemon's CPU time per request (what an answer costs,
+#      steadier than wall-clock time on a shared machine); the daemon's own overhead is the
+#      /health and cheap-search figures, the rest is the library's search;
+#   5. the same 1,000 queries through the result cache (the default --cache-size 16M), wrk at
+#      64 connections, after one round fills it: the figure for repeated searches.
+#
+# Every run but 5 has the result cache off (--cache-size 0): the figures are the cost of a
+# search, not of a repeated one.
 #
 # BENCH_SECONDS (default 60) is the length of each load run; the attack comparison runs
 # min(BENCH_SECONDS, 30) s each way. Needs wrk (scripts/debian-packages.txt). Everything on
@@ -56,7 +66,7 @@ run_wrk() {
 # --- 1 and 2: load, with the connection limits raised for wrk's 256 connections --------------
 # (wrk's connections stand for many visitors: the per-address search limit is raised to the
 # threads, as behind a proxy; bench/searchd-costly.py measures the limit itself)
-start_daemon --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64
+start_daemon --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64 --cache-size 0
 "$PYTHON" "$here/searchd-queries.py" "http://127.0.0.1:$port" "$site" "$tmp/queries.txt" 1000
 echo "/health" >"$tmp/health.txt"
 
@@ -102,8 +112,8 @@ echo "  daemon log: $(grep -c 'slow query' "$tmp/searchd.log" || true) slow quer
 stop_daemon
 
 # --- 3: a normal client's p99 alone and under attack (default limits) ------------------------
-# (but the per-address search limit: wrk's 8 connections would meet its 429)
-start_daemon --max-searches-per-ip 64
+# (but the per-address search limit: wrk's 8 connections would meet its 429; and no cache)
+start_daemon --max-searches-per-ip 64 --cache-size 0
 run_wrk "normal client alone, 8 conn." 8 "$attack_seconds" "$tmp/queries.txt"
 alone_p99=$last_p99_ms
 "$PYTHON" "$top/tests/e2e/attacks.py" held "$port" "$attack_seconds" --renew >"$tmp/held.json" 2>&1 &
@@ -135,4 +145,31 @@ print("  attack flood        %d hostile requests, %s" % (
 EOF
 printf '  normal client p99: %.2f ms alone, %.2f ms under attack (x%.2f)\n' "$alone_p99" "$attacked_p99" \
     "$(echo "$attacked_p99 / ($alone_p99 + 0.001)" | bc -l)"
+stop_daemon
+
+# --- 4: one keep-alive connection, the cache off ----------------------------------------------
+start_daemon --cache-size 0
+cheap=$(sed -n 's|^\(/api/search?q=[a-z]*\)$|\1\&size=1|p' "$tmp/queries.txt" | head -1)
+for _ in $(seq 500); do echo /health; done >"$tmp/health500.txt"
+for _ in $(seq 500); do echo "$cheap"; done >"$tmp/cheap500.txt"
+keepalive() {
+    "$PYTHON" "$here/searchd-keepalive.py" "http://127.0.0.1:$port" "$2" "$daemon" 2 | awk -v label="$1" '
+        { printf "  %-36s median %7.3f ms  p90 %7.3f ms  daemon CPU %6.3f ms/request  (%d requests, %d errors)\n",
+                 label, $2, $4, $6, $8, $10 }'
+}
+keepalive "1 connection: /health" "$tmp/health500.txt"
+keepalive "1 connection: $cheap" "$tmp/cheap500.txt"
+keepalive "1 connection: the 1,000 queries" "$tmp/queries.txt"
+run_wrk "/api/search, 1 conn. (wrk)" 1 "$seconds" "$tmp/queries.txt"
+stop_daemon
+
+# --- 5: the result cache on (repeated searches) -----------------------------------------------
+start_daemon --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64
+"$PYTHON" "$here/searchd-keepalive.py" "http://127.0.0.1:$port" "$tmp/queries.txt" "$daemon" 1 >/dev/null
+run_wrk "/api/search cached, 64 conn." 64 "$seconds" "$tmp/queries.txt"
+"$PYTHON" -c '
+import re, sys, urllib.request
+text = urllib.request.urlopen(sys.argv[1]).read().decode()
+print("  cache after the run: " + ", ".join("%s %s" % m for m in re.findall(r"^vind_cache_(hits_total|misses_total|bytes|entries) (\d+)$", text, re.M)))
+' "http://127.0.0.1:$port/metrics"
 stop_daemon

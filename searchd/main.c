@@ -28,6 +28,7 @@
 #include <vind/log.h>
 #include <vind/vind.h>
 #include "lexicon.h"
+#include "cache.h"
 #include "metrics.h"
 #include "page.h"
 #include "pool.h"
@@ -78,9 +79,36 @@ typedef struct {
     int slow_ms;
     int max_searches_per_ip;
     double search_time_limit;
+    char *cache_size;
     gboolean reuse_port;
     char *config;
 } options_t;
+
+/* The result cache's default bound: ~2,000 answers of a 10-hit page with
+ * snippets and facets (8 kB on average on the corpus, 60 kB at most). */
+#define DEFAULT_CACHE_BYTES (16u << 20)
+
+/* "16M", "512K", "1G" or a number of bytes; 0 disables the cache. 1 on
+ * success. Bounded at 64 GB so that no suffix can overflow. */
+static int parse_size(const char *text, size_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno != 0 || end == text || *text == '-')
+        return 0;
+    unsigned long long unit = 1;
+    if (*end == 'K' || *end == 'k')
+        unit = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        unit = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        unit = 1ull << 30, end++;
+    if (*end != '\0' || value > (64ull << 30) / unit)
+        return 0;
+    *out = (size_t)(value * unit);
+    return 1;
+}
 
 /* An integer option that was not given (a --config file or the default
  * fills it in); a negative value given by the user stays an error. */
@@ -167,6 +195,7 @@ static int read_config_file(const char *path, options_t *o)
                                         "slow-ms",
                                         "max-searches-per-ip",
                                         "search-time-limit",
+                                        "cache-size",
                                         "reuse-port",
                                         NULL};
     GKeyFile *file = g_key_file_new();
@@ -190,6 +219,7 @@ static int read_config_file(const char *path, options_t *o)
     config_string(file, "template", &o->template_dir);
     config_string(file, "cors", &o->cors);
     config_string(file, "log-level", &o->log_level);
+    config_string(file, "cache-size", &o->cache_size);
     if (config_int(file, "threads", &o->threads, path) != 0 ||
         config_int(file, "max-connections", &o->max_connections, path) != 0 ||
         config_int(file, "max-connections-per-ip", &o->max_connections_per_ip, path) != 0 ||
@@ -251,6 +281,10 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Seconds one search may take; then it answers what it has, marked partial "
          "(default 0.5; 0: no limit)",
          "SECONDS"},
+        {"cache-size", 0, 0, G_OPTION_ARG_STRING, &o.cache_size,
+         "Bytes of /api/search answers kept for repeated searches, e.g. 64M (default 16M; "
+         "0: no cache). A new index revision empties it",
+         "BYTES"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *context = g_option_context_new("- the vind HTTP search service");
     g_option_context_set_summary(
@@ -289,6 +323,12 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                 VIND_SEARCHD_MAX_THREADS);
         goto fail;
     }
+    config->cache_bytes = DEFAULT_CACHE_BYTES;
+    if (o.cache_size && !parse_size(o.cache_size, &config->cache_bytes)) {
+        fprintf(stderr, "vind-searchd: --cache-size must be a number of bytes, e.g. 16M, 512K "
+                        "or 0 (no cache)\n");
+        goto fail;
+    }
     const char *env_db = getenv("VIND_DB");
     config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
     config->listen = g_strdup(o.listen ? o.listen : "127.0.0.1:8080");
@@ -311,7 +351,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     rc = 0;
 fail:
     g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
-    g_free(o.config);
+    g_free(o.config), g_free(o.cache_size);
     return rc;
 }
 
@@ -395,7 +435,9 @@ int main(int argc, char **argv)
     server.page = page;
     server.pool = vind_pool_new(config.db_path, lexicon, config.threads, metrics);
     server.responses = vind_responses_new(config.cors_origin, page);
-    if (metrics == NULL || server.pool == NULL || server.responses == NULL) {
+    server.cache = vind_cache_new(config.cache_bytes);
+    if (metrics == NULL || server.pool == NULL || server.responses == NULL ||
+        server.cache == NULL) {
         vind_log_write(log, VIND_LOG_ERROR, "out of memory");
         goto out;
     }
@@ -421,8 +463,8 @@ int main(int argc, char **argv)
     char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
     vind_log_write(log, VIND_LOG_INFO,
                    "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "
-                   "%u threads)",
-                   host, port, config.db_path, config.threads);
+                   "%u threads, result cache %zu kB)",
+                   host, port, config.db_path, config.threads, config.cache_bytes >> 10);
     g_free(host);
 
     run_until_stopped(&server, signal_fds[0]);
@@ -432,6 +474,7 @@ int main(int argc, char **argv)
 out:
     free(errmsg);
     vind_responses_free(server.responses);
+    vind_cache_free(server.cache);
     vind_pool_free(server.pool);
     vind_metrics_free(metrics);
     vind_page_free(page);

@@ -289,6 +289,11 @@ vind_searcher_t *vind_pool_searcher(vind_pool_slot_t *slot)
     return slot->searcher;
 }
 
+unsigned vind_pool_generation(const vind_pool_slot_t *slot)
+{
+    return slot->generation;
+}
+
 vind_status_t vind_pool_reopen(vind_pool_t *pool, vind_pool_slot_t *slot, char **errmsg)
 {
     if (slot->searcher == NULL)

@@ -31,6 +31,11 @@ vind_status_t vind_pool_checkout(vind_pool_t *pool, vind_pool_slot_t **slot, cha
 /* The checked-out searcher. */
 vind_searcher_t *vind_pool_searcher(vind_pool_slot_t *slot);
 
+/* The pool generation (SIGHUP count) the checked-out searcher was opened or
+ * last reopened at: with its revision, which index an answer belongs to
+ * (the result cache's key, cache.h). */
+unsigned vind_pool_generation(const vind_pool_slot_t *slot);
+
 /* Reopens a checked-out searcher now (after VIND_INDEX_CHANGED). */
 vind_status_t vind_pool_reopen(vind_pool_t *pool, vind_pool_slot_t *slot, char **errmsg);
 

@@ -26,6 +26,7 @@ typedef struct vind_page vind_page_t;
 typedef struct vind_responses vind_responses_t;
 typedef struct vind_connection_list vind_connection_list_t;
 typedef struct vind_client_table vind_client_table_t;
+typedef struct vind_cache vind_cache_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
@@ -42,6 +43,7 @@ typedef struct {
     unsigned slow_ms;         /* slow-query log threshold */
     unsigned max_searches_per_ip; /* --max-searches-per-ip: searches at once from one address */
     double search_seconds;        /* --search-time-limit: each search's budget (0: none) */
+    size_t cache_bytes;           /* --cache-size: the result cache's bound (0: no cache) */
     unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
     vind_log_t log;
 } vind_config_t;
@@ -55,6 +57,7 @@ typedef struct {
     vind_metrics_t *metrics;
     vind_page_t *page;
     vind_responses_t *responses;
+    vind_cache_t *cache; /* /api/search answers (cache.h); locks itself */
     vind_connection_list_t *connections;
     vind_client_table_t *clients; /* searches in flight per client address */
     struct MHD_Daemon *daemon;

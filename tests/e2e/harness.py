@@ -112,6 +112,38 @@ def require_corpus(tap, what):
     return False
 
 
+ARTICLE_PAGE = """<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>Bericht {n} over {word}</title>
+<meta property="og:type" content="article">
+<meta property="article:tag" content="etiket{tag:02d}">
+<meta property="article:section" content="Zorg">
+<meta property="article:published_time" content="2021-{month:02d}-01T10:00:00+02:00">
+</head>
+<body>
+<article>
+<h1>Bericht {n} over {word}</h1>
+<p>De {word} in buurt {n} wordt besproken met bewoners, mantelzorgers en verpleegkundigen.
+Het artikel gaat over afspraken, aandacht, ambities, avonden en begeleiding in de buurt.</p>
+<p>Een tweede alinea over de zorg, zodat dit een artikel is en geen overzichtspagina. De gemeente
+en de zorgverzekeraar praten mee over wonen, welzijn en wachtlijsten.</p>
+</article>
+</body>
+</html>
+"""
+
+
+def write_article(root, n, word="wijkzorg", tag=None):
+    """Writes article n (actueel/bericht-NN/index.html) of a generated site: a Dutch article about
+    `word`, tagged etiket<tag> (default n), in month n % 12 + 1 of 2021."""
+    folder = os.path.join(root, "actueel", "bericht-%02d" % n)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as f:
+        f.write(ARTICLE_PAGE.format(n=n, word=word, tag=n if tag is None else tag, month=n % 12 + 1))
+
+
 def env():
     environment = dict(os.environ)
     environment.setdefault("VIND_DATADIR", os.path.join(build_dir(), "share", "vind"))

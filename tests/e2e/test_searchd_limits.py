@@ -22,42 +22,17 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, build_dir, env, have, index_site, query  # noqa: E402
+from harness import Searchd, Tap, binary, build_dir, env, have, index_site, query, write_article  # noqa: E402
 
 tap = Tap()
 ARTICLES = 60
 DELAY_MS = 3000  # each held search waits this long: far longer than staggering the next one
 STAGGER = 0.4    # seconds between held searches, for each to be read by an idle worker
 
-PAGE = """<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<title>Bericht {n} over wijkzorg</title>
-<meta property="og:type" content="article">
-<meta property="article:tag" content="etiket{n:02d}">
-<meta property="article:section" content="Zorg">
-<meta property="article:published_time" content="2021-{month:02d}-01T10:00:00+02:00">
-</head>
-<body>
-<article>
-<h1>Bericht {n} over wijkzorg</h1>
-<p>De wijkzorg in buurt {n} wordt besproken met bewoners, mantelzorgers en verpleegkundigen.
-Het artikel gaat over afspraken, aandacht, ambities, avonden en begeleiding in de buurt.</p>
-<p>Een tweede alinea over de zorg, zodat dit een artikel is en geen overzichtspagina. De gemeente
-en de zorgverzekeraar praten mee over wonen, welzijn en wachtlijsten.</p>
-</article>
-</body>
-</html>
-"""
-
 
 def make_site(root):
     for n in range(ARTICLES):
-        folder = os.path.join(root, "actueel", "bericht-%02d" % n)
-        os.makedirs(folder)
-        with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as f:
-            f.write(PAGE.format(n=n, month=n % 12 + 1))
+        write_article(root, n)
 
 
 def per_address(db):

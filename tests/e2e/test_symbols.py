@@ -15,6 +15,11 @@ Checked with `nm -D --defined-only`:
   4. the only other exports are C++ vague-linkage symbols (W, V, u: template instances and
      typeinfo that libstdc++'s and Xapian's headers give default visibility); they are listed
      here as a diagnostic, since a linker version script would be needed to hide them.
+And with `readelf -d`, of the programs:
+  5. `vind` and vind-searchd need no library of the extraction stack (poppler, cairo, libxml2,
+     hunspell) and `vind` not libmicrohttpd: every process would otherwise map and relocate
+     them at start (the Makefile links programs with --as-needed, which Debian's gcc only
+     implies without sanitizers); nor do they hold any extraction code of libvind.a.
 Standard library only; TAP.
 """
 import glob
@@ -65,7 +70,36 @@ def exported(library):
     return symbols
 
 
+# The libraries only extraction (vind-index) uses, and the HTTP server only vind-searchd uses.
+EXTRACTION = re.compile(r"^lib(poppler|cairo|xml2|hunspell|gobject)")
+NOT_NEEDED = {"vind": re.compile(EXTRACTION.pattern + r"|^libmicrohttpd"), "vind-searchd": EXTRACTION}
+
+
+def needed(program):
+    """The DT_NEEDED entries of a program."""
+    out = subprocess.run(["readelf", "-d", program], capture_output=True, text=True,
+                         check=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def check_programs():
+    """5: the programs load only what they call."""
+    if not shutil.which("readelf"):
+        tap.skip("libraries of the programs", "readelf (binutils) not installed")
+        return
+    for name, unwanted in sorted(NOT_NEEDED.items()):
+        program = os.path.join(BUILD, "bin", name)
+        libraries = needed(program)
+        extra = [lib for lib in libraries if unwanted.match(lib)]
+        tap.ok(libraries and not extra, "%s loads no library it never calls (%d needed)"
+               % (name, len(libraries)), "needed but unused: %s" % ", ".join(extra))
+        symbols = subprocess.run(["nm", program], capture_output=True, text=True).stdout
+        extract = sorted(set(re.findall(r"\b(vind_extract_(?:pdf|html|file)\w*)", symbols)))
+        tap.ok(not extract, "%s holds no extraction code of libvind.a" % name, ", ".join(extract))
+
+
 def main():
+    check_programs()
     library = os.path.join(BUILD, "libvind.so.0")
     if not shutil.which("nm"):
         tap.skip("symbols of libvind.so.0", "nm (binutils) not installed")
