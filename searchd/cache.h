@@ -38,7 +38,7 @@ int vind_cache_get(vind_cache_t *cache, const char *key, unsigned generation, ui
 void vind_cache_put(vind_cache_t *cache, const char *key, unsigned generation, uint64_t revision,
                     const char *body, long long hits);
 
-/* The cache's counters in the Prometheus text format (malloc'd). */
+/* The cache's counters in the Prometheus text format (malloc'd); "" for NULL. */
 char *vind_cache_metrics(vind_cache_t *cache);
 
 #endif
