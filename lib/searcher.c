@@ -63,6 +63,14 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
         vind_xapian_reader_revision(searcher->reader, &searcher->revision, errmsg);
     if (status == VIND_OK)
         status = vind_xapian_reader_doc_count(searcher->reader, &searcher->doc_count, errmsg);
+    if (status == VIND_OK) {
+        char *uuid = NULL;
+        status = vind_xapian_reader_uuid(searcher->reader, &uuid, errmsg);
+        if (status == VIND_OK) {
+            free(searcher->uuid);
+            searcher->uuid = uuid;
+        }
+    }
     return status;
 }
 
@@ -142,6 +150,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_synonyms_free(searcher->synonyms);
     vind_analyzer_free(searcher->analyzer);
     vind_xapian_reader_close(searcher->reader);
+    free(searcher->uuid);
     free(searcher->path);
     free(searcher);
 }
@@ -192,6 +201,11 @@ vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
     if (!searcher)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_check: no searcher");
     return vind_xapian_reader_check(searcher->reader, errmsg);
+}
+
+const char *vind_searcher_uuid(const vind_searcher_t *searcher)
+{
+    return searcher && searcher->uuid ? searcher->uuid : "";
 }
 
 uint64_t vind_searcher_revision(const vind_searcher_t *searcher)
