@@ -6,6 +6,7 @@
  * (lib/search.c) and its components (lib/plan.c, lib/facets.c,
  * lib/exact_title.c, lib/suggest.c, lib/results.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,14 +64,6 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
         vind_xapian_reader_revision(searcher->reader, &searcher->revision, errmsg);
     if (status == VIND_OK)
         status = vind_xapian_reader_doc_count(searcher->reader, &searcher->doc_count, errmsg);
-    if (status == VIND_OK) {
-        char *uuid = NULL;
-        status = vind_xapian_reader_uuid(searcher->reader, &uuid, errmsg);
-        if (status == VIND_OK) {
-            free(searcher->uuid);
-            searcher->uuid = uuid;
-        }
-    }
     return status;
 }
 
@@ -103,6 +96,8 @@ static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t
     }
     searcher->folder_dev = dev;
     searcher->folder_ino = ino;
+    snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu",
+             (unsigned long long)dev, (unsigned long long)ino);
     return VIND_OK;
 }
 
@@ -150,7 +145,6 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_synonyms_free(searcher->synonyms);
     vind_analyzer_free(searcher->analyzer);
     vind_xapian_reader_close(searcher->reader);
-    free(searcher->uuid);
     free(searcher->path);
     free(searcher);
 }
@@ -203,9 +197,9 @@ vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
     return vind_xapian_reader_check(searcher->reader, errmsg);
 }
 
-const char *vind_searcher_uuid(const vind_searcher_t *searcher)
+const char *vind_searcher_database_id(const vind_searcher_t *searcher)
 {
-    return searcher && searcher->uuid ? searcher->uuid : "";
+    return searcher ? searcher->database_id : "";
 }
 
 uint64_t vind_searcher_revision(const vind_searcher_t *searcher)

@@ -32,7 +32,7 @@ struct vind_searcher {
     vind_query_weights_t weights;
     vind_bm25_t bm25;
     uint64_t revision;
-    char *uuid; /* the database's UUID (vind_searcher_uuid) */
+    char database_id[48]; /* "<dev>:<inode>" of the folder read (vind_searcher_database_id) */
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
     unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */

@@ -1031,24 +1031,6 @@ extern "C" void vind_xapian_reader_close(vind_xapian_reader_t *reader)
     delete reader;
 }
 
-extern "C" vind_status_t vind_xapian_reader_uuid(vind_xapian_reader_t *reader, char **uuid,
-                                                 char **errmsg)
-{
-    if (uuid == nullptr)
-        return invalid(errmsg, "vind_xapian_reader_uuid", "uuid is NULL");
-    *uuid = nullptr;
-    if (reader == nullptr)
-        return invalid(errmsg, "vind_xapian_reader_uuid", "reader is NULL");
-    try {
-        std::string text = reader->database.get_uuid();
-        *uuid = strdup(text.c_str());
-        return *uuid ? VIND_OK : VIND_NOMEM;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the UUID of Xapian database",
-                                   reader->path.c_str());
-    }
-}
-
 extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader,
                                                      uint64_t *revision, char **errmsg)
 {

@@ -46,7 +46,7 @@ struct vind_cache {
     size_t bytes, max_bytes, entries;
     int has_index;
     unsigned generation;
-    char *uuid; /* the database: a swapped-in rebuild has another */
+    char *database_id; /* the database: a swapped-in rebuild has another */
     uint64_t revision;
     atomic_uint_fast64_t hits, misses, stores, evictions, flushes;
 };
@@ -86,7 +86,7 @@ void vind_cache_free(vind_cache_t *cache)
     if (cache == NULL)
         return;
     clear(cache);
-    free(cache->uuid);
+    free(cache->database_id);
     g_hash_table_destroy(cache->table);
     pthread_mutex_destroy(&cache->lock);
     free(cache);
@@ -129,25 +129,25 @@ char *vind_cache_key(const vind_search_params_t *search)
  * -1 older, 0 the same, 1 newer (the cache is emptied and takes it). Another
  * database (a rebuild swapped in) counts as newer: its revisions start anew,
  * so comparing them with the old one's would serve old answers. Lock held. */
-static int adopt_index(vind_cache_t *cache, unsigned generation, const char *uuid,
+static int adopt_index(vind_cache_t *cache, unsigned generation, const char *database_id,
                        uint64_t revision)
 {
-    int same_database = cache->uuid && strcmp(uuid, cache->uuid) == 0;
+    int same_database = cache->database_id && strcmp(database_id, cache->database_id) == 0;
     if (cache->has_index && generation == cache->generation && same_database &&
         revision == cache->revision)
         return 0;
-    if (cache->has_index && (generation < cache->generation ||
-                             (generation == cache->generation && same_database &&
-                              revision < cache->revision)))
+    if (cache->has_index &&
+        (generation < cache->generation ||
+         (generation == cache->generation && same_database && revision < cache->revision)))
         return -1;
-    char *copy = strdup(uuid);
+    char *copy = strdup(database_id);
     if (copy == NULL)
         return -1;
     if (cache->entries)
         atomic_fetch_add(&cache->flushes, 1);
     clear(cache);
-    free(cache->uuid);
-    cache->uuid = copy;
+    free(cache->database_id);
+    cache->database_id = copy;
     cache->has_index = 1;
     cache->generation = generation;
     cache->revision = revision;
@@ -177,14 +177,14 @@ static void push_newest(vind_cache_t *cache, entry_t *e)
         cache->oldest = e;
 }
 
-int vind_cache_get(vind_cache_t *cache, const char *key, unsigned generation, const char *uuid,
-                   uint64_t revision, char **body, long long *hits)
+int vind_cache_get(vind_cache_t *cache, const char *key, unsigned generation,
+                   const char *database_id, uint64_t revision, char **body, long long *hits)
 {
     *body = NULL;
     if (!vind_cache_enabled(cache))
         return 0;
     pthread_mutex_lock(&cache->lock);
-    entry_t *e = adopt_index(cache, generation, uuid, revision) == 0
+    entry_t *e = adopt_index(cache, generation, database_id, revision) == 0
                      ? g_hash_table_lookup(cache->table, key)
                      : NULL;
     if (e != NULL && (*body = malloc(e->body_len + 1)) != NULL) {
@@ -212,8 +212,8 @@ static void make_room(vind_cache_t *cache, size_t more)
     }
 }
 
-void vind_cache_put(vind_cache_t *cache, const char *key, unsigned generation, const char *uuid,
-                    uint64_t revision, const char *body, long long hits)
+void vind_cache_put(vind_cache_t *cache, const char *key, unsigned generation,
+                    const char *database_id, uint64_t revision, const char *body, long long hits)
 {
     if (!vind_cache_enabled(cache) || body == NULL)
         return;
@@ -232,7 +232,7 @@ void vind_cache_put(vind_cache_t *cache, const char *key, unsigned generation, c
     e->hits = hits;
     pthread_mutex_lock(&cache->lock);
     /* Another worker may have stored the same search meanwhile: keep it. */
-    if (adopt_index(cache, generation, uuid, revision) < 0 ||
+    if (adopt_index(cache, generation, database_id, revision) < 0 ||
         g_hash_table_contains(cache->table, key)) {
         pthread_mutex_unlock(&cache->lock);
         entry_free(e);

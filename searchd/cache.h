@@ -26,17 +26,17 @@ int vind_cache_enabled(const vind_cache_t *cache);
  * "q=zorg&page=1" and "page=1&q=zorg&utm_source=x" are one key. malloc'd. */
 char *vind_cache_key(const vind_search_params_t *search);
 
-/* The answer stored under key for the index at (generation, database uuid,
+/* The answer stored under key for the index at (generation, database,
  * revision): 1 and *body (malloc'd copy) and *hits set; 0 on a miss. An
  * index newer than the cache's (or another database) empties it. */
-int vind_cache_get(vind_cache_t *cache, const char *key, unsigned generation, const char *uuid,
-                   uint64_t revision, char **body, long long *hits);
+int vind_cache_get(vind_cache_t *cache, const char *key, unsigned generation,
+                   const char *database_id, uint64_t revision, char **body, long long *hits);
 
 /* Stores a complete answer (never a partial one: the caller checks) for the
- * index at (generation, database uuid, revision); an answer for an older
+ * index at (generation, database, revision); an answer for an older
  * index than the cache holds, or larger than the whole cache, is not kept. */
-void vind_cache_put(vind_cache_t *cache, const char *key, unsigned generation, const char *uuid,
-                    uint64_t revision, const char *body, long long hits);
+void vind_cache_put(vind_cache_t *cache, const char *key, unsigned generation,
+                    const char *database_id, uint64_t revision, const char *body, long long hits);
 
 /* The cache's counters in the Prometheus text format (malloc'd); "" for NULL. */
 char *vind_cache_metrics(vind_cache_t *cache);

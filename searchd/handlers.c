@@ -239,7 +239,7 @@ static char *cached_answer(vind_request_t *req, const char *key)
     char *json = NULL;
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
     if (!vind_cache_get(req->server->cache, key, vind_pool_generation(req->slot),
-                        vind_searcher_uuid(searcher), vind_searcher_revision(searcher), &json,
+                        vind_searcher_database_id(searcher), vind_searcher_revision(searcher), &json,
                         &req->hits))
         return NULL;
     hold_for_tests(req);
@@ -275,7 +275,7 @@ enum MHD_Result handle_search(vind_request_t *req)
     json = search_json(results, &req->search);
     if (key && json && !vind_results_partial(results))
         vind_cache_put(cache, key, vind_pool_generation(req->slot),
-                       vind_searcher_uuid(vind_pool_searcher(req->slot)),
+                       vind_searcher_database_id(vind_pool_searcher(req->slot)),
                        vind_searcher_revision(vind_pool_searcher(req->slot)), json, req->hits);
     free(key);
     vind_results_free(results);

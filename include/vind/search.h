@@ -66,12 +66,13 @@ VIND_API vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **err
 VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds);
 
 /*
- * The identity of the database the searcher reads (Xapian's UUID, "" when
- * unknown). A rebuild swapped in at the same path (a schema upgrade) is
- * another database, whose revisions start again: the UUID and the revision
- * together name one state of an index (vind-searchd's result cache).
+ * The identity of the database the searcher reads: its folder's device and
+ * inode ("<dev>:<inode>"). A rebuild swapped in at the same path (a schema
+ * upgrade) is another folder, built while the old one still exists, and its
+ * revisions start again: the identity and the revision together name one
+ * state of an index (vind-searchd's result cache).
  */
-VIND_API const char *vind_searcher_uuid(const vind_searcher_t *searcher);
+VIND_API const char *vind_searcher_database_id(const vind_searcher_t *searcher);
 
 /* The index revision the searcher sees, and its number of documents. */
 VIND_API uint64_t vind_searcher_revision(const vind_searcher_t *searcher);

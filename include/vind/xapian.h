@@ -326,10 +326,6 @@ void vind_xapian_reader_close(vind_xapian_reader_t *reader);
  * reopen and retry.
  */
 
-/* *uuid (malloc'd) = the database's UUID: another database (a rebuild
- * swapped in at the same path) has another one. */
-vind_status_t vind_xapian_reader_uuid(vind_xapian_reader_t *reader, char **uuid, char **errmsg);
-
 /* *revision = the revision the reader is at. */
 vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader, uint64_t *revision,
                                           char **errmsg);
