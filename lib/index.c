@@ -341,16 +341,18 @@ static vind_status_t count_change(vind_index_t *index, char **errmsg)
 }
 
 /* Deletes a document and its page text (lib/textstore.h) in the open
- * transaction; VIND_NOT_FOUND when the document is gone already. */
+ * transaction. A document gone already is no error: VIND_OK, and the
+ * message the look-up wrote is freed (callers free *errmsg on failures only). */
 static vind_status_t delete_document(vind_index_t *index, uint32_t docid, char **errmsg)
 {
     vind_status_t status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
-    if (status == VIND_OK || status == VIND_NOT_FOUND) {
-        vind_status_t text = vind_text_delete(index->writer, docid, errmsg);
-        if (text != VIND_OK)
-            return text;
+    if (status == VIND_NOT_FOUND && errmsg) {
+        free(*errmsg);
+        *errmsg = NULL;
     }
-    return status;
+    if (status != VIND_OK && status != VIND_NOT_FOUND)
+        return status;
+    return vind_text_delete(index->writer, docid, errmsg);
 }
 
 /* ---- building a Xapian document ----------------------------------------- */

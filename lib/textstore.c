@@ -105,6 +105,19 @@ vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *
     return status;
 }
 
+/* A missing metadata key reads as empty: VIND_OK, and the message the
+ * look-up wrote is freed (the caller only frees *errmsg on a failure). */
+static vind_status_t missing_is_empty(vind_status_t status, char **errmsg)
+{
+    if (status != VIND_NOT_FOUND)
+        return status;
+    if (errmsg) {
+        free(*errmsg);
+        *errmsg = NULL;
+    }
+    return VIND_OK;
+}
+
 vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, char **errmsg)
 {
     char key[KEY_BYTES];
@@ -115,7 +128,9 @@ vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, cha
         size_t map_length = 0;
         map_key(key, docid, page);
         status = vind_xapian_writer_get_metadata(writer, key, &map, &map_length, errmsg);
-        if (status == VIND_NOT_FOUND || (status == VIND_OK && map_length == 0)) {
+        int missing = status == VIND_NOT_FOUND;
+        status = missing_is_empty(status, errmsg);
+        if (missing || (status == VIND_OK && map_length == 0)) {
             free(map);
             return VIND_OK;
         }
@@ -205,8 +220,7 @@ static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
     map_key(key, text->docid, page);
     vind_status_t status =
         vind_xapian_reader_get_metadata(text->reader, key, &map, &map_length, errmsg);
-    if (status == VIND_NOT_FOUND)
-        status = VIND_OK;
+    status = missing_is_empty(status, errmsg);
     text->bytes_read += map_length;
     uint64_t length = 0, n = 0;
     const unsigned char *p = (const unsigned char *)map, *end = p + map_length;
@@ -282,8 +296,7 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
         size_t n = 0;
         chunk_key(key, text->docid, page, k);
         status = vind_xapian_reader_get_metadata(text->reader, key, &chunk, &n, errmsg);
-        if (status == VIND_NOT_FOUND)
-            status = VIND_OK; /* reads as blank */
+        status = missing_is_empty(status, errmsg); /* reads as blank */
         size_t at = k * VIND_TEXT_CHUNK_BYTES;
         if (chunk && n > pg->length - at)
             n = pg->length - at;
