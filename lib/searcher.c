@@ -372,8 +372,12 @@ static vind_status_t count_slots(vind_xapian_enquire_t *enquire, vind_counting_t
 {
     if (!counting)
         return VIND_OK;
-    for (size_t i = 0; i < counting->n; i++)
+    /* A counting reused by a later run (a corrected query searched after the
+     * typed one) drops the counts of the run before. */
+    for (size_t i = 0; i < counting->n; i++) {
+        vind_xapian_facet_free(counting->counted[i]);
         counting->counted[i] = NULL, counting->none[i] = 0;
+    }
     return vind_xapian_enquire_count_slots(enquire, counting->slots, counting->n,
                                            counting->exclusive, counting->test, counting->data,
                                            errmsg);
@@ -384,9 +388,12 @@ static vind_status_t take_counts(vind_xapian_enquire_t *enquire, vind_counting_t
                                  char **errmsg)
 {
     vind_status_t status = VIND_OK;
-    for (size_t i = 0; counting && status == VIND_OK && i < counting->n; i++)
+    for (size_t i = 0; counting && status == VIND_OK && i < counting->n; i++) {
+        vind_xapian_facet_free(counting->counted[i]);
+        counting->counted[i] = NULL;
         status = vind_xapian_enquire_slot_counts(enquire, i, &counting->counted[i],
                                                  &counting->none[i], errmsg);
+    }
     return status;
 }
 
