@@ -148,7 +148,8 @@ static void slice(const vind_search_request_t *req, ranked_t *ranked)
     size_t keep = ranked->n - skip;
     if (req->limit && keep > req->limit)
         keep = req->limit;
-    memmove(ranked->matches, ranked->matches + skip, keep * sizeof *ranked->matches);
+    if (keep > 0 && skip > 0) /* no matches: matches may be NULL */
+        memmove(ranked->matches, ranked->matches + skip, keep * sizeof *ranked->matches);
     ranked->n = keep;
 }
 
