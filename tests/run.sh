@@ -19,10 +19,11 @@ run_one() { # label command...
     out=$("$@" 2>&1); rc=$?
     echo "$(( $(date +%s) - started )) $label" >>"$timings"
     printf '%s\n' "$out" | sed "s|^|[$label] |"
-    printf '%s\n' "$out" | grep -E '^(not )?ok ' >>"$log"
+    printf '%s\n' "$out" | grep -E '^(not )?ok ' | sed "s|^|[$label] |" >>"$log"
     if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok '; then
         # A crash or an exit without a failed assertion still counts as a failure.
-        echo "not ok - $label exited with status $rc" | tee -a "$log"
+        echo "not ok - $label exited with status $rc"
+        echo "[$label] not ok - exited with status $rc" >>"$log"
     fi
 }
 
@@ -72,9 +73,15 @@ done
 
 echo "slowest tests (seconds):"
 sort -rn "$timings" | head -8 | sed 's/^/  /'
-passed=$(grep -E '^ok ' "$log" | grep -vc '# SKIP')
-skipped=$(grep -E '^ok ' "$log" | grep -c '# SKIP')
-failed=$(grep -c '^not ok' "$log")
+passed=$(grep -E '^\[[^]]*\] ok ' "$log" | grep -vc '# SKIP')
+skipped=$(grep -E '^\[[^]]*\] ok ' "$log" | grep -c '# SKIP')
+failed=$(grep -c '^\[[^]]*\] not ok' "$log")
+# CI shows only the tail of a long run: name the failures again here, next
+# to the count, so a failure is never cut out of what CI keeps.
+if [ "$failed" -gt 0 ]; then
+    echo "failed tests:"
+    grep '^\[[^]]*\] not ok' "$log" | head -20 | sed 's/^/  /'
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit $status
