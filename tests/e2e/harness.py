@@ -240,6 +240,12 @@ class Searchd:
             self.exit_code = self.process.wait()
             self.exit_code = "killed after %ds" % timeout
         self._log.close()
+        if isinstance(self.exit_code, int) and self.exit_code < 0 and -self.exit_code != sig:
+            # Died of a signal nobody sent (an abort, a crash): show why,
+            # since the test only sees the exit code.
+            print("# vind-searchd died of signal %d; the end of its log:" % -self.exit_code)
+            for line in self.log().splitlines()[-30:]:
+                print("#   " + line)
         return self.exit_code
 
     def url(self, path):
