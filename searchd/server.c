@@ -177,13 +177,12 @@ void vind_server_free_connections(vind_server_t *server)
 /* ---- searches in flight per client address ---- */
 
 /* One costly search (64 wildcards, size 100: ~0.2 s of CPU on the corpus,
- * bounded by --search-time-limit) holds its worker meanwhile; a client with as many connections as there are
- * workers would hold them all and everyone else would queue behind it. So
- * one address may run at most max_searches_per_ip searches at once (default
- * workers - 1): the rest get 429 at once, and a worker stays free for other
- * addresses and /health. At most `threads` searches run at once (one per
- * worker), so the table has that many entries and a linear scan under one
- * lock costs less than a microsecond per search. */
+ * bounded by --search-time-limit) holds its worker meanwhile; a client with as many connections as
+ * there are workers would hold them all and everyone else would queue behind it. So one address may
+ * run at most max_searches_per_ip searches at once (default workers - 1): the rest get 429 at once,
+ * and a worker stays free for other addresses and /health. At most `threads` searches run at once
+ * (one per worker), so the table has that many entries and a linear scan under one lock costs less
+ * than a microsecond per search. */
 typedef struct {
     unsigned char key[17]; /* family byte + up to 16 address bytes */
     unsigned count;
@@ -625,10 +624,9 @@ static enum MHD_Result guard_request(vind_request_t *req, const char *method)
                                       ? "Het verzoek is te groot."
                                       : "request headers too large");
     if (req->raw_nul)
-        return vind_respond_error(req, 400,
-                                  req->route->flags & VIND_ROUTE_HTML
-                                      ? NULL
-                                      : "a NUL byte in the request line");
+        return vind_respond_error(
+            req, 400,
+            req->route->flags & VIND_ROUTE_HTML ? NULL : "a NUL byte in the request line");
     if (req->bad_escape)
         return vind_respond_error(req, 400,
                                   req->route->flags & VIND_ROUTE_HTML
@@ -733,6 +731,21 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 }
 
 /* ---- start and stop ---- */
+
+/* While stopping, a new connection is accepted and closed at once.
+ * MHD_quiesce_daemon would stop accepting instead, but on an epoll daemon
+ * with its own threads (ours) it races with the worker threads' own removal
+ * of the listening socket and aborts the process (an open libmicrohttpd
+ * defect: both sides call epoll_ctl(DEL) and MHD_PANIC on ENOENT; seen as
+ * SIGABRT on SIGTERM in test_searchd_http under load). */
+static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *address,
+                                              socklen_t length)
+{
+    (void)address;
+    (void)length;
+    const vind_server_t *server = cls;
+    return atomic_load(&server->stopping) ? MHD_NO : MHD_YES;
+}
 
 /* The port of --listen: digits only, 0..65535. getaddrinfo would take
  * "99999" and wrap it (to 34463), so the daemon would listen on a port
@@ -852,6 +865,7 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
     atomic_init(&server->in_flight, 0);
+    atomic_init(&server->stopping, 0);
 
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -859,10 +873,11 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
         flags |= MHD_USE_IPv6;
     unsigned threads = config->threads > 1 ? config->threads : 0;
     server->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_handler, server, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server,
-        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT,
-        config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
+        flags, 0, accept_unless_stopping, server, access_handler, server,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_LISTEN_SOCKET,
+        (MHD_socket)listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
         request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
@@ -881,7 +896,7 @@ void vind_server_stop(vind_server_t *server)
 {
     if (server->daemon == NULL)
         return;
-    MHD_socket listen_fd = MHD_quiesce_daemon(server->daemon);
+    atomic_store(&server->stopping, 1);
     int64_t deadline = g_get_monotonic_time() + VIND_SEARCHD_DRAIN_SECONDS * G_TIME_SPAN_SECOND;
     while (atomic_load(&server->in_flight) > 0 && g_get_monotonic_time() < deadline) {
         vind_server_sweep(server);
@@ -890,9 +905,7 @@ void vind_server_stop(vind_server_t *server)
     if (atomic_load(&server->in_flight) > 0)
         VIND_LOG(server->log, VIND_LOG_WARNING, "stopping with %u request(s) unfinished",
                  atomic_load(&server->in_flight));
-    MHD_stop_daemon(server->daemon);
+    MHD_stop_daemon(server->daemon); /* closes the listening socket too */
     server->daemon = NULL;
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
     vind_server_free_connections(server);
 }

@@ -62,6 +62,7 @@ typedef struct {
     vind_client_table_t *clients; /* searches in flight per client address */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
+    atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
 } vind_server_t;
 
 typedef struct vind_request vind_request_t;
