@@ -173,7 +173,7 @@ def cmd_vind(args):
     run = {}
     for source, _ in read_sources():
         out = subprocess.run([args.vind, "related", "--db", args.db, "--url", source,
-                              "--format", "json", "--limit", str(DEPTH)],
+                              "--format", "json", "--limit", str(DEPTH)] + args.extra,
                              stdout=subprocess.PIPE, check=True).stdout
         run[source] = [item["url"] for item in json.loads(out)["related"]]
     write_run(args.out, run)
@@ -229,7 +229,7 @@ def dcg(gains):
 
 def score_run(run, sources, grades, truth):
     ndcg = []
-    first2 = unrelated = links = unjudged = shared = tax_links = 0
+    first2 = first1 = unrelated = links = unjudged = shared = tax_links = 0
     for source in sources:
         urls = run.get(source, [])
         gains = []
@@ -242,6 +242,7 @@ def score_run(run, sources, grades, truth):
         ideal = sorted((g for (s, _), g in grades.items() if s == source), reverse=True)[:DEPTH]
         ndcg.append(dcg(gains) / dcg(ideal) if dcg(ideal) > 0 else 0.0)
         first2 += bool(gains) and gains[0] == 2
+        first1 += bool(gains) and gains[0] >= 1
         unrelated += sum(1 for g in gains if g == 0)
         links += len(gains)
         own = truth.get(source)
@@ -249,7 +250,7 @@ def score_run(run, sources, grades, truth):
             tax_links += len(urls)
             shared += sum(1 for url in urls if own & truth.get(url, set()))
     n = len(sources)
-    return {"ndcg": sum(ndcg) / n, "first": first2 / n, "unrelated": unrelated, "links": links,
+    return {"ndcg": sum(ndcg) / n, "first": first2 / n, "first1": first1 / n, "unrelated": unrelated, "links": links,
             "unjudged": unjudged, "shared": shared / tax_links if tax_links else 0.0}
 
 
@@ -260,8 +261,9 @@ def cmd_score(args):
     parts = [("tuned (%d)" % sum(p == "tune" for _, p in sources), "tune"),
              ("untouched (%d)" % sum(p == "untouched" for _, p in sources), "untouched"),
              ("all (%d)" % len(sources), None)]
-    print("%-14s %-16s %7s %10s %13s %13s %9s" % ("system", "sources", "nDCG@5", "first=2",
-                                                   "unrelated", "share theme", "unjudged"))
+    print("%-8s %-15s %7s %8s %8s %13s %12s %9s" % ("system", "sources", "nDCG@5", "first=2",
+                                                     "first>0", "unrelated", "share theme",
+                                                     "unjudged"))
     failed = False
     for spec in args.runs:
         name, _, path = spec.partition("=")
@@ -270,9 +272,9 @@ def cmd_score(args):
             chosen = [s for s, p in sources if part is None or p == part]
             r = score_run(run, chosen, grades, truth)
             failed |= r["unjudged"] > 0 and args.strict
-            print("%-14s %-16s %7.3f %9.0f%% %6d of %-4d %12.1f%% %9d"
-                  % (name, label, r["ndcg"], 100 * r["first"], r["unrelated"], r["links"],
-                     100 * r["shared"], r["unjudged"]))
+            print("%-8s %-15s %7.3f %7.0f%% %7.0f%% %6d of %-4d %11.1f%% %9d"
+                  % (name, label, r["ndcg"], 100 * r["first"], 100 * r["first1"], r["unrelated"],
+                     r["links"], 100 * r["shared"], r["unjudged"]))
     return 1 if failed else 0
 
 
@@ -286,6 +288,8 @@ def main():
     parser.add_argument("--out")
     parser.add_argument("--text")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a link is unjudged")
+    parser.add_argument("--extra", action="append", default=[],
+                        help="vind: one more argument for `vind related` (repeatable)")
     args = parser.parse_intermixed_args()
     return {"draw": cmd_draw, "tfidf": cmd_tfidf, "vind": cmd_vind, "pool": cmd_pool,
             "score": cmd_score}[args.command](args) or 0
