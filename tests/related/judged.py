@@ -9,6 +9,8 @@ only.
     judged.py vind   --vind BIN --db DB --out RUN.tsv
     judged.py pool   --corpus DIR RUN.tsv... --out POOL.tsv --text POOL.txt
     judged.py score  --corpus DIR NAME=RUN.tsv...  # nDCG@5, first link, unrelated, shared theme
+    judged.py eval   --vind BIN --db DB --corpus DIR  # `make eval`: this vind, TF-IDF, the
+                                                     # recorded version before issue 13
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -278,9 +280,31 @@ def cmd_score(args):
     return 1 if failed else 0
 
 
+def cmd_eval(args):
+    """What `make eval` prints: today's vind, the TF-IDF baseline computed now and
+    the recorded run of vind before issue 13, scored on the judgements."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        args.out = os.path.join(tmp, "vind.tsv")
+        cmd_vind(args)
+        mine = args.out
+        args.out = os.path.join(tmp, "tfidf.tsv")
+        cmd_tfidf(args)
+        args.runs = ["before=" + os.path.join(HERE, "runs", "before.tsv"),
+                     "tfidf=" + args.out, "vind=" + mine]
+        status = cmd_score(args)
+        unjudged = set()
+        for source, urls in read_run(mine).items():
+            unjudged.update((source, url) for url in urls if (source, url) not in read_judgements())
+        if unjudged:
+            print("related: %d links of this vind are not judged yet (scored as unrelated): pool "
+                  "them with `judged.py pool` and judge them blind" % len(unjudged))
+        return status
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["draw", "tfidf", "vind", "pool", "score"])
+    parser.add_argument("command", choices=["draw", "tfidf", "vind", "pool", "score", "eval"])
     parser.add_argument("runs", nargs="*")
     parser.add_argument("--corpus", default=os.environ.get("CORPUS", "../shared/corpus"))
     parser.add_argument("--vind", default="build/bin/vind")
@@ -292,7 +316,7 @@ def main():
                         help="vind: one more argument for `vind related` (repeatable)")
     args = parser.parse_intermixed_args()
     return {"draw": cmd_draw, "tfidf": cmd_tfidf, "vind": cmd_vind, "pool": cmd_pool,
-            "score": cmd_score}[args.command](args) or 0
+            "score": cmd_score, "eval": cmd_eval}[args.command](args) or 0
 
 
 if __name__ == "__main__":
