@@ -562,7 +562,8 @@ static vind_status_t source_terms(run_t *run, uint32_t docid, vind_xapian_terms_
     size_t kept = 0;
     for (size_t i = 0; i < terms->count; i++) {
         vind_xapian_term_t *t = &terms->items[i];
-        int useful = !strchr(CAPITALS, t->term[0]) && t->wdf > 0 && topical(run, t->term);
+        int useful = !strchr(CAPITALS, t->term[0]) && t->wdf > 0 && t->frequency > 0 &&
+                     topical(run, t->term);
         double weight = useful ? (1.0 + log((double)t->wdf)) * log(n / (double)t->frequency) : 0;
         all += weight;
         if (!useful || t->frequency < 2) {
