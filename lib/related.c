@@ -75,9 +75,9 @@ typedef struct {
 typedef struct {
     vind_searcher_t *searcher;
     vind_related_options_t opts;
-    GHashTable *docs;                /* GUINT_TO_POINTER(docid) -> doc_t* */
-    GHashTable *specific;            /* facet term -> double* (log(N / df) / log(N)) */
-    long newest_day;                 /* newest date in the index (recency), -1 unknown */
+    GHashTable *docs;     /* GUINT_TO_POINTER(docid) -> doc_t* */
+    GHashTable *specific; /* facet term -> double* (log(N / df) / log(N)) */
+    long newest_day;      /* newest date in the index (recency), -1 unknown */
 } run_t;
 
 typedef struct {
@@ -441,7 +441,8 @@ static vind_status_t run_query(run_t *run, vind_xapian_query_t *query, uint32_t 
         return vind_error(errmsg, VIND_NOMEM, "out of memory building a related-documents query");
     vind_bm25_t bm25 = run->searcher->bm25;
     bm25.b = RELATED_BM25_B;
-    vind_status_t status = vind_searcher_top(run->searcher, query, &bm25, limit, matches, n, errmsg);
+    vind_status_t status =
+        vind_searcher_top(run->searcher, query, &bm25, limit, matches, n, errmsg);
     vind_xapian_query_free(query);
     return status;
 }
@@ -519,9 +520,9 @@ static vind_status_t self_weight(run_t *run, const vind_xapian_terms_t *terms, c
                                         term_query(VIND_PREFIX_UNIQUE, source->url)};
     vind_match_t *matches = NULL;
     size_t n = 0;
-    vind_status_t status = run_query(
-        run, vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, children, 2), 1, &matches, &n,
-        errmsg);
+    vind_status_t status =
+        run_query(run, vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, children, 2), 1, &matches,
+                  &n, errmsg);
     if (status == VIND_OK && n > 0)
         *weight = matches[0].weight;
     free(matches);

@@ -183,8 +183,7 @@ static void test_article(vind_searcher_t *searcher)
     CHECK(second && second->n_shared == 2 && strcmp(second->shared[0], "Toegankelijkheid") == 0 &&
               strcmp(second->shared[1], "WCAG") == 0 && second->shared[2] == NULL,
           "the shared theme and tag, sorted, NULL-terminated");
-    CHECK(second && strcmp(second->date, "2022-05-10") == 0 &&
-              strcmp(second->type, "article") == 0,
+    CHECK(second && strcmp(second->date, "2022-05-10") == 0 && strcmp(second->type, "article") == 0,
           "date and type of a related article");
     const vind_related_item_t *first = vind_related_get(list, 0);
     int ordered = 1;
@@ -334,8 +333,7 @@ static const page_t broad[] = {
      "Een zomerborrel voor leden van de vereniging op het terras, met bitterballen en muziek.",
      NULL},
     {"nieuwsbrief", "Nieuwe nieuwsbrief", "2024-03-01", NULL, "Vereniging",
-     "De vereniging stuurt leden voortaan elke maand een nieuwsbrief met vacatures en tips.",
-     NULL},
+     "De vereniging stuurt leden voortaan elke maand een nieuwsbrief met vacatures en tips.", NULL},
     {"website", "Nieuwe website", "2024-02-01", NULL, "Vereniging",
      "De vereniging heeft een nieuwe website met een donkere modus en snellere pagina's.", NULL},
     {"css-grid", "Layout met CSS grid", "2024-04-01", NULL, "CSS",
@@ -367,8 +365,8 @@ static void test_broad_theme(vind_lexicon_t *lexicon)
               (letter < 0 || letter > same_subject),
           "one broad theme: no unrelated same-theme post above the same-subject one");
     const vind_related_item_t *first = list ? vind_related_get(list, 0) : NULL;
-    const vind_related_item_t *next = list && drink > 0 ? vind_related_get(list, (size_t)drink)
-                                                        : NULL;
+    const vind_related_item_t *next =
+        list && drink > 0 ? vind_related_get(list, (size_t)drink) : NULL;
     CHECK(first && (!next || next->score < first->score / 2),
           "the shared broad theme does not lift the drink anywhere near the report");
     vind_related_free(list);
