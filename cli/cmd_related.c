@@ -17,8 +17,9 @@ static const vind_command_help_t help = {
     "related",
     "(--url URL | --all)",
     "The documents most related to the page at URL (as indexed): content\n"
-    "similarity plus shared themes and tags, best first, ties by URL; the page's\n"
-    "own PDFs are listed as its attachments. With --all, every article at once:\n"
+    "similarity first, a shared specific theme or tag reorders close ones; best\n"
+    "first, ties by URL; the page's own PDFs are listed as its attachments.\n"
+    "With --all, every article at once:\n"
     "one JSON object keyed by URL path, each value its related list (url, title,\n"
     "type, date, score), the data file of a static site generator\n"
     "(docs/site-generators.md). The same index always gives the same bytes.\n"
@@ -183,7 +184,7 @@ int cmd_related(int argc, char **argv)
          "0..1: share of the score that halves every half-life before the newest document"},
         {"half-life", VIND_OPTION_COUNT, &o.half_life, "DAYS", "recency half-life (default 365)"},
         {"min-score", VIND_OPTION_STRING, &o.min_score, "S",
-         "leave out documents scoring below S (default 0.05; 0 keeps all)"},
+         "leave out documents scoring below S (default 0.075; 0 keeps all)"},
         {"output", VIND_OPTION_STRING, &o.output, "FILE",
          "write to FILE (replaced atomically) instead of standard output"},
         {NULL, 0, NULL, NULL, NULL},

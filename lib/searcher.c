@@ -484,6 +484,28 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
     return VIND_OK;
 }
 
+vind_status_t vind_searcher_top(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                const vind_bm25_t *bm25, size_t limit, vind_match_t **matches,
+                                size_t *n_matches, char **errmsg)
+{
+    *matches = NULL;
+    *n_matches = 0;
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_status_t status = new_enquire(searcher, query, VIND_SORT_RELEVANCE, &enquire, errmsg);
+    if (status == VIND_OK && bm25)
+        status = vind_xapian_enquire_set_bm25(enquire, bm25->k1, bm25->k2, bm25->k3, bm25->b,
+                                              bm25->min_normlen, errmsg);
+    uint64_t total = 0;
+    int exact = 0;
+    /* check_at_least 0: the matcher may skip documents that cannot reach the
+     * top limit on weight bounds, so the cost follows limit, not the number
+     * of matches (an OR of many words matches most of a site). */
+    if (status == VIND_OK)
+        status = fetch(enquire, 0, limit, 0, matches, n_matches, &total, &exact, errmsg);
+    vind_xapian_enquire_free(enquire);
+    return status;
+}
+
 vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                   uint64_t *total, char **errmsg)
 {

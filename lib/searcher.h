@@ -139,6 +139,17 @@ typedef vind_status_t (*vind_searcher_attempt_t)(vind_searcher_t *searcher, void
 vind_status_t vind_searcher_retry(vind_searcher_t *searcher, vind_searcher_attempt_t attempt,
                                   void *data, char **errmsg);
 
+/*
+ * The first limit matches of query by BM25 weight (bm25: its parameters,
+ * NULL: the searcher's), in Xapian's order (weight, then docid): *matches
+ * malloc'd (NULL when none), no total and no tie-breaking by URL (callers
+ * that score the matches order them themselves). For related documents.
+ * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_searcher_top(vind_searcher_t *searcher, const vind_xapian_query_t *query,
+                                const vind_bm25_t *bm25, size_t limit, vind_match_t **matches,
+                                size_t *n_matches, char **errmsg);
+
 /* The exact number of documents matching query. */
 vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_query_t *query,
                                   uint64_t *total, char **errmsg);

@@ -40,7 +40,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # a second, sanitized build runs the unit tests and the end-to-end tests of
 # every program. `make check-asan` runs everything under ASan.
 once_only="test_crash test_full_disk test_hostile_files test_extract_corpus test_cli_corpus
-test_related_corpus test_fuzz_regressions test_searchd_browser test_searchd_reindex
+test_related_corpus test_related_judged test_fuzz_regressions test_searchd_browser test_searchd_reindex
 test_searchd_attack test_eval test_install"
 
 first=1
