@@ -93,6 +93,18 @@ def draw_sample(corpus, n=600):
     return len(tokens), rows
 
 
+def draw_compound_candidates(corpus):
+    """Candidate words for compound-splits.tsv: word types of 9+ letters a-z of the corpus, sorted,
+    900 drawn with random.Random(SEED), then 500 more from the rest with random.Random(SEED + 1).
+    The judge kept the Dutch compounds among them in this order, and wrote their splits."""
+    counts = corpus_counts(corpus)
+    types = sorted(w for w in counts if len(w) >= 9 and re.fullmatch(r"[a-z]+", w))
+    first = random.Random(SEED).sample(types, 900)
+    seen = set(first)
+    rest = [w for w in types if w not in seen]
+    return first + random.Random(SEED + 1).sample(rest, 500)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("command", nargs="?", default="eval", choices=["eval", "draw-sample", "draw-compounds"])
@@ -105,6 +117,10 @@ def main(argv=None):
         print(f"# {total} tokens")
         for r in rows:
             print("\t".join(str(x) for x in r))
+        return 0
+    if a.command == "draw-compounds":
+        for w in draw_compound_candidates(a.corpus):
+            print(w)
         return 0
     return 0
 
