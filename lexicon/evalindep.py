@@ -423,6 +423,22 @@ def eval_hand_pairs(pairs, terms, counts, out):
     return hand_result
 
 
+def eval_sample_merges(sample, terms, out):
+    """Pairs of distinct lemmas of the hand sample (not one family, see related()) whose forms, as
+    judged and written by hand, share a term."""
+    forms = collections.defaultdict(set)
+    for r in sample:
+        if r["class"] in CLASSES:
+            forms[fold(r["lemma"])].update(fold(f) for f in [r["token"], r["lemma"]] + split_forms(r["forms"]))
+    lemmas = sorted(forms)
+    out.write(f"   Sample lemmas ({len(lemmas)} distinct content-word lemmas of morph-sample.tsv), pairs merged by\n")
+    for system in ("snowball", "vind"):
+        t = {l: {getattr(terms[f], system) for f in forms[l] if f in terms} for l in lemmas}
+        merged = [f"{a}~{b}" for i, a in enumerate(lemmas) for b in lemmas[i + 1:]
+                  if t[a] & t[b] and not related(a, b)]
+        out.write(f"     {system:<9} {len(merged):>3}: {' '.join(merged)}\n")
+
+
 def evaluate(a, out):
     sample = read_tsv(os.path.join(a.data, "morph-sample.tsv"))
     compounds = read_tsv(os.path.join(a.data, "compound-splits.tsv"))
@@ -442,6 +458,7 @@ def evaluate(a, out):
     else:
         out.write("\n1. Wrong merges over the word list: skipped (needs --wordlist and the corpus)\n")
     eval_hand_pairs(pairs, terms, counts, out)
+    eval_sample_merges(sample, terms, out)
     eval_sample(sample, terms, out)
     eval_compounds(compounds, terms, out)
     return 0
