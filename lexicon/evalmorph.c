@@ -457,6 +457,8 @@ int main(int argc, char **argv)
     if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK ||
         vind_analyzer_new(lexicon, &e.analyzer, &errmsg) != VIND_OK) {
         fprintf(stderr, "evalmorph: %s\n", errmsg ? errmsg : "cannot open the lexicon");
+        free(errmsg);
+        vind_lexicon_close(lexicon);
         return 1;
     }
     e.snowball = sb_stemmer_new("dutch", NULL);
