@@ -297,7 +297,7 @@ FAMILY_SUFFIXES = ("heden", "heid", "ingen", "ing", "lijke", "lijk", "bare", "ba
                    "ische", "isch", "en", "st", "te", "de", "n", "e", "s", "t", "d")
 
 
-def _variants(w):
+def _variants_once(w):
     """w and its base after one derivational or inflectional suffix, with Dutch spelling undone:
     bewaking/bewaken -> bewaak, gezondheid -> gezond, lopen -> loop."""
     out = {w}
@@ -314,6 +314,15 @@ def _variants(w):
     return out
 
 
+def _variants(w, rounds=3):
+    """Bases after up to three suffixes (begrijpelijkheid -> begrijpelijk -> begrijpe -> begrijp)."""
+    out, frontier = {w}, {w}
+    for _ in range(rounds):
+        frontier = {v for f in frontier for v in _variants_once(f)} - out
+        out |= frontier
+    return out
+
+
 def related(a, b):
     """Same word family by one suffix of FAMILY_SUFFIXES and the spelling rules above (stem ~
     infinitive, -ing, -heid, -e, -s): such lemmas may share a term; everything else counts as
@@ -327,7 +336,9 @@ def wordlist_forms(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             w = line.strip()
-            if w and " " not in w and not w[:1].isupper():
+            # Names are no inflected words; a hyphenated word is several tokens (its
+            # first part's term would stand for all of it), judged as a phrase, not here.
+            if w and " " not in w and "-" not in w and not w[:1].isupper():
                 forms.add(fold(w))
     return forms
 
@@ -439,6 +450,50 @@ def eval_sample_merges(sample, terms, out):
         out.write(f"     {system:<9} {len(merged):>3}: {' '.join(merged)}\n")
 
 
+def eval_sample_collisions(sample, universe, counts, terms, hand, pairs, out):
+    """The independent estimate of the corpus-weighted wrong-merge share: the sample's tokens are
+    drawn uniformly from the running text, and their lemmas are judged by hand, so the share of them
+    whose term is also the term of a corpus word of another lemma (not one family, see related())
+    estimates the share of running text on a wrongly merged term without trusting nl.lex for the
+    sampled word. The other word's lemma comes from the hand files or nl.lex."""
+    out.write("   Sampled tokens on a term shared with a corpus word of another lemma (hand lemma vs the\n"
+              "   other word's lemma), share of tokens:\n")
+    out.write(f"     {'tokens':<22} {'half':<9} {'n':>4}  {'Snowball':>8} {'vind':>8}\n")
+    distinct = {frozenset((fold(p["lemma_a"]), fold(p["lemma_b"]))) for p in pairs}
+    lemma = {}
+    for f in universe:
+        if f in terms and counts.get(f):
+            lemma[f] = hand.get(f, fold(terms[f].lemma))
+    examples = {"snowball": [], "vind": []}
+    hits = {}
+    for system in ("snowball", "vind"):
+        by_term = collections.defaultdict(set)
+        for f in lemma:
+            by_term[getattr(terms[f], system)].add(f)
+        for r in sample:
+            tok = terms.get(r["token"])
+            if tok is None or "-" in r["token"]:
+                continue
+            own = fold(r["lemma"])
+            others = sorted(g for g in by_term.get(getattr(tok, system), ())
+                            if g != fold(r["token"]) and lemma[g] != own
+                            and (frozenset((lemma[g], own)) in distinct
+                                                    or not related(lemma[g], own)))
+            hits[(system, r["id"])] = bool(others)
+            if others and r["half"] == "tune":
+                examples[system].append(f"{r['token']}[{own}]~{others[0]}[{lemma[others[0]]}]")
+    groups = [("content words", CLASSES), ("all tokens", CLASSES + ("other",))]
+    for name, classes in groups:
+        for half in ("tune", "held-out", "both"):
+            rows = [r for r in sample if r["class"] in classes and (half == "both" or r["half"] == half)
+                    and ("vind", r["id"]) in hits]
+            s_hit = sum(hits[("snowball", r["id"])] for r in rows)
+            v_hit = sum(hits[("vind", r["id"])] for r in rows)
+            out.write(f"     {name:<22} {half:<9} {len(rows):>4}  {pct(s_hit, len(rows)):>8} {pct(v_hit, len(rows)):>8}\n")
+    for system in ("snowball", "vind"):
+        out.write(f"     {system} on the tune half: {' '.join(examples[system])}\n")
+
+
 def evaluate(a, out):
     sample = read_tsv(os.path.join(a.data, "morph-sample.tsv"))
     compounds = read_tsv(os.path.join(a.data, "compound-splits.tsv"))
@@ -447,14 +502,15 @@ def evaluate(a, out):
     counts = corpus_counts(a.corpus) if have_corpus else collections.Counter()
     universe = wordlist_forms(a.wordlist) if a.wordlist else set()
     hand = hand_lemmas(sample, pairs)
-    universe |= set(hand)
-    words = set(universe) | sample_words(sample) | {r["word"] for r in compounds}
+    universe |= {f for f in hand if "-" not in f}  # hyphenated: several tokens, see wordlist_forms
+    words = set(universe) | sample_words(sample) | {r["token"] for r in sample} | {r["word"] for r in compounds}
     for p in pairs:
         words.update(fold(f) for f in [p["lemma_a"], p["lemma_b"]] + split_forms(p["forms_a"] + "," + p["forms_b"]))
     terms = ask_terms(a.evalmorph, words)
     out.write("vind eval-morph, independent checks (lexicon/evalindep.py; hand-judged data in tests/data)\n")
     if universe and have_corpus:
         eval_merges(universe, counts, terms, hand, pairs, out)
+        eval_sample_collisions(sample, universe, counts, terms, hand, pairs, out)
     else:
         out.write("\n1. Wrong merges over the word list: skipped (needs --wordlist and the corpus)\n")
     eval_hand_pairs(pairs, terms, counts, out)

@@ -66,6 +66,25 @@ def check_helpers(tap):
            "different words are not one family")
 
 
+def check_collisions(tap):
+    """The sampled-token estimate: a token whose term is also a corpus word's of another lemma."""
+    import io
+
+    def terms(snowball, vind, lemma):
+        t = evalindep.Terms()
+        t.snowball, t.vind, t.lemma, t.extra, t.stop = snowball, vind, lemma, [], False
+        return t
+
+    table = {"kans": terms("kan", "kans", "kans"), "kan": terms("kan", "kan", "kunnen"),
+             "kansen": terms("kans", "kans", "kans")}
+    sample = [{"id": "1", "token": "kans", "lemma": "kans", "class": "noun", "forms": "kans,kansen",
+               "half": "tune"}]
+    out = io.StringIO()
+    evalindep.eval_sample_collisions(sample, set(table), {"kans": 3, "kan": 9, "kansen": 1}, table, {}, [], out)
+    line = next((l for l in out.getvalue().split("\n") if "content words" in l and " both " in l), "")
+    tap.equal(line.split()[-2:], ["100.0%", "0.0%"], "kans~kan (kunnen): merged by Snowball, not by vind")
+
+
 TINY_SAMPLE = """# tiny
 id\ttoken\tlemma\tclass\tforms\thalf\tsource\tcontext
 1\tbomen\tboom\tnoun\tboom,bomen,boompje\ttune\tx\tde [bomen] groeien
@@ -117,6 +136,7 @@ def main():
     check_compounds(tap)
     check_pairs(tap)
     check_helpers(tap)
+    check_collisions(tap)
     check_run(tap)
     sys.exit(tap.done())
 
