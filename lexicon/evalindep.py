@@ -4,13 +4,15 @@
 `make eval-morph` runs it after evalmorph. It reads hand-judged files and the shared corpus's
 running text, asks vind's analyzer (and Snowball alone) for terms through `evalmorph --terms`,
 and prints:
-  1. wrong merges: pairs of distinct lemmas that get one term, weighted by corpus frequency;
+  1. wrong merges: pairs of distinct lemmas that get one term, weighted by corpus frequency, and
+     the share of the sample's (randomly drawn, hand-lemmatised) tokens on such a term;
   2. the hand-checked 600-token sample (tests/data/morph-sample.tsv): does a token's term equal
      the term of its lemma's other forms, per word class, tuned and held-out halves;
   3. compound split points (tests/data/compound-splits.tsv): precision and recall, known and
      unknown compounds, tuned and held-out halves.
 
-  evalindep.py --evalmorph BUILD/lexicon/evalmorph --corpus CORPUS [--data tests/data]
+  evalindep.py --evalmorph BUILD/lexicon/evalmorph --corpus CORPUS --wordlist /usr/share/dict/dutch
+               [--data tests/data]                 (without corpus or word list: 2, 3 and the hand pairs)
   evalindep.py draw-sample --corpus CORPUS         how morph-sample.tsv's tokens were drawn
   evalindep.py draw-compounds --corpus CORPUS      how compound-splits.tsv's candidates were drawn
 
