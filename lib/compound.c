@@ -130,10 +130,15 @@ typedef struct {
  * keep "zoek|machine", "parkeer|plaats", "bewaar|termijn" split. Measured on
  * the corpus's words (docs/morphology.md). */
 #define MIN_HEAD_AFTER_STEM 6u
+/* Verb stems longer than this are productive ("verzamel|naam", "opstart|tijd",
+ * "programmeer|talen", "verpleeg|huis" stay split); the lexicalised ones
+ * are old short stems. Measured on i13-measure's tune half of
+ * tests/data/compound-splits.tsv. */
+#define MAX_LEXICALISED_STEM 6u
 
 /*
  * Whether a listed word split into parts is one word of its own, kept whole:
- * a modifier is a bare verb stem and the head is short ("richtlijn").
+ * a modifier is a short bare verb stem and the head is short ("richtlijn").
  */
 static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
                        size_t count)
@@ -144,7 +149,8 @@ static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const pa
     if (length >= MIN_HEAD_AFTER_STEM) /* "lijnen" counts as "lijn" */
         return 0;
     for (size_t k = 0; k + 1 < count; k++)
-        if (is_verb_stem(lexicon, form + parts[k].start, parts[k].keep))
+        if (parts[k].keep <= MAX_LEXICALISED_STEM &&
+            is_verb_stem(lexicon, form + parts[k].start, parts[k].keep))
             return 1;
     return 0;
 }

@@ -65,13 +65,16 @@ static const char *const known_parts[][2] = {
     {"toepassen", ""},
     {"meldpunt", ""},
     {"verpleegkundige", ""}, /* -kundig(e) is a suffixoid */
-    {"verpleeghuizen", ""},
     {"deskundige", ""},
     {"taalkundige", ""},
     /* a verb stem before a long head still splits; nouns before short heads too */
     {"zoekmachine", "zoek+machine"},
     {"bewaartermijn", "bewaar+termijn"},
     {"parkeerplaats", "parkeer+plaats"},
+    /* a long (productive) verb stem before a short head too */
+    {"verpleeghuizen", "verpleeg+huizen"},
+    {"verzamelnaam", "verzamel+naam"},
+    {"opstarttijd", "opstart+tijd"},
     {"kerstboom", "kerst+boom"},
     {"huisarts", "huis+arts"},
     {"slaapkamer", "slaap+kamer"},
