@@ -139,11 +139,19 @@ typedef struct {
 
 /*
  * Whether a listed word split into parts is one word of its own, kept whole:
- * a modifier is a short bare verb stem and the head is short ("richtlijn").
+ * an nl.dic root whose modifier is a short bare verb stem before a short
+ * head ("richtlijn").
  */
 static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
                        size_t count)
 {
+    /* A word nl.dic lists as a root of its own ("richtlijn", "volgorde",
+     * "leeftijd"; "beperktere" through its lemma), not one the word list
+     * has through compounding ("spaargeld", "zoekwoord", "meldpunt"). */
+    const char *whole = vind_lexicon_lemma(lexicon, form);
+    if (!(vind_lexicon_flags(lexicon, form, strlen(form)) & VIND_LEX_ROOT) &&
+        !(whole && (vind_lexicon_flags(lexicon, whole, strlen(whole)) & VIND_LEX_ROOT)))
+        return 0;
     const part_t *head = &parts[count - 1];
     const char *lemma = vind_lexicon_lemma_range(lexicon, form + head->start, head->keep);
     size_t length = lemma && strlen(lemma) < head->keep ? strlen(lemma) : head->keep;

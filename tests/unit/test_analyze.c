@@ -308,7 +308,8 @@ static void test_compound_parts(void)
         {"wijkverpleegkundige", "kundig"},
         {"richtlijn", "lijn"},
         {"richtlijn", "richten"},
-        {"trefwoord", "woord"},
+        {"volgorde", "orde"},
+        {"leeftijd", "tijd"},
         {"verwarring", "ring"},
     };
     char what[128];

@@ -58,12 +58,11 @@ static const char *const known_parts[][2] = {
     {"gegevensbeschermingseffectbeoordeling", "gegevensbescherming+effectbeoordeling"},
     {"richtlijn", ""},
     {"richtlijnen", ""},
-    {"trefwoord", ""},
     {"volgorde", ""},
     {"leeftijd", ""},
     {"verwarring", ""},
+    {"beperktere", ""}, /* through its lemma beperken, an nl.dic root */
     {"toepassen", ""},
-    {"meldpunt", ""},
     {"verpleegkundige", ""}, /* -kundig(e) is a suffixoid */
     {"deskundige", ""},
     {"taalkundige", ""},
@@ -71,6 +70,9 @@ static const char *const known_parts[][2] = {
     {"zoekmachine", "zoek+machine"},
     {"bewaartermijn", "bewaar+termijn"},
     {"parkeerplaats", "parkeer+plaats"},
+    /* a word the list has only through compounding, not as an nl.dic root */
+    {"spaargeld", "spaar+geld"},
+    {"meldpunt", "meld+punt"},
     /* a long (productive) verb stem before a short head too */
     {"verpleeghuizen", "verpleeg+huizen"},
     {"verzamelnaam", "verzamel+naam"},
