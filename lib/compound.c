@@ -126,7 +126,7 @@ typedef struct {
 } part_t;
 
 /* Heads shorter than this after a bare verb stem mark a listed word as
- * lexicalised: "richt|lijn", "tref|woord", "volg|orde", "leef|tijd", and the
+ * lexicalised: "richt|lijn", "draag|vlak", "volg|orde", "leef|tijd", and the
  * chance splits "verwar|ring", "toep|assen", "beperk|tere"; longer heads
  * keep "zoek|machine", "parkeer|plaats", "bewaar|termijn" split. Measured on
  * the corpus's words (docs/morphology.md). */
