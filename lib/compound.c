@@ -13,7 +13,21 @@
  * word-list membership, keep "kinderen" (kind + "eren", a verb that is no
  * compound end), "organisatie" (organ + "isatie") and "ministerie" whole.
  *
- * Among the valid splits the fewest parts win, then the longest head.
+ * Among the valid splits the fewest parts win, then the longest head. Then
+ * the longest known parts win: neighbouring parts that together are a word
+ * of the list are one part ("wachtwoord" + "beheer", not "wacht" + "woord"
+ * + "beheer"; "wijk" + "verpleegkundige"). A suffixoid head makes no
+ * compound ("belangrijke", "verpleegkundige"). A listed word whose split
+ * needs a short bare verb stem before a short head ("richtlijn": "richt" of
+ * "richten") is lexicalised and stays whole. Linkers are dropped from the
+ * reported part ("overheids" -> "overheid", "ouderen" -> "ouder").
+ *
+ * A word the lexicon does not know at all, which the flags cannot split
+ * ("cookiemelding": "cookie" is no compound start in nl.dic), is split when
+ * exactly one place divides it into two listed words of at least 4 bytes,
+ * a linker -s-, -e- or -en- allowed ("cookie" + "melding", "schermlezer" +
+ * "gebruikers"). Its precision was measured on corpus words before it was
+ * turned on (tests/data/compound-unknown.tsv, docs/morphology.md).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +42,13 @@
 #define MIN_PART_BYTES 3u
 /* Shortest word worth splitting: "jeugdzorg" (9), "zorgwet" (7). */
 #define MIN_COMPOUND_BYTES 6u
+/* Shortest part of an unknown word split without flags: "cookie" + "melding";
+ * 3 bytes let "app", "web" and "ict" in, and with them chance splits of names
+ * and English words (measured, docs/morphology.md). */
+#define MIN_GUESS_PART_BYTES 4u
+/* Shortest listed word that ends an unknown compound without nl.dic's
+ * compound-end flag. */
+#define GUESS_HEAD_BYTES 6u
 
 /*
  * Adjective-forming suffixoids: "belangrijk" is belang + "rijk" and
@@ -37,23 +58,32 @@
  */
 static int is_suffixoid(const char *word, size_t len)
 {
-    static const char *const suffixoids[] = {
-        "rijk", "rijke", "matig", "matige",  "vol",      "volle",  "loos",    "loze", "baar",
-        "bare", "zaam",  "zame",  "waardig", "waardige", "achtig", "achtige", NULL};
+    static const char *const suffixoids[] = {"rijk",    "rijke",  "matig",   "matige",   "vol",
+                                             "volle",   "loos",   "loze",    "baar",     "bare",
+                                             "zaam",    "zame",   "waardig", "waardige", "achtig",
+                                             "achtige", "kundig", "kundige", "kundigen", NULL};
     for (int i = 0; suffixoids[i]; i++)
         if (strlen(suffixoids[i]) == len && memcmp(word, suffixoids[i], len) == 0)
             return 1;
     return 0;
 }
 
+/* Whether the len bytes at part, or their lemma, are a suffixoid. */
+static int head_is_suffixoid(const vind_lexicon_t *lexicon, const char *part, size_t len)
+{
+    const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
+    return is_suffixoid(part, len) || (lemma && is_suffixoid(lemma, strlen(lemma)));
+}
+
+/* Whether the len bytes at part may end a compound. A suffixoid may, for
+ * now: "wijk" + "verpleeg" + "kundige" is merged into "wijk" +
+ * "verpleegkundige" before suffixoid heads are refused. */
 static int is_head(const vind_lexicon_t *lexicon, const char *part, size_t len)
 {
     uint32_t flags = vind_lexicon_flags(lexicon, part, len);
     if (flags == 0 || (flags & VIND_LEX_PROPER))
         return 0;
     const char *head_lemma = vind_lexicon_lemma_range(lexicon, part, len);
-    if (is_suffixoid(part, len) || (head_lemma && is_suffixoid(head_lemma, strlen(head_lemma))))
-        return 0;
     if (flags & VIND_LEX_HEAD)
         return 1;
     /* an inflected form of a compound end: "kantoren" of "zorgkantoren" */
@@ -68,11 +98,80 @@ static int lemma_is_modifier(const vind_lexicon_t *lexicon, const char *part, si
     return lemma && (vind_lexicon_flags(lexicon, lemma, strlen(lemma)) & VIND_LEX_MODIFIER);
 }
 
+/* Whether the len bytes at s are a word of the list (not a name). */
+static int is_word(const vind_lexicon_t *lexicon, const char *s, size_t len)
+{
+    uint32_t flags = vind_lexicon_flags(lexicon, s, len);
+    return (flags & VIND_LEX_LIST) && !(flags & VIND_LEX_PROPER);
+}
+
+/*
+ * A bare verb stem: no compound end itself, and its lemma is an infinitive
+ * longer than it ("richt" of "richten", "meld", "woon", "verpleeg"), not a
+ * noun that is also a verb stem ("werk", "slaap", "onderwijs" end compounds).
+ */
+static int is_verb_stem(const vind_lexicon_t *lexicon, const char *part, size_t len)
+{
+    if (vind_lexicon_flags(lexicon, part, len) & VIND_LEX_HEAD)
+        return 0;
+    const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
+    size_t n = lemma ? strlen(lemma) : 0;
+    return n > len && lemma[n - 2] == 'e' && lemma[n - 1] == 'n';
+}
+
+/* One part of a split: form[start .. start + keep) is reported. */
+typedef struct {
+    unsigned char start;
+    unsigned char keep;
+} part_t;
+
+/* Heads shorter than this after a bare verb stem mark a listed word as
+ * lexicalised: "richt|lijn", "draag|vlak", "volg|orde", "leef|tijd", and the
+ * chance splits "verwar|ring", "toep|assen", "beperk|tere"; longer heads
+ * keep "zoek|machine", "parkeer|plaats", "bewaar|termijn" split. Measured on
+ * the corpus's words (docs/morphology.md). */
+#define MIN_HEAD_AFTER_STEM 6u
+/* Verb stems longer than this are productive ("verzamel|naam", "opstart|tijd",
+ * "programmeer|talen", "verpleeg|huis" stay split); the lexicalised ones
+ * are old short stems. Measured on i13-measure's tune half of
+ * tests/data/compound-splits.tsv. */
+#define MAX_LEXICALISED_STEM 6u
+
+/*
+ * Whether a listed word split into parts is one word of its own, kept whole:
+ * an nl.dic root whose modifier is a short bare verb stem before a short
+ * head ("richtlijn").
+ */
+static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
+                       size_t count)
+{
+    /* A word nl.dic lists as a root of its own ("richtlijn", "volgorde",
+     * "leeftijd"; "beperktere" through its lemma), not one the word list
+     * has through compounding ("spaargeld", "zoekwoord", "meldpunt"). */
+    const char *whole = vind_lexicon_lemma(lexicon, form);
+    if (!(vind_lexicon_flags(lexicon, form, strlen(form)) & VIND_LEX_ROOT) &&
+        !(whole && (vind_lexicon_flags(lexicon, whole, strlen(whole)) & VIND_LEX_ROOT)))
+        return 0;
+    const part_t *head = &parts[count - 1];
+    const char *lemma = vind_lexicon_lemma_range(lexicon, form + head->start, head->keep);
+    size_t length = lemma && strlen(lemma) < head->keep ? strlen(lemma) : head->keep;
+    if (length >= MIN_HEAD_AFTER_STEM) /* "lijnen" counts as "lijn" */
+        return 0;
+    for (size_t k = 0; k + 1 < count; k++)
+        if (parts[k].keep <= MAX_LEXICALISED_STEM &&
+            is_verb_stem(lexicon, form + parts[k].start, parts[k].keep))
+            return 1;
+    return 0;
+}
+
 /*
  * The length of the part to report when the len bytes at part can start a
- * compound, 0 when they cannot: the whole modifier when it is a word itself
- * ("ouderen", "gegevens", "onderwijs"), else without its linking -s-
- * ("arbeid" of "arbeidsmarkt").
+ * compound, 0 when they cannot: the whole modifier when it is a compound
+ * start itself ("onderwijs", "kinder"), a plural of one without its
+ * ending where that is its lemma ("ouderen" -> "ouder", "bewoners" ->
+ * "bewoner"; "gegevens" and "kantoren" stay, the analyzer lemmatises them),
+ * else without its linking -s- ("arbeid" of "arbeidsmarkt", "overheid" of
+ * "overheidsbeleid" although the list has "overheids").
  */
 static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, size_t len)
 {
@@ -84,12 +183,22 @@ static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, s
     /* a plural of a compound start: "ouderen" (ouder), "kantoren" */
     if ((flags & VIND_LEX_LIST) && len > 4 &&
         (part[len - 1] == 's' || (part[len - 2] == 'e' && part[len - 1] == 'n')) &&
-        lemma_is_modifier(lexicon, part, len))
-        return len;
+        lemma_is_modifier(lexicon, part, len)) {
+        const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
+        size_t n = strlen(lemma);
+        return n >= MIN_PART_BYTES && n < len && memcmp(lemma, part, n) == 0 ? n : len;
+    }
     if (len > MIN_PART_BYTES && part[len - 1] == 's') {
         uint32_t base = vind_lexicon_flags(lexicon, part, len - 1);
-        if ((base & VIND_LEX_LINK_S) && !(base & VIND_LEX_PROPER))
-            return (flags & VIND_LEX_LIST) ? len : len - 1;
+        if ((base & VIND_LEX_LINK_S) && !(base & VIND_LEX_PROPER)) {
+            /* kept when it is a word of its own ("gegevens", data), dropped
+             * when it is a plural of the base ("bewoners") or only a form
+             * the list has for compounding ("overheids") */
+            const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
+            int own = (flags & VIND_LEX_ROOT) ||
+                      (lemma && (strlen(lemma) != len - 1 || memcmp(lemma, part, len - 1) != 0));
+            return own ? len : len - 1;
+        }
     }
     return 0;
 }
@@ -101,14 +210,14 @@ struct split_state {
     unsigned char head_len; /* length of the final part */
 };
 
-size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
-                           size_t max_parts)
+/*
+ * The split nl.dic's flags allow, fewest parts first, then the longest head,
+ * into out[] (at most max_parts); its number of parts, 0 when none.
+ * Cost: O(len^2) range look-ups (binary searches), len <= 64.
+ */
+static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                         size_t max_parts, part_t *out)
 {
-    if (lexicon == NULL || form == NULL || parts == NULL || max_parts < 2)
-        return 0;
-    size_t len = strlen(form);
-    if (len < MIN_COMPOUND_BYTES || len > VIND_MAX_TERM_BYTES)
-        return 0;
     struct split_state state[VIND_MAX_TERM_BYTES + 1];
     memset(state, 0, sizeof state);
     for (size_t i = len - MIN_PART_BYTES + 1; i-- > 0;) {
@@ -137,14 +246,145 @@ size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char
     if (state[0].parts < 2)
         return 0;
     size_t count = 0;
-    for (size_t i = 0; i < len && count < max_parts; i = state[i].next) {
-        parts[count] = strndup(form + i, state[i].keep);
-        if (parts[count] == NULL) {
-            while (count > 0)
-                free(parts[--count]);
+    for (size_t i = 0; i < len && count < max_parts; i = state[i].next)
+        out[count++] = (part_t){(unsigned char)i, state[i].keep};
+    return count;
+}
+
+/*
+ * The bytes of parts k .. m-1 joined when they are a listed word, with a
+ * linking -s- dropped before a later part ("leef" + "tijds" of
+ * "leeftijdscategorie" -> "leeftijd"); 0 when they are none.
+ */
+static size_t group_length(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
+                           size_t k, size_t m, size_t count)
+{
+    const char *start = form + parts[k].start;
+    size_t length = parts[m - 1].start + parts[m - 1].keep - parts[k].start;
+    if (is_word(lexicon, start, length))
+        return length;
+    if (m < count && start[length - 1] == 's' && is_word(lexicon, start, length - 1))
+        return length - 1;
+    return 0;
+}
+
+/*
+ * Joins neighbouring parts that together are a listed word, never all of
+ * them: the fewest groups win, then the longest first group. "wacht" +
+ * "woord" + "beheer" -> "wachtwoord" + "beheer". Returns the new count.
+ */
+static size_t merge_known(const vind_lexicon_t *lexicon, const char *form, part_t *parts,
+                          size_t count)
+{
+    unsigned char groups[VIND_MAX_TERM_BYTES + 1]; /* groups from part k to the end */
+    unsigned char until[VIND_MAX_TERM_BYTES + 1];  /* part after the first group */
+    unsigned char keep[VIND_MAX_TERM_BYTES + 1];   /* bytes of the first group */
+    groups[count] = 0;
+    for (size_t k = count; k-- > 0;) {
+        groups[k] = (unsigned char)(groups[k + 1] + 1u);
+        until[k] = (unsigned char)(k + 1);
+        keep[k] = parts[k].keep;
+        for (size_t m = count; m > k + 1; m--) {
+            if (k == 0 && m == count)
+                continue; /* the word itself: it was split on purpose */
+            if (groups[m] + 1u >= groups[k])
+                continue;
+            size_t length = group_length(lexicon, form, parts, k, m, count);
+            if (length) {
+                groups[k] = (unsigned char)(groups[m] + 1u);
+                until[k] = (unsigned char)m;
+                keep[k] = (unsigned char)length;
+            }
+        }
+    }
+    size_t merged = 0;
+    for (size_t k = 0; k < count; k = until[k])
+        parts[merged++] = (part_t){parts[k].start, keep[k]};
+    return merged;
+}
+
+/* Whether the len bytes at s may end an unknown compound: a compound end
+ * by nl.dic's flags ("melding"), or any listed word of GUESS_HEAD_BYTES or
+ * more ("gegevens", "conference"); a short word that is no compound end is
+ * mostly the tail of an English or misspelt word ("ping", "ring", "city"). */
+static int is_guess_head(const vind_lexicon_t *lexicon, const char *s, size_t len)
+{
+    if (head_is_suffixoid(lexicon, s, len))
+        return 0;
+    return is_head(lexicon, s, len) || (len >= GUESS_HEAD_BYTES && is_word(lexicon, s, len));
+}
+
+/* The length of a listed word at the start of the len bytes at s, with a
+ * linker -s-, -e- or -en- after it allowed; 0 when there is none. */
+static size_t guess_modifier(const vind_lexicon_t *lexicon, const char *s, size_t len)
+{
+    size_t flagged = modifier_length(lexicon, s, len); /* "overheids" -> "overheid" */
+    if (flagged)
+        return flagged;
+    if (is_word(lexicon, s, len))
+        return len;
+    if (s[len - 1] == 's' || s[len - 1] == 'e')
+        if (len - 1 >= MIN_GUESS_PART_BYTES && is_word(lexicon, s, len - 1))
+            return len - 1;
+    if (len - 2 >= MIN_GUESS_PART_BYTES && s[len - 2] == 'e' && s[len - 1] == 'n' &&
+        is_word(lexicon, s, len - 2))
+        return len - 2;
+    return 0;
+}
+
+/*
+ * The split of a word the lexicon does not know and its flags cannot split:
+ * two listed words (linker allowed), both MIN_GUESS_PART_BYTES or more, at
+ * the one place that divides it so; 0 when there is no such place or more
+ * than one ("cookiemelding" -> "cookie" + "melding").
+ * Cost: up to ~5 look-ups (binary searches, ~190 ns each) per place, so some
+ * 60 us for a 64-byte unknown word, once per form: the analyzer caches it.
+ */
+static size_t guess_split(const vind_lexicon_t *lexicon, const char *form, size_t len, part_t *out)
+{
+    if (vind_lexicon_flags(lexicon, form, len) != 0)
+        return 0; /* a word of its own: the flags said it is none of these */
+    size_t found = 0;
+    for (size_t i = MIN_GUESS_PART_BYTES; i + MIN_GUESS_PART_BYTES <= len; i++) {
+        if (!is_guess_head(lexicon, form + i, len - i))
+            continue;
+        size_t keep = guess_modifier(lexicon, form, i);
+        if (keep == 0)
+            continue;
+        if (++found > 1)
+            return 0;
+        out[0] = (part_t){0, (unsigned char)keep};
+        out[1] = (part_t){(unsigned char)i, (unsigned char)(len - i)};
+    }
+    return found == 1 ? 2 : 0;
+}
+
+size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                           size_t max_parts)
+{
+    if (lexicon == NULL || form == NULL || parts == NULL || max_parts < 2)
+        return 0;
+    size_t len = strlen(form);
+    if (len < MIN_COMPOUND_BYTES || len > VIND_MAX_TERM_BYTES)
+        return 0;
+    part_t found[VIND_MAX_TERM_BYTES];
+    size_t count = flag_split(lexicon, form, len, max_parts, found);
+    if (count >= 3)
+        count = merge_known(lexicon, form, found, count);
+    if (count >= 2 &&
+        head_is_suffixoid(lexicon, form + found[count - 1].start, found[count - 1].keep))
+        return 0; /* "belangrijke", "verpleegkundige" */
+    if (count >= 2 && is_word(lexicon, form, len) && lexicalised(lexicon, form, found, count))
+        return 0;
+    if (count == 0)
+        count = guess_split(lexicon, form, len, found);
+    for (size_t k = 0; k < count; k++) {
+        parts[k] = strndup(form + found[k].start, found[k].keep);
+        if (parts[k] == NULL) {
+            while (k > 0)
+                free(parts[--k]);
             return 0;
         }
-        count++;
     }
     return count;
 }

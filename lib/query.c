@@ -48,9 +48,9 @@ typedef struct {
     int negated;    /* inside a NOT: collect nothing */
     int failed;     /* a wrapper constructor ran out of memory */
     vind_match_terms_t *match_terms;
-    GPtrArray *exact_forms; /* char*: E<form> boost terms */
-    GPtrArray *proximity;   /* char*: stems of plain words, for the proximity boost */
-    GArray *words;          /* vind_query_word_t */
+    GPtrArray *exact_forms;  /* char*: E<form> boost terms */
+    GPtrArray *proximity;    /* char*: stems of plain words, for the proximity boost */
+    GArray *words;           /* vind_query_word_t */
     unsigned wildcard_limit; /* terms per `word*` (the query's share of the budget) */
     GPtrArray *wildcards;    /* char*: the patterns built, for the plan */
     GPtrArray *wildcards_typed;
@@ -543,6 +543,32 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
     return query;
 }
 
+/*
+ * A word of several tokens ("niet-rokers", "Noord-Holland", "e-mailadres",
+ * "COVID-19"): the phrase of all its parts, stop words included, as Omega
+ * does: "niet-rokers" is not "rokers", and the indexer gave "niet" its
+ * position. Or the parts written as one word ("nietrokers"), the joined term
+ * the indexer adds to the first part (lib/analyze.c).
+ */
+static vind_xapian_query_t *hyphenated_query(builder_t *b, vind_tokens_t *tokens,
+                                             const char *prefix)
+{
+    vind_xapian_query_t *query = phrase_of(b, tokens, prefix, 0);
+    GString *joined = g_string_new(NULL);
+    for (size_t i = 0; i < vind_tokens_count(tokens); i++)
+        g_string_append(joined, vind_tokens_get(tokens, i)->form);
+    char *stem = vind_analyze_word(b->analyzer, joined->str, VIND_LANG_NL);
+    g_string_free(joined, TRUE);
+    if (stem) {
+        vind_xapian_query_t *whole = term_query(b, prefix, stem);
+        if (!*prefix) /* the first part's extra term when written with hyphens */
+            whole = pair(b, VIND_XAPIAN_OP_OR, whole, term_query(b, VIND_PREFIX_PART, stem));
+        query = pair(b, VIND_XAPIAN_OP_OR, query, whole);
+    }
+    free(stem);
+    return query;
+}
+
 static vind_xapian_query_t *build_prefix(builder_t *b, const vind_qnode_t *node)
 {
     char *form = normalised(node->text);
@@ -580,14 +606,13 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
         kept++;
         only = token;
     }
-    if (kept == 1 && node->field == VIND_QFIELD_ANY) {
+    if (kept >= 1 && vind_tokens_count(tokens) > 1) {
+        query = hyphenated_query(b, tokens, prefix);
+    } else if (kept == 1 && node->field == VIND_QFIELD_ANY) {
         query = plain_word_query(b, node->text, only);
     } else if (kept == 1) {
         query = stem_query(b, prefix, only);
         collect_stem(b, only);
-    } else if (kept > 1) {
-        /* "Noord-Holland", "e-mailadres": the parts in order. */
-        query = phrase_of(b, tokens, prefix, !b->keep_stops);
     }
     vind_tokens_free(tokens);
     if (node->field == VIND_QFIELD_ANY) {

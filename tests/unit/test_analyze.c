@@ -274,6 +274,74 @@ static void test_hyphens_and_ellipsis(void)
     free(completion);
 }
 
+/* Whether the first token of text has the term of word (its stem or an extra term). */
+static int has_term_of(const char *text, const char *word)
+{
+    char *term = vind_analyze_word(analyzer, word, VIND_LANG_NL);
+    vind_tokens_t *tokens = analyze(text);
+    const vind_token_t *t = vind_tokens_get(tokens, 0);
+    int found = t && term && (strcmp(t->stem, term) == 0 || has_extra(t, term));
+    vind_tokens_free(tokens);
+    free(term);
+    return found;
+}
+
+/* Issue 13: a compound carries the terms of its longest known parts, of an
+ * unknown compound too, and no term of a shorter word inside a part. */
+static void test_compound_parts(void)
+{
+    static const char *const found[][2] = {
+        {"cookiemelding", "melding"},
+        {"cookiemeldingen", "melding"},
+        {"schermlezergebruikers", "gebruikers"},
+        {"schermlezergebruikers", "schermlezer"},
+        {"wachtwoordbeheer", "wachtwoord"},
+        {"wijkverpleegkundige", "verpleegkundige"},
+        {"wijkverpleegkundige", "wijk"},
+        {"overheidsbeleid", "overheid"},
+        {"toegankelijkheidsverklaring", "toegankelijkheid"},
+        {"ouderenzorg", "ouderen"},
+    };
+    static const char *const not_found[][2] = {
+        {"wachtwoordbeheer", "woord"},
+        {"wachtwoordbeheer", "wacht"},
+        {"wijkverpleegkundige", "kundig"},
+        {"richtlijn", "lijn"},
+        {"richtlijn", "richten"},
+        {"volgorde", "orde"},
+        {"leeftijd", "tijd"},
+        {"verwarring", "ring"},
+    };
+    char what[128];
+    for (size_t k = 0; k < sizeof found / sizeof found[0]; k++) {
+        snprintf(what, sizeof what, "%s carries the term of %s", found[k][0], found[k][1]);
+        CHECK(has_term_of(found[k][0], found[k][1]), what);
+    }
+    for (size_t k = 0; k < sizeof not_found / sizeof not_found[0]; k++) {
+        snprintf(what, sizeof what, "%s has no term of %s", not_found[k][0], not_found[k][1]);
+        CHECK(!has_term_of(not_found[k][0], not_found[k][1]), what);
+    }
+
+    /* A hyphenated word keeps its stop-word part as a token with a position
+     * and a term, so the query's phrase "niet rokers" can match it. */
+    const char *hyphenated[] = {"niet-rokers", "niet-westers", "niet-gebruikers", NULL};
+    for (size_t k = 0; hyphenated[k]; k++) {
+        vind_tokens_t *tokens = analyze(hyphenated[k]);
+        const vind_token_t *first = vind_tokens_get(tokens, 0);
+        const vind_token_t *second = vind_tokens_get(tokens, 1);
+        snprintf(what, sizeof what, "%s: niet is a stop token at position 0 with term niet",
+                 hyphenated[k]);
+        CHECK(vind_tokens_count(tokens) == 2 && first && second && first->position == 0 &&
+                  second->position == 1 && (first->flags & VIND_TOKEN_STOP) &&
+                  strcmp(first->stem, "niet") == 0,
+              what);
+        vind_tokens_free(tokens);
+    }
+    char *joined = vind_analyze_word(analyzer, "nietrokers", VIND_LANG_NL);
+    CHECK(token_has_term("niet-rokers", 0, joined), "niet-rokers: niet carries nietrokers");
+    free(joined);
+}
+
 static void test_abbreviations_numbers_addresses(void)
 {
     check_field("o.a.", 0, "form", "oa", "o.a.: form without dots");
@@ -477,6 +545,7 @@ int main(void)
     test_normalisation();
     test_apostrophes_and_stop_words();
     test_hyphens_and_ellipsis();
+    test_compound_parts();
     test_abbreviations_numbers_addresses();
     test_english();
     test_hostile_input();

@@ -751,6 +751,12 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
         {"zorg wonen", "AND_MAYBE", "boosts are AND_MAYBE"},
         {"zorg wonen", "NEAR 6", "... with the words near each other"},
         {"-zorg", "<alldocuments> AND_NOT", "a lone exclusion excludes from everything"},
+        /* issue 13: a hyphenated word is the phrase of all its parts, stop words included */
+        {"niet-rokers", "niet PHRASE 2 roker", "niet-rokers is the phrase niet rokers, not rokers"},
+        {"niet-rokers", "nietroker", "... or the parts written as one word"},
+        {"niet-westers", "niet PHRASE 2 wester", "niet-westers keeps its stop word too"},
+        {"Noord-Holland", "noord PHRASE 2 holland", "Noord-Holland is a phrase"},
+        {"Noord-Holland", "Pnoordholland", "... or the joined term of the indexer"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tree = NULL;
