@@ -91,6 +91,8 @@ static void test_typos(vind_searcher_t *searcher)
            "a rare typo the site has is offered its correction, not searched");
     expect(searcher, "irx", 12, "irc", 1, "an unlisted word typed in lower case is a typo");
     expect(searcher, "pfcongres", 1, "congres", 0, "so is a rare one in lower case");
+    expect(searcher, "ORGANSIATIE", 12, "organisatie", 1,
+           "a long word in capitals is no acronym: still a typo");
 }
 
 static void test_dutch_words(vind_searcher_t *searcher)
