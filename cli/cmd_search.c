@@ -192,7 +192,7 @@ static int print_results(const vind_results_t *results, const vind_search_reques
     fflush(stdout);
     /* Nothing found: no document with every word nor with some of them. */
     return vind_results_total(results) + vind_results_fallback_total(results) ? VIND_EXIT_OK
-                                                                               : VIND_EXIT_NOTHING;
+                                                                              : VIND_EXIT_NOTHING;
 }
 
 int cmd_search(int argc, char **argv)

@@ -70,7 +70,8 @@ static void expect(vind_searcher_t *searcher, const char *query, uint64_t listed
                    const char *suggestion, int corrected, const char *what)
 {
     vind_results_t *r = search(searcher, query);
-    int ok = r && vind_results_total(r) + vind_results_fallback_total(r) == listed && vind_results_corrected(r) == corrected &&
+    int ok = r && vind_results_total(r) + vind_results_fallback_total(r) == listed &&
+             vind_results_corrected(r) == corrected &&
              ((!suggestion && !vind_results_suggestion(r)) ||
               (suggestion && vind_results_suggestion(r) &&
                strcmp(vind_results_suggestion(r), suggestion) == 0));
