@@ -136,6 +136,30 @@ static vind_status_t word_unknown(vind_searcher_t *searcher, const vind_token_t 
     return status;
 }
 
+/* For a dictionary word the site lacks as a whole: whether a part of it is
+ * missing too. A compound whose parts the site has ("speelgroep": speel,
+ * groep) is searched by its parts (lib/query.c), so the site has something
+ * for it and "Bedoelde je speelgoed?" would correct correct Dutch. Costs one
+ * analysis of the word and a look-up per part. */
+static vind_status_t parts_unknown(vind_searcher_t *searcher, const char *form, int *unknown,
+                                   char **errmsg)
+{
+    *unknown = 1;
+    vind_tokens_t *tokens = NULL;
+    vind_status_t status =
+        vind_analyze(searcher->analyzer, form, strlen(form), VIND_LANG_NL, &tokens, errmsg);
+    const vind_token_t *token =
+        status == VIND_OK && vind_tokens_count(tokens) == 1 ? vind_tokens_get(tokens, 0) : NULL;
+    if (token && token->extra[0] && token->extra[1]) {
+        int known = 1;
+        for (const char *const *part = token->extra; status == VIND_OK && known && *part; part++)
+            status = term_known(searcher, "", *part, &known, errmsg);
+        *unknown = !known;
+    }
+    vind_tokens_free(tokens);
+    return status;
+}
+
 /* An unknown word takes any close word of the site; a rare one only a much
  * more frequent one ("zorgen" is no typo of "zorg"). */
 static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
@@ -204,7 +228,7 @@ static int replace_word(GString *text, size_t *from, const char *typed, const ch
  * The word "Bedoelde je" offers for a query word that was not corrected
  * (malloc'd into *better), or NULL: for a rare word the dictionary lacks, a
  * much more frequent close word; for a Dutch word the site lacks in every
- * form ("kapper"), a close dictionary word; for a Dutch word the site has
+ * form and part ("kapper"), a close dictionary word; for a Dutch word the site has
  * ("gestaakt", "ontslagen") and for a name, nothing. Costs a frequency read
  * and, for a rare word, the spelling walk (a Dutch word first checks that
  * the site lacks it: up to four term look-ups).
@@ -225,6 +249,8 @@ static vind_status_t offered_word(vind_searcher_t *searcher, const vind_query_wo
         vind_token_t token = {.surface = word->typed, .form = word->form, .stem = word->stem};
         int unknown = 0;
         vind_status_t status = word_unknown(searcher, &token, &unknown, errmsg);
+        if (status == VIND_OK && unknown)
+            status = parts_unknown(searcher, word->form, &unknown, errmsg);
         if (status != VIND_OK || !unknown)
             return status;
     }

@@ -32,17 +32,17 @@ static void write_page(const char *slug, const char *body)
     g_free(html);
 }
 
-/* Twelve pages make "gemaakt", "organisatie", "kasper", "bakker", "irc" and
- * "congres" frequent; two rare words each have one page. */
+/* Twelve pages make "gemaakt", "organisatie", "kasper", "bakker", "irc",
+ * "congres" and "speelgoed" frequent; two rare words each have one page. */
 static int build_index(vind_lexicon_t *lexicon)
 {
     for (int i = 0; i < 12; i++) {
         char slug[32];
         snprintf(slug, sizeof slug, "verslag-%02d", i);
         write_page(slug, "Het plan is gemaakt door de organisatie met Kasper, de bakker, op IRC "
-                         "tijdens het congres.");
+                         "tijdens het congres, met speelgoed.");
     }
-    write_page("staking", "Het werk is gestaakt. Zie ook PFCongres.");
+    write_page("staking", "Het werk is gestaakt. Zie ook PFCongres. De groep speelt.");
     write_page("tikfout", "Een organistaie in de regio.");
     snprintf(db, sizeof db, "%s/db", root);
     char site[128];
@@ -104,6 +104,8 @@ static void test_dutch_words(vind_searcher_t *searcher)
            "gestaakt, which the site has, gets no \"Bedoelde je gemaakt?\"");
     expect(searcher, "bakken", 0, "bakker", 0,
            "a Dutch word the site lacks may be offered another dictionary word, not searched");
+    expect(searcher, "speelgroep", 1, NULL, 0,
+           "a compound the site has only in parts is searched by them: no \"speelgoed?\"");
     expect(searcher, "kapper bakker", 12, NULL, 0,
            "with another word, the missing one relaxes to any word rather than a look-alike");
 }
