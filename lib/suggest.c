@@ -26,7 +26,6 @@
 
 #include <vind/limits.h>
 #include "error.h"
-#include "lexicon.h"
 #include "lexicon_lookup.h"
 #include "lexicon_format.h"
 #include "normalize.h"
