@@ -20,7 +20,7 @@ tap = Tap()
 
 HIT_FIELDS = ("url", "title", "type", "date", "snippet", "pages", "tags", "themes", "parent")
 TOP_FIELDS = ("query", "understood", "total", "page", "size", "results", "facets", "suggestion", "fallback",
-              "partial", "notices", "facets_more")
+              "fallback_total", "partial", "notices", "facets_more")
 
 
 def main():
