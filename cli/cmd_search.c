@@ -142,15 +142,19 @@ static void print_facets_text(const vind_results_t *results)
 /* The summary on standard error: count, shown range, spelling, fallback. */
 static void print_summary(const vind_results_t *results, const vind_search_request_t *request)
 {
-    uint64_t total = vind_results_total(results);
+    uint64_t strict = vind_results_total(results);
+    uint64_t total = strict + vind_results_fallback_total(results);
     size_t shown = vind_results_count(results);
     fprintf(stderr, "%llu %s", (unsigned long long)total, total == 1 ? "resultaat" : "resultaten");
     if (shown && shown < total)
         fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
     fprintf(stderr, "\n");
-    if (vind_results_fallback(results))
-        fprintf(stderr, "Niet alle resultaten bevatten alle woorden; die met de meeste woorden "
-                        "staan bovenaan.\n");
+    if (vind_results_fallback(results) && strict == 0)
+        fprintf(stderr, "Geen resultaat bevat alle woorden; die met de meeste woorden staan "
+                        "bovenaan.\n");
+    else if (vind_results_fallback(results))
+        fprintf(stderr, "%llu met alle woorden; daarna resultaten met een deel ervan.\n",
+                (unsigned long long)strict);
     const char *suggestion = vind_results_suggestion(results);
     if (suggestion) {
         char *clean = vind_clean_text(suggestion);
@@ -186,7 +190,9 @@ static int print_results(const vind_results_t *results, const vind_search_reques
         print_summary(results, request);
     }
     fflush(stdout);
-    return vind_results_total(results) ? VIND_EXIT_OK : VIND_EXIT_NOTHING;
+    /* Nothing found: no document with every word nor with some of them. */
+    return vind_results_total(results) + vind_results_fallback_total(results) ? VIND_EXIT_OK
+                                                                              : VIND_EXIT_NOTHING;
 }
 
 int cmd_search(int argc, char **argv)

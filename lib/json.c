@@ -124,6 +124,8 @@ char *vind_results_to_json(const vind_results_t *results)
     failed |= json_object_set_new(object, "limit",
                                   json_integer((json_int_t)vind_results_limit(results)));
     failed |= json_object_set_new(object, "fallback", json_boolean(vind_results_fallback(results)));
+    failed |= json_object_set_new(object, "fallback_total",
+                                  json_integer((json_int_t)vind_results_fallback_total(results)));
     failed |= json_object_set_new(object, "partial", json_boolean(vind_results_partial(results)));
     failed |= json_object_set_new(object, "notices", notices);
     failed |= json_object_set_new(object, "suggestion",

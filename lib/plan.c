@@ -37,7 +37,7 @@ static int has_text(const char *query)
 typedef struct {
     vind_searcher_t *searcher;
     GHashTable *table;
-    GPtrArray *asked; /* vind_token_t* copies (form, stem) of words not in table */
+    GPtrArray *asked; /* vind_token_t* copies (surface, form, stem) of words not in table */
 } spelling_t;
 
 static void token_free(gpointer data)
@@ -45,6 +45,7 @@ static void token_free(gpointer data)
     vind_token_t *token = data;
     g_free((char *)token->form);
     g_free((char *)token->stem);
+    g_free((char *)token->surface);
     g_free(token);
 }
 
@@ -59,7 +60,8 @@ static char *table_correction(void *data, const vind_token_t *token)
     *copy = *token;
     copy->form = g_strdup(token->form);
     copy->stem = g_strdup(token->stem);
-    copy->surface = copy->lemma = NULL;
+    copy->surface = g_strdup(token->surface); /* capitals: "NRC" is no typo (lib/suggest.c) */
+    copy->lemma = NULL;
     g_ptr_array_add(spelling->asked, copy);
     return NULL;
 }

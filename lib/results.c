@@ -199,8 +199,10 @@ const char *vind_results_explain(vind_results_t *results)
             g_string_append_printf(line, " lookups %zu", results->plan_lookups);
         runs += stage->runs;
     }
-    g_string_append_printf(line, "%sruns %u total %llu%s", line->len ? "; " : "", runs,
-                           (unsigned long long)results->total, results->fallback ? " any-word" : "");
+    g_string_append_printf(line, "%sruns %u total %llu", line->len ? "; " : "", runs,
+                           (unsigned long long)results->total);
+    if (results->fallback)
+        g_string_append_printf(line, " any-word %llu", (unsigned long long)results->fallback_total);
     results->explain = strdup(line->str);
     g_string_free(line, TRUE);
     return results->explain ? results->explain : "";
@@ -244,6 +246,11 @@ const char *vind_results_notice(const vind_results_t *results, size_t i)
 int vind_results_fallback(const vind_results_t *results)
 {
     return results ? results->fallback : 0;
+}
+
+uint64_t vind_results_fallback_total(const vind_results_t *results)
+{
+    return results ? results->fallback_total : 0;
 }
 
 const char *vind_results_suggestion(const vind_results_t *results)

@@ -31,7 +31,8 @@ typedef struct {
 struct vind_results {
     char *query;
     size_t offset, limit;
-    uint64_t total;
+    uint64_t total;          /* documents with every word (vind_results_total) */
+    uint64_t fallback_total; /* documents with only some, listed after them */
     int fallback;
     int partial;       /* the time limit ran out (vind_results_partial) */
     GPtrArray *notices; /* char* (malloc'd), or NULL */

@@ -7,9 +7,11 @@
  * lib/exact_title.c), which also counts the facets when no facet filter is
  * set, else a counting pass (lib/facets.c: every facet count, multi-select,
  * in one unweighted pass). Only when nothing has every word are rare words
- * corrected and planned again; only when fewer than FILL_BELOW documents
- * have every word does the any-word query run, and its ranked pass only
- * when the page reaches past those documents. The page's hits are filled
+ * corrected and planned again. The documents with only some of the words
+ * follow those with every word: the any-word query runs only when the page
+ * reaches the end of the full matches (its ranked pass only when the page
+ * reaches past them) or fewer than FILL_BELOW documents have every word
+ * (then the facets count it). The page's hits are filled
  * by lib/results.c, "Bedoelde je" by lib/suggest.c. Every Xapian run is
  * made in lib/searcher.c. Calls go one way: policy -> components ->
  * searcher -> wrapper.
@@ -26,8 +28,8 @@
 #include "results.h"
 #include "searcher.h"
 
-/* Fewer documents with every word than this (a first page) are followed by
- * documents with some of the words: docs/ranking.md has the figures
+/* Fewer documents with every word than this (a first page): the facets count
+ * the documents with some of the words too: docs/ranking.md has the figures
  * ("bijeenkomst rotterdam 2009" finds one meeting with all three words; the
  * other Rotterdam meetings are what the searcher wants next). */
 #define FILL_BELOW 10u
@@ -154,13 +156,13 @@ static void slice(const vind_search_request_t *req, ranked_t *ranked)
 }
 
 /*
- * Fewer than FILL_BELOW documents have every word (strict, perhaps none):
- * those come first, then the documents with only some of the words, by
- * relevance (sorted by date: only when none has every word). "hoe vaak is
- * coronamelder gedownload" has one document with every word; the factsheet
- * with the download count never says "vaak" and would otherwise not be found
- * at all. The any-word ranked pass runs only when the page reaches past the
- * strict matches; *page receives the page.
+ * The page reaches the end of the documents with every word (strict, all
+ * of them fetched, perhaps none): those come first, then the documents with
+ * only some of the words, by relevance (sorted by date: only when none has
+ * every word). "hoe vaak is coronamelder gedownload" has one document with
+ * every word; the factsheet with the download count never says "vaak" and
+ * would otherwise not be found at all. The any-word ranked pass runs only
+ * when the page reaches past the strict matches; *page receives the page.
  */
 static vind_status_t relax(search_t *s, const vind_plan_t *plan, ranked_t *strict, ranked_t *page,
                            char **errmsg)
@@ -223,6 +225,87 @@ static vind_status_t note_wildcards(vind_searcher_t *searcher, const vind_query_
     return VIND_OK;
 }
 
+/* Whether documents with only some of the words are counted and listed. */
+typedef struct {
+    int any_facets; /* the facets (and a total) count documents with any word */
+    int tail;       /* the page lists them after the documents with every word */
+} relaxing_t;
+
+/*
+ * Sorted by relevance, documents with only some of the words follow the
+ * full matches on every page that reaches their end: a first page of a
+ * query with more full matches than the page stays one ranked pass. The
+ * facets count them only when fewer than FILL_BELOW documents have every
+ * word (the sidebar would be near empty), the same for every page of a
+ * query. Sorted by date they would bury the full matches under whatever is
+ * newest: only when none has every word. An export (no limit) keeps the
+ * strict meaning, and a total that is not exact (the time budget ran out)
+ * never relaxes.
+ */
+static relaxing_t relaxing(const vind_search_request_t *req, const vind_plan_t *plan,
+                           const ranked_t *strict)
+{
+    relaxing_t r = {0};
+    if (!strict->exact || !plan->any || req->limit == 0)
+        return r;
+    if (req->sort != VIND_SORT_RELEVANCE) {
+        r.any_facets = r.tail = strict->total == 0;
+        return r;
+    }
+    r.any_facets = strict->total < FILL_BELOW;
+    r.tail = page_end(req) >= strict->total;
+    return r;
+}
+
+/* One counting pass of plan (any_word: its any-word query) into s->results,
+ * with the facets when facets is set and the request asks for them. */
+static vind_status_t count_pass(search_t *s, const vind_plan_t *plan, int any_word, int facets,
+                                uint64_t *total, char **errmsg)
+{
+    vind_search_request_t req = *s->req;
+    if (!facets)
+        req.facets = 0;
+    stage_start(s);
+    vind_status_t status =
+        vind_facets_count(s->searcher, &req, plan, any_word, s->results, total, errmsg);
+    stage_end(s, VIND_STAGE_COUNT);
+    return status;
+}
+
+/* The totals of a search: documents with every word, and with any word. */
+typedef struct {
+    uint64_t strict, any;
+    int strict_exact, any_known;
+} totals_t;
+
+/*
+ * What the ranked passes did not give: the facets (counted by the strict
+ * ranked pass when they count its matches, else by a counting pass, of the
+ * any-word query when they count that, which gives its total too), the
+ * strict total past the time budget, and the any-word total when the page
+ * needs it and no pass gave it.
+ */
+static vind_status_t count_rest(search_t *s, const vind_plan_t *plan, vind_counting_t *in_rank,
+                                relaxing_t relax_as, totals_t *totals, char **errmsg)
+{
+    const vind_search_request_t *req = s->req;
+    vind_status_t status = VIND_OK;
+    if (in_rank && !relax_as.any_facets && totals->strict_exact) {
+        stage_start(s);
+        status = vind_facets_end(in_rank, req, s->results, errmsg);
+        stage_end(s, VIND_STAGE_COUNT);
+    } else if (req->facets && relax_as.any_facets) {
+        status = count_pass(s, plan, 1, 1, &totals->any, errmsg);
+        totals->any_known = 1;
+    } else if (req->facets || !totals->strict_exact)
+        status = count_pass(s, plan, 0, 1, &totals->strict, errmsg);
+    if (status == VIND_OK && (relax_as.tail || relax_as.any_facets) && !totals->any_known) {
+        status = count_pass(s, plan, 1, 0, &totals->any, errmsg);
+        totals->any_known = 1;
+    }
+    return status;
+}
+
 /* One attempt at a search; VIND_INDEX_CHANGED makes vind_search reopen and retry. */
 static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **errmsg)
 {
@@ -247,48 +330,33 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
         status = retry_rare(s, tree, &plan, &ranked, in_rank, errmsg);
     if (status == VIND_OK)
         status = note_wildcards(s->searcher, plan->query, results, errmsg);
-    /* Sorted by date, documents with only some words would bury those with
-     * all of them under whatever is newest: there, only none at all relaxes.
-     * A total that is not exact (the time budget ran out) never relaxes. */
-    uint64_t fill_below = req->sort == VIND_SORT_RELEVANCE ? FILL_BELOW : 1;
-    int relaxed = status == VIND_OK && ranked.exact && ranked.total < fill_below && plan->any;
-    uint64_t strict_total = ranked.total;
-    if (relaxed)
+    relaxing_t relax_as = status == VIND_OK ? relaxing(req, plan, &ranked) : (relaxing_t){0};
+    totals_t totals = {.strict = ranked.total, .strict_exact = ranked.exact};
+    if (relax_as.tail) {
         status = relax(s, plan, &ranked, &page, errmsg);
-    else {
+        totals.any = page.total;
+        totals.any_known = page.exact; /* not when the page held only full matches */
+    } else {
         page = ranked;
         ranked = (ranked_t){0};
         if (req->sort == VIND_SORT_RELEVANCE)
             slice(req, &page);
     }
     free(ranked.matches);
-    /* The facets: counted by the ranked pass already, or by a counting pass
-     * (which also gives the any-word total a relaxed page did not run). */
-    uint64_t total = page.total;
-    if (status == VIND_OK && in_rank && !relaxed && page.exact) {
-        stage_start(s);
-        status = vind_facets_end(in_rank, req, results, errmsg);
-        stage_end(s, VIND_STAGE_COUNT);
-    } else if (status == VIND_OK && (req->facets || !page.exact)) {
-        stage_start(s);
-        status = vind_facets_count(s->searcher, req, plan, relaxed, results, &total, errmsg);
-        stage_end(s, VIND_STAGE_COUNT);
-    }
+    if (status == VIND_OK)
+        status = count_rest(s, plan, in_rank, relax_as, &totals, errmsg);
     vind_facets_free(in_rank);
     if (status == VIND_OK) {
-        results->total = total;
-        if (!relaxed)
-            strict_total = total;
+        results->total = totals.strict;
+        if (totals.any_known && totals.any > totals.strict)
+            results->fallback_total = totals.any - totals.strict;
+        /* Documents with only some of the words follow: say so. "understood"
+         * names the OR only when no document has every word. When no word
+         * matches either, the query stays as typed. */
+        results->fallback = results->fallback_total > 0;
         const char *understood = plan->query->understood;
-        if (relaxed) {
-            /* Documents with only some of the words were added: say so, as
-             * the any-word fallback does (results->fallback); "understood"
-             * names the OR only when no document has every word. When no
-             * word matches either, the query stays as typed. */
-            results->fallback = total > strict_total;
-            if (strict_total == 0 && total > 0)
-                understood = plan->query->understood_fallback;
-        }
+        if (totals.strict == 0 && results->fallback)
+            understood = plan->query->understood_fallback;
         if (!(results->understood = strdup(understood ? understood : "")))
             status = vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
     }
@@ -301,7 +369,7 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     free(page.matches);
     if (status == VIND_OK) {
         stage_start(s);
-        status = vind_spelling_suggestion(s->searcher, req, plan->query, strict_total,
+        status = vind_spelling_suggestion(s->searcher, req, plan->query, totals.strict,
                                           &results->suggestion, &results->corrected, errmsg);
         stage_end(s, VIND_STAGE_SUGGEST);
     }
@@ -310,21 +378,10 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     return status;
 }
 
-/* One counting pass of plan (any_word: its any-word query) into s->results. */
-static vind_status_t count_pass(search_t *s, const vind_plan_t *plan, int any_word,
-                                uint64_t *total, char **errmsg)
-{
-    stage_start(s);
-    vind_status_t status =
-        vind_facets_count(s->searcher, s->req, plan, any_word, s->results, total, errmsg);
-    stage_end(s, VIND_STAGE_COUNT);
-    return status;
-}
-
-/* One attempt of vind_count: the counting pass of the strict query, of the
- * rare-word plan when nothing has every word, and of the any-word query
- * when fewer than FILL_BELOW documents have every word (what vind_search
- * counts for a first page). No ranked pass, no hits. */
+/* One attempt of vind_count: the counting pass of the strict query, and of
+ * the rare-word plan when nothing has every word. The documents with only
+ * some of the words that vind_search lists after those are not counted:
+ * a count keeps the strict meaning. No ranked pass, no hits. */
 static vind_status_t count_once(search_t *s, const vind_qnode_t *tree, char **errmsg)
 {
     vind_plan_t *plan = NULL, *rare = NULL;
@@ -334,7 +391,7 @@ static vind_status_t count_once(search_t *s, const vind_qnode_t *tree, char **er
     if (status != VIND_OK)
         return status;
     uint64_t total = 0;
-    status = count_pass(s, plan, 0, &total, errmsg);
+    status = count_pass(s, plan, 0, 1, &total, errmsg);
     if (status == VIND_OK && total == 0) {
         stage_start(s);
         status = vind_plan_new(s->searcher, s->req, tree, VIND_QUERY_RARE, &rare, errmsg);
@@ -343,18 +400,11 @@ static vind_status_t count_once(search_t *s, const vind_qnode_t *tree, char **er
             vind_plan_free(plan);
             plan = rare;
             rare = NULL;
-            status = count_pass(s, plan, 0, &total, errmsg);
+            status = count_pass(s, plan, 0, 1, &total, errmsg);
         }
         vind_plan_free(rare);
     }
-    uint64_t strict_total = total;
     const char *understood = plan->query ? plan->query->understood : NULL;
-    if (status == VIND_OK && total < FILL_BELOW && plan->any) {
-        status = count_pass(s, plan, 1, &total, errmsg);
-        s->results->fallback = total > strict_total;
-        if (strict_total == 0 && total > 0)
-            understood = plan->query->understood_fallback;
-    }
     if (status == VIND_OK) {
         s->results->total = total;
         if (!(s->results->understood = strdup(understood ? understood : "")))

@@ -11,6 +11,13 @@
  * Spelling uses Xapian's spelling table, which the indexer fills with the
  * normalised forms of the words it indexes (lib/index.c), so a suggestion
  * is always a form that occurs in the site.
+ *
+ * Only a word OpenTaal's dictionary lacks can be a typo (word_kind): a
+ * correct Dutch word is never searched as another one ("kapper" is no typo
+ * of the name "kasper"), gets no "Bedoelde je" when the site has it
+ * ("gestaakt" is not "gemaakt"), and when the site lacks it at most the
+ * offer of another dictionary word. Names and acronyms ("NRC", "Irak",
+ * "PFCongres") are never corrected.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,8 @@
 
 #include <vind/limits.h>
 #include "error.h"
+#include "lexicon_lookup.h"
+#include "lexicon_format.h"
 #include "normalize.h"
 #include "schema.h"
 #include "searcher.h"
@@ -54,6 +63,48 @@ static int worth_checking(const char *form)
     return 1;
 }
 
+/* What OpenTaal's dictionary says of a query word decides what spelling
+ * may do with it. */
+typedef enum {
+    WORD_UNLISTED, /* not in the dictionary: perhaps a typo, corrected as always */
+    WORD_DUTCH,    /* a correct Dutch word: never searched as another word */
+    WORD_NAME,     /* a name or acronym: never corrected at all */
+} word_kind_t;
+
+/* Longest all-capital word still read as an acronym ("NRC", "VNG", "KNMI");
+ * a longer one is a word typed in capitals and may be a typo. */
+#define ACRONYM_LETTERS 5u
+
+/* A name or acronym by how it was typed: two capitals or more, either
+ * within a word ("PFCongres", "CoronaMelder") or as a short acronym. */
+static int typed_as_name(const char *typed)
+{
+    if (!typed || !g_utf8_validate(typed, -1, NULL))
+        return 0;
+    size_t upper = 0, lower = 0;
+    for (const char *p = typed; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        upper += g_unichar_isupper(c) != 0;
+        lower += g_unichar_islower(c) != 0;
+    }
+    return upper >= 2 && (lower > 0 || upper <= ACRONYM_LETTERS);
+}
+
+/* The dictionary's verdict on a normalised form; typed is the word as
+ * typed (may be NULL). Costs one binary search of the lexicon (~19 steps). */
+static word_kind_t word_kind(const vind_lexicon_t *lexicon, const char *typed, const char *form)
+{
+    if (typed_as_name(typed))
+        return WORD_NAME;
+    uint32_t flags = lexicon ? vind_lexicon_flags(lexicon, form, strlen(form)) : 0;
+    if (flags & VIND_LEX_PROPER)
+        return WORD_NAME;
+    /* A part found only inside compounds ("kinder") is no word on its own. */
+    if ((flags & VIND_LEX_LIST) || ((flags & VIND_LEX_ROOT) && !(flags & VIND_LEX_BOUND)))
+        return WORD_DUTCH;
+    return WORD_UNLISTED;
+}
+
 static vind_status_t term_known(vind_searcher_t *searcher, const char *prefix, const char *term,
                                 int *known, char **errmsg)
 {
@@ -84,6 +135,30 @@ static vind_status_t word_unknown(vind_searcher_t *searcher, const vind_token_t 
     return status;
 }
 
+/* For a dictionary word the site lacks as a whole: whether a part of it is
+ * missing too. A compound whose parts the site has ("speelgroep": speel,
+ * groep) is searched by its parts (lib/query.c), so the site has something
+ * for it and "Bedoelde je speelgoed?" would correct correct Dutch. Costs one
+ * analysis of the word and a look-up per part. */
+static vind_status_t parts_unknown(vind_searcher_t *searcher, const char *form, int *unknown,
+                                   char **errmsg)
+{
+    *unknown = 1;
+    vind_tokens_t *tokens = NULL;
+    vind_status_t status =
+        vind_analyze(searcher->analyzer, form, strlen(form), VIND_LANG_NL, &tokens, errmsg);
+    const vind_token_t *token =
+        status == VIND_OK && vind_tokens_count(tokens) == 1 ? vind_tokens_get(tokens, 0) : NULL;
+    if (token && token->extra[0] && token->extra[1]) {
+        int known = 1;
+        for (const char *const *part = token->extra; status == VIND_OK && known && *part; part++)
+            status = term_known(searcher, "", *part, &known, errmsg);
+        *unknown = !known;
+    }
+    vind_tokens_free(tokens);
+    return status;
+}
+
 /* An unknown word takes any close word of the site; a rare one only a much
  * more frequent one ("zorgen" is no typo of "zorg"). */
 static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
@@ -92,11 +167,33 @@ static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
                           : better_frequency >= (uint64_t)frequency * FREQUENT_FACTOR;
 }
 
+/* The site's word within two edits of form that is frequent enough to
+ * replace it (malloc'd), or NULL; dutch_only: only a dictionary word that is
+ * no name. Costs Xapian's spelling walk and one frequency read. */
+static char *closest_word(vind_searcher_t *searcher, const char *form, uint32_t frequency,
+                          int dutch_only)
+{
+    char *better = NULL;
+    if (vind_xapian_reader_spelling_suggestion(searcher->reader, form, SPELLING_EDIT_DISTANCE,
+                                               &better, NULL) != VIND_OK)
+        return NULL; /* no suggestion, as when the table has none */
+    /* The spelling table may still hold a word of a removed document. */
+    if (better && (strcmp(better, form) == 0 ||
+                   !frequent_enough(frequency, form_frequency(searcher, better)) ||
+                   (dutch_only && word_kind(searcher->lexicon, NULL, better) != WORD_DUTCH))) {
+        free(better);
+        better = NULL;
+    }
+    return better;
+}
+
 vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
                                    char **correction, char **errmsg)
 {
     *correction = NULL;
-    if (!worth_checking(token->form))
+    /* Only a word the dictionary lacks is searched as another word. */
+    if (!worth_checking(token->form) ||
+        word_kind(searcher->lexicon, token->surface, token->form) != WORD_UNLISTED)
         return VIND_OK;
     uint32_t frequency = 0;
     if (rare) {
@@ -109,17 +206,7 @@ vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t
         if (status != VIND_OK || !unknown)
             return status;
     }
-    char *better = NULL;
-    if (vind_xapian_reader_spelling_suggestion(searcher->reader, token->form,
-                                               SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK)
-        return VIND_OK; /* no suggestion, as when the table has none */
-    /* The spelling table may still hold a word of a removed document. */
-    if (better && (strcmp(better, token->form) == 0 ||
-                   !frequent_enough(frequency, form_frequency(searcher, better)))) {
-        free(better);
-        better = NULL;
-    }
-    *correction = better;
+    *correction = closest_word(searcher, token->form, frequency, 0);
     return VIND_OK;
 }
 
@@ -136,6 +223,40 @@ static int replace_word(GString *text, size_t *from, const char *typed, const ch
     return 1;
 }
 
+/*
+ * The word "Bedoelde je" offers for a query word that was not corrected
+ * (malloc'd into *better), or NULL: for a rare word the dictionary lacks, a
+ * much more frequent close word; for a Dutch word the site lacks in every
+ * form and part ("kapper"), a close dictionary word; for a Dutch word the site has
+ * ("gestaakt", "ontslagen") and for a name, nothing. Costs a frequency read
+ * and, for a rare word, the spelling walk (a Dutch word first checks that
+ * the site lacks it: up to four term look-ups).
+ */
+static vind_status_t offered_word(vind_searcher_t *searcher, const vind_query_word_t *word,
+                                  char **better, char **errmsg)
+{
+    *better = NULL;
+    if (!worth_checking(word->form))
+        return VIND_OK;
+    word_kind_t kind = word_kind(searcher->lexicon, word->typed, word->form);
+    if (kind == WORD_NAME)
+        return VIND_OK;
+    uint32_t frequency = form_frequency(searcher, word->form);
+    if (frequency > RARE_DOCUMENTS || (kind == WORD_DUTCH && frequency > 0))
+        return VIND_OK;
+    if (kind == WORD_DUTCH) {
+        vind_token_t token = {.surface = word->typed, .form = word->form, .stem = word->stem};
+        int unknown = 0;
+        vind_status_t status = word_unknown(searcher, &token, &unknown, errmsg);
+        if (status == VIND_OK && unknown)
+            status = parts_unknown(searcher, word->form, &unknown, errmsg);
+        if (status != VIND_OK || !unknown)
+            return status;
+    }
+    *better = closest_word(searcher, word->form, frequency, kind == WORD_DUTCH);
+    return VIND_OK;
+}
+
 vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_search_request_t *req,
                                        const vind_query_plan_t *plan, uint64_t total,
                                        char **suggestion, int *searched_out, char **errmsg)
@@ -148,6 +269,7 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
     size_t from = 0;
     int changed = 0;
     int searched = 0; /* a correction was searched already: always say so */
+    vind_status_t status = VIND_OK;
     for (size_t i = 0; i < plan->n_words; i++) {
         const vind_query_word_t *word = &plan->words[i];
         if (word->correction) {
@@ -155,23 +277,18 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
                 changed = searched = 1;
             continue;
         }
-        if (!worth_checking(word->form))
-            continue;
-        uint32_t frequency = form_frequency(searcher, word->form);
-        if (frequency > RARE_DOCUMENTS)
-            continue;
         char *better = NULL;
-        if (vind_xapian_reader_spelling_suggestion(
-                searcher->reader, word->form, SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK ||
-            !better)
-            continue;
-        int frequent = frequent_enough(frequency, form_frequency(searcher, better));
-        if (strcmp(better, word->form) != 0 && frequent &&
-            replace_word(corrected, &from, word->typed, better))
+        status = offered_word(searcher, word, &better, errmsg);
+        if (status != VIND_OK)
+            break;
+        if (better && replace_word(corrected, &from, word->typed, better))
             changed = 1;
         free(better);
     }
-    vind_status_t status = VIND_OK;
+    if (status != VIND_OK) {
+        g_string_free(corrected, TRUE);
+        return status;
+    }
     if (searched) {
         /* The results already hold the correction: the page must say what
          * was searched ("Bedoelde je draagmoederschap?"). */

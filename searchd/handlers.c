@@ -269,7 +269,7 @@ enum MHD_Result handle_search(vind_request_t *req)
         free(key);
         return respond_failure(req, status, errmsg);
     }
-    req->hits = (long long)vind_results_total(results);
+    req->hits = (long long)vind_page_listed(results);
     /* How it ran (passes, counts, CPU per stage), for --log-level debug. */
     VIND_LOG(req->server->log, VIND_LOG_DEBUG, "search: %s", vind_results_explain(results));
     json = search_json(results, &req->search);
@@ -428,7 +428,7 @@ static long long unfiltered_total(vind_request_t *req)
     char *errmsg = NULL;
     long long total = -1;
     if (vind_search(vind_pool_searcher(req->slot), &request, &results, &errmsg) == VIND_OK)
-        total = (long long)vind_results_total(results);
+        total = (long long)vind_page_listed(results);
     vind_results_free(results);
     free(errmsg);
     return total;
@@ -471,7 +471,7 @@ enum MHD_Result handle_page(vind_request_t *req)
         return vind_respond_html(req, http,
                                  vind_page_render_form(page, &req->search, NULL, message, &form));
     }
-    req->hits = (long long)vind_results_total(results);
+    req->hits = (long long)vind_page_listed(results);
     if (req->hits == 0 && req->search.query && *req->search.query && has_filter(&req->search))
         form.unfiltered_total = unfiltered_total(req);
     char *html = vind_page_render_form(page, &req->search, results, NULL, &form);

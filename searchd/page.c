@@ -676,11 +676,16 @@ static void render_no_results(GString *out, const vind_search_params_t *params,
     g_string_append(out, "</ul>\n</div>\n");
 }
 
+uint64_t vind_page_listed(const vind_results_t *results)
+{
+    return vind_results_total(results) + vind_results_fallback_total(results);
+}
+
 static void render_results(GString *out, const vind_search_params_t *params,
                            const vind_results_t *results, const vind_page_form_t *form)
 {
     size_t count = vind_results_count(results);
-    if (vind_results_total(results) == 0) {
+    if (vind_page_listed(results) == 0) {
         render_no_results(out, params, results, form);
         return;
     }
@@ -698,10 +703,27 @@ static void render_results(GString *out, const vind_search_params_t *params,
     g_string_append(out, "</ol>\n");
 }
 
+/* Documents with only some of the words follow those with every word:
+ * ". 15 met alle woorden; daarna resultaten met een deel ervan". */
+static void append_fallback_note(GString *out, const vind_results_t *results)
+{
+    if (!vind_results_fallback(results))
+        return;
+    uint64_t strict = vind_results_total(results);
+    if (strict == 0) {
+        g_string_append(out, ". Geen resultaat bevat alle woorden; die met de meeste woorden staan "
+                             "bovenaan");
+        return;
+    }
+    g_string_append(out, ". ");
+    append_count(out, strict);
+    g_string_append(out, " met alle woorden; daarna resultaten met een deel ervan");
+}
+
 static void render_status(GString *out, const vind_search_params_t *params,
                           const vind_results_t *results)
 {
-    uint64_t total = vind_results_total(results);
+    uint64_t total = vind_page_listed(results);
     size_t count = vind_results_count(results);
     size_t first = (size_t)(params->page - 1) * params->size + 1;
     if (total == 0)
@@ -718,9 +740,7 @@ static void render_status(GString *out, const vind_search_params_t *params,
         append_quoted(out, searched_query(params, results));
     }
     append_filter_note(out, params);
-    if (total > 0 && vind_results_fallback(results))
-        g_string_append(out, ". Niet alle resultaten bevatten alle woorden; die met de meeste "
-                             "woorden staan bovenaan");
+    append_fallback_note(out, results);
 }
 
 /* Whether word is letters and digits only (quoting it changes nothing else). */
@@ -965,7 +985,7 @@ static void render_facets(GString *out, const vind_results_t *results)
 static void render_pagination(GString *out, const vind_search_params_t *params,
                               const vind_results_t *results)
 {
-    uint64_t total = vind_results_total(results);
+    uint64_t total = vind_page_listed(results);
     uint64_t pages = (total + params->size - 1) / params->size;
     if (pages > VIND_SEARCHD_MAX_PAGE)
         pages = VIND_SEARCHD_MAX_PAGE;

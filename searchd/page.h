@@ -48,6 +48,10 @@ typedef struct {
  */
 int vind_page_read_form(vind_search_params_t *params, vind_page_form_t *form);
 
+/* The list a search's pages walk: the documents with every word
+ * (vind_results_total), then those with only some of them. */
+uint64_t vind_page_listed(const vind_results_t *results);
+
 /*
  * The page (malloc'd HTML) for a search: params NULL or an empty query
  * without filters gives the bare form; results NULL with a message gives

@@ -151,9 +151,12 @@ typedef struct {
 
 /*
  * Runs a search. The query is parsed leniently (unbalanced quotes and
- * parentheses, lone operators and invalid UTF-8 are repaired); when no
- * document matches all words, the search falls back to any word and
- * vind_results_fallback() says so.
+ * parentheses, lone operators and invalid UTF-8 are repaired). Sorted by
+ * relevance, the documents with every word are followed by those with only
+ * some of the words (words joined by spaces only): a page that reaches the
+ * end of the full matches lists them, and vind_results_fallback_total()
+ * counts them; sorted by date, only when no document has every word.
+ * Without a limit (req->limit 0, an export) only documents with every word.
  *
  * Return value: VIND_OK; VIND_BAD_QUERY (beyond VIND_MAX_QUERY_* limits, with
  * a message fit for the user); VIND_INVALID_ARGUMENT (a bad date, a bad
@@ -163,10 +166,11 @@ VIND_API vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_
                                    vind_results_t **out, char **errmsg);
 
 /*
- * Counts what vind_search would find, without ranking or hits: the total and
- * (req->facets) the facet counts, in one unweighted pass over the matches
- * (two or three when few documents have every word, as vind_search relaxes
- * and corrects then). req's offset, limit, sort and snippets are ignored.
+ * Counts the documents that have every word, without ranking or hits: the
+ * total and (req->facets) the facet counts, in one unweighted pass over the
+ * matches (two when none has every word and a rare word is corrected). The
+ * documents with only some of the words that vind_search lists after them
+ * are not counted. req's offset, limit, sort and snippets are ignored.
  * `vind count` uses it. Statuses as vind_search.
  */
 VIND_API vind_status_t vind_count(vind_searcher_t *searcher, const vind_search_request_t *req,
@@ -185,7 +189,9 @@ VIND_API const char *vind_results_explain(vind_results_t *results);
 /* Frees results. Accepts NULL. */
 VIND_API void vind_results_free(vind_results_t *results);
 
-/* Exact number of matching documents. */
+/* Exact number of documents that have every word (the strict meaning, as
+ * vind_count); the documents with only some of the words that the list
+ * continues with are vind_results_fallback_total(). */
 VIND_API uint64_t vind_results_total(const vind_results_t *results);
 
 /* Number of hits returned (this page), and hit i of them. */
@@ -195,8 +201,19 @@ VIND_API const vind_hit_t *vind_results_get(const vind_results_t *results, size_
 /* The query as understood (readable, e.g. `zorg AND (client OR klant)`). */
 VIND_API const char *vind_results_understood(const vind_results_t *results);
 
-/* 1 when no document matched all words and any-word matching was used. */
+/* 1 when the list goes on past the documents with every word with
+ * documents that have only some of them (all of it when no document has
+ * every word). */
 VIND_API int vind_results_fallback(const vind_results_t *results);
+
+/*
+ * The number of those documents with only some of the words: results
+ * total + fallback_total form the list a pager walks. Counted when the
+ * request's page reaches the end of the full matches, or when fewer than 10
+ * documents have every word; else 0 (the first page of a query with many
+ * full matches stays one ranked pass).
+ */
+VIND_API uint64_t vind_results_fallback_total(const vind_results_t *results);
 
 /* 1 when the search ran out of its time limit: the hits are the best
  * found, but the total and the facet counts may be estimates. */

@@ -215,20 +215,28 @@
 
   /* ---- rendering (the markup of page.c) ---- */
 
+  /* The list the pages walk: documents with every word, then those with only some (page.c). */
+  function listed(data) {
+    return data.total + (data.fallback_total || 0);
+  }
+
   function renderStatus(data, params) {
     var q = data.corrected && data.suggestion ? data.suggestion : params.get("q") || "";
     var text;
     var first = (data.page - 1) * data.size + 1;
     var shown = data.results.length;
-    if (data.total === 0) text = "Geen resultaten";
-    else if (shown > 0 && (first > 1 || shown < data.total))
-      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(data.total);
-    else text = count(data.total) + (data.total === 1 ? " resultaat" : " resultaten");
+    var total = listed(data);
+    if (total === 0) text = "Geen resultaten";
+    else if (shown > 0 && (first > 1 || shown < total))
+      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(total);
+    else text = count(total) + (total === 1 ? " resultaat" : " resultaten");
     if (q) text += " voor " + quoted(q);
     var n = countFilters(params);
     if (n) text += " met " + n + (n === 1 ? " filter" : " filters");
-    if (data.total > 0 && data.fallback)
-      text += ". Niet alle resultaten bevatten alle woorden; die met de meeste woorden staan bovenaan";
+    if (data.fallback && data.total === 0)
+      text += ". Geen resultaat bevat alle woorden; die met de meeste woorden staan bovenaan";
+    else if (data.fallback)
+      text += ". " + count(data.total) + " met alle woorden; daarna resultaten met een deel ervan";
     statusBox.textContent = text;
   }
 
@@ -305,9 +313,10 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data || mine !== generation) return;
-        if (data.total > 0) {
+        var total = data ? listed(data) : 0;
+        if (total > 0) {
           var p = el("p", { "class": "vind-unfiltered" },
-                     "Zonder filters zijn er " + count(data.total) + (data.total === 1 ? " resultaat. " : " resultaten. "));
+                     "Zonder filters zijn er " + count(total) + (total === 1 ? " resultaat. " : " resultaten. "));
           p.appendChild(el("a", { href: pageUrl(plain), "data-vind-nav": "" }, "Zoek zonder filters"));
           box.insertBefore(p, box.childNodes[1]);
         }
@@ -354,7 +363,7 @@
 
   function renderResults(data, params) {
     clear(resultsBox);
-    if (data.total === 0) { resultsBox.appendChild(renderEmpty(data, params)); return; }
+    if (listed(data) === 0) { resultsBox.appendChild(renderEmpty(data, params)); return; }
     if (!data.results.length) {
       var box = el("div", { "class": "vind-empty" });
       box.appendChild(el("h2", null, "Geen resultaten op deze pagina"));
@@ -419,7 +428,7 @@
 
   function renderPagination(data, params) {
     clear(pagesBox);
-    var pages = Math.min(Math.ceil(data.total / data.size), 1000);
+    var pages = Math.min(Math.ceil(listed(data) / data.size), 1000);
     if (pages <= 1) return;
     var current = data.page;
     var list = el("ul", { "class": "vind-pages" });

@@ -1,7 +1,8 @@
 """record_baseline.py - records what `vind` answers today for a fixed set of requests over the shared corpus
 (the corpus queries of test_cli_corpus.py plus the judged queries of tests/relevance/queries.tsv and some
-filters, date sorts, pages and typos): for each request its URLs in order, total and facet counts, the
-"Bedoelde je" suggestion and whether it relaxed to any word. Snippets and scores are left out on purpose:
+filters, date sorts, pages and typos): for each request its URLs in order, total (documents with every word),
+fallback_total (those with only some of the words listed after them) and facet counts, the "Bedoelde je"
+suggestion and whether it relaxed to any word. Snippets and scores are left out on purpose:
 the baseline guards which documents a search finds and counts, not how a hit is shown.
 
     VIND_BUILD=$PWD/build CORPUS=/work/shared/corpus python3 tests/e2e/record_baseline.py DB > tests/data/search-baseline.json
@@ -96,7 +97,7 @@ def answer(db, args):
             kept["values"] = [[v["value"], v["count"]] for v in data["values"]]
         return kept
     kept["urls"] = [h["url"] for h in data.get("results", [])]
-    for key in ("understood", "suggestion", "corrected", "fallback", "notices"):
+    for key in ("understood", "suggestion", "corrected", "fallback", "fallback_total", "notices"):
         if key in data:
             kept[key] = data[key]
     if data.get("facets"):

@@ -86,7 +86,8 @@ def formats(db):
     code, out, err = vind(db, "search", "--format", "json", "bewoner")
     data = json.loads(out)
     tap.ok(code == 0 and data["total"] >= 3 and all(k in data for k in (
-        "query", "understood", "total", "offset", "limit", "fallback", "suggestion", "results", "facets")),
+        "query", "understood", "total", "offset", "limit", "fallback", "fallback_total", "suggestion", "results",
+        "facets")),
         "search --format json: the docs/api.md shape", data.get("total"))
     hit = data["results"][0]
     tap.ok(all(k in hit for k in ("url", "title", "type", "date", "author", "description", "snippet", "pages",
