@@ -32,6 +32,7 @@ struct vind_results {
     char *query;
     size_t offset, limit;
     uint64_t total;
+    uint64_t listed; /* vind_results_listed */
     int fallback;
     int partial;       /* the time limit ran out (vind_results_partial) */
     GPtrArray *notices; /* char* (malloc'd), or NULL */

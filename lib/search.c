@@ -277,6 +277,9 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     vind_facets_free(in_rank);
     if (status == VIND_OK) {
         results->total = total;
+        /* Pages run over the collapsed list when the page's run collapsed
+         * and counted every match; else over the documents. */
+        results->listed = s->searcher->collapsing && page.exact ? s->searcher->listed : total;
         if (!relaxed)
             strict_total = total;
         const char *understood = plan->query->understood;
@@ -382,8 +385,14 @@ static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errms
         return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
     search_t s = {.searcher = searcher, .req = a->req, .results = a->results};
     vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
+    /* Near-duplicates are collapsed in a listed page only: a count, a
+     * search of every match (--all) and a group's own list show them all. */
+    searcher->collapsing =
+        searcher->collapse && !a->count_only && a->req->limit != 0 && !searcher->group[0];
+    searcher->listed = 0;
     vind_status_t status =
         a->count_only ? count_once(&s, a->tree, errmsg) : search_once(&s, a->tree, errmsg);
+    searcher->collapsing = 0;
     a->results->partial = vind_xapian_reader_budget_spent(searcher->reader);
     vind_xapian_reader_set_budget(searcher->reader, 0);
     return status;
