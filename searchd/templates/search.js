@@ -220,19 +220,26 @@
     var text;
     var first = (data.page - 1) * data.size + 1;
     var shown = data.results.length;
-    if (data.total === 0) text = "Geen resultaten";
-    else if (shown > 0 && (first > 1 || shown < data.total))
-      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(data.total);
-    else text = count(data.total) + (data.total === 1 ? " resultaat" : " resultaten");
+    var listed = data.total ? listedOf(data) : 0;
+    if (listed === 0) text = "Geen resultaten";
+    else if (shown > 0 && (first > 1 || shown < listed))
+      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(listed);
+    else text = count(listed) + (listed === 1 ? " resultaat" : " resultaten");
     if (q) text += " voor " + quoted(q);
     var n = countFilters(params);
     if (n) text += " met " + n + (n === 1 ? " filter" : " filters");
+    if (listed > 0 && data.total > listed)
+      text += " (" + count(data.total) + " documenten; vergelijkbare samengevoegd)";
+    if (params.get("similar")) text += ", vergelijkbare documenten";
     if (data.total > 0 && data.fallback)
       text += ". Niet alle resultaten bevatten alle woorden; die met de meeste woorden staan bovenaan";
     statusBox.textContent = text;
   }
 
-  function renderHit(hit) {
+  /* The length of the list after collapsing near-duplicates (page.c). */
+  function listedOf(data) { return typeof data.listed === "number" ? data.listed : data.total; }
+
+  function renderHit(hit, params) {
     var li = el("li", { "class": "vind-hit" });
     var h3 = el("h3", { "class": "vind-hit-title" });
     var pages = hit.pages || [];
@@ -256,6 +263,15 @@
       li.appendChild(snippet);
     }
     li.appendChild(el("p", { "class": "vind-hit-url" }, hit.url));
+    if (hit.similar > 0 && hit.group) {
+      /* "3 vergelijkbare documenten": lists the group for the same query. */
+      var group = withPage(params, 1);
+      group.set("similar", hit.group);
+      var similar = el("p", { "class": "vind-hit-similar" });
+      similar.appendChild(el("a", { href: pageUrl(group), "data-vind-nav": "" },
+                             hit.similar + (hit.similar === 1 ? " vergelijkbaar document" : " vergelijkbare documenten")));
+      li.appendChild(similar);
+    }
     if (hit.parent) {
       var parent = el("p", { "class": "vind-hit-parent" }, "Bijlage bij ");
       parent.appendChild(link(hit.parent, hit.parent));
@@ -365,7 +381,7 @@
       return;
     }
     var list = el("ol", { "class": "vind-hits", start: (data.page - 1) * data.size + 1 });
-    data.results.forEach(function (hit) { list.appendChild(renderHit(hit)); });
+    data.results.forEach(function (hit) { list.appendChild(renderHit(hit, params)); });
     resultsBox.appendChild(list);
   }
 
@@ -419,7 +435,7 @@
 
   function renderPagination(data, params) {
     clear(pagesBox);
-    var pages = Math.min(Math.ceil(data.total / data.size), 1000);
+    var pages = Math.min(Math.ceil(listedOf(data) / data.size), 1000);
     if (pages <= 1) return;
     var current = data.page;
     var list = el("ul", { "class": "vind-pages" });
