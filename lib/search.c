@@ -10,7 +10,10 @@
  * corrected and planned again; only when fewer than FILL_BELOW documents
  * have every word does the any-word query run, and its ranked pass only
  * when the page reaches past those documents. The page's hits are filled
- * by lib/results.c, "Bedoelde je" by lib/suggest.c. Every Xapian run is
+ * by lib/results.c, "Bedoelde je" by lib/suggest.c. A listed page collapses
+ * near-duplicates in its ranked pass (the indexer's group key as Xapian's
+ * collapse key, lib/searcher.c): no pass of its own; counts, --all and a
+ * group's list do not collapse. Every Xapian run is
  * made in lib/searcher.c. Calls go one way: policy -> components ->
  * searcher -> wrapper.
  */
