@@ -25,10 +25,11 @@
 static char *make_text(unsigned n, unsigned seed)
 {
     static const char *const words[] = {
-        "onderzoek", "app",     "scherm",   "knop",     "tekst",   "contrast", "schermlezer",
-        "melding",   "gebruiker", "formulier", "versie", "richtlijn", "toegankelijk", "kleur",
-        "animatie",  "link",    "website",  "instelling", "telefoon", "tablet", "volgorde",
-        "beschrijving", "advies", "rapport", "norm",    "grootte",  "informatie", "taal"};
+        "onderzoek",    "app",     "scherm",     "knop",         "tekst",   "contrast",
+        "schermlezer",  "melding", "gebruiker",  "formulier",    "versie",  "richtlijn",
+        "toegankelijk", "kleur",   "animatie",   "link",         "website", "instelling",
+        "telefoon",     "tablet",  "volgorde",   "beschrijving", "advies",  "rapport",
+        "norm",         "grootte", "informatie", "taal"};
     GString *text = g_string_new(NULL);
     unsigned state = seed * 2654435761u + 1u;
     for (unsigned i = 0; i < n; i++) {
