@@ -134,6 +134,13 @@ def main():
             tap.ok(other and other[0]["similar"] == 0 and other[0]["group"] is None,
                    "the distinct report is listed on its own, not collapsed", other)
 
+            # An exact title pins its document first; its group is not listed again below it.
+            status, data = sd.json("/api/search?" + query(q="Toegankelijkheidsonderzoek CoronaMelder versie 2"))
+            audits = [h for h in data.get("results", []) if h["url"].startswith("/actueel/audit-")]
+            tap.ok(len(audits) == 1 and audits[0]["url"] == "/actueel/audit-v2/" and audits[0]["similar"] == 3
+                   and data["results"][0]["url"] == "/actueel/audit-v2/",
+                   "an exact title stands first for its group, which is not listed again", audits)
+
             status, data = sd.json("/api/search?" + query(q="toegankelijkheid", similar=group))
             tap.equal(urls(data), versions(1, 2, 3, 4), "similar=<group> lists every version")
             status, data = sd.json("/api/search?" + query(q="toegankelijkheid", collapse="0"))
