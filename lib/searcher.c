@@ -219,17 +219,23 @@ vind_status_t vind_searcher_set_similar(vind_searcher_t *searcher, const char *g
     return VIND_OK;
 }
 
-/* query restricted to the searcher's group (vind_searcher_set_similar), or
- * a copy of it; NULL on NOMEM. */
-static vind_xapian_query_t *in_group(const vind_searcher_t *searcher,
-                                     const vind_xapian_query_t *query)
+/* Sets query on enquire, restricted to the searcher's group when it has
+ * one (vind_searcher_set_similar): every run of a search, ranked or
+ * counting, sees the same documents. */
+static vind_status_t set_query_in_group(const vind_searcher_t *searcher,
+                                        vind_xapian_enquire_t *enquire,
+                                        const vind_xapian_query_t *query, char **errmsg)
 {
     if (!searcher->group[0])
-        return vind_xapian_query_copy(query);
+        return vind_xapian_enquire_set_query(enquire, query, errmsg);
     vind_xapian_query_t *pair[2] = {
         vind_xapian_query_copy(query),
         vind_xapian_query_value_range(VIND_SLOT_GROUP, searcher->group, 16, searcher->group, 16)};
-    return vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, pair, 2);
+    vind_xapian_query_t *filtered = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, pair, 2);
+    vind_status_t status = filtered ? vind_xapian_enquire_set_query(enquire, filtered, errmsg)
+                                    : vind_error(errmsg, VIND_NOMEM, "out of memory");
+    vind_xapian_query_free(filtered);
+    return status;
 }
 
 const char *vind_searcher_database_id(const vind_searcher_t *searcher)
@@ -276,12 +282,7 @@ static vind_status_t new_enquire(vind_searcher_t *searcher, const vind_xapian_qu
     vind_xapian_enquire_t *enquire = NULL;
     searcher->runs++;
     vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    vind_xapian_query_t *filtered = status == VIND_OK ? in_group(searcher, query) : NULL;
-    if (status == VIND_OK && !filtered)
-        status = vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, filtered, errmsg);
-    vind_xapian_query_free(filtered);
+    status = status == VIND_OK ? set_query_in_group(searcher, enquire, query, errmsg) : status;
     /* Near-duplicates: Xapian keeps the best document per group key in the
      * same pass (no extra run); documents without a key are never collapsed. */
     if (status == VIND_OK && searcher->collapsing)
@@ -570,8 +571,7 @@ vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xap
     searcher->runs++;
     vind_xapian_enquire_t *enquire = NULL;
     vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    status = status == VIND_OK ? set_query_in_group(searcher, enquire, query, errmsg) : status;
     if (status == VIND_OK)
         status = vind_xapian_enquire_set_boolean(enquire, errmsg);
     if (status == VIND_OK)

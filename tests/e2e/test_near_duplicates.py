@@ -143,6 +143,9 @@ def main():
 
             status, data = sd.json("/api/search?" + query(q="toegankelijkheid", similar=group))
             tap.equal(urls(data), versions(1, 2, 3, 4), "similar=<group> lists every version")
+            status, data = sd.json("/api/search?" + query(q="toegankelijkheid", similar=group, year="2021"))
+            tap.equal((data.get("total"), urls(data)), (4, versions(1, 2, 3, 4)),
+                      "with a facet filter (a counting pass of its own) the group's total is its own")
             status, data = sd.json("/api/search?" + query(q="toegankelijkheid", collapse="0"))
             tap.equal(urls(data), every, "collapse=0 lists every document")
             status, _, _ = sd.get("/api/search?" + query(q="toegankelijkheid", similar="xyz"))
