@@ -24,6 +24,9 @@ static const vind_command_help_t help = {
     "dash goes after -- (before it, a dash starts an option). Filters of one kind\n"
     "combine with OR (--tag a --tag b), different kinds with AND. A summary\n"
     "line (\"12 resultaten\", \"Bedoelde je ...?\") goes to standard error.\n"
+    "Near-duplicates (versions of one report) are shown once, with the number\n"
+    "of the others and the option that lists them (--similar GROUP); --all\n"
+    "and --no-collapse list every document.\n"
     "\n"
     "Examples:\n"
     "  vind search clienten verpleeghuis\n"
@@ -35,9 +38,9 @@ static const vind_command_help_t help = {
 
 typedef struct {
     vind_filter_options_t filters;
-    const char *sort, *format;
+    const char *sort, *format, *similar;
     size_t limit, offset, snippet_chars;
-    int all, facets, limit_given, explain;
+    int all, facets, limit_given, explain, no_collapse;
 } options_t;
 
 static int parse_sort(const char *name, vind_sort_t *sort)
@@ -91,6 +94,10 @@ static void print_text_hit(const vind_hit_t *hit, int tty)
         printf("  %s\n", snippet);
         free(snippet);
     }
+    if (hit->similar && hit->group)
+        printf("  + %u %s (--similar %s)\n", hit->similar,
+               hit->similar == 1 ? "vergelijkbaar document" : "vergelijkbare documenten",
+               hit->group);
     printf("\n");
     free(title);
     free(url);
@@ -206,6 +213,10 @@ int cmd_search(int argc, char **argv)
          "relevance (default), date (newest first) or date-asc"},
         {"limit", VIND_OPTION_COUNT, &o.limit, "N", "show N results (default 10)"},
         {"all", VIND_OPTION_FLAG, &o.all, NULL, "show every result"},
+        {"similar", VIND_OPTION_STRING, &o.similar, "GROUP",
+         "list the near-duplicates of one group (shown under a hit)"},
+        {"no-collapse", VIND_OPTION_FLAG, &o.no_collapse, NULL,
+         "list near-duplicates one by one instead of once"},
         {"explain", VIND_OPTION_FLAG, &o.explain, NULL,
          "print how the search ran (passes, counts, time per stage) on stderr"},
         {"offset", VIND_OPTION_COUNT, &o.offset, "N", "skip the first N results (paging)"},
@@ -253,7 +264,13 @@ int cmd_search(int argc, char **argv)
         request.snippet_chars = (unsigned)(o.snippet_chars > 4000 ? 4000 : o.snippet_chars);
         vind_filter_options_apply(&o.filters, &request);
         vind_results_t *results = NULL;
-        exit_code = vind_cli_search(&session, &request, &results);
+        vind_searcher_set_collapse(session.searcher, !o.no_collapse);
+        char *message = NULL;
+        if (vind_searcher_set_similar(session.searcher, o.similar, &message) != VIND_OK)
+            exit_code = vind_cli_usage_error(&help, "%s", message);
+        free(message);
+        if (exit_code == VIND_CLI_CONTINUE)
+            exit_code = vind_cli_search(&session, &request, &results);
         if (exit_code == VIND_CLI_CONTINUE && o.explain)
             fprintf(stderr, "explain: %s\n", vind_results_explain(results));
         if (exit_code == VIND_CLI_CONTINUE)

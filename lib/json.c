@@ -51,6 +51,8 @@ static json_t *hit_object(const vind_hit_t *hit)
     failed |= json_object_set_new(object, "parent", string_or_null(hit->parent));
     failed |= json_object_set_new(object, "score", json_real(hit->score));
     failed |= json_object_set_new(object, "rank", json_integer(hit->rank));
+    failed |= json_object_set_new(object, "similar", json_integer(hit->similar));
+    failed |= json_object_set_new(object, "group", string_or_null(hit->group));
     if (failed) {
         json_decref(object);
         return NULL;
@@ -119,6 +121,11 @@ char *vind_results_to_json(const vind_results_t *results)
                                   string_or_null(vind_results_understood(results)));
     failed |= json_object_set_new(object, "total",
                                   json_integer((json_int_t)vind_results_total(results)));
+    /* total counts documents: near-duplicates collapsed into a hit too;
+     * listed is what pages run over after collapsing. */
+    failed |= json_object_set_new(object, "total_includes_similar", json_true());
+    failed |= json_object_set_new(object, "listed",
+                                  json_integer((json_int_t)vind_results_listed(results)));
     failed |= json_object_set_new(object, "offset",
                                   json_integer((json_int_t)vind_results_offset(results)));
     failed |= json_object_set_new(object, "limit",

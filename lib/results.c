@@ -14,6 +14,7 @@
 #include "error.h"
 #include "results.h"
 #include "schema.h"
+#include "simhash.h"
 #include "snippet.h"
 
 static const char *own(vind_results_t *results, char *string)
@@ -76,6 +77,13 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
     hit->tags = own_list(results, record, "tags", &hit->n_tags);
     hit->themes = own_list(results, record, "themes", &hit->n_themes);
     hit->score = req->sort == VIND_SORT_RELEVANCE ? match->weight : 0.0;
+    hit->similar = match->similar;
+    if (match->similar) {
+        char *group = malloc(17);
+        if (group)
+            vind_simhash_hex(match->group, group);
+        hit->group = own(results, group);
+    }
     if (req->snippets) {
         char *html = NULL;
         unsigned *page_numbers = NULL;
@@ -211,6 +219,11 @@ const char *vind_results_explain(vind_results_t *results)
 uint64_t vind_results_total(const vind_results_t *results)
 {
     return results ? results->total : 0;
+}
+
+uint64_t vind_results_listed(const vind_results_t *results)
+{
+    return !results ? 0 : results->listed ? results->listed : results->total;
 }
 
 size_t vind_results_count(const vind_results_t *results)

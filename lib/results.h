@@ -33,6 +33,7 @@ struct vind_results {
     size_t offset, limit;
     uint64_t total;          /* documents with every word (vind_results_total) */
     uint64_t fallback_total; /* documents with only some, listed after them */
+    uint64_t listed;         /* vind_results_listed */
     int fallback;
     int partial;       /* the time limit ran out (vind_results_partial) */
     GPtrArray *notices; /* char* (malloc'd), or NULL */

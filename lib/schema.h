@@ -12,13 +12,16 @@
  *      pinned through it; a schema-1 index served meanwhile pins none).
  *      Readers still read 1 (VIND_SCHEMA_MIN_READ), so a vind-searchd serves
  *      an old index while vind-index rebuilds it beside and swaps it in.
+ *   3  groups of near-duplicates: a simhash fingerprint (slot 9) and a
+ *      group key (slot 10), the collapse key of ranked results.
+ *      A schema-2 index is searched without collapsing.
  */
 #ifndef VIND_LIB_SCHEMA_H
 #define VIND_LIB_SCHEMA_H
 
 /* Metadata key holding the schema version as decimal text. An index without it
  * (or with another number) is refused with VIND_SCHEMA_MISMATCH. */
-#define VIND_SCHEMA_VERSION 2
+#define VIND_SCHEMA_VERSION 3
 /* The oldest schema readers still search (vind_searcher_open). */
 #define VIND_SCHEMA_MIN_READ 1
 #define VIND_META_SCHEMA "vind:schema"
@@ -56,6 +59,8 @@
 #define VIND_SLOT_SIGNATURE 6 /* "<size> <mtime> <sha256>" of the source file (incremental runs) */
 #define VIND_SLOT_PATH 7      /* the source file's path (removal of vanished files) */
 #define VIND_SLOT_TITLE 8     /* normalised title (exact-title matching, suggestions) */
+#define VIND_SLOT_SIMHASH 9    /* the body's simhash, 16 hex digits; absent for short texts (schema 3) */
+#define VIND_SLOT_GROUP 10     /* group of near-duplicates, 16 hex digits: the collapse key (schema 3) */
 #define VIND_VALUE_SEPARATOR '\x1f'
 
 /*

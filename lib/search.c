@@ -12,7 +12,10 @@
  * reaches the end of the full matches (its ranked pass only when the page
  * reaches past them) or fewer than FILL_BELOW documents have every word
  * (then the facets count it). The page's hits are filled
- * by lib/results.c, "Bedoelde je" by lib/suggest.c. Every Xapian run is
+ * by lib/results.c, "Bedoelde je" by lib/suggest.c. A listed page collapses
+ * near-duplicates in its ranked pass (the indexer's group key as Xapian's
+ * collapse key, lib/searcher.c): no pass of its own; counts, --all and a
+ * group's list do not collapse. Every Xapian run is
  * made in lib/searcher.c. Calls go one way: policy -> components ->
  * searcher -> wrapper.
  */
@@ -354,6 +357,12 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
          * names the OR only when no document has every word. When no word
          * matches either, the query stays as typed. */
         results->fallback = results->fallback_total > 0;
+        /* Pages run over the collapsed list when the page's run collapsed
+         * and counted every match, else over the documents; a page of the
+         * strict run still goes on with the partial matches after it. */
+        int collapsed = s->searcher->collapsing && page.exact;
+        results->listed = (collapsed ? s->searcher->listed : totals.strict) +
+                          (collapsed && relax_as.tail ? 0 : results->fallback_total);
         const char *understood = plan->query->understood;
         if (totals.strict == 0 && results->fallback)
             understood = plan->query->understood_fallback;
@@ -432,8 +441,14 @@ static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errms
         return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
     search_t s = {.searcher = searcher, .req = a->req, .results = a->results};
     vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
+    /* Near-duplicates are collapsed in a listed page only: a count, a
+     * search of every match (--all) and a group's own list show them all. */
+    searcher->collapsing =
+        searcher->collapse && !a->count_only && a->req->limit != 0 && !searcher->group[0];
+    searcher->listed = 0;
     vind_status_t status =
         a->count_only ? count_once(&s, a->tree, errmsg) : search_once(&s, a->tree, errmsg);
+    searcher->collapsing = 0;
     a->results->partial = vind_xapian_reader_budget_spent(searcher->reader);
     vind_xapian_reader_set_budget(searcher->reader, 0);
     return status;

@@ -17,6 +17,7 @@
 #include "lexicon.h"
 #include "schema.h"
 #include "searcher.h"
+#include "simhash.h"
 
 #include "searcher.h"
 #include "snippet.h"
@@ -116,6 +117,7 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
         return vind_error(errmsg, VIND_NOMEM, "out of memory opening the index %s", db_path);
     }
     searcher->lexicon = lexicon;
+    searcher->collapse = 1;
     vind_query_weights_default(&searcher->weights);
     bm25_default(&searcher->bm25);
     vind_status_t status = open_reader(searcher, &searcher->reader, errmsg);
@@ -197,6 +199,45 @@ vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **errmsg)
     return vind_xapian_reader_check(searcher->reader, errmsg);
 }
 
+void vind_searcher_set_collapse(vind_searcher_t *searcher, int on)
+{
+    if (searcher)
+        searcher->collapse = on != 0;
+}
+
+vind_status_t vind_searcher_set_similar(vind_searcher_t *searcher, const char *group,
+                                        char **errmsg)
+{
+    uint64_t key = 0;
+    if (!searcher)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_set_similar: no searcher");
+    if (group && *group && !vind_simhash_parse(group, strlen(group), &key))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "similar: %.40s is not a group of similar documents (16 hex digits)",
+                          group);
+    snprintf(searcher->group, sizeof searcher->group, "%s", group && *group ? group : "");
+    return VIND_OK;
+}
+
+/* Sets query on enquire, restricted to the searcher's group when it has
+ * one (vind_searcher_set_similar): every run of a search, ranked or
+ * counting, sees the same documents. */
+static vind_status_t set_query_in_group(const vind_searcher_t *searcher,
+                                        vind_xapian_enquire_t *enquire,
+                                        const vind_xapian_query_t *query, char **errmsg)
+{
+    if (!searcher->group[0])
+        return vind_xapian_enquire_set_query(enquire, query, errmsg);
+    vind_xapian_query_t *pair[2] = {
+        vind_xapian_query_copy(query),
+        vind_xapian_query_value_range(VIND_SLOT_GROUP, searcher->group, 16, searcher->group, 16)};
+    vind_xapian_query_t *filtered = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, pair, 2);
+    vind_status_t status = filtered ? vind_xapian_enquire_set_query(enquire, filtered, errmsg)
+                                    : vind_error(errmsg, VIND_NOMEM, "out of memory");
+    vind_xapian_query_free(filtered);
+    return status;
+}
+
 const char *vind_searcher_database_id(const vind_searcher_t *searcher)
 {
     return searcher ? searcher->database_id : "";
@@ -241,8 +282,11 @@ static vind_status_t new_enquire(vind_searcher_t *searcher, const vind_xapian_qu
     vind_xapian_enquire_t *enquire = NULL;
     searcher->runs++;
     vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    status = status == VIND_OK ? set_query_in_group(searcher, enquire, query, errmsg) : status;
+    /* Near-duplicates: Xapian keeps the best document per group key in the
+     * same pass (no extra run); documents without a key are never collapsed. */
+    if (status == VIND_OK && searcher->collapsing)
+        status = vind_xapian_enquire_set_collapse_key(enquire, VIND_SLOT_GROUP, errmsg);
     if (status == VIND_OK) {
         const vind_bm25_t *p = &searcher->bm25;
         status = vind_xapian_enquire_set_bm25(enquire, p->k1, p->k2, p->k3, p->b, p->min_normlen,
@@ -322,7 +366,7 @@ static vind_status_t break_ties(vind_searcher_t *searcher, vind_match_t *matches
 }
 
 /* Runs the enquire for matches [first, first + count) into a new array. */
-static vind_status_t fetch(vind_xapian_enquire_t *enquire,
+static vind_status_t fetch(vind_searcher_t *searcher, vind_xapian_enquire_t *enquire,
                            uint64_t first, uint64_t count, uint64_t check_at_least,
                            vind_match_t **out, size_t *n, uint64_t *total, int *exact,
                            char **errmsg)
@@ -339,8 +383,14 @@ static vind_status_t fetch(vind_xapian_enquire_t *enquire,
         vind_xapian_mset_free(mset);
         return vind_error(errmsg, VIND_NOMEM, "out of memory reading results");
     }
-    for (size_t i = 0; i < mset->count; i++)
+    for (size_t i = 0; i < mset->count; i++) {
         all[i] = (vind_match_t){.docid = mset->docids[i], .weight = mset->weights[i]};
+        const char *key = mset->collapse_keys ? mset->collapse_keys[i] : NULL;
+        if (key && vind_simhash_parse(key, strlen(key), &all[i].group))
+            all[i].similar = mset->collapse_counts[i];
+    }
+    if (mset->collapse_keys || searcher->collapsing)
+        searcher->listed = mset->listed_estimated;
     *n = mset->count;
     *total = mset->matches_estimated;
     *exact = mset->matches_lower == mset->matches_upper;
@@ -349,21 +399,35 @@ static vind_status_t fetch(vind_xapian_enquire_t *enquire,
     return VIND_OK;
 }
 
-/* Puts pinned first in all (n entries, room for n + n_pinned) and drops
- * their other occurrence; returns the new length. */
-static size_t pin(vind_match_t *all, size_t n, const vind_match_t *pinned, size_t n_pinned)
+/* Puts pinned first in all (*n entries, room for *n + n_pinned) and drops
+ * their other occurrence, and when collapsing the other document of their
+ * group (a pinned exact title or strict match stands for its group, with
+ * the larger of the two counts); *n becomes the new length. 0 on NOMEM. */
+static int pin(vind_match_t *all, size_t *n, const vind_match_t *pinned, size_t n_pinned)
 {
+    vind_match_t *front = malloc(n_pinned * sizeof *front);
+    if (!front)
+        return 0;
+    memcpy(front, pinned, n_pinned * sizeof *front);
     size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < *n; i++) {
         int is_pinned = 0;
-        for (size_t p = 0; p < n_pinned && !is_pinned; p++)
-            is_pinned = pinned[p].docid == all[i].docid;
+        for (size_t p = 0; p < n_pinned; p++) {
+            int same_group = all[i].group && front[p].group == all[i].group;
+            if (front[p].docid != all[i].docid && !same_group)
+                continue;
+            is_pinned = 1;
+            if (same_group && all[i].similar > front[p].similar)
+                front[p].similar = all[i].similar;
+        }
         if (!is_pinned)
             all[kept++] = all[i];
     }
     memmove(all + n_pinned, all, kept * sizeof *all);
-    memcpy(all, pinned, n_pinned * sizeof *all);
-    return kept + n_pinned;
+    memcpy(all, front, n_pinned * sizeof *all);
+    free(front);
+    *n = kept + n_pinned;
+    return 1;
 }
 
 /* Counts what counting asks for over the enquire's next runs. */
@@ -435,7 +499,7 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
     vind_match_t *all = NULL;
     size_t n = 0;
     if (sort != VIND_SORT_RELEVANCE) {
-        status = fetch(enquire, offset, want, check, &all, &n, total, &counted, errmsg);
+        status = fetch(searcher, enquire, offset, want, check, &all, &n, total, &counted, errmsg);
         if (status == VIND_OK)
             status = take_counts(enquire, counting, errmsg);
         vind_xapian_enquire_free(enquire);
@@ -445,14 +509,14 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
             *exact = counted;
         return status;
     }
-    status = fetch(enquire, 0, count, check, &all, &n, total, &counted, errmsg);
+    status = fetch(searcher, enquire, 0, count, check, &all, &n, total, &counted, errmsg);
     size_t page_end = offset + want + n_pinned < n ? (size_t)(offset + want + n_pinned) : n;
     if (status == VIND_OK && n == count && page_end > 0 &&
         same_weight(all[page_end - 1].weight, all[n - 1].weight)) {
         /* The tie at the page's end runs past what was fetched (a filter-only
          * query weighs everything 0): fetch every match to order it by URL. */
         free(all);
-        status = fetch(enquire, 0, searcher->doc_count, searcher->doc_count, &all, &n,
+        status = fetch(searcher, enquire, 0, searcher->doc_count, searcher->doc_count, &all, &n,
                        total, &counted, errmsg);
     }
     if (status == VIND_OK)
@@ -464,10 +528,9 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
         /* Removing the pinned ones leaves at least offset + want others
          * whenever that many were fetched. */
         vind_match_t *grown = realloc(all, (n + n_pinned) * sizeof *all);
-        if (grown) {
+        if (grown)
             all = grown;
-            n = pin(all, n, pinned, n_pinned);
-        } else
+        if (!grown || !pin(all, &n, pinned, n_pinned))
             status = vind_error(errmsg, VIND_NOMEM, "out of memory ordering results");
     }
     if (status != VIND_OK) {
@@ -501,7 +564,7 @@ vind_status_t vind_searcher_top(vind_searcher_t *searcher, const vind_xapian_que
      * top limit on weight bounds, so the cost follows limit, not the number
      * of matches (an OR of many words matches most of a site). */
     if (status == VIND_OK)
-        status = fetch(enquire, 0, limit, 0, matches, n_matches, &total, &exact, errmsg);
+        status = fetch(searcher, enquire, 0, limit, 0, matches, n_matches, &total, &exact, errmsg);
     vind_xapian_enquire_free(enquire);
     return status;
 }
@@ -530,8 +593,7 @@ vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xap
     searcher->runs++;
     vind_xapian_enquire_t *enquire = NULL;
     vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
-    if (status == VIND_OK)
-        status = vind_xapian_enquire_set_query(enquire, query, errmsg);
+    status = status == VIND_OK ? set_query_in_group(searcher, enquire, query, errmsg) : status;
     if (status == VIND_OK)
         status = vind_xapian_enquire_set_boolean(enquire, errmsg);
     if (status == VIND_OK)

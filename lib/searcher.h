@@ -42,12 +42,23 @@ struct vind_searcher {
     /* What the snippets made with this searcher read from the text store
      * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
     uint64_t snippet_bytes_read, snippet_bytes_analysed;
+    /* Near-duplicates (docs/ranking.md): collapse is the setting
+     * (vind_searcher_set_collapse, default on); collapsing is on during a
+     * vind_search that lists a page (never for --all, counts or a group);
+     * group ("" none) restricts every run to one group
+     * (vind_searcher_set_similar); listed is what the last collapsing run
+     * left after collapsing. */
+    int collapse, collapsing;
+    char group[17];
+    uint64_t listed;
 };
 
 /* One matching document of a run. */
 typedef struct {
     uint32_t docid;
     double weight;
+    uint32_t similar; /* near-duplicates collapsed into it (0 when not collapsing) */
+    uint64_t group;   /* its group of near-duplicates when collapsing, else 0 */
 } vind_match_t;
 
 /* What a pass counts besides its matches (vind_xapian_enquire_count_slots):

@@ -119,7 +119,9 @@ char *vind_cache_key(const vind_search_params_t *search)
     g_string_append_c(key, '|');
     append_field(key, search->from);
     append_field(key, search->to);
-    g_string_append_printf(key, "|%d|%u|%u", (int)search->sort, search->page, search->size);
+    g_string_append_printf(key, "|%d|%u|%u|%d", (int)search->sort, search->page, search->size,
+                           search->no_collapse);
+    append_field(key, search->similar);
     char *out = strdup(key->str);
     g_string_free(key, TRUE);
     return out;

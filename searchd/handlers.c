@@ -59,6 +59,23 @@ static void hold_for_tests(const vind_request_t *req)
         g_usleep((gulong)req->server->config->test_delay_ms * 1000);
 }
 
+/* vind_search with the request's near-duplicate settings (collapse=0,
+ * similar=<group>), put back to the defaults after: the pool's searchers
+ * serve every request. */
+static vind_status_t search_as_asked(vind_request_t *req, vind_searcher_t *searcher,
+                                     const vind_search_request_t *request,
+                                     vind_results_t **results, char **errmsg)
+{
+    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
+    vind_searcher_set_collapse(searcher, !req->search.no_collapse);
+    vind_status_t status = vind_searcher_set_similar(searcher, req->search.similar, errmsg);
+    if (status == VIND_OK)
+        status = vind_search(searcher, request, results, errmsg);
+    vind_searcher_set_collapse(searcher, 1);
+    vind_searcher_set_similar(searcher, NULL, NULL);
+    return status;
+}
+
 /* vind_search, reopening and retrying once when vind-index committed twice
  * while it ran (VIND_INDEX_CHANGED): a commit never fails a request. */
 static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
@@ -67,8 +84,7 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
     fill_request(&req->search, &request);
     hold_for_tests(req);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
-    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
-    vind_status_t status = vind_search(searcher, &request, results, errmsg);
+    vind_status_t status = search_as_asked(req, searcher, &request, results, errmsg);
     if (status != VIND_INDEX_CHANGED)
         return status;
     free(*errmsg);
@@ -77,8 +93,7 @@ static vind_status_t run_search(vind_request_t *req, vind_results_t **results, c
     if (status != VIND_OK)
         return status;
     searcher = vind_pool_searcher(req->slot); /* a reopen may have opened a new one */
-    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
-    return vind_search(searcher, &request, results, errmsg);
+    return search_as_asked(req, searcher, &request, results, errmsg);
 }
 
 /* Answers a failed library call: the user's own mistakes with the library's

@@ -519,6 +519,9 @@ static GString *page_url(const vind_search_params_t *params, const char *query, 
             append_parameter(url, "to", params->to);
     }
     append_parameter(url, "sort", params->sort_name);
+    append_parameter(url, "similar", params->similar);
+    if (params->no_collapse)
+        append_parameter(url, "collapse", "0");
     if (params->size != VIND_SEARCHD_DEFAULT_PAGE_SIZE) {
         char size[16];
         snprintf(size, sizeof size, "%u", params->size);
@@ -567,7 +570,22 @@ static const char *type_label(const char *type)
     return type;
 }
 
-static void render_hit(GString *out, const vind_hit_t *hit)
+/* "3 vergelijkbare documenten": the near-duplicates collapsed into hit,
+ * with a link listing its group for the same query (similar=<group>). */
+static void render_similar(GString *out, const vind_search_params_t *params, const vind_hit_t *hit)
+{
+    if (hit->similar == 0 || !hit->group)
+        return;
+    vind_search_params_t group = *params;
+    group.similar = hit->group;
+    group.page = 1;
+    g_string_append(out, "<p class=\"vind-hit-similar\"><a data-vind-nav href=\"");
+    append_url_attribute(out, page_url(&group, NULL, 1, KEEP, 0));
+    g_string_append_printf(out, "\">%u %s</a></p>\n", hit->similar,
+                           hit->similar == 1 ? "vergelijkbaar document" : "vergelijkbare documenten");
+}
+
+static void render_hit(GString *out, const vind_search_params_t *params, const vind_hit_t *hit)
 {
     const char *title = hit->title && *hit->title ? hit->title : hit->url;
     char fragment[32] = "";
@@ -600,6 +618,7 @@ static void render_hit(GString *out, const vind_hit_t *hit)
     g_string_append(out, "<p class=\"vind-hit-url\">");
     append_escaped(out, hit->url);
     g_string_append(out, "</p>\n");
+    render_similar(out, params, hit);
     if (hit->parent && *hit->parent) {
         g_string_append(out, "<p class=\"vind-hit-parent\">Bijlage bij ");
         append_link(out, hit->parent, NULL, hit->parent);
@@ -678,7 +697,8 @@ static void render_no_results(GString *out, const vind_search_params_t *params,
 
 uint64_t vind_page_listed(const vind_results_t *results)
 {
-    return vind_results_total(results) + vind_results_fallback_total(results);
+    /* The collapsed list, the partial matches after the full ones included. */
+    return vind_results_listed(results);
 }
 
 static void render_results(GString *out, const vind_search_params_t *params,
@@ -699,7 +719,7 @@ static void render_results(GString *out, const vind_search_params_t *params,
     g_string_append_printf(out, "<ol class=\"vind-hits\" start=\"%u\">\n",
                            (params->page - 1) * params->size + 1);
     for (size_t i = 0; i < count; i++)
-        render_hit(out, vind_results_get(results, i));
+        render_hit(out, params, vind_results_get(results, i));
     g_string_append(out, "</ol>\n");
 }
 
@@ -723,9 +743,14 @@ static void append_fallback_note(GString *out, const vind_results_t *results)
 static void render_status(GString *out, const vind_search_params_t *params,
                           const vind_results_t *results)
 {
+    /* The list runs over the collapsed entries; the count of documents
+     * follows when near-duplicates were collapsed. */
     uint64_t total = vind_page_listed(results);
+    uint64_t documents = vind_results_total(results) + vind_results_fallback_total(results);
     size_t count = vind_results_count(results);
     size_t first = (size_t)(params->page - 1) * params->size + 1;
+    if (documents == 0)
+        total = 0;
     if (total == 0)
         g_string_append(out, "Geen resultaten");
     else if (count > 0 && (first > 1 || count < total)) {
@@ -740,6 +765,16 @@ static void render_status(GString *out, const vind_search_params_t *params,
         append_quoted(out, searched_query(params, results));
     }
     append_filter_note(out, params);
+    if (total > 0 && documents > total)
+        g_string_append_printf(out, " (%llu documenten; vergelijkbare samengevoegd)",
+                               (unsigned long long)documents);
+    if (params->similar) {
+        vind_search_params_t all = *params;
+        all.similar = NULL;
+        g_string_append(out, ", vergelijkbare documenten (<a data-vind-nav href=\"");
+        append_url_attribute(out, page_url(&all, NULL, 1, KEEP, 0));
+        g_string_append(out, "\">alle resultaten</a>)");
+    }
     append_fallback_note(out, results);
 }
 
@@ -985,7 +1020,7 @@ static void render_facets(GString *out, const vind_results_t *results)
 static void render_pagination(GString *out, const vind_search_params_t *params,
                               const vind_results_t *results)
 {
-    uint64_t total = vind_page_listed(results);
+    uint64_t total = vind_page_listed(results); /* pages of the collapsed list */
     uint64_t pages = (total + params->size - 1) / params->size;
     if (pages > VIND_SEARCHD_MAX_PAGE)
         pages = VIND_SEARCHD_MAX_PAGE;

@@ -392,6 +392,8 @@ enum {
     SEEN_SIZE = 1u << 5,
     SEEN_URL = 1u << 6,
     SEEN_LIMIT = 1u << 7,
+    SEEN_SIMILAR = 1u << 8,
+    SEEN_COLLAPSE = 1u << 9,
 };
 
 typedef struct {
@@ -504,6 +506,19 @@ static void take_search_parameter(parameter_scan_t *scan, const char *key, const
         if (first_time(scan, SEEN_PAGE, key) &&
             !parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE, &search->page))
             refuse(scan, 400, "%s must be a number from 1 to 1000", key);
+    } else if (strcmp(key, "similar") == 0) {
+        /* A group key (vind_searcher_set_similar): 16 hex digits. */
+        if (first_time(scan, SEEN_SIMILAR, key) && *value &&
+            (strlen(value) != 16 || strspn(value, "0123456789abcdef") != 16))
+            refuse(scan, 400, "%s must be a group of similar documents (16 hex digits)", key);
+        else if (*value)
+            search->similar = value;
+    } else if (strcmp(key, "collapse") == 0) {
+        if (first_time(scan, SEEN_COLLAPSE, key) && strcmp(value, "0") != 0 &&
+            strcmp(value, "1") != 0 && *value)
+            refuse(scan, 400, "%s must be 0 or 1", key);
+        else
+            search->no_collapse = strcmp(value, "0") == 0;
     } else if (strcmp(key, "size") == 0) {
         if (first_time(scan, SEEN_SIZE, key) &&
             !parse_unsigned(value, 1, VIND_SEARCHD_MAX_PAGE_SIZE, &search->size))

@@ -95,6 +95,8 @@ typedef struct {
     vind_sort_t sort;
     unsigned page; /* 1-based */
     unsigned size;
+    const char *similar; /* similar=<group>: list one group of near-duplicates, or NULL */
+    int no_collapse;     /* collapse=0: list near-duplicates one by one */
 } vind_search_params_t;
 
 struct vind_request {

@@ -74,6 +74,26 @@ VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double sec
  */
 VIND_API const char *vind_searcher_database_id(const vind_searcher_t *searcher);
 
+/*
+ * Near-duplicates (docs/ranking.md). With collapse on (the default) a
+ * vind_search that lists a page shows the best document of each group of
+ * near-duplicates the indexer found, with hit->similar the number of other
+ * matching documents of its group; totals, facets, vind_count and a search
+ * of every match (limit 0: `--all`) still count and list every document.
+ * Off: every document is listed. A setting of the searcher, as the time
+ * limit is, so that vind_search_request_t keeps its size.
+ */
+VIND_API void vind_searcher_set_collapse(vind_searcher_t *searcher, int on);
+
+/*
+ * Restricts the searcher's searches and counts to one group of
+ * near-duplicates (hit->group, 16 hex digits), not collapsed: "show the N
+ * similar documents". NULL or "" lifts it.
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (not a group key).
+ */
+VIND_API vind_status_t vind_searcher_set_similar(vind_searcher_t *searcher, const char *group,
+                                                 char **errmsg);
+
 /* The index revision the searcher sees, and its number of documents. */
 VIND_API uint64_t vind_searcher_revision(const vind_searcher_t *searcher);
 VIND_API uint64_t vind_searcher_doc_count(const vind_searcher_t *searcher);
@@ -141,6 +161,11 @@ typedef struct {
     const char *snippet;       /* HTML: text escaped, matches in <mark>…</mark>; NULL if not asked */
     const unsigned *pages;     /* PDF page numbers (1-based) of the snippet's passages */
     size_t n_pages;
+    /* Near-duplicates (vind_searcher_set_collapse): the number of other
+     * matching documents of its group collapsed into this hit, and the
+     * group's key for vind_searcher_set_similar (NULL when none collapsed). */
+    unsigned similar;
+    const char *group;
 } vind_hit_t;
 
 typedef struct {
@@ -190,9 +215,14 @@ VIND_API const char *vind_results_explain(vind_results_t *results);
 VIND_API void vind_results_free(vind_results_t *results);
 
 /* Exact number of documents that have every word (the strict meaning, as
- * vind_count); the documents with only some of the words that the list
- * continues with are vind_results_fallback_total(). */
+ * vind_count; near-duplicates collapsed into a hit included); the documents
+ * with only some of the words that the list continues with are
+ * vind_results_fallback_total(). */
 VIND_API uint64_t vind_results_total(const vind_results_t *results);
+
+/* The length of the ranked list after collapsing near-duplicates (what
+ * pages run over); the total when nothing was collapsed. */
+VIND_API uint64_t vind_results_listed(const vind_results_t *results);
 
 /* Number of hits returned (this page), and hit i of them. */
 VIND_API size_t vind_results_count(const vind_results_t *results);

@@ -675,6 +675,14 @@ typedef struct {
     uint64_t matches_lower;     /* at least this many documents match */
     uint64_t matches_estimated; /* best estimate of the matches */
     uint64_t matches_upper;     /* at most this many documents match */
+    /* With a collapse key (vind_xapian_enquire_set_collapse_key) the three
+     * counts above still count documents, collapsed ones included: exact
+     * (counted by a match spy) when every document was checked, else
+     * Xapian's uncollapsed estimates; these say what collapsing left.
+     * NULL/0 without one. */
+    uint32_t *collapse_counts;  /* per entry: documents collapsed into it */
+    char **collapse_keys;       /* per entry: its key (malloc'd), NULL when it has none */
+    uint64_t listed_estimated;  /* entries after collapsing (exact when every match was checked) */
 } vind_xapian_mset_t;
 
 /* Frees mset and its arrays. NULL is allowed. */

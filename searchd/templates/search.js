@@ -216,7 +216,10 @@
   /* ---- rendering (the markup of page.c) ---- */
 
   /* The list the pages walk: documents with every word, then those with only some (page.c). */
+  // The length of the list pages run over: the collapsed list (partial
+  // matches after the full ones included) when the answer gives it.
   function listed(data) {
+    if (typeof data.listed === "number") return data.listed;
     return data.total + (data.fallback_total || 0);
   }
 
@@ -226,6 +229,8 @@
     var first = (data.page - 1) * data.size + 1;
     var shown = data.results.length;
     var total = listed(data);
+    var documents = data.total + (data.fallback_total || 0);
+    if (documents === 0) total = 0;
     if (total === 0) text = "Geen resultaten";
     else if (shown > 0 && (first > 1 || shown < total))
       text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(total);
@@ -233,6 +238,9 @@
     if (q) text += " voor " + quoted(q);
     var n = countFilters(params);
     if (n) text += " met " + n + (n === 1 ? " filter" : " filters");
+    if (total > 0 && documents > total)
+      text += " (" + count(documents) + " documenten; vergelijkbare samengevoegd)";
+    if (params.get("similar")) text += ", vergelijkbare documenten";
     if (data.fallback && data.total === 0)
       text += ". Geen resultaat bevat alle woorden; die met de meeste woorden staan bovenaan";
     else if (data.fallback)
@@ -240,7 +248,8 @@
     statusBox.textContent = text;
   }
 
-  function renderHit(hit) {
+  /* The length of the list after collapsing near-duplicates (page.c). */
+  function renderHit(hit, params) {
     var li = el("li", { "class": "vind-hit" });
     var h3 = el("h3", { "class": "vind-hit-title" });
     var pages = hit.pages || [];
@@ -264,6 +273,15 @@
       li.appendChild(snippet);
     }
     li.appendChild(el("p", { "class": "vind-hit-url" }, hit.url));
+    if (hit.similar > 0 && hit.group) {
+      /* "3 vergelijkbare documenten": lists the group for the same query. */
+      var group = withPage(params, 1);
+      group.set("similar", hit.group);
+      var similar = el("p", { "class": "vind-hit-similar" });
+      similar.appendChild(el("a", { href: pageUrl(group), "data-vind-nav": "" },
+                             hit.similar + (hit.similar === 1 ? " vergelijkbaar document" : " vergelijkbare documenten")));
+      li.appendChild(similar);
+    }
     if (hit.parent) {
       var parent = el("p", { "class": "vind-hit-parent" }, "Bijlage bij ");
       parent.appendChild(link(hit.parent, hit.parent));
@@ -374,7 +392,7 @@
       return;
     }
     var list = el("ol", { "class": "vind-hits", start: (data.page - 1) * data.size + 1 });
-    data.results.forEach(function (hit) { list.appendChild(renderHit(hit)); });
+    data.results.forEach(function (hit) { list.appendChild(renderHit(hit, params)); });
     resultsBox.appendChild(list);
   }
 

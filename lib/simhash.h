@@ -1,0 +1,52 @@
+/*
+ * simhash.h - (private) near-duplicate fingerprints: a 64-bit simhash of the
+ * word 4-shingles of a document's analysed body text, and the groups of
+ * near-duplicates the indexer assigns from them (docs/schema.md, "Groups of
+ * near-duplicates"; docs/ranking.md has the figures).
+ */
+#ifndef VIND_LIB_SIMHASH_H
+#define VIND_LIB_SIMHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Words per shingle. */
+#define VIND_SIMHASH_SHINGLE 4u
+/* Texts with fewer shingles get no fingerprint: a short article shares
+ * its sentences of boilerplate with others and would look like a copy. */
+#define VIND_SIMHASH_MIN_SHINGLES 40u
+/* Fingerprints this many bits apart or fewer are near-duplicates. Measured
+ * on the corpus (docs/ranking.md): successive versions of one report are 0-16
+ * bits apart, unrelated texts 14 and more (most 25-40); every pair at 13 or
+ * less was a real near-duplicate. Too far for banding (pigeonhole would need
+ * 13 bands of 4-5 bits, matching most documents), so the indexer compares a
+ * new fingerprint with all of them (lib/index.c: one popcount each). */
+#define VIND_SIMHASH_MAX_DISTANCE 12u
+
+/* A fingerprint being made: feed it the words in text order. */
+typedef struct {
+    int32_t votes[64];
+    uint64_t recent[VIND_SIMHASH_SHINGLE - 1]; /* hashes of the last words, oldest first */
+    size_t words;
+    size_t shingles;
+} vind_simhash_t;
+
+void vind_simhash_init(vind_simhash_t *s);
+
+/* Adds the next word (len bytes). Cost: one hash of the word, one of the
+ * shingle and 64 additions. */
+void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len);
+
+/* The fingerprint into *out; 0 (no fingerprint) when the text had fewer than
+ * VIND_SIMHASH_MIN_SHINGLES shingles, else 1. */
+int vind_simhash_result(const vind_simhash_t *s, uint64_t *out);
+
+/* The number of bits in which a and b differ. */
+unsigned vind_simhash_distance(uint64_t a, uint64_t b);
+
+/* A fingerprint as 16 lower-case hex digits (out: 17 bytes); and back (0 on
+ * anything else). */
+void vind_simhash_hex(uint64_t fingerprint, char out[17]);
+int vind_simhash_parse(const char *hex, size_t len, uint64_t *out);
+
+#endif
