@@ -199,6 +199,9 @@ const char *vind_results_explain(vind_results_t *results)
             g_string_append_printf(line, " lookups %zu", results->plan_lookups);
         runs += stage->runs;
     }
+    if (results->spelling_walks)
+        g_string_append_printf(line, "%sspellings %llu", line->len ? "; " : "",
+                               (unsigned long long)results->spelling_walks);
     g_string_append_printf(line, "%sruns %u total %llu%s", line->len ? "; " : "", runs,
                            (unsigned long long)results->total, results->fallback ? " any-word" : "");
     results->explain = strdup(line->str);

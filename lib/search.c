@@ -381,10 +381,13 @@ static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errms
     if (!a->results)
         return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
     search_t s = {.searcher = searcher, .req = a->req, .results = a->results};
+    vind_spelling_forget(searcher);
+    uint64_t walks = searcher->spelling_walks;
     vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
     vind_status_t status =
         a->count_only ? count_once(&s, a->tree, errmsg) : search_once(&s, a->tree, errmsg);
     a->results->partial = vind_xapian_reader_budget_spent(searcher->reader);
+    a->results->spelling_walks = searcher->spelling_walks - walks;
     vind_xapian_reader_set_budget(searcher->reader, 0);
     return status;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
 #include <jansson.h>
 
 #include <vind/search.h>
@@ -42,6 +43,10 @@ struct vind_searcher {
     /* What the snippets made with this searcher read from the text store
      * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
     uint64_t snippet_bytes_read, snippet_bytes_analysed;
+    /* Xapian's spelling suggestion per form ("" none) for the request at
+     * work: the plan and "Bedoelde je" ask about the same words (lib/suggest.c). */
+    GHashTable *spellings;
+    uint64_t spelling_walks; /* Xapian spelling suggestions asked so far (the explain line) */
 };
 
 /* One matching document of a run. */
@@ -194,5 +199,9 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
  */
 vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
                                    char **correction, char **errmsg);
+
+/* Forgets the spelling suggestions of the request before (each attempt of
+ * a search starts afresh: the index may have changed). */
+void vind_spelling_forget(vind_searcher_t *searcher);
 
 #endif

@@ -84,6 +84,36 @@ static vind_status_t word_unknown(vind_searcher_t *searcher, const vind_token_t 
     return status;
 }
 
+/*
+ * Xapian's get_spelling_suggestion for form, once per request: it walks the
+ * spelling table's trigrams of the word (0.1-1 ms, the costliest call of a
+ * search with a rare word), and the plan and "Bedoelde je" ask about the
+ * same words (an unknown word without a correction, and every word of a
+ * rare-word retry, were looked up twice). A failed read is no suggestion,
+ * as before. malloc'd, or NULL.
+ */
+static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
+{
+    if (!searcher->spellings)
+        searcher->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    const char *known = g_hash_table_lookup(searcher->spellings, form);
+    if (known)
+        return *known ? strdup(known) : NULL;
+    char *better = NULL;
+    searcher->spelling_walks++;
+    if (vind_xapian_reader_spelling_suggestion(searcher->reader, form, SPELLING_EDIT_DISTANCE,
+                                               &better, NULL) != VIND_OK)
+        better = NULL;
+    g_hash_table_insert(searcher->spellings, g_strdup(form), g_strdup(better ? better : ""));
+    return better;
+}
+
+void vind_spelling_forget(vind_searcher_t *searcher)
+{
+    if (searcher->spellings)
+        g_hash_table_remove_all(searcher->spellings);
+}
+
 /* An unknown word takes any close word of the site; a rare one only a much
  * more frequent one ("zorgen" is no typo of "zorg"). */
 static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
@@ -109,10 +139,7 @@ vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t
         if (status != VIND_OK || !unknown)
             return status;
     }
-    char *better = NULL;
-    if (vind_xapian_reader_spelling_suggestion(searcher->reader, token->form,
-                                               SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK)
-        return VIND_OK; /* no suggestion, as when the table has none */
+    char *better = spelling_suggestion(searcher, token->form);
     /* The spelling table may still hold a word of a removed document. */
     if (better && (strcmp(better, token->form) == 0 ||
                    !frequent_enough(frequency, form_frequency(searcher, better)))) {
@@ -160,10 +187,8 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
         uint32_t frequency = form_frequency(searcher, word->form);
         if (frequency > RARE_DOCUMENTS)
             continue;
-        char *better = NULL;
-        if (vind_xapian_reader_spelling_suggestion(
-                searcher->reader, word->form, SPELLING_EDIT_DISTANCE, &better, NULL) != VIND_OK ||
-            !better)
+        char *better = spelling_suggestion(searcher, word->form);
+        if (!better)
             continue;
         int frequent = frequent_enough(frequency, form_frequency(searcher, better));
         if (strcmp(better, word->form) != 0 && frequent &&

@@ -462,6 +462,17 @@ static void test_spelling_and_synonyms(vind_searcher_t *searcher)
     vind_results_free(r);
     r = search(searcher, "organisatie");
     CHECK(r && vind_results_suggestion(r) == NULL, "no suggestion for a frequent word");
+    CHECK(r && !strstr(vind_results_explain(r), "spellings"),
+          "a frequent word is never looked up in the spelling table");
+    vind_results_free(r);
+    /* Issue 12: the plan and "Bedoelde je" share one look-up per word (an
+     * unknown word without a correction was walked twice, the costliest
+     * call of such a search). */
+    r = search(searcher, "organsiatie qxzwvjk");
+    CHECK(r && strstr(vind_results_explain(r), "spellings 2;"),
+          "two unknown words: two spelling look-ups, not four");
+    if (r)
+        printf("# explain: %s\n", vind_results_explain(r));
     vind_results_free(r);
 
     r = search(searcher, "ggz");
