@@ -56,6 +56,7 @@
 #define VIND_SLOT_SIGNATURE 6 /* "<size> <mtime> <sha256>" of the source file (incremental runs) */
 #define VIND_SLOT_PATH 7      /* the source file's path (removal of vanished files) */
 #define VIND_SLOT_TITLE 8     /* normalised title (exact-title matching, suggestions) */
+#define VIND_SLOT_HIT 9       /* what a hit shows, read without the record (lib/hitrecord.h) */
 #define VIND_VALUE_SEPARATOR '\x1f'
 
 /*

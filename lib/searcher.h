@@ -16,6 +16,7 @@
 
 #include <vind/search.h>
 #include <vind/xapian.h>
+#include "hitrecord.h"
 #include "query.h"
 #include "query_parse.h"
 
@@ -167,6 +168,22 @@ vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t
 vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
                                   const vind_match_terms_t *terms, unsigned target_chars,
                                   char **html, unsigned **pages, size_t *n_pages, char **errmsg);
+
+/* The same from the text store alone, for a document of n_pages pages in
+ * language lang (a hit record's, lib/hitrecord.h). */
+vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, vind_lang_t lang,
+                                     size_t n_pages, const vind_match_terms_t *terms,
+                                     unsigned target_chars, char **html, unsigned **pages,
+                                     size_t *n_pages_out, char **errmsg);
+
+/* The language of a stored "lang" ("en..." -> English, else Dutch). */
+vind_lang_t vind_stored_lang_of(const char *lang);
+
+/* The hit record of docid (VIND_SLOT_HIT): *value malloc'd (free it, and
+ * record's tags and themes), which record's strings point into; *value
+ * NULL when the document has none (an index written before it). */
+vind_status_t vind_searcher_hit_record(vind_searcher_t *searcher, uint32_t docid, char **value,
+                                       vind_hit_record_t *record, char **errmsg);
 
 /* Test and debug aid: the bytes the searcher's snippets have read from the
  * text store and given the analyzer since it was opened. */
