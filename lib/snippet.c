@@ -374,6 +374,7 @@ typedef struct {
     GArray *hits;  /* hit_t, in text order per analysed region */
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
+    int placed; /* hits holds every match of the text (every place located): marks come from it */
     char **errmsg;
 } job_t;
 
@@ -587,6 +588,7 @@ typedef struct {
 struct vind_snippet_places {
     GArray *occurrences; /* occurrence_t */
     unsigned n_terms;
+    int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
 };
 
 static int compare_occurrences(const void *a, const void *b)
@@ -850,7 +852,7 @@ static vind_status_t scan_long_text(job_t *job)
         add_probe(probes, g_ptr_array_index(terms->prefixes, i),
                   g_array_index(terms->prefix_ids, unsigned, i));
     if (job->source->places) {
-        vind_snippet_places_t places = {occurrences, terms->n_terms};
+        vind_snippet_places_t places = {occurrences, terms->n_terms, 0};
         status = job->source->places(job->source->rock, terms, &places, job->errmsg);
         if (status != VIND_OK)
             goto done;
@@ -1026,11 +1028,49 @@ static passage_t passage_around(const char *text, size_t length, size_t page, si
     return (passage_t){page, start, end};
 }
 
-/* Appends one passage: escaped text, its matches (re-analysed over exactly
- * the passage, so marks never depend on which region found it) marked. */
+/* Appends text [done, start) escaped and [start, end) marked. */
+static void append_marked(GString *out, const char *text, size_t done, size_t start, size_t end,
+                          int *pending)
+{
+    append_escaped(out, text + done, start - done, 1, pending);
+    if (*pending && out->len)
+        g_string_append_c(out, ' ');
+    *pending = 0;
+    g_string_append(out, "<mark>");
+    append_escaped(out, text + start, end - start, 1, pending);
+    g_string_append(out, "</mark>");
+    *pending = 0;
+}
+
+/* A passage of a text whose hits are all its matches (job->placed): the
+ * hits inside it marked, without analysing it. Cost: a walk over the hits;
+ * the analysis costs ~150,000 instructions a passage (a fifth of a search,
+ * bench/search-cost under callgrind). */
+static void render_placed(job_t *job, const passage_t *passage, const char *text, GString *out)
+{
+    const hit_t *hits = (const hit_t *)job->hits->data;
+    int pending = 0;
+    size_t done = passage->start;
+    for (guint i = 0; i < job->hits->len; i++) {
+        const hit_t *h = &hits[i];
+        if (h->page != passage->page || h->start < done || h->end > passage->end)
+            continue;
+        append_marked(out, text, done, h->start, h->end, &pending);
+        done = h->end;
+    }
+    append_escaped(out, text + done, passage->end - done, 1, &pending);
+}
+
+/* Appends one passage: escaped text, its matches marked: from the hits
+ * when they are every match of the text, else re-analysed over exactly the
+ * passage, so marks never depend on which region found it. */
 static vind_status_t render_passage(job_t *job, const passage_t *passage, GString *out)
 {
     const char *text = page_range(job, passage->page, passage->start, passage->end);
+    if (job->placed) {
+        render_placed(job, passage, text, out);
+        return VIND_OK;
+    }
     job->analysed += passage->end - passage->start;
     vind_tokens_t *tokens = NULL;
     vind_status_t status =
@@ -1046,14 +1086,7 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
         size_t start = passage->start + token->start, end = passage->start + token->end;
         if (start < done || end > passage->end || term_of(job->terms, token) < 0)
             continue;
-        append_escaped(out, text + done, start - done, 1, &pending);
-        if (pending && out->len)
-            g_string_append_c(out, ' ');
-        pending = 0;
-        g_string_append(out, "<mark>");
-        append_escaped(out, text + start, end - start, 1, &pending);
-        g_string_append(out, "</mark>");
-        pending = 0;
+        append_marked(out, text, done, start, end, &pending);
         done = end;
     }
     append_escaped(out, text + done, passage->end - done, 1, &pending);
@@ -1248,9 +1281,12 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
 static vind_status_t hits_from_places(job_t *job)
 {
     GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
-    vind_snippet_places_t places = {occurrences, job->terms->n_terms};
+    vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
+    /* Every place, none cut off, and no prefix (whose places are only its
+     * most frequent forms'): the hits are every match the analyzer finds. */
+    job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
     GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
     gint64 *keys = g_new(gint64, occurrences->len + 1);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
@@ -1262,6 +1298,7 @@ static vind_status_t hits_from_places(job_t *job)
             continue;
         if (found != VIND_OK) {
             job_failed(job, found);
+            job->placed = 0;
             break;
         }
         keys[i] = ((gint64)o->page << 32) | (gint64)start;
@@ -1277,9 +1314,16 @@ static vind_status_t hits_from_places(job_t *job)
     return status;
 }
 
+void vind_snippet_places_cut(vind_snippet_places_t *places)
+{
+    places->cut = 1;
+}
+
 void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
                         unsigned term)
 {
+    if (places->occurrences->len >= MAX_OCCURRENCES)
+        places->cut = 1;
     if (places->occurrences->len >= MAX_OCCURRENCES || term >= places->n_terms)
         return;
     occurrence_t occurrence = {page, position, term};

@@ -48,6 +48,10 @@ typedef struct vind_snippet_places vind_snippet_places_t;
 void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
                         unsigned term);
 
+/* Some places were left out (a term's positions were cut at a bound): the
+ * passages shown are then analysed to mark their words. */
+void vind_snippet_places_cut(vind_snippet_places_t *places);
+
 /*
  * Where a snippet's text comes from, read as far as the snippet needs: the
  * text store of the index (lib/textstore.h, through lib/search.c) or pages

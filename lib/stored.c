@@ -155,6 +155,8 @@ static vind_status_t term_places(source_t *source, const char *term, unsigned id
     vind_status_t status = vind_xapian_reader_positions(source->searcher->reader, source->docid,
                                                         term, MAX_POSITIONS, &positions, &n, errmsg);
     size_t n_pages = vind_text_pages(source->text);
+    if (status == VIND_OK && n == MAX_POSITIONS)
+        vind_snippet_places_cut(places); /* the later ones are not among them */
     for (size_t i = 0; status == VIND_OK && i < n; i++) {
         if (positions[i] < VIND_POS_BODY)
             continue; /* the title: snippets show the body */
