@@ -59,24 +59,15 @@ static void hold_for_tests(const vind_request_t *req)
         g_usleep((gulong)req->server->config->test_delay_ms * 1000);
 }
 
-/* vind_search, reopening and retrying once when vind-index committed twice
- * while it ran (VIND_INDEX_CHANGED): a commit never fails a request. */
+/* vind_search. A commit of vind-index while it runs (VIND_INDEX_CHANGED)
+ * is the library's one retry (vind_searcher_retry reopens the searcher,
+ * also onto an upgraded index swapped in): no second retry layer here. */
 static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
 {
     vind_search_request_t request;
     fill_request(&req->search, &request);
     hold_for_tests(req);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
-    vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
-    vind_status_t status = vind_search(searcher, &request, results, errmsg);
-    if (status != VIND_INDEX_CHANGED)
-        return status;
-    free(*errmsg);
-    *errmsg = NULL;
-    status = vind_pool_reopen(req->server->pool, req->slot, errmsg);
-    if (status != VIND_OK)
-        return status;
-    searcher = vind_pool_searcher(req->slot); /* a reopen may have opened a new one */
     vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
     return vind_search(searcher, &request, results, errmsg);
 }
