@@ -375,6 +375,7 @@ typedef struct {
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
     int placed; /* hits holds every match of the text (every place located): marks come from it */
+    GArray *spans; /* region_t: regions whose every match is in hits (a long text's) */
     char **errmsg;
 } job_t;
 
@@ -405,6 +406,12 @@ static size_t page_length(job_t *job, size_t page)
         job->lengths[page] = length;
     }
     return job->lengths[page];
+}
+
+/* Whether every word of the page has a place (the source says so). */
+static int page_complete(job_t *job, size_t page)
+{
+    return job->source->complete && job->source->complete(job->source->rock, page);
 }
 
 /* The page's text with at least [start, end) read (with SCAN_SLACK bytes on
@@ -791,17 +798,24 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
  * by analysing it. A prefix's places are those of its MAX_PREFIX_TERMS most
  * frequent forms (lib/stored.c): "voor*" would miss "voorstel" where the
  * analyser marks it, and choose another window. */
-static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r)
+static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r,
+                                  int cut)
 {
-    return job->source->places && job->terms->prefixes->len == 0
-               ? place_region(job, occurrences, r)
-               : analyse_region(job, r->page, r->start, r->end);
+    if (!job->source->places || job->terms->prefixes->len > 0)
+        return analyse_region(job, r->page, r->start, r->end);
+    /* Every place of the text taken (none cut off) and a page whose words
+     * all have positions: the region's matches are complete, and a passage
+     * inside it is marked from them (render_passage). */
+    if (!cut && page_complete(job, r->page))
+        g_array_append_val(job->spans, *r);
+    return place_region(job, occurrences, r);
 }
 
-static vind_status_t match_regions(job_t *job, const GArray *occurrences, GArray *regions)
+static vind_status_t match_regions(job_t *job, const GArray *occurrences, GArray *regions, int cut)
 {
     for (guint i = 0; i < regions->len; i++) {
-        vind_status_t status = match_region(job, occurrences, &g_array_index(regions, region_t, i));
+        vind_status_t status =
+            match_region(job, occurrences, &g_array_index(regions, region_t, i), cut);
         if (status != VIND_OK)
             return status;
     }
@@ -851,9 +865,11 @@ static vind_status_t scan_long_text(job_t *job)
     for (guint i = 0; i < terms->prefixes->len; i++)
         add_probe(probes, g_ptr_array_index(terms->prefixes, i),
                   g_array_index(terms->prefix_ids, unsigned, i));
+    int cut = 0;
     if (job->source->places) {
         vind_snippet_places_t places = {occurrences, terms->n_terms, 0};
         status = job->source->places(job->source->rock, terms, &places, job->errmsg);
+        cut = places.cut;
         if (status != VIND_OK)
             goto done;
     } else if (!find_occurrences(job, probes, occurrences)) {
@@ -886,7 +902,7 @@ static vind_status_t scan_long_text(job_t *job)
         if (!regions_overlap(regions, &region))
             g_array_append_val(regions, region);
     }
-    status = match_regions(job, occurrences, regions);
+    status = match_regions(job, occurrences, regions, cut);
     if (status != VIND_OK)
         goto done;
 
@@ -902,7 +918,7 @@ static vind_status_t scan_long_text(job_t *job)
             continue;
         g_array_append_val(regions, region);
         size_t before = job->hits->len;
-        status = match_region(job, occurrences, &region);
+        status = match_region(job, occurrences, &region, cut);
         if (status != VIND_OK)
             goto done;
         for (size_t k = before; k < job->hits->len; k++)
@@ -1061,13 +1077,24 @@ static void render_placed(job_t *job, const passage_t *passage, const char *text
     append_escaped(out, text + done, passage->end - done, 1, &pending);
 }
 
+/* Whether the passage lies inside a region whose matches are all hits. */
+static int in_span(const job_t *job, const passage_t *passage)
+{
+    for (guint i = 0; i < job->spans->len; i++) {
+        const region_t *r = &g_array_index(job->spans, region_t, i);
+        if (r->page == passage->page && r->start <= passage->start && passage->end <= r->end)
+            return 1;
+    }
+    return 0;
+}
+
 /* Appends one passage: escaped text, its matches marked: from the hits
  * when they are every match of the text, else re-analysed over exactly the
  * passage, so marks never depend on which region found it. */
 static vind_status_t render_passage(job_t *job, const passage_t *passage, GString *out)
 {
     const char *text = page_range(job, passage->page, passage->start, passage->end);
-    if (job->placed) {
+    if (job->placed || in_span(job, passage)) {
         render_placed(job, passage, text, out);
         return VIND_OK;
     }
@@ -1287,6 +1314,8 @@ static vind_status_t hits_from_places(job_t *job)
     /* Every place, none cut off, and no prefix (whose places are only its
      * most frequent forms'): the hits are every match the analyzer finds. */
     job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
+    for (size_t page = 0; job->placed && page < job->n_pages; page++)
+        job->placed = page_complete(job, page);
     GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
     gint64 *keys = g_new(gint64, occurrences->len + 1);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
@@ -1361,9 +1390,11 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
                  .terms = terms,
                  .target = target,
                  .hits = g_array_new(FALSE, FALSE, sizeof(hit_t)),
+                 .spans = g_array_new(FALSE, FALSE, sizeof(region_t)),
                  .errmsg = errmsg};
     if (!job.lengths) {
         g_array_free(job.hits, TRUE);
+        g_array_free(job.spans, TRUE);
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
     }
     for (size_t page = 0; page < job.n_pages; page++)
@@ -1407,6 +1438,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
     if (stats)
         stats->bytes_analysed = job.analysed;
     g_array_free(job.hits, TRUE);
+    g_array_free(job.spans, TRUE);
     free(job.lengths);
     return status;
 }
@@ -1443,7 +1475,7 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
                           "a snippet needs an analyzer, the pages and places for its results");
     }
     vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text, NULL,
-                                    NULL};
+                                    NULL,          NULL};
     return vind_snippet_make_from(analyzer, lang, &source, terms, target_chars, html_out,
                                   pages_out, n_pages_out, NULL, errmsg);
 }

@@ -74,6 +74,10 @@ typedef struct {
      * word at a position (only the few places a snippet looks at). */
     vind_status_t (*locate)(void *rock, size_t page, size_t position, size_t *start, size_t *end,
                             char **errmsg);
+    /* Optional, with places: 1 when every word of a page has a place (the
+     * index positions only a page's first words): its passages can then be
+     * marked from the places. NULL: none can. */
+    int (*complete)(void *rock, size_t page);
 } vind_snippet_source_t;
 
 /* What a snippet cost: the bytes it gave the analyzer (its windows, and

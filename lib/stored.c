@@ -146,6 +146,16 @@ static vind_status_t source_locate(void *rock, size_t page, size_t position, siz
     return vind_text_place(((source_t *)rock)->text, page, (unsigned)position, start, end, errmsg);
 }
 
+/* A page has positions (and page-map words) for its first
+ * VIND_POS_PAGE_STRIDE - 1 words only (lib/index.c): a map with fewer holds
+ * every word of its page. */
+static int source_complete(void *rock, size_t page)
+{
+    size_t words = 0;
+    return vind_text_page_words(((source_t *)rock)->text, page, &words, NULL) == VIND_OK &&
+           words < VIND_POS_PAGE_STRIDE - 1;
+}
+
 /* The body places of one index term in the document. */
 static vind_status_t term_places(source_t *source, const char *term, unsigned id,
                                  vind_snippet_places_t *places, char **errmsg)
@@ -232,8 +242,9 @@ vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, 
     source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
     if (!rock.text)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
-    vind_snippet_source_t source = {&rock,         n,          source_length, source_text,
-                                    source_places, source_locate};
+    vind_snippet_source_t source = {&rock,         n,             source_length,
+                                    source_text,   source_places, source_locate,
+                                    source_complete};
     vind_snippet_stats_t stats;
     vind_status_t status =
         vind_snippet_make_from(searcher->analyzer, lang, &source, terms,
