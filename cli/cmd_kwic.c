@@ -163,15 +163,9 @@ int cmd_kwic(int argc, char **argv)
         vind_filter_options_apply(&filters, &request);
         vind_kwic_t *kwic = NULL;
         char *errmsg = NULL;
+        /* vind-index committing meanwhile is the library's retry. */
         vind_status_t status =
             vind_kwic(session.searcher, &request, (unsigned)width, &kwic, &errmsg);
-        if (status == VIND_INDEX_CHANGED) {
-            free(errmsg);
-            errmsg = NULL;
-            status = vind_searcher_reopen(session.searcher, NULL, &errmsg);
-            if (status == VIND_OK)
-                status = vind_kwic(session.searcher, &request, (unsigned)width, &kwic, &errmsg);
-        }
         if (status != VIND_OK) {
             exit_code = vind_cli_fail(status, errmsg);
         } else {

@@ -220,15 +220,8 @@ int vind_cli_search(vind_session_t *session, const vind_search_request_t *reques
                     vind_results_t **results)
 {
     char *errmsg = NULL;
+    /* vind-index committing meanwhile is the library's retry (vind_searcher_retry). */
     vind_status_t status = vind_search(session->searcher, request, results, &errmsg);
-    if (status == VIND_INDEX_CHANGED) {
-        /* vind-index committed meanwhile: read the new revision once more. */
-        free(errmsg);
-        errmsg = NULL;
-        status = vind_searcher_reopen(session->searcher, NULL, &errmsg);
-        if (status == VIND_OK)
-            status = vind_search(session->searcher, request, results, &errmsg);
-    }
     if (status != VIND_OK)
         return vind_cli_fail(status, errmsg);
     return VIND_CLI_CONTINUE;

@@ -44,6 +44,7 @@
 #include "error.h"
 #include "schema.h"
 #include "simhash.h"
+#include "hitrecord.h"
 #include "isolate.h"
 #include "textstore.h"
 #include "walk.h"
@@ -678,6 +679,51 @@ static void add_value(builder_t *b, unsigned slot, const char *value)
             vind_xapian_document_add_value(b->document, slot, value, strlen(value), b->errmsg);
 }
 
+/* A field as the stored record keeps it: valid UTF-8, else left out. */
+static const char *valid(const char *text)
+{
+    return text && g_utf8_validate(text, -1, NULL) ? text : NULL;
+}
+
+static const char **valid_list(GPtrArray *values, size_t *n)
+{
+    const char **list = g_new0(const char *, values->len + 1);
+    *n = 0;
+    for (guint i = 0; i < values->len; i++)
+        if (valid(g_ptr_array_index(values, i)))
+            list[(*n)++] = g_ptr_array_index(values, i);
+    return list;
+}
+
+/* The hit record (lib/hitrecord.h): what a results page shows, read without
+ * parsing the stored record. Schema 1 keeps the text in the record, which
+ * its snippets read: no hit record there. */
+static void add_hit_value(builder_t *b, const vind_doc_t *doc, const relations_t *rel,
+                          GPtrArray *tags, GPtrArray *themes)
+{
+    if (b->status != VIND_OK || b->index->write_version < 2)
+        return;
+    vind_hit_record_t hit = {.url = valid(doc->url),
+                             .title = valid(doc->title),
+                             .type = vind_doc_type_name(doc->type),
+                             .date = valid(doc->date),
+                             .author = valid(doc->author),
+                             .description = valid(doc->description),
+                             .parent = valid(rel->parent),
+                             .lang = valid(doc->lang),
+                             .n_pages = doc->n_pages};
+    hit.tags = valid_list(tags, &hit.n_tags);
+    hit.themes = valid_list(themes, &hit.n_themes);
+    size_t length = 0;
+    char *value = vind_hit_record_encode(&hit, &length);
+    b->status = value ? vind_xapian_document_add_value(b->document, VIND_SLOT_HIT, value, length,
+                                                       b->errmsg)
+                      : vind_error(b->errmsg, VIND_NOMEM, "out of memory");
+    free(value);
+    g_free(hit.tags);
+    g_free(hit.themes);
+}
+
 static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArray *tags,
                          GPtrArray *themes, int write_version)
 {
@@ -798,6 +844,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     index->built = (print_t){0};
     if (b.simhash && vind_simhash_result(b.simhash, &fingerprint))
         add_group(&b, fingerprint, doc->url);
+    add_hit_value(&b, doc, rel, tags, themes);
     if (b.status == VIND_OK) {
         char *data = stored_data(doc, rel, tags, themes, index->write_version);
         b.status = data ? vind_xapian_document_set_data(b.document, data, strlen(data), errmsg)

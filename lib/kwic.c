@@ -227,6 +227,53 @@ static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_
     return status;
 }
 
+/* What one attempt of vind_kwic works with. */
+typedef struct {
+    const vind_search_request_t *req;
+    const vind_qnode_t *tree;
+    unsigned width;
+    vind_kwic_t *kwic; /* the attempt's; NULL after a failed one */
+} kwic_attempt_t;
+
+/* One attempt; VIND_INDEX_CHANGED makes vind_searcher_retry reopen and retry. */
+static vind_status_t kwic_attempt(vind_searcher_t *searcher, void *data, char **errmsg)
+{
+    kwic_attempt_t *a = data;
+    const vind_search_request_t *req = a->req;
+    vind_xapian_query_t *query = NULL;
+    vind_query_plan_t *plan = NULL;
+    vind_status_t status =
+        vind_searcher_full_query(searcher, a->tree, req, 0, -1, &query, &plan, errmsg);
+    vind_match_t *matches = NULL;
+    size_t n_matches = 0;
+    uint64_t total = 0;
+    if (status == VIND_OK)
+        status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit, &matches,
+                                   &n_matches, &total, errmsg);
+    vind_xapian_query_free(query);
+    vind_kwic_t *kwic = calloc(1, sizeof *kwic);
+    if (status == VIND_OK && !kwic)
+        status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+    if (kwic)
+        kwic->owned = g_ptr_array_new_with_free_func(free);
+    /* A query of filters only has no words to show in context. */
+    int has_words = plan && !vind_match_terms_empty(plan->match_terms);
+    for (size_t i = 0; status == VIND_OK && has_words && i < n_matches; i++) {
+        if (kwic->count >= VIND_MAX_KWIC_LINES)
+            break;
+        status =
+            document_lines(searcher, plan->match_terms, matches[i].docid, a->width, kwic, errmsg);
+    }
+    free(matches);
+    vind_query_plan_free(plan);
+    if (status != VIND_OK) {
+        vind_kwic_free(kwic);
+        return status;
+    }
+    a->kwic = kwic;
+    return VIND_OK;
+}
+
 vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *req, unsigned width,
                         vind_kwic_t **out, char **errmsg)
 {
@@ -246,35 +293,11 @@ vind_status_t vind_kwic(vind_searcher_t *searcher, const vind_search_request_t *
         status = vind_query_parse(text, strlen(text), &tree, errmsg);
     if (status != VIND_OK)
         return status;
-    vind_xapian_query_t *query = NULL;
-    vind_query_plan_t *plan = NULL;
-    status = vind_searcher_full_query(searcher, tree, req, 0, -1, &query, &plan, errmsg);
-    vind_match_t *matches = NULL;
-    size_t n_matches = 0;
-    uint64_t total = 0;
-    if (status == VIND_OK)
-        status = vind_searcher_run(searcher, query, req->sort, req->offset, req->limit, &matches,
-                                   &n_matches, &total, errmsg);
-    vind_xapian_query_free(query);
-    vind_kwic_t *kwic = calloc(1, sizeof *kwic);
-    if (status == VIND_OK && !kwic)
-        status = vind_error(errmsg, VIND_NOMEM, "out of memory");
-    if (kwic)
-        kwic->owned = g_ptr_array_new_with_free_func(free);
-    /* A query of filters only has no words to show in context. */
-    int has_words = plan && !vind_match_terms_empty(plan->match_terms);
-    for (size_t i = 0; status == VIND_OK && has_words && i < n_matches; i++) {
-        if (kwic->count >= VIND_MAX_KWIC_LINES)
-            break;
-        status = document_lines(searcher, plan->match_terms, matches[i].docid, width, kwic, errmsg);
-    }
-    free(matches);
-    vind_query_plan_free(plan);
+    kwic_attempt_t a = {.req = req, .tree = tree, .width = width};
+    status = vind_searcher_retry(searcher, kwic_attempt, &a, errmsg);
     vind_qnode_free(tree);
-    if (status != VIND_OK) {
-        vind_kwic_free(kwic);
+    if (status != VIND_OK)
         return status;
-    }
-    *out = kwic;
+    *out = a.kwic;
     return VIND_OK;
 }

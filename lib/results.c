@@ -12,6 +12,7 @@
 
 #include <vind/limits.h>
 #include "error.h"
+#include "hitrecord.h"
 #include "results.h"
 #include "schema.h"
 #include "simhash.h"
@@ -59,9 +60,41 @@ static const char *stored_type(vind_results_t *results, json_t *record)
     return own_field(results, record, "type");
 }
 
-static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_request_t *req,
-                              const vind_match_terms_t *terms, vind_results_t *results,
-                              const vind_match_t *match, vind_hit_t *hit, char **errmsg)
+/* The hit's snippet (req->snippets): from the text store for a hit record
+ * (record NULL), else as the stored record says (schema 1: its pages). */
+static vind_status_t fill_snippet(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                  const vind_match_terms_t *terms, vind_results_t *results,
+                                  const vind_match_t *match, json_t *record, vind_lang_t lang,
+                                  size_t n_pages, vind_hit_t *hit, char **errmsg)
+{
+    char *html = NULL;
+    unsigned *page_numbers = NULL;
+    size_t n_page_numbers = 0;
+    unsigned chars = req->snippet_chars ? req->snippet_chars : 200;
+    vind_status_t status =
+        record ? vind_stored_snippet(searcher, match->docid, record, terms, chars, &html,
+                                     &page_numbers, &n_page_numbers, errmsg)
+               : vind_stored_snippet_of(searcher, match->docid, lang, n_pages, terms, chars, &html,
+                                        &page_numbers, &n_page_numbers, errmsg);
+    if (status != VIND_OK)
+        return status;
+    hit->snippet = own(results, html);
+    /* HTML pages have one page: page numbers only mean something for PDFs. */
+    int is_pdf = hit->type && strcmp(hit->type, "pdf") == 0;
+    if (is_pdf && n_page_numbers) {
+        hit->pages = page_numbers;
+        hit->n_pages = n_page_numbers;
+        own(results, (char *)page_numbers);
+    } else
+        free(page_numbers);
+    return VIND_OK;
+}
+
+/* A hit from its stored record's JSON (an index written before hit records). */
+static vind_status_t fill_hit_from_record(vind_searcher_t *searcher,
+                                          const vind_search_request_t *req,
+                                          const vind_match_terms_t *terms, vind_results_t *results,
+                                          const vind_match_t *match, vind_hit_t *hit, char **errmsg)
 {
     json_t *record = NULL;
     vind_status_t status = vind_searcher_stored(searcher, match->docid, &record, errmsg);
@@ -76,6 +109,19 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
     hit->parent = own_field(results, record, "parent");
     hit->tags = own_list(results, record, "tags", &hit->n_tags);
     hit->themes = own_list(results, record, "themes", &hit->n_themes);
+    if (req->snippets)
+        status = fill_snippet(searcher, req, terms, results, match, record, VIND_LANG_NL, 0, hit,
+                              errmsg);
+    json_decref(record);
+    return status;
+}
+
+/* Cost per hit (bench/search-cost, callgrind): the hit record ~10,000
+ * instructions (one value look-up), the snippet most of the rest. */
+static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_request_t *req,
+                              const vind_match_terms_t *terms, vind_results_t *results,
+                              const vind_match_t *match, vind_hit_t *hit, char **errmsg)
+{
     hit->score = req->sort == VIND_SORT_RELEVANCE ? match->weight : 0.0;
     hit->similar = match->similar;
     if (match->similar) {
@@ -84,27 +130,32 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
             vind_simhash_hex(match->group, group);
         hit->group = own(results, group);
     }
-    if (req->snippets) {
-        char *html = NULL;
-        unsigned *page_numbers = NULL;
-        size_t n_page_numbers = 0;
-        status = vind_stored_snippet(searcher, match->docid, record, terms,
-                                     req->snippet_chars ? req->snippet_chars : 200, &html,
-                                     &page_numbers, &n_page_numbers, errmsg);
-        if (status == VIND_OK) {
-            hit->snippet = own(results, html);
-            /* HTML pages have one page: page numbers only mean something for PDFs. */
-            int is_pdf = hit->type && strcmp(hit->type, "pdf") == 0;
-            if (is_pdf && n_page_numbers) {
-                hit->pages = page_numbers;
-                hit->n_pages = n_page_numbers;
-                own(results, (char *)page_numbers);
-            } else
-                free(page_numbers);
-        }
-    }
-    json_decref(record);
-    return status;
+    char *value = NULL;
+    vind_hit_record_t record;
+    vind_status_t status = vind_searcher_hit_record(searcher, match->docid, &value, &record, errmsg);
+    if (status != VIND_OK)
+        return status;
+    if (!value)
+        return fill_hit_from_record(searcher, req, terms, results, match, hit, errmsg);
+    /* The strings point into value, which the results keep. */
+    own(results, value);
+    own(results, (char *)record.tags);
+    own(results, (char *)record.themes);
+    hit->url = record.url;
+    hit->title = record.title;
+    hit->type = record.type;
+    hit->date = record.date;
+    hit->author = record.author;
+    hit->description = record.description;
+    hit->parent = record.parent;
+    hit->tags = record.tags;
+    hit->n_tags = record.n_tags;
+    hit->themes = record.themes;
+    hit->n_themes = record.n_themes;
+    if (!req->snippets)
+        return VIND_OK;
+    return fill_snippet(searcher, req, terms, results, match, NULL,
+                        vind_stored_lang_of(record.lang), record.n_pages, hit, errmsg);
 }
 
 void vind_results_free(vind_results_t *results)
@@ -207,6 +258,9 @@ const char *vind_results_explain(vind_results_t *results)
             g_string_append_printf(line, " lookups %zu", results->plan_lookups);
         runs += stage->runs;
     }
+    if (results->spelling_walks)
+        g_string_append_printf(line, "%sspellings %llu", line->len ? "; " : "",
+                               (unsigned long long)results->spelling_walks);
     g_string_append_printf(line, "%sruns %u total %llu", line->len ? "; " : "", runs,
                            (unsigned long long)results->total);
     if (results->fallback)

@@ -48,6 +48,7 @@ struct vind_results {
     int has_facets;
     vind_stage_cost_t stages[VIND_STAGE_LAST];
     size_t plan_lookups; /* spelling look-ups made before planning */
+    uint64_t spelling_walks; /* Xapian spelling suggestions asked (once per word and request) */
     char *explain;       /* made on demand (vind_results_explain) */
 };
 

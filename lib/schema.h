@@ -61,6 +61,7 @@
 #define VIND_SLOT_TITLE 8     /* normalised title (exact-title matching, suggestions) */
 #define VIND_SLOT_SIMHASH 9    /* the body's simhash, 16 hex digits; absent for short texts (schema 3) */
 #define VIND_SLOT_GROUP 10     /* group of near-duplicates, 16 hex digits: the collapse key (schema 3) */
+#define VIND_SLOT_HIT 11      /* what a hit shows, read without the record (lib/hitrecord.h) */
 #define VIND_VALUE_SEPARATOR '\x1f'
 
 /*

@@ -440,6 +440,8 @@ static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errms
     if (!a->results)
         return vind_error(errmsg, VIND_NOMEM, "out of memory searching");
     search_t s = {.searcher = searcher, .req = a->req, .results = a->results};
+    vind_spelling_forget(searcher);
+    uint64_t walks = searcher->spelling_walks;
     vind_xapian_reader_set_budget(searcher->reader, searcher->time_limit);
     /* Near-duplicates are collapsed in a listed page only: a count, a
      * search of every match (--all) and a group's own list show them all. */
@@ -450,6 +452,7 @@ static vind_status_t attempt(vind_searcher_t *searcher, void *data, char **errms
         a->count_only ? count_once(&s, a->tree, errmsg) : search_once(&s, a->tree, errmsg);
     searcher->collapsing = 0;
     a->results->partial = vind_xapian_reader_budget_spent(searcher->reader);
+    a->results->spelling_walks = searcher->spelling_walks - walks;
     vind_xapian_reader_set_budget(searcher->reader, 0);
     return status;
 }

@@ -147,6 +147,8 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_synonyms_free(searcher->synonyms);
     vind_analyzer_free(searcher->analyzer);
     vind_xapian_reader_close(searcher->reader);
+    if (searcher->spellings)
+        g_hash_table_destroy(searcher->spellings);
     free(searcher->path);
     free(searcher);
 }

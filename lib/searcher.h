@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
 #include <jansson.h>
 
 #include <vind/search.h>
 #include <vind/xapian.h>
+#include "hitrecord.h"
 #include "query.h"
 #include "query_parse.h"
 
@@ -51,6 +53,10 @@ struct vind_searcher {
     int collapse, collapsing;
     char group[17];
     uint64_t listed;
+    /* Xapian's spelling suggestion per form ("" none) for the request at
+     * work: the plan and "Bedoelde je" ask about the same words (lib/suggest.c). */
+    GHashTable *spellings;
+    uint64_t spelling_walks; /* Xapian spelling suggestions asked so far (the explain line) */
 };
 
 /* One matching document of a run. */
@@ -185,6 +191,22 @@ vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, jso
                                   const vind_match_terms_t *terms, unsigned target_chars,
                                   char **html, unsigned **pages, size_t *n_pages, char **errmsg);
 
+/* The same from the text store alone, for a document of n_pages pages in
+ * language lang (a hit record's, lib/hitrecord.h). */
+vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, vind_lang_t lang,
+                                     size_t n_pages, const vind_match_terms_t *terms,
+                                     unsigned target_chars, char **html, unsigned **pages,
+                                     size_t *n_pages_out, char **errmsg);
+
+/* The language of a stored "lang" ("en..." -> English, else Dutch). */
+vind_lang_t vind_stored_lang_of(const char *lang);
+
+/* The hit record of docid (VIND_SLOT_HIT): *value malloc'd (free it, and
+ * record's tags and themes), which record's strings point into; *value
+ * NULL when the document has none (an index written before it). */
+vind_status_t vind_searcher_hit_record(vind_searcher_t *searcher, uint32_t docid, char **value,
+                                       vind_hit_record_t *record, char **errmsg);
+
 /* Test and debug aid: the bytes the searcher's snippets have read from the
  * text store and given the analyzer since it was opened. */
 void vind_searcher_snippet_bytes(const vind_searcher_t *searcher, uint64_t *read,
@@ -216,5 +238,9 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
  */
 vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
                                    char **correction, char **errmsg);
+
+/* Forgets the spelling suggestions of the request before (each attempt of
+ * a search starts afresh: the index may have changed). */
+void vind_spelling_forget(vind_searcher_t *searcher);
 
 #endif

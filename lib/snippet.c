@@ -374,6 +374,8 @@ typedef struct {
     GArray *hits;  /* hit_t, in text order per analysed region */
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
+    int placed; /* hits holds every match of the text (every place located): marks come from it */
+    GArray *spans; /* region_t: regions whose every match is in hits (a long text's) */
     char **errmsg;
 } job_t;
 
@@ -404,6 +406,12 @@ static size_t page_length(job_t *job, size_t page)
         job->lengths[page] = length;
     }
     return job->lengths[page];
+}
+
+/* Whether every word of the page has a place (the source says so). */
+static int page_complete(job_t *job, size_t page)
+{
+    return job->source->complete && job->source->complete(job->source->rock, page);
 }
 
 /* The page's text with at least [start, end) read (with SCAN_SLACK bytes on
@@ -587,6 +595,7 @@ typedef struct {
 struct vind_snippet_places {
     GArray *occurrences; /* occurrence_t */
     unsigned n_terms;
+    int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
 };
 
 static int compare_occurrences(const void *a, const void *b)
@@ -743,11 +752,70 @@ static int anchor_has_missing(const anchor_t *anchor, const occurrence_t *o, con
     return 0;
 }
 
-static vind_status_t analyse_regions(job_t *job, GArray *regions, size_t from)
+/*
+ * The matches of a region from a source's places: the words of the page's
+ * places that lie inside it, each once (sorted places: the lowest term of a
+ * word wins). The index's positions are the analyzer's words, so these are
+ * the matches analysing the region finds, without analysing it: a region
+ * cost ~0.4 M instructions of analysis (a long text's snippet analysed 4-12
+ * of them: a quarter of all a search did), a place costs a binary search
+ * in a page map decoded once.
+ */
+static vind_status_t place_region(job_t *job, const GArray *occurrences, const region_t *r)
 {
-    for (guint i = (guint)from; i < regions->len; i++) {
-        region_t *r = &g_array_index(regions, region_t, i);
-        vind_status_t status = analyse_region(job, r->page, r->start, r->end);
+    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    size_t n = occurrences->len, low = 0, high = n;
+    while (low < high) { /* the page's first place */
+        size_t mid = low + (high - low) / 2;
+        if (o[mid].page < r->page)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t previous = SIZE_MAX;
+    for (size_t i = low; i < n && o[i].page == r->page; i++) {
+        size_t start = 0, end = 0;
+        vind_status_t found = job->source->locate(job->source->rock, o[i].page, o[i].offset,
+                                                  &start, &end, read_errmsg(job));
+        if (found == VIND_NOT_FOUND)
+            continue;
+        if (found != VIND_OK) {
+            job_failed(job, found);
+            break;
+        }
+        if (start >= r->end)
+            break;
+        if (start < r->start || end > r->end || start == previous)
+            continue;
+        previous = start;
+        hit_t hit = {o[i].page, start, end, o[i].term};
+        g_array_append_val(job->hits, hit);
+    }
+    return VIND_OK;
+}
+
+/* A region's matches: from the places when the source has them all, else
+ * by analysing it. A prefix's places are those of its MAX_PREFIX_TERMS most
+ * frequent forms (lib/stored.c): "voor*" would miss "voorstel" where the
+ * analyser marks it, and choose another window. */
+static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r,
+                                  int cut)
+{
+    if (!job->source->places || job->terms->prefixes->len > 0)
+        return analyse_region(job, r->page, r->start, r->end);
+    /* Every place of the text taken (none cut off) and a page whose words
+     * all have positions: the region's matches are complete, and a passage
+     * inside it is marked from them (render_passage). */
+    if (!cut && page_complete(job, r->page))
+        g_array_append_val(job->spans, *r);
+    return place_region(job, occurrences, r);
+}
+
+static vind_status_t match_regions(job_t *job, const GArray *occurrences, GArray *regions, int cut)
+{
+    for (guint i = 0; i < regions->len; i++) {
+        vind_status_t status =
+            match_region(job, occurrences, &g_array_index(regions, region_t, i), cut);
         if (status != VIND_OK)
             return status;
     }
@@ -797,9 +865,11 @@ static vind_status_t scan_long_text(job_t *job)
     for (guint i = 0; i < terms->prefixes->len; i++)
         add_probe(probes, g_ptr_array_index(terms->prefixes, i),
                   g_array_index(terms->prefix_ids, unsigned, i));
+    int cut = 0;
     if (job->source->places) {
-        vind_snippet_places_t places = {occurrences, terms->n_terms};
+        vind_snippet_places_t places = {occurrences, terms->n_terms, 0};
         status = job->source->places(job->source->rock, terms, &places, job->errmsg);
+        cut = places.cut;
         if (status != VIND_OK)
             goto done;
     } else if (!find_occurrences(job, probes, occurrences)) {
@@ -832,7 +902,7 @@ static vind_status_t scan_long_text(job_t *job)
         if (!regions_overlap(regions, &region))
             g_array_append_val(regions, region);
     }
-    status = analyse_regions(job, regions, 0);
+    status = match_regions(job, occurrences, regions, cut);
     if (status != VIND_OK)
         goto done;
 
@@ -848,7 +918,7 @@ static vind_status_t scan_long_text(job_t *job)
             continue;
         g_array_append_val(regions, region);
         size_t before = job->hits->len;
-        status = analyse_region(job, region.page, region.start, region.end);
+        status = match_region(job, occurrences, &region, cut);
         if (status != VIND_OK)
             goto done;
         for (size_t k = before; k < job->hits->len; k++)
@@ -974,11 +1044,60 @@ static passage_t passage_around(const char *text, size_t length, size_t page, si
     return (passage_t){page, start, end};
 }
 
-/* Appends one passage: escaped text, its matches (re-analysed over exactly
- * the passage, so marks never depend on which region found it) marked. */
+/* Appends text [done, start) escaped and [start, end) marked. */
+static void append_marked(GString *out, const char *text, size_t done, size_t start, size_t end,
+                          int *pending)
+{
+    append_escaped(out, text + done, start - done, 1, pending);
+    if (*pending && out->len)
+        g_string_append_c(out, ' ');
+    *pending = 0;
+    g_string_append(out, "<mark>");
+    append_escaped(out, text + start, end - start, 1, pending);
+    g_string_append(out, "</mark>");
+    *pending = 0;
+}
+
+/* A passage of a text whose hits are all its matches (job->placed): the
+ * hits inside it marked, without analysing it. Cost: a walk over the hits;
+ * the analysis costs ~150,000 instructions a passage (a fifth of a search,
+ * bench/search-cost under callgrind). */
+static void render_placed(job_t *job, const passage_t *passage, const char *text, GString *out)
+{
+    const hit_t *hits = (const hit_t *)job->hits->data;
+    int pending = 0;
+    size_t done = passage->start;
+    for (guint i = 0; i < job->hits->len; i++) {
+        const hit_t *h = &hits[i];
+        if (h->page != passage->page || h->start < done || h->end > passage->end)
+            continue;
+        append_marked(out, text, done, h->start, h->end, &pending);
+        done = h->end;
+    }
+    append_escaped(out, text + done, passage->end - done, 1, &pending);
+}
+
+/* Whether the passage lies inside a region whose matches are all hits. */
+static int in_span(const job_t *job, const passage_t *passage)
+{
+    for (guint i = 0; i < job->spans->len; i++) {
+        const region_t *r = &g_array_index(job->spans, region_t, i);
+        if (r->page == passage->page && r->start <= passage->start && passage->end <= r->end)
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends one passage: escaped text, its matches marked: from the hits
+ * when they are every match of the text, else re-analysed over exactly the
+ * passage, so marks never depend on which region found it. */
 static vind_status_t render_passage(job_t *job, const passage_t *passage, GString *out)
 {
     const char *text = page_range(job, passage->page, passage->start, passage->end);
+    if (job->placed || in_span(job, passage)) {
+        render_placed(job, passage, text, out);
+        return VIND_OK;
+    }
     job->analysed += passage->end - passage->start;
     vind_tokens_t *tokens = NULL;
     vind_status_t status =
@@ -994,14 +1113,7 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
         size_t start = passage->start + token->start, end = passage->start + token->end;
         if (start < done || end > passage->end || term_of(job->terms, token) < 0)
             continue;
-        append_escaped(out, text + done, start - done, 1, &pending);
-        if (pending && out->len)
-            g_string_append_c(out, ' ');
-        pending = 0;
-        g_string_append(out, "<mark>");
-        append_escaped(out, text + start, end - start, 1, &pending);
-        g_string_append(out, "</mark>");
-        pending = 0;
+        append_marked(out, text, done, start, end, &pending);
         done = end;
     }
     append_escaped(out, text + done, passage->end - done, 1, &pending);
@@ -1196,9 +1308,14 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
 static vind_status_t hits_from_places(job_t *job)
 {
     GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
-    vind_snippet_places_t places = {occurrences, job->terms->n_terms};
+    vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
+    /* Every place, none cut off, and no prefix (whose places are only its
+     * most frequent forms'): the hits are every match the analyzer finds. */
+    job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
+    for (size_t page = 0; job->placed && page < job->n_pages; page++)
+        job->placed = page_complete(job, page);
     GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
     gint64 *keys = g_new(gint64, occurrences->len + 1);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
@@ -1210,6 +1327,7 @@ static vind_status_t hits_from_places(job_t *job)
             continue;
         if (found != VIND_OK) {
             job_failed(job, found);
+            job->placed = 0;
             break;
         }
         keys[i] = ((gint64)o->page << 32) | (gint64)start;
@@ -1225,9 +1343,16 @@ static vind_status_t hits_from_places(job_t *job)
     return status;
 }
 
+void vind_snippet_places_cut(vind_snippet_places_t *places)
+{
+    places->cut = 1;
+}
+
 void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
                         unsigned term)
 {
+    if (places->occurrences->len >= MAX_OCCURRENCES)
+        places->cut = 1;
     if (places->occurrences->len >= MAX_OCCURRENCES || term >= places->n_terms)
         return;
     occurrence_t occurrence = {page, position, term};
@@ -1265,9 +1390,11 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
                  .terms = terms,
                  .target = target,
                  .hits = g_array_new(FALSE, FALSE, sizeof(hit_t)),
+                 .spans = g_array_new(FALSE, FALSE, sizeof(region_t)),
                  .errmsg = errmsg};
     if (!job.lengths) {
         g_array_free(job.hits, TRUE);
+        g_array_free(job.spans, TRUE);
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
     }
     for (size_t page = 0; page < job.n_pages; page++)
@@ -1311,6 +1438,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
     if (stats)
         stats->bytes_analysed = job.analysed;
     g_array_free(job.hits, TRUE);
+    g_array_free(job.spans, TRUE);
     free(job.lengths);
     return status;
 }
@@ -1347,7 +1475,7 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
                           "a snippet needs an analyzer, the pages and places for its results");
     }
     vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text, NULL,
-                                    NULL};
+                                    NULL,          NULL};
     return vind_snippet_make_from(analyzer, lang, &source, terms, target_chars, html_out,
                                   pages_out, n_pages_out, NULL, errmsg);
 }

@@ -48,6 +48,10 @@ typedef struct vind_snippet_places vind_snippet_places_t;
 void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
                         unsigned term);
 
+/* Some places were left out (a term's positions were cut at a bound): the
+ * passages shown are then analysed to mark their words. */
+void vind_snippet_places_cut(vind_snippet_places_t *places);
+
 /*
  * Where a snippet's text comes from, read as far as the snippet needs: the
  * text store of the index (lib/textstore.h, through lib/search.c) or pages
@@ -70,6 +74,10 @@ typedef struct {
      * word at a position (only the few places a snippet looks at). */
     vind_status_t (*locate)(void *rock, size_t page, size_t position, size_t *start, size_t *end,
                             char **errmsg);
+    /* Optional, with places: 1 when every word of a page has a place (the
+     * index positions only a page's first words): its passages can then be
+     * marked from the places. NULL: none can. */
+    int (*complete)(void *rock, size_t page);
 } vind_snippet_source_t;
 
 /* What a snippet cost: the bytes it gave the analyzer (its windows, and

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "hitrecord.h"
 #include "schema.h"
 #include "searcher.h"
 #include "snippet.h"
@@ -48,10 +49,29 @@ vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, js
     return VIND_OK;
 }
 
+vind_lang_t vind_stored_lang_of(const char *lang)
+{
+    return lang && g_ascii_strncasecmp(lang, "en", 2) == 0 ? VIND_LANG_EN : VIND_LANG_NL;
+}
+
 vind_lang_t vind_stored_lang(json_t *record)
 {
-    const char *lang = json_string_value(json_object_get(record, "lang"));
-    return lang && g_ascii_strncasecmp(lang, "en", 2) == 0 ? VIND_LANG_EN : VIND_LANG_NL;
+    return vind_stored_lang_of(json_string_value(json_object_get(record, "lang")));
+}
+
+/* Cost: one value look-up (a B-tree block most likely cached) and a walk
+ * over ~300 bytes; the record's JSON cost ~210,000 instructions a hit. */
+vind_status_t vind_searcher_hit_record(vind_searcher_t *searcher, uint32_t docid, char **value,
+                                       vind_hit_record_t *record, char **errmsg)
+{
+    size_t length = 0;
+    vind_status_t status =
+        vind_xapian_reader_get_value(searcher->reader, docid, VIND_SLOT_HIT, value, &length, errmsg);
+    if (status == VIND_OK && *value && !vind_hit_record_decode(*value, length, record)) {
+        free(*value); /* not this layout (or no memory): the record answers */
+        *value = NULL;
+    }
+    return status;
 }
 
 /* Positions taken per term, the first in text order: the windows are chosen
@@ -126,6 +146,16 @@ static vind_status_t source_locate(void *rock, size_t page, size_t position, siz
     return vind_text_place(((source_t *)rock)->text, page, (unsigned)position, start, end, errmsg);
 }
 
+/* A page has positions (and page-map words) for its first
+ * VIND_POS_PAGE_STRIDE - 1 words only (lib/index.c): a map with fewer holds
+ * every word of its page. */
+static int source_complete(void *rock, size_t page)
+{
+    size_t words = 0;
+    return vind_text_page_words(((source_t *)rock)->text, page, &words, NULL) == VIND_OK &&
+           words < VIND_POS_PAGE_STRIDE - 1;
+}
+
 /* The body places of one index term in the document. */
 static vind_status_t term_places(source_t *source, const char *term, unsigned id,
                                  vind_snippet_places_t *places, char **errmsg)
@@ -135,6 +165,8 @@ static vind_status_t term_places(source_t *source, const char *term, unsigned id
     vind_status_t status = vind_xapian_reader_positions(source->searcher->reader, source->docid,
                                                         term, MAX_POSITIONS, &positions, &n, errmsg);
     size_t n_pages = vind_text_pages(source->text);
+    if (status == VIND_OK && n == MAX_POSITIONS)
+        vind_snippet_places_cut(places); /* the later ones are not among them */
     for (size_t i = 0; status == VIND_OK && i < n; i++) {
         if (positions[i] < VIND_POS_BODY)
             continue; /* the title: snippets show the body */
@@ -197,15 +229,25 @@ vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, jso
         g_free(texts);
         return status;
     }
-    size_t n = vind_stored_n_pages(record);
+    return vind_stored_snippet_of(searcher, docid, vind_stored_lang(record),
+                                  vind_stored_n_pages(record), terms, target_chars, html, pages,
+                                  n_pages, errmsg);
+}
+
+vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, vind_lang_t lang,
+                                     size_t n, const vind_match_terms_t *terms,
+                                     unsigned target_chars, char **html, unsigned **pages,
+                                     size_t *n_pages, char **errmsg)
+{
     source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
     if (!rock.text)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
-    vind_snippet_source_t source = {&rock,         n,          source_length, source_text,
-                                    source_places, source_locate};
+    vind_snippet_source_t source = {&rock,         n,             source_length,
+                                    source_text,   source_places, source_locate,
+                                    source_complete};
     vind_snippet_stats_t stats;
     vind_status_t status =
-        vind_snippet_make_from(searcher->analyzer, vind_stored_lang(record), &source, terms,
+        vind_snippet_make_from(searcher->analyzer, lang, &source, terms,
                                target_chars, html, pages, n_pages, &stats, errmsg);
     searcher->snippet_bytes_read += vind_text_bytes_read(rock.text);
     searcher->snippet_bytes_analysed += stats.bytes_analysed;

@@ -159,6 +159,36 @@ static vind_status_t parts_unknown(vind_searcher_t *searcher, const char *form, 
     return status;
 }
 
+/*
+ * Xapian's get_spelling_suggestion for form, once per request: it walks the
+ * spelling table's trigrams of the word (0.1-1 ms, the costliest call of a
+ * search with a rare word), and the plan and "Bedoelde je" ask about the
+ * same words (an unknown word without a correction, and every word of a
+ * rare-word retry, were looked up twice). A failed read is no suggestion,
+ * as before. malloc'd, or NULL.
+ */
+static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
+{
+    if (!searcher->spellings)
+        searcher->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    const char *known = g_hash_table_lookup(searcher->spellings, form);
+    if (known)
+        return *known ? strdup(known) : NULL;
+    char *better = NULL;
+    searcher->spelling_walks++;
+    if (vind_xapian_reader_spelling_suggestion(searcher->reader, form, SPELLING_EDIT_DISTANCE,
+                                               &better, NULL) != VIND_OK)
+        better = NULL;
+    g_hash_table_insert(searcher->spellings, g_strdup(form), g_strdup(better ? better : ""));
+    return better;
+}
+
+void vind_spelling_forget(vind_searcher_t *searcher)
+{
+    if (searcher->spellings)
+        g_hash_table_remove_all(searcher->spellings);
+}
+
 /* An unknown word takes any close word of the site; a rare one only a much
  * more frequent one ("zorgen" is no typo of "zorg"). */
 static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
@@ -173,10 +203,7 @@ static int frequent_enough(uint32_t frequency, uint32_t better_frequency)
 static char *closest_word(vind_searcher_t *searcher, const char *form, uint32_t frequency,
                           int dutch_only)
 {
-    char *better = NULL;
-    if (vind_xapian_reader_spelling_suggestion(searcher->reader, form, SPELLING_EDIT_DISTANCE,
-                                               &better, NULL) != VIND_OK)
-        return NULL; /* no suggestion, as when the table has none */
+    char *better = spelling_suggestion(searcher, form);
     /* The spelling table may still hold a word of a removed document. */
     if (better && (strcmp(better, form) == 0 ||
                    !frequent_enough(frequency, form_frequency(searcher, better)) ||

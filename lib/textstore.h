@@ -83,6 +83,9 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
 vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position, size_t *start,
                               size_t *end, char **errmsg);
 
+/* The number of words in a page's map (reads its map once; decodes none). */
+vind_status_t vind_text_page_words(vind_text_t *text, size_t page, size_t *words, char **errmsg);
+
 /* Bytes of text and maps read so far. */
 uint64_t vind_text_bytes_read(const vind_text_t *text);
 

@@ -61,7 +61,10 @@ static void hold_for_tests(const vind_request_t *req)
 
 /* vind_search with the request's near-duplicate settings (collapse=0,
  * similar=<group>), put back to the defaults after: the pool's searchers
- * serve every request. */
+ * serve every request. A commit of vind-index while it runs
+ * (VIND_INDEX_CHANGED) is the library's one retry (vind_searcher_retry
+ * reopens the searcher, also onto an upgraded index swapped in): no second
+ * retry layer here. */
 static vind_status_t search_as_asked(vind_request_t *req, vind_searcher_t *searcher,
                                      const vind_search_request_t *request,
                                      vind_results_t **results, char **errmsg)
@@ -76,23 +79,12 @@ static vind_status_t search_as_asked(vind_request_t *req, vind_searcher_t *searc
     return status;
 }
 
-/* vind_search, reopening and retrying once when vind-index committed twice
- * while it ran (VIND_INDEX_CHANGED): a commit never fails a request. */
 static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
 {
     vind_search_request_t request;
     fill_request(&req->search, &request);
     hold_for_tests(req);
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
-    vind_status_t status = search_as_asked(req, searcher, &request, results, errmsg);
-    if (status != VIND_INDEX_CHANGED)
-        return status;
-    free(*errmsg);
-    *errmsg = NULL;
-    status = vind_pool_reopen(req->server->pool, req->slot, errmsg);
-    if (status != VIND_OK)
-        return status;
-    searcher = vind_pool_searcher(req->slot); /* a reopen may have opened a new one */
     return search_as_asked(req, searcher, &request, results, errmsg);
 }
 

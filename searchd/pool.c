@@ -22,9 +22,9 @@
  *              committed); success -> fresh; failure -> the searcher is
  *              closed and opened anew once (-> fresh or closed).
  *
- * A search that still meets VIND_INDEX_CHANGED (vind-index committed twice
- * while it ran) calls vind_pool_reopen() and retries once (handlers.c), so a
- * commit never fails a request.
+ * A search that meets VIND_INDEX_CHANGED (vind-index committed while it
+ * ran) is reopened and retried once by the library (vind_searcher_retry);
+ * related documents still call vind_pool_reopen() and retry (handlers.c).
  */
 #include <pthread.h>
 #include <stdio.h>

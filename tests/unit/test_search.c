@@ -523,6 +523,17 @@ static void test_spelling_and_synonyms(vind_searcher_t *searcher)
     vind_results_free(r);
     r = search(searcher, "organisatie");
     CHECK(r && vind_results_suggestion(r) == NULL, "no suggestion for a frequent word");
+    CHECK(r && !strstr(vind_results_explain(r), "spellings"),
+          "a frequent word is never looked up in the spelling table");
+    vind_results_free(r);
+    /* Issue 12: the plan and "Bedoelde je" share one look-up per word (an
+     * unknown word without a correction was walked twice, the costliest
+     * call of such a search). */
+    r = search(searcher, "organsiatie qxzwvjk");
+    CHECK(r && strstr(vind_results_explain(r), "spellings 2;"),
+          "two unknown words: two spelling look-ups, not four");
+    if (r)
+        printf("# explain: %s\n", vind_results_explain(r));
     vind_results_free(r);
 
     r = search(searcher, "ggz");
@@ -914,6 +925,67 @@ static void test_ties_after_update(vind_searcher_t *searcher, vind_lexicon_t *le
     vind_results_free(r);
 }
 
+/* A string field of a record as a hit shows it: NULL when absent or "". */
+static const char *record_field(json_t *record, const char *key)
+{
+    const char *value = json_string_value(json_object_get(record, key));
+    return value && *value ? value : NULL;
+}
+
+static int same_field(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_list(json_t *array, const char *const *items, size_t n)
+{
+    if (json_array_size(array) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!same_field(json_string_value(json_array_get(array, i)), items[i]))
+            return 0;
+    return 1;
+}
+
+/* Issue 12: hits are filled from the hit record (lib/hitrecord.h), not the
+ * stored record's JSON; every field must be what the record says. */
+static void test_hit_records(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "";
+    req.limit = 0;
+    vind_results_t *r = NULL;
+    CHECK_INT(vind_search(searcher, &req, &r, NULL), VIND_OK, "every document");
+    size_t same = 0, n = r ? vind_results_count(r) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const vind_hit_t *hit = vind_results_get(r, i);
+        char *text = NULL;
+        if (vind_searcher_document(searcher, hit->url, 0, &text, NULL) != VIND_OK)
+            continue;
+        json_t *record = json_loads(text, 0, NULL);
+        free(text);
+        const char *parent = json_string_value(json_object_get(json_object_get(record, "parent"), "url"));
+        if (!parent)
+            parent = record_field(record, "parent");
+        int ok = same_field(hit->url, record_field(record, "url")) &&
+                 same_field(hit->title, record_field(record, "title")) &&
+                 same_field(hit->type, record_field(record, "type")) &&
+                 same_field(hit->date, record_field(record, "date")) &&
+                 same_field(hit->author, record_field(record, "author")) &&
+                 same_field(hit->description, record_field(record, "description")) &&
+                 same_field(hit->parent, parent) &&
+                 same_list(json_object_get(record, "tags"), hit->tags, hit->n_tags) &&
+                 same_list(json_object_get(record, "themes"), hit->themes, hit->n_themes);
+        if (!ok)
+            printf("# hit %s differs from its record\n", hit->url);
+        same += ok;
+        json_decref(record);
+    }
+    CHECK(n == 17 && same == n, "every hit shows what its stored record holds");
+    vind_results_free(r);
+}
+
 int main(void)
 {
     vind_lexicon_t *lexicon = NULL;
@@ -955,6 +1027,7 @@ int main(void)
         test_costly(searcher);
         test_random_queries(searcher);
         test_json(searcher);
+        test_hit_records(searcher);
         test_researcher(searcher);
         test_plan(searcher, lexicon);
         test_threads(lexicon);

@@ -200,6 +200,18 @@ int main(int argc, char **argv)
                  (const char *const[]){"mantelzorgtoeslag", "rapport", "wijk", NULL},
                  "a 2-page PDF: the same");
 
+    /* Issue 12: a short text's places are all its matches: its passage is
+     * marked from them, not analysed (the analysis was a fifth of a search). */
+    uint64_t read0, analysed0, read1, analysed1;
+    vind_searcher_snippet_bytes(searcher, &read0, &analysed0);
+    vind_results_t *article = search(searcher, "verpleeghuis");
+    vind_searcher_snippet_bytes(searcher, &read1, &analysed1);
+    const vind_hit_t *wonen = hit_of(article, "/wonen.html");
+    CHECK(wonen && wonen->snippet && strstr(wonen->snippet, "<mark>"), "the article's passage is marked");
+    CHECK(vind_results_count(article) == 1 && analysed1 == analysed0,
+          "without analysing a byte of it");
+    vind_results_free(article);
+
     size_t n_pages = 0, n_small = 0;
     unsigned page = page_with(searcher, "/groot.pdf", "mantelzorgtoeslag", &n_pages);
     unsigned small_page = page_with(searcher, "/klein.pdf", "mantelzorgtoeslag", &n_small);
