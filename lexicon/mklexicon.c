@@ -47,6 +47,7 @@ struct word {
     uint32_t flags;    /* VIND_LEX_* */
     char *dic_flags;   /* nl.dic flags of every root entry, "V3Vp/ViPb", or NULL */
     const char *lemma; /* chosen lemma (another word's form), or NULL */
+    int reading;       /* enum reading of the chosen lemma (READ_NONE for rules) */
 };
 
 /* Builder-only flag bits, cleared before writing. */
@@ -185,6 +186,27 @@ static int is_noun(const struct word *w)
         p += 2;
     }
     return 0;
+}
+
+/* Whether one nl.dic entry of the word has compound flags only (C*), one
+ * of them Cc (it may end a compound): "beheer/CcCaCb", "opvang/CcCaCbC4". */
+static int is_compound_noun(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    gchar **entries = g_strsplit(w->dic_flags, "/", -1);
+    int found = 0;
+    for (int i = 0; entries[i] && !found; i++) {
+        const char *e = entries[i];
+        size_t n = strlen(e);
+        int only_c = n >= 2 && n % 2 == 0;
+        for (size_t k = 0; only_c && k < n; k += 2)
+            only_c = e[k] == 'C';
+        struct word single = {.dic_flags = entries[i]};
+        found = only_c && has_flag(&single, "Cc");
+    }
+    g_strfreev(entries);
+    return found;
 }
 
 static int is_noun_or_adjective(const struct word *w)
@@ -513,7 +535,10 @@ static const char *root_lemma(struct builder *b, const char *root)
         is_noun(w) && !participle_evidence ? NULL : participle_infinitive(b, root);
     if (infinitive)
         return infinitive;
-    if (is_verb_stem(w) && !is_noun_or_adjective(w)) /* "maak" -> "maken" */
+    /* "maak" -> "maken"; but "beheer", "opvang", "bouw" are also nouns: nl.dic
+     * lists them in an entry of compound flags alone that may end a compound
+     * ("wachtwoordbeheer", "kinderopvang"), so they are no verb form. */
+    if (is_verb_stem(w) && !is_noun_or_adjective(w) && !is_compound_noun(w))
         return infinitive_of(b, root);
     if (!is_noun_or_adjective(w))
         return finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
@@ -540,7 +565,12 @@ static int suffix_related(const char *form, const char *stem)
     return f <= s + 6;
 }
 
-enum reading { READ_NONE, READ_VERB, READ_ADJECTIVE, READ_NOUN };
+/* Readings by trust. READ_DEGREE (a comparative or superlative of another
+ * root: "groter" of "groot") ranks below the positive of a root of its own
+ * ("laatste" is the -e form of "laatst" before it is the superlative of
+ * "laat"). READ_DIMINUTIVE ranks as a noun but prefers the longer base
+ * (below). */
+enum reading { READ_NONE, READ_VERB, READ_DEGREE, READ_ADJECTIVE, READ_DIMINUTIVE, READ_NOUN };
 
 struct candidate {
     enum reading reading;
@@ -559,8 +589,16 @@ static void consider(struct candidate *best, enum reading reading, const char *l
             return;
         if (reading == best->reading) {
             size_t a = strlen(lemma), c = strlen(best->lemma);
-            if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0))
+            /* A diminutive takes the longest base: "kaartje" is kaart + je
+             * before it is kaar + tje, "lijstje" lijst + je, not "lijs": after
+             * a t the suffix is only -je, so the longer base explains the
+             * whole word with the plainest suffix. */
+            if (reading == READ_DIMINUTIVE && a != c) {
+                if (a < c)
+                    return;
+            } else if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0)) {
                 return;
+            }
         }
     }
     best->reading = reading;
@@ -569,13 +607,20 @@ static void consider(struct candidate *best, enum reading reading, const char *l
 
 static enum reading reading_of_tag(const char *tag)
 {
-    static const char *const nouns[] = {"NN2", "NN2r", "NN1r", "DT", NULL};
-    static const char *const adjectives[] = {"AJe",  "AJc",  "AJcn", "AJce",
-                                             "AJci", "AJsn", "AJse", NULL};
+    static const char *const nouns[] = {"NN2", "DT", NULL};
+    static const char *const diminutives[] = {"NN2r", "NN1r", NULL};
+    static const char *const adjectives[] = {"AJe", NULL};
+    static const char *const degrees[] = {"AJc", "AJcn", "AJce", "AJci", "AJsn", "AJse", NULL};
     static const char *const verbs[] = {"VB3", "VBh", "VBh1", "VBpe", "PPn", "PPe", NULL};
     for (int i = 0; nouns[i]; i++)
         if (strcmp(tag, nouns[i]) == 0)
             return READ_NOUN;
+    for (int i = 0; diminutives[i]; i++)
+        if (strcmp(tag, diminutives[i]) == 0)
+            return READ_DIMINUTIVE;
+    for (int i = 0; degrees[i]; i++)
+        if (strcmp(tag, degrees[i]) == 0)
+            return READ_DEGREE;
     for (int i = 0; adjectives[i]; i++)
         if (strcmp(tag, adjectives[i]) == 0)
             return READ_ADJECTIVE;
@@ -648,7 +693,11 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         /* A noun in its own right keeps itself against adjective and verb
          * readings: "rechter" (judge) is no comparative of "recht". */
         struct word *self = find(b, form);
-        if (reading != READ_NOUN && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')))
+        if (reading < READ_DIMINUTIVE && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')))
+            reading = READ_NONE;
+        /* An adjective in its own right (nl.dic gives it A* flags) is no
+         * degree of another: "laatst" is not "laat", "eerder" not "eer". */
+        if (reading == READ_DEGREE && has_flag_class(self, 'A'))
             reading = READ_NONE;
         if (reading == READ_VERB)
             consider(best, reading, verbal_lemma(b, stem));
@@ -673,6 +722,7 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
         best.lemma = root_lemma(b, w->form);
     if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
         w->lemma = best.lemma;
+        w->reading = best.reading;
         w->flags |= VIND_LEX_INFLECTED;
     }
 }
