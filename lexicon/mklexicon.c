@@ -727,6 +727,184 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
     }
 }
 
+/* ---- data with a source: irregular forms and strong verbs ---- */
+
+/* Reads a tab-separated data file ('#' comments), calling fn on each line's
+ * fields (at most 8). */
+static void read_data(struct builder *b, const char *path,
+                      void (*fn)(struct builder *, char **, int))
+{
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        perror(path);
+        exit(1);
+    }
+    char *line = NULL;
+    size_t size = 0;
+    while (getline(&line, &size, file) >= 0) {
+        line[strcspn(line, "#\r\n")] = '\0';
+        char *fields[8];
+        int count = 0;
+        for (char *f = strtok(line, "\t"); f && count < 8; f = strtok(NULL, "\t"))
+            fields[count++] = f;
+        if (count > 0)
+            fn(b, fields, count);
+    }
+    free(line);
+    fclose(file);
+}
+
+static void set_lemma(struct builder *b, struct word *w, const char *lemma, int reading,
+                      const char *why)
+{
+    w->lemma = lemma;
+    w->reading = reading;
+    w->flags |= VIND_LEX_INFLECTED;
+    if (b->dump)
+        printf("%s\t%s\t%s\n", w->form, lemma, why);
+}
+
+/* A line of irregular-forms.tsv: lemma, form. The form must be in the word list. */
+static void irregular_form(struct builder *b, char **fields, int count)
+{
+    if (count < 2)
+        return;
+    char *lemma_form = normalize(fields[0]), *form = normalize(fields[1]);
+    struct word *lemma = find(b, lemma_form), *w = find(b, form);
+    if (lemma && w && (w->flags & VIND_LEX_LIST) && (lemma->flags & VIND_LEX_LIST))
+        set_lemma(b, w, lemma->form, READ_NOUN, "irregular");
+    free(lemma_form);
+    free(form);
+}
+
+/* Whether an nl.dic entry makes the word a noun of its own: a diminutive
+ * (Y*), or a plural (Z*) in an entry that also compounds ("bond", "stal",
+ * "vocht"); "ging/Zb" alone is no noun anyone uses. */
+static int is_real_noun(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    gchar **entries = g_strsplit(w->dic_flags, "/", -1);
+    int found = 0;
+    for (int i = 0; entries[i] && !found; i++) {
+        struct word single = {.dic_flags = entries[i]};
+        found = has_flag_class(&single, 'Y') ||
+                (is_noun(&single) && has_flag_class(&single, 'C'));
+    }
+    g_strfreev(entries);
+    return found;
+}
+
+/*
+ * Whether a form of a strong verb may take infinitive as its lemma. Another
+ * word of the same spelling wins: a noun or adjective reading ("namen" is
+ * the plural of "naam", "bleek" pale, "bond" a union, "wezen" a being), an
+ * infinitive of its own ("weten" is no past of "wijten") or a form another
+ * verb already has ("weet" of "weten"). Participles follow the guards of
+ * the participle rule (root_lemma).
+ */
+static int may_take_verb(struct builder *b, const struct word *w, const char *infinitive,
+                         int participle)
+{
+    if (w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        strcmp(w->form, infinitive) == 0 || is_infinitive(w))
+        return 0;
+    if (w->lemma && w->reading > READ_VERB)
+        return 0;
+    if (w->lemma && strcmp(w->lemma, infinitive) != 0 && is_infinitive(find(b, w->lemma)))
+        return 0;
+    if (participle) {
+        if (has_entry_with(w, "Aa", "Ab") && !has_flag_class(w, 'P'))
+            return 0;
+        return !is_noun(w) || has_flag(w, "Ve") || has_flag_class(w, 'P');
+    }
+    return !is_real_noun(w) && !is_compound_noun(w) && !has_flag_class(w, 'A');
+}
+
+/* Prefixes that make a verb without a separable particle: the participle
+ * takes no ge- ("bevonden", "ondernomen", "vergeven"). */
+static const char *const inseparable[] = {"be",   "ver",    "ont", "her",  "ge",   "er",  "mis",
+                                          "onder", "over", "door", "om", "achter", "vol", "weer",
+                                          "voor", NULL};
+
+/* Links form (in the word list) to infinitive when may_take_verb allows it
+ * and, for a derived verb, the simplex form (simplex_form) is no infinitive
+ * of another verb: "afzagen" (saw off) is no past of "afzien", as "zagen" is
+ * no past of "zien" (nl.dic gives particle verbs no flags of their own). */
+static void link_verb_form(struct builder *b, const char *form, const char *simplex_form,
+                           const char *simplex, const char *infinitive, int participle)
+{
+    struct word *w = find(b, form);
+    if (simplex_form != form && strcmp(simplex_form, simplex) != 0 &&
+        is_infinitive(find(b, simplex_form)))
+        return;
+    if (may_take_verb(b, w, infinitive, participle))
+        set_lemma(b, w, infinitive, READ_VERB, participle ? "strong-participle" : "strong-past");
+}
+
+/* Whether text is one of the "|"-separated alternatives of a field. */
+static int is_alternative(const char *field, const char *text)
+{
+    size_t n = strlen(text);
+    for (const char *p = field; p; p = strchr(p, '|')) {
+        if (*p == '|')
+            p++;
+        if (strncmp(p, text, n) == 0 && (p[n] == '\0' || p[n] == '|'))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The forms of one verb with prefix ("" for the simplex): prefix + each past
+ * form, and the participle with the prefix before it ("opgenomen", separable)
+ * or in the place of ge- ("ondernomen", "bevonden", inseparable). A derived
+ * verb counts only when the word list has prefix + infinitive and that is no
+ * form of the simplex ("gegeven" is no verb "ge" + "geven").
+ */
+static void link_derived(struct builder *b, char **fields, const char *prefix, int separable)
+{
+    char form[160];
+    snprintf(form, sizeof form, "%s%s", prefix, fields[0]);
+    struct word *infinitive = find(b, form);
+    if (infinitive == NULL || !(infinitive->flags & VIND_LEX_LIST))
+        return;
+    if (prefix[0] && (is_alternative(fields[3], form) || is_alternative(fields[2], form)))
+        return;
+    for (int column = 1; column <= 3; column++) {
+        char *copy = g_strdup(fields[column]);
+        for (char *alt = strtok(copy, "|"); alt; alt = strtok(NULL, "|")) {
+            if (strcmp(alt, "-") == 0)
+                continue;
+            const char *body = alt;
+            if (column == 3 && !separable && prefix[0] && strncmp(alt, "ge", 2) == 0)
+                body = alt + 2; /* be + (ge)vonden */
+            snprintf(form, sizeof form, "%s%s", prefix, body);
+            link_verb_form(b, form, prefix[0] ? alt : form, fields[0], infinitive->form,
+                           column == 3);
+        }
+        g_free(copy);
+    }
+}
+
+/* A line of strong-verbs.tsv: infinitive, past singular, past plural,
+ * participle; the simplex and every derived verb the word list has. */
+static void strong_verb(struct builder *b, char **fields, int count)
+{
+    if (count < 4)
+        return;
+    for (int k = 0; k < 4; k++) {
+        char *n = normalize(fields[k]);
+        snprintf(fields[k], strlen(fields[k]) + 1, "%s", n); /* folding never grows ASCII */
+        free(n);
+    }
+    link_derived(b, fields, "", 1);
+    for (int i = 0; inseparable[i]; i++)
+        link_derived(b, fields, inseparable[i], 0);
+    for (int i = 0; particles[i]; i++)
+        link_derived(b, fields, particles[i], 1);
+}
+
 /* Reads nl.dic: "verpleeghuis/ZhCcCa" -> flags of the normalised root. */
 static void read_dic(struct builder *b, const char *path)
 {
@@ -955,12 +1133,13 @@ static void free_word(gpointer data)
 
 int main(int argc, char **argv)
 {
-    if (argc < 5) {
-        fprintf(stderr, "usage: mklexicon WORDLIST AFF DIC OUT.lex [--dump]\n");
+    if (argc < 7) {
+        fprintf(stderr,
+                "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]\n");
         return 2;
     }
     struct builder b = {0};
-    b.dump = argc > 5 && strcmp(argv[5], "--dump") == 0;
+    b.dump = argc > 7 && strcmp(argv[7], "--dump") == 0;
     b.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_word);
     b.strings = g_string_chunk_new(1 << 20);
     b.hunspell = Hunspell_create(argv[2], argv[3]);
@@ -985,12 +1164,16 @@ int main(int argc, char **argv)
                 printf("%s\t%s\n", w->form, w->lemma);
         }
     }
+    /* The data files come after the rules and before compounds take over
+     * their heads' lemmas: "leden" -> "lid", then "ledenlijst" follows. */
+    read_data(&b, argv[5], irregular_form);
+    read_data(&b, argv[4], strong_verb);
     size_t compounds = lemmatise_compounds(&b);
     resolve_chains(&b);
     fprintf(stderr,
             "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
             originals->len, lemmas, compounds);
-    write_lexicon(&b, argv[4]);
+    write_lexicon(&b, argv[6]);
     g_ptr_array_free(originals, TRUE);
     Hunspell_destroy(b.hunspell);
     g_hash_table_destroy(b.words);
