@@ -188,6 +188,31 @@ static int is_noun(const struct word *w)
     return 0;
 }
 
+/* Whether the word is a noun only as an adjective's -e form: its only
+ * noun flags are the -n plurals Zi/Zj ("de aanwezige(n)", "deskundige"),
+ * so "aanwezige" stays a form of "aanwezig". */
+static int is_nominalised_adjective(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL || has_flag_class(w, 'Y'))
+        return 0;
+    int nominal = 0;
+    for (const char *p = w->dic_flags; *p;) {
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        if (p[1] == '\0')
+            break;
+        if (p[0] == 'Z') {
+            if (p[1] != 'i' && p[1] != 'j')
+                return 0;
+            nominal = 1;
+        }
+        p += 2;
+    }
+    return nominal;
+}
+
 /* Whether one nl.dic entry of the word has compound flags only (C*), one
  * of them Cc (it may end a compound): "beheer/CcCaCb", "opvang/CcCaCbC4". */
 static int is_compound_noun(const struct word *w)
@@ -535,10 +560,13 @@ static const char *root_lemma(struct builder *b, const char *root)
         is_noun(w) && !participle_evidence ? NULL : participle_infinitive(b, root);
     if (infinitive)
         return infinitive;
-    /* "maak" -> "maken"; but "beheer", "opvang", "bouw" are also nouns: nl.dic
+    /* "maak" -> "maken", and a stem that nl.dic also marks as a participle
+     * used as an adjective (Ve): "verkort" -> "verkorten" (hij verkort, het is
+     * verkort). But "beheer", "opvang", "bouw" are also nouns: nl.dic
      * lists them in an entry of compound flags alone that may end a compound
      * ("wachtwoordbeheer", "kinderopvang"), so they are no verb form. */
-    if (is_verb_stem(w) && !is_noun_or_adjective(w) && !is_compound_noun(w))
+    int verbal_adjective = has_flag(w, "Ve") && !is_noun(w); /* "verkort", "verlicht" */
+    if (is_verb_stem(w) && (!is_noun_or_adjective(w) || verbal_adjective) && !is_compound_noun(w))
         return infinitive_of(b, root);
     if (!is_noun_or_adjective(w))
         return finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
@@ -577,6 +605,19 @@ struct candidate {
     const char *lemma;
 };
 
+/* Whether the two words differ only in one vowel written double in one of
+ * them: "boom"/"bom", "raad"/"rad". */
+static int differ_by_long_vowel(const char *a, const char *b)
+{
+    size_t i = common_prefix(a, b);
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb + 1)
+        return i > 0 && is_vowel(a[i]) && a[i] == a[i - 1] && strcmp(a + i + 1, b + i) == 0;
+    if (lb == la + 1)
+        return i > 0 && is_vowel(b[i]) && b[i] == b[i - 1] && strcmp(b + i + 1, a + i) == 0;
+    return 0;
+}
+
 /* Keeps the better of two candidates: nouns before adjectives before verbs
  * ("huizen" is the plural of "huis" before it is the verb "huizen";
  * "voorstellen" goes with "voorstel"), then the shorter, then strcmp order. */
@@ -590,10 +631,13 @@ static void consider(struct candidate *best, enum reading reading, const char *l
         if (reading == best->reading) {
             size_t a = strlen(lemma), c = strlen(best->lemma);
             /* A diminutive takes the longest base: "kaartje" is kaart + je
-             * before it is kaar + tje, "lijstje" lijst + je, not "lijs": after
-             * a t the suffix is only -je, so the longer base explains the
-             * whole word with the plainest suffix. */
-            if (reading == READ_DIMINUTIVE && a != c) {
+             * before it is kaar + tje, "lijstje" lijst + je, not "lijs": the
+             * longer base explains the word with the plainer suffix. A plural
+             * takes the long vowel: "bomen" is the plural of "boom" before
+             * that of "bom" (a short vowel lengthens in a few words only,
+             * "dag"/"dagen"; "bom" makes "bommen"). */
+            if ((reading == READ_DIMINUTIVE && a != c) ||
+                (reading == READ_NOUN && differ_by_long_vowel(lemma, best->lemma))) {
                 if (a < c)
                     return;
             } else if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0)) {
@@ -609,8 +653,10 @@ static enum reading reading_of_tag(const char *tag)
 {
     static const char *const nouns[] = {"NN2", "DT", NULL};
     static const char *const diminutives[] = {"NN2r", "NN1r", NULL};
-    static const char *const adjectives[] = {"AJe", NULL};
-    static const char *const degrees[] = {"AJc", "AJcn", "AJce", "AJci", "AJsn", "AJse", NULL};
+    /* AJce is an -e form with a changed consonant ("lieve" of "lief"), no
+     * comparative; AJcn, AJsn and AJse are degrees ("groter", "grootste"). */
+    static const char *const adjectives[] = {"AJe", "AJce", "AJci", NULL};
+    static const char *const degrees[] = {"AJc", "AJcn", "AJsn", "AJse", NULL};
     static const char *const verbs[] = {"VB3", "VBh", "VBh1", "VBpe", "PPn", "PPe", NULL};
     for (int i = 0; nouns[i]; i++)
         if (strcmp(tag, nouns[i]) == 0)
@@ -693,7 +739,8 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         /* A noun in its own right keeps itself against adjective and verb
          * readings: "rechter" (judge) is no comparative of "recht". */
         struct word *self = find(b, form);
-        if (reading < READ_DIMINUTIVE && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')))
+        if (reading < READ_DIMINUTIVE && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')) &&
+            !(reading == READ_ADJECTIVE && is_nominalised_adjective(self)))
             reading = READ_NONE;
         /* An adjective in its own right (nl.dic gives it A* flags) is no
          * degree of another: "laatst" is not "laat", "eerder" not "eer". */
@@ -778,8 +825,8 @@ static void irregular_form(struct builder *b, char **fields, int count)
 }
 
 /* Whether an nl.dic entry makes the word a noun of its own: a diminutive
- * (Y*), or a plural (Z*) in an entry that also compounds ("bond", "stal",
- * "vocht"); "ging/Zb" alone is no noun anyone uses. */
+ * (Y*), or a plural (Z*) in an entry that may also end a compound ("bond",
+ * "stal", "vocht"); "ging/Zb" or "ontving/ZbC4" is no noun anyone uses. */
 static int is_real_noun(const struct word *w)
 {
     if (w == NULL || w->dic_flags == NULL)
@@ -789,7 +836,7 @@ static int is_real_noun(const struct word *w)
     for (int i = 0; entries[i] && !found; i++) {
         struct word single = {.dic_flags = entries[i]};
         found = has_flag_class(&single, 'Y') ||
-                (is_noun(&single) && has_flag_class(&single, 'C'));
+                (is_noun(&single) && has_flag(&single, "Cc"));
     }
     g_strfreev(entries);
     return found;
@@ -1102,10 +1149,13 @@ static void write_lexicon(struct builder *b, const char *path)
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags;
     }
+    uint32_t checksum =
+        vind_lex_fnv1a(VIND_LEX_FNV_SEED, entries, all->len * sizeof *entries);
     struct vind_lex_header header = {.version = VIND_LEX_VERSION,
                                      .byte_order = VIND_LEX_BYTE_ORDER,
                                      .entry_count = all->len,
-                                     .string_bytes = (uint32_t)pool->len};
+                                     .string_bytes = (uint32_t)pool->len,
+                                     .checksum = vind_lex_fnv1a(checksum, pool->str, pool->len)};
     memcpy(header.magic, VIND_LEX_MAGIC, sizeof header.magic);
     char *tmp = g_strconcat(path, ".tmp", NULL);
     FILE *out = fopen(tmp, "wb");

@@ -733,6 +733,11 @@ static int add_token(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const cha
 
 /* ---- public functions ---- */
 
+const vind_lexicon_t *vind_analyzer_lexicon(const vind_analyzer_t *analyzer)
+{
+    return analyzer ? analyzer->lexicon : NULL;
+}
+
 vind_status_t vind_analyzer_new(const vind_lexicon_t *lexicon, vind_analyzer_t **out, char **errmsg)
 {
     if (out == NULL)
