@@ -190,9 +190,12 @@ static void test_strong_verbs(void)
 /* Words that are no stop words whose lemma or stem is one. */
 static void test_no_stop_word_terms(void)
 {
-    static const char *const words[] = {"wezen", "dieen", "zijnde", "hebbende", "wordende",
-                                        "kunnende", "allen", "dezen", "welken", "eenen",
-                                        "ware", "geweest", "gehad", "wezens", NULL};
+    /* "nieten" (staples) has the lemma "niet", Snowball stems "mennen" to
+     * "men" and "kansen" to "kan": all three are stop words. */
+    static const char *const words[] = {"nieten", "mennen", "kansen", "dieen", "zijnde",
+                                        "hebbende", "wordende", "kunnende", "allen", "dezen",
+                                        "welken", "eenen", "ware", "geweest", "gehad",
+                                        "wezens", NULL};
     for (size_t k = 0; words[k]; k++) {
         if (vind_is_stopword(lexicon, words[k], VIND_LANG_NL))
             continue;
