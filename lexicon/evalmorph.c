@@ -20,6 +20,13 @@
  *  - with CORPUS_TEXT files: the share of corpus tokens that are known
  *    inflected forms, and of ge-...-t/d tokens that get a lemma (held out:
  *    real usage the rules were not tuned on).
+ *
+ *   evalmorph --terms < WORDS
+ *
+ * prints, for each input line (one word), the terms lexicon/evalindep.py
+ * judges against hand-made data: word, Snowball alone (of the normalised
+ * word), vind's term, vind's lemma, vind's further terms (compound parts,
+ * space-separated) and 1 when it is a stop word, tab-separated.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,10 +406,49 @@ static void corpus_check(struct evaluator *e, const vind_lexicon_t *lexicon, int
     g_hash_table_destroy(missed);
 }
 
+/* One line per word: the first token's terms (a hyphenated word is judged
+ * by its first part, as vind_analyze_word does). */
+static void print_terms(struct evaluator *e, const char *word)
+{
+    char *norm = normalize(word);
+    char *snow = snowball_term(e, norm);
+    vind_tokens_t *tokens = NULL;
+    char *errmsg = NULL;
+    printf("%s\t%s", word, snow);
+    if (vind_analyze(e->analyzer, word, strlen(word), VIND_LANG_NL, &tokens, &errmsg) == VIND_OK &&
+        vind_tokens_count(tokens) > 0) {
+        const vind_token_t *t = vind_tokens_get(tokens, 0);
+        printf("\t%s\t%s\t", t->stem, t->lemma);
+        for (size_t i = 0; t->extra[i]; i++)
+            printf("%s%s", i ? " " : "", t->extra[i]);
+        printf("\t%d\n", (t->flags & VIND_TOKEN_STOP) != 0);
+    } else {
+        printf("\t\t\t\t0\n");
+    }
+    vind_tokens_free(tokens);
+    free(errmsg);
+    g_free(snow);
+    free(norm);
+}
+
+static int terms_mode(struct evaluator *e)
+{
+    char *line = NULL;
+    size_t size = 0;
+    while (getline(&line, &size, stdin) >= 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0])
+            print_terms(e, line);
+    }
+    free(line);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: evalmorph WORDLIST AFF DIC [CORPUS_TEXT...]\n");
+    int terms = argc == 2 && strcmp(argv[1], "--terms") == 0;
+    if (argc < 4 && !terms) {
+        fprintf(stderr, "usage: evalmorph WORDLIST AFF DIC [CORPUS_TEXT...] | evalmorph --terms < WORDS\n");
         return 2;
     }
     struct evaluator e = {0};
@@ -411,9 +457,18 @@ int main(int argc, char **argv)
     if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK ||
         vind_analyzer_new(lexicon, &e.analyzer, &errmsg) != VIND_OK) {
         fprintf(stderr, "evalmorph: %s\n", errmsg ? errmsg : "cannot open the lexicon");
+        free(errmsg);
+        vind_lexicon_close(lexicon);
         return 1;
     }
     e.snowball = sb_stemmer_new("dutch", NULL);
+    if (terms) {
+        int rc = terms_mode(&e);
+        sb_stemmer_delete(e.snowball);
+        vind_analyzer_free(e.analyzer);
+        vind_lexicon_close(lexicon);
+        return rc;
+    }
     e.words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     e.dic_flags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     e.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

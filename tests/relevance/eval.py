@@ -199,8 +199,12 @@ def evaluate(queries, rankings):
                 "mrr": mean([r["rr"] for r in rows]),
                 "recall@10": mean([r["recall"] for r in rows])}
 
+    # Query ids starting with "h" are held out: nobody tunes on them (docs/relevance.md).
+    halves = {"tuned": [r for r in per_query if not r["id"].startswith("h")],
+              "held-out": [r for r in per_query if r["id"].startswith("h")]}
     return {"per_query": per_query,
             "per_kind": {k: summary(v) for k, v in sorted(kinds.items())},
+            "per_half": {k: summary(v) for k, v in halves.items() if v},
             "mean": summary(per_query)}
 
 
@@ -213,6 +217,9 @@ def print_report(result, out):
     out.write("\nper kind:\n")
     for kind, s in result["per_kind"].items():
         out.write(f"  {kind:<11} n={s['queries']:<3} nDCG@10 {s['ndcg@10']:.3f}  MRR {s['mrr']:.3f}  "
+                  f"R@10 {s['recall@10']:.3f}\n")
+    for half, s in result.get("per_half", {}).items():
+        out.write(f"  {half + ' ids':<16} n={s['queries']:<3} nDCG@10 {s['ndcg@10']:.3f}  MRR {s['mrr']:.3f}  "
                   f"R@10 {s['recall@10']:.3f}\n")
     m = result["mean"]
     out.write(f"\nmean over {m['queries']} queries: nDCG@10 {m['ndcg@10']:.4f}  MRR {m['mrr']:.4f}  "

@@ -127,6 +127,11 @@ def test_metrics(tmp):
     ok(close(m["ndcg@10"], 0.524715) and close(m["mrr"], 0.5) and close(m["recall@10"], 5 / 9),
        f"means: nDCG 0.524714, MRR 0.5, recall 0.555556 (got {m['ndcg@10']:.6f} {m['mrr']:.6f} {m['recall@10']:.6f})")
     ok(result["per_kind"]["inflection"]["queries"] == 1, "per kind: one inflection query")
+    ok(list(result["per_half"]) == ["tuned"] and result["per_half"]["tuned"]["queries"] == 3,
+       "per half: q ids are tuned, no held-out half without h ids")
+    held = ev.evaluate({"h1": queries["q3"], "q1": queries["q1"]}, {"h1": rankings["q3"], "q1": rankings["q1"]})
+    ok(held["per_half"]["held-out"]["queries"] == 1 and close(held["per_half"]["held-out"]["ndcg@10"], 1.0),
+       "per half: an h id is reported as held out, apart from the tuned ones")
 
     judged = {"/a/": 3}
     eleven = [f"/x{i}/" for i in range(10)] + ["/a/"]
