@@ -288,7 +288,17 @@ static int infinitives_of(struct builder *b, const char *stem, const char **out)
     int short_vowel = closed && is_vowel(stem[n - 2]) && (n < 3 || !is_vowel(stem[n - 3]));
     int after_consonant = closed && !is_vowel(stem[n - 2]);
 
-    snprintf(candidate, sizeof candidate, "%sen", stem); /* werk -> werken */
+    /* werk -> werken. But one short vowel before one consonant keeps its
+     * syllable closed by doubling: "wet" is "wetten" before "weten" (whose
+     * stem is "weet"); "kom" -> "komen" stays, as "kommen" is no verb. */
+    int vowel_groups = 0;
+    for (size_t k = 0; k < n; k++)
+        vowel_groups += is_vowel(stem[k]) && (k == 0 || !is_vowel(stem[k - 1]));
+    if (short_vowel && vowel_groups == 1 && last != 'w' && last != 'x') {
+        snprintf(candidate, sizeof candidate, "%s%cen", stem, last);
+        add_infinitive(b, candidate, out, &count);
+    }
+    snprintf(candidate, sizeof candidate, "%sen", stem);
     add_infinitive(b, candidate, out, &count);
     if (voiced && (diphthong || after_consonant)) { /* reis -> reizen, durf -> durven */
         snprintf(candidate, sizeof candidate, "%.*s%cen", (int)(n - 1), stem, voiced);
@@ -555,7 +565,10 @@ static const char *root_lemma(struct builder *b, const char *root)
         return NULL;
     /* A noun ("geheugen", "gebied") is no participle unless nl.dic also marks
      * it as one (Ve, or particle flags as "gericht" of "gericht op" has). */
-    int participle_evidence = has_flag(w, "Ve") || has_flag_class(w, 'P');
+    /* A noun with a diminutive ("geluid", "geluidje": a sound) stays a noun
+     * even so: nl.dic's Ve for "geluid" (rung) is the rarer reading. */
+    int participle_evidence =
+        (has_flag(w, "Ve") || has_flag_class(w, 'P')) && !has_flag_class(w, 'Y');
     const char *infinitive =
         is_noun(w) && !participle_evidence ? NULL : participle_infinitive(b, root);
     if (infinitive)
@@ -635,9 +648,11 @@ static void consider(struct candidate *best, enum reading reading, const char *l
              * longer base explains the word with the plainer suffix. A plural
              * takes the long vowel: "bomen" is the plural of "boom" before
              * that of "bom" (a short vowel lengthens in a few words only,
-             * "dag"/"dagen"; "bom" makes "bommen"). */
+             * "dag"/"dagen"; "bom" makes "bommen"); so does an -e form: "hele"
+             * is "heel" before "hel" ("hel" makes "helle"). */
             if ((reading == READ_DIMINUTIVE && a != c) ||
-                (reading == READ_NOUN && differ_by_long_vowel(lemma, best->lemma))) {
+                ((reading == READ_NOUN || reading == READ_ADJECTIVE) &&
+                 differ_by_long_vowel(lemma, best->lemma))) {
                 if (a < c)
                     return;
             } else if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0)) {
@@ -1111,6 +1126,12 @@ static void resolve_chains(struct builder *b)
             struct word *next = find(b, w->lemma);
             if (next == NULL || next->lemma == NULL || next->lemma == w->form ||
                 strcmp(next->lemma, w->form) == 0)
+                break;
+            /* A plural or diminutive ends at its noun: "gegevens" (data) is
+             * the plural of the noun "gegeven", which is also the participle
+             * of "geven"; the data are no form of giving. */
+            if (w->reading >= READ_DIMINUTIVE && is_real_noun(next) &&
+                is_infinitive(find(b, next->lemma)))
                 break;
             w->lemma = next->lemma;
         }

@@ -127,6 +127,13 @@ static void test_wrong_lemmas(void)
     check_same((const char *const[]){"laatst", "laatste", NULL}, "laatste ~ laatst");
     check_same((const char *const[]){"groot", "groter", "grootste", "grote", NULL},
                "regular degrees stay with their adjective");
+    /* A plural noun is no participle + s; a noun is no verb form. */
+    check_apart("gegevens", "geven");
+    check_apart("gegevens", "gegeven");
+    check_apart("geluid", "luien");
+    check_apart("wet", "weten");
+    check_same((const char *const[]){"heel", "hele", NULL}, "hele is heel, not hel");
+    check_apart("hele", "hel");
     check_term("kinderopvang", "kinderopvang");
     check_term("wachtwoordbeheer", "wachtwoordbeheer");
     check_term("leden", "lid");
