@@ -770,6 +770,35 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     free(particle);
 }
 
+/*
+ * The singular of a plural in -s that nl.dic lists as a root of its own, so
+ * that no affix rule links it ("meisjes", "meisje/Cc"): the form minus -s
+ * when that is a noun in the word list (nl.dic gives it compound-end or
+ * plural/diminutive flags) and ends where Dutch writes the -s plural: an
+ * unstressed -e, -el, -em, -en, -er, -je, not -ee ("oorlogswees" is an
+ * orphan). Snowball used to join these before lemmas became the terms.
+ */
+static const char *s_plural_singular(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    if (n < 5 || n > 60 || form[n - 1] != 's')
+        return NULL;
+    char singular[72];
+    snprintf(singular, sizeof singular, "%.*s", (int)(n - 1), form);
+    size_t m = n - 1;
+    int ending = (singular[m - 1] == 'e' && !is_vowel(singular[m - 2])) ||
+                 (singular[m - 2] == 'e' && strchr("lmnr", singular[m - 1]) &&
+                  !is_vowel(singular[m - 3]));
+    struct word *w = find(b, singular);
+    if (!ending || w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        !(has_flag(w, "Cc") || is_noun(w)) || is_infinitive(w))
+        return NULL;
+    struct word *self = find(b, form);
+    if (self && (has_flag_class(self, 'A') || is_verb_stem(self)))
+        return NULL;
+    return w->form;
+}
+
 static void choose_lemma(struct builder *b, struct word *w, const char *original)
 {
     struct candidate best = {READ_NONE, NULL};
@@ -782,6 +811,8 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
     consider(&best, READ_NOUN, eren_singular(b, w->form));
     if (best.lemma == NULL)
         best.lemma = root_lemma(b, w->form);
+    if (best.lemma == NULL && (best.lemma = s_plural_singular(b, w->form)) != NULL)
+        best.reading = READ_NOUN;
     if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
         w->lemma = best.lemma;
         w->reading = best.reading;

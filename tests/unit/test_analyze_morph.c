@@ -134,6 +134,10 @@ static void test_wrong_lemmas(void)
     check_apart("wet", "weten");
     check_same((const char *const[]){"heel", "hele", NULL}, "hele is heel, not hel");
     check_apart("hele", "hel");
+    /* -s plurals that nl.dic lists as roots of their own */
+    check_same((const char *const[]){"meisje", "meisjes", NULL}, "meisjes ~ meisje");
+    check_same((const char *const[]){"gaatje", "gaatjes", NULL}, "gaatjes ~ gaatje");
+    check_apart("oorlogswees", "oorlogswee");
     check_term("kinderopvang", "kinderopvang");
     check_term("wachtwoordbeheer", "wachtwoordbeheer");
     check_term("leden", "lid");
