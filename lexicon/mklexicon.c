@@ -3,7 +3,6 @@
  * OpenTaal's word list (wdutch: /usr/share/dict/dutch, 413k forms) and its
  * affix rules (hunspell-nl: nl.aff, nl.dic). Run by lexicon/Makefile.local:
  *
- *   mklexicon WORDLIST AFF DIC OUT.lex [--dump]
  *
  * Snowball's Dutch stemmer leaves "huizen"/"huis", "kinderen"/"kind" and
  * "gemaakt"/"maken" apart; the analyzer stems lemma(form) instead of the
@@ -27,8 +26,13 @@
  *     the infinitive's vowel ("gelopen" -> "lopen").
  *  4. Plurals in -eren ("kinderen" -> "kind", "eieren" -> "ei"), which nl.dic
  *     also lists as separate roots.
- * Strong and irregular past tenses ("liep" -> "lopen", "genomen" -> "nemen")
- * are not derived: no source here links them (documented gap).
+ *  5. Data with a source, for what no rule can see: lexicon/strong-verbs.tsv
+ *     (the Taalunie's strong and irregular verbs: "liep" -> "lopen",
+ *     "genomen" -> "nemen"), from which prefixed and separable verbs are
+ *     derived by rule ("ondernam" -> "ondernemen", "opgenomen" -> "opnemen"),
+ *     and lexicon/irregular-forms.tsv ("leden" -> "lid", "beter" -> "goed").
+ *
+ *   mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]
  */
 #include <stdint.h>
 #include <stdio.h>
