@@ -1,12 +1,13 @@
 /*
  * mklexicon.c - builds nl.lex, vind's Dutch lemma table and word set, from
  * OpenTaal's word list (wdutch: /usr/share/dict/dutch, 413k forms) and its
- * affix rules (hunspell-nl: nl.aff, nl.dic). Run by lexicon/Makefile.local:
- *
+ * affix rules (hunspell-nl: nl.aff, nl.dic), and two data files with their
+ * sources (5. below). Run by lexicon/Makefile.local (usage at the end of this
+ * comment).
  *
  * Snowball's Dutch stemmer leaves "huizen"/"huis", "kinderen"/"kind" and
- * "gemaakt"/"maken" apart; the analyzer stems lemma(form) instead of the
- * form, so this table decides what conflates. Every rule below proposes a
+ * "gemaakt"/"maken" apart; the analyzer indexes lemma(form) for the words
+ * this table knows, so it decides what conflates. Every rule below proposes a
  * lemma and keeps it only when the word list confirms it (the lemma is a
  * real word of the right class): no hand-made exception list.
  *
