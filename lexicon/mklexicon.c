@@ -555,6 +555,27 @@ static const char *particle_verb_infinitive(struct builder *b, const char *form)
     return NULL;
 }
 
+/*
+ * A participle whose stem nl.dic lists without verb flags ("overtuigd/VeAb"
+ * of "overtuigen", "overtuig/CaCb"): nl.dic marks it a participle (Ve), so
+ * the form minus its t/d with the infinitive by spelling that the word list
+ * has (flag Vi). Not for nouns or names. (Trying every flagless word as a
+ * verb stem this way was tried and dropped: "opeen" -> "openen", "genoeg"
+ * -> "genoegen".)
+ */
+static const char *flagless_verb_form(struct builder *b, const struct word *w)
+{
+    size_t n = strlen(w->form);
+    if (n < 5 || n > 60 || (w->flags & VIND_LEX_PROPER) || is_noun(w) || is_compound_noun(w))
+        return NULL;
+    char last = w->form[n - 1];
+    if (!has_flag(w, "Ve") || (last != 't' && last != 'd'))
+        return NULL;
+    char body[72];
+    snprintf(body, sizeof body, "%.*s", (int)(n - 1), w->form);
+    return infinitive_of(b, body);
+}
+
 /* The lemma a root (a form nl.dic lists) resolves to on its own, or NULL for itself. */
 static const char *root_lemma(struct builder *b, const char *root)
 {
@@ -586,9 +607,12 @@ static const char *root_lemma(struct builder *b, const char *root)
     int verbal_adjective = has_flag(w, "Ve") && !is_noun(w); /* "verkort", "verlicht" */
     if (is_verb_stem(w) && (!is_noun_or_adjective(w) || verbal_adjective) && !is_compound_noun(w))
         return infinitive_of(b, root);
-    if (!is_noun_or_adjective(w))
-        return finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
-    return NULL;
+    if (!is_noun_or_adjective(w)) {
+        infinitive = finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
+        if (infinitive)
+            return infinitive;
+    }
+    return flagless_verb_form(b, w);
 }
 
 /* Length of the common start of two strings. */
