@@ -1173,6 +1173,48 @@ static size_t lemmatise_compounds(struct builder *b)
     return count;
 }
 
+/*
+ * Verb stems nl.dic lists without verb flags ("overtuig/CaCb", as in "hoe
+ * overtuig ik"): a flagless word-list form of 4+ letters, no noun,
+ * adjective or name, whose form + t has the lemma form + (consonant) + en
+ * ("overtuigt" -> "overtuigen", "afklapt" -> "afklappen"), takes that
+ * lemma; "verve" is no stem of "vervetten".
+ */
+static size_t link_flagless_stems(struct builder *b)
+{
+    GPtrArray *found = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct word *w = value;
+        size_t n = strlen(w->form);
+        if (w->lemma || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) || n < 4 ||
+            n > 60 || is_noun_or_adjective(w) || is_compound_noun(w) || is_verb_stem(w) ||
+            is_infinitive(w))
+            continue;
+        char third[72];
+        snprintf(third, sizeof third, "%st", w->form);
+        struct word *t = find(b, third);
+        /* the lemma is the form + en, or + its last consonant doubled + en */
+        const char *rest = t && t->lemma && strncmp(t->lemma, w->form, n) == 0 ? t->lemma + n : "";
+        int infinitive_of_it = strcmp(rest, "en") == 0 ||
+                               (rest[0] == w->form[n - 1] && strcmp(rest + 1, "en") == 0);
+        /* "afwerken" -> "afwerk" (its noun plural) already: no cycle back */
+        struct word *infinitive = infinitive_of_it ? find(b, t->lemma) : NULL;
+        int cycle = infinitive && infinitive->lemma && strcmp(infinitive->lemma, w->form) == 0;
+        if (t && t->reading <= READ_VERB && infinitive_of_it && !cycle) {
+            g_ptr_array_add(found, w);
+            g_ptr_array_add(found, (gpointer)t->lemma);
+        }
+    }
+    for (guint i = 0; i < found->len; i += 2)
+        set_lemma(b, found->pdata[i], found->pdata[i + 1], READ_VERB, "flagless-stem");
+    size_t count = found->len / 2;
+    g_ptr_array_free(found, TRUE);
+    return count;
+}
+
 /* Follows lemma chains so that every lemma is final: "gemaakte" -> "gemaakt"
  * -> "maken" becomes "gemaakte" -> "maken". Depth-limited against cycles. */
 static void resolve_chains(struct builder *b)
@@ -1300,6 +1342,7 @@ int main(int argc, char **argv)
     read_data(&b, argv[5], irregular_form);
     read_data(&b, argv[4], strong_verb);
     size_t compounds = lemmatise_compounds(&b);
+    link_flagless_stems(&b); /* after compounds: "afwerken" -> "afwerk" is known then */
     resolve_chains(&b);
     fprintf(stderr,
             "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",

@@ -178,6 +178,9 @@ static void test_strong_verbs(void)
         {"aankomen", "aankwam", "aangekomen", NULL},
         {"uitgeven", "uitgaf", "uitgegeven", NULL},
         {"voorkomen", "voorkwam", "voorgekomen", NULL},
+        /* weak verbs whose stem nl.dic lists without verb flags */
+        {"overtuigen", "overtuig", "overtuigt", NULL},
+        {"herschikken", "herschik", "herschikt", NULL},
     };
     for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
         char what[96];
