@@ -828,6 +828,53 @@ static const char *s_plural_singular(struct builder *b, const char *form)
     return w->form;
 }
 
+/* Whether w is a noun in the word list that may have the plural in -en. */
+static struct word *noun_in_list(struct builder *b, const char *form)
+{
+    struct word *w = find(b, form);
+    if (w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        strlen(form) < 3 || !(is_noun(w) || has_flag(w, "Cc")))
+        return NULL;
+    return w;
+}
+
+/*
+ * The singular of a plural in -en that nl.dic lists as a root of its own
+ * with compound flags ("zorgen/Cc" beside "zorg/CcCaYb", "kosten/Cc"), so
+ * that no affix rule links it: the form minus -en, with a doubled
+ * consonant made single ("bakken" -> "bak") or a long vowel written double
+ * again ("kantoren" -> "kantoor", v -> f, z -> s), when that is a noun in
+ * the word list. The verb of the same spelling then ends at the noun too
+ * (chains, below), as it did with Snowball's common stem.
+ */
+static const char *en_plural_singular(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    struct word *self = find(b, form);
+    if (n < 6 || n > 60 || strcmp(form + n - 2, "en") != 0 || self == NULL ||
+        !has_flag(self, "Cc") || (self->flags & VIND_LEX_PROPER))
+        return NULL;
+    char base[72];
+    size_t m = n - 2;
+    snprintf(base, sizeof base, "%.*s", (int)m, form);
+    struct word *w = noun_in_list(b, base);
+    if (w)
+        return w->form;
+    char variant[80];
+    if (m >= 3 && base[m - 1] == base[m - 2] && !is_vowel(base[m - 1])) {
+        snprintf(variant, sizeof variant, "%.*s", (int)(m - 1), base); /* bakken -> bak */
+        if ((w = noun_in_list(b, variant)) != NULL)
+            return w->form;
+    }
+    if (m >= 3 && !is_vowel(base[m - 1]) && is_vowel(base[m - 2]) && !is_vowel(base[m - 3])) {
+        char last = base[m - 1] == 'v' ? 'f' : base[m - 1] == 'z' ? 's' : base[m - 1];
+        snprintf(variant, sizeof variant, "%.*s%c%c", (int)(m - 1), base, base[m - 2], last);
+        if ((w = noun_in_list(b, variant)) != NULL) /* kantoren -> kantoor */
+            return w->form;
+    }
+    return NULL;
+}
+
 static void choose_lemma(struct builder *b, struct word *w, const char *original)
 {
     struct candidate best = {READ_NONE, NULL};
@@ -841,6 +888,8 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
     if (best.lemma == NULL)
         best.lemma = root_lemma(b, w->form);
     if (best.lemma == NULL && (best.lemma = s_plural_singular(b, w->form)) != NULL)
+        best.reading = READ_NOUN;
+    if (best.lemma == NULL && (best.lemma = en_plural_singular(b, w->form)) != NULL)
         best.reading = READ_NOUN;
     if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
         w->lemma = best.lemma;

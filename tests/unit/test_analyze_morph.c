@@ -138,6 +138,9 @@ static void test_wrong_lemmas(void)
     check_same((const char *const[]){"meisje", "meisjes", NULL}, "meisjes ~ meisje");
     check_same((const char *const[]){"gaatje", "gaatjes", NULL}, "gaatjes ~ gaatje");
     check_apart("oorlogswees", "oorlogswee");
+    /* -en plurals that nl.dic lists as roots of their own: "zorgen" (cares) */
+    check_same((const char *const[]){"zorg", "zorgen", NULL}, "zorgen ~ zorg");
+    check_same((const char *const[]){"kost", "kosten", NULL}, "kosten ~ kost");
     check_term("kinderopvang", "kinderopvang");
     check_term("wachtwoordbeheer", "wachtwoordbeheer");
     check_term("leden", "lid");
@@ -171,7 +174,7 @@ static void test_strong_verbs(void)
         {"bevinden", "bevond", "bevonden", NULL},
         {"ontvangen", "ontving", "ontvingen", NULL},
         {"begrijpen", "begreep", "begrepen", NULL},
-        {"verbieden", "verbood", "verboden", NULL},
+        {"verbieden", "verbood", NULL}, /* "verboden" is also the plural of "verbod" */
         /* separable: the participle's ge- after the particle */
         {"opnemen", "opnam", "opgenomen", NULL},
         {"plaatsvinden", "plaatsvond", "plaatsgevonden", NULL},
