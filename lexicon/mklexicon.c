@@ -815,9 +815,9 @@ static const char *s_plural_singular(struct builder *b, const char *form)
     char singular[72];
     snprintf(singular, sizeof singular, "%.*s", (int)(n - 1), form);
     size_t m = n - 1;
-    int ending = (singular[m - 1] == 'e' && !is_vowel(singular[m - 2])) ||
-                 (singular[m - 2] == 'e' && strchr("lmnr", singular[m - 1]) &&
-                  !is_vowel(singular[m - 3]));
+    int ending =
+        (singular[m - 1] == 'e' && !is_vowel(singular[m - 2])) ||
+        (singular[m - 2] == 'e' && strchr("lmnr", singular[m - 1]) && !is_vowel(singular[m - 3]));
     struct word *w = find(b, singular);
     if (!ending || w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
         !(has_flag(w, "Cc") || is_noun(w)) || is_infinitive(w))
@@ -959,8 +959,7 @@ static int is_real_noun(const struct word *w)
     int found = 0;
     for (int i = 0; entries[i] && !found; i++) {
         struct word single = {.dic_flags = entries[i]};
-        found = has_flag_class(&single, 'Y') ||
-                (is_noun(&single) && has_flag(&single, "Cc"));
+        found = has_flag_class(&single, 'Y') || (is_noun(&single) && has_flag(&single, "Cc"));
     }
     g_strfreev(entries);
     return found;
@@ -994,9 +993,9 @@ static int may_take_verb(struct builder *b, const struct word *w, const char *in
 
 /* Prefixes that make a verb without a separable particle: the participle
  * takes no ge- ("bevonden", "ondernomen", "vergeven"). */
-static const char *const inseparable[] = {"be",   "ver",    "ont", "her",  "ge",   "er",  "mis",
-                                          "onder", "over", "door", "om", "achter", "vol", "weer",
-                                          "voor", NULL};
+static const char *const inseparable[] = {"be",  "ver",   "ont",  "her",  "ge", "er",
+                                          "mis", "onder", "over", "door", "om", "achter",
+                                          "vol", "weer",  "voor", NULL};
 
 /* Links form (in the word list) to infinitive when may_take_verb allows it
  * and, for a derived verb, the simplex form (simplex_form) is no infinitive
@@ -1247,8 +1246,8 @@ static size_t link_flagless_stems(struct builder *b)
         struct word *t = find(b, third);
         /* the lemma is the form + en, or + its last consonant doubled + en */
         const char *rest = t && t->lemma && strncmp(t->lemma, w->form, n) == 0 ? t->lemma + n : "";
-        int infinitive_of_it = strcmp(rest, "en") == 0 ||
-                               (rest[0] == w->form[n - 1] && strcmp(rest + 1, "en") == 0);
+        int infinitive_of_it =
+            strcmp(rest, "en") == 0 || (rest[0] == w->form[n - 1] && strcmp(rest + 1, "en") == 0);
         /* "afwerken" -> "afwerk" (its noun plural) already: no cycle back */
         struct word *infinitive = infinitive_of_it ? find(b, t->lemma) : NULL;
         int cycle = infinitive && infinitive->lemma && strcmp(infinitive->lemma, w->form) == 0;
@@ -1321,8 +1320,7 @@ static void write_lexicon(struct builder *b, const char *path)
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags;
     }
-    uint32_t checksum =
-        vind_lex_fnv1a(VIND_LEX_FNV_SEED, entries, all->len * sizeof *entries);
+    uint32_t checksum = vind_lex_fnv1a(VIND_LEX_FNV_SEED, entries, all->len * sizeof *entries);
     struct vind_lex_header header = {.version = VIND_LEX_VERSION,
                                      .byte_order = VIND_LEX_BYTE_ORDER,
                                      .entry_count = all->len,
@@ -1356,8 +1354,9 @@ static void free_word(gpointer data)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr,
-                "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]\n");
+        fprintf(
+            stderr,
+            "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]\n");
         return 2;
     }
     struct builder b = {0};

@@ -189,8 +189,8 @@ static void append_term(vind_analyzer_t *analyzer, vind_lang_t lang, const char 
         g_string_truncate(out, offset);
         g_string_append(out, form);
     }
-    g_string_truncate(out, offset + utf8_cut(out->str + offset, out->len - offset,
-                                             VIND_MAX_TERM_BYTES));
+    g_string_truncate(out,
+                      offset + utf8_cut(out->str + offset, out->len - offset, VIND_MAX_TERM_BYTES));
 }
 
 /* The lexicon's lemma of a normalised form, or the form itself; *known says

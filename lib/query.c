@@ -49,9 +49,9 @@ typedef struct {
     int negated;    /* inside a NOT: collect nothing */
     int failed;     /* a wrapper constructor ran out of memory */
     vind_match_terms_t *match_terms;
-    GPtrArray *exact_forms; /* char*: E<form> boost terms */
-    GPtrArray *proximity;   /* char*: stems of plain words, for the proximity boost */
-    GArray *words;          /* vind_query_word_t */
+    GPtrArray *exact_forms;  /* char*: E<form> boost terms */
+    GPtrArray *proximity;    /* char*: stems of plain words, for the proximity boost */
+    GArray *words;           /* vind_query_word_t */
     unsigned wildcard_limit; /* terms per `word*` (the query's share of the budget) */
     GPtrArray *wildcards;    /* char*: the patterns built, for the plan */
     GPtrArray *wildcards_typed;

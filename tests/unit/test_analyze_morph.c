@@ -79,15 +79,14 @@ static void test_snowball_does_not_undo_the_lemma(void)
 {
     /* The pairs, and more of the kind: Snowball stems one onto the other. */
     static const char *const pairs[][2] = {
-        {"kans", "kan"},         {"boom", "bom"},      {"raad", "rad"},
-        {"slaap", "slap"},       {"arts", "art"},      {"kansen", "kan"},
-        {"bomen", "bom"},        {"raden", "rad"},     {"lid", "leed"},
-        {"kaart", "kaar"},       {"lijst", "lijs"},    {"laat", "laatste"},
-        {"beheer", "beheren"},   {"opvang", "opvangen"},
-        {"maan", "man"},         {"zaak", "zak"},      {"boot", "bot"},
-        {"heer", "her"},         {"zoon", "zon"},      {"vaart", "vart"},
-        {"koning", "koon"},      {"woning", "won"},    {"waarheid", "waar"},
-        {"gelegenheid", "gelegen"},
+        {"kans", "kan"},       {"boom", "bom"},        {"raad", "rad"},
+        {"slaap", "slap"},     {"arts", "art"},        {"kansen", "kan"},
+        {"bomen", "bom"},      {"raden", "rad"},       {"lid", "leed"},
+        {"kaart", "kaar"},     {"lijst", "lijs"},      {"laat", "laatste"},
+        {"beheer", "beheren"}, {"opvang", "opvangen"}, {"maan", "man"},
+        {"zaak", "zak"},       {"boot", "bot"},        {"heer", "her"},
+        {"zoon", "zon"},       {"vaart", "vart"},      {"koning", "koon"},
+        {"woning", "won"},     {"waarheid", "waar"},   {"gelegenheid", "gelegen"},
     };
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
         check_apart(pairs[k][0], pairs[k][1]);
@@ -149,8 +148,7 @@ static void test_wrong_lemmas(void)
     check_same((const char *const[]){"clienten", "cliënten", "client", NULL},
                "clienten ~ cliënten ~ client");
     check_same((const char *const[]){"naam", "namen", NULL}, "namen is the plural of naam");
-    check_same((const char *const[]){"opname", "opnamen", NULL},
-               "opnamen is the plural of opname");
+    check_same((const char *const[]){"opname", "opnamen", NULL}, "opnamen is the plural of opname");
 }
 
 static void test_strong_verbs(void)
@@ -209,10 +207,10 @@ static void test_no_stop_word_terms(void)
 {
     /* "nieten" (staples) has the lemma "niet", Snowball stems "mennen" to
      * "men" and "kansen" to "kan": all three are stop words. */
-    static const char *const words[] = {"nieten", "mennen", "kansen", "dieen", "zijnde",
-                                        "hebbende", "wordende", "kunnende", "allen", "dezen",
-                                        "welken", "eenen", "ware", "geweest", "gehad",
-                                        "wezens", NULL};
+    static const char *const words[] = {"nieten",   "mennen",   "kansen",   "dieen",   "zijnde",
+                                        "hebbende", "wordende", "kunnende", "allen",   "dezen",
+                                        "welken",   "eenen",    "ware",     "geweest", "gehad",
+                                        "wezens",   NULL};
     for (size_t k = 0; words[k]; k++) {
         if (vind_is_stopword(lexicon, words[k], VIND_LANG_NL))
             continue;
