@@ -1,13 +1,13 @@
 /*
  * mklexicon.c - builds nl.lex, vind's Dutch lemma table and word set, from
  * OpenTaal's word list (wdutch: /usr/share/dict/dutch, 413k forms) and its
- * affix rules (hunspell-nl: nl.aff, nl.dic). Run by lexicon/Makefile.local:
- *
- *   mklexicon WORDLIST AFF DIC OUT.lex [--dump]
+ * affix rules (hunspell-nl: nl.aff, nl.dic), and two data files with their
+ * sources (5. below). Run by lexicon/Makefile.local (usage at the end of this
+ * comment).
  *
  * Snowball's Dutch stemmer leaves "huizen"/"huis", "kinderen"/"kind" and
- * "gemaakt"/"maken" apart; the analyzer stems lemma(form) instead of the
- * form, so this table decides what conflates. Every rule below proposes a
+ * "gemaakt"/"maken" apart; the analyzer indexes lemma(form) for the words
+ * this table knows, so it decides what conflates. Every rule below proposes a
  * lemma and keeps it only when the word list confirms it (the lemma is a
  * real word of the right class): no hand-made exception list.
  *
@@ -27,8 +27,13 @@
  *     the infinitive's vowel ("gelopen" -> "lopen").
  *  4. Plurals in -eren ("kinderen" -> "kind", "eieren" -> "ei"), which nl.dic
  *     also lists as separate roots.
- * Strong and irregular past tenses ("liep" -> "lopen", "genomen" -> "nemen")
- * are not derived: no source here links them (documented gap).
+ *  5. Data with a source, for what no rule can see: lexicon/strong-verbs.tsv
+ *     (the Taalunie's strong and irregular verbs: "liep" -> "lopen",
+ *     "genomen" -> "nemen"), from which prefixed and separable verbs are
+ *     derived by rule ("ondernam" -> "ondernemen", "opgenomen" -> "opnemen"),
+ *     and lexicon/irregular-forms.tsv ("leden" -> "lid", "beter" -> "goed").
+ *
+ *   mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +52,7 @@ struct word {
     uint32_t flags;    /* VIND_LEX_* */
     char *dic_flags;   /* nl.dic flags of every root entry, "V3Vp/ViPb", or NULL */
     const char *lemma; /* chosen lemma (another word's form), or NULL */
+    int reading;       /* enum reading of the chosen lemma (READ_NONE for rules) */
 };
 
 /* Builder-only flag bits, cleared before writing. */
@@ -187,6 +193,52 @@ static int is_noun(const struct word *w)
     return 0;
 }
 
+/* Whether the word is a noun only as an adjective's -e form: its only
+ * noun flags are the -n plurals Zi/Zj ("de aanwezige(n)", "deskundige"),
+ * so "aanwezige" stays a form of "aanwezig". */
+static int is_nominalised_adjective(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL || has_flag_class(w, 'Y'))
+        return 0;
+    int nominal = 0;
+    for (const char *p = w->dic_flags; *p;) {
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        if (p[1] == '\0')
+            break;
+        if (p[0] == 'Z') {
+            if (p[1] != 'i' && p[1] != 'j')
+                return 0;
+            nominal = 1;
+        }
+        p += 2;
+    }
+    return nominal;
+}
+
+/* Whether one nl.dic entry of the word has compound flags only (C*), one
+ * of them Cc (it may end a compound): "beheer/CcCaCb", "opvang/CcCaCbC4". */
+static int is_compound_noun(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    gchar **entries = g_strsplit(w->dic_flags, "/", -1);
+    int found = 0;
+    for (int i = 0; entries[i] && !found; i++) {
+        const char *e = entries[i];
+        size_t n = strlen(e);
+        int only_c = n >= 2 && n % 2 == 0;
+        for (size_t k = 0; only_c && k < n; k += 2)
+            only_c = e[k] == 'C';
+        struct word single = {.dic_flags = entries[i]};
+        found = only_c && has_flag(&single, "Cc");
+    }
+    g_strfreev(entries);
+    return found;
+}
+
 static int is_noun_or_adjective(const struct word *w)
 {
     return has_flag_class(w, 'Z') || has_flag_class(w, 'Y') || has_flag_class(w, 'A');
@@ -241,7 +293,17 @@ static int infinitives_of(struct builder *b, const char *stem, const char **out)
     int short_vowel = closed && is_vowel(stem[n - 2]) && (n < 3 || !is_vowel(stem[n - 3]));
     int after_consonant = closed && !is_vowel(stem[n - 2]);
 
-    snprintf(candidate, sizeof candidate, "%sen", stem); /* werk -> werken */
+    /* werk -> werken. But one short vowel before one consonant keeps its
+     * syllable closed by doubling: "wet" is "wetten" before "weten" (whose
+     * stem is "weet"); "kom" -> "komen" stays, as "kommen" is no verb. */
+    int vowel_groups = 0;
+    for (size_t k = 0; k < n; k++)
+        vowel_groups += is_vowel(stem[k]) && (k == 0 || !is_vowel(stem[k - 1]));
+    if (short_vowel && vowel_groups == 1 && last != 'w' && last != 'x') {
+        snprintf(candidate, sizeof candidate, "%s%cen", stem, last);
+        add_infinitive(b, candidate, out, &count);
+    }
+    snprintf(candidate, sizeof candidate, "%sen", stem);
     add_infinitive(b, candidate, out, &count);
     if (voiced && (diphthong || after_consonant)) { /* reis -> reizen, durf -> durven */
         snprintf(candidate, sizeof candidate, "%.*s%cen", (int)(n - 1), stem, voiced);
@@ -493,6 +555,27 @@ static const char *particle_verb_infinitive(struct builder *b, const char *form)
     return NULL;
 }
 
+/*
+ * A participle whose stem nl.dic lists without verb flags ("overtuigd/VeAb"
+ * of "overtuigen", "overtuig/CaCb"): nl.dic marks it a participle (Ve), so
+ * the form minus its t/d with the infinitive by spelling that the word list
+ * has (flag Vi). Not for nouns or names. (Trying every flagless word as a
+ * verb stem this way was tried and dropped: "opeen" -> "openen", "genoeg"
+ * -> "genoegen".)
+ */
+static const char *flagless_verb_form(struct builder *b, const struct word *w)
+{
+    size_t n = strlen(w->form);
+    if (n < 5 || n > 60 || (w->flags & VIND_LEX_PROPER) || is_noun(w) || is_compound_noun(w))
+        return NULL;
+    char last = w->form[n - 1];
+    if (!has_flag(w, "Ve") || (last != 't' && last != 'd'))
+        return NULL;
+    char body[72];
+    snprintf(body, sizeof body, "%.*s", (int)(n - 1), w->form);
+    return infinitive_of(b, body);
+}
+
 /* The lemma a root (a form nl.dic lists) resolves to on its own, or NULL for itself. */
 static const char *root_lemma(struct builder *b, const char *root)
 {
@@ -508,16 +591,28 @@ static const char *root_lemma(struct builder *b, const char *root)
         return NULL;
     /* A noun ("geheugen", "gebied") is no participle unless nl.dic also marks
      * it as one (Ve, or particle flags as "gericht" of "gericht op" has). */
-    int participle_evidence = has_flag(w, "Ve") || has_flag_class(w, 'P');
+    /* A noun with a diminutive ("geluid", "geluidje": a sound) stays a noun
+     * even so: nl.dic's Ve for "geluid" (rung) is the rarer reading. */
+    int participle_evidence =
+        (has_flag(w, "Ve") || has_flag_class(w, 'P')) && !has_flag_class(w, 'Y');
     const char *infinitive =
         is_noun(w) && !participle_evidence ? NULL : participle_infinitive(b, root);
     if (infinitive)
         return infinitive;
-    if (is_verb_stem(w) && !is_noun_or_adjective(w)) /* "maak" -> "maken" */
+    /* "maak" -> "maken", and a stem that nl.dic also marks as a participle
+     * used as an adjective (Ve): "verkort" -> "verkorten" (hij verkort, het is
+     * verkort). But "beheer", "opvang", "bouw" are also nouns: nl.dic
+     * lists them in an entry of compound flags alone that may end a compound
+     * ("wachtwoordbeheer", "kinderopvang"), so they are no verb form. */
+    int verbal_adjective = has_flag(w, "Ve") && !is_noun(w); /* "verkort", "verlicht" */
+    if (is_verb_stem(w) && (!is_noun_or_adjective(w) || verbal_adjective) && !is_compound_noun(w))
         return infinitive_of(b, root);
-    if (!is_noun_or_adjective(w))
-        return finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
-    return NULL;
+    if (!is_noun_or_adjective(w)) {
+        infinitive = finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
+        if (infinitive)
+            return infinitive;
+    }
+    return flagless_verb_form(b, w);
 }
 
 /* Length of the common start of two strings. */
@@ -540,12 +635,30 @@ static int suffix_related(const char *form, const char *stem)
     return f <= s + 6;
 }
 
-enum reading { READ_NONE, READ_VERB, READ_ADJECTIVE, READ_NOUN };
+/* Readings by trust. READ_DEGREE (a comparative or superlative of another
+ * root: "groter" of "groot") ranks below the positive of a root of its own
+ * ("laatste" is the -e form of "laatst" before it is the superlative of
+ * "laat"). READ_DIMINUTIVE ranks as a noun but prefers the longer base
+ * (below). */
+enum reading { READ_NONE, READ_VERB, READ_DEGREE, READ_ADJECTIVE, READ_DIMINUTIVE, READ_NOUN };
 
 struct candidate {
     enum reading reading;
     const char *lemma;
 };
+
+/* Whether the two words differ only in one vowel written double in one of
+ * them: "boom"/"bom", "raad"/"rad". */
+static int differ_by_long_vowel(const char *a, const char *b)
+{
+    size_t i = common_prefix(a, b);
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb + 1)
+        return i > 0 && is_vowel(a[i]) && a[i] == a[i - 1] && strcmp(a + i + 1, b + i) == 0;
+    if (lb == la + 1)
+        return i > 0 && is_vowel(b[i]) && b[i] == b[i - 1] && strcmp(b + i + 1, a + i) == 0;
+    return 0;
+}
 
 /* Keeps the better of two candidates: nouns before adjectives before verbs
  * ("huizen" is the plural of "huis" before it is the verb "huizen";
@@ -559,8 +672,21 @@ static void consider(struct candidate *best, enum reading reading, const char *l
             return;
         if (reading == best->reading) {
             size_t a = strlen(lemma), c = strlen(best->lemma);
-            if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0))
+            /* A diminutive takes the longest base: "kaartje" is kaart + je
+             * before it is kaar + tje, "lijstje" lijst + je, not "lijs": the
+             * longer base explains the word with the plainer suffix. A plural
+             * takes the long vowel: "bomen" is the plural of "boom" before
+             * that of "bom" (a short vowel lengthens in a few words only,
+             * "dag"/"dagen"; "bom" makes "bommen"); so does an -e form: "hele"
+             * is "heel" before "hel" ("hel" makes "helle"). */
+            if ((reading == READ_DIMINUTIVE && a != c) ||
+                ((reading == READ_NOUN || reading == READ_ADJECTIVE) &&
+                 differ_by_long_vowel(lemma, best->lemma))) {
+                if (a < c)
+                    return;
+            } else if (a > c || (a == c && strcmp(lemma, best->lemma) >= 0)) {
                 return;
+            }
         }
     }
     best->reading = reading;
@@ -569,13 +695,22 @@ static void consider(struct candidate *best, enum reading reading, const char *l
 
 static enum reading reading_of_tag(const char *tag)
 {
-    static const char *const nouns[] = {"NN2", "NN2r", "NN1r", "DT", NULL};
-    static const char *const adjectives[] = {"AJe",  "AJc",  "AJcn", "AJce",
-                                             "AJci", "AJsn", "AJse", NULL};
+    static const char *const nouns[] = {"NN2", "DT", NULL};
+    static const char *const diminutives[] = {"NN2r", "NN1r", NULL};
+    /* AJce is an -e form with a changed consonant ("lieve" of "lief"), no
+     * comparative; AJcn, AJsn and AJse are degrees ("groter", "grootste"). */
+    static const char *const adjectives[] = {"AJe", "AJce", "AJci", NULL};
+    static const char *const degrees[] = {"AJc", "AJcn", "AJsn", "AJse", NULL};
     static const char *const verbs[] = {"VB3", "VBh", "VBh1", "VBpe", "PPn", "PPe", NULL};
     for (int i = 0; nouns[i]; i++)
         if (strcmp(tag, nouns[i]) == 0)
             return READ_NOUN;
+    for (int i = 0; diminutives[i]; i++)
+        if (strcmp(tag, diminutives[i]) == 0)
+            return READ_DIMINUTIVE;
+    for (int i = 0; degrees[i]; i++)
+        if (strcmp(tag, degrees[i]) == 0)
+            return READ_DEGREE;
     for (int i = 0; adjectives[i]; i++)
         if (strcmp(tag, adjectives[i]) == 0)
             return READ_ADJECTIVE;
@@ -648,7 +783,12 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         /* A noun in its own right keeps itself against adjective and verb
          * readings: "rechter" (judge) is no comparative of "recht". */
         struct word *self = find(b, form);
-        if (reading != READ_NOUN && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')))
+        if (reading < READ_DIMINUTIVE && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')) &&
+            !(reading == READ_ADJECTIVE && is_nominalised_adjective(self)))
+            reading = READ_NONE;
+        /* An adjective in its own right (nl.dic gives it A* flags) is no
+         * degree of another: "laatst" is not "laat", "eerder" not "eer". */
+        if (reading == READ_DEGREE && has_flag_class(self, 'A'))
             reading = READ_NONE;
         if (reading == READ_VERB)
             consider(best, reading, verbal_lemma(b, stem));
@@ -657,6 +797,82 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     }
     free(stem);
     free(particle);
+}
+
+/*
+ * The singular of a plural in -s that nl.dic lists as a root of its own, so
+ * that no affix rule links it ("meisjes", "meisje/Cc"): the form minus -s
+ * when that is a noun in the word list (nl.dic gives it compound-end or
+ * plural/diminutive flags) and ends where Dutch writes the -s plural: an
+ * unstressed -e, -el, -em, -en, -er, -je, not -ee ("oorlogswees" is an
+ * orphan). Snowball used to join these before lemmas became the terms.
+ */
+static const char *s_plural_singular(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    if (n < 5 || n > 60 || form[n - 1] != 's')
+        return NULL;
+    char singular[72];
+    snprintf(singular, sizeof singular, "%.*s", (int)(n - 1), form);
+    size_t m = n - 1;
+    int ending =
+        (singular[m - 1] == 'e' && !is_vowel(singular[m - 2])) ||
+        (singular[m - 2] == 'e' && strchr("lmnr", singular[m - 1]) && !is_vowel(singular[m - 3]));
+    struct word *w = find(b, singular);
+    if (!ending || w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        !(has_flag(w, "Cc") || is_noun(w)) || is_infinitive(w))
+        return NULL;
+    struct word *self = find(b, form);
+    if (self && (has_flag_class(self, 'A') || is_verb_stem(self)))
+        return NULL;
+    return w->form;
+}
+
+/* Whether w is a noun in the word list that may have the plural in -en. */
+static struct word *noun_in_list(struct builder *b, const char *form)
+{
+    struct word *w = find(b, form);
+    if (w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        strlen(form) < 3 || !(is_noun(w) || has_flag(w, "Cc")))
+        return NULL;
+    return w;
+}
+
+/*
+ * The singular of a plural in -en that nl.dic lists as a root of its own
+ * with compound flags ("zorgen/Cc" beside "zorg/CcCaYb", "kosten/Cc"), so
+ * that no affix rule links it: the form minus -en, with a doubled
+ * consonant made single ("bakken" -> "bak") or a long vowel written double
+ * again ("kantoren" -> "kantoor", v -> f, z -> s), when that is a noun in
+ * the word list. The verb of the same spelling then ends at the noun too
+ * (chains, below), as it did with Snowball's common stem.
+ */
+static const char *en_plural_singular(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    struct word *self = find(b, form);
+    if (n < 6 || n > 60 || strcmp(form + n - 2, "en") != 0 || self == NULL ||
+        !has_flag(self, "Cc") || (self->flags & VIND_LEX_PROPER))
+        return NULL;
+    char base[72];
+    size_t m = n - 2;
+    snprintf(base, sizeof base, "%.*s", (int)m, form);
+    struct word *w = noun_in_list(b, base);
+    if (w)
+        return w->form;
+    char variant[80];
+    if (m >= 3 && base[m - 1] == base[m - 2] && !is_vowel(base[m - 1])) {
+        snprintf(variant, sizeof variant, "%.*s", (int)(m - 1), base); /* bakken -> bak */
+        if ((w = noun_in_list(b, variant)) != NULL)
+            return w->form;
+    }
+    if (m >= 3 && !is_vowel(base[m - 1]) && is_vowel(base[m - 2]) && !is_vowel(base[m - 3])) {
+        char last = base[m - 1] == 'v' ? 'f' : base[m - 1] == 'z' ? 's' : base[m - 1];
+        snprintf(variant, sizeof variant, "%.*s%c%c", (int)(m - 1), base, base[m - 2], last);
+        if ((w = noun_in_list(b, variant)) != NULL) /* kantoren -> kantoor */
+            return w->form;
+    }
+    return NULL;
 }
 
 static void choose_lemma(struct builder *b, struct word *w, const char *original)
@@ -671,10 +887,192 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
     consider(&best, READ_NOUN, eren_singular(b, w->form));
     if (best.lemma == NULL)
         best.lemma = root_lemma(b, w->form);
+    if (best.lemma == NULL && (best.lemma = s_plural_singular(b, w->form)) != NULL)
+        best.reading = READ_NOUN;
+    if (best.lemma == NULL && (best.lemma = en_plural_singular(b, w->form)) != NULL)
+        best.reading = READ_NOUN;
     if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
         w->lemma = best.lemma;
+        w->reading = best.reading;
         w->flags |= VIND_LEX_INFLECTED;
     }
+}
+
+/* ---- data with a source: irregular forms and strong verbs ---- */
+
+/* Reads a tab-separated data file ('#' comments), calling fn on each line's
+ * fields (at most 8). */
+static void read_data(struct builder *b, const char *path,
+                      void (*fn)(struct builder *, char **, int))
+{
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        perror(path);
+        exit(1);
+    }
+    char *line = NULL;
+    size_t size = 0;
+    while (getline(&line, &size, file) >= 0) {
+        line[strcspn(line, "#\r\n")] = '\0';
+        char *fields[8];
+        int count = 0;
+        for (char *f = strtok(line, "\t"); f && count < 8; f = strtok(NULL, "\t"))
+            fields[count++] = f;
+        if (count > 0)
+            fn(b, fields, count);
+    }
+    free(line);
+    fclose(file);
+}
+
+static void set_lemma(struct builder *b, struct word *w, const char *lemma, int reading,
+                      const char *why)
+{
+    w->lemma = lemma;
+    w->reading = reading;
+    w->flags |= VIND_LEX_INFLECTED;
+    if (b->dump)
+        printf("%s\t%s\t%s\n", w->form, lemma, why);
+}
+
+/* A line of irregular-forms.tsv: lemma, form. The form must be in the word list. */
+static void irregular_form(struct builder *b, char **fields, int count)
+{
+    if (count < 2)
+        return;
+    char *lemma_form = normalize(fields[0]), *form = normalize(fields[1]);
+    struct word *lemma = find(b, lemma_form), *w = find(b, form);
+    if (lemma && w && (w->flags & VIND_LEX_LIST) && (lemma->flags & VIND_LEX_LIST))
+        set_lemma(b, w, lemma->form, READ_NOUN, "irregular");
+    free(lemma_form);
+    free(form);
+}
+
+/* Whether an nl.dic entry makes the word a noun of its own: a diminutive
+ * (Y*), or a plural (Z*) in an entry that may also end a compound ("bond",
+ * "stal", "vocht"); "ging/Zb" or "ontving/ZbC4" is no noun anyone uses. */
+static int is_real_noun(const struct word *w)
+{
+    if (w == NULL || w->dic_flags == NULL)
+        return 0;
+    gchar **entries = g_strsplit(w->dic_flags, "/", -1);
+    int found = 0;
+    for (int i = 0; entries[i] && !found; i++) {
+        struct word single = {.dic_flags = entries[i]};
+        found = has_flag_class(&single, 'Y') || (is_noun(&single) && has_flag(&single, "Cc"));
+    }
+    g_strfreev(entries);
+    return found;
+}
+
+/*
+ * Whether a form of a strong verb may take infinitive as its lemma. Another
+ * word of the same spelling wins: a noun or adjective reading ("namen" is
+ * the plural of "naam", "bleek" pale, "bond" a union, "wezen" a being), an
+ * infinitive of its own ("weten" is no past of "wijten") or a form another
+ * verb already has ("weet" of "weten"). Participles follow the guards of
+ * the participle rule (root_lemma).
+ */
+static int may_take_verb(struct builder *b, const struct word *w, const char *infinitive,
+                         int participle)
+{
+    if (w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        strcmp(w->form, infinitive) == 0 || is_infinitive(w))
+        return 0;
+    if (w->lemma && w->reading > READ_VERB)
+        return 0;
+    if (w->lemma && strcmp(w->lemma, infinitive) != 0 && is_infinitive(find(b, w->lemma)))
+        return 0;
+    if (participle) {
+        if (has_entry_with(w, "Aa", "Ab") && !has_flag_class(w, 'P'))
+            return 0;
+        return !is_noun(w) || has_flag(w, "Ve") || has_flag_class(w, 'P');
+    }
+    return !is_real_noun(w) && !is_compound_noun(w) && !has_flag_class(w, 'A');
+}
+
+/* Prefixes that make a verb without a separable particle: the participle
+ * takes no ge- ("bevonden", "ondernomen", "vergeven"). */
+static const char *const inseparable[] = {"be",  "ver",   "ont",  "her",  "ge", "er",
+                                          "mis", "onder", "over", "door", "om", "achter",
+                                          "vol", "weer",  "voor", NULL};
+
+/* Links form (in the word list) to infinitive when may_take_verb allows it
+ * and, for a derived verb, the simplex form (simplex_form) is no infinitive
+ * of another verb: "afzagen" (saw off) is no past of "afzien", as "zagen" is
+ * no past of "zien" (nl.dic gives particle verbs no flags of their own). */
+static void link_verb_form(struct builder *b, const char *form, const char *simplex_form,
+                           const char *simplex, const char *infinitive, int participle)
+{
+    struct word *w = find(b, form);
+    if (simplex_form != form && strcmp(simplex_form, simplex) != 0 &&
+        is_infinitive(find(b, simplex_form)))
+        return;
+    if (may_take_verb(b, w, infinitive, participle))
+        set_lemma(b, w, infinitive, READ_VERB, participle ? "strong-participle" : "strong-past");
+}
+
+/* Whether text is one of the "|"-separated alternatives of a field. */
+static int is_alternative(const char *field, const char *text)
+{
+    size_t n = strlen(text);
+    for (const char *p = field; p; p = strchr(p, '|')) {
+        if (*p == '|')
+            p++;
+        if (strncmp(p, text, n) == 0 && (p[n] == '\0' || p[n] == '|'))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The forms of one verb with prefix ("" for the simplex): prefix + each past
+ * form, and the participle with the prefix before it ("opgenomen", separable)
+ * or in the place of ge- ("ondernomen", "bevonden", inseparable). A derived
+ * verb counts only when the word list has prefix + infinitive and that is no
+ * form of the simplex ("gegeven" is no verb "ge" + "geven").
+ */
+static void link_derived(struct builder *b, char **fields, const char *prefix, int separable)
+{
+    char form[160];
+    snprintf(form, sizeof form, "%s%s", prefix, fields[0]);
+    struct word *infinitive = find(b, form);
+    if (infinitive == NULL || !(infinitive->flags & VIND_LEX_LIST))
+        return;
+    if (prefix[0] && (is_alternative(fields[3], form) || is_alternative(fields[2], form)))
+        return;
+    for (int column = 1; column <= 3; column++) {
+        char *copy = g_strdup(fields[column]);
+        for (char *alt = strtok(copy, "|"); alt; alt = strtok(NULL, "|")) {
+            if (strcmp(alt, "-") == 0)
+                continue;
+            const char *body = alt;
+            if (column == 3 && !separable && prefix[0] && strncmp(alt, "ge", 2) == 0)
+                body = alt + 2; /* be + (ge)vonden */
+            snprintf(form, sizeof form, "%s%s", prefix, body);
+            link_verb_form(b, form, prefix[0] ? alt : form, fields[0], infinitive->form,
+                           column == 3);
+        }
+        g_free(copy);
+    }
+}
+
+/* A line of strong-verbs.tsv: infinitive, past singular, past plural,
+ * participle; the simplex and every derived verb the word list has. */
+static void strong_verb(struct builder *b, char **fields, int count)
+{
+    if (count < 4)
+        return;
+    for (int k = 0; k < 4; k++) {
+        char *n = normalize(fields[k]);
+        snprintf(fields[k], strlen(fields[k]) + 1, "%s", n); /* folding never grows ASCII */
+        free(n);
+    }
+    link_derived(b, fields, "", 1);
+    for (int i = 0; inseparable[i]; i++)
+        link_derived(b, fields, inseparable[i], 0);
+    for (int i = 0; particles[i]; i++)
+        link_derived(b, fields, particles[i], 1);
 }
 
 /* Reads nl.dic: "verpleeghuis/ZhCcCa" -> flags of the normalised root. */
@@ -823,6 +1221,48 @@ static size_t lemmatise_compounds(struct builder *b)
     return count;
 }
 
+/*
+ * Verb stems nl.dic lists without verb flags ("overtuig/CaCb", as in "hoe
+ * overtuig ik"): a flagless word-list form of 4+ letters, no noun,
+ * adjective or name, whose form + t has the lemma form + (consonant) + en
+ * ("overtuigt" -> "overtuigen", "afklapt" -> "afklappen"), takes that
+ * lemma; "verve" is no stem of "vervetten".
+ */
+static size_t link_flagless_stems(struct builder *b)
+{
+    GPtrArray *found = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct word *w = value;
+        size_t n = strlen(w->form);
+        if (w->lemma || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) || n < 4 ||
+            n > 60 || is_noun_or_adjective(w) || is_compound_noun(w) || is_verb_stem(w) ||
+            is_infinitive(w))
+            continue;
+        char third[72];
+        snprintf(third, sizeof third, "%st", w->form);
+        struct word *t = find(b, third);
+        /* the lemma is the form + en, or + its last consonant doubled + en */
+        const char *rest = t && t->lemma && strncmp(t->lemma, w->form, n) == 0 ? t->lemma + n : "";
+        int infinitive_of_it =
+            strcmp(rest, "en") == 0 || (rest[0] == w->form[n - 1] && strcmp(rest + 1, "en") == 0);
+        /* "afwerken" -> "afwerk" (its noun plural) already: no cycle back */
+        struct word *infinitive = infinitive_of_it ? find(b, t->lemma) : NULL;
+        int cycle = infinitive && infinitive->lemma && strcmp(infinitive->lemma, w->form) == 0;
+        if (t && t->reading <= READ_VERB && infinitive_of_it && !cycle) {
+            g_ptr_array_add(found, w);
+            g_ptr_array_add(found, (gpointer)t->lemma);
+        }
+    }
+    for (guint i = 0; i < found->len; i += 2)
+        set_lemma(b, found->pdata[i], found->pdata[i + 1], READ_VERB, "flagless-stem");
+    size_t count = found->len / 2;
+    g_ptr_array_free(found, TRUE);
+    return count;
+}
+
 /* Follows lemma chains so that every lemma is final: "gemaakte" -> "gemaakt"
  * -> "maken" becomes "gemaakte" -> "maken". Depth-limited against cycles. */
 static void resolve_chains(struct builder *b)
@@ -836,6 +1276,12 @@ static void resolve_chains(struct builder *b)
             struct word *next = find(b, w->lemma);
             if (next == NULL || next->lemma == NULL || next->lemma == w->form ||
                 strcmp(next->lemma, w->form) == 0)
+                break;
+            /* A plural or diminutive ends at its noun: "gegevens" (data) is
+             * the plural of the noun "gegeven", which is also the participle
+             * of "geven"; the data are no form of giving. */
+            if (w->reading >= READ_DIMINUTIVE && is_real_noun(next) &&
+                is_infinitive(find(b, next->lemma)))
                 break;
             w->lemma = next->lemma;
         }
@@ -874,10 +1320,12 @@ static void write_lexicon(struct builder *b, const char *path)
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags;
     }
+    uint32_t checksum = vind_lex_fnv1a(VIND_LEX_FNV_SEED, entries, all->len * sizeof *entries);
     struct vind_lex_header header = {.version = VIND_LEX_VERSION,
                                      .byte_order = VIND_LEX_BYTE_ORDER,
                                      .entry_count = all->len,
-                                     .string_bytes = (uint32_t)pool->len};
+                                     .string_bytes = (uint32_t)pool->len,
+                                     .checksum = vind_lex_fnv1a(checksum, pool->str, pool->len)};
     memcpy(header.magic, VIND_LEX_MAGIC, sizeof header.magic);
     char *tmp = g_strconcat(path, ".tmp", NULL);
     FILE *out = fopen(tmp, "wb");
@@ -905,12 +1353,14 @@ static void free_word(gpointer data)
 
 int main(int argc, char **argv)
 {
-    if (argc < 5) {
-        fprintf(stderr, "usage: mklexicon WORDLIST AFF DIC OUT.lex [--dump]\n");
+    if (argc < 7) {
+        fprintf(
+            stderr,
+            "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]\n");
         return 2;
     }
     struct builder b = {0};
-    b.dump = argc > 5 && strcmp(argv[5], "--dump") == 0;
+    b.dump = argc > 7 && strcmp(argv[7], "--dump") == 0;
     b.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_word);
     b.strings = g_string_chunk_new(1 << 20);
     b.hunspell = Hunspell_create(argv[2], argv[3]);
@@ -935,12 +1385,17 @@ int main(int argc, char **argv)
                 printf("%s\t%s\n", w->form, w->lemma);
         }
     }
+    /* The data files come after the rules and before compounds take over
+     * their heads' lemmas: "leden" -> "lid", then "ledenlijst" follows. */
+    read_data(&b, argv[5], irregular_form);
+    read_data(&b, argv[4], strong_verb);
     size_t compounds = lemmatise_compounds(&b);
+    link_flagless_stems(&b); /* after compounds: "afwerken" -> "afwerk" is known then */
     resolve_chains(&b);
     fprintf(stderr,
             "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
             originals->len, lemmas, compounds);
-    write_lexicon(&b, argv[4]);
+    write_lexicon(&b, argv[6]);
     g_ptr_array_free(originals, TRUE);
     Hunspell_destroy(b.hunspell);
     g_hash_table_destroy(b.words);

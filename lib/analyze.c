@@ -165,19 +165,71 @@ static void append_stem(vind_analyzer_t *analyzer, vind_lang_t lang, const char 
     g_string_append_len(out, stem, (gssize)utf8_cut(stem, stem_length, VIND_MAX_TERM_BYTES));
 }
 
-static const char *lemma_of(const vind_analyzer_t *analyzer, const char *form)
+/*
+ * Appends the index term of a word to out: its lemma when the lexicon knows
+ * the word (known), else the Snowball stem of lemma. Snowball must not undo
+ * what the lexicon knows apart: "kans" is not "kan", "boom" not "bom",
+ * "raad" not "rad". Snowball stays for words the lexicon lacks (names, new
+ * compounds, English), where it is the best guess there is.
+ *
+ * A term is never a stop word unless the word (form) is one: "wezen" must
+ * not become "zijn", an unknown word must not stem into "die". Then the
+ * form itself is the term. Costs one bsearch in the stop list per new form.
+ */
+static void append_term(vind_analyzer_t *analyzer, vind_lang_t lang, const char *form,
+                        const char *lemma, size_t lemma_length, int known, GString *out)
+{
+    size_t offset = out->len;
+    if (known)
+        g_string_append_len(out, lemma, (gssize)lemma_length);
+    else
+        append_stem(analyzer, lang, lemma, lemma_length, out);
+    if (vind_is_stopword(analyzer->lexicon, out->str + offset, lang) &&
+        !vind_is_stopword(analyzer->lexicon, form, lang)) {
+        g_string_truncate(out, offset);
+        g_string_append(out, form);
+    }
+    g_string_truncate(out,
+                      offset + utf8_cut(out->str + offset, out->len - offset, VIND_MAX_TERM_BYTES));
+}
+
+/* The lexicon's lemma of a normalised form, or the form itself; *known says
+ * whether the lexicon has the word at all. */
+static const char *lemma_of(const vind_analyzer_t *analyzer, const char *form, int *known)
 {
     const char *lemma = vind_lexicon_lemma(analyzer->lexicon, form);
+    *known = lemma != NULL || vind_lexicon_has_word(analyzer->lexicon, form);
     return lemma ? lemma : form;
+}
+
+/* Appends the term of compound part k to the entry unless it is the main
+ * term or an earlier part's ("zorgzorg" is one term); returns 1 if added. */
+static int append_part_term(vind_analyzer_t *analyzer, const char *part, size_t term_offset)
+{
+    GString *entry = analyzer->entry;
+    int known = 0;
+    const char *part_lemma = lemma_of(analyzer, part, &known);
+    size_t offset = entry->len;
+    append_term(analyzer, VIND_LANG_NL, part, part_lemma, strlen(part_lemma), known, entry);
+    const char *part_term = entry->str + offset;
+    int duplicate = entry->len == offset;
+    for (const char *p = entry->str + term_offset; !duplicate && p < part_term; p += strlen(p) + 1)
+        duplicate = strcmp(p, part_term) == 0;
+    if (duplicate) {
+        g_string_truncate(entry, offset);
+        return 0;
+    }
+    g_string_append_c(entry, '\0');
+    return 1;
 }
 
 /*
  * Builds the entry of a Dutch form into analyzer->entry: lemma from the
  * lexicon, else, for a compound whose head the lexicon knows, the form with
  * its head lemmatised ("verpleeghuizen" -> "verpleeg" + lemma("huizen") =
- * "verpleeghuis"), else the form itself; then the stem of the lemma and the
- * stems of the lemmas of its compound parts ("verpleeghuiszorg" ->
- * "verpleeghuis", "zorg").
+ * "verpleeghuis"), else the form itself; then its term (append_term) and
+ * the terms of its compound parts ("verpleeghuiszorg" -> "verpleeghuis",
+ * "zorg").
  */
 static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_t len,
                               unsigned *extra_count)
@@ -188,44 +240,32 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
     if (len >= 5)
         part_count = vind_compound_split(analyzer->lexicon, form, parts, MAX_COMPOUND_PARTS);
 
-    const char *lemma = vind_lexicon_lemma(analyzer->lexicon, form);
+    int known = 0;
+    const char *lemma = lemma_of(analyzer, form, &known);
     g_string_truncate(entry, 0);
-    if (lemma) {
-        g_string_append(entry, lemma);
-    } else if (part_count >= 2 && ends_with(form, len, parts[part_count - 1])) {
+    if (!known && part_count >= 2 && ends_with(form, len, parts[part_count - 1])) {
+        /* The head is a known word, so the whole is known as well as it. */
         const char *head = parts[part_count - 1];
-        const char *head_lemma = vind_lexicon_lemma(analyzer->lexicon, head);
+        const char *head_lemma = lemma_of(analyzer, head, &known);
         g_string_append_len(entry, form, (gssize)(len - strlen(head)));
-        g_string_append(entry, head_lemma ? head_lemma : head);
+        g_string_append(entry, head_lemma);
     } else {
-        g_string_append_len(entry, form, (gssize)len);
+        g_string_append(entry, lemma);
     }
     cut_term(entry);
     size_t lemma_length = entry->len;
     g_string_append_c(entry, '\0');
-    append_stem(analyzer, VIND_LANG_NL, entry->str, lemma_length, entry);
-    size_t stem_offset = lemma_length + 1;
+    size_t term_offset = entry->len;
+    /* entry->str may move while the term is appended: lemma from a copy. */
+    char *lemma_copy = g_strndup(entry->str, lemma_length);
+    append_term(analyzer, VIND_LANG_NL, form, lemma_copy, lemma_length, known, entry);
+    g_free(lemma_copy);
     g_string_append_c(entry, '\0');
 
     *extra_count = 0;
     for (size_t k = 0; k < part_count; k++) {
-        if (part_count >= 2) {
-            const char *part_lemma = lemma_of(analyzer, parts[k]);
-            size_t offset = entry->len;
-            append_stem(analyzer, VIND_LANG_NL, part_lemma, strlen(part_lemma), entry);
-            const char *part_stem = entry->str + offset;
-            /* No duplicates and not the main stem: "zorgzorg" is one term. */
-            int duplicate = strcmp(part_stem, entry->str + stem_offset) == 0;
-            for (const char *p = entry->str + stem_offset + strlen(entry->str + stem_offset) + 1;
-                 !duplicate && p < part_stem; p += strlen(p) + 1)
-                duplicate = strcmp(p, part_stem) == 0;
-            if (duplicate || entry->len == offset) {
-                g_string_truncate(entry, offset);
-            } else {
-                g_string_append_c(entry, '\0');
-                (*extra_count)++;
-            }
-        }
+        if (part_count >= 2)
+            *extra_count += (unsigned)append_part_term(analyzer, parts[k], term_offset);
         free(parts[k]);
     }
 }
@@ -249,7 +289,7 @@ static const word_entry_t *analyze_form(vind_analyzer_t *analyzer, vind_lang_t l
         g_string_truncate(analyzer->entry, 0);
         g_string_append_len(analyzer->entry, form, (gssize)len);
         g_string_append_c(analyzer->entry, '\0');
-        append_stem(analyzer, VIND_LANG_EN, form, len, analyzer->entry);
+        append_term(analyzer, VIND_LANG_EN, form, form, len, 0, analyzer->entry);
         g_string_append_c(analyzer->entry, '\0');
     }
     if (g_hash_table_size(cache) >= CACHE_ENTRIES)
@@ -692,6 +732,11 @@ static int add_token(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const cha
 }
 
 /* ---- public functions ---- */
+
+const vind_lexicon_t *vind_analyzer_lexicon(const vind_analyzer_t *analyzer)
+{
+    return analyzer ? analyzer->lexicon : NULL;
+}
 
 vind_status_t vind_analyzer_new(const vind_lexicon_t *lexicon, vind_analyzer_t **out, char **errmsg)
 {

@@ -65,6 +65,7 @@ struct vind_index {
     int in_transaction;
     int schema_version;           /* of the index as opened */
     int write_version;            /* the schema this run writes (schema_to_write) */
+    int analyzer_stale;           /* the index's terms come from another analyzer or lexicon */
     size_t batch;                 /* documents changed in the open transaction */
     uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
     /* Near-duplicates: the fingerprints of the index (docid -> print_t,
@@ -200,6 +201,13 @@ static vind_status_t write_schema(vind_index_t *index, char **errmsg)
     snprintf(text, sizeof text, "%d", index->write_version);
     vind_status_t status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SCHEMA, text,
                                                            strlen(text), errmsg);
+    char *stamp = vind_analyzer_stamp(index->lexicon);
+    if (stamp == NULL && status == VIND_OK)
+        status = vind_error(errmsg, VIND_NOMEM, "out of memory");
+    if (status == VIND_OK)
+        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_ANALYZER, stamp,
+                                                 strlen(stamp), errmsg);
+    g_free(stamp);
     if (status == VIND_OK)
         status = vind_xapian_writer_commit(index->writer, errmsg);
     if (status == VIND_OK)
@@ -207,8 +215,39 @@ static vind_status_t write_schema(vind_index_t *index, char **errmsg)
     return status;
 }
 
+/*
+ * Whether the index's terms were made by this analyzer and lexicon: an index
+ * with documents whose stamp (VIND_META_ANALYZER) differs or is missing is
+ * rebuilt like one of another schema (vind_index_run), so that a query's
+ * terms meet the indexed ones. Costs one metadata read per open.
+ */
+static vind_status_t check_analyzer(vind_index_t *index, uint32_t documents, char **errmsg)
+{
+    char *value = NULL;
+    size_t length = 0;
+    vind_status_t status = vind_xapian_writer_get_metadata(index->writer, VIND_META_ANALYZER,
+                                                           &value, &length, NULL);
+    if (status != VIND_OK && status != VIND_NOT_FOUND)
+        return vind_error(errmsg, status, "%s: cannot read the analyzer stamp", index->path);
+    char *stamp = vind_analyzer_stamp(index->lexicon);
+    if (stamp == NULL) {
+        free(value);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    int same = value && length == strlen(stamp) && memcmp(value, stamp, length) == 0;
+    free(value);
+    g_free(stamp);
+    if (same)
+        return VIND_OK;
+    if (documents == 0) /* nothing to rebuild: stamp it now */
+        return write_schema(index, errmsg);
+    index->analyzer_stale = 1;
+    return VIND_OK;
+}
+
 static vind_status_t check_schema(vind_index_t *index, char **errmsg)
 {
+    index->analyzer_stale = 0;
     uint32_t documents = 0;
     vind_status_t status = vind_xapian_writer_doc_count(index->writer, &documents, errmsg);
     if (status != VIND_OK)
@@ -225,7 +264,7 @@ static vind_status_t check_schema(vind_index_t *index, char **errmsg)
     free(value);
     index->schema_version = version;
     if (version == index->write_version)
-        return VIND_OK;
+        return check_analyzer(index, documents, errmsg);
     if (version == 0 && documents == 0)
         return write_schema(index, errmsg);
     /* Another version: vind_index_run rebuilds it beside and swaps it in. */
@@ -1944,7 +1983,7 @@ vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size
     /* Under the write lock: what an earlier upgrade left beside the index
      * (the old index its readers have long left, an interrupted rebuild). */
     remove_leftovers(index->path);
-    if (index->schema_version != index->write_version)
+    if (index->schema_version != index->write_version || index->analyzer_stale)
         return rebuild(index, roots, n_roots, opts, report, errmsg);
     double started = g_get_monotonic_time() / 1e6;
 

@@ -35,6 +35,7 @@ struct vind_lexicon {
     const char *strings;
     uint32_t string_bytes;
     struct word_list stopwords[2]; /* indexed by vind_lang_t */
+    uint32_t checksum;             /* of nl.lex, from its header */
 };
 
 static int is_directory(const char *path)
@@ -169,6 +170,7 @@ static vind_status_t attach_map(vind_lexicon_t *lexicon, const char *path, char 
     lexicon->entry_count = header->entry_count;
     lexicon->strings = base + sizeof *header + entries_bytes;
     lexicon->string_bytes = header->string_bytes;
+    lexicon->checksum = header->checksum;
     if (lexicon->strings[lexicon->string_bytes - 1] != '\0')
         return vind_error(errmsg, VIND_IO, "%s is damaged (string pool not terminated)", path);
     return VIND_OK;
@@ -234,6 +236,20 @@ void vind_lexicon_close(vind_lexicon_t *lexicon)
     free_word_list(&lexicon->stopwords[VIND_LANG_EN]);
     free(lexicon->datadir);
     free(lexicon);
+}
+
+uint32_t vind_lexicon_fingerprint(const vind_lexicon_t *lexicon)
+{
+    if (lexicon == NULL)
+        return 0;
+    uint32_t hash = vind_lex_fnv1a(VIND_LEX_FNV_SEED, &lexicon->checksum, sizeof lexicon->checksum);
+    for (int lang = VIND_LANG_NL; lang <= VIND_LANG_EN; lang++) {
+        const struct word_list *list = &lexicon->stopwords[lang];
+        for (size_t i = 0; i < list->count; i++)
+            hash = vind_lex_fnv1a(hash, list->words[i], strlen(list->words[i]) + 1);
+        hash = vind_lex_fnv1a(hash, "|", 1);
+    }
+    return hash;
 }
 
 const char *vind_lexicon_datadir(const vind_lexicon_t *lexicon)

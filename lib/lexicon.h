@@ -12,6 +12,7 @@
 #define VIND_LIB_LEXICON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <vind/analyze.h>
 
 /*
@@ -37,6 +38,16 @@ int vind_lexicon_has_word(const vind_lexicon_t *lexicon, const char *form);
  */
 size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
                            size_t max_parts);
+
+/*
+ * A fingerprint of what decides the terms: nl.lex's content checksum (written
+ * by the builder into its header) and the stop-word lists. Two lexicons with
+ * the same fingerprint make the same terms (lib/schema.h, vind_analyzer_stamp).
+ */
+uint32_t vind_lexicon_fingerprint(const vind_lexicon_t *lexicon);
+
+/* The lexicon the analyzer was made with (lib/analyze.c). */
+const vind_lexicon_t *vind_analyzer_lexicon(const vind_analyzer_t *analyzer);
 
 /* The data directory the lexicon was loaded from (owned by the lexicon). */
 const char *vind_lexicon_datadir(const vind_lexicon_t *lexicon);

@@ -17,12 +17,25 @@
 #ifndef VIND_LIB_LEXICON_FORMAT_H
 #define VIND_LIB_LEXICON_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define VIND_LEX_MAGIC "VINDLEX\n"
 #define VIND_LEX_VERSION 1u
 #define VIND_LEX_BYTE_ORDER 0x01020304u
 #define VIND_LEX_NO_LEMMA UINT32_MAX
+
+/* FNV-1a, 32 bits, continued from hash: the builder's checksum of nl.lex and
+ * the stop lists' share of the lexicon fingerprint. Not cryptographic: it
+ * only has to notice a changed lexicon. */
+static inline uint32_t vind_lex_fnv1a(uint32_t hash, const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    for (size_t k = 0; k < size; k++)
+        hash = (hash ^ p[k]) * 16777619u;
+    return hash;
+}
+#define VIND_LEX_FNV_SEED 2166136261u
 
 /* Entry flags: where the word came from and how compounding may use it. */
 #define VIND_LEX_LIST 0x01u      /* in OpenTaal's word list (wdutch) */
@@ -41,7 +54,8 @@ struct vind_lex_header {
     uint32_t byte_order;   /* VIND_LEX_BYTE_ORDER as written by the builder */
     uint32_t entry_count;  /* number of entries */
     uint32_t string_bytes; /* size of the string pool */
-    uint32_t reserved[2];  /* zero */
+    uint32_t checksum;     /* FNV-1a of entries and strings (0 from older builders) */
+    uint32_t reserved;     /* zero */
 };
 
 struct vind_lex_entry {

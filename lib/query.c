@@ -21,6 +21,7 @@
 
 #include <vind/limits.h>
 #include "error.h"
+#include "lexicon.h"
 #include "normalize.h"
 #include "query.h"
 #include "schema.h"
@@ -346,14 +347,18 @@ static vind_xapian_query_t *scaled(builder_t *b, vind_xapian_query_t *query, dou
  * else NULL (g_malloc'd). English documents (8 of the corpus PDFs) are
  * indexed with English stems; a query is typed in no declared language, so
  * each word also looks for its English stem: "evaluations" finds the
- * English "evaluation" report as well as the Dutch "evaluatie".
+ * English "evaluation" report as well as the Dutch "evaluatie". Not when
+ * a Dutch word's English stem is another Dutch word: "kans" must not find
+ * "kan" (Dutch terms are lemmas, lib/analyze.c, so they would meet).
  */
 static char *english_stem(builder_t *b, const vind_token_t *token)
 {
     if (token->flags & (VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
         return NULL;
     char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
-    if (stem && strcmp(stem, token->stem) != 0) {
+    const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
+    if (stem && strcmp(stem, token->stem) != 0 &&
+        !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem))) {
         char *copy = g_strdup(stem);
         free(stem);
         return copy;

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include <vind/analyze.h>
+#include "lexicon.h"
 #include "normalize.h"
 #include "schema.h"
 
@@ -16,6 +17,11 @@
  * gets the SHA-1 of its text instead, which both the indexer and the
  * searcher compute the same way. */
 #define MAX_TERM_BYTES 240u
+
+char *vind_analyzer_stamp(const vind_lexicon_t *lexicon)
+{
+    return g_strdup_printf("%d-%08x", VIND_ANALYZER_VERSION, vind_lexicon_fingerprint(lexicon));
+}
 
 char *vind_unique_term(const char *url)
 {

@@ -25,6 +25,21 @@
 /* The oldest schema readers still search (vind_searcher_open). */
 #define VIND_SCHEMA_MIN_READ 1
 #define VIND_META_SCHEMA "vind:schema"
+/*
+ * Metadata: the analyzer stamp (vind_analyzer_stamp) of the terms in the index.
+ * vind-index rebuilds an index whose stamp differs (beside it, then swapped in:
+ * docs/schema.md, "Upgrading"), since its terms no longer meet a query's.
+ * Bump VIND_ANALYZER_VERSION when the analyzer's code changes its terms; a
+ * rebuilt lexicon or stop list changes the stamp by itself.
+ * 2: terms are lemmas, not Snowball stems of them (issue 13).
+ */
+#define VIND_ANALYZER_VERSION 2
+#define VIND_META_ANALYZER "vind:analyzer"
+
+/* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */
+struct vind_lexicon;
+char *vind_analyzer_stamp(const struct vind_lexicon *lexicon);
+
 /* Metadata: the ISO time of the last completed indexing run. */
 #define VIND_META_LAST_RUN "vind:last-run"
 

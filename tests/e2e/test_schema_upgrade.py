@@ -7,7 +7,8 @@ rebuilds the index beside the old one and swaps it in, while four clients keep s
 request answers 200, and afterwards the daemon serves the new index (it finds the new article, the
 document count grows by one, snippets come from the text store). Before that, a vind-index killed
 with SIGKILL in the middle of its rebuild leaves the old index serving and a partial rebuild that
-the next run removes.
+the next run removes. Last, a changed lexicon (another stop list) is picked up the same way: the
+index's analyzer stamp differs, so vind-index rebuilds it beside and swaps it in.
 
 Works on a private copy of the sample site (make build/sample-site/index.html); skips without it.
 """
@@ -166,6 +167,34 @@ def main():
         tap.ok(result.returncode == 0 and not leftovers(db, "old"),
                "the next run removes the old index", os.listdir(tmp))
         tap.equal(sd.exit_code, 0, "vind-searchd exits 0")
+        analyzer_change(tmp, db, site)
+
+
+def analyzer_change(tmp, db, site):
+    """Another lexicon or stop list makes other terms: the index's analyzer stamp (vind:analyzer)
+    no longer matches, and vind-index rebuilds it beside and swaps it in as for a schema change;
+    a second run with the same data changes nothing."""
+    datadir = os.path.join(tmp, "datadir")
+    shutil.copytree(env()["VIND_DATADIR"], datadir)
+    with open(os.path.join(datadir, "stopwords", "nl.txt"), "a", encoding="utf-8") as f:
+        f.write("\nschemaspringbokken\n")
+    old_env = dict(os.environ)
+    os.environ["VIND_DATADIR"] = datadir
+    try:
+        result = index_site(db, site, check=False)
+        rebuilt = leftovers(db, "old")
+        tap.ok(result.returncode == 0 and len(rebuilt) == 1 and not leftovers(db, "rebuild"),
+               "a changed lexicon (stop list) makes vind-index rebuild the index and swap it in",
+               (result.returncode, os.listdir(tmp)))
+        result = index_site(db, site, check=False)
+        tap.ok(result.returncode == 0 and not leftovers(db, "old"),
+               "the next run with the same lexicon rebuilds nothing", os.listdir(tmp))
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+    result = index_site(db, site, check=False)
+    tap.ok(result.returncode == 0 and len(leftovers(db, "old")) == 1,
+           "back on the built lexicon, vind-index rebuilds again", os.listdir(tmp))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include <vind/limits.h>
 #include "lexicon.h"
 #include "check.h"
+#include "lexicon_open.h"
 
 static vind_lexicon_t *lexicon;
 static vind_analyzer_t *analyzer;
@@ -529,17 +530,9 @@ static void test_corpus(void)
 
 int main(void)
 {
-    char *errmsg = NULL;
-    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
-        const char *ci = getenv("CI");
-        if (ci && strcmp(ci, "true") == 0)
-            CHECK(0, "the lexicon opens (build it with make)");
-        else
-            SKIP("no lexicon built: make builds $(BUILD)/share/vind");
-        printf("# %s\n", errmsg ? errmsg : "");
-        free(errmsg);
+    lexicon = open_test_lexicon();
+    if (lexicon == NULL)
         return check_done();
-    }
     CHECK_INT(vind_analyzer_new(lexicon, &analyzer, NULL), VIND_OK, "analyzer created");
     test_issue_examples();
     test_normalisation();

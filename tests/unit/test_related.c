@@ -224,11 +224,11 @@ static void test_pdf_and_types(vind_searcher_t *searcher)
     list = related(searcher, "/formulieren/", &opts);
     size_t all = list ? vind_related_count(list) : 0;
     vind_related_free(list);
-    opts.min_score = 0.2;
+    opts.min_score = 0.3; /* between /contrast/ (0.40) and /schermlezers/ (0.24) */
     list = related(searcher, "/formulieren/", &opts);
     int above = list != NULL;
     for (size_t i = 0; list && i < vind_related_count(list); i++)
-        above &= vind_related_get(list, i)->score >= 0.2;
+        above &= vind_related_get(list, i)->score >= 0.3;
     CHECK(above && vind_related_count(list) < all, "min_score leaves out the weak ones");
     vind_related_free(list);
     opts.min_score = 100.0;
@@ -302,12 +302,14 @@ static void test_json(vind_searcher_t *searcher)
     root = all ? json_loads(all, 0, NULL) : NULL;
     CHECK_INT(json_object_size(root), N_PAGES, "--all: one key per article, none for the PDF");
     json_t *contrast = json_object_get(root, "/contrast/");
-    int found = 0;
-    for (size_t i = 0; i < json_array_size(contrast); i++)
-        found |= strcmp(json_string_value(json_object_get(json_array_get(contrast, i), "url")),
-                        "/formulieren/") == 0;
-    CHECK(json_is_array(contrast) && found,
+    /* The same list vind_related gives (audit.pdf and /formulieren/ score
+     * within 2% of each other, so which comes first is not the point here). */
+    vind_related_list_t *expected = related(searcher, "/contrast/", NULL);
+    const char *first_url = json_string_value(json_object_get(json_array_get(contrast, 0), "url"));
+    CHECK(json_is_array(contrast) && expected && vind_related_count(expected) > 0 && first_url &&
+              strcmp(first_url, vind_related_get(expected, 0)->url) == 0,
           "--all: keyed by URL path, values are the related lists");
+    vind_related_free(expected);
     json_decref(root);
     free(all);
     free(again);
