@@ -373,6 +373,7 @@ typedef struct {
     vind_index_t *index;
     vind_xapian_document_t *document;
     GHashTable *spellings;   /* forms already added to the spelling data */
+    GHashTable *doubtful;    /* forms of OCR words below VIND_OCR_SPELL_CONFIDENCE, or NULL */
     GArray **checkpoints;    /* per page: the text store's page map (guint32) */
     char **errmsg;
     vind_status_t status;
@@ -474,14 +475,35 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
             if (prefix_copy)
                 add_posting(b, prefix_copy, *extra, position, has_position, 1);
         }
+        /* spell 2, an OCR page: a word Tesseract was unsure of is no suggestion */
         if (spell && spelling_candidate(token) &&
-            !g_hash_table_contains(b->spellings, token->form)) {
+            !g_hash_table_contains(b->spellings, token->form) &&
+            !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form))) {
             g_hash_table_add(b->spellings, g_strdup(token->form));
             b->status =
                 vind_xapian_writer_add_spelling(b->index->writer, token->form, 1, b->errmsg);
         }
     }
     vind_tokens_free(tokens);
+}
+
+/* The analysed forms of the OCR words Tesseract was unsure of (NULL when
+ * none): what index_text leaves out of the spelling data on OCR pages. */
+static GHashTable *doubtful_forms(builder_t *b, const vind_doc_t *doc, vind_lang_t lang)
+{
+    if (doc->n_ocr_doubtful == 0)
+        return NULL;
+    GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = 0; i < doc->n_ocr_doubtful; i++) {
+        vind_tokens_t *tokens = NULL;
+        const char *word = doc->ocr_doubtful[i];
+        if (vind_analyze(b->index->analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
+            continue;
+        for (size_t t = 0; t < vind_tokens_count(tokens); t++)
+            g_hash_table_add(forms, g_strdup(vind_tokens_get(tokens, t)->form));
+        vind_tokens_free(tokens);
+    }
+    return forms;
 }
 
 static json_t *string_array(char **values, size_t count)
@@ -565,6 +587,16 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     else
         json_object_set_new(object, "n_pages", json_integer((json_int_t)doc->n_pages));
     json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
+    if (doc->ocr_confidence) { /* which pages are OCR, with what mean confidence */
+        json_t *pages = json_array(), *confidence = json_array();
+        for (size_t page = 0; page < doc->n_pages; page++)
+            if (doc->ocr_confidence[page] >= 0) {
+                json_array_append_new(pages, json_integer((json_int_t)page + 1));
+                json_array_append_new(confidence, json_integer(doc->ocr_confidence[page]));
+            }
+        json_object_set_new(object, "ocr_pages", pages);
+        json_object_set_new(object, "ocr_confidence", confidence);
+    }
     set_string(object, "parent", rel->parent);
     json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
     char *text = json_dumps(object, JSON_COMPACT);
@@ -601,6 +633,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     GPtrArray *themes = merge_values(doc->themes, doc->n_themes, rel->inherited_themes,
                                      rel->n_inherited_themes);
 
+    b.doubtful = doubtful_forms(&b, doc, lang);
     index_text(&b, doc->title, lang, VIND_PREFIX_TITLE, VIND_POS_TITLE,
                VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1, NULL);
     index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0, NULL);
@@ -614,8 +647,9 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
         int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
+        int ocr = doc->ocr_confidence && doc->ocr_confidence[page] >= 0;
         index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0,
-                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1,
+                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, ocr ? 2 : 1,
                    b.checkpoints[page]);
     }
 
@@ -661,6 +695,8 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     g_ptr_array_free(tags, TRUE);
     g_ptr_array_free(themes, TRUE);
     g_hash_table_destroy(b.spellings);
+    if (b.doubtful)
+        g_hash_table_destroy(b.doubtful);
     if (b.status != VIND_OK) {
         vind_xapian_document_free(b.document);
         free_checkpoints(b.checkpoints, doc->n_pages);
@@ -1035,6 +1071,9 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     if (doc->type == VIND_DOC_PDF) {
         run->report->pdf_pages += doc->n_pages;
         run->report->empty_pages += doc->n_empty_pages;
+        run->report->ocr_pages += doc->ocr_recognised;
+        run->report->ocr_cached += doc->ocr_cached;
+        run->report->ocr_seconds += doc->ocr_seconds;
     }
     run->report->bytes += job->file->size;
     index->pending_bytes += doc->title ? strlen(doc->title) : 0;
@@ -1411,6 +1450,18 @@ static vind_doc_t *doc_from_stored(vind_index_t *index, uint32_t docid, json_t *
         return NULL;
     }
     doc->n_empty_pages = (size_t)json_integer_value(json_object_get(data, "n_empty_pages"));
+    json_t *ocr_pages = json_object_get(data, "ocr_pages");
+    if (json_array_size(ocr_pages) > 0 && doc->n_pages > 0 &&
+        (doc->ocr_confidence = malloc(doc->n_pages * sizeof *doc->ocr_confidence)) != NULL) {
+        for (size_t page = 0; page < doc->n_pages; page++)
+            doc->ocr_confidence[page] = -1;
+        for (size_t i = 0; i < json_array_size(ocr_pages); i++) {
+            json_int_t page = json_integer_value(json_array_get(ocr_pages, i));
+            json_t *confidence = json_array_get(json_object_get(data, "ocr_confidence"), i);
+            if (page >= 1 && (size_t)page <= doc->n_pages)
+                doc->ocr_confidence[page - 1] = (int)json_integer_value(confidence);
+        }
+    }
     return doc;
 }
 
@@ -1725,9 +1776,31 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
     return status;
 }
 
+static vind_status_t run_index(vind_index_t *index, const char *const *roots, size_t n_roots,
+                               const vind_index_options_t *opts, vind_index_report_t *report,
+                               char **errmsg);
+
+/* The OCR cache lives beside the index, "<db>.ocr-cache": a --full run and
+ * a schema upgrade (which builds <db>.rebuild-<pid> and swaps it in: the
+ * cache is named after the index it upgrades) find the pages recognised
+ * before. */
 vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size_t n_roots,
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
+{
+    if (!index || !opts || opts->extract.ocr_cache)
+        return run_index(index, roots, n_roots, opts, report, errmsg);
+    vind_index_options_t with_cache = *opts;
+    char *cache = g_strconcat(index->path, ".ocr-cache", NULL);
+    with_cache.extract.ocr_cache = cache;
+    vind_status_t status = run_index(index, roots, n_roots, &with_cache, report, errmsg);
+    g_free(cache);
+    return status;
+}
+
+static vind_status_t run_index(vind_index_t *index, const char *const *roots, size_t n_roots,
+                               const vind_index_options_t *opts, vind_index_report_t *report,
+                               char **errmsg)
 {
     vind_index_report_t scratch;
     if (!report)
