@@ -229,12 +229,15 @@ void vind_ocr_release(void)
     g_mutex_unlock(&ocr_lock);
 }
 
+/* Loads Tesseract to see (0.3 s), and lets it go: the caller is usually
+ * the indexer's parent process, which never recognises a page itself. */
 int vind_ocr_available(const char *languages)
 {
-    g_mutex_lock(&ocr_lock);
-    int available = ocr_for(languages != NULL ? languages : "nld+eng", NULL) != NULL;
-    g_mutex_unlock(&ocr_lock);
-    return available;
+    vind_ocr_t *probe = NULL;
+    if (vind_ocr_new(languages != NULL ? languages : "nld+eng", &probe, NULL) != VIND_OK)
+        return 0;
+    vind_ocr_free(probe);
+    return 1;
 }
 
 /* The document's language from its XMP metadata (<dc:language>), or NULL:

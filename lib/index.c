@@ -919,7 +919,8 @@ static void emit(run_t *run, const char *path, const char *url, vind_file_outcom
     if (!run->opts->on_event)
         return;
     vind_index_event_t event = {.path = path, .url = url, .outcome = outcome, .status = status,
-                                .reason = reason, .done = run->done, .total = run->total};
+                                .reason = reason, .done = run->done, .total = run->total,
+                                .ocr_pages = run->report->ocr_pages};
     run->opts->on_event(&event, run->opts->rock);
 }
 

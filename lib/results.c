@@ -58,6 +58,18 @@ static const char *stored_type(vind_results_t *results, json_t *record)
     return own_field(results, record, "type");
 }
 
+/* Whether one of the pages is OCR text: the record's "ocr_pages"
+ * (lib/index.c, docs/schema.md). */
+static int any_ocr_page(json_t *record, const unsigned *pages, size_t n_pages)
+{
+    json_t *ocr_pages = json_object_get(record, "ocr_pages");
+    for (size_t i = 0; i < json_array_size(ocr_pages); i++)
+        for (size_t p = 0; p < n_pages; p++)
+            if (json_integer_value(json_array_get(ocr_pages, i)) == (json_int_t)pages[p])
+                return 1;
+    return 0;
+}
+
 static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_request_t *req,
                               const vind_match_terms_t *terms, vind_results_t *results,
                               const vind_match_t *match, vind_hit_t *hit, char **errmsg)
@@ -90,6 +102,7 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
             if (is_pdf && n_page_numbers) {
                 hit->pages = page_numbers;
                 hit->n_pages = n_page_numbers;
+                hit->ocr = any_ocr_page(record, page_numbers, n_page_numbers);
                 own(results, (char *)page_numbers);
             } else
                 free(page_numbers);

@@ -43,6 +43,7 @@ typedef struct {
                                   * made to read the file (vind_doc_t.warning), or NULL */
     size_t done;                 /* files finished so far in this run */
     size_t total;                /* files found by the walk */
+    size_t ocr_pages;            /* pages recognised by OCR so far in this run */
 } vind_index_event_t;
 
 /* Called from the calling thread only (never from a worker). */

@@ -141,6 +141,8 @@ typedef struct {
     const char *snippet;       /* HTML: text escaped, matches in <mark>…</mark>; NULL if not asked */
     const unsigned *pages;     /* PDF page numbers (1-based) of the snippet's passages */
     size_t n_pages;
+    int ocr;                   /* 1: a page of the snippet is OCR text (a scan), which may
+                                * hold misread words */
 } vind_hit_t;
 
 typedef struct {

@@ -127,7 +127,6 @@ static void test_auto(GByteArray *pdf, const char *cache)
     CHECK(doc != NULL && doc->n_pages == 2, "auto: both pages");
     if (doc == NULL)
         return;
-    printf("# page 2: %s\n", doc->pages[1]);
     CHECK(has(doc->pages[0], "tekstlaag"), "page 1 keeps its text layer");
     CHECK(has(doc->pages[1], "stikstofbeleid"), "OCR reads a plain word on the scan");
     CHECK(has(doc->pages[1], "coördinatie"), "OCR reads a diaeresis (coördinatie)");
