@@ -18,6 +18,7 @@
 #include <vind/extract.h>
 #include <vind/limits.h>
 #include "error.h"
+#include "isolate.h"
 #include "ocr.h"
 
 /* A page with fewer visible characters than this has no text layer (a scan
@@ -282,12 +283,14 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     gint64 now = g_get_monotonic_time();
     gint64 left_ms = (run->file_deadline - now) / 1000;
     if (left_ms < 1000) {
-        ocr_warn(run, page_number, "OCR skipped, the file's time limit is reached");
+        ocr_warn(run, page_number, "OCR skipped, the document's OCR time is used up");
         return -1;
     }
     unsigned page_ms = run->opts->ocr_page_ms ? run->opts->ocr_page_ms : VIND_DEFAULT_OCR_PAGE_MS;
     if ((gint64)page_ms > left_ms)
         page_ms = (unsigned)left_ms;
+    /* rendering and layout analysis come on top of the recognition's limit */
+    vind_isolate_more_time(page_ms + 10000);
     vind_ocr_page_t result;
     char *message = NULL;
     vind_status_t status =
@@ -358,9 +361,9 @@ static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_o
     run->doubtful = g_ptr_array_new();
     if (opts == NULL || opts->ocr == VIND_OCR_OFF)
         return;
-    unsigned seconds = opts->timeout_seconds ? opts->timeout_seconds : VIND_DEFAULT_EXTRACT_SECONDS;
-    /* 90% of the file's limit: the rest is for the text layer and the answer */
-    run->file_deadline = g_get_monotonic_time() + (gint64)seconds * 900000;
+    /* Each page asks the worker's parent for its time (vind_isolate_more_time);
+     * the parent grants VIND_MAX_EXTRACT_SECONDS in all, and so do we. */
+    run->file_deadline = g_get_monotonic_time() + (gint64)VIND_MAX_EXTRACT_SECONDS * 1000000;
     char *lang = metadata_language(pdf);
     char *languages = vind_ocr_languages(lang);
     char *message = NULL;
