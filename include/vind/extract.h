@@ -38,14 +38,15 @@ typedef struct {
     unsigned timeout_seconds;
     /* Per-file address-space limit of the child in bytes (0 = default). */
     unsigned long long memory_bytes;
+    /* 0: run extractors in this process (tests, fuzzing); 1: isolate in a child. */
+    int isolate;
+    /* (after isolate: tests/e2e/test_extract_corpus.py sets it by its offset) */
     /* OCR of pages without a text layer (default VIND_OCR_AUTO). */
     vind_ocr_mode_t ocr;
     /* The OCR cache folder (vind_index_run: "<db>.ocr-cache"); NULL: no cache. */
     const char *ocr_cache;
     /* Time limit of one page's OCR in milliseconds (0 = VIND_DEFAULT_OCR_PAGE_MS). */
     unsigned ocr_page_ms;
-    /* 0: run extractors in this process (tests, fuzzing); 1: isolate in a child. */
-    int isolate;
 } vind_extract_options_t;
 
 /* Fills opts with the defaults (isolate = 1). */
