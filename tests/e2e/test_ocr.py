@@ -74,6 +74,38 @@ def ocr_line(stderr):
     return next((l for l in stderr.splitlines() if l.startswith("ocr ")), "")
 
 
+def suggestion(db, query):
+    proc = subprocess.run([VIND, "--db", db, "search", "--format", "json", query],
+                          capture_output=True, text=True, errors="replace")
+    try:
+        return json.loads(proc.stdout).get("suggestion")
+    except ValueError:
+        return "unreadable: " + proc.stdout[:200]
+
+
+def check_spelling(db, site):
+    """A word Tesseract was unsure of is never a spelling suggestion. Tesseract's
+    confidences cannot be steered, so the cache entry is edited: two made-up
+    words, one of them in the entry's "doubtful" list; a --full run reads it."""
+    entries = [os.path.join(root, name) for root, _, names in os.walk(db + ".ocr-cache")
+               for name in names if name.endswith(".json")]
+    if not tap(len(entries) == 1, "one cache entry", entries):
+        return
+    with open(entries[0], encoding="utf-8") as handle:
+        entry = json.load(handle)
+    entry["text"] += "\nDe kwistelmoor en de brangelfoos.\n"
+    entry["doubtful"].append("brangelfoos")
+    with open(entries[0], "w", encoding="utf-8") as handle:
+        json.dump(entry, handle)
+    rc, err = index(db, site, "--full")
+    tap(rc == 0 and "(1 from the cache)" in err, "the edited entry is read", err)
+    tap(suggestion(db, "kwistalmoor") == "kwistelmoor",
+        "a confident OCR word is a spelling suggestion (kwistalmoor -> kwistelmoor)")
+    tap(suggestion(db, "brangolfoos") is None,
+        "a doubtful OCR word is not (brangolfoos: no 'Bedoelde je brangelfoos')")
+    tap(search(db, "brangelfoos") != [], "but it is indexed: searching it finds the page")
+
+
 def check_generated(work):
     site = os.path.join(work, "site")
     os.makedirs(site)
@@ -108,6 +140,7 @@ def check_generated(work):
         "a --full run reads the page from the OCR cache: 0 OCR pages", err)
     tap(os.path.isdir(db + ".ocr-cache"), "the cache lives beside the index (db.ocr-cache)")
     tap(search(db, "stikstofbeleid") != [], "the cached text is indexed")
+    check_spelling(db, site)
 
     # the per-page limit
     slow_db = os.path.join(work, "slow")
