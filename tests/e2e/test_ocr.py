@@ -131,6 +131,12 @@ def check_generated(work):
     text = subprocess.run([VIND, "--db", db, "search", "stikstofbeleid"], capture_output=True,
                           text=True).stdout
     tap("pagina 2  (OCR)" in text, "vind search's text output says (OCR)", text)
+    proc = subprocess.run([VIND, "--db", db, "doc", "--format", "json", "/scan.pdf"],
+                          capture_output=True, text=True)
+    record = json.loads(proc.stdout or "{}")
+    tap(record.get("ocr_pages") == [2] and len(record.get("ocr_confidence", [])) == 1
+        and 60 <= record["ocr_confidence"][0] <= 100,
+        "the document record says page 2 is OCR, with its mean confidence", proc.stdout)
 
     # nothing changed: no OCR; --full: the page comes from the cache
     rc, err = index(db, site)
