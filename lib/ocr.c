@@ -276,8 +276,8 @@ static vind_status_t recognise(vind_ocr_t *ocr, const grey_t *grey, unsigned pag
     return VIND_OK;
 }
 
-vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache,
-                            unsigned page_ms, vind_ocr_page_t *out, char **errmsg)
+vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
+                            vind_ocr_page_t *out, char **errmsg)
 {
     memset(out, 0, sizeof *out);
     grey_t grey = {NULL, 0, 0, 0};

@@ -27,10 +27,10 @@
 #define VIND_OCR_MAX_PIXELS (40u * 1000u * 1000u)
 
 typedef struct {
-    char *text;          /* recognised text (malloc'd), "" when none */
-    int confidence;      /* Tesseract's mean word confidence, 0-100 */
-    char **doubtful;     /* words below VIND_OCR_SPELL_CONFIDENCE (malloc'd, NULL-ended) */
-    int from_cache;      /* 1: read from the cache, Tesseract did not run */
+    char *text;      /* recognised text (malloc'd), "" when none */
+    int confidence;  /* Tesseract's mean word confidence, 0-100 */
+    char **doubtful; /* words below VIND_OCR_SPELL_CONFIDENCE (malloc'd, NULL-ended) */
+    int from_cache;  /* 1: read from the cache, Tesseract did not run */
 } vind_ocr_page_t;
 
 typedef struct vind_ocr vind_ocr_t;
@@ -45,8 +45,8 @@ void vind_ocr_free(vind_ocr_t *ocr);
  * limit of Tesseract's recognition. VIND_OK, VIND_TIMEOUT (the limit was
  * reached: nothing of the page is kept), VIND_NOMEM, VIND_INTERNAL.
  */
-vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache,
-                            unsigned page_ms, vind_ocr_page_t *out, char **errmsg);
+vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
+                            vind_ocr_page_t *out, char **errmsg);
 void vind_ocr_page_clear(vind_ocr_page_t *page);
 
 /* Frees the engine extract_pdf.c keeps for the process's next documents

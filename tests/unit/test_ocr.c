@@ -133,8 +133,7 @@ static void test_auto(GByteArray *pdf, const char *cache)
     CHECK(has(doc->pages[1], "financiële"), "OCR reads financiële");
     CHECK(has(doc->pages[1], "één"), "OCR reads acute accents (één)");
     CHECK(has(doc->pages[1], "waterschapsbestuur"), "OCR reads a compound (waterschapsbestuur)");
-    CHECK(doc->ocr_confidence != NULL && doc->ocr_confidence[0] == -1,
-          "page 1 is not marked OCR");
+    CHECK(doc->ocr_confidence != NULL && doc->ocr_confidence[0] == -1, "page 1 is not marked OCR");
     CHECK(doc->ocr_confidence != NULL && doc->ocr_confidence[1] >= 60,
           "page 2 is marked OCR with its mean confidence");
     CHECK_INT(doc->ocr_recognised + doc->ocr_cached, 1, "one page went through OCR");
@@ -145,7 +144,8 @@ static void test_auto(GByteArray *pdf, const char *cache)
     vind_doc_t *back = NULL;
     CHECK(json != NULL && vind_doc_from_json(json, strlen(json), &back, NULL) == VIND_OK &&
               back->ocr_confidence != NULL && back->ocr_confidence[1] == doc->ocr_confidence[1] &&
-              back->n_ocr_doubtful == doc->n_ocr_doubtful && back->ocr_recognised == doc->ocr_recognised,
+              back->n_ocr_doubtful == doc->n_ocr_doubtful &&
+              back->ocr_recognised == doc->ocr_recognised,
           "the OCR marks survive the JSON of the worker");
     free(json);
     vind_doc_free(back);
