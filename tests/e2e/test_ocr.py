@@ -161,6 +161,11 @@ def check_generated(work):
     tap(rc == 0 and search(off_db, "stikstofbeleid") == [] and search(off_db, "tekstlaag") != [],
         "--ocr off: the scan's words are not indexed", err)
     tap(not os.path.exists(off_db + ".ocr-cache"), "--ocr off: no cache is made")
+    force_db = os.path.join(work, "force")
+    rc, err = index(force_db, site, "--ocr", "force")
+    hits = search(force_db, "tekstlaag")
+    tap(rc == 0 and ocr_line(err).startswith("ocr 2 pages") and hits and hits[0].get("ocr"),
+        "--ocr force: the page with a text layer is OCR'd too, and marked", err + json.dumps(hits))
     rc, err = index(os.path.join(work, "bad"), site, "--ocr", "sometimes")
     tap(rc == 2 and "--ocr" in err, "--ocr sometimes: a usage error", err)
 
@@ -208,6 +213,8 @@ def main():
         # the corpus scan takes ~20 s a page; under ASan once is enough (the first build)
         if not sanitized(INDEX):
             check_corpus(work)
+        else:
+            skip("the corpus scan runs on the unsanitized build only")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("1..%d" % len(results))
