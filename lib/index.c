@@ -596,6 +596,10 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
             }
         json_object_set_new(object, "ocr_pages", pages);
         json_object_set_new(object, "ocr_confidence", confidence);
+        /* kept for a rebuild of the document from this record (relate_attachments):
+         * without them its doubtful words would enter the spelling data */
+        json_object_set_new(object, "ocr_doubtful",
+                            string_array(doc->ocr_doubtful, doc->n_ocr_doubtful));
     }
     set_string(object, "parent", rel->parent);
     json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
@@ -1463,6 +1467,7 @@ static vind_doc_t *doc_from_stored(vind_index_t *index, uint32_t docid, json_t *
                 doc->ocr_confidence[page - 1] = (int)json_integer_value(confidence);
         }
     }
+    doc->ocr_doubtful = json_strings(json_object_get(data, "ocr_doubtful"), &doc->n_ocr_doubtful);
     return doc;
 }
 

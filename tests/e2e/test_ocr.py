@@ -104,6 +104,19 @@ def check_spelling(db, site):
     tap(suggestion(db, "brangolfoos") is None,
         "a doubtful OCR word is not (brangolfoos: no 'Bedoelde je brangelfoos')")
     tap(search(db, "brangelfoos") != [], "but it is indexed: searching it finds the page")
+    # An article that links to the scan makes the indexer rewrite the PDF's document from its
+    # stored record (relate_attachments): the OCR marks and the doubtful words must survive.
+    with open(os.path.join(site, "nota.html"), "w", encoding="utf-8") as handle:
+        handle.write("<!DOCTYPE html><html lang=\"nl\"><head><title>Nota aan de minister</title></head>"
+                     "<body><article><h1>Nota aan de minister</h1><p>De nota staat in "
+                     "de bijlage, met de uitkomsten van het onderzoek.</p>"
+                     "<a href=\"scan.pdf\">Nota (PDF)</a></article></body></html>")
+    rc, err = index(db, site)
+    hits = search(db, "waterschapsbestuur")
+    tap(rc == 0 and hits and hits[0].get("parent") == "/nota.html" and hits[0].get("ocr"),
+        "the scan, rewritten with its new parent, is still marked OCR", err + json.dumps(hits)[:300])
+    tap(suggestion(db, "brangolfoos") is None,
+        "and its doubtful word still stays out of the spelling data")
 
 
 def check_generated(work):
