@@ -158,6 +158,14 @@ def check_generated(work):
     tap(rc == 0 and ocr_line(err).startswith("ocr 0 pages") and "(1 from the cache)" in err,
         "a --full run reads the page from the OCR cache: 0 OCR pages", err)
     tap(os.path.isdir(db + ".ocr-cache"), "the cache lives beside the index (db.ocr-cache)")
+    # a schema upgrade rebuilds into <db>.rebuild-<pid> and swaps: it must use <db>'s cache
+    old_db = os.path.join(work, "old")
+    rc, err = index(old_db, site, env={"VIND_INDEX_WRITE_SCHEMA": "1"})
+    tap(rc == 0 and ocr_line(err).startswith("ocr 1 pages"), "an index in the previous schema", err)
+    rc, err = index(old_db, site)
+    tap(rc == 0 and ocr_line(err).startswith("ocr 0 pages") and "(1 from the cache)" in err
+        and search(old_db, "stikstofbeleid") != [],
+        "its schema upgrade reads the page from the cache: 0 OCR pages", err)
     tap(search(db, "stikstofbeleid") != [], "the cached text is indexed")
     check_spelling(db, site)
 
