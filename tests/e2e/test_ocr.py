@@ -26,6 +26,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Searchd, query  # noqa: E402
 from vindlib import BUILD, TOP, sanitized  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
@@ -119,6 +120,23 @@ def check_spelling(db, site):
         "and its doubtful word still stays out of the spelling data")
 
 
+def check_searchd(db):
+    """vind-searchd labels a hit from an OCR page: "ocr": true in /api/search, "gescand (OCR)"
+    on the server-rendered page; a hit from the text layer has neither."""
+    with Searchd(db) as sd:
+        status, data = sd.json("/api/search?" + query(q="stikstofbeleid"))
+        hit = (data or {}).get("results", [{}])[0] if data and data.get("results") else {}
+        tap(status == 200 and hit.get("ocr") is True and hit.get("pages") == [2],
+            "/api/search: the hit from the scanned page has \"ocr\": true", data)
+        status, _, body = sd.get("/zoeken?" + query(q="stikstofbeleid"))
+        page = body.decode("utf-8", "replace")
+        tap(status == 200 and 'class="vind-hit-ocr"' in page and "gescand (OCR)" in page,
+            "/zoeken: the hit is labelled 'gescand (OCR)'", page[:300])
+        status, _, body = sd.get("/zoeken?" + query(q="tekstlaag"))
+        tap(status == 200 and "vind-hit-ocr" not in body.decode("utf-8", "replace"),
+            "/zoeken: a hit from the text layer is not")
+
+
 def check_generated(work):
     site = os.path.join(work, "site")
     os.makedirs(site)
@@ -150,6 +168,8 @@ def check_generated(work):
     tap(record.get("ocr_pages") == [2] and len(record.get("ocr_confidence", [])) == 1
         and 60 <= record["ocr_confidence"][0] <= 100,
         "the document record says page 2 is OCR, with its mean confidence", proc.stdout)
+
+    check_searchd(db)
 
     # nothing changed: no OCR; --full: the page comes from the cache
     rc, err = index(db, site)
