@@ -296,6 +296,8 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     vind_status_t status =
         vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms, &result, &message);
     doc->ocr_seconds += (double)(g_get_monotonic_time() - now) / 1e6;
+    if (status == VIND_NOT_FOUND) /* a blank page: nothing to read, nothing to report */
+        return -1;
     if (status != VIND_OK) {
         ocr_warn(run, page_number, status == VIND_TIMEOUT ? "OCR timed out" : "OCR failed");
         if (status != VIND_TIMEOUT && message != NULL)
@@ -316,6 +318,18 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     int confidence = result.confidence;
     vind_ocr_page_clear(&result);
     return confidence;
+}
+
+/* Whether the page draws an image: a scan does; a blank page (50,000 of
+ * them in tests/e2e/test_hostile_files.py) or a page of vector lines does
+ * not, and is not worth the ~0.2 s of rendering. Costs a parse of the
+ * page's content stream. */
+static int has_image(PopplerPage *page)
+{
+    GList *images = poppler_page_get_image_mapping(page);
+    int found = images != NULL;
+    poppler_page_free_image_mapping(images);
+    return found;
 }
 
 static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t *run)
@@ -340,7 +354,7 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
         }
         int confidence = -1;
         if (page != NULL && run->engine != NULL &&
-            (no_layer || run->opts->ocr == VIND_OCR_FORCE))
+            ((no_layer && has_image(page)) || run->opts->ocr == VIND_OCR_FORCE))
             confidence = ocr_one_page(run, page, i + 1, doc, &text);
         if (doc->ocr_confidence != NULL)
             doc->ocr_confidence[i] = confidence;

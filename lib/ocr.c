@@ -276,6 +276,17 @@ static vind_status_t recognise(vind_ocr_t *ocr, const grey_t *grey, unsigned pag
     return VIND_OK;
 }
 
+/* No pixel darker than mid-grey: nothing for Tesseract (a blank page with
+ * --ocr force, a white image). One pass over the pixels, stopping at ink. */
+static int is_blank(const grey_t *grey)
+{
+    size_t n = (size_t)grey->width * (size_t)grey->height;
+    for (size_t i = 0; i < n; i++)
+        if (grey->pixels[i] < 128)
+            return 0;
+    return 1;
+}
+
 vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
                             vind_ocr_page_t *out, char **errmsg)
 {
@@ -284,6 +295,10 @@ vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cach
     vind_status_t status = render_grey(page, &grey, errmsg);
     if (status != VIND_OK)
         return status;
+    if (is_blank(&grey)) {
+        free(grey.pixels);
+        return VIND_NOT_FOUND;
+    }
     char *path = cache != NULL ? cache_path(cache, ocr->languages, &grey) : NULL;
     if (path == NULL || !cache_read(path, out)) {
         status = recognise(ocr, &grey, page_ms, out, errmsg);

@@ -42,8 +42,9 @@ void vind_ocr_free(vind_ocr_t *ocr);
 
 /*
  * Recognises one page. cache: the cache folder or NULL. page_ms: the time
- * limit of Tesseract's recognition. VIND_OK, VIND_TIMEOUT (the limit was
- * reached: nothing of the page is kept), VIND_NOMEM, VIND_INTERNAL.
+ * limit of Tesseract's recognition. VIND_OK, VIND_NOT_FOUND (a blank page:
+ * Tesseract not run), VIND_TIMEOUT (the limit was reached: nothing of the
+ * page is kept), VIND_NOMEM, VIND_CORRUPT_FILE (a page size out of bounds).
  */
 vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
                             vind_ocr_page_t *out, char **errmsg);

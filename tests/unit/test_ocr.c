@@ -182,6 +182,31 @@ static void test_time_limit(GByteArray *pdf)
     vind_doc_free(doc);
 }
 
+/* Blank pages (tests/e2e/test_hostile_files.py has 50,000): auto does not
+ * even render them (no image), force renders them and finds no ink. */
+static void test_blank_pages(void)
+{
+    GByteArray *pdf = g_byte_array_new();
+    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(append_bytes, pdf, 595, 842);
+    cairo_t *cr = cairo_create(surface);
+    for (int i = 0; i < 3; i++)
+        cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    cairo_surface_destroy(surface);
+    for (int force = 0; force <= 1; force++) {
+        vind_doc_t *doc = extract(pdf, force ? VIND_OCR_FORCE : VIND_OCR_AUTO, NULL, 0);
+        CHECK(doc != NULL && doc->n_pages == 3 && doc->n_empty_pages == 3,
+              force ? "force: three blank pages" : "auto: three blank pages");
+        CHECK(doc != NULL && doc->ocr_recognised == 0 && doc->ocr_confidence == NULL &&
+                  doc->warning == NULL,
+              force ? "force: no OCR of a blank page, no mark, no warning"
+                    : "auto: a page without an image is not OCR'd");
+        vind_doc_free(doc);
+    }
+    g_byte_array_unref(pdf);
+}
+
 static void test_languages(void)
 {
     char *nl = vind_ocr_languages("nl-NL"), *en = vind_ocr_languages("en"),
@@ -222,6 +247,7 @@ int main(int argc, char **argv)
     test_auto(pdf, NULL);
     test_cache(pdf, cache);
     test_time_limit(pdf);
+    test_blank_pages();
     char *command = g_strdup_printf("rm -rf '%s'", cache);
     CHECK(system(command) == 0, "cache removed");
     g_free(command);
