@@ -263,7 +263,9 @@ static char *metadata_language(PopplerDocument *pdf)
 /* The OCR state of one document's extraction. */
 typedef struct {
     const vind_extract_options_t *opts;
-    vind_ocr_t *engine;     /* NULL: no OCR (off, or no Tesseract data) */
+    int wanted;             /* OCR is on and its data was not found missing */
+    char *languages;        /* "nld+eng": the engine is loaded at the first page that needs it */
+    vind_ocr_t *engine;
     gint64 file_deadline;   /* g_get_monotonic_time() microseconds */
     GString *warnings;      /* "page 3: OCR timed out; page 4: ..." */
     GPtrArray *doubtful;
@@ -280,6 +282,17 @@ static void ocr_warn(ocr_run_t *run, int page_number, const char *what)
 static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind_doc_t *doc,
                         char **text)
 {
+    if (run->engine == NULL) { /* the first page of the document that needs OCR */
+        char *message = NULL;
+        run->engine = ocr_for(run->languages, &message);
+        if (run->engine == NULL) {
+            run->wanted = 0; /* no data: auto says nothing, force reports it once */
+            if (run->opts->ocr == VIND_OCR_FORCE)
+                g_string_append_printf(run->warnings, "no OCR: %s", message);
+            free(message);
+            return -1;
+        }
+    }
     gint64 now = g_get_monotonic_time();
     gint64 left_ms = (run->file_deadline - now) / 1000;
     if (left_ms < 1000) {
@@ -336,7 +349,7 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
 {
     int n_pages = poppler_document_get_n_pages(pdf);
     vind_status_t status = VIND_OK;
-    if (run->engine != NULL && n_pages > 0 &&
+    if (run->wanted && n_pages > 0 &&
         (doc->ocr_confidence = malloc((size_t)n_pages * sizeof *doc->ocr_confidence)) == NULL)
         return VIND_NOMEM;
     for (int i = 0; i < n_pages && status == VIND_OK; i++) {
@@ -353,7 +366,7 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
             text = NULL;
         }
         int confidence = -1;
-        if (page != NULL && run->engine != NULL &&
+        if (page != NULL && run->wanted &&
             ((no_layer && has_image(page)) || run->opts->ocr == VIND_OCR_FORCE))
             confidence = ocr_one_page(run, page, i + 1, doc, &text);
         if (doc->ocr_confidence != NULL)
@@ -366,8 +379,9 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
     return status;
 }
 
-/* Starts the OCR of a document: the engine for its language, unless OCR is
- * off or Tesseract's data is missing (auto: silently; force: reported). */
+/* Starts the OCR of a document: its languages; the engine is loaded (once
+ * per worker) when a page needs it, so a worker that meets only text layers
+ * never holds Tesseract's ~100 MB of models. */
 static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_options_t *opts)
 {
     *run = (ocr_run_t){.opts = opts};
@@ -379,15 +393,10 @@ static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_o
      * the parent grants VIND_MAX_EXTRACT_SECONDS in all, and so do we. */
     run->file_deadline = g_get_monotonic_time() + (gint64)VIND_MAX_EXTRACT_SECONDS * 1000000;
     char *lang = metadata_language(pdf);
-    char *languages = vind_ocr_languages(lang);
-    char *message = NULL;
-    g_mutex_lock(&ocr_lock);
-    run->engine = ocr_for(languages, &message);
-    if (run->engine == NULL && opts->ocr == VIND_OCR_FORCE)
-        g_string_append_printf(run->warnings, "no OCR: %s", message);
-    free(message);
-    g_free(languages);
+    run->languages = vind_ocr_languages(lang);
     g_free(lang);
+    run->wanted = 1;
+    g_mutex_lock(&ocr_lock);
 }
 
 /* Ends it: the warnings and the doubtful words go into the record. */
@@ -399,6 +408,7 @@ static vind_status_t ocr_finish(ocr_run_t *run, vind_doc_t *doc, vind_status_t s
         (doc->warning = strdup(run->warnings->str)) == NULL)
         status = VIND_NOMEM;
     g_string_free(run->warnings, TRUE);
+    g_free(run->languages);
     size_t n = run->doubtful->len;
     g_ptr_array_add(run->doubtful, NULL);
     char **words = (char **)g_ptr_array_free(run->doubtful, FALSE);
