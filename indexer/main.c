@@ -181,9 +181,30 @@ static int valid_range(const char *where, const char *option, long value, long l
     return 0;
 }
 
+/* --ocr auto|off|force; force needs Tesseract's data. */
+static int parse_ocr(const char *mode, vind_extract_options_t *extract)
+{
+    if (strcmp(mode, "auto") == 0)
+        extract->ocr = VIND_OCR_AUTO;
+    else if (strcmp(mode, "off") == 0)
+        extract->ocr = VIND_OCR_OFF;
+    else if (strcmp(mode, "force") == 0)
+        extract->ocr = VIND_OCR_FORCE;
+    else {
+        fprintf(stderr, "vind-index: --ocr: '%s' is not auto, off or force\n", mode);
+        return 0;
+    }
+    if (extract->ocr == VIND_OCR_FORCE && !vind_ocr_available("nld+eng")) {
+        fprintf(stderr, "vind-index: --ocr force: Tesseract's Dutch and English data are not "
+                        "installed (apt-get install tesseract-ocr-nld tesseract-ocr-eng)\n");
+        return 0;
+    }
+    return 1;
+}
+
 /* Reads the optional config file (GKeyFile): [site] base_url, name;
  * [extract] content, title, date, tags, themes (XPath), index_listings,
- * timeout, max_size. The strings are g_malloc'd copies: free_config frees them. */
+ * timeout, max_size, ocr. The strings are g_malloc'd copies: free_config frees them. */
 static int load_config(GKeyFile *keys, const char *path, vind_index_options_t *opts,
                        char **base_url)
 {
@@ -210,7 +231,10 @@ static int load_config(GKeyFile *keys, const char *path, vind_index_options_t *o
     if (!missing)
         opts->extract.timeout_seconds = (unsigned)timeout;
     g_clear_error(&missing);
-    return 1;
+    char *ocr = g_key_file_get_string(keys, "extract", "ocr", NULL); /* --ocr overrides it */
+    int ocr_ok = !ocr || parse_ocr(ocr, &opts->extract);
+    g_free(ocr);
+    return ocr_ok;
 }
 
 static void free_config(vind_extract_options_t *extract)
@@ -248,27 +272,6 @@ static int parsed_free(parsed_t *parsed, int exit_status)
     g_free(parsed->max_size);
     g_free(parsed->ocr);
     return exit_status;
-}
-
-/* --ocr auto|off|force; force needs Tesseract's data. */
-static int parse_ocr(const char *mode, vind_extract_options_t *extract)
-{
-    if (strcmp(mode, "auto") == 0)
-        extract->ocr = VIND_OCR_AUTO;
-    else if (strcmp(mode, "off") == 0)
-        extract->ocr = VIND_OCR_OFF;
-    else if (strcmp(mode, "force") == 0)
-        extract->ocr = VIND_OCR_FORCE;
-    else {
-        fprintf(stderr, "vind-index: --ocr: '%s' is not auto, off or force\n", mode);
-        return 0;
-    }
-    if (extract->ocr == VIND_OCR_FORCE && !vind_ocr_available("nld+eng")) {
-        fprintf(stderr, "vind-index: --ocr force: Tesseract's Dutch and English data are not "
-                        "installed (apt-get install tesseract-ocr-nld tesseract-ocr-eng)\n");
-        return 0;
-    }
-    return 1;
 }
 
 /* "ocr 12 pages in 31 s (3 from the cache)": what OCR cost this run. */

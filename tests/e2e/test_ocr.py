@@ -202,6 +202,12 @@ def check_generated(work):
     tap(rc == 0 and search(off_db, "stikstofbeleid") == [] and search(off_db, "tekstlaag") != [],
         "--ocr off: the scan's words are not indexed", err)
     tap(not os.path.exists(off_db + ".ocr-cache"), "--ocr off: no cache is made")
+    config = os.path.join(work, "vind.conf")
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write("[extract]\nocr = off\n")
+    config_db = os.path.join(work, "config")
+    rc, err = index(config_db, site, "--config", config)
+    tap(rc == 0 and search(config_db, "stikstofbeleid") == [], "[extract] ocr = off in the config", err)
     force_db = os.path.join(work, "force")
     rc, err = index(force_db, site, "--ocr", "force")
     hits = search(force_db, "tekstlaag")
