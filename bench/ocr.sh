@@ -33,21 +33,30 @@ cached=$(run gen "$tmp/gen" --full)
 printf 'generated scan (1 OCR page of 2): %.1f s a run with OCR (%s page OCR), %.1f s from the cache\n' \
     "$first" "$gen_pages" "$cached"
 
-"$build/bin/vind" --db "$tmp/gen.db" doc --text /scan.pdf >"$tmp/ocr.txt"
 "$build/tests/test_ocr" --print-text >"$tmp/truth.txt"
-python3 - "$tmp/truth.txt" "$tmp/ocr.txt" <<'PY'
+# accuracy DB LABEL: the share of the drawn words found, in order, in the OCR of page 2
+accuracy() {
+    "$build/bin/vind" --db "$tmp/$1.db" doc --text /scan.pdf >"$tmp/$1.txt"
+    python3 - "$tmp/truth.txt" "$tmp/$1.txt" "$2" <<'PY'
 import difflib, re, sys
 words = lambda text: re.findall(r"\w+", text)
 truth = words(open(sys.argv[1], encoding="utf-8").read())
-ocr_text = open(sys.argv[2], encoding="utf-8").read()
-page = ocr_text.split("--- pagina 2 ---", 1)[-1]
+page = open(sys.argv[2], encoding="utf-8").read().split("--- pagina 2 ---", 1)[-1]
 got = words(page)
 matched = sum(b.size for b in difflib.SequenceMatcher(None, truth, got, autojunk=False).get_matching_blocks())
 wrong = [w for w in truth if w not in got]
-print("word accuracy on the generated scan: %d of %d words (%.1f%%)%s" % (
-    matched, len(truth), 100.0 * matched / len(truth),
+print("word accuracy, %s: %d of %d words (%.1f%%)%s" % (
+    sys.argv[3], matched, len(truth), 100.0 * matched / len(truth),
     ", misread: " + " ".join(wrong) if wrong else ""))
 PY
+}
+accuracy gen "generated scan (300 dpi, clean)"
+
+mkdir -p "$tmp/rough"
+"$build/tests/test_ocr" --write-rough-scan "$tmp/rough/scan.pdf"
+rough=$(run rough "$tmp/rough")
+printf 'rough scan (200 dpi, tilted 0.8 degrees, grey, 2%% specks): %.1f s a run with OCR\n' "$rough"
+accuracy rough "rough scan"
 
 scan="$corpus/pdf/plooi-blg-1007826-nota-lnv-gescand.pdf"
 if [ -f "$scan" ]; then

@@ -7,10 +7,12 @@
  * on page 2 only through Tesseract.
  *
  * `test_ocr --write-scan OUT.pdf` writes that PDF and exits: the end-to-end
- * test (tests/e2e/test_ocr.py) and bench/ocr.sh index it.
+ * test (tests/e2e/test_ocr.py) and bench/ocr.sh index it; --write-rough-scan
+ * a copier's version of it (200 dpi, tilted, grey, specks) for bench/ocr.sh.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,16 +44,23 @@ static cairo_status_t append_bytes(void *closure, const unsigned char *data, uns
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* The scanned page: black text on a white 300 dpi A4 image. */
-static cairo_surface_t *draw_scan(void)
+/* The scanned page: black text on a white A4 image of dpi dots per inch;
+ * rough: tilted by 0.8 degrees, grey paper and 2% specks, as a copier makes
+ * it (bench/ocr.sh measures both). */
+static cairo_surface_t *draw_scan(double dpi, int rough)
 {
-    const double scale = 300.0 / 72.0;
+    const double scale = dpi / 72.0;
     cairo_surface_t *image =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(595 * scale), (int)(842 * scale));
     cairo_t *cr = cairo_create(image);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, scale, scale);
+    if (rough) {
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.88);
+        cairo_paint(cr);
+        cairo_rotate(cr, 0.8 * G_PI / 180.0);
+    }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, 13);
@@ -60,11 +69,26 @@ static cairo_surface_t *draw_scan(void)
         cairo_show_text(cr, scan_lines[i]);
     }
     cairo_destroy(cr);
+    if (rough) { /* specks: the same ones every time */
+        GRand *rand = g_rand_new_with_seed(15);
+        cairo_surface_flush(image);
+        unsigned char *data = cairo_image_surface_get_data(image);
+        int width = cairo_image_surface_get_width(image);
+        int height = cairo_image_surface_get_height(image);
+        int stride = cairo_image_surface_get_stride(image);
+        for (int n = 0; n < width * height / 50; n++) {
+            int x = g_rand_int_range(rand, 0, width), y = g_rand_int_range(rand, 0, height);
+            uint32_t *pixel = (uint32_t *)(data + (size_t)y * (size_t)stride) + x;
+            *pixel = g_rand_boolean(rand) ? 0x00404040u : 0x00ffffffu;
+        }
+        cairo_surface_mark_dirty(image);
+        g_rand_free(rand);
+    }
     return image;
 }
 
 /* A two-page PDF: page 1 with a text layer, page 2 only the scan's image. */
-static GByteArray *make_scan_pdf(void)
+static GByteArray *make_scan_pdf(int rough)
 {
     GByteArray *bytes = g_byte_array_new();
     cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(append_bytes, bytes, 595, 842);
@@ -74,8 +98,9 @@ static GByteArray *make_scan_pdf(void)
     cairo_move_to(cr, 72, 100);
     cairo_show_text(cr, "Voorblad: deze pagina heeft een echte tekstlaag met woorden.");
     cairo_show_page(cr);
-    cairo_surface_t *image = draw_scan();
-    cairo_scale(cr, 72.0 / 300.0, 72.0 / 300.0);
+    double dpi = rough ? 200.0 : 300.0;
+    cairo_surface_t *image = draw_scan(dpi, rough);
+    cairo_scale(cr, 72.0 / dpi, 72.0 / dpi);
     cairo_set_source_surface(cr, image, 0, 0);
     cairo_paint(cr);
     cairo_show_page(cr);
@@ -223,8 +248,9 @@ static void test_languages(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "--write-scan") == 0) {
-        GByteArray *pdf = make_scan_pdf();
+    if (argc == 3 && (strcmp(argv[1], "--write-scan") == 0 ||
+                      strcmp(argv[1], "--write-rough-scan") == 0)) {
+        GByteArray *pdf = make_scan_pdf(strcmp(argv[1], "--write-rough-scan") == 0);
         int ok = g_file_set_contents(argv[2], (const char *)pdf->data, pdf->len, NULL);
         g_byte_array_unref(pdf);
         return ok ? 0 : 1;
@@ -235,7 +261,7 @@ int main(int argc, char **argv)
         return 0;
     }
     test_languages();
-    GByteArray *pdf = make_scan_pdf();
+    GByteArray *pdf = make_scan_pdf(0);
     test_without_ocr(pdf);
     if (!vind_ocr_available("nld+eng")) {
         SKIP("Tesseract's Dutch and English data are not installed");
