@@ -248,8 +248,8 @@ static void test_languages(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && (strcmp(argv[1], "--write-scan") == 0 ||
-                      strcmp(argv[1], "--write-rough-scan") == 0)) {
+    if (argc == 3 &&
+        (strcmp(argv[1], "--write-scan") == 0 || strcmp(argv[1], "--write-rough-scan") == 0)) {
         GByteArray *pdf = make_scan_pdf(strcmp(argv[1], "--write-rough-scan") == 0);
         int ok = g_file_set_contents(argv[2], (const char *)pdf->data, pdf->len, NULL);
         g_byte_array_unref(pdf);
