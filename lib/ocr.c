@@ -259,6 +259,7 @@ static vind_status_t recognise(vind_ocr_t *ocr, const grey_t *grey, unsigned pag
     TessMonitorDelete(monitor);
     if (failed) {
         TessBaseAPIClear(ocr->api);
+        TessBaseAPIClearAdaptiveClassifier(ocr->api);
         return vind_error(errmsg, VIND_TIMEOUT, "OCR timed out");
     }
     char *text = TessBaseAPIGetUTF8Text(ocr->api);
@@ -269,6 +270,9 @@ static vind_status_t recognise(vind_ocr_t *ocr, const grey_t *grey, unsigned pag
         out->confidence = 0;
     out->doubtful = doubtful_words(ocr->api);
     TessBaseAPIClear(ocr->api);
+    /* What the legacy classifier learnt on this page must not change the
+     * next one: a page reads the same whichever worker had which page before. */
+    TessBaseAPIClearAdaptiveClassifier(ocr->api);
     if (out->text == NULL || out->doubtful == NULL) {
         vind_ocr_page_clear(out);
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
