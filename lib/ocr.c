@@ -27,8 +27,8 @@
 #include "error.h"
 #include "ocr.h"
 
-/* Part of every cache key: a new Tesseract or a new rendering gives new
- * entries instead of old text. */
+/* Part of every cache key with TessVersion(): a new Tesseract or a new
+ * way of rendering gives new entries instead of old text. */
 #define CACHE_FORMAT "vind-ocr-1"
 
 struct vind_ocr {
@@ -149,13 +149,16 @@ static vind_status_t render_grey(PopplerPage *page, grey_t *out, char **errmsg)
 
 /* ---- the cache ------------------------------------------------------------ */
 
-/* <cache>/<first two hex digits>/<sha256 of format, languages, size, pixels>.json */
+/* <cache>/<first two hex digits>/<sha256 of format, Tesseract's version, languages, size,
+ * pixels>.json */
 static char *cache_path(const char *cache, const char *languages, const grey_t *grey)
 {
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    char header[128];
-    int n = snprintf(header, sizeof header, "%s %s %dx%d\n", CACHE_FORMAT, languages, grey->width,
-                     grey->height);
+    char header[160];
+    int n = snprintf(header, sizeof header, "%s %s %s %dx%d\n", CACHE_FORMAT, TessVersion(),
+                     languages, grey->width, grey->height);
+    if (n < 0 || (size_t)n >= sizeof header)
+        n = (int)strlen(header);
     g_checksum_update(sum, (const guchar *)header, (gssize)n);
     g_checksum_update(sum, grey->pixels, (gssize)((size_t)grey->width * (size_t)grey->height));
     const char *hex = g_checksum_get_string(sum);
