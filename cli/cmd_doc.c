@@ -53,6 +53,21 @@ static void print_field(const char *label, json_t *value)
     free(clean);
 }
 
+/* "ocr:         pagina 1 (93%), 2 (88%)": the scanned pages and their mean
+ * word confidence, when there are any. */
+static void print_ocr(json_t *record)
+{
+    json_t *pages = json_object_get(record, "ocr_pages");
+    json_t *confidence = json_object_get(record, "ocr_confidence");
+    if (json_array_size(pages) == 0)
+        return;
+    printf("%-12s %s", "ocr:", json_array_size(pages) == 1 ? "pagina" : "pagina's");
+    for (size_t i = 0; i < json_array_size(pages); i++)
+        printf("%s %lld (%lld%%)", i ? "," : "", (long long)json_integer_value(json_array_get(pages, i)),
+               (long long)json_integer_value(json_array_get(confidence, i)));
+    printf("\n");
+}
+
 static void print_text(json_t *record)
 {
     static const char *const fields[] = {"url",    "title",       "type",        "date",
@@ -63,6 +78,7 @@ static void print_text(json_t *record)
         snprintf(label, sizeof label, "%s:", fields[i]);
         print_field(label, json_object_get(record, fields[i]));
     }
+    print_ocr(record);
     json_t *text = json_object_get(record, "text");
     if (!json_is_array(text))
         return;

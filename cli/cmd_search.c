@@ -88,6 +88,8 @@ static void print_text_hit(const vind_hit_t *hit, int tty)
         printf("  %s", hit->type);
     if (pages)
         printf("  %s %s", hit->n_pages == 1 ? "pagina" : "pagina's", pages);
+    if (hit->ocr)
+        printf("  (OCR)");
     printf("\n");
     if (hit->snippet && *hit->snippet) {
         char *snippet = vind_snippet_text(hit->snippet, tty);

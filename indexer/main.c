@@ -108,7 +108,8 @@ static void on_event(const vind_index_event_t *event, void *rock)
         if (progress->tty)
             fputs("\r\033[K", stderr);
         print_path(stderr, event->path);
-        fputs(": indexed, but ", stderr);
+        /* "page 3: OCR timed out": the page is named, the rest is indexed */
+        fputs(strncmp(event->reason, "page ", 5) == 0 ? ": " : ": indexed, but ", stderr);
         print_path(stderr, event->reason);
         fputc('\n', stderr);
     }
@@ -134,13 +135,19 @@ static void on_event(const vind_index_event_t *event, void *rock)
         double rate = elapsed > 0 ? event->done / elapsed : 0;
         double eta = rate > 0 ? (event->total - event->done) / rate : 0;
         int width = 30, filled = (int)(width * event->done / event->total);
-        fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f files/s  ETA %.0f s\033[K", filled,
+        fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f files/s  ETA %.0f s", filled,
                 "##############################", width - filled, "", event->done, event->total,
                 rate, eta);
+        if (event->ocr_pages > 0) /* OCR is the slow part of a run with scans */
+            fprintf(stderr, "  ocr %zu pages", event->ocr_pages);
+        fputs("\033[K", stderr);
         if (event->done == event->total)
             fputc('\n', stderr);
     } else if (event->done / 1000 != progress->last_reported / 1000) {
-        fprintf(stderr, "vind-index: %zu/%zu files\n", event->done, event->total);
+        fprintf(stderr, "vind-index: %zu/%zu files", event->done, event->total);
+        if (event->ocr_pages > 0)
+            fprintf(stderr, ", ocr %zu pages", event->ocr_pages);
+        fputc('\n', stderr);
     }
     progress->last_reported = event->done;
 }
@@ -174,9 +181,30 @@ static int valid_range(const char *where, const char *option, long value, long l
     return 0;
 }
 
+/* --ocr auto|off|force; force needs Tesseract's data. */
+static int parse_ocr(const char *mode, vind_extract_options_t *extract)
+{
+    if (strcmp(mode, "auto") == 0)
+        extract->ocr = VIND_OCR_AUTO;
+    else if (strcmp(mode, "off") == 0)
+        extract->ocr = VIND_OCR_OFF;
+    else if (strcmp(mode, "force") == 0)
+        extract->ocr = VIND_OCR_FORCE;
+    else {
+        fprintf(stderr, "vind-index: --ocr: '%s' is not auto, off or force\n", mode);
+        return 0;
+    }
+    if (extract->ocr == VIND_OCR_FORCE && !vind_ocr_available("nld+eng")) {
+        fprintf(stderr, "vind-index: --ocr force: Tesseract's Dutch and English data are not "
+                        "installed (apt-get install tesseract-ocr-nld tesseract-ocr-eng)\n");
+        return 0;
+    }
+    return 1;
+}
+
 /* Reads the optional config file (GKeyFile): [site] base_url, name;
  * [extract] content, title, date, tags, themes (XPath), index_listings,
- * timeout, max_size. The strings are g_malloc'd copies: free_config frees them. */
+ * timeout, max_size, ocr. The strings are g_malloc'd copies: free_config frees them. */
 static int load_config(GKeyFile *keys, const char *path, vind_index_options_t *opts,
                        char **base_url)
 {
@@ -203,7 +231,10 @@ static int load_config(GKeyFile *keys, const char *path, vind_index_options_t *o
     if (!missing)
         opts->extract.timeout_seconds = (unsigned)timeout;
     g_clear_error(&missing);
-    return 1;
+    char *ocr = g_key_file_get_string(keys, "extract", "ocr", NULL); /* --ocr overrides it */
+    int ocr_ok = !ocr || parse_ocr(ocr, &opts->extract);
+    g_free(ocr);
+    return ocr_ok;
 }
 
 static void free_config(vind_extract_options_t *extract)
@@ -223,7 +254,7 @@ typedef struct {
     GOptionContext *context;
     GKeyFile *keys;
     char **paths;
-    char *db, *base_url, *config, *max_size;
+    char *db, *base_url, *config, *max_size, *ocr;
     vind_extract_options_t *extract; /* its config strings (free_config) */
 } parsed_t;
 
@@ -239,12 +270,28 @@ static int parsed_free(parsed_t *parsed, int exit_status)
     g_free(parsed->base_url);
     g_free(parsed->config);
     g_free(parsed->max_size);
+    g_free(parsed->ocr);
     return exit_status;
+}
+
+/* "ocr 12 pages in 31 s (3 from the cache)": what OCR cost this run. */
+static void print_ocr(const vind_index_report_t *report, const vind_extract_options_t *extract)
+{
+    if (report->ocr_pages > 0 || report->ocr_cached > 0)
+        fprintf(stderr, "ocr %zu pages in %.0f s (%zu from the cache)\n", report->ocr_pages,
+                report->ocr_seconds, report->ocr_cached);
+    else if (report->empty_pages > 0 && extract->ocr == VIND_OCR_AUTO &&
+             !vind_ocr_available("nld+eng"))
+        fprintf(stderr, "ocr 0 pages: %zu PDF pages have no text layer, and Tesseract's data is "
+                        "not installed (apt-get install tesseract-ocr-nld tesseract-ocr-eng)\n",
+                report->empty_pages);
+    else if (report->empty_pages > 0 || extract->ocr == VIND_OCR_FORCE)
+        fprintf(stderr, "ocr 0 pages\n");
 }
 
 int main(int argc, char **argv)
 {
-    char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL;
+    char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL, *ocr = NULL;
     /* INT_MIN: not given (0 and -1 are refused, not taken as "default"). */
     int jobs = INT_MIN, full = 0, quiet = 0, verbose = 0, timeout = INT_MIN, version = 0;
     char **paths = NULL;
@@ -256,6 +303,7 @@ int main(int argc, char **argv)
         {"full", 0, 0, G_OPTION_ARG_NONE, &full, "Rebuild every document", NULL},
         {"max-size", 0, 0, G_OPTION_ARG_STRING, &max_size, "Skip files larger than SIZE (default 100M)", "SIZE"},
         {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds per file before it is given up, 1 to 3600 (default 60)", "S"},
+        {"ocr", 0, 0, G_OPTION_ARG_STRING, &ocr, "OCR of PDF pages: auto (pages without a text layer, when Tesseract's data is installed; default), off, force (every page)", "MODE"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "List every skipped page with its reason", NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
@@ -273,7 +321,7 @@ int main(int argc, char **argv)
     GError *error = NULL;
     int parsed_ok = g_option_context_parse(context, &argc, &argv, &error);
     parsed_t parsed = {.context = context, .paths = paths, .db = db, .base_url = base_url,
-                       .config = config, .max_size = max_size};
+                       .config = config, .max_size = max_size, .ocr = ocr};
     if (!parsed_ok) {
         fprintf(stderr, "vind-index: %s (try --help)\n", error->message);
         g_error_free(error);
@@ -314,6 +362,18 @@ int main(int argc, char **argv)
         return parsed_free(&parsed, 2);
     }
 
+    if (ocr && !parse_ocr(ocr, &opts.extract))
+        return parsed_free(&parsed, 2);
+    /* A test knob: a tiny per-page OCR limit (tests/e2e/test_ocr.py). */
+    const char *page_ms = getenv("VIND_OCR_PAGE_MS");
+    if (page_ms && *page_ms)
+        opts.extract.ocr_page_ms = (unsigned)strtoul(page_ms, NULL, 10);
+    /* One OCR cache for several indexes (VIND_OCR_CACHE=DIR): the test suite
+     * indexes the corpus several times and would OCR its scan in each. */
+    const char *ocr_cache = getenv("VIND_OCR_CACHE");
+    if (ocr_cache && *ocr_cache)
+        opts.extract.ocr_cache = ocr_cache;
+
     progress_t progress = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .verbose = verbose,
                            .started = now_seconds(),
                            .skipped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
@@ -346,6 +406,7 @@ int main(int argc, char **argv)
                 "indexed %zu, updated %zu, unchanged %zu, removed %zu, failed %zu in %.1f s\n",
                 report.indexed, report.updated, report.unchanged, report.removed, report.failed,
                 report.seconds);
+        print_ocr(&report, &opts.extract);
     }
     g_ptr_array_free(progress.kinds, TRUE); /* the kinds are the table's keys */
     g_hash_table_destroy(progress.skipped);

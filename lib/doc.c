@@ -44,6 +44,8 @@ void vind_doc_free(vind_doc_t *doc)
     free_array(doc->themes, doc->n_themes);
     free_array(doc->links, doc->n_links);
     free_array(doc->pages, doc->n_pages);
+    free(doc->ocr_confidence);
+    free_array(doc->ocr_doubtful, doc->n_ocr_doubtful);
     free(doc->listing_reason);
     free(doc->warning);
     free(doc);
@@ -139,6 +141,17 @@ char *vind_doc_to_json(const vind_doc_t *doc)
     failed |= set_array(object, "pages", doc->pages, doc->n_pages);
     failed |=
         json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
+    if (doc->ocr_confidence != NULL) {
+        json_t *confidence = json_array();
+        for (size_t i = 0; confidence != NULL && i < doc->n_pages; i++)
+            failed |= json_array_append_new(confidence, json_integer(doc->ocr_confidence[i]));
+        failed |= json_object_set_new(object, "ocr_confidence", confidence);
+    }
+    failed |= set_array(object, "ocr_doubtful", doc->ocr_doubtful, doc->n_ocr_doubtful);
+    failed |= json_object_set_new(object, "ocr_recognised",
+                                  json_integer((json_int_t)doc->ocr_recognised));
+    failed |= json_object_set_new(object, "ocr_cached", json_integer((json_int_t)doc->ocr_cached));
+    failed |= json_object_set_new(object, "ocr_seconds", json_real(doc->ocr_seconds));
     failed |= json_object_set_new(object, "is_listing", json_boolean(doc->is_listing));
     failed |= set_string(object, "listing_reason", doc->listing_reason);
     failed |= set_string(object, "warning", doc->warning);
@@ -180,6 +193,35 @@ static vind_status_t get_array(json_t *object, const char *key, char ***array, s
     return VIND_OK;
 }
 
+/* The OCR fields: one confidence per page (or none), the run's counts. */
+static vind_status_t get_ocr_counts(json_t *object, vind_doc_t *doc)
+{
+    json_t *confidence = json_object_get(object, "ocr_confidence");
+    if (confidence != NULL) {
+        if (!json_is_array(confidence) || json_array_size(confidence) != doc->n_pages)
+            return VIND_CORRUPT_FILE;
+        doc->ocr_confidence = calloc(doc->n_pages + 1, sizeof *doc->ocr_confidence);
+        if (doc->ocr_confidence == NULL)
+            return VIND_NOMEM;
+        for (size_t i = 0; i < doc->n_pages; i++) {
+            json_t *value = json_array_get(confidence, i);
+            if (!json_is_integer(value) || json_integer_value(value) < -1 ||
+                json_integer_value(value) > 100)
+                return VIND_CORRUPT_FILE;
+            doc->ocr_confidence[i] = (int)json_integer_value(value);
+        }
+    }
+    json_t *recognised = json_object_get(object, "ocr_recognised");
+    json_t *cached = json_object_get(object, "ocr_cached");
+    if (json_is_integer(recognised) && json_integer_value(recognised) >= 0)
+        doc->ocr_recognised = (size_t)json_integer_value(recognised);
+    if (json_is_integer(cached) && json_integer_value(cached) >= 0)
+        doc->ocr_cached = (size_t)json_integer_value(cached);
+    if (json_is_number(json_object_get(object, "ocr_seconds")))
+        doc->ocr_seconds = json_number_value(json_object_get(object, "ocr_seconds"));
+    return VIND_OK;
+}
+
 static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
 {
     json_t *type = json_object_get(object, "type");
@@ -215,6 +257,10 @@ static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
         status = get_array(object, "links", &doc->links, &doc->n_links);
     if (status == VIND_OK)
         status = get_array(object, "pages", &doc->pages, &doc->n_pages);
+    if (status == VIND_OK)
+        status = get_array(object, "ocr_doubtful", &doc->ocr_doubtful, &doc->n_ocr_doubtful);
+    if (status == VIND_OK)
+        status = get_ocr_counts(object, doc);
     return status;
 }
 

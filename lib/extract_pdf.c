@@ -7,6 +7,7 @@
  * hostile PDF can crash or hang poppler.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,10 @@
 
 #include <vind/doc.h>
 #include <vind/extract.h>
+#include <vind/limits.h>
 #include "error.h"
+#include "isolate.h"
+#include "ocr.h"
 
 /* A page with fewer visible characters than this has no text layer (a scan
  * gives 0-2 stray characters: plooi-blg-1007826-nota-lnv-gescand.pdf). */
@@ -193,25 +197,238 @@ static vind_status_t read_metadata(PopplerDocument *pdf, vind_doc_t *doc)
     return status;
 }
 
-static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc)
+/* ---- OCR of pages without a text layer (lib/ocr.c) ---------------------- */
+
+/* One Tesseract per worker process, kept across its documents: loading the
+ * Dutch and English models costs ~0.3 s. Worker processes are
+ * single-threaded; the lock is for in-process extraction (tests). */
+static GMutex ocr_lock;
+static vind_ocr_t *ocr_engine;
+
+static char *ocr_loaded; /* the languages of ocr_engine */
+
+static vind_ocr_t *ocr_for(const char *languages, char **errmsg)
+{
+    if (ocr_engine != NULL && ocr_loaded != NULL && strcmp(ocr_loaded, languages) == 0)
+        return ocr_engine;
+    vind_ocr_free(ocr_engine);
+    ocr_engine = NULL;
+    free(ocr_loaded);
+    ocr_loaded = NULL;
+    if (vind_ocr_new(languages, &ocr_engine, errmsg) == VIND_OK)
+        ocr_loaded = strdup(languages);
+    return ocr_engine;
+}
+
+void vind_ocr_release(void)
+{
+    g_mutex_lock(&ocr_lock);
+    vind_ocr_free(ocr_engine);
+    ocr_engine = NULL;
+    free(ocr_loaded);
+    ocr_loaded = NULL;
+    g_mutex_unlock(&ocr_lock);
+}
+
+/* Loads Tesseract to see (0.3 s), and lets it go: the caller is usually
+ * the indexer's parent process, which never recognises a page itself. */
+int vind_ocr_available(const char *languages)
+{
+    vind_ocr_t *probe = NULL;
+    if (vind_ocr_new(languages != NULL ? languages : "nld+eng", &probe, NULL) != VIND_OK)
+        return 0;
+    vind_ocr_free(probe);
+    return 1;
+}
+
+/* The document's language from its XMP metadata (<dc:language>), or NULL:
+ * poppler-glib has no getter for the catalogue's /Lang. */
+static char *metadata_language(PopplerDocument *pdf)
+{
+    char *xmp = poppler_document_get_metadata(pdf);
+    const char *block = xmp != NULL ? strstr(xmp, "<dc:language>") : NULL;
+    const char *item = block != NULL ? strstr(block, "<rdf:li") : NULL;
+    const char *value = item != NULL ? strchr(item, '>') : NULL;
+    char *lang = NULL;
+    if (value != NULL) {
+        value++;
+        size_t n = strcspn(value, "<");
+        if (n > 0 && n < 16)
+            lang = g_strndup(value, n);
+    }
+    g_free(xmp);
+    return lang;
+}
+
+/* The OCR state of one document's extraction. */
+typedef struct {
+    const vind_extract_options_t *opts;
+    int wanted;             /* OCR is on and its data was not found missing */
+    char *languages;        /* "nld+eng": the engine is loaded at the first page that needs it */
+    vind_ocr_t *engine;
+    gint64 file_deadline;   /* g_get_monotonic_time() microseconds */
+    GString *warnings;      /* "page 3: OCR timed out; page 4: ..." */
+    GPtrArray *doubtful;
+} ocr_run_t;
+
+static void ocr_warn(ocr_run_t *run, int page_number, const char *what)
+{
+    g_string_append_printf(run->warnings, "%spage %d: %s", run->warnings->len ? "; " : "",
+                           page_number, what);
+}
+
+/* OCRs one page into *text (replacing it); confidence, or -1 when the page
+ * keeps what it had (a timeout, a failure, no time left). */
+static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind_doc_t *doc,
+                        char **text)
+{
+    if (run->engine == NULL) { /* the first page of the document that needs OCR */
+        char *message = NULL;
+        run->engine = ocr_for(run->languages, &message);
+        if (run->engine == NULL) {
+            run->wanted = 0; /* no data: auto says nothing, force reports it once */
+            if (run->opts->ocr == VIND_OCR_FORCE)
+                g_string_append_printf(run->warnings, "no OCR: %s", message);
+            free(message);
+            return -1;
+        }
+    }
+    gint64 now = g_get_monotonic_time();
+    gint64 left_ms = (run->file_deadline - now) / 1000;
+    if (left_ms < 1000) {
+        ocr_warn(run, page_number, "OCR skipped, the document's OCR time is used up");
+        return -1;
+    }
+    unsigned page_ms = run->opts->ocr_page_ms ? run->opts->ocr_page_ms : VIND_DEFAULT_OCR_PAGE_MS;
+    if ((gint64)page_ms > left_ms)
+        page_ms = (unsigned)left_ms;
+    /* rendering and layout analysis come on top of the recognition's limit */
+    vind_isolate_more_time(page_ms + 10000);
+    vind_ocr_page_t result;
+    char *message = NULL;
+    vind_status_t status =
+        vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms, &result, &message);
+    doc->ocr_seconds += (double)(g_get_monotonic_time() - now) / 1e6;
+    if (status == VIND_NOT_FOUND) /* a blank page: nothing to read, nothing to report */
+        return -1;
+    if (status != VIND_OK) {
+        ocr_warn(run, page_number, status == VIND_TIMEOUT ? "OCR timed out" : "OCR failed");
+        if (status != VIND_TIMEOUT && message != NULL)
+            g_string_append_printf(run->warnings, " (%s)", message);
+        free(message);
+        return -1;
+    }
+    if (result.from_cache)
+        doc->ocr_cached++;
+    else
+        doc->ocr_recognised++;
+    g_free(*text);
+    *text = g_strdup(result.text);
+    for (char **word = result.doubtful; *word != NULL; word++)
+        g_ptr_array_add(run->doubtful, *word); /* takes the string */
+    free(result.doubtful);
+    result.doubtful = NULL;
+    int confidence = result.confidence;
+    vind_ocr_page_clear(&result);
+    return confidence;
+}
+
+/* Whether the page draws an image: a scan does; a blank page (50,000 of
+ * them in tests/e2e/test_hostile_files.py) or a page of vector lines does
+ * not, and is not worth the ~0.2 s of rendering. Costs a parse of the
+ * page's content stream. */
+static int has_image(PopplerPage *page)
+{
+    GList *images = poppler_page_get_image_mapping(page);
+    int found = images != NULL;
+    poppler_page_free_image_mapping(images);
+    return found;
+}
+
+static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t *run)
 {
     int n_pages = poppler_document_get_n_pages(pdf);
-    for (int i = 0; i < n_pages; i++) {
+    vind_status_t status = VIND_OK;
+    if (run->wanted && n_pages > 0 &&
+        (doc->ocr_confidence = malloc((size_t)n_pages * sizeof *doc->ocr_confidence)) == NULL)
+        return VIND_NOMEM;
+    for (int i = 0; i < n_pages && status == VIND_OK; i++) {
         PopplerPage *page = poppler_document_get_page(pdf, i);
         char *text = page != NULL ? poppler_page_get_text(page) : NULL;
+        if (text != NULL && !g_utf8_validate(text, -1, NULL)) {
+            g_free(text);
+            text = NULL;
+        }
+        int no_layer = text == NULL || visible_chars(text) < MIN_PAGE_TEXT_CHARS;
+        if (no_layer) {
+            doc->n_empty_pages++;
+            g_free(text);
+            text = NULL;
+        }
+        int confidence = -1;
+        if (page != NULL && run->wanted &&
+            ((no_layer && has_image(page)) || run->opts->ocr == VIND_OCR_FORCE))
+            confidence = ocr_one_page(run, page, i + 1, doc, &text);
+        if (doc->ocr_confidence != NULL)
+            doc->ocr_confidence[i] = confidence;
         if (page != NULL)
             g_object_unref(page);
-        const char *value = text != NULL && g_utf8_validate(text, -1, NULL) ? text : "";
-        if (visible_chars(value) < MIN_PAGE_TEXT_CHARS) {
-            doc->n_empty_pages++;
-            value = "";
-        }
-        vind_status_t status = vind_doc_append(&doc->pages, &doc->n_pages, value, 0);
+        status = vind_doc_append(&doc->pages, &doc->n_pages, text != NULL ? text : "", 0);
         g_free(text);
-        if (status != VIND_OK)
-            return status;
     }
-    return VIND_OK;
+    return status;
+}
+
+/* Starts the OCR of a document: its languages; the engine is loaded (once
+ * per worker) when a page needs it, so a worker that meets only text layers
+ * never holds Tesseract's ~100 MB of models. */
+static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_options_t *opts)
+{
+    *run = (ocr_run_t){.opts = opts};
+    run->warnings = g_string_new(NULL);
+    run->doubtful = g_ptr_array_new();
+    if (opts == NULL || opts->ocr == VIND_OCR_OFF)
+        return;
+    /* Each page asks the worker's parent for its time (vind_isolate_more_time);
+     * the parent grants VIND_MAX_EXTRACT_SECONDS in all, and so do we. */
+    run->file_deadline = g_get_monotonic_time() + (gint64)VIND_MAX_EXTRACT_SECONDS * 1000000;
+    char *lang = metadata_language(pdf);
+    run->languages = vind_ocr_languages(lang);
+    g_free(lang);
+    run->wanted = 1;
+    g_mutex_lock(&ocr_lock);
+}
+
+/* Ends it: the warnings and the doubtful words go into the record. */
+static vind_status_t ocr_finish(ocr_run_t *run, vind_doc_t *doc, vind_status_t status)
+{
+    if (run->opts != NULL && run->opts->ocr != VIND_OCR_OFF)
+        g_mutex_unlock(&ocr_lock);
+    if (status == VIND_OK && run->warnings->len > 0 &&
+        (doc->warning = strdup(run->warnings->str)) == NULL)
+        status = VIND_NOMEM;
+    g_string_free(run->warnings, TRUE);
+    g_free(run->languages);
+    size_t n = run->doubtful->len;
+    g_ptr_array_add(run->doubtful, NULL);
+    char **words = (char **)g_ptr_array_free(run->doubtful, FALSE);
+    if (status == VIND_OK && n > 0) {
+        doc->ocr_doubtful = words;
+        doc->n_ocr_doubtful = n;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            free(words[i]);
+        g_free(words);
+    }
+    /* A document whose pages all have a text layer carries no OCR marks. */
+    int any = 0;
+    for (size_t i = 0; doc->ocr_confidence != NULL && i < doc->n_pages; i++)
+        any |= doc->ocr_confidence[i] >= 0;
+    if (!any) {
+        free(doc->ocr_confidence);
+        doc->ocr_confidence = NULL;
+    }
+    return status;
 }
 
 static vind_status_t open_error(GError *error, const char *name, char **errmsg)
@@ -240,7 +457,6 @@ static int has_pdf_magic(const char *data, size_t len)
 vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
                                const vind_extract_options_t *opts, vind_doc_t **out, char **errmsg)
 {
-    (void)opts;
     if (out == NULL)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_extract_pdf: out is NULL");
     *out = NULL;
@@ -264,8 +480,11 @@ vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
         doc->type = VIND_DOC_PDF;
         status = read_metadata(pdf, doc);
     }
-    if (status == VIND_OK)
-        status = read_pages(pdf, doc);
+    if (status == VIND_OK) {
+        ocr_run_t run;
+        ocr_start(&run, pdf, opts);
+        status = ocr_finish(&run, doc, read_pages(pdf, doc, &run));
+    }
     g_object_unref(pdf);
     if (status == VIND_OK && doc->n_pages > 0)
         status = vind_pdf_clean_pages(doc->pages, doc->n_pages, NULL);

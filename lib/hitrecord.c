@@ -48,6 +48,11 @@ char *vind_hit_record_encode(const vind_hit_record_t *r, size_t *length)
     put_varint(out, r->n_pages);
     put_list(out, r->tags, r->n_tags);
     put_list(out, r->themes, r->n_themes);
+    if (r->n_ocr_pages) {
+        put_varint(out, r->n_ocr_pages);
+        for (size_t i = 0; i < r->n_ocr_pages; i++)
+            put_varint(out, r->ocr_pages[i]);
+    }
     *length = out->len;
     char *value = malloc(out->len);
     if (value)
@@ -106,6 +111,31 @@ static int get_list(reader_t *r, const char ***items, size_t *n)
     return 1;
 }
 
+/* The optional OCR pages at the end (none when the value ends first). */
+static int get_pages(reader_t *r, const unsigned **pages, size_t *n)
+{
+    uint64_t count = 0;
+    *pages = NULL;
+    *n = 0;
+    if (r->p == r->end)
+        return 1;
+    if (!get_varint(r, &count) || count > (uint64_t)(r->end - r->p))
+        return 0;
+    if (count == 0)
+        return 1;
+    unsigned *list = calloc(count, sizeof *list);
+    if (!list)
+        return 0;
+    *pages = list;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t page = 0;
+        if (!get_varint(r, &page) || page > UINT32_MAX)
+            return 0;
+        list[(*n)++] = (unsigned)page;
+    }
+    return 1;
+}
+
 int vind_hit_record_decode(char *value, size_t length, vind_hit_record_t *record)
 {
     memset(record, 0, sizeof *record);
@@ -120,11 +150,13 @@ int vind_hit_record_decode(char *value, size_t length, vind_hit_record_t *record
     for (size_t i = 0; ok && i < sizeof fields / sizeof fields[0]; i++)
         ok = get_field(&r, fields[i]);
     ok = ok && get_varint(&r, &n_pages) && get_list(&r, &record->tags, &record->n_tags) &&
-         get_list(&r, &record->themes, &record->n_themes);
+         get_list(&r, &record->themes, &record->n_themes) &&
+         get_pages(&r, &record->ocr_pages, &record->n_ocr_pages);
     record->n_pages = (size_t)n_pages;
     if (!ok) {
         free(record->tags);
         free(record->themes);
+        free((unsigned *)record->ocr_pages);
         memset(record, 0, sizeof *record);
     }
     return ok;

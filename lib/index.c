@@ -429,6 +429,7 @@ typedef struct {
     vind_index_t *index;
     vind_xapian_document_t *document;
     GHashTable *spellings;   /* forms already added to the spelling data */
+    GHashTable *doubtful;    /* forms of OCR words below VIND_OCR_SPELL_CONFIDENCE, or NULL */
     GArray **checkpoints;    /* per page: the text store's page map (guint32) */
     vind_simhash_t *simhash; /* the body's fingerprint being made (NULL: not this field) */
     char **errmsg;
@@ -533,8 +534,10 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
             if (prefix_copy)
                 add_posting(b, prefix_copy, *extra, position, has_position, 1);
         }
+        /* spell 2, an OCR page: a word Tesseract was unsure of is no suggestion */
         if (spell && spelling_candidate(token) &&
-            !g_hash_table_contains(b->spellings, token->form)) {
+            !g_hash_table_contains(b->spellings, token->form) &&
+            !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form))) {
             g_hash_table_add(b->spellings, g_strdup(token->form));
             b->status =
                 vind_xapian_writer_add_spelling(b->index->writer, token->form, 1, b->errmsg);
@@ -663,6 +666,25 @@ static vind_status_t remember_print(vind_index_t *index, uint32_t docid, const c
     return VIND_OK;
 }
 
+/* The analysed forms of the OCR words Tesseract was unsure of (NULL when
+ * none): what index_text leaves out of the spelling data on OCR pages. */
+static GHashTable *doubtful_forms(builder_t *b, const vind_doc_t *doc, vind_lang_t lang)
+{
+    if (doc->n_ocr_doubtful == 0)
+        return NULL;
+    GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = 0; i < doc->n_ocr_doubtful; i++) {
+        vind_tokens_t *tokens = NULL;
+        const char *word = doc->ocr_doubtful[i];
+        if (vind_analyze(b->index->analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
+            continue;
+        for (size_t t = 0; t < vind_tokens_count(tokens); t++)
+            g_hash_table_add(forms, g_strdup(vind_tokens_get(tokens, t)->form));
+        vind_tokens_free(tokens);
+    }
+    return forms;
+}
+
 static json_t *string_array(char **values, size_t count)
 {
     json_t *array = json_array();
@@ -737,6 +759,21 @@ static const char **valid_list(GPtrArray *values, size_t *n)
 /* The hit record (lib/hitrecord.h): what a results page shows, read without
  * parsing the stored record. Schema 1 keeps the text in the record, which
  * its snippets read: no hit record there. */
+/* The 1-based pages of doc whose text is OCR (malloc'd, *n of them), or
+ * NULL when none: the hit record carries them, so a snippet from a scan is
+ * labelled without reading the stored record. */
+static unsigned *ocr_page_list(const vind_doc_t *doc, size_t *n)
+{
+    *n = 0;
+    if (!doc->ocr_confidence || doc->n_pages == 0)
+        return NULL;
+    unsigned *pages = calloc(doc->n_pages, sizeof *pages);
+    for (size_t page = 0; pages && page < doc->n_pages; page++)
+        if (doc->ocr_confidence[page] >= 0)
+            pages[(*n)++] = (unsigned)page + 1;
+    return pages;
+}
+
 static void add_hit_value(builder_t *b, const vind_doc_t *doc, const relations_t *rel,
                           GPtrArray *tags, GPtrArray *themes)
 {
@@ -753,6 +790,8 @@ static void add_hit_value(builder_t *b, const vind_doc_t *doc, const relations_t
                              .n_pages = doc->n_pages};
     hit.tags = valid_list(tags, &hit.n_tags);
     hit.themes = valid_list(themes, &hit.n_themes);
+    unsigned *ocr_pages = ocr_page_list(doc, &hit.n_ocr_pages);
+    hit.ocr_pages = ocr_pages;
     size_t length = 0;
     char *value = vind_hit_record_encode(&hit, &length);
     b->status = value ? vind_xapian_document_add_value(b->document, VIND_SLOT_HIT, value, length,
@@ -761,6 +800,7 @@ static void add_hit_value(builder_t *b, const vind_doc_t *doc, const relations_t
     free(value);
     g_free(hit.tags);
     g_free(hit.themes);
+    free(ocr_pages);
 }
 
 static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArray *tags,
@@ -789,6 +829,20 @@ static char *stored_data(const vind_doc_t *doc, const relations_t *rel, GPtrArra
     else
         json_object_set_new(object, "n_pages", json_integer((json_int_t)doc->n_pages));
     json_object_set_new(object, "n_empty_pages", json_integer((json_int_t)doc->n_empty_pages));
+    if (doc->ocr_confidence) { /* which pages are OCR, with what mean confidence */
+        json_t *pages = json_array(), *confidence = json_array();
+        for (size_t page = 0; page < doc->n_pages; page++)
+            if (doc->ocr_confidence[page] >= 0) {
+                json_array_append_new(pages, json_integer((json_int_t)page + 1));
+                json_array_append_new(confidence, json_integer(doc->ocr_confidence[page]));
+            }
+        json_object_set_new(object, "ocr_pages", pages);
+        json_object_set_new(object, "ocr_confidence", confidence);
+        /* kept for a rebuild of the document from this record (relate_attachments):
+         * without them its doubtful words would enter the spelling data */
+        json_object_set_new(object, "ocr_doubtful",
+                            string_array(doc->ocr_doubtful, doc->n_ocr_doubtful));
+    }
     set_string(object, "parent", rel->parent);
     json_object_set_new(object, "attachments", string_array(rel->attachments, rel->n_attachments));
     char *text = json_dumps(object, JSON_COMPACT);
@@ -825,6 +879,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     GPtrArray *themes = merge_values(doc->themes, doc->n_themes, rel->inherited_themes,
                                      rel->n_inherited_themes);
 
+    b.doubtful = doubtful_forms(&b, doc, lang);
     index_text(&b, doc->title, lang, VIND_PREFIX_TITLE, VIND_POS_TITLE,
                VIND_POS_BODY - VIND_POS_TITLE - 1, 1, VIND_WDF_TITLE, 1, NULL);
     index_text(&b, doc->author, lang, VIND_PREFIX_AUTHOR, 0, 0, 0, 1, 0, NULL);
@@ -841,8 +896,9 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
         int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
+        int ocr = doc->ocr_confidence && doc->ocr_confidence[page] >= 0;
         index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0,
-                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, 1,
+                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, ocr ? 2 : 1,
                    b.checkpoints[page]);
     }
 
@@ -893,6 +949,8 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     g_ptr_array_free(tags, TRUE);
     g_ptr_array_free(themes, TRUE);
     g_hash_table_destroy(b.spellings);
+    if (b.doubtful)
+        g_hash_table_destroy(b.doubtful);
     if (b.status != VIND_OK) {
         vind_xapian_document_free(b.document);
         free_checkpoints(b.checkpoints, doc->n_pages);
@@ -1117,7 +1175,8 @@ static void emit(run_t *run, const char *path, const char *url, vind_file_outcom
     if (!run->opts->on_event)
         return;
     vind_index_event_t event = {.path = path, .url = url, .outcome = outcome, .status = status,
-                                .reason = reason, .done = run->done, .total = run->total};
+                                .reason = reason, .done = run->done, .total = run->total,
+                                .ocr_pages = run->report->ocr_pages};
     run->opts->on_event(&event, run->opts->rock);
 }
 
@@ -1269,6 +1328,9 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     if (doc->type == VIND_DOC_PDF) {
         run->report->pdf_pages += doc->n_pages;
         run->report->empty_pages += doc->n_empty_pages;
+        run->report->ocr_pages += doc->ocr_recognised;
+        run->report->ocr_cached += doc->ocr_cached;
+        run->report->ocr_seconds += doc->ocr_seconds;
     }
     run->report->bytes += job->file->size;
     index->pending_bytes += doc->title ? strlen(doc->title) : 0;
@@ -1645,6 +1707,19 @@ static vind_doc_t *doc_from_stored(vind_index_t *index, uint32_t docid, json_t *
         return NULL;
     }
     doc->n_empty_pages = (size_t)json_integer_value(json_object_get(data, "n_empty_pages"));
+    json_t *ocr_pages = json_object_get(data, "ocr_pages");
+    if (json_array_size(ocr_pages) > 0 && doc->n_pages > 0 &&
+        (doc->ocr_confidence = malloc(doc->n_pages * sizeof *doc->ocr_confidence)) != NULL) {
+        for (size_t page = 0; page < doc->n_pages; page++)
+            doc->ocr_confidence[page] = -1;
+        for (size_t i = 0; i < json_array_size(ocr_pages); i++) {
+            json_int_t page = json_integer_value(json_array_get(ocr_pages, i));
+            json_t *confidence = json_array_get(json_object_get(data, "ocr_confidence"), i);
+            if (page >= 1 && (size_t)page <= doc->n_pages)
+                doc->ocr_confidence[page - 1] = (int)json_integer_value(confidence);
+        }
+    }
+    doc->ocr_doubtful = json_strings(json_object_get(data, "ocr_doubtful"), &doc->n_ocr_doubtful);
     return doc;
 }
 
@@ -1962,9 +2037,31 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
     return status;
 }
 
+static vind_status_t run_index(vind_index_t *index, const char *const *roots, size_t n_roots,
+                               const vind_index_options_t *opts, vind_index_report_t *report,
+                               char **errmsg);
+
+/* The OCR cache lives beside the index, "<db>.ocr-cache": a --full run and
+ * a schema upgrade (which builds <db>.rebuild-<pid> and swaps it in: the
+ * cache is named after the index it upgrades) find the pages recognised
+ * before. */
 vind_status_t vind_index_run(vind_index_t *index, const char *const *roots, size_t n_roots,
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
+{
+    if (!index || !opts || opts->extract.ocr_cache)
+        return run_index(index, roots, n_roots, opts, report, errmsg);
+    vind_index_options_t with_cache = *opts;
+    char *cache = g_strconcat(index->path, ".ocr-cache", NULL);
+    with_cache.extract.ocr_cache = cache;
+    vind_status_t status = run_index(index, roots, n_roots, &with_cache, report, errmsg);
+    g_free(cache);
+    return status;
+}
+
+static vind_status_t run_index(vind_index_t *index, const char *const *roots, size_t n_roots,
+                               const vind_index_options_t *opts, vind_index_report_t *report,
+                               char **errmsg)
 {
     vind_index_report_t scratch;
     if (!report)

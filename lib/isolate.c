@@ -51,6 +51,13 @@ typedef struct {
     uint64_t length;
 } answer_header_t;
 
+/* A header with this status is no answer but a request for more time:
+ * length is milliseconds (vind_isolate_more_time). */
+#define MORE_TIME_STATUS 0xfffffffeu
+
+/* In a child: the pipe of the answer being made, for vind_isolate_more_time. */
+static int current_answer_fd = -1;
+
 static int write_all(int fd, const void *buffer, size_t length)
 {
     const char *p = buffer;
@@ -120,7 +127,9 @@ static int answer_with(vind_isolate_fn fn, void *arg, int answer_fd)
 {
     vind_doc_t *doc = NULL;
     char *message = NULL;
+    current_answer_fd = answer_fd;
     vind_status_t status = fn(arg, &doc, &message);
+    current_answer_fd = -1;
     char *payload = NULL;
     if (status == VIND_OK) {
         payload = vind_doc_to_json(doc);
@@ -137,6 +146,19 @@ static int answer_with(vind_isolate_fn fn, void *arg, int answer_fd)
     free(payload);
     vind_doc_free(doc);
     return failed ? -1 : 0;
+}
+
+void vind_isolate_more_time(unsigned milliseconds)
+{
+    if (current_answer_fd < 0)
+        return;
+    /* the child's own alarm (child_main) moves with the parent's deadline */
+    unsigned alarm_left = alarm(0);
+    if (alarm_left > 0)
+        alarm(alarm_left + milliseconds / 1000 + 1);
+    answer_header_t header = {MORE_TIME_STATUS, 0, milliseconds};
+    /* a parent that is gone is noticed when the answer is written */
+    (void)write_all(current_answer_fd, &header, sizeof header);
 }
 
 static long long now_milliseconds(void)
@@ -202,7 +224,21 @@ typedef struct {
     size_t payload_read;
     int complete;
     int too_large;
+    long long more_ms;   /* time asked for and not yet added to the deadline */
+    long long granted_ms; /* time added so far: at most VIND_MAX_EXTRACT_SECONDS */
 } answer_t;
+
+/* Adds the time the child asked for to *deadline, within the bound. */
+static void grant_more_time(answer_t *answer, long long *deadline)
+{
+    long long room = (long long)VIND_MAX_EXTRACT_SECONDS * 1000 - answer->granted_ms;
+    long long more = answer->more_ms < room ? answer->more_ms : room;
+    if (more > 0) {
+        *deadline += more;
+        answer->granted_ms += more;
+    }
+    answer->more_ms = 0;
+}
 
 /* Consumes bytes from the pipe; 0 = continue, 1 = EOF or complete, -1 = error. */
 static int read_answer(int fd, answer_t *answer)
@@ -217,6 +253,12 @@ static int read_answer(int fd, answer_t *answer)
         answer->header_read += (size_t)n;
         if (answer->header_read < sizeof answer->header)
             return 0;
+        if (answer->header.status == MORE_TIME_STATUS) { /* not the answer yet */
+            answer->more_ms += (long long)(answer->header.length < 3600000 ? answer->header.length
+                                                                              : 3600000);
+            answer->header_read = 0;
+            return 0;
+        }
         if (answer->header.length > MAX_ANSWER_BYTES) {
             answer->too_large = 1;
             return 1;
@@ -390,6 +432,7 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
             stderr_open = read_stderr(errs[0], &tail);
         if (poll_fds[0].revents != 0 && read_answer(fds[0], &answer) != 0)
             break;
+        grant_more_time(&answer, &deadline);
     }
     close(fds[0]);
     if (timed_out)
@@ -760,6 +803,7 @@ vind_status_t vind_isolate_pool_wait(vind_isolate_pool_t *pool, void **tag,
             if (fds[2 * i].revents == 0)
                 continue;
             int done = read_answer(w->answer_fd, &w->answer);
+            grant_more_time(&w->answer, &w->deadline);
             if (done != 0) {
                 *job_status = finish_job(pool, w, 0, tag, doc, job_errmsg);
                 status = VIND_OK;

@@ -27,6 +27,15 @@ typedef vind_status_t (*vind_isolate_fn)(void *arg, vind_doc_t **out, char **err
  * Thread: safe to call from several threads at once; see isolate.c for what
  * the child may touch.
  */
+/*
+ * In a child or worker, during fn: asks the parent for milliseconds more
+ * before its time limit (the OCR of one page, lib/extract_pdf.c), so that a
+ * long scan is not killed at the per-file limit meant for a hanging parser.
+ * The parent grants at most VIND_MAX_EXTRACT_SECONDS in all per job. Does
+ * nothing outside a child.
+ */
+void vind_isolate_more_time(unsigned milliseconds);
+
 vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
                                unsigned timeout_seconds, unsigned long long memory_bytes,
                                vind_doc_t **out, char **errmsg);

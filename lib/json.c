@@ -46,6 +46,8 @@ static json_t *hit_object(const vind_hit_t *hit)
     failed |= json_object_set_new(object, "description", string_or_null(hit->description));
     failed |= json_object_set_new(object, "snippet", string_or_null(hit->snippet));
     failed |= json_object_set_new(object, "pages", pages);
+    if (hit->ocr) /* only then: the answers of documents with a text layer stay as they were */
+        failed |= json_object_set_new(object, "ocr", json_true());
     failed |= json_object_set_new(object, "tags", string_list(hit->tags, hit->n_tags));
     failed |= json_object_set_new(object, "themes", string_list(hit->themes, hit->n_themes));
     failed |= json_object_set_new(object, "parent", string_or_null(hit->parent));

@@ -60,6 +60,28 @@ static const char *stored_type(vind_results_t *results, json_t *record)
     return own_field(results, record, "type");
 }
 
+/* Whether one of pages (n) is among the OCR pages (n_ocr): a snippet with
+ * a passage from a scanned page is labelled as such. */
+static int any_ocr_page(const unsigned *ocr, size_t n_ocr, const unsigned *pages, size_t n)
+{
+    for (size_t i = 0; i < n_ocr; i++)
+        for (size_t p = 0; p < n; p++)
+            if (ocr[i] == pages[p])
+                return 1;
+    return 0;
+}
+
+/* The same, from the stored record's "ocr_pages" (lib/index.c, docs/schema.md). */
+static int any_ocr_page_in_record(json_t *record, const unsigned *pages, size_t n)
+{
+    json_t *ocr_pages = json_object_get(record, "ocr_pages");
+    for (size_t i = 0; i < json_array_size(ocr_pages); i++)
+        for (size_t p = 0; p < n; p++)
+            if (json_integer_value(json_array_get(ocr_pages, i)) == (json_int_t)pages[p])
+                return 1;
+    return 0;
+}
+
 /* The hit's snippet (req->snippets): from the text store for a hit record
  * (record NULL), else as the stored record says (schema 1: its pages). */
 static vind_status_t fill_snippet(vind_searcher_t *searcher, const vind_search_request_t *req,
@@ -109,9 +131,11 @@ static vind_status_t fill_hit_from_record(vind_searcher_t *searcher,
     hit->parent = own_field(results, record, "parent");
     hit->tags = own_list(results, record, "tags", &hit->n_tags);
     hit->themes = own_list(results, record, "themes", &hit->n_themes);
-    if (req->snippets)
+    if (req->snippets) {
         status = fill_snippet(searcher, req, terms, results, match, record, VIND_LANG_NL, 0, hit,
                               errmsg);
+        hit->ocr = any_ocr_page_in_record(record, hit->pages, hit->n_pages);
+    }
     json_decref(record);
     return status;
 }
@@ -141,6 +165,7 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
     own(results, value);
     own(results, (char *)record.tags);
     own(results, (char *)record.themes);
+    own(results, (char *)record.ocr_pages);
     hit->url = record.url;
     hit->title = record.title;
     hit->type = record.type;
@@ -154,8 +179,10 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
     hit->n_themes = record.n_themes;
     if (!req->snippets)
         return VIND_OK;
-    return fill_snippet(searcher, req, terms, results, match, NULL,
-                        vind_stored_lang_of(record.lang), record.n_pages, hit, errmsg);
+    status = fill_snippet(searcher, req, terms, results, match, NULL,
+                          vind_stored_lang_of(record.lang), record.n_pages, hit, errmsg);
+    hit->ocr = any_ocr_page(record.ocr_pages, record.n_ocr_pages, hit->pages, hit->n_pages);
+    return status;
 }
 
 void vind_results_free(vind_results_t *results)

@@ -155,6 +155,10 @@ vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
     copy_list(object, record, "attachments");
     size_t n_pages = vind_stored_n_pages(record);
     json_object_set_new(object, "pages", json_integer((json_int_t)n_pages));
+    if (json_object_get(record, "ocr_pages")) { /* a scan: which pages are OCR, how sure */
+        copy_list(object, record, "ocr_pages");
+        copy_list(object, record, "ocr_confidence");
+    }
     if (with_text) {
         char **pages = NULL;
         status = vind_stored_text(searcher, docid, record, &pages, &n_pages, errmsg);

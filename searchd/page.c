@@ -612,6 +612,10 @@ static void render_hit(GString *out, const vind_search_params_t *params, const v
             g_string_append_printf(out, "%s%u", i ? ", " : "", hit->pages[i]);
         g_string_append(out, "</span>");
     }
+    if (hit->ocr) /* the reader should know the words may be misread */
+        g_string_append(out, " <span class=\"vind-hit-ocr\" title=\"Tekst van een gescande "
+                             "pagina, herkend met OCR: woorden kunnen verkeerd gelezen zijn\">"
+                             "gescand (OCR)</span>");
     g_string_append(out, "</p>\n");
     if (hit->snippet && *hit->snippet) /* already escaped by the library, with <mark> */
         g_string_append_printf(out, "<p class=\"vind-snippet\">%s</p>\n", hit->snippet);

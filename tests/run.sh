@@ -34,6 +34,13 @@ case "$plain" in /*) ;; *) plain="$top/$plain" ;; esac
 export VIND_PLAIN_BUILD="$plain"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# Tesseract's OpenMP threads would compete with the extraction workers on 2
+# cores; and the corpus is indexed by several tests: its scan is OCR'd once
+# into one cache for the whole run (test_ocr.py makes caches of its own).
+export OMP_THREAD_LIMIT=1
+VIND_OCR_CACHE=$(mktemp -d)
+export VIND_OCR_CACHE
+trap 'rm -rf "$log" "$timings" "$VIND_OCR_CACHE"' EXIT
 
 # Long process-level tests (kill -9 loops, a full disk, hostile files, the
 # browser, live re-indexing, the corpus checks) run once, on the first build;

@@ -41,6 +41,14 @@ typedef struct {
     char **pages;      /* text per page (one page for HTML), paragraphs separated by "\n\n" */
     size_t n_pages;
     size_t n_empty_pages; /* pages without a text layer (scans) */
+    int *ocr_confidence;  /* NULL, or one per page: -1 text layer (or none), else the page's
+                           * text is OCR (lib/ocr.c) with this mean word confidence, 0-100 */
+    char **ocr_doubtful;  /* OCR words below VIND_OCR_SPELL_CONFIDENCE: indexed, but never
+                           * spelling suggestions */
+    size_t n_ocr_doubtful;
+    size_t ocr_recognised; /* pages Tesseract recognised in this extraction (not cached) */
+    size_t ocr_cached;     /* OCR pages read from the OCR cache */
+    double ocr_seconds;    /* time spent on OCR (rendering included) */
     int is_listing;    /* 1: a listing page (taxonomy, archive, home, 404, feed): not to be indexed */
     char *listing_reason; /* why it is a listing page, for the log */
     char *warning;     /* a repair made to read the file ("invalid UTF-8 replaced"), or NULL:

@@ -16,6 +16,11 @@
 
 VIND_BEGIN_DECLS
 
+/* OCR of PDF pages (lib/ocr.c). AUTO: pages without a text layer, when
+ * Tesseract's data is installed; FORCE: every page, its OCR text replacing
+ * the text layer; OFF: never. */
+typedef enum { VIND_OCR_AUTO = 0, VIND_OCR_OFF = 1, VIND_OCR_FORCE = 2 } vind_ocr_mode_t;
+
 typedef struct {
     /* Site-specific XPath selectors (from the config file); NULL = built-in heuristics. */
     const char *content_xpath;
@@ -35,6 +40,13 @@ typedef struct {
     unsigned long long memory_bytes;
     /* 0: run extractors in this process (tests, fuzzing); 1: isolate in a child. */
     int isolate;
+    /* (after isolate: tests/e2e/test_extract_corpus.py sets it by its offset) */
+    /* OCR of pages without a text layer (default VIND_OCR_AUTO). */
+    vind_ocr_mode_t ocr;
+    /* The OCR cache folder (vind_index_run: "<db>.ocr-cache"); NULL: no cache. */
+    const char *ocr_cache;
+    /* Time limit of one page's OCR in milliseconds (0 = VIND_DEFAULT_OCR_PAGE_MS). */
+    unsigned ocr_page_ms;
 } vind_extract_options_t;
 
 /* Fills opts with the defaults (isolate = 1). */
@@ -74,6 +86,9 @@ VIND_API vind_status_t vind_extract_pdf(const char *data, size_t len, const char
  * (U+F0B7) to "•" and other private-use code points to spaces. pages[] is
  * replaced by the cleaned texts. Exposed for tests and fuzzing.
  */
+/* Whether Tesseract and its data for languages ("nld+eng") are installed. */
+VIND_API int vind_ocr_available(const char *languages);
+
 VIND_API vind_status_t vind_pdf_clean_pages(char **pages, size_t n_pages, char **errmsg);
 
 /*

@@ -43,6 +43,7 @@ typedef struct {
                                   * made to read the file (vind_doc_t.warning), or NULL */
     size_t done;                 /* files finished so far in this run */
     size_t total;                /* files found by the walk */
+    size_t ocr_pages;            /* pages recognised by OCR so far in this run */
 } vind_index_event_t;
 
 /* Called from the calling thread only (never from a worker). */
@@ -65,6 +66,9 @@ typedef struct {
     size_t indexed, updated, unchanged, removed, skipped, failed;
     size_t pdf_pages;            /* pages of the PDFs extracted in this run */
     size_t empty_pages;          /* of which without a text layer */
+    size_t ocr_pages;            /* pages Tesseract recognised in this run */
+    size_t ocr_cached;           /* OCR pages whose text came from the OCR cache */
+    double ocr_seconds;          /* time the workers spent on OCR (summed over them) */
     uint64_t bytes;              /* bytes of the files extracted in this run */
     double seconds;
 } vind_index_report_t;

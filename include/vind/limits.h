@@ -40,6 +40,12 @@
 /* Per-file time limit of vind-index (--timeout), seconds: 0 would disable it. */
 #define VIND_MAX_EXTRACT_SECONDS 3600u
 
+/* Time limit of the OCR of one page (lib/ocr.c): a clean A4 page takes 2-10 s
+ * on one core, 20 s on a loaded one; a page past this is reported and the
+ * document indexed without it. Each OCR page adds its limit (+10 s) to the
+ * file's own (--timeout), up to VIND_MAX_EXTRACT_SECONDS of OCR a file. */
+#define VIND_DEFAULT_OCR_PAGE_MS 60000u
+
 /* Query limits: longer queries are almost certainly not typed by a person and
  * cost time proportional to their length. */
 #define VIND_MAX_QUERY_BYTES 4096u

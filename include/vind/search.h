@@ -166,6 +166,8 @@ typedef struct {
      * group's key for vind_searcher_set_similar (NULL when none collapsed). */
     unsigned similar;
     const char *group;
+    int ocr;                   /* 1: a page of the snippet is OCR text (a scan), which may
+                                * hold misread words */
 } vind_hit_t;
 
 typedef struct {

@@ -266,6 +266,12 @@
       meta.appendChild(document.createTextNode(" "));
       meta.appendChild(el("span", { "class": "vind-hit-pages" }, "pagina " + pages.join(", ")));
     }
+    if (hit.ocr) { /* text of a scanned page: words may be misread (searchd/page.c says the same) */
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(el("span", { "class": "vind-hit-ocr",
+        title: "Tekst van een gescande pagina, herkend met OCR: woorden kunnen verkeerd gelezen zijn" },
+        "gescand (OCR)"));
+    }
     li.appendChild(meta);
     if (hit.snippet) {
       var snippet = el("p", { "class": "vind-snippet" });

@@ -70,6 +70,31 @@ static vind_status_t succeeds(void *arg, vind_doc_t **out, char **errmsg)
     return VIND_OK;
 }
 
+/* The OCR of a long scan: asks for more time, then takes 2 s under a 1 s limit. */
+static vind_status_t asks_more_time(void *arg, vind_doc_t **out, char **errmsg)
+{
+    for (int i = 0; i < 4; i++) {
+        vind_isolate_more_time(1000);
+        usleep(500 * 1000);
+    }
+    return succeeds(arg, out, errmsg);
+}
+
+static void test_more_time(void)
+{
+    vind_doc_t *doc = NULL;
+    char *errmsg = NULL;
+    vind_status_t status =
+        vind_isolate_run(asks_more_time, "Scan", "scan.pdf", 1, 0, &doc, &errmsg);
+    CHECK_INT(status, VIND_OK, "a child that asks for more time is not killed at the limit");
+    CHECK(doc != NULL && doc->title != NULL && strcmp(doc->title, "Scan") == 0,
+          "and its answer arrives after the requests");
+    vind_doc_free(doc);
+    free(errmsg);
+    vind_isolate_more_time(1000); /* outside a child: nothing happens */
+    CHECK(1, "vind_isolate_more_time outside a child does nothing");
+}
+
 static void test_run(void)
 {
     vind_doc_t *doc = (vind_doc_t *)1;
@@ -260,6 +285,7 @@ int main(void)
     char template[] = "/tmp/vind-test-isolate-XXXXXX";
     char *dir = mkdtemp(template);
     test_run();
+    test_more_time();
     if (dir != NULL) {
         test_extract_file(dir);
         rmdir(dir);

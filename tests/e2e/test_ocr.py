@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""test_ocr.py - OCR of scanned PDF pages (issue 15) through the real programs.
+
+* A generated scan: build/tests/test_ocr --write-scan makes a PDF whose page 2
+  is only an image of Dutch text (diacritics, compounds). vind-index OCRs it;
+  `vind search` finds its words on page 2, marked OCR ("ocr": true); `vind
+  doc` and the summary say so.
+* The cache: a second run with nothing changed runs no OCR; a --full run
+  reads the page from <db>.ocr-cache instead of recognising it again.
+* Limits: with a 1 ms per-page limit (VIND_OCR_PAGE_MS, a test knob) the page
+  is reported as "scan.pdf: page 2: OCR timed out", and page 1 is indexed.
+* --ocr off indexes nothing of the scan; a bad --ocr value is a usage error.
+* The corpus scan (skipped without the corpus unless CI=true):
+  plooi-blg-1007826-nota-lnv-gescand.pdf, two image-only pages, is found by
+  words read off the page images by a person.
+
+Needs Tesseract's nld and eng data (skips without them unless CI=true).
+Standard library only; TAP.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# This test checks the cache beside each index (<db>.ocr-cache): not the
+# shared one tests/run.sh gives the other tests.
+os.environ.pop("VIND_OCR_CACHE", None)
+from harness import Searchd, query  # noqa: E402
+from vindlib import BUILD, TOP, sanitized  # noqa: E402
+
+CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
+IN_CI = os.environ.get("CI") == "true"
+INDEX = os.path.join(BUILD, "bin", "vind-index")
+VIND = os.path.join(BUILD, "bin", "vind")
+MAKER = os.path.join(BUILD, "tests", "test_ocr")
+SCAN = "plooi-blg-1007826-nota-lnv-gescand.pdf"
+TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
+results = []
+
+
+def tap(ok, what, diagnostics=None):
+    results.append(bool(ok))
+    print(("ok" if ok else "not ok") + " %d - %s" % (len(results), what))
+    if not ok and diagnostics:
+        for line in str(diagnostics).splitlines()[:20]:
+            print("#   " + line)
+    sys.stdout.flush()
+    return ok
+
+
+def skip(why):
+    results.append(True)
+    print("ok %d # SKIP %s" % (len(results), why))
+
+
+def index(db, root, *extra, env=None):
+    proc = subprocess.run([INDEX, "--db", db, "--base-url", "/", *extra, root],
+                          capture_output=True, text=True, errors="replace",
+                          env=dict(os.environ, **(env or {})))
+    return proc.returncode, proc.stderr
+
+
+def search(db, *words):
+    proc = subprocess.run([VIND, "--db", db, "search", "--format", "json", *words],
+                          capture_output=True, text=True, errors="replace")
+    try:
+        return json.loads(proc.stdout)["results"]
+    except ValueError:
+        return []
+
+
+def ocr_line(stderr):
+    """The summary's "ocr N pages in S s (M from the cache)" line, or ""."""
+    return next((l for l in stderr.splitlines() if l.startswith("ocr ")), "")
+
+
+def suggestion(db, query):
+    proc = subprocess.run([VIND, "--db", db, "search", "--format", "json", query],
+                          capture_output=True, text=True, errors="replace")
+    try:
+        return json.loads(proc.stdout).get("suggestion")
+    except ValueError:
+        return "unreadable: " + proc.stdout[:200]
+
+
+def check_spelling(db, site):
+    """A word Tesseract was unsure of is never a spelling suggestion. Tesseract's
+    confidences cannot be steered, so the cache entry is edited: two made-up
+    words, one of them in the entry's "doubtful" list; a --full run reads it."""
+    entries = [os.path.join(root, name) for root, _, names in os.walk(db + ".ocr-cache")
+               for name in names if name.endswith(".json")]
+    if not tap(len(entries) == 1, "one cache entry", entries):
+        return
+    with open(entries[0], encoding="utf-8") as handle:
+        entry = json.load(handle)
+    entry["text"] += "\nDe kwistelmoor en de brangelfoos.\n"
+    entry["doubtful"].append("brangelfoos")
+    with open(entries[0], "w", encoding="utf-8") as handle:
+        json.dump(entry, handle)
+    rc, err = index(db, site, "--full")
+    tap(rc == 0 and "(1 from the cache)" in err, "the edited entry is read", err)
+    tap(suggestion(db, "kwistalmoor") == "kwistelmoor",
+        "a confident OCR word is a spelling suggestion (kwistalmoor -> kwistelmoor)")
+    tap(suggestion(db, "brangolfoos") is None,
+        "a doubtful OCR word is not (brangolfoos: no 'Bedoelde je brangelfoos')")
+    tap(search(db, "brangelfoos") != [], "but it is indexed: searching it finds the page")
+    # An article that links to the scan makes the indexer rewrite the PDF's document from its
+    # stored record (relate_attachments): the OCR marks and the doubtful words must survive.
+    with open(os.path.join(site, "nota.html"), "w", encoding="utf-8") as handle:
+        handle.write("<!DOCTYPE html><html lang=\"nl\"><head><title>Nota aan de minister</title></head>"
+                     "<body><article><h1>Nota aan de minister</h1><p>De nota staat in "
+                     "de bijlage, met de uitkomsten van het onderzoek.</p>"
+                     "<a href=\"scan.pdf\">Nota (PDF)</a></article></body></html>")
+    rc, err = index(db, site)
+    hits = search(db, "waterschapsbestuur")
+    tap(rc == 0 and hits and hits[0].get("parent") == "/nota.html" and hits[0].get("ocr"),
+        "the scan, rewritten with its new parent, is still marked OCR", err + json.dumps(hits)[:300])
+    tap(suggestion(db, "brangolfoos") is None,
+        "and its doubtful word still stays out of the spelling data")
+
+
+def check_searchd(db):
+    """vind-searchd labels a hit from an OCR page: "ocr": true in /api/search, "gescand (OCR)"
+    on the server-rendered page; a hit from the text layer has neither."""
+    with Searchd(db) as sd:
+        status, data = sd.json("/api/search?" + query(q="stikstofbeleid"))
+        hit = (data or {}).get("results", [{}])[0] if data and data.get("results") else {}
+        tap(status == 200 and hit.get("ocr") is True and hit.get("pages") == [2],
+            "/api/search: the hit from the scanned page has \"ocr\": true", data)
+        status, _, body = sd.get("/zoeken?" + query(q="stikstofbeleid"))
+        page = body.decode("utf-8", "replace")
+        tap(status == 200 and 'class="vind-hit-ocr"' in page and "gescand (OCR)" in page,
+            "/zoeken: the hit is labelled 'gescand (OCR)'", page[:300])
+        status, _, body = sd.get("/zoeken?" + query(q="tekstlaag"))
+        tap(status == 200 and "vind-hit-ocr" not in body.decode("utf-8", "replace"),
+            "/zoeken: a hit from the text layer is not")
+
+
+def check_generated(work):
+    site = os.path.join(work, "site")
+    os.makedirs(site)
+    scan = os.path.join(site, "scan.pdf")
+    tap(subprocess.run([MAKER, "--write-scan", scan]).returncode == 0, "the scan is generated")
+    db = os.path.join(work, "db")
+    rc, err = index(db, site)
+    tap(rc == 0, "vind-index indexes the scan", err)
+    tap(ocr_line(err).startswith("ocr 1 pages in "), "the summary says one page was OCR'd", err)
+    for words in (["stikstofbeleid"], ["coördinatie"], ["financiële"], ["waterschapsbestuur"],
+                  ["reünie"], ["bedrijfslocaties"]):
+        hits = search(db, *words)
+        hit = hits[0] if hits else {}
+        tap(hit.get("url") == "/scan.pdf" and hit.get("pages") == [2] and hit.get("ocr") is True,
+            "%s: found on page 2, marked OCR" % words[0], json.dumps(hits)[:500])
+    # the compound's parts find it too (the analyzer splits OCR text like any text)
+    hits = search(db, "waterschap")
+    tap(any(h.get("url") == "/scan.pdf" for h in hits), "a compound's part finds the scan",
+        json.dumps(hits)[:300])
+    hits = search(db, "tekstlaag")
+    tap(hits and hits[0].get("pages") == [1] and "ocr" not in hits[0],
+        "a word of the text layer (page 1) is not marked OCR", json.dumps(hits)[:300])
+    text = subprocess.run([VIND, "--db", db, "search", "stikstofbeleid"], capture_output=True,
+                          text=True).stdout
+    tap("pagina 2  (OCR)" in text, "vind search's text output says (OCR)", text)
+    proc = subprocess.run([VIND, "--db", db, "doc", "--format", "json", "/scan.pdf"],
+                          capture_output=True, text=True)
+    record = json.loads(proc.stdout or "{}")
+    tap(record.get("ocr_pages") == [2] and len(record.get("ocr_confidence", [])) == 1
+        and 60 <= record["ocr_confidence"][0] <= 100,
+        "the document record says page 2 is OCR, with its mean confidence", proc.stdout)
+
+    check_searchd(db)
+
+    # nothing changed: no OCR; --full: the page comes from the cache
+    rc, err = index(db, site)
+    tap(rc == 0 and not ocr_line(err), "a second run with nothing changed runs no OCR", err)
+    rc, err = index(db, site, "--full")
+    tap(rc == 0 and ocr_line(err).startswith("ocr 0 pages") and "(1 from the cache)" in err,
+        "a --full run reads the page from the OCR cache: 0 OCR pages", err)
+    tap(os.path.isdir(db + ".ocr-cache"), "the cache lives beside the index (db.ocr-cache)")
+    # a schema upgrade rebuilds into <db>.rebuild-<pid> and swaps: it must use <db>'s cache
+    old_db = os.path.join(work, "old")
+    rc, err = index(old_db, site, env={"VIND_INDEX_WRITE_SCHEMA": "1"})
+    tap(rc == 0 and ocr_line(err).startswith("ocr 1 pages"), "an index in the previous schema", err)
+    rc, err = index(old_db, site)
+    tap(rc == 0 and ocr_line(err).startswith("ocr 0 pages") and "(1 from the cache)" in err
+        and search(old_db, "stikstofbeleid") != [],
+        "its schema upgrade reads the page from the cache: 0 OCR pages", err)
+    tap(search(db, "stikstofbeleid") != [], "the cached text is indexed")
+    check_spelling(db, site)
+
+    # the per-page limit
+    slow_db = os.path.join(work, "slow")
+    rc, err = index(slow_db, site, env={"VIND_OCR_PAGE_MS": "1"})
+    tap(rc == 0 and "scan.pdf: page 2: OCR timed out" in err,
+        "a page past the OCR time limit is reported (path: page 2: OCR timed out)", err)
+    tap(search(slow_db, "tekstlaag") != [] and search(slow_db, "stikstofbeleid") == [],
+        "and the rest of the document is indexed")
+
+    off_db = os.path.join(work, "off")
+    rc, err = index(off_db, site, "--ocr", "off")
+    tap(rc == 0 and search(off_db, "stikstofbeleid") == [] and search(off_db, "tekstlaag") != [],
+        "--ocr off: the scan's words are not indexed", err)
+    tap(not os.path.exists(off_db + ".ocr-cache"), "--ocr off: no cache is made")
+    config = os.path.join(work, "vind.conf")
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write("[extract]\nocr = off\n")
+    config_db = os.path.join(work, "config")
+    rc, err = index(config_db, site, "--config", config)
+    tap(rc == 0 and search(config_db, "stikstofbeleid") == [], "[extract] ocr = off in the config", err)
+    force_db = os.path.join(work, "force")
+    rc, err = index(force_db, site, "--ocr", "force")
+    hits = search(force_db, "tekstlaag")
+    tap(rc == 0 and ocr_line(err).startswith("ocr 2 pages") and hits and hits[0].get("ocr"),
+        "--ocr force: the page with a text layer is OCR'd too, and marked", err + json.dumps(hits))
+    rc, err = index(os.path.join(work, "bad"), site, "--ocr", "sometimes")
+    tap(rc == 2 and "--ocr" in err, "--ocr sometimes: a usage error", err)
+
+
+def check_corpus(work):
+    path = os.path.join(CORPUS, "pdf", SCAN)
+    if not os.path.isfile(path):
+        if IN_CI:
+            tap(False, "the corpus scan is missing under CI: " + path)
+        else:
+            skip("the corpus is absent (%s)" % path)
+        return
+    site = os.path.join(work, "corpus")
+    os.makedirs(site)
+    shutil.copy(path, os.path.join(site, SCAN))  # a temporary copy: links out of a site are refused
+    db = os.path.join(work, "corpus.db")
+    rc, err = index(db, site)
+    tap(rc == 0 and ocr_line(err).startswith("ocr 2 pages"), "the LNV scan: both pages OCR'd", err)
+    # Read off the page images (pdftoppm -r 60): page 1 "TER BESLISSING",
+    # "Actieprogramma Nitraatrichtlijn", "Tweeminutendebat mestbeleid"; page 2
+    # "vanggewassen", "bufferstroken", "maatwerkaanpak".
+    for words, page in ((["Nitraatrichtlijn"], 1), (["Tweeminutendebat"], 1),
+                        (["mestbeleid"], 1), (["vanggewassen"], 2), (["bufferstroken"], 2),
+                        (["maatwerkaanpak"], 2)):
+        hits = search(db, *words)
+        hit = hits[0] if hits else {}
+        tap(hit.get("url") == "/" + SCAN and page in hit.get("pages", []) and hit.get("ocr"),
+            "the LNV scan is found by %s on page %d, marked OCR" % (words[0], page),
+            json.dumps(hits)[:400])
+
+
+def main():
+    have_data = all(os.path.isfile(os.path.join(TESSDATA, l + ".traineddata"))
+                    for l in ("nld", "eng"))
+    if not have_data:
+        if IN_CI:
+            tap(False, "Tesseract's nld and eng data are missing under CI")
+        else:
+            skip("Tesseract's nld and eng data are not installed")
+        print("1..%d" % len(results))
+        return 0
+    work = tempfile.mkdtemp(prefix="vind-ocr-")
+    try:
+        check_generated(work)
+        # the corpus scan takes ~20 s a page; under ASan once is enough (the first build)
+        if not sanitized(INDEX):
+            check_corpus(work)
+        else:
+            skip("the corpus scan runs on the unsanitized build only")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("1..%d" % len(results))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
