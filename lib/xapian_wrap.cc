@@ -874,6 +874,30 @@ extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t
     }
 }
 
+extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writer,
+                                                      uint32_t docid, uint32_t slot,
+                                                      const char *bytes, size_t length,
+                                                      char **errmsg)
+{
+    if (writer == nullptr || (bytes == nullptr && length > 0))
+        return invalid(errmsg, "vind_xapian_writer_set_value", "writer or bytes is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          writer->path.c_str());
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        /* Only the values change: Xapian rewrites those, not the terms. */
+        Xapian::Document document = writer->database.get_document(docid);
+        document.add_value(slot, std::string(bytes != nullptr ? bytes : "", length));
+        writer->database.replace_document(docid, document);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set a value of a document in Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
 extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t *writer,
                                                            const char *unique_term, uint32_t *docid,
                                                            char **errmsg)
@@ -1080,6 +1104,24 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot read the revision of Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader,
+                                                        uint32_t slot, uint32_t *count,
+                                                        char **errmsg)
+{
+    if (count == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_value_count", "count is NULL");
+    *count = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_value_count", "reader is NULL");
+    try {
+        *count = reader->database.get_value_freq(slot);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot count the values in Xapian database",
                                    reader->path.c_str());
     }
 }
@@ -2059,9 +2101,9 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         page->matches_lower = matches.get_matches_lower_bound();
         page->matches_estimated = matches.get_matches_estimated();
         page->matches_upper = matches.get_matches_upper_bound();
+        page->listed_estimated = page->matches_estimated;
         if (enquire->collapsing) {
             /* Collapsing: the totals stay documents; what is left is listed. */
-            page->listed_estimated = page->matches_estimated;
             page->matches_lower = matches.get_uncollapsed_matches_lower_bound();
             page->matches_estimated = matches.get_uncollapsed_matches_estimated();
             page->matches_upper = matches.get_uncollapsed_matches_upper_bound();
