@@ -101,31 +101,47 @@ void split_parts(const std::string &value, bool multi, std::vector<std::string> 
  * collapse key, Xapian 1.4's counts are estimates even when every document
  * was examined (the corpus: 95 documents for the 99 matches of "CSS en
  * JavaScripters", 100 left after collapsing them), while a match spy sees
- * every match then. Cost per match: one value read and a hash look-up.
+ * every match then. The keys are read from the slot's value stream, which
+ * follows the matches in docid order: only documents with a near-duplicate
+ * have a key (docs/schema.md), so per match this costs a count and a docid
+ * comparison, and a value read and a hash look-up for the few keyed ones.
  */
 class MatchCounter : public Xapian::MatchSpy
 {
   public:
-    explicit MatchCounter(Xapian::valueno slot) : slot(slot) {}
+    MatchCounter(const Xapian::Database &database, Xapian::valueno slot)
+        : database(database), slot(slot)
+    {
+    }
     void operator()(const Xapian::Document &doc, double) override
     {
         ++seen;
-        std::string key = doc.get_value(slot);
-        if (key.empty())
-            ++alone;
+        Xapian::docid did = doc.get_docid();
+        if (did < last) /* not in docid order: read the stream from its start */
+            keyed = database.valuestream_begin(slot);
+        last = did;
+        if (keyed != end && keyed.get_docid() < did)
+            keyed.skip_to(did);
+        if (keyed != end && keyed.get_docid() == did)
+            keys.insert(*keyed);
         else
-            keys.insert(key);
+            ++alone;
     }
     void reset()
     {
         seen = alone = 0;
         keys.clear();
+        keyed = database.valuestream_begin(slot);
+        last = 0;
     }
     Xapian::doccount seen = 0, alone = 0;
     std::unordered_set<std::string> keys;
 
   private:
+    Xapian::Database database;
     Xapian::valueno slot;
+    Xapian::ValueIterator keyed, end;
+    Xapian::docid last = 0;
 };
 
 class CountSpy : public Xapian::MatchSpy
@@ -1871,7 +1887,7 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
         enquire->enquire.set_collapse_key(slot);
         enquire->collapsing = slot != VIND_XAPIAN_NO_SLOT;
         if (enquire->collapsing && !enquire->matched) {
-            enquire->matched.reset(new MatchCounter(slot));
+            enquire->matched.reset(new MatchCounter(enquire->reader->database, slot));
             enquire->enquire.add_matchspy(enquire->matched.get());
         }
         return VIND_OK;
