@@ -626,15 +626,14 @@ static void add_group(builder_t *b, uint64_t fingerprint, const char *url)
  * group. */
 static vind_status_t key_joined(vind_index_t *index, char **errmsg)
 {
-    print_t *print = index->joined ? g_hash_table_lookup(index->prints,
-                                                         GUINT_TO_POINTER(index->joined))
-                                   : NULL;
+    print_t *print =
+        index->joined ? g_hash_table_lookup(index->prints, GUINT_TO_POINTER(index->joined)) : NULL;
     if (!print || print->keyed)
         return VIND_OK;
     char hex[17];
     vind_simhash_hex(print->group, hex);
-    vind_status_t status =
-        vind_xapian_writer_set_value(index->writer, index->joined, VIND_SLOT_GROUP, hex, 16, errmsg);
+    vind_status_t status = vind_xapian_writer_set_value(index->writer, index->joined,
+                                                        VIND_SLOT_GROUP, hex, 16, errmsg);
     if (status == VIND_OK)
         print->keyed = 1;
     return status;

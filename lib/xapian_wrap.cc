@@ -890,10 +890,9 @@ extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t
     }
 }
 
-extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writer,
-                                                      uint32_t docid, uint32_t slot,
-                                                      const char *bytes, size_t length,
-                                                      char **errmsg)
+extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writer, uint32_t docid,
+                                                      uint32_t slot, const char *bytes,
+                                                      size_t length, char **errmsg)
 {
     if (writer == nullptr || (bytes == nullptr && length > 0))
         return invalid(errmsg, "vind_xapian_writer_set_value", "writer or bytes is NULL");
@@ -1124,9 +1123,8 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
     }
 }
 
-extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader,
-                                                        uint32_t slot, uint32_t *count,
-                                                        char **errmsg)
+extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader, uint32_t slot,
+                                                        uint32_t *count, char **errmsg)
 {
     if (count == nullptr)
         return invalid(errmsg, "vind_xapian_reader_value_count", "count is NULL");
