@@ -192,6 +192,10 @@ def check_keyed_when_joined(root, group):
     tap.ok(data.get("total") == 2 and data.get("listed") == 2
            and all(h["similar"] == 0 and h["group"] is None for h in data.get("results", [])),
            "an index without near-duplicates lists every document, none in a group", data)
+    code, out = vind(db, "search", "toegankelijkheid coronamelder", "--format", "json")
+    data = json.loads(out) if code == 0 else {}
+    tap.ok(data.get("total") == 1 and data.get("fallback_total") == 1 and data.get("listed") == 2,
+           "without groups (no collapse key) listed still counts the partial matches after the full", data)
     write(site, "audit-v2", "Toegankelijkheidsonderzoek CoronaMelder versie 2", audit_version(2), month=2)
     index_site(db, site)
     audits = audit_hits(db)
