@@ -178,6 +178,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "search-cost: %s\n", errmsg ? errmsg : "cannot open");
         return 1;
     }
+    /* SEARCH_COST_NO_COLLAPSE=1: near-duplicates listed one by one, to see
+     * what collapsing them costs (docs/ranking.md). */
+    const char *no_collapse = getenv("SEARCH_COST_NO_COLLAPSE");
+    if (no_collapse && *no_collapse && strcmp(no_collapse, "0") != 0)
+        vind_searcher_set_collapse(searcher, 0);
     GPtrArray *requests = g_ptr_array_new_with_free_func((GDestroyNotify)request_free);
     char **lines = g_strsplit(text, "\n", -1);
     for (char **line = lines; *line; line++) {

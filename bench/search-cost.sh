@@ -2,7 +2,8 @@
 # bench/search-cost.sh BUILD CORPUS - the CPU cost of one search (thread CPU time of a vind_search
 # call, facets and snippets on, as vind-searchd runs it) over the 1,000 real requests of
 # bench/searchd.sh (bench/searchd-queries.py), a fifth of them with a filter. No result cache:
-# every request is a fresh search. Timing only, never pass/fail.
+# every request is a fresh search. Timing only, never pass/fail. SEARCH_COST_NO_COLLAPSE=1 measures
+# with near-duplicates listed one by one (what collapsing costs: docs/ranking.md).
 set -eu
 build=${1:-build}
 corpus=${2:-../shared/corpus}

@@ -52,7 +52,8 @@
 /* A fingerprinted document (groups of near-duplicates, below). */
 struct print {
     uint64_t fingerprint;
-    uint64_t group;
+    uint64_t group; /* its group's label: its own fingerprint while alone */
+    int keyed;      /* the label is in its slot 10 (it has had a near-duplicate) */
     char *url;
 };
 
@@ -69,9 +70,11 @@ struct vind_index {
     size_t batch;                 /* documents changed in the open transaction */
     uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
     /* Near-duplicates: the fingerprints of the index (docid -> print_t,
-     * loaded at the first need), and those of the document last built. */
+     * loaded at the first need), those of the document last built, and the
+     * document it joined when that one had no key yet (0: none; docs/schema.md). */
     GHashTable *prints;
     struct print built;
+    uint32_t joined;
 };
 
 /* ---- options and URLs --------------------------------------------------- */
@@ -562,7 +565,8 @@ static void print_free(gpointer data)
 
 /* The fingerprints the index holds (docid -> print_t), read once per run
  * from three value streams and kept up to date as documents are stored and
- * deleted. */
+ * deleted. A document without a group key is alone: its label is its own
+ * fingerprint. */
 static vind_status_t load_prints(vind_index_t *index, char **errmsg)
 {
     if (index->prints)
@@ -576,16 +580,18 @@ static vind_status_t load_prints(vind_index_t *index, char **errmsg)
     for (size_t i = 0; status == VIND_OK && i < lists[0]->count; i++) {
         const vind_xapian_value_t *v = &lists[0]->items[i];
         print_t *print = g_new0(print_t, 1);
-        if (!vind_simhash_parse(v->value, v->length, &print->fingerprint))
+        if (!vind_simhash_parse(v->value, v->length, &print->fingerprint)) {
             print_free(print);
-        else
-            g_hash_table_insert(prints, GUINT_TO_POINTER(v->docid), print);
+            continue;
+        }
+        print->group = print->fingerprint;
+        g_hash_table_insert(prints, GUINT_TO_POINTER(v->docid), print);
     }
     for (size_t i = 0; status == VIND_OK && i < lists[1]->count; i++) {
         const vind_xapian_value_t *v = &lists[1]->items[i];
         print_t *print = g_hash_table_lookup(prints, GUINT_TO_POINTER(v->docid));
-        if (print)
-            vind_simhash_parse(v->value, v->length, &print->group);
+        if (print && vind_simhash_parse(v->value, v->length, &print->group))
+            print->keyed = 1;
     }
     for (size_t i = 0; status == VIND_OK && i < lists[2]->count; i++) {
         const vind_xapian_value_t *v = &lists[2]->items[i];
@@ -603,46 +609,76 @@ static vind_status_t load_prints(vind_index_t *index, char **errmsg)
     return VIND_OK;
 }
 
-/* The group of the nearest fingerprinted document (at most
- * VIND_SIMHASH_MAX_DISTANCE bits away) other than the one at url (being
- * replaced); 0 when none is near. Equal distances go to the lower group key,
- * so the choice does not depend on docids. Cost: one popcount per
+/* The nearest fingerprinted document (at most VIND_SIMHASH_MAX_DISTANCE
+ * bits away) other than the one at url (being replaced), and its docid;
+ * NULL when none is near. Equal distances go to the lower group key, so the
+ * group does not depend on docids (nor on which of its members is keyed:
+ * an unkeyed one is alone in its group). Cost: one popcount per
  * fingerprinted document (100,000 documents: ~0.1 ms per document indexed). */
-static uint64_t nearest_group(GHashTable *prints, uint64_t fingerprint, const char *url)
+static const print_t *nearest_print(GHashTable *prints, uint64_t fingerprint, const char *url,
+                                    uint32_t *docid)
 {
-    uint64_t group = 0;
+    const print_t *nearest = NULL;
     unsigned best = VIND_SIMHASH_MAX_DISTANCE + 1;
     GHashTableIter it;
-    gpointer value;
+    gpointer key, value;
     g_hash_table_iter_init(&it, prints);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
+    while (g_hash_table_iter_next(&it, &key, &value)) {
         const print_t *print = value;
         unsigned distance = vind_simhash_distance(fingerprint, print->fingerprint);
         if (distance > best || !print->group || (print->url && strcmp(print->url, url) == 0))
             continue;
-        if (distance < best || print->group < group)
-            group = print->group;
+        if (distance < best || (nearest && print->group < nearest->group)) {
+            nearest = print;
+            *docid = GPOINTER_TO_UINT(key);
+        }
         best = distance;
     }
-    return group;
+    return nearest;
 }
 
-/* The fingerprint's value and the group: the nearest document's, else a
- * new one named by this fingerprint (index->built says which, for
- * store_document to record). */
+/* The fingerprint's value and the group: the nearest document's, keyed
+ * (slot 10), else a new one named by this fingerprint and not keyed: a
+ * document alone costs the ranked pass nothing (docs/schema.md).
+ * index->built says which, and index->joined the unkeyed document joined,
+ * for store_document to record and key. */
 static void add_group(builder_t *b, uint64_t fingerprint, const char *url)
 {
     if (b->status == VIND_OK)
         b->status = load_prints(b->index, b->errmsg);
     if (b->status != VIND_OK)
         return;
-    uint64_t group = nearest_group(b->index->prints, fingerprint, url);
-    b->index->built = (print_t){.fingerprint = fingerprint, .group = group ? group : fingerprint};
+    uint32_t docid = 0;
+    const print_t *nearest = nearest_print(b->index->prints, fingerprint, url, &docid);
+    b->index->built = (print_t){.fingerprint = fingerprint,
+                                .group = nearest ? nearest->group : fingerprint,
+                                .keyed = nearest != NULL};
+    b->index->joined = nearest && !nearest->keyed ? docid : 0;
     char hex[17];
     vind_simhash_hex(fingerprint, hex);
     add_value(b, VIND_SLOT_SIMHASH, hex);
+    if (!nearest)
+        return;
     vind_simhash_hex(b->index->built.group, hex);
     add_value(b, VIND_SLOT_GROUP, hex);
+}
+
+/* Gives the document index->joined (alone until the one just stored
+ * joined it) its group key: a value update of one stored document, once per
+ * group. */
+static vind_status_t key_joined(vind_index_t *index, char **errmsg)
+{
+    print_t *print =
+        index->joined ? g_hash_table_lookup(index->prints, GUINT_TO_POINTER(index->joined)) : NULL;
+    if (!print || print->keyed)
+        return VIND_OK;
+    char hex[17];
+    vind_simhash_hex(print->group, hex);
+    vind_status_t status = vind_xapian_writer_set_value(index->writer, index->joined,
+                                                        VIND_SLOT_GROUP, hex, 16, errmsg);
+    if (status == VIND_OK)
+        print->keyed = 1;
+    return status;
 }
 
 /* Records the fingerprint of the document just stored as docid (none when
@@ -656,6 +692,9 @@ static vind_status_t remember_print(vind_index_t *index, uint32_t docid, const c
         g_hash_table_remove(index->prints, GUINT_TO_POINTER(docid));
         return VIND_OK;
     }
+    vind_status_t status = key_joined(index, errmsg);
+    if (status != VIND_OK)
+        return status;
     print_t *print = g_new0(print_t, 1);
     *print = index->built;
     if (!(print->url = strdup(url))) {
@@ -937,6 +976,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     }
     uint64_t fingerprint = 0;
     index->built = (print_t){0};
+    index->joined = 0;
     if (b.simhash && vind_simhash_result(b.simhash, &fingerprint))
         add_group(&b, fingerprint, doc->url);
     add_hit_value(&b, doc, rel, tags, themes);

@@ -15,6 +15,9 @@
  *   3  groups of near-duplicates: a simhash fingerprint (slot 9) and a
  *      group key (slot 10), the collapse key of ranked results.
  *      A schema-2 index is searched without collapsing.
+ *      Later, without a bump: only documents with a near-duplicate carry
+ *      slot 10 (docs/schema.md); a schema-3 index written before, with a key
+ *      on every fingerprinted document, is read the same way.
  */
 #ifndef VIND_LIB_SCHEMA_H
 #define VIND_LIB_SCHEMA_H
@@ -75,7 +78,8 @@ char *vind_analyzer_stamp(const struct vind_lexicon *lexicon);
 #define VIND_SLOT_PATH 7      /* the source file's path (removal of vanished files) */
 #define VIND_SLOT_TITLE 8     /* normalised title (exact-title matching, suggestions) */
 #define VIND_SLOT_SIMHASH 9    /* the body's simhash, 16 hex digits; absent for short texts (schema 3) */
-#define VIND_SLOT_GROUP 10     /* group of near-duplicates, 16 hex digits: the collapse key (schema 3) */
+#define VIND_SLOT_GROUP 10     /* group of near-duplicates, 16 hex digits: the collapse key (schema 3);
+                                * only on documents that have a near-duplicate */
 #define VIND_SLOT_HIT 11      /* what a hit shows, read without the record (lib/hitrecord.h) */
 #define VIND_VALUE_SEPARATOR '\x1f'
 

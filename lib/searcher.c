@@ -65,6 +65,10 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
         vind_xapian_reader_revision(searcher->reader, &searcher->revision, errmsg);
     if (status == VIND_OK)
         status = vind_xapian_reader_doc_count(searcher->reader, &searcher->doc_count, errmsg);
+    uint32_t keyed = 0;
+    if (status == VIND_OK)
+        status = vind_xapian_reader_value_count(searcher->reader, VIND_SLOT_GROUP, &keyed, errmsg);
+    searcher->grouped = keyed > 0;
     return status;
 }
 
@@ -286,8 +290,11 @@ static vind_status_t new_enquire(vind_searcher_t *searcher, const vind_xapian_qu
     vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
     status = status == VIND_OK ? set_query_in_group(searcher, enquire, query, errmsg) : status;
     /* Near-duplicates: Xapian keeps the best document per group key in the
-     * same pass (no extra run); documents without a key are never collapsed. */
-    if (status == VIND_OK && searcher->collapsing)
+     * same pass (no extra run); documents without a key are never collapsed.
+     * Only documents with a near-duplicate carry a key (docs/schema.md), so
+     * per match this costs a value read of a sparse slot, and a map look-up
+     * for the few keyed ones; an index without a group sets no key at all. */
+    if (status == VIND_OK && searcher->collapsing && searcher->grouped)
         status = vind_xapian_enquire_set_collapse_key(enquire, VIND_SLOT_GROUP, errmsg);
     if (status == VIND_OK) {
         const vind_bm25_t *p = &searcher->bm25;

@@ -49,8 +49,9 @@ struct vind_searcher {
      * vind_search that lists a page (never for --all, counts or a group);
      * group ("" none) restricts every run to one group
      * (vind_searcher_set_similar); listed is what the last collapsing run
-     * left after collapsing. */
-    int collapse, collapsing;
+     * left after collapsing; grouped: the index holds a group key (when
+     * none does, nothing collapses and no collapse key is set). */
+    int collapse, collapsing, grouped;
     char group[17];
     uint64_t listed;
     /* Xapian's spelling suggestion per form ("" none) for the request at

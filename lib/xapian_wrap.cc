@@ -101,31 +101,47 @@ void split_parts(const std::string &value, bool multi, std::vector<std::string> 
  * collapse key, Xapian 1.4's counts are estimates even when every document
  * was examined (the corpus: 95 documents for the 99 matches of "CSS en
  * JavaScripters", 100 left after collapsing them), while a match spy sees
- * every match then. Cost per match: one value read and a hash look-up.
+ * every match then. The keys are read from the slot's value stream, which
+ * follows the matches in docid order: only documents with a near-duplicate
+ * have a key (docs/schema.md), so per match this costs a count and a docid
+ * comparison, and a value read and a hash look-up for the few keyed ones.
  */
 class MatchCounter : public Xapian::MatchSpy
 {
   public:
-    explicit MatchCounter(Xapian::valueno slot) : slot(slot) {}
+    MatchCounter(const Xapian::Database &database, Xapian::valueno slot)
+        : database(database), slot(slot)
+    {
+    }
     void operator()(const Xapian::Document &doc, double) override
     {
         ++seen;
-        std::string key = doc.get_value(slot);
-        if (key.empty())
-            ++alone;
+        Xapian::docid did = doc.get_docid();
+        if (did < last) /* not in docid order: read the stream from its start */
+            keyed = database.valuestream_begin(slot);
+        last = did;
+        if (keyed != end && keyed.get_docid() < did)
+            keyed.skip_to(did);
+        if (keyed != end && keyed.get_docid() == did)
+            keys.insert(*keyed);
         else
-            keys.insert(key);
+            ++alone;
     }
     void reset()
     {
         seen = alone = 0;
         keys.clear();
+        keyed = database.valuestream_begin(slot);
+        last = 0;
     }
     Xapian::doccount seen = 0, alone = 0;
     std::unordered_set<std::string> keys;
 
   private:
+    Xapian::Database database;
     Xapian::valueno slot;
+    Xapian::ValueIterator keyed, end;
+    Xapian::docid last = 0;
 };
 
 class CountSpy : public Xapian::MatchSpy
@@ -874,6 +890,29 @@ extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t
     }
 }
 
+extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writer, uint32_t docid,
+                                                      uint32_t slot, const char *bytes,
+                                                      size_t length, char **errmsg)
+{
+    if (writer == nullptr || (bytes == nullptr && length > 0))
+        return invalid(errmsg, "vind_xapian_writer_set_value", "writer or bytes is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          writer->path.c_str());
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        /* Only the values change: Xapian rewrites those, not the terms. */
+        Xapian::Document document = writer->database.get_document(docid);
+        document.add_value(slot, std::string(bytes != nullptr ? bytes : "", length));
+        writer->database.replace_document(docid, document);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot set a value of a document in Xapian database",
+                                   writer->path.c_str());
+    }
+}
+
 extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t *writer,
                                                            const char *unique_term, uint32_t *docid,
                                                            char **errmsg)
@@ -1080,6 +1119,23 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot read the revision of Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader, uint32_t slot,
+                                                        uint32_t *count, char **errmsg)
+{
+    if (count == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_value_count", "count is NULL");
+    *count = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_value_count", "reader is NULL");
+    try {
+        *count = reader->database.get_value_freq(slot);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot count the values in Xapian database",
                                    reader->path.c_str());
     }
 }
@@ -1829,7 +1885,7 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
         enquire->enquire.set_collapse_key(slot);
         enquire->collapsing = slot != VIND_XAPIAN_NO_SLOT;
         if (enquire->collapsing && !enquire->matched) {
-            enquire->matched.reset(new MatchCounter(slot));
+            enquire->matched.reset(new MatchCounter(enquire->reader->database, slot));
             enquire->enquire.add_matchspy(enquire->matched.get());
         }
         return VIND_OK;
@@ -2059,9 +2115,9 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         page->matches_lower = matches.get_matches_lower_bound();
         page->matches_estimated = matches.get_matches_estimated();
         page->matches_upper = matches.get_matches_upper_bound();
+        page->listed_estimated = page->matches_estimated;
         if (enquire->collapsing) {
             /* Collapsing: the totals stay documents; what is left is listed. */
-            page->listed_estimated = page->matches_estimated;
             page->matches_lower = matches.get_uncollapsed_matches_lower_bound();
             page->matches_estimated = matches.get_uncollapsed_matches_estimated();
             page->matches_upper = matches.get_uncollapsed_matches_upper_bound();

@@ -239,6 +239,13 @@ vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *
 vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t *writer, uint32_t docid,
                                                  char **errmsg);
 
+/* Sets value slot of document docid to bytes (length bytes), leaving its
+ * terms and data as they are. Returns VIND_NOT_FOUND when there is no such
+ * document. Costs a read and a rewrite of the document's values. */
+vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writer, uint32_t docid,
+                                           uint32_t slot, const char *bytes, size_t length,
+                                           char **errmsg);
+
 /*
  * *docid = the (lowest) id of a document indexed by unique_term, uncommitted
  * changes included. Returns VIND_NOT_FOUND (and *docid 0) when there is none.
@@ -329,6 +336,11 @@ void vind_xapian_reader_close(vind_xapian_reader_t *reader);
 /* *revision = the revision the reader is at. */
 vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader, uint64_t *revision,
                                           char **errmsg);
+
+/* *count = number of documents with a value in slot (Xapian's value
+ * statistics: no documents read). */
+vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader, uint32_t slot,
+                                             uint32_t *count, char **errmsg);
 
 /* *count = number of documents. */
 vind_status_t vind_xapian_reader_doc_count(vind_xapian_reader_t *reader, uint32_t *count,
@@ -679,7 +691,8 @@ typedef struct {
      * counts above still count documents, collapsed ones included: exact
      * (counted by a match spy) when every document was checked, else
      * Xapian's uncollapsed estimates; these say what collapsing left.
-     * NULL/0 without one. */
+     * Without one the arrays are NULL and listed_estimated is
+     * matches_estimated. */
     uint32_t *collapse_counts;  /* per entry: documents collapsed into it */
     char **collapse_keys;       /* per entry: its key (malloc'd), NULL when it has none */
     uint64_t listed_estimated;  /* entries after collapsing (exact when every match was checked) */

@@ -175,7 +175,37 @@ def main():
         audits = audit_hits(db)
         tap.ok(len(audits) == 1 and audits[0]["similar"] == 3 and audits[0]["group"] == group,
                "without the version that founded it the group stays whole", audits)
+        check_keyed_when_joined(os.path.join(tmp, "later"), group)
     return tap.done()
+
+
+def check_keyed_when_joined(root, group):
+    """Only a document with a near-duplicate carries a group key (docs/schema.md): one alone is
+    not collapsed, and in an index without any group nothing is; when a second version arrives in
+    a later run, the first one is given the key, so the two collapse."""
+    site, db = os.path.join(root, "site"), os.path.join(root, "db")
+    write(site, "audit-v1", "Toegankelijkheidsonderzoek CoronaMelder versie 1", audit_version(1))
+    write(site, "gemeenten", "Toegankelijkheid van gemeentelijke websites", OTHER)
+    index_site(db, site)
+    code, out = vind(db, "search", "toegankelijkheid", "--format", "json")
+    data = json.loads(out) if code == 0 else {}
+    tap.ok(data.get("total") == 2 and data.get("listed") == 2
+           and all(h["similar"] == 0 and h["group"] is None for h in data.get("results", [])),
+           "an index without near-duplicates lists every document, none in a group", data)
+    code, out = vind(db, "search", "toegankelijkheid coronamelder", "--format", "json")
+    data = json.loads(out) if code == 0 else {}
+    tap.ok(data.get("total") == 1 and data.get("fallback_total") == 1 and data.get("listed") == 2,
+           "without groups (no collapse key) listed still counts the partial matches after the full", data)
+    write(site, "audit-v2", "Toegankelijkheidsonderzoek CoronaMelder versie 2", audit_version(2), month=2)
+    index_site(db, site)
+    audits = audit_hits(db)
+    tap.ok(len(audits) == 1 and audits[0]["similar"] == 1 and audits[0]["group"] == group,
+           "a second version indexed later collapses with the first, which was alone", audits)
+    shutil.rmtree(os.path.join(site, "actueel", "audit-v2"))
+    index_site(db, site)
+    audits = audit_hits(db)
+    tap.ok(len(audits) == 1 and audits[0]["similar"] == 0 and audits[0]["group"] is None,
+           "alone again, the first version is listed as before", audits)
 
 
 if __name__ == "__main__":

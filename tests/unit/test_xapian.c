@@ -229,6 +229,49 @@ static void test_sortable(void)
     CHECK(strncmp(vind_xapian_version(), "1.", 2) == 0, "vind_xapian_version names Xapian 1.x");
 }
 
+/* writer_set_value changes one value of a stored document and nothing else;
+ * reader_value_count counts the documents with a value in a slot (the
+ * near-duplicate group keys: lib/index.c, lib/searcher.c). */
+static void test_set_value(void)
+{
+    const char *path = database_path("set-value");
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "writer_open for set_value");
+        return;
+    }
+    uint32_t docids[SAMPLE_COUNT] = {0};
+    for (size_t i = 0; i < SAMPLE_COUNT; i++)
+        add_sample(writer, &samples[i], &docids[i]);
+    CHECK_INT(vind_xapian_writer_set_value(writer, docids[1], 10, "0123456789abcdef", 16, NULL),
+              VIND_OK, "writer_set_value");
+    CHECK_INT(vind_xapian_writer_set_value(writer, 77, 10, "x", 1, NULL), VIND_NOT_FOUND,
+              "writer_set_value of a missing docid: VIND_NOT_FOUND");
+    CHECK_INT(vind_xapian_writer_commit(writer, NULL), VIND_OK, "commit");
+    vind_xapian_reader_t *reader = NULL;
+    CHECK_INT(vind_xapian_reader_open(path, &reader, NULL), VIND_OK, "reader_open");
+    uint32_t count = 99;
+    CHECK_INT(vind_xapian_reader_value_count(reader, 10, &count, NULL), VIND_OK,
+              "reader_value_count");
+    CHECK_INT(count, 1, "one document has a value in slot 10");
+    vind_xapian_reader_value_count(reader, 3, &count, NULL);
+    CHECK_INT(count, 3, "three documents have tags (slot 3)");
+    char *value = NULL;
+    size_t length = 0;
+    vind_xapian_reader_get_value(reader, docids[1], 10, &value, &length, NULL);
+    CHECK(value && length == 16 && strcmp(value, "0123456789abcdef") == 0, "the value set");
+    free(value);
+    value = NULL;
+    vind_xapian_reader_get_value(reader, docids[1], 5, &value, &length, NULL);
+    CHECK_STR(value, samples[1].url, "the document's other values stay");
+    free(value);
+    uint32_t docid = 0;
+    vind_xapian_writer_docid_for_term(writer, "Qhttps://example.nl/kosten.pdf", &docid, NULL);
+    CHECK_INT(docid, docids[1], "its terms stay");
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
 static void test_open_missing(void)
 {
     vind_xapian_writer_t *writer = (vind_xapian_writer_t *)1;
@@ -1273,6 +1316,7 @@ int main(int argc, char **argv)
     test_sortable();
     test_open_missing();
     test_write_and_read();
+    test_set_value();
     test_enquire();
     test_transactions();
     test_lock();
