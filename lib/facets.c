@@ -26,6 +26,10 @@ static const int facet_multi[VIND_FACET_LAST] = {1, 1, 0, 0};
  * normalised: "coordinatoren" selects "Coördinatoren"). */
 static int is_selected(const vind_search_request_t *req, int facet, const char *value)
 {
+    /* Most facets have no filter: no key to make (a facet of 300 tags cost
+     * 300 normalisations, 5% of a search's instructions, for nothing). */
+    if (req->n_filters[facet] == 0)
+        return 0;
     char *key = vind_facet_term("", value);
     int found = 0;
     for (size_t i = 0; key && !found && i < req->n_filters[facet]; i++) {
