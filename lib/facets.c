@@ -157,7 +157,7 @@ vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_pla
     f->counting.data = f->filters;
     for (int i = 0; i < VIND_FACET_LAST; i++)
         f->counting.slots[i] =
-            (vind_xapian_count_slot_t){facet_slots[i], facet_multi[i], plan->filter[i] != NULL};
+            (vind_xapian_count_slot_t){facet_slots[i], facet_multi[i], plan->filter[i] != NULL, 0, 0};
     vind_status_t status = filters_new(req, f->filters, errmsg);
     if (status != VIND_OK) {
         vind_facets_free(&f->counting);

@@ -80,8 +80,10 @@ char *vind_analyzer_stamp(const struct vind_lexicon *lexicon);
 #define VIND_SLOT_SIMHASH 9    /* the body's simhash, 16 hex digits; absent for short texts (schema 3) */
 #define VIND_SLOT_GROUP 10     /* group of near-duplicates, 16 hex digits: the collapse key (schema 3);
                                 * only on documents that have a near-duplicate */
+#define VIND_SLOT_FACETS 12   /* year, type, tags, themes joined by VIND_FACETS_SEPARATOR: one value read per match when counting */
 #define VIND_SLOT_HIT 11      /* what a hit shows, read without the record (lib/hitrecord.h) */
 #define VIND_VALUE_SEPARATOR '\x1f'
+#define VIND_FACETS_SEPARATOR '\x1e' /* between the fields of VIND_SLOT_FACETS */
 
 /*
  * Positions: the title takes positions from VIND_POS_TITLE, the body from

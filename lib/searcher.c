@@ -69,6 +69,10 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
     if (status == VIND_OK)
         status = vind_xapian_reader_value_count(searcher->reader, VIND_SLOT_GROUP, &keyed, errmsg);
     searcher->grouped = keyed > 0;
+    uint32_t packed = 0;
+    if (status == VIND_OK)
+        status = vind_xapian_reader_value_count(searcher->reader, VIND_SLOT_FACETS, &packed, errmsg);
+    searcher->facets_packed = packed > 0 && packed == searcher->doc_count;
     return status;
 }
 
@@ -439,9 +443,23 @@ static int pin(vind_match_t *all, size_t *n, const vind_match_t *pinned, size_t 
     return 1;
 }
 
-/* Counts what counting asks for over the enquire's next runs. */
+/* The field of a facet's slot in the packed facets value (lib/index.c
+ * add_packed_facets), or -1. */
+static int packed_field(uint32_t slot)
+{
+    switch (slot) {
+    case VIND_SLOT_YEAR: return 0;
+    case VIND_SLOT_TYPE: return 1;
+    case VIND_SLOT_TAGS: return 2;
+    case VIND_SLOT_THEMES: return 3;
+    default: return -1;
+    }
+}
+
+/* Counts what counting asks for over the enquire's next runs (packed: the
+ * index has the packed facets value). */
 static vind_status_t count_slots(vind_xapian_enquire_t *enquire, vind_counting_t *counting,
-                                 char **errmsg)
+                                 int packed, char **errmsg)
 {
     if (!counting)
         return VIND_OK;
@@ -451,9 +469,15 @@ static vind_status_t count_slots(vind_xapian_enquire_t *enquire, vind_counting_t
         vind_xapian_facet_free(counting->counted[i]);
         counting->counted[i] = NULL, counting->none[i] = 0;
     }
-    return vind_xapian_enquire_count_slots(enquire, counting->slots, counting->n,
-                                           counting->exclusive, counting->test, counting->data,
-                                           errmsg);
+    /* An index with the packed facets value: each counted facet is a field of it. */
+    vind_xapian_count_slot_t slots[VIND_FACET_LAST];
+    for (size_t i = 0; i < counting->n && i < VIND_FACET_LAST; i++) {
+        slots[i] = counting->slots[i];
+        slots[i].packed_field = packed ? packed_field(slots[i].slot) + 1 : 0;
+        slots[i].packed_slot = VIND_SLOT_FACETS;
+    }
+    return vind_xapian_enquire_count_slots(enquire, slots, counting->n, counting->exclusive,
+                                           counting->test, counting->data, errmsg);
 }
 
 /* The counts of the enquire's last run into counting. */
@@ -492,7 +516,7 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
     vind_xapian_enquire_t *enquire = NULL;
     vind_status_t status = new_enquire(searcher, query, sort, &enquire, errmsg);
     if (status == VIND_OK)
-        status = count_slots(enquire, counting, errmsg);
+        status = count_slots(enquire, counting, searcher->facets_packed, errmsg);
     if (status != VIND_OK) {
         vind_xapian_enquire_free(enquire);
         return status;
@@ -606,7 +630,7 @@ vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xap
     if (status == VIND_OK)
         status = vind_xapian_enquire_set_boolean(enquire, errmsg);
     if (status == VIND_OK)
-        status = count_slots(enquire, counting, errmsg);
+        status = count_slots(enquire, counting, searcher->facets_packed, errmsg);
     vind_xapian_mset_t *mset = NULL;
     if (status == VIND_OK)
         status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);

@@ -52,6 +52,9 @@ struct vind_searcher {
      * left after collapsing; grouped: the index holds a group key (when
      * none does, nothing collapses and no collapse key is set). */
     int collapse, collapsing, grouped;
+    /* Every document has the packed facets value (VIND_SLOT_FACETS): the
+     * counting pass reads it instead of four slots. */
+    int facets_packed;
     char group[17];
     uint64_t listed;
     /* Xapian's spelling suggestion per form ("" none) for the request at

@@ -73,7 +73,7 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
     enum { N_FACETS = sizeof facets / sizeof facets[0] };
     vind_counting_t counting = {.n = N_FACETS, .exclusive = 1};
     for (size_t f = 0; f < N_FACETS; f++)
-        counting.slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0};
+        counting.slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0, 0, 0};
     uint64_t total = 0;
     vind_xapian_query_t *all = vind_xapian_query_match_all();
     vind_status_t status = all ? vind_searcher_count_pass(searcher, all, &counting, &total, errmsg)

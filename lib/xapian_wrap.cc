@@ -157,8 +157,13 @@ class CountSpy : public Xapian::MatchSpy
     void operator()(const Xapian::Document &document, double) override
     {
         size_t failed = 0, which = 0;
+        read_packed(document);
         for (size_t i = 0; i < slots_.size(); i++) {
-            split_parts(document.get_value(slots_[i].slot), slots_[i].multi_valued != 0, parts_[i]);
+            if (slots_[i].packed_field > 0)
+                split_parts(field(slots_[i].packed_field - 1), slots_[i].multi_valued != 0, parts_[i]);
+            else
+                split_parts(document.get_value(slots_[i].slot), slots_[i].multi_valued != 0,
+                            parts_[i]);
             passes_[i] = !slots_[i].filtered || passes(i);
             if (!passes_[i])
                 failed++, which = i;
@@ -201,6 +206,34 @@ class CountSpy : public Xapian::MatchSpy
     }
 
   private:
+    /* The packed value of the document (one value read for every slot
+     * that packs), split into its fields. */
+    void read_packed(const Xapian::Document &document)
+    {
+        fields_.clear();
+        for (const vind_xapian_count_slot_t &s : slots_) {
+            if (s.packed_field <= 0)
+                continue;
+            std::string packed = document.get_value(s.packed_slot);
+            size_t start = 0;
+            for (;;) {
+                size_t end = packed.find('\x1e', start);
+                fields_.emplace_back(packed, start,
+                                     (end == std::string::npos ? packed.size() : end) - start);
+                if (end == std::string::npos)
+                    break;
+                start = end + 1;
+            }
+            return;
+        }
+    }
+
+    const std::string &field(int i) const
+    {
+        static const std::string empty;
+        return (size_t)i < fields_.size() ? fields_[(size_t)i] : empty;
+    }
+
     bool passes(size_t i)
     {
         for (const std::string &part : parts_[i]) {
@@ -230,6 +263,7 @@ class CountSpy : public Xapian::MatchSpy
     std::vector<uint64_t> none_;
     uint64_t passed_ = 0;
     std::vector<std::vector<std::string>> parts_; /* of the document at hand */
+    std::vector<std::string> fields_;             /* its packed value's fields */
     std::vector<bool> passes_;
 };
 

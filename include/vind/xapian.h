@@ -650,6 +650,11 @@ typedef struct {
     uint32_t slot;
     int multi_valued; /* parts joined by 0x1F (VIND_VALUE_SEPARATOR), each counted once */
     int filtered;     /* a document passes only when test passes one of its values */
+    /* > 0: the value is field packed_field - 1 (0x1E-separated) of slot
+     * packed_slot instead, read once per document for every slot that
+     * packs (one value read instead of several); 0: slot itself. */
+    int packed_field;
+    uint32_t packed_slot;
 } vind_xapian_count_slot_t;
 
 /*

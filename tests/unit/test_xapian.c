@@ -665,7 +665,7 @@ static int equals_filter(void *data, size_t index, const char *value, size_t len
 static void test_filtered_counts(vind_xapian_reader_t *reader)
 {
     const char *filters[2] = {"Wonen", "page"};
-    vind_xapian_count_slot_t slots[2] = {{3, 1, 1}, {2, 0, 1}};
+    vind_xapian_count_slot_t slots[2] = {{3, 1, 1, 0, 0}, {2, 0, 1, 0, 0}};
     for (int exclusive = 0; exclusive < 2; exclusive++) {
         vind_xapian_enquire_t *enquire = NULL;
         vind_xapian_mset_t *mset = NULL;
@@ -778,7 +778,7 @@ static void test_enquire(void)
               "a cutoff above 100 is refused");
 
     /* Counted slots (facets) over every document. */
-    vind_xapian_count_slot_t slots[2] = {{3, 1, 0}, {2, 0, 0}};
+    vind_xapian_count_slot_t slots[2] = {{3, 1, 0, 0, 0}, {2, 0, 0, 0, 0}};
     size_t tags_facet = 0, type_facet = 1;
     CHECK_INT(vind_xapian_enquire_count_slots(enquire, slots, 2, 0, NULL, NULL, NULL), VIND_OK,
               "count_slots tags (multi-valued) and type");
