@@ -1192,6 +1192,20 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
     return NULL;
 }
 
+/* Gives each word of found (pairs: word, lemma, gathered in a scan and
+ * applied after it, so that a result never feeds another) its lemma; a
+ * reading < 0 keeps the word's own. Frees found; returns the pairs. */
+static size_t apply_found(struct builder *b, GPtrArray *found, int reading, const char *why)
+{
+    for (guint i = 0; i < found->len; i += 2) {
+        struct word *w = found->pdata[i];
+        set_lemma(b, w, found->pdata[i + 1], reading < 0 ? w->reading : reading, why);
+    }
+    size_t count = found->len / 2;
+    g_ptr_array_free(found, TRUE);
+    return count;
+}
+
 static size_t lemmatise_compounds(struct builder *b)
 {
     GPtrArray *found = g_ptr_array_new();
@@ -1209,16 +1223,7 @@ static size_t lemmatise_compounds(struct builder *b)
             g_ptr_array_add(found, (gpointer)lemma);
         }
     }
-    for (guint i = 0; i < found->len; i += 2) {
-        struct word *w = found->pdata[i];
-        w->lemma = found->pdata[i + 1];
-        w->flags |= VIND_LEX_INFLECTED;
-        if (b->dump)
-            printf("%s\t%s\tcompound\n", w->form, w->lemma);
-    }
-    size_t count = found->len / 2;
-    g_ptr_array_free(found, TRUE);
-    return count;
+    return apply_found(b, found, -1, "compound");
 }
 
 /*
@@ -1256,11 +1261,7 @@ static size_t link_flagless_stems(struct builder *b)
             g_ptr_array_add(found, (gpointer)t->lemma);
         }
     }
-    for (guint i = 0; i < found->len; i += 2)
-        set_lemma(b, found->pdata[i], found->pdata[i + 1], READ_VERB, "flagless-stem");
-    size_t count = found->len / 2;
-    g_ptr_array_free(found, TRUE);
-    return count;
+    return apply_found(b, found, READ_VERB, "flagless-stem");
 }
 
 /* Follows lemma chains so that every lemma is final: "gemaakte" -> "gemaakt"
