@@ -207,4 +207,8 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(INDEXER_OBJS:.o=.d) $(SEARCHD_OBJS:.o=.d)
+# Unit tests too: a public struct that grows (vind_index_report_t, vind_hit_t)
+# must rebuild the tests that hold one on their stack, or an incremental build
+# runs a test compiled against the old layout (a bogus failure, seen once).
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(INDEXER_OBJS:.o=.d) $(SEARCHD_OBJS:.o=.d) \
+         $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
