@@ -819,19 +819,14 @@ static unsigned *ocr_page_list(const vind_doc_t *doc, size_t *n)
  * instructions; 13% of a search's instructions went there). Written for
  * every document, also with every field empty, so that a searcher can tell
  * from the slot's value count that the whole index has it. */
-static void add_packed_facets(builder_t *b, const vind_doc_t *doc, const char *tags,
-                              const char *themes)
+static void add_packed_facets(builder_t *b, const vind_doc_t *doc, const char *year,
+                              const char *tags, const char *themes)
 {
     /* A field holding the separator would shift the others: then this
      * document has no packed value, and searchers read the four slots. */
     if ((tags && strchr(tags, VIND_FACETS_SEPARATOR)) ||
         (themes && strchr(themes, VIND_FACETS_SEPARATOR)))
         return;
-    char year[5] = "";
-    if (doc->date && strlen(doc->date) >= 10) {
-        memcpy(year, doc->date, 4);
-        year[4] = '\0';
-    }
     char *packed = g_strdup_printf("%s%c%s%c%s%c%s", year, VIND_FACETS_SEPARATOR,
                                    vind_doc_type_name(doc->type), VIND_FACETS_SEPARATOR,
                                    tags ? tags : "", VIND_FACETS_SEPARATOR, themes ? themes : "");
@@ -975,8 +970,9 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         add_boolean(&b, VIND_PREFIX_TAG, g_ptr_array_index(tags, i));
     for (guint i = 0; i < themes->len; i++)
         add_boolean(&b, VIND_PREFIX_THEME, g_ptr_array_index(themes, i));
+    char year[5] = ""; /* "" undated: no year facet */
     if (doc->date && strlen(doc->date) >= 10) {
-        char year[5], compact[9];
+        char compact[9];
         memcpy(year, doc->date, 4);
         year[4] = '\0';
         snprintf(compact, sizeof compact, "%.4s%.2s%.2s", doc->date, doc->date + 5,
@@ -989,7 +985,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
     char *joined_tags = join_values(tags), *joined_themes = join_values(themes);
     add_value(&b, VIND_SLOT_TAGS, joined_tags);
     add_value(&b, VIND_SLOT_THEMES, joined_themes);
-    add_packed_facets(&b, doc, joined_tags, joined_themes);
+    add_packed_facets(&b, doc, year, joined_tags, joined_themes);
     g_free(joined_tags);
     g_free(joined_themes);
     add_value(&b, VIND_SLOT_URL, doc->url);

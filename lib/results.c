@@ -74,12 +74,14 @@ static int any_ocr_page(const unsigned *ocr, size_t n_ocr, const unsigned *pages
 /* The same, from the stored record's "ocr_pages" (lib/index.c, docs/schema.md). */
 static int any_ocr_page_in_record(json_t *record, const unsigned *pages, size_t n)
 {
-    json_t *ocr_pages = json_object_get(record, "ocr_pages");
-    for (size_t i = 0; i < json_array_size(ocr_pages); i++)
-        for (size_t p = 0; p < n; p++)
-            if (json_integer_value(json_array_get(ocr_pages, i)) == (json_int_t)pages[p])
-                return 1;
-    return 0;
+    json_t *list = json_object_get(record, "ocr_pages");
+    size_t n_ocr = json_array_size(list);
+    unsigned *ocr = n_ocr ? calloc(n_ocr, sizeof *ocr) : NULL;
+    for (size_t i = 0; ocr && i < n_ocr; i++)
+        ocr[i] = (unsigned)json_integer_value(json_array_get(list, i));
+    int found = ocr && any_ocr_page(ocr, n_ocr, pages, n);
+    free(ocr);
+    return found;
 }
 
 /* The hit's snippet (req->snippets): from the text store for a hit record
