@@ -239,6 +239,18 @@ vind_results_t *vind_results_new(const vind_search_request_t *req)
     return results;
 }
 
+/* Which hits hold which match terms, found once for the page's snippets. */
+static vind_status_t begin_places(vind_searcher_t *searcher, const vind_match_terms_t *terms,
+                                  const vind_match_t *matches, size_t n_matches, char **errmsg)
+{
+    uint32_t *docids = g_new(uint32_t, n_matches ? n_matches : 1);
+    for (size_t i = 0; i < n_matches; i++)
+        docids[i] = matches[i].docid;
+    vind_status_t status = vind_stored_places_begin(searcher, terms, docids, n_matches, errmsg);
+    g_free(docids);
+    return status;
+}
+
 vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *searcher,
                                 const vind_search_request_t *req, const vind_match_terms_t *terms,
                                 const vind_match_t *matches, size_t n_matches, char **errmsg)
@@ -252,7 +264,8 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
      * answer is marked partial anyway. */
     vind_search_request_t late = *req;
     late.snippets = 0;
-    vind_status_t status = VIND_OK;
+    vind_status_t status = req->snippets ? begin_places(searcher, terms, matches, n_matches, errmsg)
+                                         : VIND_OK;
     for (size_t i = 0; status == VIND_OK && i < n_matches; i++) {
         vind_hit_t *hit = &results->hits[i];
         const vind_search_request_t *asked =
@@ -261,6 +274,7 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         hit->rank = (unsigned)(req->offset + i + 1);
         results->n_hits = i + 1;
     }
+    vind_stored_places_end(searcher);
     return status;
 }
 

@@ -157,6 +157,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_xapian_reader_close(searcher->reader);
     if (searcher->spellings)
         g_hash_table_destroy(searcher->spellings);
+    vind_stored_places_end(searcher);
     free(searcher->path);
     free(searcher);
 }

@@ -60,6 +60,10 @@ struct vind_searcher {
     /* Xapian's spelling suggestion per form ("" none) for the request at
      * work: the plan and "Bedoelde je" ask about the same words (lib/suggest.c). */
     GHashTable *spellings;
+    /* The page of hits being filled: which of them hold which match terms
+     * (vind_stored_places_begin), "<docid> <term>" for each that does; NULL
+     * when not known (a snippet then looks every term up). */
+    GHashTable *term_hits;
     uint64_t spelling_walks; /* Xapian spelling suggestions asked so far (the explain line) */
 };
 
@@ -194,6 +198,15 @@ vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t
 vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
                                   const vind_match_terms_t *terms, unsigned target_chars,
                                   char **html, unsigned **pages, size_t *n_pages, char **errmsg);
+
+/* Before the snippets of a page of hits (docids, n, any order): finds out
+ * once, a posting-list walk per match term, which hits hold which terms, so
+ * a snippet reads the positions only of the terms its document has (about
+ * two in three look-ups were of terms a hit lacks: compound parts and exact
+ * forms). vind_stored_places_end forgets it. */
+vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
+                                       const uint32_t *docids, size_t n, char **errmsg);
+void vind_stored_places_end(vind_searcher_t *searcher);
 
 /* The same from the text store alone, for a document of n_pages pages in
  * language lang (a hit record's, lib/hitrecord.h). */

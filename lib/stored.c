@@ -179,40 +179,121 @@ static vind_status_t term_places(source_t *source, const char *term, unsigned id
     return status;
 }
 
-/* Where the match terms are: each stem as a word (no prefix) and as a
- * compound part ("P"), each form prefix through the exact forms ("E") the
- * index holds (lib/schema.h). */
-static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
-                                   vind_snippet_places_t *places, char **errmsg)
+/* Called with each index term a snippet looks for and its word's id. */
+typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id, char **errmsg);
+
+/* The index terms of the match terms: each stem as a word (no prefix) and
+ * as a compound part ("P"), each form prefix through the exact forms ("E")
+ * the index holds (lib/schema.h). Words come first, then compound parts:
+ * where a word is one query word and part of another, the analyzer's match
+ * (its stem first) wins. */
+static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match_terms_t *terms,
+                                     each_term_fn fn, void *rock, char **errmsg)
 {
-    source_t *source = rock;
     vind_status_t status = VIND_OK;
-    /* Words first, then compound parts: where a word is one query word and
-     * part of another, the analyzer's match (its stem first) wins. */
-    for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
+    size_t n_stems = vind_match_terms_stems(terms);
+    for (size_t i = 0; status == VIND_OK && i < 2 * n_stems; i++) {
         unsigned id = 0;
-        const char *stem = vind_match_terms_stem(terms, i, &id);
-        status = term_places(source, stem, id, places, errmsg);
-    }
-    for (size_t i = 0; status == VIND_OK && i < vind_match_terms_stems(terms); i++) {
-        unsigned id = 0;
-        const char *stem = vind_match_terms_stem(terms, i, &id);
-        char *part = g_strconcat(VIND_PREFIX_PART, stem, NULL);
-        status = term_places(source, part, id, places, errmsg);
-        g_free(part);
+        const char *stem = vind_match_terms_stem(terms, i % n_stems, &id);
+        char *term = g_strconcat(i < n_stems ? "" : VIND_PREFIX_PART, stem, NULL);
+        status = fn(rock, term, id, errmsg);
+        g_free(term);
     }
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_prefixes(terms); i++) {
         unsigned id = 0;
         char *prefix = g_strconcat(VIND_PREFIX_EXACT, vind_match_terms_prefix(terms, i, &id), NULL);
         vind_xapian_terms_t *forms = NULL;
-        status = vind_xapian_reader_all_terms(source->searcher->reader, prefix, MAX_PREFIX_TERMS,
-                                              &forms, errmsg);
+        status = vind_xapian_reader_all_terms(searcher->reader, prefix, MAX_PREFIX_TERMS, &forms,
+                                              errmsg);
         for (size_t f = 0; status == VIND_OK && f < forms->count; f++)
-            status = term_places(source, forms->items[f].term, id, places, errmsg);
+            status = fn(rock, forms->items[f].term, id, errmsg);
         vind_xapian_terms_free(forms);
         g_free(prefix);
     }
     return status;
+}
+
+/* "<docid> <term>": a key of searcher->term_hits. */
+static char *term_hit_key(uint32_t docid, const char *term)
+{
+    return g_strdup_printf("%u %s", docid, term);
+}
+
+typedef struct {
+    source_t *source;
+    vind_snippet_places_t *places;
+} places_rock_t;
+
+static vind_status_t add_term_places(void *rock, const char *term, unsigned id, char **errmsg)
+{
+    places_rock_t *at = rock;
+    GHashTable *known = at->source->searcher->term_hits;
+    if (known) {
+        char *key = term_hit_key(at->source->docid, term);
+        gboolean held = g_hash_table_contains(known, key);
+        g_free(key);
+        if (!held)
+            return VIND_OK; /* the document lacks it: no position-list read */
+    }
+    return term_places(at->source, term, id, at->places, errmsg);
+}
+
+/* Where the match terms are in the document. */
+static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
+                                   vind_snippet_places_t *places, char **errmsg)
+{
+    places_rock_t at = {rock, places};
+    return each_match_term(at.source->searcher, terms, add_term_places, &at, errmsg);
+}
+
+typedef struct {
+    vind_searcher_t *searcher;
+    uint32_t *docids; /* ascending */
+    size_t n;
+    unsigned char *present;
+} hits_rock_t;
+
+static vind_status_t note_term_hits(void *rock, const char *term, unsigned id, char **errmsg)
+{
+    (void)id;
+    hits_rock_t *at = rock;
+    vind_status_t status = vind_xapian_reader_term_in(at->searcher->reader, term, at->docids,
+                                                      at->n, at->present, errmsg);
+    for (size_t i = 0; status == VIND_OK && i < at->n; i++)
+        if (at->present[i])
+            g_hash_table_add(at->searcher->term_hits, term_hit_key(at->docids[i], term));
+    return status;
+}
+
+static int by_docid(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
+                                       const uint32_t *docids, size_t n, char **errmsg)
+{
+    vind_stored_places_end(searcher);
+    if (n == 0)
+        return VIND_OK;
+    hits_rock_t at = {searcher, g_memdup2(docids, n * sizeof *docids), n, g_malloc(n)};
+    qsort(at.docids, n, sizeof *at.docids, by_docid);
+    searcher->term_hits = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    vind_status_t status = each_match_term(searcher, terms, note_term_hits, &at, errmsg);
+    g_free(at.docids);
+    g_free(at.present);
+    if (status != VIND_OK)
+        vind_stored_places_end(searcher); /* the snippets look every term up */
+    return status;
+}
+
+void vind_stored_places_end(vind_searcher_t *searcher)
+{
+    if (searcher && searcher->term_hits) {
+        g_hash_table_destroy(searcher->term_hits);
+        searcher->term_hits = NULL;
+    }
 }
 
 vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,

@@ -327,6 +327,19 @@ vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader, int *chang
 /* Closes reader; every enquire made over it must be freed first. NULL is allowed. */
 void vind_xapian_reader_close(vind_xapian_reader_t *reader);
 
+/* Bytes of document values, metadata and position lists a reader keeps of
+ * what it read lately (least recently used dropped first), by default: */
+#define VIND_XAPIAN_READ_CACHE_BYTES ((size_t)4 << 20)
+
+/*
+ * Sets the read cache's budget in bytes (0: keep nothing). Xapian keeps no
+ * block cache: every value, metadata or position look-up reads its B-tree
+ * blocks below the root again, a system call each; a results page's hits
+ * are mostly documents read before. The cache answers only for the
+ * revision the reader holds (a reopen to another revision empties it).
+ */
+void vind_xapian_reader_set_cache_bytes(vind_xapian_reader_t *reader, size_t bytes);
+
 /*
  * The read functions below may also return VIND_INDEX_CHANGED when a writer
  * committed so often that the revision this reader holds was overwritten:
@@ -414,6 +427,17 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
  * damage); VIND_XAPIAN.
  */
 vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errmsg);
+
+/*
+ * Which of the documents docids (n, ascending) hold term: present[i] = 1 when
+ * docids[i] does, else 0. Cost: one walk of the term's posting list,
+ * skipping to each document (the chunks holding them are read: a few block
+ * reads), instead of a position-list look-up per document (two block reads
+ * each, also for a document that lacks the term).
+ */
+vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader, const char *term,
+                                         const uint32_t *docids, size_t n, unsigned char *present,
+                                         char **errmsg);
 
 /*
  * The positions of term in document docid, ascending, at most max_positions
