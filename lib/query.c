@@ -350,6 +350,9 @@ static vind_xapian_query_t *scaled(builder_t *b, vind_xapian_query_t *query, dou
  * English "evaluation" report as well as the Dutch "evaluatie". Not when
  * a Dutch word's English stem is another Dutch word: "kans" must not find
  * "kan" (Dutch terms are lemmas, lib/analyze.c, so they would meet).
+ * An English stem that is the typed form itself is no other word, though:
+ * "backend" (Dutch lemma "backen", a verb's participle) must still find the
+ * English "backend" (make eval's `load test backend` lost its answer).
  */
 static char *english_stem(builder_t *b, const vind_token_t *token)
 {
@@ -358,7 +361,8 @@ static char *english_stem(builder_t *b, const vind_token_t *token)
     char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
     const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
     if (stem && strcmp(stem, token->stem) != 0 &&
-        !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem))) {
+        (strcmp(stem, token->form) == 0 ||
+         !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem)))) {
         char *copy = g_strdup(stem);
         free(stem);
         return copy;
