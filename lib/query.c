@@ -36,6 +36,7 @@ void vind_query_weights_default(vind_query_weights_t *weights)
     weights->proximity_window_extra = 4;
     weights->correction_weight = 1.0;
     weights->split_weight = 0.1;
+    weights->conversion_weight = 0.5;
 }
 
 typedef struct {
@@ -350,6 +351,9 @@ static vind_xapian_query_t *scaled(builder_t *b, vind_xapian_query_t *query, dou
  * English "evaluation" report as well as the Dutch "evaluatie". Not when
  * a Dutch word's English stem is another Dutch word: "kans" must not find
  * "kan" (Dutch terms are lemmas, lib/analyze.c, so they would meet).
+ * An English stem that is the typed form itself is no other word, though:
+ * "backend" (Dutch lemma "backen", a verb's participle) must still find the
+ * English "backend" (make eval's `load test backend` lost its answer).
  */
 static char *english_stem(builder_t *b, const vind_token_t *token)
 {
@@ -358,7 +362,8 @@ static char *english_stem(builder_t *b, const vind_token_t *token)
     char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
     const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
     if (stem && strcmp(stem, token->stem) != 0 &&
-        !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem))) {
+        (strcmp(stem, token->form) == 0 ||
+         !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem)))) {
         char *copy = g_strdup(stem);
         free(stem);
         return copy;
@@ -485,6 +490,64 @@ static vind_xapian_query_t *split_query(builder_t *b, const vind_token_t *token)
     return scaled(b, combine(b, VIND_XAPIAN_OP_AND, parts), b->weights->split_weight);
 }
 
+static int is_vowel(char c)
+{
+    return c && strchr("aeiou", c) != NULL;
+}
+
+/*
+ * The noun a Dutch verb is made from, or made into, by conversion: the
+ * verb's stem (the infinitive without -en, spelt as a word: a short open
+ * vowel doubled, a doubled consonant single, v -> f, z -> s), when the
+ * lexicon has that word as its own lemma: downloaden -> download, beheren
+ * -> beheer, onderzoeken -> onderzoek, bouwen -> bouw. Lemma terms keep
+ * the noun and the verb apart (issue 13), so `gedownload` no longer found
+ * the factsheet's "downloads" nor the English "downloaded" (make eval's
+ * `hoe vaak is coronamelder gedownload`). NULL for anything else (g_malloc'd).
+ * A verb whose stem is another word's form (lopen: "loop" is a form of
+ * lopen) gets nothing: the stem must analyse to itself.
+ * Costs one vind_analyze_word for each query word whose term ends in -en.
+ */
+static char *converted_noun(builder_t *b, const char *verb)
+{
+    size_t n = strlen(verb);
+    if (n < 6 || strcmp(verb + n - 2, "en") != 0 || is_vowel(verb[n - 3]))
+        return NULL;
+    GString *noun = g_string_new_len(verb, (gssize)(n - 2));
+    size_t m = noun->len;
+    char last = noun->str[m - 1];
+    if (noun->str[m - 2] == last) {
+        g_string_truncate(noun, m - 1); /* bakken -> bak */
+    } else if (m >= 3 && is_vowel(noun->str[m - 2]) && !is_vowel(noun->str[m - 3]) &&
+               noun->str[m - 2] != 'i') {
+        g_string_insert_c(noun, (gssize)(m - 2), noun->str[m - 2]); /* beheren -> beheer */
+    }
+    m = noun->len;
+    if (noun->str[m - 1] == 'v')
+        noun->str[m - 1] = 'f';
+    else if (noun->str[m - 1] == 'z')
+        noun->str[m - 1] = 's';
+    char *term = vind_analyze_word(b->analyzer, noun->str, VIND_LANG_NL);
+    int own = term && strcmp(term, noun->str) == 0 &&
+              !vind_is_stopword(vind_analyzer_lexicon(b->analyzer), noun->str, VIND_LANG_NL);
+    free(term);
+    return g_string_free(noun, !own);
+}
+
+/* The converted noun of a verb token as a weaker alternative, or NULL. */
+static vind_xapian_query_t *converted_query(builder_t *b, const vind_token_t *token)
+{
+    double weight = b->weights->conversion_weight;
+    char *noun = weight > 0 ? converted_noun(b, token->stem) : NULL;
+    if (!noun)
+        return NULL;
+    vind_xapian_query_t *query = scaled(b, term_query(b, "", noun), weight);
+    if (b->collect && !b->negated)
+        vind_match_terms_add_stem(b->match_terms, noun);
+    g_free(noun);
+    return query;
+}
+
 /* corrected: the token searched in its place (an unknown word's
  * correction), or NULL. The boosts use what is searched: an unknown stem
  * would keep the proximity boost from ever matching. */
@@ -536,6 +599,7 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
     vind_xapian_query_t *query = token_query(b, token);
     collect_stem(b, token);
     query = pair(b, VIND_XAPIAN_OP_OR, query, split_query(b, token));
+    query = pair(b, VIND_XAPIAN_OP_OR, query, converted_query(b, token));
     vind_tokens_t *correction = correction_of(b, token);
     const vind_token_t *corrected = correction ? vind_tokens_get(correction, 0) : NULL;
     if (corrected) {

@@ -28,6 +28,7 @@ typedef struct {
     double correction_weight;        /* the spelling correction of an unknown word ("kubernets") */
     double split_weight;             /* a query compound's parts as separate words
                                         ("beveiligingsonderzoeken": beveiliging AND onderzoek) */
+    double conversion_weight;        /* the noun of a verb's stem ("download" for "gedownload") */
 } vind_query_weights_t;
 
 /* The defaults used by vind_search. */
