@@ -16,7 +16,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <list>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -42,91 +41,9 @@ struct vind_xapian_writer {
     bool user_transaction = false;
 };
 
-/*
- * What a reader read lately: document values, metadata (the text store's page
- * maps and chunks) and position lists, by key, least recently used dropped
- * first past a byte budget.
- *
- * Why: Xapian keeps no block cache of its own. Every look-up walks its B-tree
- * from a fresh cursor and reads each block below the root with a pread: a
- * position list costs two, a page map one or two, a value one. A results
- * page made ~150 of them (the corpus: 58 for positions, 42 for the text
- * store, 23 for values), and each is a system call of 3-5 us on a virtual
- * machine: half of a search's CPU. The ten hits of different queries are
- * mostly the same few hundred documents (400 corpus queries: 3,593 hits of
- * 617 documents, 81% of them the 300 most found), so their records and
- * page maps are read again and again.
- *
- * It holds only what this reader's snapshot answered, and is emptied when a
- * reopen moves to another revision: an answer from it is the answer Xapian
- * would give. A reader is used by one thread at a time (as Xapian's
- * Database), so it takes no lock. Cost: a hash look-up of a short key per
- * read, and the budget's bytes (vind_xapian_reader_set_cache_bytes).
- */
-class ReadCache
-{
-  public:
-    void set_budget(size_t bytes)
-    {
-        budget = bytes;
-        shrink();
-    }
-    void clear()
-    {
-        entries.clear();
-        order.clear();
-        used = 0;
-    }
-    /* The cached bytes of key, or nullptr. */
-    const std::string *find(const std::string &key)
-    {
-        auto found = entries.find(key);
-        if (found == entries.end())
-            return nullptr;
-        order.splice(order.begin(), order, found->second);
-        return &found->second->second;
-    }
-    void put(const std::string &key, const std::string &bytes)
-    {
-        if (budget == 0 || cost(key, bytes) > budget / 8)
-            return; /* one entry never pushes out an eighth of the rest */
-        auto found = entries.find(key);
-        if (found != entries.end()) {
-            used -= cost(key, found->second->second);
-            order.erase(found->second);
-            entries.erase(found);
-        }
-        order.emplace_front(key, bytes);
-        entries[key] = order.begin();
-        used += cost(key, bytes);
-        shrink();
-    }
-
-  private:
-    using entry_t = std::pair<std::string, std::string>;
-    /* Bytes an entry takes: both strings, the list node and the hash entry. */
-    static size_t cost(const std::string &key, const std::string &bytes)
-    {
-        return 2 * key.size() + bytes.size() + 96;
-    }
-    void shrink()
-    {
-        while (used > budget && !order.empty()) {
-            const entry_t &last = order.back();
-            used -= cost(last.first, last.second);
-            entries.erase(last.first);
-            order.pop_back();
-        }
-    }
-    std::list<entry_t> order; /* most recently used first */
-    std::unordered_map<std::string, std::list<entry_t>::iterator> entries;
-    size_t used = 0, budget = VIND_XAPIAN_READ_CACHE_BYTES;
-};
-
 struct vind_xapian_reader {
     Xapian::Database database;
     std::string path;
-    ReadCache cache; /* values, metadata and positions read lately */
     /* The search's time budget (vind_xapian_reader_set_budget): a run
      * started after it ends examines only the page asked for. */
     bool has_deadline = false;
@@ -540,20 +457,14 @@ vind_status_t docid_for_term(const Xapian::Database &database, const char *path,
     return VIND_OK;
 }
 
-/* Hands out metadata text read for key ("" is Xapian's "no such key"). */
-vind_status_t metadata_out(const std::string &text, const char *path, const char *key,
+vind_status_t get_metadata(const Xapian::Database &database, const char *path, const char *key,
                            char **value, size_t *length, char **errmsg)
 {
+    const std::string text = database.get_metadata(key);
     if (text.empty())
         return vind_error(errmsg, VIND_NOT_FOUND, "no metadata %s in Xapian database %s", key,
                           path);
     return hand_out(text, value, length, errmsg, "metadata");
-}
-
-vind_status_t get_metadata(const Xapian::Database &database, const char *path, const char *key,
-                           char **value, size_t *length, char **errmsg)
-{
-    return metadata_out(database.get_metadata(key), path, key, value, length, errmsg);
 }
 
 Xapian::Query::op to_xapian_op(vind_xapian_op_t op, bool *known)
@@ -1084,12 +995,7 @@ extern "C" vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer,
     try {
         fault_point();
         /* A Database copy shares the writer's internals, uncommitted changes included. */
-        std::unique_ptr<vind_xapian_reader> made(new vind_xapian_reader);
-        made->database = writer->database;
-        made->path = writer->path;
-        /* What it reads changes under it with every write: nothing to keep. */
-        made->cache.set_budget(0);
-        *reader = made.release();
+        *reader = new vind_xapian_reader{writer->database, writer->path};
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot read Xapian database", writer->path.c_str());
@@ -1221,11 +1127,8 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
          * whether it did. */
         Xapian::rev before = reader->database.get_revision();
         reader->database.reopen();
-        bool moved = reader->database.get_revision() != before;
-        if (moved)
-            reader->cache.clear(); /* it answers for the old revision */
         if (changed != nullptr)
-            *changed = moved ? 1 : 0;
+            *changed = reader->database.get_revision() != before ? 1 : 0;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot reopen Xapian database", reader->path.c_str());
@@ -1235,23 +1138,6 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
 extern "C" void vind_xapian_reader_close(vind_xapian_reader_t *reader)
 {
     delete reader;
-}
-
-extern "C" void vind_xapian_reader_set_cache_bytes(vind_xapian_reader_t *reader, size_t bytes)
-{
-    if (reader != nullptr)
-        reader->cache.set_budget(bytes);
-}
-
-/* The read cache's key of a document's value, metadata or positions. */
-static std::string cache_key(char kind, uint32_t docid, uint32_t number, const char *text)
-{
-    std::string key(1, kind);
-    key.append(reinterpret_cast<const char *>(&docid), sizeof docid);
-    key.append(reinterpret_cast<const char *>(&number), sizeof number);
-    if (text != nullptr)
-        key.append(text);
-    return key;
 }
 
 extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader,
@@ -1360,11 +1246,7 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
         return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
                           reader->path.c_str());
     try {
-        const std::string key = cache_key('v', docid, slot, nullptr);
-        if (const std::string *cached = reader->cache.find(key))
-            return hand_out(*cached, value, length, errmsg, "a document value");
         const std::string text = reader->database.get_document(docid).get_value(slot);
-        reader->cache.put(key, text);
         return hand_out(text, value, length, errmsg, "a document value");
     } catch (...) {
         return translate_exception(errmsg, "cannot read a document value from Xapian database",
@@ -1531,7 +1413,8 @@ extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader
     if (reader == nullptr || term == nullptr || (n && (docids == nullptr || present == nullptr)))
         return invalid(errmsg, "vind_xapian_reader_term_in",
                        "reader, term, docids or present is NULL");
-    memset(present, 0, n);
+    if (n)
+        memset(present, 0, n);
     try {
         const Xapian::Database &database = reader->database;
         Xapian::PostingIterator it = database.postlist_begin(term);
@@ -1546,26 +1429,6 @@ extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader
     }
 }
 
-/* The first max_positions (0: all) positions of term in document docid, as
- * the bytes of uint32_t values ("" when it has none there). */
-static std::string read_positions(const Xapian::Database &database, uint32_t docid,
-                                  const char *term, size_t max_positions)
-{
-    std::string found;
-    try {
-        for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
-             it != database.positionlist_end(docid, term); ++it) {
-            uint32_t position = *it;
-            found.append(reinterpret_cast<const char *>(&position), sizeof position);
-            if (max_positions && found.size() >= max_positions * sizeof position)
-                break;
-        }
-    } catch (const Xapian::DocNotFoundError &) {
-        return std::string(); /* a document without the term's positions */
-    }
-    return found;
-}
-
 extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_t docid,
                                                       const char *term, size_t max_positions,
                                                       uint32_t **positions, size_t *count,
@@ -1577,25 +1440,27 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
     *count = 0;
     if (reader == nullptr || term == nullptr || *term == '\0' || docid == 0)
         return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
-    std::string found; /* the positions' bytes, as the read cache keeps them */
+    std::vector<uint32_t> found;
     try {
-        const std::string key = cache_key('p', docid, (uint32_t)max_positions, term);
-        if (const std::string *cached = reader->cache.find(key)) {
-            found = *cached;
-        } else {
-            found = read_positions(reader->database, docid, term, max_positions);
-            reader->cache.put(key, found);
+        const Xapian::Database &database = reader->database;
+        for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
+             it != database.positionlist_end(docid, term); ++it) {
+            found.push_back(*it);
+            if (max_positions && found.size() >= max_positions)
+                break;
         }
+    } catch (const Xapian::DocNotFoundError &) {
+        return VIND_OK; /* a document without the term's positions */
     } catch (...) {
         return translate_exception(errmsg, "cannot read positions in", reader->path.c_str());
     }
     if (found.empty())
         return VIND_OK;
-    *positions = static_cast<uint32_t *>(malloc(found.size()));
+    *positions = static_cast<uint32_t *>(malloc(found.size() * sizeof(uint32_t)));
     if (*positions == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
-    memcpy(*positions, found.data(), found.size());
-    *count = found.size() / sizeof(uint32_t);
+    memcpy(*positions, found.data(), found.size() * sizeof(uint32_t));
+    *count = found.size();
     return VIND_OK;
 }
 
@@ -1700,13 +1565,7 @@ extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *r
         return invalid(errmsg, "vind_xapian_reader_get_metadata",
                        "reader or key is NULL, or key is empty");
     try {
-        const std::string cache = cache_key('m', 0, 0, key);
-        const std::string *cached = reader->cache.find(cache);
-        if (cached != nullptr)
-            return metadata_out(*cached, reader->path.c_str(), key, value, length, errmsg);
-        const std::string text = reader->database.get_metadata(key);
-        reader->cache.put(cache, text);
-        return metadata_out(text, reader->path.c_str(), key, value, length, errmsg);
+        return get_metadata(reader->database, reader->path.c_str(), key, value, length, errmsg);
     } catch (...) {
         return translate_exception(errmsg, "cannot read metadata", key);
     }

@@ -327,19 +327,6 @@ vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader, int *chang
 /* Closes reader; every enquire made over it must be freed first. NULL is allowed. */
 void vind_xapian_reader_close(vind_xapian_reader_t *reader);
 
-/* Bytes of document values, metadata and position lists a reader keeps of
- * what it read lately (least recently used dropped first), by default: */
-#define VIND_XAPIAN_READ_CACHE_BYTES ((size_t)4 << 20)
-
-/*
- * Sets the read cache's budget in bytes (0: keep nothing). Xapian keeps no
- * block cache: every value, metadata or position look-up reads its B-tree
- * blocks below the root again, a system call each; a results page's hits
- * are mostly documents read before. The cache answers only for the
- * revision the reader holds (a reopen to another revision empties it).
- */
-void vind_xapian_reader_set_cache_bytes(vind_xapian_reader_t *reader, size_t bytes);
-
 /*
  * The read functions below may also return VIND_INDEX_CHANGED when a writer
  * committed so often that the revision this reader holds was overwritten:
