@@ -158,7 +158,17 @@ static void print_summary(const vind_results_t *results, const vind_search_reque
     if (shown && shown < total)
         fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
     fprintf(stderr, "\n");
-    if (vind_results_fallback(results) && strict == 0)
+    size_t absent = vind_results_absent_count(results);
+    if (vind_results_fallback(results) && strict == 0 && absent) {
+        fprintf(stderr, "Geen resultaat bevat ");
+        for (size_t i = 0; i < absent; i++) {
+            char *word = vind_clean_text(vind_results_absent(results, i));
+            fprintf(stderr, "%s\u2018%s\u2019", i == 0 ? "" : i + 1 < absent ? ", " : " en ",
+                    word);
+            free(word);
+        }
+        fprintf(stderr, "; die met de andere woorden staan bovenaan.\n");
+    } else if (vind_results_fallback(results) && strict == 0)
         fprintf(stderr, "Geen resultaat bevat alle woorden; die met de meeste woorden staan "
                         "bovenaan.\n");
     else if (vind_results_fallback(results))

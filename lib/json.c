@@ -137,6 +137,10 @@ char *vind_results_to_json(const vind_results_t *results)
                                   json_integer((json_int_t)vind_results_fallback_total(results)));
     failed |= json_object_set_new(object, "partial", json_boolean(vind_results_partial(results)));
     failed |= json_object_set_new(object, "notices", notices);
+    json_t *absent = json_array();
+    for (size_t i = 0; absent && i < vind_results_absent_count(results); i++)
+        json_array_append_new(absent, string_or_null(vind_results_absent(results, i)));
+    failed |= absent == NULL || json_object_set_new(object, "absent", absent);
     failed |= json_object_set_new(object, "suggestion",
                                   string_or_null(vind_results_suggestion(results)));
     failed |= json_object_set_new(object, "corrected", json_boolean(vind_results_corrected(results)));

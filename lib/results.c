@@ -200,6 +200,8 @@ void vind_results_free(vind_results_t *results)
         g_ptr_array_free(results->owned, TRUE);
     if (results->notices)
         g_ptr_array_free(results->notices, TRUE);
+    if (results->absent)
+        g_ptr_array_free(results->absent, TRUE);
     for (int f = 0; f < VIND_FACET_LAST; f++) {
         for (size_t i = 0; i < results->n_facets[f]; i++)
             free((char *)results->facets[f][i].value);
@@ -341,6 +343,16 @@ const char *vind_results_understood(const vind_results_t *results)
 int vind_results_partial(const vind_results_t *results)
 {
     return results ? results->partial : 0;
+}
+
+size_t vind_results_absent_count(const vind_results_t *results)
+{
+    return results && results->absent ? results->absent->len : 0;
+}
+
+const char *vind_results_absent(const vind_results_t *results, size_t i)
+{
+    return i < vind_results_absent_count(results) ? g_ptr_array_index(results->absent, i) : NULL;
 }
 
 size_t vind_results_notice_count(const vind_results_t *results)

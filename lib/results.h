@@ -37,6 +37,7 @@ struct vind_results {
     int fallback;
     int partial;       /* the time limit ran out (vind_results_partial) */
     GPtrArray *notices; /* char* (malloc'd), or NULL */
+    GPtrArray *absent;  /* the query's words no document has (vind_results_absent), or NULL */
     char *understood;
     char *suggestion;
     int corrected; /* the suggestion was searched (vind_results_corrected) */

@@ -228,6 +228,33 @@ static vind_status_t note_wildcards(vind_searcher_t *searcher, const vind_query_
     return VIND_OK;
 }
 
+/* The words of a query no document has every word of that no document
+ * has at all (and that were not searched with a correction): a page names
+ * them. Costs up to four term look-ups per word, only on this path. */
+static vind_status_t note_absent(vind_searcher_t *searcher, const vind_query_plan_t *query,
+                                 vind_results_t *results, char **errmsg)
+{
+    for (size_t i = 0; i < query->n_words; i++) {
+        const vind_query_word_t *word = &query->words[i];
+        int absent = 0;
+        vind_status_t status = word->correction
+                                   ? VIND_OK
+                                   : vind_spelling_absent(searcher, word, &absent, errmsg);
+        if (status != VIND_OK)
+            return status;
+        if (!absent)
+            continue;
+        if (!results->absent)
+            results->absent = g_ptr_array_new_with_free_func(g_free);
+        int seen = 0;
+        for (guint j = 0; j < results->absent->len; j++)
+            seen |= strcmp(g_ptr_array_index(results->absent, j), word->typed) == 0;
+        if (!seen)
+            g_ptr_array_add(results->absent, g_strdup(word->typed));
+    }
+    return VIND_OK;
+}
+
 /* Whether documents with only some of the words are counted and listed. */
 typedef struct {
     int any_facets; /* the facets (and a total) count documents with any word */
@@ -376,6 +403,8 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
         stage_end(s, VIND_STAGE_HITS);
     }
     free(page.matches);
+    if (status == VIND_OK && totals.strict == 0 && plan->query->n_words > 1)
+        status = note_absent(s->searcher, plan->query, results, errmsg);
     if (status == VIND_OK) {
         stage_start(s);
         status = vind_spelling_suggestion(s->searcher, req, plan->query, totals.strict,

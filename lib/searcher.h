@@ -256,6 +256,12 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
 vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t *token, int rare,
                                    char **correction, char **errmsg);
 
+/* *absent = 1 when no document holds word in any form: no stem, compound
+ * part, exact form or English stem in the index, nor (a compound) every
+ * one of its parts (up to four term look-ups and one per part). */
+vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_word_t *word,
+                                   int *absent, char **errmsg);
+
 /* Forgets the spelling suggestions of the request before (each attempt of
  * a search starts afresh: the index may have changed). */
 void vind_spelling_forget(vind_searcher_t *searcher);

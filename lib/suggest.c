@@ -159,6 +159,17 @@ static vind_status_t parts_unknown(vind_searcher_t *searcher, const char *form, 
     return status;
 }
 
+/* A compound whose parts the site has is searched by them: not absent. */
+vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_word_t *word,
+                                   int *absent, char **errmsg)
+{
+    vind_token_t token = {.surface = word->typed, .form = word->form, .stem = word->stem};
+    vind_status_t status = word_unknown(searcher, &token, absent, errmsg);
+    if (status == VIND_OK && *absent)
+        status = parts_unknown(searcher, word->form, absent, errmsg);
+    return status;
+}
+
 /*
  * Xapian's get_spelling_suggestion for form, once per request: it walks the
  * spelling table's trigrams of the word (0.1-1 ms, the costliest call of a

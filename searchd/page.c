@@ -734,9 +734,17 @@ static void append_fallback_note(GString *out, const vind_results_t *results)
     if (!vind_results_fallback(results))
         return;
     uint64_t strict = vind_results_total(results);
+    size_t absent = vind_results_absent_count(results);
     if (strict == 0) {
-        g_string_append(out, ". Geen resultaat bevat alle woorden; die met de meeste woorden staan "
-                             "bovenaan");
+        g_string_append(out, ". Geen resultaat bevat ");
+        /* the words no document has, by name: "‘kapper’ en ‘kniptang’" */
+        for (size_t i = 0; i < absent; i++) {
+            if (i > 0)
+                g_string_append(out, i + 1 < absent ? ", " : " en ");
+            append_quoted(out, vind_results_absent(results, i));
+        }
+        g_string_append(out, absent ? "; die met de andere woorden staan bovenaan"
+                                    : "alle woorden; die met de meeste woorden staan bovenaan");
         return;
     }
     g_string_append(out, ". ");

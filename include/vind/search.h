@@ -257,6 +257,17 @@ VIND_API int vind_results_partial(const vind_results_t *results);
 VIND_API size_t vind_results_notice_count(const vind_results_t *results);
 VIND_API const char *vind_results_notice(const vind_results_t *results, size_t i);
 
+/*
+ * The query's words that no document holds in any form (no stem, compound
+ * part, exact form or English stem in the index) and that were not searched
+ * with a spelling correction, as typed: their number and word i. Only
+ * looked up when no document has every word of a query of two or more
+ * words, so a page can say which word finds nothing ("Geen resultaat bevat
+ * ‘kapper’") instead of "not all of them".
+ */
+VIND_API size_t vind_results_absent_count(const vind_results_t *results);
+VIND_API const char *vind_results_absent(const vind_results_t *results, size_t i);
+
 /* "Bedoelde je …?": the corrected query, or NULL. */
 VIND_API const char *vind_results_suggestion(const vind_results_t *results);
 

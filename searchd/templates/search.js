@@ -241,7 +241,11 @@
     if (total > 0 && documents > total)
       text += " (" + count(documents) + " documenten; vergelijkbare samengevoegd)";
     if (params.get("similar")) text += ", vergelijkbare documenten";
-    if (data.fallback && data.total === 0)
+    var absent = data.absent || [];
+    if (data.fallback && data.total === 0 && absent.length)
+      text += ". Geen resultaat bevat " + absent.map(quoted).join(", ").replace(/, ([^,]*)$/, " en $1") +
+              "; die met de andere woorden staan bovenaan";
+    else if (data.fallback && data.total === 0)
       text += ". Geen resultaat bevat alle woorden; die met de meeste woorden staan bovenaan";
     else if (data.fallback)
       text += ". " + count(data.total) + " met alle woorden; daarna resultaten met een deel ervan";

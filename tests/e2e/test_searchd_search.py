@@ -20,7 +20,7 @@ tap = Tap()
 
 HIT_FIELDS = ("url", "title", "type", "date", "snippet", "pages", "tags", "themes", "parent")
 TOP_FIELDS = ("query", "understood", "total", "page", "size", "results", "facets", "suggestion", "fallback",
-              "fallback_total", "partial", "notices", "facets_more")
+              "fallback_total", "partial", "notices", "absent", "facets_more")
 
 
 def main():
@@ -357,6 +357,13 @@ def correct_dutch(sd):
            and "Geen resultaten voor \u2018kapper\u2019" in html,
            "kapper, which the site lacks, finds nothing ('Geen resultaten voor kapper'), not a look-alike",
            {k: kapper.get(k) for k in ("total", "suggestion", "corrected")})
+    _, two = sd.json("/api/search?" + query(q="zorg kapper"))
+    html = sd.get("/zoeken?" + query(q="zorg kapper"))[2].decode()
+    tap.ok(two["total"] == 0 and two["fallback"] is True and two["absent"] == ["kapper"]
+           and "Geen resultaat bevat \u2018kapper\u2019; die met de andere woorden staan bovenaan"
+           in status_of(html),
+           "zorg kapper: the page names the word no document has (kapper)",
+           {k: two.get(k) for k in ("total", "absent")})
     _, borg = sd.json("/api/search?" + query(q="borg"))
     html = sd.get("/zoeken?" + query(q="borg"))[2].decode()
     tap.ok(borg["total"] == 0 and borg["corrected"] is False and borg["suggestion"] == "zorg"

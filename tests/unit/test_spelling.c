@@ -111,6 +111,34 @@ static void test_dutch_words(vind_searcher_t *searcher)
            "with another word, the missing one relaxes to any word rather than a look-alike");
 }
 
+/* The words no document has, as vind_results_absent lists them ("" none). */
+static void expect_absent(vind_searcher_t *searcher, const char *query, const char *absent,
+                          const char *what)
+{
+    vind_results_t *r = search(searcher, query);
+    GString *found = g_string_new(NULL);
+    for (size_t i = 0; r && i < vind_results_absent_count(r); i++)
+        g_string_append_printf(found, "%s%s", i ? " " : "", vind_results_absent(r, i));
+    if (!CHECK(r && strcmp(found->str, absent) == 0, what))
+        printf("#   \"%s\": absent \"%s\", expected \"%s\"\n", query, found->str, absent);
+    g_string_free(found, TRUE);
+    vind_results_free(r);
+}
+
+static void test_absent(vind_searcher_t *searcher)
+{
+    expect_absent(searcher, "kapper bakker", "kapper",
+                  "no document has every word: the one no document has is named (kapper)");
+    expect_absent(searcher, "Kapper kniptang bakker", "Kapper kniptang",
+                  "each such word, as typed, in query order");
+    expect_absent(searcher, "speelgroep kapper", "kapper",
+                  "a compound whose parts the site has is not named (speelgroep)");
+    expect_absent(searcher, "organsiatie kapper", "kapper",
+                  "nor a typo searched with its correction (organsiatie)");
+    expect_absent(searcher, "bakker congres", "", "every word found: nothing named");
+    expect_absent(searcher, "kapper", "", "one word: 'Geen resultaten voor kapper' names it");
+}
+
 static void test_names(vind_searcher_t *searcher)
 {
     expect(searcher, "NRC", 0, NULL, 0, "a name of the dictionary is not corrected (irc)");
@@ -142,6 +170,7 @@ int main(void)
         test_typos(searcher);
         test_dutch_words(searcher);
         test_names(searcher);
+    test_absent(searcher);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
