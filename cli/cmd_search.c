@@ -154,7 +154,8 @@ static void print_summary(const vind_results_t *results, const vind_search_reque
     uint64_t strict = vind_results_total(results);
     uint64_t total = strict + vind_results_fallback_total(results);
     size_t shown = vind_results_count(results);
-    fprintf(stderr, "%llu %s", (unsigned long long)total, total == 1 ? "resultaat" : "resultaten");
+    fprintf(stderr, "%s%llu %s", vind_results_partial(results) ? "ongeveer " : "",
+            (unsigned long long)total, total == 1 ? "resultaat" : "resultaten");
     if (shown && shown < total)
         fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
     fprintf(stderr, "\n");

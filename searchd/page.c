@@ -763,12 +763,16 @@ static void render_status(GString *out, const vind_search_params_t *params,
     size_t first = (size_t)(params->page - 1) * params->size + 1;
     if (documents == 0)
         total = 0;
+    /* A search stopped by its time budget counted what it saw: an estimate. */
+    const char *about = vind_results_partial(results) ? "ongeveer " : "";
     if (total == 0)
         g_string_append(out, "Geen resultaten");
     else if (count > 0 && (first > 1 || count < total)) {
-        g_string_append_printf(out, "Resultaten %zu\xe2\x80\x93%zu van ", first, first + count - 1);
+        g_string_append_printf(out, "Resultaten %zu\xe2\x80\x93%zu van %s", first, first + count - 1,
+                               about);
         append_count(out, total);
     } else {
+        g_string_append(out, about);
         append_count(out, total);
         g_string_append(out, total == 1 ? " resultaat" : " resultaten");
     }

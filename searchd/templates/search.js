@@ -231,10 +231,11 @@
     var total = listed(data);
     var documents = data.total + (data.fallback_total || 0);
     if (documents === 0) total = 0;
+    var about = data.partial ? "ongeveer " : ""; /* stopped by the time limit: an estimate */
     if (total === 0) text = "Geen resultaten";
     else if (shown > 0 && (first > 1 || shown < total))
-      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + count(total);
-    else text = count(total) + (total === 1 ? " resultaat" : " resultaten");
+      text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + about + count(total);
+    else text = about + count(total) + (total === 1 ? " resultaat" : " resultaten");
     if (q) text += " voor " + quoted(q);
     var n = countFilters(params);
     if (n) text += " met " + n + (n === 1 ? " filter" : " filters");

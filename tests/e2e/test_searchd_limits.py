@@ -15,6 +15,7 @@ report on a damaged index, over a generated site of 60 articles (no sample site 
 
 import http.client
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,6 +104,9 @@ def costly(db):
         page = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         tap.ok(status == 200 and "kostte te veel tijd" in page,
                "/zoeken says a partial answer is partial", page[-1500:])
+        found = re.search(r'id="vind-status"[^>]*>([^<]*)<', page)
+        tap.ok(found and "ongeveer" in found.group(1),
+               "and counts its total as an estimate ('ongeveer N')", found and found.group(1))
     result = subprocess.run([binary("vind-searchd"), "--db", db, "--search-time-limit", "-1"],
                             stderr=subprocess.PIPE, env=env(), timeout=20)
     tap.equal(result.returncode, 2, "--search-time-limit -1: usage error")
