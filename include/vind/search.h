@@ -293,6 +293,14 @@ VIND_API int vind_facet_from_name(const char *name);
 VIND_API char *vind_results_to_json(const vind_results_t *results);
 VIND_API char *vind_hit_to_json(const vind_hit_t *hit);
 
+/*
+ * The same with each facet's list cut to its max_values most frequent
+ * values, followed by "facets_more": how many each left out ({"tag": 28,
+ * "theme": 0, ...}; absent when the answer has no facets). For a web
+ * answer: a theme or tag facet can have thousands of values. NULL on NOMEM.
+ */
+VIND_API char *vind_results_to_json_capped(const vind_results_t *results, size_t max_values);
+
 /* One keyword-in-context line. */
 typedef struct {
     const char *left;          /* plain text before the match (width chars at most) */

@@ -712,6 +712,23 @@ static void test_json(vind_searcher_t *searcher)
           "facets in JSON");
     json_decref(root_json);
     free(text);
+    /* Capped: each list cut to its most frequent value, the rest counted. */
+    size_t n_years = vind_results_facet_count(r, VIND_FACET_YEAR);
+    text = vind_results_to_json_capped(r, 1);
+    root_json = text ? json_loads(text, 0, NULL) : NULL;
+    facets = json_object_get(root_json, "facets");
+    json_t *more = json_object_get(root_json, "facets_more");
+    const vind_facet_value_t *top = vind_results_facet_get(r, VIND_FACET_YEAR, 0);
+    json_t *year = json_array_get(json_object_get(facets, "year"), 0);
+    CHECK(n_years > 1 && json_array_size(json_object_get(facets, "year")) == 1 && top &&
+              g_strcmp0(json_string_value(json_object_get(year, "value")), top->value) == 0 &&
+              json_integer_value(json_object_get(more, "year")) == (json_int_t)(n_years - 1),
+          "capped JSON: the most frequent year, facets_more.year the others");
+    CHECK(json_object_size(more) == VIND_FACET_LAST && text &&
+              strstr(text, "\"facets\":") < strstr(text, "\"facets_more\":"),
+          "facets_more names every facet, right after facets");
+    json_decref(root_json);
+    free(text);
     char *hit = vind_hit_to_json(vind_results_get(r, 0));
     CHECK(hit && strstr(hit, "\"url\"") != NULL, "one hit as JSON");
     free(hit);
