@@ -1107,7 +1107,10 @@ extern "C" vind_status_t vind_xapian_reader_open(const char *path, vind_xapian_r
     try {
         std::unique_ptr<vind_xapian_reader> opened(new vind_xapian_reader);
         opened->path = path;
-        opened->database = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+        /* No backend forced: Xapian reads what the path holds, a glass
+         * folder (vind-index's) or a stub (a folder with XAPIANDB, as
+         * xapian-replicate keeps a replica: docs/scaling.md). */
+        opened->database = Xapian::Database(path);
         *reader = opened.release();
         return VIND_OK;
     } catch (...) {
