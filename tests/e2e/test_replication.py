@@ -241,16 +241,21 @@ def main():
         try:
             server, port = start_server(parent, tmp)
             processes.append(server)
-            # -i 1: ask every second (60 by default); -r 1: wait a second for readers before a
-            # repeated changeset (30); -t 10: a stalled connection ends in 10 s (never by default).
-            client = Process(["xapian-replicate", "-h", "127.0.0.1", "-p", str(port), "-m", "site",
-                              "-i", "1", "-r", "1", "-t", "10", "-v", replica],
-                             os.path.join(tmp, "replicate.log"))
-            processes.append(client)
-            copied = wait_until(lambda: stub(replica) is not None or not client.alive())
-            if not tap.ok(copied and client.alive(), "xapian-replicate makes the first copy", client.log()[-1000:]):
-                return
             with Searchd(replica, "--threads", "4", "--max-searches-per-ip", "8") as sd:
+                # Before the first copy there is no index: 503, which keeps a load balancer away.
+                status, _, _ = sd.get("/health")
+                tap.equal(status, 503, "before the first copy the replica's /health answers 503")
+                # -i 1: ask every second (60 by default); -r 1: wait a second for readers before
+                # a repeated changeset (30); -t 10: a stalled connection ends in 10 s (never by
+                # default).
+                client = Process(["xapian-replicate", "-h", "127.0.0.1", "-p", str(port), "-m", "site",
+                                  "-i", "1", "-r", "1", "-t", "10", "-v", replica],
+                                 os.path.join(tmp, "replicate.log"))
+                processes.append(client)
+                copied = wait_until(lambda: stub(replica) is not None or not client.alive())
+                if not tap.ok(copied and client.alive(), "xapian-replicate makes the first copy",
+                              client.log()[-1000:]):
+                    return
                 first_copy(sd, replica)
                 full_copy(sd, replica, db, site)
                 changeset(sd, replica, db, site)
