@@ -800,16 +800,20 @@ bool doc_key(const std::string &key, Xapian::docid *docid, std::string *rest)
 }
 
 /* Where a metadata key of a database of n shards lives: a document's key
- * in its shard under its local docid (*routed), any other in the first
- * shard (returns 0, *routed = key). */
-size_t route_key(const std::string &key, size_t n, std::string *routed)
+ * in its shard under its local docid (*routed; *document set), any other
+ * in the first shard (returns 0, *routed = key, *document false). */
+size_t route_key(const std::string &key, size_t n, std::string *routed, bool *document = nullptr)
 {
     Xapian::docid global = 0, local = 0;
     std::string rest;
+    if (document != nullptr)
+        *document = false;
     if (n <= 1 || !doc_key(key, &global, &rest)) {
         *routed = key;
         return 0;
     }
+    if (document != nullptr)
+        *document = true;
     size_t shard = shard_of_docid(global, n, &local);
     *routed = VIND_XAPIAN_DOC_KEY_PREFIX + std::to_string(local) + rest;
     return shard;
@@ -1234,8 +1238,9 @@ extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *w
         ensure_transaction(writer);
         const std::string text = length > 0 ? std::string(value, length) : std::string();
         std::string routed;
-        size_t shard = route_key(key, writer->shards.size(), &routed);
-        if (routed != key || writer->shards.size() == 1)
+        bool document = false;
+        size_t shard = route_key(key, writer->shards.size(), &routed, &document);
+        if (document || writer->shards.size() == 1)
             writer->shards[shard].set_metadata(routed, text);
         else /* the index's own metadata: in every shard, so each is whole */
             for (Xapian::WritableDatabase &each : writer->shards)
