@@ -767,9 +767,12 @@ Xapian::docid global_docid(Xapian::docid local, size_t shard, size_t n)
     return (local - 1) * n + shard + 1;
 }
 
-/* The shard of a document's unique term (its URL): FNV-1a 64 of its bytes
- * modulo n. Stable across runs and machines, so an update or a deletion
- * finds the document where the first run put it. */
+/* The shard of a document's unique term (its URL): FNV-1a 64 of its bytes,
+ * mixed by MurmurHash3's 64-bit finaliser, modulo n. Stable across runs and
+ * machines, so an update or a deletion finds the document where the first
+ * run put it. Why the finaliser: the low k bits of an FNV hash depend only
+ * on the low k bits of the bytes, so modulo 4 URLs differing in other bits
+ * would all land in one shard. */
 size_t shard_of_term(const std::string &term, size_t n)
 {
     uint64_t hash = 14695981039346656037ull;
@@ -777,6 +780,11 @@ size_t shard_of_term(const std::string &term, size_t n)
         hash ^= c;
         hash *= 1099511628211ull;
     }
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdull;
+    hash ^= hash >> 33;
+    hash *= 0xc4ceb9fe1a85ec53ull;
+    hash ^= hash >> 33;
     return static_cast<size_t>(hash % n);
 }
 
@@ -909,7 +917,7 @@ void create_shards(const std::string &path, unsigned n)
         throw Xapian::DatabaseCreateError("cannot create the folder " + path + ": " +
                                           std::strerror(errno));
     std::string text = "# vind: " + std::to_string(n) +
-                       " shards, a document in the shard of the FNV-1a hash of its URL term "
+                       " shards, a document in the shard of the hash of its URL term "
                        "(docs/scaling.md)\n";
     for (unsigned s = 0; s < n; s++) {
         const std::string name = "shard-" + std::to_string(s);
@@ -975,6 +983,9 @@ struct vind_xapian_enquire {
     Xapian::valueno key_slot = Xapian::BAD_VALUENO;
     Xapian::valueno packed_slot = Xapian::BAD_VALUENO;
     std::unique_ptr<Xapian::ValueCountMatchSpy> stock_keys, stock_facets;
+    /* Over remote shards: the matches per collapse key (Xapian 1.4 loses
+     * the collapse counts of remote hits: it reports 0). */
+    std::unordered_map<std::string, Xapian::doccount> key_counts;
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -2342,7 +2353,7 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
     try {
         *enquire =
             new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}, false,
-                                    nullptr, Xapian::BAD_VALUENO, Xapian::BAD_VALUENO, nullptr, nullptr};
+                                    nullptr, Xapian::BAD_VALUENO, Xapian::BAD_VALUENO, nullptr, nullptr, {}};
         (*enquire)->enquire.set_weighting_scheme(Xapian::BM25Weight());
         return VIND_OK;
     } catch (...) {
@@ -2632,7 +2643,8 @@ extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
 
 /* Each entry's collapse count and key into page (count entries). Throws
  * what Xapian throws; VIND_NOMEM when memory runs out. */
-static vind_status_t copy_collapse(const Xapian::MSet &matches, vind_xapian_mset_t *page)
+static vind_status_t copy_collapse(const Xapian::MSet &matches, vind_xapian_mset_t *page,
+                                   const vind_xapian_enquire_t *enquire)
 {
     if (page->count == 0)
         return VIND_OK;
@@ -2645,6 +2657,13 @@ static vind_status_t copy_collapse(const Xapian::MSet &matches, vind_xapian_mset
          ++it, ++i) {
         page->collapse_counts[i] = static_cast<uint32_t>(it.get_collapse_count());
         std::string key = it.get_collapse_key();
+        if (enquire->stock_keys && !key.empty()) {
+            /* remote shards: the others of its key among the matches the
+             * spy saw (every match when every document was examined) */
+            auto found = enquire->key_counts.find(key);
+            page->collapse_counts[i] =
+                found != enquire->key_counts.end() && found->second > 0 ? found->second - 1 : 0;
+        }
         if (!key.empty() && (page->collapse_keys[i] = copy_bytes(key)) == nullptr)
             return VIND_NOMEM;
     }
@@ -2683,9 +2702,11 @@ static void read_stock_spies(vind_xapian_enquire_t *enquire)
         counted.seen = enquire->stock_keys->get_total();
         counted.keys.clear();
         Xapian::doccount keyed = 0;
+        enquire->key_counts.clear();
         for (Xapian::TermIterator it = enquire->stock_keys->values_begin();
              it != enquire->stock_keys->values_end(); ++it) {
             counted.keys.insert(*it);
+            enquire->key_counts[*it] = it.get_termfreq();
             keyed += it.get_termfreq();
         }
         counted.alone = counted.seen - keyed;
@@ -2767,7 +2788,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
                     enquire->matched->seen;
                 page->listed_estimated = enquire->matched->alone + enquire->matched->keys.size();
             }
-            if (copy_collapse(matches, page) != VIND_OK) {
+            if (copy_collapse(matches, page, enquire) != VIND_OK) {
                 vind_xapian_mset_free(page);
                 return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
             }
