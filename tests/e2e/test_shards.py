@@ -278,6 +278,28 @@ def dying_shard(tap, tmp, two):
             server.stop()
 
 
+def upgrade(tap, tmp):
+    """A sharded index of another schema is rebuilt beside as shards and swapped in."""
+    site, db = os.path.join(tmp, "small"), os.path.join(tmp, "upgraded")
+    generate(site, 40, seed=3)
+    os.environ["VIND_INDEX_WRITE_SCHEMA"] = "1"
+    try:
+        index_site(db, site, extra=["--shards", "2"])
+    finally:
+        del os.environ["VIND_INDEX_WRITE_SCHEMA"]
+    before = os.stat(os.path.join(db, "shard-0")).st_ino
+    index_site(db, site)
+    code, out, err = vind(db, "count", "--format", "json", "bericht")
+    with open(os.path.join(db, "XAPIANDB")) as f:
+        lines = [line.split() for line in f if not line.startswith("#")]
+    tap.ok(lines == [["auto", "shard-0"], ["auto", "shard-1"]]
+           and os.stat(os.path.join(db, "shard-0")).st_ino != before
+           and code == 0 and json.loads(out)["total"] == 40,
+           "a schema upgrade rebuilds 2 shards as 2 shards", (lines, code, out, err))
+    tap.ok(not [name for name in os.listdir(tmp) if name.startswith("upgraded.rebuild")],
+           "no rebuild folder is left")
+
+
 def main():
     tap = Tap()
     if shutil.which("xapian-tcpsrv") is None and os.environ.get("CI") != "true":
@@ -357,6 +379,7 @@ def main():
         tap.ok(code == 0 and json.loads(out).get("total") == 12,
                "the 12 changed documents are found by their new word", out[:200])
 
+        upgrade(tap, tmp)
         dying_shard(tap, tmp, two)
     return tap.done()
 
