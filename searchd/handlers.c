@@ -102,6 +102,8 @@ static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status
         message = errmsg;
     else if (status == VIND_INDEX_CHANGED)
         message = "the index changed during the search: try again";
+    else if (status == VIND_UNAVAILABLE)
+        message = "a shard of the index is unreachable: try again";
     else if (http == 500)
         message = "internal error";
     enum MHD_Result result = vind_respond_error(req, http, message);

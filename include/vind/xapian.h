@@ -145,6 +145,38 @@ vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
                                       vind_xapian_writer_t **writer, char **errmsg);
 
 /*
+ * Sharded databases (docs/scaling.md, "Shards"). A folder with a file
+ * XAPIANDB (a Xapian stub: "auto shard-0", "remote HOST:PORT" lines), or such
+ * a file itself, is one database of several shards to every function here:
+ * vind_xapian_writer_open writes its local shards (a document goes to the
+ * shard of its unique term, see vind_xapian_writer_replace_document_by_term)
+ * and vind_xapian_reader_open reads them as one, with Xapian's interleaved
+ * docids (local docid l of shard s of N is (l - 1) * N + s + 1).
+ * Metadata whose key is VIND_XAPIAN_DOC_KEY_PREFIX, a docid and ':' belongs
+ * to that document: it is stored in the document's shard under its local
+ * docid (each shard is a whole vind database). Other metadata is written
+ * to every shard and read from the first; the spelling table lives in the
+ * first shard. A remote shard that does not answer within
+ * VIND_REMOTE_TIMEOUT seconds (environment, default 10) gives
+ * VIND_UNAVAILABLE.
+ */
+#define VIND_XAPIAN_DOC_KEY_PREFIX "vind:text:"
+#define VIND_XAPIAN_MAX_SHARDS 1024u
+
+/*
+ * Opens the sharded database in folder path for writing, creating it with
+ * shards (2 to VIND_XAPIAN_MAX_SHARDS) shards when the folder is absent or
+ * empty: path/shard-0 .. path/shard-<shards-1> and the stub path/XAPIANDB.
+ * Returns VIND_INVALID_ARGUMENT when path holds one database or another
+ * number of shards; otherwise as vind_xapian_writer_open.
+ */
+vind_status_t vind_xapian_writer_open_shards(const char *path, unsigned shards,
+                                             vind_xapian_writer_t **writer, char **errmsg);
+
+/* The number of shards writer writes, 0 for a plain database. */
+unsigned vind_xapian_writer_shards(const vind_xapian_writer_t *writer);
+
+/*
  * Closes writer and releases its lock. Changes not committed with
  * vind_xapian_writer_commit are discarded. Errors while closing are ignored
  * (nothing is left to commit). NULL is allowed.
