@@ -22,6 +22,7 @@
 #include "check.h"
 #include "index_folder.h"
 #include "lexicon_open.h"
+#include "temp_tree.h"
 
 static char root[64];
 
@@ -68,14 +69,6 @@ static int set_stub(const char *sub)
     g_free(stub);
     g_free(tmp);
     return ok;
-}
-
-static void remove_tree(const char *path)
-{
-    char *command = g_strdup_printf("rm -rf '%s'", path);
-    if (system(command) != 0)
-        printf("# could not remove %s\n", path);
-    g_free(command);
 }
 
 static void test_switch(const vind_lexicon_t *lexicon)
