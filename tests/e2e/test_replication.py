@@ -36,7 +36,7 @@ from harness import Clients, Searchd, Tap, have, index_site, query, write_articl
 tap = Tap()
 WAIT = 60.0  # seconds any replicated change may take to be served (polled, never asserted)
 ARTICLES = 6
-SWAPPED, CHANGED, DELETED, ADDED = 7, 5, 6, 8  # article numbers (harness.write_article)
+SWAPPED, CHANGED, DELETED, ADDED, REMOTE = 7, 5, 6, 8, 9  # article numbers (harness.write_article)
 
 
 def url(n):
@@ -87,13 +87,12 @@ class Process:
         self._log.close()
 
 
-def start_server(parent, tmp):
-    """xapian-replicate-server on a free port of 127.0.0.1 (another port when one was taken
-    between choosing and binding); returns (process, port)."""
+def start_on_free_port(command, tmp, name):
+    """command(port) started on a free port of 127.0.0.1 (another port when one was taken
+    between choosing and binding); returns (process, port) once it accepts connections."""
     for attempt in range(5):
         port = free_port()
-        server = Process(["xapian-replicate-server", "-I", "127.0.0.1", "-p", str(port), parent],
-                         os.path.join(tmp, "server-%d.log" % attempt))
+        server = Process(command(port), os.path.join(tmp, "%s-%d.log" % (name, attempt)))
 
         def listening():
             try:
@@ -104,7 +103,7 @@ def start_server(parent, tmp):
         if wait_until(lambda: listening() or not server.alive(), 10) and server.alive():
             return server, port
         server.stop()
-    raise RuntimeError("xapian-replicate-server does not listen: " + server.log())
+    raise RuntimeError("%s does not listen: %s" % (name, server.log()))
 
 
 # What the clients ask while the index changes (harness.Clients).
@@ -141,11 +140,15 @@ def stub(replica):
         return None
 
 
-def index_master(db, site, schema=None):
-    """vind-index over site into the master: every commit leaves a changeset for replicas;
-    schema "1" writes the previous schema (VIND_INDEX_WRITE_SCHEMA)."""
+def index_master(db, site, schema=None, changesets=True):
+    """vind-index over site into the master: every commit leaves a changeset for replicas
+    (changesets=False: none, so replicas get a full copy); schema "1" writes the previous
+    schema (VIND_INDEX_WRITE_SCHEMA)."""
     old_env = dict(os.environ)
-    os.environ["XAPIAN_MAX_CHANGESETS"] = "20"
+    if changesets:
+        os.environ["XAPIAN_MAX_CHANGESETS"] = "20"
+    else:
+        os.environ.pop("XAPIAN_MAX_CHANGESETS", None)
     if schema:
         os.environ["VIND_INDEX_WRITE_SCHEMA"] = schema
     try:
@@ -217,8 +220,43 @@ def changeset(sd, replica, db, site):
     tap.equal(stub(replica), before, "a changeset is applied in place (the stub names the same sub-folder)")
 
 
+def remote_replica(replica, db, site, tmp, processes):
+    """The replica served by xapian-tcpsrv and searched as a remote shard (a stub with one
+    `remote` line, docs/scaling.md "More documents"): a full copy switched in on the replica (the
+    master written without changesets) is found through the remote connection, and not hidden
+    by the result cache (the remote backend reports revision 0 whatever the shard holds)."""
+    tcpsrv, port = start_on_free_port(
+        lambda p: ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", str(p), replica],
+        tmp, "tcpsrv")
+    processes.append(tcpsrv)
+    remote = os.path.join(tmp, "remote")
+    os.makedirs(remote)
+    with open(os.path.join(remote, "XAPIANDB"), "w", encoding="utf-8") as f:
+        f.write("remote 127.0.0.1:%d\n" % port)
+    with Searchd(remote, "--threads", "4", "--max-searches-per-ip", "8") as sd:
+        tap.ok(url(ADDED) in (urls(sd, "dagbesteding") or []),
+               "vind-searchd searches the replica as a remote shard over xapian-tcpsrv")
+        before = stub(replica)
+        # Asked first, so that "nothing found" would sit in the result cache.
+        tap.equal(urls(sd, "fietsenmaker"), [], "before the switch the remote replica knows no fietsenmaker")
+        write_article(site, REMOTE, word="fietsenmaker")
+
+        def served():
+            return stub(replica) not in (None, before) and url(REMOTE) in (urls(sd, "fietsenmaker") or [])
+        with Clients(sd, SEARCHES) as clients:
+            time.sleep(0.3)
+            index_master(db, site, changesets=False)
+            switched = wait_until(served)
+        tap.ok(switched, "a full copy switched in behind xapian-tcpsrv is served through the remote shard",
+               (before, stub(replica), urls(sd, "fietsenmaker")))
+        tap.ok(clients.count > 20 and not clients.failures,
+               "every one of %d remote searches during the switch answered 200" % clients.count,
+               clients.failures[:5])
+    tap.equal(sd.exit_code, 0, "the remote vind-searchd exits 0")
+
+
 def main():
-    tools = [shutil.which(name) for name in ("xapian-replicate", "xapian-replicate-server")]
+    tools = [shutil.which(name) for name in ("xapian-replicate", "xapian-replicate-server", "xapian-tcpsrv")]
     if not all(tools):
         if os.environ.get("CI") == "true":
             tap.ok(False, "replication: xapian-tools is required under CI (scripts/debian-packages.txt)")
@@ -239,7 +277,8 @@ def main():
         index_master(db, site, schema="1")
         processes = []
         try:
-            server, port = start_server(parent, tmp)
+            server, port = start_on_free_port(
+                lambda p: ["xapian-replicate-server", "-I", "127.0.0.1", "-p", str(p), parent], tmp, "server")
             processes.append(server)
             with Searchd(replica, "--threads", "4", "--max-searches-per-ip", "8") as sd:
                 # Before the first copy there is no index: 503, which keeps a load balancer away.
@@ -260,6 +299,7 @@ def main():
                 full_copy(sd, replica, db, site)
                 changeset(sd, replica, db, site)
             tap.equal(sd.exit_code, 0, "vind-searchd exits 0")
+            remote_replica(replica, db, site, tmp, processes)
             tap.ok(client.alive() and server.alive(), "xapian-replicate and its server still run",
                    client.log()[-1000:])
         finally:
