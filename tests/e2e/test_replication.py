@@ -4,7 +4,7 @@
 vind-index writes a master index (with XAPIAN_MAX_CHANGESETS, so that each commit leaves a
 changeset); stock xapian-replicate-server serves the master's parent folder on 127.0.0.1 and stock
 xapian-replicate keeps a replica folder current (a stub XAPIANDB naming replica_0 or replica_1);
-vind-searchd serves the replica path. Three steps, each seen through the replica's daemon within a
+vind-searchd serves the replica path. Four steps, each seen through a daemon within a
 bounded wait:
 1. the first copy of an index in the previous schema (VIND_INDEX_WRITE_SCHEMA=1): the site is
    found, snippets included;
@@ -15,7 +15,10 @@ bounded wait:
    the copy's revision equals the old one's), and its snippets come from the text store (the page
    text lives in Xapian user metadata, lib/textstore.c: replication carries it);
 3. a changeset: a new page, a changed page and a deleted page on the master, applied in place in
-   the replica's sub-folder while four clients search (every answer 200).
+   the replica's sub-folder while four clients search (every answer 200);
+4. the replica served by xapian-tcpsrv and searched as a remote shard (a stub with one `remote`
+   line): another full copy switched in behind it is found (not a cached answer: over remote,
+   Xapian reports revision 0 whatever the shard holds).
 
 Needs xapian-tools (scripts/debian-packages.txt); skips without it outside CI, fails under CI=true.
 Every process is stopped at the end, also when a step fails; every wait has a limit.
