@@ -60,6 +60,11 @@ struct vind_xapian_reader {
     std::vector<Xapian::Database> shards;
     std::vector<bool> shard_remote;
     bool remote = false; /* some shard is remote: no custom match spies */
+    /* Reopens that found a remote shard changed (Xapian's remote
+     * databases report no revision): counted into the reader's revision so
+     * that it grows with every change, and vind-searchd's result cache,
+     * keyed on it, empties. */
+    uint64_t remote_changes = 0;
     /* The database holding the spelling table: the database itself, the
      * first shard, or the stub's "#vind-spelling PATH" copy; none when the
      * first shard is remote and no copy is named. */
@@ -881,7 +886,7 @@ void each_shard_parallel_commit(vind_xapian_writer *writer)
 
 /* The sum of the local shards' revisions: grows with every commit of any
  * of them (Xapian's get_revision wants exactly one database; a remote
- * shard does not say, and counts 0). */
+ * shard does not say, and counts 0: remote_changes stands in). */
 uint64_t revision_sum(const vind_xapian_reader *reader)
 {
     uint64_t sum = 0;
@@ -945,7 +950,10 @@ vind_status_t reopen_shards(vind_xapian_reader *reader, int *changed)
 {
     try {
         const uint64_t before = revision_sum(reader);
+        /* A remote database's reopen() says whether its server's revision moved. */
         const bool maybe = reader->database.reopen();
+        if (maybe && reader->remote)
+            reader->remote_changes++;
         if (changed != nullptr)
             *changed = reader->remote ? (maybe ? 1 : 0) : (revision_sum(reader) != before);
         return VIND_OK;
@@ -961,6 +969,7 @@ vind_status_t reopen_shards(vind_xapian_reader *reader, int *changed)
     reader->remote = fresh.remote;
     reader->spelling = fresh.spelling;
     reader->has_spelling = fresh.has_spelling;
+    reader->remote_changes++; /* the shard may have changed while away */
     if (changed != nullptr)
         *changed = 1;
     return VIND_OK;
@@ -1692,7 +1701,8 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_revision", "reader is NULL");
     try {
-        *revision = reader->shards.empty() ? reader->database.get_revision() : revision_sum(reader);
+        *revision = reader->shards.empty() ? reader->database.get_revision()
+                                           : revision_sum(reader) + reader->remote_changes;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot read the revision of Xapian database",
