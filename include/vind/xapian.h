@@ -256,7 +256,11 @@ vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *writer,
  * Replaces the document indexed by unique_term (e.g. "Q" + URL) with document
  * (not consumed), or adds it when no document has the term. document should
  * itself contain unique_term (as a boolean term) or it cannot be found by it
- * again. *docid (may be NULL) receives the document's id.
+ * again. *docid (may be NULL) receives the document's id. With shards the
+ * document goes to shard hash(unique_term) mod N (FNV-1a 64, MurmurHash3's
+ * finaliser), so a later replacement or deletion by the term finds it; a
+ * document added with vind_xapian_writer_add_document goes to the shard of
+ * its first term starting with 'Q' (shard 0 without one).
  */
 vind_status_t vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer,
                                                           const char *unique_term,
@@ -440,7 +444,8 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
 /*
  * A read check of the blocks searches depend on: every document's length
  * and stored record, the value streams of slots 0-15, every term of the
- * term list with its frequency, the first and last documents' terms. Costs one pass over the postlist and
+ * term list with its frequency, the first and last documents' terms (of the
+ * local shards only: a remote shard is checked on its own machine). Costs one pass over the postlist and
  * docdata tables (~10 ms for the 700-article corpus index; proportional to
  * the index size). Return value: VIND_OK; VIND_INDEX_CORRUPT (errmsg names the
  * damage); VIND_XAPIAN.
