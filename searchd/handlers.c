@@ -255,11 +255,12 @@ static char *cached_answer(vind_request_t *req, const char *key)
     return json;
 }
 
-/* Whether the checked-out searcher's index says which state it is at: an
- * index over remote shards does not (Xapian 1.4's remote backend reports
- * revision 0, also after the shards changed), so no answer of it can be tied
- * to a state and none is cached; every local index has revision 1 or more
- * from its first commit on. */
+/* Whether the checked-out searcher's index says which state it is at. Over
+ * remote shards Xapian 1.4 reports no revision; the reader counts the
+ * changes it saw, from 0 at each open, so a searcher opened afresh (a
+ * replica behind xapian-tcpsrv switched copies) is at 0 again, like the one
+ * before it: at 0 no answer is cached. Every local index has revision 1 or
+ * more from its first commit on. */
 static int revision_known(vind_request_t *req)
 {
     return vind_searcher_revision(vind_pool_searcher(req->slot)) != 0;
