@@ -294,6 +294,7 @@ int main(int argc, char **argv)
     char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL, *ocr = NULL;
     /* INT_MIN: not given (0 and -1 are refused, not taken as "default"). */
     int jobs = INT_MIN, full = 0, quiet = 0, verbose = 0, timeout = INT_MIN, version = 0;
+    int shards = 0;
     char **paths = NULL;
     GOptionEntry entries[] = {
         {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Index folder (default $VIND_DB, else ./vind.db)", "DIR"},
@@ -301,6 +302,7 @@ int main(int argc, char **argv)
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "Site config file (docs/indexing.md)", "FILE"},
         {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Parallel extractions, 1 to 64 (default: cores, at most 64)", "N"},
         {"full", 0, 0, G_OPTION_ARG_NONE, &full, "Rebuild every document", NULL},
+        {"shards", 0, 0, G_OPTION_ARG_INT, &shards, "Write a new index as N shards, 2 to 1024, written in parallel (docs/scaling.md)", "N"},
         {"max-size", 0, 0, G_OPTION_ARG_STRING, &max_size, "Skip files larger than SIZE (default 100M)", "SIZE"},
         {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds per file before it is given up, 1 to 3600 (default 60)", "S"},
         {"ocr", 0, 0, G_OPTION_ARG_STRING, &ocr, "OCR of PDF pages: auto (pages without a text layer, when Tesseract's data is installed; default), off, force (every page)", "MODE"},
@@ -352,6 +354,8 @@ int main(int argc, char **argv)
     if (jobs != INT_MIN && !valid_range(NULL, "--jobs", jobs, 1, VIND_MAX_INDEX_JOBS))
         return parsed_free(&parsed, 2);
     opts.jobs = jobs == INT_MIN ? 0 : (unsigned)jobs;
+    if (shards && !valid_range(NULL, "--shards", shards, 2, 1024))
+        return parsed_free(&parsed, 2);
     opts.full = full;
     if (timeout != INT_MIN && !valid_range(NULL, "--timeout", timeout, 1, VIND_MAX_EXTRACT_SECONDS))
         return parsed_free(&parsed, 2);
@@ -386,7 +390,7 @@ int main(int argc, char **argv)
     vind_status_t status = vind_lexicon_open(NULL, &lexicon, &errmsg);
     vind_index_t *index = NULL;
     if (status == VIND_OK)
-        status = vind_index_open(db, lexicon, &index, &errmsg);
+        status = vind_index_open_shards(db, (unsigned)shards, lexicon, &index, &errmsg);
     vind_index_report_t report = {0};
     if (status == VIND_OK)
         status = vind_index_run(index, (const char *const *)paths, g_strv_length(paths), &opts,

@@ -63,6 +63,7 @@ struct vind_index {
     vind_analyzer_t *analyzer;
     vind_xapian_writer_t *writer;
     vind_xapian_reader_t *reader; /* the writer's own view, uncommitted changes included */
+    unsigned shards;              /* shards of the index (0: one database; docs/scaling.md) */
     int in_transaction;
     int schema_version;           /* of the index as opened */
     int write_version;            /* the schema this run writes (schema_to_write) */
@@ -277,6 +278,24 @@ static vind_status_t check_schema(vind_index_t *index, char **errmsg)
 vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon,
                               vind_index_t **out, char **errmsg)
 {
+    return vind_index_open_shards(db_path, 0, lexicon, out, errmsg);
+}
+
+/* Opens the writer of an index: shards > 1 opens or creates that many
+ * shards; 0 opens what is there (one database or a stub's shards),
+ * creating one database. */
+static vind_status_t open_writer(const char *db_path, unsigned shards,
+                                 vind_xapian_writer_t **writer, char **errmsg)
+{
+    if (shards > 1)
+        return vind_xapian_writer_open_shards(db_path, shards, writer, errmsg);
+    return vind_xapian_writer_open(db_path, 1, writer, errmsg);
+}
+
+vind_status_t vind_index_open_shards(const char *db_path, unsigned shards,
+                                     const vind_lexicon_t *lexicon, vind_index_t **out,
+                                     char **errmsg)
+{
     *out = NULL;
     if (!db_path || !lexicon)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_open: no path or lexicon");
@@ -294,8 +313,13 @@ vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t *lexicon
         status = vind_error(errmsg, VIND_IO, "%s: cannot create the folder %s: %s", db_path,
                             parent, strerror(errno));
     g_free(parent);
+    if (status == VIND_OK && shards == 1)
+        status = vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s: 1 shard is one database: leave "
+                            "out the number of shards", db_path);
     if (status == VIND_OK)
-        status = vind_xapian_writer_open(db_path, 1, &index->writer, errmsg);
+        status = open_writer(db_path, shards, &index->writer, errmsg);
+    if (status == VIND_OK)
+        index->shards = vind_xapian_writer_shards(index->writer);
     if (status == VIND_OK)
         status = check_schema(index, errmsg);
     if (status == VIND_OK)
@@ -1974,16 +1998,20 @@ static void name_the_index(vind_index_t *index, char **errmsg)
 
 /* ---- a schema upgrade: rebuild beside, swap in -------------------------- */
 
-/* Whether a folder is a Xapian database (only those are ever removed). */
+/* Whether a folder is a Xapian database (only those are ever removed):
+ * glass, or vind's shards (a stub XAPIANDB beside shard-N folders). */
 static int is_database(const char *folder)
 {
     char *glass = g_build_filename(folder, "iamglass", NULL);
-    int yes = g_file_test(glass, G_FILE_TEST_EXISTS);
+    char *stub = g_build_filename(folder, "XAPIANDB", NULL);
+    int yes = g_file_test(glass, G_FILE_TEST_EXISTS) || g_file_test(stub, G_FILE_TEST_EXISTS);
     g_free(glass);
+    g_free(stub);
     return yes;
 }
 
-/* Removes a database folder (flat: Xapian keeps no subfolders). */
+/* Removes a database folder (Xapian keeps no subfolders; vind's shards are
+ * glass folders inside the stub's, removed the same way). */
 static void remove_database(const char *folder)
 {
     if (!is_database(folder))
@@ -1992,7 +2020,10 @@ static void remove_database(const char *folder)
     const char *name;
     while (dir && (name = g_dir_read_name(dir))) {
         char *file = g_build_filename(folder, name, NULL);
-        unlink(file);
+        if (g_str_has_prefix(name, "shard-") && g_file_test(file, G_FILE_TEST_IS_DIR))
+            remove_database(file);
+        else
+            unlink(file);
         g_free(file);
     }
     if (dir)
@@ -2060,7 +2091,7 @@ static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
     vind_xapian_writer_close(index->writer);
     index->reader = NULL;
     index->writer = NULL;
-    vind_status_t status = vind_xapian_writer_open(index->path, 1, &index->writer, errmsg);
+    vind_status_t status = open_writer(index->path, index->shards, &index->writer, errmsg);
     if (status == VIND_OK)
         status = check_schema(index, errmsg);
     if (status == VIND_OK)
@@ -2085,7 +2116,8 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
     char *old_path = g_strdup_printf("%s.old-v%d-%ld", index->path, index->schema_version,
                                      (long)time(NULL));
     vind_index_t *next = NULL;
-    vind_status_t status = vind_index_open(fresh, index->lexicon, &next, errmsg);
+    /* A sharded index is rebuilt with as many shards. */
+    vind_status_t status = vind_index_open_shards(fresh, index->shards, index->lexicon, &next, errmsg);
     if (status == VIND_OK)
         status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
     vind_index_close(next);

@@ -76,37 +76,85 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
     return status;
 }
 
-/* The identity of the folder at path (0, 0 when it cannot be read). */
-static void folder_identity(const char *path, uint64_t *dev, uint64_t *ino)
+/* What the path names: its folder's device and inode, and the inode of the
+ * stub file XAPIANDB in it (0 without one). xapian-replicate keeps a replica
+ * as such a folder with two sub-folders and a stub naming the live one; a
+ * full copy goes into the other sub-folder, the stub is replaced by a
+ * rename (a new inode) and the old sub-folder removed at once, so the
+ * folder stays the same while the database changes (docs/scaling.md). */
+struct identity {
+    uint64_t dev, ino, stub_ino;
+};
+
+/* Cost: one or two stat(2) calls. */
+static struct identity identity_of(const char *path)
 {
+    struct identity id = {0, 0, 0};
     struct stat st;
-    *dev = *ino = 0;
-    if (stat(path, &st) == 0) {
-        *dev = (uint64_t)st.st_dev;
-        *ino = (uint64_t)st.st_ino;
+    if (stat(path, &st) != 0)
+        return id;
+    id.dev = (uint64_t)st.st_dev;
+    id.ino = (uint64_t)st.st_ino;
+    if (S_ISDIR(st.st_mode)) {
+        char *stub = g_build_filename(path, "XAPIANDB", NULL);
+        if (stat(stub, &st) == 0)
+            id.stub_ino = (uint64_t)st.st_ino;
+        g_free(stub);
     }
+    return id;
 }
+
+static int same_identity(struct identity a, struct identity b)
+{
+    return a.dev == b.dev && a.ino == b.ino && a.stub_ino == b.stub_ino;
+}
+
+/* Attempts at opening while the path keeps changing under the open. */
+#define OPEN_ATTEMPTS 3
 
 /* Opens the database at the searcher's path as its reader, checked. The
  * folder is looked at first: when a swap happens in between, the next
- * reopen sees another folder and opens again. */
+ * reopen sees another folder and opens again. An open that fails while
+ * the path changed under it (xapian-replicate removed the sub-folder the
+ * stub named a moment before) is made again on what the path names now:
+ * a replica switching copies is never "no index". */
 static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t **reader,
                                  char **errmsg)
 {
-    uint64_t dev = 0, ino = 0;
-    folder_identity(searcher->path, &dev, &ino);
-    vind_status_t status = vind_xapian_reader_open(searcher->path, reader, errmsg);
-    if (status == VIND_OK)
-        status = check_schema(*reader, searcher->path, errmsg);
-    if (status != VIND_OK) {
+    struct identity id = identity_of(searcher->path);
+    vind_status_t status = VIND_OK;
+    for (int attempt = 1;; attempt++) {
+        char *why = NULL;
+        status = vind_xapian_reader_open(searcher->path, reader, &why);
+        if (status == VIND_OK)
+            status = check_schema(*reader, searcher->path, &why);
+        if (status == VIND_OK) {
+            free(why);
+            break;
+        }
         vind_xapian_reader_close(*reader);
         *reader = NULL;
-        return status;
+        struct identity now = identity_of(searcher->path);
+        if (attempt == OPEN_ATTEMPTS || same_identity(now, id)) {
+            if (errmsg)
+                *errmsg = why;
+            else
+                free(why);
+            return status;
+        }
+        free(why);
+        id = now;
     }
-    searcher->folder_dev = dev;
-    searcher->folder_ino = ino;
-    snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu",
-             (unsigned long long)dev, (unsigned long long)ino);
+    searcher->folder_dev = id.dev;
+    searcher->folder_ino = id.ino;
+    searcher->stub_ino = id.stub_ino;
+    if (id.stub_ino)
+        snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu:%llu",
+                 (unsigned long long)id.dev, (unsigned long long)id.ino,
+                 (unsigned long long)id.stub_ino);
+    else
+        snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu",
+                 (unsigned long long)id.dev, (unsigned long long)id.ino);
     return VIND_OK;
 }
 
@@ -169,13 +217,13 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     if (!searcher)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_reopen: no searcher");
     int moved = 0;
-    uint64_t dev = 0, ino = 0;
-    folder_identity(searcher->path, &dev, &ino);
-    if (dev != searcher->folder_dev || ino != searcher->folder_ino) {
-        /* Another database at the path (a schema upgrade swapped it in):
-         * Xapian's reopen would read the new folder's files with the old
-         * one's tables, so the reader is opened anew. Cost: one stat(2)
-         * per reopen. */
+    struct identity opened = {searcher->folder_dev, searcher->folder_ino, searcher->stub_ino};
+    if (!same_identity(identity_of(searcher->path), opened)) {
+        /* Another database at the path (a schema upgrade swapped it in, or
+         * xapian-replicate switched the replica to a full copy): Xapian's
+         * reopen would read the new folder's files with the old one's
+         * tables, or the removed sub-folder, so the reader is opened anew.
+         * Cost: one or two stat(2) per reopen. */
         vind_xapian_reader_t *fresh = NULL;
         vind_status_t status = open_reader(searcher, &fresh, errmsg);
         if (status != VIND_OK)

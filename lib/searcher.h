@@ -34,13 +34,15 @@ struct vind_searcher {
     vind_query_weights_t weights;
     vind_bm25_t bm25;
     uint64_t revision;
-    char database_id[48]; /* "<dev>:<inode>" of the folder read (vind_searcher_database_id) */
+    char database_id[72]; /* "<dev>:<inode>[:<stub inode>]" (vind_searcher_database_id) */
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
     unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */
     /* The folder the path named when the reader was opened: another one
-     * there (a schema upgrade swapped a rebuilt index in) is opened anew. */
-    uint64_t folder_dev, folder_ino;
+     * there (a schema upgrade swapped a rebuilt index in) is opened anew;
+     * so is a replica whose stub xapian-replicate replaced (stub_ino: the
+     * inode of <path>/XAPIANDB, 0 without one). */
+    uint64_t folder_dev, folder_ino, stub_ino;
     /* What the snippets made with this searcher read from the text store
      * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
     uint64_t snippet_bytes_read, snippet_bytes_analysed;

@@ -30,6 +30,7 @@ const char *vind_status_to_string(vind_status_t status)
         [VIND_INDEX_CHANGED] = "index changed",
         [VIND_XAPIAN] = "Xapian error",
         [VIND_INTERNAL] = "internal error",
+        [VIND_UNAVAILABLE] = "a shard of the index is unreachable",
     };
     if ((unsigned)status >= VIND_STATUS_LAST || names[status] == NULL)
         return "unknown status";

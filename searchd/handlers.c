@@ -102,6 +102,8 @@ static enum MHD_Result respond_failure(vind_request_t *req, vind_status_t status
         message = errmsg;
     else if (status == VIND_INDEX_CHANGED)
         message = "the index changed during the search: try again";
+    else if (status == VIND_UNAVAILABLE)
+        message = "a shard of the index is unreachable: try again";
     else if (http == 500)
         message = "internal error";
     enum MHD_Result result = vind_respond_error(req, http, message);
@@ -149,6 +151,17 @@ static char *cached_answer(vind_request_t *req, const char *key)
     return json;
 }
 
+/* Whether the checked-out searcher's index says which state it is at. Over
+ * remote shards Xapian 1.4 reports no revision; the reader counts the
+ * changes it saw, from 0 at each open, so a searcher opened afresh (a
+ * replica behind xapian-tcpsrv switched copies) is at 0 again, like the one
+ * before it: at 0 no answer is cached. Every local index has revision 1 or
+ * more from its first commit on. */
+static int revision_known(vind_request_t *req)
+{
+    return vind_searcher_revision(vind_pool_searcher(req->slot)) != 0;
+}
+
 /* Hot path: with the cache on, a repeated search costs the key (~1 us), one
  * locked lookup and a copy of the body; a new one costs the search (0.5-15 ms
  * of CPU), its JSON and a copy into the cache. A partial answer (the time
@@ -159,7 +172,8 @@ enum MHD_Result handle_search(vind_request_t *req)
     if (!has_criteria(&req->search))
         return vind_respond_error(req, 400, "missing parameter: q (or a filter)");
     vind_cache_t *cache = req->server->cache;
-    char *key = vind_cache_enabled(cache) ? vind_cache_key(&req->search) : NULL;
+    char *key =
+        vind_cache_enabled(cache) && revision_known(req) ? vind_cache_key(&req->search) : NULL;
     char *json = key ? cached_answer(req, key) : NULL;
     if (json != NULL) {
         free(key);
@@ -176,7 +190,7 @@ enum MHD_Result handle_search(vind_request_t *req)
     /* How it ran (passes, counts, CPU per stage), for --log-level debug. */
     VIND_LOG(req->server->log, VIND_LOG_DEBUG, "search: %s", vind_results_explain(results));
     json = search_json(results, &req->search);
-    if (key && json && !vind_results_partial(results))
+    if (key && json && !vind_results_partial(results) && revision_known(req))
         vind_cache_put(cache, key, vind_pool_generation(req->slot),
                        vind_searcher_database_id(vind_pool_searcher(req->slot)),
                        vind_searcher_revision(vind_pool_searcher(req->slot)), json, req->hits);

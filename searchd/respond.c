@@ -75,6 +75,7 @@ unsigned vind_respond_http_status(vind_status_t status)
     case VIND_INDEX_CORRUPT:
     case VIND_SCHEMA_MISMATCH:
     case VIND_TIMEOUT:
+    case VIND_UNAVAILABLE:
         return 503;
     default:
         return 500;

@@ -84,6 +84,19 @@ VIND_API vind_status_t vind_index_open(const char *db_path, const vind_lexicon_t
                                        vind_index_t **out, char **errmsg);
 
 /*
+ * As vind_index_open, for an index of shards (2 to 1024) shards written in
+ * parallel (docs/scaling.md, "Shards"): created when db_path is absent or
+ * an empty folder as db_path/shard-0 .. shard-<shards-1> plus the Xapian stub
+ * db_path/XAPIANDB that every reader opens as one database. A document goes
+ * to the shard of the hash of its URL. shards 0 opens what db_path holds
+ * (vind_index_open opens a sharded index too); VIND_INVALID_ARGUMENT when
+ * db_path holds one database or another number of shards.
+ */
+VIND_API vind_status_t vind_index_open_shards(const char *db_path, unsigned shards,
+                                              const vind_lexicon_t *lexicon, vind_index_t **out,
+                                              char **errmsg);
+
+/*
  * Runs one indexing run over roots (files or folders). Per-file problems are
  * events (VIND_FILE_FAILED) and counted in report->failed; they do not make
  * the run fail. The run fails only when the index itself cannot be written

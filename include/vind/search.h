@@ -67,10 +67,11 @@ VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double sec
 
 /*
  * The identity of the database the searcher reads: its folder's device and
- * inode ("<dev>:<inode>"). A rebuild swapped in at the same path (a schema
- * upgrade) is another folder, built while the old one still exists, and its
- * revisions start again: the identity and the revision together name one
- * state of an index (vind-searchd's result cache).
+ * inode ("<dev>:<inode>"), and for a replica kept by xapian-replicate the
+ * inode of its stub file ("<dev>:<inode>:<stub inode>"). A rebuild swapped in
+ * at the same path (a schema upgrade), or a full copy a replica switched to,
+ * is another database whose revisions may start again: the identity and the
+ * revision together name one state of an index (vind-searchd's result cache).
  */
 VIND_API const char *vind_searcher_database_id(const vind_searcher_t *searcher);
 

@@ -53,6 +53,9 @@ typedef enum {
     VIND_XAPIAN,
     /* A bug: an internal invariant failed. */
     VIND_INTERNAL,
+    /* A remote shard of the index did not answer (down, or past its
+     * timeout): the search has no result; try again (docs/scaling.md). */
+    VIND_UNAVAILABLE,
     /* Not a status: the number of statuses. */
     VIND_STATUS_LAST
 } vind_status_t;

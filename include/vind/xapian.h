@@ -145,6 +145,38 @@ vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
                                       vind_xapian_writer_t **writer, char **errmsg);
 
 /*
+ * Sharded databases (docs/scaling.md, "Shards"). A folder with a file
+ * XAPIANDB (a Xapian stub: "auto shard-0", "remote HOST:PORT" lines), or such
+ * a file itself, is one database of several shards to every function here:
+ * vind_xapian_writer_open writes its local shards (a document goes to the
+ * shard of its unique term, see vind_xapian_writer_replace_document_by_term)
+ * and vind_xapian_reader_open reads them as one, with Xapian's interleaved
+ * docids (local docid l of shard s of N is (l - 1) * N + s + 1).
+ * Metadata whose key is VIND_XAPIAN_DOC_KEY_PREFIX, a docid and ':' belongs
+ * to that document: it is stored in the document's shard under its local
+ * docid (each shard is a whole vind database). Other metadata is written
+ * to every shard and read from the first; the spelling table lives in the
+ * first shard. A remote shard that does not answer within
+ * VIND_REMOTE_TIMEOUT seconds (environment, default 10) gives
+ * VIND_UNAVAILABLE.
+ */
+#define VIND_XAPIAN_DOC_KEY_PREFIX "vind:text:"
+#define VIND_XAPIAN_MAX_SHARDS 1024u
+
+/*
+ * Opens the sharded database in folder path for writing, creating it with
+ * shards (2 to VIND_XAPIAN_MAX_SHARDS) shards when the folder is absent or
+ * empty: path/shard-0 .. path/shard-<shards-1> and the stub path/XAPIANDB.
+ * Returns VIND_INVALID_ARGUMENT when path holds one database or another
+ * number of shards; otherwise as vind_xapian_writer_open.
+ */
+vind_status_t vind_xapian_writer_open_shards(const char *path, unsigned shards,
+                                             vind_xapian_writer_t **writer, char **errmsg);
+
+/* The number of shards writer writes, 0 for a plain database. */
+unsigned vind_xapian_writer_shards(const vind_xapian_writer_t *writer);
+
+/*
  * Closes writer and releases its lock. Changes not committed with
  * vind_xapian_writer_commit are discarded. Errors while closing are ignored
  * (nothing is left to commit). NULL is allowed.
@@ -224,7 +256,11 @@ vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *writer,
  * Replaces the document indexed by unique_term (e.g. "Q" + URL) with document
  * (not consumed), or adds it when no document has the term. document should
  * itself contain unique_term (as a boolean term) or it cannot be found by it
- * again. *docid (may be NULL) receives the document's id.
+ * again. *docid (may be NULL) receives the document's id. With shards the
+ * document goes to shard hash(unique_term) mod N (FNV-1a 64, MurmurHash3's
+ * finaliser), so a later replacement or deletion by the term finds it; a
+ * document added with vind_xapian_writer_add_document goes to the shard of
+ * its first term starting with 'Q' (shard 0 without one).
  */
 vind_status_t vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer,
                                                           const char *unique_term,
@@ -408,7 +444,8 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
 /*
  * A read check of the blocks searches depend on: every document's length
  * and stored record, the value streams of slots 0-15, every term of the
- * term list with its frequency, the first and last documents' terms. Costs one pass over the postlist and
+ * term list with its frequency, the first and last documents' terms (of the
+ * local shards only: a remote shard is checked on its own machine). Costs one pass over the postlist and
  * docdata tables (~10 ms for the 700-article corpus index; proportional to
  * the index size). Return value: VIND_OK; VIND_INDEX_CORRUPT (errmsg names the
  * damage); VIND_XAPIAN.

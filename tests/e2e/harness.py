@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -308,3 +309,37 @@ def error_body(body):
     except (ValueError, AttributeError):
         pass
     return None
+
+
+class Clients:
+    """Clients searching in a loop, one thread per path, while something changes the index
+    (`with Clients(sd, paths) as clients:`); every answer that is not 200 is kept in
+    clients.failures, clients.count counts the answers."""
+
+    def __init__(self, sd, paths):
+        self.sd = sd
+        self.failures = []
+        self.count = 0
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.loop, args=(p,)) for p in paths]
+
+    def loop(self, path):
+        while not self.stop.is_set():
+            try:
+                status, _, body = self.sd.get(path, timeout=10)
+                self.count += 1
+                if status != 200:
+                    self.failures.append((path, status, body[:200]))
+            except OSError as e:
+                self.failures.append((path, "error", str(e)))
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(20)
+        return False

@@ -20,11 +20,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, have, index_site, query, sample_site  # noqa: E402
+from harness import Clients, Searchd, Tap, binary, env, have, index_site, query, sample_site  # noqa: E402
 
 tap = Tap()
 COPIES = 4
@@ -45,38 +44,9 @@ def leftovers(db, kind):
     return glob.glob(db + "." + kind + "-*")
 
 
-class Clients:
-    """Four clients searching in a loop; every answer that is not 200 is a failure."""
-
-    def __init__(self, sd):
-        self.sd = sd
-        self.failures = []
-        self.count = 0
-        self.stop = threading.Event()
-        paths = ["/api/search?" + query(q="zorg"), "/api/search?" + query(q="verpleeghuis bewoners"),
-                 "/zoeken?" + query(q="mantelzorg"), "/api/search?" + query(q="jaarverslag", type="pdf")]
-        self.threads = [threading.Thread(target=self.loop, args=(p,)) for p in paths]
-
-    def loop(self, path):
-        while not self.stop.is_set():
-            try:
-                status, _, body = self.sd.get(path, timeout=10)
-                self.count += 1
-                if status != 200:
-                    self.failures.append((path, status, body[:200]))
-            except OSError as e:
-                self.failures.append((path, "error", str(e)))
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join(20)
-        return False
+# What the clients ask while the index changes (harness.Clients).
+SEARCHES = ["/api/search?" + query(q="zorg"), "/api/search?" + query(q="verpleeghuis bewoners"),
+           "/zoeken?" + query(q="mantelzorg"), "/api/search?" + query(q="jaarverslag", type="pdf")]
 
 
 def found(sd, word):
@@ -141,7 +111,7 @@ def main():
 
             killed_rebuild(db, site, sd)
 
-            with Clients(sd) as clients:
+            with Clients(sd, SEARCHES) as clients:
                 time.sleep(0.3)
                 started = time.monotonic()
                 result = index_site(db, site, check=False)

@@ -18,28 +18,9 @@
 
 #include <vind/xapian.h>
 #include "check.h"
+#include "temp_tree.h"
 
 static char base_dir[] = "/tmp/vind-test-xapian-XXXXXX";
-
-/* Removes a directory tree of plain files (the test's own temporary databases). */
-static void remove_tree(const char *path)
-{
-    DIR *dir = opendir(path);
-    if (dir == NULL) {
-        unlink(path);
-        return;
-    }
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-            continue;
-        char child[8192];
-        snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
-        remove_tree(child);
-    }
-    closedir(dir);
-    rmdir(path);
-}
 
 static char *database_path(const char *name)
 {

@@ -1,0 +1,317 @@
+"""test_replication.py - a replica kept by Xapian's own replication is served by vind-searchd
+(docs/scaling.md, "Replication").
+
+vind-index writes a master index (with XAPIAN_MAX_CHANGESETS, so that each commit leaves a
+changeset); stock xapian-replicate-server serves the master's parent folder on 127.0.0.1 and stock
+xapian-replicate keeps a replica folder current (a stub XAPIANDB naming replica_0 or replica_1);
+vind-searchd serves the replica path. Four steps, each seen through a daemon within a
+bounded wait:
+1. the first copy of an index in the previous schema (VIND_INDEX_WRITE_SCHEMA=1): the site is
+   found, snippets included;
+2. a full copy: a schema upgrade on the master rebuilds the index beside it and swaps the folders
+   (docs/schema.md, "Upgrading"); the master is another database now, xapian-replicate copies it
+   whole into the replica's other sub-folder and replaces the stub. Four clients search all along:
+   every answer is 200, the daemon serves the new database (not an answer cached from the old one:
+   the copy's revision equals the old one's), and its snippets come from the text store (the page
+   text lives in Xapian user metadata, lib/textstore.c: replication carries it);
+3. a changeset: a new page, a changed page and a deleted page on the master, applied in place in
+   the replica's sub-folder while four clients search (every answer 200);
+4. the replica served by xapian-tcpsrv and searched as a remote shard (a stub with one `remote`
+   line): another full copy switched in behind it is found (not a cached answer: over remote,
+   Xapian reports revision 0 whatever the shard holds).
+
+Needs xapian-tools (scripts/debian-packages.txt); skips without it outside CI, fails under CI=true.
+Every process is stopped at the end, also when a step fails; every wait has a limit.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Clients, Searchd, Tap, have, index_site, query, write_article  # noqa: E402
+
+tap = Tap()
+WAIT = 60.0  # seconds any replicated change may take to be served (polled, never asserted)
+ARTICLES = 6
+SWAPPED, CHANGED, DELETED, ADDED, REMOTE = 7, 5, 6, 8, 9  # article numbers (harness.write_article)
+
+
+def url(n):
+    return "/actueel/bericht-%02d/" % n
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, limit=WAIT):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+class Process:
+    """A program with its output in a file; stop() sends SIGTERM, then SIGKILL after 10 s."""
+
+    def __init__(self, command, log_path):
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        # A session of its own: xapian-replicate-server passes SIGTERM on to its whole
+        # process group, which would otherwise be this test.
+        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def start_on_free_port(command, tmp, name):
+    """command(port) started on a free port of 127.0.0.1 (another port when one was taken
+    between choosing and binding); returns (process, port) once it accepts connections."""
+    for attempt in range(5):
+        port = free_port()
+        server = Process(command(port), os.path.join(tmp, "%s-%d.log" % (name, attempt)))
+
+        def listening():
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return True
+            except OSError:
+                return False
+        if wait_until(lambda: listening() or not server.alive(), 10) and server.alive():
+            return server, port
+        server.stop()
+    raise RuntimeError("%s does not listen: %s" % (name, server.log()))
+
+
+# What the clients ask while the index changes (harness.Clients).
+SEARCHES = ["/api/search?" + query(q="bewoners"), "/api/search?" + query(q="wijkzorg mantelzorgers"),
+           "/zoeken?" + query(q="verpleegkundigen"), "/api/doc?" + query(url=url(1))]
+
+
+def urls(sd, words):
+    """The URLs the replica's daemon finds for words (None when it does not answer 200)."""
+    status, data = sd.json("/api/search?" + query(q=words, limit=50))
+    if status != 200 or not data:
+        return None
+    return [hit["url"] for hit in data["results"]]
+
+
+def has_doc(sd, n):
+    status, _, _ = sd.get("/api/doc?" + query(url=url(n)))
+    return status == 200
+
+
+def snippet(sd, words):
+    status, data = sd.json("/api/search?" + query(q=words))
+    if status != 200 or not data or not data["results"]:
+        return ""
+    return data["results"][0]["snippet"] or ""
+
+
+def stub(replica):
+    """What the replica's stub names (replica_0 or replica_1), or None before the first copy."""
+    try:
+        with open(os.path.join(replica, "XAPIANDB"), encoding="utf-8") as f:
+            return [line.split()[-1] for line in f if line.startswith("auto ")][0]
+    except (OSError, IndexError):
+        return None
+
+
+def index_master(db, site, schema=None, changesets=True):
+    """vind-index over site into the master: every commit leaves a changeset for replicas
+    (changesets=False: none, so replicas get a full copy); schema "1" writes the previous
+    schema (VIND_INDEX_WRITE_SCHEMA)."""
+    old_env = dict(os.environ)
+    if changesets:
+        os.environ["XAPIAN_MAX_CHANGESETS"] = "20"
+    else:
+        os.environ.pop("XAPIAN_MAX_CHANGESETS", None)
+    if schema:
+        os.environ["VIND_INDEX_WRITE_SCHEMA"] = schema
+    try:
+        return index_site(db, site)
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+
+
+def first_copy(sd, replica):
+    found = wait_until(lambda: url(1) in (urls(sd, "wijkzorg") or []))
+    tap.ok(found, "the replica's vind-searchd serves the master's first index")
+    tap.ok(stub(replica) in ("replica_0", "replica_1"), "xapian-replicate keeps the replica as a stub "
+           "and a sub-folder", os.listdir(replica))
+    tap.ok("<mark>" in snippet(sd, "mantelzorgers"), "snippets are made on the replica")
+
+
+def full_copy(sd, replica, db, site):
+    before = stub(replica)
+    _, health = sd.json("/health")
+    # Asked before, so that the answer "nothing found" sits in the result cache: the copy's
+    # revisions start anew (a rebuilt master, here at the revision the replica had), and only
+    # the database's identity tells the cache that this answer is stale.
+    tap.equal(urls(sd, "zonnepanelen"), [], "before the upgrade the replica knows no zonnepanelen")
+    write_article(site, SWAPPED, word="zonnepanelen")
+
+    def served():
+        return stub(replica) not in (None, before) and url(SWAPPED) in (urls(sd, "zonnepanelen") or [])
+    with Clients(sd, SEARCHES) as clients:
+        time.sleep(0.3)
+        index_master(db, site)  # the current schema: a rebuild beside, swapped in
+        switched = wait_until(served)
+        time.sleep(0.5)  # past a reopen interval of every worker
+    tap.ok(switched, "after a schema upgrade on the master, the replica switches to a full copy and "
+           "vind-searchd serves it", (before, stub(replica), urls(sd, "zonnepanelen")))
+    tap.ok(clients.count > 20 and not clients.failures,
+           "every one of %d searches during the switch answered 200" % clients.count, clients.failures[:5])
+    text = snippet(sd, "zonnepanelen")
+    tap.ok("<mark>zonnepanelen</mark>" in text,
+           "snippets of the new schema come from the text store: user metadata is replicated", text)
+    status, after = sd.json("/health")
+    tap.diag("replica revision %s before the switch, %s after" % ((health or {}).get("revision"),
+                                                                   (after or {}).get("revision")))
+    tap.ok(status == 200 and after.get("documents") == ARTICLES + 1, "/health counts the copy's documents",
+           after)
+
+
+def changeset(sd, replica, db, site):
+    before = stub(replica)
+    write_article(site, CHANGED, word="kraamzorg")
+    shutil.rmtree(os.path.join(site, "actueel", "bericht-%02d" % DELETED))
+    write_article(site, ADDED, word="dagbesteding")
+
+    def served():
+        added = urls(sd, "dagbesteding") or []
+        changed = urls(sd, "kraamzorg") or []
+        return url(ADDED) in added and url(CHANGED) in changed and not has_doc(sd, DELETED)
+    with Clients(sd, SEARCHES) as clients:
+        time.sleep(0.3)
+        index_master(db, site)
+        seen = wait_until(served)
+        time.sleep(0.5)  # past a reopen interval of every worker
+    tap.ok(seen, "the replica's vind-searchd serves a new, a changed and a deleted page "
+           "within %d s" % WAIT, (urls(sd, "dagbesteding"), urls(sd, "kraamzorg"), has_doc(sd, DELETED)))
+    tap.ok(clients.count > 20 and not clients.failures,
+           "every one of %d searches while the changeset was applied answered 200" % clients.count,
+           clients.failures[:5])
+    tap.ok(url(CHANGED) not in (urls(sd, "wijkzorg") or []), "the changed page's old text is gone")
+    tap.equal(stub(replica), before, "a changeset is applied in place (the stub names the same sub-folder)")
+
+
+def remote_replica(replica, db, site, tmp, processes):
+    """The replica served by xapian-tcpsrv and searched as a remote shard (a stub with one
+    `remote` line, docs/scaling.md "More documents"): a full copy switched in on the replica (the
+    master written without changesets) is found through the remote connection, and not hidden
+    by the result cache (the remote backend reports revision 0 whatever the shard holds)."""
+    tcpsrv, port = start_on_free_port(
+        lambda p: ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", str(p), replica],
+        tmp, "tcpsrv")
+    processes.append(tcpsrv)
+    remote = os.path.join(tmp, "remote")
+    os.makedirs(remote)
+    with open(os.path.join(remote, "XAPIANDB"), "w", encoding="utf-8") as f:
+        f.write("remote 127.0.0.1:%d\n" % port)
+    with Searchd(remote, "--threads", "4", "--max-searches-per-ip", "8") as sd:
+        tap.ok(url(ADDED) in (urls(sd, "dagbesteding") or []),
+               "vind-searchd searches the replica as a remote shard over xapian-tcpsrv")
+        before = stub(replica)
+        # Asked first, so that "nothing found" would sit in the result cache.
+        tap.equal(urls(sd, "fietsenmaker"), [], "before the switch the remote replica knows no fietsenmaker")
+        write_article(site, REMOTE, word="fietsenmaker")
+
+        def served():
+            return stub(replica) not in (None, before) and url(REMOTE) in (urls(sd, "fietsenmaker") or [])
+        with Clients(sd, SEARCHES) as clients:
+            time.sleep(0.3)
+            index_master(db, site, changesets=False)
+            switched = wait_until(served)
+        tap.ok(switched, "a full copy switched in behind xapian-tcpsrv is served through the remote shard",
+               (before, stub(replica), urls(sd, "fietsenmaker")))
+        tap.ok(clients.count > 20 and not clients.failures,
+               "every one of %d remote searches during the switch answered 200" % clients.count,
+               clients.failures[:5])
+    tap.equal(sd.exit_code, 0, "the remote vind-searchd exits 0")
+
+
+def main():
+    tools = [shutil.which(name) for name in ("xapian-replicate", "xapian-replicate-server", "xapian-tcpsrv")]
+    if not all(tools):
+        if os.environ.get("CI") == "true":
+            tap.ok(False, "replication: xapian-tools is required under CI (scripts/debian-packages.txt)")
+        else:
+            tap.skip("replication", "xapian-replicate not installed (xapian-tools)")
+        return
+    if not (have("vind-searchd") and have("vind-index")):
+        tap.skip("replication", "vind-searchd or vind-index not built")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        site = os.path.join(tmp, "site")
+        for n in range(1, ARTICLES + 1):
+            write_article(site, n)
+        parent = os.path.join(tmp, "master")
+        os.makedirs(parent)
+        db = os.path.join(parent, "site")
+        replica = os.path.join(tmp, "replica")
+        index_master(db, site, schema="1")
+        processes = []
+        try:
+            server, port = start_on_free_port(
+                lambda p: ["xapian-replicate-server", "-I", "127.0.0.1", "-p", str(p), parent], tmp, "server")
+            processes.append(server)
+            with Searchd(replica, "--threads", "4", "--max-searches-per-ip", "8") as sd:
+                # Before the first copy there is no index: 503, which keeps a load balancer away.
+                status, _, _ = sd.get("/health")
+                tap.equal(status, 503, "before the first copy the replica's /health answers 503")
+                # -i 1: ask every second (60 by default); -r 1: wait a second for readers before
+                # a repeated changeset (30); -t 10: a stalled connection ends in 10 s (never by
+                # default).
+                client = Process(["xapian-replicate", "-h", "127.0.0.1", "-p", str(port), "-m", "site",
+                                  "-i", "1", "-r", "1", "-t", "10", "-v", replica],
+                                 os.path.join(tmp, "replicate.log"))
+                processes.append(client)
+                copied = wait_until(lambda: stub(replica) is not None or not client.alive())
+                if not tap.ok(copied and client.alive(), "xapian-replicate makes the first copy",
+                              client.log()[-1000:]):
+                    return
+                first_copy(sd, replica)
+                full_copy(sd, replica, db, site)
+                changeset(sd, replica, db, site)
+            tap.equal(sd.exit_code, 0, "vind-searchd exits 0")
+            remote_replica(replica, db, site, tmp, processes)
+            tap.ok(client.alive() and server.alive(), "xapian-replicate and its server still run",
+                   client.log()[-1000:])
+        finally:
+            for process in reversed(processes):
+                process.stop()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        sys.exit(tap.done())

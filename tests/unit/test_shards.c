@@ -1,0 +1,189 @@
+/*
+ * test_shards.c - sharded databases in the wrapper (include/vind/xapian.h,
+ * docs/scaling.md "Shards"): a stub folder of glass shards written through
+ * one writer with global (interleaved) docids, documents routed by their
+ * unique term, a document's metadata kept in its shard under its local
+ * docid, the index's own metadata in every shard, and the reader that sees
+ * the shards as one database.
+ */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vind/xapian.h>
+#include "check.h"
+#include "temp_tree.h"
+
+#define SHARDS 3
+#define DOCS 40
+
+static char base_dir[] = "/tmp/vind-test-shards-XXXXXX";
+
+static char *path_of(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", base_dir, name);
+    return path;
+}
+
+/* Document i: unique term Q/doc/<i>/, the word "zorg", its number as a value. */
+static uint32_t put_document(vind_xapian_writer_t *writer, int i)
+{
+    char unique[64], number[16];
+    snprintf(unique, sizeof unique, "Q/doc/%d/", i);
+    snprintf(number, sizeof number, "%d", i);
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    uint32_t docid = 0;
+    if (vind_xapian_document_add_boolean_term(document, unique, NULL) == VIND_OK &&
+        vind_xapian_document_add_posting(document, "zorg", 1, 1, NULL) == VIND_OK &&
+        vind_xapian_document_add_value(document, 5, number, strlen(number), NULL) == VIND_OK)
+        vind_xapian_writer_replace_document_by_term(writer, unique, document, &docid, NULL);
+    vind_xapian_document_free(document);
+    return docid;
+}
+
+static void text_key(char *key, size_t size, uint32_t docid)
+{
+    snprintf(key, size, VIND_XAPIAN_DOC_KEY_PREFIX "%u:0:0", docid);
+}
+
+static void test_write(uint32_t *docids)
+{
+    vind_xapian_writer_t *writer = NULL;
+    CHECK_INT(vind_xapian_writer_open_shards(path_of("db"), SHARDS, &writer, NULL), VIND_OK,
+              "a new folder is created as 3 shards");
+    CHECK_INT(vind_xapian_writer_shards(writer), SHARDS, "the writer writes 3 shards");
+    int all = 1;
+    for (int i = 0; i < DOCS; i++) {
+        docids[i] = put_document(writer, i);
+        char key[64], text[32];
+        text_key(key, sizeof key, docids[i]);
+        snprintf(text, sizeof text, "tekst van %d", i);
+        all = all && docids[i] != 0 &&
+              vind_xapian_writer_set_metadata(writer, key, text, strlen(text), NULL) == VIND_OK;
+    }
+    CHECK(all, "40 documents and their text stored");
+    CHECK_INT(vind_xapian_writer_set_metadata(writer, "vind:schema", "3", 1, NULL), VIND_OK,
+              "the index's own metadata stored");
+    CHECK_INT(vind_xapian_writer_commit(writer, NULL), VIND_OK, "the shards commit");
+    /* An update finds the document in its shard: same docid. */
+    CHECK_INT(put_document(writer, 7), docids[7], "a replaced document keeps its global docid");
+    uint32_t count = 0;
+    vind_xapian_writer_doc_count(writer, &count, NULL);
+    CHECK_INT(count, DOCS, "the writer counts every shard's documents");
+    uint32_t found = 0;
+    vind_xapian_writer_docid_for_term(writer, "Q/doc/13/", &found, NULL);
+    CHECK_INT(found, docids[13], "a unique term gives the global docid");
+    CHECK_INT(vind_xapian_writer_delete_document(writer, docids[20], NULL), VIND_OK,
+              "a document deleted by its global docid");
+    CHECK_INT(vind_xapian_writer_set_value(writer, docids[21], 10, "groep", 5, NULL), VIND_OK,
+              "a value set by global docid");
+    CHECK_INT(vind_xapian_writer_commit(writer, NULL), VIND_OK, "the change commits");
+    vind_xapian_writer_close(writer);
+
+    writer = NULL;
+    CHECK_INT(vind_xapian_writer_open_shards(path_of("db"), 2, &writer, NULL),
+              VIND_INVALID_ARGUMENT, "another number of shards is refused");
+    CHECK_INT(vind_xapian_writer_open(path_of("db"), 0, &writer, NULL), VIND_OK,
+              "vind_xapian_writer_open opens the stub's shards");
+    CHECK_INT(vind_xapian_writer_shards(writer), SHARDS, "and finds 3");
+    vind_xapian_writer_close(writer);
+}
+
+static void test_read(const uint32_t *docids)
+{
+    vind_xapian_reader_t *reader = NULL;
+    CHECK_INT(vind_xapian_reader_open(path_of("db"), &reader, NULL), VIND_OK,
+              "the stub folder opens for reading");
+    uint32_t count = 0;
+    vind_xapian_reader_doc_count(reader, &count, NULL);
+    CHECK_INT(count, DOCS - 1, "the reader sees every shard");
+    int texts = 1, spread[SHARDS] = {0};
+    for (int i = 0; i < DOCS; i++) {
+        if (i == 20)
+            continue;
+        char key[64], expected[32], *value = NULL;
+        text_key(key, sizeof key, docids[i]);
+        snprintf(expected, sizeof expected, "tekst van %d", i);
+        texts = texts && vind_xapian_reader_get_metadata(reader, key, &value, NULL, NULL) == VIND_OK &&
+                strcmp(value, expected) == 0;
+        free(value);
+        spread[(docids[i] - 1) % SHARDS]++;
+    }
+    /* Docid 1 is local docid 1 of shard 0: its key reads the same in both
+     * numberings, and was once taken for the index's own metadata. */
+    CHECK(texts, "every document's text is read from its shard by its global docid");
+    CHECK(spread[0] > 0 && spread[1] > 0 && spread[2] > 0, "the hash spreads documents over every shard");
+    char *value = NULL;
+    CHECK_INT(vind_xapian_reader_get_metadata(reader, "vind:schema", &value, NULL, NULL), VIND_OK,
+              "the index's own metadata reads from the first shard");
+    free(value);
+    value = NULL;
+    size_t length = 0;
+    vind_xapian_reader_get_value(reader, docids[21], 10, &value, &length, NULL);
+    CHECK(value && strcmp(value, "groep") == 0, "the value set by global docid reads back");
+    free(value);
+    uint64_t revision = 0;
+    CHECK_INT(vind_xapian_reader_revision(reader, &revision, NULL), VIND_OK,
+              "a sharded reader has a revision");
+    CHECK(revision >= SHARDS, "the sum of its shards' revisions (each committed once at least)");
+    vind_xapian_reader_close(reader);
+
+    /* Each shard is a whole database: its document's text under the local docid. */
+    char shard[4200];
+    uint32_t local = (docids[5] - 1) / SHARDS + 1;
+    snprintf(shard, sizeof shard, "%s/shard-%u", path_of("db"), (docids[5] - 1) % SHARDS);
+    CHECK_INT(vind_xapian_reader_open(shard, &reader, NULL), VIND_OK, "a shard opens alone");
+    char key[64];
+    text_key(key, sizeof key, local);
+    value = NULL;
+    vind_xapian_reader_get_metadata(reader, key, &value, NULL, NULL);
+    CHECK(value && strcmp(value, "tekst van 5") == 0, "a shard holds its document's text under the local docid");
+    free(value);
+    value = NULL;
+    CHECK_INT(vind_xapian_reader_get_metadata(reader, "vind:schema", &value, NULL, NULL), VIND_OK,
+              "every shard holds the index's own metadata");
+    free(value);
+    vind_xapian_reader_close(reader);
+}
+
+static void test_refusals(void)
+{
+    vind_xapian_writer_t *writer = NULL;
+    CHECK_INT(vind_xapian_writer_open(path_of("one"), 1, &writer, NULL), VIND_OK, "one database");
+    vind_xapian_writer_close(writer);
+    writer = NULL;
+    CHECK_INT(vind_xapian_writer_open_shards(path_of("one"), 2, &writer, NULL),
+              VIND_INVALID_ARGUMENT, "one database is not opened as shards");
+    CHECK_INT(vind_xapian_writer_open_shards(path_of("x"), 1, &writer, NULL),
+              VIND_INVALID_ARGUMENT, "one shard is refused");
+    mkdir(path_of("remote"), 0755);
+    FILE *stub = fopen(path_of("remote/XAPIANDB"), "w");
+    if (stub) {
+        fputs("remote 127.0.0.1:1\n", stub);
+        fclose(stub);
+    }
+    CHECK_INT(vind_xapian_writer_open(path_of("remote"), 0, &writer, NULL), VIND_XAPIAN,
+              "a stub of remote shards is not written");
+    vind_xapian_reader_t *reader = NULL;
+    CHECK_INT(vind_xapian_reader_open(path_of("remote"), &reader, NULL), VIND_UNAVAILABLE,
+              "a remote shard nobody serves: VIND_UNAVAILABLE");
+}
+
+int main(void)
+{
+    if (mkdtemp(base_dir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    uint32_t docids[DOCS] = {0};
+    test_write(docids);
+    test_read(docids);
+    test_refusals();
+    remove_tree(base_dir);
+    return check_done();
+}
