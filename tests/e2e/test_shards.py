@@ -27,7 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Searchd, binary, env, index_site, query  # noqa: E402
 
-GENERATED = int(os.environ.get("VIND_SHARDS_DOCS", "800"))
+GENERATED = int(os.environ.get("VIND_SHARDS_DOCS", "600"))
 
 WORDS = ("zorg wonen wijkteam mantelzorger verpleeghuis wachtlijst gemeente bewoner jeugdzorg "
          "huisarts ouderen thuiszorg dagbesteding buurt vrijwilliger welzijn gezondheid "
