@@ -2683,7 +2683,17 @@ extern "C" vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *
     if (enquire == nullptr)
         return invalid(errmsg, "vind_xapian_enquire_set_boolean", "enquire is NULL");
     try {
-        enquire->enquire.set_weighting_scheme(Xapian::BoolWeight());
+        /* Not BoolWeight: Xapian 1.4.22 swaps an unweighted term that every
+         * document holds for its all-documents list, and once documents
+         * were deleted from a posting list of several chunks, a pass that
+         * checks every match throws "DatabaseCorruptError: Unexpected end
+         * of posting list" (1,200 documents with the term, 2 deleted; the
+         * index itself is sound: xapian-check, plain iteration and a
+         * weighted pass all read it). BM25 with every parameter 0 weighs a
+         * match by its terms' rarity alone: no wdf or length read, the
+         * same matches, and a scheme stock xapian-tcpsrv knows (remote
+         * shards). Only the counting pass uses it; its order is never read. */
+        enquire->enquire.set_weighting_scheme(Xapian::BM25Weight(0, 0, 0, 0, 0));
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot set boolean weighting on",

@@ -685,7 +685,9 @@ typedef struct {
 /* Frees facet, its strings and items. NULL is allowed. */
 void vind_xapian_facet_free(vind_xapian_facet_t *facet);
 
-/* Weighs every match 1 (Xapian's BoolWeight): for a pass that only counts. */
+/* Weighs matches as cheaply as Xapian can (no wdf or length read): for a
+ * pass that only counts, whose order is never read (not BoolWeight: see
+ * lib/xapian_wrap.cc, a Xapian 1.4.22 fault after deletions). */
 vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *enquire, char **errmsg);
 
 /* The caller's test of one value (a part of a multi-valued one) of counted

@@ -285,6 +285,59 @@ static void test_term_in(void)
     vind_xapian_writer_close(writer);
 }
 
+/* A counting pass over a term every document holds, after deletions from
+ * its posting list of several chunks: Xapian 1.4.22's boolean pass threw
+ * "Unexpected end of posting list" (1,200 documents, 2 deleted). */
+static void test_count_after_deletions(void)
+{
+    const char *path = database_path("count-after-deletions");
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "writer_open for the counting pass");
+        return;
+    }
+    int added = 1;
+    for (int i = 0; added && i < 1500; i++) {
+        vind_xapian_document_t *document = vind_xapian_document_new();
+        char unique[32];
+        snprintf(unique, sizeof unique, "Qdoc%d", i);
+        uint32_t docid = 0;
+        added = document && vind_xapian_document_add_posting(document, "zorg", 1, 1, NULL) == VIND_OK &&
+                vind_xapian_writer_replace_document_by_term(writer, unique, document, &docid,
+                                                            NULL) == VIND_OK;
+        vind_xapian_document_free(document);
+    }
+    vind_xapian_writer_commit(writer, NULL);
+    for (uint32_t docid = 2; docid < 80; docid += 7)
+        vind_xapian_writer_delete_document(writer, docid, NULL);
+    vind_xapian_writer_commit(writer, NULL);
+    vind_xapian_writer_close(writer);
+    vind_xapian_reader_t *reader = NULL;
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_xapian_mset_t *mset = NULL;
+    char *message = NULL;
+    vind_status_t status = vind_xapian_reader_open(path, &reader, &message);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_new(reader, &enquire, &message);
+    vind_xapian_query_t *query = vind_xapian_query_term("zorg", 1, 0);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_query(enquire, query, &message);
+    vind_xapian_query_free(query);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_set_boolean(enquire, &message);
+    if (status == VIND_OK)
+        status = vind_xapian_enquire_run(enquire, 0, 0, 1500, &mset, &message);
+    CHECK(added && status == VIND_OK && mset && mset->matches_lower == 1488 &&
+              mset->matches_upper == 1488,
+          "a counting pass over a term every document holds, after deletions: 1,488 exactly");
+    if (message)
+        printf("# %s\n", message);
+    free(message);
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_free(enquire);
+    vind_xapian_reader_close(reader);
+}
+
 static void test_open_missing(void)
 {
     vind_xapian_writer_t *writer = (vind_xapian_writer_t *)1;
@@ -1331,6 +1384,7 @@ int main(int argc, char **argv)
     test_write_and_read();
     test_set_value();
     test_term_in();
+    test_count_after_deletions();
     test_enquire();
     test_transactions();
     test_lock();
