@@ -60,11 +60,6 @@ struct vind_xapian_reader {
     std::vector<Xapian::Database> shards;
     std::vector<bool> shard_remote;
     bool remote = false; /* some shard is remote: no custom match spies */
-    /* Reopens that found a remote shard changed (Xapian's remote
-     * databases report no revision): counted into the reader's revision so
-     * that it grows with every change, and vind-searchd's result cache,
-     * keyed on it, empties. */
-    uint64_t remote_changes = 0;
     /* The database holding the spelling table: the database itself, the
      * first shard, or the stub's "#vind-spelling PATH" copy; none when the
      * first shard is remote and no copy is named. */
@@ -886,7 +881,7 @@ void each_shard_parallel_commit(vind_xapian_writer *writer)
 
 /* The sum of the local shards' revisions: grows with every commit of any
  * of them (Xapian's get_revision wants exactly one database; a remote
- * shard does not say, and counts 0: remote_changes stands in). */
+ * shard does not say: a reader with one reports revision 0, unknown). */
 uint64_t revision_sum(const vind_xapian_reader *reader)
 {
     uint64_t sum = 0;
@@ -952,8 +947,6 @@ vind_status_t reopen_shards(vind_xapian_reader *reader, int *changed)
         const uint64_t before = revision_sum(reader);
         /* A remote database's reopen() says whether its server's revision moved. */
         const bool maybe = reader->database.reopen();
-        if (maybe && reader->remote)
-            reader->remote_changes++;
         if (changed != nullptr)
             *changed = reader->remote ? (maybe ? 1 : 0) : (revision_sum(reader) != before);
         return VIND_OK;
@@ -969,7 +962,6 @@ vind_status_t reopen_shards(vind_xapian_reader *reader, int *changed)
     reader->remote = fresh.remote;
     reader->spelling = fresh.spelling;
     reader->has_spelling = fresh.has_spelling;
-    reader->remote_changes++; /* the shard may have changed while away */
     if (changed != nullptr)
         *changed = 1;
     return VIND_OK;
@@ -1701,8 +1693,15 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_revision", "reader is NULL");
     try {
+        /* A remote shard reports no revision, and one behind xapian-tcpsrv
+         * may switch to another copy (a replica) without a reopen noticing:
+         * the state of such an index is unknown, 0, and vind-searchd keeps
+         * no answers of it (a count of the changes seen would come back to
+         * an old value once a reader is opened anew, and serve answers of
+         * an older copy). */
         *revision = reader->shards.empty() ? reader->database.get_revision()
-                                           : revision_sum(reader) + reader->remote_changes;
+                    : reader->remote       ? 0
+                                           : revision_sum(reader);
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot read the revision of Xapian database",

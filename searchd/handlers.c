@@ -152,10 +152,9 @@ static char *cached_answer(vind_request_t *req, const char *key)
 }
 
 /* Whether the checked-out searcher's index says which state it is at. Over
- * remote shards Xapian 1.4 reports no revision; the reader counts the
- * changes it saw, from 0 at each open, so a searcher opened afresh (a
- * replica behind xapian-tcpsrv switched copies) is at 0 again, like the one
- * before it: at 0 no answer is cached. Every local index has revision 1 or
+ * remote shards Xapian 1.4 reports no revision, and a replica behind
+ * xapian-tcpsrv can switch copies without a reopen noticing: the library
+ * then says 0, and no answer is cached. Every local index has revision 1 or
  * more from its first commit on. */
 static int revision_known(vind_request_t *req)
 {

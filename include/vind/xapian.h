@@ -369,7 +369,9 @@ void vind_xapian_reader_close(vind_xapian_reader_t *reader);
  * reopen and retry.
  */
 
-/* *revision = the revision the reader is at. */
+/* *revision = the revision the reader is at: over shards the sum of
+ * theirs, 0 (unknown) when a shard is remote (Xapian's remote databases
+ * report none). */
 vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader, uint64_t *revision,
                                           char **errmsg);
 
