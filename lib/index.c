@@ -41,6 +41,7 @@
 #include <vind/limits.h>
 #include <vind/xapian.h>
 
+#include "doc_json.h"
 #include "error.h"
 #include "schema.h"
 #include "simhash.h"
@@ -1308,6 +1309,37 @@ static void cap_fields(vind_doc_t *doc)
     g_string_free(note, TRUE);
 }
 
+/* A record without a section gets the first path segment of its URL:
+ * "/actueel/x/" -> "actueel". */
+static void derive_section(vind_doc_t *doc)
+{
+    if (doc->section || !doc->url)
+        return;
+    const char *p = strstr(doc->url, "://");
+    p = p ? strchr(p + 3, '/') : doc->url;
+    while (p && *p == '/')
+        p++;
+    if (p && *p && strchr(p, '/'))
+        doc->section = strndup(p, (size_t)(strchr(p, '/') - p));
+}
+
+/* Counts a stored document in the report, and its text in what the next
+ * commit writes (check_disk_room). */
+static void count_stored(run_t *run, const vind_doc_t *doc, uint64_t source_bytes)
+{
+    if (doc->type == VIND_DOC_PDF) {
+        run->report->pdf_pages += doc->n_pages;
+        run->report->empty_pages += doc->n_empty_pages;
+        run->report->ocr_pages += doc->ocr_recognised;
+        run->report->ocr_cached += doc->ocr_cached;
+        run->report->ocr_seconds += doc->ocr_seconds;
+    }
+    run->report->bytes += source_bytes;
+    run->index->pending_bytes += doc->title ? strlen(doc->title) : 0;
+    for (size_t page = 0; page < doc->n_pages; page++)
+        run->index->pending_bytes += doc->pages[page] ? strlen(doc->pages[page]) : 0;
+}
+
 /* Adds or replaces the document of one finished job. A failure of the index
  * itself is returned; a failure of the file is an event. */
 static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
@@ -1353,15 +1385,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     doc->url = strdup(job->url);
     free(doc->path);
     doc->path = strdup(path);
-    if (!doc->section && doc->url) {
-        /* The first path segment of the URL: "/actueel/x/" -> "actueel". */
-        const char *p = strstr(doc->url, "://");
-        p = p ? strchr(p + 3, '/') : doc->url;
-        while (p && *p == '/')
-            p++;
-        if (p && *p && strchr(p, '/'))
-            doc->section = g_strndup(p, (gsize)(strchr(p, '/') - p));
-    }
+    derive_section(doc);
     cap_fields(doc);
     relations_t rel = {.signature = job->signature};
     vind_xapian_document_t *document = NULL;
@@ -1388,17 +1412,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     free_checkpoints(checkpoints, doc->n_pages);
     if (status != VIND_OK)
         return status;
-    if (doc->type == VIND_DOC_PDF) {
-        run->report->pdf_pages += doc->n_pages;
-        run->report->empty_pages += doc->n_empty_pages;
-        run->report->ocr_pages += doc->ocr_recognised;
-        run->report->ocr_cached += doc->ocr_cached;
-        run->report->ocr_seconds += doc->ocr_seconds;
-    }
-    run->report->bytes += job->file->size;
-    index->pending_bytes += doc->title ? strlen(doc->title) : 0;
-    for (size_t page = 0; page < doc->n_pages; page++)
-        index->pending_bytes += doc->pages[page] ? strlen(doc->pages[page]) : 0;
+    count_stored(run, doc, job->file->size);
     /* A repaired file (invalid UTF-8, a wrong charset) is indexed and reported. */
     emit(run, path, job->url, job->old_docid ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
          doc->warning);
@@ -2104,6 +2118,42 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
                                const vind_index_options_t *opts, vind_index_report_t *report,
                                char **errmsg);
 
+/* The report a run fills: the caller's, or scratch when it wants none. */
+static vind_index_report_t *clear_report(vind_index_report_t *report,
+                                         vind_index_report_t *scratch)
+{
+    if (!report)
+        report = scratch;
+    memset(report, 0, sizeof *report);
+    return report;
+}
+
+/* The end of a run that got to status: stamps and commits a run that
+ * changed something, or cancels the open transaction of a failed one (the
+ * index stays at its last commit, and the message says so). */
+static vind_status_t finish_run(vind_index_t *index, vind_status_t status, char **errmsg)
+{
+    if (status == VIND_OK && index->in_transaction) {
+        /* Only a run that changed something makes a new revision. */
+        GDateTime *now = g_date_time_new_now_utc();
+        gchar *stamp = g_date_time_format_iso8601(now);
+        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
+                                                 strlen(stamp), errmsg);
+        g_free(stamp);
+        g_date_time_unref(now);
+    }
+    if (status == VIND_OK)
+        status = commit_changes(index, errmsg);
+    if (status != VIND_OK && index->in_transaction) {
+        vind_xapian_writer_cancel_transaction(index->writer, NULL);
+        index->in_transaction = 0;
+        index->pending_bytes = 0;
+    }
+    if (status != VIND_OK) /* after the walk, every failure is the index's */
+        name_the_index(index, errmsg);
+    return status;
+}
+
 /* The OCR cache lives beside the index, "<db>.ocr-cache": a --full run and
  * a schema upgrade (which builds <db>.rebuild-<pid> and swaps it in: the
  * cache is named after the index it upgrades) find the pages recognised
@@ -2127,9 +2177,7 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
                                char **errmsg)
 {
     vind_index_report_t scratch;
-    if (!report)
-        report = &scratch;
-    memset(report, 0, sizeof *report);
+    report = clear_report(report, &scratch);
     if (!index || !roots || !opts)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_run: missing argument");
     if (opts->jobs > VIND_MAX_INDEX_JOBS)
@@ -2169,28 +2217,275 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
         status = check_disk_room(index, errmsg);
     if (status == VIND_OK)
         status = relate_attachments(index, errmsg);
-    if (status == VIND_OK && index->in_transaction) {
-        /* Only a run that changed something makes a new revision. */
-        GDateTime *now = g_date_time_new_now_utc();
-        gchar *stamp = g_date_time_format_iso8601(now);
-        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
-                                                 strlen(stamp), errmsg);
-        g_free(stamp);
-        g_date_time_unref(now);
-    }
-    if (status == VIND_OK)
-        status = commit_changes(index, errmsg);
-    if (status != VIND_OK && index->in_transaction) {
-        vind_xapian_writer_cancel_transaction(index->writer, NULL);
-        index->in_transaction = 0;
-        index->pending_bytes = 0;
-    }
-    if (status != VIND_OK) /* after the walk, every failure is the index's */
-        name_the_index(index, errmsg);
+    status = finish_run(index, status, errmsg);
     g_ptr_array_free(jobs, TRUE);
     if (existing)
         g_hash_table_destroy(existing);
     vind_walk_free(&walk);
+    report->seconds = g_get_monotonic_time() / 1e6 - started;
+    return status;
+}
+
+/* ---- a feed of extracted records (vind_index_records) ---------------------
+ *
+ * One line at a time: read (bounded), parse, compare its hash with the
+ * document's signature, build, store. The writer, the batches and the
+ * commit are those of a run over files; only the walk, the extraction and
+ * the removal of vanished files are not there.
+ */
+
+typedef struct {
+    run_t *run;
+    const char *name;     /* the feed, in events */
+    size_t line;          /* its line being indexed, 1-based */
+    char where[64 + 32];  /* "<name>:<line>": every event's path */
+} feed_t;
+
+/*
+ * Reads one line of in into line (without its newline). A line longer than
+ * max is read to its end but not kept: *too_long is set. Returns 0 at the
+ * end of in, -1 on a read error, else 1. Cost: one fgets per 64 kB.
+ */
+static int read_line(FILE *in, GString *line, size_t max, int *too_long)
+{
+    char chunk[65536];
+    g_string_truncate(line, 0);
+    *too_long = 0;
+    int got = 0;
+    while (fgets(chunk, sizeof chunk, in)) {
+        got = 1;
+        size_t n = strlen(chunk);
+        int end = n > 0 && chunk[n - 1] == '\n';
+        if (end)
+            n--;
+        if (!*too_long && line->len + n > max) {
+            *too_long = 1;
+            g_string_truncate(line, 0);
+        }
+        if (!*too_long)
+            g_string_append_len(line, chunk, (gssize)n);
+        if (end)
+            break;
+    }
+    if (ferror(in))
+        return -1;
+    if (line->len > 0 && line->str[line->len - 1] == '\r')
+        g_string_truncate(line, line->len - 1);
+    return got;
+}
+
+static void feed_emit(feed_t *feed, const char *url, vind_file_outcome_t outcome,
+                      vind_status_t status, const char *reason)
+{
+    emit(feed->run, feed->where, url, outcome, status, reason);
+}
+
+/* {"url": U, "deleted": true}: removes U's document, if it is there. */
+static vind_status_t delete_record(feed_t *feed, const char *url, char **errmsg)
+{
+    vind_index_t *index = feed->run->index;
+    char *unique = vind_unique_term(url);
+    uint32_t docid = 0;
+    if (vind_xapian_writer_docid_for_term(index->writer, unique, &docid, NULL) != VIND_OK)
+        docid = 0; /* absent (VIND_NOT_FOUND) */
+    free(unique);
+    if (docid == 0) {
+        feed_emit(feed, url, VIND_FILE_UNCHANGED, VIND_OK, "not indexed: nothing to delete");
+        return VIND_OK;
+    }
+    vind_status_t status = begin_change(index, errmsg);
+    if (status == VIND_OK)
+        status = delete_document(index, docid, errmsg);
+    if (status == VIND_NOT_FOUND)
+        status = VIND_OK;
+    if (status != VIND_OK)
+        return status;
+    feed_emit(feed, url, VIND_FILE_REMOVED, VIND_OK, NULL);
+    return count_change(index, errmsg);
+}
+
+/* The record's "type" as the extractors write it (an integer); a feed may
+ * leave it out (an article) or name it. 0 when it is neither. */
+static int normalise_type(json_t *object)
+{
+    json_t *type = json_object_get(object, "type");
+    if (!type)
+        return json_object_set_new(object, "type", json_integer(VIND_DOC_ARTICLE)) == 0;
+    if (!json_is_string(type))
+        return 1; /* vind_doc_from_object checks an integer's range */
+    static const char *const names[] = {"article", "pdf", "page"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(json_string_value(type), names[i]) == 0)
+            return json_object_set_new(object, "type", json_integer(i)) == 0;
+    return 0;
+}
+
+/* Parses one line into a record; a bad line is a FAILED event (*doc NULL). */
+static void parse_record(feed_t *feed, const GString *line, json_t **object, vind_doc_t **doc)
+{
+    json_error_t error;
+    *doc = NULL;
+    *object = json_loadb(line->str, line->len, 0, &error);
+    char *reason = NULL;
+    if (!*object)
+        reason = g_strdup_printf("not JSON: %s (column %d)", error.text, error.column);
+    else if (!json_is_object(*object))
+        reason = g_strdup("not a JSON object");
+    else if (!json_is_string(json_object_get(*object, "url")) ||
+             !*json_string_value(json_object_get(*object, "url")))
+        reason = g_strdup("no \"url\" (a record's identity: a non-empty string)");
+    else if (!json_is_true(json_object_get(*object, "deleted"))) {
+        char *why = NULL;
+        if (!normalise_type(*object))
+            reason = g_strdup("\"type\" is not 0, 1, 2, \"article\", \"pdf\" or \"page\"");
+        else if (vind_doc_from_object(*object, doc, &why) != VIND_OK)
+            reason = g_strdup(why ? why : "not a document record");
+        free(why);
+    }
+    if (!reason)
+        return;
+    const char *url = *object ? json_string_value(json_object_get(*object, "url")) : NULL;
+    feed_emit(feed, url, VIND_FILE_FAILED, VIND_CORRUPT_FILE, reason);
+    g_free(reason);
+    json_decref(*object);
+    *object = NULL;
+}
+
+/* The document a URL has (0: none) and whether its signature is this one. */
+static uint32_t indexed_as(vind_index_t *index, const char *unique, const char *signature,
+                           int *same)
+{
+    uint32_t docid = 0;
+    *same = 0;
+    if (vind_xapian_writer_docid_for_term(index->writer, unique, &docid, NULL) != VIND_OK ||
+        !docid)
+        return 0;
+    char *value = NULL;
+    size_t length = 0;
+    if (vind_xapian_reader_get_value(index->reader, docid, VIND_SLOT_SIGNATURE, &value, &length,
+                                     NULL) == VIND_OK && value)
+        *same = length == strlen(signature) && memcmp(value, signature, length) == 0;
+    free(value);
+    return docid;
+}
+
+/* Adds or replaces one parsed record's document. */
+static vind_status_t store_record(feed_t *feed, vind_doc_t *doc, const char *signature,
+                                  size_t bytes, char **errmsg)
+{
+    vind_index_t *index = feed->run->index;
+    char *unique = vind_unique_term(doc->url);
+    int same = 0;
+    uint32_t old = indexed_as(index, unique, signature, &same);
+    vind_status_t status = VIND_OK;
+    if (same && !feed->run->opts->full) {
+        feed_emit(feed, doc->url, VIND_FILE_UNCHANGED, VIND_OK, NULL);
+    } else if (doc->is_listing) {
+        status = begin_change(index, errmsg);
+        if (status == VIND_OK && old)
+            status = delete_document(index, old, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK;
+        if (status == VIND_OK)
+            feed_emit(feed, doc->url, VIND_FILE_SKIPPED, VIND_OK,
+                      doc->listing_reason ? doc->listing_reason : "listing page");
+    } else {
+        if (!doc->path)
+            doc->path = strdup(doc->url);
+        derive_section(doc);
+        cap_fields(doc);
+        relations_t rel = {.signature = signature};
+        vind_xapian_document_t *document = NULL;
+        GArray **checkpoints = NULL;
+        status = begin_change(index, errmsg);
+        if (status == VIND_OK)
+            status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
+        if (status == VIND_OK)
+            status = store_document(index, unique, doc, document, checkpoints, NULL, errmsg);
+        vind_xapian_document_free(document);
+        free_checkpoints(checkpoints, doc->n_pages);
+        if (status == VIND_OK) {
+            count_stored(feed->run, doc, bytes);
+            feed_emit(feed, doc->url, old ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
+                      doc->warning);
+            status = count_change(index, errmsg);
+        }
+    }
+    free(unique);
+    return status;
+}
+
+/* One line of the feed: a record, a deletion, or a FAILED event. Only a
+ * failure of the index is returned. */
+static vind_status_t index_line(feed_t *feed, const GString *line, char **errmsg)
+{
+    json_t *object = NULL;
+    vind_doc_t *doc = NULL;
+    parse_record(feed, line, &object, &doc);
+    if (!object)
+        return VIND_OK;
+    vind_status_t status;
+    if (!doc) { /* "deleted": true */
+        status = delete_record(feed, json_string_value(json_object_get(object, "url")), errmsg);
+    } else {
+        gchar *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)line->str,
+                                                  line->len);
+        char *signature = g_strconcat("jsonl ", hash, NULL);
+        json_decref(object); /* the record holds copies: free the tree before analysis */
+        object = NULL;
+        status = store_record(feed, doc, signature, line->len, errmsg);
+        g_free(signature);
+        g_free(hash);
+        vind_doc_free(doc);
+    }
+    json_decref(object);
+    return status;
+}
+
+static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
+{
+    const vind_index_options_t *opts = feed->run->opts;
+    /* JSON escaping at most doubles most text: twice the file limit. */
+    size_t max = 2 * (opts->extract.max_bytes ? opts->extract.max_bytes
+                                              : VIND_DEFAULT_MAX_FILE_BYTES);
+    GString *line = g_string_sized_new(65536);
+    vind_status_t status = VIND_OK;
+    int too_long = 0, got;
+    while (status == VIND_OK && (got = read_line(in, line, max, &too_long)) > 0) {
+        feed->line++;
+        snprintf(feed->where, sizeof feed->where, "%.64s:%zu", feed->name, feed->line);
+        if (too_long) {
+            char *reason = g_strdup_printf("a line longer than %zu bytes, not read", max);
+            feed_emit(feed, NULL, VIND_FILE_FAILED, VIND_TOO_LARGE, reason);
+            g_free(reason);
+        } else if (line->len > 0) { /* empty lines are allowed, and skipped */
+            status = index_line(feed, line, errmsg);
+        }
+    }
+    if (status == VIND_OK && got < 0)
+        status = vind_error(errmsg, VIND_IO, "%s: read error after line %zu: %s", feed->name,
+                            feed->line, strerror(errno));
+    g_string_free(line, TRUE);
+    return status;
+}
+
+vind_status_t vind_index_records(vind_index_t *index, FILE *in, const char *name,
+                                 const vind_index_options_t *opts, vind_index_report_t *report,
+                                 char **errmsg)
+{
+    vind_index_report_t scratch;
+    report = clear_report(report, &scratch);
+    if (!index || !in || !opts)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_records: missing argument");
+    if (index->schema_version != index->write_version || index->analyzer_stale)
+        return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
+                          "%s must be rebuilt (another schema or analyzer): run vind-index "
+                          "over the files, or index the feed into a new index",
+                          index->path);
+    double started = g_get_monotonic_time() / 1e6;
+    run_t run = {.index = index, .opts = opts, .report = report};
+    feed_t feed = {.run = &run, .name = name ? name : "-"};
+    vind_status_t status = finish_run(index, read_feed(&feed, in, errmsg), errmsg);
     report->seconds = g_get_monotonic_time() / 1e6 - started;
     return status;
 }
