@@ -76,6 +76,9 @@ struct vind_index {
     GHashTable *prints;
     struct print built;
     uint32_t joined;
+    /* Spelling words of the open transaction (form -> documents that have
+     * it), added to Xapian once per form at the commit (flush_spellings). */
+    GHashTable *spellings;
 };
 
 /* ---- options and URLs --------------------------------------------------- */
@@ -320,6 +323,8 @@ void vind_index_close(vind_index_t *index)
     vind_analyzer_free(index->analyzer);
     if (index->prints)
         g_hash_table_destroy(index->prints);
+    if (index->spellings)
+        g_hash_table_destroy(index->spellings);
     free(index->path);
     free(index);
 }
@@ -375,11 +380,49 @@ static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
                       index->path, free_bytes, needed);
 }
 
+/*
+ * Adds the transaction's spelling words to Xapian, each once with the
+ * number of documents that have it. Why not one add_spelling per word and
+ * document, as the words come: each is a look-up in Xapian's spelling table
+ * and its change maps (15% of a bulk load's CPU, perf, 2,000 generated
+ * documents); counted here first, a form costs one GHashTable increment per
+ * document and one add_spelling per batch. The spelling data is the same
+ * (frequencies add up). Nothing reads the spelling data during a run.
+ */
+static vind_status_t flush_spellings(vind_index_t *index, char **errmsg)
+{
+    if (!index->spellings)
+        return VIND_OK;
+    GHashTableIter it;
+    gpointer form, count;
+    vind_status_t status = VIND_OK;
+    g_hash_table_iter_init(&it, index->spellings);
+    while (status == VIND_OK && g_hash_table_iter_next(&it, &form, &count))
+        status = vind_xapian_writer_add_spelling(index->writer, form, *(guint *)count, errmsg);
+    g_hash_table_remove_all(index->spellings);
+    return status;
+}
+
+/* Counts one document's spelling word for the commit (flush_spellings). */
+static void spell_later(vind_index_t *index, const char *form)
+{
+    if (!index->spellings)
+        index->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    guint *count = g_hash_table_lookup(index->spellings, form);
+    if (!count) {
+        count = g_new0(guint, 1);
+        g_hash_table_insert(index->spellings, g_strdup(form), count);
+    }
+    (*count)++;
+}
 static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
 {
     if (!index->in_transaction)
         return VIND_OK;
     vind_status_t status = check_disk_room(index, errmsg);
+    if (status != VIND_OK)
+        return status;
+    status = flush_spellings(index, errmsg);
     if (status != VIND_OK)
         return status;
     index->in_transaction = 0;
@@ -430,7 +473,9 @@ typedef struct {
 } relations_t;
 
 typedef struct {
-    vind_index_t *index;
+    vind_index_t *index;     /* only finish_document's part: the index's state */
+    vind_analyzer_t *analyzer;
+    int write_version;
     vind_xapian_document_t *document;
     GHashTable *spellings;   /* forms already added to the spelling data */
     GHashTable *doubtful;    /* forms of OCR words below VIND_OCR_SPELL_CONFIDENCE, or NULL */
@@ -517,7 +562,7 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
     size_t length = strlen(text);
     if (length > VIND_MAX_ANALYZE_BYTES)
         length = VIND_MAX_ANALYZE_BYTES;
-    b->status = vind_analyze(b->index->analyzer, text, length, lang, &tokens, b->errmsg);
+    b->status = vind_analyze(b->analyzer, text, length, lang, &tokens, b->errmsg);
     if (b->status != VIND_OK)
         return;
     size_t count = vind_tokens_count(tokens);
@@ -538,14 +583,12 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
             if (prefix_copy)
                 add_posting(b, prefix_copy, *extra, position, has_position, 1);
         }
-        /* spell 2, an OCR page: a word Tesseract was unsure of is no suggestion */
+        /* spell 2, an OCR page: a word Tesseract was unsure of is no suggestion;
+         * finish_document counts them for the spelling data */
         if (spell && spelling_candidate(token) &&
             !g_hash_table_contains(b->spellings, token->form) &&
-            !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form))) {
+            !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form)))
             g_hash_table_add(b->spellings, g_strdup(token->form));
-            b->status =
-                vind_xapian_writer_add_spelling(b->index->writer, token->form, 1, b->errmsg);
-        }
     }
     vind_tokens_free(tokens);
 }
@@ -716,7 +759,7 @@ static GHashTable *doubtful_forms(builder_t *b, const vind_doc_t *doc, vind_lang
     for (size_t i = 0; i < doc->n_ocr_doubtful; i++) {
         vind_tokens_t *tokens = NULL;
         const char *word = doc->ocr_doubtful[i];
-        if (vind_analyze(b->index->analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
+        if (vind_analyze(b->analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
             continue;
         for (size_t t = 0; t < vind_tokens_count(tokens); t++)
             g_hash_table_add(forms, g_strdup(vind_tokens_get(tokens, t)->form));
@@ -838,7 +881,7 @@ static void add_packed_facets(builder_t *b, const vind_doc_t *doc, const char *y
 static void add_hit_value(builder_t *b, const vind_doc_t *doc, const relations_t *rel,
                           GPtrArray *tags, GPtrArray *themes)
 {
-    if (b->status != VIND_OK || b->index->write_version < 2)
+    if (b->status != VIND_OK || b->write_version < 2)
         return;
     vind_hit_record_t hit = {.url = valid(doc->url),
                              .title = valid(doc->title),
@@ -918,16 +961,37 @@ static void free_checkpoints(GArray **checkpoints, size_t n_pages)
     g_free(checkpoints);
 }
 
-/* Builds the Xapian document of an extracted record (lib/schema.h), and the
- * page maps of its text (*checkpoints_out, one GArray per page: free with
- * free_checkpoints). */
-static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
-                                    const relations_t *rel, vind_xapian_document_t **out,
-                                    GArray ***checkpoints_out, char **errmsg)
+/* A record analysed into its Xapian document, before the index's own state
+ * (the near-duplicate group, the spelling data) is consulted: what an
+ * analysis thread can make (analyse_document) while the writer stores the
+ * one before (finish_document). */
+typedef struct {
+    vind_xapian_document_t *document;
+    GArray **checkpoints;  /* per page: the text store's page map */
+    GHashTable *spellings; /* the forms for the spelling data */
+    uint64_t fingerprint;
+    int has_fingerprint;
+} analysed_t;
+
+static void analysed_clear(analysed_t *a, size_t n_pages)
 {
-    *out = NULL;
-    *checkpoints_out = NULL;
-    builder_t b = {.index = index, .document = vind_xapian_document_new(), .errmsg = errmsg};
+    vind_xapian_document_free(a->document);
+    free_checkpoints(a->checkpoints, n_pages);
+    if (a->spellings)
+        g_hash_table_destroy(a->spellings);
+    memset(a, 0, sizeof *a);
+}
+
+/* Analyses an extracted record into its Xapian document (lib/schema.h) and
+ * the page maps of its text. Touches nothing of the index: safe in another
+ * thread with its own analyzer. */
+static vind_status_t analyse_document(vind_analyzer_t *analyzer, int write_version,
+                                      const vind_doc_t *doc, const relations_t *rel,
+                                      analysed_t *out, char **errmsg)
+{
+    memset(out, 0, sizeof *out);
+    builder_t b = {.analyzer = analyzer, .write_version = write_version,
+                   .document = vind_xapian_document_new(), .errmsg = errmsg};
     if (!b.document)
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     b.checkpoints = g_new0(GArray *, doc->n_pages + 1);
@@ -952,7 +1016,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
                    NULL);
     vind_simhash_t simhash;
     vind_simhash_init(&simhash);
-    b.simhash = index->write_version >= 3 ? &simhash : NULL;
+    b.simhash = write_version >= 3 ? &simhash : NULL;
     for (size_t page = 0; page < doc->n_pages; page++) {
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
@@ -998,30 +1062,65 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         add_title_key(&b, title);
         free(title);
     }
-    uint64_t fingerprint = 0;
-    index->built = (print_t){0};
-    index->joined = 0;
-    if (b.simhash && vind_simhash_result(b.simhash, &fingerprint))
-        add_group(&b, fingerprint, doc->url);
+    out->has_fingerprint = b.simhash && vind_simhash_result(b.simhash, &out->fingerprint);
     add_hit_value(&b, doc, rel, tags, themes);
     if (b.status == VIND_OK) {
-        char *data = stored_data(doc, rel, tags, themes, index->write_version);
+        char *data = stored_data(doc, rel, tags, themes, write_version);
         b.status = data ? vind_xapian_document_set_data(b.document, data, strlen(data), errmsg)
                         : vind_error(errmsg, VIND_NOMEM, "out of memory");
         free(data);
     }
     g_ptr_array_free(tags, TRUE);
     g_ptr_array_free(themes, TRUE);
-    g_hash_table_destroy(b.spellings);
     if (b.doubtful)
         g_hash_table_destroy(b.doubtful);
-    if (b.status != VIND_OK) {
-        vind_xapian_document_free(b.document);
-        free_checkpoints(b.checkpoints, doc->n_pages);
-        return b.status;
+    out->document = b.document;
+    out->checkpoints = b.checkpoints;
+    out->spellings = b.spellings;
+    if (b.status != VIND_OK)
+        analysed_clear(out, doc->n_pages);
+    return b.status;
+}
+
+/* The writer's part of building a document: its near-duplicate group
+ * (index->built, index->joined for store_document) and its spelling words. */
+static vind_status_t finish_document(vind_index_t *index, const vind_doc_t *doc, analysed_t *a,
+                                     char **errmsg)
+{
+    builder_t b = {.index = index, .document = a->document, .errmsg = errmsg};
+    index->built = (print_t){0};
+    index->joined = 0;
+    if (a->has_fingerprint)
+        add_group(&b, a->fingerprint, doc->url);
+    GHashTableIter it;
+    gpointer form;
+    g_hash_table_iter_init(&it, a->spellings);
+    while (b.status == VIND_OK && g_hash_table_iter_next(&it, &form, NULL))
+        spell_later(index, form);
+    return b.status;
+}
+
+/* Builds the Xapian document of an extracted record, and the page maps of
+ * its text (*checkpoints_out, one GArray per page: free with
+ * free_checkpoints). */
+static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
+                                    const relations_t *rel, vind_xapian_document_t **out,
+                                    GArray ***checkpoints_out, char **errmsg)
+{
+    *out = NULL;
+    *checkpoints_out = NULL;
+    analysed_t a;
+    vind_status_t status =
+        analyse_document(index->analyzer, index->write_version, doc, rel, &a, errmsg);
+    if (status == VIND_OK)
+        status = finish_document(index, doc, &a, errmsg);
+    if (status != VIND_OK) {
+        analysed_clear(&a, doc->n_pages);
+        return status;
     }
-    *out = b.document;
-    *checkpoints_out = b.checkpoints;
+    g_hash_table_destroy(a.spellings);
+    *out = a.document;
+    *checkpoints_out = a.checkpoints;
     return VIND_OK;
 }
 
@@ -2148,6 +2247,8 @@ static vind_status_t finish_run(vind_index_t *index, vind_status_t status, char 
         vind_xapian_writer_cancel_transaction(index->writer, NULL);
         index->in_transaction = 0;
         index->pending_bytes = 0;
+        if (index->spellings)
+            g_hash_table_remove_all(index->spellings);
     }
     if (status != VIND_OK) /* after the walk, every failure is the index's */
         name_the_index(index, errmsg);
