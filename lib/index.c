@@ -2330,17 +2330,54 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
 /* ---- a feed of extracted records (vind_index_records) ---------------------
  *
  * One line at a time: read (bounded), parse, compare its hash with the
- * document's signature, build, store. The writer, the batches and the
+ * document's signature, analyse, store. The writer, the batches and the
  * commit are those of a run over files; only the walk, the extraction and
  * the removal of vanished files are not there.
+ *
+ * With more than one job, one analysis thread reads, parses and analyses
+ * the lines (prepare_item, with its own analyzer and its own reader of the
+ * last commit, to skip analysing unchanged lines) while the calling thread
+ * stores the line before (consume_item): the Xapian writer and the
+ * analysis, about half of a record's CPU each (perf), run on two cores. The
+ * lines are stored in feed order either way, so the index is the same.
  */
 
 typedef struct {
     run_t *run;
     const char *name;     /* the feed, in events */
-    size_t line;          /* its line being indexed, 1-based */
     char where[64 + 32];  /* "<name>:<line>": every event's path */
 } feed_t;
+
+/* One line, as the analysis side leaves it for the writer. */
+typedef struct {
+    size_t line;          /* 1-based; 0: the end of the feed */
+    int read_error;       /* errno of a read error (the end of the feed) */
+    char *failure;        /* why the line is not a record (g_malloc'd), or NULL */
+    vind_status_t failure_status;
+    char *url;            /* the record's url, when it has one */
+    int deleted;          /* {"url": U, "deleted": true} */
+    vind_doc_t *doc;
+    char *signature;      /* "jsonl <sha256 of the line>" */
+    size_t bytes;
+    int analysed;         /* a holds the analysis */
+    analysed_t a;
+    vind_status_t analysis_status; /* a failure of the analysis itself (NOMEM) */
+    char *analysis_errmsg;
+} item_t;
+
+static void item_free(item_t *item)
+{
+    if (!item)
+        return;
+    if (item->analysed)
+        analysed_clear(&item->a, item->doc ? item->doc->n_pages : 0);
+    g_free(item->failure);
+    g_free(item->url);
+    g_free(item->signature);
+    free(item->analysis_errmsg);
+    vind_doc_free(item->doc);
+    g_free(item);
+}
 
 /*
  * Reads one line of in into line (without its newline). A line longer than
@@ -2375,6 +2412,136 @@ static int read_line(FILE *in, GString *line, size_t max, int *too_long)
     return got;
 }
 
+/* The record's "type" as the extractors write it (an integer); a feed may
+ * leave it out (an article) or name it. 0 when it is neither. */
+static int normalise_type(json_t *object)
+{
+    json_t *type = json_object_get(object, "type");
+    if (!type)
+        return json_object_set_new(object, "type", json_integer(VIND_DOC_ARTICLE)) == 0;
+    if (!json_is_string(type))
+        return 1; /* vind_doc_from_object checks an integer's range */
+    static const char *const names[] = {"article", "pdf", "page"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(json_string_value(type), names[i]) == 0)
+            return json_object_set_new(object, "type", json_integer(i)) == 0;
+    return 0;
+}
+
+/* Parses one line into item: a record (item->doc), a deletion, or a failure. */
+static void parse_record(const GString *line, item_t *item)
+{
+    json_error_t error;
+    json_t *object = json_loadb(line->str, line->len, 0, &error);
+    json_t *url = object ? json_object_get(object, "url") : NULL;
+    if (json_is_string(url))
+        item->url = g_strdup(json_string_value(url));
+    item->failure_status = VIND_CORRUPT_FILE;
+    if (!object)
+        item->failure = g_strdup_printf("not JSON: %s (column %d)", error.text, error.column);
+    else if (!json_is_object(object))
+        item->failure = g_strdup("not a JSON object");
+    else if (!item->url || !*item->url)
+        item->failure = g_strdup("no \"url\" (a record's identity: a non-empty string)");
+    else if (json_is_true(json_object_get(object, "deleted")))
+        item->deleted = 1;
+    else if (!normalise_type(object))
+        item->failure = g_strdup("\"type\" is not 0, 1, 2, \"article\", \"pdf\" or \"page\"");
+    else {
+        char *why = NULL;
+        if (vind_doc_from_object(object, &item->doc, &why) != VIND_OK)
+            item->failure = g_strdup(why ? why : "not a document record");
+        free(why);
+    }
+    json_decref(object);
+}
+
+/* The analysis side of a feed: its own analyzer, and its own reader of the
+ * index's last commit for a first look at a line's signature. */
+typedef struct {
+    vind_index_t *index;   /* read only: path, lexicon, write_version */
+    const vind_index_options_t *opts;
+    FILE *in;
+    size_t max;            /* the longest line read */
+    size_t line;
+    GString *buffer;
+    vind_analyzer_t *analyzer;
+    vind_xapian_reader_t *reader; /* NULL: every changed-looking line is analysed */
+} reader_side_t;
+
+/* Whether the last commit holds url's document with this signature: a hint
+ * only (the writer decides), so any error says no. */
+static int committed_same(reader_side_t *side, const char *url, const char *signature)
+{
+    if (!side->reader || side->opts->full)
+        return 0;
+    char *unique = vind_unique_term(url), *value = NULL;
+    uint32_t docid = 0;
+    size_t length = 0;
+    int same = 0, changed = 0;
+    vind_status_t status = vind_xapian_reader_docid_for_term(side->reader, unique, &docid, NULL);
+    if (status == VIND_OK && docid)
+        status = vind_xapian_reader_get_value(side->reader, docid, VIND_SLOT_SIGNATURE, &value,
+                                              &length, NULL);
+    if (status == VIND_OK && value)
+        same = length == strlen(signature) && memcmp(value, signature, length) == 0;
+    /* The writer's commits outran this reader (Xapian's DatabaseModifiedError):
+     * the next look-up reads the newest revision. */
+    if (status != VIND_OK && status != VIND_NOT_FOUND && side->reader != side->index->reader)
+        vind_xapian_reader_reopen(side->reader, &changed, NULL);
+    free(unique);
+    free(value);
+    return same;
+}
+
+/* A record made ready for the writer: its defaults, caps, and the analysis
+ * (unless the last commit has this very line already). */
+static void prepare_record(reader_side_t *side, const GString *line, item_t *item)
+{
+    vind_doc_t *doc = item->doc;
+    gchar *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)line->str,
+                                              line->len);
+    item->signature = g_strconcat("jsonl ", hash, NULL);
+    g_free(hash);
+    item->bytes = line->len;
+    if (!doc->path)
+        doc->path = strdup(doc->url);
+    derive_section(doc);
+    cap_fields(doc);
+    if (doc->is_listing || committed_same(side, doc->url, item->signature))
+        return;
+    relations_t rel = {.signature = item->signature};
+    item->analysis_status = analyse_document(side->analyzer, side->index->write_version, doc,
+                                             &rel, &item->a, &item->analysis_errmsg);
+    item->analysed = item->analysis_status == VIND_OK;
+}
+
+/* Reads and prepares the next line: an item, or one with line 0 at the end. */
+static item_t *prepare_item(reader_side_t *side)
+{
+    item_t *item = g_new0(item_t, 1);
+    int too_long = 0, got;
+    do {
+        got = read_line(side->in, side->buffer, side->max, &too_long);
+        if (got > 0)
+            side->line++;
+    } while (got > 0 && !too_long && side->buffer->len == 0); /* empty lines are allowed */
+    if (got <= 0) {
+        item->read_error = got < 0 ? (errno ? errno : EIO) : 0;
+        return item;
+    }
+    item->line = side->line;
+    if (too_long) {
+        item->failure = g_strdup_printf("a line longer than %zu bytes, not read", side->max);
+        item->failure_status = VIND_TOO_LARGE;
+        return item;
+    }
+    parse_record(side->buffer, item);
+    if (item->doc && !item->failure)
+        prepare_record(side, side->buffer, item);
+    return item;
+}
+
 static void feed_emit(feed_t *feed, const char *url, vind_file_outcome_t outcome,
                       vind_status_t status, const char *reason)
 {
@@ -2405,54 +2572,8 @@ static vind_status_t delete_record(feed_t *feed, const char *url, char **errmsg)
     return count_change(index, errmsg);
 }
 
-/* The record's "type" as the extractors write it (an integer); a feed may
- * leave it out (an article) or name it. 0 when it is neither. */
-static int normalise_type(json_t *object)
-{
-    json_t *type = json_object_get(object, "type");
-    if (!type)
-        return json_object_set_new(object, "type", json_integer(VIND_DOC_ARTICLE)) == 0;
-    if (!json_is_string(type))
-        return 1; /* vind_doc_from_object checks an integer's range */
-    static const char *const names[] = {"article", "pdf", "page"};
-    for (int i = 0; i < 3; i++)
-        if (strcmp(json_string_value(type), names[i]) == 0)
-            return json_object_set_new(object, "type", json_integer(i)) == 0;
-    return 0;
-}
-
-/* Parses one line into a record; a bad line is a FAILED event (*doc NULL). */
-static void parse_record(feed_t *feed, const GString *line, json_t **object, vind_doc_t **doc)
-{
-    json_error_t error;
-    *doc = NULL;
-    *object = json_loadb(line->str, line->len, 0, &error);
-    char *reason = NULL;
-    if (!*object)
-        reason = g_strdup_printf("not JSON: %s (column %d)", error.text, error.column);
-    else if (!json_is_object(*object))
-        reason = g_strdup("not a JSON object");
-    else if (!json_is_string(json_object_get(*object, "url")) ||
-             !*json_string_value(json_object_get(*object, "url")))
-        reason = g_strdup("no \"url\" (a record's identity: a non-empty string)");
-    else if (!json_is_true(json_object_get(*object, "deleted"))) {
-        char *why = NULL;
-        if (!normalise_type(*object))
-            reason = g_strdup("\"type\" is not 0, 1, 2, \"article\", \"pdf\" or \"page\"");
-        else if (vind_doc_from_object(*object, doc, &why) != VIND_OK)
-            reason = g_strdup(why ? why : "not a document record");
-        free(why);
-    }
-    if (!reason)
-        return;
-    const char *url = *object ? json_string_value(json_object_get(*object, "url")) : NULL;
-    feed_emit(feed, url, VIND_FILE_FAILED, VIND_CORRUPT_FILE, reason);
-    g_free(reason);
-    json_decref(*object);
-    *object = NULL;
-}
-
-/* The document a URL has (0: none) and whether its signature is this one. */
+/* The document a URL has (0: none) and whether its signature is this one,
+ * as the writer sees it (this run's changes included). */
 static uint32_t indexed_as(vind_index_t *index, const char *unique, const char *signature,
                            int *same)
 {
@@ -2470,43 +2591,46 @@ static uint32_t indexed_as(vind_index_t *index, const char *unique, const char *
     return docid;
 }
 
-/* Adds or replaces one parsed record's document. */
-static vind_status_t store_record(feed_t *feed, vind_doc_t *doc, const char *signature,
-                                  size_t bytes, char **errmsg)
+/* Adds or replaces one prepared record's document. */
+static vind_status_t store_record(feed_t *feed, item_t *item, char **errmsg)
 {
     vind_index_t *index = feed->run->index;
+    vind_doc_t *doc = item->doc;
     char *unique = vind_unique_term(doc->url);
     int same = 0;
-    uint32_t old = indexed_as(index, unique, signature, &same);
-    vind_status_t status = VIND_OK;
-    if (same && !feed->run->opts->full) {
+    uint32_t old = indexed_as(index, unique, item->signature, &same);
+    int unchanged = same && !feed->run->opts->full;
+    /* only a change opens a transaction: an unchanged feed makes no revision */
+    vind_status_t status = unchanged ? VIND_OK : begin_change(index, errmsg);
+    if (status == VIND_OK && unchanged) {
         feed_emit(feed, doc->url, VIND_FILE_UNCHANGED, VIND_OK, NULL);
-    } else if (doc->is_listing) {
-        status = begin_change(index, errmsg);
-        if (status == VIND_OK && old)
+    } else if (status == VIND_OK && doc->is_listing) {
+        if (old)
             status = delete_document(index, old, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
         if (status == VIND_OK)
             feed_emit(feed, doc->url, VIND_FILE_SKIPPED, VIND_OK,
                       doc->listing_reason ? doc->listing_reason : "listing page");
-    } else {
-        if (!doc->path)
-            doc->path = strdup(doc->url);
-        derive_section(doc);
-        cap_fields(doc);
-        relations_t rel = {.signature = signature};
-        vind_xapian_document_t *document = NULL;
-        GArray **checkpoints = NULL;
-        status = begin_change(index, errmsg);
+    } else if (status == VIND_OK) {
+        if (!item->analysed && item->analysis_status == VIND_OK) {
+            /* the analysis side took it for unchanged (it read the last
+             * commit; this run changed the document since) */
+            relations_t rel = {.signature = item->signature};
+            status = analyse_document(index->analyzer, index->write_version, doc, &rel,
+                                      &item->a, errmsg);
+            item->analysed = status == VIND_OK;
+        } else if (item->analysis_status != VIND_OK) {
+            status = vind_error(errmsg, item->analysis_status, "%s",
+                                item->analysis_errmsg ? item->analysis_errmsg : "analysis failed");
+        }
         if (status == VIND_OK)
-            status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
+            status = finish_document(index, doc, &item->a, errmsg);
         if (status == VIND_OK)
-            status = store_document(index, unique, doc, document, checkpoints, NULL, errmsg);
-        vind_xapian_document_free(document);
-        free_checkpoints(checkpoints, doc->n_pages);
+            status = store_document(index, unique, doc, item->a.document, item->a.checkpoints,
+                                    NULL, errmsg);
         if (status == VIND_OK) {
-            count_stored(feed->run, doc, bytes);
+            count_stored(feed->run, doc, item->bytes);
             feed_emit(feed, doc->url, old ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
                       doc->warning);
             status = count_change(index, errmsg);
@@ -2516,57 +2640,124 @@ static vind_status_t store_record(feed_t *feed, vind_doc_t *doc, const char *sig
     return status;
 }
 
-/* One line of the feed: a record, a deletion, or a FAILED event. Only a
- * failure of the index is returned. */
-static vind_status_t index_line(feed_t *feed, const GString *line, char **errmsg)
+/* The writer's part of one line: an event, a deletion or a stored record.
+ * Only a failure of the index is returned. */
+static vind_status_t consume_item(feed_t *feed, item_t *item, char **errmsg)
 {
-    json_t *object = NULL;
-    vind_doc_t *doc = NULL;
-    parse_record(feed, line, &object, &doc);
-    if (!object)
+    snprintf(feed->where, sizeof feed->where, "%.64s:%zu", feed->name, item->line);
+    if (item->failure) {
+        feed_emit(feed, item->url, VIND_FILE_FAILED, item->failure_status, item->failure);
         return VIND_OK;
-    vind_status_t status;
-    if (!doc) { /* "deleted": true */
-        status = delete_record(feed, json_string_value(json_object_get(object, "url")), errmsg);
-    } else {
-        gchar *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)line->str,
-                                                  line->len);
-        char *signature = g_strconcat("jsonl ", hash, NULL);
-        json_decref(object); /* the record holds copies: free the tree before analysis */
-        object = NULL;
-        status = store_record(feed, doc, signature, line->len, errmsg);
-        g_free(signature);
-        g_free(hash);
-        vind_doc_free(doc);
     }
-    json_decref(object);
+    if (item->deleted)
+        return delete_record(feed, item->url, errmsg);
+    return store_record(feed, item, errmsg);
+}
+
+static vind_status_t read_error(feed_t *feed, const item_t *end, char **errmsg)
+{
+    if (!end->read_error)
+        return VIND_OK;
+    return vind_error(errmsg, VIND_IO, "%s: read error after line %s: %s", feed->name,
+                      feed->where[0] ? strrchr(feed->where, ':') + 1 : "0",
+                      strerror(end->read_error));
+}
+
+/* One thread: prepare a line, store it, the next. */
+static vind_status_t read_feed_inline(feed_t *feed, reader_side_t *side, char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    while (status == VIND_OK) {
+        item_t *item = prepare_item(side);
+        if (item->line == 0) {
+            status = read_error(feed, item, errmsg);
+            item_free(item);
+            break;
+        }
+        status = consume_item(feed, item, errmsg);
+        item_free(item);
+    }
+    return status;
+}
+
+/* Items prepared ahead of the writer at most: bounds the memory to a few
+ * analysed records (a 100-page PDF's document is a few MB). */
+#define FEED_AHEAD 8
+
+typedef struct {
+    reader_side_t *side;
+    GAsyncQueue *ready;   /* item_t, in feed order; the last has line 0 */
+    GAsyncQueue *credits; /* one per item the analysis side may prepare ahead */
+    gint stop;            /* the writer failed: prepare no more */
+} pipeline_t;
+
+static gpointer analysis_thread(gpointer data)
+{
+    pipeline_t *p = data;
+    for (;;) {
+        g_async_queue_pop(p->credits);
+        item_t *item = g_atomic_int_get(&p->stop) ? g_new0(item_t, 1) : prepare_item(p->side);
+        g_async_queue_push(p->ready, item);
+        if (item->line == 0)
+            return NULL;
+    }
+}
+
+/* Two threads: the analysis thread prepares, this one stores in order. */
+static vind_status_t read_feed_pipelined(feed_t *feed, reader_side_t *side, char **errmsg)
+{
+    pipeline_t p = {.side = side, .ready = g_async_queue_new(), .credits = g_async_queue_new()};
+    for (int i = 0; i < FEED_AHEAD; i++)
+        g_async_queue_push(p.credits, GINT_TO_POINTER(1));
+    GThread *thread = g_thread_new("vind-feed", analysis_thread, &p);
+    vind_status_t status = VIND_OK;
+    for (;;) {
+        item_t *item = g_async_queue_pop(p.ready);
+        g_async_queue_push(p.credits, GINT_TO_POINTER(1));
+        if (item->line == 0) {
+            if (status == VIND_OK)
+                status = read_error(feed, item, errmsg);
+            item_free(item);
+            break;
+        }
+        if (status == VIND_OK)
+            status = consume_item(feed, item, errmsg);
+        if (status != VIND_OK)
+            g_atomic_int_set(&p.stop, 1); /* drain what is prepared, then end */
+        item_free(item);
+    }
+    g_thread_join(thread);
+    g_async_queue_unref(p.ready);
+    g_async_queue_unref(p.credits);
     return status;
 }
 
 static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
 {
+    vind_index_t *index = feed->run->index;
     const vind_index_options_t *opts = feed->run->opts;
     /* JSON escaping at most doubles most text: twice the file limit. */
     size_t max = 2 * (opts->extract.max_bytes ? opts->extract.max_bytes
                                               : VIND_DEFAULT_MAX_FILE_BYTES);
-    GString *line = g_string_sized_new(65536);
+    unsigned jobs = opts->jobs ? opts->jobs : g_get_num_processors();
+    reader_side_t side = {.index = index, .opts = opts, .in = in, .max = max,
+                          .buffer = g_string_sized_new(65536), .analyzer = index->analyzer};
     vind_status_t status = VIND_OK;
-    int too_long = 0, got;
-    while (status == VIND_OK && (got = read_line(in, line, max, &too_long)) > 0) {
-        feed->line++;
-        snprintf(feed->where, sizeof feed->where, "%.64s:%zu", feed->name, feed->line);
-        if (too_long) {
-            char *reason = g_strdup_printf("a line longer than %zu bytes, not read", max);
-            feed_emit(feed, NULL, VIND_FILE_FAILED, VIND_TOO_LARGE, reason);
-            g_free(reason);
-        } else if (line->len > 0) { /* empty lines are allowed, and skipped */
-            status = index_line(feed, line, errmsg);
-        }
+    if (jobs > 1) {
+        status = vind_analyzer_new(index->lexicon, &side.analyzer, errmsg);
+        if (status == VIND_OK && vind_xapian_reader_open(index->path, &side.reader, NULL) != VIND_OK)
+            side.reader = NULL; /* then the writer's view decides alone */
+    } else {
+        side.reader = index->reader; /* the writer's own view: the hint is the answer */
     }
-    if (status == VIND_OK && got < 0)
-        status = vind_error(errmsg, VIND_IO, "%s: read error after line %zu: %s", feed->name,
-                            feed->line, strerror(errno));
-    g_string_free(line, TRUE);
+    if (status == VIND_OK)
+        status = jobs > 1 ? read_feed_pipelined(feed, &side, errmsg)
+                          : read_feed_inline(feed, &side, errmsg);
+    if (side.analyzer != index->analyzer)
+        vind_analyzer_free(side.analyzer);
+    if (side.reader != index->reader)
+        vind_xapian_reader_close(side.reader);
+    g_string_free(side.buffer, TRUE);
     return status;
 }
 
@@ -2578,6 +2769,9 @@ vind_status_t vind_index_records(vind_index_t *index, FILE *in, const char *name
     report = clear_report(report, &scratch);
     if (!index || !in || !opts)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_records: missing argument");
+    if (opts->jobs > VIND_MAX_INDEX_JOBS)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "%u jobs: at most %u", opts->jobs,
+                          VIND_MAX_INDEX_JOBS);
     if (index->schema_version != index->write_version || index->analyzer_stale)
         return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
                           "%s must be rebuilt (another schema or analyzer): run vind-index "

@@ -33,8 +33,9 @@ def generate(seed, n):
                           check=True, timeout=300).stdout
 
 
-def index_feed(db, feed_path, stdin=None):
-    result = subprocess.run([binary("vind-index"), "--quiet", "--from-jsonl", feed_path, db],
+def index_feed(db, feed_path, stdin=None, jobs=2):
+    result = subprocess.run([binary("vind-index"), "--quiet", "-j", str(jobs), "--from-jsonl",
+                             feed_path, db],
                             input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env(), timeout=300)
     return result.returncode, result.stderr.decode("utf-8", "replace")
@@ -106,6 +107,32 @@ def test_feed(tap, feed, tmp):
     index.close()
 
 
+def test_pipeline(tap, feed, tmp):
+    """-j 2 (an analysis thread beside the writer) gives the index -j 1 gives; a line whose
+    last commit matches but which this run changed before is analysed after all."""
+    feed_path = os.path.join(tmp, "feed.jsonl")
+    dbs = [os.path.join(tmp, "j%d.db" % jobs) for jobs in (1, 2)]
+    for jobs, db in zip((1, 2), dbs):
+        index_feed(db, feed_path, jobs=jobs)
+    first = json.loads(feed.splitlines()[0])
+    queries = [first["title"], "gemeente", "toegankelijkheid website", "de"]
+    answers = []
+    for db in dbs:
+        index = Index(db)
+        answers.append([(r.get("total"), [h.get("url") for h in hit_list(r)], r.get("facets"))
+                        for r in (index.search(q, limit=20) for q in queries)])
+        index.close()
+    tap.ok(answers[0] == answers[1], "-j 1 and -j 2 give the same answers to %d queries"
+           % len(queries))
+    original = json.dumps(first, ensure_ascii=False, separators=(",", ":"))
+    other = json.dumps(dict(first, title="Tussendoor een andere titel"))
+    code, err = index_feed(dbs[1], "-", stdin=(other + "\n" + original + "\n").encode())
+    index = Index(dbs[1])
+    tap.ok(code == 0 and (index.document(first["url"]) or {}).get("title") == first["title"],
+           "-j 2: a record changed and changed back in one run ends as its last line", err)
+    index.close()
+
+
 def test_bad_lines(tap, tmp):
     db = os.path.join(tmp, "bad.db")
     lines = [
@@ -143,6 +170,7 @@ def main():
     try:
         feed = test_generator(tap)
         test_feed(tap, feed, tmp)
+        test_pipeline(tap, feed, tmp)
         test_bad_lines(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
