@@ -128,8 +128,14 @@ static void on_event(const vind_index_event_t *event, void *rock)
         print_path(stderr, reason); /* it may quote another path ("same URL as") */
         fputc('\n', stderr);
     }
-    if (progress->quiet || event->total == 0)
+    if (progress->quiet)
         return;
+    if (event->total == 0) { /* a feed (--from-jsonl): its length is unknown */
+        if (event->done % 10000 == 0 && event->done != progress->last_reported)
+            fprintf(stderr, "vind-index: %zu records\n", event->done);
+        progress->last_reported = event->done;
+        return;
+    }
     if (progress->tty) {
         double elapsed = now_seconds() - progress->started;
         double rate = elapsed > 0 ? event->done / elapsed : 0;
