@@ -2379,33 +2379,45 @@ static void item_free(item_t *item)
     g_free(item);
 }
 
+/* A feed's read buffer: lines are cut at '\n' by memchr, so a NUL byte in
+ * a line spoils that line only (fgets would have lost its newline too). */
+typedef struct {
+    FILE *in;
+    char data[65536];
+    size_t start, end;
+} line_reader_t;
+
 /*
- * Reads one line of in into line (without its newline). A line longer than
- * max is read to its end but not kept: *too_long is set. Returns 0 at the
- * end of in, -1 on a read error, else 1. Cost: one fgets per 64 kB.
+ * Reads one line into line (without its newline). A line longer than max is
+ * read to its end but not kept: *too_long is set. Returns 0 at the end of
+ * the feed, -1 on a read error, else 1. Cost: one fread per 64 kB.
  */
-static int read_line(FILE *in, GString *line, size_t max, int *too_long)
+static int read_line(line_reader_t *r, GString *line, size_t max, int *too_long)
 {
-    char chunk[65536];
     g_string_truncate(line, 0);
     *too_long = 0;
     int got = 0;
-    while (fgets(chunk, sizeof chunk, in)) {
+    for (;;) {
+        if (r->start == r->end) {
+            r->start = 0;
+            r->end = fread(r->data, 1, sizeof r->data, r->in);
+            if (r->end == 0)
+                break;
+        }
         got = 1;
-        size_t n = strlen(chunk);
-        int end = n > 0 && chunk[n - 1] == '\n';
-        if (end)
-            n--;
+        char *newline = memchr(r->data + r->start, '\n', r->end - r->start);
+        size_t n = (newline ? (size_t)(newline - r->data) : r->end) - r->start;
         if (!*too_long && line->len + n > max) {
             *too_long = 1;
             g_string_truncate(line, 0);
         }
         if (!*too_long)
-            g_string_append_len(line, chunk, (gssize)n);
-        if (end)
+            g_string_append_len(line, r->data + r->start, (gssize)n);
+        r->start += n + (newline ? 1 : 0);
+        if (newline)
             break;
     }
-    if (ferror(in))
+    if (!got && ferror(r->in))
         return -1;
     if (line->len > 0 && line->str[line->len - 1] == '\r')
         g_string_truncate(line, line->len - 1);
@@ -2461,7 +2473,7 @@ static void parse_record(const GString *line, item_t *item)
 typedef struct {
     vind_index_t *index;   /* read only: path, lexicon, write_version */
     const vind_index_options_t *opts;
-    FILE *in;
+    line_reader_t *lines;
     size_t max;            /* the longest line read */
     size_t line;
     GString *buffer;
@@ -2522,7 +2534,7 @@ static item_t *prepare_item(reader_side_t *side)
     item_t *item = g_new0(item_t, 1);
     int too_long = 0, got;
     do {
-        got = read_line(side->in, side->buffer, side->max, &too_long);
+        got = read_line(side->lines, side->buffer, side->max, &too_long);
         if (got > 0)
             side->line++;
     } while (got > 0 && !too_long && side->buffer->len == 0); /* empty lines are allowed */
@@ -2740,7 +2752,9 @@ static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
     size_t max = 2 * (opts->extract.max_bytes ? opts->extract.max_bytes
                                               : VIND_DEFAULT_MAX_FILE_BYTES);
     unsigned jobs = opts->jobs ? opts->jobs : g_get_num_processors();
-    reader_side_t side = {.index = index, .opts = opts, .in = in, .max = max,
+    line_reader_t *lines = g_new0(line_reader_t, 1);
+    lines->in = in;
+    reader_side_t side = {.index = index, .opts = opts, .lines = lines, .max = max,
                           .buffer = g_string_sized_new(65536), .analyzer = index->analyzer};
     vind_status_t status = VIND_OK;
     if (jobs > 1) {
@@ -2758,6 +2772,7 @@ static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
     if (side.reader != index->reader)
         vind_xapian_reader_close(side.reader);
     g_string_free(side.buffer, TRUE);
+    g_free(lines);
     return status;
 }
 

@@ -145,19 +145,24 @@ def test_bad_lines(tap, tmp):
         "",
         json.dumps({"url": "https://e.example/vier/", "type": 7}),
         json.dumps({"url": "https://e.example/vijf/", "pages": ["Polders en boezems."]}),
+        '{"url": "https://e.example/nul/", "title": "a\x00b"}',  # a raw NUL byte
+        json.dumps({"url": "https://e.example/zes/", "pages": ["Na de NUL."]}) + "\r",  # CRLF
     ]
     code, err = index_feed(db, "-", stdin=("\n".join(lines) + "\n").encode())
     tap.equal(code, 1, "bad lines: exit 1 (some failed, the rest committed)")
-    for number, reason in ((2, "not JSON"), (3, "no \"url\""), (5, "wrong type"), (7, "type")):
+    for number, reason in ((2, "not JSON"), (3, "no \"url\""), (5, "wrong type"), (7, "type"),
+                           (9, "not JSON")):
         tap.ok(re.search(r"^-:%d: .*%s" % (number, re.escape(reason)), err, re.M),
                "bad lines: line %d reported with its number and why (%s)" % (number, reason), err)
-    tap.ok(not re.search(r"^-:(1|4|6|8):", err, re.M), "bad lines: the good lines not reported",
+    tap.ok(not re.search(r"^-:(1|4|6|8|10):", err, re.M), "bad lines: the good lines not reported",
            err)
     index = Index(db)
-    good = ["https://e.example/een/", "https://e.example/twee/", "https://e.example/vijf/"]
-    tap.ok(all(index.document(url) for url in good), "bad lines: the 3 good records indexed")
+    good = ["https://e.example/een/", "https://e.example/twee/", "https://e.example/vijf/",
+            "https://e.example/zes/"]
+    tap.ok(all(index.document(url) for url in good),
+           "bad lines: the 4 good records indexed (also the one after a NUL byte, a CRLF line)")
     tap.equal((index.document(good[1]) or {}).get("type"), "pdf", "bad lines: \"type\": \"pdf\" taken")
-    tap.equal(index.stats().get("documents"), 3, "bad lines: nothing else indexed")
+    tap.equal(index.stats().get("documents"), 4, "bad lines: nothing else indexed")
     index.close()
 
 
