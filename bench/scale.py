@@ -10,7 +10,8 @@ Timing only, never pass/fail (docs/scaling.md takes the figures). For each size 
      sentence) and a run of the same 1,000 unchanged lines (skipped by their hash);
   4. queries with all four facets against vind-searchd on 127.0.0.1 (query_figures): latency
      p50/p99 and requests/s of two-word queries, one client on one keep-alive connection, and
-     the daemon's RSS. QUERY_TARGETS is the hook for other layouts: the 4-shard and 2-remote
+     the daemon's RSS; then wrk (bench/searchd.lua, 8 connections, WRK_SECONDS) over the same
+     queries when wrk is installed. QUERY_TARGETS is the hook for other layouts: the 4-shard and 2-remote
      variants add a (name, prepare) pair that builds their database (stub) from the JSONL.
 
 SCALE_TMP (default /tmp) holds the scratch data: 1M documents take ~7.5 GB of JSONL and an
@@ -43,7 +44,11 @@ def du(path):
 
 
 def run_measured(argv, env, stdin=None):
-    """Runs argv; returns (wall seconds, CPU seconds, peak RSS kB, stderr tail)."""
+    """Runs argv; returns (wall seconds, CPU seconds, peak RSS kB, stderr tail). The CPU is
+    the rusage of waited-for children after minus before: every other child has been waited
+    for by then (gen-corpus, vind-searchd, wrk), so the difference is argv's alone."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_measured.cpu = usage.ru_utime + usage.ru_stime
     start = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -101,6 +106,23 @@ def query_words(n):
     return ["%s %s" % (rng.choice(words), rng.choice(words)) for _ in range(n)]
 
 
+def wrk_figures(port, queries, scratch):
+    """The same queries under load: wrk with bench/searchd.lua, 8 connections for
+    WRK_SECONDS (default 20) s; {} without wrk."""
+    if not shutil.which("wrk"):
+        return {}
+    paths = os.path.join(scratch, "paths.txt")
+    with open(paths, "w") as f:
+        f.writelines("/api/search?q=%s\n" % urllib.parse.quote(q) for q in queries)
+    out = subprocess.run(["wrk", "-t2", "-c8", "-d%ss" % os.environ.get("WRK_SECONDS", "20"),
+                          "--timeout", "30s", "-s", os.path.join(HERE, "searchd.lua"),
+                          "http://127.0.0.1:%d" % port, "--", paths],
+                         capture_output=True, text=True).stdout
+    result = next((line for line in out.splitlines() if line.startswith("RESULT")), "")
+    values = dict(kv.split("=", 1) for kv in result.split()[1:])
+    return {k: float(values[k]) for k in ("rps", "p50_ms", "p99_ms") if k in values}
+
+
 def query_figures(build, db, env):
     """p50/p99 latency, requests/s and RSS of vind-searchd answering two-word queries (every
     answer carries the four facets: tag, theme, type, year), cache off, one connection."""
@@ -134,11 +156,13 @@ def query_figures(build, db, env):
                 totals.append(json.loads(body).get("total", 0))
         elapsed = time.monotonic() - start
         times.sort()
-        return {"queries": len(queries), "p50_ms": 1000 * times[len(times) // 2],
-                "p99_ms": 1000 * times[int(len(times) * 0.99) - 1],
-                "requests_per_s": len(queries) / elapsed,
-                "median_total": sorted(totals)[len(totals) // 2] if totals else 0,
-                "searchd_rss_mb": rss_kb(daemon.pid) / 1024}
+        figures = {"queries": len(queries), "p50_ms": 1000 * times[len(times) // 2],
+                   "p99_ms": 1000 * times[int(len(times) * 0.99) - 1],
+                   "requests_per_s": len(queries) / elapsed,
+                   "median_total": sorted(totals)[len(totals) // 2] if totals else 0}
+        figures["wrk"] = wrk_figures(port, queries, os.path.dirname(db))
+        figures["searchd_rss_mb"] = rss_kb(daemon.pid) / 1024
+        return figures
     finally:
         daemon.terminate()
         daemon.wait()
@@ -188,12 +212,16 @@ def report(all_figures, out):
                         f["index_peak_rss_mb"], f["index_bytes_per_doc"],
                         f["update_1000_wall_s"], f["unchanged_1000_wall_s"]))
     lines += ["", "| documents | layout | p50 ms | p99 ms | requests/s (1 connection) "
-              "| median total | searchd RSS MB |", "|---:|---|---:|---:|---:|---:|---:|"]
+              "| wrk 8 connections: req/s, p50, p99 ms | median total | searchd RSS MB |",
+              "|---:|---|---:|---:|---:|---|---:|---:|"]
     for f in all_figures:
         for name, q in f["queries"].items():
-            lines.append("| %d | %s | %.1f | %.1f | %.0f | %d | %.0f |"
+            w = q.get("wrk") or {}
+            load = ("%.0f, %.1f, %.1f" % (w["rps"], w["p50_ms"], w["p99_ms"])
+                    if {"rps", "p50_ms", "p99_ms"} <= set(w) else "(no wrk)")
+            lines.append("| %d | %s | %.1f | %.1f | %.0f | %s | %d | %.0f |"
                          % (f["documents"], name, q["p50_ms"], q["p99_ms"], q["requests_per_s"],
-                            q["median_total"], q["searchd_rss_mb"]))
+                            load, q["median_total"], q["searchd_rss_mb"]))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     with open(out, "w") as f:
