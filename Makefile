@@ -4,7 +4,7 @@
 #   make check      installs missing Debian packages, builds, runs every test (unit, e2e, sanitizers)
 #   make demo       installs, builds, indexes the sample site and serves it
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make bench | eval | eval-morph | fuzz | check-asan
+#   make bench | bench-scale | eval | eval-morph | fuzz | check-asan
 #
 # Folders may add rules in a Makefile.local of their own (notmuch style).
 
@@ -61,7 +61,7 @@ STOPWORDS     := $(wildcard stopwords/*.txt)
 DATA_FILES    := $(STOPWORDS:stopwords/%=$(DATADIR_BUILD)/stopwords/%)
 
 .SECONDARY:
-.PHONY: all demo deps check check-run check-asan demo install bench eval eval-morph fuzz clean format
+.PHONY: all demo deps check check-run check-asan demo install bench bench-scale eval eval-morph fuzz clean format
 all: $(LIBVIND_A) $(LIBVIND_SO) $(PROGRAMS) $(DATA_FILES) $(EXTRA_DATA)
 
 deps:
@@ -200,6 +200,12 @@ install: all
 # Timings, never pass/fail: every bench/*.sh, given the build and the corpus.
 bench: all
 	@for script in $(sort $(wildcard bench/*.sh)); do sh $$script $(BUILD) $(CORPUS); done
+
+# Index and query figures at 10k, 100k and 1M generated documents (bench/scale.py; timing only,
+# never part of check). SCALE_SIZES=10000,100000 leaves out the long 1M run.
+SCALE_SIZES ?= 10000,100000,1000000
+bench-scale: all
+	python3 bench/scale.py $(BUILD) --sizes $(SCALE_SIZES) --out $(BUILD)/bench-scale.md
 
 format:
 	clang-format -i $(wildcard include/vind/*.h lib/*.[ch] lib/*.cc cli/*.[ch] indexer/*.[ch] searchd/*.[ch] tests/unit/*.[ch])

@@ -128,8 +128,14 @@ static void on_event(const vind_index_event_t *event, void *rock)
         print_path(stderr, reason); /* it may quote another path ("same URL as") */
         fputc('\n', stderr);
     }
-    if (progress->quiet || event->total == 0)
+    if (progress->quiet)
         return;
+    if (event->total == 0) { /* a feed (--from-jsonl): its length is unknown */
+        if (event->done % 10000 == 0 && event->done != progress->last_reported)
+            fprintf(stderr, "vind-index: %zu records\n", event->done);
+        progress->last_reported = event->done;
+        return;
+    }
     if (progress->tty) {
         double elapsed = now_seconds() - progress->started;
         double rate = elapsed > 0 ? event->done / elapsed : 0;
@@ -254,7 +260,7 @@ typedef struct {
     GOptionContext *context;
     GKeyFile *keys;
     char **paths;
-    char *db, *base_url, *config, *max_size, *ocr;
+    char *db, *base_url, *config, *max_size, *ocr, *from_jsonl;
     vind_extract_options_t *extract; /* its config strings (free_config) */
 } parsed_t;
 
@@ -271,6 +277,7 @@ static int parsed_free(parsed_t *parsed, int exit_status)
     g_free(parsed->config);
     g_free(parsed->max_size);
     g_free(parsed->ocr);
+    g_free(parsed->from_jsonl);
     return exit_status;
 }
 
@@ -289,9 +296,27 @@ static void print_ocr(const vind_index_report_t *report, const vind_extract_opti
         fprintf(stderr, "ocr 0 pages\n");
 }
 
+/* --from-jsonl FILE|-: the feed opened here, indexed by the library. */
+static vind_status_t index_feed(vind_index_t *index, const char *file,
+                                const vind_index_options_t *opts, vind_index_report_t *report,
+                                char **errmsg)
+{
+    int is_stdin = strcmp(file, "-") == 0;
+    FILE *in = is_stdin ? stdin : fopen(file, "r");
+    if (!in) {
+        *errmsg = g_strdup_printf("%s: %s", file, g_strerror(errno));
+        return VIND_IO;
+    }
+    vind_status_t status = vind_index_records(index, in, file, opts, report, errmsg);
+    if (!is_stdin)
+        fclose(in);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     char *db = NULL, *base_url = NULL, *config = NULL, *max_size = NULL, *ocr = NULL;
+    char *from_jsonl = NULL;
     /* INT_MIN: not given (0 and -1 are refused, not taken as "default"). */
     int jobs = INT_MIN, full = 0, quiet = 0, verbose = 0, timeout = INT_MIN, version = 0;
     int shards = 0;
@@ -306,6 +331,7 @@ int main(int argc, char **argv)
         {"max-size", 0, 0, G_OPTION_ARG_STRING, &max_size, "Skip files larger than SIZE (default 100M)", "SIZE"},
         {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds per file before it is given up, 1 to 3600 (default 60)", "S"},
         {"ocr", 0, 0, G_OPTION_ARG_STRING, &ocr, "OCR of PDF pages: auto (pages without a text layer, when Tesseract's data is installed; default), off, force (every page)", "MODE"},
+        {"from-jsonl", 0, 0, G_OPTION_ARG_FILENAME, &from_jsonl, "Index the extracted records of FILE (JSONL, - for stdin) instead of files; the one PATH, if given, is the index (see below)", "FILE"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress output", NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "List every skipped page with its reason", NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
@@ -319,11 +345,19 @@ int main(int argc, char **argv)
         "site serves it at (base URL + path under the root; x/index.html -> x/). Incremental: only\n"
         "changed files are parsed again; files gone from the paths are removed. Nothing outside\n"
         "the paths is indexed: a symbolic link is followed only to a regular file inside them.\n\n"
+        "--from-jsonl FILE|- [DB]: indexes extracted records, one JSON object per line (the\n"
+        "fields vind's extraction writes: url, type, title, date, author, description, lang,\n"
+        "tags, themes, links, pages...; docs/indexing.md), with no files on disk: a CMS's feed.\n"
+        "A record's identity is its \"url\" (required); the last record of a URL wins. A line\n"
+        "identical to the one that made the document is skipped as unchanged. {\"url\": U,\n"
+        "\"deleted\": true} deletes U's document; documents the feed does not mention stay. A\n"
+        "bad line is reported as FILE:LINE: reason, and the other lines are indexed.\n\n"
         "Exit status: 0 all indexed, 1 some files failed (the rest was committed), 2 usage or fatal error.");
     GError *error = NULL;
     int parsed_ok = g_option_context_parse(context, &argc, &argv, &error);
     parsed_t parsed = {.context = context, .paths = paths, .db = db, .base_url = base_url,
-                       .config = config, .max_size = max_size, .ocr = ocr};
+                       .config = config, .max_size = max_size, .ocr = ocr,
+                       .from_jsonl = from_jsonl};
     if (!parsed_ok) {
         fprintf(stderr, "vind-index: %s (try --help)\n", error->message);
         g_error_free(error);
@@ -333,7 +367,13 @@ int main(int argc, char **argv)
         printf("vind-index %s\n", VIND_VERSION_STRING);
         return parsed_free(&parsed, 0);
     }
-    if (!paths || !paths[0]) {
+    if (from_jsonl && paths && paths[0] && (db || paths[1])) {
+        fprintf(stderr, "vind-index: --from-jsonl takes no PATH but the index (try --help)\n");
+        return parsed_free(&parsed, 2);
+    }
+    if (from_jsonl && paths && paths[0])
+        db = parsed.db = g_strdup(paths[0]);
+    if (!from_jsonl && (!paths || !paths[0])) {
         fprintf(stderr, "vind-index: no PATH given (try --help)\n");
         return parsed_free(&parsed, 2);
     }
@@ -392,7 +432,9 @@ int main(int argc, char **argv)
     if (status == VIND_OK)
         status = vind_index_open_shards(db, (unsigned)shards, lexicon, &index, &errmsg);
     vind_index_report_t report = {0};
-    if (status == VIND_OK)
+    if (status == VIND_OK && from_jsonl)
+        status = index_feed(index, from_jsonl, &opts, &report, &errmsg);
+    else if (status == VIND_OK)
         status = vind_index_run(index, (const char *const *)paths, g_strv_length(paths), &opts,
                                 &report, &errmsg);
     vind_index_close(index);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include <vind/doc.h>
+#include "doc_json.h"
 #include "error.h"
 
 vind_doc_t *vind_doc_new(void)
@@ -276,17 +277,20 @@ vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out,
     if (object == NULL)
         return vind_error(errmsg, VIND_CORRUPT_FILE, "document record is not JSON: %s (line %d)",
                           error.text, error.line);
-    if (!json_is_object(object)) {
-        json_decref(object);
-        return vind_error(errmsg, VIND_CORRUPT_FILE, "document record is not a JSON object");
-    }
-    vind_doc_t *doc = vind_doc_new();
-    if (doc == NULL) {
-        json_decref(object);
-        return vind_error(errmsg, VIND_NOMEM, "document record: out of memory");
-    }
-    vind_status_t status = fill_doc(object, doc);
+    vind_status_t status = vind_doc_from_object(object, out, errmsg);
     json_decref(object);
+    return status;
+}
+
+vind_status_t vind_doc_from_object(json_t *object, vind_doc_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (!json_is_object(object))
+        return vind_error(errmsg, VIND_CORRUPT_FILE, "document record is not a JSON object");
+    vind_doc_t *doc = vind_doc_new();
+    if (doc == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "document record: out of memory");
+    vind_status_t status = fill_doc(object, doc);
     if (status != VIND_OK) {
         vind_doc_free(doc);
         return vind_error(errmsg, status, "document record: %s",

@@ -41,6 +41,7 @@
 #include <vind/limits.h>
 #include <vind/xapian.h>
 
+#include "doc_json.h"
 #include "error.h"
 #include "schema.h"
 #include "simhash.h"
@@ -76,6 +77,9 @@ struct vind_index {
     GHashTable *prints;
     struct print built;
     uint32_t joined;
+    /* Spelling words of the open transaction (form -> documents that have
+     * it), added to Xapian once per form at the commit (flush_spellings). */
+    GHashTable *spellings;
 };
 
 /* ---- options and URLs --------------------------------------------------- */
@@ -343,6 +347,8 @@ void vind_index_close(vind_index_t *index)
     vind_analyzer_free(index->analyzer);
     if (index->prints)
         g_hash_table_destroy(index->prints);
+    if (index->spellings)
+        g_hash_table_destroy(index->spellings);
     free(index->path);
     free(index);
 }
@@ -398,11 +404,49 @@ static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
                       index->path, free_bytes, needed);
 }
 
+/*
+ * Adds the transaction's spelling words to Xapian, each once with the
+ * number of documents that have it. Why not one add_spelling per word and
+ * document, as the words come: each is a look-up in Xapian's spelling table
+ * and its change maps (15% of a bulk load's CPU, perf, 2,000 generated
+ * documents); counted here first, a form costs one GHashTable increment per
+ * document and one add_spelling per batch. The spelling data is the same
+ * (frequencies add up). Nothing reads the spelling data during a run.
+ */
+static vind_status_t flush_spellings(vind_index_t *index, char **errmsg)
+{
+    if (!index->spellings)
+        return VIND_OK;
+    GHashTableIter it;
+    gpointer form, count;
+    vind_status_t status = VIND_OK;
+    g_hash_table_iter_init(&it, index->spellings);
+    while (status == VIND_OK && g_hash_table_iter_next(&it, &form, &count))
+        status = vind_xapian_writer_add_spelling(index->writer, form, *(guint *)count, errmsg);
+    g_hash_table_remove_all(index->spellings);
+    return status;
+}
+
+/* Counts one document's spelling word for the commit (flush_spellings). */
+static void spell_later(vind_index_t *index, const char *form)
+{
+    if (!index->spellings)
+        index->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    guint *count = g_hash_table_lookup(index->spellings, form);
+    if (!count) {
+        count = g_new0(guint, 1);
+        g_hash_table_insert(index->spellings, g_strdup(form), count);
+    }
+    (*count)++;
+}
 static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
 {
     if (!index->in_transaction)
         return VIND_OK;
     vind_status_t status = check_disk_room(index, errmsg);
+    if (status != VIND_OK)
+        return status;
+    status = flush_spellings(index, errmsg);
     if (status != VIND_OK)
         return status;
     index->in_transaction = 0;
@@ -453,7 +497,9 @@ typedef struct {
 } relations_t;
 
 typedef struct {
-    vind_index_t *index;
+    vind_index_t *index;     /* only finish_document's part: the index's state */
+    vind_analyzer_t *analyzer;
+    int write_version;
     vind_xapian_document_t *document;
     GHashTable *spellings;   /* forms already added to the spelling data */
     GHashTable *doubtful;    /* forms of OCR words below VIND_OCR_SPELL_CONFIDENCE, or NULL */
@@ -540,7 +586,7 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
     size_t length = strlen(text);
     if (length > VIND_MAX_ANALYZE_BYTES)
         length = VIND_MAX_ANALYZE_BYTES;
-    b->status = vind_analyze(b->index->analyzer, text, length, lang, &tokens, b->errmsg);
+    b->status = vind_analyze(b->analyzer, text, length, lang, &tokens, b->errmsg);
     if (b->status != VIND_OK)
         return;
     size_t count = vind_tokens_count(tokens);
@@ -561,14 +607,12 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
             if (prefix_copy)
                 add_posting(b, prefix_copy, *extra, position, has_position, 1);
         }
-        /* spell 2, an OCR page: a word Tesseract was unsure of is no suggestion */
+        /* spell 2, an OCR page: a word Tesseract was unsure of is no suggestion;
+         * finish_document counts them for the spelling data */
         if (spell && spelling_candidate(token) &&
             !g_hash_table_contains(b->spellings, token->form) &&
-            !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form))) {
+            !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form)))
             g_hash_table_add(b->spellings, g_strdup(token->form));
-            b->status =
-                vind_xapian_writer_add_spelling(b->index->writer, token->form, 1, b->errmsg);
-        }
     }
     vind_tokens_free(tokens);
 }
@@ -739,7 +783,7 @@ static GHashTable *doubtful_forms(builder_t *b, const vind_doc_t *doc, vind_lang
     for (size_t i = 0; i < doc->n_ocr_doubtful; i++) {
         vind_tokens_t *tokens = NULL;
         const char *word = doc->ocr_doubtful[i];
-        if (vind_analyze(b->index->analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
+        if (vind_analyze(b->analyzer, word, strlen(word), lang, &tokens, NULL) != VIND_OK)
             continue;
         for (size_t t = 0; t < vind_tokens_count(tokens); t++)
             g_hash_table_add(forms, g_strdup(vind_tokens_get(tokens, t)->form));
@@ -861,7 +905,7 @@ static void add_packed_facets(builder_t *b, const vind_doc_t *doc, const char *y
 static void add_hit_value(builder_t *b, const vind_doc_t *doc, const relations_t *rel,
                           GPtrArray *tags, GPtrArray *themes)
 {
-    if (b->status != VIND_OK || b->index->write_version < 2)
+    if (b->status != VIND_OK || b->write_version < 2)
         return;
     vind_hit_record_t hit = {.url = valid(doc->url),
                              .title = valid(doc->title),
@@ -941,16 +985,37 @@ static void free_checkpoints(GArray **checkpoints, size_t n_pages)
     g_free(checkpoints);
 }
 
-/* Builds the Xapian document of an extracted record (lib/schema.h), and the
- * page maps of its text (*checkpoints_out, one GArray per page: free with
- * free_checkpoints). */
-static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
-                                    const relations_t *rel, vind_xapian_document_t **out,
-                                    GArray ***checkpoints_out, char **errmsg)
+/* A record analysed into its Xapian document, before the index's own state
+ * (the near-duplicate group, the spelling data) is consulted: what an
+ * analysis thread can make (analyse_document) while the writer stores the
+ * one before (finish_document). */
+typedef struct {
+    vind_xapian_document_t *document;
+    GArray **checkpoints;  /* per page: the text store's page map */
+    GHashTable *spellings; /* the forms for the spelling data */
+    uint64_t fingerprint;
+    int has_fingerprint;
+} analysed_t;
+
+static void analysed_clear(analysed_t *a, size_t n_pages)
 {
-    *out = NULL;
-    *checkpoints_out = NULL;
-    builder_t b = {.index = index, .document = vind_xapian_document_new(), .errmsg = errmsg};
+    vind_xapian_document_free(a->document);
+    free_checkpoints(a->checkpoints, n_pages);
+    if (a->spellings)
+        g_hash_table_destroy(a->spellings);
+    memset(a, 0, sizeof *a);
+}
+
+/* Analyses an extracted record into its Xapian document (lib/schema.h) and
+ * the page maps of its text. Touches nothing of the index: safe in another
+ * thread with its own analyzer. */
+static vind_status_t analyse_document(vind_analyzer_t *analyzer, int write_version,
+                                      const vind_doc_t *doc, const relations_t *rel,
+                                      analysed_t *out, char **errmsg)
+{
+    memset(out, 0, sizeof *out);
+    builder_t b = {.analyzer = analyzer, .write_version = write_version,
+                   .document = vind_xapian_document_new(), .errmsg = errmsg};
     if (!b.document)
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     b.checkpoints = g_new0(GArray *, doc->n_pages + 1);
@@ -975,7 +1040,7 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
                    NULL);
     vind_simhash_t simhash;
     vind_simhash_init(&simhash);
-    b.simhash = index->write_version >= 3 ? &simhash : NULL;
+    b.simhash = write_version >= 3 ? &simhash : NULL;
     for (size_t page = 0; page < doc->n_pages; page++) {
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
@@ -1021,30 +1086,65 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
         add_title_key(&b, title);
         free(title);
     }
-    uint64_t fingerprint = 0;
-    index->built = (print_t){0};
-    index->joined = 0;
-    if (b.simhash && vind_simhash_result(b.simhash, &fingerprint))
-        add_group(&b, fingerprint, doc->url);
+    out->has_fingerprint = b.simhash && vind_simhash_result(b.simhash, &out->fingerprint);
     add_hit_value(&b, doc, rel, tags, themes);
     if (b.status == VIND_OK) {
-        char *data = stored_data(doc, rel, tags, themes, index->write_version);
+        char *data = stored_data(doc, rel, tags, themes, write_version);
         b.status = data ? vind_xapian_document_set_data(b.document, data, strlen(data), errmsg)
                         : vind_error(errmsg, VIND_NOMEM, "out of memory");
         free(data);
     }
     g_ptr_array_free(tags, TRUE);
     g_ptr_array_free(themes, TRUE);
-    g_hash_table_destroy(b.spellings);
     if (b.doubtful)
         g_hash_table_destroy(b.doubtful);
-    if (b.status != VIND_OK) {
-        vind_xapian_document_free(b.document);
-        free_checkpoints(b.checkpoints, doc->n_pages);
-        return b.status;
+    out->document = b.document;
+    out->checkpoints = b.checkpoints;
+    out->spellings = b.spellings;
+    if (b.status != VIND_OK)
+        analysed_clear(out, doc->n_pages);
+    return b.status;
+}
+
+/* The writer's part of building a document: its near-duplicate group
+ * (index->built, index->joined for store_document) and its spelling words. */
+static vind_status_t finish_document(vind_index_t *index, const vind_doc_t *doc, analysed_t *a,
+                                     char **errmsg)
+{
+    builder_t b = {.index = index, .document = a->document, .errmsg = errmsg};
+    index->built = (print_t){0};
+    index->joined = 0;
+    if (a->has_fingerprint)
+        add_group(&b, a->fingerprint, doc->url);
+    GHashTableIter it;
+    gpointer form;
+    g_hash_table_iter_init(&it, a->spellings);
+    while (b.status == VIND_OK && g_hash_table_iter_next(&it, &form, NULL))
+        spell_later(index, form);
+    return b.status;
+}
+
+/* Builds the Xapian document of an extracted record, and the page maps of
+ * its text (*checkpoints_out, one GArray per page: free with
+ * free_checkpoints). */
+static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
+                                    const relations_t *rel, vind_xapian_document_t **out,
+                                    GArray ***checkpoints_out, char **errmsg)
+{
+    *out = NULL;
+    *checkpoints_out = NULL;
+    analysed_t a;
+    vind_status_t status =
+        analyse_document(index->analyzer, index->write_version, doc, rel, &a, errmsg);
+    if (status == VIND_OK)
+        status = finish_document(index, doc, &a, errmsg);
+    if (status != VIND_OK) {
+        analysed_clear(&a, doc->n_pages);
+        return status;
     }
-    *out = b.document;
-    *checkpoints_out = b.checkpoints;
+    g_hash_table_destroy(a.spellings);
+    *out = a.document;
+    *checkpoints_out = a.checkpoints;
     return VIND_OK;
 }
 
@@ -1332,6 +1432,37 @@ static void cap_fields(vind_doc_t *doc)
     g_string_free(note, TRUE);
 }
 
+/* A record without a section gets the first path segment of its URL:
+ * "/actueel/x/" -> "actueel". */
+static void derive_section(vind_doc_t *doc)
+{
+    if (doc->section || !doc->url)
+        return;
+    const char *p = strstr(doc->url, "://");
+    p = p ? strchr(p + 3, '/') : doc->url;
+    while (p && *p == '/')
+        p++;
+    if (p && *p && strchr(p, '/'))
+        doc->section = strndup(p, (size_t)(strchr(p, '/') - p));
+}
+
+/* Counts a stored document in the report, and its text in what the next
+ * commit writes (check_disk_room). */
+static void count_stored(run_t *run, const vind_doc_t *doc, uint64_t source_bytes)
+{
+    if (doc->type == VIND_DOC_PDF) {
+        run->report->pdf_pages += doc->n_pages;
+        run->report->empty_pages += doc->n_empty_pages;
+        run->report->ocr_pages += doc->ocr_recognised;
+        run->report->ocr_cached += doc->ocr_cached;
+        run->report->ocr_seconds += doc->ocr_seconds;
+    }
+    run->report->bytes += source_bytes;
+    run->index->pending_bytes += doc->title ? strlen(doc->title) : 0;
+    for (size_t page = 0; page < doc->n_pages; page++)
+        run->index->pending_bytes += doc->pages[page] ? strlen(doc->pages[page]) : 0;
+}
+
 /* Adds or replaces the document of one finished job. A failure of the index
  * itself is returned; a failure of the file is an event. */
 static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
@@ -1377,15 +1508,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     doc->url = strdup(job->url);
     free(doc->path);
     doc->path = strdup(path);
-    if (!doc->section && doc->url) {
-        /* The first path segment of the URL: "/actueel/x/" -> "actueel". */
-        const char *p = strstr(doc->url, "://");
-        p = p ? strchr(p + 3, '/') : doc->url;
-        while (p && *p == '/')
-            p++;
-        if (p && *p && strchr(p, '/'))
-            doc->section = g_strndup(p, (gsize)(strchr(p, '/') - p));
-    }
+    derive_section(doc);
     cap_fields(doc);
     relations_t rel = {.signature = job->signature};
     vind_xapian_document_t *document = NULL;
@@ -1412,17 +1535,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     free_checkpoints(checkpoints, doc->n_pages);
     if (status != VIND_OK)
         return status;
-    if (doc->type == VIND_DOC_PDF) {
-        run->report->pdf_pages += doc->n_pages;
-        run->report->empty_pages += doc->n_empty_pages;
-        run->report->ocr_pages += doc->ocr_recognised;
-        run->report->ocr_cached += doc->ocr_cached;
-        run->report->ocr_seconds += doc->ocr_seconds;
-    }
-    run->report->bytes += job->file->size;
-    index->pending_bytes += doc->title ? strlen(doc->title) : 0;
-    for (size_t page = 0; page < doc->n_pages; page++)
-        index->pending_bytes += doc->pages[page] ? strlen(doc->pages[page]) : 0;
+    count_stored(run, doc, job->file->size);
     /* A repaired file (invalid UTF-8, a wrong charset) is indexed and reported. */
     emit(run, path, job->url, job->old_docid ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
          doc->warning);
@@ -2136,6 +2249,44 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
                                const vind_index_options_t *opts, vind_index_report_t *report,
                                char **errmsg);
 
+/* The report a run fills: the caller's, or scratch when it wants none. */
+static vind_index_report_t *clear_report(vind_index_report_t *report,
+                                         vind_index_report_t *scratch)
+{
+    if (!report)
+        report = scratch;
+    memset(report, 0, sizeof *report);
+    return report;
+}
+
+/* The end of a run that got to status: stamps and commits a run that
+ * changed something, or cancels the open transaction of a failed one (the
+ * index stays at its last commit, and the message says so). */
+static vind_status_t finish_run(vind_index_t *index, vind_status_t status, char **errmsg)
+{
+    if (status == VIND_OK && index->in_transaction) {
+        /* Only a run that changed something makes a new revision. */
+        GDateTime *now = g_date_time_new_now_utc();
+        gchar *stamp = g_date_time_format_iso8601(now);
+        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
+                                                 strlen(stamp), errmsg);
+        g_free(stamp);
+        g_date_time_unref(now);
+    }
+    if (status == VIND_OK)
+        status = commit_changes(index, errmsg);
+    if (status != VIND_OK && index->in_transaction) {
+        vind_xapian_writer_cancel_transaction(index->writer, NULL);
+        index->in_transaction = 0;
+        index->pending_bytes = 0;
+        if (index->spellings)
+            g_hash_table_remove_all(index->spellings);
+    }
+    if (status != VIND_OK) /* after the walk, every failure is the index's */
+        name_the_index(index, errmsg);
+    return status;
+}
+
 /* The OCR cache lives beside the index, "<db>.ocr-cache": a --full run and
  * a schema upgrade (which builds <db>.rebuild-<pid> and swaps it in: the
  * cache is named after the index it upgrades) find the pages recognised
@@ -2159,9 +2310,7 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
                                char **errmsg)
 {
     vind_index_report_t scratch;
-    if (!report)
-        report = &scratch;
-    memset(report, 0, sizeof *report);
+    report = clear_report(report, &scratch);
     if (!index || !roots || !opts)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_run: missing argument");
     if (opts->jobs > VIND_MAX_INDEX_JOBS)
@@ -2201,28 +2350,484 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
         status = check_disk_room(index, errmsg);
     if (status == VIND_OK)
         status = relate_attachments(index, errmsg);
-    if (status == VIND_OK && index->in_transaction) {
-        /* Only a run that changed something makes a new revision. */
-        GDateTime *now = g_date_time_new_now_utc();
-        gchar *stamp = g_date_time_format_iso8601(now);
-        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
-                                                 strlen(stamp), errmsg);
-        g_free(stamp);
-        g_date_time_unref(now);
-    }
-    if (status == VIND_OK)
-        status = commit_changes(index, errmsg);
-    if (status != VIND_OK && index->in_transaction) {
-        vind_xapian_writer_cancel_transaction(index->writer, NULL);
-        index->in_transaction = 0;
-        index->pending_bytes = 0;
-    }
-    if (status != VIND_OK) /* after the walk, every failure is the index's */
-        name_the_index(index, errmsg);
+    status = finish_run(index, status, errmsg);
     g_ptr_array_free(jobs, TRUE);
     if (existing)
         g_hash_table_destroy(existing);
     vind_walk_free(&walk);
+    report->seconds = g_get_monotonic_time() / 1e6 - started;
+    return status;
+}
+
+/* ---- a feed of extracted records (vind_index_records) ---------------------
+ *
+ * One line at a time: read (bounded), parse, compare its hash with the
+ * document's signature, analyse, store. The writer, the batches and the
+ * commit are those of a run over files; only the walk, the extraction and
+ * the removal of vanished files are not there.
+ *
+ * With more than one job, one analysis thread reads, parses and analyses
+ * the lines (prepare_item, with its own analyzer and its own reader of the
+ * last commit, to skip analysing unchanged lines) while the calling thread
+ * stores the line before (consume_item): the Xapian writer and the
+ * analysis, about half of a record's CPU each (perf), run on two cores. The
+ * lines are stored in feed order either way, so the index is the same.
+ */
+
+typedef struct {
+    run_t *run;
+    const char *name;     /* the feed, in events */
+    char where[64 + 32];  /* "<name>:<line>": every event's path */
+} feed_t;
+
+/* One line, as the analysis side leaves it for the writer. */
+typedef struct {
+    size_t line;          /* 1-based; 0: the end of the feed */
+    int read_error;       /* errno of a read error (the end of the feed) */
+    char *failure;        /* why the line is not a record (g_malloc'd), or NULL */
+    vind_status_t failure_status;
+    char *url;            /* the record's url, when it has one */
+    int deleted;          /* {"url": U, "deleted": true} */
+    vind_doc_t *doc;
+    char *signature;      /* "jsonl <sha256 of the line>" */
+    size_t bytes;
+    int analysed;         /* a holds the analysis */
+    analysed_t a;
+    vind_status_t analysis_status; /* a failure of the analysis itself (NOMEM) */
+    char *analysis_errmsg;
+} item_t;
+
+static void item_free(item_t *item)
+{
+    if (!item)
+        return;
+    if (item->analysed)
+        analysed_clear(&item->a, item->doc ? item->doc->n_pages : 0);
+    g_free(item->failure);
+    g_free(item->url);
+    g_free(item->signature);
+    free(item->analysis_errmsg);
+    vind_doc_free(item->doc);
+    g_free(item);
+}
+
+/* A feed's read buffer: lines are cut at '\n' by memchr, so a NUL byte in
+ * a line spoils that line only (fgets would have lost its newline too). */
+typedef struct {
+    FILE *in;
+    char data[65536];
+    size_t start, end;
+} line_reader_t;
+
+/*
+ * Reads one line into line (without its newline). A line longer than max is
+ * read to its end but not kept: *too_long is set. Returns 0 at the end of
+ * the feed, -1 on a read error, else 1. Cost: one fread per 64 kB.
+ */
+static int read_line(line_reader_t *r, GString *line, size_t max, int *too_long)
+{
+    g_string_truncate(line, 0);
+    *too_long = 0;
+    int got = 0;
+    for (;;) {
+        if (r->start == r->end) {
+            r->start = 0;
+            r->end = fread(r->data, 1, sizeof r->data, r->in);
+            if (r->end == 0)
+                break;
+        }
+        got = 1;
+        char *newline = memchr(r->data + r->start, '\n', r->end - r->start);
+        size_t n = (newline ? (size_t)(newline - r->data) : r->end) - r->start;
+        if (!*too_long && line->len + n > max) {
+            *too_long = 1;
+            g_string_truncate(line, 0);
+        }
+        if (!*too_long)
+            g_string_append_len(line, r->data + r->start, (gssize)n);
+        r->start += n + (newline ? 1 : 0);
+        if (newline)
+            break;
+    }
+    if (!got && ferror(r->in))
+        return -1;
+    if (line->len > 0 && line->str[line->len - 1] == '\r')
+        g_string_truncate(line, line->len - 1);
+    return got;
+}
+
+/* The record's "type" as the extractors write it (an integer); a feed may
+ * leave it out (an article) or name it. 0 when it is neither. */
+static int normalise_type(json_t *object)
+{
+    json_t *type = json_object_get(object, "type");
+    if (!type)
+        return json_object_set_new(object, "type", json_integer(VIND_DOC_ARTICLE)) == 0;
+    if (!json_is_string(type))
+        return 1; /* vind_doc_from_object checks an integer's range */
+    static const char *const names[] = {"article", "pdf", "page"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(json_string_value(type), names[i]) == 0)
+            return json_object_set_new(object, "type", json_integer(i)) == 0;
+    return 0;
+}
+
+/* Parses one line into item: a record (item->doc), a deletion, or a failure. */
+static void parse_record(const GString *line, item_t *item)
+{
+    json_error_t error;
+    json_t *object = json_loadb(line->str, line->len, 0, &error);
+    json_t *url = object ? json_object_get(object, "url") : NULL;
+    if (json_is_string(url))
+        item->url = g_strdup(json_string_value(url));
+    item->failure_status = VIND_CORRUPT_FILE;
+    if (!object)
+        item->failure = g_strdup_printf("not JSON: %s (column %d)", error.text, error.column);
+    else if (!json_is_object(object))
+        item->failure = g_strdup("not a JSON object");
+    else if (!item->url || !*item->url)
+        item->failure = g_strdup("no \"url\" (a record's identity: a non-empty string)");
+    else if (json_is_true(json_object_get(object, "deleted")))
+        item->deleted = 1;
+    else if (!normalise_type(object))
+        item->failure = g_strdup("\"type\" is not 0, 1, 2, \"article\", \"pdf\" or \"page\"");
+    else {
+        char *why = NULL;
+        if (vind_doc_from_object(object, &item->doc, &why) != VIND_OK)
+            item->failure = g_strdup(why ? why : "not a document record");
+        free(why);
+    }
+    json_decref(object);
+}
+
+/* The analysis side of a feed: its own analyzer, and its own reader of the
+ * index's last commit for a first look at a line's signature. */
+typedef struct {
+    vind_index_t *index;   /* read only: path, lexicon, write_version */
+    const vind_index_options_t *opts;
+    line_reader_t *lines;
+    size_t max;            /* the longest line read */
+    size_t line;
+    GString *buffer;
+    vind_analyzer_t *analyzer;
+    vind_xapian_reader_t *reader; /* NULL: every changed-looking line is analysed */
+} reader_side_t;
+
+/* Whether the last commit holds url's document with this signature: a hint
+ * only (the writer decides), so any error says no. */
+static int committed_same(reader_side_t *side, const char *url, const char *signature)
+{
+    if (!side->reader || side->opts->full)
+        return 0;
+    char *unique = vind_unique_term(url), *value = NULL;
+    uint32_t docid = 0;
+    size_t length = 0;
+    int same = 0, changed = 0;
+    vind_status_t status = vind_xapian_reader_docid_for_term(side->reader, unique, &docid, NULL);
+    if (status == VIND_OK && docid)
+        status = vind_xapian_reader_get_value(side->reader, docid, VIND_SLOT_SIGNATURE, &value,
+                                              &length, NULL);
+    if (status == VIND_OK && value)
+        same = length == strlen(signature) && memcmp(value, signature, length) == 0;
+    /* The writer's commits outran this reader (Xapian's DatabaseModifiedError):
+     * the next look-up reads the newest revision. */
+    if (status != VIND_OK && status != VIND_NOT_FOUND && side->reader != side->index->reader)
+        vind_xapian_reader_reopen(side->reader, &changed, NULL);
+    free(unique);
+    free(value);
+    return same;
+}
+
+/* A record made ready for the writer: its defaults, caps, and the analysis
+ * (unless the last commit has this very line already). */
+static void prepare_record(reader_side_t *side, const GString *line, item_t *item)
+{
+    vind_doc_t *doc = item->doc;
+    gchar *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)line->str,
+                                              line->len);
+    item->signature = g_strconcat("jsonl ", hash, NULL);
+    g_free(hash);
+    item->bytes = line->len;
+    if (!doc->path)
+        doc->path = strdup(doc->url);
+    derive_section(doc);
+    cap_fields(doc);
+    if (doc->is_listing || committed_same(side, doc->url, item->signature))
+        return;
+    relations_t rel = {.signature = item->signature};
+    item->analysis_status = analyse_document(side->analyzer, side->index->write_version, doc,
+                                             &rel, &item->a, &item->analysis_errmsg);
+    item->analysed = item->analysis_status == VIND_OK;
+}
+
+/* Reads and prepares the next line: an item, or one with line 0 at the end. */
+static item_t *prepare_item(reader_side_t *side)
+{
+    item_t *item = g_new0(item_t, 1);
+    int too_long = 0, got;
+    do {
+        got = read_line(side->lines, side->buffer, side->max, &too_long);
+        if (got > 0)
+            side->line++;
+    } while (got > 0 && !too_long && side->buffer->len == 0); /* empty lines are allowed */
+    if (got <= 0) {
+        item->read_error = got < 0 ? (errno ? errno : EIO) : 0;
+        return item;
+    }
+    item->line = side->line;
+    if (too_long) {
+        item->failure = g_strdup_printf("a line longer than %zu bytes, not read", side->max);
+        item->failure_status = VIND_TOO_LARGE;
+        return item;
+    }
+    parse_record(side->buffer, item);
+    if (item->doc && !item->failure)
+        prepare_record(side, side->buffer, item);
+    return item;
+}
+
+static void feed_emit(feed_t *feed, const char *url, vind_file_outcome_t outcome,
+                      vind_status_t status, const char *reason)
+{
+    emit(feed->run, feed->where, url, outcome, status, reason);
+}
+
+/* {"url": U, "deleted": true}: removes U's document, if it is there. */
+static vind_status_t delete_record(feed_t *feed, const char *url, char **errmsg)
+{
+    vind_index_t *index = feed->run->index;
+    char *unique = vind_unique_term(url);
+    uint32_t docid = 0;
+    if (vind_xapian_writer_docid_for_term(index->writer, unique, &docid, NULL) != VIND_OK)
+        docid = 0; /* absent (VIND_NOT_FOUND) */
+    free(unique);
+    if (docid == 0) {
+        feed_emit(feed, url, VIND_FILE_UNCHANGED, VIND_OK, "not indexed: nothing to delete");
+        return VIND_OK;
+    }
+    vind_status_t status = begin_change(index, errmsg);
+    if (status == VIND_OK)
+        status = delete_document(index, docid, errmsg);
+    if (status == VIND_NOT_FOUND)
+        status = VIND_OK;
+    if (status != VIND_OK)
+        return status;
+    feed_emit(feed, url, VIND_FILE_REMOVED, VIND_OK, NULL);
+    return count_change(index, errmsg);
+}
+
+/* The document a URL has (0: none) and whether its signature is this one,
+ * as the writer sees it (this run's changes included). */
+static uint32_t indexed_as(vind_index_t *index, const char *unique, const char *signature,
+                           int *same)
+{
+    uint32_t docid = 0;
+    *same = 0;
+    if (vind_xapian_writer_docid_for_term(index->writer, unique, &docid, NULL) != VIND_OK ||
+        !docid)
+        return 0;
+    char *value = NULL;
+    size_t length = 0;
+    if (vind_xapian_reader_get_value(index->reader, docid, VIND_SLOT_SIGNATURE, &value, &length,
+                                     NULL) == VIND_OK && value)
+        *same = length == strlen(signature) && memcmp(value, signature, length) == 0;
+    free(value);
+    return docid;
+}
+
+/* Adds or replaces one prepared record's document. */
+static vind_status_t store_record(feed_t *feed, item_t *item, char **errmsg)
+{
+    vind_index_t *index = feed->run->index;
+    vind_doc_t *doc = item->doc;
+    char *unique = vind_unique_term(doc->url);
+    int same = 0;
+    uint32_t old = indexed_as(index, unique, item->signature, &same);
+    int unchanged = same && !feed->run->opts->full;
+    /* only a change opens a transaction: an unchanged feed makes no revision */
+    vind_status_t status = unchanged ? VIND_OK : begin_change(index, errmsg);
+    if (status == VIND_OK && unchanged) {
+        feed_emit(feed, doc->url, VIND_FILE_UNCHANGED, VIND_OK, NULL);
+    } else if (status == VIND_OK && doc->is_listing) {
+        if (old)
+            status = delete_document(index, old, errmsg);
+        if (status == VIND_NOT_FOUND)
+            status = VIND_OK;
+        if (status == VIND_OK)
+            feed_emit(feed, doc->url, VIND_FILE_SKIPPED, VIND_OK,
+                      doc->listing_reason ? doc->listing_reason : "listing page");
+    } else if (status == VIND_OK) {
+        if (!item->analysed && item->analysis_status == VIND_OK) {
+            /* the analysis side took it for unchanged (it read the last
+             * commit; this run changed the document since) */
+            relations_t rel = {.signature = item->signature};
+            status = analyse_document(index->analyzer, index->write_version, doc, &rel,
+                                      &item->a, errmsg);
+            item->analysed = status == VIND_OK;
+        } else if (item->analysis_status != VIND_OK) {
+            status = vind_error(errmsg, item->analysis_status, "%s",
+                                item->analysis_errmsg ? item->analysis_errmsg : "analysis failed");
+        }
+        if (status == VIND_OK)
+            status = finish_document(index, doc, &item->a, errmsg);
+        if (status == VIND_OK)
+            status = store_document(index, unique, doc, item->a.document, item->a.checkpoints,
+                                    NULL, errmsg);
+        if (status == VIND_OK) {
+            count_stored(feed->run, doc, item->bytes);
+            feed_emit(feed, doc->url, old ? VIND_FILE_UPDATED : VIND_FILE_INDEXED, VIND_OK,
+                      doc->warning);
+            status = count_change(index, errmsg);
+        }
+    }
+    free(unique);
+    return status;
+}
+
+/* The writer's part of one line: an event, a deletion or a stored record.
+ * Only a failure of the index is returned. */
+static vind_status_t consume_item(feed_t *feed, item_t *item, char **errmsg)
+{
+    snprintf(feed->where, sizeof feed->where, "%.64s:%zu", feed->name, item->line);
+    if (item->failure) {
+        feed_emit(feed, item->url, VIND_FILE_FAILED, item->failure_status, item->failure);
+        return VIND_OK;
+    }
+    if (item->deleted)
+        return delete_record(feed, item->url, errmsg);
+    return store_record(feed, item, errmsg);
+}
+
+static vind_status_t read_error(feed_t *feed, const item_t *end, char **errmsg)
+{
+    if (!end->read_error)
+        return VIND_OK;
+    return vind_error(errmsg, VIND_IO, "%s: read error after line %s: %s", feed->name,
+                      feed->where[0] ? strrchr(feed->where, ':') + 1 : "0",
+                      strerror(end->read_error));
+}
+
+/* One thread: prepare a line, store it, the next. */
+static vind_status_t read_feed_inline(feed_t *feed, reader_side_t *side, char **errmsg)
+{
+    vind_status_t status = VIND_OK;
+    while (status == VIND_OK) {
+        item_t *item = prepare_item(side);
+        if (item->line == 0) {
+            status = read_error(feed, item, errmsg);
+            item_free(item);
+            break;
+        }
+        status = consume_item(feed, item, errmsg);
+        item_free(item);
+    }
+    return status;
+}
+
+/* Items prepared ahead of the writer at most: bounds the memory to a few
+ * analysed records (a 100-page PDF's document is a few MB). */
+#define FEED_AHEAD 8
+
+typedef struct {
+    reader_side_t *side;
+    GAsyncQueue *ready;   /* item_t, in feed order; the last has line 0 */
+    GAsyncQueue *credits; /* one per item the analysis side may prepare ahead */
+    gint stop;            /* the writer failed: prepare no more */
+} pipeline_t;
+
+static gpointer analysis_thread(gpointer data)
+{
+    pipeline_t *p = data;
+    for (;;) {
+        g_async_queue_pop(p->credits);
+        item_t *item = g_atomic_int_get(&p->stop) ? g_new0(item_t, 1) : prepare_item(p->side);
+        g_async_queue_push(p->ready, item);
+        if (item->line == 0)
+            return NULL;
+    }
+}
+
+/* Two threads: the analysis thread prepares, this one stores in order. */
+static vind_status_t read_feed_pipelined(feed_t *feed, reader_side_t *side, char **errmsg)
+{
+    pipeline_t p = {.side = side, .ready = g_async_queue_new(), .credits = g_async_queue_new()};
+    for (int i = 0; i < FEED_AHEAD; i++)
+        g_async_queue_push(p.credits, GINT_TO_POINTER(1));
+    GThread *thread = g_thread_new("vind-feed", analysis_thread, &p);
+    vind_status_t status = VIND_OK;
+    for (;;) {
+        item_t *item = g_async_queue_pop(p.ready);
+        g_async_queue_push(p.credits, GINT_TO_POINTER(1));
+        if (item->line == 0) {
+            if (status == VIND_OK)
+                status = read_error(feed, item, errmsg);
+            item_free(item);
+            break;
+        }
+        if (status == VIND_OK)
+            status = consume_item(feed, item, errmsg);
+        if (status != VIND_OK)
+            g_atomic_int_set(&p.stop, 1); /* drain what is prepared, then end */
+        item_free(item);
+    }
+    g_thread_join(thread);
+    g_async_queue_unref(p.ready);
+    g_async_queue_unref(p.credits);
+    return status;
+}
+
+static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
+{
+    vind_index_t *index = feed->run->index;
+    const vind_index_options_t *opts = feed->run->opts;
+    /* JSON escaping at most doubles most text: twice the file limit. */
+    size_t max = 2 * (opts->extract.max_bytes ? opts->extract.max_bytes
+                                              : VIND_DEFAULT_MAX_FILE_BYTES);
+    unsigned jobs = opts->jobs ? opts->jobs : g_get_num_processors();
+    line_reader_t *lines = g_new0(line_reader_t, 1);
+    lines->in = in;
+    reader_side_t side = {.index = index, .opts = opts, .lines = lines, .max = max,
+                          .buffer = g_string_sized_new(65536), .analyzer = index->analyzer};
+    vind_status_t status = VIND_OK;
+    if (jobs > 1) {
+        status = vind_analyzer_new(index->lexicon, &side.analyzer, errmsg);
+        if (status == VIND_OK && vind_xapian_reader_open(index->path, &side.reader, NULL) != VIND_OK)
+            side.reader = NULL; /* then the writer's view decides alone */
+    } else {
+        side.reader = index->reader; /* the writer's own view: the hint is the answer */
+    }
+    if (status == VIND_OK)
+        status = jobs > 1 ? read_feed_pipelined(feed, &side, errmsg)
+                          : read_feed_inline(feed, &side, errmsg);
+    if (side.analyzer != index->analyzer)
+        vind_analyzer_free(side.analyzer);
+    if (side.reader != index->reader)
+        vind_xapian_reader_close(side.reader);
+    g_string_free(side.buffer, TRUE);
+    g_free(lines);
+    return status;
+}
+
+vind_status_t vind_index_records(vind_index_t *index, FILE *in, const char *name,
+                                 const vind_index_options_t *opts, vind_index_report_t *report,
+                                 char **errmsg)
+{
+    vind_index_report_t scratch;
+    report = clear_report(report, &scratch);
+    if (!index || !in || !opts)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_index_records: missing argument");
+    if (opts->jobs > VIND_MAX_INDEX_JOBS)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "%u jobs: at most %u", opts->jobs,
+                          VIND_MAX_INDEX_JOBS);
+    if (index->schema_version != index->write_version || index->analyzer_stale)
+        return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
+                          "%s must be rebuilt (another schema or analyzer): run vind-index "
+                          "over the files, or index the feed into a new index",
+                          index->path);
+    double started = g_get_monotonic_time() / 1e6;
+    run_t run = {.index = index, .opts = opts, .report = report};
+    feed_t feed = {.run = &run, .name = name ? name : "-"};
+    vind_status_t status = finish_run(index, read_feed(&feed, in, errmsg), errmsg);
     report->seconds = g_get_monotonic_time() / 1e6 - started;
     return status;
 }

@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -468,9 +469,23 @@ vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
  * single-threaded) caller.
  */
 
-/* A worker is replaced after this many files, so that memory poppler keeps
- * between documents cannot grow without bound. */
+/*
+ * A worker is replaced when its resident memory passes POOL_WORKER_RSS_BYTES,
+ * so that memory poppler keeps between documents cannot grow without bound;
+ * and after POOL_JOBS_PER_WORKER files when that cannot be read (no /proc),
+ * or after POOL_JOBS_PER_WORKER_MAX files in any case.
+ *
+ * Why not after every 200 files, as before: a new worker is a fork of the
+ * indexer, which by then holds Xapian's changes of the open batch (hundreds
+ * of MB). The fork copies its page tables, and every page the indexer
+ * writes afterwards takes a copy-on-write fault: perf showed 10% of the
+ * indexer's CPU in the kernel's fault path (do_wp_page, TLB flushes) on the
+ * shared site's HTML, whose workers never grow. Cost of the check: one read
+ * of /proc/<pid>/statm per file.
+ */
 #define POOL_JOBS_PER_WORKER 200u
+#define POOL_JOBS_PER_WORKER_MAX 5000u
+#define POOL_WORKER_RSS_BYTES (256ull * 1024u * 1024u)
 
 typedef struct {
     pid_t pid;
@@ -557,6 +572,32 @@ static void worker_close_fds(worker_t *w)
     if (w->stderr_fd >= 0)
         close(w->stderr_fd);
     w->request_fd = w->answer_fd = w->stderr_fd = -1;
+}
+
+/* The resident bytes of a process, or -1 when they cannot be read. */
+static long long resident_bytes(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
+    FILE *f = fopen(path, "r");
+    long long size = 0, resident = -1;
+    if (f && fscanf(f, "%lld %lld", &size, &resident) != 2)
+        resident = -1;
+    if (f)
+        fclose(f);
+    return resident < 0 ? -1 : resident * (long long)sysconf(_SC_PAGESIZE);
+}
+
+/* Whether a worker is due for replacement (see POOL_WORKER_RSS_BYTES). */
+static int worker_worn(const worker_t *w)
+{
+    if (w->jobs >= POOL_JOBS_PER_WORKER_MAX)
+        return 1;
+    if (w->jobs == 0)
+        return 0;
+    long long resident = resident_bytes(w->pid);
+    return resident < 0 ? w->jobs >= POOL_JOBS_PER_WORKER
+                        : (unsigned long long)resident > POOL_WORKER_RSS_BYTES;
 }
 
 static vind_status_t worker_start(vind_isolate_pool_t *pool, worker_t *w, char **errmsg)
@@ -699,7 +740,7 @@ vind_status_t vind_isolate_pool_submit(vind_isolate_pool_t *pool, const char *pa
         worker_t *w = &pool->workers[i];
         if (w->busy)
             continue;
-        if (w->pid <= 0 || w->jobs >= POOL_JOBS_PER_WORKER) {
+        if (w->pid <= 0 || worker_worn(w)) {
             struct rusage usage;
             worker_stop(w, 0, &usage);
             vind_status_t status = worker_start(pool, w, errmsg);

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <vind/analyze.h>
 #include <vind/common.h>
 #include <vind/extract.h>
@@ -110,6 +111,40 @@ VIND_API vind_status_t vind_index_open_shards(const char *db_path, unsigned shar
 VIND_API vind_status_t vind_index_run(vind_index_t *index, const char *const *roots,
                                       size_t n_roots, const vind_index_options_t *opts,
                                       vind_index_report_t *report, char **errmsg);
+
+/*
+ * Indexes extracted records read from in (a JSONL feed: one JSON object per
+ * line, the fields of vind_doc_to_json, include/vind/doc.h), without files
+ * on disk: what a CMS publishes, or bench/gen-corpus generates. name names
+ * the feed in events ("-" for stdin).
+ *
+ * A record's identity is its "url" (required, a non-empty string); "type"
+ * may be left out (an article) or given as "article", "pdf" or "page";
+ * "path" defaults to the url. The last record of a URL wins. Incremental: a
+ * record whose line is byte-identical to the one that made the document
+ * (SHA-256 in VIND_SLOT_SIGNATURE, "jsonl <hash>") is UNCHANGED and not
+ * analysed again, unless opts->full. {"url": U, "deleted": true} deletes
+ * U's document (REMOVED; nothing when U is not indexed). Documents a feed
+ * does not mention stay: a feed is a list of changes, not the whole site. A
+ * record with "is_listing": true is SKIPPED and its URL's document removed.
+ * PDF attachments are not related to the articles that link them (that pass
+ * reads every stored record; a run over the files does it).
+ *
+ * Every event's path is "<name>:<line number>". A bad line (not JSON, no
+ * url, a field of the wrong type, longer than twice opts->extract.max_bytes)
+ * is a FAILED event with its reason, and the other lines are indexed. Only a
+ * failure of the index itself (full disk, lock lost, a read error on in)
+ * fails the call; the batches committed before it stay (VIND_INDEX_BATCH_DOCS
+ * documents each). Memory: one line at a time, plus the near-duplicate
+ * fingerprints of the index (~60 bytes a document).
+ *
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT; VIND_SCHEMA_MISMATCH (the
+ * index needs a rebuild, which only a run over the files can do); VIND_IO;
+ * VIND_XAPIAN; VIND_NOMEM.
+ */
+VIND_API vind_status_t vind_index_records(vind_index_t *index, FILE *in, const char *name,
+                                          const vind_index_options_t *opts,
+                                          vind_index_report_t *report, char **errmsg);
 
 /* Closes the index; uncommitted changes are discarded. Accepts NULL. */
 VIND_API void vind_index_close(vind_index_t *index);

@@ -280,12 +280,81 @@ static void test_extract_file(const char *dir)
     g_free(missing);
 }
 
+/* A pool job: the worker's pid as the title; "grow" first keeps 300 MB
+ * resident (a leak, as poppler's caches between documents). */
+static vind_status_t says_pid(void *context, const char *path, const vind_file_id_t *id,
+                              vind_doc_t **out, char **errmsg)
+{
+    (void)context;
+    (void)id;
+    (void)errmsg;
+    if (strcmp(path, "grow") == 0) {
+        static volatile char *kept; /* volatile: the writes stay, the pages resident */
+        kept = malloc(300u * 1024u * 1024u);
+        for (size_t i = 0; kept && i < 300u * 1024u * 1024u; i += 4096)
+            kept[i] = 1;
+    }
+    *out = vind_doc_new();
+    (*out)->title = g_strdup_printf("%ld", (long)getpid());
+    return VIND_OK;
+}
+
+/* The title (pid) of one pool job on path. */
+static char *pool_job(vind_isolate_pool_t *pool, const char *path)
+{
+    void *tag = NULL;
+    vind_status_t job_status = VIND_OK;
+    vind_doc_t *doc = NULL;
+    char *job_errmsg = NULL, *errmsg = NULL;
+    char *pid = NULL;
+    if (vind_isolate_pool_submit(pool, path, NULL, NULL, &errmsg) == VIND_OK &&
+        vind_isolate_pool_wait(pool, &tag, &job_status, &doc, &job_errmsg, &errmsg) == VIND_OK &&
+        doc)
+        pid = strdup(doc->title);
+    vind_doc_free(doc);
+    free(job_errmsg);
+    free(errmsg);
+    return pid;
+}
+
+/* A pool worker serves file after file while its memory stays small (a
+ * fork of a big indexer costs copy-on-write faults: isolate.c), and is
+ * replaced once its resident memory has grown past the limit. */
+static void test_pool_recycling(void)
+{
+    vind_isolate_pool_t *pool = NULL;
+    char *errmsg = NULL;
+    CHECK(vind_isolate_pool_new(says_pid, NULL, 1, 10, 2048ull * 1024 * 1024, &pool, &errmsg) ==
+              VIND_OK,
+          "pool: one worker started");
+    if (!pool) {
+        free(errmsg);
+        return;
+    }
+    GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    for (int i = 0; i < 300; i++) {
+        char *pid = pool_job(pool, "small");
+        if (pid)
+            g_hash_table_add(pids, pid);
+    }
+    CHECK_INT(g_hash_table_size(pids), 1, "pool: 300 small jobs served by the one worker");
+    char *before = pool_job(pool, "grow");
+    char *after = pool_job(pool, "small");
+    CHECK(before && after && strcmp(before, after) != 0,
+          "pool: a worker past 256 MB resident is replaced before its next job");
+    free(before);
+    free(after);
+    g_hash_table_destroy(pids);
+    vind_isolate_pool_free(pool);
+}
+
 int main(void)
 {
     char template[] = "/tmp/vind-test-isolate-XXXXXX";
     char *dir = mkdtemp(template);
     test_run();
     test_more_time();
+    test_pool_recycling();
     if (dir != NULL) {
         test_extract_file(dir);
         rmdir(dir);

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""test_from_jsonl.py - bench/gen-corpus and `vind-index --from-jsonl` (issue 14).
+
+* gen-corpus: the same seed and N give the same bytes; another seed other bytes; the first M
+  documents of N are those of M; every line is a record vind_doc_from_json would take (url,
+  type, pages), with themes and tags from the derived tables and dates over 2007-2026.
+* --from-jsonl: a generated feed is indexed (every document found by its URL, the stats count
+  them); a second run of the same feed changes nothing (every line unchanged); a changed record
+  is updated and a deleted one removed; a feed with bad lines reports each with its line number
+  and reason, indexes the good lines and exits 1; stdin ("-") works; a record without "type"
+  and with "type": "pdf" is taken.
+
+Small N (tens of documents): a few seconds. Standard library only; TAP.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import REPO, Tap, binary, env  # noqa: E402
+from vindlib import Index, hit_list  # noqa: E402
+
+GEN = os.path.join(REPO, "bench", "gen-corpus")
+
+
+def generate(seed, n):
+    return subprocess.run([sys.executable, GEN, str(seed), str(n)], stdout=subprocess.PIPE,
+                          check=True, timeout=300).stdout
+
+
+def index_feed(db, feed_path, stdin=None, jobs=2):
+    result = subprocess.run([binary("vind-index"), "--quiet", "-j", str(jobs), "--from-jsonl",
+                             feed_path, db],
+                            input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env(), timeout=300)
+    return result.returncode, result.stderr.decode("utf-8", "replace")
+
+
+def summary(stderr):
+    """{"indexed": n, "updated": n, ...} from vind-index's last line."""
+    return {k: int(v) for v, k in re.findall(r"(\d+) (indexed|updated|unchanged|removed|failed)",
+                                             re.sub(r"(\w+) (\d+)", r"\2 \1", stderr))}
+
+
+def test_generator(tap):
+    one = generate(7, 30)
+    tap.ok(one == generate(7, 30), "gen-corpus: same seed and N give the same bytes")
+    tap.ok(one != generate(8, 30), "gen-corpus: another seed gives other bytes")
+    tap.ok(generate(7, 10) == b"".join(one.splitlines(True)[:10]),
+           "gen-corpus: the first 10 documents of 30 are those of 10")
+    records = [json.loads(line) for line in one.splitlines()]
+    tap.equal(len(records), 30, "gen-corpus: one record a line")
+    tap.equal(len({r["url"] for r in records}), 30, "gen-corpus: every URL unique")
+    tap.ok(all(r["type"] in (0, 1) and r["pages"] and all(r["pages"]) for r in records),
+           "gen-corpus: every record has a type and non-empty pages")
+    tap.ok(all(re.match(r"20(0[7-9]|1\d|2[0-6])-\d\d-\d\d$", r["date"]) for r in records),
+           "gen-corpus: dates within 2007-2026")
+    with open(os.path.join(REPO, "bench", "data", "corpus-stats.json"), encoding="utf-8") as f:
+        stats = json.load(f)
+    themes = {t for t, _ in stats["themes"]}
+    tags = {t for t, _ in stats["tags"]}
+    tap.ok(len(themes) == 30 and 200 <= len(tags) <= 500, "gen-corpus: 30 themes, a few hundred "
+           "tags in the table (%d, %d)" % (len(themes), len(tags)))
+    tap.ok(all(set(r["themes"]) <= themes and set(r["tags"]) <= tags for r in records),
+           "gen-corpus: themes and tags drawn from the table")
+    return one
+
+
+def test_feed(tap, feed, tmp):
+    db = os.path.join(tmp, "feed.db")
+    feed_path = os.path.join(tmp, "feed.jsonl")
+    with open(feed_path, "wb") as f:
+        f.write(feed)
+    urls = [json.loads(line)["url"] for line in feed.splitlines()]
+    code, err = index_feed(db, feed_path)
+    tap.ok(code == 0 and summary(err).get("indexed") == len(urls),
+           "--from-jsonl: %d documents indexed, exit 0" % len(urls), err)
+    index = Index(db)
+    tap.ok(all(index.document(url) for url in urls), "--from-jsonl: every document by its URL")
+    first = json.loads(feed.splitlines()[0])
+    word = first["title"].split()[0].lower()
+    found = [h.get("url") for h in hit_list(index.search(word, limit=0))]
+    tap.ok(first["url"] in found, "--from-jsonl: the first document found by a title word (%s)" %
+           word, found[:5])
+    index.close()
+
+    code, err = index_feed(db, feed_path)
+    tap.ok(code == 0 and summary(err).get("unchanged") == len(urls) and
+           summary(err).get("indexed") == 0, "--from-jsonl: the same feed again: all unchanged",
+           err)
+
+    changed = dict(first, title="Bijgewerkte titel over waterschappen")
+    gone = json.loads(feed.splitlines()[1])["url"]
+    update = (json.dumps(changed) + "\n" + json.dumps({"url": gone, "deleted": True}) + "\n")
+    code, err = index_feed(db, "-", stdin=update.encode())
+    counts = summary(err)
+    tap.ok(code == 0 and counts.get("updated") == 1 and counts.get("removed") == 1,
+           "--from-jsonl -: a changed record updated, a deleted one removed (stdin)", err)
+    index = Index(db)
+    tap.ok((index.document(first["url"]) or {}).get("title") == changed["title"] and
+           index.document(gone) is None, "--from-jsonl: the index holds the change and the deletion")
+    index.close()
+
+
+def test_pipeline(tap, feed, tmp):
+    """-j 2 (an analysis thread beside the writer) gives the index -j 1 gives; a line whose
+    last commit matches but which this run changed before is analysed after all."""
+    feed_path = os.path.join(tmp, "feed.jsonl")
+    dbs = [os.path.join(tmp, "j%d.db" % jobs) for jobs in (1, 2)]
+    for jobs, db in zip((1, 2), dbs):
+        index_feed(db, feed_path, jobs=jobs)
+    first = json.loads(feed.splitlines()[0])
+    queries = [first["title"], "gemeente", "toegankelijkheid website", "de"]
+    answers = []
+    for db in dbs:
+        index = Index(db)
+        answers.append([(r.get("total"), [h.get("url") for h in hit_list(r)], r.get("facets"))
+                        for r in (index.search(q, limit=20) for q in queries)])
+        index.close()
+    tap.ok(answers[0] == answers[1], "-j 1 and -j 2 give the same answers to %d queries"
+           % len(queries))
+    original = json.dumps(first, ensure_ascii=False, separators=(",", ":"))
+    other = json.dumps(dict(first, title="Tussendoor een andere titel"))
+    code, err = index_feed(dbs[1], "-", stdin=(other + "\n" + original + "\n").encode())
+    index = Index(dbs[1])
+    tap.ok(code == 0 and (index.document(first["url"]) or {}).get("title") == first["title"],
+           "-j 2: a record changed and changed back in one run ends as its last line", err)
+    index.close()
+
+
+def test_bad_lines(tap, tmp):
+    db = os.path.join(tmp, "bad.db")
+    lines = [
+        json.dumps({"url": "https://e.example/een/", "pages": ["Het waterschap beheert dijken."]}),
+        "{niet json",
+        json.dumps({"title": "zonder url", "pages": ["tekst"]}),
+        json.dumps({"url": "https://e.example/twee/", "type": "pdf",
+                    "pages": ["Eerste pagina.", "Tweede pagina over gemalen."]}),
+        json.dumps({"url": "https://e.example/drie/", "tags": "geen lijst"}),
+        "",
+        json.dumps({"url": "https://e.example/vier/", "type": 7}),
+        json.dumps({"url": "https://e.example/vijf/", "pages": ["Polders en boezems."]}),
+        '{"url": "https://e.example/nul/", "title": "a\x00b"}',  # a raw NUL byte
+        json.dumps({"url": "https://e.example/zes/", "pages": ["Na de NUL."]}) + "\r",  # CRLF
+    ]
+    code, err = index_feed(db, "-", stdin=("\n".join(lines) + "\n").encode())
+    tap.equal(code, 1, "bad lines: exit 1 (some failed, the rest committed)")
+    for number, reason in ((2, "not JSON"), (3, "no \"url\""), (5, "wrong type"), (7, "type"),
+                           (9, "not JSON")):
+        tap.ok(re.search(r"^-:%d: .*%s" % (number, re.escape(reason)), err, re.M),
+               "bad lines: line %d reported with its number and why (%s)" % (number, reason), err)
+    tap.ok(not re.search(r"^-:(1|4|6|8|10):", err, re.M), "bad lines: the good lines not reported",
+           err)
+    index = Index(db)
+    good = ["https://e.example/een/", "https://e.example/twee/", "https://e.example/vijf/",
+            "https://e.example/zes/"]
+    tap.ok(all(index.document(url) for url in good),
+           "bad lines: the 4 good records indexed (also the one after a NUL byte, a CRLF line)")
+    tap.equal((index.document(good[1]) or {}).get("type"), "pdf", "bad lines: \"type\": \"pdf\" taken")
+    tap.equal(index.stats().get("documents"), 4, "bad lines: nothing else indexed")
+    index.close()
+
+
+def main():
+    tap = Tap()
+    if not os.access(binary("vind-index"), os.X_OK):
+        tap.skip("--from-jsonl", "vind-index not built")
+        return tap.done()
+    tmp = tempfile.mkdtemp(prefix="vind-jsonl-")
+    try:
+        feed = test_generator(tap)
+        test_feed(tap, feed, tmp)
+        test_pipeline(tap, feed, tmp)
+        test_bad_lines(tap, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
