@@ -2688,11 +2688,14 @@ extern "C" vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *
          * checks every match throws "DatabaseCorruptError: Unexpected end
          * of posting list" (1,200 documents with the term, 2 deleted; the
          * index itself is sound: xapian-check, plain iteration and a
-         * weighted pass all read it). BM25 with every parameter 0 weighs a
-         * match by its terms' rarity alone: no wdf or length read, the
-         * same matches, and a scheme stock xapian-tcpsrv knows (remote
-         * shards). Only the counting pass uses it; its order is never read. */
-        enquire->enquire.set_weighting_scheme(Xapian::BM25Weight(0, 0, 0, 0, 0));
+         * weighted pass all read it). TF-IDF "bnn" weighs a matching term
+         * 1 (wdf as a boolean, no idf, no length): it reads the wdf, so the
+         * swap never happens, and no term weighs 0, so no match is pruned
+         * (BM25 with every parameter 0 gave common terms weight 0 and lost
+         * matches of an any-word query: fallback_total 303 for 307). A
+         * scheme stock xapian-tcpsrv knows (remote shards). Only the
+         * counting pass uses it; its order is never read. */
+        enquire->enquire.set_weighting_scheme(Xapian::TfIdfWeight("bnn"));
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot set boolean weighting on",
