@@ -11,8 +11,8 @@ Timing only, never pass/fail (docs/scaling.md takes the figures). For each size 
   4. queries with all four facets against vind-searchd on 127.0.0.1 (query_figures): latency
      p50/p99 and requests/s of two-word queries, one client on one keep-alive connection, and
      the daemon's RSS; then wrk (bench/searchd.lua, 8 connections, WRK_SECONDS) over the same
-     queries when wrk is installed. QUERY_TARGETS is the hook for other layouts: the 4-shard and 2-remote
-     variants add a (name, prepare) pair that builds their database (stub) from the JSONL.
+     queries when wrk is installed, for each layout of QUERY_TARGETS: one database, 4 local shards
+     (vind-index --shards 4) and 2 remote shards (two stock xapian-tcpsrv on 127.0.0.1).
 
 SCALE_TMP (default /tmp) holds the scratch data: 1M documents take ~7.5 GB of JSONL and an
 index of several GB. Standard library only.
@@ -120,7 +120,7 @@ def wrk_figures(port, queries, scratch):
                          capture_output=True, text=True).stdout
     result = next((line for line in out.splitlines() if line.startswith("RESULT")), "")
     values = dict(kv.split("=", 1) for kv in result.split()[1:])
-    return {k: float(values[k]) for k in ("rps", "p50_ms", "p99_ms") if k in values}
+    return {k: float(values[k]) for k in ("rps", "p50_ms", "p99_ms", "status") if k in values}
 
 
 def query_figures(build, db, env):
@@ -130,7 +130,10 @@ def query_figures(build, db, env):
     log = open(os.path.join(os.path.dirname(db), "searchd.log"), "w")
     daemon = subprocess.Popen([os.path.join(build, "bin", "vind-searchd"), "--db", db,
                                "--listen", "127.0.0.1:%d" % port, "--cache-size", "0",
-                               "--log-level", "error", "--search-time-limit", "0"],
+                               "--log-level", "error", "--search-time-limit", "0",
+                               # wrk's 8 connections stand for 8 visitors (as bench/searchd.sh):
+                               # the per-address limit would answer most of them 429
+                               "--max-searches-per-ip", "64"],
                               env=env, stdout=log, stderr=log)
     try:
         for _ in range(100):
@@ -169,9 +172,61 @@ def query_figures(build, db, env):
         log.close()
 
 
-# The database layouts queried: (name, prepare(build, jsonl, db_one, scratch, env) -> db path).
-# One database here; the shards work adds "4 shards" and "2 remote shards".
-QUERY_TARGETS = [("1 database", lambda build, jsonl, db, scratch, env: db)]
+def sharded(n):
+    """A prepare() for QUERY_TARGETS: the same JSONL indexed with --shards n."""
+    def prepare(build, jsonl, db, scratch, env):
+        path = os.path.join(scratch, "shards-%d.db" % n)
+        run_measured([os.path.join(build, "bin", "vind-index"), "--quiet", "--shards", str(n),
+                      "--from-jsonl", jsonl, path], env)
+        return path
+    return prepare
+
+
+SERVERS = []  # xapian-tcpsrv processes of the remote layout, stopped by stop_servers()
+
+
+def remote_shards(build, jsonl, db, scratch, env):
+    """2 shards served by two stock xapian-tcpsrv on 127.0.0.1, searched through a stub of
+    remote lines (spelling from shard 0's folder, #vind-spelling); None without xapian-tcpsrv."""
+    if not shutil.which("xapian-tcpsrv"):
+        return None
+    local = sharded(2)(build, jsonl, db, scratch, env)
+    lines = []
+    for s in range(2):
+        port = free_port()
+        SERVERS.append(subprocess.Popen(
+            ["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(port),
+             os.path.join(local, "shard-%d" % s)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        lines.append("remote 127.0.0.1:%d\n" % port)
+    stub = os.path.join(scratch, "remote.db")
+    os.makedirs(stub, exist_ok=True)
+    with open(os.path.join(stub, "XAPIANDB"), "w") as f:
+        f.writelines(lines + ["#vind-spelling %s\n" % os.path.join(local, "shard-0")])
+    return stub
+
+
+def stop_servers():
+    while SERVERS:
+        server = SERVERS.pop()
+        try:
+            os.killpg(server.pid, 15)
+        except OSError:
+            pass
+        server.wait()
+
+
+# The database layouts queried: (name, prepare(build, jsonl, db_one, scratch, env) -> db path,
+# or None to leave the layout out).
+QUERY_TARGETS = [("1 database", lambda build, jsonl, db, scratch, env: db),
+                 ("4 local shards", sharded(4)),
+                 ("2 remote shards (xapian-tcpsrv, loopback)", remote_shards)]
 
 
 def one_size(build, n, scratch, env):
@@ -192,8 +247,14 @@ def one_size(build, n, scratch, env):
         [index, "--quiet", "--from-jsonl", changed, db], env)
     figures["unchanged_1000_wall_s"], _, _, _ = run_measured(
         [index, "--quiet", "--from-jsonl", changed, db], env)
-    figures["queries"] = {name: query_figures(build, prepare(build, jsonl, db, scratch, env), env)
-                          for name, prepare in QUERY_TARGETS}
+    figures["queries"] = {}
+    try:
+        for name, prepare in QUERY_TARGETS:
+            target = prepare(build, jsonl, db, scratch, env)
+            if target:
+                figures["queries"][name] = query_figures(build, target, env)
+    finally:
+        stop_servers()
     return figures
 
 
@@ -217,7 +278,8 @@ def report(all_figures, out):
     for f in all_figures:
         for name, q in f["queries"].items():
             w = q.get("wrk") or {}
-            load = ("%.0f, %.1f, %.1f" % (w["rps"], w["p50_ms"], w["p99_ms"])
+            load = ("%.0f, %.1f, %.1f%s" % (w["rps"], w["p50_ms"], w["p99_ms"],
+                                            ", %d not 2xx" % w["status"] if w.get("status") else "")
                     if {"rps", "p50_ms", "p99_ms"} <= set(w) else "(no wrk)")
             lines.append("| %d | %s | %.1f | %.1f | %.0f | %s | %d | %.0f |"
                          % (f["documents"], name, q["p50_ms"], q["p99_ms"], q["requests_per_s"],
