@@ -328,6 +328,11 @@ def main():
                                    if l.startswith("documents:"))))
         tap.ok(sum(counts) == GENERATED and min(counts) > GENERATED // 8,
                "every shard holds a part of the documents %r" % counts)
+        code, out, _ = vind(four, "stats", "--format", "json")
+        on_disk = sum(os.path.getsize(os.path.join(root, name))
+                      for root, _, names in os.walk(four) for name in names)
+        tap.equal(json.loads(out).get("size_bytes") if code == 0 else None, on_disk,
+                  "vind stats counts the bytes of every shard")
         result = index_site(four, site, extra=["--shards", "3"], check=False)
         tap.ok(result.returncode == 2 and b"4 shards, not 3" in result.stderr,
                "another number of shards is refused", result.stderr)
