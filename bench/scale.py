@@ -123,6 +123,16 @@ def wrk_figures(port, queries, scratch):
     return {k: float(values[k]) for k in ("rps", "p50_ms", "p99_ms", "status") if k in values}
 
 
+def wait_for_port(port):
+    """Until something listens on 127.0.0.1:port (10 s at most)."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def query_figures(build, db, env):
     """p50/p99 latency, requests/s and RSS of vind-searchd answering two-word queries (every
     answer carries the four facets: tag, theme, type, year), cache off, one connection."""
@@ -136,12 +146,7 @@ def query_figures(build, db, env):
                                "--max-searches-per-ip", "64"],
                               env=env, stdout=log, stderr=log)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         queries = query_words(QUERIES)
         for q in queries[:20]:  # warm-up: the index's pages into the cache
@@ -198,12 +203,7 @@ def remote_shards(build, jsonl, db, scratch, env):
             ["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(port),
              os.path.join(local, "shard-%d" % s)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         lines.append("remote 127.0.0.1:%d\n" % port)
     stub = os.path.join(scratch, "remote.db")
     os.makedirs(stub, exist_ok=True)
