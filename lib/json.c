@@ -95,17 +95,17 @@ char *vind_hit_to_json(const vind_hit_t *hit)
     return hit ? dump(hit_object(hit)) : NULL;
 }
 
-/* The facet lists, each cut to max_values; *more (when not NULL) the
+/* The facet lists, each cut to max_values; more (may be NULL) gets the
  * counts left out ("facets_more"). */
-static json_t *facet_lists(const vind_results_t *results, size_t max_values, json_t **more)
+static json_t *facet_lists(const vind_results_t *results, size_t max_values, json_t *more)
 {
     json_t *facets = json_object();
     for (int f = 0; facets && f < VIND_FACET_LAST; f++) {
         size_t count = vind_results_facet_count(results, (vind_facet_t)f);
         json_object_set_new(facets, vind_facet_name((vind_facet_t)f),
                             facet_list(results, (vind_facet_t)f, max_values));
-        if (more && *more)
-            json_object_set_new(*more, vind_facet_name((vind_facet_t)f),
+        if (more)
+            json_object_set_new(more, vind_facet_name((vind_facet_t)f),
                                 json_integer(count > max_values ? (json_int_t)(count - max_values)
                                                                 : 0));
     }
@@ -132,7 +132,7 @@ static char *results_json(const vind_results_t *results, int capped, size_t max_
     if (vind_results_has_facets(results)) {
         json_decref(facets);
         more = capped ? json_object() : NULL;
-        facets = facet_lists(results, capped ? max_values : SIZE_MAX, &more);
+        facets = facet_lists(results, capped ? max_values : SIZE_MAX, more);
     }
     json_t *notices = json_array();
     for (size_t i = 0; notices && i < vind_results_notice_count(results); i++)

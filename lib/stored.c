@@ -272,16 +272,15 @@ static int by_docid(const void *a, const void *b)
 }
 
 vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                       const uint32_t *docids, size_t n, char **errmsg)
+                                       uint32_t *docids, size_t n, char **errmsg)
 {
     vind_stored_places_end(searcher);
     if (n == 0)
         return VIND_OK;
-    hits_rock_t at = {searcher, g_memdup2(docids, n * sizeof *docids), n, g_malloc(n)};
-    qsort(at.docids, n, sizeof *at.docids, by_docid);
+    hits_rock_t at = {searcher, docids, n, g_malloc(n)};
+    qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
     searcher->term_hits = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     vind_status_t status = each_match_term(searcher, terms, note_term_hits, &at, errmsg);
-    g_free(at.docids);
     g_free(at.present);
     if (status != VIND_OK)
         vind_stored_places_end(searcher); /* the snippets look every term up */
