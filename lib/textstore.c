@@ -29,6 +29,11 @@ static void chunk_key(char *key, uint32_t docid, size_t page, size_t chunk)
     snprintf(key, KEY_BYTES, "vind:text:%u:%zu:%zu", docid, page, chunk);
 }
 
+static void directory_key(char *key, uint32_t docid)
+{
+    snprintf(key, KEY_BYTES, "vind:text:%u:pages", docid);
+}
+
 /* ---- varints ---- */
 
 static void put_varint(GString *out, uint64_t value)
@@ -96,12 +101,38 @@ static vind_status_t put_page(vind_xapian_writer_t *writer, uint32_t docid, size
     return status;
 }
 
+/* The page directory of a document of several pages: varint number of
+ * pages, then per page its byte length and its number of map words. A
+ * snippet learns every page's length from it in one read instead of one map
+ * read per page (a PDF hit read the maps of every page up to its first
+ * 16 kB of text, most of them only for their lengths). A one-page document
+ * has none: its one map is read anyway. */
+static vind_status_t put_directory(vind_xapian_writer_t *writer, uint32_t docid,
+                                   char *const *pages, size_t n_pages, GArray *const *words,
+                                   char **errmsg)
+{
+    GString *directory = g_string_new(NULL);
+    put_varint(directory, n_pages);
+    for (size_t page = 0; page < n_pages; page++) {
+        put_varint(directory, pages[page] ? strlen(pages[page]) : 0);
+        put_varint(directory, words && words[page] ? words[page]->len : 0);
+    }
+    char key[KEY_BYTES];
+    directory_key(key, docid);
+    vind_status_t status =
+        vind_xapian_writer_set_metadata(writer, key, directory->str, directory->len, errmsg);
+    g_string_free(directory, TRUE);
+    return status;
+}
+
 vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *const *pages,
                             size_t n_pages, GArray *const *words, char **errmsg)
 {
     vind_status_t status = VIND_OK;
     for (size_t page = 0; status == VIND_OK && page < n_pages; page++)
         status = put_page(writer, docid, page, pages[page], words ? words[page] : NULL, errmsg);
+    if (status == VIND_OK && n_pages > 1)
+        status = put_directory(writer, docid, pages, n_pages, words, errmsg);
     return status;
 }
 
@@ -121,7 +152,8 @@ static vind_status_t missing_is_empty(vind_status_t status, char **errmsg)
 vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, char **errmsg)
 {
     char key[KEY_BYTES];
-    vind_status_t status = VIND_OK;
+    directory_key(key, docid); /* deleting a key that is absent is no error */
+    vind_status_t status = vind_xapian_writer_set_metadata(writer, key, NULL, 0, errmsg);
     /* Pages are numbered from 0 without gaps: the first missing map ends them. */
     for (size_t page = 0; status == VIND_OK; page++) {
         char *map = NULL;
@@ -152,6 +184,7 @@ vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, cha
 /* ---- reading ---- */
 
 typedef struct {
+    int sized;           /* length and n_total are known (from the directory or the map) */
     int mapped;          /* the map was read */
     size_t length;
     unsigned char *map;  /* the map as stored; words are decoded from it on demand */
@@ -168,6 +201,7 @@ struct vind_text {
     uint32_t docid;
     size_t n_pages;
     page_t *pages;
+    int directory_read;  /* the page directory was looked up */
     uint64_t bytes_read;
 };
 
@@ -245,10 +279,72 @@ static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
         pg->cursor = (size_t)(p - (const unsigned char *)map);
         pg->n_total = (size_t)n;
         pg->length = (size_t)length;
-    } else
+    } else {
         free(map);
-    pg->mapped = 1;
+        pg->n_total = 0; /* no map, no words (the length may come from the directory) */
+    }
+    pg->mapped = pg->sized = 1;
     return status;
+}
+
+/* Parses a page directory into the pages' lengths and word counts; 0 (and
+ * nothing set) when it does not describe text's pages. */
+static int parse_directory(vind_text_t *text, const unsigned char *p, const unsigned char *end)
+{
+    uint64_t n = 0;
+    if (!get_varint(&p, end, &n) || n != text->n_pages)
+        return 0;
+    const unsigned char *start = p;
+    for (int pass = 0; pass < 2; pass++) { /* check everything, then set */
+        p = start;
+        for (size_t page = 0; page < text->n_pages; page++) {
+            uint64_t length = 0, words = 0;
+            if (!get_varint(&p, end, &length) || !get_varint(&p, end, &words) ||
+                length >= UINT32_MAX)
+                return 0;
+            if (pass == 1 && !text->pages[page].sized)
+                text->pages[page] = (page_t){.sized = 1, .length = (size_t)length,
+                                             .n_total = (size_t)words};
+        }
+    }
+    return 1;
+}
+
+/* Looks the page directory up once (only documents of several pages have
+ * one). Cost: one metadata read of ~2 varints per page, replacing one map
+ * read per page whose length a snippet needs. */
+static vind_status_t read_directory(vind_text_t *text, char **errmsg)
+{
+    if (text->directory_read)
+        return VIND_OK;
+    text->directory_read = 1;
+    if (text->n_pages < 2)
+        return VIND_OK;
+    char key[KEY_BYTES];
+    char *directory = NULL;
+    size_t length = 0;
+    directory_key(key, text->docid);
+    vind_status_t status =
+        vind_xapian_reader_get_metadata(text->reader, key, &directory, &length, errmsg);
+    status = missing_is_empty(status, errmsg); /* an index written before directories */
+    text->bytes_read += length;
+    if (status == VIND_OK && directory)
+        (void)parse_directory(text, (const unsigned char *)directory,
+                              (const unsigned char *)directory + length);
+    free(directory);
+    return status;
+}
+
+/* Makes a page's length and word count known: from the directory, else
+ * from its map. */
+static vind_status_t size_page(vind_text_t *text, size_t page, char **errmsg)
+{
+    if (text->pages[page].sized)
+        return VIND_OK;
+    vind_status_t status = read_directory(text, errmsg);
+    if (status != VIND_OK || text->pages[page].sized)
+        return status;
+    return map_page(text, page, errmsg);
 }
 
 /* A varint, the one-byte case (most deltas) inline. */
@@ -302,8 +398,8 @@ vind_status_t vind_text_page_length(vind_text_t *text, size_t page, size_t *leng
     *length = 0;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = map_page(text, page, errmsg);
-    if (status == VIND_OK || text->pages[page].mapped)
+    vind_status_t status = size_page(text, page, errmsg);
+    if (status == VIND_OK || text->pages[page].sized)
         *length = text->pages[page].length;
     return status;
 }
@@ -313,7 +409,7 @@ vind_status_t vind_text_page_words(vind_text_t *text, size_t page, size_t *words
     *words = 0;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = map_page(text, page, errmsg);
+    vind_status_t status = size_page(text, page, errmsg);
     *words = text->pages[page].n_total;
     return status;
 }
@@ -325,9 +421,9 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
     *page_text = empty;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = map_page(text, page, errmsg);
+    vind_status_t status = size_page(text, page, errmsg);
     page_t *pg = &text->pages[page];
-    if (!pg->mapped)
+    if (!pg->sized)
         return status;
     if (!pg->bytes) {
         pg->bytes = calloc(pg->length + 1, 1);

@@ -17,6 +17,13 @@
  *                                   to the page's first, lib/schema.h)
  *   vind:text:<docid>:<page>:<k>    bytes [k * CHUNK, (k + 1) * CHUNK) of the
  *                                   page's text (the last chunk shorter)
+ *   vind:text:<docid>:pages         the page directory of a document of
+ *                                   several pages: varint number of pages,
+ *                                   then per page varint byte length and
+ *                                   varint number of map words (a snippet
+ *                                   learns the pages' lengths in one read;
+ *                                   absent in an index written before it,
+ *                                   where the maps tell)
  */
 #ifndef VIND_LIB_TEXTSTORE_H
 #define VIND_LIB_TEXTSTORE_H

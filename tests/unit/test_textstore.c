@@ -21,6 +21,7 @@
 #include "index_folder.h"
 #include "searcher.h"
 #include "snippet.h"
+#include "textstore.h"
 
 /* A snippet's text bytes read plus bytes analysed, per search of two hits:
  * a few windows of ~1 kB and the 4 kB chunks around them. The big PDF's
@@ -156,6 +157,38 @@ static unsigned page_with(vind_searcher_t *searcher, const char *url, const char
     return page;
 }
 
+/* Issue 12: every page length of a document of several pages comes from
+ * its page directory in one read, not from a map read per page; and the
+ * lengths are the pages' own. */
+static void page_lengths_from_directory(vind_searcher_t *searcher, const char *url)
+{
+    char *json = NULL;
+    uint32_t docid = 0;
+    char term[300];
+    snprintf(term, sizeof term, "Q%s", url);
+    CHECK(vind_searcher_document(searcher, url, 1, &json, NULL) == VIND_OK &&
+              vind_xapian_reader_docid_for_term(searcher->reader, term, &docid, NULL) == VIND_OK,
+          "the PDF's text and docid");
+    json_t *doc = json_loads(json ? json : "{}", 0, NULL);
+    json_t *pages = json_object_get(doc, "text");
+    size_t n = json_array_size(pages), same = 0;
+    vind_text_t *text = vind_text_open(searcher->reader, docid, n);
+    for (size_t i = 0; text && i < n; i++) {
+        size_t length = 0;
+        if (vind_text_page_length(text, i, &length, NULL) == VIND_OK &&
+            length == strlen(json_string_value(json_array_get(pages, i))))
+            same++;
+    }
+    uint64_t bytes = vind_text_bytes_read(text);
+    printf("# %s: %zu pages, their lengths read in %llu bytes\n", url, n,
+           (unsigned long long)bytes);
+    CHECK(n > 1 && same == n, "every page's length is its text's");
+    CHECK(bytes <= 8 * n + 8, "read from the page directory (a few bytes a page), not the maps");
+    vind_text_close(text);
+    json_decref(doc);
+    free(json);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -220,6 +253,9 @@ int main(int argc, char **argv)
     CHECK(n_pages >= 1900 && page > 1000, "vind doc --text gives every page of the big PDF");
     CHECK(n_small == 2 && small_page == 2, "and of the small one");
 
+    page_lengths_from_directory(searcher, "/groot.pdf");
+    page_lengths_from_directory(searcher, "/klein.pdf");
+
     vind_results_t *results = NULL;
     uint64_t rare = snippet_bytes(searcher, "mantelzorgtoeslag", &results);
     const vind_hit_t *big = hit_of(results, "/groot.pdf");
@@ -266,6 +302,10 @@ int main(int argc, char **argv)
     CHECK(vind_xapian_reader_get_metadata(searcher->reader, key, &value, NULL, NULL) ==
               VIND_NOT_FOUND,
           "chunks included");
+    snprintf(key, sizeof key, "vind:text:%u:pages", docid);
+    CHECK(vind_xapian_reader_get_metadata(searcher->reader, key, &value, NULL, NULL) ==
+              VIND_NOT_FOUND,
+          "and the page directory");
     free(value);
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
