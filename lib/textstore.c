@@ -373,8 +373,17 @@ static vind_status_t decode_to(vind_text_t *text, page_t *pg, unsigned position,
     size_t n = pg->n_words, total = pg->n_total;
     vind_text_word_t *words = pg->words;
     uint64_t step = 0, delta = 0, size = 0;
-    while (n < total && next_varint(&p, end, &step) && next_varint(&p, end, &delta) &&
-           next_varint(&p, end, &size)) {
+    while (n < total) {
+        if (end - p >= 3 && !((p[0] | p[1] | p[2]) & 0x80)) {
+            /* the usual word (a step of 1, a short delta and length): three
+             * one-byte varints in one test */
+            step = p[0];
+            delta = p[1];
+            size = p[2];
+            p += 3;
+        } else if (!(next_varint(&p, end, &step) && next_varint(&p, end, &delta) &&
+                     next_varint(&p, end, &size)))
+            break;
         at += (guint32)step;
         start += (guint32)delta;
         uint64_t stop = (uint64_t)start + size;
