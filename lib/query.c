@@ -37,6 +37,7 @@ void vind_query_weights_default(vind_query_weights_t *weights)
     weights->correction_weight = 1.0;
     weights->split_weight = 0.1;
     weights->conversion_weight = 0.5;
+    weights->joined_boost = 3.0;
 }
 
 typedef struct {
@@ -890,7 +891,56 @@ static vind_xapian_query_t *build(builder_t *b, const vind_qnode_t *node)
     return NULL;
 }
 
-/* The strict query with its boosts: AND_MAYBE(query, exact forms, proximity). */
+/* Longest form joined (a compound of two words longer than this is no
+ * compound a reader types apart). */
+#define JOINED_FORM_BYTES 64
+/* Shortest part joined: "de zorg" is no "dezorg". */
+#define MIN_JOINED_PART_BYTES 4
+
+/* Adds the exact-form term of first and second written as one word, with
+ * link between them ("" or "s"; none when first already ends in it). */
+static void add_joined(builder_t *b, GPtrArray *terms, const char *first, const char *second,
+                       const char *link)
+{
+    size_t n = strlen(first);
+    if (*link && n && first[n - 1] == *link)
+        return;
+    if (n + strlen(link) + strlen(second) > JOINED_FORM_BYTES)
+        return;
+    char *term = g_strconcat(VIND_PREFIX_EXACT, first, link, second, NULL);
+    g_ptr_array_add(terms, term_query(b, "", term));
+    g_free(term);
+}
+
+/*
+ * Dutch writes a compound as one word, and users type its parts apart, in
+ * either order ("effectbeoordeling gegevensbescherming" for the
+ * "gegevensbeschermingseffectbeoordeling" a DPIA is called). A document
+ * with that one word matches already (the parts are index terms of it,
+ * at the part weight); this boost ranks it as a document that has the
+ * query's words side by side. Each pair of adjacent words gives four exact
+ * forms (both orders, with and without a linking s); a form no document
+ * has costs one term look-up in the ranked pass and matches nothing.
+ */
+static vind_xapian_query_t *joined_forms(builder_t *b)
+{
+    GPtrArray *terms = g_ptr_array_new();
+    size_t prefix = strlen(VIND_PREFIX_EXACT);
+    for (guint i = 0; i + 1 < b->exact_forms->len; i++) {
+        const char *x = (const char *)g_ptr_array_index(b->exact_forms, i) + prefix;
+        const char *y = (const char *)g_ptr_array_index(b->exact_forms, i + 1) + prefix;
+        if (strlen(x) < MIN_JOINED_PART_BYTES || strlen(y) < MIN_JOINED_PART_BYTES)
+            continue;
+        add_joined(b, terms, x, y, "");
+        add_joined(b, terms, x, y, "s");
+        add_joined(b, terms, y, x, "");
+        add_joined(b, terms, y, x, "s");
+    }
+    return combine(b, VIND_XAPIAN_OP_OR, terms); /* NULL when none */
+}
+
+/* The strict query with its boosts: AND_MAYBE(query, exact forms,
+ * proximity, joined forms). */
 static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query)
 {
     if (!query || b->exact_forms->len == 0)
@@ -913,6 +963,8 @@ static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query
         g_ptr_array_free(near, TRUE);
         g_ptr_array_add(children, scaled(b, close, b->weights->proximity_boost));
     }
+    if (b->exact_forms->len >= 2 && b->weights->joined_boost > 0)
+        g_ptr_array_add(children, scaled(b, joined_forms(b), b->weights->joined_boost));
     for (guint i = 0; i < children->len; i++)
         if (!g_ptr_array_index(children, i))
             g_ptr_array_remove_index(children, i--);

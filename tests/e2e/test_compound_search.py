@@ -5,6 +5,8 @@ test writes itself (no corpus needed):
   ("cookiemelding", which the lexicon lacks);
 - `vind search niet-rokers` ranks a document about niet-rokers above one that has only rokers: a
   hyphenated word is the phrase of all its parts, the stop word "niet" included;
+- a compound typed apart ("reageer knoppen") ranks the document that writes it as one word
+  ("reageerknoppen") above one that has the two words far apart;
 - the parts of a compound are its longest known words: "wachtwoord" finds "wachtwoordbeheer" but
   "woord" does not, and "lijn" does not find "richtlijn" (a word of its own).
 """
@@ -32,6 +34,11 @@ PAGES = {
                "asbakken. Veel rokers, meer rokers, alle rokers."),
     "wachtwoord": ("Beveiliging", "Goed wachtwoordbeheer voorkomt inbraak in accounts."),
     "richtlijn": ("Nieuwe regels", "De richtlijn voor toegankelijke websites is herzien."),
+    # a compound typed apart: "reageer knoppen" for "reageerknoppen"
+    "reageerknoppen": ("Nieuwe website", "Onder elk bericht staan nu reageerknoppen, zodat lezers snel "
+                       "iets kwijt kunnen."),
+    "lift": ("Lift", "Reageer gerust op dit bericht. " + FILLER + " " + FILLER +
+             " De knoppen van de lift in het stadhuis werken niet."),
 }
 
 
@@ -86,6 +93,15 @@ def main():
         tap.ok("wachtwoord" not in slug(search(db, "woord")),
                "woord does not find wachtwoordbeheer (wachtwoord is the known part)")
         tap.ok("richtlijn" not in slug(search(db, "lijn")), "lijn does not find richtlijn (a word of its own)")
+
+        # Without the joined-form boost the document with both words far apart ranked first.
+        hits = slug(search(db, "reageer knoppen"))
+        tap.ok("reageerknoppen" in hits and "lift" in hits and
+               hits.index("reageerknoppen") < hits.index("lift"),
+               "reageer knoppen ranks reageerknoppen above a document with the two words far apart", hits)
+        hits = slug(search(db, "knoppen reageer"))
+        tap.ok("reageerknoppen" in hits and "lift" in hits and
+               hits.index("reageerknoppen") < hits.index("lift"), "in either order", hits)
     return tap.done()
 
 

@@ -889,6 +889,19 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
             printf("#   %s -> %s\n", absent[i].query, described ? described : "(null)");
         free(described);
     }
+    /* Two adjacent words are also looked for written as one compound, in
+     * either order, with and without a linking s; short words are not. */
+    char *joined = plan_described(analyzer, NULL, "reageer knoppen");
+    CHECK(joined && strstr(joined, "Ereageerknoppen") && strstr(joined, "Eknoppenreageer") &&
+              strstr(joined, "Ereageersknoppen"),
+          "reageer knoppen: the joined forms are boosted");
+    free(joined);
+    joined = plan_described(analyzer, NULL, "de zorg");
+    char *alone = plan_described(analyzer, NULL, "zorg");
+    CHECK(joined && !strstr(joined, "Edezorg") && alone && !strstr(alone, "Ezorgzorg"),
+          "no joined form of a short word, nor of one word");
+    free(joined);
+    free(alone);
     vind_synonyms_free(synonyms);
     vind_analyzer_free(analyzer);
 }
