@@ -29,6 +29,33 @@ typedef struct {
     GPtrArray *owned; /* every decoded value; the fields above point into it */
 } bench_request_t;
 
+/* One request's cost in the last round: the slowest are listed (the tail
+ * that sets a loaded daemon's p99). */
+typedef struct {
+    double ms;
+    guint request;
+} timed_t;
+
+static int slower_first(const void *a, const void *b)
+{
+    const timed_t *x = a, *y = b;
+    return (x->ms < y->ms) - (x->ms > y->ms);
+}
+
+static void report_slowest(GArray *timed, GPtrArray *requests, guint n)
+{
+    g_array_sort(timed, slower_first);
+    printf("  slowest requests (vind_search, last round):\n");
+    for (guint i = 0; i < n && i < timed->len; i++) {
+        const timed_t *t = &g_array_index(timed, timed_t, i);
+        const bench_request_t *r = requests->pdata[t->request];
+        int filtered = r->from || r->to;
+        for (int f = 0; f < VIND_FACET_LAST; f++)
+            filtered |= r->filters[f] && r->filters[f]->len > 0;
+        printf("    %7.3f ms  %s%s\n", t->ms, r->query ? r->query : "", filtered ? "  (+ filters)" : "");
+    }
+}
+
 static double thread_cpu_ms(void)
 {
     struct timespec ts;
@@ -195,6 +222,7 @@ int main(int argc, char **argv)
 
     GArray *search_ms = g_array_new(FALSE, FALSE, sizeof(double));
     GArray *json_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *timed = g_array_new(FALSE, FALSE, sizeof(timed_t));
     GArray *per_stage[N_STAGES];
     for (int s = 0; s < N_STAGES; s++)
         per_stage[s] = g_array_new(FALSE, FALSE, sizeof(double));
@@ -213,6 +241,8 @@ int main(int argc, char **argv)
                 failed++;
             else if (round > 0 || rounds == 1) {
                 g_array_append_val(search_ms, (double){t1 - t0});
+                if (round == rounds - 1)
+                    g_array_append_val(timed, ((timed_t){t1 - t0, i}));
                 double json_cost = t2 - t1;
                 g_array_append_val(json_ms, json_cost);
                 take_explain(vind_results_explain(results), per_stage);
@@ -231,6 +261,8 @@ int main(int argc, char **argv)
         report(label, per_stage[s]);
         g_array_free(per_stage[s], TRUE);
     }
+    report_slowest(timed, requests, 8);
+    g_array_free(timed, TRUE);
     if (failed)
         printf("  %zu searches failed\n", failed);
     g_array_free(search_ms, TRUE);
