@@ -142,11 +142,22 @@ static vind_status_t fill_hit_from_record(vind_searcher_t *searcher,
     return status;
 }
 
-/* Cost per hit (bench/search-cost, callgrind): the hit record ~10,000
- * instructions (one value look-up), the snippet most of the rest. */
+/* What a hit's snippet needs of its hit record (the snippet pass). */
+typedef struct {
+    int has_record;  /* read from a hit record (else filled whole from the stored record) */
+    vind_lang_t lang;
+    size_t n_pages;
+    const unsigned *ocr_pages;
+    size_t n_ocr_pages;
+} hit_text_t;
+
+/* A hit's fields from its hit record (one value look-up, ~10,000
+ * instructions), or, in an index written before hit records, the whole
+ * hit with its snippet from the stored record. */
 static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_request_t *req,
                               const vind_match_terms_t *terms, vind_results_t *results,
-                              const vind_match_t *match, vind_hit_t *hit, char **errmsg)
+                              const vind_match_t *match, vind_hit_t *hit, hit_text_t *text,
+                              char **errmsg)
 {
     hit->score = req->sort == VIND_SORT_RELEVANCE ? match->weight : 0.0;
     hit->similar = match->similar;
@@ -179,11 +190,20 @@ static vind_status_t fill_hit(vind_searcher_t *searcher, const vind_search_reque
     hit->n_tags = record.n_tags;
     hit->themes = record.themes;
     hit->n_themes = record.n_themes;
-    if (!req->snippets)
-        return VIND_OK;
-    status = fill_snippet(searcher, req, terms, results, match, NULL,
-                          vind_stored_lang_of(record.lang), record.n_pages, hit, errmsg);
-    hit->ocr = any_ocr_page(record.ocr_pages, record.n_ocr_pages, hit->pages, hit->n_pages);
+    *text = (hit_text_t){1, vind_stored_lang_of(record.lang), record.n_pages, record.ocr_pages,
+                         record.n_ocr_pages};
+    return VIND_OK;
+}
+
+/* The snippet of a hit filled from its hit record (the text store). */
+static vind_status_t fill_hit_snippet(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                      const vind_match_terms_t *terms, vind_results_t *results,
+                                      const vind_match_t *match, vind_hit_t *hit,
+                                      const hit_text_t *text, char **errmsg)
+{
+    vind_status_t status = fill_snippet(searcher, req, terms, results, match, NULL, text->lang,
+                                        text->n_pages, hit, errmsg);
+    hit->ocr = any_ocr_page(text->ocr_pages, text->n_ocr_pages, hit->pages, hit->n_pages);
     return status;
 }
 
@@ -241,6 +261,18 @@ vind_results_t *vind_results_new(const vind_search_request_t *req)
     return results;
 }
 
+/* order = the indexes of matches by ascending docid (a results page: ten
+ * to a hundred, insertion sort). */
+static void docid_order(const vind_match_t *matches, size_t n, size_t *order)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && matches[order[j - 1]].docid > matches[i].docid; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+}
+
 /* Which hits hold which match terms, found once for the page's snippets. */
 static vind_status_t begin_places(vind_searcher_t *searcher, const vind_match_terms_t *terms,
                                   const vind_match_t *matches, size_t n_matches, char **errmsg)
@@ -266,16 +298,41 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
      * answer is marked partial anyway. */
     vind_search_request_t late = *req;
     late.snippets = 0;
+    hit_text_t *texts = calloc(n_matches ? n_matches : 1, sizeof *texts);
+    size_t *order = malloc((n_matches ? n_matches : 1) * sizeof *order);
+    if (!texts || !order) {
+        free(texts);
+        free(order);
+        return vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
+    }
+    docid_order(matches, n_matches, order);
     vind_status_t status = req->snippets ? begin_places(searcher, terms, matches, n_matches, errmsg)
                                          : VIND_OK;
-    for (size_t i = 0; status == VIND_OK && i < n_matches; i++) {
-        vind_hit_t *hit = &results->hits[i];
+    /* The records first, in docid order, then the snippets in rank order
+     * (past the budget the last ranks go without). Hit records are values,
+     * kept in the same B-tree as page text, and Xapian's cursor keeps the
+     * last path it read: records read one after another in key order share
+     * blocks (the 1,000 bench queries: 109,979 -> 103,245 preads, ~3 us
+     * each on this machine; snippets in docid order too saved 1.6% more,
+     * not worth giving the first ranks' snippets up under a spent budget). */
+    for (size_t k = 0; status == VIND_OK && k < n_matches; k++) {
+        size_t i = order[k];
+        results->hits[i].rank = (unsigned)(req->offset + i + 1);
         const vind_search_request_t *asked =
             req->snippets && vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;
-        status = fill_hit(searcher, asked, terms, results, &matches[i], hit, errmsg);
-        hit->rank = (unsigned)(req->offset + i + 1);
-        results->n_hits = i + 1;
+        status = fill_hit(searcher, asked, terms, results, &matches[i], &results->hits[i],
+                          &texts[i], errmsg);
     }
+    for (size_t i = 0; status == VIND_OK && req->snippets && i < n_matches; i++) {
+        const vind_search_request_t *asked =
+            vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;
+        if (texts[i].has_record && asked->snippets)
+            status = fill_hit_snippet(searcher, asked, terms, results, &matches[i],
+                                      &results->hits[i], &texts[i], errmsg);
+    }
+    results->n_hits = n_matches; /* every hit is zeroed or filled: safe to free */
+    free(texts);
+    free(order);
     vind_stored_places_end(searcher);
     return status;
 }
