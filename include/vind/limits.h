@@ -130,6 +130,12 @@
  * of CPU, and a client could keep every worker busy with them. Past the
  * budget Xapian stops counting exactly and the answer says "partial". */
 #define VIND_SEARCHD_SEARCH_SECONDS 0.5
+/* Matches a search counts exactly (vind_searcher_set_count_limit; vind-searchd,
+ * vind search and vind count: --count-limit, 0 none). Counting costs a value
+ * read per match, linear in the matches; past this many Xapian stops and the
+ * total is its estimate with bounds ("ongeveer N"), the facet counts lower
+ * bounds. docs/scaling.md, "Exact counts, or 'ongeveer'", has the figures. */
+#define VIND_COUNT_LIMIT 100000u
 /* Facet values per facet in one /api/search answer: tags are free text, and
  * a site with 5,000 tags would otherwise send them all with every search
  * (the rest is counted in "more"). */
