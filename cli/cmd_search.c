@@ -170,9 +170,9 @@ static void print_summary(const vind_results_t *results, const vind_search_reque
     int exact = vind_results_total_exact(results) && !vind_results_partial(results);
     fprintf(stderr, "%s%llu %s", exact ? "" : "ongeveer ", (unsigned long long)total,
             total == 1 ? "resultaat" : "resultaten");
+    print_bounds(results);
     if (shown && shown < total)
         fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
-    print_bounds(results);
     fprintf(stderr, "\n");
     size_t absent = vind_results_absent_count(results);
     if (vind_results_fallback(results) && strict == 0 && absent) {

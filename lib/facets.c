@@ -230,16 +230,19 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
     uint64_t counted = 0;
     vind_match_bounds_t bounds = {0};
     /* Past the count limit the pass stops: its cost is bounded by the
-     * limit, not by a common word's matches. */
-    status = query ? vind_searcher_count_pass(searcher, query, counting, searcher->count_limit,
-                                              &counted, &bounds, errmsg)
+     * limit, not by a common word's matches. A spy ends it (lib/xapian_wrap.cc):
+     * without facets one that counts no slot. */
+    vind_counting_t stopper = {.n = 0};
+    vind_counting_t *spy = counting ? counting : &stopper;
+    status = query ? vind_searcher_count_pass(searcher, query, spy, searcher->count_limit, &counted,
+                                              &bounds, errmsg)
                    : vind_error(errmsg, VIND_NOMEM, "out of memory counting");
     vind_xapian_query_free(query);
     int filtering = 0;
     for (size_t i = 0; counting && i < counting->n; i++)
         filtering |= counting->slots[i].filtered;
     if (status == VIND_OK)
-        *total = bounded(counted, &bounds, counting, filtering);
+        *total = bounded(counted, &bounds, spy, filtering);
     if (status == VIND_OK && counting) {
         status = vind_facets_end(counting, req, results, errmsg);
         results->facets_lower |= !total->complete;

@@ -2667,6 +2667,10 @@ extern "C" vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *
         return invalid(errmsg, "vind_xapian_enquire_count_slots",
                        "enquire or slots is NULL, a filter without a test, or slots counted "
                        "already");
+    /* No slots over remote shards: nothing to count, and no spy could end
+     * the run there (run_counting). */
+    if (n == 0 && enquire->reader->remote)
+        return VIND_OK;
     try {
         enquire->counter.reset(new CountSpy(slots, n, exclusive != 0, test, data));
         if (!enquire->reader->remote) {
@@ -2842,12 +2846,19 @@ static void raise_bounds(vind_xapian_mset_t *page, uint64_t matches, uint64_t es
 /* get_mset, with a counting pass (a local counting spy, no items) ended
  * at check_at_least matches by its spy: its bounds are then those of an
  * estimate without matching (check_at_least 0: the postlists' statistics,
- * no document read), raised to what the spy saw and one more. Throws what
- * Xapian throws. */
+ * no document read), raised to what the spy saw and one more. Updates
+ * check_at_least to what the run checked. Throws what Xapian throws. */
 static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset, uint32_t limit,
-                                 uint32_t check_at_least)
+                                 uint32_t &check_at_least)
 {
     CountSpy *counter = enquire->counter.get();
+    /* Over remote shards the spies run on the servers, which end a run of
+     * no items at check_at_least only when nothing weighs: a counting
+     * pass there examines every match anyway. So a count limit does not
+     * apply there: every run that checks matches checks them all, and the
+     * totals, facet and collapse counts stay exact (docs/scaling.md). */
+    if (enquire->reader->remote && check_at_least > 0)
+        check_at_least = std::max<uint32_t>(check_at_least, enquire->reader->database.get_doccount());
     bool stoppable = counter && !enquire->reader->remote && limit == 0 && check_at_least > 0 &&
                      check_at_least < enquire->reader->database.get_doccount();
     if (counter)
