@@ -575,8 +575,9 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
         return status;
     }
     uint64_t want = limit ? (uint64_t)limit : searcher->doc_count;
-    /* Every match is examined (check_at_least = every document), so *total
-     * is exact (*exact 0 only past the time budget). Not only the page and
+    /* Every match is examined (check_at_least = every document; past the
+     * count limit at least that many: vind_searcher_checked), so *total is
+     * exact (*exact 0 past the count limit or the time budget). Not only the page and
      * TIE_EXTRA more: Xapian 1.4.22 then stops early on weight bounds, and
      * for "zorg" its top 40 missed the document ranked 20th by the full
      * match (docs/ranking.md). */
