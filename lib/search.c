@@ -312,7 +312,8 @@ typedef struct {
 /* A ranked pass's total: exact, or an estimate a counting pass replaces. */
 static vind_count_t ranked_count(const ranked_t *ranked)
 {
-    return (vind_count_t){ranked->total, ranked->total, ranked->total, ranked->exact, ranked->exact};
+    uint64_t n = ranked->total;
+    return (vind_count_t){n, n, n, ranked->exact, ranked->exact};
 }
 
 /* Marks results' total (total + fallback_total, counted as shown) as an

@@ -2858,7 +2858,8 @@ static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset
      * apply there: every run that checks matches checks them all, and the
      * totals, facet and collapse counts stay exact (docs/scaling.md). */
     if (enquire->reader->remote && check_at_least > 0)
-        check_at_least = std::max<uint32_t>(check_at_least, enquire->reader->database.get_doccount());
+        check_at_least =
+            std::max<uint32_t>(check_at_least, enquire->reader->database.get_doccount());
     bool stoppable = counter && !enquire->reader->remote && limit == 0 && check_at_least > 0 &&
                      check_at_least < enquire->reader->database.get_doccount();
     if (counter)
@@ -2873,9 +2874,9 @@ static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset
          * documents, "zorg wonen", limit 20: 300 from the statistics, 489
          * true). Shards come shard by shard: Xapian's estimate there. */
         Xapian::docid last = counter->last_docid();
+        Xapian::docid end = enquire->reader->database.get_lastdocid();
         if (enquire->reader->shards.empty() && last > 0)
-            enquire->stopped_estimate = (uint64_t)((double)counter->seen() *
-                                                   enquire->reader->database.get_lastdocid() / last);
+            enquire->stopped_estimate = (uint64_t)((double)counter->seen() * end / last);
         return enquire->enquire.get_mset(0, 0, Xapian::doccount(0));
     }
 }
