@@ -316,6 +316,17 @@ static vind_count_t ranked_count(const ranked_t *ranked)
     return (vind_count_t){n, n, n, ranked->exact, ranked->exact};
 }
 
+/* The total of a ranked pass that stopped early (past the count limit or
+ * the time budget), from the bounds its counting saw: at least the matches
+ * it examined. */
+static vind_count_t rank_estimate(const vind_counting_t *in_rank, uint64_t estimated)
+{
+    uint64_t lower = in_rank->lower > in_rank->seen ? in_rank->lower : in_rank->seen;
+    uint64_t upper = in_rank->upper > lower ? in_rank->upper : lower;
+    uint64_t n = estimated < lower ? lower : estimated > upper ? upper : estimated;
+    return (vind_count_t){n, lower, upper, lower == upper, 0};
+}
+
 /* Marks results' total (total + fallback_total, counted as shown) as an
  * estimate within shown's bounds when it is one. */
 static void mark_estimate(vind_results_t *results, const vind_count_t *shown)
@@ -339,11 +350,16 @@ static vind_status_t count_rest(search_t *s, const vind_plan_t *plan, vind_count
 {
     const vind_search_request_t *req = s->req;
     vind_status_t status = VIND_OK;
-    if (in_rank && !relax_as.any_facets && totals->strict.exact) {
+    if (in_rank && !relax_as.any_facets) {
         stage_start(s);
         status = vind_facets_end(in_rank, req, s->results, errmsg);
-        /* A one-word total is exact past the count limit (its document
-         * frequency), but the counts cover the matches examined. */
+        /* Past the count limit the ranked pass examined at least that many
+         * matches and counted them: no second pass over as many again. Its
+         * counts are lower bounds, its total Xapian's estimate, at least
+         * what it saw. (A one-word total is exact there: its document
+         * frequency.) */
+        if (!totals->strict.exact)
+            totals->strict = rank_estimate(in_rank, totals->strict.count);
         s->results->facets_lower |= in_rank->seen < totals->strict.count;
         stage_end(s, VIND_STAGE_COUNT);
     } else if (req->facets && relax_as.any_facets) {

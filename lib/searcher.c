@@ -536,8 +536,10 @@ static vind_status_t take_counts(vind_xapian_enquire_t *enquire, vind_counting_t
                                  char **errmsg)
 {
     vind_status_t status = VIND_OK;
-    if (counting)
+    if (counting) {
         counting->seen = vind_xapian_enquire_seen(enquire);
+        vind_xapian_enquire_bounds(enquire, &counting->lower, &counting->upper);
+    }
     for (size_t i = 0; counting && status == VIND_OK && i < counting->n; i++) {
         vind_xapian_facet_free(counting->counted[i]);
         counting->counted[i] = NULL;

@@ -89,6 +89,7 @@ typedef struct {
     vind_xapian_facet_t *counted[VIND_FACET_LAST];
     uint64_t none[VIND_FACET_LAST];
     uint64_t seen; /* matches the pass counted over: all of them, or fewer past a count limit */
+    uint64_t lower, upper; /* Xapian's bounds of the pass's matches */
 } vind_counting_t;
 
 /* How vind_searcher_full_query reads the tree (flags; 0: every word, only

@@ -1020,6 +1020,7 @@ struct vind_xapian_enquire {
     std::unordered_map<std::string, Xapian::doccount> key_counts;
     uint64_t stopped_at = 0; /* the last run's spy ended it: matches seen + 1, else 0 */
     uint64_t stopped_estimate = 0; /* then its estimate of the matches (0: Xapian's) */
+    uint64_t last_lower = 0, last_upper = 0; /* the last run's bounds (vind_xapian_enquire_bounds) */
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -2713,6 +2714,13 @@ extern "C" uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enqu
     return enquire != nullptr && enquire->counter ? enquire->counter->passed() : 0;
 }
 
+extern "C" void vind_xapian_enquire_bounds(const vind_xapian_enquire_t *enquire, uint64_t *lower,
+                                           uint64_t *upper)
+{
+    *lower = enquire != nullptr ? enquire->last_lower : 0;
+    *upper = enquire != nullptr ? enquire->last_upper : 0;
+}
+
 extern "C" uint64_t vind_xapian_enquire_seen(const vind_xapian_enquire_t *enquire)
 {
     return enquire != nullptr && enquire->counter ? enquire->counter->seen() : 0;
@@ -2972,6 +2980,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         return translate_exception(errmsg, "cannot read the results of a search of",
                                    enquire->reader->path.c_str());
     }
+    enquire->last_lower = page->matches_lower;
+    enquire->last_upper = page->matches_upper;
     *mset = page;
     return VIND_OK;
 }

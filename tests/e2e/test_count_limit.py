@@ -79,7 +79,7 @@ def check_layout(name, db):
     tap.ok(capped["facets_exact"] is False and low_counts and not over
            and sum(low_counts.values()) < sum(true_counts.values()),
            "%s: past the limit the facet counts are marked and are lower bounds" % name, over)
-    code, _, err = vind(db, "search", "--count-limit", str(LIMIT), WORD)
+    code, _, err = vind(db, "search", "--facets", "--count-limit", str(LIMIT), WORD)
     tap.ok("ongeveer %d resultaten" % (capped["total"] + capped["fallback_total"]) in err
            and "tussen %d en %d" % (lower, upper) in err,
            "%s: vind search says 'ongeveer N resultaten (tussen L en U ...)'" % name, err)
