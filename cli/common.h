@@ -135,7 +135,7 @@ void vind_cli_close(vind_session_t *session);
  * (not given: the library's default, VIND_COUNT_LIMIT). */
 #define VIND_COUNT_LIMIT_OPTION_ROW(p)                                                             \
     {"count-limit", VIND_OPTION_COUNT, (p), "N",                                                   \
-     "count exactly up to N matches, then estimate (default 100000; 0: all)"}
+     "count exactly up to N matches, then estimate (default 10000; 0: all)"}
 
 /* Sets the session's count limit when --count-limit was given (limit not SIZE_MAX). */
 void vind_cli_count_limit(vind_session_t *session, size_t limit);

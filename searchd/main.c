@@ -289,7 +289,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "SECONDS"},
         {"count-limit", 0, 0, G_OPTION_ARG_INT, &o.count_limit,
          "Matches a search counts exactly; past them the total is an estimate (\"ongeveer\") "
-         "and facet counts are lower bounds (default 100000; 0: count all)",
+         "and facet counts are lower bounds (default 10000; 0: count all)",
          "N"},
         {"cache-size", 0, 0, G_OPTION_ARG_STRING, &o.cache_size,
          "Bytes of /api/search answers kept for repeated searches, e.g. 64M (default 16M; "
