@@ -12,7 +12,11 @@ Timing only, never pass/fail (docs/scaling.md takes the figures). For each size 
      p50/p99 and requests/s of two-word queries, one client on one keep-alive connection, and
      the daemon's RSS; then wrk (bench/searchd.lua, 8 connections, WRK_SECONDS) over the same
      queries when wrk is installed, for each layout of QUERY_TARGETS: one database, 4 local shards
-     (vind-index --shards 4) and 2 remote shards (two stock xapian-tcpsrv on 127.0.0.1).
+     (vind-index --shards 4) and 2 remote shards (two stock xapian-tcpsrv on 127.0.0.1);
+  5. common-word queries (one or two of the most frequent words, four facets) on the one
+     database with each count limit of SCALE_COUNT_LIMITS (default 0,1000,10000): latency with
+     every match counted and with the count stopped at the limit ("ongeveer N").
+--count-limits-db DB runs step 5 alone on an index made before (a generated one of N documents).
 
 SCALE_TMP (default /tmp) holds the scratch data: 1M documents take ~7.5 GB of JSONL and an
 index of several GB. Standard library only.
@@ -133,9 +137,21 @@ def wait_for_port(port):
             time.sleep(0.1)
 
 
-def query_figures(build, db, env):
+def common_queries(n):
+    """Queries of the corpus's most common words (ranks 30-300: past the stop words), one or
+    two words: the queries whose counting pass examines a large share of the index."""
+    with open(os.path.join(HERE, "data", "corpus-stats.json")) as f:
+        vocabulary = json.load(f)["vocabulary"]
+    words = [w for w, _ in vocabulary[30:300] if w.isalpha() and len(w) >= 4]
+    rng = random.Random(15)
+    return [rng.choice(words) if i % 2 else "%s %s" % (rng.choice(words), rng.choice(words))
+            for i in range(n)]
+
+
+def query_figures(build, db, env, queries=None, extra=(), load=True):
     """p50/p99 latency, requests/s and RSS of vind-searchd answering two-word queries (every
-    answer carries the four facets: tag, theme, type, year), cache off, one connection."""
+    answer carries the four facets: tag, theme, type, year), cache off, one connection; then
+    wrk when load. queries: others than query_words; extra: more vind-searchd options."""
     port = free_port()
     log = open(os.path.join(os.path.dirname(db), "searchd.log"), "w")
     daemon = subprocess.Popen([os.path.join(build, "bin", "vind-searchd"), "--db", db,
@@ -143,16 +159,16 @@ def query_figures(build, db, env):
                                "--log-level", "error", "--search-time-limit", "0",
                                # wrk's 8 connections stand for 8 visitors (as bench/searchd.sh):
                                # the per-address limit would answer most of them 429
-                               "--max-searches-per-ip", "64"],
+                               "--max-searches-per-ip", "64"] + list(extra),
                               env=env, stdout=log, stderr=log)
     try:
         wait_for_port(port)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        queries = query_words(QUERIES)
+        queries = queries or query_words(QUERIES)
         for q in queries[:20]:  # warm-up: the index's pages into the cache
             conn.request("GET", "/api/search?q=" + urllib.parse.quote(q))
             conn.getresponse().read()
-        times, totals = [], []
+        times, totals, estimated = [], [], 0
         start = time.monotonic()
         for q in queries:
             t = time.monotonic()
@@ -161,14 +177,17 @@ def query_figures(build, db, env):
             body = response.read()
             times.append(time.monotonic() - t)
             if response.status == 200:
-                totals.append(json.loads(body).get("total", 0))
+                answer = json.loads(body)
+                totals.append(answer.get("total", 0))
+                estimated += answer.get("total_exact") is False
         elapsed = time.monotonic() - start
         times.sort()
         figures = {"queries": len(queries), "p50_ms": 1000 * times[len(times) // 2],
                    "p99_ms": 1000 * times[int(len(times) * 0.99) - 1],
                    "requests_per_s": len(queries) / elapsed,
-                   "median_total": sorted(totals)[len(totals) // 2] if totals else 0}
-        figures["wrk"] = wrk_figures(port, queries, os.path.dirname(db))
+                   "median_total": sorted(totals)[len(totals) // 2] if totals else 0,
+                   "estimated": estimated}
+        figures["wrk"] = wrk_figures(port, queries, os.path.dirname(db)) if load else {}
         figures["searchd_rss_mb"] = rss_kb(daemon.pid) / 1024
         return figures
     finally:
@@ -229,6 +248,15 @@ QUERY_TARGETS = [("1 database", lambda build, jsonl, db, scratch, env: db),
                  ("2 remote shards (xapian-tcpsrv, loopback)", remote_shards)]
 
 
+def count_limit_figures(build, db, env):
+    """Common-word queries (all four facets) on one database with each count limit of
+    SCALE_COUNT_LIMITS (default 0,1000,10000; 0: count every match): what the limit saves."""
+    limits = [int(x) for x in os.environ.get("SCALE_COUNT_LIMITS", "0,1000,10000").split(",") if x]
+    queries = common_queries(QUERIES)
+    return {limit: query_figures(build, db, env, queries, ["--count-limit", str(limit)], load=False)
+            for limit in limits}
+
+
 def one_size(build, n, scratch, env):
     jsonl = os.path.join(scratch, "docs.jsonl")
     gen_seconds = generate(n, jsonl)
@@ -247,6 +275,7 @@ def one_size(build, n, scratch, env):
         [index, "--quiet", "--from-jsonl", changed, db], env)
     figures["unchanged_1000_wall_s"], _, _, _ = run_measured(
         [index, "--quiet", "--from-jsonl", changed, db], env)
+    figures["count_limits"] = count_limit_figures(build, db, env)
     figures["queries"] = {}
     try:
         for name, prepare in QUERY_TARGETS:
@@ -266,7 +295,7 @@ def report(all_figures, out):
              "| MB/s (wall) | indexer peak RSS MB | index bytes/doc | 1,000 changed: wall s "
              "| 1,000 unchanged: wall s |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for f in all_figures:
+    for f in (f for f in all_figures if "index_wall_s" in f):  # not with --count-limits-db
         lines.append("| %d | %.0f | %.1f | %.1f | %.0f | %.0f | %.2f | %.0f | %.0f | %.1f | %.2f |"
                      % (f["documents"], f["jsonl_mb"], f["index_wall_s"], f["index_cpu_s"],
                         f["docs_per_s_wall"], f["docs_per_s_cpu"], f["mb_per_s_wall"],
@@ -284,6 +313,15 @@ def report(all_figures, out):
             lines.append("| %d | %s | %.1f | %.1f | %.0f | %s | %d | %.0f |"
                          % (f["documents"], name, q["p50_ms"], q["p99_ms"], q["requests_per_s"],
                             load, q["median_total"], q["searchd_rss_mb"]))
+    lines += ["", "Common words (one or two of the corpus's ranks 30-300), all four facets, one database, "
+              "one connection:", "",
+              "| documents | --count-limit | p50 ms | p99 ms | requests/s | median total "
+              "| answers estimated |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for f in all_figures:
+        for limit, q in f.get("count_limits", {}).items():
+            lines.append("| %d | %s | %.1f | %.1f | %.0f | %d | %d of %d |"
+                         % (f["documents"], limit or "0 (all)", q["p50_ms"], q["p99_ms"],
+                            q["requests_per_s"], q["median_total"], q["estimated"], q["queries"]))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     with open(out, "w") as f:
@@ -297,9 +335,18 @@ def main():
     parser.add_argument("build")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--out", default="build/bench-scale.md")
+    parser.add_argument("--count-limits-db", help="step 5 alone, on this index")
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     env = dict(os.environ, VIND_DATADIR=os.path.join(build, "share", "vind"))
+    if args.count_limits_db:
+        db = os.path.abspath(args.count_limits_db)
+        stats = subprocess.run([os.path.join(build, "bin", "vind"), "--db", db, "stats"],
+                               env=env, capture_output=True, text=True).stdout
+        documents = int(stats.split("documents:")[1].split()[0])
+        report([{"documents": documents, "queries": {},
+                 "count_limits": count_limit_figures(build, db, env)}], args.out)
+        return 0
     all_figures = []
     for n in (int(s) for s in args.sizes.split(",") if s):
         scratch = tempfile.mkdtemp(prefix="vind-scale-", dir=os.environ.get("SCALE_TMP", "/tmp"))

@@ -62,9 +62,39 @@ static const char *none_label(int by)
     }
 }
 
+/* Past the count limit, on standard error: the total is an estimate within
+ * bounds, the counts per value lower bounds. */
+static void print_estimate(const vind_results_t *results, int by)
+{
+    if (vind_results_total_exact(results))
+        return;
+    uint64_t lower = 0, upper = 0;
+    vind_results_total_bounds(results, &lower, &upper);
+    fprintf(stderr,
+            "ongeveer %llu resultaten (tussen %llu en %llu)%s; --count-limit 0 telt alles\n",
+            (unsigned long long)vind_results_total(results), (unsigned long long)lower,
+            (unsigned long long)upper,
+            by >= 0 ? "; de aantallen per waarde zijn ondergrenzen" : "");
+}
+
+/* The estimate's fields of a JSON answer: "exact", and the bounds when not. */
+static void add_estimate(json_t *object, const vind_results_t *results)
+{
+    int exact = vind_results_total_exact(results);
+    json_object_set_new(object, "exact", json_boolean(exact));
+    if (exact)
+        return;
+    uint64_t lower = 0, upper = 0;
+    vind_results_total_bounds(results, &lower, &upper);
+    json_object_set_new(object, "lower", json_integer((json_int_t)lower));
+    json_object_set_new(object, "upper", json_integer((json_int_t)upper));
+}
+
 static int print_counts(const vind_results_t *results, const char *query, int by,
                         vind_format_t format)
 {
+    if (format != VIND_FORMAT_JSON)
+        print_estimate(results, by);
     uint64_t total = vind_results_total(results);
     char number[32];
     if (by < 0) {
@@ -74,6 +104,8 @@ static int print_counts(const vind_results_t *results, const char *query, int by
             printf("%s\n", number);
         } else if (format == VIND_FORMAT_JSON) {
             json_t *object = json_pack("{s:s, s:I}", "query", query, "total", (json_int_t)total);
+            if (object)
+                add_estimate(object, results);
             char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
             vind_print_json(stdout, text);
             free(text);
@@ -103,6 +135,8 @@ static int print_counts(const vind_results_t *results, const char *query, int by
         json_t *object = json_pack("{s:s, s:s, s:I, s:o}", "query", query, "by",
                                    vind_facet_name((vind_facet_t)by), "total", (json_int_t)total,
                                    "values", values);
+        if (object)
+            add_estimate(object, results);
         char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
         vind_print_json(stdout, text);
         free(text);
@@ -121,7 +155,7 @@ static int print_counts(const vind_results_t *results, const char *query, int by
             vind_printer_row(printer, values);
         }
         vind_printer_finish(printer);
-        if (format == VIND_FORMAT_TEXT)
+        if (format == VIND_FORMAT_TEXT && vind_results_total_exact(results))
             fprintf(stderr, "%llu %s\n", (unsigned long long)total,
                     total == 1 ? "resultaat" : "resultaten");
     }
@@ -136,9 +170,11 @@ int cmd_count(int argc, char **argv)
     vind_filter_options_init(&filters);
     vind_cli_index_t index = {0};
     const char *by_name = NULL, *format_name = NULL;
+    size_t count_limit = SIZE_MAX;
     const vind_option_t table[] = {
         {"by", VIND_OPTION_STRING, &by_name, "FACET", "count per year, tag, theme or type"},
         VIND_FILTER_OPTION_ROWS(&filters),
+        VIND_COUNT_LIMIT_OPTION_ROW(&count_limit),
         {"format", VIND_OPTION_STRING, &format_name, "FORMAT", "text (default), json or csv"},
         {NULL, 0, NULL, NULL, NULL},
     };
@@ -171,6 +207,7 @@ int cmd_count(int argc, char **argv)
         char *errmsg = NULL;
         /* A count of its own: no ranking, no hits (the library retries
          * when vind-index commits meanwhile). */
+        vind_cli_count_limit(&session, count_limit);
         vind_status_t status = vind_count(session.searcher, &request, &results, &errmsg);
         exit_code = status == VIND_OK ? VIND_CLI_CONTINUE : vind_cli_fail(status, errmsg);
         if (exit_code == VIND_CLI_CONTINUE)

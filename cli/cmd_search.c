@@ -39,7 +39,7 @@ static const vind_command_help_t help = {
 typedef struct {
     vind_filter_options_t filters;
     const char *sort, *format, *similar;
-    size_t limit, offset, snippet_chars;
+    size_t limit, offset, snippet_chars, count_limit;
     int all, facets, limit_given, explain, no_collapse;
 } options_t;
 
@@ -139,13 +139,25 @@ static void print_facets_text(const vind_results_t *results)
         for (size_t i = 0; i < n; i++) {
             const vind_facet_value_t *value = vind_results_facet_get(results, (vind_facet_t)f, i);
             char *clean = vind_clean_text(value->value);
-            printf("%s %s%s (%llu)", i ? "," : "", value->selected ? "*" : "", clean,
-                   (unsigned long long)value->count);
+            /* Past the count limit a count is a lower bound: "812+". */
+            printf("%s %s%s (%llu%s)", i ? "," : "", value->selected ? "*" : "", clean,
+                   (unsigned long long)value->count, vind_results_facets_exact(results) ? "" : "+");
             free(clean);
         }
         printf("\n");
     }
     printf("\n");
+}
+
+/* Past the count limit: the bounds of the estimate, and what it means for the facets. */
+static void print_bounds(const vind_results_t *results)
+{
+    if (vind_results_total_exact(results))
+        return;
+    uint64_t lower = 0, upper = 0;
+    vind_results_total_bounds(results, &lower, &upper);
+    fprintf(stderr, " (tussen %llu en %llu; --count-limit 0 telt alles)",
+            (unsigned long long)lower, (unsigned long long)upper);
 }
 
 /* The summary on standard error: count, shown range, spelling, fallback. */
@@ -154,8 +166,11 @@ static void print_summary(const vind_results_t *results, const vind_search_reque
     uint64_t strict = vind_results_total(results);
     uint64_t total = strict + vind_results_fallback_total(results);
     size_t shown = vind_results_count(results);
-    fprintf(stderr, "%s%llu %s", vind_results_partial(results) ? "ongeveer " : "",
-            (unsigned long long)total, total == 1 ? "resultaat" : "resultaten");
+    /* Past the time budget or the count limit the total is an estimate. */
+    int exact = vind_results_total_exact(results) && !vind_results_partial(results);
+    fprintf(stderr, "%s%llu %s", exact ? "" : "ongeveer ", (unsigned long long)total,
+            total == 1 ? "resultaat" : "resultaten");
+    print_bounds(results);
     if (shown && shown < total)
         fprintf(stderr, " (%zu-%zu getoond)", request->offset + 1, request->offset + shown);
     fprintf(stderr, "\n");
@@ -217,7 +232,7 @@ static int print_results(const vind_results_t *results, const vind_search_reques
 
 int cmd_search(int argc, char **argv)
 {
-    options_t o = {.limit = SIZE_MAX};
+    options_t o = {.limit = SIZE_MAX, .count_limit = SIZE_MAX};
     vind_filter_options_init(&o.filters);
     vind_cli_index_t index = {0};
     const vind_option_t table[] = {
@@ -238,6 +253,7 @@ int cmd_search(int argc, char **argv)
          "also count tags, themes, types and years of the matches"},
         {"snippet-chars", VIND_OPTION_COUNT, &o.snippet_chars, "N",
          "snippet length in characters (default 200)"},
+        VIND_COUNT_LIMIT_OPTION_ROW(&o.count_limit),
         {NULL, 0, NULL, NULL, NULL},
     };
     const char **args = NULL;
@@ -278,6 +294,7 @@ int cmd_search(int argc, char **argv)
         vind_filter_options_apply(&o.filters, &request);
         vind_results_t *results = NULL;
         vind_searcher_set_collapse(session.searcher, !o.no_collapse);
+        vind_cli_count_limit(&session, o.count_limit);
         char *message = NULL;
         if (vind_searcher_set_similar(session.searcher, o.similar, &message) != VIND_OK)
             exit_code = vind_cli_usage_error(&help, "%s", message);

@@ -209,6 +209,12 @@ int vind_cli_open(const vind_cli_index_t *index, vind_session_t *session)
     return VIND_CLI_CONTINUE;
 }
 
+void vind_cli_count_limit(vind_session_t *session, size_t limit)
+{
+    if (limit != SIZE_MAX)
+        vind_searcher_set_count_limit(session->searcher, limit);
+}
+
 void vind_cli_close(vind_session_t *session)
 {
     vind_searcher_close(session->searcher);

@@ -131,6 +131,15 @@ typedef struct {
 int vind_cli_open(const vind_cli_index_t *index, vind_session_t *session);
 void vind_cli_close(vind_session_t *session);
 
+/* --count-limit N of search and count into a size_t that starts at SIZE_MAX
+ * (not given: the library's default, VIND_COUNT_LIMIT). */
+#define VIND_COUNT_LIMIT_OPTION_ROW(p)                                                             \
+    {"count-limit", VIND_OPTION_COUNT, (p), "N",                                                   \
+     "count exactly up to N matches, then estimate (default 10000; 0: all)"}
+
+/* Sets the session's count limit when --count-limit was given (limit not SIZE_MAX). */
+void vind_cli_count_limit(vind_session_t *session, size_t limit);
+
 /* Runs a search (retrying once when the index changed under it); reports a
  * failure itself: returns VIND_CLI_CONTINUE with *results set, or 2. */
 int vind_cli_search(vind_session_t *session, const vind_search_request_t *request,

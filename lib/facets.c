@@ -187,11 +187,37 @@ void vind_facets_free(vind_counting_t *counting)
     free(f);
 }
 
+/*
+ * The count of a pass from what it examined (counting: its spy, NULL
+ * without one). Exact when Xapian examined every match, or knew the count
+ * without (one word: its document frequency; counts then cover fewer,
+ * vind_count_t.complete 0). Past the count limit: without a facet filter
+ * Xapian's estimate and bounds; with one (tested per document, not in the
+ * query) the share of the examined matches that passed, applied to Xapian's
+ * estimate: at least the ones that passed, at most the query's upper bound
+ * less the examined ones that failed.
+ */
+static vind_count_t bounded(uint64_t counted, const vind_match_bounds_t *b,
+                            const vind_counting_t *counting, int filtering)
+{
+    int known = b->lower == b->upper;
+    int complete = counting ? counting->seen >= b->upper : known;
+    if (complete || (known && !filtering))
+        return (vind_count_t){counted, counted, counted, 1, complete};
+    if (!filtering)
+        return (vind_count_t){b->estimated, b->lower, b->upper, 0, 0};
+    uint64_t seen = counting->seen > counted ? counting->seen : counted;
+    uint64_t estimate = seen ? (uint64_t)((double)b->estimated * counted / seen + 0.5) : 0;
+    uint64_t upper = b->upper - (seen - counted);
+    estimate = estimate < counted ? counted : estimate > upper ? upper : estimate;
+    return (vind_count_t){estimate, counted, upper, 0, 0};
+}
+
 vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_request_t *req,
                                 const vind_plan_t *plan, int any_word, vind_results_t *results,
-                                uint64_t *total, char **errmsg)
+                                vind_count_t *total, char **errmsg)
 {
-    *total = 0;
+    *total = (vind_count_t){0, 0, 0, 1, 1};
     vind_counting_t *counting = NULL;
     vind_status_t status = req->facets ? vind_facets_begin(req, plan, &counting, errmsg) : VIND_OK;
     if (status != VIND_OK)
@@ -201,11 +227,26 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
      * they stay in the query, where Xapian skips what they exclude. */
     vind_xapian_query_t *query =
         vind_plan_query(plan, any_word, counting ? VIND_PLAN_NO_FACETS : VIND_PLAN_FILTERS);
-    status = query ? vind_searcher_count_pass(searcher, query, counting, total, errmsg)
+    uint64_t counted = 0;
+    vind_match_bounds_t bounds = {0};
+    /* Past the count limit the pass stops: its cost is bounded by the
+     * limit, not by a common word's matches. A spy ends it (lib/xapian_wrap.cc):
+     * without facets one that counts no slot. */
+    vind_counting_t stopper = {.n = 0};
+    vind_counting_t *spy = counting ? counting : &stopper;
+    status = query ? vind_searcher_count_pass(searcher, query, spy, searcher->count_limit, &counted,
+                                              &bounds, errmsg)
                    : vind_error(errmsg, VIND_NOMEM, "out of memory counting");
     vind_xapian_query_free(query);
-    if (status == VIND_OK && counting)
+    int filtering = 0;
+    for (size_t i = 0; counting && i < counting->n; i++)
+        filtering |= counting->slots[i].filtered;
+    if (status == VIND_OK)
+        *total = bounded(counted, &bounds, spy, filtering);
+    if (status == VIND_OK && counting) {
         status = vind_facets_end(counting, req, results, errmsg);
+        results->facets_lower |= !total->complete;
+    }
     vind_facets_free(counting);
     return status;
 }

@@ -156,6 +156,16 @@ static char *results_json(const vind_results_t *results, int capped, size_t max_
     failed |= json_object_set_new(object, "fallback_total",
                                   json_integer((json_int_t)vind_results_fallback_total(results)));
     failed |= json_object_set_new(object, "partial", json_boolean(vind_results_partial(results)));
+    /* Past the count limit total + fallback_total is Xapian's estimate:
+     * the bounds hold the true count ("ongeveer N"); equal to it when exact. */
+    uint64_t lower = 0, upper = 0;
+    vind_results_total_bounds(results, &lower, &upper);
+    failed |= json_object_set_new(object, "total_exact",
+                                  json_boolean(vind_results_total_exact(results)));
+    failed |= json_object_set_new(object, "total_lower", json_integer((json_int_t)lower));
+    failed |= json_object_set_new(object, "total_upper", json_integer((json_int_t)upper));
+    failed |= json_object_set_new(object, "facets_exact",
+                                  json_boolean(vind_results_facets_exact(results)));
     failed |= json_object_set_new(object, "notices", notices);
     json_t *absent = json_array();
     for (size_t i = 0; absent && i < vind_results_absent_count(results); i++)

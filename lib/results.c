@@ -402,6 +402,26 @@ int vind_results_partial(const vind_results_t *results)
     return results ? results->partial : 0;
 }
 
+int vind_results_total_exact(const vind_results_t *results)
+{
+    return results ? !results->total_estimated : 1;
+}
+
+void vind_results_total_bounds(const vind_results_t *results, uint64_t *lower, uint64_t *upper)
+{
+    uint64_t sum = results ? results->total + results->fallback_total : 0;
+    int estimated = results && results->total_estimated;
+    if (lower)
+        *lower = estimated ? results->total_lower : sum;
+    if (upper)
+        *upper = estimated ? results->total_upper : sum;
+}
+
+int vind_results_facets_exact(const vind_results_t *results)
+{
+    return results ? !results->facets_lower : 1;
+}
+
 size_t vind_results_absent_count(const vind_results_t *results)
 {
     return results && results->absent ? results->absent->len : 0;

@@ -36,6 +36,10 @@ struct vind_results {
     uint64_t listed;         /* vind_results_listed */
     int fallback;
     int partial;       /* the time limit ran out (vind_results_partial) */
+    /* Past the count limit: total + fallback_total is an estimate within
+     * [total_lower, total_upper], the facet counts lower bounds. */
+    int total_estimated, facets_lower;
+    uint64_t total_lower, total_upper;
     GPtrArray *notices; /* char* (malloc'd), or NULL */
     GPtrArray *absent;  /* the query's words no document has (vind_results_absent), or NULL */
     char *understood;
@@ -67,13 +71,22 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
                                 const vind_match_t *matches, size_t n_matches, char **errmsg);
 
 /*
- * The counting pass of plan (any_word: its any-word query) over every match
- * (lib/facets.c): *total, and with req->facets the facet lists of results.
+ * The counting pass of plan (any_word: its any-word query) over every match,
+ * or up to the searcher's count limit (lib/facets.c): *total, and with
+ * req->facets the facet lists of results (marked lower bounds when the pass
+ * stopped at the limit).
  * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
+/* A count and its bounds (lower == upper == count when exact); complete:
+ * the pass examined every match (so counts made in it are exact too). */
+typedef struct {
+    uint64_t count, lower, upper;
+    int exact, complete;
+} vind_count_t;
+
 vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_request_t *req,
                                 const vind_plan_t *plan, int any_word, vind_results_t *results,
-                                uint64_t *total, char **errmsg);
+                                vind_count_t *total, char **errmsg);
 
 /*
  * The facet counting of req for a pass over plan's matches (lib/facets.c):

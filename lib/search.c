@@ -290,7 +290,7 @@ static relaxing_t relaxing(const vind_search_request_t *req, const vind_plan_t *
 /* One counting pass of plan (any_word: its any-word query) into s->results,
  * with the facets when facets is set and the request asks for them. */
 static vind_status_t count_pass(search_t *s, const vind_plan_t *plan, int any_word, int facets,
-                                uint64_t *total, char **errmsg)
+                                vind_count_t *total, char **errmsg)
 {
     vind_search_request_t req = *s->req;
     if (!facets)
@@ -302,11 +302,41 @@ static vind_status_t count_pass(search_t *s, const vind_plan_t *plan, int any_wo
     return status;
 }
 
-/* The totals of a search: documents with every word, and with any word. */
+/* The totals of a search: documents with every word, and with any word
+ * (estimates with bounds past the count limit or the time budget). */
 typedef struct {
-    uint64_t strict, any;
-    int strict_exact, any_known;
+    vind_count_t strict, any;
+    int any_known;
 } totals_t;
+
+/* A ranked pass's total: exact, or an estimate a counting pass replaces. */
+static vind_count_t ranked_count(const ranked_t *ranked)
+{
+    uint64_t n = ranked->total;
+    return (vind_count_t){n, n, n, ranked->exact, ranked->exact};
+}
+
+/* The total of a ranked pass that stopped early (past the count limit or
+ * the time budget), from the bounds its counting saw: at least the matches
+ * it examined. */
+static vind_count_t rank_estimate(const vind_counting_t *in_rank, uint64_t estimated)
+{
+    uint64_t lower = in_rank->lower > in_rank->seen ? in_rank->lower : in_rank->seen;
+    uint64_t upper = in_rank->upper > lower ? in_rank->upper : lower;
+    uint64_t n = estimated < lower ? lower : estimated > upper ? upper : estimated;
+    return (vind_count_t){n, lower, upper, lower == upper, 0};
+}
+
+/* Marks results' total (total + fallback_total, counted as shown) as an
+ * estimate within shown's bounds when it is one. */
+static void mark_estimate(vind_results_t *results, const vind_count_t *shown)
+{
+    if (shown->exact)
+        return;
+    results->total_estimated = 1;
+    results->total_lower = shown->lower;
+    results->total_upper = shown->upper;
+}
 
 /*
  * What the ranked passes did not give: the facets (counted by the strict
@@ -320,14 +350,22 @@ static vind_status_t count_rest(search_t *s, const vind_plan_t *plan, vind_count
 {
     const vind_search_request_t *req = s->req;
     vind_status_t status = VIND_OK;
-    if (in_rank && !relax_as.any_facets && totals->strict_exact) {
+    if (in_rank && !relax_as.any_facets) {
         stage_start(s);
         status = vind_facets_end(in_rank, req, s->results, errmsg);
+        /* Past the count limit the ranked pass examined at least that many
+         * matches and counted them: no second pass over as many again. Its
+         * counts are lower bounds, its total Xapian's estimate, at least
+         * what it saw. (A one-word total is exact there: its document
+         * frequency.) */
+        if (!totals->strict.exact)
+            totals->strict = rank_estimate(in_rank, totals->strict.count);
+        s->results->facets_lower |= in_rank->seen < totals->strict.count;
         stage_end(s, VIND_STAGE_COUNT);
     } else if (req->facets && relax_as.any_facets) {
         status = count_pass(s, plan, 1, 1, &totals->any, errmsg);
         totals->any_known = 1;
-    } else if (req->facets || !totals->strict_exact)
+    } else if (req->facets || !totals->strict.exact)
         status = count_pass(s, plan, 0, 1, &totals->strict, errmsg);
     if (status == VIND_OK && (relax_as.tail || relax_as.any_facets) && !totals->any_known) {
         status = count_pass(s, plan, 1, 0, &totals->any, errmsg);
@@ -361,10 +399,10 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     if (status == VIND_OK)
         status = note_wildcards(s->searcher, plan->query, results, errmsg);
     relaxing_t relax_as = status == VIND_OK ? relaxing(req, plan, &ranked) : (relaxing_t){0};
-    totals_t totals = {.strict = ranked.total, .strict_exact = ranked.exact};
+    totals_t totals = {.strict = ranked_count(&ranked)};
     if (relax_as.tail) {
         status = relax(s, plan, &ranked, &page, errmsg);
-        totals.any = page.total;
+        totals.any = ranked_count(&page);
         totals.any_known = page.exact; /* not when the page held only full matches */
     } else {
         page = ranked;
@@ -377,9 +415,11 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
         status = count_rest(s, plan, in_rank, relax_as, &totals, errmsg);
     vind_facets_free(in_rank);
     if (status == VIND_OK) {
-        results->total = totals.strict;
-        if (totals.any_known && totals.any > totals.strict)
-            results->fallback_total = totals.any - totals.strict;
+        results->total = totals.strict.count;
+        int more = totals.any_known && totals.any.count > totals.strict.count;
+        if (more)
+            results->fallback_total = totals.any.count - totals.strict.count;
+        mark_estimate(results, more ? &totals.any : &totals.strict);
         /* Documents with only some of the words follow: say so. "understood"
          * names the OR only when no document has every word. When no word
          * matches either, the query stays as typed. */
@@ -388,10 +428,10 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
          * and counted every match, else over the documents; a page of the
          * strict run still goes on with the partial matches after it. */
         int collapsed = s->searcher->collapsing && page.exact;
-        results->listed = (collapsed ? s->searcher->listed : totals.strict) +
+        results->listed = (collapsed ? s->searcher->listed : totals.strict.count) +
                           (collapsed && relax_as.tail ? 0 : results->fallback_total);
         const char *understood = plan->query->understood;
-        if (totals.strict == 0 && results->fallback)
+        if (totals.strict.count == 0 && results->fallback)
             understood = plan->query->understood_fallback;
         if (!(results->understood = strdup(understood ? understood : "")))
             status = vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
@@ -403,11 +443,11 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
         stage_end(s, VIND_STAGE_HITS);
     }
     free(page.matches);
-    if (status == VIND_OK && totals.strict == 0 && plan->query->n_words > 1)
+    if (status == VIND_OK && totals.strict.count == 0 && plan->query->n_words > 1)
         status = note_absent(s->searcher, plan->query, results, errmsg);
     if (status == VIND_OK) {
         stage_start(s);
-        status = vind_spelling_suggestion(s->searcher, req, plan->query, totals.strict,
+        status = vind_spelling_suggestion(s->searcher, req, plan->query, totals.strict.count,
                                           &results->suggestion, &results->corrected, errmsg);
         stage_end(s, VIND_STAGE_SUGGEST);
     }
@@ -428,9 +468,9 @@ static vind_status_t count_once(search_t *s, const vind_qnode_t *tree, char **er
     stage_end(s, VIND_STAGE_PLAN);
     if (status != VIND_OK)
         return status;
-    uint64_t total = 0;
+    vind_count_t total = {0};
     status = count_pass(s, plan, 0, 1, &total, errmsg);
-    if (status == VIND_OK && total == 0) {
+    if (status == VIND_OK && total.count == 0) {
         stage_start(s);
         status = vind_plan_new(s->searcher, s->req, tree, VIND_QUERY_RARE, &rare, errmsg);
         stage_end(s, VIND_STAGE_PLAN);
@@ -444,7 +484,8 @@ static vind_status_t count_once(search_t *s, const vind_qnode_t *tree, char **er
     }
     const char *understood = plan->query ? plan->query->understood : NULL;
     if (status == VIND_OK) {
-        s->results->total = total;
+        s->results->total = total.count;
+        mark_estimate(s->results, &total);
         if (!(s->results->understood = strdup(understood ? understood : "")))
             status = vind_error(errmsg, VIND_NOMEM, "out of memory counting");
     }
@@ -515,6 +556,12 @@ static vind_status_t run(vind_searcher_t *searcher, const vind_search_request_t 
     a.results->stages[VIND_STAGE_PLAN].ms += parsed;
     *out = a.results;
     return VIND_OK;
+}
+
+void vind_searcher_set_count_limit(vind_searcher_t *searcher, uint64_t matches)
+{
+    if (searcher)
+        searcher->count_limit = matches;
 }
 
 vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t *req,

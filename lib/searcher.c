@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <glib.h>
+#include <vind/limits.h>
 
 #include "error.h"
 #include "lexicon.h"
@@ -174,6 +175,7 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
     }
     searcher->lexicon = lexicon;
     searcher->collapse = 1;
+    searcher->count_limit = VIND_COUNT_LIMIT;
     vind_query_weights_default(&searcher->weights);
     bm25_default(&searcher->bm25);
     vind_status_t status = open_reader(searcher, &searcher->reader, errmsg);
@@ -534,6 +536,10 @@ static vind_status_t take_counts(vind_xapian_enquire_t *enquire, vind_counting_t
                                  char **errmsg)
 {
     vind_status_t status = VIND_OK;
+    if (counting) {
+        counting->seen = vind_xapian_enquire_seen(enquire);
+        vind_xapian_enquire_bounds(enquire, &counting->lower, &counting->upper);
+    }
     for (size_t i = 0; counting && status == VIND_OK && i < counting->n; i++) {
         vind_xapian_facet_free(counting->counted[i]);
         counting->counted[i] = NULL;
@@ -571,13 +577,14 @@ vind_status_t vind_searcher_run_pinned(vind_searcher_t *searcher, const vind_xap
         return status;
     }
     uint64_t want = limit ? (uint64_t)limit : searcher->doc_count;
-    /* Every match is examined (check_at_least = every document), so *total
-     * is exact (*exact 0 only past the time budget). Not only the page and
+    /* Every match is examined (check_at_least = every document; past the
+     * count limit at least that many: vind_searcher_checked), so *total is
+     * exact (*exact 0 past the count limit or the time budget). Not only the page and
      * TIE_EXTRA more: Xapian 1.4.22 then stops early on weight bounds, and
      * for "zorg" its top 40 missed the document ranked 20th by the full
      * match (docs/ranking.md). */
     uint64_t count = (uint64_t)offset + want + TIE_EXTRA + n_pinned;
-    uint64_t check = searcher->doc_count;
+    uint64_t check = vind_searcher_checked(searcher, count);
     vind_match_t *all = NULL;
     size_t n = 0;
     if (sort != VIND_SORT_RELEVANCE) {
@@ -669,7 +676,8 @@ vind_status_t vind_searcher_count(vind_searcher_t *searcher, const vind_xapian_q
 }
 
 vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                                       vind_counting_t *counting, uint64_t *total, char **errmsg)
+                                       vind_counting_t *counting, uint64_t at_most, uint64_t *total,
+                                       vind_match_bounds_t *bounds, char **errmsg)
 {
     *total = 0;
     searcher->runs++;
@@ -681,14 +689,19 @@ vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xap
     if (status == VIND_OK)
         status = count_slots(enquire, counting, searcher->facets_packed, errmsg);
     vind_xapian_mset_t *mset = NULL;
+    uint64_t check = at_most && at_most < searcher->doc_count ? at_most : searcher->doc_count;
     if (status == VIND_OK)
-        status = vind_xapian_enquire_run(enquire, 0, 0, searcher->doc_count, &mset, errmsg);
+        status = vind_xapian_enquire_run(enquire, 0, 0, clamp32(check), &mset, errmsg);
     if (status == VIND_OK) {
         int filtering = 0;
         for (size_t i = 0; counting && i < counting->n; i++)
             filtering |= counting->slots[i].filtered;
-        /* Exact: every document was checked (an estimate past the time budget). */
+        /* Exact when every document was checked (else an estimate: past
+         * at_most or the time budget). */
         *total = filtering ? vind_xapian_enquire_passed(enquire) : mset->matches_estimated;
+        if (bounds)
+            *bounds = (vind_match_bounds_t){mset->matches_lower, mset->matches_estimated,
+                                            mset->matches_upper};
     }
     vind_xapian_mset_free(mset);
     if (status == VIND_OK)

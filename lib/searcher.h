@@ -37,6 +37,7 @@ struct vind_searcher {
     char database_id[72]; /* "<dev>:<inode>[:<stub inode>]" (vind_searcher_database_id) */
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
+    uint64_t count_limit; /* matches counted exactly, 0: all (vind_searcher_set_count_limit) */
     unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */
     /* The folder the path named when the reader was opened: another one
      * there (a schema upgrade swapped a rebuilt index in) is opened anew;
@@ -87,6 +88,8 @@ typedef struct {
     void *data;
     vind_xapian_facet_t *counted[VIND_FACET_LAST];
     uint64_t none[VIND_FACET_LAST];
+    uint64_t seen; /* matches the pass counted over: all of them, or fewer past a count limit */
+    uint64_t lower, upper; /* Xapian's bounds of the pass's matches */
 } vind_counting_t;
 
 /* How vind_searcher_full_query reads the tree (flags; 0: every word, only
@@ -144,15 +147,36 @@ vind_status_t vind_exact_title_matches(vind_searcher_t *searcher, const char *ty
                                        const vind_xapian_query_t *full, vind_match_t **matches,
                                        size_t *n_matches, char **errmsg);
 
+/* Xapian's figures for the matches of a run's query (the query itself:
+ * without the filters a counting's test applies). */
+typedef struct {
+    uint64_t lower, estimated, upper;
+} vind_match_bounds_t;
+
 /*
- * The counting pass: runs query once, unweighted, over every match,
- * counting what counting asks for (may be NULL). *total: the matches passing
- * every filtered slot (every match when none filters). Costs one pass over
- * all matches, reading counting->n values of each.
+ * The counting pass: runs query once, unweighted, over every match (at_most
+ * > 0: over at least that many, then Xapian stops and estimates), counting
+ * what counting asks for (may be NULL). *total: the matches passing every
+ * filtered slot among those examined (every match when none filters: then
+ * Xapian's estimate). bounds (may be NULL): Xapian's figures; lower ==
+ * upper when every match was examined. Costs one pass over the matches
+ * examined, reading counting->n values of each.
  * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
 vind_status_t vind_searcher_count_pass(vind_searcher_t *searcher, const vind_xapian_query_t *query,
-                                       vind_counting_t *counting, uint64_t *total, char **errmsg);
+                                       vind_counting_t *counting, uint64_t at_most, uint64_t *total,
+                                       vind_match_bounds_t *bounds, char **errmsg);
+
+/* How many matches a run that needs every match for its total and counts
+ * examines: every document, or with a count limit the larger of it and
+ * needed (what the page needs), so that past the limit Xapian stops. */
+static inline uint64_t vind_searcher_checked(const vind_searcher_t *searcher, uint64_t needed)
+{
+    uint64_t limit = searcher->count_limit;
+    if (limit == 0 || limit >= searcher->doc_count)
+        return searcher->doc_count;
+    return needed > limit ? needed : limit;
+}
 
 /* One attempt of a call that reads the index (data is the caller's). */
 typedef vind_status_t (*vind_searcher_attempt_t)(vind_searcher_t *searcher, void *data,

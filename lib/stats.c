@@ -81,8 +81,9 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
         counting.slots[f] = (vind_xapian_count_slot_t){facets[f].slot, facets[f].multi, 0, 0, 0};
     uint64_t total = 0;
     vind_xapian_query_t *all = vind_xapian_query_match_all();
-    vind_status_t status = all ? vind_searcher_count_pass(searcher, all, &counting, &total, errmsg)
-                               : vind_error(errmsg, VIND_NOMEM, "out of memory");
+    vind_status_t status =
+        all ? vind_searcher_count_pass(searcher, all, &counting, 0, &total, NULL, errmsg)
+            : vind_error(errmsg, VIND_NOMEM, "out of memory");
     vind_xapian_query_free(all);
     json_t *object = json_object();
     json_object_set_new(object, "documents", json_integer(searcher->doc_count));

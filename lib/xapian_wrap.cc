@@ -180,6 +180,11 @@ class MatchCounter : public Xapian::MatchSpy
     Xapian::docid last = 0;
 };
 
+/* Thrown by a CountSpy that has seen as many documents as it may count:
+ * it ends the run (vind_xapian_enquire_run catches it). */
+struct CountStopped {
+};
+
 class CountSpy : public Xapian::MatchSpy
 {
   public:
@@ -192,6 +197,13 @@ class CountSpy : public Xapian::MatchSpy
 
     void operator()(const Xapian::Document &document, double) override
     {
+        /* Xapian 1.4 stops a run at check_at_least only when it keeps
+         * items or nothing weighs (BoolWeight, one database); the counting
+         * pass keeps none and weighs with bnn (vind_xapian_enquire_set_boolean),
+         * so the spy ends it: at the first match past the limit. */
+        if (stop_after_ && seen_ >= stop_after_)
+            throw CountStopped();
+        last_docid_ = document.get_docid();
         read_packed(document);
         for (size_t i = 0; i < slots_.size(); i++) {
             if (slots_[i].packed_field > 0)
@@ -230,7 +242,7 @@ class CountSpy : public Xapian::MatchSpy
 
     void reset()
     {
-        passed_ = 0;
+        passed_ = seen_ = 0;
         for (size_t i = 0; i < slots_.size(); i++) {
             counts_[i].clear();
             none_[i] = 0;
@@ -240,6 +252,23 @@ class CountSpy : public Xapian::MatchSpy
     uint64_t passed() const
     {
         return passed_;
+    }
+
+    uint64_t seen() const
+    {
+        return seen_;
+    }
+
+    /* The docid of the last document seen. */
+    Xapian::docid last_docid() const
+    {
+        return last_docid_;
+    }
+
+    /* Ends the next runs at the first document past n seen (0: never). */
+    void stop_after(uint64_t n)
+    {
+        stop_after_ = n;
     }
 
     const std::map<std::string, uint32_t> &counts(size_t i) const
@@ -288,6 +317,7 @@ class CountSpy : public Xapian::MatchSpy
     /* The multi-select rule over the parts_ of documents alike. */
     void tally(uint32_t documents)
     {
+        seen_ += documents;
         size_t failed = 0, which = 0;
         for (size_t i = 0; i < slots_.size(); i++) {
             passes_[i] = !slots_[i].filtered || passes(i);
@@ -335,7 +365,8 @@ class CountSpy : public Xapian::MatchSpy
     std::vector<std::unordered_map<std::string, bool>> cache_;
     std::vector<std::map<std::string, uint32_t>> counts_;
     std::vector<uint64_t> none_;
-    uint64_t passed_ = 0;
+    uint64_t passed_ = 0, seen_ = 0, stop_after_ = 0;
+    Xapian::docid last_docid_ = 0;
     std::vector<std::vector<std::string>> parts_; /* of the document at hand */
     std::vector<std::string> fields_;             /* its packed value's fields */
     std::vector<bool> passes_;
@@ -987,6 +1018,9 @@ struct vind_xapian_enquire {
     /* Over remote shards: the matches per collapse key (Xapian 1.4 loses
      * the collapse counts of remote hits: it reports 0). */
     std::unordered_map<std::string, Xapian::doccount> key_counts;
+    uint64_t stopped_at = 0; /* the last run's spy ended it: matches seen + 1, else 0 */
+    uint64_t stopped_estimate = 0; /* then its estimate of the matches (0: Xapian's) */
+    uint64_t last_lower = 0, last_upper = 0; /* the last run's bounds (vind_xapian_enquire_bounds) */
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -2634,6 +2668,10 @@ extern "C" vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *
         return invalid(errmsg, "vind_xapian_enquire_count_slots",
                        "enquire or slots is NULL, a filter without a test, or slots counted "
                        "already");
+    /* No slots over remote shards: nothing to count, and no spy could end
+     * the run there (run_counting). */
+    if (n == 0 && enquire->reader->remote)
+        return VIND_OK;
     try {
         enquire->counter.reset(new CountSpy(slots, n, exclusive != 0, test, data));
         if (!enquire->reader->remote) {
@@ -2674,6 +2712,18 @@ extern "C" vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *
 extern "C" uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire)
 {
     return enquire != nullptr && enquire->counter ? enquire->counter->passed() : 0;
+}
+
+extern "C" void vind_xapian_enquire_bounds(const vind_xapian_enquire_t *enquire, uint64_t *lower,
+                                           uint64_t *upper)
+{
+    *lower = enquire != nullptr ? enquire->last_lower : 0;
+    *upper = enquire != nullptr ? enquire->last_upper : 0;
+}
+
+extern "C" uint64_t vind_xapian_enquire_seen(const vind_xapian_enquire_t *enquire)
+{
+    return enquire != nullptr && enquire->counter ? enquire->counter->seen() : 0;
 }
 
 extern "C" vind_status_t vind_xapian_enquire_set_boolean(vind_xapian_enquire_t *enquire,
@@ -2789,6 +2839,56 @@ static void read_stock_spies(vind_xapian_enquire_t *enquire)
     }
 }
 
+/* Bounds of at least matches matches (lower, estimate and upper raised),
+ * and estimate (0: none) as the estimate, within them. */
+static void raise_bounds(vind_xapian_mset_t *page, uint64_t matches, uint64_t estimate)
+{
+    page->matches_lower = std::max<uint64_t>(page->matches_lower, matches);
+    page->matches_upper = std::max<uint64_t>(page->matches_upper, matches);
+    if (estimate)
+        page->matches_estimated = estimate;
+    page->matches_estimated = std::min<uint64_t>(
+        std::max<uint64_t>(page->matches_estimated, page->matches_lower), page->matches_upper);
+}
+
+/* get_mset, with a counting pass (a local counting spy, no items) ended
+ * at check_at_least matches by its spy: its bounds are then those of an
+ * estimate without matching (check_at_least 0: the postlists' statistics,
+ * no document read), raised to what the spy saw and one more. Updates
+ * check_at_least to what the run checked. Throws what Xapian throws. */
+static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset, uint32_t limit,
+                                 uint32_t &check_at_least)
+{
+    CountSpy *counter = enquire->counter.get();
+    /* Over remote shards the spies run on the servers, which end a run of
+     * no items at check_at_least only when nothing weighs: a counting
+     * pass there examines every match anyway. So a count limit does not
+     * apply there: every run that checks matches checks them all, and the
+     * totals, facet and collapse counts stay exact (docs/scaling.md). */
+    if (enquire->reader->remote && check_at_least > 0)
+        check_at_least =
+            std::max<uint32_t>(check_at_least, enquire->reader->database.get_doccount());
+    bool stoppable = counter && !enquire->reader->remote && limit == 0 && check_at_least > 0 &&
+                     check_at_least < enquire->reader->database.get_doccount();
+    if (counter)
+        counter->stop_after(stoppable ? check_at_least : 0);
+    try {
+        return enquire->enquire.get_mset(offset, limit, check_at_least);
+    } catch (const CountStopped &) {
+        enquire->stopped_at = counter->seen() + 1;
+        /* One database hands the spy its matches in docid order: the share
+         * of the docids they came from estimates all of them far better
+         * than the postlists' statistics do for an AND (10,000 generated
+         * documents, "zorg wonen", limit 20: 300 from the statistics, 489
+         * true). Shards come shard by shard: Xapian's estimate there. */
+        Xapian::docid last = counter->last_docid();
+        Xapian::docid end = enquire->reader->database.get_lastdocid();
+        if (enquire->reader->shards.empty() && last > 0)
+            enquire->stopped_estimate = (uint64_t)((double)counter->seen() * end / last);
+        return enquire->enquire.get_mset(0, 0, Xapian::doccount(0));
+    }
+}
+
 extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire, uint32_t offset,
                                                  uint32_t limit, uint32_t check_at_least,
                                                  vind_xapian_mset_t **mset, char **errmsg)
@@ -2800,6 +2900,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         return invalid(errmsg, "vind_xapian_enquire_run", "enquire is NULL");
     Xapian::MSet matches;
     std::vector<int> percents;
+    enquire->stopped_at = enquire->stopped_estimate = 0;
     try {
         if (enquire->counter)
             enquire->counter->reset();
@@ -2815,7 +2916,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
          * ThreadSanitizer build of vind-searchd crashed on it. */
         if (budget_spent(enquire->reader))
             check_at_least = 0;
-        matches = enquire->enquire.get_mset(offset, limit, check_at_least);
+        matches = run_counting(enquire, offset, limit, check_at_least);
         if (enquire->reader->remote)
             read_stock_spies(enquire);
         percents.reserve(matches.size());
@@ -2851,15 +2952,20 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         page->matches_lower = matches.get_matches_lower_bound();
         page->matches_estimated = matches.get_matches_estimated();
         page->matches_upper = matches.get_matches_upper_bound();
+        if (enquire->stopped_at) /* the spy ended the run: at least what it saw */
+            raise_bounds(page, enquire->stopped_at, enquire->stopped_estimate);
         page->listed_estimated = page->matches_estimated;
         if (enquire->collapsing) {
             /* Collapsing: the totals stay documents; what is left is listed. */
             page->matches_lower = matches.get_uncollapsed_matches_lower_bound();
             page->matches_estimated = matches.get_uncollapsed_matches_estimated();
             page->matches_upper = matches.get_uncollapsed_matches_upper_bound();
-            /* Every document examined: the match counter's count is exact
+            /* Every document examined (or fewer matched than a count
+             * limit made it examine): the match counter's count is exact
              * (Xapian's uncollapsed bounds are not; MatchCounter). */
-            if (enquire->matched && check_at_least >= enquire->reader->database.get_doccount()) {
+            if (enquire->matched &&
+                (check_at_least >= enquire->reader->database.get_doccount() ||
+                 enquire->matched->seen < check_at_least)) {
                 page->matches_lower = page->matches_upper = page->matches_estimated =
                     enquire->matched->seen;
                 page->listed_estimated = enquire->matched->alone + enquire->matched->keys.size();
@@ -2874,6 +2980,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         return translate_exception(errmsg, "cannot read the results of a search of",
                                    enquire->reader->path.c_str());
     }
+    enquire->last_lower = page->matches_lower;
+    enquire->last_upper = page->matches_upper;
     *mset = page;
     return VIND_OK;
 }

@@ -70,6 +70,7 @@ static vind_status_t search_as_asked(vind_request_t *req, vind_searcher_t *searc
                                      vind_results_t **results, char **errmsg)
 {
     vind_searcher_set_time_limit(searcher, req->server->config->search_seconds);
+    vind_searcher_set_count_limit(searcher, req->server->config->count_limit);
     vind_searcher_set_collapse(searcher, !req->search.no_collapse);
     vind_status_t status = vind_searcher_set_similar(searcher, req->search.similar, errmsg);
     if (status == VIND_OK)

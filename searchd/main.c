@@ -79,6 +79,7 @@ typedef struct {
     int slow_ms;
     int max_searches_per_ip;
     double search_time_limit;
+    int count_limit;
     char *cache_size;
     gboolean reuse_port;
     char *config;
@@ -133,6 +134,8 @@ static void apply_defaults(options_t *o)
         o->max_searches_per_ip = o->threads > 1 ? o->threads - 1 : 1;
     if (isnan(o->search_time_limit))
         o->search_time_limit = VIND_SEARCHD_SEARCH_SECONDS;
+    if (o->count_limit == UNSET)
+        o->count_limit = (int)VIND_COUNT_LIMIT;
 }
 
 static void config_string(GKeyFile *file, const char *key, char **target)
@@ -195,6 +198,7 @@ static int read_config_file(const char *path, options_t *o)
                                         "slow-ms",
                                         "max-searches-per-ip",
                                         "search-time-limit",
+                                        "count-limit",
                                         "cache-size",
                                         "reuse-port",
                                         NULL};
@@ -226,7 +230,8 @@ static int read_config_file(const char *path, options_t *o)
         config_int(file, "timeout", &o->timeout, path) != 0 ||
         config_int(file, "slow-ms", &o->slow_ms, path) != 0 ||
         config_int(file, "max-searches-per-ip", &o->max_searches_per_ip, path) != 0 ||
-        config_seconds(file, "search-time-limit", &o->search_time_limit, path) != 0)
+        config_seconds(file, "search-time-limit", &o->search_time_limit, path) != 0 ||
+        config_int(file, "count-limit", &o->count_limit, path) != 0)
         rc = -1;
     if (!o->reuse_port && g_key_file_get_boolean(file, "searchd", "reuse-port", NULL))
         o->reuse_port = TRUE;
@@ -243,7 +248,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                    .timeout = UNSET,
                    .slow_ms = UNSET,
                    .max_searches_per_ip = UNSET,
-                   .search_time_limit = NAN}; /* NAN: not given */
+                   .search_time_limit = NAN, /* NAN: not given */
+                   .count_limit = UNSET};
     GOptionEntry entries[] = {
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &o.config,
          "Settings file: a [searchd] group with the long option names as keys; options given "
@@ -281,6 +287,10 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Seconds one search may take; then it answers what it has, marked partial "
          "(default 0.5; 0: no limit)",
          "SECONDS"},
+        {"count-limit", 0, 0, G_OPTION_ARG_INT, &o.count_limit,
+         "Matches a search counts exactly; past them the total is an estimate (\"ongeveer\") "
+         "and facet counts are lower bounds (default 10000; 0: count all)",
+         "N"},
         {"cache-size", 0, 0, G_OPTION_ARG_STRING, &o.cache_size,
          "Bytes of /api/search answers kept for repeated searches, e.g. 64M (default 16M; "
          "0: no cache). A new index revision empties it",
@@ -316,10 +326,11 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
         o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0 ||
         o.max_searches_per_ip < 1 || !(o.search_time_limit >= 0) ||
-        o.search_time_limit > 3600) {
+        o.search_time_limit > 3600 || o.count_limit < 0) {
         fprintf(stderr,
                 "vind-searchd: --threads must be 0..%u; connection and search limits, "
-                "--timeout must be positive; --search-time-limit 0..3600 seconds\n",
+                "--timeout must be positive; --search-time-limit 0..3600 seconds; "
+                "--count-limit 0 or more\n",
                 VIND_SEARCHD_MAX_THREADS);
         goto fail;
     }
@@ -343,6 +354,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     config->reuse_port = o.reuse_port;
     config->max_searches_per_ip = (unsigned)o.max_searches_per_ip;
     config->search_seconds = o.search_time_limit;
+    config->count_limit = (uint64_t)o.count_limit;
     /* Tests only: each search waits this long first, so that a test can
      * hold searches in flight without timing assumptions (handlers.c). */
     const char *delay = getenv("VIND_SEARCHD_TEST_DELAY_MS");

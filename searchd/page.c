@@ -763,8 +763,10 @@ static void render_status(GString *out, const vind_search_params_t *params,
     size_t first = (size_t)(params->page - 1) * params->size + 1;
     if (documents == 0)
         total = 0;
-    /* A search stopped by its time budget counted what it saw: an estimate. */
-    const char *about = vind_results_partial(results) ? "ongeveer " : "";
+    /* A search stopped by its time budget or its count limit counted what
+     * it saw: an estimate. */
+    int estimate = vind_results_partial(results) || !vind_results_total_exact(results);
+    const char *about = estimate ? "ongeveer " : "";
     if (total == 0)
         g_string_append(out, "Geen resultaten");
     else if (count > 0 && (first > 1 || count < total)) {
@@ -866,13 +868,24 @@ static void render_suggestion(GString *out, const vind_search_params_t *params,
 }
 
 /* What the library could not do in full: a search stopped by its time
- * budget (partial) and wildcards cut to their most frequent words. */
+ * budget (partial), a count stopped at the count limit, and wildcards cut
+ * to their most frequent words. */
 static void render_limits(GString *out, const vind_results_t *results)
 {
     if (vind_results_partial(results))
         g_string_append(out, "<p class=\"vind-notice\">Deze zoekopdracht kostte te veel tijd: "
                              "het aantal resultaten is een schatting en niet elk resultaat heeft "
                              "een fragment.</p>\n");
+    else if (!vind_results_total_exact(results)) {
+        uint64_t lower = 0, upper = 0;
+        vind_results_total_bounds(results, &lower, &upper);
+        g_string_append(out, "<p class=\"vind-notice\">Te veel resultaten om precies te tellen: "
+                             "het aantal is een schatting, tussen ");
+        append_count(out, lower);
+        g_string_append(out, " en ");
+        append_count(out, upper);
+        g_string_append(out, ". Bij de filters staat hoeveel er minstens zijn.</p>\n");
+    }
     if (vind_results_notice_count(results) > 0)
         g_string_append(out, "<p class=\"vind-notice\">Een woorddeel met * past op te veel "
                              "woorden: alleen de meest voorkomende zijn gezocht. Maak het langer "
@@ -932,8 +945,9 @@ static const char *facet_title(vind_facet_t facet)
     return titles[facet];
 }
 
+/* lower: the count is a lower bound (past the count limit): "(812+)". */
 static void render_facet_value(GString *out, vind_facet_t facet, size_t i,
-                               const vind_facet_value_t *value)
+                               const vind_facet_value_t *value, int lower)
 {
     const char *name = vind_facet_name(facet);
     g_string_append_printf(out,
@@ -945,7 +959,7 @@ static void render_facet_value(GString *out, vind_facet_t facet, size_t i,
     append_escaped(out, facet == VIND_FACET_TYPE ? type_label(value->value) : value->value);
     g_string_append(out, " <span class=\"vind-count\">(");
     append_count(out, value->count);
-    g_string_append(out, ")</span></label></li>\n");
+    g_string_append(out, lower ? "+)</span></label></li>\n" : ")</span></label></li>\n");
 }
 
 /* Selected values and the FACET_VISIBLE most frequent are listed; the rest
@@ -963,7 +977,7 @@ static void render_facet_list(GString *out, const vind_results_t *results, vind_
     for (size_t i = 0; i < n; i++) {
         const vind_facet_value_t *value = vind_results_facet_get(results, facet, i);
         if (value && facet_value_visible(value, i) == visible)
-            render_facet_value(out, facet, i, value);
+            render_facet_value(out, facet, i, value, !vind_results_facets_exact(results));
     }
     g_string_append(out, "</ul>\n");
 }
@@ -994,7 +1008,8 @@ static void render_year_list(GString *out, const vind_results_t *results)
         size_t index = 0;
         while (index < n && vind_results_facet_get(results, VIND_FACET_YEAR, index) != values[k])
             index++;
-        render_facet_value(out, VIND_FACET_YEAR, index, values[k]);
+        render_facet_value(out, VIND_FACET_YEAR, index, values[k],
+                           !vind_results_facets_exact(results));
     }
     g_string_append(out, "</ul>\n");
     free(values);

@@ -43,6 +43,7 @@ typedef struct {
     unsigned slow_ms;         /* slow-query log threshold */
     unsigned max_searches_per_ip; /* --max-searches-per-ip: searches at once from one address */
     double search_seconds;        /* --search-time-limit: each search's budget (0: none) */
+    uint64_t count_limit;         /* --count-limit: matches counted exactly (0: all) */
     size_t cache_bytes;           /* --cache-size: the result cache's bound (0: no cache) */
     unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
     vind_log_t log;

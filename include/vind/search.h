@@ -66,6 +66,18 @@ VIND_API vind_status_t vind_searcher_check(vind_searcher_t *searcher, char **err
 VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double seconds);
 
 /*
+ * How many matches each vind_search and vind_count over searcher counts
+ * exactly (default VIND_COUNT_LIMIT; 0: every match). Counting reads a value
+ * per match, so its cost grows with a common word's matches; past the limit
+ * Xapian stops after that many: the total is its estimate, between bounds
+ * (vind_results_total_exact, vind_results_total_bounds), and the facet
+ * counts are counts among the matches examined, lower bounds
+ * (vind_results_facets_exact). Below it, everything is exact as without
+ * it. vind-searchd, vind search and vind count: --count-limit.
+ */
+VIND_API void vind_searcher_set_count_limit(vind_searcher_t *searcher, uint64_t matches);
+
+/*
  * The identity of the database the searcher reads: its folder's device and
  * inode ("<dev>:<inode>"), and for a replica kept by xapian-replicate the
  * inode of its stub file ("<dev>:<inode>:<stub inode>"). A rebuild swapped in
@@ -251,6 +263,19 @@ VIND_API uint64_t vind_results_fallback_total(const vind_results_t *results);
 /* 1 when the search ran out of its time limit: the hits are the best
  * found, but the total and the facet counts may be estimates. */
 VIND_API int vind_results_partial(const vind_results_t *results);
+
+/* 1 when total + fallback_total is exact: 0 past the searcher's count limit
+ * (or the time limit), when it is Xapian's estimate ("ongeveer N"). */
+VIND_API int vind_results_total_exact(const vind_results_t *results);
+
+/* Bounds of total + fallback_total: *lower <= the true count <= *upper
+ * (both that sum when exact). Either pointer may be NULL. */
+VIND_API void vind_results_total_bounds(const vind_results_t *results, uint64_t *lower,
+                                        uint64_t *upper);
+
+/* 1 when the facet counts are exact; 0 when they were counted over the
+ * matches examined before the count limit: each is then a lower bound. */
+VIND_API int vind_results_facets_exact(const vind_results_t *results);
 
 /* Notices for the user about how the query was searched, in English (e.g.
  * "zo* matches more words than the 6 most frequent searched"): their

@@ -735,6 +735,14 @@ vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *enquire, si
 /* The documents of the last run that passed every counted slot. */
 uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire);
 
+/* The documents the last run's counting saw, passing or not: every match
+ * only when the run examined every match (not past its check_at_least). */
+uint64_t vind_xapian_enquire_seen(const vind_xapian_enquire_t *enquire);
+
+/* Xapian's bounds of the matches of the last run (as its mset's). */
+void vind_xapian_enquire_bounds(const vind_xapian_enquire_t *enquire, uint64_t *lower,
+                                uint64_t *upper);
+
 /* One page of results; free with vind_xapian_mset_free. */
 typedef struct {
     size_t count;               /* entries in the arrays below (<= limit) */

@@ -231,7 +231,8 @@
     var total = listed(data);
     var documents = data.total + (data.fallback_total || 0);
     if (documents === 0) total = 0;
-    var about = data.partial ? "ongeveer " : ""; /* stopped by the time limit: an estimate */
+    /* stopped by the time limit or the count limit: an estimate */
+    var about = data.partial || data.total_exact === false ? "ongeveer " : "";
     if (total === 0) text = "Geen resultaten";
     else if (shown > 0 && (first > 1 || shown < total))
       text = "Resultaten " + first + "\u2013" + (first + shown - 1) + " van " + about + count(total);
@@ -407,14 +408,15 @@
     resultsBox.appendChild(list);
   }
 
-  function renderFacetValue(facet, i, value) {
+  /* lower: past the count limit the count is a lower bound, "(812+)" (page.c). */
+  function renderFacetValue(facet, i, value, lower) {
     var id = "vind-f-" + facet + "-" + i;
     var li = el("li");
     var box = el("input", { type: "checkbox", id: id, name: facet, value: value.value });
     box.checked = !!value.selected;
     li.appendChild(box);
     var label = el("label", { "for": id }, (facet === "type" ? TYPE_LABELS[value.value] || value.value : value.value) + " ");
-    label.appendChild(el("span", { "class": "vind-count" }, "(" + count(value.count) + ")"));
+    label.appendChild(el("span", { "class": "vind-count" }, "(" + count(value.count) + (lower ? "+)" : ")")));
     li.appendChild(label);
     return li;
   }
@@ -433,7 +435,7 @@
         indexed.sort(function (a, b) { return a.value.value < b.value.value ? 1 : a.value.value > b.value.value ? -1 : 0; });
       indexed.forEach(function (entry) {
         var shown = facet === "year" || entry.value.selected || entry.i < FACET_VISIBLE;
-        (shown ? visible : hidden).appendChild(renderFacetValue(facet, entry.i, entry.value));
+        (shown ? visible : hidden).appendChild(renderFacetValue(facet, entry.i, entry.value, data.facets_exact === false));
       });
       set.appendChild(visible);
       if (hidden.childNodes.length) {
@@ -511,6 +513,11 @@
       suggestionBox.appendChild(el("p", { "class": "vind-notice" },
         "Deze zoekopdracht kostte te veel tijd: het aantal resultaten is een schatting en niet " +
         "elk resultaat heeft een fragment."));
+    else if (data.total_exact === false)
+      suggestionBox.appendChild(el("p", { "class": "vind-notice" },
+        "Te veel resultaten om precies te tellen: het aantal is een schatting, tussen " +
+        count(data.total_lower) + " en " + count(data.total_upper) +
+        ". Bij de filters staat hoeveel er minstens zijn."));
     if (data.notices && data.notices.length)
       suggestionBox.appendChild(el("p", { "class": "vind-notice" },
         "Een woorddeel met * past op te veel woorden: alleen de meest voorkomende zijn gezocht. " +

@@ -579,6 +579,50 @@ static void test_limits(vind_searcher_t *searcher)
     CHECK(ok, "hostile queries search leniently and give valid JSON");
 }
 
+/* The count limit: past it the total is an estimate within bounds that
+ * hold the true count, the facet counts lower bounds; under it exact. */
+static void test_count_limit(vind_searcher_t *searcher)
+{
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "";
+    req.facets = 1;
+    const char *regio[] = {"Regio"};
+    req.filters[VIND_FACET_TAG] = regio;
+    req.n_filters[VIND_FACET_TAG] = 1;
+    vind_results_t *r = NULL;
+    vind_searcher_set_count_limit(searcher, 3);
+    uint64_t lower = 0, upper = 0;
+    CHECK(vind_count(searcher, &req, &r, NULL) == VIND_OK && !vind_results_total_exact(r) &&
+              !vind_results_facets_exact(r),
+          "past a count limit of 3: the 12 documents tagged Regio are counted as an estimate");
+    vind_results_total_bounds(r, &lower, &upper);
+    CHECK(lower <= 12 && 12 <= upper && lower < upper && lower <= vind_results_total(r) &&
+              vind_results_total(r) <= upper,
+          "... whose bounds hold the true count");
+    printf("# estimate %llu, bounds %llu..%llu\n", (unsigned long long)vind_results_total(r),
+           (unsigned long long)lower, (unsigned long long)upper);
+    const vind_facet_value_t *v = facet_value(r, VIND_FACET_TAG, "Regio");
+    CHECK(v && v->count <= 12, "... and the facet count is a lower bound");
+    vind_results_free(r);
+    req.n_filters[VIND_FACET_TAG] = 0;
+    r = NULL;
+    /* (vind_count: a search of every document weighs them all 0 and ranks
+     * the tie by URL, so its ranked pass examines every one anyway.) */
+    CHECK(vind_count(searcher, &req, &r, NULL) == VIND_OK && vind_results_total_exact(r) &&
+              vind_results_total(r) == 17 && !vind_results_facets_exact(r),
+          "every document: an exact total (Xapian knows it), facet counts lower bounds");
+    vind_results_free(r);
+    vind_searcher_set_count_limit(searcher, 17);
+    r = NULL;
+    CHECK(vind_search(searcher, &req, &r, NULL) == VIND_OK && vind_results_total_exact(r) &&
+              vind_results_facets_exact(r) && (v = facet_value(r, VIND_FACET_TAG, "Regio")) &&
+              v->count == 12,
+          "a limit of every document: exact, as without one");
+    vind_results_free(r);
+    vind_searcher_set_count_limit(searcher, VIND_COUNT_LIMIT);
+}
+
 /* Costly queries are bounded: the wildcards of one query share a budget of
  * terms (and say when a wildcard was cut), and a time limit marks the
  * answer partial instead of running on. */
@@ -1083,6 +1127,7 @@ int main(void)
         test_spelling_and_synonyms(searcher);
         test_limits(searcher);
         test_costly(searcher);
+        test_count_limit(searcher);
         test_random_queries(searcher);
         test_json(searcher);
         test_hit_records(searcher);
