@@ -2741,8 +2741,11 @@ static gpointer analysis_thread(gpointer data)
     for (;;) {
         g_async_queue_pop(p->credits);
         item_t *item = g_atomic_int_get(&p->stop) ? g_new0(item_t, 1) : prepare_item(p->side);
+        /* Read before the push: once pushed, the writer may free the item
+         * (ASan saw a use after free of the end item here). */
+        int last = item->line == 0;
         g_async_queue_push(p->ready, item);
-        if (item->line == 0)
+        if (last)
             return NULL;
     }
 }

@@ -13,6 +13,31 @@ timings=$(mktemp)
 trap 'rm -f "$log" "$timings"' EXIT
 status=0
 
+# Indexes the shared corpus with BUILD's vind-index into BUILD/corpus-test.db,
+# once per build and run, for the tests that only read a corpus index
+# ($VIND_CORPUS_DB, $VIND_CLI_TEST_DB; read-only afterwards) and for
+# test_indexer's checks of a corpus run: BUILD/corpus-test.run holds the exit
+# status, the command (tab-separated) and the stderr of this run
+# ($VIND_CORPUS_RUN). Under ASan this index takes a minute or more; each
+# build made it twice before (test_indexer, and a test reading it).
+corpus_index() { # build tag
+    db="$1/corpus-test.db" run="$1/corpus-test.run" label="$2/(corpus index)"
+    rm -rf "$db" "$run"
+    set -- "$1/bin/vind-index" --db "$db" --base-url / --quiet "$CORPUS/site" "$CORPUS/pdf"
+    started=$(date +%s)
+    "$@" >/dev/null 2>"$run.err"
+    rc=$?
+    echo "$(( $(date +%s) - started )) $label" >>"$timings"
+    { echo "$rc"; (IFS=$(printf '\t'); echo "$*"); cat "$run.err"; } >"$run"
+    rm -f "$run.err"
+    echo "[$label] # exit $rc: $(tail -n 2 "$run" | tr '\n' ' ')"
+    if [ $rc -gt 1 ]; then # 1: some files failed (the corpus has an invalid PDF)
+        echo "[$label] not ok - vind-index exited with status $rc"
+        echo "[$label] not ok - vind-index exited with status $rc" >>"$log"
+    fi
+    export VIND_CORPUS_DB="$db" VIND_CLI_TEST_DB="$db" VIND_CORPUS_RUN="$run"
+}
+
 run_one() { # label command...
     label=$1; shift
     started=$(date +%s)
@@ -38,6 +63,10 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # cores; and the corpus is indexed by several tests: its scan is OCR'd once
 # into one cache for the whole run (test_ocr.py makes caches of its own).
 export OMP_THREAD_LIMIT=1
+# The tests default to the same folder; one spelling of it, so that paths in
+# the corpus index's report are the ones a test expects.
+CORPUS=${CORPUS:-$(cd "$top/.." && pwd)/shared/corpus}
+export CORPUS
 VIND_OCR_CACHE=$(mktemp -d)
 export VIND_OCR_CACHE
 trap 'rm -rf "$log" "$timings" "$VIND_OCR_CACHE"' EXIT
@@ -54,15 +83,9 @@ first=1
 for build in "$@"; do
     case "$build" in /*) ;; *) build="$top/$build" ;; esac
     tag=$(basename "$build")
-    # One index of the shared corpus per build, for the tests that only read
-    # it (test_indexer builds its own: indexing is what it tests).
-    unset VIND_CORPUS_DB VIND_CLI_TEST_DB
-    corpus=${CORPUS:-$top/../shared/corpus}
-    if [ $first -eq 1 ] && [ -d "$corpus/site" ] && [ -x "$build/bin/vind-index" ]; then
-        rm -rf "$build/corpus-test.db"
-        "$build/bin/vind-index" --quiet --db "$build/corpus-test.db" --base-url / \
-            "$corpus/site" "$corpus/pdf" >/dev/null 2>&1
-        export VIND_CORPUS_DB="$build/corpus-test.db" VIND_CLI_TEST_DB="$build/corpus-test.db"
+    unset VIND_CORPUS_DB VIND_CLI_TEST_DB VIND_CORPUS_RUN
+    if [ -d "$CORPUS/site" ] && [ -x "$build/bin/vind-index" ]; then
+        corpus_index "$build" "$tag"
     fi
     for t in "$build"/tests/test_*; do
         [ -x "$t" ] || continue
@@ -78,6 +101,10 @@ for build in "$@"; do
     first=0
 done
 
+# Every test's wall time, slowest first (in the log, to find what to speed up);
+# then the slowest again next to the summary, which CI keeps.
+echo "wall time of every test (seconds):"
+sort -rn "$timings" | sed 's/^/  /'
 echo "slowest tests (seconds):"
 sort -rn "$timings" | head -8 | sed 's/^/  /'
 passed=$(grep -E '^\[[^]]*\] ok ' "$log" | grep -vc '# SKIP')

@@ -6,7 +6,9 @@
   date, tags and themes of every article equal its Markdown front matter;
   every PDF with a text layer indexed with its page count, its running
   header/footer lines absent from the stored text, hyphenated line breaks
-  joined; a second run parses nothing.
+  joined; a second run parses nothing. Under tests/run.sh these checks read
+  the corpus run it made once per build for every test ($VIND_CORPUS_RUN),
+  when its binary and arguments are the ones given here.
 * Bad files (tests/data/make_bad_files.py): each reported with its path and
   reason, the rest indexed, exit 1.
 * Incremental runs on the sample site: change one file, delete one, add one:
@@ -128,6 +130,26 @@ def running_lines(name, entry):
     return running
 
 
+def shared_corpus_run(db):
+    """(exit code, stderr) of the corpus run tests/run.sh made with this vind-index and the
+    arguments test_corpus would give ($VIND_CORPUS_DB, its report in $VIND_CORPUS_RUN), its index
+    copied to db (the second run below writes; the shared index stays read-only); None without
+    one, or when another binary, corpus or option made it."""
+    shared, report = os.environ.get("VIND_CORPUS_DB"), os.environ.get("VIND_CORPUS_RUN")
+    if not (shared and report and os.path.isdir(shared) and os.path.isfile(report)):
+        return None
+    with open(report, encoding="utf-8", errors="replace") as f:
+        code, command, stderr = f.readline().strip(), f.readline().rstrip("\n"), f.read()
+    expected = [INDEX, "--db", shared, "--base-url", "/", "--quiet",
+                os.path.join(CORPUS, "site"), os.path.join(CORPUS, "pdf")]
+    if not code.isdigit() or command.split("\t") != expected:
+        print("# %s was made by another command (%r): indexing the corpus here" % (shared, command))
+        return None
+    shutil.copytree(shared, db)
+    print("# the corpus run of tests/run.sh (%s), checked on a copy" % shared)
+    return int(code), stderr
+
+
 def test_corpus(tmp):
     if not os.path.isdir(os.path.join(CORPUS, "site")):
         if IN_CI:
@@ -137,8 +159,12 @@ def test_corpus(tmp):
         return
     db = os.path.join(tmp, "corpus.db")
     site, pdf = os.path.join(CORPUS, "site"), os.path.join(CORPUS, "pdf")
-    code, stderr, seconds = run_index(db, site, pdf)
-    print("# full index of the corpus: %.1f s" % seconds)
+    shared = shared_corpus_run(db)
+    if shared:
+        code, stderr = shared
+    else:
+        code, stderr, seconds = run_index(db, site, pdf)
+        print("# full index of the corpus: %.1f s" % seconds)
     counts = summary(stderr)
     first_skipped = re.search(r"^skipped (\d+) page", stderr, re.M)
     first_skipped = int(first_skipped.group(1)) if first_skipped else 0

@@ -348,6 +348,40 @@ static void test_pool_recycling(void)
     vind_isolate_pool_free(pool);
 }
 
+/* A worker forked from a big caller (an indexer with a large Xapian batch;
+ * any indexer under ASan) holds the caller's pages from birth: it is still
+ * kept for file after file, and replaced only when it has grown itself. */
+static void test_pool_big_parent(void)
+{
+    size_t size = 300u * 1024u * 1024u;
+    volatile char *held = malloc(size); /* volatile: the writes stay, the pages resident */
+    for (size_t i = 0; held && i < size; i += 4096)
+        held[i] = 1;
+    vind_isolate_pool_t *pool = NULL;
+    char *errmsg = NULL;
+    CHECK(held && vind_isolate_pool_new(says_pid, NULL, 1, 10, 4096ull * 1024 * 1024, &pool,
+                                        &errmsg) == VIND_OK,
+          "pool of a caller holding 300 MB: one worker started");
+    GHashTable *pids = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    for (int i = 0; pool && i < 50; i++) {
+        char *pid = pool_job(pool, "small");
+        if (pid)
+            g_hash_table_add(pids, pid);
+    }
+    CHECK_INT(g_hash_table_size(pids), 1,
+              "pool of a caller holding 300 MB: 50 small jobs served by the one worker");
+    char *before = pool ? pool_job(pool, "grow") : NULL;
+    char *after = pool ? pool_job(pool, "small") : NULL;
+    CHECK(before && after && strcmp(before, after) != 0,
+          "pool of a caller holding 300 MB: a worker grown by 300 MB is replaced");
+    free(before);
+    free(after);
+    g_hash_table_destroy(pids);
+    vind_isolate_pool_free(pool);
+    free(errmsg);
+    free((void *)held);
+}
+
 int main(void)
 {
     char template[] = "/tmp/vind-test-isolate-XXXXXX";
@@ -355,6 +389,7 @@ int main(void)
     test_run();
     test_more_time();
     test_pool_recycling();
+    test_pool_big_parent();
     if (dir != NULL) {
         test_extract_file(dir);
         rmdir(dir);
