@@ -502,12 +502,15 @@ struct ShardPool {
         raise(shard);
     }
 
-    void settle_all()
+    /* forget: a cancel drops every failure with the writes it cancels */
+    void settle_all(bool forget = false)
     {
         std::unique_lock<std::mutex> hold(lock);
         done.wait(hold, [&] {
             return std::all_of(pending.begin(), pending.end(), [](size_t n) { return n == 0; });
         });
+        if (forget)
+            failures.assign(failures.size(), nullptr);
         for (size_t s = 0; s < failures.size(); s++)
             raise(s);
     }
@@ -1418,11 +1421,8 @@ extern "C" vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_write
     try {
         fault_point();
         writer->user_transaction = false;
-        try {
-            settle(writer->pool);
-        } catch (const ShardFailure &) {
-            /* what failed is cancelled with the rest */
-        }
+        if (writer->pool) /* what failed is cancelled with the rest */
+            writer->pool->settle_all(true);
         if (writer->in_transaction) {
             writer->in_transaction = false;
             for (Xapian::WritableDatabase &shard : writer->shards)

@@ -17,7 +17,9 @@ database, as 4 shards written by 3 writer threads (VIND_SHARD_WRITERS=3: two sha
 one) and as 4 shards written in the calling thread (VIND_SHARD_WRITERS=0); then a second feed
 with changed, repeated, new and deleted records. The shards written in parallel hold the same
 documents (stored fields and text), stats and rankings as those written by one thread, and
-answer totals, facets and the top 10 as the one database does.
+answer totals, facets and the top 10 as the one database does. A shard whose writes fail
+(tests/e2e/write_faults.c: ENOSPC under shard-2 only) fails the run with exit 2 and the shard's
+path, and leaves every shard at its last commit.
 """
 
 import json
@@ -33,7 +35,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import REPO, Tap, Searchd, binary, env, index_site, query  # noqa: E402
-from vindlib import differences, snapshot  # noqa: E402
+from vindlib import build_write_faults, differences, fault_env, snapshot  # noqa: E402
 
 GENERATED = int(os.environ.get("VIND_SHARDS_DOCS", "600"))
 
@@ -384,6 +386,32 @@ def parallel_writers(tap, tmp):
            "parallel writers: every stored record, its text, the stats and the rankings equal "
            "those of one writer thread", differences(found, snapshot(dbs["sequential"],
                                                                       FEED_QUERIES)))
+    failing_shard(tap, tmp, dbs["parallel"])
+
+
+def failing_shard(tap, tmp, db):
+    """Writes under db/shard-2 fail (ENOSPC) while 3 writer threads index more records."""
+    shim, why = build_write_faults(tmp)
+    if not shim:
+        tap.skip("parallel writers: a failing shard", why)
+        return
+    before = snapshot(db, FEED_QUERIES)
+    more = subprocess.run([sys.executable, os.path.join(REPO, "bench", "gen-corpus"), "32",
+                           str(FEED_DOCS)], stdout=subprocess.PIPE, check=True, timeout=300).stdout
+    more = "".join(json.dumps(dict(r, url=r["url"] + "extra/")) + "\n"
+                   for r in map(json.loads, more.splitlines())).encode()
+    run_env = fault_env(shim, os.path.join(db, "shard-2"), VIND_ENOSPC_AFTER=1,
+                        VIND_SHARD_WRITERS=3)
+    result = subprocess.run([binary("vind-index"), "--quiet", "--from-jsonl", "-", db],
+                            input=more, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=run_env, timeout=600)
+    err = result.stderr.decode("utf-8", "replace")
+    tap.ok(result.returncode == 2 and "shard-2" in err and "space" in err.lower(),
+           "parallel writers: a shard whose writes fail ends the run with exit 2, its path and "
+           "the reason", "exit %d: %s" % (result.returncode, err[-600:]))
+    after = snapshot(db, FEED_QUERIES)
+    tap.ok(not differences(before, after), "parallel writers: after the failure every shard "
+           "is at its last commit", differences(before, after))
 
 
 def main():
