@@ -433,7 +433,10 @@ struct ShardOp {
 struct ShardPool {
     std::mutex lock; /* one for the pool: an op is a document or a text chunk, so it is taken
                         a few times a document, against ms of Xapian work */
-    std::condition_variable wake; /* workers: an op is queued, or stop */
+    /* per worker: an op is queued in its empty queue, or stop (a wake-up
+     * costs a futex call and a context switch; a document queues several
+     * text-store writes, so a busy worker is not woken for each) */
+    std::vector<std::unique_ptr<std::condition_variable>> wakes;
     std::condition_variable done; /* callers: an op finished */
     std::vector<std::deque<ShardOp>> queues; /* per worker */
     std::vector<std::thread> threads;
@@ -447,7 +450,7 @@ struct ShardPool {
     {
         std::unique_lock<std::mutex> hold(lock);
         for (;;) {
-            wake.wait(hold, [&] { return !queues[worker].empty() || stop; });
+            wakes[worker]->wait(hold, [&] { return !queues[worker].empty() || stop; });
             if (queues[worker].empty())
                 return;
             ShardOp op = std::move(queues[worker].front());
@@ -486,12 +489,15 @@ struct ShardPool {
     void queue(size_t shard, std::function<void()> work, std::string what)
     {
         std::unique_lock<std::mutex> hold(lock);
-        std::deque<ShardOp> &q = queues[shard % queues.size()];
+        const size_t worker = shard % queues.size();
+        std::deque<ShardOp> &q = queues[worker];
         done.wait(hold, [&] { return q.size() < POOL_QUEUE_LIMIT || failures[shard]; });
         raise(shard);
+        const bool idle = q.empty(); /* the worker waits only on an empty queue */
         q.push_back(ShardOp{shard, std::move(work), std::move(what)});
         pending[shard]++;
-        wake.notify_all();
+        if (idle)
+            wakes[worker]->notify_one();
     }
 
     /* Waits until shard's queued writes are done; then the caller may use it. */
@@ -527,7 +533,8 @@ struct ShardPool {
                     pending[op.shard]--;
                 q.clear();
             }
-            wake.notify_all();
+            for (std::unique_ptr<std::condition_variable> &wake : wakes)
+                wake->notify_one();
         }
         for (std::thread &thread : threads)
             thread.join();
@@ -555,6 +562,8 @@ void start_pool(vind_xapian_writer *writer)
         return;
     std::shared_ptr<ShardPool> pool = std::make_shared<ShardPool>();
     pool->queues.resize(k);
+    for (size_t w = 0; w < k; w++)
+        pool->wakes.emplace_back(new std::condition_variable);
     pool->pending.assign(n, 0);
     pool->failures.assign(n, nullptr);
     pool->failed_what.assign(n, std::string());
