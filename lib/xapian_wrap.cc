@@ -544,11 +544,16 @@ struct ShardPool {
 
 /* The number of writer threads for n shards: VIND_SHARD_WRITERS
  * (environment; 0: none, every write in the caller's thread), else one per
- * core, at most one per shard. */
+ * core beyond two, at most one per shard. Why not one per core: vind-index
+ * already keeps two cores busy (its analysis thread and the thread that
+ * orders the documents), and on 2 cores the writer threads cost 10-15%
+ * more CPU and made a 10,000-document load slower, not faster
+ * (bench/scale-results.md). */
 size_t pool_workers(size_t n)
 {
     const char *setting = std::getenv("VIND_SHARD_WRITERS");
-    size_t k = std::max(1u, std::thread::hardware_concurrency());
+    const size_t cores = std::thread::hardware_concurrency();
+    size_t k = cores > 2 ? cores - 2 : 0;
     if (setting != nullptr && *setting != '\0')
         k = static_cast<size_t>(std::strtoul(setting, nullptr, 10));
     return n <= 1 ? 0 : std::min(k, n);
