@@ -1149,16 +1149,21 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
 }
 
 /* Replaces (or adds) the document with the unique term, and its page text,
- * in the open transaction. *docid (may be NULL) receives its id. */
+ * in the open transaction. Takes *document (set to NULL). *docid (may be
+ * NULL) receives its id. */
 static vind_status_t store_document(vind_index_t *index, const char *unique, const vind_doc_t *doc,
-                                    vind_xapian_document_t *document, GArray **checkpoints,
+                                    vind_xapian_document_t **document, GArray **checkpoints,
                                     uint32_t *docid, char **errmsg)
 {
     uint32_t id = 0;
-    vind_status_t status =
-        vind_xapian_writer_replace_document_by_term(index->writer, unique, document, &id, errmsg);
-    /* The same docid may have held longer text: drop the old pages first. */
-    if (status == VIND_OK)
+    int added = 0;
+    vind_status_t status = vind_xapian_writer_give_document_by_term(index->writer, unique,
+                                                                   *document, &id, &added, errmsg);
+    *document = NULL;
+    /* The same docid may have held longer text: drop the old pages first.
+     * A new docid has none (Xapian never reuses one), and the look-up
+     * would wait for a sharded writer's thread to add the document. */
+    if (status == VIND_OK && !added)
         status = vind_text_delete(index->writer, id, errmsg);
     if (status == VIND_OK && index->write_version > 1)
         status = vind_text_put(index->writer, id, doc->pages, doc->n_pages, checkpoints, errmsg);
@@ -1529,7 +1534,7 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     if (status == VIND_NOT_FOUND)
         status = VIND_OK;
     if (status == VIND_OK)
-        status = store_document(index, unique, doc, document, checkpoints, &docid, errmsg);
+        status = store_document(index, unique, doc, &document, checkpoints, &docid, errmsg);
     free(unique);
     vind_xapian_document_free(document);
     free_checkpoints(checkpoints, doc->n_pages);
@@ -1968,7 +1973,7 @@ static vind_status_t rewrite(vind_index_t *index, stored_t *s, stored_t *parent,
         status = build_document(index, doc, &rel, &document, &checkpoints, errmsg);
     if (status == VIND_OK) {
         char *unique = vind_unique_term(s->url);
-        status = store_document(index, unique, doc, document, checkpoints, NULL, errmsg);
+        status = store_document(index, unique, doc, &document, checkpoints, NULL, errmsg);
         free(unique);
     }
     if (status == VIND_OK)
@@ -2671,7 +2676,7 @@ static vind_status_t store_record(feed_t *feed, item_t *item, char **errmsg)
         if (status == VIND_OK)
             status = finish_document(index, doc, &item->a, errmsg);
         if (status == VIND_OK)
-            status = store_document(index, unique, doc, item->a.document, item->a.checkpoints,
+            status = store_document(index, unique, doc, &item->a.document, item->a.checkpoints,
                                     NULL, errmsg);
         if (status == VIND_OK) {
             count_stored(feed->run, doc, item->bytes);

@@ -17,6 +17,10 @@
 #include <sstream>
 #include <thread>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -35,6 +39,10 @@ extern "C" {
 #include "error.h"
 }
 
+namespace {
+struct ShardPool;
+}
+
 struct vind_xapian_writer {
     Xapian::WritableDatabase database; /* shard 0 of a sharded database */
     std::string path;
@@ -48,6 +56,9 @@ struct vind_xapian_writer {
     bool in_transaction = false;
     /* Whether the caller opened a transaction with begin_transaction. */
     bool user_transaction = false;
+    /* The threads that write the shards in parallel (null: every write in
+     * the caller's thread, as for one database). See "parallel writers". */
+    std::shared_ptr<ShardPool> pool;
 };
 
 struct vind_xapian_reader {
@@ -69,6 +80,9 @@ struct vind_xapian_reader {
      * started after it ends examines only the page asked for. */
     bool has_deadline = false;
     std::chrono::steady_clock::time_point deadline{};
+    /* A reader made by vind_xapian_writer_reader shares the writer's
+     * shards: it waits for their writer threads before it reads. */
+    std::shared_ptr<ShardPool> pool;
 };
 
 struct vind_xapian_document {
@@ -418,6 +432,201 @@ bool path_is_missing(const char *path)
     return path != nullptr && stat(path, &info) != 0 && errno == ENOENT;
 }
 
+/* ---------------------------------------------------------------- parallel writers
+ * A sharded index is written by a pool of threads (docs/scaling.md,
+ * "Shards"): shard s belongs to worker s % K, and only that thread uses
+ * the shard's WritableDatabase while writes are queued (Xapian objects are
+ * not thread-safe; separate ones are independent). The caller's thread
+ * queues the writes (a document, its text store metadata) and goes on with
+ * the next document, so documents of different shards are added at once.
+ * A read of a shard first waits until its queued writes are done (settle),
+ * then reads in the caller's thread: every read sees every earlier write,
+ * as without the pool. A write that fails is kept as the shard's failure;
+ * the shard's later writes are dropped and the next call that queues on,
+ * settles or commits the shard reports it (ShardFailure: the shard's path,
+ * the write and Xapian's reason). Memory: at most POOL_QUEUE_LIMIT writes
+ * wait per worker (a document each, or a piece of text), besides what
+ * Xapian holds for the open batch, which is the same as with one writer.
+ */
+#define POOL_QUEUE_LIMIT 32u
+
+struct ShardFailure {
+    std::exception_ptr original;
+    std::string what; /* "the document with term Q... in /db/shard-2" */
+};
+
+struct ShardOp {
+    size_t shard;
+    std::function<void()> work;
+    std::string what; /* for a failure's message */
+};
+
+struct ShardPool {
+    std::mutex lock; /* one for the pool: an op is a document or a text chunk, so it is taken
+                        a few times a document, against ms of Xapian work */
+    /* per worker: an op is queued in its empty queue, or stop (a wake-up
+     * costs a futex call and a context switch; a document queues several
+     * text-store writes, so a busy worker is not woken for each) */
+    std::vector<std::unique_ptr<std::condition_variable>> wakes;
+    std::condition_variable done; /* callers: an op finished */
+    std::vector<std::deque<ShardOp>> queues; /* per worker */
+    std::vector<std::thread> threads;
+    std::vector<size_t> pending;              /* per shard: ops queued or running */
+    std::vector<std::exception_ptr> failures; /* per shard: the first failure */
+    std::vector<std::string> failed_what;
+    std::vector<std::string> names; /* per shard: its path */
+    bool stop = false;
+
+    void run(size_t worker)
+    {
+        std::unique_lock<std::mutex> hold(lock);
+        for (;;) {
+            wakes[worker]->wait(hold, [&] { return !queues[worker].empty() || stop; });
+            if (queues[worker].empty())
+                return;
+            ShardOp op = std::move(queues[worker].front());
+            queues[worker].pop_front();
+            const bool skip = failures[op.shard] != nullptr;
+            hold.unlock();
+            std::exception_ptr failed;
+            if (!skip) {
+                try {
+                    op.work();
+                } catch (...) {
+                    failed = std::current_exception();
+                }
+            }
+            op.work = nullptr; /* the document goes here, in the shard's thread */
+            hold.lock();
+            if (failed && !failures[op.shard]) {
+                failures[op.shard] = failed;
+                failed_what[op.shard] = op.what + " in " + names[op.shard];
+            }
+            pending[op.shard]--;
+            done.notify_all();
+        }
+    }
+
+    /* Throws the shard's failure (once: the caller cancels or ends the run). */
+    void raise(size_t shard)
+    {
+        if (!failures[shard])
+            return;
+        ShardFailure failure{failures[shard], failed_what[shard]};
+        failures[shard] = nullptr;
+        throw failure;
+    }
+
+    void queue(size_t shard, std::function<void()> work, std::string what)
+    {
+        std::unique_lock<std::mutex> hold(lock);
+        const size_t worker = shard % queues.size();
+        std::deque<ShardOp> &q = queues[worker];
+        done.wait(hold, [&] { return q.size() < POOL_QUEUE_LIMIT || failures[shard]; });
+        raise(shard);
+        const bool idle = q.empty(); /* the worker waits only on an empty queue */
+        q.push_back(ShardOp{shard, std::move(work), std::move(what)});
+        pending[shard]++;
+        if (idle)
+            wakes[worker]->notify_one();
+    }
+
+    /* Waits until shard's queued writes are done; then the caller may use it. */
+    void settle(size_t shard)
+    {
+        std::unique_lock<std::mutex> hold(lock);
+        done.wait(hold, [&] { return pending[shard] == 0; });
+        raise(shard);
+    }
+
+    /* forget: a cancel drops every failure with the writes it cancels */
+    void settle_all(bool forget = false)
+    {
+        std::unique_lock<std::mutex> hold(lock);
+        done.wait(hold, [&] {
+            return std::all_of(pending.begin(), pending.end(), [](size_t n) { return n == 0; });
+        });
+        if (forget)
+            failures.assign(failures.size(), nullptr);
+        for (size_t s = 0; s < failures.size(); s++)
+            raise(s);
+    }
+
+    /* Ends the threads; queued writes are dropped (the transaction they
+     * belonged to is being aborted). */
+    void end()
+    {
+        {
+            std::lock_guard<std::mutex> hold(lock);
+            stop = true;
+            for (std::deque<ShardOp> &q : queues) {
+                for (const ShardOp &op : q)
+                    pending[op.shard]--;
+                q.clear();
+            }
+            for (std::unique_ptr<std::condition_variable> &wake : wakes)
+                wake->notify_one();
+        }
+        for (std::thread &thread : threads)
+            thread.join();
+        threads.clear();
+    }
+};
+
+/* The number of writer threads for n shards: VIND_SHARD_WRITERS
+ * (environment; 0: none, every write in the caller's thread), else one per
+ * core beyond two, at most one per shard. Why not one per core: vind-index
+ * already keeps two cores busy (its analysis thread and the thread that
+ * orders the documents), and on 2 cores the writer threads cost 10-15%
+ * more CPU and made a 10,000-document load slower, not faster
+ * (bench/scale-results.md). */
+size_t pool_workers(size_t n)
+{
+    const char *setting = std::getenv("VIND_SHARD_WRITERS");
+    const size_t cores = std::thread::hardware_concurrency();
+    size_t k = cores > 2 ? cores - 2 : 0;
+    if (setting != nullptr && *setting != '\0')
+        k = static_cast<size_t>(std::strtoul(setting, nullptr, 10));
+    return n <= 1 ? 0 : std::min(k, n);
+}
+
+/* Starts the writer threads of a sharded writer (none for one database). */
+void start_pool(vind_xapian_writer *writer)
+{
+    const size_t n = writer->shards.size(), k = pool_workers(n);
+    if (k == 0)
+        return;
+    std::shared_ptr<ShardPool> pool = std::make_shared<ShardPool>();
+    pool->queues.resize(k);
+    for (size_t w = 0; w < k; w++)
+        pool->wakes.emplace_back(new std::condition_variable);
+    pool->pending.assign(n, 0);
+    pool->failures.assign(n, nullptr);
+    pool->failed_what.assign(n, std::string());
+    for (size_t s = 0; s < n; s++)
+        pool->names.push_back(writer->path + "/shard-" + std::to_string(s));
+    try {
+        for (size_t w = 0; w < k; w++)
+            pool->threads.emplace_back([p = pool.get(), w] { p->run(w); });
+    } catch (...) {
+        pool->end();
+        throw;
+    }
+    writer->pool = pool;
+}
+
+/* Waits for the writes queued on shard (all shards: SIZE_MAX) before a read
+ * or a write in the caller's thread. Cost without a pool: one test. */
+inline void settle(const std::shared_ptr<ShardPool> &pool, size_t shard = SIZE_MAX)
+{
+    if (!pool)
+        return;
+    if (shard == SIZE_MAX)
+        pool->settle_all();
+    else
+        pool->settle(shard);
+}
+
 vind_status_t report_xapian(char **errmsg, vind_status_t status, const char *action,
                             const char *object, const Xapian::Error &error)
 {
@@ -442,6 +651,13 @@ vind_status_t translate_exception(char **errmsg, const char *action, const char 
 {
     try {
         throw;
+    } catch (const ShardFailure &failure) {
+        /* a queued write failed: report it, not the call that found it */
+        try {
+            std::rethrow_exception(failure.original);
+        } catch (...) {
+            return translate_exception(errmsg, "cannot store", failure.what.c_str(), missing_path);
+        }
     } catch (const Xapian::DatabaseLockError &error) {
         return report_xapian(errmsg, VIND_LOCKED, action, object, error);
     } catch (const Xapian::DatabaseCorruptError &error) {
@@ -558,10 +774,32 @@ void commit_and_restart(vind_xapian_writer *writer)
 {
     ensure_transaction(writer);
     writer->in_transaction = false;
-    if (writer->shards.size() <= 1)
+    if (writer->pool) {
+        /* each shard's thread commits after its queued writes (the first
+         * shard's after the spelling words): no shard waits for another's
+         * documents. A shard whose write failed does not commit (its
+         * failure is raised); the others do, as each_shard_parallel. */
+        std::exception_ptr first;
+        for (size_t s = 0; s < writer->shards.size(); s++) {
+            try {
+                writer->pool->queue(s, [db = &writer->shards[s]] { db->commit_transaction(); },
+                                    "the commit");
+            } catch (...) {
+                first = first ? first : std::current_exception();
+            }
+        }
+        try {
+            settle(writer->pool); /* the others commit even so */
+        } catch (...) {
+            first = first ? first : std::current_exception();
+        }
+        if (first)
+            std::rethrow_exception(first);
+    } else if (writer->shards.size() <= 1) {
         writer->database.commit_transaction();
-    else
+    } else {
         each_shard_parallel_commit(writer);
+    }
     ensure_transaction(writer);
 }
 
@@ -796,6 +1034,16 @@ size_t shard_of_docid(Xapian::docid global, size_t n, Xapian::docid *local)
 Xapian::docid global_docid(Xapian::docid local, size_t shard, size_t n)
 {
     return (local - 1) * n + shard + 1;
+}
+
+/* Waits for the writes queued on docid's shard before a reader of a
+ * writer (vind_xapian_writer_reader) reads the document. */
+void settle_document(const vind_xapian_reader *reader, Xapian::docid docid)
+{
+    if (!reader->pool)
+        return;
+    Xapian::docid local = 0;
+    settle(reader->pool, shard_of_docid(docid, reader->shards.size(), &local));
 }
 
 /* The shard of a document's unique term (its URL): FNV-1a 64 of its bytes,
@@ -1094,6 +1342,7 @@ extern "C" vind_status_t vind_xapian_writer_open(const char *path, int create_if
             opened->combined = opened->database;
         }
         ensure_transaction(opened.get());
+        start_pool(opened.get());
         *writer = opened.release();
         return VIND_OK;
     } catch (...) {
@@ -1144,6 +1393,8 @@ extern "C" void vind_xapian_writer_close(vind_xapian_writer_t *writer)
     if (writer == nullptr)
         return;
     try {
+        if (writer->pool)
+            writer->pool->end();
         /* close() aborts the open transaction: uncommitted changes go, and
          * the lock is released even if a reader made by
          * vind_xapian_writer_reader still shares the database. */
@@ -1218,6 +1469,8 @@ extern "C" vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_write
     try {
         fault_point();
         writer->user_transaction = false;
+        if (writer->pool) /* what failed is cancelled with the rest */
+            writer->pool->settle_all(true);
         if (writer->in_transaction) {
             writer->in_transaction = false;
             for (Xapian::WritableDatabase &shard : writer->shards)
@@ -1242,6 +1495,7 @@ extern "C" vind_status_t vind_xapian_writer_doc_count(vind_xapian_writer_t *writ
     *count = 0;
     try {
         fault_point();
+        settle(writer->pool);
         *count = writer->combined.get_doccount();
         return VIND_OK;
     } catch (...) {
@@ -1262,6 +1516,7 @@ extern "C" vind_status_t vind_xapian_writer_revision(vind_xapian_writer_t *write
     try {
         fault_point();
         uint64_t sum = 0;
+        settle(writer->pool);
         for (Xapian::WritableDatabase &shard : writer->shards)
             sum += shard.get_revision();
         *revision = sum;
@@ -1286,7 +1541,16 @@ extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *w
         std::string routed;
         bool document = false;
         size_t shard = route_key(key, writer->shards.size(), &routed, &document);
-        if (document || writer->shards.size() == 1)
+        if (writer->pool) {
+            /* queued: a document's page text goes with it, in its shard's thread */
+            for (size_t s = 0; s < writer->shards.size(); s++)
+                if (!document || s == shard)
+                    writer->pool->queue(
+                        s,
+                        [db = &writer->shards[s], k = document ? routed : std::string(key),
+                         text] { db->set_metadata(k, text); },
+                        std::string("the metadata ") + key);
+        } else if (document || writer->shards.size() == 1)
             writer->shards[shard].set_metadata(routed, text);
         else /* the index's own metadata: in every shard, so each is whole */
             for (Xapian::WritableDatabase &each : writer->shards)
@@ -1313,6 +1577,7 @@ extern "C" vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *w
         fault_point();
         std::string routed;
         size_t shard = route_key(key, writer->shards.size(), &routed);
+        settle(writer->pool, shard);
         return get_metadata(writer->shards[shard], writer->path.c_str(), routed.c_str(), value,
                             length, errmsg);
     } catch (...) {
@@ -1331,7 +1596,14 @@ extern "C" vind_status_t vind_xapian_writer_add_spelling(vind_xapian_writer_t *w
     try {
         fault_point();
         ensure_transaction(writer);
-        writer->database.add_spelling(word, frequency_increment);
+        if (writer->pool) /* queued: the spelling table grows while the other shards commit */
+            writer->pool->queue(
+                0, [db = &writer->database, w = std::string(word), frequency_increment] {
+                    db->add_spelling(w, frequency_increment);
+                },
+                std::string("the spelling word ") + word);
+        else
+            writer->database.add_spelling(word, frequency_increment);
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot add spelling word", word);
@@ -1349,6 +1621,7 @@ extern "C" vind_status_t vind_xapian_writer_remove_spelling(vind_xapian_writer_t
     try {
         fault_point();
         ensure_transaction(writer);
+        settle(writer->pool, 0);
         writer->database.remove_spelling(word, frequency_decrement);
         return VIND_OK;
     } catch (...) {
@@ -1367,6 +1640,7 @@ extern "C" vind_status_t vind_xapian_writer_add_synonym(vind_xapian_writer_t *wr
     try {
         fault_point();
         ensure_transaction(writer);
+        settle(writer->pool, 0);
         writer->database.add_synonym(term, synonym);
         return VIND_OK;
     } catch (...) {
@@ -1383,6 +1657,7 @@ extern "C" vind_status_t vind_xapian_writer_clear_synonyms(vind_xapian_writer_t 
     try {
         fault_point();
         ensure_transaction(writer);
+        settle(writer->pool, 0);
         writer->database.clear_synonyms(term);
         return VIND_OK;
     } catch (...) {
@@ -1403,6 +1678,7 @@ extern "C" vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *w
         ensure_transaction(writer);
         const size_t n = writer->shards.size();
         const size_t shard = shard_of_document(document->document, n);
+        settle(writer->pool, shard);
         Xapian::docid added = writer->shards[shard].add_document(document->document);
         if (docid != nullptr)
             *docid = global_docid(added, shard, n);
@@ -1411,6 +1687,49 @@ extern "C" vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *w
         return translate_exception(errmsg, "cannot add a document to Xapian database",
                                    writer->path.c_str());
     }
+}
+
+/* Replaces (or adds) the document with unique_term in the caller's thread;
+ * its global docid, and whether it was added. */
+Xapian::docid replace_now(vind_xapian_writer *writer, const char *unique_term,
+                          const Xapian::Document &document, bool *added)
+{
+    ensure_transaction(writer);
+    const size_t n = writer->shards.size();
+    const size_t shard = shard_of_term(unique_term, n);
+    settle(writer->pool, shard);
+    Xapian::WritableDatabase &db = writer->shards[shard];
+    const Xapian::docid before = db.get_lastdocid();
+    const Xapian::docid local = db.replace_document(unique_term, document);
+    *added = local > before;
+    return global_docid(local, shard, n);
+}
+
+/* Queues the document with unique_term for its shard's thread (a pool):
+ * the docid replace_document(unique_term) would give, the holder's or the
+ * next, is decided here, so it is the same as without the pool. */
+Xapian::docid replace_queued(vind_xapian_writer *writer, const char *unique_term,
+                             std::unique_ptr<vind_xapian_document> document, bool *added)
+{
+    ensure_transaction(writer);
+    const size_t n = writer->shards.size();
+    const size_t shard = shard_of_term(unique_term, n);
+    settle(writer->pool, shard);
+    Xapian::WritableDatabase &db = writer->shards[shard];
+    Xapian::docid local = 0;
+    {
+        /* the iterator ends before the shard's thread touches the database */
+        Xapian::PostingIterator holder = db.postlist_begin(unique_term);
+        local = holder == db.postlist_end(unique_term) ? 0 : *holder;
+    }
+    *added = local == 0;
+    if (local == 0)
+        local = db.get_lastdocid() + 1;
+    std::shared_ptr<vind_xapian_document> given(document.release());
+    writer->pool->queue(
+        shard, [&db, local, given = std::move(given)] { db.replace_document(local, given->document); },
+        std::string("the document with term ") + unique_term);
+    return global_docid(local, shard, n);
 }
 
 extern "C" vind_status_t
@@ -1425,15 +1744,42 @@ vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer, const 
                        "writer, unique_term or document is NULL, or unique_term is empty");
     try {
         fault_point();
-        ensure_transaction(writer);
-        const size_t n = writer->shards.size();
-        const size_t shard = shard_of_term(unique_term, n);
-        Xapian::docid replaced = writer->shards[shard].replace_document(unique_term, document->document);
+        bool added = false;
+        Xapian::docid replaced = replace_now(writer, unique_term, document->document, &added);
         if (docid != nullptr)
-            *docid = global_docid(replaced, shard, n);
+            *docid = replaced;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot replace the document with term", unique_term);
+    }
+}
+
+extern "C" vind_status_t
+vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *writer, const char *unique_term,
+                                         vind_xapian_document_t *document, uint32_t *docid,
+                                         int *added, char **errmsg)
+{
+    std::unique_ptr<vind_xapian_document> owned(document);
+    if (docid != nullptr)
+        *docid = 0;
+    if (added != nullptr)
+        *added = 0;
+    if (writer == nullptr || document == nullptr || unique_term == nullptr || *unique_term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_give_document_by_term",
+                       "writer, unique_term or document is NULL, or unique_term is empty");
+    try {
+        fault_point();
+        bool fresh = false;
+        Xapian::docid stored = writer->pool
+                                   ? replace_queued(writer, unique_term, std::move(owned), &fresh)
+                                   : replace_now(writer, unique_term, owned->document, &fresh);
+        if (docid != nullptr)
+            *docid = stored;
+        if (added != nullptr)
+            *added = fresh;
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot store the document with term", unique_term);
     }
 }
 
@@ -1448,6 +1794,7 @@ extern "C" vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian
     try {
         fault_point();
         ensure_transaction(writer);
+        settle(writer->pool);
         if (unique_term[0] == 'Q' || writer->shards.size() == 1)
             writer->shards[shard_of_term(unique_term, writer->shards.size())].delete_document(
                 unique_term);
@@ -1473,6 +1820,7 @@ extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t
         ensure_transaction(writer);
         Xapian::docid local = 0;
         size_t shard = shard_of_docid(docid, writer->shards.size(), &local);
+        settle(writer->pool, shard);
         writer->shards[shard].delete_document(local);
         return VIND_OK;
     } catch (...) {
@@ -1495,8 +1843,9 @@ extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writ
         ensure_transaction(writer);
         /* Only the values change: Xapian rewrites those, not the terms. */
         Xapian::docid local = 0;
-        Xapian::WritableDatabase &shard =
-            writer->shards[shard_of_docid(docid, writer->shards.size(), &local)];
+        const size_t s = shard_of_docid(docid, writer->shards.size(), &local);
+        settle(writer->pool, s);
+        Xapian::WritableDatabase &shard = writer->shards[s];
         Xapian::Document document = shard.get_document(local);
         document.add_value(slot, std::string(bytes != nullptr ? bytes : "", length));
         shard.replace_document(local, document);
@@ -1519,6 +1868,19 @@ extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t 
                        "writer or unique_term is NULL or empty");
     try {
         fault_point();
+        const size_t n = writer->shards.size();
+        if (writer->pool && unique_term[0] == 'Q') {
+            /* a unique term is only ever in its own shard: wait for that one */
+            const size_t shard = shard_of_term(unique_term, n);
+            settle(writer->pool, shard);
+            vind_status_t status =
+                docid_for_term(writer->shards[shard], writer->path.c_str(),
+                               "vind_xapian_writer_docid_for_term", unique_term, docid, errmsg);
+            if (status == VIND_OK)
+                *docid = global_docid(*docid, shard, n);
+            return status;
+        }
+        settle(writer->pool);
         /* Through the combined view: its docids are the global ones. */
         return docid_for_term(writer->combined, writer->path.c_str(),
                               "vind_xapian_writer_docid_for_term", unique_term, docid, errmsg);
@@ -1538,6 +1900,7 @@ extern "C" vind_status_t vind_xapian_writer_term_exists(vind_xapian_writer_t *wr
         return invalid(errmsg, "vind_xapian_writer_term_exists", "writer or term is NULL or empty");
     try {
         fault_point();
+        settle(writer->pool);
         *exists = writer->combined.term_exists(term) ? 1 : 0;
         return VIND_OK;
     } catch (...) {
@@ -1556,7 +1919,9 @@ extern "C" vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer,
     try {
         fault_point();
         /* A Database copy shares the writer's internals, uncommitted changes included. */
+        settle(writer->pool); /* the handles are copied here */
         std::unique_ptr<vind_xapian_reader> opened(new vind_xapian_reader);
+        opened->pool = writer->pool;
         opened->database = writer->combined;
         opened->path = writer->path;
         opened->spelling = writer->database;
@@ -1699,6 +2064,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_reopen", "reader is NULL");
     try {
+        settle(reader->pool);
         /* Xapian's reopen() answers "might have changed"; the revision says
          * whether it did. */
         if (!reader->shards.empty())
@@ -1715,6 +2081,13 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
 
 extern "C" void vind_xapian_reader_close(vind_xapian_reader_t *reader)
 {
+    try {
+        /* its handles share the shards: released while no writer thread runs */
+        if (reader != nullptr)
+            settle(reader->pool);
+    } catch (...) {
+        /* a failed write is the writer's to report */
+    }
     delete reader;
 }
 
@@ -1727,6 +2100,7 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_revision", "reader is NULL");
     try {
+        settle(reader->pool);
         /* A remote shard reports no revision, and one behind xapian-tcpsrv
          * may switch to another copy (a replica) without a reopen noticing:
          * the state of such an index is unknown, 0, and vind-searchd keeps
@@ -1752,6 +2126,7 @@ extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *re
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_value_count", "reader is NULL");
     try {
+        settle(reader->pool);
         *count = reader->database.get_value_freq(slot);
         return VIND_OK;
     } catch (...) {
@@ -1769,6 +2144,7 @@ extern "C" vind_status_t vind_xapian_reader_doc_count(vind_xapian_reader_t *read
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_doc_count", "reader is NULL");
     try {
+        settle(reader->pool);
         *count = reader->database.get_doccount();
         return VIND_OK;
     } catch (...) {
@@ -1786,6 +2162,7 @@ extern "C" vind_status_t vind_xapian_reader_average_length(vind_xapian_reader_t 
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_average_length", "reader is NULL");
     try {
+        settle(reader->pool);
         *average = reader->database.get_avlength();
         return VIND_OK;
     } catch (...) {
@@ -1809,6 +2186,7 @@ extern "C" vind_status_t vind_xapian_reader_get_document_data(vind_xapian_reader
         return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
                           reader->path.c_str());
     try {
+        settle_document(reader, docid);
         const std::string text = reader->database.get_document(docid).get_data();
         return hand_out(text, data, length, errmsg, "document data");
     } catch (...) {
@@ -1832,6 +2210,7 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
         return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
                           reader->path.c_str());
     try {
+        settle_document(reader, docid); /* per document while indexing: its shard only */
         const std::string text = reader->database.get_document(docid).get_value(slot);
         return hand_out(text, value, length, errmsg, "a document value");
     } catch (...) {
@@ -1850,6 +2229,7 @@ extern "C" vind_status_t vind_xapian_reader_values(vind_xapian_reader_t *reader,
         return invalid(errmsg, "vind_xapian_reader_values", "reader is NULL");
     std::vector<std::pair<Xapian::docid, std::string>> found;
     try {
+        settle(reader->pool);
         const Xapian::Database &database = reader->database;
         for (Xapian::ValueIterator it = database.valuestream_begin(slot);
              it != database.valuestream_end(slot); ++it)
@@ -1896,6 +2276,7 @@ extern "C" vind_status_t vind_xapian_reader_docid_for_term(vind_xapian_reader_t 
         return invalid(errmsg, "vind_xapian_reader_docid_for_term",
                        "reader or unique_term is NULL or empty");
     try {
+        settle(reader->pool);
         return docid_for_term(reader->database, reader->path.c_str(),
                               "vind_xapian_reader_docid_for_term", unique_term, docid, errmsg);
     } catch (...) {
@@ -1914,6 +2295,7 @@ extern "C" vind_status_t vind_xapian_reader_term_frequency(vind_xapian_reader_t 
         return invalid(errmsg, "vind_xapian_reader_term_frequency",
                        "reader or term is NULL or empty");
     try {
+        settle(reader->pool);
         *frequency = reader->database.get_termfreq(term);
         return VIND_OK;
     } catch (...) {
@@ -1932,6 +2314,7 @@ extern "C" vind_status_t vind_xapian_reader_collection_frequency(vind_xapian_rea
         return invalid(errmsg, "vind_xapian_reader_collection_frequency",
                        "reader or term is NULL or empty");
     try {
+        settle(reader->pool);
         *frequency = reader->database.get_collection_freq(term);
         return VIND_OK;
     } catch (...) {
@@ -1949,6 +2332,7 @@ extern "C" vind_status_t vind_xapian_reader_term_exists(vind_xapian_reader_t *re
     if (reader == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_reader_term_exists", "reader or term is NULL or empty");
     try {
+        settle(reader->pool);
         *exists = reader->database.term_exists(term) ? 1 : 0;
         return VIND_OK;
     } catch (...) {
@@ -1971,6 +2355,7 @@ extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t 
                           reader->path.c_str());
     std::vector<TermItem> found;
     try {
+        settle(reader->pool);
         const std::string start = prefix != nullptr ? prefix : "";
         const Xapian::Database &database = reader->database;
         Xapian::TermIterator it = database.termlist_begin(docid);
@@ -2002,6 +2387,7 @@ extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader
     if (n)
         memset(present, 0, n);
     try {
+        settle(reader->pool);
         const Xapian::Database &database = reader->database;
         Xapian::PostingIterator it = database.postlist_begin(term);
         const Xapian::PostingIterator end = database.postlist_end(term);
@@ -2028,6 +2414,7 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
         return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
     std::vector<uint32_t> found;
     try {
+        settle(reader->pool);
         const Xapian::Database &database = reader->database;
         for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
              it != database.positionlist_end(docid, term); ++it) {
@@ -2061,6 +2448,7 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
         return invalid(errmsg, "vind_xapian_reader_all_terms", "reader is NULL");
     std::vector<TermItem> found;
     try {
+        settle(reader->pool);
         const std::string start = prefix != nullptr ? prefix : "";
         const Xapian::Database &database = reader->database;
         for (Xapian::TermIterator it = database.allterms_begin(start);
@@ -2097,6 +2485,7 @@ extern "C" vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, 
     Xapian::Database local;
     std::vector<Xapian::Database> parts;
     try {
+        settle(reader->pool);
         for (size_t s = 0; s < reader->shards.size(); s++)
             if (!reader->shard_remote[s]) {
                 local.add_database(reader->shards[s]);
@@ -2189,6 +2578,7 @@ extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *r
             return get_metadata(reader->database, reader->path.c_str(), key, value, length, errmsg);
         std::string routed;
         size_t shard = route_key(key, reader->shards.size(), &routed);
+        settle(reader->pool, shard);
         return get_metadata(reader->shards[shard], reader->path.c_str(), routed.c_str(), value,
                             length, errmsg);
     } catch (...) {
@@ -2210,6 +2600,7 @@ extern "C" vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_read
         return VIND_OK;
     std::string best;
     try {
+        settle(reader->pool);
         /* One spelling table (the sharded writer keeps it in the first
          * shard; Xapian's remote protocol does not carry it). */
         if (reader->has_spelling)
@@ -2232,6 +2623,7 @@ extern "C" vind_status_t vind_xapian_reader_synonyms(vind_xapian_reader_t *reade
         return invalid(errmsg, "vind_xapian_reader_synonyms", "reader or term is NULL or empty");
     std::vector<TermItem> found;
     try {
+        settle(reader->pool);
         const Xapian::Database &database = reader->database;
         for (Xapian::TermIterator it = database.synonyms_begin(term);
              it != database.synonyms_end(term); ++it)
@@ -2448,6 +2840,7 @@ extern "C" vind_status_t vind_xapian_enquire_new(vind_xapian_reader_t *reader,
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_enquire_new", "reader is NULL");
     try {
+        settle(reader->pool);
         *enquire =
             new vind_xapian_enquire{reader, Xapian::Enquire(reader->database), Xapian::Query(), {}, false,
                                     nullptr, Xapian::BAD_VALUENO, Xapian::BAD_VALUENO, nullptr, nullptr, {}};

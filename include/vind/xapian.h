@@ -267,6 +267,20 @@ vind_status_t vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *
                                                           const vind_xapian_document_t *document,
                                                           uint32_t *docid, char **errmsg);
 
+/*
+ * As vind_xapian_writer_replace_document_by_term, but takes document (freed
+ * here, whatever happens) and says whether it was added (*added = 1: no
+ * document had the term; may be NULL). A sharded writer queues it for the
+ * shard's writer thread (docs/scaling.md, "Shards"): the call returns
+ * before Xapian has added it, with the docid it gets; a failure of the add
+ * is reported by a later call on that shard (a commit at the latest).
+ */
+vind_status_t vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *writer,
+                                                       const char *unique_term,
+                                                       vind_xapian_document_t *document,
+                                                       uint32_t *docid, int *added,
+                                                       char **errmsg);
+
 /* Deletes every document indexed by unique_term; none is not an error. */
 vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *writer,
                                                           const char *unique_term, char **errmsg);

@@ -9,6 +9,10 @@
   is updated and a deleted one removed; a feed with bad lines reports each with its line number
   and reason, indexes the good lines and exits 1; stdin ("-") works; a record without "type"
   and with "type": "pdf" is taken.
+* no file is read: records whose "path", "url", "canonical" or "links" name /etc/passwd, a
+  symbolic link out of a site or ../../etc/passwd are indexed from their own text only (nothing
+  of /etc/passwd is found by `vind search` or printed by `vind doc --text`), and the run accounts
+  for every record.
 
 Small N (tens of documents): a few seconds. Standard library only; TAP.
 """
@@ -166,6 +170,91 @@ def test_bad_lines(tap, tmp):
     index.close()
 
 
+def run_cli(*args):
+    result = subprocess.run([binary("vind")] + list(args), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(), timeout=60)
+    return result.returncode, result.stdout.decode("utf-8", "replace")
+
+
+def test_no_file_read(tap, tmp):
+    """A record's fields that name a file are data: the text comes from the record alone."""
+    site = os.path.join(tmp, "site")
+    os.makedirs(os.path.join(site, "sub"))
+    link = os.path.join(site, "sub", "passwd.html")
+    os.symlink("/etc/passwd", link)
+    try:
+        with open("/etc/passwd", encoding="utf-8", errors="replace") as f:
+            secret_words = {w for w in re.findall(r"[a-z]{4,}", f.read())}
+    except OSError:
+        secret_words = set()
+    marker = "root:x:0:0"
+    probes = sorted(({"nologin", "root", "daemon", "sbin", "bash"} | set(sorted(secret_words)[:20])))
+    records = [
+        {"url": "https://e.example/pad/", "path": "/etc/passwd",
+         "pages": ["Het waterschap beheert de dijken."]},
+        {"url": "https://e.example/link/", "path": link, "type": "pdf",
+         "pages": ["Een rapport over gemalen."]},
+        {"url": "https://e.example/omhoog/", "path": "../../../../../../etc/passwd"},
+        {"url": "/etc/passwd", "title": "Zonder pad"},
+        {"url": "file:///etc/passwd", "canonical": "file:///etc/passwd",
+         "links": ["/etc/passwd", "../../etc/passwd", link], "pages": ["Boezems en polders."]},
+        {"url": "https://e.example/leeg/", "path": "/etc/passwd", "type": "pdf", "pages": []},
+    ]
+    db = os.path.join(tmp, "nofile.db")
+    feed = "".join(json.dumps(r) + "\n" for r in records)
+    result = subprocess.run([binary("vind-index"), "--from-jsonl", "-", db],
+                            input=feed.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env(), timeout=120)
+    err = result.stderr.decode("utf-8", "replace")
+    counts = summary(err)
+    accounted = sum(counts.get(k, 0) for k in ("indexed", "updated", "unchanged", "removed",
+                                               "failed"))
+    tap.ok(result.returncode in (0, 1) and accounted == len(records),
+           "no file read: the run accounts for each of the %d records" % len(records), err)
+    tap.ok(marker not in err and "nologin" not in err,
+           "no file read: nothing of /etc/passwd in the run's report", err)
+    index = Index(db)
+    leaks = []
+    for record in records:
+        doc = index.document(record["url"], with_text=True)
+        if doc is not None and marker in json.dumps(doc):
+            leaks.append(record["url"])
+    for probe in probes:
+        total = (index.search(probe, limit=5) or {}).get("total")
+        if total:
+            leaks.append("search %s: %s" % (probe, total))
+    tap.equal(index.stats().get("documents"), len(records),
+              "no file read: every record is a document of the index")
+    index.close()
+    tap.ok(not leaks, "no file read: no word of /etc/passwd found, no record holds its text "
+           "(%d probes)" % len(probes), leaks)
+    printed = []
+    for record in records:
+        code, out = run_cli("doc", "--db", db, "--text", record["url"])
+        printed.append(code == 0 and marker not in out and "nologin" not in out)
+    code, out = run_cli("search", "--db", db, "--all", marker)
+    tap.ok(all(printed) and marker not in out,
+           "no file read: `vind doc --text` of each record and `vind search` print none of it")
+    code, out = run_cli("doc", "--db", db, "--text", records[0]["url"])
+    tap.ok(code == 0 and "waterschap beheert" in out,
+           "no file read: `vind doc --text` prints the record's own text", out)
+    # The probes find the text where it was given: they can fail.
+    if secret_words:
+        control = os.path.join(tmp, "control.db")
+        with open("/etc/passwd", encoding="utf-8", errors="replace") as f:
+            line = json.dumps({"url": "https://e.example/control/", "pages": [f.read()]})
+        subprocess.run([binary("vind-index"), "--quiet", "--from-jsonl", "-", control],
+                       input=(line + "\n").encode(), stderr=subprocess.PIPE, env=env(), timeout=120,
+                       check=True)
+        index = Index(control)
+        found = [p for p in probes if (index.search(p, limit=1) or {}).get("total")]
+        index.close()
+        code, out = run_cli("doc", "--db", control, "--text", "https://e.example/control/")
+        tap.ok(len(found) >= len(probes) // 2 and marker in out,
+               "no file read: the probes find /etc/passwd's words where a record holds them "
+               "(%d of %d)" % (len(found), len(probes)), out[:300])
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK):
@@ -177,6 +266,7 @@ def main():
         test_feed(tap, feed, tmp)
         test_pipeline(tap, feed, tmp)
         test_bad_lines(tap, tmp)
+        test_no_file_read(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

@@ -11,6 +11,15 @@ run (files changed and deleted) must keep the local shards equal to the one data
 Last, a remote shard that stops answering or dies: vind-searchd answers 503 with a clear
 message within VIND_REMOTE_TIMEOUT, never hangs or crashes, and serves again once the
 shard is back. docs/scaling.md, "Shards".
+
+Parallel writers: a generated feed (bench/gen-corpus, `vind-index --from-jsonl`) indexed as one
+database, as 4 shards written by 3 writer threads (VIND_SHARD_WRITERS=3: two shards share
+one) and as 4 shards written in the calling thread (VIND_SHARD_WRITERS=0); then a second feed
+with changed, repeated, new and deleted records. The shards written in parallel hold the same
+documents (stored fields and text), stats and rankings as those written by one thread, and
+answer totals, facets and the top 10 as the one database does. A shard whose writes fail
+(tests/e2e/write_faults.c: ENOSPC under shard-2 only) fails the run with exit 2 and the shard's
+path, and leaves every shard at its last commit.
 """
 
 import json
@@ -25,7 +34,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Searchd, binary, env, index_site, query  # noqa: E402
+from harness import REPO, Tap, Searchd, binary, env, index_site, query  # noqa: E402
+from vindlib import build_write_faults, differences, fault_env, snapshot  # noqa: E402
 
 GENERATED = int(os.environ.get("VIND_SHARDS_DOCS", "600"))
 
@@ -305,8 +315,109 @@ def upgrade(tap, tmp):
            "no rebuild folder is left")
 
 
+FEED_DOCS = int(os.environ.get("VIND_SHARDS_FEED_DOCS", "300"))
+FEED_QUERIES = ["zorg", "gemeente", "de", "wonen buurt", "jeugdzorg gemeente", "rapport",
+                "toegankelijkheid website", "\"de gemeente\"", "beleid -zorg", "waterschap*"]
+
+
+def index_feed(db, feed, *extra, writers=None):
+    run_env = env()
+    if writers is not None:
+        run_env["VIND_SHARD_WRITERS"] = str(writers)
+    result = subprocess.run([binary("vind-index"), "--quiet", "--from-jsonl", "-"] + list(extra)
+                            + [db], input=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=run_env, timeout=600)
+    return result.returncode, result.stderr.decode("utf-8", "replace")
+
+
+def top_answers(db):
+    """Totals, facets and the top 10 URLs of FEED_QUERIES (vind search --facets)."""
+    out = []
+    for q in FEED_QUERIES:
+        code, stdout, stderr = vind(db, "search", "--facets", "--format", "json", "--limit", "10",
+                                    "--", q)
+        answer = json.loads(stdout) if code == 0 else {"error": stderr}
+        out.append((q, answer.get("total"), answer.get("listed"), answer.get("facets"),
+                    [hit.get("url") for hit in answer.get("results", [])]))
+    return out
+
+
+def parallel_writers(tap, tmp):
+    feed = subprocess.run([sys.executable, os.path.join(REPO, "bench", "gen-corpus"), "31",
+                           str(FEED_DOCS)], stdout=subprocess.PIPE, check=True, timeout=300).stdout
+    lines = feed.splitlines()
+    records = [json.loads(line) for line in lines]
+    rng = random.Random(14)
+    changed = []
+    for r in rng.sample(records, 20):
+        changed.append(json.dumps(dict(r, title=r.get("title", "") + " bijgewerkt")))
+    changed.append(changed[0].replace("bijgewerkt", "tweemaal bijgewerkt"))  # the same URL twice
+    changed += [json.dumps(dict(records[i], url=records[i]["url"] + "kopie/"))
+                for i in range(5)]                                           # new documents
+    changed += [json.dumps({"url": r["url"], "deleted": True}) for r in rng.sample(records, 10)]
+    update = ("\n".join(changed) + "\n").encode()
+    dbs = {name: os.path.join(tmp, "feed-" + name) for name in ("one", "parallel", "sequential")}
+    runs = [index_feed(dbs["one"], feed),
+            index_feed(dbs["parallel"], feed, "--shards", "4", writers=3),
+            index_feed(dbs["sequential"], feed, "--shards", "4", writers=0)]
+    tap.ok(all(code == 0 for code, _ in runs), "parallel writers: the feed of %d records indexed "
+           "as one database, 4 shards by 3 threads and 4 shards by one" % len(lines),
+           [err for _, err in runs])
+    first = {name: top_answers(db) for name, db in dbs.items()}
+    runs = [index_feed(dbs["one"], update), index_feed(dbs["parallel"], update, writers=3),
+            index_feed(dbs["sequential"], update, writers=0)]
+    tap.ok(all(code == 0 for code, _ in runs),
+           "parallel writers: %d changed, repeated, new and deleted records" % len(changed),
+           [err for _, err in runs])
+    second = {name: top_answers(db) for name, db in dbs.items()}
+    for when, got in (("first run", first), ("after the update", second)):
+        tap.ok(got["one"][0][1] > FEED_DOCS // 4 and got["one"][0][3],
+               "parallel writers (%s): a common word has many matches and facets (%s)"
+               % (when, got["one"][0][1]))
+        tap.equal(got["parallel"], got["one"], "parallel writers (%s): 4 shards written in "
+                  "parallel answer totals, facets and the top 10 as one database" % when)
+        tap.equal(got["parallel"], got["sequential"], "parallel writers (%s): as 4 shards "
+                  "written by one thread" % when)
+    found = snapshot(dbs["parallel"], FEED_QUERIES)
+    tap.ok(len(found["documents"]) == len(records) - 10 + 5,
+           "parallel writers: every record's document is there once (%d)"
+           % len(found["documents"]))
+    tap.ok(not differences(found, snapshot(dbs["sequential"], FEED_QUERIES)),
+           "parallel writers: every stored record, its text, the stats and the rankings equal "
+           "those of one writer thread", differences(found, snapshot(dbs["sequential"],
+                                                                      FEED_QUERIES)))
+    failing_shard(tap, tmp, dbs["parallel"])
+
+
+def failing_shard(tap, tmp, db):
+    """Writes under db/shard-2 fail (ENOSPC) while 3 writer threads index more records."""
+    shim, why = build_write_faults(tmp)
+    if not shim:
+        tap.skip("parallel writers: a failing shard", why)
+        return
+    before = snapshot(db, FEED_QUERIES)
+    more = subprocess.run([sys.executable, os.path.join(REPO, "bench", "gen-corpus"), "32",
+                           str(FEED_DOCS)], stdout=subprocess.PIPE, check=True, timeout=300).stdout
+    more = "".join(json.dumps(dict(r, url=r["url"] + "extra/")) + "\n"
+                   for r in map(json.loads, more.splitlines())).encode()
+    run_env = fault_env(shim, os.path.join(db, "shard-2"), VIND_ENOSPC_AFTER=1,
+                        VIND_SHARD_WRITERS=3)
+    result = subprocess.run([binary("vind-index"), "--quiet", "--from-jsonl", "-", db],
+                            input=more, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=run_env, timeout=600)
+    err = result.stderr.decode("utf-8", "replace")
+    tap.ok(result.returncode == 2 and "shard-2" in err and "space" in err.lower(),
+           "parallel writers: a shard whose writes fail ends the run with exit 2, its path and "
+           "the reason", "exit %d: %s" % (result.returncode, err[-600:]))
+    after = snapshot(db, FEED_QUERIES)
+    tap.ok(not differences(before, after), "parallel writers: after the failure every shard "
+           "is at its last commit", differences(before, after))
+
+
 def main():
     tap = Tap()
+    with tempfile.TemporaryDirectory(prefix="vind-shards-feed-") as tmp:
+        parallel_writers(tap, tmp)
     if shutil.which("xapian-tcpsrv") is None and os.environ.get("CI") != "true":
         tap.skip("shards", "xapian-tcpsrv not installed (Debian xapian-tools)")
         return tap.done()
