@@ -179,6 +179,33 @@ def hostile(db):
     tap.ok("\x1b" not in out, "doc text: the escape sequence of the body is not passed to the terminal")
 
 
+def queries_file(db, tmp):
+    """search --queries: every line a query in one process, each answer what a call of its own gives."""
+    queries = ["bewoners", "kraanvogel zorg", "zzqxjwv", "-- zorg"]
+    path = os.path.join(tmp, "queries.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(queries[:2]) + "\n\n" + "\n".join(queries[2:]) + "\n")
+    code, out, err = vind(db, "search", "--queries", path, "--format", "json", "--limit", "2")
+    answers = [json.loads(line) for line in out.splitlines()]
+    tap.ok(code == 0 and [a["query"] for a in answers] == queries,
+           "--queries: one JSON answer a line, in order, empty lines skipped", out)
+    same = 0
+    for query, answer in zip(queries, answers):
+        code1, out1, _ = vind(db, "search", "--format", "json", "--limit", "2", "--", query)
+        same += json.loads(out1) == answer
+    tap.ok(same == len(queries), "each answer is the one a call of its own gives (%d of %d)" % (same, len(queries)))
+    code, out, err = vind(db, "search", "--queries", path, "--limit", "1")
+    tap.ok(code == 0 and "# kraanvogel zorg" in out and "# zzqxjwv" in out, "text: each answer under '# query'", out)
+    result = subprocess.run([binary("vind"), "search", "--db", db, "--queries", "-", "--format", "json"],
+                            input=b"zzqxjwv\n", stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=60)
+    tap.ok(result.returncode == 1 and json.loads(result.stdout)["total"] == 0,
+           "--queries - reads standard input; nothing found by any query: exit 1")
+    code, out, err = vind(db, "search", "--queries", path, "zorg")
+    tap.ok(code == 2 and "not both" in err, "a QUERY and --queries: a usage error", err)
+    code, out, err = vind(db, "search", "--queries", os.path.join(tmp, "missing.txt"))
+    tap.ok(code == 2 and "missing.txt" in err, "an unreadable --queries file: exit 2 naming it", err)
+
+
 def exits(db, tmp):
     code, out, err = vind(db, "search", "zzqxjwv")
     tap.ok(code == 1 and out == "" and err.startswith("0 resultaten"), "nothing matched: exit 1, '0 resultaten'", err)
@@ -380,6 +407,7 @@ def main():
         formats(db)
         hostile(db)
         exits(db, tmp)
+        queries_file(db, tmp)
         options(db, tmp)
         dates_and_fields(db)
         formula_injection(tmp)
