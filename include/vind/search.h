@@ -219,7 +219,7 @@ VIND_API vind_status_t vind_count(vind_searcher_t *searcher, const vind_search_r
 /*
  * One line saying how the results were made, for a debug or access log and
  * `vind search --explain`: per stage (plan, titles, rank, count, hits,
- * suggest) the Xapian runs and thread CPU time, then the runs in all, e.g.
+ * suggest) the Xapian runs and wall time, then the runs in all, e.g.
  * "plan 0.21ms lookups 2; titles 0.01ms; rank 1 run 0.30ms; count 1 run
  * 0.25ms; hits 10 2.80ms; suggest 0.02ms; runs 2 total 3456". Owned by
  * results; "" on NOMEM.
