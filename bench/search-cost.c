@@ -210,6 +210,12 @@ int main(int argc, char **argv)
     const char *no_collapse = getenv("SEARCH_COST_NO_COLLAPSE");
     if (no_collapse && *no_collapse && strcmp(no_collapse, "0") != 0)
         vind_searcher_set_collapse(searcher, 0);
+    /* SEARCH_COST_READ_CACHE=BYTES: the searcher's cache of stored text and
+     * records (default VIND_READ_CACHE_BYTES; 0: every hit read from the
+     * index, as before the cache). */
+    const char *read_cache = getenv("SEARCH_COST_READ_CACHE");
+    if (read_cache && *read_cache)
+        vind_searcher_set_cache_size(searcher, (size_t)strtoull(read_cache, NULL, 10));
     GPtrArray *requests = g_ptr_array_new_with_free_func((GDestroyNotify)request_free);
     char **lines = g_strsplit(text, "\n", -1);
     for (char **line = lines; *line; line++) {

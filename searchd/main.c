@@ -81,6 +81,7 @@ typedef struct {
     double search_time_limit;
     int count_limit;
     char *cache_size;
+    char *read_cache_size;
     gboolean reuse_port;
     char *config;
 } options_t;
@@ -200,6 +201,7 @@ static int read_config_file(const char *path, options_t *o)
                                         "search-time-limit",
                                         "count-limit",
                                         "cache-size",
+                                        "read-cache-size",
                                         "reuse-port",
                                         NULL};
     GKeyFile *file = g_key_file_new();
@@ -224,6 +226,7 @@ static int read_config_file(const char *path, options_t *o)
     config_string(file, "cors", &o->cors);
     config_string(file, "log-level", &o->log_level);
     config_string(file, "cache-size", &o->cache_size);
+    config_string(file, "read-cache-size", &o->read_cache_size);
     if (config_int(file, "threads", &o->threads, path) != 0 ||
         config_int(file, "max-connections", &o->max_connections, path) != 0 ||
         config_int(file, "max-connections-per-ip", &o->max_connections_per_ip, path) != 0 ||
@@ -295,6 +298,10 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Bytes of /api/search answers kept for repeated searches, e.g. 64M (default 16M; "
          "0: no cache). A new index revision empties it",
          "BYTES"},
+        {"read-cache-size", 0, 0, G_OPTION_ARG_STRING, &o.read_cache_size,
+         "Bytes of stored page text and hit records each worker keeps for later searches, "
+         "e.g. 64M (default 16M; 0: none). A new index revision empties it",
+         "BYTES"},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *context = g_option_context_new("- the vind HTTP search service");
     g_option_context_set_summary(
@@ -340,6 +347,12 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                         "or 0 (no cache)\n");
         goto fail;
     }
+    config->read_cache_bytes = VIND_READ_CACHE_BYTES;
+    if (o.read_cache_size && !parse_size(o.read_cache_size, &config->read_cache_bytes)) {
+        fprintf(stderr, "vind-searchd: --read-cache-size must be a number of bytes, e.g. 16M, "
+                        "512K or 0 (none)\n");
+        goto fail;
+    }
     const char *env_db = getenv("VIND_DB");
     config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
     config->listen = g_strdup(o.listen ? o.listen : "127.0.0.1:8080");
@@ -363,7 +376,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     rc = 0;
 fail:
     g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
-    g_free(o.config), g_free(o.cache_size);
+    g_free(o.config), g_free(o.cache_size), g_free(o.read_cache_size);
     return rc;
 }
 
@@ -446,6 +459,8 @@ int main(int argc, char **argv)
     server.metrics = metrics;
     server.page = page;
     server.pool = vind_pool_new(config.db_path, lexicon, config.threads, metrics);
+    if (server.pool)
+        vind_pool_set_read_cache(server.pool, config.read_cache_bytes);
     server.responses = vind_responses_new(config.cors_origin, page);
     server.cache = vind_cache_new(config.cache_bytes);
     if (metrics == NULL || server.pool == NULL || server.responses == NULL ||

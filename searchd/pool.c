@@ -64,6 +64,7 @@ struct vind_pool {
     uint64_t checked_revision;
     unsigned checked_generation;
     char degraded[256]; /* why the index is damaged, "" when it is fine */
+    size_t read_cache_bytes; /* each slot's searcher's (vind_pool_set_read_cache) */
     unsigned size;
     struct vind_pool_slot slots[];
 };
@@ -84,6 +85,7 @@ vind_pool_t *vind_pool_new(const char *db_path, const vind_lexicon_t *lexicon, u
     pool->lexicon = lexicon;
     pool->metrics = metrics;
     pool->size = size;
+    pool->read_cache_bytes = VIND_READ_CACHE_BYTES;
     pthread_mutex_init(&pool->lock, NULL);
     pthread_condattr_t attributes;
     pthread_condattr_init(&attributes);
@@ -92,6 +94,11 @@ vind_pool_t *vind_pool_new(const char *db_path, const vind_lexicon_t *lexicon, u
     pthread_condattr_destroy(&attributes);
     atomic_init(&pool->generation, 0);
     return pool;
+}
+
+void vind_pool_set_read_cache(vind_pool_t *pool, size_t bytes)
+{
+    pool->read_cache_bytes = bytes;
 }
 
 void vind_pool_free(vind_pool_t *pool)
@@ -170,6 +177,8 @@ void vind_pool_check(vind_pool_t *pool, char **reason)
     vind_status_t status = pool->checker == NULL
                                ? vind_searcher_open(pool->db_path, pool->lexicon, &pool->checker, &why)
                                : vind_searcher_reopen(pool->checker, NULL, &why);
+    if (status == VIND_OK)
+        vind_searcher_set_cache_size(pool->checker, 0);
     if (status != VIND_OK) {
         /* No index (yet), or it does not open: the slots say so themselves. */
         vind_searcher_close(pool->checker);
@@ -228,6 +237,7 @@ static vind_status_t open_slot(vind_pool_t *pool, struct vind_pool_slot *slot, c
         slot->state = SLOT_CLOSED;
         return status;
     }
+    vind_searcher_set_cache_size(slot->searcher, pool->read_cache_bytes);
     slot->state = SLOT_FRESH;
     publish(pool, slot);
     return VIND_OK;

@@ -18,6 +18,12 @@ vind_pool_t *vind_pool_new(const char *db_path, const vind_lexicon_t *lexicon, u
                            vind_metrics_t *metrics);
 void vind_pool_free(vind_pool_t *pool);
 
+/* Bytes of stored text and records each worker's searcher keeps between
+ * searches (vind_searcher_set_cache_size; --read-cache-size). Call before
+ * the first checkout. The read check's searcher keeps none: it reads every
+ * record once per revision. */
+void vind_pool_set_read_cache(vind_pool_t *pool, size_t bytes);
+
 /*
  * Checks out a searcher at the newest revision (opening or reopening it when
  * stale). On failure *slot is NULL and nothing stays checked out.

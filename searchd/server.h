@@ -45,6 +45,7 @@ typedef struct {
     double search_seconds;        /* --search-time-limit: each search's budget (0: none) */
     uint64_t count_limit;         /* --count-limit: matches counted exactly (0: all) */
     size_t cache_bytes;           /* --cache-size: the result cache's bound (0: no cache) */
+    size_t read_cache_bytes;      /* --read-cache-size: each worker's stored text and records */
     unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
     vind_log_t log;
 } vind_config_t;

@@ -138,6 +138,12 @@
  * N"), the facet counts lower bounds (Elasticsearch's track_total_hits
  * default is the same 10,000). docs/scaling.md, "Exact counts, or 'ongeveer'". */
 #define VIND_COUNT_LIMIT 10000u
+/* Bytes of stored text, word maps and hit records a searcher keeps between
+ * searches (vind_searcher_set_cache_size; vind-searchd --read-cache-mb): the
+ * shared corpus's hits (748 documents) fit in ~10 MB; with it a search of
+ * bench/search-cost makes ~58 preads instead of ~103. Per searcher, so
+ * vind-searchd holds it once per worker. */
+#define VIND_READ_CACHE_BYTES (16u * 1024u * 1024u)
 /* Facet values per facet in one /api/search answer: tags are free text, and
  * a site with 5,000 tags would otherwise send them all with every search
  * (the rest is counted in "more"). */

@@ -78,6 +78,18 @@ VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double sec
 VIND_API void vind_searcher_set_count_limit(vind_searcher_t *searcher, uint64_t matches);
 
 /*
+ * How many bytes of stored page text, word maps and hit records the
+ * searcher keeps between searches (default VIND_READ_CACHE_BYTES; 0: none).
+ * A hit's snippet and record are otherwise read from the index each time
+ * (Xapian keeps no block cache), and a site's popular documents are the
+ * hits of many searches. The least recently used go first; whatever was
+ * read of an older revision is dropped when the searcher moves to a new
+ * one, so answers are the same with or without it. An index with a remote
+ * shard is never cached. vind-searchd: --read-cache-mb.
+ */
+VIND_API void vind_searcher_set_cache_size(vind_searcher_t *searcher, size_t bytes);
+
+/*
  * The identity of the database the searcher reads: its folder's device and
  * inode ("<dev>:<inode>"), and for a replica kept by xapian-replicate the
  * inode of its stub file ("<dev>:<inode>:<stub inode>"). A rebuild swapped in

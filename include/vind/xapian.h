@@ -624,6 +624,17 @@ char *vind_xapian_query_describe(const vind_xapian_query_t *query);
  * ------------------------------------------------------------------------ */
 
 /*
+ * Keeps up to `bytes` of what reader reads of stored values and metadata
+ * (page text, word maps, hit records) for later reads at the same revision;
+ * the least recently used go first, and a reopen that finds a new revision
+ * empties it. 0 (the default) keeps nothing. Only a reader opened with
+ * vind_xapian_reader_open on local databases caches; one with a remote
+ * shard (a replica may switch copies without a reopen noticing) or made by
+ * vind_xapian_writer_reader (its writer changes what it reads) ignores it.
+ */
+void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_t bytes);
+
+/*
  * A time budget for what follows (one search): a vind_xapian_enquire_run
  * over reader that starts after `seconds` ignores its check_at_least and
  * examines only the page asked for (the match counts become estimates),

@@ -141,6 +141,24 @@ def partial(db):
                "--cache-size %s: usage error" % bad)
 
 
+def read_cache(db):
+    """Issue 12: each worker's cache of stored text and records (--read-cache-size) answers
+    what the index says: the same bodies, snippets included, with the default, none and one
+    so small that it evicts all the time, asked twice (cold, then warm)."""
+    bodies = {}
+    for size in (None, "0", "2K"):
+        extra = ("--read-cache-size", size) if size else ()
+        with Searchd(db, "--cache-size", "0", *extra) as sd:
+            bodies[size] = [sd.get("/api/search?" + search)[2] for search in SEARCHES * 2]
+    tap.ok(bodies[None] == bodies["0"] == bodies["2K"] and all(bodies["0"]),
+           "--read-cache-size default, 0 and 2K: byte for byte the same answers, cold and warm")
+    for bad in ("-1", "12Q"):
+        result = subprocess.run([binary("vind-searchd"), "--db", db, "--read-cache-size", bad],
+                                stderr=subprocess.PIPE, env=env(), timeout=20)
+        tap.ok(result.returncode == 2 and b"--read-cache-size" in result.stderr,
+               "--read-cache-size %s: usage error" % bad)
+
+
 def main():
     if not (have("vind-searchd") and have("vind-index")):
         tap.skip("searchd result cache", "vind-searchd or vind-index not built")
@@ -154,6 +172,7 @@ def main():
         with Searchd(db) as cached, Searchd(db, "--cache-size", "0") as plain:
             identical(cached, plain)
         bounded(db)
+        read_cache(db)
         partial(db)
         reindex(db, site)
 

@@ -1001,19 +1001,26 @@ static void test_threads(vind_lexicon_t *lexicon)
     CHECK(ok, "four threads search at once, each with its own searcher");
 }
 
+/* Writes page, indexes the site again and reopens searcher: 1 when the
+ * searcher then sees a new revision. */
+static int rewrite_and_reopen(vind_searcher_t *searcher, vind_lexicon_t *lexicon,
+                              const page_t *page)
+{
+    write_page(page);
+    char site[128];
+    snprintf(site, sizeof site, "%s/site", root);
+    vind_index_report_t report;
+    int changed = 0;
+    return index_folder(lexicon, db, site, &report) &&
+           vind_searcher_reopen(searcher, &changed, NULL) == VIND_OK && changed;
+}
+
 /* Ties by URL whatever the indexing order: a page added later (a higher
  * docid) whose URL sorts first must come first among equal scores. */
 static void test_ties_after_update(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
 {
     page_t late = {"aaa-regio", "Regio laat", "2017-02-02", {"Regio"}, "Bestuur", "Laat erbij."};
-    write_page(&late);
-    char site[128];
-    snprintf(site, sizeof site, "%s/site", root);
-    vind_index_report_t report;
-    int built = index_folder(lexicon, db, site, &report);
-    int changed = 0;
-    CHECK(built && vind_searcher_reopen(searcher, &changed, NULL) == VIND_OK && changed,
-          "a later run is seen after reopen");
+    CHECK(rewrite_and_reopen(searcher, lexicon, &late), "a later run is seen after reopen");
     vind_search_request_t req;
     vind_search_request_init(&req);
     req.query = "tag:Regio";
@@ -1024,6 +1031,62 @@ static void test_ties_after_update(vind_searcher_t *searcher, vind_lexicon_t *le
               strcmp(vind_results_get(r, 0)->url, "/aaa-regio/") == 0 &&
               strcmp(vind_results_get(r, 1)->url, "/regio-00/") == 0,
           "equal scores are ordered by URL, not by indexing order");
+    vind_results_free(r);
+}
+
+/* Every answer (JSON: hits, snippets, facets) of a few queries, joined. */
+static char *answers(vind_searcher_t *searcher)
+{
+    static const char *const queries[] = {"zorg", "clienten", "bewoner*", "tuin jongeren",
+                                          "\"langdurige zorg\"", "erbij", "tag:Regio"};
+    GString *all = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(queries); i++) {
+        vind_search_request_t req;
+        vind_search_request_init(&req);
+        req.query = queries[i];
+        req.snippets = 1;
+        req.facets = 1;
+        vind_results_t *r = NULL;
+        char *json = vind_search(searcher, &req, &r, NULL) == VIND_OK ? vind_results_to_json(r) : NULL;
+        g_string_append(all, json ? json : "(failed)");
+        free(json);
+        vind_results_free(r);
+    }
+    return g_string_free(all, FALSE);
+}
+
+/* Issue 12: the searcher's cache of stored text and records answers what
+ * the index says, whatever its size (none, a few entries evicted all the
+ * time, the default), and nothing read at an older revision after a
+ * reopen: a page's new text shows in its snippet, not the old one. */
+static void test_read_cache(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
+{
+    vind_searcher_set_cache_size(searcher, 0);
+    char *uncached = answers(searcher);
+    vind_searcher_set_cache_size(searcher, 3000);
+    char *small = answers(searcher);
+    vind_searcher_set_cache_size(searcher, VIND_READ_CACHE_BYTES);
+    char *cold = answers(searcher), *warm = answers(searcher);
+    CHECK(strcmp(uncached, small) == 0 && strcmp(uncached, cold) == 0 &&
+              strcmp(uncached, warm) == 0,
+          "the same answers with no read cache, a tiny one and the default, cold and warm");
+    g_free(uncached), g_free(small), g_free(cold), g_free(warm);
+
+    page_t late = {"aaa-regio", "Regio laat", "2017-02-02", {"Regio"}, "Bestuur",
+                   "Sinds vandaag staat de zonnewijzer erbij in de tuin."};
+    CHECK(rewrite_and_reopen(searcher, lexicon, &late), "the page's new text is committed and seen");
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "erbij";
+    req.snippets = 1;
+    vind_results_t *r = NULL;
+    vind_search(searcher, &req, &r, NULL);
+    const vind_hit_t *hit = r && vind_results_count(r) ? vind_results_get(r, 0) : NULL;
+    CHECK(hit && hit->snippet && strstr(hit->snippet, "zonnewijzer") &&
+              !strstr(hit->snippet, "Laat erbij"),
+          "after a reopen the snippet shows the page's new text, not the cached old one");
+    if (hit && hit->snippet)
+        printf("# snippet: %s\n", hit->snippet);
     vind_results_free(r);
 }
 
@@ -1135,6 +1198,7 @@ int main(void)
         test_plan(searcher, lexicon);
         test_threads(lexicon);
         test_ties_after_update(searcher, lexicon);
+        test_read_cache(searcher, lexicon);
         int changed = -1;
         CHECK_INT(vind_searcher_reopen(searcher, &changed, NULL), VIND_OK, "reopen");
         CHECK_INT(changed, 0, "nothing changed");
