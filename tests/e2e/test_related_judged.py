@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """test_related_judged.py - the blind-judged related-links set (issue 13) is
 sound: tests/related/judged.py's nDCG@5 and first-link measures on a small
-example worked out by hand, sources.tsv holds 45 sources split 25 tuned / 20
-untouched, every judgement is a grade 0-2 of a drawn source with a reason,
-every link of the recorded runs (vind before, TF-IDF, vind after) is judged,
+example worked out by hand, sources.tsv holds 85 sources split 25 tuned / 20
+untouched / 40 untouched-2 (drawn in session 6), every judgement is a grade 0-2 of a drawn source with a reason,
+every link of the recorded runs (vind before and after issue 13's session 5,
+TF-IDF, vind at the start of session 6) is judged,
 and the recorded figures behind docs/relevance.md hold: vind after ahead of
 the TF-IDF baseline on nDCG@5 on both parts. Needs no corpus and no build.
 Standard library only; TAP.
@@ -36,9 +37,10 @@ def main():
 
     sources = judged.read_sources()
     parts = [p for _, p in sources]
-    tap.ok(len(sources) == 45 and parts[:25] == ["tune"] * 25 and parts[25:] == ["untouched"] * 20,
-           "45 sources: the first 25 tuned, the other 20 untouched", len(sources))
-    tap.ok(len({s for s, _ in sources}) == 45, "no source drawn twice")
+    tap.ok(len(sources) == 85 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
+           and parts[45:] == ["untouched-2"] * 40,
+           "85 sources: 25 tuned, 20 untouched, 40 untouched-2 (session 6)", len(sources))
+    tap.ok(len({s for s, _ in sources}) == 85, "no source drawn twice")
 
     drawn = {s for s, _ in sources}
     rows = []
@@ -54,7 +56,9 @@ def main():
 
     grades = judged.read_judgements()
     runs = {name: judged.read_run(os.path.join(judged.HERE, "runs", name + ".tsv"))
-            for name in ("before", "tfidf", "after")}
+            for name in ("before", "tfidf", "after", "s6-before")}
+    tap.ok(all(s in runs[name] for name in ("tfidf", "s6-before") for s, _ in sources),
+           "the TF-IDF run and vind at the start of session 6 cover all 85 sources")
     unjudged = [(name, s, u) for name, run in runs.items() for s, urls in run.items()
                 for u in urls if (s, u) not in grades]
     tap.ok(not unjudged, "every link of the recorded runs is judged", unjudged[:5])
