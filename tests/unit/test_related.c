@@ -2,8 +2,9 @@
  * vind_index_run from Dutch articles (and one PDF report) written to a
  * temporary folder: never itself, the article's own PDF as its attachment
  * and not as related, content first (a shared theme reorders close texts
- * but never lifts an unrelated one), types, limits, recency, the JSON
- * shapes, byte-identical output, bad arguments. */
+ * but never lifts an unrelated one), series links (a specific pair of
+ * title words), types, limits, recency, the JSON shapes, byte-identical
+ * output, bad arguments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,64 @@ static void test_broad_theme(vind_lexicon_t *lexicon)
     vind_searcher_close(searcher);
 }
 
+/* A third site for series links (session 6): the source asks which
+ * speakers readers want at the 2011 congress. The 2010 post shares more of
+ * its words (the speakers, the congress, in its short text); the post with
+ * the 2011 date shares fewer, but its title shares the specific pair
+ * "Jaarcongres 2011" and it is the same event. Only the title pair puts it
+ * first (with TITLE_WEIGHT 0 the 2010 post leads). A photo album whose
+ * title has the pair but whose text shares nothing stays below both. */
+static const page_t series[] = {
+    {"jaarcongres-2011-sprekers", "Jaarcongres 2011: welke sprekers wil jij zien?", "2011-02-08",
+     NULL, "Congres",
+     "De voorbereidingen voor het jaarcongres zijn begonnen. Welke sprekers wil je horen op het "
+     "podium in Amsterdam?",
+     NULL},
+    {"jaarcongres-2010-kaarten", "Jaarcongres 2010: de kaarten", "2010-05-01", NULL, "Congres",
+     "De sprekers voor het jaarcongres in Utrecht zijn bekend.", NULL},
+    {"jaarcongres-2011-data", "Jaarcongres 2011: de datum", "2011-02-23", NULL, "Congres",
+     "De voorbereidingen voor het jaarcongres zijn begonnen: het is op 6 oktober.", NULL},
+    {"jaarcongres-2011-foto", "Jaarcongres 2011: de foto's", "2011-10-20", NULL, "Fotografie",
+     "Bekijk het album met zonsondergangen, bloemen en een hond op het strand.", NULL},
+    {"bijeenkomst-a", "Bijeenkomst op 23 oktober bij Wijs", "2014-09-18", NULL, "Bijeenkomsten",
+     "Drie presentaties over werken bij Yelp, design in de browser en creatieve code.", NULL},
+    {"bijeenkomst-b", "Bijeenkomst op 23 oktober bij Q42", "2013-09-18", NULL, "Bijeenkomsten",
+     "Twee presentaties over werken bij Q42, design in de browser en toegankelijkheid.", NULL},
+    {"tuin", "De moestuin in mei", "2023-05-01", NULL, "Natuur",
+     "Zaai bonen en sla in mei. Water geven in de ochtend.", NULL},
+    {"css-grid", "Layout met CSS grid", "2024-04-01", NULL, "CSS",
+     "CSS grid maakt een layout van rijen en kolommen zonder floats of tabellen.", NULL},
+};
+#define N_SERIES (sizeof series / sizeof series[0])
+
+static void test_series(vind_lexicon_t *lexicon)
+{
+    for (size_t i = 0; i < N_SERIES; i++)
+        write_page("series-site", &series[i]);
+    char site[128], series_db[128];
+    snprintf(site, sizeof site, "%s/series-site", root);
+    snprintf(series_db, sizeof series_db, "%s/series-db", root);
+    vind_index_report_t report;
+    vind_searcher_t *searcher = NULL;
+    CHECK(index_folder(lexicon, series_db, site, &report) && report.indexed == N_SERIES &&
+              vind_searcher_open(series_db, lexicon, &searcher, NULL) == VIND_OK,
+          "the series site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0; /* every candidate, to see where each one lands */
+    vind_related_list_t *list =
+        searcher ? related(searcher, "/jaarcongres-2011-sprekers/", &opts) : NULL;
+    int same_event = list ? position_of(list, "/jaarcongres-2011-data/") : -1;
+    int other_year = list ? position_of(list, "/jaarcongres-2010-kaarten/") : -1;
+    int photos = list ? position_of(list, "/jaarcongres-2011-foto/") : -1;
+    CHECK_INT(same_event, 0, "series: the same congress's post comes first");
+    CHECK(other_year > same_event, "series: the other year's post, with more shared words, after it");
+    CHECK(photos < 0 || photos > other_year,
+          "series: the title pair does not lift a post that shares nothing else");
+    vind_related_free(list);
+    vind_searcher_close(searcher);
+}
+
 static void test_bad_arguments(vind_searcher_t *searcher)
 {
     vind_related_list_t *list = NULL;
@@ -453,6 +512,7 @@ int main(void)
         test_json(searcher);
         test_bad_arguments(searcher);
         test_broad_theme(lexicon);
+        test_series(lexicon);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
