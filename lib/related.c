@@ -453,6 +453,19 @@ static vind_xapian_query_t *excluded(const doc_t *source)
     return query;
 }
 
+/* query (consumed) restricted to what may be related to source: the types
+ * asked for, not the source, its parent or its attachments. */
+static vind_xapian_query_t *candidates_only(const run_t *run, const doc_t *source,
+                                            vind_xapian_query_t *query)
+{
+    vind_xapian_query_t *types = type_filter(run->opts.type);
+    if (types)
+        query = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER,
+                                           (vind_xapian_query_t *[]){query, types}, 2);
+    return vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT,
+                                      (vind_xapian_query_t *[]){query, excluded(source)}, 2);
+}
+
 /* Runs query (consumed) for its first limit matches (lib/searcher.c). */
 static vind_status_t run_query(run_t *run, vind_xapian_query_t *query, uint32_t limit,
                                vind_match_t **matches, size_t *n, char **errmsg)
@@ -594,13 +607,8 @@ static vind_status_t pair_matches(run_t *run, const doc_t *source, const char *a
 {
     vind_xapian_query_t *words[2] = {vind_xapian_query_term(a, 1, 1),
                                      vind_xapian_query_term(b, 1, 2)};
-    vind_xapian_query_t *query = vind_xapian_query_phrase(words, 2, 2);
-    vind_xapian_query_t *types = type_filter(run->opts.type);
-    if (types)
-        query = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER,
-                                           (vind_xapian_query_t *[]){query, types}, 2);
-    query = vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT,
-                                       (vind_xapian_query_t *[]){query, excluded(source)}, 2);
+    vind_xapian_query_t *query =
+        candidates_only(run, source, vind_xapian_query_phrase(words, 2, 2));
     return run_query(run, query, TITLE_PAIR_CAP, matches, n, errmsg);
 }
 
@@ -751,13 +759,7 @@ static vind_status_t content_matches(run_t *run, doc_t *source, const vind_xapia
     vind_status_t status = self_weight(run, terms, source, &scale, errmsg);
     if (status != VIND_OK)
         return status;
-    vind_xapian_query_t *query = terms_query(terms);
-    vind_xapian_query_t *types = type_filter(run->opts.type);
-    if (types)
-        query = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER,
-                                           (vind_xapian_query_t *[]){query, types}, 2);
-    query = vind_xapian_query_compound(VIND_XAPIAN_OP_AND_NOT,
-                                       (vind_xapian_query_t *[]){query, excluded(source)}, 2);
+    vind_xapian_query_t *query = candidates_only(run, source, terms_query(terms));
     status = run_query(run, query, VIND_RELATED_CANDIDATES, matches, n, errmsg);
     for (size_t i = 0; status == VIND_OK && i < *n; i++)
         (*matches)[i].weight = scale > 0.0 ? shareable * (*matches)[i].weight / scale : 0.0;

@@ -317,6 +317,25 @@ static void test_json(vind_searcher_t *searcher)
     free(errmsg);
 }
 
+/* Writes the n pages of a site of its own (root/NAME-site), indexes them
+ * into root/NAME-db and opens a searcher on it: NULL when any step fails. */
+static vind_searcher_t *open_site(vind_lexicon_t *lexicon, const char *name,
+                                  const page_t *site_pages, size_t n)
+{
+    char site[128], site_db[128];
+    snprintf(site, sizeof site, "%s-site", name);
+    for (size_t i = 0; i < n; i++)
+        write_page(site, &site_pages[i]);
+    snprintf(site, sizeof site, "%s/%s-site", root, name);
+    snprintf(site_db, sizeof site_db, "%s/%s-db", root, name);
+    vind_index_report_t report;
+    vind_searcher_t *searcher = NULL;
+    if (!index_folder(lexicon, site_db, site, &report) || report.indexed != n ||
+        vind_searcher_open(site_db, lexicon, &searcher, NULL) != VIND_OK)
+        return NULL;
+    return searcher;
+}
+
 /* A second site where one broad theme ("Vereniging") is on most pages, as
  * a yearly series or an association's news is: the report of last year's
  * members' meeting, without the theme, must come before the same-theme
@@ -346,16 +365,8 @@ static const page_t broad[] = {
 
 static void test_broad_theme(vind_lexicon_t *lexicon)
 {
-    for (size_t i = 0; i < N_BROAD; i++)
-        write_page("broad-site", &broad[i]);
-    char site[128], broad_db[128];
-    snprintf(site, sizeof site, "%s/broad-site", root);
-    snprintf(broad_db, sizeof broad_db, "%s/broad-db", root);
-    vind_index_report_t report;
-    vind_searcher_t *searcher = NULL;
-    CHECK(index_folder(lexicon, broad_db, site, &report) && report.indexed == N_BROAD &&
-              vind_searcher_open(broad_db, lexicon, &searcher, NULL) == VIND_OK,
-          "the broad-theme site is indexed");
+    vind_searcher_t *searcher = open_site(lexicon, "broad", broad, N_BROAD);
+    CHECK(searcher != NULL, "the broad-theme site is indexed");
     vind_related_options_t opts;
     vind_related_options_init(&opts);
     opts.min_score = 0.0; /* every candidate, however weak, to compare positions */
@@ -408,16 +419,8 @@ static const page_t series[] = {
 
 static void test_series(vind_lexicon_t *lexicon)
 {
-    for (size_t i = 0; i < N_SERIES; i++)
-        write_page("series-site", &series[i]);
-    char site[128], series_db[128];
-    snprintf(site, sizeof site, "%s/series-site", root);
-    snprintf(series_db, sizeof series_db, "%s/series-db", root);
-    vind_index_report_t report;
-    vind_searcher_t *searcher = NULL;
-    CHECK(index_folder(lexicon, series_db, site, &report) && report.indexed == N_SERIES &&
-              vind_searcher_open(series_db, lexicon, &searcher, NULL) == VIND_OK,
-          "the series site is indexed");
+    vind_searcher_t *searcher = open_site(lexicon, "series", series, N_SERIES);
+    CHECK(searcher != NULL, "the series site is indexed");
     vind_related_options_t opts;
     vind_related_options_init(&opts);
     opts.min_score = 0.0; /* every candidate, to see where each one lands */
@@ -427,7 +430,8 @@ static void test_series(vind_lexicon_t *lexicon)
     int other_year = list ? position_of(list, "/jaarcongres-2010-kaarten/") : -1;
     int photos = list ? position_of(list, "/jaarcongres-2011-foto/") : -1;
     CHECK_INT(same_event, 0, "series: the same congress's post comes first");
-    CHECK(other_year > same_event, "series: the other year's post, with more shared words, after it");
+    CHECK(other_year > same_event,
+          "series: the other year's post, with more shared words, after it");
     CHECK(photos < 0 || photos > other_year,
           "series: the title pair does not lift a post that shares nothing else");
     vind_related_free(list);
