@@ -655,8 +655,10 @@ static vind_status_t series_of(run_t *run, uint32_t docid, const doc_t *source, 
         for (guint j = i + 1; status == VIND_OK && j < placed->len && tried < TITLE_PAIRS_MAX;
              j++) {
             const placed_t *b = &g_array_index(placed, placed_t, j);
+            if (b->position > a->position + 1)
+                break; /* sorted by position: no neighbour of a follows */
             if (b->position != a->position + 1)
-                continue; /* sorted: a later word at the same position may follow */
+                continue; /* another word at a's own position (a compound's part) */
             vind_match_t *matches = NULL;
             size_t n = 0;
             status = pair_matches(run, source, a->term, b->term, &matches, &n, errmsg);
