@@ -5,12 +5,15 @@ baseline, pooling without system labels, and the scores. Standard library
 only.
 
     judged.py draw   --corpus DIR                 # tests/related/sources.tsv (seed 13)
+    judged.py draw   --corpus DIR --part untouched-2 --seed 2026 --count 40
+                                                  # appends a part drawn from the rest
     judged.py tfidf  --corpus DIR --out RUN.tsv   # the baseline's top 5 per source
     judged.py vind   --vind BIN --db DB --out RUN.tsv
     judged.py pool   --corpus DIR RUN.tsv... --out POOL.tsv --text POOL.txt
     judged.py score  --corpus DIR NAME=RUN.tsv...  # nDCG@5, first link, unrelated, shared theme
     judged.py eval   --vind BIN --db DB --corpus DIR  # `make eval`: this vind, TF-IDF, the
-                                                     # recorded version before issue 13
+                                                     # recorded vind before issue 13 (first
+                                                     # 45 sources) and at the start of session 6
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -88,7 +91,14 @@ def documents(corpus):
 # ---------------------------------------------------------------- draw
 
 def cmd_draw(args):
+    """Without --part: the first draw (seed 13, 45 sources, 25 tuned + 20
+    untouched), rewriting sources.tsv. With --part NAME --seed S --count K:
+    appends K more sources drawn by random.Random(S) from the articles not
+    drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
+    seed 2026), so the earlier parts and their judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
+    if args.part:
+        return append_part(urls, args.part, args.seed, args.count)
     drawn = random.Random(SEED).sample(urls, N_SOURCES)
     with open(SOURCES, "w", encoding="utf-8") as f:
         f.write("# %d articles drawn by random.Random(%d).sample(sorted article URLs, %d);\n"
@@ -96,6 +106,20 @@ def cmd_draw(args):
         f.write("# the first %d are the tuning part, the rest are never tuned on.\n" % N_TUNE)
         for i, url in enumerate(drawn):
             f.write("%s\t%s\n" % (url, "tune" if i < N_TUNE else "untouched"))
+
+
+def append_part(urls, part, seed, count):
+    sources = read_sources()
+    if any(p == part for _, p in sources):
+        sys.exit("draw: the part %s is drawn already" % part)
+    taken = {s for s, _ in sources}
+    rest = [u for u in urls if u not in taken]
+    drawn = random.Random(seed).sample(rest, count)
+    with open(SOURCES, "a", encoding="utf-8") as f:
+        f.write("# %d more articles, the part %s: random.Random(%d).sample(sorted article URLs not\n"
+                "# drawn above, %d); never tuned on.\n" % (count, part, seed, count))
+        for url in drawn:
+            f.write("%s\t%s\n" % (url, part))
 
 
 def read_sources():
@@ -260,9 +284,12 @@ def cmd_score(args):
     grades = read_judgements()
     truth = eval_related.ground_truth(args.corpus)
     sources = read_sources()
-    parts = [("tuned (%d)" % sum(p == "tune" for _, p in sources), "tune"),
-             ("untouched (%d)" % sum(p == "untouched" for _, p in sources), "untouched"),
-             ("all (%d)" % len(sources), None)]
+    names = []
+    for _, p in sources:
+        if p not in names:
+            names.append(p)
+    parts = [("%s (%d)" % ("tuned" if p == "tune" else p, sum(q == p for _, q in sources)), p)
+             for p in names] + [("all (%d)" % len(sources), None)]
     print("%-8s %-15s %7s %8s %8s %13s %12s %9s" % ("system", "sources", "nDCG@5", "first=2",
                                                      "first>0", "unrelated", "share theme",
                                                      "unjudged"))
@@ -272,6 +299,8 @@ def cmd_score(args):
         run = read_run(path)
         for label, part in parts:
             chosen = [s for s, p in sources if part is None or p == part]
+            if not any(s in run for s in chosen) or (part is None and len(run) < len(chosen)):
+                continue  # a run recorded before this part was drawn
             r = score_run(run, chosen, grades, truth)
             failed |= r["unjudged"] > 0 and args.strict
             print("%-8s %-15s %7.3f %7.0f%% %7.0f%% %6d of %-4d %11.1f%% %9d"
@@ -291,6 +320,7 @@ def cmd_eval(args):
         args.out = os.path.join(tmp, "tfidf.tsv")
         cmd_tfidf(args)
         args.runs = ["before=" + os.path.join(HERE, "runs", "before.tsv"),
+                     "s6start=" + os.path.join(HERE, "runs", "s6-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()
@@ -311,6 +341,9 @@ def main():
     parser.add_argument("--db")
     parser.add_argument("--out")
     parser.add_argument("--text")
+    parser.add_argument("--part", help="draw: append a new part of this name")
+    parser.add_argument("--seed", type=int, default=SEED, help="draw --part: the seed")
+    parser.add_argument("--count", type=int, default=40, help="draw --part: how many")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a link is unjudged")
     parser.add_argument("--extra", action="append", default=[],
                         help="vind: one more argument for `vind related` (repeatable)")

@@ -2,8 +2,9 @@
  * vind_index_run from Dutch articles (and one PDF report) written to a
  * temporary folder: never itself, the article's own PDF as its attachment
  * and not as related, content first (a shared theme reorders close texts
- * but never lifts an unrelated one), types, limits, recency, the JSON
- * shapes, byte-identical output, bad arguments. */
+ * but never lifts an unrelated one), series links (a specific pair of
+ * title words), types, limits, recency, the JSON shapes, byte-identical
+ * output, bad arguments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,25 @@ static void test_json(vind_searcher_t *searcher)
     free(errmsg);
 }
 
+/* Writes the n pages of a site of its own (root/NAME-site), indexes them
+ * into root/NAME-db and opens a searcher on it: NULL when any step fails. */
+static vind_searcher_t *open_site(vind_lexicon_t *lexicon, const char *name,
+                                  const page_t *site_pages, size_t n)
+{
+    char site[128], site_db[128];
+    snprintf(site, sizeof site, "%s-site", name);
+    for (size_t i = 0; i < n; i++)
+        write_page(site, &site_pages[i]);
+    snprintf(site, sizeof site, "%s/%s-site", root, name);
+    snprintf(site_db, sizeof site_db, "%s/%s-db", root, name);
+    vind_index_report_t report;
+    vind_searcher_t *searcher = NULL;
+    if (!index_folder(lexicon, site_db, site, &report) || report.indexed != n ||
+        vind_searcher_open(site_db, lexicon, &searcher, NULL) != VIND_OK)
+        return NULL;
+    return searcher;
+}
+
 /* A second site where one broad theme ("Vereniging") is on most pages, as
  * a yearly series or an association's news is: the report of last year's
  * members' meeting, without the theme, must come before the same-theme
@@ -345,16 +365,8 @@ static const page_t broad[] = {
 
 static void test_broad_theme(vind_lexicon_t *lexicon)
 {
-    for (size_t i = 0; i < N_BROAD; i++)
-        write_page("broad-site", &broad[i]);
-    char site[128], broad_db[128];
-    snprintf(site, sizeof site, "%s/broad-site", root);
-    snprintf(broad_db, sizeof broad_db, "%s/broad-db", root);
-    vind_index_report_t report;
-    vind_searcher_t *searcher = NULL;
-    CHECK(index_folder(lexicon, broad_db, site, &report) && report.indexed == N_BROAD &&
-              vind_searcher_open(broad_db, lexicon, &searcher, NULL) == VIND_OK,
-          "the broad-theme site is indexed");
+    vind_searcher_t *searcher = open_site(lexicon, "broad", broad, N_BROAD);
+    CHECK(searcher != NULL, "the broad-theme site is indexed");
     vind_related_options_t opts;
     vind_related_options_init(&opts);
     opts.min_score = 0.0; /* every candidate, however weak, to compare positions */
@@ -371,6 +383,57 @@ static void test_broad_theme(vind_lexicon_t *lexicon)
         list && drink > 0 ? vind_related_get(list, (size_t)drink) : NULL;
     CHECK(first && (!next || next->score < first->score / 2),
           "the shared broad theme does not lift the drink anywhere near the report");
+    vind_related_free(list);
+    vind_searcher_close(searcher);
+}
+
+/* A third site for series links (session 6): the source asks which
+ * speakers readers want at the 2011 congress. The 2010 post shares more of
+ * its words (the speakers, the congress, in its short text); the post with
+ * the 2011 date shares fewer, but its title shares the specific pair
+ * "Jaarcongres 2011" and it is the same event. Only the title pair puts it
+ * first (with TITLE_WEIGHT 0 the 2010 post leads). A photo album whose
+ * title has the pair but whose text shares nothing stays below both. */
+static const page_t series[] = {
+    {"jaarcongres-2011-sprekers", "Jaarcongres 2011: welke sprekers wil jij zien?", "2011-02-08",
+     NULL, "Congres",
+     "De voorbereidingen voor het jaarcongres zijn begonnen. Welke sprekers wil je horen op het "
+     "podium in Amsterdam?",
+     NULL},
+    {"jaarcongres-2010-kaarten", "Jaarcongres 2010: de kaarten", "2010-05-01", NULL, "Congres",
+     "De sprekers voor het jaarcongres in Utrecht zijn bekend.", NULL},
+    {"jaarcongres-2011-data", "Jaarcongres 2011: de datum", "2011-02-23", NULL, "Congres",
+     "De voorbereidingen voor het jaarcongres zijn begonnen: het is op 6 oktober.", NULL},
+    {"jaarcongres-2011-foto", "Jaarcongres 2011: de foto's", "2011-10-20", NULL, "Fotografie",
+     "Bekijk het album met zonsondergangen, bloemen en een hond op het strand.", NULL},
+    {"bijeenkomst-a", "Bijeenkomst op 23 oktober bij Wijs", "2014-09-18", NULL, "Bijeenkomsten",
+     "Drie presentaties over werken bij Yelp, design in de browser en creatieve code.", NULL},
+    {"bijeenkomst-b", "Bijeenkomst op 23 oktober bij Q42", "2013-09-18", NULL, "Bijeenkomsten",
+     "Twee presentaties over werken bij Q42, design in de browser en toegankelijkheid.", NULL},
+    {"tuin", "De moestuin in mei", "2023-05-01", NULL, "Natuur",
+     "Zaai bonen en sla in mei. Water geven in de ochtend.", NULL},
+    {"css-grid", "Layout met CSS grid", "2024-04-01", NULL, "CSS",
+     "CSS grid maakt een layout van rijen en kolommen zonder floats of tabellen.", NULL},
+};
+#define N_SERIES (sizeof series / sizeof series[0])
+
+static void test_series(vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *searcher = open_site(lexicon, "series", series, N_SERIES);
+    CHECK(searcher != NULL, "the series site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0; /* every candidate, to see where each one lands */
+    vind_related_list_t *list =
+        searcher ? related(searcher, "/jaarcongres-2011-sprekers/", &opts) : NULL;
+    int same_event = list ? position_of(list, "/jaarcongres-2011-data/") : -1;
+    int other_year = list ? position_of(list, "/jaarcongres-2010-kaarten/") : -1;
+    int photos = list ? position_of(list, "/jaarcongres-2011-foto/") : -1;
+    CHECK_INT(same_event, 0, "series: the same congress's post comes first");
+    CHECK(other_year > same_event,
+          "series: the other year's post, with more shared words, after it");
+    CHECK(photos < 0 || photos > other_year,
+          "series: the title pair does not lift a post that shares nothing else");
     vind_related_free(list);
     vind_searcher_close(searcher);
 }
@@ -453,6 +516,7 @@ int main(void)
         test_json(searcher);
         test_bad_arguments(searcher);
         test_broad_theme(lexicon);
+        test_series(lexicon);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
