@@ -26,7 +26,11 @@ import attacks  # noqa: E402
 from harness import Tap, binary, env, have, sample_site  # noqa: E402
 
 tap = Tap()
-VALGRIND = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite",
+SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "valgrind.supp")
+# vind-searchd allocates with tcmalloc: its malloc and free are valgrind's too (somalloc).
+VALGRIND = ["valgrind", "--tool=memcheck", "--soname-synonyms=somalloc=*tcmalloc*",
+            "--suppressions=" + SUPPRESSIONS,
+            "--leak-check=full", "--show-leak-kinds=definite",
             "--errors-for-leak-kinds=definite", "--track-origins=yes", "--num-callers=30"]
 
 
