@@ -45,11 +45,12 @@ struct ShardPool;
 
 /*
  * What a reader read of its revision and may be asked for again: stored
- * page text, word maps (metadata) and hit records (document values).
- * Xapian keeps no block cache of its own (each read is a pread of an 8 kB
- * block, ~3 us of system time on the development VM), and a site's
- * popular documents are the hits of many searches: with the cache a search
- * of bench/search-cost makes ~58 preads instead of ~103. Least recently
+ * page text, word maps (metadata), hit records (document values) and a
+ * hit's positions of the query's terms. Xapian keeps no block cache of its
+ * own (each read is a pread of an 8 kB block, ~3 us of system time on the
+ * development VM), and a site's popular documents are the hits of many
+ * searches: with the cache a search of bench/search-cost makes ~42 preads
+ * instead of ~103 (~58 without the positions). Least recently
  * used out first, within `budget` bytes (keys, values and ~96 bytes of
  * bookkeeping each). Cleared whenever the reader moves to another
  * revision, so nothing of an older revision is ever answered.
@@ -2511,28 +2512,38 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
     *count = 0;
     if (reader == nullptr || term == nullptr || *term == '\0' || docid == 0)
         return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
-    std::vector<uint32_t> found;
+    std::string found; /* the positions as uint32_t, cached as bytes */
     try {
         settle(reader->pool);
-        const Xapian::Database &database = reader->database;
-        for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
-             it != database.positionlist_end(docid, term); ++it) {
-            found.push_back(*it);
-            if (max_positions && found.size() >= max_positions)
-                break;
-        }
-    } catch (const Xapian::DocNotFoundError &) {
-        return VIND_OK; /* a document without the term's positions */
+        const std::string key = "p" + std::to_string(max_positions) + ":" +
+                                std::to_string(docid) + ":" + term;
+        found = read_cached(reader, key, [reader, docid, term, max_positions] {
+            std::string bytes;
+            const Xapian::Database &database = reader->database;
+            size_t n = 0;
+            try {
+                for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
+                     it != database.positionlist_end(docid, term); ++it) {
+                    const uint32_t position = *it;
+                    bytes.append(reinterpret_cast<const char *>(&position), sizeof position);
+                    if (max_positions && ++n >= max_positions)
+                        break;
+                }
+            } catch (const Xapian::DocNotFoundError &) {
+                /* a document without the term's positions */
+            }
+            return bytes;
+        });
     } catch (...) {
         return translate_exception(errmsg, "cannot read positions in", reader->path.c_str());
     }
     if (found.empty())
         return VIND_OK;
-    *positions = static_cast<uint32_t *>(malloc(found.size() * sizeof(uint32_t)));
+    *positions = static_cast<uint32_t *>(malloc(found.size()));
     if (*positions == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
-    memcpy(*positions, found.data(), found.size() * sizeof(uint32_t));
-    *count = found.size();
+    memcpy(*positions, found.data(), found.size());
+    *count = found.size() / sizeof(uint32_t);
     return VIND_OK;
 }
 

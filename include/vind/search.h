@@ -78,8 +78,8 @@ VIND_API void vind_searcher_set_time_limit(vind_searcher_t *searcher, double sec
 VIND_API void vind_searcher_set_count_limit(vind_searcher_t *searcher, uint64_t matches);
 
 /*
- * How many bytes of stored page text, word maps and hit records the
- * searcher keeps between searches (default VIND_READ_CACHE_BYTES; 0: none).
+ * How many bytes of stored page text, word maps, hit records and hits'
+ * term positions the searcher keeps between searches (default VIND_READ_CACHE_BYTES; 0: none).
  * A hit's snippet and record are otherwise read from the index each time
  * (Xapian keeps no block cache), and a site's popular documents are the
  * hits of many searches. The least recently used go first; whatever was

@@ -624,8 +624,9 @@ char *vind_xapian_query_describe(const vind_xapian_query_t *query);
  * ------------------------------------------------------------------------ */
 
 /*
- * Keeps up to `bytes` of what reader reads of stored values and metadata
- * (page text, word maps, hit records) for later reads at the same revision;
+ * Keeps up to `bytes` of what reader reads of stored values, metadata and
+ * positions (page text, word maps, hit records, a hit's positions of a
+ * term) for later reads at the same revision;
  * the least recently used go first, and a reopen that finds a new revision
  * empties it. 0 (the default) keeps nothing. Only a reader opened with
  * vind_xapian_reader_open on local databases caches; one with a remote
