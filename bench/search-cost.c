@@ -10,7 +10,11 @@
  * writes for wrk: "/api/search?q=zorg&theme=Wonen&year=2021&sort=date&page=2".
  * Each request runs ROUNDS times (default 3, the first round warms the page
  * cache and is not counted). Prints the median, p90, p99 and mean per
- * search. Uses the public API only, like every program of vind.
+ * search. Each round starts with the searcher's read cache empty (the first
+ * without one), so a round is a stream of distinct queries, as a site's
+ * visitors send them: what one query read may serve a later one, but no
+ * query meets its own earlier answer's reads. Uses the public API only,
+ * like every program of vind.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -214,8 +218,8 @@ int main(int argc, char **argv)
      * records (default VIND_READ_CACHE_BYTES; 0: every hit read from the
      * index, as before the cache). */
     const char *read_cache = getenv("SEARCH_COST_READ_CACHE");
-    if (read_cache && *read_cache)
-        vind_searcher_set_cache_size(searcher, (size_t)strtoull(read_cache, NULL, 10));
+    size_t cache_bytes = read_cache && *read_cache ? (size_t)strtoull(read_cache, NULL, 10)
+                                                   : VIND_READ_CACHE_BYTES;
     GPtrArray *requests = g_ptr_array_new_with_free_func((GDestroyNotify)request_free);
     char **lines = g_strsplit(text, "\n", -1);
     for (char **line = lines; *line; line++) {
@@ -233,7 +237,9 @@ int main(int argc, char **argv)
     for (int s = 0; s < N_STAGES; s++)
         per_stage[s] = g_array_new(FALSE, FALSE, sizeof(double));
     size_t failed = 0;
-    for (int round = 0; round < rounds; round++)
+    for (int round = 0; round < rounds; round++) {
+        vind_searcher_set_cache_size(searcher, 0); /* empties it */
+        vind_searcher_set_cache_size(searcher, round > 0 || rounds == 1 ? cache_bytes : 0);
         for (guint i = 0; i < requests->len; i++) {
             vind_search_request_t req;
             fill(requests->pdata[i], &req);
@@ -256,6 +262,7 @@ int main(int argc, char **argv)
             free(json);
             vind_results_free(results);
         }
+    }
     printf("search-cost: %u requests x %d rounds on %s (thread CPU time, facets and snippets on)\n",
            requests->len, rounds, argv[1]);
     report("vind_search", search_ms);
