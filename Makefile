@@ -17,7 +17,7 @@ CXX        ?= c++
 PYTHON     ?= python3
 CORPUS     ?= $(abspath $(CURDIR)/../shared/corpus)
 
-PKGS := glib-2.0 gobject-2.0 poppler-glib cairo tesseract libxml-2.0 jansson libmicrohttpd xapian-core hunspell
+PKGS := glib-2.0 gobject-2.0 poppler-glib cairo tesseract libxml-2.0 jansson yajl libmicrohttpd xapian-core hunspell
 
 VERSION   := 0.1.0
 OPT       ?= -O2 -g

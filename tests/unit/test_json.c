@@ -1,0 +1,137 @@
+/*
+ * test_json.c - the answer's JSON (lib/json.c, written with yajl's
+ * generator) is byte for byte what jansson's json_dumps(JSON_COMPACT) made
+ * of the same values before (issue 12): every escape, UTF-8 that is not
+ * valid (null, or left out of a list), integers and reals of every size.
+ * The reference is built here with jansson, the way lib/json.c did.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <vind/vind.h>
+
+#include "check.h"
+
+static json_t *string_or_null(const char *value)
+{
+    json_t *string = value ? json_string(value) : NULL;
+    return string ? string : json_null();
+}
+
+static json_t *string_list(const char *const *values, size_t count)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++) {
+        json_t *value = values[i] ? json_string(values[i]) : NULL;
+        if (value)
+            json_array_append_new(array, value);
+    }
+    return array;
+}
+
+/* What jansson writes for hit (the shape of docs/api.md). */
+static char *reference(const vind_hit_t *hit)
+{
+    json_t *o = json_object(), *pages = json_array();
+    for (size_t i = 0; i < hit->n_pages; i++)
+        json_array_append_new(pages, json_integer(hit->pages[i]));
+    json_object_set_new(o, "url", string_or_null(hit->url));
+    json_object_set_new(o, "title", string_or_null(hit->title));
+    json_object_set_new(o, "type", string_or_null(hit->type));
+    json_object_set_new(o, "date", string_or_null(hit->date));
+    json_object_set_new(o, "author", string_or_null(hit->author));
+    json_object_set_new(o, "description", string_or_null(hit->description));
+    json_object_set_new(o, "snippet", string_or_null(hit->snippet));
+    json_object_set_new(o, "pages", pages);
+    if (hit->ocr)
+        json_object_set_new(o, "ocr", json_true());
+    json_object_set_new(o, "tags", string_list(hit->tags, hit->n_tags));
+    json_object_set_new(o, "themes", string_list(hit->themes, hit->n_themes));
+    json_object_set_new(o, "parent", string_or_null(hit->parent));
+    json_object_set_new(o, "score", json_real(hit->score));
+    json_object_set_new(o, "rank", json_integer(hit->rank));
+    json_object_set_new(o, "similar", json_integer(hit->similar));
+    json_object_set_new(o, "group", string_or_null(hit->group));
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
+static int same_as_jansson(const vind_hit_t *hit, const char *what)
+{
+    char *ours = vind_hit_to_json(hit), *theirs = reference(hit);
+    int same = ours && theirs && strcmp(ours, theirs) == 0;
+    if (!same)
+        printf("# %s\n#  ours:    %s\n#  jansson: %s\n", what, ours ? ours : "(null)",
+               theirs ? theirs : "(null)");
+    CHECK(same, what);
+    free(ours), free(theirs);
+    return same;
+}
+
+static void test_strings(void)
+{
+    static const char *const tags[] = {"zorg", "a\"b\\c", "\xc3\x28", "Coördinatoren", "ok/ja"};
+    static const unsigned pages[] = {1, 7, 2000};
+    vind_hit_t hit = {.url = "/actueel/één/?q=a&b=<c>",
+                      .title = "Tab\there, new\nline, \r\b\f, bell \x07, esc \x1b, del \x7f",
+                      .type = "pdf",
+                      .date = "2021-03-04",
+                      .author = NULL,
+                      .description = "\"quoted\" \\ back / slash \xe2\x80\xa8 sep \xf0\x9f\x98\x80",
+                      .snippet = "… <mark>bewoners</mark> &amp; cliënten …",
+                      .parent = "\xed\xa0\x80 (a surrogate: not UTF-8)",
+                      .tags = tags,
+                      .n_tags = 5,
+                      .themes = tags,
+                      .n_themes = 2,
+                      .score = 1.260007057980263,
+                      .rank = 4000000000u,
+                      .pages = pages,
+                      .n_pages = 3,
+                      .similar = 3,
+                      .group = "\xc0\xaf (overlong)",
+                      .ocr = 1};
+    same_as_jansson(&hit, "escapes, control characters, non-ASCII, invalid UTF-8 as null or left out");
+    hit.ocr = 0;
+    hit.n_pages = 0;
+    hit.n_tags = 0;
+    hit.url = hit.title = hit.snippet = hit.group = NULL;
+    same_as_jansson(&hit, "nulls, empty lists, no ocr key");
+}
+
+static void test_reals(void)
+{
+    static const double values[] = {0.0, 1.0, -1.0, 0.1, 1.5, 2.0 / 3.0, 1e-7, 1.5e-300,
+                                    1e20, 1e22, 123456789012345678.0, 3.0e100, -0.0,
+                                    4.9406564584124654e-324, 1.7976931348623157e308};
+    int all = 1;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        vind_hit_t hit = {.score = values[i]};
+        char what[64];
+        snprintf(what, sizeof what, "score %.17g as jansson writes it", values[i]);
+        all &= same_as_jansson(&hit, what);
+    }
+    CHECK(all, "every real as jansson writes it");
+    vind_hit_t nan_hit = {.score = NAN};
+    char *text = vind_hit_to_json(&nan_hit);
+    CHECK(text && strstr(text, "\"score\":null"), "a score that is not a number is null");
+    free(text);
+}
+
+static void test_results_null(void)
+{
+    CHECK(vind_results_to_json(NULL) == NULL, "no results: NULL");
+    CHECK(vind_hit_to_json(NULL) == NULL, "no hit: NULL");
+}
+
+int main(void)
+{
+    test_strings();
+    test_reals();
+    test_results_null();
+    return check_done();
+}
