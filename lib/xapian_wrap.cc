@@ -76,7 +76,10 @@ class ReadCache {
         if (budget_ == 0 || cost > budget_ / 4)
             return;
         entries_.emplace_front(key, value);
-        index_.emplace(key, entries_.begin());
+        if (!index_.emplace(key, entries_.begin()).second) {
+            entries_.pop_front(); /* cached already (callers look first): keep the one */
+            return;
+        }
         used_ += cost;
         while (used_ > budget_ && !entries_.empty()) {
             used_ -= entry_cost(entries_.back().first, entries_.back().second);
