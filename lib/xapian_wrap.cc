@@ -50,48 +50,44 @@ struct ShardPool;
  * own (each read is a pread of an 8 kB block, ~3 us of system time on the
  * development VM), and a site's popular documents are the hits of many
  * searches: with the cache a search of bench/search-cost makes ~42 preads
- * instead of ~103 (~58 without the positions). Least recently
- * used out first, within `budget` bytes (keys, values and ~96 bytes of
- * bookkeeping each). Cleared whenever the reader moves to another
+ * instead of ~103 (~58 without the positions). Entries not read for the
+ * longest go first (a clock), within `budget` bytes (keys, values and ~96
+ * bytes of bookkeeping each). Cleared whenever the reader moves to another
  * revision, so nothing of an older revision is ever answered.
  */
 class ReadCache {
   public:
-    /* The value stored under key, or nullptr; a hit becomes the newest. */
+    /* The value stored under key, or nullptr. Cost: one hash look-up, and
+     * the entry marked used (no list to relink: a hit touches one node). */
     const std::string *find(const std::string &key)
     {
-        auto found = index_.find(key);
-        if (found == index_.end())
+        auto found = entries_.find(key);
+        if (found == entries_.end())
             return nullptr;
-        entries_.splice(entries_.begin(), entries_, found->second);
-        return &found->second->second;
+        found->second.used = true;
+        return &found->second.value;
     }
 
-    /* Keeps value under key (a key not cached), dropping the oldest
-     * entries past the budget. A value over a quarter of the budget is not
-     * kept: it would push out many small ones. */
+    /* Keeps value under key (a key not cached), making room past the
+     * budget. A value over a quarter of the budget is not kept: it would
+     * push out many small ones. */
     void put(const std::string &key, const std::string &value)
     {
         const size_t cost = entry_cost(key, value);
         if (budget_ == 0 || cost > budget_ / 4)
             return;
-        entries_.emplace_front(key, value);
-        if (!index_.emplace(key, entries_.begin()).second) {
-            entries_.pop_front(); /* cached already (callers look first): keep the one */
-            return;
-        }
+        if (!entries_.emplace(key, Entry{value, false}).second)
+            return; /* cached already (callers look first) */
+        order_.push_back(key);
         used_ += cost;
-        while (used_ > budget_ && !entries_.empty()) {
-            used_ -= entry_cost(entries_.back().first, entries_.back().second);
-            index_.erase(entries_.back().first);
-            entries_.pop_back();
-        }
+        while (used_ > budget_ && !order_.empty())
+            evict_one();
     }
 
     void clear()
     {
-        index_.clear();
         entries_.clear();
+        order_.clear();
         used_ = 0;
     }
 
@@ -103,13 +99,37 @@ class ReadCache {
     }
 
   private:
+    struct Entry {
+        std::string value;
+        bool used; /* read since it was kept, or since the clock last passed */
+    };
+
     static size_t entry_cost(const std::string &key, const std::string &value)
     {
         return 2 * key.size() + value.size() + 96;
     }
-    using Entries = std::list<std::pair<std::string, std::string>>;
-    Entries entries_; /* newest first */
-    std::unordered_map<std::string, Entries::iterator> index_;
+
+    /* The clock (second chance, an approximation of least recently used):
+     * the oldest entry goes unless it was read since the clock last passed
+     * it; then it is kept once more, at the back. */
+    void evict_one()
+    {
+        std::string key = std::move(order_.front());
+        order_.pop_front();
+        auto found = entries_.find(key);
+        if (found == entries_.end())
+            return;
+        if (found->second.used) {
+            found->second.used = false;
+            order_.push_back(std::move(key));
+            return;
+        }
+        used_ -= entry_cost(key, found->second.value);
+        entries_.erase(found);
+    }
+
+    std::unordered_map<std::string, Entry> entries_;
+    std::deque<std::string> order_; /* keys, oldest first */
     size_t budget_ = 0, used_ = 0;
 };
 } // namespace
