@@ -91,6 +91,8 @@ class ReadCache {
         used_ = 0;
     }
 
+    size_t used() const { return used_; }
+
     void set_budget(size_t bytes)
     {
         budget_ = bytes;
@@ -2965,6 +2967,11 @@ extern "C" void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_
 {
     if (reader != nullptr)
         reader->cache.set_budget(bytes);
+}
+
+extern "C" size_t vind_xapian_reader_cache_bytes(const vind_xapian_reader_t *reader)
+{
+    return reader != nullptr ? reader->cache.used() : 0;
 }
 
 extern "C" void vind_xapian_reader_set_budget(vind_xapian_reader_t *reader, double seconds)

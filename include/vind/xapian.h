@@ -635,6 +635,10 @@ char *vind_xapian_query_describe(const vind_xapian_query_t *query);
  */
 void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_t bytes);
 
+/* The bytes reader's cache holds now (keys, values and bookkeeping, as
+ * counted against its budget): for tests. */
+size_t vind_xapian_reader_cache_bytes(const vind_xapian_reader_t *reader);
+
 /*
  * A time budget for what follows (one search): a vind_xapian_enquire_run
  * over reader that starts after `seconds` ignores its check_at_least and

@@ -95,7 +95,8 @@ static void test_strings(void)
                       .similar = 3,
                       .group = "\xc0\xaf (overlong)",
                       .ocr = 1};
-    same_as_jansson(&hit, "escapes, control characters, non-ASCII, invalid UTF-8 as null or left out");
+    same_as_jansson(&hit,
+                    "escapes, control characters, non-ASCII, invalid UTF-8 as null or left out");
     hit.ocr = 0;
     hit.n_pages = 0;
     hit.n_tags = 0;
@@ -105,9 +106,21 @@ static void test_strings(void)
 
 static void test_reals(void)
 {
-    static const double values[] = {0.0, 1.0, -1.0, 0.1, 1.5, 2.0 / 3.0, 1e-7, 1.5e-300,
-                                    1e20, 1e22, 123456789012345678.0, 3.0e100, -0.0,
-                                    4.9406564584124654e-324, 1.7976931348623157e308};
+    static const double values[] = {0.0,
+                                    1.0,
+                                    -1.0,
+                                    0.1,
+                                    1.5,
+                                    2.0 / 3.0,
+                                    1e-7,
+                                    1.5e-300,
+                                    1e20,
+                                    1e22,
+                                    123456789012345678.0,
+                                    3.0e100,
+                                    -0.0,
+                                    4.9406564584124654e-324,
+                                    1.7976931348623157e308};
     int all = 1;
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         vind_hit_t hit = {.score = values[i]};

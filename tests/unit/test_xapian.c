@@ -253,6 +253,78 @@ static void test_set_value(void)
     vind_xapian_writer_close(writer);
 }
 
+/* Writes n metadata values of `size` bytes ("vind:text:test:<i>", each
+ * filled with the letter 'a' + i % 26) and commits. */
+static int write_values(vind_xapian_writer_t *writer, int n, size_t size)
+{
+    char *text = malloc(size);
+    int ok = text != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "vind:text:test:%d", i);
+        memset(text, 'a' + i % 26, size);
+        ok = vind_xapian_writer_set_metadata(writer, key, text, size, NULL) == VIND_OK;
+    }
+    free(text);
+    return ok && vind_xapian_writer_commit(writer, NULL) == VIND_OK;
+}
+
+/* Whether the reader reads value i as written by write_values (letter, size). */
+static int reads_back(vind_xapian_reader_t *reader, int i, char letter, size_t size)
+{
+    char key[64], *value = NULL;
+    size_t length = 0;
+    snprintf(key, sizeof key, "vind:text:test:%d", i);
+    int ok = vind_xapian_reader_get_metadata(reader, key, &value, &length, NULL) == VIND_OK &&
+             length == size && value[0] == letter && value[size - 1] == letter;
+    free(value);
+    return ok;
+}
+
+/* Issue 12: the reader's cache stays within its byte budget whatever is
+ * read, keeps no value over a quarter of it, and forgets everything when a
+ * reopen finds a new revision (a value changed since reads as changed). */
+static void test_read_cache(void)
+{
+    const char *path = database_path("read-cache");
+    vind_xapian_writer_t *writer = NULL;
+    vind_xapian_reader_t *reader = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK ||
+        !write_values(writer, 100, 1000) ||
+        vind_xapian_reader_open(path, &reader, NULL) != VIND_OK) {
+        CHECK(0, "a database of 100 values of 1,000 bytes");
+        vind_xapian_writer_close(writer);
+        return;
+    }
+    CHECK_INT(vind_xapian_reader_cache_bytes(reader), 0, "no cache unless asked for");
+    vind_xapian_reader_set_cache(reader, 20000);
+    int all = 1;
+    size_t most = 0;
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 100; i++) {
+            all &= reads_back(reader, i, (char)('a' + i % 26), 1000);
+            size_t used = vind_xapian_reader_cache_bytes(reader);
+            most = used > most ? used : most;
+        }
+    CHECK(all, "300 reads through a cache of 20 kB answer what was written");
+    CHECK(most > 10000 && most <= 20000,
+          "the cache fills up to its budget of 20,000 bytes, never past it");
+    vind_xapian_reader_set_cache(reader, 3000);
+    size_t before = vind_xapian_reader_cache_bytes(reader);
+    CHECK(reads_back(reader, 7, 'h', 1000) && vind_xapian_reader_cache_bytes(reader) == before,
+          "a value over a quarter of the budget is read, not kept");
+    vind_xapian_reader_set_cache(reader, 20000);
+    CHECK(reads_back(reader, 1, 'b', 1000) && vind_xapian_reader_cache_bytes(reader) > 0, "cached");
+    CHECK(write_values(writer, 2, 500), "two values rewritten and committed");
+    int changed = 0;
+    CHECK(vind_xapian_reader_reopen(reader, &changed, NULL) == VIND_OK && changed &&
+              vind_xapian_reader_cache_bytes(reader) == 0,
+          "a reopen onto the new revision empties the cache");
+    CHECK(reads_back(reader, 1, 'b', 500), "the rewritten value reads as rewritten");
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
 /* Which documents of a list hold a term: one posting-list walk. */
 static void test_term_in(void)
 {
@@ -269,9 +341,9 @@ static void test_term_in(void)
     vind_xapian_reader_t *reader = NULL;
     CHECK_INT(vind_xapian_reader_open(path, &reader, NULL), VIND_OK, "reader_open");
     unsigned char present[SAMPLE_COUNT] = {9, 9, 9, 9};
-    CHECK_INT(vind_xapian_reader_term_in(reader, "verpleeghuis", docids, SAMPLE_COUNT, present,
-                                         NULL),
-              VIND_OK, "term_in");
+    CHECK_INT(
+        vind_xapian_reader_term_in(reader, "verpleeghuis", docids, SAMPLE_COUNT, present, NULL),
+        VIND_OK, "term_in");
     CHECK(present[0] == 1 && present[1] == 1 && present[2] == 0 && present[3] == 0,
           "term_in: verpleeghuis is in the first two documents only");
     uint32_t last_two[2] = {docids[2], docids[3]};
@@ -302,9 +374,10 @@ static void test_count_after_deletions(void)
         char unique[32];
         snprintf(unique, sizeof unique, "Qdoc%d", i);
         uint32_t docid = 0;
-        added = document && vind_xapian_document_add_posting(document, "zorg", 1, 1, NULL) == VIND_OK &&
-                vind_xapian_writer_replace_document_by_term(writer, unique, document, &docid,
-                                                            NULL) == VIND_OK;
+        added =
+            document && vind_xapian_document_add_posting(document, "zorg", 1, 1, NULL) == VIND_OK &&
+            vind_xapian_writer_replace_document_by_term(writer, unique, document, &docid, NULL) ==
+                VIND_OK;
         vind_xapian_document_free(document);
     }
     vind_xapian_writer_commit(writer, NULL);
@@ -1383,6 +1456,7 @@ int main(int argc, char **argv)
     test_open_missing();
     test_write_and_read();
     test_set_value();
+    test_read_cache();
     test_term_in();
     test_count_after_deletions();
     test_enquire();
