@@ -1,13 +1,14 @@
 /*
  * related.c - related documents (include/vind/related.h): the source's most
- * distinctive words searched with BM25, scored as content similarity times
+ * distinctive words searched with BM25 find the candidates, scored as the
+ * cosine of the two documents' TF-IDF vectors over their lemmas times
  * a small bonus for a shared specific theme or tag (and, on request,
  * recency), ordered deterministically.
  *
  * What is read per document (URL, type, date, tags, themes from the value
  * slots; the title from the stored record) is read once per call and kept
  * in a table, so that `vind related --all` reads every document at most once
- * however often it turns up as a candidate.
+ * however often it turns up as a candidate; so is its TF-IDF vector.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,10 +24,9 @@
 
 /*
  * Score = content * (1 + TAXONOMY_WEIGHT * specificity + TITLE_WEIGHT *
- * series), where content is
- * the candidate's BM25 weight for the source's query divided by the source's
- * own weight for it (1 = as similar as the source to itself: comparable from
- * source to source), and specificity that of the most specific theme or tag
+ * series), where content is the cosine of the source's and the candidate's
+ * TF-IDF vectors over all their lemmas (1 = the same text, comparable from
+ * source to source; content_matches says why not BM25), and specificity that of the most specific theme or tag
  * the two share, log(N / df) / log(N): 1 for a tag on one document, 0.35 for
  * a theme on a tenth of the site, 0 for one on every document. The bonus
  * multiplies the content score, so it reorders close candidates and never
@@ -39,7 +39,9 @@
  * series is the specificity of a pair of title words the two share (below).
  */
 /* 0.25 since session 6, beside the title pairs: 0 / 0.15 / 0.25 / 0.5 / 1.0
- * gave tuned nDCG@5 0.850 / 0.861 / 0.866 / 0.854 / 0.836 (0.5 before). */
+ * gave tuned nDCG@5 0.850 / 0.861 / 0.866 / 0.854 / 0.836 (0.5 before). Over
+ * the cosine content score (title pairs 2.0, parts 0.25) 0 / 0.25 / 0.5 gave
+ * 0.855 / 0.852 / 0.840: kept at 0.25, within one link of 0. */
 #ifndef TAXONOMY_WEIGHT /* overridable only to tune: make CFLAGS=-DTAXONOMY_WEIGHT=0 */
 #define TAXONOMY_WEIGHT 0.25
 #endif
@@ -65,8 +67,11 @@
  * multiplies the content score, so it never lifts a candidate with nothing
  * in common. docs/relevance.md has the judged figures.
  */
+/* 2.0 since the cosine content score (session 6, i13-rel2): 0.5 / 1.0 / 2.0
+ * gave tuned nDCG@5 0.832 / 0.837 / 0.846 (with compound parts at 0.25:
+ * 0.846 at 1.0, 0.852 at 2.0); 1.0 was best over the BM25 content score. */
 #ifndef TITLE_WEIGHT /* overridable only to tune: make CFLAGS=-DTITLE_WEIGHT=0 */
-#define TITLE_WEIGHT 1.0
+#define TITLE_WEIGHT 2.0
 #endif
 /* A pair in this many titles or more says little ("bijeenkomst bij" on
  * hundreds of meetups): its query stops there and the pair is ignored. */
@@ -74,6 +79,15 @@
 /* Pairs tried per source: a title has a handful; a PDF's file-name title can
  * have dozens of words and each pair costs a query. */
 #define TITLE_PAIRS_MAX 12u
+
+/* A compound's parts (P terms) in a document's vector, at this share of a
+ * word's weight and as the same component as the word: "bewonersavond"
+ * counts a little towards "bewoner". Tuned nDCG@5 0 / 0.25 / 0.5: 0.837 /
+ * 0.846 / 0.844 (docs/relevance.md). The query leaves them out (0 beat 0.1
+ * there in session 5). */
+#ifndef PART_WEIGHT /* overridable only to tune: make CFLAGS=-DPART_WEIGHT=0 */
+#define PART_WEIGHT 0.25
+#endif
 
 /* Scores are rounded to this many decimals before ties are broken by URL:
  * float noise in the last bits must not reorder two equal documents. */
@@ -740,14 +754,31 @@ static vind_status_t doc_vector(run_t *run, uint32_t docid, doc_t *doc, char **e
     size_t n = 0;
     double sum = 0.0;
     for (size_t i = 0; i < terms->count; i++) {
-        double weight = tfidf_weight(run, &terms->items[i]);
+        vind_xapian_term_t *t = &terms->items[i];
+        double weight = tfidf_weight(run, t);
+        const char *body = t->term;
+        if (PART_WEIGHT > 0.0 && t->term[0] == 'P' && !strchr(CAPITALS, t->term[1])) {
+            vind_xapian_term_t part = *t;
+            part.term = t->term + 1;
+            weight = PART_WEIGHT * tfidf_weight(run, &part);
+            body = part.term;
+        }
         if (weight <= 0.0)
             continue;
-        sum += weight * weight;
-        parts[n++] = (component_t){term_id(run, terms->items[i].term), (float)weight};
+        parts[n++] = (component_t){term_id(run, body), (float)weight};
     }
     vind_xapian_terms_free(terms);
     qsort(parts, n, sizeof *parts, compare_components);
+    size_t kept = 0; /* a compound part and the word itself: one component */
+    for (size_t i = 0; i < n; i++) {
+        if (kept > 0 && parts[kept - 1].id == parts[i].id)
+            parts[kept - 1].weight += parts[i].weight;
+        else
+            parts[kept++] = parts[i];
+    }
+    n = kept;
+    for (size_t i = 0; i < n; i++)
+        sum += (double)parts[i].weight * (double)parts[i].weight;
     doc->ids = g_new(uint32_t, n ? n : 1);
     doc->weights = g_new(float, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
