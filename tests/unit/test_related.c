@@ -3,7 +3,9 @@
  * temporary folder: never itself, the article's own PDF as its attachment
  * and not as related, content first (a shared theme reorders close texts
  * but never lifts an unrelated one), series links (a specific pair of
- * title words), types, limits, recency, the JSON shapes, byte-identical
+ * title words), the content score a cosine over lemmas (a text sharing
+ * many of the source's lemmas in other forms beats one sharing a few of its
+ * query words), types, limits, recency, the JSON shapes, byte-identical
  * output, bad arguments. */
 #include <stdio.h>
 #include <stdlib.h>
