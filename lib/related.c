@@ -26,9 +26,10 @@
  * Score = content * (1 + TAXONOMY_WEIGHT * specificity + TITLE_WEIGHT *
  * series), where content is the cosine of the source's and the candidate's
  * TF-IDF vectors over all their lemmas (1 = the same text, comparable from
- * source to source; content_matches says why not BM25), and specificity that of the most specific theme or tag
- * the two share, log(N / df) / log(N): 1 for a tag on one document, 0.35 for
- * a theme on a tenth of the site, 0 for one on every document. The bonus
+ * source to source; content_matches says why not BM25), and specificity
+ * that of the most specific theme or tag the two share, log(N / df) /
+ * log(N): 1 for a tag on one document, 0.35 for a theme on a tenth of the
+ * site, 0 for one on every document. The bonus
  * multiplies the content score, so it reorders close candidates and never
  * lifts one with nothing in common. Issue 13 replaced "content + 0.3 x the
  * share of the source's themes": for a source with one broad theme (a
@@ -109,22 +110,22 @@ typedef struct {
     char *title;
     char *parent;
     GPtrArray *attachments; /* urls (g_free) */
-    int has_vector;   /* the TF-IDF vector below, read on first use */
+    int has_vector;         /* the TF-IDF vector below, read on first use */
     size_t n_terms;
-    uint32_t *ids;    /* term ids (run_t.term_ids), ascending */
-    float *weights;   /* (1 + log wdf) * log(N / df) of each */
-    double norm;      /* length of the whole vector */
+    uint32_t *ids;  /* term ids (run_t.term_ids), ascending */
+    float *weights; /* (1 + log wdf) * log(N / df) of each (+ PART_WEIGHT x its parts') */
+    double norm;    /* length of the whole vector */
 } doc_t;
 
 /* One call (or one --all run): the searcher, the options and the table. */
 typedef struct {
     vind_searcher_t *searcher;
     vind_related_options_t opts;
-    GHashTable *docs;     /* GUINT_TO_POINTER(docid) -> doc_t* */
-    GHashTable *specific; /* facet term -> double* (log(N / df) / log(N)) */
-    GHashTable *term_ids; /* body term -> GUINT_TO_POINTER(id + 1), the terms of every vector read */
+    GHashTable *docs;        /* GUINT_TO_POINTER(docid) -> doc_t* */
+    GHashTable *specific;    /* facet term -> double* (log(N / df) / log(N)) */
+    GHashTable *term_ids;    /* body term -> GUINT_TO_POINTER(id + 1), of every vector read */
     GHashTable *frequencies; /* term -> GUINT_TO_POINTER(its document frequency + 1) */
-    long newest_day;      /* newest date in the index (recency), -1 unknown */
+    long newest_day;         /* newest date in the index (recency), -1 unknown */
 } run_t;
 
 typedef struct {

@@ -2463,8 +2463,8 @@ static vind_status_t document_terms(vind_xapian_reader_t *reader, uint32_t docid
             const std::string term = *it;
             if (term.compare(0, start.size(), start) != 0)
                 break;
-            found.push_back(TermItem{term, it.get_wdf(), with_frequency ? it.get_termfreq() : 0,
-                                     0.0});
+            found.push_back(
+                TermItem{term, it.get_wdf(), with_frequency ? it.get_termfreq() : 0, 0.0});
         }
     } catch (...) {
         return translate_exception(errmsg, "cannot list the terms of a document in",

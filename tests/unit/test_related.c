@@ -488,7 +488,6 @@ static void test_bad_arguments(vind_searcher_t *searcher)
     vind_related_free(NULL);
 }
 
-
 /* A fourth site for the content score (session 6): the cosine of two
  * documents' TF-IDF vectors over all their lemmas. The source names 40
  * things twice (fruit, tools, instruments, furniture: each also on an
@@ -501,18 +500,19 @@ static void test_bad_arguments(vind_searcher_t *searcher)
  * the countryside post one. Over all lemmas the countryside post shares
  * far more of the source. Nine unrelated posts make a site. */
 static const char *const listed[] = {
-    "appel",  "peer",   "banaan",  "druif",  "citroen", "kers",    "pruim",   "meloen",
-    "ananas", "mango",  "hamer",   "zaag",   "boor",    "tang",    "schroef", "spijker",
-    "beitel", "vijl",   "ladder",  "emmer",  "gitaar",  "piano",   "viool",   "trommel",
-    "fluit",  "harp",   "orgel",   "trompet", "cello",  "banjo",   "tafel",   "stoel",
-    "kast",   "bed",    "lamp",    "spiegel", "deur",   "raam",    "vloer",   "plafond"};
+    "appel",  "peer",  "banaan", "druif",   "citroen", "kers",  "pruim",   "meloen",
+    "ananas", "mango", "hamer",  "zaag",    "boor",    "tang",  "schroef", "spijker",
+    "beitel", "vijl",  "ladder", "emmer",   "gitaar",  "piano", "viool",   "trommel",
+    "fluit",  "harp",  "orgel",  "trompet", "cello",   "banjo", "tafel",   "stoel",
+    "kast",   "bed",   "lamp",   "spiegel", "deur",    "raam",  "vloer",   "plafond"};
 static const char *const rural[][2] = {
-    {"bewoner", "bewoners"}, {"boom", "bomen"},     {"huis", "huizen"},     {"fiets", "fietsen"},
-    {"straat", "straten"},   {"brug", "bruggen"},   {"kerk", "kerken"},     {"school", "scholen"},
-    {"winkel", "winkels"},   {"park", "parken"},    {"haven", "havens"},    {"molen", "molens"},
-    {"dijk", "dijken"},      {"sloot", "sloten"},   {"weiland", "weilanden"}, {"akker", "akkers"},
-    {"schuur", "schuren"},   {"tractor", "tractoren"}, {"boerderij", "boerderijen"},
-    {"paard", "paarden"}};
+    {"bewoner", "bewoners"},      {"boom", "bomen"},     {"huis", "huizen"},
+    {"fiets", "fietsen"},         {"straat", "straten"}, {"brug", "bruggen"},
+    {"kerk", "kerken"},           {"school", "scholen"}, {"winkel", "winkels"},
+    {"park", "parken"},           {"haven", "havens"},   {"molen", "molens"},
+    {"dijk", "dijken"},           {"sloot", "sloten"},   {"weiland", "weilanden"},
+    {"akker", "akkers"},          {"schuur", "schuren"}, {"tractor", "tractoren"},
+    {"boerderij", "boerderijen"}, {"paard", "paarden"}};
 #define N_LISTED (sizeof listed / sizeof listed[0])
 #define N_RURAL (sizeof rural / sizeof rural[0])
 static const char *const unrelated_bodies[] = {
@@ -549,8 +549,8 @@ static void test_lemma_cosine(vind_lexicon_t *lexicon)
     char slugs[N_UNRELATED][16];
     for (size_t i = 0; i < N_UNRELATED; i++) {
         snprintf(slugs[i], sizeof slugs[i], "overig-%zu", i);
-        site[4 + i] = (page_t){slugs[i], "Overig", "2023-01-01", NULL, NULL, unrelated_bodies[i],
-                               NULL};
+        site[4 + i] =
+            (page_t){slugs[i], "Overig", "2023-01-01", NULL, NULL, unrelated_bodies[i], NULL};
     }
     vind_searcher_t *searcher = open_site(lexicon, "lemmas", site, 4 + N_UNRELATED);
     CHECK(searcher != NULL, "the lemma site is indexed");
