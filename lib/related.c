@@ -1,13 +1,14 @@
 /*
  * related.c - related documents (include/vind/related.h): the source's most
- * distinctive words searched with BM25, scored as content similarity times
+ * distinctive words searched with BM25 find the candidates, scored as the
+ * cosine of the two documents' TF-IDF vectors over their lemmas times
  * a small bonus for a shared specific theme or tag (and, on request,
  * recency), ordered deterministically.
  *
  * What is read per document (URL, type, date, tags, themes from the value
  * slots; the title from the stored record) is read once per call and kept
  * in a table, so that `vind related --all` reads every document at most once
- * however often it turns up as a candidate.
+ * however often it turns up as a candidate; so is its TF-IDF vector.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,12 +24,12 @@
 
 /*
  * Score = content * (1 + TAXONOMY_WEIGHT * specificity + TITLE_WEIGHT *
- * series), where content is
- * the candidate's BM25 weight for the source's query divided by the source's
- * own weight for it (1 = as similar as the source to itself: comparable from
- * source to source), and specificity that of the most specific theme or tag
- * the two share, log(N / df) / log(N): 1 for a tag on one document, 0.35 for
- * a theme on a tenth of the site, 0 for one on every document. The bonus
+ * series), where content is the cosine of the source's and the candidate's
+ * TF-IDF vectors over all their lemmas (1 = the same text, comparable from
+ * source to source; content_matches says why not BM25), and specificity
+ * that of the most specific theme or tag the two share, log(N / df) /
+ * log(N): 1 for a tag on one document, 0.35 for a theme on a tenth of the
+ * site, 0 for one on every document. The bonus
  * multiplies the content score, so it reorders close candidates and never
  * lifts one with nothing in common. Issue 13 replaced "content + 0.3 x the
  * share of the source's themes": for a source with one broad theme (a
@@ -39,7 +40,9 @@
  * series is the specificity of a pair of title words the two share (below).
  */
 /* 0.25 since session 6, beside the title pairs: 0 / 0.15 / 0.25 / 0.5 / 1.0
- * gave tuned nDCG@5 0.850 / 0.861 / 0.866 / 0.854 / 0.836 (0.5 before). */
+ * gave tuned nDCG@5 0.850 / 0.861 / 0.866 / 0.854 / 0.836 (0.5 before). Over
+ * the cosine content score (title pairs 2.0, parts 0.25) 0 / 0.25 / 0.5 gave
+ * 0.855 / 0.852 / 0.840: kept at 0.25, within one link of 0. */
 #ifndef TAXONOMY_WEIGHT /* overridable only to tune: make CFLAGS=-DTAXONOMY_WEIGHT=0 */
 #define TAXONOMY_WEIGHT 0.25
 #endif
@@ -65,8 +68,11 @@
  * multiplies the content score, so it never lifts a candidate with nothing
  * in common. docs/relevance.md has the judged figures.
  */
+/* 2.0 since the cosine content score (session 6, i13-rel2): 0.5 / 1.0 / 2.0
+ * gave tuned nDCG@5 0.832 / 0.837 / 0.846 (with compound parts at 0.25:
+ * 0.846 at 1.0, 0.852 at 2.0); 1.0 was best over the BM25 content score. */
 #ifndef TITLE_WEIGHT /* overridable only to tune: make CFLAGS=-DTITLE_WEIGHT=0 */
-#define TITLE_WEIGHT 1.0
+#define TITLE_WEIGHT 2.0
 #endif
 /* A pair in this many titles or more says little ("bijeenkomst bij" on
  * hundreds of meetups): its query stops there and the pair is ignored. */
@@ -74,6 +80,15 @@
 /* Pairs tried per source: a title has a handful; a PDF's file-name title can
  * have dozens of words and each pair costs a query. */
 #define TITLE_PAIRS_MAX 12u
+
+/* A compound's parts (P terms) in a document's vector, at this share of a
+ * word's weight and as the same component as the word: "bewonersavond"
+ * counts a little towards "bewoner". Tuned nDCG@5 0 / 0.25 / 0.5: 0.837 /
+ * 0.846 / 0.844 (docs/relevance.md). The query leaves them out (0 beat 0.1
+ * there in session 5). */
+#ifndef PART_WEIGHT /* overridable only to tune: make CFLAGS=-DPART_WEIGHT=0 */
+#define PART_WEIGHT 0.25
+#endif
 
 /* Scores are rounded to this many decimals before ties are broken by URL:
  * float noise in the last bits must not reorder two equal documents. */
@@ -95,15 +110,22 @@ typedef struct {
     char *title;
     char *parent;
     GPtrArray *attachments; /* urls (g_free) */
+    int has_vector;         /* the TF-IDF vector below, read on first use */
+    size_t n_terms;
+    uint32_t *ids;  /* term ids (run_t.term_ids), ascending */
+    float *weights; /* (1 + log wdf) * log(N / df) of each (+ PART_WEIGHT x its parts') */
+    double norm;    /* length of the whole vector */
 } doc_t;
 
 /* One call (or one --all run): the searcher, the options and the table. */
 typedef struct {
     vind_searcher_t *searcher;
     vind_related_options_t opts;
-    GHashTable *docs;     /* GUINT_TO_POINTER(docid) -> doc_t* */
-    GHashTable *specific; /* facet term -> double* (log(N / df) / log(N)) */
-    long newest_day;      /* newest date in the index (recency), -1 unknown */
+    GHashTable *docs;        /* GUINT_TO_POINTER(docid) -> doc_t* */
+    GHashTable *specific;    /* facet term -> double* (log(N / df) / log(N)) */
+    GHashTable *term_ids;    /* body term -> GUINT_TO_POINTER(id + 1), of every vector read */
+    GHashTable *frequencies; /* term -> GUINT_TO_POINTER(its document frequency + 1) */
+    long newest_day;         /* newest date in the index (recency), -1 unknown */
 } run_t;
 
 typedef struct {
@@ -191,6 +213,8 @@ static void doc_free(gpointer data)
     g_free(doc->parent);
     if (doc->attachments)
         g_ptr_array_free(doc->attachments, TRUE);
+    g_free(doc->ids);
+    g_free(doc->weights);
     g_free(doc);
 }
 
@@ -200,6 +224,10 @@ static void run_clear(run_t *run)
         g_hash_table_destroy(run->docs);
     if (run->specific)
         g_hash_table_destroy(run->specific);
+    if (run->term_ids)
+        g_hash_table_destroy(run->term_ids);
+    if (run->frequencies)
+        g_hash_table_destroy(run->frequencies);
     memset(run, 0, sizeof *run);
 }
 
@@ -216,6 +244,8 @@ static vind_status_t run_init(run_t *run, vind_searcher_t *searcher,
     run->newest_day = -1;
     run->docs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, doc_free);
     run->specific = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    run->term_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    run->frequencies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return VIND_OK;
 }
 
@@ -673,22 +703,140 @@ static vind_status_t series_of(run_t *run, uint32_t docid, const doc_t *source, 
     return status;
 }
 
-/* The source's weight for its own query: the content scale. */
-static vind_status_t self_weight(run_t *run, const vind_xapian_terms_t *terms, const doc_t *source,
-                                 double *weight, char **errmsg)
+/* A term's weight in a TF-IDF vector, as in source_terms and the judged
+ * set's baseline: (1 + log wdf) * log(N / df); 0 for a term that says
+ * nothing of the subject (a prefixed term, a stop word, a number). */
+static double tfidf_weight(const run_t *run, const vind_xapian_term_t *t)
 {
-    *weight = 0.0;
-    vind_xapian_query_t *children[2] = {terms_query(terms),
-                                        term_query(VIND_PREFIX_UNIQUE, source->url)};
-    vind_match_t *matches = NULL;
-    size_t n = 0;
+    if (strchr(CAPITALS, t->term[0]) || t->wdf == 0 || t->frequency == 0 || !topical(run, t->term))
+        return 0.0;
+    double n = (double)run->searcher->doc_count;
+    return (1.0 + log((double)t->wdf)) * log(n / (double)t->frequency);
+}
+
+/* The id of a body term, the same for every document of the run: vectors
+ * are compared as sorted arrays of small integers, not of strings. */
+static uint32_t term_id(run_t *run, const char *term)
+{
+    gpointer known = g_hash_table_lookup(run->term_ids, term);
+    if (known)
+        return GPOINTER_TO_UINT(known) - 1u;
+    uint32_t id = g_hash_table_size(run->term_ids);
+    g_hash_table_insert(run->term_ids, g_strdup(term), GUINT_TO_POINTER(id + 1u));
+    return id;
+}
+
+/* The number of documents with term, looked up once per run: a lookup is a
+ * block read in the posting-list table, and the candidates of a source
+ * share most of their words (one `vind related --url` on the shared corpus:
+ * ~10,000 distinct terms among ~90,000 of its candidates' term lists). */
+static vind_status_t frequency(run_t *run, const char *term, uint32_t *out, char **errmsg)
+{
+    gpointer known = g_hash_table_lookup(run->frequencies, term);
+    if (known) {
+        *out = GPOINTER_TO_UINT(known) - 1u;
+        return VIND_OK;
+    }
     vind_status_t status =
-        run_query(run, vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, children, 2), 1, &matches,
-                  &n, errmsg);
-    if (status == VIND_OK && n > 0)
-        *weight = matches[0].weight;
-    free(matches);
+        vind_xapian_reader_term_frequency(run->searcher->reader, term, out, errmsg);
+    if (status == VIND_OK)
+        g_hash_table_insert(run->frequencies, g_strdup(term), GUINT_TO_POINTER(*out + 1u));
     return status;
+}
+
+typedef struct {
+    uint32_t id;
+    float weight;
+} component_t;
+
+static int compare_components(const void *a, const void *b)
+{
+    const component_t *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * doc's TF-IDF vector over ALL its body terms (read once per run and kept in
+ * the document table). The terms are the analyzer's lemmas, so "bewoner" and
+ * "bewoners", "vond" and "gevonden" are one component, which a vector of raw
+ * words cannot do. Terms only doc has stay in: they match nothing but make
+ * the vector longer, so a text whose words are mostly its own is close to
+ * nothing. Cost: one term-list read of doc without term frequencies (its
+ * length in terms), a frequency lookup per topical term not seen before in
+ * the run (frequency), 8 bytes a term kept.
+ */
+static vind_status_t doc_vector(run_t *run, uint32_t docid, doc_t *doc, char **errmsg)
+{
+    if (doc->has_vector)
+        return VIND_OK;
+    vind_xapian_terms_t *terms = NULL;
+    vind_status_t status =
+        vind_xapian_reader_document_wdfs(run->searcher->reader, docid, NULL, &terms, errmsg);
+    if (status != VIND_OK)
+        return status;
+    component_t *parts = g_new(component_t, terms->count ? terms->count : 1);
+    size_t n = 0;
+    double sum = 0.0;
+    for (size_t i = 0; i < terms->count && status == VIND_OK; i++) {
+        vind_xapian_term_t t = terms->items[i];
+        int part = t.term[0] == 'P' && t.term[1] && !strchr(CAPITALS, t.term[1]);
+        if (part && !(PART_WEIGHT > 0.0))
+            continue;
+        t.term = part ? t.term + 1 : t.term; /* a part counts for the word */
+        if (strchr(CAPITALS, t.term[0]) || t.wdf == 0 || !topical(run, t.term))
+            continue; /* before the frequency: most terms end here */
+        status = frequency(run, terms->items[i].term, &t.frequency, errmsg);
+        double weight = status == VIND_OK ? tfidf_weight(run, &t) : 0.0;
+        weight = part ? PART_WEIGHT * weight : weight;
+        if (weight > 0.0)
+            parts[n++] = (component_t){term_id(run, t.term), (float)weight};
+    }
+    vind_xapian_terms_free(terms);
+    if (status != VIND_OK) {
+        g_free(parts);
+        return status;
+    }
+    qsort(parts, n, sizeof *parts, compare_components);
+    size_t kept = 0; /* a compound part and the word itself: one component */
+    for (size_t i = 0; i < n; i++) {
+        if (kept > 0 && parts[kept - 1].id == parts[i].id)
+            parts[kept - 1].weight += parts[i].weight;
+        else
+            parts[kept++] = parts[i];
+    }
+    n = kept;
+    for (size_t i = 0; i < n; i++)
+        sum += (double)parts[i].weight * (double)parts[i].weight;
+    doc->ids = g_new(uint32_t, n ? n : 1);
+    doc->weights = g_new(float, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        doc->ids[i] = parts[i].id;
+        doc->weights[i] = parts[i].weight;
+    }
+    g_free(parts);
+    doc->n_terms = n;
+    doc->norm = sqrt(sum);
+    doc->has_vector = 1;
+    return VIND_OK;
+}
+
+/* The cosine of two vectors (0..1). Cost: one merge of the two sorted id
+ * arrays, linear in their lengths. */
+static double cosine(const doc_t *a, const doc_t *b)
+{
+    if (a->norm <= 0.0 || b->norm <= 0.0)
+        return 0.0;
+    double dot = 0.0;
+    size_t i = 0, j = 0;
+    while (i < a->n_terms && j < b->n_terms) {
+        if (a->ids[i] == b->ids[j])
+            dot += (double)a->weights[i++] * (double)b->weights[j++];
+        else if (a->ids[i] < b->ids[j])
+            i++;
+        else
+            j++;
+    }
+    return dot / (a->norm * b->norm);
 }
 
 static int compare_weighted(const void *a, const void *b)
@@ -703,41 +851,31 @@ static int compare_weighted(const void *a, const void *b)
  * The source's most distinctive words: its unprefixed terms weighted
  * (1 + log wdf) * log(N / df), as a TF-IDF "more like this" does (a title
  * word counts five times in wdf, so title words come first), the best
- * VIND_RELATED_TERMS topical ones in at least two documents. A word only
- * the source has matches nothing, yet it raised the source's own weight and
- * so lowered every content score: Xapian's ESet over the relevance set
- * {source} (before issue 13) ranks exactly those words first, a name or a
- * URL once in the text above the subject ("webrichtlijn" was not among the
- * 40 terms of the report of a Webrichtlijnen day). *shareable: the share of
- * the TF-IDF weight of all its words that is in words other documents have
- * too, which scales the content scores (below). Reads the source's term list
- * once: its length in terms.
+ * VIND_RELATED_TERMS topical ones in at least two documents: the query that
+ * finds the candidates. A word only the source has matches nothing: Xapian's
+ * ESet over the relevance set {source} (before issue 13) ranks exactly those
+ * words first, a name or a URL once in the text above the subject. Reads the
+ * source's term list once: its length in terms.
  */
 static vind_status_t source_terms(run_t *run, uint32_t docid, vind_xapian_terms_t **out,
-                                  double *shareable, char **errmsg)
+                                  char **errmsg)
 {
     vind_xapian_terms_t *terms = NULL;
     vind_status_t status =
         vind_xapian_reader_document_terms(run->searcher->reader, docid, NULL, &terms, errmsg);
     if (status != VIND_OK)
         return status;
-    double n = (double)run->searcher->doc_count, all = 0.0, shared = 0.0;
     size_t kept = 0;
     for (size_t i = 0; i < terms->count; i++) {
         vind_xapian_term_t *t = &terms->items[i];
-        int useful = !strchr(CAPITALS, t->term[0]) && t->wdf > 0 && t->frequency > 0 &&
-                     topical(run, t->term);
-        double weight = useful ? (1.0 + log((double)t->wdf)) * log(n / (double)t->frequency) : 0;
-        all += weight;
-        if (!useful || t->frequency < 2) {
+        double weight = tfidf_weight(run, t);
+        if (weight <= 0.0 || t->frequency < 2) {
             free(t->term);
             continue;
         }
-        shared += weight;
         t->weight = weight;
         terms->items[kept++] = *t;
     }
-    *shareable = all > 0.0 ? shared / all : 0.0;
     qsort(terms->items, kept, sizeof *terms->items, compare_weighted);
     for (size_t i = VIND_RELATED_TERMS; i < kept; i++)
         free(terms->items[i].term);
@@ -747,28 +885,37 @@ static vind_status_t source_terms(run_t *run, uint32_t docid, vind_xapian_terms_
 }
 
 /*
- * The best VIND_RELATED_CANDIDATES documents for the source's query, each
- * with its content score: its weight divided by the source's own, times
- * shareable. The source's own weight counts only the words others can have,
- * so without shareable a text whose words are nearly all its own (the
- * vegetable garden among web articles) would call a page sharing one of its
- * few common words ("mei") as related as a close text; TF-IDF's cosine
- * divides by the length of the whole vector for the same reason.
+ * The candidates, each with its content score: the cosine of its TF-IDF
+ * vector and the source's over all their lemmas (session 6, issue 13).
+ * The candidates are the best VIND_RELATED_CANDIDATES documents for the
+ * source's query (BM25, b = 1): every document with much of the source's
+ * distinctive vocabulary is among them. Until session 6 the content score
+ * was that BM25 weight over the source's own; but 40 query words drop the
+ * long tail that makes two texts on one subject alike, and BM25 rates a
+ * document's match to a query, not the likeness of two documents: on the
+ * parts of the judged set nobody tuned on, a plain cosine over all words
+ * did as well (docs/relevance.md). Cost: one query, then one term-list
+ * read per candidate not read before in the run and one merge per candidate.
  */
-static vind_status_t content_matches(run_t *run, doc_t *source, const vind_xapian_terms_t *terms,
-                                     double shareable, vind_match_t **matches, size_t *n,
-                                     char **errmsg)
+static vind_status_t content_matches(run_t *run, uint32_t docid, doc_t *source,
+                                     const vind_xapian_terms_t *terms, vind_match_t **matches,
+                                     size_t *n, char **errmsg)
 {
     *matches = NULL;
     *n = 0;
-    double scale = 0.0;
-    vind_status_t status = self_weight(run, terms, source, &scale, errmsg);
+    vind_status_t status = doc_vector(run, docid, source, errmsg);
     if (status != VIND_OK)
         return status;
     vind_xapian_query_t *query = candidates_only(run, source, terms_query(terms));
     status = run_query(run, query, VIND_RELATED_CANDIDATES, matches, n, errmsg);
-    for (size_t i = 0; status == VIND_OK && i < *n; i++)
-        (*matches)[i].weight = scale > 0.0 ? shareable * (*matches)[i].weight / scale : 0.0;
+    for (size_t i = 0; status == VIND_OK && i < *n; i++) {
+        doc_t *doc = NULL;
+        status = doc_get(run, (*matches)[i].docid, &doc, errmsg);
+        if (status == VIND_OK)
+            status = doc_vector(run, (*matches)[i].docid, doc, errmsg);
+        if (status == VIND_OK)
+            (*matches)[i].weight = cosine(source, doc);
+    }
     return status;
 }
 
@@ -779,15 +926,14 @@ static vind_status_t score_candidates(run_t *run, uint32_t docid, doc_t *source,
     *out = NULL;
     *n_out = 0;
     vind_xapian_terms_t *terms = NULL;
-    double shareable = 0.0;
-    vind_status_t status = source_terms(run, docid, &terms, &shareable, errmsg);
+    vind_status_t status = source_terms(run, docid, &terms, errmsg);
     if (status != VIND_OK || terms->count == 0) {
         vind_xapian_terms_free(terms);
         return status;
     }
     vind_match_t *matches = NULL;
     size_t n_matches = 0;
-    status = content_matches(run, source, terms, shareable, &matches, &n_matches, errmsg);
+    status = content_matches(run, docid, source, terms, &matches, &n_matches, errmsg);
     vind_xapian_terms_free(terms);
     if (status == VIND_OK && run->opts.prefer_recent > 0.0)
         status = newest_day(run, errmsg);

@@ -2465,10 +2465,10 @@ extern "C" vind_status_t vind_xapian_reader_term_exists(vind_xapian_reader_t *re
     }
 }
 
-extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader,
-                                                           uint32_t docid, const char *prefix,
-                                                           vind_xapian_terms_t **terms,
-                                                           char **errmsg)
+/* The terms of docid under prefix, with their term frequencies when with_frequency. */
+static vind_status_t document_terms(vind_xapian_reader_t *reader, uint32_t docid,
+                                    const char *prefix, bool with_frequency,
+                                    vind_xapian_terms_t **terms, char **errmsg)
 {
     if (terms == nullptr)
         return invalid(errmsg, "vind_xapian_reader_document_terms", "terms is NULL");
@@ -2489,7 +2489,8 @@ extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t 
             const std::string term = *it;
             if (term.compare(0, start.size(), start) != 0)
                 break;
-            found.push_back(TermItem{term, it.get_wdf(), it.get_termfreq(), 0.0});
+            found.push_back(
+                TermItem{term, it.get_wdf(), with_frequency ? it.get_termfreq() : 0, 0.0});
         }
     } catch (...) {
         return translate_exception(errmsg, "cannot list the terms of a document in",
@@ -2499,6 +2500,22 @@ extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t 
     if (*terms == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
     return VIND_OK;
+}
+
+extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader,
+                                                           uint32_t docid, const char *prefix,
+                                                           vind_xapian_terms_t **terms,
+                                                           char **errmsg)
+{
+    return document_terms(reader, docid, prefix, true, terms, errmsg);
+}
+
+extern "C" vind_status_t vind_xapian_reader_document_wdfs(vind_xapian_reader_t *reader,
+                                                          uint32_t docid, const char *prefix,
+                                                          vind_xapian_terms_t **terms,
+                                                          char **errmsg)
+{
+    return document_terms(reader, docid, prefix, false, terms, errmsg);
 }
 
 extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader,

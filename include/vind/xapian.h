@@ -458,6 +458,17 @@ vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader, ui
                                                 char **errmsg);
 
 /*
+ * As vind_xapian_reader_document_terms, but frequency is left 0: the term
+ * frequency is a lookup in the posting-list table per term (a block read
+ * each, as a document's terms lie far apart there), which a caller that
+ * needs the frequency of only some terms, or caches it, should not pay for
+ * every term (lib/related.c: ~90,000 such reads per `vind related --url`).
+ */
+vind_status_t vind_xapian_reader_document_wdfs(vind_xapian_reader_t *reader, uint32_t docid,
+                                               const char *prefix, vind_xapian_terms_t **terms,
+                                               char **errmsg);
+
+/*
  * A read check of the blocks searches depend on: every document's length
  * and stored record, the value streams of slots 0-15, every term of the
  * term list with its frequency, the first and last documents' terms (of the

@@ -13,7 +13,9 @@ only.
     judged.py score  --corpus DIR NAME=RUN.tsv...  # nDCG@5, first link, unrelated, shared theme
     judged.py eval   --vind BIN --db DB --corpus DIR  # `make eval`: this vind, TF-IDF, the
                                                      # recorded vind before issue 13 (first
-                                                     # 45 sources) and at the start of session 6
+                                                     # 45 sources), at the start of session 6
+                                                     # and with the BM25 content score (main
+                                                     # before the cosine, all 125 sources)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -200,8 +202,10 @@ def cmd_vind(args):
     for source, _ in read_sources():
         out = subprocess.run([args.vind, "related", "--db", args.db, "--url", source,
                               "--format", "json", "--limit", str(DEPTH)] + args.extra,
-                             stdout=subprocess.PIPE, check=True).stdout
-        run[source] = [item["url"] for item in json.loads(out)["related"]]
+                             stdout=subprocess.PIPE)
+        if out.returncode not in (0, 1):  # 1: nothing related (an empty list, as JSON)
+            sys.exit("vind related --url %s: exit status %d" % (source, out.returncode))
+        run[source] = [item["url"] for item in json.loads(out.stdout)["related"]]
     write_run(args.out, run)
 
 
@@ -321,6 +325,7 @@ def cmd_eval(args):
         cmd_tfidf(args)
         args.runs = ["before=" + os.path.join(HERE, "runs", "before.tsv"),
                      "s6start=" + os.path.join(HERE, "runs", "s6-before.tsv"),
+                     "s6bm25=" + os.path.join(HERE, "runs", "s6-rel-after.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()

@@ -3,7 +3,9 @@
  * temporary folder: never itself, the article's own PDF as its attachment
  * and not as related, content first (a shared theme reorders close texts
  * but never lifts an unrelated one), series links (a specific pair of
- * title words), types, limits, recency, the JSON shapes, byte-identical
+ * title words), the content score a cosine over lemmas (a text sharing
+ * many of the source's lemmas in other forms beats one sharing a few of its
+ * query words), types, limits, recency, the JSON shapes, byte-identical
  * output, bad arguments. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,6 +488,88 @@ static void test_bad_arguments(vind_searcher_t *searcher)
     vind_related_free(NULL);
 }
 
+/* A fourth site for the content score (session 6): the cosine of two
+ * documents' TF-IDF vectors over all their lemmas. The source names 40
+ * things twice (fruit, tools, instruments, furniture: each also on an
+ * inventory page, so they make its 40-word query) and 20 things of the
+ * countryside once. The countryside post shares those 20 in other forms
+ * ("bomen" for "boom", "huizen" for "huis": one lemma each) and one of the
+ * 40; the fruit basket shares three of the 40 as the same words. Before
+ * session 6 the score was the candidate's BM25 weight for the 40-word
+ * query, and the fruit basket came first: it matches three query words,
+ * the countryside post one. Over all lemmas the countryside post shares
+ * far more of the source. Nine unrelated posts make a site. */
+static const char *const listed[] = {
+    "appel",  "peer",  "banaan", "druif",   "citroen", "kers",  "pruim",   "meloen",
+    "ananas", "mango", "hamer",  "zaag",    "boor",    "tang",  "schroef", "spijker",
+    "beitel", "vijl",  "ladder", "emmer",   "gitaar",  "piano", "viool",   "trommel",
+    "fluit",  "harp",  "orgel",  "trompet", "cello",   "banjo", "tafel",   "stoel",
+    "kast",   "bed",   "lamp",   "spiegel", "deur",    "raam",  "vloer",   "plafond"};
+static const char *const rural[][2] = {
+    {"bewoner", "bewoners"},      {"boom", "bomen"},     {"huis", "huizen"},
+    {"fiets", "fietsen"},         {"straat", "straten"}, {"brug", "bruggen"},
+    {"kerk", "kerken"},           {"school", "scholen"}, {"winkel", "winkels"},
+    {"park", "parken"},           {"haven", "havens"},   {"molen", "molens"},
+    {"dijk", "dijken"},           {"sloot", "sloten"},   {"weiland", "weilanden"},
+    {"akker", "akkers"},          {"schuur", "schuren"}, {"tractor", "tractoren"},
+    {"boerderij", "boerderijen"}, {"paard", "paarden"}};
+#define N_LISTED (sizeof listed / sizeof listed[0])
+#define N_RURAL (sizeof rural / sizeof rural[0])
+static const char *const unrelated_bodies[] = {
+    "CSS grid maakt een layout van rijen en kolommen zonder floats.",
+    "De kaartverkoop voor het congres begint volgende week.",
+    "Schermlezers lezen labels en koppen voor aan blinde bezoekers.",
+    "Het bestuur zoekt een nieuwe penningmeester voor de vereniging.",
+    "Een snelle website laadt minder scripts en kleinere afbeeldingen.",
+    "Toegankelijke formulieren hebben een label bij elk invoerveld.",
+    "De nieuwsbrief verschijnt voortaan elke maand met vacatures.",
+    "JavaScript modules laden alleen wat een pagina nodig heeft.",
+    "Contrast tussen tekst en achtergrond helpt slechtzienden.",
+};
+#define N_UNRELATED (sizeof unrelated_bodies / sizeof unrelated_bodies[0])
+
+static void test_lemma_cosine(vind_lexicon_t *lexicon)
+{
+    GString *source = g_string_new(NULL), *inventory = g_string_new(NULL);
+    GString *countryside = g_string_new("Een appel. ");
+    for (size_t i = 0; i < N_LISTED; i++) {
+        g_string_append_printf(source, "%s en %s. ", listed[i], listed[i]);
+        g_string_append_printf(inventory, "%s. ", listed[i]);
+    }
+    for (size_t i = 0; i < N_RURAL; i++) {
+        g_string_append_printf(source, "%s. ", rural[i][0]);
+        g_string_append_printf(countryside, "%s. ", rural[i][1]);
+    }
+    page_t site[4 + N_UNRELATED] = {
+        {"landschap", "Het landschap", "2024-01-01", NULL, NULL, source->str, NULL},
+        {"inventaris", "De inventaris", "2024-01-02", NULL, NULL, inventory->str, NULL},
+        {"platteland", "Op het platteland", "2024-01-03", NULL, NULL, countryside->str, NULL},
+        {"fruitmand", "Een fruitmand", "2024-01-04", NULL, NULL, "Peer, banaan en druif.", NULL},
+    };
+    char slugs[N_UNRELATED][16];
+    for (size_t i = 0; i < N_UNRELATED; i++) {
+        snprintf(slugs[i], sizeof slugs[i], "overig-%zu", i);
+        site[4 + i] =
+            (page_t){slugs[i], "Overig", "2023-01-01", NULL, NULL, unrelated_bodies[i], NULL};
+    }
+    vind_searcher_t *searcher = open_site(lexicon, "lemmas", site, 4 + N_UNRELATED);
+    CHECK(searcher != NULL, "the lemma site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0; /* every candidate, to compare positions */
+    vind_related_list_t *list = searcher ? related(searcher, "/landschap/", &opts) : NULL;
+    int same_lemmas = list ? position_of(list, "/platteland/") : -1;
+    int same_words = list ? position_of(list, "/fruitmand/") : -1;
+    CHECK(same_lemmas >= 0, "cosine: the post sharing 20 lemmas in other forms is related");
+    CHECK(same_lemmas >= 0 && (same_words < 0 || same_lemmas < same_words),
+          "cosine: 20 shared lemmas in other forms beat 3 shared query words");
+    vind_related_free(list);
+    vind_searcher_close(searcher);
+    g_string_free(source, TRUE);
+    g_string_free(inventory, TRUE);
+    g_string_free(countryside, TRUE);
+}
+
 int main(void)
 {
     vind_lexicon_t *lexicon = NULL;
@@ -517,6 +601,7 @@ int main(void)
         test_bad_arguments(searcher);
         test_broad_theme(lexicon);
         test_series(lexicon);
+        test_lemma_cosine(lexicon);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);

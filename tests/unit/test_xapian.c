@@ -602,6 +602,16 @@ static void test_write_and_read(void)
             found_zorg = terms->items[i].wdf == 1;
     CHECK(found_zorg, "document 1 contains zorg with wdf 1");
     vind_xapian_terms_free(terms);
+    /* document_wdfs: the same terms and wdfs, no frequency (lib/related.c looks it up once) */
+    CHECK_INT(vind_xapian_reader_document_wdfs(reader, 1, "K", &terms, NULL), VIND_OK,
+              "document_wdfs with prefix K");
+    CHECK(terms != NULL && terms->count == 2 && strcmp(terms->items[1].term, "Kzorg") == 0 &&
+              terms->items[1].frequency == 0 && terms->items[1].wdf == 0,
+          "document_wdfs: Kwonen, Kzorg (boolean: wdf 0), frequency left 0");
+    vind_xapian_terms_free(terms);
+    CHECK_INT(vind_xapian_reader_document_wdfs(reader, 9999, NULL, &terms, NULL), VIND_NOT_FOUND,
+              "document_wdfs of a missing document: not found");
+    vind_xapian_terms_free(terms);
 
     CHECK_INT(vind_xapian_reader_all_terms(reader, "verpl", 0, &terms, NULL), VIND_OK,
               "all_terms with prefix verpl");
