@@ -2518,6 +2518,31 @@ extern "C" vind_status_t vind_xapian_reader_document_wdfs(vind_xapian_reader_t *
     return document_terms(reader, docid, prefix, false, terms, errmsg);
 }
 
+extern "C" vind_status_t vind_xapian_reader_each_wdf(vind_xapian_reader_t *reader,
+                                                     uint32_t docid, vind_xapian_term_fn each,
+                                                     void *context, char **errmsg)
+{
+    if (reader == nullptr || each == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_each_wdf", "reader or each is NULL");
+    if (docid == 0)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                          reader->path.c_str());
+    try {
+        settle(reader->pool);
+        const Xapian::Database &database = reader->database;
+        for (Xapian::TermIterator it = database.termlist_begin(docid);
+             it != database.termlist_end(docid); ++it) {
+            const std::string term = *it;
+            if (each(term.c_str(), it.get_wdf(), context) != 0)
+                break;
+        }
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot list the terms of a document in",
+                                   reader->path.c_str());
+    }
+}
+
 extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader,
                                                     const char *term, const uint32_t *docids,
                                                     size_t n, unsigned char *present,
