@@ -19,6 +19,8 @@
 struct vind_synonyms {
     GHashTable *expansions; /* normalised key -> GPtrArray of char* (NULL-terminated) */
     GHashTable *keys;       /* normalised expansion -> GPtrArray of char* */
+    GHashTable *translations; /* Dutch term -> GPtrArray of English stems (nl-en.txt) */
+    GHashTable *english;      /* set: every English stem of translations */
     size_t count;
 };
 
@@ -32,6 +34,9 @@ vind_synonyms_t *vind_synonyms_new_empty(void)
     vind_synonyms_t *synonyms = g_new0(vind_synonyms_t, 1);
     synonyms->expansions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
     synonyms->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
+    synonyms->translations =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
+    synonyms->english = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return synonyms;
 }
 
@@ -41,6 +46,8 @@ void vind_synonyms_free(vind_synonyms_t *synonyms)
         return;
     g_hash_table_destroy(synonyms->expansions);
     g_hash_table_destroy(synonyms->keys);
+    g_hash_table_destroy(synonyms->translations);
+    g_hash_table_destroy(synonyms->english);
     g_free(synonyms);
 }
 
@@ -102,12 +109,34 @@ static void add_line(vind_synonyms_t *synonyms, const char *line)
     g_free(key);
 }
 
-vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char **errmsg)
+/* "term = stem | stem": index terms on both sides, already analysed by
+ * synonyms/mktranslations.py, so they are taken as they are. */
+static void add_translation_line(vind_synonyms_t *synonyms, const char *line)
 {
-    *out = NULL;
+    const char *equals = strchr(line, '=');
+    if (!equals)
+        return;
+    char *term = g_strstrip(g_strndup(line, (size_t)(equals - line)));
+    char **stems = g_strsplit(equals + 1, "|", -1);
+    for (char **stem = stems; *term && *stem; stem++)
+        if (*g_strstrip(*stem)) {
+            map_add(synonyms->translations, term, *stem);
+            g_hash_table_add(synonyms->english, g_strdup(*stem));
+        }
+    g_strfreev(stems);
+    g_free(term);
+}
+
+/* Reads the list at path line by line into synonyms (comments dropped). A
+ * missing file adds nothing; *found says whether there was one. */
+static vind_status_t read_lines(const char *path, vind_synonyms_t *synonyms,
+                                void (*add)(vind_synonyms_t *, const char *), int *found,
+                                char **errmsg)
+{
     char *contents = NULL;
     gsize length = 0;
     GError *error = NULL;
+    *found = 0;
     if (!g_file_get_contents(path, &contents, &length, &error)) {
         int missing = g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
         vind_status_t status = VIND_OK;
@@ -115,26 +144,45 @@ vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char *
             status = vind_error(errmsg, VIND_IO, "cannot read the synonym list %s: %s", path,
                                 error->message);
         g_error_free(error);
-        if (missing)
-            *out = vind_synonyms_new_empty();
         return status;
     }
+    *found = 1;
     if (length > VIND_MAX_SYNONYM_FILE_BYTES) {
         g_free(contents);
         return vind_error(errmsg, VIND_TOO_LARGE,
                           "the synonym list %s is too large: %zu bytes (at most %u)", path,
                           (size_t)length, VIND_MAX_SYNONYM_FILE_BYTES);
     }
-    vind_synonyms_t *synonyms = vind_synonyms_new_empty();
     char **lines = g_strsplit(contents, "\n", -1);
     for (char **line = lines; *line; line++) {
         char *hash = strchr(*line, '#');
         if (hash)
             *hash = '\0';
-        add_line(synonyms, *line);
+        add(synonyms, *line);
     }
     g_strfreev(lines);
     g_free(contents);
+    return VIND_OK;
+}
+
+vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char **errmsg)
+{
+    *out = NULL;
+    vind_synonyms_t *synonyms = vind_synonyms_new_empty();
+    int found = 0;
+    vind_status_t status = read_lines(path, synonyms, add_line, &found, errmsg);
+    if (status == VIND_OK) {
+        /* The translations live beside the list (docs/synonyms.md). */
+        char *dir = g_path_get_dirname(path);
+        char *translations = g_build_filename(dir, VIND_TRANSLATIONS_FILE, NULL);
+        status = read_lines(translations, synonyms, add_translation_line, &found, errmsg);
+        g_free(translations);
+        g_free(dir);
+    }
+    if (status != VIND_OK) {
+        vind_synonyms_free(synonyms);
+        return status;
+    }
     *out = synonyms;
     return VIND_OK;
 }
@@ -157,4 +205,14 @@ const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
                                           const char *normalised_phrase)
 {
     return synonyms ? lookup(synonyms->keys, normalised_phrase) : NULL;
+}
+
+const char *const *vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term)
+{
+    return synonyms ? lookup(synonyms->translations, term) : NULL;
+}
+
+int vind_synonyms_is_english(const vind_synonyms_t *synonyms, const char *stem)
+{
+    return synonyms && stem && g_hash_table_contains(synonyms->english, stem);
 }
