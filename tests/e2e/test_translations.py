@@ -23,13 +23,17 @@ PAGE = """<!DOCTYPE html>
 
 PAGES = {
     "en": ("en", "Exporting a public key",
-           "This note explains how the public key is exported from the hardware module as X9.62."),
+           "This note explains how the public key is exported from the hardware module as X9.62. "
+           "The key is exported once; the key never leaves the module, only the public key."),
     "nl-key": ("nl", "Nieuwe huisstijl",
                "De key visual van de campagne is een foto van het stadhuis. De key visual komt op "
                "elke poster."),
     "nl-sleutel": ("nl", "Sleutel van het stadhuis",
                    "De burgemeester kreeg de sleutel van het stadhuis bij de opening."),
 }
+# Dutch pages that say "sleutel" once: a common Dutch word, a rare English one ("key").
+for n in range(6):
+    PAGES["nl-%d" % n] = ("nl", "Bericht %d" % n, "De sleutel ligt bij de buren, bericht %d." % n)
 
 
 def write_site(root):
@@ -71,6 +75,9 @@ def main():
         tap.ok("/en/" in found, "sleutel finds the English page through 'key'", found)
         tap.ok("/nl-key/" not in found, "sleutel does not find a Dutch page that says 'key'", found)
         tap.ok(found[:1] == ["/nl-sleutel/"], "the Dutch page with 'sleutel' comes first", found)
+        # A translation weighs as an occurrence of the Dutch word, not with the English word's
+        # own (high) idf: the English page with "key" five times ranks below the Dutch pages.
+        tap.ok(found[-1:] == ["/en/"], "the English page comes after every Dutch page", found)
 
         found = urls(db, "publieke sleutel exporteren")
         tap.ok(found[:1] == ["/en/"], "publieke sleutel exporteren: the English note first", found)
