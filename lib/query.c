@@ -527,14 +527,14 @@ static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t 
  */
 static vind_xapian_query_t *translation_query(builder_t *b, const vind_token_t *token)
 {
-    const char *const *stems = vind_synonyms_translations(b->synonyms, token->stem);
+    const char *stems = vind_synonyms_translations(b->synonyms, token->stem);
     if (!stems || b->weights->translation_weight <= 0)
         return NULL;
     GPtrArray *children = g_ptr_array_new();
     g_ptr_array_add(children, term_query(b, "", token->stem));
-    for (const char *const *stem = stems; *stem; stem++)
-        if (strcmp(*stem, token->stem) != 0)
-            g_ptr_array_add(children, term_query(b, "", *stem));
+    for (const char *stem = stems; *stem; stem += strlen(stem) + 1)
+        if (strcmp(stem, token->stem) != 0)
+            g_ptr_array_add(children, term_query(b, "", stem));
     vind_xapian_query_t *any = combine(b, VIND_XAPIAN_OP_SYNONYM, children);
     if (!any)
         return NULL;

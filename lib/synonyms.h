@@ -48,13 +48,14 @@ const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
 #define VIND_TRANSLATIONS_FILE "nl-en.txt"
 
 /*
- * The English stems a Dutch term translates to ("sleutel" -> {"clef",
- * "key", "wrench"}), NULL-terminated and owned by the list, or NULL. Loaded
+ * The English stems a Dutch term translates to ("sleutel" ->
+ * "clef\0key\0wrench\0\0": each NUL-terminated, the list ended by an empty
+ * string; next stem: s + strlen(s) + 1), owned by the list, or NULL. Loaded
  * by vind_synonyms_load from VIND_TRANSLATIONS_FILE beside the list (built
  * from Debian's dict-freedict-nld-eng by synonyms/mktranslations.py); the
  * query planner asks them only of ENGLISH documents (lib/query.c).
  */
-const char *const *vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term);
+const char *vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term);
 
 /* 1 when stem is the English stem of some translation ("sourc"): a word of
  * the dictionary's English side. */

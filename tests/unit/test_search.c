@@ -883,8 +883,8 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
                         -1, NULL);
     CHECK_INT(vind_synonyms_load(path, &synonyms, NULL), VIND_OK, "a synonym file loads");
     CHECK_INT(vind_synonyms_count(synonyms), 1, "a line without '=' is skipped");
-    const char *const *english = vind_synonyms_translations(synonyms, "sleutel");
-    CHECK(english && english[0] && strcmp(english[1], "key") == 0 && english[3] == NULL,
+    const char *english = vind_synonyms_translations(synonyms, "sleutel");
+    CHECK(english && memcmp(english, "clef\0key\0wrench\0\0", 17) == 0,
           "the translations beside the list load: sleutel = clef | key | wrench");
     CHECK(vind_synonyms_is_english(synonyms, "note") && !vind_synonyms_is_english(synonyms, "noot"),
           "note is on the English side, noot is not");
