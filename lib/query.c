@@ -38,6 +38,7 @@ void vind_query_weights_default(vind_query_weights_t *weights)
     weights->split_weight = 0.1;
     weights->conversion_weight = 0.5;
     weights->joined_boost = 3.0;
+    weights->translation_weight = 0.8;
 }
 
 typedef struct {
@@ -47,6 +48,7 @@ typedef struct {
     vind_query_corrector_t correct; /* spelling of unknown words, or NULL */
     void *correct_data;
     int keep_stops; /* the query has only stop words: search them anyway */
+    int translate;  /* Dutch words also look for their English translations */
     int collect;    /* strict pass: collect match terms, boosts, spelling words */
     int negated;    /* inside a NOT: collect nothing */
     int failed;     /* a wrapper constructor ran out of memory */
@@ -160,6 +162,46 @@ static int any_content_word(builder_t *b, const vind_qnode_t *node)
         return 1;
     for (size_t i = 0; i < node->n_children; i++)
         if (any_content_word(b, node->children[i]))
+            return 1;
+    return 0;
+}
+
+/* 1 when the token is an English word: no Dutch headword of the dictionary
+ * (it has no translation), and its English stem is a word of the English
+ * side ("source", "day"). The Dutch word list cannot tell: it holds
+ * loanwords such as "source" and "manager". */
+static int is_english_word(builder_t *b, const vind_token_t *token)
+{
+    if (token->flags & (VIND_TOKEN_STOP | VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
+        return 0;
+    if (vind_synonyms_translations(b->synonyms, token->stem))
+        return 0;
+    char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
+    int english = vind_synonyms_is_english(b->synonyms, stem);
+    free(stem);
+    return english;
+}
+
+/*
+ * 1 when a plain word or phrase of the query is English ("manager
+ * overtuigen van open source", "korting css day"). Such a query reaches
+ * English documents in the user's own words already; translating its
+ * Dutch words as well made English documents full matches through words
+ * they use in passing ("persuade" in a code review, make eval's multiword
+ * kind lost). Costs one more analysis of the query's words.
+ */
+static int speaks_english(builder_t *b, const vind_qnode_t *node)
+{
+    if ((node->kind == VIND_QNODE_WORD && !node->prefix) || node->kind == VIND_QNODE_PHRASE) {
+        vind_tokens_t *tokens = analyze(b, node->text);
+        int english = 0;
+        for (size_t i = 0; tokens && !english && i < vind_tokens_count(tokens); i++)
+            english = is_english_word(b, vind_tokens_get(tokens, i));
+        vind_tokens_free(tokens);
+        return english;
+    }
+    for (size_t i = 0; i < node->n_children; i++)
+        if (speaks_english(b, node->children[i]))
             return 1;
     return 0;
 }
@@ -469,6 +511,38 @@ static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t 
     return combine(b, VIND_XAPIAN_OP_OR, children);
 }
 
+/*
+ * A Dutch word's English translations (vind_synonyms_translations: Debian's
+ * dict-freedict-nld-eng) as FILTER(SYNONYM(term, English stems), L=en), at
+ * the translation weight: only an ENGLISH document can match it, so a Dutch
+ * document that happens to use "meeting" or "discount" ranks as without it
+ * (the dictionary as plain synonyms lost on three query kinds,
+ * docs/ranking.md), and an English document can only gain. The Dutch term
+ * is in the SYNONYM so that a translation weighs as an occurrence of the
+ * word: English words are rare in a Dutch collection, and with their own
+ * idf a dictionary's stray sense ("zorgen": "see") put three English
+ * reports above every Dutch answer to `zorg`. NULL when the word has no
+ * translation. Costs one hash look-up, and in the match a few term lists,
+ * each cut to English documents by the L=en list.
+ */
+static vind_xapian_query_t *translation_query(builder_t *b, const vind_token_t *token)
+{
+    const char *stems = vind_synonyms_translations(b->synonyms, token->stem);
+    if (!stems || b->weights->translation_weight <= 0)
+        return NULL;
+    GPtrArray *children = g_ptr_array_new();
+    g_ptr_array_add(children, term_query(b, "", token->stem));
+    for (const char *stem = stems; *stem; stem += strlen(stem) + 1)
+        if (strcmp(stem, token->stem) != 0)
+            g_ptr_array_add(children, term_query(b, "", stem));
+    vind_xapian_query_t *any = combine(b, VIND_XAPIAN_OP_SYNONYM, children);
+    if (!any)
+        return NULL;
+    vind_xapian_query_t *english_only =
+        pair(b, VIND_XAPIAN_OP_FILTER, any, term_query(b, VIND_PREFIX_LANG, "en"));
+    return scaled(b, english_only, b->weights->translation_weight);
+}
+
 /* One token of a plain word: its stem, or a compound part at lower weight. */
 static vind_xapian_query_t *token_query(builder_t *b, const vind_token_t *token)
 {
@@ -680,6 +754,8 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
         query = hyphenated_query(b, tokens, prefix);
     } else if (kept == 1 && node->field == VIND_QFIELD_ANY) {
         query = plain_word_query(b, node->text, only);
+        if (b->translate)
+            query = pair(b, VIND_XAPIAN_OP_OR, query, translation_query(b, only));
     } else if (kept == 1) {
         query = stem_query(b, prefix, only);
         collect_stem(b, only);
@@ -1045,6 +1121,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
     if (tree) {
         b.keep_stops = !any_content_word(&b, tree);
         pruned = prune(&b, tree);
+        b.translate = pruned && !speaks_english(&b, pruned);
     }
     plan->understood = vind_qnode_describe(pruned);
     if (pruned) {

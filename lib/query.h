@@ -29,6 +29,8 @@ typedef struct {
     double split_weight;             /* a query compound's parts as separate words
                                         ("beveiligingsonderzoeken": beveiliging AND onderzoek) */
     double conversion_weight;        /* the noun of a verb's stem ("download" for "gedownload") */
+    double translation_weight;       /* a word's English translations, English documents only
+                                        ("sleutel": key, towards the English HSM note) */
     double joined_boost;             /* two adjacent query words written as one compound, either
                                         order, with or without a linking s ("effectbeoordeling
                                         gegevensbescherming": gegevensbeschermingseffectbeoordeling) */

@@ -12,7 +12,8 @@
 typedef struct vind_synonyms vind_synonyms_t;
 
 /*
- * Loads the list at path. A missing file gives an empty list (no synonyms)
+ * Loads the list at path, and the translations beside it
+ * (VIND_TRANSLATIONS_FILE, below). A missing file gives an empty list (no synonyms)
  * and VIND_OK; malformed lines (no '=', an empty side) are skipped.
  * Return value: VIND_OK; VIND_IO (the file exists but cannot be read);
  * VIND_TOO_LARGE (over VIND_MAX_SYNONYM_FILE_BYTES).
@@ -42,5 +43,22 @@ const char *const *vind_synonyms_expansions(const vind_synonyms_t *synonyms,
  */
 const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
                                           const char *normalised_phrase);
+
+/* The file beside the list with the Dutch -> English translations. */
+#define VIND_TRANSLATIONS_FILE "nl-en.txt"
+
+/*
+ * The English stems a Dutch term translates to ("sleutel" ->
+ * "clef\0key\0wrench\0\0": each NUL-terminated, the list ended by an empty
+ * string; next stem: s + strlen(s) + 1), owned by the list, or NULL. Loaded
+ * by vind_synonyms_load from VIND_TRANSLATIONS_FILE beside the list (built
+ * from Debian's dict-freedict-nld-eng by synonyms/mktranslations.py); the
+ * query planner asks them only of ENGLISH documents (lib/query.c).
+ */
+const char *vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term);
+
+/* 1 when stem is the English stem of some translation ("sourc"): a word of
+ * the dictionary's English side. */
+int vind_synonyms_is_english(const vind_synonyms_t *synonyms, const char *stem);
 
 #endif

@@ -876,8 +876,18 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     char path[256];
     snprintf(path, sizeof path, "%s/syn.txt", root);
     g_file_set_contents(path, "ggz = geestelijke gezondheidszorg # comment\nkapot\n", -1, NULL);
+    /* The translations beside it (docs/synonyms.md): Dutch term = English stems. */
+    char translations[256];
+    snprintf(translations, sizeof translations, "%s/" VIND_TRANSLATIONS_FILE, root);
+    g_file_set_contents(translations, "# comment\nsleutel = clef | key | wrench\nnoot = nut | note\n",
+                        -1, NULL);
     CHECK_INT(vind_synonyms_load(path, &synonyms, NULL), VIND_OK, "a synonym file loads");
     CHECK_INT(vind_synonyms_count(synonyms), 1, "a line without '=' is skipped");
+    const char *english = vind_synonyms_translations(synonyms, "sleutel");
+    CHECK(english && memcmp(english, "clef\0key\0wrench\0\0", 17) == 0,
+          "the translations beside the list load: sleutel = clef | key | wrench");
+    CHECK(vind_synonyms_is_english(synonyms, "note") && !vind_synonyms_is_english(synonyms, "noot"),
+          "note is on the English side, noot is not");
     static const struct {
         const char *query, *fragment, *what;
     } cases[] = {
@@ -909,6 +919,10 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
         {"gedownload", "0.5 * download)", "gedownload also finds the noun download at 0.5"},
         {"beheren", "0.5 * beheer)", "beheren also finds beheer (open vowel doubled)"},
         {"backend", "backen SYNONYM backend", "backend (lemma backen) keeps its English stem"},
+        /* i13-en: a word's translations, in English documents only, weighed as the word */
+        {"sleutel", "sleutel SYNONYM clef SYNONYM key SYNONYM wrench) FILTER Len", "sleutel "
+         "also finds key, clef, wrench in English documents only"},
+        {"sleutel", "0.80000000000000004441 * ((sleutel SYNONYM", "... at the translation weight"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         described = plan_described(analyzer, synonyms, cases[i].query);
@@ -924,6 +938,8 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     } absent[] = {
         {"lopen", "loop", "lopen gets no noun loop (a form of lopen)"},
         {"kans", "kan)", "kans does not search the English stem kan"},
+        {"sleutel note", "Len", "a query with an English word (note) is not translated"},
+        {"title:sleutel", "Len", "a field word is not translated"},
     };
     for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
         described = plan_described(analyzer, synonyms, absent[i].query);
@@ -947,6 +963,7 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     free(joined);
     free(alone);
     vind_synonyms_free(synonyms);
+    remove(translations);
     vind_analyzer_free(analyzer);
 }
 
