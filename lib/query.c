@@ -174,7 +174,8 @@ static int is_english_word(builder_t *b, const vind_token_t *token)
 {
     if (token->flags & (VIND_TOKEN_STOP | VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
         return 0;
-    if (vind_synonyms_translations(b->synonyms, token->stem))
+    char stems[VIND_TRANSLATION_BYTES];
+    if (vind_synonyms_translations(b->synonyms, token->stem, stems, sizeof stems))
         return 0;
     char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
     int english = vind_synonyms_is_english(b->synonyms, stem);
@@ -527,8 +528,9 @@ static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t 
  */
 static vind_xapian_query_t *translation_query(builder_t *b, const vind_token_t *token)
 {
-    const char *stems = vind_synonyms_translations(b->synonyms, token->stem);
-    if (!stems || b->weights->translation_weight <= 0)
+    char stems[VIND_TRANSLATION_BYTES];
+    if (b->weights->translation_weight <= 0 ||
+        !vind_synonyms_translations(b->synonyms, token->stem, stems, sizeof stems))
         return NULL;
     GPtrArray *children = g_ptr_array_new();
     g_ptr_array_add(children, term_query(b, "", token->stem));

@@ -16,15 +16,27 @@
 #include "normalize.h"
 #include "synonyms.h"
 
+/* Lines of the translation file by their start, and whether their first
+ * fields are sorted (then bisected; a hand-written file is scanned). */
+typedef struct {
+    guint32 *starts;
+    size_t n, capacity;
+    int sorted;
+    const char *last; /* the last line's first field, for the order check */
+    size_t last_length;
+} line_list_t;
+
 struct vind_synonyms {
     GHashTable *expansions; /* normalised key -> GPtrArray of char* (NULL-terminated) */
     GHashTable *keys;       /* normalised expansion -> GPtrArray of char* */
-    /* nl-en.txt, parsed in place: a per-entry allocation made the ~18,000
-     * lines cost ~50 ms at every searcher open (one `vind search`). */
-    GHashTable *translations; /* Dutch term -> stems "clef\0key\0wrench\0\0" (in lists) */
-    GHashTable *english;      /* set: every English stem of the lists */
-    char *translation_text;   /* the file, terms NUL-terminated in place */
-    char *translation_lists;  /* the stem lists, one after the other */
+    /* nl-en.txt as read, looked up by bisection over its lines: nothing is
+     * parsed when a searcher opens (every `vind search` opens one; hash
+     * tables of its ~18,000 terms and ~50,000 stems cost ~26 ms there, a
+     * parse into sorted arrays 12 M instructions; finding the line starts
+     * costs ~0.3 M). */
+    char *translation_text;    /* the file, NUL-terminated */
+    line_list_t translations; /* each "term = stem | stem" line */
+    line_list_t english;      /* each line of the English stem list */
     size_t count;
 };
 
@@ -38,8 +50,7 @@ vind_synonyms_t *vind_synonyms_new_empty(void)
     vind_synonyms_t *synonyms = g_new0(vind_synonyms_t, 1);
     synonyms->expansions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
     synonyms->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_free);
-    synonyms->translations = g_hash_table_new(g_str_hash, g_str_equal);
-    synonyms->english = g_hash_table_new(g_str_hash, g_str_equal);
+    synonyms->translations.sorted = synonyms->english.sorted = 1;
     return synonyms;
 }
 
@@ -49,10 +60,9 @@ void vind_synonyms_free(vind_synonyms_t *synonyms)
         return;
     g_hash_table_destroy(synonyms->expansions);
     g_hash_table_destroy(synonyms->keys);
-    g_hash_table_destroy(synonyms->translations);
-    g_hash_table_destroy(synonyms->english);
+    g_free(synonyms->translations.starts);
+    g_free(synonyms->english.starts);
     g_free(synonyms->translation_text);
-    g_free(synonyms->translation_lists);
     g_free(synonyms);
 }
 
@@ -140,53 +150,81 @@ static vind_status_t read_file(const char *path, char **contents, gsize *length,
     return VIND_OK;
 }
 
-/* "term = stem | stem" (line NUL-terminated, a writable part of the
- * file): index terms on both sides, already analysed by
- * synonyms/mktranslations.py, so they are taken as they are. The term is
- * cut in place; its stems are copied to *out, each NUL-terminated, the
- * list ended by an empty string. One line per term. */
-static void add_translation_line(vind_synonyms_t *synonyms, char *line, char **out)
+/* The file's lines: "term = stem | stem" (index terms on both sides,
+ * already analysed by synonyms/mktranslations.py), comments after '#', and
+ * in a generated file the sorted list of every English stem, one a line
+ * (a line without '='). */
+
+static int is_blank(char c)
 {
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
-    char *equals = strchr(line, '=');
-    if (!equals)
-        return;
-    *equals = '\0';
-    char *term = g_strstrip(line);
-    char *list = *out;
-    for (char *piece = equals + 1; *term && piece;) {
-        char *bar = strchr(piece, '|');
-        if (bar)
-            *bar++ = '\0';
-        char *stem = g_strstrip(piece);
-        size_t n = strlen(stem);
-        if (n) {
-            memcpy(*out, stem, n + 1);
-            g_hash_table_add(synonyms->english, *out);
-            *out += n + 1;
-        }
-        piece = bar;
-    }
-    if (*out > list) {
-        *(*out)++ = '\0';
-        g_hash_table_insert(synonyms->translations, term, list);
-    }
+    return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* The lists never need more than the file and a byte per line: a line
- * gives at most its stems, a NUL each and one more. */
+/* The line's first field: the term up to '=' (or the whole stem line),
+ * without the spaces around it; *length its bytes. */
+static const char *first_field(const char *line, size_t *length)
+{
+    while (is_blank(*line))
+        line++;
+    const char *end = line;
+    while (*end && *end != '\n' && *end != '=' && *end != '#')
+        end++;
+    while (end > line && is_blank(end[-1]))
+        end--;
+    *length = (size_t)(end - line);
+    return line;
+}
+
+/* strcmp's order of two byte strings of the given lengths. */
+static int compare_bytes(const char *a, size_t a_length, const char *b, size_t b_length)
+{
+    int order = memcmp(a, b, a_length < b_length ? a_length : b_length);
+    if (order)
+        return order;
+    return a_length < b_length ? -1 : a_length > b_length;
+}
+
+/* Compares key with the line's first field, as strcmp. */
+static int compare_field(const char *key, const char *line)
+{
+    size_t length = 0;
+    const char *field = first_field(line, &length);
+    return compare_bytes(key, strlen(key), field, length);
+}
+
+/* Adds the line at start (first field field, length bytes) to list,
+ * noting whether the order still holds. */
+static void add_line_start(line_list_t *list, guint32 start, const char *field, size_t length)
+{
+    if (list->n == list->capacity) {
+        list->capacity = list->capacity ? 2 * list->capacity : 1024;
+        list->starts = g_renew(guint32, list->starts, list->capacity);
+    }
+    list->starts[list->n++] = start;
+    if (list->last && compare_bytes(list->last, list->last_length, field, length) > 0)
+        list->sorted = 0;
+    list->last = field;
+    list->last_length = length;
+}
+
+/* Finds the start of every translation line and of every stem line in one
+ * pass, checking their order: no copy, no table (~0.3 M instructions for
+ * the generated file). */
 static void add_translations(vind_synonyms_t *synonyms, char *text, size_t length)
 {
     synonyms->translation_text = text;
-    char *out = synonyms->translation_lists = g_malloc(2 * length + 2);
-    for (char *line = text; line;) {
-        char *next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        add_translation_line(synonyms, line, &out);
-        line = next;
+    for (const char *line = text, *stop = text + length; line < stop;) {
+        const char *end = memchr(line, '\n', (size_t)(stop - line));
+        end = end ? end : stop;
+        size_t n = 0;
+        const char *field = first_field(line, &n);
+        const char *after = field + n;
+        while (after < end && is_blank(*after))
+            after++;
+        if (n && *field != '#')
+            add_line_start(*after == '=' ? &synonyms->translations : &synonyms->english,
+                           (guint32)(line - text), field, n);
+        line = end + 1;
     }
 }
 
@@ -246,12 +284,85 @@ const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
     return synonyms ? lookup(synonyms->keys, normalised_phrase) : NULL;
 }
 
-const char *vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term)
+/* The line of lines whose first field is key, or NULL: bisected when the
+ * lines are sorted (~15 compares for the generated file), else scanned. */
+static const char *find_line(const char *text, const line_list_t *lines, const char *key)
 {
-    return synonyms && term ? g_hash_table_lookup(synonyms->translations, term) : NULL;
+    if (!text || !key)
+        return NULL;
+    size_t low = 0, high = lines->n;
+    if (!lines->sorted) {
+        for (size_t i = 0; i < lines->n; i++)
+            if (compare_field(key, text + lines->starts[i]) == 0)
+                return text + lines->starts[i];
+        return NULL;
+    }
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        const char *line = text + lines->starts[middle];
+        int order = compare_field(key, line);
+        if (order == 0)
+            return line;
+        if (order < 0)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    return NULL;
 }
 
+/* The stems of a translation line into stems (see vind_synonyms_translations). */
+static size_t line_stems(const char *line, char *stems, size_t size)
+{
+    size_t used = 0, count = 0;
+    const char *piece = strchr(line, '=') + 1;
+    while (*piece && *piece != '\n' && *piece != '#') {
+        while (is_blank(*piece))
+            piece++;
+        const char *end = piece;
+        while (*end && *end != '|' && *end != '\n' && *end != '#')
+            end++;
+        const char *stop = end;
+        while (stop > piece && is_blank(stop[-1]))
+            stop--;
+        size_t n = (size_t)(stop - piece);
+        if (n && used + n + 2 <= size) { /* room for it, its NUL and the list's end */
+            memcpy(stems + used, piece, n);
+            stems[used + n] = '\0';
+            used += n + 1;
+            count++;
+        }
+        piece = *end == '|' ? end + 1 : end;
+    }
+    stems[used] = '\0';
+    return count;
+}
+
+size_t vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term,
+                                  char *stems, size_t size)
+{
+    if (size < 2 || !synonyms)
+        return 0;
+    const char *line = find_line(synonyms->translation_text, &synonyms->translations, term);
+    return line ? line_stems(line, stems, size) : 0;
+}
+
+/* Whether stem is on the English side: the generated file lists every
+ * English stem (bisected); a hand-written one without that list is
+ * searched line by line. */
 int vind_synonyms_is_english(const vind_synonyms_t *synonyms, const char *stem)
 {
-    return synonyms && stem && g_hash_table_contains(synonyms->english, stem);
+    if (!synonyms || !stem || !*stem || !synonyms->translation_text)
+        return 0;
+    if (synonyms->english.n)
+        return find_line(synonyms->translation_text, &synonyms->english, stem) != NULL;
+    char list[VIND_TRANSLATION_BYTES];
+    const line_list_t *lines = &synonyms->translations;
+    for (size_t i = 0; i < lines->n; i++) {
+        const char *line = synonyms->translation_text + lines->starts[i];
+        for (const char *s = list; line_stems(line, list, sizeof list) && *s; s += strlen(s) + 1)
+            if (strcmp(s, stem) == 0)
+                return 1;
+    }
+    return 0;
 }

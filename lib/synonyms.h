@@ -47,15 +47,21 @@ const char *const *vind_synonyms_keys_for(const vind_synonyms_t *synonyms,
 /* The file beside the list with the Dutch -> English translations. */
 #define VIND_TRANSLATIONS_FILE "nl-en.txt"
 
+/* Bytes a caller gives vind_synonyms_translations: the longest list of
+ * the generated file is ~200 bytes. */
+#define VIND_TRANSLATION_BYTES 1024
+
 /*
- * The English stems a Dutch term translates to ("sleutel" ->
- * "clef\0key\0wrench\0\0": each NUL-terminated, the list ended by an empty
- * string; next stem: s + strlen(s) + 1), owned by the list, or NULL. Loaded
- * by vind_synonyms_load from VIND_TRANSLATIONS_FILE beside the list (built
- * from Debian's dict-freedict-nld-eng by synonyms/mktranslations.py); the
- * query planner asks them only of ENGLISH documents (lib/query.c).
+ * The English stems a Dutch term translates to, written to stems
+ * ("sleutel" -> "clef\0key\0wrench\0\0": each NUL-terminated, the list
+ * ended by an empty string; next stem: s + strlen(s) + 1) as far as size
+ * bytes hold whole stems; their number, 0 when the term has none. From
+ * VIND_TRANSLATIONS_FILE beside the list (built from Debian's
+ * dict-freedict-nld-eng by synonyms/mktranslations.py), bisected as read;
+ * the query planner asks them only of ENGLISH documents (lib/query.c).
  */
-const char *vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term);
+size_t vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term,
+                                  char *stems, size_t size);
 
 /* 1 when stem is the English stem of some translation ("sourc"): a word of
  * the dictionary's English side. */

@@ -39,7 +39,8 @@ def entries(index_path, dict_path):
     with open(index_path, encoding="utf-8") as index:
         for line in index:
             fields = line.rstrip("\n").split("\t")
-            if len(fields) != 3 or fields[0].startswith("00-database"):
+            # dictd's own entries: 00-database-info, 00databaseshort, ...
+            if len(fields) != 3 or fields[0].replace("-", "").startswith("00database"):
                 continue
             start, length = dictd_number(fields[1]), dictd_number(fields[2])
             body = data[start:start + length].decode("utf-8").split("\n")
@@ -92,6 +93,12 @@ def main(vind, datadir, index_path, dict_path, out_path):
         for term in sorted(table):
             if table[term]:
                 out.write("%s = %s\n" % (term, " | ".join(table[term])))
+        # Every English stem once, sorted (code points: the byte order of
+        # UTF-8, as strcmp sorts): lib/synonyms.c bisects both lists as they
+        # are, with no sort and no table at every searcher open.
+        out.write("# The English stems of the lines above, one a line.\n")
+        for stem in sorted({stem for stems in table.values() for stem in stems}):
+            out.write("%s\n" % stem)
 
 
 if __name__ == "__main__":

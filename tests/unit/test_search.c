@@ -883,9 +883,15 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
                         -1, NULL);
     CHECK_INT(vind_synonyms_load(path, &synonyms, NULL), VIND_OK, "a synonym file loads");
     CHECK_INT(vind_synonyms_count(synonyms), 1, "a line without '=' is skipped");
-    const char *english = vind_synonyms_translations(synonyms, "sleutel");
-    CHECK(english && memcmp(english, "clef\0key\0wrench\0\0", 17) == 0,
+    char english[64];
+    CHECK(vind_synonyms_translations(synonyms, "sleutel", english, sizeof english) == 3 &&
+              memcmp(english, "clef\0key\0wrench\0\0", 17) == 0,
           "the translations beside the list load: sleutel = clef | key | wrench");
+    CHECK(vind_synonyms_translations(synonyms, "sleutel", english, 11) == 2 &&
+              memcmp(english, "clef\0key\0\0", 10) == 0,
+          "a short buffer gets the whole stems it holds");
+    CHECK(vind_synonyms_translations(synonyms, "slot", english, sizeof english) == 0,
+          "a term without translations has none");
     CHECK(vind_synonyms_is_english(synonyms, "note") && !vind_synonyms_is_english(synonyms, "noot"),
           "note is on the English side, noot is not");
     static const struct {
