@@ -173,6 +173,16 @@ vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
 vind_status_t vind_xapian_writer_open_shards(const char *path, unsigned shards,
                                              vind_xapian_writer_t **writer, char **errmsg);
 
+/*
+ * Writes a compacted copy of writer's last commit into dest, which must not
+ * exist (Xapian's compaction, docids kept; a sharded database as the same
+ * shards plus a stub). The caller swaps it in (docs/scaling.md, "Index
+ * size"). Returns VIND_OK; VIND_XAPIAN otherwise (a full disk among them),
+ * leaving dest partly written for the caller to remove.
+ */
+vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer, const char *dest,
+                                         char **errmsg);
+
 /* The number of shards writer writes, 0 for a plain database. */
 unsigned vind_xapian_writer_shards(const vind_xapian_writer_t *writer);
 
