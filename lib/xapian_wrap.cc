@@ -3298,6 +3298,50 @@ static void raise_bounds(vind_xapian_mset_t *page, uint64_t matches, uint64_t es
         std::max<uint64_t>(page->matches_estimated, page->matches_lower), page->matches_upper);
 }
 
+/*
+ * A counting pass over remote shards that may stop at check_at_least
+ * matches (the count limit). The spies run on the servers, where no spy of
+ * vind's can end the run, and stock xapian-tcpsrv's matcher ends a run of
+ * no items only when nothing weighs (multimatch.cc: max_possible 0) and
+ * otherwise checks every match. A run of one item, weighed by BM25, is
+ * ended by that matcher itself: once a server has checked check_at_least
+ * matches it raises its minimum weight to its best item's and skips what
+ * cannot beat it, before the spy (Xapian's own pruning, as in a ranked
+ * pass past the limit). So each server counts at least check_at_least of
+ * its matches (facet counts: lower bounds) and the bounds are Xapian's,
+ * merged over the servers; the one item is dropped (vind_xapian_enquire_run).
+ * Why not BoolWeight, which stops a one-database run at check_at_least:
+ * vind_xapian_enquire_set_boolean. Throws what Xapian throws.
+ */
+static Xapian::MSet run_remote_counting(vind_xapian_enquire_t *enquire, uint32_t check_at_least)
+{
+    enquire->enquire.set_weighting_scheme(Xapian::BM25Weight());
+    return enquire->enquire.get_mset(0, 1, check_at_least);
+}
+
+/*
+ * Over remote shards, a collapsing run that stopped at the count limit:
+ * Xapian 1.4 loses the servers' uncollapsed bounds (a one-word query, whose
+ * count the servers know, came back as 147 to 300 for 300 matches), so
+ * they are taken again from a run that checks no match and collapses
+ * nothing (the postlists' statistics on each server, one more round trip)
+ * and page's bounds narrowed to them. The collapse key and the spies are
+ * set again for the next run (add_stock_spies). Throws what Xapian throws.
+ */
+static void statistics_bounds(vind_xapian_enquire_t *enquire, vind_xapian_mset_t *page)
+{
+    enquire->enquire.clear_matchspies();
+    enquire->enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    Xapian::MSet statistics = enquire->enquire.get_mset(0, 0, Xapian::doccount(0));
+    enquire->enquire.set_collapse_key(enquire->key_slot);
+    page->matches_lower = std::max<uint64_t>(page->matches_lower,
+                                             statistics.get_matches_lower_bound());
+    page->matches_upper = std::min<uint64_t>(page->matches_upper,
+                                             statistics.get_matches_upper_bound());
+    page->matches_estimated = std::min<uint64_t>(
+        std::max<uint64_t>(page->matches_estimated, page->matches_lower), page->matches_upper);
+}
+
 /* get_mset, with a counting pass (a local counting spy, no items) ended
  * at check_at_least matches by its spy: its bounds are then those of an
  * estimate without matching (check_at_least 0: the postlists' statistics,
@@ -3307,14 +3351,9 @@ static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset
                                  uint32_t &check_at_least)
 {
     CountSpy *counter = enquire->counter.get();
-    /* Over remote shards the spies run on the servers, which end a run of
-     * no items at check_at_least only when nothing weighs: a counting
-     * pass there examines every match anyway. So a count limit does not
-     * apply there: every run that checks matches checks them all, and the
-     * totals, facet and collapse counts stay exact (docs/scaling.md). */
-    if (enquire->reader->remote && check_at_least > 0)
-        check_at_least =
-            std::max<uint32_t>(check_at_least, enquire->reader->database.get_doccount());
+    if (enquire->reader->remote && limit == 0 && check_at_least > 0 &&
+        check_at_least < enquire->reader->database.get_doccount())
+        return run_remote_counting(enquire, check_at_least);
     bool stoppable = counter && !enquire->reader->remote && limit == 0 && check_at_least > 0 &&
                      check_at_least < enquire->reader->database.get_doccount();
     if (counter)
@@ -3377,7 +3416,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         static_cast<vind_xapian_mset_t *>(std::calloc(1, sizeof(vind_xapian_mset_t)));
     if (page == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
-    size_t count = percents.size();
+    size_t count = limit == 0 ? 0 : percents.size(); /* run_remote_counting's one item */
     if (count > 0) {
         page->docids = static_cast<uint32_t *>(std::calloc(count, sizeof(uint32_t)));
         page->weights = static_cast<double *>(std::calloc(count, sizeof(double)));
@@ -3416,6 +3455,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
                 page->matches_lower = page->matches_upper = page->matches_estimated =
                     enquire->matched->seen;
                 page->listed_estimated = enquire->matched->alone + enquire->matched->keys.size();
+            } else if (enquire->stock_keys) {
+                statistics_bounds(enquire, page);
             }
             if (copy_collapse(matches, page, enquire) != VIND_OK) {
                 vind_xapian_mset_free(page);
