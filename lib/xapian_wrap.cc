@@ -2521,6 +2521,63 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
     return VIND_OK;
 }
 
+/* A term of a wildcard's expansion more frequent than another. */
+static bool more_frequent(const std::pair<std::string, Xapian::doccount> &a,
+                          const std::pair<std::string, Xapian::doccount> &b)
+{
+    return a.second > b.second;
+}
+
+/*
+ * Over shards Xapian 1.4 expands a wildcard in each shard, against that
+ * shard's terms: a remote server weighs its own OR of terms, so equal-looking
+ * hits could come out in another order than one database gives them, and
+ * local shards scale every score. Expanded here, against the terms of all
+ * shards (the combined term list: remote databases list theirs too, one
+ * round trip each), every shard weighs the same synonym of the same terms
+ * with the statistics Xapian merges over them: the order and scores of one
+ * database. Past max_expansion terms, the most frequent are kept as
+ * Xapian's LIMIT_MOST_FREQUENT keeps them in one database: std::nth_element
+ * over the terms in term order by their document frequency (summed over
+ * the shards, so equal to one database's), which picks the same terms at a
+ * tie as Xapian does (an order of its own chose other tied terms, and other
+ * scores, when 10 wildcards of 40 terms each were cut). One database keeps
+ * Xapian's own expansion (unchanged answers), as does a shard that cannot
+ * be listed (the search then meets it and says so). Cost: a walk of the
+ * terms starting with prefix on every shard (remote: one round trip each).
+ */
+extern "C" vind_xapian_query_t *vind_xapian_reader_wildcard(vind_xapian_reader_t *reader,
+                                                            const char *prefix,
+                                                            uint32_t max_expansion)
+{
+    /* One database (or a replica's stub of one): Xapian's own expansion. */
+    if (reader == nullptr || reader->shards.size() < 2 || prefix == nullptr || *prefix == '\0')
+        return vind_xapian_query_wildcard(prefix, max_expansion);
+    try {
+        settle(reader->pool);
+        std::vector<std::pair<std::string, Xapian::doccount>> terms;
+        for (Xapian::TermIterator it = reader->database.allterms_begin(prefix);
+             it != reader->database.allterms_end(prefix); ++it)
+            terms.emplace_back(*it, it.get_termfreq());
+        if (max_expansion != 0 && terms.size() > max_expansion) {
+            std::nth_element(terms.begin(), terms.begin() + (max_expansion - 1), terms.end(),
+                             more_frequent);
+            terms.resize(max_expansion);
+        }
+        std::vector<Xapian::Query> leaves;
+        leaves.reserve(terms.size());
+        for (const auto &term : terms)
+            leaves.emplace_back(term.first);
+        return new vind_xapian_query{
+            leaves.empty() ? Xapian::Query::MatchNothing
+                           : Xapian::Query(Xapian::Query::OP_SYNONYM, leaves.begin(), leaves.end())};
+    } catch (const std::bad_alloc &) {
+        return nullptr;
+    } catch (...) {
+        return vind_xapian_query_wildcard(prefix, max_expansion);
+    }
+}
+
 /* The read check of vind_xapian_reader_check over database (one, or the
  * local shards combined) whose metadata lives in parts (empty: itself). */
 static vind_status_t check_database(const Xapian::Database &database,

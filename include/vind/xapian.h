@@ -619,6 +619,15 @@ vind_xapian_query_t *vind_xapian_query_value_le(uint32_t slot, const char *high,
  */
 vind_xapian_query_t *vind_xapian_query_wildcard(const char *prefix, uint32_t max_expansion);
 
+/*
+ * As vind_xapian_query_wildcard, expanded against reader's terms when it
+ * has shards (local or remote), so that every shard weighs the same terms:
+ * a synonym of the max_expansion most frequent terms over all shards. A
+ * plain database (or NULL) gets vind_xapian_query_wildcard. NULL on NOMEM.
+ */
+vind_xapian_query_t *vind_xapian_reader_wildcard(vind_xapian_reader_t *reader, const char *prefix,
+                                                 uint32_t max_expansion);
+
 /* Frees query. NULL is allowed. */
 void vind_xapian_query_free(vind_xapian_query_t *query);
 
