@@ -483,7 +483,9 @@ vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errm
  * docids[i] does, else 0. Cost: one walk of the term's posting list,
  * skipping to each document (the chunks holding them are read: a few block
  * reads), instead of a position-list look-up per document (two block reads
- * each, also for a document that lacks the term).
+ * each, also for a document that lacks the term). Over remote shards a
+ * document of a remote shard is always 1 (it may hold the term): a remote
+ * posting list cannot be skipped through, only sent whole.
  */
 vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader, const char *term,
                                          const uint32_t *docids, size_t n, unsigned char *present,
