@@ -2448,6 +2448,10 @@ static void term_in_shards(const vind_xapian_reader *reader, const std::string &
     std::vector<Xapian::PostingIterator> lists(shards);
     std::vector<bool> opened(shards, false);
     for (size_t i = 0; i < n; i++) {
+        if (docids[i] == 0) { /* no document */
+            present[i] = 0;
+            continue;
+        }
         const size_t s = (docids[i] - 1) % shards;
         const Xapian::docid local = (docids[i] - 1) / shards + 1;
         if (reader->shard_remote[s]) {
