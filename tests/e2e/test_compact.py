@@ -61,7 +61,11 @@ def interrupted(name, db, before, shim):
            "%s: a compaction killed at its first sync leaves its partial copy beside" % name,
            (killed.returncode, killed.stderr[-300:], os.listdir(parent)))
     tap.ok(state(db) == before, "%s: after the kill the index answers as before" % name)
-    full = compact(db, fault_env(shim, parent, VIND_ENOSPC_AFTER="20000"))
+    full_env = fault_env(shim, parent, VIND_ENOSPC_AFTER="20000")
+    # Xapian 1.4's compactor leaks its output tables' buffers when a write fails (~64 kB, all
+    # allocated in libxapian); LeakSanitizer would turn the exit 2 into 1 under ASan.
+    full_env["ASAN_OPTIONS"] += ":detect_leaks=0"
+    full = compact(db, full_env)
     tap.ok(full.returncode == 2 and b"compact" in full.stderr and not beside(db, "rebuild"),
            "%s: a compaction on a full disk fails (exit 2), removing its partial copy "
            "and the killed one's" % name, (full.returncode, full.stderr[-300:], os.listdir(parent)))
