@@ -366,7 +366,7 @@ int main(int argc, char **argv)
         "identical to the one that made the document is skipped as unchanged. {\"url\": U,\n"
         "\"deleted\": true} deletes U's document; documents the feed does not mention stay. A\n"
         "bad line is reported as FILE:LINE: reason, and the other lines are indexed.\n\n"
-        "--compact [--db DB]: compacts the index (after a bulk load: about a quarter smaller),\n"
+        "--compact [--db DB]: compacts the index (after a bulk load: a quarter to a half smaller),\n"
         "writing the compacted copy beside it and swapping it in; readers keep serving the old\n"
         "one until then. With PATHs or --from-jsonl, after the run.\n\n"
         "Exit status: 0 all indexed, 1 some files failed (the rest was committed), 2 usage or fatal error.");
