@@ -89,11 +89,22 @@ static vind_status_t look_up(spelling_t *spelling, int rare, int *found, size_t 
     return VIND_OK;
 }
 
+/* The expander the query builder calls for a `word*`: over shards the
+ * wrapper expands it against the terms of every shard, so each weighs the
+ * same terms (docs/scaling.md, "What degrades over remote shards"); one
+ * database leaves it to Xapian. */
+static vind_xapian_query_t *shard_wildcard(void *data, const char *pattern, unsigned limit)
+{
+    spelling_t *spelling = data;
+    return vind_xapian_reader_wildcard(spelling->searcher->reader, pattern, limit);
+}
+
 static vind_status_t build(vind_searcher_t *searcher, const vind_qnode_t *tree,
                            spelling_t *spelling, vind_query_plan_t **out, char **errmsg)
 {
     return vind_query_plan_corrected(searcher->analyzer, searcher->synonyms, &searcher->weights,
-                                     table_correction, spelling, tree, out, errmsg);
+                                     table_correction, shard_wildcard, spelling, tree, out,
+                                     errmsg);
 }
 
 /* Plans the words: build, look up what was asked, rebuild when a word has a correction. */

@@ -46,6 +46,7 @@ typedef struct {
     const vind_synonyms_t *synonyms;
     const vind_query_weights_t *weights;
     vind_query_corrector_t correct; /* spelling of unknown words, or NULL */
+    vind_query_expander_t expand;   /* `word*` against the index's terms, or NULL */
     void *correct_data;
     int keep_stops; /* the query has only stop words: search them anyway */
     int translate;  /* Dutch words also look for their English translations */
@@ -721,7 +722,9 @@ static vind_xapian_query_t *build_prefix(builder_t *b, const vind_qnode_t *node)
     const char *prefix =
         node->field == VIND_QFIELD_ANY ? VIND_PREFIX_EXACT : field_prefix(node->field);
     char *pattern = g_strconcat(prefix, form, NULL);
-    vind_xapian_query_t *query = checked(b, vind_xapian_query_wildcard(pattern, b->wildcard_limit));
+    vind_xapian_query_t *query =
+        checked(b, b->expand ? b->expand(b->correct_data, pattern, b->wildcard_limit)
+                             : vind_xapian_query_wildcard(pattern, b->wildcard_limit));
     if (b->collect && !b->negated)
         vind_match_terms_add_prefix(b->match_terms, form);
     if (b->collect) {
@@ -1086,12 +1089,14 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
                               const vind_query_weights_t *weights, const vind_qnode_t *tree,
                               vind_query_plan_t **out, char **errmsg)
 {
-    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, tree, out, errmsg);
+    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, NULL, tree, out,
+                                     errmsg);
 }
 
 vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                                         const vind_query_weights_t *weights,
-                                        vind_query_corrector_t correct, void *data,
+                                        vind_query_corrector_t correct,
+                                        vind_query_expander_t expand, void *data,
                                         const vind_qnode_t *tree, vind_query_plan_t **out,
                                         char **errmsg)
 {
@@ -1110,6 +1115,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                    .synonyms = synonyms,
                    .weights = weights,
                    .correct = correct,
+                   .expand = expand,
                    .correct_data = data,
                    .collect = 1,
                    .match_terms = plan->match_terms,

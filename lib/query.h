@@ -54,6 +54,14 @@ typedef struct {
  */
 typedef char *(*vind_query_corrector_t)(void *data, const vind_token_t *token);
 
+/*
+ * The query of a `word*`: terms starting with pattern (a term prefix), at
+ * most limit of them, the most frequent. data is the corrector's. NULL on
+ * NOMEM. Without one, vind_xapian_query_wildcard (Xapian expands it).
+ */
+typedef vind_xapian_query_t *(*vind_query_expander_t)(void *data, const char *pattern,
+                                                       unsigned limit);
+
 typedef struct {
     vind_xapian_query_t *query;      /* every plain word must match; NULL = match everything */
     vind_xapian_query_t *fallback;   /* any plain word; NULL when there is nothing to relax */
@@ -89,7 +97,8 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
  */
 vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                                         const vind_query_weights_t *weights,
-                                        vind_query_corrector_t correct, void *data,
+                                        vind_query_corrector_t correct,
+                                        vind_query_expander_t expand, void *data,
                                         const vind_qnode_t *tree, vind_query_plan_t **out,
                                         char **errmsg);
 

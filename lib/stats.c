@@ -11,14 +11,11 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "folder.h"
 #include "schema.h"
 #include "searcher.h"
 
-/* Bytes of the files in the index folder and, one level down, in its
- * subfolders: a sharded index keeps its shards there (shard-0, ...) and a
- * replica its copy (replica_0), a glass database none. Symbolic links are
- * not followed. */
-static uint64_t directory_bytes(const char *path, int depth)
+uint64_t vind_folder_bytes(const char *path, int depth)
 {
     GDir *dir = g_dir_open(path, 0, NULL);
     if (!dir)
@@ -31,7 +28,7 @@ static uint64_t directory_bytes(const char *path, int depth)
         if (lstat(file, &st) == 0 && S_ISREG(st.st_mode))
             total += (uint64_t)st.st_size;
         else if (depth > 0 && lstat(file, &st) == 0 && S_ISDIR(st.st_mode))
-            total += directory_bytes(file, depth - 1);
+            total += vind_folder_bytes(file, depth - 1);
         g_free(file);
     }
     g_dir_close(dir);
@@ -89,7 +86,7 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
     json_object_set_new(object, "documents", json_integer(searcher->doc_count));
     json_object_set_new(object, "revision", json_integer((json_int_t)searcher->revision));
     json_object_set_new(object, "size_bytes",
-                        json_integer((json_int_t)directory_bytes(searcher->path, 1)));
+                        json_integer((json_int_t)vind_folder_bytes(searcher->path, 1)));
     char *last_run = NULL;
     if (vind_xapian_reader_get_metadata(searcher->reader, VIND_META_LAST_RUN, &last_run, NULL,
                                         NULL) == VIND_OK &&

@@ -1300,24 +1300,33 @@ void open_writable_stub(vind_xapian_writer *writer, const std::string &file)
     writer->database = writer->shards[0];
 }
 
+void write_stub(const std::string &path, unsigned n);
+
 /* Creates a sharded database of n shards in folder path (absent or empty):
- * path/shard-0 .. path/shard-<n-1>, then path/XAPIANDB listing them, written
- * to a temporary file and renamed, so a reader finds a whole stub or none. */
+ * path/shard-0 .. path/shard-<n-1>, then path/XAPIANDB listing them
+ * (write_stub). */
 void create_shards(const std::string &path, unsigned n)
 {
     if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
         throw Xapian::DatabaseCreateError("cannot create the folder " + path + ": " +
                                           std::strerror(errno));
+    for (unsigned s = 0; s < n; s++) {
+        Xapian::WritableDatabase shard(path + "/shard-" + std::to_string(s),
+                                       Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        shard.close();
+    }
+    write_stub(path, n);
+}
+
+/* Writes the stub path/XAPIANDB listing path/shard-0 .. shard-<n-1>, to a
+ * temporary file renamed into place, so a reader finds a whole stub or none. */
+void write_stub(const std::string &path, unsigned n)
+{
     std::string text = "# vind: " + std::to_string(n) +
                        " shards, a document in the shard of the hash of its URL term "
                        "(docs/scaling.md)\n";
-    for (unsigned s = 0; s < n; s++) {
-        const std::string name = "shard-" + std::to_string(s);
-        Xapian::WritableDatabase shard(path + "/" + name,
-                                       Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
-        shard.close();
-        text += "auto " + name + "\n";
-    }
+    for (unsigned s = 0; s < n; s++)
+        text += "auto shard-" + std::to_string(s) + "\n";
     const std::string stub = path + "/XAPIANDB", temporary = stub + ".tmp";
     {
         std::ofstream out(temporary, std::ios::trunc);
@@ -1494,6 +1503,51 @@ extern "C" vind_status_t vind_xapian_writer_open_shards(const char *path, unsign
         *writer = nullptr;
     }
     return status;
+}
+
+/*
+ * Writes a compacted copy of what writer has committed into dest (which
+ * must not exist): Xapian's compaction (xapian-compact's, full) of each
+ * local database on its own, so a sharded index stays sharded, dest/shard-N
+ * for the stub's Nth shard plus dest/XAPIANDB. Reads the databases at their
+ * paths (the last commit, not the writer's open transaction) while the
+ * writer keeps the lock. Docids are kept (DBCOMPACT_NO_RENUMBER): the text
+ * store's keys hold docids, and renumbering would also lower the highest
+ * docid ever used, so a later document could take the id of a deleted one.
+ * Cost: one sequential read of the index and one write of the copy
+ * (5,000 generated documents, 267 MB: about 1 s).
+ */
+extern "C" vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer,
+                                                    const char *dest, char **errmsg)
+{
+    if (writer == nullptr || dest == nullptr || *dest == '\0')
+        return invalid(errmsg, "vind_xapian_writer_compact", "writer or destination missing");
+    const unsigned flags = Xapian::Compactor::FULL | Xapian::DBCOMPACT_NO_RENUMBER;
+    try {
+        fault_point();
+        const std::string stub = stub_file(writer->path);
+        if (stub.empty()) {
+            Xapian::Database(writer->path, Xapian::DB_BACKEND_GLASS).compact(dest, flags);
+            return VIND_OK;
+        }
+        if (stub != writer->path + "/XAPIANDB")
+            return vind_error(errmsg, VIND_INVALID_ARGUMENT, "the stub %s is a file, not a folder "
+                              "of shards: compact each database it lists", stub.c_str());
+        if (mkdir(dest, 0755) != 0)
+            throw Xapian::DatabaseCreateError(std::string("cannot create the folder ") + dest +
+                                              ": " + std::strerror(errno));
+        unsigned n = 0;
+        for (const StubLine &line : read_stub(stub)) {
+            if (line.kind != StubKind::LOCAL)
+                continue; /* a writer's stub has no remote lines (open_writable_stub) */
+            const std::string shard = std::string(dest) + "/shard-" + std::to_string(n++);
+            Xapian::Database(line.target, Xapian::DB_BACKEND_GLASS).compact(shard, flags);
+        }
+        write_stub(dest, n);
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot compact", writer->path.c_str());
+    }
 }
 
 extern "C" unsigned vind_xapian_writer_shards(const vind_xapian_writer_t *writer)
@@ -2543,6 +2597,45 @@ extern "C" vind_status_t vind_xapian_reader_each_wdf(vind_xapian_reader_t *reade
     }
 }
 
+/*
+ * term_in over shards of which some are remote. A posting-list walk of a
+ * remote database moves the whole list: the server streams it (Xapian 1.4
+ * has no remote skip_to), so a common word's list crossed the network for
+ * each search, and the servers spent most of their CPU writing it (5,000
+ * generated documents, 2 remote shards, 300 searches: 9-11 s of the
+ * servers' CPU, 3.6-4 s without the walks, the same answers). A document of
+ * a remote shard is therefore reported as holding the term, and the caller
+ * looks its positions up (one small round trip, an empty list when it
+ * lacks the term); one of a local shard is checked on that shard's list.
+ */
+static void term_in_shards(const vind_xapian_reader *reader, const std::string &term,
+                           const uint32_t *docids, size_t n, unsigned char *present)
+{
+    const size_t shards = reader->shards.size();
+    std::vector<Xapian::PostingIterator> lists(shards);
+    std::vector<bool> opened(shards, false);
+    for (size_t i = 0; i < n; i++) {
+        if (docids[i] == 0) { /* no document */
+            present[i] = 0;
+            continue;
+        }
+        const size_t s = (docids[i] - 1) % shards;
+        const Xapian::docid local = (docids[i] - 1) / shards + 1;
+        if (reader->shard_remote[s]) {
+            present[i] = 1;
+            continue;
+        }
+        if (!opened[s]) { /* docids ascend, so each shard's local ones do too */
+            lists[s] = reader->shards[s].postlist_begin(term);
+            opened[s] = true;
+        }
+        const Xapian::PostingIterator end = reader->shards[s].postlist_end(term);
+        if (lists[s] != end)
+            lists[s].skip_to(local);
+        present[i] = lists[s] != end && *lists[s] == local;
+    }
+}
+
 extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader,
                                                     const char *term, const uint32_t *docids,
                                                     size_t n, unsigned char *present,
@@ -2555,6 +2648,10 @@ extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader
         memset(present, 0, n);
     try {
         settle(reader->pool);
+        if (reader->remote) {
+            term_in_shards(reader, term, docids, n, present);
+            return VIND_OK;
+        }
         const Xapian::Database &database = reader->database;
         Xapian::PostingIterator it = database.postlist_begin(term);
         const Xapian::PostingIterator end = database.postlist_end(term);
@@ -2642,6 +2739,63 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
     if (*terms == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
     return VIND_OK;
+}
+
+/* A term of a wildcard's expansion more frequent than another. */
+static bool more_frequent(const std::pair<std::string, Xapian::doccount> &a,
+                          const std::pair<std::string, Xapian::doccount> &b)
+{
+    return a.second > b.second;
+}
+
+/*
+ * Over shards Xapian 1.4 expands a wildcard in each shard, against that
+ * shard's terms: a remote server weighs its own OR of terms, so equal-looking
+ * hits could come out in another order than one database gives them, and
+ * local shards scale every score. Expanded here, against the terms of all
+ * shards (the combined term list: remote databases list theirs too, one
+ * round trip each), every shard weighs the same synonym of the same terms
+ * with the statistics Xapian merges over them: the order and scores of one
+ * database. Past max_expansion terms, the most frequent are kept as
+ * Xapian's LIMIT_MOST_FREQUENT keeps them in one database: std::nth_element
+ * over the terms in term order by their document frequency (summed over
+ * the shards, so equal to one database's), which picks the same terms at a
+ * tie as Xapian does (an order of its own chose other tied terms, and other
+ * scores, when 10 wildcards of 40 terms each were cut). One database keeps
+ * Xapian's own expansion (unchanged answers), as does a shard that cannot
+ * be listed (the search then meets it and says so). Cost: a walk of the
+ * terms starting with prefix on every shard (remote: one round trip each).
+ */
+extern "C" vind_xapian_query_t *vind_xapian_reader_wildcard(vind_xapian_reader_t *reader,
+                                                            const char *prefix,
+                                                            uint32_t max_expansion)
+{
+    /* One database (or a replica's stub of one): Xapian's own expansion. */
+    if (reader == nullptr || reader->shards.size() < 2 || prefix == nullptr || *prefix == '\0')
+        return vind_xapian_query_wildcard(prefix, max_expansion);
+    try {
+        settle(reader->pool);
+        std::vector<std::pair<std::string, Xapian::doccount>> terms;
+        for (Xapian::TermIterator it = reader->database.allterms_begin(prefix);
+             it != reader->database.allterms_end(prefix); ++it)
+            terms.emplace_back(*it, it.get_termfreq());
+        if (max_expansion != 0 && terms.size() > max_expansion) {
+            std::nth_element(terms.begin(), terms.begin() + (max_expansion - 1), terms.end(),
+                             more_frequent);
+            terms.resize(max_expansion);
+        }
+        std::vector<Xapian::Query> leaves;
+        leaves.reserve(terms.size());
+        for (const auto &term : terms)
+            leaves.emplace_back(term.first);
+        return new vind_xapian_query{
+            leaves.empty() ? Xapian::Query::MatchNothing
+                           : Xapian::Query(Xapian::Query::OP_SYNONYM, leaves.begin(), leaves.end())};
+    } catch (const std::bad_alloc &) {
+        return nullptr;
+    } catch (...) {
+        return vind_xapian_query_wildcard(prefix, max_expansion);
+    }
 }
 
 /* The read check of vind_xapian_reader_check over database (one, or the
@@ -3447,6 +3601,50 @@ static void raise_bounds(vind_xapian_mset_t *page, uint64_t matches, uint64_t es
         std::max<uint64_t>(page->matches_estimated, page->matches_lower), page->matches_upper);
 }
 
+/*
+ * A counting pass over remote shards that may stop at check_at_least
+ * matches (the count limit). The spies run on the servers, where no spy of
+ * vind's can end the run, and stock xapian-tcpsrv's matcher ends a run of
+ * no items only when nothing weighs (multimatch.cc: max_possible 0) and
+ * otherwise checks every match. A run of one item, weighed by BM25, is
+ * ended by that matcher itself: once a server has checked check_at_least
+ * matches it raises its minimum weight to its best item's and skips what
+ * cannot beat it, before the spy (Xapian's own pruning, as in a ranked
+ * pass past the limit). So each server counts at least check_at_least of
+ * its matches (facet counts: lower bounds) and the bounds are Xapian's,
+ * merged over the servers; the one item is dropped (vind_xapian_enquire_run).
+ * Why not BoolWeight, which stops a one-database run at check_at_least:
+ * vind_xapian_enquire_set_boolean. Throws what Xapian throws.
+ */
+static Xapian::MSet run_remote_counting(vind_xapian_enquire_t *enquire, uint32_t check_at_least)
+{
+    enquire->enquire.set_weighting_scheme(Xapian::BM25Weight());
+    return enquire->enquire.get_mset(0, 1, check_at_least);
+}
+
+/*
+ * Over remote shards, a collapsing run that stopped at the count limit:
+ * Xapian 1.4 loses the servers' uncollapsed bounds (a one-word query, whose
+ * count the servers know, came back as 147 to 300 for 300 matches), so
+ * they are taken again from a run that checks no match and collapses
+ * nothing (the postlists' statistics on each server, one more round trip)
+ * and page's bounds narrowed to them. The collapse key and the spies are
+ * set again for the next run (add_stock_spies). Throws what Xapian throws.
+ */
+static void statistics_bounds(vind_xapian_enquire_t *enquire, vind_xapian_mset_t *page)
+{
+    enquire->enquire.clear_matchspies();
+    enquire->enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    Xapian::MSet statistics = enquire->enquire.get_mset(0, 0, Xapian::doccount(0));
+    enquire->enquire.set_collapse_key(enquire->key_slot);
+    page->matches_lower = std::max<uint64_t>(page->matches_lower,
+                                             statistics.get_matches_lower_bound());
+    page->matches_upper = std::min<uint64_t>(page->matches_upper,
+                                             statistics.get_matches_upper_bound());
+    page->matches_estimated = std::min<uint64_t>(
+        std::max<uint64_t>(page->matches_estimated, page->matches_lower), page->matches_upper);
+}
+
 /* get_mset, with a counting pass (a local counting spy, no items) ended
  * at check_at_least matches by its spy: its bounds are then those of an
  * estimate without matching (check_at_least 0: the postlists' statistics,
@@ -3456,14 +3654,9 @@ static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset
                                  uint32_t &check_at_least)
 {
     CountSpy *counter = enquire->counter.get();
-    /* Over remote shards the spies run on the servers, which end a run of
-     * no items at check_at_least only when nothing weighs: a counting
-     * pass there examines every match anyway. So a count limit does not
-     * apply there: every run that checks matches checks them all, and the
-     * totals, facet and collapse counts stay exact (docs/scaling.md). */
-    if (enquire->reader->remote && check_at_least > 0)
-        check_at_least =
-            std::max<uint32_t>(check_at_least, enquire->reader->database.get_doccount());
+    if (enquire->reader->remote && limit == 0 && check_at_least > 0 &&
+        check_at_least < enquire->reader->database.get_doccount())
+        return run_remote_counting(enquire, check_at_least);
     bool stoppable = counter && !enquire->reader->remote && limit == 0 && check_at_least > 0 &&
                      check_at_least < enquire->reader->database.get_doccount();
     if (counter)
@@ -3526,7 +3719,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         static_cast<vind_xapian_mset_t *>(std::calloc(1, sizeof(vind_xapian_mset_t)));
     if (page == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
-    size_t count = percents.size();
+    size_t count = limit == 0 ? 0 : percents.size(); /* run_remote_counting's one item */
     if (count > 0) {
         page->docids = static_cast<uint32_t *>(std::calloc(count, sizeof(uint32_t)));
         page->weights = static_cast<double *>(std::calloc(count, sizeof(double)));
@@ -3565,6 +3758,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
                 page->matches_lower = page->matches_upper = page->matches_estimated =
                     enquire->matched->seen;
                 page->listed_estimated = enquire->matched->alone + enquire->matched->keys.size();
+            } else if (enquire->stock_keys) {
+                statistics_bounds(enquire, page);
             }
             if (copy_collapse(matches, page, enquire) != VIND_OK) {
                 vind_xapian_mset_free(page);

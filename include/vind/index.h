@@ -146,6 +146,25 @@ VIND_API vind_status_t vind_index_records(vind_index_t *index, FILE *in, const c
                                           const vind_index_options_t *opts,
                                           vind_index_report_t *report, char **errmsg);
 
+/*
+ * Compacts the index (Xapian's compaction: full B-tree blocks, docids kept),
+ * after a bulk load for instance: the compacted copy is written beside it
+ * (<db>.rebuild-<pid>, disk room for both) and swapped in atomically, as a
+ * schema upgrade's rebuild is (docs/schema.md, "Upgrading"); the old index
+ * moves to <db>.old-compact-<time> for the readers still on it and is
+ * removed by the next run. A sharded index is compacted shard by shard and
+ * stays sharded. A kill or failure before the swap leaves the old index as
+ * it was. Call it between runs (no uncommitted changes). *bytes_before and
+ * *bytes_after (each may be NULL) receive the index's size on disk before
+ * and after.
+ *
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (uncommitted changes; a stub
+ * that is a file rather than a folder of shards); VIND_IO (the swap);
+ * VIND_XAPIAN (the compaction, a full disk among its causes); VIND_NOMEM.
+ */
+VIND_API vind_status_t vind_index_compact(vind_index_t *index, uint64_t *bytes_before,
+                                          uint64_t *bytes_after, char **errmsg);
+
 /* Closes the index; uncommitted changes are discarded. Accepts NULL. */
 VIND_API void vind_index_close(vind_index_t *index);
 

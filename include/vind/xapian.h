@@ -173,6 +173,16 @@ vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
 vind_status_t vind_xapian_writer_open_shards(const char *path, unsigned shards,
                                              vind_xapian_writer_t **writer, char **errmsg);
 
+/*
+ * Writes a compacted copy of writer's last commit into dest, which must not
+ * exist (Xapian's compaction, docids kept; a sharded database as the same
+ * shards plus a stub). The caller swaps it in (docs/scaling.md, "Index
+ * size"). Returns VIND_OK; VIND_XAPIAN otherwise (a full disk among them),
+ * leaving dest partly written for the caller to remove.
+ */
+vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer, const char *dest,
+                                         char **errmsg);
+
 /* The number of shards writer writes, 0 for a plain database. */
 unsigned vind_xapian_writer_shards(const vind_xapian_writer_t *writer);
 
@@ -496,7 +506,9 @@ vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, char **errm
  * docids[i] does, else 0. Cost: one walk of the term's posting list,
  * skipping to each document (the chunks holding them are read: a few block
  * reads), instead of a position-list look-up per document (two block reads
- * each, also for a document that lacks the term).
+ * each, also for a document that lacks the term). Over remote shards a
+ * document of a remote shard is always 1 (it may hold the term): a remote
+ * posting list cannot be skipped through, only sent whole.
  */
 vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader, const char *term,
                                          const uint32_t *docids, size_t n, unsigned char *present,
@@ -631,6 +643,15 @@ vind_xapian_query_t *vind_xapian_query_value_le(uint32_t slot, const char *high,
  * max_expansion most frequent are used (never an error at search time).
  */
 vind_xapian_query_t *vind_xapian_query_wildcard(const char *prefix, uint32_t max_expansion);
+
+/*
+ * As vind_xapian_query_wildcard, expanded against reader's terms when it
+ * has shards (local or remote), so that every shard weighs the same terms:
+ * a synonym of the max_expansion most frequent terms over all shards. A
+ * plain database (or NULL) gets vind_xapian_query_wildcard. NULL on NOMEM.
+ */
+vind_xapian_query_t *vind_xapian_reader_wildcard(vind_xapian_reader_t *reader, const char *prefix,
+                                                 uint32_t max_expansion);
 
 /* Frees query. NULL is allowed. */
 void vind_xapian_query_free(vind_xapian_query_t *query);

@@ -174,6 +174,50 @@ static void test_refusals(void)
               "a remote shard nobody serves: VIND_UNAVAILABLE");
 }
 
+/*
+ * term_in over a stub whose first shard is remote (xapian-progsrv, the
+ * remote protocol over a pipe): a remote posting list cannot be skipped
+ * through, only sent whole, so a document of the remote shard "may hold"
+ * the term (1: the caller looks its positions up), and one of a local shard
+ * is checked on that shard's list.
+ */
+static void test_term_in_remote(const uint32_t *docids)
+{
+    if (access("/usr/bin/xapian-progsrv", X_OK) != 0) {
+        SKIP("term_in over a remote shard: no xapian-progsrv (xapian-tools)");
+        return;
+    }
+    mkdir(path_of("mixed"), 0755);
+    FILE *stub = fopen(path_of("mixed/XAPIANDB"), "w");
+    if (stub) {
+        fprintf(stub, "remote /usr/bin/xapian-progsrv %s/shard-0\n", path_of("db"));
+        fprintf(stub, "auto %s/shard-1\nauto %s/shard-2\n", path_of("db"), path_of("db"));
+        fclose(stub);
+    }
+    vind_xapian_reader_t *reader = NULL;
+    CHECK_INT(vind_xapian_reader_open(path_of("mixed"), &reader, NULL), VIND_OK,
+              "a stub of a remote and two local shards opens");
+    uint32_t sorted[DOCS];
+    size_t n = 0;
+    for (uint32_t docid = 1; n < DOCS && docid <= 3 * DOCS; docid++)
+        for (int i = 0; i < DOCS; i++)
+            if (i != 20 && docids[i] == docid)
+                sorted[n++] = docid;
+    unsigned char present[DOCS];
+    CHECK_INT(vind_xapian_reader_term_in(reader, "Q/doc/13/", sorted, n, present, NULL), VIND_OK,
+              "term_in over the mixed stub");
+    int right = 1, remote = 0;
+    for (size_t i = 0; i < n; i++) {
+        int in_remote = (sorted[i] - 1) % SHARDS == 0;
+        remote += in_remote;
+        right = right && present[i] == (in_remote || sorted[i] == docids[13]);
+    }
+    CHECK(right && remote > 0,
+          "a local shard's documents are checked (only document 13 holds its unique term), a "
+          "remote shard's may hold it");
+    vind_xapian_reader_close(reader);
+}
+
 int main(void)
 {
     if (mkdtemp(base_dir) == NULL) {
@@ -184,6 +228,7 @@ int main(void)
     test_write(docids);
     test_read(docids);
     test_refusals();
+    test_term_in_remote(docids);
     remove_tree(base_dir);
     return check_done();
 }
