@@ -70,7 +70,7 @@ struct vind_index {
     int write_version;            /* the schema this run writes (schema_to_write) */
     int analyzer_stale;           /* the index's terms come from another analyzer or lexicon */
     size_t batch;                 /* documents changed in the open transaction */
-    uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
+    uint64_t pending_bytes;       /* text added in it (check_disk_room, count_change) */
     /* Near-duplicates: the fingerprints of the index (docid -> print_t,
      * loaded at the first need), those of the document last built, and the
      * document it joined when that one had no key yet (0: none; docs/schema.md). */
@@ -454,12 +454,14 @@ static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
     return vind_xapian_writer_commit_transaction(index->writer, errmsg);
 }
 
-/* Counts one changed document; commits when the batch is full. */
+/* Counts one changed document; commits when the batch is full: of
+ * documents, or of text (VIND_INDEX_BATCH_BYTES, include/vind/limits.h). */
 static vind_status_t count_change(vind_index_t *index, char **errmsg)
 {
     /* Checked per document, so a full disk ends the run early, not at its end. */
     vind_status_t status = check_disk_room(index, errmsg);
-    if (status != VIND_OK || ++index->batch < VIND_INDEX_BATCH_DOCS)
+    if (status != VIND_OK || (++index->batch < VIND_INDEX_BATCH_DOCS &&
+                              index->pending_bytes < VIND_INDEX_BATCH_BYTES))
         return status;
     status = commit_changes(index, errmsg);
     return status == VIND_OK ? begin_change(index, errmsg) : status;

@@ -255,6 +255,28 @@ def test_no_file_read(tap, tmp):
                "(%d of %d)" % (len(found), len(probes)), out[:300])
 
 
+def test_batch_bytes(tap, tmp):
+    """A batch ends at VIND_INDEX_BATCH_BYTES (8 MiB) of text as well as at 5,000 documents:
+    ten records of ~1 MB of text are committed in two batches (revision 1 is the schema), so
+    Xapian's in-memory maps of a bulk load stay small (docs/scaling.md, "Measured limits")."""
+    words = ["zorg", "woning", "gemeente", "bewoner", "verpleeghuis", "wijk", "raad", "beleid"]
+    text = " ".join(words[(i * 7 + i // 8) % len(words)] for i in range(125000))  # ~0.9 MB
+    feed_path = os.path.join(tmp, "big.jsonl")
+    with open(feed_path, "w", encoding="utf-8") as f:
+        for i in range(10):
+            f.write(json.dumps({"url": "https://big.example/%d/" % i, "title": "Stuk %d" % i,
+                                "pages": [text + " stuk%d" % i]}) + "\n")
+    db = os.path.join(tmp, "big.db")
+    code, err = index_feed(db, feed_path)
+    index = Index(db)
+    stats = index.stats()
+    index.close()
+    tap.ok(code == 0 and stats.get("documents") == 10 and stats.get("revision") == 3,
+           "--from-jsonl: ~9 MB of text in 10 records are committed as two batches "
+           "(revision 3)", "exit %d, %s: %s" % (code, {k: stats.get(k) for k in
+                                                         ("documents", "revision")}, err))
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK):
@@ -267,6 +289,7 @@ def main():
         test_pipeline(tap, feed, tmp)
         test_bad_lines(tap, tmp)
         test_no_file_read(tap, tmp)
+        test_batch_bytes(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
