@@ -521,8 +521,18 @@ static void add_posting(builder_t *b, const char *prefix, const char *term, uint
 {
     if (b->status != VIND_OK || !term || !*term)
         return;
+    /* prefix + term, cut as snprintf would cut it: two memcpy instead of a
+     * format per posting (~2 postings a word; snprintf was ~1% of a bulk
+     * load's CPU, perf) */
     char buffer[VIND_MAX_TERM_BYTES + 16];
-    snprintf(buffer, sizeof buffer, "%s%s", prefix, term);
+    size_t n_prefix = strlen(prefix), n_term = strlen(term);
+    if (n_prefix > sizeof buffer - 1)
+        n_prefix = sizeof buffer - 1;
+    if (n_term > sizeof buffer - 1 - n_prefix)
+        n_term = sizeof buffer - 1 - n_prefix;
+    memcpy(buffer, prefix, n_prefix);
+    memcpy(buffer + n_prefix, term, n_term);
+    buffer[n_prefix + n_term] = '\0';
     if (positional)
         b->status =
             vind_xapian_document_add_posting(b->document, buffer, position, wdf, b->errmsg);
