@@ -331,13 +331,18 @@ def test_spelling_pending(tap, tmp):
     tap.ok(stats.get("documents") == 10 and "klokkenluidersregelingc\t1" in pending.split("\n"),
            "killed after its first batch commit: 10 documents, their spelling words committed "
            "as pending", "%s; pending %r" % (stats, pending[:200]))
+    # a damaged value: lines that are no "<form>\t<count>" are skipped, the others kept
+    junk = "\tzonder\nzonderteller\nnul\t0\nteveel\t99999999999\nmin\t-3\n"
+    subprocess.run(["xapian-metadata", "set", db, PENDING, junk + pending], check=True,
+                   timeout=60)
     code, err = index_feed(db, "-", stdin=records[10].encode())
     index = Index(db)
     suggestion = index.search("klokkenluidersregelingcx").get("suggestion")
     index.close()
     tap.ok(code == 0 and suggestion == "klokkenluidersregelingc" and metadata(db, PENDING) == "",
-           "the next run adds the pending words to the spelling table (a correction offered), "
-           "none left pending", "exit %d, suggestion %r: %s" % (code, suggestion, err))
+           "the next run adds the pending words to the spelling table (a correction offered; "
+           "damaged lines skipped), none left pending",
+           "exit %d, suggestion %r: %s" % (code, suggestion, err))
 
 
 def main():
