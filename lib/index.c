@@ -71,7 +71,7 @@ struct vind_index {
     int write_version;            /* the schema this run writes (schema_to_write) */
     int analyzer_stale;           /* the index's terms come from another analyzer or lexicon */
     size_t batch;                 /* documents changed in the open transaction */
-    uint64_t pending_bytes;       /* text of the documents added in it (check_disk_room) */
+    uint64_t pending_bytes;       /* text added in it (check_disk_room, count_change) */
     /* Near-duplicates: the fingerprints of the index (docid -> print_t,
      * loaded at the first need), those of the document last built, and the
      * document it joined when that one had no key yet (0: none; docs/schema.md). */
@@ -81,7 +81,14 @@ struct vind_index {
     /* Spelling words of the open transaction (form -> documents that have
      * it), added to Xapian once per form at the commit (flush_spellings). */
     GHashTable *spellings;
+    /* Those of the batches committed since the spelling table's last update,
+     * also in VIND_META_SPELLING_PENDING (commit_changes). */
+    GHashTable *spelling_pending;
+    int pending_stored;           /* VIND_META_SPELLING_PENDING may be in the index */
+    uint64_t spelling_bytes;      /* text committed since that update */
 };
+
+static vind_status_t load_pending(vind_index_t *index, char **errmsg);
 
 /* ---- options and URLs --------------------------------------------------- */
 
@@ -311,6 +318,8 @@ vind_status_t vind_index_open_shards(const char *db_path, unsigned shards,
     }
     index->lexicon = lexicon;
     index->write_version = schema_to_write();
+    index->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    index->spelling_pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     vind_status_t status = vind_analyzer_new(lexicon, &index->analyzer, errmsg);
     /* Like `mkdir -p`: --db may name a folder whose parents do not exist yet. */
     char *parent = g_path_get_dirname(db_path);
@@ -327,6 +336,8 @@ vind_status_t vind_index_open_shards(const char *db_path, unsigned shards,
         index->shards = vind_xapian_writer_shards(index->writer);
     if (status == VIND_OK)
         status = check_schema(index, errmsg);
+    if (status == VIND_OK)
+        status = load_pending(index, errmsg);
     if (status == VIND_OK)
         status = vind_xapian_writer_reader(index->writer, &index->reader, errmsg);
     if (status != VIND_OK) {
@@ -350,6 +361,8 @@ void vind_index_close(vind_index_t *index)
         g_hash_table_destroy(index->prints);
     if (index->spellings)
         g_hash_table_destroy(index->spellings);
+    if (index->spelling_pending)
+        g_hash_table_destroy(index->spelling_pending);
     free(index->path);
     free(index);
 }
@@ -406,48 +419,129 @@ static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
 }
 
 /*
- * Adds the transaction's spelling words to Xapian, each once with the
- * number of documents that have it. Why not one add_spelling per word and
- * document, as the words come: each is a look-up in Xapian's spelling table
- * and its change maps (15% of a bulk load's CPU, perf, 2,000 generated
- * documents); counted here first, a form costs one GHashTable increment per
- * document and one add_spelling per batch. The spelling data is the same
- * (frequencies add up). Nothing reads the spelling data during a run.
+ * Adds the pending spelling words (this batch's and those of the batches
+ * since the last update, commit_changes) to Xapian, each once with the
+ * number of documents that have it, and drops VIND_META_SPELLING_PENDING.
+ * Why not one add_spelling per word and document, as the words come: each
+ * is a look-up in Xapian's spelling table and its change maps (15% of a
+ * bulk load's CPU, perf, 2,000 generated documents); counted here first, a
+ * form costs one GHashTable increment per document and one add_spelling
+ * per update. The spelling data is the same (frequencies add up). Nothing
+ * reads the spelling data during a run.
  */
 static vind_status_t flush_spellings(vind_index_t *index, char **errmsg)
 {
-    if (!index->spellings)
-        return VIND_OK;
     GHashTableIter it;
     gpointer form, count;
     vind_status_t status = VIND_OK;
-    g_hash_table_iter_init(&it, index->spellings);
+    g_hash_table_iter_init(&it, index->spelling_pending);
     while (status == VIND_OK && g_hash_table_iter_next(&it, &form, &count))
         status = vind_xapian_writer_add_spelling(index->writer, form, *(guint *)count, errmsg);
-    g_hash_table_remove_all(index->spellings);
+    g_hash_table_remove_all(index->spelling_pending);
+    if (status == VIND_OK && index->pending_stored)
+        status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SPELLING_PENDING, "", 0,
+                                                 errmsg);
+    index->pending_stored = 0;
+    index->spelling_bytes = 0;
     return status;
+}
+
+/* Adds n to a form's count in counts (form -> guint). */
+static void add_count(GHashTable *counts, const char *form, guint n)
+{
+    guint *count = g_hash_table_lookup(counts, form);
+    if (!count) {
+        count = g_new0(guint, 1);
+        g_hash_table_insert(counts, g_strdup(form), count);
+    }
+    *count += n;
 }
 
 /* Counts one document's spelling word for the commit (flush_spellings). */
 static void spell_later(vind_index_t *index, const char *form)
 {
-    if (!index->spellings)
-        index->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    guint *count = g_hash_table_lookup(index->spellings, form);
-    if (!count) {
-        count = g_new0(guint, 1);
-        g_hash_table_insert(index->spellings, g_strdup(form), count);
-    }
-    (*count)++;
+    add_count(index->spellings, form, 1);
 }
-static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
+
+/* Writes the counts of index->spelling_pending as VIND_META_SPELLING_PENDING,
+ * into the transaction about to be committed. Cost: its size (~15 bytes a
+ * form) per batch commit, against a rewrite of the spelling table. */
+static vind_status_t store_pending(vind_index_t *index, char **errmsg)
+{
+    GString *text = g_string_sized_new(16 * g_hash_table_size(index->spelling_pending) + 1);
+    GHashTableIter it;
+    gpointer form, count;
+    g_hash_table_iter_init(&it, index->spelling_pending);
+    while (g_hash_table_iter_next(&it, &form, &count))
+        g_string_append_printf(text, "%s\t%u\n", (const char *)form, *(guint *)count);
+    vind_status_t status = vind_xapian_writer_set_metadata(
+        index->writer, VIND_META_SPELLING_PENDING, text->str, text->len, errmsg);
+    g_string_free(text, TRUE);
+    index->pending_stored = 1;
+    return status;
+}
+
+/* index->spelling_pending := the counts the index's last commit holds in
+ * VIND_META_SPELLING_PENDING (none: empty). A line that is no
+ * "<form>\t<count>" is skipped: the words are suggestions only. */
+static vind_status_t load_pending(vind_index_t *index, char **errmsg)
+{
+    g_hash_table_remove_all(index->spelling_pending);
+    index->pending_stored = 0;
+    char *value = NULL, *why = NULL;
+    size_t length = 0;
+    vind_status_t status = vind_xapian_writer_get_metadata(
+        index->writer, VIND_META_SPELLING_PENDING, &value, &length, &why);
+    if (status != VIND_OK) {
+        if (status != VIND_NOT_FOUND && errmsg)
+            *errmsg = why;
+        else
+            free(why);
+        return status == VIND_NOT_FOUND ? VIND_OK : status;
+    }
+    index->pending_stored = 1;
+    char **lines = g_strsplit(value, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        char *tab = strchr(*line, '\t');
+        unsigned long count = tab ? strtoul(tab + 1, NULL, 10) : 0;
+        if (!tab || tab == *line || count == 0 || count > G_MAXUINT)
+            continue;
+        *tab = '\0';
+        add_count(index->spelling_pending, *line, (guint)count);
+    }
+    g_strfreev(lines);
+    free(value);
+    return VIND_OK;
+}
+
+/*
+ * Commits the open transaction. Its spelling words join those of the
+ * run's earlier batches; the spelling table gets them all at the end of a
+ * run (batch_end 0) or once VIND_INDEX_SPELLING_BYTES of text has been
+ * committed since its last update; in between they are committed as
+ * VIND_META_SPELLING_PENDING, so the commit holds every word of its
+ * documents, in the table or there, and the next run that commits adds
+ * those a crash left there (vind_index_open_shards loads them). Readers
+ * see the spelling table of the last update meanwhile.
+ */
+static vind_status_t commit_changes(vind_index_t *index, int batch_end, char **errmsg)
 {
     if (!index->in_transaction)
         return VIND_OK;
     vind_status_t status = check_disk_room(index, errmsg);
     if (status != VIND_OK)
         return status;
-    status = flush_spellings(index, errmsg);
+    GHashTableIter it;
+    gpointer form, count;
+    g_hash_table_iter_init(&it, index->spellings);
+    while (g_hash_table_iter_next(&it, &form, &count))
+        add_count(index->spelling_pending, form, *(guint *)count);
+    g_hash_table_remove_all(index->spellings);
+    index->spelling_bytes += index->pending_bytes;
+    if (!batch_end || index->spelling_bytes >= VIND_INDEX_SPELLING_BYTES)
+        status = flush_spellings(index, errmsg);
+    else if (g_hash_table_size(index->spelling_pending) > 0)
+        status = store_pending(index, errmsg);
     if (status != VIND_OK)
         return status;
     index->in_transaction = 0;
@@ -455,14 +549,16 @@ static vind_status_t commit_changes(vind_index_t *index, char **errmsg)
     return vind_xapian_writer_commit_transaction(index->writer, errmsg);
 }
 
-/* Counts one changed document; commits when the batch is full. */
+/* Counts one changed document; commits when the batch is full: of
+ * documents, or of text (VIND_INDEX_BATCH_BYTES, include/vind/limits.h). */
 static vind_status_t count_change(vind_index_t *index, char **errmsg)
 {
     /* Checked per document, so a full disk ends the run early, not at its end. */
     vind_status_t status = check_disk_room(index, errmsg);
-    if (status != VIND_OK || ++index->batch < VIND_INDEX_BATCH_DOCS)
+    if (status != VIND_OK || (++index->batch < VIND_INDEX_BATCH_DOCS &&
+                              index->pending_bytes < VIND_INDEX_BATCH_BYTES))
         return status;
-    status = commit_changes(index, errmsg);
+    status = commit_changes(index, 1, errmsg);
     return status == VIND_OK ? begin_change(index, errmsg) : status;
 }
 
@@ -520,8 +616,18 @@ static void add_posting(builder_t *b, const char *prefix, const char *term, uint
 {
     if (b->status != VIND_OK || !term || !*term)
         return;
+    /* prefix + term, cut as snprintf would cut it: two memcpy instead of a
+     * format per posting (~2 postings a word; snprintf was ~1% of a bulk
+     * load's CPU, perf) */
     char buffer[VIND_MAX_TERM_BYTES + 16];
-    snprintf(buffer, sizeof buffer, "%s%s", prefix, term);
+    size_t n_prefix = strlen(prefix), n_term = strlen(term);
+    if (n_prefix > sizeof buffer - 1)
+        n_prefix = sizeof buffer - 1;
+    if (n_term > sizeof buffer - 1 - n_prefix)
+        n_term = sizeof buffer - 1 - n_prefix;
+    memcpy(buffer, prefix, n_prefix);
+    memcpy(buffer + n_prefix, term, n_term);
+    buffer[n_prefix + n_term] = '\0';
     if (positional)
         b->status =
             vind_xapian_document_add_posting(b->document, buffer, position, wdf, b->errmsg);
@@ -2240,6 +2346,8 @@ static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
     if (status == VIND_OK)
         status = check_schema(index, errmsg);
     if (status == VIND_OK)
+        status = load_pending(index, errmsg);
+    if (status == VIND_OK)
         status = vind_xapian_writer_reader(index->writer, &index->reader, errmsg);
     return status;
 }
@@ -2347,13 +2455,17 @@ static vind_status_t finish_run(vind_index_t *index, vind_status_t status, char 
         g_date_time_unref(now);
     }
     if (status == VIND_OK)
-        status = commit_changes(index, errmsg);
-    if (status != VIND_OK && index->in_transaction) {
-        vind_xapian_writer_cancel_transaction(index->writer, NULL);
+        status = commit_changes(index, 0, errmsg);
+    if (status != VIND_OK) {
+        if (index->in_transaction)
+            vind_xapian_writer_cancel_transaction(index->writer, NULL);
         index->in_transaction = 0;
         index->pending_bytes = 0;
-        if (index->spellings)
-            g_hash_table_remove_all(index->spellings);
+        g_hash_table_remove_all(index->spellings);
+        /* back to what the last commit holds (a failed commit's words
+         * were merged into the pending ones already) */
+        if (load_pending(index, NULL) != VIND_OK)
+            g_hash_table_remove_all(index->spelling_pending);
     }
     if (status != VIND_OK) /* after the walk, every failure is the index's */
         name_the_index(index, errmsg);

@@ -273,15 +273,22 @@ static const char *pool_string(const vind_lexicon_t *lexicon, uint32_t offset)
     return offset < lexicon->string_bytes ? lexicon->strings + offset : "";
 }
 
-/* strcmp() of the len bytes at key against the NUL-terminated word. */
+/* strcmp() of the len bytes at key against the NUL-terminated word. Hot:
+ * a binary search makes ~19 of these per look-up, and compound splitting
+ * looks up every candidate head (a fifth of a bulk load's analysis); two
+ * strings of a search usually differ in their first bytes, so one loop
+ * beats strnlen + memcmp (7% of the analysis thread's CPU, perf). Reads
+ * word no further than its NUL. */
 static int compare_range(const char *key, size_t len, const char *word)
 {
-    size_t word_len = strnlen(word, len + 1);
-    size_t common = len < word_len ? len : word_len;
-    int c = memcmp(key, word, common);
-    if (c != 0)
-        return c;
-    return len < word_len ? -1 : len > word_len ? 1 : 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char a = (unsigned char)key[i], b = (unsigned char)word[i];
+        if (b == '\0')
+            return 1; /* word is a prefix of key (or key has a NUL there) */
+        if (a != b)
+            return a < b ? -1 : 1;
+    }
+    return word[len] == '\0' ? 0 : -1;
 }
 
 static const struct vind_lex_entry *find_entry(const vind_lexicon_t *lexicon, const char *form,

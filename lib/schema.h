@@ -46,6 +46,10 @@ char *vind_analyzer_stamp(const struct vind_lexicon *lexicon);
 /* Metadata: the ISO time of the last completed indexing run. */
 #define VIND_META_LAST_RUN "vind:last-run"
 
+/* Metadata: spelling words counted in committed batches and not yet in the
+ * spelling table ("<form>\t<documents>\n" lines; lib/index.c). */
+#define VIND_META_SPELLING_PENDING "vind:spelling-pending"
+
 /*
  * Term prefixes. Words are terms made by the analyzer (include/vind/analyze.h):
  * the stem of the lemma. Body words carry no prefix so that a plain query term

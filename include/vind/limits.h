@@ -55,6 +55,24 @@
 /* Documents per commit in a run: a reader sees whole batches; a crash loses at
  * most one batch, and Xapian keeps a batch in memory until it commits. */
 #define VIND_INDEX_BATCH_DOCS 5000u
+/* Text per commit: a batch also ends once its documents hold this many bytes
+ * of text (title and pages). Xapian's in-memory maps of a batch grow with its
+ * words, and every posting added costs more the bigger they are: 5,000
+ * generated documents (~30 MB of text) took 74.6 s of CPU in one batch and
+ * ~44-48 s in batches of 4-8 MB (peak RSS 988 -> 185-290 MB); batches of
+ * 100 documents cost more again (61 s: a commit merges into every touched
+ * B-tree block). 8 MB keeps the shared corpus (5.1 MB, 750 documents) one
+ * batch. */
+#define VIND_INDEX_BATCH_BYTES (8u * 1024u * 1024u)
+/* Text between two updates of the spelling table in a run: the spelling
+ * words of the batches in between are counted in memory and committed with
+ * each batch as one metadata value (a crash loses none of them; lib/index.c,
+ * commit_changes). Why: Xapian rewrites (and deflates) every touched
+ * spelling fragment list at each update, whatever the number of new words:
+ * into an index of 20,000 generated documents, 1,000 more took 8.7 s of CPU
+ * without spelling and 15.5 s with, 2,000 in two commits 19.4 / 31.9 s, in
+ * one commit 21.7 / 28.5 s (a loaded machine). */
+#define VIND_INDEX_SPELLING_BYTES (64u * 1024u * 1024u)
 
 /* Terms one `prefix*` expands to (the most frequent): "a*" would otherwise
  * OR together every word of the index and cost seconds per search. */

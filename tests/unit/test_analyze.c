@@ -528,6 +528,68 @@ static void test_corpus(void)
            count, seconds, seconds > 0 ? (double)count / seconds : 0.0);
 }
 
+/* Every token of text as "stem|extra,extra" lines, for comparing analyses. */
+static char *analysis_of(vind_analyzer_t *a, const char *text)
+{
+    vind_tokens_t *tokens = NULL;
+    GString *out = g_string_new("");
+    if (vind_analyze(a, text, strlen(text), VIND_LANG_NL, &tokens, NULL) != VIND_OK)
+        return g_string_free(out, FALSE);
+    for (size_t k = 0; k < vind_tokens_count(tokens); k++) {
+        const vind_token_t *t = vind_tokens_get(tokens, k);
+        g_string_append_printf(out, "%s %s %x|", t->lemma, t->stem, t->flags);
+        for (const char *const *e = t->extra; *e; e++)
+            g_string_append_printf(out, "%s,", *e);
+        g_string_append_c(out, '\n');
+    }
+    vind_tokens_free(tokens);
+    return g_string_free(out, FALSE);
+}
+
+/* The analyzer's cache of word analyses turns over (two generations of
+ * 65,536 forms, lib/analyze.c) without changing any analysis: common words
+ * used across the turns, and forms dropped with an old generation and met
+ * again, are analysed as a fresh analyzer does. */
+static void test_cache_turns(void)
+{
+    const char *common = "De verpleeghuiszorg van organisaties, zorg- en welzijnsinstellingen "
+                         "in Noord-Holland: cli\xc3\xabnten liepen naar huizen.";
+    char *first = analysis_of(analyzer, common);
+    GString *chunk = g_string_new("");
+    char *early = NULL;
+    int same = 1;
+    for (unsigned i = 0; i < 3u * 65536u; i++) {
+        /* four letters: not a number, too short for compound splitting */
+        g_string_append_printf(chunk, "%c%c%c%c ", 'a' + i % 26, 'a' + i / 26 % 26,
+                               'a' + i / 676 % 26, 'b' + i / 17576 % 24);
+        if (i % 4096 == 4095) {
+            char *tokens = analysis_of(analyzer, chunk->str);
+            if (!early)
+                early = g_strdup(chunk->str);
+            g_free(tokens);
+            g_string_truncate(chunk, 0);
+            char *again = analysis_of(analyzer, common);
+            same = same && strcmp(again, first) == 0;
+            g_free(again);
+        }
+    }
+    CHECK(same, "cache turns: common words keep their analysis through 3 x 65,536 new forms");
+    vind_analyzer_t *fresh = NULL;
+    CHECK_INT(vind_analyzer_new(lexicon, &fresh, NULL), VIND_OK, "cache turns: a fresh analyzer");
+    char *dropped = analysis_of(analyzer, early), *expected = analysis_of(fresh, early);
+    CHECK(strcmp(dropped, expected) == 0 && strchr(dropped, '|') != NULL,
+          "cache turns: forms of a dropped generation are analysed as a fresh analyzer does");
+    char *fresh_common = analysis_of(fresh, common);
+    CHECK_STR(first, fresh_common, "cache turns: the same analysis as a fresh analyzer");
+    vind_analyzer_free(fresh);
+    g_free(fresh_common);
+    g_free(dropped);
+    g_free(expected);
+    g_free(early);
+    g_free(first);
+    g_string_free(chunk, TRUE);
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -543,6 +605,7 @@ int main(void)
     test_english();
     test_hostile_input();
     test_corpus();
+    test_cache_turns();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
