@@ -5,6 +5,7 @@
  * "Vws" are one key, and "Wet zorg en dwang" matches "wet zorg en dwang".
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,12 @@ struct vind_synonyms {
      * tables of its ~18,000 terms and ~50,000 stems cost ~26 ms there, a
      * parse into sorted arrays 12 M instructions; finding the line starts
      * costs ~0.3 M). */
+    /* A generated file is mapped and bisected by byte offsets: opening a
+     * searcher (every `vind` command) reads nothing of it, a look-up ~15
+     * lines (~15 page faults at most). */
+    GMappedFile *mapped;
+    size_t terms_from, terms_to, stems_from, stems_to; /* its lists, in bytes */
+    /* Any other file (a hand-written one, the tests'): read, its line starts found. */
     char *translation_text;    /* the file, NUL-terminated */
     line_list_t translations; /* each "term = stem | stem" line */
     line_list_t english;      /* each line of the English stem list */
@@ -63,6 +70,8 @@ void vind_synonyms_free(vind_synonyms_t *synonyms)
     g_free(synonyms->translations.starts);
     g_free(synonyms->english.starts);
     g_free(synonyms->translation_text);
+    if (synonyms->mapped)
+        g_mapped_file_unref(synonyms->mapped);
     g_free(synonyms);
 }
 
@@ -228,6 +237,42 @@ static void add_translations(vind_synonyms_t *synonyms, char *text, size_t lengt
     }
 }
 
+/* The first line of a generated file (synonyms/mktranslations.py): where
+ * its two sorted lists lie, in bytes. */
+#define INDEX_LINE "#vind-translations terms %10zu %10zu stems %10zu %10zu"
+
+/* Whether the offsets name whole lines inside the file. */
+static int lines_within(const char *text, size_t length, size_t from, size_t to)
+{
+    return from <= to && to <= length && from > 0 && text[from - 1] == '\n' &&
+           (to == from || text[to - 1] == '\n');
+}
+
+/* Maps a generated translation file (one that starts with INDEX_LINE
+ * naming whole lines): 1 when done. Any other file is left to the reader. */
+static int map_generated(vind_synonyms_t *synonyms, const char *path)
+{
+    GMappedFile *mapped = g_mapped_file_new(path, FALSE, NULL);
+    if (!mapped)
+        return 0;
+    const char *text = g_mapped_file_get_contents(mapped);
+    size_t length = g_mapped_file_get_length(mapped);
+    char first[128] = "";
+    const char *newline = text ? memchr(text, '\n', length < 127 ? length : 127) : NULL;
+    if (newline)
+        memcpy(first, text, (size_t)(newline - text));
+    size_t a = 0, b = 0, c = 0, d = 0;
+    if (length <= VIND_MAX_SYNONYM_FILE_BYTES && sscanf(first, INDEX_LINE, &a, &b, &c, &d) == 4 &&
+        lines_within(text, length, a, b) && lines_within(text, length, c, d)) {
+        synonyms->mapped = mapped;
+        synonyms->terms_from = a, synonyms->terms_to = b;
+        synonyms->stems_from = c, synonyms->stems_to = d;
+        return 1;
+    }
+    g_mapped_file_unref(mapped);
+    return 0;
+}
+
 vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char **errmsg)
 {
     *out = NULL;
@@ -251,7 +296,10 @@ vind_status_t vind_synonyms_load(const char *path, vind_synonyms_t **out, char *
     /* The translations live beside the list (docs/synonyms.md). */
     char *dir = g_path_get_dirname(path);
     char *translations = g_build_filename(dir, VIND_TRANSLATIONS_FILE, NULL);
-    status = read_file(translations, &contents, &length, errmsg);
+    contents = NULL; /* the list's text was freed above */
+    length = 0;
+    if (!map_generated(synonyms, translations))
+        status = read_file(translations, &contents, &length, errmsg);
     g_free(translations);
     g_free(dir);
     if (status != VIND_OK) {
@@ -338,12 +386,39 @@ static size_t line_stems(const char *line, char *stems, size_t size)
     return count;
 }
 
+/* The line between from and to (sorted whole lines of text) whose first
+ * field is key, or NULL: a bisection over bytes, each step moved back to
+ * the start of its line. */
+static const char *bisect_lines(const char *text, size_t from, size_t to, const char *key)
+{
+    size_t low = from, high = to; /* line starts */
+    while (low < high) {
+        size_t start = low + (high - low) / 2;
+        while (start > low && text[start - 1] != '\n')
+            start--;
+        int order = compare_field(key, text + start);
+        if (order == 0)
+            return text + start;
+        if (order < 0) {
+            high = start;
+        } else {
+            const char *end = memchr(text + start, '\n', to - start);
+            low = end ? (size_t)(end - text) + 1 : to;
+        }
+    }
+    return NULL;
+}
+
 size_t vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *term,
                                   char *stems, size_t size)
 {
-    if (size < 2 || !synonyms)
+    if (size < 2 || !synonyms || !term)
         return 0;
-    const char *line = find_line(synonyms->translation_text, &synonyms->translations, term);
+    const char *line =
+        synonyms->mapped
+            ? bisect_lines(g_mapped_file_get_contents(synonyms->mapped), synonyms->terms_from,
+                           synonyms->terms_to, term)
+            : find_line(synonyms->translation_text, &synonyms->translations, term);
     return line ? line_stems(line, stems, size) : 0;
 }
 
@@ -352,7 +427,12 @@ size_t vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *t
  * searched line by line. */
 int vind_synonyms_is_english(const vind_synonyms_t *synonyms, const char *stem)
 {
-    if (!synonyms || !stem || !*stem || !synonyms->translation_text)
+    if (!synonyms || !stem || !*stem)
+        return 0;
+    if (synonyms->mapped)
+        return bisect_lines(g_mapped_file_get_contents(synonyms->mapped), synonyms->stems_from,
+                            synonyms->stems_to, stem) != NULL;
+    if (!synonyms->translation_text)
         return 0;
     if (synonyms->english.n)
         return find_line(synonyms->translation_text, &synonyms->english, stem) != NULL;
