@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +322,127 @@ static void test_read_cache(void)
               vind_xapian_reader_cache_bytes(reader) == 0,
           "a reopen onto the new revision empties the cache");
     CHECK(reads_back(reader, 1, 'b', 500), "the rewritten value reads as rewritten");
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
+static int equals_filter(void *data, size_t index, const char *value, size_t length);
+
+/* A document of test_facet_ordinals: four facets, each in a slot of its
+ * own (100-103) and packed as fields of slot 9 (0x1E between fields, 0x1F
+ * between the tags). */
+static int add_faceted(vind_xapian_writer_t *writer, int i, int variant)
+{
+    char unique[32], year[8], tags[16], theme[8], packed[64];
+    snprintf(unique, sizeof unique, "Q%d", i);
+    snprintf(year, sizeof year, "%d", variant ? 1999 : 2000 + i % 3);
+    snprintf(tags, sizeof tags, "t%d\x1ft%d", variant ? 9 : i % 4, (i + 1) % 4);
+    snprintf(theme, sizeof theme, i % 5 == 0 ? "" : "th%d", i % 2);
+    const char *type = i % 2 ? "pdf" : "page";
+    snprintf(packed, sizeof packed, "%s\x1e%s\x1e%s\x1e%s", year, type, tags, theme);
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    int ok = document != NULL &&
+             vind_xapian_document_add_boolean_term(document, unique, NULL) == VIND_OK &&
+             vind_xapian_document_add_boolean_term(document, "Xall", NULL) == VIND_OK &&
+             vind_xapian_document_add_value(document, 100, year, strlen(year), NULL) == VIND_OK &&
+             vind_xapian_document_add_value(document, 101, type, strlen(type), NULL) == VIND_OK &&
+             vind_xapian_document_add_value(document, 102, tags, strlen(tags), NULL) == VIND_OK &&
+             (!*theme ||
+              vind_xapian_document_add_value(document, 103, theme, strlen(theme), NULL) == VIND_OK) &&
+             vind_xapian_document_add_value(document, 9, packed, strlen(packed), NULL) == VIND_OK &&
+             vind_xapian_writer_replace_document_by_term(writer, unique, document, NULL, NULL) ==
+                 VIND_OK;
+    vind_xapian_document_free(document);
+    return ok;
+}
+
+/* Every count of a counting pass over all documents with tag t1 and type
+ * pdf filtered (multi-select), as one string: packed 1 counts the packed
+ * fields (facet ordinals), 0 the slots one by one. */
+static char *counted(vind_xapian_reader_t *reader, int packed)
+{
+    const char *filters[4] = {"", "pdf", "t1", ""};
+    vind_xapian_count_slot_t slots[4] = {{100, 0, 0, 0, 9}, {101, 0, 1, 0, 9},
+                                         {102, 1, 1, 0, 9}, {103, 0, 0, 0, 9}};
+    for (int i = 0; i < 4; i++)
+        slots[i].packed_field = packed ? i + 1 : 0;
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_xapian_mset_t *mset = NULL;
+    vind_xapian_query_t *all = term("Xall");
+    GString *out = g_string_new(NULL);
+    if (vind_xapian_enquire_new(reader, &enquire, NULL) == VIND_OK &&
+        vind_xapian_enquire_set_query(enquire, all, NULL) == VIND_OK &&
+        vind_xapian_enquire_set_boolean(enquire, NULL) == VIND_OK &&
+        vind_xapian_enquire_count_slots(enquire, slots, 4, 0, equals_filter, filters, NULL) ==
+            VIND_OK &&
+        vind_xapian_enquire_run(enquire, 0, 0, 1000, &mset, NULL) == VIND_OK) {
+        g_string_append_printf(out, "passed %u;", (unsigned)vind_xapian_enquire_passed(enquire));
+        for (size_t i = 0; i < 4; i++) {
+            vind_xapian_facet_t *facet = NULL;
+            uint64_t none = 0;
+            vind_xapian_enquire_slot_counts(enquire, i, &facet, &none, NULL);
+            g_string_append_printf(out, " none %u:", (unsigned)none);
+            for (size_t k = 0; facet && k < facet->count; k++)
+                g_string_append_printf(out, " %s=%u", facet->items[k].value,
+                                       facet->items[k].count);
+            vind_xapian_facet_free(facet);
+        }
+    }
+    vind_xapian_mset_free(mset);
+    vind_xapian_query_free(all);
+    vind_xapian_enquire_free(enquire);
+    return g_string_free(out, FALSE);
+}
+
+/* Issue 12: facet counts by ordinal (one counter per distinct packed value)
+ * equal the counts of every slot read per document: with the reader's
+ * ordinals (cache on, twice: the second pass reads no value), with a pass's
+ * own (cache off), with a table too small to hold them, and after a reopen
+ * onto a revision where documents kept their docids but changed their
+ * values (fails when the reader's ordinals outlive the revision). */
+static void test_facet_ordinals(void)
+{
+    const char *path = database_path("facet-ordinals");
+    vind_xapian_writer_t *writer = NULL;
+    vind_xapian_reader_t *reader = NULL;
+    int ok = vind_xapian_writer_open(path, 1, &writer, NULL) == VIND_OK;
+    for (int i = 0; ok && i < 60; i++)
+        ok = add_faceted(writer, i, 0);
+    if (!ok || vind_xapian_writer_commit(writer, NULL) != VIND_OK ||
+        vind_xapian_reader_open(path, &reader, NULL) != VIND_OK) {
+        CHECK(0, "a database of 60 documents with four facets");
+        vind_xapian_writer_close(writer);
+        return;
+    }
+    char *slot_by_slot = counted(reader, 0);
+    CHECK(strstr(slot_by_slot, "passed ") && strstr(slot_by_slot, "t1="),
+          "counted slot by slot");
+    printf("# slot by slot: %s\n", slot_by_slot);
+    const size_t budgets[] = {0, 1 << 20, 1 << 20, 300};
+    for (size_t b = 0; b < sizeof budgets / sizeof *budgets; b++) {
+        vind_xapian_reader_set_cache(reader, budgets[b]);
+        char *by_ordinal = counted(reader, 1);
+        if (strcmp(by_ordinal, slot_by_slot) != 0)
+            printf("# read cache %zu bytes, by ordinal: %s\n", budgets[b], by_ordinal);
+        CHECK(strcmp(by_ordinal, slot_by_slot) == 0,
+              "by ordinal (read cache 0, 1 MB, 1 MB again, 300 bytes): the same counts");
+        g_free(by_ordinal);
+    }
+    for (int i = 0; ok && i < 60; i += 3)
+        ok = add_faceted(writer, i, 1); /* the same docids, other years and tags */
+    int changed = 0;
+    vind_xapian_reader_set_cache(reader, 1 << 20);
+    g_free(counted(reader, 1)); /* the reader's ordinals hold every document */
+    CHECK(ok && vind_xapian_writer_commit(writer, NULL) == VIND_OK &&
+              vind_xapian_reader_reopen(reader, &changed, NULL) == VIND_OK && changed,
+          "half the documents rewritten in place, the reader reopened");
+    char *after = counted(reader, 0), *after_ordinal = counted(reader, 1);
+    printf("# after the reopen: %s\n", after);
+    CHECK(strcmp(after, slot_by_slot) != 0 && strcmp(after_ordinal, after) == 0,
+          "after the reopen, counts by ordinal follow the new values");
+    g_free(after);
+    g_free(after_ordinal);
+    g_free(slot_by_slot);
     vind_xapian_reader_close(reader);
     vind_xapian_writer_close(writer);
 }
@@ -1467,6 +1589,7 @@ int main(int argc, char **argv)
     test_write_and_read();
     test_set_value();
     test_read_cache();
+    test_facet_ordinals();
     test_term_in();
     test_count_after_deletions();
     test_enquire();
