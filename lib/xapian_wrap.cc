@@ -152,6 +152,8 @@ class ReadCache {
  * and its caller counts that one the old way: the table never changes
  * ordinals while a pass holds them.
  */
+void split_parts(const std::string &value, bool multi, std::vector<std::string> &parts);
+
 class PackedOrdinals {
   public:
     static constexpr uint32_t FULL = UINT32_MAX;
@@ -172,13 +174,35 @@ class PackedOrdinals {
         return ordinal;
     }
 
-    const std::string &value(uint32_t ordinal) const { return values_[ordinal]; }
+    /* The parts of field `field` (0x1E-separated) of the ordinal's value,
+     * as split_parts makes them (multi: the distinct 0x1F-separated parts;
+     * else the whole field; none when empty), as ids of part(). */
+    std::pair<const uint32_t *, size_t> parts(uint32_t ordinal, size_t field, bool multi) const
+    {
+        const uint32_t *at = layout_.data() + starts_[ordinal];
+        const uint32_t *end = layout_.data() + starts_[ordinal + 1];
+        for (; at < end && field > 0; field--)
+            at += 2 + at[1]; /* [whole id or NONE][n][n split ids] */
+        if (at >= end)
+            return {nullptr, 0};
+        if (multi)
+            return {at + 2, at[1]};
+        return {at, at[0] == NONE ? 0 : 1};
+    }
+
+    const std::string &part(uint32_t id) const { return parts_[id]; }
+
+    size_t part_count() const { return parts_.size(); }
 
     void clear()
     {
         docids_ = std::vector<uint32_t>();
         values_.clear();
         ordinals_.clear();
+        layout_.clear();
+        starts_.assign(1, 0);
+        parts_.clear();
+        part_ids_.clear();
         bytes_ = 0;
     }
 
@@ -204,7 +228,47 @@ class PackedOrdinals {
         values_.push_back(value);
         ordinals_.emplace(value, ordinal);
         bytes_ += cost;
+        lay_out(value);
         return ordinal;
+    }
+
+    /* Appends the value's fields to layout_: per field its whole text's
+     * part id (NONE when empty), then its distinct 0x1F-separated parts'. */
+    void lay_out(const std::string &value)
+    {
+        const size_t before = layout_.size();
+        size_t start = 0, field = 0;
+        std::vector<std::string> split;
+        for (;; field++) {
+            size_t end = value.find('\x1e', start);
+            const std::string text(value, start,
+                                   (end == std::string::npos ? value.size() : end) - start);
+            layout_.push_back(text.empty() ? NONE : part_id(field, text));
+            split_parts(text, true, split);
+            layout_.push_back((uint32_t)split.size());
+            for (const std::string &part : split)
+                layout_.push_back(part_id(field, part));
+            if (end == std::string::npos)
+                break;
+            start = end + 1;
+        }
+        starts_.push_back((uint32_t)layout_.size());
+        bytes_ += 4 * (layout_.size() - before + 1);
+    }
+
+    /* Ids are per field: a tag and a theme of the same text are two parts. */
+    uint32_t part_id(size_t field, const std::string &text)
+    {
+        std::string key(1, (char)field);
+        key += text;
+        auto found = part_ids_.find(key);
+        if (found != part_ids_.end())
+            return found->second;
+        const uint32_t id = (uint32_t)parts_.size();
+        parts_.push_back(text);
+        part_ids_.emplace(std::move(key), id);
+        bytes_ += 3 * text.size() + 96;
+        return id;
     }
 
     uint32_t remember(Xapian::docid did, uint32_t ordinal)
@@ -224,10 +288,16 @@ class PackedOrdinals {
         return limit_ != 0 && bytes_ + 4 * docids_.capacity() + more > limit_;
     }
 
+    static constexpr uint32_t NONE = UINT32_MAX;
+
     bool by_docid_;
     std::vector<uint32_t> docids_; /* docid -> ordinal + 1 (0: not seen) */
     std::vector<std::string> values_;
     std::unordered_map<std::string, uint32_t> ordinals_;
+    std::vector<uint32_t> layout_;    /* each value's fields' part ids (lay_out) */
+    std::vector<uint32_t> starts_{0}; /* ordinal -> its first entry in layout_ */
+    std::vector<std::string> parts_;  /* part id -> text */
+    std::unordered_map<std::string, uint32_t> part_ids_; /* field byte + text -> id */
     size_t bytes_ = 0, limit_ = 0;
 };
 } // namespace
@@ -405,7 +475,8 @@ class CountSpy : public Xapian::MatchSpy
     CountSpy(const vind_xapian_count_slot_t *slots, size_t n, bool exclusive,
              vind_xapian_value_test_t test, void *data, PackedOrdinals *ordinals)
         : slots_(slots, slots + n), exclusive_(exclusive), test_(test), data_(data), cache_(n),
-          counts_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false)
+          counts_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false), ids_(n),
+          verdicts_(n), tallies_(n), counted_(n)
     {
         packed_slot_ = every_slot_packed();
         ordinals_ = ordinals != nullptr ? ordinals : &own_ordinals_;
@@ -465,16 +536,30 @@ class CountSpy : public Xapian::MatchSpy
      * passed() or none() are read. */
     void flush()
     {
+        if (touched_.empty())
+            return;
+        for (size_t i = 0; i < slots_.size(); i++) {
+            verdicts_[i].resize(ordinals_->part_count(), 0);
+            tallies_[i].resize(ordinals_->part_count(), 0);
+        }
         for (uint32_t ordinal : touched_) {
             const uint32_t documents = pending_[ordinal];
             pending_[ordinal] = 0;
-            split_fields(ordinals_->value(ordinal));
             for (size_t i = 0; i < slots_.size(); i++)
-                split_parts(field(slots_[i].packed_field - 1), slots_[i].multi_valued != 0,
-                            parts_[i]);
-            tally_parts(documents);
+                ids_[i] = ordinals_->parts(ordinal, (size_t)slots_[i].packed_field - 1,
+                                           slots_[i].multi_valued != 0);
+            multi_select(
+                documents, [this](size_t i) { return passes_ids(i); },
+                [this](size_t i, uint32_t n) { count_ids(i, n); });
         }
         touched_.clear();
+        for (size_t i = 0; i < slots_.size(); i++) {
+            for (uint32_t id : counted_[i]) {
+                counts_[i][ordinals_->part(id)] += tallies_[i][id];
+                tallies_[i][id] = 0;
+            }
+            counted_[i].clear();
+        }
     }
 
     void reset()
@@ -581,18 +666,58 @@ class CountSpy : public Xapian::MatchSpy
 
     void tally_parts(uint32_t documents)
     {
+        multi_select(
+            documents, [this](size_t i) { return passes(i); },
+            [this](size_t i, uint32_t n) { count(i, n); });
+    }
+
+    /* The multi-select rule: documents passing every filter count into
+     * passed() and every slot; failing exactly one filter, into that slot
+     * alone (unless exclusive). */
+    template <class Passes, class Count>
+    void multi_select(uint32_t documents, Passes passes_slot, Count count_slot)
+    {
         size_t failed = 0, which = 0;
         for (size_t i = 0; i < slots_.size(); i++) {
-            passes_[i] = !slots_[i].filtered || passes(i);
+            passes_[i] = !slots_[i].filtered || passes_slot(i);
             if (!passes_[i])
                 failed++, which = i;
         }
         if (failed == 0) {
             passed_ += documents;
             for (size_t i = 0; i < slots_.size(); i++)
-                count(i, documents);
+                count_slot(i, documents);
         } else if (failed == 1 && !exclusive_)
-            count(which, documents);
+            count_slot(which, documents);
+    }
+
+    /* passes() over the part ids of ids_[i], each tested once per pass. */
+    bool passes_ids(size_t i)
+    {
+        for (size_t k = 0; k < ids_[i].second; k++) {
+            const uint32_t id = ids_[i].first[k];
+            if (verdicts_[i][id] == 0) {
+                const std::string &part = ordinals_->part(id);
+                verdicts_[i][id] = test_(data_, i, part.data(), part.size()) != 0 ? 1 : 2;
+            }
+            if (verdicts_[i][id] == 1)
+                return true;
+        }
+        return false;
+    }
+
+    /* count() over the part ids of ids_[i]: a counter per part, turned
+     * into counts_ at the end of flush(). */
+    void count_ids(size_t i, uint32_t documents)
+    {
+        if (ids_[i].second == 0)
+            none_[i] += documents;
+        for (size_t k = 0; k < ids_[i].second; k++) {
+            const uint32_t id = ids_[i].first[k];
+            if (tallies_[i][id] == 0)
+                counted_[i].push_back(id);
+            tallies_[i][id] += documents;
+        }
     }
 
     const std::string &field(int i) const
@@ -637,6 +762,12 @@ class CountSpy : public Xapian::MatchSpy
     PackedOrdinals own_ordinals_, *ordinals_;
     std::vector<uint32_t> pending_; /* matches per ordinal, not yet counted */
     std::vector<uint32_t> touched_; /* the ordinals with pending matches */
+    /* flush(), per slot: the parts of the value at hand, each part's filter
+     * verdict (0 not tested, 1 passes, 2 fails) and count, and the parts
+     * counted. */
+    std::vector<std::pair<const uint32_t *, size_t>> ids_;
+    std::vector<std::vector<uint8_t>> verdicts_;
+    std::vector<std::vector<uint32_t>> tallies_, counted_;
 };
 
 /* Keeps terms that start with include_prefix and whose first byte is not in exclude_initials. */
