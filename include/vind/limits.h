@@ -157,7 +157,7 @@
  * default is the same 10,000). docs/scaling.md, "Exact counts, or 'ongeveer'". */
 #define VIND_COUNT_LIMIT 10000u
 /* Bytes of stored text, word maps and hit records a searcher keeps between
- * searches (vind_searcher_set_cache_size; vind-searchd --read-cache-mb): the
+ * searches (vind_searcher_set_cache_size; vind-searchd --read-cache-size): the
  * shared corpus's hits (748 documents) fit in ~10 MB; with it a search of
  * bench/search-cost makes ~58 preads instead of ~103. Per searcher, so
  * vind-searchd holds it once per worker. */

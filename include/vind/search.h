@@ -85,7 +85,10 @@ VIND_API void vind_searcher_set_count_limit(vind_searcher_t *searcher, uint64_t 
  * hits of many searches. The least recently used go first; whatever was
  * read of an older revision is dropped when the searcher moves to a new
  * one, so answers are the same with or without it. An index with a remote
- * shard is never cached. vind-searchd: --read-cache-mb.
+ * shard is never cached. The same bound, apart, holds the facet ordinals of
+ * a plain database (each document's packed facets value as a small number:
+ * a counting pass then counts per distinct value, not per match). 0 keeps
+ * neither. vind-searchd: --read-cache-size.
  */
 VIND_API void vind_searcher_set_cache_size(vind_searcher_t *searcher, size_t bytes);
 
