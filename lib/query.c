@@ -54,6 +54,7 @@ typedef struct {
     int negated;    /* inside a NOT: collect nothing */
     int failed;     /* a wrapper constructor ran out of memory */
     vind_match_terms_t *match_terms;
+    GPtrArray *translations; /* char*: English stem, then the Dutch stem it translates */
     GPtrArray *exact_forms;  /* char*: E<form> boost terms */
     GPtrArray *proximity;    /* char*: stems of plain words, for the proximity boost */
     GArray *words;           /* vind_query_word_t */
@@ -527,6 +528,18 @@ static vind_xapian_query_t *with_alternatives(builder_t *b, vind_xapian_query_t 
  * translation. Costs one hash look-up, and in the match a few term lists,
  * each cut to English documents by the L=en list.
  */
+/* The translations of a collected word, marked in English documents'
+ * snippets as the word itself (plan->english_match_terms). */
+static void collect_translations(builder_t *b, const char *stem, const char *stems)
+{
+    if (!b->collect || b->negated)
+        return;
+    for (const char *english = stems; *english; english += strlen(english) + 1) {
+        g_ptr_array_add(b->translations, g_strdup(english));
+        g_ptr_array_add(b->translations, g_strdup(stem));
+    }
+}
+
 static vind_xapian_query_t *translation_query(builder_t *b, const vind_token_t *token)
 {
     char stems[VIND_TRANSLATION_BYTES];
@@ -541,6 +554,7 @@ static vind_xapian_query_t *translation_query(builder_t *b, const vind_token_t *
     vind_xapian_query_t *any = combine(b, VIND_XAPIAN_OP_SYNONYM, children);
     if (!any)
         return NULL;
+    collect_translations(b, token->stem, stems);
     vind_xapian_query_t *english_only =
         pair(b, VIND_XAPIAN_OP_FILTER, any, term_query(b, VIND_PREFIX_LANG, "en"));
     return scaled(b, english_only, b->weights->translation_weight);
@@ -1061,6 +1075,7 @@ void vind_query_plan_free(vind_query_plan_t *plan)
     free(plan->understood);
     free(plan->understood_fallback);
     vind_match_terms_free(plan->match_terms);
+    vind_match_terms_free(plan->english_match_terms);
     for (size_t i = 0; i < plan->n_words; i++) {
         free(plan->words[i].typed);
         free(plan->words[i].form);
@@ -1077,10 +1092,28 @@ void vind_query_plan_free(vind_query_plan_t *plan)
     free(plan);
 }
 
+/* The match terms of an English document: the query's and the translations
+ * of its Dutch words (NULL when none was translated). */
+static vind_match_terms_t *english_match_terms(builder_t *b)
+{
+    if (b->translations->len == 0)
+        return NULL;
+    vind_match_terms_t *terms = vind_match_terms_copy(b->match_terms);
+    if (!terms) {
+        b->failed = 1;
+        return NULL;
+    }
+    for (guint i = 0; i + 1 < b->translations->len; i += 2)
+        vind_match_terms_add_alias(terms, g_ptr_array_index(b->translations, i),
+                                   g_ptr_array_index(b->translations, i + 1));
+    return terms;
+}
+
 static void builder_clear(builder_t *b)
 {
     g_ptr_array_free(b->exact_forms, TRUE);
     g_ptr_array_free(b->proximity, TRUE);
+    g_ptr_array_free(b->translations, TRUE);
     if (b->words)
         g_array_free(b->words, TRUE);
 }
@@ -1119,6 +1152,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                    .correct_data = data,
                    .collect = 1,
                    .match_terms = plan->match_terms,
+                   .translations = g_ptr_array_new_with_free_func(g_free),
                    .exact_forms = g_ptr_array_new_with_free_func(g_free),
                    .proximity = g_ptr_array_new_with_free_func(g_free),
                    .words = g_array_new(FALSE, TRUE, sizeof(vind_query_word_t)),
@@ -1145,6 +1179,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
         vind_qnode_free(any);
     }
     vind_qnode_free(pruned);
+    plan->english_match_terms = english_match_terms(&b);
     plan->wildcard_limit = b.wildcard_limit;
     plan->wildcards = plain_strv(b.wildcards, &b.failed);
     plan->wildcards_typed = plain_strv(b.wildcards_typed, &b.failed);

@@ -68,6 +68,9 @@ typedef struct {
     char *understood;                /* the query as understood ("" for match-everything) */
     char *understood_fallback;       /* the same for the fallback, or NULL */
     vind_match_terms_t *match_terms; /* terms to mark in snippets and kwic */
+    /* An English document's: match_terms and the English translations of
+     * the Dutch words, each marked as its word; NULL when none was translated. */
+    vind_match_terms_t *english_match_terms;
     vind_query_word_t *words;        /* positive plain words, in query order */
     size_t n_words;
     char **wildcards;        /* the term prefixes of the `word*` searched (Xapian form), */

@@ -287,6 +287,7 @@ static vind_status_t begin_places(vind_searcher_t *searcher, const vind_match_te
 
 vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *searcher,
                                 const vind_search_request_t *req, const vind_match_terms_t *terms,
+                                const vind_match_terms_t *english_terms,
                                 const vind_match_t *matches, size_t n_matches, char **errmsg)
 {
     results->hits = calloc(n_matches ? n_matches : 1, sizeof *results->hits);
@@ -306,8 +307,12 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         return vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
     }
     docid_order(matches, n_matches, order);
-    vind_status_t status = req->snippets ? begin_places(searcher, terms, matches, n_matches, errmsg)
-                                         : VIND_OK;
+    /* english_terms hold terms and more: which hits hold them serves both. */
+    vind_status_t status =
+        req->snippets
+            ? begin_places(searcher, english_terms ? english_terms : terms, matches, n_matches,
+                           errmsg)
+            : VIND_OK;
     /* The records first, in docid order, then the snippets in rank order
      * (past the budget the last ranks go without). Hit records are values,
      * kept in the same B-tree as page text, and Xapian's cursor keeps the
@@ -326,8 +331,10 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
     for (size_t i = 0; status == VIND_OK && req->snippets && i < n_matches; i++) {
         const vind_search_request_t *asked =
             vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;
+        const vind_match_terms_t *marked =
+            english_terms && texts[i].lang == VIND_LANG_EN ? english_terms : terms;
         if (texts[i].has_record && asked->snippets)
-            status = fill_hit_snippet(searcher, asked, terms, results, &matches[i],
+            status = fill_hit_snippet(searcher, asked, marked, results, &matches[i],
                                       &results->hits[i], &texts[i], errmsg);
     }
     results->n_hits = n_matches; /* every hit is zeroed or filled: safe to free */

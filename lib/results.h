@@ -62,12 +62,14 @@ vind_results_t *vind_results_new(const vind_search_request_t *req);
 
 /*
  * Fills the n_matches hits of results from their stored records (fields,
- * and with req->snippets a snippet marking terms; past the searcher's time
- * budget the rest without one), ranked from req->offset + 1.
+ * and with req->snippets a snippet marking terms, in an English document
+ * english_terms when not NULL; past the searcher's time budget the rest
+ * without one), ranked from req->offset + 1.
  * Return value: VIND_OK; VIND_INDEX_CHANGED; VIND_XAPIAN; VIND_NOMEM.
  */
 vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *searcher,
                                 const vind_search_request_t *req, const vind_match_terms_t *terms,
+                                const vind_match_terms_t *english_terms,
                                 const vind_match_t *matches, size_t n_matches, char **errmsg);
 
 /*

@@ -443,7 +443,8 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     if (status == VIND_OK) {
         stage_start(s);
         status = vind_results_fill(results, s->searcher, req, plan->query->match_terms,
-                                   page.matches, page.n, errmsg);
+                                   plan->query->english_match_terms, page.matches, page.n,
+                                   errmsg);
         stage_end(s, VIND_STAGE_HITS);
     }
     free(page.matches);

@@ -91,6 +91,39 @@ void vind_match_terms_add_stem(vind_match_terms_t *terms, const char *stem)
     terms->n_terms++;
 }
 
+void vind_match_terms_add_alias(vind_match_terms_t *terms, const char *stem, const char *of_stem)
+{
+    if (!terms || !stem || !*stem || g_hash_table_contains(terms->stems, stem))
+        return;
+    gpointer id = of_stem ? g_hash_table_lookup(terms->stems, of_stem) : NULL;
+    if (!id) {
+        vind_match_terms_add_stem(terms, stem);
+        return;
+    }
+    char *copy = g_strdup(stem);
+    g_ptr_array_add(terms->stem_list, copy);
+    g_hash_table_insert(terms->stems, copy, id);
+}
+
+vind_match_terms_t *vind_match_terms_copy(const vind_match_terms_t *terms)
+{
+    vind_match_terms_t *copy = vind_match_terms_new();
+    if (!copy || !terms)
+        return copy;
+    for (guint i = 0; i < terms->stem_list->len; i++) {
+        const char *stem = g_ptr_array_index(terms->stem_list, i);
+        char *mine = g_strdup(stem);
+        g_ptr_array_add(copy->stem_list, mine);
+        g_hash_table_insert(copy->stems, mine, g_hash_table_lookup(terms->stems, stem));
+    }
+    for (guint i = 0; i < terms->prefixes->len; i++) {
+        g_ptr_array_add(copy->prefixes, g_strdup(g_ptr_array_index(terms->prefixes, i)));
+        g_array_append_val(copy->prefix_ids, g_array_index(terms->prefix_ids, unsigned, i));
+    }
+    copy->n_terms = terms->n_terms;
+    return copy;
+}
+
 void vind_match_terms_add_prefix(vind_match_terms_t *terms, const char *form_prefix)
 {
     if (!terms || !form_prefix || !*form_prefix)

@@ -27,6 +27,14 @@ void vind_match_terms_add_stem(vind_match_terms_t *terms, const char *stem);
  * when its form starts with it. Copies the string. */
 void vind_match_terms_add_prefix(vind_match_terms_t *terms, const char *form_prefix);
 
+/* Adds stem as another spelling of of_stem (already added; else as a term of
+ * its own): it matches as of_stem's word, with its id. For an English
+ * document's translations of a Dutch query word ("key" for "sleutel"). */
+void vind_match_terms_add_alias(vind_match_terms_t *terms, const char *stem, const char *of_stem);
+
+/* A copy of terms (the same ids), or NULL on NOMEM. */
+vind_match_terms_t *vind_match_terms_copy(const vind_match_terms_t *terms);
+
 /* Whether the token matches any term of the set. */
 int vind_match_terms_match(const vind_match_terms_t *terms, const vind_token_t *token);
 

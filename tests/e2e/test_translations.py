@@ -30,6 +30,8 @@ PAGES = {
                "elke poster."),
     "nl-sleutel": ("nl", "Sleutel van het stadhuis",
                    "De burgemeester kreeg de sleutel van het stadhuis bij de opening."),
+    "nl-both": ("nl", "Campagnebeeld",
+                "Het ontwerpbureau leverde de key visual en gaf ons de sleutel tot het archief."),
 }
 # Dutch pages that say "sleutel" once: a common Dutch word, a rare English one ("key").
 for n in range(6):
@@ -50,6 +52,10 @@ def answer(db, query):
     if result.returncode not in (0, 1):
         raise RuntimeError(result.stderr.decode("utf-8", "replace"))
     return json.loads(result.stdout)
+
+
+def snippets(db, query):
+    return {hit["url"]: hit.get("snippet") or "" for hit in answer(db, query)["results"]}
 
 
 def urls(db, query):
@@ -78,6 +84,16 @@ def main():
         # A translation weighs as an occurrence of the Dutch word, not with the English word's
         # own (high) idf: the English page with "key" five times ranks below the Dutch pages.
         tap.ok(found[-1:] == ["/en/"], "the English page comes after every Dutch page", found)
+
+        # The snippet shows why an English page was found: "key" is marked there as the
+        # query's "sleutel" (plan->english_match_terms), and only there: a Dutch page that
+        # says "key" beside "sleutel" marks "sleutel" alone.
+        shown = snippets(db, "sleutel")
+        tap.ok("<mark>key</mark>" in shown.get("/en/", ""), "sleutel: the English page's "
+               "snippet marks 'key'", shown.get("/en/"))
+        both = shown.get("/nl-both/", "")
+        tap.ok("<mark>sleutel</mark>" in both and "<mark>key</mark>" not in both,
+               "sleutel: a Dutch page's snippet marks 'sleutel', not its English 'key'", both)
 
         found = urls(db, "publieke sleutel exporteren")
         tap.ok(found[:1] == ["/en/"], "publieke sleutel exporteren: the English note first", found)

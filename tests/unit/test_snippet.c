@@ -358,6 +358,48 @@ static void test_corpus(void)
     g_free(path);
 }
 
+/* Issue 13: an English document's match terms are the query's (a copy with
+ * the same ids) plus each translation as an alias of its Dutch word: one
+ * term id, so a snippet counts "key" and "sleutel" as one query word. */
+static void test_aliases(void)
+{
+    vind_match_terms_t *terms = vind_match_terms_new();
+    vind_match_terms_add_stem(terms, "sleutel");
+    vind_match_terms_add_prefix(terms, "publi");
+    vind_match_terms_add_stem(terms, "open");
+    vind_match_terms_t *english = vind_match_terms_copy(terms);
+    vind_match_terms_add_alias(english, "key", "sleutel");
+    vind_match_terms_add_alias(english, "lock", "ontbreekt"); /* no such word: a term of its own */
+    unsigned id = 0, key_id = 0, lock_id = 0, open_id = 0, copied_open = 0;
+    CHECK(vind_match_terms_stems(terms) == 2 && vind_match_terms_stems(english) == 4,
+          "the copy has the query's 2 stems and 2 more");
+    CHECK_STR(vind_match_terms_stem(english, 0, &id), "sleutel", "the copy keeps the order");
+    vind_match_terms_stem(english, 2, &key_id);
+    vind_match_terms_stem(english, 3, &lock_id);
+    vind_match_terms_stem(terms, 1, &open_id);
+    vind_match_terms_stem(english, 1, &copied_open);
+    CHECK(key_id == id, "key has the id of sleutel");
+    CHECK(copied_open == open_id && lock_id > open_id && lock_id != 1,
+          "ids are kept; an alias of an absent word gets an id of its own");
+    CHECK(vind_match_terms_prefixes(english) == 1, "the copy keeps the prefix");
+    vind_tokens_t *tokens = NULL;
+    const char *text = "the public key";
+    int key_in_english = 0, key_in_dutch = 0;
+    if (vind_analyze(analyzer, text, strlen(text), VIND_LANG_EN, &tokens, NULL) == VIND_OK) {
+        for (size_t i = 0; i < vind_tokens_count(tokens); i++) {
+            const vind_token_t *token = vind_tokens_get(tokens, i);
+            if (strcmp(token->form, "key") == 0) {
+                key_in_english = vind_match_terms_match(english, token);
+                key_in_dutch = vind_match_terms_match(terms, token);
+            }
+        }
+        vind_tokens_free(tokens);
+    }
+    CHECK(key_in_english && !key_in_dutch, "'key' matches the English set only");
+    vind_match_terms_free(english);
+    vind_match_terms_free(terms);
+}
+
 int main(void)
 {
     vind_lexicon_t *lexicon = NULL;
@@ -379,6 +421,7 @@ int main(void)
     vind_match_terms_free(NULL);
 
     test_forms();
+    test_aliases();
     test_escaping();
     test_cuts();
     test_pages();
