@@ -185,9 +185,11 @@ static vind_status_t add_line(vind_kwic_t *kwic, const char *text, size_t length
     return VIND_OK;
 }
 
+/* The lines of one document (english_terms: an English document's match
+ * terms, with the translations of Dutch words; may be NULL). */
 static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                    uint32_t docid, unsigned width, vind_kwic_t *kwic,
-                                    char **errmsg)
+                                    const vind_match_terms_t *english_terms, uint32_t docid,
+                                    unsigned width, vind_kwic_t *kwic, char **errmsg)
 {
     json_t *record = NULL;
     vind_status_t status = vind_searcher_stored(searcher, docid, &record, errmsg);
@@ -198,6 +200,8 @@ static vind_status_t document_lines(vind_searcher_t *searcher, const vind_match_
     const char *type = json_string_value(json_object_get(record, "type"));
     int is_pdf = type && strcmp(type, "pdf") == 0;
     vind_lang_t lang = vind_stored_lang(record);
+    if (lang == VIND_LANG_EN && english_terms)
+        terms = english_terms;
     size_t n_pages = 0;
     char **pages = NULL;
     status = vind_stored_text(searcher, docid, record, &pages, &n_pages, errmsg);
@@ -261,8 +265,8 @@ static vind_status_t kwic_attempt(vind_searcher_t *searcher, void *data, char **
     for (size_t i = 0; status == VIND_OK && has_words && i < n_matches; i++) {
         if (kwic->count >= VIND_MAX_KWIC_LINES)
             break;
-        status =
-            document_lines(searcher, plan->match_terms, matches[i].docid, a->width, kwic, errmsg);
+        status = document_lines(searcher, plan->match_terms, plan->english_match_terms,
+                                matches[i].docid, a->width, kwic, errmsg);
     }
     free(matches);
     vind_query_plan_free(plan);

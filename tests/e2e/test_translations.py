@@ -58,6 +58,12 @@ def snippets(db, query):
     return {hit["url"]: hit.get("snippet") or "" for hit in answer(db, query)["results"]}
 
 
+def kwic(db, query):
+    result = subprocess.run([binary("vind"), "kwic", "--db", db, "--format", "json", query],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=60)
+    return json.loads(result.stdout) if result.returncode in (0, 1) else []
+
+
 def urls(db, query):
     return [hit["url"] for hit in answer(db, query)["results"]]
 
@@ -94,6 +100,13 @@ def main():
         both = shown.get("/nl-both/", "")
         tap.ok("<mark>sleutel</mark>" in both and "<mark>key</mark>" not in both,
                "sleutel: a Dutch page's snippet marks 'sleutel', not its English 'key'", both)
+
+        # Keyword in context, as the snippets: "key" is a line of the English page only.
+        lines = kwic(db, "sleutel")
+        tap.ok(any(l["url"] == "/en/" and l["match"].lower() == "key" for l in lines),
+               "kwic sleutel: the English page's 'key' is a line", lines)
+        tap.ok(not any(l["url"] == "/nl-both/" and l["match"].lower() == "key" for l in lines),
+               "kwic sleutel: the Dutch page's 'key' is not", lines)
 
         found = urls(db, "publieke sleutel exporteren")
         tap.ok(found[:1] == ["/en/"], "publieke sleutel exporteren: the English note first", found)
