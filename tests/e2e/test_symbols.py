@@ -21,6 +21,8 @@ And with `readelf -d`, of the programs:
      them at start (the Makefile links programs with --as-needed, which Debian's gcc only
      implies without sanitizers); nor do they hold any extraction code of libvind.a. No
      program needs libstemmer.
+  6. `vind` loads neither GLib, libpcre2, jansson nor yajl: they are linked in from their static
+     archives (Makefile, CLI_STATIC; skipped in sanitizer builds and with VIND_CLI_STATIC=0).
 Standard library only; TAP.
 """
 import glob
@@ -101,6 +103,26 @@ def check_programs():
         extract = sorted(set(re.findall(r"\b(vind_extract_(?:pdf|html|file)\w*)", symbols)))
         if name != "vind-index":
             tap.ok(not extract, "%s holds no extraction code of libvind.a" % name, ", ".join(extract))
+    check_cli_static()
+
+
+# What `vind` takes from static archives (the Makefile, CLI_STATIC): a process per command pays
+# ~6 page faults and ~8 system calls for each shared library it loads.
+CLI_STATIC = re.compile(r"^lib(glib-2\.0|jansson|yajl|pcre2)")
+
+
+def check_cli_static():
+    """6: `vind` loads neither GLib (nor its libpcre2), jansson nor yajl: they are linked in."""
+    program = os.path.join(BUILD, "bin", "vind")
+    symbols = subprocess.run(["nm", program], capture_output=True, text=True).stdout
+    if "__asan_init" in symbols or "__tsan_init" in symbols:
+        tap.skip("vind links GLib, jansson and yajl statically", "sanitizer build (dynamic)")
+        return
+    if os.environ.get("VIND_CLI_STATIC") == "0":
+        tap.skip("vind links GLib, jansson and yajl statically", "built with CLI_STATIC=0")
+        return
+    shared = [lib for lib in needed(program) if CLI_STATIC.match(lib)]
+    tap.ok(not shared, "vind links GLib, jansson and yajl statically", "needed: %s" % ", ".join(shared))
 
 
 def main():
