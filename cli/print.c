@@ -134,7 +134,7 @@ char *vind_snippet_text(const char *html, int tty)
     GString *out = g_string_new("");
     const char *p = html ? html : "";
     while (*p) {
-        if (strncmp(p, "<mark>", 6) == 0 || strncmp(p, "</mark>", 7) == 0) {
+        if (*p == '<' && (strncmp(p, "<mark>", 6) == 0 || strncmp(p, "</mark>", 7) == 0)) {
             int opening = p[1] != '/';
             append_clean(out, decoded->str, decoded->len);
             g_string_truncate(decoded, 0);
