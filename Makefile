@@ -33,7 +33,11 @@ endif
 # Flags made from these are recursive (=) for the same reason.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell $$(PKG_CONFIG) --libs $$(PKGS) 2>/dev/null) \
-                 -lstemmer -lm -lpthread)$(PKG_LIBS)
+                 -lm -lpthread)$(PKG_LIBS)
+# libstemmer (Snowball, no .pc file) only for the tools that compare vind's
+# stems with it: libvind stems through Xapian's copy of the same algorithms
+# (lib/stem.c says why).
+STEMMER_LIBS := -lstemmer
 
 CPPFLAGS_ALL := -Iinclude -Ilib -D_GNU_SOURCE
 CFLAGS_ALL    = -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $(OPT) $(SAN_FLAGS) \
@@ -119,7 +123,7 @@ $(LIBVIND_SO): $(LIB_OBJS) lib/libvind.map
 # PROGRAM_LIBS names libstdc++ first: the dynamic loader resolves libstdc++'s
 # own ~3,300 symbol relocations (most of a C++ program's start-up) in load
 # order, and each one then stops at libstdc++ instead of first missing in
-# glib, jansson, xapian and stemmer: 10% of the loader's work at every start
+# glib, jansson and xapian: 10% of the loader's work at every start
 # of `vind` (3.07 -> 2.76 M instructions, callgrind on `vind --version`).
 PROGRAM_LDFLAGS := -Wl,--as-needed
 PROGRAM_LIBS     = -lstdc++ $(PKG_LIBS)
@@ -138,10 +142,29 @@ ifeq ($(SAN_FLAGS)$(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),)
 FAST_MALLOC := -Wl,--no-as-needed -l:libtcmalloc_minimal.so.4 -Wl,--as-needed
 endif
 
+# `vind` (and only `vind`) takes GLib, jansson and yajl from their static
+# archives (the same Debian -dev packages): every command is a process, and
+# each shared library costs its start ~6 page faults (its data relocated, its
+# headers read) plus ~8 system calls to map it; GLib also pulls libpcre2,
+# which vind never calls. Measured, `vind --version`: 194 -> 164 page
+# faults, CPU median 10.4 -> 9.0 ms (loaded 2-core VM, docs/cli.md). The
+# price: a Debian security update of libglib2.0-0, libjansson4 or libyajl2
+# reaches `vind` only when it is rebuilt, so the programs that read the
+# network or untrusted files (vind-searchd, vind-index) stay dynamic and get
+# it at their next restart; `make CLI_STATIC=0` links `vind` the same way
+# (a distribution package should: Debian policy, 4.13, "embedded code copies").
+# Not in sanitizer builds (their runtimes want the shared libraries).
+CLI_STATIC ?= 1
+ifeq ($(CLI_STATIC):$(SAN_FLAGS)$(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),1:)
+CLI_LIBS = -lstdc++ -Wl,-Bstatic -lglib-2.0 -ljansson -lyajl_s -Wl,-Bdynamic $(PKG_LIBS)
+else
+CLI_LIBS = $(PROGRAM_LIBS)
+endif
+
 $(BUILD)/bin/vind: $(CLI_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)
 	$(call say,LINK)
-	$(Q)$(CXX) $(LDFLAGS_ALL) $(PROGRAM_LDFLAGS) -o $@ $^ $(PROGRAM_LIBS)
+	$(Q)$(CXX) $(LDFLAGS_ALL) $(PROGRAM_LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
 $(BUILD)/bin/vind-index: $(INDEXER_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)
@@ -153,10 +176,13 @@ $(BUILD)/bin/vind-searchd: $(SEARCHD_OBJS) $(LIBVIND_A)
 	$(call say,LINK)
 	$(Q)$(CXX) $(LDFLAGS_ALL) $(PROGRAM_LDFLAGS) -o $@ $^ $(PROGRAM_LIBS) $(FAST_MALLOC)
 
+# TEST_LIBS: what one test links beyond libvind's libraries (set per test).
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVIND_A)
 	@mkdir -p $(dir $@)
 	$(call say,LINK)
-	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/test_stem: TEST_LIBS := $(STEMMER_LIBS)
 
 $(DATADIR_BUILD)/stopwords/%: stopwords/%
 	@mkdir -p $(dir $@)

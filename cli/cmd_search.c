@@ -367,6 +367,12 @@ int cmd_search(int argc, char **argv)
         vind_filter_options_apply(&o.filters, &request);
         vind_results_t *results = NULL;
         vind_searcher_set_collapse(session.searcher, !o.no_collapse);
+        /* One search, one process: nothing read is asked for again (its 129
+         * block reads are the same with the cache), so keeping copies only
+         * cost ~21 page faults of heap and 0.14 M instructions (`vind search
+         * zorg`, docs/cli.md). --queries keeps it: its searches share hits. */
+        if (!o.queries)
+            vind_searcher_set_cache_size(session.searcher, 0);
         vind_cli_count_limit(&session, o.count_limit);
         char *message = NULL;
         if (vind_searcher_set_similar(session.searcher, o.similar, &message) != VIND_OK)

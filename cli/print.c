@@ -71,13 +71,23 @@ const char *vind_highlight_off(int tty)
 static void append_clean(GString *out, const char *text, size_t length)
 {
     gchar *valid = g_utf8_make_valid(text, (gssize)length);
-    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
+    for (const char *p = valid; *p;) {
+        const char *next = g_utf8_next_char(p);
+        gunichar c = (unsigned char)*p < 0x80 ? (gunichar)(unsigned char)*p : g_utf8_get_char(p);
         if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029)
             c = ' ';
-        if (c == ' ' && out->len && out->str[out->len - 1] == ' ')
+        if (c == ' ' && out->len && out->str[out->len - 1] == ' ') {
+            p = next;
             continue;
-        g_string_append_unichar(out, c);
+        }
+        /* A kept character is copied as its bytes (valid UTF-8 here): ten
+         * hits' snippets re-encoded one code point at a time were 0.4 M
+         * instructions of `vind search` (callgrind), a tenth of its own. */
+        if (c == ' ' || c < 0x80)
+            g_string_append_c(out, (gchar)c);
+        else
+            g_string_append_len(out, p, next - p);
+        p = next;
     }
     g_free(valid);
 }
@@ -124,7 +134,7 @@ char *vind_snippet_text(const char *html, int tty)
     GString *out = g_string_new("");
     const char *p = html ? html : "";
     while (*p) {
-        if (strncmp(p, "<mark>", 6) == 0 || strncmp(p, "</mark>", 7) == 0) {
+        if (*p == '<' && (strncmp(p, "<mark>", 6) == 0 || strncmp(p, "</mark>", 7) == 0)) {
             int opening = p[1] != '/';
             append_clean(out, decoded->str, decoded->len);
             g_string_truncate(decoded, 0);

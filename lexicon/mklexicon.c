@@ -1295,6 +1295,26 @@ static gint compare_forms(gconstpointer a, gconstpointer b)
     return strcmp(x->form, y->form);
 }
 
+/* The fence section (lib/lexicon_format.h) of the sorted words, to follow a
+ * string pool of pool_bytes: padding, offsets, then the fences' forms. */
+static GString *fence_section(GPtrArray *sorted, size_t pool_bytes, uint32_t *count)
+{
+    GString *section = g_string_new(NULL);
+    while ((pool_bytes + section->len) % 4 != 0)
+        g_string_append_c(section, '\0');
+    *count = (sorted->len + VIND_LEX_FENCE_STEP - 1) / VIND_LEX_FENCE_STEP;
+    GString *forms = g_string_new(NULL);
+    for (guint i = 0; i < sorted->len; i += VIND_LEX_FENCE_STEP) {
+        uint32_t offset = (uint32_t)forms->len;
+        g_string_append_len(section, (const char *)&offset, sizeof offset);
+        const struct word *w = sorted->pdata[i];
+        g_string_append_len(forms, w->form, (gssize)strlen(w->form) + 1);
+    }
+    g_string_append_len(section, forms->str, (gssize)forms->len);
+    g_string_free(forms, TRUE);
+    return section;
+}
+
 /* Writes the sorted table (lib/lexicon_format.h) to path via a temporary file. */
 static void write_lexicon(struct builder *b, const char *path)
 {
@@ -1328,11 +1348,13 @@ static void write_lexicon(struct builder *b, const char *path)
                                      .string_bytes = (uint32_t)pool->len,
                                      .checksum = vind_lex_fnv1a(checksum, pool->str, pool->len)};
     memcpy(header.magic, VIND_LEX_MAGIC, sizeof header.magic);
+    GString *fences = fence_section(all, pool->len, &header.fence_count);
     char *tmp = g_strconcat(path, ".tmp", NULL);
     FILE *out = fopen(tmp, "wb");
     if (out == NULL || fwrite(&header, sizeof header, 1, out) != 1 ||
         fwrite(entries, sizeof *entries, all->len, out) != all->len ||
-        fwrite(pool->str, 1, pool->len, out) != pool->len || fclose(out) != 0 ||
+        fwrite(pool->str, 1, pool->len, out) != pool->len ||
+        fwrite(fences->str, 1, fences->len, out) != fences->len || fclose(out) != 0 ||
         rename(tmp, path) != 0) {
         perror(tmp);
         exit(1);
@@ -1340,6 +1362,7 @@ static void write_lexicon(struct builder *b, const char *path)
     fprintf(stderr, "mklexicon: %u entries, %zu string bytes -> %s\n", all->len, pool->len, path);
     g_free(tmp);
     g_free(entries);
+    g_string_free(fences, TRUE);
     g_string_free(pool, TRUE);
     g_hash_table_destroy(offsets);
     g_ptr_array_free(all, TRUE);

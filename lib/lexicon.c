@@ -34,6 +34,10 @@ struct vind_lexicon {
     uint32_t entry_count;
     const char *strings;
     uint32_t string_bytes;
+    const uint32_t *fences; /* version 2: offsets into fence_forms, or NULL */
+    uint32_t fence_count;
+    const char *fence_forms;
+    size_t fence_bytes;
     struct word_list stopwords[2]; /* indexed by vind_lang_t */
     uint32_t checksum;             /* of nl.lex, from its header */
 };
@@ -157,14 +161,22 @@ static vind_status_t attach_map(vind_lexicon_t *lexicon, const char *path, char 
     if (lexicon->map_size < sizeof *header ||
         memcmp(header->magic, VIND_LEX_MAGIC, sizeof header->magic) != 0)
         return vind_error(errmsg, VIND_IO, "%s is not a vind lexicon (bad magic)", path);
-    if (header->byte_order != VIND_LEX_BYTE_ORDER || header->version != VIND_LEX_VERSION)
+    int fenced = header->version == VIND_LEX_VERSION;
+    if (header->byte_order != VIND_LEX_BYTE_ORDER || (!fenced && header->version != 1))
         return vind_error(errmsg, VIND_IO,
                           "%s was made by another version or machine of vind: rebuild it", path);
     uint64_t entries_bytes = (uint64_t)header->entry_count * sizeof(struct vind_lex_entry);
     uint64_t need = sizeof *header + entries_bytes + header->string_bytes;
-    if (need != lexicon->map_size || header->string_bytes == 0)
-        return vind_error(errmsg, VIND_IO, "%s is truncated or damaged (size %zu, expected %llu)",
-                          path, lexicon->map_size, (unsigned long long)need);
+    uint64_t fences_at = (need + 3) / 4 * 4;
+    uint64_t fence_count = (header->entry_count + VIND_LEX_FENCE_STEP - 1) / VIND_LEX_FENCE_STEP;
+    /* Version 2: the fences follow, their pool (at least one byte) up to the end. */
+    int size_ok = fenced ? header->fence_count == fence_count &&
+                               lexicon->map_size >= fences_at + 4 * fence_count + (fence_count > 0)
+                         : lexicon->map_size == need;
+    if (!size_ok || header->string_bytes == 0)
+        return vind_error(errmsg, VIND_IO, "%s is truncated or damaged (size %zu, expected %s%llu)",
+                          path, lexicon->map_size, fenced ? "at least " : "",
+                          (unsigned long long)(fenced ? fences_at + 4 * fence_count + 1 : need));
     const char *base = lexicon->map;
     lexicon->entries = (const struct vind_lex_entry *)(base + sizeof *header);
     lexicon->entry_count = header->entry_count;
@@ -173,6 +185,14 @@ static vind_status_t attach_map(vind_lexicon_t *lexicon, const char *path, char 
     lexicon->checksum = header->checksum;
     if (lexicon->strings[lexicon->string_bytes - 1] != '\0')
         return vind_error(errmsg, VIND_IO, "%s is damaged (string pool not terminated)", path);
+    if (fenced && fence_count > 0) {
+        lexicon->fences = (const uint32_t *)(base + fences_at);
+        lexicon->fence_count = (uint32_t)fence_count;
+        lexicon->fence_forms = base + fences_at + 4 * fence_count;
+        lexicon->fence_bytes = lexicon->map_size - (size_t)(fences_at + 4 * fence_count);
+        if (lexicon->fence_forms[lexicon->fence_bytes - 1] != '\0')
+            return vind_error(errmsg, VIND_IO, "%s is damaged (fences not terminated)", path);
+    }
     return VIND_OK;
 }
 
@@ -291,12 +311,44 @@ static int compare_range(const char *key, size_t len, const char *word)
     return word[len] == '\0' ? 0 : -1;
 }
 
+/* The fence's form, or "" for an offset outside the fence pool (damaged file). */
+static const char *fence_string(const vind_lexicon_t *lexicon, uint32_t k)
+{
+    uint32_t offset = lexicon->fences[k];
+    return offset < lexicon->fence_bytes ? lexicon->fence_forms + offset : "";
+}
+
+/* Narrows [*low, *high) to the block of entries the form can be in: the last
+ * fence not after it names the block's first entry. Touches the fences only,
+ * which lie together (lib/lexicon_format.h says why). */
+static void fence_block(const vind_lexicon_t *lexicon, const char *form, size_t len, size_t *low,
+                        size_t *high)
+{
+    size_t a = 0, b = lexicon->fence_count; /* the first fence after form lies in [a, b] */
+    while (a < b) {
+        size_t middle = a + (b - a) / 2;
+        if (compare_range(form, len, fence_string(lexicon, (uint32_t)middle)) < 0)
+            b = middle;
+        else
+            a = middle + 1;
+    }
+    if (a == 0) { /* before the first entry */
+        *low = *high = 0;
+        return;
+    }
+    *low = (a - 1) * (size_t)VIND_LEX_FENCE_STEP;
+    size_t end = *low + VIND_LEX_FENCE_STEP;
+    *high = end < lexicon->entry_count ? end : lexicon->entry_count;
+}
+
 static const struct vind_lex_entry *find_entry(const vind_lexicon_t *lexicon, const char *form,
                                                size_t len)
 {
     if (lexicon == NULL || lexicon->entries == NULL || form == NULL || len == 0)
         return NULL;
     size_t low = 0, high = lexicon->entry_count;
+    if (lexicon->fences)
+        fence_block(lexicon, form, len, &low, &high);
     while (low < high) {
         size_t middle = low + (high - low) / 2;
         const struct vind_lex_entry *entry = &lexicon->entries[middle];

@@ -1,16 +1,21 @@
 /*
- * stem.c - Snowball stems via libstemmer: "organisaties" -> "organisatie",
- * "bewoners" -> "bewoner". The Dutch algorithm runs on the lemma the lexicon
- * found, so irregular plurals ("huizen" -> "huis") meet their singular first.
+ * stem.c - Snowball stems: "organisaties" -> "organisatie", "bewoners" ->
+ * "bewoner". The Dutch algorithm runs on the lemma the lexicon found, so
+ * irregular plurals ("huizen" -> "huis") meet their singular first.
+ *
+ * The stemmers are Xapian's (lib/xapian_wrap.cc, Xapian::Stem), not
+ * libstemmer's: the same algorithms and stems (tests/unit/test_stem.c), but
+ * libstemmer.so cost every process start 10,821 relocations in 84 pages
+ * (include/vind/xapian.h says more).
  */
 #include <stdlib.h>
 
-#include <libstemmer.h>
+#include <vind/xapian.h>
 #include "error.h"
 #include "stem.h"
 
 struct vind_stemmer {
-    struct sb_stemmer *snowball;
+    vind_xapian_stemmer_t *snowball;
 };
 
 vind_status_t vind_stemmer_new(vind_lang_t lang, vind_stemmer_t **out, char **errmsg)
@@ -25,11 +30,10 @@ vind_status_t vind_stemmer_new(vind_lang_t lang, vind_stemmer_t **out, char **er
     if (stemmer == NULL)
         return vind_error(errmsg, VIND_NOMEM, "cannot create the %s stemmer: out of memory",
                           algorithm);
-    stemmer->snowball = sb_stemmer_new(algorithm, "UTF_8");
-    if (stemmer->snowball == NULL) {
+    vind_status_t status = vind_xapian_stemmer_new(algorithm, &stemmer->snowball, errmsg);
+    if (status != VIND_OK) {
         free(stemmer);
-        return vind_error(errmsg, VIND_NOMEM, "cannot create the %s stemmer: out of memory",
-                          algorithm);
+        return status;
     }
     *out = stemmer;
     return VIND_OK;
@@ -39,16 +43,12 @@ void vind_stemmer_free(vind_stemmer_t *stemmer)
 {
     if (stemmer == NULL)
         return;
-    sb_stemmer_delete(stemmer->snowball);
+    vind_xapian_stemmer_free(stemmer->snowball);
     free(stemmer);
 }
 
 const char *vind_stemmer_stem(vind_stemmer_t *stemmer, const char *word, size_t len,
                               size_t *stem_length)
 {
-    const sb_symbol *stem = sb_stemmer_stem(stemmer->snowball, (const sb_symbol *)word, (int)len);
-    if (stem == NULL)
-        return NULL;
-    *stem_length = (size_t)sb_stemmer_length(stemmer->snowball);
-    return (const char *)stem;
+    return vind_xapian_stem(stemmer->snowball, word, len, stem_length);
 }

@@ -1724,6 +1724,51 @@ extern "C" double vind_xapian_sortable_unserialise(const char *bytes, size_t len
     }
 }
 
+/* ------------------------------------------------------------- stemming */
+
+struct vind_xapian_stemmer {
+    Xapian::Stem stem;
+    std::string input, output; /* reused: a word costs no allocation once they have grown */
+};
+
+extern "C" vind_status_t vind_xapian_stemmer_new(const char *language, vind_xapian_stemmer_t **out,
+                                                 char **errmsg)
+{
+    if (out == nullptr)
+        return invalid(errmsg, "vind_xapian_stemmer_new", "out is NULL");
+    *out = nullptr;
+    if (language == nullptr)
+        return invalid(errmsg, "vind_xapian_stemmer_new", "language is NULL");
+    try {
+        *out = new vind_xapian_stemmer{Xapian::Stem(language), std::string(), std::string()};
+        return VIND_OK;
+    } catch (const Xapian::InvalidArgumentError &) {
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no Snowball stemmer for '%s'", language);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot create the stemmer", language);
+    }
+}
+
+extern "C" void vind_xapian_stemmer_free(vind_xapian_stemmer_t *stemmer)
+{
+    delete stemmer;
+}
+
+extern "C" const char *vind_xapian_stem(vind_xapian_stemmer_t *stemmer, const char *word,
+                                        size_t len, size_t *stem_length)
+{
+    if (stemmer == nullptr || (word == nullptr && len > 0) || stem_length == nullptr)
+        return nullptr;
+    try {
+        stemmer->input.assign(word ? word : "", len);
+        stemmer->output = stemmer->stem(stemmer->input);
+        *stem_length = stemmer->output.size();
+        return stemmer->output.c_str();
+    } catch (...) {
+        return nullptr; /* std::bad_alloc: Snowball itself throws nothing else */
+    }
+}
+
 /* ----------------------------------------------------------- write side */
 
 extern "C" vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,

@@ -120,6 +120,38 @@ size_t vind_xapian_sortable_serialise(double value, char out[VIND_XAPIAN_SORTABL
  */
 double vind_xapian_sortable_unserialise(const char *bytes, size_t length);
 
+/*
+ * Xapian's Snowball stemmers (Xapian::Stem), for lib/stem.c. They give the
+ * same stems as Debian's libstemmer 2.2 (tests/unit/test_stem.c compares the
+ * two over the 413,000 words of wdutch), but cost a process nothing to load:
+ * libxapian is mapped anyway and keeps its Snowball tables free of
+ * relocations, whereas libstemmer.so made the dynamic loader write 10,821
+ * pointers into 84 pages of its data at every start of every vind program
+ * (~1.5 ms of `vind search`, more than half of the loader's relocations).
+ */
+typedef struct vind_xapian_stemmer vind_xapian_stemmer_t;
+
+/*
+ * The stemmer of language, a Snowball algorithm name ("dutch", "english").
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT (NULL, or a language Xapian
+ * has no stemmer for). Thread: a stemmer belongs to one thread at a time.
+ */
+vind_status_t vind_xapian_stemmer_new(const char *language, vind_xapian_stemmer_t **out,
+                                      char **errmsg);
+
+/* Frees the stemmer. NULL is allowed. */
+void vind_xapian_stemmer_free(vind_xapian_stemmer_t *stemmer);
+
+/*
+ * The stem of the len bytes at word (UTF-8, not NUL-terminated), with its
+ * length in *stem_length; NUL-terminated and owned by the stemmer, valid
+ * until its next call. NULL when out of memory. Cost: Snowball's work plus
+ * two string copies (~0.1 us a word more than libstemmer; the analyzer
+ * stems each distinct unknown word once, lib/analyze.c's cache).
+ */
+const char *vind_xapian_stem(vind_xapian_stemmer_t *stemmer, const char *word, size_t len,
+                             size_t *stem_length);
+
 /* ------------------------------------------------------------------------
  * Write side
  *

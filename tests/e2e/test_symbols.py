@@ -19,7 +19,10 @@ And with `readelf -d`, of the programs:
   5. `vind` and vind-searchd need no library of the extraction stack (poppler, cairo, libxml2,
      hunspell) and `vind` not libmicrohttpd: every process would otherwise map and relocate
      them at start (the Makefile links programs with --as-needed, which Debian's gcc only
-     implies without sanitizers); nor do they hold any extraction code of libvind.a.
+     implies without sanitizers); nor do they hold any extraction code of libvind.a. No
+     program needs libstemmer.
+  6. `vind` loads neither GLib, libpcre2, jansson nor yajl: they are linked in from their static
+     archives (Makefile, CLI_STATIC; skipped in sanitizer builds and with VIND_CLI_STATIC=0).
 Standard library only; TAP.
 """
 import glob
@@ -71,8 +74,11 @@ def exported(library):
 
 
 # The libraries only extraction (vind-index) uses, and the HTTP server only vind-searchd uses.
-EXTRACTION = re.compile(r"^lib(poppler|cairo|xml2|hunspell|gobject)")
-NOT_NEEDED = {"vind": re.compile(EXTRACTION.pattern + r"|^libmicrohttpd"), "vind-searchd": EXTRACTION}
+# libstemmer no program needs: libvind stems with Xapian's copy of Snowball (lib/stem.c), and
+# libstemmer.so cost every start 10,821 relocations written into 84 pages.
+EXTRACTION = re.compile(r"^lib(poppler|cairo|xml2|hunspell|gobject|stemmer)")
+NOT_NEEDED = {"vind": re.compile(EXTRACTION.pattern + r"|^libmicrohttpd"), "vind-searchd": EXTRACTION,
+              "vind-index": re.compile(r"^libstemmer")}
 
 
 def needed(program):
@@ -95,7 +101,28 @@ def check_programs():
                % (name, len(libraries)), "needed but unused: %s" % ", ".join(extra))
         symbols = subprocess.run(["nm", program], capture_output=True, text=True).stdout
         extract = sorted(set(re.findall(r"\b(vind_extract_(?:pdf|html|file)\w*)", symbols)))
-        tap.ok(not extract, "%s holds no extraction code of libvind.a" % name, ", ".join(extract))
+        if name != "vind-index":
+            tap.ok(not extract, "%s holds no extraction code of libvind.a" % name, ", ".join(extract))
+    check_cli_static()
+
+
+# What `vind` takes from static archives (the Makefile, CLI_STATIC): a process per command pays
+# ~6 page faults and ~8 system calls for each shared library it loads.
+CLI_STATIC = re.compile(r"^lib(glib-2\.0|jansson|yajl|pcre2)")
+
+
+def check_cli_static():
+    """6: `vind` loads neither GLib (nor its libpcre2), jansson nor yajl: they are linked in."""
+    program = os.path.join(BUILD, "bin", "vind")
+    symbols = subprocess.run(["nm", program], capture_output=True, text=True).stdout
+    if "__asan_init" in symbols or "__tsan_init" in symbols:
+        tap.skip("vind links GLib, jansson and yajl statically", "sanitizer build (dynamic)")
+        return
+    if os.environ.get("VIND_CLI_STATIC") == "0":
+        tap.skip("vind links GLib, jansson and yajl statically", "built with CLI_STATIC=0")
+        return
+    shared = [lib for lib in needed(program) if CLI_STATIC.match(lib)]
+    tap.ok(not shared, "vind links GLib, jansson and yajl statically", "needed: %s" % ", ".join(shared))
 
 
 def main():

@@ -5,8 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+#include <glib/gstdio.h>
 #include <vind/analyze.h>
 #include "lexicon.h"
+#include "lexicon_format.h"
+#include "lexicon_lookup.h"
 #include "check.h"
 
 static void check_lemma(const vind_lexicon_t *lexicon, const char *form, const char *expected)
@@ -156,6 +160,134 @@ static void test_stopwords(const vind_lexicon_t *lexicon)
     CHECK(!vind_is_stopword(lexicon, "# Dutch", VIND_LANG_NL), "comments are not stop words");
 }
 
+/* The entry of form in the raw tables by a plain bisection of all of them
+ * (what version 1 did), or NULL: the reference for the fenced look-up. */
+static const struct vind_lex_entry *reference_find(const struct vind_lex_entry *entries,
+                                                   uint32_t count, const char *pool,
+                                                   const char *form)
+{
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        int c = strcmp(form, pool + entries[middle].form);
+        if (c == 0)
+            return &entries[middle];
+        if (c < 0)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    return NULL;
+}
+
+/* Writes nl.lex bytes and the stop lists of from into a new datadir; its path. */
+static char *datadir_with(const char *from, const char *lex, size_t size)
+{
+    char *dir = g_dir_make_tmp("vind-lex-XXXXXX", NULL);
+    char *stop = g_build_filename(dir, "stopwords", NULL);
+    g_mkdir(stop, 0700);
+    for (int k = 0; k < 2; k++) {
+        const char *name = k ? "en.txt" : "nl.txt";
+        char *source = g_build_filename(from, "stopwords", name, NULL), *text = NULL;
+        gsize length = 0;
+        char *target = g_build_filename(stop, name, NULL);
+        if (g_file_get_contents(source, &text, &length, NULL))
+            g_file_set_contents(target, text, (gssize)length, NULL);
+        g_free(text);
+        g_free(source);
+        g_free(target);
+    }
+    char *path = g_build_filename(dir, "nl.lex", NULL);
+    g_file_set_contents(path, lex, (gssize)size, NULL);
+    g_free(path);
+    g_free(stop);
+    return dir;
+}
+
+static void remove_datadir(char *dir)
+{
+    const char *names[] = {"stopwords/nl.txt", "stopwords/en.txt", "nl.lex", "stopwords", ""};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *path = g_build_filename(dir, names[i], NULL);
+        g_remove(path);
+        g_free(path);
+    }
+    g_free(dir);
+}
+
+/* Version 2's fences (lib/lexicon_format.h): every form and a near miss of
+ * every 7th are found as a bisection of the whole table finds them; a
+ * version 1 file (no fences) is still read; a damaged fence count refused. */
+static void test_fences(const vind_lexicon_t *lexicon)
+{
+    const char *datadir = vind_lexicon_datadir(lexicon);
+    char *path = g_build_filename(datadir, "nl.lex", NULL), *file = NULL;
+    gsize size = 0;
+    if (!g_file_get_contents(path, &file, &size, NULL) || size < sizeof(struct vind_lex_header)) {
+        CHECK(0, "nl.lex readable");
+        g_free(path);
+        return;
+    }
+    struct vind_lex_header header;
+    memcpy(&header, file, sizeof header);
+    CHECK(header.version == 2 && header.fence_count == (header.entry_count + VIND_LEX_FENCE_STEP - 1) /
+                                                          VIND_LEX_FENCE_STEP,
+          "nl.lex is version 2 with a fence per 128 entries");
+    const struct vind_lex_entry *entries = (const void *)(file + sizeof header);
+    const char *pool = (const char *)(entries + header.entry_count);
+    long wrong = 0, probes = 0;
+    for (uint32_t i = 0; i < header.entry_count; i++) {
+        const char *form = pool + entries[i].form;
+        if (vind_lexicon_flags(lexicon, form, strlen(form)) != entries[i].flags ||
+            !vind_lexicon_has_word(lexicon, form))
+            wrong++;
+        if (i % 7 == 0) {
+            char *probe = g_strconcat(form, i % 2 ? "q" : "", "e", NULL);
+            const struct vind_lex_entry *want = reference_find(entries, header.entry_count, pool, probe);
+            wrong += vind_lexicon_flags(lexicon, probe, strlen(probe)) != (want ? want->flags : 0);
+            probes++;
+            g_free(probe);
+        }
+    }
+    char what[128];
+    snprintf(what, sizeof what, "all %u forms and %ld near misses found as by a full bisection",
+             header.entry_count, probes);
+    CHECK(wrong == 0, what);
+    CHECK(!vind_lexicon_has_word(lexicon, "\x01") && !vind_lexicon_has_word(lexicon, "\xf4\x8f"),
+          "forms before the first and after the last entry are absent");
+
+    /* Version 1: the same tables without fences, read by bisecting all of them. */
+    size_t v1_size = sizeof header + header.entry_count * sizeof *entries + header.string_bytes;
+    struct vind_lex_header v1 = header;
+    v1.version = 1;
+    v1.fence_count = 0;
+    memcpy(file, &v1, sizeof v1);
+    char *dir = datadir_with(datadir, file, v1_size);
+    vind_lexicon_t *old = NULL;
+    CHECK(vind_lexicon_open(dir, &old, NULL) == VIND_OK, "a version 1 nl.lex opens");
+    CHECK(old && vind_lexicon_has_word(old, "zorg") && vind_lexicon_fingerprint(old) ==
+                                                         vind_lexicon_fingerprint(lexicon),
+          "version 1: same words, same fingerprint (fences are not in the checksum)");
+    CHECK_STR(old ? vind_lexicon_lemma(old, "huizen") : NULL, "huis", "version 1: lemmas as before");
+    vind_lexicon_close(old);
+    remove_datadir(dir);
+
+    /* A fence count that does not fit the entries: damaged, refused. */
+    struct vind_lex_header bad = header;
+    bad.fence_count = header.fence_count + 1;
+    memcpy(file, &bad, sizeof bad);
+    dir = datadir_with(datadir, file, size);
+    vind_lexicon_t *damaged = NULL;
+    char *errmsg = NULL;
+    CHECK(vind_lexicon_open(dir, &damaged, &errmsg) == VIND_IO && damaged == NULL && errmsg &&
+              strstr(errmsg, "damaged"),
+          "a wrong fence count is refused as damaged");
+    free(errmsg);
+    remove_datadir(dir);
+    g_free(file);
+    g_free(path);
+}
+
 int main(void)
 {
     test_open_errors();
@@ -174,6 +306,7 @@ int main(void)
     test_lemmas(lexicon);
     test_words(lexicon);
     test_stopwords(lexicon);
+    test_fences(lexicon);
     vind_lexicon_close(lexicon);
     vind_lexicon_close(NULL);
     CHECK(1, "closing NULL is allowed");

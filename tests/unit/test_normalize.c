@@ -131,6 +131,26 @@ static void test_decode(void)
     CHECK(!vind_char_is_hyphen(0x2013), "en dash is no joining hyphen (2020–2021)");
 }
 
+/* vind_normalize_collapsed: white space runs made one space, ends trimmed
+ * (collapsed in place since the ASCII path, so both paths are checked). */
+static void test_collapsed(void)
+{
+    static const struct {
+        const char *text, *expected, *what;
+    } cases[] = {
+        {"  Wonen \t en\n\nZorg  ", "wonen en zorg", "ASCII: runs, tabs, newlines, ends"},
+        {"Cli\xc3\xabnten   \xe2\x80\x99s  ", "clienten 's", "non-ASCII folded, then collapsed"},
+        {" \t\r\n ", "", "only white space gives an empty string"},
+        {"", "", "empty stays empty"},
+        {"VWS", "vws", "one word"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = vind_normalize_collapsed(cases[i].text, strlen(cases[i].text));
+        CHECK_STR(got, cases[i].expected, cases[i].what);
+        g_free(got);
+    }
+}
+
 int main(void)
 {
     test_diacritics_and_case();
@@ -138,5 +158,6 @@ int main(void)
     test_invisible_and_private_use();
     test_hostile_bytes();
     test_decode();
+    test_collapsed();
     return check_done();
 }
