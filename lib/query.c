@@ -38,6 +38,7 @@ void vind_query_weights_default(vind_query_weights_t *weights)
     weights->split_weight = 0.1;
     weights->conversion_weight = 0.5;
     weights->joined_boost = 3.0;
+    weights->joined_title_boost = 12.0;
     weights->translation_weight = 0.8;
 }
 
@@ -979,18 +980,25 @@ static vind_xapian_query_t *build(builder_t *b, const vind_qnode_t *node)
 #define MIN_JOINED_PART_BYTES 4
 
 /* Adds the exact-form term of first and second written as one word, with
- * link between them ("" or "s"; none when first already ends in it). */
-static void add_joined(builder_t *b, GPtrArray *terms, const char *first, const char *second,
-                       const char *link)
+ * link between them ("" or "s"; none when first already ends in it), to
+ * terms, and the title term of that word's stem to titles (NULL: none). */
+static void add_joined(builder_t *b, GPtrArray *terms, GPtrArray *titles, const char *first,
+                       const char *second, const char *link)
 {
     size_t n = strlen(first);
     if (*link && n && first[n - 1] == *link)
         return;
     if (n + strlen(link) + strlen(second) > JOINED_FORM_BYTES)
         return;
-    char *term = g_strconcat(VIND_PREFIX_EXACT, first, link, second, NULL);
+    char *form = g_strconcat(first, link, second, NULL);
+    char *term = g_strconcat(VIND_PREFIX_EXACT, form, NULL);
     g_ptr_array_add(terms, term_query(b, "", term));
     g_free(term);
+    char *stem = titles ? vind_analyze_word(b->analyzer, form, VIND_LANG_NL) : NULL;
+    if (stem)
+        g_ptr_array_add(titles, term_query(b, VIND_PREFIX_TITLE, stem));
+    free(stem);
+    g_free(form);
 }
 
 /*
@@ -1002,21 +1010,30 @@ static void add_joined(builder_t *b, GPtrArray *terms, const char *first, const 
  * query's words side by side. Each pair of adjacent words gives four exact
  * forms (both orders, with and without a linking s); a form no document
  * has costs one term look-up in the ranked pass and matches nothing.
+ * *in_title gets the title terms of the same four words (their stems):
+ * a document titled with the compound is the one the words name, above
+ * a document that has the compound once and one of the words throughout
+ * (the DPIA, titled Gegevensbeschermingseffectbeoordeling, against the
+ * Raad van State's letter with "gegevensbescherming" twenty times;
+ * docs/ranking.md). Costs four vind_analyze_word calls per pair when
+ * planning and four more term look-ups in the ranked pass.
  */
-static vind_xapian_query_t *joined_forms(builder_t *b)
+static vind_xapian_query_t *joined_forms(builder_t *b, vind_xapian_query_t **in_title)
 {
     GPtrArray *terms = g_ptr_array_new();
+    GPtrArray *titles = b->weights->joined_title_boost > 0 ? g_ptr_array_new() : NULL;
     size_t prefix = strlen(VIND_PREFIX_EXACT);
     for (guint i = 0; i + 1 < b->exact_forms->len; i++) {
         const char *x = (const char *)g_ptr_array_index(b->exact_forms, i) + prefix;
         const char *y = (const char *)g_ptr_array_index(b->exact_forms, i + 1) + prefix;
         if (strlen(x) < MIN_JOINED_PART_BYTES || strlen(y) < MIN_JOINED_PART_BYTES)
             continue;
-        add_joined(b, terms, x, y, "");
-        add_joined(b, terms, x, y, "s");
-        add_joined(b, terms, y, x, "");
-        add_joined(b, terms, y, x, "s");
+        add_joined(b, terms, titles, x, y, "");
+        add_joined(b, terms, titles, x, y, "s");
+        add_joined(b, terms, titles, y, x, "");
+        add_joined(b, terms, titles, y, x, "s");
     }
+    *in_title = titles ? combine(b, VIND_XAPIAN_OP_OR, titles) : NULL; /* NULL when none */
     return combine(b, VIND_XAPIAN_OP_OR, terms); /* NULL when none */
 }
 
@@ -1044,8 +1061,11 @@ static vind_xapian_query_t *with_boosts(builder_t *b, vind_xapian_query_t *query
         g_ptr_array_free(near, TRUE);
         g_ptr_array_add(children, scaled(b, close, b->weights->proximity_boost));
     }
-    if (b->exact_forms->len >= 2 && b->weights->joined_boost > 0)
-        g_ptr_array_add(children, scaled(b, joined_forms(b), b->weights->joined_boost));
+    if (b->exact_forms->len >= 2 && b->weights->joined_boost > 0) {
+        vind_xapian_query_t *in_title = NULL;
+        g_ptr_array_add(children, scaled(b, joined_forms(b, &in_title), b->weights->joined_boost));
+        g_ptr_array_add(children, scaled(b, in_title, b->weights->joined_title_boost));
+    }
     for (guint i = 0; i < children->len; i++)
         if (!g_ptr_array_index(children, i))
             g_ptr_array_remove_index(children, i--);
