@@ -34,6 +34,8 @@ typedef struct {
     double joined_boost;             /* two adjacent query words written as one compound, either
                                         order, with or without a linking s ("effectbeoordeling
                                         gegevensbescherming": gegevensbeschermingseffectbeoordeling) */
+    double joined_title_boost;       /* that compound in a title: the document named by the words
+                                        typed apart (the DPIA, titled Gegevensbeschermingseffectbeoordeling) */
 } vind_query_weights_t;
 
 /* The defaults used by vind_search. */

@@ -7,6 +7,9 @@ test writes itself (no corpus needed):
   hyphenated word is the phrase of all its parts, the stop word "niet" included;
 - a compound typed apart ("reageer knoppen") ranks the document that writes it as one word
   ("reageerknoppen") above one that has the two words far apart;
+- a compound typed apart ranks the document titled with it first ("effectbeoordeling privacy": the
+  "Privacyeffectbeoordeling" above a letter that says "privacy" in every sentence and names the
+  privacyeffectbeoordeling once);
 - the parts of a compound are its longest known words: "wachtwoord" finds "wachtwoordbeheer" but
   "woord" does not, and "lijn" does not find "richtlijn" (a word of its own).
 """
@@ -37,6 +40,12 @@ PAGES = {
     # a compound typed apart: "reageer knoppen" for "reageerknoppen"
     "reageerknoppen": ("Nieuwe website", "Onder elk bericht staan nu reageerknoppen, zodat lezers snel "
                        "iets kwijt kunnen."),
+    # a compound typed apart, named by a title: "effectbeoordeling privacy"
+    "beoordeling": ("Privacyeffectbeoordeling", "Deze privacyeffectbeoordeling beschrijft welke gegevens "
+                    "de app verwerkt en welke risico's dat heeft."),
+    "brief": ("Brief aan de minister", "Privacy staat voorop. De privacy van burgers, privacy bij de overheid "
+              "en privacy in de wet: privacy is een grondrecht, en privacy vraagt om regels. Over de privacy "
+              "van gebruikers is een privacyeffectbeoordeling gemaakt."),
     "lift": ("Lift", "Reageer gerust op dit bericht. " + FILLER + " " + FILLER +
              " De knoppen van de lift in het stadhuis werken niet."),
 }
@@ -102,6 +111,14 @@ def main():
         hits = slug(search(db, "knoppen reageer"))
         tap.ok("reageerknoppen" in hits and "lift" in hits and
                hits.index("reageerknoppen") < hits.index("lift"), "in either order", hits)
+
+        # Without the title boost the letter ranked first: its many "privacy" outweighed the
+        # compound, which both documents have (the boost: lib/query.c, joined_title_boost).
+        hits = slug(search(db, "effectbeoordeling privacy"))
+        tap.ok(hits[:1] == ["beoordeling"] and "brief" in hits,
+               "effectbeoordeling privacy ranks the document titled Privacyeffectbeoordeling first", hits)
+        hits = slug(search(db, "privacy effectbeoordeling"))
+        tap.ok(hits[:1] == ["beoordeling"], "in either order", hits)
     return tap.done()
 
 

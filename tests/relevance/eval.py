@@ -7,8 +7,15 @@ computes nDCG@10, the reciprocal rank of the first document graded >= 2 (MRR
 when averaged) and recall@10 of the documents graded >= 1. It prints one row per
 query, the means per query kind and the overall means; --json writes the same.
 
-    python3 tests/relevance/eval.py --vind build/bin/vind --db DB [--json OUT]
-    python3 tests/relevance/eval.py --run-file RUN.tsv [--json OUT]
+It scores every query twice: per document, as judged, and with each group of
+near-duplicates one answer (docs/ranking.md, "Measuring a collapsed list"): the
+judged set grades every version of a report, and a collapsed list shows one
+version with "N vergelijkbare documenten". The groups are the index's own
+(`vind search` reports a group under its head, `--similar GROUP` lists it); a
+run file is scored with the groups of --groups (a JSON file written by --json).
+
+    python3 tests/relevance/eval.py --vind build/bin/vind --db DB [--json OUT] [--save-run RUN.tsv]
+    python3 tests/relevance/eval.py --run-file RUN.tsv [--groups OUT.json] [--json OUT]
     python3 tests/relevance/eval.py --check [--corpus ../shared/corpus]
 
 A run file is TSV: query id, rank (1-based), url; '#' lines and a header are
@@ -29,6 +36,9 @@ CUTOFF = 10
 MRR_MIN_GRADE = 2
 RECALL_MIN_GRADE = 1
 MAX_JUDGED_PER_QUERY = 15
+# How deep the group look-up reads each judged query's collapsed list: deeper than the cut-off, so
+# that a version another build ranks in its top 10 is known as a member of its group too.
+GROUP_LOOKUP_DEPTH = 100
 COLUMNS = ["query_id", "query", "url", "grade", "kind", "why"]
 
 
@@ -151,10 +161,11 @@ def read_run_file(path):
     return {qid: [url for _, url in sorted(pairs, key=lambda p: p[0])] for qid, pairs in rows.items()}
 
 
-def run_vind(vind, db, query, timeout):
-    """Runs one search and returns its URLs in rank order. Exit status 1 is "nothing found" (or a
-    partial failure: whatever was printed still counts); any other non-zero status is an error."""
-    command = [vind, "search", "--db", db, "--format", "jsonl", "--limit", str(CUTOFF), query]
+def vind_hits(vind, db, query, timeout, limit=CUTOFF, extra=()):
+    """Runs one search and returns its hits (JSON objects) in rank order. Exit status 1 is "nothing
+    found" (or a partial failure: whatever was printed still counts); any other non-zero status is
+    an error."""
+    command = [vind, "search", "--db", db, "--format", "jsonl", "--limit", str(limit), *extra, query]
     try:
         done = subprocess.run(command, capture_output=True, timeout=timeout)
     except FileNotFoundError:
@@ -165,7 +176,7 @@ def run_vind(vind, db, query, timeout):
     if done.returncode not in (0, 1):
         err = done.stderr.decode("utf-8", errors="replace").strip()
         raise EvalError(f"{vind} search '{query}' exited {done.returncode}: {err}")
-    urls = []
+    hits = []
     for number, line in enumerate(out.split("\n"), 1):
         if not line.strip():
             continue
@@ -174,8 +185,75 @@ def run_vind(vind, db, query, timeout):
         except json.JSONDecodeError as e:
             raise EvalError(f"{vind} search '{query}': line {number} is not JSON ({e}): {line[:80]}") from None
         if isinstance(hit, dict) and isinstance(hit.get("url"), str):
-            urls.append(hit["url"])
-    return urls
+            hits.append(hit)
+    return hits
+
+
+def run_vind(vind, db, query, timeout):
+    """The URLs of one search's top 10 in rank order."""
+    return [hit["url"] for hit in vind_hits(vind, db, query, timeout)]
+
+
+def group_map(vind, db, queries, timeout):
+    """URL -> group key of every member of a group of near-duplicates that a judged query meets in
+    its collapsed list (GROUP_LOOKUP_DEPTH deep). One `--similar` search per group."""
+    groups = {}
+    for entry in queries.values():
+        for hit in vind_hits(vind, db, entry["query"], timeout, GROUP_LOOKUP_DEPTH):
+            key = hit.get("group")
+            if isinstance(key, str) and key and key not in groups.values():
+                for member in vind_hits(vind, db, entry["query"], timeout, GROUP_LOOKUP_DEPTH,
+                                        ("--similar", key, "--")):
+                    groups[normalise_url(member["url"])] = key
+    return groups
+
+
+def as_groups(judgments, ranking, groups):
+    """Judgments and ranking with each group one answer: the group's grade is the best of its
+    members, a member listed after another of its group gains nothing (it stays in the list, as a
+    place taken), and the ideal list holds each group once. A group is named as a path
+    ("/group:KEY/") because score_query compares normalised URLs."""
+    def key_of(url):
+        url = normalise_url(url)
+        return "/group:%s/" % groups[url] if url in groups else url
+
+    grouped = {}
+    for url, grade in judgments.items():
+        key = key_of(url)
+        grouped[key] = max(grouped.get(key, 0), grade)
+    listed, seen = [], set()
+    for i, url in enumerate(ranking):
+        key = key_of(url)
+        listed.append(key if key not in seen else "/again:%d/" % i)
+        seen.add(key)
+    return grouped, listed
+
+
+def evaluate_grouped(queries, rankings, groups):
+    """evaluate() with each group of near-duplicates one answer (as_groups)."""
+    grouped_queries, grouped_rankings = {}, {}
+    for qid, entry in queries.items():
+        judgments, grouped_rankings[qid] = as_groups(entry["judgments"], rankings.get(qid, []), groups)
+        grouped_queries[qid] = dict(entry, judgments=judgments)
+    return evaluate(grouped_queries, grouped_rankings)
+
+
+def read_groups(path):
+    """A group map from a --json file of an earlier run (its "groups"), or a plain {url: group}."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    groups = data.get("groups", data) if isinstance(data, dict) else None
+    if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
+        raise EvalError(f"{path}: no group map (url -> group key)")
+    return {normalise_url(url): key for url, key in groups.items()}
+
+
+def write_run_file(path, rankings):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("query_id\trank\turl\n")
+        for qid, urls in rankings.items():
+            for rank, url in enumerate(urls, 1):
+                f.write(f"{qid}\t{rank}\t{normalise_url(url)}\n")
 
 
 def mean(values):
@@ -226,6 +304,19 @@ def print_report(result, out):
               f"recall@10 {m['recall@10']:.4f}\n")
 
 
+def print_grouped(result, grouped, groups, out):
+    """The per-kind means side by side: per document (as judged) and a group one answer."""
+    out.write(f"\na group of near-duplicates one answer ({len(set(groups.values()))} groups, "
+              f"{len(groups)} documents met by the judged queries; docs/ranking.md):\n")
+    out.write(f"  {'':<16} {'':<5} {'nDCG@10':>8} {'grouped':>8}   {'MRR':>6} {'grouped':>8}\n")
+    rows = [(kind, s, grouped["per_kind"][kind]) for kind, s in result["per_kind"].items()]
+    rows += [(half + " ids", s, grouped["per_half"][half]) for half, s in result["per_half"].items()]
+    rows.append(("mean", result["mean"], grouped["mean"]))
+    for name, plain, group in rows:
+        out.write(f"  {name:<16} n={plain['queries']:<3} {plain['ndcg@10']:8.4f} {group['ndcg@10']:8.4f}   "
+                  f"{plain['mrr']:6.4f} {group['mrr']:8.4f}\n")
+
+
 def corpus_path(corpus, url):
     """Where the judged URL lives in the shared corpus (vind-index --base-url / site pdf)."""
     if url.startswith("/actueel/") and url.endswith("/"):
@@ -268,6 +359,9 @@ def main(argv=None):
     p.add_argument("--db", help="the index to search")
     p.add_argument("--run-file", help="TSV query id, rank, url instead of running vind")
     p.add_argument("--json", help="also write the results as JSON to this file")
+    p.add_argument("--save-run", help="also write the rankings as a run file (query id, rank, url)")
+    p.add_argument("--groups", help="the groups of near-duplicates of this --json file (default: the index's; "
+                   "none with --run-file)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per search")
     p.add_argument("--check", action="store_true", help="validate the query set and stop")
     p.add_argument("--corpus", help="with --check: verify every judged URL exists in this corpus")
@@ -281,13 +375,22 @@ def main(argv=None):
             unknown = sorted(set(rankings) - set(queries))
             if unknown:
                 sys.stderr.write(f"eval: ignoring unjudged query ids in the run file: {' '.join(unknown)}\n")
+            groups = read_groups(args.groups) if args.groups else {}
         elif args.vind and args.db:
             rankings = {qid: run_vind(args.vind, args.db, e["query"], args.timeout)
                         for qid, e in queries.items()}
+            groups = (read_groups(args.groups) if args.groups
+                      else group_map(args.vind, args.db, queries, args.timeout))
         else:
             p.error("give --vind and --db, or --run-file, or --check")
         result = evaluate(queries, rankings)
         print_report(result, sys.stdout)
+        grouped = evaluate_grouped(queries, rankings, groups)
+        print_grouped(result, grouped, groups, sys.stdout)
+        result["grouped"] = grouped
+        result["groups"] = groups
+        if args.save_run:
+            write_run_file(args.save_run, rankings)
         if args.json:
             with open(args.json, "w", encoding="utf-8") as f:
                 json.dump(result, f, ensure_ascii=False, indent=1)

@@ -73,15 +73,19 @@ FAKE_VIND = r'''#!PYTHON
 import json, sys
 args = sys.argv[1:]
 assert args[0] == "search" and "--db" in args and args[args.index("--format") + 1] == "jsonl", args
-assert args[args.index("--limit") + 1] == "10", args
+assert args[args.index("--limit") + 1] in ("10", "100"), args
 query = args[-1]
 answers = {"bewoners": ["/actueel/x/", "/actueel/b/", "/actueel/a/"],
            '"bron- en contactonderzoek"': ["/f.pdf", "/actueel/e/"]}
 if query == "crash":
     sys.stderr.write("vind: index is corrupt\n"); sys.exit(2)
+if "--similar" in args:  # the group 00ff: /actueel/a/ and its near-duplicate /actueel/a2/
+    assert args[args.index("--similar") + 1] == "00ff", args
+    answers[query] = ["/actueel/a/", "/actueel/a2/"]
 urls = answers.get(query, [])
 for rank, url in enumerate(urls, 1):
-    print(json.dumps({"rank": rank, "url": url, "title": "t"}))
+    group = "00ff" if url == "/actueel/a/" and "--similar" not in args else None
+    print(json.dumps({"rank": rank, "url": url, "title": "t", "similar": 1 if group else 0, "group": group}))
 sys.exit(0 if urls else 1)
 '''
 
@@ -132,6 +136,21 @@ def test_metrics(tmp):
     held = ev.evaluate({"h1": queries["q3"], "q1": queries["q1"]}, {"h1": rankings["q3"], "q1": rankings["q1"]})
     ok(held["per_half"]["held-out"]["queries"] == 1 and close(held["per_half"]["held-out"]["ndcg@10"], 1.0),
        "per half: an h id is reported as held out, apart from the tuned ones")
+
+    # A group G of near-duplicates /a/ and /a2/, both graded 3, and /b/ graded 1. Collapsed, the
+    # list shows /a/ and /b/: per document DCG 7 + 1/log2(3) = 7.630930 against the ideal
+    # 7 + 7/log2(3) + 1/2 = 11.916508; as groups the ideal is G then /b/, so the list is ideal.
+    # Not collapsed (/a/ /a2/ /b/), /a2/ gains nothing and /b/ drops to rank 3: 7.5 / 7.630930.
+    groups = {"/a/": "G", "/a2/": "G"}
+    judged = {"/a/": 3, "/a2/": 3, "/b/": 1}
+    ok(close(ev.score_query(judged, ["/a/", "/b/"])["ndcg"], 7.630930 / 11.916508),
+       "groups: per document a collapsed list misses the hidden version (nDCG 0.640362)")
+    one = ev.evaluate_grouped({"q": {"query": "x", "kind": "k", "judgments": judged}}, {"q": ["/a/", "/b/"]}, groups)
+    ok(close(one["mean"]["ndcg@10"], 1.0), "groups: a group counts once, with its best grade: the collapsed list is ideal")
+    two = ev.evaluate_grouped({"q": {"query": "x", "kind": "k", "judgments": judged}},
+                              {"q": ["/a/", "/a2/", "/b/"]}, groups)
+    ok(close(two["mean"]["ndcg@10"], 7.5 / 7.630930),
+       "groups: a second version of a listed group gains nothing and takes a place (nDCG 0.982841)")
 
     judged = {"/a/": 3}
     eleven = [f"/x{i}/" for i in range(10)] + ["/a/"]
@@ -187,6 +206,20 @@ def test_cli(tmp):
     done = run_eval("--qrels", qrels, "--vind", fake, "--db", tmp)
     ok(done.returncode == 0 and "nDCG@10 0.5247" in done.stdout,
        f"CLI --vind runs `vind search --format jsonl --limit 10` per query ({done.stderr.strip()})")
+    ok("1 groups, 2 documents" in done.stdout and "grouped" in done.stdout,
+       "CLI --vind finds the index's groups (a hit's group, listed with --similar) and reports both ways")
+    grouped_qrels = write(tmp, "qg.tsv", QRELS + "q1\tbewoners\t/actueel/a2/\t3\tinflection\t\n")
+    out_json = os.path.join(tmp, "groups.json")
+    done = run_eval("--qrels", grouped_qrels, "--vind", fake, "--db", tmp, "--json", out_json,
+                    "--save-run", os.path.join(tmp, "saved.tsv"))
+    with open(out_json, encoding="utf-8") as f:
+        data = json.load(f)
+    ok(data["groups"] == {"/actueel/a/": "00ff", "/actueel/a2/": "00ff"}
+       and data["grouped"]["per_query"][0]["ndcg"] > data["per_query"][0]["ndcg"],
+       "--json holds the groups, and q1 scores higher with its two versions one answer")
+    again = run_eval("--qrels", grouped_qrels, "--run-file", os.path.join(tmp, "saved.tsv"), "--groups", out_json)
+    ok(again.returncode == 0 and again.stdout == done.stdout,
+       "--save-run and --groups: the saved run scored with the saved groups prints the same report")
     crash = write(tmp, "q2.tsv", HEADER + "q1\tcrash\t/a/\t3\tk\tw\n")
     done = run_eval("--qrels", crash, "--vind", fake, "--db", tmp)
     ok(done.returncode == 2 and "corrupt" in done.stderr, "CLI: a search that exits 2 stops the evaluation")

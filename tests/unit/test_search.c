@@ -961,6 +961,11 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     CHECK(joined && strstr(joined, "Ereageerknoppen") && strstr(joined, "Eknoppenreageer") &&
               strstr(joined, "Ereageersknoppen"),
           "reageer knoppen: the joined forms are boosted");
+    /* ... and so is a title with that compound (its stem, a title term). */
+    CHECK(joined && strstr(joined, "Sreageerknop") && strstr(joined, "12 * "),
+          "reageer knoppen: a title with the joined compound is boosted (12 x)");
+    if (joined && !strstr(joined, "Sreageerknop"))
+        printf("#   %s\n", joined);
     free(joined);
     joined = plan_described(analyzer, NULL, "de zorg");
     char *alone = plan_described(analyzer, NULL, "zorg");
