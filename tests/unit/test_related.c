@@ -5,7 +5,9 @@
  * but never lifts an unrelated one), series links (a specific pair of
  * title words), the content score a cosine over lemmas (a text sharing
  * many of the source's lemmas in other forms beats one sharing a few of its
- * query words), types, limits, recency, the JSON shapes, byte-identical
+ * query words), the mutual-neighbour check (a candidate that has the source
+ * first in its own list beats a slightly closer one that has another
+ * document first), types, limits, recency, the JSON shapes, byte-identical
  * output, bad arguments. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -570,6 +572,79 @@ static void test_lemma_cosine(vind_lexicon_t *lexicon)
     g_string_free(countryside, TRUE);
 }
 
+/* A fifth site for the mutual-neighbour check (session 7). The source, a
+ * sailing trip, has 8 words; the announcement has 4 of them and nothing
+ * else; the overview has all 8 and 11 words about castles, which a castle
+ * post has too. By content the overview is a little closer to the source
+ * than the announcement, but the overview's own list has the castle post
+ * first (the source second), while the announcement's has the source
+ * first: the announcement is lifted above the overview. With
+ * MUTUAL_WEIGHT 0 the overview comes first. --all gives the same list. */
+static const char *const sailing[] = {"zeilboot", "schipper", "barbecue", "markermeer",
+                                      "haven",    "kade",     "steiger",  "zeil"};
+static const char *const castles[] = {"kasteel", "ridder", "toren",  "slotgracht",
+                                      "harnas",  "zwaard", "koning", "paleis",
+                                      "kroon",   "troon",  "schild"};
+#define N_SAILING (sizeof sailing / sizeof sailing[0])
+#define N_CASTLES (sizeof castles / sizeof castles[0])
+
+static char *word_list(const char *const *a, size_t n_a, const char *const *b, size_t n_b)
+{
+    GString *text = g_string_new(NULL);
+    for (size_t i = 0; i < n_a + n_b; i++)
+        g_string_append_printf(text, "%s. ", i < n_a ? a[i] : b[i - n_a]);
+    return g_string_free(text, FALSE);
+}
+
+static void test_mutual(vind_lexicon_t *lexicon)
+{
+    char *trip = word_list(sailing, N_SAILING, NULL, 0);
+    char *announcement = word_list(sailing, 4, NULL, 0);
+    char *overview = word_list(sailing, N_SAILING, castles, N_CASTLES);
+    char *castle = word_list(castles, N_CASTLES, NULL, 0);
+    page_t site[4 + N_UNRELATED - 3] = {
+        {"uitje", "Zeilboot", "2024-01-01", NULL, NULL, trip, NULL},
+        {"aankondiging", "Schipper", "2024-01-01", NULL, NULL, announcement, NULL},
+        {"overzicht", "Haven", "2024-01-01", NULL, NULL, overview, NULL},
+        {"kastelen", "Kasteel", "2024-01-01", NULL, NULL, castle, NULL},
+    };
+    char slugs[N_UNRELATED - 3][16];
+    for (size_t i = 0; i < N_UNRELATED - 3; i++) {
+        snprintf(slugs[i], sizeof slugs[i], "overig-%zu", i);
+        site[4 + i] =
+            (page_t){slugs[i], "Overig", "2024-01-01", NULL, NULL, unrelated_bodies[i], NULL};
+    }
+    vind_searcher_t *searcher = open_site(lexicon, "mutual", site, 4 + N_UNRELATED - 3);
+    CHECK(searcher != NULL, "the mutual-neighbour site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    vind_related_list_t *list = searcher ? related(searcher, "/uitje/", &opts) : NULL;
+    int mutual = list ? position_of(list, "/aankondiging/") : -1;
+    int hub = list ? position_of(list, "/overzicht/") : -1;
+    CHECK_INT(mutual, 0, "mutual: the post that has the source first in its own list leads");
+    CHECK_INT(hub, 1, "mutual: the overview, closer to another post, comes second");
+    list = list ? (vind_related_free(list), related(searcher, "/overzicht/", &opts)) : NULL;
+    CHECK(list && position_of(list, "/kastelen/") == 0 && position_of(list, "/uitje/") == 1,
+          "mutual: the overview's own list has the castle post first, the trip second");
+    vind_related_free(list);
+    char *json = NULL;
+    if (searcher && vind_related_all_json(searcher, &opts, &json, NULL) == VIND_OK) {
+        const char *entry = json ? strstr(json, "\"/uitje/\": [") : NULL;
+        const char *first = entry ? strstr(entry, "\"url\"") : NULL;
+        CHECK(first && strncmp(first, "\"url\": \"/aankondiging/\"", 23) == 0,
+              "mutual: --all gives the same first link");
+    } else {
+        CHECK(0, "mutual: --all runs");
+    }
+    free(json);
+    vind_searcher_close(searcher);
+    g_free(trip);
+    g_free(announcement);
+    g_free(overview);
+    g_free(castle);
+}
+
 int main(void)
 {
     vind_lexicon_t *lexicon = NULL;
@@ -602,6 +677,7 @@ int main(void)
         test_broad_theme(lexicon);
         test_series(lexicon);
         test_lemma_cosine(lexicon);
+        test_mutual(lexicon);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
