@@ -138,8 +138,7 @@ typedef struct {
     char *title;
     char *parent;
     GPtrArray *attachments; /* urls (g_free) */
-    int has_vector;         /* the TF-IDF vector below, read on first use */
-    vector_t body;          /* over its body terms (+ PART_WEIGHT x its compound parts') */
+    const vector_t *body;   /* its TF-IDF vector (cache_t.vectors), read on first use */
 } doc_t;
 
 /* One call (or one --all run): the searcher, the options and the table. */
@@ -148,10 +147,7 @@ typedef struct {
     vind_related_options_t opts;
     GHashTable *docs;        /* GUINT_TO_POINTER(docid) -> doc_t* */
     GHashTable *specific;    /* facet term -> double* (log(N / df) / log(N)) */
-    GHashTable *term_ids;    /* body term -> GUINT_TO_POINTER(id + 1), of every vector read */
-    GHashTable *frequencies; /* term -> GUINT_TO_POINTER(its document frequency + 1) */
-    GHashTable *vector_terms; /* term as listed (a part with its P) -> vector_term_t */
-    GHashTable *neighbours;  /* docid -> neighbours_t*: its first MUTUAL_DEPTH candidates */
+    struct cache *cache;     /* the searcher's (cache_t), borrowed */
     long newest_day;         /* newest date in the index (recency), -1 unknown */
 } run_t;
 
@@ -160,6 +156,31 @@ typedef struct {
     size_t n;
     uint32_t docids[MUTUAL_DEPTH];
 } neighbours_t;
+
+/*
+ * What holds for one revision of the index, kept with the searcher
+ * (vind_searcher.related_cache) so that the next call does not work it out
+ * again: /api/related starts a run per request, and a run used to read
+ * ~200 candidates' term lists (a vector each) every time. Emptied when the
+ * searcher's revision, document count or database differs from the one it
+ * was filled for (a reopen that saw a change), or when its vectors pass
+ * CACHE_BYTES (it is then refilled by the calls that follow).
+ */
+typedef struct cache {
+    uint64_t revision;
+    uint32_t doc_count;
+    char database_id[sizeof ((vind_searcher_t *)0)->database_id];
+    size_t bytes;            /* of the vectors */
+    GHashTable *term_ids;    /* body term -> GUINT_TO_POINTER(id + 1), of every vector read */
+    GHashTable *frequencies; /* term -> GUINT_TO_POINTER(its document frequency + 1) */
+    GHashTable *vector_terms; /* term as listed (a part with its P) -> vector_term_t */
+    GHashTable *vectors;     /* GUINT_TO_POINTER(docid) -> vector_t* */
+    char *scored_with;       /* the options the neighbours were scored with (options_key) */
+    GHashTable *neighbours;  /* docid -> neighbours_t*: its first MUTUAL_DEPTH candidates */
+} cache_t;
+
+/* 8 bytes a vector term: 64 MB holds the vectors of ~50,000 average pages. */
+#define CACHE_BYTES (64u << 20)
 
 typedef struct {
     uint32_t docid;
@@ -246,9 +267,81 @@ static void doc_free(gpointer data)
     g_free(doc->parent);
     if (doc->attachments)
         g_ptr_array_free(doc->attachments, TRUE);
-    g_free(doc->body.ids);
-    g_free(doc->body.weights);
     g_free(doc);
+}
+
+static void vector_free(gpointer data)
+{
+    vector_t *vector = data;
+    if (!vector)
+        return;
+    g_free(vector->ids);
+    g_free(vector->weights);
+    g_free(vector);
+}
+
+static void cache_free(void *data)
+{
+    cache_t *cache = data;
+    if (!cache)
+        return;
+    g_hash_table_destroy(cache->term_ids);
+    g_hash_table_destroy(cache->frequencies);
+    g_hash_table_destroy(cache->vector_terms);
+    g_hash_table_destroy(cache->vectors);
+    g_hash_table_destroy(cache->neighbours);
+    g_free(cache->scored_with);
+    g_free(cache);
+}
+
+static cache_t *cache_new(const vind_searcher_t *searcher)
+{
+    cache_t *cache = g_new0(cache_t, 1);
+    cache->revision = searcher->revision;
+    cache->doc_count = searcher->doc_count;
+    memcpy(cache->database_id, searcher->database_id, sizeof cache->database_id);
+    cache->term_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    cache->frequencies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    cache->vector_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    cache->vectors = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, vector_free);
+    cache->neighbours = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    return cache;
+}
+
+/* What the neighbours depend on besides the index: the types and recency. */
+static char *options_key(const vind_related_options_t *opts)
+{
+    return g_strdup_printf("%s|%.17g|%u", opts->type ? opts->type : "", opts->prefer_recent,
+                           (unsigned)opts->half_life_days);
+}
+
+/* The searcher's cache, made or emptied when it does not hold for the
+ * searcher's index as it is now (or has grown past CACHE_BYTES); its
+ * neighbours emptied when they were scored with other options. */
+static cache_t *cache_of(vind_searcher_t *searcher, const vind_related_options_t *opts)
+{
+    cache_t *cache = searcher->related_cache;
+    if (cache && (cache->revision != searcher->revision ||
+                  cache->doc_count != searcher->doc_count ||
+                  memcmp(cache->database_id, searcher->database_id, sizeof cache->database_id) != 0 ||
+                  cache->bytes > CACHE_BYTES)) {
+        cache_free(cache);
+        cache = NULL;
+    }
+    if (!cache) {
+        cache = cache_new(searcher);
+        searcher->related_cache = cache;
+        searcher->related_cache_free = cache_free;
+    }
+    char *key = options_key(opts);
+    if (!cache->scored_with || strcmp(cache->scored_with, key) != 0) {
+        g_hash_table_remove_all(cache->neighbours);
+        g_free(cache->scored_with);
+        cache->scored_with = key;
+    } else {
+        g_free(key);
+    }
+    return cache;
 }
 
 static void run_clear(run_t *run)
@@ -257,14 +350,6 @@ static void run_clear(run_t *run)
         g_hash_table_destroy(run->docs);
     if (run->specific)
         g_hash_table_destroy(run->specific);
-    if (run->term_ids)
-        g_hash_table_destroy(run->term_ids);
-    if (run->frequencies)
-        g_hash_table_destroy(run->frequencies);
-    if (run->vector_terms)
-        g_hash_table_destroy(run->vector_terms);
-    if (run->neighbours)
-        g_hash_table_destroy(run->neighbours);
     memset(run, 0, sizeof *run);
 }
 
@@ -281,10 +366,7 @@ static vind_status_t run_init(run_t *run, vind_searcher_t *searcher,
     run->newest_day = -1;
     run->docs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, doc_free);
     run->specific = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    run->term_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    run->frequencies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    run->vector_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    run->neighbours = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    run->cache = cache_of(searcher, &run->opts);
     return VIND_OK;
 }
 
@@ -757,11 +839,11 @@ static double tfidf_weight(const run_t *run, const vind_xapian_term_t *t)
  * are compared as sorted arrays of small integers, not of strings. */
 static uint32_t term_id(run_t *run, const char *term)
 {
-    gpointer known = g_hash_table_lookup(run->term_ids, term);
+    gpointer known = g_hash_table_lookup(run->cache->term_ids, term);
     if (known)
         return GPOINTER_TO_UINT(known) - 1u;
-    uint32_t id = g_hash_table_size(run->term_ids);
-    g_hash_table_insert(run->term_ids, g_strdup(term), GUINT_TO_POINTER(id + 1u));
+    uint32_t id = g_hash_table_size(run->cache->term_ids);
+    g_hash_table_insert(run->cache->term_ids, g_strdup(term), GUINT_TO_POINTER(id + 1u));
     return id;
 }
 
@@ -771,7 +853,7 @@ static uint32_t term_id(run_t *run, const char *term)
  * ~10,000 distinct terms among ~90,000 of its candidates' term lists). */
 static vind_status_t frequency(run_t *run, const char *term, uint32_t *out, char **errmsg)
 {
-    gpointer known = g_hash_table_lookup(run->frequencies, term);
+    gpointer known = g_hash_table_lookup(run->cache->frequencies, term);
     if (known) {
         *out = GPOINTER_TO_UINT(known) - 1u;
         return VIND_OK;
@@ -779,7 +861,7 @@ static vind_status_t frequency(run_t *run, const char *term, uint32_t *out, char
     vind_status_t status =
         vind_xapian_reader_term_frequency(run->searcher->reader, term, out, errmsg);
     if (status == VIND_OK)
-        g_hash_table_insert(run->frequencies, g_strdup(term), GUINT_TO_POINTER(*out + 1u));
+        g_hash_table_insert(run->cache->frequencies, g_strdup(term), GUINT_TO_POINTER(*out + 1u));
     return status;
 }
 
@@ -805,7 +887,7 @@ typedef struct {
 static vind_status_t vector_term(run_t *run, const char *listed, const vector_term_t **out,
                                  char **errmsg)
 {
-    *out = g_hash_table_lookup(run->vector_terms, listed);
+    *out = g_hash_table_lookup(run->cache->vector_terms, listed);
     if (*out)
         return VIND_OK;
     vector_term_t *facts = g_new0(vector_term_t, 1);
@@ -822,7 +904,7 @@ static vind_status_t vector_term(run_t *run, const char *listed, const vector_te
         g_free(facts);
         return status;
     }
-    g_hash_table_insert(run->vector_terms, g_strdup(listed), facts);
+    g_hash_table_insert(run->cache->vector_terms, g_strdup(listed), facts);
     *out = facts;
     return VIND_OK;
 }
@@ -901,7 +983,10 @@ static void vector_make(GArray *components, vector_t *out)
  */
 static vind_status_t doc_vector(run_t *run, uint32_t docid, doc_t *doc, char **errmsg)
 {
-    if (doc->has_vector)
+    if (doc->body)
+        return VIND_OK;
+    doc->body = g_hash_table_lookup(run->cache->vectors, GUINT_TO_POINTER(docid));
+    if (doc->body)
         return VIND_OK;
     vector_walk_t walk = {run, g_array_new(FALSE, FALSE, sizeof(component_t)),
                           (double)run->searcher->doc_count, VIND_OK, errmsg};
@@ -913,8 +998,11 @@ static vind_status_t doc_vector(run_t *run, uint32_t docid, doc_t *doc, char **e
         g_array_free(walk.parts, TRUE);
         return status;
     }
-    vector_make(walk.parts, &doc->body);
-    doc->has_vector = 1;
+    vector_t *vector = g_new0(vector_t, 1);
+    vector_make(walk.parts, vector);
+    run->cache->bytes += sizeof *vector + vector->n * (sizeof *vector->ids + sizeof *vector->weights);
+    g_hash_table_insert(run->cache->vectors, GUINT_TO_POINTER(docid), vector);
+    doc->body = vector;
     return VIND_OK;
 }
 
@@ -1012,7 +1100,7 @@ static vind_status_t content_matches(run_t *run, uint32_t docid, doc_t *source,
         if (status == VIND_OK)
             status = doc_vector(run, (*matches)[i].docid, doc, errmsg);
         if (status == VIND_OK)
-            (*matches)[i].weight = cosine(&source->body, &doc->body);
+            (*matches)[i].weight = cosine(source->body, doc->body);
     }
     return status;
 }
@@ -1083,13 +1171,13 @@ static vind_status_t score_candidates(run_t *run, uint32_t docid, doc_t *source,
 static const neighbours_t *note_neighbours(run_t *run, uint32_t docid, const scored_t *scored,
                                            size_t n)
 {
-    neighbours_t *top = g_hash_table_lookup(run->neighbours, GUINT_TO_POINTER(docid));
+    neighbours_t *top = g_hash_table_lookup(run->cache->neighbours, GUINT_TO_POINTER(docid));
     if (top)
         return top;
     top = g_new0(neighbours_t, 1);
     for (top->n = 0; top->n < n && top->n < MUTUAL_DEPTH; top->n++)
         top->docids[top->n] = scored[top->n].docid;
-    g_hash_table_insert(run->neighbours, GUINT_TO_POINTER(docid), top);
+    g_hash_table_insert(run->cache->neighbours, GUINT_TO_POINTER(docid), top);
     return top;
 }
 
@@ -1099,7 +1187,7 @@ static const neighbours_t *note_neighbours(run_t *run, uint32_t docid, const sco
 static vind_status_t neighbours_of(run_t *run, uint32_t docid, const neighbours_t **out,
                                    char **errmsg)
 {
-    *out = g_hash_table_lookup(run->neighbours, GUINT_TO_POINTER(docid));
+    *out = g_hash_table_lookup(run->cache->neighbours, GUINT_TO_POINTER(docid));
     if (*out)
         return VIND_OK;
     doc_t *doc = NULL;

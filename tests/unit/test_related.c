@@ -7,8 +7,9 @@
  * many of the source's lemmas in other forms beats one sharing a few of its
  * query words), the mutual-neighbour check (a candidate that has the source
  * first in its own list beats a slightly closer one that has another
- * document first), types, limits, recency, the JSON shapes, byte-identical
- * output, bad arguments. */
+ * document first), the searcher's cache emptied when the index changes,
+ * types, limits, recency, the JSON shapes, byte-identical output, bad
+ * arguments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -645,6 +646,58 @@ static void test_mutual(vind_lexicon_t *lexicon)
     g_free(castle);
 }
 
+/* The searcher keeps what one revision of the index gives (term facts,
+ * vectors, neighbours) for its next related call (session 7). After the
+ * index changes and the searcher reopens, its lists must be those of a
+ * searcher opened afresh: a cache kept across the change would score with
+ * the old document frequencies and miss the new page's effect. */
+static void test_cache_reopen(vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *kept = open_site(lexicon, "reopen", pages, N_PAGES - 1);
+    CHECK(kept != NULL, "the cache site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    vind_related_list_t *list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *first = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *again = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    CHECK(first && again && strcmp(first, again) == 0, "cache: a second call gives the same list");
+    /* a page on the same subject joins the site: every document frequency moves */
+    static const page_t extra = {"labels", "Labels bij invoervelden", "2024-06-01", NULL, NULL,
+                                 "Elk invoerveld van een formulier heeft een label; schermlezers "
+                                 "lezen labels en foutmeldingen voor.",
+                                 NULL};
+    write_page("reopen-site", &extra);
+    char site[160], site_db[160];
+    snprintf(site, sizeof site, "%s/reopen-site", root);
+    snprintf(site_db, sizeof site_db, "%s/reopen-db", root);
+    vind_index_report_t report;
+    int changed = 0;
+    CHECK(index_folder(lexicon, site_db, site, &report) && kept &&
+              vind_searcher_reopen(kept, &changed, NULL) == VIND_OK && changed,
+          "cache: the index changed and the searcher reopened");
+    vind_searcher_t *fresh = NULL;
+    CHECK_INT(vind_searcher_open(site_db, lexicon, &fresh, NULL), VIND_OK, "a fresh searcher");
+    list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *after = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    list = fresh ? related(fresh, "/formulieren/", &opts) : NULL;
+    char *expected = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    CHECK(after && expected && strstr(expected, "/labels/") && strcmp(after, expected) == 0,
+          "cache: after the reopen the kept searcher lists what a fresh one lists");
+    CHECK(after && first && strcmp(after, first) != 0, "cache: ... which is not the old list");
+    free(first);
+    free(again);
+    free(after);
+    free(expected);
+    vind_searcher_close(fresh);
+    vind_searcher_close(kept);
+}
+
 int main(void)
 {
     vind_lexicon_t *lexicon = NULL;
@@ -678,6 +731,7 @@ int main(void)
         test_series(lexicon);
         test_lemma_cosine(lexicon);
         test_mutual(lexicon);
+        test_cache_reopen(lexicon);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
