@@ -2,13 +2,16 @@
  * related.c - related documents (include/vind/related.h): the source's most
  * distinctive words searched with BM25 find the candidates, scored as the
  * cosine of the two documents' TF-IDF vectors over their lemmas times
- * a small bonus for a shared specific theme or tag (and, on request,
- * recency), ordered deterministically.
+ * small bonuses for a shared specific theme or tag and title pair (and, on
+ * request, recency), the first 10 reordered by a mutual-neighbour check,
+ * ordered deterministically.
  *
  * What is read per document (URL, type, date, tags, themes from the value
  * slots; the title from the stored record) is read once per call and kept
  * in a table, so that `vind related --all` reads every document at most once
- * however often it turns up as a candidate; so is its TF-IDF vector.
+ * however often it turns up as a candidate. Its TF-IDF vector, the term
+ * facts and its first neighbours hold for the index revision: they are kept
+ * with the searcher (cache_t) for the calls that follow.
  */
 #include <math.h>
 #include <stdlib.h>
