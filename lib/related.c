@@ -151,6 +151,7 @@ typedef struct {
     GHashTable *docs;        /* GUINT_TO_POINTER(docid) -> doc_t* */
     GHashTable *specific;    /* facet term -> double* (log(N / df) / log(N)) */
     struct cache *cache;     /* the searcher's (cache_t), borrowed */
+    GHashTable *pending;     /* --all: docid -> pending_t*, NULL in a single call */
     long newest_day;         /* newest date in the index (recency), -1 unknown */
 } run_t;
 
@@ -191,6 +192,16 @@ typedef struct {
     doc_t *doc;
     GPtrArray *shared; /* display forms, borrowed */
 } scored_t;
+
+/* `--all`: an article's sorted candidates, scored when it was a neighbour
+ * of an earlier source (the mutual check), kept until its own turn as a
+ * source so that they are not scored twice; at most PENDING_MAX at once
+ * (~100 bytes a candidate), the rest are scored again. */
+typedef struct {
+    scored_t *scored;
+    size_t n;
+} pending_t;
+#define PENDING_MAX 1024u
 
 struct vind_related_list {
     vind_related_item_t source;
@@ -353,6 +364,8 @@ static void run_clear(run_t *run)
         g_hash_table_destroy(run->docs);
     if (run->specific)
         g_hash_table_destroy(run->specific);
+    if (run->pending)
+        g_hash_table_destroy(run->pending);
     memset(run, 0, sizeof *run);
 }
 
@@ -1208,15 +1221,46 @@ static vind_status_t neighbours_of(run_t *run, uint32_t docid, const neighbours_
         status = score_candidates(run, docid, doc, &scored, &n, errmsg);
     if (status == VIND_OK)
         *out = note_neighbours(run, docid, scored, n);
+    if (status == VIND_OK && run->pending && g_hash_table_size(run->pending) < PENDING_MAX &&
+        doc->type && strcmp(doc->type, "article") == 0) {
+        pending_t *kept = g_new(pending_t, 1);
+        *kept = (pending_t){scored, n};
+        g_hash_table_insert(run->pending, GUINT_TO_POINTER(docid), kept);
+        return VIND_OK;
+    }
     scored_clear(scored, n);
     return status;
+}
+
+static void pending_free(gpointer data)
+{
+    pending_t *kept = data;
+    if (kept)
+        scored_clear(kept->scored, kept->n);
+    g_free(kept);
+}
+
+/* The sorted candidates of docid kept by neighbours_of, if any (ownership
+ * passes to the caller). */
+static int take_pending(run_t *run, uint32_t docid, scored_t **scored, size_t *n)
+{
+    pending_t *kept = run->pending ? g_hash_table_lookup(run->pending, GUINT_TO_POINTER(docid))
+                                   : NULL;
+    if (!kept)
+        return 0;
+    g_hash_table_steal(run->pending, GUINT_TO_POINTER(docid));
+    *scored = kept->scored;
+    *n = kept->n;
+    g_free(kept);
+    return 1;
 }
 
 /* The mutual check (MUTUAL_WEIGHT above): the first MUTUAL_CANDIDATES of
  * the source's sorted candidates gain when the source is among their own
  * first MUTUAL_DEPTH; scored is sorted again. Cost: up to
- * MUTUAL_CANDIDATES more score_candidates per source (fewer in `--all`,
- * where most candidates are sources of their own). */
+ * MUTUAL_CANDIDATES more score_candidates per source not in the searcher's
+ * cache yet (in `--all` an article's are kept for its own turn, pending_t:
+ * `--all` on the shared corpus costs about what it cost without the check). */
 static vind_status_t mutual(run_t *run, uint32_t docid, scored_t *scored, size_t n, char **errmsg)
 {
     note_neighbours(run, docid, scored, n);
@@ -1352,7 +1396,7 @@ static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t 
     status = fill_item(run, list, &list->source, docid, source, 0.0, NULL, errmsg);
     if (status == VIND_OK)
         status = fill_attachments(run, list, source, errmsg);
-    if (status == VIND_OK)
+    if (status == VIND_OK && !take_pending(run, docid, &scored, &n))
         status = score_candidates(run, docid, source, &scored, &n, errmsg);
     if (status == VIND_OK)
         status = mutual(run, docid, scored, n, errmsg);
@@ -1541,6 +1585,8 @@ vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_relate
     *json_out = NULL;
     run_t run;
     vind_status_t status = run_init(&run, searcher, opts, errmsg);
+    if (status == VIND_OK)
+        run.pending = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, pending_free);
     vind_xapian_values_t *types = NULL;
     if (status == VIND_OK)
         status = vind_xapian_reader_values(searcher->reader, VIND_SLOT_TYPE, &types, errmsg);
