@@ -210,6 +210,8 @@ void vind_searcher_close(vind_searcher_t *searcher)
     if (searcher->spellings)
         g_hash_table_destroy(searcher->spellings);
     vind_stored_places_end(searcher);
+    if (searcher->related_cache_free)
+        searcher->related_cache_free(searcher->related_cache);
     free(searcher->path);
     free(searcher);
 }

@@ -69,6 +69,12 @@ struct vind_searcher {
      * when not known (a snippet then looks every term up). */
     GHashTable *term_hits;
     uint64_t spelling_walks; /* Xapian spelling suggestions asked so far (the explain line) */
+    /* lib/related.c's cache of what holds for one revision of the index
+     * (term facts, document vectors, neighbours), emptied there when the
+     * revision differs and freed with the searcher by related_cache_free;
+     * NULL until the first related-documents call. */
+    void *related_cache;
+    void (*related_cache_free)(void *cache);
 };
 
 /* One matching document of a run. */

@@ -5,10 +5,13 @@
  * GET /api/related.
  *
  * Relatedness is content first: the document's most distinctive words
- * (TF-IDF over its term list), searched with BM25 and divided by the weight
- * the document gets for them itself, times a small bonus for the most
- * specific theme or tag it shares with the candidate, optionally preferring
- * newer documents. A document is never related to itself, to its own attachments
+ * (TF-IDF over its term list) searched with BM25 find the candidates, each
+ * scored by the cosine of the two documents' TF-IDF vectors, times small
+ * bonuses for the most specific theme or tag and pair of title words they
+ * share and for a candidate that has the document among its own first
+ * neighbours, optionally preferring newer documents. What one revision of
+ * the index gives (vectors, neighbours) is kept with the searcher for its
+ * next call. A document is never related to itself, to its own attachments
  * (an article's PDF is listed as its attachment instead) or to its parent
  * article. The output depends only on the index: scores are rounded to four
  * decimals and ties ordered by URL, recency is measured from the newest date

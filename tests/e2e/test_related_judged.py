@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """test_related_judged.py - the blind-judged related-links set (issue 13) is
 sound: tests/related/judged.py's nDCG@5 and first-link measures on a small
-example worked out by hand, sources.tsv holds 125 sources split 25 tuned / 20
-untouched / 40 untouched-2 / 40 untouched-3 (the last two drawn in session 6),
+example worked out by hand, sources.tsv holds 165 sources split 25 tuned / 20
+untouched / 40 untouched-2 / 40 untouched-3 (drawn in session 6) / 40
+untouched-4 (drawn in session 7 after the mutual check was chosen),
 every judgement is a grade 0-2 of a drawn source with a reason, every link of
 the recorded runs (vind before and after issue 13's session 5, TF-IDF, vind at
 the start of session 6, with the BM25 content score and with the cosine) is
@@ -10,7 +11,9 @@ judged, and the recorded figures behind docs/relevance.md hold: vind after
 ahead of the TF-IDF baseline on nDCG@5 on both parts, session 6's series
 version ahead of its start and of the baseline on the tuned part, and the
 cosine version ahead of the baseline and of the BM25 version on nDCG@5 on
-every part nobody tuned on. Needs no corpus and no build.
+every part nobody tuned on; session 7's mutual-neighbour check ahead of the
+version before it on nDCG@5 and first links over the 125 sources it was chosen
+on, and not behind it on untouched-4. Needs no corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -41,11 +44,12 @@ def main():
 
     sources = judged.read_sources()
     parts = [p for _, p in sources]
-    tap.ok(len(sources) == 125 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
-           and parts[45:85] == ["untouched-2"] * 40 and parts[85:] == ["untouched-3"] * 40,
-           "125 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6)",
-           len(sources))
-    tap.ok(len({s for s, _ in sources}) == 125, "no source drawn twice")
+    tap.ok(len(sources) == 165 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
+           and parts[45:85] == ["untouched-2"] * 40 and parts[85:125] == ["untouched-3"] * 40
+           and parts[125:] == ["untouched-4"] * 40,
+           "165 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
+           "40 untouched-4 (session 7)", len(sources))
+    tap.ok(len({s for s, _ in sources}) == 165, "no source drawn twice")
 
     drawn = {s for s, _ in sources}
     rows = []
@@ -62,14 +66,17 @@ def main():
     grades = judged.read_judgements()
     runs = {name: judged.read_run(os.path.join(judged.HERE, "runs", name + ".tsv"))
             for name in ("before", "tfidf", "after", "s6-before", "s6-after", "s6-rel-after",
-                         "s6-cosine")}
-    first85 = [s for s, p in sources if p != "untouched-3"]
+                         "s6-cosine", "s7-before", "s7-mutual")}
+    first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
     # vind at main aa5ac15 has no link for one source (exit 1: nothing above min_score)
-    tap.ok(all(s in runs[name] for name in ("tfidf", "s6-cosine") for s, _ in sources)
-           and len(runs["s6-rel-after"]) >= 124,
-           "TF-IDF, the BM25 version and the cosine version cover all 125 sources")
+    first125 = [s for s, p in sources if p != "untouched-4"]
+    tap.ok(all(s in runs["s6-cosine"] for s in first125) and len(runs["s6-rel-after"]) >= 124
+           and all(s in runs[name] for name in ("tfidf", "s7-before", "s7-mutual")
+                   for s, _ in sources),
+           "the BM25 and cosine versions cover the first 125 sources; TF-IDF and session 7's "
+           "runs all 165")
     unjudged = [(name, s, u) for name, run in runs.items() for s, urls in run.items()
                 for u in urls if (s, u) not in grades]
     tap.ok(not unjudged, "every link of the recorded runs is judged", unjudged[:5])
@@ -107,6 +114,30 @@ def main():
         tap.ok(cosine["ndcg"] > tfidf["ndcg"] and cosine["ndcg"] > bm25["ndcg"],
                "cosine, %s part: nDCG@5 ahead of TF-IDF and of the BM25 version (%.3f, %.3f, %.3f)"
                % (part, cosine["ndcg"], tfidf["ndcg"], bm25["ndcg"]))
+    # Session 7 (i13-first): the mutual-neighbour check, chosen on the first 125 sources
+    # together (all parts drawn before it); untouched-4 was drawn after the choice.
+    s7before = runs["s7-before"]
+    tap.ok(all(s7before[s] == runs["s6-cosine"][s] for s in first125),
+           "session 7's before run is the cosine version on the first 125 sources")
+    pool = judged.score_run(runs["s7-mutual"], first125, grades, {})
+    base = judged.score_run(s7before, first125, grades, {})
+    tfidf = judged.score_run(runs["tfidf"], first125, grades, {})
+    tap.ok(pool["ndcg"] > base["ndcg"] and pool["first"] > base["first"]
+           and pool["first"] > tfidf["first"],
+           "mutual check, the 125 sources it was chosen on: nDCG@5 and first links up, first "
+           "links ahead of TF-IDF (%.3f, %.3f; %.0f%%, %.0f%%, %.0f%%)"
+           % (pool["ndcg"], base["ndcg"], 100 * pool["first"], 100 * base["first"],
+              100 * tfidf["first"]))
+    held = [s for s, p in sources if p == "untouched-4"]
+    after = judged.score_run(runs["s7-mutual"], held, grades, {})
+    before = judged.score_run(s7before, held, grades, {})
+    tfidf = judged.score_run(runs["tfidf"], held, grades, {})
+    tap.ok(after["ndcg"] >= before["ndcg"] and after["ndcg"] > tfidf["ndcg"]
+           and after["first"] >= tfidf["first"],
+           "mutual check, untouched-4: nDCG@5 not below the version before and ahead of TF-IDF, "
+           "first links as often as TF-IDF (%.3f, %.3f, %.3f; %.0f%%, %.0f%%)"
+           % (after["ndcg"], before["ndcg"], tfidf["ndcg"], 100 * after["first"],
+              100 * tfidf["first"]))
     return tap.done()
 
 

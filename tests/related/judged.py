@@ -15,7 +15,9 @@ only.
                                                      # recorded vind before issue 13 (first
                                                      # 45 sources), at the start of session 6
                                                      # and with the BM25 content score (main
-                                                     # before the cosine, all 125 sources)
+                                                     # before the cosine, the first 125
+                                                     # sources), and the cosine before session
+                                                     # 7's mutual check (all 165)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -97,7 +99,8 @@ def cmd_draw(args):
     untouched), rewriting sources.tsv. With --part NAME --seed S --count K:
     appends K more sources drawn by random.Random(S) from the articles not
     drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
-    seed 2026), so the earlier parts and their judgements stay as they are."""
+    seed 2026; session 7: "untouched-4", seed 20261206), so the earlier parts and their
+    judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
         return append_part(urls, args.part, args.seed, args.count)
@@ -326,6 +329,7 @@ def cmd_eval(args):
         args.runs = ["before=" + os.path.join(HERE, "runs", "before.tsv"),
                      "s6start=" + os.path.join(HERE, "runs", "s6-before.tsv"),
                      "s6bm25=" + os.path.join(HERE, "runs", "s6-rel-after.tsv"),
+                     "s7before=" + os.path.join(HERE, "runs", "s7-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()

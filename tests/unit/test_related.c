@@ -5,8 +5,11 @@
  * but never lifts an unrelated one), series links (a specific pair of
  * title words), the content score a cosine over lemmas (a text sharing
  * many of the source's lemmas in other forms beats one sharing a few of its
- * query words), types, limits, recency, the JSON shapes, byte-identical
- * output, bad arguments. */
+ * query words), the mutual-neighbour check (a candidate that has the source
+ * first in its own list beats a slightly closer one that has another
+ * document first), the searcher's cache emptied when the index changes,
+ * types, limits, recency, the JSON shapes, byte-identical output, bad
+ * arguments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -570,6 +573,131 @@ static void test_lemma_cosine(vind_lexicon_t *lexicon)
     g_string_free(countryside, TRUE);
 }
 
+/* A fifth site for the mutual-neighbour check (session 7). The source, a
+ * sailing trip, has 8 words; the announcement has 4 of them and nothing
+ * else; the overview has all 8 and 11 words about castles, which a castle
+ * post has too. By content the overview is a little closer to the source
+ * than the announcement, but the overview's own list has the castle post
+ * first (the source second), while the announcement's has the source
+ * first: the announcement is lifted above the overview. With
+ * MUTUAL_WEIGHT 0 the overview comes first. --all gives the same list. */
+static const char *const sailing[] = {"zeilboot", "schipper", "barbecue", "markermeer",
+                                      "haven",    "kade",     "steiger",  "zeil"};
+static const char *const castles[] = {"kasteel", "ridder", "toren",  "slotgracht",
+                                      "harnas",  "zwaard", "koning", "paleis",
+                                      "kroon",   "troon",  "schild"};
+#define N_SAILING (sizeof sailing / sizeof sailing[0])
+#define N_CASTLES (sizeof castles / sizeof castles[0])
+
+static char *word_list(const char *const *a, size_t n_a, const char *const *b, size_t n_b)
+{
+    GString *text = g_string_new(NULL);
+    for (size_t i = 0; i < n_a + n_b; i++)
+        g_string_append_printf(text, "%s. ", i < n_a ? a[i] : b[i - n_a]);
+    return g_string_free(text, FALSE);
+}
+
+static void test_mutual(vind_lexicon_t *lexicon)
+{
+    char *trip = word_list(sailing, N_SAILING, NULL, 0);
+    char *announcement = word_list(sailing, 4, NULL, 0);
+    char *overview = word_list(sailing, N_SAILING, castles, N_CASTLES);
+    char *castle = word_list(castles, N_CASTLES, NULL, 0);
+    page_t site[4 + N_UNRELATED - 3] = {
+        {"uitje", "Zeilboot", "2024-01-01", NULL, NULL, trip, NULL},
+        {"aankondiging", "Schipper", "2024-01-01", NULL, NULL, announcement, NULL},
+        {"overzicht", "Haven", "2024-01-01", NULL, NULL, overview, NULL},
+        {"kastelen", "Kasteel", "2024-01-01", NULL, NULL, castle, NULL},
+    };
+    char slugs[N_UNRELATED - 3][16];
+    for (size_t i = 0; i < N_UNRELATED - 3; i++) {
+        snprintf(slugs[i], sizeof slugs[i], "overig-%zu", i);
+        site[4 + i] =
+            (page_t){slugs[i], "Overig", "2024-01-01", NULL, NULL, unrelated_bodies[i], NULL};
+    }
+    vind_searcher_t *searcher = open_site(lexicon, "mutual", site, 4 + N_UNRELATED - 3);
+    CHECK(searcher != NULL, "the mutual-neighbour site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    vind_related_list_t *list = searcher ? related(searcher, "/uitje/", &opts) : NULL;
+    int mutual = list ? position_of(list, "/aankondiging/") : -1;
+    int hub = list ? position_of(list, "/overzicht/") : -1;
+    CHECK_INT(mutual, 0, "mutual: the post that has the source first in its own list leads");
+    CHECK_INT(hub, 1, "mutual: the overview, closer to another post, comes second");
+    list = list ? (vind_related_free(list), related(searcher, "/overzicht/", &opts)) : NULL;
+    CHECK(list && position_of(list, "/kastelen/") == 0 && position_of(list, "/uitje/") == 1,
+          "mutual: the overview's own list has the castle post first, the trip second");
+    vind_related_free(list);
+    char *json = NULL;
+    if (searcher && vind_related_all_json(searcher, &opts, &json, NULL) == VIND_OK) {
+        const char *entry = json ? strstr(json, "\"/uitje/\": [") : NULL;
+        const char *first = entry ? strstr(entry, "\"url\"") : NULL;
+        CHECK(first && strncmp(first, "\"url\": \"/aankondiging/\"", 23) == 0,
+              "mutual: --all gives the same first link");
+    } else {
+        CHECK(0, "mutual: --all runs");
+    }
+    free(json);
+    vind_searcher_close(searcher);
+    g_free(trip);
+    g_free(announcement);
+    g_free(overview);
+    g_free(castle);
+}
+
+/* The searcher keeps what one revision of the index gives (term facts,
+ * vectors, neighbours) for its next related call (session 7). After the
+ * index changes and the searcher reopens, its lists must be those of a
+ * searcher opened afresh: a cache kept across the change would score with
+ * the old document frequencies and miss the new page's effect. */
+static void test_cache_reopen(vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *kept = open_site(lexicon, "reopen", pages, N_PAGES - 1);
+    CHECK(kept != NULL, "the cache site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    vind_related_list_t *list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *first = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *again = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    CHECK(first && again && strcmp(first, again) == 0, "cache: a second call gives the same list");
+    /* a page on the same subject joins the site: every document frequency moves */
+    static const page_t extra = {"labels", "Labels bij invoervelden", "2024-06-01", NULL, NULL,
+                                 "Elk invoerveld van een formulier heeft een label; schermlezers "
+                                 "lezen labels en foutmeldingen voor.",
+                                 NULL};
+    write_page("reopen-site", &extra);
+    char site[160], site_db[160];
+    snprintf(site, sizeof site, "%s/reopen-site", root);
+    snprintf(site_db, sizeof site_db, "%s/reopen-db", root);
+    vind_index_report_t report;
+    int changed = 0;
+    CHECK(index_folder(lexicon, site_db, site, &report) && kept &&
+              vind_searcher_reopen(kept, &changed, NULL) == VIND_OK && changed,
+          "cache: the index changed and the searcher reopened");
+    vind_searcher_t *fresh = NULL;
+    CHECK_INT(vind_searcher_open(site_db, lexicon, &fresh, NULL), VIND_OK, "a fresh searcher");
+    list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *after = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    list = fresh ? related(fresh, "/formulieren/", &opts) : NULL;
+    char *expected = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    CHECK(after && expected && strstr(expected, "/labels/") && strcmp(after, expected) == 0,
+          "cache: after the reopen the kept searcher lists what a fresh one lists");
+    CHECK(after && first && strcmp(after, first) != 0, "cache: ... which is not the old list");
+    free(first);
+    free(again);
+    free(after);
+    free(expected);
+    vind_searcher_close(fresh);
+    vind_searcher_close(kept);
+}
+
 int main(void)
 {
     vind_lexicon_t *lexicon = NULL;
@@ -602,6 +730,8 @@ int main(void)
         test_broad_theme(lexicon);
         test_series(lexicon);
         test_lemma_cosine(lexicon);
+        test_mutual(lexicon);
+        test_cache_reopen(lexicon);
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
