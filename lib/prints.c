@@ -45,21 +45,22 @@ typedef struct {
     uint32_t docid;
 } node_t;
 
-/* A print as a bucket files it: its bits beside it, so that a candidate
- * costs no pointer chase unless it is near. */
+/* The prints a bucket files: one block of their fingerprints (size of
+ * them, count used) followed by their nodes (size of them), so that the
+ * scan of a bucket reads 8 bytes a candidate and chases no pointer unless
+ * the candidate is near. */
 typedef struct {
-    uint64_t fingerprint;
-    node_t *node;
-} entry_t;
-
-typedef struct {
-    entry_t *items;
+    uint64_t *fingerprints;
     uint32_t count, size;
 } bucket_t;
 
 struct vind_prints {
-    GHashTable *nodes;               /* docid -> node_t */
-    bucket_t *buckets;               /* BANDS x BUCKETS, by band then the band's bits */
+    GHashTable *nodes; /* docid -> node_t */
+    bucket_t *buckets; /* BANDS x BUCKETS, by band then the band's bits */
+    /* A bit per bucket that files a print: a probe of an empty bucket reads
+     * this 32 kB map, not the 4 MB of bucket heads (most probes below
+     * ~100,000 prints). */
+    uint64_t occupied[BANDS][BUCKETS / 64];
     uint16_t masks[MASKS];           /* by number of bits set: those of radius r come first */
     unsigned probes[MAX_RADIUS + 1]; /* masks of at most r bits */
 };
@@ -103,7 +104,7 @@ void vind_prints_free(vind_prints_t *set)
     if (!set)
         return;
     for (size_t i = 0; i < (size_t)BANDS * BUCKETS; i++)
-        free(set->buckets[i].items);
+        free(set->buckets[i].fingerprints);
     free(set->buckets);
     g_hash_table_destroy(set->nodes);
     free(set);
@@ -124,29 +125,52 @@ static bucket_t *bucket_of(const vind_prints_t *set, unsigned band, unsigned bit
     return &set->buckets[(size_t)band * BUCKETS + bits];
 }
 
-/* Room for one more entry in bucket; 0 when out of memory. */
+static node_t **bucket_nodes(const bucket_t *bucket)
+{
+    return (node_t **)(bucket->fingerprints + bucket->size);
+}
+
+/* Room for one more print in bucket; 0 when out of memory. */
 static int bucket_reserve(bucket_t *bucket)
 {
     if (bucket->count < bucket->size)
         return 1;
-    uint32_t size = bucket->size ? bucket->size * 2u : 4u;
-    entry_t *items = realloc(bucket->items, size * sizeof *items);
-    if (!items)
+    uint32_t size = bucket->size ? bucket->size * 2u : 2u;
+    uint64_t *block = realloc(bucket->fingerprints, size * (sizeof *block + sizeof(node_t *)));
+    if (!block)
         return 0;
-    bucket->items = items;
+    /* The nodes follow the fingerprints: they move up by the new room. */
+    memmove(block + size, block + bucket->size, bucket->count * sizeof(node_t *));
+    bucket->fingerprints = block;
     bucket->size = size;
     return 1;
 }
 
-/* Takes node's entry out of bucket (the last one takes its place: the
- * order of a bucket means nothing, vind_prints_nearest orders candidates). */
-static void bucket_drop(bucket_t *bucket, const node_t *node)
+static void mark(vind_prints_t *set, unsigned band, unsigned bits, int occupied)
 {
+    uint64_t bit = (uint64_t)1 << (bits & 63u);
+    if (occupied)
+        set->occupied[band][bits >> 6] |= bit;
+    else
+        set->occupied[band][bits >> 6] &= ~bit;
+}
+
+/* Takes node out of its bucket of band (the last print takes its place:
+ * the order of a bucket means nothing, vind_prints_nearest orders candidates). */
+static void bucket_drop(vind_prints_t *set, unsigned band, const node_t *node)
+{
+    unsigned bits = band_bits(node->print.fingerprint, band);
+    bucket_t *bucket = bucket_of(set, band, bits);
+    node_t **nodes = bucket_nodes(bucket);
     for (uint32_t i = 0; i < bucket->count; i++)
-        if (bucket->items[i].node == node) {
-            bucket->items[i] = bucket->items[--bucket->count];
-            return;
+        if (nodes[i] == node) {
+            bucket->count--;
+            bucket->fingerprints[i] = bucket->fingerprints[bucket->count];
+            nodes[i] = nodes[bucket->count];
+            break;
         }
+    if (!bucket->count)
+        mark(set, band, bits, 0);
 }
 
 void vind_prints_remove(vind_prints_t *set, uint32_t docid)
@@ -155,7 +179,7 @@ void vind_prints_remove(vind_prints_t *set, uint32_t docid)
     if (!node)
         return;
     for (unsigned band = 0; band < BANDS; band++)
-        bucket_drop(bucket_of(set, band, band_bits(node->print.fingerprint, band)), node);
+        bucket_drop(set, band, node);
     g_hash_table_remove(set->nodes, GUINT_TO_POINTER(docid));
 }
 
@@ -176,8 +200,11 @@ int vind_prints_put(vind_prints_t *set, uint32_t docid, const vind_print_t *prin
         return 0;
     }
     for (unsigned band = 0; band < BANDS; band++) {
-        bucket_t *bucket = bucket_of(set, band, band_bits(fingerprint, band));
-        bucket->items[bucket->count++] = (entry_t){.fingerprint = fingerprint, .node = node};
+        unsigned bits = band_bits(fingerprint, band);
+        bucket_t *bucket = bucket_of(set, band, bits);
+        bucket_nodes(bucket)[bucket->count] = node;
+        bucket->fingerprints[bucket->count++] = fingerprint;
+        mark(set, band, bits, 1);
     }
     g_hash_table_insert(set->nodes, GUINT_TO_POINTER(docid), node);
     return 1;
@@ -212,15 +239,24 @@ const vind_print_t *vind_prints_nearest(const vind_prints_t *set, uint64_t finge
     for (unsigned band = 0; band < BANDS; band++) {
         unsigned bits = band_bits(fingerprint, band);
         unsigned probes = set->probes[band_radius[band]];
+        /* The probes' buckets lie anywhere in 1 MB of heads, and their prints
+         * in blocks of their own: each one a cache miss. Asked for all
+         * at once, the misses overlap instead of following one another. */
+        for (unsigned p = 0; p < probes; p++)
+            __builtin_prefetch(bucket_of(set, band, bits ^ set->masks[p]));
+        for (unsigned p = 0; p < probes; p++)
+            __builtin_prefetch(bucket_of(set, band, bits ^ set->masks[p])->fingerprints);
         for (unsigned p = 0; p < probes; p++) {
-            const bucket_t *bucket = bucket_of(set, band, bits ^ set->masks[p]);
+            unsigned probe = bits ^ set->masks[p];
+            if (!(set->occupied[band][probe >> 6] >> (probe & 63u) & 1u))
+                continue;
+            const bucket_t *bucket = bucket_of(set, band, probe);
             for (uint32_t i = 0; i < bucket->count; i++) {
-                const entry_t *entry = &bucket->items[i];
                 unsigned distance =
-                    (unsigned)__builtin_popcountll(fingerprint ^ entry->fingerprint);
+                    (unsigned)__builtin_popcountll(fingerprint ^ bucket->fingerprints[i]);
                 if (distance > best_distance)
                     continue;
-                const node_t *node = entry->node;
+                const node_t *node = bucket_nodes(bucket)[i];
                 if (!node->print.group ||
                     (url && node->print.url && strcmp(node->print.url, url) == 0))
                     continue;
