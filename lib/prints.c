@@ -2,10 +2,11 @@
  * prints.c - the near-duplicate fingerprints of an index and the look-up
  * of the nearest one, by bands (lib/prints.h).
  *
- * Why bands: the indexer looks up every document it stores. A walk over
- * every fingerprint of the index cost 0.3-0.5 ms a document at 20,000
- * documents (a hash table walk, a cache miss per print), ~15-25 ms at a
- * million: more than the rest of indexing.
+ * Why bands: the indexer looks up every document it stores. The walk over
+ * every fingerprint of the index that did it before (a hash table, a cache
+ * miss per print) cost 0.2-0.5 ms a document at 20,000 fingerprints, 5-7 ms
+ * at 100,000 and 87 ms at a million (bench/print-cost): more than the rest
+ * of indexing from ~10,000 on.
  *
  * How: the 64 bits are four bands of 16. Two prints at most
  * VIND_SIMHASH_MAX_DISTANCE (12) bits apart differ in band 0 by at most 3
@@ -146,6 +147,11 @@ static int bucket_reserve(bucket_t *bucket)
     return 1;
 }
 
+static int occupied(const vind_prints_t *set, unsigned band, unsigned bits)
+{
+    return (int)(set->occupied[band][bits >> 6] >> (bits & 63u) & 1u);
+}
+
 static void mark(vind_prints_t *set, unsigned band, unsigned bits, int occupied)
 {
     uint64_t bit = (uint64_t)1 << (bits & 63u);
@@ -241,14 +247,16 @@ const vind_print_t *vind_prints_nearest(const vind_prints_t *set, uint64_t finge
         unsigned probes = set->probes[band_radius[band]];
         /* The probes' buckets lie anywhere in 1 MB of heads, and their prints
          * in blocks of their own: each one a cache miss. Asked for all
-         * at once, the misses overlap instead of following one another. */
+         * at once, the misses overlap instead of following one another
+         * (unconditionally: asking the bitmap first cost more in mispredicted
+         * branches than it saved, 10 -> 17-20 us at 20,000). */
         for (unsigned p = 0; p < probes; p++)
             __builtin_prefetch(bucket_of(set, band, bits ^ set->masks[p]));
         for (unsigned p = 0; p < probes; p++)
             __builtin_prefetch(bucket_of(set, band, bits ^ set->masks[p])->fingerprints);
         for (unsigned p = 0; p < probes; p++) {
             unsigned probe = bits ^ set->masks[p];
-            if (!(set->occupied[band][probe >> 6] >> (probe & 63u) & 1u))
+            if (!occupied(set, band, probe))
                 continue;
             const bucket_t *bucket = bucket_of(set, band, probe);
             for (uint32_t i = 0; i < bucket->count; i++) {

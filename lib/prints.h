@@ -55,7 +55,8 @@ vind_print_t *vind_prints_get(const vind_prints_t *set, uint32_t docid);
  * Cost: 1,108 bucket probes (697 of band 0, 137 of each other band) and one
  * popcount per candidate, which is a print sharing a band with fingerprint
  * up to 3 (band 0) or 2 bits: ~1.7% of uniformly spread prints. At 20,000
- * prints that is ~340 popcounts instead of 20,000.
+ * prints that is ~340 popcounts instead of 20,000 (bench/print-cost, CPU:
+ * ~11 us at 20,000, ~35 us at 100,000, 0.24 ms at 1,000,000).
  */
 const vind_print_t *vind_prints_nearest(const vind_prints_t *set, uint64_t fingerprint,
                                         const char *url, uint32_t *docid);
