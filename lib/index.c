@@ -45,19 +45,12 @@
 #include "error.h"
 #include "folder.h"
 #include "schema.h"
+#include "prints.h"
 #include "simhash.h"
 #include "hitrecord.h"
 #include "isolate.h"
 #include "textstore.h"
 #include "walk.h"
-
-/* A fingerprinted document (groups of near-duplicates, below). */
-struct print {
-    uint64_t fingerprint;
-    uint64_t group; /* its group's label: its own fingerprint while alone */
-    int keyed;      /* the label is in its slot 10 (it has had a near-duplicate) */
-    char *url;
-};
 
 struct vind_index {
     char *path;
@@ -72,11 +65,11 @@ struct vind_index {
     int analyzer_stale;           /* the index's terms come from another analyzer or lexicon */
     size_t batch;                 /* documents changed in the open transaction */
     uint64_t pending_bytes;       /* text added in it (check_disk_room, count_change) */
-    /* Near-duplicates: the fingerprints of the index (docid -> print_t,
-     * loaded at the first need), those of the document last built, and the
-     * document it joined when that one had no key yet (0: none; docs/schema.md). */
-    GHashTable *prints;
-    struct print built;
+    /* Near-duplicates: the fingerprints of the index (loaded at the first
+     * need), those of the document last built, and the document it joined
+     * when that one had no key yet (0: none; docs/schema.md). */
+    vind_prints_t *prints;
+    vind_print_t built;
     uint32_t joined;
     /* Spelling words of the open transaction (form -> documents that have
      * it), added to Xapian once per form at the commit (flush_spellings). */
@@ -357,8 +350,7 @@ void vind_index_close(vind_index_t *index)
     vind_xapian_reader_close(index->reader);
     vind_xapian_writer_close(index->writer);
     vind_analyzer_free(index->analyzer);
-    if (index->prints)
-        g_hash_table_destroy(index->prints);
+    vind_prints_free(index->prints);
     if (index->spellings)
         g_hash_table_destroy(index->spellings);
     if (index->spelling_pending)
@@ -568,7 +560,7 @@ static vind_status_t count_change(vind_index_t *index, char **errmsg)
 static vind_status_t delete_document(vind_index_t *index, uint32_t docid, char **errmsg)
 {
     if (index->prints)
-        g_hash_table_remove(index->prints, GUINT_TO_POINTER(docid));
+        vind_prints_remove(index->prints, docid);
     vind_status_t status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
     if (status == VIND_NOT_FOUND && errmsg) {
         free(*errmsg);
@@ -728,18 +720,8 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
 
 static void add_value(builder_t *b, unsigned slot, const char *value);
 
-/* One fingerprinted document of the index, as the group look-up needs it. */
-typedef struct print print_t;
-
-static void print_free(gpointer data)
-{
-    print_t *print = data;
-    free(print->url);
-    g_free(print);
-}
-
-/* The fingerprints the index holds (docid -> print_t), read once per run
- * from three value streams and kept up to date as documents are stored and
+/* The fingerprints the index holds (lib/prints.h), read once per run from
+ * three value streams and kept up to date as documents are stored and
  * deleted. A document without a group key is alone: its label is its own
  * fingerprint. */
 static vind_status_t load_prints(vind_index_t *index, char **errmsg)
@@ -751,65 +733,38 @@ static vind_status_t load_prints(vind_index_t *index, char **errmsg)
     vind_status_t status = VIND_OK;
     for (int i = 0; i < 3 && status == VIND_OK; i++)
         status = vind_xapian_reader_values(index->reader, slots[i], &lists[i], errmsg);
-    GHashTable *prints = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, print_free);
+    vind_prints_t *prints = status == VIND_OK ? vind_prints_new() : NULL;
+    if (status == VIND_OK && !prints)
+        status = vind_error(errmsg, VIND_NOMEM, "out of memory");
     for (size_t i = 0; status == VIND_OK && i < lists[0]->count; i++) {
         const vind_xapian_value_t *v = &lists[0]->items[i];
-        print_t *print = g_new0(print_t, 1);
-        if (!vind_simhash_parse(v->value, v->length, &print->fingerprint)) {
-            print_free(print);
+        vind_print_t print = {0};
+        if (!vind_simhash_parse(v->value, v->length, &print.fingerprint))
             continue;
-        }
-        print->group = print->fingerprint;
-        g_hash_table_insert(prints, GUINT_TO_POINTER(v->docid), print);
+        print.group = print.fingerprint;
+        if (!vind_prints_put(prints, v->docid, &print))
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
     for (size_t i = 0; status == VIND_OK && i < lists[1]->count; i++) {
         const vind_xapian_value_t *v = &lists[1]->items[i];
-        print_t *print = g_hash_table_lookup(prints, GUINT_TO_POINTER(v->docid));
+        vind_print_t *print = vind_prints_get(prints, v->docid);
         if (print && vind_simhash_parse(v->value, v->length, &print->group))
             print->keyed = 1;
     }
     for (size_t i = 0; status == VIND_OK && i < lists[2]->count; i++) {
         const vind_xapian_value_t *v = &lists[2]->items[i];
-        print_t *print = g_hash_table_lookup(prints, GUINT_TO_POINTER(v->docid));
+        vind_print_t *print = vind_prints_get(prints, v->docid);
         if (print && !(print->url = strdup(v->value)))
             status = vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
     for (int i = 0; i < 3; i++)
         vind_xapian_values_free(lists[i]);
     if (status != VIND_OK) {
-        g_hash_table_destroy(prints);
+        vind_prints_free(prints);
         return status;
     }
     index->prints = prints;
     return VIND_OK;
-}
-
-/* The nearest fingerprinted document (at most VIND_SIMHASH_MAX_DISTANCE
- * bits away) other than the one at url (being replaced), and its docid;
- * NULL when none is near. Equal distances go to the lower group key, so the
- * group does not depend on docids (nor on which of its members is keyed:
- * an unkeyed one is alone in its group). Cost: one popcount per
- * fingerprinted document (100,000 documents: ~0.1 ms per document indexed). */
-static const print_t *nearest_print(GHashTable *prints, uint64_t fingerprint, const char *url,
-                                    uint32_t *docid)
-{
-    const print_t *nearest = NULL;
-    unsigned best = VIND_SIMHASH_MAX_DISTANCE + 1;
-    GHashTableIter it;
-    gpointer key, value;
-    g_hash_table_iter_init(&it, prints);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        const print_t *print = value;
-        unsigned distance = vind_simhash_distance(fingerprint, print->fingerprint);
-        if (distance > best || !print->group || (print->url && strcmp(print->url, url) == 0))
-            continue;
-        if (distance < best || (nearest && print->group < nearest->group)) {
-            nearest = print;
-            *docid = GPOINTER_TO_UINT(key);
-        }
-        best = distance;
-    }
-    return nearest;
 }
 
 /* The fingerprint's value and the group: the nearest document's, keyed
@@ -824,10 +779,10 @@ static void add_group(builder_t *b, uint64_t fingerprint, const char *url)
     if (b->status != VIND_OK)
         return;
     uint32_t docid = 0;
-    const print_t *nearest = nearest_print(b->index->prints, fingerprint, url, &docid);
-    b->index->built = (print_t){.fingerprint = fingerprint,
-                                .group = nearest ? nearest->group : fingerprint,
-                                .keyed = nearest != NULL};
+    const vind_print_t *nearest = vind_prints_nearest(b->index->prints, fingerprint, url, &docid);
+    b->index->built = (vind_print_t){.fingerprint = fingerprint,
+                                     .group = nearest ? nearest->group : fingerprint,
+                                     .keyed = nearest != NULL};
     b->index->joined = nearest && !nearest->keyed ? docid : 0;
     char hex[17];
     vind_simhash_hex(fingerprint, hex);
@@ -843,8 +798,7 @@ static void add_group(builder_t *b, uint64_t fingerprint, const char *url)
  * group. */
 static vind_status_t key_joined(vind_index_t *index, char **errmsg)
 {
-    print_t *print =
-        index->joined ? g_hash_table_lookup(index->prints, GUINT_TO_POINTER(index->joined)) : NULL;
+    vind_print_t *print = index->joined ? vind_prints_get(index->prints, index->joined) : NULL;
     if (!print || print->keyed)
         return VIND_OK;
     char hex[17];
@@ -864,19 +818,16 @@ static vind_status_t remember_print(vind_index_t *index, uint32_t docid, const c
     if (!index->prints)
         return VIND_OK;
     if (!index->built.fingerprint) {
-        g_hash_table_remove(index->prints, GUINT_TO_POINTER(docid));
+        vind_prints_remove(index->prints, docid);
         return VIND_OK;
     }
     vind_status_t status = key_joined(index, errmsg);
     if (status != VIND_OK)
         return status;
-    print_t *print = g_new0(print_t, 1);
-    *print = index->built;
-    if (!(print->url = strdup(url))) {
-        g_free(print);
+    vind_print_t print = index->built;
+    print.url = (char *)url; /* copied by the set */
+    if (!vind_prints_put(index->prints, docid, &print))
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
-    }
-    g_hash_table_insert(index->prints, GUINT_TO_POINTER(docid), print);
     return VIND_OK;
 }
 
@@ -1219,7 +1170,7 @@ static vind_status_t finish_document(vind_index_t *index, const vind_doc_t *doc,
                                      char **errmsg)
 {
     builder_t b = {.index = index, .document = a->document, .errmsg = errmsg};
-    index->built = (print_t){0};
+    index->built = (vind_print_t){0};
     index->joined = 0;
     if (a->has_fingerprint)
         add_group(&b, a->fingerprint, doc->url);
@@ -2335,8 +2286,7 @@ static vind_status_t swap_in(const char *db_path, const char *fresh, const char 
 /* Reopens the index's own writer and reader at its path (after a swap). */
 static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
 {
-    if (index->prints) /* another database: its own fingerprints */
-        g_hash_table_destroy(index->prints);
+    vind_prints_free(index->prints); /* another database: its own fingerprints */
     index->prints = NULL;
     vind_xapian_reader_close(index->reader);
     vind_xapian_writer_close(index->writer);

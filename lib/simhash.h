@@ -18,9 +18,9 @@
 /* Fingerprints this many bits apart or fewer are near-duplicates. Measured
  * on the corpus (docs/ranking.md): successive versions of one report are 0-16
  * bits apart, unrelated texts 14 and more (most 25-40); every pair at 13 or
- * less was a real near-duplicate. Too far for banding (pigeonhole would need
- * 13 bands of 4-5 bits, matching most documents), so the indexer compares a
- * new fingerprint with all of them (lib/index.c: one popcount each). */
+ * less was a real near-duplicate. Too far for exact banding (the plain
+ * pigeonhole would need 13 bands of 4-5 bits, matching most documents): the
+ * look-up probes four 16-bit bands within 3,2,2,2 bits instead (lib/prints.h). */
 #define VIND_SIMHASH_MAX_DISTANCE 12u
 
 /* A fingerprint being made: feed it the words in text order. */
