@@ -971,7 +971,8 @@ static void vector_make(GArray *components, vector_t *out)
 {
     size_t n = components->len;
     component_t *parts = (component_t *)(void *)g_array_free(components, FALSE);
-    qsort(parts, n, sizeof *parts, compare_components);
+    if (n > 1) /* an empty GArray's data may be NULL, which qsort must not get */
+        qsort(parts, n, sizeof *parts, compare_components);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (kept > 0 && parts[kept - 1].id == parts[i].id)
@@ -1083,7 +1084,8 @@ static vind_status_t source_terms(run_t *run, uint32_t docid, vind_xapian_terms_
         t->weight = weight;
         terms->items[kept++] = *t;
     }
-    qsort(terms->items, kept, sizeof *terms->items, compare_weighted);
+    if (kept > 1)
+        qsort(terms->items, kept, sizeof *terms->items, compare_weighted);
     for (size_t i = VIND_RELATED_TERMS; i < kept; i++)
         free(terms->items[i].term);
     terms->count = kept < VIND_RELATED_TERMS ? kept : VIND_RELATED_TERMS;
@@ -1278,7 +1280,8 @@ static vind_status_t mutual(run_t *run, uint32_t docid, scored_t *scored, size_t
                 break;
             }
     }
-    qsort(scored, n, sizeof *scored, compare_scored);
+    if (n > 1) /* scored is NULL when there is no candidate (qsort's argument must not be) */
+        qsort(scored, n, sizeof *scored, compare_scored);
     return VIND_OK;
 }
 
