@@ -114,7 +114,7 @@ stop_daemon
 
 # --- 1b: the same at 64 connections with one worker per CPU (--threads 0) --------------------
 # The default 4 workers on 2 cores time-slice each other: a request waits for the others'
-# slices as well as for its turn (session 7, 10 s runs: p99 128-252 ms with 4, 61-68 ms with 2).
+# slices as well as for its turn (session 7, 10 s runs, idle: p99 43-50 ms with 4, 32-40 ms with 2).
 start_daemon --threads 0 --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64 --cache-size 0
 run_wrk "/api/search, 64 conn., --threads 0" 64 "$seconds" "$tmp/queries.txt"
 printf '  /health / /api/search throughput (64 conn., --threads 0): %.1f\n' "$(echo "$health_rps / ($last_rps + 0.001)" | bc -l)"
