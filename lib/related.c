@@ -168,7 +168,8 @@ typedef struct {
  * ~200 candidates' term lists (a vector each) every time. Emptied when the
  * searcher's revision, document count or database differs from the one it
  * was filled for (a reopen that saw a change), or when its vectors pass
- * CACHE_BYTES (it is then refilled by the calls that follow).
+ * kept_bytes() at the end of a call (it is then refilled by the calls that
+ * follow).
  */
 typedef struct cache {
     uint64_t revision;
@@ -183,8 +184,15 @@ typedef struct cache {
     GHashTable *neighbours;  /* docid -> neighbours_t*: its first MUTUAL_DEPTH candidates */
 } cache_t;
 
-/* 8 bytes a vector term: 64 MB holds the vectors of ~50,000 average pages. */
-#define CACHE_BYTES (64u << 20)
+/* The bytes of vectors a searcher keeps between calls: its read cache's
+ * budget (vind_searcher_set_cache_size; vind-searchd --read-cache-size,
+ * 16 MB by default, ~12,500 average pages at 8 bytes a vector term), so
+ * that a worker's memory has one bound; 0 keeps nothing. Within one call
+ * (`--all` is one) the cache holds what the call reads. */
+static size_t kept_bytes(const vind_searcher_t *searcher)
+{
+    return searcher->cache_bytes;
+}
 
 typedef struct {
     uint32_t docid;
@@ -330,7 +338,7 @@ static char *options_key(const vind_related_options_t *opts)
 }
 
 /* The searcher's cache, made or emptied when it does not hold for the
- * searcher's index as it is now (or has grown past CACHE_BYTES); its
+ * searcher's index as it is now (or has grown past kept_bytes()); its
  * neighbours emptied when they were scored with other options. */
 static cache_t *cache_of(vind_searcher_t *searcher, const vind_related_options_t *opts)
 {
@@ -338,7 +346,7 @@ static cache_t *cache_of(vind_searcher_t *searcher, const vind_related_options_t
     if (cache && (cache->revision != searcher->revision ||
                   cache->doc_count != searcher->doc_count ||
                   memcmp(cache->database_id, searcher->database_id, sizeof cache->database_id) != 0 ||
-                  cache->bytes > CACHE_BYTES)) {
+                  cache->bytes > kept_bytes(searcher))) {
         cache_free(cache);
         cache = NULL;
     }
@@ -366,7 +374,19 @@ static void run_clear(run_t *run)
         g_hash_table_destroy(run->specific);
     if (run->pending)
         g_hash_table_destroy(run->pending);
+    vind_searcher_t *searcher = run->searcher;
+    if (searcher && searcher->related_cache &&
+        ((cache_t *)searcher->related_cache)->bytes > kept_bytes(searcher)) {
+        cache_free(searcher->related_cache); /* past the bound between calls */
+        searcher->related_cache = NULL;
+    }
     memset(run, 0, sizeof *run);
+}
+
+size_t vind_related_cache_bytes(const vind_searcher_t *searcher)
+{
+    const cache_t *cache = searcher ? searcher->related_cache : NULL;
+    return cache ? cache->bytes : 0;
 }
 
 static vind_status_t run_init(run_t *run, vind_searcher_t *searcher,

@@ -131,6 +131,13 @@ VIND_API const vind_related_item_t *vind_related_attachment_get(const vind_relat
 VIND_API char *vind_related_to_json(const vind_related_list_t *list);
 
 /*
+ * Bytes of document vectors the searcher keeps for related documents
+ * between calls: at most its read cache's budget (vind_searcher_set_cache_size),
+ * emptied when the index changes. For tests and memory accounting.
+ */
+VIND_API size_t vind_related_cache_bytes(const vind_searcher_t *searcher);
+
+/*
  * The related documents of every article in the index as one JSON object
  * (malloc'd text, keys sorted, indented, ending in a newline): keyed by the
  * article's URL path ("/actueel/toegankelijkheid/", also when the index was

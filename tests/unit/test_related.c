@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include <vind/index.h>
+#include <vind/limits.h>
 #include <vind/related.h>
 #include <vind/search.h>
 #include "check.h"
@@ -665,6 +666,19 @@ static void test_cache_reopen(vind_lexicon_t *lexicon)
     char *again = list ? vind_related_to_json(list) : NULL;
     vind_related_free(list);
     CHECK(first && again && strcmp(first, again) == 0, "cache: a second call gives the same list");
+    /* The cache keeps at most the read cache's budget between calls: with
+     * none, nothing is kept, and the list is the same. */
+    CHECK(kept && vind_related_cache_bytes(kept) > 0, "cache: the default budget keeps vectors");
+    if (kept)
+        vind_searcher_set_cache_size(kept, 0);
+    list = kept ? related(kept, "/formulieren/", &opts) : NULL;
+    char *uncached = list ? vind_related_to_json(list) : NULL;
+    vind_related_free(list);
+    CHECK(kept && vind_related_cache_bytes(kept) == 0 && uncached && strcmp(uncached, first) == 0,
+          "cache: with a budget of 0 nothing is kept between calls, and the list is the same");
+    free(uncached);
+    if (kept)
+        vind_searcher_set_cache_size(kept, VIND_READ_CACHE_BYTES);
     /* a page on the same subject joins the site: every document frequency moves */
     static const page_t extra = {"labels", "Labels bij invoervelden", "2024-06-01", NULL, NULL,
                                  "Elk invoerveld van een formulier heeft een label; schermlezers "
