@@ -273,6 +273,15 @@ static void docid_order(const vind_match_t *matches, size_t n, size_t *order)
     }
 }
 
+/* Whether a hit of the page is an English document with a hit record. */
+static int any_english(const hit_text_t *texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (texts[i].has_record && texts[i].lang == VIND_LANG_EN)
+            return 1;
+    return 0;
+}
+
 /* Which hits hold which match terms, found once for the page's snippets. */
 static vind_status_t begin_places(vind_searcher_t *searcher, const vind_match_terms_t *terms,
                                   const vind_match_t *matches, size_t n_matches, char **errmsg)
@@ -307,12 +316,8 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         return vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
     }
     docid_order(matches, n_matches, order);
-    /* english_terms hold terms and more: which hits hold them serves both. */
-    vind_status_t status =
-        req->snippets
-            ? begin_places(searcher, english_terms ? english_terms : terms, matches, n_matches,
-                           errmsg)
-            : VIND_OK;
+    vind_status_t status = req->snippets ? begin_places(searcher, terms, matches, n_matches, errmsg)
+                                         : VIND_OK;
     /* The records first, in docid order, then the snippets in rank order
      * (past the budget the last ranks go without). Hit records are values,
      * kept in the same B-tree as page text, and Xapian's cursor keeps the
@@ -328,6 +333,13 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         status = fill_hit(searcher, asked, terms, results, &matches[i], &results->hits[i],
                           &texts[i], errmsg);
     }
+    /* An English hit marks the translations too: which hits hold them is
+     * looked up again for the larger set (english_terms hold terms and
+     * more), only on a page that has one (most pages have none, and most
+     * Dutch words have translations: two posting-list walks each). */
+    if (status == VIND_OK && req->snippets && english_terms &&
+        any_english(texts, n_matches))
+        status = begin_places(searcher, english_terms, matches, n_matches, errmsg);
     for (size_t i = 0; status == VIND_OK && req->snippets && i < n_matches; i++) {
         const vind_search_request_t *asked =
             vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;
