@@ -226,7 +226,7 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
      * counted (multi-select needs each one left out in turn); otherwise
      * they stay in the query, where Xapian skips what they exclude. */
     vind_xapian_query_t *query =
-        vind_plan_query(plan, any_word, counting ? VIND_PLAN_NO_FACETS : VIND_PLAN_FILTERS);
+        vind_plan_count_query(plan, any_word, counting ? VIND_PLAN_NO_FACETS : VIND_PLAN_FILTERS);
     uint64_t counted = 0;
     vind_match_bounds_t bounds = {0};
     /* Past the count limit the pass stops: its cost is bounded by the

@@ -134,6 +134,7 @@ void vind_plan_free(vind_plan_t *plan)
         return;
     vind_query_plan_free(plan->query);
     vind_xapian_query_free(plan->strict);
+    vind_xapian_query_free(plan->strict_matching);
     vind_xapian_query_free(plan->any);
     for (int f = 0; f < VIND_FACET_LAST; f++)
         vind_xapian_query_free(plan->filter[f]);
@@ -159,7 +160,8 @@ vind_status_t vind_plan_new(vind_searcher_t *searcher, const vind_search_request
         plan->corrections += plan->query->words[i].correction != NULL;
     plan->strict = plan->query->query;
     plan->any = plan->query->fallback;
-    plan->query->query = plan->query->fallback = NULL;
+    plan->strict_matching = plan->query->matching;
+    plan->query->query = plan->query->fallback = plan->query->matching = NULL;
     if (!plan->strict)
         /* Nothing searchable in what was typed ("---", "*") finds nothing;
          * an empty query (filters only) finds everything. */
@@ -190,12 +192,14 @@ int vind_plan_has_facet_filter(const vind_plan_t *plan)
     return 0;
 }
 
-vind_xapian_query_t *vind_plan_query(const vind_plan_t *plan, int any_word, int filters)
+/* words restricted by plan's filters (vind_plan_query's filters). */
+static vind_xapian_query_t *filtered(const vind_plan_t *plan, const vind_xapian_query_t *words,
+                                     int filters)
 {
     /* Values of one facet OR (in each filter), facets AND, dates. */
     vind_xapian_query_t *parts[VIND_FACET_LAST + 2];
     size_t n = 0;
-    parts[n++] = vind_xapian_query_copy(any_word && plan->any ? plan->any : plan->strict);
+    parts[n++] = vind_xapian_query_copy(words);
     for (int f = 0; filters != VIND_PLAN_NO_FACETS && f < VIND_FACET_LAST; f++)
         if (plan->filter[f] && f != filters - 1)
             parts[n++] = vind_xapian_query_copy(plan->filter[f]);
@@ -205,6 +209,18 @@ vind_xapian_query_t *vind_plan_query(const vind_plan_t *plan, int any_word, int 
         return parts[0];
     /* compound frees every child when one is NULL (and then fails). */
     return vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, parts, n);
+}
+
+vind_xapian_query_t *vind_plan_query(const vind_plan_t *plan, int any_word, int filters)
+{
+    return filtered(plan, any_word && plan->any ? plan->any : plan->strict, filters);
+}
+
+vind_xapian_query_t *vind_plan_count_query(const vind_plan_t *plan, int any_word, int filters)
+{
+    if (any_word && plan->any)
+        return filtered(plan, plan->any, filters);
+    return filtered(plan, plan->strict_matching ? plan->strict_matching : plan->strict, filters);
 }
 
 vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qnode_t *tree,

@@ -12,6 +12,7 @@
 typedef struct {
     vind_query_plan_t *query;    /* words, understood, match terms (its queries taken out) */
     vind_xapian_query_t *strict; /* every word; match-all for filters only, match-nothing for "---" */
+    vind_xapian_query_t *strict_matching; /* strict without its boosts: its matches, for counting */
     vind_xapian_query_t *any;    /* any word; NULL when there is nothing to relax */
     vind_xapian_query_t *filter[VIND_FACET_LAST]; /* a facet's filter, NULL when none */
     vind_xapian_query_t *dates;                   /* the from/to range, NULL when none */
@@ -45,6 +46,14 @@ void vind_plan_free(vind_plan_t *plan);
  * Cheap: the parts are shared, not copied. NULL on NOMEM.
  */
 vind_xapian_query_t *vind_plan_query(const vind_plan_t *plan, int any_word, int filters);
+
+/*
+ * vind_plan_query for a counting pass: the same matches, without the strict
+ * query's boosts, which a counting pass never reads but Xapian would
+ * evaluate for every match (the proximity boost reads positions). NULL on
+ * NOMEM.
+ */
+vind_xapian_query_t *vind_plan_count_query(const vind_plan_t *plan, int any_word, int filters);
 
 /* 1 when the request filters on any facet. */
 int vind_plan_has_facet_filter(const vind_plan_t *plan);

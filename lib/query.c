@@ -1097,6 +1097,7 @@ void vind_query_plan_free(vind_query_plan_t *plan)
         return;
     vind_xapian_query_free(plan->query);
     vind_xapian_query_free(plan->fallback);
+    vind_xapian_query_free(plan->matching);
     free(plan->understood);
     free(plan->understood_fallback);
     vind_match_terms_free(plan->match_terms);
@@ -1192,7 +1193,10 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
     }
     plan->understood = vind_qnode_describe(pruned);
     if (pruned) {
-        plan->query = with_boosts(&b, build(&b, pruned));
+        vind_xapian_query_t *matching = build(&b, pruned);
+        if (matching && b.exact_forms->len > 0 && !(plan->matching = vind_xapian_query_copy(matching)))
+            b.failed = 1;
+        plan->query = with_boosts(&b, matching);
         int relaxed = 0;
         vind_qnode_t *any = relax(pruned, &relaxed);
         if (relaxed) {

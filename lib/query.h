@@ -67,6 +67,10 @@ typedef vind_xapian_query_t *(*vind_query_expander_t)(void *data, const char *pa
 typedef struct {
     vind_xapian_query_t *query;      /* every plain word must match; NULL = match everything */
     vind_xapian_query_t *fallback;   /* any plain word; NULL when there is nothing to relax */
+    /* query without its boosts (exact forms, proximity, joined forms): the
+     * same matches, so what a counting pass runs (no position read per
+     * match for the proximity boost); NULL when query has no boosts. */
+    vind_xapian_query_t *matching;
     char *understood;                /* the query as understood ("" for match-everything) */
     char *understood_fallback;       /* the same for the fallback, or NULL */
     vind_match_terms_t *match_terms; /* terms to mark in snippets and kwic */

@@ -16,6 +16,7 @@
 #include <vind/limits.h>
 #include <vind/search.h>
 #include "query.h"
+#include "plan.h"
 #include "query_parse.h"
 #include "synonyms.h"
 #include "check.h"
@@ -850,9 +851,36 @@ static char *plan_described(vind_analyzer_t *analyzer, const vind_synonyms_t *sy
     return described;
 }
 
+/* A counting pass runs the strict query without its boosts: the same
+ * matches, and no proximity check (positions read) per match. */
+static void test_count_query(vind_searcher_t *searcher)
+{
+    vind_qnode_t *tree = NULL;
+    vind_query_parse("zorg wonen", 10, &tree, NULL);
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = "zorg wonen";
+    vind_plan_t *plan = NULL;
+    CHECK_INT(vind_plan_new(searcher, &req, tree, 0, &plan, NULL), VIND_OK, "a plan");
+    vind_xapian_query_t *ranked = plan ? vind_plan_query(plan, 0, VIND_PLAN_FILTERS) : NULL;
+    vind_xapian_query_t *counted = plan ? vind_plan_count_query(plan, 0, VIND_PLAN_FILTERS) : NULL;
+    char *r = vind_xapian_query_describe(ranked), *c = vind_xapian_query_describe(counted);
+    CHECK(r && strstr(r, "NEAR") && strstr(r, "AND_MAYBE"), "the ranked query has its boosts");
+    CHECK(c && !strstr(c, "NEAR") && !strstr(c, "AND_MAYBE") && strstr(c, "zorg") &&
+              strstr(c, "wonen") && strstr(c, " AND "),
+          "the counting query has every word and no boost");
+    printf("# count query: %s\n", c ? c : "(null)");
+    free(r);
+    free(c);
+    vind_xapian_query_free(ranked);
+    vind_xapian_query_free(counted);
+    vind_plan_free(plan);
+    vind_qnode_free(tree);
+}
+
 static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
 {
-    (void)searcher;
+    test_count_query(searcher);
     vind_analyzer_t *analyzer = NULL;
     vind_analyzer_new(lexicon, &analyzer, NULL);
     vind_qnode_t *tree = NULL;
