@@ -945,10 +945,35 @@ static vind_status_t vector_term(run_t *run, const char *listed, const vector_te
     return VIND_OK;
 }
 
-static int compare_components(const void *a, const void *b)
+/*
+ * Sorts parts[0..n) by id, stably (a compound part and its word, which share
+ * an id, keep the term list's order, so their weights are summed in the same
+ * order as ever). An LSD radix sort over the id's bytes, one pass per byte
+ * the largest id needs (2-3 for a site's ids), through scratch of n
+ * components. Cost: linear in n; glibc's qsort (a merge sort calling the
+ * comparison through a pointer) took 40% of the instructions of a one-off
+ * `vind related --url` (~90,000 components over 200 candidates).
+ */
+static void sort_components(component_t *parts, component_t *scratch, size_t n)
 {
-    const component_t *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
+    uint32_t largest = 0;
+    for (size_t i = 0; i < n; i++)
+        largest = parts[i].id > largest ? parts[i].id : largest;
+    component_t *from = parts, *to = scratch;
+    for (unsigned shift = 0; shift < 32 && (largest >> shift) != 0; shift += 8) {
+        size_t start[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            start[((from[i].id >> shift) & 0xffu) + 1]++;
+        for (size_t b = 1; b <= 256; b++)
+            start[b] += start[b - 1];
+        for (size_t i = 0; i < n; i++)
+            to[start[(from[i].id >> shift) & 0xffu]++] = from[i];
+        component_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != parts)
+        memcpy(parts, from, n * sizeof *parts);
 }
 
 /* doc_vector's walk over a term list: the components so far. */
@@ -991,8 +1016,11 @@ static void vector_make(GArray *components, vector_t *out)
 {
     size_t n = components->len;
     component_t *parts = (component_t *)(void *)g_array_free(components, FALSE);
-    if (n > 1) /* an empty GArray's data may be NULL, which qsort must not get */
-        qsort(parts, n, sizeof *parts, compare_components);
+    if (n > 1) { /* an empty GArray's data may be NULL */
+        component_t *scratch = g_new(component_t, n);
+        sort_components(parts, scratch, n);
+        g_free(scratch);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (kept > 0 && parts[kept - 1].id == parts[i].id)
