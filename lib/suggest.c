@@ -357,6 +357,9 @@ vind_status_t vind_spelling_suggestion(vind_searcher_t *searcher, const vind_sea
 /* ------------------------------------------------------------------ */
 /* Completions                                                         */
 
+/* A completion: its text (a title as displayed; for a word, the form
+ * completing the last word typed, which the typed head precedes), and how
+ * many documents have it (1 for a title). */
 typedef struct {
     char *text;
     uint32_t frequency;
@@ -376,32 +379,62 @@ static char *normalised_prefix(const char *prefix)
     return vind_normalize_collapsed(prefix, strlen(prefix));
 }
 
-/* Index words completing the last word of prefix, most frequent first. */
+/* Index words completing the last word of prefix (*last_at: where that
+ * word starts in prefix), most frequent first. Each candidate's text is
+ * the completed word alone: every one has the same head before it, so it
+ * orders them as the whole text would, and the whole text is built only
+ * for the few taken (a one-letter prefix has thousands: "b" 2,256). */
 static vind_status_t word_candidates(vind_searcher_t *searcher, const char *prefix,
-                                     int ends_with_space, GArray *out, char **errmsg)
+                                     int ends_with_space, GArray *out, size_t *last_at,
+                                     char **errmsg)
 {
     if (ends_with_space)
         return VIND_OK; /* "langdurige " has no last word to complete */
     const char *space = strrchr(prefix, ' ');
     const char *last = space ? space + 1 : prefix;
+    *last_at = (size_t)(last - prefix);
     if (!*last)
         return VIND_OK;
     char *term_prefix = g_strconcat(VIND_PREFIX_EXACT, last, NULL);
     vind_xapian_terms_t *terms = NULL;
     vind_status_t status = vind_xapian_reader_all_terms(searcher->reader, term_prefix,
                                                         COMPLETION_SCAN_TERMS, &terms, errmsg);
-    size_t head = space ? (size_t)(space - prefix) + 1 : 0;
+    size_t skip = strlen(VIND_PREFIX_EXACT);
     for (size_t i = 0; status == VIND_OK && i < terms->count; i++) {
-        const char *form = terms->items[i].term + strlen(VIND_PREFIX_EXACT);
-        candidate_t candidate = {
-            .text = g_strdup_printf("%.*s%s", (int)head, prefix, form),
-            .frequency = terms->items[i].frequency,
-        };
+        candidate_t candidate = {.text = terms->items[i].term, .frequency = terms->items[i].frequency};
+        /* The term's string moves into the candidate, its prefix cut off. */
+        memmove(candidate.text, candidate.text + skip, strlen(candidate.text + skip) + 1);
+        terms->items[i].term = NULL;
         g_array_append_val(out, candidate);
     }
     vind_xapian_terms_free(terms);
     g_free(term_prefix);
     return status;
+}
+
+/* The title of docid as displayed (malloc'd), or NULL: from its hit record,
+ * else (an index written before hit records) its stored record. Cost: one
+ * value read and a decode of ~1 kB, not the parse of the stored record. */
+static char *display_title(vind_searcher_t *searcher, uint32_t docid)
+{
+    char *value = NULL;
+    vind_hit_record_t record = {0};
+    char *title = NULL;
+    if (vind_searcher_hit_record(searcher, docid, &value, &record, NULL) == VIND_OK && value) {
+        title = record.title && *record.title ? strdup(record.title) : NULL;
+        free(record.tags);
+        free(record.themes);
+        free((void *)record.ocr_pages);
+        free(value);
+        return title;
+    }
+    json_t *stored = NULL;
+    if (vind_searcher_stored(searcher, docid, &stored, NULL) != VIND_OK)
+        return NULL;
+    const char *text = json_string_value(json_object_get(stored, "title"));
+    title = text && *text ? strdup(text) : NULL;
+    json_decref(stored);
+    return title;
 }
 
 /* Titles whose normalised form starts with prefix, as displayed. */
@@ -416,15 +449,10 @@ static vind_status_t title_candidates(vind_searcher_t *searcher, const char *pre
         if (titles->items[i].length < length ||
             strncmp(titles->items[i].value, prefix, length) != 0)
             continue;
-        json_t *record = NULL;
-        if (vind_searcher_stored(searcher, titles->items[i].docid, &record, NULL) != VIND_OK)
-            continue;
-        const char *title = json_string_value(json_object_get(record, "title"));
-        if (title && *title) {
-            candidate_t candidate = {.text = g_strdup(title), .frequency = 1};
+        candidate_t candidate = {.text = display_title(searcher, titles->items[i].docid),
+                                 .frequency = 1};
+        if (candidate.text)
             g_array_append_val(out, candidate);
-        }
-        json_decref(record);
     }
     vind_xapian_values_free(titles);
     return status;
@@ -433,7 +461,7 @@ static vind_status_t title_candidates(vind_searcher_t *searcher, const char *pre
 static void clear_candidates(GArray *candidates)
 {
     for (guint i = 0; i < candidates->len; i++)
-        g_free(g_array_index(candidates, candidate_t, i).text);
+        free(g_array_index(candidates, candidate_t, i).text);
     g_array_free(candidates, TRUE);
 }
 
@@ -449,6 +477,17 @@ static void take(GPtrArray *list, GHashTable *seen, size_t max, const char *text
     }
     g_hash_table_add(seen, key);
     g_ptr_array_add(list, strdup(text));
+}
+
+/* take() for the completed word: the head of prefix before it, then it. */
+static void take_word(GPtrArray *list, GHashTable *seen, size_t max, const char *prefix,
+                      size_t head, const char *word)
+{
+    if (list->len >= max)
+        return;
+    char *text = g_strdup_printf("%.*s%s", (int)head, prefix, word);
+    take(list, seen, max, text);
+    g_free(text);
 }
 
 vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t max, char ***out,
@@ -472,8 +511,9 @@ vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t
     GArray *words = g_array_new(FALSE, TRUE, sizeof(candidate_t));
     GArray *titles = g_array_new(FALSE, TRUE, sizeof(candidate_t));
     vind_status_t status = VIND_OK;
+    size_t head = 0;
     if (*normal) {
-        status = word_candidates(searcher, normal, ends_with_space, words, errmsg);
+        status = word_candidates(searcher, normal, ends_with_space, words, &head, errmsg);
         if (status == VIND_OK)
             status = title_candidates(searcher, normal, titles, errmsg);
     }
@@ -485,11 +525,11 @@ vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
     size_t half = (max + 1) / 2;
     for (guint i = 0; i < words->len && list->len < half; i++)
-        take(list, seen, max, g_array_index(words, candidate_t, i).text);
+        take_word(list, seen, max, normal, head, g_array_index(words, candidate_t, i).text);
     for (guint i = 0; i < titles->len; i++)
         take(list, seen, max, g_array_index(titles, candidate_t, i).text);
     for (guint i = 0; i < words->len; i++)
-        take(list, seen, max, g_array_index(words, candidate_t, i).text);
+        take_word(list, seen, max, normal, head, g_array_index(words, candidate_t, i).text);
     g_hash_table_destroy(seen);
     clear_candidates(words);
     clear_candidates(titles);
