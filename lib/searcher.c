@@ -212,6 +212,8 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_stored_places_end(searcher);
     if (searcher->related_cache_free)
         searcher->related_cache_free(searcher->related_cache);
+    if (searcher->title_index_free)
+        searcher->title_index_free(searcher->title_index);
     free(searcher->path);
     free(searcher);
 }

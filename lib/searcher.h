@@ -75,6 +75,11 @@ struct vind_searcher {
      * NULL until the first related-documents call. */
     void *related_cache;
     void (*related_cache_free)(void *cache);
+    /* lib/titles.c's titles of one revision, sorted for prefixes; freed
+     * with the searcher by title_index_free; NULL until the first call or
+     * when they do not fit cache_bytes. */
+    void *title_index;
+    void (*title_index_free)(void *index);
 };
 
 /* One matching document of a run. */

@@ -31,6 +31,7 @@
 #include "normalize.h"
 #include "schema.h"
 #include "searcher.h"
+#include "titles.h"
 
 /* A query word occurring in more documents than this is not misspelt. */
 #define RARE_DOCUMENTS 2u
@@ -437,25 +438,29 @@ static char *display_title(vind_searcher_t *searcher, uint32_t docid)
     return title;
 }
 
-/* Titles whose normalised form starts with prefix, as displayed. */
+typedef struct {
+    vind_searcher_t *searcher;
+    GArray *out;
+} titles_rock_t;
+
+/* vind_titles_with_prefix's walk: each title, as displayed, a candidate. */
+static int add_title(void *rock, uint32_t docid)
+{
+    titles_rock_t *at = rock;
+    candidate_t candidate = {.text = display_title(at->searcher, docid), .frequency = 1};
+    if (candidate.text)
+        g_array_append_val(at->out, candidate);
+    return 0;
+}
+
+/* Titles whose normalised form starts with prefix, as displayed. Cost: two
+ * binary searches in the searcher's sorted titles (lib/titles.h) and a hit
+ * record read per title that starts with prefix. */
 static vind_status_t title_candidates(vind_searcher_t *searcher, const char *prefix, GArray *out,
                                       char **errmsg)
 {
-    vind_xapian_values_t *titles = NULL;
-    vind_status_t status =
-        vind_xapian_reader_values(searcher->reader, VIND_SLOT_TITLE, &titles, errmsg);
-    size_t length = strlen(prefix);
-    for (size_t i = 0; status == VIND_OK && i < titles->count; i++) {
-        if (titles->items[i].length < length ||
-            strncmp(titles->items[i].value, prefix, length) != 0)
-            continue;
-        candidate_t candidate = {.text = display_title(searcher, titles->items[i].docid),
-                                 .frequency = 1};
-        if (candidate.text)
-            g_array_append_val(out, candidate);
-    }
-    vind_xapian_values_free(titles);
-    return status;
+    titles_rock_t rock = {searcher, out};
+    return vind_titles_with_prefix(searcher, prefix, add_title, &rock, errmsg);
 }
 
 static void clear_candidates(GArray *candidates)

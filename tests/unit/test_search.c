@@ -18,6 +18,7 @@
 #include "query.h"
 #include "plan.h"
 #include "query_parse.h"
+#include "titles.h"
 #include "synonyms.h"
 #include "check.h"
 #include "index_folder.h"
@@ -878,8 +879,72 @@ static void test_count_query(vind_searcher_t *searcher)
     vind_qnode_free(tree);
 }
 
+static int collect_docid(void *rock, uint32_t docid)
+{
+    g_string_append_printf(rock, "%u,", docid);
+    return 0;
+}
+
+static int compare_uints(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The documents whose title starts with prefix, sorted ("3,7,"), malloc'd. */
+static char *titles_with(vind_searcher_t *searcher, const char *prefix)
+{
+    GString *found = g_string_new("");
+    if (vind_titles_with_prefix(searcher, prefix, collect_docid, found, NULL) != VIND_OK)
+        g_string_assign(found, "error");
+    unsigned docids[256];
+    size_t n = 0;
+    for (char *at = found->str; *at && n < 256 && g_ascii_isdigit(*at); at = strchr(at, ',') + 1)
+        docids[n++] = (unsigned)strtoul(at, NULL, 10);
+    qsort(docids, n, sizeof *docids, compare_uints);
+    GString *sorted = g_string_new(n ? "" : found->str);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(sorted, "%u,", docids[i]);
+    g_string_free(found, TRUE);
+    return g_string_free(sorted, FALSE);
+}
+
+/* Title completions: the first call of a revision walks the titles, the
+ * next ones look in the sorted copy kept with the searcher; both find the
+ * same documents, and so does a searcher whose budget holds no copy. */
+static void test_title_prefixes(vind_searcher_t *searcher)
+{
+    static const char *const prefixes[] = {"v", "verpleeg", "de ", "de tuin", "", "zzz", "d",
+                                           "verpleeghuiszorg en wonen", "verpleeghuiszorg en wonenx"};
+    size_t n = sizeof prefixes / sizeof *prefixes;
+    vind_searcher_set_cache_size(searcher, 0);
+    char *walked[16];
+    for (size_t i = 0; i < n; i++)
+        walked[i] = titles_with(searcher, prefixes[i]);
+    CHECK(!vind_titles_indexed(searcher), "with a budget of 0 no copy of the titles is kept");
+    CHECK(strlen(walked[1]) > 0 && strcmp(walked[5], "") == 0 && strlen(walked[4]) > strlen(walked[0]),
+          "the walk finds titles by prefix ('' every one, 'zzz' none)");
+    vind_searcher_set_cache_size(searcher, 1 << 20);
+    int same = 1;
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < n; i++) {
+            char *found = titles_with(searcher, prefixes[i]);
+            if (strcmp(found, walked[i]) != 0) {
+                printf("# '%s': walk %s, round %d %s\n", prefixes[i], walked[i], round, found);
+                same = 0;
+            }
+            free(found);
+        }
+        CHECK(vind_titles_indexed(searcher), "from the second call the sorted titles are kept");
+    }
+    CHECK(same, "the sorted titles find the same documents as the walk");
+    for (size_t i = 0; i < n; i++)
+        free(walked[i]);
+}
+
 static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
 {
+    test_title_prefixes(searcher);
     test_count_query(searcher);
     vind_analyzer_t *analyzer = NULL;
     vind_analyzer_new(lexicon, &analyzer, NULL);
