@@ -42,6 +42,11 @@
 #define SPELLING_EDIT_DISTANCE 2u
 /* Index words examined for one completion prefix: "v" has thousands. */
 #define COMPLETION_SCAN_TERMS 20000u
+/* Titles starting with a prefix read for completions: a one-letter prefix
+ * starts a tenth of a site's titles, each a hit record read, to offer a few
+ * (the corpus: at most ~300). Past it, the first in their normalised order
+ * (in document order where the searcher keeps no sorted copy, lib/titles.h). */
+#define COMPLETION_SCAN_TITLES 1000u
 
 static uint32_t form_frequency(vind_searcher_t *searcher, const char *form)
 {
@@ -441,6 +446,7 @@ static char *display_title(vind_searcher_t *searcher, uint32_t docid)
 typedef struct {
     vind_searcher_t *searcher;
     GArray *out;
+    unsigned read; /* titles read so far */
 } titles_rock_t;
 
 /* vind_titles_with_prefix's walk: each title, as displayed, a candidate. */
@@ -450,7 +456,7 @@ static int add_title(void *rock, uint32_t docid)
     candidate_t candidate = {.text = display_title(at->searcher, docid), .frequency = 1};
     if (candidate.text)
         g_array_append_val(at->out, candidate);
-    return 0;
+    return ++at->read >= COMPLETION_SCAN_TITLES;
 }
 
 /* Titles whose normalised form starts with prefix, as displayed. Cost: two
@@ -459,7 +465,7 @@ static int add_title(void *rock, uint32_t docid)
 static vind_status_t title_candidates(vind_searcher_t *searcher, const char *prefix, GArray *out,
                                       char **errmsg)
 {
-    titles_rock_t rock = {searcher, out};
+    titles_rock_t rock = {searcher, out, 0};
     return vind_titles_with_prefix(searcher, prefix, add_title, &rock, errmsg);
 }
 
