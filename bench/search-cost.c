@@ -190,6 +190,41 @@ static void report(const char *label, GArray *ms)
            ms->len, v[ms->len / 2], v[ms->len * 90 / 100], v[ms->len * 99 / 100], sum / ms->len);
 }
 
+/*
+ * What a search box's completions cost: vind_suggest for the first 1-5
+ * characters (whole UTF-8 characters) of each request's query, as typed key
+ * by key, after one untimed call that lets the searcher keep its sorted
+ * titles (lib/titles.h) as a daemon's worker does after its first.
+ */
+static void time_completions(vind_searcher_t *searcher, GPtrArray *requests)
+{
+    GArray *ms = g_array_new(FALSE, FALSE, sizeof(double));
+    char **warm = NULL;
+    vind_suggest(searcher, "a", 10, &warm, NULL);
+    vind_strv_free(warm);
+    for (guint i = 0; i < requests->len; i++) {
+        const char *query = ((bench_request_t *)requests->pdata[i])->query;
+        if (!query || !g_utf8_validate(query, -1, NULL))
+            continue;
+        const char *end = query;
+        for (int typed = 1; typed <= 5 && *end; typed++) {
+            end = g_utf8_next_char(end);
+            char *prefix = g_strndup(query, (gsize)(end - query));
+            char **completions = NULL;
+            double t0 = thread_cpu_ms();
+            vind_status_t status = vind_suggest(searcher, prefix, 10, &completions, NULL);
+            double t1 = thread_cpu_ms();
+            if (status == VIND_OK)
+                g_array_append_val(ms, (double){t1 - t0});
+            vind_strv_free(completions);
+            g_free(prefix);
+        }
+    }
+    printf("  completions (vind_suggest, the first 1-5 characters of each query):\n");
+    report("  vind_suggest", ms);
+    g_array_free(ms, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -276,6 +311,7 @@ int main(int argc, char **argv)
     }
     report_slowest(timed, requests, 8);
     g_array_free(timed, TRUE);
+    time_completions(searcher, requests);
     if (failed)
         printf("  %zu searches failed\n", failed);
     g_array_free(search_ms, TRUE);
