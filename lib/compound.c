@@ -359,8 +359,8 @@ static size_t guess_split(const vind_lexicon_t *lexicon, const char *form, size_
     return found == 1 ? 2 : 0;
 }
 
-size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
-                           size_t max_parts)
+size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                                   size_t *written, size_t max_parts)
 {
     if (lexicon == NULL || form == NULL || parts == NULL || max_parts < 2)
         return 0;
@@ -385,6 +385,14 @@ size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char
                 free(parts[--k]);
             return 0;
         }
+        if (written)
+            written[k] = (k + 1 < count ? found[k + 1].start : len) - found[k].start;
     }
     return count;
+}
+
+size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                           size_t max_parts)
+{
+    return vind_compound_split_written(lexicon, form, parts, NULL, max_parts);
 }
