@@ -22,6 +22,7 @@
 #include <vind/limits.h>
 #include "error.h"
 #include "lexicon.h"
+#include "lexicon_lookup.h"
 #include "normalize.h"
 #include "stem.h"
 #include "tokenize.h"
@@ -205,13 +206,29 @@ static const char *lemma_of(const vind_analyzer_t *analyzer, const char *form, i
     return lemma ? lemma : form;
 }
 
-/* Appends the term of compound part k to the entry unless it is the main
- * term or an earlier part's ("zorgzorg" is one term); returns 1 if added. */
-static int append_part_term(vind_analyzer_t *analyzer, const char *part, size_t term_offset)
+/*
+ * Appends the term of a compound part to the entry unless it is the main
+ * term or an earlier part's ("zorgzorg" is one term); returns 1 if added.
+ * written is the part as the compound writes it, its linker included
+ * (written_length bytes). The lemma of that form, when the lexicon has one,
+ * is the part's lemma: "gegevens" (of "gegevensbescherming") is the plural
+ * of the noun "gegeven", as it is standing alone, while "gegeven", the part
+ * without its -s, is read alone as the participle of "geven". Lemmatising
+ * the part without its linker would reduce the noun one step further, to
+ * another word. Costs one look-up more for a part with a linker.
+ */
+static int append_part_term(vind_analyzer_t *analyzer, const char *part, const char *written,
+                            size_t written_length, size_t term_offset)
 {
     GString *entry = analyzer->entry;
     int known = 0;
-    const char *part_lemma = lemma_of(analyzer, part, &known);
+    const char *part_lemma = NULL;
+    if (written_length > strlen(part))
+        part_lemma = vind_lexicon_lemma_range(analyzer->lexicon, written, written_length);
+    if (part_lemma)
+        known = 1;
+    else
+        part_lemma = lemma_of(analyzer, part, &known);
     size_t offset = entry->len;
     append_term(analyzer, VIND_LANG_NL, part, part_lemma, strlen(part_lemma), known, entry);
     const char *part_term = entry->str + offset;
@@ -239,9 +256,11 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
 {
     GString *entry = analyzer->entry;
     char *parts[MAX_COMPOUND_PARTS];
+    size_t written[MAX_COMPOUND_PARTS];
     size_t part_count = 0;
     if (len >= 5)
-        part_count = vind_compound_split(analyzer->lexicon, form, parts, MAX_COMPOUND_PARTS);
+        part_count = vind_compound_split_written(analyzer->lexicon, form, parts, written,
+                                                 MAX_COMPOUND_PARTS);
 
     int known = 0;
     const char *lemma = lemma_of(analyzer, form, &known);
@@ -266,9 +285,12 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
     g_string_append_c(entry, '\0');
 
     *extra_count = 0;
+    const char *written_at = form;
     for (size_t k = 0; k < part_count; k++) {
         if (part_count >= 2)
-            *extra_count += (unsigned)append_part_term(analyzer, parts[k], term_offset);
+            *extra_count += (unsigned)append_part_term(analyzer, parts[k], written_at, written[k],
+                                                       term_offset);
+        written_at += written[k];
         free(parts[k]);
     }
 }

@@ -28,7 +28,14 @@
  * a linker -s-, -e- or -en- allowed ("cookie" + "melding", "schermlezer" +
  * "gebruikers"). Its precision was measured on corpus words before it was
  * turned on (tests/data/compound-unknown.tsv, docs/morphology.md).
+ * A listed word the flags cannot split ("versiebeheersysteem": nl.dic gives
+ * "versie" no compound-start flag) is split the same way, several agreeing
+ * places allowed, unless nl.dic has it (or its lemma) as a root of its own
+ * ("software", "platform"), its head is a verb or a modifier a particle.
+ * Its precision was measured before it was turned on
+ * (lexicon/known-splits.tsv, docs/analyzer.md).
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,16 +63,22 @@
  * state, in government texts) must not find every "belangrijke". Measured
  * on the corpus's 1000 most frequent words (docs/morphology.md).
  */
+/* Whether the len bytes at s are one of the words of a NULL-ended list. */
+static int in_list(const char *const *list, const char *s, size_t len)
+{
+    for (int i = 0; list[i]; i++)
+        if (strlen(list[i]) == len && memcmp(s, list[i], len) == 0)
+            return 1;
+    return 0;
+}
+
 static int is_suffixoid(const char *word, size_t len)
 {
     static const char *const suffixoids[] = {"rijk",    "rijke",  "matig",   "matige",   "vol",
                                              "volle",   "loos",   "loze",    "baar",     "bare",
                                              "zaam",    "zame",   "waardig", "waardige", "achtig",
                                              "achtige", "kundig", "kundige", "kundigen", NULL};
-    for (int i = 0; suffixoids[i]; i++)
-        if (strlen(suffixoids[i]) == len && memcmp(word, suffixoids[i], len) == 0)
-            return 1;
-    return 0;
+    return in_list(suffixoids, word, len);
 }
 
 /* Whether the len bytes at part, or their lemma, are a suffixoid. */
@@ -268,33 +281,54 @@ static size_t group_length(const vind_lexicon_t *lexicon, const char *form, cons
     return 0;
 }
 
+/* Whether the len bytes at s, or their lemma, are a root of nl.dic: a word
+ * of its own ("groepering", "hoofdkwartier"), not one the list has only as
+ * a compound ("actiegroep", "versiebeheer"). */
+static int is_root(const vind_lexicon_t *lexicon, const char *s, size_t len)
+{
+    if (vind_lexicon_flags(lexicon, s, len) & VIND_LEX_ROOT)
+        return 1;
+    const char *lemma = vind_lexicon_lemma_range(lexicon, s, len);
+    return lemma && (vind_lexicon_flags(lexicon, lemma, strlen(lemma)) & VIND_LEX_ROOT);
+}
+
 /*
  * Joins neighbouring parts that together are a listed word, never all of
- * them: the fewest groups win, then the longest first group. "wacht" +
- * "woord" + "beheer" -> "wachtwoord" + "beheer". Returns the new count.
+ * them: the fewest groups win, then the most groups that are roots of
+ * nl.dic, then the longest first group. "wacht" + "woord" + "beheer" ->
+ * "wachtwoord" + "beheer"; "actie" + "groep" + "ring" -> "actie" +
+ * "groepering" (a root) rather than "actiegroep" + "ring"; "versie" +
+ * "beheer" + "systeem" -> "versiebeheer" + "systeem" (neither is a root).
+ * Returns the new count.
  */
 static size_t merge_known(const vind_lexicon_t *lexicon, const char *form, part_t *parts,
                           size_t count)
 {
     unsigned char groups[VIND_MAX_TERM_BYTES + 1]; /* groups from part k to the end */
+    unsigned char roots[VIND_MAX_TERM_BYTES + 1];  /* of them, joined groups that are roots */
     unsigned char until[VIND_MAX_TERM_BYTES + 1];  /* part after the first group */
     unsigned char keep[VIND_MAX_TERM_BYTES + 1];   /* bytes of the first group */
     groups[count] = 0;
+    roots[count] = 0;
     for (size_t k = count; k-- > 0;) {
-        groups[k] = (unsigned char)(groups[k + 1] + 1u);
-        until[k] = (unsigned char)(k + 1);
-        keep[k] = parts[k].keep;
-        for (size_t m = count; m > k + 1; m--) {
+        groups[k] = UCHAR_MAX;
+        roots[k] = 0;
+        /* the longest group first, so that it wins a tie */
+        for (size_t m = count; m > k; m--) {
             if (k == 0 && m == count)
                 continue; /* the word itself: it was split on purpose */
-            if (groups[m] + 1u >= groups[k])
+            size_t length =
+                m == k + 1 ? parts[k].keep : group_length(lexicon, form, parts, k, m, count);
+            if (length == 0)
                 continue;
-            size_t length = group_length(lexicon, form, parts, k, m, count);
-            if (length) {
-                groups[k] = (unsigned char)(groups[m] + 1u);
-                until[k] = (unsigned char)m;
-                keep[k] = (unsigned char)length;
-            }
+            unsigned g = groups[m] + 1u;
+            unsigned r = roots[m] + (m > k + 1 && is_root(lexicon, form + parts[k].start, length));
+            if (g > groups[k] || (g == groups[k] && r <= roots[k]))
+                continue;
+            groups[k] = (unsigned char)g;
+            roots[k] = (unsigned char)r;
+            until[k] = (unsigned char)m;
+            keep[k] = (unsigned char)length;
         }
     }
     size_t merged = 0;
@@ -332,35 +366,104 @@ static size_t guess_modifier(const vind_lexicon_t *lexicon, const char *s, size_
     return 0;
 }
 
-/*
- * The split of a word the lexicon does not know and its flags cannot split:
- * two listed words (linker allowed), both MIN_GUESS_PART_BYTES or more, at
- * the one place that divides it so; 0 when there is no such place or more
- * than one ("cookiemelding" -> "cookie" + "melding").
- * Cost: up to ~5 look-ups (binary searches, ~190 ns each) per place, so some
- * 60 us for a 64-byte unknown word, once per form: the analyzer caches it.
- */
-static size_t guess_split(const vind_lexicon_t *lexicon, const char *form, size_t len, part_t *out)
+/* Whether the len bytes at s, a piece between two places of a guessed
+ * split, are a listed word of MIN_GUESS_PART_BYTES or more, linker allowed. */
+static int guess_piece(const vind_lexicon_t *lexicon, const char *s, size_t len, size_t *keep)
 {
-    if (vind_lexicon_flags(lexicon, form, len) != 0)
-        return 0; /* a word of its own: the flags said it is none of these */
-    size_t found = 0;
+    *keep = len >= MIN_GUESS_PART_BYTES ? guess_modifier(lexicon, s, len) : 0;
+    return *keep != 0;
+}
+
+/*
+ * The split of a word nl.dic's flags cannot split, whether the lexicon
+ * lacks it ("cookiemelding") or lists it whole ("versiebeheersysteem":
+ * "versie" is no compound start in nl.dic): two listed words (linker
+ * allowed), both MIN_GUESS_PART_BYTES or more, at each place that divides
+ * it so. For a listed word (known) several places are one split when they
+ * agree, every piece between them a listed word too ("versie" + "beheer" +
+ * "systeem", by "versie|beheersysteem" and "versiebeheer|systeem"), which
+ * merge_known then groups; otherwise, and always for a word the lexicon
+ * lacks (whose rule was measured so, docs/morphology.md), more than one
+ * place is ambiguous: no split. 0 when there is none.
+ * Cost: up to ~5 look-ups (binary searches, ~190 ns each) per place, so some
+ * 60 us for a 64-byte word, once per form: the analyzer caches it.
+ */
+static size_t guess_split(const vind_lexicon_t *lexicon, const char *form, size_t len, int known,
+                          size_t max_parts, part_t *out)
+{
+    size_t count = 0;
     for (size_t i = MIN_GUESS_PART_BYTES; i + MIN_GUESS_PART_BYTES <= len; i++) {
         if (!is_guess_head(lexicon, form + i, len - i))
             continue;
         size_t keep = guess_modifier(lexicon, form, i);
         if (keep == 0)
             continue;
-        if (++found > 1)
-            return 0;
-        out[0] = (part_t){0, (unsigned char)keep};
-        out[1] = (part_t){(unsigned char)i, (unsigned char)(len - i)};
+        if (count != 0 && (count + 1 > max_parts || !known))
+            return 0; /* a word the lexicon lacks: one place only, as measured */
+        if (count == 0) {
+            out[count++] = (part_t){0, (unsigned char)keep};
+        } else {
+            /* the piece from the last place to this one must be a word too */
+            size_t start = out[count - 1].start, piece = 0;
+            if (!guess_piece(lexicon, form + start, i - start, &piece))
+                return 0;
+            out[count - 1].keep = (unsigned char)piece;
+        }
+        out[count++] = (part_t){(unsigned char)i, (unsigned char)(len - i)};
     }
-    return found == 1 ? 2 : 0;
+    return count >= 2 ? count : 0;
 }
 
-size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
-                           size_t max_parts)
+/* Adverbs and prepositions that start particle verbs and their nouns
+ * ("terugvloeien", "voorspraak", "onderwerp"): not a modifier of a listed
+ * word split without flags. Shorter ones are below MIN_GUESS_PART_BYTES. */
+static int is_particle(const char *s, size_t len)
+{
+    static const char *const particles[] = {"door",  "onder",  "over",   "voor",  "terug",
+                                            "voort", "achter", "samen",  "tegen", "binnen",
+                                            "buiten", "boven", "langs",  "neer",  "rond",
+                                            "mede",  "zelf",   "anders", "weder", "heen",
+                                            NULL};
+    return in_list(particles, s, len);
+}
+
+/* Whether the len bytes at s are, or are a form of, a verb: the lemma ends
+ * in -en and is no compound end ("vloeide", "gebouwd", "pingen"; nouns in
+ * -en such as "kussen" or "teken" end compounds in nl.dic). */
+static int is_verb_form(const vind_lexicon_t *lexicon, const char *s, size_t len)
+{
+    const char *lemma = vind_lexicon_lemma_range(lexicon, s, len);
+    size_t n = lemma ? strlen(lemma) : len;
+    const char *word = lemma ? lemma : s;
+    return n > 2 && word[n - 2] == 'e' && word[n - 1] == 'n' &&
+           !(vind_lexicon_flags(lexicon, word, n) & VIND_LEX_HEAD);
+}
+
+/*
+ * Whether a guessed split of a listed word is kept. The list holds many
+ * words that are one word although two listed words spell them ("software":
+ * "soft" + "ware", "platform", "fiatteerde"), and the particle verbs that
+ * the lexicon leaves whole: so the head must end compounds by nl.dic's flags
+ * and be no verb, and no modifier may be a particle. Measured on a sample
+ * of the words it splits (lexicon/known-splits.tsv, docs/analyzer.md).
+ */
+static int known_guess_kept(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
+                            size_t count)
+{
+    if (is_root(lexicon, form, strlen(form)))
+        return 0;
+    const part_t *head = &parts[count - 1];
+    if (is_verb_form(lexicon, form + head->start, head->keep))
+        return 0;
+    for (size_t k = 0; k + 1 < count; k++)
+        if (is_particle(form + parts[k].start, parts[k].keep) ||
+            is_verb_form(lexicon, form + parts[k].start, parts[k].keep))
+            return 0;
+    return 1;
+}
+
+size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                                   size_t *written, size_t max_parts)
 {
     if (lexicon == NULL || form == NULL || parts == NULL || max_parts < 2)
         return 0;
@@ -376,8 +479,16 @@ size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char
         return 0; /* "belangrijke", "verpleegkundige" */
     if (count >= 2 && is_word(lexicon, form, len) && lexicalised(lexicon, form, found, count))
         return 0;
-    if (count == 0)
-        count = guess_split(lexicon, form, len, found);
+    uint32_t flags = vind_lexicon_flags(lexicon, form, len);
+    if (count == 0 && !(flags & VIND_LEX_PROPER)) {
+        count = guess_split(lexicon, form, len, flags != 0, max_parts, found);
+        if (count >= 3)
+            count = merge_known(lexicon, form, found, count);
+        if (count >= 2 && flags != 0 &&
+            (!known_guess_kept(lexicon, form, found, count) ||
+             lexicalised(lexicon, form, found, count)))
+            return 0;
+    }
     for (size_t k = 0; k < count; k++) {
         parts[k] = strndup(form + found[k].start, found[k].keep);
         if (parts[k] == NULL) {
@@ -385,6 +496,14 @@ size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char
                 free(parts[--k]);
             return 0;
         }
+        if (written)
+            written[k] = (k + 1 < count ? found[k + 1].start : len) - found[k].start;
     }
     return count;
+}
+
+size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                           size_t max_parts)
+{
+    return vind_compound_split_written(lexicon, form, parts, NULL, max_parts);
 }

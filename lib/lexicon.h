@@ -40,6 +40,16 @@ size_t vind_compound_split(const vind_lexicon_t *lexicon, const char *form, char
                            size_t max_parts);
 
 /*
+ * vind_compound_split, and for each part the bytes of form it takes as
+ * written, its linker included, into written[k] (NULL: not wanted): the
+ * part "gegeven" of "gegevensbescherming" is written "gegevens", whose
+ * lemma ("gegeven", the noun) is the part's term; the lemma of "gegeven"
+ * alone is the verb "geven" (lib/analyze.c).
+ */
+size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                                   size_t *written, size_t max_parts);
+
+/*
  * A fingerprint of what decides the terms: nl.lex's content checksum (written
  * by the builder into its header) and the stop-word lists. Two lexicons with
  * the same fingerprint make the same terms (lib/schema.h, vind_analyzer_stamp).

@@ -35,8 +35,10 @@
  * Bump VIND_ANALYZER_VERSION when the analyzer's code changes its terms; a
  * rebuilt lexicon or stop list changes the stamp by itself.
  * 2: terms are lemmas, not Snowball stems of them (issue 13).
+ * 3: a compound part is lemmatised as written, linker included ("gegevens"),
+ *    and known compounds without nl.dic's flags split (issue 13, session 8).
  */
-#define VIND_ANALYZER_VERSION 2
+#define VIND_ANALYZER_VERSION 3
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

@@ -92,6 +92,28 @@ static const char *const known_parts[][2] = {
     {"slaapkamer", "slaap+kamer"},
     {NULL, NULL}};
 
+/* Session 8: listed words whose modifier nl.dic gives no compound flag split
+ * as unknown ones do, several places when they agree ("versie" + "beheer" +
+ * "systeem"); ties go to a group that is an nl.dic root, then to the longest
+ * first group. Words nl.dic has as roots of their own, particles and verb
+ * heads stay whole. */
+static const char *const listed_guesses[][2] = {
+    {"versiebeheersysteem", "versiebeheer+systeem"},
+    {"versiebeheersystemen", "versiebeheer+systemen"},
+    {"versiebeheer", "versie+beheer"},
+    {"informatiebeleid", "informatie+beleid"},
+    {"risicoanalyse", "risico+analyse"},
+    {"actiegroepering", "actie+groepering"}, /* groepering is a root, not groep + ring */
+    {"levensverzekeringsmaatschappij", "levensverzekering+maatschappij"},
+    {"leeftijdsfase", "leeftijd+fase"},                 /* was leef + tijdsfase */
+    {"geneesmiddelengebruik", "geneesmiddel+gebruik"}, /* was genees + middelengebruik */
+    {"software", ""},                                   /* soft + ware: a root */
+    {"platform", ""},
+    {"database", ""},
+    {"terugvloeide", ""}, /* a particle verb */
+    {"fiatteerde", ""},
+    {NULL, NULL}};
+
 /* Linking morphemes are not part of the part. */
 static const char *const linkers[][2] = {
     {"overheidsbeleid", "overheid+beleid"}, /* the list has "overheids" */
@@ -102,8 +124,9 @@ static const char *const linkers[][2] = {
     {"bewonersraad", "bewoner+raad"},
     {"boekenkast", "boek+kast"},
     {"kleurenschema", "kleur+schema"},
-    /* a word of its own (data), or the plural of gegeven */
-    {"gegevensbescherming", "gegevens+bescherming|gegeven+bescherming"},
+    /* the plural of gegeven: the analyzer lemmatises the part as written,
+     * "gegevens" (test_analyze), not as "gegeven", a form of geven */
+    {"gegevensbescherming", "gegeven+bescherming"},
     {NULL, NULL}};
 
 /* Words the lexicon lacks: two listed words at one place; too short a part,
@@ -213,6 +236,7 @@ int main(int argc, char **argv)
     check_splits(lexicon, known_parts);
     check_splits(lexicon, linkers);
     check_splits(lexicon, unknown);
+    check_splits(lexicon, listed_guesses);
     test_judged(lexicon, argv[0]);
 
     /* Words that are not compounds, or only inflections, stay whole. */
