@@ -538,6 +538,18 @@ static void test_spelling_and_synonyms(vind_searcher_t *searcher)
         printf("# explain: %s\n", vind_results_explain(r));
     vind_results_free(r);
 
+    /* Session 8: a compound the dictionary lacks, of words the site has,
+     * is correct Dutch searched by its parts: no "Bedoelde je", and no
+     * walk of the spelling table for one. */
+    r = search(searcher, "organisatiebestuur");
+    CHECK(r && vind_results_suggestion(r) == NULL && vind_results_total(r) > 0,
+          "a compound of the site's words is searched by its parts, no suggestion");
+    CHECK(r && !strstr(vind_results_explain(r), "spellings"),
+          "a compound of the site's words is not looked up in the spelling table");
+    if (r)
+        printf("# explain: %s\n", vind_results_explain(r));
+    vind_results_free(r);
+
     r = search(searcher, "ggz");
     CHECK(r && has_url(r, "wijk"), "ggz finds \"geestelijke gezondheidszorg\"");
     CHECK(r && has_url(r, "vernieuwing"), "ggz still finds ggz");
