@@ -1070,7 +1070,8 @@ static vind_status_t set_field(char **field, char *value)
  * data-vind-tag and data-vind-theme (several allowed), data-vind-type
  * ("article", "page", "listing"). What they mark wins over every guess.
  * Cost: one scan of the page's elements per attribute (six per page), as
- * each of the guesses costs; an unmarked page pays only those.
+ * each of the guesses costs; none on a page without any data-vind-*
+ * attribute (list_elements notes whether there is one).
  * ====================================================================== */
 
 /* What a marked element gives: the attribute's own value when not empty,
