@@ -3,6 +3,7 @@
  * JSON form (jansson), which carries a document from the isolated extraction
  * child (lib/isolate.c) back to the indexer.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #include <vind/doc.h>
 #include "doc_json.h"
+#include "doc_pack.h"
 #include "error.h"
 
 vind_doc_t *vind_doc_new(void)
@@ -295,6 +297,184 @@ vind_status_t vind_doc_from_object(json_t *object, vind_doc_t **out, char **errm
         vind_doc_free(doc);
         return vind_error(errmsg, status, "document record: %s",
                           status == VIND_NOMEM ? "out of memory" : "a field has the wrong type");
+    }
+    *out = doc;
+    return VIND_OK;
+}
+
+/* ---- packed (lib/doc_pack.h) ------------------------------------------- */
+
+#define NO_STRING UINT64_MAX
+
+static void pack_u64(GString *out, uint64_t value)
+{
+    g_string_append_len(out, (const char *)&value, sizeof value);
+}
+
+/* A string as its length and bytes (NO_STRING for NULL), made valid UTF-8
+ * as valid_string makes it for the JSON. */
+static void pack_string(GString *out, const char *value)
+{
+    if (value == NULL) {
+        pack_u64(out, NO_STRING);
+        return;
+    }
+    size_t len = strlen(value);
+    gchar *repaired =
+        g_utf8_validate(value, (gssize)len, NULL) ? NULL : g_utf8_make_valid(value, -1);
+    if (repaired != NULL) {
+        value = repaired;
+        len = strlen(repaired);
+    }
+    pack_u64(out, len);
+    g_string_append_len(out, value, (gssize)len);
+    g_free(repaired);
+}
+
+/* An array; a NULL item is "", as in the JSON. */
+static void pack_array(GString *out, char **array, size_t count)
+{
+    pack_u64(out, count);
+    for (size_t i = 0; i < count; i++)
+        pack_string(out, array[i] != NULL ? array[i] : "");
+}
+
+char *vind_doc_pack(const vind_doc_t *doc, size_t *len)
+{
+    if (doc == NULL || len == NULL)
+        return NULL;
+    GString *out = g_string_sized_new(4096);
+    char *const strings[] = {
+        doc->path, doc->url,       doc->title,   doc->date,           doc->author, doc->description,
+        doc->lang, doc->canonical, doc->section, doc->listing_reason, doc->warning};
+    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+        pack_string(out, strings[i]);
+    pack_u64(out, (uint64_t)doc->type);
+    pack_u64(out, (uint64_t)(doc->is_listing != 0));
+    pack_array(out, doc->tags, doc->n_tags);
+    pack_array(out, doc->themes, doc->n_themes);
+    pack_array(out, doc->links, doc->n_links);
+    pack_array(out, doc->pages, doc->n_pages);
+    pack_array(out, doc->ocr_doubtful, doc->n_ocr_doubtful);
+    pack_u64(out, doc->n_empty_pages);
+    pack_u64(out, doc->ocr_confidence != NULL);
+    for (size_t i = 0; doc->ocr_confidence != NULL && i < doc->n_pages; i++)
+        pack_u64(out, (uint64_t)(int64_t)doc->ocr_confidence[i]);
+    pack_u64(out, doc->ocr_recognised);
+    pack_u64(out, doc->ocr_cached);
+    g_string_append_len(out, (const char *)&doc->ocr_seconds, sizeof doc->ocr_seconds);
+    *len = out->len;
+    /* malloc'd for free(), as the JSON text was */
+    char *packed = malloc(out->len > 0 ? out->len : 1);
+    if (packed != NULL)
+        memcpy(packed, out->str, out->len);
+    g_string_free(out, TRUE);
+    return packed;
+}
+
+typedef struct {
+    const char *at;
+    const char *end;
+    vind_status_t status;
+} unpacker_t;
+
+static uint64_t unpack_u64(unpacker_t *in)
+{
+    uint64_t value = 0;
+    if (in->status != VIND_OK || (size_t)(in->end - in->at) < sizeof value) {
+        if (in->status == VIND_OK)
+            in->status = VIND_CORRUPT_FILE;
+        return 0;
+    }
+    memcpy(&value, in->at, sizeof value);
+    in->at += sizeof value;
+    return value;
+}
+
+static void unpack_string(unpacker_t *in, char **out)
+{
+    uint64_t len = unpack_u64(in);
+    if (in->status != VIND_OK || len == NO_STRING)
+        return;
+    if (len > (uint64_t)(in->end - in->at)) {
+        in->status = VIND_CORRUPT_FILE;
+        return;
+    }
+    *out = strndup(in->at, (size_t)len);
+    in->at += len;
+    if (*out == NULL)
+        in->status = VIND_NOMEM;
+}
+
+static void unpack_array(unpacker_t *in, char ***array, size_t *count)
+{
+    uint64_t n = unpack_u64(in);
+    /* each item takes at least its length */
+    if (in->status == VIND_OK && n > (uint64_t)(in->end - in->at) / sizeof(uint64_t))
+        in->status = VIND_CORRUPT_FILE;
+    for (uint64_t i = 0; in->status == VIND_OK && i < n; i++) {
+        char *item = NULL;
+        unpack_string(in, &item);
+        if (in->status == VIND_OK && item == NULL)
+            in->status = VIND_CORRUPT_FILE;
+        if (in->status == VIND_OK)
+            in->status = vind_doc_append(array, count, item, 0);
+        free(item);
+    }
+}
+
+static void unpack_fields(unpacker_t *in, vind_doc_t *doc)
+{
+    char **const strings[] = {&doc->path,           &doc->url,       &doc->title,
+                              &doc->date,           &doc->author,    &doc->description,
+                              &doc->lang,           &doc->canonical, &doc->section,
+                              &doc->listing_reason, &doc->warning};
+    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+        unpack_string(in, strings[i]);
+    uint64_t type = unpack_u64(in);
+    if (type > VIND_DOC_PAGE)
+        in->status = VIND_CORRUPT_FILE;
+    doc->type = (vind_doc_type_t)type;
+    doc->is_listing = unpack_u64(in) != 0;
+    unpack_array(in, &doc->tags, &doc->n_tags);
+    unpack_array(in, &doc->themes, &doc->n_themes);
+    unpack_array(in, &doc->links, &doc->n_links);
+    unpack_array(in, &doc->pages, &doc->n_pages);
+    unpack_array(in, &doc->ocr_doubtful, &doc->n_ocr_doubtful);
+    doc->n_empty_pages = (size_t)unpack_u64(in);
+    if (unpack_u64(in) && in->status == VIND_OK) {
+        doc->ocr_confidence = calloc(doc->n_pages + 1, sizeof *doc->ocr_confidence);
+        if (doc->ocr_confidence == NULL)
+            in->status = VIND_NOMEM;
+        for (size_t i = 0; in->status == VIND_OK && i < doc->n_pages; i++) {
+            int64_t confidence = (int64_t)unpack_u64(in);
+            if (confidence < -1 || confidence > 100)
+                in->status = VIND_CORRUPT_FILE;
+            doc->ocr_confidence[i] = (int)confidence;
+        }
+    }
+    doc->ocr_recognised = (size_t)unpack_u64(in);
+    doc->ocr_cached = (size_t)unpack_u64(in);
+    if (in->status == VIND_OK && (size_t)(in->end - in->at) == sizeof doc->ocr_seconds)
+        memcpy(&doc->ocr_seconds, in->at, sizeof doc->ocr_seconds);
+    else if (in->status == VIND_OK)
+        in->status = VIND_CORRUPT_FILE;
+}
+
+vind_status_t vind_doc_unpack(const char *data, size_t len, vind_doc_t **out, char **errmsg)
+{
+    if (out == NULL || data == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_doc_unpack: no record or no out");
+    *out = NULL;
+    vind_doc_t *doc = vind_doc_new();
+    if (doc == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "document record: out of memory");
+    unpacker_t in = {data, data + len, VIND_OK};
+    unpack_fields(&in, doc);
+    if (in.status != VIND_OK) {
+        vind_doc_free(doc);
+        return vind_error(errmsg, in.status, "document record: %s",
+                          in.status == VIND_NOMEM ? "out of memory" : "truncated or out of range");
     }
     *out = doc;
     return VIND_OK;

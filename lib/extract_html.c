@@ -58,11 +58,15 @@ static GString *repair_utf8(const char *data, size_t len, size_t *repaired)
     while (p < end) {
         const char *valid_end;
         g_utf8_validate(p, end - p, &valid_end);
-        for (const char *q = p; q < valid_end; q++) {
-            unsigned char c = (unsigned char)*q;
-            g_string_append_c(out,
-                              (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ? ' ' : (char)c);
-        }
+        /* The valid run in one copy, its controls blanked in place: a
+         * byte at a time through g_string_append_c was ~30 instructions a
+         * byte of every page. */
+        size_t at = out->len, n = (size_t)(valid_end - p);
+        g_string_append_len(out, p, (gssize)n);
+        char *run = out->str + at;
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)run[i] < 0x20 && run[i] != '\t' && run[i] != '\n' && run[i] != '\r')
+                run[i] = ' ';
         p = valid_end;
         if (p < end) {
             unsigned char c = (unsigned char)*p++;
@@ -206,7 +210,10 @@ static int looks_binary(const char *data, size_t len)
 
 static int is_element(xmlNodePtr node, const char *name)
 {
+    /* The first letters first (equal in any case, or the names differ): most
+     * calls are the 24 of is_dropped_element for every element of a page. */
     return node != NULL && node->type == XML_ELEMENT_NODE && node->name != NULL &&
+           (node->name[0] | 0x20) == (name[0] | 0x20) &&
            g_ascii_strcasecmp((const char *)node->name, name) == 0;
 }
 
@@ -216,7 +223,8 @@ static const char *attribute(xmlNodePtr node, const char *name)
     if (node == NULL || node->type != XML_ELEMENT_NODE)
         return NULL;
     for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
-        if (attr->name == NULL || g_ascii_strcasecmp((const char *)attr->name, name) != 0)
+        if (attr->name == NULL || (attr->name[0] | 0x20) != (name[0] | 0x20) ||
+            g_ascii_strcasecmp((const char *)attr->name, name) != 0)
             continue;
         if (attr->children != NULL && attr->children->type == XML_TEXT_NODE &&
             attr->children->content != NULL)
@@ -395,6 +403,17 @@ static void request_break(text_builder_t *builder, int breaks)
 static void append_text(text_builder_t *builder, const char *text)
 {
     for (const char *p = text; *p != '\0';) {
+        /* A run of bytes above space but 0xC2 (the lead byte of NO-BREAK
+         * SPACE and the other U+0080-U+00BF) is whole characters that are no
+         * space: copied at once, not a character at a time. */
+        if ((unsigned char)*p > 0x20 && (unsigned char)*p != 0xC2) {
+            const char *run = p;
+            while ((unsigned char)*p > 0x20 && (unsigned char)*p != 0xC2)
+                p++;
+            flush_pending(builder);
+            g_string_append_len(builder->text, run, p - run);
+            continue;
+        }
         gunichar c = g_utf8_get_char(p);
         const char *next = g_utf8_next_char(p);
         if (builder->in_pre && c == '\n') {
@@ -493,17 +512,6 @@ static char *text_of(xmlNodePtr root)
     return g_string_free(builder.text, FALSE);
 }
 
-/* The text of every data-vind-body element, paragraphs apart. */
-static char *text_of_bodies(xmlNodeSetPtr bodies)
-{
-    text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
-    for (int i = 0; i < bodies->nodeNr; i++) {
-        request_break(&builder, 2);
-        collect_text(bodies->nodeTab[i], &builder, 1);
-    }
-    return g_string_free(builder.text, FALSE);
-}
-
 /* All text under node, whitespace collapsed, chrome included (for labels
  * and titles). Caller g_free()s. */
 static char *plain_text_of(xmlNodePtr root)
@@ -527,12 +535,27 @@ static char *collapse(const char *value)
 }
 
 /* ======================================================================
- * XPath
+ * Finding elements
+ *
+ * Every look-up of the heuristics below ("//meta[@name='x']", "//article",
+ * ".//a[@href]" under the region, ...) is a scan of the page's elements,
+ * listed once in document order, with a C test that answers as the XPath
+ * expression written in its comment. Why not XPath: each evaluation walked
+ * the whole tree and built a node set; the ~40 of a page were two thirds of
+ * an HTML extraction's instructions. Cost now: one walk to list the
+ * elements, then per look-up a pass over an array of pointers, no
+ * allocation. XPath is left for the expressions a site configures.
+ *
+ * The tests compare names and attribute values exactly, as XPath does;
+ * libxml2's HTML parser lowercases element and attribute names.
  * ====================================================================== */
 
 typedef struct {
     xmlDocPtr doc;
-    xmlXPathContextPtr xpath;
+    xmlXPathContextPtr xpath; /* only for configured expressions; made on first use */
+    xmlNodePtr *elements;     /* every element in document order (owned) */
+    size_t n_elements;
+    int is_marked; /* some element has a data-vind-* attribute */
     const vind_extract_options_t *opts;
     const char *path;
     json_t *jsonld_root; /* owns */
@@ -545,12 +568,14 @@ typedef struct {
 
 enum { MARKED_NONE, MARKED_ARTICLE, MARKED_PAGE, MARKED_LISTING };
 
-/* Evaluates an XPath expression; NULL when it fails or finds nothing. */
-static xmlXPathObjectPtr find_nodes(page_t *page, const char *expression, xmlNodePtr context)
+/* Evaluates a configured XPath expression; NULL when it fails or finds nothing. */
+static xmlXPathObjectPtr find_nodes(page_t *page, const char *expression)
 {
     if (page->xpath == NULL)
+        page->xpath = xmlXPathNewContext(page->doc);
+    if (page->xpath == NULL)
         return NULL;
-    page->xpath->node = context != NULL ? context : (xmlNodePtr)page->doc;
+    page->xpath->node = (xmlNodePtr)page->doc;
     xmlXPathObjectPtr result = xmlXPathEvalExpression((const xmlChar *)expression, page->xpath);
     if (result == NULL)
         return NULL;
@@ -562,9 +587,9 @@ static xmlXPathObjectPtr find_nodes(page_t *page, const char *expression, xmlNod
     return result;
 }
 
-static xmlNodePtr find_first(page_t *page, const char *expression, xmlNodePtr context)
+static xmlNodePtr find_first(page_t *page, const char *expression)
 {
-    xmlXPathObjectPtr result = find_nodes(page, expression, context);
+    xmlXPathObjectPtr result = find_nodes(page, expression);
     if (result == NULL)
         return NULL;
     xmlNodePtr node = result->nodesetval->nodeTab[0];
@@ -572,14 +597,135 @@ static xmlNodePtr find_first(page_t *page, const char *expression, xmlNodePtr co
     return node;
 }
 
-static int count_nodes(page_t *page, const char *expression)
+/* Lists the page's elements in document order (XPath's descendant axis of
+ * the document node). */
+static void list_elements(page_t *page)
 {
-    xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
-    if (result == NULL)
-        return 0;
-    int count = result->nodesetval->nodeNr;
-    xmlXPathFreeObject(result);
+    GPtrArray *elements = g_ptr_array_new();
+    xmlNodePtr root = (xmlNodePtr)page->doc;
+    xmlNodePtr node = root;
+    while ((node = next_in_tree(node, root, node == root || node->type != XML_DTD_NODE)) != NULL) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        g_ptr_array_add(elements, node);
+        for (xmlAttrPtr attr = node->properties; attr != NULL && !page->is_marked;
+             attr = attr->next)
+            page->is_marked = attr->name != NULL &&
+                              g_ascii_strncasecmp((const char *)attr->name, "data-vind-", 10) == 0;
+    }
+    page->n_elements = elements->len;
+    page->elements = (xmlNodePtr *)g_ptr_array_free(elements, FALSE);
+}
+
+/* A test of one element; arg is the test's own (a name, a token, ...). */
+typedef int (*element_test_t)(xmlNodePtr node, const void *arg);
+
+/* A scan over the elements below within (its descendants, not itself), or
+ * over the whole page when within is NULL, in document order. */
+typedef struct {
+    const page_t *page;
+    xmlNodePtr within;
+    xmlNodePtr at;
+    size_t index;
+} scan_t;
+
+static scan_t scan_of(const page_t *page, xmlNodePtr within)
+{
+    scan_t scan = {page, within, within, 0};
+    return scan;
+}
+
+/* The next element that passes test (NULL: every element), or NULL. */
+static xmlNodePtr scan_next(scan_t *scan, element_test_t test, const void *arg)
+{
+    for (;;) {
+        xmlNodePtr node;
+        if (scan->within == NULL) {
+            if (scan->index >= scan->page->n_elements)
+                return NULL;
+            node = scan->page->elements[scan->index++];
+        } else {
+            scan->at = next_in_tree(scan->at, scan->within, 1);
+            if (scan->at == NULL)
+                return NULL;
+            node = scan->at;
+            if (node->type != XML_ELEMENT_NODE)
+                continue;
+        }
+        if (test == NULL || test(node, arg))
+            return node;
+    }
+}
+
+static xmlNodePtr first_element(const page_t *page, xmlNodePtr within, element_test_t test,
+                                const void *arg)
+{
+    scan_t scan = scan_of(page, within);
+    return scan_next(&scan, test, arg);
+}
+
+static size_t count_elements(const page_t *page, element_test_t test, const void *arg)
+{
+    scan_t scan = scan_of(page, NULL);
+    size_t count = 0;
+    while (scan_next(&scan, test, arg) != NULL)
+        count++;
     return count;
+}
+
+/* XPath's name test "x": an element named x without a namespace. */
+static int named(xmlNodePtr node, const void *name)
+{
+    return node->ns == NULL && node->name != NULL &&
+           strcmp((const char *)node->name, (const char *)name) == 0;
+}
+
+/* "[@name]" */
+static int has_attribute(xmlNodePtr node, const void *name)
+{
+    return attribute(node, name) != NULL;
+}
+
+/* "[@name='value']" */
+static int attribute_is(xmlNodePtr node, const char *name, const char *value)
+{
+    const char *actual = attribute(node, name);
+    return actual != NULL && strcmp(actual, value) == 0;
+}
+
+/* "[contains(concat(' ', normalize-space(@name), ' '), ' token ')]": the
+ * attribute's list, split at XPath's white space, holds token exactly. */
+static int attribute_has_token(xmlNodePtr node, const char *name, const char *token)
+{
+    const char *list = attribute(node, name);
+    if (list == NULL)
+        return 0;
+    size_t token_len = strlen(token);
+    for (const char *p = list; *p != '\0';) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        const char *start = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            p++;
+        if ((size_t)(p - start) == token_len && memcmp(start, token, token_len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* CLASS_IS(token), "contains(concat(' ', normalize-space(@class), ' '), ' token ')" */
+static int has_class(xmlNodePtr node, const void *token)
+{
+    return attribute_has_token(node, "class", token);
+}
+
+/* "ancestor::name": an element ancestor named name. */
+static int has_ancestor_named(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr p = node->parent; p != NULL; p = p->parent)
+        if (p->type == XML_ELEMENT_NODE && named(p, name))
+            return 1;
+    return 0;
 }
 
 /* The text value of a node from an XPath: attribute value or element text. */
@@ -594,25 +740,28 @@ static char *node_value(xmlNodePtr node)
     return plain_text_of(node);
 }
 
-/* <meta property|name=key content=...>: the first value, or NULL. g_free. */
+/* "//meta[@property=key or @name=key or @itemprop=key][@content]" */
+static int is_meta_of(xmlNodePtr node, const void *key)
+{
+    return named(node, "meta") &&
+           (attribute_is(node, "property", key) || attribute_is(node, "name", key) ||
+            attribute_is(node, "itemprop", key)) &&
+           attribute(node, "content") != NULL;
+}
+
+/* <meta property|name|itemprop=key content=...>: the first value that is
+ * not blank, or NULL. g_free. */
 static char *meta_content(page_t *page, const char *key)
 {
-    char expression[160];
-    snprintf(expression, sizeof expression,
-             "//meta[@property='%s' or @name='%s' or @itemprop='%s']/@content", key, key, key);
-    xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
-    if (result == NULL)
-        return NULL;
-    char *value = NULL;
-    for (int i = 0; i < result->nodesetval->nodeNr && value == NULL; i++) {
-        value = node_value(result->nodesetval->nodeTab[i]);
-        if (value != NULL && *value == '\0') {
-            g_free(value);
-            value = NULL;
-        }
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr meta;
+    while ((meta = scan_next(&scan, is_meta_of, key)) != NULL) {
+        char *value = collapse(attribute(meta, "content"));
+        if (*value != '\0')
+            return value;
+        g_free(value);
     }
-    xmlXPathFreeObject(result);
-    return value;
+    return NULL;
 }
 
 /* ======================================================================
@@ -661,14 +810,22 @@ static json_t *find_article_ld(json_t *value, int depth)
     return find_article_ld(json_object_get(value, "@graph"), depth + 1);
 }
 
+/* "//script[@type='application/ld+json']" */
+static int is_jsonld_script(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "script") && attribute_is(node, "type", "application/ld+json");
+}
+
 static void load_jsonld(page_t *page)
 {
-    xmlXPathObjectPtr result = find_nodes(page, "//script[@type='application/ld+json']", NULL);
-    if (result == NULL)
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr script = scan_next(&scan, is_jsonld_script, NULL);
+    if (script == NULL)
         return;
     json_t *all = json_array();
-    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
-        xmlChar *text = xmlNodeGetContent(result->nodesetval->nodeTab[i]);
+    for (; script != NULL; script = scan_next(&scan, is_jsonld_script, NULL)) {
+        xmlChar *text = xmlNodeGetContent(script);
         if (text == NULL)
             continue;
         json_t *value = json_loads((const char *)text, 0, NULL);
@@ -676,7 +833,6 @@ static void load_jsonld(page_t *page)
         if (value != NULL)
             json_array_append_new(all, value);
     }
-    xmlXPathFreeObject(result);
     page->jsonld_root = all;
     page->article_ld = find_article_ld(all, 0);
 }
@@ -768,16 +924,23 @@ static int has_removed_ancestor(xmlNodePtr node)
 /* Readability's idea, kept small: every paragraph scores its text length for
  * its parent and half for its grandparent; the best-scoring element holds
  * the article. Used when no known container matched. */
+/* "//p|//pre|//td|//blockquote" */
+static int is_paragraph(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "p") || named(node, "pre") || named(node, "td") || named(node, "blockquote");
+}
+
 static xmlNodePtr densest_element(page_t *page)
 {
-    xmlXPathObjectPtr result = find_nodes(page, "//p|//pre|//td|//blockquote", NULL);
-    if (result == NULL)
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr paragraph = scan_next(&scan, is_paragraph, NULL);
+    if (paragraph == NULL)
         return NULL;
     GHashTable *scores = g_hash_table_new(g_direct_hash, g_direct_equal);
     xmlNodePtr best = NULL;
     size_t best_score = 0;
-    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
-        xmlNodePtr paragraph = result->nodesetval->nodeTab[i];
+    for (; paragraph != NULL; paragraph = scan_next(&scan, is_paragraph, NULL)) {
         if (has_removed_ancestor(paragraph) || is_removed(paragraph))
             continue;
         size_t length = text_length(paragraph);
@@ -799,53 +962,74 @@ static xmlNodePtr densest_element(page_t *page)
         }
     }
     g_hash_table_destroy(scores);
-    xmlXPathFreeObject(result);
     return best;
 }
 
-#define CLASS_IS(name) "contains(concat(' ', normalize-space(@class), ' '), ' " name " ')"
+/* "descendant::*[@name='value']", arg {name, value} */
+static int has_attribute_value(xmlNodePtr node, const void *arg)
+{
+    const char *const *pair = arg;
+    return attribute_is(node, pair[0], pair[1]);
+}
+
+/* "//main//article" */
+static int is_article_in_main(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "article") && has_ancestor_named(node, "main");
+}
+
+/* Where the content is, by what sites call it, most certain first: the
+ * first element that passes the test of the first candidate that finds one. */
+typedef struct {
+    element_test_t test;
+    const void *arg;
+    int is_article; /* several found: a listing, and this candidate fails */
+} candidate_t;
 
 static xmlNodePtr choose_content(page_t *page)
 {
     if (page->opts != NULL && page->opts->content_xpath != NULL) {
-        xmlNodePtr configured = find_first(page, page->opts->content_xpath, NULL);
+        xmlNodePtr configured = find_first(page, page->opts->content_xpath);
         if (configured != NULL && configured->type == XML_ELEMENT_NODE)
             return configured;
     }
-    static const char *const candidates[] = {
-        "//*[@itemprop='articleBody']",
-        "//*[" CLASS_IS("entry-content") "]",
-        "//*[" CLASS_IS("post-content") "]",
-        "//*[" CLASS_IS("article-content") "]",
-        "//*[" CLASS_IS("article-body") "]",
-        "//*[" CLASS_IS("post-body") "]",
-        "//*[" CLASS_IS("node__content") "]",
-        "//main//article",
-        "//article",
-        "//main",
-        "//*[@role='main']",
-        "//*[@id='content']",
-        "//*[@id='main']",
-        "//*[" CLASS_IS("content") "]",
-        NULL,
+    static const char *const item_prop[] = {"itemprop", "articleBody"};
+    static const char *const role_main[] = {"role", "main"};
+    static const char *const id_content[] = {"id", "content"};
+    static const char *const id_main[] = {"id", "main"};
+    static const candidate_t candidates[] = {
+        {has_attribute_value, item_prop, 0}, /* descendant::*[@itemprop='articleBody'] */
+        {has_class, "entry-content", 0},     /* descendant::*[CLASS_IS("entry-content")] ... */
+        {has_class, "post-content", 0},
+        {has_class, "article-content", 0},
+        {has_class, "article-body", 0},
+        {has_class, "post-body", 0},
+        {has_class, "node__content", 0},
+        {is_article_in_main, NULL, 1},        /* //main//article */
+        {named, "article", 1},                /* //article */
+        {named, "main", 0},                   /* //main */
+        {has_attribute_value, role_main, 0},  /* descendant::*[@role='main'] */
+        {has_attribute_value, id_content, 0}, /* descendant::*[@id='content'] */
+        {has_attribute_value, id_main, 0},    /* descendant::*[@id='main'] */
+        {has_class, "content", 0},            /* descendant::*[CLASS_IS("content")] */
     };
-    for (size_t i = 0; candidates[i] != NULL; i++) {
-        xmlXPathObjectPtr result = find_nodes(page, candidates[i], NULL);
-        if (result == NULL)
+    for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
+        scan_t scan = scan_of(page, NULL);
+        xmlNodePtr node = scan_next(&scan, candidates[i].test, candidates[i].arg);
+        if (node == NULL)
             continue;
         /* Several articles: a listing; one of them is not "the" content. */
-        int several_articles = strstr(candidates[i], "article") != NULL &&
-                               strstr(candidates[i], "@") == NULL && result->nodesetval->nodeNr > 1;
-        xmlNodePtr node = result->nodesetval->nodeTab[0];
-        xmlXPathFreeObject(result);
-        if (several_articles || has_removed_ancestor(node) || text_length(node) == 0)
+        if (candidates[i].is_article && scan_next(&scan, candidates[i].test, candidates[i].arg))
+            continue;
+        if (has_removed_ancestor(node) || text_length(node) == 0)
             continue;
         return node;
     }
     xmlNodePtr dense = densest_element(page);
     if (dense != NULL)
         return dense;
-    return find_first(page, "//body", NULL);
+    return first_element(page, NULL, named, "body");
 }
 
 /* The <article> (else <main>) around the content: where the page's own tag
@@ -885,8 +1069,9 @@ static vind_status_t set_field(char **field, char *value)
  * data-vind-ignore (not content), data-vind-title, data-vind-date,
  * data-vind-tag and data-vind-theme (several allowed), data-vind-type
  * ("article", "page", "listing"). What they mark wins over every guess.
- * Cost: one walk of the tree per attribute (six per page), as each of
- * the guesses' XPath expressions costs; an unmarked page pays only those.
+ * Cost: one scan of the page's elements per attribute (six per page), as
+ * each of the guesses costs; none on a page without any data-vind-*
+ * attribute (list_elements notes whether there is one).
  * ====================================================================== */
 
 /* What a marked element gives: the attribute's own value when not empty,
@@ -905,20 +1090,20 @@ static char *marked_value(xmlNodePtr node, const char *name)
  * order: a g_strv (g_strfreev), NULL when there is none. */
 static char **marked_values(page_t *page, const char *name)
 {
-    char expression[64];
-    snprintf(expression, sizeof expression, "//*[@%s]", name);
-    xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
-    if (result == NULL)
+    if (!page->is_marked)
+        return NULL;
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr node = scan_next(&scan, has_attribute, name); /* descendant::*[@name] */
+    if (node == NULL)
         return NULL;
     GPtrArray *values = g_ptr_array_new();
-    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
-        char *value = marked_value(result->nodesetval->nodeTab[i], name);
+    for (; node != NULL; node = scan_next(&scan, has_attribute, name)) {
+        char *value = marked_value(node, name);
         if (*value != '\0')
             g_ptr_array_add(values, value);
         else
             g_free(value);
     }
-    xmlXPathFreeObject(result);
     if (values->len == 0) {
         g_ptr_array_free(values, TRUE);
         return NULL;
@@ -996,14 +1181,14 @@ static vind_status_t find_title(page_t *page, vind_doc_t *doc)
     if (set_field(&doc->title, first_marked(page, "data-vind-title")) != VIND_OK)
         return VIND_NOMEM;
     if (page->opts != NULL && page->opts->title_xpath != NULL) {
-        xmlNodePtr node = find_first(page, page->opts->title_xpath, NULL);
+        xmlNodePtr node = find_first(page, page->opts->title_xpath);
         if (node != NULL && set_field(&doc->title, node_value(node)) != VIND_OK)
             return VIND_NOMEM;
     }
     if (set_field(&doc->title, meta_content(page, "og:title")) != VIND_OK)
         return VIND_NOMEM;
     if (doc->title == NULL && page->region != NULL) {
-        xmlNodePtr h1 = find_first(page, ".//h1", page->region);
+        xmlNodePtr h1 = first_element(page, page->region, named, "h1");
         if (h1 != NULL && set_field(&doc->title, plain_text_of(h1)) != VIND_OK)
             return VIND_NOMEM;
     }
@@ -1011,7 +1196,7 @@ static vind_status_t find_title(page_t *page, vind_doc_t *doc)
         set_field(&doc->title, ld_string(json_object_get(page->article_ld, "headline"))) != VIND_OK)
         return VIND_NOMEM;
     if (doc->title == NULL) {
-        xmlNodePtr title = find_first(page, "//title", NULL);
+        xmlNodePtr title = first_element(page, NULL, named, "title");
         if (title != NULL) {
             char *site_name = NULL;
             const char *name = page->opts != NULL ? page->opts->site_name : NULL;
@@ -1024,7 +1209,7 @@ static vind_status_t find_title(page_t *page, vind_doc_t *doc)
         }
     }
     if (doc->title == NULL) {
-        xmlNodePtr h1 = find_first(page, "//h1", NULL);
+        xmlNodePtr h1 = first_element(page, NULL, named, "h1");
         if (h1 != NULL && set_field(&doc->title, plain_text_of(h1)) != VIND_OK)
             return VIND_NOMEM;
     }
@@ -1042,20 +1227,27 @@ static vind_status_t set_date(vind_doc_t *doc, char *text)
     return doc->date != NULL ? VIND_OK : VIND_NOMEM;
 }
 
+/* "descendant::*[contains(text(), phrase)]": the element's first text child (the
+ * string value of the node set text()) holds the phrase. */
+static int first_text_has(xmlNodePtr node, const void *phrase)
+{
+    for (xmlNodePtr child = node->children; child != NULL; child = child->next)
+        if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE)
+            return child->content != NULL &&
+                   strstr((const char *)child->content, (const char *)phrase) != NULL;
+    return 0;
+}
+
 /* "Geplaatst op 28 oktober 2021" (NO-BREAK SPACE after "op" on the seeds). */
 static char *posted_on_text(page_t *page)
 {
     static const char *const phrases[] = {
         "Geplaatst op", "Gepubliceerd op", "Geplaatst:", "Gepubliceerd:", "Datum:", NULL};
     for (size_t i = 0; phrases[i] != NULL; i++) {
-        char expression[160];
-        snprintf(expression, sizeof expression, "//*[contains(text(), '%s')]", phrases[i]);
-        xmlXPathObjectPtr result = find_nodes(page, expression, NULL);
-        if (result == NULL)
-            continue;
+        scan_t scan = scan_of(page, NULL);
         char *found = NULL;
-        for (int n = 0; n < result->nodesetval->nodeNr && found == NULL; n++) {
-            xmlNodePtr node = result->nodesetval->nodeTab[n];
+        xmlNodePtr node;
+        while (found == NULL && (node = scan_next(&scan, first_text_has, phrases[i])) != NULL) {
             if (is_element(node, "script") || is_element(node, "style") ||
                 in_chrome_container(node))
                 continue;
@@ -1066,11 +1258,17 @@ static char *posted_on_text(page_t *page)
                 found = g_strdup(at);
             g_free(text);
         }
-        xmlXPathFreeObject(result);
         if (found != NULL)
             return found;
     }
     return NULL;
+}
+
+/* "time[@datetime]" */
+static int is_dated_time(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "time") && attribute(node, "datetime") != NULL;
 }
 
 static vind_status_t find_date(page_t *page, vind_doc_t *doc)
@@ -1083,7 +1281,7 @@ static vind_status_t find_date(page_t *page, vind_doc_t *doc)
     if (status != VIND_OK)
         return status;
     if (page->opts != NULL && page->opts->date_xpath != NULL) {
-        xmlNodePtr node = find_first(page, page->opts->date_xpath, NULL);
+        xmlNodePtr node = find_first(page, page->opts->date_xpath);
         if (node != NULL) {
             const char *datetime = attribute(node, "datetime");
             if (set_date(doc, datetime ? g_strdup(datetime) : node_value(node)) != VIND_OK)
@@ -1096,7 +1294,7 @@ static vind_status_t find_date(page_t *page, vind_doc_t *doc)
         set_date(doc, ld_string(json_object_get(page->article_ld, "datePublished"))) != VIND_OK)
         return VIND_NOMEM;
     if (doc->date == NULL && page->region != NULL) {
-        xmlNodePtr time = find_first(page, ".//time[@datetime]", page->region);
+        xmlNodePtr time = first_element(page, page->region, is_dated_time, NULL);
         if (time != NULL && set_date(doc, g_strdup(attribute(time, "datetime"))) != VIND_OK)
             return VIND_NOMEM;
     }
@@ -1107,24 +1305,53 @@ static vind_status_t find_date(page_t *page, vind_doc_t *doc)
     return VIND_OK;
 }
 
-/* Appends the text of each element or attribute in the XPath result. */
-static vind_status_t append_values(page_t *page, const char *expression, xmlNodePtr context,
-                                   int skip_chrome, char ***array, size_t *count)
+/* Appends a value that is not blank (g_free'd here). */
+static vind_status_t append_value(char *value, char ***array, size_t *count)
 {
-    xmlXPathObjectPtr result = find_nodes(page, expression, context);
+    vind_status_t status = *value != '\0' ? vind_doc_append(array, count, value, 1) : VIND_OK;
+    g_free(value);
+    return status;
+}
+
+/* Appends the text of each element or attribute a configured XPath finds. */
+static vind_status_t append_configured(page_t *page, const char *expression, char ***array,
+                                       size_t *count)
+{
+    xmlXPathObjectPtr result = find_nodes(page, expression);
     if (result == NULL)
         return VIND_OK;
     vind_status_t status = VIND_OK;
-    for (int i = 0; i < result->nodesetval->nodeNr && status == VIND_OK; i++) {
-        xmlNodePtr node = result->nodesetval->nodeTab[i];
-        if (skip_chrome && in_chrome_container(node))
-            continue;
-        char *value = node_value(node);
-        if (*value != '\0')
-            status = vind_doc_append(array, count, value, 1);
-        g_free(value);
-    }
+    for (int i = 0; i < result->nodesetval->nodeNr && status == VIND_OK; i++)
+        status = append_value(node_value(result->nodesetval->nodeTab[i]), array, count);
     xmlXPathFreeObject(result);
+    return status;
+}
+
+/* Appends the text of each element below within (NULL: the page) that
+ * passes test, but those in a sidebar or menu when skip_chrome. */
+static vind_status_t append_texts(page_t *page, xmlNodePtr within, element_test_t test,
+                                  const void *arg, int skip_chrome, char ***array, size_t *count)
+{
+    scan_t scan = scan_of(page, within);
+    vind_status_t status = VIND_OK;
+    xmlNodePtr node;
+    while (status == VIND_OK && (node = scan_next(&scan, test, arg)) != NULL)
+        if (!skip_chrome || !in_chrome_container(node))
+            status = append_value(plain_text_of(node), array, count);
+    return status;
+}
+
+/* Appends the content of each <meta property=key content=...>:
+ * "//meta[@property=key]/@content". */
+static vind_status_t append_meta_property(page_t *page, const char *key, char ***array,
+                                          size_t *count)
+{
+    scan_t scan = scan_of(page, NULL);
+    vind_status_t status = VIND_OK;
+    xmlNodePtr node;
+    while (status == VIND_OK && (node = scan_next(&scan, named, "meta")) != NULL)
+        if (attribute_is(node, "property", key) && attribute(node, "content") != NULL)
+            status = append_value(collapse(attribute(node, "content")), array, count);
     return status;
 }
 
@@ -1166,30 +1393,47 @@ static int is_ancestor(xmlNodePtr ancestor, xmlNodePtr node)
 /* The links after a label such as "Trefwoorden:" or "Thema's:" / "Thema’s:":
  * the innermost element that starts with the label and holds links (the
  * theme's <p class="tags-links"><span>Trefwoorden:</span> <a>…</a>). */
+static int is_labelled_list(xmlNodePtr node, const void *labels)
+{
+    /* The label first: it is cheap and rare, ".//a" walks the subtree. */
+    return !is_element(node, "html") && !is_element(node, "body") &&
+           starts_with_label(node, labels) && !named(node, "a") &&
+           first_element(NULL, node, named, "a") != NULL && !in_chrome_container(node);
+}
+
 static vind_status_t append_labelled_links(page_t *page, const char *const *labels, char ***array,
                                            size_t *count)
 {
-    xmlXPathObjectPtr result = find_nodes(page, "//*[not(self::a)][.//a]", NULL);
-    if (result == NULL)
-        return VIND_OK;
+    /* "descendant::*[not(self::a)][.//a]" that starts with a label */
+    scan_t scan = scan_of(page, NULL);
     GPtrArray *matches = g_ptr_array_new();
-    for (int i = 0; i < result->nodesetval->nodeNr; i++) {
-        xmlNodePtr node = result->nodesetval->nodeTab[i];
-        if (!is_element(node, "html") && !is_element(node, "body") &&
-            starts_with_label(node, labels) && !in_chrome_container(node))
-            g_ptr_array_add(matches, node);
-    }
-    xmlXPathFreeObject(result);
+    xmlNodePtr node;
+    while ((node = scan_next(&scan, is_labelled_list, labels)) != NULL)
+        g_ptr_array_add(matches, node);
     vind_status_t status = VIND_OK;
     for (guint i = 0; i < matches->len && status == VIND_OK; i++) {
         xmlNodePtr node = g_ptr_array_index(matches, i);
         /* document order: a nested match follows its ancestor */
         if (i + 1 < matches->len && is_ancestor(node, g_ptr_array_index(matches, i + 1)))
             continue;
-        status = append_values(page, ".//a", node, 0, array, count);
+        status = append_texts(page, node, named, "a", 0, array, count);
     }
     g_ptr_array_free(matches, TRUE);
     return status;
+}
+
+/* ".//a[rel has the token tag, not category]" */
+static int is_tag_link(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "a") && attribute_has_token(node, "rel", "tag") &&
+           !attribute_has_token(node, "rel", "category");
+}
+
+/* ".//a[rel has the token]" */
+static int is_rel_link(xmlNodePtr node, const void *token)
+{
+    return named(node, "a") && attribute_has_token(node, "rel", token);
 }
 
 static vind_status_t find_tags(page_t *page, vind_doc_t *doc)
@@ -1198,19 +1442,14 @@ static vind_status_t find_tags(page_t *page, vind_doc_t *doc)
     const char *configured = page->opts != NULL ? page->opts->tags_xpath : NULL;
     vind_status_t status = append_marked(page, "data-vind-tag", &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0 && configured != NULL)
-        status = append_values(page, configured, NULL, 0, &doc->tags, &doc->n_tags);
+        status = append_configured(page, configured, &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0)
-        status = append_values(page, "//meta[@property='article:tag']/@content", NULL, 0,
-                               &doc->tags, &doc->n_tags);
+        status = append_meta_property(page, "article:tag", &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0 && page->article_ld != NULL)
         status =
             append_ld_list(json_object_get(page->article_ld, "keywords"), &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0 && page->region != NULL)
-        status =
-            append_values(page,
-                          ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and "
-                          "not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]",
-                          page->region, 1, &doc->tags, &doc->n_tags);
+        status = append_texts(page, page->region, is_tag_link, NULL, 1, &doc->tags, &doc->n_tags);
     if (status == VIND_OK && doc->n_tags == 0)
         status = append_labelled_links(page, labels, &doc->tags, &doc->n_tags);
     return status;
@@ -1224,20 +1463,25 @@ static vind_status_t find_themes(page_t *page, vind_doc_t *doc)
     const char *configured = page->opts != NULL ? page->opts->themes_xpath : NULL;
     vind_status_t status = append_marked(page, "data-vind-theme", &doc->themes, &doc->n_themes);
     if (status == VIND_OK && doc->n_themes == 0 && configured != NULL)
-        status = append_values(page, configured, NULL, 0, &doc->themes, &doc->n_themes);
+        status = append_configured(page, configured, &doc->themes, &doc->n_themes);
     if (status == VIND_OK && doc->n_themes == 0 && page->article_ld != NULL)
         status = append_ld_list(json_object_get(page->article_ld, "articleSection"), &doc->themes,
                                 &doc->n_themes);
     if (status == VIND_OK && doc->n_themes == 0 && page->region != NULL)
-        status = append_values(
-            page, ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]",
-            page->region, 1, &doc->themes, &doc->n_themes);
+        status = append_texts(page, page->region, is_rel_link, "category", 1, &doc->themes,
+                              &doc->n_themes);
     if (status == VIND_OK && doc->n_themes == 0)
         status = append_labelled_links(page, labels, &doc->themes, &doc->n_themes);
     if (status == VIND_OK && doc->n_themes == 0)
-        status = append_values(page, "//meta[@property='article:section']/@content", NULL, 0,
-                               &doc->themes, &doc->n_themes);
+        status = append_meta_property(page, "article:section", &doc->themes, &doc->n_themes);
     return status;
+}
+
+/* "//a[rel has the token author]|descendant::*[CLASS_IS("author")]" */
+static int is_author(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return is_rel_link(node, "author") || has_class(node, "author");
 }
 
 static vind_status_t find_author(page_t *page, vind_doc_t *doc)
@@ -1248,10 +1492,7 @@ static vind_status_t find_author(page_t *page, vind_doc_t *doc)
         set_field(&doc->author, ld_string(json_object_get(page->article_ld, "author"))) != VIND_OK)
         return VIND_NOMEM;
     if (doc->author == NULL) {
-        xmlNodePtr node = find_first(page,
-                                     "//a[contains(concat(' ', normalize-space(@rel), ' '), "
-                                     "' author ')]|//*[" CLASS_IS("author") "]",
-                                     NULL);
+        xmlNodePtr node = first_element(page, NULL, is_author, NULL);
         if (node != NULL && !in_chrome_container(node) && !is_element(node, "input") &&
             set_field(&doc->author, plain_text_of(node)) != VIND_OK)
             return VIND_NOMEM;
@@ -1310,20 +1551,25 @@ static char *first_path_segment(const char *url)
 
 static vind_status_t find_links(page_t *page, vind_doc_t *doc)
 {
-    xmlNodePtr region = page->region != NULL ? page->region : (xmlNodePtr)page->doc;
-    xmlXPathObjectPtr result = find_nodes(page, ".//a[@href]", region);
-    if (result == NULL)
-        return VIND_OK;
+    /* ".//a[@href]" in the region, else in the page */
+    scan_t scan = scan_of(page, page->region);
     vind_status_t status = VIND_OK;
-    for (int i = 0; i < result->nodesetval->nodeNr && status == VIND_OK; i++) {
-        xmlNodePtr link = result->nodesetval->nodeTab[i];
+    xmlNodePtr link;
+    while (status == VIND_OK && (link = scan_next(&scan, named, "a")) != NULL) {
         const char *href = attribute(link, "href");
         if (href == NULL || *href == '\0' || *href == '#' || in_chrome_container(link))
             continue;
         status = vind_doc_append(&doc->links, &doc->n_links, href, 1);
     }
-    xmlXPathFreeObject(result);
     return status;
+}
+
+/* "//link[@rel='canonical'][@href]" */
+static int is_canonical_link(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "link") && attribute_is(node, "rel", "canonical") &&
+           attribute(node, "href") != NULL;
 }
 
 static vind_status_t find_metadata(page_t *page, vind_doc_t *doc)
@@ -1341,8 +1587,9 @@ static vind_status_t find_metadata(page_t *page, vind_doc_t *doc)
         status = set_field(&doc->description,
                            ld_string(json_object_get(page->article_ld, "description")));
     if (status == VIND_OK) {
-        xmlNodePtr canonical = find_first(page, "//link[@rel='canonical']/@href", NULL);
-        status = set_field(&doc->canonical, canonical != NULL ? node_value(canonical) : NULL);
+        xmlNodePtr canonical = first_element(page, NULL, is_canonical_link, NULL);
+        status = set_field(&doc->canonical,
+                           canonical != NULL ? collapse(attribute(canonical, "href")) : NULL);
     }
     if (status == VIND_OK)
         status = set_field(&doc->canonical, meta_content(page, "og:url"));
@@ -1482,12 +1729,19 @@ static int has_any_text(xmlNodePtr node)
  * <noscript> sends browsers without scripts elsewhere: every page of LibreOffice's help does that, and all of
  * them but one were dropped as redirect stubs (issue 11). g_free.
  */
+/* "//meta[@http-equiv]" */
+static int is_http_equiv(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "meta") && attribute(node, "http-equiv") != NULL;
+}
+
 static char *redirect_stub(page_t *page, const vind_doc_t *doc)
 {
     /* Own words: of the chosen content, or of the whole body when that has
      * more (a content region the heuristics missed is content too). */
     size_t words = count_words(doc->n_pages > 0 ? doc->pages[0] : NULL);
-    xmlNodePtr body = find_first(page, "//body", NULL);
+    xmlNodePtr body = first_element(page, NULL, named, "body");
     if (words < REDIRECT_MAX_OWN_WORDS && body != NULL) {
         char *text = text_of(body);
         size_t body_words = count_words(text);
@@ -1497,9 +1751,9 @@ static char *redirect_stub(page_t *page, const vind_doc_t *doc)
     if (words >= REDIRECT_MAX_OWN_WORDS)
         return NULL;
     char *reason = NULL;
-    xmlXPathObjectPtr metas = find_nodes(page, "//meta[@http-equiv]", NULL);
-    for (int i = 0; metas != NULL && i < metas->nodesetval->nodeNr && reason == NULL; i++) {
-        xmlNodePtr meta = metas->nodesetval->nodeTab[i];
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr meta;
+    while (reason == NULL && (meta = scan_next(&scan, is_http_equiv, NULL)) != NULL) {
         const char *content = attribute(meta, "content");
         if (g_ascii_strcasecmp(attribute(meta, "http-equiv"), "refresh") != 0 || content == NULL)
             continue;
@@ -1507,7 +1761,7 @@ static char *redirect_stub(page_t *page, const vind_doc_t *doc)
          * a stub only when it has no text at all, hidden text included (a
          * LibreOffice help page of 14 words sends them to "noscript.html",
          * and 12 of them hide all their text until a script shows it). */
-        if (find_first(page, "ancestor::noscript", meta) != NULL && has_any_text(body))
+        if (has_ancestor_named(meta, "noscript") && has_any_text(body))
             continue;
         double delay = 0;
         char *target = refresh_target(content, &delay);
@@ -1516,9 +1770,24 @@ static char *redirect_stub(page_t *page, const vind_doc_t *doc)
             reason = g_strdup_printf("redirect stub (meta refresh: %s)", content);
         g_free(target);
     }
-    if (metas != NULL)
-        xmlXPathFreeObject(metas);
     return reason;
+}
+
+/* "//article[not(ancestor::article)]" */
+static int is_outer_article(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "article") && !has_ancestor_named(node, "article");
+}
+
+/* "//link[@rel='next' or @rel='prev']
+ *  |descendant::*[CLASS_IS("pagination") or CLASS_IS("nav-links")]" */
+static int is_pagination(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return (named(node, "link") &&
+            (attribute_is(node, "rel", "next") || attribute_is(node, "rel", "prev"))) ||
+           has_class(node, "pagination") || has_class(node, "nav-links");
 }
 
 /* Why this page is a listing, or NULL for a content page. g_free. */
@@ -1542,12 +1811,11 @@ static char *listing_reason(page_t *page, const vind_doc_t *doc)
     if (page->marked_type != MARKED_NONE)
         return NULL;
 
-    xmlNodePtr body = find_first(page, "//body", NULL);
+    xmlNodePtr body = first_element(page, NULL, named, "body");
     const char *body_class = attribute(body, "class");
-    if (has_token(body_class, "error404") ||
-        count_nodes(page, "//*[" CLASS_IS("error-404") "]") > 0)
+    if (has_token(body_class, "error404") || first_element(page, NULL, has_class, "error-404"))
         return g_strdup("404 page");
-    xmlNodePtr title = find_first(page, "//title", NULL);
+    xmlNodePtr title = first_element(page, NULL, named, "title");
     if (title != NULL) {
         char *text = plain_text_of(title);
         int is_404 = g_str_has_prefix(text, "404 ");
@@ -1566,14 +1834,19 @@ static char *listing_reason(page_t *page, const vind_doc_t *doc)
     if (is_listing_path(page->path))
         return g_strdup("taxonomy or archive path");
     if (!page->is_article) {
-        int articles = count_nodes(page, "//article[not(ancestor::article)]");
+        size_t articles = count_elements(page, is_outer_article, NULL);
         if (articles >= 2)
-            return g_strdup_printf("list of article summaries (%d)", articles);
-        if (count_nodes(page, "//link[@rel='next' or @rel='prev']|//*[" CLASS_IS(
-                                  "pagination") " or " CLASS_IS("nav-links") "]") > 0)
+            return g_strdup_printf("list of article summaries (%zu)", articles);
+        if (first_element(page, NULL, is_pagination, NULL) != NULL)
             return g_strdup("paginated list");
     }
     return NULL;
+}
+
+/* "//article//name" */
+static int is_in_article(xmlNodePtr node, const void *name)
+{
+    return named(node, name) && has_ancestor_named(node, "article");
 }
 
 static int looks_like_article(page_t *page)
@@ -1586,10 +1859,11 @@ static int looks_like_article(page_t *page)
     /* An article-like structure: one <article> with a heading and a date,
      * or one <h1> and a "Geplaatst op" line (WordPress themes without
      * metadata, as the captured seed pages). */
-    if (count_nodes(page, "//article") == 1 && count_nodes(page, "//article//h1") >= 1 &&
-        count_nodes(page, "//article//time") >= 1)
+    size_t articles = count_elements(page, named, "article");
+    if (articles == 1 && first_element(page, NULL, is_in_article, "h1") != NULL &&
+        first_element(page, NULL, is_in_article, "time") != NULL)
         return 1;
-    if (count_nodes(page, "//article") > 1 || count_nodes(page, "//h1") != 1)
+    if (articles > 1 || count_elements(page, named, "h1") != 1)
         return 0;
     char *posted = posted_on_text(page);
     g_free(posted);
@@ -1600,6 +1874,31 @@ static int looks_like_article(page_t *page)
  * Entry point
  * ====================================================================== */
 
+/* "descendant::*[@data-vind-body][not(ancestor::*[@data-vind-body])]" */
+static int is_outer_body(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    if (attribute(node, "data-vind-body") == NULL)
+        return 0;
+    for (xmlNodePtr p = node->parent; p != NULL; p = p->parent)
+        if (p->type == XML_ELEMENT_NODE && attribute(p, "data-vind-body") != NULL)
+            return 0;
+    return 1;
+}
+
+/* The text of every data-vind-body element, paragraphs apart. */
+static char *text_of_bodies(page_t *page)
+{
+    text_builder_t builder = {g_string_new(NULL), 0, 0, 0};
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr body;
+    while ((body = scan_next(&scan, is_outer_body, NULL)) != NULL) {
+        request_break(&builder, 2);
+        collect_text(body, &builder, 1);
+    }
+    return g_string_free(builder.text, FALSE);
+}
+
 static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, char **errmsg)
 {
     const char *name = page->path != NULL ? page->path : "HTML document";
@@ -1608,18 +1907,15 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
                                                         : looks_like_article(page);
     doc->type = page->is_article ? VIND_DOC_ARTICLE : VIND_DOC_PAGE;
     /* data-vind-body: only the marked elements (the outermost ones) are content. */
-    xmlXPathObjectPtr bodies =
-        find_nodes(page, "//*[@data-vind-body][not(ancestor::*[@data-vind-body])]", NULL);
-    page->content = bodies != NULL ? bodies->nodesetval->nodeTab[0] : choose_content(page);
+    xmlNodePtr body = page->is_marked ? first_element(page, NULL, is_outer_body, NULL) : NULL;
+    page->content = body != NULL ? body : choose_content(page);
     page->region = page->content != NULL ? choose_region(page) : NULL;
 
     char *text = NULL;
     if (find_metadata(page, doc) == VIND_OK)
-        text = bodies != NULL            ? text_of_bodies(bodies->nodesetval)
+        text = body != NULL            ? text_of_bodies(page)
                : page->content != NULL ? text_of(page->content)
                                        : g_strdup("");
-    if (bodies != NULL)
-        xmlXPathFreeObject(bodies);
     if (text == NULL)
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     vind_status_t status = vind_doc_append(&doc->pages, &doc->n_pages, text, 0);
@@ -1676,21 +1972,21 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
                           name);
     }
     page_t page = {.doc = html, .opts = opts, .path = path};
-    page.xpath = xmlXPathNewContext(html);
     vind_doc_t *doc = vind_doc_new();
     if (doc != NULL && warning != NULL)
         doc->warning = strdup(warning);
-    if (page.xpath == NULL || doc == NULL) {
-        xmlXPathFreeContext(page.xpath);
+    if (doc == NULL) {
         xmlFreeDoc(html);
         vind_doc_free(doc);
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     }
+    list_elements(&page);
     load_jsonld(&page);
     vind_status_t status = build_doc(&page, feed, doc, errmsg);
     if (status == VIND_OK && path != NULL && (doc->path = strdup(path)) == NULL)
         status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     json_decref(page.jsonld_root);
+    g_free(page.elements);
     xmlXPathFreeContext(page.xpath);
     xmlFreeDoc(html);
     if (status != VIND_OK) {

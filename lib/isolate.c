@@ -4,7 +4,7 @@
  * never the index run.
  *
  * Protocol: the child writes a 16-byte header {status, 0, payload length}
- * and then the payload: the document as JSON (vind_doc_to_json) on success,
+ * and then the payload: the document packed (lib/doc_pack.h) on success,
  * the error message otherwise. The parent reads until it has the announced
  * length, not until EOF: with several indexer threads forking at once, a
  * sibling child may hold a copy of our pipe's write end, and EOF would wait
@@ -32,6 +32,7 @@
 
 #include <vind/doc.h>
 #include <vind/limits.h>
+#include "doc_pack.h"
 #include "error.h"
 #include "isolate.h"
 
@@ -132,8 +133,9 @@ static int answer_with(vind_isolate_fn fn, void *arg, int answer_fd)
     vind_status_t status = fn(arg, &doc, &message);
     current_answer_fd = -1;
     char *payload = NULL;
+    size_t length = 0;
     if (status == VIND_OK) {
-        payload = vind_doc_to_json(doc);
+        payload = vind_doc_pack(doc, &length);
         if (payload == NULL) {
             status = VIND_NOMEM;
             payload = strdup("out of memory while serialising the document");
@@ -141,7 +143,9 @@ static int answer_with(vind_isolate_fn fn, void *arg, int answer_fd)
     } else {
         payload = message != NULL ? message : strdup(vind_status_to_string(status));
     }
-    answer_header_t header = {(uint32_t)status, 0, payload != NULL ? strlen(payload) : 0};
+    if (status != VIND_OK)
+        length = payload != NULL ? strlen(payload) : 0;
+    answer_header_t header = {(uint32_t)status, 0, length};
     int failed = write_all(answer_fd, &header, sizeof header) != 0 ||
                  (header.length > 0 && write_all(answer_fd, payload, header.length) != 0);
     free(payload);
@@ -342,7 +346,7 @@ static vind_status_t explain(const char *name, int timed_out, unsigned timeout_s
                             name, (unsigned long long)MAX_ANSWER_BYTES);
     } else if (answer.complete) {
         if (answer.header.status == VIND_OK)
-            status = vind_doc_from_json(answer.payload, answer.header.length, out, errmsg);
+            status = vind_doc_unpack(answer.payload, answer.header.length, out, errmsg);
         else if (answer.header.status < VIND_STATUS_LAST)
             status = vind_error(errmsg, (vind_status_t)answer.header.status, "%s", answer.payload);
         else

@@ -398,6 +398,68 @@ static void test_marked_attributes(void)
     vind_doc_free(doc);
 }
 
+static vind_doc_t *extract_string(const char *page)
+{
+    vind_doc_t *doc = NULL;
+    if (vind_extract_html(page, strlen(page), "/x/pagina.html", NULL, &doc, NULL) != VIND_OK)
+        printf("# cannot extract: %s\n", page);
+    return doc;
+}
+
+/* The extractor finds elements with C tests that answer as XPath expressions
+ * did ("descendant::*[contains(concat(' ', normalize-space(@class), ' '), ' x ')]",
+ * "//main//article", "contains(text(), 'Geplaatst op')", ...). Each page
+ * holds a case where a looser test (any white space, any case, any text
+ * child, any <link>) would answer otherwise. */
+static void test_xpath_semantics(void)
+{
+    vind_doc_t *doc = extract_string(
+        "<html><body><div class=\"Entry-Content\"><p>Hoofdletters zijn geen inhoud hier.</p></div>"
+        "<div class=\"x\tentry-content\n y\"><p>Dit is de inhoud van het artikel.</p></div>"
+        "</body></html>");
+    CHECK(contains(doc, "Dit is de inhoud") && !contains(doc, "Hoofdletters"),
+          "xpath: a class token is case-sensitive and split at tabs and newlines");
+    vind_doc_free(doc);
+
+    doc = extract_string("<html><head><meta name=\"description\" content=\"  \">"
+                         "<meta property=\"description\" content=\" Echte  beschrijving \">"
+                         "<link rel=\"canonical\"><link rel=\"Canonical\" href=\"/fout/\">"
+                         "<link rel=\"canonical\" href=\" /goed/pagina/ \"></head>"
+                         "<body><main><p>Tekst van de pagina over zorg.</p></main></body></html>");
+    CHECK_STR(doc ? doc->description : NULL, "Echte beschrijving",
+              "xpath: a blank <meta> content is passed over for the next");
+    CHECK_STR(doc ? doc->canonical : NULL, "/goed/pagina/",
+              "xpath: the first <link rel=canonical> with an href, rel compared exactly");
+    CHECK_STR(doc ? doc->section : NULL, "goed", "xpath: the section of that canonical URL");
+    vind_doc_free(doc);
+
+    doc = extract_string("<html><body><h1>Kop</h1>"
+                         "<p>Intro <b>x</b> Geplaatst op 3 maart 2021</p>"
+                         "<p><b>y</b>Datum: 4 april 2022</p></body></html>");
+    CHECK_STR(doc ? doc->date : NULL, "2022-04-04",
+              "xpath: \"Geplaatst op\" counts only in an element's first text child");
+    vind_doc_free(doc);
+
+    doc = extract_string("<html><body><article><p>Samenvatting van een ander bericht.</p></article>"
+                         "<main><article><p>Het artikel dat de inhoud is van deze pagina.</p>"
+                         "<a rel=\"tag category\" href=\"/thema/zorg/\">Zorg</a>"
+                         "<a rel=\"nofollow tag\" href=\"/trefwoord/wijk/\">Wijk</a></article></main>"
+                         "</body></html>");
+    CHECK(contains(doc, "Het artikel dat de inhoud") && !contains(doc, "Samenvatting"),
+          "xpath: the one article in <main> is the content, though the page has two");
+    CHECK(doc != NULL && doc->n_tags == 1 && strcmp(doc->tags[0], "Wijk") == 0,
+          "xpath: a rel=\"tag category\" link is no tag");
+    CHECK(doc != NULL && doc->n_themes == 1 && strcmp(doc->themes[0], "Zorg") == 0,
+          "xpath: a rel=\"tag category\" link is a theme");
+    vind_doc_free(doc);
+
+    doc = extract_string("<html><body><div data-vind-body><p>Buiten.</p>"
+                         "<div data-vind-body><p>Binnen.</p></div></div></body></html>");
+    CHECK(doc != NULL && strcmp(text(doc), "Buiten.\n\nBinnen.") == 0,
+          "xpath: a data-vind-body inside another is not taken twice");
+    vind_doc_free(doc);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -409,5 +471,6 @@ int main(int argc, char **argv)
     test_hostile();
     test_configured_xpaths();
     test_marked_attributes();
+    test_xpath_semantics();
     return check_done();
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <vind/doc.h>
 #include <vind/extract.h>
 
 #include "check.h"
@@ -382,12 +383,82 @@ static void test_pool_big_parent(void)
     free((void *)held);
 }
 
+/* A record with every field set, a title that is not UTF-8 and an empty page. */
+static vind_status_t full_record(void *arg, vind_doc_t **out, char **errmsg)
+{
+    (void)arg;
+    (void)errmsg;
+    vind_doc_t *doc = vind_doc_new();
+    doc->path = strdup("/site/verslag-\xff.pdf");
+    doc->url = strdup("/verslag/");
+    doc->type = VIND_DOC_PDF;
+    doc->title = strdup("Jaarverslag \xe9\xe9n\x01");
+    doc->date = strdup("2021-10-28");
+    doc->author = strdup("Gemeente");
+    doc->description = strdup("Over \"zorg\"\n\tin de wijk \xc3\xa9");
+    doc->lang = strdup("nl");
+    doc->canonical = strdup("https://example.nl/verslag/");
+    doc->section = strdup("verslag");
+    vind_doc_append(&doc->tags, &doc->n_tags, "Zorg", 0);
+    vind_doc_append(&doc->tags, &doc->n_tags, "Zorg", 0);
+    vind_doc_append(&doc->themes, &doc->n_themes, "Wonen", 0);
+    vind_doc_append(&doc->links, &doc->n_links, "/a.pdf", 0);
+    vind_doc_append(&doc->pages, &doc->n_pages, "Eerste pagina.\n\nTweede alinea.", 0);
+    vind_doc_append(&doc->pages, &doc->n_pages, "", 0);
+    doc->n_empty_pages = 1;
+    doc->ocr_confidence = calloc(3, sizeof *doc->ocr_confidence);
+    doc->ocr_confidence[0] = -1;
+    doc->ocr_confidence[1] = 87;
+    vind_doc_append(&doc->ocr_doubtful, &doc->n_ocr_doubtful, "wrd", 0);
+    doc->ocr_recognised = 1;
+    doc->ocr_cached = 2;
+    doc->ocr_seconds = 1.0 / 3.0;
+    doc->is_listing = 0;
+    doc->listing_reason = strdup("geen");
+    doc->warning = strdup("bytes that are not UTF-8 were read as windows-1252");
+    *out = doc;
+    return VIND_OK;
+}
+
+/* The parent reads the worker's record as it read it from the JSON the
+ * worker sent before (every field, invalid UTF-8 made valid): the packed form
+ * is only faster. */
+static void test_record_round_trip(void)
+{
+    vind_doc_t *sent = NULL, *received = NULL, *via_json = NULL;
+    char *errmsg = NULL;
+    full_record(NULL, &sent, NULL);
+    vind_status_t status =
+        vind_isolate_run(full_record, NULL, "verslag.pdf", 10, 0, &received, &errmsg);
+    CHECK_INT(status, VIND_OK, "record: the worker's full record arrives");
+    char *json = vind_doc_to_json(sent);
+    CHECK_INT(vind_doc_from_json(json, strlen(json), &via_json, NULL), VIND_OK,
+              "record: the same record through JSON");
+    char *expected = vind_doc_to_json(via_json);
+    char *got = received != NULL ? vind_doc_to_json(received) : NULL;
+    CHECK(got != NULL && expected != NULL && strcmp(got, expected) == 0,
+          "record: every field as the JSON gave it");
+    CHECK(received != NULL && received->ocr_seconds == sent->ocr_seconds &&
+              received->ocr_confidence != NULL && received->ocr_confidence[1] == 87,
+          "record: numbers exact");
+    if (got != NULL && expected != NULL && strcmp(got, expected) != 0)
+        printf("# got      %s\n# expected %s\n", got, expected);
+    free(json);
+    free(expected);
+    free(got);
+    free(errmsg);
+    vind_doc_free(sent);
+    vind_doc_free(received);
+    vind_doc_free(via_json);
+}
+
 int main(void)
 {
     char template[] = "/tmp/vind-test-isolate-XXXXXX";
     char *dir = mkdtemp(template);
     test_run();
     test_more_time();
+    test_record_round_trip();
     test_pool_recycling();
     test_pool_big_parent();
     if (dir != NULL) {
