@@ -40,20 +40,19 @@ typedef struct {
     int after_key;                    /* a key was written: its value comes next */
 } writer_t;
 
-/* Room for n more bytes and a NUL, doubling the buffer (an answer is
+/* Doubles the buffer until n more bytes and a NUL fit (an answer is
  * ~12 kB: one or two reallocs). 0 once anything failed. */
-static int reserve(writer_t *w, size_t n)
+static int grow(writer_t *w, size_t n)
 {
     if (w->failed)
         return 0;
-    if (w->length + n + 1 <= w->capacity)
-        return 1;
     size_t capacity = w->capacity ? w->capacity : 8192;
     while (capacity < w->length + n + 1)
         capacity *= 2;
     char *grown = realloc(w->bytes, capacity);
     if (!grown) {
         w->failed = 1;
+        w->capacity = 0; /* nothing fits any more */
         return 0;
     }
     w->bytes = grown;
@@ -61,7 +60,15 @@ static int reserve(writer_t *w, size_t n)
     return 1;
 }
 
-static void put(writer_t *w, const char *text, size_t n)
+/* Room for n more bytes and a NUL. Inline: called for every piece written
+ * (~500,000 times over the 1,000 bench answers); a failed writer never has
+ * room (capacity 0). */
+static inline int reserve(writer_t *w, size_t n)
+{
+    return w->length + n + 1 <= w->capacity || grow(w, n);
+}
+
+static inline void put(writer_t *w, const char *text, size_t n)
 {
     if (n && reserve(w, n)) {
         memcpy(w->bytes + w->length, text, n);
@@ -69,7 +76,7 @@ static void put(writer_t *w, const char *text, size_t n)
     }
 }
 
-static void put_c(writer_t *w, char c)
+static inline void put_c(writer_t *w, char c)
 {
     if (reserve(w, 1))
         w->bytes[w->length++] = c;
@@ -83,7 +90,7 @@ static void writer_open(writer_t *w)
 /* The text written, NUL-terminated; NULL (and nothing kept) when any step failed. */
 static char *writer_close(writer_t *w)
 {
-    if (w->depth || !reserve(w, 0)) {
+    if (w->failed || w->depth || !reserve(w, 0)) {
         free(w->bytes);
         return NULL;
     }
@@ -211,26 +218,44 @@ static void key(writer_t *w, const char *name)
     w->after_key = 1;
 }
 
-/* Whether value is a string jansson would take: valid UTF-8 (GLib checks
- * the same: no overlong forms, surrogates or code points past U+10FFFF). */
-static int is_text(const char *value)
+/* Whether the n bytes of value are a string jansson would take: valid
+ * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF, as
+ * GLib checks). Cost: 8 ASCII bytes a test, GLib's check only for the
+ * characters past ASCII (g_utf8_validate over every byte was a fifth of
+ * an answer). */
+static int is_text(const char *value, size_t n)
 {
-    return value && g_utf8_validate(value, -1, NULL);
+    size_t i = 0;
+    while (i < n) {
+        uint64_t eight;
+        if (n - i >= 8 && (memcpy(&eight, value + i, 8), !(eight & 0x8080808080808080u))) {
+            i += 8;
+            continue;
+        }
+        unsigned char c = (unsigned char)value[i];
+        size_t length = c < 0x80 ? 1 : (size_t)g_utf8_skip[c];
+        if (length > n - i || (c >= 0x80 && !g_utf8_validate_len(value + i, length, NULL)))
+            return 0;
+        i += length;
+    }
+    return 1;
 }
 
-/* A string known to be text (is_text). */
-static void text(writer_t *w, const char *value)
+/* A string, when value is text (is_text): 1, else nothing written and 0. */
+static int put_text(writer_t *w, const char *value)
 {
+    size_t n = value ? strlen(value) : 0;
+    if (!value || !is_text(value, n))
+        return 0;
     separate(w);
-    quoted(w, value, strlen(value));
+    quoted(w, value, n);
+    return 1;
 }
 
 /* A string or null; text that is not UTF-8 is null rather than a broken document. */
 static void string_or_null(writer_t *w, const char *value)
 {
-    if (is_text(value))
-        text(w, value);
-    else
+    if (!put_text(w, value))
         null(w);
 }
 
@@ -295,8 +320,7 @@ static void string_list(writer_t *w, const char *const *values, size_t count)
 {
     begin(w, '[');
     for (size_t i = 0; i < count; i++)
-        if (is_text(values[i]))
-            text(w, values[i]);
+        put_text(w, values[i]);
     end(w, ']');
 }
 
@@ -418,8 +442,7 @@ static char *results_json(const vind_results_t *results, int capped, size_t max_
     key(&w, "notices");
     begin(&w, '[');
     for (size_t i = 0; i < vind_results_notice_count(results); i++)
-        if (is_text(vind_results_notice(results, i)))
-            text(&w, vind_results_notice(results, i));
+        put_text(&w, vind_results_notice(results, i));
     end(&w, ']');
     key(&w, "absent");
     begin(&w, '[');

@@ -118,13 +118,17 @@ static void test_long(void)
     free(text);
 }
 
-/* Issue 12: the writer tests 8 bytes at a time for a byte to escape: one
- * at every place of strings of every length up to 24, and bytes around
- * the ones it looks for ('!' and '#' around '"', 0x1F and ' ', '[' and
- * ']' around the backslash, UTF-8), are written as jansson writes them. */
+/* Issue 12: the writer tests 8 bytes at a time for a byte to escape and
+ * for a byte past ASCII: one at every place of strings of every length up
+ * to 24, and bytes around the ones it looks for ('!' and '#' around '"',
+ * 0x1F and ' ', '[' and ']' around the backslash), bytes that are not
+ * UTF-8 (a lone continuation, 0xFF, a lead without its continuation) and
+ * a two-byte character ("ë", the last special), are written as jansson
+ * writes them (a string that is not UTF-8 as null). */
 static void test_every_place(void)
 {
-    static const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', ' ', '!', '#', '[', ']'};
+    static const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', ' ',    '!',
+                                    '#', '[',  ']',  '\x80', '\xff', '\xc3', '\xab'};
     int all = 1;
     char text[32];
     for (size_t length = 1; length <= 24; length++)
@@ -133,6 +137,8 @@ static void test_every_place(void)
                 memset(text, 'a', length);
                 memcpy(text, "\xc3\xab", length >= 2 ? 2 : 0);
                 text[at] = specials[s];
+                if (specials[s] == '\xab' && at > 0)
+                    text[at - 1] = '\xc3'; /* "ë" ending at this place */
                 text[length] = '\0';
                 vind_hit_t hit = {.title = text};
                 char *ours = vind_hit_to_json(&hit), *theirs = reference(&hit);
