@@ -17,7 +17,7 @@ CXX        ?= c++
 PYTHON     ?= python3
 CORPUS     ?= $(abspath $(CURDIR)/../shared/corpus)
 
-PKGS := glib-2.0 gobject-2.0 poppler-glib cairo tesseract libxml-2.0 jansson yajl libmicrohttpd xapian-core hunspell
+PKGS := glib-2.0 gobject-2.0 poppler-glib cairo tesseract libxml-2.0 jansson libmicrohttpd xapian-core hunspell
 
 VERSION   := 0.1.0
 OPT       ?= -O2 -g
@@ -142,13 +142,13 @@ ifeq ($(SAN_FLAGS)$(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),)
 FAST_MALLOC := -Wl,--no-as-needed -l:libtcmalloc_minimal.so.4 -Wl,--as-needed
 endif
 
-# `vind` (and only `vind`) takes GLib, jansson and yajl from their static
+# `vind` (and only `vind`) takes GLib and jansson from their static
 # archives (the same Debian -dev packages): every command is a process, and
 # each shared library costs its start ~6 page faults (its data relocated, its
 # headers read) plus ~8 system calls to map it; GLib also pulls libpcre2,
 # which vind never calls. Measured, `vind --version`: 194 -> 164 page
 # faults, CPU median 10.4 -> 9.0 ms (loaded 2-core VM, docs/cli.md). The
-# price: a Debian security update of libglib2.0-0, libjansson4 or libyajl2
+# price: a Debian security update of libglib2.0-0 or libjansson4
 # reaches `vind` only when it is rebuilt, so the programs that read the
 # network or untrusted files (vind-searchd, vind-index) stay dynamic and get
 # it at their next restart; `make CLI_STATIC=0` links `vind` the same way
@@ -156,7 +156,7 @@ endif
 # Not in sanitizer builds (their runtimes want the shared libraries).
 CLI_STATIC ?= 1
 ifeq ($(CLI_STATIC):$(SAN_FLAGS)$(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),1:)
-CLI_LIBS = -lstdc++ -Wl,-Bstatic -lglib-2.0 -ljansson -lyajl_s -Wl,-Bdynamic $(PKG_LIBS)
+CLI_LIBS = -lstdc++ -Wl,-Bstatic -lglib-2.0 -ljansson -Wl,-Bdynamic $(PKG_LIBS)
 else
 CLI_LIBS = $(PROGRAM_LIBS)
 endif

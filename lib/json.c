@@ -4,16 +4,19 @@
  * are documented in docs/api.md; change both together. Absent values are
  * null, never missing keys, so clients need no existence checks.
  *
- * Why yajl's generator and not jansson (which vind uses everywhere else,
- * for trees it reads and edits): this is the hot path of /api/search, and
- * jansson first builds a tree of the answer (~500 nodes: ten hits and ~90
- * facet values, each a small hash table), then dumps it one code point at a
- * time and frees it: 1.17 M instructions an answer, a third of a whole
- * search's (callgrind, bench/search-cost, 200 bench queries). yajl writes
- * the same bytes as the answer is walked, with no tree: 0.39 M. The
+ * Why written here, into one buffer, and not with a library: this is the
+ * hot path of /api/search. jansson (which vind uses for every JSON it reads
+ * or edits) first builds a tree of the answer (~500 nodes), then dumps it
+ * one code point at a time: 1.17 M instructions an answer. yajl's generator
+ * wrote it as it was walked, but per byte of text through a switch, per
+ * piece (a quote, a comma, a run between escapes) through a print
+ * callback, and integers through sprintf: 0.38 M an answer, 15% of a whole
+ * search (callgrind, bench/search-cost, the 1,000 bench requests). Written
+ * here: runs of bytes that need no escape are found 8 bytes a test and
+ * copied whole, integers are formatted by hand: 0.12 M an answer. The
  * output is byte for byte jansson's JSON_COMPACT (tests/unit/test_json.c
- * compares the two on every kind of value): the same escapes, integers
- * with %lld, reals as jansson 2.14 prints them.
+ * compares the two on every kind of value): the same escapes, integers as
+ * %lld, reals as jansson 2.14 prints them.
  */
 #include <math.h>
 #include <stdint.h>
@@ -22,108 +25,262 @@
 #include <string.h>
 
 #include <glib.h>
-#include <yajl/yajl_gen.h>
 
 #include "results.h"
+
+/* Objects and arrays open at once: an answer nests four deep. */
+#define MAX_DEPTH 16
 
 /* The text being written: a malloc'd buffer the caller frees with free(). */
 typedef struct {
     char *bytes;
     size_t length, capacity;
-    int failed; /* out of memory, or a generator error: the answer is NULL */
-} output_t;
-
-/* yajl's print callback: appends len bytes, doubling the buffer. */
-static void append(void *context, const char *text, size_t len)
-{
-    output_t *out = context;
-    if (out->failed)
-        return;
-    if (out->length + len + 1 > out->capacity) {
-        size_t capacity = out->capacity ? out->capacity : 4096;
-        while (capacity < out->length + len + 1)
-            capacity *= 2;
-        char *grown = realloc(out->bytes, capacity);
-        if (!grown) {
-            out->failed = 1;
-            return;
-        }
-        out->bytes = grown;
-        out->capacity = capacity;
-    }
-    memcpy(out->bytes + out->length, text, len);
-    out->length += len;
-}
-
-typedef struct {
-    yajl_gen gen;
-    output_t out;
+    int failed; /* out of memory, or nested too deep: the answer is NULL */
+    unsigned depth;
+    unsigned char started[MAX_DEPTH]; /* per open object or array: a member is written */
+    int after_key;                    /* a key was written: its value comes next */
 } writer_t;
 
-static int writer_open(writer_t *w)
+/* Doubles the buffer until n more bytes and a NUL fit (an answer is
+ * ~12 kB: one or two reallocs). 0 once anything failed. */
+static int grow(writer_t *w, size_t n)
 {
-    w->out = (output_t){0};
-    w->gen = yajl_gen_alloc(NULL);
-    if (!w->gen)
+    if (w->failed)
         return 0;
-    yajl_gen_config(w->gen, yajl_gen_print_callback, append, &w->out);
+    size_t capacity = w->capacity ? w->capacity : 8192;
+    while (capacity < w->length + n + 1)
+        capacity *= 2;
+    char *grown = realloc(w->bytes, capacity);
+    if (!grown) {
+        w->failed = 1;
+        w->capacity = 0; /* nothing fits any more */
+        return 0;
+    }
+    w->bytes = grown;
+    w->capacity = capacity;
     return 1;
+}
+
+/* Room for n more bytes and a NUL. Inline: called for every piece written
+ * (~500,000 times over the 1,000 bench answers); a failed writer never has
+ * room (capacity 0). */
+static inline int reserve(writer_t *w, size_t n)
+{
+    return w->length + n + 1 <= w->capacity || grow(w, n);
+}
+
+static inline void put(writer_t *w, const char *text, size_t n)
+{
+    if (n && reserve(w, n)) {
+        memcpy(w->bytes + w->length, text, n);
+        w->length += n;
+    }
+}
+
+static inline void put_c(writer_t *w, char c)
+{
+    if (reserve(w, 1))
+        w->bytes[w->length++] = c;
+}
+
+static void writer_open(writer_t *w)
+{
+    *w = (writer_t){0};
 }
 
 /* The text written, NUL-terminated; NULL (and nothing kept) when any step failed. */
 static char *writer_close(writer_t *w)
 {
-    yajl_gen_free(w->gen);
-    append(&w->out, "", 0);
-    if (w->out.failed || !w->out.bytes) {
-        free(w->out.bytes);
+    if (w->failed || w->depth || !reserve(w, 0)) {
+        free(w->bytes);
         return NULL;
     }
-    w->out.bytes[w->out.length] = '\0';
-    return w->out.bytes;
+    w->bytes[w->length] = '\0';
+    return w->bytes;
 }
 
-static void check(writer_t *w, yajl_gen_status status)
+/* The comma before a member of an object or array (none after a key). */
+static void separate(writer_t *w)
 {
-    if (status != yajl_gen_status_ok)
-        w->out.failed = 1;
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    if (w->started[w->depth - 1])
+        put_c(w, ',');
+    w->started[w->depth - 1] = 1;
 }
 
+/* Opens an object ({) or an array ([). */
+static void begin(writer_t *w, char bracket)
+{
+    separate(w);
+    if (w->depth == MAX_DEPTH) {
+        w->failed = 1;
+        return;
+    }
+    put_c(w, bracket);
+    w->started[w->depth++] = 0;
+}
+
+static void end(writer_t *w, char bracket)
+{
+    put_c(w, bracket);
+    if (w->depth)
+        w->depth--;
+}
+
+/* A value written as is (a number's text, true, false, null). */
+static void raw(writer_t *w, const char *text, size_t n)
+{
+    separate(w);
+    put(w, text, n);
+}
+
+static void null(writer_t *w)
+{
+    raw(w, "null", 4);
+}
+
+/* The escape of a byte that a JSON string cannot hold as is, as jansson
+ * writes it: '"' and '\\' with a backslash, the control characters by
+ * their short names or as \u00XX (upper-case hex). */
+static void put_escape(writer_t *w, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF", controls[] = "\b\f\n\r\t", names[] = "bfnrt";
+    const char *named = c ? strchr(controls, c) : NULL;
+    char text[6] = {'\\', (char)c};
+    size_t n = 2;
+    if (named)
+        text[1] = names[named - controls];
+    else if (c != '"' && c != '\\') {
+        memcpy(text + 1, "u00", 3);
+        text[4] = hex[c >> 4];
+        text[5] = hex[c & 15];
+        n = 6;
+    }
+    put(w, text, n);
+}
+
+/* Whether any of the 8 bytes of word is below 0x20, '"' or '\\' (the
+ * bytes a JSON string escapes): the classic tests for a zero byte, on the
+ * word as is (minus 0x20: below it) and xor'd with each quote. */
+static int any_to_escape(uint64_t word)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
+    uint64_t below = (word - ones * 0x20) & ~word;
+    return ((((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | below) & highs) != 0;
+}
+
+/* A quoted string of n bytes. Cost: the hot loop of an answer (~12 kB of
+ * titles, descriptions and snippets; a snippet is HTML-escaped already, so
+ * it has no escape): 8 bytes a test where none is to be escaped, one copy
+ * per run between escapes. yajl's byte-by-byte switch and a call per run
+ * were half the cost of an answer. */
+static void quoted(writer_t *w, const char *text, size_t n)
+{
+    put_c(w, '"');
+    size_t run = 0, i = 0;
+    while (i < n) {
+        uint64_t word;
+        if (n - i >= 8 && (memcpy(&word, text + i, 8), !any_to_escape(word))) {
+            i += 8;
+            continue;
+        }
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == '"' || c == '\\') {
+            put(w, text + run, i - run);
+            put_escape(w, c);
+            run = i + 1;
+        }
+        i++;
+    }
+    put(w, text + run, n - run);
+    put_c(w, '"');
+}
+
+/* A key: a name of ours (ASCII, nothing to escape), its quotes and colon
+ * in one copy (~300,000 keys over the 1,000 bench answers). */
 static void key(writer_t *w, const char *name)
 {
-    check(w, yajl_gen_string(w->gen, (const unsigned char *)name, strlen(name)));
+    separate(w);
+    size_t n = strlen(name);
+    if (!reserve(w, n + 3))
+        return;
+    char *at = w->bytes + w->length;
+    at[0] = '"';
+    memcpy(at + 1, name, n);
+    at[n + 1] = '"';
+    at[n + 2] = ':';
+    w->length += n + 3;
+    w->after_key = 1;
 }
 
-/* Whether value is a string jansson would take: valid UTF-8 (GLib checks
- * the same: no overlong forms, surrogates or code points past U+10FFFF). */
-static int is_text(const char *value)
+/* Whether the n bytes of value are a string jansson would take: valid
+ * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF, as
+ * GLib checks). Cost: 8 ASCII bytes a test, GLib's check only for the
+ * characters past ASCII (g_utf8_validate over every byte was a fifth of
+ * an answer). */
+static int is_text(const char *value, size_t n)
 {
-    return value && g_utf8_validate(value, -1, NULL);
+    size_t i = 0;
+    while (i < n) {
+        uint64_t eight;
+        if (n - i >= 8 && (memcpy(&eight, value + i, 8), !(eight & 0x8080808080808080u))) {
+            i += 8;
+            continue;
+        }
+        unsigned char c = (unsigned char)value[i];
+        size_t length = c < 0x80 ? 1 : (size_t)g_utf8_skip[c];
+        if (length > n - i || (c >= 0x80 && !g_utf8_validate_len(value + i, length, NULL)))
+            return 0;
+        i += length;
+    }
+    return 1;
 }
 
-/* A string known to be text (is_text). */
-static void text(writer_t *w, const char *value)
+/* A string, when value is text (is_text): 1, else nothing written and 0. */
+static int put_text(writer_t *w, const char *value)
 {
-    check(w, yajl_gen_string(w->gen, (const unsigned char *)value, strlen(value)));
+    size_t n = value ? strlen(value) : 0;
+    if (!value || !is_text(value, n))
+        return 0;
+    separate(w);
+    quoted(w, value, n);
+    return 1;
 }
 
 /* A string or null; text that is not UTF-8 is null rather than a broken document. */
 static void string_or_null(writer_t *w, const char *value)
 {
-    if (is_text(value))
-        text(w, value);
-    else
-        check(w, yajl_gen_null(w->gen));
+    if (!put_text(w, value))
+        null(w);
 }
 
+/* An integer as %lld writes it (sprintf was ~600 instructions each, ~120
+ * an answer). */
 static void integer(writer_t *w, int64_t value)
 {
-    check(w, yajl_gen_integer(w->gen, (long long)value));
+    char digits[24];
+    size_t n = sizeof digits;
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    do
+        digits[--n] = (char)('0' + magnitude % 10);
+    while ((magnitude /= 10) != 0);
+    if (value < 0)
+        digits[--n] = '-';
+    raw(w, digits + n, sizeof digits - n);
 }
 
 static void boolean(writer_t *w, int value)
 {
-    check(w, yajl_gen_bool(w->gen, value != 0));
+    if (value)
+        raw(w, "true", 4);
+    else
+        raw(w, "false", 5);
 }
 
 /* A real as jansson 2.14 prints it: %.17g, ".0" added to a number without
@@ -131,13 +288,13 @@ static void boolean(writer_t *w, int value)
 static void real(writer_t *w, double value)
 {
     if (!isfinite(value)) {
-        check(w, yajl_gen_null(w->gen));
+        null(w);
         return;
     }
     char text[40];
     int length = snprintf(text, sizeof text - 3, "%.17g", value);
     if (length < 0 || (size_t)length >= sizeof text - 3) {
-        w->out.failed = 1;
+        w->failed = 1;
         return;
     }
     if (!strchr(text, '.') && !strchr(text, 'e')) {
@@ -156,22 +313,21 @@ static void real(writer_t *w, double value)
             length = (int)strlen(text);
         }
     }
-    check(w, yajl_gen_number(w->gen, text, (size_t)length));
+    raw(w, text, (size_t)length);
 }
 
 /* The valid strings of values, in order (jansson's arrays skip the others). */
 static void string_list(writer_t *w, const char *const *values, size_t count)
 {
-    check(w, yajl_gen_array_open(w->gen));
+    begin(w, '[');
     for (size_t i = 0; i < count; i++)
-        if (is_text(values[i]))
-            text(w, values[i]);
-    check(w, yajl_gen_array_close(w->gen));
+        put_text(w, values[i]);
+    end(w, ']');
 }
 
 static void hit_object(writer_t *w, const vind_hit_t *hit)
 {
-    check(w, yajl_gen_map_open(w->gen));
+    begin(w, '{');
     key(w, "url"), string_or_null(w, hit->url);
     key(w, "title"), string_or_null(w, hit->title);
     key(w, "type"), string_or_null(w, hit->type);
@@ -180,10 +336,10 @@ static void hit_object(writer_t *w, const vind_hit_t *hit)
     key(w, "description"), string_or_null(w, hit->description);
     key(w, "snippet"), string_or_null(w, hit->snippet);
     key(w, "pages");
-    check(w, yajl_gen_array_open(w->gen));
+    begin(w, '[');
     for (size_t i = 0; i < hit->n_pages; i++)
         integer(w, hit->pages[i]);
-    check(w, yajl_gen_array_close(w->gen));
+    end(w, ']');
     if (hit->ocr) /* only then: the answers of documents with a text layer stay as they were */
         key(w, "ocr"), boolean(w, 1);
     key(w, "tags"), string_list(w, hit->tags, hit->n_tags);
@@ -193,31 +349,32 @@ static void hit_object(writer_t *w, const vind_hit_t *hit)
     key(w, "rank"), integer(w, hit->rank);
     key(w, "similar"), integer(w, hit->similar);
     key(w, "group"), string_or_null(w, hit->group);
-    check(w, yajl_gen_map_close(w->gen));
+    end(w, '}');
 }
 
 /* The facet's first max_values values (the library sorts them by count). */
 static void facet_list(writer_t *w, const vind_results_t *results, vind_facet_t facet,
                        size_t max_values)
 {
-    check(w, yajl_gen_array_open(w->gen));
+    begin(w, '[');
     size_t count = vind_results_facet_count(results, facet);
     for (size_t i = 0; i < count && i < max_values; i++) {
         const vind_facet_value_t *value = vind_results_facet_get(results, facet, i);
-        check(w, yajl_gen_map_open(w->gen));
+        begin(w, '{');
         key(w, "value"), string_or_null(w, value->value);
         key(w, "count"), integer(w, (int64_t)value->count);
         key(w, "selected"), boolean(w, value->selected);
-        check(w, yajl_gen_map_close(w->gen));
+        end(w, '}');
     }
-    check(w, yajl_gen_array_close(w->gen));
+    end(w, ']');
 }
 
 char *vind_hit_to_json(const vind_hit_t *hit)
 {
     writer_t w;
-    if (!hit || !writer_open(&w))
+    if (!hit)
         return NULL;
+    writer_open(&w);
     hit_object(&w, hit);
     return writer_close(&w);
 }
@@ -225,24 +382,24 @@ char *vind_hit_to_json(const vind_hit_t *hit)
 /* The facet lists, each cut to max_values. */
 static void facet_lists(writer_t *w, const vind_results_t *results, size_t max_values)
 {
-    check(w, yajl_gen_map_open(w->gen));
+    begin(w, '{');
     for (int f = 0; f < VIND_FACET_LAST; f++) {
         key(w, vind_facet_name((vind_facet_t)f));
         facet_list(w, results, (vind_facet_t)f, max_values);
     }
-    check(w, yajl_gen_map_close(w->gen));
+    end(w, '}');
 }
 
 /* "facets_more": per facet the values left out past max_values. */
 static void facets_more(writer_t *w, const vind_results_t *results, size_t max_values)
 {
-    check(w, yajl_gen_map_open(w->gen));
+    begin(w, '{');
     for (int f = 0; f < VIND_FACET_LAST; f++) {
         size_t count = vind_results_facet_count(results, (vind_facet_t)f);
         key(w, vind_facet_name((vind_facet_t)f));
         integer(w, count > max_values ? (int64_t)(count - max_values) : 0);
     }
-    check(w, yajl_gen_map_close(w->gen));
+    end(w, '}');
 }
 
 /* The totals and flags before the lists: how many, exact or not. */
@@ -270,43 +427,44 @@ static void counts(writer_t *w, const vind_results_t *results)
 
 /* The answer; with capped set, the facets cut to max_values and
  * "facets_more" after them. Hot path of /api/search: ten hits and ~90
- * facet values written in one pass (~0.4 M instructions on the corpus,
- * half of it the UTF-8 checks and escapes of ~12 kB of text). */
+ * facet values written in one pass (~0.12 M instructions on the corpus:
+ * a third the checks and copies of ~12 kB of text, a sixth the scores'
+ * %.17g, the rest keys, commas and numbers). */
 static char *results_json(const vind_results_t *results, int capped, size_t max_values)
 {
     writer_t w;
-    if (!results || !writer_open(&w))
+    if (!results)
         return NULL;
-    check(&w, yajl_gen_map_open(w.gen));
+    writer_open(&w);
+    begin(&w, '{');
     key(&w, "query"), string_or_null(&w, vind_results_query(results));
     key(&w, "understood"), string_or_null(&w, vind_results_understood(results));
     counts(&w, results);
     key(&w, "notices");
-    check(&w, yajl_gen_array_open(w.gen));
+    begin(&w, '[');
     for (size_t i = 0; i < vind_results_notice_count(results); i++)
-        if (is_text(vind_results_notice(results, i)))
-            text(&w, vind_results_notice(results, i));
-    check(&w, yajl_gen_array_close(w.gen));
+        put_text(&w, vind_results_notice(results, i));
+    end(&w, ']');
     key(&w, "absent");
-    check(&w, yajl_gen_array_open(w.gen));
+    begin(&w, '[');
     for (size_t i = 0; i < vind_results_absent_count(results); i++)
         string_or_null(&w, vind_results_absent(results, i));
-    check(&w, yajl_gen_array_close(w.gen));
+    end(&w, ']');
     key(&w, "suggestion"), string_or_null(&w, vind_results_suggestion(results));
     key(&w, "corrected"), boolean(&w, vind_results_corrected(results));
     key(&w, "results");
-    check(&w, yajl_gen_array_open(w.gen));
+    begin(&w, '[');
     for (size_t i = 0; i < vind_results_count(results); i++)
         hit_object(&w, vind_results_get(results, i));
-    check(&w, yajl_gen_array_close(w.gen));
+    end(&w, ']');
     key(&w, "facets");
     if (vind_results_has_facets(results))
         facet_lists(&w, results, capped ? max_values : SIZE_MAX);
     else
-        check(&w, yajl_gen_null(w.gen));
+        null(&w);
     if (capped && vind_results_has_facets(results))
         key(&w, "facets_more"), facets_more(&w, results, max_values);
-    check(&w, yajl_gen_map_close(w.gen));
+    end(&w, '}');
     return writer_close(&w);
 }
 

@@ -64,10 +64,10 @@ struct vind_searcher {
     /* Xapian's spelling suggestion per form ("" none) for the request at
      * work: the plan and "Bedoelde je" ask about the same words (lib/suggest.c). */
     GHashTable *spellings;
-    /* The page of hits being filled: which of them hold which match terms
-     * (vind_stored_places_begin), "<docid> <term>" for each that does; NULL
+    /* The page of hits being filled: the index terms of its match terms and
+     * which hits hold each (vind_stored_places_begin, lib/stored.c); NULL
      * when not known (a snippet then looks every term up). */
-    GHashTable *term_hits;
+    struct vind_page_terms *page_terms;
     uint64_t spelling_walks; /* Xapian spelling suggestions asked so far (the explain line) */
     /* lib/related.c's cache of what holds for one revision of the index
      * (term facts, document vectors, neighbours), emptied there when the

@@ -213,56 +213,106 @@ static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match
     return status;
 }
 
-/* "<docid> <term>": a key of searcher->term_hits. */
-static char *term_hit_key(uint32_t docid, const char *term)
+/* An index term of the page's match terms, with the hits that hold it. */
+typedef struct {
+    char *term;
+    unsigned id;
+    unsigned char *held; /* per docid of the page (vind_page_terms.docids) */
+} page_term_t;
+
+/* The index terms of a page's match terms, expanded and looked up once for
+ * the page (vind_stored_places_begin): each_match_term's g_strconcat per
+ * term, its prefix expansions (a term-list walk each) and a
+ * "<docid> <term>" key printed per term and hit cost ~70,000 instructions
+ * a hit (3% of a search) when done per snippet. */
+struct vind_page_terms {
+    const vind_match_terms_t *of; /* the match terms expanded */
+    uint32_t *docids;             /* the page's hits, ascending */
+    size_t n;
+    GPtrArray *terms;             /* page_term_t, in each_match_term's order */
+    GHashTable *by_term;          /* term -> its first page_term_t */
+};
+
+static void page_term_free(gpointer data)
 {
-    return g_strdup_printf("%u %s", docid, term);
+    page_term_t *t = data;
+    g_free(t->term);
+    g_free(t->held);
+    g_free(t);
+}
+
+/* The index of docid among the page's hits, or n when it is not one. */
+static size_t page_hit(const struct vind_page_terms *page, uint32_t docid)
+{
+    size_t low = 0, high = page->n;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (page->docids[mid] < docid)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low < page->n && page->docids[low] == docid ? low : page->n;
+}
+
+/* Whether the page's hit `hit` holds term t. */
+static int term_held(const struct vind_page_terms *page, const page_term_t *t, size_t hit)
+{
+    return hit < page->n && t && t->held[hit];
 }
 
 typedef struct {
     source_t *source;
     vind_snippet_places_t *places;
+    size_t hit; /* the document's index among the page's hits */
 } places_rock_t;
 
+/* A term of match terms other than the page's (an English page looked up
+ * the translations too, a Dutch hit of it marks only its own terms): held
+ * as the page's look-up of the same term says. */
 static vind_status_t add_term_places(void *rock, const char *term, unsigned id, char **errmsg)
 {
     places_rock_t *at = rock;
-    GHashTable *known = at->source->searcher->term_hits;
-    if (known) {
-        char *key = term_hit_key(at->source->docid, term);
-        gboolean held = g_hash_table_contains(known, key);
-        g_free(key);
-        if (!held)
-            return VIND_OK; /* the document lacks it: no position-list read */
-    }
+    const struct vind_page_terms *page = at->source->searcher->page_terms;
+    if (page && !term_held(page, g_hash_table_lookup(page->by_term, term), at->hit))
+        return VIND_OK; /* the document lacks it: no position-list read */
     return term_places(at->source, term, id, at->places, errmsg);
 }
 
-/* Where the match terms are in the document. */
+/* Where the match terms are in the document: the position lists of the
+ * terms it holds. Cost: one position-list read per term held; the terms
+ * and which hits hold them come from the page's look-up. */
 static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
                                    vind_snippet_places_t *places, char **errmsg)
 {
-    places_rock_t at = {rock, places};
-    return each_match_term(at.source->searcher, terms, add_term_places, &at, errmsg);
+    source_t *source = rock;
+    const struct vind_page_terms *page = source->searcher->page_terms;
+    places_rock_t at = {source, places, page ? page_hit(page, source->docid) : 0};
+    if (!page || page->of != terms)
+        return each_match_term(source->searcher, terms, add_term_places, &at, errmsg);
+    vind_status_t status = VIND_OK;
+    for (guint i = 0; status == VIND_OK && i < page->terms->len; i++) {
+        const page_term_t *t = g_ptr_array_index(page->terms, i);
+        if (term_held(page, t, at.hit))
+            status = term_places(source, t->term, t->id, places, errmsg);
+    }
+    return status;
 }
 
-typedef struct {
-    vind_searcher_t *searcher;
-    uint32_t *docids; /* ascending */
-    size_t n;
-    unsigned char *present;
-} hits_rock_t;
-
-static vind_status_t note_term_hits(void *rock, const char *term, unsigned id, char **errmsg)
+/* Adds an index term to the page, with which of its hits hold it. */
+static vind_status_t add_page_term(void *rock, const char *term, unsigned id, char **errmsg)
 {
-    (void)id;
-    hits_rock_t *at = rock;
-    vind_status_t status = vind_xapian_reader_term_in(at->searcher->reader, term, at->docids,
-                                                      at->n, at->present, errmsg);
-    for (size_t i = 0; status == VIND_OK && i < at->n; i++)
-        if (at->present[i])
-            g_hash_table_add(at->searcher->term_hits, term_hit_key(at->docids[i], term));
-    return status;
+    vind_searcher_t *searcher = rock;
+    struct vind_page_terms *page = searcher->page_terms;
+    page_term_t *t = g_new0(page_term_t, 1);
+    t->term = g_strdup(term);
+    t->id = id;
+    t->held = g_malloc0(page->n);
+    g_ptr_array_add(page->terms, t);
+    if (!g_hash_table_contains(page->by_term, t->term))
+        g_hash_table_insert(page->by_term, t->term, t);
+    return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
+                                      errmsg);
 }
 
 static int by_docid(const void *a, const void *b)
@@ -277,11 +327,15 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
     vind_stored_places_end(searcher);
     if (n == 0)
         return VIND_OK;
-    hits_rock_t at = {searcher, docids, n, g_malloc(n)};
     qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
-    searcher->term_hits = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    vind_status_t status = each_match_term(searcher, terms, note_term_hits, &at, errmsg);
-    g_free(at.present);
+    struct vind_page_terms *page = g_new0(struct vind_page_terms, 1);
+    page->of = terms;
+    page->docids = g_memdup2(docids, n * sizeof *docids);
+    page->n = n;
+    page->terms = g_ptr_array_new_with_free_func(page_term_free);
+    page->by_term = g_hash_table_new(g_str_hash, g_str_equal);
+    searcher->page_terms = page;
+    vind_status_t status = each_match_term(searcher, terms, add_page_term, searcher, errmsg);
     if (status != VIND_OK)
         vind_stored_places_end(searcher); /* the snippets look every term up */
     return status;
@@ -289,10 +343,14 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
 
 void vind_stored_places_end(vind_searcher_t *searcher)
 {
-    if (searcher && searcher->term_hits) {
-        g_hash_table_destroy(searcher->term_hits);
-        searcher->term_hits = NULL;
-    }
+    struct vind_page_terms *page = searcher ? searcher->page_terms : NULL;
+    if (!page)
+        return;
+    g_hash_table_destroy(page->by_term);
+    g_ptr_array_free(page->terms, TRUE);
+    g_free(page->docids);
+    g_free(page);
+    searcher->page_terms = NULL;
 }
 
 vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,

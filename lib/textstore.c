@@ -19,19 +19,51 @@
 
 #define KEY_BYTES 64
 
+/* Keys are made for every map and chunk a snippet reads (~25 a hit):
+ * written by hand, as snprintf cost ~1,000 instructions each (1% of a
+ * search). */
+static char *put_text(char *at, const char *text)
+{
+    while (*text)
+        *at++ = *text++;
+    return at;
+}
+
+static char *put_number(char *at, size_t value)
+{
+    char digits[24];
+    size_t n = 0;
+    do
+        digits[n++] = (char)('0' + value % 10);
+    while ((value /= 10) != 0);
+    while (n)
+        *at++ = digits[--n];
+    return at;
+}
+
+/* "vind:text:<docid>:" (every key starts so); returns where it ends. */
+static char *put_prefix(char *key, uint32_t docid)
+{
+    char *at = put_number(put_text(key, "vind:text:"), docid);
+    *at++ = ':';
+    return at;
+}
+
 static void map_key(char *key, uint32_t docid, size_t page)
 {
-    snprintf(key, KEY_BYTES, "vind:text:%u:%zu", docid, page);
+    *put_number(put_prefix(key, docid), page) = '\0';
 }
 
 static void chunk_key(char *key, uint32_t docid, size_t page, size_t chunk)
 {
-    snprintf(key, KEY_BYTES, "vind:text:%u:%zu:%zu", docid, page, chunk);
+    char *at = put_number(put_prefix(key, docid), page);
+    *at++ = ':';
+    *put_number(at, chunk) = '\0';
 }
 
 static void directory_key(char *key, uint32_t docid)
 {
-    snprintf(key, KEY_BYTES, "vind:text:%u:pages", docid);
+    *put_text(put_prefix(key, docid), "pages") = '\0';
 }
 
 /* ---- varints ---- */
@@ -183,17 +215,24 @@ vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, cha
 
 /* ---- reading ---- */
 
+/* A decoded word of a page map: its position, and its bytes as stored
+ * (start, size: not yet clamped to the page, which vind_text_place does
+ * for the one word it returns). */
+typedef struct {
+    guint32 position, start, size;
+} map_word_t;
+
 typedef struct {
     int sized;           /* length and n_total are known (from the directory or the map) */
     int mapped;          /* the map was read */
     size_t length;
     unsigned char *map;  /* the map as stored; words are decoded from it on demand */
     size_t map_length, cursor; /* cursor: the map's bytes decoded so far */
-    vind_text_word_t *words; /* ascending positions, n_words decoded of n_total */
+    map_word_t *words;   /* ascending positions, n_words decoded of n_total */
     size_t n_words, n_total;
     guint32 position, start; /* the last decoded word's (the deltas' base) */
     char *bytes;         /* length + 1, NULs where not read; made on the first range */
-    unsigned char *have; /* per chunk: read */
+    unsigned char *have; /* per chunk: CHUNK_READ, CHUNK_ZEROED or 0 (not set yet) */
 } page_t;
 
 struct vind_text {
@@ -357,11 +396,32 @@ static inline int next_varint(const unsigned char **p, const unsigned char *end,
     return get_varint(p, end, value);
 }
 
+/* Whether 12 bytes hold no varint continuation (each is a varint of one
+ * byte): four usual words, tested at once. */
+static inline int four_short_words(const unsigned char *p)
+{
+    uint64_t eight;
+    uint32_t four;
+    memcpy(&eight, p, 8);
+    memcpy(&four, p + 8, 4);
+    return ((eight & 0x8080808080808080u) | (four & 0x80808080u)) == 0;
+}
+
+/* One usual word (three one-byte varints at p) after the word at, start. */
+static inline void short_word(const unsigned char *p, guint32 *at, guint32 *start,
+                              map_word_t *word)
+{
+    *at += p[0];
+    *start += p[1];
+    *word = (map_word_t){*at, *start, p[2]};
+}
+
 /* Decodes the page's words until one at position or after (or the end).
- * Cost: 3 varints per word decoded, each word once per text; the hot loop
- * of a snippet that locates its places (~8% of a search's instructions
- * before the one-byte case was inlined and the running values kept in
- * locals). */
+ * Cost: the hot loop of a snippet that locates its places, each word
+ * decoded once per text. A word is three varints (position step, start
+ * delta, size), almost always of one byte each: four such words are
+ * decoded a test (~10 instructions a word; one word a test took ~30, and
+ * three varint calls a word made this 8% of a search's instructions). */
 static vind_status_t decode_to(vind_text_t *text, page_t *pg, unsigned position, char **errmsg)
 {
     if (pg->n_words && pg->words[pg->n_words - 1].position >= position)
@@ -369,26 +429,33 @@ static vind_status_t decode_to(vind_text_t *text, page_t *pg, unsigned position,
     if (!pg->words && pg->n_total && !(pg->words = malloc(pg->n_total * sizeof *pg->words)))
         return out_of_memory(text, errmsg);
     const unsigned char *p = pg->map + pg->cursor, *end = pg->map + pg->map_length;
-    guint32 at = pg->position, start = pg->start, length = (guint32)pg->length;
+    guint32 at = pg->position, start = pg->start;
     size_t n = pg->n_words, total = pg->n_total;
-    vind_text_word_t *words = pg->words;
-    uint64_t step = 0, delta = 0, size = 0;
+    map_word_t *words = pg->words;
     while (n < total) {
-        if (end - p >= 3 && !((p[0] | p[1] | p[2]) & 0x80)) {
-            /* the usual word (a step of 1, a short delta and length): three
-             * one-byte varints in one test */
-            step = p[0];
-            delta = p[1];
-            size = p[2];
-            p += 3;
-        } else if (!(next_varint(&p, end, &step) && next_varint(&p, end, &delta) &&
-                     next_varint(&p, end, &size)))
+        if (end - p >= 12 && total - n >= 4 && four_short_words(p)) {
+            /* four words; kept when the last is still before position
+             * (else they are decoded again one by one, to stop at it) */
+            guint32 at4 = at, start4 = start;
+            short_word(p, &at4, &start4, &words[n]);
+            short_word(p + 3, &at4, &start4, &words[n + 1]);
+            short_word(p + 6, &at4, &start4, &words[n + 2]);
+            short_word(p + 9, &at4, &start4, &words[n + 3]);
+            if (at4 < position) {
+                at = at4;
+                start = start4;
+                n += 4;
+                p += 12;
+                continue;
+            }
+        }
+        uint64_t step, delta, size;
+        if (!(next_varint(&p, end, &step) && next_varint(&p, end, &delta) &&
+              next_varint(&p, end, &size)))
             break;
         at += (guint32)step;
         start += (guint32)delta;
-        uint64_t stop = (uint64_t)start + size;
-        words[n++] = (vind_text_word_t){at, start < length ? start : length,
-                                        (guint32)(stop < length ? stop : length)};
+        words[n++] = (map_word_t){at, start, size < UINT32_MAX ? (guint32)size : UINT32_MAX};
         if (at >= position)
             break;
     }
@@ -423,6 +490,75 @@ vind_status_t vind_text_page_words(vind_text_t *text, size_t page, size_t *words
     return status;
 }
 
+/* States of a page's chunk in its buffer (page_t.have). */
+enum { CHUNK_UNSET = 0, CHUNK_ZEROED = 1, CHUNK_READ = 2 };
+
+/* Chunks on either side of a range read that are set to NUL too. Readers
+ * ask for what they look at, with a little slack (lib/snippet.c's
+ * SCAN_SLACK); a look past a range must still find NULs there, as it did
+ * when whole pages were zeroed, never garbage: this margin keeps that
+ * true 8 kB past any range. */
+#define ZEROED_MARGIN_CHUNKS 2u
+
+/* A page's buffer, not zeroed: calloc's memset of whole pages (a 100 kB
+ * article for a 200-character snippet) was 2% of a search's instructions.
+ * Chunks are zeroed as they come near a range (zero_chunks). */
+static vind_status_t page_buffer(vind_text_t *text, page_t *pg, char **errmsg)
+{
+    if (pg->bytes)
+        return VIND_OK;
+    pg->bytes = malloc(pg->length + 1);
+    pg->have = calloc(pg->length / VIND_TEXT_CHUNK_BYTES + 1, 1);
+    if (!pg->bytes || !pg->have) {
+        free(pg->bytes);
+        free(pg->have);
+        pg->bytes = NULL;
+        pg->have = NULL;
+        return out_of_memory(text, errmsg);
+    }
+    pg->bytes[pg->length] = '\0';
+    return VIND_OK;
+}
+
+/* Sets the unset chunks [first, last] of a page (last clipped) to NULs. */
+static void zero_chunks(page_t *pg, size_t first, size_t last)
+{
+    size_t n_chunks = pg->length / VIND_TEXT_CHUNK_BYTES + 1;
+    for (size_t k = first; k <= last && k < n_chunks; k++) {
+        if (pg->have[k] != CHUNK_UNSET)
+            continue;
+        size_t at = k * VIND_TEXT_CHUNK_BYTES;
+        size_t n = pg->length - at < VIND_TEXT_CHUNK_BYTES ? pg->length - at
+                                                            : VIND_TEXT_CHUNK_BYTES;
+        memset(pg->bytes + at, 0, n);
+        pg->have[k] = CHUNK_ZEROED;
+    }
+}
+
+/* Reads chunk k of a page into its buffer (NULs where the store has less). */
+static vind_status_t read_chunk(vind_text_t *text, size_t page, page_t *pg, size_t k,
+                                char **errmsg)
+{
+    char key[KEY_BYTES];
+    char *chunk = NULL;
+    size_t n = 0;
+    chunk_key(key, text->docid, page, k);
+    vind_status_t status = vind_xapian_reader_get_metadata(text->reader, key, &chunk, &n, errmsg);
+    status = missing_is_empty(status, errmsg); /* reads as blank */
+    size_t at = k * VIND_TEXT_CHUNK_BYTES;
+    size_t room = pg->length - at < VIND_TEXT_CHUNK_BYTES ? pg->length - at : VIND_TEXT_CHUNK_BYTES;
+    if (!chunk)
+        n = 0;
+    if (n > room)
+        n = room;
+    memcpy(pg->bytes + at, chunk ? chunk : "", n);
+    memset(pg->bytes + at + n, 0, room - n);
+    free(chunk);
+    text->bytes_read += n;
+    pg->have[k] = CHUNK_READ;
+    return status;
+}
+
 vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size_t end,
                               const char **page_text, char **errmsg)
 {
@@ -434,39 +570,19 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
     page_t *pg = &text->pages[page];
     if (!pg->sized)
         return status;
-    if (!pg->bytes) {
-        pg->bytes = calloc(pg->length + 1, 1);
-        pg->have = calloc(pg->length / VIND_TEXT_CHUNK_BYTES + 1, 1);
-        if (!pg->bytes || !pg->have) {
-            free(pg->bytes);
-            free(pg->have);
-            pg->bytes = NULL;
-            pg->have = NULL;
-            return out_of_memory(text, errmsg);
-        }
-    }
+    vind_status_t made = page_buffer(text, pg, errmsg);
+    if (made != VIND_OK)
+        return made;
     *page_text = pg->bytes;
     if (end > pg->length)
         end = pg->length;
-    for (size_t k = start / VIND_TEXT_CHUNK_BYTES;
-         status == VIND_OK && start < end && k * VIND_TEXT_CHUNK_BYTES < end; k++) {
-        if (pg->have[k])
-            continue;
-        char key[KEY_BYTES];
-        char *chunk = NULL;
-        size_t n = 0;
-        chunk_key(key, text->docid, page, k);
-        status = vind_xapian_reader_get_metadata(text->reader, key, &chunk, &n, errmsg);
-        status = missing_is_empty(status, errmsg); /* reads as blank */
-        size_t at = k * VIND_TEXT_CHUNK_BYTES;
-        if (chunk && n > pg->length - at)
-            n = pg->length - at;
-        if (chunk)
-            memcpy(pg->bytes + at, chunk, n);
-        free(chunk);
-        text->bytes_read += n;
-        pg->have[k] = 1;
-    }
+    size_t first = start / VIND_TEXT_CHUNK_BYTES;
+    size_t last = end > start ? (end - 1) / VIND_TEXT_CHUNK_BYTES : first;
+    zero_chunks(pg, first > ZEROED_MARGIN_CHUNKS ? first - ZEROED_MARGIN_CHUNKS : 0,
+                last + ZEROED_MARGIN_CHUNKS);
+    for (size_t k = first; status == VIND_OK && start < end && k <= last; k++)
+        if (pg->have[k] != CHUNK_READ)
+            status = read_chunk(text, page, pg, k, errmsg);
     return status;
 }
 
@@ -492,8 +608,10 @@ vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position,
     }
     if (low == pg->n_words || pg->words[low].position != position)
         return VIND_NOT_FOUND;
-    *start = pg->words[low].start;
-    *end = pg->words[low].end;
+    /* a map that says more than the page holds is cut to the page */
+    uint64_t first = pg->words[low].start, stop = first + pg->words[low].size;
+    *start = first < pg->length ? first : pg->length;
+    *end = stop < pg->length ? stop : pg->length;
     return VIND_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
- * test_json.c - the answer's JSON (lib/json.c, written with yajl's
- * generator) is byte for byte what jansson's json_dumps(JSON_COMPACT) made
+ * test_json.c - the answer's JSON (lib/json.c, written directly into one
+ * buffer) is byte for byte what jansson's json_dumps(JSON_COMPACT) made
  * of the same values before (issue 12): every escape, UTF-8 that is not
  * valid (null, or left out of a list), integers and reals of every size.
  * The reference is built here with jansson, the way lib/json.c did.
@@ -104,6 +104,54 @@ static void test_strings(void)
     same_as_jansson(&hit, "nulls, empty lists, no ocr key");
 }
 
+/* Issue 12: the writer's buffer grows past its first 8 kB, with escapes
+ * spread over the text and a run at its end. */
+static void test_long(void)
+{
+    enum { LENGTH = 50000 };
+    char *text = malloc(LENGTH + 1);
+    for (size_t i = 0; i < LENGTH; i++)
+        text[i] = i % 97 == 0 ? '\n' : i % 89 == 0 ? '"' : (char)('a' + i % 26);
+    text[LENGTH] = '\0';
+    vind_hit_t hit = {.snippet = text, .description = text + LENGTH - 300, .rank = 1};
+    same_as_jansson(&hit, "a 50 kB snippet with escapes all through it");
+    free(text);
+}
+
+/* Issue 12: the writer tests 8 bytes at a time for a byte to escape and
+ * for a byte past ASCII: one at every place of strings of every length up
+ * to 24, and bytes around the ones it looks for ('!' and '#' around '"',
+ * 0x1F and ' ', '[' and ']' around the backslash), bytes that are not
+ * UTF-8 (a lone continuation, 0xFF, a lead without its continuation) and
+ * a two-byte character ("ë", the last special), are written as jansson
+ * writes them (a string that is not UTF-8 as null). */
+static void test_every_place(void)
+{
+    static const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', ' ',    '!',
+                                    '#', '[',  ']',  '\x80', '\xff', '\xc3', '\xab'};
+    int all = 1;
+    char text[32];
+    for (size_t length = 1; length <= 24; length++)
+        for (size_t at = 0; at < length; at++)
+            for (size_t s = 0; s < sizeof specials; s++) {
+                memset(text, 'a', length);
+                memcpy(text, "\xc3\xab", length >= 2 ? 2 : 0);
+                text[at] = specials[s];
+                if (specials[s] == '\xab' && at > 0)
+                    text[at - 1] = '\xc3'; /* "ë" ending at this place */
+                text[length] = '\0';
+                vind_hit_t hit = {.title = text};
+                char *ours = vind_hit_to_json(&hit), *theirs = reference(&hit);
+                if (!ours || !theirs || strcmp(ours, theirs) != 0) {
+                    printf("# differs: %s\n#  ours:    %s\n", theirs ? theirs : "?",
+                           ours ? ours : "(null)");
+                    all = 0;
+                }
+                free(ours), free(theirs);
+            }
+    CHECK(all, "a byte to escape at every place of strings up to 24 bytes");
+}
+
 static void test_reals(void)
 {
     static const double values[] = {0.0,
@@ -144,6 +192,8 @@ static void test_results_null(void)
 int main(void)
 {
     test_strings();
+    test_long();
+    test_every_place();
     test_reals();
     test_results_null();
     return check_done();

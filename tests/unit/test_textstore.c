@@ -189,6 +189,111 @@ static void page_lengths_from_directory(vind_searcher_t *searcher, const char *u
     free(json);
 }
 
+/* A reader of a new database under root/name that holds one page of
+ * document docid (words: its map, may be NULL); NULL when that failed. */
+static vind_xapian_reader_t *stored_page(const char *name, uint32_t docid, char *page,
+                                         GArray *words)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    vind_xapian_writer_t *writer = NULL;
+    vind_xapian_reader_t *reader = NULL;
+    char *pages[] = {page, NULL};
+    GArray *maps[] = {words};
+    int stored = vind_xapian_writer_open(path, 1, &writer, NULL) == VIND_OK &&
+                 vind_text_put(writer, docid, pages, 1, maps, NULL) == VIND_OK &&
+                 vind_xapian_writer_commit(writer, NULL) == VIND_OK;
+    vind_xapian_writer_close(writer);
+    if (stored && vind_xapian_reader_open(path, &reader, NULL) != VIND_OK)
+        reader = NULL;
+    return reader;
+}
+
+/* Issue 12: a range read fills the chunks it covers; the bytes near it that
+ * were not read are NUL (readers may look a little past their range, and
+ * must find white space there, never garbage), and a later read of the
+ * whole page gives the text. */
+static void range_reads(void)
+{
+    enum { LENGTH = 40000 };
+    char *page = malloc(LENGTH + 1);
+    for (size_t i = 0; i < LENGTH; i++)
+        page[i] = (char)('a' + i % 26);
+    page[LENGTH] = '\0';
+    vind_xapian_reader_t *reader = stored_page("ranges", 7, page, NULL);
+    CHECK(reader != NULL, "a 40 kB page is stored and read back");
+    if (!reader) {
+        free(page);
+        return;
+    }
+    vind_text_t *text = vind_text_open(reader, 7, 1);
+    const char *bytes = NULL;
+    CHECK(vind_text_range(text, 0, 20000, 20010, &bytes, NULL) == VIND_OK &&
+              memcmp(bytes + 20000, page + 20000, 10) == 0,
+          "a range in the middle of it reads its bytes");
+    CHECK(bytes && bytes[20000 - 4096 - 100] == '\0' && bytes[20010 + 4096 + 100] == '\0' &&
+              bytes[LENGTH] == '\0',
+          "the bytes near it not read are NUL");
+    CHECK(vind_text_bytes_read(text) <= 4096 + 16, "only the chunk that holds it (and the map) was read");
+    CHECK(vind_text_range(text, 0, 0, SIZE_MAX, &bytes, NULL) == VIND_OK &&
+              strcmp(bytes, page) == 0,
+          "the whole page, read after it, is the text");
+    vind_text_close(text);
+    vind_xapian_reader_close(reader);
+    free(page);
+}
+
+/* Issue 12: a page map's words are decoded four at a time where their
+ * varints are one byte each: words with steps, deltas and sizes of one and
+ * of several bytes, looked up in ascending and in descending order, give
+ * the ranges they were stored with (cut to the page), and a position
+ * without a word gives none. */
+static void map_places(void)
+{
+    enum { LENGTH = 60000, WORDS = 1000 };
+    char *page = malloc(LENGTH + 1);
+    memset(page, 'x', LENGTH);
+    page[LENGTH] = '\0';
+    GArray *words = g_array_new(FALSE, FALSE, sizeof(vind_text_word_t));
+    unsigned position = 0;
+    size_t start = 0;
+    for (unsigned i = 0; i < WORDS; i++) {
+        position += i % 7 == 0 ? 300 : 1;             /* a step of two bytes now and then */
+        start += i % 11 == 0 ? 200 : 40 + i % 3;      /* and a delta */
+        size_t size = i == WORDS - 1 ? 100000 : i % 13 == 0 ? 150 : 5; /* and a size; past the page */
+        vind_text_word_add(words, position, start, start + size);
+    }
+    vind_xapian_reader_t *reader = stored_page("maps", 3, page, words);
+    CHECK(reader != NULL, "a page of 1,000 mapped words is stored and read back");
+    if (!reader) {
+        g_array_free(words, TRUE);
+        free(page);
+        return;
+    }
+    int same = 1, missing = 1;
+    for (int order = 0; order < 2; order++) {
+        vind_text_t *text = vind_text_open(reader, 3, 1);
+        for (unsigned k = 0; k < WORDS; k++) {
+            unsigned i = order ? WORDS - 1 - k : k;
+            const vind_text_word_t *w = &g_array_index(words, vind_text_word_t, i);
+            size_t from = 0, to = 0;
+            size_t want_to = w->end < LENGTH ? w->end : LENGTH;
+            same &= vind_text_place(text, 0, w->position, &from, &to, NULL) == VIND_OK &&
+                    from == w->start && to == want_to;
+            missing &= vind_text_place(text, 0, w->position + 1, &from, &to, NULL) ==
+                           VIND_NOT_FOUND ||
+                       (i + 1 < WORDS &&
+                        g_array_index(words, vind_text_word_t, i + 1).position == w->position + 1);
+        }
+        vind_text_close(text);
+    }
+    CHECK(same, "every word's range, in both orders (the last cut to the page)");
+    CHECK(missing, "a position without a word has no range");
+    vind_xapian_reader_close(reader);
+    g_array_free(words, TRUE);
+    free(page);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -204,6 +309,8 @@ int main(int argc, char **argv)
     snprintf(site, sizeof site, "%s/site", root);
     snprintf(db, sizeof db, "%s/db", root);
     g_mkdir_with_parents(site, 0755);
+    range_reads();
+    map_places();
     vind_lexicon_t *lexicon = NULL;
     char *errmsg = NULL;
     if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
