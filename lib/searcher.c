@@ -214,6 +214,8 @@ void vind_searcher_close(vind_searcher_t *searcher)
         searcher->related_cache_free(searcher->related_cache);
     if (searcher->title_index_free)
         searcher->title_index_free(searcher->title_index);
+    if (searcher->word_cache_free)
+        searcher->word_cache_free(searcher->word_cache);
     free(searcher->path);
     free(searcher);
 }

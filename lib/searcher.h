@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 #include <jansson.h>
@@ -80,7 +81,36 @@ struct vind_searcher {
      * when they do not fit cache_bytes. */
     void *title_index;
     void (*title_index_free)(void *index);
+    /* lib/suggest.c's words completing short prefixes, of one revision;
+     * freed with the searcher by word_cache_free. */
+    void *word_cache;
+    void (*word_cache_free)(void *cache);
 };
+
+/* What a cache of one revision of the index (lib/titles.c, lib/suggest.c)
+ * remembers of the index it holds for. */
+typedef struct {
+    uint64_t revision;
+    uint32_t doc_count;
+    char database_id[sizeof ((vind_searcher_t *)0)->database_id];
+} vind_revision_mark_t;
+
+/* Marks *mark with the searcher's index as it is now. */
+static inline void vind_revision_mark(const vind_searcher_t *searcher, vind_revision_mark_t *mark)
+{
+    mark->revision = searcher->revision;
+    mark->doc_count = searcher->doc_count;
+    memcpy(mark->database_id, searcher->database_id, sizeof mark->database_id);
+}
+
+/* 1 when mark is of the searcher's index as it is now (the same database,
+ * revision and document count). */
+static inline int vind_revision_current(const vind_searcher_t *searcher,
+                                        const vind_revision_mark_t *mark)
+{
+    return mark->revision == searcher->revision && mark->doc_count == searcher->doc_count &&
+           memcmp(mark->database_id, searcher->database_id, sizeof mark->database_id) == 0;
+}
 
 /* One matching document of a run. */
 typedef struct {

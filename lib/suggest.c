@@ -515,6 +515,169 @@ static void take_word(GPtrArray *list, GHashTable *seen, size_t max, const char 
     g_free(text);
 }
 
+/*
+ * The words completing a short last word ("v", "ve"), kept per revision.
+ * A search box asks for them at its first keystrokes, and they are the
+ * dearest: "b" scans 2,256 index terms, "v" thousands (up to 20,000). Kept:
+ * the first WORD_CACHE_TOP in completion order (most frequent first), which
+ * is all a list of up to ten takes unless many normalise alike; a list that
+ * needs more asks the index again (vind_suggest). Bounded by a quarter of
+ * the read-cache budget; emptied at a new revision.
+ */
+#define WORD_CACHE_CHARS 2u
+#define WORD_CACHE_TOP 64u
+
+typedef struct {
+    candidate_t *items; /* sorted, texts malloc'd */
+    size_t n;
+    int complete; /* every word completing it, not only the first WORD_CACHE_TOP */
+} word_list_t;
+
+typedef struct {
+    vind_revision_mark_t mark;
+    GHashTable *lists; /* last word -> word_list_t */
+    size_t bytes;
+} word_cache_t;
+
+static void word_list_free(gpointer data)
+{
+    word_list_t *list = data;
+    for (size_t i = 0; i < list->n; i++)
+        free(list->items[i].text);
+    free(list->items);
+    free(list);
+}
+
+static void word_cache_free(void *data)
+{
+    word_cache_t *cache = data;
+    if (cache) {
+        g_hash_table_destroy(cache->lists);
+        free(cache);
+    }
+}
+
+/* The searcher's cache for its index as it is now (made or emptied), or NULL on NOMEM. */
+static word_cache_t *word_cache_of(vind_searcher_t *searcher)
+{
+    word_cache_t *cache = searcher->word_cache;
+    if (cache && vind_revision_current(searcher, &cache->mark))
+        return cache;
+    word_cache_free(cache);
+    searcher->word_cache = cache = calloc(1, sizeof *cache);
+    if (!cache)
+        return NULL;
+    searcher->word_cache_free = word_cache_free;
+    vind_revision_mark(searcher, &cache->mark);
+    cache->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, word_list_free);
+    return cache;
+}
+
+/* Whether last (a normalised word) is short enough for the cache. */
+static int short_word(const char *last)
+{
+    return *last && g_utf8_validate(last, -1, NULL) && g_utf8_strlen(last, -1) <= WORD_CACHE_CHARS;
+}
+
+/* words (sorted) into the cache under last, at most WORD_CACHE_TOP of them. */
+static void cache_words(vind_searcher_t *searcher, const char *last, const GArray *words)
+{
+    word_cache_t *cache = word_cache_of(searcher);
+    size_t n = words->len < WORD_CACHE_TOP ? words->len : WORD_CACHE_TOP;
+    size_t bytes = sizeof(word_list_t) + strlen(last) + 1 + n * sizeof(candidate_t);
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(g_array_index(words, candidate_t, i).text) + 1;
+    if (!cache || cache->bytes + bytes > searcher->cache_bytes / 4)
+        return;
+    word_list_t *list = calloc(1, sizeof *list);
+    if (!list || !(list->items = calloc(n ? n : 1, sizeof *list->items))) {
+        free(list);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const candidate_t *word = &g_array_index(words, candidate_t, i);
+        list->items[i] = (candidate_t){strdup(word->text), word->frequency};
+        if (!list->items[i].text) {
+            list->n = i;
+            word_list_free(list);
+            return;
+        }
+    }
+    list->n = n;
+    list->complete = n == words->len;
+    g_hash_table_replace(cache->lists, g_strdup(last), list);
+    cache->bytes += bytes;
+}
+
+/* The cached words completing last into out (sorted), with *complete; 0
+ * when last is not cached. */
+static int cached_words(vind_searcher_t *searcher, const char *last, GArray *out, int *complete)
+{
+    word_cache_t *cache = searcher->word_cache;
+    if (cache && cache->bytes > searcher->cache_bytes / 4) {
+        /* a budget lowered since (vind_searcher_set_cache_size) */
+        word_cache_free(cache);
+        searcher->word_cache = cache = NULL;
+    }
+    const word_list_t *list = cache && vind_revision_current(searcher, &cache->mark)
+                                  ? g_hash_table_lookup(cache->lists, last)
+                                  : NULL;
+    if (!list)
+        return 0;
+    for (size_t i = 0; i < list->n; i++) {
+        candidate_t copy = {strdup(list->items[i].text), list->items[i].frequency};
+        if (copy.text)
+            g_array_append_val(out, copy);
+    }
+    *complete = list->complete && out->len == list->n;
+    return 1;
+}
+
+/* The words completing the last word of prefix, sorted (most frequent
+ * first), from the cache when it is short and use_cache is set; *complete
+ * 0 when they are only the first of them (word_cache_t). */
+static vind_status_t sorted_words(vind_searcher_t *searcher, const char *prefix, int ends_with_space,
+                                  int use_cache, GArray *words, size_t *head, int *complete,
+                                  char **errmsg)
+{
+    *complete = 1;
+    const char *space = strrchr(prefix, ' ');
+    const char *last = space ? space + 1 : prefix;
+    int cacheable = use_cache && !ends_with_space && short_word(last);
+    if (cacheable && cached_words(searcher, last, words, complete)) {
+        *head = (size_t)(last - prefix);
+        return VIND_OK;
+    }
+    vind_status_t status = word_candidates(searcher, prefix, ends_with_space, words, head, errmsg);
+    g_array_sort(words, compare_candidates);
+    if (status == VIND_OK && cacheable)
+        cache_words(searcher, last, words);
+    return status;
+}
+
+/* The completions (malloc'd strings in a new array): up to half the list
+ * words, then titles, then more words if room is left ("verpleeg" offers
+ * "verpleeghuis" and "Verpleeghuiszorg in beeld"). *ran_out: the words
+ * ran out while the list wanted more. */
+static GPtrArray *completion_list(const char *prefix, size_t head, const GArray *words,
+                                  const GArray *titles, size_t max, int *ran_out)
+{
+    GPtrArray *list = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    size_t half = (max + 1) / 2;
+    guint i = 0;
+    for (; i < words->len && list->len < half; i++)
+        take_word(list, seen, max, prefix, head, g_array_index(words, candidate_t, i).text);
+    *ran_out = i == words->len && list->len < half;
+    for (guint t = 0; t < titles->len; t++)
+        take(list, seen, max, g_array_index(titles, candidate_t, t).text);
+    for (i = 0; i < words->len && list->len < max; i++)
+        take_word(list, seen, max, prefix, head, g_array_index(words, candidate_t, i).text);
+    *ran_out |= list->len < max;
+    g_hash_table_destroy(seen);
+    return list;
+}
+
 vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t max, char ***out,
                            char **errmsg)
 {
@@ -537,25 +700,23 @@ vind_status_t vind_suggest(vind_searcher_t *searcher, const char *prefix, size_t
     GArray *titles = g_array_new(FALSE, TRUE, sizeof(candidate_t));
     vind_status_t status = VIND_OK;
     size_t head = 0;
+    int complete = 1, ran_out = 0;
     if (*normal) {
-        status = word_candidates(searcher, normal, ends_with_space, words, &head, errmsg);
+        status = sorted_words(searcher, normal, ends_with_space, 1, words, &head, &complete, errmsg);
         if (status == VIND_OK)
             status = title_candidates(searcher, normal, titles, errmsg);
     }
-    g_array_sort(words, compare_candidates);
     g_array_sort(titles, compare_candidates);
-    /* Half the list for words, then titles, then more words if room is left:
-     * "verpleeg" offers "verpleeghuis" and "Verpleeghuiszorg in beeld". */
-    GPtrArray *list = g_ptr_array_new();
-    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-    size_t half = (max + 1) / 2;
-    for (guint i = 0; i < words->len && list->len < half; i++)
-        take_word(list, seen, max, normal, head, g_array_index(words, candidate_t, i).text);
-    for (guint i = 0; i < titles->len; i++)
-        take(list, seen, max, g_array_index(titles, candidate_t, i).text);
-    for (guint i = 0; i < words->len; i++)
-        take_word(list, seen, max, normal, head, g_array_index(words, candidate_t, i).text);
-    g_hash_table_destroy(seen);
+    GPtrArray *list = completion_list(normal, head, words, titles, max, &ran_out);
+    if (status == VIND_OK && !complete && ran_out) {
+        /* The cached first words were not enough (many normalise alike): all of them. */
+        g_ptr_array_set_free_func(list, free);
+        g_ptr_array_free(list, TRUE);
+        clear_candidates(words);
+        words = g_array_new(FALSE, TRUE, sizeof(candidate_t));
+        status = sorted_words(searcher, normal, ends_with_space, 0, words, &head, &complete, errmsg);
+        list = completion_list(normal, head, words, titles, max, &ran_out);
+    }
     clear_candidates(words);
     clear_candidates(titles);
     free(normal);

@@ -17,9 +17,7 @@ typedef struct {
 
 /* The titles of one revision of one database, sorted by their bytes. */
 typedef struct {
-    uint64_t revision;
-    uint32_t doc_count;
-    char database_id[sizeof ((vind_searcher_t *)0)->database_id];
+    vind_revision_mark_t mark;
     title_t *titles;
     size_t n;
     char *text;    /* every title, one after another */
@@ -50,9 +48,7 @@ static int compare_titles(const void *a, const void *b)
 /* Whether the searcher's index holds for its database as it is now. */
 static int current(const title_index_t *index, const vind_searcher_t *searcher)
 {
-    return index && index->revision == searcher->revision &&
-           index->doc_count == searcher->doc_count &&
-           memcmp(index->database_id, searcher->database_id, sizeof index->database_id) == 0;
+    return index && vind_revision_current(searcher, &index->mark);
 }
 
 /* Calls fn for the values that start with prefix (the walk without an index). */
@@ -89,9 +85,7 @@ static title_index_t *stub_new(const vind_searcher_t *searcher)
     title_index_t *index = calloc(1, sizeof *index);
     if (!index)
         return NULL;
-    index->revision = searcher->revision;
-    index->doc_count = searcher->doc_count;
-    memcpy(index->database_id, searcher->database_id, sizeof index->database_id);
+    vind_revision_mark(searcher, &index->mark);
     return index;
 }
 

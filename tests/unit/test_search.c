@@ -954,8 +954,51 @@ static void test_title_prefixes(vind_searcher_t *searcher)
         free(walked[i]);
 }
 
+/* The completions of prefix (limit max) joined by '|', malloc'd. */
+static char *completions_of(vind_searcher_t *searcher, const char *prefix, size_t max)
+{
+    char **found = NULL;
+    GString *joined = g_string_new("");
+    if (vind_suggest(searcher, prefix, max, &found, NULL) != VIND_OK)
+        g_string_assign(joined, "error");
+    for (char **c = found; c && *c; c++)
+        g_string_append_printf(joined, "%s|", *c);
+    vind_strv_free(found);
+    return g_string_free(joined, FALSE);
+}
+
+/* The words completing a short prefix are kept for the revision: asked
+ * again, with a short list or a long one, the answer is what the index
+ * gives (a long list past the kept words asks the index again). */
+static void test_completion_cache(vind_searcher_t *searcher)
+{
+    static const char *const prefixes[] = {"v", "ve", "b", "o", "de v", "zo"};
+    static const size_t limits[] = {1, 10, 3, 100};
+    int same = 1;
+    for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
+        for (size_t l = 0; l < sizeof limits / sizeof *limits; l++) {
+            vind_searcher_set_cache_size(searcher, 0); /* no cache: from the index */
+            char *fresh = completions_of(searcher, prefixes[p], limits[l]);
+            vind_searcher_set_cache_size(searcher, 1 << 20);
+            char *first = completions_of(searcher, prefixes[p], limits[l]);
+            char *again = completions_of(searcher, prefixes[p], limits[l]);
+            char *other = completions_of(searcher, prefixes[p], limits[(l + 1) % 4]);
+            vind_searcher_set_cache_size(searcher, 0);
+            char *other_fresh = completions_of(searcher, prefixes[p], limits[(l + 1) % 4]);
+            if (strcmp(fresh, first) || strcmp(fresh, again) || strcmp(other, other_fresh)) {
+                printf("# '%s' %zu: %s / %s / %s\n", prefixes[p], limits[l], fresh, first, again);
+                same = 0;
+            }
+            g_free(fresh), g_free(first), g_free(again), g_free(other), g_free(other_fresh);
+        }
+    }
+    vind_searcher_set_cache_size(searcher, 1 << 20);
+    CHECK(same, "completions from the kept words are those from the index");
+}
+
 static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
 {
+    test_completion_cache(searcher);
     test_title_prefixes(searcher);
     test_count_query(searcher);
     vind_analyzer_t *analyzer = NULL;
