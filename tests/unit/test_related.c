@@ -647,6 +647,54 @@ static void test_mutual(vind_lexicon_t *lexicon)
     g_free(castle);
 }
 
+/* A numbered series (session 8): the source is guideline 12 on labels. The
+ * guideline 5 post shares more of its words, but "Richtlijn 13 en 14" is
+ * the next entry, the one a reader of the series wants next; only the
+ * numbered-series bonus puts it first (with NEXT_WEIGHT 0 guideline 5
+ * leads). Guideline 3, on headings, is no neighbour of 12 and gains
+ * nothing; from the next entry's side, 12 is the entry before it. */
+static const page_t numbered[] = {
+    {"richtlijn-12", "Richtlijn 12: labels bij invoervelden", "2008-05-06", NULL, NULL,
+     "Koppel elk label aan zijn invoerveld in een formulier, zodat schermlezers het label "
+     "voorlezen.",
+     NULL},
+    {"richtlijn-5", "Richtlijn 5: toegankelijke formulieren", "2008-02-01", NULL, NULL,
+     "Een toegankelijk formulier koppelt elk label aan zijn invoerveld, zodat schermlezers het "
+     "label voorlezen.",
+     NULL},
+    {"richtlijn-13", "Richtlijn 13 en 14: volgorde van invoervelden", "2008-05-13", NULL, NULL,
+     "Zet de invoervelden van een formulier in een logische volgorde voor het toetsenbord.", NULL},
+    {"richtlijn-3", "Richtlijn 3: koppen", "2008-01-15", NULL, NULL,
+     "Gebruik koppen in een logische volgorde voor de structuur van een formulier en een pagina.",
+     NULL},
+    {"tuin", "De moestuin in mei", "2023-05-01", NULL, NULL,
+     "Zaai bonen en sla in mei. Water geven in de ochtend.", NULL},
+    {"css-grid", "Layout met CSS grid", "2024-04-01", NULL, NULL,
+     "CSS grid maakt een layout van rijen en kolommen zonder floats of tabellen.", NULL},
+};
+#define N_NUMBERED (sizeof numbered / sizeof numbered[0])
+
+static void test_numbered_series(vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *searcher = open_site(lexicon, "numbered", numbered, N_NUMBERED);
+    CHECK(searcher != NULL, "the numbered-series site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    vind_related_list_t *list = searcher ? related(searcher, "/richtlijn-12/", &opts) : NULL;
+    int next = list ? position_of(list, "/richtlijn-13/") : -1;
+    int closer = list ? position_of(list, "/richtlijn-5/") : -1;
+    CHECK_INT(next, 0, "numbered series: the next entry (13 and 14 after 12) comes first");
+    CHECK(closer > next, "numbered series: guideline 5, with more words in common, after it");
+    vind_related_free(list);
+    list = searcher ? related(searcher, "/richtlijn-13/", &opts) : NULL;
+    CHECK(list && position_of(list, "/richtlijn-12/") == 0 &&
+              position_of(list, "/richtlijn-3/") > 0,
+          "numbered series: from 13 and 14, the entry before (12) comes first, not 3");
+    vind_related_free(list);
+    vind_searcher_close(searcher);
+}
+
 /* The searcher keeps what one revision of the index gives (term facts,
  * vectors, neighbours) for its next related call (session 7). After the
  * index changes and the searcher reopens, its lists must be those of a
@@ -745,6 +793,7 @@ int main(void)
         test_series(lexicon);
         test_lemma_cosine(lexicon);
         test_mutual(lexicon);
+        test_numbered_series(lexicon);
         test_cache_reopen(lexicon);
     }
     vind_searcher_close(searcher);
