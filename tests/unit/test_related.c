@@ -695,6 +695,49 @@ static void test_numbered_series(vind_lexicon_t *lexicon)
     vind_searcher_close(searcher);
 }
 
+/* Title pairs are made of whole words (session 8): "ledenuitje" and
+ * "ledenvergadering" share the part "lid", so the titles "Verslag
+ * ledenuitje 2010" and "Meld je aan voor de ledenvergadering 2010" used to
+ * share the pair "lid 2010", and the members' meeting came first (0.23
+ * against 0.18 at main 861e081); the other outing, the same subject, must
+ * lead (0.18 against 0.10). */
+static const page_t parts_site[] = {
+    {"verslag-ledenuitje", "Verslag ledenuitje 2010", "2010-10-02", NULL, NULL,
+     "Met de vrijwilligers gingen we zeilen op het meer. Daarna volgde een barbecue met muziek "
+     "en de leden bleven tot laat.",
+     NULL},
+    {"ledenvergadering", "Meld je aan voor de ledenvergadering 2010", "2010-11-06", NULL, NULL,
+     "De leden bespreken de begroting en kiezen het bestuur. Na afloop is er muziek en een "
+     "barbecue tot laat.",
+     NULL},
+    {"vrijwilligersuitje", "Vrijwilligersuitje: zeilen", "2012-09-10", NULL, NULL,
+     "De vrijwilligers gingen zeilen op het meer en sloten af met een barbecue.", NULL},
+    {"tuin", "De moestuin in mei", "2023-05-01", NULL, NULL,
+     "Zaai bonen en sla in mei. Water geven in de ochtend.", NULL},
+    {"css-grid", "Layout met CSS grid", "2024-04-01", NULL, NULL,
+     "CSS grid maakt een layout van rijen en kolommen zonder floats of tabellen.", NULL},
+    {"contrast", "Contrast en kleur", "2022-05-10", NULL, NULL,
+     "Voldoende contrast tussen tekst en achtergrond helpt slechtzienden.", NULL},
+};
+#define N_PARTS_SITE (sizeof parts_site / sizeof parts_site[0])
+
+static void test_whole_word_pairs(vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *searcher = open_site(lexicon, "parts", parts_site, N_PARTS_SITE);
+    CHECK(searcher != NULL, "the compound-parts site is indexed");
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    vind_related_list_t *list =
+        searcher ? related(searcher, "/verslag-ledenuitje/", &opts) : NULL;
+    int outing = list ? position_of(list, "/vrijwilligersuitje/") : -1;
+    int meeting = list ? position_of(list, "/ledenvergadering/") : -1;
+    CHECK_INT(outing, 0, "whole-word pairs: the other outing, the same subject, comes first");
+    CHECK(meeting > outing, "whole-word pairs: no pair through a compound's part lifts the meeting");
+    vind_related_free(list);
+    vind_searcher_close(searcher);
+}
+
 /* The searcher keeps what one revision of the index gives (term facts,
  * vectors, neighbours) for its next related call (session 7). After the
  * index changes and the searcher reopens, its lists must be those of a
@@ -794,6 +837,7 @@ int main(void)
         test_lemma_cosine(lexicon);
         test_mutual(lexicon);
         test_numbered_series(lexicon);
+        test_whole_word_pairs(lexicon);
         test_cache_reopen(lexicon);
     }
     vind_searcher_close(searcher);
