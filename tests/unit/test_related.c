@@ -647,6 +647,16 @@ static void test_mutual(vind_lexicon_t *lexicon)
     g_free(castle);
 }
 
+/* The related list of url with every candidate, however weak (min_score 0),
+ * to compare positions; NULL without a searcher. */
+static vind_related_list_t *every_candidate(vind_searcher_t *searcher, const char *url)
+{
+    vind_related_options_t opts;
+    vind_related_options_init(&opts);
+    opts.min_score = 0.0;
+    return searcher ? related(searcher, url, &opts) : NULL;
+}
+
 /* A numbered series (session 8): the source is guideline 12 on labels. The
  * guideline 5 post shares more of its words, but "Richtlijn 13 en 14" is
  * the next entry, the one a reader of the series wants next; only the
@@ -678,16 +688,13 @@ static void test_numbered_series(vind_lexicon_t *lexicon)
 {
     vind_searcher_t *searcher = open_site(lexicon, "numbered", numbered, N_NUMBERED);
     CHECK(searcher != NULL, "the numbered-series site is indexed");
-    vind_related_options_t opts;
-    vind_related_options_init(&opts);
-    opts.min_score = 0.0;
-    vind_related_list_t *list = searcher ? related(searcher, "/richtlijn-12/", &opts) : NULL;
+    vind_related_list_t *list = every_candidate(searcher, "/richtlijn-12/");
     int next = list ? position_of(list, "/richtlijn-13/") : -1;
     int closer = list ? position_of(list, "/richtlijn-5/") : -1;
     CHECK_INT(next, 0, "numbered series: the next entry (13 and 14 after 12) comes first");
     CHECK(closer > next, "numbered series: guideline 5, with more words in common, after it");
     vind_related_free(list);
-    list = searcher ? related(searcher, "/richtlijn-13/", &opts) : NULL;
+    list = every_candidate(searcher, "/richtlijn-13/");
     CHECK(list && position_of(list, "/richtlijn-12/") == 0 &&
               position_of(list, "/richtlijn-3/") > 0,
           "numbered series: from 13 and 14, the entry before (12) comes first, not 3");
@@ -725,11 +732,7 @@ static void test_whole_word_pairs(vind_lexicon_t *lexicon)
 {
     vind_searcher_t *searcher = open_site(lexicon, "parts", parts_site, N_PARTS_SITE);
     CHECK(searcher != NULL, "the compound-parts site is indexed");
-    vind_related_options_t opts;
-    vind_related_options_init(&opts);
-    opts.min_score = 0.0;
-    vind_related_list_t *list =
-        searcher ? related(searcher, "/verslag-ledenuitje/", &opts) : NULL;
+    vind_related_list_t *list = every_candidate(searcher, "/verslag-ledenuitje/");
     int outing = list ? position_of(list, "/vrijwilligersuitje/") : -1;
     int meeting = list ? position_of(list, "/ledenvergadering/") : -1;
     CHECK_INT(outing, 0, "whole-word pairs: the other outing, the same subject, comes first");
