@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """test_related_judged.py - the blind-judged related-links set (issue 13) is
 sound: tests/related/judged.py's nDCG@5 and first-link measures on a small
-example worked out by hand, sources.tsv holds 165 sources split 25 tuned / 20
+example worked out by hand, sources.tsv holds 205 sources split 25 tuned / 20
 untouched / 40 untouched-2 / 40 untouched-3 (drawn in session 6) / 40
-untouched-4 (drawn in session 7 after the mutual check was chosen),
+untouched-4 (drawn in session 7 after the mutual check was chosen) / 40
+untouched-5 (drawn in session 8 after the numbered-series rule was chosen),
 every judgement is a grade 0-2 of a drawn source with a reason, every link of
 the recorded runs (vind before and after issue 13's session 5, TF-IDF, vind at
 the start of session 6, with the BM25 content score and with the cosine) is
@@ -13,7 +14,10 @@ version ahead of its start and of the baseline on the tuned part, and the
 cosine version ahead of the baseline and of the BM25 version on nDCG@5 on
 every part nobody tuned on; session 7's mutual-neighbour check ahead of the
 version before it on nDCG@5 and first links over the 125 sources it was chosen
-on, and not behind it on untouched-4. Needs no corpus and no build.
+on, and not behind it on untouched-4; session 8's numbered-series rule ahead
+of main on nDCG@5 and first links over the 165 sources it was chosen on, and
+on untouched-5 level with main on first links and ahead of TF-IDF. Needs no
+corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -44,12 +48,12 @@ def main():
 
     sources = judged.read_sources()
     parts = [p for _, p in sources]
-    tap.ok(len(sources) == 165 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
+    tap.ok(len(sources) == 205 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
            and parts[45:85] == ["untouched-2"] * 40 and parts[85:125] == ["untouched-3"] * 40
-           and parts[125:] == ["untouched-4"] * 40,
-           "165 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
-           "40 untouched-4 (session 7)", len(sources))
-    tap.ok(len({s for s, _ in sources}) == 165, "no source drawn twice")
+           and parts[125:165] == ["untouched-4"] * 40 and parts[165:] == ["untouched-5"] * 40,
+           "205 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
+           "40 untouched-4 (session 7), 40 untouched-5 (session 8)", len(sources))
+    tap.ok(len({s for s, _ in sources}) == 205, "no source drawn twice")
 
     drawn = {s for s, _ in sources}
     rows = []
@@ -66,17 +70,19 @@ def main():
     grades = judged.read_judgements()
     runs = {name: judged.read_run(os.path.join(judged.HERE, "runs", name + ".tsv"))
             for name in ("before", "tfidf", "after", "s6-before", "s6-after", "s6-rel-after",
-                         "s6-cosine", "s7-before", "s7-mutual")}
+                         "s6-cosine", "s7-before", "s7-mutual", "s8-before", "s8-after")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
     # vind at main aa5ac15 has no link for one source (exit 1: nothing above min_score)
-    first125 = [s for s, p in sources if p != "untouched-4"]
+    first125 = [s for s, p in sources if p not in ("untouched-4", "untouched-5")]
+    first165 = [s for s, p in sources if p != "untouched-5"]
     tap.ok(all(s in runs["s6-cosine"] for s in first125) and len(runs["s6-rel-after"]) >= 124
-           and all(s in runs[name] for name in ("tfidf", "s7-before", "s7-mutual")
+           and all(s in runs[name] for name in ("s7-before", "s7-mutual") for s in first165)
+           and all(s in runs[name] for name in ("tfidf", "s8-before", "s8-after")
                    for s, _ in sources),
-           "the BM25 and cosine versions cover the first 125 sources; TF-IDF and session 7's "
-           "runs all 165")
+           "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
+           "165; TF-IDF and session 8's runs all 205")
     unjudged = [(name, s, u) for name, run in runs.items() for s, urls in run.items()
                 for u in urls if (s, u) not in grades]
     tap.ok(not unjudged, "every link of the recorded runs is judged", unjudged[:5])
@@ -138,6 +144,27 @@ def main():
            "first links as often as TF-IDF (%.3f, %.3f, %.3f; %.0f%%, %.0f%%)"
            % (after["ndcg"], before["ndcg"], tfidf["ndcg"], 100 * after["first"],
               100 * tfidf["first"]))
+    # Session 8 (i13-rel3): the next entry of a numbered series and whole-word title pairs,
+    # chosen on the 165 sources drawn before; untouched-5 was drawn after the choice.
+    tap.ok(all(runs["s8-before"][s] == runs["s7-mutual"][s] for s in first165),
+           "session 8's before run is session 7's mutual check on the first 165 sources")
+    pool = judged.score_run(runs["s8-after"], first165, grades, {})
+    base = judged.score_run(runs["s8-before"], first165, grades, {})
+    tap.ok(pool["ndcg"] > base["ndcg"] and pool["first"] > base["first"]
+           and pool["unrelated"] <= base["unrelated"],
+           "numbered series, the 165 sources it was chosen on: nDCG@5 and first links up, no "
+           "more unrelated links (%.3f, %.3f; %.0f%%, %.0f%%)"
+           % (pool["ndcg"], base["ndcg"], 100 * pool["first"], 100 * base["first"]))
+    held = [s for s, p in sources if p == "untouched-5"]
+    after = judged.score_run(runs["s8-after"], held, grades, {})
+    before = judged.score_run(runs["s8-before"], held, grades, {})
+    tfidf = judged.score_run(runs["tfidf"], held, grades, {})
+    tap.ok(after["first"] >= before["first"] and after["first"] > tfidf["first"]
+           and after["ndcg"] > tfidf["ndcg"],
+           "numbered series, untouched-5: first links as often as main and more often than "
+           "TF-IDF, nDCG@5 ahead of TF-IDF (%.0f%%, %.0f%%, %.0f%%; %.3f, %.3f, %.3f)"
+           % (100 * after["first"], 100 * before["first"], 100 * tfidf["first"], after["ndcg"],
+              before["ndcg"], tfidf["ndcg"]))
     return tap.done()
 
 

@@ -16,8 +16,9 @@ only.
                                                      # 45 sources), at the start of session 6
                                                      # and with the BM25 content score (main
                                                      # before the cosine, the first 125
-                                                     # sources), and the cosine before session
-                                                     # 7's mutual check (all 165)
+                                                     # sources), the cosine before session
+                                                     # 7's mutual check (the first 165) and
+                                                     # main before session 8 (all 205)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -99,7 +100,8 @@ def cmd_draw(args):
     untouched), rewriting sources.tsv. With --part NAME --seed S --count K:
     appends K more sources drawn by random.Random(S) from the articles not
     drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
-    seed 2026; session 7: "untouched-4", seed 20261206), so the earlier parts and their
+    seed 2026; session 7: "untouched-4", seed 20261206; session 8: "untouched-5", seed
+    20261207), so the earlier parts and their
     judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
@@ -330,6 +332,7 @@ def cmd_eval(args):
                      "s6start=" + os.path.join(HERE, "runs", "s6-before.tsv"),
                      "s6bm25=" + os.path.join(HERE, "runs", "s6-rel-after.tsv"),
                      "s7before=" + os.path.join(HERE, "runs", "s7-before.tsv"),
+                     "s8before=" + os.path.join(HERE, "runs", "s8-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()
