@@ -781,6 +781,8 @@ static const char *verbal_lemma(struct builder *b, const char *stem)
     return w ? w->form : NULL;
 }
 
+static int is_real_noun(const struct word *w);
+
 /* Reads one analysis ("af st:gewerkt fl:Pj", " st:kantoor ts:NN2") into the candidate. */
 static void consider_analysis(struct builder *b, const char *form, const char *analysis,
                               struct candidate *best)
@@ -817,7 +819,9 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         if (rest == NULL)
             rest = participle_infinitive(b, stem);
         const char *verb = with_particle(b, particle, rest ? rest : (root ? root->form : NULL));
-        if (verb && strcmp(verb, form) != 0)
+        /* A noun in its own right is no particle verb's stem: "natuur" is no
+         * "na" + "tuur" (naturen), "voorwerp" no "voor" + "werp". */
+        if (verb && strcmp(verb, form) != 0 && !is_real_noun(find(b, form)))
             consider(best, READ_VERB, verb);
     } else if (tag[0] != '\0' && root != NULL && strcmp(stem, form) != 0 &&
                suffix_related(form, stem)) {

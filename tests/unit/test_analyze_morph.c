@@ -169,6 +169,8 @@ static void test_not_another_words_lemma(void)
     check_apart("gelegen", "legen");    /* of "liggen", not of "legen" (empty) */
     check_apart("gesloten", "sloot");   /* of "sluiten", not the ditch */
     check_apart("geslagen", "slag");
+    check_term("natuur", "natuur"); /* no "na" + "tuur" (naturen) */
+    check_term("voorwerp", "voorwerp");
     /* The forms of one word still share a term. */
     check_same((const char *const[]){"schipper", "schippers", NULL}, "schippers ~ schipper");
     check_same((const char *const[]){"opbrengst", "opbrengsten", NULL}, "opbrengsten ~ opbrengst");
@@ -182,6 +184,7 @@ static void test_not_another_words_lemma(void)
     check_same((const char *const[]){"spreekbuizen", "spreekbuis", NULL},
                "spreekbuizen ~ spreekbuis");
     check_same((const char *const[]){"afgesloten", "afsluiten", NULL}, "afgesloten ~ afsluiten");
+    check_same((const char *const[]){"natuur", "naturen", NULL}, "naturen ~ natuur");
 }
 
 static void test_strong_verbs(void)
