@@ -1285,6 +1285,12 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
         if ((head->reading == READ_DEGREE || (head->reading > READ_VERB && own_entry)) &&
             !is_modifier_word(b, w->form, i))
             continue;
+        /* Whatever the start, a noun nl.dic lists is no comparative
+         * ("versteviger" is no "ver" + "steviger"), and an adjective of its
+         * own no plural ("engels" is no "eng" + "els"), as for whole words. */
+        if ((head->reading == READ_DEGREE && is_noun(w)) ||
+            (head->reading == READ_NOUN && has_flag_class(w, 'A') && !is_noun(w)))
+            continue;
         char joined[128];
         snprintf(joined, sizeof joined, "%.*s%s", (int)i, w->form, head->lemma);
         struct word *whole = find(b, joined);

@@ -169,6 +169,9 @@ static void test_not_another_words_lemma(void)
     check_apart("gelegen", "legen");    /* of "liggen", not of "legen" (empty) */
     check_apart("gesloten", "sloot");   /* of "sluiten", not the ditch */
     check_apart("geslagen", "slag");
+    check_apart("vrijwilliger", "vrijwillig"); /* a noun is no comparative */
+    check_apart("versterker", "versterken");
+    check_apart("engels", "engel"); /* an adjective is no plural ("eng" + "els") */
     check_term("natuur", "natuur"); /* no "na" + "tuur" (naturen) */
     check_term("voorwerp", "voorwerp");
     /* The forms of one word still share a term. */
@@ -185,6 +188,8 @@ static void test_not_another_words_lemma(void)
                "spreekbuizen ~ spreekbuis");
     check_same((const char *const[]){"afgesloten", "afsluiten", NULL}, "afgesloten ~ afsluiten");
     check_same((const char *const[]){"natuur", "naturen", NULL}, "naturen ~ natuur");
+    check_same((const char *const[]){"vrijwilliger", "vrijwilligers", NULL},
+               "vrijwilligers ~ vrijwilliger");
 }
 
 static void test_strong_verbs(void)
