@@ -171,8 +171,10 @@ static void test_not_another_words_lemma(void)
     check_apart("geslagen", "slag");
     check_apart("vrijwilliger", "vrijwillig"); /* a noun is no comparative */
     check_apart("versterker", "versterken");
-    check_apart("engels", "engel"); /* an adjective is no plural ("eng" + "els") */
-    check_term("natuur", "natuur"); /* no "na" + "tuur" (naturen) */
+    check_apart("engels", "engel");             /* an adjective is no plural ("eng" + "els") */
+    check_apart("kapotje", "kapot");            /* no "ka" + "potje" */
+    check_apart("tussendoortje", "tussendoor"); /* no "tussend" + "oortje" */
+    check_term("natuur", "natuur");             /* no "na" + "tuur" (naturen) */
     check_term("voorwerp", "voorwerp");
     /* The forms of one word still share a term. */
     check_same((const char *const[]){"schipper", "schippers", NULL}, "schippers ~ schipper");
@@ -184,6 +186,9 @@ static void test_not_another_words_lemma(void)
     check_same((const char *const[]){"gevochten", "vechten", NULL}, "gevochten ~ vechten");
     check_same((const char *const[]){"draaikrukken", "draaikruk", NULL},
                "draaikrukken ~ draaikruk");
+    check_same((const char *const[]){"barkrukken", "barkruk", NULL}, "barkrukken ~ barkruk");
+    check_same((const char *const[]){"pompgemalen", "pompgemaal", NULL},
+               "pompgemalen ~ pompgemaal");
     check_same((const char *const[]){"spreekbuizen", "spreekbuis", NULL},
                "spreekbuizen ~ spreekbuis");
     check_same((const char *const[]){"afgesloten", "afsluiten", NULL}, "afgesloten ~ afsluiten");
