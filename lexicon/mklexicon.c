@@ -53,17 +53,21 @@ struct word {
     char *dic_flags;   /* nl.dic flags of every root entry, "V3Vp/ViPb", or NULL */
     const char *lemma; /* chosen lemma (another word's form), or NULL */
     int reading;       /* enum reading of the chosen lemma (READ_NONE for rules) */
+    const char *rule;  /* the rule that first gave a lemma (for --dump) */
 };
 
 /* Builder-only flag bits, cleared before writing. */
 #define CAPITAL_SEEN 0x10000u
 #define LOWER_SEEN 0x20000u
+#define CAPITALISED 0x40000u /* the list writes it with a capital (too): "Pool", "Brabant" */
+#define BUILDER_FLAGS (CAPITAL_SEEN | LOWER_SEEN | CAPITALISED)
 
 struct builder {
     Hunhandle *hunspell;
     GHashTable *words; /* normalised form -> struct word */
     GStringChunk *strings;
     int dump;
+    const char *rule; /* the rule of root_lemma's last answer (for --dump) */
 };
 
 /* Separable verb particles: the PFX P* flags of nl.aff plus the common
@@ -407,6 +411,40 @@ static int has_inseparable_prefix(const char *form)
 }
 
 /*
+ * Whether the infinitive is a weak verb: a stem that spells it (the stems
+ * infinitives_of would take to it) has a weak past (Vp "boorde", Vq
+ * "bakte"). Its participle ends in -d/-t ("geboord"), so ge-X-en is no form
+ * of it: "geboren" (born) is no participle of "boren" (to drill). The mixed
+ * verbs ("gebakken", "gelachen") are in strong-verbs.tsv, which links them.
+ */
+static int is_weak_verb(struct builder *b, const char *infinitive)
+{
+    size_t n = strlen(infinitive);
+    if (n < 4 || n > 60 || strcmp(infinitive + n - 2, "en") != 0)
+        return 0;
+    char stems[3][72];
+    size_t m = n - 2;
+    snprintf(stems[0], sizeof stems[0], "%.*s", (int)m, infinitive); /* werk(en) */
+    stems[1][0] = stems[2][0] = '\0';
+    char last = infinitive[m - 1];
+    if (m >= 2 && last == infinitive[m - 2] && !is_vowel(last)) /* zet(ten) */
+        snprintf(stems[1], sizeof stems[1], "%.*s", (int)(m - 1), infinitive);
+    if (m >= 2 && !is_vowel(last) &&
+        is_vowel(infinitive[m - 2])) { /* boor <- boren, leef <- leven */
+        char devoiced = last == 'v' ? 'f' : last == 'z' ? 's' : last;
+        snprintf(stems[2], sizeof stems[2], "%.*s%c%c", (int)(m - 1), infinitive, infinitive[m - 2],
+                 devoiced);
+    }
+    for (int i = 0; i < 3; i++) {
+        struct word *stem = stems[i][0] ? find(b, stems[i]) : NULL;
+        if ((has_flag(stem, "Vp") || has_flag(stem, "Vq")) && infinitive_of(b, stems[i]) &&
+            strcmp(infinitive_of(b, stems[i]), infinitive) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
  * The infinitive of a past participle: "gemaakt" -> "maken", "opgelost" ->
  * "oplossen", "beoordeeld" -> "beoordelen", "gezet" -> "zetten",
  * "gelopen" -> "lopen", "gezien" -> "zien". NULL when no rule is confirmed.
@@ -433,7 +471,7 @@ static const char *participle_infinitive(struct builder *b, const char *form)
         const char *result = NULL;
         if (weak)
             result = weak_readings(b, particle, rest, rest_len);
-        else if (known_infinitive(b, rest)) /* gelopen -> lopen, gegeven -> geven */
+        else if (known_infinitive(b, rest) && !is_weak_verb(b, rest)) /* gelopen, gegeven */
             result = with_particle(b, particle, find(b, rest)->form);
         if (result)
             return result;
@@ -597,6 +635,7 @@ static const char *root_lemma(struct builder *b, const char *root)
         (has_flag(w, "Ve") || has_flag_class(w, 'P')) && !has_flag_class(w, 'Y');
     const char *infinitive =
         is_noun(w) && !participle_evidence ? NULL : participle_infinitive(b, root);
+    b->rule = "participle";
     if (infinitive)
         return infinitive;
     /* "maak" -> "maken", and a stem that nl.dic also marks as a participle
@@ -605,13 +644,16 @@ static const char *root_lemma(struct builder *b, const char *root)
      * lists them in an entry of compound flags alone that may end a compound
      * ("wachtwoordbeheer", "kinderopvang"), so they are no verb form. */
     int verbal_adjective = has_flag(w, "Ve") && !is_noun(w); /* "verkort", "verlicht" */
+    b->rule = "verb-stem";
     if (is_verb_stem(w) && (!is_noun_or_adjective(w) || verbal_adjective) && !is_compound_noun(w))
         return infinitive_of(b, root);
+    b->rule = "finite";
     if (!is_noun_or_adjective(w)) {
         infinitive = finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
         if (infinitive)
             return infinitive;
     }
+    b->rule = "flagless-participle";
     return flagless_verb_form(b, w);
 }
 
@@ -739,6 +781,8 @@ static const char *verbal_lemma(struct builder *b, const char *stem)
     return w ? w->form : NULL;
 }
 
+static int is_real_noun(const struct word *w);
+
 /* Reads one analysis ("af st:gewerkt fl:Pj", " st:kantoor ts:NN2") into the candidate. */
 static void consider_analysis(struct builder *b, const char *form, const char *analysis,
                               struct candidate *best)
@@ -775,7 +819,9 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         if (rest == NULL)
             rest = participle_infinitive(b, stem);
         const char *verb = with_particle(b, particle, rest ? rest : (root ? root->form : NULL));
-        if (verb && strcmp(verb, form) != 0)
+        /* A noun in its own right is no particle verb's stem: "natuur" is no
+         * "na" + "tuur" (naturen), "voorwerp" no "voor" + "werp". */
+        if (verb && strcmp(verb, form) != 0 && !is_real_noun(find(b, form)))
             consider(best, READ_VERB, verb);
     } else if (tag[0] != '\0' && root != NULL && strcmp(stem, form) != 0 &&
                suffix_related(form, stem)) {
@@ -789,6 +835,12 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         /* An adjective in its own right (nl.dic gives it A* flags) is no
          * degree of another: "laatst" is not "laat", "eerder" not "eer". */
         if (reading == READ_DEGREE && has_flag_class(self, 'A'))
+            reading = READ_NONE;
+        /* Nor is an adjective in -s the plural of a name or a people's noun:
+         * "pools" (Polish) is no plural of "Pool"/"pool", "frans" none of
+         * "Fran", "brabants" none of "Brabant". */
+        if (reading == READ_NOUN && has_flag_class(self, 'A') && form[strlen(form) - 1] == 's' &&
+            (root->flags & CAPITALISED))
             reading = READ_NONE;
         if (reading == READ_VERB)
             consider(best, reading, verbal_lemma(b, stem));
@@ -884,16 +936,28 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
         consider_analysis(b, w->form, analyses[i], &best);
     if (count > 0)
         Hunspell_free_list(b->hunspell, &analyses, count);
+    static const char *const readings[] = {"hunspell-none",       "hunspell-verb",
+                                           "hunspell-degree",     "hunspell-adjective",
+                                           "hunspell-diminutive", "hunspell-noun"};
+    const char *rule = best.lemma ? readings[best.reading] : NULL;
+    const char *before = best.lemma;
     consider(&best, READ_NOUN, eren_singular(b, w->form));
-    if (best.lemma == NULL)
-        best.lemma = root_lemma(b, w->form);
-    if (best.lemma == NULL && (best.lemma = s_plural_singular(b, w->form)) != NULL)
+    if (best.lemma != before)
+        rule = "eren-plural";
+    if (best.lemma == NULL && (best.lemma = root_lemma(b, w->form)) != NULL)
+        rule = b->rule;
+    if (best.lemma == NULL && (best.lemma = s_plural_singular(b, w->form)) != NULL) {
         best.reading = READ_NOUN;
-    if (best.lemma == NULL && (best.lemma = en_plural_singular(b, w->form)) != NULL)
+        rule = "s-plural";
+    }
+    if (best.lemma == NULL && (best.lemma = en_plural_singular(b, w->form)) != NULL) {
         best.reading = READ_NOUN;
+        rule = "en-plural";
+    }
     if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
         w->lemma = best.lemma;
         w->reading = best.reading;
+        w->rule = rule;
         w->flags |= VIND_LEX_INFLECTED;
     }
 }
@@ -930,6 +994,7 @@ static void set_lemma(struct builder *b, struct word *w, const char *lemma, int 
 {
     w->lemma = lemma;
     w->reading = reading;
+    w->rule = why;
     w->flags |= VIND_LEX_INFLECTED;
     if (b->dump)
         printf("%s\t%s\t%s\n", w->form, lemma, why);
@@ -1158,9 +1223,36 @@ static GPtrArray *read_wordlist(struct builder *b, const char *path)
         struct word *w = value;
         if ((w->flags & CAPITAL_SEEN) && !(w->flags & LOWER_SEEN))
             w->flags |= VIND_LEX_PROPER;
+        if (w->flags & CAPITAL_SEEN)
+            w->flags |= CAPITALISED;
         w->flags &= ~(CAPITAL_SEEN | LOWER_SEEN);
     }
     return originals;
+}
+
+/* Whether the first length bytes of form can start a compound: a word of
+ * nl.dic or of the list of 3+ letters, no inflected verb form ("kinder" of
+ * "kinderboek", "discriminatie"), a part before a hyphen ("tv-"), or such a
+ * word with a linker ("volks", "bloemen", "hoogte"). */
+static int is_modifier_word(struct builder *b, const char *form, size_t length)
+{
+    if (length >= 2 && form[length - 1] == '-')
+        return 1;
+    static const char *const linkers[] = {"", "s", "en", "e", NULL};
+    for (int k = 0; linkers[k]; k++) {
+        size_t l = strlen(linkers[k]);
+        if (length < l + 3 || strncmp(form + length - l, linkers[k], l) != 0)
+            continue;
+        char part[72];
+        snprintf(part, sizeof part, "%.*s", (int)(length - l), form);
+        struct word *w = find(b, part);
+        /* an inflected verb form is no modifier ("dauwtrapper" is no "dauwt"
+         * + "rapper"), a verb stem is ("spreekbuis", "woelmuis") */
+        if (w && (w->flags & (VIND_LEX_LIST | VIND_LEX_ROOT)) &&
+            !(w->lemma && w->reading <= READ_VERB && !is_verb_stem(w)))
+            return 1;
+    }
+    return 0;
 }
 
 /*
@@ -1183,11 +1275,32 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
          * stem grows ("leem" -> "lemen" would make "probleem" "problemen"). */
         if (strlen(head->lemma) > strlen(head->form))
             continue;
+        /* A comparative head, or a diminutive or adjective head of a word
+         * nl.dic lists with flags of its own, needs a word before it:
+         * "schipper" is no "sc" + "hipper" (hip), "strijker" no "st" +
+         * "rijker", "kapotje" (a condom) no "ka" + "potje". Plural and verb
+         * heads may follow any start, as their regular ending gives the same
+         * word wherever the split is ("galonneerde" -> "galonneren",
+         * "barkrukken" -> "barkruk"; measured: ~45 plurals right to 6 wrong). */
+        int own_entry = w->dic_flags != NULL && w->dic_flags[0] != '\0';
+        int plural = head->reading == READ_NOUN;
+        if ((head->reading == READ_DEGREE || (head->reading > READ_VERB && !plural && own_entry)) &&
+            !is_modifier_word(b, w->form, i))
+            continue;
+        /* Whatever the start, a noun nl.dic lists is no comparative
+         * ("versteviger" is no "ver" + "steviger"), and an adjective of its
+         * own no plural ("engels" is no "eng" + "els"), as for whole words. */
+        if ((head->reading == READ_DEGREE && is_noun(w)) ||
+            (head->reading == READ_NOUN && has_flag_class(w, 'A') && !is_noun(w)))
+            continue;
         char joined[128];
         snprintf(joined, sizeof joined, "%.*s%s", (int)i, w->form, head->lemma);
         struct word *whole = find(b, joined);
-        if (whole && whole != w && (whole->flags & VIND_LEX_LIST))
+        if (whole && whole != w && (whole->flags & VIND_LEX_LIST)) {
+            if (b->dump)
+                printf("split\t%s\t%.*s\t%s\n", w->form, (int)i, w->form, head->form);
             return whole->form;
+        }
     }
     return NULL;
 }
@@ -1289,6 +1402,21 @@ static void resolve_chains(struct builder *b)
     }
 }
 
+/* --dump: "final", form, final lemma, the rule that gave the first lemma,
+ * and the form's nl.dic flags ("-" when nl.dic has no entry of it). */
+static void dump_final(struct builder *b)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->words);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const struct word *w = value;
+        if (w->lemma && (w->flags & VIND_LEX_LIST))
+            printf("final\t%s\t%s\t%s\t%s\n", w->form, w->lemma, w->rule ? w->rule : "?",
+                   w->dic_flags ? w->dic_flags : "-");
+    }
+}
+
 static gint compare_forms(gconstpointer a, gconstpointer b)
 {
     const struct word *x = *(struct word *const *)a, *y = *(struct word *const *)b;
@@ -1339,7 +1467,7 @@ static void write_lexicon(struct builder *b, const char *path)
         entries[i].form = GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->form));
         entries[i].lemma =
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
-        entries[i].flags = w->flags;
+        entries[i].flags = w->flags & ~BUILDER_FLAGS;
     }
     uint32_t checksum = vind_lex_fnv1a(VIND_LEX_FNV_SEED, entries, all->len * sizeof *entries);
     struct vind_lex_header header = {.version = VIND_LEX_VERSION,
@@ -1416,6 +1544,8 @@ int main(int argc, char **argv)
     size_t compounds = lemmatise_compounds(&b);
     link_flagless_stems(&b); /* after compounds: "afwerken" -> "afwerk" is known then */
     resolve_chains(&b);
+    if (b.dump)
+        dump_final(&b);
     fprintf(stderr,
             "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
             originals->len, lemmas, compounds);

@@ -151,6 +151,52 @@ static void test_wrong_lemmas(void)
     check_same((const char *const[]){"opname", "opnamen", NULL}, "opnamen is the plural of opname");
 }
 
+/* Words of their own that the lexicon gave another word's lemma (session 8,
+ * lexicon/lemma-other-word-sample.tsv): a compound split at a non-word
+ * ("sc" + "hipper"), an agent noun read as a comparative, an adjective in
+ * -s read as a plural, ge-X-en read as the participle of a weak verb. */
+static void test_not_another_words_lemma(void)
+{
+    check_apart("contrast", "contra");         /* "con" + "trast" */
+    check_apart("schipper", "schip");          /* "sc" + "hipper" (hip) */
+    check_apart("jeugdrechter", "jeugdrecht"); /* "jeugdr" + "echter" */
+    check_apart("inbrengst", "inbreng");       /* "inbr" + "engst" */
+    check_apart("sorteerder", "sorteren");     /* agent noun, not a verb form */
+    check_apart("opbrengst", "opbrengen");
+    check_apart("pools", "pool");       /* Polish, not the plural of "Pool" */
+    check_apart("brabants", "brabant"); /* an adjective, not a plural */
+    check_apart("geboren", "boren");    /* born: "boren" (drill) is weak, "geboord" */
+    check_apart("gelegen", "legen");    /* of "liggen", not of "legen" (empty) */
+    check_apart("gesloten", "sloot");   /* of "sluiten", not the ditch */
+    check_apart("geslagen", "slag");
+    check_apart("vrijwilliger", "vrijwillig"); /* a noun is no comparative */
+    check_apart("versterker", "versterken");
+    check_apart("engels", "engel");             /* an adjective is no plural ("eng" + "els") */
+    check_apart("kapotje", "kapot");            /* no "ka" + "potje" */
+    check_apart("tussendoortje", "tussendoor"); /* no "tussend" + "oortje" */
+    check_term("natuur", "natuur");             /* no "na" + "tuur" (naturen) */
+    check_term("voorwerp", "voorwerp");
+    /* The forms of one word still share a term. */
+    check_same((const char *const[]){"schipper", "schippers", NULL}, "schippers ~ schipper");
+    check_same((const char *const[]){"opbrengst", "opbrengsten", NULL}, "opbrengsten ~ opbrengst");
+    check_same((const char *const[]){"brabants", "brabantse", NULL}, "brabantse ~ brabants");
+    check_same((const char *const[]){"gesloten", "sluiten", NULL}, "gesloten ~ sluiten");
+    check_same((const char *const[]){"gelegen", "liggen", "lag", NULL}, "gelegen ~ liggen");
+    check_same((const char *const[]){"geslagen", "slaan", "sloeg", NULL}, "geslagen ~ slaan");
+    check_same((const char *const[]){"gevochten", "vechten", NULL}, "gevochten ~ vechten");
+    check_same((const char *const[]){"draaikrukken", "draaikruk", NULL},
+               "draaikrukken ~ draaikruk");
+    check_same((const char *const[]){"barkrukken", "barkruk", NULL}, "barkrukken ~ barkruk");
+    check_same((const char *const[]){"pompgemalen", "pompgemaal", NULL},
+               "pompgemalen ~ pompgemaal");
+    check_same((const char *const[]){"spreekbuizen", "spreekbuis", NULL},
+               "spreekbuizen ~ spreekbuis");
+    check_same((const char *const[]){"afgesloten", "afsluiten", NULL}, "afgesloten ~ afsluiten");
+    check_same((const char *const[]){"natuur", "naturen", NULL}, "naturen ~ natuur");
+    check_same((const char *const[]){"vrijwilliger", "vrijwilligers", NULL},
+               "vrijwilligers ~ vrijwilliger");
+}
+
 static void test_strong_verbs(void)
 {
     static const char *const verbs[][8] = {
@@ -235,6 +281,7 @@ int main(void)
     test_compound_parts_are_lemmas();
     test_wrong_lemmas();
     test_strong_verbs();
+    test_not_another_words_lemma();
     test_no_stop_word_terms();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
