@@ -31,6 +31,7 @@
 #include "normalize.h"
 #include "schema.h"
 #include "searcher.h"
+#include "synonyms.h"
 #include "titles.h"
 
 /* A query word occurring in more documents than this is not misspelt. */
@@ -109,6 +110,28 @@ static word_kind_t word_kind(const vind_lexicon_t *lexicon, const char *typed, c
     if ((flags & VIND_LEX_LIST) || ((flags & VIND_LEX_ROOT) && !(flags & VIND_LEX_BOUND)))
         return WORD_DUTCH;
     return WORD_UNLISTED;
+}
+
+/* 1 when form is an English word ("seats", "tricks", "maturity", "sad"): no
+ * Dutch headword of the translations (stem is its Dutch stem), and its
+ * English stem a word of their English side (as lib/query.c's
+ * is_english_word), reached by taking off an English ending, or a word of
+ * at most four letters. Without that last condition a Dutch word cut short
+ * by a typo ("middl", "centr") passed as its English stem. Correct English,
+ * not a typo: "Some sad news" was offered "Some pad news". Costs a bisection
+ * of the translations and one English analysis. */
+static int english_word(vind_searcher_t *searcher, const char *form, const char *stem)
+{
+    char stems[VIND_TRANSLATION_BYTES];
+    if (!searcher->synonyms || !stem ||
+        vind_synonyms_translations(searcher->synonyms, stem, stems, sizeof stems))
+        return 0;
+    char *english = vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN);
+    size_t length = strlen(form);
+    int yes = english && (strlen(english) < length || length <= 4) &&
+              vind_synonyms_is_english(searcher->synonyms, english);
+    free(english);
+    return yes;
 }
 
 static vind_status_t term_known(vind_searcher_t *searcher, const char *prefix, const char *term,
@@ -235,9 +258,11 @@ vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t
                                    char **correction, char **errmsg)
 {
     *correction = NULL;
-    /* Only a word the dictionary lacks is searched as another word. */
+    /* Only a word the dictionary lacks is searched as another word, and
+     * not an English one. */
     if (!worth_checking(token->form) ||
-        word_kind(searcher->lexicon, token->surface, token->form) != WORD_UNLISTED)
+        word_kind(searcher->lexicon, token->surface, token->form) != WORD_UNLISTED ||
+        english_word(searcher, token->form, token->stem))
         return VIND_OK;
     uint32_t frequency = 0;
     if (rare) {
@@ -300,6 +325,8 @@ static vind_status_t offered_word(vind_searcher_t *searcher, const vind_query_wo
             status = parts_unknown(searcher, word->form, &unknown, errmsg);
         if (status != VIND_OK || !unknown)
             return status;
+    } else if (english_word(searcher, word->form, word->stem)) {
+        return VIND_OK;
     } else {
         /* A compound the dictionary lacks, of words the site has
          * ("standaardenorganisatie", "gebruikerstoepassing"), is searched

@@ -550,6 +550,14 @@ static void test_spelling_and_synonyms(vind_searcher_t *searcher)
         printf("# explain: %s\n", vind_results_explain(r));
     vind_results_free(r);
 
+    /* Session 8: an English word is correct English, not a typo ("Some sad
+     * news" was offered "Some pad news"). */
+    r = search(searcher, "seats");
+    CHECK(r && vind_results_suggestion(r) == NULL &&
+              !strstr(vind_results_explain(r), "spellings"),
+          "an English word is not looked up in the spelling table");
+    vind_results_free(r);
+
     r = search(searcher, "ggz");
     CHECK(r && has_url(r, "wijk"), "ggz finds \"geestelijke gezondheidszorg\"");
     CHECK(r && has_url(r, "vernieuwing"), "ggz still finds ggz");
