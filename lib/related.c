@@ -188,9 +188,7 @@ typedef struct {
  * follow).
  */
 typedef struct cache {
-    uint64_t revision;
-    uint32_t doc_count;
-    char database_id[sizeof ((vind_searcher_t *)0)->database_id];
+    vind_revision_mark_t mark; /* the index it holds for */
     size_t bytes;            /* of the vectors */
     GHashTable *term_ids;    /* body term -> GUINT_TO_POINTER(id + 1), of every vector read */
     GHashTable *frequencies; /* term -> GUINT_TO_POINTER(its document frequency + 1) */
@@ -335,9 +333,7 @@ static void cache_free(void *data)
 static cache_t *cache_new(const vind_searcher_t *searcher)
 {
     cache_t *cache = g_new0(cache_t, 1);
-    cache->revision = searcher->revision;
-    cache->doc_count = searcher->doc_count;
-    memcpy(cache->database_id, searcher->database_id, sizeof cache->database_id);
+    vind_revision_mark(searcher, &cache->mark);
     cache->term_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     cache->frequencies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     cache->vector_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -359,9 +355,7 @@ static char *options_key(const vind_related_options_t *opts)
 static cache_t *cache_of(vind_searcher_t *searcher, const vind_related_options_t *opts)
 {
     cache_t *cache = searcher->related_cache;
-    if (cache && (cache->revision != searcher->revision ||
-                  cache->doc_count != searcher->doc_count ||
-                  memcmp(cache->database_id, searcher->database_id, sizeof cache->database_id) != 0 ||
+    if (cache && (!vind_revision_current(searcher, &cache->mark) ||
                   cache->bytes > kept_bytes(searcher))) {
         cache_free(cache);
         cache = NULL;

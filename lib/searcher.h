@@ -87,7 +87,7 @@ struct vind_searcher {
     void (*word_cache_free)(void *cache);
 };
 
-/* What a cache of one revision of the index (lib/titles.c, lib/suggest.c)
+/* What a cache of one revision of the index (lib/related.c, lib/titles.c, lib/suggest.c)
  * remembers of the index it holds for. */
 typedef struct {
     uint64_t revision;

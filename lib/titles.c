@@ -51,13 +51,18 @@ static int current(const title_index_t *index, const vind_searcher_t *searcher)
     return index && vind_revision_current(searcher, &index->mark);
 }
 
+/* Whether text (length bytes) starts with prefix (prefix_length bytes). */
+static int starts_with(const char *text, size_t length, const char *prefix, size_t prefix_length)
+{
+    return length >= prefix_length && memcmp(text, prefix, prefix_length) == 0;
+}
+
 /* Calls fn for the values that start with prefix (the walk without an index). */
 static int walk_values(const vind_xapian_values_t *values, const char *prefix, size_t length,
                        vind_titles_fn fn, void *rock)
 {
     for (size_t i = 0; i < values->count; i++)
-        if (values->items[i].length >= length &&
-            memcmp(values->items[i].value, prefix, length) == 0 &&
+        if (starts_with(values->items[i].value, values->items[i].length, prefix, length) &&
             fn(rock, values->items[i].docid))
             return 1;
     return 0;
@@ -169,7 +174,7 @@ vind_status_t vind_titles_with_prefix(vind_searcher_t *searcher, const char *pre
     size_t length = strlen(prefix);
     for (size_t i = lower_bound(index, prefix, length); i < index->n; i++) {
         const title_t *title = &index->titles[i];
-        if (title->length < length || memcmp(title->title, prefix, length) != 0)
+        if (!starts_with(title->title, title->length, prefix, length))
             break; /* sorted: no title after it starts with prefix either */
         if (fn(rock, title->docid))
             break;
