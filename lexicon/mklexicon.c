@@ -720,8 +720,10 @@ static void consider(struct candidate *best, enum reading reading, const char *l
              * takes the long vowel: "bomen" is the plural of "boom" before
              * that of "bom" (a short vowel lengthens in a few words only,
              * "dag"/"dagen"; "bom" makes "bommen"); so does an -e form: "hele"
-             * is "heel" before "hel" ("hel" makes "helle"). */
-            if ((reading == READ_DIMINUTIVE && a != c) ||
+             * is "heel" before "hel" ("hel" makes "helle"). An -e form takes
+             * the longest base too: "lekkere" is lekker + e before it is the
+             * comparative of "lek" (hunspell tags both AJce). */
+            if (((reading == READ_DIMINUTIVE || reading == READ_ADJECTIVE) && a != c) ||
                 ((reading == READ_NOUN || reading == READ_ADJECTIVE) &&
                  differ_by_long_vowel(lemma, best->lemma))) {
                 if (a < c)

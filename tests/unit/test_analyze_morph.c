@@ -174,6 +174,9 @@ static void test_not_another_words_lemma(void)
     check_apart("engels", "engel");             /* an adjective is no plural ("eng" + "els") */
     check_apart("kapotje", "kapot");            /* no "ka" + "potje" */
     check_apart("tussendoortje", "tussendoor"); /* no "tussend" + "oortje" */
+    check_apart("lekkere", "lek");              /* lekker + e, no comparative of "lek" */
+    check_apart("wakkere", "wak");
+    check_apart("meerdere", "meer");            /* several, not "more" */
     check_term("natuur", "natuur");             /* no "na" + "tuur" (naturen) */
     check_term("voorwerp", "voorwerp");
     /* The forms of one word still share a term. */
@@ -195,6 +198,8 @@ static void test_not_another_words_lemma(void)
     check_same((const char *const[]){"natuur", "naturen", NULL}, "naturen ~ natuur");
     check_same((const char *const[]){"vrijwilliger", "vrijwilligers", NULL},
                "vrijwilligers ~ vrijwilliger");
+    check_same((const char *const[]){"lekker", "lekkere", "lekkerder", NULL}, "lekkere ~ lekker");
+    check_same((const char *const[]){"meerdere", "meerderen", NULL}, "meerderen ~ meerdere");
 }
 
 static void test_strong_verbs(void)
