@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -1094,32 +1095,45 @@ struct TermItem {
     double weight;
 };
 
+/*
+ * Copies sources into a calloc'd C list (the header's { count, items } lists:
+ * terms, values, facet values), one fill(item, source) each; fill returns
+ * false when out of memory, having allocated nothing. NULL when out of
+ * memory, with what was copied freed by free_list.
+ */
+template <typename List, typename Source, typename Fill>
+List *copy_list(const std::vector<Source> &sources, void (*free_list)(List *), Fill fill)
+{
+    using Item = typename std::remove_pointer<decltype(List::items)>::type;
+    List *list = static_cast<List *>(std::calloc(1, sizeof(List)));
+    if (list == nullptr || sources.empty())
+        return list;
+    list->items = static_cast<Item *>(std::calloc(sources.size(), sizeof(Item)));
+    if (list->items == nullptr) {
+        std::free(list);
+        return nullptr;
+    }
+    for (const Source &source : sources) {
+        if (!fill(&list->items[list->count], source)) {
+            free_list(list);
+            return nullptr;
+        }
+        list->count++;
+    }
+    return list;
+}
+
 /* Moves items into a malloc'd vind_xapian_terms_t; NULL when out of memory. */
 vind_xapian_terms_t *make_terms(const std::vector<TermItem> &items)
 {
-    vind_xapian_terms_t *terms =
-        static_cast<vind_xapian_terms_t *>(std::calloc(1, sizeof(vind_xapian_terms_t)));
-    if (terms == nullptr || items.empty())
-        return terms;
-    terms->items =
-        static_cast<vind_xapian_term_t *>(std::calloc(items.size(), sizeof(vind_xapian_term_t)));
-    if (terms->items == nullptr) {
-        std::free(terms);
-        return nullptr;
-    }
-    for (const TermItem &item : items) {
-        vind_xapian_term_t *out = &terms->items[terms->count];
-        out->term = copy_bytes(item.term);
-        if (out->term == nullptr) {
-            vind_xapian_terms_free(terms);
-            return nullptr;
-        }
-        out->wdf = item.wdf;
-        out->frequency = item.frequency;
-        out->weight = item.weight;
-        terms->count++;
-    }
-    return terms;
+    return copy_list(items, vind_xapian_terms_free,
+                     [](vind_xapian_term_t *out, const TermItem &item) {
+                         out->term = copy_bytes(item.term);
+                         out->wdf = item.wdf;
+                         out->frequency = item.frequency;
+                         out->weight = item.weight;
+                         return out->term != nullptr;
+                     });
 }
 
 /* Hands a copy of text to *out / *length, or reports VIND_NOMEM. */
@@ -2750,28 +2764,15 @@ extern "C" vind_status_t vind_xapian_reader_values(vind_xapian_reader_t *reader,
                                    reader->path.c_str());
     }
     vind_xapian_values_t *list =
-        static_cast<vind_xapian_values_t *>(std::calloc(1, sizeof(vind_xapian_values_t)));
+        copy_list(found, vind_xapian_values_free,
+                  [](vind_xapian_value_t *item, const std::pair<Xapian::docid, std::string> &entry) {
+                      item->value = copy_bytes(entry.second);
+                      item->docid = entry.first;
+                      item->length = entry.second.size();
+                      return item->value != nullptr;
+                  });
     if (list == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
-    if (!found.empty()) {
-        list->items = static_cast<vind_xapian_value_t *>(
-            std::calloc(found.size(), sizeof(vind_xapian_value_t)));
-        if (list->items == nullptr) {
-            std::free(list);
-            return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
-        }
-    }
-    for (const auto &entry : found) {
-        vind_xapian_value_t *item = &list->items[list->count];
-        item->value = copy_bytes(entry.second);
-        if (item->value == nullptr) {
-            vind_xapian_values_free(list);
-            return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
-        }
-        item->docid = entry.first;
-        item->length = entry.second.size();
-        list->count++;
-    }
     *values = list;
     return VIND_OK;
 }
@@ -3715,27 +3716,14 @@ static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
                                    enquire->reader->path.c_str());
     }
     vind_xapian_facet_t *list =
-        static_cast<vind_xapian_facet_t *>(std::calloc(1, sizeof(vind_xapian_facet_t)));
+        copy_list(sorted, vind_xapian_facet_free,
+                  [](vind_xapian_facet_value_t *item, const std::pair<std::string, uint32_t> &entry) {
+                      item->value = copy_bytes(entry.first);
+                      item->count = entry.second;
+                      return item->value != nullptr;
+                  });
     if (list == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
-    if (!sorted.empty()) {
-        list->items = static_cast<vind_xapian_facet_value_t *>(
-            std::calloc(sorted.size(), sizeof(vind_xapian_facet_value_t)));
-        if (list->items == nullptr) {
-            std::free(list);
-            return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
-        }
-    }
-    for (const auto &entry : sorted) {
-        vind_xapian_facet_value_t *item = &list->items[list->count];
-        item->value = copy_bytes(entry.first);
-        if (item->value == nullptr) {
-            vind_xapian_facet_free(list);
-            return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
-        }
-        item->count = entry.second;
-        list->count++;
-    }
     *result = list;
     return VIND_OK;
 }
