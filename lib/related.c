@@ -747,15 +747,16 @@ static int topical(const run_t *run, const char *term)
            !vind_is_stopword(lexicon, term, VIND_LANG_EN);
 }
 
-/* A word of the source's title that can make a series pair: not a stop
- * word, at least two letters; of numbers only a year ("2011" in "Fronteers
- * 2011"), never a day of the month (two meetups "op 23 oktober" are not one
- * series). */
+/* A title word that is a year: four digits ("2011" in "Fronteers 2011"). */
 static int is_year(const char *word)
 {
     return strlen(word) == 4 && word[strspn(word, "0123456789")] == '\0';
 }
 
+/* A word of the source's title that can make a series pair: not a stop
+ * word, at least two letters; of numbers only a year ("2011" in "Fronteers
+ * 2011"), never a day of the month (two meetups "op 23 oktober" are not one
+ * series). */
 static int pair_word(const run_t *run, const char *word)
 {
     size_t length = strlen(word);
@@ -971,12 +972,13 @@ static int names_year(const years_t *years, const char *term)
  * Whether docid is another edition of the source's event (session 9): its
  * title names a year, or else its date is in a year, and none of the years
  * the source's title names. A series pair it shares with the source
- * ("Algemene Ledenvergadering" of "Meld je aan voor de Algemene
- * Ledenvergadering 2011" under "... 2010") then says "the same kind of
- * event", which the taxonomy already says, not "the same event": it lifted
- * last year's meeting over this year's announcement, which shares no pair
- * with the source ("Vooraankondiging ALV"). Cost: one title term-list read
- * per candidate sharing a pair with a source whose title names a year.
+ * ("bestuursleden gezocht" of "ALV 2015: 3 december - bestuursleden
+ * gezocht" under "ALV 2016: ma 28 november - bestuursleden gezocht") then
+ * says "the same kind of event", which the taxonomy already says, not "the
+ * same event": it lifted last year's call over this year's sign-up ("Meld
+ * je nu aan voor de ALV 2016", the pair "ALV 2016"). Cost: one title
+ * term-list read per candidate sharing a pair with a source whose title
+ * names a year.
  */
 static vind_status_t another_edition(run_t *run, const years_t *years, uint32_t docid,
                                      int *out, char **errmsg)
