@@ -747,6 +747,12 @@ static int topical(const run_t *run, const char *term)
            !vind_is_stopword(lexicon, term, VIND_LANG_EN);
 }
 
+/* A title word that is a year: four digits ("2011" in "Fronteers 2011"). */
+static int is_year(const char *word)
+{
+    return strlen(word) == 4 && word[strspn(word, "0123456789")] == '\0';
+}
+
 /* A word of the source's title that can make a series pair: not a stop
  * word, at least two letters; of numbers only a year ("2011" in "Fronteers
  * 2011"), never a day of the month (two meetups "op 23 oktober" are not one
@@ -757,7 +763,7 @@ static int pair_word(const run_t *run, const char *word)
     if (length < 2)
         return 0;
     if (word[strspn(word, "0123456789")] == '\0')
-        return length == 4;
+        return is_year(word);
     const vind_lexicon_t *lexicon = run->searcher->lexicon;
     return !vind_is_stopword(lexicon, word, VIND_LANG_NL) &&
            !vind_is_stopword(lexicon, word, VIND_LANG_EN);
@@ -946,6 +952,90 @@ static vind_status_t next_entries(run_t *run, const doc_t *source, const GArray 
     return status;
 }
 
+/* The years a title names ("2010" of "Algemene Ledenvergadering 2010"), at
+ * most YEARS_MAX, as title terms. */
+#define YEARS_MAX 4u
+typedef struct {
+    size_t n;
+    const char *terms[YEARS_MAX]; /* borrowed */
+} years_t;
+
+static int names_year(const years_t *years, const char *term)
+{
+    for (size_t i = 0; i < years->n; i++)
+        if (strcmp(years->terms[i], term) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Whether docid is another edition of the source's event (session 9): its
+ * title names a year, or else its date is in a year, and none of the years
+ * the source's title names. A series pair it shares with the source
+ * ("bestuursleden gezocht" of "ALV 2015: 3 december - bestuursleden
+ * gezocht" under "ALV 2016: ma 28 november - bestuursleden gezocht") then
+ * says "the same kind of event", which the taxonomy already says, not "the
+ * same event": it lifted last year's call over this year's sign-up ("Meld
+ * je nu aan voor de ALV 2016", the pair "ALV 2016"). Cost: one title
+ * term-list read per candidate sharing a pair with a source whose title
+ * names a year.
+ */
+static vind_status_t another_edition(run_t *run, const years_t *years, uint32_t docid,
+                                     int *out, char **errmsg)
+{
+    *out = 0;
+    vind_xapian_terms_t *terms = NULL;
+    vind_status_t status = vind_xapian_reader_document_wdfs(run->searcher->reader, docid,
+                                                            VIND_PREFIX_TITLE, &terms, errmsg);
+    if (status != VIND_OK)
+        return status;
+    size_t prefix = strlen(VIND_PREFIX_TITLE);
+    int named = 0, same = 0;
+    for (size_t i = 0; i < terms->count; i++)
+        if (is_year(terms->items[i].term + prefix)) {
+            named = 1;
+            same |= names_year(years, terms->items[i].term);
+        }
+    vind_xapian_terms_free(terms);
+    doc_t *doc = NULL;
+    if (!named)
+        status = doc_get(run, docid, &doc, errmsg);
+    if (status == VIND_OK && doc && doc->date) {
+        char term[16];
+        g_snprintf(term, sizeof term, "%s%.4s", VIND_PREFIX_TITLE, doc->date);
+        named = 1;
+        same = names_year(years, term);
+    }
+    *out = named && !same;
+    return status;
+}
+
+/* Drops from series the candidates of another edition (another_edition). */
+static vind_status_t drop_other_editions(run_t *run, const GArray *placed, GHashTable *series,
+                                         char **errmsg)
+{
+    years_t years = {0};
+    size_t prefix = strlen(VIND_PREFIX_TITLE);
+    for (guint i = 0; i < placed->len && years.n < YEARS_MAX; i++) {
+        const char *term = g_array_index(placed, placed_t, i).term;
+        if (is_year(term + prefix) && !names_year(&years, term))
+            years.terms[years.n++] = term;
+    }
+    if (years.n == 0)
+        return VIND_OK;
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, series);
+    vind_status_t status = VIND_OK;
+    while (status == VIND_OK && g_hash_table_iter_next(&iter, &key, NULL)) {
+        int other = 0;
+        status = another_edition(run, &years, GPOINTER_TO_UINT(key), &other, errmsg);
+        if (status == VIND_OK && other)
+            g_hash_table_iter_remove(&iter);
+    }
+    return status;
+}
+
 /*
  * Fills series (docid -> double*) with the candidates that share a specific
  * pair of adjacent title words with the source, each with the specificity
@@ -979,6 +1069,8 @@ static vind_status_t series_of(run_t *run, uint32_t docid, const doc_t *source, 
             note_series(series, matches, n, log(n_docs / (double)(n + 1)) / log(n_docs));
         free(matches);
     }
+    if (status == VIND_OK)
+        status = drop_other_editions(run, placed, series, errmsg);
     if (status == VIND_OK && NEXT_WEIGHT > 0.0)
         status = next_entries(run, source, placed, next, errmsg);
     g_array_free(placed, TRUE);

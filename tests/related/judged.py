@@ -17,8 +17,9 @@ only.
                                                      # and with the BM25 content score (main
                                                      # before the cosine, the first 125
                                                      # sources), the cosine before session
-                                                     # 7's mutual check (the first 165) and
-                                                     # main before session 8 (all 205)
+                                                     # 7's mutual check (the first 165),
+                                                     # main before session 8 (the first 205)
+                                                     # and before session 9 (all 245)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -101,7 +102,7 @@ def cmd_draw(args):
     appends K more sources drawn by random.Random(S) from the articles not
     drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
     seed 2026; session 7: "untouched-4", seed 20261206; session 8: "untouched-5", seed
-    20261207), so the earlier parts and their
+    20261207; session 9: "untouched-6", seed 20261209), so the earlier parts and their
     judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
@@ -333,6 +334,7 @@ def cmd_eval(args):
                      "s6bm25=" + os.path.join(HERE, "runs", "s6-rel-after.tsv"),
                      "s7before=" + os.path.join(HERE, "runs", "s7-before.tsv"),
                      "s8before=" + os.path.join(HERE, "runs", "s8-before.tsv"),
+                     "s9before=" + os.path.join(HERE, "runs", "s9-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()
