@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "error.h"
+#include "lexicon.h"
 #include "snippet.h"
 
 /* Texts up to this size are analysed whole (~2 ms): exact for every article
@@ -463,6 +464,19 @@ static const char *page_range(job_t *job, size_t page, size_t start, size_t end)
     return text ? text : "";
 }
 
+/* The tokens of len bytes of text for matching: with no stem among the terms
+ * (a `voor*` query) a token matches by its form alone, so the word analysis
+ * (lexicon, stemmer, compound parts) is skipped: the same matches, for about
+ * half the instructions (the analysis of a prefix query's regions and
+ * passages was ~230 M instructions of the 1,000 bench requests, callgrind). */
+static vind_status_t analyse_for_terms(job_t *job, const char *text, size_t len,
+                                       vind_tokens_t **tokens)
+{
+    if (vind_match_terms_stems(job->terms) == 0)
+        return vind_analyze_forms(job->analyzer, text, len, job->lang, tokens, job->errmsg);
+    return vind_analyze(job->analyzer, text, len, job->lang, tokens, job->errmsg);
+}
+
 /* Analyses bytes [start, end) of a page and records the words that match. */
 static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_t end)
 {
@@ -471,8 +485,7 @@ static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_
     vind_tokens_t *tokens = NULL;
     const char *text = page_range(job, page, start, end);
     job->analysed += end - start;
-    vind_status_t status =
-        vind_analyze(job->analyzer, text + start, end - start, job->lang, &tokens, job->errmsg);
+    vind_status_t status = analyse_for_terms(job, text + start, end - start, &tokens);
     if (status != VIND_OK)
         return status;
     size_t n = vind_tokens_count(tokens);
@@ -1134,8 +1147,7 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
     job->analysed += passage->end - passage->start;
     vind_tokens_t *tokens = NULL;
     vind_status_t status =
-        vind_analyze(job->analyzer, text + passage->start, passage->end - passage->start, job->lang,
-                     &tokens, job->errmsg);
+        analyse_for_terms(job, text + passage->start, passage->end - passage->start, &tokens);
     if (status != VIND_OK)
         return status;
     int pending = 0;
