@@ -410,8 +410,21 @@ static void fold_number(GString *form, vind_lang_t lang)
 
 static void remove_chars(GString *s, const char *chars)
 {
-    size_t write = 0;
-    for (size_t k = 0; k < s->len; k++)
+    /* The first byte to remove (chars, or a NUL, which strchr finds in
+     * chars too): most forms have none, and a memchr a character costs
+     * less than a strchr a byte (~220 instructions a word before). */
+    size_t first = s->len;
+    for (const char *c = chars;; c++) {
+        const char *at = memchr(s->str, *c, first);
+        if (at)
+            first = (size_t)(at - s->str);
+        if (!*c)
+            break;
+    }
+    if (first == s->len)
+        return;
+    size_t write = first;
+    for (size_t k = first; k < s->len; k++)
         if (strchr(chars, s->str[k]) == NULL)
             s->str[write++] = s->str[k];
     g_string_truncate(s, write);

@@ -569,8 +569,11 @@ vind_status_t vind_tokenize(const char *text, size_t len, vind_lang_t lang, vind
         if (is_word_class(c)) {
             size_t before = spans->count;
             size_t next;
-            if (starts_with_nocase(&s, i, "http://") || starts_with_nocase(&s, i, "https://") ||
-                starts_with_nocase(&s, i, "ftp://")) {
+            /* a scheme starts with h or f: other words skip the three tests */
+            int initial = lower_ascii((unsigned char)text[i]);
+            if ((initial == 'h' && (starts_with_nocase(&s, i, "http://") ||
+                                    starts_with_nocase(&s, i, "https://"))) ||
+                (initial == 'f' && starts_with_nocase(&s, i, "ftp://"))) {
                 next = scan_url(&s, i);
                 push_span(&s, i, next, VIND_SPAN_URL);
             } else {
