@@ -3702,13 +3702,18 @@ static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
                                  vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
                                  char **errmsg)
 {
-    std::vector<std::pair<std::string, uint32_t>> sorted;
+    /* The map's entries by count, most first, equal counts in the map's
+     * (value) order: pointers sorted, not copies of the values (copying
+     * and moving the strings was ~6,000 instructions a facet). */
+    using entry_t = std::map<std::string, uint32_t>::value_type;
+    std::vector<const entry_t *> sorted;
     try {
-        sorted.assign(counts.begin(), counts.end());
+        sorted.reserve(counts.size());
+        for (const entry_t &entry : counts)
+            sorted.push_back(&entry);
         std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const std::pair<std::string, uint32_t> &left,
-                            const std::pair<std::string, uint32_t> &right) {
-                             return left.second > right.second;
+                         [](const entry_t *left, const entry_t *right) {
+                             return left->second > right->second;
                          });
     } catch (...) {
         return translate_exception(errmsg, "cannot sort facet values of",
@@ -3726,14 +3731,14 @@ static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
             return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
         }
     }
-    for (const auto &entry : sorted) {
+    for (const entry_t *entry : sorted) {
         vind_xapian_facet_value_t *item = &list->items[list->count];
-        item->value = copy_bytes(entry.first);
+        item->value = copy_bytes(entry->first);
         if (item->value == nullptr) {
             vind_xapian_facet_free(list);
             return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
         }
-        item->count = entry.second;
+        item->count = entry->second;
         list->count++;
     }
     *result = list;
