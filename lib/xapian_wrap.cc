@@ -3560,8 +3560,12 @@ extern "C" vind_status_t vind_xapian_enquire_set_query(vind_xapian_enquire_t *en
         return invalid(errmsg, "vind_xapian_enquire_set_query", "enquire or query is NULL");
     try {
         /* A deep copy (through serialisation) shares no reference counts with
-         * the caller's query, which may then be freed from any thread. */
-        enquire->query = Xapian::Query::unserialise(query->query.serialise());
+         * the caller's query, which may then be freed from any thread. The
+         * registry unserialise reads (which names no posting source of
+         * ours) is made once per thread: a default one made and dropped per
+         * run cost ~16,000 instructions, 1.5% of a search. */
+        static thread_local const Xapian::Registry registry;
+        enquire->query = Xapian::Query::unserialise(query->query.serialise(), registry);
         enquire->enquire.set_query(enquire->query);
         return VIND_OK;
     } catch (...) {
