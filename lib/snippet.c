@@ -1040,6 +1040,15 @@ static int compare_hits(const void *a, const void *b)
     return (x->end > y->end) - (x->end < y->end);
 }
 
+/* Hits by page and start only (one word, whatever its end or term). */
+static int compare_hit_places(const void *a, const void *b)
+{
+    const hit_t *x = a, *y = b;
+    if (x->page != y->page)
+        return x->page < y->page ? -1 : 1;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
 /* Whether window a beats b: more new words (for a second passage), more
  * distinct words, more of them side by side (where a phrase query matched:
  * its page is the one to show), then more matches; ties go to the earlier
@@ -1400,8 +1409,6 @@ static vind_status_t hits_from_places(job_t *job)
     job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
     for (size_t page = 0; job->placed && page < job->n_pages; page++)
         job->placed = page_complete(job, page);
-    GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
-    gint64 *keys = g_new(gint64, occurrences->len + 1);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
         const occurrence_t *o = &g_array_index(occurrences, occurrence_t, i);
         size_t start = 0, end = 0;
@@ -1414,15 +1421,19 @@ static vind_status_t hits_from_places(job_t *job)
             job->placed = 0;
             break;
         }
-        keys[i] = ((gint64)o->page << 32) | (gint64)start;
-        if (g_hash_table_contains(seen, &keys[i]))
-            continue;
-        g_hash_table_add(seen, &keys[i]);
         hit_t hit = {o->page, start, end, o->term};
         g_array_append_val(job->hits, hit);
     }
-    g_hash_table_destroy(seen);
-    g_free(keys);
+    /* Each word once: a stable sort by place keeps the first named of a
+     * word first, and the others go (a hash set of the places seen cost
+     * ~1,700 instructions a snippet; the hits are sorted anyway). */
+    sort_unless_sorted(job->hits, compare_hit_places);
+    hit_t *hits = (hit_t *)job->hits->data;
+    guint kept = 0;
+    for (guint i = 0; i < job->hits->len; i++)
+        if (kept == 0 || compare_hit_places(&hits[kept - 1], &hits[i]) != 0)
+            hits[kept++] = hits[i];
+    g_array_set_size(job->hits, kept);
     g_array_free(occurrences, TRUE);
     return status;
 }
