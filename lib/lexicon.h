@@ -59,6 +59,16 @@ uint32_t vind_lexicon_fingerprint(const vind_lexicon_t *lexicon);
 /* The lexicon the analyzer was made with (lib/analyze.c). */
 const vind_lexicon_t *vind_analyzer_lexicon(const vind_analyzer_t *analyzer);
 
+/*
+ * vind_analyze without the word analysis: the same tokens (offsets,
+ * positions, flags, surfaces and forms), but each token's lemma and stem are
+ * its form and it has no extra terms. For matching form prefixes
+ * (lib/snippet.c: a `voor*` query's snippet), where the lexicon, stemmer and
+ * compound splitting of every new word were two thirds of the analysis.
+ */
+vind_status_t vind_analyze_forms(vind_analyzer_t *analyzer, const char *text, size_t len,
+                                 vind_lang_t lang, vind_tokens_t **out, char **errmsg);
+
 /* The data directory the lexicon was loaded from (owned by the lexicon). */
 const char *vind_lexicon_datadir(const vind_lexicon_t *lexicon);
 

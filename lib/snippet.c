@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "error.h"
+#include "lexicon.h"
 #include "snippet.h"
 
 /* Texts up to this size are analysed whole (~2 ms): exact for every article
@@ -302,6 +303,14 @@ static void widen_to_words(const char *text, size_t length, size_t *start, size_
 
 /* ---- HTML escaping ---- */
 
+/* Whether an ASCII byte is copied to a snippet as it is: printable, no
+ * HTML special character, and no space when spaces collapse. */
+static inline int is_plain(unsigned char c, int collapse)
+{
+    return c > 0x20 ? c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
+                    : c == ' ' && !collapse;
+}
+
 /*
  * Appends len bytes of text, HTML-escaped. collapse: every run of white
  * space (and control characters, NULs, line breaks of PDF text) becomes one
@@ -331,6 +340,23 @@ static void append_escaped(GString *out, const char *text, size_t len, int colla
                 if (out->len)
                     g_string_append_c(out, ' ');
                 *pending_space = 0;
+            }
+            if (is_plain(c, collapse)) {
+                /* a run of bytes copied as they are, single spaces
+                 * between words included: one append (a byte at a time
+                 * cost ~35 instructions a byte of a snippet) */
+                const char *run = p;
+                for (;;) {
+                    while (p < end && is_plain((unsigned char)*p, collapse))
+                        p++;
+                    /* one space between words stays one space */
+                    if (!(collapse && end - p >= 2 && p[0] == ' ' && (unsigned char)p[1] > 0x20 &&
+                          is_plain((unsigned char)p[1], collapse)))
+                        break;
+                    p++;
+                }
+                g_string_append_len(out, run, p - run);
+                continue;
             }
             switch (c) {
             case '&':
@@ -463,6 +489,19 @@ static const char *page_range(job_t *job, size_t page, size_t start, size_t end)
     return text ? text : "";
 }
 
+/* The tokens of len bytes of text for matching: with no stem among the terms
+ * (a `voor*` query) a token matches by its form alone, so the word analysis
+ * (lexicon, stemmer, compound parts) is skipped: the same matches, for about
+ * half the instructions (the analysis of a prefix query's regions and
+ * passages was ~230 M instructions of the 1,000 bench requests, callgrind). */
+static vind_status_t analyse_for_terms(job_t *job, const char *text, size_t len,
+                                       vind_tokens_t **tokens)
+{
+    if (vind_match_terms_stems(job->terms) == 0)
+        return vind_analyze_forms(job->analyzer, text, len, job->lang, tokens, job->errmsg);
+    return vind_analyze(job->analyzer, text, len, job->lang, tokens, job->errmsg);
+}
+
 /* Analyses bytes [start, end) of a page and records the words that match. */
 static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_t end)
 {
@@ -471,8 +510,7 @@ static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_
     vind_tokens_t *tokens = NULL;
     const char *text = page_range(job, page, start, end);
     job->analysed += end - start;
-    vind_status_t status =
-        vind_analyze(job->analyzer, text + start, end - start, job->lang, &tokens, job->errmsg);
+    vind_status_t status = analyse_for_terms(job, text + start, end - start, &tokens);
     if (status != VIND_OK)
         return status;
     size_t n = vind_tokens_count(tokens);
@@ -630,6 +668,20 @@ struct vind_snippet_places {
     unsigned n_terms;
     int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
 };
+
+/* Sorts an array with a stable sort (GLib's is a merge sort): nothing to do
+ * when it is in order already, as the places of a one-word query are
+ * (each term's positions come ascending): a test of each neighbour instead
+ * of a sort's copies and calls (~2,000 instructions a snippet). */
+static void sort_unless_sorted(GArray *array, GCompareFunc compare)
+{
+    guint size = g_array_get_element_size(array);
+    for (guint i = 1; i < array->len; i++)
+        if (compare(array->data + (i - 1) * size, array->data + i * size) > 0) {
+            g_array_sort(array, compare);
+            return;
+        }
+}
 
 static int compare_occurrences(const void *a, const void *b)
 {
@@ -916,7 +968,7 @@ static vind_status_t scan_long_text(job_t *job)
             status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
         goto done;
     }
-    g_array_sort(occurrences, compare_occurrences);
+    sort_unless_sorted(occurrences, compare_occurrences);
     if (job->source->places)
         anchors = score_anchors(occurrences, terms->n_terms, job->target / WORD_BYTES + 1,
                                 NEAR_POSITIONS);
@@ -986,6 +1038,15 @@ static int compare_hits(const void *a, const void *b)
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return (x->end > y->end) - (x->end < y->end);
+}
+
+/* Hits by page and start only (one word, whatever its end or term). */
+static int compare_hit_places(const void *a, const void *b)
+{
+    const hit_t *x = a, *y = b;
+    if (x->page != y->page)
+        return x->page < y->page ? -1 : 1;
+    return (x->start > y->start) - (x->start < y->start);
 }
 
 /* Whether window a beats b: more new words (for a second passage), more
@@ -1134,8 +1195,7 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
     job->analysed += passage->end - passage->start;
     vind_tokens_t *tokens = NULL;
     vind_status_t status =
-        vind_analyze(job->analyzer, text + passage->start, passage->end - passage->start, job->lang,
-                     &tokens, job->errmsg);
+        analyse_for_terms(job, text + passage->start, passage->end - passage->start, &tokens);
     if (status != VIND_OK)
         return status;
     int pending = 0;
@@ -1349,8 +1409,6 @@ static vind_status_t hits_from_places(job_t *job)
     job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
     for (size_t page = 0; job->placed && page < job->n_pages; page++)
         job->placed = page_complete(job, page);
-    GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
-    gint64 *keys = g_new(gint64, occurrences->len + 1);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
         const occurrence_t *o = &g_array_index(occurrences, occurrence_t, i);
         size_t start = 0, end = 0;
@@ -1363,15 +1421,19 @@ static vind_status_t hits_from_places(job_t *job)
             job->placed = 0;
             break;
         }
-        keys[i] = ((gint64)o->page << 32) | (gint64)start;
-        if (g_hash_table_contains(seen, &keys[i]))
-            continue;
-        g_hash_table_add(seen, &keys[i]);
         hit_t hit = {o->page, start, end, o->term};
         g_array_append_val(job->hits, hit);
     }
-    g_hash_table_destroy(seen);
-    g_free(keys);
+    /* Each word once: a stable sort by place keeps the first named of a
+     * word first, and the others go (a hash set of the places seen cost
+     * ~1,700 instructions a snippet; the hits are sorted anyway). */
+    sort_unless_sorted(job->hits, compare_hit_places);
+    hit_t *hits = (hit_t *)job->hits->data;
+    guint kept = 0;
+    for (guint i = 0; i < job->hits->len; i++)
+        if (kept == 0 || compare_hit_places(&hits[kept - 1], &hits[i]) != 0)
+            hits[kept++] = hits[i];
+    g_array_set_size(job->hits, kept);
     g_array_free(occurrences, TRUE);
     return status;
 }
@@ -1449,7 +1511,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
         } else
             status = scan_long_text(&job);
         if (status == VIND_OK)
-            g_array_sort(job.hits, compare_hits);
+            sort_unless_sorted(job.hits, compare_hits);
     }
     passage_t passages[2];
     size_t n_passages = 0;

@@ -84,8 +84,10 @@ static char_class_t classify(gunichar cp)
     return CLASS_SEPARATOR;
 }
 
-/* Class of the character at i (CLASS_SEPARATOR at the end); *n = its length. */
-static char_class_t class_at(const scanner_t *s, size_t i, size_t *n)
+/* Class of the character at i (CLASS_SEPARATOR at the end); *n = its length.
+ * Cost: called several times a character of every text analysed; ASCII
+ * letters and digits (most characters) answer before classify's tests. */
+static inline char_class_t class_at(const scanner_t *s, size_t i, size_t *n)
 {
     if (i >= s->len) {
         *n = 0;
@@ -94,6 +96,10 @@ static char_class_t class_at(const scanner_t *s, size_t i, size_t *n)
     unsigned char b = (unsigned char)s->text[i];
     if (b < 0x80) {
         *n = 1;
+        if ((unsigned)((b | 0x20) - 'a') < 26u)
+            return CLASS_LETTER;
+        if ((unsigned)(b - '0') < 10u)
+            return CLASS_DIGIT;
         return classify(b);
     }
     gunichar cp;
@@ -203,6 +209,8 @@ static int is_known_tld(const char *label, size_t n)
  * least two characters long. */
 static int is_domain(const scanner_t *s, size_t start, size_t end)
 {
+    if (!memchr(s->text + start, '.', end - start))
+        return 0; /* one label (every plain word): none of the tests below */
     size_t labels = 0, label_start = start, previous_length = 0;
     for (size_t k = start; k <= end; k++) {
         unsigned char b = k < end ? (unsigned char)s->text[k] : '.';
@@ -569,8 +577,11 @@ vind_status_t vind_tokenize(const char *text, size_t len, vind_lang_t lang, vind
         if (is_word_class(c)) {
             size_t before = spans->count;
             size_t next;
-            if (starts_with_nocase(&s, i, "http://") || starts_with_nocase(&s, i, "https://") ||
-                starts_with_nocase(&s, i, "ftp://")) {
+            /* a scheme starts with h or f: other words skip the three tests */
+            int initial = lower_ascii((unsigned char)text[i]);
+            if ((initial == 'h' && (starts_with_nocase(&s, i, "http://") ||
+                                    starts_with_nocase(&s, i, "https://"))) ||
+                (initial == 'f' && starts_with_nocase(&s, i, "ftp://"))) {
                 next = scan_url(&s, i);
                 push_span(&s, i, next, VIND_SPAN_URL);
             } else {

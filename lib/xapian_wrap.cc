@@ -3561,8 +3561,12 @@ extern "C" vind_status_t vind_xapian_enquire_set_query(vind_xapian_enquire_t *en
         return invalid(errmsg, "vind_xapian_enquire_set_query", "enquire or query is NULL");
     try {
         /* A deep copy (through serialisation) shares no reference counts with
-         * the caller's query, which may then be freed from any thread. */
-        enquire->query = Xapian::Query::unserialise(query->query.serialise());
+         * the caller's query, which may then be freed from any thread. The
+         * registry unserialise reads (which names no posting source of
+         * ours) is made once per thread: a default one made and dropped per
+         * run cost ~16,000 instructions, 1.5% of a search. */
+        static thread_local const Xapian::Registry registry;
+        enquire->query = Xapian::Query::unserialise(query->query.serialise(), registry);
         enquire->enquire.set_query(enquire->query);
         return VIND_OK;
     } catch (...) {
@@ -3703,13 +3707,18 @@ static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
                                  vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
                                  char **errmsg)
 {
-    std::vector<std::pair<std::string, uint32_t>> sorted;
+    /* The map's entries by count, most first, equal counts in the map's
+     * (value) order: pointers sorted, not copies of the values (copying
+     * and moving the strings was ~6,000 instructions a facet). */
+    using entry_t = std::map<std::string, uint32_t>::value_type;
+    std::vector<const entry_t *> sorted;
     try {
-        sorted.assign(counts.begin(), counts.end());
+        sorted.reserve(counts.size());
+        for (const entry_t &entry : counts)
+            sorted.push_back(&entry);
         std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const std::pair<std::string, uint32_t> &left,
-                            const std::pair<std::string, uint32_t> &right) {
-                             return left.second > right.second;
+                         [](const entry_t *left, const entry_t *right) {
+                             return left->second > right->second;
                          });
     } catch (...) {
         return translate_exception(errmsg, "cannot sort facet values of",
@@ -3717,9 +3726,9 @@ static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
     }
     vind_xapian_facet_t *list =
         copy_list(sorted, vind_xapian_facet_free,
-                  [](vind_xapian_facet_value_t *item, const std::pair<std::string, uint32_t> &entry) {
-                      item->value = copy_bytes(entry.first);
-                      item->count = entry.second;
+                  [](vind_xapian_facet_value_t *item, const entry_t *entry) {
+                      item->value = copy_bytes(entry->first);
+                      item->count = entry->second;
                       return item->value != nullptr;
                   });
     if (list == nullptr)

@@ -601,6 +601,32 @@ static void test_cache_turns(void)
     g_string_free(chunk, TRUE);
 }
 
+/* vind_analyze_forms (snippets of prefix queries) gives vind_analyze's
+ * tokens, offsets, positions, flags of the tokenizer and forms, with the
+ * form as lemma and stem and no extra terms. */
+static void test_forms_only(void)
+{
+    const char *text = "De verpleeghuiszorg van zorg- en welzijnsinstellingen in Noord-Holland: "
+                       "cli\xc3\xabnten liepen o.a. naar https://www.zorg.nl/ en 3,5 huizen "
+                       "'s-Hertogenbosch \xef\xac\x81nanci\xc3\xabn.";
+    vind_tokens_t *full = analyze(text), *forms = NULL;
+    CHECK_INT(vind_analyze_forms(analyzer, text, strlen(text), VIND_LANG_NL, &forms, NULL),
+              VIND_OK, "forms only: analysed");
+    size_t n = vind_tokens_count(full);
+    int same = n > 10 && vind_tokens_count(forms) == n, bare = same;
+    for (size_t k = 0; same && k < n; k++) {
+        const vind_token_t *a = vind_tokens_get(full, k), *b = vind_tokens_get(forms, k);
+        same = a->start == b->start && a->end == b->end && a->position == b->position &&
+               strcmp(a->surface, b->surface) == 0 && strcmp(a->form, b->form) == 0;
+        bare = bare && strcmp(b->stem, b->form) == 0 && strcmp(b->lemma, b->form) == 0 &&
+               b->extra && !b->extra[0];
+    }
+    CHECK(same, "forms only: the same tokens, offsets, positions and forms as vind_analyze");
+    CHECK(bare, "forms only: stem and lemma are the form, no extra terms");
+    vind_tokens_free(full);
+    vind_tokens_free(forms);
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -617,6 +643,7 @@ int main(void)
     test_hostile_input();
     test_corpus();
     test_cache_turns();
+    test_forms_only();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
