@@ -1663,7 +1663,8 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             old->seen = 1; /* also a loser's: its document may be the winner's to replace */
         char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
         if (file->unreadable) {
-            emit(run, file->path, url, VIND_FILE_FAILED, VIND_IO, file->reason);
+            emit(run, file->path, url, file->skipped ? VIND_FILE_SKIPPED : VIND_FILE_FAILED,
+                 file->skipped ? VIND_OK : VIND_IO, file->reason);
             free(url);
             continue;
         }
