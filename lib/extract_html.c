@@ -875,7 +875,7 @@ static vind_status_t append_ld_list(json_t *value, char ***array, size_t *count)
         for (size_t i = 0; parts[i] != NULL && status == VIND_OK; i++) {
             char *item = collapse(parts[i]);
             if (*item != '\0')
-                status = vind_doc_append(array, count, item, 1);
+                status = vind_doc_append(array, count, item, 0);
             g_free(item);
         }
         g_strfreev(parts);
@@ -890,7 +890,7 @@ static vind_status_t append_ld_list(json_t *value, char ***array, size_t *count)
         char *text = ld_string(item);
         vind_status_t status = VIND_OK;
         if (text != NULL && *text != '\0')
-            status = vind_doc_append(array, count, text, 1);
+            status = vind_doc_append(array, count, text, 0);
         g_free(text);
         if (status != VIND_OK)
             return status;
@@ -1118,7 +1118,7 @@ static vind_status_t append_marked(page_t *page, const char *name, char ***array
     char **values = marked_values(page, name);
     vind_status_t status = VIND_OK;
     for (size_t i = 0; values != NULL && values[i] != NULL && status == VIND_OK; i++)
-        status = vind_doc_append(array, count, values[i], 1);
+        status = vind_doc_append(array, count, values[i], 0);
     g_strfreev(values);
     return status;
 }
@@ -1308,7 +1308,7 @@ static vind_status_t find_date(page_t *page, vind_doc_t *doc)
 /* Appends a value that is not blank (g_free'd here). */
 static vind_status_t append_value(char *value, char ***array, size_t *count)
 {
-    vind_status_t status = *value != '\0' ? vind_doc_append(array, count, value, 1) : VIND_OK;
+    vind_status_t status = *value != '\0' ? vind_doc_append(array, count, value, 0) : VIND_OK;
     g_free(value);
     return status;
 }
@@ -1559,7 +1559,7 @@ static vind_status_t find_links(page_t *page, vind_doc_t *doc)
         const char *href = attribute(link, "href");
         if (href == NULL || *href == '\0' || *href == '#' || in_chrome_container(link))
             continue;
-        status = vind_doc_append(&doc->links, &doc->n_links, href, 1);
+        status = vind_doc_append(&doc->links, &doc->n_links, href, 0);
     }
     return status;
 }
@@ -1570,6 +1570,27 @@ static int is_canonical_link(xmlNodePtr node, const void *unused)
     (void)unused;
     return named(node, "link") && attribute_is(node, "rel", "canonical") &&
            attribute(node, "href") != NULL;
+}
+
+/* Drops the repeats of a list, each first value kept in its place. The
+ * lists are appended to without vind_doc_append's check, which compares a
+ * value with every one kept: a page of 100,000 JSON-LD keywords cost 22 s
+ * of a worker, 300,000 keywords and links passed the time limit (session
+ * 9's probe). Cost: one hash look-up a value. */
+static void drop_repeats(char **values, size_t *count)
+{
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t kept = 0;
+    for (size_t i = 0; i < *count; i++) {
+        if (g_hash_table_contains(seen, values[i])) {
+            free(values[i]);
+            continue;
+        }
+        g_hash_table_add(seen, values[i]);
+        values[kept++] = values[i];
+    }
+    g_hash_table_destroy(seen);
+    *count = kept;
 }
 
 static vind_status_t find_metadata(page_t *page, vind_doc_t *doc)
@@ -1603,6 +1624,9 @@ static vind_status_t find_metadata(page_t *page, vind_doc_t *doc)
         status = find_themes(page, doc);
     if (status == VIND_OK)
         status = find_links(page, doc);
+    drop_repeats(doc->tags, &doc->n_tags);
+    drop_repeats(doc->themes, &doc->n_themes);
+    drop_repeats(doc->links, &doc->n_links);
     return status;
 }
 

@@ -22,7 +22,8 @@
 #include "ocr.h"
 
 /* A page with fewer visible characters than this has no text layer (a scan
- * gives 0-2 stray characters: plooi-blg-1007826-nota-lnv-gescand.pdf). */
+ * gives 0-2 stray characters: plooi-blg-1007826-nota-lnv-gescand.pdf): OCR
+ * reads it when it draws an image. */
 #define MIN_PAGE_TEXT_CHARS 20
 
 static size_t visible_chars(const char *text)
@@ -359,12 +360,12 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
             g_free(text);
             text = NULL;
         }
+        /* A short text layer is kept: OCR replaces it when it reads the
+         * page, and a page it does not read (no image, OCR off or not
+         * installed) keeps its few words ("Bijlage: tarieven" was lost). */
         int no_layer = text == NULL || visible_chars(text) < MIN_PAGE_TEXT_CHARS;
-        if (no_layer) {
+        if (no_layer)
             doc->n_empty_pages++;
-            g_free(text);
-            text = NULL;
-        }
         int confidence = -1;
         if (page != NULL && run->wanted &&
             ((no_layer && has_image(page)) || run->opts->ocr == VIND_OCR_FORCE))

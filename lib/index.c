@@ -41,6 +41,7 @@
 #include <vind/limits.h>
 #include <vind/xapian.h>
 
+#include "date.h"
 #include "doc_json.h"
 #include "error.h"
 #include "folder.h"
@@ -1480,14 +1481,36 @@ static void cap_values(char **values, size_t *count, size_t max, const char *wha
                                VIND_MAX_TAXONOMY_BYTES);
 }
 
+/* A record's date must be a day that exists, "YYYY-MM-DD": its first four
+ * bytes are the year facet and its digits the date slot, so a --from-jsonl
+ * record's "<script>" was the year "<scr" and "2021-02-30" sorted as a day.
+ * The extractors write only such days; a feed's other dates are left out,
+ * and said (the value itself is not echoed: it may hold anything). */
+static void check_date(vind_doc_t *doc, GString *note)
+{
+    if (doc->date == NULL)
+        return;
+    size_t length = strlen(doc->date);
+    char why[96] = "is not a day like 2024-03-01";
+    if (length == 10 && vind_date_filter_valid(doc->date, length, why, sizeof why))
+        return;
+    if (length == 10 && strncmp(why, "is not a date", 13) == 0)
+        snprintf(why, sizeof why, "is not a day like 2024-03-01");
+    g_string_append_printf(note, "%sdate %s, left out", note->len ? "; " : "", why);
+    free(doc->date);
+    doc->date = NULL;
+}
+
 /*
  * Bounds the stored fields every answer carries (limits.h): title,
- * description and author lengths, the number and length of tags and themes.
+ * description and author lengths, the number and length of tags and themes;
+ * a date that is not a day is left out.
  * What was cut joins doc->warning, so the file is reported "indexed, but".
  */
 static void cap_fields(vind_doc_t *doc)
 {
     GString *note = g_string_new(NULL);
+    check_date(doc, note);
     struct {
         char *text;
         size_t max;
@@ -1640,7 +1663,8 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             old->seen = 1; /* also a loser's: its document may be the winner's to replace */
         char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
         if (file->unreadable) {
-            emit(run, file->path, url, VIND_FILE_FAILED, VIND_IO, file->reason);
+            emit(run, file->path, url, file->skipped ? VIND_FILE_SKIPPED : VIND_FILE_FAILED,
+                 file->skipped ? VIND_OK : VIND_IO, file->reason);
             free(url);
             continue;
         }

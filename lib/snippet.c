@@ -1163,10 +1163,12 @@ static void render_placed(job_t *job, const passage_t *passage, const char *text
     size_t done = passage->start;
     for (guint i = 0; i < job->hits->len; i++) {
         const hit_t *h = &hits[i];
-        if (h->page != passage->page || h->start < done || h->end > passage->end)
+        if (h->page != passage->page || h->start < done || h->start >= passage->end)
             continue;
-        append_marked(out, text, done, h->start, h->end, &pending);
-        done = h->end;
+        /* a word cut at the passage's end (choose_passages) is marked up to the cut */
+        size_t end = h->end < passage->end ? h->end : passage->end;
+        append_marked(out, text, done, h->start, end, &pending);
+        done = end;
     }
     append_escaped(out, text + done, passage->end - done, 1, &pending);
 }
@@ -1384,6 +1386,15 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
                 k--;
             core_end = hits[k].end;
         }
+        /* A first match longer than the passage (a 1 MB "word" a prefix or
+         * its 64-byte term matched: its place spans the whole word) is cut
+         * to the passage's length: it was the snippet, 1 MB in every
+         * answer listing the page. The cut is an ellipsis (render). Cost:
+         * at most chars steps a passage (~200), beside count_chars above. */
+        size_t cut = a->start;
+        for (size_t c = 0; c < chars && cut < core_end; c++)
+            cut = next_char(text, length, cut);
+        core_end = cut;
         passages[i] = passage_around(text, length, a->page, a->start, core_end, chars);
     }
     if (count == 2 && passages[0].page == passages[1].page &&

@@ -181,6 +181,13 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
                                                  reason, sizeof reason);
                 status = push(walk, capacity, entry->fts_path, root_index,
                               refused ? NULL : &st, refused);
+            } else if (stat(entry->fts_accpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+                /* Its pages are not indexed: a skip the run reports, not a
+                 * silence (media -> /srv/media lost every PDF unsaid). */
+                status = push(walk, capacity, entry->fts_path, root_index, NULL,
+                              "symbolic link to a folder, not followed");
+                if (status == VIND_OK)
+                    walk->files[walk->count - 1].skipped = 1;
             }
             break;
         }

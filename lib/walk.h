@@ -26,6 +26,7 @@ typedef struct {
     int64_t mtime_ns; /* modification time, nanoseconds since the epoch */
     vind_file_id_t id; /* of the regular file (a link's target) */
     int unreadable;   /* 1: refused or unreadable; reason holds why */
+    int skipped;      /* 1: not a page (a link to a folder): skipped, not failed */
     char *reason;
 } vind_walk_file_t;
 
@@ -42,7 +43,8 @@ typedef struct {
  * site, not indexed" otherwise): nothing outside the site is indexed.
  * Refused and unreadable entries (a FIFO or a device under a wanted name, a
  * path longer than PATH_MAX, a folder that cannot be read) are listed with
- * unreadable = 1 and a reason, so the caller can report them; nothing but
+ * unreadable = 1 and a reason, so the caller can report them; a symbolic
+ * link to a folder (any name) also with skipped = 1; nothing but
  * a regular file is ever opened for reading. Files are sorted by path.
  *
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (a root does not exist:

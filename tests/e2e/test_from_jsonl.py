@@ -345,6 +345,36 @@ def test_spelling_pending(tap, tmp):
            "exit %d, suggestion %r: %s" % (code, suggestion, err))
 
 
+def test_bad_dates(tap, tmp):
+    """A record's date that is not a day (YYYY-MM-DD that exists) is left out and reported: its
+    first four bytes were the year facet ("<scr", "222" and half a UTF-8 character) and its digits
+    the date slot, "2021-02-30" a day that sorted."""
+    dates = ["<script>alert(1)</script>", "2021-02-30", "222\u00e9-01-01", "2024", "2024-13-01",
+             "0000-01-01", "2024-03-01"]
+    feed = "".join(json.dumps({"url": "https://e.example/d%d/" % i, "date": d,
+                               "pages": ["Een datumproef nummer %d." % i]}) + "\n"
+                   for i, d in enumerate(dates))
+    db = os.path.join(tmp, "dates.db")
+    result = subprocess.run([binary("vind-index"), "--from-jsonl", "-", db], input=feed.encode(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=120)
+    err = result.stderr.decode("utf-8", "replace")
+    reported = [n for n in range(1, len(dates)) if re.search(r"^-:%d: indexed, but date .*left out" % n,
+                                                              err, re.M)]
+    tap.ok(result.returncode == 0 and reported == list(range(1, len(dates)))
+           and not re.search(r"^-:%d:" % len(dates), err, re.M) and "<script>" not in err,
+           "bad dates: the 6 records whose date is not a day are indexed, each reported "
+           "'indexed, but date ... left out' (without echoing it); the good one is not", err)
+    code, out = run_cli("count", "--db", db, "--by", "year", "datumproef")
+    years = re.findall(r"^(\S+)\s+\d+$", out, re.M)
+    tap.ok(code == 0 and "2024" in years and not any(y in years for y in ("<scr", "2021", "222", "0000")),
+           "bad dates: the year facet holds only the real day's year (2024)", out)
+    code, out = run_cli("search", "--db", db, "--all", "--format", "json", "datumproef")
+    hits = {h["url"]: h["date"] for h in json.loads(out)["results"]} if code == 0 else {}
+    tap.ok(len(hits) == len(dates) and hits.get("https://e.example/d6/") == "2024-03-01"
+           and sum(1 for d in hits.values() if d is not None) == 1,
+           "bad dates: every record found, only the real day kept as its date", hits)
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK):
@@ -357,6 +387,7 @@ def main():
         test_pipeline(tap, feed, tmp)
         test_bad_lines(tap, tmp)
         test_no_file_read(tap, tmp)
+        test_bad_dates(tap, tmp)
         test_batch_bytes(tap, tmp)
         test_spelling_pending(tap, tmp)
     finally:

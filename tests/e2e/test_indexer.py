@@ -325,8 +325,9 @@ def test_site_boundary(tmp):
     os.symlink("/dev/zero", os.path.join(site, "zero.html"))
     os.symlink("sub/in.html", os.path.join(site, "binnen.html"))
     os.mkfifo(os.path.join(site, "fifo.html"))
+    os.symlink(outside, os.path.join(site, "media"))  # a folder link: not followed, but said
     db = os.path.join(tmp, "boundary.db")
-    code, stderr, _ = run_index(db, site, extra=("--timeout", "10"))
+    code, stderr, _ = run_index(db, site, extra=("--timeout", "10", "--verbose"))
     tap(code == 1, "a site with links out exits 1 (some files not indexed)", stderr)
     for name in ("passwd.html", "buiten.html", "relatief.pdf"):
         tap(line_for(stderr, os.path.join(site, name)).endswith(
@@ -338,6 +339,10 @@ def test_site_boundary(tmp):
     tap(line_for(stderr, os.path.join(site, "fifo.html")).endswith(
         ": not a regular file (fifo), not indexed"),
         "a FIFO under an .html name is reported, never opened", stderr)
+    tap(line_for(stderr, os.path.join(site, "media")).endswith(
+        ": symbolic link to a folder, not followed")
+        and "skipped 1 page: 1 symbolic link to a folder, not followed" in stderr,
+        "a link to a folder is not followed, and --verbose says so (a skip, not a failure)", stderr)
     index = Index(db)
     try:
         for url in ("/passwd.html", "/buiten.html", "/relatief.pdf", "/zero.html", "/fifo.html"):

@@ -188,6 +188,11 @@ def hostile_document(tmp):
     os.makedirs(os.path.join(site, "actueel", "kwaad"))
     with open(os.path.join(site, "actueel", "kwaad", "index.html"), "w", encoding="utf-8") as f:
         f.write(HOSTILE_PAGE)
+    # One 1 MB word that a prefix query matches: its snippet was the whole word, 1 MB in every
+    # answer that listed the page (100 such pages: 100 MB an answer).
+    os.makedirs(os.path.join(site, "actueel", "lang"))
+    with open(os.path.join(site, "actueel", "lang", "index.html"), "w", encoding="utf-8") as f:
+        f.write(HOSTILE_PAGE.replace("kwispelstaartvis", "kwaadlang" + "x" * 1_000_000))
     db = os.path.join(tmp, "kwaad-db")
     index_site(db, site)
     with Searchd(db) as sd:
@@ -197,6 +202,13 @@ def hostile_document(tmp):
                "the hostile document is indexed with its markup as text (title %r)" % hit.get("title"))
         stray = re.findall(r"<(?!/?mark>)[^>]*>?", hit.get("snippet", ""))
         tap.ok(hit.get("snippet") and not stray, "its snippet holds no tag but <mark>", stray[:3])
+        status, headers, body = sd.get("/api/search?" + query(q="kwaadlang*"))
+        long_hit = [h for h in json.loads(body).get("results", []) if h["url"] == "/actueel/lang/"] \
+            if status == 200 else []
+        tap.ok(long_hit and "<mark>kwaadlang" in (long_hit[0]["snippet"] or "")
+               and len(long_hit[0]["snippet"]) < 2000 and len(body) < 20000,
+               "a 1 MB word matched by kwaadlang*: its snippet is marked and stays short (%d bytes), "
+               "so is the answer (%d bytes)" % (len((long_hit or [{}])[0].get("snippet") or ""), len(body)))
         status, headers, body = sd.get("/api/search?" + query(q="kwispelstaartvis"))
         tap.ok(headers.get("content-type", "").startswith("application/json")
                and headers.get("x-content-type-options") == "nosniff",

@@ -281,6 +281,42 @@ static void test_clean(void)
     free_pages(pages, 1);
 }
 
+/*
+ * A page of fewer than 20 visible characters ("Bijlage: tarieven", a cover,
+ * a last line) and no image: no scan, so OCR has nothing to replace it
+ * with. Its text layer was thrown away all the same, and the words were
+ * found nowhere (a PDF of one short line lost all of its text).
+ */
+static void test_short_page(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/kort.pdf", dir);
+    cairo_surface_t *surface = cairo_pdf_surface_create(path, 595, 842);
+    cairo_t *cr = cairo_create(surface);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 11);
+    static const char *const long_page[] = {"De gemeente betaalt de zorgkosten van bewoners.", NULL};
+    static const char *const short_page[] = {"Bijlage: tarieven", NULL};
+    draw_lines(cr, long_page, 120);
+    cairo_show_page(cr);
+    draw_lines(cr, short_page, 120);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    cairo_surface_destroy(surface);
+    vind_status_t status;
+    char *errmsg = NULL;
+    vind_doc_t *doc = extract_path(path, &status, &errmsg);
+    CHECK_INT(status, VIND_OK, "short page: extracted");
+    CHECK(doc != NULL && doc->n_pages == 2 && strstr(doc->pages[1], "Bijlage: tarieven") != NULL,
+          "a page of 17 characters without an image keeps its text layer (no OCR replaces it)");
+    CHECK(doc != NULL && doc->n_empty_pages == 1,
+          "it still counts as a page without a text layer (the OCR summary's count)");
+    vind_doc_free(doc);
+    free(errmsg);
+    unlink(path);
+}
+
 int main(void)
 {
     char template[] = "/tmp/vind-test-pdf-XXXXXX";
@@ -290,6 +326,7 @@ int main(void)
         return check_done();
     }
     test_generated_report(dir);
+    test_short_page(dir);
     test_clean();
     rmdir(dir);
     /* cairo's toy fonts keep fontconfig data until told to let go (LSan) */

@@ -300,6 +300,27 @@ static void test_large(void)
           "a 1 MB word: a bounded snippet, no hang");
     printf("# 1 MB word: %.1f ms\n", s.ms);
     clear(&s);
+    /* The 1 MB word is the match (a prefix query, or its 64-byte term): the
+     * passage held the whole token, a 1 MB snippet in every answer that
+     * listed the page (session 9's probe: /api/search?q=w* was 1 MB a hit). */
+    const char *pages_of_word[] = {word};
+    s = make(pages_of_word, 1, "", "aaaa", 200);
+    CHECK(s.status == VIND_OK && s.html && strlen(s.html) < 2000 &&
+              g_str_has_prefix(s.html, "<mark>a") && g_str_has_suffix(s.html, "</mark> …"),
+          "a 1 MB word that matches (prefix aaaa*): a snippet of ~200 characters, marked, "
+          "cut with an ellipsis");
+    printf("# 1 MB matching word: %zu bytes\n", s.html ? strlen(s.html) : 0);
+    clear(&s);
+    char *term = g_strndup(word, 64);
+    GString *around = g_string_new("Voor het woord ");
+    g_string_append(around, word);
+    g_string_append(around, " en erna.");
+    s = make_one(around->str, term);
+    CHECK(s.status == VIND_OK && s.html && strlen(s.html) < 2000 && contains(s.html, "<mark>a"),
+          "a 1 MB word that matches its 64-byte term: a bounded snippet, marked");
+    clear(&s);
+    g_string_free(around, TRUE);
+    g_free(term);
     free(word);
 
     /* 300 pages of 3 kB; the plural "huizen" (stem of "huis" by the lexicon)
