@@ -363,12 +363,25 @@ static const struct vind_lex_entry *find_entry(const vind_lexicon_t *lexicon, co
     return NULL;
 }
 
-const char *vind_lexicon_lemma_range(const vind_lexicon_t *lexicon, const char *form, size_t len)
+/* The lemma of an entry found, or NULL (none, its own, or outside the pool). */
+static const char *entry_lemma(const vind_lexicon_t *lexicon, const struct vind_lex_entry *entry)
 {
-    const struct vind_lex_entry *entry = find_entry(lexicon, form, len);
     if (entry == NULL || entry->lemma == VIND_LEX_NO_LEMMA || entry->lemma >= lexicon->string_bytes)
         return NULL;
     return lexicon->strings + entry->lemma;
+}
+
+const char *vind_lexicon_lemma_range(const vind_lexicon_t *lexicon, const char *form, size_t len)
+{
+    return entry_lemma(lexicon, find_entry(lexicon, form, len));
+}
+
+uint32_t vind_lexicon_entry_range(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                                  const char **lemma)
+{
+    const struct vind_lex_entry *entry = find_entry(lexicon, form, len);
+    *lemma = entry_lemma(lexicon, entry);
+    return entry ? entry->flags : 0;
 }
 
 const char *vind_lexicon_lemma(const vind_lexicon_t *lexicon, const char *form)
