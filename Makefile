@@ -128,13 +128,17 @@ $(LIBVIND_SO): $(LIB_OBJS) lib/libvind.map
 PROGRAM_LDFLAGS := -Wl,--as-needed
 PROGRAM_LIBS     = -lstdc++ $(PKG_LIBS)
 
-# vind-searchd (and bench/search-cost, which measures what it does) allocate
-# with tcmalloc (Debian's libtcmalloc-minimal4; README, "Dependencies"): a
+# vind-searchd, vind-index (and bench/search-cost, which measures what the
+# daemon does) allocate with tcmalloc (Debian's libtcmalloc-minimal4; README, "Dependencies"): a
 # search makes thousands of small allocations (tokens, snippet spans, JSON
 # nodes, Xapian's posting lists) and glibc's malloc/free were ~15% of the
 # daemon's CPU. Measured (interleaved, loaded 2-core VM): daemon CPU per
 # request 0.90-0.91 -> 0.70-0.80 ms; bench/search-cost median 0.49-0.50 ->
-# 0.37-0.41 ms. Linked by file name (no -dev package: only the runtime
+# 0.37-0.41 ms. vind-index: Xapian's per-posting maps and libxml2's DOM
+# are small allocations too (glibc's malloc/free/consolidate ~12% of the
+# CPU over the shared site, perf); 2.61 -> 2.33 s of CPU over its 1,175
+# HTML pages (least of 4 interleaved runs; docs/scaling.md, session 9).
+# Linked by file name (no -dev package: only the runtime
 # library is needed) and kept with --no-as-needed, since nothing names its
 # symbols. Not in sanitizer builds: ASan, TSan and valgrind bring their own
 # allocator.
@@ -169,7 +173,7 @@ $(BUILD)/bin/vind: $(CLI_OBJS) $(LIBVIND_A)
 $(BUILD)/bin/vind-index: $(INDEXER_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)
 	$(call say,LINK)
-	$(Q)$(CXX) $(LDFLAGS_ALL) $(PROGRAM_LDFLAGS) -o $@ $^ $(PROGRAM_LIBS)
+	$(Q)$(CXX) $(LDFLAGS_ALL) $(PROGRAM_LDFLAGS) -o $@ $^ $(PROGRAM_LIBS) $(FAST_MALLOC)
 
 $(BUILD)/bin/vind-searchd: $(SEARCHD_OBJS) $(LIBVIND_A)
 	@mkdir -p $(dir $@)

@@ -81,41 +81,61 @@ static int is_suffixoid(const char *word, size_t len)
     return in_list(suffixoids, word, len);
 }
 
-/* Whether the len bytes at part, or their lemma, are a suffixoid. */
-static int head_is_suffixoid(const vind_lexicon_t *lexicon, const char *part, size_t len)
+/* What the lexicon says of one range: its flags (0: unknown) and its lemma
+ * (NULL: none, or its own), from one binary search. The tests below take
+ * it: most ranges are asked several things (a head: its flags, its lemma,
+ * whether it is a suffixoid or a word), each a search of its own before. */
+typedef struct {
+    uint32_t flags;
+    const char *lemma;
+} entry_t;
+
+static entry_t look_up(const vind_lexicon_t *lexicon, const char *s, size_t len)
 {
-    const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
-    return is_suffixoid(part, len) || (lemma && is_suffixoid(lemma, strlen(lemma)));
+    entry_t entry;
+    entry.flags = vind_lexicon_entry_range(lexicon, s, len, &entry.lemma);
+    return entry;
 }
 
-/* Whether the len bytes at part may end a compound. A suffixoid may, for
+/* Whether the len bytes at part (entry: theirs), or their lemma, are a suffixoid. */
+static int head_is_suffixoid(const entry_t *entry, const char *part, size_t len)
+{
+    return is_suffixoid(part, len) ||
+           (entry->lemma && is_suffixoid(entry->lemma, strlen(entry->lemma)));
+}
+
+/* Whether the range of entry may end a compound. A suffixoid may, for
  * now: "wijk" + "verpleeg" + "kundige" is merged into "wijk" +
  * "verpleegkundige" before suffixoid heads are refused. */
-static int is_head(const vind_lexicon_t *lexicon, const char *part, size_t len)
+static int is_head(const vind_lexicon_t *lexicon, const entry_t *entry)
 {
-    uint32_t flags = vind_lexicon_flags(lexicon, part, len);
-    if (flags == 0 || (flags & VIND_LEX_PROPER))
+    if (entry->flags == 0 || (entry->flags & VIND_LEX_PROPER))
         return 0;
-    const char *head_lemma = vind_lexicon_lemma_range(lexicon, part, len);
-    if (flags & VIND_LEX_HEAD)
+    if (entry->flags & VIND_LEX_HEAD)
         return 1;
     /* an inflected form of a compound end: "kantoren" of "zorgkantoren" */
-    return head_lemma &&
-           (vind_lexicon_flags(lexicon, head_lemma, strlen(head_lemma)) & VIND_LEX_HEAD);
+    return entry->lemma &&
+           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & VIND_LEX_HEAD);
 }
 
-/* Whether the lemma of the len bytes at part may start a compound. */
-static int lemma_is_modifier(const vind_lexicon_t *lexicon, const char *part, size_t len)
+/* Whether the lemma of entry's range may start a compound. */
+static int lemma_is_modifier(const vind_lexicon_t *lexicon, const entry_t *entry)
 {
-    const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
-    return lemma && (vind_lexicon_flags(lexicon, lemma, strlen(lemma)) & VIND_LEX_MODIFIER);
+    return entry->lemma &&
+           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & VIND_LEX_MODIFIER);
+}
+
+/* Whether entry's range is a word of the list (not a name). */
+static int is_listed(const entry_t *entry)
+{
+    return (entry->flags & VIND_LEX_LIST) && !(entry->flags & VIND_LEX_PROPER);
 }
 
 /* Whether the len bytes at s are a word of the list (not a name). */
 static int is_word(const vind_lexicon_t *lexicon, const char *s, size_t len)
 {
-    uint32_t flags = vind_lexicon_flags(lexicon, s, len);
-    return (flags & VIND_LEX_LIST) && !(flags & VIND_LEX_PROPER);
+    entry_t entry = look_up(lexicon, s, len);
+    return is_listed(&entry);
 }
 
 /*
@@ -125,11 +145,22 @@ static int is_word(const vind_lexicon_t *lexicon, const char *s, size_t len)
  */
 static int is_verb_stem(const vind_lexicon_t *lexicon, const char *part, size_t len)
 {
-    if (vind_lexicon_flags(lexicon, part, len) & VIND_LEX_HEAD)
+    entry_t entry = look_up(lexicon, part, len);
+    if (entry.flags & VIND_LEX_HEAD)
         return 0;
-    const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
-    size_t n = lemma ? strlen(lemma) : 0;
-    return n > len && lemma[n - 2] == 'e' && lemma[n - 1] == 'n';
+    size_t n = entry.lemma ? strlen(entry.lemma) : 0;
+    return n > len && entry.lemma[n - 2] == 'e' && entry.lemma[n - 1] == 'n';
+}
+
+/* Whether entry's range, or its lemma, is a root of nl.dic: a word of its
+ * own ("groepering", "hoofdkwartier"), not one the list has only as a
+ * compound ("actiegroep", "versiebeheer"). */
+static int is_root_entry(const vind_lexicon_t *lexicon, const entry_t *entry)
+{
+    if (entry->flags & VIND_LEX_ROOT)
+        return 1;
+    return entry->lemma &&
+           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & VIND_LEX_ROOT);
 }
 
 /* One part of a split: form[start .. start + keep) is reported. */
@@ -155,15 +186,13 @@ typedef struct {
  * an nl.dic root whose modifier is a short bare verb stem before a short
  * head ("richtlijn").
  */
-static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
-                       size_t count)
+static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const entry_t *whole,
+                       const part_t *parts, size_t count)
 {
     /* A word nl.dic lists as a root of its own ("richtlijn", "volgorde",
      * "leeftijd"; "beperktere" through its lemma), not one the word list
      * has through compounding ("spaargeld", "zoekwoord", "meldpunt"). */
-    const char *whole = vind_lexicon_lemma(lexicon, form);
-    if (!(vind_lexicon_flags(lexicon, form, strlen(form)) & VIND_LEX_ROOT) &&
-        !(whole && (vind_lexicon_flags(lexicon, whole, strlen(whole)) & VIND_LEX_ROOT)))
+    if (!is_root_entry(lexicon, whole))
         return 0;
     const part_t *head = &parts[count - 1];
     const char *lemma = vind_lexicon_lemma_range(lexicon, form + head->start, head->keep);
@@ -186,9 +215,10 @@ static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const pa
  * else without its linking -s- ("arbeid" of "arbeidsmarkt", "overheid" of
  * "overheidsbeleid" although the list has "overheids").
  */
-static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, size_t len)
+static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, size_t len,
+                              const entry_t *entry)
 {
-    uint32_t flags = vind_lexicon_flags(lexicon, part, len);
+    uint32_t flags = entry->flags;
     if (flags & VIND_LEX_PROPER)
         return 0;
     if (flags & VIND_LEX_MODIFIER)
@@ -196,8 +226,8 @@ static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, s
     /* a plural of a compound start: "ouderen" (ouder), "kantoren" */
     if ((flags & VIND_LEX_LIST) && len > 4 &&
         (part[len - 1] == 's' || (part[len - 2] == 'e' && part[len - 1] == 'n')) &&
-        lemma_is_modifier(lexicon, part, len)) {
-        const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
+        lemma_is_modifier(lexicon, entry)) {
+        const char *lemma = entry->lemma;
         size_t n = strlen(lemma);
         return n >= MIN_PART_BYTES && n < len && memcmp(lemma, part, n) == 0 ? n : len;
     }
@@ -207,7 +237,7 @@ static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, s
             /* kept when it is a word of its own ("gegevens", data), dropped
              * when it is a plural of the base ("bewoners") or only a form
              * the list has for compounding ("overheids") */
-            const char *lemma = vind_lexicon_lemma_range(lexicon, part, len);
+            const char *lemma = entry->lemma;
             int own = (flags & VIND_LEX_ROOT) ||
                       (lemma && (strlen(lemma) != len - 1 || memcmp(lemma, part, len - 1) != 0));
             return own ? len : len - 1;
@@ -235,7 +265,8 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
     memset(state, 0, sizeof state);
     for (size_t i = len - MIN_PART_BYTES + 1; i-- > 0;) {
         struct split_state *best = &state[i];
-        if (i > 0 && is_head(lexicon, form + i, len - i)) {
+        entry_t tail = i > 0 ? look_up(lexicon, form + i, len - i) : (entry_t){0, NULL};
+        if (i > 0 && is_head(lexicon, &tail)) {
             *best = (struct split_state){1, (unsigned char)len, (unsigned char)(len - i),
                                          (unsigned char)(len - i)};
             continue; /* one part is always the fewest */
@@ -249,7 +280,8 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
                 (parts_here > best->parts ||
                  (parts_here == best->parts && rest->head_len <= best->head_len)))
                 continue;
-            size_t keep = modifier_length(lexicon, form + i, j - i);
+            entry_t piece = look_up(lexicon, form + i, j - i);
+            size_t keep = modifier_length(lexicon, form + i, j - i, &piece);
             if (keep == 0)
                 continue;
             *best = (struct split_state){(unsigned char)parts_here, (unsigned char)j,
@@ -281,15 +313,11 @@ static size_t group_length(const vind_lexicon_t *lexicon, const char *form, cons
     return 0;
 }
 
-/* Whether the len bytes at s, or their lemma, are a root of nl.dic: a word
- * of its own ("groepering", "hoofdkwartier"), not one the list has only as
- * a compound ("actiegroep", "versiebeheer"). */
+/* Whether the len bytes at s, or their lemma, are a root of nl.dic. */
 static int is_root(const vind_lexicon_t *lexicon, const char *s, size_t len)
 {
-    if (vind_lexicon_flags(lexicon, s, len) & VIND_LEX_ROOT)
-        return 1;
-    const char *lemma = vind_lexicon_lemma_range(lexicon, s, len);
-    return lemma && (vind_lexicon_flags(lexicon, lemma, strlen(lemma)) & VIND_LEX_ROOT);
+    entry_t entry = look_up(lexicon, s, len);
+    return is_root_entry(lexicon, &entry);
 }
 
 /*
@@ -343,19 +371,21 @@ static size_t merge_known(const vind_lexicon_t *lexicon, const char *form, part_
  * mostly the tail of an English or misspelt word ("ping", "ring", "city"). */
 static int is_guess_head(const vind_lexicon_t *lexicon, const char *s, size_t len)
 {
-    if (head_is_suffixoid(lexicon, s, len))
+    entry_t entry = look_up(lexicon, s, len);
+    if (head_is_suffixoid(&entry, s, len))
         return 0;
-    return is_head(lexicon, s, len) || (len >= GUESS_HEAD_BYTES && is_word(lexicon, s, len));
+    return is_head(lexicon, &entry) || (len >= GUESS_HEAD_BYTES && is_listed(&entry));
 }
 
 /* The length of a listed word at the start of the len bytes at s, with a
  * linker -s-, -e- or -en- after it allowed; 0 when there is none. */
 static size_t guess_modifier(const vind_lexicon_t *lexicon, const char *s, size_t len)
 {
-    size_t flagged = modifier_length(lexicon, s, len); /* "overheids" -> "overheid" */
+    entry_t entry = look_up(lexicon, s, len);
+    size_t flagged = modifier_length(lexicon, s, len, &entry); /* "overheids" -> "overheid" */
     if (flagged)
         return flagged;
-    if (is_word(lexicon, s, len))
+    if (is_listed(&entry))
         return len;
     if (s[len - 1] == 's' || s[len - 1] == 'e')
         if (len - 1 >= MIN_GUESS_PART_BYTES && is_word(lexicon, s, len - 1))
@@ -447,10 +477,10 @@ static int is_verb_form(const vind_lexicon_t *lexicon, const char *s, size_t len
  * and be no verb, and no modifier may be a particle. Measured on a sample
  * of the words it splits (lexicon/known-splits.tsv, docs/analyzer.md).
  */
-static int known_guess_kept(const vind_lexicon_t *lexicon, const char *form, const part_t *parts,
-                            size_t count)
+static int known_guess_kept(const vind_lexicon_t *lexicon, const char *form, const entry_t *whole,
+                            const part_t *parts, size_t count)
 {
-    if (is_root(lexicon, form, strlen(form)))
+    if (is_root_entry(lexicon, whole))
         return 0;
     const part_t *head = &parts[count - 1];
     if (is_verb_form(lexicon, form + head->start, head->keep))
@@ -474,19 +504,23 @@ size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *fo
     size_t count = flag_split(lexicon, form, len, max_parts, found);
     if (count >= 3)
         count = merge_known(lexicon, form, found, count);
-    if (count >= 2 &&
-        head_is_suffixoid(lexicon, form + found[count - 1].start, found[count - 1].keep))
-        return 0; /* "belangrijke", "verpleegkundige" */
-    if (count >= 2 && is_word(lexicon, form, len) && lexicalised(lexicon, form, found, count))
+    if (count >= 2) {
+        const part_t *head = &found[count - 1];
+        entry_t tail = look_up(lexicon, form + head->start, head->keep);
+        if (head_is_suffixoid(&tail, form + head->start, head->keep))
+            return 0; /* "belangrijke", "verpleegkundige" */
+    }
+    entry_t whole = look_up(lexicon, form, len); /* the word's own, asked up to four times */
+    if (count >= 2 && is_listed(&whole) && lexicalised(lexicon, form, &whole, found, count))
         return 0;
-    uint32_t flags = vind_lexicon_flags(lexicon, form, len);
+    uint32_t flags = whole.flags;
     if (count == 0 && !(flags & VIND_LEX_PROPER)) {
         count = guess_split(lexicon, form, len, flags != 0, max_parts, found);
         if (count >= 3)
             count = merge_known(lexicon, form, found, count);
         if (count >= 2 && flags != 0 &&
-            (!known_guess_kept(lexicon, form, found, count) ||
-             lexicalised(lexicon, form, found, count)))
+            (!known_guess_kept(lexicon, form, &whole, found, count) ||
+             lexicalised(lexicon, form, &whole, found, count)))
             return 0;
     }
     for (size_t k = 0; k < count; k++) {

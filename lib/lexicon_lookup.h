@@ -20,4 +20,13 @@ uint32_t vind_lexicon_flags(const vind_lexicon_t *lexicon, const char *form, siz
 /* Like vind_lexicon_lemma but for a byte range; NULL when unknown or its own lemma. */
 const char *vind_lexicon_lemma_range(const vind_lexicon_t *lexicon, const char *form, size_t len);
 
+/*
+ * Both of one range from one binary search: its flags (the return value, as
+ * vind_lexicon_flags) and *lemma (as vind_lexicon_lemma_range). The compound
+ * splitter asks both of most ranges it tries; two searches were a fifth of
+ * its look-ups (session 9, docs/scaling.md).
+ */
+uint32_t vind_lexicon_entry_range(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                                  const char **lemma);
+
 #endif

@@ -51,8 +51,10 @@ void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len)
         for (size_t i = 0; i < before; i++)
             shingle = fnv1a(&s->recent[i], sizeof s->recent[i], shingle);
         shingle = mix(fnv1a(&h, sizeof h, shingle));
-        for (unsigned bit = 0; bit < 64; bit++)
-            s->votes[bit] += (shingle >> bit) & 1u ? 1 : -1;
+        /* only the set bits are counted, one step each: a +1/-1 vote on all
+         * 64 bits was ~45% of this function (callgrind, session 9) */
+        for (uint64_t bits = shingle; bits != 0; bits &= bits - 1)
+            s->set[__builtin_ctzll(bits)]++;
         s->shingles++;
     }
     memmove(s->recent, s->recent + 1, (before - 1) * sizeof s->recent[0]);
@@ -65,8 +67,9 @@ int vind_simhash_result(const vind_simhash_t *s, uint64_t *out)
     *out = 0;
     if (s->shingles < VIND_SIMHASH_MIN_SHINGLES)
         return 0;
+    /* a bit is set when more shingles have it set than not */
     for (unsigned bit = 0; bit < 64; bit++)
-        if (s->votes[bit] > 0)
+        if (2 * (uint64_t)s->set[bit] > s->shingles)
             *out |= (uint64_t)1 << bit;
     return 1;
 }

@@ -25,7 +25,7 @@
 
 /* A fingerprint being made: feed it the words in text order. */
 typedef struct {
-    int32_t votes[64];
+    uint32_t set[64]; /* per bit: the shingles that have it set (the rest vote against it) */
     uint64_t recent[VIND_SIMHASH_SHINGLE - 1]; /* hashes of the last words, oldest first */
     size_t words;
     size_t shingles;
@@ -34,7 +34,7 @@ typedef struct {
 void vind_simhash_init(vind_simhash_t *s);
 
 /* Adds the next word (len bytes). Cost: one hash of the word, one of the
- * shingle and 64 additions. */
+ * shingle and an increment per set bit of it (~32). */
 void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len);
 
 /* The fingerprint into *out; 0 (no fingerprint) when the text had fewer than

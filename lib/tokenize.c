@@ -128,6 +128,17 @@ static int starts_with_nocase(const scanner_t *s, size_t i, const char *prefix)
     return 1;
 }
 
+/* Whether a URL with its scheme starts at i. Asked at every word: the first
+ * letter decides for nearly all of them before three prefix compares (~1%
+ * of the analysis, callgrind over the shared site). */
+static int starts_url_scheme(const scanner_t *s, size_t i)
+{
+    int first = lower_ascii((unsigned char)s->text[i]);
+    if (first == 'h')
+        return starts_with_nocase(s, i, "http://") || starts_with_nocase(s, i, "https://");
+    return first == 'f' && starts_with_nocase(s, i, "ftp://");
+}
+
 static vind_span_t *push_span(scanner_t *s, size_t start, size_t end, vind_span_kind_t kind)
 {
     vind_spans_t *spans = s->spans;
@@ -577,11 +588,7 @@ vind_status_t vind_tokenize(const char *text, size_t len, vind_lang_t lang, vind
         if (is_word_class(c)) {
             size_t before = spans->count;
             size_t next;
-            /* a scheme starts with h or f: other words skip the three tests */
-            int initial = lower_ascii((unsigned char)text[i]);
-            if ((initial == 'h' && (starts_with_nocase(&s, i, "http://") ||
-                                    starts_with_nocase(&s, i, "https://"))) ||
-                (initial == 'f' && starts_with_nocase(&s, i, "ftp://"))) {
+            if (starts_url_scheme(&s, i)) {
                 next = scan_url(&s, i);
                 push_span(&s, i, next, VIND_SPAN_URL);
             } else {

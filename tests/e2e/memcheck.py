@@ -27,7 +27,7 @@ from harness import Tap, binary, env, have, sample_site  # noqa: E402
 
 tap = Tap()
 SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "valgrind.supp")
-# vind-searchd allocates with tcmalloc: its malloc and free are valgrind's too (somalloc).
+# vind-searchd and vind-index allocate with tcmalloc: their malloc and free are valgrind's too (somalloc).
 VALGRIND = ["valgrind", "--tool=memcheck", "--soname-synonyms=somalloc=*tcmalloc*",
             "--suppressions=" + SUPPRESSIONS,
             "--leak-check=full", "--show-leak-kinds=definite",
