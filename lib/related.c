@@ -854,10 +854,9 @@ static void note_series(GHashTable *series, const vind_match_t *matches, size_t 
  * length before it ("1." of "1.3"). */
 static int series_number(const char *word, long *last, size_t *stem)
 {
-    size_t length = strlen(word);
     if (!g_ascii_isdigit(word[0]) || word[strspn(word, "0123456789.")] != '\0')
         return 0;
-    if (length == 4 && word[strspn(word, "0123456789")] == '\0')
+    if (is_year(word))
         return 0;
     const char *dot = strrchr(word, '.');
     const char *tail = dot ? dot + 1 : word;
