@@ -97,6 +97,14 @@ static entry_t look_up(const vind_lexicon_t *lexicon, const char *s, size_t len)
     return entry;
 }
 
+/* Whether entry's range has a lemma of its own with flag (VIND_LEX_HEAD,
+ * VIND_LEX_MODIFIER, VIND_LEX_ROOT): one more look-up, of the lemma. */
+static int lemma_has(const vind_lexicon_t *lexicon, const entry_t *entry, uint32_t flag)
+{
+    return entry->lemma &&
+           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & flag) != 0;
+}
+
 /* Whether the len bytes at part (entry: theirs), or their lemma, are a suffixoid. */
 static int head_is_suffixoid(const entry_t *entry, const char *part, size_t len)
 {
@@ -114,15 +122,13 @@ static int is_head(const vind_lexicon_t *lexicon, const entry_t *entry)
     if (entry->flags & VIND_LEX_HEAD)
         return 1;
     /* an inflected form of a compound end: "kantoren" of "zorgkantoren" */
-    return entry->lemma &&
-           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & VIND_LEX_HEAD);
+    return lemma_has(lexicon, entry, VIND_LEX_HEAD);
 }
 
 /* Whether the lemma of entry's range may start a compound. */
 static int lemma_is_modifier(const vind_lexicon_t *lexicon, const entry_t *entry)
 {
-    return entry->lemma &&
-           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & VIND_LEX_MODIFIER);
+    return lemma_has(lexicon, entry, VIND_LEX_MODIFIER);
 }
 
 /* Whether entry's range is a word of the list (not a name). */
@@ -159,8 +165,7 @@ static int is_root_entry(const vind_lexicon_t *lexicon, const entry_t *entry)
 {
     if (entry->flags & VIND_LEX_ROOT)
         return 1;
-    return entry->lemma &&
-           (vind_lexicon_flags(lexicon, entry->lemma, strlen(entry->lemma)) & VIND_LEX_ROOT);
+    return lemma_has(lexicon, entry, VIND_LEX_ROOT);
 }
 
 /* One part of a split: form[start .. start + keep) is reported. */
