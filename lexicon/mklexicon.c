@@ -810,6 +810,14 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     g_strfreev(fields);
     if (compound || compound_flag || stem_raw[0] == '\0')
         return;
+    /* DT is the -s of a name (a genitive, or a people's plural): hunspell
+     * reads "Als" as the genitive of the name "Al" and "Els" as the name
+     * "El"'s, which made the conjunction "als" a form of "al". It gives no
+     * lemma to a word the list also writes in lower case. */
+    struct word *self_entry = find(b, form);
+    if (strcmp(tag, "DT") == 0 && g_unichar_isupper(g_utf8_get_char(stem_raw)) &&
+        self_entry != NULL && !(self_entry->flags & VIND_LEX_PROPER))
+        return;
     char *stem = normalize(stem_raw);
     char *particle = normalize(prefix);
     struct word *root = find(b, stem);

@@ -125,12 +125,6 @@ def evaluate(sample, terms, out):
                   ", ".join(f"{r['a']}~{r['b']} ({r['why']})" for r in tune_diff) + "\n")
 
 
-def merged_share(counts, terms, sample):
-    """Token share (corpus frequency) of words joined to a word judged different, over the sample's
-    words: a rough weighted figure that needs no judging of pairs outside the sample."""
-    return None
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("command", choices=["draw", "eval"])
