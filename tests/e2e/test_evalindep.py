@@ -5,6 +5,7 @@ checks (lexicon/evalindep.py over build/lexicon/evalmorph --terms) run on a tiny
 The full run (the corpus, 400k word-list forms) belongs to `make eval-morph`; this test only proves
 the yardstick works: files well formed, split points and merges counted as docs/morphology.md says.
 """
+import io
 import os
 import subprocess
 import sys
@@ -130,6 +131,31 @@ def check_run(tap):
         tap.diag(r.stderr[-2000:])
 
 
+def check_collision_sample(tap):
+    """tests/morph/collision-sample.tsv is whole and judged; collisions.py counts a split pair."""
+    sys.path.insert(0, os.path.join(REPO, "tests", "morph"))
+    import collisions
+    rows = evalindep.read_tsv(os.path.join(REPO, "tests", "morph", "collision-sample.tsv"))
+    weighted = sum(int(r["draws"]) for r in rows if r["draw"] == "weighted")
+    uniform = sum(1 for r in rows if r["draw"] == "uniform")
+    tap.equal((weighted, uniform), (300, 100), "collision sample: 300 weighted draws, 100 uniform pairs")
+    bad = [r["a"] for r in rows if r["judgement"] not in ("same", "different") or not r["why"]
+           or r["half"] not in ("tune", "held-out")]
+    tap.equal(bad, [], "every collision pair is judged, with a reason and a half")
+
+    def terms(vind, extra=()):
+        t = evalindep.Terms()
+        t.snowball, t.vind, t.lemma, t.extra, t.stop = vind, vind, vind, list(extra), False
+        return t
+    sample = [dict(draw="weighted", half="tune", draws="3", a="als", b="al", judgement="different", why="x"),
+              dict(draw="weighted", half="tune", draws="2", a="kans", b="kansen", judgement="same", why="x")]
+    out = io.StringIO()
+    collisions.evaluate(sample, {"als": terms("als"), "al": terms("al"), "kans": terms("kans"),
+                                 "kansen": terms("kans")}, out)
+    tap.ok(" 5          2      2    100.0%              0          0" in out.getvalue(),
+           "a different pair no longer joined leaves the joined draws")
+
+
 def main():
     tap = Tap()
     check_sample(tap)
@@ -137,6 +163,7 @@ def main():
     check_pairs(tap)
     check_helpers(tap)
     check_collisions(tap)
+    check_collision_sample(tap)
     check_run(tap)
     sys.exit(tap.done())
 
