@@ -614,6 +614,15 @@ static const char *flagless_verb_form(struct builder *b, const struct word *w)
     return infinitive_of(b, body);
 }
 
+/* Whether nl.dic lets the word start a compound (Ca/Cb). Such a root is a
+ * word of its own, which no finite verb form is: "maart" (March,
+ * "maartnummer") is no "maar" + t of "maren", a reading that put the month
+ * on the term of the conjunction "maar". */
+static int starts_compounds(const struct word *w)
+{
+    return has_flag(w, "Ca") || has_flag(w, "Cb");
+}
+
 /* The lemma a root (a form nl.dic lists) resolves to on its own, or NULL for itself. */
 static const char *root_lemma(struct builder *b, const char *root)
 {
@@ -648,7 +657,7 @@ static const char *root_lemma(struct builder *b, const char *root)
     if (is_verb_stem(w) && (!is_noun_or_adjective(w) || verbal_adjective) && !is_compound_noun(w))
         return infinitive_of(b, root);
     b->rule = "finite";
-    if (!is_noun_or_adjective(w)) {
+    if (!is_noun_or_adjective(w) && !starts_compounds(w)) {
         infinitive = finite_infinitive(b, root) ?: particle_verb_infinitive(b, root);
         if (infinitive)
             return infinitive;
@@ -841,6 +850,8 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         struct word *self = find(b, form);
         if (reading < READ_DIMINUTIVE && (has_flag_class(self, 'Z') || has_flag_class(self, 'Y')) &&
             !(reading == READ_ADJECTIVE && is_nominalised_adjective(self)))
+            reading = READ_NONE;
+        if (strcmp(tag, "VB3") == 0 && starts_compounds(self)) /* "maart" */
             reading = READ_NONE;
         /* An adjective in its own right (nl.dic gives it A* flags) is no
          * degree of another: "laatst" is not "laat", "eerder" not "eer". */

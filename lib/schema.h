@@ -37,8 +37,10 @@
  * 2: terms are lemmas, not Snowball stems of them (issue 13).
  * 3: a compound part is lemmatised as written, linker included ("gegevens"),
  *    and known compounds without nl.dic's flags split (issue 13, session 8).
+ * 4: a stop word's term is no longer content word ("uit" is no "uiten";
+ *    issue 13, session 13).
  */
-#define VIND_ANALYZER_VERSION 3
+#define VIND_ANALYZER_VERSION 4
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

@@ -290,6 +290,25 @@ static void test_name_genitive_is_no_lemma(void)
     check_same((const char *const[]){"belg", "belgen", NULL}, "belgen ~ belg");
 }
 
+/* A function word is no stem of a content verb, and a root that may start a
+ * compound is no finite verb form (found from the tune half's "als"~"al":
+ * the stop words whose lemma is another word): "maart" (March) was "maar"+t
+ * of "maren" and so shared the conjunction's term; "uit" was the stem of
+ * "uiten". */
+static void test_function_word_is_no_verb_stem(void)
+{
+    check_term("uit", "uit");
+    check_term("maar", "maar");
+    check_term("maart", "maart");
+    check_apart("uit", "geuit");
+    check_apart("maar", "maart");
+    check_apart("men", "mennen");
+    check_apart("rijst", "rijzen");
+    check_same((const char *const[]){"uiten", "geuit", "uitte", NULL}, "uiten keeps its forms");
+    check_same((const char *const[]){"zullen", "zou", "zouden", NULL}, "zou stays with zullen");
+    check_same((const char *const[]){"hebben", "had", "heb", NULL}, "had stays with hebben");
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -303,6 +322,7 @@ int main(void)
     test_not_another_words_lemma();
     test_no_stop_word_terms();
     test_name_genitive_is_no_lemma();
+    test_function_word_is_no_verb_stem();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
