@@ -853,6 +853,18 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
             reading = READ_NONE;
         if (strcmp(tag, "VB3") == 0 && starts_compounds(self)) /* "maart" */
             reading = READ_NONE;
+        /* An infinitive in -den that nl.dic lists is a verb of its own, no
+         * past plural of another: "luiden" (luidt, to read/sound) is no "lui"
+         * + den of "luien" (to laze), "wenden" none of "wennen", "breiden"
+         * none of "breien", "rijden" none of "rijen". Not -ten: there the
+         * past is often the commoner word ("misten" of "missen" before "misten",
+         * to fog, whose stem "mist" is mostly "misses" in the corpus, 13 of
+         * 14). "zetten", the past plural of itself, keeps that reading. */
+        size_t length = strlen(form);
+        if (reading == READ_VERB && strcmp(tag, "VBh") == 0 && is_infinitive(self) &&
+            length > 3 && strcmp(form + length - 3, "den") == 0 &&
+            strcmp(verbal_lemma(b, stem), form) != 0)
+            reading = READ_NONE;
         /* An adjective in its own right (nl.dic gives it A* flags) is no
          * degree of another: "laatst" is not "laat", "eerder" not "eer". */
         if (reading == READ_DEGREE && has_flag_class(self, 'A'))

@@ -277,7 +277,7 @@ static void test_no_stop_word_terms(void)
 }
 
 /* The -s of a name is no form of a common word (tests/morph/collision-sample.tsv,
- * tune half: "als" shared "al"'s term, 22 of 75 weighted draws): hunspell reads
+ * tune half: "als" shared "al's term, 22 of its 130 weighted draws): hunspell reads
  * "Als" as the genitive of the name "Al", "Schots" of "Schot", "Sluis" of "Slui". */
 static void test_name_genitive_is_no_lemma(void)
 {
@@ -309,6 +309,20 @@ static void test_function_word_is_no_verb_stem(void)
     check_same((const char *const[]){"hebben", "had", "heb", NULL}, "had stays with hebben");
 }
 
+/* An infinitive in -den is no past plural of another verb (found with the
+ * function words, listing infinitives whose lemma is another word): "luidt"
+ * ("de tekst luidt") was "luien" (to laze), "gereden" was "rij" (a row). */
+static void test_infinitive_is_no_other_past(void)
+{
+    check_apart("luidt", "luien");
+    check_apart("gereden", "rij");
+    check_apart("wendt", "wennen");
+    check_same((const char *const[]){"luiden", "luidt", "luidde", NULL}, "luidt ~ luiden");
+    check_same((const char *const[]){"rijden", "rijdt", "gereden", NULL}, "gereden ~ rijden");
+    check_same((const char *const[]){"zetten", "gezet", "zette", NULL}, "zetten keeps its forms");
+    check_same((const char *const[]){"missen", "mist", "gemist", NULL}, "mist stays with missen");
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -323,6 +337,7 @@ int main(void)
     test_no_stop_word_terms();
     test_name_genitive_is_no_lemma();
     test_function_word_is_no_verb_stem();
+    test_infinitive_is_no_other_past();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
