@@ -277,7 +277,7 @@ static void test_no_stop_word_terms(void)
 }
 
 /* The -s of a name is no form of a common word (tests/morph/collision-sample.tsv,
- * tune half: "als" shared "al's term, 22 of its 130 weighted draws): hunspell reads
+ * tune half: "als" shared "al"'s term, 22 of its 130 weighted draws): hunspell reads
  * "Als" as the genitive of the name "Al", "Schots" of "Schot", "Sluis" of "Slui". */
 static void test_name_genitive_is_no_lemma(void)
 {
