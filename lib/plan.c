@@ -38,6 +38,8 @@ typedef struct {
     vind_searcher_t *searcher;
     GHashTable *table;
     GPtrArray *asked; /* vind_token_t* copies (surface, form, stem) of words not in table */
+    vind_status_t status; /* of the first failed term look-up (term_present), and its */
+    char *errmsg;         /* message */
 } spelling_t;
 
 static void token_free(gpointer data)
@@ -99,12 +101,39 @@ static vind_xapian_query_t *shard_wildcard(void *data, const char *pattern, unsi
     return vind_xapian_reader_wildcard(spelling->searcher->reader, pattern, limit);
 }
 
+/* The builder's question whether a document has a term: not asked when
+ * BM25's k2 is set (its query-length factor counts every term of the
+ * query), nor after a failed look-up (its status ends the plan). */
+static int term_present(void *data, const char *term)
+{
+    spelling_t *spelling = data;
+    if (spelling->status != VIND_OK || spelling->searcher->bm25.k2 != 0)
+        return 1;
+    int present = 1;
+    spelling->status =
+        vind_searcher_term_present(spelling->searcher, term, &present, &spelling->errmsg);
+    return spelling->status != VIND_OK || present;
+}
+
+/* The status of build: its own, else a failed term look-up's. */
+static vind_status_t built(vind_status_t status, spelling_t *spelling, char **errmsg)
+{
+    if (status != VIND_OK || spelling->status == VIND_OK)
+        return status;
+    if (errmsg) {
+        *errmsg = spelling->errmsg;
+        spelling->errmsg = NULL;
+    }
+    return spelling->status;
+}
+
 static vind_status_t build(vind_searcher_t *searcher, const vind_qnode_t *tree,
                            spelling_t *spelling, vind_query_plan_t **out, char **errmsg)
 {
-    return vind_query_plan_corrected(searcher->analyzer, searcher->synonyms, &searcher->weights,
-                                     table_correction, shard_wildcard, spelling, tree, out,
-                                     errmsg);
+    vind_status_t status = vind_query_plan_corrected(
+        searcher->analyzer, searcher->synonyms, &searcher->weights, table_correction,
+        shard_wildcard, term_present, spelling, tree, out, errmsg);
+    return built(status, spelling, errmsg);
 }
 
 /* Plans the words: build, look up what was asked, rebuild when a word has a correction. */
@@ -125,6 +154,7 @@ static vind_status_t plan_words(vind_searcher_t *searcher, const vind_qnode_t *t
     }
     g_hash_table_destroy(spelling.table);
     g_ptr_array_free(spelling.asked, TRUE);
+    free(spelling.errmsg);
     return status;
 }
 

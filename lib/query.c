@@ -48,6 +48,7 @@ typedef struct {
     const vind_query_weights_t *weights;
     vind_query_corrector_t correct; /* spelling of unknown words, or NULL */
     vind_query_expander_t expand;   /* `word*` against the index's terms, or NULL */
+    vind_query_present_t present;   /* whether a document has a term, or NULL */
     void *correct_data;
     int keep_stops; /* the query has only stop words: search them anyway */
     int translate;  /* Dutch words also look for their English translations */
@@ -348,10 +349,15 @@ static vind_xapian_query_t *checked(builder_t *b, vind_xapian_query_t *query)
     return query;
 }
 
+/* A term no document has is searched as match-nothing (vind_query_present_t):
+ * no pass then asks Xapian for its statistics or opens its post list. */
 static vind_xapian_query_t *term_query(builder_t *b, const char *prefix, const char *term)
 {
     char *full = g_strconcat(prefix, term, NULL);
-    vind_xapian_query_t *query = checked(b, vind_xapian_query_term(full, 1, 0));
+    vind_xapian_query_t *query =
+        checked(b, b->present && !b->present(b->correct_data, full)
+                       ? vind_xapian_query_match_nothing()
+                       : vind_xapian_query_term(full, 1, 0));
     g_free(full);
     return query;
 }
@@ -1148,14 +1154,15 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
                               const vind_query_weights_t *weights, const vind_qnode_t *tree,
                               vind_query_plan_t **out, char **errmsg)
 {
-    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, NULL, tree, out,
-                                     errmsg);
+    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, NULL, NULL, tree,
+                                     out, errmsg);
 }
 
 vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                                         const vind_query_weights_t *weights,
                                         vind_query_corrector_t correct,
-                                        vind_query_expander_t expand, void *data,
+                                        vind_query_expander_t expand,
+                                        vind_query_present_t present, void *data,
                                         const vind_qnode_t *tree, vind_query_plan_t **out,
                                         char **errmsg)
 {
@@ -1175,6 +1182,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                    .weights = weights,
                    .correct = correct,
                    .expand = expand,
+                   .present = present,
                    .correct_data = data,
                    .collect = 1,
                    .match_terms = plan->match_terms,

@@ -64,6 +64,17 @@ typedef char *(*vind_query_corrector_t)(void *data, const vind_token_t *token);
 typedef vind_xapian_query_t *(*vind_query_expander_t)(void *data, const char *pattern,
                                                        unsigned limit);
 
+/*
+ * 0 when no document has term (its prefix included), else 1; data is the
+ * corrector's. The builder searches such a term as match-nothing, which
+ * Xapian's query constructors fold away (an OR or synonym drops it, an AND,
+ * phrase or NEAR of it matches nothing, an AND_MAYBE drops a boost of it).
+ * The weights of the rest are unchanged: BM25 without k2 has no
+ * query-length factor, and a synonym's frequency estimate from an OR of
+ * post lists adds nothing for an empty one (docs/ranking.md).
+ */
+typedef int (*vind_query_present_t)(void *data, const char *term);
+
 typedef struct {
     vind_xapian_query_t *query;      /* every plain word must match; NULL = match everything */
     vind_xapian_query_t *fallback;   /* any plain word; NULL when there is nothing to relax */
@@ -96,7 +107,8 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
                               vind_query_plan_t **out, char **errmsg);
 
 /*
- * vind_query_plan, asking correct (may be NULL; data is passed to it) about
+ * vind_query_plan, asking correct (may be NULL; data is passed to it and to
+ * expand and present, both may be NULL) about
  * every positive plain word: a word it corrects is searched as
  * OR(word, correction × correction_weight), so "kubernets haven" finds the
  * Haven articles about Kubernetes, and the word's correction is recorded in
@@ -107,7 +119,8 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
 vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
                                         const vind_query_weights_t *weights,
                                         vind_query_corrector_t correct,
-                                        vind_query_expander_t expand, void *data,
+                                        vind_query_expander_t expand,
+                                        vind_query_present_t present, void *data,
                                         const vind_qnode_t *tree, vind_query_plan_t **out,
                                         char **errmsg);
 

@@ -200,6 +200,55 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
     return VIND_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Which terms are in the index                                        */
+
+/* Terms remembered before the table is emptied: a few MB at most per
+ * searcher, far more than the distinct terms of a day's queries. */
+#define TERM_PRESENCE_MAX 16384
+
+struct vind_term_presence {
+    vind_revision_mark_t mark; /* the index the answers hold for */
+    GHashTable *present;       /* term -> GINT_TO_POINTER(1 present, 2 absent) */
+};
+
+static void term_presence_free(struct vind_term_presence *presence)
+{
+    if (!presence)
+        return;
+    g_hash_table_destroy(presence->present);
+    g_free(presence);
+}
+
+vind_status_t vind_searcher_term_present(vind_searcher_t *searcher, const char *term, int *present,
+                                         char **errmsg)
+{
+    if (searcher->revision == 0)
+        /* Unknown (a remote shard reports no revision): a term absent now
+         * may be committed there unnoticed, so nothing is remembered. */
+        return vind_xapian_reader_term_exists(searcher->reader, term, present, errmsg);
+    struct vind_term_presence *presence = searcher->term_presence;
+    if (!presence) {
+        presence = searcher->term_presence = g_new0(struct vind_term_presence, 1);
+        presence->present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        vind_revision_mark(searcher, &presence->mark);
+    }
+    if (!vind_revision_current(searcher, &presence->mark) ||
+        g_hash_table_size(presence->present) >= TERM_PRESENCE_MAX) {
+        g_hash_table_remove_all(presence->present);
+        vind_revision_mark(searcher, &presence->mark);
+    }
+    int known = GPOINTER_TO_INT(g_hash_table_lookup(presence->present, term));
+    if (known) {
+        *present = known == 1;
+        return VIND_OK;
+    }
+    vind_status_t status = vind_xapian_reader_term_exists(searcher->reader, term, present, errmsg);
+    if (status == VIND_OK)
+        g_hash_table_insert(presence->present, g_strdup(term), GINT_TO_POINTER(*present ? 1 : 2));
+    return status;
+}
+
 void vind_searcher_close(vind_searcher_t *searcher)
 {
     if (!searcher)
@@ -216,6 +265,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
         searcher->title_index_free(searcher->title_index);
     if (searcher->word_cache_free)
         searcher->word_cache_free(searcher->word_cache);
+    term_presence_free(searcher->term_presence);
     free(searcher->path);
     free(searcher);
 }

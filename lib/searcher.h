@@ -85,6 +85,9 @@ struct vind_searcher {
      * freed with the searcher by word_cache_free. */
     void *word_cache;
     void (*word_cache_free)(void *cache);
+    /* Which terms the planner asked about are in a document, for one
+     * revision of the index (vind_searcher_term_present); NULL until asked. */
+    struct vind_term_presence *term_presence;
 };
 
 /* What a cache of one revision of the index (lib/related.c, lib/titles.c, lib/suggest.c)
@@ -153,6 +156,18 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
                                        const vind_search_request_t *req, unsigned mode,
                                        int omit_facet, vind_xapian_query_t **out,
                                        vind_query_plan_t **plan_out, char **errmsg);
+
+/*
+ * *present: 1 when term (with its prefix) is in a document of the index,
+ * else 0. The planner leaves a term no document has out of the query, so
+ * that no pass asks Xapian for its statistics or opens its post list.
+ * Cost: a hash look-up once the term was asked about at this revision of
+ * the index, else one B-tree look-up (remembered: up to 16,384 terms,
+ * then forgotten all at once; never at revision 0, unknown: remote shards).
+ * Return value: VIND_OK; VIND_XAPIAN; VIND_NOMEM.
+ */
+vind_status_t vind_searcher_term_present(vind_searcher_t *searcher, const char *term, int *present,
+                                         char **errmsg);
 
 /*
  * Runs query sorted as req asks, returning matches [offset, offset + limit)

@@ -126,8 +126,11 @@
 #define VIND_SEARCHD_MAX_SUGGESTIONS 10u
 /* Memory MHD may use per connection for the request line and headers:
  * big enough that a 100 kB URL still reaches vind's guard (a JSON 414,
- * not MHD's HTML one); pages are only touched when used. */
-#define VIND_SEARCHD_CONNECTION_MEMORY (256u * 1024u)
+ * not MHD's HTML one), and no bigger: libmicrohttpd 0.9.75 zeroes the
+ * whole pool when a keep-alive connection starts its next request
+ * (MHD_pool_reset) and half of it once more, 1.5 times this per request
+ * (256 kB: 5.3% of the daemon's cycles under wrk, docs/reliability.md). */
+#define VIND_SEARCHD_CONNECTION_MEMORY (128u * 1024u)
 /* Seconds of idleness before MHD closes a connection, and the whole time a
  * client may take to send one request: a client sending one byte a second
  * never goes idle, so the daemon cuts it off at the deadline. */

@@ -899,6 +899,63 @@ static void test_count_query(vind_searcher_t *searcher)
     vind_qnode_free(tree);
 }
 
+/* The ranked query of query's plan, described (malloc'd), or NULL. */
+static char *ranked_described(vind_searcher_t *searcher, const char *query)
+{
+    vind_qnode_t *tree = NULL;
+    vind_query_parse(query, strlen(query), &tree, NULL);
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    req.query = query;
+    vind_plan_t *plan = NULL;
+    vind_plan_new(searcher, &req, tree, 0, &plan, NULL);
+    vind_xapian_query_t *ranked = plan ? vind_plan_query(plan, 0, VIND_PLAN_FILTERS) : NULL;
+    char *described = ranked ? vind_xapian_query_describe(ranked) : NULL;
+    vind_xapian_query_free(ranked);
+    vind_plan_free(plan);
+    vind_qnode_free(tree);
+    return described;
+}
+
+/* Issue 12: a term no document has is left out of the query the passes
+ * run (no Xapian statistics or post list for it); the answers stay the
+ * same. The analyzer alone still plans every term. */
+static void test_absent_terms(vind_searcher_t *searcher, vind_analyzer_t *analyzer)
+{
+    char *all = plan_described(analyzer, NULL, "zorg wonen");
+    char *run = ranked_described(searcher, "zorg wonen");
+    CHECK(all && strstr(all, "Szorgwonen") && strstr(all, "Ezorgswonen"),
+          "the plan without an index has the joined forms");
+    CHECK(run && strstr(run, "zorg") && strstr(run, "wonen") && strstr(run, "NEAR") &&
+              !strstr(run, "Szorgwonen") && !strstr(run, "Ezorgswonen") &&
+              !strstr(run, "Ewonenzorg"),
+          "the run query keeps the words and their proximity, not the joined forms no page has");
+    printf("# run query: %s\n", run ? run : "(null)");
+    free(all);
+    free(run);
+
+    vind_results_t *r = search(searcher, "zorg wonen");
+    CHECK(r && vind_results_total(r) == 3 && has_url(r, "verpleeghuiszorg"),
+          "zorg wonen still finds its pages");
+    vind_results_free(r);
+
+    run = ranked_described(searcher, "qxzwvjk plughmn");
+    CHECK(run && strcmp(run, "Query()") == 0, "a query of absent words runs as match-nothing");
+    free(run);
+    r = search(searcher, "qxzwvjk plughmn");
+    CHECK(r && vind_results_total(r) == 0 && vind_results_count(r) == 0,
+          "a query of absent words finds nothing");
+    CHECK(r && vind_results_absent_count(r) == 2 &&
+              strcmp(vind_results_absent(r, 0), "qxzwvjk") == 0,
+          "and says which words no page has");
+    vind_results_free(r);
+
+    r = search(searcher, "organsiatie regio");
+    CHECK_STR(r ? vind_results_suggestion(r) : NULL, "organisatie regio",
+              "a misspelt word's suggestion still comes");
+    vind_results_free(r);
+}
+
 static int collect_docid(void *rock, uint32_t docid)
 {
     g_string_append_printf(rock, "%u,", docid);
@@ -1011,6 +1068,7 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     test_count_query(searcher);
     vind_analyzer_t *analyzer = NULL;
     vind_analyzer_new(lexicon, &analyzer, NULL);
+    test_absent_terms(searcher, analyzer);
     vind_qnode_t *tree = NULL;
     vind_query_parse("Cliënten -wonen", 16, &tree, NULL);
     vind_query_plan_t *plan = NULL;
