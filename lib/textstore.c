@@ -629,20 +629,19 @@ static vind_status_t read_chunk(vind_text_t *text, size_t page, page_t *pg, size
                                 char **errmsg)
 {
     char key[KEY_BYTES];
-    char *chunk = NULL;
     size_t n = 0;
     chunk_key(key, text->docid, page, k);
-    vind_status_t status = vind_xapian_reader_get_metadata(text->reader, key, &chunk, &n, errmsg);
-    status = missing_is_empty(status, errmsg); /* reads as blank */
     size_t at = k * VIND_TEXT_CHUNK_BYTES;
     size_t room = pg->length - at < VIND_TEXT_CHUNK_BYTES ? pg->length - at : VIND_TEXT_CHUNK_BYTES;
-    if (!chunk)
+    /* copied once, from the reader's cache straight into the page */
+    vind_status_t status =
+        vind_xapian_reader_read_metadata(text->reader, key, pg->bytes + at, room, &n, errmsg);
+    status = missing_is_empty(status, errmsg); /* reads as blank */
+    if (status != VIND_OK)
         n = 0;
     if (n > room)
         n = room;
-    memcpy(pg->bytes + at, chunk ? chunk : "", n);
     memset(pg->bytes + at + n, 0, room - n);
-    free(chunk);
     text->bytes_read += n;
     pg->have[k] = CHUNK_READ;
     return status;

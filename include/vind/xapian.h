@@ -573,6 +573,19 @@ vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader, const c
 vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader, const char *key,
                                               char **value, size_t *length, char **errmsg);
 
+/*
+ * Metadata key copied straight into the caller's buffer: its first
+ * min(room, length) bytes (no NUL added), *length its whole length (more
+ * than room: the rest was not copied). Returns VIND_NOT_FOUND (and *length
+ * 0) when the key is absent. Cost: one copy of a cached value, no
+ * allocation (vind_xapian_reader_get_metadata makes a malloc'd copy the
+ * caller then copies and frees: lib/textstore.c reads ~20 page text
+ * chunks of 4 kB a search this way).
+ */
+vind_status_t vind_xapian_reader_read_metadata(vind_xapian_reader_t *reader, const char *key,
+                                               char *buffer, size_t room, size_t *length,
+                                               char **errmsg);
+
 /* ------------------------------------------------------------------------
  * Spelling, synonyms (metadata: see above)
  * ------------------------------------------------------------------------ */

@@ -326,6 +326,95 @@ static void test_read_cache(void)
     vind_xapian_writer_close(writer);
 }
 
+/* Whether metadata i of write_values reads into a buffer of room bytes
+ * (read_metadata) as written: the first min(room, size) bytes, the whole
+ * length told, and the bytes past them untouched. */
+static int reads_into(vind_xapian_reader_t *reader, int i, char letter, size_t size, size_t room)
+{
+    char key[64], buffer[1100];
+    size_t length = 0, copied = room < size ? room : size;
+    snprintf(key, sizeof key, "vind:text:test:%d", i);
+    memset(buffer, '#', sizeof buffer);
+    int ok = vind_xapian_reader_read_metadata(reader, key, buffer, room, &length, NULL) ==
+                 VIND_OK &&
+             length == size;
+    for (size_t k = 0; ok && k < copied; k++)
+        ok = buffer[k] == letter;
+    return ok && buffer[copied] == '#';
+}
+
+/* Issue 12: read_metadata copies straight into the caller's buffer, cached
+ * or not, and its cache (open addressing, an entry per allocation) answers
+ * what was written whatever the order of reads and evictions: 2,000 reads
+ * in a scattered order through a budget that holds ~10 of 100 entries
+ * (every read may evict; a table that lost an entry, or answered another's
+ * value, fails), document values and metadata of the same bytes kept apart,
+ * and an absent key told as such. */
+static void test_read_metadata(void)
+{
+    const char *path = database_path("read-metadata");
+    vind_xapian_writer_t *writer = NULL;
+    vind_xapian_reader_t *reader = NULL;
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    uint32_t docid = 0;
+    int made = vind_xapian_writer_open(path, 1, &writer, NULL) == VIND_OK &&
+               write_values(writer, 100, 1000) && document &&
+               vind_xapian_document_add_value(document, 7, "seven", 5, NULL) == VIND_OK &&
+               vind_xapian_writer_add_document(writer, document, &docid, NULL) == VIND_OK &&
+               vind_xapian_writer_commit(writer, NULL) == VIND_OK &&
+               vind_xapian_reader_open(path, &reader, NULL) == VIND_OK;
+    vind_xapian_document_free(document);
+    if (!made) {
+        CHECK(0, "a database of 100 metadata values of 1,000 bytes and a document");
+        vind_xapian_writer_close(writer);
+        return;
+    }
+    const size_t budgets[] = {0, 12000, 1 << 20};
+    for (size_t b = 0; b < sizeof budgets / sizeof *budgets; b++) {
+        vind_xapian_reader_set_cache(reader, budgets[b]);
+        int all = 1, found_again = 1;
+        size_t most = 0;
+        for (int n = 0; n < 2000; n++) {
+            int i = (n * 37 + n / 100) % 100; /* every value, in a scattered order */
+            size_t room = n % 3 == 0 ? 1000 : n % 3 == 1 ? 1100 : 10;
+            all &= reads_into(reader, i, (char)('a' + i % 26), 1000, room);
+            size_t used = vind_xapian_reader_cache_bytes(reader);
+            most = used > most ? used : most;
+            /* read again at once: found (nothing kept anew), never lost to an eviction */
+            all &= reads_back(reader, i, (char)('a' + i % 26), 1000);
+            found_again &= vind_xapian_reader_cache_bytes(reader) == used;
+        }
+        printf("# budget %zu: at most %zu bytes cached\n", budgets[b], most);
+        CHECK(all, "2,000 reads into buffers of 10, 1,000 and 1,100 bytes answer what was written "
+                   "(read cache 0, 12 kB, 1 MB)");
+        CHECK(most <= budgets[b], "the cache stays within its budget");
+        CHECK(found_again, "a value just read is found in the cache when read again");
+        char *value = NULL;
+        size_t length = 0;
+        CHECK(vind_xapian_reader_get_value(reader, docid, 7, &value, &length, NULL) == VIND_OK &&
+                  length == 5 && strcmp(value, "seven") == 0,
+              "a document value beside the metadata reads as written");
+        free(value);
+    }
+    char buffer[8] = "#######";
+    size_t length = 99;
+    CHECK(vind_xapian_reader_read_metadata(reader, "vind:text:test:none", buffer, sizeof buffer,
+                                           &length, NULL) == VIND_NOT_FOUND &&
+              length == 0 && buffer[0] == '#',
+          "an absent key: VIND_NOT_FOUND, length 0, the buffer untouched");
+    CHECK(vind_xapian_reader_read_metadata(reader, "vind:text:test:1", NULL, 4, &length, NULL) ==
+              VIND_INVALID_ARGUMENT,
+          "no buffer for 4 bytes: an invalid argument");
+    CHECK(reads_into(reader, 1, 'b', 1000, 1000), "cached");
+    CHECK(write_values(writer, 2, 500), "two values rewritten and committed");
+    int changed = 0;
+    CHECK(vind_xapian_reader_reopen(reader, &changed, NULL) == VIND_OK && changed &&
+              reads_into(reader, 1, 'b', 500, 1000),
+          "after a reopen onto the new revision the rewritten value reads as rewritten");
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
 static int equals_filter(void *data, size_t index, const char *value, size_t length);
 
 /* A document of test_facet_ordinals: four facets, each in a slot of its
@@ -1589,6 +1678,7 @@ int main(int argc, char **argv)
     test_write_and_read();
     test_set_value();
     test_read_cache();
+    test_read_metadata();
     test_facet_ordinals();
     test_term_in();
     test_count_after_deletions();
