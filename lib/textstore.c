@@ -242,8 +242,9 @@ typedef struct {
     int sized;           /* length and n_total are known (from the directory or the map) */
     int mapped;          /* the map was read */
     size_t length;
-    unsigned char *map;  /* the map as stored; words are decoded from it on demand */
+    const unsigned char *map; /* the map as stored; words are decoded from it on demand */
     size_t map_length;
+    vind_xapian_lent_t *map_lent; /* the map, lent by the reader (not copied) */
     size_t n_total;      /* words in the map */
     map_block_t *blocks; /* the blocks walked so far, ascending positions */
     size_t n_blocks, room_blocks;
@@ -289,7 +290,7 @@ void vind_text_close(vind_text_t *text)
     if (!text)
         return;
     for (size_t p = 0; p < text->n_pages; p++) {
-        free(text->pages[p].map);
+        vind_xapian_lent_free(text->pages[p].map_lent);
         free(text->pages[p].blocks);
         free(text->pages[p].bytes);
         free(text->pages[p].have);
@@ -326,24 +327,28 @@ static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
     if (pg->mapped)
         return VIND_OK;
     char key[KEY_BYTES];
-    char *map = NULL;
+    const char *map = NULL;
     size_t map_length = 0;
+    vind_xapian_lent_t *lent = NULL;
     map_key(key, text->docid, page);
+    /* lent, not copied: a map is ~3 bytes a word of the page (~10 kB), of
+     * which a snippet walks the blocks up to its places */
     vind_status_t status =
-        vind_xapian_reader_get_metadata(text->reader, key, &map, &map_length, errmsg);
+        vind_xapian_reader_lend_metadata(text->reader, key, &map, &map_length, &lent, errmsg);
     status = missing_is_empty(status, errmsg);
     text->bytes_read += map_length;
     uint64_t length = 0, n = 0;
     const unsigned char *p = (const unsigned char *)map, *end = p + map_length;
     if (status == VIND_OK && map && get_varint(&p, end, &length) && get_varint(&p, end, &n) &&
         n <= map_length && length < UINT32_MAX) {
-        pg->map = (unsigned char *)map;
+        pg->map = (const unsigned char *)map;
         pg->map_length = map_length;
+        pg->map_lent = lent;
         pg->cursor = (size_t)(p - (const unsigned char *)map);
         pg->n_total = (size_t)n;
         pg->length = (size_t)length;
     } else {
-        free(map);
+        vind_xapian_lent_free(lent);
         pg->n_total = 0; /* no map, no words (the length may come from the directory) */
     }
     pg->mapped = pg->sized = 1;

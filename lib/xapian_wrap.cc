@@ -79,6 +79,29 @@ struct Lent {
 
 class ReadCache {
   public:
+    /* One allocation: this header, then the key's bytes, then the value's.
+     * Held by the cache and by each lender (vind_xapian_reader_lend_metadata):
+     * freed when the last lets go, so a lent value outlives its eviction. */
+    struct Entry {
+        uint64_t hash;
+        uint32_t key_size, value_size;
+        uint32_t holders; /* the cache (until evicted or cleared) and each lender */
+        char kind;
+        bool used; /* read since it was kept, or since the clock last passed */
+        char *key() { return reinterpret_cast<char *>(this + 1); }
+        char *value() { return key() + key_size; }
+    };
+
+    /* Another holder of entry: it stays until release. */
+    static void hold(Entry *entry) { entry->holders++; }
+
+    /* One holder lets go; the last frees the entry. */
+    static void release(Entry *entry)
+    {
+        if (--entry->holders == 0)
+            std::free(entry);
+    }
+
     /* Bytes counted per entry besides its key and value: the entry's
      * header and allocation, two table slots (the table is at most half
      * full), its place in the clock. */
@@ -94,32 +117,43 @@ class ReadCache {
      * the entry's (the entry marked used: no list to relink). */
     bool find(const CacheKey &key, Lent *lent)
     {
-        if (count_ == 0)
+        Entry *entry = find_entry(key);
+        if (entry == nullptr)
             return false;
+        *lent = {entry->value(), entry->value_size};
+        return true;
+    }
+
+    /* The entry kept under key (marked used), or nullptr. */
+    Entry *find_entry(const CacheKey &key)
+    {
+        if (count_ == 0)
+            return nullptr;
         const uint64_t hash = hash_key(key);
         for (size_t at = hash & mask_;; at = (at + 1) & mask_) {
             const Slot &slot = slots_[at];
             if (slot.entry == nullptr)
-                return false;
+                return nullptr;
             if (slot.hash == hash && matches(slot.entry, key)) {
                 slot.entry->used = true;
-                *lent = {slot.entry->value(), slot.entry->value_size};
-                return true;
+                return slot.entry;
             }
         }
     }
 
     /* Keeps a copy of value under key (a key not cached: callers look
      * first), making room past the budget. A value over a quarter of the
-     * budget is not kept: it would push out many small ones. */
-    void put(const CacheKey &key, const char *value, size_t size)
+     * budget is not kept: it would push out many small ones. The entry
+     * kept, or nullptr. */
+    Entry *put(const CacheKey &key, const char *value, size_t size)
     {
         const size_t cost = entry_cost(key.size, size);
         if (budget_ == 0 || cost > budget_ / 4 || size > UINT32_MAX || key.size > UINT32_MAX)
-            return;
+            return nullptr;
         Entry *entry = static_cast<Entry *>(std::malloc(sizeof(Entry) + key.size + size));
         if (entry == nullptr)
-            return; /* not kept: the value was read all the same */
+            return nullptr; /* not kept: the value was read all the same */
+        entry->holders = 1;
         entry->hash = hash_key(key);
         entry->key_size = (uint32_t)key.size;
         entry->value_size = (uint32_t)size;
@@ -142,12 +176,13 @@ class ReadCache {
         }
         insert(entry);
         used_ += cost;
+        return entry;
     }
 
     void clear()
     {
         for (Entry *entry : order_)
-            std::free(entry);
+            release(entry);
         order_.clear();
         std::fill(slots_.begin(), slots_.end(), Slot{0, nullptr});
         count_ = 0;
@@ -168,16 +203,6 @@ class ReadCache {
     }
 
   private:
-    /* One allocation: this header, then the key's bytes, then the value's. */
-    struct Entry {
-        uint64_t hash;
-        uint32_t key_size, value_size;
-        char kind;
-        bool used; /* read since it was kept, or since the clock last passed */
-        char *key() { return reinterpret_cast<char *>(this + 1); }
-        char *value() { return key() + key_size; }
-    };
-
     struct Slot {
         uint64_t hash;
         Entry *entry; /* nullptr: free */
@@ -273,7 +298,7 @@ class ReadCache {
         order_.pop_front();
         used_ -= entry_cost(entry->key_size, entry->value_size);
         remove(entry);
-        std::free(entry);
+        release(entry);
     }
 
     std::vector<Slot> slots_; /* a power of two, at most half full */
@@ -499,6 +524,22 @@ struct vind_xapian_reader {
     /* Facet ordinals at this revision, bounded and emptied with the cache
      * (budget 0: none kept; each counting pass keeps its own). */
     PackedOrdinals ordinals{true};
+};
+
+/* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
+ * or (not cached) the value itself. */
+struct vind_xapian_lent {
+    ReadCache::Entry *entry = nullptr;
+    std::string owned;
+
+    vind_xapian_lent() = default;
+    vind_xapian_lent(const vind_xapian_lent &) = delete;
+    vind_xapian_lent &operator=(const vind_xapian_lent &) = delete;
+    ~vind_xapian_lent()
+    {
+        if (entry != nullptr)
+            ReadCache::release(entry);
+    }
 };
 
 struct vind_xapian_document {
@@ -3419,16 +3460,20 @@ static vind_status_t check_database(const Xapian::Database &database,
 
 /* Metadata key at the reader's revision, lent ("" when absent): through
  * the cache; over shards, from the shard the key routes to. */
+static std::string fetch_metadata(vind_xapian_reader_t *reader, const char *key)
+{
+    if (reader->shards.empty())
+        return reader->database.get_metadata(key);
+    std::string routed;
+    size_t shard = route_key(key, reader->shards.size(), &routed);
+    settle(reader->pool, shard);
+    return reader->shards[shard].get_metadata(routed);
+}
+
 static Lent read_metadata(vind_xapian_reader_t *reader, const char *key)
 {
-    return read_cached(reader, CacheKey{'m', key, std::strlen(key)}, [reader, key] {
-        if (reader->shards.empty())
-            return reader->database.get_metadata(key);
-        std::string routed;
-        size_t shard = route_key(key, reader->shards.size(), &routed);
-        settle(reader->pool, shard);
-        return reader->shards[shard].get_metadata(routed);
-    });
+    return read_cached(reader, CacheKey{'m', key, std::strlen(key)},
+                       [reader, key] { return fetch_metadata(reader, key); });
 }
 
 static vind_status_t no_metadata(const vind_xapian_reader_t *reader, const char *key,
@@ -3458,6 +3503,51 @@ extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *r
     } catch (...) {
         return translate_exception(errmsg, "cannot read metadata", key);
     }
+}
+
+extern "C" vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *reader,
+                                                          const char *key, const char **value,
+                                                          size_t *length, vind_xapian_lent_t **lent,
+                                                          char **errmsg)
+{
+    if (value == nullptr || length == nullptr || lent == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_lend_metadata", "value, length or lent is NULL");
+    *value = nullptr;
+    *length = 0;
+    *lent = nullptr;
+    if (reader == nullptr || key == nullptr || *key == '\0')
+        return invalid(errmsg, "vind_xapian_reader_lend_metadata",
+                       "reader or key is NULL, or key is empty");
+    try {
+        std::unique_ptr<vind_xapian_lent> held(new vind_xapian_lent);
+        const CacheKey cache_key{'m', key, std::strlen(key)};
+        ReadCache::Entry *entry = reader->cacheable ? reader->cache.find_entry(cache_key) : nullptr;
+        if (entry == nullptr) {
+            held->owned = fetch_metadata(reader, key);
+            if (reader->cacheable)
+                entry = reader->cache.put(cache_key, held->owned.data(), held->owned.size());
+        }
+        if (entry != nullptr) {
+            ReadCache::hold(entry);
+            held->entry = entry;
+            held->owned.clear();
+        }
+        const char *data = entry != nullptr ? entry->value() : held->owned.data();
+        const size_t size = entry != nullptr ? entry->value_size : held->owned.size();
+        if (size == 0)
+            return no_metadata(reader, key, errmsg); /* held lets go */
+        *value = data;
+        *length = size;
+        *lent = held.release();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read metadata", key);
+    }
+}
+
+extern "C" void vind_xapian_lent_free(vind_xapian_lent_t *lent)
+{
+    delete lent; /* lets go of its entry */
 }
 
 extern "C" vind_status_t vind_xapian_reader_read_metadata(vind_xapian_reader_t *reader,

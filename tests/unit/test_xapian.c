@@ -415,6 +415,81 @@ static void test_read_metadata(void)
     vind_xapian_writer_close(writer);
 }
 
+/* Whether a value lent by lend_metadata holds what write_values wrote. */
+static int lent_holds(const char *value, size_t length, char letter, size_t size)
+{
+    int ok = value != NULL && length == size;
+    for (size_t k = 0; ok && k < size; k++)
+        ok = value[k] == letter;
+    return ok;
+}
+
+/* Issue 12: a lent value (a page map a snippet holds while it reads the
+ * page's text) stays as it was while the reader reads on: past the
+ * eviction of its cache entry, the emptying of the cache by a reopen onto
+ * a new revision, and the reader's close; uncached (budget 0) it is the
+ * reader's own read, held alone. Run under valgrind (make
+ * check-valgrind), an entry freed while lent fails as a read of freed
+ * memory. */
+static void test_lend_metadata(void)
+{
+    const char *path = database_path("lend-metadata");
+    vind_xapian_writer_t *writer = NULL;
+    vind_xapian_reader_t *reader = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK ||
+        !write_values(writer, 50, 1000) ||
+        vind_xapian_reader_open(path, &reader, NULL) != VIND_OK) {
+        CHECK(0, "a database of 50 metadata values of 1,000 bytes");
+        vind_xapian_writer_close(writer);
+        return;
+    }
+    const char *uncached = NULL, *cached = NULL, *again = NULL, *absent = NULL;
+    size_t uncached_length = 0, cached_length = 0, again_length = 0, absent_length = 9;
+    vind_xapian_lent_t *uncached_lent = NULL, *cached_lent = NULL, *again_lent = NULL,
+                       *absent_lent = NULL;
+    CHECK(vind_xapian_reader_lend_metadata(reader, "vind:text:test:3", &uncached,
+                                           &uncached_length, &uncached_lent, NULL) == VIND_OK &&
+              lent_holds(uncached, uncached_length, 'd', 1000),
+          "lent without a cache");
+    vind_xapian_reader_set_cache(reader, 12000);
+    CHECK(vind_xapian_reader_lend_metadata(reader, "vind:text:test:4", &cached, &cached_length,
+                                           &cached_lent, NULL) == VIND_OK &&
+              vind_xapian_reader_cache_bytes(reader) > 0 &&
+              vind_xapian_reader_lend_metadata(reader, "vind:text:test:4", &again, &again_length,
+                                               &again_lent, NULL) == VIND_OK &&
+              again == cached,
+          "lent from the cache: a second lend of the key lends the same bytes");
+    vind_xapian_lent_free(again_lent);
+    int all = 1;
+    for (int i = 5; i < 50; i++) /* ~10 entries fit: value 4's is evicted */
+        all &= reads_back(reader, i, (char)('a' + i % 26), 1000);
+    CHECK(all && lent_holds(cached, cached_length, 'e', 1000) &&
+              lent_holds(uncached, uncached_length, 'd', 1000),
+          "45 reads through the cache later (its entry evicted) the lent values are unchanged");
+    CHECK(vind_xapian_reader_lend_metadata(reader, "vind:text:test:none", &absent,
+                                           &absent_length, &absent_lent, NULL) ==
+                  VIND_NOT_FOUND &&
+              absent == NULL && absent_length == 0 && absent_lent == NULL,
+          "an absent key: VIND_NOT_FOUND and nothing lent");
+    CHECK(vind_xapian_reader_lend_metadata(reader, "vind:text:test:6", &again, &again_length,
+                                           &again_lent, NULL) == VIND_OK,
+          "lent again from the cache");
+    int changed = 0;
+    CHECK(write_values(writer, 7, 500) &&
+              vind_xapian_reader_reopen(reader, &changed, NULL) == VIND_OK && changed &&
+              vind_xapian_reader_cache_bytes(reader) == 0 &&
+              lent_holds(again, again_length, 'g', 1000) && reads_back(reader, 6, 'g', 500),
+          "a reopen empties the cache: the lent value is the old revision's, a new read the new");
+    vind_xapian_reader_close(reader);
+    CHECK(lent_holds(again, again_length, 'g', 1000) && lent_holds(cached, cached_length, 'e', 1000),
+          "lent values outlive the reader's close");
+    vind_xapian_lent_free(again_lent);
+    vind_xapian_lent_free(cached_lent);
+    vind_xapian_lent_free(uncached_lent);
+    vind_xapian_lent_free(NULL);
+    vind_xapian_writer_close(writer);
+}
+
 static int equals_filter(void *data, size_t index, const char *value, size_t length);
 
 /* A document of test_facet_ordinals: four facets, each in a slot of its
@@ -1679,6 +1754,7 @@ int main(int argc, char **argv)
     test_set_value();
     test_read_cache();
     test_read_metadata();
+    test_lend_metadata();
     test_facet_ordinals();
     test_term_in();
     test_count_after_deletions();
