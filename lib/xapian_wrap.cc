@@ -79,7 +79,8 @@ struct Lent {
 
 class ReadCache {
   public:
-    /* One allocation: this header, then the key's bytes, then the value's.
+    /* One allocation: this header, then the key's bytes, then the value's
+     * and a NUL.
      * Held by the cache and by each lender (vind_xapian_reader_lend_metadata):
      * freed when the last lets go, so a lent value outlives its eviction. */
     struct Entry {
@@ -150,7 +151,8 @@ class ReadCache {
         const size_t cost = entry_cost(key.size, size);
         if (budget_ == 0 || cost > budget_ / 4 || size > UINT32_MAX || key.size > UINT32_MAX)
             return nullptr;
-        Entry *entry = static_cast<Entry *>(std::malloc(sizeof(Entry) + key.size + size));
+        /* + 1: a NUL past the value, so that a lent value is a C string too */
+        Entry *entry = static_cast<Entry *>(std::malloc(sizeof(Entry) + key.size + size + 1));
         if (entry == nullptr)
             return nullptr; /* not kept: the value was read all the same */
         entry->holders = 1;
@@ -161,6 +163,7 @@ class ReadCache {
         entry->used = false;
         std::memcpy(entry->key(), key.bytes, key.size);
         std::memcpy(entry->value(), value, size);
+        entry->value()[size] = '\0';
         try {
             /* room first: evicted after it was kept, the new entry could go
              * at once (when every older one was read since the clock last

@@ -587,15 +587,15 @@ vind_status_t vind_xapian_reader_read_metadata(vind_xapian_reader_t *reader, con
                                                char **errmsg);
 
 /*
- * Metadata key lent, not copied: *value (not NUL-terminated) and *length
- * stay valid until vind_xapian_lent_free(*lent), whatever the reader reads,
+ * Metadata key lent, not copied: *value (*length bytes and a NUL) stays
+ * valid until vind_xapian_lent_free(*lent), whatever the reader reads,
  * evicts or clears meanwhile (and after it is closed). Returns
  * VIND_NOT_FOUND (and NULLs) when the key is absent. Call it and free the
  * lent value on the thread that uses the reader (its hold is not atomic).
  * Cost: one cache look-up and a small allocation for the handle (no copy
  * of the value when cached; the value read from Xapian is moved, not
- * copied, when not); lib/textstore.c holds a page's word map (~10 kB)
- * this way for a snippet.
+ * copied, when not); lib/textstore.c holds a page's word map (~10 kB),
+ * and the text of a page that fits in one chunk, this way for a snippet.
  */
 typedef struct vind_xapian_lent vind_xapian_lent_t;
 vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *reader, const char *key,

@@ -418,7 +418,7 @@ static void test_read_metadata(void)
 /* Whether a value lent by lend_metadata holds what write_values wrote. */
 static int lent_holds(const char *value, size_t length, char letter, size_t size)
 {
-    int ok = value != NULL && length == size;
+    int ok = value != NULL && length == size && value[size] == '\0'; /* a C string too */
     for (size_t k = 0; ok && k < size; k++)
         ok = value[k] == letter;
     return ok;
