@@ -52,43 +52,143 @@ struct ShardPool;
  * development VM), and a site's popular documents are the hits of many
  * searches: with the cache a search of bench/search-cost makes ~42 preads
  * instead of ~103 (~58 without the positions). Entries not read for the
- * longest go first (a clock), within `budget` bytes (keys, values and ~96
- * bytes of bookkeeping each). Cleared whenever the reader moves to another
- * revision, so nothing of an older revision is ever answered.
+ * longest go first (a clock), within `budget` bytes (keys, values and
+ * ENTRY_OVERHEAD bytes of bookkeeping each). Cleared whenever the reader
+ * moves to another revision, so nothing of an older revision is ever
+ * answered.
+ *
+ * Laid out for a daemon's ~110 look-ups a search, most of them misses of
+ * the CPU's caches (a 16 MB cache per worker thread): a key is a kind
+ * (a letter) and a few bytes, hashed once; the table is open addressing
+ * over 16-byte slots (hash, entry), and an entry is one allocation holding
+ * its key and value together. A hit costs the slot's cache line and the
+ * entry's first lines (~2 misses; std::unordered_map<std::string, ...>
+ * cost the bucket, the node, a heap key and a heap value, ~200 ns).
  */
+struct CacheKey {
+    char kind; /* 'v' value, 'm' metadata, 'p' positions, 's' spelling */
+    const char *bytes;
+    size_t size;
+};
+
+/* A value lent by the cache or the reader: valid until the reader's next read. */
+struct Lent {
+    const char *data;
+    size_t size;
+};
+
 class ReadCache {
   public:
-    /* The value stored under key, or nullptr. Cost: one hash look-up, and
-     * the entry marked used (no list to relink: a hit touches one node). */
-    const std::string *find(const std::string &key)
+    /* One allocation: this header, then the key's bytes, then the value's
+     * and a NUL.
+     * Held by the cache and by each lender (vind_xapian_reader_lend_metadata):
+     * freed when the last lets go, so a lent value outlives its eviction. */
+    struct Entry {
+        uint64_t hash;
+        uint32_t key_size, value_size;
+        uint32_t holders; /* the cache (until evicted or cleared) and each lender */
+        char kind;
+        bool used; /* read since it was kept, or since the clock last passed */
+        char *key() { return reinterpret_cast<char *>(this + 1); }
+        char *value() { return key() + key_size; }
+    };
+
+    /* Another holder of entry: it stays until release. */
+    static void hold(Entry *entry) { entry->holders++; }
+
+    /* One holder lets go; the last frees the entry. */
+    static void release(Entry *entry)
     {
-        auto found = entries_.find(key);
-        if (found == entries_.end())
-            return nullptr;
-        found->second.used = true;
-        return &found->second.value;
+        if (--entry->holders == 0)
+            std::free(entry);
     }
 
-    /* Keeps value under key (a key not cached), making room past the
-     * budget. A value over a quarter of the budget is not kept: it would
-     * push out many small ones. */
-    void put(const std::string &key, const std::string &value)
+    /* Bytes counted per entry besides its key and value: the entry's
+     * header and allocation, two table slots (the table is at most half
+     * full), its place in the clock. */
+    static constexpr size_t ENTRY_OVERHEAD = 80;
+
+    ReadCache() = default;
+    ReadCache(const ReadCache &) = delete;
+    ReadCache &operator=(const ReadCache &) = delete;
+    ~ReadCache() { clear(); }
+
+    /* Whether key is cached; then *lent is its value (until the next put,
+     * clear or set_budget). Cost: a hash of the key, the slot's line and
+     * the entry's (the entry marked used: no list to relink). */
+    bool find(const CacheKey &key, Lent *lent)
     {
-        const size_t cost = entry_cost(key, value);
-        if (budget_ == 0 || cost > budget_ / 4)
-            return;
-        if (!entries_.emplace(key, Entry{value, false}).second)
-            return; /* cached already (callers look first) */
-        order_.push_back(key);
+        Entry *entry = find_entry(key);
+        if (entry == nullptr)
+            return false;
+        *lent = {entry->value(), entry->value_size};
+        return true;
+    }
+
+    /* The entry kept under key (marked used), or nullptr. */
+    Entry *find_entry(const CacheKey &key)
+    {
+        if (count_ == 0)
+            return nullptr;
+        const uint64_t hash = hash_key(key);
+        for (size_t at = hash & mask_;; at = (at + 1) & mask_) {
+            const Slot &slot = slots_[at];
+            if (slot.entry == nullptr)
+                return nullptr;
+            if (slot.hash == hash && matches(slot.entry, key)) {
+                slot.entry->used = true;
+                return slot.entry;
+            }
+        }
+    }
+
+    /* Keeps a copy of value under key (a key not cached: callers look
+     * first), making room past the budget. A value over a quarter of the
+     * budget is not kept: it would push out many small ones. The entry
+     * kept, or nullptr. */
+    Entry *put(const CacheKey &key, const char *value, size_t size)
+    {
+        const size_t cost = entry_cost(key.size, size);
+        if (budget_ == 0 || cost > budget_ / 4 || size > UINT32_MAX || key.size > UINT32_MAX)
+            return nullptr;
+        /* + 1: a NUL past the value, so that a lent value is a C string too */
+        Entry *entry = static_cast<Entry *>(std::malloc(sizeof(Entry) + key.size + size + 1));
+        if (entry == nullptr)
+            return nullptr; /* not kept: the value was read all the same */
+        entry->holders = 1;
+        entry->hash = hash_key(key);
+        entry->key_size = (uint32_t)key.size;
+        entry->value_size = (uint32_t)size;
+        entry->kind = key.kind;
+        entry->used = false;
+        std::memcpy(entry->key(), key.bytes, key.size);
+        std::memcpy(entry->value(), value, size);
+        entry->value()[size] = '\0';
+        try {
+            /* room first: evicted after it was kept, the new entry could go
+             * at once (when every older one was read since the clock last
+             * passed, they all get their second chance before it) */
+            while (used_ + cost > budget_ && !order_.empty())
+                evict_one();
+            if (2 * (count_ + 1) > slots_.size())
+                grow();
+            order_.push_back(entry);
+        } catch (...) {
+            std::free(entry);
+            throw;
+        }
+        insert(entry);
         used_ += cost;
-        while (used_ > budget_ && !order_.empty())
-            evict_one();
+        return entry;
     }
 
     void clear()
     {
-        entries_.clear();
+        for (Entry *entry : order_)
+            release(entry);
         order_.clear();
+        std::fill(slots_.begin(), slots_.end(), Slot{0, nullptr});
+        count_ = 0;
         used_ = 0;
     }
 
@@ -101,17 +201,89 @@ class ReadCache {
         budget_ = bytes;
         if (used_ > budget_)
             clear();
+        if (budget_ == 0)
+            slots_ = std::vector<Slot>(); /* no table either */
     }
 
   private:
-    struct Entry {
-        std::string value;
-        bool used; /* read since it was kept, or since the clock last passed */
+    struct Slot {
+        uint64_t hash;
+        Entry *entry; /* nullptr: free */
     };
 
-    static size_t entry_cost(const std::string &key, const std::string &value)
+    static size_t entry_cost(size_t key_size, size_t value_size)
     {
-        return 2 * key.size() + value.size() + 96;
+        return key_size + value_size + ENTRY_OVERHEAD;
+    }
+
+    /* A 64-bit hash of the kind and bytes, eight bytes a step (keys are
+     * 8-30 bytes: a value's is 8, a page text chunk's ~20). */
+    static uint64_t hash_key(const CacheKey &key)
+    {
+        uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(unsigned char)key.kind << 56) ^ key.size;
+        size_t at = 0;
+        for (; at + 8 <= key.size; at += 8) {
+            uint64_t word;
+            std::memcpy(&word, key.bytes + at, 8);
+            h = (h ^ word) * 0xff51afd7ed558ccdull;
+            h ^= h >> 32;
+        }
+        if (at < key.size) {
+            uint64_t word = 0;
+            std::memcpy(&word, key.bytes + at, key.size - at);
+            h = (h ^ word) * 0xff51afd7ed558ccdull;
+            h ^= h >> 32;
+        }
+        h *= 0xc4ceb9fe1a85ec53ull;
+        return h ^ (h >> 29);
+    }
+
+    static bool matches(Entry *entry, const CacheKey &key)
+    {
+        return entry->kind == key.kind && entry->key_size == key.size &&
+               std::memcmp(entry->key(), key.bytes, key.size) == 0;
+    }
+
+    void insert(Entry *entry)
+    {
+        size_t at = entry->hash & mask_;
+        while (slots_[at].entry != nullptr)
+            at = (at + 1) & mask_;
+        slots_[at] = Slot{entry->hash, entry};
+        count_++;
+    }
+
+    /* Doubles the table (at least 64 slots) and places every entry again. */
+    void grow()
+    {
+        std::vector<Slot> old(std::max<size_t>(64, 2 * slots_.size()), Slot{0, nullptr});
+        old.swap(slots_);
+        mask_ = slots_.size() - 1;
+        count_ = 0;
+        for (const Slot &slot : old)
+            if (slot.entry != nullptr)
+                insert(slot.entry);
+    }
+
+    /* Takes entry out of the table: linear probing's deletion, moving back
+     * each later entry of the run that may no longer be found past the
+     * hole (no tombstones, so a miss ends at the first free slot). */
+    void remove(Entry *entry)
+    {
+        size_t hole = entry->hash & mask_;
+        while (slots_[hole].entry != entry)
+            hole = (hole + 1) & mask_;
+        for (size_t at = (hole + 1) & mask_; slots_[at].entry != nullptr; at = (at + 1) & mask_) {
+            const size_t home = slots_[at].hash & mask_;
+            /* moves back unless its home lies cyclically in (hole, at] */
+            const bool stays = hole <= at ? (hole < home && home <= at) : (hole < home || home <= at);
+            if (!stays) {
+                slots_[hole] = slots_[at];
+                hole = at;
+            }
+        }
+        slots_[hole] = Slot{0, nullptr};
+        count_--;
     }
 
     /* The clock (second chance, an approximation of least recently used):
@@ -119,22 +291,22 @@ class ReadCache {
      * it; then it is kept once more, at the back. */
     void evict_one()
     {
-        std::string key = std::move(order_.front());
-        order_.pop_front();
-        auto found = entries_.find(key);
-        if (found == entries_.end())
-            return;
-        if (found->second.used) {
-            found->second.used = false;
-            order_.push_back(std::move(key));
+        Entry *entry = order_.front();
+        if (entry->used) {
+            order_.push_back(entry); /* first: should it throw, nothing changed */
+            order_.pop_front();
+            entry->used = false;
             return;
         }
-        used_ -= entry_cost(key, found->second.value);
-        entries_.erase(found);
+        order_.pop_front();
+        used_ -= entry_cost(entry->key_size, entry->value_size);
+        remove(entry);
+        release(entry);
     }
 
-    std::unordered_map<std::string, Entry> entries_;
-    std::deque<std::string> order_; /* keys, oldest first */
+    std::vector<Slot> slots_; /* a power of two, at most half full */
+    size_t mask_ = 0, count_ = 0;
+    std::deque<Entry *> order_; /* every entry, oldest first */
     size_t budget_ = 0, used_ = 0;
 };
 
@@ -349,9 +521,28 @@ struct vind_xapian_reader {
      * remote shard (a replica may switch copies without one). */
     ReadCache cache;
     bool cacheable = false;
+    /* The last value read past the cache (none kept, or not cacheable):
+     * what read_cached lends then, until the reader's next read. */
+    std::string lent;
     /* Facet ordinals at this revision, bounded and emptied with the cache
      * (budget 0: none kept; each counting pass keeps its own). */
     PackedOrdinals ordinals{true};
+};
+
+/* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
+ * or (not cached) the value itself. */
+struct vind_xapian_lent {
+    ReadCache::Entry *entry = nullptr;
+    std::string owned;
+
+    vind_xapian_lent() = default;
+    vind_xapian_lent(const vind_xapian_lent &) = delete;
+    vind_xapian_lent &operator=(const vind_xapian_lent &) = delete;
+    ~vind_xapian_lent()
+    {
+        if (entry != nullptr)
+            ReadCache::release(entry);
+    }
 };
 
 struct vind_xapian_document {
@@ -1136,31 +1327,76 @@ vind_xapian_terms_t *make_terms(const std::vector<TermItem> &items)
                      });
 }
 
-/* Hands a copy of text to *out / *length, or reports VIND_NOMEM. */
-vind_status_t hand_out(const std::string &text, char **out, size_t *length, char **errmsg,
+/* Hands a malloc'd, NUL-terminated copy of size bytes at data to *out /
+ * *length, or reports VIND_NOMEM. */
+vind_status_t hand_out(const char *data, size_t size, char **out, size_t *length, char **errmsg,
                        const char *what)
 {
-    *out = copy_bytes(text);
+    *out = static_cast<char *>(std::malloc(size + 1));
     if (*out == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy %s: out of memory", what);
+    std::memcpy(*out, data, size);
+    (*out)[size] = '\0';
     if (length != nullptr)
-        *length = text.size();
+        *length = size;
     return VIND_OK;
 }
 
-/* What read() gives at the reader's revision, through its cache when it
- * keeps one (key: a letter for the kind of item, then the item). */
-template <class Read>
-std::string read_cached(vind_xapian_reader *reader, const std::string &key, Read read)
+vind_status_t hand_out(const std::string &text, char **out, size_t *length, char **errmsg,
+                       const char *what)
 {
-    if (!reader->cacheable)
-        return read();
-    if (const std::string *hit = reader->cache.find(key))
-        return *hit;
-    std::string value = read();
-    reader->cache.put(key, value);
-    return value;
+    return hand_out(text.data(), text.size(), out, length, errmsg, what);
 }
+
+vind_status_t hand_out(Lent lent, char **out, size_t *length, char **errmsg, const char *what)
+{
+    return hand_out(lent.data, lent.size, out, length, errmsg, what);
+}
+
+/* What read() gives at the reader's revision, lent until the reader's
+ * next read: from its cache when it keeps one (then the one copy of a hit
+ * is the caller's), else from reader->lent. */
+template <class Read>
+Lent read_cached(vind_xapian_reader *reader, const CacheKey &key, Read read)
+{
+    Lent lent;
+    if (reader->cacheable && reader->cache.find(key, &lent))
+        return lent;
+    reader->lent = read();
+    if (reader->cacheable)
+        reader->cache.put(key, reader->lent.data(), reader->lent.size());
+    return {reader->lent.data(), reader->lent.size()};
+}
+
+/* A cache key's bytes, built in place for the usual short key (a heap
+ * string only past 120 bytes: a long term's positions). */
+class KeyBytes {
+  public:
+    KeyBytes &add(const void *bytes, size_t size)
+    {
+        if (heap_.empty() && size_ + size <= sizeof inline_) {
+            std::memcpy(inline_ + size_, bytes, size);
+        } else {
+            if (heap_.empty())
+                heap_.assign(inline_, size_);
+            heap_.append(static_cast<const char *>(bytes), size);
+        }
+        size_ += size;
+        return *this;
+    }
+
+    template <class Number> KeyBytes &number(Number value) { return add(&value, sizeof value); }
+
+    CacheKey key(char kind) const
+    {
+        return {kind, heap_.empty() ? inline_ : heap_.data(), size_};
+    }
+
+  private:
+    char inline_[120];
+    size_t size_ = 0;
+    std::string heap_;
+};
 
 /* Starts our always-open transaction again after a commit or cancel (or a failed one). */
 void ensure_transaction(vind_xapian_writer *writer)
@@ -2733,10 +2969,10 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
                           reader->path.c_str());
     try {
         settle_document(reader, docid); /* per document while indexing: its shard only */
-        const std::string key = "v" + std::to_string(slot) + ":" + std::to_string(docid);
-        const std::string text = read_cached(reader, key, [reader, docid, slot] {
-            return reader->database.get_document(docid).get_value(slot);
-        });
+        const Lent text =
+            read_cached(reader, KeyBytes().number(slot).number(docid).key('v'), [reader, docid, slot] {
+                return reader->database.get_document(docid).get_value(slot);
+            });
         return hand_out(text, value, length, errmsg, "a document value");
     } catch (...) {
         return translate_exception(errmsg, "cannot read a document value from Xapian database",
@@ -3009,12 +3245,12 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
     *count = 0;
     if (reader == nullptr || term == nullptr || *term == '\0' || docid == 0)
         return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
-    std::string found; /* the positions as uint32_t, cached as bytes */
+    Lent found; /* the positions as uint32_t, cached as bytes */
     try {
         settle(reader->pool);
-        const std::string key = "p" + std::to_string(max_positions) + ":" +
-                                std::to_string(docid) + ":" + term;
-        found = read_cached(reader, key, [reader, docid, term, max_positions] {
+        KeyBytes key;
+        key.number(max_positions).number(docid).add(term, std::strlen(term));
+        found = read_cached(reader, key.key('p'), [reader, docid, term, max_positions] {
             std::string bytes;
             const Xapian::Database &database = reader->database;
             size_t n = 0;
@@ -3034,13 +3270,13 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
     } catch (...) {
         return translate_exception(errmsg, "cannot read positions in", reader->path.c_str());
     }
-    if (found.empty())
+    if (found.size == 0)
         return VIND_OK;
-    *positions = static_cast<uint32_t *>(malloc(found.size()));
+    *positions = static_cast<uint32_t *>(malloc(found.size));
     if (*positions == nullptr)
         return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
-    memcpy(*positions, found.data(), found.size());
-    *count = found.size() / sizeof(uint32_t);
+    memcpy(*positions, found.data, found.size);
+    *count = found.size / sizeof(uint32_t);
     return VIND_OK;
 }
 
@@ -3225,6 +3461,31 @@ static vind_status_t check_database(const Xapian::Database &database,
     return VIND_OK;
 }
 
+/* Metadata key at the reader's revision, lent ("" when absent): through
+ * the cache; over shards, from the shard the key routes to. */
+static std::string fetch_metadata(vind_xapian_reader_t *reader, const char *key)
+{
+    if (reader->shards.empty())
+        return reader->database.get_metadata(key);
+    std::string routed;
+    size_t shard = route_key(key, reader->shards.size(), &routed);
+    settle(reader->pool, shard);
+    return reader->shards[shard].get_metadata(routed);
+}
+
+static Lent read_metadata(vind_xapian_reader_t *reader, const char *key)
+{
+    return read_cached(reader, CacheKey{'m', key, std::strlen(key)},
+                       [reader, key] { return fetch_metadata(reader, key); });
+}
+
+static vind_status_t no_metadata(const vind_xapian_reader_t *reader, const char *key,
+                                 char **errmsg)
+{
+    return vind_error(errmsg, VIND_NOT_FOUND, "no metadata %s in Xapian database %s", key,
+                      reader->path.c_str());
+}
+
 extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader,
                                                          const char *key, char **value,
                                                          size_t *length, char **errmsg)
@@ -3238,18 +3499,79 @@ extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *r
         return invalid(errmsg, "vind_xapian_reader_get_metadata",
                        "reader or key is NULL, or key is empty");
     try {
-        const std::string text = read_cached(reader, std::string("m") + key, [reader, key] {
-            if (reader->shards.empty())
-                return reader->database.get_metadata(key);
-            std::string routed;
-            size_t shard = route_key(key, reader->shards.size(), &routed);
-            settle(reader->pool, shard);
-            return reader->shards[shard].get_metadata(routed);
-        });
-        if (text.empty())
-            return vind_error(errmsg, VIND_NOT_FOUND, "no metadata %s in Xapian database %s", key,
-                              reader->path.c_str());
+        const Lent text = read_metadata(reader, key);
+        if (text.size == 0)
+            return no_metadata(reader, key, errmsg);
         return hand_out(text, value, length, errmsg, "metadata");
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read metadata", key);
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *reader,
+                                                          const char *key, const char **value,
+                                                          size_t *length, vind_xapian_lent_t **lent,
+                                                          char **errmsg)
+{
+    if (value == nullptr || length == nullptr || lent == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_lend_metadata", "value, length or lent is NULL");
+    *value = nullptr;
+    *length = 0;
+    *lent = nullptr;
+    if (reader == nullptr || key == nullptr || *key == '\0')
+        return invalid(errmsg, "vind_xapian_reader_lend_metadata",
+                       "reader or key is NULL, or key is empty");
+    try {
+        std::unique_ptr<vind_xapian_lent> held(new vind_xapian_lent);
+        const CacheKey cache_key{'m', key, std::strlen(key)};
+        ReadCache::Entry *entry = reader->cacheable ? reader->cache.find_entry(cache_key) : nullptr;
+        if (entry == nullptr) {
+            held->owned = fetch_metadata(reader, key);
+            if (reader->cacheable)
+                entry = reader->cache.put(cache_key, held->owned.data(), held->owned.size());
+        }
+        if (entry != nullptr) {
+            ReadCache::hold(entry);
+            held->entry = entry;
+            held->owned.clear();
+        }
+        const char *data = entry != nullptr ? entry->value() : held->owned.data();
+        const size_t size = entry != nullptr ? entry->value_size : held->owned.size();
+        if (size == 0)
+            return no_metadata(reader, key, errmsg); /* held lets go */
+        *value = data;
+        *length = size;
+        *lent = held.release();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, "cannot read metadata", key);
+    }
+}
+
+extern "C" void vind_xapian_lent_free(vind_xapian_lent_t *lent)
+{
+    delete lent; /* lets go of its entry */
+}
+
+extern "C" vind_status_t vind_xapian_reader_read_metadata(vind_xapian_reader_t *reader,
+                                                          const char *key, char *buffer,
+                                                          size_t room, size_t *length,
+                                                          char **errmsg)
+{
+    if (length == nullptr || (buffer == nullptr && room > 0))
+        return invalid(errmsg, "vind_xapian_reader_read_metadata",
+                       "length is NULL, or buffer NULL with room");
+    *length = 0;
+    if (reader == nullptr || key == nullptr || *key == '\0')
+        return invalid(errmsg, "vind_xapian_reader_read_metadata",
+                       "reader or key is NULL, or key is empty");
+    try {
+        const Lent text = read_metadata(reader, key);
+        if (text.size == 0)
+            return no_metadata(reader, key, errmsg);
+        std::memcpy(buffer, text.data, std::min(room, text.size));
+        *length = text.size;
+        return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot read metadata", key);
     }
@@ -3279,11 +3601,14 @@ extern "C" vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_read
         auto suggest = [reader, word, max_edit_distance] {
             return reader->spelling.get_spelling_suggestion(word, max_edit_distance);
         };
-        if (reader->has_spelling)
-            best = reader->shards.empty()
-                       ? read_cached(reader,
-                                     "s" + std::to_string(max_edit_distance) + ":" + word, suggest)
-                       : suggest();
+        if (reader->has_spelling && reader->shards.empty()) {
+            KeyBytes key;
+            key.number(max_edit_distance).add(word, std::strlen(word));
+            const Lent lent = read_cached(reader, key.key('s'), suggest);
+            best.assign(lent.data, lent.size);
+        } else if (reader->has_spelling) {
+            best = suggest();
+        }
     } catch (...) {
         return translate_exception(errmsg, "cannot suggest a spelling for", word);
     }

@@ -573,6 +573,38 @@ vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader, const c
 vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *reader, const char *key,
                                               char **value, size_t *length, char **errmsg);
 
+/*
+ * Metadata key copied straight into the caller's buffer: its first
+ * min(room, length) bytes (no NUL added), *length its whole length (more
+ * than room: the rest was not copied). Returns VIND_NOT_FOUND (and *length
+ * 0) when the key is absent. Cost: one copy of a cached value, no
+ * allocation (vind_xapian_reader_get_metadata makes a malloc'd copy the
+ * caller then copies and frees: lib/textstore.c reads ~20 page text
+ * chunks of 4 kB a search this way).
+ */
+vind_status_t vind_xapian_reader_read_metadata(vind_xapian_reader_t *reader, const char *key,
+                                               char *buffer, size_t room, size_t *length,
+                                               char **errmsg);
+
+/*
+ * Metadata key lent, not copied: *value (*length bytes and a NUL) stays
+ * valid until vind_xapian_lent_free(*lent), whatever the reader reads,
+ * evicts or clears meanwhile (and after it is closed). Returns
+ * VIND_NOT_FOUND (and NULLs) when the key is absent. Call it and free the
+ * lent value on the thread that uses the reader (its hold is not atomic).
+ * Cost: one cache look-up and a small allocation for the handle (no copy
+ * of the value when cached; the value read from Xapian is moved, not
+ * copied, when not); lib/textstore.c holds a page's word map (~10 kB),
+ * and the text of a page that fits in one chunk, this way for a snippet.
+ */
+typedef struct vind_xapian_lent vind_xapian_lent_t;
+vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *reader, const char *key,
+                                               const char **value, size_t *length,
+                                               vind_xapian_lent_t **lent, char **errmsg);
+
+/* Lets go of a value lent by vind_xapian_reader_lend_metadata (NULL: nothing). */
+void vind_xapian_lent_free(vind_xapian_lent_t *lent);
+
 /* ------------------------------------------------------------------------
  * Spelling, synonyms (metadata: see above)
  * ------------------------------------------------------------------------ */
