@@ -1646,6 +1646,53 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     return count_change(index, errmsg);
 }
 
+/* Marks every document indexed under folder as seen, so that the removal of
+ * vanished files keeps it: a folder that cannot be read now (chmod 000, EIO,
+ * an unmounted disk) has not lost its pages. Returns how many. O(documents)
+ * per such folder, which a run meets rarely. */
+static size_t keep_under(GHashTable *existing, const char *folder)
+{
+    size_t n = strlen(folder), kept = 0;
+    while (n > 1 && folder[n - 1] == '/')
+        n--;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, existing);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const char *path = key;
+        existing_t *old = value;
+        if (!old->seen && strncmp(path, folder, n) == 0 && path[n] == '/') {
+            old->seen = 1;
+            kept++;
+        }
+    }
+    return kept;
+}
+
+/* A root folder in which the walk found nothing, while the index holds
+ * documents under it, is far more likely an unmounted disk or an emptied
+ * mount point than a site whose every page was deleted: its documents are
+ * kept and the run fails for it, instead of removing them all. Whoever
+ * means to empty the site deletes the index. */
+static void keep_empty_roots(run_t *run, const vind_walk_t *walk, const char *const *roots,
+                             size_t n_roots, GHashTable *existing)
+{
+    for (size_t r = 0; r < n_roots; r++) {
+        int found = 0;
+        for (size_t i = 0; i < walk->count && !found; i++)
+            found = walk->files[i].root == r && !walk->files[i].subtree;
+        size_t kept = found ? 0 : keep_under(existing, roots[r]);
+        if (!kept)
+            continue;
+        char *reason = g_strdup_printf("no HTML or PDF file found, but %zu document%s indexed "
+                                       "under it (an unmounted disk?): kept, not removed; to "
+                                       "empty the index, delete it",
+                                       kept, kept == 1 ? " is" : "s are");
+        emit(run, roots[r], NULL, VIND_FILE_FAILED, VIND_IO, reason);
+        g_free(reason);
+    }
+}
+
 /* Decides for each walked file: unchanged, failed, or a job to extract. */
 static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const *roots,
                           GHashTable *existing, GPtrArray *jobs)
@@ -1663,8 +1710,14 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             old->seen = 1; /* also a loser's: its document may be the winner's to replace */
         char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
         if (file->unreadable) {
+            size_t kept = file->subtree ? keep_under(existing, file->path) : 0;
+            char *reason = kept ? g_strdup_printf("%s; kept until it can be read: %zu "
+                                                  "document%s indexed under it",
+                                                  file->reason, kept, kept == 1 ? "" : "s")
+                                : NULL;
             emit(run, file->path, url, file->skipped ? VIND_FILE_SKIPPED : VIND_FILE_FAILED,
-                 file->skipped ? VIND_OK : VIND_IO, file->reason);
+                 file->skipped ? VIND_OK : VIND_IO, reason ? reason : file->reason);
+            g_free(reason);
             free(url);
             continue;
         }
@@ -2515,6 +2568,8 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
     status = load_existing(index, &existing, errmsg);
     if (status == VIND_OK)
         status = plan(&run, &walk, roots, existing, jobs);
+    if (status == VIND_OK)
+        keep_empty_roots(&run, &walk, roots, n_roots, existing);
     if (status == VIND_NOMEM)
         vind_error(errmsg, status, "out of memory");
     if (status == VIND_OK)

@@ -648,6 +648,70 @@ def test_incremental(tmp):
         "a touched but unchanged file is recognised by its content hash", stderr)
 
 
+def without_dac_override():
+    """The prefix that makes vind-index honour file modes when the test runs as
+    root (root reads a chmod 000 folder otherwise): setpriv drops the two
+    capabilities that bypass them. None when neither is possible."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_transient_errors(tmp):
+    """What the walk cannot see now is not gone: a folder that became
+    unreadable (chmod 000, EIO) and a root that is empty (an unmounted disk)
+    keep their documents, and the run says so and exits 1."""
+    site = sample_site(tmp, "transient-site")
+    db = os.path.join(tmp, "transient.db")
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    before = index.stats().get("documents")
+    index.close()
+    articles = sorted(a for a in os.listdir(os.path.join(site, "actueel"))
+                      if os.path.isfile(os.path.join(site, "actueel", a, "index.html")))
+    folder = os.path.join(site, "actueel", articles[0])
+    prefix = without_dac_override()
+    if prefix is None:
+        skip("root without setpriv: a chmod 000 folder stays readable")
+    else:
+        os.chmod(folder, 0)
+        try:
+            proc = subprocess.run(prefix + [INDEX, "--db", db, "--base-url", "/", "--quiet", site],
+                                  capture_output=True, text=True, errors="replace")
+        finally:
+            os.chmod(folder, 0o755)
+        counts = summary(proc.stderr)
+        index = Index(db)
+        kept = index.document("/actueel/%s/" % articles[0]) is not None
+        index.close()
+        tap(proc.returncode == 1 and counts.get("removed") == 0 and kept,
+            "a folder that became unreadable: its document is kept, not removed", proc.stderr)
+        tap(line_for(proc.stderr, folder).endswith(
+                "Permission denied; kept until it can be read: 1 document indexed under it"),
+            "... and the run names the folder and says its document is kept", proc.stderr)
+    empty = os.path.join(tmp, "transient-mount")
+    os.rename(site, empty)
+    os.makedirs(site)
+    code, stderr, _ = run_index(db, site)
+    counts = summary(stderr)
+    index = Index(db)
+    after = index.stats().get("documents")
+    index.close()
+    tap(code == 1 and counts.get("removed") == 0 and after == before,
+        "an empty root (an unmounted disk): its %s documents are kept (%s after)" % (before, after),
+        stderr)
+    tap("no HTML or PDF file found, but %d documents are indexed under it" % before in stderr,
+        "... and the run says why it removed nothing", stderr)
+    os.rmdir(site)
+    os.rename(empty, site)
+    code, stderr, _ = run_index(db, site)
+    tap(code == 0 and summary(stderr).get("unchanged") == before,
+        "mounted again: every document unchanged", stderr)
+
+
 def test_kill(tmp):
     site = sample_site(tmp, "kill-site")
     big = os.path.join(tmp, "big")
@@ -694,7 +758,7 @@ def main():
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_url_encoding, test_url_collisions,
                          test_skipped_pages, test_field_caps, test_long_path, test_options,
-                         test_incremental, test_kill, test_corpus, test_libreoffice_help):
+                         test_incremental, test_transient_errors, test_kill, test_corpus, test_libreoffice_help):
                 try:
                     test(tmp)
                 except Exception as error:  # a crash of the test is a failure, not a skip
