@@ -80,6 +80,7 @@ struct vind_index {
     GHashTable *spelling_pending;
     int pending_stored;           /* VIND_META_SPELLING_PENDING may be in the index */
     uint64_t spelling_bytes;      /* text committed since that update */
+    gint64 run_started_us;        /* wall clock at this run's start: VIND_META_LAST_RUN */
 };
 
 static vind_status_t load_pending(vind_index_t *index, char **errmsg);
@@ -1426,6 +1427,9 @@ typedef struct {
     const vind_index_options_t *opts;
     vind_index_report_t *report;
     size_t done, total;
+    /* Files whose status changed since then (ctime) get their content
+     * compared even when size and mtime are the old ones (last_run_ns). */
+    int64_t changed_since_ns;
 } run_t;
 
 static void emit(run_t *run, const char *path, const char *url, vind_file_outcome_t outcome,
@@ -1745,7 +1749,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         if (old_signature && !opts->full && !moved) {
             size_t quick_length = strlen(quick);
             if (strncmp(old_signature, quick, quick_length) == 0 &&
-                old_signature[quick_length] == ' ') {
+                old_signature[quick_length] == ' ' && file->ctime_ns < run->changed_since_ns) {
                 unchanged = 1;
             } else {
                 /* Touched but maybe not changed: compare contents. */
@@ -2488,11 +2492,42 @@ static vind_index_report_t *clear_report(vind_index_report_t *report,
 /* The end of a run that got to status: stamps and commits a run that
  * changed something, or cancels the open transaction of a failed one (the
  * index stays at its last commit, and the message says so). */
+/* The start of the last run that changed the index (VIND_META_LAST_RUN),
+ * less VIND_CTIME_MARGIN_NS for clocks of network file systems; 0 when
+ * unknown. A file whose ctime is later may have been written since, even
+ * with its old size and mtime (touch -r, rsync -t, an editor that keeps the
+ * time): its content is compared, one SHA-256 of it. A file written during
+ * that run, after it was read, has a later ctime than its start too. */
+#define VIND_CTIME_MARGIN_NS (2 * G_GINT64_CONSTANT(1000000000))
+static int64_t last_run_ns(vind_index_t *index)
+{
+    char *value = NULL;
+    size_t length = 0;
+    if (vind_xapian_writer_get_metadata(index->writer, VIND_META_LAST_RUN, &value, &length,
+                                        NULL) != VIND_OK || !value)
+        return 0;
+    char *stamp = g_strndup(value, length);
+    free(value);
+    GDateTime *time = g_date_time_new_from_iso8601(stamp, NULL);
+    g_free(stamp);
+    if (!time)
+        return 0;
+    int64_t ns = g_date_time_to_unix(time) * G_GINT64_CONSTANT(1000000000) +
+                 (int64_t)g_date_time_get_microsecond(time) * 1000 - VIND_CTIME_MARGIN_NS;
+    g_date_time_unref(time);
+    return ns > 0 ? ns : 0;
+}
+
 static vind_status_t finish_run(vind_index_t *index, vind_status_t status, char **errmsg)
 {
     if (status == VIND_OK && index->in_transaction) {
-        /* Only a run that changed something makes a new revision. */
-        GDateTime *now = g_date_time_new_now_utc();
+        /* Only a run that changed something makes a new revision. Its
+         * start, not its end: a file written while it ran is compared
+         * again by the next (last_run_ns). */
+        gint64 started = index->run_started_us ? index->run_started_us : g_get_real_time();
+        GDateTime *second = g_date_time_new_from_unix_utc(started / G_USEC_PER_SEC);
+        GDateTime *now = g_date_time_add(second, started % G_USEC_PER_SEC);
+        g_date_time_unref(second);
         gchar *stamp = g_date_time_format_iso8601(now);
         status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
                                                  strlen(stamp), errmsg);
@@ -2557,12 +2592,15 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
     if (index->schema_version != index->write_version || index->analyzer_stale)
         return rebuild(index, roots, n_roots, opts, report, errmsg);
     double started = g_get_monotonic_time() / 1e6;
+    /* Before the walk: a file written after its stat is newer than this. */
+    index->run_started_us = g_get_real_time();
 
     vind_walk_t walk;
     vind_status_t status = vind_walk(roots, n_roots, &walk, errmsg);
     if (status != VIND_OK)
         return status;
-    run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count};
+    run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count,
+                 .changed_since_ns = last_run_ns(index)};
     GHashTable *existing = NULL;
     GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)job_free);
     status = load_existing(index, &existing, errmsg);
@@ -3060,6 +3098,7 @@ vind_status_t vind_index_records(vind_index_t *index, FILE *in, const char *name
                           "over the files, or index the feed into a new index",
                           index->path);
     double started = g_get_monotonic_time() / 1e6;
+    index->run_started_us = g_get_real_time();
     run_t run = {.index = index, .opts = opts, .report = report};
     feed_t feed = {.run = &run, .name = name ? name : "-"};
     vind_status_t status = finish_run(index, read_feed(&feed, in, errmsg), errmsg);

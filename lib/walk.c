@@ -51,6 +51,7 @@ static vind_status_t push(vind_walk_t *walk, size_t *capacity, const char *path,
     if (st) {
         file->size = (uint64_t)st->st_size;
         file->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+        file->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
         file->id.dev = (uint64_t)st->st_dev;
         file->id.ino = (uint64_t)st->st_ino;
     }

@@ -24,6 +24,8 @@ typedef struct {
     size_t root;      /* index of the root it was found under */
     uint64_t size;
     int64_t mtime_ns; /* modification time, nanoseconds since the epoch */
+    int64_t ctime_ns; /* status change time: set by every write, and not
+                       * settable (touch -r and rsync -t set only mtime) */
     vind_file_id_t id; /* of the regular file (a link's target) */
     int unreadable;   /* 1: refused or unreadable; reason holds why */
     int skipped;      /* 1: not a page (a link to a folder): skipped, not failed */
