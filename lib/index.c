@@ -1580,6 +1580,16 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     vind_status_t status = begin_change(index, errmsg);
     if (status != VIND_OK)
         return status;
+    if (job->status == VIND_IO && job->old_docid) {
+        /* The file could not be read now (EACCES, EIO): it has not broken,
+         * and a transient error must not lose its page. Its document and
+         * signature stay, so the next run reads it again. */
+        char *reason = g_strdup_printf("%s; its indexed document is kept until it can be read",
+                                       job->errmsg ? job->errmsg : "cannot be read");
+        emit(run, path, job->url, VIND_FILE_FAILED, job->status, reason);
+        g_free(reason);
+        return VIND_OK;
+    }
     if (job->status != VIND_OK) {
         const char *reason = job->errmsg ? job->errmsg : vind_status_to_string(job->status);
         /* A file that broke keeps no stale document. */

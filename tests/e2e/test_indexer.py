@@ -684,6 +684,16 @@ def without_dac_override():
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
+def index_while_unreadable(prefix, db, site, path, mode):
+    """vind-index over site while path is chmod 000 (mode again after)."""
+    os.chmod(path, 0)
+    try:
+        return subprocess.run(prefix + [INDEX, "--db", db, "--base-url", "/", "--quiet", site],
+                              capture_output=True, text=True, errors="replace")
+    finally:
+        os.chmod(path, mode)
+
+
 def test_transient_errors(tmp):
     """What the walk cannot see now is not gone: a folder that became
     unreadable (chmod 000, EIO) and a root that is empty (an unmounted disk)
@@ -701,12 +711,7 @@ def test_transient_errors(tmp):
     if prefix is None:
         skip("root without setpriv: a chmod 000 folder stays readable")
     else:
-        os.chmod(folder, 0)
-        try:
-            proc = subprocess.run(prefix + [INDEX, "--db", db, "--base-url", "/", "--quiet", site],
-                                  capture_output=True, text=True, errors="replace")
-        finally:
-            os.chmod(folder, 0o755)
+        proc = index_while_unreadable(prefix, db, site, folder, 0o755)
         counts = summary(proc.stderr)
         index = Index(db)
         kept = index.document("/actueel/%s/" % articles[0]) is not None
@@ -716,6 +721,20 @@ def test_transient_errors(tmp):
         tap(line_for(proc.stderr, folder).endswith(
                 "Permission denied; kept until it can be read: 1 document indexed under it"),
             "... and the run names the folder and says its document is kept", proc.stderr)
+        # A file changed, then unreadable when the run reads it: its page stays.
+        page = os.path.join(site, "actueel", articles[1], "index.html")
+        os.utime(page, None)
+        proc = index_while_unreadable(prefix, db, site, page, 0o644)
+        index = Index(db)
+        kept = index.document("/actueel/%s/" % articles[1]) is not None
+        documents = index.stats().get("documents")
+        index.close()
+        tap(proc.returncode == 1 and kept and documents == before and
+            line_for(proc.stderr, page).endswith("its indexed document is kept until it can be read"),
+            "a changed file unreadable now (EACCES): reported, its document kept", proc.stderr)
+        code, stderr, _ = run_index(db, site)
+        tap(code == 0 and summary(stderr).get("indexed") == 0,
+            "... and readable again: nothing to add back", stderr)
     empty = os.path.join(tmp, "transient-mount")
     os.rename(site, empty)
     os.makedirs(site)
