@@ -46,6 +46,11 @@
  * file's own (--timeout), up to VIND_MAX_EXTRACT_SECONDS of OCR a file. */
 #define VIND_DEFAULT_OCR_PAGE_MS 60000u
 
+/* Size of one OCR cache entry (<db>.ocr-cache, lib/ocr.c) that is read: the
+ * text of one page (a dense A4 page is ~10 kB) with its doubtful words. A
+ * larger entry is damaged or planted: a miss, the page is recognised again. */
+#define VIND_OCR_CACHE_MAX_ENTRY_BYTES (4u * 1024 * 1024)
+
 /* Query limits: longer queries are almost certainly not typed by a person and
  * cost time proportional to their length. */
 #define VIND_MAX_QUERY_BYTES 4096u

@@ -190,6 +190,7 @@ def check_generated(work):
         and search(old_db, "stikstofbeleid") != [],
         "its schema upgrade reads the page from the cache: 0 OCR pages", err)
     tap(search(db, "stikstofbeleid") != [], "the cached text is indexed")
+    check_planted_cache(work, db, site)
     check_spelling(db, site)
 
     # the per-page limit
@@ -218,6 +219,36 @@ def check_generated(work):
         "--ocr force: the page with a text layer is OCR'd too, and marked", err + json.dumps(hits))
     rc, err = index(os.path.join(work, "bad"), site, "--ocr", "sometimes")
     tap(rc == 2 and "--ocr" in err, "--ocr sometimes: a usage error", err)
+
+
+def check_planted_cache(work, db, site):
+    """A cache entry that is a FIFO or a symbolic link is a miss, never read or
+    written through: a FIFO hung the worker until its time limit and the scan
+    lost its document; a link fed it another file's text (session 10)."""
+    cache = db + ".ocr-cache"
+    entries = [os.path.join(folder, name) for folder, _, names in os.walk(cache)
+               for name in names if name.endswith(".json")]
+    if len(entries) != 1:
+        tap(False, "the cache holds the one page's entry", entries)
+        return
+    entry = entries[0]
+    os.unlink(entry)
+    os.mkfifo(entry)
+    rc, err = index(db, site, "--full", "--timeout", "30")
+    tap(rc == 0 and ocr_line(err).startswith("ocr 1 pages") and search(db, "stikstofbeleid") != [],
+        "a FIFO as the cache entry: a miss, the page recognised again (no hang)", err)
+    tap(os.path.isfile(entry) and not os.path.islink(entry), "... and the entry written anew")
+    planted = os.path.join(work, "planted.json")
+    content = json.dumps({"text": "geheimwoordje", "confidence": 99, "doubtful": []})
+    with open(planted, "w", encoding="utf-8") as handle:
+        handle.write(content)
+    os.unlink(entry)
+    os.symlink(planted, entry)
+    rc, err = index(db, site, "--full")
+    tap(rc == 0 and search(db, "geheimwoordje") == [] and search(db, "stikstofbeleid") != [],
+        "a symbolic link as the cache entry: not read, the page recognised again", err)
+    tap(open(planted, encoding="utf-8").read() == content and not os.path.islink(entry),
+        "... and the file it pointed to is not written")
 
 
 def check_corpus(work):
