@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -2321,17 +2322,32 @@ static int is_database(const char *folder)
     return yes || is_partial_database(folder);
 }
 
+/* Whether path is a folder itself, not a symbolic link to one. */
+static int is_real_folder(const char *path)
+{
+    struct stat info;
+    return lstat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 /* Removes a database folder (Xapian keeps no subfolders; vind's shards are
- * glass folders inside the stub's, removed the same way). */
+ * glass folders inside the stub's, removed the same way). A symbolic link
+ * is removed itself, never what it leads to: an index whose --db was a
+ * link, swapped aside by a compaction, had its target's files deleted
+ * through the link by the next run (session 10's probe). */
 static void remove_database(const char *folder)
 {
-    if (!is_database(folder))
+    struct stat info;
+    if (lstat(folder, &info) == 0 && S_ISLNK(info.st_mode)) {
+        unlink(folder);
+        return;
+    }
+    if (!is_real_folder(folder) || !is_database(folder))
         return;
     GDir *dir = g_dir_open(folder, 0, NULL);
     const char *name;
     while (dir && (name = g_dir_read_name(dir))) {
         char *file = g_build_filename(folder, name, NULL);
-        if (g_str_has_prefix(name, "shard-") && g_file_test(file, G_FILE_TEST_IS_DIR))
+        if (g_str_has_prefix(name, "shard-") && is_real_folder(file))
             remove_database(file);
         else
             unlink(file);
@@ -2346,7 +2362,35 @@ static void remove_database(const char *folder)
  * interrupted (<db>.rebuild-*) and the old index kept for the readers
  * still on it (<db>.old-*). The caller holds the index's write lock, so no
  * other vind-index is building one. */
+/* Where a rebuilt or compacted index is built and swapped in: the folder
+ * itself, where --db is a symbolic link to it (g_malloc'd). Swapped at the
+ * link, the link would go aside and a folder take its name: the index
+ * would leave the disk the operator put it on, and its old place stay
+ * behind, stale. */
+static char *swap_place(const char *db_path)
+{
+    struct stat info;
+    char *real = lstat(db_path, &info) == 0 && S_ISLNK(info.st_mode) ? realpath(db_path, NULL)
+                                                                       : NULL;
+    char *place = g_strdup(real ? real : db_path);
+    free(real);
+    return place;
+}
+
+static void remove_leftovers_beside(const char *db_path);
+
+/* Beside --db, and beside the folder it leads to when it is a symbolic
+ * link (where compactions and rebuilds are swapped in: swap_place). */
 static void remove_leftovers(const char *db_path)
+{
+    char *place = swap_place(db_path);
+    remove_leftovers_beside(db_path);
+    if (strcmp(place, db_path) != 0)
+        remove_leftovers_beside(place);
+    g_free(place);
+}
+
+static void remove_leftovers_beside(const char *db_path)
 {
     char *parent = g_path_get_dirname(db_path), *base = g_path_get_basename(db_path);
     char *rebuild = g_strconcat(base, ".rebuild-", NULL), *old = g_strconcat(base, ".old-", NULL);
@@ -2414,11 +2458,11 @@ static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
 /* Swaps a database built at fresh (status: whether that went well) in for
  * the index, the old one going to old_path, and reopens the index's writer
  * on it; removes fresh when it was not built whole. */
-static vind_status_t put_in_place(vind_index_t *index, const char *fresh, const char *old_path,
-                                  vind_status_t status, char **errmsg)
+static vind_status_t put_in_place(vind_index_t *index, const char *place, const char *fresh,
+                                  const char *old_path, vind_status_t status, char **errmsg)
 {
     if (status == VIND_OK)
-        status = swap_in(index->path, fresh, old_path, errmsg);
+        status = swap_in(place, fresh, old_path, errmsg);
     if (status == VIND_OK)
         return reopen_writer(index, errmsg);
     remove_database(fresh);
@@ -2438,8 +2482,9 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
 {
-    char *fresh = g_strdup_printf("%s.rebuild-%ld", index->path, (long)getpid());
-    char *old_path = g_strdup_printf("%s.old-v%d-%ld", index->path, index->schema_version,
+    char *place = swap_place(index->path);
+    char *fresh = g_strdup_printf("%s.rebuild-%ld", place, (long)getpid());
+    char *old_path = g_strdup_printf("%s.old-v%d-%ld", place, index->schema_version,
                                      (long)time(NULL));
     vind_index_t *next = NULL;
     /* A sharded index is rebuilt with as many shards. */
@@ -2447,7 +2492,8 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
     if (status == VIND_OK)
         status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
     vind_index_close(next);
-    status = put_in_place(index, fresh, old_path, status, errmsg);
+    status = put_in_place(index, place, fresh, old_path, status, errmsg);
+    g_free(place);
     g_free(fresh);
     g_free(old_path);
     return status;
@@ -2472,14 +2518,16 @@ vind_status_t vind_index_compact(vind_index_t *index, uint64_t *bytes_before,
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "%s: uncommitted changes: finish the run before compacting", index->path);
     remove_leftovers(index->path);
-    char *fresh = g_strdup_printf("%s.rebuild-%ld", index->path, (long)getpid());
-    char *old_path = g_strdup_printf("%s.old-compact-%ld", index->path, (long)time(NULL));
+    char *place = swap_place(index->path);
+    char *fresh = g_strdup_printf("%s.rebuild-%ld", place, (long)getpid());
+    char *old_path = g_strdup_printf("%s.old-compact-%ld", place, (long)time(NULL));
     if (bytes_before)
         *bytes_before = vind_folder_bytes(index->path, 1);
     vind_status_t status = vind_xapian_writer_compact(index->writer, fresh, errmsg);
-    status = put_in_place(index, fresh, old_path, status, errmsg);
+    status = put_in_place(index, place, fresh, old_path, status, errmsg);
     if (status == VIND_OK && bytes_after)
         *bytes_after = vind_folder_bytes(index->path, 1);
+    g_free(place);
     g_free(fresh);
     g_free(old_path);
     return status;
