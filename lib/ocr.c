@@ -322,19 +322,30 @@ static int is_blank(const grey_t *grey)
 }
 
 vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
-                            vind_ocr_page_t *out, char **errmsg)
+                            void (*more_time)(unsigned milliseconds), vind_ocr_page_t *out,
+                            char **errmsg)
 {
     memset(out, 0, sizeof *out);
+    gint64 started = g_get_monotonic_time();
     grey_t grey = {NULL, 0, 0, 0};
     vind_status_t status = render_grey(page, &grey, errmsg);
     if (status != VIND_OK)
         return status;
+    /* No time for a blank page: a PDF of 90,000 blank image pages (~40 ms
+     * each) held its worker for VIND_MAX_EXTRACT_SECONDS, an hour, when
+     * every page was granted a recognition's time (session 10's probe). */
     if (is_blank(&grey)) {
         free(grey.pixels);
         return VIND_NOT_FOUND;
     }
     char *path = cache != NULL ? cache_path(cache, ocr->languages, &grey) : NULL;
-    if (path == NULL || !cache_read(path, out)) {
+    if (path != NULL && cache_read(path, out)) {
+        if (more_time != NULL)
+            more_time((unsigned)((g_get_monotonic_time() - started) / 1000 + 1));
+    } else {
+        /* rendering and layout analysis come on top of the recognition's limit */
+        if (more_time != NULL)
+            more_time(page_ms + 10000);
         status = recognise(ocr, &grey, page_ms, out, errmsg);
         if (status == VIND_OK && path != NULL)
             cache_write(path, out);
