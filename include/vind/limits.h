@@ -42,7 +42,8 @@
 
 /* Time limit of the OCR of one page (lib/ocr.c): a clean A4 page takes 2-10 s
  * on one core, 20 s on a loaded one; a page past this is reported and the
- * document indexed without it. Each OCR page adds its limit (+10 s) to the
+ * document indexed without it. Each OCR page with ink adds its limit (+10 s; a page
+ * read from the cache, its rendering time; a blank page, nothing) to the
  * file's own (--timeout), up to VIND_MAX_EXTRACT_SECONDS of OCR a file. */
 #define VIND_DEFAULT_OCR_PAGE_MS 60000u
 
