@@ -82,6 +82,7 @@ struct vind_index {
     int pending_stored;           /* VIND_META_SPELLING_PENDING may be in the index */
     uint64_t spelling_bytes;      /* text committed since that update */
     gint64 run_started_us;        /* wall clock at this run's start: VIND_META_LAST_RUN */
+    vind_index_t *replacing;      /* a rebuild's: the index it is to replace (rebuild) */
 };
 
 static vind_status_t load_pending(vind_index_t *index, char **errmsg);
@@ -1689,14 +1690,20 @@ static size_t keep_under(GHashTable *existing, const char *folder)
  * mount point than a site whose every page was deleted: its documents are
  * kept and the run fails for it, instead of removing them all. Whoever
  * means to empty the site deletes the index. */
+/* Whether the walk found anything under root r but folders it could not read. */
+static int root_found(const vind_walk_t *walk, size_t r)
+{
+    for (size_t i = 0; i < walk->count; i++)
+        if (walk->files[i].root == r && !walk->files[i].subtree)
+            return 1;
+    return 0;
+}
+
 static void keep_empty_roots(run_t *run, const vind_walk_t *walk, const char *const *roots,
                              size_t n_roots, GHashTable *existing)
 {
     for (size_t r = 0; r < n_roots; r++) {
-        int found = 0;
-        for (size_t i = 0; i < walk->count && !found; i++)
-            found = walk->files[i].root == r && !walk->files[i].subtree;
-        size_t kept = found ? 0 : keep_under(existing, roots[r]);
+        size_t kept = root_found(walk, r) ? 0 : keep_under(existing, roots[r]);
         if (!kept)
             continue;
         char *reason = g_strdup_printf("no HTML or PDF file found, but %zu document%s indexed "
@@ -1706,6 +1713,37 @@ static void keep_empty_roots(run_t *run, const vind_walk_t *walk, const char *co
         emit(run, roots[r], NULL, VIND_FILE_FAILED, VIND_IO, reason);
         g_free(reason);
     }
+}
+
+/* A rebuild (a schema upgrade) replaces the whole index, so what its walk
+ * cannot see now would leave with the old index: a folder it cannot read,
+ * or an empty root, under which old holds documents stops the rebuild. The
+ * old index stays and serves (this vind reads its schema); the next run
+ * tries again. */
+static vind_status_t check_rebuild_sees_all(const vind_walk_t *walk, const char *const *roots,
+                                            size_t n_roots, vind_index_t *old, char **errmsg)
+{
+    GHashTable *previous = NULL;
+    vind_status_t status = load_existing(old, &previous, errmsg);
+    for (size_t i = 0; status == VIND_OK && i < walk->count; i++) {
+        const vind_walk_file_t *file = &walk->files[i];
+        size_t kept = file->subtree ? keep_under(previous, file->path) : 0;
+        if (kept)
+            status = vind_error(errmsg, VIND_IO, "%s: %s, and %zu document%s of %s under it: the "
+                                "index is not rebuilt until it can be read, and stays as it is",
+                                file->path, file->reason, kept, kept == 1 ? "" : "s", old->path);
+    }
+    for (size_t r = 0; status == VIND_OK && r < n_roots; r++) {
+        size_t kept = root_found(walk, r) ? 0 : keep_under(previous, roots[r]);
+        if (kept)
+            status = vind_error(errmsg, VIND_IO, "%s: no HTML or PDF file found, but %zu "
+                                "document%s of %s under it (an unmounted disk?): the index is not "
+                                "rebuilt, and stays as it is", roots[r], kept,
+                                kept == 1 ? "" : "s", old->path);
+    }
+    if (previous)
+        g_hash_table_destroy(previous);
+    return status;
 }
 
 /* Decides for each walked file: unchanged, failed, or a job to extract. */
@@ -2489,8 +2527,10 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
     vind_index_t *next = NULL;
     /* A sharded index is rebuilt with as many shards. */
     vind_status_t status = vind_index_open_shards(fresh, index->shards, index->lexicon, &next, errmsg);
-    if (status == VIND_OK)
+    if (status == VIND_OK) {
+        next->replacing = index;
         status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
+    }
     vind_index_close(next);
     status = put_in_place(index, place, fresh, old_path, status, errmsg);
     g_free(place);
@@ -2666,6 +2706,8 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
         status = plan(&run, &walk, roots, existing, jobs);
     if (status == VIND_OK)
         keep_empty_roots(&run, &walk, roots, n_roots, existing);
+    if (status == VIND_OK && index->replacing)
+        status = check_rebuild_sees_all(&walk, roots, n_roots, index->replacing, errmsg);
     if (status == VIND_NOMEM)
         vind_error(errmsg, status, "out of memory");
     if (status == VIND_OK)

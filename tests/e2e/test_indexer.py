@@ -755,6 +755,38 @@ def test_transient_errors(tmp):
         "mounted again: every document unchanged", stderr)
 
 
+def test_rebuild_sees_all(tmp):
+    """A schema upgrade rebuilds the whole index: one that met an empty root (an unmounted disk)
+    swapped in an empty index. Now it stops, and the old index stays and serves."""
+    site = sample_site(tmp, "upgrade-site")
+    db = os.path.join(tmp, "upgrade.db")
+    proc = subprocess.run([INDEX, "--db", db, "--base-url", "/", "--quiet", site],
+                          capture_output=True, text=True,
+                          env=dict(os.environ, VIND_INDEX_WRITE_SCHEMA="1"))
+    index = Index(db)
+    before = index.stats().get("documents")
+    index.close()
+    away = os.path.join(tmp, "upgrade-mount")
+    os.rename(site, away)
+    os.makedirs(site)
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    after = index.stats().get("documents")
+    index.close()
+    tap(proc.returncode == 0 and code == 2 and after == before and before > 0 and
+        "the index is not rebuilt, and stays as it is" in stderr,
+        "a schema upgrade over an empty root stops: the old index keeps its %s documents (%s)"
+        % (before, after), stderr)
+    os.rmdir(site)
+    os.rename(away, site)
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    after = index.stats().get("documents")
+    index.close()
+    tap(code == 0 and after == before, "mounted again: the upgrade completes (%s documents)" % after,
+        stderr)
+
+
 def test_kill(tmp):
     site = sample_site(tmp, "kill-site")
     big = os.path.join(tmp, "big")
@@ -801,7 +833,8 @@ def main():
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_url_encoding, test_url_collisions,
                          test_skipped_pages, test_field_caps, test_long_path, test_options,
-                         test_incremental, test_transient_errors, test_kill, test_corpus, test_libreoffice_help):
+                         test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
+                         test_corpus, test_libreoffice_help):
                 try:
                     test(tmp)
                 except Exception as error:  # a crash of the test is a failure, not a skip
