@@ -22,6 +22,7 @@
  * whatever order the parallel extractions finish in, so two runs over the
  * same files give the same documents with the same ids.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1857,6 +1858,29 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
     return result;
 }
 
+/* After the document of a file over this size, the memory its text took
+ * goes back to the system (release_free_memory). */
+#define VIND_RELEASE_AFTER_FILE_BYTES (16u << 20)
+
+/* tcmalloc, vind-index's allocator, keeps the spans a large document freed.
+ * A worker the pool forks later (after one was killed at its limit) starts
+ * as a copy of this process: after a 50 MB page both held ~1.45 GB, and
+ * tests/e2e/test_hostile_files.py's tree peaked at 3,183 MB (its bound is
+ * 3 GB), 2,061 MB with the release. Looked up by name, so libvind does not
+ * depend on tcmalloc; without it (glibc malloc, the ASan build) nothing is
+ * done. One call per such file, a few milliseconds. */
+static void release_free_memory(void)
+{
+    static void (*release)(void);
+    static int looked_up;
+    if (!looked_up) {
+        release = (void (*)(void))dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory");
+        looked_up = 1;
+    }
+    if (release)
+        release();
+}
+
 /* Stores every finished job that is next in walk order. */
 static vind_status_t store_ready(run_t *run, GPtrArray *jobs, size_t *next, char **errmsg)
 {
@@ -1867,6 +1891,8 @@ static vind_status_t store_ready(run_t *run, GPtrArray *jobs, size_t *next, char
         status = store_job(run, job, errmsg);
         vind_doc_free(job->doc);
         job->doc = NULL;
+        if (job->file->size > VIND_RELEASE_AFTER_FILE_BYTES)
+            release_free_memory();
         (*next)++;
     }
     return status;
