@@ -303,12 +303,12 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     unsigned page_ms = run->opts->ocr_page_ms ? run->opts->ocr_page_ms : VIND_DEFAULT_OCR_PAGE_MS;
     if ((gint64)page_ms > left_ms)
         page_ms = (unsigned)left_ms;
-    /* rendering and layout analysis come on top of the recognition's limit */
-    vind_isolate_more_time(page_ms + 10000);
+    /* A page with text asks the worker's parent for its time; a blank one
+     * spends the file's own (--timeout). */
     vind_ocr_page_t result;
     char *message = NULL;
-    vind_status_t status =
-        vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms, &result, &message);
+    vind_status_t status = vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms,
+                                         vind_isolate_more_time, &result, &message);
     doc->ocr_seconds += (double)(g_get_monotonic_time() - now) / 1e6;
     if (status == VIND_NOT_FOUND) /* a blank page: nothing to read, nothing to report */
         return -1;

@@ -22,11 +22,13 @@
  * whatever order the parallel extractions finish in, so two runs over the
  * same files give the same documents with the same ids.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +82,8 @@ struct vind_index {
     GHashTable *spelling_pending;
     int pending_stored;           /* VIND_META_SPELLING_PENDING may be in the index */
     uint64_t spelling_bytes;      /* text committed since that update */
+    gint64 run_started_us;        /* wall clock at this run's start: VIND_META_LAST_RUN */
+    vind_index_t *replacing;      /* a rebuild's: the index it is to replace (rebuild) */
 };
 
 static vind_status_t load_pending(vind_index_t *index, char **errmsg);
@@ -1426,6 +1430,9 @@ typedef struct {
     const vind_index_options_t *opts;
     vind_index_report_t *report;
     size_t done, total;
+    /* Files whose status changed since then (ctime) get their content
+     * compared even when size and mtime are the old ones (last_run_ns). */
+    int64_t changed_since_ns;
 } run_t;
 
 static void emit(run_t *run, const char *path, const char *url, vind_file_outcome_t outcome,
@@ -1576,6 +1583,16 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     vind_status_t status = begin_change(index, errmsg);
     if (status != VIND_OK)
         return status;
+    if (job->status == VIND_IO && job->old_docid) {
+        /* The file could not be read now (EACCES, EIO): it has not broken,
+         * and a transient error must not lose its page. Its document and
+         * signature stay, so the next run reads it again. */
+        char *reason = g_strdup_printf("%s; its indexed document is kept until it can be read",
+                                       job->errmsg ? job->errmsg : "cannot be read");
+        emit(run, path, job->url, VIND_FILE_FAILED, job->status, reason);
+        g_free(reason);
+        return VIND_OK;
+    }
     if (job->status != VIND_OK) {
         const char *reason = job->errmsg ? job->errmsg : vind_status_to_string(job->status);
         /* A file that broke keeps no stale document. */
@@ -1646,6 +1663,90 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     return count_change(index, errmsg);
 }
 
+/* Marks every document indexed under folder as seen, so that the removal of
+ * vanished files keeps it: a folder that cannot be read now (chmod 000, EIO,
+ * an unmounted disk) has not lost its pages. Returns how many. O(documents)
+ * per such folder, which a run meets rarely. */
+static size_t keep_under(GHashTable *existing, const char *folder)
+{
+    size_t n = strlen(folder), kept = 0;
+    while (n > 1 && folder[n - 1] == '/')
+        n--;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, existing);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const char *path = key;
+        existing_t *old = value;
+        if (!old->seen && strncmp(path, folder, n) == 0 && path[n] == '/') {
+            old->seen = 1;
+            kept++;
+        }
+    }
+    return kept;
+}
+
+/* A root folder in which the walk found nothing, while the index holds
+ * documents under it, is far more likely an unmounted disk or an emptied
+ * mount point than a site whose every page was deleted: its documents are
+ * kept and the run fails for it, instead of removing them all. Whoever
+ * means to empty the site deletes the index. */
+/* Whether the walk found anything under root r but folders it could not read. */
+static int root_found(const vind_walk_t *walk, size_t r)
+{
+    for (size_t i = 0; i < walk->count; i++)
+        if (walk->files[i].root == r && !walk->files[i].subtree)
+            return 1;
+    return 0;
+}
+
+static void keep_empty_roots(run_t *run, const vind_walk_t *walk, const char *const *roots,
+                             size_t n_roots, GHashTable *existing)
+{
+    for (size_t r = 0; r < n_roots; r++) {
+        size_t kept = root_found(walk, r) ? 0 : keep_under(existing, roots[r]);
+        if (!kept)
+            continue;
+        char *reason = g_strdup_printf("no HTML or PDF file found, but %zu document%s indexed "
+                                       "under it (an unmounted disk?): kept, not removed; to "
+                                       "empty the index, delete it",
+                                       kept, kept == 1 ? " is" : "s are");
+        emit(run, roots[r], NULL, VIND_FILE_FAILED, VIND_IO, reason);
+        g_free(reason);
+    }
+}
+
+/* A rebuild (a schema upgrade) replaces the whole index, so what its walk
+ * cannot see now would leave with the old index: a folder it cannot read,
+ * or an empty root, under which old holds documents stops the rebuild. The
+ * old index stays and serves (this vind reads its schema); the next run
+ * tries again. */
+static vind_status_t check_rebuild_sees_all(const vind_walk_t *walk, const char *const *roots,
+                                            size_t n_roots, vind_index_t *old, char **errmsg)
+{
+    GHashTable *previous = NULL;
+    vind_status_t status = load_existing(old, &previous, errmsg);
+    for (size_t i = 0; status == VIND_OK && i < walk->count; i++) {
+        const vind_walk_file_t *file = &walk->files[i];
+        size_t kept = file->subtree ? keep_under(previous, file->path) : 0;
+        if (kept)
+            status = vind_error(errmsg, VIND_IO, "%s: %s, and %zu document%s of %s under it: the "
+                                "index is not rebuilt until it can be read, and stays as it is",
+                                file->path, file->reason, kept, kept == 1 ? "" : "s", old->path);
+    }
+    for (size_t r = 0; status == VIND_OK && r < n_roots; r++) {
+        size_t kept = root_found(walk, r) ? 0 : keep_under(previous, roots[r]);
+        if (kept)
+            status = vind_error(errmsg, VIND_IO, "%s: no HTML or PDF file found, but %zu "
+                                "document%s of %s under it (an unmounted disk?): the index is not "
+                                "rebuilt, and stays as it is", roots[r], kept,
+                                kept == 1 ? "" : "s", old->path);
+    }
+    if (previous)
+        g_hash_table_destroy(previous);
+    return status;
+}
+
 /* Decides for each walked file: unchanged, failed, or a job to extract. */
 static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const *roots,
                           GHashTable *existing, GPtrArray *jobs)
@@ -1663,8 +1764,14 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
             old->seen = 1; /* also a loser's: its document may be the winner's to replace */
         char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
         if (file->unreadable) {
+            size_t kept = file->subtree ? keep_under(existing, file->path) : 0;
+            char *reason = kept ? g_strdup_printf("%s; kept until it can be read: %zu "
+                                                  "document%s indexed under it",
+                                                  file->reason, kept, kept == 1 ? "" : "s")
+                                : NULL;
             emit(run, file->path, url, file->skipped ? VIND_FILE_SKIPPED : VIND_FILE_FAILED,
-                 file->skipped ? VIND_OK : VIND_IO, file->reason);
+                 file->skipped ? VIND_OK : VIND_IO, reason ? reason : file->reason);
+            g_free(reason);
             free(url);
             continue;
         }
@@ -1692,7 +1799,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         if (old_signature && !opts->full && !moved) {
             size_t quick_length = strlen(quick);
             if (strncmp(old_signature, quick, quick_length) == 0 &&
-                old_signature[quick_length] == ' ') {
+                old_signature[quick_length] == ' ' && file->ctime_ns < run->changed_since_ns) {
                 unchanged = 1;
             } else {
                 /* Touched but maybe not changed: compare contents. */
@@ -1751,6 +1858,29 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
     return result;
 }
 
+/* After the document of a file over this size, the memory its text took
+ * goes back to the system (release_free_memory). */
+#define VIND_RELEASE_AFTER_FILE_BYTES (16u << 20)
+
+/* tcmalloc, vind-index's allocator, keeps the spans a large document freed.
+ * A worker the pool forks later (after one was killed at its limit) starts
+ * as a copy of this process: after a 50 MB page both held ~1.45 GB, and
+ * tests/e2e/test_hostile_files.py's tree peaked at 3,183 MB (its bound is
+ * 3 GB), 2,061 MB with the release. Looked up by name, so libvind does not
+ * depend on tcmalloc; without it (glibc malloc, the ASan build) nothing is
+ * done. One call per such file, a few milliseconds. */
+static void release_free_memory(void)
+{
+    static void (*release)(void);
+    static int looked_up;
+    if (!looked_up) {
+        release = (void (*)(void))dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory");
+        looked_up = 1;
+    }
+    if (release)
+        release();
+}
+
 /* Stores every finished job that is next in walk order. */
 static vind_status_t store_ready(run_t *run, GPtrArray *jobs, size_t *next, char **errmsg)
 {
@@ -1761,6 +1891,8 @@ static vind_status_t store_ready(run_t *run, GPtrArray *jobs, size_t *next, char
         status = store_job(run, job, errmsg);
         vind_doc_free(job->doc);
         job->doc = NULL;
+        if (job->file->size > VIND_RELEASE_AFTER_FILE_BYTES)
+            release_free_memory();
         (*next)++;
     }
     return status;
@@ -2254,17 +2386,32 @@ static int is_database(const char *folder)
     return yes || is_partial_database(folder);
 }
 
+/* Whether path is a folder itself, not a symbolic link to one. */
+static int is_real_folder(const char *path)
+{
+    struct stat info;
+    return lstat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 /* Removes a database folder (Xapian keeps no subfolders; vind's shards are
- * glass folders inside the stub's, removed the same way). */
+ * glass folders inside the stub's, removed the same way). A symbolic link
+ * is removed itself, never what it leads to: an index whose --db was a
+ * link, swapped aside by a compaction, had its target's files deleted
+ * through the link by the next run (session 10's probe). */
 static void remove_database(const char *folder)
 {
-    if (!is_database(folder))
+    struct stat info;
+    if (lstat(folder, &info) == 0 && S_ISLNK(info.st_mode)) {
+        unlink(folder);
+        return;
+    }
+    if (!is_real_folder(folder) || !is_database(folder))
         return;
     GDir *dir = g_dir_open(folder, 0, NULL);
     const char *name;
     while (dir && (name = g_dir_read_name(dir))) {
         char *file = g_build_filename(folder, name, NULL);
-        if (g_str_has_prefix(name, "shard-") && g_file_test(file, G_FILE_TEST_IS_DIR))
+        if (g_str_has_prefix(name, "shard-") && is_real_folder(file))
             remove_database(file);
         else
             unlink(file);
@@ -2279,7 +2426,35 @@ static void remove_database(const char *folder)
  * interrupted (<db>.rebuild-*) and the old index kept for the readers
  * still on it (<db>.old-*). The caller holds the index's write lock, so no
  * other vind-index is building one. */
+/* Where a rebuilt or compacted index is built and swapped in: the folder
+ * itself, where --db is a symbolic link to it (g_malloc'd). Swapped at the
+ * link, the link would go aside and a folder take its name: the index
+ * would leave the disk the operator put it on, and its old place stay
+ * behind, stale. */
+static char *swap_place(const char *db_path)
+{
+    struct stat info;
+    char *real = lstat(db_path, &info) == 0 && S_ISLNK(info.st_mode) ? realpath(db_path, NULL)
+                                                                       : NULL;
+    char *place = g_strdup(real ? real : db_path);
+    free(real);
+    return place;
+}
+
+static void remove_leftovers_beside(const char *db_path);
+
+/* Beside --db, and beside the folder it leads to when it is a symbolic
+ * link (where compactions and rebuilds are swapped in: swap_place). */
 static void remove_leftovers(const char *db_path)
+{
+    char *place = swap_place(db_path);
+    remove_leftovers_beside(db_path);
+    if (strcmp(place, db_path) != 0)
+        remove_leftovers_beside(place);
+    g_free(place);
+}
+
+static void remove_leftovers_beside(const char *db_path)
 {
     char *parent = g_path_get_dirname(db_path), *base = g_path_get_basename(db_path);
     char *rebuild = g_strconcat(base, ".rebuild-", NULL), *old = g_strconcat(base, ".old-", NULL);
@@ -2347,11 +2522,11 @@ static vind_status_t reopen_writer(vind_index_t *index, char **errmsg)
 /* Swaps a database built at fresh (status: whether that went well) in for
  * the index, the old one going to old_path, and reopens the index's writer
  * on it; removes fresh when it was not built whole. */
-static vind_status_t put_in_place(vind_index_t *index, const char *fresh, const char *old_path,
-                                  vind_status_t status, char **errmsg)
+static vind_status_t put_in_place(vind_index_t *index, const char *place, const char *fresh,
+                                  const char *old_path, vind_status_t status, char **errmsg)
 {
     if (status == VIND_OK)
-        status = swap_in(index->path, fresh, old_path, errmsg);
+        status = swap_in(place, fresh, old_path, errmsg);
     if (status == VIND_OK)
         return reopen_writer(index, errmsg);
     remove_database(fresh);
@@ -2371,16 +2546,20 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
                              const vind_index_options_t *opts, vind_index_report_t *report,
                              char **errmsg)
 {
-    char *fresh = g_strdup_printf("%s.rebuild-%ld", index->path, (long)getpid());
-    char *old_path = g_strdup_printf("%s.old-v%d-%ld", index->path, index->schema_version,
+    char *place = swap_place(index->path);
+    char *fresh = g_strdup_printf("%s.rebuild-%ld", place, (long)getpid());
+    char *old_path = g_strdup_printf("%s.old-v%d-%ld", place, index->schema_version,
                                      (long)time(NULL));
     vind_index_t *next = NULL;
     /* A sharded index is rebuilt with as many shards. */
     vind_status_t status = vind_index_open_shards(fresh, index->shards, index->lexicon, &next, errmsg);
-    if (status == VIND_OK)
+    if (status == VIND_OK) {
+        next->replacing = index;
         status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
+    }
     vind_index_close(next);
-    status = put_in_place(index, fresh, old_path, status, errmsg);
+    status = put_in_place(index, place, fresh, old_path, status, errmsg);
+    g_free(place);
     g_free(fresh);
     g_free(old_path);
     return status;
@@ -2405,14 +2584,16 @@ vind_status_t vind_index_compact(vind_index_t *index, uint64_t *bytes_before,
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "%s: uncommitted changes: finish the run before compacting", index->path);
     remove_leftovers(index->path);
-    char *fresh = g_strdup_printf("%s.rebuild-%ld", index->path, (long)getpid());
-    char *old_path = g_strdup_printf("%s.old-compact-%ld", index->path, (long)time(NULL));
+    char *place = swap_place(index->path);
+    char *fresh = g_strdup_printf("%s.rebuild-%ld", place, (long)getpid());
+    char *old_path = g_strdup_printf("%s.old-compact-%ld", place, (long)time(NULL));
     if (bytes_before)
         *bytes_before = vind_folder_bytes(index->path, 1);
     vind_status_t status = vind_xapian_writer_compact(index->writer, fresh, errmsg);
-    status = put_in_place(index, fresh, old_path, status, errmsg);
+    status = put_in_place(index, place, fresh, old_path, status, errmsg);
     if (status == VIND_OK && bytes_after)
         *bytes_after = vind_folder_bytes(index->path, 1);
+    g_free(place);
     g_free(fresh);
     g_free(old_path);
     return status;
@@ -2435,11 +2616,42 @@ static vind_index_report_t *clear_report(vind_index_report_t *report,
 /* The end of a run that got to status: stamps and commits a run that
  * changed something, or cancels the open transaction of a failed one (the
  * index stays at its last commit, and the message says so). */
+/* The start of the last run that changed the index (VIND_META_LAST_RUN),
+ * less VIND_CTIME_MARGIN_NS for clocks of network file systems; 0 when
+ * unknown. A file whose ctime is later may have been written since, even
+ * with its old size and mtime (touch -r, rsync -t, an editor that keeps the
+ * time): its content is compared, one SHA-256 of it. A file written during
+ * that run, after it was read, has a later ctime than its start too. */
+#define VIND_CTIME_MARGIN_NS (2 * G_GINT64_CONSTANT(1000000000))
+static int64_t last_run_ns(vind_index_t *index)
+{
+    char *value = NULL;
+    size_t length = 0;
+    if (vind_xapian_writer_get_metadata(index->writer, VIND_META_LAST_RUN, &value, &length,
+                                        NULL) != VIND_OK || !value)
+        return 0;
+    char *stamp = g_strndup(value, length);
+    free(value);
+    GDateTime *time = g_date_time_new_from_iso8601(stamp, NULL);
+    g_free(stamp);
+    if (!time)
+        return 0;
+    int64_t ns = g_date_time_to_unix(time) * G_GINT64_CONSTANT(1000000000) +
+                 (int64_t)g_date_time_get_microsecond(time) * 1000 - VIND_CTIME_MARGIN_NS;
+    g_date_time_unref(time);
+    return ns > 0 ? ns : 0;
+}
+
 static vind_status_t finish_run(vind_index_t *index, vind_status_t status, char **errmsg)
 {
     if (status == VIND_OK && index->in_transaction) {
-        /* Only a run that changed something makes a new revision. */
-        GDateTime *now = g_date_time_new_now_utc();
+        /* Only a run that changed something makes a new revision. Its
+         * start, not its end: a file written while it ran is compared
+         * again by the next (last_run_ns). */
+        gint64 started = index->run_started_us ? index->run_started_us : g_get_real_time();
+        GDateTime *second = g_date_time_new_from_unix_utc(started / G_USEC_PER_SEC);
+        GDateTime *now = g_date_time_add(second, started % G_USEC_PER_SEC);
+        g_date_time_unref(second);
         gchar *stamp = g_date_time_format_iso8601(now);
         status = vind_xapian_writer_set_metadata(index->writer, VIND_META_LAST_RUN, stamp,
                                                  strlen(stamp), errmsg);
@@ -2504,17 +2716,24 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
     if (index->schema_version != index->write_version || index->analyzer_stale)
         return rebuild(index, roots, n_roots, opts, report, errmsg);
     double started = g_get_monotonic_time() / 1e6;
+    /* Before the walk: a file written after its stat is newer than this. */
+    index->run_started_us = g_get_real_time();
 
     vind_walk_t walk;
     vind_status_t status = vind_walk(roots, n_roots, &walk, errmsg);
     if (status != VIND_OK)
         return status;
-    run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count};
+    run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count,
+                 .changed_since_ns = last_run_ns(index)};
     GHashTable *existing = NULL;
     GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)job_free);
     status = load_existing(index, &existing, errmsg);
     if (status == VIND_OK)
         status = plan(&run, &walk, roots, existing, jobs);
+    if (status == VIND_OK)
+        keep_empty_roots(&run, &walk, roots, n_roots, existing);
+    if (status == VIND_OK && index->replacing)
+        status = check_rebuild_sees_all(&walk, roots, n_roots, index->replacing, errmsg);
     if (status == VIND_NOMEM)
         vind_error(errmsg, status, "out of memory");
     if (status == VIND_OK)
@@ -3005,6 +3224,7 @@ vind_status_t vind_index_records(vind_index_t *index, FILE *in, const char *name
                           "over the files, or index the feed into a new index",
                           index->path);
     double started = g_get_monotonic_time() / 1e6;
+    index->run_started_us = g_get_real_time();
     run_t run = {.index = index, .opts = opts, .report = report};
     feed_t feed = {.run = &run, .name = name ? name : "-"};
     vind_status_t status = finish_run(index, read_feed(&feed, in, errmsg), errmsg);

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 #include <jansson.h>
 #include <tesseract/capi.h>
+#include <vind/limits.h>
 
 #include "error.h"
 #include "ocr.h"
@@ -181,10 +182,28 @@ static char **strings_from_json(json_t *array)
     return list;
 }
 
+/* The entry at path, or NULL. Only a regular file that is no symbolic link
+ * and holds at most VIND_OCR_CACHE_MAX_ENTRY_BYTES is read: a FIFO planted
+ * there hung the worker until its time limit, and the scan lost its
+ * document (session 10's probe); a link could feed it any file. */
+static json_t *cache_load(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    struct stat info;
+    json_t *entry = NULL;
+    if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+        (uint64_t)info.st_size <= VIND_OCR_CACHE_MAX_ENTRY_BYTES)
+        entry = json_loadfd(fd, 0, NULL);
+    close(fd);
+    return entry;
+}
+
 /* 1 and *out filled when the cache has the page; a damaged entry is a miss. */
 static int cache_read(const char *path, vind_ocr_page_t *out)
 {
-    json_t *entry = json_load_file(path, 0, NULL);
+    json_t *entry = cache_load(path);
     const char *text = json_string_value(json_object_get(entry, "text"));
     json_t *confidence = json_object_get(entry, "confidence");
     int found = text != NULL && json_is_integer(confidence);
@@ -218,9 +237,17 @@ static void cache_write(const char *path, const vind_ocr_page_t *page)
     json_object_set_new(entry, "text", json_string(page->text));
     json_object_set_new(entry, "confidence", json_integer(page->confidence));
     json_object_set_new(entry, "doubtful", doubtful);
+    /* A new file of its own (O_EXCL, no link followed): a name planted
+     * there is not written through; rename replaces a planted entry itself. */
     char *temporary = g_strdup_printf("%s.tmp-%ld", path, (long)getpid());
-    if (json_dump_file(entry, temporary, JSON_COMPACT) != 0 || rename(temporary, path) != 0)
-        unlink(temporary);
+    unlink(temporary); /* a killed run's, with this pid */
+    int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        int failed = json_dumpfd(entry, fd, JSON_COMPACT) != 0;
+        failed |= close(fd) != 0;
+        if (failed || rename(temporary, path) != 0)
+            unlink(temporary);
+    }
     g_free(temporary);
     json_decref(entry);
 }
@@ -295,19 +322,30 @@ static int is_blank(const grey_t *grey)
 }
 
 vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
-                            vind_ocr_page_t *out, char **errmsg)
+                            void (*more_time)(unsigned milliseconds), vind_ocr_page_t *out,
+                            char **errmsg)
 {
     memset(out, 0, sizeof *out);
+    gint64 started = g_get_monotonic_time();
     grey_t grey = {NULL, 0, 0, 0};
     vind_status_t status = render_grey(page, &grey, errmsg);
     if (status != VIND_OK)
         return status;
+    /* No time for a blank page: a PDF of 90,000 blank image pages (~40 ms
+     * each) held its worker for VIND_MAX_EXTRACT_SECONDS, an hour, when
+     * every page was granted a recognition's time (session 10's probe). */
     if (is_blank(&grey)) {
         free(grey.pixels);
         return VIND_NOT_FOUND;
     }
     char *path = cache != NULL ? cache_path(cache, ocr->languages, &grey) : NULL;
-    if (path == NULL || !cache_read(path, out)) {
+    if (path != NULL && cache_read(path, out)) {
+        if (more_time != NULL)
+            more_time((unsigned)((g_get_monotonic_time() - started) / 1000 + 1));
+    } else {
+        /* rendering and layout analysis come on top of the recognition's limit */
+        if (more_time != NULL)
+            more_time(page_ms + 10000);
         status = recognise(ocr, &grey, page_ms, out, errmsg);
         if (status == VIND_OK && path != NULL)
             cache_write(path, out);

@@ -42,12 +42,17 @@ void vind_ocr_free(vind_ocr_t *ocr);
 
 /*
  * Recognises one page. cache: the cache folder or NULL. page_ms: the time
- * limit of Tesseract's recognition. VIND_OK, VIND_NOT_FOUND (a blank page:
- * Tesseract not run), VIND_TIMEOUT (the limit was reached: nothing of the
- * page is kept), VIND_NOMEM, VIND_CORRUPT_FILE (a page size out of bounds).
+ * limit of Tesseract's recognition. more_time (NULL: none) is called with
+ * the time a page that has text needs beyond its caller's budget: page_ms
+ * and 10 s of layout analysis just before Tesseract runs, or, for a page
+ * read from the cache, the time its rendering took. A blank page asks for
+ * none: it costs its caller's own time. VIND_OK, VIND_NOT_FOUND (a blank
+ * page: Tesseract not run), VIND_TIMEOUT (the limit was reached: nothing of
+ * the page is kept), VIND_NOMEM, VIND_CORRUPT_FILE (a page size out of bounds).
  */
 vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
-                            vind_ocr_page_t *out, char **errmsg);
+                            void (*more_time)(unsigned milliseconds), vind_ocr_page_t *out,
+                            char **errmsg);
 void vind_ocr_page_clear(vind_ocr_page_t *page);
 
 /* Frees the engine extract_pdf.c keeps for the process's next documents

@@ -51,6 +51,7 @@ static vind_status_t push(vind_walk_t *walk, size_t *capacity, const char *path,
     if (st) {
         file->size = (uint64_t)st->st_size;
         file->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+        file->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
         file->id.dev = (uint64_t)st->st_dev;
         file->id.ino = (uint64_t)st->st_ino;
     }
@@ -200,13 +201,23 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
             break;
         case FTS_DNR:
         case FTS_ERR:
+            /* A folder unreadable for now (chmod 000, EIO): its pages are
+             * not gone, so the caller must not remove them. */
             status = push(walk, capacity, entry->fts_path, root_index, NULL,
                           strerror(entry->fts_errno));
+            if (status == VIND_OK)
+                walk->files[walk->count - 1].subtree = 1;
             break;
         case FTS_NS:
-            if (wanted || entry->fts_errno == ENAMETOOLONG)
+            /* stat failed: a file or a folder, nobody knows. Unless it is
+             * gone (ENOENT), it may hold pages the index keeps. */
+            if (wanted || entry->fts_errno != ENOENT)
                 status = push(walk, capacity, entry->fts_path, root_index, NULL,
                               strerror(entry->fts_errno));
+            if (status == VIND_OK && entry->fts_errno != ENOENT &&
+                entry->fts_errno != ENAMETOOLONG && walk->count &&
+                strcmp(walk->files[walk->count - 1].path, entry->fts_path) == 0)
+                walk->files[walk->count - 1].subtree = 1;
             break;
         default:
             break;

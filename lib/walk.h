@@ -24,9 +24,13 @@ typedef struct {
     size_t root;      /* index of the root it was found under */
     uint64_t size;
     int64_t mtime_ns; /* modification time, nanoseconds since the epoch */
+    int64_t ctime_ns; /* status change time: set by every write, and not
+                       * settable (touch -r and rsync -t set only mtime) */
     vind_file_id_t id; /* of the regular file (a link's target) */
     int unreadable;   /* 1: refused or unreadable; reason holds why */
     int skipped;      /* 1: not a page (a link to a folder): skipped, not failed */
+    int subtree;      /* 1: a folder (or an entry whose kind stat could not tell) that
+                       * could not be read: what the index holds under it is not gone */
     char *reason;
 } vind_walk_file_t;
 
@@ -43,7 +47,9 @@ typedef struct {
  * site, not indexed" otherwise): nothing outside the site is indexed.
  * Refused and unreadable entries (a FIFO or a device under a wanted name, a
  * path longer than PATH_MAX, a folder that cannot be read) are listed with
- * unreadable = 1 and a reason, so the caller can report them; a symbolic
+ * unreadable = 1 and a reason, so the caller can report them; a folder
+ * that cannot be read (or an entry stat fails on) also with subtree = 1,
+ * so the caller keeps what it holds under it; a symbolic
  * link to a folder (any name) also with skipped = 1; nothing but
  * a regular file is ever opened for reading. Files are sorted by path.
  *

@@ -31,6 +31,7 @@
 #include <unordered_set>
 #include <memory>
 #include <new>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -1636,6 +1637,47 @@ Xapian::Database open_remote(const std::string &target)
                                 timeout);
 }
 
+/* Each shard knows its place: metadata "vind:shard" = "<s> of <n> <set>",
+ * written when the shards are made (<set>: random, the same in every shard
+ * of one index). A stub that lists a shard twice, in another order, too
+ * few of them or a shard of another index is refused by every reader and
+ * writer: Xapian served each document of a shard listed twice twice and
+ * none of the one left out (session 10's probe), and a writer would route
+ * documents to other shards than a later run looks in. Shards made before
+ * the key, and a replica or other database served as a shard, have none
+ * and are taken as listed. One metadata read a shard, at open. */
+const char SHARD_PLACE_KEY[] = "vind:shard";
+
+std::string shard_place(unsigned s, unsigned n, const std::string &set)
+{
+    return std::to_string(s) + " of " + std::to_string(n) + " " + set;
+}
+
+template <typename Shards>
+void check_shard_places(const Shards &shards, const std::vector<std::string> &targets,
+                        const std::string &file)
+{
+    std::string set;
+    for (size_t s = 0; s < shards.size(); s++) {
+        const std::string place = shards[s].get_metadata(SHARD_PLACE_KEY);
+        if (place.empty())
+            continue;
+        std::istringstream words(place);
+        unsigned long at = 0, of = 0;
+        std::string word, id;
+        words >> at >> word >> of >> id;
+        if (set.empty())
+            set = id;
+        if (at == s && of == shards.size() && id == set)
+            continue;
+        throw Xapian::DatabaseOpeningError(
+            "the stub " + file + " lists " + targets[s] + " as shard " + std::to_string(s) +
+            " of " + std::to_string(shards.size()) + ", but it is shard " + std::to_string(at) +
+            " of " + std::to_string(of) + (id == set ? "" : " of another index") +
+            ": a stub lists each shard of one index once, in order (docs/scaling.md)");
+    }
+}
+
 /* Opens the shards a stub lists into reader (replacing what it had). */
 void open_stub(vind_xapian_reader *reader, const std::string &file)
 {
@@ -1647,6 +1689,7 @@ void open_stub(vind_xapian_reader *reader, const std::string &file)
     reader->has_spelling = false;
     Xapian::Database copy;
     bool has_copy = false;
+    std::vector<std::string> targets;
     for (const StubLine &line : lines) {
         if (line.kind == StubKind::SPELLING) {
             copy = Xapian::Database(line.target, Xapian::DB_BACKEND_GLASS);
@@ -1657,12 +1700,14 @@ void open_stub(vind_xapian_reader *reader, const std::string &file)
         Xapian::Database shard =
             remote ? open_remote(line.target) : Xapian::Database(line.target, Xapian::DB_BACKEND_GLASS);
         reader->shards.push_back(shard);
+        targets.push_back(line.target);
         reader->shard_remote.push_back(remote);
         reader->database.add_database(shard);
         reader->remote = reader->remote || remote;
     }
     if (reader->shards.empty())
         throw Xapian::DatabaseOpeningError("the stub " + file + " lists no database");
+    check_shard_places(reader->shards, targets, file);
     if (!reader->shard_remote[0]) {
         reader->spelling = reader->shards[0];
         reader->has_spelling = true;
@@ -1821,6 +1866,7 @@ uint64_t revision_sum(const vind_xapian_reader *reader)
 /* Opens the shards a stub lists for writing (local ones only). */
 void open_writable_stub(vind_xapian_writer *writer, const std::string &file)
 {
+    std::vector<std::string> targets;
     for (const StubLine &line : read_stub(file)) {
         if (line.kind == StubKind::SPELLING)
             continue;
@@ -1828,10 +1874,12 @@ void open_writable_stub(vind_xapian_writer *writer, const std::string &file)
             throw Xapian::DatabaseOpeningError("the stub " + file + " lists a remote shard (" +
                                                line.target + "): vind-index writes local shards");
         writer->shards.emplace_back(line.target, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+        targets.push_back(line.target);
         writer->combined.add_database(writer->shards.back());
     }
     if (writer->shards.empty())
         throw Xapian::DatabaseOpeningError("the stub " + file + " lists no database");
+    check_shard_places(writer->shards, targets, file);
     writer->database = writer->shards[0];
 }
 
@@ -1845,9 +1893,16 @@ void create_shards(const std::string &path, unsigned n)
     if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
         throw Xapian::DatabaseCreateError("cannot create the folder " + path + ": " +
                                           std::strerror(errno));
+    /* The set id of shard_place: 64 random bits. */
+    std::random_device random;
+    char set[17];
+    snprintf(set, sizeof set, "%08x%08x", static_cast<unsigned>(random()),
+             static_cast<unsigned>(random()));
     for (unsigned s = 0; s < n; s++) {
         Xapian::WritableDatabase shard(path + "/shard-" + std::to_string(s),
                                        Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        shard.set_metadata(SHARD_PLACE_KEY, shard_place(s, n, set));
+        shard.commit();
         shard.close();
     }
     write_stub(path, n);

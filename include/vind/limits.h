@@ -42,9 +42,15 @@
 
 /* Time limit of the OCR of one page (lib/ocr.c): a clean A4 page takes 2-10 s
  * on one core, 20 s on a loaded one; a page past this is reported and the
- * document indexed without it. Each OCR page adds its limit (+10 s) to the
+ * document indexed without it. Each OCR page with ink adds its limit (+10 s; a page
+ * read from the cache, its rendering time; a blank page, nothing) to the
  * file's own (--timeout), up to VIND_MAX_EXTRACT_SECONDS of OCR a file. */
 #define VIND_DEFAULT_OCR_PAGE_MS 60000u
+
+/* Size of one OCR cache entry (<db>.ocr-cache, lib/ocr.c) that is read: the
+ * text of one page (a dense A4 page is ~10 kB) with its doubtful words. A
+ * larger entry is damaged or planted: a miss, the page is recognised again. */
+#define VIND_OCR_CACHE_MAX_ENTRY_BYTES (4u * 1024 * 1024)
 
 /* Query limits: longer queries are almost certainly not typed by a person and
  * cost time proportional to their length. */

@@ -111,6 +111,39 @@ def layout(name, db, site, shim, sharded):
     os.rmdir(os.path.dirname(page))
 
 
+def linked(tmp, site):
+    """--db a symbolic link to the index on another disk (/var/lib/vind/site.db -> /data/site.db):
+    the compaction swaps at the folder the link leads to, so the link stays and nothing is ever
+    deleted through it. Before (session 10's probe) the link was swapped aside as
+    site.db.old-compact-T and the next run deleted the real index's files through it."""
+    def documents(db):
+        return (vind(db, "stats")[1].splitlines() or ["no index"])[0]
+
+    real = os.path.join(tmp, "data", "site.db")
+    os.makedirs(os.path.dirname(real))
+    index_site(real, site)
+    count = documents(real)
+    link = os.path.join(tmp, "work", "linked.db")
+    os.symlink(real, link)
+    result = compact(link)
+    tap.ok(result.returncode == 0 and os.path.islink(link) and os.readlink(link) == real,
+           "a --db that is a symbolic link: compacted, and the link still leads to its folder",
+           result.stderr[-300:])
+    tap.ok(len(beside(real, "old-compact")) == 1 and not beside(link, "old-compact"),
+           "... the old index waits beside the folder, not beside the link",
+           os.listdir(os.path.dirname(real)))
+    # A link left beside by an older vind, leading to a copy that must survive.
+    copy = os.path.join(tmp, "data", "copy.db")
+    shutil.copytree(real, copy)
+    os.symlink(copy, link + ".old-compact-1")
+    index_site(link, site)
+    tap.ok(documents(real) == count and not beside(real, "old-compact"),
+           "the next run removes the old index beside the folder; the index holds its %s" % count)
+    tap.ok(not os.path.lexists(link + ".old-compact-1") and
+           documents(copy) == count,
+           "a leftover symbolic link beside --db is removed itself, never what it leads to")
+
+
 def main():
     if not (have("vind") and have("vind-index") and have("vind-searchd")):
         tap.skip("compaction", "vind, vind-index or vind-searchd not built")
@@ -132,6 +165,7 @@ def main():
             code, _, _ = vind(db, "doc", "/actueel/bericht-0000/")
             tap.ok(code != 0, "%s: the first and last documents are deleted before compacting" % name)
             layout(name, db, site, shim, bool(extra))
+        linked(tmp, site)
     return tap.done()
 
 

@@ -646,6 +646,145 @@ def test_incremental(tmp):
     counts = summary(stderr)
     tap(counts.get("updated") == 0 and counts.get("indexed") == 0,
         "a touched but unchanged file is recognised by its content hash", stderr)
+    # A change that keeps the size and the mtime (touch -r, rsync -t, an
+    # editor that restores the time) is found by the ctime, which no one sets.
+    # (Another article than the touched one, whose stored size and mtime
+    # differ from its file's, so that it is hashed at every run anyway.)
+    quiet = os.path.join(site, "actueel", articles[3], "index.html")
+    kept = os.stat(quiet)
+    text = open(quiet, encoding="utf-8").read()
+    body = '<div class="entry-content">'
+    open(quiet, "w", encoding="utf-8").write(
+        text.replace(body, body + "<p>zwaluwstaartje</p>", 1)[:len(text)])
+    os.utime(quiet, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    now = os.stat(quiet)
+    code, stderr, _ = run_index(db, site)
+    counts = summary(stderr)
+    index = Index(db)
+    doc = index.document("/actueel/%s/" % articles[3], with_text=True) or {}
+    index.close()
+    tap(now.st_size == kept.st_size and counts.get("updated") == 1 and
+        "zwaluwstaartje" in json.dumps(doc.get("text") or ""),
+        "a change that kept the size and the mtime (touch -r) is found", stderr)
+    code, stderr, _ = run_index(db, site)
+    counts = summary(stderr)
+    tap(code == 0 and counts.get("updated") == 0 and counts.get("indexed") == 0,
+        "... and the run after it parses nothing again", stderr)
+
+
+def without_dac_override():
+    """The prefix that makes vind-index honour file modes when the test runs as
+    root (root reads a chmod 000 folder otherwise): setpriv drops the two
+    capabilities that bypass them. None when neither is possible."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def index_while_unreadable(prefix, db, site, path, mode):
+    """vind-index over site while path is chmod 000 (mode again after)."""
+    os.chmod(path, 0)
+    try:
+        return subprocess.run(prefix + [INDEX, "--db", db, "--base-url", "/", "--quiet", site],
+                              capture_output=True, text=True, errors="replace")
+    finally:
+        os.chmod(path, mode)
+
+
+def test_transient_errors(tmp):
+    """What the walk cannot see now is not gone: a folder that became
+    unreadable (chmod 000, EIO) and a root that is empty (an unmounted disk)
+    keep their documents, and the run says so and exits 1."""
+    site = sample_site(tmp, "transient-site")
+    db = os.path.join(tmp, "transient.db")
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    before = index.stats().get("documents")
+    index.close()
+    articles = sorted(a for a in os.listdir(os.path.join(site, "actueel"))
+                      if os.path.isfile(os.path.join(site, "actueel", a, "index.html")))
+    folder = os.path.join(site, "actueel", articles[0])
+    prefix = without_dac_override()
+    if prefix is None:
+        skip("root without setpriv: a chmod 000 folder stays readable")
+    else:
+        proc = index_while_unreadable(prefix, db, site, folder, 0o755)
+        counts = summary(proc.stderr)
+        index = Index(db)
+        kept = index.document("/actueel/%s/" % articles[0]) is not None
+        index.close()
+        tap(proc.returncode == 1 and counts.get("removed") == 0 and kept,
+            "a folder that became unreadable: its document is kept, not removed", proc.stderr)
+        tap(line_for(proc.stderr, folder).endswith(
+                "Permission denied; kept until it can be read: 1 document indexed under it"),
+            "... and the run names the folder and says its document is kept", proc.stderr)
+        # A file changed, then unreadable when the run reads it: its page stays.
+        page = os.path.join(site, "actueel", articles[1], "index.html")
+        os.utime(page, None)
+        proc = index_while_unreadable(prefix, db, site, page, 0o644)
+        index = Index(db)
+        kept = index.document("/actueel/%s/" % articles[1]) is not None
+        documents = index.stats().get("documents")
+        index.close()
+        tap(proc.returncode == 1 and kept and documents == before and
+            line_for(proc.stderr, page).endswith("its indexed document is kept until it can be read"),
+            "a changed file unreadable now (EACCES): reported, its document kept", proc.stderr)
+        code, stderr, _ = run_index(db, site)
+        tap(code == 0 and summary(stderr).get("indexed") == 0,
+            "... and readable again: nothing to add back", stderr)
+    empty = os.path.join(tmp, "transient-mount")
+    os.rename(site, empty)
+    os.makedirs(site)
+    code, stderr, _ = run_index(db, site)
+    counts = summary(stderr)
+    index = Index(db)
+    after = index.stats().get("documents")
+    index.close()
+    tap(code == 1 and counts.get("removed") == 0 and after == before,
+        "an empty root (an unmounted disk): its %s documents are kept (%s after)" % (before, after),
+        stderr)
+    tap("no HTML or PDF file found, but %d documents are indexed under it" % before in stderr,
+        "... and the run says why it removed nothing", stderr)
+    os.rmdir(site)
+    os.rename(empty, site)
+    code, stderr, _ = run_index(db, site)
+    tap(code == 0 and summary(stderr).get("unchanged") == before,
+        "mounted again: every document unchanged", stderr)
+
+
+def test_rebuild_sees_all(tmp):
+    """A schema upgrade rebuilds the whole index: one that met an empty root (an unmounted disk)
+    swapped in an empty index. Now it stops, and the old index stays and serves."""
+    site = sample_site(tmp, "upgrade-site")
+    db = os.path.join(tmp, "upgrade.db")
+    proc = subprocess.run([INDEX, "--db", db, "--base-url", "/", "--quiet", site],
+                          capture_output=True, text=True,
+                          env=dict(os.environ, VIND_INDEX_WRITE_SCHEMA="1"))
+    index = Index(db)
+    before = index.stats().get("documents")
+    index.close()
+    away = os.path.join(tmp, "upgrade-mount")
+    os.rename(site, away)
+    os.makedirs(site)
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    after = index.stats().get("documents")
+    index.close()
+    tap(proc.returncode == 0 and code == 2 and after == before and before > 0 and
+        "the index is not rebuilt, and stays as it is" in stderr,
+        "a schema upgrade over an empty root stops: the old index keeps its %s documents (%s)"
+        % (before, after), stderr)
+    os.rmdir(site)
+    os.rename(away, site)
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    after = index.stats().get("documents")
+    index.close()
+    tap(code == 0 and after == before, "mounted again: the upgrade completes (%s documents)" % after,
+        stderr)
 
 
 def test_kill(tmp):
@@ -694,7 +833,8 @@ def main():
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_url_encoding, test_url_collisions,
                          test_skipped_pages, test_field_caps, test_long_path, test_options,
-                         test_incremental, test_kill, test_corpus, test_libreoffice_help):
+                         test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
+                         test_corpus, test_libreoffice_help):
                 try:
                     test(tmp)
                 except Exception as error:  # a crash of the test is a failure, not a skip

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -190,6 +191,7 @@ def check_generated(work):
         and search(old_db, "stikstofbeleid") != [],
         "its schema upgrade reads the page from the cache: 0 OCR pages", err)
     tap(search(db, "stikstofbeleid") != [], "the cached text is indexed")
+    check_planted_cache(work, db, site)
     check_spelling(db, site)
 
     # the per-page limit
@@ -218,6 +220,78 @@ def check_generated(work):
         "--ocr force: the page with a text layer is OCR'd too, and marked", err + json.dumps(hits))
     rc, err = index(os.path.join(work, "bad"), site, "--ocr", "sometimes")
     tap(rc == 2 and "--ocr" in err, "--ocr sometimes: a usage error", err)
+
+
+def check_planted_cache(work, db, site):
+    """A cache entry that is a FIFO or a symbolic link is a miss, never read or
+    written through: a FIFO hung the worker until its time limit and the scan
+    lost its document; a link fed it another file's text (session 10)."""
+    cache = db + ".ocr-cache"
+    entries = [os.path.join(folder, name) for folder, _, names in os.walk(cache)
+               for name in names if name.endswith(".json")]
+    if len(entries) != 1:
+        tap(False, "the cache holds the one page's entry", entries)
+        return
+    entry = entries[0]
+    os.unlink(entry)
+    os.mkfifo(entry)
+    rc, err = index(db, site, "--full", "--timeout", "30")
+    tap(rc == 0 and ocr_line(err).startswith("ocr 1 pages") and search(db, "stikstofbeleid") != [],
+        "a FIFO as the cache entry: a miss, the page recognised again (no hang)", err)
+    tap(os.path.isfile(entry) and not os.path.islink(entry), "... and the entry written anew")
+    planted = os.path.join(work, "planted.json")
+    content = json.dumps({"text": "geheimwoordje", "confidence": 99, "doubtful": []})
+    with open(planted, "w", encoding="utf-8") as handle:
+        handle.write(content)
+    os.unlink(entry)
+    os.symlink(planted, entry)
+    rc, err = index(db, site, "--full")
+    tap(rc == 0 and search(db, "geheimwoordje") == [] and search(db, "stikstofbeleid") != [],
+        "a symbolic link as the cache entry: not read, the page recognised again", err)
+    tap(open(planted, encoding="utf-8").read() == content and not os.path.islink(entry),
+        "... and the file it pointed to is not written")
+
+
+def blank_image_pdf(path, pages):
+    """A PDF of pages that each draw one white 100 x 100 image (one XObject for all): every
+    page is rendered to be judged, none holds anything to read. ~150 bytes a page."""
+    image = zlib.compress(b"\xff" * 100 * 100)
+    content = b"q 612 0 0 792 0 0 cm /Im0 Do Q"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (10 + i) for i in range(pages))
+           + b"] /Count %d >>" % pages,
+        3: b"<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray "
+           b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(image)
+           + image + b"\nendstream",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    }
+    for i in range(pages):
+        objects[10 + i] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                           b"/Resources << /XObject << /Im0 3 0 R >> >> /Contents 4 0 R >>")
+    out, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n" % size
+    for number in range(size):
+        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    with open(path, "wb") as handle:
+        handle.write(out)
+
+
+def check_blank_pages(work):
+    """Blank image pages spend the file's own time limit: each used to be granted a recognition's
+    time (60 s + 10 s) although it costs ~40 ms, so 2,000 of them (80 s) passed --timeout 5 and
+    90,000 would hold the worker for VIND_MAX_EXTRACT_SECONDS, an hour (session 10's probe)."""
+    site = os.path.join(work, "blank")
+    os.makedirs(site)
+    blank_image_pdf(os.path.join(site, "leeg.pdf"), 2000)
+    rc, err = index(os.path.join(work, "blank.db"), site, "--timeout", "5")
+    tap(rc == 1 and "leeg.pdf: time limit of 5 s exceeded" in err,
+        "2,000 blank image pages: the file's own time limit (--timeout 5) ends them", err)
 
 
 def check_corpus(work):
@@ -260,6 +334,7 @@ def main():
     work = tempfile.mkdtemp(prefix="vind-ocr-")
     try:
         check_generated(work)
+        check_blank_pages(work)
         # the corpus scan takes ~20 s a page; under ASan once is enough (the first build)
         if not sanitized(INDEX):
             check_corpus(work)

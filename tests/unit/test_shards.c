@@ -172,6 +172,42 @@ static void test_refusals(void)
     vind_xapian_reader_t *reader = NULL;
     CHECK_INT(vind_xapian_reader_open(path_of("remote"), &reader, NULL), VIND_UNAVAILABLE,
               "a remote shard nobody serves: VIND_UNAVAILABLE");
+    /* Stubs that misplace the shards of db (3 of them): every reader and
+     * writer refuses, naming the shard; a shard listed twice was served
+     * with each of its documents twice (session 10's probe). */
+    static const char *const misplaced[][2] = {
+        {"auto %1$s/shard-0\nauto %1$s/shard-0\nauto %1$s/shard-2\n", "a shard listed twice"},
+        {"auto %1$s/shard-1\nauto %1$s/shard-0\nauto %1$s/shard-2\n", "shards in another order"},
+        {"auto %1$s/shard-0\nauto %1$s/shard-1\n", "a shard left out"},
+        {"auto %1$s/shard-0\nauto %1$s/shard-1\nauto %1$s/shard-2\nauto %1$s/shard-2\n",
+         "a shard too many"},
+    };
+    mkdir(path_of("misplaced"), 0755);
+    for (size_t i = 0; i < sizeof misplaced / sizeof *misplaced; i++) {
+        char db[4096];
+        snprintf(db, sizeof db, "%s", path_of("db"));
+        stub = fopen(path_of("misplaced/XAPIANDB"), "w");
+        if (stub) {
+            fprintf(stub, misplaced[i][0], db);
+            fclose(stub);
+        }
+        char *errmsg = NULL;
+        reader = NULL;
+        vind_status_t status = vind_xapian_reader_open(path_of("misplaced"), &reader, &errmsg);
+        char what[200];
+        snprintf(what, sizeof what, "%s: the reader refuses, saying so", misplaced[i][1]);
+        CHECK(status != VIND_OK && errmsg && strstr(errmsg, "lists each shard of one index once"),
+              what);
+        free(errmsg);
+        vind_xapian_reader_close(reader);
+        errmsg = NULL;
+        writer = NULL;
+        status = vind_xapian_writer_open(path_of("misplaced"), 0, &writer, &errmsg);
+        snprintf(what, sizeof what, "%s: the writer refuses", misplaced[i][1]);
+        CHECK(status != VIND_OK, what);
+        free(errmsg);
+        vind_xapian_writer_close(writer);
+    }
 }
 
 /*
