@@ -2243,6 +2243,34 @@ static int inheritance_current(stored_t *pdf, stored_t *parent)
     return same;
 }
 
+/* The length of url's "scheme://host" (0 for a URL without a host). */
+static size_t origin_length(const char *url)
+{
+    const char *scheme = url ? strstr(url, "://") : NULL;
+    if (!scheme)
+        return 0;
+    const char *slash = strchr(scheme + 3, '/');
+    return slash ? (size_t)(slash - url) : strlen(url);
+}
+
+/* Whether href, a link of article, may name one of the site's own files: a
+ * link without a host does; one with a host only when it is the host of the
+ * article's own URL or of its canonical URL. Without this,
+ * https://other.example/x.pdf made the site's /x.pdf the article's
+ * attachment (session 10's probe). */
+static int same_site(const char *href, const stored_t *article)
+{
+    size_t n = origin_length(href);
+    if (n == 0)
+        return 1;
+    const char *own[] = {article->url,
+                         json_string_value(json_object_get(article->data, "canonical"))};
+    for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
+        if (origin_length(own[i]) == n && g_ascii_strncasecmp(own[i], href, n) == 0)
+            return 1;
+    return 0;
+}
+
 static vind_status_t relate_attachments(vind_index_t *index, char **errmsg)
 {
     vind_xapian_values_t *urls = NULL, *types = NULL;
@@ -2285,7 +2313,7 @@ static vind_status_t relate_attachments(vind_index_t *index, char **errmsg)
         json_t *links = json_object_get(article->data, "links");
         for (size_t l = 0; l < json_array_size(links); l++) {
             const char *href = json_string_value(json_array_get(links, l));
-            if (!href)
+            if (!href || !same_site(href, article))
                 continue;
             char *path = url_path(href, article->url);
             stored_t *pdf = g_hash_table_lookup(pdfs, path);

@@ -395,9 +395,12 @@ def test_url_encoding(tmp):
     write(os.path.join(site, "bijlagen.html"),
           page("Bijlagen", 'bijlagenwoord <a href="rapport met spatie.pdf">een</a> '
                '<a href="/rapport%231.pdf">twee</a>'))
+    # A link to another host's file of the same path is not this site's PDF.
+    write(os.path.join(site, "extern.html"),
+          page("Extern", 'externwoord <a href="https://other.example/rapport%231.pdf">elders</a>'))
     db = os.path.join(tmp, "url.db")
     code, stderr, _ = run_index(db, site)
-    tap(code == 0 and summary(stderr).get("indexed") == len(names) + 3,
+    tap(code == 0 and summary(stderr).get("indexed") == len(names) + 4,
         "every oddly named file is indexed once", stderr)
     index = Index(db)
     try:
@@ -409,6 +412,9 @@ def test_url_encoding(tmp):
         tap(attached == ["/rapport%20met%20spatie.pdf", "/rapport%231.pdf"],
             "PDFs with encoded URLs are found as the attachments of the article linking them (%s)"
             % attached)
+        foreign = (index.document("/extern.html") or {}).get("attachments") or []
+        tap(foreign == [], "a link to another host's /rapport%%231.pdf attaches no PDF of the site (%s)"
+            % foreign)
     finally:
         index.close()
     # An unchanged file whose URL changed (an index made before the encoding, another base URL)
@@ -422,7 +428,7 @@ def test_url_encoding(tmp):
         documents = index.stats().get("documents")
     finally:
         index.close()
-    tap(counts.get("updated") == len(names) + 3 and moved is not None and documents == len(names) + 3,
+    tap(counts.get("updated") == len(names) + 4 and moved is not None and documents == len(names) + 4,
         "a new base URL moves every unchanged file to its new URL (%s, %s documents)"
         % (counts, documents), proc.stderr)
 
