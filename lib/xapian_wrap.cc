@@ -493,6 +493,57 @@ struct vind_xapian_writer {
     std::shared_ptr<ShardPool> pool;
 };
 
+/*
+ * The rank of each document's value of one slot among every value of that
+ * slot at one revision (byte order, as strcmp; equal values share a rank,
+ * a document without a value ranks 0, below every value): comparing two
+ * ranks answers what comparing the two values would. Ties of weight are
+ * ordered by URL this way (vind_xapian_reader_value_ranks) without reading
+ * a URL per tied match. Memory: 4 bytes per docid up to the last one
+ * (748 documents: 3 KB; a million: 4 MB), built once per revision with one
+ * pass over the slot's value stream and a sort of its values.
+ */
+class ValueRanks {
+  public:
+    /* Builds the table of slot at database's revision. Throws what Xapian throws. */
+    void build(const Xapian::Database &database, Xapian::valueno slot)
+    {
+        std::vector<std::pair<std::string, Xapian::docid>> values;
+        for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+             it != database.valuestream_end(slot); ++it)
+            values.emplace_back(*it, it.get_docid());
+        std::sort(values.begin(), values.end());
+        ranks_.assign((size_t)database.get_lastdocid() + 1, 0);
+        uint32_t rank = 0;
+        for (size_t i = 0; i < values.size(); i++) {
+            if (i == 0 || values[i].first != values[i - 1].first)
+                rank++;
+            ranks_[values[i].second] = rank;
+        }
+        slot_ = slot;
+    }
+
+    bool built_for(Xapian::valueno slot) const { return slot_ == slot; }
+
+    /* The rank of docid's value; 0 past the last docid. */
+    uint32_t of(Xapian::docid did) const { return did < ranks_.size() ? ranks_[did] : 0; }
+
+    size_t bytes(const Xapian::Database &database) const
+    {
+        return 4 * ((size_t)database.get_lastdocid() + 1);
+    }
+
+    void clear()
+    {
+        ranks_ = std::vector<uint32_t>();
+        slot_ = Xapian::BAD_VALUENO;
+    }
+
+  private:
+    std::vector<uint32_t> ranks_; /* by docid */
+    Xapian::valueno slot_ = Xapian::BAD_VALUENO;
+};
+
 struct vind_xapian_reader {
     Xapian::Database database; /* every shard as one (global docids) */
     std::string path;
@@ -527,6 +578,9 @@ struct vind_xapian_reader {
     /* Facet ordinals at this revision, bounded and emptied with the cache
      * (budget 0: none kept; each counting pass keeps its own). */
     PackedOrdinals ordinals{true};
+    /* Value ranks of one slot at this revision, emptied with the cache
+     * (vind_xapian_reader_value_ranks). */
+    ValueRanks ranks;
 };
 
 /* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
@@ -2827,6 +2881,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
         if (moved) {
             reader->cache.clear(); /* nothing of the old revision is answered */
             reader->ordinals.clear();
+            reader->ranks.clear();
         }
         reader->cacheable = reader->cacheable && !reader->remote;
         if (changed != nullptr)
@@ -2976,6 +3031,36 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
         return hand_out(text, value, length, errmsg, "a document value");
     } catch (...) {
         return translate_exception(errmsg, "cannot read a document value from Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_value_ranks(vind_xapian_reader_t *reader, uint32_t slot,
+                                                        const uint32_t *docids, size_t n,
+                                                        uint32_t *ranks, int *ranked, char **errmsg)
+{
+    if (ranked == nullptr || (n > 0 && (docids == nullptr || ranks == nullptr)))
+        return invalid(errmsg, "vind_xapian_reader_value_ranks", "docids, ranks or ranked is NULL");
+    *ranked = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_value_ranks", "reader is NULL");
+    /* Kept as the facet ordinals are: only at a revision that stays put
+     * (cacheable), with a cache, over one database (global docids). */
+    if (!reader->cacheable || reader->cache.budget() == 0 || !reader->shards.empty())
+        return VIND_OK;
+    try {
+        if (!reader->ranks.built_for(slot)) {
+            if (reader->ranks.bytes(reader->database) > reader->cache.budget())
+                return VIND_OK;
+            reader->ranks.build(reader->database, slot);
+        }
+        for (size_t i = 0; i < n; i++)
+            ranks[i] = reader->ranks.of(docids[i]);
+        *ranked = 1;
+        return VIND_OK;
+    } catch (...) {
+        reader->ranks.clear();
+        return translate_exception(errmsg, "cannot rank the values of Xapian database",
                                    reader->path.c_str());
     }
 }
@@ -3822,8 +3907,10 @@ extern "C" void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_
     if (reader != nullptr) {
         reader->cache.set_budget(bytes);
         reader->ordinals.set_limit(bytes);
-        if (bytes == 0)
+        if (bytes == 0) {
             reader->ordinals.clear();
+            reader->ranks.clear();
+        }
     }
 }
 
