@@ -434,7 +434,8 @@ static uint32_t clamp32(uint64_t value)
 
 typedef struct {
     vind_match_t match;
-    char *url;
+    uint32_t rank; /* of its URL among every URL (vind_xapian_reader_value_ranks) */
+    char *url;     /* read only when the reader keeps no ranks */
 } tied_t;
 
 static int compare_tied(const void *a, const void *b)
@@ -443,10 +444,43 @@ static int compare_tied(const void *a, const void *b)
     return strcmp(x->url ? x->url : "", y->url ? y->url : "");
 }
 
+static int compare_tied_rank(const void *a, const void *b)
+{
+    const tied_t *x = a, *y = b;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
 static int same_weight(double a, double b)
 {
     double scale = a > b ? a : b;
     return a == b || (a - b < TIE_EPSILON * scale && b - a < TIE_EPSILON * scale);
+}
+
+/* Orders run tied matches by URL: by the reader's URL ranks when it keeps
+ * them (an array read per match, the table built once per revision), else
+ * by the URLs read (a value read, ~2,000 instructions, per match). */
+static vind_status_t order_tied(vind_searcher_t *searcher, tied_t *tied, size_t run,
+                                char **errmsg)
+{
+    uint32_t *docids = malloc(run * sizeof *docids), *ranks = malloc(run * sizeof *ranks);
+    int ranked = 0;
+    vind_status_t status = docids && ranks ? VIND_OK
+                                           : vind_error(errmsg, VIND_NOMEM, "out of memory ordering results");
+    for (size_t i = 0; i < run && status == VIND_OK; i++)
+        docids[i] = tied[i].match.docid;
+    if (status == VIND_OK)
+        status = vind_xapian_reader_value_ranks(searcher->reader, VIND_SLOT_URL, docids, run, ranks,
+                                                &ranked, errmsg);
+    for (size_t i = 0; i < run && status == VIND_OK && ranked; i++)
+        tied[i].rank = ranks[i];
+    for (size_t i = 0; i < run && status == VIND_OK && !ranked; i++)
+        status = vind_xapian_reader_get_value(searcher->reader, tied[i].match.docid, VIND_SLOT_URL,
+                                              &tied[i].url, NULL, errmsg);
+    free(docids);
+    free(ranks);
+    if (status == VIND_OK)
+        qsort(tied, run, sizeof *tied, ranked ? compare_tied_rank : compare_tied);
+    return status;
 }
 
 /* Orders each run of equal weights by URL, so that documents tied in
@@ -465,17 +499,12 @@ static vind_status_t break_ties(vind_searcher_t *searcher, vind_match_t *matches
             tied_t *tied = calloc(run, sizeof *tied);
             if (!tied)
                 return vind_error(errmsg, VIND_NOMEM, "out of memory ordering results");
-            vind_status_t status = VIND_OK;
-            for (size_t i = 0; i < run && status == VIND_OK; i++) {
+            for (size_t i = 0; i < run; i++)
                 tied[i].match = matches[start + i];
-                status = vind_xapian_reader_get_value(searcher->reader, tied[i].match.docid,
-                                                      VIND_SLOT_URL, &tied[i].url, NULL, errmsg);
-            }
-            if (status == VIND_OK) {
-                qsort(tied, run, sizeof *tied, compare_tied);
+            vind_status_t status = order_tied(searcher, tied, run, errmsg);
+            if (status == VIND_OK)
                 for (size_t i = 0; i < run; i++)
                     matches[start + i] = tied[i].match;
-            }
             for (size_t i = 0; i < run; i++)
                 free(tied[i].url);
             free(tied);

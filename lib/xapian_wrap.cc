@@ -494,6 +494,57 @@ struct vind_xapian_writer {
     std::shared_ptr<ShardPool> pool;
 };
 
+/*
+ * The rank of each document's value of one slot among every value of that
+ * slot at one revision (byte order, as strcmp; equal values share a rank,
+ * a document without a value ranks 0, below every value): comparing two
+ * ranks answers what comparing the two values would. Ties of weight are
+ * ordered by URL this way (vind_xapian_reader_value_ranks) without reading
+ * a URL per tied match. Memory: 4 bytes per docid up to the last one
+ * (748 documents: 3 KB; a million: 4 MB), built once per revision with one
+ * pass over the slot's value stream and a sort of its values.
+ */
+class ValueRanks {
+  public:
+    /* Builds the table of slot at database's revision. Throws what Xapian throws. */
+    void build(const Xapian::Database &database, Xapian::valueno slot)
+    {
+        std::vector<std::pair<std::string, Xapian::docid>> values;
+        for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+             it != database.valuestream_end(slot); ++it)
+            values.emplace_back(*it, it.get_docid());
+        std::sort(values.begin(), values.end());
+        ranks_.assign((size_t)database.get_lastdocid() + 1, 0);
+        uint32_t rank = 0;
+        for (size_t i = 0; i < values.size(); i++) {
+            if (i == 0 || values[i].first != values[i - 1].first)
+                rank++;
+            ranks_[values[i].second] = rank;
+        }
+        slot_ = slot;
+    }
+
+    bool built_for(Xapian::valueno slot) const { return slot_ == slot; }
+
+    /* The rank of docid's value; 0 past the last docid. */
+    uint32_t of(Xapian::docid did) const { return did < ranks_.size() ? ranks_[did] : 0; }
+
+    size_t bytes(const Xapian::Database &database) const
+    {
+        return 4 * ((size_t)database.get_lastdocid() + 1);
+    }
+
+    void clear()
+    {
+        ranks_ = std::vector<uint32_t>();
+        slot_ = Xapian::BAD_VALUENO;
+    }
+
+  private:
+    std::vector<uint32_t> ranks_; /* by docid */
+    Xapian::valueno slot_ = Xapian::BAD_VALUENO;
+};
+
 struct vind_xapian_reader {
     Xapian::Database database; /* every shard as one (global docids) */
     std::string path;
@@ -528,6 +579,9 @@ struct vind_xapian_reader {
     /* Facet ordinals at this revision, bounded and emptied with the cache
      * (budget 0: none kept; each counting pass keeps its own). */
     PackedOrdinals ordinals{true};
+    /* Value ranks of one slot at this revision, emptied with the cache
+     * (vind_xapian_reader_value_ranks). */
+    ValueRanks ranks;
 };
 
 /* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
@@ -622,7 +676,7 @@ class MatchCounter : public Xapian::MatchSpy
             if (key.empty())
                 ++alone;
             else
-                keys.insert(key);
+                ++keys[key];
             return;
         }
         Xapian::docid did = doc.get_docid();
@@ -631,21 +685,27 @@ class MatchCounter : public Xapian::MatchSpy
         last = did;
         if (keyed != end && keyed.get_docid() < did)
             keyed.skip_to(did);
-        if (keyed != end && keyed.get_docid() == did)
-            keys.insert(*keyed);
-        else
+        if (keyed != end && keyed.get_docid() == did) {
+            const std::string key = *keyed;
+            ++keys[key];
+            key_of[did] = key;
+        } else {
             ++alone;
+        }
     }
     void reset()
     {
         seen = alone = 0;
         keys.clear();
+        key_of.clear();
         if (!sharded)
             keyed = database.valuestream_begin(slot);
         last = 0;
     }
     Xapian::doccount seen = 0, alone = 0;
-    std::unordered_set<std::string> keys;
+    std::unordered_map<std::string, Xapian::doccount> keys; /* matches per key */
+    /* The key of each keyed match (not sharded: docids are global). */
+    std::unordered_map<Xapian::docid, std::string> key_of;
 
   private:
     Xapian::Database database;
@@ -1975,12 +2035,13 @@ struct vind_xapian_enquire {
     Xapian::valueno key_slot = Xapian::BAD_VALUENO;
     Xapian::valueno packed_slot = Xapian::BAD_VALUENO;
     std::unique_ptr<Xapian::ValueCountMatchSpy> stock_keys, stock_facets;
-    /* Over remote shards: the matches per collapse key (Xapian 1.4 loses
-     * the collapse counts of remote hits: it reports 0). */
-    std::unordered_map<std::string, Xapian::doccount> key_counts;
     uint64_t stopped_at = 0; /* the last run's spy ended it: matches seen + 1, else 0 */
     uint64_t stopped_estimate = 0; /* then its estimate of the matches (0: Xapian's) */
     uint64_t last_lower = 0, last_upper = 0; /* the last run's bounds (vind_xapian_enquire_bounds) */
+    /* Collapsing after the run (vind_xapian_enquire_run): Xapian's collapse
+     * key stays unset while this holds, collapse_slot is the key's slot. */
+    bool collapse_after = false;
+    Xapian::valueno collapse_slot = Xapian::BAD_VALUENO;
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -2882,6 +2943,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
         if (moved) {
             reader->cache.clear(); /* nothing of the old revision is answered */
             reader->ordinals.clear();
+            reader->ranks.clear();
         }
         reader->cacheable = reader->cacheable && !reader->remote;
         if (changed != nullptr)
@@ -3031,6 +3093,36 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
         return hand_out(text, value, length, errmsg, "a document value");
     } catch (...) {
         return translate_exception(errmsg, "cannot read a document value from Xapian database",
+                                   reader->path.c_str());
+    }
+}
+
+extern "C" vind_status_t vind_xapian_reader_value_ranks(vind_xapian_reader_t *reader, uint32_t slot,
+                                                        const uint32_t *docids, size_t n,
+                                                        uint32_t *ranks, int *ranked, char **errmsg)
+{
+    if (ranked == nullptr || (n > 0 && (docids == nullptr || ranks == nullptr)))
+        return invalid(errmsg, "vind_xapian_reader_value_ranks", "docids, ranks or ranked is NULL");
+    *ranked = 0;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_value_ranks", "reader is NULL");
+    /* Kept as the facet ordinals are: only at a revision that stays put
+     * (cacheable), with a cache, over one database (global docids). */
+    if (!reader->cacheable || reader->cache.budget() == 0 || !reader->shards.empty())
+        return VIND_OK;
+    try {
+        if (!reader->ranks.built_for(slot)) {
+            if (reader->ranks.bytes(reader->database) > reader->cache.budget())
+                return VIND_OK;
+            reader->ranks.build(reader->database, slot);
+        }
+        for (size_t i = 0; i < n; i++)
+            ranks[i] = reader->ranks.of(docids[i]);
+        *ranked = 1;
+        return VIND_OK;
+    } catch (...) {
+        reader->ranks.clear();
+        return translate_exception(errmsg, "cannot rank the values of Xapian database",
                                    reader->path.c_str());
     }
 }
@@ -3877,8 +3969,10 @@ extern "C" void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_
     if (reader != nullptr) {
         reader->cache.set_budget(bytes);
         reader->ordinals.set_limit(bytes);
-        if (bytes == 0)
+        if (bytes == 0) {
             reader->ordinals.clear();
+            reader->ranks.clear();
+        }
     }
 }
 
@@ -4040,8 +4134,15 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
     if (enquire == nullptr)
         return invalid(errmsg, "vind_xapian_enquire_set_collapse_key", "enquire is NULL");
     try {
-        enquire->enquire.set_collapse_key(slot);
         enquire->collapsing = slot != VIND_XAPIAN_NO_SLOT;
+        /* One local database: collapsed after the run from the match
+         * counter's keys (its docids are global there), not by Xapian's
+         * collapser, which reads the key slot per match (~70 M
+         * instructions over the 1,000 bench requests; docs/ranking.md). */
+        enquire->collapse_after =
+            enquire->collapsing && !enquire->reader->remote && enquire->reader->shards.empty();
+        enquire->collapse_slot = slot;
+        enquire->enquire.set_collapse_key(enquire->collapse_after ? Xapian::BAD_VALUENO : slot);
         if (enquire->collapsing && !enquire->matched) {
             enquire->matched.reset(new MatchCounter(enquire->reader->database, slot,
                                                     !enquire->reader->shards.empty()));
@@ -4237,10 +4338,13 @@ extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
     std::free(mset);
 }
 
-/* Each entry's collapse count and key into page (count entries). Throws
- * what Xapian throws; VIND_NOMEM when memory runs out. */
-static vind_status_t copy_collapse(const Xapian::MSet &matches, vind_xapian_mset_t *page,
-                                   const vind_xapian_enquire_t *enquire)
+/* Each entry's collapse count and key into page (count entries: the items
+ * of matches at listed). Collapsed after the run (after), they come from the
+ * match counter, which saw every match: the others of its key. Throws what
+ * Xapian throws; VIND_NOMEM when memory runs out. */
+static vind_status_t copy_collapse(const Xapian::MSet &matches,
+                                   const std::vector<Xapian::doccount> &listed, bool after,
+                                   vind_xapian_mset_t *page, const vind_xapian_enquire_t *enquire)
 {
     if (page->count == 0)
         return VIND_OK;
@@ -4248,17 +4352,25 @@ static vind_status_t copy_collapse(const Xapian::MSet &matches, vind_xapian_mset
     page->collapse_keys = static_cast<char **>(std::calloc(page->count, sizeof(char *)));
     if (page->collapse_counts == nullptr || page->collapse_keys == nullptr)
         return VIND_NOMEM;
-    size_t i = 0;
-    for (Xapian::MSetIterator it = matches.begin(); it != matches.end() && i < page->count;
-         ++it, ++i) {
-        page->collapse_counts[i] = static_cast<uint32_t>(it.get_collapse_count());
-        std::string key = it.get_collapse_key();
-        if (enquire->stock_keys && !key.empty()) {
-            /* remote shards: the others of its key among the matches the
-             * spy saw (every match when every document was examined) */
-            auto found = enquire->key_counts.find(key);
+    for (size_t i = 0; i < page->count; i++) {
+        const Xapian::MSetIterator it = matches[listed[i]];
+        std::string key;
+        if (after) {
+            auto found = enquire->matched->key_of.find(*it);
+            if (found != enquire->matched->key_of.end())
+                key = found->second;
+        } else {
+            page->collapse_counts[i] = static_cast<uint32_t>(it.get_collapse_count());
+            key = it.get_collapse_key();
+        }
+        if ((after || enquire->stock_keys) && !key.empty()) {
+            /* Xapian's count is 0 for remote hits (Xapian 1.4 loses it),
+             * and absent after the run: the others of its key among the
+             * matches the counter saw (every match when every document was
+             * examined). */
+            auto found = enquire->matched->keys.find(key);
             page->collapse_counts[i] =
-                found != enquire->key_counts.end() && found->second > 0 ? found->second - 1 : 0;
+                found != enquire->matched->keys.end() && found->second > 0 ? found->second - 1 : 0;
         }
         if (!key.empty() && (page->collapse_keys[i] = copy_bytes(key)) == nullptr)
             return VIND_NOMEM;
@@ -4298,11 +4410,9 @@ static void read_stock_spies(vind_xapian_enquire_t *enquire)
         counted.seen = enquire->stock_keys->get_total();
         counted.keys.clear();
         Xapian::doccount keyed = 0;
-        enquire->key_counts.clear();
         for (Xapian::TermIterator it = enquire->stock_keys->values_begin();
              it != enquire->stock_keys->values_end(); ++it) {
-            counted.keys.insert(*it);
-            enquire->key_counts[*it] = it.get_termfreq();
+            counted.keys[*it] = it.get_termfreq();
             keyed += it.get_termfreq();
         }
         counted.alone = counted.seen - keyed;
@@ -4398,6 +4508,65 @@ static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset
     }
 }
 
+/* Empties the spies (and the stopping marks) for the next run. */
+static void reset_spies(vind_xapian_enquire_t *enquire)
+{
+    enquire->stopped_at = enquire->stopped_estimate = 0;
+    if (enquire->counter)
+        enquire->counter->reset();
+    if (enquire->reader->remote)
+        add_stock_spies(enquire);
+    else if (enquire->matched)
+        enquire->matched->reset();
+}
+
+/* The last run, checking check_at_least, examined every match (or fewer
+ * matched than a count limit made it examine): its match counter's counts
+ * are exact. */
+static bool examined_every_match(const vind_xapian_enquire_t *enquire, uint32_t check_at_least)
+{
+    return check_at_least >= enquire->reader->database.get_doccount() ||
+           enquire->matched->seen < check_at_least;
+}
+
+/* Matches fetched past the page when collapsing after the run: room for
+ * the near-duplicates of the page's documents that collapsing drops. */
+static const uint32_t COLLAPSE_ROOM = 16;
+
+/* From now on the enquire's runs collapse with Xapian's collapser. */
+static void collapse_in_run(vind_xapian_enquire_t *enquire)
+{
+    enquire->enquire.set_collapse_key(enquire->collapse_slot);
+    enquire->collapse_after = false;
+}
+
+/*
+ * Collapsing after a run that examined every match, without Xapian's
+ * collapser: of the matches in Xapian's order, the first of each key (the
+ * best of its group: every later one ranks lower) and every match without
+ * a key, at most limit, as indexes into matches (listed). matches is the
+ * head of the full order, so what it lists is the head of the collapsed
+ * order, as Xapian's collapser would give it (the same order, weights and
+ * percentages; a key's others counted by the match counter). False when
+ * fewer than limit are left and matches lacks some match: the run is made
+ * again with the collapser then. Cost: a hash look-up per fetched match.
+ */
+static bool collapse_after_run(const vind_xapian_enquire_t *enquire, const Xapian::MSet &matches,
+                               uint32_t limit, uint32_t check_at_least,
+                               std::vector<Xapian::doccount> &listed)
+{
+    const MatchCounter &counter = *enquire->matched;
+    if (enquire->stopped_at != 0 || !examined_every_match(enquire, check_at_least))
+        return false;
+    std::unordered_set<std::string> keys;
+    for (Xapian::doccount i = 0; i < matches.size() && listed.size() < limit; i++) {
+        auto key = counter.key_of.find(*matches[i]);
+        if (key == counter.key_of.end() || keys.insert(key->second).second)
+            listed.push_back(i);
+    }
+    return listed.size() == limit || matches.size() == counter.seen;
+}
+
 extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire, uint32_t offset,
                                                  uint32_t limit, uint32_t check_at_least,
                                                  vind_xapian_mset_t **mset, char **errmsg)
@@ -4409,14 +4578,10 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         return invalid(errmsg, "vind_xapian_enquire_run", "enquire is NULL");
     Xapian::MSet matches;
     std::vector<int> percents;
-    enquire->stopped_at = enquire->stopped_estimate = 0;
+    std::vector<Xapian::doccount> listed; /* the items of matches on the page, in order */
+    bool after = false;                   /* collapsed after the run */
     try {
-        if (enquire->counter)
-            enquire->counter->reset();
-        if (enquire->reader->remote)
-            add_stock_spies(enquire);
-        else if (enquire->matched)
-            enquire->matched->reset();
+        reset_spies(enquire);
         /* Past the reader's budget a run stops counting: it examines only
          * the page asked for, so the total and the facet counts become
          * estimates. Checked here, between runs, rather than with Xapian's
@@ -4425,14 +4590,31 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
          * ThreadSanitizer build of vind-searchd crashed on it. */
         if (budget_spent(enquire->reader))
             check_at_least = 0;
-        matches = run_counting(enquire, offset, limit, check_at_least);
+        /* Collapsing after the run needs every match examined and the
+         * page from the first match (a sort by date pages in Xapian). */
+        after = enquire->collapse_after && offset == 0 &&
+                check_at_least >= enquire->reader->database.get_doccount();
+        if (enquire->collapse_after && !after)
+            collapse_in_run(enquire);
+        const uint32_t room = after ? std::min(COLLAPSE_ROOM, UINT32_MAX - limit) : 0;
+        matches = run_counting(enquire, offset, limit == 0 ? 0 : limit + room, check_at_least);
+        if (after && !collapse_after_run(enquire, matches, limit, check_at_least, listed)) {
+            after = false;
+            listed.clear();
+            collapse_in_run(enquire);
+            reset_spies(enquire);
+            matches = run_counting(enquire, offset, limit, check_at_least);
+        }
+        if (!after)
+            for (Xapian::doccount i = 0; i < matches.size(); i++)
+                listed.push_back(i);
         if (enquire->counter)
             enquire->counter->flush();
         if (enquire->reader->remote)
             read_stock_spies(enquire);
-        percents.reserve(matches.size());
-        for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)
-            percents.push_back(matches.convert_to_percent(it));
+        percents.reserve(listed.size());
+        for (Xapian::doccount i : listed)
+            percents.push_back(matches.convert_to_percent(matches[i]));
     } catch (...) {
         return translate_exception(errmsg, "cannot search Xapian database",
                                    enquire->reader->path.c_str());
@@ -4452,14 +4634,13 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         }
     }
     try {
-        size_t i = 0;
-        for (Xapian::MSetIterator it = matches.begin(); it != matches.end() && i < count;
-             ++it, ++i) {
+        for (size_t i = 0; i < count; i++) {
+            const Xapian::MSetIterator it = matches[listed[i]];
             page->docids[i] = *it;
             page->weights[i] = it.get_weight();
             page->percents[i] = percents[i];
         }
-        page->count = i;
+        page->count = count;
         page->matches_lower = matches.get_matches_lower_bound();
         page->matches_estimated = matches.get_matches_estimated();
         page->matches_upper = matches.get_matches_upper_bound();
@@ -4474,16 +4655,14 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
             /* Every document examined (or fewer matched than a count
              * limit made it examine): the match counter's count is exact
              * (Xapian's uncollapsed bounds are not; MatchCounter). */
-            if (enquire->matched &&
-                (check_at_least >= enquire->reader->database.get_doccount() ||
-                 enquire->matched->seen < check_at_least)) {
+            if (enquire->matched && examined_every_match(enquire, check_at_least)) {
                 page->matches_lower = page->matches_upper = page->matches_estimated =
                     enquire->matched->seen;
                 page->listed_estimated = enquire->matched->alone + enquire->matched->keys.size();
             } else if (enquire->stock_keys) {
                 statistics_bounds(enquire, page);
             }
-            if (copy_collapse(matches, page, enquire) != VIND_OK) {
+            if (copy_collapse(matches, listed, after, page, enquire) != VIND_OK) {
                 vind_xapian_mset_free(page);
                 return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
             }

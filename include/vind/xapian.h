@@ -462,6 +462,18 @@ vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *reader, uint32_
                                            char **errmsg);
 
 /*
+ * ranks[i] = the rank of docids[i]'s value of slot among every value of
+ * that slot (byte order as strcmp; equal values share a rank; no value
+ * ranks 0, below every value), from a table built once per revision (4
+ * bytes a document). *ranked = 0, ranks untouched, when the reader keeps no
+ * such table (no read cache, a cache smaller than the table, shards, or a
+ * reader sharing a writer's shards): compare the values themselves then.
+ */
+vind_status_t vind_xapian_reader_value_ranks(vind_xapian_reader_t *reader, uint32_t slot,
+                                             const uint32_t *docids, size_t n, uint32_t *ranks,
+                                             int *ranked, char **errmsg);
+
+/*
  * Every document that has a value in slot, with that value, in ascending
  * docid order (e.g. the source paths, to remove documents of vanished
  * files). Free *values with vind_xapian_values_free.
