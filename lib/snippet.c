@@ -220,12 +220,61 @@ static size_t previous_char(const char *text, size_t position)
     return position;
 }
 
+/* Whether the 8 bytes at p are all ASCII (no lead or continuation byte). */
+static inline int ascii_8(const char *p)
+{
+    uint64_t eight;
+    memcpy(&eight, p, 8);
+    return !(eight & 0x8080808080808080u);
+}
+
+/*
+ * Moves forward *n characters from position, as *n next_char(text, length,
+ * ...) steps taken while the position is before stop; *n is left with the
+ * steps not taken. Cost: ~1 instruction a character of ASCII text, 8 at a
+ * time (a step is 8 ASCII bytes when the 8 bytes after the position are
+ * ASCII: none is a continuation byte); next_char a character at a time was
+ * ~10, and passages are placed and measured by stepping ~200 characters
+ * (~25 M instructions of the 1,000 bench requests, callgrind).
+ */
+static size_t forward_chars(const char *text, size_t length, size_t stop, size_t position,
+                            size_t *n)
+{
+    size_t bound = stop < length ? stop : length;
+    while (*n > 0 && position < stop) {
+        if (*n >= 8 && position + 8 < bound && ascii_8(text + position + 1)) {
+            position += 8;
+            *n -= 8;
+            continue;
+        }
+        position = next_char(text, length, position);
+        (*n)--;
+    }
+    return position;
+}
+
+/* Moves back *n characters from position, as *n previous_char steps taken
+ * while the position is after 0; *n is left with the steps not taken. 8
+ * ASCII bytes before the position are 8 steps (see forward_chars). */
+static size_t backward_chars(const char *text, size_t position, size_t *n)
+{
+    while (*n > 0 && position > 0) {
+        if (*n >= 8 && position >= 8 && ascii_8(text + position - 8)) {
+            position -= 8;
+            *n -= 8;
+            continue;
+        }
+        position = previous_char(text, position);
+        (*n)--;
+    }
+    return position;
+}
+
 static size_t count_chars(const char *text, size_t start, size_t end)
 {
-    size_t n = 0;
-    for (size_t p = start; p < end; p = next_char(text, end, p))
-        n++;
-    return n;
+    size_t left = SIZE_MAX;
+    forward_chars(text, end, end, start, &left);
+    return SIZE_MAX - left;
 }
 
 /* Whether a cut at position falls between words. */
@@ -1181,13 +1230,10 @@ static passage_t passage_around(const char *text, size_t length, size_t page, si
     if (core_chars < chars) {
         size_t extra = chars - core_chars;
         size_t left = extra / 3, right = extra - left;
-        for (; left > 0 && start > 0; left--)
-            start = previous_char(text, start);
+        start = backward_chars(text, start, &left);
         right += left; /* what the start of the page left over */
-        for (; right > 0 && end < length; right--)
-            end = next_char(text, length, end);
-        for (; right > 0 && start > 0; right--)
-            start = previous_char(text, start);
+        end = forward_chars(text, length, length, end, &right);
+        start = backward_chars(text, start, &right);
     }
     start = snap_start(text, length, start, core_start);
     end = snap_end(text, length, end, core_end);
@@ -1323,9 +1369,8 @@ static int start_passage(job_t *job, passage_t *passage)
         size_t length = page_length(job, page);
         /* target characters of at most 4 bytes each */
         const char *text = page_range(job, page, start, start + job->target * 4);
-        size_t end = start;
-        for (size_t n = 0; n < job->target && end < length; n++)
-            end = next_char(text, length, end);
+        size_t steps = job->target;
+        size_t end = forward_chars(text, length, length, start, &steps);
         size_t cut = snap_end(text, length, end, start);
         *passage = (passage_t){page, start, cut > start ? cut : end};
         return 1;
@@ -1447,10 +1492,8 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
          * to the passage's length: it was the snippet, 1 MB in every
          * answer listing the page. The cut is an ellipsis (render). Cost:
          * at most chars steps a passage (~200), beside count_chars above. */
-        size_t cut = a->start;
-        for (size_t c = 0; c < chars && cut < core_end; c++)
-            cut = next_char(text, length, cut);
-        core_end = cut;
+        size_t steps = chars;
+        core_end = forward_chars(text, length, core_end, a->start, &steps);
         passages[i] = passage_around(text, length, a->page, a->start, core_end, chars);
     }
     if (count == 2 && passages[0].page == passages[1].page &&
