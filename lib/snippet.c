@@ -38,6 +38,11 @@
  * the longest PDF; more places would not change the best one. */
 #define MAX_OCCURRENCES_PER_PROBE 4000u
 #define MAX_OCCURRENCES 20000u
+/* The places and matches a snippet's arrays have room for from the start:
+ * a query word's places in a document (MAX_POSITIONS a term in
+ * lib/stored.c) grew them from nothing by doubling, a realloc every few
+ * places. */
+#define PLACES_ROOM 256u
 /* Probe look-ups per text: a 64-word query still costs one pass per probe. */
 #define MAX_PROBES 48u
 /* Bounds on the asked snippet length, in characters. */
@@ -1040,7 +1045,7 @@ static vind_status_t analyse_start(job_t *job, size_t budget)
 static vind_status_t scan_long_text(job_t *job)
 {
     GArray *probes = g_array_new(FALSE, FALSE, sizeof(probe_t));
-    GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
+    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
     GArray *regions = g_array_new(FALSE, FALSE, sizeof(region_t));
     const vind_match_terms_t *terms = job->terms;
     vind_status_t status = VIND_OK;
@@ -1518,7 +1523,7 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
  * analyzer's first match does). */
 static vind_status_t hits_from_places(job_t *job)
 {
-    GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
+    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
     vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
@@ -1602,7 +1607,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
                  .lengths = malloc((source->n_pages ? source->n_pages : 1) * sizeof(size_t)),
                  .terms = terms,
                  .target = target,
-                 .hits = g_array_new(FALSE, FALSE, sizeof(hit_t)),
+                 .hits = g_array_sized_new(FALSE, FALSE, sizeof(hit_t), PLACES_ROOM),
                  .spans = g_array_new(FALSE, FALSE, sizeof(region_t)),
                  .errmsg = errmsg};
     if (!job.lengths) {
