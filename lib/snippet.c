@@ -508,6 +508,7 @@ typedef struct {
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
     int placed; /* hits holds every match of the text (every place located): marks come from it */
+    int prefix_places; /* the places hold every match of the prefixes too (all_forms) */
     GArray *spans; /* region_t: regions whose every match is in hits (a long text's) */
     char **errmsg;
 } job_t;
@@ -741,6 +742,7 @@ struct vind_snippet_places {
     GArray *occurrences; /* occurrence_t */
     unsigned n_terms;
     int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
+    int all_forms; /* every form of a prefix has its places (vind_snippet_places_all_forms) */
 };
 
 /*
@@ -1037,13 +1039,16 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
 }
 
 /* A region's matches: from the places when the source has them all, else
- * by analysing it. A prefix's places are those of its MAX_PREFIX_TERMS most
- * frequent forms (lib/stored.c): "voor*" would miss "voorstel" where the
- * analyser marks it, and choose another window. */
+ * by analysing it. A prefix's places can be those of only its first
+ * MAX_PREFIX_TERMS forms (lib/stored.c): "voor*" would miss "voorstel"
+ * where the analyser marks it, and choose another window; so a prefix's
+ * region is analysed unless the source has every form's places (an
+ * analysed region cost ~125,000 instructions, a prefix query's snippets
+ * ~2 M: 18% of all snippets' instructions for 3.5% of the bench requests). */
 static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r,
                                   int cut)
 {
-    if (!job->source->places || job->terms->prefixes->len > 0)
+    if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
         return analyse_region(job, r->page, r->start, r->end);
     /* Every place of the text taken (none cut off) and a page whose words
      * all have positions: the region's matches are complete, and a passage
@@ -1113,9 +1118,10 @@ static vind_status_t scan_long_text(job_t *job)
                   g_array_index(terms->prefix_ids, unsigned, i));
     int cut = 0;
     if (job->source->places) {
-        vind_snippet_places_t places = {occurrences, terms->n_terms, 0};
+        vind_snippet_places_t places = {occurrences, terms->n_terms, 0, 0};
         status = job->source->places(job->source->rock, terms, &places, job->errmsg);
         cut = places.cut;
+        job->prefix_places = places.all_forms;
         if (status != VIND_OK)
             goto done;
     } else if (!find_occurrences(job, probes, occurrences)) {
@@ -1570,12 +1576,14 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
 static vind_status_t hits_from_places(job_t *job)
 {
     GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
-    vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0};
+    vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
-    /* Every place, none cut off, and no prefix (whose places are only its
-     * most frequent forms'): the hits are every match the analyzer finds. */
-    job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
+    /* Every place, none cut off, and no prefix or every form of each
+     * (a prefix's places can be only some of its forms'): the hits are
+     * every match the analyzer finds. */
+    job->placed = status == VIND_OK && !places.cut &&
+                  (job->terms->prefixes->len == 0 || places.all_forms);
     for (size_t page = 0; job->placed && page < job->n_pages; page++)
         job->placed = page_complete(job, page);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
@@ -1610,6 +1618,11 @@ static vind_status_t hits_from_places(job_t *job)
 void vind_snippet_places_cut(vind_snippet_places_t *places)
 {
     places->cut = 1;
+}
+
+void vind_snippet_places_all_forms(vind_snippet_places_t *places)
+{
+    places->all_forms = 1;
 }
 
 void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
