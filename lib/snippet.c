@@ -38,6 +38,11 @@
  * the longest PDF; more places would not change the best one. */
 #define MAX_OCCURRENCES_PER_PROBE 4000u
 #define MAX_OCCURRENCES 20000u
+/* The places and matches a snippet's arrays have room for from the start:
+ * a query word's places in a document (MAX_POSITIONS a term in
+ * lib/stored.c) grew them from nothing by doubling, a realloc every few
+ * places. */
+#define PLACES_ROOM 256u
 /* Probe look-ups per text: a 64-word query still costs one pass per probe. */
 #define MAX_PROBES 48u
 /* Bounds on the asked snippet length, in characters. */
@@ -140,12 +145,16 @@ void vind_match_terms_add_prefix(vind_match_terms_t *terms, const char *form_pre
 /* The id of the first term the token matches, or -1. */
 static int term_of(const vind_match_terms_t *terms, const vind_token_t *token)
 {
-    gpointer id = g_hash_table_lookup(terms->stems, token->stem);
-    if (id)
-        return (int)GPOINTER_TO_UINT(id) - 1;
-    for (const char *const *extra = token->extra; extra && *extra; extra++)
-        if ((id = g_hash_table_lookup(terms->stems, *extra)))
+    /* no stems (a prefix query): no hash of each word of a region to look
+     * up in an empty table */
+    if (g_hash_table_size(terms->stems) > 0) {
+        gpointer id = g_hash_table_lookup(terms->stems, token->stem);
+        if (id)
             return (int)GPOINTER_TO_UINT(id) - 1;
+        for (const char *const *extra = token->extra; extra && *extra; extra++)
+            if ((id = g_hash_table_lookup(terms->stems, *extra)))
+                return (int)GPOINTER_TO_UINT(id) - 1;
+    }
     for (guint i = 0; i < terms->prefixes->len; i++)
         if (g_str_has_prefix(token->form, g_ptr_array_index(terms->prefixes, i)))
             return (int)g_array_index(terms->prefix_ids, unsigned, i);
@@ -220,12 +229,61 @@ static size_t previous_char(const char *text, size_t position)
     return position;
 }
 
+/* Whether the 8 bytes at p are all ASCII (no lead or continuation byte). */
+static inline int ascii_8(const char *p)
+{
+    uint64_t eight;
+    memcpy(&eight, p, 8);
+    return !(eight & 0x8080808080808080u);
+}
+
+/*
+ * Moves forward *n characters from position, as *n next_char(text, length,
+ * ...) steps taken while the position is before stop; *n is left with the
+ * steps not taken. Cost: ~1 instruction a character of ASCII text, 8 at a
+ * time (a step is 8 ASCII bytes when the 8 bytes after the position are
+ * ASCII: none is a continuation byte); next_char a character at a time was
+ * ~10, and passages are placed and measured by stepping ~200 characters
+ * (~25 M instructions of the 1,000 bench requests, callgrind).
+ */
+static size_t forward_chars(const char *text, size_t length, size_t stop, size_t position,
+                            size_t *n)
+{
+    size_t bound = stop < length ? stop : length;
+    while (*n > 0 && position < stop) {
+        if (*n >= 8 && position + 8 < bound && ascii_8(text + position + 1)) {
+            position += 8;
+            *n -= 8;
+            continue;
+        }
+        position = next_char(text, length, position);
+        (*n)--;
+    }
+    return position;
+}
+
+/* Moves back *n characters from position, as *n previous_char steps taken
+ * while the position is after 0; *n is left with the steps not taken. 8
+ * ASCII bytes before the position are 8 steps (see forward_chars). */
+static size_t backward_chars(const char *text, size_t position, size_t *n)
+{
+    while (*n > 0 && position > 0) {
+        if (*n >= 8 && position >= 8 && ascii_8(text + position - 8)) {
+            position -= 8;
+            *n -= 8;
+            continue;
+        }
+        position = previous_char(text, position);
+        (*n)--;
+    }
+    return position;
+}
+
 static size_t count_chars(const char *text, size_t start, size_t end)
 {
-    size_t n = 0;
-    for (size_t p = start; p < end; p = next_char(text, end, p))
-        n++;
-    return n;
+    size_t left = SIZE_MAX;
+    forward_chars(text, end, end, start, &left);
+    return SIZE_MAX - left;
 }
 
 /* Whether a cut at position falls between words. */
@@ -304,11 +362,26 @@ static void widen_to_words(const char *text, size_t length, size_t *start, size_
 /* ---- HTML escaping ---- */
 
 /* Whether an ASCII byte is copied to a snippet as it is: printable, no
- * HTML special character, and no space when spaces collapse. */
-static inline int is_plain(unsigned char c, int collapse)
+ * HTML special character, and no space when spaces collapse; as a table
+ * (PLAIN_KEPT: plain when spaces are kept, PLAIN_COLLAPSED: when they
+ * collapse), a load and a test a byte where the comparisons cost ~8
+ * instructions a byte of every snippet. */
+#define PLAIN_KEPT 1u
+#define PLAIN_COLLAPSED 2u
+#define PLAIN_BYTE(c)                                                                             \
+    ((c) > 0x20 && (c) < 0x7F && (c) != '&' && (c) != '<' && (c) != '>' && (c) != '"' &&          \
+             (c) != '\''                                                                          \
+         ? PLAIN_KEPT | PLAIN_COLLAPSED                                                           \
+         : (c) == ' ' ? PLAIN_KEPT : 0u)
+#define PLAIN_4(c) PLAIN_BYTE(c), PLAIN_BYTE((c) + 1), PLAIN_BYTE((c) + 2), PLAIN_BYTE((c) + 3)
+#define PLAIN_16(c) PLAIN_4(c), PLAIN_4((c) + 4), PLAIN_4((c) + 8), PLAIN_4((c) + 12)
+#define PLAIN_64(c) PLAIN_16(c), PLAIN_16((c) + 16), PLAIN_16((c) + 32), PLAIN_16((c) + 48)
+static const unsigned char plain_bytes[256] = {PLAIN_64(0), PLAIN_64(64), PLAIN_64(128),
+                                               PLAIN_64(192)};
+
+static inline int is_plain(unsigned char c, unsigned plain_mask)
 {
-    return c > 0x20 ? c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
-                    : c == ' ' && !collapse;
+    return plain_bytes[c] & plain_mask;
 }
 
 /*
@@ -322,6 +395,7 @@ static void append_escaped(GString *out, const char *text, size_t len, int colla
                            int *pending_space)
 {
     const char *p = text, *end = text + len;
+    const unsigned plain = collapse ? PLAIN_COLLAPSED : PLAIN_KEPT;
     while (p < end) {
         unsigned char c = (unsigned char)*p;
         if (c < 0x80) {
@@ -341,17 +415,17 @@ static void append_escaped(GString *out, const char *text, size_t len, int colla
                     g_string_append_c(out, ' ');
                 *pending_space = 0;
             }
-            if (is_plain(c, collapse)) {
+            if (is_plain(c, plain)) {
                 /* a run of bytes copied as they are, single spaces
                  * between words included: one append (a byte at a time
                  * cost ~35 instructions a byte of a snippet) */
                 const char *run = p;
                 for (;;) {
-                    while (p < end && is_plain((unsigned char)*p, collapse))
+                    while (p < end && is_plain((unsigned char)*p, plain))
                         p++;
                     /* one space between words stays one space */
                     if (!(collapse && end - p >= 2 && p[0] == ' ' && (unsigned char)p[1] > 0x20 &&
-                          is_plain((unsigned char)p[1], collapse)))
+                          is_plain((unsigned char)p[1], plain)))
                         break;
                     p++;
                 }
@@ -434,6 +508,7 @@ typedef struct {
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
     int placed; /* hits holds every match of the text (every place located): marks come from it */
+    int prefix_places; /* the places hold every match of the prefixes too (all_forms) */
     GArray *spans; /* region_t: regions whose every match is in hits (a long text's) */
     char **errmsg;
 } job_t;
@@ -667,21 +742,63 @@ struct vind_snippet_places {
     GArray *occurrences; /* occurrence_t */
     unsigned n_terms;
     int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
+    int all_forms; /* every form of a prefix has its places (vind_snippet_places_all_forms) */
 };
 
-/* Sorts an array with a stable sort (GLib's is a merge sort): nothing to do
- * when it is in order already, as the places of a one-word query are
- * (each term's positions come ascending): a test of each neighbour instead
- * of a sort's copies and calls (~2,000 instructions a snippet). */
-static void sort_unless_sorted(GArray *array, GCompareFunc compare)
-{
-    guint size = g_array_get_element_size(array);
-    for (guint i = 1; i < array->len; i++)
-        if (compare(array->data + (i - 1) * size, array->data + i * size) > 0) {
-            g_array_sort(array, compare);
-            return;
-        }
-}
+/*
+ * Defines name(GArray *array), a stable sort of an array of type by compare
+ * (GLib's g_array_sort is stable too, so the order is the same): nothing to
+ * do when it is in order already, as the places of a one-word query are;
+ * else a natural merge sort, its runs (each term's places come ascending)
+ * merged pairwise, compare inlined. Cost: ~n log(runs) inlined
+ * comparisons and copies; g_array_sort's merge sort called compare through
+ * a pointer and copied elements by size, ~4,400 instructions a sort (11.7 M
+ * of the 1,000 bench requests). On NOMEM, g_array_sort.
+ */
+#define DEFINE_RUN_SORT(name, type, compare)                                                     \
+    static void name(GArray *array)                                                              \
+    {                                                                                            \
+        size_t n = array->len;                                                                   \
+        type *a = (type *)array->data;                                                           \
+        size_t sorted = 1;                                                                       \
+        while (sorted < n && compare(&a[sorted - 1], &a[sorted]) <= 0)                           \
+            sorted++;                                                                            \
+        if (sorted >= n)                                                                         \
+            return;                                                                              \
+        type *buffer = malloc(n * sizeof *buffer);                                               \
+        if (!buffer) {                                                                           \
+            g_array_sort(array, compare);                                                        \
+            return;                                                                              \
+        }                                                                                        \
+        type *from = a, *to = buffer;                                                            \
+        for (;;) {                                                                               \
+            size_t merges = 0;                                                                   \
+            for (size_t lo = 0; lo < n; merges++) {                                              \
+                size_t mid = lo + 1;                                                             \
+                while (mid < n && compare(&from[mid - 1], &from[mid]) <= 0)                      \
+                    mid++;                                                                       \
+                size_t hi = mid < n ? mid + 1 : n;                                               \
+                while (hi < n && compare(&from[hi - 1], &from[hi]) <= 0)                         \
+                    hi++;                                                                        \
+                size_t i = lo, j = mid, k = lo;                                                  \
+                while (i < mid && j < hi) /* a tie takes the left one: stable */                 \
+                    to[k++] = compare(&from[j], &from[i]) < 0 ? from[j++] : from[i++];           \
+                while (i < mid)                                                                  \
+                    to[k++] = from[i++];                                                         \
+                while (j < hi)                                                                   \
+                    to[k++] = from[j++];                                                         \
+                lo = hi;                                                                         \
+            }                                                                                    \
+            type *swap = from;                                                                   \
+            from = to;                                                                           \
+            to = swap;                                                                           \
+            if (merges <= 1)                                                                     \
+                break; /* one merge made the whole array one run */                              \
+        }                                                                                        \
+        if (from != a)                                                                           \
+            memcpy(a, from, n * sizeof *a);                                                      \
+        free(buffer);                                                                            \
+    }
 
 static int compare_occurrences(const void *a, const void *b)
 {
@@ -692,6 +809,8 @@ static int compare_occurrences(const void *a, const void *b)
         return x->offset < y->offset ? -1 : 1;
     return (x->term > y->term) - (x->term < y->term);
 }
+
+DEFINE_RUN_SORT(sort_occurrences, occurrence_t, compare_occurrences)
 
 /* Finds the probes in every page; 0 on NOMEM. */
 static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
@@ -743,6 +862,12 @@ typedef struct {
 #define NEAR_POSITIONS 3u
 #define WORD_BYTES 7u
 
+static int compare_keys(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int compare_anchors(const void *a, const void *b)
 {
     const anchor_t *x = a, *y = b;
@@ -753,6 +878,40 @@ static int compare_anchors(const void *a, const void *b)
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Anchors are sorted by a 64-bit key of 16-bit fields when they fit (all
+ * but a text of 65,536 places or a query of as many words): fewer
+ * distinct, near and count sort later, then the later first; first is an
+ * anchor's own index (score_anchors), unique, so the order is
+ * compare_anchors' whatever the sort. Cost: a sort of 8-byte integers; a
+ * qsort of the 32-byte anchors by compare_anchors was ~12,000
+ * instructions a long text's snippet. */
+#define ANCHOR_FIELD 0xFFFFu
+
+static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
+{
+    uint64_t *keys = n <= ANCHOR_FIELD && n_terms <= ANCHOR_FIELD ? malloc(n * sizeof *keys) : NULL;
+    if (!keys) {
+        qsort(anchors, n, sizeof *anchors, compare_anchors);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (uint64_t)(ANCHOR_FIELD - anchors[i].distinct) << 48 |
+                  (uint64_t)(ANCHOR_FIELD - anchors[i].near) << 32 |
+                  (uint64_t)(ANCHOR_FIELD - anchors[i].count) << 16 | anchors[i].first;
+    qsort(keys, n, sizeof *keys, compare_keys);
+    anchor_t *sorted = malloc(n * sizeof *sorted);
+    if (!sorted) {
+        free(keys);
+        qsort(anchors, n, sizeof *anchors, compare_anchors);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = anchors[keys[i] & ANCHOR_FIELD];
+    memcpy(anchors, sorted, n * sizeof *anchors);
+    free(sorted);
+    free(keys);
 }
 
 typedef struct {
@@ -880,13 +1039,16 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
 }
 
 /* A region's matches: from the places when the source has them all, else
- * by analysing it. A prefix's places are those of its MAX_PREFIX_TERMS most
- * frequent forms (lib/stored.c): "voor*" would miss "voorstel" where the
- * analyser marks it, and choose another window. */
+ * by analysing it. A prefix's places can be those of only its first
+ * MAX_PREFIX_TERMS forms (lib/stored.c): "voor*" would miss "voorstel"
+ * where the analyser marks it, and choose another window; so a prefix's
+ * region is analysed unless the source has every form's places (an
+ * analysed region cost ~125,000 instructions, a prefix query's snippets
+ * ~2 M: 18% of all snippets' instructions for 3.5% of the bench requests). */
 static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r,
                                   int cut)
 {
-    if (!job->source->places || job->terms->prefixes->len > 0)
+    if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
         return analyse_region(job, r->page, r->start, r->end);
     /* Every place of the text taken (none cut off) and a page whose words
      * all have positions: the region's matches are complete, and a passage
@@ -931,7 +1093,7 @@ static vind_status_t analyse_start(job_t *job, size_t budget)
 static vind_status_t scan_long_text(job_t *job)
 {
     GArray *probes = g_array_new(FALSE, FALSE, sizeof(probe_t));
-    GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
+    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
     GArray *regions = g_array_new(FALSE, FALSE, sizeof(region_t));
     const vind_match_terms_t *terms = job->terms;
     vind_status_t status = VIND_OK;
@@ -942,19 +1104,24 @@ static vind_status_t scan_long_text(job_t *job)
         goto done;
     }
 
-    for (guint i = 0; i < terms->stem_list->len; i++) {
+    /* The probes find places in text a source has no places for: with the
+     * index's places they were made (a copy and a variant or two a stem,
+     * with this and term_of's look-ups in an empty table: ~8 M
+     * instructions of the 1,000 bench requests) for nothing. */
+    for (guint i = 0; !job->source->places && i < terms->stem_list->len; i++) {
         const char *stem = g_ptr_array_index(terms->stem_list, i);
         add_stem_probes(probes, stem,
                         GPOINTER_TO_UINT(g_hash_table_lookup(terms->stems, stem)) - 1);
     }
-    for (guint i = 0; i < terms->prefixes->len; i++)
+    for (guint i = 0; !job->source->places && i < terms->prefixes->len; i++)
         add_probe(probes, g_ptr_array_index(terms->prefixes, i),
                   g_array_index(terms->prefix_ids, unsigned, i));
     int cut = 0;
     if (job->source->places) {
-        vind_snippet_places_t places = {occurrences, terms->n_terms, 0};
+        vind_snippet_places_t places = {occurrences, terms->n_terms, 0, 0};
         status = job->source->places(job->source->rock, terms, &places, job->errmsg);
         cut = places.cut;
+        job->prefix_places = places.all_forms;
         if (status != VIND_OK)
             goto done;
     } else if (!find_occurrences(job, probes, occurrences)) {
@@ -968,7 +1135,7 @@ static vind_status_t scan_long_text(job_t *job)
             status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
         goto done;
     }
-    sort_unless_sorted(occurrences, compare_occurrences);
+    sort_occurrences(occurrences);
     if (job->source->places)
         anchors = score_anchors(occurrences, terms->n_terms, job->target / WORD_BYTES + 1,
                                 NEAR_POSITIONS);
@@ -978,7 +1145,7 @@ static vind_status_t scan_long_text(job_t *job)
         status = vind_error(job->errmsg, VIND_NOMEM, "out of memory scanning a text for a snippet");
         goto done;
     }
-    qsort(anchors, occurrences->len, sizeof *anchors, compare_anchors);
+    sort_anchors(anchors, occurrences->len, terms->n_terms);
     const occurrence_t *o = (const occurrence_t *)occurrences->data;
 
     /* The densest places first. */
@@ -1048,6 +1215,9 @@ static int compare_hit_places(const void *a, const void *b)
         return x->page < y->page ? -1 : 1;
     return (x->start > y->start) - (x->start < y->start);
 }
+
+DEFINE_RUN_SORT(sort_hits, hit_t, compare_hits)
+DEFINE_RUN_SORT(sort_hit_places, hit_t, compare_hit_places)
 
 /* Whether window a beats b: more new words (for a second passage), more
  * distinct words, more of them side by side (where a phrase query matched:
@@ -1125,13 +1295,10 @@ static passage_t passage_around(const char *text, size_t length, size_t page, si
     if (core_chars < chars) {
         size_t extra = chars - core_chars;
         size_t left = extra / 3, right = extra - left;
-        for (; left > 0 && start > 0; left--)
-            start = previous_char(text, start);
+        start = backward_chars(text, start, &left);
         right += left; /* what the start of the page left over */
-        for (; right > 0 && end < length; right--)
-            end = next_char(text, length, end);
-        for (; right > 0 && start > 0; right--)
-            start = previous_char(text, start);
+        end = forward_chars(text, length, length, end, &right);
+        start = backward_chars(text, start, &right);
     }
     start = snap_start(text, length, start, core_start);
     end = snap_end(text, length, end, core_end);
@@ -1267,9 +1434,8 @@ static int start_passage(job_t *job, passage_t *passage)
         size_t length = page_length(job, page);
         /* target characters of at most 4 bytes each */
         const char *text = page_range(job, page, start, start + job->target * 4);
-        size_t end = start;
-        for (size_t n = 0; n < job->target && end < length; n++)
-            end = next_char(text, length, end);
+        size_t steps = job->target;
+        size_t end = forward_chars(text, length, length, start, &steps);
         size_t cut = snap_end(text, length, end, start);
         *passage = (passage_t){page, start, cut > start ? cut : end};
         return 1;
@@ -1391,10 +1557,8 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
          * to the passage's length: it was the snippet, 1 MB in every
          * answer listing the page. The cut is an ellipsis (render). Cost:
          * at most chars steps a passage (~200), beside count_chars above. */
-        size_t cut = a->start;
-        for (size_t c = 0; c < chars && cut < core_end; c++)
-            cut = next_char(text, length, cut);
-        core_end = cut;
+        size_t steps = chars;
+        core_end = forward_chars(text, length, core_end, a->start, &steps);
         passages[i] = passage_around(text, length, a->page, a->start, core_end, chars);
     }
     if (count == 2 && passages[0].page == passages[1].page &&
@@ -1411,13 +1575,15 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
  * analyzer's first match does). */
 static vind_status_t hits_from_places(job_t *job)
 {
-    GArray *occurrences = g_array_new(FALSE, FALSE, sizeof(occurrence_t));
-    vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0};
+    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
+    vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
-    /* Every place, none cut off, and no prefix (whose places are only its
-     * most frequent forms'): the hits are every match the analyzer finds. */
-    job->placed = status == VIND_OK && !places.cut && job->terms->prefixes->len == 0;
+    /* Every place, none cut off, and no prefix or every form of each
+     * (a prefix's places can be only some of its forms'): the hits are
+     * every match the analyzer finds. */
+    job->placed = status == VIND_OK && !places.cut &&
+                  (job->terms->prefixes->len == 0 || places.all_forms);
     for (size_t page = 0; job->placed && page < job->n_pages; page++)
         job->placed = page_complete(job, page);
     for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
@@ -1438,7 +1604,7 @@ static vind_status_t hits_from_places(job_t *job)
     /* Each word once: a stable sort by place keeps the first named of a
      * word first, and the others go (a hash set of the places seen cost
      * ~1,700 instructions a snippet; the hits are sorted anyway). */
-    sort_unless_sorted(job->hits, compare_hit_places);
+    sort_hit_places(job->hits);
     hit_t *hits = (hit_t *)job->hits->data;
     guint kept = 0;
     for (guint i = 0; i < job->hits->len; i++)
@@ -1452,6 +1618,11 @@ static vind_status_t hits_from_places(job_t *job)
 void vind_snippet_places_cut(vind_snippet_places_t *places)
 {
     places->cut = 1;
+}
+
+void vind_snippet_places_all_forms(vind_snippet_places_t *places)
+{
+    places->all_forms = 1;
 }
 
 void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned position,
@@ -1495,7 +1666,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
                  .lengths = malloc((source->n_pages ? source->n_pages : 1) * sizeof(size_t)),
                  .terms = terms,
                  .target = target,
-                 .hits = g_array_new(FALSE, FALSE, sizeof(hit_t)),
+                 .hits = g_array_sized_new(FALSE, FALSE, sizeof(hit_t), PLACES_ROOM),
                  .spans = g_array_new(FALSE, FALSE, sizeof(region_t)),
                  .errmsg = errmsg};
     if (!job.lengths) {
@@ -1522,7 +1693,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
         } else
             status = scan_long_text(&job);
         if (status == VIND_OK)
-            sort_unless_sorted(job.hits, compare_hits);
+            sort_hits(job.hits);
     }
     passage_t passages[2];
     size_t n_passages = 0;

@@ -60,6 +60,13 @@ void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned pos
  * passages shown are then analysed to mark their words. */
 void vind_snippet_places_cut(vind_snippet_places_t *places);
 
+/* Every form of the terms' prefixes has its places among them (none left
+ * out at a bound on the forms looked up): a prefix's words are then
+ * matched by their places, as a stem's are, and not by analysing the text
+ * around them. A source that does not say so has its prefixes' words
+ * found by analysis. */
+void vind_snippet_places_all_forms(vind_snippet_places_t *places);
+
 /*
  * Where a snippet's text comes from, read as far as the snippet needs: the
  * text store of the index (lib/textstore.h, through lib/search.c) or pages

@@ -188,8 +188,9 @@ typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id,
  * where a word is one query word and part of another, the analyzer's match
  * (its stem first) wins. */
 static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                     each_term_fn fn, void *rock, char **errmsg)
+                                     each_term_fn fn, void *rock, int *all_forms, char **errmsg)
 {
+    *all_forms = 1;
     vind_status_t status = VIND_OK;
     size_t n_stems = vind_match_terms_stems(terms);
     for (size_t i = 0; status == VIND_OK && i < 2 * n_stems; i++) {
@@ -205,6 +206,8 @@ static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match
         vind_xapian_terms_t *forms = NULL;
         status = vind_xapian_reader_all_terms(searcher->reader, prefix, MAX_PREFIX_TERMS, &forms,
                                               errmsg);
+        if (status == VIND_OK && forms->count >= MAX_PREFIX_TERMS)
+            *all_forms = 0; /* maybe more forms than these */
         for (size_t f = 0; status == VIND_OK && f < forms->count; f++)
             status = fn(rock, forms->items[f].term, id, errmsg);
         vind_xapian_terms_free(forms);
@@ -231,6 +234,7 @@ struct vind_page_terms {
     size_t n;
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
     GHashTable *by_term;          /* term -> its first page_term_t */
+    int all_forms;                /* the prefixes' forms are all among terms */
 };
 
 static void page_term_free(gpointer data)
@@ -288,8 +292,16 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
     source_t *source = rock;
     const struct vind_page_terms *page = source->searcher->page_terms;
     places_rock_t at = {source, places, page ? page_hit(page, source->docid) : 0};
-    if (!page || page->of != terms)
-        return each_match_term(source->searcher, terms, add_term_places, &at, errmsg);
+    int all_forms = 0;
+    if (!page || page->of != terms) {
+        vind_status_t status =
+            each_match_term(source->searcher, terms, add_term_places, &at, &all_forms, errmsg);
+        if (status == VIND_OK && all_forms)
+            vind_snippet_places_all_forms(places);
+        return status;
+    }
+    if (page->all_forms)
+        vind_snippet_places_all_forms(places);
     vind_status_t status = VIND_OK;
     for (guint i = 0; status == VIND_OK && i < page->terms->len; i++) {
         const page_term_t *t = g_ptr_array_index(page->terms, i);
@@ -335,7 +347,8 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
     page->terms = g_ptr_array_new_with_free_func(page_term_free);
     page->by_term = g_hash_table_new(g_str_hash, g_str_equal);
     searcher->page_terms = page;
-    vind_status_t status = each_match_term(searcher, terms, add_page_term, searcher, errmsg);
+    vind_status_t status =
+        each_match_term(searcher, terms, add_page_term, searcher, &page->all_forms, errmsg);
     if (status != VIND_OK)
         vind_stored_places_end(searcher); /* the snippets look every term up */
     return status;

@@ -264,10 +264,6 @@ struct vind_text {
     page_t *pages;
     int directory_read;  /* the page directory was looked up */
     uint64_t bytes_read;
-    /* the block decoded last (places are looked up near each other) */
-    size_t decoded_page, decoded_block; /* SIZE_MAX: none */
-    map_word_t decoded[BLOCK_WORDS];
-    size_t n_decoded;
 };
 
 vind_text_t *vind_text_open(vind_xapian_reader_t *reader, uint32_t docid, size_t n_pages)
@@ -283,7 +279,6 @@ vind_text_t *vind_text_open(vind_xapian_reader_t *reader, uint32_t docid, size_t
     text->reader = reader;
     text->docid = docid;
     text->n_pages = n_pages;
-    text->decoded_page = text->decoded_block = SIZE_MAX;
     return text;
 }
 
@@ -292,11 +287,17 @@ void vind_text_close(vind_text_t *text)
     if (!text)
         return;
     for (size_t p = 0; p < text->n_pages; p++) {
-        vind_xapian_lent_free(text->pages[p].map_lent);
-        free(text->pages[p].blocks);
-        free(text->pages[p].bytes);
-        vind_xapian_lent_free(text->pages[p].whole_lent);
-        free(text->pages[p].have);
+        page_t *pg = &text->pages[p];
+        /* most pages of a long text were never read: nothing to free (five
+         * calls with NULL a page were ~150 instructions a page, ~8 M of the
+         * 1,000 bench requests) */
+        if (!pg->map_lent && !pg->blocks && !pg->bytes && !pg->whole_lent && !pg->have)
+            continue;
+        vind_xapian_lent_free(pg->map_lent);
+        free(pg->blocks);
+        free(pg->bytes);
+        vind_xapian_lent_free(pg->whole_lent);
+        free(pg->have);
     }
     free(text->pages);
     free(text);
@@ -494,7 +495,11 @@ static int walk_block(page_t *pg, int *nomem)
     if (left == 0)
         return 0;
     if (pg->n_blocks == pg->room_blocks) {
-        size_t room = pg->room_blocks ? 2 * pg->room_blocks : 8;
+        /* room for every block of the map at once (n_total is at most the
+         * map's bytes, map_page): growing from 8 by doubling was a realloc
+         * every few places of a long page (~4 M instructions of the 1,000
+         * bench requests) */
+        size_t room = pg->room_blocks ? 2 * pg->room_blocks : pg->n_total / BLOCK_WORDS + 1;
         map_block_t *blocks = realloc(pg->blocks, room * sizeof *blocks);
         if (!blocks) {
             *nomem = 1;
@@ -536,11 +541,15 @@ static int walk_block(page_t *pg, int *nomem)
     return 1;
 }
 
-/* Decodes block b of a page into text->decoded (unless it is there). */
-static void decode_block(vind_text_t *text, size_t page, page_t *pg, size_t b)
+/* The first word of block b of a page at position or after, into *word; 0
+ * when the block has none. Cost: the block's words up to it (~4
+ * instructions a usual word, half a block on average): decoding the whole
+ * block into a cache first cost ~12 a word, and places of different terms
+ * (each term's ascending, the terms one after another) went back and forth
+ * between blocks, so the cache missed on about half of the look-ups
+ * (~20 M instructions of the 1,000 bench requests, callgrind). */
+static int find_in_block(const page_t *pg, size_t b, guint32 position, map_word_t *word)
 {
-    if (text->decoded_page == page && text->decoded_block == b)
-        return;
     const map_block_t *block = &pg->blocks[b];
     const unsigned char *p = pg->map + block->cursor, *end = pg->map + pg->map_length;
     guint32 at = block->at, start = block->start;
@@ -549,7 +558,10 @@ static void decode_block(vind_text_t *text, size_t page, page_t *pg, size_t b)
         for (; n < block->n && !((p[0] | p[1] | p[2]) & 0x80); n++, p += 3) {
             at += p[0];
             start += p[1];
-            text->decoded[n] = (map_word_t){at, start, p[2]};
+            if (at >= position) {
+                *word = (map_word_t){at, start, p[2]};
+                return 1;
+            }
         }
     for (; n < block->n; n++) {
         uint64_t step, delta, size;
@@ -558,11 +570,12 @@ static void decode_block(vind_text_t *text, size_t page, page_t *pg, size_t b)
             break; /* cannot be: walk_block read these words */
         at += (guint32)step;
         start += (guint32)delta;
-        text->decoded[n] = (map_word_t){at, start, size < UINT32_MAX ? (guint32)size : UINT32_MAX};
+        if (at >= position) {
+            *word = (map_word_t){at, start, size < UINT32_MAX ? (guint32)size : UINT32_MAX};
+            return 1;
+        }
     }
-    text->n_decoded = n;
-    text->decoded_page = page;
-    text->decoded_block = b;
+    return 0;
 }
 
 vind_status_t vind_text_page_length(vind_text_t *text, size_t page, size_t *length,
@@ -737,14 +750,11 @@ vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position,
     }
     if (low == pg->n_blocks)
         return VIND_NOT_FOUND;
-    decode_block(text, page, pg, low);
-    size_t k = 0; /* the first word of the block at position or after */
-    while (k < text->n_decoded && text->decoded[k].position < position)
-        k++;
-    if (k == text->n_decoded || text->decoded[k].position != position)
+    map_word_t word;
+    if (!find_in_block(pg, low, position, &word) || word.position != position)
         return VIND_NOT_FOUND;
     /* a map that says more than the page holds is cut to the page */
-    uint64_t first = text->decoded[k].start, stop = first + text->decoded[k].size;
+    uint64_t first = word.start, stop = first + word.size;
     *start = first < pg->length ? first : pg->length;
     *end = stop < pg->length ? stop : pg->length;
     return VIND_OK;

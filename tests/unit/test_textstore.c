@@ -92,13 +92,21 @@ static const char article[] =
     "familie, en nog eens verpleeghuizen en cliënten op een rij.</p></article></body></html>";
 
 /* The stored snippet (matches from the index's places and the page maps)
- * equals the one made from the whole text in memory. */
+ * equals the one made from the whole text in memory. A stem ending in '*'
+ * is a form prefix. */
 static void same_snippet(vind_searcher_t *searcher, const char *url, const char *const *stems,
                          const char *what)
 {
     vind_match_terms_t *terms = vind_match_terms_new();
-    for (const char *const *stem = stems; *stem; stem++)
-        vind_match_terms_add_stem(terms, *stem);
+    for (const char *const *stem = stems; *stem; stem++) {
+        size_t n = strlen(*stem);
+        if (n > 1 && (*stem)[n - 1] == '*') {
+            char *prefix = g_strndup(*stem, n - 1);
+            vind_match_terms_add_prefix(terms, prefix);
+            g_free(prefix);
+        } else
+            vind_match_terms_add_stem(terms, *stem);
+    }
     char *unique = g_strconcat("Q", url, NULL);
     uint32_t docid = 0;
     json_t *record = NULL;
@@ -346,6 +354,10 @@ int main(int argc, char **argv)
     same_snippet(searcher, "/klein.pdf",
                  (const char *const[]){"mantelzorgtoeslag", "rapport", "wijk", NULL},
                  "a 2-page PDF: the same");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"verpleeg*", NULL},
+                 "a prefix, every form of it with places: the same");
+    same_snippet(searcher, "/wonen.html", (const char *const[]){"bewoner", "cli*", NULL},
+                 "a word and a prefix: the same");
 
     /* Issue 12: a short text's places are all its matches: its passage is
      * marked from them, not analysed (the analysis was a fifth of a search). */
@@ -357,6 +369,16 @@ int main(int argc, char **argv)
     CHECK(wonen && wonen->snippet && strstr(wonen->snippet, "<mark>"), "the article's passage is marked");
     CHECK(vind_results_count(article) == 1 && analysed1 == analysed0,
           "without analysing a byte of it");
+    vind_results_free(article);
+    /* A prefix whose forms the index lists in full (fewer than
+     * MAX_PREFIX_TERMS): its places are every match too. */
+    vind_searcher_snippet_bytes(searcher, &read0, &analysed0);
+    article = search(searcher, "verpleeg*");
+    vind_searcher_snippet_bytes(searcher, &read1, &analysed1);
+    wonen = hit_of(article, "/wonen.html");
+    CHECK(wonen && wonen->snippet && strstr(wonen->snippet, "<mark>verpleeghuis</mark>"),
+          "a prefix query's passage is marked");
+    CHECK(analysed1 == analysed0, "without analysing a byte of it either");
     vind_results_free(article);
 
     size_t n_pages = 0, n_small = 0;
