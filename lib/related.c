@@ -146,6 +146,9 @@ typedef struct {
     double norm;    /* length of the whole vector */
 } vector_t;
 
+/* The years of one title kept (doc_t.title_years): more is never seen. */
+#define TITLE_YEARS_MAX 8u
+
 /* What the scoring needs of one document. */
 typedef struct {
     char *url;
@@ -159,6 +162,9 @@ typedef struct {
     char *parent;
     GPtrArray *attachments; /* urls (g_free) */
     const vector_t *body;   /* its TF-IDF vector (cache_t.vectors), read on first use */
+    int years_read;         /* title_years filled (doc_title_years) */
+    size_t n_years;
+    char title_years[TITLE_YEARS_MAX][5]; /* the years its title names ("2011") */
 } doc_t;
 
 /* One call (or one --all run): the searcher, the options and the table. */
@@ -968,6 +974,38 @@ static int names_year(const years_t *years, const char *term)
     return 0;
 }
 
+/* Whether years names the year digits ("2011"). */
+static int names_year_digits(const years_t *years, const char *digits)
+{
+    size_t prefix = strlen(VIND_PREFIX_TITLE);
+    for (size_t i = 0; i < years->n; i++)
+        if (strcmp(years->terms[i] + prefix, digits) == 0)
+            return 1;
+    return 0;
+}
+
+/* Fills doc->title_years from docid's title terms, once per run: a source
+ * whose title names a year asks it of up to 200 candidates, and most
+ * documents are a candidate of many sources. Cost: one title term-list read
+ * per document. */
+static vind_status_t doc_title_years(run_t *run, uint32_t docid, doc_t *doc, char **errmsg)
+{
+    if (doc->years_read)
+        return VIND_OK;
+    vind_xapian_terms_t *terms = NULL;
+    vind_status_t status = vind_xapian_reader_document_wdfs(run->searcher->reader, docid,
+                                                            VIND_PREFIX_TITLE, &terms, errmsg);
+    if (status != VIND_OK)
+        return status;
+    size_t prefix = strlen(VIND_PREFIX_TITLE);
+    for (size_t i = 0; i < terms->count && doc->n_years < TITLE_YEARS_MAX; i++)
+        if (is_year(terms->items[i].term + prefix))
+            g_strlcpy(doc->title_years[doc->n_years++], terms->items[i].term + prefix, 5);
+    vind_xapian_terms_free(terms);
+    doc->years_read = 1;
+    return VIND_OK;
+}
+
 /*
  * Whether docid is another edition of the source's event (session 9): its
  * title names a year, or else (with use_date) its date is in a year, and
@@ -976,38 +1014,30 @@ static int names_year(const years_t *years, const char *term)
  * gezocht" under "ALV 2016: ma 28 november - bestuursleden gezocht") then
  * says "the same kind of event", which the taxonomy already says, not "the
  * same event": it lifted last year's call over this year's sign-up ("Meld
- * je nu aan voor de ALV 2016", the pair "ALV 2016"). Cost: one title
- * term-list read per candidate sharing a pair with a source whose title
- * names a year.
+ * je nu aan voor de ALV 2016", the pair "ALV 2016"). Cost: a table
+ * lookup once the candidate's title years are read (doc_title_years).
  */
 static vind_status_t another_edition(run_t *run, const years_t *years, uint32_t docid,
                                      int use_date, int *out, char **errmsg)
 {
     *out = 0;
-    vind_xapian_terms_t *terms = NULL;
-    vind_status_t status = vind_xapian_reader_document_wdfs(run->searcher->reader, docid,
-                                                            VIND_PREFIX_TITLE, &terms, errmsg);
+    doc_t *doc = NULL;
+    vind_status_t status = doc_get(run, docid, &doc, errmsg);
+    if (status == VIND_OK)
+        status = doc_title_years(run, docid, doc, errmsg);
     if (status != VIND_OK)
         return status;
-    size_t prefix = strlen(VIND_PREFIX_TITLE);
-    int named = 0, same = 0;
-    for (size_t i = 0; i < terms->count; i++)
-        if (is_year(terms->items[i].term + prefix)) {
-            named = 1;
-            same |= names_year(years, terms->items[i].term);
-        }
-    vind_xapian_terms_free(terms);
-    doc_t *doc = NULL;
-    if (!named && use_date)
-        status = doc_get(run, docid, &doc, errmsg);
-    if (status == VIND_OK && doc && doc->date) {
-        char term[16];
-        g_snprintf(term, sizeof term, "%s%.4s", VIND_PREFIX_TITLE, doc->date);
+    int named = doc->n_years > 0, same = 0;
+    for (size_t i = 0; i < doc->n_years; i++)
+        same |= names_year_digits(years, doc->title_years[i]);
+    if (!named && use_date && doc->date) {
+        char digits[5];
+        g_snprintf(digits, sizeof digits, "%.4s", doc->date);
         named = 1;
-        same = names_year(years, term);
+        same = names_year_digits(years, digits);
     }
     *out = named && !same;
-    return status;
+    return VIND_OK;
 }
 
 /*
@@ -1030,8 +1060,8 @@ static vind_status_t another_edition(run_t *run, const years_t *years, uint32_t 
  * When the source's title names a year: drops from series the candidates of
  * another edition (another_edition, its date standing in for a title without
  * a year) and adds them to editions, with every other candidate whose title
- * names only other years. Cost, for such a source only: one title term-list
- * read per candidate (at most 200).
+ * names only other years. Cost, for such a source only: a look at each
+ * candidate's title years (at most 200; doc_title_years reads them once).
  */
 static vind_status_t other_editions(run_t *run, const GArray *placed, GHashTable *series,
                                     const vind_match_t *matches, size_t n_matches,
