@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """test_related_judged.py - the blind-judged related-links set (issue 13) is
 sound: tests/related/judged.py's nDCG@5 and first-link measures on a small
-example worked out by hand, sources.tsv holds 245 sources split 25 tuned / 20
+example worked out by hand, sources.tsv holds 285 sources split 25 tuned / 20
 untouched / 40 untouched-2 / 40 untouched-3 (drawn in session 6) / 40
 untouched-4 (drawn in session 7 after the mutual check was chosen) / 40
 untouched-5 (drawn in session 8 after the numbered-series rule was chosen) / 40
-untouched-6 (drawn in session 9 after the other-edition rule was committed),
+untouched-6 (drawn in session 9 after the other-edition rule was committed) / 40
+untouched-7 (drawn in session 10 after the other-edition factor was committed),
 every judgement is a grade 0-2 of a drawn source with a reason, every link of
 the recorded runs (vind before and after issue 13's session 5, TF-IDF, vind at
 the start of session 6, with the BM25 content score and with the cosine) is
@@ -20,7 +21,9 @@ of main on nDCG@5 and first links over the 165 sources it was chosen on, and
 on untouched-5 level with main on first links and ahead of TF-IDF; session 9's
 other-edition rule ahead of main (s8-final) on nDCG@5 and first links over the
 205 sources it was chosen on, and on untouched-6 not behind main and ahead of
-TF-IDF. Needs no corpus and no build.
+TF-IDF; session 10's other-edition factor ahead of main on nDCG@5 and first
+links over the 245 sources it was chosen on, and on untouched-7 not behind main
+and ahead of TF-IDF. Needs no corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -79,14 +82,15 @@ def main():
 
     sources = judged.read_sources()
     parts = [p for _, p in sources]
-    tap.ok(len(sources) == 245 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
+    tap.ok(len(sources) == 285 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
            and parts[45:85] == ["untouched-2"] * 40 and parts[85:125] == ["untouched-3"] * 40
            and parts[125:165] == ["untouched-4"] * 40 and parts[165:205] == ["untouched-5"] * 40
-           and parts[205:] == ["untouched-6"] * 40,
-           "245 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
-           "40 untouched-4 (session 7), 40 untouched-5 (session 8), 40 untouched-6 (session 9)",
+           and parts[205:245] == ["untouched-6"] * 40 and parts[245:] == ["untouched-7"] * 40,
+           "285 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
+           "40 untouched-4 (session 7), 40 untouched-5 (session 8), 40 untouched-6 (session 9), "
+           "40 untouched-7 (session 10)",
            len(sources))
-    tap.ok(len({s for s, _ in sources}) == 245, "no source drawn twice")
+    tap.ok(len({s for s, _ in sources}) == 285, "no source drawn twice")
 
     drawn = {s for s, _ in sources}
     rows = []
@@ -104,22 +108,28 @@ def main():
     runs = {name: judged.read_run(os.path.join(judged.HERE, "runs", name + ".tsv"))
             for name in ("before", "tfidf", "after", "s6-before", "s6-after", "s6-rel-after",
                          "s6-cosine", "s7-before", "s7-mutual", "s8-before", "s8-after",
-                         "s8-final", "s9-before", "s9-after", "s9-tfidf")}
+                         "s8-final", "s9-before", "s9-after", "s9-tfidf", "s10-before",
+                         "s10-after", "s10-tfidf")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
     # vind at main aa5ac15 has no link for one source (exit 1: nothing above min_score)
-    first125 = [s for s, p in sources if p not in ("untouched-4", "untouched-5", "untouched-6")]
-    first165 = [s for s, p in sources if p not in ("untouched-5", "untouched-6")]
-    first205 = [s for s, p in sources if p != "untouched-6"]
+    first125 = [s for s, p in sources
+                if p not in ("untouched-4", "untouched-5", "untouched-6", "untouched-7")]
+    first165 = [s for s, p in sources if p not in ("untouched-5", "untouched-6", "untouched-7")]
+    first205 = [s for s, p in sources if p not in ("untouched-6", "untouched-7")]
+    first245 = [s for s, p in sources if p != "untouched-7"]
     tap.ok(all(s in runs["s6-cosine"] for s in first125) and len(runs["s6-rel-after"]) >= 124
            and all(s in runs[name] for name in ("s7-before", "s7-mutual") for s in first165)
            and all(s in runs[name] for name in ("tfidf", "s8-before", "s8-after", "s8-final")
                    for s in first205)
            and all(s in runs[name] for name in ("s9-before", "s9-after", "s9-tfidf")
+                   for s in first245)
+           and all(s in runs[name] for name in ("s10-before", "s10-after", "s10-tfidf")
                    for s, _ in sources),
            "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
-           "165, TF-IDF and session 8's runs the first 205, session 9's runs all 245")
+           "165, TF-IDF and session 8's runs the first 205, session 9's the first 245, session "
+           "10's all 285")
     unjudged = [(name, s, u) for name, run in runs.items() for s, urls in run.items()
                 for u in urls if (s, u) not in grades]
     tap.ok(not unjudged, "every link of the recorded runs is judged", unjudged[:5])
@@ -200,6 +210,21 @@ def main():
     held = [s for s, p in sources if p == "untouched-6"]
     check_held(tap, runs["s9-after"], runs["s9-before"], runs["s9-tfidf"], held, grades,
                "other edition, untouched-6", ndcg_kept=True)
+    # Session 10 (rel7): another edition scores x 0.75, chosen on the 245 sources drawn before
+    # (main after the analyzer change, s10-before, is not s9-after: the analyzer moved links);
+    # untouched-7 was drawn after the commit. On the pool it costs 6 unrelated links
+    # (docs/relevance.md), so only nDCG@5 and first links are asserted there.
+    tap.ok(all(runs["s10-tfidf"][s] == runs["s9-tfidf"][s] for s in first245),
+           "session 10's TF-IDF run is session 9's on the first 245")
+    pool = judged.score_run(runs["s10-after"], first245, grades, {})
+    base = judged.score_run(runs["s10-before"], first245, grades, {})
+    tap.ok(pool["ndcg"] > base["ndcg"] and pool["first"] > base["first"],
+           "other-edition factor, the 245 sources it was chosen on: nDCG@5 and first links up "
+           "(%.4f, %.4f; %.1f%%, %.1f%%)" % (pool["ndcg"], base["ndcg"], 100 * pool["first"],
+                                              100 * base["first"]))
+    held = [s for s, p in sources if p == "untouched-7"]
+    check_held(tap, runs["s10-after"], runs["s10-before"], runs["s10-tfidf"], held, grades,
+               "other-edition factor, untouched-7", ndcg_kept=True)
     return tap.done()
 
 

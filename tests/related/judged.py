@@ -18,8 +18,9 @@ only.
                                                      # before the cosine, the first 125
                                                      # sources), the cosine before session
                                                      # 7's mutual check (the first 165),
-                                                     # main before session 8 (the first 205)
-                                                     # and before session 9 (all 245)
+                                                     # main before session 8 (the first 205),
+                                                     # before session 9 (the first 245)
+                                                     # and before session 10 (all 285)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -335,6 +336,7 @@ def cmd_eval(args):
                      "s7before=" + os.path.join(HERE, "runs", "s7-before.tsv"),
                      "s8before=" + os.path.join(HERE, "runs", "s8-before.tsv"),
                      "s9before=" + os.path.join(HERE, "runs", "s9-before.tsv"),
+                     "s10main=" + os.path.join(HERE, "runs", "s10-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()
