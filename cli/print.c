@@ -205,39 +205,82 @@ void vind_print_json(FILE *out, const char *json_text)
 
 /* ---- CSV ---- */
 
-/* Whether a spreadsheet would read the cell as a formula: it begins with
+/* Whether a spreadsheet would read a cell starting with c as a formula:
  * = + - @, a tab or a carriage return (OWASP's list for CSV injection; a
  * title "=HYPERLINK(...)" from a crawled page must stay text). */
-static int csv_formula_like(const char *field)
+static int csv_formula_start(char c)
 {
-    return field[0] && strchr("=+-@\t\r", field[0]) != NULL;
+    return c && strchr("=+-@\t\r", c) != NULL;
+}
+
+/* Where a cell a spreadsheet may see begins at start (the field's start, or
+ * just past a ';' or a tab in it), where its formula character is, else
+ * NULL. A ';' or a tab inside a field starts a cell too when the file is
+ * opened with another separator: Excel with Dutch regional settings splits
+ * a .csv at ';' (the list separator of nl-NL), and LibreOffice offers ';'
+ * and tab; OWASP warns of exactly this. Spaces and quotes before the
+ * character are skipped (LibreOffice's "trim spaces", a quoted cell). */
+static const char *csv_formula_at(const char *start)
+{
+    const char *p = start;
+    if (p[0] == '\t' || p[0] == '\r')
+        return p;
+    while (*p == ' ' || *p == '"')
+        p++;
+    return csv_formula_start(*p) ? p : NULL;
+}
+
+/* field with a "'" before each formula character that begins a cell (as
+ * OWASP advises: the spreadsheet shows it as text, and a reader sees what
+ * was changed); NULL when nothing needs it. Cost: one pass over the field. */
+static char *csv_defused(const char *field)
+{
+    GString *out = NULL;
+    const char *copied = field;
+    for (const char *cell = field;;) {
+        const char *formula = csv_formula_at(cell);
+        if (formula) {
+            if (!out)
+                out = g_string_sized_new(strlen(field) + 8);
+            g_string_append_len(out, copied, formula - copied);
+            g_string_append_c(out, '\'');
+            copied = formula;
+        }
+        const char *separator = strpbrk(cell, ";\t");
+        if (!separator)
+            break;
+        cell = separator + 1;
+    }
+    if (!out)
+        return NULL;
+    g_string_append(out, copied);
+    return g_string_free(out, FALSE);
 }
 
 static void csv_field(FILE *out, const char *field)
 {
     if (!field)
         return;
-    /* A formula-like cell gets a leading "'" (as OWASP advises): the
-     * spreadsheet shows it as text, and a reader sees what was changed. */
-    int formula = csv_formula_like(field);
+    char *defused = csv_defused(field);
+    if (defused)
+        field = defused;
     /* Quoted when it holds a separator, a quote or a line break, or begins
      * or ends with white space a spreadsheet would trim. */
     size_t length = strlen(field);
     int quote = strpbrk(field, ",\"\r\n") != NULL ||
                 (length && (field[0] == ' ' || field[length - 1] == ' '));
     if (!quote) {
-        fprintf(out, "%s%s", formula ? "'" : "", field);
-        return;
+        fputs(field, out);
+    } else {
+        fputc('"', out);
+        for (const char *p = field; *p; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
     }
-    fputc('"', out);
-    if (formula)
-        fputc('\'', out);
-    for (const char *p = field; *p; p++) {
-        if (*p == '"')
-            fputc('"', out);
-        fputc(*p, out);
-    }
-    fputc('"', out);
+    g_free(defused);
 }
 
 void vind_csv_record(FILE *out, const char *const *fields, size_t n_fields)

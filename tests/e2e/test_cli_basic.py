@@ -319,19 +319,25 @@ def dates_and_fields(db):
                    (status, body[:200]))
 
 
+def one_page_index(tmp, name, html):
+    """An index of a site of one page (html): its path."""
+    site = os.path.join(tmp, name + "-site")
+    os.makedirs(site)
+    with open(os.path.join(site, name + ".html"), "w", encoding="utf-8") as f:
+        f.write(html)
+    db = os.path.join(tmp, name + "-db")
+    index_site(db, site)
+    return db
+
+
 FORMULA_TITLE = "=HYPERLINK(\"http://example.invalid/\",\"klik\") formulier"
 FORMULA_TAGS = ["+SOM(1;2)", "@cmd", "-2+3", "\tTab"]
 
 
 def formula_injection(tmp):
     """Cells that a spreadsheet would run as a formula (= + - @ tab CR, OWASP) begin with ' in every CSV."""
-    site = os.path.join(tmp, "formula-site")
-    os.makedirs(site)
-    with open(os.path.join(site, "formule.html"), "w", encoding="utf-8") as f:
-        f.write(page(FORMULA_TITLE, "2022-03-04", ["=Thema"], FORMULA_TAGS,
-                     "Het formulier=SOM(A1) staat online; vul het formulier in."))
-    db = os.path.join(tmp, "formula-db")
-    index_site(db, site)
+    db = one_page_index(tmp, "formula", page(FORMULA_TITLE, "2022-03-04", ["=Thema"], FORMULA_TAGS,
+                                             "Het formulier=SOM(A1) staat online; vul het formulier in."))
     code, out, err = vind(db, "search", "--format", "csv", "formulier")
     rows = list(csv.reader(io.StringIO(out, newline="")))
     tap.ok(code == 0 and len(rows) == 2 and rows[1][1] == "'" + FORMULA_TITLE,
@@ -351,6 +357,41 @@ def formula_injection(tmp):
            "kwic CSV: no cell starts a formula (a right context '=SOM(A1)' gets a leading ')", rows)
     code, out, err = vind(db, "search", "--format", "json", "formulier")
     tap.ok(json.loads(out)["results"][0]["title"] == FORMULA_TITLE, "JSON keeps the title exactly as it is")
+    separator_formulas(tmp)
+
+
+# A formula behind a ';' or a tab inside one field: Excel with Dutch regional settings opens a .csv
+# with ';' as its separator (LibreOffice offers ';' and tab), and then that part is a cell of its own.
+# The DDE payload has no comma and no double quote, so nothing made vind quote the field.
+SEPARATOR_TITLE = "Rapport;=cmd|' /C calc'!A0 sluipformule"
+SEPARATOR_TAGS = ["zorg;@SOM(A1)", ";=1+1", ";", "wonen"]  # a cell may begin with the separator
+
+
+def formula_cells(rows):
+    """Cells that begin (after spaces and quotes) with a character a spreadsheet runs as a formula."""
+    return [c for r in rows for c in r if c.lstrip(' "')[:1] in ("=", "+", "-", "@")
+            or c[:1] in ("\t", "\r")]
+
+
+def separator_formulas(tmp):
+    """No cell of vind's CSV starts a formula when a spreadsheet splits it at ';' or tab either."""
+    db = one_page_index(tmp, "separator", page(SEPARATOR_TITLE, "2022-03-05", ["Thema"], SEPARATOR_TAGS,
+                                               "De sluipformule staat hier;=HYPERLINK(A1) en ook hier;\t+1 voor "
+                                               "de sluipformule."))
+    outputs = []
+    for args in (("search", "--format", "csv", "sluipformule"), ("kwic", "--format", "csv", "sluipformule"),
+                 ("count", "--by", "tag", "--format", "csv", "sluipformule")):
+        code, out, err = vind(db, *args)
+        outputs.append(out)
+        tap.ok(code == 0 and out.count("\r\n") >= 2, "%s: exit 0 with rows" % " ".join(args), (code, out, err))
+    rows = list(csv.reader(io.StringIO(outputs[0], newline="")))
+    tap.equal(rows[1][1] if len(rows) > 1 else None, "Rapport;'=cmd|' /C calc'!A0 sluipformule",
+              "search CSV: a formula behind a ';' in the title gets a leading '")
+    for delimiter in (";", "\t"):
+        split = [list(csv.reader(io.StringIO(out, newline=""), delimiter=delimiter)) for out in outputs]
+        tap.ok(not any(formula_cells(rows) for rows in split),
+               "search, kwic and count CSV read with %r as the separator: no cell starts a formula" % delimiter,
+               [formula_cells(rows) for rows in split])
 
 
 KWIC_BODY = ("Wij werken met privacy-by-design. Lees https://example.invalid/nieuws/ap-privacy-corona-app-gebruikers-"

@@ -297,8 +297,9 @@ def nothing_matched(db):
 
 
 def unformula(cell):
-    """A CSV cell without the ' vind puts before a cell a spreadsheet would run (= + - @ tab CR)."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+    """A CSV cell without the ' vind puts before a cell a spreadsheet would run (= + - @ tab CR): at the
+    start, or behind a ';' or a tab (a cell when the file is split at those), after spaces and quotes."""
+    return re.sub(r"(^[ \"]*|[;\t][ \"]*)'(?=[=+\-@\t\r])", r"\1", cell)
 
 
 def kwic_and_stats(db, arts):
