@@ -706,24 +706,32 @@ def test_transient_errors(tmp):
     keep their documents, and the run says so and exits 1."""
     site = sample_site(tmp, "transient-site")
     db = os.path.join(tmp, "transient.db")
+    articles = sorted(a for a in os.listdir(os.path.join(site, "actueel"))
+                      if os.path.isfile(os.path.join(site, "actueel", a, "index.html")))
+    folder = os.path.join(site, "actueel", articles[0])
+    # A sibling whose name starts with the folder's: not under it.
+    sibling = folder + "-kopie"
+    os.makedirs(sibling)
+    shutil.copy(os.path.join(folder, "index.html"), os.path.join(sibling, "index.html"))
     code, stderr, _ = run_index(db, site)
     index = Index(db)
     before = index.stats().get("documents")
     index.close()
-    articles = sorted(a for a in os.listdir(os.path.join(site, "actueel"))
-                      if os.path.isfile(os.path.join(site, "actueel", a, "index.html")))
-    folder = os.path.join(site, "actueel", articles[0])
     prefix = without_dac_override()
     if prefix is None:
         skip("root without setpriv: a chmod 000 folder stays readable")
     else:
+        shutil.rmtree(sibling)
+        before -= 1
         proc = index_while_unreadable(prefix, db, site, folder, 0o755)
         counts = summary(proc.stderr)
         index = Index(db)
         kept = index.document("/actueel/%s/" % articles[0]) is not None
+        gone = index.document("/actueel/%s-kopie/" % articles[0]) is None
         index.close()
-        tap(proc.returncode == 1 and counts.get("removed") == 0 and kept,
-            "a folder that became unreadable: its document is kept, not removed", proc.stderr)
+        tap(proc.returncode == 1 and counts.get("removed") == 1 and kept and gone,
+            "a folder that became unreadable: its document is kept, not removed; a deleted "
+            "sibling whose name starts with the folder's is removed", proc.stderr)
         tap(line_for(proc.stderr, folder).endswith(
                 "Permission denied; kept until it can be read: 1 document indexed under it"),
             "... and the run names the folder and says its document is kept", proc.stderr)
