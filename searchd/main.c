@@ -303,7 +303,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "of CPU in the last 10 s); more get 429 (default: threads / 4, at least 1; 0: off)",
          "N"},
         {"heavy-search-ms", 0, 0, G_OPTION_ARG_INT, &o.heavy_search_ms,
-         "CPU milliseconds from which a search makes its address heavy (default 50; 0: every "
+         "CPU milliseconds from which a search makes its address heavy (default 20; 0: every "
          "search)",
          "MS"},
         {"search-time-limit", 0, 0, G_OPTION_ARG_DOUBLE, &o.search_time_limit,
