@@ -187,6 +187,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVIND_A)
 	$(Q)$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/test_stem: TEST_LIBS := $(STEMMER_LIBS)
+# searchd's admission logic is pure C without libmicrohttpd: tested on its own.
+$(BUILD)/tests/test_admission: $(BUILD)/searchd/admission.o
 
 $(DATADIR_BUILD)/stopwords/%: stopwords/%
 	@mkdir -p $(dir $@)

@@ -10,9 +10,11 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <vind/limits.h>
 #include <vind/vind.h>
+#include "admission.h"
 #include "cache.h"
 #include "handlers.h"
 #include "metrics.h"
@@ -78,6 +80,48 @@ static vind_status_t search_as_asked(vind_request_t *req, vind_searcher_t *searc
     vind_searcher_set_collapse(searcher, 1);
     vind_searcher_set_similar(searcher, NULL, NULL);
     return status;
+}
+
+/* The thread's CPU time so far, in microseconds (a system call, ~0.2 us). */
+static int64_t thread_cpu_us(void)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+        return 0;
+    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+/* A search admitted by server->admission (admission.h), between
+ * admission_begin and admission_end. */
+typedef struct {
+    unsigned char key[VIND_CLIENT_KEY_BYTES];
+    int keyed; /* the client has an address (not a socket pair in a test) */
+    vind_admit_t admitted;
+    int64_t cpu_start_us;
+} admission_ticket_t;
+
+/* 0: the client is a heavy address and --max-heavy-searches of them run
+ * already; the caller answers 429. Only a search that really runs comes
+ * here: a cached answer is never refused. */
+static int admission_begin(vind_request_t *req, admission_ticket_t *ticket)
+{
+    ticket->admitted = VIND_ADMIT_NORMAL;
+    ticket->keyed =
+        req->server->admission != NULL && vind_server_client_key(req->connection, ticket->key);
+    if (ticket->keyed)
+        ticket->admitted =
+            vind_admission_enter(req->server->admission, ticket->key, g_get_monotonic_time());
+    ticket->cpu_start_us = ticket->keyed ? thread_cpu_us() : 0;
+    return ticket->admitted != VIND_ADMIT_REFUSED;
+}
+
+/* The search's CPU time decides whether its address is heavy from now on. */
+static void admission_end(vind_request_t *req, const admission_ticket_t *ticket)
+{
+    if (!ticket->keyed)
+        return;
+    vind_admission_leave(req->server->admission, ticket->key, ticket->admitted,
+                         thread_cpu_us() - ticket->cpu_start_us, g_get_monotonic_time());
 }
 
 static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
@@ -179,9 +223,15 @@ enum MHD_Result handle_search(vind_request_t *req)
         free(key);
         return vind_respond_json(req, 200, json);
     }
+    admission_ticket_t ticket;
+    if (!admission_begin(req, &ticket)) {
+        free(key);
+        return vind_respond_busy(req);
+    }
     vind_results_t *results = NULL;
     char *errmsg = NULL;
     vind_status_t status = run_search(req, &results, &errmsg);
+    admission_end(req, &ticket);
     if (status != VIND_OK) {
         free(key);
         return respond_failure(req, status, errmsg);
@@ -319,11 +369,15 @@ enum MHD_Result handle_metrics(vind_request_t *req)
 {
     char *requests = vind_metrics_render(req->server->metrics, vind_server_route_name);
     char *cache = vind_cache_metrics(req->server->cache);
-    char *text = requests && cache ? malloc(strlen(requests) + strlen(cache) + 1) : NULL;
+    char *admission = vind_admission_metrics(req->server->admission);
+    char *text = requests && cache && admission
+                     ? malloc(strlen(requests) + strlen(cache) + strlen(admission) + 1)
+                     : NULL;
     if (text)
-        strcat(strcpy(text, requests), cache);
+        strcat(strcat(strcpy(text, requests), cache), admission);
     free(requests);
     g_free(cache);
+    g_free(admission);
     if (text == NULL)
         return vind_respond_error(req, 500, "out of memory");
     return vind_respond_text(req, 200, text, "text/plain; version=0.0.4; charset=utf-8");
@@ -373,9 +427,13 @@ enum MHD_Result handle_page(vind_request_t *req)
                 page, &req->search, NULL,
                 "Zoeken is op dit moment niet beschikbaar. Probeer het later opnieuw.", &form));
     }
+    admission_ticket_t ticket;
+    if (!admission_begin(req, &ticket))
+        return vind_respond_busy(req);
     vind_results_t *results = NULL;
     status = run_search(req, &results, &errmsg);
     if (status != VIND_OK) {
+        admission_end(req, &ticket);
         vind_pool_note_failure(req->server->pool, status, errmsg);
         unsigned http = vind_respond_http_status(status);
         VIND_LOG(req->server->log, http >= 500 ? VIND_LOG_WARNING : VIND_LOG_DEBUG, "%s %s: %s",
@@ -391,6 +449,7 @@ enum MHD_Result handle_page(vind_request_t *req)
     req->hits = (long long)vind_page_listed(results);
     if (req->hits == 0 && req->search.query && *req->search.query && has_filter(&req->search))
         form.unfiltered_total = unfiltered_total(req);
+    admission_end(req, &ticket);
     char *html = vind_page_render_form(page, &req->search, results, NULL, &form);
     vind_results_free(results);
     return vind_respond_html(req, 200, html);

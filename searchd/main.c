@@ -28,6 +28,7 @@
 #include <vind/log.h>
 #include <vind/vind.h>
 #include "lexicon.h"
+#include "admission.h"
 #include "cache.h"
 #include "metrics.h"
 #include "page.h"
@@ -78,6 +79,8 @@ typedef struct {
     int timeout;
     int slow_ms;
     int max_searches_per_ip;
+    int max_heavy_searches;
+    int heavy_search_ms;
     double search_time_limit;
     int count_limit;
     char *cache_size;
@@ -133,6 +136,10 @@ static void apply_defaults(options_t *o)
         o->slow_ms = 500;
     if (o->max_searches_per_ip == UNSET)
         o->max_searches_per_ip = o->threads > 1 ? o->threads - 1 : 1;
+    if (o->max_heavy_searches == UNSET)
+        o->max_heavy_searches = o->threads / 4 > 1 ? o->threads / 4 : 1;
+    if (o->heavy_search_ms == UNSET)
+        o->heavy_search_ms = (int)VIND_SEARCHD_HEAVY_SEARCH_MS;
     if (isnan(o->search_time_limit))
         o->search_time_limit = VIND_SEARCHD_SEARCH_SECONDS;
     if (o->count_limit == UNSET)
@@ -198,6 +205,8 @@ static int read_config_file(const char *path, options_t *o)
                                         "timeout",
                                         "slow-ms",
                                         "max-searches-per-ip",
+                                        "max-heavy-searches",
+                                        "heavy-search-ms",
                                         "search-time-limit",
                                         "count-limit",
                                         "cache-size",
@@ -233,6 +242,8 @@ static int read_config_file(const char *path, options_t *o)
         config_int(file, "timeout", &o->timeout, path) != 0 ||
         config_int(file, "slow-ms", &o->slow_ms, path) != 0 ||
         config_int(file, "max-searches-per-ip", &o->max_searches_per_ip, path) != 0 ||
+        config_int(file, "max-heavy-searches", &o->max_heavy_searches, path) != 0 ||
+        config_int(file, "heavy-search-ms", &o->heavy_search_ms, path) != 0 ||
         config_seconds(file, "search-time-limit", &o->search_time_limit, path) != 0 ||
         config_int(file, "count-limit", &o->count_limit, path) != 0)
         rc = -1;
@@ -251,6 +262,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                    .timeout = UNSET,
                    .slow_ms = UNSET,
                    .max_searches_per_ip = UNSET,
+                   .max_heavy_searches = UNSET,
+                   .heavy_search_ms = UNSET,
                    .search_time_limit = NAN, /* NAN: not given */
                    .count_limit = UNSET};
     GOptionEntry entries[] = {
@@ -284,8 +297,15 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
         {"slow-ms", 0, 0, G_OPTION_ARG_INT, &o.slow_ms,
          "Log searches slower than this as slow queries (default 500)", "MS"},
         {"max-searches-per-ip", 0, 0, G_OPTION_ARG_INT, &o.max_searches_per_ip,
-         "Searches at once from one address; more get 429 (default: threads - 1, at least 1)",
+         "Searches at once from one address; more get 429 (default: threads - 1, at least 1)", "N"},
+        {"max-heavy-searches", 0, 0, G_OPTION_ARG_INT, &o.max_heavy_searches,
+         "Searches at once from all heavy addresses (those whose search took --heavy-search-ms "
+         "of CPU in the last 10 s); more get 429 (default: threads / 4, at least 1; 0: off)",
          "N"},
+        {"heavy-search-ms", 0, 0, G_OPTION_ARG_INT, &o.heavy_search_ms,
+         "CPU milliseconds from which a search makes its address heavy (default 20; 0: every "
+         "search)",
+         "MS"},
         {"search-time-limit", 0, 0, G_OPTION_ARG_DOUBLE, &o.search_time_limit,
          "Seconds one search may take; then it answers what it has, marked partial "
          "(default 0.5; 0: no limit)",
@@ -332,8 +352,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     }
     if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
         o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0 ||
-        o.max_searches_per_ip < 1 || !(o.search_time_limit >= 0) ||
-        o.search_time_limit > 3600 || o.count_limit < 0) {
+        o.max_searches_per_ip < 1 || o.max_heavy_searches < 0 || o.heavy_search_ms < 0 ||
+        !(o.search_time_limit >= 0) || o.search_time_limit > 3600 || o.count_limit < 0) {
         fprintf(stderr,
                 "vind-searchd: --threads must be 0..%u; connection and search limits, "
                 "--timeout must be positive; --search-time-limit 0..3600 seconds; "
@@ -366,6 +386,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     config->slow_ms = (unsigned)o.slow_ms;
     config->reuse_port = o.reuse_port;
     config->max_searches_per_ip = (unsigned)o.max_searches_per_ip;
+    config->max_heavy_searches = (unsigned)o.max_heavy_searches;
+    config->heavy_search_ms = (unsigned)o.heavy_search_ms;
     config->search_seconds = o.search_time_limit;
     config->count_limit = (uint64_t)o.count_limit;
     /* Tests only: each search waits this long first, so that a test can
@@ -463,8 +485,12 @@ int main(int argc, char **argv)
         vind_pool_set_read_cache(server.pool, config.read_cache_bytes);
     server.responses = vind_responses_new(config.cors_origin, page);
     server.cache = vind_cache_new(config.cache_bytes);
+    int admission_failed = 0;
+    server.admission = vind_admission_new(
+        config.max_heavy_searches, (int64_t)config.heavy_search_ms * 1000,
+        (int64_t)VIND_SEARCHD_HEAVY_SECONDS * G_TIME_SPAN_SECOND, &admission_failed);
     if (metrics == NULL || server.pool == NULL || server.responses == NULL ||
-        server.cache == NULL) {
+        server.cache == NULL || admission_failed) {
         vind_log_write(log, VIND_LOG_ERROR, "out of memory");
         goto out;
     }
@@ -502,6 +528,7 @@ out:
     free(errmsg);
     vind_responses_free(server.responses);
     vind_cache_free(server.cache);
+    vind_admission_free(server.admission);
     vind_pool_free(server.pool);
     vind_metrics_free(metrics);
     vind_page_free(page);

@@ -213,8 +213,7 @@ static void client_table_free(vind_client_table_t *table)
     free(table);
 }
 
-/* The client's address as a table key (the port left out). 0 if unknown. */
-static int client_key(struct MHD_Connection *connection, unsigned char key[17])
+int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -235,7 +234,7 @@ static int client_key(struct MHD_Connection *connection, unsigned char key[17])
 static int client_acquire(vind_server_t *server, struct MHD_Connection *connection)
 {
     unsigned char key[17];
-    if (!client_key(connection, key))
+    if (!vind_server_client_key(connection, key))
         return 1; /* no address (a socket pair in a test): nothing to count */
     vind_client_table_t *table = server->clients;
     int allowed = 1;
@@ -264,7 +263,7 @@ static void client_release(vind_request_t *req)
         return;
     req->client_held = 0;
     unsigned char key[17];
-    if (!client_key(req->connection, key))
+    if (!vind_server_client_key(req->connection, key))
         return;
     vind_client_table_t *table = req->server->clients;
     pthread_mutex_lock(&table->lock);

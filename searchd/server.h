@@ -27,6 +27,7 @@ typedef struct vind_responses vind_responses_t;
 typedef struct vind_connection_list vind_connection_list_t;
 typedef struct vind_client_table vind_client_table_t;
 typedef struct vind_cache vind_cache_t;
+typedef struct vind_admission vind_admission_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
@@ -38,10 +39,12 @@ typedef struct {
     char *cors_origin;  /* --cors ORIGIN, or NULL: no CORS headers */
     unsigned max_connections;
     unsigned max_connections_per_ip;
-    unsigned idle_seconds;    /* MHD_OPTION_CONNECTION_TIMEOUT */
-    unsigned request_seconds; /* whole time to send one request */
-    unsigned slow_ms;         /* slow-query log threshold */
+    unsigned idle_seconds;        /* MHD_OPTION_CONNECTION_TIMEOUT */
+    unsigned request_seconds;     /* whole time to send one request */
+    unsigned slow_ms;             /* slow-query log threshold */
     unsigned max_searches_per_ip; /* --max-searches-per-ip: searches at once from one address */
+    unsigned max_heavy_searches;  /* --max-heavy-searches: of heavy addresses at once (0: off) */
+    unsigned heavy_search_ms;     /* --heavy-search-ms: CPU that makes an address heavy */
     double search_seconds;        /* --search-time-limit: each search's budget (0: none) */
     uint64_t count_limit;         /* --count-limit: matches counted exactly (0: all) */
     size_t cache_bytes;           /* --cache-size: the result cache's bound (0: no cache) */
@@ -62,6 +65,7 @@ typedef struct {
     vind_cache_t *cache; /* /api/search answers (cache.h); locks itself */
     vind_connection_list_t *connections;
     vind_client_table_t *clients; /* searches in flight per client address */
+    vind_admission_t *admission;  /* costly-search admission (admission.h); NULL: off */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
     atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
@@ -127,6 +131,10 @@ struct vind_request {
     unsigned limit;        /* limit= of /api/related */
     char *log_query;       /* q, for the slow-query line (malloc'd) */
 };
+
+/* The client's address as a key (family byte + address bytes, the port
+ * left out): 1, or 0 when the connection has no address (a socket pair). */
+int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17]);
 
 /* The route count (metrics label "other" has this index) and route i's path. */
 size_t vind_server_route_count(void);

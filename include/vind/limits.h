@@ -157,6 +157,17 @@
  * of CPU, and a client could keep every worker busy with them. Past the
  * budget Xapian stops counting exactly and the answer says "partial". */
 #define VIND_SEARCHD_SEARCH_SECONDS 0.5
+/* Costly-search admission in vind-searchd (searchd/admission.h): a search
+ * of at least --heavy-search-ms of thread CPU makes its address "heavy" for
+ * VIND_SEARCHD_HEAVY_SECONDS; at most --max-heavy-searches searches of heavy
+ * addresses run at once. A normal corpus search costs ~0.3 ms (a cold one up
+ * to ~7 ms); of the hostile probe's searches (size 100) 64 wildcards cost
+ * 26-39 ms, a 32-word OR 4-8 ms, page 500-1000 ~1 ms (session 12).
+ * The table keeps VIND_SEARCHD_HEAVY_ADDRESSES heavy addresses (32 bytes
+ * each): more at once, and the one whose mark ends first is forgotten. */
+#define VIND_SEARCHD_HEAVY_SEARCH_MS 20u
+#define VIND_SEARCHD_HEAVY_SECONDS 10u
+#define VIND_SEARCHD_HEAVY_ADDRESSES 256u
 /* Matches a search counts exactly (vind_searcher_set_count_limit; vind-searchd,
  * vind search and vind count: --count-limit, 0 none). Counting with four
  * facets costs ~1.3 us of CPU per match (40,000 generated documents): 10,000

@@ -236,7 +236,7 @@ def remote_replica(replica, db, site, tmp, processes):
     os.makedirs(remote)
     with open(os.path.join(remote, "XAPIANDB"), "w", encoding="utf-8") as f:
         f.write("remote 127.0.0.1:%d\n" % port)
-    with Searchd(remote, "--threads", "4", "--max-searches-per-ip", "8") as sd:
+    with Searchd(remote, "--threads", "4", "--max-searches-per-ip", "8", "--max-heavy-searches", "0") as sd:
         tap.ok(url(ADDED) in (urls(sd, "dagbesteding") or []),
                "vind-searchd searches the replica as a remote shard over xapian-tcpsrv")
         before = stub(replica)
@@ -283,7 +283,7 @@ def main():
             server, port = start_on_free_port(
                 lambda p: ["xapian-replicate-server", "-I", "127.0.0.1", "-p", str(p), parent], tmp, "server")
             processes.append(server)
-            with Searchd(replica, "--threads", "4", "--max-searches-per-ip", "8") as sd:
+            with Searchd(replica, "--threads", "4", "--max-searches-per-ip", "8", "--max-heavy-searches", "0") as sd:
                 # Before the first copy there is no index: 503, which keeps a load balancer away.
                 status, _, _ = sd.get("/health")
                 tap.equal(status, 503, "before the first copy the replica's /health answers 503")

@@ -14,6 +14,9 @@ Over the sample site's index (make build/sample-site/index.html; skips without i
   6. a hostile document in the site tree (markup and a javascript: URL in its title, description,
      tags, theme, canonical link and text) is indexed and served: nothing of it becomes markup
      on the page, snippets hold no tag but <mark>, JSON is never sniffed as HTML.
+  7. costly-search admission (searchd/admission.h): with every search counted heavy and one heavy
+     search at a time, a second heavy address gets 429 while /health, cached answers and normal
+     addresses are served; off, or with a huge threshold, nothing is refused.
 The normal client's p99 without and with the attacks is printed; the assertion is only generous
 (every normal request answered 200, p99 under 1 s): the exact comparison is `make bench`
 (bench/searchd.sh) and docs/reliability.md. All on loopback, every loop bounded (~40 s in all).
@@ -229,6 +232,89 @@ def hostile_document(tmp):
     tap.equal(sd.exit_code, 0, "hostile document run: SIGTERM exits 0")
 
 
+HEAVY_DELAY_MS = 2000  # VIND_SEARCHD_TEST_DELAY_MS: each search (cached or not) is held this long
+
+
+def get_from(port, source, path):
+    """GET path from the client address source (127.0.0.x): (status, headers, body)."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def metric(sd, name):
+    """The value of one /metrics line, or None when absent."""
+    import re
+    _, _, body = sd.get("/metrics")
+    match = re.search(r"^%s (\d+)$" % re.escape(name), body.decode("utf-8", "replace"), re.M)
+    return int(match.group(1)) if match else None
+
+
+def costly_search_admission(db):
+    """--heavy-search-ms 0 (every search makes its address heavy) and --max-heavy-searches 1:
+    while a search of heavy 127.0.0.2 runs (held by the test delay, seen on /metrics), a new
+    search of heavy 127.0.0.3 gets 429 at once with Retry-After and vind's JSON; /health, a cached
+    answer and a search of a normal address are not refused. With the admission off, or a huge
+    threshold, concurrent searches of the same two addresses are never refused."""
+    import threading
+    import time
+    from harness import error_body, query
+    search = lambda q: "/api/search?" + query(q=q)  # noqa: E731
+    os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(HEAVY_DELAY_MS)
+    try:
+        with Searchd(db, "--threads", "4", "--heavy-search-ms", "0", "--max-heavy-searches", "1") as sd:
+            marked = [get_from(sd.port, "127.0.0.2", search("zorg"))[0],
+                      get_from(sd.port, "127.0.0.3", search("wijkverpleging"))[0]]
+            tap.ok(marked == [200, 200] and metric(sd, "vind_heavy_refused_total") == 0,
+                   "the first search of each address runs (it makes the address heavy)", marked)
+            held = {}
+            holder = threading.Thread(target=lambda: held.update(
+                status=get_from(sd.port, "127.0.0.2", search("verpleeghuis"))[0]))
+            holder.start()
+            deadline = time.time() + 10
+            while metric(sd, "vind_heavy_searches") != 1 and time.time() < deadline:
+                time.sleep(0.02)
+            running = metric(sd, "vind_heavy_searches")
+            status, headers, body = get_from(sd.port, "127.0.0.3", search("thuiszorg"))
+            error = error_body(body)
+            tap.ok(running == 1 and status == 429 and headers.get("retry-after") == "1"
+                   and error is not None and error["status"] == 429
+                   and headers.get("content-type", "").startswith("application/json"),
+                   "a heavy search running: a new search of the other heavy address gets 429 at once, "
+                   "Retry-After: 1 and vind's JSON", (running, status, headers, body[:200]))
+            answers = {"/health from the heavy address": get_from(sd.port, "127.0.0.3", "/health")[0],
+                       "/health from the running one": get_from(sd.port, "127.0.0.2", "/health")[0],
+                       "a cached answer": get_from(sd.port, "127.0.0.3", search("wijkverpleging"))[0],
+                       "a search of a normal address": get_from(sd.port, "127.0.0.4", search("mantelzorg"))[0]}
+            holder.join(30)
+            tap.ok(all(s == 200 for s in answers.values()) and held.get("status") == 200,
+                   "meanwhile /health, a cached answer and a normal address get 200; the heavy search too",
+                   (answers, held))
+            tap.equal(metric(sd, "vind_heavy_refused_total"), 1, "/metrics counts the one refusal")
+        for label, args in (("--max-heavy-searches 0 (off)", ["--max-heavy-searches", "0"]),
+                            ("--heavy-search-ms 100000", ["--heavy-search-ms", "100000"])):
+            with Searchd(db, "--threads", "4", *args) as sd:
+                statuses = []
+                clients = [threading.Thread(target=lambda a=a, q=q: statuses.append(
+                    get_from(sd.port, a, search(q))[0]))
+                    for a in ("127.0.0.2", "127.0.0.3") for q in ("zorg", "thuiszorg")]
+                for c in clients:
+                    c.start()
+                for c in clients:
+                    c.join(30)
+                again = [get_from(sd.port, a, search("verpleeghuis"))[0] for a in ("127.0.0.2", "127.0.0.3")]
+                tap.ok(statuses + again == [200] * 6 and metric(sd, "vind_heavy_refused_total") in (None, 0),
+                       "%s: concurrent searches of two addresses are never refused" % label,
+                       statuses + again)
+    finally:
+        del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+
+
 def main():
     source = sample_site()
     if not (have("vind-searchd") and have("vind-index")):
@@ -288,6 +374,7 @@ def main():
         tap.ok("cut off" in log, "the cut-off connections are logged", log[-500:])
         tap.ok("ERROR: AddressSanitizer" not in log and "runtime error" not in log,
                "no sanitizer report from the daemon", log[log.find("ERROR: AddressSanitizer"):][:2000])
+        costly_search_admission(db)
         hostile_document(tmp)
         default_listen(tmp)
 

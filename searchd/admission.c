@@ -1,0 +1,152 @@
+/*
+ * admission.c - admission of costly searches (admission.h says what and
+ * why).
+ *
+ * One lock over a fixed table of addresses with the time their "heavy" mark
+ * ends. `marks_end_us` is the latest of these ends: while it is past, no
+ * address is heavy and enter() skips the scan, so on a quiet server a search
+ * pays one uncontended lock (~50 ns). Otherwise the scan compares at most
+ * VIND_SEARCHD_HEAVY_ADDRESSES keys of 17 bytes (~1 us, against ~300 us for
+ * a normal search).
+ */
+#include "admission.h"
+
+#include <glib.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vind/limits.h>
+
+typedef struct {
+    unsigned char key[VIND_CLIENT_KEY_BYTES];
+    int64_t heavy_until_us; /* 0: a free entry */
+} heavy_address_t;
+
+struct vind_admission {
+    pthread_mutex_t lock; /* pthread: visible to ThreadSanitizer (pool.c says why) */
+    unsigned max_heavy;
+    int64_t heavy_cpu_us;
+    int64_t heavy_us;
+    unsigned running;     /* heavy searches running now */
+    uint64_t refused;     /* refusals so far (/metrics) */
+    int64_t marks_end_us; /* no mark lasts beyond this */
+    heavy_address_t addresses[VIND_SEARCHD_HEAVY_ADDRESSES];
+};
+
+vind_admission_t *vind_admission_new(unsigned max_heavy, int64_t heavy_cpu_us, int64_t heavy_us,
+                                     int *failed)
+{
+    *failed = 0;
+    if (max_heavy == 0)
+        return NULL;
+    vind_admission_t *admission = calloc(1, sizeof *admission);
+    if (admission == NULL) {
+        *failed = 1;
+        return NULL;
+    }
+    pthread_mutex_init(&admission->lock, NULL);
+    admission->max_heavy = max_heavy;
+    admission->heavy_cpu_us = heavy_cpu_us;
+    admission->heavy_us = heavy_us;
+    return admission;
+}
+
+void vind_admission_free(vind_admission_t *admission)
+{
+    if (admission == NULL)
+        return;
+    pthread_mutex_destroy(&admission->lock);
+    free(admission);
+}
+
+/* The entry of a heavy address, or NULL. Under the lock. */
+static heavy_address_t *find_heavy(vind_admission_t *admission,
+                                   const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us)
+{
+    if (now_us >= admission->marks_end_us)
+        return NULL;
+    for (size_t i = 0; i < VIND_SEARCHD_HEAVY_ADDRESSES; i++) {
+        heavy_address_t *entry = &admission->addresses[i];
+        if (entry->heavy_until_us > now_us && memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
+vind_admit_t vind_admission_enter(vind_admission_t *admission,
+                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us)
+{
+    if (admission == NULL)
+        return VIND_ADMIT_NORMAL;
+    vind_admit_t admitted = VIND_ADMIT_NORMAL;
+    pthread_mutex_lock(&admission->lock);
+    if (find_heavy(admission, key, now_us) != NULL) {
+        if (admission->running >= admission->max_heavy) {
+            admitted = VIND_ADMIT_REFUSED;
+            admission->refused++;
+        } else {
+            admitted = VIND_ADMIT_HEAVY;
+            admission->running++;
+        }
+    }
+    pthread_mutex_unlock(&admission->lock);
+    return admitted;
+}
+
+/* The entry to mark for `key`: its own (even if its mark ended), else a free
+ * or ended one, else the one whose mark ends first. Under the lock. */
+static heavy_address_t *entry_to_mark(vind_admission_t *admission,
+                                      const unsigned char key[VIND_CLIENT_KEY_BYTES],
+                                      int64_t now_us)
+{
+    heavy_address_t *reuse = &admission->addresses[0];
+    for (size_t i = 0; i < VIND_SEARCHD_HEAVY_ADDRESSES; i++) {
+        heavy_address_t *entry = &admission->addresses[i];
+        if (entry->heavy_until_us != 0 && memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0)
+            return entry;
+        int64_t end = entry->heavy_until_us > now_us ? entry->heavy_until_us : 0;
+        int64_t reuse_end = reuse->heavy_until_us > now_us ? reuse->heavy_until_us : 0;
+        if (end < reuse_end)
+            reuse = entry;
+    }
+    return reuse;
+}
+
+void vind_admission_leave(vind_admission_t *admission,
+                          const unsigned char key[VIND_CLIENT_KEY_BYTES], vind_admit_t admitted,
+                          int64_t cpu_us, int64_t now_us)
+{
+    if (admission == NULL || admitted == VIND_ADMIT_REFUSED)
+        return;
+    pthread_mutex_lock(&admission->lock);
+    if (admitted == VIND_ADMIT_HEAVY && admission->running > 0)
+        admission->running--;
+    if (cpu_us >= admission->heavy_cpu_us) {
+        heavy_address_t *entry = entry_to_mark(admission, key, now_us);
+        memcpy(entry->key, key, VIND_CLIENT_KEY_BYTES);
+        entry->heavy_until_us = now_us + admission->heavy_us;
+        if (entry->heavy_until_us > admission->marks_end_us)
+            admission->marks_end_us = entry->heavy_until_us;
+    }
+    pthread_mutex_unlock(&admission->lock);
+}
+
+char *vind_admission_metrics(vind_admission_t *admission)
+{
+    if (admission == NULL)
+        return g_strdup("");
+    pthread_mutex_lock(&admission->lock);
+    unsigned long long refused = admission->refused;
+    unsigned running = admission->running;
+    pthread_mutex_unlock(&admission->lock);
+    return g_strdup_printf(
+        "# HELP vind_heavy_refused_total Searches of heavy addresses refused (429) because "
+        "--max-heavy-searches were running.\n"
+        "# TYPE vind_heavy_refused_total counter\n"
+        "vind_heavy_refused_total %llu\n"
+        "# HELP vind_heavy_searches Searches of heavy addresses running now.\n"
+        "# TYPE vind_heavy_searches gauge\n"
+        "vind_heavy_searches %u\n",
+        refused, running);
+}

@@ -1,0 +1,60 @@
+/*
+ * admission.h - (searchd, private) admission of costly searches: no set of
+ * client addresses can hold every worker with searches that cost a lot of
+ * CPU, each address staying within --max-searches-per-ip.
+ *
+ * An address whose search took at least --heavy-search-ms of thread CPU is
+ * "heavy" for VIND_SEARCHD_HEAVY_SECONDS after that search (each costly
+ * search starts the period again; an address that stops sending them is
+ * normal again after it). At most --max-heavy-searches searches of heavy
+ * addresses run at once across all addresses; one more is refused (429),
+ * so the other workers stay free for everyone else. Searches of other
+ * addresses are never refused by this. Pure logic over a bounded table: no
+ * libmicrohttpd, no clock of its own (the caller passes the times), so
+ * tests/unit/test_admission.c tests it directly.
+ */
+#ifndef VIND_SEARCHD_ADMISSION_H
+#define VIND_SEARCHD_ADMISSION_H
+
+#include <stdint.h>
+
+/* A client address as a key: family byte + up to 16 address bytes. */
+#define VIND_CLIENT_KEY_BYTES 17
+
+typedef struct vind_admission vind_admission_t;
+
+typedef enum {
+    VIND_ADMIT_NORMAL,  /* not a heavy address: runs, holds nothing */
+    VIND_ADMIT_HEAVY,   /* a heavy address: runs, holds one of the heavy slots */
+    VIND_ADMIT_REFUSED, /* a heavy address and every heavy slot taken: answer 429 */
+} vind_admit_t;
+
+/* max_heavy: heavy searches at once (0: admission off, NULL is returned and
+ * every call below accepts NULL as "off"); heavy_cpu_us: the CPU time from
+ * which a search makes its address heavy (0: every search); heavy_us: how
+ * long an address stays heavy after its last costly search. *failed is set
+ * to 1 on NOMEM (else 0). */
+vind_admission_t *vind_admission_new(unsigned max_heavy, int64_t heavy_cpu_us, int64_t heavy_us,
+                                     int *failed);
+void vind_admission_free(vind_admission_t *admission);
+
+/* Before a search of the address `key` at now_us (a monotonic clock). A
+ * VIND_ADMIT_HEAVY answer must be given back to vind_admission_leave.
+ * Thread: safe. Cost: one lock and, only while some address is heavy, a
+ * scan of the table (VIND_SEARCHD_HEAVY_ADDRESSES entries, ~1 us). */
+vind_admit_t vind_admission_enter(vind_admission_t *admission,
+                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us);
+
+/* After the search admitted as `admitted` (not REFUSED), which took cpu_us
+ * of thread CPU: frees its heavy slot and marks the address heavy when the
+ * search cost at least the threshold. A full table forgets the address
+ * whose mark ends first. Thread: safe; same cost as enter. */
+void vind_admission_leave(vind_admission_t *admission,
+                          const unsigned char key[VIND_CLIENT_KEY_BYTES], vind_admit_t admitted,
+                          int64_t cpu_us, int64_t now_us);
+
+/* Prometheus text: refusals so far and heavy searches running (malloc'd;
+ * "" when admission is off). NULL on NOMEM. */
+char *vind_admission_metrics(vind_admission_t *admission);
+
+#endif

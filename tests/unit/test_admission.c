@@ -1,0 +1,135 @@
+/*
+ * test_admission.c - costly-search admission (searchd/admission.c): an
+ * address becomes heavy only by a search that cost at least the threshold,
+ * stays heavy for the set time after its last costly search and is normal
+ * again after it; at most max_heavy searches of heavy addresses run at once
+ * (one more is refused and counted), while other addresses are never
+ * refused; a full table forgets the address whose mark ends first; off
+ * (max_heavy 0) admits everything.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vind/limits.h>
+
+#include "../../searchd/admission.h"
+#include "check.h"
+
+#define MS 1000 /* microseconds */
+
+static void address_key(unsigned char key[VIND_CLIENT_KEY_BYTES], unsigned n)
+{
+    memset(key, 0, VIND_CLIENT_KEY_BYTES);
+    key[0] = 2; /* AF_INET */
+    key[1] = 10;
+    key[2] = (unsigned char)(n >> 16);
+    key[3] = (unsigned char)(n >> 8);
+    key[4] = (unsigned char)n;
+}
+
+/* One search of address `n` at `now` costing cpu_us; returns how it was admitted. */
+static vind_admit_t search(vind_admission_t *admission, unsigned n, int64_t now, int64_t cpu_us)
+{
+    unsigned char key[VIND_CLIENT_KEY_BYTES];
+    address_key(key, n);
+    vind_admit_t admitted = vind_admission_enter(admission, key, now);
+    vind_admission_leave(admission, key, admitted, cpu_us, now);
+    return admitted;
+}
+
+static void test_heavy_marks_and_decay(void)
+{
+    int failed = 1;
+    vind_admission_t *admission = vind_admission_new(1, 50 * MS, 10000 * MS, &failed);
+    CHECK(admission != NULL && failed == 0, "admission made");
+    CHECK_INT(search(admission, 1, 1000 * MS, 49 * MS), VIND_ADMIT_NORMAL,
+              "a first search is admitted as normal");
+    CHECK_INT(search(admission, 1, 1001 * MS, 1 * MS), VIND_ADMIT_NORMAL,
+              "a search under the threshold leaves the address normal");
+    CHECK_INT(search(admission, 1, 1002 * MS, 50 * MS), VIND_ADMIT_NORMAL,
+              "the costly search itself ran as normal");
+    CHECK_INT(search(admission, 1, 1003 * MS, 1 * MS), VIND_ADMIT_HEAVY,
+              "after a search of the threshold's cost the address is heavy");
+    CHECK_INT(search(admission, 1, 11001 * MS, 1 * MS), VIND_ADMIT_HEAVY,
+              "still heavy just before the period after its last costly search ends");
+    CHECK_INT(search(admission, 1, 11002 * MS, 1 * MS), VIND_ADMIT_NORMAL,
+              "normal again once the period ended (cheap searches do not extend it)");
+    CHECK_INT(search(admission, 2, 11003 * MS, 1 * MS), VIND_ADMIT_NORMAL,
+              "another address was never heavy");
+    vind_admission_free(admission);
+}
+
+static void test_global_bound(void)
+{
+    int failed = 1;
+    vind_admission_t *admission = vind_admission_new(2, 0, 10000 * MS, &failed);
+    unsigned char a[VIND_CLIENT_KEY_BYTES], b[VIND_CLIENT_KEY_BYTES], c[VIND_CLIENT_KEY_BYTES];
+    address_key(a, 1), address_key(b, 2), address_key(c, 3);
+    search(admission, 1, 1, 0); /* threshold 0: every search makes its address heavy */
+    search(admission, 2, 1, 0);
+    vind_admit_t first = vind_admission_enter(admission, a, 2);
+    vind_admit_t second = vind_admission_enter(admission, b, 2);
+    CHECK(first == VIND_ADMIT_HEAVY && second == VIND_ADMIT_HEAVY,
+          "two heavy searches of two addresses run at once (max 2)");
+    CHECK_INT(vind_admission_enter(admission, a, 3), VIND_ADMIT_REFUSED,
+              "a third heavy search is refused");
+    CHECK_INT(vind_admission_enter(admission, b, 3), VIND_ADMIT_REFUSED,
+              "from either heavy address");
+    CHECK_INT(vind_admission_enter(admission, c, 3), VIND_ADMIT_NORMAL,
+              "a normal address is admitted meanwhile");
+    vind_admission_leave(admission, c, VIND_ADMIT_NORMAL, 0, 3);
+    char *metrics = vind_admission_metrics(admission);
+    CHECK(metrics && strstr(metrics, "vind_heavy_refused_total 2\n") &&
+              strstr(metrics, "vind_heavy_searches 2\n"),
+          "/metrics counts the 2 refusals and the 2 heavy searches running");
+    free(metrics);
+    vind_admission_leave(admission, a, first, 0, 4);
+    CHECK_INT(vind_admission_enter(admission, b, 5), VIND_ADMIT_HEAVY,
+              "a freed heavy slot admits the next heavy search");
+    vind_admission_leave(admission, b, VIND_ADMIT_HEAVY, 0, 5);
+    vind_admission_leave(admission, b, second, 0, 5);
+    metrics = vind_admission_metrics(admission);
+    CHECK(metrics && strstr(metrics, "vind_heavy_searches 0\n"), "every slot given back");
+    free(metrics);
+    vind_admission_free(admission);
+}
+
+static void test_full_table(void)
+{
+    int failed = 1;
+    vind_admission_t *admission = vind_admission_new(1, 0, 10000 * MS, &failed);
+    /* One heavy address more than the table holds, address n marked at n ms:
+     * the last one pushes out address 1, whose mark ends first. */
+    unsigned last = VIND_SEARCHD_HEAVY_ADDRESSES + 1;
+    for (unsigned n = 1; n <= last; n++)
+        search(admission, n, n * MS, 0);
+    CHECK_INT(search(admission, last, (last + 1) * MS, 0), VIND_ADMIT_HEAVY,
+              "the newest heavy address is in the table");
+    CHECK_INT(search(admission, 2, (last + 2) * MS, 0), VIND_ADMIT_HEAVY,
+              "so is the second oldest");
+    CHECK_INT(search(admission, 1, (last + 3) * MS, 0), VIND_ADMIT_NORMAL,
+              "the oldest mark was forgotten: the table stays bounded");
+    vind_admission_free(admission);
+}
+
+static void test_off(void)
+{
+    int failed = 1;
+    vind_admission_t *admission = vind_admission_new(0, 0, 10000 * MS, &failed);
+    CHECK(admission == NULL && failed == 0, "max_heavy 0: off, and no failure");
+    CHECK_INT(search(NULL, 1, 1, 0), VIND_ADMIT_NORMAL, "off: a search is admitted");
+    CHECK_INT(search(NULL, 1, 2, 0), VIND_ADMIT_NORMAL, "off: and the next one too");
+    char *metrics = vind_admission_metrics(NULL);
+    CHECK_STR(metrics, "", "off: no metrics lines");
+    free(metrics);
+}
+
+int main(void)
+{
+    test_heavy_marks_and_decay();
+    test_global_bound();
+    test_full_table();
+    test_off();
+    return check_done();
+}
