@@ -1766,32 +1766,6 @@ static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t 
     return VIND_OK;
 }
 
-/* The docid of url, or of url + "/" ("--url /actueel/x" for "/actueel/x/"). */
-static vind_status_t find_url(vind_searcher_t *searcher, const char *url, uint32_t *docid,
-                              char **errmsg)
-{
-    vind_status_t status = VIND_NOT_FOUND;
-    for (int attempt = 0; attempt < 2 && status == VIND_NOT_FOUND; attempt++) {
-        size_t length = strlen(url);
-        if (attempt == 1 && (length == 0 || url[length - 1] == '/'))
-            break;
-        char *candidate = attempt == 0 ? g_strdup(url) : g_strconcat(url, "/", NULL);
-        char *unique = vind_unique_term(candidate);
-        g_free(candidate);
-        if (!unique)
-            return vind_error(errmsg, VIND_NOMEM, "out of memory looking up %s", url);
-        status = vind_xapian_reader_docid_for_term(searcher->reader, unique, docid, errmsg);
-        free(unique);
-        if (status == VIND_NOT_FOUND && errmsg) {
-            free(*errmsg);
-            *errmsg = NULL;
-        }
-    }
-    if (status == VIND_NOT_FOUND)
-        return vind_error(errmsg, VIND_NOT_FOUND, "no document with the url %s in the index", url);
-    return status;
-}
-
 vind_status_t vind_related(vind_searcher_t *searcher, const char *url,
                            const vind_related_options_t *opts, vind_related_list_t **out,
                            char **errmsg)
@@ -1805,7 +1779,7 @@ vind_status_t vind_related(vind_searcher_t *searcher, const char *url,
     vind_status_t status = run_init(&run, searcher, opts, errmsg);
     uint32_t docid = 0;
     if (status == VIND_OK)
-        status = find_url(searcher, url, &docid, errmsg);
+        status = vind_searcher_docid_for_url(searcher, url, &docid, errmsg);
     if (status == VIND_OK)
         status = related_of(&run, docid, out, errmsg);
     run_clear(&run);

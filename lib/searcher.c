@@ -220,6 +220,31 @@ static void term_presence_free(struct vind_term_presence *presence)
     g_free(presence);
 }
 
+vind_status_t vind_searcher_docid_for_url(vind_searcher_t *searcher, const char *url,
+                                          uint32_t *docid, char **errmsg)
+{
+    vind_status_t status = VIND_NOT_FOUND;
+    for (int attempt = 0; attempt < 2 && status == VIND_NOT_FOUND; attempt++) {
+        size_t length = strlen(url);
+        if (attempt == 1 && (length == 0 || url[length - 1] == '/'))
+            break;
+        char *candidate = attempt == 0 ? g_strdup(url) : g_strconcat(url, "/", NULL);
+        char *unique = vind_unique_term(candidate);
+        g_free(candidate);
+        if (!unique)
+            return vind_error(errmsg, VIND_NOMEM, "out of memory looking up %s", url);
+        status = vind_xapian_reader_docid_for_term(searcher->reader, unique, docid, errmsg);
+        free(unique);
+        if (status == VIND_NOT_FOUND && errmsg) {
+            free(*errmsg);
+            *errmsg = NULL;
+        }
+    }
+    if (status == VIND_NOT_FOUND)
+        return vind_error(errmsg, VIND_NOT_FOUND, "no document with the url %s in the index", url);
+    return status;
+}
+
 vind_status_t vind_searcher_term_present(vind_searcher_t *searcher, const char *term, int *present,
                                          char **errmsg)
 {

@@ -158,6 +158,17 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
                                        vind_query_plan_t **plan_out, char **errmsg);
 
 /*
+ * *docid: the document whose URL is url, or url + "/" when url has no
+ * trailing slash ("/actueel/x" finds "/actueel/x/", as a site's links and
+ * a typed address often leave it off). Only URLs in the index are found.
+ * Cost: one or two B-tree look-ups of the URL's unique term.
+ * Return value: VIND_OK; VIND_NOT_FOUND (errmsg names url); VIND_XAPIAN;
+ * VIND_NOMEM.
+ */
+vind_status_t vind_searcher_docid_for_url(vind_searcher_t *searcher, const char *url,
+                                          uint32_t *docid, char **errmsg);
+
+/*
  * *present: 1 when term (with its prefix) is in a document of the index,
  * else 0. The planner leaves a term no document has out of the query, so
  * that no pass asks Xapian for its statistics or opens its post list.

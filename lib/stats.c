@@ -133,17 +133,10 @@ vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
     if (!searcher || !url)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "vind_searcher_document: no searcher or URL");
-    char *term = vind_unique_term(url);
-    if (!term)
-        return vind_error(errmsg, VIND_NOMEM, "out of memory");
     uint32_t docid = 0;
-    vind_status_t status =
-        vind_xapian_reader_docid_for_term(searcher->reader, term, &docid, NULL);
-    free(term);
-    if (status == VIND_NOT_FOUND)
-        return vind_error(errmsg, VIND_NOT_FOUND, "no document in the index has the URL %s", url);
+    vind_status_t status = vind_searcher_docid_for_url(searcher, url, &docid, errmsg);
     if (status != VIND_OK)
-        return vind_error(errmsg, status, "cannot look up the document %s", url);
+        return status;
     json_t *record = NULL;
     status = vind_searcher_stored(searcher, docid, &record, errmsg);
     if (status != VIND_OK)

@@ -284,6 +284,10 @@ def other_endpoints(sd, data, health):
     url = data["results"][0]["url"]
     status, doc = sd.json("/api/doc?" + query(url=url))
     tap.ok(status == 200 and doc.get("url") == url and "title" in doc, "/api/doc returns the stored record", doc)
+    if url.endswith("/") and len(url) > 1:
+        status, doc = sd.json("/api/doc?" + query(url=url[:-1]))
+        tap.ok(status == 200 and doc.get("url") == url,
+               "/api/doc of the url without its trailing slash: the same record, as /api/related", doc)
     status, _, body = sd.get("/api/doc?" + query(url="/bestaat/niet/"))
     tap.ok(status == 404 and error_body(body), "/api/doc of an unknown url: 404 JSON")
     status, _, body = sd.get("/api/doc")

@@ -848,6 +848,11 @@ static void test_researcher(vind_searcher_t *searcher)
     CHECK(json && strstr(json, "\"title\":\"De tuin\"") && strstr(json, "bloemen"),
           "document JSON has the title and the text");
     free(json);
+    CHECK_INT(vind_searcher_document(searcher, "/tuin", 0, &json, NULL), VIND_OK,
+              "document by URL without its trailing slash, as vind_related finds it");
+    CHECK(json && strstr(json, "\"url\":\"/tuin/\""), "... the document of /tuin/");
+    free(json);
+    json = NULL;
     char *msg = NULL;
     CHECK_INT(vind_searcher_document(searcher, "/nergens/", 0, &json, &msg), VIND_NOT_FOUND,
               "an unknown URL: NOT_FOUND");
