@@ -2049,16 +2049,25 @@ static vind_status_t remove_vanished(run_t *run, GHashTable *existing, const cha
  * relations changed are rewritten, so an unchanged site rewrites nothing.
  */
 
+/* The length of url's "scheme://host" (0 for a URL without a host). */
+static size_t origin_length(const char *url)
+{
+    const char *scheme = url ? strstr(url, "://") : NULL;
+    if (!scheme)
+        return 0;
+    const char *slash = strchr(scheme + 3, '/');
+    return slash ? (size_t)(slash - url) : strlen(url);
+}
+
 /* The path part of a URL or href, resolved against base's path:
  * "https://x.nl/a/b.pdf" -> "/a/b.pdf"; "../r.pdf" on "/actueel/x/" ->
  * "/actueel/r.pdf". Query and fragment dropped. g_malloc'd. */
 static char *url_path(const char *href, const char *base)
 {
-    const char *scheme = strstr(href, "://");
+    size_t origin = origin_length(href);
     GString *path = g_string_new(NULL);
-    if (scheme) {
-        const char *slash = strchr(scheme + 3, '/');
-        g_string_append(path, slash ? slash : "/");
+    if (origin) {
+        g_string_append(path, href[origin] ? href + origin : "/");
     } else if (href[0] == '/') {
         g_string_append(path, href);
     } else {
@@ -2284,16 +2293,6 @@ static int inheritance_current(stored_t *pdf, stored_t *parent)
     free_strings(own_tags, n_own_tags);
     free_strings(own_themes, n_own_themes);
     return same;
-}
-
-/* The length of url's "scheme://host" (0 for a URL without a host). */
-static size_t origin_length(const char *url)
-{
-    const char *scheme = url ? strstr(url, "://") : NULL;
-    if (!scheme)
-        return 0;
-    const char *slash = strchr(scheme + 3, '/');
-    return slash ? (size_t)(slash - url) : strlen(url);
 }
 
 /* Whether href, a link of article, may name one of the site's own files: a
