@@ -272,15 +272,24 @@ def costly_search_admission(db):
                       get_from(sd.port, "127.0.0.3", search("wijkverpleging"))[0]]
             tap.ok(marked == [200, 200] and metric(sd, "vind_heavy_refused_total") == 0,
                    "the first search of each address runs (it makes the address heavy)", marked)
-            held = {}
-            holder = threading.Thread(target=lambda: held.update(
-                status=get_from(sd.port, "127.0.0.2", search("verpleeghuis"))[0]))
-            holder.start()
-            deadline = time.time() + 10
-            while metric(sd, "vind_heavy_searches") != 1 and time.time() < deadline:
-                time.sleep(0.02)
-            running = metric(sd, "vind_heavy_searches")
-            status, headers, body = get_from(sd.port, "127.0.0.3", search("thuiszorg"))
+            # The window is the test delay of the holder's search: on a loaded machine the
+            # refused request can miss it, so up to three holders; each attempt's two queries
+            # are new ones, so neither is answered from the cache.
+            for word, other in (("verpleeghuis", "thuiszorg"), ("verpleeghuizen", "thuiszorgen"),
+                                ("verpleeghuiszorg", "thuiszorgorganisatie")):
+                held = {}
+                holder = threading.Thread(target=lambda word=word: held.update(
+                    status=get_from(sd.port, "127.0.0.2", search(word))[0]))
+                holder.start()
+                deadline = time.time() + 10
+                running = metric(sd, "vind_heavy_searches")
+                while running != 1 and time.time() < deadline:
+                    time.sleep(0.02)
+                    running = metric(sd, "vind_heavy_searches")
+                status, headers, body = get_from(sd.port, "127.0.0.3", search(other))
+                if status == 429:
+                    break
+                holder.join(30)
             error = error_body(body)
             tap.ok(running == 1 and status == 429 and headers.get("retry-after") == "1"
                    and error is not None and error["status"] == 429
