@@ -29,7 +29,7 @@
 /*
  * Score = content * (1 + TAXONOMY_WEIGHT * specificity + TITLE_WEIGHT *
  * series + NEXT_WEIGHT * next entry) [* EDITION_FACTOR for another edition
- * of the source's event], where content is the cosine of the source's and the candidate's
+ * of the source's event, when its own edition is near], where content is the cosine of the source's and the candidate's
  * TF-IDF vectors over all their lemmas (1 = the same text, comparable from
  * source to source; content_matches says why not BM25), and specificity
  * that of the most specific theme or tag the two share, log(N / df) /
