@@ -29,9 +29,10 @@
 /*
  * Score = content * (1 + TAXONOMY_WEIGHT * specificity + TITLE_WEIGHT *
  * series + NEXT_WEIGHT * next entry) [* EDITION_FACTOR for another edition
- * of the source's event, when its own edition is near], where content is the cosine of the source's and the candidate's
- * TF-IDF vectors over all their lemmas (1 = the same text, comparable from
- * source to source; content_matches says why not BM25), and specificity
+ * of the source's event, when its own edition is near], where content is
+ * the cosine of the source's and the candidate's TF-IDF vectors over all
+ * their lemmas (1 = the same text, comparable from source to source;
+ * content_matches says why not BM25), and specificity
  * that of the most specific theme or tag the two share, log(N / df) /
  * log(N): 1 for a tag on one document, 0.35 for a theme on a tenth of the
  * site, 0 for one on every document. The bonus
@@ -1025,8 +1026,8 @@ typedef enum {
  * je nu aan voor de ALV 2016", the pair "ALV 2016"). Cost: a table
  * lookup once the candidate's title years are read (doc_title_years).
  */
-static vind_status_t edition_of(run_t *run, const years_t *years, uint32_t docid,
-                                edition_t *out, char **errmsg)
+static vind_status_t edition_of(run_t *run, const years_t *years, uint32_t docid, edition_t *out,
+                                char **errmsg)
 {
     *out = EDITION_UNKNOWN;
     doc_t *doc = NULL;
@@ -1534,8 +1535,8 @@ static vind_status_t score_candidates(run_t *run, uint32_t docid, doc_t *source,
     GHashTable *editions = g_hash_table_new(g_direct_hash, g_direct_equal);
     GHashTable *own = g_hash_table_new(g_direct_hash, g_direct_equal);
     if (status == VIND_OK && (TITLE_WEIGHT > 0.0 || NEXT_WEIGHT > 0.0))
-        status = series_of(run, docid, source, series, next, matches, n_matches, editions, own,
-                           errmsg);
+        status =
+            series_of(run, docid, source, series, next, matches, n_matches, editions, own, errmsg);
     if (status != VIND_OK) {
         g_hash_table_destroy(series);
         g_hash_table_destroy(next);
