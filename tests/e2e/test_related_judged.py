@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """test_related_judged.py - the blind-judged related-links set (issue 13) is
 sound: tests/related/judged.py's nDCG@5 and first-link measures on a small
-example worked out by hand, sources.tsv holds 285 sources split 25 tuned / 20
+example worked out by hand, sources.tsv holds 325 sources split 25 tuned / 20
 untouched / 40 untouched-2 / 40 untouched-3 (drawn in session 6) / 40
 untouched-4 (drawn in session 7 after the mutual check was chosen) / 40
 untouched-5 (drawn in session 8 after the numbered-series rule was chosen) / 40
 untouched-6 (drawn in session 9 after the other-edition rule was committed) / 40
-untouched-7 (drawn in session 10 after the other-edition factor was committed),
+untouched-7 (drawn in session 10 after the other-edition factor was committed) / 40
+untouched-8 (drawn in session 11 after the own-edition gate was committed),
 every judgement is a grade 0-2 of a drawn source with a reason, every link of
 the recorded runs (vind before and after issue 13's session 5, TF-IDF, vind at
 the start of session 6, with the BM25 content score and with the cosine) is
@@ -23,7 +24,10 @@ other-edition rule ahead of main (s8-final) on nDCG@5 and first links over the
 205 sources it was chosen on, and on untouched-6 not behind main and ahead of
 TF-IDF; session 10's other-edition factor ahead of main on nDCG@5 and first
 links over the 245 sources it was chosen on, and on untouched-7 not behind main
-and ahead of TF-IDF. Needs no corpus and no build.
+and ahead of TF-IDF; session 11's own-edition gate ahead of main on nDCG@5 with
+no fewer first links and no more unrelated links over the 285 sources it was
+chosen on, giving back the two yearly series the factor cost, and on
+untouched-8 not behind main and ahead of TF-IDF. Needs no corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -82,15 +86,16 @@ def main():
 
     sources = judged.read_sources()
     parts = [p for _, p in sources]
-    tap.ok(len(sources) == 285 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
+    tap.ok(len(sources) == 325 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
            and parts[45:85] == ["untouched-2"] * 40 and parts[85:125] == ["untouched-3"] * 40
            and parts[125:165] == ["untouched-4"] * 40 and parts[165:205] == ["untouched-5"] * 40
-           and parts[205:245] == ["untouched-6"] * 40 and parts[245:] == ["untouched-7"] * 40,
-           "285 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
+           and parts[205:245] == ["untouched-6"] * 40 and parts[245:285] == ["untouched-7"] * 40
+           and parts[285:] == ["untouched-8"] * 40,
+           "325 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
            "40 untouched-4 (session 7), 40 untouched-5 (session 8), 40 untouched-6 (session 9), "
-           "40 untouched-7 (session 10)",
+           "40 untouched-7 (session 10), 40 untouched-8 (session 11)",
            len(sources))
-    tap.ok(len({s for s, _ in sources}) == 285, "no source drawn twice")
+    tap.ok(len({s for s, _ in sources}) == 325, "no source drawn twice")
 
     drawn = {s for s, _ in sources}
     rows = []
@@ -109,16 +114,18 @@ def main():
             for name in ("before", "tfidf", "after", "s6-before", "s6-after", "s6-rel-after",
                          "s6-cosine", "s7-before", "s7-mutual", "s8-before", "s8-after",
                          "s8-final", "s9-before", "s9-after", "s9-tfidf", "s10-before",
-                         "s10-after", "s10-tfidf")}
+                         "s10-after", "s10-tfidf", "s11-before", "s11-after", "s11-tfidf")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
     # vind at main aa5ac15 has no link for one source (exit 1: nothing above min_score)
-    first125 = [s for s, p in sources
-                if p not in ("untouched-4", "untouched-5", "untouched-6", "untouched-7")]
-    first165 = [s for s, p in sources if p not in ("untouched-5", "untouched-6", "untouched-7")]
-    first205 = [s for s, p in sources if p not in ("untouched-6", "untouched-7")]
-    first245 = [s for s, p in sources if p != "untouched-7"]
+    first125 = [s for s, p in sources if p not in ("untouched-4", "untouched-5", "untouched-6",
+                                                   "untouched-7", "untouched-8")]
+    first165 = [s for s, p in sources
+                if p not in ("untouched-5", "untouched-6", "untouched-7", "untouched-8")]
+    first205 = [s for s, p in sources if p not in ("untouched-6", "untouched-7", "untouched-8")]
+    first245 = [s for s, p in sources if p not in ("untouched-7", "untouched-8")]
+    first285 = [s for s, p in sources if p != "untouched-8"]
     tap.ok(all(s in runs["s6-cosine"] for s in first125) and len(runs["s6-rel-after"]) >= 124
            and all(s in runs[name] for name in ("s7-before", "s7-mutual") for s in first165)
            and all(s in runs[name] for name in ("tfidf", "s8-before", "s8-after", "s8-final")
@@ -126,10 +133,12 @@ def main():
            and all(s in runs[name] for name in ("s9-before", "s9-after", "s9-tfidf")
                    for s in first245)
            and all(s in runs[name] for name in ("s10-before", "s10-after", "s10-tfidf")
+                   for s in first285)
+           and all(s in runs[name] for name in ("s11-before", "s11-after", "s11-tfidf")
                    for s, _ in sources),
            "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
            "165, TF-IDF and session 8's runs the first 205, session 9's the first 245, session "
-           "10's all 285")
+           "10's the first 285, session 11's all 325")
     unjudged = [(name, s, u) for name, run in runs.items() for s, urls in run.items()
                 for u in urls if (s, u) not in grades]
     tap.ok(not unjudged, "every link of the recorded runs is judged", unjudged[:5])
@@ -225,6 +234,29 @@ def main():
     held = [s for s, p in sources if p == "untouched-7"]
     check_held(tap, runs["s10-after"], runs["s10-before"], runs["s10-tfidf"], held, grades,
                "other-edition factor, untouched-7", ndcg_kept=True)
+    # Session 11 (rel8): the factor only when the source's own edition is among the first 10,
+    # chosen on the 285 sources drawn before (main 20d9d40, s11-before, lists what s10-after
+    # lists there); untouched-8 was drawn after the commit.
+    tap.ok(all(runs["s11-before"][s] == runs["s10-after"][s] for s in first285)
+           and all(runs["s11-tfidf"][s] == runs["s10-tfidf"][s] for s in first285),
+           "session 11's before run is s10-after and its TF-IDF run session 10's, first 285")
+    pool = judged.score_run(runs["s11-after"], first285, grades, {})
+    base = judged.score_run(runs["s11-before"], first285, grades, {})
+    tap.ok(pool["ndcg"] > base["ndcg"] and pool["first"] >= base["first"]
+           and pool["unrelated"] <= base["unrelated"],
+           "own-edition gate, the 285 sources it was chosen on: nDCG@5 up, no fewer first links, "
+           "no more unrelated links (%.4f, %.4f; %.1f%%, %.1f%%; %d, %d)"
+           % (pool["ndcg"], base["ndcg"], 100 * pool["first"], 100 * base["first"],
+              pool["unrelated"], base["unrelated"]))
+    series = ["/actueel/schrijf-mee-aan-de-fronteers-adventskalender-2022/",
+              "/actueel/transcripties-en-captions-congres-2015/"]
+    tap.ok(all(judged.score_run(runs["s11-after"], [s], grades, {})["ndcg"]
+               > judged.score_run(runs["s11-before"], [s], grades, {})["ndcg"] for s in series),
+           "own-edition gate: the advent calendar's call and the 2015 congress videos get back "
+           "the other editions the factor cost them")
+    held = [s for s, p in sources if p == "untouched-8"]
+    check_held(tap, runs["s11-after"], runs["s11-before"], runs["s11-tfidf"], held, grades,
+               "own-edition gate, untouched-8", ndcg_kept=True)
     return tap.done()
 
 

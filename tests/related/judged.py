@@ -19,8 +19,9 @@ only.
                                                      # sources), the cosine before session
                                                      # 7's mutual check (the first 165),
                                                      # main before session 8 (the first 205),
-                                                     # before session 9 (the first 245)
-                                                     # and before session 10 (all 285)
+                                                     # before session 9 (the first 245),
+                                                     # before session 10 (the first 285)
+                                                     # and before session 11 (all 325)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -103,7 +104,8 @@ def cmd_draw(args):
     appends K more sources drawn by random.Random(S) from the articles not
     drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
     seed 2026; session 7: "untouched-4", seed 20261206; session 8: "untouched-5", seed
-    20261207; session 9: "untouched-6", seed 20261209), so the earlier parts and their
+    20261207; session 9: "untouched-6", seed 20261209; session 10: "untouched-7", seed
+    20261210; session 11: "untouched-8", seed 20261211), so the earlier parts and their
     judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
@@ -337,6 +339,7 @@ def cmd_eval(args):
                      "s8before=" + os.path.join(HERE, "runs", "s8-before.tsv"),
                      "s9before=" + os.path.join(HERE, "runs", "s9-before.tsv"),
                      "s10main=" + os.path.join(HERE, "runs", "s10-before.tsv"),
+                     "s11main=" + os.path.join(HERE, "runs", "s11-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()
