@@ -157,8 +157,8 @@ def main(argv=None):
         for r in rows:
             print("\t".join(str(r.get(c, "")) for c in COLUMNS))
         return 0
-    paths = a.sample or sorted(os.path.join(here, f) for f in os.listdir(here)
-                               if f.startswith("collision-sample") and f.endswith(".tsv"))
+    paths = a.sample or sorted((os.path.join(here, f) for f in os.listdir(here)
+                                if f.startswith("collision-sample") and f.endswith(".tsv")), key=len)
     samples = [(os.path.basename(path), evalindep.read_tsv(path)) for path in paths]
     words = {r[c] for _, sample in samples for r in sample for c in ("a", "b")}
     terms = evalindep.ask_terms(a.evalmorph, words)
