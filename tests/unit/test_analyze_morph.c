@@ -323,6 +323,36 @@ static void test_infinitive_is_no_other_past(void)
     check_same((const char *const[]){"missen", "mist", "gemist", NULL}, "mist stays with missen");
 }
 
+
+/* Step 8's chain from a verb form through its infinitive to the noun the
+ * infinitive is the plural of stops where the noun is another word: no stem
+ * of the verb ("typte" -> "typen", stem "typ", is no "type"; "geladen" no
+ * "lade"), or glossed with no English word in common by FreeDict
+ * ("geboekt"/"boek": enter, record / book; "geldt"/"geld": be valid /
+ * money). The infinitive keeps its noun and gets the verb as an extra term,
+ * so "kiezen" still finds "gekozen". */
+static void test_verb_stops_before_another_noun(void)
+{
+    check_apart("typte", "type");
+    check_apart("getypt", "paginatypes");
+    check_apart("geladen", "lade");
+    check_apart("geboekt", "boek");
+    check_apart("geldt", "geld");
+    check_apart("gekozen", "kies");
+    check_apart("schermt", "scherm");
+    check_same((const char *const[]){"typte", "typt", "getypt", NULL}, "typen keeps its forms");
+    check_same((const char *const[]){"boeken", "boek", NULL}, "boeken is still boek's plural");
+    CHECK(has_term("kiezen", "kiezen") && has_term("kiezen", "kies"),
+          "kiezen has its noun's term and the verb as an extra term");
+    CHECK(!has_term("kies", "kiezen"), "kies has no extra verb term");
+    /* the noun that is the verb's stem and names its act stays joined */
+    check_same((const char *const[]){"gebruik", "gebruikt", "gebruiken", NULL}, "gebruik");
+    check_same((const char *const[]){"werk", "werkt", "gewerkt", NULL}, "werk");
+    check_same((const char *const[]){"zorg", "zorgt", "zorgen", NULL}, "zorg");
+    check_same((const char *const[]){"onderzoek", "onderzocht", "onderzoeken", NULL},
+               "onderzoek");
+    check_same((const char *const[]){"verschil", "verschilt", NULL}, "differ ~ difference");
+}
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -338,6 +368,7 @@ int main(void)
     test_name_genitive_is_no_lemma();
     test_function_word_is_no_verb_stem();
     test_infinitive_is_no_other_past();
+    test_verb_stops_before_another_noun();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
