@@ -22,6 +22,8 @@
 #include <vind/limits.h>
 #include "error.h"
 #include "lexicon.h"
+#include "lexicon_format.h"
+#include "lexicon_lookup.h"
 #include "normalize.h"
 #include "query.h"
 #include "schema.h"
@@ -647,6 +649,25 @@ static vind_xapian_query_t *converted_query(builder_t *b, const vind_token_t *to
     return query;
 }
 
+/*
+ * The verb reading of a query word that is both a noun plural and another
+ * verb's infinitive (VIND_LEX_VERB_TOO: "kiezen", "tonen", "boeken"): the
+ * infinitive's own term, which the verb's other forms have ("gekozen",
+ * "toont"), at full weight: the word typed is that verb as much as the
+ * noun, and the index keeps the two apart (docs/morphology.md, "Verb and
+ * noun"). NULL for any other word. Costs one lexicon look-up per query word.
+ */
+static vind_xapian_query_t *verb_reading_query(builder_t *b, const vind_token_t *token)
+{
+    const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
+    if (!lexicon || strcmp(token->form, token->stem) == 0 ||
+        !(vind_lexicon_flags(lexicon, token->form, strlen(token->form)) & VIND_LEX_VERB_TOO))
+        return NULL;
+    if (b->collect && !b->negated)
+        vind_match_terms_add_stem(b->match_terms, token->form);
+    return term_query(b, "", token->form);
+}
+
 /* corrected: the token searched in its place (an unknown word's
  * correction), or NULL. The boosts use what is searched: an unknown stem
  * would keep the proximity boost from ever matching. */
@@ -699,6 +720,7 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
     collect_stem(b, token);
     query = pair(b, VIND_XAPIAN_OP_OR, query, split_query(b, token));
     query = pair(b, VIND_XAPIAN_OP_OR, query, converted_query(b, token));
+    query = pair(b, VIND_XAPIAN_OP_OR, query, verb_reading_query(b, token));
     vind_tokens_t *correction = correction_of(b, token);
     const vind_token_t *corrected = correction ? vind_tokens_get(correction, 0) : NULL;
     if (corrected) {
