@@ -965,6 +965,85 @@ static const char *en_plural_singular(struct builder *b, const char *form)
     return NULL;
 }
 
+/* A line of the glosses file (lexicon/mkglosses.py): headword, its English
+ * glosses separated by spaces. Stored as " a b c " for whole-word look-ups. */
+static void gloss_line(struct builder *b, char **fields, int count)
+{
+    if (count < 2)
+        return;
+    char *key = normalize(fields[0]);
+    char *value = g_strconcat(" ", fields[1], " ", NULL);
+    g_hash_table_replace(b->glosses, key, value);
+}
+
+/* Whether two English glosses are one word: equal, or one the other with an
+ * ending ("differ"/"difference", "judge"/"judgment", "depart"/"departure"):
+ * a common start of 4+ letters that leaves at most one letter of the
+ * shorter. */
+static int same_gloss(const char *one, const char *other)
+{
+    size_t common = 0;
+    while (one[common] && one[common] == other[common])
+        common++;
+    size_t shorter = MIN(strlen(one), strlen(other));
+    return common == shorter || (common >= 4 && common + 1 >= shorter);
+}
+
+/* Whether the two headwords share an English gloss; -1 when either has none
+ * (FreeDict's 20k headwords do not cover every word). */
+static int share_gloss(struct builder *b, const char *one, const char *other)
+{
+    const char *a = g_hash_table_lookup(b->glosses, one);
+    const char *c = g_hash_table_lookup(b->glosses, other);
+    if (a == NULL || c == NULL)
+        return -1;
+    gchar **these = g_strsplit(a, " ", -1);
+    gchar **those = g_strsplit(c, " ", -1);
+    int shared = 0;
+    for (int i = 0; these[i] && !shared; i++)
+        for (int k = 0; those[k] && !shared; k++)
+            shared = these[i][0] && those[k][0] && same_gloss(these[i], those[k]);
+    g_strfreev(these);
+    g_strfreev(those);
+    return shared;
+}
+
+/* Whether an English gloss is a degree of comparison that English does not
+ * make with -er/-est: "more ...", "most important", "least", "worse",
+ * "further", "former" (a closed class of English grammar). */
+static int english_degree_word(const char *gloss)
+{
+    static const char *const starts[] = {"more",  "most",    "less",    "least",  "better", "best",
+                                         "worse", "worst",   "further", "farther", "former", "latter",
+                                         "elder", "eldest",  NULL};
+    for (const char *const *s = starts; *s; s++)
+        if (strncmp(gloss, *s, strlen(*s)) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Whether a comparative or superlative reading is another word: FreeDict
+ * glosses the form and its base with no English word in common and none of
+ * the form's glosses is a degree ("echter": but, however, nevertheless, is
+ * no "more echt": genuine, real; "middelste": central, is no degree of
+ * "middel": means, waist). A gloss with an -er/-est ending shares its start
+ * with the base's ("long"/"longer", same_gloss); "langer" (further, more)
+ * and "belangrijkste" (most important) stay degrees.
+ */
+static int degree_is_other_word(struct builder *b, const char *form, const char *base)
+{
+    if (share_gloss(b, form, base) != 0)
+        return 0;
+    const char *glosses = g_hash_table_lookup(b->glosses, form);
+    gchar **words = g_strsplit(glosses, " ", -1);
+    int degree = 0;
+    for (int i = 0; words[i] && !degree; i++)
+        degree = english_degree_word(words[i]);
+    g_strfreev(words);
+    return !degree;
+}
+
 static void choose_lemma(struct builder *b, struct word *w, const char *original)
 {
     struct candidate best = {READ_NONE, NULL};
@@ -974,6 +1053,8 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
         consider_analysis(b, w->form, analyses[i], &best);
     if (count > 0)
         Hunspell_free_list(b->hunspell, &analyses, count);
+    if (best.reading == READ_DEGREE && degree_is_other_word(b, w->form, best.lemma))
+        best = (struct candidate){READ_NONE, NULL};
     static const char *const readings[] = {"hunspell-none",       "hunspell-verb",
                                            "hunspell-degree",     "hunspell-adjective",
                                            "hunspell-diminutive", "hunspell-noun"};
@@ -1179,49 +1260,6 @@ static void strong_verb(struct builder *b, char **fields, int count)
 }
 
 /* Reads nl.dic: "verpleeghuis/ZhCcCa" -> flags of the normalised root. */
-/* A line of the glosses file (lexicon/mkglosses.py): headword, its English
- * glosses separated by spaces. Stored as " a b c " for whole-word look-ups. */
-static void gloss_line(struct builder *b, char **fields, int count)
-{
-    if (count < 2)
-        return;
-    char *key = normalize(fields[0]);
-    char *value = g_strconcat(" ", fields[1], " ", NULL);
-    g_hash_table_replace(b->glosses, key, value);
-}
-
-/* Whether two English glosses are one word: equal, or one the other with an
- * ending ("differ"/"difference", "judge"/"judgment", "depart"/"departure"):
- * a common start of 4+ letters that leaves at most one letter of the
- * shorter. */
-static int same_gloss(const char *one, const char *other)
-{
-    size_t common = 0;
-    while (one[common] && one[common] == other[common])
-        common++;
-    size_t shorter = MIN(strlen(one), strlen(other));
-    return common == shorter || (common >= 4 && common + 1 >= shorter);
-}
-
-/* Whether the two headwords share an English gloss; -1 when either has none
- * (FreeDict's 20k headwords do not cover every word). */
-static int share_gloss(struct builder *b, const char *one, const char *other)
-{
-    const char *a = g_hash_table_lookup(b->glosses, one);
-    const char *c = g_hash_table_lookup(b->glosses, other);
-    if (a == NULL || c == NULL)
-        return -1;
-    gchar **these = g_strsplit(a, " ", -1);
-    gchar **those = g_strsplit(c, " ", -1);
-    int shared = 0;
-    for (int i = 0; these[i] && !shared; i++)
-        for (int k = 0; those[k] && !shared; k++)
-            shared = these[i][0] && those[k][0] && same_gloss(these[i], those[k]);
-    g_strfreev(these);
-    g_strfreev(those);
-    return shared;
-}
-
 static void read_dic(struct builder *b, const char *path)
 {
     FILE *file = fopen(path, "r");
@@ -1667,6 +1705,7 @@ int main(int argc, char **argv)
         return 1;
     }
     read_dic(&b, argv[3]);
+    read_data(&b, argv[6], gloss_line); /* before the rules: degrees and chains ask it */
     GPtrArray *originals = read_wordlist(&b, argv[1]);
     size_t lemmas = 0;
     for (guint i = 0; i < originals->len; i++) {
@@ -1687,7 +1726,6 @@ int main(int argc, char **argv)
      * their heads' lemmas: "leden" -> "lid", then "ledenlijst" follows. */
     read_data(&b, argv[5], irregular_form);
     read_data(&b, argv[4], strong_verb);
-    read_data(&b, argv[6], gloss_line);
     size_t compounds = lemmatise_compounds(&b);
     link_flagless_stems(&b); /* after compounds: "afwerken" -> "afwerk" is known then */
     resolve_chains(&b);

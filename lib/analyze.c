@@ -320,6 +320,14 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
 
     int known = 0;
     const char *lemma = lemma_of(analyzer, form, &known);
+    /* An English stop word that is no Dutch one is English in a Dutch text,
+     * not a rare Dutch form of another word: "at" (286 times in the corpus,
+     * all English) is no past of "eten". The only such word with a lemma of
+     * OpenTaal's; the others are unknown and keep Snowball's stem. Two
+     * stop-list look-ups for a word with a lemma, once per distinct word. */
+    if (lemma != form && vind_is_stopword(analyzer->lexicon, form, VIND_LANG_EN) &&
+        !vind_is_stopword(analyzer->lexicon, form, VIND_LANG_NL))
+        lemma = form;
     g_string_truncate(entry, 0);
     if (!known && part_count >= 2 && ends_with(form, len, parts[part_count - 1])) {
         /* The head is a known word, so the whole is known as well as it. */

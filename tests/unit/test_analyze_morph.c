@@ -353,6 +353,23 @@ static void test_verb_stops_before_another_noun(void)
                "onderzoek");
     check_same((const char *const[]){"verschil", "verschilt", NULL}, "differ ~ difference");
 }
+
+/* A comparative FreeDict glosses as another word is none ("echter": but,
+ * however; "middelste": central), while one glossed as a degree stays
+ * ("langer": further, more; "belangrijkste": most important); and an English
+ * stop word in Dutch text is English ("at" is no past of "eten"). */
+static void test_degree_and_english_word_apart(void)
+{
+    check_apart("echter", "echt");
+    check_apart("echter", "echte");
+    check_apart("middelste", "middel");
+    check_same((const char *const[]){"lang", "langer", "langste", NULL}, "langer ~ lang");
+    check_same((const char *const[]){"belangrijk", "belangrijkste", NULL}, "belangrijkste");
+    check_same((const char *const[]){"groot", "groter", "grootste", NULL}, "groter ~ groot");
+    check_apart("at", "eten");
+    check_term("at", "at");
+    check_same((const char *const[]){"eten", "gegeten", "aten", NULL}, "eten keeps its forms");
+}
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -369,6 +386,7 @@ int main(void)
     test_function_word_is_no_verb_stem();
     test_infinitive_is_no_other_past();
     test_verb_stops_before_another_noun();
+    test_degree_and_english_word_apart();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
