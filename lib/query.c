@@ -606,13 +606,20 @@ static int is_vowel(char c)
  * the factsheet's "downloads" nor the English "downloaded" (make eval's
  * `hoe vaak is coronamelder gedownload`). NULL for anything else (g_malloc'd).
  * A verb whose stem is another word's form (lopen: "loop" is a form of
- * lopen) gets nothing: the stem must analyse to itself.
- * Costs one vind_analyze_word for each query word whose term ends in -en.
+ * lopen) gets nothing: the stem must analyse to itself; nor does a verb the
+ * lexicon flags as another word than that noun (VIND_LEX_VERB_TOO).
+ * Costs one lexicon look-up and one vind_analyze_word for each query word
+ * whose term ends in -en.
  */
 static char *converted_noun(builder_t *b, const char *verb)
 {
     size_t n = strlen(verb);
     if (n < 6 || strcmp(verb + n - 2, "en") != 0 || is_vowel(verb[n - 3]))
+        return NULL;
+    /* The lexicon keeps this verb off the noun its infinitive is the plural
+     * of: another word ("geboekt" is no "boek"; docs/morphology.md). */
+    const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
+    if (lexicon && (vind_lexicon_flags(lexicon, verb, n) & VIND_LEX_VERB_TOO))
         return NULL;
     GString *noun = g_string_new_len(verb, (gssize)(n - 2));
     size_t m = noun->len;
