@@ -657,22 +657,36 @@ static vind_xapian_query_t *converted_query(builder_t *b, const vind_token_t *to
 }
 
 /*
- * The verb reading of a query word that is both a noun plural and another
- * verb's infinitive (VIND_LEX_VERB_TOO: "kiezen", "tonen", "boeken"): the
- * infinitive's own term, which the verb's other forms have ("gekozen",
- * "toont"), at full weight: the word typed is that verb as much as the
- * noun, and the index keeps the two apart (docs/morphology.md, "Verb and
- * noun"). NULL for any other word. Costs one lexicon look-up per query word.
+ * The two readings of an infinitive that is also the plural of a noun of
+ * another meaning (VIND_LEX_VERB_TOO: "kiezen", "tonen", "boeken"), which
+ * the index keeps apart (docs/morphology.md, "Verb and noun"):
+ *  - the word typed as such is the verb as much as the noun: it also
+ *    searches the infinitive's own term, which the verb's other forms have
+ *    ("kiezen" finds "gekozen", "tonen" finds "toont");
+ *  - a form of such a verb ("gekozen", term "kiezen") also searches the
+ *    infinitive written as a word, which the analyzer gives the extra term
+ *    P"kiezen" (no compound part has it), at full weight, not a part's.
+ * NULL for any other word. Costs one or two lexicon look-ups per query word.
  */
 static vind_xapian_query_t *verb_reading_query(builder_t *b, const vind_token_t *token)
 {
     const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
-    if (!lexicon || strcmp(token->form, token->stem) == 0 ||
-        !(vind_lexicon_flags(lexicon, token->form, strlen(token->form)) & VIND_LEX_VERB_TOO))
+    if (!lexicon)
+        return NULL;
+    const char *infinitive = NULL;
+    const char *prefix = "";
+    if (strcmp(token->form, token->stem) != 0 &&
+        (vind_lexicon_flags(lexicon, token->form, strlen(token->form)) & VIND_LEX_VERB_TOO)) {
+        infinitive = token->form;
+    } else if (vind_lexicon_flags(lexicon, token->stem, strlen(token->stem)) & VIND_LEX_VERB_TOO) {
+        infinitive = token->stem;
+        prefix = VIND_PREFIX_PART;
+    }
+    if (!infinitive)
         return NULL;
     if (b->collect && !b->negated)
-        vind_match_terms_add_stem(b->match_terms, token->form);
-    return term_query(b, "", token->form);
+        vind_match_terms_add_stem(b->match_terms, infinitive);
+    return term_query(b, prefix, infinitive);
 }
 
 /* corrected: the token searched in its place (an unknown word's

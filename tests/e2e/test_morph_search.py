@@ -38,6 +38,7 @@ PAGES = {
     "boek": "Dat boek over dinosaurussen ligt op tafel.",
     "echter": "Het museum was echter gesloten.",
     "echt": "Dit schilderij is echt van Rembrandt.",
+    "tonen": "De grafieken tonen een stijgende lijn.",
 }
 # Pages in English (indexed with English stems).
 ENGLISH = {"server"}
@@ -92,6 +93,7 @@ def main():
             ("boek", ["boek"], "boek does not find geboekt"),
             ("kies", ["kies"], "kies (molar) does not find gekozen"),
             ("kiezen", ["gekozen", "kies"], "kiezen finds the verb's gekozen and the noun's kies"),
+            ("getoond", ["tonen"], "getoond finds the infinitive tonen (its extra term)"),
             ("echt", ["echt"], "echt does not find echter (however)"),
         ]
         for word, expected, what in cases:
