@@ -33,7 +33,11 @@
  *     derived by rule ("ondernam" -> "ondernemen", "opgenomen" -> "opnemen"),
  *     and lexicon/irregular-forms.tsv ("leden" -> "lid", "beter" -> "goed").
  *
- *   mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]
+ *  6. English glosses (Debian's dict-freedict-nld-eng, by lexicon/mkglosses.py)
+ *     tell a verb from a noun of another meaning that its infinitive is the
+ *     plural of: "geboekt" -> "boeken" stays off "boek" (verb_joins_noun).
+ *
+ *   mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS GLOSSES OUT.lex [--dump]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -67,7 +71,8 @@ struct builder {
     GHashTable *words; /* normalised form -> struct word */
     GStringChunk *strings;
     int dump;
-    const char *rule; /* the rule of root_lemma's last answer (for --dump) */
+    const char *rule;     /* the rule of root_lemma's last answer (for --dump) */
+    GHashTable *glosses;  /* normalised headword -> " gloss gloss " (FreeDict nld-eng) */
 };
 
 /* Separable verb particles: the PFX P* flags of nl.aff plus the common
@@ -960,6 +965,85 @@ static const char *en_plural_singular(struct builder *b, const char *form)
     return NULL;
 }
 
+/* A line of the glosses file (lexicon/mkglosses.py): headword, its English
+ * glosses separated by spaces. Stored as " a b c " for whole-word look-ups. */
+static void gloss_line(struct builder *b, char **fields, int count)
+{
+    if (count < 2)
+        return;
+    char *key = normalize(fields[0]);
+    char *value = g_strconcat(" ", fields[1], " ", NULL);
+    g_hash_table_replace(b->glosses, key, value);
+}
+
+/* Whether two English glosses are one word: equal, or one the other with an
+ * ending ("differ"/"difference", "judge"/"judgment", "depart"/"departure"):
+ * a common start of 4+ letters that leaves at most one letter of the
+ * shorter. */
+static int same_gloss(const char *one, const char *other)
+{
+    size_t common = 0;
+    while (one[common] && one[common] == other[common])
+        common++;
+    size_t shorter = MIN(strlen(one), strlen(other));
+    return common == shorter || (common >= 4 && common + 1 >= shorter);
+}
+
+/* Whether the two headwords share an English gloss; -1 when either has none
+ * (FreeDict's 20k headwords do not cover every word). */
+static int share_gloss(struct builder *b, const char *one, const char *other)
+{
+    const char *a = g_hash_table_lookup(b->glosses, one);
+    const char *c = g_hash_table_lookup(b->glosses, other);
+    if (a == NULL || c == NULL)
+        return -1;
+    gchar **these = g_strsplit(a, " ", -1);
+    gchar **those = g_strsplit(c, " ", -1);
+    int shared = 0;
+    for (int i = 0; these[i] && !shared; i++)
+        for (int k = 0; those[k] && !shared; k++)
+            shared = these[i][0] && those[k][0] && same_gloss(these[i], those[k]);
+    g_strfreev(these);
+    g_strfreev(those);
+    return shared;
+}
+
+/* Whether an English gloss is a degree of comparison that English does not
+ * make with -er/-est: "more ...", "most important", "least", "worse",
+ * "further", "former" (a closed class of English grammar). */
+static int english_degree_word(const char *gloss)
+{
+    static const char *const starts[] = {"more",  "most",    "less",    "least",  "better", "best",
+                                         "worse", "worst",   "further", "farther", "former", "latter",
+                                         "elder", "eldest",  NULL};
+    for (const char *const *s = starts; *s; s++)
+        if (strncmp(gloss, *s, strlen(*s)) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Whether a comparative or superlative reading is another word: FreeDict
+ * glosses the form and its base with no English word in common and none of
+ * the form's glosses is a degree ("echter": but, however, nevertheless, is
+ * no "more echt": genuine, real; "middelste": central, is no degree of
+ * "middel": means, waist). A gloss with an -er/-est ending shares its start
+ * with the base's ("long"/"longer", same_gloss); "langer" (further, more)
+ * and "belangrijkste" (most important) stay degrees.
+ */
+static int degree_is_other_word(struct builder *b, const char *form, const char *base)
+{
+    if (share_gloss(b, form, base) != 0)
+        return 0;
+    const char *glosses = g_hash_table_lookup(b->glosses, form);
+    gchar **words = g_strsplit(glosses, " ", -1);
+    int degree = 0;
+    for (int i = 0; words[i] && !degree; i++)
+        degree = english_degree_word(words[i]);
+    g_strfreev(words);
+    return !degree;
+}
+
 static void choose_lemma(struct builder *b, struct word *w, const char *original)
 {
     struct candidate best = {READ_NONE, NULL};
@@ -969,6 +1053,8 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
         consider_analysis(b, w->form, analyses[i], &best);
     if (count > 0)
         Hunspell_free_list(b->hunspell, &analyses, count);
+    if (best.reading == READ_DEGREE && degree_is_other_word(b, w->form, best.lemma))
+        best = (struct candidate){READ_NONE, NULL};
     static const char *const readings[] = {"hunspell-none",       "hunspell-verb",
                                            "hunspell-degree",     "hunspell-adjective",
                                            "hunspell-diminutive", "hunspell-noun"};
@@ -1410,6 +1496,69 @@ static size_t link_flagless_stems(struct builder *b)
     return apply_found(b, found, READ_VERB, "flagless-stem");
 }
 
+/*
+ * Whether a verb form goes on from its infinitive to the noun that the
+ * infinitive is the plural of (the chains below): only when the noun is the
+ * verb's own stem, and is the same word. "gebruikt" -> "gebruiken" ->
+ * "gebruik", "werkt" -> "werk", "zorgt" -> "zorg": the noun names the
+ * verb's act. But
+ *  - a noun that is no stem of the verb is another word: "typte" -> "typen"
+ *    (stem "typ") is no "type", "geladen" -> "laden" (stem "laad") no "lade"
+ *    (drawer): the noun's infinitive by spelling (infinitives_of) must be
+ *    this one, and a noun in unstressed -e is no stem;
+ *  - a noun and a verb FreeDict's nld-eng glosses with no English word in
+ *    common are two words: "boek" (book) / "boeken" (enter, record,
+ *    register), "scherm" (screen) / "schermen" (fence), "kies" (molar,
+ *    dainty) / "kiezen" (choose); a gloss with an ending counts as the same
+ *    ("difference" / "differ"). Where FreeDict lacks either, the chain goes
+ *    on as before.
+ * The infinitive itself keeps the noun (a plural reading beats a verb's) and
+ * is flagged VIND_LEX_VERB_TOO: the analyzer adds the infinitive as an
+ * extra term, so "kiezen" and "gekozen" still meet.
+ */
+static int verb_joins_noun(struct builder *b, const char *infinitive, const struct word *noun,
+                           const char **why)
+{
+    const char *found[MAX_INFINITIVES];
+    size_t n = strlen(noun->form);
+    /* A Dutch verb stem ends in no unstressed -e ("typ", "laad"), unless
+     * nl.dic lists it as one ("update"); spelling alone would make "type"
+     * the stem of "typen" as "doe" is of "doen". */
+    int schwa = n > 1 && noun->form[n - 1] == 'e' && !is_vowel(noun->form[n - 2]);
+    int count = !schwa || is_verb_stem(noun) ? infinitives_of(b, noun->form, found) : 0;
+    int stem = 0;
+    for (int i = 0; i < count && !stem; i++)
+        stem = strcmp(found[i], infinitive) == 0;
+    if (!stem) {
+        *why = "cut-stem";
+        return 0;
+    }
+    if (share_gloss(b, noun->form, infinitive) == 0) {
+        *why = "cut-gloss";
+        return 0;
+    }
+    *why = "kept";
+    return 1;
+}
+
+/* Whether w, a verb form whose lemma is the infinitive next, stops there
+ * (verb_joins_noun); --dump prints each decision. */
+static int verb_stops_at_infinitive(struct builder *b, const struct word *w, struct word *next)
+{
+    if (w->reading > READ_VERB || next->reading != READ_NOUN || !is_infinitive(next))
+        return 0;
+    struct word *noun = find(b, next->lemma);
+    if (noun == NULL)
+        return 0;
+    const char *why = NULL;
+    int joins = verb_joins_noun(b, next->form, noun, &why);
+    if (b->dump)
+        printf("cross\t%s\t%s\t%s\t%s\n", w->form, next->form, noun->form, why);
+    if (!joins)
+        next->flags |= VIND_LEX_VERB_TOO; /* the infinitive still finds its verb's forms */
+    return !joins;
+}
+
 /* Follows lemma chains so that every lemma is final: "gemaakte" -> "gemaakt"
  * -> "maken" becomes "gemaakte" -> "maken". Depth-limited against cycles. */
 static void resolve_chains(struct builder *b)
@@ -1429,6 +1578,8 @@ static void resolve_chains(struct builder *b)
              * of "geven"; the data are no form of giving. */
             if (w->reading >= READ_DIMINUTIVE && is_real_noun(next) &&
                 is_infinitive(find(b, next->lemma)))
+                break;
+            if (verb_stops_at_infinitive(b, w, next))
                 break;
             w->lemma = next->lemma;
         }
@@ -1538,14 +1689,14 @@ static void free_word(gpointer data)
 
 int main(int argc, char **argv)
 {
-    if (argc < 7) {
-        fprintf(
-            stderr,
-            "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS OUT.lex [--dump]\n");
+    if (argc < 8) {
+        fprintf(stderr, "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS GLOSSES "
+                        "OUT.lex [--dump]\n");
         return 2;
     }
     struct builder b = {0};
-    b.dump = argc > 7 && strcmp(argv[7], "--dump") == 0;
+    b.dump = argc > 8 && strcmp(argv[8], "--dump") == 0;
+    b.glosses = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_free);
     b.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_word);
     b.strings = g_string_chunk_new(1 << 20);
     b.hunspell = Hunspell_create(argv[2], argv[3]);
@@ -1554,6 +1705,7 @@ int main(int argc, char **argv)
         return 1;
     }
     read_dic(&b, argv[3]);
+    read_data(&b, argv[6], gloss_line); /* before the rules: degrees and chains ask it */
     GPtrArray *originals = read_wordlist(&b, argv[1]);
     size_t lemmas = 0;
     for (guint i = 0; i < originals->len; i++) {
@@ -1582,10 +1734,11 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
             originals->len, lemmas, compounds);
-    write_lexicon(&b, argv[6]);
+    write_lexicon(&b, argv[7]);
     g_ptr_array_free(originals, TRUE);
     Hunspell_destroy(b.hunspell);
     g_hash_table_destroy(b.words);
+    g_hash_table_destroy(b.glosses);
     g_string_chunk_free(b.strings);
     return 0;
 }

@@ -22,6 +22,7 @@
 #include <vind/limits.h>
 #include "error.h"
 #include "lexicon.h"
+#include "lexicon_format.h"
 #include "lexicon_lookup.h"
 #include "normalize.h"
 #include "stem.h"
@@ -275,6 +276,30 @@ static int append_part_term(vind_analyzer_t *analyzer, const char *part, const c
 }
 
 /*
+ * A noun plural that is also the infinitive of a verb of another meaning
+ * (VIND_LEX_VERB_TOO: "kiezen", molars and to choose; "boeken") has its
+ * noun's term and the infinitive as an extra term, which the verb's other
+ * forms have as their term ("gekozen" -> "kiezen"): one spelling, both
+ * words, while "kies" and "gekozen" stay apart (docs/morphology.md, "Verb
+ * and noun"). Returns 1 if added. Costs one lexicon look-up per new form.
+ */
+static int append_verb_term(vind_analyzer_t *analyzer, const char *form, size_t len,
+                            size_t term_offset)
+{
+    if (!(vind_lexicon_flags(analyzer->lexicon, form, len) & VIND_LEX_VERB_TOO))
+        return 0;
+    GString *entry = analyzer->entry;
+    if (strcmp(entry->str + term_offset, form) == 0)
+        return 0;
+    size_t offset = entry->len;
+    append_term(analyzer, VIND_LANG_NL, form, form, len, 1, entry);
+    if (entry->len == offset)
+        return 0;
+    g_string_append_c(entry, '\0');
+    return 1;
+}
+
+/*
  * Builds the entry of a Dutch form into analyzer->entry: lemma from the
  * lexicon, else, for a compound whose head the lexicon knows, the form with
  * its head lemmatised ("verpleeghuizen" -> "verpleeg" + lemma("huizen") =
@@ -295,6 +320,14 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
 
     int known = 0;
     const char *lemma = lemma_of(analyzer, form, &known);
+    /* An English stop word that is no Dutch one is English in a Dutch text,
+     * not a rare Dutch form of another word: "at" (286 times in the corpus,
+     * all English) is no past of "eten". The only such word with a lemma of
+     * OpenTaal's; the others are unknown and keep Snowball's stem. Two
+     * stop-list look-ups for a word with a lemma, once per distinct word. */
+    if (lemma != form && vind_is_stopword(analyzer->lexicon, form, VIND_LANG_EN) &&
+        !vind_is_stopword(analyzer->lexicon, form, VIND_LANG_NL))
+        lemma = form;
     g_string_truncate(entry, 0);
     if (!known && part_count >= 2 && ends_with(form, len, parts[part_count - 1])) {
         /* The head is a known word, so the whole is known as well as it. */
@@ -324,6 +357,7 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
         written_at += written[k];
         free(parts[k]);
     }
+    *extra_count += (unsigned)append_verb_term(analyzer, form, len, term_offset);
 }
 
 /* A form of the cache's older generation moved into the current one (NULL:

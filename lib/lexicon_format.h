@@ -60,6 +60,10 @@ static inline uint32_t vind_lex_fnv1a(uint32_t hash, const void *data, size_t si
 #define VIND_LEX_LINK_S 0x40u /* takes a linking -s- as a modifier ("bewoner" of "bewonersraad")   \
                                */
 #define VIND_LEX_BOUND 0x80u  /* only inside compounds ("kinder" of "kinderboek") */
+/* A noun plural that is also the infinitive of a verb of another meaning, whose
+ * forms have the infinitive as their lemma ("kiezen": molars -> "kies"; "gekozen"
+ * -> "kiezen"): the analyzer gives it the infinitive as an extra term. */
+#define VIND_LEX_VERB_TOO 0x100u
 
 struct vind_lex_header {
     char magic[8];         /* VIND_LEX_MAGIC, not NUL-terminated */

@@ -22,6 +22,8 @@
 #include <vind/limits.h>
 #include "error.h"
 #include "lexicon.h"
+#include "lexicon_format.h"
+#include "lexicon_lookup.h"
 #include "normalize.h"
 #include "query.h"
 #include "schema.h"
@@ -604,13 +606,20 @@ static int is_vowel(char c)
  * the factsheet's "downloads" nor the English "downloaded" (make eval's
  * `hoe vaak is coronamelder gedownload`). NULL for anything else (g_malloc'd).
  * A verb whose stem is another word's form (lopen: "loop" is a form of
- * lopen) gets nothing: the stem must analyse to itself.
- * Costs one vind_analyze_word for each query word whose term ends in -en.
+ * lopen) gets nothing: the stem must analyse to itself; nor does a verb the
+ * lexicon flags as another word than that noun (VIND_LEX_VERB_TOO).
+ * Costs one lexicon look-up and one vind_analyze_word for each query word
+ * whose term ends in -en.
  */
 static char *converted_noun(builder_t *b, const char *verb)
 {
     size_t n = strlen(verb);
     if (n < 6 || strcmp(verb + n - 2, "en") != 0 || is_vowel(verb[n - 3]))
+        return NULL;
+    /* The lexicon keeps this verb off the noun its infinitive is the plural
+     * of: another word ("geboekt" is no "boek"; docs/morphology.md). */
+    const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
+    if (lexicon && (vind_lexicon_flags(lexicon, verb, n) & VIND_LEX_VERB_TOO))
         return NULL;
     GString *noun = g_string_new_len(verb, (gssize)(n - 2));
     size_t m = noun->len;
@@ -645,6 +654,39 @@ static vind_xapian_query_t *converted_query(builder_t *b, const vind_token_t *to
         vind_match_terms_add_stem(b->match_terms, noun);
     g_free(noun);
     return query;
+}
+
+/*
+ * The two readings of an infinitive that is also the plural of a noun of
+ * another meaning (VIND_LEX_VERB_TOO: "kiezen", "tonen", "boeken"), which
+ * the index keeps apart (docs/morphology.md, "Verb and noun"):
+ *  - the word typed as such is the verb as much as the noun: it also
+ *    searches the infinitive's own term, which the verb's other forms have
+ *    ("kiezen" finds "gekozen", "tonen" finds "toont");
+ *  - a form of such a verb ("gekozen", term "kiezen") also searches the
+ *    infinitive written as a word, which the analyzer gives the extra term
+ *    P"kiezen" (no compound part has it), at full weight, not a part's.
+ * NULL for any other word. Costs one or two lexicon look-ups per query word.
+ */
+static vind_xapian_query_t *verb_reading_query(builder_t *b, const vind_token_t *token)
+{
+    const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
+    if (!lexicon)
+        return NULL;
+    const char *infinitive = NULL;
+    const char *prefix = "";
+    if (strcmp(token->form, token->stem) != 0 &&
+        (vind_lexicon_flags(lexicon, token->form, strlen(token->form)) & VIND_LEX_VERB_TOO)) {
+        infinitive = token->form;
+    } else if (vind_lexicon_flags(lexicon, token->stem, strlen(token->stem)) & VIND_LEX_VERB_TOO) {
+        infinitive = token->stem;
+        prefix = VIND_PREFIX_PART;
+    }
+    if (!infinitive)
+        return NULL;
+    if (b->collect && !b->negated)
+        vind_match_terms_add_stem(b->match_terms, infinitive);
+    return term_query(b, prefix, infinitive);
 }
 
 /* corrected: the token searched in its place (an unknown word's
@@ -699,6 +741,7 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
     collect_stem(b, token);
     query = pair(b, VIND_XAPIAN_OP_OR, query, split_query(b, token));
     query = pair(b, VIND_XAPIAN_OP_OR, query, converted_query(b, token));
+    query = pair(b, VIND_XAPIAN_OP_OR, query, verb_reading_query(b, token));
     vind_tokens_t *correction = correction_of(b, token);
     const vind_token_t *corrected = correction ? vind_tokens_get(correction, 0) : NULL;
     if (corrected) {

@@ -39,8 +39,11 @@
  *    and known compounds without nl.dic's flags split (issue 13, session 8).
  * 4: a stop word's term is no longer content word ("uit" is no "uiten";
  *    issue 13, session 13).
+ * 5: a noun plural that is also another verb's infinitive (VIND_LEX_VERB_TOO,
+ *    "kiezen") has the infinitive as an extra term, and an English stop word
+ *    no Dutch lemma ("at" is no "eten") (issue 13, i13-prec2).
  */
-#define VIND_ANALYZER_VERSION 4
+#define VIND_ANALYZER_VERSION 5
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

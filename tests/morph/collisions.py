@@ -9,14 +9,18 @@ and the site's article bodies) vind's analyzer gives a term and compound-part te
     a query for `bomen` finds `kerstboom` through its part term).
 Two compounds that only share a part are not a pair: each is judged against the simplex words.
 
-  collisions.py draw  --evalmorph E --corpus C > tests/morph/collision-sample.tsv   (then judge it)
-  collisions.py eval  --evalmorph E --corpus C [--sample tests/morph/collision-sample.tsv]
+  collisions.py draw  --evalmorph E --corpus C [--seed S --split-seed T] > SAMPLE.tsv  (then judge it)
+  collisions.py eval  --evalmorph E --corpus C [--sample SAMPLE.tsv ...]
+  collisions.py pairs --evalmorph E --corpus C > PAIRS.tsv   (every joined pair with its weight)
 
-`draw` (SEED below, written down before anything was judged) draws 300 pairs weighted by corpus
+`draw` (SEED below, or --seed; each sample's header says its seeds, written down before anything was
+judged) draws 300 pairs weighted by corpus
 frequency (a pair's weight is count(a) * count(b): the chance that two corpus tokens drawn at random
 are its two words), with replacement, so a frequent pair may be drawn several times (the `draws`
 column), and 100 pairs uniformly from all distinct pairs, without replacement. Every drawn pair is
-assigned to the tune or held-out half by random.Random(SEED + 1), before judging.
+assigned to the tune or held-out half by random.Random(SEED + 1) (or --split-seed), before judging.
+Samples: collision-sample.tsv (session 13, seeds 2026120613/14), collision-sample-2.tsv (i13-prec2,
+seeds 2026120711/12).
 
 `eval` re-asks the analyzer for the sample's words and prints, per half and draw, precision (pairs
 judged the same word / joined pairs judged, counting each weighted draw), and which judged pairs the
@@ -67,10 +71,10 @@ def joined_pairs(counts, terms):
     return pairs
 
 
-def draw(counts, terms):
+def draw(counts, terms, seed=SEED, split_seed=SEED + 1):
     pairs = joined_pairs(counts, terms)
     keys = sorted(pairs)
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     weights = [counts[a] * counts[b] for a, b in keys]
     weighted = collections.Counter(rng.choices(keys, weights=weights, k=WEIGHTED))
     uniform = rng.sample(keys, UNIFORM)
@@ -79,7 +83,7 @@ def draw(counts, terms):
         rows.append(("weighted", key, weighted[key]))
     for key in sorted(uniform):
         rows.append(("uniform", key, 1))
-    halves = random.Random(SEED + 1)
+    halves = random.Random(split_seed)
     out = []
     for draw_kind, (a, b), n in rows:
         half = "held-out" if halves.random() < 0.5 else "tune"
@@ -100,25 +104,29 @@ def joined_now(a, b, terms):
     return ta.vind == tb.vind or ta.vind in tb.extra or tb.vind in ta.extra
 
 
-def evaluate(sample, terms, out):
+def evaluate(sample, terms, out, name="collision-sample.tsv"):
     """Precision per draw and half: a pair no longer joined leaves the joined set (a 'different'
-    pair split = a fix, a 'same' pair split = a recall loss, counted too)."""
-    out.write("\n4. Term collisions (tests/morph/collision-sample.tsv: word pairs one term joined,"
+    pair split = a fix, a 'same' pair split = a recall loss, counted too). Rows not judged yet (a
+    held-out half kept unread) are counted apart and left out of the precision."""
+    out.write(f"\n4. Term collisions (tests/morph/{name}: word pairs one term joined,"
               " drawn at random, judged by hand)\n")
     out.write(f"   {'draw, half':20} {'judged':>7} {'joined now':>10} {'same':>6} {'precision':>9}"
               f" {'different left':>14} {'same split':>10}\n")
     for draw_kind in ("weighted", "uniform"):
         for half in ("tune", "held-out"):
             rows = [r for r in sample if r["draw"] == draw_kind and r["half"] == half]
+            unjudged = sum(int(r["draws"]) for r in rows if not r["judgement"])
+            rows = [r for r in rows if r["judgement"]]
             judged = sum(int(r["draws"]) for r in rows)
             now = [r for r in rows if joined_now(r["a"], r["b"], terms)]
             n_now = sum(int(r["draws"]) for r in now)
             same = sum(int(r["draws"]) for r in now if r["judgement"] == "same")
             diff = n_now - same
             lost = sum(int(r["draws"]) for r in rows if r["judgement"] == "same" and r not in now)
+            note = f"   ({unjudged} draws not judged yet)" if unjudged else ""
             out.write(f"   {draw_kind + ', ' + half:20} {judged:7} {n_now:10} {same:6} "
-                      f"{evalindep.pct(same, n_now):>9} {diff:14} {lost:10}\n")
-    tune_diff = [r for r in sample if r["half"] == "tune" and r["judgement"] != "same"
+                      f"{evalindep.pct(same, n_now):>9} {diff:14} {lost:10}{note}\n")
+    tune_diff = [r for r in sample if r["half"] == "tune" and r["judgement"] not in ("same", "")
                  and joined_now(r["a"], r["b"], terms)]
     if tune_diff:
         out.write("   different words still joined (tune half): " +
@@ -127,24 +135,35 @@ def evaluate(sample, terms, out):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("command", choices=["draw", "eval"])
+    p.add_argument("command", choices=["draw", "eval", "pairs"])
     p.add_argument("--corpus", default=os.environ.get("CORPUS", "../shared/corpus"))
     p.add_argument("--evalmorph", required=True)
-    p.add_argument("--sample", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                   "collision-sample.tsv"))
+    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--split-seed", type=int)
+    here = os.path.dirname(os.path.abspath(__file__))
+    p.add_argument("--sample", action="append",
+                   help="judged sample(s); default: every collision-sample*.tsv here")
     a = p.parse_args(argv)
-    if a.command == "draw":
+    if a.command in ("draw", "pairs"):
         counts, terms = corpus_terms(a.evalmorph, a.corpus)
-        total, rows = draw(counts, terms)
-        print(f"# {total} joined pairs of distinct corpus words; SEED {SEED}")
+        if a.command == "pairs":
+            for (x, y), kind in sorted(joined_pairs(counts, terms).items()):
+                print(f"{x}\t{y}\t{kind}\t{counts[x] * counts[y]}")
+            return 0
+        split_seed = a.split_seed if a.split_seed is not None else a.seed + 1
+        total, rows = draw(counts, terms, a.seed, split_seed)
+        print(f"# {total} joined pairs of distinct corpus words; SEED {a.seed}, split seed {split_seed}")
         print("\t".join(COLUMNS))
         for r in rows:
             print("\t".join(str(r.get(c, "")) for c in COLUMNS))
         return 0
-    sample = evalindep.read_tsv(a.sample)
-    words = {r["a"] for r in sample} | {r["b"] for r in sample}
+    paths = a.sample or sorted((os.path.join(here, f) for f in os.listdir(here)
+                                if f.startswith("collision-sample") and f.endswith(".tsv")), key=len)
+    samples = [(os.path.basename(path), evalindep.read_tsv(path)) for path in paths]
+    words = {r[c] for _, sample in samples for r in sample for c in ("a", "b")}
     terms = evalindep.ask_terms(a.evalmorph, words)
-    evaluate(sample, terms, sys.stdout)
+    for name, sample in samples:
+        evaluate(sample, terms, sys.stdout, name)
     return 0
 
 

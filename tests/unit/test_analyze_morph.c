@@ -323,6 +323,53 @@ static void test_infinitive_is_no_other_past(void)
     check_same((const char *const[]){"missen", "mist", "gemist", NULL}, "mist stays with missen");
 }
 
+
+/* Step 8's chain from a verb form through its infinitive to the noun the
+ * infinitive is the plural of stops where the noun is another word: no stem
+ * of the verb ("typte" -> "typen", stem "typ", is no "type"; "geladen" no
+ * "lade"), or glossed with no English word in common by FreeDict
+ * ("geboekt"/"boek": enter, record / book; "geldt"/"geld": be valid /
+ * money). The infinitive keeps its noun and gets the verb as an extra term,
+ * so "kiezen" still finds "gekozen". */
+static void test_verb_stops_before_another_noun(void)
+{
+    check_apart("typte", "type");
+    check_term("getypt", "typen");
+    check_apart("geladen", "lade");
+    check_apart("geboekt", "boek");
+    check_apart("geldt", "geld");
+    check_apart("gekozen", "kies");
+    check_apart("schermt", "scherm");
+    check_same((const char *const[]){"typte", "typt", "getypt", NULL}, "typen keeps its forms");
+    check_same((const char *const[]){"boeken", "boek", NULL}, "boeken is still boek's plural");
+    CHECK(has_term("kiezen", "kiezen") && has_term("kiezen", "kies"),
+          "kiezen has its noun's term and the verb as an extra term");
+    CHECK(!has_term("kies", "kiezen"), "kies has no extra verb term");
+    /* the noun that is the verb's stem and names its act stays joined */
+    check_same((const char *const[]){"gebruik", "gebruikt", "gebruiken", NULL}, "gebruik");
+    check_same((const char *const[]){"werk", "werkt", "gewerkt", NULL}, "werk");
+    check_same((const char *const[]){"zorg", "zorgt", "zorgen", NULL}, "zorg");
+    check_same((const char *const[]){"onderzoek", "onderzocht", "onderzoeken", NULL},
+               "onderzoek");
+    check_same((const char *const[]){"verschil", "verschilt", NULL}, "differ ~ difference");
+}
+
+/* A comparative FreeDict glosses as another word is none ("echter": but,
+ * however; "middelste": central), while one glossed as a degree stays
+ * ("langer": further, more; "belangrijkste": most important); and an English
+ * stop word in Dutch text is English ("at" is no past of "eten"). */
+static void test_degree_and_english_word_apart(void)
+{
+    check_apart("echter", "echt");
+    check_apart("echter", "echte");
+    check_apart("middelste", "middel");
+    check_same((const char *const[]){"lang", "langer", "langste", NULL}, "langer ~ lang");
+    check_same((const char *const[]){"belangrijk", "belangrijkste", NULL}, "belangrijkste");
+    check_same((const char *const[]){"groot", "groter", "grootste", NULL}, "groter ~ groot");
+    check_apart("at", "eten");
+    check_term("at", "at");
+    check_same((const char *const[]){"eten", "gegeten", "aten", NULL}, "eten keeps its forms");
+}
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -338,6 +385,8 @@ int main(void)
     test_name_genitive_is_no_lemma();
     test_function_word_is_no_verb_stem();
     test_infinitive_is_no_other_past();
+    test_verb_stops_before_another_noun();
+    test_degree_and_english_word_apart();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();

@@ -105,7 +105,11 @@ static void test_lemmas(const vind_lexicon_t *lexicon)
     check_lemma(lexicon, "opgelost", "oplossen");
     check_lemma(lexicon, "gezet", "zetten");
     check_lemma(lexicon, "leefde", "leven");
-    check_same_lemma(lexicon, "reisde", "reizen");
+    /* voicing after a long vowel: reis -> reizen. The verb's forms end there:
+     * FreeDict glosses "reizen" (travel) and "reis" (journey, trip) with no
+     * word in common, so they no longer go on to the noun (docs/morphology.md,
+     * "Verb and noun": a known loss of that rule). */
+    check_lemma(lexicon, "reisde", "reizen");
     check_lemma(lexicon, "gelopen", "lopen");
     check_same_lemma(lexicon, "afgewerkt", "afwerken");
     check_same_lemma(lexicon, "voorgesteld", "voorstellen"); /* separable, -d */
