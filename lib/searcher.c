@@ -281,8 +281,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_synonyms_free(searcher->synonyms);
     vind_analyzer_free(searcher->analyzer);
     vind_xapian_reader_close(searcher->reader);
-    if (searcher->spellings)
-        g_hash_table_destroy(searcher->spellings);
+    vind_spellings_free(searcher->spellings);
     vind_stored_places_end(searcher);
     if (searcher->related_cache_free)
         searcher->related_cache_free(searcher->related_cache);

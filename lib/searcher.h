@@ -62,9 +62,10 @@ struct vind_searcher {
     int facets_packed;
     char group[17];
     uint64_t listed;
-    /* Xapian's spelling suggestion per form ("" none) for the request at
-     * work: the plan and "Bedoelde je" ask about the same words (lib/suggest.c). */
-    GHashTable *spellings;
+    /* Xapian's spelling suggestion per form ("" none) at a revision of the
+     * index: the plan and "Bedoelde je" ask about the same words, and
+     * requests about the same typos (lib/suggest.c). */
+    struct vind_spellings *spellings;
     /* The page of hits being filled: the index terms of its match terms and
      * which hits hold each (vind_stored_places_begin, lib/stored.c); NULL
      * when not known (a snippet then looks every term up). */
@@ -356,8 +357,11 @@ vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t
 vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_word_t *word,
                                    int *absent, char **errmsg);
 
-/* Forgets the spelling suggestions of the request before (each attempt of
- * a search starts afresh: the index may have changed). */
+/* Called at each attempt of a search: forgets the spelling suggestions of
+ * the request before when the index's revision is not known (else they
+ * hold until the revision changes: lib/suggest.c spelling_suggestion). */
 void vind_spelling_forget(vind_searcher_t *searcher);
+/* Frees the searcher's spelling suggestions (vind_searcher_close). */
+void vind_spellings_free(struct vind_spellings *spellings);
 
 #endif
