@@ -203,19 +203,6 @@ vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_w
  * per searcher, more than the distinct typos of a day's queries. */
 #define SPELLINGS_MAX 4096
 
-struct vind_spellings {
-    vind_revision_mark_t mark; /* the index the suggestions hold for */
-    GHashTable *table;         /* form -> suggestion, "" for none */
-};
-
-void vind_spellings_free(struct vind_spellings *spellings)
-{
-    if (!spellings)
-        return;
-    g_hash_table_destroy(spellings->table);
-    g_free(spellings);
-}
-
 /*
  * Xapian's get_spelling_suggestion for form, once per revision of the
  * index: it walks the spelling table's trigrams of the word (2.4 M
@@ -227,18 +214,9 @@ void vind_spellings_free(struct vind_spellings *spellings)
  */
 static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
 {
-    struct vind_spellings *spellings = searcher->spellings;
-    if (!spellings) {
-        spellings = searcher->spellings = g_new0(struct vind_spellings, 1);
-        spellings->table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        vind_revision_mark(searcher, &spellings->mark);
-    }
-    if (!vind_revision_current(searcher, &spellings->mark) ||
-        g_hash_table_size(spellings->table) >= SPELLINGS_MAX) {
-        g_hash_table_remove_all(spellings->table);
-        vind_revision_mark(searcher, &spellings->mark);
-    }
-    const char *known = g_hash_table_lookup(spellings->table, form);
+    /* form -> suggestion, "" for none */
+    GHashTable *table = vind_revision_table(searcher, &searcher->spellings, g_free, SPELLINGS_MAX);
+    const char *known = g_hash_table_lookup(table, form);
     if (known)
         return *known ? strdup(known) : NULL;
     char *better = NULL;
@@ -246,7 +224,7 @@ static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
     if (vind_xapian_reader_spelling_suggestion(searcher->reader, form, SPELLING_EDIT_DISTANCE,
                                                &better, NULL) != VIND_OK)
         return NULL;
-    g_hash_table_insert(spellings->table, g_strdup(form), g_strdup(better ? better : ""));
+    g_hash_table_insert(table, g_strdup(form), g_strdup(better ? better : ""));
     return better;
 }
 
