@@ -207,17 +207,28 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
  * searcher, far more than the distinct terms of a day's queries. */
 #define TERM_PRESENCE_MAX 16384
 
-struct vind_term_presence {
-    vind_revision_mark_t mark; /* the index the answers hold for */
-    GHashTable *present;       /* term -> GINT_TO_POINTER(1 present, 2 absent) */
-};
-
-static void term_presence_free(struct vind_term_presence *presence)
+GHashTable *vind_revision_table(vind_searcher_t *searcher, struct vind_revision_table **slot,
+                                GDestroyNotify free_value, guint max)
 {
-    if (!presence)
+    struct vind_revision_table *t = *slot;
+    if (!t) {
+        t = *slot = g_new0(struct vind_revision_table, 1);
+        t->table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_value);
+        vind_revision_mark(searcher, &t->mark);
+    }
+    if (!vind_revision_current(searcher, &t->mark) || g_hash_table_size(t->table) >= max) {
+        g_hash_table_remove_all(t->table);
+        vind_revision_mark(searcher, &t->mark);
+    }
+    return t->table;
+}
+
+void vind_revision_table_free(struct vind_revision_table *table)
+{
+    if (!table)
         return;
-    g_hash_table_destroy(presence->present);
-    g_free(presence);
+    g_hash_table_destroy(table->table);
+    g_free(table);
 }
 
 vind_status_t vind_searcher_docid_for_url(vind_searcher_t *searcher, const char *url,
@@ -252,25 +263,17 @@ vind_status_t vind_searcher_term_present(vind_searcher_t *searcher, const char *
         /* Unknown (a remote shard reports no revision): a term absent now
          * may be committed there unnoticed, so nothing is remembered. */
         return vind_xapian_reader_term_exists(searcher->reader, term, present, errmsg);
-    struct vind_term_presence *presence = searcher->term_presence;
-    if (!presence) {
-        presence = searcher->term_presence = g_new0(struct vind_term_presence, 1);
-        presence->present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        vind_revision_mark(searcher, &presence->mark);
-    }
-    if (!vind_revision_current(searcher, &presence->mark) ||
-        g_hash_table_size(presence->present) >= TERM_PRESENCE_MAX) {
-        g_hash_table_remove_all(presence->present);
-        vind_revision_mark(searcher, &presence->mark);
-    }
-    int known = GPOINTER_TO_INT(g_hash_table_lookup(presence->present, term));
+    /* term -> GINT_TO_POINTER(1 present, 2 absent) */
+    GHashTable *asked =
+        vind_revision_table(searcher, &searcher->term_presence, NULL, TERM_PRESENCE_MAX);
+    int known = GPOINTER_TO_INT(g_hash_table_lookup(asked, term));
     if (known) {
         *present = known == 1;
         return VIND_OK;
     }
     vind_status_t status = vind_xapian_reader_term_exists(searcher->reader, term, present, errmsg);
     if (status == VIND_OK)
-        g_hash_table_insert(presence->present, g_strdup(term), GINT_TO_POINTER(*present ? 1 : 2));
+        g_hash_table_insert(asked, g_strdup(term), GINT_TO_POINTER(*present ? 1 : 2));
     return status;
 }
 
@@ -281,8 +284,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
     vind_synonyms_free(searcher->synonyms);
     vind_analyzer_free(searcher->analyzer);
     vind_xapian_reader_close(searcher->reader);
-    if (searcher->spellings)
-        g_hash_table_destroy(searcher->spellings);
+    vind_revision_table_free(searcher->spellings);
     vind_stored_places_end(searcher);
     if (searcher->related_cache_free)
         searcher->related_cache_free(searcher->related_cache);
@@ -290,7 +292,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
         searcher->title_index_free(searcher->title_index);
     if (searcher->word_cache_free)
         searcher->word_cache_free(searcher->word_cache);
-    term_presence_free(searcher->term_presence);
+    vind_revision_table_free(searcher->term_presence);
     free(searcher->path);
     free(searcher);
 }

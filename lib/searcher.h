@@ -62,9 +62,10 @@ struct vind_searcher {
     int facets_packed;
     char group[17];
     uint64_t listed;
-    /* Xapian's spelling suggestion per form ("" none) for the request at
-     * work: the plan and "Bedoelde je" ask about the same words (lib/suggest.c). */
-    GHashTable *spellings;
+    /* Xapian's spelling suggestion per form ("" none) at a revision of the
+     * index: the plan and "Bedoelde je" ask about the same words, and
+     * requests about the same typos (lib/suggest.c). */
+    struct vind_revision_table *spellings;
     /* The page of hits being filled: the index terms of its match terms and
      * which hits hold each (vind_stored_places_begin, lib/stored.c); NULL
      * when not known (a snippet then looks every term up). */
@@ -87,7 +88,7 @@ struct vind_searcher {
     void (*word_cache_free)(void *cache);
     /* Which terms the planner asked about are in a document, for one
      * revision of the index (vind_searcher_term_present); NULL until asked. */
-    struct vind_term_presence *term_presence;
+    struct vind_revision_table *term_presence;
 };
 
 /* What a cache of one revision of the index (lib/related.c, lib/titles.c, lib/suggest.c)
@@ -114,6 +115,20 @@ static inline int vind_revision_current(const vind_searcher_t *searcher,
     return mark->revision == searcher->revision && mark->doc_count == searcher->doc_count &&
            memcmp(mark->database_id, searcher->database_id, sizeof mark->database_id) == 0;
 }
+
+/* A table of answers that hold for one revision of the index (which terms
+ * it has, Xapian's spelling suggestions): keys are strings. */
+struct vind_revision_table {
+    vind_revision_mark_t mark; /* the index the answers hold for */
+    GHashTable *table;
+};
+
+/* The table at *slot (made on first use, values freed by free_value),
+ * emptied when the searcher's index is no longer the one it holds for, or
+ * when it holds max entries (a bound on its memory). */
+GHashTable *vind_revision_table(vind_searcher_t *searcher, struct vind_revision_table **slot,
+                                GDestroyNotify free_value, guint max);
+void vind_revision_table_free(struct vind_revision_table *table);
 
 /* One matching document of a run. */
 typedef struct {
@@ -356,8 +371,10 @@ vind_status_t vind_spelling_lookup(vind_searcher_t *searcher, const vind_token_t
 vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_word_t *word,
                                    int *absent, char **errmsg);
 
-/* Forgets the spelling suggestions of the request before (each attempt of
- * a search starts afresh: the index may have changed). */
+/* Called at each attempt of a search: forgets the spelling suggestions of
+ * the request before when the index's revision is not known (else they
+ * hold until the revision changes: lib/suggest.c spelling_suggestion). */
 void vind_spelling_forget(vind_searcher_t *searcher);
+
 
 #endif

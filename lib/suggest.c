@@ -199,34 +199,42 @@ vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_w
     return status;
 }
 
+/* Forms remembered before the table is emptied: at most a few hundred kB
+ * per searcher, more than the distinct typos of a day's queries. */
+#define SPELLINGS_MAX 4096
+
 /*
- * Xapian's get_spelling_suggestion for form, once per request: it walks the
- * spelling table's trigrams of the word (0.1-1 ms, the costliest call of a
- * search with a rare word), and the plan and "Bedoelde je" ask about the
- * same words (an unknown word without a correction, and every word of a
- * rare-word retry, were looked up twice). A failed read is no suggestion,
- * as before. malloc'd, or NULL.
+ * Xapian's get_spelling_suggestion for form, once per revision of the
+ * index: it walks the spelling table's trigrams of the word (2.4 M
+ * instructions on average over the bench requests, the costliest call of
+ * a search with a rare word); the plan and "Bedoelde je" ask about the same
+ * words, and requests about the same typos. The answer is Xapian's for the
+ * spelling table at that revision, whatever asked. Past a failed read
+ * (no suggestion, as before) nothing is remembered. malloc'd, or NULL.
  */
 static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
 {
-    if (!searcher->spellings)
-        searcher->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    const char *known = g_hash_table_lookup(searcher->spellings, form);
+    /* form -> suggestion, "" for none */
+    GHashTable *table = vind_revision_table(searcher, &searcher->spellings, g_free, SPELLINGS_MAX);
+    const char *known = g_hash_table_lookup(table, form);
     if (known)
         return *known ? strdup(known) : NULL;
     char *better = NULL;
     searcher->spelling_walks++;
     if (vind_xapian_reader_spelling_suggestion(searcher->reader, form, SPELLING_EDIT_DISTANCE,
                                                &better, NULL) != VIND_OK)
-        better = NULL;
-    g_hash_table_insert(searcher->spellings, g_strdup(form), g_strdup(better ? better : ""));
+        return NULL;
+    g_hash_table_insert(table, g_strdup(form), g_strdup(better ? better : ""));
     return better;
 }
 
+/* At each request: over an index whose revision is not known (a remote
+ * shard reports none), a spelling committed there may go unnoticed, so the
+ * suggestions hold for the request only. */
 void vind_spelling_forget(vind_searcher_t *searcher)
 {
-    if (searcher->spellings)
-        g_hash_table_remove_all(searcher->spellings);
+    if (searcher->spellings && searcher->revision == 0)
+        g_hash_table_remove_all(searcher->spellings->table);
 }
 
 /* An unknown word takes any close word of the site; a rare one only a much

@@ -312,6 +312,65 @@ class ReadCache {
 };
 
 /*
+ * The values of the matches fed to the spies after a run (run_feeding),
+ * which come in docid order: each slot's value stream is followed along
+ * them, a step within a chunk per match, not a B-tree look-up per value
+ * (a document's get_value: without the facet ordinals, i.e. with no read
+ * cache, that made the ranked passes of the bench requests cost 716 M ->
+ * 918 M instructions).
+ */
+class ValueStreams
+{
+  public:
+    explicit ValueStreams(const Xapian::Database &database) : database_(database) {}
+
+    /* The value in slot of document did, did at least the last asked. */
+    std::string value(Xapian::valueno slot, Xapian::docid did)
+    {
+        auto found = streams_.find(slot);
+        if (found == streams_.end())
+            found = streams_.emplace(slot, database_.valuestream_begin(slot)).first;
+        Xapian::ValueIterator &stream = found->second;
+        if (stream != end_ && stream.get_docid() < did)
+            stream.skip_to(did);
+        return stream != end_ && stream.get_docid() == did ? *stream : std::string();
+    }
+
+  private:
+    const Xapian::Database &database_;
+    std::map<Xapian::valueno, Xapian::ValueIterator> streams_;
+    const Xapian::ValueIterator end_;
+};
+
+/*
+ * A match a spy counts: its docid, and its values. During a run Xapian
+ * hands the spy the match's document; a spy fed after the run
+ * (run_feeding) has the docid and reads values from the value streams.
+ */
+class MatchRef
+{
+  public:
+    explicit MatchRef(const Xapian::Document &document)
+        : did_(document.get_docid()), document_(&document)
+    {
+    }
+    MatchRef(ValueStreams &streams, Xapian::docid did) : did_(did), streams_(&streams) {}
+    Xapian::docid docid() const
+    {
+        return did_;
+    }
+    std::string value(Xapian::valueno slot) const
+    {
+        return document_ != nullptr ? document_->get_value(slot) : streams_->value(slot, did_);
+    }
+
+  private:
+    Xapian::docid did_;
+    const Xapian::Document *document_ = nullptr;
+    ValueStreams *streams_ = nullptr;
+};
+
+/*
  * Facet ordinals: each distinct packed facets value (lib/index.c
  * add_packed_facets) gets a small number, and each document the number of
  * its value, as Lucene's doc values or Elasticsearch's global ordinals do
@@ -337,12 +396,12 @@ class PackedOrdinals {
     /* The ordinal of the document's value in slot, or FULL. Cost: an array
      * read when the document was seen at this revision; else a value read
      * and a hash look-up. */
-    uint32_t of(const Xapian::Document &document, Xapian::valueno slot)
+    uint32_t of(const MatchRef &match, Xapian::valueno slot)
     {
-        const Xapian::docid did = document.get_docid();
+        const Xapian::docid did = match.docid();
         if (by_docid_ && did < docids_.size() && docids_[did] != 0)
             return docids_[did] - 1;
-        const uint32_t ordinal = intern(document.get_value(slot));
+        const uint32_t ordinal = intern(match.value(slot));
         if (by_docid_ && ordinal != FULL && remember(did, ordinal) == FULL)
             return FULL;
         return ordinal;
@@ -670,16 +729,21 @@ class MatchCounter : public Xapian::MatchSpy
     }
     void operator()(const Xapian::Document &doc, double) override
     {
+        see(MatchRef(doc));
+    }
+    /* One match: during the run, or after it (run_feeding, in docid order). */
+    void see(const MatchRef &match)
+    {
         ++seen;
         if (sharded) {
-            std::string key = doc.get_value(slot);
+            std::string key = match.value(slot);
             if (key.empty())
                 ++alone;
             else
                 ++keys[key];
             return;
         }
-        Xapian::docid did = doc.get_docid();
+        Xapian::docid did = match.docid();
         if (did < last) /* not in docid order: read the stream from its start */
             keyed = database.valuestream_begin(slot);
         last = did;
@@ -743,18 +807,23 @@ class CountSpy : public Xapian::MatchSpy
          * so the spy ends it: at the first match past the limit. */
         if (stop_after_ && seen_ >= stop_after_)
             throw CountStopped();
-        last_docid_ = document.get_docid();
+        see(MatchRef(document));
+    }
+
+    /* One match: during the run, or after it (run_feeding, in docid order). */
+    void see(const MatchRef &match)
+    {
+        last_docid_ = match.docid();
         if (packed_slot_ != Xapian::BAD_VALUENO) {
-            defer(document);
+            defer(match);
             return;
         }
-        read_packed(document);
+        read_packed(match);
         for (size_t i = 0; i < slots_.size(); i++) {
             if (slots_[i].packed_field > 0)
                 split_parts(field(slots_[i].packed_field - 1), slots_[i].multi_valued != 0, parts_[i]);
             else
-                split_parts(document.get_value(slots_[i].slot), slots_[i].multi_valued != 0,
-                            parts_[i]);
+                split_parts(match.value(slots_[i].slot), slots_[i].multi_valued != 0, parts_[i]);
         }
         tally(1);
     }
@@ -867,13 +936,13 @@ class CountSpy : public Xapian::MatchSpy
   private:
     /* The packed value of the document (one value read for every slot
      * that packs), split into its fields. */
-    void read_packed(const Xapian::Document &document)
+    void read_packed(const MatchRef &match)
     {
         fields_.clear();
         for (const vind_xapian_count_slot_t &s : slots_) {
             if (s.packed_field <= 0)
                 continue;
-            split_fields(document.get_value(s.packed_slot));
+            split_fields(match.value(s.packed_slot));
             return;
         }
     }
@@ -903,11 +972,11 @@ class CountSpy : public Xapian::MatchSpy
      * an array read and a counter once the reader has seen the document at
      * this revision (~20 instructions, against ~1,000 to read, split and
      * count its value); a value read and a hash look-up before. */
-    void defer(const Xapian::Document &document)
+    void defer(const MatchRef &match)
     {
-        const uint32_t ordinal = ordinals_->of(document, packed_slot_);
+        const uint32_t ordinal = ordinals_->of(match, packed_slot_);
         if (ordinal == PackedOrdinals::FULL) {
-            add_packed(document.get_value(packed_slot_), 1);
+            add_packed(match.value(packed_slot_), 1);
             return;
         }
         seen_++;
@@ -4148,8 +4217,6 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
                                                     !enquire->reader->shards.empty()));
             if (enquire->reader->remote)
                 enquire->key_slot = slot;
-            else
-                enquire->enquire.add_matchspy(enquire->matched.get());
         }
         return VIND_OK;
     } catch (...) {
@@ -4245,10 +4312,8 @@ extern "C" vind_status_t vind_xapian_enquire_count_slots(vind_xapian_enquire_t *
                 ? &reader->ordinals
                 : nullptr;
         enquire->counter.reset(new CountSpy(slots, n, exclusive != 0, test, data, ordinals));
-        if (!enquire->reader->remote) {
-            enquire->enquire.add_matchspy(enquire->counter.get());
-            return VIND_OK;
-        }
+        if (!enquire->reader->remote)
+            return VIND_OK; /* a spy of each run (attach_spies) */
         enquire->packed_slot = enquire->counter->every_slot_packed();
         if (enquire->packed_slot == Xapian::BAD_VALUENO) {
             enquire->counter.reset();
@@ -4508,6 +4573,69 @@ static Xapian::MSet run_counting(vind_xapian_enquire_t *enquire, uint32_t offset
     }
 }
 
+/*
+ * Whether the run fetches every match and hands them to the local spies
+ * afterwards (run_feeding) instead of Xapian calling the spies per match:
+ * a run that lists matches, over one local database, examining every
+ * match (no count limit, budget or Xapian collapser ends or thins the
+ * run). Why: Xapian 1.4 opens a document for each match it hands a spy;
+ * without spies, keeping every match and feeding them their docids, the
+ * ranked passes of the 1,000 bench requests cost 416 M -> 382 M
+ * instructions (docs/reliability.md, "The plan and the passes, session
+ * 11"). A counting run (no items) stays with the spies: keeping every
+ * match cost it more (133 M -> 159 M). The page is the same: the full list
+ * is in Xapian's order (weight or sort key, then docid), whose head the
+ * bounded run keeps. Memory: an item per match, for at most the count
+ * limit's documents (VIND_COUNT_LIMIT): past it no run examines every
+ * match.
+ */
+static bool feeds_spies(const vind_xapian_enquire_t *enquire, uint32_t limit,
+                        uint32_t check_at_least)
+{
+    const vind_xapian_reader *reader = enquire->reader;
+    return limit > 0 && !reader->remote && reader->shards.empty() &&
+           check_at_least >= reader->database.get_doccount() &&
+           !(enquire->collapsing && !enquire->collapse_after);
+}
+
+/* The local spies as Xapian's match spies of the next run, or none when
+ * the run feeds them itself. Not over remote shards (add_stock_spies). */
+static void attach_spies(vind_xapian_enquire_t *enquire, bool attach)
+{
+    enquire->enquire.clear_matchspies();
+    if (attach && enquire->matched)
+        enquire->enquire.add_matchspy(enquire->matched.get());
+    if (attach && enquire->counter)
+        enquire->enquire.add_matchspy(enquire->counter.get());
+}
+
+/* Every match of a run that examines every match (feeds_spies), from the
+ * first, and the local spies fed each match's docid in docid order, as
+ * Xapian hands them over one database. Cost: a sort of the docids, and a
+ * spy's work per match without a document (values from the value streams).
+ * Throws what Xapian throws. */
+static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_at_least)
+{
+    const Xapian::Database &database = enquire->reader->database;
+    Xapian::MSet matches = enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
+    if (!enquire->counter && !enquire->matched)
+        return matches;
+    std::vector<Xapian::docid> docids;
+    docids.reserve(matches.size());
+    for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)
+        docids.push_back(*it);
+    std::sort(docids.begin(), docids.end());
+    ValueStreams streams(database);
+    for (Xapian::docid did : docids) {
+        const MatchRef match(streams, did);
+        if (enquire->matched)
+            enquire->matched->see(match);
+        if (enquire->counter)
+            enquire->counter->see(match);
+    }
+    return matches;
+}
+
 /* Empties the spies (and the stopping marks) for the next run. */
 static void reset_spies(vind_xapian_enquire_t *enquire)
 {
@@ -4597,16 +4725,27 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         if (enquire->collapse_after && !after)
             collapse_in_run(enquire);
         const uint32_t room = after ? std::min(COLLAPSE_ROOM, UINT32_MAX - limit) : 0;
-        matches = run_counting(enquire, offset, limit == 0 ? 0 : limit + room, check_at_least);
+        bool fed = feeds_spies(enquire, limit, check_at_least);
+        if (!enquire->reader->remote)
+            attach_spies(enquire, !fed);
+        matches = fed ? run_feeding(enquire, check_at_least)
+                      : run_counting(enquire, offset, limit == 0 ? 0 : limit + room, check_at_least);
         if (after && !collapse_after_run(enquire, matches, limit, check_at_least, listed)) {
-            after = false;
+            after = fed = false;
             listed.clear();
             collapse_in_run(enquire);
             reset_spies(enquire);
+            if (!enquire->reader->remote)
+                attach_spies(enquire, true);
             matches = run_counting(enquire, offset, limit, check_at_least);
         }
+        /* A fed run holds every match from the first: the page is [offset, offset + limit). */
+        const Xapian::doccount first = fed ? std::min<Xapian::doccount>(offset, matches.size()) : 0;
+        Xapian::doccount end = matches.size();
+        if (fed && end - first > limit)
+            end = first + limit;
         if (!after)
-            for (Xapian::doccount i = 0; i < matches.size(); i++)
+            for (Xapian::doccount i = first; i < end; i++)
                 listed.push_back(i);
         if (enquire->counter)
             enquire->counter->flush();

@@ -531,11 +531,24 @@ static void test_spelling_and_synonyms(vind_searcher_t *searcher)
     /* Issue 12: the plan and "Bedoelde je" share one look-up per word (an
      * unknown word without a correction was walked twice, the costliest
      * call of such a search). */
-    r = search(searcher, "organsiatie qxzwvjk");
+    r = search(searcher, "orgnaisatie qxzwvjk");
     CHECK(r && strstr(vind_results_explain(r), "spellings 2;"),
           "two unknown words: two spelling look-ups, not four");
     if (r)
         printf("# explain: %s\n", vind_results_explain(r));
+    vind_results_free(r);
+    /* Issue 12, session 11: the look-ups hold for the revision of the
+     * index: the same typos again, and with a word looked up before, cost
+     * no walk (and give the same suggestion). */
+    r = search(searcher, "orgnaisatie qxzwvjk");
+    CHECK(r && !strstr(vind_results_explain(r), "spellings"),
+          "the same unknown words again: no spelling look-up");
+    vind_results_free(r);
+    r = search(searcher, "organsiatie");
+    CHECK_STR(r ? vind_results_suggestion(r) : NULL, "organisatie",
+              "a word looked up before: Bedoelde je organisatie? again");
+    CHECK(r && !strstr(vind_results_explain(r), "spellings"),
+          "a word looked up before: no spelling look-up");
     vind_results_free(r);
 
     /* Session 8: a compound the dictionary lacks, of words the site has,
