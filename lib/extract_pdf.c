@@ -346,6 +346,59 @@ static int has_image(PopplerPage *page)
     return found;
 }
 
+/* Adds value to shown (a new paragraph) unless the page's text already
+ * holds it: poppler's text of a page includes what an appearance stream of
+ * a field draws, and a value must not count twice. */
+static void add_shown(GString *shown, const char *page_text, char *value)
+{
+    if (value != NULL) {
+        g_strstrip(value);
+        if (*value != '\0' && g_utf8_validate(value, -1, NULL) &&
+            (page_text == NULL || strstr(page_text, value) == NULL) &&
+            strstr(shown->str, value) == NULL)
+            g_string_append_printf(shown, "\n\n%s", value);
+    }
+    g_free(value);
+}
+
+/*
+ * The text a page shows outside its content stream: the values of its text
+ * form fields and the contents of its FreeText annotations (a form filled
+ * in, typewriter text over a flat form), which poppler_page_get_text does
+ * not read when they have no appearance stream. Until session 11 a PDF whose
+ * words were all there was indexed without a word of them, and without a
+ * report. Pop-up notes are not shown on the page and are left out. Cost: a
+ * walk of the page's annotations, nothing for a page without any.
+ */
+static char *with_shown_fields(PopplerPage *page, char *text)
+{
+    GString *shown = g_string_new(NULL);
+    GList *fields = poppler_page_get_form_field_mapping(page);
+    for (GList *f = fields; f != NULL; f = f->next) {
+        PopplerFormField *field = ((PopplerFormFieldMapping *)f->data)->field;
+        if (poppler_form_field_get_field_type(field) == POPPLER_FORM_FIELD_TEXT)
+            add_shown(shown, text, poppler_form_field_text_get_text(field));
+    }
+    poppler_page_free_form_field_mapping(fields);
+    GList *annots = poppler_page_get_annot_mapping(page);
+    for (GList *a = annots; a != NULL; a = a->next) {
+        PopplerAnnot *annot = ((PopplerAnnotMapping *)a->data)->annot;
+        if (poppler_annot_get_annot_type(annot) == POPPLER_ANNOT_FREE_TEXT)
+            add_shown(shown, text, poppler_annot_get_contents(annot));
+    }
+    poppler_page_free_annot_mapping(annots);
+    if (shown->len == 0) {
+        g_string_free(shown, TRUE);
+        return text;
+    }
+    /* Past an empty text layer, without the leading blank line. */
+    char *joined = g_strconcat(text != NULL ? text : "",
+                               text != NULL && *text != '\0' ? shown->str : shown->str + 2, NULL);
+    g_string_free(shown, TRUE);
+    g_free(text);
+    return joined;
+}
+
 static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t *run)
 {
     int n_pages = poppler_document_get_n_pages(pdf);
@@ -372,8 +425,10 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
             confidence = ocr_one_page(run, page, i + 1, doc, &text);
         if (doc->ocr_confidence != NULL)
             doc->ocr_confidence[i] = confidence;
-        if (page != NULL)
+        if (page != NULL) {
+            text = with_shown_fields(page, text);
             g_object_unref(page);
+        }
         status = vind_doc_append(&doc->pages, &doc->n_pages, text != NULL ? text : "", 0);
         g_free(text);
     }
@@ -484,7 +539,11 @@ vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
     if (status == VIND_OK) {
         ocr_run_t run;
         ocr_start(&run, pdf, opts);
-        status = ocr_finish(&run, doc, read_pages(pdf, doc, &run));
+        vind_status_t read = read_pages(pdf, doc, &run);
+        /* A document of 0 pages opens, but holds nothing to find: said. */
+        if (read == VIND_OK && doc->n_pages == 0)
+            g_string_append(run.warnings, "the PDF has no pages");
+        status = ocr_finish(&run, doc, read);
     }
     g_object_unref(pdf);
     if (status == VIND_OK && doc->n_pages > 0)
