@@ -1433,6 +1433,11 @@ typedef struct {
     /* Files whose status changed since then (ctime) get their content
      * compared even when size and mtime are the old ones (last_run_ns). */
     int64_t changed_since_ns;
+    /* Documents stored in this run (docids): a file that vanished while
+     * another took over its URL (x/index.htm deleted, x/index.html next in
+     * line) had its document replaced in place by the other's, and
+     * remove_vanished must not delete it then. */
+    GHashTable *stored;
 } run_t;
 
 static void emit(run_t *run, const char *path, const char *url, vind_file_outcome_t outcome,
@@ -1651,6 +1656,8 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         status = VIND_OK;
     if (status == VIND_OK)
         status = store_document(index, unique, doc, &document, checkpoints, &docid, errmsg);
+    if (status == VIND_OK && run->stored)
+        g_hash_table_add(run->stored, GUINT_TO_POINTER(docid));
     free(unique);
     vind_xapian_document_free(document);
     free_checkpoints(checkpoints, doc->n_pages);
@@ -2027,7 +2034,9 @@ static vind_status_t remove_vanished(run_t *run, GHashTable *existing, const cha
         if (old->seen || !under_roots(l->data, roots, n_roots))
             continue;
         status = begin_change(run->index, errmsg);
-        if (status == VIND_OK)
+        /* Its document may hold another file's page now (the new holder of
+         * its URL, stored over it in place): then only the path is gone. */
+        if (status == VIND_OK && !g_hash_table_contains(run->stored, GUINT_TO_POINTER(old->docid)))
             status = delete_document(run->index, old->docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
@@ -2794,7 +2803,8 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
     if (status != VIND_OK)
         return status;
     run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count,
-                 .changed_since_ns = last_run_ns(index)};
+                 .changed_since_ns = last_run_ns(index),
+                 .stored = g_hash_table_new(g_direct_hash, g_direct_equal)};
     GHashTable *existing = NULL;
     GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)job_free);
     status = load_existing(index, &existing, errmsg);
@@ -2818,6 +2828,7 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
         status = relate_attachments(index, errmsg);
     status = finish_run(index, status, errmsg);
     g_ptr_array_free(jobs, TRUE);
+    g_hash_table_destroy(run.stored);
     if (existing)
         g_hash_table_destroy(existing);
     vind_walk_free(&walk);

@@ -499,6 +499,18 @@ def test_url_collisions(tmp):
         tap(doc.get("title") == "Eerste" and documents == 1,
             "%s run: /sub/ holds sub/index.htm, the first in walk order (title %r, %s documents)" % (
                 run, doc.get("title"), documents))
+    # The holder of /sub/ deleted: the next in line takes the URL over in the same run. Until
+    # session 11 its document was stored over the vanished file's in place and then deleted with
+    # it: "indexed 1, removed 1", and /sub/ was empty until the run after.
+    os.remove(winner)
+    code, stderr, _ = run_index(db, one, two)
+    index = Index(db)
+    doc = index.document("/sub/") or {}
+    documents = index.stats().get("documents")
+    index.close()
+    tap(doc.get("title") == "Tweede" and documents == 1,
+        "the holder of /sub/ deleted: sub/index.html holds /sub/ in that same run (title %r, %s "
+        "documents)" % (doc.get("title"), documents), stderr)
 
 
 def test_skipped_pages(tmp):
