@@ -1794,15 +1794,46 @@ static vind_status_t check_rebuild_sees_all(const vind_walk_t *walk, const char 
     return status;
 }
 
+/*
+ * The URL of a walked file. x/index.htm is served as x/ only when x/ has no
+ * index.html: nginx and Apache (DirectoryIndex index.html ... index.htm)
+ * serve index.html there, and index.htm at x/index.htm. Until session 11
+ * both were given x/: index.htm, first in walk order, kept it, and the page
+ * the server shows at x/ (index.html) was reported as a collision and never
+ * indexed. walked: the paths of the walk's readable files.
+ */
+static char *url_of_walked(const char *base_url, const char *root, const char *path,
+                           GHashTable *walked)
+{
+    char *url = vind_index_url_for(base_url, root, path);
+    size_t n = strlen(path), u = strlen(url);
+    if (n >= 10 && strcmp(path + n - 10, "/index.htm") == 0 && u && url[u - 1] == '/') {
+        char *html = g_strconcat(path, "l", NULL);
+        int shadowed = g_hash_table_contains(walked, html);
+        g_free(html);
+        if (shadowed) {
+            char *own = g_strconcat(url, "index.htm", NULL);
+            free(url);
+            url = strdup(own);
+            g_free(own);
+        }
+    }
+    return url;
+}
+
 /* Decides for each walked file: unchanged, failed, or a job to extract. */
 static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const *roots,
                           GHashTable *existing, GPtrArray *jobs)
 {
     const vind_index_options_t *opts = run->opts;
     /* url -> the path that has it: the first file in walk order keeps a URL
-     * (x/index.htm before x/index.html, root a/ before root b/), in every
-     * run, so an incremental run never swaps which one the index holds. */
+     * (root a/ before root b/), in every run, so an incremental run never
+     * swaps which one the index holds. */
     GHashTable *claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *walked = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < walk->count; i++)
+        if (!walk->files[i].unreadable)
+            g_hash_table_add(walked, walk->files[i].path);
     GPtrArray *sorted = NULL; /* existing's paths, sorted when a folder cannot be read */
     vind_status_t result = VIND_OK;
     for (size_t i = 0; i < walk->count && result == VIND_OK; i++) {
@@ -1810,7 +1841,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         existing_t *old = g_hash_table_lookup(existing, file->path);
         if (old)
             old->seen = 1; /* also a loser's: its document may be the winner's to replace */
-        char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
+        char *url = url_of_walked(opts->base_url, roots[file->root], file->path, walked);
         if (file->unreadable) {
             size_t kept = file->subtree ? keep_under(existing, &sorted, file->path) : 0;
             char *reason = kept ? g_strdup_printf("%s; kept until it can be read: %zu "
@@ -1904,6 +1935,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
     }
     if (sorted)
         g_ptr_array_free(sorted, TRUE);
+    g_hash_table_destroy(walked);
     g_hash_table_destroy(claimed);
     return result;
 }

@@ -477,39 +477,48 @@ def test_url_encoding(tmp):
 
 
 def test_url_collisions(tmp):
-    """Two files with one URL: the first in walk order keeps it, in every run; the other is reported."""
+    """Two files with one URL: the first in walk order keeps it, in every run; the other is reported.
+
+    sub/index.htm beside sub/index.html is sub/index.htm, as nginx and Apache serve it (until
+    session 11 both were /sub/, and index.htm, first in walk order, took the URL from the page the
+    server shows there)."""
     one, two = os.path.join(tmp, "collide-a"), os.path.join(tmp, "collide-b")
     write(os.path.join(one, "sub", "index.htm"), page("Eerste", "eerstewoord"))
     write(os.path.join(one, "sub", "index.html"), page("Tweede", "tweedewoord"))
     write(os.path.join(two, "sub", "index.html"), page("Derde", "derdewoord"))
     db = os.path.join(tmp, "collide.db")
-    winner = os.path.join(one, "sub", "index.htm")
+    winner = os.path.join(one, "sub", "index.html")
+    loser = os.path.join(two, "sub", "index.html")
     for run in ("first", "second", "touched"):
         if run == "touched":
-            for path in (os.path.join(one, "sub", "index.html"), os.path.join(two, "sub", "index.html")):
+            for path in (os.path.join(one, "sub", "index.htm"), loser):
                 os.utime(path, None)
         code, stderr, _ = run_index(db, one, two)
-        for loser in (os.path.join(one, "sub", "index.html"), os.path.join(two, "sub", "index.html")):
-            tap(line_for(stderr, loser) == "%s: same URL as %s, not indexed" % (loser, winner),
-                "%s run: %s is reported as a URL collision" % (run, loser), stderr)
+        tap(line_for(stderr, loser) == "%s: same URL as %s, not indexed" % (loser, winner),
+            "%s run: %s is reported as a URL collision" % (run, loser), stderr)
         index = Index(db)
         doc = index.document("/sub/") or {}
+        htm = index.document("/sub/index.htm") or {}
         documents = index.stats().get("documents")
         index.close()
-        tap(doc.get("title") == "Eerste" and documents == 1,
-            "%s run: /sub/ holds sub/index.htm, the first in walk order (title %r, %s documents)" % (
-                run, doc.get("title"), documents))
-    # The holder of /sub/ deleted: the next in line takes the URL over in the same run. Until
-    # session 11 its document was stored over the vanished file's in place and then deleted with
-    # it: "indexed 1, removed 1", and /sub/ was empty until the run after.
+        tap(doc.get("title") == "Tweede" and documents == 2,
+            "%s run: /sub/ holds collide-a/sub/index.html, the first in walk order (title %r, %s "
+            "documents)" % (run, doc.get("title"), documents))
+        tap(htm.get("title") == "Eerste",
+            "%s run: sub/index.htm beside sub/index.html is indexed at /sub/index.htm (title %r)"
+            % (run, htm.get("title")), stderr)
+    # The holder of /sub/ deleted: the next in line takes the URL over in the same run (here
+    # sub/index.htm, now without an index.html beside it). Until session 11 a document stored
+    # over a vanished file's in place was deleted with it: "indexed 1, removed 1", and /sub/ was
+    # empty until the run after.
     os.remove(winner)
     code, stderr, _ = run_index(db, one, two)
     index = Index(db)
     doc = index.document("/sub/") or {}
     documents = index.stats().get("documents")
     index.close()
-    tap(doc.get("title") == "Tweede" and documents == 1,
-        "the holder of /sub/ deleted: sub/index.html holds /sub/ in that same run (title %r, %s "
+    tap(doc.get("title") == "Eerste" and documents == 1,
+        "the holder of /sub/ deleted: sub/index.htm holds /sub/ in that same run (title %r, %s "
         "documents)" % (doc.get("title"), documents), stderr)
 
 
