@@ -346,17 +346,31 @@ static int has_image(PopplerPage *page)
     return found;
 }
 
-/* Adds value to shown (a new paragraph) unless the page's text already
- * holds it: poppler's text of a page includes what an appearance stream of
- * a field draws, and a value must not count twice. */
-static void add_shown(GString *shown, const char *page_text, char *value)
+/* Form field values and FreeText notes read per page: a real form has a few
+ * hundred at most, and each costs a search of the page's text (a hostile page
+ * of poppler's 10,000 annotations over 1 MB of text: 10^10 comparisons). */
+#define MAX_SHOWN_FIELDS 1000
+
+typedef struct {
+    const char *page_text; /* poppler's text of the page, or NULL */
+    GString *shown;        /* the values added, each after a blank line */
+    GHashTable *seen;      /* the values added, to add each once */
+    int count;             /* values looked at */
+} shown_t;
+
+/* Adds value (taken) unless the page's text already holds it: poppler's
+ * text of a page includes what an appearance stream of a field draws, and
+ * a value must not count twice. */
+static void add_shown(shown_t *shown, char *value)
 {
-    if (value != NULL) {
+    if (value != NULL && shown->count++ < MAX_SHOWN_FIELDS) {
         g_strstrip(value);
         if (*value != '\0' && g_utf8_validate(value, -1, NULL) &&
-            (page_text == NULL || strstr(page_text, value) == NULL) &&
-            strstr(shown->str, value) == NULL)
-            g_string_append_printf(shown, "\n\n%s", value);
+            (shown->page_text == NULL || strstr(shown->page_text, value) == NULL) &&
+            g_hash_table_add(shown->seen, value)) {
+            g_string_append_printf(shown->shown, "\n\n%s", value);
+            return; /* kept by seen */
+        }
     }
     g_free(value);
 }
@@ -370,31 +384,35 @@ static void add_shown(GString *shown, const char *page_text, char *value)
  * report. Pop-up notes are not shown on the page and are left out. Cost: a
  * walk of the page's annotations, nothing for a page without any.
  */
-static char *with_shown_fields(PopplerPage *page, char *text)
+static char *with_shown_fields(ocr_run_t *run, PopplerPage *page, int page_number, char *text)
 {
-    GString *shown = g_string_new(NULL);
+    shown_t shown = {.page_text = text, .shown = g_string_new(NULL),
+                     .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
     GList *fields = poppler_page_get_form_field_mapping(page);
     for (GList *f = fields; f != NULL; f = f->next) {
         PopplerFormField *field = ((PopplerFormFieldMapping *)f->data)->field;
         if (poppler_form_field_get_field_type(field) == POPPLER_FORM_FIELD_TEXT)
-            add_shown(shown, text, poppler_form_field_text_get_text(field));
+            add_shown(&shown, poppler_form_field_text_get_text(field));
     }
     poppler_page_free_form_field_mapping(fields);
     GList *annots = poppler_page_get_annot_mapping(page);
     for (GList *a = annots; a != NULL; a = a->next) {
         PopplerAnnot *annot = ((PopplerAnnotMapping *)a->data)->annot;
         if (poppler_annot_get_annot_type(annot) == POPPLER_ANNOT_FREE_TEXT)
-            add_shown(shown, text, poppler_annot_get_contents(annot));
+            add_shown(&shown, poppler_annot_get_contents(annot));
     }
     poppler_page_free_annot_mapping(annots);
-    if (shown->len == 0) {
-        g_string_free(shown, TRUE);
+    if (shown.count > MAX_SHOWN_FIELDS)
+        ocr_warn(run, page_number, "form fields and notes past the first 1000 not read");
+    g_hash_table_destroy(shown.seen);
+    if (shown.shown->len == 0) {
+        g_string_free(shown.shown, TRUE);
         return text;
     }
     /* Past an empty text layer, without the leading blank line. */
-    char *joined = g_strconcat(text != NULL ? text : "",
-                               text != NULL && *text != '\0' ? shown->str : shown->str + 2, NULL);
-    g_string_free(shown, TRUE);
+    const char *added = shown.shown->str + (text != NULL && *text != '\0' ? 0 : 2);
+    char *joined = g_strconcat(text != NULL ? text : "", added, NULL);
+    g_string_free(shown.shown, TRUE);
     g_free(text);
     return joined;
 }
@@ -426,7 +444,7 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
         if (doc->ocr_confidence != NULL)
             doc->ocr_confidence[i] = confidence;
         if (page != NULL) {
-            text = with_shown_fields(page, text);
+            text = with_shown_fields(run, page, i + 1, text);
             g_object_unref(page);
         }
         status = vind_doc_append(&doc->pages, &doc->n_pages, text != NULL ? text : "", 0);
