@@ -1516,7 +1516,8 @@ static void check_date(vind_doc_t *doc, GString *note)
 /*
  * Bounds the stored fields every answer carries (limits.h): title,
  * description and author lengths, the number and length of tags and themes;
- * a date that is not a day is left out.
+ * a date that is not a day is left out; a page's text past what the search
+ * analyses is said.
  * What was cut joins doc->warning, so the file is reported "indexed, but".
  */
 static void cap_fields(vind_doc_t *doc)
@@ -1538,6 +1539,16 @@ static void cap_fields(vind_doc_t *doc)
     }
     cap_values(doc->tags, &doc->n_tags, VIND_MAX_DOC_TAGS, "tags", note);
     cap_values(doc->themes, &doc->n_themes, VIND_MAX_DOC_THEMES, "themes", note);
+    /* index_text analyses a page's first VIND_MAX_ANALYZE_BYTES only: the
+     * rest of a 70 MB page was not searchable, and nothing said so. Cost: a
+     * strlen of each page, far below its analysis. */
+    for (size_t page = 0; page < doc->n_pages; page++) {
+        size_t length = doc->pages[page] ? strlen(doc->pages[page]) : 0;
+        if (length > VIND_MAX_ANALYZE_BYTES)
+            g_string_append_printf(note, "%sthe text of page %zu is %zu bytes: the words past "
+                                   "its first %u are not searchable", note->len ? "; " : "",
+                                   page + 1, length, (unsigned)VIND_MAX_ANALYZE_BYTES);
+    }
     if (note->len) {
         char *warning = doc->warning ? g_strdup_printf("%s; %s", doc->warning, note->str)
                                      : g_strdup(note->str);
