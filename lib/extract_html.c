@@ -1815,6 +1815,42 @@ static int is_pagination(xmlNodePtr node, const void *unused)
            has_class(node, "pagination") || has_class(node, "nav-links");
 }
 
+/* <meta name="robots" content=...>, the name in any case (an HTML attribute
+ * value the robots rules compare without case: <META NAME="ROBOTS">). */
+static int is_robots_meta(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    const char *name = attribute(node, "name");
+    if (name == NULL)
+        name = attribute(node, "property");
+    return named(node, "meta") && name != NULL && g_ascii_strcasecmp(name, "robots") == 0 &&
+           attribute(node, "content") != NULL;
+}
+
+/*
+ * Whether a robots <meta> of the page says noindex: in any case, and "none"
+ * (noindex, nofollow), in any of them. Until session 11 only the first
+ * <meta name="robots"> spelled in lower case counted, so an old editor's
+ * <META NAME="ROBOTS" CONTENT="NOINDEX"> and content="none" were indexed
+ * against the owner's word.
+ */
+static int robots_noindex(page_t *page)
+{
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr meta;
+    int noindex = 0;
+    while (!noindex && (meta = scan_next(&scan, is_robots_meta, NULL)) != NULL) {
+        char *content = g_ascii_strdown(attribute(meta, "content"), -1);
+        gchar **tokens = g_strsplit_set(content, ", \t\r\n", -1);
+        noindex = strstr(content, "noindex") != NULL;
+        for (gchar **token = tokens; !noindex && *token != NULL; token++)
+            noindex = strcmp(*token, "none") == 0;
+        g_strfreev(tokens);
+        g_free(content);
+    }
+    return noindex;
+}
+
 /* Why this page is a listing, or NULL for a content page. g_free. */
 static char *listing_reason(page_t *page, const vind_doc_t *doc)
 {
@@ -1822,10 +1858,7 @@ static char *listing_reason(page_t *page, const vind_doc_t *doc)
     if (refresh != NULL)
         return refresh;
 
-    char *robots = meta_content(page, "robots");
-    int noindex = robots != NULL && strstr(robots, "noindex") != NULL;
-    g_free(robots);
-    if (noindex)
+    if (robots_noindex(page))
         return g_strdup("robots noindex");
 
     if (page->opts != NULL && page->opts->index_listings)

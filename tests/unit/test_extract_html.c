@@ -470,6 +470,31 @@ static void test_xpath_semantics(void)
           "xpath: a rel=\"tag category\" link is a theme");
     vind_doc_free(doc);
 
+    /* The robots rules compare the name and the values without case, and
+     * "none" is noindex, nofollow: these pages were indexed until session 11. */
+    static const char *const excluded[] = {
+        "<META NAME=\"ROBOTS\" CONTENT=\"NOINDEX, FOLLOW\">",
+        "<meta name=\"robots\" content=\"none\">",
+        "<meta name=\"robots\" content=\"index\"><meta name=\"Robots\" content=\"noindex\">"};
+    for (size_t i = 0; i < sizeof excluded / sizeof *excluded; i++) {
+        char *html = g_strdup_printf("<html><head>%s<title>Weg</title></head><body><main>"
+                                     "<p>Een pagina die niet in de zoekmachine hoort.</p>"
+                                     "</main></body></html>", excluded[i]);
+        doc = extract_string(html);
+        char *what = g_strdup_printf("robots: %s is a page left out (robots noindex)", excluded[i]);
+        CHECK(doc != NULL && doc->is_listing == 1 && doc->listing_reason != NULL &&
+                  strcmp(doc->listing_reason, "robots noindex") == 0,
+              what);
+        g_free(what);
+        vind_doc_free(doc);
+        g_free(html);
+    }
+    doc = extract_string("<html><head><meta name=\"robots\" content=\"index, follow, nosnippet\">"
+                         "<title>Blijft</title></head><body><main><p>Een gewone pagina over zorg."
+                         "</p></main></body></html>");
+    CHECK(doc != NULL && doc->is_listing == 0, "robots: index, follow, nosnippet is indexed");
+    vind_doc_free(doc);
+
     doc = extract_string("<html><body><div data-vind-body><p>Buiten.</p>"
                          "<div data-vind-body><p>Binnen.</p></div></div></body></html>");
     CHECK(doc != NULL && strcmp(text(doc), "Buiten.\n\nBinnen.") == 0,
