@@ -25,6 +25,7 @@
 
 #include <vind/doc.h>
 #include <vind/extract.h>
+#include <vind/limits.h>
 #include "error.h"
 
 #define SNIFF_BYTES 4096u
@@ -1814,6 +1815,42 @@ static int is_pagination(xmlNodePtr node, const void *unused)
            has_class(node, "pagination") || has_class(node, "nav-links");
 }
 
+/* <meta name="robots" content=...>, the name in any case (an HTML attribute
+ * value the robots rules compare without case: <META NAME="ROBOTS">). */
+static int is_robots_meta(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    const char *name = attribute(node, "name");
+    if (name == NULL)
+        name = attribute(node, "property");
+    return named(node, "meta") && name != NULL && g_ascii_strcasecmp(name, "robots") == 0 &&
+           attribute(node, "content") != NULL;
+}
+
+/*
+ * Whether a robots <meta> of the page says noindex: in any case, and "none"
+ * (noindex, nofollow), in any of them. Until session 11 only the first
+ * <meta name="robots"> spelled in lower case counted, so an old editor's
+ * <META NAME="ROBOTS" CONTENT="NOINDEX"> and content="none" were indexed
+ * against the owner's word.
+ */
+static int robots_noindex(page_t *page)
+{
+    scan_t scan = scan_of(page, NULL);
+    xmlNodePtr meta;
+    int noindex = 0;
+    while (!noindex && (meta = scan_next(&scan, is_robots_meta, NULL)) != NULL) {
+        char *content = g_ascii_strdown(attribute(meta, "content"), -1);
+        gchar **tokens = g_strsplit_set(content, ", \t\r\n", -1);
+        noindex = strstr(content, "noindex") != NULL;
+        for (gchar **token = tokens; !noindex && *token != NULL; token++)
+            noindex = strcmp(*token, "none") == 0;
+        g_strfreev(tokens);
+        g_free(content);
+    }
+    return noindex;
+}
+
 /* Why this page is a listing, or NULL for a content page. g_free. */
 static char *listing_reason(page_t *page, const vind_doc_t *doc)
 {
@@ -1821,10 +1858,7 @@ static char *listing_reason(page_t *page, const vind_doc_t *doc)
     if (refresh != NULL)
         return refresh;
 
-    char *robots = meta_content(page, "robots");
-    int noindex = robots != NULL && strstr(robots, "noindex") != NULL;
-    g_free(robots);
-    if (noindex)
+    if (robots_noindex(page))
         return g_strdup("robots noindex");
 
     if (page->opts != NULL && page->opts->index_listings)
@@ -1958,6 +1992,66 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
     return VIND_OK;
 }
 
+/* How deep elements nest under node (node itself is level 1), counted up
+ * to limit + 1 at most. Iterative: the tree may be 100,000 levels deep. */
+static unsigned element_depth(xmlNodePtr node, unsigned limit)
+{
+    unsigned depth = 0, deepest = 0;
+    xmlNodePtr top = node;
+    while (node != NULL) {
+        if (node->type == XML_ELEMENT_NODE) {
+            depth++;
+            if (depth > deepest && (deepest = depth) > limit)
+                return deepest;
+        }
+        if (node->type == XML_ELEMENT_NODE && node->children != NULL) {
+            node = node->children;
+            continue;
+        }
+        if (node->type == XML_ELEMENT_NODE)
+            depth--;
+        while (node != top && node->next == NULL) {
+            node = node->parent;
+            depth--; /* a parent is always an element */
+        }
+        node = node == top ? NULL : node->next;
+    }
+    return deepest;
+}
+
+/*
+ * The page's tree. libxml2 stops at an element 256 levels deep (its
+ * xmlParserMaxDepth) and drops the rest of the page without a word, so a
+ * tree that reaches that depth is parsed again without the limit
+ * (XML_PARSE_HUGE) and kept when it nests at most VIND_MAX_HTML_DEPTH
+ * levels; deeper, the first tree is kept and *cut says so. Cost: one more
+ * parse, only for such pages (none of the corpus's 1,175 HTML files, which
+ * nest 13 levels at most).
+ */
+static htmlDocPtr parse_html(const GString *utf8, int *cut)
+{
+    /* NONET and no NOENT: no fetching, no DTD entity expansion. */
+    const int options =
+        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+    const unsigned libxml_depth = 256;
+    *cut = 0;
+    htmlDocPtr html = htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8", options);
+    xmlNodePtr root = html != NULL ? xmlDocGetRootElement(html) : NULL;
+    if (root == NULL || element_depth(root, libxml_depth) < libxml_depth)
+        return html;
+    htmlDocPtr whole =
+        htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8", options | XML_PARSE_HUGE);
+    xmlNodePtr whole_root = whole != NULL ? xmlDocGetRootElement(whole) : NULL;
+    if (whole_root != NULL && element_depth(whole_root, VIND_MAX_HTML_DEPTH) <= VIND_MAX_HTML_DEPTH) {
+        xmlFreeDoc(html);
+        return whole;
+    }
+    if (whole != NULL)
+        xmlFreeDoc(whole);
+    *cut = 1;
+    return html;
+}
+
 /* libxml2 2.9 wants xmlInitParser() once before threads parse at the same
  * time (vind-index may extract in process from several threads). */
 static void init_libxml(void)
@@ -1983,10 +2077,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     pthread_once(&libxml_once, init_libxml);
     const char *warning = NULL;
     GString *utf8 = to_utf8(data, len, &warning);
-    /* NONET and no NOENT: no fetching, no DTD entity expansion. */
-    htmlDocPtr html = htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8",
-                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                         HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    int cut = 0;
+    htmlDocPtr html = parse_html(utf8, &cut);
     const char *feed = feed_kind(utf8->str, utf8->len);
     g_string_free(utf8, TRUE);
     if (html == NULL || xmlDocGetRootElement(html) == NULL) {
@@ -1997,8 +2089,14 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     }
     page_t page = {.doc = html, .opts = opts, .path = path};
     vind_doc_t *doc = vind_doc_new();
-    if (doc != NULL && warning != NULL)
-        doc->warning = strdup(warning);
+    char *warnings = cut ? g_strdup_printf("%s%snested deeper than %u elements: the text past "
+                                           "its 256th level is not indexed",
+                                           warning ? warning : "", warning ? "; " : "",
+                                           VIND_MAX_HTML_DEPTH)
+                         : NULL;
+    if (doc != NULL && (warnings != NULL || warning != NULL))
+        doc->warning = strdup(warnings != NULL ? warnings : warning);
+    g_free(warnings);
     if (doc == NULL) {
         xmlFreeDoc(html);
         vind_doc_free(doc);

@@ -346,6 +346,77 @@ static int has_image(PopplerPage *page)
     return found;
 }
 
+/* Form field values and FreeText notes read per page: a real form has a few
+ * hundred at most, and each costs a search of the page's text (a hostile page
+ * of poppler's 10,000 annotations over 1 MB of text: 10^10 comparisons). */
+#define MAX_SHOWN_FIELDS 1000
+
+typedef struct {
+    const char *page_text; /* poppler's text of the page, or NULL */
+    GString *shown;        /* the values added, each after a blank line */
+    GHashTable *seen;      /* the values added, to add each once */
+    int count;             /* values looked at */
+} shown_t;
+
+/* Adds value (taken) unless the page's text already holds it: poppler's
+ * text of a page includes what an appearance stream of a field draws, and
+ * a value must not count twice. */
+static void add_shown(shown_t *shown, char *value)
+{
+    if (value != NULL && shown->count++ < MAX_SHOWN_FIELDS) {
+        g_strstrip(value);
+        if (*value != '\0' && g_utf8_validate(value, -1, NULL) &&
+            (shown->page_text == NULL || strstr(shown->page_text, value) == NULL) &&
+            g_hash_table_add(shown->seen, value)) {
+            g_string_append_printf(shown->shown, "\n\n%s", value);
+            return; /* kept by seen */
+        }
+    }
+    g_free(value);
+}
+
+/*
+ * The text a page shows outside its content stream: the values of its text
+ * form fields and the contents of its FreeText annotations (a form filled
+ * in, typewriter text over a flat form), which poppler_page_get_text does
+ * not read when they have no appearance stream. Until session 11 a PDF whose
+ * words were all there was indexed without a word of them, and without a
+ * report. Pop-up notes are not shown on the page and are left out. Cost: a
+ * walk of the page's annotations, nothing for a page without any.
+ */
+static char *with_shown_fields(ocr_run_t *run, PopplerPage *page, int page_number, char *text)
+{
+    shown_t shown = {.page_text = text, .shown = g_string_new(NULL),
+                     .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+    GList *fields = poppler_page_get_form_field_mapping(page);
+    for (GList *f = fields; f != NULL; f = f->next) {
+        PopplerFormField *field = ((PopplerFormFieldMapping *)f->data)->field;
+        if (poppler_form_field_get_field_type(field) == POPPLER_FORM_FIELD_TEXT)
+            add_shown(&shown, poppler_form_field_text_get_text(field));
+    }
+    poppler_page_free_form_field_mapping(fields);
+    GList *annots = poppler_page_get_annot_mapping(page);
+    for (GList *a = annots; a != NULL; a = a->next) {
+        PopplerAnnot *annot = ((PopplerAnnotMapping *)a->data)->annot;
+        if (poppler_annot_get_annot_type(annot) == POPPLER_ANNOT_FREE_TEXT)
+            add_shown(&shown, poppler_annot_get_contents(annot));
+    }
+    poppler_page_free_annot_mapping(annots);
+    if (shown.count > MAX_SHOWN_FIELDS)
+        ocr_warn(run, page_number, "form fields and notes past the first 1000 not read");
+    g_hash_table_destroy(shown.seen);
+    if (shown.shown->len == 0) {
+        g_string_free(shown.shown, TRUE);
+        return text;
+    }
+    /* Past an empty text layer, without the leading blank line. */
+    const char *added = shown.shown->str + (text != NULL && *text != '\0' ? 0 : 2);
+    char *joined = g_strconcat(text != NULL ? text : "", added, NULL);
+    g_string_free(shown.shown, TRUE);
+    g_free(text);
+    return joined;
+}
+
 static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t *run)
 {
     int n_pages = poppler_document_get_n_pages(pdf);
@@ -372,8 +443,10 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
             confidence = ocr_one_page(run, page, i + 1, doc, &text);
         if (doc->ocr_confidence != NULL)
             doc->ocr_confidence[i] = confidence;
-        if (page != NULL)
+        if (page != NULL) {
+            text = with_shown_fields(run, page, i + 1, text);
             g_object_unref(page);
+        }
         status = vind_doc_append(&doc->pages, &doc->n_pages, text != NULL ? text : "", 0);
         g_free(text);
     }
@@ -484,7 +557,11 @@ vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
     if (status == VIND_OK) {
         ocr_run_t run;
         ocr_start(&run, pdf, opts);
-        status = ocr_finish(&run, doc, read_pages(pdf, doc, &run));
+        vind_status_t read = read_pages(pdf, doc, &run);
+        /* A document of 0 pages opens, but holds nothing to find: said. */
+        if (read == VIND_OK && doc->n_pages == 0)
+            g_string_append(run.warnings, "the PDF has no pages");
+        status = ocr_finish(&run, doc, read);
     }
     g_object_unref(pdf);
     if (status == VIND_OK && doc->n_pages > 0)

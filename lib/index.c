@@ -1433,6 +1433,11 @@ typedef struct {
     /* Files whose status changed since then (ctime) get their content
      * compared even when size and mtime are the old ones (last_run_ns). */
     int64_t changed_since_ns;
+    /* Documents stored in this run (docids): a file that vanished while
+     * another took over its URL (x/index.htm deleted, x/index.html next in
+     * line) had its document replaced in place by the other's, and
+     * remove_vanished must not delete it then. */
+    GHashTable *stored;
 } run_t;
 
 static void emit(run_t *run, const char *path, const char *url, vind_file_outcome_t outcome,
@@ -1511,7 +1516,8 @@ static void check_date(vind_doc_t *doc, GString *note)
 /*
  * Bounds the stored fields every answer carries (limits.h): title,
  * description and author lengths, the number and length of tags and themes;
- * a date that is not a day is left out.
+ * a date that is not a day is left out; a page's text past what the search
+ * analyses is said.
  * What was cut joins doc->warning, so the file is reported "indexed, but".
  */
 static void cap_fields(vind_doc_t *doc)
@@ -1533,6 +1539,16 @@ static void cap_fields(vind_doc_t *doc)
     }
     cap_values(doc->tags, &doc->n_tags, VIND_MAX_DOC_TAGS, "tags", note);
     cap_values(doc->themes, &doc->n_themes, VIND_MAX_DOC_THEMES, "themes", note);
+    /* index_text analyses a page's first VIND_MAX_ANALYZE_BYTES only: the
+     * rest of a 70 MB page was not searchable, and nothing said so. Cost: a
+     * strlen of each page, far below its analysis. */
+    for (size_t page = 0; page < doc->n_pages; page++) {
+        size_t length = doc->pages[page] ? strlen(doc->pages[page]) : 0;
+        if (length > VIND_MAX_ANALYZE_BYTES)
+            g_string_append_printf(note, "%sthe text of page %zu is %zu bytes: the words past "
+                                   "its first %u are not searchable", note->len ? "; " : "",
+                                   page + 1, length, (unsigned)VIND_MAX_ANALYZE_BYTES);
+    }
     if (note->len) {
         char *warning = doc->warning ? g_strdup_printf("%s; %s", doc->warning, note->str)
                                      : g_strdup(note->str);
@@ -1651,6 +1667,8 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
         status = VIND_OK;
     if (status == VIND_OK)
         status = store_document(index, unique, doc, &document, checkpoints, &docid, errmsg);
+    if (status == VIND_OK && run->stored)
+        g_hash_table_add(run->stored, GUINT_TO_POINTER(docid));
     free(unique);
     vind_xapian_document_free(document);
     free_checkpoints(checkpoints, doc->n_pages);
@@ -1787,15 +1805,46 @@ static vind_status_t check_rebuild_sees_all(const vind_walk_t *walk, const char 
     return status;
 }
 
+/*
+ * The URL of a walked file. x/index.htm is served as x/ only when x/ has no
+ * index.html: nginx and Apache (DirectoryIndex index.html ... index.htm)
+ * serve index.html there, and index.htm at x/index.htm. Until session 11
+ * both were given x/: index.htm, first in walk order, kept it, and the page
+ * the server shows at x/ (index.html) was reported as a collision and never
+ * indexed. walked: the paths of the walk's readable files.
+ */
+static char *url_of_walked(const char *base_url, const char *root, const char *path,
+                           GHashTable *walked)
+{
+    char *url = vind_index_url_for(base_url, root, path);
+    size_t n = strlen(path), u = strlen(url);
+    if (n >= 10 && strcmp(path + n - 10, "/index.htm") == 0 && u && url[u - 1] == '/') {
+        char *html = g_strconcat(path, "l", NULL);
+        int shadowed = g_hash_table_contains(walked, html);
+        g_free(html);
+        if (shadowed) {
+            char *own = g_strconcat(url, "index.htm", NULL);
+            free(url);
+            url = strdup(own);
+            g_free(own);
+        }
+    }
+    return url;
+}
+
 /* Decides for each walked file: unchanged, failed, or a job to extract. */
 static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const *roots,
                           GHashTable *existing, GPtrArray *jobs)
 {
     const vind_index_options_t *opts = run->opts;
     /* url -> the path that has it: the first file in walk order keeps a URL
-     * (x/index.htm before x/index.html, root a/ before root b/), in every
-     * run, so an incremental run never swaps which one the index holds. */
+     * (root a/ before root b/), in every run, so an incremental run never
+     * swaps which one the index holds. */
     GHashTable *claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *walked = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < walk->count; i++)
+        if (!walk->files[i].unreadable)
+            g_hash_table_add(walked, walk->files[i].path);
     GPtrArray *sorted = NULL; /* existing's paths, sorted when a folder cannot be read */
     vind_status_t result = VIND_OK;
     for (size_t i = 0; i < walk->count && result == VIND_OK; i++) {
@@ -1803,7 +1852,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         existing_t *old = g_hash_table_lookup(existing, file->path);
         if (old)
             old->seen = 1; /* also a loser's: its document may be the winner's to replace */
-        char *url = vind_index_url_for(opts->base_url, roots[file->root], file->path);
+        char *url = url_of_walked(opts->base_url, roots[file->root], file->path, walked);
         if (file->unreadable) {
             size_t kept = file->subtree ? keep_under(existing, &sorted, file->path) : 0;
             char *reason = kept ? g_strdup_printf("%s; kept until it can be read: %zu "
@@ -1897,6 +1946,7 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
     }
     if (sorted)
         g_ptr_array_free(sorted, TRUE);
+    g_hash_table_destroy(walked);
     g_hash_table_destroy(claimed);
     return result;
 }
@@ -2027,7 +2077,9 @@ static vind_status_t remove_vanished(run_t *run, GHashTable *existing, const cha
         if (old->seen || !under_roots(l->data, roots, n_roots))
             continue;
         status = begin_change(run->index, errmsg);
-        if (status == VIND_OK)
+        /* Its document may hold another file's page now (the new holder of
+         * its URL, stored over it in place): then only the path is gone. */
+        if (status == VIND_OK && !g_hash_table_contains(run->stored, GUINT_TO_POINTER(old->docid)))
             status = delete_document(run->index, old->docid, errmsg);
         if (status == VIND_NOT_FOUND)
             status = VIND_OK;
@@ -2794,7 +2846,8 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
     if (status != VIND_OK)
         return status;
     run_t run = {.index = index, .opts = opts, .report = report, .total = walk.count,
-                 .changed_since_ns = last_run_ns(index)};
+                 .changed_since_ns = last_run_ns(index),
+                 .stored = g_hash_table_new(g_direct_hash, g_direct_equal)};
     GHashTable *existing = NULL;
     GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)job_free);
     status = load_existing(index, &existing, errmsg);
@@ -2818,6 +2871,7 @@ static vind_status_t run_index(vind_index_t *index, const char *const *roots, si
         status = relate_attachments(index, errmsg);
     status = finish_run(index, status, errmsg);
     g_ptr_array_free(jobs, TRUE);
+    g_hash_table_destroy(run.stored);
     if (existing)
         g_hash_table_destroy(existing);
     vind_walk_free(&walk);

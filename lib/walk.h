@@ -44,7 +44,10 @@ typedef struct {
  * names ending in .html, .htm or .pdf (any case). Symbolic links are not
  * followed into folders (no loops); a link to a regular file is taken only
  * when that file lies inside one of the roots ("symbolic link out of the
- * site, not indexed" otherwise): nothing outside the site is indexed.
+ * site, not indexed" otherwise): nothing outside the site is indexed. Every
+ * file and folder below a root must really lie inside one when the walk
+ * sees it (a folder swapped for a link while fts lists it: "moved out of
+ * the site while indexing", a folder also with subtree = 1).
  * Refused and unreadable entries (a FIFO or a device under a wanted name, a
  * path longer than PATH_MAX, a folder that cannot be read) are listed with
  * unreadable = 1 and a reason, so the caller can report them; a folder

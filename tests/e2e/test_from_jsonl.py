@@ -375,6 +375,26 @@ def test_bad_dates(tap, tmp):
            "bad dates: every record found, only the real day kept as its date", hits)
 
 
+def test_text_past_the_analysis_limit(tap, tmp):
+    """A page of more than 64 MB of text (VIND_MAX_ANALYZE_BYTES) is searchable up to that point
+    only; until session 11 the rest was dropped without a word (a 70 MB HTML page: "indexed 1").
+    The text here is one 65 MB word, cheap to analyse (one term, cut at 64 bytes)."""
+    record = {"url": "https://e.example/groot/", "title": "Groot",
+              "pages": ["Begintekstwoord " + "a" * (65 << 20) + " eindtekstwoord"]}
+    db = os.path.join(tmp, "groot.db")
+    result = subprocess.run([binary("vind-index"), "--from-jsonl", "-", db],
+                            input=(json.dumps(record) + "\n").encode(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(), timeout=300)
+    err = result.stderr.decode("utf-8", "replace")
+    tap.ok(result.returncode == 0 and re.search(
+        r"^-:1: indexed, but the text of page 1 is 68157471 bytes: the words past its first "
+        r"67108864 are not searchable$", err, re.M),
+        "a page of 65 MB of text: indexed, and reported as searchable up to 64 MB", err[-500:])
+    code, out = run_cli("search", "--db", db, "--format", "json", "begintekstwoord")
+    tap.ok(code == 0 and len(json.loads(out)["results"]) == 1,
+           "a page of 65 MB of text: its first word is found", out[:300])
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK):
@@ -388,6 +408,7 @@ def main():
         test_bad_lines(tap, tmp)
         test_no_file_read(tap, tmp)
         test_bad_dates(tap, tmp)
+        test_text_past_the_analysis_limit(tap, tmp)
         test_batch_bytes(tap, tmp)
         test_spelling_pending(tap, tmp)
     finally:

@@ -32,7 +32,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The ctypes view of an index, shared with the hardening tests (tests/e2e/vindlib.py).
-from vindlib import BUILD, TOP, Index, hit_list  # noqa: E402
+from vindlib import BUILD, TOP, Index, build_shim, hit_list  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
 IN_CI = os.environ.get("CI") == "true"
@@ -354,6 +354,49 @@ def test_site_boundary(tmp):
         index.close()
 
 
+def test_walk_race(tmp):
+    """A folder swapped for a link out of the site while the walk lists it: nothing outside is read.
+
+    tests/e2e/walk_race.c swaps site/dir and a link to a folder outside, right after the walk has
+    seen dir as a folder and before fts lists it (what a rename loop of a site author hits in a few
+    runs of ten). Until session 11 the walk took the outside files (stat and open through the link
+    agreed on their inode), and all 3 were indexed under /dir/, exit 0."""
+    shim, why_not = build_shim(tmp, "walk_race")
+    if not shim:
+        skip("a folder swapped for a link during the walk: " + why_not)
+        return
+    site, outside = os.path.join(tmp, "race-site"), os.path.join(tmp, "race-outside")
+    write(os.path.join(site, "index.html"), page("Thuis", "thuiswoord van de site"))
+    for n in range(3):
+        write(os.path.join(site, "dir", "p%d.html" % n), page("Binnen %d" % n, "binnenwoord"))
+        write(os.path.join(outside, "p%d.html" % n), page("Buiten %d" % n, "racegeheimwoord"))
+    write(os.path.join(outside, "diep", "q.html"), page("Dieper", "racegeheimwoord diep"))
+    link = os.path.join(tmp, "race-link")
+    os.symlink(outside, link)
+    env = dict(os.environ, LD_PRELOAD=shim, VIND_SWAP_DIR=os.path.join(site, "dir"),
+               VIND_SWAP_WITH=link)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
+    db = os.path.join(tmp, "race.db")
+    proc = subprocess.run([INDEX, "--db", db, "--base-url", "/", "--quiet", site], env=env,
+                          capture_output=True, text=True, errors="replace", timeout=300)
+    swapped = os.path.islink(os.path.join(site, "dir"))
+    tap(swapped, "the shim swapped the folder for the link during the walk", proc.stderr)
+    index = Index(db)
+    try:
+        found = [hit.get("url") for hit in hit_list(index.search("racegeheimwoord"))]
+        tap(not found, "a folder swapped for a link out of the site: no file outside is indexed (%s)"
+            % found, proc.stderr)
+        tap(index.document("/") is not None, "the rest of the site is indexed", proc.stderr)
+    finally:
+        index.close()
+    said = [line_for(proc.stderr, os.path.join(site, "dir", name)) for name in
+            ("p0.html", "p1.html", "p2.html", "diep")]
+    tap(proc.returncode == 1 and all(line.endswith(": moved out of the site while indexing (a folder "
+                                                   "swapped for a symbolic link?), not indexed")
+                                     for line in said),
+        "... and each file and folder listed through the link is reported with its reason", proc.stderr)
+
+
 def text_pdf(text):
     """A one-page PDF with text (Helvetica), standard library only."""
     stream = b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"
@@ -434,28 +477,49 @@ def test_url_encoding(tmp):
 
 
 def test_url_collisions(tmp):
-    """Two files with one URL: the first in walk order keeps it, in every run; the other is reported."""
+    """Two files with one URL: the first in walk order keeps it, in every run; the other is reported.
+
+    sub/index.htm beside sub/index.html is sub/index.htm, as nginx and Apache serve it (until
+    session 11 both were /sub/, and index.htm, first in walk order, took the URL from the page the
+    server shows there)."""
     one, two = os.path.join(tmp, "collide-a"), os.path.join(tmp, "collide-b")
     write(os.path.join(one, "sub", "index.htm"), page("Eerste", "eerstewoord"))
     write(os.path.join(one, "sub", "index.html"), page("Tweede", "tweedewoord"))
     write(os.path.join(two, "sub", "index.html"), page("Derde", "derdewoord"))
     db = os.path.join(tmp, "collide.db")
-    winner = os.path.join(one, "sub", "index.htm")
+    winner = os.path.join(one, "sub", "index.html")
+    loser = os.path.join(two, "sub", "index.html")
     for run in ("first", "second", "touched"):
         if run == "touched":
-            for path in (os.path.join(one, "sub", "index.html"), os.path.join(two, "sub", "index.html")):
+            for path in (os.path.join(one, "sub", "index.htm"), loser):
                 os.utime(path, None)
         code, stderr, _ = run_index(db, one, two)
-        for loser in (os.path.join(one, "sub", "index.html"), os.path.join(two, "sub", "index.html")):
-            tap(line_for(stderr, loser) == "%s: same URL as %s, not indexed" % (loser, winner),
-                "%s run: %s is reported as a URL collision" % (run, loser), stderr)
+        tap(line_for(stderr, loser) == "%s: same URL as %s, not indexed" % (loser, winner),
+            "%s run: %s is reported as a URL collision" % (run, loser), stderr)
         index = Index(db)
         doc = index.document("/sub/") or {}
+        htm = index.document("/sub/index.htm") or {}
         documents = index.stats().get("documents")
         index.close()
-        tap(doc.get("title") == "Eerste" and documents == 1,
-            "%s run: /sub/ holds sub/index.htm, the first in walk order (title %r, %s documents)" % (
-                run, doc.get("title"), documents))
+        tap(doc.get("title") == "Tweede" and documents == 2,
+            "%s run: /sub/ holds collide-a/sub/index.html, the first in walk order (title %r, %s "
+            "documents)" % (run, doc.get("title"), documents))
+        tap(htm.get("title") == "Eerste",
+            "%s run: sub/index.htm beside sub/index.html is indexed at /sub/index.htm (title %r)"
+            % (run, htm.get("title")), stderr)
+    # The holder of /sub/ deleted: the next in line takes the URL over in the same run (here
+    # sub/index.htm, now without an index.html beside it). Until session 11 a document stored
+    # over a vanished file's in place was deleted with it: "indexed 1, removed 1", and /sub/ was
+    # empty until the run after.
+    os.remove(winner)
+    code, stderr, _ = run_index(db, one, two)
+    index = Index(db)
+    doc = index.document("/sub/") or {}
+    documents = index.stats().get("documents")
+    index.close()
+    tap(doc.get("title") == "Eerste" and documents == 1,
+        "the holder of /sub/ deleted: sub/index.htm holds /sub/ in that same run (title %r, %s "
+        "documents)" % (doc.get("title"), documents), stderr)
 
 
 def test_skipped_pages(tmp):
@@ -845,7 +909,7 @@ def main():
         tap(False, "vind-index is built (%s)" % INDEX)
     else:
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
-            for test in (test_bad_files, test_site_boundary, test_url_encoding, test_url_collisions,
+            for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
                          test_skipped_pages, test_field_caps, test_long_path, test_options,
                          test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
                          test_corpus, test_libreoffice_help):

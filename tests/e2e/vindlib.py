@@ -181,19 +181,25 @@ def differences(one, other, limit=10):
     return found
 
 
-def build_write_faults(folder):
-    """Compiles tests/e2e/write_faults.c (an LD_PRELOAD shim: a full disk, or a kill -9 at a chosen
-    step of a commit) into folder. Returns (path of the .so, None), or (None, why it cannot)."""
+def build_shim(folder, name):
+    """Compiles the LD_PRELOAD shim tests/e2e/NAME.c into folder. Returns (path of the .so, None),
+    or (None, why it cannot)."""
     import shutil
     import subprocess
     cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
     if not cc:
         return None, "no C compiler"
-    shim = os.path.join(folder, "write_faults.so")
-    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "write_faults.c")
+    shim = os.path.join(folder, name + ".so")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".c")
     proc = subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", shim, source, "-ldl"],
                           capture_output=True, text=True)
     return (shim, None) if proc.returncode == 0 else (None, "cc failed: " + proc.stderr[-300:])
+
+
+def build_write_faults(folder):
+    """Compiles tests/e2e/write_faults.c (an LD_PRELOAD shim: a full disk, or a kill -9 at a chosen
+    step of a commit) into folder. Returns (path of the .so, None), or (None, why it cannot)."""
+    return build_shim(folder, "write_faults")
 
 
 def fault_env(shim, folder, **settings):

@@ -307,8 +307,25 @@ static void test_hostile(void)
     status = vind_extract_html(deep->str, deep->len, "diep.html", NULL, &doc, NULL);
     CHECK_INT(status, VIND_OK, "100 000 nested divs: no crash");
     CHECK(doc != NULL && contains(doc, "Begin van de tekst"), "deep nesting: text before kept");
+    CHECK(doc != NULL && doc->warning != NULL && strstr(doc->warning, "nested deeper than") != NULL,
+          "deep nesting: the page is reported as cut, not silently");
     vind_doc_free(doc);
     g_string_free(deep, TRUE);
+
+    /* libxml2 stops at the 257th level and drops the rest of the page;
+     * 300 unclosed <font> tags (an old editor's page) lost every paragraph
+     * after them without a word until session 11. */
+    GString *fonts = g_string_new("<html><body><p>Begin van de tekst.</p>");
+    for (int i = 0; i < 300; i++)
+        g_string_append(fonts, "<font size=\"2\">");
+    g_string_append(fonts, "<p>Het eind van de tekst over zorg.</p></body></html>");
+    doc = NULL;
+    status = vind_extract_html(fonts->str, fonts->len, "font.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "Het eind van de tekst"),
+          "300 unclosed <font> tags (past libxml2's 256 levels): the text after them is kept");
+    CHECK(doc != NULL && doc->warning == NULL, "... and the page is not reported as cut");
+    vind_doc_free(doc);
+    g_string_free(fonts, TRUE);
 
     doc = extract("xxe.html", NULL, &status);
     CHECK(doc != NULL && !contains(doc, "root:") && !contains(doc, "lollollol"),
@@ -451,6 +468,31 @@ static void test_xpath_semantics(void)
           "xpath: a rel=\"tag category\" link is no tag");
     CHECK(doc != NULL && doc->n_themes == 1 && strcmp(doc->themes[0], "Zorg") == 0,
           "xpath: a rel=\"tag category\" link is a theme");
+    vind_doc_free(doc);
+
+    /* The robots rules compare the name and the values without case, and
+     * "none" is noindex, nofollow: these pages were indexed until session 11. */
+    static const char *const excluded[] = {
+        "<META NAME=\"ROBOTS\" CONTENT=\"NOINDEX, FOLLOW\">",
+        "<meta name=\"robots\" content=\"none\">",
+        "<meta name=\"robots\" content=\"index\"><meta name=\"Robots\" content=\"noindex\">"};
+    for (size_t i = 0; i < sizeof excluded / sizeof *excluded; i++) {
+        char *html = g_strdup_printf("<html><head>%s<title>Weg</title></head><body><main>"
+                                     "<p>Een pagina die niet in de zoekmachine hoort.</p>"
+                                     "</main></body></html>", excluded[i]);
+        doc = extract_string(html);
+        char *what = g_strdup_printf("robots: %s is a page left out (robots noindex)", excluded[i]);
+        CHECK(doc != NULL && doc->is_listing == 1 && doc->listing_reason != NULL &&
+                  strcmp(doc->listing_reason, "robots noindex") == 0,
+              what);
+        g_free(what);
+        vind_doc_free(doc);
+        g_free(html);
+    }
+    doc = extract_string("<html><head><meta name=\"robots\" content=\"index, follow, nosnippet\">"
+                         "<title>Blijft</title></head><body><main><p>Een gewone pagina over zorg."
+                         "</p></main></body></html>");
+    CHECK(doc != NULL && doc->is_listing == 0, "robots: index, follow, nosnippet is indexed");
     vind_doc_free(doc);
 
     doc = extract_string("<html><body><div data-vind-body><p>Buiten.</p>"

@@ -317,6 +317,84 @@ static void test_short_page(const char *dir)
     unlink(path);
 }
 
+/* A PDF of the given objects (1 0 obj is the catalog), with its xref. */
+static GString *hand_made_pdf(const char *const *objects, size_t n)
+{
+    GString *pdf = g_string_new("%PDF-1.4\n");
+    size_t *offsets = g_new(size_t, n);
+    for (size_t i = 0; i < n; i++) {
+        offsets[i] = pdf->len;
+        g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+    }
+    size_t xref = pdf->len;
+    g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", n + 1);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(pdf, "%010zu 00000 n \n", offsets[i]);
+    g_string_append_printf(pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+                           n + 1, xref);
+    g_free(offsets);
+    return pdf;
+}
+
+static vind_doc_t *extract_bytes(const GString *pdf, const char *name, vind_status_t *status)
+{
+    vind_doc_t *doc = NULL;
+    char *errmsg = NULL;
+    *status = vind_extract_pdf(pdf->str, pdf->len, name, NULL, &doc, &errmsg);
+    if (*status != VIND_OK)
+        printf("# %s\n", errmsg ? errmsg : "?");
+    free(errmsg);
+    return doc;
+}
+
+/*
+ * Words a page shows outside its content stream: a text field's value and
+ * a FreeText annotation (typewriter text over a flat form), without
+ * appearance streams, so poppler_page_get_text reads neither. Until
+ * session 11 such a PDF was indexed without a word of them, unreported; a
+ * link annotation to file:///etc/passwd brings nothing. A PDF of 0 pages
+ * was indexed as an empty document without a word either.
+ */
+static void test_shown_outside_the_text(void)
+{
+    static const char *const form[] = {
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /NeedAppearances true >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R 5 0 R 7 0 R]"
+        " /Resources << /Font << /F1 6 0 R >> >> >>",
+        "<< /Type /Annot /Subtype /FreeText /Rect [50 700 400 750] /DA (/F1 12 Tf 0 g)"
+        " /Contents (Typemachinewoord in een notitie over de zorg) >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (naam) /V (Formulierwoord in een veld)"
+        " /Rect [50 600 400 650] /DA (/F1 12 Tf 0 g) /F 4 >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Type /Annot /Subtype /Link /Rect [50 500 400 550]"
+        " /A << /S /URI /URI (file:///etc/passwd) >> >>",
+    };
+    GString *pdf = hand_made_pdf(form, G_N_ELEMENTS(form));
+    vind_status_t status;
+    vind_doc_t *doc = extract_bytes(pdf, "formulier.pdf", &status);
+    CHECK(status == VIND_OK && doc != NULL && doc->n_pages == 1 &&
+              strstr(doc->pages[0], "Formulierwoord in een veld") != NULL,
+          "a text field's value is the page's text");
+    CHECK(doc != NULL && doc->n_pages == 1 &&
+              strstr(doc->pages[0], "Typemachinewoord in een notitie") != NULL,
+          "a FreeText annotation's words are the page's text");
+    CHECK(doc != NULL && doc->n_pages == 1 && strstr(doc->pages[0], "passwd") == NULL,
+          "a link annotation brings no text");
+    vind_doc_free(doc);
+    g_string_free(pdf, TRUE);
+
+    static const char *const empty[] = {"<< /Type /Catalog /Pages 2 0 R >>",
+                                        "<< /Type /Pages /Kids [] /Count 0 >>"};
+    pdf = hand_made_pdf(empty, G_N_ELEMENTS(empty));
+    doc = extract_bytes(pdf, "leeg.pdf", &status);
+    CHECK(status == VIND_OK && doc != NULL && doc->n_pages == 0 && doc->warning != NULL &&
+              strstr(doc->warning, "no pages") != NULL,
+          "a PDF of 0 pages is indexed and said: 'the PDF has no pages'");
+    vind_doc_free(doc);
+    g_string_free(pdf, TRUE);
+}
+
 int main(void)
 {
     char template[] = "/tmp/vind-test-pdf-XXXXXX";
@@ -327,6 +405,7 @@ int main(void)
     }
     test_generated_report(dir);
     test_short_page(dir);
+    test_shown_outside_the_text();
     test_clean();
     rmdir(dir);
     /* cairo's toy fonts keep fontconfig data until told to let go (LSan) */
