@@ -238,7 +238,10 @@ typedef struct {
     guint32 n;          /* its words (BLOCK_WORDS but in the last block) */
 } map_block_t;
 
-typedef struct {
+typedef struct page page_t;
+
+struct page {
+    page_t *next;        /* the text's pages made before it (vind_text_close frees them) */
     int sized;           /* length and n_total are known (from the directory or the map) */
     int mapped;          /* the map was read */
     size_t length;
@@ -255,13 +258,24 @@ typedef struct {
     const char *whole;   /* or the page's one chunk, lent whole by the reader (lend_page) */
     vind_xapian_lent_t *whole_lent;
     unsigned char *have; /* per chunk: CHUNK_READ, CHUNK_ZEROED or 0 (not set yet) */
-} page_t;
+};
 
+/* A page's byte length and map words, as the page directory gives them. */
+typedef struct {
+    guint32 length, words;
+} page_size_t;
+
+/* The pages are made as they are first used (page_of): a snippet of a
+ * 300-page PDF uses a few. An array of every page's page_t, zeroed at the
+ * open and walked at the close, was ~1,700 instructions a snippet (13 M of
+ * the 1,000 bench requests), and parsing the directory into it ~400. */
 struct vind_text {
     vind_xapian_reader_t *reader;
     uint32_t docid;
     size_t n_pages;
-    page_t *pages;
+    page_t **pages;      /* per page, NULL until used */
+    page_t *made;        /* the pages made, last first (page_t.next) */
+    page_size_t *sizes;  /* per page, from the directory (NULL: none read, or none valid) */
     int directory_read;  /* the page directory was looked up */
     uint64_t bytes_read;
 };
@@ -286,20 +300,17 @@ void vind_text_close(vind_text_t *text)
 {
     if (!text)
         return;
-    for (size_t p = 0; p < text->n_pages; p++) {
-        page_t *pg = &text->pages[p];
-        /* most pages of a long text were never read: nothing to free (five
-         * calls with NULL a page were ~150 instructions a page, ~8 M of the
-         * 1,000 bench requests) */
-        if (!pg->map_lent && !pg->blocks && !pg->bytes && !pg->whole_lent && !pg->have)
-            continue;
+    for (page_t *pg = text->made, *next; pg; pg = next) {
+        next = pg->next;
         vind_xapian_lent_free(pg->map_lent);
         free(pg->blocks);
         free(pg->bytes);
         vind_xapian_lent_free(pg->whole_lent);
         free(pg->have);
+        free(pg);
     }
     free(text->pages);
+    free(text->sizes);
     free(text);
 }
 
@@ -319,15 +330,40 @@ static vind_status_t out_of_memory(vind_text_t *text, char **errmsg)
                       text->docid);
 }
 
+/* Sizes an unsized page from the directory, when it has the page. */
+static void size_from_directory(const vind_text_t *text, size_t page, page_t *pg)
+{
+    if (pg->sized || !text->sizes)
+        return;
+    pg->sized = 1;
+    pg->length = text->sizes[page].length;
+    pg->n_total = text->sizes[page].words;
+}
+
+/* The page's state, made on its first use; NULL on NOMEM. */
+static page_t *page_of(vind_text_t *text, size_t page)
+{
+    page_t *pg = text->pages[page];
+    if (!pg) {
+        pg = calloc(1, sizeof *pg);
+        if (!pg)
+            return NULL;
+        pg->next = text->made;
+        text->made = pg;
+        text->pages[page] = pg;
+    }
+    size_from_directory(text, page, pg);
+    return pg;
+}
+
 /* Reads a page's map once: its length and word count only. The words are
  * walked as far as a place asks (walk_block): a page's length (every page
  * before a long text is known to be long) costs one metadata read and two
  * varints, not the ~3 varints per word of the whole map (9% of a search's
  * instructions when every map was decoded whole). A page without a map (an
  * index written before its text) reads as empty. */
-static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
+static vind_status_t map_page(vind_text_t *text, size_t page, page_t *pg, char **errmsg)
 {
-    page_t *pg = &text->pages[page];
     if (pg->mapped)
         return VIND_OK;
     char key[KEY_BYTES];
@@ -359,27 +395,25 @@ static vind_status_t map_page(vind_text_t *text, size_t page, char **errmsg)
     return status;
 }
 
-/* Parses a page directory into the pages' lengths and word counts; 0 (and
- * nothing set) when it does not describe text's pages. */
-static int parse_directory(vind_text_t *text, const unsigned char *p, const unsigned char *end)
+/* Parses a page directory into the pages' lengths and word counts
+ * (text->sizes); nothing when it does not describe text's pages (or on
+ * NOMEM: the maps tell). */
+static void parse_directory(vind_text_t *text, const unsigned char *p, const unsigned char *end)
 {
     uint64_t n = 0;
     if (!get_varint(&p, end, &n) || n != text->n_pages)
-        return 0;
-    const unsigned char *start = p;
-    for (int pass = 0; pass < 2; pass++) { /* check everything, then set */
-        p = start;
-        for (size_t page = 0; page < text->n_pages; page++) {
-            uint64_t length = 0, words = 0;
-            if (!get_varint(&p, end, &length) || !get_varint(&p, end, &words) ||
-                length >= UINT32_MAX)
-                return 0;
-            if (pass == 1 && !text->pages[page].sized)
-                text->pages[page] = (page_t){.sized = 1, .length = (size_t)length,
-                                             .n_total = (size_t)words};
+        return;
+    page_size_t *sizes = malloc(text->n_pages * sizeof *sizes);
+    for (size_t page = 0; sizes && page < text->n_pages; page++) {
+        uint64_t length = 0, words = 0;
+        if (!get_varint(&p, end, &length) || !get_varint(&p, end, &words) || length >= UINT32_MAX ||
+            words >= UINT32_MAX) {
+            free(sizes);
+            return;
         }
+        sizes[page] = (page_size_t){(guint32)length, (guint32)words};
     }
-    return 1;
+    text->sizes = sizes;
 }
 
 /* Looks the page directory up once (only documents of several pages have
@@ -401,22 +435,49 @@ static vind_status_t read_directory(vind_text_t *text, char **errmsg)
     status = missing_is_empty(status, errmsg); /* an index written before directories */
     text->bytes_read += length;
     if (status == VIND_OK && directory)
-        (void)parse_directory(text, (const unsigned char *)directory,
-                              (const unsigned char *)directory + length);
+        parse_directory(text, (const unsigned char *)directory,
+                        (const unsigned char *)directory + length);
     free(directory);
     return status;
 }
 
 /* Makes a page's length and word count known: from the directory, else
- * from its map. */
-static vind_status_t size_page(vind_text_t *text, size_t page, char **errmsg)
+ * from its map. *pg = the page (NULL only on NOMEM). */
+static vind_status_t size_page(vind_text_t *text, size_t page, page_t **pg, char **errmsg)
 {
-    if (text->pages[page].sized)
+    *pg = text->pages[page];
+    if (*pg && (*pg)->sized)
         return VIND_OK;
     vind_status_t status = read_directory(text, errmsg);
-    if (status != VIND_OK || text->pages[page].sized)
+    if (!(*pg = page_of(text, page)))
+        return out_of_memory(text, errmsg);
+    if (status != VIND_OK || (*pg)->sized)
         return status;
-    return map_page(text, page, errmsg);
+    return map_page(text, page, *pg, errmsg);
+}
+
+/* A page's length and words without making the page, when the page is
+ * sized already or the directory has it; 0 otherwise (size_page). */
+static int known_size(vind_text_t *text, size_t page, size_t *length, size_t *words,
+                      vind_status_t *status, char **errmsg)
+{
+    const page_t *pg = text->pages[page];
+    if (pg && pg->sized) {
+        *length = pg->length;
+        *words = pg->n_total;
+        *status = VIND_OK;
+        return 1;
+    }
+    *status = read_directory(text, errmsg);
+    if (*status != VIND_OK) { /* as size_page answers it */
+        *length = *words = 0;
+        return 1;
+    }
+    if (pg || !text->sizes)
+        return 0;
+    *length = text->sizes[page].length;
+    *words = text->sizes[page].words;
+    return 1;
 }
 
 /* A varint, the one-byte case (most deltas) inline. */
@@ -584,9 +645,14 @@ vind_status_t vind_text_page_length(vind_text_t *text, size_t page, size_t *leng
     *length = 0;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = size_page(text, page, errmsg);
-    if (status == VIND_OK || text->pages[page].sized)
-        *length = text->pages[page].length;
+    size_t words = 0;
+    vind_status_t status = VIND_OK;
+    if (known_size(text, page, length, &words, &status, errmsg))
+        return status;
+    page_t *pg = NULL;
+    status = size_page(text, page, &pg, errmsg);
+    if (pg && (status == VIND_OK || pg->sized))
+        *length = pg->length;
     return status;
 }
 
@@ -595,8 +661,13 @@ vind_status_t vind_text_page_words(vind_text_t *text, size_t page, size_t *words
     *words = 0;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = size_page(text, page, errmsg);
-    *words = text->pages[page].n_total;
+    size_t length = 0;
+    vind_status_t status = VIND_OK;
+    if (known_size(text, page, &length, words, &status, errmsg))
+        return status;
+    page_t *pg = NULL;
+    status = size_page(text, page, &pg, errmsg);
+    *words = pg ? pg->n_total : 0;
     return status;
 }
 
@@ -697,9 +768,9 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
     *page_text = empty;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = size_page(text, page, errmsg);
-    page_t *pg = &text->pages[page];
-    if (!pg->sized)
+    page_t *pg = NULL;
+    vind_status_t status = size_page(text, page, &pg, errmsg);
+    if (!pg || !pg->sized)
         return status;
     if (status == VIND_OK && !pg->bytes && !pg->whole && pg->length > 0 &&
         pg->length <= VIND_TEXT_CHUNK_BYTES)
@@ -730,10 +801,12 @@ vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position,
     *start = *end = 0;
     if (!text || page >= text->n_pages)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    vind_status_t status = map_page(text, page, errmsg);
+    page_t *pg = page_of(text, page);
+    if (!pg)
+        return out_of_memory(text, errmsg);
+    vind_status_t status = map_page(text, page, pg, errmsg);
     if (status != VIND_OK)
         return status;
-    page_t *pg = &text->pages[page];
     int nomem = 0;
     while ((pg->n_blocks == 0 || pg->blocks[pg->n_blocks - 1].last < position) &&
            walk_block(pg, &nomem))
