@@ -146,6 +146,12 @@ static vind_status_t source_locate(void *rock, size_t page, size_t position, siz
     return vind_text_place(((source_t *)rock)->text, page, (unsigned)position, start, end, errmsg);
 }
 
+static vind_status_t source_locate_sorted(void *rock, size_t page, const unsigned *positions,
+                                          size_t n, size_t *starts, size_t *ends, char **errmsg)
+{
+    return vind_text_places(((source_t *)rock)->text, page, positions, n, starts, ends, errmsg);
+}
+
 /* A page has positions (and page-map words) for its first
  * VIND_POS_PAGE_STRIDE - 1 words only (lib/index.c): a map with fewer holds
  * every word of its page. */
@@ -393,8 +399,13 @@ vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, 
     source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
     if (!rock.text)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
-    vind_snippet_source_t source = {&rock,         n,             source_length,
-                                    source_text,   source_places, source_locate,
+    vind_snippet_source_t source = {&rock,
+                                    n,
+                                    source_length,
+                                    source_text,
+                                    source_places,
+                                    source_locate,
+                                    source_locate_sorted,
                                     source_complete};
     vind_snippet_stats_t stats;
     vind_status_t status =

@@ -247,6 +247,7 @@ struct page {
     size_t length;
     const unsigned char *map; /* the map as stored; words are decoded from it on demand */
     size_t map_length;
+    size_t words_at;              /* the byte offset of the map's first word */
     vind_xapian_lent_t *map_lent; /* the map, lent by the reader (not copied) */
     size_t n_total;      /* words in the map */
     map_block_t *blocks; /* the blocks walked so far, ascending positions */
@@ -384,7 +385,7 @@ static vind_status_t map_page(vind_text_t *text, size_t page, page_t *pg, char *
         pg->map = (const unsigned char *)map;
         pg->map_length = map_length;
         pg->map_lent = lent;
-        pg->cursor = (size_t)(p - (const unsigned char *)map);
+        pg->cursor = pg->words_at = (size_t)(p - (const unsigned char *)map);
         pg->n_total = (size_t)n;
         pg->length = (size_t)length;
     } else {
@@ -795,16 +796,36 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
     return status;
 }
 
+/* The page with its map read (*pg, NULL on a failure). */
+static vind_status_t mapped_page(vind_text_t *text, size_t page, page_t **pg, char **errmsg)
+{
+    *pg = NULL;
+    if (!text || page >= text->n_pages)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
+    page_t *made = page_of(text, page);
+    if (!made)
+        return out_of_memory(text, errmsg);
+    vind_status_t status = map_page(text, page, made, errmsg);
+    if (status == VIND_OK)
+        *pg = made;
+    return status;
+}
+
+/* A map word's byte range: a map that says more than the page holds is
+ * cut to the page. */
+static void word_range(const page_t *pg, const map_word_t *word, size_t *start, size_t *end)
+{
+    uint64_t first = word->start, stop = first + word->size;
+    *start = first < pg->length ? first : pg->length;
+    *end = stop < pg->length ? stop : pg->length;
+}
+
 vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position, size_t *start,
                               size_t *end, char **errmsg)
 {
     *start = *end = 0;
-    if (!text || page >= text->n_pages)
-        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no page %zu in this text", page);
-    page_t *pg = page_of(text, page);
-    if (!pg)
-        return out_of_memory(text, errmsg);
-    vind_status_t status = map_page(text, page, pg, errmsg);
+    page_t *pg = NULL;
+    vind_status_t status = mapped_page(text, page, &pg, errmsg);
     if (status != VIND_OK)
         return status;
     int nomem = 0;
@@ -826,10 +847,80 @@ vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position,
     map_word_t word;
     if (!find_in_block(pg, low, position, &word) || word.position != position)
         return VIND_NOT_FOUND;
-    /* a map that says more than the page holds is cut to the page */
-    uint64_t first = word.start, stop = first + word.size;
-    *start = first < pg->length ? first : pg->length;
-    *end = stop < pg->length ? stop : pg->length;
+    word_range(pg, &word, start, end);
+    return VIND_OK;
+}
+
+/* A walk of a page map from its first word (vind_text_places). */
+typedef struct {
+    const unsigned char *p, *end;
+    size_t left;       /* words to go */
+    guint32 at, start; /* the previous word's position and start */
+    unsigned by_word;  /* words to decode one by one before skipping blocks again */
+} map_walk_t;
+
+/* The first word at or after position into *word; 0 when the map ends
+ * first (or is broken there). Whole blocks of usual words that end before
+ * position are skipped with short_block's sums; the block that reaches it
+ * is decoded word by word. */
+static int next_word_at(map_walk_t *w, guint32 position, map_word_t *word)
+{
+    while (w->left > 0) {
+        if (w->by_word == 0) {
+            guint32 at = w->at, start = w->start;
+            if (w->left >= BLOCK_WORDS && w->end - w->p >= 3 * (ptrdiff_t)BLOCK_WORDS &&
+                short_block(w->p, &at, &start) && at < position) {
+                w->p += 3u * BLOCK_WORDS;
+                w->left -= BLOCK_WORDS;
+                w->at = at;
+                w->start = start;
+                continue;
+            }
+            w->by_word = BLOCK_WORDS;
+        }
+        uint64_t step, delta, size;
+        if (w->end - w->p >= 3 && !((w->p[0] | w->p[1] | w->p[2]) & 0x80)) {
+            step = w->p[0]; /* the usual word, a byte a field */
+            delta = w->p[1];
+            size = w->p[2];
+            w->p += 3;
+        } else if (!(next_varint(&w->p, w->end, &step) && next_varint(&w->p, w->end, &delta) &&
+                     next_varint(&w->p, w->end, &size))) {
+            w->left = 0; /* a map cut short (or broken): the words before are the map */
+            return 0;
+        }
+        w->left--;
+        w->by_word--;
+        w->at += (guint32)step;
+        w->start += (guint32)delta;
+        if (w->at >= position) {
+            *word = (map_word_t){w->at, w->start, size < UINT32_MAX ? (guint32)size : UINT32_MAX};
+            return 1;
+        }
+    }
+    return 0;
+}
+
+vind_status_t vind_text_places(vind_text_t *text, size_t page, const unsigned *positions, size_t n,
+                               size_t *starts, size_t *ends, char **errmsg)
+{
+    for (size_t i = 0; i < n; i++)
+        starts[i] = ends[i] = SIZE_MAX;
+    page_t *pg = NULL;
+    vind_status_t status = mapped_page(text, page, &pg, errmsg);
+    if (status != VIND_OK || !pg->map)
+        return status;
+    map_walk_t walk = {pg->map + pg->words_at, pg->map + pg->map_length, pg->n_total, 0, 0, 0};
+    map_word_t word = {0, 0, 0};
+    int have = 0; /* word is the first at or after the positions so far */
+    for (size_t i = 0; i < n; i++) {
+        if (!(have && word.position >= positions[i]) &&
+            !(have = next_word_at(&walk, positions[i], &word)))
+            break; /* the map ends before it: none of the rest is there */
+        if (word.position != positions[i])
+            continue;
+        word_range(pg, &word, &starts[i], &ends[i]);
+    }
     return VIND_OK;
 }
 

@@ -90,6 +90,14 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
 vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position, size_t *start,
                               size_t *end, char **errmsg);
 
+/* The byte ranges of the words at positions[0..n) of a page, ascending
+ * (as vind_text_place answers each; starts[i] = ends[i] = SIZE_MAX where
+ * the map has no word). Cost: one walk of the map up to the last position,
+ * whole blocks skipped with two sums: a short text's every place located
+ * in one pass instead of a block look-up each. */
+vind_status_t vind_text_places(vind_text_t *text, size_t page, const unsigned *positions, size_t n,
+                               size_t *starts, size_t *ends, char **errmsg);
+
 /* The number of words in a page's map (reads its map once; decodes none). */
 vind_status_t vind_text_page_words(vind_text_t *text, size_t page, size_t *words, char **errmsg);
 

@@ -303,6 +303,49 @@ static void map_places(int runs)
                      : "every word's range, in both orders (the last cut to the page)");
     CHECK(missing, runs ? "a position without a word has no range, long varints rare"
                         : "a position without a word has no range");
+    /* vind_text_places: every word's position, the one after it and the
+     * first again (ascending, repeats), in one walk, answers what
+     * vind_text_place answers for each; and so does a walk of one word. */
+    size_t n = 3 * WORDS;
+    unsigned *positions = malloc(n * sizeof *positions);
+    size_t *starts = malloc(n * sizeof *starts), *ends = malloc(n * sizeof *ends);
+    for (unsigned i = 0; i < WORDS; i++) {
+        unsigned at = g_array_index(words, vind_text_word_t, i).position;
+        positions[3 * i] = positions[3 * i + 1] = at;
+        positions[3 * i + 2] = at + 1;
+    }
+    vind_text_t *text = vind_text_open(reader, 3, 1);
+    int sorted_same = vind_text_places(text, 0, positions, n, starts, ends, NULL) == VIND_OK;
+    for (size_t k = 0; k < n; k++) {
+        size_t from = 0, to = 0;
+        vind_status_t found = vind_text_place(text, 0, positions[k], &from, &to, NULL);
+        sorted_same &= found == VIND_OK ? starts[k] == from && ends[k] == to
+                                        : starts[k] == SIZE_MAX && ends[k] == SIZE_MAX;
+    }
+    /* far apart: whole blocks skipped between them */
+    size_t sparse = 0;
+    for (unsigned i = 5; i < WORDS; i += 29) {
+        unsigned at = g_array_index(words, vind_text_word_t, i).position;
+        positions[sparse++] = at;
+        positions[sparse++] = at + 1;
+    }
+    sorted_same &= vind_text_places(text, 0, positions, sparse, starts, ends, NULL) == VIND_OK;
+    for (size_t k = 0; k < sparse; k++) {
+        size_t from = 0, to = 0;
+        vind_status_t found = vind_text_place(text, 0, positions[k], &from, &to, NULL);
+        sorted_same &= found == VIND_OK ? starts[k] == from && ends[k] == to
+                                        : starts[k] == SIZE_MAX && ends[k] == SIZE_MAX;
+    }
+    positions[0] = g_array_index(words, vind_text_word_t, WORDS - 1).position;
+    sorted_same &= vind_text_places(text, 0, positions, 1, starts, ends, NULL) == VIND_OK &&
+                   starts[0] == g_array_index(words, vind_text_word_t, WORDS - 1).start &&
+                   ends[0] == LENGTH;
+    CHECK(sorted_same, runs ? "the ranges of ascending positions in one walk, long varints rare"
+                            : "the ranges of ascending positions in one walk (repeats, misses)");
+    vind_text_close(text);
+    free(positions);
+    free(starts);
+    free(ends);
     vind_xapian_reader_close(reader);
     g_array_free(words, TRUE);
     free(page);
