@@ -753,51 +753,59 @@ struct vind_snippet_places {
  * merged pairwise, compare inlined. Cost: ~n log(runs) inlined
  * comparisons and copies; g_array_sort's merge sort called compare through
  * a pointer and copied elements by size, ~4,400 instructions a sort (11.7 M
- * of the 1,000 bench requests). On NOMEM, g_array_sort.
+ * of the 1,000 bench requests). On NOMEM, an insertion sort (stable too).
+ * name##_items sorts n items in place.
  */
-#define DEFINE_RUN_SORT(name, type, compare)                                                     \
-    static void name(GArray *array)                                                              \
-    {                                                                                            \
-        size_t n = array->len;                                                                   \
-        type *a = (type *)array->data;                                                           \
-        size_t sorted = 1;                                                                       \
-        while (sorted < n && compare(&a[sorted - 1], &a[sorted]) <= 0)                           \
-            sorted++;                                                                            \
-        if (sorted >= n)                                                                         \
-            return;                                                                              \
-        type *buffer = malloc(n * sizeof *buffer);                                               \
-        if (!buffer) {                                                                           \
-            g_array_sort(array, compare);                                                        \
-            return;                                                                              \
-        }                                                                                        \
-        type *from = a, *to = buffer;                                                            \
-        for (;;) {                                                                               \
-            size_t merges = 0;                                                                   \
-            for (size_t lo = 0; lo < n; merges++) {                                              \
-                size_t mid = lo + 1;                                                             \
-                while (mid < n && compare(&from[mid - 1], &from[mid]) <= 0)                      \
-                    mid++;                                                                       \
-                size_t hi = mid < n ? mid + 1 : n;                                               \
-                while (hi < n && compare(&from[hi - 1], &from[hi]) <= 0)                         \
-                    hi++;                                                                        \
-                size_t i = lo, j = mid, k = lo;                                                  \
-                while (i < mid && j < hi) /* a tie takes the left one: stable */                 \
-                    to[k++] = compare(&from[j], &from[i]) < 0 ? from[j++] : from[i++];           \
-                while (i < mid)                                                                  \
-                    to[k++] = from[i++];                                                         \
-                while (j < hi)                                                                   \
-                    to[k++] = from[j++];                                                         \
-                lo = hi;                                                                         \
-            }                                                                                    \
-            type *swap = from;                                                                   \
-            from = to;                                                                           \
-            to = swap;                                                                           \
-            if (merges <= 1)                                                                     \
-                break; /* one merge made the whole array one run */                              \
-        }                                                                                        \
-        if (from != a)                                                                           \
-            memcpy(a, from, n * sizeof *a);                                                      \
-        free(buffer);                                                                            \
+#define DEFINE_RUN_SORT(name, type, compare)                                                       \
+    static void name##_items(type *a, size_t n)                                                    \
+    {                                                                                              \
+        size_t sorted = 1;                                                                         \
+        while (sorted < n && compare(&a[sorted - 1], &a[sorted]) <= 0)                             \
+            sorted++;                                                                              \
+        if (sorted >= n)                                                                           \
+            return;                                                                                \
+        type *buffer = malloc(n * sizeof *buffer);                                                 \
+        if (!buffer) {                                                                             \
+            for (size_t i = 1; i < n; i++)                                                         \
+                for (size_t j = i; j > 0 && compare(&a[j], &a[j - 1]) < 0; j--) {                  \
+                    type swap = a[j];                                                              \
+                    a[j] = a[j - 1];                                                               \
+                    a[j - 1] = swap;                                                               \
+                }                                                                                  \
+            return;                                                                                \
+        }                                                                                          \
+        type *from = a, *to = buffer;                                                              \
+        for (;;) {                                                                                 \
+            size_t merges = 0;                                                                     \
+            for (size_t lo = 0; lo < n; merges++) {                                                \
+                size_t mid = lo + 1;                                                               \
+                while (mid < n && compare(&from[mid - 1], &from[mid]) <= 0)                        \
+                    mid++;                                                                         \
+                size_t hi = mid < n ? mid + 1 : n;                                                 \
+                while (hi < n && compare(&from[hi - 1], &from[hi]) <= 0)                           \
+                    hi++;                                                                          \
+                size_t i = lo, j = mid, k = lo;                                                    \
+                while (i < mid && j < hi) /* a tie takes the left one: stable */                   \
+                    to[k++] = compare(&from[j], &from[i]) < 0 ? from[j++] : from[i++];             \
+                while (i < mid)                                                                    \
+                    to[k++] = from[i++];                                                           \
+                while (j < hi)                                                                     \
+                    to[k++] = from[j++];                                                           \
+                lo = hi;                                                                           \
+            }                                                                                      \
+            type *swap = from;                                                                     \
+            from = to;                                                                             \
+            to = swap;                                                                             \
+            if (merges <= 1)                                                                       \
+                break; /* one merge made the whole array one run */                                \
+        }                                                                                          \
+        if (from != a)                                                                             \
+            memcpy(a, from, n * sizeof *a);                                                        \
+        free(buffer);                                                                              \
+    }                                                                                              \
+    G_GNUC_UNUSED static void name(GArray *array)                                                  \
+    {                                                                                              \
+        name##_items((type *)array->data, array->len);                                             \
     }
 
 static int compare_occurrences(const void *a, const void *b)
@@ -880,6 +888,8 @@ static int compare_keys(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+DEFINE_RUN_SORT(sort_keys, uint64_t, compare_keys)
+
 static int compare_anchors(const void *a, const void *b)
 {
     const anchor_t *x = a, *y = b;
@@ -896,9 +906,10 @@ static int compare_anchors(const void *a, const void *b)
  * but a text of 65,536 places or a query of as many words): fewer
  * distinct, near and count sort later, then the later first; first is an
  * anchor's own index (score_anchors), unique, so the order is
- * compare_anchors' whatever the sort. Cost: a sort of 8-byte integers; a
- * qsort of the 32-byte anchors by compare_anchors was ~12,000
- * instructions a long text's snippet. */
+ * compare_anchors' whatever the sort. Cost: a merge sort of 8-byte
+ * integers, compare inlined (~2,000 instructions a long text's snippet);
+ * a qsort of them was ~5,500, of the 32-byte anchors by compare_anchors
+ * ~12,000. */
 #define ANCHOR_FIELD 0xFFFFu
 
 static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
@@ -912,7 +923,7 @@ static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
         keys[i] = (uint64_t)(ANCHOR_FIELD - anchors[i].distinct) << 48 |
                   (uint64_t)(ANCHOR_FIELD - anchors[i].near) << 32 |
                   (uint64_t)(ANCHOR_FIELD - anchors[i].count) << 16 | anchors[i].first;
-    qsort(keys, n, sizeof *keys, compare_keys);
+    sort_keys_items(keys, n);
     anchor_t *sorted = malloc(n * sizeof *sorted);
     if (!sorted) {
         free(keys);
