@@ -738,9 +738,42 @@ typedef struct {
     unsigned term;
 } occurrence_t;
 
+/* Occurrences in an array of their own, appended inline: a GArray's
+ * g_array_append_val was a call and a copy by size a place, ~70
+ * instructions (78,485 places of the 1,000 bench requests). */
+typedef struct {
+    occurrence_t *items;
+    size_t len, room;
+} occurrences_t;
+
+/* An empty list with room for PLACES_ROOM; len 0 and room 0 on NOMEM
+ * (every append then fails). */
+static occurrences_t occurrences_new(void)
+{
+    occurrences_t list = {malloc(PLACES_ROOM * sizeof(occurrence_t)), 0, PLACES_ROOM};
+    if (!list.items)
+        list.room = 0;
+    return list;
+}
+
+/* Appends an occurrence; 0 on NOMEM (the list is as it was). */
+static inline int occurrences_add(occurrences_t *list, occurrence_t occurrence)
+{
+    if (list->len == list->room) {
+        size_t room = list->room ? 2 * list->room : PLACES_ROOM;
+        occurrence_t *items = realloc(list->items, room * sizeof *items);
+        if (!items)
+            return 0;
+        list->items = items;
+        list->room = room;
+    }
+    list->items[list->len++] = occurrence;
+    return 1;
+}
+
 /* Places of query words handed in by a source (vind_snippet_place). */
 struct vind_snippet_places {
-    GArray *occurrences; /* occurrence_t */
+    occurrences_t *occurrences;
     unsigned n_terms;
     int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
     int all_forms; /* every form of a prefix has its places (vind_snippet_places_all_forms) */
@@ -834,7 +867,7 @@ static int compare_occurrence_places(const void *a, const void *b)
 DEFINE_RUN_SORT(sort_occurrence_places, occurrence_t, compare_occurrence_places)
 
 /* Finds the probes in every page; 0 on NOMEM. */
-static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
+static int find_occurrences(job_t *job, GArray *probes, occurrences_t *occurrences)
 {
     folded_t folded = {0};
     int ok = 1;
@@ -847,7 +880,7 @@ static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
             ok = 0;
             break;
         }
-        for (guint i = 0; i < probes->len && occurrences->len < MAX_OCCURRENCES; i++) {
+        for (guint i = 0; ok && i < probes->len && occurrences->len < MAX_OCCURRENCES; i++) {
             probe_t *probe = &g_array_index(probes, probe_t, i);
             size_t probe_length = strlen(probe->text);
             const char *at = folded.bytes;
@@ -856,7 +889,10 @@ static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
             while (found < MAX_OCCURRENCES_PER_PROBE && occurrences->len < MAX_OCCURRENCES &&
                    (at = memmem(at, (size_t)(end - at), probe->text, probe_length))) {
                 occurrence_t occurrence = {page, folded.origin[at - folded.bytes], probe->term};
-                g_array_append_val(occurrences, occurrence);
+                if (!occurrences_add(occurrences, occurrence)) {
+                    ok = 0;
+                    break;
+                }
                 found++;
                 at += probe_length;
             }
@@ -953,7 +989,7 @@ static int regions_overlap(const GArray *regions, const region_t *candidate)
 }
 
 /* Sliding windows of target bytes over the sorted occurrences. */
-static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size_t target,
+static anchor_t *score_anchors(const occurrences_t *occurrences, unsigned n_terms, size_t target,
                                size_t near_distance)
 {
     size_t n = occurrences->len;
@@ -964,7 +1000,7 @@ static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size
         free(counts);
         return NULL;
     }
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    const occurrence_t *o = occurrences->items;
     size_t j = 0;
     unsigned distinct = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1060,9 +1096,9 @@ static int anchor_has_missing(const anchor_t *anchor, const occurrence_t *o, con
  * of them: a quarter of all a search did), a place costs a binary search
  * in a page map decoded once.
  */
-static vind_status_t place_region(job_t *job, const GArray *occurrences, const region_t *r)
+static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, const region_t *r)
 {
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    const occurrence_t *o = occurrences->items;
     size_t n = occurrences->len, low = 0, high = n;
     while (low < high) { /* the page's first place */
         size_t mid = low + (high - low) / 2;
@@ -1099,7 +1135,7 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
  * region is analysed unless the source has every form's places (an
  * analysed region cost ~125,000 instructions, a prefix query's snippets
  * ~2 M: 18% of all snippets' instructions for 3.5% of the bench requests). */
-static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r,
+static vind_status_t match_region(job_t *job, const occurrences_t *occurrences, const region_t *r,
                                   int cut)
 {
     if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
@@ -1112,7 +1148,8 @@ static vind_status_t match_region(job_t *job, const GArray *occurrences, const r
     return place_region(job, occurrences, r);
 }
 
-static vind_status_t match_regions(job_t *job, const GArray *occurrences, GArray *regions, int cut)
+static vind_status_t match_regions(job_t *job, const occurrences_t *occurrences, GArray *regions,
+                                   int cut)
 {
     for (guint i = 0; i < regions->len; i++) {
         vind_status_t status =
@@ -1147,7 +1184,7 @@ static vind_status_t analyse_start(job_t *job, size_t budget)
 static vind_status_t scan_long_text(job_t *job)
 {
     GArray *probes = g_array_new(FALSE, FALSE, sizeof(probe_t));
-    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
+    occurrences_t list = occurrences_new(), *occurrences = &list;
     GArray *regions = g_array_new(FALSE, FALSE, sizeof(region_t));
     const vind_match_terms_t *terms = job->terms;
     vind_status_t status = VIND_OK;
@@ -1189,7 +1226,7 @@ static vind_status_t scan_long_text(job_t *job)
             status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
         goto done;
     }
-    sort_occurrences(occurrences);
+    sort_occurrences_items(occurrences->items, occurrences->len);
     if (job->source->places)
         anchors = score_anchors(occurrences, terms->n_terms, job->target / WORD_BYTES + 1,
                                 NEAR_POSITIONS);
@@ -1200,7 +1237,7 @@ static vind_status_t scan_long_text(job_t *job)
         goto done;
     }
     sort_anchors(anchors, occurrences->len, terms->n_terms);
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    const occurrence_t *o = occurrences->items;
     if (job->source->places) {
         /* every place unknown (PLACE_UNKNOWN); without room, each is located as asked */
         job->located = malloc(2 * occurrences->len * sizeof *job->located);
@@ -1243,7 +1280,7 @@ done:
     for (guint i = 0; i < probes->len; i++)
         g_free(g_array_index(probes, probe_t, i).text);
     g_array_free(probes, TRUE);
-    g_array_free(occurrences, TRUE);
+    free(list.items);
     g_array_free(regions, TRUE);
     free(anchors);
     free(confirmed);
@@ -1638,10 +1675,10 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
  * instructions a word, and ~10 a place; a look-up of each place in the
  * map's blocks was ~1,200 a place (~38 M instructions of the 1,000 bench
  * requests, callgrind). */
-static vind_status_t locate_places(job_t *job, GArray *occurrences)
+static vind_status_t locate_places(job_t *job, occurrences_t *occurrences)
 {
-    sort_occurrence_places(occurrences);
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    sort_occurrence_places_items(occurrences->items, occurrences->len);
+    const occurrence_t *o = occurrences->items;
     size_t n = occurrences->len;
     unsigned *positions = malloc(n * sizeof *positions);
     size_t *starts = malloc(2 * n * sizeof *starts);
@@ -1681,7 +1718,7 @@ static vind_status_t locate_places(job_t *job, GArray *occurrences)
  * analyzer's first match does). */
 static vind_status_t hits_from_places(job_t *job)
 {
-    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
+    occurrences_t list = occurrences_new(), *occurrences = &list;
     vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
@@ -1704,7 +1741,7 @@ static vind_status_t hits_from_places(job_t *job)
         if (kept == 0 || compare_hit_places(&hits[kept - 1], &hits[i]) != 0)
             hits[kept++] = hits[i];
     g_array_set_size(job->hits, kept);
-    g_array_free(occurrences, TRUE);
+    free(list.items);
     return status;
 }
 
@@ -1725,8 +1762,8 @@ void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned pos
         places->cut = 1;
     if (places->occurrences->len >= MAX_OCCURRENCES || term >= places->n_terms)
         return;
-    occurrence_t occurrence = {page, position, term};
-    g_array_append_val(places->occurrences, occurrence);
+    if (!occurrences_add(places->occurrences, (occurrence_t){page, position, term}))
+        places->cut = 1; /* NOMEM: some places are left out */
 }
 
 vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang,
