@@ -489,12 +489,40 @@ char *vind_html_escape(const char *text, size_t len)
 
 /* ---- matches ---- */
 
+/*
+ * Defines list_t, an array of item_t appended inline (add: 0 on NOMEM, the
+ * list as it was), empty when zeroed; free its items. A GArray's
+ * g_array_append_val was a call and a copy by size, ~70 instructions an
+ * item (the places and matches of the 1,000 bench requests: ~130,000),
+ * and a GArray two allocations.
+ */
+#define DEFINE_LIST(list_t, item_t, add)                                                           \
+    typedef struct {                                                                               \
+        item_t *items;                                                                             \
+        size_t len, room;                                                                          \
+    } list_t;                                                                                      \
+    static inline int add(list_t *list, item_t item)                                               \
+    {                                                                                              \
+        if (list->len == list->room) {                                                             \
+            size_t room = list->room ? 2 * list->room : PLACES_ROOM;                               \
+            item_t *items = realloc(list->items, room * sizeof *items);                            \
+            if (!items)                                                                            \
+                return 0;                                                                          \
+            list->items = items;                                                                   \
+            list->room = room;                                                                     \
+        }                                                                                          \
+        list->items[list->len++] = item;                                                           \
+        return 1;                                                                                  \
+    }
+
 /* A word of the text that matched: byte range in its page, and the term. */
 typedef struct {
     size_t page;
     size_t start, end;
     unsigned term;
 } hit_t;
+
+DEFINE_LIST(hits_t, hit_t, hits_add)
 
 typedef struct {
     vind_analyzer_t *analyzer;
@@ -504,12 +532,12 @@ typedef struct {
     size_t *lengths; /* per page, SIZE_MAX until asked */
     const vind_match_terms_t *terms;
     size_t target; /* characters */
-    GArray *hits;  /* hit_t, in text order per analysed region */
+    hits_t hits;   /* in text order per analysed region */
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
     int placed; /* hits holds every match of the text (every place located): marks come from it */
     int prefix_places; /* the places hold every match of the prefixes too (all_forms) */
-    GArray *spans; /* region_t: regions whose every match is in hits (a long text's) */
+    GArray *spans; /* region_t: regions whose every match is in hits (a long text's); NULL: none */
     size_t *located; /* a long text's places: per occurrence its start and end, once located */
     char **errmsg;
 } job_t;
@@ -528,6 +556,13 @@ static void job_failed(job_t *job, vind_status_t status)
 static char **read_errmsg(job_t *job)
 {
     return job->status == VIND_OK ? job->errmsg : NULL;
+}
+
+/* Appends a match; on NOMEM the snippet fails (job->status). */
+static void add_hit(job_t *job, hit_t hit)
+{
+    if (!hits_add(&job->hits, hit))
+        job_failed(job, vind_error(read_errmsg(job), VIND_NOMEM, "out of memory making a snippet"));
 }
 
 static size_t page_length(job_t *job, size_t page)
@@ -596,7 +631,7 @@ static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_
         if (term < 0)
             continue;
         hit_t hit = {page, start + token->start, start + token->end, (unsigned)term};
-        g_array_append_val(job->hits, hit);
+        add_hit(job, hit);
     }
     vind_tokens_free(tokens);
     return VIND_OK;
@@ -738,38 +773,7 @@ typedef struct {
     unsigned term;
 } occurrence_t;
 
-/* Occurrences in an array of their own, appended inline: a GArray's
- * g_array_append_val was a call and a copy by size a place, ~70
- * instructions (78,485 places of the 1,000 bench requests). */
-typedef struct {
-    occurrence_t *items;
-    size_t len, room;
-} occurrences_t;
-
-/* An empty list with room for PLACES_ROOM; len 0 and room 0 on NOMEM
- * (every append then fails). */
-static occurrences_t occurrences_new(void)
-{
-    occurrences_t list = {malloc(PLACES_ROOM * sizeof(occurrence_t)), 0, PLACES_ROOM};
-    if (!list.items)
-        list.room = 0;
-    return list;
-}
-
-/* Appends an occurrence; 0 on NOMEM (the list is as it was). */
-static inline int occurrences_add(occurrences_t *list, occurrence_t occurrence)
-{
-    if (list->len == list->room) {
-        size_t room = list->room ? 2 * list->room : PLACES_ROOM;
-        occurrence_t *items = realloc(list->items, room * sizeof *items);
-        if (!items)
-            return 0;
-        list->items = items;
-        list->room = room;
-    }
-    list->items[list->len++] = occurrence;
-    return 1;
-}
+DEFINE_LIST(occurrences_t, occurrence_t, occurrences_add)
 
 /* Places of query words handed in by a source (vind_snippet_place). */
 struct vind_snippet_places {
@@ -780,18 +784,17 @@ struct vind_snippet_places {
 };
 
 /*
- * Defines name(GArray *array), a stable sort of an array of type by compare
- * (GLib's g_array_sort is stable too, so the order is the same): nothing to
+ * Defines name(items, n), a stable sort of n items of type by compare
+ * (GLib's g_array_sort, used before, is stable too: the order is the same): nothing to
  * do when it is in order already, as the places of a one-word query are;
  * else a natural merge sort, its runs (each term's places come ascending)
  * merged pairwise, compare inlined. Cost: ~n log(runs) inlined
  * comparisons and copies; g_array_sort's merge sort called compare through
  * a pointer and copied elements by size, ~4,400 instructions a sort (11.7 M
  * of the 1,000 bench requests). On NOMEM, an insertion sort (stable too).
- * name##_items sorts n items in place.
  */
 #define DEFINE_RUN_SORT(name, type, compare)                                                       \
-    static void name##_items(type *a, size_t n)                                                    \
+    static void name(type *a, size_t n)                                                            \
     {                                                                                              \
         size_t sorted = 1;                                                                         \
         while (sorted < n && compare(&a[sorted - 1], &a[sorted]) <= 0)                             \
@@ -836,10 +839,6 @@ struct vind_snippet_places {
         if (from != a)                                                                             \
             memcpy(a, from, n * sizeof *a);                                                        \
         free(buffer);                                                                              \
-    }                                                                                              \
-    G_GNUC_UNUSED static void name(GArray *array)                                                  \
-    {                                                                                              \
-        name##_items((type *)array->data, array->len);                                             \
     }
 
 static int compare_occurrences(const void *a, const void *b)
@@ -960,7 +959,7 @@ static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
         keys[i] = (uint64_t)(ANCHOR_FIELD - anchors[i].distinct) << 48 |
                   (uint64_t)(ANCHOR_FIELD - anchors[i].near) << 32 |
                   (uint64_t)(ANCHOR_FIELD - anchors[i].count) << 16 | anchors[i].first;
-    sort_keys_items(keys, n);
+    sort_keys(keys, n);
     anchor_t *sorted = malloc(n * sizeof *sorted);
     if (!sorted) {
         free(keys);
@@ -1123,7 +1122,7 @@ static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, 
             continue;
         previous = start;
         hit_t hit = {o[i].page, start, end, o[i].term};
-        g_array_append_val(job->hits, hit);
+        add_hit(job, hit);
     }
     return VIND_OK;
 }
@@ -1144,7 +1143,9 @@ static vind_status_t match_region(job_t *job, const occurrences_t *occurrences, 
      * all have positions: the region's matches are complete, and a passage
      * inside it is marked from them (render_passage). */
     if (!cut && page_complete(job, r->page))
-        g_array_append_val(job->spans, *r);
+        g_array_append_val(job->spans ? job->spans
+                                      : (job->spans = g_array_new(FALSE, FALSE, sizeof(region_t))),
+                           *r);
     return place_region(job, occurrences, r);
 }
 
@@ -1184,7 +1185,7 @@ static vind_status_t analyse_start(job_t *job, size_t budget)
 static vind_status_t scan_long_text(job_t *job)
 {
     GArray *probes = g_array_new(FALSE, FALSE, sizeof(probe_t));
-    occurrences_t list = occurrences_new(), *occurrences = &list;
+    occurrences_t list = {0}, *occurrences = &list;
     GArray *regions = g_array_new(FALSE, FALSE, sizeof(region_t));
     const vind_match_terms_t *terms = job->terms;
     vind_status_t status = VIND_OK;
@@ -1226,7 +1227,7 @@ static vind_status_t scan_long_text(job_t *job)
             status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
         goto done;
     }
-    sort_occurrences_items(occurrences->items, occurrences->len);
+    sort_occurrences(occurrences->items, occurrences->len);
     if (job->source->places)
         anchors = score_anchors(occurrences, terms->n_terms, job->target / WORD_BYTES + 1,
                                 NEAR_POSITIONS);
@@ -1257,8 +1258,8 @@ static vind_status_t scan_long_text(job_t *job)
 
     /* Then places of query words the first regions did not confirm (a probe
      * can be a false lead: "zorg" inside "zorgvuldig" is not "zorg"). */
-    for (guint i = 0; i < job->hits->len; i++)
-        confirmed[g_array_index(job->hits, hit_t, i).term] = 1;
+    for (size_t i = 0; i < job->hits.len; i++)
+        confirmed[job->hits.items[i].term] = 1;
     for (size_t i = 0; i < occurrences->len && regions->len < MAX_REGIONS; i++) {
         if (!anchor_has_missing(&anchors[i], o, confirmed))
             continue;
@@ -1266,14 +1267,14 @@ static vind_status_t scan_long_text(job_t *job)
         if (regions_overlap(regions, &region))
             continue;
         g_array_append_val(regions, region);
-        size_t before = job->hits->len;
+        size_t before = job->hits.len;
         status = match_region(job, occurrences, &region, cut);
         if (status != VIND_OK)
             goto done;
-        for (size_t k = before; k < job->hits->len; k++)
-            confirmed[g_array_index(job->hits, hit_t, k).term] = 1;
+        for (size_t k = before; k < job->hits.len; k++)
+            confirmed[job->hits.items[k].term] = 1;
     }
-    if (job->hits->len == 0 && !job->source->places)
+    if (job->hits.len == 0 && !job->source->places)
         status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
 
 done:
@@ -1424,10 +1425,10 @@ static void append_marked(GString *out, const char *text, size_t done, size_t st
  * bench/search-cost under callgrind). */
 static void render_placed(job_t *job, const passage_t *passage, const char *text, GString *out)
 {
-    const hit_t *hits = (const hit_t *)job->hits->data;
+    const hit_t *hits = job->hits.items;
     int pending = 0;
     size_t done = passage->start;
-    for (guint i = 0; i < job->hits->len; i++) {
+    for (size_t i = 0; i < job->hits.len; i++) {
         const hit_t *h = &hits[i];
         if (h->page != passage->page || h->start < done || h->start >= passage->end)
             continue;
@@ -1442,7 +1443,7 @@ static void render_placed(job_t *job, const passage_t *passage, const char *text
 /* Whether the passage lies inside a region whose matches are all hits. */
 static int in_span(const job_t *job, const passage_t *passage)
 {
-    for (guint i = 0; i < job->spans->len; i++) {
+    for (guint i = 0; job->spans && i < job->spans->len; i++) {
         const region_t *r = &g_array_index(job->spans, region_t, i);
         if (r->page == passage->page && r->start <= passage->start && passage->end <= r->end)
             return 1;
@@ -1592,8 +1593,8 @@ static vind_status_t render(job_t *job, const passage_t *passages, size_t n, cha
  * "verpleeghuis" further on). */
 static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_passages)
 {
-    const hit_t *hits = (const hit_t *)job->hits->data;
-    size_t n = job->hits->len;
+    const hit_t *hits = job->hits.items;
+    size_t n = job->hits.len;
     unsigned n_terms = job->terms->n_terms;
     window_t first, second;
     *n_passages = 0;
@@ -1677,7 +1678,7 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
  * requests, callgrind). */
 static vind_status_t locate_places(job_t *job, occurrences_t *occurrences)
 {
-    sort_occurrence_places_items(occurrences->items, occurrences->len);
+    sort_occurrence_places(occurrences->items, occurrences->len);
     const occurrence_t *o = occurrences->items;
     size_t n = occurrences->len;
     unsigned *positions = malloc(n * sizeof *positions);
@@ -1705,7 +1706,7 @@ static vind_status_t locate_places(job_t *job, occurrences_t *occurrences)
             if (starts[i] == SIZE_MAX)
                 continue; /* no word there */
             hit_t hit = {o[i].page, starts[i], ends[i], o[i].term};
-            g_array_append_val(job->hits, hit);
+            add_hit(job, hit);
         }
     }
     free(positions);
@@ -1718,7 +1719,7 @@ static vind_status_t locate_places(job_t *job, occurrences_t *occurrences)
  * analyzer's first match does). */
 static vind_status_t hits_from_places(job_t *job)
 {
-    occurrences_t list = occurrences_new(), *occurrences = &list;
+    occurrences_t list = {0}, *occurrences = &list;
     vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
@@ -1734,13 +1735,13 @@ static vind_status_t hits_from_places(job_t *job)
     /* Each word once: a stable sort by place keeps the first named of a
      * word first, and the others go (a hash set of the places seen cost
      * ~1,700 instructions a snippet; the hits are sorted anyway). */
-    sort_hit_places(job->hits);
-    hit_t *hits = (hit_t *)job->hits->data;
-    guint kept = 0;
-    for (guint i = 0; i < job->hits->len; i++)
+    sort_hit_places(job->hits.items, job->hits.len);
+    hit_t *hits = job->hits.items;
+    size_t kept = 0;
+    for (size_t i = 0; i < job->hits.len; i++)
         if (kept == 0 || compare_hit_places(&hits[kept - 1], &hits[i]) != 0)
             hits[kept++] = hits[i];
-    g_array_set_size(job->hits, kept);
+    job->hits.len = kept;
     free(list.items);
     return status;
 }
@@ -1796,14 +1797,9 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
                  .lengths = malloc((source->n_pages ? source->n_pages : 1) * sizeof(size_t)),
                  .terms = terms,
                  .target = target,
-                 .hits = g_array_sized_new(FALSE, FALSE, sizeof(hit_t), PLACES_ROOM),
-                 .spans = g_array_new(FALSE, FALSE, sizeof(region_t)),
                  .errmsg = errmsg};
-    if (!job.lengths) {
-        g_array_free(job.hits, TRUE);
-        g_array_free(job.spans, TRUE);
+    if (!job.lengths)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
-    }
     for (size_t page = 0; page < job.n_pages; page++)
         job.lengths[page] = SIZE_MAX;
 
@@ -1823,11 +1819,11 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
         } else
             status = scan_long_text(&job);
         if (status == VIND_OK)
-            sort_hits(job.hits);
+            sort_hits(job.hits.items, job.hits.len);
     }
     passage_t passages[2];
     size_t n_passages = 0;
-    if (status == VIND_OK && job.hits->len)
+    if (status == VIND_OK && job.hits.len)
         status = choose_passages(&job, passages, &n_passages);
     if (status == VIND_OK && n_passages == 0 && start_passage(&job, &passages[0]))
         n_passages = 1;
@@ -1844,8 +1840,9 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
     }
     if (stats)
         stats->bytes_analysed = job.analysed;
-    g_array_free(job.hits, TRUE);
-    g_array_free(job.spans, TRUE);
+    free(job.hits.items);
+    if (job.spans)
+        g_array_free(job.spans, TRUE);
     free(job.lengths);
     return status;
 }
