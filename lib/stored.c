@@ -241,7 +241,23 @@ struct vind_page_terms {
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
     GHashTable *by_term;          /* term -> its first page_term_t */
     int all_forms;                /* the prefixes' forms are all among terms */
+    struct vind_page_terms *also; /* the same hits' look-up of other match terms, or NULL */
 };
+
+/* The page's look-up of terms (itself or one it keeps), or NULL. An
+ * English hit marks the translations too (lib/results.c looks the larger
+ * set up after the query's own): the Dutch hits of that page keep theirs,
+ * each term's held hits from one array, instead of each snippet walking
+ * the terms again (g_strconcat, a hash look-up and the prefixes' term-list
+ * walks a term: ~10,000 instructions a snippet). */
+static const struct vind_page_terms *page_of_terms(const struct vind_page_terms *page,
+                                                   const vind_match_terms_t *terms)
+{
+    for (; page; page = page->also)
+        if (page->of == terms)
+            return page;
+    return NULL;
+}
 
 static void page_term_free(gpointer data)
 {
@@ -296,7 +312,9 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
                                    vind_snippet_places_t *places, char **errmsg)
 {
     source_t *source = rock;
-    const struct vind_page_terms *page = source->searcher->page_terms;
+    const struct vind_page_terms *page = page_of_terms(source->searcher->page_terms, terms);
+    if (!page)
+        page = source->searcher->page_terms;
     places_rock_t at = {source, places, page ? page_hit(page, source->docid) : 0};
     int all_forms = 0;
     if (!page || page->of != terms) {
@@ -342,11 +360,15 @@ static int by_docid(const void *a, const void *b)
 vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
                                        uint32_t *docids, size_t n, char **errmsg)
 {
-    vind_stored_places_end(searcher);
+    qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
+    const struct vind_page_terms *kept = searcher->page_terms;
+    /* the look-ups of the same hits are kept (page_of_terms), others go */
+    if (n == 0 || (kept && (kept->n != n || memcmp(kept->docids, docids, n * sizeof *docids) != 0)))
+        vind_stored_places_end(searcher);
     if (n == 0)
         return VIND_OK;
-    qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
     struct vind_page_terms *page = g_new0(struct vind_page_terms, 1);
+    page->also = searcher->page_terms;
     page->of = terms;
     page->docids = g_memdup2(docids, n * sizeof *docids);
     page->n = n;
@@ -363,13 +385,16 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
 void vind_stored_places_end(vind_searcher_t *searcher)
 {
     struct vind_page_terms *page = searcher ? searcher->page_terms : NULL;
-    if (!page)
-        return;
-    g_hash_table_destroy(page->by_term);
-    g_ptr_array_free(page->terms, TRUE);
-    g_free(page->docids);
-    g_free(page);
-    searcher->page_terms = NULL;
+    while (page) {
+        struct vind_page_terms *also = page->also;
+        g_hash_table_destroy(page->by_term);
+        g_ptr_array_free(page->terms, TRUE);
+        g_free(page->docids);
+        g_free(page);
+        page = also;
+    }
+    if (searcher)
+        searcher->page_terms = NULL;
 }
 
 vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
