@@ -52,16 +52,28 @@ static char *put_prefix(char *key, uint32_t docid)
     return at;
 }
 
+/* "<page>" (a map, chunk NO_CHUNK) or "<page>:<chunk>" after a key's
+ * prefix at `at`, NUL-terminated. */
+#define NO_CHUNK SIZE_MAX
+
+static void put_page_key(char *at, size_t page, size_t chunk)
+{
+    at = put_number(at, page);
+    if (chunk != NO_CHUNK) {
+        *at++ = ':';
+        at = put_number(at, chunk);
+    }
+    *at = '\0';
+}
+
 static void map_key(char *key, uint32_t docid, size_t page)
 {
-    *put_number(put_prefix(key, docid), page) = '\0';
+    put_page_key(put_prefix(key, docid), page, NO_CHUNK);
 }
 
 static void chunk_key(char *key, uint32_t docid, size_t page, size_t chunk)
 {
-    char *at = put_number(put_prefix(key, docid), page);
-    *at++ = ':';
-    *put_number(at, chunk) = '\0';
+    put_page_key(put_prefix(key, docid), page, chunk);
 }
 
 static void directory_key(char *key, uint32_t docid)
@@ -279,7 +291,19 @@ struct vind_text {
     page_size_t *sizes;  /* per page, from the directory (NULL: none read, or none valid) */
     int directory_read;  /* the page directory was looked up */
     uint64_t bytes_read;
+    /* The key of the map or chunk read last: the document's prefix is
+     * written once, at the open (its digits were ~100 instructions a key,
+     * ~25 keys a snippet). */
+    char key[KEY_BYTES];
+    char *key_page; /* where the page's part of key starts */
 };
+
+/* text->key for a page's map (chunk NO_CHUNK) or one of its chunks. */
+static const char *page_key(vind_text_t *text, size_t page, size_t chunk)
+{
+    put_page_key(text->key_page, page, chunk);
+    return text->key;
+}
 
 vind_text_t *vind_text_open(vind_xapian_reader_t *reader, uint32_t docid, size_t n_pages)
 {
@@ -294,6 +318,7 @@ vind_text_t *vind_text_open(vind_xapian_reader_t *reader, uint32_t docid, size_t
     text->reader = reader;
     text->docid = docid;
     text->n_pages = n_pages;
+    text->key_page = put_prefix(text->key, docid);
     return text;
 }
 
@@ -367,15 +392,13 @@ static vind_status_t map_page(vind_text_t *text, size_t page, page_t *pg, char *
 {
     if (pg->mapped)
         return VIND_OK;
-    char key[KEY_BYTES];
     const char *map = NULL;
     size_t map_length = 0;
     vind_xapian_lent_t *lent = NULL;
-    map_key(key, text->docid, page);
     /* lent, not copied: a map is ~3 bytes a word of the page (~10 kB), of
      * which a snippet walks the blocks up to its places */
-    vind_status_t status =
-        vind_xapian_reader_lend_metadata(text->reader, key, &map, &map_length, &lent, errmsg);
+    vind_status_t status = vind_xapian_reader_lend_metadata(
+        text->reader, page_key(text, page, NO_CHUNK), &map, &map_length, &lent, errmsg);
     status = missing_is_empty(status, errmsg);
     text->bytes_read += map_length;
     uint64_t length = 0, n = 0;
@@ -721,14 +744,12 @@ static void zero_chunks(page_t *pg, size_t first, size_t last)
 static vind_status_t read_chunk(vind_text_t *text, size_t page, page_t *pg, size_t k,
                                 char **errmsg)
 {
-    char key[KEY_BYTES];
     size_t n = 0;
-    chunk_key(key, text->docid, page, k);
     size_t at = k * VIND_TEXT_CHUNK_BYTES;
     size_t room = pg->length - at < VIND_TEXT_CHUNK_BYTES ? pg->length - at : VIND_TEXT_CHUNK_BYTES;
     /* copied once, from the reader's cache straight into the page */
-    vind_status_t status =
-        vind_xapian_reader_read_metadata(text->reader, key, pg->bytes + at, room, &n, errmsg);
+    vind_status_t status = vind_xapian_reader_read_metadata(text->reader, page_key(text, page, k),
+                                                            pg->bytes + at, room, &n, errmsg);
     status = missing_is_empty(status, errmsg); /* reads as blank */
     if (status != VIND_OK)
         n = 0;
@@ -747,12 +768,11 @@ static vind_status_t read_chunk(vind_text_t *text, size_t page, page_t *pg, size
  * page to the buffer, which reads it as before. */
 static void lend_page(vind_text_t *text, size_t page, page_t *pg)
 {
-    char key[KEY_BYTES];
     const char *value = NULL;
     size_t n = 0;
     vind_xapian_lent_t *lent = NULL;
-    chunk_key(key, text->docid, page, 0);
-    if (vind_xapian_reader_lend_metadata(text->reader, key, &value, &n, &lent, NULL) == VIND_OK &&
+    if (vind_xapian_reader_lend_metadata(text->reader, page_key(text, page, 0), &value, &n, &lent,
+                                         NULL) == VIND_OK &&
         n == pg->length) {
         pg->whole = value;
         pg->whole_lent = lent;
