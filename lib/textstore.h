@@ -14,7 +14,17 @@
  *                                   position minus the previous word's, its
  *                                   start offset minus the previous word's,
  *                                   its length in bytes (positions relative
- *                                   to the page's first, lib/schema.h)
+ *                                   to the page's first, lib/schema.h);
+ *                                   then its skip table: per 64 words after
+ *                                   the first 64, the position and start of
+ *                                   the word before them and the byte offset
+ *                                   of their first in the map (three 32-bit
+ *                                   little-endian numbers), the number of
+ *                                   entries (32 bits) and the bytes
+ *                                   "vsk" 0xA5 (absent in an index written
+ *                                   before it, whose maps are walked; a map
+ *                                   without one ends with a varint's last
+ *                                   byte, below 0x80)
  *   vind:text:<docid>:<page>:<k>    bytes [k * CHUNK, (k + 1) * CHUNK) of the
  *                                   page's text (the last chunk shorter)
  *   vind:text:<docid>:pages         the page directory of a document of
