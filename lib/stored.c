@@ -239,7 +239,7 @@ struct vind_page_terms {
     uint32_t *docids;             /* the page's hits, ascending */
     size_t n;
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
-    GHashTable *by_term;          /* term -> its first page_term_t */
+    GHashTable *by_term; /* term -> its first page_term_t; made when first asked (page_term_of) */
     int all_forms;                /* the prefixes' forms are all among terms */
     struct vind_page_terms *also; /* the same hits' look-up of other match terms, or NULL */
 };
@@ -281,6 +281,23 @@ static size_t page_hit(const struct vind_page_terms *page, uint32_t docid)
     return low < page->n && page->docids[low] == docid ? low : page->n;
 }
 
+/* The page's first index term `term`, or NULL. The table is made on the
+ * first call: only a snippet of terms the page was not looked up for asks
+ * (each snippet of a results page takes its own look-up, page_of_terms),
+ * and making it for every page was ~2,500 instructions a page. */
+static const page_term_t *page_term_of(struct vind_page_terms *page, const char *term)
+{
+    if (!page->by_term) {
+        page->by_term = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < page->terms->len; i++) {
+            page_term_t *t = g_ptr_array_index(page->terms, i);
+            if (!g_hash_table_contains(page->by_term, t->term))
+                g_hash_table_insert(page->by_term, t->term, t);
+        }
+    }
+    return g_hash_table_lookup(page->by_term, term);
+}
+
 /* Whether the page's hit `hit` holds term t. */
 static int term_held(const struct vind_page_terms *page, const page_term_t *t, size_t hit)
 {
@@ -299,8 +316,8 @@ typedef struct {
 static vind_status_t add_term_places(void *rock, const char *term, unsigned id, char **errmsg)
 {
     places_rock_t *at = rock;
-    const struct vind_page_terms *page = at->source->searcher->page_terms;
-    if (page && !term_held(page, g_hash_table_lookup(page->by_term, term), at->hit))
+    struct vind_page_terms *page = at->source->searcher->page_terms;
+    if (page && !term_held(page, page_term_of(page, term), at->hit))
         return VIND_OK; /* the document lacks it: no position-list read */
     return term_places(at->source, term, id, at->places, errmsg);
 }
@@ -345,8 +362,6 @@ static vind_status_t add_page_term(void *rock, const char *term, unsigned id, ch
     t->id = id;
     t->held = g_malloc0(page->n);
     g_ptr_array_add(page->terms, t);
-    if (!g_hash_table_contains(page->by_term, t->term))
-        g_hash_table_insert(page->by_term, t->term, t);
     return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
                                       errmsg);
 }
@@ -373,7 +388,6 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
     page->docids = g_memdup2(docids, n * sizeof *docids);
     page->n = n;
     page->terms = g_ptr_array_new_with_free_func(page_term_free);
-    page->by_term = g_hash_table_new(g_str_hash, g_str_equal);
     searcher->page_terms = page;
     vind_status_t status =
         each_match_term(searcher, terms, add_page_term, searcher, &page->all_forms, errmsg);
@@ -387,7 +401,8 @@ void vind_stored_places_end(vind_searcher_t *searcher)
     struct vind_page_terms *page = searcher ? searcher->page_terms : NULL;
     while (page) {
         struct vind_page_terms *also = page->also;
-        g_hash_table_destroy(page->by_term);
+        if (page->by_term)
+            g_hash_table_destroy(page->by_term);
         g_ptr_array_free(page->terms, TRUE);
         g_free(page->docids);
         g_free(page);
