@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h> /* 16 ASCII bytes a test (ascii_16) */
+#endif
 
 #include <glib.h>
 
@@ -45,6 +48,11 @@
 #define PLACES_ROOM 256u
 /* Probe look-ups per text: a 64-word query still costs one pass per probe. */
 #define MAX_PROBES 48u
+/* Items of a snippet's small arrays kept on the stack (a query's words,
+ * a document's pages, a page's places): a malloc and a free cost ~150
+ * instructions, and a snippet made six of them (~8 M instructions of the
+ * 1,000 bench requests). Larger ones are malloc'd (small_array). */
+#define SMALL_ITEMS 64u
 /* Bounds on the asked snippet length, in characters. */
 #define MIN_TARGET_CHARS 40u
 #define MAX_TARGET_CHARS 4000u
@@ -194,6 +202,19 @@ const char *vind_match_terms_prefix(const vind_match_terms_t *terms, size_t i, u
     return g_ptr_array_index(terms->prefixes, i);
 }
 
+/* bytes of room: the stack's (stack_bytes of it) when they fit, else
+ * malloc's (NULL on NOMEM); small_free frees the latter. */
+static void *small_array(void *stack, size_t stack_bytes, size_t bytes)
+{
+    return bytes <= stack_bytes ? stack : malloc(bytes);
+}
+
+static void small_free(void *array, const void *stack)
+{
+    if (array != stack)
+        free(array);
+}
+
 /* ---- UTF-8 and white space ---- */
 
 static int is_space(unsigned char c)
@@ -237,12 +258,23 @@ static inline int ascii_8(const char *p)
     return !(eight & 0x8080808080808080u);
 }
 
+/* The same for 16 bytes (two ascii_8 tests). */
+static inline int ascii_16(const char *p)
+{
+#ifdef __SSE2__
+    return !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)p));
+#else
+    return ascii_8(p) && ascii_8(p + 8);
+#endif
+}
+
 /*
  * Moves forward *n characters from position, as *n next_char(text, length,
  * ...) steps taken while the position is before stop; *n is left with the
- * steps not taken. Cost: ~1 instruction a character of ASCII text, 8 at a
- * time (a step is 8 ASCII bytes when the 8 bytes after the position are
- * ASCII: none is a continuation byte); next_char a character at a time was
+ * steps not taken. Cost: under 1 instruction a character of ASCII text, 16
+ * or 8 at a time (a step is 8 ASCII bytes when the 8 bytes after the
+ * position are ASCII: none is a continuation byte; 16 at once saved 1.2 M
+ * of the 1,000 bench requests); next_char a character at a time was
  * ~10, and passages are placed and measured by stepping ~200 characters
  * (~25 M instructions of the 1,000 bench requests, callgrind).
  */
@@ -251,6 +283,12 @@ static size_t forward_chars(const char *text, size_t length, size_t stop, size_t
 {
     size_t bound = stop < length ? stop : length;
     while (*n > 0 && position < stop) {
+        /* two steps of 8 at once: ~6 instructions for 16 characters */
+        if (*n >= 16 && position + 16 < bound && ascii_16(text + position + 1)) {
+            position += 16;
+            *n -= 16;
+            continue;
+        }
         if (*n >= 8 && position + 8 < bound && ascii_8(text + position + 1)) {
             position += 8;
             *n -= 8;
@@ -384,6 +422,23 @@ static inline int is_plain(unsigned char c, unsigned plain_mask)
     return plain_bytes[c] & plain_mask;
 }
 
+/* Appends n bytes to out: in place while out has room (GString's fields
+ * are public; this is what GLib's own g_string_append_c does inline), else
+ * through g_string_append_len. A snippet makes ~15 appends of a few bytes
+ * (runs of plain text, marks, entities): the call and its checks were ~45
+ * instructions each. */
+static inline void append_bytes(GString *out, const char *bytes, size_t n)
+{
+    if (out->len + n < out->allocated_len) {
+        memcpy(out->str + out->len, bytes, n);
+        out->len += n;
+        out->str[out->len] = '\0';
+    } else
+        g_string_append_len(out, bytes, (gssize)n);
+}
+
+#define APPEND_LITERAL(out, literal) append_bytes((out), (literal), sizeof(literal) - 1)
+
 /*
  * Appends len bytes of text, HTML-escaped. collapse: every run of white
  * space (and control characters, NULs, line breaks of PDF text) becomes one
@@ -421,6 +476,14 @@ static void append_escaped(GString *out, const char *text, size_t len, int colla
                  * cost ~35 instructions a byte of a snippet) */
                 const char *run = p;
                 for (;;) {
+                    /* four bytes a test while they are all plain (~3
+                     * instructions a byte, ~5 one at a time; eight a
+                     * test first cost more: a word is ~7 bytes) */
+                    while (end - p >= 4 &&
+                           (plain_bytes[(unsigned char)p[0]] & plain_bytes[(unsigned char)p[1]] &
+                            plain_bytes[(unsigned char)p[2]] & plain_bytes[(unsigned char)p[3]] &
+                            plain))
+                        p += 4;
                     while (p < end && is_plain((unsigned char)*p, plain))
                         p++;
                     /* one space between words stays one space */
@@ -429,24 +492,24 @@ static void append_escaped(GString *out, const char *text, size_t len, int colla
                         break;
                     p++;
                 }
-                g_string_append_len(out, run, p - run);
+                append_bytes(out, run, (size_t)(p - run));
                 continue;
             }
             switch (c) {
             case '&':
-                g_string_append(out, "&amp;");
+                APPEND_LITERAL(out, "&amp;");
                 break;
             case '<':
-                g_string_append(out, "&lt;");
+                APPEND_LITERAL(out, "&lt;");
                 break;
             case '>':
-                g_string_append(out, "&gt;");
+                APPEND_LITERAL(out, "&gt;");
                 break;
             case '"':
-                g_string_append(out, "&quot;");
+                APPEND_LITERAL(out, "&quot;");
                 break;
             case '\'':
-                g_string_append(out, "&#39;");
+                APPEND_LITERAL(out, "&#39;");
                 break;
             default:
                 g_string_append_c(out, (char)c);
@@ -489,12 +552,40 @@ char *vind_html_escape(const char *text, size_t len)
 
 /* ---- matches ---- */
 
+/*
+ * Defines list_t, an array of item_t appended inline (add: 0 on NOMEM, the
+ * list as it was), empty when zeroed; free its items. A GArray's
+ * g_array_append_val was a call and a copy by size, ~70 instructions an
+ * item (the places and matches of the 1,000 bench requests: ~130,000),
+ * and a GArray two allocations.
+ */
+#define DEFINE_LIST(list_t, item_t, add)                                                           \
+    typedef struct {                                                                               \
+        item_t *items;                                                                             \
+        size_t len, room;                                                                          \
+    } list_t;                                                                                      \
+    static inline int add(list_t *list, item_t item)                                               \
+    {                                                                                              \
+        if (list->len == list->room) {                                                             \
+            size_t room = list->room ? 2 * list->room : PLACES_ROOM;                               \
+            item_t *items = realloc(list->items, room * sizeof *items);                            \
+            if (!items)                                                                            \
+                return 0;                                                                          \
+            list->items = items;                                                                   \
+            list->room = room;                                                                     \
+        }                                                                                          \
+        list->items[list->len++] = item;                                                           \
+        return 1;                                                                                  \
+    }
+
 /* A word of the text that matched: byte range in its page, and the term. */
 typedef struct {
     size_t page;
     size_t start, end;
     unsigned term;
 } hit_t;
+
+DEFINE_LIST(hits_t, hit_t, hits_add)
 
 typedef struct {
     vind_analyzer_t *analyzer;
@@ -504,12 +595,13 @@ typedef struct {
     size_t *lengths; /* per page, SIZE_MAX until asked */
     const vind_match_terms_t *terms;
     size_t target; /* characters */
-    GArray *hits;  /* hit_t, in text order per analysed region */
+    hits_t hits;   /* in text order per analysed region */
     vind_status_t status; /* the first failure reading text: the snippet's status */
     uint64_t analysed;    /* bytes given to the analyzer */
     int placed; /* hits holds every match of the text (every place located): marks come from it */
     int prefix_places; /* the places hold every match of the prefixes too (all_forms) */
-    GArray *spans; /* region_t: regions whose every match is in hits (a long text's) */
+    GArray *spans; /* region_t: regions whose every match is in hits (a long text's); NULL: none */
+    size_t *located; /* a long text's places: per occurrence its start and end, once located */
     char **errmsg;
 } job_t;
 
@@ -527,6 +619,13 @@ static void job_failed(job_t *job, vind_status_t status)
 static char **read_errmsg(job_t *job)
 {
     return job->status == VIND_OK ? job->errmsg : NULL;
+}
+
+/* Appends a match; on NOMEM the snippet fails (job->status). */
+static void add_hit(job_t *job, hit_t hit)
+{
+    if (!hits_add(&job->hits, hit))
+        job_failed(job, vind_error(read_errmsg(job), VIND_NOMEM, "out of memory making a snippet"));
 }
 
 static size_t page_length(job_t *job, size_t page)
@@ -595,7 +694,7 @@ static vind_status_t analyse_region(job_t *job, size_t page, size_t start, size_
         if (term < 0)
             continue;
         hit_t hit = {page, start + token->start, start + token->end, (unsigned)term};
-        g_array_append_val(job->hits, hit);
+        add_hit(job, hit);
     }
     vind_tokens_free(tokens);
     return VIND_OK;
@@ -737,67 +836,72 @@ typedef struct {
     unsigned term;
 } occurrence_t;
 
+DEFINE_LIST(occurrences_t, occurrence_t, occurrences_add)
+
 /* Places of query words handed in by a source (vind_snippet_place). */
 struct vind_snippet_places {
-    GArray *occurrences; /* occurrence_t */
+    occurrences_t *occurrences;
     unsigned n_terms;
     int cut; /* some places were left out (vind_snippet_places_cut, MAX_OCCURRENCES) */
     int all_forms; /* every form of a prefix has its places (vind_snippet_places_all_forms) */
 };
 
 /*
- * Defines name(GArray *array), a stable sort of an array of type by compare
- * (GLib's g_array_sort is stable too, so the order is the same): nothing to
+ * Defines name(items, n), a stable sort of n items of type by compare
+ * (GLib's g_array_sort, used before, is stable too: the order is the same): nothing to
  * do when it is in order already, as the places of a one-word query are;
  * else a natural merge sort, its runs (each term's places come ascending)
  * merged pairwise, compare inlined. Cost: ~n log(runs) inlined
  * comparisons and copies; g_array_sort's merge sort called compare through
  * a pointer and copied elements by size, ~4,400 instructions a sort (11.7 M
- * of the 1,000 bench requests). On NOMEM, g_array_sort.
+ * of the 1,000 bench requests). On NOMEM, an insertion sort (stable too).
  */
-#define DEFINE_RUN_SORT(name, type, compare)                                                     \
-    static void name(GArray *array)                                                              \
-    {                                                                                            \
-        size_t n = array->len;                                                                   \
-        type *a = (type *)array->data;                                                           \
-        size_t sorted = 1;                                                                       \
-        while (sorted < n && compare(&a[sorted - 1], &a[sorted]) <= 0)                           \
-            sorted++;                                                                            \
-        if (sorted >= n)                                                                         \
-            return;                                                                              \
-        type *buffer = malloc(n * sizeof *buffer);                                               \
-        if (!buffer) {                                                                           \
-            g_array_sort(array, compare);                                                        \
-            return;                                                                              \
-        }                                                                                        \
-        type *from = a, *to = buffer;                                                            \
-        for (;;) {                                                                               \
-            size_t merges = 0;                                                                   \
-            for (size_t lo = 0; lo < n; merges++) {                                              \
-                size_t mid = lo + 1;                                                             \
-                while (mid < n && compare(&from[mid - 1], &from[mid]) <= 0)                      \
-                    mid++;                                                                       \
-                size_t hi = mid < n ? mid + 1 : n;                                               \
-                while (hi < n && compare(&from[hi - 1], &from[hi]) <= 0)                         \
-                    hi++;                                                                        \
-                size_t i = lo, j = mid, k = lo;                                                  \
-                while (i < mid && j < hi) /* a tie takes the left one: stable */                 \
-                    to[k++] = compare(&from[j], &from[i]) < 0 ? from[j++] : from[i++];           \
-                while (i < mid)                                                                  \
-                    to[k++] = from[i++];                                                         \
-                while (j < hi)                                                                   \
-                    to[k++] = from[j++];                                                         \
-                lo = hi;                                                                         \
-            }                                                                                    \
-            type *swap = from;                                                                   \
-            from = to;                                                                           \
-            to = swap;                                                                           \
-            if (merges <= 1)                                                                     \
-                break; /* one merge made the whole array one run */                              \
-        }                                                                                        \
-        if (from != a)                                                                           \
-            memcpy(a, from, n * sizeof *a);                                                      \
-        free(buffer);                                                                            \
+#define DEFINE_RUN_SORT(name, type, compare)                                                       \
+    static void name(type *a, size_t n)                                                            \
+    {                                                                                              \
+        size_t sorted = 1;                                                                         \
+        while (sorted < n && compare(&a[sorted - 1], &a[sorted]) <= 0)                             \
+            sorted++;                                                                              \
+        if (sorted >= n)                                                                           \
+            return;                                                                                \
+        type *buffer = malloc(n * sizeof *buffer);                                                 \
+        if (!buffer) {                                                                             \
+            for (size_t i = 1; i < n; i++)                                                         \
+                for (size_t j = i; j > 0 && compare(&a[j], &a[j - 1]) < 0; j--) {                  \
+                    type swap = a[j];                                                              \
+                    a[j] = a[j - 1];                                                               \
+                    a[j - 1] = swap;                                                               \
+                }                                                                                  \
+            return;                                                                                \
+        }                                                                                          \
+        type *from = a, *to = buffer;                                                              \
+        for (;;) {                                                                                 \
+            size_t merges = 0;                                                                     \
+            for (size_t lo = 0; lo < n; merges++) {                                                \
+                size_t mid = lo + 1;                                                               \
+                while (mid < n && compare(&from[mid - 1], &from[mid]) <= 0)                        \
+                    mid++;                                                                         \
+                size_t hi = mid < n ? mid + 1 : n;                                                 \
+                while (hi < n && compare(&from[hi - 1], &from[hi]) <= 0)                           \
+                    hi++;                                                                          \
+                size_t i = lo, j = mid, k = lo;                                                    \
+                while (i < mid && j < hi) /* a tie takes the left one: stable */                   \
+                    to[k++] = compare(&from[j], &from[i]) < 0 ? from[j++] : from[i++];             \
+                while (i < mid)                                                                    \
+                    to[k++] = from[i++];                                                           \
+                while (j < hi)                                                                     \
+                    to[k++] = from[j++];                                                           \
+                lo = hi;                                                                           \
+            }                                                                                      \
+            type *swap = from;                                                                     \
+            from = to;                                                                             \
+            to = swap;                                                                             \
+            if (merges <= 1)                                                                       \
+                break; /* one merge made the whole array one run */                                \
+        }                                                                                          \
+        if (from != a)                                                                             \
+            memcpy(a, from, n * sizeof *a);                                                        \
+        free(buffer);                                                                              \
     }
 
 static int compare_occurrences(const void *a, const void *b)
@@ -812,8 +916,20 @@ static int compare_occurrences(const void *a, const void *b)
 
 DEFINE_RUN_SORT(sort_occurrences, occurrence_t, compare_occurrences)
 
+/* Occurrences by page and place only (a stable sort keeps the first named
+ * of a word first). */
+static int compare_occurrence_places(const void *a, const void *b)
+{
+    const occurrence_t *x = a, *y = b;
+    if (x->page != y->page)
+        return x->page < y->page ? -1 : 1;
+    return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+DEFINE_RUN_SORT(sort_occurrence_places, occurrence_t, compare_occurrence_places)
+
 /* Finds the probes in every page; 0 on NOMEM. */
-static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
+static int find_occurrences(job_t *job, GArray *probes, occurrences_t *occurrences)
 {
     folded_t folded = {0};
     int ok = 1;
@@ -826,7 +942,7 @@ static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
             ok = 0;
             break;
         }
-        for (guint i = 0; i < probes->len && occurrences->len < MAX_OCCURRENCES; i++) {
+        for (guint i = 0; ok && i < probes->len && occurrences->len < MAX_OCCURRENCES; i++) {
             probe_t *probe = &g_array_index(probes, probe_t, i);
             size_t probe_length = strlen(probe->text);
             const char *at = folded.bytes;
@@ -835,7 +951,10 @@ static int find_occurrences(job_t *job, GArray *probes, GArray *occurrences)
             while (found < MAX_OCCURRENCES_PER_PROBE && occurrences->len < MAX_OCCURRENCES &&
                    (at = memmem(at, (size_t)(end - at), probe->text, probe_length))) {
                 occurrence_t occurrence = {page, folded.origin[at - folded.bytes], probe->term};
-                g_array_append_val(occurrences, occurrence);
+                if (!occurrences_add(occurrences, occurrence)) {
+                    ok = 0;
+                    break;
+                }
                 found++;
                 at += probe_length;
             }
@@ -868,6 +987,8 @@ static int compare_keys(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+DEFINE_RUN_SORT(sort_keys, uint64_t, compare_keys)
+
 static int compare_anchors(const void *a, const void *b)
 {
     const anchor_t *x = a, *y = b;
@@ -884,9 +1005,10 @@ static int compare_anchors(const void *a, const void *b)
  * but a text of 65,536 places or a query of as many words): fewer
  * distinct, near and count sort later, then the later first; first is an
  * anchor's own index (score_anchors), unique, so the order is
- * compare_anchors' whatever the sort. Cost: a sort of 8-byte integers; a
- * qsort of the 32-byte anchors by compare_anchors was ~12,000
- * instructions a long text's snippet. */
+ * compare_anchors' whatever the sort. Cost: a merge sort of 8-byte
+ * integers, compare inlined (~2,000 instructions a long text's snippet);
+ * a qsort of them was ~5,500, of the 32-byte anchors by compare_anchors
+ * ~12,000. */
 #define ANCHOR_FIELD 0xFFFFu
 
 static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
@@ -900,7 +1022,7 @@ static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
         keys[i] = (uint64_t)(ANCHOR_FIELD - anchors[i].distinct) << 48 |
                   (uint64_t)(ANCHOR_FIELD - anchors[i].near) << 32 |
                   (uint64_t)(ANCHOR_FIELD - anchors[i].count) << 16 | anchors[i].first;
-    qsort(keys, n, sizeof *keys, compare_keys);
+    sort_keys(keys, n);
     anchor_t *sorted = malloc(n * sizeof *sorted);
     if (!sorted) {
         free(keys);
@@ -929,7 +1051,7 @@ static int regions_overlap(const GArray *regions, const region_t *candidate)
 }
 
 /* Sliding windows of target bytes over the sorted occurrences. */
-static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size_t target,
+static anchor_t *score_anchors(const occurrences_t *occurrences, unsigned n_terms, size_t target,
                                size_t near_distance)
 {
     size_t n = occurrences->len;
@@ -940,7 +1062,7 @@ static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size
         free(counts);
         return NULL;
     }
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    const occurrence_t *o = occurrences->items;
     size_t j = 0;
     unsigned distinct = 0;
     for (size_t i = 0; i < n; i++) {
@@ -963,28 +1085,59 @@ static anchor_t *score_anchors(const GArray *occurrences, unsigned n_terms, size
     return anchors;
 }
 
-static region_t region_around(job_t *job, const occurrence_t *first, const occurrence_t *last)
+/* job->located: a place not located yet, and one the page map lacks. */
+#define PLACE_UNKNOWN SIZE_MAX
+#define PLACE_MISSING (SIZE_MAX - 1)
+
+/* The byte range of the word at occurrence i of a long text's sorted
+ * places (a word position), as the source's locate answers it (0, 0 when
+ * VIND_NOT_FOUND): located once and kept in job->located. The regions of
+ * a page each took its places from the page's first on (place_region),
+ * and around an anchor (region_around): a locate each, ~350 instructions
+ * (~25 M of the 1,000 bench requests, callgrind). */
+static vind_status_t locate_occurrence(job_t *job, const occurrence_t *o, size_t i, size_t *start,
+                                       size_t *end)
 {
-    size_t length = page_length(job, first->page);
+    size_t *kept = job->located ? &job->located[2 * i] : NULL;
+    if (kept && kept[0] != PLACE_UNKNOWN) {
+        int missing = kept[0] == PLACE_MISSING;
+        *start = missing ? 0 : kept[0];
+        *end = missing ? 0 : kept[1];
+        return missing ? VIND_NOT_FOUND : VIND_OK;
+    }
+    *start = *end = 0;
+    vind_status_t status = job->source->locate(job->source->rock, o[i].page, o[i].offset, start,
+                                               end, read_errmsg(job));
+    if (status == VIND_NOT_FOUND)
+        *start = *end = 0;
+    if (kept && (status == VIND_OK || status == VIND_NOT_FOUND)) {
+        kept[0] = status == VIND_OK ? *start : PLACE_MISSING;
+        kept[1] = *end;
+    }
+    return status;
+}
+
+static region_t region_around(job_t *job, const occurrence_t *o, size_t first, size_t last)
+{
+    size_t page = o[first].page;
+    size_t length = page_length(job, page);
     size_t margin = job->target + job->target / 2;
-    size_t from = first->offset, to = last->offset;
+    size_t from = o[first].offset, to = o[last].offset;
     if (job->source->places) {
         /* word positions: the byte ranges that hold them (the page map) */
         size_t ignored = 0;
         from = to = 0; /* a place the page map lacks: the page's start */
-        vind_status_t status = job->source->locate(job->source->rock, first->page, first->offset,
-                                                   &from, &ignored, read_errmsg(job));
+        vind_status_t status = locate_occurrence(job, o, first, &from, &ignored);
         if (status == VIND_OK || status == VIND_NOT_FOUND)
-            status = job->source->locate(job->source->rock, last->page, last->offset, &ignored,
-                                         &to, read_errmsg(job));
+            status = locate_occurrence(job, o, last, &ignored, &to);
         if (status != VIND_OK && status != VIND_NOT_FOUND)
             job_failed(job, status);
     }
     size_t start = from > margin ? from - margin : 0;
     size_t end = to + margin < length ? to + margin : length;
-    const char *text = page_range(job, first->page, start, end);
+    const char *text = page_range(job, page, start, end);
     widen_to_words(text, length, &start, &end);
-    return (region_t){first->page, start, end};
+    return (region_t){page, start, end};
 }
 
 /* Whether the anchor's window holds an occurrence of a term not yet seen. */
@@ -1005,9 +1158,9 @@ static int anchor_has_missing(const anchor_t *anchor, const occurrence_t *o, con
  * of them: a quarter of all a search did), a place costs a binary search
  * in a page map decoded once.
  */
-static vind_status_t place_region(job_t *job, const GArray *occurrences, const region_t *r)
+static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, const region_t *r)
 {
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    const occurrence_t *o = occurrences->items;
     size_t n = occurrences->len, low = 0, high = n;
     while (low < high) { /* the page's first place */
         size_t mid = low + (high - low) / 2;
@@ -1019,8 +1172,7 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
     size_t previous = SIZE_MAX;
     for (size_t i = low; i < n && o[i].page == r->page; i++) {
         size_t start = 0, end = 0;
-        vind_status_t found = job->source->locate(job->source->rock, o[i].page, o[i].offset,
-                                                  &start, &end, read_errmsg(job));
+        vind_status_t found = locate_occurrence(job, o, i, &start, &end);
         if (found == VIND_NOT_FOUND)
             continue;
         if (found != VIND_OK) {
@@ -1033,7 +1185,7 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
             continue;
         previous = start;
         hit_t hit = {o[i].page, start, end, o[i].term};
-        g_array_append_val(job->hits, hit);
+        add_hit(job, hit);
     }
     return VIND_OK;
 }
@@ -1045,7 +1197,7 @@ static vind_status_t place_region(job_t *job, const GArray *occurrences, const r
  * region is analysed unless the source has every form's places (an
  * analysed region cost ~125,000 instructions, a prefix query's snippets
  * ~2 M: 18% of all snippets' instructions for 3.5% of the bench requests). */
-static vind_status_t match_region(job_t *job, const GArray *occurrences, const region_t *r,
+static vind_status_t match_region(job_t *job, const occurrences_t *occurrences, const region_t *r,
                                   int cut)
 {
     if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
@@ -1054,11 +1206,14 @@ static vind_status_t match_region(job_t *job, const GArray *occurrences, const r
      * all have positions: the region's matches are complete, and a passage
      * inside it is marked from them (render_passage). */
     if (!cut && page_complete(job, r->page))
-        g_array_append_val(job->spans, *r);
+        g_array_append_val(job->spans ? job->spans
+                                      : (job->spans = g_array_new(FALSE, FALSE, sizeof(region_t))),
+                           *r);
     return place_region(job, occurrences, r);
 }
 
-static vind_status_t match_regions(job_t *job, const GArray *occurrences, GArray *regions, int cut)
+static vind_status_t match_regions(job_t *job, const occurrences_t *occurrences, GArray *regions,
+                                   int cut)
 {
     for (guint i = 0; i < regions->len; i++) {
         vind_status_t status =
@@ -1093,7 +1248,7 @@ static vind_status_t analyse_start(job_t *job, size_t budget)
 static vind_status_t scan_long_text(job_t *job)
 {
     GArray *probes = g_array_new(FALSE, FALSE, sizeof(probe_t));
-    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
+    occurrences_t list = {0}, *occurrences = &list;
     GArray *regions = g_array_new(FALSE, FALSE, sizeof(region_t));
     const vind_match_terms_t *terms = job->terms;
     vind_status_t status = VIND_OK;
@@ -1135,7 +1290,7 @@ static vind_status_t scan_long_text(job_t *job)
             status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
         goto done;
     }
-    sort_occurrences(occurrences);
+    sort_occurrences(occurrences->items, occurrences->len);
     if (job->source->places)
         anchors = score_anchors(occurrences, terms->n_terms, job->target / WORD_BYTES + 1,
                                 NEAR_POSITIONS);
@@ -1146,11 +1301,17 @@ static vind_status_t scan_long_text(job_t *job)
         goto done;
     }
     sort_anchors(anchors, occurrences->len, terms->n_terms);
-    const occurrence_t *o = (const occurrence_t *)occurrences->data;
+    const occurrence_t *o = occurrences->items;
+    if (job->source->places) {
+        /* every place unknown (PLACE_UNKNOWN); without room, each is located as asked */
+        job->located = malloc(2 * occurrences->len * sizeof *job->located);
+        if (job->located)
+            memset(job->located, 0xFF, 2 * occurrences->len * sizeof *job->located);
+    }
 
     /* The densest places first. */
     for (size_t i = 0; i < occurrences->len && regions->len < FIRST_REGIONS; i++) {
-        region_t region = region_around(job, &o[anchors[i].first], &o[anchors[i].last]);
+        region_t region = region_around(job, o, anchors[i].first, anchors[i].last);
         if (!regions_overlap(regions, &region))
             g_array_append_val(regions, region);
     }
@@ -1160,33 +1321,35 @@ static vind_status_t scan_long_text(job_t *job)
 
     /* Then places of query words the first regions did not confirm (a probe
      * can be a false lead: "zorg" inside "zorgvuldig" is not "zorg"). */
-    for (guint i = 0; i < job->hits->len; i++)
-        confirmed[g_array_index(job->hits, hit_t, i).term] = 1;
+    for (size_t i = 0; i < job->hits.len; i++)
+        confirmed[job->hits.items[i].term] = 1;
     for (size_t i = 0; i < occurrences->len && regions->len < MAX_REGIONS; i++) {
         if (!anchor_has_missing(&anchors[i], o, confirmed))
             continue;
-        region_t region = region_around(job, &o[anchors[i].first], &o[anchors[i].last]);
+        region_t region = region_around(job, o, anchors[i].first, anchors[i].last);
         if (regions_overlap(regions, &region))
             continue;
         g_array_append_val(regions, region);
-        size_t before = job->hits->len;
+        size_t before = job->hits.len;
         status = match_region(job, occurrences, &region, cut);
         if (status != VIND_OK)
             goto done;
-        for (size_t k = before; k < job->hits->len; k++)
-            confirmed[g_array_index(job->hits, hit_t, k).term] = 1;
+        for (size_t k = before; k < job->hits.len; k++)
+            confirmed[job->hits.items[k].term] = 1;
     }
-    if (job->hits->len == 0 && !job->source->places)
+    if (job->hits.len == 0 && !job->source->places)
         status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
 
 done:
     for (guint i = 0; i < probes->len; i++)
         g_free(g_array_index(probes, probe_t, i).text);
     g_array_free(probes, TRUE);
-    g_array_free(occurrences, TRUE);
+    free(list.items);
     g_array_free(regions, TRUE);
     free(anchors);
     free(confirmed);
+    free(job->located);
+    job->located = NULL;
     return status;
 }
 
@@ -1244,7 +1407,8 @@ static int window_better(const window_t *a, const window_t *b)
 static int best_window(const hit_t *hits, const unsigned char *adjacent, size_t n, unsigned n_terms,
                        size_t target, const int *covered, const window_t *avoid, window_t *best)
 {
-    unsigned *counts = calloc(n_terms ? n_terms : 1, sizeof *counts);
+    unsigned stack[SMALL_ITEMS];
+    unsigned *counts = small_array(stack, sizeof stack, (n_terms ? n_terms : 1) * sizeof *counts);
     if (!counts)
         return -1;
     int found = 0;
@@ -1275,7 +1439,7 @@ static int best_window(const hit_t *hits, const unsigned char *adjacent, size_t 
             found = 1;
         }
     }
-    free(counts);
+    small_free(counts, stack);
     return found;
 }
 
@@ -1313,9 +1477,9 @@ static void append_marked(GString *out, const char *text, size_t done, size_t st
     if (*pending && out->len)
         g_string_append_c(out, ' ');
     *pending = 0;
-    g_string_append(out, "<mark>");
+    APPEND_LITERAL(out, "<mark>");
     append_escaped(out, text + start, end - start, 1, pending);
-    g_string_append(out, "</mark>");
+    APPEND_LITERAL(out, "</mark>");
     *pending = 0;
 }
 
@@ -1325,10 +1489,10 @@ static void append_marked(GString *out, const char *text, size_t done, size_t st
  * bench/search-cost under callgrind). */
 static void render_placed(job_t *job, const passage_t *passage, const char *text, GString *out)
 {
-    const hit_t *hits = (const hit_t *)job->hits->data;
+    const hit_t *hits = job->hits.items;
     int pending = 0;
     size_t done = passage->start;
-    for (guint i = 0; i < job->hits->len; i++) {
+    for (size_t i = 0; i < job->hits.len; i++) {
         const hit_t *h = &hits[i];
         if (h->page != passage->page || h->start < done || h->start >= passage->end)
             continue;
@@ -1343,7 +1507,7 @@ static void render_placed(job_t *job, const passage_t *passage, const char *text
 /* Whether the passage lies inside a region whose matches are all hits. */
 static int in_span(const job_t *job, const passage_t *passage)
 {
-    for (guint i = 0; i < job->spans->len; i++) {
+    for (guint i = 0; job->spans && i < job->spans->len; i++) {
         const region_t *r = &g_array_index(job->spans, region_t, i);
         if (r->page == passage->page && r->start <= passage->start && passage->end <= r->end)
             return 1;
@@ -1493,16 +1657,18 @@ static vind_status_t render(job_t *job, const passage_t *passages, size_t n, cha
  * "verpleeghuis" further on). */
 static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_passages)
 {
-    const hit_t *hits = (const hit_t *)job->hits->data;
-    size_t n = job->hits->len;
+    const hit_t *hits = job->hits.items;
+    size_t n = job->hits.len;
     unsigned n_terms = job->terms->n_terms;
     window_t first, second;
     *n_passages = 0;
     /* adjacent[k]: hit k follows hit k - 1 with only spaces and punctuation
      * between them, and is another word of the query. */
-    unsigned char *adjacent = calloc(n ? n : 1, 1);
+    unsigned char stack_adjacent[4 * SMALL_ITEMS];
+    unsigned char *adjacent = small_array(stack_adjacent, sizeof stack_adjacent, n ? n : 1);
     if (!adjacent)
         return vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    memset(adjacent, 0, n ? n : 1);
     for (size_t k = 1; k < n; k++) {
         if (hits[k].page != hits[k - 1].page || hits[k].term == hits[k - 1].term ||
             hits[k].start < hits[k - 1].end || hits[k].start - hits[k - 1].end > 8)
@@ -1514,9 +1680,14 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
         adjacent[k] = !words_between;
     }
     int found = best_window(hits, adjacent, n, n_terms, job->target, NULL, NULL, &first);
-    int *covered = found > 0 ? calloc(n_terms ? n_terms : 1, sizeof *covered) : NULL;
+    int stack_covered[SMALL_ITEMS];
+    size_t covered_bytes = (n_terms ? n_terms : 1) * sizeof(int);
+    int *covered =
+        found > 0 ? small_array(stack_covered, sizeof stack_covered, covered_bytes) : NULL;
+    if (covered)
+        memset(covered, 0, covered_bytes);
     if (found <= 0 || !covered) {
-        free(adjacent);
+        small_free(adjacent, stack_adjacent);
         return found == 0 ? VIND_OK
                           : vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
     }
@@ -1524,8 +1695,8 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
         covered[hits[k].term] = 1;
     int two =
         best_window(hits, adjacent, n, n_terms, job->target / 2, covered, &first, &second) > 0;
-    free(covered);
-    free(adjacent);
+    small_free(covered, stack_covered);
+    small_free(adjacent, stack_adjacent);
 
     size_t chars = two ? job->target / 2 : job->target;
     if (chars < MIN_PASSAGE_CHARS)
@@ -1570,12 +1741,59 @@ static vind_status_t choose_passages(job_t *job, passage_t *passages, size_t *n_
     return VIND_OK;
 }
 
+/* The hits of the places: in text order (a stable sort, so the first
+ * named of a word stays first), each page's located in one walk of its map
+ * (locate_sorted). Cost: the map's blocks up to the last place, ~2
+ * instructions a word, and ~10 a place; a look-up of each place in the
+ * map's blocks was ~1,200 a place (~38 M instructions of the 1,000 bench
+ * requests, callgrind). */
+static vind_status_t locate_places(job_t *job, occurrences_t *occurrences)
+{
+    sort_occurrence_places(occurrences->items, occurrences->len);
+    const occurrence_t *o = occurrences->items;
+    size_t n = occurrences->len;
+    unsigned stack_positions[4 * SMALL_ITEMS];
+    size_t stack_starts[8 * SMALL_ITEMS];
+    unsigned *positions =
+        small_array(stack_positions, sizeof stack_positions, n * sizeof *positions);
+    size_t *starts = small_array(stack_starts, sizeof stack_starts, 2 * n * sizeof *starts);
+    if (n && (!positions || !starts)) {
+        small_free(positions, stack_positions);
+        small_free(starts, stack_starts);
+        return vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
+    }
+    size_t *ends = starts + n;
+    for (size_t i = 0; i < n; i++)
+        positions[i] = (unsigned)o[i].offset;
+    for (size_t first = 0, last; first < n; first = last) {
+        for (last = first + 1; last < n && o[last].page == o[first].page; last++)
+            ;
+        vind_status_t found = job->source->locate_sorted(
+            job->source->rock, o[first].page, positions + first, last - first, starts + first,
+            ends + first, read_errmsg(job));
+        if (found != VIND_OK) {
+            job_failed(job, found);
+            job->placed = 0;
+            break;
+        }
+        for (size_t i = first; i < last; i++) {
+            if (starts[i] == SIZE_MAX)
+                continue; /* no word there */
+            hit_t hit = {o[i].page, starts[i], ends[i], o[i].term};
+            add_hit(job, hit);
+        }
+    }
+    small_free(positions, stack_positions);
+    small_free(starts, stack_starts);
+    return VIND_OK;
+}
+
 /* The matches of a short text from a source's places: each place's word
  * from the page map, once (the first term named for it wins, as the
  * analyzer's first match does). */
 static vind_status_t hits_from_places(job_t *job)
 {
-    GArray *occurrences = g_array_sized_new(FALSE, FALSE, sizeof(occurrence_t), PLACES_ROOM);
+    occurrences_t list = {0}, *occurrences = &list;
     vind_snippet_places_t places = {occurrences, job->terms->n_terms, 0, 0};
     vind_status_t status =
         job->source->places(job->source->rock, job->terms, &places, job->errmsg);
@@ -1586,32 +1804,19 @@ static vind_status_t hits_from_places(job_t *job)
                   (job->terms->prefixes->len == 0 || places.all_forms);
     for (size_t page = 0; job->placed && page < job->n_pages; page++)
         job->placed = page_complete(job, page);
-    for (guint i = 0; status == VIND_OK && i < occurrences->len; i++) {
-        const occurrence_t *o = &g_array_index(occurrences, occurrence_t, i);
-        size_t start = 0, end = 0;
-        vind_status_t found = job->source->locate(job->source->rock, o->page, o->offset, &start,
-                                                  &end, read_errmsg(job));
-        if (found == VIND_NOT_FOUND)
-            continue;
-        if (found != VIND_OK) {
-            job_failed(job, found);
-            job->placed = 0;
-            break;
-        }
-        hit_t hit = {o->page, start, end, o->term};
-        g_array_append_val(job->hits, hit);
-    }
+    if (status == VIND_OK)
+        status = locate_places(job, occurrences);
     /* Each word once: a stable sort by place keeps the first named of a
      * word first, and the others go (a hash set of the places seen cost
      * ~1,700 instructions a snippet; the hits are sorted anyway). */
-    sort_hit_places(job->hits);
-    hit_t *hits = (hit_t *)job->hits->data;
-    guint kept = 0;
-    for (guint i = 0; i < job->hits->len; i++)
+    sort_hit_places(job->hits.items, job->hits.len);
+    hit_t *hits = job->hits.items;
+    size_t kept = 0;
+    for (size_t i = 0; i < job->hits.len; i++)
         if (kept == 0 || compare_hit_places(&hits[kept - 1], &hits[i]) != 0)
             hits[kept++] = hits[i];
-    g_array_set_size(job->hits, kept);
-    g_array_free(occurrences, TRUE);
+    job->hits.len = kept;
+    free(list.items);
     return status;
 }
 
@@ -1632,8 +1837,8 @@ void vind_snippet_place(vind_snippet_places_t *places, size_t page, unsigned pos
         places->cut = 1;
     if (places->occurrences->len >= MAX_OCCURRENCES || term >= places->n_terms)
         return;
-    occurrence_t occurrence = {page, position, term};
-    g_array_append_val(places->occurrences, occurrence);
+    if (!occurrences_add(places->occurrences, (occurrence_t){page, position, term}))
+        places->cut = 1; /* NOMEM: some places are left out */
 }
 
 vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang,
@@ -1651,7 +1856,7 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
     if (stats)
         memset(stats, 0, sizeof *stats);
     if (!analyzer || !html_out || !pages_out || !n_pages_out || !source || !source->length ||
-        !source->text || (source->places && !source->locate))
+        !source->text || (source->places && (!source->locate || !source->locate_sorted)))
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "a snippet needs an analyzer, the pages and places for its results");
     size_t target = target_chars ? target_chars : 200;
@@ -1659,21 +1864,18 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
         target = MIN_TARGET_CHARS;
     if (target > MAX_TARGET_CHARS)
         target = MAX_TARGET_CHARS;
+    size_t stack_lengths[SMALL_ITEMS];
     job_t job = {.analyzer = analyzer,
                  .lang = lang,
                  .source = source,
                  .n_pages = source->n_pages,
-                 .lengths = malloc((source->n_pages ? source->n_pages : 1) * sizeof(size_t)),
+                 .lengths = small_array(stack_lengths, sizeof stack_lengths,
+                                        (source->n_pages ? source->n_pages : 1) * sizeof(size_t)),
                  .terms = terms,
                  .target = target,
-                 .hits = g_array_sized_new(FALSE, FALSE, sizeof(hit_t), PLACES_ROOM),
-                 .spans = g_array_new(FALSE, FALSE, sizeof(region_t)),
                  .errmsg = errmsg};
-    if (!job.lengths) {
-        g_array_free(job.hits, TRUE);
-        g_array_free(job.spans, TRUE);
+    if (!job.lengths)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
-    }
     for (size_t page = 0; page < job.n_pages; page++)
         job.lengths[page] = SIZE_MAX;
 
@@ -1693,11 +1895,11 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
         } else
             status = scan_long_text(&job);
         if (status == VIND_OK)
-            sort_hits(job.hits);
+            sort_hits(job.hits.items, job.hits.len);
     }
     passage_t passages[2];
     size_t n_passages = 0;
-    if (status == VIND_OK && job.hits->len)
+    if (status == VIND_OK && job.hits.len)
         status = choose_passages(&job, passages, &n_passages);
     if (status == VIND_OK && n_passages == 0 && start_passage(&job, &passages[0]))
         n_passages = 1;
@@ -1714,9 +1916,10 @@ vind_status_t vind_snippet_make_from(vind_analyzer_t *analyzer, vind_lang_t lang
     }
     if (stats)
         stats->bytes_analysed = job.analysed;
-    g_array_free(job.hits, TRUE);
-    g_array_free(job.spans, TRUE);
-    free(job.lengths);
+    free(job.hits.items);
+    if (job.spans)
+        g_array_free(job.spans, TRUE);
+    small_free(job.lengths, stack_lengths);
     return status;
 }
 
@@ -1751,8 +1954,8 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
         return vind_error(errmsg, VIND_INVALID_ARGUMENT,
                           "a snippet needs an analyzer, the pages and places for its results");
     }
-    vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text, NULL,
-                                    NULL,          NULL};
+    vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text,
+                                    NULL,          NULL,    NULL,          NULL};
     return vind_snippet_make_from(analyzer, lang, &source, terms, target_chars, html_out,
                                   pages_out, n_pages_out, NULL, errmsg);
 }

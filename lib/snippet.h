@@ -89,6 +89,11 @@ typedef struct {
      * word at a position (only the few places a snippet looks at). */
     vind_status_t (*locate)(void *rock, size_t page, size_t position, size_t *start, size_t *end,
                             char **errmsg);
+    /* With places: locate for the ascending positions[0..n) of a page at
+     * once (starts[i] = SIZE_MAX where the page has no word there): a
+     * short text's every place. */
+    vind_status_t (*locate_sorted)(void *rock, size_t page, const unsigned *positions, size_t n,
+                                   size_t *starts, size_t *ends, char **errmsg);
     /* Optional, with places: 1 when every word of a page has a place (the
      * index positions only a page's first words): its passages can then be
      * marked from the places. NULL: none can. */

@@ -146,6 +146,12 @@ static vind_status_t source_locate(void *rock, size_t page, size_t position, siz
     return vind_text_place(((source_t *)rock)->text, page, (unsigned)position, start, end, errmsg);
 }
 
+static vind_status_t source_locate_sorted(void *rock, size_t page, const unsigned *positions,
+                                          size_t n, size_t *starts, size_t *ends, char **errmsg)
+{
+    return vind_text_places(((source_t *)rock)->text, page, positions, n, starts, ends, errmsg);
+}
+
 /* A page has positions (and page-map words) for its first
  * VIND_POS_PAGE_STRIDE - 1 words only (lib/index.c): a map with fewer holds
  * every word of its page. */
@@ -233,9 +239,25 @@ struct vind_page_terms {
     uint32_t *docids;             /* the page's hits, ascending */
     size_t n;
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
-    GHashTable *by_term;          /* term -> its first page_term_t */
+    GHashTable *by_term; /* term -> its first page_term_t; made when first asked (page_term_of) */
     int all_forms;                /* the prefixes' forms are all among terms */
+    struct vind_page_terms *also; /* the same hits' look-up of other match terms, or NULL */
 };
+
+/* The page's look-up of terms (itself or one it keeps), or NULL. An
+ * English hit marks the translations too (lib/results.c looks the larger
+ * set up after the query's own): the Dutch hits of that page keep theirs,
+ * each term's held hits from one array, instead of each snippet walking
+ * the terms again (g_strconcat, a hash look-up and the prefixes' term-list
+ * walks a term: ~10,000 instructions a snippet). */
+static const struct vind_page_terms *page_of_terms(const struct vind_page_terms *page,
+                                                   const vind_match_terms_t *terms)
+{
+    for (; page; page = page->also)
+        if (page->of == terms)
+            return page;
+    return NULL;
+}
 
 static void page_term_free(gpointer data)
 {
@@ -259,6 +281,23 @@ static size_t page_hit(const struct vind_page_terms *page, uint32_t docid)
     return low < page->n && page->docids[low] == docid ? low : page->n;
 }
 
+/* The page's first index term `term`, or NULL. The table is made on the
+ * first call: only a snippet of terms the page was not looked up for asks
+ * (each snippet of a results page takes its own look-up, page_of_terms),
+ * and making it for every page was ~2,500 instructions a page. */
+static const page_term_t *page_term_of(struct vind_page_terms *page, const char *term)
+{
+    if (!page->by_term) {
+        page->by_term = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < page->terms->len; i++) {
+            page_term_t *t = g_ptr_array_index(page->terms, i);
+            if (!g_hash_table_contains(page->by_term, t->term))
+                g_hash_table_insert(page->by_term, t->term, t);
+        }
+    }
+    return g_hash_table_lookup(page->by_term, term);
+}
+
 /* Whether the page's hit `hit` holds term t. */
 static int term_held(const struct vind_page_terms *page, const page_term_t *t, size_t hit)
 {
@@ -277,8 +316,8 @@ typedef struct {
 static vind_status_t add_term_places(void *rock, const char *term, unsigned id, char **errmsg)
 {
     places_rock_t *at = rock;
-    const struct vind_page_terms *page = at->source->searcher->page_terms;
-    if (page && !term_held(page, g_hash_table_lookup(page->by_term, term), at->hit))
+    struct vind_page_terms *page = at->source->searcher->page_terms;
+    if (page && !term_held(page, page_term_of(page, term), at->hit))
         return VIND_OK; /* the document lacks it: no position-list read */
     return term_places(at->source, term, id, at->places, errmsg);
 }
@@ -290,7 +329,9 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
                                    vind_snippet_places_t *places, char **errmsg)
 {
     source_t *source = rock;
-    const struct vind_page_terms *page = source->searcher->page_terms;
+    const struct vind_page_terms *page = page_of_terms(source->searcher->page_terms, terms);
+    if (!page)
+        page = source->searcher->page_terms;
     places_rock_t at = {source, places, page ? page_hit(page, source->docid) : 0};
     int all_forms = 0;
     if (!page || page->of != terms) {
@@ -321,8 +362,6 @@ static vind_status_t add_page_term(void *rock, const char *term, unsigned id, ch
     t->id = id;
     t->held = g_malloc0(page->n);
     g_ptr_array_add(page->terms, t);
-    if (!g_hash_table_contains(page->by_term, t->term))
-        g_hash_table_insert(page->by_term, t->term, t);
     return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
                                       errmsg);
 }
@@ -336,16 +375,19 @@ static int by_docid(const void *a, const void *b)
 vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
                                        uint32_t *docids, size_t n, char **errmsg)
 {
-    vind_stored_places_end(searcher);
+    qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
+    const struct vind_page_terms *kept = searcher->page_terms;
+    /* the look-ups of the same hits are kept (page_of_terms), others go */
+    if (n == 0 || (kept && (kept->n != n || memcmp(kept->docids, docids, n * sizeof *docids) != 0)))
+        vind_stored_places_end(searcher);
     if (n == 0)
         return VIND_OK;
-    qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
     struct vind_page_terms *page = g_new0(struct vind_page_terms, 1);
+    page->also = searcher->page_terms;
     page->of = terms;
     page->docids = g_memdup2(docids, n * sizeof *docids);
     page->n = n;
     page->terms = g_ptr_array_new_with_free_func(page_term_free);
-    page->by_term = g_hash_table_new(g_str_hash, g_str_equal);
     searcher->page_terms = page;
     vind_status_t status =
         each_match_term(searcher, terms, add_page_term, searcher, &page->all_forms, errmsg);
@@ -357,13 +399,17 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
 void vind_stored_places_end(vind_searcher_t *searcher)
 {
     struct vind_page_terms *page = searcher ? searcher->page_terms : NULL;
-    if (!page)
-        return;
-    g_hash_table_destroy(page->by_term);
-    g_ptr_array_free(page->terms, TRUE);
-    g_free(page->docids);
-    g_free(page);
-    searcher->page_terms = NULL;
+    while (page) {
+        struct vind_page_terms *also = page->also;
+        if (page->by_term)
+            g_hash_table_destroy(page->by_term);
+        g_ptr_array_free(page->terms, TRUE);
+        g_free(page->docids);
+        g_free(page);
+        page = also;
+    }
+    if (searcher)
+        searcher->page_terms = NULL;
 }
 
 vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, json_t *record,
@@ -393,8 +439,13 @@ vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, 
     source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
     if (!rock.text)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
-    vind_snippet_source_t source = {&rock,         n,             source_length,
-                                    source_text,   source_places, source_locate,
+    vind_snippet_source_t source = {&rock,
+                                    n,
+                                    source_length,
+                                    source_text,
+                                    source_places,
+                                    source_locate,
+                                    source_locate_sorted,
                                     source_complete};
     vind_snippet_stats_t stats;
     vind_status_t status =

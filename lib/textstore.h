@@ -14,7 +14,17 @@
  *                                   position minus the previous word's, its
  *                                   start offset minus the previous word's,
  *                                   its length in bytes (positions relative
- *                                   to the page's first, lib/schema.h)
+ *                                   to the page's first, lib/schema.h);
+ *                                   then its skip table: per 64 words after
+ *                                   the first 64, the position and start of
+ *                                   the word before them and the byte offset
+ *                                   of their first in the map (three 32-bit
+ *                                   little-endian numbers), the number of
+ *                                   entries (32 bits) and the bytes
+ *                                   "vsk" 0xA5 (absent in an index written
+ *                                   before it, whose maps are walked; a map
+ *                                   without one ends with a varint's last
+ *                                   byte, below 0x80)
  *   vind:text:<docid>:<page>:<k>    bytes [k * CHUNK, (k + 1) * CHUNK) of the
  *                                   page's text (the last chunk shorter)
  *   vind:text:<docid>:pages         the page directory of a document of
@@ -89,6 +99,14 @@ vind_status_t vind_text_range(vind_text_t *text, size_t page, size_t start, size
  * the map has no word there. */
 vind_status_t vind_text_place(vind_text_t *text, size_t page, unsigned position, size_t *start,
                               size_t *end, char **errmsg);
+
+/* The byte ranges of the words at positions[0..n) of a page, ascending
+ * (as vind_text_place answers each; starts[i] = ends[i] = SIZE_MAX where
+ * the map has no word). Cost: one walk of the map up to the last position,
+ * whole blocks skipped with two sums: a short text's every place located
+ * in one pass instead of a block look-up each. */
+vind_status_t vind_text_places(vind_text_t *text, size_t page, const unsigned *positions, size_t n,
+                               size_t *starts, size_t *ends, char **errmsg);
 
 /* The number of words in a page's map (reads its map once; decodes none). */
 vind_status_t vind_text_page_words(vind_text_t *text, size_t page, size_t *words, char **errmsg);

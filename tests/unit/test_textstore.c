@@ -251,12 +251,40 @@ static void range_reads(void)
     free(page);
 }
 
+/* Rewrites the map of page 0 of document docid in root/name without its
+ * skip table (its last 8 bytes: the count of 12-byte entries before them
+ * and the trailer), as an index written before skip tables has it; 1 when
+ * done. */
+static int strip_skips(const char *name, uint32_t docid)
+{
+    char path[128], key[64];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    snprintf(key, sizeof key, "vind:text:%u:0", docid);
+    vind_xapian_writer_t *writer = NULL;
+    char *map = NULL;
+    size_t length = 0;
+    int done = vind_xapian_writer_open(path, 0, &writer, NULL) == VIND_OK &&
+               vind_xapian_writer_get_metadata(writer, key, &map, &length, NULL) == VIND_OK &&
+               length >= 8 && (unsigned char)map[length - 1] == 0xA5;
+    if (done) {
+        const unsigned char *count = (const unsigned char *)map + length - 8;
+        size_t entries = count[0] | count[1] << 8 | count[2] << 16 | (size_t)count[3] << 24;
+        done = 12 * entries + 8 <= length &&
+               vind_xapian_writer_set_metadata(writer, key, map, length - 8 - 12 * entries, NULL) ==
+                   VIND_OK &&
+               vind_xapian_writer_commit(writer, NULL) == VIND_OK;
+    }
+    free(map);
+    vind_xapian_writer_close(writer);
+    return done;
+}
+
 /* Issue 12: a page map's words are decoded four at a time where their
  * varints are one byte each: words with steps, deltas and sizes of one and
  * of several bytes, looked up in ascending and in descending order, give
  * the ranges they were stored with (cut to the page), and a position
  * without a word gives none. */
-static void map_places(int runs)
+static void map_places(int runs, int skips)
 {
     enum { LENGTH = 60000, WORDS = 1000 };
     /* runs: long varints only now and then, so that most blocks of 16
@@ -277,6 +305,16 @@ static void map_places(int runs)
     vind_xapian_reader_t *reader = stored_page("maps", 3, page, words);
     CHECK(reader != NULL, runs ? "a page of 1,000 mapped words, long varints rare, is stored"
                                : "a page of 1,000 mapped words is stored and read back");
+    if (reader && !skips) {
+        /* as an index written before skip tables: the maps are walked */
+        vind_xapian_reader_close(reader);
+        reader = NULL;
+        char path[128];
+        snprintf(path, sizeof path, "%s/maps", root);
+        CHECK(strip_skips("maps", 3) && vind_xapian_reader_open(path, &reader, NULL) == VIND_OK,
+              runs ? "and its map without the skip table, long varints rare"
+                   : "and its map without the skip table");
+    }
     if (!reader) {
         g_array_free(words, TRUE);
         free(page);
@@ -303,6 +341,49 @@ static void map_places(int runs)
                      : "every word's range, in both orders (the last cut to the page)");
     CHECK(missing, runs ? "a position without a word has no range, long varints rare"
                         : "a position without a word has no range");
+    /* vind_text_places: every word's position, the one after it and the
+     * first again (ascending, repeats), in one walk, answers what
+     * vind_text_place answers for each; and so does a walk of one word. */
+    size_t n = 3 * WORDS;
+    unsigned *positions = malloc(n * sizeof *positions);
+    size_t *starts = malloc(n * sizeof *starts), *ends = malloc(n * sizeof *ends);
+    for (unsigned i = 0; i < WORDS; i++) {
+        unsigned at = g_array_index(words, vind_text_word_t, i).position;
+        positions[3 * i] = positions[3 * i + 1] = at;
+        positions[3 * i + 2] = at + 1;
+    }
+    vind_text_t *text = vind_text_open(reader, 3, 1);
+    int sorted_same = vind_text_places(text, 0, positions, n, starts, ends, NULL) == VIND_OK;
+    for (size_t k = 0; k < n; k++) {
+        size_t from = 0, to = 0;
+        vind_status_t found = vind_text_place(text, 0, positions[k], &from, &to, NULL);
+        sorted_same &= found == VIND_OK ? starts[k] == from && ends[k] == to
+                                        : starts[k] == SIZE_MAX && ends[k] == SIZE_MAX;
+    }
+    /* far apart: whole blocks skipped between them */
+    size_t sparse = 0;
+    for (unsigned i = 5; i < WORDS; i += 29) {
+        unsigned at = g_array_index(words, vind_text_word_t, i).position;
+        positions[sparse++] = at;
+        positions[sparse++] = at + 1;
+    }
+    sorted_same &= vind_text_places(text, 0, positions, sparse, starts, ends, NULL) == VIND_OK;
+    for (size_t k = 0; k < sparse; k++) {
+        size_t from = 0, to = 0;
+        vind_status_t found = vind_text_place(text, 0, positions[k], &from, &to, NULL);
+        sorted_same &= found == VIND_OK ? starts[k] == from && ends[k] == to
+                                        : starts[k] == SIZE_MAX && ends[k] == SIZE_MAX;
+    }
+    positions[0] = g_array_index(words, vind_text_word_t, WORDS - 1).position;
+    sorted_same &= vind_text_places(text, 0, positions, 1, starts, ends, NULL) == VIND_OK &&
+                   starts[0] == g_array_index(words, vind_text_word_t, WORDS - 1).start &&
+                   ends[0] == LENGTH;
+    CHECK(sorted_same, runs ? "the ranges of ascending positions in one walk, long varints rare"
+                            : "the ranges of ascending positions in one walk (repeats, misses)");
+    vind_text_close(text);
+    free(positions);
+    free(starts);
+    free(ends);
     vind_xapian_reader_close(reader);
     g_array_free(words, TRUE);
     free(page);
@@ -324,8 +405,10 @@ int main(int argc, char **argv)
     snprintf(db, sizeof db, "%s/db", root);
     g_mkdir_with_parents(site, 0755);
     range_reads();
-    map_places(0);
-    map_places(1);
+    map_places(0, 1);
+    map_places(1, 1);
+    map_places(0, 0);
+    map_places(1, 0);
     vind_lexicon_t *lexicon = NULL;
     char *errmsg = NULL;
     if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
