@@ -22,7 +22,9 @@
 #      64 connections, after one round fills it: the figure for repeated searches.
 #
 # Every run but 5 has the result cache off (--cache-size 0): the figures are the cost of a
-# search, not of a repeated one.
+# search, not of a repeated one. Every wrk run also prints the daemon's CPU time per request
+# (its utime + stime over the run / the requests wrk counted), and 1 and 2 the ratio of a
+# search's to a /health's: the throughput share follows it (docs/reliability.md, session 11).
 #
 # BENCH_SECONDS (default 60) is the length of each load run; the attack comparison runs
 # min(BENCH_SECONDS, 30) s each way. Needs wrk (scripts/debian-packages.txt). Everything on
