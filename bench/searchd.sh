@@ -22,7 +22,9 @@
 #      64 connections, after one round fills it: the figure for repeated searches.
 #
 # Every run but 5 has the result cache off (--cache-size 0): the figures are the cost of a
-# search, not of a repeated one.
+# search, not of a repeated one. Every wrk run also prints the daemon's CPU time per request
+# (its utime + stime over the run / the requests wrk counted), and 1 and 2 the ratio of a
+# search's to a /health's: the throughput share follows it (docs/reliability.md, session 11).
 #
 # BENCH_SECONDS (default 60) is the length of each load run; the attack comparison runs
 # min(BENCH_SECONDS, 30) s each way. Needs wrk (scripts/debian-packages.txt). Everything on
@@ -48,20 +50,32 @@ index_site "vind-searchd bench, $seconds s per run" || exit 0
 
 now() { date +%s.%N; }
 
-# run_wrk LABEL CONNECTIONS SECONDS PATHS - one wrk run; prints its figures, keeps the RESULT line.
+# daemon_ticks - the daemon's CPU time so far (user + system, all its threads), in clock ticks.
+clock_ticks=$(getconf CLK_TCK)
+daemon_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$daemon/stat"; }
+
+# run_wrk LABEL CONNECTIONS SECONDS PATHS - one wrk run; prints its figures, keeps the RESULT line
+# and the daemon's CPU time per request (its CPU over the run / the requests wrk counted: what an
+# answer costs the daemon, HTTP and kernel included, so that req/s can be explained: on a
+# machine the daemon shares with wrk, req/s ~ the cores it gets / the CPU per request).
 run_wrk() {
     label=$1 connections=$2 duration=$3 paths=$4
     threads=$((connections < 2 ? 1 : 2))
+    ticks_before=$(daemon_ticks)
     # --timeout 30s: at 256 connections a 2-core machine queues requests for seconds; wrk's
     # default of 2 s would count those as errors although every one is answered.
     wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 30s -s "$here/searchd.lua" \
         "http://127.0.0.1:$port" -- "$paths" >"$tmp/wrk.out" 2>&1 || true
+    ticks=$(($(daemon_ticks) - ticks_before))
     result=$(grep '^RESULT' "$tmp/wrk.out" || echo "RESULT requests=0")
-    echo "$result" | sed "s|^RESULT|$label|" | tr ' ' '\n' | awk -v label="$label" '
+    echo "$result cpu_ticks=$ticks clock_ticks=$clock_ticks" | sed "s|^RESULT|$label|" | tr ' ' '\n' | awk -v label="$label" '
         { split($0, kv, "="); v[kv[1]] = kv[2] }
-        END { printf "  %-28s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  max %7.1f ms  errors: connect %d, read %d, write %d, timeout %d, non-2xx %d\n",
-                     label, v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["connect"], v["read"], v["write"], v["timeout"], v["status"] }'
-    eval "$(echo "$result" | sed 's|^RESULT ||' | tr ' ' '\n' | sed -n -e 's/^rps=/last_rps=/p' -e 's/^p99_ms=/last_p99_ms=/p')"
+        END { printf "  %-28s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  max %7.1f ms  daemon CPU %.3f ms/request  errors: connect %d, read %d, write %d, timeout %d, non-2xx %d\n",
+                     label, v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"],
+                     v["requests"] ? 1000 * v["cpu_ticks"] / v["clock_ticks"] / v["requests"] : 0,
+                     v["connect"], v["read"], v["write"], v["timeout"], v["status"] }'
+    eval "$(echo "$result" | sed 's|^RESULT ||' | tr ' ' '\n' | sed -n -e 's/^rps=/last_rps=/p' -e 's/^p99_ms=/last_p99_ms=/p' -e 's/^requests=/last_requests=/p')"
+    last_cpu_ms=$(echo "1000 * $ticks / $clock_ticks / ($last_requests + 0.000001)" | bc -l)
 }
 
 # --- 1 and 2: load, with the connection limits raised for wrk's 256 connections --------------
@@ -81,17 +95,22 @@ sampler=$!
 warmup=$((seconds / 3 < 20 ? seconds / 3 : 20))
 t0=$(now)
 run_wrk "/api/search, 64 conn." 64 "$seconds" "$tmp/queries.txt"
-search_rps=$last_rps
+search_rps=$last_rps search_cpu_ms=$last_cpu_ms
 t1=$(now)
 run_wrk "/api/search, 256 conn." 256 "$seconds" "$tmp/queries.txt"
 t2=$(now)
 run_wrk "/health, 64 conn." 64 "$seconds" "$tmp/health.txt"
-health_rps=$last_rps
+health_rps=$last_rps health_cpu_ms=$last_cpu_ms
 t3=$(now)
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 
-printf '  /health / /api/search throughput (64 conn.): %.1f\n' "$(echo "$health_rps / ($search_rps + 0.001)" | bc -l)"
+printf '  /health / /api/search throughput (64 conn.): %.1f (search at %.1f%% of /health)\n' \
+    "$(echo "$health_rps / ($search_rps + 0.001)" | bc -l)" "$(echo "100 * $search_rps / ($health_rps + 0.001)" | bc -l)"
+# Where the ratio comes from: the daemon's CPU per request of each (the rest of the two cores goes
+# to wrk, and for /health to the kernel's loopback on wrk's side as well).
+printf '  daemon CPU per request (64 conn.): /api/search %.3f ms, /health %.3f ms, ratio %.1f\n' \
+    "$search_cpu_ms" "$health_cpu_ms" "$(echo "$search_cpu_ms / ($health_cpu_ms + 0.000001)" | bc -l)"
 # rss_report LABEL FROM TO - min, max and spread of the RSS samples in [FROM, TO].
 rss_report() {
     awk -v label="$1" -v from="$2" -v to="$3" '

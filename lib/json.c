@@ -12,11 +12,12 @@
  * piece (a quote, a comma, a run between escapes) through a print
  * callback, and integers through sprintf: 0.38 M an answer, 15% of a whole
  * search (callgrind, bench/search-cost, the 1,000 bench requests). Written
- * here: runs of bytes that need no escape are found 8 bytes a test and
- * copied whole, integers are formatted by hand: 0.12 M an answer. The
- * output is byte for byte jansson's JSON_COMPACT (tests/unit/test_json.c
- * compares the two on every kind of value): the same escapes, integers as
- * %lld, reals as jansson 2.14 prints them.
+ * here: runs of bytes that need no escape are found 16 bytes a test and
+ * copied whole, each string is checked as UTF-8 in the same pass, integers
+ * and the scores' reals are formatted by hand: 0.12 M an answer, 0.063 M
+ * since session 11. The output is byte for byte jansson's JSON_COMPACT
+ * (tests/unit/test_json.c compares the two on every kind of value): the
+ * same escapes, integers as %lld, reals as jansson 2.14 prints them.
  */
 #include <math.h>
 #include <stdint.h>
@@ -25,6 +26,9 @@
 #include <string.h>
 
 #include <glib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "results.h"
 
@@ -100,7 +104,7 @@ static char *writer_close(writer_t *w)
 }
 
 /* The comma before a member of an object or array (none after a key). */
-static void separate(writer_t *w)
+static inline void separate(writer_t *w)
 {
     if (w->after_key) {
         w->after_key = 0;
@@ -164,33 +168,94 @@ static void put_escape(writer_t *w, unsigned char c)
     put(w, text, n);
 }
 
-/* Whether any of the 8 bytes of word is below 0x20, '"' or '\\' (the
- * bytes a JSON string escapes): the classic tests for a zero byte, on the
- * word as is (minus 0x20: below it) and xor'd with each quote. */
-static int any_to_escape(uint64_t word)
+/* The bytes of word that need a closer look, each as its high bit: below
+ * 0x20, '"' or '\\' (the bytes a JSON string escapes), or past ASCII (the
+ * start or middle of a character to check as UTF-8). The classic tests for
+ * a zero byte, on the word as is (minus 0x20: below it) and xor'd with each
+ * quote, and the high bits themselves; the lowest bit set is exact (a
+ * borrow only reaches the bytes above a true one). */
+static inline uint64_t special_bits(uint64_t word)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
     uint64_t below = (word - ones * 0x20) & ~word;
-    return ((((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | below) & highs) != 0;
+    return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | below | word) & highs;
 }
 
-/* A quoted string of n bytes. Cost: the hot loop of an answer (~12 kB of
+/* How many of the n bytes of text, from its start, need no closer look
+ * (special_bits): tested 16 at a time where the machine has SSE2 (every
+ * x86-64; as signed bytes, the control characters and the bytes past ASCII
+ * are both below 0x20), else 8; it stops at the first byte that does, or
+ * where fewer than 8 are left. */
+static inline size_t ordinary_run(const char *text, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  backslash = _mm_set1_epi8('\\');
+    while (i < n) {
+        /* The last few bytes (most strings are short) padded with ones that
+         * need no look: a copy costs less than a test per byte. */
+        char tail[16];
+        const char *at = text + i;
+        if (n - i < 16) {
+            memset(tail, 'a', sizeof tail);
+            memcpy(tail, at, n - i);
+            at = tail;
+        }
+        __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i special = _mm_or_si128(
+            _mm_cmplt_epi8(bytes, below),
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+    return n;
+#else
+    while (n - i >= 8) {
+        uint64_t word;
+        memcpy(&word, text + i, 8);
+        uint64_t bits = special_bits(word);
+        if (bits) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            i += (size_t)__builtin_ctzll(bits) / 8; /* the first byte in memory is the lowest */
+#endif
+            return i;
+        }
+        i += 8;
+    }
+    return i;
+#endif
+}
+
+/* The n bytes of text as a quoted string, when they are text jansson would
+ * take: valid UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF, as GLib checks); 0 otherwise (what was written is then the
+ * caller's to take back). Cost: the hot loop of an answer (~12 kB of
  * titles, descriptions and snippets; a snippet is HTML-escaped already, so
- * it has no escape): 8 bytes a test where none is to be escaped, one copy
- * per run between escapes. yajl's byte-by-byte switch and a call per run
- * were half the cost of an answer. */
-static void quoted(writer_t *w, const char *text, size_t n)
+ * it has no escape): one pass, 16 bytes a test up to the next byte that
+ * needs a look, one copy per run between escapes, GLib's check only for the
+ * characters past ASCII. The check and the escaping used to be two passes
+ * of 8 bytes a test, and every byte after a special one started a new test
+ * (a third of an answer's instructions; now a fifth). */
+static int quoted_text(writer_t *w, const char *text, size_t n)
 {
     put_c(w, '"');
     size_t run = 0, i = 0;
     while (i < n) {
-        uint64_t word;
-        if (n - i >= 8 && (memcpy(&word, text + i, 8), !any_to_escape(word))) {
-            i += 8;
+        i += ordinary_run(text + i, n - i);
+        if (i == n)
+            break;
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x80) {
+            size_t length = (size_t)g_utf8_skip[c];
+            if (length > n - i || !g_utf8_validate_len(text + i, length, NULL))
+                return 0;
+            i += length;
             continue;
         }
-        unsigned char c = (unsigned char)text[i];
         if (c < 0x20 || c == '"' || c == '\\') {
             put(w, text + run, i - run);
             put_escape(w, c);
@@ -200,14 +265,15 @@ static void quoted(writer_t *w, const char *text, size_t n)
     }
     put(w, text + run, n - run);
     put_c(w, '"');
+    return 1;
 }
 
 /* A key: a name of ours (ASCII, nothing to escape), its quotes and colon
- * in one copy (~300,000 keys over the 1,000 bench answers). */
-static void key(writer_t *w, const char *name)
+ * in one copy (~300,000 keys over the 1,000 bench answers); key() takes
+ * the length of a literal name from the compiler. */
+static inline void key_n(writer_t *w, const char *name, size_t n)
 {
     separate(w);
-    size_t n = strlen(name);
     if (!reserve(w, n + 3))
         return;
     char *at = w->bytes + w->length;
@@ -219,38 +285,25 @@ static void key(writer_t *w, const char *name)
     w->after_key = 1;
 }
 
-/* Whether the n bytes of value are a string jansson would take: valid
- * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF, as
- * GLib checks). Cost: 8 ASCII bytes a test, GLib's check only for the
- * characters past ASCII (g_utf8_validate over every byte was a fifth of
- * an answer). */
-static int is_text(const char *value, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint64_t eight;
-        if (n - i >= 8 && (memcpy(&eight, value + i, 8), !(eight & 0x8080808080808080u))) {
-            i += 8;
-            continue;
-        }
-        unsigned char c = (unsigned char)value[i];
-        size_t length = c < 0x80 ? 1 : (size_t)g_utf8_skip[c];
-        if (length > n - i || (c >= 0x80 && !g_utf8_validate_len(value + i, length, NULL)))
-            return 0;
-        i += length;
-    }
-    return 1;
-}
+#define key(w, name) key_n((w), "" name, sizeof(name) - 1)
 
-/* A string, when value is text (is_text): 1, else nothing written and 0. */
+/* A string, when value is text (quoted_text): 1, else nothing written (the
+ * comma and the quoted part taken back) and 0. */
 static int put_text(writer_t *w, const char *value)
 {
-    size_t n = value ? strlen(value) : 0;
-    if (!value || !is_text(value, n))
+    if (!value)
         return 0;
+    size_t length = w->length;
+    int after_key = w->after_key;
+    unsigned char started = w->depth ? w->started[w->depth - 1] : 0;
     separate(w);
-    quoted(w, value, n);
-    return 1;
+    if (quoted_text(w, value, strlen(value)))
+        return 1;
+    w->length = length;
+    w->after_key = after_key;
+    if (w->depth)
+        w->started[w->depth - 1] = started;
+    return 0;
 }
 
 /* A string or null; text that is not UTF-8 is null rather than a broken document. */
@@ -283,6 +336,115 @@ static void boolean(writer_t *w, int value)
         raw(w, "false", 5);
 }
 
+/* 10^k, k = 0..19 (10^19 < 2^64). */
+static const uint64_t powers_of_ten[20] = {1u,
+                                           10u,
+                                           100u,
+                                           1000u,
+                                           10000u,
+                                           100000u,
+                                           1000000u,
+                                           10000000u,
+                                           100000000u,
+                                           1000000000u,
+                                           10000000000u,
+                                           100000000000u,
+                                           1000000000000u,
+                                           10000000000000u,
+                                           100000000000000u,
+                                           1000000000000000u,
+                                           10000000000000000u,
+                                           100000000000000000u,
+                                           1000000000000000000u,
+                                           10000000000000000000u};
+
+/* The 17 significant digits of value (1e-3 <= value < 1e15), rounded as
+ * glibc's printf rounds them (to nearest, ties to even), and the power of
+ * ten of the first: value ~ digits * 10^(*exponent - 16). 0 when it does
+ * not settle (never seen; the caller falls back to snprintf). Exact: value
+ * is mantissa / 2^shift (53 bits, 3 <= shift <= 62), so value * 10^k for
+ * k <= 19 is mantissa * 10^k / 2^shift, whose numerator fits 117 bits: the
+ * quotient and the remainder are computed whole in 128. */
+static int seventeen_digits(double value, uint64_t *digits, int *exponent)
+{
+    int binary_exponent;
+    double fraction =
+        frexp(value, &binary_exponent); /* value = fraction * 2^e, 0.5 <= fraction < 1 */
+    uint64_t mantissa = (uint64_t)ldexp(fraction, 53);
+    int shift = 53 - binary_exponent;
+    int decimal = (int)floor(log10(value)); /* an estimate: corrected below */
+    for (int tries = 0; tries < 4; tries++) {
+        int k = 16 - decimal;
+        if (k < 0 || k > 19 || shift < 1 || shift > 64)
+            return 0;
+        unsigned __int128 product = (unsigned __int128)mantissa * powers_of_ten[k];
+        unsigned __int128 quotient = product >> shift;
+        if (quotient < powers_of_ten[16]) {
+            decimal--;
+            continue;
+        }
+        if (quotient >= powers_of_ten[17]) {
+            decimal++;
+            continue;
+        }
+        unsigned __int128 remainder = product - (quotient << shift);
+        unsigned __int128 half = (unsigned __int128)1 << (shift - 1);
+        if (remainder > half || (remainder == half && (quotient & 1)))
+            quotient++;
+        if (quotient == powers_of_ten[17]) { /* 99...95 rounded up to 10^17 */
+            quotient = powers_of_ten[16];
+            decimal++;
+        }
+        *digits = (uint64_t)quotient;
+        *exponent = decimal;
+        return 1;
+    }
+    return 0;
+}
+
+/* value as %.17g writes it when 1e-3 <= |value| < 1e15 (a score: the
+ * range %g writes without an exponent), into text (40 bytes); its length,
+ * 0 outside the range. Cost: ~200 instructions where snprintf's exact
+ * conversion took ~1,600 (a fifth of an answer's instructions went to its
+ * ten scores). tests/unit/test_json.c compares the two over 300,000
+ * values. */
+static size_t plain_real(double value, char *text)
+{
+    size_t length = 0;
+    double magnitude = fabs(value);
+    uint64_t digits;
+    int exponent;
+    if (!(magnitude >= 1e-3 && magnitude < 1e15) ||
+        !seventeen_digits(magnitude, &digits, &exponent))
+        return 0;
+    char figures[17];
+    for (int i = 16; i >= 0; i--, digits /= 10)
+        figures[i] = (char)('0' + digits % 10);
+    int last = 16; /* %g drops the fraction's trailing zeros */
+    while (last > exponent && last > 0 && figures[last] == '0')
+        last--;
+    if (value < 0)
+        text[length++] = '-';
+    if (exponent >= 0) {
+        memcpy(text + length, figures, (size_t)exponent + 1);
+        length += (size_t)exponent + 1;
+        if (last > exponent) {
+            text[length++] = '.';
+            memcpy(text + length, figures + exponent + 1, (size_t)(last - exponent));
+            length += (size_t)(last - exponent);
+        }
+    } else {
+        text[length++] = '0';
+        text[length++] = '.';
+        for (int i = exponent; i < -1; i++)
+            text[length++] = '0';
+        memcpy(text + length, figures, (size_t)last + 1);
+        length += (size_t)last + 1;
+    }
+    text[length] = '\0';
+    return length;
+}
+
 /* A real as jansson 2.14 prints it: %.17g, ".0" added to a number without
  * a dot or exponent, the exponent without '+' or leading zeros. */
 static void real(writer_t *w, double value)
@@ -292,7 +454,9 @@ static void real(writer_t *w, double value)
         return;
     }
     char text[40];
-    int length = snprintf(text, sizeof text - 3, "%.17g", value);
+    int length = (int)plain_real(value, text);
+    if (length == 0)
+        length = snprintf(text, sizeof text - 3, "%.17g", value);
     if (length < 0 || (size_t)length >= sizeof text - 3) {
         w->failed = 1;
         return;
@@ -379,12 +543,19 @@ char *vind_hit_to_json(const vind_hit_t *hit)
     return writer_close(&w);
 }
 
+/* A facet's name as a key. */
+static void facet_key(writer_t *w, vind_facet_t facet)
+{
+    const char *name = vind_facet_name(facet);
+    key_n(w, name, strlen(name));
+}
+
 /* The facet lists, each cut to max_values. */
 static void facet_lists(writer_t *w, const vind_results_t *results, size_t max_values)
 {
     begin(w, '{');
     for (int f = 0; f < VIND_FACET_LAST; f++) {
-        key(w, vind_facet_name((vind_facet_t)f));
+        facet_key(w, (vind_facet_t)f);
         facet_list(w, results, (vind_facet_t)f, max_values);
     }
     end(w, '}');
@@ -396,7 +567,7 @@ static void facets_more(writer_t *w, const vind_results_t *results, size_t max_v
     begin(w, '{');
     for (int f = 0; f < VIND_FACET_LAST; f++) {
         size_t count = vind_results_facet_count(results, (vind_facet_t)f);
-        key(w, vind_facet_name((vind_facet_t)f));
+        facet_key(w, (vind_facet_t)f);
         integer(w, count > max_values ? (int64_t)(count - max_values) : 0);
     }
     end(w, '}');
@@ -427,9 +598,9 @@ static void counts(writer_t *w, const vind_results_t *results)
 
 /* The answer; with capped set, the facets cut to max_values and
  * "facets_more" after them. Hot path of /api/search: ten hits and ~90
- * facet values written in one pass (~0.12 M instructions on the corpus:
- * a third the checks and copies of ~12 kB of text, a sixth the scores'
- * %.17g, the rest keys, commas and numbers). */
+ * facet values written in one pass (~0.063 M instructions on the corpus:
+ * a third the checks and copies of ~8 kB of text, the rest keys, commas
+ * and numbers). */
 static char *results_json(const vind_results_t *results, int capped, size_t max_values)
 {
     writer_t w;

@@ -74,10 +74,15 @@ const char *vind_server_route_name(size_t i)
  * sweep shuts down the socket of one that is still receiving after
  * request_seconds, and MHD then closes it as if the client had hung up. */
 typedef struct connection_record {
-    struct connection_record *prev, *next;
+    struct connection_record *prev, *next; /* under the list's lock */
     int fd;
-    int receiving; /* 1 from the end of the previous request until a request is read */
-    int64_t since_us;
+    /* Set by the connection's own worker twice a request without the
+     * list's lock (one lock for all the workers, taken twice a request,
+     * was a point where they met for nothing); the sweep reads them under
+     * the lock, which keeps the record alive. since_us is stored before
+     * receiving is set, so a sweep that sees receiving sees its time. */
+    atomic_int receiving; /* 1 from the end of the previous request until a request is read */
+    _Atomic int64_t since_us;
 } connection_record_t;
 
 struct vind_connection_list {
@@ -99,8 +104,8 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
             return;
         }
         record->fd = info->connect_fd;
-        record->receiving = 1;
-        record->since_us = g_get_monotonic_time();
+        atomic_init(&record->since_us, g_get_monotonic_time());
+        atomic_init(&record->receiving, 1);
         pthread_mutex_lock(&list->lock);
         record->next = list->head;
         if (list->head)
@@ -127,17 +132,15 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     *socket_context = NULL;
 }
 
-static void set_receiving(vind_server_t *server, struct MHD_Connection *connection, int receiving)
+static void set_receiving(struct MHD_Connection *connection, int receiving)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     if (info == NULL || info->socket_context == NULL)
         return;
     connection_record_t *record = info->socket_context;
-    pthread_mutex_lock(&server->connections->lock);
-    record->receiving = receiving;
-    record->since_us = g_get_monotonic_time();
-    pthread_mutex_unlock(&server->connections->lock);
+    atomic_store_explicit(&record->since_us, g_get_monotonic_time(), memory_order_relaxed);
+    atomic_store_explicit(&record->receiving, receiving, memory_order_release);
 }
 
 void vind_server_sweep(vind_server_t *server)
@@ -149,10 +152,11 @@ void vind_server_sweep(vind_server_t *server)
     unsigned cut = 0;
     pthread_mutex_lock(&server->connections->lock);
     for (connection_record_t *r = server->connections->head; r; r = r->next) {
-        if (!r->receiving || now - r->since_us < limit)
+        if (!atomic_load_explicit(&r->receiving, memory_order_acquire) ||
+            now - atomic_load_explicit(&r->since_us, memory_order_relaxed) < limit)
             continue;
         shutdown(r->fd, SHUT_RDWR);
-        r->receiving = 0; /* once is enough */
+        atomic_store(&r->receiving, 0); /* once is enough */
         cut++;
     }
     pthread_mutex_unlock(&server->connections->lock);
@@ -354,7 +358,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
     vind_server_t *server = cls;
     vind_request_t *req = *context;
     *context = NULL;
-    set_receiving(server, connection, 1); /* the next request on this connection begins */
+    set_receiving(connection, 1); /* the next request on this connection begins */
     if (req == NULL)
         return;
     vind_pool_checkin(server->pool, req->slot);
@@ -710,7 +714,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     }
     if (req->responded)
         return MHD_YES;
-    set_receiving(req->server, connection, 0);
+    set_receiving(connection, 0);
     if (req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES)
         return vind_respond_error(req, 413, NULL);
     if (req->route->flags & (VIND_ROUTE_INDEX | VIND_ROUTE_SEARCH)) {

@@ -183,6 +183,60 @@ static void test_reals(void)
     free(text);
 }
 
+/* Session 11: a real from 1e-3 to 1e15 (a score) is converted by hand, 17
+ * digits from 128-bit integers, no longer by snprintf: over 100,000 values
+ * of every exponent in and around that range (random 53-bit mantissas, a
+ * fixed seed), and the values at its edges and where the 17th digit rounds
+ * up to a new power of ten, each written as jansson writes it. */
+static void test_many_reals(void)
+{
+    static const double edges[] = {1e-3,
+                                   0.00099999999999999999,
+                                   0.0010000000000000002,
+                                   1e15,
+                                   999999999999999.9,
+                                   999999999999999.88,
+                                   99999999999999.992,
+                                   9.9999999999999995,
+                                   9.99999999999999999,
+                                   0.099999999999999992,
+                                   0.5,
+                                   0.25,
+                                   1.0 / 3.0,
+                                   76.407,
+                                   17.025679086783175,
+                                   1.260065661050944,
+                                   123456789012345.67,
+                                   -2.5,
+                                   -0.0015,
+                                   4503599627370495.5,
+                                   1e-4,
+                                   1e16};
+    int all = 1;
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0] && all; i++) {
+        vind_hit_t hit = {.score = edges[i]};
+        all &= same_as_jansson(&hit, "a real at an edge of the range as jansson writes it");
+    }
+    uint64_t state = 0x9e3779b97f4a7c15u;
+    size_t differ = 0;
+    for (int i = 0; i < 100000; i++) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17; /* xorshift64 */
+        double mantissa =
+            (double)((state >> 11) | (1ull << 52)) / 9007199254740992.0; /* [0.5, 1) */
+        int exponent = (int)(state % 70) - 15; /* 2^-15 .. 2^54: 3e-5 .. 1.8e16 */
+        vind_hit_t hit = {.score = ldexp(mantissa, exponent) * (i % 7 == 0 ? -1 : 1)};
+        char *ours = vind_hit_to_json(&hit), *theirs = reference(&hit);
+        if (!ours || !theirs || strcmp(ours, theirs) != 0) {
+            if (differ++ < 3)
+                printf("# differs: %.17g\n#  ours:    %s\n#  jansson: %s\n", hit.score,
+                       ours ? ours : "(null)", theirs ? theirs : "(null)");
+        }
+        free(ours), free(theirs);
+    }
+    CHECK(all && differ == 0,
+          "100,000 random reals of every exponent around 1e-3..1e15 as jansson writes them");
+}
+
 static void test_results_null(void)
 {
     CHECK(vind_results_to_json(NULL) == NULL, "no results: NULL");
@@ -195,6 +249,7 @@ int main(void)
     test_long();
     test_every_place();
     test_reals();
+    test_many_reals();
     test_results_null();
     return check_done();
 }
