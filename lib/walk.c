@@ -24,8 +24,10 @@ int vind_walk_wanted(const char *name)
     const char *dot = strrchr(name, '.');
     if (!dot)
         return 0;
+    /* .xhtml too: the extractor reads it as HTML (lib/extract.c sniff), and a
+     * page of the site the walk passed over was dropped without a word. */
     return strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
-           strcasecmp(dot, ".pdf") == 0;
+           strcasecmp(dot, ".xhtml") == 0 || strcasecmp(dot, ".pdf") == 0;
 }
 
 static int by_name(const FTSENT **a, const FTSENT **b)

@@ -559,6 +559,26 @@ def test_skipped_pages(tmp):
         "--verbose lists each skipped page with its reason, in an incremental run too", stderr)
 
 
+def test_xhtml(tmp):
+    """An .xhtml page is a page: walked and indexed (until session 11 the walk passed it over without
+    a word, though the extractor reads XHTML)."""
+    site = os.path.join(tmp, "xhtml-site")
+    write(os.path.join(site, "pagina.xhtml"),
+          '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+          '<title>Xhtml pagina</title></head><body><p>' + " ".join(["xhtmlwoord mantelzorg"] * 20)
+          + '</p></body></html>')
+    write(os.path.join(site, "gewoon.html"), page("Gewoon", " ".join(["mantelzorg"] * 20)))
+    db = os.path.join(tmp, "xhtml.db")
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    try:
+        doc = index.document("/pagina.xhtml")
+        tap(doc is not None and code == 0 and summary(stderr).get("indexed") == 2,
+            "an .xhtml page is walked and indexed at its own URL", (code, stderr))
+    finally:
+        index.close()
+
+
 def test_field_caps(tmp):
     """Title, description, author, tags and themes are bounded when stored, and that is reported."""
     site = os.path.join(tmp, "caps-site")
@@ -910,7 +930,7 @@ def main():
     else:
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
-                         test_skipped_pages, test_field_caps, test_long_path, test_options,
+                         test_skipped_pages, test_xhtml, test_field_caps, test_long_path, test_options,
                          test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
                          test_corpus, test_libreoffice_help):
                 try:
