@@ -187,6 +187,16 @@ static const char *moved_out(const char *path, const struct stat *seen, char *co
     return ok ? NULL : refused;
 }
 
+/* moved_out of an entry below a root; a root itself (a folder, or a file
+ * named on the command line) is what was asked for, and is not checked. */
+static const char *moved_out_below_root(const FTSENT *entry, char *const *real_roots,
+                                        size_t n_roots)
+{
+    if (entry->fts_level <= FTS_ROOTLEVEL)
+        return NULL;
+    return moved_out(entry->fts_accpath, entry->fts_statp, real_roots, n_roots);
+}
+
 static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *root,
                                size_t root_index, char *const *real_roots, size_t n_roots)
 {
@@ -215,10 +225,7 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
             /* A folder that is not inside the site (swapped for a link
              * since its parent was listed) is not walked: its pages are
              * not gone, so the caller keeps what it holds under it. */
-            const char *refused = entry->fts_level > FTS_ROOTLEVEL
-                                      ? moved_out(entry->fts_accpath, entry->fts_statp,
-                                                  real_roots, n_roots)
-                                      : NULL;
+            const char *refused = moved_out_below_root(entry, real_roots, n_roots);
             if (refused) {
                 fts_set(fts, entry, FTS_SKIP);
                 status = push(walk, capacity, entry->fts_path, root_index, NULL, refused);
@@ -229,12 +236,7 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
         }
         case FTS_F:
             if (wanted) {
-                /* A root that is a file is the file asked for; below a root,
-                 * only a file really inside it (see moved_out). */
-                const char *refused = entry->fts_level > FTS_ROOTLEVEL
-                                          ? moved_out(entry->fts_accpath, entry->fts_statp,
-                                                      real_roots, n_roots)
-                                          : NULL;
+                const char *refused = moved_out_below_root(entry, real_roots, n_roots);
                 status = push(walk, capacity, entry->fts_path, root_index,
                               refused ? NULL : entry->fts_statp, refused);
             }

@@ -41,7 +41,7 @@ typedef struct {
 
 /*
  * Lists the candidate files under roots (each a folder or a single file):
- * names ending in .html, .htm or .pdf (any case). Symbolic links are not
+ * names ending in .html, .htm, .xhtml or .pdf (any case). Symbolic links are not
  * followed into folders (no loops); a link to a regular file is taken only
  * when that file lies inside one of the roots ("symbolic link out of the
  * site, not indexed" otherwise): nothing outside the site is indexed. Every
