@@ -376,5 +376,4 @@ vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_w
  * hold until the revision changes: lib/suggest.c spelling_suggestion). */
 void vind_spelling_forget(vind_searcher_t *searcher);
 
-
 #endif
