@@ -43,7 +43,8 @@
  *    "kiezen") has the infinitive as an extra term, and an English stop word
  *    no Dutch lemma ("at" is no "eten") (issue 13, i13-prec2).
  * 6: a stop word that is a content noun's -en plural by spelling keeps itself
- *    ("waren", were, is no plural of "waar") (issue 13, i13-prec3).
+ *    ("waren", were, is no plural of "waar"), and a plural in -n splits only
+ *    where its singular does ("deelnamen") (issue 13, i13-prec3).
  */
 #define VIND_ANALYZER_VERSION 6
 #define VIND_META_ANALYZER "vind:analyzer"

@@ -321,6 +321,18 @@ static void test_function_word_is_no_noun_plural(void)
     check_same((const char *const[]){"andere", "ander", NULL}, "andere stays with ander");
 }
 
+/* A noun in -e whose -n plural nl.dic lists as a flagless root of its own
+ * ("deelnamen" beside "deelname/CcCeZa") has its singular as lemma, so the
+ * plural finds the singular and is no "deel" + "namen" (session 11's known
+ * compound-split; i13-prec3). A form with noun flags of its own is another
+ * word: "heiden" (heathens) is no plural of "heide" (heath). */
+static void test_n_plural_of_e_noun(void)
+{
+    check_same((const char *const[]){"deelnamen", "deelname", NULL}, "deelnamen ~ deelname");
+    check_same((const char *const[]){"werkwijzen", "werkwijze", NULL}, "werkwijzen ~ werkwijze");
+    check_apart("heiden", "heide");
+}
+
 /* An infinitive in -den is no past plural of another verb (found with the
  * function words, listing infinitives whose lemma is another word): "luidt"
  * ("de tekst luidt") was "luien" (to laze), "gereden" was "rij" (a row). */
@@ -397,6 +409,7 @@ int main(void)
     test_name_genitive_is_no_lemma();
     test_function_word_is_no_verb_stem();
     test_function_word_is_no_noun_plural();
+    test_n_plural_of_e_noun();
     test_infinitive_is_no_other_past();
     test_verb_stops_before_another_noun();
     test_degree_and_english_word_apart();
