@@ -928,12 +928,12 @@ static const char *s_plural_singular(struct builder *b, const char *form)
 }
 
 /*
- * The singular of a plural in -n after an unstressed -e that nl.dic lists as
- * a root of its own without flags ("deelnamen" beside "deelname/CcCeZa",
- * whose affix rule gives only "deelnames"): the form minus -n when that is a
- * noun of the list ending in consonant + e. Without it the splitter read the
- * word as "deel" + "namen" (issue 13, i13-prec3). Nouns in -e take -s or -n
- * alike ("ziektes", "ziekten"); a verb or adjective of the form's spelling
+ * The singular of a plural in -n after an unstressed -e that no affix rule
+ * links (nl.dic lists "deelnamen" flagless beside "deelname/CcCeZa", whose
+ * rule gives only "deelnames"): the form minus -n when that is a noun of the
+ * list ending in consonant + e. Without it the splitter read the word as
+ * "deel" + "namen" (issue 13, i13-prec3). Nouns in -e take -s or -n alike
+ * ("ziektes", "ziekten"); a form that is a verb, adjective or noun of its own
  * keeps its own reading.
  */
 static const char *n_plural_singular(struct builder *b, const char *form)
