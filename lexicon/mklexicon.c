@@ -889,6 +889,22 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     free(particle);
 }
 
+/* singular when it is a noun of the word list (compound-end or noun flags, no
+ * infinitive) and form, its plural by an ending nl.dic does not link, has no
+ * adjective or verb reading of its own (the two plural rules below). */
+static const char *listed_noun_of_plural(struct builder *b, const char *form,
+                                         const char *singular)
+{
+    struct word *w = find(b, singular);
+    if (w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
+        !(has_flag(w, "Cc") || is_noun(w)) || is_infinitive(w))
+        return NULL;
+    struct word *self = find(b, form);
+    if (self && (has_flag_class(self, 'A') || is_verb_stem(self) || is_infinitive(self)))
+        return NULL;
+    return w->form;
+}
+
 /*
  * The singular of a plural in -s that nl.dic lists as a root of its own, so
  * that no affix rule links it ("meisjes", "meisje/Cc"): the form minus -s
@@ -908,14 +924,32 @@ static const char *s_plural_singular(struct builder *b, const char *form)
     int ending =
         (singular[m - 1] == 'e' && !is_vowel(singular[m - 2])) ||
         (singular[m - 2] == 'e' && strchr("lmnr", singular[m - 1]) && !is_vowel(singular[m - 3]));
-    struct word *w = find(b, singular);
-    if (!ending || w == NULL || !(w->flags & VIND_LEX_LIST) || (w->flags & VIND_LEX_PROPER) ||
-        !(has_flag(w, "Cc") || is_noun(w)) || is_infinitive(w))
+    return ending ? listed_noun_of_plural(b, form, singular) : NULL;
+}
+
+/*
+ * The singular of a plural in -n after an unstressed -e that no affix rule
+ * links (nl.dic lists "deelnamen" flagless beside "deelname/CcCeZa", whose
+ * rule gives only "deelnames"): the form minus -n when that is a noun of the
+ * list ending in consonant + e. Without it the splitter read the word as
+ * "deel" + "namen" (issue 13, i13-prec3). Nouns in -e take -s or -n alike
+ * ("ziektes", "ziekten"); a form that is a verb, adjective or noun of its own
+ * keeps its own reading.
+ */
+static const char *n_plural_singular(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    if (n < 6 || n > 60 || strcmp(form + n - 2, "en") != 0 || is_vowel(form[n - 3]))
         return NULL;
+    /* A form with noun or participle flags of its own is another word:
+     * "heiden/Zb" (heathens) is no plural of "heide" (heath), "sneden/Pb.."
+     * is a past of "snijden". */
     struct word *self = find(b, form);
-    if (self && (has_flag_class(self, 'A') || is_verb_stem(self)))
+    if (self && (is_noun_or_adjective(self) || has_flag_class(self, 'P')))
         return NULL;
-    return w->form;
+    char singular[72];
+    snprintf(singular, sizeof singular, "%.*s", (int)(n - 1), form);
+    return listed_noun_of_plural(b, form, singular);
 }
 
 /* Whether w is a noun in the word list that may have the plural in -en. */
@@ -1072,6 +1106,10 @@ static void choose_lemma(struct builder *b, struct word *w, const char *original
     if (best.lemma == NULL && (best.lemma = en_plural_singular(b, w->form)) != NULL) {
         best.reading = READ_NOUN;
         rule = "en-plural";
+    }
+    if (best.lemma == NULL && (best.lemma = n_plural_singular(b, w->form)) != NULL) {
+        best.reading = READ_NOUN;
+        rule = "n-plural";
     }
     if (best.lemma != NULL && strcmp(best.lemma, w->form) != 0) {
         w->lemma = best.lemma;

@@ -182,12 +182,13 @@ static void append_stem(vind_analyzer_t *analyzer, vind_lang_t lang, const char 
  * form itself is the term. Costs one bsearch in the stop list per new form.
  */
 /*
- * Whether form is the stem of the infinitive by Dutch spelling: infinitive =
- * stem + "en", with the stem's double vowel written single in the open
- * syllable ("maar" -> "maren") or its last consonant doubled after a short
+ * Whether form is the stem of infinitive (or of a noun's -en plural, the
+ * same spelling rule) by Dutch spelling: infinitive = stem + "en", with the
+ * stem's double vowel written single in the open syllable ("maar" ->
+ * "maren", "waar" -> "waren") or its last consonant doubled after a short
  * vowel ("men" -> "mennen"): "uit" of "uiten", not "zou" of "zullen".
  */
-static int is_verb_stem_of(const char *form, const char *infinitive)
+static int is_en_stem_of(const char *form, const char *infinitive)
 {
     size_t f = strlen(form), n = strlen(infinitive);
     if (n < 4 || f < 2 || !ends_with(infinitive, n, "en"))
@@ -214,14 +215,18 @@ static void append_term(vind_analyzer_t *analyzer, vind_lang_t lang, const char 
     /* A term is a stop word only when the word is one, and a stop word is no
      * content verb's stem: the lexicon reads "uit" as the stem of "uiten",
      * "maar" of "maren", "men" of "mennen", "zonder" of "zonderen"; as terms
-     * they put every "uit" on "geuit". Irregular forms keep their verb ("zou"
-     * -> "zullen", "had" -> "hebben"). Two stop-list look-ups (binary
-     * search, ~100 ns), once per distinct word (the word cache keeps it). */
+     * they put every "uit" on "geuit". Nor is a stop word a content word's
+     * -en plural by spelling: "waren" (were) read as the plural of "waar"
+     * (wares) put every "waren" on "waar" (true, where). Irregular forms keep
+     * their verb ("zou" -> "zullen", "had" -> "hebben"). Two stop-list
+     * look-ups (binary search, ~100 ns), once per distinct word (the word
+     * cache keeps it). */
     const char *term = out->str + offset;
     int term_is_stop = vind_is_stopword(analyzer->lexicon, term, lang);
     int form_is_stop = vind_is_stopword(analyzer->lexicon, form, lang);
     if ((term_is_stop && !form_is_stop) ||
-        (form_is_stop && !term_is_stop && is_verb_stem_of(form, term))) {
+        (form_is_stop && !term_is_stop &&
+         (is_en_stem_of(form, term) || is_en_stem_of(term, form)))) {
         g_string_truncate(out, offset);
         g_string_append(out, form);
     }

@@ -497,15 +497,19 @@ static int known_guess_kept(const vind_lexicon_t *lexicon, const char *form, con
     return 1;
 }
 
-size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *form, char **parts,
-                                   size_t *written, size_t max_parts)
+/* Whether form (len bytes) is lemma + "n": the plural in -n of a noun in -e
+ * ("deelnamen" of "deelname", "werkwijzen" of "werkwijze"). */
+static int is_n_plural_of(const char *form, size_t len, const char *lemma)
 {
-    if (lexicon == NULL || form == NULL || parts == NULL || max_parts < 2)
-        return 0;
-    size_t len = strlen(form);
+    return form[len - 1] == 'n' && strlen(lemma) + 1 == len && memcmp(form, lemma, len - 1) == 0;
+}
+
+/* The parts of form (len bytes) into found; 0 when it stays whole. */
+static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                          size_t max_parts, part_t *found)
+{
     if (len < MIN_COMPOUND_BYTES || len > VIND_MAX_TERM_BYTES)
         return 0;
-    part_t found[VIND_MAX_TERM_BYTES];
     size_t count = flag_split(lexicon, form, len, max_parts, found);
     if (count >= 3)
         count = merge_known(lexicon, form, found, count);
@@ -528,6 +532,26 @@ size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *fo
              lexicalised(lexicon, form, &whole, found, count)))
             return 0;
     }
+    /* A plural in -n splits only where its singular does: "deelname" stays
+     * whole ("name" ends no compound), so "deelnamen" is no "deel" + "namen"
+     * (a head the plural's ending made). One split more, of the singular,
+     * for a listed -n plural that splits. */
+    if (count >= 2 && whole.lemma && is_listed(&whole) && is_n_plural_of(form, len, whole.lemma)) {
+        part_t singular_parts[VIND_MAX_TERM_BYTES];
+        if (split_parts(lexicon, whole.lemma, len - 1, max_parts, singular_parts) == 0)
+            return 0;
+    }
+    return count;
+}
+
+size_t vind_compound_split_written(const vind_lexicon_t *lexicon, const char *form, char **parts,
+                                   size_t *written, size_t max_parts)
+{
+    if (lexicon == NULL || form == NULL || parts == NULL || max_parts < 2)
+        return 0;
+    size_t len = strlen(form);
+    part_t found[VIND_MAX_TERM_BYTES];
+    size_t count = split_parts(lexicon, form, len, max_parts, found);
     for (size_t k = 0; k < count; k++) {
         parts[k] = strndup(form + found[k].start, found[k].keep);
         if (parts[k] == NULL) {

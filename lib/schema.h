@@ -42,8 +42,11 @@
  * 5: a noun plural that is also another verb's infinitive (VIND_LEX_VERB_TOO,
  *    "kiezen") has the infinitive as an extra term, and an English stop word
  *    no Dutch lemma ("at" is no "eten") (issue 13, i13-prec2).
+ * 6: a stop word that is a content noun's -en plural by spelling keeps itself
+ *    ("waren", were, is no plural of "waar"), and a plural in -n splits only
+ *    where its singular does ("deelnamen") (issue 13, i13-prec3).
  */
-#define VIND_ANALYZER_VERSION 5
+#define VIND_ANALYZER_VERSION 6
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

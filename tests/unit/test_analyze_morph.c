@@ -309,6 +309,30 @@ static void test_function_word_is_no_verb_stem(void)
     check_same((const char *const[]){"hebben", "had", "heb", NULL}, "had stays with hebben");
 }
 
+/* A function word is no content noun's plural either (session 11's and the
+ * third sample's known "waren"~"waar"): "waren" (were) is a stop word, and the
+ * lexicon's noun reading (plural of "waar", wares) put it on the term of
+ * "waar" (true, where), so a query "waar" found every "waren". */
+static void test_function_word_is_no_noun_plural(void)
+{
+    check_term("waren", "waren");
+    check_apart("waren", "waar");
+    check_term("waar", "waar");
+    check_same((const char *const[]){"andere", "ander", NULL}, "andere stays with ander");
+}
+
+/* A noun in -e whose -n plural nl.dic lists as a flagless root of its own
+ * ("deelnamen" beside "deelname/CcCeZa") has its singular as lemma, so the
+ * plural finds the singular and is no "deel" + "namen" (session 11's known
+ * compound-split; i13-prec3). A form with noun flags of its own is another
+ * word: "heiden" (heathens) is no plural of "heide" (heath). */
+static void test_n_plural_of_e_noun(void)
+{
+    check_same((const char *const[]){"deelnamen", "deelname", NULL}, "deelnamen ~ deelname");
+    check_same((const char *const[]){"werkwijzen", "werkwijze", NULL}, "werkwijzen ~ werkwijze");
+    check_apart("heiden", "heide");
+}
+
 /* An infinitive in -den is no past plural of another verb (found with the
  * function words, listing infinitives whose lemma is another word): "luidt"
  * ("de tekst luidt") was "luien" (to laze), "gereden" was "rij" (a row). */
@@ -384,6 +408,8 @@ int main(void)
     test_no_stop_word_terms();
     test_name_genitive_is_no_lemma();
     test_function_word_is_no_verb_stem();
+    test_function_word_is_no_noun_plural();
+    test_n_plural_of_e_noun();
     test_infinitive_is_no_other_past();
     test_verb_stops_before_another_noun();
     test_degree_and_english_word_apart();

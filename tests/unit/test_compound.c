@@ -248,6 +248,13 @@ int main(int argc, char **argv)
     for (int i = 0; whole[i]; i++)
         check_split(lexicon, whole[i], "");
 
+    /* A plural in -n splits only where its singular does (i13-prec3):
+     * "deelname" stays whole, so "deelnamen" is no "deel" + "namen"; a
+     * singular that splits keeps its plural split. */
+    check_split(lexicon, "deelname", "");
+    check_split(lexicon, "deelnamen", "");
+    check_split(lexicon, "werkwijzen", "werk+wijzen");
+
     /* Hostile and edge input. */
     char *parts[4];
     CHECK_INT(vind_compound_split(lexicon, "", parts, 4), 0, "empty string: no parts");
