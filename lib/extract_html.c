@@ -2052,6 +2052,65 @@ static htmlDocPtr parse_html(const GString *utf8, int *cut)
     return html;
 }
 
+/* Joins a note to the page's warning ("a; b"), so that the file is
+ * reported "indexed, but a; b". */
+static vind_status_t add_warning(vind_doc_t *doc, const char *note)
+{
+    char *joined =
+        doc->warning != NULL ? g_strdup_printf("%s; %s", doc->warning, note) : g_strdup(note);
+    free(doc->warning);
+    doc->warning = strdup(joined);
+    g_free(joined);
+    return doc->warning != NULL ? VIND_OK : VIND_NOMEM;
+}
+
+static int has_word_character(const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
+        if (g_unichar_isalnum(g_utf8_get_char(p)))
+            return 1;
+    return 0;
+}
+
+/* The file's name without its folder and its .html, .htm or .xhtml, as
+ * valid UTF-8 (a name is any bytes). Caller g_frees. */
+static char *title_from_file_name(const char *path)
+{
+    char *base = g_path_get_basename(path);
+    char *dot = strrchr(base, '.');
+    if (dot != NULL && dot != base &&
+        (g_ascii_strcasecmp(dot, ".html") == 0 || g_ascii_strcasecmp(dot, ".htm") == 0 ||
+         g_ascii_strcasecmp(dot, ".xhtml") == 0))
+        *dot = '\0';
+    char *title = g_utf8_make_valid(base, -1);
+    g_free(base);
+    return title;
+}
+
+/*
+ * A page without a title and without a word (an <svg> named .html, a page
+ * that is only markup or images) is indexed under its file name, so that it
+ * stays listed and can be found, and reported: nobody would otherwise know
+ * that a search never brings it up. A page with a title, or with text, is
+ * found by it and said nothing about.
+ */
+static vind_status_t name_empty_page(vind_doc_t *doc, const char *path)
+{
+    if (doc->is_listing || path == NULL || has_word_character(doc->title))
+        return VIND_OK;
+    for (size_t i = 0; i < doc->n_pages; i++)
+        if (has_word_character(doc->pages[i]))
+            return VIND_OK;
+    char *title = title_from_file_name(path);
+    free(doc->title);
+    doc->title = strdup(title);
+    g_free(title);
+    if (doc->title == NULL)
+        return VIND_NOMEM;
+    return add_warning(doc, "no text: the page has no title and no words, indexed under its "
+                            "file name");
+}
+
 /* libxml2 2.9 wants xmlInitParser() once before threads parse at the same
  * time (vind-index may extract in process from several threads). */
 static void init_libxml(void)
@@ -2089,15 +2148,13 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     }
     page_t page = {.doc = html, .opts = opts, .path = path};
     vind_doc_t *doc = vind_doc_new();
-    char *warnings = cut ? g_strdup_printf("%s%snested deeper than %u elements: the text past "
-                                           "its 256th level is not indexed",
-                                           warning ? warning : "", warning ? "; " : "",
-                                           VIND_MAX_HTML_DEPTH)
-                         : NULL;
-    if (doc != NULL && (warnings != NULL || warning != NULL))
-        doc->warning = strdup(warnings != NULL ? warnings : warning);
-    g_free(warnings);
-    if (doc == NULL) {
+    char *nested = g_strdup_printf("nested deeper than %u elements: the text past its 256th "
+                                   "level is not indexed",
+                                   VIND_MAX_HTML_DEPTH);
+    int noted = doc != NULL && (warning == NULL || add_warning(doc, warning) == VIND_OK) &&
+                (!cut || add_warning(doc, nested) == VIND_OK);
+    g_free(nested);
+    if (!noted) {
         xmlFreeDoc(html);
         vind_doc_free(doc);
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
@@ -2106,6 +2163,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     load_jsonld(&page);
     vind_status_t status = build_doc(&page, feed, doc, errmsg);
     if (status == VIND_OK && path != NULL && (doc->path = strdup(path)) == NULL)
+        status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+    if (status == VIND_OK && name_empty_page(doc, path) != VIND_OK)
         status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     json_decref(page.jsonld_root);
     g_free(page.elements);

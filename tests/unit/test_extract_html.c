@@ -502,6 +502,37 @@ static void test_xpath_semantics(void)
     vind_doc_free(doc);
 }
 
+/* A page without a title and a word was indexed empty and unsaid: it is
+ * named after its file and reported "no text" (session 14). */
+static void test_pages_without_text(void)
+{
+    static const char svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>";
+    vind_doc_t *doc = NULL;
+    vind_status_t status =
+        vind_extract_html(svg, strlen(svg), "/site/beeld/logo-groot.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning != NULL &&
+              strncmp(doc->warning, "no text: ", 9) == 0,
+          "an <svg> named .html is reported \"no text: ...\"");
+    CHECK(doc != NULL && doc->title != NULL && strcmp(doc->title, "logo-groot") == 0,
+          "... and titled after its file name (logo-groot)");
+    vind_doc_free(doc);
+    static const char markup[] = "<html><body><div><img src=\"a.png\"></div></body></html>";
+    doc = NULL;
+    status = vind_extract_html(markup, strlen(markup), "alleen-beeld.htm", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning != NULL &&
+              strstr(doc->warning, "no text: ") != NULL && doc->title != NULL &&
+              strcmp(doc->title, "alleen-beeld") == 0,
+          "a page that is only markup: reported \"no text\", titled alleen-beeld");
+    vind_doc_free(doc);
+    static const char titled[] = "<html><head><title>Alleen een titel</title></head></html>";
+    doc = NULL;
+    status = vind_extract_html(titled, strlen(titled), "titel.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning == NULL &&
+              strcmp(doc->title, "Alleen een titel") == 0,
+          "a page with a title and no text keeps its title, unreported");
+    vind_doc_free(doc);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -514,5 +545,6 @@ int main(int argc, char **argv)
     test_configured_xpaths();
     test_marked_attributes();
     test_xpath_semantics();
+    test_pages_without_text();
     return check_done();
 }
