@@ -186,6 +186,93 @@ static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
     return out;
 }
 
+/*
+ * UTF-32 (with or without its byte order mark) and UTF-16 without one: the
+ * encodings to_utf8 cannot see by a BOM or a declaration, whose NUL bytes
+ * looks_binary would refuse. Without a BOM the page must open with '<' or
+ * white space in that encoding (00 00 00 3C is "<" in UTF-32BE, 3C 00 00 00
+ * in UTF-32LE, 00 3C and 3C 00 in UTF-16). The name for g_convert, the
+ * BOM's length in *bom, or NULL. UTF-16 with a BOM is to_utf8's.
+ */
+static const char *wide_encoding(const char *data, size_t len, size_t *bom)
+{
+    const unsigned char *b = (const unsigned char *)data;
+    *bom = 0;
+    if (len < 4)
+        return NULL;
+    if (b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0)
+        return *bom = 4, "UTF-32LE";
+    if (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)
+        return *bom = 4, "UTF-32BE";
+    if ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
+        return NULL;
+    static const char opening[] = "< \t\r\n";
+    if (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0 && strchr(opening, b[3]) != NULL)
+        return "UTF-32BE";
+    if (b[0] != 0 && strchr(opening, b[0]) != NULL && b[1] == 0 && b[2] == 0 && b[3] == 0)
+        return "UTF-32LE";
+    if (b[0] == 0 && b[1] != 0 && strchr(opening, b[1]) != NULL && b[2] == 0 && b[3] != 0)
+        return "UTF-16BE";
+    if (b[0] != 0 && strchr(opening, b[0]) != NULL && b[1] == 0 && b[2] != 0 && b[3] == 0)
+        return "UTF-16LE";
+    return NULL;
+}
+
+/* EBCDIC's '<' and its white space (space, newline, line feed, return). */
+static int ebcdic_opening(unsigned char byte)
+{
+    return byte == 0x4C || byte == 0x40 || byte == 0x15 || byte == 0x25 || byte == 0x0D;
+}
+
+/*
+ * Whether the page is EBCDIC markup (a mainframe's export: no ASCII '<' in
+ * its first kilobytes, and read as IBM500 they open with a tag), and if so
+ * the charset it declares, when that charset is an EBCDIC one iconv knows
+ * (it reads byte 4C as '<'); NULL when it declares none or another. Caller
+ * g_frees. Cost: a scan of the first SNIFF_BYTES, only for a page that opens
+ * with an EBCDIC '<' or space.
+ */
+static char *ebcdic_charset(const char *data, size_t len, int *is_ebcdic)
+{
+    size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+    *is_ebcdic = 0;
+    if (n == 0 || !ebcdic_opening((unsigned char)data[0]) || memchr(data, '<', n) != NULL)
+        return NULL;
+    gsize written = 0;
+    char *head = g_convert(data, (gssize)n, "UTF-8", "IBM500", NULL, &written, NULL);
+    if (head == NULL)
+        return NULL;
+    char *lower = g_ascii_strdown(head, (gssize)written);
+    *is_ebcdic = strstr(lower, "<html") != NULL || strstr(lower, "<!doctype") != NULL ||
+                 strstr(lower, "<?xml") != NULL || strstr(lower, "<head") != NULL ||
+                 strstr(lower, "<body") != NULL;
+    char *declared = *is_ebcdic ? declared_charset(head, written) : NULL;
+    g_free(lower);
+    g_free(head);
+    char *lt = declared != NULL ? g_convert("\x4C", 1, "UTF-8", declared, NULL, NULL, NULL) : NULL;
+    int reads_ebcdic = lt != NULL && strcmp(lt, "<") == 0;
+    g_free(lt);
+    if (!reads_ebcdic) {
+        g_free(declared);
+        return NULL;
+    }
+    return declared;
+}
+
+/* The page in a charset found by its bytes, as valid UTF-8; NULL when the
+ * bytes are not that charset. */
+static GString *decode_found(const char *data, size_t len, const char *charset)
+{
+    gsize written = 0;
+    char *converted = g_convert(data, (gssize)len, "UTF-8", charset, NULL, &written, NULL);
+    if (converted == NULL)
+        return NULL;
+    size_t repaired = 0;
+    GString *out = repair_utf8(converted, written, &repaired);
+    g_free(converted);
+    return out;
+}
+
 /* Binary junk named .html: NUL bytes or many C0 controls in the first
  * kilobytes (a text page has none; UTF-16 was handled by its BOM). */
 static int looks_binary(const char *data, size_t len)
@@ -2129,13 +2216,34 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
         return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: empty file", name);
     if (len > (size_t)INT32_MAX)
         return vind_error(errmsg, VIND_TOO_LARGE, "%s: larger than 2 GB", name);
-    if (looks_binary(data, len))
+    size_t bom = 0;
+    int is_ebcdic = 0;
+    const char *wide = wide_encoding(data, len, &bom);
+    char *ebcdic = wide == NULL ? ebcdic_charset(data, len, &is_ebcdic) : NULL;
+    if (is_ebcdic && ebcdic == NULL)
+        return vind_error(errmsg, VIND_UNSUPPORTED_FILE,
+                          "%s: EBCDIC text without a declared EBCDIC charset (such as "
+                          "<meta charset=\"IBM037\">), not indexed",
+                          name);
+    if (!is_ebcdic && wide == NULL && looks_binary(data, len))
         return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: binary data, not HTML", name);
+    const char *found = wide != NULL ? wide : ebcdic;
+    GString *utf8 = found != NULL ? decode_found(data + bom, len - bom, found) : NULL;
+    if (found != NULL && utf8 == NULL) {
+        vind_status_t status = vind_error(errmsg, VIND_UNSUPPORTED_FILE,
+                                          "%s: bytes invalid in %s, which the page looks like, "
+                                          "not indexed",
+                                          name, found);
+        g_free(ebcdic);
+        return status;
+    }
+    g_free(ebcdic);
 
     static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
     pthread_once(&libxml_once, init_libxml);
     const char *warning = NULL;
-    GString *utf8 = to_utf8(data, len, &warning);
+    if (utf8 == NULL)
+        utf8 = to_utf8(data, len, &warning);
     int cut = 0;
     htmlDocPtr html = parse_html(utf8, &cut);
     const char *feed = feed_kind(utf8->str, utf8->len);

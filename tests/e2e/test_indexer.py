@@ -606,6 +606,41 @@ def test_pages_without_text(tmp):
         index.close()
 
 
+def test_wide_encodings(tmp):
+    """UTF-32 and UTF-16 without a BOM are decoded (they were 'binary data' or windows-1252
+    garbage until session 14); EBCDIC is refused with its reason unless it declares its charset."""
+    site = os.path.join(tmp, "wide-site")
+    os.makedirs(site, exist_ok=True)
+    text = ("<!DOCTYPE html><html><head>%s<title>Wijd %s</title></head><body><article><h1>Wijd</h1>"
+            "<p>De gemeente is ge\u00efnteresseerd in %s en mantelzorg.</p></article></body></html>")
+    made = {"utf-32-le": "utf32lewoord", "utf-32-be": "utf32bewoord", "utf-32": "utf32bomwoord",
+            "utf-16-le": "utf16lewoord", "utf-16-be": "utf16bewoord"}
+    for codec, word in made.items():
+        with open(os.path.join(site, word + ".html"), "wb") as f:
+            f.write((text % ("", word, word)).encode(codec))
+    with open(os.path.join(site, "ebcdic.html"), "wb") as f:
+        f.write((text % ("", "ebcdicwoord", "ebcdicwoord")).encode("cp500"))
+    with open(os.path.join(site, "ibmwoord.html"), "wb") as f:
+        f.write((text % ('<meta charset="IBM037">', "ibmwoord", "ibmwoord")).encode("cp037"))
+    db = os.path.join(tmp, "wide.db")
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    try:
+        accented = sorted(hit["url"] for hit in hit_list(index.search("ge\u00efnteresseerd", 0)))
+        for word in list(made.values()) + ["ibmwoord"]:
+            hits = [hit["url"] for hit in hit_list(index.search(word))]
+            tap(hits == ["/%s.html" % word] and hits[0] in accented and
+                not line_for(stderr, os.path.join(site, word + ".html")),
+                "%s.html is decoded: found by its words (ge\u00efnteresseerd too), unreported"
+                % word, (hits, accented, stderr))
+        line = line_for(stderr, os.path.join(site, "ebcdic.html"))
+        tap("EBCDIC" in line and "not indexed" in line and index.document("/ebcdic.html") is None
+            and code == 1, "EBCDIC without a declared charset: reported and not indexed, exit 1",
+            (code, stderr))
+    finally:
+        index.close()
+
+
 def test_field_caps(tmp):
     """Title, description, author, tags and themes are bounded when stored, and that is reported."""
     site = os.path.join(tmp, "caps-site")
@@ -957,7 +992,7 @@ def main():
     else:
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
-                         test_skipped_pages, test_xhtml, test_pages_without_text,
+                         test_skipped_pages, test_xhtml, test_pages_without_text, test_wide_encodings,
                          test_field_caps, test_long_path, test_options,
                          test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
                          test_corpus, test_libreoffice_help):

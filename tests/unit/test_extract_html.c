@@ -502,6 +502,73 @@ static void test_xpath_semantics(void)
     vind_doc_free(doc);
 }
 
+/* page (UTF-8) in charset, with prefix bytes (a BOM) before it, through
+ * vind_extract_html. */
+static vind_doc_t *extract_encoded(const char *page, const char *charset, const char *prefix,
+                                   size_t prefix_len, vind_status_t *status, char **errmsg)
+{
+    gsize written = 0;
+    char *encoded = g_convert(page, -1, charset, "UTF-8", NULL, &written, NULL);
+    GByteArray *bytes = g_byte_array_new();
+    g_byte_array_append(bytes, (const guint8 *)prefix, (guint)prefix_len);
+    if (encoded != NULL)
+        g_byte_array_append(bytes, (const guint8 *)encoded, (guint)written);
+    vind_doc_t *doc = NULL;
+    *status =
+        vind_extract_html((const char *)bytes->data, bytes->len, "pagina.html", NULL, &doc, errmsg);
+    g_free(encoded);
+    g_byte_array_free(bytes, TRUE);
+    return doc;
+}
+
+/* UTF-32 and UTF-16 without a BOM were refused as binary data, UTF-32 with
+ * one and EBCDIC read as windows-1252 (garbage in the index, until session
+ * 14); now decoded, or refused when EBCDIC declares no EBCDIC charset. */
+static void test_wide_and_ebcdic(void)
+{
+    const char *page = "<!DOCTYPE html><html><head>%s<title>Caf\xC3\xA9</title></head><body>"
+                       "<article><h1>Caf\xC3\xA9</h1><p>De gemeente is ge\xC3\xAFnteresseerd in "
+                       "zorg.</p></article></body></html>";
+    char *plain = g_strdup_printf(page, "");
+    static const struct {
+        const char *charset, *bom;
+        size_t bom_len;
+        const char *what;
+    } wide[] = {
+        {"UTF-32LE", "", 0, "UTF-32LE without a BOM is decoded"},
+        {"UTF-32BE", "", 0, "UTF-32BE without a BOM is decoded"},
+        {"UTF-32LE", "\xFF\xFE\0\0", 4, "UTF-32LE with its BOM is decoded"},
+        {"UTF-32BE", "\0\0\xFE\xFF", 4, "UTF-32BE with its BOM is decoded"},
+        {"UTF-16LE", "", 0, "UTF-16LE without a BOM is decoded"},
+        {"UTF-16BE", "", 0, "UTF-16BE without a BOM is decoded"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(wide); i++) {
+        vind_status_t status;
+        vind_doc_t *doc =
+            extract_encoded(plain, wide[i].charset, wide[i].bom, wide[i].bom_len, &status, NULL);
+        CHECK(status == VIND_OK && doc != NULL &&
+                  contains(doc, "De gemeente is ge\xC3\xAFnteresseerd in zorg.") &&
+                  doc->warning == NULL,
+              wide[i].what);
+        vind_doc_free(doc);
+    }
+    vind_status_t status;
+    char *errmsg = NULL;
+    vind_doc_t *doc = extract_encoded(plain, "IBM500", "", 0, &status, &errmsg);
+    CHECK(status == VIND_UNSUPPORTED_FILE && doc == NULL && errmsg != NULL &&
+              strstr(errmsg, "EBCDIC") != NULL,
+          "EBCDIC (IBM500) without a declared charset is refused, the reason says EBCDIC");
+    free(errmsg);
+    char *declared = g_strdup_printf(page, "<meta charset=\"IBM037\">");
+    doc = extract_encoded(declared, "IBM037", "", 0, &status, NULL);
+    CHECK(status == VIND_OK && doc != NULL &&
+              contains(doc, "De gemeente is ge\xC3\xAFnteresseerd in zorg."),
+          "EBCDIC that declares IBM037 is decoded");
+    vind_doc_free(doc);
+    g_free(declared);
+    g_free(plain);
+}
+
 /* A page without a title and a word was indexed empty and unsaid: it is
  * named after its file and reported "no text" (session 14). */
 static void test_pages_without_text(void)
@@ -545,6 +612,7 @@ int main(int argc, char **argv)
     test_configured_xpaths();
     test_marked_attributes();
     test_xpath_semantics();
+    test_wide_and_ebcdic();
     test_pages_without_text();
     return check_done();
 }
