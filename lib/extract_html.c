@@ -2198,6 +2198,38 @@ static vind_status_t name_empty_page(vind_doc_t *doc, const char *path)
                             "file name");
 }
 
+/*
+ * How many bytes of the page (UTF-8) may be parsed within budget bytes of
+ * memory, by the estimate VIND_HTML_BYTES_COST per byte plus
+ * VIND_HTML_TAG_COST per tag (include/vind/limits.h): all of it, or the
+ * bytes before the '<' where the estimate passes the budget. Cost: nothing
+ * for a page of under budget / 164 bytes (3 MB of the default 512 MB: every
+ * page of the corpus), else one memchr pass over the bytes.
+ */
+static size_t parsable_prefix(const char *text, size_t len, unsigned long long budget)
+{
+    const unsigned long long most_per_byte = VIND_HTML_BYTES_COST + VIND_HTML_TAG_COST;
+    if ((unsigned long long)len * most_per_byte <= budget)
+        return len;
+    unsigned long long tags = 0;
+    for (const char *p = text; (p = memchr(p, '<', len - (size_t)(p - text))) != NULL; p++) {
+        size_t at = (size_t)(p - text);
+        tags++;
+        if ((unsigned long long)at * VIND_HTML_BYTES_COST + tags * VIND_HTML_TAG_COST > budget)
+            return at;
+    }
+    return len; /* text without tags costs its bytes, which --max-size bounds */
+}
+
+/* A quarter of the worker's memory limit (see VIND_HTML_TAG_COST). */
+static unsigned long long parse_budget(const vind_extract_options_t *opts)
+{
+    unsigned long long memory = opts != NULL && opts->memory_bytes > 0
+                                    ? opts->memory_bytes
+                                    : VIND_DEFAULT_EXTRACT_MEMORY_BYTES;
+    return memory / 4;
+}
+
 /* libxml2 2.9 wants xmlInitParser() once before threads parse at the same
  * time (vind-index may extract in process from several threads). */
 static void init_libxml(void)
@@ -2244,6 +2276,11 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     const char *warning = NULL;
     if (utf8 == NULL)
         utf8 = to_utf8(data, len, &warning);
+    size_t whole_len = utf8->len;
+    /* The bytes past the budget are never parsed (the tree is the page's
+     * cost: 22 times a table page's bytes); the rest is reported below. */
+    size_t parsed_len = parsable_prefix(utf8->str, utf8->len, parse_budget(opts));
+    g_string_truncate(utf8, parsed_len);
     int cut = 0;
     htmlDocPtr html = parse_html(utf8, &cut);
     const char *feed = feed_kind(utf8->str, utf8->len);
@@ -2259,9 +2296,14 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     char *nested = g_strdup_printf("nested deeper than %u elements: the text past its 256th "
                                    "level is not indexed",
                                    VIND_MAX_HTML_DEPTH);
+    char *too_big = g_strdup_printf("%zu bytes of markup, more than its worker's memory can "
+                                    "parse: the text past its first %zu bytes is not indexed",
+                                    whole_len, parsed_len);
     int noted = doc != NULL && (warning == NULL || add_warning(doc, warning) == VIND_OK) &&
-                (!cut || add_warning(doc, nested) == VIND_OK);
+                (!cut || add_warning(doc, nested) == VIND_OK) &&
+                (parsed_len == whole_len || add_warning(doc, too_big) == VIND_OK);
     g_free(nested);
+    g_free(too_big);
     if (!noted) {
         xmlFreeDoc(html);
         vind_doc_free(doc);

@@ -600,6 +600,46 @@ static void test_pages_without_text(void)
     vind_doc_free(doc);
 }
 
+/* A page of n table cells "<td>celN</td>". */
+static GString *table_page(size_t n)
+{
+    GString *page = g_string_new("<html><head><title>Tabel</title></head><body><table><tr>");
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(page, "<td>cel%zu</td>", i);
+    g_string_append(page, "</tr></table><p>slotwoord</p></body></html>");
+    return page;
+}
+
+/* The tree of a 70 MB table page took 1.6 GB: past a quarter of the
+ * worker's memory limit (by VIND_HTML_TAG_COST per tag) the page is parsed
+ * no further and reported cut (session 14). */
+static void test_markup_budget(void)
+{
+    GString *page = table_page(200000); /* 3.3 MB, 400,000 tags: ~75 MB estimated */
+    vind_extract_options_t small;
+    vind_extract_options_init(&small);
+    small.isolate = 0;
+    small.memory_bytes = 128u * 1024u * 1024u; /* a budget of 32 MB */
+    vind_doc_t *doc = NULL;
+    vind_status_t status =
+        vind_extract_html(page->str, page->len, "tabel.html", &small, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "cel0") && contains(doc, "cel1000") &&
+              !contains(doc, "slotwoord"),
+          "a table page past its parse budget: the first cells indexed, the end not");
+    CHECK(doc != NULL && doc->warning != NULL && strstr(doc->warning, "bytes of markup") != NULL &&
+              strstr(doc->warning, "not indexed") != NULL,
+          "... and reported: \"N bytes of markup, ...: the text past its first M bytes is not "
+          "indexed\"");
+    vind_doc_free(doc);
+    doc = NULL;
+    status = vind_extract_html(page->str, page->len, "tabel.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "cel199999") &&
+              contains(doc, "slotwoord") && doc->warning == NULL,
+          "the same page under the default 2 GB limit: whole, unreported");
+    vind_doc_free(doc);
+    g_string_free(page, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -614,5 +654,6 @@ int main(int argc, char **argv)
     test_xpath_semantics();
     test_wide_and_ebcdic();
     test_pages_without_text();
+    test_markup_budget();
     return check_done();
 }
