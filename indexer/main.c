@@ -32,6 +32,7 @@ typedef struct {
     size_t last_reported;
     GHashTable *skipped; /* kind of skip ("redirect stub") -> count */
     GPtrArray *kinds;    /* those kinds in the order first seen */
+    size_t without_text; /* pages indexed under their file names: no title, no word */
 } progress_t;
 
 static double now_seconds(void)
@@ -110,6 +111,8 @@ static void on_event(const vind_index_event_t *event, void *rock)
         print_path(stderr, event->path);
         /* "page 3: OCR timed out": the page is named, the rest is indexed */
         fputs(strncmp(event->reason, "page ", 5) == 0 ? ": " : ": indexed, but ", stderr);
+        if (strstr(event->reason, "no text: ") != NULL)
+            progress->without_text++;
         print_path(stderr, event->reason);
         fputc('\n', stderr);
     }
@@ -472,6 +475,10 @@ int main(int argc, char **argv)
         exit_status = 2;
     } else if (!compact_only) {
         print_skips(&progress, report.skipped);
+        if (progress.without_text)
+            fprintf(stderr,
+                    "%zu page%s without text: indexed under their file names (listed above)\n",
+                    progress.without_text, progress.without_text == 1 ? "" : "s");
         fprintf(stderr,
                 "indexed %zu, updated %zu, unchanged %zu, removed %zu, failed %zu in %.1f s\n",
                 report.indexed, report.updated, report.unchanged, report.removed, report.failed,

@@ -186,6 +186,93 @@ static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
     return out;
 }
 
+/*
+ * UTF-32 (with or without its byte order mark) and UTF-16 without one: the
+ * encodings to_utf8 cannot see by a BOM or a declaration, whose NUL bytes
+ * looks_binary would refuse. Without a BOM the page must open with '<' or
+ * white space in that encoding (00 00 00 3C is "<" in UTF-32BE, 3C 00 00 00
+ * in UTF-32LE, 00 3C and 3C 00 in UTF-16). The name for g_convert, the
+ * BOM's length in *bom, or NULL. UTF-16 with a BOM is to_utf8's.
+ */
+static const char *wide_encoding(const char *data, size_t len, size_t *bom)
+{
+    const unsigned char *b = (const unsigned char *)data;
+    *bom = 0;
+    if (len < 4)
+        return NULL;
+    if (b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0)
+        return *bom = 4, "UTF-32LE";
+    if (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)
+        return *bom = 4, "UTF-32BE";
+    if ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
+        return NULL;
+    static const char opening[] = "< \t\r\n";
+    if (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0 && strchr(opening, b[3]) != NULL)
+        return "UTF-32BE";
+    if (b[0] != 0 && strchr(opening, b[0]) != NULL && b[1] == 0 && b[2] == 0 && b[3] == 0)
+        return "UTF-32LE";
+    if (b[0] == 0 && b[1] != 0 && strchr(opening, b[1]) != NULL && b[2] == 0 && b[3] != 0)
+        return "UTF-16BE";
+    if (b[0] != 0 && strchr(opening, b[0]) != NULL && b[1] == 0 && b[2] != 0 && b[3] == 0)
+        return "UTF-16LE";
+    return NULL;
+}
+
+/* EBCDIC's '<' and its white space (space, newline, line feed, return). */
+static int ebcdic_opening(unsigned char byte)
+{
+    return byte == 0x4C || byte == 0x40 || byte == 0x15 || byte == 0x25 || byte == 0x0D;
+}
+
+/*
+ * Whether the page is EBCDIC markup (a mainframe's export: no ASCII '<' in
+ * its first kilobytes, and read as IBM500 they open with a tag), and if so
+ * the charset it declares, when that charset is an EBCDIC one iconv knows
+ * (it reads byte 4C as '<'); NULL when it declares none or another. Caller
+ * g_frees. Cost: a scan of the first SNIFF_BYTES, only for a page that opens
+ * with an EBCDIC '<' or space.
+ */
+static char *ebcdic_charset(const char *data, size_t len, int *is_ebcdic)
+{
+    size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+    *is_ebcdic = 0;
+    if (n == 0 || !ebcdic_opening((unsigned char)data[0]) || memchr(data, '<', n) != NULL)
+        return NULL;
+    gsize written = 0;
+    char *head = g_convert(data, (gssize)n, "UTF-8", "IBM500", NULL, &written, NULL);
+    if (head == NULL)
+        return NULL;
+    char *lower = g_ascii_strdown(head, (gssize)written);
+    *is_ebcdic = strstr(lower, "<html") != NULL || strstr(lower, "<!doctype") != NULL ||
+                 strstr(lower, "<?xml") != NULL || strstr(lower, "<head") != NULL ||
+                 strstr(lower, "<body") != NULL;
+    char *declared = *is_ebcdic ? declared_charset(head, written) : NULL;
+    g_free(lower);
+    g_free(head);
+    char *lt = declared != NULL ? g_convert("\x4C", 1, "UTF-8", declared, NULL, NULL, NULL) : NULL;
+    int reads_ebcdic = lt != NULL && strcmp(lt, "<") == 0;
+    g_free(lt);
+    if (!reads_ebcdic) {
+        g_free(declared);
+        return NULL;
+    }
+    return declared;
+}
+
+/* The page in a charset found by its bytes, as valid UTF-8; NULL when the
+ * bytes are not that charset. */
+static GString *decode_found(const char *data, size_t len, const char *charset)
+{
+    gsize written = 0;
+    char *converted = g_convert(data, (gssize)len, "UTF-8", charset, NULL, &written, NULL);
+    if (converted == NULL)
+        return NULL;
+    size_t repaired = 0;
+    GString *out = repair_utf8(converted, written, &repaired);
+    g_free(converted);
+    return out;
+}
+
 /* Binary junk named .html: NUL bytes or many C0 controls in the first
  * kilobytes (a text page has none; UTF-16 was handled by its BOM). */
 static int looks_binary(const char *data, size_t len)
@@ -2052,6 +2139,97 @@ static htmlDocPtr parse_html(const GString *utf8, int *cut)
     return html;
 }
 
+/* Joins a note to the page's warning ("a; b"), so that the file is
+ * reported "indexed, but a; b". */
+static vind_status_t add_warning(vind_doc_t *doc, const char *note)
+{
+    char *joined =
+        doc->warning != NULL ? g_strdup_printf("%s; %s", doc->warning, note) : g_strdup(note);
+    free(doc->warning);
+    doc->warning = strdup(joined);
+    g_free(joined);
+    return doc->warning != NULL ? VIND_OK : VIND_NOMEM;
+}
+
+static int has_word_character(const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
+        if (g_unichar_isalnum(g_utf8_get_char(p)))
+            return 1;
+    return 0;
+}
+
+/* The file's name without its folder and its .html, .htm or .xhtml, as
+ * valid UTF-8 (a name is any bytes). Caller g_frees. */
+static char *title_from_file_name(const char *path)
+{
+    char *base = g_path_get_basename(path);
+    char *dot = strrchr(base, '.');
+    if (dot != NULL && dot != base &&
+        (g_ascii_strcasecmp(dot, ".html") == 0 || g_ascii_strcasecmp(dot, ".htm") == 0 ||
+         g_ascii_strcasecmp(dot, ".xhtml") == 0))
+        *dot = '\0';
+    char *title = g_utf8_make_valid(base, -1);
+    g_free(base);
+    return title;
+}
+
+/*
+ * A page without a title and without a word (an <svg> named .html, a page
+ * that is only markup or images) is indexed under its file name, so that it
+ * stays listed and can be found, and reported: nobody would otherwise know
+ * that a search never brings it up. A page with a title, or with text, is
+ * found by it and said nothing about.
+ */
+static vind_status_t name_empty_page(vind_doc_t *doc, const char *path)
+{
+    if (doc->is_listing || path == NULL || has_word_character(doc->title))
+        return VIND_OK;
+    for (size_t i = 0; i < doc->n_pages; i++)
+        if (has_word_character(doc->pages[i]))
+            return VIND_OK;
+    char *title = title_from_file_name(path);
+    free(doc->title);
+    doc->title = strdup(title);
+    g_free(title);
+    if (doc->title == NULL)
+        return VIND_NOMEM;
+    return add_warning(doc, "no text: the page has no title and no words, indexed under its "
+                            "file name");
+}
+
+/*
+ * How many bytes of the page (UTF-8) may be parsed within budget bytes of
+ * memory, by the estimate VIND_HTML_BYTES_COST per byte plus
+ * VIND_HTML_TAG_COST per tag (include/vind/limits.h): all of it, or the
+ * bytes before the '<' where the estimate passes the budget. Cost: nothing
+ * for a page of under budget / 164 bytes (3 MB of the default 512 MB: every
+ * page of the corpus), else one memchr pass over the bytes.
+ */
+static size_t parsable_prefix(const char *text, size_t len, unsigned long long budget)
+{
+    const unsigned long long most_per_byte = VIND_HTML_BYTES_COST + VIND_HTML_TAG_COST;
+    if ((unsigned long long)len * most_per_byte <= budget)
+        return len;
+    unsigned long long tags = 0;
+    for (const char *p = text; (p = memchr(p, '<', len - (size_t)(p - text))) != NULL; p++) {
+        size_t at = (size_t)(p - text);
+        tags++;
+        if ((unsigned long long)at * VIND_HTML_BYTES_COST + tags * VIND_HTML_TAG_COST > budget)
+            return at;
+    }
+    return len; /* text without tags costs its bytes, which --max-size bounds */
+}
+
+/* A quarter of the worker's memory limit (see VIND_HTML_TAG_COST). */
+static unsigned long long parse_budget(const vind_extract_options_t *opts)
+{
+    unsigned long long memory = opts != NULL && opts->memory_bytes > 0
+                                    ? opts->memory_bytes
+                                    : VIND_DEFAULT_EXTRACT_MEMORY_BYTES;
+    return memory / 4;
+}
+
 /* libxml2 2.9 wants xmlInitParser() once before threads parse at the same
  * time (vind-index may extract in process from several threads). */
 static void init_libxml(void)
@@ -2070,13 +2248,39 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
         return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: empty file", name);
     if (len > (size_t)INT32_MAX)
         return vind_error(errmsg, VIND_TOO_LARGE, "%s: larger than 2 GB", name);
-    if (looks_binary(data, len))
+    size_t bom = 0;
+    int is_ebcdic = 0;
+    const char *wide = wide_encoding(data, len, &bom);
+    char *ebcdic = wide == NULL ? ebcdic_charset(data, len, &is_ebcdic) : NULL;
+    if (is_ebcdic && ebcdic == NULL)
+        return vind_error(errmsg, VIND_UNSUPPORTED_FILE,
+                          "%s: EBCDIC text without a declared EBCDIC charset (such as "
+                          "<meta charset=\"IBM037\">), not indexed",
+                          name);
+    if (!is_ebcdic && wide == NULL && looks_binary(data, len))
         return vind_error(errmsg, VIND_UNSUPPORTED_FILE, "%s: binary data, not HTML", name);
+    const char *found = wide != NULL ? wide : ebcdic;
+    GString *utf8 = found != NULL ? decode_found(data + bom, len - bom, found) : NULL;
+    if (found != NULL && utf8 == NULL) {
+        vind_status_t status = vind_error(errmsg, VIND_UNSUPPORTED_FILE,
+                                          "%s: bytes invalid in %s, which the page looks like, "
+                                          "not indexed",
+                                          name, found);
+        g_free(ebcdic);
+        return status;
+    }
+    g_free(ebcdic);
 
     static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
     pthread_once(&libxml_once, init_libxml);
     const char *warning = NULL;
-    GString *utf8 = to_utf8(data, len, &warning);
+    if (utf8 == NULL)
+        utf8 = to_utf8(data, len, &warning);
+    size_t whole_len = utf8->len;
+    /* The bytes past the budget are never parsed (the tree is the page's
+     * cost: 22 times a table page's bytes); the rest is reported below. */
+    size_t parsed_len = parsable_prefix(utf8->str, utf8->len, parse_budget(opts));
+    g_string_truncate(utf8, parsed_len);
     int cut = 0;
     htmlDocPtr html = parse_html(utf8, &cut);
     const char *feed = feed_kind(utf8->str, utf8->len);
@@ -2089,15 +2293,18 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     }
     page_t page = {.doc = html, .opts = opts, .path = path};
     vind_doc_t *doc = vind_doc_new();
-    char *warnings = cut ? g_strdup_printf("%s%snested deeper than %u elements: the text past "
-                                           "its 256th level is not indexed",
-                                           warning ? warning : "", warning ? "; " : "",
-                                           VIND_MAX_HTML_DEPTH)
-                         : NULL;
-    if (doc != NULL && (warnings != NULL || warning != NULL))
-        doc->warning = strdup(warnings != NULL ? warnings : warning);
-    g_free(warnings);
-    if (doc == NULL) {
+    char *nested = g_strdup_printf("nested deeper than %u elements: the text past its 256th "
+                                   "level is not indexed",
+                                   VIND_MAX_HTML_DEPTH);
+    char *too_big = g_strdup_printf("%zu bytes of markup, more than its worker's memory can "
+                                    "parse: the text past its first %zu bytes is not indexed",
+                                    whole_len, parsed_len);
+    int noted = doc != NULL && (warning == NULL || add_warning(doc, warning) == VIND_OK) &&
+                (!cut || add_warning(doc, nested) == VIND_OK) &&
+                (parsed_len == whole_len || add_warning(doc, too_big) == VIND_OK);
+    g_free(nested);
+    g_free(too_big);
+    if (!noted) {
         xmlFreeDoc(html);
         vind_doc_free(doc);
         return vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
@@ -2106,6 +2313,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     load_jsonld(&page);
     vind_status_t status = build_doc(&page, feed, doc, errmsg);
     if (status == VIND_OK && path != NULL && (doc->path = strdup(path)) == NULL)
+        status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
+    if (status == VIND_OK && name_empty_page(doc, path) != VIND_OK)
         status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     json_decref(page.jsonld_root);
     g_free(page.elements);

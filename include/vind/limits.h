@@ -28,6 +28,18 @@
 #define VIND_DEFAULT_EXTRACT_SECONDS 60u
 #define VIND_DEFAULT_EXTRACT_MEMORY_BYTES (2048ull * 1024u * 1024u)
 
+/* An HTML page's tree costs about this much per tag ('<') on top of its
+ * bytes (libxml2's node, its text node and their mallocs: 150 to 160 bytes
+ * measured for a table of short cells and for 1.3 million <b>x</b>), and
+ * VIND_HTML_BYTES_COST times its bytes (the page, its UTF-8 copy, the text
+ * taken out and the copy sent to the indexer). A page whose estimate passes
+ * a quarter of the worker's memory limit (512 MB of the default 2 GB; two
+ * trees exist at once when a deep page is parsed again) is parsed up to
+ * the tag where it would pass, and reported cut: a 70 MB table page peaked
+ * at 1.6 GB and would be killed, with nothing indexed, a little larger. */
+#define VIND_HTML_TAG_COST 160u
+#define VIND_HTML_BYTES_COST 4u
+
 /* Stored fields per document, cut at index time (the page is indexed and
  * reported "path: indexed, but ..."): every matching answer carries them, and
  * a page with 10,000 tags, 10,000 themes and a 1 MB title made each answer

@@ -579,6 +579,68 @@ def test_xhtml(tmp):
         index.close()
 
 
+def test_pages_without_text(tmp):
+    """A page without a title and a word (an <svg> named .html, a page of markup only) is indexed
+    under its file name and reported; the summary counts them (until session 14 they were indexed
+    empty, unsaid, and no search found them)."""
+    site = os.path.join(tmp, "notext-site")
+    write(os.path.join(site, "beeld", "logo-groot.html"),
+          '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>')
+    write(os.path.join(site, "alleen-beeld.html"),
+          '<html><body><div><img src="a.png"></div></body></html>')
+    write(os.path.join(site, "gewoon.html"), page("Gewoon", " ".join(["mantelzorg"] * 20)))
+    db = os.path.join(tmp, "notext.db")
+    code, stderr, _ = run_index(db, site)
+    for name in ("beeld/logo-groot.html", "alleen-beeld.html"):
+        line = line_for(stderr, os.path.join(site, name))
+        tap(": indexed, but no text: " in line, "%s is reported: indexed, but no text" % name, stderr)
+    tap(code == 0 and "2 pages without text" in stderr and summary(stderr).get("indexed") == 3,
+        "the summary counts the 2 pages without text; all 3 indexed, exit 0", (code, stderr))
+    index = Index(db)
+    try:
+        hits = [hit["url"] for hit in hit_list(index.search("logo-groot"))]
+        doc = index.document("/beeld/logo-groot.html")
+        tap(doc is not None and doc.get("title") == "logo-groot" and hits == ["/beeld/logo-groot.html"],
+            "the <svg> page is titled and found by its file name", (doc, hits))
+    finally:
+        index.close()
+
+
+def test_wide_encodings(tmp):
+    """UTF-32 and UTF-16 without a BOM are decoded (they were 'binary data' or windows-1252
+    garbage until session 14); EBCDIC is refused with its reason unless it declares its charset."""
+    site = os.path.join(tmp, "wide-site")
+    os.makedirs(site, exist_ok=True)
+    text = ("<!DOCTYPE html><html><head>%s<title>Wijd %s</title></head><body><article><h1>Wijd</h1>"
+            "<p>De gemeente is ge\u00efnteresseerd in %s en mantelzorg.</p></article></body></html>")
+    made = {"utf-32-le": "utf32lewoord", "utf-32-be": "utf32bewoord", "utf-32": "utf32bomwoord",
+            "utf-16-le": "utf16lewoord", "utf-16-be": "utf16bewoord"}
+    for codec, word in made.items():
+        with open(os.path.join(site, word + ".html"), "wb") as f:
+            f.write((text % ("", word, word)).encode(codec))
+    with open(os.path.join(site, "ebcdic.html"), "wb") as f:
+        f.write((text % ("", "ebcdicwoord", "ebcdicwoord")).encode("cp500"))
+    with open(os.path.join(site, "ibmwoord.html"), "wb") as f:
+        f.write((text % ('<meta charset="IBM037">', "ibmwoord", "ibmwoord")).encode("cp037"))
+    db = os.path.join(tmp, "wide.db")
+    code, stderr, _ = run_index(db, site)
+    index = Index(db)
+    try:
+        accented = sorted(hit["url"] for hit in hit_list(index.search("ge\u00efnteresseerd", 0)))
+        for word in list(made.values()) + ["ibmwoord"]:
+            hits = [hit["url"] for hit in hit_list(index.search(word))]
+            tap(hits == ["/%s.html" % word] and hits[0] in accented and
+                not line_for(stderr, os.path.join(site, word + ".html")),
+                "%s.html is decoded: found by its words (ge\u00efnteresseerd too), unreported"
+                % word, (hits, accented, stderr))
+        line = line_for(stderr, os.path.join(site, "ebcdic.html"))
+        tap("EBCDIC" in line and "not indexed" in line and index.document("/ebcdic.html") is None
+            and code == 1, "EBCDIC without a declared charset: reported and not indexed, exit 1",
+            (code, stderr))
+    finally:
+        index.close()
+
+
 def test_field_caps(tmp):
     """Title, description, author, tags and themes are bounded when stored, and that is reported."""
     site = os.path.join(tmp, "caps-site")
@@ -930,7 +992,8 @@ def main():
     else:
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
-                         test_skipped_pages, test_xhtml, test_field_caps, test_long_path, test_options,
+                         test_skipped_pages, test_xhtml, test_pages_without_text, test_wide_encodings,
+                         test_field_caps, test_long_path, test_options,
                          test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
                          test_corpus, test_libreoffice_help):
                 try:

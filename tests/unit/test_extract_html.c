@@ -502,6 +502,144 @@ static void test_xpath_semantics(void)
     vind_doc_free(doc);
 }
 
+/* page (UTF-8) in charset, with prefix bytes (a BOM) before it, through
+ * vind_extract_html. */
+static vind_doc_t *extract_encoded(const char *page, const char *charset, const char *prefix,
+                                   size_t prefix_len, vind_status_t *status, char **errmsg)
+{
+    gsize written = 0;
+    char *encoded = g_convert(page, -1, charset, "UTF-8", NULL, &written, NULL);
+    GByteArray *bytes = g_byte_array_new();
+    g_byte_array_append(bytes, (const guint8 *)prefix, (guint)prefix_len);
+    if (encoded != NULL)
+        g_byte_array_append(bytes, (const guint8 *)encoded, (guint)written);
+    vind_doc_t *doc = NULL;
+    *status =
+        vind_extract_html((const char *)bytes->data, bytes->len, "pagina.html", NULL, &doc, errmsg);
+    g_free(encoded);
+    g_byte_array_free(bytes, TRUE);
+    return doc;
+}
+
+/* UTF-32 and UTF-16 without a BOM were refused as binary data, UTF-32 with
+ * one and EBCDIC read as windows-1252 (garbage in the index, until session
+ * 14); now decoded, or refused when EBCDIC declares no EBCDIC charset. */
+static void test_wide_and_ebcdic(void)
+{
+    const char *page = "<!DOCTYPE html><html><head>%s<title>Caf\xC3\xA9</title></head><body>"
+                       "<article><h1>Caf\xC3\xA9</h1><p>De gemeente is ge\xC3\xAFnteresseerd in "
+                       "zorg.</p></article></body></html>";
+    char *plain = g_strdup_printf(page, "");
+    static const struct {
+        const char *charset, *bom;
+        size_t bom_len;
+        const char *what;
+    } wide[] = {
+        {"UTF-32LE", "", 0, "UTF-32LE without a BOM is decoded"},
+        {"UTF-32BE", "", 0, "UTF-32BE without a BOM is decoded"},
+        {"UTF-32LE", "\xFF\xFE\0\0", 4, "UTF-32LE with its BOM is decoded"},
+        {"UTF-32BE", "\0\0\xFE\xFF", 4, "UTF-32BE with its BOM is decoded"},
+        {"UTF-16LE", "", 0, "UTF-16LE without a BOM is decoded"},
+        {"UTF-16BE", "", 0, "UTF-16BE without a BOM is decoded"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(wide); i++) {
+        vind_status_t status;
+        vind_doc_t *doc =
+            extract_encoded(plain, wide[i].charset, wide[i].bom, wide[i].bom_len, &status, NULL);
+        CHECK(status == VIND_OK && doc != NULL &&
+                  contains(doc, "De gemeente is ge\xC3\xAFnteresseerd in zorg.") &&
+                  doc->warning == NULL,
+              wide[i].what);
+        vind_doc_free(doc);
+    }
+    vind_status_t status;
+    char *errmsg = NULL;
+    vind_doc_t *doc = extract_encoded(plain, "IBM500", "", 0, &status, &errmsg);
+    CHECK(status == VIND_UNSUPPORTED_FILE && doc == NULL && errmsg != NULL &&
+              strstr(errmsg, "EBCDIC") != NULL,
+          "EBCDIC (IBM500) without a declared charset is refused, the reason says EBCDIC");
+    free(errmsg);
+    char *declared = g_strdup_printf(page, "<meta charset=\"IBM037\">");
+    doc = extract_encoded(declared, "IBM037", "", 0, &status, NULL);
+    CHECK(status == VIND_OK && doc != NULL &&
+              contains(doc, "De gemeente is ge\xC3\xAFnteresseerd in zorg."),
+          "EBCDIC that declares IBM037 is decoded");
+    vind_doc_free(doc);
+    g_free(declared);
+    g_free(plain);
+}
+
+/* A page without a title and a word was indexed empty and unsaid: it is
+ * named after its file and reported "no text" (session 14). */
+static void test_pages_without_text(void)
+{
+    static const char svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>";
+    vind_doc_t *doc = NULL;
+    vind_status_t status =
+        vind_extract_html(svg, strlen(svg), "/site/beeld/logo-groot.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning != NULL &&
+              strncmp(doc->warning, "no text: ", 9) == 0,
+          "an <svg> named .html is reported \"no text: ...\"");
+    CHECK(doc != NULL && doc->title != NULL && strcmp(doc->title, "logo-groot") == 0,
+          "... and titled after its file name (logo-groot)");
+    vind_doc_free(doc);
+    static const char markup[] = "<html><body><div><img src=\"a.png\"></div></body></html>";
+    doc = NULL;
+    status = vind_extract_html(markup, strlen(markup), "alleen-beeld.htm", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning != NULL &&
+              strstr(doc->warning, "no text: ") != NULL && doc->title != NULL &&
+              strcmp(doc->title, "alleen-beeld") == 0,
+          "a page that is only markup: reported \"no text\", titled alleen-beeld");
+    vind_doc_free(doc);
+    static const char titled[] = "<html><head><title>Alleen een titel</title></head></html>";
+    doc = NULL;
+    status = vind_extract_html(titled, strlen(titled), "titel.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning == NULL &&
+              strcmp(doc->title, "Alleen een titel") == 0,
+          "a page with a title and no text keeps its title, unreported");
+    vind_doc_free(doc);
+}
+
+/* A page of n table cells "<td>celN</td>". */
+static GString *table_page(size_t n)
+{
+    GString *page = g_string_new("<html><head><title>Tabel</title></head><body><table><tr>");
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(page, "<td>cel%zu</td>", i);
+    g_string_append(page, "</tr></table><p>slotwoord</p></body></html>");
+    return page;
+}
+
+/* The tree of a 70 MB table page took 1.6 GB: past a quarter of the
+ * worker's memory limit (by VIND_HTML_TAG_COST per tag) the page is parsed
+ * no further and reported cut (session 14). */
+static void test_markup_budget(void)
+{
+    GString *page = table_page(200000); /* 3.3 MB, 400,000 tags: ~75 MB estimated */
+    vind_extract_options_t small;
+    vind_extract_options_init(&small);
+    small.isolate = 0;
+    small.memory_bytes = 128u * 1024u * 1024u; /* a budget of 32 MB */
+    vind_doc_t *doc = NULL;
+    vind_status_t status =
+        vind_extract_html(page->str, page->len, "tabel.html", &small, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "cel0") && contains(doc, "cel1000") &&
+              !contains(doc, "slotwoord"),
+          "a table page past its parse budget: the first cells indexed, the end not");
+    CHECK(doc != NULL && doc->warning != NULL && strstr(doc->warning, "bytes of markup") != NULL &&
+              strstr(doc->warning, "not indexed") != NULL,
+          "... and reported: \"N bytes of markup, ...: the text past its first M bytes is not "
+          "indexed\"");
+    vind_doc_free(doc);
+    doc = NULL;
+    status = vind_extract_html(page->str, page->len, "tabel.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "cel199999") &&
+              contains(doc, "slotwoord") && doc->warning == NULL,
+          "the same page under the default 2 GB limit: whole, unreported");
+    vind_doc_free(doc);
+    g_string_free(page, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -514,5 +652,8 @@ int main(int argc, char **argv)
     test_configured_xpaths();
     test_marked_attributes();
     test_xpath_semantics();
+    test_wide_and_ebcdic();
+    test_pages_without_text();
+    test_markup_budget();
     return check_done();
 }
