@@ -675,31 +675,48 @@ static int spelling_candidate(const vind_token_t *token)
     return 1;
 }
 
-/*
- * Indexes one field's text. prefix_copy: the field's own prefix (title,
- * author) or NULL for the body. base: the position of the text's first word;
- * positional 0 adds terms without positions (tags and themes).
- */
-static void index_text(builder_t *b, const char *text, vind_lang_t lang, const char *prefix_copy,
-                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell,
-                       GArray *words)
+/* Where one field's text is cut for the analyzer: texts up to this size are
+ * analysed whole. The analyzer's tokens cost ~24 bytes of memory per byte of
+ * text (a token, its forms and spans), so a 64 MB page analysed whole peaked
+ * at ~1.5 GB in the indexing process; in parts the tokens of one part are
+ * alive at a time (~24 MB). */
+#define ANALYZE_PART_BYTES (1024u * 1024u)
+
+/* The length of the next part of text[0, length): up to ANALYZE_PART_BYTES,
+ * cut after the last paragraph break in it, else after the last line break,
+ * else after the last space, so that no word (and no word group the analyzer
+ * reads across a space, "in- en uitvoer") is cut in two unless a paragraph
+ * ends there. Text without any of these is one part, however long: it is
+ * analysed as before. */
+static size_t analyze_part_length(const char *text, size_t length)
 {
-    if (b->status != VIND_OK || !text || !*text)
-        return;
-    vind_tokens_t *tokens = NULL;
-    size_t length = strlen(text);
-    if (length > VIND_MAX_ANALYZE_BYTES)
-        length = VIND_MAX_ANALYZE_BYTES;
-    b->status = vind_analyze(b->analyzer, text, length, lang, &tokens, b->errmsg);
-    if (b->status != VIND_OK)
-        return;
+    if (length <= ANALYZE_PART_BYTES)
+        return length;
+    static const char *const breaks[] = {"\n\n", "\n", " "};
+    for (size_t k = 0; k < sizeof breaks / sizeof *breaks; k++) {
+        size_t width = strlen(breaks[k]);
+        for (size_t end = ANALYZE_PART_BYTES; end >= width; end--)
+            if (memcmp(text + end - width, breaks[k], width) == 0)
+                return end;
+    }
+    const char *space = memchr(text + ANALYZE_PART_BYTES, ' ', length - ANALYZE_PART_BYTES);
+    return space ? (size_t)(space - text) + 1 : length;
+}
+
+/* Indexes the tokens of one part of a field's text: offset is the part's
+ * first byte in the text, first_position its first word's position. */
+static void index_tokens(builder_t *b, const vind_tokens_t *tokens, size_t offset,
+                         uint32_t first_position, const char *prefix_copy, uint32_t base,
+                         uint32_t limit, int positional, uint32_t wdf, int spell, GArray *words)
+{
     size_t count = vind_tokens_count(tokens);
     for (size_t i = 0; i < count && b->status == VIND_OK; i++) {
         const vind_token_t *token = vind_tokens_get(tokens, i);
-        int has_position = positional && token->position < limit;
-        uint32_t position = base + token->position;
+        uint32_t word = first_position + token->position;
+        int has_position = positional && word < limit;
+        uint32_t position = base + word;
         if (words && has_position) /* the page map of the text store */
-            vind_text_word_add(words, token->position, token->start, token->end);
+            vind_text_word_add(words, word, offset + token->start, offset + token->end);
         if (words && b->simhash && !(token->flags & VIND_TOKEN_STOP) && token->stem)
             vind_simhash_add(b->simhash, token->stem, strlen(token->stem));
         add_posting(b, "", token->stem, position, has_position, wdf);
@@ -718,7 +735,37 @@ static void index_text(builder_t *b, const char *text, vind_lang_t lang, const c
             !(spell == 2 && b->doubtful && g_hash_table_contains(b->doubtful, token->form)))
             g_hash_table_add(b->spellings, g_strdup(token->form));
     }
-    vind_tokens_free(tokens);
+}
+
+/*
+ * Indexes one field's text, in parts of about ANALYZE_PART_BYTES (one part
+ * for nearly every page: the same tokens as one analysis of the whole).
+ * prefix_copy: the field's own prefix (title, author) or NULL for the body.
+ * base: the position of the text's first word; positional 0 adds terms
+ * without positions (tags and themes).
+ */
+static void index_text(builder_t *b, const char *text, vind_lang_t lang, const char *prefix_copy,
+                       uint32_t base, uint32_t limit, int positional, uint32_t wdf, int spell,
+                       GArray *words)
+{
+    if (b->status != VIND_OK || !text || !*text)
+        return;
+    size_t length = strlen(text);
+    if (length > VIND_MAX_ANALYZE_BYTES)
+        length = VIND_MAX_ANALYZE_BYTES;
+    uint32_t first_position = 0;
+    for (size_t offset = 0; offset < length && b->status == VIND_OK;) {
+        size_t part = analyze_part_length(text + offset, length - offset);
+        vind_tokens_t *tokens = NULL;
+        b->status = vind_analyze(b->analyzer, text + offset, part, lang, &tokens, b->errmsg);
+        if (b->status != VIND_OK)
+            return;
+        index_tokens(b, tokens, offset, first_position, prefix_copy, base, limit, positional, wdf,
+                     spell, words);
+        first_position += (uint32_t)vind_tokens_count(tokens);
+        vind_tokens_free(tokens);
+        offset += part;
+    }
 }
 
 /* ---- groups of near-duplicates (docs/schema.md) ----------------------- */

@@ -641,6 +641,41 @@ def test_wide_encodings(tmp):
         index.close()
 
 
+def marker(n):
+    """A word of its own for number n: zq + n in letters (zqaaab); no lexicon word, no compound."""
+    letters = ""
+    for _ in range(4):
+        n, digit = divmod(n, 26)
+        letters = chr(ord("a") + digit) + letters
+    return "zq" + letters
+
+
+def test_long_text(tmp):
+    """A page of 3 MB of text is analysed in parts of 1 MB (cut at paragraph breaks, lib/index.c:
+    the analyzer's tokens cost ~24 bytes a byte of text, so a 64 MB page peaked at ~1.5 GB): a word
+    of every part is found, once, and the first part's snippet marks its word among its own
+    neighbours. (Words past a page's first VIND_POS_PAGE_STRIDE positions have no positions, parts
+    or not, so no snippet or phrase reaches them: docs/schema.md.)"""
+    site = os.path.join(tmp, "long-site")
+    paragraphs = ["<p>%s %s %s.</p>\n" % ("mantelzorg bij wijkverpleging " * 30, marker(n), marker(n + 5000))
+                  for n in range(3_300)]
+    write(os.path.join(site, "lang.html"), page("Lange tekst", "".join(paragraphs)))
+    db = os.path.join(tmp, "long.db")
+    code, stderr, _ = run_index(db, site)
+    tap(code == 0 and summary(stderr).get("indexed") == 1, "the 3 MB page is indexed", stderr[-500:])
+    index = Index(db)
+    try:
+        counts = {marker(n): index.search(marker(n), limit=0).get("total")
+                  for n in (0, 1_100, 2_200, 3_299, 8_299)}
+        tap(set(counts.values()) == {1}, "a word of each of the page's parts is found", counts)
+        hits = hit_list(index.search(marker(3), snippets=True))
+        snippet = (hits[0].get("snippet") or "") if hits else ""
+        tap("<mark>%s</mark> %s." % (marker(3), marker(5003)) in snippet,
+            "a word of the first part is marked beside its neighbour in its snippet", snippet[:300])
+    finally:
+        index.close()
+
+
 def test_field_caps(tmp):
     """Title, description, author, tags and themes are bounded when stored, and that is reported."""
     site = os.path.join(tmp, "caps-site")
@@ -993,7 +1028,7 @@ def main():
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
                          test_skipped_pages, test_xhtml, test_pages_without_text, test_wide_encodings,
-                         test_field_caps, test_long_path, test_options,
+                         test_long_text, test_field_caps, test_long_path, test_options,
                          test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
                          test_corpus, test_libreoffice_help):
                 try:
