@@ -1156,9 +1156,14 @@ static vind_status_t analyse_document(vind_analyzer_t *analyzer, int write_versi
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
         int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
         int ocr = doc->ocr_confidence && doc->ocr_confidence[page] >= 0;
-        index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0,
-                   VIND_POS_PAGE_STRIDE - 1, positional, VIND_WDF_BODY, ocr ? 2 : 1,
-                   b.checkpoints[page]);
+        /* The last page (an article's only one) has positions to its end: no
+         * page follows whose positions its words could take (lib/stored.c
+         * reads a position past the stride as the last page's). */
+        uint32_t limit = page + 1 == doc->n_pages && positional
+                             ? (uint32_t)(UINT32_MAX - base)
+                             : VIND_POS_PAGE_STRIDE - 1;
+        index_text(&b, doc->pages[page], lang, NULL, positional ? (uint32_t)base : 0, limit,
+                   positional, VIND_WDF_BODY, ocr ? 2 : 1, b.checkpoints[page]);
     }
 
     add_boolean(&b, VIND_PREFIX_UNIQUE, doc->url);

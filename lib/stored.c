@@ -152,14 +152,18 @@ static vind_status_t source_locate_sorted(void *rock, size_t page, const unsigne
     return vind_text_places(((source_t *)rock)->text, page, positions, n, starts, ends, errmsg);
 }
 
-/* A page has positions (and page-map words) for its first
+/* A page but the last has positions (and page-map words) for its first
  * VIND_POS_PAGE_STRIDE - 1 words only (lib/index.c): a map with fewer holds
- * every word of its page. */
+ * every word of its page. The last page has them all since session 12; an
+ * index written before has its last page cut like the others, and a map of
+ * exactly that many words there is taken as complete: the words past it
+ * have no positions either, so no snippet place is lost. */
 static int source_complete(void *rock, size_t page)
 {
     size_t words = 0;
+    const vind_text_t *text = ((source_t *)rock)->text;
     return vind_text_page_words(((source_t *)rock)->text, page, &words, NULL) == VIND_OK &&
-           words < VIND_POS_PAGE_STRIDE - 1;
+           (page + 1 == vind_text_pages(text) || words < VIND_POS_PAGE_STRIDE - 1);
 }
 
 /* The body places of one index term in the document. */
@@ -178,8 +182,10 @@ static vind_status_t term_places(source_t *source, const char *term, unsigned id
             continue; /* the title: snippets show the body */
         uint32_t body = positions[i] - VIND_POS_BODY;
         size_t page = body / VIND_POS_PAGE_STRIDE;
+        if (page >= n_pages && n_pages > 0)
+            page = n_pages - 1; /* the last page's words past the stride */
         if (page < n_pages)
-            vind_snippet_place(places, page, body % VIND_POS_PAGE_STRIDE, id);
+            vind_snippet_place(places, page, body - (uint32_t)page * VIND_POS_PAGE_STRIDE, id);
     }
     free(positions);
     return status;
