@@ -13,9 +13,11 @@
 
 #include "word_memo.h"
 
-/* Entries of each table before the memo is emptied: far more than the
- * distinct words of a day's queries, a few MB at most per searcher. */
+/* Entries of each table, and bytes of all, before the memo is emptied:
+ * far more than the distinct words of a day's queries; the bytes bound a
+ * memo fed long phrases (a query may be 4 kB: ~700 tokens). */
 #define WORD_MEMO_MAX 8192
+#define WORD_MEMO_BYTES (4u << 20)
 
 struct vind_word_memo {
     vind_analyzer_t *analyzer;
@@ -23,6 +25,7 @@ struct vind_word_memo {
     GHashTable *analyses;     /* text -> vind_tokens_t* */
     GHashTable *stems;        /* language letter + word -> char* (malloc) */
     GHashTable *translations; /* term -> the stems list (g_malloc), NULL: none */
+    size_t bytes;             /* about what the entries hold (keys, values, tokens) */
 };
 
 static void tokens_free(gpointer tokens)
@@ -55,11 +58,36 @@ void vind_word_memo_begin(vind_word_memo_t *memo)
 {
     if (g_hash_table_size(memo->analyses) >= WORD_MEMO_MAX ||
         g_hash_table_size(memo->stems) >= WORD_MEMO_MAX ||
-        g_hash_table_size(memo->translations) >= WORD_MEMO_MAX) {
+        g_hash_table_size(memo->translations) >= WORD_MEMO_MAX || memo->bytes >= WORD_MEMO_BYTES) {
         g_hash_table_remove_all(memo->analyses);
         g_hash_table_remove_all(memo->stems);
         g_hash_table_remove_all(memo->translations);
+        memo->bytes = 0;
     }
+}
+
+size_t vind_word_memo_bytes(const vind_word_memo_t *memo)
+{
+    return memo->bytes;
+}
+
+static size_t length(const char *text)
+{
+    return text ? strlen(text) + 1 : 0;
+}
+
+/* About the bytes tokens hold: each token and its strings. */
+static size_t tokens_bytes(const vind_tokens_t *tokens)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < vind_tokens_count(tokens); i++) {
+        const vind_token_t *token = vind_tokens_get(tokens, i);
+        bytes += sizeof *token + length(token->surface) + length(token->form) +
+                 length(token->lemma) + length(token->stem);
+        for (const char *const *extra = token->extra; extra && *extra; extra++)
+            bytes += sizeof *extra + strlen(*extra) + 1;
+    }
+    return bytes;
 }
 
 const vind_tokens_t *vind_word_memo_analysis(vind_word_memo_t *memo, const char *text)
@@ -70,6 +98,7 @@ const vind_tokens_t *vind_word_memo_analysis(vind_word_memo_t *memo, const char 
     if (vind_analyze(memo->analyzer, text, strlen(text), VIND_LANG_NL, &tokens, NULL) != VIND_OK)
         return NULL; /* out of memory: asked again next time */
     g_hash_table_insert(memo->analyses, g_strdup(text), tokens);
+    memo->bytes += strlen(text) + 1 + tokens_bytes(tokens);
     return tokens;
 }
 
@@ -83,9 +112,10 @@ const char *vind_word_memo_stem(vind_word_memo_t *memo, const char *word, vind_l
     }
     /* NULL (no token, or out of memory) is not remembered: asked again. */
     stem = vind_analyze_word(memo->analyzer, word, lang);
-    if (stem)
+    if (stem) {
+        memo->bytes += strlen(key) + strlen(stem) + 2;
         g_hash_table_insert(memo->stems, key, stem);
-    else
+    } else
         g_free(key);
     return stem;
 }
@@ -105,8 +135,11 @@ const char *vind_word_memo_translations(vind_word_memo_t *memo, const char *term
     if (g_hash_table_lookup_extended(memo->translations, term, NULL, &stems))
         return stems;
     char list[VIND_TRANSLATION_BYTES];
-    if (vind_synonyms_translations(memo->synonyms, term, list, sizeof list))
+    if (vind_synonyms_translations(memo->synonyms, term, list, sizeof list)) {
         stems = g_memdup2(list, list_bytes(list));
+        memo->bytes += list_bytes(list);
+    }
+    memo->bytes += strlen(term) + 1;
     g_hash_table_insert(memo->translations, g_strdup(term), stems);
     return stems;
 }

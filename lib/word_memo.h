@@ -27,10 +27,13 @@ void vind_word_memo_free(vind_word_memo_t *memo);
 
 /*
  * Called before a build: empties the memo when it holds its most entries
- * (a bound on its memory). Never empties it during a build, so the answers
+ * or bytes (8,192 a table, 4 MB: a bound on its memory). Never empties it during a build, so the answers
  * lent below stay valid until the next vind_word_memo_begin.
  */
 void vind_word_memo_begin(vind_word_memo_t *memo);
+
+/* About the bytes the memo holds (what its bound counts). */
+size_t vind_word_memo_bytes(const vind_word_memo_t *memo);
 
 /* vind_analyze(text, VIND_LANG_NL), lent by the memo; NULL on failure. */
 const vind_tokens_t *vind_word_memo_analysis(vind_word_memo_t *memo, const char *text);

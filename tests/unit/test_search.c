@@ -1123,6 +1123,18 @@ static void test_word_memo(vind_analyzer_t *analyzer)
     CHECK(vind_word_memo_stem(memo, "evaluations", VIND_LANG_EN) ==
               vind_word_memo_stem(memo, "evaluations", VIND_LANG_EN),
           "... and a word's stem");
+    /* Long phrases fill its byte bound: the next build starts it empty. */
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 200 && vind_word_memo_bytes(memo) < (4u << 20); i++) {
+        g_string_printf(text, "%d", i);
+        while (text->len < 4000)
+            g_string_append(text, " bewoners van verpleeghuizen");
+        vind_word_memo_analysis(memo, text->str);
+    }
+    CHECK(vind_word_memo_bytes(memo) >= (4u << 20), "long phrases fill the memo's 4 MB");
+    vind_word_memo_begin(memo);
+    CHECK_INT((int)vind_word_memo_bytes(memo), 0, "... and the next build starts it empty");
+    g_string_free(text, TRUE);
     vind_word_memo_free(memo);
 }
 
