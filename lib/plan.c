@@ -130,9 +130,11 @@ static vind_status_t built(vind_status_t status, spelling_t *spelling, char **er
 static vind_status_t build(vind_searcher_t *searcher, const vind_qnode_t *tree,
                            spelling_t *spelling, vind_query_plan_t **out, char **errmsg)
 {
+    if (!searcher->words)
+        searcher->words = vind_word_memo_new(searcher->analyzer, searcher->synonyms);
     vind_status_t status = vind_query_plan_corrected(
         searcher->analyzer, searcher->synonyms, &searcher->weights, table_correction,
-        shard_wildcard, term_present, spelling, tree, out, errmsg);
+        shard_wildcard, term_present, spelling, searcher->words, tree, out, errmsg);
     return built(status, spelling, errmsg);
 }
 

@@ -27,6 +27,7 @@
 #include "normalize.h"
 #include "query.h"
 #include "schema.h"
+#include "word_memo.h"
 
 void vind_query_weights_default(vind_query_weights_t *weights)
 {
@@ -52,6 +53,7 @@ typedef struct {
     vind_query_expander_t expand;   /* `word*` against the index's terms, or NULL */
     vind_query_present_t present;   /* whether a document has a term, or NULL */
     void *correct_data;
+    vind_word_memo_t *memo; /* the analyses of words, kept by the searcher or for this build */
     int keep_stops; /* the query has only stop words: search them anyway */
     int translate;  /* Dutch words also look for their English translations */
     int collect;    /* strict pass: collect match terms, boosts, spelling words */
@@ -70,32 +72,27 @@ typedef struct {
 /* ------------------------------------------------------------------ */
 /* Analysis helpers                                                    */
 
-static vind_tokens_t *analyze(builder_t *b, const char *text)
+/* The Dutch analysis of text, lent by the memo until the build ends. */
+static const vind_tokens_t *analyze(builder_t *b, const char *text)
 {
-    vind_tokens_t *tokens = NULL;
-    if (vind_analyze(b->analyzer, text, strlen(text), VIND_LANG_NL, &tokens, NULL) != VIND_OK)
-        return NULL;
-    return tokens;
+    return vind_word_memo_analysis(b->memo, text);
 }
 
 /* Whether text yields a token that is not a stop word. */
 static int has_content(builder_t *b, const char *text)
 {
-    vind_tokens_t *tokens = analyze(b, text);
+    const vind_tokens_t *tokens = analyze(b, text);
     int found = 0;
     for (size_t i = 0; tokens && i < vind_tokens_count(tokens); i++)
         if (!(vind_tokens_get(tokens, i)->flags & VIND_TOKEN_STOP))
             found = 1;
-    vind_tokens_free(tokens);
     return found;
 }
 
 static int has_tokens(builder_t *b, const char *text)
 {
-    vind_tokens_t *tokens = analyze(b, text);
-    int found = tokens && vind_tokens_count(tokens) > 0;
-    vind_tokens_free(tokens);
-    return found;
+    const vind_tokens_t *tokens = analyze(b, text);
+    return tokens && vind_tokens_count(tokens) > 0;
 }
 
 /* Normalised text with spaces collapsed (synonym keys, wildcard prefixes). */
@@ -180,13 +177,10 @@ static int is_english_word(builder_t *b, const vind_token_t *token)
 {
     if (token->flags & (VIND_TOKEN_STOP | VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
         return 0;
-    char stems[VIND_TRANSLATION_BYTES];
-    if (vind_synonyms_translations(b->synonyms, token->stem, stems, sizeof stems))
+    if (vind_word_memo_translations(b->memo, token->stem))
         return 0;
-    char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
-    int english = vind_synonyms_is_english(b->synonyms, stem);
-    free(stem);
-    return english;
+    return vind_synonyms_is_english(b->synonyms,
+                                    vind_word_memo_stem(b->memo, token->form, VIND_LANG_EN));
 }
 
 /*
@@ -200,11 +194,10 @@ static int is_english_word(builder_t *b, const vind_token_t *token)
 static int speaks_english(builder_t *b, const vind_qnode_t *node)
 {
     if ((node->kind == VIND_QNODE_WORD && !node->prefix) || node->kind == VIND_QNODE_PHRASE) {
-        vind_tokens_t *tokens = analyze(b, node->text);
+        const vind_tokens_t *tokens = analyze(b, node->text);
         int english = 0;
         for (size_t i = 0; tokens && !english && i < vind_tokens_count(tokens); i++)
             english = is_english_word(b, vind_tokens_get(tokens, i));
-        vind_tokens_free(tokens);
         return english;
     }
     for (size_t i = 0; i < node->n_children; i++)
@@ -414,16 +407,12 @@ static char *english_stem(builder_t *b, const vind_token_t *token)
 {
     if (token->flags & (VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL))
         return NULL;
-    char *stem = vind_analyze_word(b->analyzer, token->form, VIND_LANG_EN);
+    const char *stem = vind_word_memo_stem(b->memo, token->form, VIND_LANG_EN);
     const vind_lexicon_t *lexicon = vind_analyzer_lexicon(b->analyzer);
     if (stem && strcmp(stem, token->stem) != 0 &&
         (strcmp(stem, token->form) == 0 ||
-         !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem)))) {
-        char *copy = g_strdup(stem);
-        free(stem);
-        return copy;
-    }
-    free(stem);
+         !(vind_lexicon_has_word(lexicon, token->form) && vind_lexicon_has_word(lexicon, stem))))
+        return g_strdup(stem);
     return NULL;
 }
 
@@ -467,7 +456,7 @@ static vind_xapian_query_t *positional_stem_query(builder_t *b, const char *pref
 }
 
 /* A phrase of the tokens' stems under prefix (a single token: its term). */
-static vind_xapian_query_t *phrase_of(builder_t *b, vind_tokens_t *tokens, const char *prefix,
+static vind_xapian_query_t *phrase_of(builder_t *b, const vind_tokens_t *tokens, const char *prefix,
                                       int skip_stops)
 {
     GPtrArray *children = g_ptr_array_new();
@@ -497,13 +486,12 @@ static vind_xapian_query_t *phrase_of(builder_t *b, vind_tokens_t *tokens, const
 /* Another text (a synonym's expansion or an acronym) as a weaker alternative. */
 static vind_xapian_query_t *alternative(builder_t *b, const char *text)
 {
-    vind_tokens_t *tokens = analyze(b, text);
+    const vind_tokens_t *tokens = analyze(b, text);
     if (!tokens)
         return NULL;
     vind_xapian_query_t *query = NULL;
     if (vind_tokens_count(tokens) > 0)
         query = scaled(b, phrase_of(b, tokens, "", 0), b->weights->synonym_weight);
-    vind_tokens_free(tokens);
     return query;
 }
 
@@ -551,9 +539,10 @@ static void collect_translations(builder_t *b, const char *stem, const char *ste
 
 static vind_xapian_query_t *translation_query(builder_t *b, const vind_token_t *token)
 {
-    char stems[VIND_TRANSLATION_BYTES];
-    if (b->weights->translation_weight <= 0 ||
-        !vind_synonyms_translations(b->synonyms, token->stem, stems, sizeof stems))
+    const char *stems = b->weights->translation_weight > 0
+                            ? vind_word_memo_translations(b->memo, token->stem)
+                            : NULL;
+    if (!stems)
         return NULL;
     GPtrArray *children = g_ptr_array_new();
     g_ptr_array_add(children, term_query(b, "", token->stem));
@@ -635,10 +624,9 @@ static char *converted_noun(builder_t *b, const char *verb)
         noun->str[m - 1] = 'f';
     else if (noun->str[m - 1] == 'z')
         noun->str[m - 1] = 's';
-    char *term = vind_analyze_word(b->analyzer, noun->str, VIND_LANG_NL);
+    const char *term = vind_word_memo_stem(b->memo, noun->str, VIND_LANG_NL);
     int own = term && strcmp(term, noun->str) == 0 &&
               !vind_is_stopword(vind_analyzer_lexicon(b->analyzer), noun->str, VIND_LANG_NL);
-    free(term);
     return g_string_free(noun, !own);
 }
 
@@ -715,7 +703,7 @@ static void remember_word(builder_t *b, const char *typed, const vind_token_t *t
  * word (excluding a guess would drop documents nobody asked to drop), or
  * nothing to offer.
  */
-static vind_tokens_t *correction_of(builder_t *b, const vind_token_t *token)
+static const vind_tokens_t *correction_of(builder_t *b, const vind_token_t *token)
 {
     if (!b->correct || b->negated ||
         (token->flags & (VIND_TOKEN_NUMBER | VIND_TOKEN_URL | VIND_TOKEN_EMAIL)))
@@ -723,13 +711,9 @@ static vind_tokens_t *correction_of(builder_t *b, const vind_token_t *token)
     char *better = b->correct(b->correct_data, token);
     if (!better)
         return NULL;
-    vind_tokens_t *tokens = analyze(b, better);
+    const vind_tokens_t *tokens = analyze(b, better);
     free(better);
-    if (tokens && vind_tokens_count(tokens) != 1) {
-        vind_tokens_free(tokens);
-        tokens = NULL;
-    }
-    return tokens;
+    return tokens && vind_tokens_count(tokens) == 1 ? tokens : NULL;
 }
 
 /* A plain word searched in any field: its token, or (unknown in the index)
@@ -742,7 +726,7 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
     query = pair(b, VIND_XAPIAN_OP_OR, query, split_query(b, token));
     query = pair(b, VIND_XAPIAN_OP_OR, query, converted_query(b, token));
     query = pair(b, VIND_XAPIAN_OP_OR, query, verb_reading_query(b, token));
-    vind_tokens_t *correction = correction_of(b, token);
+    const vind_tokens_t *correction = correction_of(b, token);
     const vind_token_t *corrected = correction ? vind_tokens_get(correction, 0) : NULL;
     if (corrected) {
         query = pair(b, VIND_XAPIAN_OP_OR, query,
@@ -750,7 +734,6 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
         collect_stem(b, corrected);
     }
     remember_word(b, typed, token, corrected);
-    vind_tokens_free(correction);
     return query;
 }
 
@@ -761,14 +744,14 @@ static vind_xapian_query_t *plain_word_query(builder_t *b, const char *typed,
  * position. Or the parts written as one word ("nietrokers"), the joined term
  * the indexer adds to the first part (lib/analyze.c).
  */
-static vind_xapian_query_t *hyphenated_query(builder_t *b, vind_tokens_t *tokens,
+static vind_xapian_query_t *hyphenated_query(builder_t *b, const vind_tokens_t *tokens,
                                              const char *prefix)
 {
     vind_xapian_query_t *query = phrase_of(b, tokens, prefix, 0);
     GString *joined = g_string_new(NULL);
     for (size_t i = 0; i < vind_tokens_count(tokens); i++)
         g_string_append(joined, vind_tokens_get(tokens, i)->form);
-    char *stem = vind_analyze_word(b->analyzer, joined->str, VIND_LANG_NL);
+    const char *stem = vind_word_memo_stem(b->memo, joined->str, VIND_LANG_NL);
     g_string_free(joined, TRUE);
     if (stem) {
         vind_xapian_query_t *whole = term_query(b, prefix, stem);
@@ -776,7 +759,6 @@ static vind_xapian_query_t *hyphenated_query(builder_t *b, vind_tokens_t *tokens
             whole = pair(b, VIND_XAPIAN_OP_OR, whole, term_query(b, VIND_PREFIX_PART, stem));
         query = pair(b, VIND_XAPIAN_OP_OR, query, whole);
     }
-    free(stem);
     return query;
 }
 
@@ -805,7 +787,7 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
 {
     if (node->prefix)
         return build_prefix(b, node);
-    vind_tokens_t *tokens = analyze(b, node->text);
+    const vind_tokens_t *tokens = analyze(b, node->text);
     if (!tokens)
         return NULL;
     vind_xapian_query_t *query = NULL;
@@ -829,7 +811,6 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
         query = stem_query(b, prefix, only);
         collect_stem(b, only);
     }
-    vind_tokens_free(tokens);
     if (node->field == VIND_QFIELD_ANY) {
         char *key = normalised(node->text);
         query = with_alternatives(b, query, vind_synonyms_expansions(b->synonyms, key));
@@ -840,13 +821,12 @@ static vind_xapian_query_t *build_word(builder_t *b, const vind_qnode_t *node)
 
 static vind_xapian_query_t *build_phrase(builder_t *b, const vind_qnode_t *node)
 {
-    vind_tokens_t *tokens = analyze(b, node->text);
+    const vind_tokens_t *tokens = analyze(b, node->text);
     if (!tokens)
         return NULL;
     vind_xapian_query_t *query = NULL;
     if (vind_tokens_count(tokens) > 0)
         query = phrase_of(b, tokens, field_prefix(node->field), 0);
-    vind_tokens_free(tokens);
     if (node->field == VIND_QFIELD_ANY) {
         /* "geestelijke gezondheidszorg" also finds "ggz". */
         char *key = normalised(node->text);
@@ -861,7 +841,7 @@ static vind_xapian_query_t *build_near(builder_t *b, const vind_qnode_t *node)
     GPtrArray *children = g_ptr_array_new();
     for (size_t i = 0; i < node->n_children; i++) {
         const vind_qnode_t *child = node->children[i];
-        vind_tokens_t *tokens = child->text ? analyze(b, child->text) : NULL;
+        const vind_tokens_t *tokens = child->text ? analyze(b, child->text) : NULL;
         const char *prefix = field_prefix(child->field);
         for (size_t k = 0; tokens && k < vind_tokens_count(tokens); k++) {
             const vind_token_t *token = vind_tokens_get(tokens, k);
@@ -870,7 +850,6 @@ static vind_xapian_query_t *build_near(builder_t *b, const vind_qnode_t *node)
             g_ptr_array_add(children, positional_stem_query(b, prefix, token));
             collect_stem(b, token);
         }
-        vind_tokens_free(tokens);
     }
     if (children->len < 2)
         return combine(b, VIND_XAPIAN_OP_AND, children);
@@ -1197,8 +1176,8 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
                               const vind_query_weights_t *weights, const vind_qnode_t *tree,
                               vind_query_plan_t **out, char **errmsg)
 {
-    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, NULL, NULL, tree,
-                                     out, errmsg);
+    return vind_query_plan_corrected(analyzer, synonyms, weights, NULL, NULL, NULL, NULL, NULL,
+                                     tree, out, errmsg);
 }
 
 vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_synonyms_t *synonyms,
@@ -1206,8 +1185,8 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                                         vind_query_corrector_t correct,
                                         vind_query_expander_t expand,
                                         vind_query_present_t present, void *data,
-                                        const vind_qnode_t *tree, vind_query_plan_t **out,
-                                        char **errmsg)
+                                        vind_word_memo_t *memo, const vind_qnode_t *tree,
+                                        vind_query_plan_t **out, char **errmsg)
 {
     *out = NULL;
     vind_query_weights_t defaults;
@@ -1215,11 +1194,15 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
         vind_query_weights_default(&defaults);
         weights = &defaults;
     }
+    vind_word_memo_t *own_memo = memo ? NULL : vind_word_memo_new(analyzer, synonyms);
     vind_query_plan_t *plan = calloc(1, sizeof *plan);
     if (!plan || !(plan->match_terms = vind_match_terms_new())) {
         free(plan);
+        vind_word_memo_free(own_memo);
         return vind_error(errmsg, VIND_NOMEM, "out of memory planning the query");
     }
+    if (memo)
+        vind_word_memo_begin(memo);
     builder_t b = {.analyzer = analyzer,
                    .synonyms = synonyms,
                    .weights = weights,
@@ -1227,6 +1210,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                    .expand = expand,
                    .present = present,
                    .correct_data = data,
+                   .memo = memo ? memo : own_memo,
                    .collect = 1,
                    .match_terms = plan->match_terms,
                    .translations = g_ptr_array_new_with_free_func(g_free),
@@ -1280,6 +1264,7 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
             b.failed = 1, plan->n_words = 0;
     }
     builder_clear(&b);
+    vind_word_memo_free(own_memo);
     if (b.failed || !plan->understood) {
         vind_query_plan_free(plan);
         return vind_error(errmsg, VIND_NOMEM, "out of memory building the query");

@@ -13,6 +13,7 @@
 #include "query_parse.h"
 #include "snippet.h"
 #include "synonyms.h"
+#include "word_memo.h"
 
 /*
  * Ranking weights (docs/ranking.md explains the choice and the figures
@@ -113,6 +114,8 @@ vind_status_t vind_query_plan(vind_analyzer_t *analyzer, const vind_synonyms_t *
  * OR(word, correction × correction_weight), so "kubernets haven" finds the
  * Haven articles about Kubernetes, and the word's correction is recorded in
  * plan->words for "Bedoelde je". Excluded words are never corrected.
+ * memo (NULL: one for this build) remembers the analyses of words across
+ * builds; it must be made for the same analyzer and synonyms.
  *
  * Return value: VIND_OK; VIND_NOMEM.
  */
@@ -121,8 +124,8 @@ vind_status_t vind_query_plan_corrected(vind_analyzer_t *analyzer, const vind_sy
                                         vind_query_corrector_t correct,
                                         vind_query_expander_t expand,
                                         vind_query_present_t present, void *data,
-                                        const vind_qnode_t *tree, vind_query_plan_t **out,
-                                        char **errmsg);
+                                        vind_word_memo_t *memo, const vind_qnode_t *tree,
+                                        vind_query_plan_t **out, char **errmsg);
 
 /* Frees a plan. Accepts NULL. */
 void vind_query_plan_free(vind_query_plan_t *plan);

@@ -3469,18 +3469,27 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
         found = read_cached(reader, key.key('p'), [reader, docid, term, max_positions] {
             std::string bytes;
             const Xapian::Database &database = reader->database;
-            size_t n = 0;
+            /* Gathered 64 at a time: a std::string append per position
+             * was ~1,000 of the ~5,000 instructions of a list read
+             * (callgrind, the snippets of the 1,000 bench requests). */
+            uint32_t chunk[64];
+            size_t n = 0, filled = 0;
             try {
+                const Xapian::PositionIterator end = database.positionlist_end(docid, term);
                 for (Xapian::PositionIterator it = database.positionlist_begin(docid, term);
-                     it != database.positionlist_end(docid, term); ++it) {
-                    const uint32_t position = *it;
-                    bytes.append(reinterpret_cast<const char *>(&position), sizeof position);
+                     it != end; ++it) {
+                    chunk[filled++] = *it;
+                    if (filled == sizeof chunk / sizeof *chunk) {
+                        bytes.append(reinterpret_cast<const char *>(chunk), sizeof chunk);
+                        filled = 0;
+                    }
                     if (max_positions && ++n >= max_positions)
                         break;
                 }
             } catch (const Xapian::DocNotFoundError &) {
                 /* a document without the term's positions */
             }
+            bytes.append(reinterpret_cast<const char *>(chunk), filled * sizeof *chunk);
             return bytes;
         });
     } catch (...) {

@@ -1079,6 +1079,65 @@ static void test_completion_cache(vind_searcher_t *searcher)
     CHECK(same, "completions from the kept words are those from the index");
 }
 
+/* The description of the plan of query made with memo (malloc'd), or NULL. */
+static char *plan_described_with(vind_analyzer_t *analyzer, vind_word_memo_t *memo,
+                                 const char *query)
+{
+    vind_qnode_t *tree = NULL;
+    vind_query_plan_t *plan = NULL;
+    vind_query_parse(query, strlen(query), &tree, NULL);
+    vind_query_plan_corrected(analyzer, NULL, NULL, NULL, NULL, NULL, NULL, memo, tree, &plan,
+                              NULL);
+    char *described = plan ? vind_xapian_query_describe(plan->query) : NULL;
+    vind_query_plan_free(plan);
+    vind_qnode_free(tree);
+    return described;
+}
+
+/* A searcher's memo of the words' analyses answers what the analyzer
+ * would: a plan made from it, the first time and again, is the plan made
+ * without one; and it does remember (the same tokens lent twice). */
+static void test_word_memo(vind_analyzer_t *analyzer)
+{
+    static const char *const queries[] = {"Cliënten -wonen", "niet-rokers beheren",
+                                          "\"geestelijke gezondheidszorg\" zorg", "de",
+                                          "reageer knoppen", "evaluations"};
+    vind_word_memo_t *memo = vind_word_memo_new(analyzer, NULL);
+    int same = 1;
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+            char *alone = plan_described(analyzer, NULL, queries[i]);
+            char *remembered = plan_described_with(analyzer, memo, queries[i]);
+            if (!alone || !remembered || strcmp(alone, remembered) != 0) {
+                printf("# %s: %s / %s\n", queries[i], alone ? alone : "(null)",
+                       remembered ? remembered : "(null)");
+                same = 0;
+            }
+            free(alone);
+            free(remembered);
+        }
+    CHECK(same, "plans made with a word memo, first and again, are the plans made without");
+    const vind_tokens_t *first = vind_word_memo_analysis(memo, "bewoners");
+    CHECK(first && vind_tokens_count(first) == 1 && vind_word_memo_analysis(memo, "bewoners") == first,
+          "the memo lends the analysis it made the first time");
+    CHECK(vind_word_memo_stem(memo, "evaluations", VIND_LANG_EN) ==
+              vind_word_memo_stem(memo, "evaluations", VIND_LANG_EN),
+          "... and a word's stem");
+    /* Long phrases fill its byte bound: the next build starts it empty. */
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 200 && vind_word_memo_bytes(memo) < (4u << 20); i++) {
+        g_string_printf(text, "%d", i);
+        while (text->len < 4000)
+            g_string_append(text, " bewoners van verpleeghuizen");
+        vind_word_memo_analysis(memo, text->str);
+    }
+    CHECK(vind_word_memo_bytes(memo) >= (4u << 20), "long phrases fill the memo's 4 MB");
+    vind_word_memo_begin(memo);
+    CHECK_INT((int)vind_word_memo_bytes(memo), 0, "... and the next build starts it empty");
+    g_string_free(text, TRUE);
+    vind_word_memo_free(memo);
+}
+
 static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
 {
     test_completion_cache(searcher);
@@ -1087,6 +1146,7 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     vind_analyzer_t *analyzer = NULL;
     vind_analyzer_new(lexicon, &analyzer, NULL);
     test_absent_terms(searcher, analyzer);
+    test_word_memo(analyzer);
     vind_qnode_t *tree = NULL;
     vind_query_parse("Cliënten -wonen", 16, &tree, NULL);
     vind_query_plan_t *plan = NULL;
