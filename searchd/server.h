@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -34,7 +35,7 @@ typedef struct {
     char *db_path;      /* --db, else $VIND_DB, else ./vind.db */
     char *listen;       /* --listen HOST:PORT (port 0: any free port) */
     int reuse_port;     /* --reuse-port: SO_REUSEPORT, share the port with other daemons */
-    unsigned threads;   /* --threads: MHD workers = searchers */
+    unsigned threads;   /* --threads: MHD workers, and as many search threads */
     char *template_dir; /* --template, else <datadir>/templates */
     char *cors_origin;  /* --cors ORIGIN, or NULL: no CORS headers */
     unsigned max_connections;
@@ -66,6 +67,8 @@ typedef struct {
     vind_connection_list_t *connections;
     vind_client_table_t *clients; /* searches in flight per client address */
     vind_admission_t *admission;  /* costly-search admission (admission.h); NULL: off */
+    GThreadPool *searches;        /* --threads search threads: every route that searches */
+    pthread_mutex_t searches_lock; /* guards `searches` (NULL once stopped) */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
     atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
@@ -130,6 +133,12 @@ struct vind_request {
     const char *url_param; /* url= of /api/doc and /api/related */
     unsigned limit;        /* limit= of /api/related */
     char *log_query;       /* q, for the slow-query line (malloc'd) */
+    /* Run on a search thread (server.c): the connection is suspended, the
+     * answer waits here until the access handler queues it after the resume. */
+    int dispatched;                      /* handed to a search thread */
+    int deferred;                        /* answers are kept, not queued */
+    struct MHD_Response *deferred_response;
+    int deferred_owned;                  /* destroy it once queued (not a canned one) */
 };
 
 /* The client's address as a key (family byte + address bytes, the port
