@@ -15,19 +15,13 @@ Timing is printed, never asserted: loopback only, standard library only.
 import http.client
 import itertools
 import os
-import re
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
-BUILD = os.environ.get("VIND_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build"))
-WILDCARDS = " ".join(a + b + "*" for a, b in itertools.islice(
-    itertools.product("abdegiklmnoprstvwz", "aeioulnr"), 64))
-COSTLY = "/api/search?" + urllib.parse.urlencode({"q": WILDCARDS, "size": 100})
+from searchdlib import COSTLY, Daemon
 CHEAP = ["/health"] + ["/api/search?q=" + w for w in ("zorg", "wonen", "gemeente", "jeugd", "onderzoek")]
 
 
@@ -42,27 +36,6 @@ def timed_get(port, path, source):
         return response.status, time.perf_counter() - t0
     finally:
         connection.close()
-
-
-def start(db, env):
-    log = open(os.path.join("/tmp", "searchd-held-%d.log" % os.getpid()), "w+b")
-    daemon = subprocess.Popen([os.path.join(BUILD, "bin", "vind-searchd"), "--db", db, "--listen",
-                               "127.0.0.1:0", "--threads", "4"], stderr=log, env=env)
-    for _ in range(200):
-        log.seek(0)
-        match = re.search(rb"listening on http://[^:]+:(\d+)/", log.read())
-        if match:
-            return daemon, log, int(match.group(1))
-        time.sleep(0.05)
-    daemon.kill()
-    raise SystemExit("vind-searchd did not start")
-
-
-def stop(daemon, log):
-    daemon.terminate()
-    daemon.wait()
-    log.close()
-    os.unlink(log.name)
 
 
 def connect(port, source):
@@ -82,9 +55,8 @@ def answer_time(sock, path, t0):
 def held_search(db):
     """The held search's connection and the 20 /health connections are opened together, as a
     burst that one worker wakes up to; the search is sent first, each /health 5 ms later."""
-    env = dict(os.environ, VIND_SEARCHD_TEST_DELAY_MS="2000")
-    daemon, log, port = start(db, env)
-    try:
+    with Daemon(db, env=dict(os.environ, VIND_SEARCHD_TEST_DELAY_MS="2000")) as daemon:
+        port = daemon.port
         timed_get(port, "/health", "127.0.0.1")
         holder_sock = connect(port, "127.0.0.2")
         health_socks = [connect(port, "127.0.0.%d" % i) for i in range(10, 30)]
@@ -104,13 +76,11 @@ def held_search(db):
         print("held search (2 s) + 20 /health 5 ms later: %d of 20 waited > 1 s; /health median %.1f ms, "
               "max %.0f ms; the held search %.2f s" % (waited, statistics.median(times) * 1000,
                                                          max(times) * 1000, answers[0]))
-    finally:
-        stop(daemon, log)
 
 
 def costly_loop(db, seconds):
-    daemon, log, port = start(db, dict(os.environ))
-    try:
+    with Daemon(db) as daemon:
+        port = daemon.port
         timed_get(port, COSTLY, "127.0.0.2")
         stop_costly = threading.Event()
         costly = []
@@ -135,8 +105,6 @@ def costly_loop(db, seconds):
               "max %.0f ms (%d requests; %d costly, median %.0f ms)"
               % (statistics.median(times) * 1000, times[int(len(times) * 0.99)] * 1000, times[-1] * 1000,
                  len(times), len(costly), statistics.median(t for _, t in costly) * 1000))
-    finally:
-        stop(daemon, log)
 
 
 def main(argv):

@@ -18,7 +18,8 @@ Over the sample site's index (make build/sample-site/index.html; skips without i
      search at a time, a second heavy address gets 429 while /health, cached answers and normal
      addresses are served; off, or with a huge threshold, nothing is refused.
   8. a held search holds nobody else: /health from other addresses, on connections opened in the
-     same burst as the search's, is answered before the search (session 14).
+     same burst as the search's, is answered before the search (session 14); /api/related is
+     under the same admission as searches.
 The normal client's p99 without and with the attacks is printed; the assertion is only generous
 (every normal request answered 200, p99 under 1 s): the exact comparison is `make bench`
 (bench/searchd.sh) and docs/reliability.md. All on loopback, every loop bounded (~40 s in all).
@@ -358,6 +359,45 @@ def time_now():
     return time.monotonic()
 
 
+def related_admission(db):
+    """/api/related is under the costly-search admission too (a long document's related links cost
+    as much as a costly search): with every request counted heavy and one at a time, while a search
+    of heavy 127.0.0.2 is held, /api/related from 127.0.0.3 (made heavy by a related request) gets
+    429; from 127.0.0.4, not heavy, it gets 200. Failed before session 14: related was never admitted."""
+    import json
+    import threading
+    from harness import query
+    search = lambda q: "/api/search?" + query(q=q)  # noqa: E731
+    os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(HEAVY_DELAY_MS)
+    try:
+        with Searchd(db, "--threads", "4", "--heavy-search-ms", "0", "--max-heavy-searches", "1") as sd:
+            status, _, body = get_from(sd.port, "127.0.0.2", search("zorg"))
+            url = json.loads(body)["results"][0]["url"] if status == 200 else "/"
+            related = "/api/related?" + query(url=url)
+            marked = [status, get_from(sd.port, "127.0.0.3", related)[0]]
+            statuses = {}
+            for word in ("verpleeghuis", "verpleeghuizen", "verpleeghuiszorg"):
+                held = {}
+                holder = threading.Thread(target=lambda word=word: held.update(
+                    status=get_from(sd.port, "127.0.0.2", search(word))[0]))
+                holder.start()
+                polls, running = 0, metric(sd, "vind_heavy_searches", POLL_SECONDS)
+                while running != 1 and polls < 40:
+                    polls += 1
+                    running = metric(sd, "vind_heavy_searches", POLL_SECONDS)
+                statuses = {"heavy": get_from(sd.port, "127.0.0.3", related)[0],
+                            "normal": get_from(sd.port, "127.0.0.4", related)[0]}
+                holder.join(30)
+                if statuses["heavy"] == 429:
+                    break
+            tap.ok(marked == [200, 200] and statuses == {"heavy": 429, "normal": 200}
+                   and held.get("status") == 200,
+                   "a heavy search held: /api/related of another heavy address gets 429, of a normal "
+                   "address 200", (marked, statuses, held))
+    finally:
+        del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+
+
 def held_search_holds_nobody(db):
     """One client's held search (VIND_SEARCHD_TEST_DELAY_MS) holds no other client's request: its
     connection and eight others from other addresses are opened together (a libmicrohttpd epoll
@@ -458,6 +498,7 @@ def main():
                "no sanitizer report from the daemon", log[log.find("ERROR: AddressSanitizer"):][:2000])
         held_search_holds_nobody(db)
         costly_search_admission(db)
+        related_admission(db)
         hostile_document(tmp)
         default_listen(tmp)
 
