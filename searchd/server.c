@@ -19,13 +19,13 @@
  *                        pool, context freed (also for aborted requests)
  *
  * Threads: MHD's internal thread pool with epoll, --threads I/O workers,
- * and as many search threads (a GThreadPool). A route that searches
- * (VIND_ROUTE_INDEX or VIND_ROUTE_SEARCH) is counted against its client
- * address on the worker, then its connection is suspended and the handler
- * runs on a search thread, which checks a searcher out and back in, keeps
- * the answer in the request and resumes the connection; the worker's next
- * call of the access handler queues it. Every other route (/health,
- * /metrics, assets) is answered on the worker at once. Why: a worker that
+ * and as many search threads (a queue of their own, below). A route that
+ * searches (VIND_ROUTE_INDEX or VIND_ROUTE_SEARCH) has its connection
+ * suspended and its handler run on a search thread, which counts it against
+ * its client address, checks a searcher out and back in, keeps the answer
+ * in the request and resumes the connection; the worker's next call of the
+ * access handler queues it. Every other route (/health, /metrics, assets)
+ * is answered on the worker at once. Why: a worker that
  * wakes on the listening socket accepts every waiting connection at once
  * and serves them in turn, so when it ran searches itself (until session
  * 14) one slow search held every other connection it owned, /health too
@@ -692,14 +692,28 @@ static enum MHD_Result checkout_searcher(vind_request_t *req)
     return vind_respond_error(req, 503, NULL);
 }
 
-/* A search thread: runs the handler of a suspended request (its answer is
- * kept in req, see respond.c's queue), then resumes the connection. The
- * searcher goes back to the pool and the client may start another search
- * before the resume: the worker only queues the answer. */
-static void run_search_thread(gpointer data, gpointer user_data)
+/* ---- search threads ---- */
+
+/* The search threads and their queue: pthread rather than GThreadPool,
+ * whose futex-based queue hides from ThreadSanitizer that a worker filled
+ * the request before a search thread takes it (check-searchd-tsan reported
+ * GLib's list nodes as races). FIFO: requests are searched in arrival order. */
+struct vind_search_threads {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    vind_request_t *head, *tail; /* queued, linked through next_search */
+    int stopping;                /* no more requests; the threads end once the queue is empty */
+    vind_server_t *server;
+    unsigned count;
+    pthread_t threads[];
+};
+
+/* Runs the handler of a suspended request (its answer is kept in req, see
+ * respond.c's queue), then resumes the connection. The searcher goes back
+ * to the pool and the client may start another search before the resume:
+ * the worker only queues the answer. */
+static void run_search(vind_server_t *server, vind_request_t *req)
 {
-    vind_request_t *req = data;
-    vind_server_t *server = user_data;
     if (!client_acquire(server, req->connection))
         vind_respond_busy(req);
     else {
@@ -715,33 +729,102 @@ static void run_search_thread(gpointer data, gpointer user_data)
     MHD_resume_connection(req->connection);
 }
 
-/* Hands req to a search thread and suspends its connection: 1, or 0 when
- * the search threads are stopped (the daemon is stopping). The lock keeps
- * stop_search_threads from freeing the pool between the check and the push. */
+static void *search_thread(void *arg)
+{
+    vind_search_threads_t *threads = arg;
+    pthread_mutex_lock(&threads->lock);
+    for (;;) {
+        while (threads->head == NULL && !threads->stopping)
+            pthread_cond_wait(&threads->wake, &threads->lock);
+        vind_request_t *req = threads->head;
+        if (req == NULL)
+            break; /* stopping, and nothing left */
+        threads->head = req->next_search;
+        if (threads->head == NULL)
+            threads->tail = NULL;
+        pthread_mutex_unlock(&threads->lock);
+        run_search(threads->server, req);
+        pthread_mutex_lock(&threads->lock);
+    }
+    pthread_mutex_unlock(&threads->lock);
+    return NULL;
+}
+
+static void stop_search_threads(vind_server_t *server);
+
+static vind_status_t start_search_threads(vind_server_t *server, unsigned count, char **errmsg)
+{
+    vind_search_threads_t *threads = calloc(1, sizeof *threads + count * sizeof(pthread_t));
+    if (threads == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    pthread_mutex_init(&threads->lock, NULL);
+    pthread_cond_init(&threads->wake, NULL);
+    threads->server = server;
+    server->searches = threads;
+    for (; threads->count < count; threads->count++) {
+        int rc = pthread_create(&threads->threads[threads->count], NULL, search_thread, threads);
+        if (rc != 0) {
+            stop_search_threads(server);
+            return vind_error(errmsg, VIND_NOMEM, "cannot start a search thread: %s",
+                              g_strerror(rc));
+        }
+    }
+    return VIND_OK;
+}
+
+/* Hands req to a search thread and suspends its connection: 1, or 0 once
+ * the search threads are stopping (the daemon is stopping). */
 static int dispatch_search(vind_request_t *req)
 {
-    vind_server_t *server = req->server;
-    pthread_mutex_lock(&server->searches_lock);
-    int dispatched = server->searches != NULL;
+    vind_search_threads_t *threads = req->server->searches;
+    pthread_mutex_lock(&threads->lock);
+    int dispatched = !threads->stopping;
     if (dispatched) {
         req->dispatched = req->deferred = 1;
+        req->next_search = NULL;
         MHD_suspend_connection(req->connection);
-        g_thread_pool_push(server->searches, req, NULL);
+        if (threads->tail)
+            threads->tail->next_search = req;
+        else
+            threads->head = req;
+        threads->tail = req;
+        pthread_cond_signal(&threads->wake);
     }
-    pthread_mutex_unlock(&server->searches_lock);
+    pthread_mutex_unlock(&threads->lock);
     return dispatched;
 }
 
-/* Waits for every queued and running search, each resuming its connection;
- * the connection of a search that arrives later is closed. */
+/* Lets every queued and running search finish, each resuming its
+ * connection, and ends the threads; the connection of a search that
+ * arrives later is closed (dispatch_search). The structure stays until
+ * free_search_threads: a worker may still look at it. */
 static void stop_search_threads(vind_server_t *server)
 {
-    pthread_mutex_lock(&server->searches_lock);
-    GThreadPool *searches = server->searches;
+    vind_search_threads_t *threads = server->searches;
+    if (threads == NULL)
+        return;
+    pthread_mutex_lock(&threads->lock);
+    int already = threads->stopping;
+    threads->stopping = 1;
+    pthread_cond_broadcast(&threads->wake);
+    pthread_mutex_unlock(&threads->lock);
+    if (already)
+        return;
+    for (unsigned i = 0; i < threads->count; i++)
+        pthread_join(threads->threads[i], NULL);
+}
+
+/* After MHD_stop_daemon (or a failed start): no worker is left. */
+static void free_search_threads(vind_server_t *server)
+{
+    vind_search_threads_t *threads = server->searches;
+    if (threads == NULL)
+        return;
+    stop_search_threads(server);
+    pthread_mutex_destroy(&threads->lock);
+    pthread_cond_destroy(&threads->wake);
+    free(threads);
     server->searches = NULL;
-    pthread_mutex_unlock(&server->searches_lock);
-    if (searches != NULL)
-        g_thread_pool_free(searches, FALSE, TRUE);
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,
@@ -930,14 +1013,17 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     if (server->connections != NULL)
         pthread_mutex_init(&server->connections->lock, NULL);
     server->clients = client_table_new(config->threads);
-    pthread_mutex_init(&server->searches_lock, NULL);
-    server->searches = g_thread_pool_new(run_search_thread, server,
-                                         config->threads ? (int)config->threads : 1, TRUE, NULL);
-    if (server->connections == NULL || server->clients == NULL || server->searches == NULL) {
+    if (server->connections == NULL || server->clients == NULL) {
         close(listen_fd);
-        stop_search_threads(server);
         vind_server_free_connections(server);
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    status = start_search_threads(server, config->threads ? config->threads : 1, errmsg);
+    if (status != VIND_OK) {
+        close(listen_fd);
+        free_search_threads(server);
+        vind_server_free_connections(server);
+        return status;
     }
     atomic_init(&server->in_flight, 0);
     atomic_init(&server->stopping, 0);
@@ -961,7 +1047,7 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
         MHD_OPTION_END);
     if (server->daemon == NULL) {
         close(listen_fd);
-        stop_search_threads(server);
+        free_search_threads(server);
         vind_server_free_connections(server);
         return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
                           config->listen);
@@ -988,6 +1074,6 @@ void vind_server_stop(vind_server_t *server)
     stop_search_threads(server);
     MHD_stop_daemon(server->daemon); /* closes the listening socket too */
     server->daemon = NULL;
-    pthread_mutex_destroy(&server->searches_lock);
+    free_search_threads(server);
     vind_server_free_connections(server);
 }

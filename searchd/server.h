@@ -12,7 +12,6 @@
 
 #include <glib.h>
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -29,6 +28,7 @@ typedef struct vind_connection_list vind_connection_list_t;
 typedef struct vind_client_table vind_client_table_t;
 typedef struct vind_cache vind_cache_t;
 typedef struct vind_admission vind_admission_t;
+typedef struct vind_search_threads vind_search_threads_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
@@ -67,8 +67,7 @@ typedef struct {
     vind_connection_list_t *connections;
     vind_client_table_t *clients; /* searches in flight per client address */
     vind_admission_t *admission;  /* costly-search admission (admission.h); NULL: off */
-    GThreadPool *searches;        /* --threads search threads: every route that searches */
-    pthread_mutex_t searches_lock; /* guards `searches` (NULL once stopped) */
+    vind_search_threads_t *searches; /* --threads search threads: every route that searches */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
     atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
@@ -136,6 +135,7 @@ struct vind_request {
     /* Run on a search thread (server.c): the connection is suspended, the
      * answer waits here until the access handler queues it after the resume. */
     int dispatched;                      /* handed to a search thread */
+    struct vind_request *next_search;    /* the search threads' queue (server.c) */
     int deferred;                        /* answers are kept, not queued */
     struct MHD_Response *deferred_response;
     int deferred_owned;                  /* destroy it once queued (not a canned one) */
