@@ -65,6 +65,12 @@ static const vind_route_t routes[] = {
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
+unsigned vind_server_searcher_count(const vind_config_t *config)
+{
+    unsigned threads = config->threads ? config->threads : 1;
+    return 2 * threads;
+}
+
 size_t vind_server_route_count(void)
 {
     return N_ROUTES;
@@ -192,10 +198,10 @@ void vind_server_free_connections(vind_server_t *server)
 /* One costly search (64 wildcards, size 100: ~0.2 s of CPU on the corpus,
  * bounded by --search-time-limit) holds its search thread meanwhile; a client with as many
  * connections as there are search threads would hold them all and everyone else would queue behind
- * it. So one address may run at most max_searches_per_ip searches at once (default threads - 1): the
- * rest get 429 at once, and a search thread stays free for other addresses. A search is counted
- * when a search thread takes it up, so at most `threads` are counted at once: the table has that many
- * entries and a linear scan under one lock costs less than a microsecond per search. */
+ * it. So one address may run at most max_searches_per_ip searches at once (default threads - 1):
+ * the rest get 429 at once, and a search thread stays free for other addresses. A search is counted
+ * when a search thread takes it up, so at most `threads` are counted at once: the table has that
+ * many entries and a linear scan under one lock costs less than a microsecond per search. */
 typedef struct {
     unsigned char key[17]; /* family byte + up to 16 address bytes */
     unsigned count;
@@ -867,9 +873,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
     if (!(req->route->flags & (VIND_ROUTE_INDEX | VIND_ROUTE_SEARCH)))
         return req->route->handler(req);
     /* Hot path: a hand-over to a search thread and back (a futex wake and
-     * MHD's resume signal) on every searching request. */
-    /* Once the search threads are stopped the daemon is about to close every
-     * connection: close this one now, as a stopped daemon would. */
+     * MHD's resume signal, +0.2-0.4% instructions per search). Once the
+     * search threads are stopped the daemon is about to close every
+     * connection: this one is closed now, as a stopped daemon would. */
     return dispatch_search(req) ? MHD_YES : MHD_NO;
 }
 

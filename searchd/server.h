@@ -65,8 +65,8 @@ typedef struct {
     vind_responses_t *responses;
     vind_cache_t *cache; /* /api/search answers (cache.h); locks itself */
     vind_connection_list_t *connections;
-    vind_client_table_t *clients; /* searches in flight per client address */
-    vind_admission_t *admission;  /* costly-search admission (admission.h); NULL: off */
+    vind_client_table_t *clients;    /* searches in flight per client address */
+    vind_admission_t *admission;     /* costly-search admission (admission.h); NULL: off */
     vind_search_threads_t *searches; /* --threads search threads: every route that searches */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
@@ -134,16 +134,20 @@ struct vind_request {
     char *log_query;       /* q, for the slow-query line (malloc'd) */
     /* Run on a search thread (server.c): the connection is suspended, the
      * answer waits here until the access handler queues it after the resume. */
-    int dispatched;                      /* handed to a search thread */
-    struct vind_request *next_search;    /* the search threads' queue (server.c) */
-    int deferred;                        /* answers are kept, not queued */
+    int dispatched;                   /* handed to a search thread */
+    struct vind_request *next_search; /* the search threads' queue (server.c) */
+    int deferred;                     /* answers are kept, not queued */
     struct MHD_Response *deferred_response;
-    int deferred_owned;                  /* destroy it once queued (not a canned one) */
+    int deferred_owned; /* destroy it once queued (not a canned one) */
 };
 
 /* The client's address as a key (family byte + address bytes, the port
  * left out): 1, or 0 when the connection has no address (a socket pair). */
 int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17]);
+
+/* The searchers the pool needs (vind_pool_new's size): one per search thread
+ * and one per worker, for /health, which must never wait for a search. */
+unsigned vind_server_searcher_count(const vind_config_t *config);
 
 /* The route count (metrics label "other" has this index) and route i's path. */
 size_t vind_server_route_count(void);
