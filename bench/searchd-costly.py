@@ -13,20 +13,12 @@ printed, never asserted: loopback only, standard library only.
 """
 
 import http.client
-import itertools
-import os
-import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
-BUILD = os.environ.get("VIND_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build"))
-WILDCARDS = " ".join(a + b + "*" for a, b in itertools.islice(
-    itertools.product("abdegiklmnoprstvwz", "aeioulnr"), 64))
-COSTLY = "/api/search?" + urllib.parse.urlencode({"q": WILDCARDS, "size": 100})
+from searchdlib import COSTLY, Daemon, cpu_seconds
 NORMAL = ["/api/search?q=" + w for w in ("zorg", "wonen", "gemeente", "jeugd", "onderzoek", "ouderen")]
 
 
@@ -39,12 +31,6 @@ def get(port, path, source="127.0.0.1"):
         return response.status
     finally:
         connection.close()
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def normal_client(port, seconds):
@@ -62,20 +48,8 @@ def main(argv):
     db = argv[1]
     seconds = float(argv[2]) if len(argv) > 2 else 5
     extra = argv[3:]
-    log = open(os.path.join("/tmp", "searchd-costly-%d.log" % os.getpid()), "w+b")
-    daemon = subprocess.Popen([os.path.join(BUILD, "bin", "vind-searchd"), "--db", db, "--listen", "127.0.0.1:0",
-                               "--threads", "4"] + extra, stderr=log)
-    try:
-        port = None
-        for _ in range(200):
-            log.seek(0)
-            match = re.search(rb"listening on http://[^:]+:(\d+)/", log.read())
-            if match:
-                port = int(match.group(1))
-                break
-            time.sleep(0.05)
-        if port is None:
-            raise SystemExit("vind-searchd did not start")
+    with Daemon(db, *extra) as daemon:
+        port = daemon.port
         get(port, NORMAL[0])
         before = cpu_seconds(daemon.pid)
         statuses = [get(port, COSTLY) for _ in range(10)]
@@ -102,10 +76,6 @@ def main(argv):
             t.join()
         print("normal client during 8 costly connections: median %.1f ms, p90 %.1f ms (%d requests); "
               "costly answers %s" % (p50, p90, n, counts))
-    finally:
-        daemon.terminate()
-        daemon.wait()
-        log.close()
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
 /*
- * admission.h - (searchd, private) admission of costly searches: no set of
- * client addresses can hold every worker with searches that cost a lot of
- * CPU, each address staying within --max-searches-per-ip.
+ * admission.h - (searchd, private) admission of costly searches (/api/search,
+ * /zoeken and, since session 12, /api/related): no set of client addresses
+ * can hold every search thread with requests that cost a lot of CPU, each
+ * address staying within --max-searches-per-ip.
  *
  * An address whose search took at least --heavy-search-ms of thread CPU is
  * "heavy" for VIND_SEARCHD_HEAVY_SECONDS after that search (each costly
  * search starts the period again; an address that stops sending them is
  * normal again after it). At most --max-heavy-searches searches of heavy
  * addresses run at once across all addresses; one more is refused (429),
- * so the other workers stay free for everyone else. Searches of other
+ * so the other search threads stay free for everyone else. Searches of other
  * addresses are never refused by this. Pure logic over a bounded table: no
  * libmicrohttpd, no clock of its own (the caller passes the times), so
  * tests/unit/test_admission.c tests it directly.

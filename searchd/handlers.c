@@ -306,9 +306,16 @@ enum MHD_Result handle_related(vind_request_t *req)
     vind_related_options_init(&opts);
     if (req->limit)
         opts.limit = req->limit;
+    /* Under the same admission as a search: related links of a long
+     * document cost as much as a costly search (a 4 MB page: 30-36 ms of
+     * CPU; a 131-page PDF 12 ms; bench/searchd-route-cost.py). */
+    admission_ticket_t ticket;
+    if (!admission_begin(req, &ticket))
+        return vind_respond_busy(req);
     vind_related_list_t *list = NULL;
     char *errmsg = NULL;
     vind_status_t status = run_related(req, &opts, &list, &errmsg);
+    admission_end(req, &ticket);
     if (status == VIND_NOT_FOUND) {
         free(errmsg);
         return vind_respond_error(req, 404, "no document with this url in the index");

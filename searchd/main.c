@@ -480,7 +480,8 @@ int main(int argc, char **argv)
     metrics = vind_metrics_new(vind_server_route_count());
     server.metrics = metrics;
     server.page = page;
-    server.pool = vind_pool_new(config.db_path, lexicon, config.threads, metrics);
+    server.pool =
+        vind_pool_new(config.db_path, lexicon, vind_server_searcher_count(&config), metrics);
     if (server.pool)
         vind_pool_set_read_cache(server.pool, config.read_cache_bytes);
     server.responses = vind_responses_new(config.cors_origin, page);

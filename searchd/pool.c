@@ -1,11 +1,12 @@
 /*
- * pool.c - one read-only searcher per worker thread of vind-searchd.
+ * pool.c - vind-searchd's read-only searchers: one per search thread and
+ * one per MHD worker (/health), 2 x --threads slots.
  *
  * A vind_searcher_t belongs to one thread at a time (it owns Snowball
- * stemmers and a Xapian database), so the daemon keeps as many slots as MHD
- * has worker threads. A handler checks a slot out, searches and checks it
- * back in before its callback returns, so at most one slot per worker is
- * ever busy and a checkout never waits in practice.
+ * stemmers and a Xapian database). A search thread checks a slot out,
+ * searches and checks it back in; a worker does the same for /health
+ * within its callback. So at most one slot per thread is ever busy and a
+ * checkout never waits in practice (take_slot waits at most 5 s, then 503).
  *
  * STATES OF A SLOT (every transition happens with the slot checked out, so
  * only its holder touches the searcher; the pool lock guards `busy` only):

@@ -29,7 +29,7 @@ void vind_pool_set_read_cache(vind_pool_t *pool, size_t bytes);
  * stale). On failure *slot is NULL and nothing stays checked out.
  * Return value: VIND_OK; VIND_NOT_FOUND (no index yet); VIND_SCHEMA_MISMATCH;
  * VIND_INDEX_CORRUPT; VIND_XAPIAN; VIND_NOMEM; VIND_TIMEOUT (every searcher
- * busy for seconds: cannot happen with one request per worker).
+ * busy for seconds: cannot happen with one request per thread).
  * Thread: safe.
  */
 vind_status_t vind_pool_checkout(vind_pool_t *pool, vind_pool_slot_t **slot, char **errmsg);

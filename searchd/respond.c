@@ -193,13 +193,43 @@ static int wants_html(const vind_request_t *req)
     return req->path != NULL && strncmp(req->path, "/zoeken", 7) == 0;
 }
 
-/* Queues response (not consumed) and notes the status for log and metrics. */
+/* Queues response and notes the status for log and metrics; an owned
+ * response is destroyed once queued (MHD keeps its own reference), a canned
+ * one is not. On a search thread (req->deferred) the connection is
+ * suspended and MHD may not be called for it: the response waits in req
+ * until the access handler runs again after the resume
+ * (vind_respond_deferred). */
 static enum MHD_Result queue(vind_request_t *req, unsigned http_status,
-                             struct MHD_Response *response)
+                             struct MHD_Response *response, int owned)
 {
     req->responded = 1;
     req->http_status = http_status;
-    return MHD_queue_response(req->connection, http_status, response);
+    if (req->deferred) {
+        req->deferred_response = response;
+        req->deferred_owned = owned;
+        return MHD_YES;
+    }
+    enum MHD_Result result = MHD_queue_response(req->connection, http_status, response);
+    if (owned)
+        MHD_destroy_response(response);
+    return result;
+}
+
+enum MHD_Result vind_respond_deferred(vind_request_t *req)
+{
+    req->deferred = 0;
+    if (req->deferred_response == NULL)
+        return MHD_NO; /* the handler failed (out of memory): MHD closes the connection */
+    struct MHD_Response *response = req->deferred_response;
+    req->deferred_response = NULL;
+    return queue(req, req->http_status, response, req->deferred_owned);
+}
+
+void vind_respond_drop_deferred(vind_request_t *req)
+{
+    if (req->deferred_response != NULL && req->deferred_owned)
+        MHD_destroy_response(req->deferred_response);
+    req->deferred_response = NULL;
 }
 
 /* Sends body (consumed, malloc'd) with the common headers. */
@@ -220,9 +250,7 @@ static enum MHD_Result send_body(vind_request_t *req, unsigned http_status, char
         return MHD_NO;
     }
     add_common_headers(response, content_type, req->server->config->cors_origin, cacheable);
-    enum MHD_Result result = queue(req, http_status, response);
-    MHD_destroy_response(response);
-    return result;
+    return queue(req, http_status, response, 1);
 }
 
 enum MHD_Result vind_respond_json(vind_request_t *req, unsigned http_status, char *json)
@@ -249,7 +277,8 @@ enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, co
     int canned = canned_index(http_status);
     if (message == NULL && canned >= 0) {
         vind_responses_t *responses = req->server->responses;
-        return queue(req, http_status, html ? responses->html[canned] : responses->json[canned]);
+        return queue(req, http_status, html ? responses->html[canned] : responses->json[canned],
+                     0);
     }
     if (html)
         return vind_respond_html(
@@ -282,9 +311,7 @@ enum MHD_Result vind_respond_preflight(vind_request_t *req)
     MHD_add_response_header(response, "Access-Control-Max-Age", "86400");
     MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "Origin");
     MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow_header(origin));
-    enum MHD_Result result = queue(req, 204, response);
-    MHD_destroy_response(response);
-    return result;
+    return queue(req, 204, response, 1);
 }
 
 enum MHD_Result vind_respond_redirect(vind_request_t *req, const char *location)
@@ -299,9 +326,7 @@ enum MHD_Result vind_respond_redirect(vind_request_t *req, const char *location)
     }
     add_common_headers(response, "text/plain; charset=utf-8", req->server->config->cors_origin, 0);
     MHD_add_response_header(response, MHD_HTTP_HEADER_LOCATION, location);
-    enum MHD_Result result = queue(req, 302, response);
-    MHD_destroy_response(response);
-    return result;
+    return queue(req, 302, response, 1);
 }
 
 enum MHD_Result vind_respond_asset(vind_request_t *req, const vind_asset_t *asset)
@@ -312,7 +337,5 @@ enum MHD_Result vind_respond_asset(vind_request_t *req, const vind_asset_t *asse
     if (response == NULL)
         return MHD_NO;
     add_common_headers(response, asset->content_type, req->server->config->cors_origin, 1);
-    enum MHD_Result result = queue(req, 200, response);
-    MHD_destroy_response(response);
-    return result;
+    return queue(req, 200, response, 1);
 }

@@ -65,4 +65,13 @@ enum MHD_Result vind_respond_redirect(vind_request_t *req, const char *location)
 /* A static asset, cacheable for an hour. */
 enum MHD_Result vind_respond_asset(vind_request_t *req, const vind_asset_t *asset);
 
+/* On the access handler's call after a search thread resumed the
+ * connection: queues the answer the handler left in req (MHD_NO when it
+ * left none: out of memory, the connection is closed). */
+enum MHD_Result vind_respond_deferred(vind_request_t *req);
+
+/* Drops an answer left in req that was never queued (the request ended
+ * first). */
+void vind_respond_drop_deferred(vind_request_t *req);
+
 #endif

@@ -3,7 +3,7 @@
  * route table, the request guards (all in guard_request) and the request
  * context's life cycle.
  *
- * Request life cycle (libmicrohttpd's callbacks, all on one worker thread):
+ * Request life cycle (libmicrohttpd's callbacks, all on the connection's worker):
  *   uri_log_callback     request line read: allocate the vind_request_t
  *                        (MHD keeps it as the request's context pointer);
  *                        note a malformed escape or a raw NUL in the target
@@ -14,13 +14,22 @@
  *   access_handler last  body done: count the search against its client
  *                        address (429 past --max-searches-per-ip), check out
  *                        a searcher if the route needs one, run the handler
+ *                        (a searching route: on a search thread, see below)
  *   request_completed    access-log line, metrics, searcher back to the
  *                        pool, context freed (also for aborted requests)
  *
- * Threads: MHD's internal thread pool with epoll, --threads workers; every
- * connection stays on the worker that accepted it, and a handler checks its
- * searcher out and back within its callback, so searchers never cross
- * threads while in use.
+ * Threads: MHD's internal thread pool with epoll, --threads I/O workers,
+ * and as many search threads (a queue of their own, below). A route that
+ * searches (VIND_ROUTE_INDEX or VIND_ROUTE_SEARCH) has its connection
+ * suspended and its handler run on a search thread, which counts it against
+ * its client address, checks a searcher out and back in, keeps the answer
+ * in the request and resumes the connection; the worker's next call of the
+ * access handler queues it. Every other route (/health, /metrics, assets)
+ * is answered on the worker at once. Why: a worker that
+ * wakes on the listening socket accepts every waiting connection at once
+ * and serves them in turn, so when it ran searches itself (until session
+ * 14) one slow search held every other connection it owned, /health too
+ * (docs/searchd.md "Threads" has the figures).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,6 +64,12 @@ static const vind_route_t routes[] = {
     {"GET", "/", handle_root, 0, 64},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
+
+unsigned vind_server_searcher_count(const vind_config_t *config)
+{
+    unsigned threads = config->threads ? config->threads : 1;
+    return 2 * threads;
+}
 
 size_t vind_server_route_count(void)
 {
@@ -181,12 +196,12 @@ void vind_server_free_connections(vind_server_t *server)
 /* ---- searches in flight per client address ---- */
 
 /* One costly search (64 wildcards, size 100: ~0.2 s of CPU on the corpus,
- * bounded by --search-time-limit) holds its worker meanwhile; a client with as many connections as
- * there are workers would hold them all and everyone else would queue behind it. So one address may
- * run at most max_searches_per_ip searches at once (default workers - 1): the rest get 429 at once,
- * and a worker stays free for other addresses and /health. At most `threads` searches run at once
- * (one per worker), so the table has that many entries and a linear scan under one lock costs less
- * than a microsecond per search. */
+ * bounded by --search-time-limit) holds its search thread meanwhile; a client with as many
+ * connections as there are search threads would hold them all and everyone else would queue behind
+ * it. So one address may run at most max_searches_per_ip searches at once (default threads - 1):
+ * the rest get 429 at once, and a search thread stays free for other addresses. A search is counted
+ * when a search thread takes it up, so at most `threads` are counted at once: the table has that
+ * many entries and a linear scan under one lock costs less than a microsecond per search. */
 typedef struct {
     unsigned char key[17]; /* family byte + up to 16 address bytes */
     unsigned count;
@@ -254,7 +269,7 @@ static int client_acquire(vind_server_t *server, struct MHD_Connection *connecti
     if (entry == NULL && (entry = empty) != NULL)
         memcpy(entry->key, key, sizeof key);
     if (entry == NULL || entry->count >= server->config->max_searches_per_ip)
-        allowed = 0; /* no free entry: every worker is searching already */
+        allowed = 0; /* no free entry: every search thread is searching already */
     else
         entry->count++;
     pthread_mutex_unlock(&table->lock);
@@ -363,6 +378,7 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
         return;
     vind_pool_checkin(server->pool, req->slot);
     client_release(req);
+    vind_respond_drop_deferred(req);
     double ms = (double)(g_get_monotonic_time() - req->start_us) / 1000.0;
     unsigned status = req->responded ? req->http_status : 0;
     vind_metrics_record(server->metrics, (size_t)req->route_index, status, ms / 1000.0);
@@ -682,6 +698,141 @@ static enum MHD_Result checkout_searcher(vind_request_t *req)
     return vind_respond_error(req, 503, NULL);
 }
 
+/* ---- search threads ---- */
+
+/* The search threads and their queue: pthread rather than GThreadPool,
+ * whose futex-based queue hides from ThreadSanitizer that a worker filled
+ * the request before a search thread takes it (check-searchd-tsan reported
+ * GLib's list nodes as races). FIFO: requests are searched in arrival order. */
+struct vind_search_threads {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    vind_request_t *head, *tail; /* queued, linked through next_search */
+    int stopping;                /* no more requests; the threads end once the queue is empty */
+    vind_server_t *server;
+    unsigned count;
+    pthread_t threads[];
+};
+
+/* Runs the handler of a suspended request (its answer is kept in req, see
+ * respond.c's queue), then resumes the connection. The searcher goes back
+ * to the pool and the client may start another search before the resume:
+ * the worker only queues the answer. */
+static void run_search(vind_server_t *server, vind_request_t *req)
+{
+    if (!client_acquire(server, req->connection))
+        vind_respond_busy(req);
+    else {
+        req->client_held = 1;
+        if (req->route->flags & VIND_ROUTE_INDEX)
+            checkout_searcher(req); /* or a 503 */
+        if (!req->responded)
+            req->route->handler(req);
+    }
+    vind_pool_checkin(server->pool, req->slot);
+    req->slot = NULL;
+    client_release(req);
+    MHD_resume_connection(req->connection);
+}
+
+static void *search_thread(void *arg)
+{
+    vind_search_threads_t *threads = arg;
+    pthread_mutex_lock(&threads->lock);
+    for (;;) {
+        while (threads->head == NULL && !threads->stopping)
+            pthread_cond_wait(&threads->wake, &threads->lock);
+        vind_request_t *req = threads->head;
+        if (req == NULL)
+            break; /* stopping, and nothing left */
+        threads->head = req->next_search;
+        if (threads->head == NULL)
+            threads->tail = NULL;
+        pthread_mutex_unlock(&threads->lock);
+        run_search(threads->server, req);
+        pthread_mutex_lock(&threads->lock);
+    }
+    pthread_mutex_unlock(&threads->lock);
+    return NULL;
+}
+
+static void stop_search_threads(vind_server_t *server);
+
+static vind_status_t start_search_threads(vind_server_t *server, unsigned count, char **errmsg)
+{
+    vind_search_threads_t *threads = calloc(1, sizeof *threads + count * sizeof(pthread_t));
+    if (threads == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    pthread_mutex_init(&threads->lock, NULL);
+    pthread_cond_init(&threads->wake, NULL);
+    threads->server = server;
+    server->searches = threads;
+    for (; threads->count < count; threads->count++) {
+        int rc = pthread_create(&threads->threads[threads->count], NULL, search_thread, threads);
+        if (rc != 0) {
+            stop_search_threads(server);
+            return vind_error(errmsg, VIND_NOMEM, "cannot start a search thread: %s",
+                              g_strerror(rc));
+        }
+    }
+    return VIND_OK;
+}
+
+/* Hands req to a search thread and suspends its connection: 1, or 0 once
+ * the search threads are stopping (the daemon is stopping). */
+static int dispatch_search(vind_request_t *req)
+{
+    vind_search_threads_t *threads = req->server->searches;
+    pthread_mutex_lock(&threads->lock);
+    int dispatched = !threads->stopping;
+    if (dispatched) {
+        req->dispatched = req->deferred = 1;
+        req->next_search = NULL;
+        MHD_suspend_connection(req->connection);
+        if (threads->tail)
+            threads->tail->next_search = req;
+        else
+            threads->head = req;
+        threads->tail = req;
+        pthread_cond_signal(&threads->wake);
+    }
+    pthread_mutex_unlock(&threads->lock);
+    return dispatched;
+}
+
+/* Lets every queued and running search finish, each resuming its
+ * connection, and ends the threads; the connection of a search that
+ * arrives later is closed (dispatch_search). The structure stays until
+ * free_search_threads: a worker may still look at it. */
+static void stop_search_threads(vind_server_t *server)
+{
+    vind_search_threads_t *threads = server->searches;
+    if (threads == NULL)
+        return;
+    pthread_mutex_lock(&threads->lock);
+    int already = threads->stopping;
+    threads->stopping = 1;
+    pthread_cond_broadcast(&threads->wake);
+    pthread_mutex_unlock(&threads->lock);
+    if (already)
+        return;
+    for (unsigned i = 0; i < threads->count; i++)
+        pthread_join(threads->threads[i], NULL);
+}
+
+/* After MHD_stop_daemon (or a failed start): no worker is left. */
+static void free_search_threads(vind_server_t *server)
+{
+    vind_search_threads_t *threads = server->searches;
+    if (threads == NULL)
+        return;
+    stop_search_threads(server);
+    pthread_mutex_destroy(&threads->lock);
+    pthread_cond_destroy(&threads->wake);
+    free(threads);
+    server->searches = NULL;
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connection, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -712,29 +863,20 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
          * rather than read (and drop) an endless stream until the deadline. */
         return req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES && !req->responded ? MHD_NO : MHD_YES;
     }
+    if (req->dispatched)
+        return vind_respond_deferred(req); /* resumed by its search thread */
     if (req->responded)
         return MHD_YES;
     set_receiving(connection, 0);
     if (req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES)
         return vind_respond_error(req, 413, NULL);
-    if (req->route->flags & (VIND_ROUTE_INDEX | VIND_ROUTE_SEARCH)) {
-        if (!client_acquire(req->server, connection))
-            return vind_respond_busy(req);
-        req->client_held = 1;
-    }
-    if ((req->route->flags & VIND_ROUTE_INDEX) && checkout_searcher(req) != MHD_YES) {
-        client_release(req);
-        return MHD_YES;
-    }
-    if (req->responded)
-        return MHD_YES;
-    enum MHD_Result result = req->route->handler(req);
-    /* The response is built: the searcher can serve this thread's next
-     * request, and the client may start another search. */
-    vind_pool_checkin(req->server->pool, req->slot);
-    req->slot = NULL;
-    client_release(req);
-    return result;
+    if (!(req->route->flags & (VIND_ROUTE_INDEX | VIND_ROUTE_SEARCH)))
+        return req->route->handler(req);
+    /* Hot path: a hand-over to a search thread and back (a futex wake and
+     * MHD's resume signal, +0.2-0.4% instructions per search). Once the
+     * search threads are stopped the daemon is about to close every
+     * connection: this one is closed now, as a stopped daemon would. */
+    return dispatch_search(req) ? MHD_YES : MHD_NO;
 }
 
 static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -882,11 +1024,20 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
         vind_server_free_connections(server);
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
+    status = start_search_threads(server, config->threads ? config->threads : 1, errmsg);
+    if (status != VIND_OK) {
+        close(listen_fd);
+        free_search_threads(server);
+        vind_server_free_connections(server);
+        return status;
+    }
     atomic_init(&server->in_flight, 0);
     atomic_init(&server->stopping, 0);
 
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* Suspend and resume: a searching route runs on a search thread (the
+     * file's head says why). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (address.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     unsigned threads = config->threads > 1 ? config->threads : 0;
@@ -902,6 +1053,7 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
         MHD_OPTION_END);
     if (server->daemon == NULL) {
         close(listen_fd);
+        free_search_threads(server);
         vind_server_free_connections(server);
         return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
                           config->listen);
@@ -923,7 +1075,11 @@ void vind_server_stop(vind_server_t *server)
     if (atomic_load(&server->in_flight) > 0)
         VIND_LOG(server->log, VIND_LOG_WARNING, "stopping with %u request(s) unfinished",
                  atomic_load(&server->in_flight));
+    /* Every search finishes and resumes its connection first: MHD must not
+     * stop with a connection suspended. */
+    stop_search_threads(server);
     MHD_stop_daemon(server->daemon); /* closes the listening socket too */
     server->daemon = NULL;
+    free_search_threads(server);
     vind_server_free_connections(server);
 }

@@ -28,13 +28,14 @@ typedef struct vind_connection_list vind_connection_list_t;
 typedef struct vind_client_table vind_client_table_t;
 typedef struct vind_cache vind_cache_t;
 typedef struct vind_admission vind_admission_t;
+typedef struct vind_search_threads vind_search_threads_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
     char *db_path;      /* --db, else $VIND_DB, else ./vind.db */
     char *listen;       /* --listen HOST:PORT (port 0: any free port) */
     int reuse_port;     /* --reuse-port: SO_REUSEPORT, share the port with other daemons */
-    unsigned threads;   /* --threads: MHD workers = searchers */
+    unsigned threads;   /* --threads: MHD workers, and as many search threads */
     char *template_dir; /* --template, else <datadir>/templates */
     char *cors_origin;  /* --cors ORIGIN, or NULL: no CORS headers */
     unsigned max_connections;
@@ -64,8 +65,9 @@ typedef struct {
     vind_responses_t *responses;
     vind_cache_t *cache; /* /api/search answers (cache.h); locks itself */
     vind_connection_list_t *connections;
-    vind_client_table_t *clients; /* searches in flight per client address */
-    vind_admission_t *admission;  /* costly-search admission (admission.h); NULL: off */
+    vind_client_table_t *clients;    /* searches in flight per client address */
+    vind_admission_t *admission;     /* costly-search admission (admission.h); NULL: off */
+    vind_search_threads_t *searches; /* --threads search threads: every route that searches */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
     atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
@@ -130,11 +132,22 @@ struct vind_request {
     const char *url_param; /* url= of /api/doc and /api/related */
     unsigned limit;        /* limit= of /api/related */
     char *log_query;       /* q, for the slow-query line (malloc'd) */
+    /* Run on a search thread (server.c): the connection is suspended, the
+     * answer waits here until the access handler queues it after the resume. */
+    int dispatched;                   /* handed to a search thread */
+    struct vind_request *next_search; /* the search threads' queue (server.c) */
+    int deferred;                     /* answers are kept, not queued */
+    struct MHD_Response *deferred_response;
+    int deferred_owned; /* destroy it once queued (not a canned one) */
 };
 
 /* The client's address as a key (family byte + address bytes, the port
  * left out): 1, or 0 when the connection has no address (a socket pair). */
 int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17]);
+
+/* The searchers the pool needs (vind_pool_new's size): one per search thread
+ * and one per worker, for /health, which must never wait for a search. */
+unsigned vind_server_searcher_count(const vind_config_t *config);
 
 /* The route count (metrics label "other" has this index) and route i's path. */
 size_t vind_server_route_count(void);

@@ -581,7 +581,7 @@ def test_xhtml(tmp):
 
 def test_pages_without_text(tmp):
     """A page without a title and a word (an <svg> named .html, a page of markup only) is indexed
-    under its file name and reported; the summary counts them (until session 14 they were indexed
+    under its file name and reported; the summary counts them (until session 12 they were indexed
     empty, unsaid, and no search found them)."""
     site = os.path.join(tmp, "notext-site")
     write(os.path.join(site, "beeld", "logo-groot.html"),
@@ -608,7 +608,7 @@ def test_pages_without_text(tmp):
 
 def test_wide_encodings(tmp):
     """UTF-32 and UTF-16 without a BOM are decoded (they were 'binary data' or windows-1252
-    garbage until session 14); EBCDIC is refused with its reason unless it declares its charset."""
+    garbage until session 12); EBCDIC is refused with its reason unless it declares its charset."""
     site = os.path.join(tmp, "wide-site")
     os.makedirs(site, exist_ok=True)
     text = ("<!DOCTYPE html><html><head>%s<title>Wijd %s</title></head><body><article><h1>Wijd</h1>"

@@ -17,6 +17,9 @@ Over the sample site's index (make build/sample-site/index.html; skips without i
   7. costly-search admission (searchd/admission.h): with every search counted heavy and one heavy
      search at a time, a second heavy address gets 429 while /health, cached answers and normal
      addresses are served; off, or with a huge threshold, nothing is refused.
+  8. a held search holds nobody else: /health from other addresses, on connections opened in the
+     same burst as the search's, is answered before the search (session 12); /api/related is
+     under the same admission as searches.
 The normal client's p99 without and with the attacks is printed; the assertion is only generous
 (every normal request answered 200, p99 under 1 s): the exact comparison is `make bench`
 (bench/searchd.sh) and docs/reliability.md. All on loopback, every loop bounded (~40 s in all).
@@ -333,6 +336,107 @@ def costly_search_admission(db):
         del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
 
 
+def answered_first(sock, rivals):
+    """Waits (up to 30 s) until sock has its whole answer (the server closes it): True when none of
+    the rival sockets had anything to read at any point before, False otherwise."""
+    import select
+    import socket
+    deadline = time_now() + 30
+    while time_now() < deadline:
+        ready, _, _ = select.select([sock] + rivals, [], [], max(0.0, deadline - time_now()))
+        if any(r is not sock for r in ready):
+            return False  # a rival answered first, or in the same instant
+        try:
+            if not sock.recv(65536):
+                return True
+        except socket.timeout:
+            return False
+    return False
+
+
+def time_now():
+    import time
+    return time.monotonic()
+
+
+def related_admission(db):
+    """/api/related is under the costly-search admission too (a long document's related links cost
+    as much as a costly search): with every request counted heavy and one at a time, while a search
+    of heavy 127.0.0.2 is held, /api/related from 127.0.0.3 (made heavy by a related request) gets
+    429; from 127.0.0.4, not heavy, it gets 200. Failed before session 12: related was never admitted."""
+    import json
+    import threading
+    from harness import query
+    search = lambda q: "/api/search?" + query(q=q)  # noqa: E731
+    os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(HEAVY_DELAY_MS)
+    try:
+        with Searchd(db, "--threads", "4", "--heavy-search-ms", "0", "--max-heavy-searches", "1") as sd:
+            status, _, body = get_from(sd.port, "127.0.0.2", search("zorg"))
+            url = json.loads(body)["results"][0]["url"] if status == 200 else "/"
+            related = "/api/related?" + query(url=url)
+            marked = [status, get_from(sd.port, "127.0.0.3", related)[0]]
+            statuses = {}
+            for word in ("verpleeghuis", "verpleeghuizen", "verpleeghuiszorg"):
+                held = {}
+                holder = threading.Thread(target=lambda word=word: held.update(
+                    status=get_from(sd.port, "127.0.0.2", search(word))[0]))
+                holder.start()
+                polls, running = 0, metric(sd, "vind_heavy_searches", POLL_SECONDS)
+                while running != 1 and polls < 40:
+                    polls += 1
+                    running = metric(sd, "vind_heavy_searches", POLL_SECONDS)
+                statuses = {"heavy": get_from(sd.port, "127.0.0.3", related)[0],
+                            "normal": get_from(sd.port, "127.0.0.4", related)[0]}
+                holder.join(30)
+                if statuses["heavy"] == 429:
+                    break
+            tap.ok(marked == [200, 200] and statuses == {"heavy": 429, "normal": 200}
+                   and held.get("status") == 200,
+                   "a heavy search held: /api/related of another heavy address gets 429, of a normal "
+                   "address 200", (marked, statuses, held))
+    finally:
+        del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+
+
+def held_search_holds_nobody(db):
+    """One client's held search (VIND_SEARCHD_TEST_DELAY_MS) holds no other client's request: its
+    connection and eight others from other addresses are opened together (a libmicrohttpd epoll
+    worker accepted such a burst at once and served it in turn on one thread), the search is sent
+    and seen running on /metrics, then each other connection sends /health: each answer arrives
+    before the held search's (order, not time). Failed before session 12's search threads:
+    /health waited for the search on the holder's worker."""
+    import socket
+    from harness import query
+    os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(HEAVY_DELAY_MS)
+    try:
+        with Searchd(db, "--threads", "4") as sd:
+            def connect(source):
+                return socket.create_connection(("127.0.0.1", sd.port), timeout=30, source_address=(source, 0))
+            holder = connect("127.0.0.2")
+            others = [connect("127.0.0.%d" % i) for i in range(10, 18)]
+            misses = metric(sd, "vind_cache_misses_total", POLL_SECONDS)
+            holder.sendall(("GET /api/search?%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            % query(q="wijkverpleging")).encode())
+            # The search has started once it missed the cache (it is held right after). Each poll
+            # is a new connection with a short limit: before the fix, one accepted by the holder's
+            # worker waited behind the held search.
+            running, polls = None, 0
+            while running != (misses or 0) + 1 and polls < 40:
+                polls += 1
+                running = metric(sd, "vind_cache_misses_total", POLL_SECONDS)
+            for other in others:
+                other.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            first = [answered_first(other, [holder]) for other in others]
+            holder_done = answered_first(holder, [])
+            tap.ok(running == (misses or 0) + 1 and all(first) and holder_done,
+                   "a search held 2 s: /health from 8 other addresses, on connections opened with the "
+                   "search's, is answered before the search", (running, misses, first, holder_done))
+            for sock in others + [holder]:
+                sock.close()
+    finally:
+        del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+
+
 def main():
     source = sample_site()
     if not (have("vind-searchd") and have("vind-index")):
@@ -392,7 +496,9 @@ def main():
         tap.ok("cut off" in log, "the cut-off connections are logged", log[-500:])
         tap.ok("ERROR: AddressSanitizer" not in log and "runtime error" not in log,
                "no sanitizer report from the daemon", log[log.find("ERROR: AddressSanitizer"):][:2000])
+        held_search_holds_nobody(db)
         costly_search_admission(db)
+        related_admission(db)
         hostile_document(tmp)
         default_listen(tmp)
 

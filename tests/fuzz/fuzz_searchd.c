@@ -160,7 +160,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     server.config = &config;
     server.log = &config.log;
     server.metrics = vind_metrics_new(vind_server_route_count());
-    server.pool = vind_pool_new(config.db_path, fuzz_lexicon(), config.threads, server.metrics);
+    server.pool = vind_pool_new(config.db_path, fuzz_lexicon(), vind_server_searcher_count(&config),
+                                server.metrics);
     server.responses = vind_responses_new(NULL, server.page);
     fuzz_require(server.metrics && server.pool && server.responses, "server parts");
     if (vind_server_start(&server, &port, &errmsg) != VIND_OK)

@@ -570,7 +570,7 @@ static void test_wide_and_ebcdic(void)
 }
 
 /* A page without a title and a word was indexed empty and unsaid: it is
- * named after its file and reported "no text" (session 14). */
+ * named after its file and reported "no text" (session 12). */
 static void test_pages_without_text(void)
 {
     static const char svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>";
@@ -612,7 +612,7 @@ static GString *table_page(size_t n)
 
 /* The tree of a 70 MB table page took 1.6 GB: past a quarter of the
  * worker's memory limit (by VIND_HTML_TAG_COST per tag) the page is parsed
- * no further and reported cut (session 14). */
+ * no further and reported cut (session 12). */
 static void test_markup_budget(void)
 {
     GString *page = table_page(200000); /* 3.3 MB, 400,000 tags: ~75 MB estimated */
