@@ -28,7 +28,7 @@
  * is answered on the worker at once. Why: a worker that
  * wakes on the listening socket accepts every waiting connection at once
  * and serves them in turn, so when it ran searches itself (until session
- * 14) one slow search held every other connection it owned, /health too
+ * 12) one slow search held every other connection it owned, /health too
  * (docs/searchd.md "Threads" has the figures).
  */
 #include <arpa/inet.h>
