@@ -65,6 +65,8 @@ struct word {
 #define LOWER_SEEN 0x20000u
 #define CAPITALISED 0x40000u /* the list writes it with a capital (too): "Pool", "Brabant" */
 #define BUILDER_FLAGS (CAPITAL_SEEN | LOWER_SEEN | CAPITALISED)
+/* Shortest nl.dic root whose Ce flag makes it a compound start (read_dic). */
+#define MIN_CE_MODIFIER_BYTES 5u
 
 struct builder {
     Hunhandle *hunspell;
@@ -1334,7 +1336,15 @@ static void read_dic(struct builder *b, const char *path)
         char *joined = w->dic_flags ? g_strconcat(w->dic_flags, "/", flags, NULL) : g_strdup(flags);
         g_free(w->dic_flags);
         w->dic_flags = joined;
-        if (has_flag(w, "Ca") || has_flag(w, "Cb"))
+        /* Ce: "SFX Ce 0 /CaCbCp", the word itself (an empty suffix) starts
+         * compounds; nl.aff gives it to words ending in a vowel that may
+         * take a hyphen ("gemeente" of "gemeenteraad"). Taken only from a
+         * word that ends compounds too (Cc, a noun of its own: not the
+         * prefixes "infra", "techno", "micro") of 5 bytes or more: shorter
+         * ones start chance splits of loans ("data|base", "home|page").
+         * Measured (lexicon/known-splits-2.tsv, docs/analyzer.md). */
+        if (has_flag(w, "Ca") || has_flag(w, "Cb") ||
+            (has_flag(w, "Ce") && has_flag(w, "Cc") && strlen(w->form) >= MIN_CE_MODIFIER_BYTES))
             w->flags |= VIND_LEX_MODIFIER;
         if (has_flag(w, "Cc"))
             w->flags |= VIND_LEX_HEAD;

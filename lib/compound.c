@@ -20,7 +20,9 @@
  * compound ("belangrijke", "verpleegkundige"). A listed word whose split
  * needs a short bare verb stem before a short head ("richtlijn": "richt" of
  * "richten") is lexicalised and stays whole. Linkers are dropped from the
- * reported part ("overheids" -> "overheid", "ouderen" -> "ouder").
+ * reported part ("overheids" -> "overheid", "ouderen" -> "ouder"). A
+ * listed noun made from a verb whose split has a short head stays whole
+ * ("waardering" is waarderen + -ing, no "waarde" + "ring").
  *
  * A word the lexicon does not know at all, which the flags cannot split
  * ("cookiemelding": "cookie" is no compound start in nl.dic), is split when
@@ -186,6 +188,14 @@ typedef struct {
  * tests/data/compound-splits.tsv. */
 #define MAX_LEXICALISED_STEM 6u
 
+/* The length of a head, or of its lemma when that is shorter ("lijnen" ->
+ * "lijn"). */
+static size_t head_lemma_length(const vind_lexicon_t *lexicon, const char *form, const part_t *head)
+{
+    const char *lemma = vind_lexicon_lemma_range(lexicon, form + head->start, head->keep);
+    return lemma && strlen(lemma) < head->keep ? strlen(lemma) : head->keep;
+}
+
 /*
  * Whether a listed word split into parts is one word of its own, kept whole:
  * an nl.dic root whose modifier is a short bare verb stem before a short
@@ -199,11 +209,8 @@ static int lexicalised(const vind_lexicon_t *lexicon, const char *form, const en
      * has through compounding ("spaargeld", "zoekwoord", "meldpunt"). */
     if (!is_root_entry(lexicon, whole))
         return 0;
-    const part_t *head = &parts[count - 1];
-    const char *lemma = vind_lexicon_lemma_range(lexicon, form + head->start, head->keep);
-    size_t length = lemma && strlen(lemma) < head->keep ? strlen(lemma) : head->keep;
-    if (length >= MIN_HEAD_AFTER_STEM) /* "lijnen" counts as "lijn" */
-        return 0;
+    if (head_lemma_length(lexicon, form, &parts[count - 1]) >= MIN_HEAD_AFTER_STEM)
+        return 0; /* "lijnen" counts as "lijn" */
     for (size_t k = 0; k + 1 < count; k++)
         if (parts[k].keep <= MAX_LEXICALISED_STEM &&
             is_verb_stem(lexicon, form + parts[k].start, parts[k].keep))
@@ -497,6 +504,38 @@ static int known_guess_kept(const vind_lexicon_t *lexicon, const char *form, con
     return 1;
 }
 
+/*
+ * Whether a listed word whose split has a short head is a noun made from a
+ * verb, not a compound: "waardering" (waarderen + -ing, not "waarde" +
+ * "ring"), "reservering", "combinatie" (combineren + -atie, not "combi" +
+ * "natie"). Its lemma ends in -ing with stem + "en", or in -atie with stem
+ * + "eren", a word of the lexicon. Long heads ("zorg|verlening") are parts.
+ * Measured with nl.dic's Ce compound starts (lexicon/known-splits-2.tsv).
+ */
+static int verb_derivation(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                           const entry_t *whole, const part_t *head)
+{
+    if (head_lemma_length(lexicon, form, head) >= MIN_HEAD_AFTER_STEM)
+        return 0; /* "naties" counts as "natie" */
+    const char *word = whole->lemma ? whole->lemma : form;
+    size_t n = whole->lemma ? strlen(whole->lemma) : len;
+    static const struct {
+        const char *suffix, *verb_ending;
+    } derivations[] = {{"ing", "en"}, {"atie", "eren"}};
+    for (size_t k = 0; k < sizeof derivations / sizeof derivations[0]; k++) {
+        size_t s = strlen(derivations[k].suffix), e = strlen(derivations[k].verb_ending);
+        if (n <= s + MIN_PART_BYTES || n - s + e > VIND_MAX_TERM_BYTES ||
+            memcmp(word + n - s, derivations[k].suffix, s) != 0)
+            continue;
+        char verb[VIND_MAX_TERM_BYTES + 1];
+        memcpy(verb, word, n - s);
+        memcpy(verb + n - s, derivations[k].verb_ending, e);
+        if (is_word(lexicon, verb, n - s + e)) /* "routeren" is read as a form of "router" */
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether form (len bytes) is lemma + "n": the plural in -n of a noun in -e
  * ("deelnamen" of "deelname", "werkwijzen" of "werkwijze"). */
 static int is_n_plural_of(const char *form, size_t len, const char *lemma)
@@ -520,7 +559,9 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
             return 0; /* "belangrijke", "verpleegkundige" */
     }
     entry_t whole = look_up(lexicon, form, len); /* the word's own, asked up to four times */
-    if (count >= 2 && is_listed(&whole) && lexicalised(lexicon, form, &whole, found, count))
+    if (count >= 2 && is_listed(&whole) &&
+        (lexicalised(lexicon, form, &whole, found, count) ||
+         verb_derivation(lexicon, form, len, &whole, &found[count - 1])))
         return 0;
     uint32_t flags = whole.flags;
     if (count == 0 && !(flags & VIND_LEX_PROPER)) {

@@ -45,8 +45,11 @@
  * 6: a stop word that is a content noun's -en plural by spelling keeps itself
  *    ("waren", were, is no plural of "waar"), and a plural in -n splits only
  *    where its singular does ("deelnamen") (issue 13, i13-prec3).
+ * 7: a noun made from a verb with a short head stays whole ("waardering"
+ *    is no "waarde" + "ring"), with nl.dic's Ce compound starts in nl.lex
+ *    ("gemeenteraad": gemeente + raad) (issue 13, i13-split).
  */
-#define VIND_ANALYZER_VERSION 6
+#define VIND_ANALYZER_VERSION 7
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */
