@@ -20,4 +20,11 @@ enum MHD_Result handle_page(vind_request_t *req);    /* GET /zoeken */
 enum MHD_Result handle_asset(vind_request_t *req);   /* GET /assets/NAME, /zoeken/assets/NAME */
 enum MHD_Result handle_root(vind_request_t *req);    /* GET /: redirect to /zoeken */
 
+/* On a worker, before the hand-over to a search thread: answers /api/search
+ * from the result cache when it holds the answer (1, *result set), else 0
+ * with nothing sent (the cache is off, the answer is not there, or the
+ * request is one the search thread answers with an error). req->slot must
+ * be checked out. Cost: the key and one locked lookup (~1-2 us). */
+int vind_search_from_cache(vind_request_t *req, enum MHD_Result *result);
+
 #endif

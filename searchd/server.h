@@ -81,6 +81,7 @@ typedef enum MHD_Result (*vind_handler_fn)(vind_request_t *req);
 #define VIND_ROUTE_HTML 0x02u   /* errors are answered as an HTML page */
 #define VIND_ROUTE_SEARCH 0x04u /* takes the search parameters (q, tag, ..., page, size) */
 #define VIND_ROUTE_INDEX 0x08u  /* needs a searcher checked out of the pool */
+#define VIND_ROUTE_CACHED 0x10u /* its answers may come from the result cache (tried on the worker) */
 
 /* One entry of the one route table (server.c). Every route answers GET and
  * HEAD; max_value_bytes bounds each query-string value. */
@@ -135,6 +136,7 @@ struct vind_request {
     /* Run on a search thread (server.c): the connection is suspended, the
      * answer waits here until the access handler queues it after the resume. */
     int dispatched;                   /* handed to a search thread */
+    int cache_missed;                 /* the worker found no answer in the result cache */
     struct vind_request *next_search; /* the search threads' queue (server.c) */
     int deferred;                     /* answers are kept, not queued */
     struct MHD_Response *deferred_response;

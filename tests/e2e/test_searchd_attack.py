@@ -398,6 +398,38 @@ def related_admission(db):
         del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
 
 
+def cached_answer_never_queued(db):
+    """--threads 1: one search thread. While it holds a search (the test delay), a search whose
+    answer the result cache holds is answered by the worker, before the held search ends (order,
+    not time). Failed before: the cached answer queued for the one search thread behind the held
+    search (and, at 64 connections, every cached answer paid the hand-over: 40% of their
+    throughput, docs/searchd.md "Threads")."""
+    import socket
+    from harness import query
+    os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(HEAVY_DELAY_MS)
+    try:
+        with Searchd(db, "--threads", "1", "--max-heavy-searches", "0") as sd:
+            search = "GET /api/search?%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            filled = get_from(sd.port, "127.0.0.5", "/api/search?" + query(q="mantelzorg"))[0]
+            misses = metric(sd, "vind_cache_misses_total", POLL_SECONDS)
+            holder = socket.create_connection(("127.0.0.1", sd.port), timeout=30, source_address=("127.0.0.2", 0))
+            holder.sendall((search % query(q="wijkverpleging")).encode())
+            running, polls = None, 0
+            while running != (misses or 0) + 1 and polls < 40:
+                polls += 1
+                running = metric(sd, "vind_cache_misses_total", POLL_SECONDS)
+            cached = socket.create_connection(("127.0.0.1", sd.port), timeout=30, source_address=("127.0.0.4", 0))
+            cached.sendall((search % query(q="mantelzorg")).encode())
+            first = answered_first(cached, [holder])
+            tap.ok(filled == 200 and running == (misses or 0) + 1 and first and answered_first(holder, []),
+                   "the one search thread holding a search: a cached answer is served before it",
+                   (filled, running, misses, first))
+            for sock in (cached, holder):
+                sock.close()
+    finally:
+        del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+
+
 def held_search_holds_nobody(db):
     """One client's held search (VIND_SEARCHD_TEST_DELAY_MS) holds no other client's request: its
     connection and eight others from other addresses are opened together (a libmicrohttpd epoll
@@ -497,6 +529,7 @@ def main():
         tap.ok("ERROR: AddressSanitizer" not in log and "runtime error" not in log,
                "no sanitizer report from the daemon", log[log.find("ERROR: AddressSanitizer"):][:2000])
         held_search_holds_nobody(db)
+        cached_answer_never_queued(db)
         costly_search_admission(db)
         related_admission(db)
         hostile_document(tmp)
