@@ -12,6 +12,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2139,12 +2140,18 @@ static htmlDocPtr parse_html(const GString *utf8, int *cut)
     return html;
 }
 
-/* Joins a note to the page's warning ("a; b"), so that the file is
- * reported "indexed, but a; b". */
-static vind_status_t add_warning(vind_doc_t *doc, const char *note)
+/* Joins a note (printf's format and arguments) to the page's warning
+ * ("a; b"), so that the file is reported "indexed, but a; b". */
+static vind_status_t add_warning(vind_doc_t *doc, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static vind_status_t add_warning(vind_doc_t *doc, const char *format, ...)
 {
-    char *joined =
-        doc->warning != NULL ? g_strdup_printf("%s; %s", doc->warning, note) : g_strdup(note);
+    va_list args;
+    va_start(args, format);
+    char *note = g_strdup_vprintf(format, args);
+    va_end(args);
+    char *joined = doc->warning != NULL ? g_strdup_printf("%s; %s", doc->warning, note) : note;
+    if (joined != note)
+        g_free(note);
     free(doc->warning);
     doc->warning = strdup(joined);
     g_free(joined);
@@ -2293,17 +2300,16 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     }
     page_t page = {.doc = html, .opts = opts, .path = path};
     vind_doc_t *doc = vind_doc_new();
-    char *nested = g_strdup_printf("nested deeper than %u elements: the text past its 256th "
-                                   "level is not indexed",
-                                   VIND_MAX_HTML_DEPTH);
-    char *too_big = g_strdup_printf("%zu bytes of markup, more than its worker's memory can "
-                                    "parse: the text past its first %zu bytes is not indexed",
-                                    whole_len, parsed_len);
-    int noted = doc != NULL && (warning == NULL || add_warning(doc, warning) == VIND_OK) &&
-                (!cut || add_warning(doc, nested) == VIND_OK) &&
-                (parsed_len == whole_len || add_warning(doc, too_big) == VIND_OK);
-    g_free(nested);
-    g_free(too_big);
+    int noted = doc != NULL && (warning == NULL || add_warning(doc, "%s", warning) == VIND_OK) &&
+                (!cut || add_warning(doc,
+                                     "nested deeper than %u elements: the text past its 256th "
+                                     "level is not indexed",
+                                     VIND_MAX_HTML_DEPTH) == VIND_OK) &&
+                (parsed_len == whole_len ||
+                 add_warning(doc,
+                             "%zu bytes of markup, more than its worker's memory can parse: the "
+                             "text past its first %zu bytes is not indexed",
+                             whole_len, parsed_len) == VIND_OK);
     if (!noted) {
         xmlFreeDoc(html);
         vind_doc_free(doc);
