@@ -3,7 +3,7 @@
 # by kind of thread, timing only (never pass/fail; docs/searchd.md "The cost outside vind_search").
 #
 # Starts BUILD's vind-searchd over DB (--threads THREADS, default 4, result cache off, the bench's
-# limits), warms it with 2 s of wrk, then runs wrk (2 threads, 64 connections, SECONDS, default 8)
+# limits and bench/searchd.sh's --heavy-search-ms, which says why), warms it with 2 s of wrk, then runs wrk (2 threads, 64 connections, SECONDS, default 8)
 # over PATHS (one request path a line, as bench/searchd.lua takes them) and reads every thread's
 # utime/stime (/proc/PID/task/*/stat) and context switches (/proc/PID/task/*/status) before and
 # after. Prints, per request wrk counted:
@@ -21,7 +21,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}" "$build/bin/vind-searchd" --db "$db" \
     --listen "127.0.0.1:$port" --threads "$threads" --max-connections 1024 \
-    --max-connections-per-ip 1024 --max-searches-per-ip 64 --cache-size 0 2>"$tmp/log" &
+    --max-connections-per-ip 1024 --max-searches-per-ip 64 --heavy-search-ms 100000 \
+    --cache-size 0 2>"$tmp/log" &
 daemon=$!
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
 run_wrk() {
