@@ -302,7 +302,23 @@ struct split_state {
     unsigned char next;     /* where the next part starts (== len for the head) */
     unsigned char keep;     /* bytes of this part to report */
     unsigned char head_len; /* length of the final part */
+    unsigned char weak;     /* this part starts compounds only by nl.dic's Ce */
 };
+
+/* Whether a split with a part here of the given weakness, parts_here parts and
+ * a head of head_len bytes beats best: the fewest parts, then a start nl.dic
+ * flags over one only its Ce flag makes ("volleybal" + "spel", not "volley" +
+ * "balspel"), then the longest head. */
+static int beats(const struct split_state *best, unsigned parts_here, int weak, size_t head_len)
+{
+    if (best->parts == 0 || parts_here < best->parts)
+        return 1;
+    if (parts_here > best->parts)
+        return 0;
+    if (weak != best->weak)
+        return !weak;
+    return head_len > best->head_len;
+}
 
 /*
  * The split nl.dic's flags allow, fewest parts first, then the longest head,
@@ -319,7 +335,7 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
         entry_t tail = i > 0 ? look_up(lexicon, form + i, len - i) : (entry_t){0, NULL};
         if (i > 0 && is_head(lexicon, &tail, form + i, len - i)) {
             *best = (struct split_state){1, (unsigned char)len, (unsigned char)(len - i),
-                                         (unsigned char)(len - i)};
+                                         (unsigned char)(len - i), 0};
             continue; /* one part is always the fewest */
         }
         for (size_t j = i + MIN_PART_BYTES; j + MIN_PART_BYTES <= len; j++) {
@@ -327,16 +343,18 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
             if (rest->parts == 0 || rest->parts + 1u > max_parts)
                 continue;
             unsigned parts_here = rest->parts + 1u;
-            if (best->parts != 0 &&
-                (parts_here > best->parts ||
-                 (parts_here == best->parts && rest->head_len <= best->head_len)))
-                continue;
+            if (!beats(best, parts_here, 0, rest->head_len))
+                continue; /* not even as a flagged start */
             entry_t piece = look_up(lexicon, form + i, j - i);
             size_t keep = modifier_length(lexicon, form + i, j - i, &piece);
-            if (keep == 0)
+            /* weak too as a plural or with a linker: "acties" of "actieschip" */
+            int weak = keep != 0 && ((keep == j - i ? piece.flags
+                                                    : vind_lexicon_flags(lexicon, form + i, keep)) &
+                                     VIND_LEX_WEAK_START) != 0;
+            if (keep == 0 || !beats(best, parts_here, weak, rest->head_len))
                 continue;
             *best = (struct split_state){(unsigned char)parts_here, (unsigned char)j,
-                                         (unsigned char)keep, rest->head_len};
+                                         (unsigned char)keep, rest->head_len, (unsigned char)weak};
         }
     }
     if (state[0].parts < 2)

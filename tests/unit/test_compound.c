@@ -295,6 +295,13 @@ int main(int argc, char **argv)
     check_split(lexicon, "grondwet", "grond+wet");
     check_split(lexicon, "racestuur", "race+stuur");
     check_split(lexicon, "vastliep", "vast+liep");
+    /* A start only nl.dic's Ce flag makes loses a tie against a flagged one
+     * (i13-prec4): "volley" (Ce) + "balspel" gave way to "volleybal" (Ca) +
+     * "spel"; "acties" of "actieschip", a plural of a Ce start, is as weak. */
+    check_split(lexicon, "volleybalspel", "volleybal+spel");
+    check_split(lexicon, "gemeenteraadsvergadering", "gemeenteraad+vergadering");
+    check_split(lexicon, "broeikasklimaat", "broeikas+klimaat");
+    check_split(lexicon, "actieschip", "actie+schip");
 
     /* Hostile and edge input. */
     char *parts[4];
