@@ -125,6 +125,12 @@ static int lemma_is_longer_infinitive(const entry_t *entry, size_t len)
     return n > len && entry->lemma[n - 2] == 'e' && entry->lemma[n - 1] == 'n';
 }
 
+/* Whether c is a vowel letter (after normalisation: no accents). */
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
 /* Whether the len bytes at s are the stem of infinitive by Dutch spelling:
  * the infinitive less -en, with its consonant doubled ("zet" of "zetten")
  * or its long vowel written twice ("tuur" of "turen", "leef" of "leven",
@@ -139,7 +145,8 @@ static int is_stem_of(const char *s, size_t len, const char *infinitive)
     if (n == len) /* "richt" of "richten" */
         return memcmp(infinitive, s, len) == 0;
     /* a long vowel written twice before the last consonant: "tuur", "leef" */
-    if (n + 1 != len || len < 3 || s[len - 2] != s[len - 3] || memcmp(infinitive, s, len - 2) != 0)
+    if (n + 1 != len || len < 3 || !is_vowel(s[len - 2]) || s[len - 2] != s[len - 3] ||
+        memcmp(infinitive, s, len - 2) != 0)
         return 0;
     char last = s[len - 1], voiced = last == 'f' ? 'v' : last == 's' ? 'z' : last;
     return infinitive[n - 1] == last || infinitive[n - 1] == voiced;
@@ -613,12 +620,6 @@ static int is_n_plural_of(const char *form, size_t len, const char *lemma)
 static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
 {
     return a_len == b_len && memcmp(a, b, a_len) == 0;
-}
-
-/* Whether c is a vowel letter (after normalisation: no accents). */
-static int is_vowel(char c)
-{
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
 /* Whether word (len bytes) ends in one short vowel before one consonant
