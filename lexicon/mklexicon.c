@@ -64,7 +64,9 @@ struct word {
 #define CAPITAL_SEEN 0x10000u
 #define LOWER_SEEN 0x20000u
 #define CAPITALISED 0x40000u /* the list writes it with a capital (too): "Pool", "Brabant" */
-#define BUILDER_FLAGS (CAPITAL_SEEN | LOWER_SEEN | CAPITALISED)
+#define FLAGGED_START 0x80000u /* an nl.dic entry of it has Ca or Cb */
+#define CE_START 0x100000u     /* one has Ce, read as a start (read_dic) */
+#define BUILDER_FLAGS (CAPITAL_SEEN | LOWER_SEEN | CAPITALISED | FLAGGED_START | CE_START)
 /* Shortest nl.dic root whose Ce flag makes it a compound start (read_dic). */
 #define MIN_CE_MODIFIER_BYTES 5u
 
@@ -1343,9 +1345,10 @@ static void read_dic(struct builder *b, const char *path)
          * prefixes "infra", "techno", "micro") of 5 bytes or more: shorter
          * ones start chance splits of loans ("data|base", "home|page").
          * Measured (lexicon/known-splits-2.tsv, docs/analyzer.md). */
-        if (has_flag(w, "Ca") || has_flag(w, "Cb") ||
-            (has_flag(w, "Ce") && has_flag(w, "Cc") && strlen(w->form) >= MIN_CE_MODIFIER_BYTES))
-            w->flags |= VIND_LEX_MODIFIER;
+        if (has_flag(w, "Ca") || has_flag(w, "Cb"))
+            w->flags |= VIND_LEX_MODIFIER | FLAGGED_START;
+        else if (has_flag(w, "Ce") && has_flag(w, "Cc") && strlen(w->form) >= MIN_CE_MODIFIER_BYTES)
+            w->flags |= VIND_LEX_MODIFIER | CE_START;
         if (has_flag(w, "Cc"))
             w->flags |= VIND_LEX_HEAD;
         if (has_flag(w, "Cd") || has_flag(w, "Ch"))
@@ -1700,6 +1703,8 @@ static void write_lexicon(struct builder *b, const char *path)
         entries[i].lemma =
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags & ~BUILDER_FLAGS;
+        if ((w->flags & CE_START) && !(w->flags & FLAGGED_START))
+            entries[i].flags |= VIND_LEX_WEAK_START;
     }
     uint32_t checksum = vind_lex_fnv1a(VIND_LEX_FNV_SEED, entries, all->len * sizeof *entries);
     struct vind_lex_header header = {.version = VIND_LEX_VERSION,

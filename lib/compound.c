@@ -117,12 +117,61 @@ static int head_is_suffixoid(const entry_t *entry, const char *part, size_t len)
 /* Whether the range of entry may end a compound. A suffixoid may, for
  * now: "wijk" + "verpleeg" + "kundige" is merged into "wijk" +
  * "verpleegkundige" before suffixoid heads are refused. */
-static int is_head(const vind_lexicon_t *lexicon, const entry_t *entry)
+/* Whether entry's range (len bytes) reads as a bare verb stem by its lemma:
+ * an infinitive longer than it ("richt" of "richten", "tuur" of "turen"). */
+static int lemma_is_longer_infinitive(const entry_t *entry, size_t len)
+{
+    size_t n = entry->lemma ? strlen(entry->lemma) : 0;
+    return n > len && entry->lemma[n - 2] == 'e' && entry->lemma[n - 1] == 'n';
+}
+
+/* Whether c is a vowel letter (after normalisation: no accents). */
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* Whether the len bytes at s are the stem of infinitive by Dutch spelling:
+ * the infinitive less -en, with its consonant doubled ("zet" of "zetten")
+ * or its long vowel written twice ("tuur" of "turen", "leef" of "leven",
+ * "reis" of "reizen"). Not a past form or a participle ("liep", "gezet"). */
+static int is_stem_of(const char *s, size_t len, const char *infinitive)
+{
+    size_t n = strlen(infinitive) - 2; /* the infinitive less -en */
+    if (len < 2 || n < 2 || n > len + 1)
+        return 0;
+    if (n == len + 1) /* "zet" + t of "zetten" */
+        return memcmp(infinitive, s, len) == 0 && infinitive[len] == s[len - 1];
+    if (n == len) /* "richt" of "richten" */
+        return memcmp(infinitive, s, len) == 0;
+    /* a long vowel written twice before the last consonant: "tuur", "leef" */
+    if (n + 1 != len || len < 3 || !is_vowel(s[len - 2]) || s[len - 2] != s[len - 3] ||
+        memcmp(infinitive, s, len - 2) != 0)
+        return 0;
+    char last = s[len - 1], voiced = last == 'f' ? 'v' : last == 's' ? 'z' : last;
+    return infinitive[n - 1] == last || infinitive[n - 1] == voiced;
+}
+
+/* Whether entry's range (len bytes at s) is a bare verb stem: its lemma an
+ * infinitive it is the stem of, and no compounding flags of its own ("wet",
+ * law, has the linking -s- of "wetsvoorstel": a noun). */
+static int is_bare_stem(const entry_t *entry, const char *s, size_t len)
+{
+    return !(entry->flags & (VIND_LEX_HEAD | VIND_LEX_MODIFIER | VIND_LEX_LINK_S | VIND_LEX_BOUND)) &&
+           lemma_is_longer_infinitive(entry, len) && is_stem_of(s, len, entry->lemma);
+}
+
+static int is_head(const vind_lexicon_t *lexicon, const entry_t *entry, const char *s, size_t len)
 {
     if (entry->flags == 0 || (entry->flags & VIND_LEX_PROPER))
         return 0;
     if (entry->flags & VIND_LEX_HEAD)
         return 1;
+    /* A bare verb stem ends no compound through its infinitive: nl.dic lets
+     * "turen" end compounds ("sterrenturen"), but "programmatuur" is no
+     * "programma" + "tuur" (a suffix, as in "natuur" and "literatuur"). */
+    if (is_bare_stem(entry, s, len))
+        return 0;
     /* an inflected form of a compound end: "kantoren" of "zorgkantoren" */
     return lemma_has(lexicon, entry, VIND_LEX_HEAD);
 }
@@ -154,10 +203,7 @@ static int is_word(const vind_lexicon_t *lexicon, const char *s, size_t len)
 static int is_verb_stem(const vind_lexicon_t *lexicon, const char *part, size_t len)
 {
     entry_t entry = look_up(lexicon, part, len);
-    if (entry.flags & VIND_LEX_HEAD)
-        return 0;
-    size_t n = entry.lemma ? strlen(entry.lemma) : 0;
-    return n > len && entry.lemma[n - 2] == 'e' && entry.lemma[n - 1] == 'n';
+    return !(entry.flags & VIND_LEX_HEAD) && lemma_is_longer_infinitive(&entry, len);
 }
 
 /* Whether entry's range, or its lemma, is a root of nl.dic: a word of its
@@ -263,7 +309,23 @@ struct split_state {
     unsigned char next;     /* where the next part starts (== len for the head) */
     unsigned char keep;     /* bytes of this part to report */
     unsigned char head_len; /* length of the final part */
+    unsigned char weak;     /* this part starts compounds only by nl.dic's Ce */
 };
+
+/* Whether a split with a part here of the given weakness, parts_here parts and
+ * a head of head_len bytes beats best: the fewest parts, then a start nl.dic
+ * flags over one only its Ce flag makes ("volleybal" + "spel", not "volley" +
+ * "balspel"), then the longest head. */
+static int beats(const struct split_state *best, unsigned parts_here, int weak, size_t head_len)
+{
+    if (best->parts == 0 || parts_here < best->parts)
+        return 1;
+    if (parts_here > best->parts)
+        return 0;
+    if (weak != best->weak)
+        return !weak;
+    return head_len > best->head_len;
+}
 
 /*
  * The split nl.dic's flags allow, fewest parts first, then the longest head,
@@ -278,9 +340,9 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
     for (size_t i = len - MIN_PART_BYTES + 1; i-- > 0;) {
         struct split_state *best = &state[i];
         entry_t tail = i > 0 ? look_up(lexicon, form + i, len - i) : (entry_t){0, NULL};
-        if (i > 0 && is_head(lexicon, &tail)) {
+        if (i > 0 && is_head(lexicon, &tail, form + i, len - i)) {
             *best = (struct split_state){1, (unsigned char)len, (unsigned char)(len - i),
-                                         (unsigned char)(len - i)};
+                                         (unsigned char)(len - i), 0};
             continue; /* one part is always the fewest */
         }
         for (size_t j = i + MIN_PART_BYTES; j + MIN_PART_BYTES <= len; j++) {
@@ -288,16 +350,18 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
             if (rest->parts == 0 || rest->parts + 1u > max_parts)
                 continue;
             unsigned parts_here = rest->parts + 1u;
-            if (best->parts != 0 &&
-                (parts_here > best->parts ||
-                 (parts_here == best->parts && rest->head_len <= best->head_len)))
-                continue;
+            if (!beats(best, parts_here, 0, rest->head_len))
+                continue; /* not even as a flagged start */
             entry_t piece = look_up(lexicon, form + i, j - i);
             size_t keep = modifier_length(lexicon, form + i, j - i, &piece);
-            if (keep == 0)
+            /* weak too as a plural or with a linker: "acties" of "actieschip" */
+            int weak = keep != 0 && ((keep == j - i ? piece.flags
+                                                    : vind_lexicon_flags(lexicon, form + i, keep)) &
+                                     VIND_LEX_WEAK_START) != 0;
+            if (keep == 0 || !beats(best, parts_here, weak, rest->head_len))
                 continue;
             *best = (struct split_state){(unsigned char)parts_here, (unsigned char)j,
-                                         (unsigned char)keep, rest->head_len};
+                                         (unsigned char)keep, rest->head_len, (unsigned char)weak};
         }
     }
     if (state[0].parts < 2)
@@ -386,7 +450,7 @@ static int is_guess_head(const vind_lexicon_t *lexicon, const char *s, size_t le
     entry_t entry = look_up(lexicon, s, len);
     if (head_is_suffixoid(&entry, s, len))
         return 0;
-    return is_head(lexicon, &entry) || (len >= GUESS_HEAD_BYTES && is_listed(&entry));
+    return is_head(lexicon, &entry, s, len) || (len >= GUESS_HEAD_BYTES && is_listed(&entry));
 }
 
 /* The length of a listed word at the start of the len bytes at s, with a
@@ -536,11 +600,71 @@ static int verb_derivation(const vind_lexicon_t *lexicon, const char *form, size
     return 0;
 }
 
+/* Whether form (len bytes) is lemma + an ending of up to 3 bytes: a plural
+ * ("deelnamen" of "deelname", "operatoren" of "operator"), an inflected
+ * adjective or verb form that keeps its lemma's spelling. */
+static int is_ending_of(const char *form, size_t len, const char *lemma)
+{
+    size_t n = strlen(lemma);
+    return n < len && len - n <= 3 && memcmp(form, lemma, n) == 0;
+}
+
 /* Whether form (len bytes) is lemma + "n": the plural in -n of a noun in -e
  * ("deelnamen" of "deelname", "werkwijzen" of "werkwijze"). */
 static int is_n_plural_of(const char *form, size_t len, const char *lemma)
 {
     return form[len - 1] == 'n' && strlen(lemma) + 1 == len && memcmp(form, lemma, len - 1) == 0;
+}
+
+/* Whether the len bytes at a and at b are the same word. */
+static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    return a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
+/* Whether word (len bytes) ends in one short vowel before one consonant
+ * ("tor", "mat"): Dutch doubles that consonant before a vowel ending
+ * ("torren", "matten"), so a single one there writes a long vowel, another
+ * word ("toren"). Not "e" (often unstressed: "kamer" + "en"), nor "ij". */
+static int ends_in_short_closed_syllable(const char *word, size_t len)
+{
+    if (len < 2)
+        return 0;
+    char last = word[len - 1], vowel = word[len - 2];
+    if (is_vowel(last) || !is_vowel(vowel) || vowel == 'e' || (vowel == 'i' && last == 'j'))
+        return 0;
+    return len == 2 || !is_vowel(word[len - 3]);
+}
+
+/* Whether the head (len bytes at head) of a form that is lemma + an ending
+ * is the lemma's tail from start, inflected, and no other word the ending
+ * made: not a suffixoid ("rijk" of "belangrijkste", "vol" of
+ * "succesvoller": "belangrijk" and "succesvol" stay whole), and not a
+ * single consonant after a short vowel before a vowel ending ("toren" of
+ * "operatoren": "operator" ends in "tor", whose plural is "torren"),
+ * unless the lexicon makes the head a form of another word ("dagen" of
+ * "feestdagen", "wijzen" of "werkwijzen"). A tail shorter than a part
+ * counts only before a consonant ending: "as" + "sen" of "assen", "ei" +
+ * "tje", but not "ur" + "en" of "contouren" (no "conto" + "uren"). Up to
+ * two look-ups. */
+static int head_inflects_tail(const vind_lexicon_t *lexicon, const char *lemma, size_t start,
+                              const char *head, size_t len)
+{
+    size_t n = strlen(lemma);
+    if (start >= n || len <= n - start)
+        return 0;
+    const char *tail = lemma + start;
+    size_t tail_len = n - start;
+    int vowel_ending = is_vowel(head[tail_len]);
+    if (tail_len < MIN_PART_BYTES) /* "as" of "assen", "ei" of "eitje"; not "ur" of "uren" */
+        return !vowel_ending;
+    entry_t tail_entry = look_up(lexicon, tail, tail_len);
+    if (head_is_suffixoid(&tail_entry, tail, tail_len))
+        return 0;
+    if (!vowel_ending || !ends_in_short_closed_syllable(tail, tail_len))
+        return 1;
+    entry_t head_entry = look_up(lexicon, head, len);
+    return head_entry.lemma != NULL && !same_bytes(head_entry.lemma, strlen(head_entry.lemma), head, len);
 }
 
 /* The parts of form (len bytes) into found; 0 when it stays whole. */
@@ -573,13 +697,23 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
              lexicalised(lexicon, form, &whole, found, count)))
             return 0;
     }
-    /* A plural in -n splits only where its singular does: "deelname" stays
-     * whole ("name" ends no compound), so "deelnamen" is no "deel" + "namen"
-     * (a head the plural's ending made). One split more, of the singular,
-     * for a listed -n plural that splits. */
-    if (count >= 2 && whole.lemma && is_listed(&whole) && is_n_plural_of(form, len, whole.lemma)) {
-        part_t singular_parts[VIND_MAX_TERM_BYTES];
-        if (split_parts(lexicon, whole.lemma, len - 1, max_parts, singular_parts) == 0)
+    /* An inflected form spelt as its lemma + an ending splits only where its
+     * lemma ends in the head's own lemma: "feestdagen" is "feest" + "dagen"
+     * ("dag" of "feestdag"), but "operatoren" is no "opera" + "toren" ("tor"
+     * of "operator" is another word), and "belangrijkste" no "belang" +
+     * "rijkste" ("rijk" of "belangrijk" is a suffixoid, and "belangrijk"
+     * stays whole). And where the lemma is whole for a reason of its own:
+     * "deelname" stays whole ("name" ends no compound), so "deelnamen" is no
+     * "deel" + "namen". Two look-ups more, and one split of the lemma for a
+     * listed -n plural. */
+    if (count >= 2 && whole.lemma && is_listed(&whole) && is_ending_of(form, len, whole.lemma)) {
+        const part_t *head = &found[count - 1];
+        if (!head_inflects_tail(lexicon, whole.lemma, head->start, form + head->start, head->keep))
+            return 0;
+        part_t lemma_parts[VIND_MAX_TERM_BYTES];
+        size_t n = strlen(whole.lemma);
+        if (is_n_plural_of(form, len, whole.lemma) &&
+            split_parts(lexicon, whole.lemma, n, max_parts, lemma_parts) == 0)
             return 0;
     }
     return count;

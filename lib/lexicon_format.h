@@ -64,6 +64,10 @@ static inline uint32_t vind_lex_fnv1a(uint32_t hash, const void *data, size_t si
  * forms have the infinitive as their lemma ("kiezen": molars -> "kies"; "gekozen"
  * -> "kiezen"): the analyzer gives it the infinitive as an extra term. */
 #define VIND_LEX_VERB_TOO 0x100u
+/* A compound start only by nl.dic's Ce flag (the word itself: "volley",
+ * "gemeente"), none by Ca/Cb: it loses a tie against a start nl.dic flags
+ * ("volleybal" + "spel", not "volley" + "balspel"). */
+#define VIND_LEX_WEAK_START 0x200u
 
 struct vind_lex_header {
     char magic[8];         /* VIND_LEX_MAGIC, not NUL-terminated */

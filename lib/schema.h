@@ -48,8 +48,13 @@
  * 7: a noun made from a verb with a short head stays whole ("waardering"
  *    is no "waarde" + "ring"), with nl.dic's Ce compound starts in nl.lex
  *    ("gemeenteraad": gemeente + raad) (issue 13, i13-split).
+ * 8: a bare verb stem ends no compound through its infinitive
+ *    ("programmatuur" is no "programma" + "tuur"), and an inflected form
+ *    spelt as its lemma + an ending splits only where its head inflects the
+ *    lemma's tail ("operatoren" is no "opera" + "toren", "belangrijkste" no
+ *    "belang" + "rijkste") (issue 13, i13-prec4).
  */
-#define VIND_ANALYZER_VERSION 7
+#define VIND_ANALYZER_VERSION 8
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

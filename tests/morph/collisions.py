@@ -20,7 +20,8 @@ are its two words), with replacement, so a frequent pair may be drawn several ti
 column), and 100 pairs uniformly from all distinct pairs, without replacement. Every drawn pair is
 assigned to the tune or held-out half by random.Random(SEED + 1) (or --split-seed), before judging.
 Samples: collision-sample.tsv (session 13, seeds 2026120613/14), collision-sample-2.tsv (i13-prec2,
-seeds 2026120711/12).
+seeds 2026120711/12), collision-sample-3.tsv (i13-prec3, seeds 2026120713/14), collision-sample-4.tsv
+(i13-prec4, seeds 2026120715/16).
 
 `eval` re-asks the analyzer for the sample's words and prints, per half and draw, precision (pairs
 judged the same word / joined pairs judged, counting each weighted draw), and which judged pairs the

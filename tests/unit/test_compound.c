@@ -275,6 +275,34 @@ int main(int argc, char **argv)
     check_split(lexicon, "deelnamen", "");
     check_split(lexicon, "werkwijzen", "werk+wijzen");
 
+    /* An inflected form spelt as its lemma + an ending splits only where the
+     * head inflects the lemma's tail (i13-prec4): "operator" ends in "tor",
+     * so "operatoren" is no "opera" + "toren"; "belangrijk" ends in a
+     * suffixoid and stays whole, so "belangrijkste" does too. */
+    check_split(lexicon, "operatoren", "");
+    check_split(lexicon, "belangrijkste", "");
+    check_split(lexicon, "succesvoller", "");
+    check_split(lexicon, "contouren", ""); /* no "conto" + "uren" */
+    check_split(lexicon, "feestdagen", "feest+dagen");
+    check_split(lexicon, "kolomkoppen", "kolom+koppen");
+    check_split(lexicon, "windassen", "wind+assen");
+    check_split(lexicon, "kwarteleitje", "kwartel+eitje");
+    /* A bare verb stem ends no compound through its infinitive (i13-prec4):
+     * nl.dic lets "turen" end compounds, but "programmatuur" is no
+     * "programma" + "tuur"; a noun that is also a stem ("wet", "stuur") and
+     * a past form ("liep" of "vastliep") still end them. */
+    check_split(lexicon, "programmatuur", "");
+    check_split(lexicon, "grondwet", "grond+wet");
+    check_split(lexicon, "racestuur", "race+stuur");
+    check_split(lexicon, "vastliep", "vast+liep");
+    /* A start only nl.dic's Ce flag makes loses a tie against a flagged one
+     * (i13-prec4): "volley" (Ce) + "balspel" gave way to "volleybal" (Ca) +
+     * "spel"; "acties" of "actieschip", a plural of a Ce start, is as weak. */
+    check_split(lexicon, "volleybalspel", "volleybal+spel");
+    check_split(lexicon, "gemeenteraadsvergadering", "gemeenteraad+vergadering");
+    check_split(lexicon, "broeikasklimaat", "broeikas+klimaat");
+    check_split(lexicon, "actieschip", "actie+schip");
+
     /* Hostile and edge input. */
     char *parts[4];
     CHECK_INT(vind_compound_split(lexicon, "", parts, 4), 0, "empty string: no parts");
