@@ -3061,6 +3061,9 @@ static void parse_record(const GString *line, item_t *item)
         item->failure = g_strdup("no \"url\" (a record's identity: a non-empty string)");
     else if (json_is_true(json_object_get(object, "deleted")))
         item->deleted = 1;
+    else if (!vind_url_is_link(item->url)) /* sites and feeds link it: no javascript: */
+        item->failure = g_strdup("\"url\" is not http(s) or a path of the site (/...), or holds "
+                                 "a backslash or a control character: not indexed");
     else if (!normalise_type(object))
         item->failure = g_strdup("\"type\" is not 0, 1, 2, \"article\", \"pdf\" or \"page\"");
     else {
