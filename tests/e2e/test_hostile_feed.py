@@ -11,7 +11,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   page.
 * `vind related --url` (text), `vind kwic` (text) and `vind doc --text` print no control
   character (ESC, C1 CSI U+009B, BEL) of a title, tag, URL or text: before session 13 the first
-  two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters.
+  two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters;
+  vind-index's report escaped C0 but not C1 in file names and refresh targets.
 
 A few seconds. Standard library only; TAP.
 """
@@ -129,6 +130,22 @@ def test_terminal(tap, tmp):
            "vind kwic prints no control character of a URL", repr(out[:300]))
 
 
+def test_report(tap, tmp):
+    """vind-index's report names files and quotes pages (a refresh target): a C1 CSI there
+    drove the terminal as ESC [ would."""
+    site = os.path.join(tmp, "report-site")
+    os.makedirs(site)
+    with open(os.path.join(site, "stub.html"), "w", encoding="utf-8") as f:
+        f.write('<html><head><meta http-equiv="refresh" content="0; url=/nieuw/&#x9b;2J">'
+                "</head><body></body></html>")
+    open(os.path.join(site.encode(), b"leeg\xc2\x9b2J.html"), "wb").close()
+    code, out, err = run(["vind-index", "--db", os.path.join(tmp, "report.db"), "--base-url", "/",
+                          "--verbose", site])
+    tap.ok("redirect stub" in err and "empty file" in err and not CONTROL.search(err),
+           "vind-index's report escapes a C1 control of a file name and of a refresh target "
+           "(\\xc2\\x9b)", repr(err))
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK) or not os.access(binary("vind"), os.X_OK):
@@ -138,6 +155,7 @@ def main():
     try:
         test_urls(tap, tmp)
         test_terminal(tap, tmp)
+        test_report(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
