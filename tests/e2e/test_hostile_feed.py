@@ -13,6 +13,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   character (ESC, C1 CSI U+009B, BEL) of a title, tag, URL or text: before session 13 the first
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters;
   vind-index's report escaped C0 but not C1 in file names and refresh targets.
+* A document of more pages than positions hold (429,496) is reported: the words past them have
+  no page number (shown on page 1) and no phrase search; before session 13, unsaid.
 
 A few seconds. Standard library only; TAP.
 """
@@ -146,6 +148,25 @@ def test_report(tap, tmp):
            "(\\xc2\\x9b)", repr(err))
 
 
+def test_pages_past_positions(tap, tmp):
+    """Positions are 32 bits and each page takes 10,000 (lib/schema.h): the words of a page past
+    the 429,496th are found, but on page 1 and in no phrase. Said since session 13."""
+    lines = ""
+    for n, url in ((429496, "/past/"), (429497, "/over/")):
+        pages = [""] * n
+        pages[0], pages[-1] = "zorgbeleid begin", "zorgbeleid eind slotwoord"
+        lines += json.dumps({"url": url, "type": "pdf", "title": "Pagina's", "pages": pages}) + "\n"
+    db = os.path.join(tmp, "pages.db")
+    code, _, err = run(["vind-index", "--from-jsonl", "-", db], stdin=lines.encode())
+    tap.ok(code == 0 and re.search(r"^-:2: indexed, but the words of its pages past 429496 "
+                                   r"\(of 429497\) have no page number and no phrase search$",
+                                   err, re.M) and "-:1:" not in err,
+           "429,497 pages: the pages past 429,496 are reported; 429,496 are not", err)
+    code, out, err = run(["vind", "search", "--db", db, "--format", "json", "slotwoord"])
+    pages = {hit["url"]: hit["pages"] for hit in json.loads(out)["results"]} if code == 0 else {}
+    tap.equal(pages.get("/past/"), [429496], "the word of page 429,496 is found on its page")
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK) or not os.access(binary("vind"), os.X_OK):
@@ -156,6 +177,7 @@ def main():
         test_urls(tap, tmp)
         test_terminal(tap, tmp)
         test_report(tap, tmp)
+        test_pages_past_positions(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
