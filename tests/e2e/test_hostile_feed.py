@@ -11,7 +11,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   page.
 * `vind related --url` (text), `vind kwic` (text) and `vind doc --text` print no control
   character (ESC, C1 CSI U+009B, BEL) of a title, tag, URL or text: before session 13 the first
-  two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters;
+  two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
+  (`search`, `kwic`, `count`) hold none either (they held every one);
   vind-index's report escaped C0 but not C1 in file names and refresh targets.
 * A document of more pages than positions hold (429,496) is reported: the words past them have
   no page number (shown on page 1) and no phrase search; before session 13, unsaid.
@@ -117,6 +118,13 @@ def test_terminal(tap, tmp):
     code, out, err = run(["vind", "doc", "--db", db, "--text", "/een/"])
     tap.ok(code == 0 and "Titel 0" in out and not CONTROL.search(out),
            "vind doc --text prints no control character", repr(out))
+    for command, shown in ((["search", "titel"], "Titel 1"), (["kwic", "uniekwoord0"], "PWNED"),
+                           (["count", "--by", "tag", "titel"], "PWNED")):
+        code, out, err = run(["vind"] + command + ["--db", db, "--format", "csv"])
+        rows = out.replace("\r\n", "\n")
+        tap.ok(code == 0 and shown in out and not CONTROL.search(rows),
+               "vind %s --format csv keeps no control character (a cell is data, but `cat` of it "
+               "reached the terminal)" % command[0], repr(out[:400]))
     # A URL with ESC comes only from an index made before session 13 or from --base-url.
     site = os.path.join(tmp, "site")
     os.makedirs(site)
