@@ -80,7 +80,9 @@ static void print_text(const vind_kwic_t *kwic, size_t width)
         size_t used = (match_chars > width ? width : match_chars) + chars(shown_right);
         for (size_t pad = used; pad < width; pad++)
             g_string_append_c(line, ' ');
-        g_string_append_printf(line, "  %s", kl->url);
+        char *url = vind_clean_text(kl->url); /* a feed's URL may hold ESC */
+        g_string_append_printf(line, "  %s", url);
+        free(url);
         if (kl->page)
             g_string_append_printf(line, "  p. %u", kl->page);
         printf("%s\n", line->str);

@@ -81,18 +81,29 @@ static int check_options(options_t *o, vind_related_options_t *opts)
     return VIND_CLI_CONTINUE;
 }
 
+/* Appends a stored string fit for a terminal (vind_clean_text): a title,
+ * tag or URL of a hostile page or feed holds ESC or C1 sequences that would
+ * recolour or retitle the terminal, and line breaks that forge lines. */
+static void append_clean(GString *out, const char *format, const char *text)
+{
+    char *clean = vind_clean_text(text);
+    g_string_append_printf(out, format, clean ? clean : "");
+    free(clean);
+}
+
 static void print_item(GString *out, const vind_related_item_t *item, int with_score)
 {
     if (with_score)
         g_string_append_printf(out, "  %6.4f", item->score);
-    g_string_append_printf(out, "  %-10s  %-7s  %s", item->date ? item->date : "-",
-                           item->type ? item->type : "-", item->url ? item->url : "-");
+    append_clean(out, "  %-10s", item->date ? item->date : "-");
+    append_clean(out, "  %-7s", item->type ? item->type : "-");
+    append_clean(out, "  %s", item->url ? item->url : "-");
     if (item->title)
-        g_string_append_printf(out, "  %s", item->title);
+        append_clean(out, "  %s", item->title);
     if (item->n_shared > 0) {
         g_string_append(out, "  [");
         for (size_t i = 0; i < item->n_shared; i++)
-            g_string_append_printf(out, "%s%s", i ? ", " : "", item->shared[i]);
+            append_clean(out, i ? ", %s" : "%s", item->shared[i]);
         g_string_append(out, "]");
     }
     g_string_append_c(out, '\n');
@@ -102,7 +113,8 @@ static char *list_text(const vind_related_list_t *list)
 {
     GString *out = g_string_new(NULL);
     const vind_related_item_t *source = vind_related_source(list);
-    g_string_append_printf(out, "%s  %s\n", source->url, source->title ? source->title : "");
+    append_clean(out, "%s", source->url);
+    append_clean(out, "  %s\n", source->title ? source->title : "");
     if (vind_related_attachment_count(list) > 0) {
         g_string_append(out, "attachments:\n");
         for (size_t i = 0; i < vind_related_attachment_count(list); i++)

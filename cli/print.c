@@ -257,10 +257,41 @@ static char *csv_defused(const char *field)
     return g_string_free(out, FALSE);
 }
 
+/* Whether p starts a control character a CSV cell does not keep: C0 but the
+ * tab and line breaks (quoted), DEL, and C1 (C2 80-9F); its length, else 0. */
+static size_t csv_control_at(const unsigned char *p)
+{
+    if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f)
+        return 1;
+    return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
+}
+
+/* field with its control characters as spaces (an ESC [ of a hostile title
+ * reached the terminal of whoever looked at the CSV), NULL when it has
+ * none. Cost: one pass over the field. */
+static char *csv_visible(const char *field)
+{
+    const unsigned char *p = (const unsigned char *)field;
+    while (*p && !csv_control_at(p))
+        p++;
+    if (!*p)
+        return NULL;
+    GString *out = g_string_new_len(field, (const char *)p - field);
+    while (*p) {
+        size_t control = csv_control_at(p);
+        g_string_append_c(out, control ? ' ' : (char)*p);
+        p += control ? control : 1;
+    }
+    return g_string_free(out, FALSE);
+}
+
 static void csv_field(FILE *out, const char *field)
 {
     if (!field)
         return;
+    char *visible = csv_visible(field);
+    if (visible)
+        field = visible;
     char *defused = csv_defused(field);
     if (defused)
         field = defused;
@@ -281,6 +312,7 @@ static void csv_field(FILE *out, const char *field)
         fputc('"', out);
     }
     g_free(defused);
+    g_free(visible);
 }
 
 void vind_csv_record(FILE *out, const char *const *fields, size_t n_fields)

@@ -43,12 +43,15 @@ static double now_seconds(void)
 }
 
 /* Prints a path so that a newline or control byte in a file name cannot forge
- * a log line: such bytes are shown as \xNN. */
+ * a log line: such bytes are shown as \xNN, and so are the two bytes of a C1
+ * control (U+0080-009F: U+009B is a terminal's CSI, as ESC [ is). */
 static void print_path(FILE *out, const char *path)
 {
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if (*p < 0x20 || *p == 0x7f || *p == '\\')
             fprintf(out, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            fprintf(out, "\\xc2\\x%02x", *++p);
         else
             fputc(*p, out);
     }

@@ -267,6 +267,19 @@ static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
     return status;
 }
 
+/* Cost: one pass over url's bytes. */
+int vind_url_is_link(const char *url)
+{
+    if (url == NULL || *url == '\0')
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            return 0;
+    if (g_ascii_strncasecmp(url, "http://", 7) == 0 || g_ascii_strncasecmp(url, "https://", 8) == 0)
+        return 1;
+    return url[0] == '/' && url[1] != '/';
+}
+
 vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out, char **errmsg)
 {
     if (out == NULL)

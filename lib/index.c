@@ -1116,6 +1116,20 @@ static void analysed_clear(analysed_t *a, size_t n_pages)
     memset(a, 0, sizeof *a);
 }
 
+/* Whether a page's words get positions: its positions (from VIND_POS_BODY,
+ * VIND_POS_PAGE_STRIDE a page) must fit 32 bits. */
+static int page_has_positions(size_t page)
+{
+    return VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE + VIND_POS_PAGE_STRIDE <
+           UINT32_MAX;
+}
+
+/* How many pages get positions (429,496). */
+static size_t positional_pages(void)
+{
+    return (size_t)((UINT32_MAX - 1 - VIND_POS_BODY) / VIND_POS_PAGE_STRIDE);
+}
+
 /* Analyses an extracted record into its Xapian document (lib/schema.h) and
  * the page maps of its text. Touches nothing of the index: safe in another
  * thread with its own analyzer. */
@@ -1154,7 +1168,7 @@ static vind_status_t analyse_document(vind_analyzer_t *analyzer, int write_versi
     for (size_t page = 0; page < doc->n_pages; page++) {
         /* Pages past what 32-bit positions can hold are indexed without positions. */
         uint64_t base = VIND_POS_BODY + (uint64_t)page * VIND_POS_PAGE_STRIDE;
-        int positional = base + VIND_POS_PAGE_STRIDE < UINT32_MAX;
+        int positional = page_has_positions(page);
         int ocr = doc->ocr_confidence && doc->ocr_confidence[page] >= 0;
         /* The last page (an article's only one) has positions to its end: no
          * page follows whose positions its words could take (lib/stored.c
@@ -1601,6 +1615,11 @@ static void cap_fields(vind_doc_t *doc)
                                    "its first %u are not searchable", note->len ? "; " : "",
                                    page + 1, length, (unsigned)VIND_MAX_ANALYZE_BYTES);
     }
+    /* Their words are found, but shown on page 1 and in no phrase: said. */
+    if (doc->n_pages > 0 && !page_has_positions(doc->n_pages - 1))
+        g_string_append_printf(note, "%sthe words of its pages past %zu (of %zu) have no page "
+                               "number and no phrase search", note->len ? "; " : "",
+                               positional_pages(), doc->n_pages);
     if (note->len) {
         char *warning = doc->warning ? g_strdup_printf("%s; %s", doc->warning, note->str)
                                      : g_strdup(note->str);
@@ -3061,6 +3080,9 @@ static void parse_record(const GString *line, item_t *item)
         item->failure = g_strdup("no \"url\" (a record's identity: a non-empty string)");
     else if (json_is_true(json_object_get(object, "deleted")))
         item->deleted = 1;
+    else if (!vind_url_is_link(item->url)) /* sites and feeds link it: no javascript: */
+        item->failure = g_strdup("\"url\" is not http(s) or a path of the site (/...), or holds "
+                                 "a backslash or a control character: not indexed");
     else if (!normalise_type(object))
         item->failure = g_strdup("\"type\" is not 0, 1, 2, \"article\", \"pdf\" or \"page\"");
     else {

@@ -67,12 +67,15 @@ static size_t put_time(char *line)
     return TIME_BYTES;
 }
 
-/* Copies message into line, writing control bytes as \xNN; returns the new length. */
+/* Copies message into line, writing control bytes as \xNN (both bytes of a
+ * C1 control, U+0080-009F: U+009B is a terminal's CSI); returns the new length. */
 static size_t append_escaped(char *line, size_t used, size_t size, const char *message)
 {
-    for (const unsigned char *p = (const unsigned char *)message; *p && used + 5 < size; p++) {
+    for (const unsigned char *p = (const unsigned char *)message; *p && used + 9 < size; p++) {
         if (*p < 0x20 || *p == 0x7f)
             used += (size_t)snprintf(line + used, size - used, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            used += (size_t)snprintf(line + used, size - used, "\\xc2\\x%02x", *++p);
         else
             line[used++] = (char)*p;
     }

@@ -197,6 +197,18 @@ static const char *moved_out_below_root(const FTSENT *entry, char *const *real_r
     return moved_out(entry->fts_accpath, entry->fts_statp, real_roots, n_roots);
 }
 
+/* How many bytes longer than the paths fts gives (the root as named, one
+ * trailing slash dropped, as fts drops it before a child's name) the real
+ * paths under it are: the real root's extra length, or 0. */
+static size_t real_path_extra(const char *root, const char *real_root)
+{
+    size_t named = strlen(root);
+    if (named > 1 && root[named - 1] == '/')
+        named--;
+    size_t real = real_root ? strlen(real_root) : 0;
+    return real > named ? real - named : 0;
+}
+
 static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *root,
                                size_t root_index, char *const *real_roots, size_t n_roots)
 {
@@ -207,9 +219,14 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
     vind_status_t status = VIND_OK;
     FTSENT *entry;
     char reason[PATH_MAX];
+    size_t longer = real_path_extra(root, real_roots[root_index]);
     while (status == VIND_OK && (entry = fts_read(fts)) != NULL) {
         int wanted = vind_walk_wanted(entry->fts_name);
-        size_t length = strlen(entry->fts_path);
+        /* The real path's length: the check below reads it (/proc/self/fd),
+         * and it is the longer one under a relative root ("site/" is
+         * "/srv/www/site/"). Measured on the name as given, a folder whose
+         * real path passed PATH_MAX was reported "moved out of the site". */
+        size_t length = strlen(entry->fts_path) + longer;
         /* Nothing at a path this long can be opened: say so, and for a folder
          * (whose pages are never seen) too. */
         if (length >= PATH_MAX && entry->fts_info != FTS_DP && (wanted || entry->fts_info == FTS_D ||

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <vind/doc.h>
 #include <vind/limits.h>
 #include "error.h"
 #include "page.h"
@@ -451,27 +452,13 @@ int vind_page_read_form(vind_search_params_t *params, vind_page_form_t *form)
     return ok;
 }
 
-/* Only http(s) and site-relative links become href; a "javascript:" URL in
- * a hostile page's canonical link must never be clickable. Browsers read a
- * backslash as a slash and drop tabs and newlines, so "/\\attacker.example/"
- * or "/\t/attacker.example" would open another site ("//host" is
- * scheme-relative): a backslash or control character anywhere refuses the
- * link. search.js's safeLink applies the same rule. */
-static int is_safe_link(const char *url)
-{
-    if (url == NULL || *url == '\0')
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-        if (*p < 0x20 || *p == 0x7f || *p == '\\')
-            return 0;
-    if (g_ascii_strncasecmp(url, "http://", 7) == 0 || g_ascii_strncasecmp(url, "https://", 8) == 0)
-        return 1;
-    return url[0] == '/' && url[1] != '/';
-}
-
+/* Only http(s) and site-relative links become href (vind_url_is_link): a
+ * "javascript:" URL in a hostile page's canonical link must never be
+ * clickable, nor "/\\attacker.example/", which browsers read as another
+ * host. search.js's safeLink applies the same rule. */
 static void append_link(GString *out, const char *url, const char *fragment, const char *text)
 {
-    if (!is_safe_link(url)) {
+    if (!vind_url_is_link(url)) {
         append_escaped(out, text);
         return;
     }

@@ -74,6 +74,17 @@ VIND_API char *vind_doc_to_json(const vind_doc_t *doc);
 VIND_API vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out,
                                           char **errmsg);
 
+/*
+ * Whether url may become a link of the site's pages: an http(s) URL or a path
+ * of the site ("/...", not "//host"), without a backslash or a control
+ * character anywhere. Browsers read "/\\host" as "//host", drop tabs and line
+ * breaks and trim leading spaces, so "javascript:", " javascript:", "data:",
+ * "//evil.example/" and "/\\evil.example/" are not links. vind-index refuses
+ * a --from-jsonl record whose url is not one; the search page links only
+ * such URLs (searchd/page.c; search.js's safeLink applies the same rule).
+ */
+VIND_API int vind_url_is_link(const char *url);
+
 VIND_END_DECLS
 
 #endif

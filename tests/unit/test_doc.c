@@ -2,12 +2,34 @@
  * test_doc.c - the document record: string arrays and the JSON form that
  * carries a document from the isolated extraction child to the indexer.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <vind/doc.h>
 
 #include "check.h"
+
+/* What may be a link of the site's pages (a --from-jsonl record's url). */
+static void check_url_is_link(void)
+{
+    const char *links[] = {"/", "/actueel/zorg/", "/rapport.pdf#page=2", "https://www.example.nl/x/",
+                           "HTTP://example.nl", "/a b/", "/caf\xC3\xA9/"};
+    char what[128];
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        snprintf(what, sizeof what, "vind_url_is_link: %s is a link", links[i]);
+        CHECK(vind_url_is_link(links[i]), what);
+    }
+    const char *not_links[] = {NULL, "", "javascript:alert(1)", "JaVaScRiPt:alert(1)",
+                               " javascript:alert(1)", "\tjavascript:alert(1)", "data:text/html,x",
+                               "file:///etc/passwd", "vbscript:x", "//evil.example/",
+                               "/\\evil.example/", "/a\nb/", "/tab\t/", "/esc\x1b[31m/",
+                               "/del\x7f", "actueel/zorg/", "https:/x", "http:evil"};
+    for (size_t i = 0; i < sizeof not_links / sizeof *not_links; i++) {
+        snprintf(what, sizeof what, "vind_url_is_link: not_links[%zu] is not a link", i);
+        CHECK(!vind_url_is_link(not_links[i]), what);
+    }
+}
 
 int main(void)
 {
@@ -78,5 +100,6 @@ int main(void)
     free(errmsg);
     CHECK_INT(vind_doc_from_json("{}", 2, NULL, NULL), VIND_INVALID_ARGUMENT, "NULL out");
     vind_doc_free(doc);
+    check_url_is_link();
     return check_done();
 }

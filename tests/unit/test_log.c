@@ -54,6 +54,12 @@ int main(void)
     CHECK(strstr(line, "cli\xc3\xabnten \\x1b[31mrood") != NULL, "UTF-8 kept, ESC escaped");
     free(line);
 
+    /* U+009B (C2 9B) is a CSI of its own to a terminal that reads C1 controls. */
+    line = capture(VIND_LOG_INFO, VIND_LOG_INFO, "q=\xc2\x9b" "2J\xc2\xa0x");
+    CHECK(strstr(line, "q=\\xc2\\x9b2J\xc2\xa0x") != NULL,
+          "a C1 control (U+009B) escaped as \\xc2\\x9b, U+00A0 kept");
+    free(line);
+
     char *huge = malloc(100001);
     memset(huge, 'z', 100000);
     huge[100000] = '\0';
