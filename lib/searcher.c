@@ -294,6 +294,7 @@ void vind_searcher_close(vind_searcher_t *searcher)
     if (searcher->word_cache_free)
         searcher->word_cache_free(searcher->word_cache);
     vind_revision_table_free(searcher->term_presence);
+    vind_revision_table_free(searcher->plans);
     vind_word_memo_free(searcher->words);
     free(searcher->path);
     free(searcher);

@@ -479,6 +479,33 @@ static void test_passes(vind_searcher_t *searcher)
     vind_results_free(searched);
 }
 
+/* Session 13: the planned words of a query text are kept by the searcher
+ * at its index's revision: another page of the same words plans only its
+ * filters (no spelling look-up, analysis or term look-up), and plans anew
+ * with other weights. */
+static void test_planned_words(vind_searcher_t *searcher)
+{
+    char *first = NULL, *again = NULL, *reweighed = NULL;
+    vind_results_t *a = page_of(searcher, "bestuur organisatie", 0, 10, &first);
+    vind_results_t *b = page_of(searcher, "bestuur organisatie", 10, 10, &again);
+    CHECK(strstr(first, "lookups 2") != NULL, "a new query text looks its two words up");
+    CHECK(strstr(again, "lookups") == NULL, "its next page plans from the kept words: no look-up");
+    CHECK(a && b && vind_results_total(a) == 12 && vind_results_total(b) == 12 &&
+              vind_results_fallback_total(b) == 2 && vind_results_count(b) == 4,
+          "... and finds what a plan of its own finds");
+    double boost = searcher->weights.exact_boost;
+    searcher->weights.exact_boost = boost + 0.25;
+    vind_results_t *c = page_of(searcher, "bestuur organisatie", 0, 10, &reweighed);
+    searcher->weights.exact_boost = boost;
+    CHECK(strstr(reweighed, "lookups 2") != NULL, "other weights: the words are planned anew");
+    vind_results_free(a);
+    vind_results_free(b);
+    vind_results_free(c);
+    g_free(first);
+    g_free(again);
+    g_free(reweighed);
+}
+
 static void test_sort_and_page(vind_searcher_t *searcher)
 {
     vind_search_request_t req;
@@ -1522,6 +1549,7 @@ int main(void)
         test_fallback(searcher);
         test_facets(searcher);
         test_passes(searcher);
+        test_planned_words(searcher);
         test_sort_and_page(searcher);
         test_spelling_and_synonyms(searcher);
         test_limits(searcher);
