@@ -410,7 +410,7 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
      * facet filter drops, so with one a counting pass of its own does. */
     vind_counting_t *in_rank = NULL;
     if (req->facets && !vind_plan_has_facet_filter(plan))
-        status = vind_facets_begin(req, plan, &in_rank, errmsg);
+        status = vind_facets_begin(s->searcher, req, plan, &in_rank, errmsg);
     if (status == VIND_OK)
         status = rank_strict(s, plan, &ranked, in_rank, errmsg);
     if (status == VIND_OK && ranked.exact && ranked.total == 0)
