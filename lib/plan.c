@@ -162,7 +162,7 @@ static vind_status_t plan_words(vind_searcher_t *searcher, const vind_qnode_t *t
 
 /* Query texts whose planned words a searcher keeps before the table is
  * emptied (vind_revision_table): ~2 kB a text (a round of the bench
- * requests keeps 787: max RSS +1.7 MB), so ~2 MB a searcher at most. */
+ * requests keeps 785: max RSS +1.7 MB), so ~2 MB a searcher at most. */
 #define PLANS_MAX 1024
 
 /*
