@@ -123,9 +123,12 @@ static int in_order(const vind_facet_value_t *values, size_t n)
 /* Converts the wrapper's counts, marks the selected values and adds a
  * selected value with no match (count 0), so a chosen filter never vanishes
  * from the list it was chosen in. VIND_FACETS_COUNT: no such value, and
- * at the end a value "" for the matches without one (*none, unless 0). */
+ * at the end a value "" for the matches without one (*none, unless 0).
+ * The values' strings are taken from counted (its items keep NULL): a copy
+ * and a free each cost ~150 instructions, for some 57,000 values of the
+ * 1,000 bench requests. */
 static vind_status_t convert(vind_searcher_t *searcher, const vind_search_request_t *req,
-                             int facet, const vind_xapian_facet_t *counted, const uint64_t *none,
+                             int facet, vind_xapian_facet_t *counted, const uint64_t *none,
                              vind_results_t *results, char **errmsg)
 {
     int exact = req->facets == VIND_FACETS_COUNT;
@@ -141,9 +144,10 @@ static vind_status_t convert(vind_searcher_t *searcher, const vind_search_reques
     }
     size_t n = 0;
     for (size_t i = 0; i < counted->count; i++) {
-        values[n].value = strdup(counted->items[i].value);
+        values[n].value = counted->items[i].value;
+        counted->items[i].value = NULL;
         values[n].count = counted->items[i].count;
-        values[n].selected = is_selected(&wanted, counted->items[i].value);
+        values[n].selected = values[n].value && is_selected(&wanted, values[n].value);
         if (values[n].value)
             n++;
     }
