@@ -193,11 +193,18 @@ static void planned_words_unref(gpointer data)
     free(words);
 }
 
-/* Whether words were planned with the searcher's weights now. */
+/* Whether words were planned with the searcher's weights now (field by
+ * field: the struct has padding, which a copy need not keep). */
 static int planned_alike(const struct vind_planned_words *words, const vind_searcher_t *searcher)
 {
-    return memcmp(&words->weights, &searcher->weights, sizeof words->weights) == 0 &&
-           words->k2 == searcher->bm25.k2;
+    const vind_query_weights_t *a = &words->weights, *b = &searcher->weights;
+    return a->part_weight == b->part_weight && a->synonym_weight == b->synonym_weight &&
+           a->exact_boost == b->exact_boost && a->proximity_boost == b->proximity_boost &&
+           a->proximity_window_extra == b->proximity_window_extra &&
+           a->correction_weight == b->correction_weight && a->split_weight == b->split_weight &&
+           a->conversion_weight == b->conversion_weight &&
+           a->translation_weight == b->translation_weight && a->joined_boost == b->joined_boost &&
+           a->joined_title_boost == b->joined_title_boost && words->k2 == searcher->bm25.k2;
 }
 
 /* plan's words from words (a reference taken): the queries are shared, not copied. */
