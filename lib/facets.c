@@ -20,12 +20,44 @@
 
 static const unsigned facet_slots[VIND_FACET_LAST] = {VIND_SLOT_TAGS, VIND_SLOT_THEMES,
                                                       VIND_SLOT_TYPE, VIND_SLOT_YEAR};
+static const char *const facet_prefixes[VIND_FACET_LAST] = {VIND_PREFIX_TAG, VIND_PREFIX_THEME,
+                                                            VIND_PREFIX_TYPE, VIND_PREFIX_YEAR};
+
+/* Facet values whose terms a searcher keeps per prefix before emptying
+ * them: an index has a few hundred distinct values. */
+#define FACET_TERMS_MAX 4096
+
+/*
+ * The term of an index's facet value under the prefix of facet (VIND_FACET_LAST:
+ * none), as vind_facet_term makes it, remembered by the searcher: a function of
+ * the value alone, which every counting pass with a filter asked again for each
+ * distinct value it counted, and the filtered facet's list for each of its values
+ * (~1,000 instructions to normalise; 16,448 of them in the 1,000 bench requests,
+ * 1.7% of their vind_search). Lent until the next call; NULL on NOMEM. Only for
+ * values read from the index (a bounded set), never for what a request sends.
+ */
+static const char *facet_term_of(vind_searcher_t *searcher, int facet, const char *value)
+{
+    GHashTable **table = &searcher->facet_terms[facet];
+    if (!*table)
+        *table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
+    const char *known = g_hash_table_lookup(*table, value);
+    if (known)
+        return known;
+    if (g_hash_table_size(*table) >= FACET_TERMS_MAX)
+        g_hash_table_remove_all(*table);
+    char *term = vind_facet_term(facet < VIND_FACET_LAST ? facet_prefixes[facet] : "", value);
+    if (term)
+        g_hash_table_insert(*table, g_strdup(value), term);
+    return term;
+}
 static const int facet_multi[VIND_FACET_LAST] = {1, 1, 0, 0};
 
 /* The request's filter values of a facet, normalised (vind_facet_term:
  * "coordinatoren" selects "Coördinatoren"), made once per facet; and which
  * of them a counted value stood for. */
 typedef struct {
+    vind_searcher_t *searcher; /* keeps the counted values' terms */
     char **keys; /* n_filters, NULL-terminated; NULL for the facets without a filter */
     int *seen;   /* per filter: a counted value has its key */
 } wanted_t;
@@ -36,10 +68,10 @@ static void wanted_free(wanted_t *wanted)
     free(wanted->seen);
 }
 
-static vind_status_t wanted_new(const vind_search_request_t *req, int facet, wanted_t *wanted,
-                                char **errmsg)
+static vind_status_t wanted_new(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                int facet, wanted_t *wanted, char **errmsg)
 {
-    *wanted = (wanted_t){0};
+    *wanted = (wanted_t){.searcher = searcher};
     size_t n = req->n_filters[facet];
     if (n == 0)
         return VIND_OK;
@@ -63,12 +95,11 @@ static int is_selected(wanted_t *wanted, const char *value)
 {
     if (!wanted->keys)
         return 0;
-    char *key = vind_facet_term("", value);
+    const char *key = facet_term_of(wanted->searcher, VIND_FACET_LAST, value);
     int found = 0;
     for (size_t i = 0; key && wanted->keys[i]; i++)
         if (strcmp(key, wanted->keys[i]) == 0)
             found = wanted->seen[i] = 1;
-    free(key);
     return found;
 }
 
@@ -92,14 +123,17 @@ static int in_order(const vind_facet_value_t *values, size_t n)
 /* Converts the wrapper's counts, marks the selected values and adds a
  * selected value with no match (count 0), so a chosen filter never vanishes
  * from the list it was chosen in. VIND_FACETS_COUNT: no such value, and
- * at the end a value "" for the matches without one (*none, unless 0). */
-static vind_status_t convert(const vind_search_request_t *req, int facet,
-                             const vind_xapian_facet_t *counted, const uint64_t *none,
+ * at the end a value "" for the matches without one (*none, unless 0).
+ * The values' strings are taken from counted (its items keep NULL): a copy
+ * and a free each cost ~150 instructions, for some 57,000 values of the
+ * 1,000 bench requests. */
+static vind_status_t convert(vind_searcher_t *searcher, const vind_search_request_t *req,
+                             int facet, vind_xapian_facet_t *counted, const uint64_t *none,
                              vind_results_t *results, char **errmsg)
 {
     int exact = req->facets == VIND_FACETS_COUNT;
     wanted_t wanted;
-    vind_status_t status = wanted_new(req, facet, &wanted, errmsg);
+    vind_status_t status = wanted_new(searcher, req, facet, &wanted, errmsg);
     if (status != VIND_OK)
         return status;
     size_t room = counted->count + req->n_filters[facet] + 1;
@@ -110,9 +144,10 @@ static vind_status_t convert(const vind_search_request_t *req, int facet,
     }
     size_t n = 0;
     for (size_t i = 0; i < counted->count; i++) {
-        values[n].value = strdup(counted->items[i].value);
+        values[n].value = counted->items[i].value;
+        counted->items[i].value = NULL;
         values[n].count = counted->items[i].count;
-        values[n].selected = is_selected(&wanted, counted->items[i].value);
+        values[n].selected = values[n].value && is_selected(&wanted, values[n].value);
         if (values[n].value)
             n++;
     }
@@ -139,7 +174,8 @@ static vind_status_t convert(const vind_search_request_t *req, int facet,
 /* The filter terms of one facet, to test a document's values against
  * (compared as the filter query compares them: through vind_facet_term). */
 typedef struct {
-    const char *prefix;
+    vind_searcher_t *searcher; /* keeps the values' terms */
+    int facet;
     char **keys; /* NULL-terminated */
 } facet_filter_t;
 
@@ -147,27 +183,25 @@ static int value_passes(void *data, size_t index, const char *value, size_t leng
 {
     const facet_filter_t *filter = (const facet_filter_t *)data + index;
     char *text = g_strndup(value, length);
-    char *key = vind_facet_term(filter->prefix, text);
+    const char *key = facet_term_of(filter->searcher, filter->facet, text);
     g_free(text);
     int found = 0;
     for (char **k = filter->keys; key && k && *k && !found; k++)
         found = strcmp(*k, key) == 0;
-    free(key);
     return found;
 }
 
-static vind_status_t filters_new(const vind_search_request_t *req,
+static vind_status_t filters_new(vind_searcher_t *searcher, const vind_search_request_t *req,
                                  facet_filter_t filters[VIND_FACET_LAST], char **errmsg)
 {
-    static const char *const prefixes[VIND_FACET_LAST] = {VIND_PREFIX_TAG, VIND_PREFIX_THEME,
-                                                          VIND_PREFIX_TYPE, VIND_PREFIX_YEAR};
     for (int f = 0; f < VIND_FACET_LAST; f++) {
-        filters[f].prefix = prefixes[f];
+        filters[f].searcher = searcher;
+        filters[f].facet = f;
         filters[f].keys = calloc(req->n_filters[f] + 1, sizeof *filters[f].keys);
         if (!filters[f].keys)
             return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
         for (size_t i = 0; i < req->n_filters[f]; i++)
-            if (!(filters[f].keys[i] = vind_facet_term(prefixes[f], req->filters[f][i])))
+            if (!(filters[f].keys[i] = vind_facet_term(facet_prefixes[f], req->filters[f][i])))
                 return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
     }
     return VIND_OK;
@@ -187,8 +221,8 @@ typedef struct {
     facet_filter_t filters[VIND_FACET_LAST];
 } facets_t;
 
-vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_plan_t *plan,
-                                vind_counting_t **out, char **errmsg)
+vind_status_t vind_facets_begin(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                const vind_plan_t *plan, vind_counting_t **out, char **errmsg)
 {
     *out = NULL;
     facets_t *f = calloc(1, sizeof *f);
@@ -201,7 +235,7 @@ vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_pla
     for (int i = 0; i < VIND_FACET_LAST; i++)
         f->counting.slots[i] =
             (vind_xapian_count_slot_t){facet_slots[i], facet_multi[i], plan->filter[i] != NULL, 0, 0};
-    vind_status_t status = filters_new(req, f->filters, errmsg);
+    vind_status_t status = filters_new(searcher, req, f->filters, errmsg);
     if (status != VIND_OK) {
         vind_facets_free(&f->counting);
         return status;
@@ -214,8 +248,9 @@ vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_reque
                               vind_results_t *results, char **errmsg)
 {
     vind_status_t status = VIND_OK;
+    vind_searcher_t *searcher = ((facets_t *)counting)->filters[0].searcher;
     for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
-        status = convert(req, f, counting->counted[f], counting->none, results, errmsg);
+        status = convert(searcher, req, f, counting->counted[f], counting->none, results, errmsg);
     return status;
 }
 
@@ -262,7 +297,8 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
 {
     *total = (vind_count_t){0, 0, 0, 1, 1};
     vind_counting_t *counting = NULL;
-    vind_status_t status = req->facets ? vind_facets_begin(req, plan, &counting, errmsg) : VIND_OK;
+    vind_status_t status =
+        req->facets ? vind_facets_begin(searcher, req, plan, &counting, errmsg) : VIND_OK;
     if (status != VIND_OK)
         return status;
     /* Facet filters are tested per document only when the facets are

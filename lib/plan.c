@@ -160,11 +160,104 @@ static vind_status_t plan_words(vind_searcher_t *searcher, const vind_qnode_t *t
     return status;
 }
 
+/* Query texts whose planned words a searcher keeps before the table is
+ * emptied (vind_revision_table): ~2 kB a text (a round of the bench
+ * requests keeps 785: max RSS +1.7 MB), so ~2 MB a searcher at most. */
+#define PLANS_MAX 1024
+
+/*
+ * The words of a plan as the searcher keeps them for a query text and mode
+ * at one revision of the index (what the plan reads of the index, the
+ * terms present and the spelling corrections, holds until the revision
+ * changes). A search box sends the same words again with another page,
+ * filter or sort (260 of the 1,000 bench requests); such a request plans
+ * only its filters. Shared by the table and each plan made from it.
+ */
+struct vind_planned_words {
+    unsigned refs;
+    vind_query_plan_t *query; /* its queries taken out, as in vind_plan_t */
+    vind_xapian_query_t *strict, *strict_matching, *any;
+    vind_query_weights_t weights; /* planned with these (and BM25's k2) */
+    double k2;
+};
+
+static void planned_words_unref(gpointer data)
+{
+    struct vind_planned_words *words = data;
+    if (!words || --words->refs > 0)
+        return;
+    vind_query_plan_free(words->query);
+    vind_xapian_query_free(words->strict);
+    vind_xapian_query_free(words->strict_matching);
+    vind_xapian_query_free(words->any);
+    free(words);
+}
+
+/* Whether words were planned with the searcher's weights now (field by
+ * field: the struct has padding, which a copy need not keep). */
+static int planned_alike(const struct vind_planned_words *words, const vind_searcher_t *searcher)
+{
+    const vind_query_weights_t *a = &words->weights, *b = &searcher->weights;
+    return a->part_weight == b->part_weight && a->synonym_weight == b->synonym_weight &&
+           a->exact_boost == b->exact_boost && a->proximity_boost == b->proximity_boost &&
+           a->proximity_window_extra == b->proximity_window_extra &&
+           a->correction_weight == b->correction_weight && a->split_weight == b->split_weight &&
+           a->conversion_weight == b->conversion_weight &&
+           a->translation_weight == b->translation_weight && a->joined_boost == b->joined_boost &&
+           a->joined_title_boost == b->joined_title_boost && words->k2 == searcher->bm25.k2;
+}
+
+/* plan's words from words (a reference taken): the queries are shared, not copied. */
+static int lend_words(vind_plan_t *plan, struct vind_planned_words *words)
+{
+    words->refs++;
+    plan->shared = words;
+    plan->query = words->query;
+    plan->strict = vind_xapian_query_copy(words->strict);
+    plan->strict_matching =
+        words->strict_matching ? vind_xapian_query_copy(words->strict_matching) : NULL;
+    plan->any = words->any ? vind_xapian_query_copy(words->any) : NULL;
+    return plan->strict && (plan->strict_matching || !words->strict_matching) &&
+           (plan->any || !words->any);
+}
+
+/* Hands plan's words (just planned) to the searcher's table under key: the
+ * plan then borrows them. 0 on NOMEM (the plan keeps its own words). */
+static int keep_words(vind_searcher_t *searcher, GHashTable *kept, const char *key,
+                      vind_plan_t *plan)
+{
+    struct vind_planned_words *words = calloc(1, sizeof *words);
+    if (!words)
+        return 0;
+    *words = (struct vind_planned_words){.refs = 1,
+                                         .query = plan->query,
+                                         .strict = vind_xapian_query_copy(plan->strict),
+                                         .weights = searcher->weights,
+                                         .k2 = searcher->bm25.k2};
+    if (plan->strict_matching)
+        words->strict_matching = vind_xapian_query_copy(plan->strict_matching);
+    if (plan->any)
+        words->any = vind_xapian_query_copy(plan->any);
+    if (!words->strict || (plan->strict_matching && !words->strict_matching) ||
+        (plan->any && !words->any)) {
+        words->query = NULL;
+        planned_words_unref(words);
+        return 0;
+    }
+    g_hash_table_replace(kept, g_strdup(key), words);
+    words->refs++;
+    plan->shared = words;
+    return 1;
+}
+
 void vind_plan_free(vind_plan_t *plan)
 {
     if (!plan)
         return;
-    vind_query_plan_free(plan->query);
+    if (plan->shared)
+        planned_words_unref(plan->shared);
+    else
+        vind_query_plan_free(plan->query);
     vind_xapian_query_free(plan->strict);
     vind_xapian_query_free(plan->strict_matching);
     vind_xapian_query_free(plan->any);
@@ -174,22 +267,13 @@ void vind_plan_free(vind_plan_t *plan)
     free(plan);
 }
 
-vind_status_t vind_plan_new(vind_searcher_t *searcher, const vind_search_request_t *req,
-                            const vind_qnode_t *tree, unsigned mode, vind_plan_t **out,
-                            char **errmsg)
+/* Plans the words of tree into plan, its queries taken out of plan->query. */
+static vind_status_t plan_own_words(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                    const vind_qnode_t *tree, vind_plan_t *plan, char **errmsg)
 {
-    *out = NULL;
-    vind_plan_t *plan = calloc(1, sizeof *plan);
-    if (!plan)
-        return vind_error(errmsg, VIND_NOMEM, "out of memory planning the query");
-    plan->mode = mode & VIND_QUERY_RARE;
-    vind_status_t status = plan_words(searcher, tree, (mode & VIND_QUERY_RARE) != 0, plan, errmsg);
-    if (status != VIND_OK) {
-        vind_plan_free(plan);
+    vind_status_t status = plan_words(searcher, tree, plan->mode != 0, plan, errmsg);
+    if (status != VIND_OK)
         return status;
-    }
-    for (size_t i = 0; i < plan->query->n_words; i++)
-        plan->corrections += plan->query->words[i].correction != NULL;
     plan->strict = plan->query->query;
     plan->any = plan->query->fallback;
     plan->strict_matching = plan->query->matching;
@@ -199,7 +283,59 @@ vind_status_t vind_plan_new(vind_searcher_t *searcher, const vind_search_request
          * an empty query (filters only) finds everything. */
         plan->strict = has_text(req->query) ? vind_xapian_query_match_nothing()
                                             : vind_xapian_query_match_all();
-    int failed = !plan->strict;
+    return plan->strict ? VIND_OK
+                        : vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
+}
+
+/*
+ * The words of plan: the searcher's for the same text and mode when it has
+ * them (a hash look-up; no spelling look-up, analysis or term look-up),
+ * else planned and, with keep, handed to it. Not kept over an index of
+ * unknown revision (a remote shard reports none: what it has may change
+ * unnoticed), as the term and spelling tables there.
+ */
+static vind_status_t plan_words_of(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                   const vind_qnode_t *tree, int keep, vind_plan_t *plan,
+                                   char **errmsg)
+{
+    GHashTable *kept = keep && searcher->revision != 0
+                           ? vind_revision_table(searcher, &searcher->plans, planned_words_unref,
+                                                 PLANS_MAX)
+                           : NULL;
+    char *key = kept ? g_strdup_printf("%u %s", plan->mode, req->query ? req->query : "") : NULL;
+    struct vind_planned_words *words = key ? g_hash_table_lookup(kept, key) : NULL;
+    vind_status_t status = VIND_OK;
+    if (words && planned_alike(words, searcher)) {
+        if (!lend_words(plan, words))
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory building the query");
+    } else {
+        status = plan_own_words(searcher, req, tree, plan, errmsg);
+        if (status == VIND_OK && kept)
+            keep_words(searcher, kept, key, plan); /* on NOMEM the plan keeps its own */
+    }
+    g_free(key);
+    return status;
+}
+
+/* vind_plan_new; keep 0: the words are planned for this plan alone (its
+ * query may be taken: vind_searcher_full_query). */
+static vind_status_t plan_new(vind_searcher_t *searcher, const vind_search_request_t *req,
+                              const vind_qnode_t *tree, unsigned mode, int keep,
+                              vind_plan_t **out, char **errmsg)
+{
+    *out = NULL;
+    vind_plan_t *plan = calloc(1, sizeof *plan);
+    if (!plan)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory planning the query");
+    plan->mode = mode & VIND_QUERY_RARE;
+    vind_status_t status = plan_words_of(searcher, req, tree, keep, plan, errmsg);
+    if (status != VIND_OK) {
+        vind_plan_free(plan);
+        return status;
+    }
+    for (size_t i = 0; i < plan->query->n_words; i++)
+        plan->corrections += plan->query->words[i].correction != NULL;
+    int failed = 0;
     for (int f = 0; f < VIND_FACET_LAST; f++)
         if (req->n_filters[f] &&
             !(plan->filter[f] = vind_query_filter(facet_field(f), req->filters[f], req->n_filters[f])))
@@ -214,6 +350,13 @@ vind_status_t vind_plan_new(vind_searcher_t *searcher, const vind_search_request
     }
     *out = plan;
     return VIND_OK;
+}
+
+vind_status_t vind_plan_new(vind_searcher_t *searcher, const vind_search_request_t *req,
+                            const vind_qnode_t *tree, unsigned mode, vind_plan_t **out,
+                            char **errmsg)
+{
+    return plan_new(searcher, req, tree, mode, 1, out, errmsg);
 }
 
 int vind_plan_has_facet_filter(const vind_plan_t *plan)
@@ -264,7 +407,8 @@ vind_status_t vind_searcher_full_query(vind_searcher_t *searcher, const vind_qno
     if (plan_out)
         *plan_out = NULL;
     vind_plan_t *plan = NULL;
-    vind_status_t status = vind_plan_new(searcher, req, tree, mode, &plan, errmsg);
+    /* tree need not be req->query's, and the plan's query may be taken: not kept. */
+    vind_status_t status = plan_new(searcher, req, tree, mode, 0, &plan, errmsg);
     if (status != VIND_OK)
         return status;
     *out = vind_plan_query(plan, (mode & VIND_QUERY_ANY_WORD) != 0,

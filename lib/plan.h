@@ -19,6 +19,7 @@ typedef struct {
     unsigned mode;       /* the VIND_QUERY_* flags it was planned with (RARE or 0) */
     size_t corrections;  /* words searched with their spelling correction */
     size_t lookups;      /* spelling look-ups made before planning */
+    struct vind_planned_words *shared; /* query is lent by the searcher's plans (NULL: owned) */
 } vind_plan_t;
 
 /* Which filters vind_plan_query adds. */
@@ -26,9 +27,12 @@ typedef struct {
 #define VIND_PLAN_NO_FACETS (-1) /* only the dates (the counting pass tests facets itself) */
 
 /*
- * Plans tree for req (mode: 0 or VIND_QUERY_RARE). The spelling
- * corrections of the query's words are looked up first (index reads, with
- * their status); the query builder then only reads that table.
+ * Plans tree for req (mode: 0 or VIND_QUERY_RARE); tree is req->query
+ * parsed. The spelling corrections of the query's words are looked up
+ * first (index reads, with their status); the query builder then only
+ * reads that table. The words' part is kept by the searcher per query text
+ * and mode at the index's revision (another page or filter of the same
+ * words plans only its filters).
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (bad date range); VIND_XAPIAN
  * (a failed look-up); VIND_NOMEM.
  */

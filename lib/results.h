@@ -96,8 +96,8 @@ vind_status_t vind_facets_count(vind_searcher_t *searcher, const vind_search_req
  * or the ranked pass when the request has no facet filter), vind_facets_end
  * turns its counts into results' facet lists; free with vind_facets_free.
  */
-vind_status_t vind_facets_begin(const vind_search_request_t *req, const vind_plan_t *plan,
-                                vind_counting_t **out, char **errmsg);
+vind_status_t vind_facets_begin(vind_searcher_t *searcher, const vind_search_request_t *req,
+                                const vind_plan_t *plan, vind_counting_t **out, char **errmsg);
 vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_request_t *req,
                               vind_results_t *results, char **errmsg);
 void vind_facets_free(vind_counting_t *counting);

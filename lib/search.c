@@ -11,7 +11,8 @@
  * follow those with every word: the any-word query runs only when the page
  * reaches the end of the full matches (its ranked pass only when the page
  * reaches past them) or fewer than FILL_BELOW documents have every word
- * (then the facets count it). The page's hits are filled
+ * (then the facets count it: in its ranked pass when no facet filter is
+ * set, which sees every match anyway). The page's hits are filled
  * by lib/results.c, "Bedoelde je" by lib/suggest.c. A listed page collapses
  * near-duplicates in its ranked pass (the indexer's group key as Xapian's
  * collapse key, lib/searcher.c): no pass of its own; counts, --all and a
@@ -170,10 +171,13 @@ static void slice(const vind_search_request_t *req, ranked_t *ranked)
  * every word; the factsheet with the download count never says "vaak" and
  * would otherwise not be found at all. The any-word ranked pass runs only
  * when the page reaches past the strict matches; *page receives the page.
+ * counting (or NULL): the facets to count in that pass, which examines
+ * every match; *counted 1 when it ran and saw them all (its total exact).
  */
 static vind_status_t relax(search_t *s, const vind_plan_t *plan, ranked_t *strict, ranked_t *page,
-                           char **errmsg)
+                           vind_counting_t *counting, int *counted, char **errmsg)
 {
+    *counted = 0;
     const vind_search_request_t *req = s->req;
     *page = (ranked_t){0};
     size_t end = page_end(req);
@@ -190,9 +194,10 @@ static vind_status_t relax(search_t *s, const vind_plan_t *plan, ranked_t *stric
     stage_start(s);
     vind_status_t status = vind_searcher_run_pinned(
         s->searcher, any, req->sort, req->offset, req->limit, strict->matches, strict->n,
-        &page->matches, &page->n, &page->total, &page->exact, NULL, errmsg);
+        &page->matches, &page->n, &page->total, &page->exact, counting, errmsg);
     stage_end(s, VIND_STAGE_RANK);
     vind_xapian_query_free(any);
+    *counted = counting && status == VIND_OK && page->exact;
     return status;
 }
 
@@ -344,17 +349,27 @@ static void mark_estimate(vind_results_t *results, const vind_count_t *shown)
 
 /*
  * What the ranked passes did not give: the facets (counted by the strict
- * ranked pass when they count its matches, else by a counting pass, of the
- * any-word query when they count that, which gives its total too), the
+ * ranked pass when they count its matches, by the any-word ranked pass when
+ * they count those and it saw them all (any_counted), else by a counting
+ * pass, of the any-word query when they count that, which gives its total
+ * too), the
  * strict total past the time budget, and the any-word total when the page
  * needs it and no pass gave it.
  */
 static vind_status_t count_rest(search_t *s, const vind_plan_t *plan, vind_counting_t *in_rank,
-                                relaxing_t relax_as, totals_t *totals, char **errmsg)
+                                int any_counted, relaxing_t relax_as, totals_t *totals,
+                                char **errmsg)
 {
     const vind_search_request_t *req = s->req;
     vind_status_t status = VIND_OK;
-    if (in_rank && !relax_as.any_facets) {
+    if (in_rank && relax_as.any_facets && any_counted) {
+        /* The any-word ranked pass examined every match of the query the
+         * counting pass would run (no facet filter: the same documents) and
+         * counted the facets on the way: no second pass over them. */
+        stage_start(s);
+        status = vind_facets_end(in_rank, req, s->results, errmsg);
+        stage_end(s, VIND_STAGE_COUNT);
+    } else if (in_rank && !relax_as.any_facets) {
         stage_start(s);
         status = vind_facets_end(in_rank, req, s->results, errmsg);
         /* Past the count limit the ranked pass examined at least that many
@@ -395,7 +410,7 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
      * facet filter drops, so with one a counting pass of its own does. */
     vind_counting_t *in_rank = NULL;
     if (req->facets && !vind_plan_has_facet_filter(plan))
-        status = vind_facets_begin(req, plan, &in_rank, errmsg);
+        status = vind_facets_begin(s->searcher, req, plan, &in_rank, errmsg);
     if (status == VIND_OK)
         status = rank_strict(s, plan, &ranked, in_rank, errmsg);
     if (status == VIND_OK && ranked.exact && ranked.total == 0)
@@ -404,8 +419,10 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
         status = note_wildcards(s->searcher, plan->query, results, errmsg);
     relaxing_t relax_as = status == VIND_OK ? relaxing(req, plan, &ranked) : (relaxing_t){0};
     totals_t totals = {.strict = ranked_count(&ranked)};
+    int any_counted = 0;
     if (relax_as.tail) {
-        status = relax(s, plan, &ranked, &page, errmsg);
+        status = relax(s, plan, &ranked, &page, relax_as.any_facets ? in_rank : NULL,
+                       &any_counted, errmsg);
         totals.any = ranked_count(&page);
         totals.any_known = page.exact; /* not when the page held only full matches */
     } else {
@@ -416,7 +433,7 @@ static vind_status_t search_once(search_t *s, const vind_qnode_t *tree, char **e
     }
     free(ranked.matches);
     if (status == VIND_OK)
-        status = count_rest(s, plan, in_rank, relax_as, &totals, errmsg);
+        status = count_rest(s, plan, in_rank, any_counted, relax_as, &totals, errmsg);
     vind_facets_free(in_rank);
     if (status == VIND_OK) {
         results->total = totals.strict.count;

@@ -294,6 +294,10 @@ void vind_searcher_close(vind_searcher_t *searcher)
     if (searcher->word_cache_free)
         searcher->word_cache_free(searcher->word_cache);
     vind_revision_table_free(searcher->term_presence);
+    vind_revision_table_free(searcher->plans);
+    for (int i = 0; i <= VIND_FACET_LAST; i++)
+        if (searcher->facet_terms[i])
+            g_hash_table_destroy(searcher->facet_terms[i]);
     vind_word_memo_free(searcher->words);
     free(searcher->path);
     free(searcher);

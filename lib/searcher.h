@@ -89,6 +89,12 @@ struct vind_searcher {
     /* Which terms the planner asked about are in a document, for one
      * revision of the index (vind_searcher_term_present); NULL until asked. */
     struct vind_revision_table *term_presence;
+    /* The planned words of recent query texts at one revision of the index
+     * (lib/plan.c, vind_plan_new); NULL until planned. */
+    struct vind_revision_table *plans;
+    /* Facet values' terms (vind_facet_term) per facet prefix, the last
+     * without one (lib/facets.c): they hold whatever the index; NULL until asked. */
+    GHashTable *facet_terms[VIND_FACET_LAST + 1];
     /* The query builder's analyses of words (lib/word_memo.h): they hold
      * for the searcher's analyzer whatever the index; NULL until planned. */
     struct vind_word_memo *words;

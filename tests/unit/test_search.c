@@ -392,8 +392,9 @@ static void test_facets(vind_searcher_t *searcher)
 /* The runs of an explain line ("...; runs 2 total 3"), or -1. */
 static int explained_runs(vind_results_t *results)
 {
-    const char *runs = strstr(vind_results_explain(results), "runs ");
-    return runs ? atoi(runs + 5) : -1;
+    /* "; runs ": a stage of two runs says "rank 2 runs 0.03ms" before it. */
+    const char *runs = strstr(vind_results_explain(results), "; runs ");
+    return runs ? atoi(runs + 7) : -1;
 }
 
 /* Issue 12: one plan, a ranked pass and one counting pass for the total and
@@ -461,6 +462,48 @@ static void test_passes(vind_searcher_t *searcher)
     CHECK_INT(explained_runs(searched), 1, "facets without a filter: the ranked run counts them");
     CHECK(facet_value(searched, VIND_FACET_TYPE, "article") != NULL, "... and they are there");
     vind_results_free(searched);
+
+    /* No document has both words: the facets count those with either, in
+     * the any-word ranked pass, which sees each of them anyway (session 13:
+     * no counting pass of its own). */
+    req.query = "tuin jongeren";
+    CHECK_INT(vind_search(searcher, &req, &searched, NULL), VIND_OK, "facets, any word");
+    CHECK_INT(explained_runs(searched), 2,
+              "facets of the any-word matches: two ranked runs (every word, any word), no counting");
+    uint64_t typed = 0;
+    for (size_t i = 0; i < vind_results_facet_count(searched, VIND_FACET_TYPE); i++)
+        typed += vind_results_facet_get(searched, VIND_FACET_TYPE, i)->count;
+    CHECK_INT(typed, vind_results_fallback_total(searched),
+              "... and the type counts add up to the documents with either word");
+    CHECK_INT(vind_results_fallback_total(searched), 2, "... which are two");
+    vind_results_free(searched);
+}
+
+/* Session 13: the planned words of a query text are kept by the searcher
+ * at its index's revision: another page of the same words plans only its
+ * filters (no spelling look-up, analysis or term look-up), and plans anew
+ * with other weights. */
+static void test_planned_words(vind_searcher_t *searcher)
+{
+    char *first = NULL, *again = NULL, *reweighed = NULL;
+    vind_results_t *a = page_of(searcher, "bestuur organisatie", 0, 10, &first);
+    vind_results_t *b = page_of(searcher, "bestuur organisatie", 10, 10, &again);
+    CHECK(strstr(first, "lookups 2") != NULL, "a new query text looks its two words up");
+    CHECK(strstr(again, "lookups") == NULL, "its next page plans from the kept words: no look-up");
+    CHECK(a && b && vind_results_total(a) == 12 && vind_results_total(b) == 12 &&
+              vind_results_fallback_total(b) == 2 && vind_results_count(b) == 4,
+          "... and finds what a plan of its own finds");
+    double boost = searcher->weights.exact_boost;
+    searcher->weights.exact_boost = boost + 0.25;
+    vind_results_t *c = page_of(searcher, "bestuur organisatie", 0, 10, &reweighed);
+    searcher->weights.exact_boost = boost;
+    CHECK(strstr(reweighed, "lookups 2") != NULL, "other weights: the words are planned anew");
+    vind_results_free(a);
+    vind_results_free(b);
+    vind_results_free(c);
+    g_free(first);
+    g_free(again);
+    g_free(reweighed);
 }
 
 static void test_sort_and_page(vind_searcher_t *searcher)
@@ -1506,6 +1549,7 @@ int main(void)
         test_fallback(searcher);
         test_facets(searcher);
         test_passes(searcher);
+        test_planned_words(searcher);
         test_sort_and_page(searcher);
         test_spelling_and_synonyms(searcher);
         test_limits(searcher);
