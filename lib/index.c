@@ -415,6 +415,12 @@ static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
                       index->path, free_bytes, needed);
 }
 
+/* Byte order of two strings held by pointer (a qsort or GPtrArray array). */
+static int compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /*
  * Adds the pending spelling words (this batch's and those of the batches
  * since the last update, commit_changes) to Xapian, each once with the
@@ -428,12 +434,20 @@ static vind_status_t check_disk_room(vind_index_t *index, char **errmsg)
  */
 static vind_status_t flush_spellings(vind_index_t *index, char **errmsg)
 {
-    GHashTableIter it;
-    gpointer form, count;
+    /* In byte order, the order of Xapian's keys ("W" + word): each
+     * add_spelling of a known word reads its entry, and in key order the
+     * look-ups walk the table's leaves once instead of jumping between
+     * them (hash order read an 8 KB block per word: 1,000 changed documents
+     * into 20,000 made ~70,000 block reads here, docs/scaling.md). */
+    guint n = 0;
+    gpointer *forms = g_hash_table_get_keys_as_array(index->spelling_pending, &n);
+    qsort(forms, n, sizeof *forms, compare_strings);
     vind_status_t status = VIND_OK;
-    g_hash_table_iter_init(&it, index->spelling_pending);
-    while (status == VIND_OK && g_hash_table_iter_next(&it, &form, &count))
-        status = vind_xapian_writer_add_spelling(index->writer, form, *(guint *)count, errmsg);
+    for (guint i = 0; status == VIND_OK && i < n; i++) {
+        const guint *count = g_hash_table_lookup(index->spelling_pending, forms[i]);
+        status = vind_xapian_writer_add_spelling(index->writer, forms[i], *count, errmsg);
+    }
+    g_free(forms);
     g_hash_table_remove_all(index->spelling_pending);
     if (status == VIND_OK && index->pending_stored)
         status = vind_xapian_writer_set_metadata(index->writer, VIND_META_SPELLING_PENDING, "", 0,
@@ -1752,11 +1766,6 @@ static vind_status_t store_job(run_t *run, job_t *job, char **errmsg)
     return count_change(index, errmsg);
 }
 
-static int compare_paths(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The paths of existing in strcmp order, made the first time a run asks
  * (*sorted NULL until then; the caller frees it): the documents under a
  * folder are then one run of it, found by bisection. */
@@ -1770,7 +1779,7 @@ static GPtrArray *sorted_paths(GHashTable *existing, GPtrArray **sorted)
     g_hash_table_iter_init(&iter, existing);
     while (g_hash_table_iter_next(&iter, &key, NULL))
         g_ptr_array_add(*sorted, key);
-    g_ptr_array_sort(*sorted, compare_paths);
+    g_ptr_array_sort(*sorted, compare_strings);
     return *sorted;
 }
 
