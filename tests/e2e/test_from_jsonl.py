@@ -459,6 +459,15 @@ def test_update_spelling_table(tap, tmp):
     index.close()
     tap.ok(suggestion == "boezemkades", "\"boezemkadex\": the live word is offered, not outweighed "
            "by a word only the deleted records had", suggestion)
+    # a sharded index: the spelling table is the first shard's, changed on its writer thread
+    sharded_db = os.path.join(tmp, "spell-shards.db")
+    first = subprocess.run([binary("vind-index"), "--quiet", "--shards", "2", "--from-jsonl", "-",
+                            sharded_db], input=lines(records), stderr=subprocess.PIPE, env=env(),
+                           timeout=300)
+    code4, err4 = index_feed(sharded_db, "-", stdin=lines(changed + deleted + [new]))
+    sharded = spelling_table(sharded_db, tmp)
+    tap.ok(first.returncode == code4 == 0 and sharded == scratch,
+           "in an index of 2 shards too", table_differences(sharded, scratch)[:8] or err4)
 
 
 def test_bad_dates(tap, tmp):
