@@ -75,8 +75,11 @@ struct vind_index {
     vind_print_t built;
     uint32_t joined;
     /* Spelling words of the open transaction (form -> documents that have
-     * it), added to Xapian once per form at the commit (flush_spellings). */
+     * it, minus the replaced or deleted documents that had it: gint),
+     * added to or removed from Xapian once per form at the commit
+     * (flush_spellings). */
     GHashTable *spellings;
+    GPtrArray *built_spellings;   /* the document last built's, in strcmp order */
     /* Those of the batches committed since the spelling table's last update,
      * also in VIND_META_SPELLING_PENDING (commit_changes). */
     GHashTable *spelling_pending;
@@ -317,6 +320,7 @@ vind_status_t vind_index_open_shards(const char *db_path, unsigned shards,
     index->lexicon = lexicon;
     index->write_version = schema_to_write();
     index->spellings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    index->built_spellings = g_ptr_array_new_with_free_func(g_free);
     index->spelling_pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     vind_status_t status = vind_analyzer_new(lexicon, &index->analyzer, errmsg);
     /* Like `mkdir -p`: --db may name a folder whose parents do not exist yet. */
@@ -358,6 +362,8 @@ void vind_index_close(vind_index_t *index)
     vind_prints_free(index->prints);
     if (index->spellings)
         g_hash_table_destroy(index->spellings);
+    if (index->built_spellings)
+        g_ptr_array_free(index->built_spellings, TRUE);
     if (index->spelling_pending)
         g_hash_table_destroy(index->spelling_pending);
     free(index->path);
@@ -424,7 +430,9 @@ static int compare_strings(gconstpointer a, gconstpointer b)
 /*
  * Adds the pending spelling words (this batch's and those of the batches
  * since the last update, commit_changes) to Xapian, each once with the
- * number of documents that have it, and drops VIND_META_SPELLING_PENDING.
+ * number of documents that have it (or removes them, by the number of
+ * replaced or deleted documents that had it, when that is more), and drops
+ * VIND_META_SPELLING_PENDING.
  * Why not one add_spelling per word and document, as the words come: each
  * is a look-up in Xapian's spelling table and its change maps (15% of a
  * bulk load's CPU, perf, 2,000 generated documents); counted here first, a
@@ -444,8 +452,13 @@ static vind_status_t flush_spellings(vind_index_t *index, char **errmsg)
     qsort(forms, n, sizeof *forms, compare_strings);
     vind_status_t status = VIND_OK;
     for (guint i = 0; status == VIND_OK && i < n; i++) {
-        const guint *count = g_hash_table_lookup(index->spelling_pending, forms[i]);
-        status = vind_xapian_writer_add_spelling(index->writer, forms[i], *count, errmsg);
+        const gint count = *(const gint *)g_hash_table_lookup(index->spelling_pending, forms[i]);
+        if (count > 0)
+            status = vind_xapian_writer_add_spelling(index->writer, forms[i], (uint32_t)count,
+                                                     errmsg);
+        else if (count < 0)
+            status = vind_xapian_writer_remove_spelling(index->writer, forms[i],
+                                                        (uint32_t)-count, errmsg);
     }
     g_free(forms);
     g_hash_table_remove_all(index->spelling_pending);
@@ -457,12 +470,12 @@ static vind_status_t flush_spellings(vind_index_t *index, char **errmsg)
     return status;
 }
 
-/* Adds n to a form's count in counts (form -> guint). */
-static void add_count(GHashTable *counts, const char *form, guint n)
+/* Adds n (negative: takes away) to a form's count in counts (form -> gint). */
+static void add_count(GHashTable *counts, const char *form, gint n)
 {
-    guint *count = g_hash_table_lookup(counts, form);
+    gint *count = g_hash_table_lookup(counts, form);
     if (!count) {
-        count = g_new0(guint, 1);
+        count = g_new0(gint, 1);
         g_hash_table_insert(counts, g_strdup(form), count);
     }
     *count += n;
@@ -472,6 +485,25 @@ static void add_count(GHashTable *counts, const char *form, guint n)
 static void spell_later(vind_index_t *index, const char *form)
 {
     add_count(index->spellings, form, 1);
+}
+
+/*
+ * Takes the spelling words of document docid, about to be replaced or
+ * deleted, out of the counts of the commit (the words it stored,
+ * vind_text_put_spellings): the spelling table then holds what a fresh
+ * index of the same documents holds, and a word only a deleted page had
+ * is no longer offered as a correction. A document of an index written
+ * before session 13 stored none: its words stay (docs/schema.md,
+ * "Spelling words"). Cost: one metadata read and a hash update per word.
+ */
+static vind_status_t unspell(vind_index_t *index, uint32_t docid, char **errmsg)
+{
+    char **forms = NULL;
+    vind_status_t status = vind_text_spellings(index->writer, docid, &forms, errmsg);
+    for (char **form = forms; status == VIND_OK && *form; form++)
+        add_count(index->spellings, *form, -1);
+    g_strfreev(forms);
+    return status;
 }
 
 /* Writes the counts of index->spelling_pending as VIND_META_SPELLING_PENDING,
@@ -484,7 +516,8 @@ static vind_status_t store_pending(vind_index_t *index, char **errmsg)
     gpointer form, count;
     g_hash_table_iter_init(&it, index->spelling_pending);
     while (g_hash_table_iter_next(&it, &form, &count))
-        g_string_append_printf(text, "%s\t%u\n", (const char *)form, *(guint *)count);
+        if (*(gint *)count != 0)
+            g_string_append_printf(text, "%s\t%d\n", (const char *)form, *(gint *)count);
     vind_status_t status = vind_xapian_writer_set_metadata(
         index->writer, VIND_META_SPELLING_PENDING, text->str, text->len, errmsg);
     g_string_free(text, TRUE);
@@ -514,11 +547,11 @@ static vind_status_t load_pending(vind_index_t *index, char **errmsg)
     char **lines = g_strsplit(value, "\n", -1);
     for (char **line = lines; *line; line++) {
         char *tab = strchr(*line, '\t');
-        unsigned long count = tab ? strtoul(tab + 1, NULL, 10) : 0;
-        if (!tab || tab == *line || count == 0 || count > G_MAXUINT)
+        long count = tab ? strtol(tab + 1, NULL, 10) : 0;
+        if (!tab || tab == *line || count == 0 || count > G_MAXINT || count < -G_MAXINT)
             continue;
         *tab = '\0';
-        add_count(index->spelling_pending, *line, (guint)count);
+        add_count(index->spelling_pending, *line, (gint)count);
     }
     g_strfreev(lines);
     free(value);
@@ -546,7 +579,7 @@ static vind_status_t commit_changes(vind_index_t *index, int batch_end, char **e
     gpointer form, count;
     g_hash_table_iter_init(&it, index->spellings);
     while (g_hash_table_iter_next(&it, &form, &count))
-        add_count(index->spelling_pending, form, *(guint *)count);
+        add_count(index->spelling_pending, form, *(gint *)count);
     g_hash_table_remove_all(index->spellings);
     index->spelling_bytes += index->pending_bytes;
     if (!batch_end || index->spelling_bytes >= VIND_INDEX_SPELLING_BYTES)
@@ -580,7 +613,10 @@ static vind_status_t delete_document(vind_index_t *index, uint32_t docid, char *
 {
     if (index->prints)
         vind_prints_remove(index->prints, docid);
-    vind_status_t status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
+    vind_status_t status = unspell(index, docid, errmsg);
+    if (status != VIND_OK)
+        return status;
+    status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
     if (status == VIND_NOT_FOUND && errmsg) {
         free(*errmsg);
         *errmsg = NULL;
@@ -1261,9 +1297,13 @@ static vind_status_t finish_document(vind_index_t *index, const vind_doc_t *doc,
         add_group(&b, a->fingerprint, doc->url);
     GHashTableIter it;
     gpointer form;
+    g_ptr_array_set_size(index->built_spellings, 0);
     g_hash_table_iter_init(&it, a->spellings);
-    while (b.status == VIND_OK && g_hash_table_iter_next(&it, &form, NULL))
+    while (b.status == VIND_OK && g_hash_table_iter_next(&it, &form, NULL)) {
         spell_later(index, form);
+        g_ptr_array_add(index->built_spellings, g_strdup(form));
+    }
+    g_ptr_array_sort(index->built_spellings, compare_strings);
     return b.status;
 }
 
@@ -1307,9 +1347,14 @@ static vind_status_t store_document(vind_index_t *index, const char *unique, con
      * A new docid has none (Xapian never reuses one), and the look-up
      * would wait for a sharded writer's thread to add the document. */
     if (status == VIND_OK && !added)
+        status = unspell(index, id, errmsg);
+    if (status == VIND_OK && !added)
         status = vind_text_delete(index->writer, id, errmsg);
     if (status == VIND_OK && index->write_version > 1)
         status = vind_text_put(index->writer, id, doc->pages, doc->n_pages, checkpoints, errmsg);
+    if (status == VIND_OK)
+        status = vind_text_put_spellings(index->writer, id, (char *const *)index->built_spellings->pdata,
+                                         index->built_spellings->len, errmsg);
     if (status == VIND_OK)
         status = remember_print(index, id, doc->url, errmsg);
     if (docid)

@@ -81,6 +81,11 @@ static void directory_key(char *key, uint32_t docid)
     *put_text(put_prefix(key, docid), "pages") = '\0';
 }
 
+static void spellings_key(char *key, uint32_t docid)
+{
+    *put_text(put_prefix(key, docid), "spell") = '\0';
+}
+
 /* ---- varints ---- */
 
 static void put_varint(GString *out, uint64_t value)
@@ -213,6 +218,74 @@ vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *
     return status;
 }
 
+static vind_status_t missing_is_empty(vind_status_t status, char **errmsg);
+
+/* Length of the prefix a and b share, at most 255 (one byte). */
+static size_t shared_prefix(const char *a, const char *b)
+{
+    size_t n = 0;
+    while (n < 255 && a[n] && a[n] == b[n])
+        n++;
+    return n;
+}
+
+vind_status_t vind_text_put_spellings(vind_xapian_writer_t *writer, uint32_t docid,
+                                      char *const *forms, size_t n, char **errmsg)
+{
+    if (n == 0)
+        return VIND_OK;
+    GString *out = g_string_sized_new(8 * n);
+    const char *previous = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t shared = shared_prefix(previous, forms[i]);
+        g_string_append_c(out, (char)shared);
+        g_string_append(out, forms[i] + shared);
+        g_string_append_c(out, '\0');
+        previous = forms[i];
+    }
+    char key[KEY_BYTES];
+    spellings_key(key, docid);
+    vind_status_t status = vind_xapian_writer_set_metadata(writer, key, out->str, out->len, errmsg);
+    g_string_free(out, TRUE);
+    return status;
+}
+
+/* The words of a front-coded list (vind_text_put_spellings); a damaged
+ * entry (a shared length past the word before, no final NUL) ends it. */
+static char **decode_spellings(const char *value, size_t length)
+{
+    GPtrArray *forms = g_ptr_array_new();
+    const char *previous = "";
+    const char *p = value, *end = value + length;
+    while (p < end) {
+        size_t shared = (unsigned char)*p++;
+        const char *nul = memchr(p, '\0', (size_t)(end - p));
+        if (!nul || shared > strlen(previous))
+            break;
+        char *form = g_malloc(shared + (size_t)(nul - p) + 1);
+        memcpy(form, previous, shared);
+        memcpy(form + shared, p, (size_t)(nul - p) + 1);
+        g_ptr_array_add(forms, form);
+        previous = form;
+        p = nul + 1;
+    }
+    g_ptr_array_add(forms, NULL);
+    return (char **)g_ptr_array_free(forms, FALSE);
+}
+
+vind_status_t vind_text_spellings(vind_xapian_writer_t *writer, uint32_t docid, char ***forms,
+                                  char **errmsg)
+{
+    char key[KEY_BYTES];
+    spellings_key(key, docid);
+    char *value = NULL;
+    size_t length = 0;
+    vind_status_t status = vind_xapian_writer_get_metadata(writer, key, &value, &length, errmsg);
+    *forms = status == VIND_OK ? decode_spellings(value, length) : g_new0(char *, 1);
+    free(value);
+    return missing_is_empty(status, errmsg);
+}
+
 /* A missing metadata key reads as empty: VIND_OK, and the message the
  * look-up wrote is freed (the caller only frees *errmsg on a failure). */
 static vind_status_t missing_is_empty(vind_status_t status, char **errmsg)
@@ -229,8 +302,11 @@ static vind_status_t missing_is_empty(vind_status_t status, char **errmsg)
 vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, char **errmsg)
 {
     char key[KEY_BYTES];
-    directory_key(key, docid); /* deleting a key that is absent is no error */
+    spellings_key(key, docid); /* deleting a key that is absent is no error */
     vind_status_t status = vind_xapian_writer_set_metadata(writer, key, NULL, 0, errmsg);
+    directory_key(key, docid);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_set_metadata(writer, key, NULL, 0, errmsg);
     /* Pages are numbered from 0 without gaps: the first missing map ends them. */
     for (size_t page = 0; status == VIND_OK; page++) {
         char *map = NULL;

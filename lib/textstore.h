@@ -27,6 +27,16 @@
  *                                   byte, below 0x80)
  *   vind:text:<docid>:<page>:<k>    bytes [k * CHUNK, (k + 1) * CHUNK) of the
  *                                   page's text (the last chunk shorter)
+ *   vind:text:<docid>:spell         the document's spelling words (what it
+ *                                   added to the spelling table), sorted,
+ *                                   front-coded: per word one byte of the
+ *                                   length it shares with the word before
+ *                                   (at most 255), the rest of its bytes and
+ *                                   '\0'; read when the document is replaced
+ *                                   or deleted, to take its words out again
+ *                                   (absent in an index written before
+ *                                   session 13, and for a document without
+ *                                   spelling words)
  *   vind:text:<docid>:pages         the page directory of a document of
  *                                   several pages: varint number of pages,
  *                                   then per page varint byte length and
@@ -67,7 +77,19 @@ void vind_text_word_add(GArray *words, unsigned position, size_t start, size_t e
 vind_status_t vind_text_put(vind_xapian_writer_t *writer, uint32_t docid, char *const *pages,
                             size_t n_pages, GArray *const *words, char **errmsg);
 
-/* Deletes the text of document docid (nothing when it has none). */
+/* Stores the spelling words of document docid: forms[0..n) in strcmp
+ * order (none: nothing is stored). Cost: one metadata write of about half
+ * the words' bytes. */
+vind_status_t vind_text_put_spellings(vind_xapian_writer_t *writer, uint32_t docid,
+                                      char *const *forms, size_t n, char **errmsg);
+
+/* The spelling words stored for document docid as a NULL-terminated array
+ * (free with g_strfreev; empty when none were stored). */
+vind_status_t vind_text_spellings(vind_xapian_writer_t *writer, uint32_t docid, char ***forms,
+                                  char **errmsg);
+
+/* Deletes the text of document docid and its spelling words (nothing when
+ * it has none). */
 vind_status_t vind_text_delete(vind_xapian_writer_t *writer, uint32_t docid, char **errmsg);
 
 /* ---- reading ---- */

@@ -2517,6 +2517,32 @@ extern "C" vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *w
     }
 }
 
+/* Raises (add) or lowers a word's spelling frequency by change. A sharded
+ * writer queues it on the first shard's thread (the spelling table's), in
+ * the order asked: the table changes while the other shards commit. */
+static vind_status_t change_spelling(vind_xapian_writer_t *writer, const char *word,
+                                     uint32_t change, bool add, char **errmsg)
+{
+    try {
+        fault_point();
+        ensure_transaction(writer);
+        auto apply = [db = &writer->database, w = std::string(word), change, add] {
+            if (add)
+                db->add_spelling(w, change);
+            else
+                db->remove_spelling(w, change);
+        };
+        if (writer->pool)
+            writer->pool->queue(0, apply, std::string("the spelling word ") + word);
+        else
+            apply();
+        return VIND_OK;
+    } catch (...) {
+        return translate_exception(errmsg, add ? "cannot add spelling word"
+                                               : "cannot remove spelling word", word);
+    }
+}
+
 extern "C" vind_status_t vind_xapian_writer_add_spelling(vind_xapian_writer_t *writer,
                                                          const char *word,
                                                          uint32_t frequency_increment,
@@ -2525,21 +2551,7 @@ extern "C" vind_status_t vind_xapian_writer_add_spelling(vind_xapian_writer_t *w
     if (writer == nullptr || word == nullptr || *word == '\0' || frequency_increment == 0)
         return invalid(errmsg, "vind_xapian_writer_add_spelling",
                        "writer or word is NULL or empty, or the increment is 0");
-    try {
-        fault_point();
-        ensure_transaction(writer);
-        if (writer->pool) /* queued: the spelling table grows while the other shards commit */
-            writer->pool->queue(
-                0, [db = &writer->database, w = std::string(word), frequency_increment] {
-                    db->add_spelling(w, frequency_increment);
-                },
-                std::string("the spelling word ") + word);
-        else
-            writer->database.add_spelling(word, frequency_increment);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add spelling word", word);
-    }
+    return change_spelling(writer, word, frequency_increment, true, errmsg);
 }
 
 extern "C" vind_status_t vind_xapian_writer_remove_spelling(vind_xapian_writer_t *writer,
@@ -2550,15 +2562,7 @@ extern "C" vind_status_t vind_xapian_writer_remove_spelling(vind_xapian_writer_t
     if (writer == nullptr || word == nullptr || *word == '\0')
         return invalid(errmsg, "vind_xapian_writer_remove_spelling",
                        "writer or word is NULL or empty");
-    try {
-        fault_point();
-        ensure_transaction(writer);
-        settle(writer->pool, 0);
-        writer->database.remove_spelling(word, frequency_decrement);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot remove spelling word", word);
-    }
+    return change_spelling(writer, word, frequency_decrement, false, errmsg);
 }
 
 extern "C" vind_status_t vind_xapian_writer_add_synonym(vind_xapian_writer_t *writer,

@@ -32,7 +32,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The ctypes view of an index, shared with the hardening tests (tests/e2e/vindlib.py).
-from vindlib import BUILD, TOP, Index, build_shim, hit_list  # noqa: E402
+from vindlib import BUILD, TOP, Index, build_shim, hit_list, spelling_table  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
 IN_CI = os.environ.get("CI") == "true"
@@ -863,6 +863,43 @@ def test_incremental(tmp):
         "... and the run after it parses nothing again", stderr)
 
 
+def test_update_spelling_table(tmp):
+    """A page edited and a page removed from the site folder leave the spelling table a fresh
+    index of the site has (every word, same frequency; session 13: before, the old pages' words
+    stayed, and "boezemkade", only on the removed and the edited page, outweighed the live
+    "boezemkades" as the correction of "boezemkadex")."""
+    site = os.path.join(tmp, "spelling-site")
+    pages = {"a": "De boezemkade bij het gemaal werd hersteld.",
+             "b": "Het waterschap hoogde de boezemkade op.",
+             "c": "De dijkgraaf bekeek de boezemkades.",
+             "d": "De polder ligt laag."}
+    for name, body in pages.items():
+        write(os.path.join(site, name + ".html"), page("Bericht " + name, body))
+    updated_db, fresh_db = os.path.join(tmp, "spelling-bijwerk.db"), os.path.join(tmp, "spelling-vers.db")
+    code, err, _ = run_index(updated_db, site)
+    before = spelling_table(updated_db, tmp)
+    if before is None:
+        skip("an HTML update leaves the spelling table of a fresh index: cannot compile "
+             "tests/e2e/spelling_dump.cc")
+        return
+    write(os.path.join(site, "a.html"), page("Bericht a", "Een zin over de hoogwaterbescherming."))
+    os.remove(os.path.join(site, "b.html"))
+    write(os.path.join(site, "e.html"), page("Bericht e", "Het gemaal pompt de polder droog."))
+    code2, err2, _ = run_index(updated_db, site)
+    code3, err3, _ = run_index(fresh_db, site)
+    updated, fresh = spelling_table(updated_db, tmp), spelling_table(fresh_db, tmp)
+    differ = sorted((w, updated.get(w, 0), fresh.get(w, 0)) for w in set(updated) | set(fresh)
+                    if updated.get(w, 0) != fresh.get(w, 0))
+    tap(code == code2 == code3 == 0 and before.get("boezemkade") == 2 and updated == fresh
+        and "boezemkade" not in updated,
+        "a page edited, one removed, one added: the spelling table is a fresh index's",
+        "exit %d %d %d: %s" % (code, code2, code3, differ[:8] or err + err2 + err3))
+    index = Index(updated_db)
+    suggestion = index.search("boezemkadex").get("suggestion")
+    index.close()
+    tap(suggestion == "boezemkades", "\"boezemkadex\": the live word is offered", suggestion)
+
+
 def without_dac_override():
     """The prefix that makes vind-index honour file modes when the test runs as
     root (root reads a chmod 000 folder otherwise): setpriv drops the two
@@ -1033,7 +1070,8 @@ def main():
             for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
                          test_skipped_pages, test_xhtml, test_pages_without_text, test_wide_encodings,
                          test_long_text, test_field_caps, test_long_path, test_options,
-                         test_incremental, test_transient_errors, test_rebuild_sees_all, test_kill,
+                         test_incremental, test_update_spelling_table, test_transient_errors,
+                         test_rebuild_sees_all, test_kill,
                          test_corpus, test_libreoffice_help):
                 try:
                     test(tmp)

@@ -196,6 +196,24 @@ def build_shim(folder, name):
     return (shim, None) if proc.returncode == 0 else (None, "cc failed: " + proc.stderr[-300:])
 
 
+def spelling_table(db, folder):
+    """The spelling table of database db as {word: frequency}, read by tests/e2e/spelling_dump.cc
+    (compiled into folder the first time), or None when it cannot be compiled (no C++ compiler
+    or Xapian headers)."""
+    import shutil
+    import subprocess
+    tool = os.path.join(folder, "spelling_dump")
+    if not os.path.exists(tool):
+        cxx = shutil.which(os.environ.get("CXX", "c++")) or shutil.which("g++")
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spelling_dump.cc")
+        if not cxx or subprocess.run([cxx, "-O1", "-o", tool, source, "-lxapian"],
+                                     capture_output=True).returncode != 0:
+            return None
+    out = subprocess.run([tool, db], stdout=subprocess.PIPE, check=True, timeout=60).stdout
+    return {word: int(freq) for word, freq in
+            (line.split("\t") for line in out.decode("utf-8", "replace").splitlines())}
+
+
 def build_write_faults(folder):
     """Compiles tests/e2e/write_faults.c (an LD_PRELOAD shim: a full disk, or a kill -9 at a chosen
     step of a commit) into folder. Returns (path of the .so, None), or (None, why it cannot)."""

@@ -4,7 +4,8 @@
  * generated 2,000-page PDF (scripts/mkpdf.py) a search's snippets read and
  * analyse a bounded number of bytes, as few as for a 2-page PDF; the text
  * comes back whole through vind_searcher_document; the documents counted
- * are the real ones; a deleted document's text goes with it.
+ * are the real ones; a deleted document's text goes with it, and so do
+ * the spelling words it stored (session 13).
  */
 #include <libgen.h>
 #include <stdio.h>
@@ -389,6 +390,60 @@ static void map_places(int runs, int skips)
     free(page);
 }
 
+/* Whether forms (NULL-terminated) are expected[0..n). */
+static int same_forms(char **forms, const char *const *expected, size_t n)
+{
+    size_t i = 0;
+    while (forms && forms[i] && i < n && strcmp(forms[i], expected[i]) == 0)
+        i++;
+    return forms && i == n && forms[i] == NULL;
+}
+
+/* A document's spelling words (session 13): stored front-coded, read back
+ * whole (also past a shared prefix of 255 bytes), gone with its text; a
+ * damaged list ends at the damage. */
+static void stored_spellings(void)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/spellings", root);
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
+        CHECK(0, "a database for the spelling words opens");
+        return;
+    }
+    char *long_a = g_strnfill(300, 'x'), *long_b = g_strnfill(300, 'x');
+    long_a[299] = 'a';
+    long_b[299] = 'b';
+    const char *forms[] = {"dijk", "kade", "kades", "kadestrook", long_a, long_b};
+    size_t n = G_N_ELEMENTS(forms);
+    char **read = NULL;
+    CHECK(vind_text_put_spellings(writer, 9, (char *const *)forms, n, NULL) == VIND_OK &&
+              vind_text_spellings(writer, 9, &read, NULL) == VIND_OK && same_forms(read, forms, n),
+          "a document's spelling words are read back as stored (a shared prefix past 255 bytes)");
+    g_strfreev(read);
+    read = NULL;
+    CHECK(vind_text_spellings(writer, 10, &read, NULL) == VIND_OK && same_forms(read, forms, 0),
+          "a document that stored none has none");
+    g_strfreev(read);
+    read = NULL;
+    CHECK(vind_text_delete(writer, 9, NULL) == VIND_OK &&
+              vind_text_spellings(writer, 9, &read, NULL) == VIND_OK && same_forms(read, forms, 0),
+          "deleting a document's text deletes its spelling words");
+    g_strfreev(read);
+    read = NULL;
+    /* "dijk", then a word sharing 9 bytes of it (4 long), then one without its NUL */
+    static const char damaged[] = "\0dijk\0\tkade\0\0kades";
+    CHECK(vind_xapian_writer_set_metadata(writer, "vind:text:11:spell", damaged,
+                                          sizeof damaged - 1, NULL) == VIND_OK &&
+              vind_text_spellings(writer, 11, &read, NULL) == VIND_OK &&
+              same_forms(read, forms, 1),
+          "a damaged list of spelling words ends at the damage");
+    g_strfreev(read);
+    g_free(long_a);
+    g_free(long_b);
+    vind_xapian_writer_close(writer);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -405,6 +460,7 @@ int main(int argc, char **argv)
     snprintf(db, sizeof db, "%s/db", root);
     g_mkdir_with_parents(site, 0755);
     range_reads();
+    stored_spellings();
     map_places(0, 1);
     map_places(1, 1);
     map_places(0, 0);
