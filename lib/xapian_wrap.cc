@@ -3509,6 +3509,20 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
     return VIND_OK;
 }
 
+/* The terms from it to end, at most max_terms (0: all), each with its
+ * frequency. */
+static std::vector<TermItem> listed_terms(Xapian::TermIterator it, const Xapian::TermIterator &end,
+                                          size_t max_terms)
+{
+    std::vector<TermItem> found;
+    for (; it != end; ++it) {
+        if (max_terms != 0 && found.size() >= max_terms)
+            break;
+        found.push_back(TermItem{*it, 0, it.get_termfreq(), 0.0});
+    }
+    return found;
+}
+
 extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *reader,
                                                       const char *prefix, size_t max_terms,
                                                       vind_xapian_terms_t **terms, char **errmsg)
@@ -3523,15 +3537,33 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
         settle(reader->pool);
         const std::string start = prefix != nullptr ? prefix : "";
         const Xapian::Database &database = reader->database;
-        for (Xapian::TermIterator it = database.allterms_begin(start);
-             it != database.allterms_end(start); ++it) {
-            if (max_terms != 0 && found.size() >= max_terms)
-                break;
-            found.push_back(TermItem{*it, 0, it.get_termfreq(), 0.0});
-        }
+        found = listed_terms(database.allterms_begin(start), database.allterms_end(start),
+                             max_terms);
     } catch (...) {
         return translate_exception(errmsg, "cannot list the terms starting with",
                                    prefix != nullptr ? prefix : "");
+    }
+    *terms = make_terms(found);
+    if (*terms == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
+    return VIND_OK;
+}
+
+extern "C" vind_status_t vind_xapian_reader_spellings(vind_xapian_reader_t *reader,
+                                                      vind_xapian_terms_t **terms, char **errmsg)
+{
+    if (terms == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_spellings", "terms is NULL");
+    *terms = nullptr;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_spellings", "reader is NULL");
+    std::vector<TermItem> found;
+    try {
+        settle(reader->pool);
+        const Xapian::Database &database = reader->database;
+        found = listed_terms(database.spellings_begin(), database.spellings_end(), 0);
+    } catch (...) {
+        return translate_exception(errmsg, "cannot list the spelling dictionary", "");
     }
     *terms = make_terms(found);
     if (*terms == nullptr)

@@ -569,6 +569,16 @@ vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_
                                            uint32_t **positions, size_t *count, char **errmsg);
 
 /*
+ * Every word of the spelling dictionary in byte order, each with its
+ * frequency (the terms' frequency field), from the first shard, where
+ * the spelling table lives. For tests and checks that an updated
+ * index holds what a fresh one holds; nothing on the search path reads the
+ * whole table. Free *terms with vind_xapian_terms_free.
+ */
+vind_status_t vind_xapian_reader_spellings(vind_xapian_reader_t *reader,
+                                           vind_xapian_terms_t **terms, char **errmsg);
+
+/*
  * The first max_terms (0: all) terms of the database that start with prefix
  * ("" or NULL: all), in byte order, each with its frequency (for
  * autocompletion and wildcards; sort by frequency yourself). Free *terms with

@@ -196,19 +196,13 @@ def build_shim(folder, name):
     return (shim, None) if proc.returncode == 0 else (None, "cc failed: " + proc.stderr[-300:])
 
 
-def spelling_table(db, folder):
-    """The spelling table of database db as {word: frequency}, read by tests/e2e/spelling_dump.cc
-    (compiled into folder the first time), or None when it cannot be compiled (no C++ compiler
-    or Xapian headers)."""
-    import shutil
+def spelling_table(db, build):
+    """The spelling table of database db as {word: frequency}, read by build's tests/spelling-dump
+    (tests/e2e/spelling_dump.c, built with the unit tests), or None when it is not built."""
     import subprocess
-    tool = os.path.join(folder, "spelling_dump")
-    if not os.path.exists(tool):
-        cxx = shutil.which(os.environ.get("CXX", "c++")) or shutil.which("g++")
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spelling_dump.cc")
-        if not cxx or subprocess.run([cxx, "-O1", "-o", tool, source, "-lxapian"],
-                                     capture_output=True).returncode != 0:
-            return None
+    tool = os.path.join(build, "tests", "spelling-dump")
+    if not os.access(tool, os.X_OK):
+        return None
     out = subprocess.run([tool, db], stdout=subprocess.PIPE, check=True, timeout=60).stdout
     return {word: int(freq) for word, freq in
             (line.split("\t") for line in out.decode("utf-8", "replace").splitlines())}
