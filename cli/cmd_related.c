@@ -113,7 +113,7 @@ static char *list_text(const vind_related_list_t *list)
 {
     GString *out = g_string_new(NULL);
     const vind_related_item_t *source = vind_related_source(list);
-    append_clean(out, "%s", source->url);
+    append_clean(out, "%s", source->url ? source->url : "-"); /* NULL: no link */
     append_clean(out, "  %s\n", source->title ? source->title : "");
     if (vind_related_attachment_count(list) > 0) {
         g_string_append(out, "attachments:\n");
