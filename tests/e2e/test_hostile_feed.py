@@ -23,12 +23,17 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   session 13: one key, one list, the other lost); one host keeps the path.
 * A document of more pages than positions hold (429,496) is reported: the words past them have
   no page number (shown on page 1) and no phrase search; before session 13, unsaid.
+* So is a PDF page but the last of more than 9,999 words (VIND_POS_PAGE_STRIDE): its words past
+  the 9,999th have no position (the next page's begin there); before session 13, unsaid. A
+  generated PDF (poppler reads at most ~50,000 characters a page: words of three letters) and
+  feed records of 9,999 words (not reported) and 12,000 and 11,000 on two pages.
 
 A few seconds. Standard library only; TAP.
 """
 import json
 import os
 import random
+import string
 import re
 import shutil
 import subprocess
@@ -287,6 +292,69 @@ def test_related_two_hosts(tap, tmp):
               "related.json of two hosts with one path: 6 keys, each the full URL")
 
 
+def pages_pdf(pages):
+    """A PDF of pages (each a list of lines of ASCII text), Helvetica 1 pt, standard library
+    only."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" +
+               b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(len(pages))) +
+               b"] /Count %d >>" % len(pages),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, lines in enumerate(pages):
+        stream = b"BT /F1 1 Tf 1.5 TL 20 820 Td " + b" ".join(
+            b"(" + line.encode("ascii") + b") '" for line in lines) + b" ET"
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R"
+                       b" /Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body_ in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body_ + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def short_words(n):
+    """n words of three letters, all different: aaa aab ... (poppler keeps ~50,000 characters
+    of a page, so 10,000 words fit only short)."""
+    letters = string.ascii_lowercase
+    return [letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n)]
+
+
+def test_long_pdf_page(tap, tmp):
+    """A page but the last keeps positions for its first 9,999 words only."""
+    site = os.path.join(tmp, "long-page")
+    os.makedirs(site)
+    words = short_words(10050) + ["slotwoord"]
+    lines = [" ".join(words[i:i + 25]) for i in range(0, len(words), 25)]
+    with open(os.path.join(site, "lang.pdf"), "wb") as f:
+        f.write(pages_pdf([lines, ["tweede pagina"]]))
+    result = index_site(os.path.join(tmp, "long-page.db"), site)
+    err = result.stderr.decode("utf-8", "replace")
+    tap.ok(re.search(r"lang\.pdf: indexed, but the words of page 1 past its first 9999 "
+                     r"\(of 10051\) have no page number and no phrase search$", err, re.M),
+           "a PDF whose first page holds 10,051 words: its words past the 9,999th are reported",
+           err)
+    feed = "".join(json.dumps({"url": url, "type": "pdf", "title": "Lang", "pages": pages}) + "\n"
+                   for url, pages in (
+                       ("/net/", [" ".join(short_words(9999)), "eind"]),
+                       ("/twee/", [" ".join(short_words(12000)), " ".join(short_words(11000)),
+                                   " ".join(short_words(20000))])))
+    code, _, err = run(["vind-index", "--from-jsonl", "-", os.path.join(tmp, "long-feed.db")],
+                       stdin=feed.encode())
+    tap.ok(code == 0 and "-:1:" not in err and
+           re.search(r"^-:2: indexed, but the words of 2 pages past their first 9999 \(page 1 "
+                     r"first, up to 12000 words\) have no page number and no phrase search$",
+                     err, re.M),
+           "a page of 9,999 words is not reported; two of 12,000 and 11,000 are (the last "
+           "page's 20,000 have positions)", err)
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK) or not os.access(binary("vind"), os.X_OK):
@@ -300,6 +368,7 @@ def main():
         test_terminal(tap, tmp)
         test_report(tap, tmp)
         test_pages_past_positions(tap, tmp)
+        test_long_pdf_page(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
