@@ -1600,8 +1600,9 @@ static void check_date(vind_doc_t *doc, GString *note)
  * words are the tokenizer's spans (the analyser's positions, but for a span
  * of combining marks only, which has none). Cost: a tokenization of a page
  * but the last of at least VIND_POS_PAGE_STRIDE - 1 bytes only (a span takes
- * a byte at least): ~1 ms for a page of 10,000 words, next to the ~10 ms of
- * its analysis; a real PDF page holds far fewer bytes. */
+ * a byte at least): a page of 10,050 three-letter words 7.6 M instructions,
+ * 6% of its analyse_document's 135 M (callgrind); a PDF page of common
+ * words passes 9,999 bytes at ~1,500 words. */
 static void note_pages_past_stride(const vind_doc_t *doc, GString *note)
 {
     vind_spans_t spans = {0};
