@@ -510,7 +510,7 @@ static void hit_object(writer_t *w, const vind_hit_t *hit)
         key(w, "ocr"), boolean(w, 1);
     key(w, "tags"), string_list(w, hit->tags, hit->n_tags);
     key(w, "themes"), string_list(w, hit->themes, hit->n_themes);
-    key(w, "parent"), string_or_null(w, hit->parent);
+    key(w, "parent"), string_or_null(w, vind_url_as_link(hit->parent));
     key(w, "score"), real(w, hit->score);
     key(w, "rank"), integer(w, hit->rank);
     key(w, "similar"), integer(w, hit->similar);

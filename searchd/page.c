@@ -614,7 +614,7 @@ static void render_hit(GString *out, const vind_search_params_t *params, const v
         g_string_append(out, "</p>\n");
     }
     render_similar(out, params, hit);
-    if (hit->parent && *hit->parent) {
+    if (vind_url_as_link(hit->parent)) { /* withheld as in the JSON */
         g_string_append(out, "<p class=\"vind-hit-parent\">Bijlage bij ");
         append_link(out, hit->parent, NULL, hit->parent);
         g_string_append(out, "</p>\n");

@@ -225,15 +225,22 @@ def test_index_with_no_links(tap, tmp):
     db = os.path.join(tmp, "no-links.db")
     write_site(os.path.join(tmp, "good"), range(4))
     write_site(os.path.join(tmp, "bad"), range(4, 8))
+    # a4 links its report: the PDF's url and its parent (a4's) are no link either
+    with open(os.path.join(tmp, "bad", "a4", "rapport.pdf"), "wb") as f:
+        f.write(pages_pdf([["Rapport over zorgbeleid en mantelzorg in de wijk"]]))
+    with open(os.path.join(tmp, "bad", "a4", "index.html"), "w", encoding="utf-8") as f:
+        f.write(ARTICLE.format(n=4, text=body(4) + ' <a href="rapport.pdf">Het rapport</a>'))
     index_site(db, os.path.join(tmp, "good"))
     index_site(db, os.path.join(tmp, "bad"), base_url=NO_LINK)
     good = {"/a%d/" % n for n in range(4)}
     code, out, err = run(["vind", "search", "--db", db, "--format", "json", "--all",
                           "zorgbeleid"])
     hits = json.loads(out)["results"] if code == 0 else []
-    tap.ok(len(hits) == 8 and {h["url"] for h in hits} == good | {None},
-           "vind search --format json: the 4 hits of no link have \"url\": null, the 4 others "
-           "theirs", [h["url"] for h in hits] or err)
+    tap.ok(len(hits) == 9 and {h["url"] for h in hits} == good | {None} and
+           [h["parent"] for h in hits if h["type"] == "pdf"] == [None],
+           "vind search --format json: the 5 hits of no link (one a PDF, its parent no link "
+           "either) have \"url\": null (and \"parent\": null), the 4 others theirs",
+           [(h["url"], h["parent"]) for h in hits] or err)
     for fmt in ("text", "csv", "jsonl"):
         code, out, err = run(["vind", "search", "--db", db, "--format", fmt, "--all",
                               "zorgbeleid"])
