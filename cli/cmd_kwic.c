@@ -80,7 +80,8 @@ static void print_text(const vind_kwic_t *kwic, size_t width)
         size_t used = (match_chars > width ? width : match_chars) + chars(shown_right);
         for (size_t pad = used; pad < width; pad++)
             g_string_append_c(line, ' ');
-        char *url = vind_clean_text(kl->url); /* a feed's URL may hold ESC */
+        /* a feed's URL may hold ESC; "-": no link of the site, withheld */
+        char *url = vind_clean_text(vind_url_as_link(kl->url) ? kl->url : "-");
         g_string_append_printf(line, "  %s", url);
         free(url);
         if (kl->page)
@@ -105,7 +106,8 @@ static void print_lines(const vind_kwic_t *kwic, vind_format_t format, size_t wi
         const vind_kwic_line_t *line = vind_kwic_get(kwic, i);
         char page[16];
         snprintf(page, sizeof page, "%u", line->page);
-        const char *values[] = {line->left, line->match, line->right, line->url, page};
+        const char *values[] = {line->left, line->match, line->right, vind_url_as_link(line->url),
+                                page};
         vind_printer_row(printer, values);
     }
     vind_printer_finish(printer);

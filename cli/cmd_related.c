@@ -20,7 +20,8 @@ static const vind_command_help_t help = {
     "similarity first, a shared specific theme or tag reorders close ones; best\n"
     "first, ties by URL; the page's own PDFs are listed as its attachments.\n"
     "With --all, every article at once:\n"
-    "one JSON object keyed by URL path, each value its related list (url, title,\n"
+    "one JSON object keyed by URL path (by full URL when the index holds more\n"
+    "than one host), each value its related list (url, title,\n"
     "type, date, score), the data file of a static site generator\n"
     "(docs/site-generators.md). The same index always gives the same bytes.\n"
     "\n"
@@ -113,7 +114,7 @@ static char *list_text(const vind_related_list_t *list)
 {
     GString *out = g_string_new(NULL);
     const vind_related_item_t *source = vind_related_source(list);
-    append_clean(out, "%s", source->url);
+    append_clean(out, "%s", source->url ? source->url : "-"); /* NULL: no link */
     append_clean(out, "  %s\n", source->title ? source->title : "");
     if (vind_related_attachment_count(list) > 0) {
         g_string_append(out, "attachments:\n");

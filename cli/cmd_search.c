@@ -79,8 +79,10 @@ static char *joined(const char *const *values, size_t n, const char *separator)
 
 static void print_text_hit(const vind_hit_t *hit, int tty)
 {
-    char *title = vind_clean_text(hit->title && *hit->title ? hit->title : hit->url);
-    char *url = vind_clean_text(hit->url);
+    /* "-": a url that is no link of the site is withheld (vind_url_as_link) */
+    const char *link = vind_url_as_link(hit->url) ? hit->url : "-";
+    char *title = vind_clean_text(hit->title && *hit->title ? hit->title : link);
+    char *url = vind_clean_text(link);
     char *pages = page_list(hit, ", ");
     printf("%s%s%s\n", tty ? "\033[1m" : "", title, tty ? "\033[0m" : "");
     printf("  %s", url);
@@ -121,7 +123,7 @@ static void print_csv(const vind_results_t *results)
         char *tags = joined(hit->tags, hit->n_tags, "; ");
         char *themes = joined(hit->themes, hit->n_themes, "; ");
         char *snippet = vind_snippet_text(hit->snippet, 0);
-        const char *fields[] = {hit->url, hit->title, hit->type, hit->date, score,
+        const char *fields[] = {vind_url_as_link(hit->url), hit->title, hit->type, hit->date, score,
                                 pages,    tags,       themes,    snippet};
         vind_csv_record(stdout, fields, G_N_ELEMENTS(fields));
         g_free(pages);

@@ -301,6 +301,11 @@ int vind_url_is_link(const char *url)
     return url[0] == '/' && url[1] != '/';
 }
 
+const char *vind_url_as_link(const char *url)
+{
+    return vind_url_is_link(url) ? url : NULL;
+}
+
 vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out, char **errmsg)
 {
     if (out == NULL)

@@ -53,6 +53,7 @@
 #include "hitrecord.h"
 #include "isolate.h"
 #include "textstore.h"
+#include "tokenize.h"
 #include "walk.h"
 
 struct vind_index {
@@ -1638,6 +1639,44 @@ static void check_date(vind_doc_t *doc, GString *note)
     doc->date = NULL;
 }
 
+/* Pages of doc but the last whose words past the first VIND_POS_PAGE_STRIDE - 1
+ * get no position (analyse_document: the next page's positions begin there),
+ * said in note: found by a word, but on no page number and in no phrase. The
+ * words are the tokenizer's spans (the analyser's positions, but for a span
+ * of combining marks only, which has none). Cost: a tokenization of a page
+ * but the last of at least VIND_POS_PAGE_STRIDE - 1 bytes only (a span takes
+ * a byte at least): a page of 10,050 three-letter words 7.6 M instructions,
+ * 6% of its analyse_document's 135 M (callgrind); a PDF page of common
+ * words passes 9,999 bytes at ~1,500 words. */
+static void note_pages_past_stride(const vind_doc_t *doc, GString *note)
+{
+    vind_spans_t spans = {0};
+    size_t first = 0, count = 0, most = 0;
+    for (size_t page = 0; page + 1 < doc->n_pages; page++) {
+        size_t length = doc->pages[page] ? strlen(doc->pages[page]) : 0;
+        if (length < VIND_POS_PAGE_STRIDE - 1)
+            continue;
+        if (length > VIND_MAX_ANALYZE_BYTES)
+            length = VIND_MAX_ANALYZE_BYTES;
+        if (vind_tokenize(doc->pages[page], length, doc_language(doc), &spans, NULL) != VIND_OK ||
+            spans.count <= VIND_POS_PAGE_STRIDE - 1)
+            continue;
+        first = first ? first : page + 1;
+        most = spans.count > most ? spans.count : most;
+        count++;
+    }
+    vind_spans_release(&spans);
+    if (count == 1) /* not "page N ...": the report would read it as a page's failure */
+        g_string_append_printf(note, "%sthe words of page %zu past its first %u (of %zu) have no "
+                               "page number and no phrase search", note->len ? "; " : "", first,
+                               (unsigned)VIND_POS_PAGE_STRIDE - 1, most);
+    else if (count > 1)
+        g_string_append_printf(note, "%sthe words of %zu pages past their first %u (page %zu "
+                               "first, up to %zu words) have no page number and no phrase search",
+                               note->len ? "; " : "", count, (unsigned)VIND_POS_PAGE_STRIDE - 1,
+                               first, most);
+}
+
 /*
  * Bounds the stored fields every answer carries (limits.h): title,
  * description and author lengths, the number and length of tags and themes;
@@ -1674,6 +1713,7 @@ static void cap_fields(vind_doc_t *doc)
                                    "its first %u are not searchable", note->len ? "; " : "",
                                    page + 1, length, (unsigned)VIND_MAX_ANALYZE_BYTES);
     }
+    note_pages_past_stride(doc, note);
     /* Their words are found, but shown on page 1 and in no phrase: said. */
     if (doc->n_pages > 0 && !page_has_positions(doc->n_pages - 1))
         g_string_append_printf(note, "%sthe words of its pages past %zu (of %zu) have no page "

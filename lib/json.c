@@ -30,6 +30,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <vind/doc.h>
 #include "results.h"
 
 /* Objects and arrays open at once: an answer nests four deep. */
@@ -492,7 +493,8 @@ static void string_list(writer_t *w, const char *const *values, size_t count)
 static void hit_object(writer_t *w, const vind_hit_t *hit)
 {
     begin(w, '{');
-    key(w, "url"), string_or_null(w, hit->url);
+    /* null: no link of the site (vind_url_as_link; one pass over the url) */
+    key(w, "url"), string_or_null(w, vind_url_as_link(hit->url));
     key(w, "title"), string_or_null(w, hit->title);
     key(w, "type"), string_or_null(w, hit->type);
     key(w, "date"), string_or_null(w, hit->date);
@@ -508,7 +510,7 @@ static void hit_object(writer_t *w, const vind_hit_t *hit)
         key(w, "ocr"), boolean(w, 1);
     key(w, "tags"), string_list(w, hit->tags, hit->n_tags);
     key(w, "themes"), string_list(w, hit->themes, hit->n_themes);
-    key(w, "parent"), string_or_null(w, hit->parent);
+    key(w, "parent"), string_or_null(w, vind_url_as_link(hit->parent));
     key(w, "score"), real(w, hit->score);
     key(w, "rank"), integer(w, hit->rank);
     key(w, "similar"), integer(w, hit->similar);

@@ -21,6 +21,7 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include <vind/doc.h>
 #include <vind/related.h>
 #include "error.h"
 #include "schema.h"
@@ -1767,12 +1768,12 @@ static vind_status_t fill_attachments(run_t *run, vind_related_list_t *list, con
             return vind_error(errmsg, status, "cannot look up the attachment %s", url);
         doc_t *doc = NULL;
         status = doc_get(run, docid, &doc, errmsg);
+        vind_related_item_t *item = &list->attachments[list->n_attachments];
         if (status == VIND_OK)
-            status = fill_item(run, list, &list->attachments[list->n_attachments], docid, doc, 0.0,
-                               NULL, errmsg);
+            status = fill_item(run, list, item, docid, doc, 0.0, NULL, errmsg);
         if (status != VIND_OK)
             return status;
-        list->n_attachments++;
+        list->n_attachments += vind_url_as_link(item->url) != NULL; /* see related_of */
     }
     return VIND_OK;
 }
@@ -1794,6 +1795,10 @@ static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t 
     scored_t *scored = NULL;
     size_t n = 0;
     status = fill_item(run, list, &list->source, docid, source, 0.0, NULL, errmsg);
+    /* A url that is no link of the site (an index made before session 13 may
+     * hold a feed's "javascript:...") is never given out: the source's is
+     * withheld (NULL), a related page or attachment with one is left out. */
+    list->source.url = vind_url_as_link(list->source.url);
     if (status == VIND_OK)
         status = fill_attachments(run, list, source, errmsg);
     if (status == VIND_OK && !take_pending(run, docid, &scored, &n))
@@ -1801,17 +1806,20 @@ static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t 
     if (status == VIND_OK)
         status = mutual(run, docid, scored, n, errmsg);
     size_t keep = 0; /* scored is sorted: the first below min_score ends the list */
-    while (keep < n && keep < run->opts.limit && scored[keep].score >= run->opts.min_score)
+    while (keep < n && scored[keep].score >= run->opts.min_score)
         keep++;
     if (status == VIND_OK) {
-        list->items = calloc(keep + 1, sizeof *list->items);
+        list->items = calloc((keep < run->opts.limit ? keep : run->opts.limit) + 1,
+                             sizeof *list->items);
         if (!list->items)
             status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
     }
-    for (size_t i = 0; i < keep && status == VIND_OK; i++) {
-        status = fill_item(run, list, &list->items[i], scored[i].docid, scored[i].doc,
-                           scored[i].score, scored[i].shared, errmsg);
-        list->n_items += status == VIND_OK;
+    for (size_t i = 0; i < keep && list->n_items < run->opts.limit && status == VIND_OK; i++) {
+        vind_related_item_t *item = &list->items[list->n_items];
+        status = fill_item(run, list, item, scored[i].docid, scored[i].doc, scored[i].score,
+                           scored[i].shared, errmsg);
+        /* no link of the site: left out, the next takes its place */
+        list->n_items += status == VIND_OK && vind_url_as_link(item->url) != NULL;
     }
     scored_clear(scored, n);
     if (status != VIND_OK) {
@@ -1951,6 +1959,40 @@ static const char *url_path(const char *url)
     return slash ? slash : "/";
 }
 
+/* The host of an http(s) URL, lower-cased ("" for a path); g_free it. */
+static char *url_host(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return g_strdup("");
+    return g_ascii_strdown(scheme + 3, (gssize)(url_path(url) - (scheme + 3)));
+}
+
+/* related.json's keys: each article's path, as a site generator's page knows
+ * its own URL ("/actueel/x/"); but when the articles' http(s) URLs have more
+ * than one host (a feed of two sites), paths would collide
+ * (https://a.example/x/ and https://b.example/x/ one key, one list): then
+ * every key is the full URL as indexed. by_url takes the lists, keyed by
+ * full URL; hosts counts the hosts of the http(s) URLs. */
+static json_t *keyed_for_site(json_t *by_url, int hosts)
+{
+    if (hosts > 1)
+        return by_url;
+    json_t *by_path = json_object();
+    const char *url;
+    json_t *related;
+    json_object_foreach(by_url, url, related)
+    {
+        if (!by_path || json_object_set(by_path, url_path(url), related) != 0) {
+            json_decref(by_path);
+            by_path = NULL;
+            break;
+        }
+    }
+    json_decref(by_url);
+    return by_path;
+}
+
 vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_related_options_t *opts,
                                     char **json_out, char **errmsg)
 {
@@ -1967,6 +2009,7 @@ vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_relate
     json_t *root = status == VIND_OK ? json_object() : NULL;
     if (status == VIND_OK && !root)
         status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+    GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (size_t i = 0; status == VIND_OK && i < types->count; i++) {
         if (strcmp(types->items[i].value, "article") != 0)
             continue;
@@ -1974,12 +2017,25 @@ vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_relate
         status = related_of(&run, types->items[i].docid, &list, errmsg);
         if (status != VIND_OK)
             break;
-        json_t *related = items_json(list->items, list->n_items, 1);
-        const char *url = list->source.url ? list->source.url : "";
-        if (!related || json_object_set_new(root, url_path(url), related) != 0)
-            status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+        /* source.url NULL: no link of the site (related_of), no key */
+        if (list->source.url) {
+            char *host = url_host(list->source.url);
+            if (*host)
+                g_hash_table_add(hosts, host);
+            else
+                g_free(host);
+            json_t *related = items_json(list->items, list->n_items, 1);
+            if (!related || json_object_set_new(root, list->source.url, related) != 0)
+                status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+        }
         vind_related_free(list);
     }
+    if (status == VIND_OK) {
+        root = keyed_for_site(root, (int)g_hash_table_size(hosts));
+        if (!root)
+            status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+    }
+    g_hash_table_destroy(hosts);
     vind_xapian_values_free(types);
     run_clear(&run);
     if (status != VIND_OK) {

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include <vind/doc.h>
 #include "error.h"
 #include "folder.h"
 #include "schema.h"
@@ -124,6 +125,28 @@ static void copy_list(json_t *to, json_t *from, const char *key)
         json_object_set_new(to, key, json_array());
 }
 
+/* The record's url and parent become null, its attachments leave out, when
+ * they are no link of the site: an index made before session 13 may hold a
+ * feed's "javascript:..." (vind_url_as_link). */
+static void withhold_non_links(json_t *object)
+{
+    static const char *const single[] = {"url", "parent"};
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        const char *value = json_string_value(json_object_get(object, single[i]));
+        if (value && !vind_url_as_link(value))
+            json_object_set_new(object, single[i], json_null());
+    }
+    json_t *attachments = json_object_get(object, "attachments"), *links = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(attachments, i, item)
+    {
+        if (vind_url_as_link(json_string_value(item)))
+            json_array_append(links, item);
+    }
+    json_object_set_new(object, "attachments", links);
+}
+
 vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url, int with_text,
                                      char **json_out, char **errmsg)
 {
@@ -149,6 +172,7 @@ vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
     copy_list(object, record, "tags");
     copy_list(object, record, "themes");
     copy_list(object, record, "attachments");
+    withhold_non_links(object);
     size_t n_pages = vind_stored_n_pages(record);
     json_object_set_new(object, "pages", json_integer((json_int_t)n_pages));
     if (json_object_get(record, "ocr_pages")) { /* a scan: which pages are OCR, how sure */

@@ -574,7 +574,9 @@ static void render_similar(GString *out, const vind_search_params_t *params, con
 
 static void render_hit(GString *out, const vind_search_params_t *params, const vind_hit_t *hit)
 {
-    const char *title = hit->title && *hit->title ? hit->title : hit->url;
+    /* NULL: no link of the site, withheld as in the JSON (vind_url_as_link) */
+    const char *url = vind_url_as_link(hit->url);
+    const char *title = hit->title && *hit->title ? hit->title : url ? url : "(zonder titel)";
     char fragment[32] = "";
     if (hit->n_pages > 0 && hit->type && strcmp(hit->type, "pdf") == 0)
         snprintf(fragment, sizeof fragment, "#page=%u", hit->pages[0]);
@@ -606,11 +608,13 @@ static void render_hit(GString *out, const vind_search_params_t *params, const v
     g_string_append(out, "</p>\n");
     if (hit->snippet && *hit->snippet) /* already escaped by the library, with <mark> */
         g_string_append_printf(out, "<p class=\"vind-snippet\">%s</p>\n", hit->snippet);
-    g_string_append(out, "<p class=\"vind-hit-url\">");
-    append_escaped(out, hit->url);
-    g_string_append(out, "</p>\n");
+    if (url) {
+        g_string_append(out, "<p class=\"vind-hit-url\">");
+        append_escaped(out, url);
+        g_string_append(out, "</p>\n");
+    }
     render_similar(out, params, hit);
-    if (hit->parent && *hit->parent) {
+    if (vind_url_as_link(hit->parent)) { /* withheld as in the JSON */
         g_string_append(out, "<p class=\"vind-hit-parent\">Bijlage bij ");
         append_link(out, hit->parent, NULL, hit->parent);
         g_string_append(out, "</p>\n");

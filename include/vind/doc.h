@@ -85,6 +85,15 @@ VIND_API vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc
  */
 VIND_API int vind_url_is_link(const char *url);
 
+/*
+ * url when it is a link of the site (vind_url_is_link), else NULL: what every
+ * output emits (since session 13). An index made before session 13 may hold a
+ * feed record's "javascript:..." url; the JSON of /api/..., `vind` in every
+ * format and related.json withhold it (null, empty, "-" or the item left out;
+ * docs/api.md "URLs that are no link").
+ */
+VIND_API const char *vind_url_as_link(const char *url);
+
 VIND_END_DECLS
 
 #endif

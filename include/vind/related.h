@@ -92,7 +92,10 @@ typedef struct vind_related_list vind_related_list_t;
  * "/actueel/toegankelijkheid/"; a missing final "/" is added when only that
  * form exists), best first, ties by URL. *out receives a list to free with
  * vind_related_free (possibly empty: a document with no words in common with
- * any other).
+ * any other). A related page or attachment whose url is no link of the site
+ * (vind_url_as_link: an index made before session 13 may hold a feed's
+ * "javascript:...") is left out, the next taking its place; such a source's
+ * url is NULL.
  *
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (NULL searcher, url or out, a
  * limit above VIND_RELATED_MAX_LIMIT, an unknown type, prefer_recent outside
@@ -142,8 +145,10 @@ VIND_API size_t vind_related_cache_bytes(const vind_searcher_t *searcher);
  * (malloc'd text, keys sorted, indented, ending in a newline): keyed by the
  * article's URL path ("/actueel/toegankelijkheid/", also when the index was
  * built with an absolute base URL, so that a site generator finds it by its
- * page's relative permalink), each value the "related" list of
- * vind_related_to_json. This is the site generator's data file.
+ * page's relative permalink; by the full URL when the articles' http(s) URLs
+ * have more than one host, whose paths may collide), each value the "related"
+ * list of vind_related_to_json. An article whose url is no link of the site
+ * has no key. This is the site generator's data file.
  *
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (as vind_related);
  * VIND_INDEX_CHANGED (reopen and retry); VIND_XAPIAN; VIND_NOMEM.

@@ -260,7 +260,8 @@
     var h3 = el("h3", { "class": "vind-hit-title" });
     var pages = hit.pages || [];
     var fragment = pages.length && hit.type === "pdf" ? "#page=" + pages[0] : "";
-    h3.appendChild(link(hit.url, hit.title || hit.url, fragment));
+    /* url null: no link of the site, withheld by the server (docs/api.md) */
+    h3.appendChild(link(hit.url, hit.title || hit.url || "(zonder titel)", fragment));
     li.appendChild(h3);
     var meta = el("p", { "class": "vind-hit-meta" });
     if (hit.type) meta.appendChild(el("span", { "class": "vind-hit-type" }, TYPE_LABELS[hit.type] || hit.type));
@@ -284,7 +285,7 @@
       snippet.innerHTML = hit.snippet; /* escaped by the server; only <mark> inside */
       li.appendChild(snippet);
     }
-    li.appendChild(el("p", { "class": "vind-hit-url" }, hit.url));
+    if (hit.url) li.appendChild(el("p", { "class": "vind-hit-url" }, hit.url));
     if (hit.similar > 0 && hit.group) {
       /* "3 vergelijkbare documenten": lists the group for the same query. */
       var group = withPage(params, 1);

@@ -14,14 +14,26 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
   (`search`, `kwic`, `count`) hold none either (they held every one);
   vind-index's report escaped C0 but not C1 in file names and refresh targets.
+* An index made before session 13 (or with an odd --base-url, which vind-index takes as the
+  operator's) may hold urls that are no link: every output withholds them (session 13): the JSON
+  of `vind search`, /api/search and /api/doc gives "url": null, text and CSV "-" or an empty
+  cell, related lists and related.json leave them out. Before, every one gave
+  javascript:alert(1)//a4/ as the hit's, the related page's or the key's url.
+* related.json of a feed of two hosts with one path keys each list by its full URL (before
+  session 13: one key, one list, the other lost); one host keeps the path.
 * A document of more pages than positions hold (429,496) is reported: the words past them have
   no page number (shown on page 1) and no phrase search; before session 13, unsaid.
+* So is a PDF page but the last of more than 9,999 words (VIND_POS_PAGE_STRIDE): its words past
+  the 9,999th have no position (the next page's begin there); before session 13, unsaid. A
+  generated PDF (poppler reads at most ~50,000 characters a page: words of three letters) and
+  feed records of 9,999 words (not reported) and 12,000 and 11,000 on two pages.
 
 A few seconds. Standard library only; TAP.
 """
 import json
 import os
 import random
+import string
 import re
 import shutil
 import subprocess
@@ -30,7 +42,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_site  # noqa: E402
 
 BODY = ("Het gemeentelijk zorgbeleid voor ouderen en de wijkverpleging in de gemeente Utrecht "
         "wordt herzien. ") * 20
@@ -125,7 +137,8 @@ def test_terminal(tap, tmp):
         tap.ok(code == 0 and shown in out and not CONTROL.search(rows),
                "vind %s --format csv keeps no control character (a cell is data, but `cat` of it "
                "reached the terminal)" % command[0], repr(out[:400]))
-    # A URL with ESC comes only from an index made before session 13 or from --base-url.
+    # A URL with ESC comes only from an index made before session 13 or from --base-url: no
+    # link, withheld since session 13 ("-"; before, printed without its ESC).
     site = os.path.join(tmp, "site")
     os.makedirs(site)
     for n in range(2):
@@ -136,8 +149,17 @@ def test_terminal(tap, tmp):
     code, _, err = run(["vind-index", "--db", db, "--base-url", "https://x.example/\x1b[31m/",
                         "--quiet", site])
     code, out, err = run(["vind", "kwic", "--db", db, "zorgbeleid"])
+    tap.ok(code == 0 and "zorgbeleid" in out and "x.example" not in out and
+           not CONTROL.search(out),
+           "vind kwic prints no control character of a URL (one with ESC: withheld)",
+           repr(out[:300]))
+    # A C1 CSI (U+009B) leaves a url a link (browsers escape it): a feed's, printed without it.
+    db = os.path.join(tmp, "c1-url.db")
+    code, _, err = run(["vind-index", "--from-jsonl", "-", db],
+                       stdin=record("/x.example/\u009b31m/", 0).encode())
+    code, out, err = run(["vind", "kwic", "--db", db, "uniekwoord0"])
     tap.ok(code == 0 and "x.example" in out and not CONTROL.search(out),
-           "vind kwic prints no control character of a URL", repr(out[:300]))
+           "vind kwic prints no control character of a URL (C1 in a feed's url)", repr(out[:300]))
 
 
 def test_report(tap, tmp):
@@ -175,6 +197,171 @@ def test_pages_past_positions(tap, tmp):
     tap.equal(pages.get("/past/"), [429496], "the word of page 429,496 is found on its page")
 
 
+ARTICLE = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">
+<title>Artikel {n} over zorgbeleid</title><meta property="og:type" content="article">
+<meta property="article:tag" content="zorg"></head>
+<body><article><h1>Artikel {n} over zorgbeleid</h1><p>{text}</p></article></body></html>"""
+
+
+def write_site(root, numbers):
+    """Articles a<n>/ of their own texts (body(n)), tagged zorg: related to one another."""
+    for n in numbers:
+        os.makedirs(os.path.join(root, "a%d" % n))
+        with open(os.path.join(root, "a%d" % n, "index.html"), "w", encoding="utf-8") as f:
+            f.write(ARTICLE.format(n=n, text=body(n)))
+
+
+NO_LINK = "javascript:alert(1)//"
+
+
+def no_link_in(text):
+    return NO_LINK not in text and "javascript:" not in text.lower()
+
+
+def test_index_with_no_links(tap, tmp):
+    """Four articles under /a0/../a3/ and four whose urls are javascript:alert(1)//a4/..: what an
+    index made before session 13 from a hostile feed holds (made here with --base-url, which
+    vind-index takes as the operator's). Nothing gives those urls out."""
+    db = os.path.join(tmp, "no-links.db")
+    write_site(os.path.join(tmp, "good"), range(4))
+    write_site(os.path.join(tmp, "bad"), range(4, 8))
+    # a4 links its report: the PDF's url and its parent (a4's) are no link either
+    with open(os.path.join(tmp, "bad", "a4", "rapport.pdf"), "wb") as f:
+        f.write(pages_pdf([["Rapport over zorgbeleid en mantelzorg in de wijk"]]))
+    with open(os.path.join(tmp, "bad", "a4", "index.html"), "w", encoding="utf-8") as f:
+        f.write(ARTICLE.format(n=4, text=body(4) + ' <a href="rapport.pdf">Het rapport</a>'))
+    index_site(db, os.path.join(tmp, "good"))
+    index_site(db, os.path.join(tmp, "bad"), base_url=NO_LINK)
+    good = {"/a%d/" % n for n in range(4)}
+    code, out, err = run(["vind", "search", "--db", db, "--format", "json", "--all",
+                          "zorgbeleid"])
+    hits = json.loads(out)["results"] if code == 0 else []
+    tap.ok(len(hits) == 9 and {h["url"] for h in hits} == good | {None} and
+           [h["parent"] for h in hits if h["type"] == "pdf"] == [None],
+           "vind search --format json: the 5 hits of no link (one a PDF, its parent no link "
+           "either) have \"url\": null (and \"parent\": null), the 4 others theirs",
+           [(h["url"], h["parent"]) for h in hits] or err)
+    for fmt in ("text", "csv", "jsonl"):
+        code, out, err = run(["vind", "search", "--db", db, "--format", fmt, "--all",
+                              "zorgbeleid"])
+        tap.ok(code == 0 and "/a0/" in out and "Artikel 5" in out and no_link_in(out),
+               "vind search --format %s gives no url that is no link" % fmt, out[:600] or err)
+    for fmt in ("text", "json"):
+        code, out, err = run(["vind", "kwic", "--db", db, "--format", fmt, "zorgbeleid"])
+        tap.ok(code == 0 and "/a0/" in out and no_link_in(out),
+               "vind kwic --format %s gives no url that is no link" % fmt, out[:600] or err)
+    code, out, err = run(["vind", "doc", "--db", db, "--format", "json", NO_LINK + "a5/"])
+    record = json.loads(out) if code == 0 else {}
+    tap.ok(record.get("title") == "Artikel 5 over zorgbeleid" and record.get("url") is None,
+           "vind doc --format json of such a document: \"url\": null", out or err)
+    code, out, err = run(["vind", "doc", "--db", db, NO_LINK + "a5/"])
+    tap.ok(code == 0 and "Artikel 5" in out and no_link_in(out),
+           "vind doc (text) of such a document: url -", out or err)
+    code, out, err = run(["vind", "related", "--db", db, "--all"])
+    related = json.loads(out) if code in (0, 1) and out else {}
+    linked = {item["url"] for items in related.values() for item in items}
+    tap.ok(set(related) == good and linked and linked <= good,
+           "vind related --all (related.json): keys and related pages only links",
+           out[:800] or err)
+    for fmt in ("text", "json"):
+        code, out, err = run(["vind", "related", "--db", db, "--format", fmt, "--url", "/a0/"])
+        tap.ok(code == 0 and "/a1/" in out and no_link_in(out),
+               "vind related --url --format %s leaves out the related pages of no link" % fmt,
+               out or err)
+    with Searchd(db) as daemon:
+        for path in ("/api/search?q=zorgbeleid&size=50", "/api/related?url=/a0/",
+                     "/api/related?url=" + NO_LINK + "a5/", "/api/doc?url=" + NO_LINK + "a5/",
+                     "/zoeken?q=zorgbeleid&size=50"):
+            status, _, answer = daemon.get(path.replace(":", "%3A").replace("(", "%28")
+                                           .replace(")", "%29"))
+            answer = answer.decode("utf-8", "replace")
+            tap.ok(status == 200 and "Artikel" in answer and no_link_in(answer),
+                   "vind-searchd %s gives no url that is no link" % path.split("?")[0],
+                   "%s %s" % (status, answer[:600]))
+
+
+def test_related_two_hosts(tap, tmp):
+    """related.json of a feed of two hosts with one path: keyed by full URL; one host: by path."""
+    db = os.path.join(tmp, "hosts.db")
+    write_site(os.path.join(tmp, "host-a"), range(3))
+    write_site(os.path.join(tmp, "host-b"), range(3, 6))
+    for n in range(3, 6):  # host-b's a3..a5 become a0..a2: the same paths on another host
+        os.rename(os.path.join(tmp, "host-b", "a%d" % n), os.path.join(tmp, "host-b", "a%d" % (n - 3)))
+    index_site(db, os.path.join(tmp, "host-a"), base_url="https://a.example/")
+    code, out, err = run(["vind", "related", "--db", db, "--all"])
+    keys = set(json.loads(out)) if code in (0, 1) and out else set()
+    tap.equal(sorted(keys), ["/a0/", "/a1/", "/a2/"], "related.json of one host: keyed by path")
+    index_site(db, os.path.join(tmp, "host-b"), base_url="https://b.example/")
+    code, out, err = run(["vind", "related", "--db", db, "--all"])
+    keys = set(json.loads(out)) if code in (0, 1) and out else set()
+    tap.equal(sorted(keys), sorted("https://%s.example/a%d/" % (h, n) for h in "ab"
+                                   for n in range(3)),
+              "related.json of two hosts with one path: 6 keys, each the full URL")
+
+
+def pages_pdf(pages):
+    """A PDF of pages (each a list of lines of ASCII text), Helvetica 1 pt, standard library
+    only."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" +
+               b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(len(pages))) +
+               b"] /Count %d >>" % len(pages),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, lines in enumerate(pages):
+        stream = b"BT /F1 1 Tf 1.5 TL 20 820 Td " + b" ".join(
+            b"(" + line.encode("ascii") + b") '" for line in lines) + b" ET"
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R"
+                       b" /Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body_ in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body_ + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def short_words(n):
+    """n words of three letters, all different: aaa aab ... (poppler keeps ~50,000 characters
+    of a page, so 10,000 words fit only short)."""
+    letters = string.ascii_lowercase
+    return [letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n)]
+
+
+def test_long_pdf_page(tap, tmp):
+    """A page but the last keeps positions for its first 9,999 words only."""
+    site = os.path.join(tmp, "long-page")
+    os.makedirs(site)
+    words = short_words(10050) + ["slotwoord"]
+    lines = [" ".join(words[i:i + 25]) for i in range(0, len(words), 25)]
+    with open(os.path.join(site, "lang.pdf"), "wb") as f:
+        f.write(pages_pdf([lines, ["tweede pagina"]]))
+    result = index_site(os.path.join(tmp, "long-page.db"), site)
+    err = result.stderr.decode("utf-8", "replace")
+    tap.ok(re.search(r"lang\.pdf: indexed, but the words of page 1 past its first 9999 "
+                     r"\(of 10051\) have no page number and no phrase search$", err, re.M),
+           "a PDF whose first page holds 10,051 words: its words past the 9,999th are reported",
+           err)
+    feed = "".join(json.dumps({"url": url, "type": "pdf", "title": "Lang", "pages": pages}) + "\n"
+                   for url, pages in (
+                       ("/net/", [" ".join(short_words(9999)), "eind"]),
+                       ("/twee/", [" ".join(short_words(12000)), " ".join(short_words(11000)),
+                                   " ".join(short_words(20000))])))
+    code, _, err = run(["vind-index", "--from-jsonl", "-", os.path.join(tmp, "long-feed.db")],
+                       stdin=feed.encode())
+    tap.ok(code == 0 and "-:1:" not in err and
+           re.search(r"^-:2: indexed, but the words of 2 pages past their first 9999 \(page 1 "
+                     r"first, up to 12000 words\) have no page number and no phrase search$",
+                     err, re.M),
+           "a page of 9,999 words is not reported; two of 12,000 and 11,000 are (the last "
+           "page's 20,000 have positions)", err)
+
+
 def main():
     tap = Tap()
     if not os.access(binary("vind-index"), os.X_OK) or not os.access(binary("vind"), os.X_OK):
@@ -183,9 +370,12 @@ def main():
     tmp = tempfile.mkdtemp(prefix="vind-hostile-feed-")
     try:
         test_urls(tap, tmp)
+        test_index_with_no_links(tap, tmp)
+        test_related_two_hosts(tap, tmp)
         test_terminal(tap, tmp)
         test_report(tap, tmp)
         test_pages_past_positions(tap, tmp)
+        test_long_pdf_page(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

@@ -28,7 +28,10 @@ static void check_url_is_link(void)
     for (size_t i = 0; i < sizeof not_links / sizeof *not_links; i++) {
         snprintf(what, sizeof what, "vind_url_is_link: not_links[%zu] is not a link", i);
         CHECK(!vind_url_is_link(not_links[i]), what);
+        snprintf(what, sizeof what, "vind_url_as_link: not_links[%zu] is withheld (NULL)", i);
+        CHECK(vind_url_as_link(not_links[i]) == NULL, what);
     }
+    CHECK(vind_url_as_link(links[1]) == links[1], "vind_url_as_link: a link is given as it is");
 }
 
 int main(void)
