@@ -89,14 +89,15 @@ static void print_text(json_t *record)
             printf("\n--- pagina %zu ---\n", i + 1);
         else
             printf("\n");
-        /* Line breaks are kept; other control characters are not, C1 ones
-         * (U+0080-009F, two bytes C2 80-9F: U+009B is a terminal's CSI) too. */
+        /* Line breaks and tabs are kept; other control characters, C1 ones
+         * too, become spaces. */
         gchar *valid = g_utf8_make_valid(page ? page : "", -1);
-        for (unsigned char *p = (unsigned char *)valid; *p; p++)
-            if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)
-                *p = ' ';
-            else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-                p[0] = p[1] = ' ';
+        for (char *p = valid; *p;) {
+            size_t control = vind_control_at(p, "\n\t");
+            if (control)
+                memset(p, ' ', control);
+            p += control ? control : 1;
+        }
         printf("%s\n", valid);
         g_free(valid);
     }

@@ -257,29 +257,31 @@ static char *csv_defused(const char *field)
     return g_string_free(out, FALSE);
 }
 
-/* Whether p starts a control character a CSV cell does not keep: C0 but the
- * tab and line breaks (quoted), DEL, and C1 (C2 80-9F); its length, else 0. */
-static size_t csv_control_at(const unsigned char *p)
+size_t vind_control_at(const char *at, const char *kept)
 {
-    if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f)
+    const unsigned char *p = (const unsigned char *)at;
+    if ((*p < 0x20 && *p != '\0' && !strchr(kept, *p)) || *p == 0x7f)
         return 1;
     return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
 }
+
+/* The control characters a CSV cell keeps: the tab and line breaks (quoted). */
+#define CSV_KEPT "\t\r\n"
 
 /* field with its control characters as spaces (an ESC [ of a hostile title
  * reached the terminal of whoever looked at the CSV), NULL when it has
  * none. Cost: one pass over the field. */
 static char *csv_visible(const char *field)
 {
-    const unsigned char *p = (const unsigned char *)field;
-    while (*p && !csv_control_at(p))
+    const char *p = field;
+    while (*p && !vind_control_at(p, CSV_KEPT))
         p++;
     if (!*p)
         return NULL;
-    GString *out = g_string_new_len(field, (const char *)p - field);
+    GString *out = g_string_new_len(field, p - field);
     while (*p) {
-        size_t control = csv_control_at(p);
-        g_string_append_c(out, control ? ' ' : (char)*p);
+        size_t control = vind_control_at(p, CSV_KEPT);
+        g_string_append_c(out, control ? ' ' : *p);
         p += control ? control : 1;
     }
     return g_string_free(out, FALSE);

@@ -73,6 +73,12 @@ char *vind_snippet_text(const char *html, int tty);
  * and line breaks become spaces, invalid UTF-8 is repaired. malloc'd. */
 char *vind_clean_text(const char *text);
 
+/* The length of the control character at at (1 or 2 bytes), else 0: C0 but
+ * the bytes of kept, DEL, and C1 (U+0080-009F, C2 80-9F in UTF-8: U+009B is
+ * a terminal's CSI). For text shown as it is but for those: a page of
+ * `vind doc --text`, a CSV cell. */
+size_t vind_control_at(const char *at, const char *kept);
+
 /* Whether colour and bold go to standard output (a terminal). */
 int vind_stdout_is_tty(void);
 
