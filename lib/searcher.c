@@ -373,18 +373,20 @@ vind_status_t vind_searcher_set_similar(vind_searcher_t *searcher, const char *g
 
 /* Sets query on enquire, restricted to the searcher's group when it has
  * one (vind_searcher_set_similar): every run of a search, ranked or
- * counting, sees the same documents. */
+ * counting, sees the same documents. The tree is shared, not copied: a
+ * searcher serves one thread at a time (its pool hands it over behind a
+ * lock), and every enquire of a run is freed before the run returns. */
 static vind_status_t set_query_in_group(const vind_searcher_t *searcher,
                                         vind_xapian_enquire_t *enquire,
                                         const vind_xapian_query_t *query, char **errmsg)
 {
     if (!searcher->group[0])
-        return vind_xapian_enquire_set_query(enquire, query, errmsg);
+        return vind_xapian_enquire_set_query_shared(enquire, query, errmsg);
     vind_xapian_query_t *pair[2] = {
         vind_xapian_query_copy(query),
         vind_xapian_query_value_range(VIND_SLOT_GROUP, searcher->group, 16, searcher->group, 16)};
     vind_xapian_query_t *filtered = vind_xapian_query_compound(VIND_XAPIAN_OP_FILTER, pair, 2);
-    vind_status_t status = filtered ? vind_xapian_enquire_set_query(enquire, filtered, errmsg)
+    vind_status_t status = filtered ? vind_xapian_enquire_set_query_shared(enquire, filtered, errmsg)
                                     : vind_error(errmsg, VIND_NOMEM, "out of memory");
     vind_xapian_query_free(filtered);
     return status;

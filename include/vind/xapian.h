@@ -796,6 +796,15 @@ void vind_xapian_enquire_free(vind_xapian_enquire_t *enquire);
 vind_status_t vind_xapian_enquire_set_query(vind_xapian_enquire_t *enquire,
                                             const vind_xapian_query_t *query, char **errmsg);
 
+/* Sets the query to run, sharing query's tree (its reference counts, which
+ * are not atomic) instead of copying it: for a caller that frees query and
+ * enquire, and runs enquire, only from the thread that made the query (or
+ * one that took it over behind a lock), as a searcher does its runs. Saves
+ * the deep copy's serialisation: ~5,400 instructions a run. */
+vind_status_t vind_xapian_enquire_set_query_shared(vind_xapian_enquire_t *enquire,
+                                                   const vind_xapian_query_t *query,
+                                                   char **errmsg);
+
 /*
  * Uses BM25 with parameters k1, k2, k3, b and min_normlen (Xapian's defaults
  * are 1, 0, 1, 0.5, 0.5). Negative parameters give VIND_INVALID_ARGUMENT.

@@ -1316,6 +1316,24 @@ static void test_enquire(void)
           "offset 1 limit 1 gives one result of three");
     vind_xapian_mset_free(mset);
 
+    /* A shared tree runs as its deep copy does: the same documents with
+     * bit-equal weights (a searcher's runs share their plan's tree). */
+    vind_xapian_mset_t *copied = NULL;
+    vind_xapian_enquire_run(enquire, 0, 10, 5, &copied, NULL);
+    query = term("zorg");
+    CHECK_INT(vind_xapian_enquire_set_query_shared(enquire, query, NULL), VIND_OK,
+              "set_query_shared");
+    CHECK_INT(vind_xapian_enquire_run(enquire, 0, 10, 5, &mset, NULL), VIND_OK,
+              "run a shared query");
+    int same = copied != NULL && mset != NULL && copied->count == 3 && mset->count == 3;
+    for (size_t i = 0; same && i < mset->count; i++)
+        same = copied->docids[i] == mset->docids[i] &&
+               memcmp(&copied->weights[i], &mset->weights[i], sizeof(double)) == 0;
+    CHECK(same, "a shared query gives the copy's documents and bit-equal weights");
+    vind_xapian_mset_free(copied);
+    vind_xapian_mset_free(mset);
+    vind_xapian_query_free(query); /* after the runs: the enquire shares its tree */
+
     /* Sort by date, newest first, then ascending. */
     CHECK_INT(vind_xapian_enquire_sort_by_value_then_relevance(enquire, 0, 1, NULL), VIND_OK,
               "sort_by_value_then_relevance");
@@ -1654,6 +1672,8 @@ static void test_null_arguments(void)
     CHECK(mset == NULL, "mset NULL on failure");
     CHECK_INT(vind_xapian_enquire_set_query(NULL, NULL, NULL), VIND_INVALID_ARGUMENT,
               "set_query(NULL)");
+    CHECK_INT(vind_xapian_enquire_set_query_shared(NULL, NULL, NULL), VIND_INVALID_ARGUMENT,
+              "set_query_shared(NULL)");
     vind_xapian_writer_close(NULL);
     vind_xapian_reader_close(NULL);
     vind_xapian_enquire_free(NULL);
