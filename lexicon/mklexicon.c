@@ -839,6 +839,21 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     char *stem = normalize(stem_raw);
     char *particle = normalize(prefix);
     struct word *root = find(b, stem);
+    /* Nor is a name (a noun the list writes only capitalised) the lemma of a
+     * plural or diminutive the list writes in lower case: the list's "Samen"
+     * (the Sami, plural of "Same") made the adverb "samen" a form of "same",
+     * so every English "same" found "samen" (issue 13, the fifth sample).
+     * A capitalised stem the list also writes in lower case still counts
+     * ("IJzeren" -> "ijzer"), and so does an adjective of a name ("romeinse"
+     * -> "romeins"). */
+    enum reading tag_reading = reading_of_tag(tag);
+    if (root != NULL && (root->flags & VIND_LEX_PROPER) && self_entry != NULL &&
+        !(self_entry->flags & VIND_LEX_PROPER) &&
+        (tag_reading == READ_NOUN || tag_reading == READ_DIMINUTIVE)) {
+        free(stem);
+        free(particle);
+        return;
+    }
     if (particle[0] != '\0') {
         /* "afgewerkt" = af + "gewerkt": lemma "af" + lemma of the rest. */
         const char *rest = root ? root_lemma(b, stem) : NULL;
