@@ -839,6 +839,21 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
     char *stem = normalize(stem_raw);
     char *particle = normalize(prefix);
     struct word *root = find(b, stem);
+    /* Nor is a name (a noun the list writes only capitalised) the lemma of a
+     * plural or diminutive the list writes in lower case: the list's "Samen"
+     * (the Sami, plural of "Same") made the adverb "samen" a form of "same",
+     * so every English "same" found "samen" (issue 13, the fifth sample).
+     * A capitalised stem the list also writes in lower case still counts
+     * ("IJzeren" -> "ijzer"), and so does an adjective of a name ("romeinse"
+     * -> "romeins"). */
+    enum reading tag_reading = reading_of_tag(tag);
+    if (root != NULL && (root->flags & VIND_LEX_PROPER) && self_entry != NULL &&
+        !(self_entry->flags & VIND_LEX_PROPER) &&
+        (tag_reading == READ_NOUN || tag_reading == READ_DIMINUTIVE)) {
+        free(stem);
+        free(particle);
+        return;
+    }
     if (particle[0] != '\0') {
         /* "afgewerkt" = af + "gewerkt": lemma "af" + lemma of the rest. */
         const char *rest = root ? root_lemma(b, stem) : NULL;
@@ -1652,6 +1667,97 @@ static void dump_final(struct builder *b)
     }
 }
 
+/* Whether the len bytes at s are a Dutch word or root of at least 3 bytes:
+ * something the splitter could take as a part. */
+static int dutch_piece(struct builder *b, const char *s, size_t len)
+{
+    if (len < 3 || len > 60)
+        return 0;
+    char piece[64];
+    snprintf(piece, sizeof piece, "%.*s", (int)len, s);
+    const struct word *w = find(b, piece);
+    return w != NULL && (w->flags & (VIND_LEX_LIST | VIND_LEX_ROOT));
+}
+
+/* Whether Dutch words spell form as a compound: a piece before and one after
+ * some place, a linker of up to two bytes allowed between ("varia" + "bles"). */
+static int dutch_spelt(struct builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    for (size_t i = 3; i + 3 <= n; i++)
+        for (size_t j = i; j <= i + 2 && j + 3 <= n; j++)
+            if (dutch_piece(b, form, i) && dutch_piece(b, form + j, n - j))
+                return 1;
+    return 0;
+}
+
+/* Shortest English word taken as a piece of an English compound: as
+ * MIN_GUESS_PART_BYTES of lib/compound.c, since 3 letters spell chance
+ * pieces ("dis" + "covering"). */
+#define MIN_ENGLISH_PIECE 4u
+
+/* Whether two English words of MIN_ENGLISH_PIECE or more spell form
+ * ("logo" + "types", "gene" + "rally"): then a split may be an English one. */
+static int english_spelt(GHashTable *english, const char *form)
+{
+    size_t n = strlen(form);
+    char piece[128];
+    for (size_t i = MIN_ENGLISH_PIECE; i + MIN_ENGLISH_PIECE <= n && i < sizeof piece; i++) {
+        snprintf(piece, sizeof piece, "%.*s", (int)i, form);
+        if (g_hash_table_contains(english, piece) && g_hash_table_contains(english, form + i))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Reads Debian's English word list (wamerican) and flags VIND_LEX_ENGLISH
+ * each lower-case word of it that the Dutch word list lacks, that Dutch words
+ * could spell as a compound and that no two English words spell: the Dutch
+ * rules read "variables" as "varia" + "bles", "tampering" as "tampen" +
+ * "ring" and "discovering" as "disco" + "vering", chance splits whose parts
+ * the analyzer drops (docs/morphology.md, "The fifth sample"). An English
+ * compound ("logo" + "types") keeps its split. nl.dic lists a few such words
+ * as forbidden ones ("discovering/Fw"), which gives them a root entry
+ * already. Possessives ("'s") and words with capitals are left out. Returns
+ * the number of words flagged.
+ */
+static size_t read_english(struct builder *b, const char *path)
+{
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        perror(path);
+        exit(1);
+    }
+    GHashTable *english = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *line = NULL;
+    size_t size = 0, added = 0;
+    while (getline(&line, &size, file) >= 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        int lower = line[0] != '\0';
+        for (size_t k = 0; lower && line[k]; k++)
+            lower = line[k] >= 'a' && line[k] <= 'z';
+        if (lower)
+            g_hash_table_add(english, g_strdup(line));
+    }
+    free(line);
+    fclose(file);
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, english);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        const char *form = key;
+        const struct word *known = find(b, form);
+        if (strlen(form) < 6 || (known && (known->flags & VIND_LEX_LIST)) || /* 6: as the splitter */
+            !dutch_spelt(b, form) || english_spelt(english, form))
+            continue;
+        intern(b, form)->flags |= VIND_LEX_ENGLISH; /* an nl.dic root too: "discovering/Fw" */
+        added++;
+    }
+    g_hash_table_destroy(english);
+    return added;
+}
+
 static gint compare_forms(gconstpointer a, gconstpointer b)
 {
     const struct word *x = *(struct word *const *)a, *y = *(struct word *const *)b;
@@ -1742,13 +1848,13 @@ static void free_word(gpointer data)
 
 int main(int argc, char **argv)
 {
-    if (argc < 8) {
+    if (argc < 9) {
         fprintf(stderr, "usage: mklexicon WORDLIST AFF DIC STRONG-VERBS IRREGULAR-FORMS GLOSSES "
-                        "OUT.lex [--dump]\n");
+                        "ENGLISH-WORDS OUT.lex [--dump]\n");
         return 2;
     }
     struct builder b = {0};
-    b.dump = argc > 8 && strcmp(argv[8], "--dump") == 0;
+    b.dump = argc > 9 && strcmp(argv[9], "--dump") == 0;
     b.glosses = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_free);
     b.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_word);
     b.strings = g_string_chunk_new(1 << 20);
@@ -1784,10 +1890,12 @@ int main(int argc, char **argv)
     resolve_chains(&b);
     if (b.dump)
         dump_final(&b);
+    size_t english = read_english(&b, argv[7]); /* after the rules: they never see these */
     fprintf(stderr,
-            "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head\n",
-            originals->len, lemmas, compounds);
-    write_lexicon(&b, argv[7]);
+            "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head; "
+            "%zu English words without Dutch parts\n",
+            originals->len, lemmas, compounds, english);
+    write_lexicon(&b, argv[8]);
     g_ptr_array_free(originals, TRUE);
     Hunspell_destroy(b.hunspell);
     g_hash_table_destroy(b.words);

@@ -353,10 +353,17 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
     g_free(lemma_copy);
     g_string_append_c(entry, '\0');
 
+    /* An English word the Dutch list lacks is no Dutch compound: "variables"
+     * is no "varia" + "bles", "tampering" no "tampen" + "ring" (VIND_LEX_ENGLISH,
+     * from Debian's wamerican). Its term stays as the split made it
+     * ("alternatives" -> "alternative"); only the parts go. One look-up more
+     * per new form with parts. */
+    int english = part_count >= 2 &&
+                  (vind_lexicon_flags(analyzer->lexicon, form, len) & VIND_LEX_ENGLISH);
     *extra_count = 0;
     const char *written_at = form;
     for (size_t k = 0; k < part_count; k++) {
-        if (part_count >= 2)
+        if (part_count >= 2 && !english)
             *extra_count += (unsigned)append_part_term(analyzer, parts[k], written_at, written[k],
                                                        term_offset);
         written_at += written[k];

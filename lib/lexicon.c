@@ -426,5 +426,6 @@ int vind_lexicon_has_word(const vind_lexicon_t *lexicon, const char *form)
 {
     if (form == NULL)
         return 0;
-    return find_entry(lexicon, form, strlen(form)) != NULL;
+    const struct vind_lex_entry *entry = find_entry(lexicon, form, strlen(form));
+    return entry != NULL && entry->flags != VIND_LEX_ENGLISH; /* an English word is no Dutch one */
 }

@@ -68,6 +68,13 @@ static inline uint32_t vind_lex_fnv1a(uint32_t hash, const void *data, size_t si
  * "gemeente"), none by Ca/Cb: it loses a tie against a start nl.dic flags
  * ("volleybal" + "spel", not "volley" + "balspel"). */
 #define VIND_LEX_WEAK_START 0x200u
+/* A word of Debian's English word list (wamerican) that the Dutch list lacks
+ * and that Dutch words could spell ("variables" = "varia" + "bles",
+ * "tampering" = "tampen" + "ring"): no Dutch compound, so the analyzer adds
+ * no compound parts for it (lib/analyze.c). Alone, the
+ * entry is no word of the lexicon; with VIND_LEX_ROOT, nl.dic lists it as a
+ * forbidden word ("discovering/Fw"). */
+#define VIND_LEX_ENGLISH 0x400u
 
 struct vind_lex_header {
     char magic[8];         /* VIND_LEX_MAGIC, not NUL-terminated */

@@ -53,8 +53,13 @@
  *    spelt as its lemma + an ending splits only where its head inflects the
  *    lemma's tail ("operatoren" is no "opera" + "toren", "belangrijkste" no
  *    "belang" + "rijkste") (issue 13, i13-prec4).
+ * 9: a name the word list writes only capitalised is no lemma of a
+ *    lower-case plural or diminutive ("samen" is no plural of "Same"), and an
+ *    English word that Dutch words spell by chance has no compound parts
+ *    ("variables" is no "varia" + "bles": VIND_LEX_ENGLISH) (issue 13,
+ *    i13-prec5).
  */
-#define VIND_ANALYZER_VERSION 8
+#define VIND_ANALYZER_VERSION 9
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

@@ -310,6 +310,9 @@ static void test_compound_parts(void)
         /* a listed compound nl.dic's flags do not split (h12 of make eval) */
         {"versiebeheersysteem", "versiebeheer"},
         {"versiebeheersysteem", "systeem"},
+        /* an English compound of the English list keeps its parts */
+        {"logotypes", "logo"},
+        {"logotypes", "type"},
     };
     static const char *const not_found[][2] = {
         {"wachtwoordbeheer", "woord"},
@@ -323,6 +326,11 @@ static void test_compound_parts(void)
         {"gegevensbescherming", "geven"},
         {"gegevensverwerking", "geven"},
         {"investeerdersgroep", "investeren"},
+        /* an English word that Dutch words only spell by chance (VIND_LEX_ENGLISH) */
+        {"variables", "varia"},
+        {"tampering", "ring"},
+        {"discovering", "vering"},
+        {"discovering", "disco"},
     };
     char what[128];
     for (size_t k = 0; k < sizeof found / sizeof found[0]; k++) {

@@ -290,6 +290,18 @@ static void test_name_genitive_is_no_lemma(void)
     check_same((const char *const[]){"belg", "belgen", NULL}, "belgen ~ belg");
 }
 
+/* Nor is a name's plural a lower-case word's form (tests/morph/collision-sample-5.tsv,
+ * tune half: "same"~"samen"): the word list's "Samen", the Sami, made the adverb
+ * "samen" a plural of "Same", so the corpus's English "same" found it. A capitalised
+ * stem the list also writes in lower case still counts, and so does a name's adjective. */
+static void test_name_plural_is_no_lemma(void)
+{
+    check_apart("samen", "same");
+    check_term("samen", "samen");
+    check_same((const char *const[]){"ijzer", "ijzeren", NULL}, "ijzeren ~ ijzer");
+    check_same((const char *const[]){"romeins", "romeinse", NULL}, "romeinse ~ romeins");
+}
+
 /* A function word is no stem of a content verb, and a root that may start a
  * compound is no finite verb form (found from the tune half's "als"~"al":
  * the stop words whose lemma is another word): "maart" (March) was "maar"+t
@@ -407,6 +419,7 @@ int main(void)
     test_not_another_words_lemma();
     test_no_stop_word_terms();
     test_name_genitive_is_no_lemma();
+    test_name_plural_is_no_lemma();
     test_function_word_is_no_verb_stem();
     test_function_word_is_no_noun_plural();
     test_n_plural_of_e_noun();

@@ -145,6 +145,17 @@ static void test_words(const vind_lexicon_t *lexicon)
     CHECK(!vind_lexicon_has_word(lexicon, "xqzwvbnm"), "nonsense is not a word");
     CHECK(!vind_lexicon_has_word(lexicon, ""), "the empty string is not a word");
     CHECK(!vind_lexicon_has_word(lexicon, NULL), "NULL is not a word");
+    /* English words that Dutch words spell by chance carry a flag, no word */
+    CHECK(vind_lexicon_flags(lexicon, "variables", 9) == VIND_LEX_ENGLISH,
+          "variables: flagged English, nothing else");
+    CHECK(!vind_lexicon_has_word(lexicon, "variables"), "an English-only entry is no Dutch word");
+    CHECK((vind_lexicon_flags(lexicon, "discovering", 11) & VIND_LEX_ENGLISH) &&
+              vind_lexicon_has_word(lexicon, "discovering"),
+          "discovering: English, and an nl.dic root (a forbidden word) as before");
+    CHECK(!(vind_lexicon_flags(lexicon, "logotypes", 9) & VIND_LEX_ENGLISH),
+          "logotypes (logo + types, two English words) is not flagged");
+    CHECK(!(vind_lexicon_flags(lexicon, "website", 7) & VIND_LEX_ENGLISH),
+          "a word of the Dutch list is not flagged");
 }
 
 static void test_stopwords(const vind_lexicon_t *lexicon)
@@ -243,7 +254,7 @@ static void test_fences(const vind_lexicon_t *lexicon)
     for (uint32_t i = 0; i < header.entry_count; i++) {
         const char *form = pool + entries[i].form;
         if (vind_lexicon_flags(lexicon, form, strlen(form)) != entries[i].flags ||
-            !vind_lexicon_has_word(lexicon, form))
+            vind_lexicon_has_word(lexicon, form) != (entries[i].flags != VIND_LEX_ENGLISH))
             wrong++;
         if (i % 7 == 0) {
             char *probe = g_strconcat(form, i % 2 ? "q" : "", "e", NULL);
