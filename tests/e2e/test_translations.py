@@ -6,7 +6,9 @@ DUTCH document that happens to use the English word is not lifted by it (issue 1
 A tiny site of three pages, indexed in a few seconds:
   - en: an English note on exporting a public key (html lang="en");
   - nl-key: a Dutch page that uses the English word "key" but never "sleutel";
-  - nl-sleutel: a Dutch page about a "sleutel".
+  - nl-sleutel: a Dutch page about a "sleutel";
+  - en-code, en-apart, nl-broncode: a compound the dictionary lacks ("broncode"), translated part
+    by part as an English phrase ("source code"), not as its parts anywhere.
 """
 import json
 import os
@@ -32,6 +34,11 @@ PAGES = {
                    "De burgemeester kreeg de sleutel van het stadhuis bij de opening."),
     "nl-both": ("nl", "Campagnebeeld",
                 "Het ontwerpbureau leverde de key visual en gaf ons de sleutel tot het archief."),
+    "en-code": ("en", "Source code review",
+                "We reviewed the source code of the app. The source code is published online."),
+    "en-apart": ("en", "Spring notes",
+                 "The source of the river is a spring. A dress code applies at the dinner."),
+    "nl-broncode": ("nl", "Open werken", "De broncode van de app staat online."),
 }
 # Dutch pages that say "sleutel" once: a common Dutch word, a rare English one ("key").
 for n in range(6):
@@ -116,6 +123,14 @@ def main():
         # translated, so no page has all words (with "key" for "sleutel" the English one would).
         total = answer(db, "sleutel note")["total"]
         tap.equal(total, 0, "sleutel note: no translation when the query holds an English word")
+
+        # A compound the dictionary lacks is translated part by part, as an English phrase in the
+        # parts' order: "broncode" (bron + code) finds "source code", not "source" and "code" apart,
+        # and weighs as an occurrence of the word (make eval's `broncode onderzoek coronamelder app`).
+        found = urls(db, "broncode")
+        tap.ok("/en-code/" in found, "broncode finds the English page that says 'source code'", found)
+        tap.ok("/en-apart/" not in found, "broncode does not find 'source' and 'code' apart", found)
+        tap.ok(found[:1] == ["/nl-broncode/"], "broncode: the Dutch page with the word comes first", found)
     return tap.done()
 
 
