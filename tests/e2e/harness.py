@@ -168,6 +168,21 @@ def index_site(db, site, base_url="/", extra=(), check=True):
     return result
 
 
+def index_any_base(db, site, base_url):
+    """Indexes site into db with a base URL vind-index refuses since session 14 ("javascript:",
+    "/\\host/", a control character: what an older vind-index made), through the test tool
+    $VIND_BUILD/tests/index-any-base (built with the unit tests). Returns its exit status."""
+    tool = os.path.join(build_dir(), "tests", "index-any-base")
+    if not os.access(tool, os.X_OK):
+        raise RuntimeError("%s is not built (make %s)" % (tool, os.path.relpath(tool, REPO)))
+    result = subprocess.run([tool, db, base_url, site], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(), timeout=600)
+    if result.returncode not in (0, 1):
+        raise RuntimeError("index-any-base failed (%d): %s" % (
+            result.returncode, result.stderr.decode("utf-8", "replace")))
+    return result.returncode
+
+
 class Searchd:
     """vind-searchd on a free port of 127.0.0.1 (it binds port 0 and logs the port).
 

@@ -14,8 +14,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
   (`search`, `kwic`, `count`) hold none either (they held every one);
   vind-index's report escaped C0 but not C1 in file names and refresh targets.
-* An index made before session 13 (or with an odd --base-url, which vind-index takes as the
-  operator's) may hold urls that are no link: every output withholds them (session 13): the JSON
+* An index made before session 13 (or before session 14 with an odd --base-url, which
+  vind-index then took as given) may hold urls that are no link: every output withholds them (session 13): the JSON
   of `vind search`, /api/search and /api/doc gives "url": null, text and CSV "-" or an empty
   cell, related lists and related.json leave them out. Before, every one gave
   javascript:alert(1)//a4/ as the hit's, the related page's or the key's url.
@@ -42,7 +42,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, index_site  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_any_base, index_site  # noqa: E402
 
 BODY = ("Het gemeentelijk zorgbeleid voor ouderen en de wijkverpleging in de gemeente Utrecht "
         "wordt herzien. ") * 20
@@ -137,8 +137,9 @@ def test_terminal(tap, tmp):
         tap.ok(code == 0 and shown in out and not CONTROL.search(rows),
                "vind %s --format csv keeps no control character (a cell is data, but `cat` of it "
                "reached the terminal)" % command[0], repr(out[:400]))
-    # A URL with ESC comes only from an index made before session 13 or from --base-url: no
-    # link, withheld since session 13 ("-"; before, printed without its ESC).
+    # A URL with ESC comes only from an index made before session 13, or before session 14 with
+    # such a --base-url (refused since: test_base_url): no link, withheld since session 13 ("-";
+    # before, printed without its ESC).
     site = os.path.join(tmp, "site")
     os.makedirs(site)
     for n in range(2):
@@ -146,8 +147,7 @@ def test_terminal(tap, tmp):
             f.write("<html><head><title>Pagina %d</title></head><body><article><p>%s</p>"
                     "</article></body></html>" % (n, BODY))
     db = os.path.join(tmp, "base-url.db")
-    code, _, err = run(["vind-index", "--db", db, "--base-url", "https://x.example/\x1b[31m/",
-                        "--quiet", site])
+    index_any_base(db, site, "https://x.example/\x1b[31m/")
     code, out, err = run(["vind", "kwic", "--db", db, "zorgbeleid"])
     tap.ok(code == 0 and "zorgbeleid" in out and "x.example" not in out and
            not CONTROL.search(out),
@@ -220,8 +220,8 @@ def no_link_in(text):
 
 def test_index_with_no_links(tap, tmp):
     """Four articles under /a0/../a3/ and four whose urls are javascript:alert(1)//a4/..: what an
-    index made before session 13 from a hostile feed holds (made here with --base-url, which
-    vind-index takes as the operator's). Nothing gives those urls out."""
+    index made before session 13 from a hostile feed holds (made here as vind-index made it
+    before session 14 with such a --base-url: index-any-base). Nothing gives those urls out."""
     db = os.path.join(tmp, "no-links.db")
     write_site(os.path.join(tmp, "good"), range(4))
     write_site(os.path.join(tmp, "bad"), range(4, 8))
@@ -231,7 +231,7 @@ def test_index_with_no_links(tap, tmp):
     with open(os.path.join(tmp, "bad", "a4", "index.html"), "w", encoding="utf-8") as f:
         f.write(ARTICLE.format(n=4, text=body(4) + ' <a href="rapport.pdf">Het rapport</a>'))
     index_site(db, os.path.join(tmp, "good"))
-    index_site(db, os.path.join(tmp, "bad"), base_url=NO_LINK)
+    index_any_base(db, os.path.join(tmp, "bad"), NO_LINK)
     good = {"/a%d/" % n for n in range(4)}
     code, out, err = run(["vind", "search", "--db", db, "--format", "json", "--all",
                           "zorgbeleid"])
@@ -278,6 +278,46 @@ def test_index_with_no_links(tap, tmp):
             tap.ok(status == 200 and "Artikel" in answer and no_link_in(answer),
                    "vind-searchd %s gives no url that is no link" % path.split("?")[0],
                    "%s %s" % (status, answer[:600]))
+
+
+BAD_BASES = ["javascript:alert(1)//", "//evil.example/", "/\\evil.example/", "https://x.example/\x1b[31m/",
+             "https://site.example@evil.example/", "/zoeken?q=", "/../", "data:text/html,x"]
+
+
+def test_base_url(tap, tmp):
+    """vind-index refuses a --base-url (or a config's [site] base_url) that makes no link leading
+    back to the file, at the start, exit 2; until session 14 it indexed every file under it."""
+    site = os.path.join(tmp, "base-site")
+    write_site(site, range(2))
+    refused = []
+    for n, base in enumerate(BAD_BASES):
+        db = os.path.join(tmp, "base%d.db" % n)
+        code, _, err = run(["vind-index", "--db", db, "--base-url", base, "--quiet", site])
+        if (code == 2 and "cannot begin the site's URLs" in err and not os.path.exists(db)
+                and not CONTROL.search(err)):
+            refused.append(base)
+        else:
+            tap.diag("%r: exit %d, %s" % (base, code, err))
+    tap.equal(refused, BAD_BASES, "vind-index refuses a --base-url that makes no link, exit 2, "
+              "the value escaped, no index made (%d of %d)" % (len(refused), len(BAD_BASES)))
+    config = os.path.join(tmp, "site.conf")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("[site]\nbase_url = javascript:alert(1)//\n")
+    db = os.path.join(tmp, "base-config.db")
+    code, _, err = run(["vind-index", "--db", db, "--config", config, "--quiet", site])
+    tap.ok(code == 2 and "[site] base_url 'javascript:alert(1)//' cannot begin" in err and
+           config in err and not os.path.exists(db),
+           "... and so a config's [site] base_url, naming the file", err)
+    code, _, err = run(["vind-index", "--db", db, "--config", config, "--base-url",
+                        "https://www.example.nl/", "--quiet", site])
+    tap.ok(code == 0, "a good --base-url overrides the config's bad one", err)
+    for base, url in (("/site/", "/site/a0/"), ("https://www.example.nl", "https://www.example.nl/a0/"),
+                      ("", "/a0/")):
+        db = os.path.join(tmp, "base-good%d.db" % len(base))
+        code, _, err = run(["vind-index", "--db", db, "--base-url", base, "--quiet", site])
+        code2, out, err2 = run(["vind", "doc", "--db", db, "--format", "json", url])
+        tap.ok(code == 0 and code2 == 0 and json.loads(out).get("url") == url,
+               "--base-url %r: indexed, a0 at %s" % (base, url), err + err2)
 
 
 def test_related_two_hosts(tap, tmp):
@@ -372,6 +412,7 @@ def main():
         test_urls(tap, tmp)
         test_index_with_no_links(tap, tmp)
         test_related_two_hosts(tap, tmp)
+        test_base_url(tap, tmp)
         test_terminal(tap, tmp)
         test_report(tap, tmp)
         test_pages_past_positions(tap, tmp)
