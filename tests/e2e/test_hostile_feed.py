@@ -339,6 +339,28 @@ def test_related_two_hosts(tap, tmp):
               "related.json of two hosts with one path: 6 keys, each the full URL")
 
 
+def test_related_one_host_and_paths(tap, tmp):
+    """related.json of one host's URLs and the site's paths of the same pages (/a0/ and
+    https://site.example/a0/: one page given twice), and of http:// and https:// of one host:
+    every article its own key (the full URL). Until session 14 paths: 3 keys for 6 articles, the
+    other 3 lists lost."""
+    for name, bases in (("paths-and-host", ("/", "https://site.example/")),
+                        ("two-schemes", ("http://site.example/", "https://site.example/"))):
+        db = os.path.join(tmp, name + ".db")
+        for n, base in enumerate(bases):
+            site = os.path.join(tmp, "%s-%d" % (name, n))
+            write_site(site, range(3 * n, 3 * n + 3))
+            for k in range(3 * n, 3 * n + 3):  # a3..a5 become a0..a2: the same paths
+                os.rename(os.path.join(site, "a%d" % k), os.path.join(site, "a%d" % (k - 3 * n)))
+            index_site(db, site, base_url=base)
+        code, out, err = run(["vind", "related", "--db", db, "--all"])
+        related = json.loads(out) if code in (0, 1) and out else {}
+        expected = sorted("%sa%d/" % (base, k) for base in bases for k in range(3))
+        tap.ok(sorted(related) == expected and all(related.values()),
+               "related.json of %s (%s and %s, one path each): 6 keys, each the full URL, each "
+               "with its list" % (name, bases[0], bases[1]), sorted(related) or err)
+
+
 def pages_pdf(pages):
     """A PDF of pages (each a list of lines of ASCII text), Helvetica 1 pt, standard library
     only."""
@@ -412,6 +434,7 @@ def main():
         test_urls(tap, tmp)
         test_index_with_no_links(tap, tmp)
         test_related_two_hosts(tap, tmp)
+        test_related_one_host_and_paths(tap, tmp)
         test_base_url(tap, tmp)
         test_terminal(tap, tmp)
         test_report(tap, tmp)
