@@ -193,6 +193,24 @@ static int valid_range(const char *where, const char *option, long value, long l
     return 0;
 }
 
+/* Whether the base URL (--base-url, or where given the config's [site]
+ * base_url) makes links that lead back to the files; says why not. Until
+ * session 14 any was taken: a typo or a hostile config made every URL of a
+ * run "javascript:...", "//evil.example/..." or a control character. */
+static int valid_base_url(const char *where, const char *base_url)
+{
+    char *errmsg = NULL;
+    if (vind_base_url_check(base_url, &errmsg) == VIND_OK)
+        return 1;
+    fprintf(stderr, "vind-index: %s%s '", where ? where : "--base-url", where ? ": [site] base_url" : "");
+    print_path(stderr, base_url);
+    fprintf(stderr, "' cannot begin the site's URLs: %s; give a path such as / or /site/, or "
+                    "https://HOST/\n",
+            errmsg ? errmsg : "refused");
+    free(errmsg);
+    return 0;
+}
+
 /* --ocr auto|off|force; force needs Tesseract's data. */
 static int parse_ocr(const char *mode, vind_extract_options_t *extract)
 {
@@ -406,6 +424,7 @@ int main(int argc, char **argv)
     vind_index_options_init(&opts);
     parsed.extract = &opts.extract;
     GKeyFile *keys = parsed.keys = g_key_file_new();
+    int base_url_given = base_url != NULL; /* else the config's, if any */
     if (config && !load_config(keys, config, &opts, &base_url)) {
         parsed.base_url = base_url;
         return parsed_free(&parsed, 2);
@@ -413,6 +432,8 @@ int main(int argc, char **argv)
     parsed.base_url = base_url;
     if (!db)
         db = parsed.db = g_strdup(getenv("VIND_DB") && *getenv("VIND_DB") ? getenv("VIND_DB") : "vind.db");
+    if (base_url && !valid_base_url(base_url_given ? NULL : config, base_url))
+        return parsed_free(&parsed, 2);
     if (base_url)
         opts.base_url = base_url;
     if (jobs != INT_MIN && !valid_range(NULL, "--jobs", jobs, 1, VIND_MAX_INDEX_JOBS))

@@ -306,6 +306,107 @@ const char *vind_url_as_link(const char *url)
     return vind_url_is_link(url) ? url : NULL;
 }
 
+/* Whether host[0..length) is a host name, an IPv4 address or an IPv6 one in
+ * brackets, with an optional :port: what follows "http(s)://" in a base URL.
+ * "site.example@evil.example" (a user) and an empty host are not. */
+static int is_host_and_port(const char *host, size_t length)
+{
+    size_t end = length;
+    const char *colon = memrchr(host, ':', length);
+    if (colon && !memchr(colon, ']', length - (size_t)(colon - host))) {
+        unsigned long port = 0;
+        for (const char *p = colon + 1; p < host + length; p++)
+            if (!g_ascii_isdigit(*p) || (port = port * 10 + (unsigned long)(*p - '0')) > 65535)
+                return 0;
+        if (colon + 1 == host + length)
+            return 0;
+        end = (size_t)(colon - host);
+    }
+    if (end == 0)
+        return 0;
+    int bracketed = host[0] == '[';
+    if (bracketed && (end < 3 || host[end - 1] != ']'))
+        return 0;
+    for (size_t i = bracketed; i < end - bracketed; i++) {
+        char c = host[i];
+        if (!(g_ascii_isalnum(c) || c == '.' || c == '-' || (bracketed && c == ':')))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether segment[0..length) is "." or "..", also spelled %2e: browsers
+ * resolve it, so that the URL leads elsewhere than the file. */
+static int is_dot_segment(const char *segment, size_t length)
+{
+    size_t dots = 0;
+    for (size_t i = 0; i < length; dots++) {
+        if (segment[i] == '.')
+            i++;
+        else if (length - i >= 3 && g_ascii_strncasecmp(segment + i, "%2e", 3) == 0)
+            i += 3;
+        else
+            return 0;
+    }
+    return dots == 1 || dots == 2;
+}
+
+/* The path of a base URL: nothing a browser would read otherwise than as
+ * the path the file names are appended to. */
+static const char *base_path_problem(const char *path)
+{
+    if (strpbrk(path, "?#"))
+        return "it holds a query or a fragment (? or #), which every URL would end in";
+    for (const char *p = path; *p; p++)
+        if (*p == '%' && !(g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])))
+            return "it holds a % that is not followed by two hexadecimal digits";
+    for (const char *segment = path; *segment;) {
+        segment += *segment == '/';
+        size_t length = strcspn(segment, "/");
+        if (is_dot_segment(segment, length))
+            return "it holds a . or .. segment, which browsers resolve to another folder";
+        segment += length;
+    }
+    return NULL;
+}
+
+/* Cost: a few passes over base_url's bytes, once a run. */
+vind_status_t vind_base_url_check(const char *base_url, char **errmsg)
+{
+    if (base_url == NULL)
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "no base URL");
+    if (*base_url == '\0') /* vind_index_url_for reads it as "/" */
+        return VIND_OK;
+    if (!g_utf8_validate(base_url, -1, NULL))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT, "it is not UTF-8");
+    for (const unsigned char *p = (const unsigned char *)base_url; *p; p++) {
+        if (*p < ' ' || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                              "it holds a control character, which browsers drop or stop at");
+        if (*p == ' ')
+            return vind_error(errmsg, VIND_INVALID_ARGUMENT, "it holds a space (write %%20)");
+        if (*p == '\\')
+            return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                              "it holds a backslash, which browsers read as /");
+    }
+    if (!vind_url_is_link(base_url))
+        return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                          "it is neither http(s)://HOST/... nor a path of the site (/..., not //...)");
+    const char *path = base_url;
+    const char *scheme_end = strstr(base_url, "://");
+    if (base_url[0] != '/' && scheme_end) {
+        const char *host = scheme_end + 3;
+        size_t length = strcspn(host, "/?#");
+        if (!is_host_and_port(host, length))
+            return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                              "what follows :// is not a host (a name, an address, :port), so "
+                              "browsers would go elsewhere (USER@HOST goes to HOST)");
+        path = host + length;
+    }
+    const char *problem = base_path_problem(path);
+    return problem ? vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s", problem) : VIND_OK;
+}
+
 vind_status_t vind_doc_from_json(const char *json, size_t len, vind_doc_t **out, char **errmsg)
 {
     if (out == NULL)

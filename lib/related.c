@@ -1972,11 +1972,13 @@ static char *url_host(const char *url)
  * its own URL ("/actueel/x/"); but when the articles' http(s) URLs have more
  * than one host (a feed of two sites), paths would collide
  * (https://a.example/x/ and https://b.example/x/ one key, one list): then
- * every key is the full URL as indexed. by_url takes the lists, keyed by
- * full URL; hosts counts the hosts of the http(s) URLs. */
-static json_t *keyed_for_site(json_t *by_url, int hosts)
+ * every key is the full URL as indexed. So too when two articles share a
+ * path otherwise (session 14): "/x/" and "https://site.example/x/" (a feed
+ * that gave one page twice), or http:// and https:// of one host. by_url
+ * takes the lists, keyed by full URL; by_full_url: whether to keep it. */
+static json_t *keyed_for_site(json_t *by_url, int by_full_url)
 {
-    if (hosts > 1)
+    if (by_full_url)
         return by_url;
     json_t *by_path = json_object();
     const char *url;
@@ -2010,6 +2012,8 @@ vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_relate
     if (status == VIND_OK && !root)
         status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
     GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int paths_collide = 0;
     for (size_t i = 0; status == VIND_OK && i < types->count; i++) {
         if (strcmp(types->items[i].value, "article") != 0)
             continue;
@@ -2027,14 +2031,17 @@ vind_status_t vind_related_all_json(vind_searcher_t *searcher, const vind_relate
             json_t *related = items_json(list->items, list->n_items, 1);
             if (!related || json_object_set_new(root, list->source.url, related) != 0)
                 status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
+            if (!g_hash_table_add(paths, g_strdup(url_path(list->source.url))))
+                paths_collide = 1;
         }
         vind_related_free(list);
     }
     if (status == VIND_OK) {
-        root = keyed_for_site(root, (int)g_hash_table_size(hosts));
+        root = keyed_for_site(root, g_hash_table_size(hosts) > 1 || paths_collide);
         if (!root)
             status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
     }
+    g_hash_table_destroy(paths);
     g_hash_table_destroy(hosts);
     vind_xapian_values_free(types);
     run_clear(&run);

@@ -99,12 +99,33 @@ typedef struct connection_record {
      * receiving is set, so a sweep that sees receiving sees its time. */
     atomic_int receiving; /* 1 from the end of the previous request until a request is read */
     _Atomic int64_t since_us;
+    unsigned char client[17]; /* vind_server_client_key; counted in the list's clients */
+    int counted;
 } connection_record_t;
 
 struct vind_connection_list {
     pthread_mutex_t lock; /* pthread: visible to ThreadSanitizer (pool.c says why) */
     connection_record_t *head;
+    GHashTable *clients; /* GBytes client key -> GUINT_TO_POINTER(open connections) */
 };
+
+/* libmicrohttpd's --max-connections-per-ip counts each address; an IPv6
+ * client is its /64 (vind_server_client_key), so its connections are
+ * counted here as one client's, under the list's lock, and one past the
+ * limit is shut down at once, as libmicrohttpd refuses one. Returns whether
+ * the connection may stay. Cost: a hash of 17 bytes per connection. */
+static int count_client(vind_server_t *server, connection_record_t *record, int delta)
+{
+    GHashTable *clients = server->connections->clients;
+    GBytes *key = g_bytes_new(record->client, sizeof record->client);
+    unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(clients, key)) + (unsigned)delta;
+    if (count == 0)
+        g_hash_table_remove(clients, key);
+    else
+        g_hash_table_replace(clients, g_bytes_ref(key), GUINT_TO_POINTER(count));
+    g_bytes_unref(key);
+    return count <= server->config->max_connections_per_ip;
+}
 
 static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
                               enum MHD_ConnectionNotificationCode code)
@@ -122,11 +143,14 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
         record->fd = info->connect_fd;
         atomic_init(&record->since_us, g_get_monotonic_time());
         atomic_init(&record->receiving, 1);
+        record->counted = vind_server_client_key(connection, record->client);
         pthread_mutex_lock(&list->lock);
         record->next = list->head;
         if (list->head)
             list->head->prev = record;
         list->head = record;
+        if (record->counted && !count_client(server, record, +1))
+            shutdown(record->fd, SHUT_RDWR); /* libmicrohttpd closes it: as refused */
         pthread_mutex_unlock(&list->lock);
         *socket_context = record;
         return;
@@ -137,6 +161,8 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     if (record == NULL)
         return;
     pthread_mutex_lock(&list->lock);
+    if (record->counted)
+        count_client(server, record, -1);
     if (record->prev)
         record->prev->next = record->next;
     else
@@ -190,6 +216,8 @@ void vind_server_free_connections(vind_server_t *server)
     if (server->connections == NULL)
         return;
     pthread_mutex_destroy(&server->connections->lock);
+    if (server->connections->clients)
+        g_hash_table_destroy(server->connections->clients);
     free(server->connections);
     server->connections = NULL;
 }
@@ -233,6 +261,12 @@ static void client_table_free(vind_client_table_t *table)
     free(table);
 }
 
+/* An IPv6 client is its /64: a home or a server gets a /64 (or more) and
+ * may send from any of its 2^64 addresses, so keyed by the whole address
+ * one client passed every per-address limit (the hostile probe of session
+ * 14: six searches at once from six addresses of one /64, none refused;
+ * --max-searches-per-ip 3). An IPv4-mapped address (::ffff:a.b.c.d) is its
+ * IPv4 address. */
 int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
 {
     const union MHD_ConnectionInfo *info =
@@ -244,8 +278,10 @@ int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[
     key[0] = (unsigned char)address->sa_family;
     if (address->sa_family == AF_INET)
         memcpy(key + 1, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
-    else if (address->sa_family == AF_INET6)
-        memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr, 16);
+    else if (address->sa_family == AF_INET6) {
+        const struct in6_addr *ip6 = &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr;
+        memcpy(key + 1, ip6, IN6_IS_ADDR_V4MAPPED(ip6) ? 16 : 8);
+    }
     return 1;
 }
 
@@ -1049,8 +1085,11 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     if (status != VIND_OK)
         return status;
     server->connections = calloc(1, sizeof *server->connections);
-    if (server->connections != NULL)
+    if (server->connections != NULL) {
         pthread_mutex_init(&server->connections->lock, NULL);
+        server->connections->clients = g_hash_table_new_full(
+            g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    }
     server->clients = client_table_new(config->threads);
     if (server->connections == NULL || server->clients == NULL) {
         close(listen_fd);

@@ -144,7 +144,8 @@ struct vind_request {
 };
 
 /* The client's address as a key (family byte + address bytes, the port
- * left out): 1, or 0 when the connection has no address (a socket pair). */
+ * left out; an IPv6 address's first 64 bits, a client's /64): 1, or 0 when
+ * the connection has no address (a socket pair). */
 int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17]);
 
 /* The searchers the pool needs (vind_pool_new's size): one per search thread

@@ -94,6 +94,19 @@ VIND_API int vind_url_is_link(const char *url);
  */
 VIND_API const char *vind_url_as_link(const char *url);
 
+/*
+ * Whether base_url may begin every URL vind-index makes from a file name
+ * (--base-url, [site] base_url): "/", a path of the site ("/site/") or
+ * "http(s)://HOST[:PORT]/..." whose URLs are links (vind_url_is_link) that
+ * lead back to the file: no space, control character or backslash, no user
+ * before the host ("https://site.example@evil.example/" is evil.example), no
+ * query or fragment, no "." or ".." segment, no "%" but an escape. "" is
+ * taken as "/" (vind_index_url_for).
+ * Return value: VIND_OK; VIND_INVALID_ARGUMENT, *errmsg saying why (without
+ * the value, which the caller shows escaped).
+ */
+VIND_API vind_status_t vind_base_url_check(const char *base_url, char **errmsg);
+
 VIND_END_DECLS
 
 #endif

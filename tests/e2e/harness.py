@@ -168,6 +168,37 @@ def index_site(db, site, base_url="/", extra=(), check=True):
     return result
 
 
+def pdf_of(objects, root=1):
+    """The bytes of a PDF whose objects 1, 2, ... are objects (bytes; object root the catalog),
+    with its cross-reference table: the generated PDFs of the tests, standard library only."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def index_any_base(db, site, base_url):
+    """Indexes site into db with a base URL vind-index refuses since session 14 ("javascript:",
+    "/\\host/", a control character: what an older vind-index made), through the test tool
+    $VIND_BUILD/tests/index-any-base (built with the unit tests). Returns its exit status."""
+    tool = os.path.join(build_dir(), "tests", "index-any-base")
+    if not os.access(tool, os.X_OK):
+        raise RuntimeError("%s is not built (make %s)" % (tool, os.path.relpath(tool, REPO)))
+    result = subprocess.run([tool, db, base_url, site], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(), timeout=600)
+    if result.returncode not in (0, 1):
+        raise RuntimeError("index-any-base failed (%d): %s" % (
+            result.returncode, result.stderr.decode("utf-8", "replace")))
+    return result.returncode
+
+
 class Searchd:
     """vind-searchd on a free port of 127.0.0.1 (it binds port 0 and logs the port).
 

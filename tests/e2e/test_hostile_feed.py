@@ -14,8 +14,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
   (`search`, `kwic`, `count`) hold none either (they held every one);
   vind-index's report escaped C0 but not C1 in file names and refresh targets.
-* An index made before session 13 (or with an odd --base-url, which vind-index takes as the
-  operator's) may hold urls that are no link: every output withholds them (session 13): the JSON
+* An index made before session 13 (or before session 14 with an odd --base-url, which
+  vind-index then took as given) may hold urls that are no link: every output withholds them (session 13): the JSON
   of `vind search`, /api/search and /api/doc gives "url": null, text and CSV "-" or an empty
   cell, related lists and related.json leave them out. Before, every one gave
   javascript:alert(1)//a4/ as the hit's, the related page's or the key's url.
@@ -42,7 +42,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, index_site  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_any_base, index_site, pdf_of  # noqa: E402
 
 BODY = ("Het gemeentelijk zorgbeleid voor ouderen en de wijkverpleging in de gemeente Utrecht "
         "wordt herzien. ") * 20
@@ -137,8 +137,9 @@ def test_terminal(tap, tmp):
         tap.ok(code == 0 and shown in out and not CONTROL.search(rows),
                "vind %s --format csv keeps no control character (a cell is data, but `cat` of it "
                "reached the terminal)" % command[0], repr(out[:400]))
-    # A URL with ESC comes only from an index made before session 13 or from --base-url: no
-    # link, withheld since session 13 ("-"; before, printed without its ESC).
+    # A URL with ESC comes only from an index made before session 13, or before session 14 with
+    # such a --base-url (refused since: test_base_url): no link, withheld since session 13 ("-";
+    # before, printed without its ESC).
     site = os.path.join(tmp, "site")
     os.makedirs(site)
     for n in range(2):
@@ -146,8 +147,7 @@ def test_terminal(tap, tmp):
             f.write("<html><head><title>Pagina %d</title></head><body><article><p>%s</p>"
                     "</article></body></html>" % (n, BODY))
     db = os.path.join(tmp, "base-url.db")
-    code, _, err = run(["vind-index", "--db", db, "--base-url", "https://x.example/\x1b[31m/",
-                        "--quiet", site])
+    index_any_base(db, site, "https://x.example/\x1b[31m/")
     code, out, err = run(["vind", "kwic", "--db", db, "zorgbeleid"])
     tap.ok(code == 0 and "zorgbeleid" in out and "x.example" not in out and
            not CONTROL.search(out),
@@ -220,8 +220,8 @@ def no_link_in(text):
 
 def test_index_with_no_links(tap, tmp):
     """Four articles under /a0/../a3/ and four whose urls are javascript:alert(1)//a4/..: what an
-    index made before session 13 from a hostile feed holds (made here with --base-url, which
-    vind-index takes as the operator's). Nothing gives those urls out."""
+    index made before session 13 from a hostile feed holds (made here as vind-index made it
+    before session 14 with such a --base-url: index-any-base). Nothing gives those urls out."""
     db = os.path.join(tmp, "no-links.db")
     write_site(os.path.join(tmp, "good"), range(4))
     write_site(os.path.join(tmp, "bad"), range(4, 8))
@@ -231,7 +231,7 @@ def test_index_with_no_links(tap, tmp):
     with open(os.path.join(tmp, "bad", "a4", "index.html"), "w", encoding="utf-8") as f:
         f.write(ARTICLE.format(n=4, text=body(4) + ' <a href="rapport.pdf">Het rapport</a>'))
     index_site(db, os.path.join(tmp, "good"))
-    index_site(db, os.path.join(tmp, "bad"), base_url=NO_LINK)
+    index_any_base(db, os.path.join(tmp, "bad"), NO_LINK)
     good = {"/a%d/" % n for n in range(4)}
     code, out, err = run(["vind", "search", "--db", db, "--format", "json", "--all",
                           "zorgbeleid"])
@@ -280,6 +280,46 @@ def test_index_with_no_links(tap, tmp):
                    "%s %s" % (status, answer[:600]))
 
 
+BAD_BASES = ["javascript:alert(1)//", "//evil.example/", "/\\evil.example/", "https://x.example/\x1b[31m/",
+             "https://site.example@evil.example/", "/zoeken?q=", "/../", "data:text/html,x"]
+
+
+def test_base_url(tap, tmp):
+    """vind-index refuses a --base-url (or a config's [site] base_url) that makes no link leading
+    back to the file, at the start, exit 2; until session 14 it indexed every file under it."""
+    site = os.path.join(tmp, "base-site")
+    write_site(site, range(2))
+    refused = []
+    for n, base in enumerate(BAD_BASES):
+        db = os.path.join(tmp, "base%d.db" % n)
+        code, _, err = run(["vind-index", "--db", db, "--base-url", base, "--quiet", site])
+        if (code == 2 and "cannot begin the site's URLs" in err and not os.path.exists(db)
+                and not CONTROL.search(err)):
+            refused.append(base)
+        else:
+            tap.diag("%r: exit %d, %s" % (base, code, err))
+    tap.equal(refused, BAD_BASES, "vind-index refuses a --base-url that makes no link, exit 2, "
+              "the value escaped, no index made (%d of %d)" % (len(refused), len(BAD_BASES)))
+    config = os.path.join(tmp, "site.conf")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("[site]\nbase_url = javascript:alert(1)//\n")
+    db = os.path.join(tmp, "base-config.db")
+    code, _, err = run(["vind-index", "--db", db, "--config", config, "--quiet", site])
+    tap.ok(code == 2 and "[site] base_url 'javascript:alert(1)//' cannot begin" in err and
+           config in err and not os.path.exists(db),
+           "... and so a config's [site] base_url, naming the file", err)
+    code, _, err = run(["vind-index", "--db", db, "--config", config, "--base-url",
+                        "https://www.example.nl/", "--quiet", site])
+    tap.ok(code == 0, "a good --base-url overrides the config's bad one", err)
+    for base, url in (("/site/", "/site/a0/"), ("https://www.example.nl", "https://www.example.nl/a0/"),
+                      ("", "/a0/")):
+        db = os.path.join(tmp, "base-good%d.db" % len(base))
+        code, _, err = run(["vind-index", "--db", db, "--base-url", base, "--quiet", site])
+        code2, out, err2 = run(["vind", "doc", "--db", db, "--format", "json", url])
+        tap.ok(code == 0 and code2 == 0 and json.loads(out).get("url") == url,
+               "--base-url %r: indexed, a0 at %s" % (base, url), err + err2)
+
+
 def test_related_two_hosts(tap, tmp):
     """related.json of a feed of two hosts with one path: keyed by full URL; one host: by path."""
     db = os.path.join(tmp, "hosts.db")
@@ -299,6 +339,28 @@ def test_related_two_hosts(tap, tmp):
               "related.json of two hosts with one path: 6 keys, each the full URL")
 
 
+def test_related_one_host_and_paths(tap, tmp):
+    """related.json of one host's URLs and the site's paths of the same pages (/a0/ and
+    https://site.example/a0/: one page given twice), and of http:// and https:// of one host:
+    every article its own key (the full URL). Until session 14 paths: 3 keys for 6 articles, the
+    other 3 lists lost."""
+    for name, bases in (("paths-and-host", ("/", "https://site.example/")),
+                        ("two-schemes", ("http://site.example/", "https://site.example/"))):
+        db = os.path.join(tmp, name + ".db")
+        for n, base in enumerate(bases):
+            site = os.path.join(tmp, "%s-%d" % (name, n))
+            write_site(site, range(3 * n, 3 * n + 3))
+            for k in range(3 * n, 3 * n + 3):  # a3..a5 become a0..a2: the same paths
+                os.rename(os.path.join(site, "a%d" % k), os.path.join(site, "a%d" % (k - 3 * n)))
+            index_site(db, site, base_url=base)
+        code, out, err = run(["vind", "related", "--db", db, "--all"])
+        related = json.loads(out) if code in (0, 1) and out else {}
+        expected = sorted("%sa%d/" % (base, k) for base in bases for k in range(3))
+        tap.ok(sorted(related) == expected and all(related.values()),
+               "related.json of %s (%s and %s, one path each): 6 keys, each the full URL, each "
+               "with its list" % (name, bases[0], bases[1]), sorted(related) or err)
+
+
 def pages_pdf(pages):
     """A PDF of pages (each a list of lines of ASCII text), Helvetica 1 pt, standard library
     only."""
@@ -313,17 +375,7 @@ def pages_pdf(pages):
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R"
                        b" /Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i))
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body_ in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body_ + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def short_words(n):
@@ -372,6 +424,8 @@ def main():
         test_urls(tap, tmp)
         test_index_with_no_links(tap, tmp)
         test_related_two_hosts(tap, tmp)
+        test_related_one_host_and_paths(tap, tmp)
+        test_base_url(tap, tmp)
         test_terminal(tap, tmp)
         test_report(tap, tmp)
         test_pages_past_positions(tap, tmp)

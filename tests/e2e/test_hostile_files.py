@@ -40,7 +40,7 @@ import zlib
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from harness import Tap  # noqa: E402
+from harness import Tap, pdf_of  # noqa: E402
 from vindlib import BUILD, TOP, Index, hit_list, sanitized  # noqa: E402
 
 INDEX = os.path.join(BUILD, "bin", "vind-index")
@@ -57,18 +57,7 @@ tap = Tap()
 
 def pdf(objects, root=1):
     """A PDF from object bodies (bytes; object n is objects[n - 1])."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, root, xref)
-    return bytes(out)
+    return pdf_of(objects, root)
 
 
 def empty_pages_pdf(count=50_000):

@@ -34,6 +34,55 @@ static void check_url_is_link(void)
     CHECK(vind_url_as_link(links[1]) == links[1], "vind_url_as_link: a link is given as it is");
 }
 
+/* What may begin every URL vind-index makes from a file name (--base-url):
+ * until session 14 any string was taken. */
+static void check_base_url(void)
+{
+    const char *good[] = {"", "/", "/site/", "/site", "https://www.example.nl", "https://example.nl/",
+                          "HTTP://example.nl:8080/nieuws/", "https://[::1]:8080/", "http://192.0.2.1/",
+                          "/caf\xC3\xA9/", "/a%20b/", "/.well/", "/...x/"};
+    char what[160];
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        char *errmsg = NULL;
+        snprintf(what, sizeof what, "vind_base_url_check: '%s' is taken", good[i]);
+        CHECK_INT(vind_base_url_check(good[i], &errmsg), VIND_OK, what);
+        free(errmsg);
+    }
+    struct {
+        const char *base, *reason;
+    } bad[] = {
+        {NULL, "no base URL"},
+        {"javascript:alert(1)//", "neither http(s)://HOST/"},
+        {"//evil.example/", "neither http(s)://HOST/"},
+        {"site/", "neither http(s)://HOST/"},
+        {"/\\evil.example/", "backslash"},
+        {"https://x.example/\x1b[31m/", "control character"},
+        {"/a\tb/", "control character"},
+        {"/c1\xC2\x9B/", "control character"},
+        {"/a b/", "space"},
+        {"/bad\xFF/", "not UTF-8"},
+        {"https://site.example@evil.example/", "not a host"},
+        {"https:///x/", "not a host"},
+        {"https://x.example:99999/", "not a host"},
+        {"https://x.example:/", "not a host"},
+        {"https://[::1/", "not a host"},
+        {"/zoek?q=", "query or a fragment"},
+        {"https://x.example/#", "query or a fragment"},
+        {"/../", "segment"},
+        {"/site/./", "segment"},
+        {"/%2E%2e/x/", "segment"},
+        {"/100%/", "two hexadecimal digits"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *errmsg = NULL;
+        snprintf(what, sizeof what, "vind_base_url_check: bad[%zu] is refused: %s", i, bad[i].reason);
+        CHECK(vind_base_url_check(bad[i].base, &errmsg) == VIND_INVALID_ARGUMENT && errmsg &&
+                  strstr(errmsg, bad[i].reason),
+              what);
+        free(errmsg);
+    }
+}
+
 int main(void)
 {
     vind_doc_free(NULL);
@@ -104,5 +153,6 @@ int main(void)
     CHECK_INT(vind_doc_from_json("{}", 2, NULL, NULL), VIND_INVALID_ARGUMENT, "NULL out");
     vind_doc_free(doc);
     check_url_is_link();
+    check_base_url();
     return check_done();
 }
