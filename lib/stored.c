@@ -17,6 +17,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <vind/limits.h>
 
 #include "error.h"
 #include "hitrecord.h"
@@ -182,19 +183,53 @@ static int body_place(uint32_t position, size_t n_pages, size_t *page, unsigned 
     return *page < n_pages;
 }
 
+/* A page's candidate words are read in one range when they lie within
+ * this many bytes (an article's, a PDF page's): one call instead of one a
+ * word (~600 instructions each); farther apart, word by word, so that a
+ * long page is not read whole for a few places. */
+#define ONE_READ_BYTES (4u * VIND_TEXT_CHUNK_BYTES)
+
 /* Positions of a prefix's stem read to find its forms' places: the stem
  * of "zorg*"'s "zorgde" is "zorgen", whose places hold "gezorgd" too, so
  * more are read than a form keeps (MAX_POSITIONS). */
 #define MAX_STEM_POSITIONS (4u * MAX_POSITIONS)
 
+/* Bytes of a word analysed for its form: the analyzer makes a form of a
+ * word's first 512 bytes at most (cut to VIND_MAX_TERM_BYTES), so a 1 MB
+ * "word" is read and analysed no further than this. */
+#define MAX_WORD_BYTES VIND_TEXT_CHUNK_BYTES
+
+/* A word of ASCII letters only, its form without an analysis: the
+ * analyzer's form of such a word is the word in lower case, cut to
+ * VIND_MAX_TERM_BYTES (lib/analyze.c, span_form). 0 for any other word.
+ * Cost: a pass over its bytes, against ~1 µs of tokenising it. */
+static int ascii_word_form(const char *word, size_t length, GString *form)
+{
+    if (length == 0 || length > VIND_MAX_TERM_BYTES)
+        return 0;
+    for (size_t i = 0; i < length; i++)
+        if (!g_ascii_isalpha(word[i]))
+            return 0;
+    g_string_truncate(form, 0);
+    for (size_t i = 0; i < length; i++)
+        g_string_append_c(form, g_ascii_tolower(word[i]));
+    return 1;
+}
+
 /* The normalised form of the word at [start, end) of a page, analysed as
- * the indexer did (its form only), into form (cleared first). */
-static vind_status_t word_form(source_t *source, size_t page, size_t start, size_t end,
-                               GString *form, char **errmsg)
+ * the indexer did (its form only), into form (cleared first). text: the
+ * page's text with the word read, or NULL (read here). */
+static vind_status_t word_form(source_t *source, size_t page, const char *text, size_t start,
+                               size_t end, GString *form, char **errmsg)
 {
     g_string_truncate(form, 0);
-    const char *text = NULL;
-    vind_status_t status = vind_text_range(source->text, page, start, end, &text, errmsg);
+    if (end - start > MAX_WORD_BYTES)
+        end = start + MAX_WORD_BYTES;
+    vind_status_t status = VIND_OK;
+    if (!text)
+        status = vind_text_range(source->text, page, start, end, &text, errmsg);
+    if (status == VIND_OK && ascii_word_form(text + start, end - start, form))
+        return VIND_OK;
     vind_tokens_t *tokens = NULL;
     if (status == VIND_OK)
         status = vind_analyze_forms(source->searcher->analyzer, text + start, end - start,
@@ -222,7 +257,9 @@ static vind_status_t stem_form_places(source_t *source, const uint32_t *position
     size_t n_pages = vind_text_pages(source->text);
     unsigned *on_page = g_new(unsigned, n ? n : 1);
     size_t *starts = g_new(size_t, n ? n : 1), *ends = g_new(size_t, n ? n : 1);
-    GHashTable *kept = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* the places kept per form: none reaches MAX_POSITIONS of fewer */
+    GHashTable *kept =
+        n >= MAX_POSITIONS ? g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) : NULL;
     GString *form = g_string_new(NULL);
     vind_status_t status = VIND_OK;
     for (size_t i = 0; status == VIND_OK && i < n;) {
@@ -237,23 +274,34 @@ static vind_status_t stem_form_places(source_t *source, const uint32_t *position
         for (; i < n && body_place(positions[i], n_pages, &page, &place) && page == run_page; i++)
             on_page[k++] = place;
         status = vind_text_places(source->text, run_page, on_page, k, starts, ends, errmsg);
+        size_t first = SIZE_MAX, last = 0;
+        for (size_t j = 0; status == VIND_OK && j < k; j++)
+            if (starts[j] != SIZE_MAX) {
+                first = first < starts[j] ? first : starts[j];
+                last = last > ends[j] ? last : ends[j];
+            }
+        const char *text = NULL;
+        if (status == VIND_OK && first < last && last - first <= ONE_READ_BYTES)
+            status = vind_text_range(source->text, run_page, first, last, &text, errmsg);
         for (size_t j = 0; status == VIND_OK && j < k; j++) {
             if (starts[j] == SIZE_MAX)
                 continue; /* no word there: not a place a form's list held */
-            status = word_form(source, run_page, starts[j], ends[j], form, errmsg);
+            status = word_form(source, run_page, text, starts[j], ends[j], form, errmsg);
             if (status != VIND_OK || !g_hash_table_contains(forms, form->str))
                 continue;
-            guint count = GPOINTER_TO_UINT(g_hash_table_lookup(kept, form->str));
+            guint count = kept ? GPOINTER_TO_UINT(g_hash_table_lookup(kept, form->str)) : 0;
             if (count >= MAX_POSITIONS)
                 continue; /* the form's later ones */
-            g_hash_table_insert(kept, g_strdup(form->str), GUINT_TO_POINTER(count + 1));
+            if (kept)
+                g_hash_table_insert(kept, g_strdup(form->str), GUINT_TO_POINTER(count + 1));
             vind_snippet_place(places, run_page, on_page[j], id);
             if (count + 1 == MAX_POSITIONS) /* as a full list of the form's said */
                 vind_snippet_places_cut(places);
         }
     }
     g_string_free(form, TRUE);
-    g_hash_table_destroy(kept);
+    if (kept)
+        g_hash_table_destroy(kept);
     g_free(on_page);
     g_free(starts);
     g_free(ends);
@@ -291,66 +339,80 @@ static vind_status_t term_places(source_t *source, const char *term, unsigned id
 typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id, GHashTable *forms,
                                       char **errmsg);
 
-/* Appends term to candidates unless seen. */
-static void add_candidate(GPtrArray *candidates, GHashTable *seen, char *term)
-{
-    if (term && !g_hash_table_contains(seen, term)) {
-        g_hash_table_add(seen, term);
-        g_ptr_array_add(candidates, term);
-    } else
-        free(term);
-}
+/* Whether an exact form (an "E" term) is worth looking its stems up for:
+ * a page's look-up asks which of its hits hold it (page_form_held). */
+typedef int (*form_wanted_fn)(void *rock, const char *exact, vind_status_t *status,
+                              char **errmsg);
 
 /*
- * The terms whose positions hold a prefix's forms: before schema 4 the
- * exact forms ("E") the index holds, with their own positions. Schema 4
- * keeps no positions of those, and a word's main term is the stem its
- * form analyses to (lib/analyze.c: a word's stem follows from its form
- * and language; a number, address or name is its own form): so each form
- * as a term, and its Dutch and English stem; *forms gets the forms.
- * Cost: an analysis of each form twice (~64 forms at most, once a page of
- * hits, vind_stored_places_begin).
+ * Calls fn with the terms whose positions hold the forms of a prefix.
+ * Before schema 4: the exact forms ("E") the index holds, with their own
+ * positions (forms NULL: every place is one). Schema 4 keeps no positions
+ * of those, and a word's main term is the stem its form analyses to
+ * (lib/analyze.c: a word's stem follows from its form and language; a
+ * number, address or name is its own form): so each form as a term, and
+ * its Dutch and English stem, with the prefix's forms to check each place
+ * against (term_places). wanted NULL: every form, each term once; else
+ * only the forms wanted, a term once per form that has it (fn merges).
+ * Cost: the expansion (a term-list walk), and two analyses of each form
+ * wanted (the analyzer's cache knows most).
  */
-static vind_status_t prefix_terms(vind_searcher_t *searcher, const char *prefix, int *all_forms,
-                                  GPtrArray **candidates, GHashTable **forms, char **errmsg)
+static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *prefix, unsigned id,
+                                      each_term_fn fn, form_wanted_fn wanted, void *rock,
+                                      int *all_forms, char **errmsg)
 {
-    int exact = searcher->schema < 4;
     char *pattern = g_strconcat(VIND_PREFIX_EXACT, prefix, NULL);
     vind_xapian_terms_t *found = NULL;
     vind_status_t status =
         vind_xapian_reader_all_terms(searcher->reader, pattern, MAX_PREFIX_TERMS, &found, errmsg);
     g_free(pattern);
-    *candidates = g_ptr_array_new_with_free_func(free);
-    *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     if (status != VIND_OK)
         return status;
     if (found->count >= MAX_PREFIX_TERMS)
         *all_forms = 0; /* maybe more forms than these */
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     size_t skip = strlen(VIND_PREFIX_EXACT);
-    for (size_t f = 0; f < found->count; f++) {
+    int exact = searcher->schema < 4;
+    GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *seen = wanted ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    for (size_t f = 0; !exact && f < found->count; f++)
+        g_hash_table_add(forms, g_strdup(found->items[f].term + skip));
+    for (size_t f = 0; status == VIND_OK && f < found->count; f++) {
         const char *form = found->items[f].term + skip;
         if (exact) {
-            g_ptr_array_add(*candidates, strdup(found->items[f].term));
+            status = fn(rock, found->items[f].term, id, NULL, errmsg);
             continue;
         }
-        g_hash_table_add(*forms, g_strdup(form));
-        add_candidate(*candidates, seen, strdup(form));
-        add_candidate(*candidates, seen, vind_analyze_word(searcher->analyzer, form, VIND_LANG_NL));
-        add_candidate(*candidates, seen, vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN));
+        if (wanted && !wanted(rock, found->items[f].term, &status, errmsg))
+            continue;
+        char *terms[] = {strdup(form), vind_analyze_word(searcher->analyzer, form, VIND_LANG_NL),
+                         vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN)};
+        for (size_t k = 0; k < 3; k++) {
+            int again = !terms[k] || (k > 0 && terms[0] && strcmp(terms[k], terms[0]) == 0) ||
+                        (k > 1 && terms[1] && strcmp(terms[k], terms[1]) == 0) ||
+                        (seen && g_hash_table_contains(seen, terms[k]));
+            if (!again && status == VIND_OK)
+                status = fn(rock, terms[k], id, forms, errmsg);
+            if (!again && seen)
+                g_hash_table_add(seen, terms[k]);
+            else
+                free(terms[k]);
+        }
     }
-    g_hash_table_destroy(seen);
+    if (seen)
+        g_hash_table_destroy(seen);
+    g_hash_table_unref(forms);
     vind_xapian_terms_free(found);
-    return VIND_OK;
+    return status;
 }
 
 /* The index terms of the match terms: each stem as a word (no prefix) and
- * as a compound part ("P"), each form prefix through the stems of the
- * exact forms ("E") the index holds (prefix_terms). Words come first, then
- * compound parts: where a word is one query word and part of another, the
- * analyzer's match (its stem first) wins. */
+ * as a compound part ("P"), each form prefix through its forms
+ * (each_prefix_term). Words come first, then compound parts: where a word
+ * is one query word and part of another, the analyzer's match (its stem
+ * first) wins. */
 static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                     each_term_fn fn, void *rock, int *all_forms, char **errmsg)
+                                     each_term_fn fn, form_wanted_fn wanted, void *rock,
+                                     int *all_forms, char **errmsg)
 {
     *all_forms = 1;
     vind_status_t status = VIND_OK;
@@ -365,16 +427,7 @@ static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_prefixes(terms); i++) {
         unsigned id = 0;
         const char *prefix = vind_match_terms_prefix(terms, i, &id);
-        GPtrArray *candidates = NULL;
-        GHashTable *forms = NULL;
-        status = prefix_terms(searcher, prefix, all_forms, &candidates, &forms, errmsg);
-        /* no forms: before schema 4 the candidates are the exact forms,
-         * each place one (prefix_terms) */
-        GHashTable *check = g_hash_table_size(forms) ? forms : NULL;
-        for (guint c = 0; status == VIND_OK && c < candidates->len; c++)
-            status = fn(rock, g_ptr_array_index(candidates, c), id, check, errmsg);
-        g_ptr_array_free(candidates, TRUE);
-        g_hash_table_unref(forms);
+        status = each_prefix_term(searcher, prefix, id, fn, wanted, rock, all_forms, errmsg);
     }
     return status;
 }
@@ -399,6 +452,8 @@ struct vind_page_terms {
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
     GHashTable *by_term; /* term -> its first page_term_t; made when first asked (page_term_of) */
     int all_forms;                /* the prefixes' forms are all among terms */
+    unsigned char *form_held;     /* which hits hold the exact form asked last (page_form_held) */
+    GHashTable *by_form_term;     /* "<id> <term>" -> page_term_t of a prefix's stem (schema 4) */
     struct vind_page_terms *also; /* the same hits' look-up of other match terms, or NULL */
 };
 
@@ -497,7 +552,7 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
     int all_forms = 0;
     if (!page || page->of != terms) {
         vind_status_t status =
-            each_match_term(source->searcher, terms, add_term_places, &at, &all_forms, errmsg);
+            each_match_term(source->searcher, terms, add_term_places, NULL, &at, &all_forms, errmsg);
         if (status == VIND_OK && all_forms)
             vind_snippet_places_all_forms(places);
         return status;
@@ -513,20 +568,55 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
     return status;
 }
 
-/* Adds an index term to the page, with which of its hits hold it. */
+/* Which of the page's hits hold an exact form (into page->form_held):
+ * only a form some hit holds has its stems looked up, and a stem is held
+ * by the hits that hold one of its forms (add_page_term). Cost: one walk
+ * of the form's posting list over the page's docids, as schema 3's look-up
+ * of the form's own positions took. */
+static int page_form_held(void *rock, const char *exact, vind_status_t *status, char **errmsg)
+{
+    vind_searcher_t *searcher = rock;
+    struct vind_page_terms *page = searcher->page_terms;
+    if (!page->form_held)
+        page->form_held = g_malloc(page->n);
+    memset(page->form_held, 0, page->n);
+    *status = vind_xapian_reader_term_in(searcher->reader, exact, page->docids, page->n,
+                                         page->form_held, errmsg);
+    for (size_t i = 0; *status == VIND_OK && i < page->n; i++)
+        if (page->form_held[i])
+            return 1;
+    return 0;
+}
+
+/* Adds an index term to the page, with which of its hits hold it; a
+ * prefix's stem (forms set) once per prefix, held by the hits that hold
+ * one of its forms (page_form_held, called just before). */
 static vind_status_t add_page_term(void *rock, const char *term, unsigned id, GHashTable *forms,
                                    char **errmsg)
 {
     vind_searcher_t *searcher = rock;
     struct vind_page_terms *page = searcher->page_terms;
-    page_term_t *t = g_new0(page_term_t, 1);
-    t->term = g_strdup(term);
-    t->id = id;
-    t->forms = forms ? g_hash_table_ref(forms) : NULL;
-    t->held = g_malloc0(page->n);
-    g_ptr_array_add(page->terms, t);
-    return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
-                                      errmsg);
+    char *key = forms ? g_strdup_printf("%u %s", id, term) : NULL;
+    if (key && !page->by_form_term)
+        page->by_form_term = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    page_term_t *t = key ? g_hash_table_lookup(page->by_form_term, key) : NULL;
+    if (!t) {
+        t = g_new0(page_term_t, 1);
+        t->term = g_strdup(term);
+        t->id = id;
+        t->forms = forms ? g_hash_table_ref(forms) : NULL;
+        t->held = g_malloc0(page->n);
+        g_ptr_array_add(page->terms, t);
+        if (key)
+            g_hash_table_insert(page->by_form_term, g_strdup(key), t);
+    }
+    g_free(key);
+    if (!forms)
+        return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
+                                          errmsg);
+    for (size_t i = 0; i < page->n; i++)
+        t->held[i] |= page->form_held[i];
+    return VIND_OK;
 }
 
 static int by_docid(const void *a, const void *b)
@@ -553,7 +643,8 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
     page->terms = g_ptr_array_new_with_free_func(page_term_free);
     searcher->page_terms = page;
     vind_status_t status =
-        each_match_term(searcher, terms, add_page_term, searcher, &page->all_forms, errmsg);
+        each_match_term(searcher, terms, add_page_term, page_form_held, searcher, &page->all_forms,
+                        errmsg);
     if (status != VIND_OK)
         vind_stored_places_end(searcher); /* the snippets look every term up */
     return status;
@@ -566,6 +657,9 @@ void vind_stored_places_end(vind_searcher_t *searcher)
         struct vind_page_terms *also = page->also;
         if (page->by_term)
             g_hash_table_destroy(page->by_term);
+        if (page->by_form_term)
+            g_hash_table_destroy(page->by_form_term);
+        g_free(page->form_held);
         g_ptr_array_free(page->terms, TRUE);
         g_free(page->docids);
         g_free(page);
