@@ -200,15 +200,18 @@ char *vind_index_url_for(const char *base_url, const char *root, const char *pat
 
 /*
  * The schema an index is written in: VIND_SCHEMA_VERSION, or with
- * VIND_INDEX_WRITE_SCHEMA=1 in the environment the previous one (page text
- * inside the record, no text store): a test knob, so that the upgrade of an
- * old index is tested on an index as the previous vind wrote it
- * (tests/e2e/test_schema_upgrade.py).
+ * VIND_INDEX_WRITE_SCHEMA=1 or 3 in the environment an older one (1: page
+ * text inside the record, no text store; 3: the exact forms with their
+ * positions): a test knob, so that the upgrade of an old index is tested
+ * on an index as the previous vind wrote it (tests/e2e/test_schema_upgrade.py,
+ * tests/e2e/test_prefix_snippets.py).
  */
 static int schema_to_write(void)
 {
     const char *knob = getenv("VIND_INDEX_WRITE_SCHEMA");
-    return knob && strcmp(knob, "1") == 0 ? 1 : VIND_SCHEMA_VERSION;
+    if (knob && (strcmp(knob, "1") == 0 || strcmp(knob, "3") == 0))
+        return atoi(knob);
+    return VIND_SCHEMA_VERSION;
 }
 
 /* Writes the schema version and commits it at once, so that even an index
@@ -771,7 +774,12 @@ static void index_tokens(builder_t *b, const vind_tokens_t *tokens, size_t offse
         if (words && b->simhash && !(token->flags & VIND_TOKEN_STOP) && token->stem)
             vind_simhash_add(b->simhash, token->stem, strlen(token->stem));
         add_posting(b, "", token->stem, position, has_position, wdf);
-        add_posting(b, VIND_PREFIX_EXACT, token->form, position, has_position, 1);
+        /* the exact form without its position (schema 4): the exact-form
+         * boost and prefix* expansion read its postings only, and a prefix
+         * snippet places its forms through their stems (lib/stored.c);
+         * its positions were a fifth of the index and what an update reads */
+        add_posting(b, VIND_PREFIX_EXACT, token->form, position,
+                    has_position && b->write_version < 4, 1);
         if (prefix_copy)
             add_posting(b, prefix_copy, token->stem, position, has_position, 1);
         for (const char *const *extra = token->extra; extra && *extra; extra++) {

@@ -18,13 +18,18 @@
  *      Later, without a bump: only documents with a near-duplicate carry
  *      slot 10 (docs/schema.md); a schema-3 index written before, with a key
  *      on every fingerprinted document, is read the same way.
+ *   4  the exact forms (E terms) without positions (session 14): a fifth
+ *      of the index, and the position lists a replaced document's update
+ *      reads. A prefix* snippet places its forms through their stems'
+ *      positions, each place checked against the forms (lib/stored.c);
+ *      a schema-3 index is searched the same way, with the same snippets.
  */
 #ifndef VIND_LIB_SCHEMA_H
 #define VIND_LIB_SCHEMA_H
 
 /* Metadata key holding the schema version as decimal text. An index without it
  * (or with another number) is refused with VIND_SCHEMA_MISMATCH. */
-#define VIND_SCHEMA_VERSION 3
+#define VIND_SCHEMA_VERSION 4
 /* The oldest schema readers still search (vind_searcher_open). */
 #define VIND_SCHEMA_MIN_READ 1
 #define VIND_META_SCHEMA "vind:schema"
@@ -79,7 +84,7 @@ char *vind_analyzer_stamp(const struct vind_lexicon *lexicon);
  * matches any field; fields get their own prefixed copy for field queries.
  */
 #define VIND_PREFIX_UNIQUE "Q"      /* Q<url>: one per document (boolean), the replace/delete key */
-#define VIND_PREFIX_EXACT "E"       /* E<form>: the normalised surface form at its position (exact-form boost) */
+#define VIND_PREFIX_EXACT "E"       /* E<form>: the normalised surface form (exact-form boost, prefix*); no positions since schema 4 */
 #define VIND_PREFIX_PART "P"        /* P<stem>: compound parts and elliptic completions at the word's position */
 #define VIND_PREFIX_TITLE "S"       /* S<stem>: title words, positional (title:) */
 #define VIND_PREFIX_AUTHOR "A"      /* A<stem>: author words (author:) */

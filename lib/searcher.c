@@ -41,7 +41,10 @@ static void bm25_default(vind_bm25_t *bm25)
     *bm25 = (vind_bm25_t){.k1 = 1.2, .k2 = 0.0, .k3 = 1.0, .b = 0.3, .min_normlen = 0.5};
 }
 
-static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path, char **errmsg)
+/* *version: the index's schema version (lib/stored.c places a prefix's
+ * forms by it). */
+static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path, int *version_out,
+                                  char **errmsg)
 {
     char *value = NULL;
     vind_status_t status =
@@ -53,6 +56,7 @@ static vind_status_t check_schema(vind_xapian_reader_t *reader, const char *path
         return vind_error(errmsg, status, "cannot read the schema version of the index %s", path);
     int version = atoi(value);
     free(value);
+    *version_out = version;
     if (version < VIND_SCHEMA_MIN_READ || version > VIND_SCHEMA_VERSION)
         return vind_error(errmsg, VIND_SCHEMA_MISMATCH,
                           "the index %s has schema version %d, this vind reads %d to %d: run "
@@ -129,7 +133,7 @@ static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t
         char *why = NULL;
         status = vind_xapian_reader_open(searcher->path, reader, &why);
         if (status == VIND_OK)
-            status = check_schema(*reader, searcher->path, &why);
+            status = check_schema(*reader, searcher->path, &searcher->schema, &why);
         if (status == VIND_OK) {
             free(why);
             break;
@@ -330,7 +334,7 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     }
     vind_status_t status = vind_xapian_reader_reopen(searcher->reader, &moved, errmsg);
     if (status == VIND_OK && moved)
-        status = check_schema(searcher->reader, searcher->path, errmsg);
+        status = check_schema(searcher->reader, searcher->path, &searcher->schema, errmsg);
     if (status == VIND_OK)
         status = load_counts(searcher, errmsg);
     if (status == VIND_OK && changed)

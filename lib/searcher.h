@@ -35,6 +35,7 @@ struct vind_searcher {
     vind_query_weights_t weights;
     vind_bm25_t bm25;
     uint64_t revision;
+    int schema; /* the index's schema version (VIND_META_SCHEMA) */
     char database_id[72]; /* "<dev>:<inode>[:<stub inode>]" (vind_searcher_database_id) */
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */

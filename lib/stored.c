@@ -17,9 +17,11 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <vind/limits.h>
 
 #include "error.h"
 #include "hitrecord.h"
+#include "lexicon.h"
 #include "schema.h"
 #include "searcher.h"
 #include "snippet.h"
@@ -126,6 +128,7 @@ vind_status_t vind_stored_text(vind_searcher_t *searcher, uint32_t docid, json_t
 typedef struct {
     vind_searcher_t *searcher;
     uint32_t docid;
+    vind_lang_t lang; /* the document's: a prefix's place is checked by analysing its word */
     vind_text_t *text;
 } source_t;
 
@@ -166,41 +169,250 @@ static int source_complete(void *rock, size_t page)
            (page + 1 == vind_text_pages(text) || words < VIND_POS_PAGE_STRIDE - 1);
 }
 
-/* The body places of one index term in the document. */
+/* The page and the place on it of a body position (lib/schema.h,
+ * "Positions"); 0 for a title position or past the pages. */
+static int body_place(uint32_t position, size_t n_pages, size_t *page, unsigned *place)
+{
+    if (position < VIND_POS_BODY)
+        return 0; /* the title: snippets show the body */
+    uint32_t body = position - VIND_POS_BODY;
+    *page = body / VIND_POS_PAGE_STRIDE;
+    if (*page >= n_pages && n_pages > 0)
+        *page = n_pages - 1; /* the last page's words past the stride */
+    *place = body - (uint32_t)*page * VIND_POS_PAGE_STRIDE;
+    return *page < n_pages;
+}
+
+/* A page's candidate words are read in one range when they lie within
+ * this many bytes (an article's, a PDF page's): one call instead of one a
+ * word (~600 instructions each); farther apart, word by word, so that a
+ * long page is not read whole for a few places. */
+#define ONE_READ_BYTES (4u * VIND_TEXT_CHUNK_BYTES)
+
+/* Positions of a prefix's stem read to find its forms' places: the stem
+ * of "zorg*"'s "zorgde" is "zorgen", whose places hold "gezorgd" too, so
+ * more are read than a form keeps (MAX_POSITIONS). */
+#define MAX_STEM_POSITIONS (4u * MAX_POSITIONS)
+
+/* Bytes of a word analysed for its form: the analyzer makes a form of a
+ * word's first 512 bytes at most (cut to VIND_MAX_TERM_BYTES), so a 1 MB
+ * "word" is read and analysed no further than this. */
+#define MAX_WORD_BYTES VIND_TEXT_CHUNK_BYTES
+
+/* A word of ASCII letters only, its form without an analysis: the
+ * analyzer's form of such a word is the word in lower case, cut to
+ * VIND_MAX_TERM_BYTES (lib/analyze.c, span_form). 0 for any other word.
+ * Cost: a pass over its bytes, against ~1 µs of tokenising it. */
+static int ascii_word_form(const char *word, size_t length, GString *form)
+{
+    if (length == 0 || length > VIND_MAX_TERM_BYTES)
+        return 0;
+    for (size_t i = 0; i < length; i++)
+        if (!g_ascii_isalpha(word[i]))
+            return 0;
+    g_string_truncate(form, 0);
+    for (size_t i = 0; i < length; i++)
+        g_string_append_c(form, g_ascii_tolower(word[i]));
+    return 1;
+}
+
+/* The normalised form of the word at [start, end) of a page, analysed as
+ * the indexer did (its form only), into form (cleared first). text: the
+ * page's text with the word read, or NULL (read here). */
+static vind_status_t word_form(source_t *source, size_t page, const char *text, size_t start,
+                               size_t end, GString *form, char **errmsg)
+{
+    g_string_truncate(form, 0);
+    if (end - start > MAX_WORD_BYTES)
+        end = start + MAX_WORD_BYTES;
+    vind_status_t status = VIND_OK;
+    if (!text)
+        status = vind_text_range(source->text, page, start, end, &text, errmsg);
+    if (status == VIND_OK && ascii_word_form(text + start, end - start, form))
+        return VIND_OK;
+    vind_tokens_t *tokens = NULL;
+    if (status == VIND_OK)
+        status = vind_analyze_forms(source->searcher->analyzer, text + start, end - start,
+                                    source->lang, &tokens, errmsg);
+    if (status == VIND_OK && vind_tokens_count(tokens) > 0)
+        g_string_assign(form, vind_tokens_get(tokens, 0)->form);
+    vind_tokens_free(tokens);
+    return status;
+}
+
+/*
+ * The places of a prefix's forms among a stem's places (schema 4 keeps no
+ * positions of the exact forms): each of the stem's body places is
+ * located in its page map and its word's form looked up in forms (the
+ * forms the prefix expanded to), at most MAX_POSITIONS a form, as the exact
+ * forms' own position lists gave them. Cost: the stem's position list, the
+ * page maps of its pages, the 4 kB chunks of its words and an analysis of
+ * the word's form each (~2 µs); an article's chunks are read for its
+ * snippet anyway.
+ */
+static vind_status_t stem_form_places(source_t *source, const uint32_t *positions, size_t n,
+                                      GHashTable *forms, unsigned id,
+                                      vind_snippet_places_t *places, char **errmsg)
+{
+    size_t n_pages = vind_text_pages(source->text);
+    unsigned *on_page = g_new(unsigned, n ? n : 1);
+    size_t *starts = g_new(size_t, n ? n : 1), *ends = g_new(size_t, n ? n : 1);
+    /* the places kept per form: none reaches MAX_POSITIONS of fewer */
+    GHashTable *kept =
+        n >= MAX_POSITIONS ? g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) : NULL;
+    GString *form = g_string_new(NULL);
+    vind_status_t status = VIND_OK;
+    for (size_t i = 0; status == VIND_OK && i < n;) {
+        size_t page = 0, k = 0;
+        unsigned place = 0;
+        if (!body_place(positions[i], n_pages, &page, &place)) {
+            i++;
+            continue;
+        }
+        /* the run of places on this page (ascending, as positions are) */
+        size_t run_page = page;
+        for (; i < n && body_place(positions[i], n_pages, &page, &place) && page == run_page; i++)
+            on_page[k++] = place;
+        status = vind_text_places(source->text, run_page, on_page, k, starts, ends, errmsg);
+        size_t first = SIZE_MAX, last = 0;
+        for (size_t j = 0; status == VIND_OK && j < k; j++)
+            if (starts[j] != SIZE_MAX) {
+                first = first < starts[j] ? first : starts[j];
+                last = last > ends[j] ? last : ends[j];
+            }
+        const char *text = NULL;
+        if (status == VIND_OK && first < last && last - first <= ONE_READ_BYTES)
+            status = vind_text_range(source->text, run_page, first, last, &text, errmsg);
+        for (size_t j = 0; status == VIND_OK && j < k; j++) {
+            if (starts[j] == SIZE_MAX)
+                continue; /* no word there: not a place a form's list held */
+            status = word_form(source, run_page, text, starts[j], ends[j], form, errmsg);
+            if (status != VIND_OK || !g_hash_table_contains(forms, form->str))
+                continue;
+            guint count = kept ? GPOINTER_TO_UINT(g_hash_table_lookup(kept, form->str)) : 0;
+            if (count >= MAX_POSITIONS)
+                continue; /* the form's later ones */
+            if (kept)
+                g_hash_table_insert(kept, g_strdup(form->str), GUINT_TO_POINTER(count + 1));
+            vind_snippet_place(places, run_page, on_page[j], id);
+            if (count + 1 == MAX_POSITIONS) /* as a full list of the form's said */
+                vind_snippet_places_cut(places);
+        }
+    }
+    g_string_free(form, TRUE);
+    if (kept)
+        g_hash_table_destroy(kept);
+    g_free(on_page);
+    g_free(starts);
+    g_free(ends);
+    return status;
+}
+
+/* The body places of one index term in the document; forms: NULL for a
+ * query word's term or an exact form with positions (every place is one),
+ * else the forms of a prefix whose stem term this is (stem_form_places). */
 static vind_status_t term_places(source_t *source, const char *term, unsigned id,
-                                 vind_snippet_places_t *places, char **errmsg)
+                                 GHashTable *forms, vind_snippet_places_t *places, char **errmsg)
 {
     uint32_t *positions = NULL;
     size_t n = 0;
+    size_t max = forms ? MAX_STEM_POSITIONS : MAX_POSITIONS;
     vind_status_t status = vind_xapian_reader_positions(source->searcher->reader, source->docid,
-                                                        term, MAX_POSITIONS, &positions, &n, errmsg);
+                                                        term, max, &positions, &n, errmsg);
     size_t n_pages = vind_text_pages(source->text);
-    if (status == VIND_OK && n == MAX_POSITIONS)
+    if (status == VIND_OK && n == max)
         vind_snippet_places_cut(places); /* the later ones are not among them */
-    for (size_t i = 0; status == VIND_OK && i < n; i++) {
-        if (positions[i] < VIND_POS_BODY)
-            continue; /* the title: snippets show the body */
-        uint32_t body = positions[i] - VIND_POS_BODY;
-        size_t page = body / VIND_POS_PAGE_STRIDE;
-        if (page >= n_pages && n_pages > 0)
-            page = n_pages - 1; /* the last page's words past the stride */
-        if (page < n_pages)
-            vind_snippet_place(places, page, body - (uint32_t)page * VIND_POS_PAGE_STRIDE, id);
+    if (status == VIND_OK && forms)
+        status = stem_form_places(source, positions, n, forms, id, places, errmsg);
+    for (size_t i = 0; status == VIND_OK && !forms && i < n; i++) {
+        size_t page = 0;
+        unsigned place = 0;
+        if (body_place(positions[i], n_pages, &page, &place))
+            vind_snippet_place(places, page, place, id);
     }
     free(positions);
     return status;
 }
 
-/* Called with each index term a snippet looks for and its word's id. */
-typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id, char **errmsg);
+/* Called with each index term a snippet looks for and its word's id;
+ * forms: as term_places takes them. */
+typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id, GHashTable *forms,
+                                      char **errmsg);
+
+/* Whether an exact form (an "E" term) is worth looking its stems up for:
+ * a page's look-up asks which of its hits hold it (page_form_held). */
+typedef int (*form_wanted_fn)(void *rock, const char *exact, vind_status_t *status,
+                              char **errmsg);
+
+/*
+ * Calls fn with the terms whose positions hold the forms of a prefix.
+ * Before schema 4: the exact forms ("E") the index holds, with their own
+ * positions (forms NULL: every place is one). Schema 4 keeps no positions
+ * of those, and a word's main term is the stem its form analyses to
+ * (lib/analyze.c: a word's stem follows from its form and language; a
+ * number, address or name is its own form): so each form as a term, and
+ * its Dutch and English stem, with the prefix's forms to check each place
+ * against (term_places). wanted NULL: every form, each term once; else
+ * only the forms wanted, a term once per form that has it (fn merges).
+ * Cost: the expansion (a term-list walk), and two analyses of each form
+ * wanted (the analyzer's cache knows most).
+ */
+static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *prefix, unsigned id,
+                                      each_term_fn fn, form_wanted_fn wanted, void *rock,
+                                      int *all_forms, char **errmsg)
+{
+    char *pattern = g_strconcat(VIND_PREFIX_EXACT, prefix, NULL);
+    vind_xapian_terms_t *found = NULL;
+    vind_status_t status =
+        vind_xapian_reader_all_terms(searcher->reader, pattern, MAX_PREFIX_TERMS, &found, errmsg);
+    g_free(pattern);
+    if (status != VIND_OK)
+        return status;
+    if (found->count >= MAX_PREFIX_TERMS)
+        *all_forms = 0; /* maybe more forms than these */
+    size_t skip = strlen(VIND_PREFIX_EXACT);
+    int exact = searcher->schema < 4;
+    GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *seen = wanted ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    for (size_t f = 0; !exact && f < found->count; f++)
+        g_hash_table_add(forms, g_strdup(found->items[f].term + skip));
+    for (size_t f = 0; status == VIND_OK && f < found->count; f++) {
+        const char *form = found->items[f].term + skip;
+        if (exact) {
+            status = fn(rock, found->items[f].term, id, NULL, errmsg);
+            continue;
+        }
+        if (wanted && !wanted(rock, found->items[f].term, &status, errmsg))
+            continue;
+        char *terms[] = {strdup(form), vind_analyze_word(searcher->analyzer, form, VIND_LANG_NL),
+                         vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN)};
+        for (size_t k = 0; k < 3; k++) {
+            int again = !terms[k] || (k > 0 && terms[0] && strcmp(terms[k], terms[0]) == 0) ||
+                        (k > 1 && terms[1] && strcmp(terms[k], terms[1]) == 0) ||
+                        (seen && g_hash_table_contains(seen, terms[k]));
+            if (!again && status == VIND_OK)
+                status = fn(rock, terms[k], id, forms, errmsg);
+            if (!again && seen)
+                g_hash_table_add(seen, terms[k]);
+            else
+                free(terms[k]);
+        }
+    }
+    if (seen)
+        g_hash_table_destroy(seen);
+    g_hash_table_unref(forms);
+    vind_xapian_terms_free(found);
+    return status;
+}
 
 /* The index terms of the match terms: each stem as a word (no prefix) and
- * as a compound part ("P"), each form prefix through the exact forms ("E")
- * the index holds (lib/schema.h). Words come first, then compound parts:
- * where a word is one query word and part of another, the analyzer's match
- * (its stem first) wins. */
+ * as a compound part ("P"), each form prefix through its forms
+ * (each_prefix_term). Words come first, then compound parts: where a word
+ * is one query word and part of another, the analyzer's match (its stem
+ * first) wins. */
 static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                     each_term_fn fn, void *rock, int *all_forms, char **errmsg)
+                                     each_term_fn fn, form_wanted_fn wanted, void *rock,
+                                     int *all_forms, char **errmsg)
 {
     *all_forms = 1;
     vind_status_t status = VIND_OK;
@@ -209,21 +421,13 @@ static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match
         unsigned id = 0;
         const char *stem = vind_match_terms_stem(terms, i % n_stems, &id);
         char *term = g_strconcat(i < n_stems ? "" : VIND_PREFIX_PART, stem, NULL);
-        status = fn(rock, term, id, errmsg);
+        status = fn(rock, term, id, NULL, errmsg);
         g_free(term);
     }
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_prefixes(terms); i++) {
         unsigned id = 0;
-        char *prefix = g_strconcat(VIND_PREFIX_EXACT, vind_match_terms_prefix(terms, i, &id), NULL);
-        vind_xapian_terms_t *forms = NULL;
-        status = vind_xapian_reader_all_terms(searcher->reader, prefix, MAX_PREFIX_TERMS, &forms,
-                                              errmsg);
-        if (status == VIND_OK && forms->count >= MAX_PREFIX_TERMS)
-            *all_forms = 0; /* maybe more forms than these */
-        for (size_t f = 0; status == VIND_OK && f < forms->count; f++)
-            status = fn(rock, forms->items[f].term, id, errmsg);
-        vind_xapian_terms_free(forms);
-        g_free(prefix);
+        const char *prefix = vind_match_terms_prefix(terms, i, &id);
+        status = each_prefix_term(searcher, prefix, id, fn, wanted, rock, all_forms, errmsg);
     }
     return status;
 }
@@ -232,6 +436,7 @@ static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match
 typedef struct {
     char *term;
     unsigned id;
+    GHashTable *forms;   /* a prefix's forms (term_places), or NULL */
     unsigned char *held; /* per docid of the page (vind_page_terms.docids) */
 } page_term_t;
 
@@ -247,6 +452,8 @@ struct vind_page_terms {
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
     GHashTable *by_term; /* term -> its first page_term_t; made when first asked (page_term_of) */
     int all_forms;                /* the prefixes' forms are all among terms */
+    unsigned char *form_held;     /* which hits hold the exact form asked last (page_form_held) */
+    GHashTable *by_form_term;     /* "<id> <term>" -> page_term_t of a prefix's stem (schema 4) */
     struct vind_page_terms *also; /* the same hits' look-up of other match terms, or NULL */
 };
 
@@ -269,6 +476,8 @@ static void page_term_free(gpointer data)
 {
     page_term_t *t = data;
     g_free(t->term);
+    if (t->forms)
+        g_hash_table_unref(t->forms);
     g_free(t->held);
     g_free(t);
 }
@@ -319,13 +528,14 @@ typedef struct {
 /* A term of match terms other than the page's (an English page looked up
  * the translations too, a Dutch hit of it marks only its own terms): held
  * as the page's look-up of the same term says. */
-static vind_status_t add_term_places(void *rock, const char *term, unsigned id, char **errmsg)
+static vind_status_t add_term_places(void *rock, const char *term, unsigned id, GHashTable *forms,
+                                     char **errmsg)
 {
     places_rock_t *at = rock;
     struct vind_page_terms *page = at->source->searcher->page_terms;
     if (page && !term_held(page, page_term_of(page, term), at->hit))
         return VIND_OK; /* the document lacks it: no position-list read */
-    return term_places(at->source, term, id, at->places, errmsg);
+    return term_places(at->source, term, id, forms, at->places, errmsg);
 }
 
 /* Where the match terms are in the document: the position lists of the
@@ -342,7 +552,7 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
     int all_forms = 0;
     if (!page || page->of != terms) {
         vind_status_t status =
-            each_match_term(source->searcher, terms, add_term_places, &at, &all_forms, errmsg);
+            each_match_term(source->searcher, terms, add_term_places, NULL, &at, &all_forms, errmsg);
         if (status == VIND_OK && all_forms)
             vind_snippet_places_all_forms(places);
         return status;
@@ -353,23 +563,60 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
     for (guint i = 0; status == VIND_OK && i < page->terms->len; i++) {
         const page_term_t *t = g_ptr_array_index(page->terms, i);
         if (term_held(page, t, at.hit))
-            status = term_places(source, t->term, t->id, places, errmsg);
+            status = term_places(source, t->term, t->id, t->forms, places, errmsg);
     }
     return status;
 }
 
-/* Adds an index term to the page, with which of its hits hold it. */
-static vind_status_t add_page_term(void *rock, const char *term, unsigned id, char **errmsg)
+/* Which of the page's hits hold an exact form (into page->form_held):
+ * only a form some hit holds has its stems looked up, and a stem is held
+ * by the hits that hold one of its forms (add_page_term). Cost: one walk
+ * of the form's posting list over the page's docids, as schema 3's look-up
+ * of the form's own positions took. */
+static int page_form_held(void *rock, const char *exact, vind_status_t *status, char **errmsg)
 {
     vind_searcher_t *searcher = rock;
     struct vind_page_terms *page = searcher->page_terms;
-    page_term_t *t = g_new0(page_term_t, 1);
-    t->term = g_strdup(term);
-    t->id = id;
-    t->held = g_malloc0(page->n);
-    g_ptr_array_add(page->terms, t);
-    return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
-                                      errmsg);
+    if (!page->form_held)
+        page->form_held = g_malloc(page->n);
+    memset(page->form_held, 0, page->n);
+    *status = vind_xapian_reader_term_in(searcher->reader, exact, page->docids, page->n,
+                                         page->form_held, errmsg);
+    for (size_t i = 0; *status == VIND_OK && i < page->n; i++)
+        if (page->form_held[i])
+            return 1;
+    return 0;
+}
+
+/* Adds an index term to the page, with which of its hits hold it; a
+ * prefix's stem (forms set) once per prefix, held by the hits that hold
+ * one of its forms (page_form_held, called just before). */
+static vind_status_t add_page_term(void *rock, const char *term, unsigned id, GHashTable *forms,
+                                   char **errmsg)
+{
+    vind_searcher_t *searcher = rock;
+    struct vind_page_terms *page = searcher->page_terms;
+    char *key = forms ? g_strdup_printf("%u %s", id, term) : NULL;
+    if (key && !page->by_form_term)
+        page->by_form_term = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    page_term_t *t = key ? g_hash_table_lookup(page->by_form_term, key) : NULL;
+    if (!t) {
+        t = g_new0(page_term_t, 1);
+        t->term = g_strdup(term);
+        t->id = id;
+        t->forms = forms ? g_hash_table_ref(forms) : NULL;
+        t->held = g_malloc0(page->n);
+        g_ptr_array_add(page->terms, t);
+        if (key)
+            g_hash_table_insert(page->by_form_term, g_strdup(key), t);
+    }
+    g_free(key);
+    if (!forms)
+        return vind_xapian_reader_term_in(searcher->reader, term, page->docids, page->n, t->held,
+                                          errmsg);
+    for (size_t i = 0; i < page->n; i++)
+        t->held[i] |= page->form_held[i];
+    return VIND_OK;
 }
 
 static int by_docid(const void *a, const void *b)
@@ -396,7 +643,8 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
     page->terms = g_ptr_array_new_with_free_func(page_term_free);
     searcher->page_terms = page;
     vind_status_t status =
-        each_match_term(searcher, terms, add_page_term, searcher, &page->all_forms, errmsg);
+        each_match_term(searcher, terms, add_page_term, page_form_held, searcher, &page->all_forms,
+                        errmsg);
     if (status != VIND_OK)
         vind_stored_places_end(searcher); /* the snippets look every term up */
     return status;
@@ -409,6 +657,9 @@ void vind_stored_places_end(vind_searcher_t *searcher)
         struct vind_page_terms *also = page->also;
         if (page->by_term)
             g_hash_table_destroy(page->by_term);
+        if (page->by_form_term)
+            g_hash_table_destroy(page->by_form_term);
+        g_free(page->form_held);
         g_ptr_array_free(page->terms, TRUE);
         g_free(page->docids);
         g_free(page);
@@ -442,7 +693,7 @@ vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, 
                                      unsigned target_chars, char **html, unsigned **pages,
                                      size_t *n_pages, char **errmsg)
 {
-    source_t rock = {searcher, docid, vind_text_open(searcher->reader, docid, n)};
+    source_t rock = {searcher, docid, lang, vind_text_open(searcher->reader, docid, n)};
     if (!rock.text)
         return vind_error(errmsg, VIND_NOMEM, "out of memory making a snippet");
     vind_snippet_source_t source = {&rock,
