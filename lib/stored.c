@@ -386,17 +386,23 @@ static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *pre
             continue;
         char *terms[] = {strdup(form), vind_analyze_word(searcher->analyzer, form, VIND_LANG_NL),
                          vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN)};
+        /* Freed only after all three are compared: a later term is
+         * compared with the earlier ones, which seen may not have kept. */
+        int kept[3] = {0, 0, 0};
         for (size_t k = 0; k < 3; k++) {
             int again = !terms[k] || (k > 0 && terms[0] && strcmp(terms[k], terms[0]) == 0) ||
                         (k > 1 && terms[1] && strcmp(terms[k], terms[1]) == 0) ||
                         (seen && g_hash_table_contains(seen, terms[k]));
             if (!again && status == VIND_OK)
                 status = fn(rock, terms[k], id, forms, errmsg);
-            if (!again && seen)
+            if (!again && seen) {
                 g_hash_table_add(seen, terms[k]);
-            else
-                free(terms[k]);
+                kept[k] = 1;
+            }
         }
+        for (size_t k = 0; k < 3; k++)
+            if (!kept[k])
+                free(terms[k]);
     }
     if (seen)
         g_hash_table_destroy(seen);
