@@ -158,13 +158,15 @@ def unread_pipeline(db):
         log = sd.log()
     stall_ms = STALL_SECONDS * 1000 * 0.8
     slow = [float(m) for m in re.findall(r"slow query: ([\d.]+)ms", log)]
-    sends = [float(m) for m in re.findall(r"GET /api/search 200 [\d.]+ms hits=\d+ send=([\d.]+)ms", log)]
+    lines = re.findall(r"GET /api/search 200 [\d.]+ms hits=\d+(?: send=([\d.]+)ms)?\n", log)
+    sends = [float(m) for m in lines if m]
     tap.equal(answers, PIPELINED, "the pipelining client gets all %d answers once it reads" % PIPELINED)
     tap.ok(not [ms for ms in slow if ms >= stall_ms],
            "a client that reads nothing for %d s: no search is logged as a slow query for its wait" % STALL_SECONDS,
            slow[:5])
-    tap.ok(len(sends) == PIPELINED and max(sends) >= stall_ms,
-           "the access log puts the wait in send= (longest %.0f ms)" % max(sends or [0]), log[-600:])
+    tap.ok(len(lines) == PIPELINED and sends and max(sends) >= stall_ms,
+           "the access log puts the wait in send= (%d of %d lines, the longest %.0f ms)"
+           % (len(sends), len(lines), max(sends or [0])), log[-600:])
     duration = histogram_le(metrics, "vind_http_request_duration_seconds", "/api/search", "1")
     answer = histogram_le(metrics, "vind_http_answer_duration_seconds", "/api/search", "1")
     tap.ok(duration is not None and duration < PIPELINED and answer == PIPELINED,
