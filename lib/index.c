@@ -2732,10 +2732,11 @@ static void remove_database(const char *folder, const char *live);
  * index's shard and goes with it, unless the live index's own shard leads
  * there too; then the link. Left behind (until session 14), each
  * compaction or rebuild left a stale copy of the shard whose room was
- * never freed. Only a Xapian database is removed (remove_database). */
+ * never freed. Only a Xapian database is removed (remove_database); live
+ * NULL: the link alone. */
 static void remove_linked_shard(const char *link, const char *live)
 {
-    char *real = realpath(link, NULL);
+    char *real = live != NULL ? realpath(link, NULL) : NULL;
     if (real != NULL && !live_shard_at(live, real))
         remove_database(real, live);
     free(real);
@@ -2748,7 +2749,8 @@ static void remove_linked_shard(const char *link, const char *live)
  * link, swapped aside by a compaction, had its target's files deleted
  * through the link by the next run (session 10's probe). A shard kept on
  * another disk goes with its index (remove_linked_shard). live: the index
- * that stays, whose folders are never removed. */
+ * that stays, whose folders are never removed; NULL for a folder vind did
+ * not name (is_own_leftover): its shard links are removed, not followed. */
 static void remove_database(const char *folder, const char *live)
 {
     if (is_symbolic_link(folder)) {
@@ -2864,6 +2866,29 @@ static void remove_leftovers(const char *db_path)
     g_free(place);
 }
 
+/* Whether name (beside the index base) is one vind gives its copies:
+ * base.rebuild-<pid>, base.old-compact-<time>, base.old-v<version>-<time>.
+ * Only those have their shards on other disks removed with them: a folder
+ * the operator named base.old-backup may link to databases of their own. */
+static int is_own_leftover(const char *name, const char *base)
+{
+    static const char *const kinds[] = {".rebuild-", ".old-compact-", ".old-v"};
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0)
+        return 0;
+    for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        const char *rest = name + n;
+        if (!g_str_has_prefix(rest, kinds[k]))
+            continue;
+        rest += strlen(kinds[k]);
+        size_t digits = strspn(rest, "0123456789");
+        if (k == 2 && digits > 0 && rest[digits] == '-')
+            rest += digits + 1, digits = strspn(rest, "0123456789");
+        return digits > 0 && rest[digits] == '\0';
+    }
+    return 0;
+}
+
 static void remove_leftovers_beside(const char *db_path)
 {
     char *parent = g_path_get_dirname(db_path), *base = g_path_get_basename(db_path);
@@ -2874,7 +2899,7 @@ static void remove_leftovers_beside(const char *db_path)
         if (!g_str_has_prefix(name, rebuild) && !g_str_has_prefix(name, old))
             continue;
         char *folder = g_build_filename(parent, name, NULL);
-        remove_database(folder, db_path);
+        remove_database(folder, is_own_leftover(name, base) ? db_path : NULL);
         g_free(folder);
     }
     if (dir)

@@ -176,7 +176,16 @@ def linked_shard(tmp, site, name, what, make, change):
     tap.ok(documents(db) == count and
            vind(db, "search", "--format", "json", "--limit", "50", "zorg")[1] == found,
            "... the index answers as before (%s)" % count)
+    # A folder the operator named like an old index, linking to a database of their own: the
+    # next run removes the folder and its link (as before), never the database it leads to.
+    keep = os.path.join(tmp, name, "keep")
+    shutil.copytree(target, keep)
+    os.makedirs(db + ".old-backup")
+    os.symlink(keep, os.path.join(db + ".old-backup", "shard-0"))
     index_site(db, site)
+    tap.ok(os.path.exists(os.path.join(keep, "iamglass")) and not os.path.lexists(db + ".old-backup"),
+           "... a folder site.db.old-backup (not a name vind gives) is removed with its shard link, "
+           "never the database the link leads to", os.listdir(os.path.dirname(db)))
     tap.ok(sorted(os.listdir(disk)) == [os.path.basename(target)] and os.path.dirname(target) == disk
            and not beside(db, "old-"),
            "... the next run removes the old index and its shard's old folder: %s holds only %s"
