@@ -2798,16 +2798,20 @@ static char *swap_place(const char *db_path)
 static void remove_leftovers_beside(const char *db_path);
 
 /* The name of a shard's new folder beside its old one: "shard-1" ->
- * "shard-1.vind-T-P" (T the time, P the process), and a name made so before
- * keeps its stem ("shard-1.vind-T-P" -> "shard-1.vind-T2-P2"), not growing
- * with each compaction. g_malloc'd. */
+ * "shard-1.vind-T-P-N" (T the time, P the process, N its count of such
+ * folders: a schema upgrade and a compaction in one run of one second would
+ * otherwise pick one name), and a name made so before keeps its stem
+ * ("shard-1.vind-T-P-N" -> "shard-1.vind-T2-P2-N2"), not growing with each
+ * compaction. g_malloc'd. */
 static char *next_shard_folder(const char *real)
 {
+    static gint made; /* folders named by this process */
     char *parent = g_path_get_dirname(real), *base = g_path_get_basename(real);
     char *suffix = g_strrstr(base, ".vind-");
     if (suffix != NULL && suffix != base && strspn(suffix + 6, "0123456789-") == strlen(suffix + 6))
         *suffix = '\0';
-    char *name = g_strdup_printf("%s.vind-%ld-%ld", base, (long)time(NULL), (long)getpid());
+    char *name = g_strdup_printf("%s.vind-%ld-%ld-%d", base, (long)time(NULL), (long)getpid(),
+                                 g_atomic_int_add(&made, 1));
     char *folder = g_build_filename(parent, name, NULL);
     g_free(name);
     g_free(base);
@@ -2839,8 +2843,11 @@ static vind_status_t link_shards_beside(const char *place, const char *fresh, ch
                          : NULL;
         if (real != NULL) {
             char *folder = next_shard_folder(real), *link = g_build_filename(fresh, name, NULL);
-            if ((mkdir(fresh, 0755) != 0 && errno != EEXIST) || mkdir(folder, 0755) != 0 ||
-                symlink(folder, link) != 0)
+            /* The link first: a kill between the two leaves a link (dangling,
+             * or to an empty folder) in fresh, which the next run removes
+             * with fresh, and never a folder nothing leads to. */
+            if ((mkdir(fresh, 0755) != 0 && errno != EEXIST) || symlink(folder, link) != 0 ||
+                mkdir(folder, 0755) != 0)
                 status = vind_error(errmsg, VIND_IO,
                                     "%s: cannot make the new folder %s of its shard %s: %s",
                                     place, folder, name, strerror(errno));

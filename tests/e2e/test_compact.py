@@ -15,8 +15,8 @@ could take a deleted one's id). Over each layout:
      on a full disk leaves the index as it was, answering alike; the next --compact removes the
      partial copy and succeeds.
 Then --db a symbolic link to the index's folder, and a shard folder (DB/shard-1) a symbolic link to
-another disk, compacted and rebuilt by a schema upgrade (3 -> current): the shard stays on its disk
-behind its link, and its old folder is removed with the old index (session 14).
+another disk, compacted, rebuilt by a schema upgrade (3 -> current), and both in one run: the shard
+stays on its disk behind its link, and its old folder is removed with the old index (session 14).
 """
 
 import os
@@ -217,9 +217,9 @@ def main():
             layout(name, db, site, shim, bool(extra))
         linked(tmp, site)
 
-        def upgrade(db):
-            result = subprocess.run([binary("vind-index"), "--db", db, "--base-url", "/", site],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
+        def upgrade(db, *extra):
+            result = subprocess.run([binary("vind-index"), "--db", db, "--base-url", "/"] + list(extra)
+                                    + [site], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
                                     timeout=300)
             result.stderr = result.stderr.decode("utf-8", "replace")
             return result
@@ -227,12 +227,16 @@ def main():
         linked_shard(tmp, site, "compacted", "--compact", lambda db: index_site(db, site, extra=["--shards", "2"]),
                      compact)
         old_schema = dict(env(), VIND_INDEX_WRITE_SCHEMA="3")
-        linked_shard(tmp, site, "upgraded", "a schema upgrade (3 -> current)",
-                     lambda db: subprocess.run([binary("vind-index"), "--db", db, "--base-url", "/", "-q",
-                                                "--shards", "2", site], env=old_schema, check=True,
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                               timeout=300),
-                     upgrade)
+
+        def schema_3(db):
+            subprocess.run([binary("vind-index"), "--db", db, "--base-url", "/", "-q", "--shards", "2", site],
+                           env=old_schema, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=300)
+
+        linked_shard(tmp, site, "upgraded", "a schema upgrade (3 -> current)", schema_3, upgrade)
+        # Both in one run, often within one second: each new folder has a name of its own.
+        linked_shard(tmp, site, "both", "a schema upgrade and --compact in one run", schema_3,
+                     lambda db: upgrade(db, "--compact"))
     return tap.done()
 
 
