@@ -2688,15 +2688,72 @@ static int is_real_folder(const char *path)
     return lstat(path, &info) == 0 && S_ISDIR(info.st_mode);
 }
 
+static int is_symbolic_link(const char *path)
+{
+    struct stat info;
+    return lstat(path, &info) == 0 && S_ISLNK(info.st_mode);
+}
+
+/* Whether one of the real paths a and b is the other or inside it. */
+static int paths_overlap(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), n = na < nb ? na : nb;
+    return strncmp(a, b, n) == 0 && (na == nb || (na < nb ? b : a)[n] == '/' || n == 1);
+}
+
+/* Whether the index at live (its folder, or a link to it) keeps anything at
+ * the real path real: its folder overlaps it, or one of its shard-N leads
+ * there. */
+static int live_shard_at(const char *live, const char *real)
+{
+    char *live_real = realpath(live, NULL);
+    int found = live_real == NULL || paths_overlap(live_real, real);
+    free(live_real);
+    GDir *dir = found ? NULL : g_dir_open(live, 0, NULL);
+    const char *name;
+    while (!found && dir && (name = g_dir_read_name(dir))) {
+        if (!g_str_has_prefix(name, "shard-"))
+            continue;
+        char *shard = g_build_filename(live, name, NULL);
+        char *shard_real = realpath(shard, NULL);
+        found = shard_real != NULL && paths_overlap(shard_real, real);
+        free(shard_real);
+        g_free(shard);
+    }
+    if (dir)
+        g_dir_close(dir);
+    return found;
+}
+
+static void remove_database(const char *folder, const char *live);
+
+/* A shard of an index being removed (an old one, or an unfinished copy)
+ * that is a symbolic link to a folder on another disk: the folder is that
+ * index's shard and goes with it, unless the live index's own shard leads
+ * there too; then the link. Left behind (until session 14), each
+ * compaction or rebuild left a stale copy of the shard whose room was
+ * never freed. Only a Xapian database is removed (remove_database); live
+ * NULL: the link alone. */
+static void remove_linked_shard(const char *link, const char *live)
+{
+    char *real = live != NULL ? realpath(link, NULL) : NULL;
+    if (real != NULL && !live_shard_at(live, real))
+        remove_database(real, live);
+    free(real);
+    unlink(link);
+}
+
 /* Removes a database folder (Xapian keeps no subfolders; vind's shards are
  * glass folders inside the stub's, removed the same way). A symbolic link
  * is removed itself, never what it leads to: an index whose --db was a
  * link, swapped aside by a compaction, had its target's files deleted
- * through the link by the next run (session 10's probe). */
-static void remove_database(const char *folder)
+ * through the link by the next run (session 10's probe). A shard kept on
+ * another disk goes with its index (remove_linked_shard). live: the index
+ * that stays, whose folders are never removed; NULL for a folder vind did
+ * not name (is_own_leftover): its shard links are removed, not followed. */
+static void remove_database(const char *folder, const char *live)
 {
-    struct stat info;
-    if (lstat(folder, &info) == 0 && S_ISLNK(info.st_mode)) {
+    if (is_symbolic_link(folder)) {
         unlink(folder);
         return;
     }
@@ -2707,7 +2764,9 @@ static void remove_database(const char *folder)
     while (dir && (name = g_dir_read_name(dir))) {
         char *file = g_build_filename(folder, name, NULL);
         if (g_str_has_prefix(name, "shard-") && is_real_folder(file))
-            remove_database(file);
+            remove_database(file, live);
+        else if (g_str_has_prefix(name, "shard-") && is_symbolic_link(file))
+            remove_linked_shard(file, live);
         else
             unlink(file);
         g_free(file);
@@ -2738,6 +2797,71 @@ static char *swap_place(const char *db_path)
 
 static void remove_leftovers_beside(const char *db_path);
 
+/* The name of a shard's new folder beside its old one: "shard-1" ->
+ * "shard-1.vind-T-P-N" (T the time, P the process, N its count of such
+ * folders: a schema upgrade and a compaction in one run of one second would
+ * otherwise pick one name), and a name made so before keeps its stem
+ * ("shard-1.vind-T-P-N" -> "shard-1.vind-T2-P2-N2"), not growing with each
+ * compaction. g_malloc'd. */
+static char *next_shard_folder(const char *real)
+{
+    static gint made; /* folders named by this process */
+    char *parent = g_path_get_dirname(real), *base = g_path_get_basename(real);
+    char *suffix = g_strrstr(base, ".vind-");
+    if (suffix != NULL && suffix != base && strspn(suffix + 6, "0123456789-") == strlen(suffix + 6))
+        *suffix = '\0';
+    char *name = g_strdup_printf("%s.vind-%ld-%ld-%d", base, (long)time(NULL), (long)getpid(),
+                                 g_atomic_int_add(&made, 1));
+    char *folder = g_build_filename(parent, name, NULL);
+    g_free(name);
+    g_free(base);
+    g_free(parent);
+    return folder;
+}
+
+/*
+ * A sharded index whose shard-N is a symbolic link (a shard kept on
+ * another disk): the compacted or rebuilt copy of that shard is written on
+ * that disk, beside the folder the link leads to (next_shard_folder), and
+ * fresh/shard-N is made a link to it; fresh is then swapped in whole
+ * (swap_in), so a reader finds the old shards or the new ones, never a mix,
+ * and the old folder goes with the old index at the next run
+ * (remove_linked_shard). Until session 14 the copy was written into fresh:
+ * the shard left its disk for the index's, and its old folder stayed
+ * behind, stale, never freed. Does nothing for an index without such a
+ * link; otherwise creates fresh.
+ */
+static vind_status_t link_shards_beside(const char *place, const char *fresh, char **errmsg)
+{
+    GDir *dir = g_dir_open(place, 0, NULL);
+    const char *name;
+    vind_status_t status = VIND_OK;
+    while (status == VIND_OK && dir && (name = g_dir_read_name(dir))) {
+        char *shard = g_build_filename(place, name, NULL);
+        char *real = g_str_has_prefix(name, "shard-") && is_symbolic_link(shard)
+                         ? realpath(shard, NULL)
+                         : NULL;
+        if (real != NULL) {
+            char *folder = next_shard_folder(real), *link = g_build_filename(fresh, name, NULL);
+            /* The link first: a kill between the two leaves a link (dangling,
+             * or to an empty folder) in fresh, which the next run removes
+             * with fresh, and never a folder nothing leads to. */
+            if ((mkdir(fresh, 0755) != 0 && errno != EEXIST) || symlink(folder, link) != 0 ||
+                mkdir(folder, 0755) != 0)
+                status = vind_error(errmsg, VIND_IO,
+                                    "%s: cannot make the new folder %s of its shard %s: %s",
+                                    place, folder, name, strerror(errno));
+            g_free(link);
+            g_free(folder);
+        }
+        free(real);
+        g_free(shard);
+    }
+    if (dir)
+        g_dir_close(dir);
+    return status;
+}
+
 /* Beside --db, and beside the folder it leads to when it is a symbolic
  * link (where compactions and rebuilds are swapped in: swap_place). */
 static void remove_leftovers(const char *db_path)
@@ -2747,6 +2871,29 @@ static void remove_leftovers(const char *db_path)
     if (strcmp(place, db_path) != 0)
         remove_leftovers_beside(place);
     g_free(place);
+}
+
+/* Whether name (beside the index base) is one vind gives its copies:
+ * base.rebuild-<pid>, base.old-compact-<time>, base.old-v<version>-<time>.
+ * Only those have their shards on other disks removed with them: a folder
+ * the operator named base.old-backup may link to databases of their own. */
+static int is_own_leftover(const char *name, const char *base)
+{
+    static const char *const kinds[] = {".rebuild-", ".old-compact-", ".old-v"};
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0)
+        return 0;
+    for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        const char *rest = name + n;
+        if (!g_str_has_prefix(rest, kinds[k]))
+            continue;
+        rest += strlen(kinds[k]);
+        size_t digits = strspn(rest, "0123456789");
+        if (k == 2 && digits > 0 && rest[digits] == '-')
+            rest += digits + 1, digits = strspn(rest, "0123456789");
+        return digits > 0 && rest[digits] == '\0';
+    }
+    return 0;
 }
 
 static void remove_leftovers_beside(const char *db_path)
@@ -2759,7 +2906,7 @@ static void remove_leftovers_beside(const char *db_path)
         if (!g_str_has_prefix(name, rebuild) && !g_str_has_prefix(name, old))
             continue;
         char *folder = g_build_filename(parent, name, NULL);
-        remove_database(folder);
+        remove_database(folder, is_own_leftover(name, base) ? db_path : NULL);
         g_free(folder);
     }
     if (dir)
@@ -2783,7 +2930,7 @@ static vind_status_t swap_in(const char *db_path, const char *fresh, const char 
 {
     if (renameat2(AT_FDCWD, fresh, AT_FDCWD, db_path, RENAME_EXCHANGE) == 0) {
         if (rename(fresh, old_path) != 0)
-            remove_database(fresh); /* the old index: not worth failing the run for */
+            remove_database(fresh, db_path); /* the old index: not worth failing the run for */
         return VIND_OK;
     }
     if (errno != EINVAL && errno != ENOSYS)
@@ -2824,7 +2971,7 @@ static vind_status_t put_in_place(vind_index_t *index, const char *place, const 
         status = swap_in(place, fresh, old_path, errmsg);
     if (status == VIND_OK)
         return reopen_writer(index, errmsg);
-    remove_database(fresh);
+    remove_database(fresh, place);
     return status;
 }
 
@@ -2846,8 +2993,10 @@ static vind_status_t rebuild(vind_index_t *index, const char *const *roots, size
     char *old_path = g_strdup_printf("%s.old-v%d-%ld", place, index->schema_version,
                                      (long)time(NULL));
     vind_index_t *next = NULL;
-    /* A sharded index is rebuilt with as many shards. */
-    vind_status_t status = vind_index_open_shards(fresh, index->shards, index->lexicon, &next, errmsg);
+    /* A sharded index is rebuilt with as many shards, each on its own disk. */
+    vind_status_t status = link_shards_beside(place, fresh, errmsg);
+    if (status == VIND_OK)
+        status = vind_index_open_shards(fresh, index->shards, index->lexicon, &next, errmsg);
     if (status == VIND_OK) {
         next->replacing = index;
         status = vind_index_run(next, roots, n_roots, opts, report, errmsg);
@@ -2884,7 +3033,9 @@ vind_status_t vind_index_compact(vind_index_t *index, uint64_t *bytes_before,
     char *old_path = g_strdup_printf("%s.old-compact-%ld", place, (long)time(NULL));
     if (bytes_before)
         *bytes_before = vind_folder_bytes(index->path, 1);
-    vind_status_t status = vind_xapian_writer_compact(index->writer, fresh, errmsg);
+    vind_status_t status = link_shards_beside(place, fresh, errmsg);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_compact(index->writer, fresh, errmsg);
     status = put_in_place(index, place, fresh, old_path, status, errmsg);
     if (status == VIND_OK && bytes_after)
         *bytes_after = vind_folder_bytes(index->path, 1);

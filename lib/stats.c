@@ -28,8 +28,10 @@ uint64_t vind_folder_bytes(const char *path, int depth)
         struct stat st;
         if (lstat(file, &st) == 0 && S_ISREG(st.st_mode))
             total += (uint64_t)st.st_size;
-        else if (depth > 0 && lstat(file, &st) == 0 && S_ISDIR(st.st_mode))
-            total += vind_folder_bytes(file, depth - 1);
+        else if (depth > 0 && stat(file, &st) == 0 && S_ISDIR(st.st_mode) &&
+                 (g_str_has_prefix(name, "shard-") ||
+                  (lstat(file, &st) == 0 && S_ISDIR(st.st_mode))))
+            total += vind_folder_bytes(file, depth - 1); /* a shard may be a link to another disk */
         g_free(file);
     }
     g_dir_close(dir);

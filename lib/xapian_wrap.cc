@@ -2272,7 +2272,9 @@ extern "C" vind_status_t vind_xapian_writer_open_shards(const char *path, unsign
 
 /*
  * Writes a compacted copy of what writer has committed into dest (which
- * must not exist): Xapian's compaction (xapian-compact's, full) of each
+ * must not exist, but for a sharded index: a folder that may hold
+ * dest/shard-N links to empty folders, where those shards are written, the
+ * caller's shards kept on other disks): Xapian's compaction (xapian-compact's, full) of each
  * local database on its own, so a sharded index stays sharded, dest/shard-N
  * for the stub's Nth shard plus dest/XAPIANDB. Reads the databases at their
  * paths (the last commit, not the writer's open transaction) while the
@@ -2298,7 +2300,7 @@ extern "C" vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer
         if (stub != writer->path + "/XAPIANDB")
             return vind_error(errmsg, VIND_INVALID_ARGUMENT, "the stub %s is a file, not a folder "
                               "of shards: compact each database it lists", stub.c_str());
-        if (mkdir(dest, 0755) != 0)
+        if (mkdir(dest, 0755) != 0 && errno != EEXIST) /* made with links to shards elsewhere */
             throw Xapian::DatabaseCreateError(std::string("cannot create the folder ") + dest +
                                               ": " + std::strerror(errno));
         unsigned n = 0;

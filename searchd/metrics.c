@@ -1,6 +1,7 @@
 /*
- * metrics.c - vind-searchd's /metrics: requests by route and status, a
- * latency histogram per route, and the index revision and size, in the
+ * metrics.c - vind-searchd's /metrics: requests by route and status, two
+ * latency histograms per route (the whole request, and its answer alone:
+ * server.c's request_times), and the index revision and size, in the
  * Prometheus text format (version 0.0.4).
  *
  * Counters are plain atomics in one allocation: recording a request takes
@@ -24,10 +25,15 @@ static const double bucket_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 #define N_BUCKETS (sizeof bucket_bounds / sizeof bucket_bounds[0])
 
 typedef struct {
-    atomic_uint_fast64_t by_status[N_STATUS];
     atomic_uint_fast64_t buckets[N_BUCKETS]; /* not cumulative; summed when rendered */
     atomic_uint_fast64_t count;
     atomic_uint_fast64_t micros_sum;
+} histogram_t;
+
+typedef struct {
+    atomic_uint_fast64_t by_status[N_STATUS];
+    histogram_t duration; /* request line read to the last byte sent */
+    histogram_t answer;   /* the whole request in to the answer made */
 } route_counters_t;
 
 struct vind_metrics {
@@ -61,20 +67,26 @@ static size_t status_index(unsigned http_status)
     return N_STATUS - 1;
 }
 
+static void observe(histogram_t *histogram, double seconds)
+{
+    atomic_fetch_add(&histogram->count, 1);
+    atomic_fetch_add(&histogram->micros_sum, (uint_fast64_t)(seconds * 1e6));
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        if (seconds <= bucket_bounds[b]) {
+            atomic_fetch_add(&histogram->buckets[b], 1);
+            break;
+        }
+}
+
 void vind_metrics_record(vind_metrics_t *metrics, size_t route, unsigned http_status,
-                         double seconds)
+                         double seconds, double answer_seconds)
 {
     if (route > metrics->n_routes)
         route = metrics->n_routes;
     route_counters_t *counters = &metrics->routes[route];
     atomic_fetch_add(&counters->by_status[status_index(http_status)], 1);
-    atomic_fetch_add(&counters->count, 1);
-    atomic_fetch_add(&counters->micros_sum, (uint_fast64_t)(seconds * 1e6));
-    for (size_t b = 0; b < N_BUCKETS; b++)
-        if (seconds <= bucket_bounds[b]) {
-            atomic_fetch_add(&counters->buckets[b], 1);
-            break;
-        }
+    observe(&counters->duration, seconds);
+    observe(&counters->answer, answer_seconds);
 }
 
 void vind_metrics_set_index(vind_metrics_t *metrics, uint64_t revision, uint64_t documents)
@@ -102,27 +114,24 @@ static void render_route(GString *out, const route_counters_t *counters, const c
     }
 }
 
-static void render_histogram(GString *out, const route_counters_t *counters, const char *name)
+static void render_histogram(GString *out, const histogram_t *histogram, const char *metric,
+                             const char *name)
 {
-    uint_fast64_t count = atomic_load(&counters->count);
+    uint_fast64_t count = atomic_load(&histogram->count);
     if (count == 0)
         return;
     uint_fast64_t cumulative = 0;
     for (size_t b = 0; b < N_BUCKETS; b++) {
-        cumulative += atomic_load(&counters->buckets[b]);
-        g_string_append_printf(out,
-                               "vind_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} "
-                               "%llu\n",
-                               name, bucket_bounds[b], (unsigned long long)cumulative);
+        cumulative += atomic_load(&histogram->buckets[b]);
+        g_string_append_printf(out, "%s_bucket{route=\"%s\",le=\"%g\"} %llu\n", metric, name,
+                               bucket_bounds[b], (unsigned long long)cumulative);
     }
-    g_string_append_printf(out,
-                           "vind_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
-                           "%llu\n",
-                           name, (unsigned long long)count);
-    g_string_append_printf(out, "vind_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
-                           (double)atomic_load(&counters->micros_sum) / 1e6);
-    g_string_append_printf(out, "vind_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-                           name, (unsigned long long)count);
+    g_string_append_printf(out, "%s_bucket{route=\"%s\",le=\"+Inf\"} %llu\n", metric, name,
+                           (unsigned long long)count);
+    g_string_append_printf(out, "%s_sum{route=\"%s\"} %.6f\n", metric, name,
+                           (double)atomic_load(&histogram->micros_sum) / 1e6);
+    g_string_append_printf(out, "%s_count{route=\"%s\"} %llu\n", metric, name,
+                           (unsigned long long)count);
 }
 
 char *vind_metrics_render(const vind_metrics_t *metrics, const char *(*route_name)(size_t))
@@ -132,10 +141,19 @@ char *vind_metrics_render(const vind_metrics_t *metrics, const char *(*route_nam
                          "# TYPE vind_http_requests_total counter\n");
     for (size_t r = 0; r <= metrics->n_routes; r++)
         render_route(out, &metrics->routes[r], r < metrics->n_routes ? route_name(r) : "other");
-    g_string_append(out, "# HELP vind_http_request_duration_seconds Time to answer a request.\n"
+    g_string_append(out, "# HELP vind_http_request_duration_seconds Time from the request line "
+                         "read to the answer's last byte sent (with the client's time to send "
+                         "and to read).\n"
                          "# TYPE vind_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= metrics->n_routes; r++)
-        render_histogram(out, &metrics->routes[r], r < metrics->n_routes ? route_name(r) : "other");
+        render_histogram(out, &metrics->routes[r].duration, "vind_http_request_duration_seconds",
+                         r < metrics->n_routes ? route_name(r) : "other");
+    g_string_append(out, "# HELP vind_http_answer_duration_seconds Time from the whole request "
+                         "in to its answer made (the server's own, without the client's).\n"
+                         "# TYPE vind_http_answer_duration_seconds histogram\n");
+    for (size_t r = 0; r <= metrics->n_routes; r++)
+        render_histogram(out, &metrics->routes[r].answer, "vind_http_answer_duration_seconds",
+                         r < metrics->n_routes ? route_name(r) : "other");
     if (atomic_load(&metrics->index_seen)) {
         g_string_append_printf(out,
                                "# HELP vind_index_revision Index revision the searchers see.\n"

@@ -1,6 +1,6 @@
 /*
- * metrics.h - (searchd, private) request counters by route and status, a
- * latency histogram per route and the index revision, as Prometheus text.
+ * metrics.h - (searchd, private) request counters by route and status, two
+ * latency histograms per route and the index revision, as Prometheus text.
  */
 #ifndef VIND_SEARCHD_METRICS_H
 #define VIND_SEARCHD_METRICS_H
@@ -14,9 +14,11 @@ typedef struct vind_metrics vind_metrics_t;
 vind_metrics_t *vind_metrics_new(size_t n_routes);
 void vind_metrics_free(vind_metrics_t *metrics);
 
-/* Counts one request. Thread: safe (atomics only). */
+/* Counts one request: seconds from its request line read to its last byte
+ * sent, answer_seconds from the whole request in to its answer made.
+ * Thread: safe (atomics only). */
 void vind_metrics_record(vind_metrics_t *metrics, size_t route, unsigned http_status,
-                         double seconds);
+                         double seconds, double answer_seconds);
 
 /* The revision and document count a searcher last saw. Thread: safe. */
 void vind_metrics_set_index(vind_metrics_t *metrics, uint64_t revision, uint64_t documents);

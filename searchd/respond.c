@@ -204,6 +204,8 @@ static enum MHD_Result queue(vind_request_t *req, unsigned http_status,
 {
     req->responded = 1;
     req->http_status = http_status;
+    if (req->answered_us == 0) /* on a search thread: when the search is done */
+        req->answered_us = g_get_monotonic_time();
     if (req->deferred) {
         req->deferred_response = response;
         req->deferred_owned = owned;

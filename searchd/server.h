@@ -123,7 +123,9 @@ struct vind_request {
     int client_held;  /* counts in server->clients (released when the handler is done) */
     int counted;      /* counted in server->in_flight */
     int head;         /* HEAD: MHD sends headers only */
-    int64_t start_us;
+    int64_t start_us;    /* the request line read */
+    int64_t received_us; /* the whole request in (headers, then the body); 0: not yet */
+    int64_t answered_us; /* the answer made, ready to send (respond.c); 0: none */
     size_t body_bytes;
     int responded; /* a response is queued */
     unsigned http_status;

@@ -208,9 +208,11 @@ vind_status_t vind_xapian_writer_open_shards(const char *path, unsigned shards,
 /*
  * Writes a compacted copy of writer's last commit into dest, which must not
  * exist (Xapian's compaction, docids kept; a sharded database as the same
- * shards plus a stub). The caller swaps it in (docs/scaling.md, "Index
- * size"). Returns VIND_OK; VIND_XAPIAN otherwise (a full disk among them),
- * leaving dest partly written for the caller to remove.
+ * shards plus a stub), except for a sharded database: a folder whose shard-N
+ * are symbolic links to empty folders, where those shards are written (the
+ * caller's shards on other disks). The caller swaps it in (docs/scaling.md,
+ * "Index size"). Returns VIND_OK; VIND_XAPIAN otherwise (a full disk among
+ * them), leaving dest partly written for the caller to remove.
  */
 vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer, const char *dest,
                                          char **errmsg);

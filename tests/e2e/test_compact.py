@@ -14,6 +14,9 @@ could take a deleted one's id). Over each layout:
   3. a compaction killed (SIGKILL at its first table sync, tests/e2e/write_faults.c) or failing
      on a full disk leaves the index as it was, answering alike; the next --compact removes the
      partial copy and succeeds.
+Then --db a symbolic link to the index's folder, and a shard folder (DB/shard-1) a symbolic link to
+another disk, compacted, rebuilt by a schema upgrade (3 -> current), and both in one run: the shard
+stays on its disk behind its link, and its old folder is removed with the old index (session 14).
 """
 
 import os
@@ -144,6 +147,53 @@ def linked(tmp, site):
            "a leftover symbolic link beside --db is removed itself, never what it leads to")
 
 
+def linked_shard(tmp, site, name, what, make, change):
+    """DB/shard-1 a symbolic link to a folder on another disk (DB/shard-1 -> /disk2/shard-1):
+    make(db) makes the index, change(db) compacts or rebuilds it. The new copy of the shard is
+    written on its disk beside its old folder and DB/shard-1 made a link to it; the next run removes
+    the old index and its shard's old folder. Before (session 14's probe) the copy was written into
+    DB, replacing the link with a folder on the index's disk, and /disk2/shard-1 stayed behind, a
+    stale copy whose room was never freed."""
+    def documents(db):
+        return (vind(db, "stats")[1].splitlines() or ["no index"])[0]
+
+    db = os.path.join(tmp, name, "site.db")
+    disk = os.path.join(tmp, name, "disk2")
+    os.makedirs(disk)
+    make(db)
+    shutil.move(os.path.join(db, "shard-1"), os.path.join(disk, "shard-1"))
+    os.symlink(os.path.join(disk, "shard-1"), os.path.join(db, "shard-1"))
+    count, found = documents(db), vind(db, "search", "--format", "json", "--limit", "50", "zorg")[1]
+    result = change(db)
+    shard = os.path.join(db, "shard-1")
+    target = os.path.realpath(shard)
+    tap.diag("%s: %s" % (what, result.stderr.strip()[-200:]))
+    tap.ok(result.returncode == 0 and os.path.islink(shard) and os.path.dirname(target) == disk
+           and target != os.path.join(disk, "shard-1"),
+           "%s of an index whose shard-1 is a symbolic link to another disk: the link stays, and "
+           "leads to the new copy on that disk" % what,
+           (result.returncode, result.stderr[-300:], os.path.islink(shard), target))
+    tap.ok(documents(db) == count and
+           vind(db, "search", "--format", "json", "--limit", "50", "zorg")[1] == found,
+           "... the index answers as before (%s)" % count)
+    # A folder the operator named like an old index, linking to a database of their own: the
+    # next run removes the folder and its link (as before), never the database it leads to.
+    keep = os.path.join(tmp, name, "keep")
+    shutil.copytree(target, keep)
+    os.makedirs(db + ".old-backup")
+    os.symlink(keep, os.path.join(db + ".old-backup", "shard-0"))
+    index_site(db, site)
+    tap.ok(os.path.exists(os.path.join(keep, "iamglass")) and not os.path.lexists(db + ".old-backup"),
+           "... a folder site.db.old-backup (not a name vind gives) is removed with its shard link, "
+           "never the database the link leads to", os.listdir(os.path.dirname(db)))
+    tap.ok(sorted(os.listdir(disk)) == [os.path.basename(target)] and os.path.dirname(target) == disk
+           and not beside(db, "old-"),
+           "... the next run removes the old index and its shard's old folder: %s holds only %s"
+           % (os.path.basename(disk), os.path.basename(target)), os.listdir(disk))
+    tap.ok(documents(db) == count and os.path.realpath(shard) == target,
+           "... and the index keeps its %s and its shard on the other disk" % count)
+
+
 def main():
     if not (have("vind") and have("vind-index") and have("vind-searchd")):
         tap.skip("compaction", "vind, vind-index or vind-searchd not built")
@@ -166,6 +216,27 @@ def main():
             tap.ok(code != 0, "%s: the first and last documents are deleted before compacting" % name)
             layout(name, db, site, shim, bool(extra))
         linked(tmp, site)
+
+        def upgrade(db, *extra):
+            result = subprocess.run([binary("vind-index"), "--db", db, "--base-url", "/"] + list(extra)
+                                    + [site], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
+                                    timeout=300)
+            result.stderr = result.stderr.decode("utf-8", "replace")
+            return result
+
+        linked_shard(tmp, site, "compacted", "--compact", lambda db: index_site(db, site, extra=["--shards", "2"]),
+                     compact)
+        old_schema = dict(env(), VIND_INDEX_WRITE_SCHEMA="3")
+
+        def schema_3(db):
+            subprocess.run([binary("vind-index"), "--db", db, "--base-url", "/", "-q", "--shards", "2", site],
+                           env=old_schema, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=300)
+
+        linked_shard(tmp, site, "upgraded", "a schema upgrade (3 -> current)", schema_3, upgrade)
+        # Both in one run, often within one second: each new folder has a name of its own.
+        linked_shard(tmp, site, "both", "a schema upgrade and --compact in one run", schema_3,
+                     lambda db: upgrade(db, "--compact"))
     return tap.done()
 
 

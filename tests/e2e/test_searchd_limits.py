@@ -10,13 +10,19 @@ report on a damaged index, over a generated site of 60 articles (no sample site 
   3. the tag facet lists at most 50 values, "facets_more" counts the rest;
   4. an index with a damaged block: /health says "degraded" (503, with a reason) whenever a
      search fails, for every block of postlist.glass and termlist.glass damaged in turn;
-  5. a template asset over 1 MB is refused at start, naming the file and its size.
+  5. a template asset over 1 MB is refused at start, naming the file and its size;
+  6. a client that pipelines searches and reads nothing for STALL_SECONDS: the answers wait to be
+     sent, but no search is logged as a slow query for that wait; the access log puts it in
+     send=, and /metrics in vind_http_request_duration_seconds, not in
+     vind_http_answer_duration_seconds (session 14's probe: each such answer was a "slow query"
+     of up to 15 s).
 """
 
 import http.client
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -114,6 +120,60 @@ def costly(db):
     tap.equal(result.returncode, 2, "--search-time-limit -1: usage error")
 
 
+STALL_SECONDS = 3  # the pipelining client reads nothing this long
+SLOW_MS = 1000      # --slow-ms: a search of this index takes a few ms (ASan: tens)
+PIPELINED = 400     # answers of 60 hits (~35 kB): 14 MB, far more than the sockets' buffers hold
+
+
+def histogram_le(text, metric, route, le):
+    """The cumulative count of metric's bucket le for route in /metrics text (None: absent)."""
+    found = re.search(r'^%s_bucket\{route="%s",le="%s"\} (\d+)$' % (metric, re.escape(route), re.escape(le)),
+                      text, re.M)
+    return int(found.group(1)) if found else None
+
+
+def unread_pipeline(db):
+    """A client pipelines PIPELINED searches (41 distinct, the rest from the cache) on one connection,
+    reads nothing for STALL_SECONDS, then reads every answer."""
+    with Searchd(db, "--slow-ms", str(SLOW_MS)) as sd:
+        requests = b"".join(
+            b"GET /api/search?%s HTTP/1.1\r\nHost: x\r\n\r\n"
+            % query(q="wijkzorg", size=60 + i % 41).encode() for i in range(PIPELINED))
+        # The default receive buffer: it holds little while nothing is read, and grows once the
+        # client reads (a 1 kB one made reading the 14 MB so slow that --timeout cut it).
+        client = socket.create_connection(("127.0.0.1", sd.port), timeout=30)
+        client.sendall(requests)
+        time.sleep(STALL_SECONDS)
+        received, answers = b"", 0
+        while answers < PIPELINED:
+            chunk = client.recv(1 << 20)
+            if not chunk:
+                break
+            received += chunk
+            answers = received.count(b"HTTP/1.1 200")
+        client.close()
+        _, _, metrics = sd.get("/metrics")
+        metrics = metrics.decode("utf-8", "replace")
+        time.sleep(0.2)
+        log = sd.log()
+    stall_ms = STALL_SECONDS * 1000 * 0.8
+    slow = [float(m) for m in re.findall(r"slow query: ([\d.]+)ms", log)]
+    lines = re.findall(r"GET /api/search 200 [\d.]+ms hits=\d+(?: send=([\d.]+)ms)?\n", log)
+    sends = [float(m) for m in lines if m]
+    tap.equal(answers, PIPELINED, "the pipelining client gets all %d answers once it reads" % PIPELINED)
+    tap.ok(not [ms for ms in slow if ms >= stall_ms],
+           "a client that reads nothing for %d s: no search is logged as a slow query for its wait" % STALL_SECONDS,
+           slow[:5])
+    tap.ok(len(lines) == PIPELINED and sends and max(sends) >= stall_ms,
+           "the access log puts the wait in send= (%d of %d lines, the longest %.0f ms)"
+           % (len(sends), len(lines), max(sends or [0])), log[-600:])
+    duration = histogram_le(metrics, "vind_http_request_duration_seconds", "/api/search", "1")
+    answer = histogram_le(metrics, "vind_http_answer_duration_seconds", "/api/search", "1")
+    tap.ok(duration is not None and duration < PIPELINED and answer == PIPELINED,
+           "/metrics: the wait is in vind_http_request_duration_seconds (%s of %d within 1 s), "
+           "not in vind_http_answer_duration_seconds (%s)" % (duration, PIPELINED, answer))
+
+
 def damaged(db, tmp):
     """Each block of postlist.glass and termlist.glass damaged in turn: whenever a search fails,
     /health is not ok; and at least one damage is reported as degraded with a reason."""
@@ -175,6 +235,7 @@ def main():
         finally:
             del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
         costly(db)
+        unread_pipeline(db)
         damaged(db, tmp)
         big_asset(tmp)
 
