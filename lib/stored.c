@@ -26,6 +26,7 @@
 #include "searcher.h"
 #include "snippet.h"
 #include "textstore.h"
+#include "word_memo.h"
 
 vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, json_t **out,
                                    char **errmsg)
@@ -344,6 +345,22 @@ typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id,
 typedef int (*form_wanted_fn)(void *rock, const char *exact, vind_status_t *status,
                               char **errmsg);
 
+/* The stem of a prefix's form in lang, from the searcher's word memo
+ * (lib/word_memo.h: a form's stems do not depend on the index, so they
+ * are kept for the searcher's life, not just the page's): a look-up
+ * (~150 instructions) where an analysis cost ~13,000 (two a form a page;
+ * session 14's schema 4 made them: vind_analyze_word +9.4 M over the
+ * 1,000 bench requests). Lent until the memo's next build begins, which
+ * no snippet outlives. A searcher that never planned (no memo) analyses
+ * into *owned (free it). */
+static const char *form_stem(vind_searcher_t *searcher, const char *form, vind_lang_t lang,
+                             char **owned)
+{
+    if (searcher->words)
+        return vind_word_memo_stem(searcher->words, form, lang);
+    return *owned = vind_analyze_word(searcher->analyzer, form, lang);
+}
+
 /*
  * Calls fn with the terms whose positions hold the forms of a prefix.
  * Before schema 4: the exact forms ("E") the index holds, with their own
@@ -354,8 +371,9 @@ typedef int (*form_wanted_fn)(void *rock, const char *exact, vind_status_t *stat
  * its Dutch and English stem, with the prefix's forms to check each place
  * against (term_places). wanted NULL: every form, each term once; else
  * only the forms wanted, a term once per form that has it (fn merges).
- * Cost: the expansion (a term-list walk), and two analyses of each form
- * wanted (the analyzer's cache knows most).
+ * Cost: the expansion (a term-list walk), and the Dutch and English stem
+ * of each form wanted, two look-ups in the searcher's word memo once it
+ * has analysed the form (form_stem).
  */
 static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *prefix, unsigned id,
                                       each_term_fn fn, form_wanted_fn wanted, void *rock,
@@ -373,7 +391,8 @@ static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *pre
     size_t skip = strlen(VIND_PREFIX_EXACT);
     int exact = searcher->schema < 4;
     GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GHashTable *seen = wanted ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    GHashTable *seen = wanted ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *owned[2] = {NULL, NULL}; /* stems made without a memo */
     for (size_t f = 0; !exact && f < found->count; f++)
         g_hash_table_add(forms, g_strdup(found->items[f].term + skip));
     for (size_t f = 0; status == VIND_OK && f < found->count; f++) {
@@ -384,25 +403,20 @@ static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *pre
         }
         if (wanted && !wanted(rock, found->items[f].term, &status, errmsg))
             continue;
-        char *terms[] = {strdup(form), vind_analyze_word(searcher->analyzer, form, VIND_LANG_NL),
-                         vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN)};
-        /* Freed only after all three are compared: a later term is
-         * compared with the earlier ones, which seen may not have kept. */
-        int kept[3] = {0, 0, 0};
+        const char *terms[] = {form, form_stem(searcher, form, VIND_LANG_NL, &owned[0]),
+                               form_stem(searcher, form, VIND_LANG_EN, &owned[1])};
         for (size_t k = 0; k < 3; k++) {
-            int again = !terms[k] || (k > 0 && terms[0] && strcmp(terms[k], terms[0]) == 0) ||
+            int again = !terms[k] || (k > 0 && strcmp(terms[k], terms[0]) == 0) ||
                         (k > 1 && terms[1] && strcmp(terms[k], terms[1]) == 0) ||
                         (seen && g_hash_table_contains(seen, terms[k]));
             if (!again && status == VIND_OK)
                 status = fn(rock, terms[k], id, forms, errmsg);
-            if (!again && seen) {
-                g_hash_table_add(seen, terms[k]);
-                kept[k] = 1;
-            }
+            if (!again && seen)
+                g_hash_table_add(seen, g_strdup(terms[k]));
         }
-        for (size_t k = 0; k < 3; k++)
-            if (!kept[k])
-                free(terms[k]);
+        free(owned[0]);
+        free(owned[1]);
+        owned[0] = owned[1] = NULL;
     }
     if (seen)
         g_hash_table_destroy(seen);
