@@ -282,14 +282,27 @@ static int any_english(const hit_text_t *texts, size_t n)
     return 0;
 }
 
-/* Which hits hold which match terms, found once for the page's snippets. */
+/* The languages of the page's hits (VIND_LANG_BIT); all when a hit has no
+ * hit record (its language is in the stored record). */
+static unsigned page_langs(const hit_text_t *texts, size_t n)
+{
+    unsigned langs = 0;
+    for (size_t i = 0; i < n; i++)
+        langs |= texts[i].has_record ? VIND_LANG_BIT(texts[i].lang) : VIND_LANGS_ALL;
+    return langs;
+}
+
+/* Which hits hold which match terms, found once for the page's snippets;
+ * langs: the hits' languages (vind_stored_places_begin). */
 static vind_status_t begin_places(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                  const vind_match_t *matches, size_t n_matches, char **errmsg)
+                                  const vind_match_t *matches, size_t n_matches, unsigned langs,
+                                  char **errmsg)
 {
     uint32_t *docids = g_new(uint32_t, n_matches ? n_matches : 1);
     for (size_t i = 0; i < n_matches; i++)
         docids[i] = matches[i].docid;
-    vind_status_t status = vind_stored_places_begin(searcher, terms, docids, n_matches, errmsg);
+    vind_status_t status =
+        vind_stored_places_begin(searcher, terms, docids, n_matches, langs, errmsg);
     g_free(docids);
     return status;
 }
@@ -316,8 +329,17 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         return vind_error(errmsg, VIND_NOMEM, "out of memory filling results");
     }
     docid_order(matches, n_matches, order);
-    vind_status_t status = req->snippets ? begin_places(searcher, terms, matches, n_matches, errmsg)
-                                         : VIND_OK;
+    /* Schema 4 looks a prefix's forms up under their stems in the hits'
+     * languages, known from their records: the look-up waits for those
+     * (a page of Dutch hits, most of them, then analyses no form to its
+     * English stem: half the analyses of a prefix* page). Before, the
+     * records come with their snippets (an index without hit records),
+     * so it comes first. */
+    int records_first = searcher->schema >= 4;
+    vind_status_t status =
+        req->snippets && !records_first
+            ? begin_places(searcher, terms, matches, n_matches, VIND_LANGS_ALL, errmsg)
+            : VIND_OK;
     /* The records first, in docid order, then the snippets in rank order
      * (past the budget the last ranks go without). Hit records are values,
      * kept in the same B-tree as page text, and Xapian's cursor keeps the
@@ -333,13 +355,17 @@ vind_status_t vind_results_fill(vind_results_t *results, vind_searcher_t *search
         status = fill_hit(searcher, asked, terms, results, &matches[i], &results->hits[i],
                           &texts[i], errmsg);
     }
+    if (status == VIND_OK && req->snippets && records_first)
+        status = begin_places(searcher, terms, matches, n_matches, page_langs(texts, n_matches),
+                              errmsg);
     /* An English hit marks the translations too: which hits hold them is
      * looked up again for the larger set (english_terms hold terms and
      * more), only on a page that has one (most pages have none, and most
      * Dutch words have translations: two posting-list walks each). */
     if (status == VIND_OK && req->snippets && english_terms &&
         any_english(texts, n_matches))
-        status = begin_places(searcher, english_terms, matches, n_matches, errmsg);
+        status = begin_places(searcher, english_terms, matches, n_matches,
+                              VIND_LANG_BIT(VIND_LANG_EN), errmsg);
     for (size_t i = 0; status == VIND_OK && req->snippets && i < n_matches; i++) {
         const vind_search_request_t *asked =
             vind_xapian_reader_budget_spent(searcher->reader) ? &late : req;

@@ -318,13 +318,20 @@ vind_status_t vind_stored_snippet(vind_searcher_t *searcher, uint32_t docid, jso
                                   const vind_match_terms_t *terms, unsigned target_chars,
                                   char **html, unsigned **pages, size_t *n_pages, char **errmsg);
 
+/* A set of document languages: a bit per vind_lang_t. */
+#define VIND_LANG_BIT(lang) (1u << (unsigned)(lang))
+#define VIND_LANGS_ALL (VIND_LANG_BIT(VIND_LANG_NL) | VIND_LANG_BIT(VIND_LANG_EN))
+
 /* Before the snippets of a page of hits (docids, n, any order; sorted in
  * place): finds out once, a posting-list walk per match term, which hits
  * hold which terms, so a snippet reads the positions only of the terms its
  * document has (about two in three look-ups were of terms a hit lacks:
- * compound parts and exact forms). vind_stored_places_end forgets it. */
+ * compound parts and exact forms). langs: the hits' languages
+ * (VIND_LANG_BIT; VIND_LANGS_ALL when not known): on schema 4 a prefix's
+ * forms are looked up under their stems in those only. A hit of another
+ * language looks its terms up itself. vind_stored_places_end forgets it. */
 vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                       uint32_t *docids, size_t n, char **errmsg);
+                                       uint32_t *docids, size_t n, unsigned langs, char **errmsg);
 void vind_stored_places_end(vind_searcher_t *searcher);
 
 /* The same from the text store alone, for a document of n_pages pages in

@@ -26,6 +26,7 @@
 #include "searcher.h"
 #include "snippet.h"
 #include "textstore.h"
+#include "word_memo.h"
 
 vind_status_t vind_searcher_stored(vind_searcher_t *searcher, uint32_t docid, json_t **out,
                                    char **errmsg)
@@ -344,6 +345,22 @@ typedef vind_status_t (*each_term_fn)(void *rock, const char *term, unsigned id,
 typedef int (*form_wanted_fn)(void *rock, const char *exact, vind_status_t *status,
                               char **errmsg);
 
+/* The stem of a prefix's form in lang, from the searcher's word memo
+ * (lib/word_memo.h: a form's stems do not depend on the index, so they
+ * are kept for the searcher's life, not just the page's): a look-up
+ * (~150 instructions) where an analysis cost ~13,000 (two a form a page;
+ * session 14's schema 4 made them: vind_analyze_word +9.4 M over the
+ * 1,000 bench requests). Lent until the memo's next build begins, which
+ * no snippet outlives. A searcher that never planned (no memo) analyses
+ * into *owned (free it). */
+static const char *form_stem(vind_searcher_t *searcher, const char *form, vind_lang_t lang,
+                             char **owned)
+{
+    if (searcher->words)
+        return vind_word_memo_stem(searcher->words, form, lang);
+    return *owned = vind_analyze_word(searcher->analyzer, form, lang);
+}
+
 /*
  * Calls fn with the terms whose positions hold the forms of a prefix.
  * Before schema 4: the exact forms ("E") the index holds, with their own
@@ -354,12 +371,19 @@ typedef int (*form_wanted_fn)(void *rock, const char *exact, vind_status_t *stat
  * its Dutch and English stem, with the prefix's forms to check each place
  * against (term_places). wanted NULL: every form, each term once; else
  * only the forms wanted, a term once per form that has it (fn merges).
- * Cost: the expansion (a term-list walk), and two analyses of each form
- * wanted (the analyzer's cache knows most).
+ * A document's words have their places under their stems in its own
+ * language only (lib/index.c: a word's unprefixed term is its stem in the
+ * document's language), so only the stems in langs are looked up: a page
+ * of Dutch hits analyses no form to its English stem, and reads no
+ * English stem's places (those hold no word of a Dutch document that is
+ * one of the prefix's forms and not at its Dutch stem's places too).
+ * Cost: the expansion (a term-list walk), and the Dutch and English stem
+ * of each form wanted, two look-ups in the searcher's word memo once it
+ * has analysed the form (form_stem).
  */
 static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *prefix, unsigned id,
-                                      each_term_fn fn, form_wanted_fn wanted, void *rock,
-                                      int *all_forms, char **errmsg)
+                                      unsigned langs, each_term_fn fn, form_wanted_fn wanted,
+                                      void *rock, int *all_forms, char **errmsg)
 {
     char *pattern = g_strconcat(VIND_PREFIX_EXACT, prefix, NULL);
     vind_xapian_terms_t *found = NULL;
@@ -373,7 +397,8 @@ static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *pre
     size_t skip = strlen(VIND_PREFIX_EXACT);
     int exact = searcher->schema < 4;
     GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GHashTable *seen = wanted ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    GHashTable *seen = wanted ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *owned[2] = {NULL, NULL}; /* stems made without a memo */
     for (size_t f = 0; !exact && f < found->count; f++)
         g_hash_table_add(forms, g_strdup(found->items[f].term + skip));
     for (size_t f = 0; status == VIND_OK && f < found->count; f++) {
@@ -384,25 +409,24 @@ static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *pre
         }
         if (wanted && !wanted(rock, found->items[f].term, &status, errmsg))
             continue;
-        char *terms[] = {strdup(form), vind_analyze_word(searcher->analyzer, form, VIND_LANG_NL),
-                         vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN)};
-        /* Freed only after all three are compared: a later term is
-         * compared with the earlier ones, which seen may not have kept. */
-        int kept[3] = {0, 0, 0};
+        const char *terms[] = {
+            form,
+            langs & VIND_LANG_BIT(VIND_LANG_NL) ? form_stem(searcher, form, VIND_LANG_NL, &owned[0])
+                                                : NULL,
+            langs & VIND_LANG_BIT(VIND_LANG_EN) ? form_stem(searcher, form, VIND_LANG_EN, &owned[1])
+                                                : NULL};
         for (size_t k = 0; k < 3; k++) {
-            int again = !terms[k] || (k > 0 && terms[0] && strcmp(terms[k], terms[0]) == 0) ||
+            int again = !terms[k] || (k > 0 && strcmp(terms[k], terms[0]) == 0) ||
                         (k > 1 && terms[1] && strcmp(terms[k], terms[1]) == 0) ||
                         (seen && g_hash_table_contains(seen, terms[k]));
             if (!again && status == VIND_OK)
                 status = fn(rock, terms[k], id, forms, errmsg);
-            if (!again && seen) {
-                g_hash_table_add(seen, terms[k]);
-                kept[k] = 1;
-            }
+            if (!again && seen)
+                g_hash_table_add(seen, g_strdup(terms[k]));
         }
-        for (size_t k = 0; k < 3; k++)
-            if (!kept[k])
-                free(terms[k]);
+        free(owned[0]);
+        free(owned[1]);
+        owned[0] = owned[1] = NULL;
     }
     if (seen)
         g_hash_table_destroy(seen);
@@ -417,8 +441,8 @@ static vind_status_t each_prefix_term(vind_searcher_t *searcher, const char *pre
  * is one query word and part of another, the analyzer's match (its stem
  * first) wins. */
 static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                     each_term_fn fn, form_wanted_fn wanted, void *rock,
-                                     int *all_forms, char **errmsg)
+                                     unsigned langs, each_term_fn fn, form_wanted_fn wanted,
+                                     void *rock, int *all_forms, char **errmsg)
 {
     *all_forms = 1;
     vind_status_t status = VIND_OK;
@@ -433,7 +457,8 @@ static vind_status_t each_match_term(vind_searcher_t *searcher, const vind_match
     for (size_t i = 0; status == VIND_OK && i < vind_match_terms_prefixes(terms); i++) {
         unsigned id = 0;
         const char *prefix = vind_match_terms_prefix(terms, i, &id);
-        status = each_prefix_term(searcher, prefix, id, fn, wanted, rock, all_forms, errmsg);
+        status =
+            each_prefix_term(searcher, prefix, id, langs, fn, wanted, rock, all_forms, errmsg);
     }
     return status;
 }
@@ -458,6 +483,7 @@ struct vind_page_terms {
     GPtrArray *terms;             /* page_term_t, in each_match_term's order */
     GHashTable *by_term; /* term -> its first page_term_t; made when first asked (page_term_of) */
     int all_forms;                /* the prefixes' forms are all among terms */
+    unsigned langs;               /* the hits' languages whose stems are among terms */
     unsigned char *form_held;     /* which hits hold the exact form asked last (page_form_held) */
     GHashTable *by_form_term;     /* "<id> <term>" -> page_term_t of a prefix's stem (schema 4) */
     struct vind_page_terms *also; /* the same hits' look-up of other match terms, or NULL */
@@ -519,6 +545,13 @@ static const page_term_t *page_term_of(struct vind_page_terms *page, const char 
     return g_hash_table_lookup(page->by_term, term);
 }
 
+/* Whether the page's terms hold a prefix's forms' stems in lang (on
+ * schema 4 only the hits' languages': vind_stored_places_begin). */
+static int page_has_lang(const struct vind_page_terms *page, vind_lang_t lang)
+{
+    return (page->langs & VIND_LANG_BIT(lang)) != 0;
+}
+
 /* Whether the page's hit `hit` holds term t. */
 static int term_held(const struct vind_page_terms *page, const page_term_t *t, size_t hit)
 {
@@ -539,7 +572,8 @@ static vind_status_t add_term_places(void *rock, const char *term, unsigned id, 
 {
     places_rock_t *at = rock;
     struct vind_page_terms *page = at->source->searcher->page_terms;
-    if (page && !term_held(page, page_term_of(page, term), at->hit))
+    if (page && page_has_lang(page, at->source->lang) &&
+        !term_held(page, page_term_of(page, term), at->hit))
         return VIND_OK; /* the document lacks it: no position-list read */
     return term_places(at->source, term, id, forms, at->places, errmsg);
 }
@@ -554,11 +588,13 @@ static vind_status_t source_places(void *rock, const vind_match_terms_t *terms,
     const struct vind_page_terms *page = page_of_terms(source->searcher->page_terms, terms);
     if (!page)
         page = source->searcher->page_terms;
+    if (page && !page_has_lang(page, source->lang))
+        page = NULL; /* a page of other languages' hits: the terms are looked up here */
     places_rock_t at = {source, places, page ? page_hit(page, source->docid) : 0};
     int all_forms = 0;
     if (!page || page->of != terms) {
-        vind_status_t status =
-            each_match_term(source->searcher, terms, add_term_places, NULL, &at, &all_forms, errmsg);
+        vind_status_t status = each_match_term(source->searcher, terms, VIND_LANG_BIT(source->lang),
+                                               add_term_places, NULL, &at, &all_forms, errmsg);
         if (status == VIND_OK && all_forms)
             vind_snippet_places_all_forms(places);
         return status;
@@ -632,7 +668,7 @@ static int by_docid(const void *a, const void *b)
 }
 
 vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_match_terms_t *terms,
-                                       uint32_t *docids, size_t n, char **errmsg)
+                                       uint32_t *docids, size_t n, unsigned langs, char **errmsg)
 {
     qsort(docids, n, sizeof *docids, by_docid); /* term_in walks each posting list once */
     const struct vind_page_terms *kept = searcher->page_terms;
@@ -646,11 +682,12 @@ vind_status_t vind_stored_places_begin(vind_searcher_t *searcher, const vind_mat
     page->of = terms;
     page->docids = g_memdup2(docids, n * sizeof *docids);
     page->n = n;
+    page->langs = langs;
     page->terms = g_ptr_array_new_with_free_func(page_term_free);
     searcher->page_terms = page;
     vind_status_t status =
-        each_match_term(searcher, terms, add_page_term, page_form_held, searcher, &page->all_forms,
-                        errmsg);
+        each_match_term(searcher, terms, langs, add_page_term, page_form_held, searcher,
+                        &page->all_forms, errmsg);
     if (status != VIND_OK)
         vind_stored_places_end(searcher); /* the snippets look every term up */
     return status;

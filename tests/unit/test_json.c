@@ -14,6 +14,7 @@
 #include <vind/vind.h>
 
 #include "check.h"
+#include "results.h"
 
 static json_t *string_or_null(const char *value)
 {
@@ -243,6 +244,49 @@ static void test_results_null(void)
     CHECK(vind_hit_to_json(NULL) == NULL, "no hit: NULL");
 }
 
+/* A facet's values, written in one piece each (lib/json.c, facet_value),
+ * are what jansson writes of {"value","count","selected"}: escapes, a
+ * value that is not UTF-8 or missing as null, counts past 2^32, the
+ * selected one true; the other facets empty lists. */
+static void test_facets(void)
+{
+    static const char *const texts[] = {"zorg", "a \"quoted\" \\ tab\t", "caf\xc3\xa9",
+                                        "bad \xff utf-8", NULL, ""};
+    size_t n = sizeof texts / sizeof texts[0];
+    vind_search_request_t req;
+    vind_search_request_init(&req);
+    vind_results_t *results = vind_results_new(&req);
+    vind_facet_value_t *values = calloc(n, sizeof *values);
+    json_t *facets = json_object(), *list = json_array();
+    for (size_t i = 0; results && values && i < n; i++) {
+        values[i].value = texts[i] ? strdup(texts[i]) : NULL;
+        values[i].count = i == 2 ? 5000000000u : (uint64_t)(i * 7);
+        values[i].selected = i == 1;
+        json_t *o = json_object();
+        json_object_set_new(o, "value", string_or_null(texts[i]));
+        json_object_set_new(o, "count", json_integer((json_int_t)values[i].count));
+        json_object_set_new(o, "selected", json_boolean(values[i].selected));
+        json_array_append_new(list, o);
+    }
+    for (int f = 0; f < VIND_FACET_LAST; f++)
+        json_object_set_new(facets, vind_facet_name((vind_facet_t)f),
+                            f == VIND_FACET_TAG ? json_incref(list) : json_array());
+    if (results && values)
+        vind_results_set_facet(results, VIND_FACET_TAG, values, n);
+    char *ours = vind_results_to_json(results);
+    char *theirs = json_dumps(facets, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *expected = theirs ? malloc(strlen(theirs) + 16) : NULL;
+    if (expected)
+        sprintf(expected, "\"facets\":%s}", theirs);
+    const char *found = ours && expected ? strstr(ours, "\"facets\":") : NULL;
+    printf("# ours:    %s\n# jansson: %s\n", found ? found : "(none)", expected ? expected : "");
+    CHECK(found && strcmp(found, expected) == 0,
+          "facet values as jansson writes them (escapes, not UTF-8 or missing: null, selected)");
+    free(ours), free(theirs), free(expected);
+    json_decref(list), json_decref(facets);
+    vind_results_free(results);
+}
+
 int main(void)
 {
     test_strings();
@@ -251,5 +295,6 @@ int main(void)
     test_reals();
     test_many_reals();
     test_results_null();
+    test_facets();
     return check_done();
 }

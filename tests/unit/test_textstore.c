@@ -96,6 +96,15 @@ static const char article[] =
     "<p>Wie liep naar de stad, loopt nu door de steden; zij hebben gezorgd en zorgden voor "
     "elkaar.</p></article></body></html>";
 
+/* An English article: its words have their places under English stems
+ * ("running" and "runs" under "run", "runners" under "runner"), which a
+ * prefix's Dutch stems do not hold (lib/stored.c, each_prefix_term). */
+static const char english_article[] =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Running</title></head>"
+    "<body><article><h1>Running in the city</h1>"
+    "<p>The runners ran through the cities. Running is what she runs for; the city cared, "
+    "and caring runners are running still.</p></article></body></html>";
+
 /* The stored snippet (matches from the index's places and the page maps)
  * equals the one made from the whole text in memory. A stem ending in '*'
  * is a form prefix. */
@@ -122,7 +131,8 @@ static void same_snippet(vind_searcher_t *searcher, const char *url, const char 
         vind_searcher_stored(searcher, docid, &record, NULL) == VIND_OK &&
         vind_stored_text(searcher, docid, record, &pages, &n_pages, NULL) == VIND_OK) {
         vind_stored_snippet(searcher, docid, record, terms, 200, &stored, &p1, &n1, NULL);
-        vind_snippet_make(searcher->analyzer, VIND_LANG_NL, (const char *const *)pages, n_pages,
+        vind_snippet_make(searcher->analyzer, vind_stored_lang(record), (const char *const *)pages,
+                          n_pages,
                           terms, 200, &memory, &p2, &n2, NULL);
     }
     printf("# %s: %s\n", what, stored ? stored : "(none)");
@@ -481,13 +491,15 @@ int main(int argc, char **argv)
     char article_path[300];
     snprintf(article_path, sizeof article_path, "%s/wonen.html", site);
     g_file_set_contents(article_path, article, -1, NULL);
+    snprintf(article_path, sizeof article_path, "%s/running.html", site);
+    g_file_set_contents(article_path, english_article, -1, NULL);
     vind_index_report_t report;
-    CHECK(index_folder(lexicon, db, site, &report) && report.indexed == 3, "all three are indexed");
+    CHECK(index_folder(lexicon, db, site, &report) && report.indexed == 4, "all four are indexed");
 
     vind_searcher_t *searcher = NULL;
     CHECK(vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK, "the index opens");
-    CHECK(vind_searcher_doc_count(searcher) == 3,
-          "the text store adds no documents: the index counts 3");
+    CHECK(vind_searcher_doc_count(searcher) == 4,
+          "the text store adds no documents: the index counts 4");
     same_snippet(searcher, "/wonen.html", (const char *const[]){"bewoner", "zorg", NULL},
                  "two words, compound parts: the stored snippet is the whole-text one");
     same_snippet(searcher, "/wonen.html", (const char *const[]){"client", "wijk", "budget", NULL},
@@ -513,6 +525,13 @@ int main(int argc, char **argv)
                  "two prefixes whose forms share a stem: the same");
     same_snippet(searcher, "/wonen.html", (const char *const[]){"lopen", "stad*", NULL},
                  "a word and a prefix of another stem's form: the same");
+    /* An English document's places of a prefix are under its forms'
+     * English stems only ("runn*": "running" and "runners", not "runs" or
+     * "ran" of the same stems): taken from those, the Dutch ones left out. */
+    same_snippet(searcher, "/running.html", (const char *const[]){"runn*", NULL},
+                 "an English document, a prefix of forms whose stems hold others: the same");
+    same_snippet(searcher, "/running.html", (const char *const[]){"cit*", "car*", NULL},
+                 "an English document, two prefixes: the same");
 
     /* Issue 12: a short text's places are all its matches: its passage is
      * marked from them, not analysed (the analysis was a fifth of a search). */
@@ -534,6 +553,16 @@ int main(int argc, char **argv)
     CHECK(wonen && wonen->snippet && strstr(wonen->snippet, "<mark>verpleeghuis</mark>"),
           "a prefix query's passage is marked");
     CHECK(analysed1 == analysed0, "without analysing a byte of it either");
+    vind_results_free(article);
+    /* The page's look-up gives an English hit its forms' English stems
+     * (each_prefix_term): "running" and "runners" marked, "runs" not. */
+    article = search(searcher, "runn*");
+    const vind_hit_t *running = hit_of(article, "/running.html");
+    printf("# runn*: %s\n", running && running->snippet ? running->snippet : "(none)");
+    CHECK(running && running->snippet && strstr(running->snippet, "<mark>Running</mark>") &&
+              strstr(running->snippet, "<mark>runners</mark>") &&
+              !strstr(running->snippet, "<mark>runs</mark>"),
+          "an English hit of a prefix query marks its forms, not the other words of their stems");
     vind_results_free(article);
 
     size_t n_pages = 0, n_small = 0;
