@@ -1837,6 +1837,8 @@ static void write_lexicon(struct builder *b, const char *path)
         entries[i].lemma =
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags & ~BUILDER_FLAGS;
+        if (w->lemma && (w->reading == READ_ADJECTIVE || w->reading == READ_DEGREE))
+            entries[i].flags |= VIND_LEX_ADJECTIVE_FORM;
         if ((w->flags & CE_START) && !(w->flags & FLAGGED_START))
             entries[i].flags |= VIND_LEX_WEAK_START;
     }
