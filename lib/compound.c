@@ -339,17 +339,20 @@ static int is_noun_root(const vind_lexicon_t *lexicon, const char *form, size_t 
  * gives the compound end (Cc) of "waar" or "laag" to the noun entry
  * ("waar/CcCaZf", wares), which has no -e form: "hardware/CaCc" is no "hard"
  * + "ware", "stellage/ZaCcCe" no "stel" + "lage", "deurwaarder" no "deur" +
- * "waarder". A tail that is a noun too keeps it ("hangjongere": "jongeren" is
- * its plural); so do "donkerblauwe" of "donkerblauw" and the flagless root
- * "vergunningsplichtige" keep theirs, as does a word the lexicon has no root
- * of. Look-ups beyond the split's own only for such a tail in such a root. */
+ * "waarder". A tail that is a noun too keeps the split ("hangjongere":
+ * "jongeren" is a compound end), and so do "donkerblauwe" of "donkerblauw",
+ * the flagless root "vergunningsplichtige" and a word the lexicon has no root
+ * of. Cost: a flag test per head; look-ups (the whole, up to three plurals
+ * each of whole and tail, start + lemma) only for an adjective's form. */
 static int is_adjective_form_of_noun_end(const vind_lexicon_t *lexicon, const char *form,
-                                         size_t len, size_t start, const entry_t *tail,
-                                         uint32_t whole)
+                                         size_t len, size_t start, const entry_t *tail)
 {
     if (!(tail->flags & VIND_LEX_ADJECTIVE_FORM) || (tail->flags & VIND_LEX_HEAD) ||
-        !(whole & VIND_LEX_ROOT) || (whole & (VIND_LEX_INFLECTED | VIND_LEX_ADJECTIVE_FORM)) ||
-        tail->lemma == NULL || !is_noun_root(lexicon, form, len, whole) ||
+        tail->lemma == NULL)
+        return 0;
+    uint32_t whole = vind_lexicon_flags(lexicon, form, len);
+    if (!(whole & VIND_LEX_ROOT) || (whole & (VIND_LEX_INFLECTED | VIND_LEX_ADJECTIVE_FORM)) ||
+        !is_noun_root(lexicon, form, len, whole) ||
         is_noun_root(lexicon, form + start, len - start, tail->flags))
         return 0;
     char joined[2 * VIND_MAX_TERM_BYTES];
@@ -394,12 +397,11 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
 {
     struct split_state state[VIND_MAX_TERM_BYTES + 1];
     memset(state, 0, sizeof state);
-    uint32_t whole = vind_lexicon_flags(lexicon, form, len); /* one more look-up per word */
     for (size_t i = len - MIN_PART_BYTES + 1; i-- > 0;) {
         struct split_state *best = &state[i];
         entry_t tail = i > 0 ? look_up(lexicon, form + i, len - i) : (entry_t){0, NULL};
         if (i > 0 && is_head(lexicon, &tail, form + i, len - i) &&
-            !is_adjective_form_of_noun_end(lexicon, form, len, i, &tail, whole)) {
+            !is_adjective_form_of_noun_end(lexicon, form, len, i, &tail)) {
             *best = (struct split_state){1, (unsigned char)len, (unsigned char)(len - i),
                                          (unsigned char)(len - i), 0};
             continue; /* one part is always the fewest */
