@@ -408,13 +408,28 @@ static const char *weak_readings(struct builder *b, const char *particle, const 
  * "overtuigd", "misbruikt". Without one, a stem + t/d is no participle:
  * "baard" is a beard, not a form of "baren".
  */
+/* The first six are never separable; the rest are separable in other verbs
+ * ("volhouden", "weergeven", "misgaan"). */
+#define NEVER_SEPARABLE_PREFIXES 6
+static const char *const inseparable_prefixes[] = {
+    "be", "ge", "her", "ont", "ver", "er", "mis", "onder", "over", "door", "om", "achter",
+    "vol", "weer", "voor", NULL,
+};
+
 static int has_inseparable_prefix(const char *form)
 {
-    static const char *const prefixes[] = {"be",  "ge",    "her",  "ont",  "ver", "er",
-                                           "mis", "onder", "over", "door", "om",  "achter",
-                                           "vol", "weer",  "voor", NULL};
-    for (int i = 0; prefixes[i]; i++)
-        if (strncmp(form, prefixes[i], strlen(prefixes[i])) == 0)
+    for (int i = 0; inseparable_prefixes[i]; i++)
+        if (strncmp(form, inseparable_prefixes[i], strlen(inseparable_prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the first n bytes of form are exactly a prefix that is never
+ * separable: "ver", "be", "ont" (not "vol", "weer"). */
+static int is_never_separable_prefix(const char *form, size_t n)
+{
+    for (int i = 0; i < NEVER_SEPARABLE_PREFIXES; i++)
+        if (strlen(inseparable_prefixes[i]) == n && strncmp(form, inseparable_prefixes[i], n) == 0)
             return 1;
     return 0;
 }
@@ -1440,6 +1455,13 @@ static int is_modifier_word(struct builder *b, const char *form, size_t length)
     return 0;
 }
 
+/* A participle whose ge- its lemma lacks: "gezocht" -> "zoeken" (not "gebruikt"). */
+static int is_ge_participle_head(const struct word *head)
+{
+    return strncmp(head->form, "ge", 2) == 0 && strncmp(head->lemma, "ge", 2) != 0 &&
+           head->reading <= READ_VERB;
+}
+
 /*
  * Second pass, for compounds the rules above did not reach because nl.dic
  * lists them as their own roots: the lemma of the head carries over when
@@ -1477,6 +1499,12 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
          * own no plural ("engels" is no "eng" + "els"), as for whole words. */
         if ((head->reading == READ_DEGREE && is_noun(w)) ||
             (head->reading == READ_NOUN && has_flag_class(w, 'A') && !is_noun(w)))
+            continue;
+        /* A participle head with ge- makes a verb of the start only when the
+         * start is a separable particle ("opgezocht" -> "opzoeken"): after any
+         * other start the joined verb is inseparable and takes no ge-, so this
+         * is no form of it ("vergezocht", far-fetched, is no "verzoeken"). */
+        if (is_ge_participle_head(head) && is_never_separable_prefix(w->form, i))
             continue;
         char joined[128];
         snprintf(joined, sizeof joined, "%.*s%s", (int)i, w->form, head->lemma);
@@ -1809,6 +1837,8 @@ static void write_lexicon(struct builder *b, const char *path)
         entries[i].lemma =
             w->lemma ? GPOINTER_TO_UINT(g_hash_table_lookup(offsets, w->lemma)) : VIND_LEX_NO_LEMMA;
         entries[i].flags = w->flags & ~BUILDER_FLAGS;
+        if (w->lemma && (w->reading == READ_ADJECTIVE || w->reading == READ_DEGREE))
+            entries[i].flags |= VIND_LEX_ADJECTIVE_FORM;
         if ((w->flags & CE_START) && !(w->flags & FLAGGED_START))
             entries[i].flags |= VIND_LEX_WEAK_START;
     }

@@ -306,6 +306,64 @@ static size_t modifier_length(const vind_lexicon_t *lexicon, const char *part, s
     return 0;
 }
 
+/* Whether the len bytes of form are a noun by the lexicon: a compound end or
+ * start, or a plural in -s, -n or -en has them as lemma ("stellages") or is
+ * a compound end ("jongeren" of "jongere"). Up to three look-ups. */
+static int is_noun_root(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                        uint32_t flags)
+{
+    if (flags & (VIND_LEX_HEAD | VIND_LEX_MODIFIER))
+        return 1;
+    static const char *const plurals[] = {"s", "n", "en"};
+    char plural[VIND_MAX_TERM_BYTES + 3];
+    if (len > VIND_MAX_TERM_BYTES)
+        return 0;
+    memcpy(plural, form, len);
+    for (size_t k = 0; k < sizeof plurals / sizeof plurals[0]; k++) {
+        size_t n = strlen(plurals[k]);
+        memcpy(plural + len, plurals[k], n);
+        const char *lemma = NULL;
+        uint32_t plural_flags = vind_lexicon_entry_range(lexicon, plural, len + n, &lemma);
+        int its_plural = lemma && strlen(lemma) == len && memcmp(lemma, form, len) == 0;
+        /* a plural nl.dic lists as a compound end of its own: "jongeren/CcCa" */
+        if ((plural_flags & VIND_LEX_LIST) && (its_plural || (plural_flags & VIND_LEX_HEAD)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the tail of form (len bytes) from start on, a head by its lemma,
+ * is an adjective's form that ends no compound here: no compound end itself
+ * ("blauwe/Cc" is one), in a noun root of nl.dic (no inflected form) whose
+ * start + the tail's lemma is no word. A noun's head is a noun, and nl.dic
+ * gives the compound end (Cc) of "waar" or "laag" to the noun entry
+ * ("waar/CcCaZf", wares), which has no -e form: "hardware/CaCc" is no "hard"
+ * + "ware", "stellage/ZaCcCe" no "stel" + "lage", "deurwaarder" no "deur" +
+ * "waarder". A tail that is a noun too keeps the split ("hangjongere":
+ * "jongeren" is a compound end), and so do "donkerblauwe" of "donkerblauw",
+ * the flagless root "vergunningsplichtige" and a word the lexicon has no root
+ * of. Cost: a flag test per head; look-ups (the whole, up to three plurals
+ * each of whole and tail, start + lemma) only for an adjective's form. */
+static int is_adjective_form_of_noun_end(const vind_lexicon_t *lexicon, const char *form,
+                                         size_t len, size_t start, const entry_t *tail)
+{
+    if (!(tail->flags & VIND_LEX_ADJECTIVE_FORM) || (tail->flags & VIND_LEX_HEAD) ||
+        tail->lemma == NULL)
+        return 0;
+    uint32_t whole = vind_lexicon_flags(lexicon, form, len);
+    if (!(whole & VIND_LEX_ROOT) || (whole & (VIND_LEX_INFLECTED | VIND_LEX_ADJECTIVE_FORM)) ||
+        !is_noun_root(lexicon, form, len, whole) ||
+        is_noun_root(lexicon, form + start, len - start, tail->flags))
+        return 0;
+    char joined[2 * VIND_MAX_TERM_BYTES];
+    size_t lemma_len = strlen(tail->lemma);
+    if (start + lemma_len > sizeof joined)
+        return 1;
+    memcpy(joined, form, start);
+    memcpy(joined + start, tail->lemma, lemma_len);
+    return !(vind_lexicon_flags(lexicon, joined, start + lemma_len) & VIND_LEX_LIST);
+}
+
 struct split_state {
     unsigned char parts;    /* parts from here to the end; 0: no valid split */
     unsigned char next;     /* where the next part starts (== len for the head) */
@@ -342,7 +400,8 @@ static size_t flag_split(const vind_lexicon_t *lexicon, const char *form, size_t
     for (size_t i = len - MIN_PART_BYTES + 1; i-- > 0;) {
         struct split_state *best = &state[i];
         entry_t tail = i > 0 ? look_up(lexicon, form + i, len - i) : (entry_t){0, NULL};
-        if (i > 0 && is_head(lexicon, &tail, form + i, len - i)) {
+        if (i > 0 && is_head(lexicon, &tail, form + i, len - i) &&
+            !is_adjective_form_of_noun_end(lexicon, form, len, i, &tail)) {
             *best = (struct split_state){1, (unsigned char)len, (unsigned char)(len - i),
                                          (unsigned char)(len - i), 0};
             continue; /* one part is always the fewest */

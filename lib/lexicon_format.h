@@ -75,6 +75,12 @@ static inline uint32_t vind_lex_fnv1a(uint32_t hash, const void *data, size_t si
  * entry is no word of the lexicon; with VIND_LEX_ROOT, nl.dic lists it as a
  * forbidden word ("discovering/Fw"). */
 #define VIND_LEX_ENGLISH 0x400u
+/* An inflected form whose lemma is an adjective's ("ware" of "waar", true;
+ * "lage" of "laag", low): nl.dic gives the compound end (Cc) to a noun entry
+ * of its own ("waar/CcCaZf", wares), which has no -e form, so such a form ends
+ * no compound unless the whole is an adjective's form too ("hardware" is no
+ * "hard" + "ware"; lib/compound.c). */
+#define VIND_LEX_ADJECTIVE_FORM 0x800u
 
 struct vind_lex_header {
     char magic[8];         /* VIND_LEX_MAGIC, not NUL-terminated */

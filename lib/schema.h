@@ -63,8 +63,12 @@
  *    English word that Dutch words spell by chance has no compound parts
  *    ("variables" is no "varia" + "bles": VIND_LEX_ENGLISH) (issue 13,
  *    i13-prec5).
+ * 10: an adjective's -e form ends no noun root of nl.dic ("hardware" is no
+ *    "hard" + "ware": VIND_LEX_ADJECTIVE_FORM), and a ge-participle after a
+ *    never-separable prefix is no form of the verb they spell ("vergezocht"
+ *    is no "verzoeken") (issue 13, i13-prec6, session 15).
  */
-#define VIND_ANALYZER_VERSION 9
+#define VIND_ANALYZER_VERSION 10
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

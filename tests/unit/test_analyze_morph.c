@@ -406,6 +406,23 @@ static void test_degree_and_english_word_apart(void)
     check_term("at", "at");
     check_same((const char *const[]){"eten", "gegeten", "aten", NULL}, "eten keeps its forms");
 }
+
+/* A participle with ge- after a prefix that is never separable is no form of
+ * the inseparable verb the prefix and the stem spell (tests/morph/collision-
+ * sample-6.tsv, tune half: "vergezochte"~"verzoekjes"): "vergezocht" is "ver"
+ * (far) + "gezocht", far-fetched; "verzoeken" has "verzocht". Separable
+ * particles keep theirs, listed or not ("opgezocht", "volgehouden"). */
+static void test_ge_participle_after_inseparable_prefix(void)
+{
+    check_apart("vergezocht", "verzoek");
+    check_apart("vergezochte", "verzoeken");
+    check_same((const char *const[]){"vergezocht", "vergezochte", NULL}, "vergezochte ~ vergezocht");
+    check_same((const char *const[]){"verzoeken", "verzocht", NULL}, "verzocht ~ verzoeken");
+    check_same((const char *const[]){"opzoeken", "opgezocht", NULL}, "opgezocht ~ opzoeken");
+    check_same((const char *const[]){"volhouden", "volgehouden", NULL}, "volgehouden ~ volhouden");
+    check_same((const char *const[]){"weergeven", "weergegeven", NULL}, "weergegeven ~ weergeven");
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -426,6 +443,7 @@ int main(void)
     test_infinitive_is_no_other_past();
     test_verb_stops_before_another_noun();
     test_degree_and_english_word_apart();
+    test_ge_participle_after_inseparable_prefix();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();

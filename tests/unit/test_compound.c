@@ -134,6 +134,21 @@ static const char *const ce_starts[][2] = {
     {NULL, NULL}};
 
 /* Linking morphemes are not part of the part. */
+/* A noun's head is a noun: an adjective's -e form ends no noun root, since
+ * nl.dic gives the compound end to the noun entry ("waar/CcCaZf", wares),
+ * which has no -e form (docs/morphology.md, "The sixth sample"). Adjective
+ * compounds, nominalised heads and words nl.dic lists flagless keep theirs. */
+static const char *const adjective_heads[][2] = {
+    {"hardware", ""},    /* not hard + ware (true) */
+    {"stellage", ""},    /* not stel + lage (low) */
+    {"deurwaarder", ""}, /* not deur + waarder (truer) */
+    {"donkerblauwe", "donker+blauwe"},
+    {"hangjongere", "hang+jongere"},
+    {"vergunningsplichtige", "vergunnings+plichtige|vergunning+plichtige"},
+    {"proceslaag", "proces+laag"},
+    {NULL, NULL},
+};
+
 static const char *const linkers[][2] = {
     {"overheidsbeleid", "overheid+beleid"}, /* the list has "overheids" */
     {"overheidsorganisaties", "overheid+organisaties"},
@@ -257,6 +272,7 @@ int main(int argc, char **argv)
     check_splits(lexicon, unknown);
     check_splits(lexicon, listed_guesses);
     check_splits(lexicon, ce_starts);
+    check_splits(lexicon, adjective_heads);
     test_judged(lexicon, argv[0]);
 
     /* Words that are not compounds, or only inflections, stay whole. */
