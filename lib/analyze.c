@@ -27,6 +27,7 @@
 #include "normalize.h"
 #include "stem.h"
 #include "tokenize.h"
+#include "tokens_memory.h"
 
 /* Extra terms one token may carry: compound parts, the joined hyphenated
  * word, an elliptic completion, the words of a URL. */
@@ -80,12 +81,22 @@ static const char *const no_extra[1] = {NULL};
 
 /* ---- the arena that owns every string of a vind_tokens_t ---- */
 
+/* Chunks grow from ARENA_FIRST to ARENA_LARGEST bytes, doubling: the
+ * strings of a query of a few words fit the first (a searcher's word memo
+ * keeps thousands of such results: with 64 kB chunks from the start, each
+ * held 64 kB, 530 MB a searcher, session 15), a page's text reaches the
+ * large chunks after eight more mallocs. */
+#define ARENA_FIRST 256u
+#define ARENA_LARGEST 65536u
+
 static void *arena_alloc(vind_tokens_t *tokens, size_t size)
 {
     size = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
     arena_chunk_t *chunk = tokens->chunks;
     if (chunk == NULL || chunk->size - chunk->used < size) {
-        size_t chunk_size = size > 65536 - sizeof *chunk ? size : 65536 - sizeof *chunk;
+        size_t grown = chunk ? 2 * (sizeof *chunk + chunk->size) : ARENA_FIRST;
+        grown = (grown < ARENA_LARGEST ? grown : ARENA_LARGEST) - sizeof *chunk;
+        size_t chunk_size = size > grown ? size : grown;
         chunk = malloc(sizeof *chunk + chunk_size);
         if (chunk == NULL)
             return NULL;
@@ -742,7 +753,8 @@ static void address_words(vind_analyzer_t *analyzer, vind_tokens_t *tokens, vind
 static vind_token_t *new_token(vind_tokens_t *tokens)
 {
     if (tokens->count == tokens->capacity) {
-        size_t capacity = tokens->capacity ? tokens->capacity * 2 : 64;
+        /* from 4: most analyses are a query's few words (the word memo keeps them) */
+        size_t capacity = tokens->capacity ? tokens->capacity * 2 : 4;
         vind_token_t *items = realloc(tokens->items, capacity * sizeof *items);
         if (items == NULL)
             return NULL;
@@ -1000,6 +1012,16 @@ const vind_token_t *vind_tokens_get(const vind_tokens_t *tokens, size_t i)
     if (tokens == NULL || i >= tokens->count)
         return NULL;
     return &tokens->items[i];
+}
+
+size_t vind_tokens_memory(const vind_tokens_t *tokens)
+{
+    if (tokens == NULL)
+        return 0;
+    size_t bytes = sizeof *tokens + tokens->capacity * sizeof *tokens->items;
+    for (const arena_chunk_t *chunk = tokens->chunks; chunk; chunk = chunk->next)
+        bytes += sizeof *chunk + chunk->size;
+    return bytes;
 }
 
 void vind_tokens_free(vind_tokens_t *tokens)

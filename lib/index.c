@@ -2647,7 +2647,10 @@ static int is_database(const char *folder);
 
 /* Whether a folder holds only what Xapian writes while it builds a
  * database: a compaction killed before its end leaves tables and a lock
- * without "iamglass" (written last), or shard-N folders without the stub. */
+ * without "iamglass" (written last), or shard-N folders without the stub;
+ * a database whose creation failed (a full disk, a kill) leaves its lock
+ * and "v.tmp", the version file before its rename to "iamglass" (until
+ * session 15 such a <db>.rebuild-<pid> stayed beside the index for good). */
 static int is_partial_database(const char *folder)
 {
     GDir *dir = g_dir_open(folder, 0, NULL);
@@ -2661,7 +2664,7 @@ static int is_partial_database(const char *folder)
             only_xapian = is_database(path);
         else
             only_xapian = strcmp(name, "flintlock") == 0 || g_str_has_suffix(name, ".glass") ||
-                          strcmp(name, "XAPIANDB.tmp") == 0;
+                          strcmp(name, "XAPIANDB.tmp") == 0 || strcmp(name, "v.tmp") == 0;
         g_free(path);
     }
     g_dir_close(dir);

@@ -204,6 +204,8 @@ static enum MHD_Result queue(vind_request_t *req, unsigned http_status,
 {
     req->responded = 1;
     req->http_status = http_status;
+    if (req->close_after && owned) /* MHD then closes the connection once it is sent */
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     if (req->answered_us == 0) /* on a search thread: when the search is done */
         req->answered_us = g_get_monotonic_time();
     if (req->deferred) {
@@ -277,7 +279,8 @@ enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, co
 {
     int html = wants_html(req);
     int canned = canned_index(http_status);
-    if (message == NULL && canned >= 0) {
+    /* a canned answer is shared: one that closes the connection is its own */
+    if (message == NULL && canned >= 0 && !req->close_after) {
         vind_responses_t *responses = req->server->responses;
         return queue(req, http_status, html ? responses->html[canned] : responses->json[canned],
                      0);
@@ -286,7 +289,9 @@ enum MHD_Result vind_respond_error(vind_request_t *req, unsigned http_status, co
         return vind_respond_html(
             req, http_status,
             vind_page_render(req->server->page, NULL, NULL,
-                             message ? message : vind_respond_reason(http_status)));
+                             message                ? message
+                             : canned >= 0          ? canned_spec[canned].dutch_message
+                                                    : vind_respond_reason(http_status)));
     return vind_respond_json(req, http_status, error_json(http_status, message));
 }
 

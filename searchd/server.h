@@ -128,6 +128,7 @@ struct vind_request {
     int64_t answered_us; /* the answer made, ready to send (respond.c); 0: none */
     size_t body_bytes;
     int responded; /* a response is queued */
+    int close_after; /* the answer says Connection: close (a request whose framing is ambiguous) */
     unsigned http_status;
     long long hits;         /* for the access log; -1: not a search */
     vind_pool_slot_t *slot; /* checked out searcher, returned at completion */

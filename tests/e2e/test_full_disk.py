@@ -165,6 +165,34 @@ def sweep(tmp, shim):
     tap.diag("sweep exits: " + ", ".join(exits))
 
 
+def upgrade_on_full_disk(tmp, shim):
+    """A schema upgrade (an index written as schema 3, rebuilt beside as <db>.rebuild-<pid>) that
+    meets a full disk as it creates the new database: the old index stays, and the next run, with
+    room, completes the upgrade and leaves no rebuild folder behind. Until session 15 Xapian's
+    "v.tmp" (the version file before its rename to "iamglass") made vind take the folder for
+    something other than a database, and it stayed beside the index for good."""
+    disk = os.path.join(tmp, "upgrade-disk")
+    os.makedirs(disk)
+    db = os.path.join(disk, "vind.db")
+    site = sample_site(tmp)
+    old = dict(os.environ, VIND_INDEX_WRITE_SCHEMA="3")
+    code, stderr, _ = run(db, site, old)
+    if not tap.ok(code == 0, "upgrade: the schema 3 index is written", stderr):
+        return
+    previous = snapshot(db, QUERIES)
+    code, stderr, _ = run(db, site, fault_env(shim, disk, VIND_ENOSPC_AFTER=0))
+    leftovers = sorted(name for name in os.listdir(disk) if name.startswith("vind.db.rebuild-"))
+    tap.ok(code == 2 and "no space left on device" in stderr.lower(),
+           "upgrade: the disk full as the new database is made: exit 2, said", (code, stderr[-500:]))
+    tap.ok(not differences(previous, snapshot(db, QUERIES)), "upgrade: the old index is intact")
+    code, stderr, _ = run(db, site)
+    tap.ok(code == 0, "upgrade: with room again the next run completes it", stderr[-500:])
+    code, stderr, _ = run(db, site)
+    left = sorted(name for name in os.listdir(disk) if name.startswith("vind.db.rebuild-"))
+    tap.ok(not left, "upgrade: the failed run's rebuild folder is gone after the next runs (%s)"
+           % ", ".join(leftovers or ["none was left"]), "still there: %s" % left)
+
+
 def with_tmpfs(tmp):
     disk = os.path.join(tmp, "tmpfs")
     os.makedirs(disk)
@@ -191,6 +219,7 @@ def with_shim(tmp):
     env = fault_env(shim, disk, VIND_ENOSPC_AFTER=SHIM_BYTES)
     scenario("shim", tmp, disk, db, env, lambda: None)
     sweep(tmp, shim)
+    upgrade_on_full_disk(tmp, shim)
     return None
 
 

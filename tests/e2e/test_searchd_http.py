@@ -6,6 +6,7 @@ routes 503, while everything that is refused before the index is consulted gets 
 """
 
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -35,6 +36,7 @@ def main():
         with Searchd(missing) as sd:
             routes_and_errors(sd)
             hostile(sd)
+            framing(sd)
             headers_and_assets(sd)
             slow_client(sd)
             metrics(sd)
@@ -246,6 +248,62 @@ def hostile(sd):
     tap.ok(status is None or 400 <= status < 500, "a garbage request line gets no 5xx", status)
     status, headers, body = sd.get("/api/search?q=" + "(" * 10000)
     tap.ok(status in (414, 503), "10,000 parentheses: refused or served, never a crash", status)
+
+
+def answers_on_one_connection(sd, data, timeout=12):
+    """Sends data on one connection; returns (the statuses answered, in order, the reply,
+    seconds until the daemon closed it or the timeout)."""
+    started = time.time()
+    chunks = []
+    with socket.create_connection(("127.0.0.1", sd.port), timeout=timeout) as s:
+        s.sendall(data)
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    reply = b"".join(chunks)
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.[01] (\d{3}) ", reply)]
+    return statuses, reply, time.time() - started
+
+
+# Requests whose body could end at two places (RFC 9112 6.1, 6.3), each followed on the same
+# connection by a second request a proxy in front might take for part of the first one's body
+# (or the other way round): a smuggled request. Until session 15 libmicrohttpd took the first of
+# two Content-Lengths (the GET /metrics after "Content-Length: 0" was answered), took
+# "Content-Length :" for another header, and read a body of unknown Transfer-Encoding until the
+# 10 s deadline without answering.
+SMUGGLED = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+AMBIGUOUS = [
+    ("two Content-Lengths, 0 then 23", b"Content-Length: 0\r\nContent-Length: 23\r\n"),
+    ("two Content-Lengths, 23 then 0", b"Content-Length: 23\r\nContent-Length: 0\r\n"),
+    ("Content-Length with Transfer-Encoding: chunked",
+     b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"),
+    ("Transfer-Encoding: xchunked", b"Transfer-Encoding: xchunked\r\n"),
+    ("Transfer-Encoding: chunked, identity", b"Transfer-Encoding: chunked, identity\r\n"),
+    ("Transfer-Encoding: chunked twice", b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
+    ("a space before the colon: 'Content-Length : 23'", b"Content-Length : 23\r\n"),
+]
+
+
+def framing(sd):
+    for what, headers in AMBIGUOUS:
+        body = b"0\r\n\r\n" if b"chunked" in headers else b""
+        statuses, reply, seconds = answers_on_one_connection(
+            sd, b"GET /api/search?q=zorg HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n" + body + SMUGGLED)
+        error = error_body(reply.partition(b"\r\n\r\n")[2].split(b"HTTP/1.")[0])
+        tap.ok(statuses == [400] and error is not None and seconds < 5,
+               "%s: one 400 with a JSON reason, the connection closed at once (nothing smuggled)"
+               % what, "statuses %s in %.1f s: %r" % (statuses, seconds, reply[:300]))
+    statuses, reply, seconds = answers_on_one_connection(
+        sd, b"GET /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n" + SMUGGLED
+        + b"GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+    tap.ok(statuses == [200, 200, 200],
+           "one chunked body, then a Content-Length body: each request answered, in turn",
+           "statuses %s: %r" % (statuses, reply[:300]))
 
 
 def headers_and_assets(sd):

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <malloc.h>
 
 #include <vind/index.h>
 #include <vind/limits.h>
@@ -1181,6 +1182,55 @@ static void test_word_memo(vind_analyzer_t *analyzer)
     vind_word_memo_free(memo);
 }
 
+/* The heap bytes in use (glibc's count), or 0 where it has none (ASan's
+ * allocator keeps its own). */
+static size_t heap_in_use(void)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+#else
+    return 0;
+#endif
+}
+
+/* A client sending distinct words (random words: every query a new one)
+ * fills the memo to its bound again and again, as every build begins it:
+ * what it holds in memory stays within its 4 MB. Before session 15 each
+ * remembered analysis held a 64 kB arena chunk and 64 tokens' room that
+ * its count left out: 8,192 one-word queries held 530 MB a searcher, and
+ * vind-searchd (8 searchers with --threads 4) grew past 900 MB. */
+static void test_word_memo_memory(vind_analyzer_t *analyzer)
+{
+    if (heap_in_use() == 0) {
+        SKIP("the memo's memory: no glibc heap count here (ASan)");
+        return;
+    }
+    vind_word_memo_t *memo = vind_word_memo_new(analyzer, NULL);
+    GString *word = g_string_new(NULL);
+    for (int i = 0; i < 200; i++) { /* the analyzer's own cache, filled first */
+        g_string_printf(word, "warm%d", i);
+        vind_word_memo_analysis(memo, word->str);
+    }
+    size_t before = heap_in_use(), most = 0;
+    for (unsigned i = 0; i < 6000; i++) {
+        vind_word_memo_begin(memo);
+        g_string_truncate(word, 0);
+        for (unsigned n = i + 17576; n; n /= 26) /* distinct words of letters: "aaab", ... */
+            g_string_append_c(word, (char)('a' + n % 26));
+        vind_word_memo_analysis(memo, word->str);
+        size_t now = heap_in_use();
+        if (now > before && now - before > most)
+            most = now - before;
+    }
+    printf("# 6,000 distinct words: the heap grew by at most %zu bytes (the memo counts %zu)\n",
+           most, vind_word_memo_bytes(memo));
+    CHECK(most < (6u << 20),
+          "6,000 distinct one-word analyses: the memo and the analyzer's cache hold under 6 MB");
+    g_string_free(word, TRUE);
+    vind_word_memo_free(memo);
+}
+
 static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
 {
     test_completion_cache(searcher);
@@ -1190,6 +1240,7 @@ static void test_plan(vind_searcher_t *searcher, vind_lexicon_t *lexicon)
     vind_analyzer_new(lexicon, &analyzer, NULL);
     test_absent_terms(searcher, analyzer);
     test_word_memo(analyzer);
+    test_word_memo_memory(analyzer);
     vind_qnode_t *tree = NULL;
     vind_query_parse("Cliënten -wonen", 16, &tree, NULL);
     vind_query_plan_t *plan = NULL;
