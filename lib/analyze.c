@@ -909,6 +909,15 @@ static int add_token(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const cha
 
 /* ---- public functions ---- */
 
+int vind_analyzer_knows_english(const vind_analyzer_t *analyzer, const char *word)
+{
+    const char *lemma = NULL;
+    size_t lemma_length = 0;
+    return analyzer && word &&
+           vind_english_lemma(analyzer->english, word, strlen(word), &lemma, &lemma_length);
+}
+
+
 const vind_lexicon_t *vind_analyzer_lexicon(const vind_analyzer_t *analyzer)
 {
     return analyzer ? analyzer->lexicon : NULL;

@@ -7,6 +7,7 @@
 #define VIND_LIB_ENGLISH_H
 
 #include <stddef.h>
+#include <vind/analyze.h>
 #include <vind/status.h>
 
 typedef struct vind_english vind_english_t;
@@ -33,5 +34,13 @@ void vind_english_free(vind_english_t *english);
  */
 int vind_english_lemma(const vind_english_t *english, const char *word, size_t len,
                        const char **lemma, size_t *lemma_length);
+
+/*
+ * Whether the analyzer's English list knows the normalised word ("maturity"
+ * yes, "middl" no): a real English word, not only a stem that Snowball left
+ * of one. lib/suggest.c asks it, so that a correct English word that is its
+ * own lemma is not taken for a typo. In lib/analyze.c, which owns the list.
+ */
+int vind_analyzer_knows_english(const vind_analyzer_t *analyzer, const char *word);
 
 #endif
