@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <vind/analyze.h>
 #include <vind/limits.h>
+#include "english.h"
 #include "error.h"
 #include "lexicon.h"
 #include "lexicon_format.h"
@@ -52,6 +53,7 @@ typedef struct {
 
 struct vind_analyzer {
     const vind_lexicon_t *lexicon;
+    vind_english_t *english;     /* English lemmas; NULL: Snowball's stems alone */
     vind_stemmer_t *stemmers[2]; /* by vind_lang_t */
     /* form -> word_entry_t, by vind_lang_t: the current generation of the
      * cache and the one before it (analyze_form) */
@@ -383,6 +385,33 @@ static void build_dutch_entry(vind_analyzer_t *analyzer, const char *form, size_
     *extra_count += (unsigned)append_verb_term(analyzer, form, len, term_offset);
 }
 
+/*
+ * Builds the entry of an English form into analyzer->entry. A word of the
+ * English list (wamerican) has its lemma as its term: an inflection undone
+ * ("stopped" -> "stop", "companies" -> "company", "faster" -> "fast"), a
+ * derivation left alone ("manager" and "management" stay two terms, where
+ * Snowball made both "manag"; english/mklemmas.py has the rules). A stop
+ * word and a word the list lacks (a name, jargon) keep Snowball's stem. No
+ * compounds. Costs one bisection of the list per new form.
+ */
+static void build_english_entry(vind_analyzer_t *analyzer, const char *form, size_t len)
+{
+    GString *entry = analyzer->entry;
+    const char *lemma = form;
+    size_t lemma_length = len;
+    int known = !vind_is_stopword(analyzer->lexicon, form, VIND_LANG_EN) &&
+                vind_english_lemma(analyzer->english, form, len, &lemma, &lemma_length);
+    if (!known) {
+        lemma = form;
+        lemma_length = len;
+    }
+    g_string_truncate(entry, 0);
+    g_string_append_len(entry, lemma, (gssize)lemma_length);
+    g_string_append_c(entry, '\0');
+    append_term(analyzer, VIND_LANG_EN, form, lemma, lemma_length, known, entry);
+    g_string_append_c(entry, '\0');
+}
+
 /* A form of the cache's older generation moved into the current one (NULL:
  * not there), so the words a text keeps using survive the next turn. */
 static const word_entry_t *promote(vind_analyzer_t *analyzer, vind_lang_t lang, const char *form)
@@ -431,12 +460,7 @@ static const word_entry_t *analyze_form(vind_analyzer_t *analyzer, vind_lang_t l
     if (lang == VIND_LANG_NL) {
         build_dutch_entry(analyzer, form, len, &extra_count);
     } else {
-        /* English: Snowball on the form, no lexicon, no compounds. */
-        g_string_truncate(analyzer->entry, 0);
-        g_string_append_len(analyzer->entry, form, (gssize)len);
-        g_string_append_c(analyzer->entry, '\0');
-        append_term(analyzer, VIND_LANG_EN, form, form, len, 0, analyzer->entry);
-        g_string_append_c(analyzer->entry, '\0');
+        build_english_entry(analyzer, form, len);
     }
     turn_generation(analyzer, lang);
     word_entry_t *entry = g_malloc(sizeof *entry + analyzer->entry->len);
@@ -897,6 +921,15 @@ static int add_token(vind_analyzer_t *analyzer, vind_tokens_t *tokens, const cha
 
 /* ---- public functions ---- */
 
+int vind_analyzer_knows_english(const vind_analyzer_t *analyzer, const char *word)
+{
+    const char *lemma = NULL;
+    size_t lemma_length = 0;
+    return analyzer && word &&
+           vind_english_lemma(analyzer->english, word, strlen(word), &lemma, &lemma_length);
+}
+
+
 const vind_lexicon_t *vind_analyzer_lexicon(const vind_analyzer_t *analyzer)
 {
     return analyzer ? analyzer->lexicon : NULL;
@@ -913,6 +946,12 @@ vind_status_t vind_analyzer_new(const vind_lexicon_t *lexicon, vind_analyzer_t *
     if (analyzer == NULL)
         return vind_error(errmsg, VIND_NOMEM, "cannot create an analyzer: out of memory");
     analyzer->lexicon = lexicon;
+    vind_status_t opened =
+        vind_english_open(vind_lexicon_datadir(lexicon), &analyzer->english, errmsg);
+    if (opened != VIND_OK) {
+        vind_analyzer_free(analyzer);
+        return opened;
+    }
     for (int lang = VIND_LANG_NL; lang <= VIND_LANG_EN; lang++) {
         vind_status_t status =
             vind_stemmer_new((vind_lang_t)lang, &analyzer->stemmers[lang], errmsg);
@@ -941,6 +980,7 @@ void vind_analyzer_free(vind_analyzer_t *analyzer)
         if (analyzer->older[lang])
             g_hash_table_destroy(analyzer->older[lang]);
     }
+    vind_english_free(analyzer->english);
     vind_spans_release(&analyzer->spans);
     if (analyzer->form)
         g_string_free(analyzer->form, TRUE);

@@ -28,6 +28,7 @@
 #include <vind/extract.h>
 #include <vind/limits.h>
 #include "error.h"
+#include "lang.h"
 
 #define SNIFF_BYTES 4096u
 
@@ -1589,34 +1590,23 @@ static vind_status_t find_author(page_t *page, vind_doc_t *doc)
     return VIND_OK;
 }
 
-/* "nl-NL" -> "nl", "nl_NL" -> "nl". */
-static char *primary_language(const char *tag)
-{
-    if (tag == NULL)
-        return NULL;
-    size_t n = strcspn(tag, "-_ ");
-    if (n == 0 || n > 8)
-        return NULL;
-    return g_ascii_strdown(tag, (gssize)n);
-}
-
 static vind_status_t find_language(page_t *page, vind_doc_t *doc)
 {
     xmlNodePtr root = xmlDocGetRootElement(page->doc);
     const char *lang = attribute(root, "lang");
     if (lang == NULL)
         lang = attribute(root, "xml:lang");
-    if (set_field(&doc->lang, primary_language(lang)) != VIND_OK)
+    if (set_field(&doc->lang, vind_lang_primary(lang)) != VIND_OK)
         return VIND_NOMEM;
     if (doc->lang == NULL && page->article_ld != NULL) {
         json_t *language = json_object_get(page->article_ld, "inLanguage");
         if (json_is_string(language) &&
-            set_field(&doc->lang, primary_language(json_string_value(language))) != VIND_OK)
+            set_field(&doc->lang, vind_lang_primary(json_string_value(language))) != VIND_OK)
             return VIND_NOMEM;
     }
     if (doc->lang == NULL) {
         char *locale = meta_content(page, "og:locale");
-        vind_status_t status = set_field(&doc->lang, primary_language(locale));
+        vind_status_t status = set_field(&doc->lang, vind_lang_primary(locale));
         g_free(locale);
         if (status != VIND_OK)
             return status;
@@ -2158,6 +2148,23 @@ static vind_status_t add_warning(vind_doc_t *doc, const char *format, ...)
     return doc->warning != NULL ? VIND_OK : VIND_NOMEM;
 }
 
+/* The declared language stays unless the text clearly says the other of
+ * Dutch and English (lib/lang.h); then the file is reported, so that its
+ * site can fix the declaration. Cost: one pass over the text (at most its
+ * first 1 MB) with a binary search a short word. */
+static vind_status_t settle_language(vind_doc_t *doc)
+{
+    char *note = NULL;
+    char *lang = vind_lang_settle(doc->lang, doc->pages, doc->n_pages, &note);
+    free(doc->lang);
+    doc->lang = NULL;
+    vind_status_t status = set_field(&doc->lang, lang);
+    if (status == VIND_OK && note != NULL)
+        status = add_warning(doc, "%s", note);
+    g_free(note);
+    return status;
+}
+
 static int has_word_character(const char *text)
 {
     for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char(p))
@@ -2318,6 +2325,8 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     list_elements(&page);
     load_jsonld(&page);
     vind_status_t status = build_doc(&page, feed, doc, errmsg);
+    if (status == VIND_OK && !doc->is_listing && settle_language(doc) != VIND_OK)
+        status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     if (status == VIND_OK && path != NULL && (doc->path = strdup(path)) == NULL)
         status = vind_error(errmsg, VIND_NOMEM, "%s: out of memory", name);
     if (status == VIND_OK && name_empty_page(doc, path) != VIND_OK)

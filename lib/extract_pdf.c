@@ -19,6 +19,7 @@
 #include <vind/limits.h>
 #include "error.h"
 #include "isolate.h"
+#include "lang.h"
 #include "ocr.h"
 
 /* A page with fewer visible characters than this has no text layer (a scan
@@ -133,35 +134,6 @@ static char *title_from_text(char **pages, size_t n_pages)
     return NULL;
 }
 
-/* Dutch or English by function words: the analyzer needs to know which
- * stemmer to use, and 8 of the 55 corpus PDFs are English. */
-static char *detect_language(char **pages, size_t n_pages)
-{
-    static const char *const dutch[] = {"de", "het", "een", "en", "van", "is", "niet", "dat", NULL};
-    static const char *const english[] = {"the", "and", "of", "is", "not", "that", "to", NULL};
-    size_t nl = 0, en = 0;
-    for (size_t page = 0; page < n_pages; page++) {
-        const char *p = pages[page];
-        while (*p != '\0') {
-            while (*p != '\0' && !isalpha((unsigned char)*p))
-                p++;
-            const char *start = p;
-            while (isalpha((unsigned char)*p))
-                p++;
-            size_t n = (size_t)(p - start);
-            if (n == 0 || n > 4)
-                continue;
-            for (size_t i = 0; dutch[i] != NULL; i++)
-                nl += strlen(dutch[i]) == n && g_ascii_strncasecmp(start, dutch[i], n) == 0;
-            for (size_t i = 0; english[i] != NULL; i++)
-                en += strlen(english[i]) == n && g_ascii_strncasecmp(start, english[i], n) == 0;
-        }
-    }
-    if (nl + en < 10)
-        return NULL;
-    return g_strdup(nl >= en ? "nl" : "en");
-}
-
 static vind_status_t copy_string(char **field, const char *value)
 {
     if (value == NULL || *value == '\0')
@@ -172,6 +144,18 @@ static vind_status_t copy_string(char **field, const char *value)
     int failed = *collapsed != '\0' && g_utf8_validate(collapsed, -1, NULL) && *field == NULL;
     g_free(collapsed);
     return failed ? VIND_NOMEM : VIND_OK;
+}
+
+/* Joins a note to the document's warning ("a; b"): it is reported
+ * "indexed, but a; b". */
+static vind_status_t join_warning(vind_doc_t *doc, const char *note)
+{
+    char *joined =
+        doc->warning != NULL ? g_strdup_printf("%s; %s", doc->warning, note) : g_strdup(note);
+    free(doc->warning);
+    doc->warning = strdup(joined);
+    g_free(joined);
+    return doc->warning != NULL ? VIND_OK : VIND_NOMEM;
 }
 
 /* Metadata: Title (unless junk), Author, CreationDate as written. */
@@ -581,6 +565,9 @@ vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
         doc->type = VIND_DOC_PDF;
         status = read_metadata(pdf, doc);
     }
+    char *declared_tag = metadata_language(pdf);
+    char *declared = vind_lang_primary(declared_tag);
+    g_free(declared_tag);
     if (status == VIND_OK) {
         ocr_run_t run;
         ocr_start(&run, pdf, opts);
@@ -599,10 +586,17 @@ vind_status_t vind_extract_pdf(const char *data, size_t len, const char *path,
         g_free(title);
     }
     if (status == VIND_OK) {
-        char *lang = detect_language(doc->pages, doc->n_pages);
+        /* the XMP's language, unless the text clearly says the other of
+         * Dutch and English; none declared: the text's majority (lib/lang.h) */
+        char *note = NULL;
+        char *lang = vind_lang_settle(declared, doc->pages, doc->n_pages, &note);
         status = copy_string(&doc->lang, lang);
+        if (status == VIND_OK && note != NULL)
+            status = join_warning(doc, note);
         g_free(lang);
+        g_free(note);
     }
+    g_free(declared);
     if (status == VIND_OK && path != NULL && (doc->path = strdup(path)) == NULL)
         status = VIND_NOMEM;
     if (status != VIND_OK) {

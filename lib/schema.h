@@ -67,6 +67,12 @@
  *    "hard" + "ware": VIND_LEX_ADJECTIVE_FORM), and a ge-participle after a
  *    never-separable prefix is no form of the verb they spell ("vergezocht"
  *    is no "verzoeken") (issue 13, i13-prec6, session 15).
+ *    Also in 10 (two branches, one bump): an English word of wamerican has
+ *    its lemma as its term, not Snowball's stem ("manager" is no
+ *    "management"; en-lemmas.txt, english/mklemmas.py)
+ *    (issue 13, session 15, i13-lang2). en-lemmas.txt is built from the
+ *    system's wamerican like nl.lex from wdutch, but is not in the lexicon's
+ *    fingerprint: a new wamerican needs a bump here (or vind-index --rebuild).
  */
 #define VIND_ANALYZER_VERSION 10
 #define VIND_META_ANALYZER "vind:analyzer"

@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include <vind/limits.h>
+#include "english.h"
 #include "error.h"
 #include "lexicon_lookup.h"
 #include "lexicon_format.h"
@@ -112,14 +113,18 @@ static word_kind_t word_kind(const vind_lexicon_t *lexicon, const char *typed, c
     return WORD_UNLISTED;
 }
 
-/* 1 when form is an English word ("seats", "tricks", "maturity", "sad"): no
+/* 1 when form is an English word ("seats", "tricks", "weather", "sad"): no
  * Dutch headword of the translations (stem is its Dutch stem), and its
- * English stem a word of their English side (as lib/query.c's
+ * English term a word of their English side (as lib/query.c's
  * is_english_word), reached by taking off an English ending, or a word of
- * at most four letters. Without that last condition a Dutch word cut short
- * by a typo ("middl", "centr") passed as its English stem. Correct English,
- * not a typo: "Some sad news" was offered "Some pad news". Costs a bisection
- * of the translations and one English analysis. */
+ * at most four letters, or a word of the English list (wamerican): since
+ * session 15 a word such as "weather" is its own English term, no shorter
+ * Snowball stem ("maturity" is English no longer: its term is no word of
+ * the side, which has "mature"). Without those conditions a Dutch word cut short by a typo
+ * ("middl", "centr") passed as a Snowball stem of the English side.
+ * Correct English, not a typo: "Some sad news" was offered "Some pad
+ * news". Costs a bisection of the translations, one English analysis and
+ * at most one bisection of the English list. */
 static int english_word(vind_searcher_t *searcher, const char *form, const char *stem)
 {
     char stems[VIND_TRANSLATION_BYTES];
@@ -128,7 +133,9 @@ static int english_word(vind_searcher_t *searcher, const char *form, const char 
         return 0;
     char *english = vind_analyze_word(searcher->analyzer, form, VIND_LANG_EN);
     size_t length = strlen(form);
-    int yes = english && (strlen(english) < length || length <= 4) &&
+    int yes = english &&
+              (strlen(english) < length || length <= 4 ||
+               vind_analyzer_knows_english(searcher->analyzer, form)) &&
               vind_synonyms_is_english(searcher->synonyms, english);
     free(english);
     return yes;

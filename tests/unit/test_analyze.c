@@ -394,14 +394,60 @@ static void test_abbreviations_numbers_addresses(void)
     free(rivm);
 }
 
+/* Checks that the English terms of a and b are one (joined: that of b, the
+ * lemma) or two. */
+static void check_english_pair(const char *a, const char *b, int joined)
+{
+    char *term_a = vind_analyze_word(analyzer, a, VIND_LANG_EN);
+    char *term_b = vind_analyze_word(analyzer, b, VIND_LANG_EN);
+    char what[128];
+    snprintf(what, sizeof what, "English: %s (%s) and %s (%s) %s", a, term_a ? term_a : "", b,
+             term_b ? term_b : "", joined ? "one term, the lemma" : "stay apart");
+    int same = term_a && term_b && strcmp(term_a, term_b) == 0;
+    CHECK(joined ? same && strcmp(term_a, b) == 0 : term_a && term_b && !same, what);
+    g_free(term_a);
+    g_free(term_b);
+}
+
 static void test_english(void)
 {
     vind_tokens_t *tokens = analyze_lang("The running organisations", VIND_LANG_EN);
     const vind_token_t *the = vind_tokens_get(tokens, 0);
     const vind_token_t *running = vind_tokens_get(tokens, 1);
     CHECK(the && (the->flags & VIND_TOKEN_STOP), "English: the is a stop word");
-    CHECK(running && strcmp(running->stem, "run") == 0, "English Snowball: running -> run");
+    CHECK(running && strcmp(running->stem, "run") == 0, "English: running -> run");
     vind_tokens_free(tokens);
+
+    /* A word of wamerican has its lemma as its term: inflections join,
+     * derivations stay apart (en-lemmas.txt, english/mklemmas.py). */
+    static const char *const same[][2] = {
+        {"managers", "manager"}, {"stopped", "stop"},     {"companies", "company"},
+        {"hoping", "hope"},      {"boxes", "box"},        {"faster", "fast"},
+        {"easiest", "easy"},     {"cancelled", "cancel"}, {"called", "call"},
+    };
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+        check_english_pair(same[k][0], same[k][1], 1);
+    /* Snowball joined each of these pairs ("manag", "gener", "new"). */
+    static const char *const apart[][2] = {
+        {"manager", "management"}, {"general", "generate"}, {"news", "new"},
+        {"morning", "morn"},       {"manager", "manage"},   {"international", "internal"},
+    };
+    for (size_t k = 0; k < sizeof apart / sizeof apart[0]; k++)
+        check_english_pair(apart[k][0], apart[k][1], 0);
+    /* A word the list lacks (British spelling, a name) keeps Snowball's stem;
+     * so does a stop word, as before ("yourselves", which the list knows as
+     * itself, stays Snowball's "yourselv"). */
+    char *organisations = vind_analyze_word(analyzer, "organisations", VIND_LANG_EN);
+    char *organisation = vind_analyze_word(analyzer, "organisation", VIND_LANG_EN);
+    CHECK(organisations && organisation && strcmp(organisations, organisation) == 0,
+          "English: a word the list lacks keeps Snowball's stem");
+    CHECK(organisations && strcmp(organisations, "organis") == 0,
+          "English: organisations -> Snowball's organis");
+    char *yourselves = vind_analyze_word(analyzer, "yourselves", VIND_LANG_EN);
+    CHECK_STR(yourselves, "yourselv", "English: a stop word keeps Snowball's stem");
+    g_free(organisations);
+    g_free(organisation);
+    g_free(yourselves);
 }
 
 static void test_hostile_input(void)

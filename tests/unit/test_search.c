@@ -614,6 +614,13 @@ static void test_spelling_and_synonyms(vind_searcher_t *searcher)
               !strstr(vind_results_explain(r), "spellings"),
           "an English word is not looked up in the spelling table");
     vind_results_free(r);
+    /* Session 15: an English word that is its own lemma ("weather", no
+     * shorter stem since the English terms are lemmas) is English too. */
+    r = search(searcher, "weather");
+    CHECK(r && vind_results_suggestion(r) == NULL &&
+              !strstr(vind_results_explain(r), "spellings"),
+          "an English word that is its own lemma is not looked up in the spelling table");
+    vind_results_free(r);
 
     r = search(searcher, "ggz");
     CHECK(r && has_url(r, "wijk"), "ggz finds \"geestelijke gezondheidszorg\"");
