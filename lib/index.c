@@ -68,7 +68,7 @@ struct vind_index {
     int write_version;            /* the schema this run writes (schema_to_write) */
     int analyzer_stale;           /* the index's terms come from another analyzer or lexicon */
     size_t batch;                 /* documents changed in the open transaction */
-    size_t batch_replaced;        /* of those, stored over or deleted (VIND_INDEX_BATCH_REPLACED) */
+    size_t batch_replaced;        /* of those, stored over another (VIND_INDEX_BATCH_REPLACED) */
     uint64_t pending_bytes;       /* text added in it (check_disk_room, count_change) */
     /* Near-duplicates: the fingerprints of the index (loaded at the first
      * need), those of the document last built, and the document it joined
@@ -601,8 +601,8 @@ static vind_status_t commit_changes(vind_index_t *index, int batch_end, char **e
 
 /* Counts one changed document; commits when the batch is full: of
  * documents, of text (VIND_INDEX_BATCH_BYTES, include/vind/limits.h), or of
- * documents that replaced or deleted a stored one (VIND_INDEX_BATCH_REPLACED:
- * Xapian's queued position-list changes). */
+ * documents stored over another (VIND_INDEX_BATCH_REPLACED: Xapian's queued
+ * position-list changes). */
 static vind_status_t count_change(vind_index_t *index, char **errmsg)
 {
     /* Checked per document, so a full disk ends the run early, not at its end. */
@@ -626,8 +626,6 @@ static vind_status_t delete_document(vind_index_t *index, uint32_t docid, char *
     if (status != VIND_OK)
         return status;
     status = vind_xapian_writer_delete_document(index->writer, docid, errmsg);
-    if (status == VIND_OK)
-        index->batch_replaced++;
     if (status == VIND_NOT_FOUND && errmsg) {
         free(*errmsg);
         *errmsg = NULL;
