@@ -68,6 +68,7 @@ struct vind_index {
     int write_version;            /* the schema this run writes (schema_to_write) */
     int analyzer_stale;           /* the index's terms come from another analyzer or lexicon */
     size_t batch;                 /* documents changed in the open transaction */
+    size_t batch_replaced;        /* of those, stored over another (VIND_INDEX_BATCH_REPLACED) */
     uint64_t pending_bytes;       /* text added in it (check_disk_room, count_change) */
     /* Near-duplicates: the fingerprints of the index (loaded at the first
      * need), those of the document last built, and the document it joined
@@ -384,6 +385,7 @@ static vind_status_t begin_change(vind_index_t *index, char **errmsg)
     if (status == VIND_OK) {
         index->in_transaction = 1;
         index->batch = 0;
+        index->batch_replaced = 0;
     }
     return status;
 }
@@ -598,13 +600,16 @@ static vind_status_t commit_changes(vind_index_t *index, int batch_end, char **e
 }
 
 /* Counts one changed document; commits when the batch is full: of
- * documents, or of text (VIND_INDEX_BATCH_BYTES, include/vind/limits.h). */
+ * documents, of text (VIND_INDEX_BATCH_BYTES, include/vind/limits.h), or of
+ * documents stored over another (VIND_INDEX_BATCH_REPLACED: Xapian's queued
+ * position-list changes). */
 static vind_status_t count_change(vind_index_t *index, char **errmsg)
 {
     /* Checked per document, so a full disk ends the run early, not at its end. */
     vind_status_t status = check_disk_room(index, errmsg);
     if (status != VIND_OK || (++index->batch < VIND_INDEX_BATCH_DOCS &&
-                              index->pending_bytes < VIND_INDEX_BATCH_BYTES))
+                              index->pending_bytes < VIND_INDEX_BATCH_BYTES &&
+                              index->batch_replaced < VIND_INDEX_BATCH_REPLACED))
         return status;
     status = commit_changes(index, 1, errmsg);
     return status == VIND_OK ? begin_change(index, errmsg) : status;
@@ -1355,8 +1360,10 @@ static vind_status_t store_document(vind_index_t *index, const char *unique, con
     /* The same docid may have held longer text: drop the old pages first.
      * A new docid has none (Xapian never reuses one), and the look-up
      * would wait for a sharded writer's thread to add the document. */
-    if (status == VIND_OK && !added)
+    if (status == VIND_OK && !added) {
+        index->batch_replaced++;
         status = unspell(index, id, errmsg);
+    }
     if (status == VIND_OK && !added)
         status = vind_text_delete(index->writer, id, errmsg);
     if (status == VIND_OK && index->write_version > 1)

@@ -91,6 +91,20 @@
  * B-tree block). 8 MB keeps the shared corpus (5.1 MB, 750 documents) one
  * batch. */
 #define VIND_INDEX_BATCH_BYTES (8u * 1024u * 1024u)
+/* Replaced documents per commit: a batch also ends at this many documents
+ * stored over one the index holds. Xapian 1.4 (glass) queues one
+ * position-list change per term of such a document, kept terms included (a
+ * deletion for each term without positions: schema 4's `E` terms, ~half of
+ * a document's terms), in a map of maps (term -> docid -> list) it inserts
+ * into term by term and applies at the commit; the bigger the batch, the
+ * more of each insert's descent misses the CPU cache. 1,000 changed
+ * generated documents in one batch: 16% of the run's perf samples in those
+ * inserts; in batches of 50 a third of that, the commits a little more
+ * (docs/scaling.md, "Re-indexing 1,000 changed documents", session 15).
+ * Deletions are not counted: a deleted document changes the posting list of
+ * every term it had, and each commit rewrites those lists' blocks (1,000
+ * deleted from 20,000 in batches of 50: 8.4 s of CPU against 6.0-6.6 s). */
+#define VIND_INDEX_BATCH_REPLACED 50u
 /* Text between two updates of the spelling table in a run: the spelling
  * words of the batches in between are counted in memory and committed with
  * each batch as one metadata value (a crash loses none of them; lib/index.c,

@@ -6,7 +6,8 @@
   type, pages), with themes and tags from the derived tables and dates over 2007-2026.
 * --from-jsonl: a generated feed is indexed (every document found by its URL, the stats count
   them); a second run of the same feed changes nothing (every line unchanged); a changed record
-  is updated and a deleted one removed; a feed with bad lines reports each with its line number
+  is updated and a deleted one removed; replaced and deleted documents are committed in batches
+  of at most 50 (session 15), added or deleted ones in one; a feed with bad lines reports each with its line number
   and reason, indexes the good lines and exits 1; stdin ("-") works; a record without "type"
   and with "type": "pdf" is taken.
 * no file is read: records whose "path", "url", "canonical" or "links" name /etc/passwd, a
@@ -296,6 +297,38 @@ def test_batch_bytes(tap, tmp):
            "the end of the run, none left pending", "suggestion %r" % suggestion)
 
 
+def test_batch_replaced(tap, tmp):
+    """A batch also ends at VIND_INDEX_BATCH_REPLACED (50) documents stored over others, while
+    added and deleted documents keep the big batches: 110 records are added in one batch
+    (revision 2; revision 1 is the schema), all 110 changed are updated in three (50, 50, 10:
+    revision 5) and 60 deletions take one (revision 6). Xapian queues a position-list change per
+    term of a replaced document, and the queue's inserts cost more the bigger the batch
+    (docs/scaling.md, "Re-indexing 1,000 changed documents", session 15); a deletion changes
+    every posting list of its terms, which each commit rewrites. The update holds every changed
+    text."""
+    records = [{"url": "https://e.example/partij/%d/" % i, "title": "Partij %d" % i,
+                "pages": ["Het waterschap %d beheert de dijken en de gemalen." % i]}
+               for i in range(110)]
+    changed = [dict(r, pages=[r["pages"][0] + " Bijgewerktwoord na de storm."]) for r in records]
+    lines = lambda rs: "".join(json.dumps(r) + "\n" for r in rs).encode()  # noqa: E731
+    db = os.path.join(tmp, "partij.db")
+    revisions, summaries = [], []
+    for feed in (lines(records), lines(changed),
+                 lines({"url": r["url"], "deleted": True} for r in records[:60])):
+        code, err = index_feed(db, "-", stdin=feed)
+        summaries.append((code, summary(err)))
+        index = Index(db)
+        revisions.append(index.stats().get("revision"))
+        found = {h.get("url") for h in hit_list(index.search("bijgewerktwoord", limit=0))}
+        index.close()
+    tap.ok([code for code, _ in summaries] == [0, 0, 0] and revisions == [2, 5, 6],
+           "110 added in one batch, 110 updated in three of at most 50, 60 deleted in one",
+           (revisions, summaries))
+    tap.ok(summaries[1][1].get("updated") == 110 and summaries[2][1].get("removed") == 60 and
+           found == {r["url"] for r in records[60:]},
+           "every update is stored across the batches; the deleted documents are gone", found)
+
+
 PENDING = "vind:spelling-pending"
 
 
@@ -537,6 +570,7 @@ def main():
         test_bad_dates(tap, tmp)
         test_text_past_the_analysis_limit(tap, tmp)
         test_batch_bytes(tap, tmp)
+        test_batch_replaced(tap, tmp)
         test_spelling_pending(tap, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
