@@ -4674,22 +4674,68 @@ static void attach_spies(vind_xapian_enquire_t *enquire, bool attach)
         enquire->enquire.add_matchspy(enquire->counter.get());
 }
 
+/*
+ * The docid of every match, as a run's only match spy, in the order Xapian
+ * hands them over (docid order over one local database): ~25 instructions
+ * a match (a virtual call and a push), where walking the run's MSet for
+ * them (an MSet copy per iterator and an exported call per step) and
+ * sorting them cost ~120 (docs/searchd.md, "A match's cost, session 15").
+ */
+class DocidRecorder : public Xapian::MatchSpy
+{
+  public:
+    void operator()(const Xapian::Document &document, double) override
+    {
+        docids.push_back(document.get_docid());
+    }
+    std::vector<Xapian::docid> docids;
+};
+
+/* A recorder as the enquire's only spy while it lives (on the stack):
+ * detached however the run ends. */
+class RecorderAttached
+{
+  public:
+    RecorderAttached(Xapian::Enquire &enquire, DocidRecorder &recorder) : enquire_(enquire)
+    {
+        enquire_.clear_matchspies();
+        enquire_.add_matchspy(&recorder);
+    }
+    ~RecorderAttached()
+    {
+        enquire_.clear_matchspies();
+    }
+    RecorderAttached(const RecorderAttached &) = delete;
+    RecorderAttached &operator=(const RecorderAttached &) = delete;
+
+  private:
+    Xapian::Enquire &enquire_;
+};
+
 /* Every match of a run that examines every match (feeds_spies), from the
  * first, and the local spies fed each match's docid in docid order, as
- * Xapian hands them over one database. Cost: a sort of the docids, and a
- * spy's work per match without a document (values from the value streams).
- * Throws what Xapian throws. */
+ * Xapian hands them over one database (a DocidRecorder takes them during
+ * the run). Why every match is kept, sorted by Xapian at the run's end:
+ * its matcher keeps fewer items in a heap of MSet items (two strings
+ * each), which costs more a match than the sort (a page's heap: +47 M
+ * instructions over the bench requests; a heap of one item: +24 M;
+ * docs/searchd.md, "A match's cost, session 15"). Cost: a spy's work per
+ * match without a document (values from the value streams). Throws what
+ * Xapian throws. */
 static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_at_least)
 {
     const Xapian::Database &database = enquire->reader->database;
-    Xapian::MSet matches = enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
     if (!enquire->counter && !enquire->matched)
-        return matches;
-    std::vector<Xapian::docid> docids;
-    docids.reserve(matches.size());
-    for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)
-        docids.push_back(*it);
-    std::sort(docids.begin(), docids.end());
+        return enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
+    DocidRecorder recorder;
+    Xapian::MSet matches;
+    {
+        RecorderAttached attached(enquire->enquire, recorder);
+        matches = enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
+    }
+    std::vector<Xapian::docid> &docids = recorder.docids;
+    if (!std::is_sorted(docids.begin(), docids.end()))
+        std::sort(docids.begin(), docids.end());
     ValueStreams streams(database);
     for (Xapian::docid did : docids) {
         const MatchRef match(streams, did);
