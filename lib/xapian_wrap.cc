@@ -792,7 +792,7 @@ class CountSpy : public Xapian::MatchSpy
     CountSpy(const vind_xapian_count_slot_t *slots, size_t n, bool exclusive,
              vind_xapian_value_test_t test, void *data, PackedOrdinals *ordinals)
         : slots_(slots, slots + n), exclusive_(exclusive), test_(test), data_(data), cache_(n),
-          counts_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false), ids_(n),
+          counts_(n), flushed_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false), ids_(n),
           verdicts_(n), tallies_(n), counted_(n)
     {
         packed_slot_ = every_slot_packed();
@@ -860,6 +860,7 @@ class CountSpy : public Xapian::MatchSpy
     {
         if (touched_.empty())
             return;
+        flushes_++;
         for (size_t i = 0; i < slots_.size(); i++) {
             verdicts_[i].resize(ordinals_->part_count(), 0);
             tallies_[i].resize(ordinals_->part_count(), 0);
@@ -877,7 +878,7 @@ class CountSpy : public Xapian::MatchSpy
         touched_.clear();
         for (size_t i = 0; i < slots_.size(); i++) {
             for (uint32_t id : counted_[i]) {
-                counts_[i][ordinals_->part(id)] += tallies_[i][id];
+                flushed_[i].emplace_back(ordinals_->part(id), tallies_[i][id]);
                 tallies_[i][id] = 0;
             }
             counted_[i].clear();
@@ -890,8 +891,10 @@ class CountSpy : public Xapian::MatchSpy
             pending_[ordinal] = 0;
         touched_.clear();
         passed_ = seen_ = 0;
+        flushes_ = 0;
         for (size_t i = 0; i < slots_.size(); i++) {
             counts_[i].clear();
+            flushed_[i].clear();
             none_[i] = 0;
         }
     }
@@ -918,9 +921,19 @@ class CountSpy : public Xapian::MatchSpy
         stop_after_ = n;
     }
 
-    const std::map<std::string, uint32_t> &counts(size_t i) const
+    /* Slot i's counts, one entry per value, unordered. After flush(). */
+    const std::vector<std::pair<std::string, uint32_t>> &counts(size_t i)
     {
-        return counts_[i];
+        std::vector<std::pair<std::string, uint32_t>> &all = flushed_[i];
+        if (counts_[i].empty() && flushes_ <= 1)
+            return all; /* each value once: one flush of distinct part ids */
+        /* Counted one by one too (no ordinals, or past a full table), or
+         * flushed twice: a value may have several entries. */
+        for (const auto &entry : all)
+            counts_[i][entry.first] += entry.second;
+        all.assign(counts_[i].begin(), counts_[i].end());
+        counts_[i].clear();
+        return all;
     }
 
     uint64_t none(size_t i) const
@@ -1073,7 +1086,13 @@ class CountSpy : public Xapian::MatchSpy
     vind_xapian_value_test_t test_;
     void *data_;
     std::vector<std::unordered_map<std::string, bool>> cache_;
-    std::vector<std::map<std::string, uint32_t>> counts_;
+    std::vector<std::map<std::string, uint32_t>> counts_; /* counted one by one (count()) */
+    /* Counted by ordinal (flush()): a distinct value per entry of a flush.
+     * Why not into counts_: a map node, a string copy and ~6 string
+     * comparisons per value were ~420 instructions, ~24 M over the bench
+     * requests (docs/searchd.md, "A match's cost, session 15"). */
+    std::vector<std::vector<std::pair<std::string, uint32_t>>> flushed_;
+    unsigned flushes_ = 0; /* flush() calls that counted since reset() */
     std::vector<uint64_t> none_;
     uint64_t passed_ = 0, seen_ = 0, stop_after_ = 0;
     Xapian::docid last_docid_ = 0;
@@ -4315,24 +4334,25 @@ extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
     std::free(facet);
 }
 
-/* counts as a vind_xapian_facet_t: count descending, then value ascending. */
-static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
+/* counts (one entry per value) as a vind_xapian_facet_t: count descending,
+ * then value ascending. */
+static vind_status_t copy_counts(const std::vector<std::pair<std::string, uint32_t>> &counts,
                                  vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
                                  char **errmsg)
 {
-    /* The map's entries by count, most first, equal counts in the map's
-     * (value) order: pointers sorted, not copies of the values (copying
-     * and moving the strings was ~6,000 instructions a facet). */
-    using entry_t = std::map<std::string, uint32_t>::value_type;
+    /* The entries (one per value) by count, most first, equal counts in
+     * value order: pointers sorted, not copies of the values (copying and
+     * moving the strings was ~6,000 instructions a facet). */
+    using entry_t = std::pair<std::string, uint32_t>;
     std::vector<const entry_t *> sorted;
     try {
         sorted.reserve(counts.size());
         for (const entry_t &entry : counts)
             sorted.push_back(&entry);
-        std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const entry_t *left, const entry_t *right) {
-                             return left->second > right->second;
-                         });
+        std::sort(sorted.begin(), sorted.end(), [](const entry_t *left, const entry_t *right) {
+            return left->second != right->second ? left->second > right->second
+                                                 : left->first < right->first;
+        });
     } catch (...) {
         return translate_exception(errmsg, "cannot sort facet values of",
                                    enquire->reader->path.c_str());
