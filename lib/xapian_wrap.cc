@@ -604,6 +604,49 @@ class ValueRanks {
     Xapian::valueno slot_ = Xapian::BAD_VALUENO;
 };
 
+/*
+ * The documents that have a value in one slot, and their values, in docid
+ * order, at one revision: the collapse key's slot, which only documents
+ * with a near-duplicate fill (docs/schema.md; 22 of the corpus's 748).
+ * A match counter walks it along the matches instead of opening the slot's
+ * value stream in every run (~2,700 instructions) and skipping along it
+ * (~500 a skip; docs/searchd.md, "A match's cost, session 15"). Memory:
+ * bytes() per keyed document; built once per revision with one pass over
+ * the slot's value stream.
+ */
+class KeyedDocs {
+  public:
+    /* Builds the table of slot at database's revision. Throws what Xapian throws. */
+    void build(const Xapian::Database &database, Xapian::valueno slot)
+    {
+        entries_.clear();
+        for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+             it != database.valuestream_end(slot); ++it)
+            entries_.emplace_back(it.get_docid(), *it);
+        slot_ = slot;
+    }
+
+    bool built_for(Xapian::valueno slot) const { return slot_ == slot; }
+
+    /* A bound of the memory a table of slot takes (48 bytes a value). */
+    static size_t bytes(const Xapian::Database &database, Xapian::valueno slot)
+    {
+        return 48 * (size_t)database.get_value_freq(slot);
+    }
+
+    const std::vector<std::pair<Xapian::docid, std::string>> &entries() const { return entries_; }
+
+    void clear()
+    {
+        entries_ = std::vector<std::pair<Xapian::docid, std::string>>();
+        slot_ = Xapian::BAD_VALUENO;
+    }
+
+  private:
+    std::vector<std::pair<Xapian::docid, std::string>> entries_; /* by docid */
+    Xapian::valueno slot_ = Xapian::BAD_VALUENO;
+};
+
 struct vind_xapian_reader {
     Xapian::Database database; /* every shard as one (global docids) */
     std::string path;
@@ -641,6 +684,9 @@ struct vind_xapian_reader {
     /* Value ranks of one slot at this revision, emptied with the cache
      * (vind_xapian_reader_value_ranks). */
     ValueRanks ranks;
+    /* The collapse key's documents at this revision, emptied with the
+     * cache (MatchCounter). */
+    KeyedDocs keyed;
 };
 
 /* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
@@ -723,8 +769,11 @@ class MatchCounter : public Xapian::MatchSpy
      * docid in its shard, so the docid tells no shard and no value stream
      * can be followed: each match's key is read from the document instead
      * (a value read per match; docs/scaling.md, "Shards"). */
-    MatchCounter(const Xapian::Database &database, Xapian::valueno slot, bool sharded)
-        : database(database), slot(slot), sharded(sharded)
+    /* table: the reader's keyed documents of slot at this revision, or
+     * null (the slot's value stream is read in each run). */
+    MatchCounter(const Xapian::Database &database, Xapian::valueno slot, bool sharded,
+                 const KeyedDocs *table)
+        : database(database), slot(slot), sharded(sharded), table(table)
     {
     }
     void operator()(const Xapian::Document &doc, double) override
@@ -744,6 +793,10 @@ class MatchCounter : public Xapian::MatchSpy
             return;
         }
         Xapian::docid did = match.docid();
+        if (table != nullptr) {
+            see_in_table(did);
+            return;
+        }
         if (did < last) /* not in docid order: read the stream from its start */
             keyed = database.valuestream_begin(slot);
         last = did;
@@ -762,9 +815,10 @@ class MatchCounter : public Xapian::MatchSpy
         seen = alone = 0;
         keys.clear();
         key_of.clear();
-        if (!sharded)
+        if (!sharded && table == nullptr)
             keyed = database.valuestream_begin(slot);
         last = 0;
+        at = 0;
     }
     Xapian::doccount seen = 0, alone = 0;
     std::unordered_map<std::string, Xapian::doccount> keys; /* matches per key */
@@ -772,11 +826,31 @@ class MatchCounter : public Xapian::MatchSpy
     std::unordered_map<Xapian::docid, std::string> key_of;
 
   private:
+    /* see() along the table: a docid comparison or a few a match. */
+    void see_in_table(Xapian::docid did)
+    {
+        const std::vector<std::pair<Xapian::docid, std::string>> &entries = table->entries();
+        if (did < last) /* not in docid order: from the table's start */
+            at = 0;
+        last = did;
+        while (at < entries.size() && entries[at].first < did)
+            at++;
+        if (at < entries.size() && entries[at].first == did) {
+            const std::string &key = entries[at].second;
+            ++keys[key];
+            key_of[did] = key;
+        } else {
+            ++alone;
+        }
+    }
+
     Xapian::Database database;
     Xapian::valueno slot;
     bool sharded;
+    const KeyedDocs *table;
     Xapian::ValueIterator keyed, end;
     Xapian::docid last = 0;
+    size_t at = 0; /* the first table entry not below last */
 };
 
 /* Thrown by a CountSpy that has seen as many documents as it may count:
@@ -3038,6 +3112,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
             reader->cache.clear(); /* nothing of the old revision is answered */
             reader->ordinals.clear();
             reader->ranks.clear();
+            reader->keyed.clear();
         }
         reader->cacheable = reader->cacheable && !reader->remote;
         if (changed != nullptr)
@@ -4107,6 +4182,7 @@ extern "C" void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_
         if (bytes == 0) {
             reader->ordinals.clear();
             reader->ranks.clear();
+            reader->keyed.clear();
         }
     }
 }
@@ -4297,8 +4373,19 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
         enquire->collapse_slot = slot;
         enquire->enquire.set_collapse_key(enquire->collapse_after ? Xapian::BAD_VALUENO : slot);
         if (enquire->collapsing && !enquire->matched) {
-            enquire->matched.reset(new MatchCounter(enquire->reader->database, slot,
-                                                    !enquire->reader->shards.empty()));
+            vind_xapian_reader *reader = enquire->reader;
+            const bool sharded = !reader->shards.empty();
+            /* Kept as the value ranks are: only at a revision that stays
+             * put (a cacheable reader), within the cache's budget. */
+            const KeyedDocs *table = nullptr;
+            if (!sharded && reader->cacheable && reader->cache.budget() > 0 &&
+                (reader->keyed.built_for(slot) ||
+                 KeyedDocs::bytes(reader->database, slot) <= reader->cache.budget())) {
+                if (!reader->keyed.built_for(slot))
+                    reader->keyed.build(reader->database, slot);
+                table = &reader->keyed;
+            }
+            enquire->matched.reset(new MatchCounter(reader->database, slot, sharded, table));
             if (enquire->reader->remote)
                 enquire->key_slot = slot;
         }
