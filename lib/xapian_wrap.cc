@@ -793,7 +793,7 @@ class MatchCounter : public Xapian::MatchSpy
             return;
         }
         Xapian::docid did = match.docid();
-        if (table != nullptr) {
+        if (tabled) {
             see_in_table(did);
             return;
         }
@@ -815,7 +815,10 @@ class MatchCounter : public Xapian::MatchSpy
         seen = alone = 0;
         keys.clear();
         key_of.clear();
-        if (!sharded && table == nullptr)
+        /* The table, unless the reader emptied it since (a reopen, a
+         * cache set to 0): then the stream. */
+        tabled = table != nullptr && table->built_for(slot);
+        if (!sharded && !tabled)
             keyed = database.valuestream_begin(slot);
         last = 0;
         at = 0;
@@ -848,6 +851,7 @@ class MatchCounter : public Xapian::MatchSpy
     Xapian::valueno slot;
     bool sharded;
     const KeyedDocs *table;
+    bool tabled = false; /* this run walks table */
     Xapian::ValueIterator keyed, end;
     Xapian::docid last = 0;
     size_t at = 0; /* the first table entry not below last */
