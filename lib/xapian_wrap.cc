@@ -604,6 +604,49 @@ class ValueRanks {
     Xapian::valueno slot_ = Xapian::BAD_VALUENO;
 };
 
+/*
+ * The documents that have a value in one slot, and their values, in docid
+ * order, at one revision: the collapse key's slot, which only documents
+ * with a near-duplicate fill (docs/schema.md; 22 of the corpus's 748).
+ * A match counter walks it along the matches instead of opening the slot's
+ * value stream in every run (~2,700 instructions) and skipping along it
+ * (~500 a skip; docs/searchd.md, "A match's cost, session 15"). Memory:
+ * bytes() per keyed document; built once per revision with one pass over
+ * the slot's value stream.
+ */
+class KeyedDocs {
+  public:
+    /* Builds the table of slot at database's revision. Throws what Xapian throws. */
+    void build(const Xapian::Database &database, Xapian::valueno slot)
+    {
+        entries_.clear();
+        for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+             it != database.valuestream_end(slot); ++it)
+            entries_.emplace_back(it.get_docid(), *it);
+        slot_ = slot;
+    }
+
+    bool built_for(Xapian::valueno slot) const { return slot_ == slot; }
+
+    /* A bound of the memory a table of slot takes (48 bytes a value). */
+    static size_t bytes(const Xapian::Database &database, Xapian::valueno slot)
+    {
+        return 48 * (size_t)database.get_value_freq(slot);
+    }
+
+    const std::vector<std::pair<Xapian::docid, std::string>> &entries() const { return entries_; }
+
+    void clear()
+    {
+        entries_ = std::vector<std::pair<Xapian::docid, std::string>>();
+        slot_ = Xapian::BAD_VALUENO;
+    }
+
+  private:
+    std::vector<std::pair<Xapian::docid, std::string>> entries_; /* by docid */
+    Xapian::valueno slot_ = Xapian::BAD_VALUENO;
+};
+
 struct vind_xapian_reader {
     Xapian::Database database; /* every shard as one (global docids) */
     std::string path;
@@ -641,6 +684,9 @@ struct vind_xapian_reader {
     /* Value ranks of one slot at this revision, emptied with the cache
      * (vind_xapian_reader_value_ranks). */
     ValueRanks ranks;
+    /* The collapse key's documents at this revision, emptied with the
+     * cache (MatchCounter). */
+    KeyedDocs keyed;
 };
 
 /* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
@@ -723,8 +769,11 @@ class MatchCounter : public Xapian::MatchSpy
      * docid in its shard, so the docid tells no shard and no value stream
      * can be followed: each match's key is read from the document instead
      * (a value read per match; docs/scaling.md, "Shards"). */
-    MatchCounter(const Xapian::Database &database, Xapian::valueno slot, bool sharded)
-        : database(database), slot(slot), sharded(sharded)
+    /* table: the reader's keyed documents of slot at this revision, or
+     * null (the slot's value stream is read in each run). */
+    MatchCounter(const Xapian::Database &database, Xapian::valueno slot, bool sharded,
+                 const KeyedDocs *table)
+        : database(database), slot(slot), sharded(sharded), table(table)
     {
     }
     void operator()(const Xapian::Document &doc, double) override
@@ -744,6 +793,10 @@ class MatchCounter : public Xapian::MatchSpy
             return;
         }
         Xapian::docid did = match.docid();
+        if (tabled) {
+            see_in_table(did);
+            return;
+        }
         if (did < last) /* not in docid order: read the stream from its start */
             keyed = database.valuestream_begin(slot);
         last = did;
@@ -762,9 +815,13 @@ class MatchCounter : public Xapian::MatchSpy
         seen = alone = 0;
         keys.clear();
         key_of.clear();
-        if (!sharded)
+        /* The table, unless the reader emptied it since (a reopen, a
+         * cache set to 0): then the stream. */
+        tabled = table != nullptr && table->built_for(slot);
+        if (!sharded && !tabled)
             keyed = database.valuestream_begin(slot);
         last = 0;
+        at = 0;
     }
     Xapian::doccount seen = 0, alone = 0;
     std::unordered_map<std::string, Xapian::doccount> keys; /* matches per key */
@@ -772,11 +829,32 @@ class MatchCounter : public Xapian::MatchSpy
     std::unordered_map<Xapian::docid, std::string> key_of;
 
   private:
+    /* see() along the table: a docid comparison or a few a match. */
+    void see_in_table(Xapian::docid did)
+    {
+        const std::vector<std::pair<Xapian::docid, std::string>> &entries = table->entries();
+        if (did < last) /* not in docid order: from the table's start */
+            at = 0;
+        last = did;
+        while (at < entries.size() && entries[at].first < did)
+            at++;
+        if (at < entries.size() && entries[at].first == did) {
+            const std::string &key = entries[at].second;
+            ++keys[key];
+            key_of[did] = key;
+        } else {
+            ++alone;
+        }
+    }
+
     Xapian::Database database;
     Xapian::valueno slot;
     bool sharded;
+    const KeyedDocs *table;
+    bool tabled = false; /* this run walks table */
     Xapian::ValueIterator keyed, end;
     Xapian::docid last = 0;
+    size_t at = 0; /* the first table entry not below last */
 };
 
 /* Thrown by a CountSpy that has seen as many documents as it may count:
@@ -792,7 +870,7 @@ class CountSpy : public Xapian::MatchSpy
     CountSpy(const vind_xapian_count_slot_t *slots, size_t n, bool exclusive,
              vind_xapian_value_test_t test, void *data, PackedOrdinals *ordinals)
         : slots_(slots, slots + n), exclusive_(exclusive), test_(test), data_(data), cache_(n),
-          counts_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false), ids_(n),
+          counts_(n), flushed_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false), ids_(n),
           verdicts_(n), tallies_(n), counted_(n)
     {
         packed_slot_ = every_slot_packed();
@@ -860,6 +938,7 @@ class CountSpy : public Xapian::MatchSpy
     {
         if (touched_.empty())
             return;
+        flushes_++;
         for (size_t i = 0; i < slots_.size(); i++) {
             verdicts_[i].resize(ordinals_->part_count(), 0);
             tallies_[i].resize(ordinals_->part_count(), 0);
@@ -877,7 +956,7 @@ class CountSpy : public Xapian::MatchSpy
         touched_.clear();
         for (size_t i = 0; i < slots_.size(); i++) {
             for (uint32_t id : counted_[i]) {
-                counts_[i][ordinals_->part(id)] += tallies_[i][id];
+                flushed_[i].emplace_back(ordinals_->part(id), tallies_[i][id]);
                 tallies_[i][id] = 0;
             }
             counted_[i].clear();
@@ -890,8 +969,10 @@ class CountSpy : public Xapian::MatchSpy
             pending_[ordinal] = 0;
         touched_.clear();
         passed_ = seen_ = 0;
+        flushes_ = 0;
         for (size_t i = 0; i < slots_.size(); i++) {
             counts_[i].clear();
+            flushed_[i].clear();
             none_[i] = 0;
         }
     }
@@ -918,9 +999,19 @@ class CountSpy : public Xapian::MatchSpy
         stop_after_ = n;
     }
 
-    const std::map<std::string, uint32_t> &counts(size_t i) const
+    /* Slot i's counts, one entry per value, unordered. After flush(). */
+    const std::vector<std::pair<std::string, uint32_t>> &counts(size_t i)
     {
-        return counts_[i];
+        std::vector<std::pair<std::string, uint32_t>> &all = flushed_[i];
+        if (counts_[i].empty() && flushes_ <= 1)
+            return all; /* each value once: one flush of distinct part ids */
+        /* Counted one by one too (no ordinals, or past a full table), or
+         * flushed twice: a value may have several entries. */
+        for (const auto &entry : all)
+            counts_[i][entry.first] += entry.second;
+        all.assign(counts_[i].begin(), counts_[i].end());
+        counts_[i].clear();
+        return all;
     }
 
     uint64_t none(size_t i) const
@@ -1073,7 +1164,13 @@ class CountSpy : public Xapian::MatchSpy
     vind_xapian_value_test_t test_;
     void *data_;
     std::vector<std::unordered_map<std::string, bool>> cache_;
-    std::vector<std::map<std::string, uint32_t>> counts_;
+    std::vector<std::map<std::string, uint32_t>> counts_; /* counted one by one (count()) */
+    /* Counted by ordinal (flush()): a distinct value per entry of a flush.
+     * Why not into counts_: a map node, a string copy and ~6 string
+     * comparisons per value were ~420 instructions, ~24 M over the bench
+     * requests (docs/searchd.md, "A match's cost, session 15"). */
+    std::vector<std::vector<std::pair<std::string, uint32_t>>> flushed_;
+    unsigned flushes_ = 0; /* flush() calls that counted since reset() */
     std::vector<uint64_t> none_;
     uint64_t passed_ = 0, seen_ = 0, stop_after_ = 0;
     Xapian::docid last_docid_ = 0;
@@ -3019,6 +3116,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
             reader->cache.clear(); /* nothing of the old revision is answered */
             reader->ordinals.clear();
             reader->ranks.clear();
+            reader->keyed.clear();
         }
         reader->cacheable = reader->cacheable && !reader->remote;
         if (changed != nullptr)
@@ -4088,6 +4186,7 @@ extern "C" void vind_xapian_reader_set_cache(vind_xapian_reader_t *reader, size_
         if (bytes == 0) {
             reader->ordinals.clear();
             reader->ranks.clear();
+            reader->keyed.clear();
         }
     }
 }
@@ -4278,8 +4377,19 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
         enquire->collapse_slot = slot;
         enquire->enquire.set_collapse_key(enquire->collapse_after ? Xapian::BAD_VALUENO : slot);
         if (enquire->collapsing && !enquire->matched) {
-            enquire->matched.reset(new MatchCounter(enquire->reader->database, slot,
-                                                    !enquire->reader->shards.empty()));
+            vind_xapian_reader *reader = enquire->reader;
+            const bool sharded = !reader->shards.empty();
+            /* Kept as the value ranks are: only at a revision that stays
+             * put (a cacheable reader), within the cache's budget. */
+            const KeyedDocs *table = nullptr;
+            if (!sharded && reader->cacheable && reader->cache.budget() > 0 &&
+                (reader->keyed.built_for(slot) ||
+                 KeyedDocs::bytes(reader->database, slot) <= reader->cache.budget())) {
+                if (!reader->keyed.built_for(slot))
+                    reader->keyed.build(reader->database, slot);
+                table = &reader->keyed;
+            }
+            enquire->matched.reset(new MatchCounter(reader->database, slot, sharded, table));
             if (enquire->reader->remote)
                 enquire->key_slot = slot;
         }
@@ -4315,24 +4425,25 @@ extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
     std::free(facet);
 }
 
-/* counts as a vind_xapian_facet_t: count descending, then value ascending. */
-static vind_status_t copy_counts(const std::map<std::string, uint32_t> &counts,
+/* counts (one entry per value) as a vind_xapian_facet_t: count descending,
+ * then value ascending. */
+static vind_status_t copy_counts(const std::vector<std::pair<std::string, uint32_t>> &counts,
                                  vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
                                  char **errmsg)
 {
-    /* The map's entries by count, most first, equal counts in the map's
-     * (value) order: pointers sorted, not copies of the values (copying
-     * and moving the strings was ~6,000 instructions a facet). */
-    using entry_t = std::map<std::string, uint32_t>::value_type;
+    /* The entries (one per value) by count, most first, equal counts in
+     * value order: pointers sorted, not copies of the values (copying and
+     * moving the strings was ~6,000 instructions a facet). */
+    using entry_t = std::pair<std::string, uint32_t>;
     std::vector<const entry_t *> sorted;
     try {
         sorted.reserve(counts.size());
         for (const entry_t &entry : counts)
             sorted.push_back(&entry);
-        std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const entry_t *left, const entry_t *right) {
-                             return left->second > right->second;
-                         });
+        std::sort(sorted.begin(), sorted.end(), [](const entry_t *left, const entry_t *right) {
+            return left->second != right->second ? left->second > right->second
+                                                 : left->first < right->first;
+        });
     } catch (...) {
         return translate_exception(errmsg, "cannot sort facet values of",
                                    enquire->reader->path.c_str());
@@ -4674,22 +4785,68 @@ static void attach_spies(vind_xapian_enquire_t *enquire, bool attach)
         enquire->enquire.add_matchspy(enquire->counter.get());
 }
 
+/*
+ * The docid of every match, as a run's only match spy, in the order Xapian
+ * hands them over (docid order over one local database): ~25 instructions
+ * a match (a virtual call and a push), where walking the run's MSet for
+ * them (an MSet copy per iterator and an exported call per step) and
+ * sorting them cost ~120 (docs/searchd.md, "A match's cost, session 15").
+ */
+class DocidRecorder : public Xapian::MatchSpy
+{
+  public:
+    void operator()(const Xapian::Document &document, double) override
+    {
+        docids.push_back(document.get_docid());
+    }
+    std::vector<Xapian::docid> docids;
+};
+
+/* A recorder as the enquire's only spy while it lives (on the stack):
+ * detached however the run ends. */
+class RecorderAttached
+{
+  public:
+    RecorderAttached(Xapian::Enquire &enquire, DocidRecorder &recorder) : enquire_(enquire)
+    {
+        enquire_.clear_matchspies();
+        enquire_.add_matchspy(&recorder);
+    }
+    ~RecorderAttached()
+    {
+        enquire_.clear_matchspies();
+    }
+    RecorderAttached(const RecorderAttached &) = delete;
+    RecorderAttached &operator=(const RecorderAttached &) = delete;
+
+  private:
+    Xapian::Enquire &enquire_;
+};
+
 /* Every match of a run that examines every match (feeds_spies), from the
  * first, and the local spies fed each match's docid in docid order, as
- * Xapian hands them over one database. Cost: a sort of the docids, and a
- * spy's work per match without a document (values from the value streams).
- * Throws what Xapian throws. */
+ * Xapian hands them over one database (a DocidRecorder takes them during
+ * the run). Why every match is kept, sorted by Xapian at the run's end:
+ * its matcher keeps fewer items in a heap of MSet items (two strings
+ * each), which costs more a match than the sort (a page's heap: +47 M
+ * instructions over the bench requests; a heap of one item: +24 M;
+ * docs/searchd.md, "A match's cost, session 15"). Cost: a spy's work per
+ * match without a document (values from the value streams). Throws what
+ * Xapian throws. */
 static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_at_least)
 {
     const Xapian::Database &database = enquire->reader->database;
-    Xapian::MSet matches = enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
     if (!enquire->counter && !enquire->matched)
-        return matches;
-    std::vector<Xapian::docid> docids;
-    docids.reserve(matches.size());
-    for (Xapian::MSetIterator it = matches.begin(); it != matches.end(); ++it)
-        docids.push_back(*it);
-    std::sort(docids.begin(), docids.end());
+        return enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
+    DocidRecorder recorder;
+    Xapian::MSet matches;
+    {
+        RecorderAttached attached(enquire->enquire, recorder);
+        matches = enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
+    }
+    std::vector<Xapian::docid> &docids = recorder.docids;
+    if (!std::is_sorted(docids.begin(), docids.end()))
+        std::sort(docids.begin(), docids.end());
     ValueStreams streams(database);
     for (Xapian::docid did : docids) {
         const MatchRef match(streams, did);

@@ -501,7 +501,8 @@ static int add_faceted(vind_xapian_writer_t *writer, int i, int variant)
     snprintf(unique, sizeof unique, "Q%d", i);
     snprintf(year, sizeof year, "%d", variant ? 1999 : 2000 + i % 3);
     snprintf(tags, sizeof tags, "t%d\x1ft%d", variant ? 9 : i % 4, (i + 1) % 4);
-    snprintf(theme, sizeof theme, i % 5 == 0 ? "" : "th%d", i % 2);
+    /* variant 2: the themes change too (th2 for th1) */
+    snprintf(theme, sizeof theme, i % 5 == 0 ? "" : "th%d", variant == 2 && i % 2 ? 2 : i % 2);
     const char *type = i % 2 ? "pdf" : "page";
     snprintf(packed, sizeof packed, "%s\x1e%s\x1e%s\x1e%s", year, type, tags, theme);
     vind_xapian_document_t *document = vind_xapian_document_new();
@@ -691,16 +692,26 @@ static void test_value_ranks(void)
 /* The page of a match-all run over the 60 documents of add_faceted,
  * collapsed on slot 103 (themes: none for every fifth, else th0 or th1),
  * as "docid/collapsed ..." with the listed and matched counts. */
-static char *collapsed_page(vind_xapian_reader_t *reader, uint32_t limit)
+static vind_xapian_enquire_t *collapsing_enquire(vind_xapian_reader_t *reader)
 {
     vind_xapian_enquire_t *enquire = NULL;
-    vind_xapian_mset_t *mset = NULL;
     vind_xapian_query_t *query = term("Xall");
+    if (vind_xapian_enquire_new(reader, &enquire, NULL) != VIND_OK ||
+        vind_xapian_enquire_set_query(enquire, query, NULL) != VIND_OK ||
+        vind_xapian_enquire_set_collapse_key(enquire, 103, NULL) != VIND_OK) {
+        vind_xapian_enquire_free(enquire);
+        enquire = NULL;
+    }
+    vind_xapian_query_free(query);
+    return enquire;
+}
+
+/* The page of limit of a collapsing enquire's run, as collapsed_page gives it; frees enquire. */
+static char *collapsed_run(vind_xapian_enquire_t *enquire, uint32_t limit)
+{
+    vind_xapian_mset_t *mset = NULL;
     GString *out = g_string_new(NULL);
-    if (vind_xapian_enquire_new(reader, &enquire, NULL) == VIND_OK &&
-        vind_xapian_enquire_set_query(enquire, query, NULL) == VIND_OK &&
-        vind_xapian_enquire_set_collapse_key(enquire, 103, NULL) == VIND_OK &&
-        vind_xapian_enquire_run(enquire, 0, limit, 1000, &mset, NULL) == VIND_OK) {
+    if (enquire && vind_xapian_enquire_run(enquire, 0, limit, 1000, &mset, NULL) == VIND_OK) {
         for (size_t i = 0; i < mset->count; i++)
             g_string_append_printf(out, "%u/%u ", mset->docids[i],
                                    mset->collapse_counts ? mset->collapse_counts[i] : 99);
@@ -709,8 +720,12 @@ static char *collapsed_page(vind_xapian_reader_t *reader, uint32_t limit)
     }
     vind_xapian_mset_free(mset);
     vind_xapian_enquire_free(enquire);
-    vind_xapian_query_free(query);
     return g_string_free(out, FALSE);
+}
+
+static char *collapsed_page(vind_xapian_reader_t *reader, uint32_t limit)
+{
+    return collapsed_run(collapsing_enquire(reader), limit);
 }
 
 /* Issue 12: one local database collapses after the run, from the match
@@ -731,8 +746,42 @@ static void test_collapse_after_run(void)
               "a page of 3: docid 1 (no theme), the best th1 and th0 with 23 others each");
     CHECK_STR(ten, "1/0 2/23 3/23 6/0 11/0 16/0 21/0 26/0 31/0 36/0 listed 14 of 60",
               "a page of 10: then only the documents without a theme");
+    /* Session 15: with a read cache the match counter walks the reader's
+     * table of the keyed documents instead of the slot's value stream; the
+     * pages must not change, and after a reopen onto rewritten keys the
+     * table must follow them (fails when it outlives its revision). */
+    vind_xapian_reader_set_cache(reader, 1 << 20);
+    char *three_kept = collapsed_page(reader, 3), *ten_kept = collapsed_page(reader, 10);
+    CHECK_STR(three_kept, three, "a page of 3 with the keyed documents' table: the same");
+    CHECK_STR(ten_kept, ten, "a page of 10 with the table: the same");
+    int ok = 1;
+    for (int i = 1; ok && i < 60; i += 4)
+        ok = add_faceted(writer, i, 2); /* half the th1 documents become th2 */
+    int changed = 0;
+    CHECK(ok && vind_xapian_writer_commit(writer, NULL) == VIND_OK &&
+              vind_xapian_reader_reopen(reader, &changed, NULL) == VIND_OK && changed,
+          "half the th1 documents rewritten as th2, the reader reopened");
+    char *ten_after = collapsed_page(reader, 10);
+    vind_xapian_reader_set_cache(reader, 0);
+    char *ten_streamed = collapsed_page(reader, 10);
+    printf("# collapsed after the rewrite: %s\n", ten_after);
+    CHECK_STR(ten_after, ten_streamed,
+              "after the reopen the table's page is the value stream's (the new keys)");
+    CHECK(strstr(ten_after, "listed 15 of 60") != NULL, "th2 is a group of its own: 15 listed");
+    /* An enquire made while the table is kept, run after the reader
+     * emptied it: the stream then (fails when a run trusts an emptied table). */
+    vind_xapian_reader_set_cache(reader, 1 << 20);
+    vind_xapian_enquire_t *early = collapsing_enquire(reader);
+    vind_xapian_reader_set_cache(reader, 0);
+    char *ten_emptied = collapsed_run(early, 10);
+    CHECK_STR(ten_emptied, ten_streamed, "the table emptied before the run: the stream's page");
+    g_free(ten_emptied);
     g_free(three);
     g_free(ten);
+    g_free(three_kept);
+    g_free(ten_kept);
+    g_free(ten_after);
+    g_free(ten_streamed);
     vind_xapian_reader_close(reader);
     vind_xapian_writer_close(writer);
 }
