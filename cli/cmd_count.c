@@ -180,12 +180,11 @@ int cmd_count(int argc, char **argv)
     };
     const char **args = NULL;
     size_t n_args = 0;
-    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
-    vind_format_t format = VIND_FORMAT_TEXT;
+    vind_format_t format;
+    int exit_code =
+        vind_cli_parse_formatted(&help, table, &index, argc, argv, &args, &n_args,
+                                 VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV, &format);
     int by = -1;
-    if (exit_code == VIND_CLI_CONTINUE)
-        exit_code = vind_cli_format(&help, format_name,
-                                    VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
         if (by_name && (by = vind_facet_from_name(by_name)) < 0)
             exit_code =

@@ -68,13 +68,26 @@ int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options
                    vind_cli_index_t *index, int argc, char **argv, const char ***args,
                    size_t *n_args);
 
-/* Prints "vind NAME: message (see --help)" to stderr and returns 2. */
 /* Parses a --format value (NULL: text) against the allowed VIND_FORMAT_*
  * bits into *format. Returns VIND_CLI_CONTINUE, or the exit status of the
  * usage error it printed ("unknown format 'x' (text|json)"). */
 int vind_cli_format(const vind_command_help_t *help, const char *name, unsigned allowed,
                     vind_format_t *format);
 
+/* The start of every command that prints in several formats: vind_cli_parse,
+ * then vind_cli_format on the value of the table's "format" row (a
+ * VIND_OPTION_STRING) against the allowed bits. *format is text unless the
+ * value names another. Returns as vind_cli_parse. */
+int vind_cli_parse_formatted(const vind_command_help_t *help, const vind_option_t *options,
+                             vind_cli_index_t *index, int argc, char **argv, const char ***args,
+                             size_t *n_args, unsigned allowed, vind_format_t *format);
+
+/* Parses a --sort value (NULL: relevance; "date" newest first, "date-asc")
+ * into *sort. Returns VIND_CLI_CONTINUE, or the exit status of the usage
+ * error it printed. */
+int vind_cli_sort(const vind_command_help_t *help, const char *name, vind_sort_t *sort);
+
+/* Prints "vind NAME: message (see --help)" to stderr and returns 2. */
 int vind_cli_usage_error(const vind_command_help_t *help, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
