@@ -129,21 +129,8 @@ int cmd_doc(int argc, char **argv)
         char *json = NULL, *errmsg = NULL;
         vind_status_t status =
             vind_searcher_document(session.searcher, args[0], with_text, &json, &errmsg);
-        if (status != VIND_OK) {
-            exit_code = vind_cli_fail(status, errmsg);
-        } else if (format == VIND_FORMAT_JSON) {
-            vind_print_json(stdout, json);
-            exit_code = VIND_EXIT_OK;
-        } else {
-            json_t *record = json_loads(json, 0, NULL);
-            if (record)
-                print_text(record);
-            json_decref(record);
-            exit_code = record
-                            ? VIND_EXIT_OK
-                            : vind_cli_fail(VIND_INTERNAL, strdup("the stored record is not JSON"));
-        }
-        free(json);
+        exit_code = vind_cli_print_record(status, errmsg, json, format, print_text,
+                                          "the stored record is not JSON");
         vind_cli_close(&session);
     }
     free(args);

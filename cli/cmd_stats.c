@@ -91,20 +91,8 @@ int cmd_stats(int argc, char **argv)
     if (exit_code == VIND_CLI_CONTINUE) {
         char *json = NULL, *errmsg = NULL;
         vind_status_t status = vind_searcher_stats(session.searcher, &json, &errmsg);
-        if (status != VIND_OK) {
-            exit_code = vind_cli_fail(status, errmsg);
-        } else if (format == VIND_FORMAT_JSON) {
-            vind_print_json(stdout, json);
-            exit_code = VIND_EXIT_OK;
-        } else {
-            json_t *stats = json_loads(json, 0, NULL);
-            if (stats)
-                print_text(stats);
-            json_decref(stats);
-            exit_code = stats ? VIND_EXIT_OK
-                              : vind_cli_fail(VIND_INTERNAL, strdup("the statistics are not JSON"));
-        }
-        free(json);
+        exit_code = vind_cli_print_record(status, errmsg, json, format, print_text,
+                                          "the statistics are not JSON");
         vind_cli_close(&session);
     }
     free(args);

@@ -320,3 +320,23 @@ int vind_cli_sort(const vind_command_help_t *help, const char *name, vind_sort_t
         return vind_cli_usage_error(help, "unknown sort order '%s' (relevance|date)", name);
     return VIND_CLI_CONTINUE;
 }
+
+int vind_cli_print_record(vind_status_t status, char *errmsg, char *json, vind_format_t format,
+                          void (*print_text)(json_t *record), const char *not_json)
+{
+    int exit_code = VIND_EXIT_OK;
+    if (status != VIND_OK) {
+        exit_code = vind_cli_fail(status, errmsg);
+    } else if (format == VIND_FORMAT_JSON) {
+        vind_print_json(stdout, json);
+    } else {
+        json_t *record = json_loads(json, 0, NULL);
+        if (record)
+            print_text(record);
+        json_decref(record);
+        if (!record)
+            exit_code = vind_cli_fail(VIND_INTERNAL, strdup(not_json));
+    }
+    free(json);
+    return exit_code;
+}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <jansson.h>
 #include <vind/analyze.h>
 #include <vind/search.h>
 #include <vind/vind.h>
@@ -152,6 +153,13 @@ void vind_cli_close(vind_session_t *session);
 
 /* Sets the session's count limit when --count-limit was given (limit not SIZE_MAX). */
 void vind_cli_count_limit(vind_session_t *session, size_t limit);
+
+/* Prints the JSON record a library call answered (status, errmsg, json):
+ * as it is with --format json, else through print_text; a record that is
+ * not JSON fails with not_json. Frees errmsg and json; returns the exit
+ * status (0, or 2 after reporting the failure). */
+int vind_cli_print_record(vind_status_t status, char *errmsg, char *json, vind_format_t format,
+                          void (*print_text)(json_t *record), const char *not_json);
 
 /* Runs a search (retrying once when the index changed under it); reports a
  * failure itself: returns VIND_CLI_CONTINUE with *results set, or 2. */
