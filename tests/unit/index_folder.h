@@ -9,6 +9,8 @@
 #include <stdlib.h>
 
 #include <vind/index.h>
+#include <vind/search.h>
+#include "check.h"
 
 /* Indexes folder into db (created when absent) with the default options,
  * then closes the index; fills *report and prints the counts and any error as
@@ -33,6 +35,20 @@ static inline int index_folder(const vind_lexicon_t *lexicon, const char *db, co
     free(errmsg);
     vind_index_close(index);
     return status == VIND_OK;
+}
+
+/* Opens a searcher over db, the index a test built; CHECKs that it opens and
+ * prints why not. Returns NULL when it did not. */
+static inline vind_searcher_t *open_built_index(const char *db, const vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *searcher = NULL;
+    char *errmsg = NULL;
+    vind_status_t status = vind_searcher_open(db, lexicon, &searcher, &errmsg);
+    CHECK_INT(status, VIND_OK, "the searcher opens the test's index");
+    if (status != VIND_OK)
+        printf("# %s\n", errmsg ? errmsg : "?");
+    free(errmsg);
+    return status == VIND_OK ? searcher : NULL;
 }
 
 #endif

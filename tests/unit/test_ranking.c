@@ -15,6 +15,8 @@
 #include "searcher.h"
 #include "check.h"
 #include "index_folder.h"
+#include "lexicon_open.h"
+#include "temp_tree.h"
 
 typedef struct {
     const char *slug, *title, *body, *lang; /* lang NULL: nl */
@@ -289,37 +291,23 @@ static void test_corrections(vind_searcher_t *searcher)
 int main(void)
 {
     test_title_key();
-    vind_lexicon_t *lexicon = NULL;
-    char *errmsg = NULL;
-    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
-        printf("# %s\n", errmsg ? errmsg : "no lexicon");
-        free(errmsg);
-        SKIP("no lexicon data (run make first)");
+    vind_lexicon_t *lexicon = open_test_lexicon(); /* on CI its absence fails */
+    if (!lexicon)
         return check_done();
-    }
-    snprintf(root, sizeof root, "/tmp/vind-ranking-XXXXXX");
-    if (!mkdtemp(root)) {
-        SKIP("mkdtemp failed");
+    if (!make_temp_tree(root, sizeof root, "ranking")) {
         vind_lexicon_close(lexicon);
         return check_done();
     }
-    vind_searcher_t *searcher = NULL;
     int built = build_index(lexicon);
     CHECK(built, "the tiny index is built");
-    if (built && vind_searcher_open(db, lexicon, &searcher, &errmsg) == VIND_OK) {
+    vind_searcher_t *searcher = built ? open_built_index(db, lexicon) : NULL;
+    if (searcher) {
         test_exact_titles(searcher);
         test_fill(searcher);
         test_corrections(searcher);
-    } else {
-        printf("# %s\n", errmsg ? errmsg : "?");
-        free(errmsg);
-        CHECK(0, "the searcher opens");
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf '%s'", root);
-    if (system(command) != 0)
-        printf("# could not remove %s\n", root);
+    remove_tree(root);
     return check_done();
 }
