@@ -78,28 +78,11 @@ static int build_index(vind_lexicon_t *lexicon)
            report.indexed == sizeof pages / sizeof pages[0];
 }
 
-static vind_results_t *search_page(vind_searcher_t *searcher, const char *query, size_t offset,
-                                   size_t limit, vind_sort_t sort)
-{
-    vind_search_request_t req;
-    vind_search_request_init(&req);
-    req.query = query;
-    req.offset = offset;
-    req.limit = limit;
-    req.sort = sort;
-    vind_results_t *results = NULL;
-    char *errmsg = NULL;
-    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
-        printf("# search \"%s\": %s\n", query, errmsg ? errmsg : "?");
-    free(errmsg);
-    return results;
-}
-
 /* One page holding every result of the small index, documents with only
  * some of the words included (an export, limit 0, has only those with all). */
 static vind_results_t *search(vind_searcher_t *searcher, const char *query)
 {
-    return search_page(searcher, query, 0, 100, VIND_SORT_RELEVANCE);
+    return search_test_index(searcher, query, 0, 100, VIND_SORT_RELEVANCE);
 }
 
 /* The whole list a pager walks: every word, then some of them. */
@@ -181,7 +164,8 @@ static void test_exact_titles(vind_searcher_t *searcher)
     CHECK(n_all >= 5, "five or more results, one per page below");
     int agree = n_all > 0;
     for (size_t i = 0; all && i < n_all; i++) {
-        vind_results_t *one = search_page(searcher, "Fronteers congres", i, 1, VIND_SORT_RELEVANCE);
+        vind_results_t *one =
+            search_test_index(searcher, "Fronteers congres", i, 1, VIND_SORT_RELEVANCE);
         const char *url = url_at(one, 0);
         if (!url || strcmp(url, url_at(all, i)) != 0 || listed(one) != n_all) {
             printf("#   page %zu: %s, expected %s\n", i + 1, url ? url : "(none)", url_at(all, i));
@@ -200,12 +184,13 @@ static void test_exact_titles(vind_searcher_t *searcher)
     vind_results_free(r);
     /* By date, documents with some of the words would bury those with all
      * of them under the newest: only the three with both words. */
-    r = search_page(searcher, "Fronteers congres", 0, 100, VIND_SORT_DATE_DESC);
+    r = search_test_index(searcher, "Fronteers congres", 0, 100, VIND_SORT_DATE_DESC);
     CHECK(r && vind_results_total(r) == 3 && has_url(r, "/fronteers-congres/") &&
               has_url(r, "/spring-conference/") && has_url(r, "/congres-2010/"),
           "sorted by date: only the three with every word");
     vind_results_free(r);
-    r = search_page(searcher, "nieuwjaarsborrel oliebollen 2015", 0, 100, VIND_SORT_DATE_DESC);
+    r = search_test_index(searcher, "nieuwjaarsborrel oliebollen 2015", 0, 100,
+                          VIND_SORT_DATE_DESC);
     CHECK(r && listed(r) == 3 && vind_results_fallback(r),
           "sorted by date, none with every word: still the any-word fallback");
     vind_results_free(r);
