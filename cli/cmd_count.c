@@ -90,6 +90,18 @@ static void add_estimate(json_t *object, const vind_results_t *results)
     json_object_set_new(object, "upper", json_integer((json_int_t)upper));
 }
 
+/* Prints a JSON answer (NULL when it could not be made) with the estimate's
+ * fields, and frees it. */
+static void print_json_answer(json_t *object, const vind_results_t *results)
+{
+    if (object)
+        add_estimate(object, results);
+    char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
+    vind_print_json(stdout, text);
+    free(text);
+    json_decref(object);
+}
+
 static int print_counts(const vind_results_t *results, const char *query, int by,
                         vind_format_t format)
 {
@@ -103,13 +115,8 @@ static int print_counts(const vind_results_t *results, const char *query, int by
         if (format == VIND_FORMAT_TEXT) {
             printf("%s\n", number);
         } else if (format == VIND_FORMAT_JSON) {
-            json_t *object = json_pack("{s:s, s:I}", "query", query, "total", (json_int_t)total);
-            if (object)
-                add_estimate(object, results);
-            char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
-            vind_print_json(stdout, text);
-            free(text);
-            json_decref(object);
+            print_json_answer(
+                json_pack("{s:s, s:I}", "query", query, "total", (json_int_t)total), results);
         } else {
             vind_printer_t *printer = vind_printer_new(stdout, format, columns, 1);
             const char *values[] = {number};
@@ -132,15 +139,10 @@ static int print_counts(const vind_results_t *results, const char *query, int by
             json_array_append_new(values, json_pack("{s:s?, s:I}", "value",
                                                     *rows[i].value ? rows[i].value : NULL,
                                                     "count", (json_int_t)rows[i].count));
-        json_t *object = json_pack("{s:s, s:s, s:I, s:o}", "query", query, "by",
-                                   vind_facet_name((vind_facet_t)by), "total", (json_int_t)total,
-                                   "values", values);
-        if (object)
-            add_estimate(object, results);
-        char *text = object ? json_dumps(object, JSON_COMPACT) : NULL;
-        vind_print_json(stdout, text);
-        free(text);
-        json_decref(object);
+        print_json_answer(json_pack("{s:s, s:s, s:I, s:o}", "query", query, "by",
+                                    vind_facet_name((vind_facet_t)by), "total", (json_int_t)total,
+                                    "values", values),
+                          results);
     } else {
         const vind_column_t columns[] = {
             {vind_facet_name((vind_facet_t)by), VIND_COLUMN_STRING, 0, 0},
@@ -180,12 +182,11 @@ int cmd_count(int argc, char **argv)
     };
     const char **args = NULL;
     size_t n_args = 0;
-    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
-    vind_format_t format = VIND_FORMAT_TEXT;
+    vind_format_t format;
+    int exit_code =
+        vind_cli_parse_formatted(&help, table, &index, argc, argv, &args, &n_args,
+                                 VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV, &format);
     int by = -1;
-    if (exit_code == VIND_CLI_CONTINUE)
-        exit_code = vind_cli_format(&help, format_name,
-                                    VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_CSV, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
         if (by_name && (by = vind_facet_from_name(by_name)) < 0)
             exit_code =

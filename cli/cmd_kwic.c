@@ -133,28 +133,19 @@ int cmd_kwic(int argc, char **argv)
     };
     const char **args = NULL;
     size_t n_args = 0;
-    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
-    vind_format_t format = VIND_FORMAT_TEXT;
+    vind_format_t format;
+    int exit_code = vind_cli_parse_formatted(
+        &help, table, &index, argc, argv, &args, &n_args,
+        VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format);
     vind_search_request_t request;
     vind_search_request_init(&request);
-    if (exit_code == VIND_CLI_CONTINUE)
-        exit_code = vind_cli_format(
-            &help, format_name,
-            VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
         if (width == 0 || width > VIND_MAX_KWIC_WIDTH)
             exit_code = vind_cli_usage_error(&help, "--width must be 1 to %u", VIND_MAX_KWIC_WIDTH);
         else if (n_args == 0)
             exit_code = vind_cli_usage_error(&help, "give a QUERY");
-        else if (sort_name && strcmp(sort_name, "relevance") == 0)
-            request.sort = VIND_SORT_RELEVANCE;
-        else if (sort_name && strcmp(sort_name, "date") == 0)
-            request.sort = VIND_SORT_DATE_DESC;
-        else if (sort_name && strcmp(sort_name, "date-asc") == 0)
-            request.sort = VIND_SORT_DATE_ASC;
-        else if (sort_name)
-            exit_code =
-                vind_cli_usage_error(&help, "unknown sort order '%s' (relevance|date)", sort_name);
+        else
+            exit_code = vind_cli_sort(&help, sort_name, &request.sort);
     }
     char *query = vind_cli_join(args, n_args);
     vind_session_t session = {0};

@@ -45,19 +45,6 @@ typedef struct {
     int all, facets, limit_given, explain, no_collapse;
 } options_t;
 
-static int parse_sort(const char *name, vind_sort_t *sort)
-{
-    if (!name || strcmp(name, "relevance") == 0)
-        *sort = VIND_SORT_RELEVANCE;
-    else if (strcmp(name, "date") == 0)
-        *sort = VIND_SORT_DATE_DESC;
-    else if (strcmp(name, "date-asc") == 0)
-        *sort = VIND_SORT_DATE_ASC;
-    else
-        return 0;
-    return 1;
-}
-
 /* "3, 5" of a hit's PDF pages, or NULL; malloc'd. */
 static char *page_list(const vind_hit_t *hit, const char *separator)
 {
@@ -329,22 +316,19 @@ int cmd_search(int argc, char **argv)
     };
     const char **args = NULL;
     size_t n_args = 0;
-    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
-    vind_format_t format = VIND_FORMAT_TEXT;
+    vind_format_t format;
+    int exit_code = vind_cli_parse_formatted(
+        &help, table, &index, argc, argv, &args, &n_args,
+        VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format);
     vind_search_request_t request;
     vind_search_request_init(&request);
     if (exit_code == VIND_CLI_CONTINUE)
-        exit_code = vind_cli_format(
-            &help, o.format,
-            VIND_FORMAT_TEXT | VIND_FORMAT_JSON | VIND_FORMAT_JSONL | VIND_FORMAT_CSV, &format);
+        exit_code = vind_cli_sort(&help, o.sort, &request.sort);
     if (exit_code == VIND_CLI_CONTINUE) {
         o.limit_given = o.limit != SIZE_MAX;
         if (!o.limit_given)
             o.limit = 10;
-        if (!parse_sort(o.sort, &request.sort))
-            exit_code =
-                vind_cli_usage_error(&help, "unknown sort order '%s' (relevance|date)", o.sort);
-        else if (o.all && o.limit_given)
+        if (o.all && o.limit_given)
             exit_code = vind_cli_usage_error(&help, "give --limit N or --all, not both");
         else if (o.limit == 0)
             exit_code = vind_cli_usage_error(&help, "--limit must be 1 or more (--all shows all)");

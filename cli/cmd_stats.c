@@ -78,11 +78,9 @@ int cmd_stats(int argc, char **argv)
     };
     const char **args = NULL;
     size_t n_args = 0;
-    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
-    vind_format_t format = VIND_FORMAT_TEXT;
-    if (exit_code == VIND_CLI_CONTINUE)
-        exit_code =
-            vind_cli_format(&help, format_name, VIND_FORMAT_TEXT | VIND_FORMAT_JSON, &format);
+    vind_format_t format;
+    int exit_code = vind_cli_parse_formatted(&help, table, &index, argc, argv, &args, &n_args,
+                                             VIND_FORMAT_TEXT | VIND_FORMAT_JSON, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
         if (n_args)
             exit_code = vind_cli_usage_error(&help, "unexpected argument '%s'", args[0]);
@@ -93,20 +91,8 @@ int cmd_stats(int argc, char **argv)
     if (exit_code == VIND_CLI_CONTINUE) {
         char *json = NULL, *errmsg = NULL;
         vind_status_t status = vind_searcher_stats(session.searcher, &json, &errmsg);
-        if (status != VIND_OK) {
-            exit_code = vind_cli_fail(status, errmsg);
-        } else if (format == VIND_FORMAT_JSON) {
-            vind_print_json(stdout, json);
-            exit_code = VIND_EXIT_OK;
-        } else {
-            json_t *stats = json_loads(json, 0, NULL);
-            if (stats)
-                print_text(stats);
-            json_decref(stats);
-            exit_code = stats ? VIND_EXIT_OK
-                              : vind_cli_fail(VIND_INTERNAL, strdup("the statistics are not JSON"));
-        }
-        free(json);
+        exit_code = vind_cli_print_record(status, errmsg, json, format, print_text,
+                                          "the statistics are not JSON");
         vind_cli_close(&session);
     }
     free(args);

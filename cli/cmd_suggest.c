@@ -37,11 +37,9 @@ int cmd_suggest(int argc, char **argv)
     };
     const char **args = NULL;
     size_t n_args = 0;
-    int exit_code = vind_cli_parse(&help, table, &index, argc, argv, &args, &n_args);
-    vind_format_t format = VIND_FORMAT_TEXT;
-    if (exit_code == VIND_CLI_CONTINUE)
-        exit_code =
-            vind_cli_format(&help, format_name, VIND_FORMAT_TEXT | VIND_FORMAT_JSON, &format);
+    vind_format_t format;
+    int exit_code = vind_cli_parse_formatted(&help, table, &index, argc, argv, &args, &n_args,
+                                             VIND_FORMAT_TEXT | VIND_FORMAT_JSON, &format);
     if (exit_code == VIND_CLI_CONTINUE) {
         if (n_args == 0)
             exit_code = vind_cli_usage_error(&help, "give a PREFIX");

@@ -292,3 +292,51 @@ int vind_cli_format(const vind_command_help_t *help, const char *name, unsigned 
         return VIND_CLI_CONTINUE;
     return vind_cli_usage_error(help, "unknown format '%s' (%s)", name, vind_format_names(allowed));
 }
+
+int vind_cli_parse_formatted(const vind_command_help_t *help, const vind_option_t *options,
+                             vind_cli_index_t *index, int argc, char **argv, const char ***args,
+                             size_t *n_args, unsigned allowed, vind_format_t *format)
+{
+    *format = VIND_FORMAT_TEXT;
+    int exit_code = vind_cli_parse(help, options, index, argc, argv, args, n_args);
+    if (exit_code != VIND_CLI_CONTINUE)
+        return exit_code;
+    const char *name = NULL;
+    for (const vind_option_t *o = options; o && o->name; o++)
+        if (strcmp(o->name, "format") == 0 && o->kind == VIND_OPTION_STRING)
+            name = *(const char **)o->target;
+    return vind_cli_format(help, name, allowed, format);
+}
+
+int vind_cli_sort(const vind_command_help_t *help, const char *name, vind_sort_t *sort)
+{
+    if (!name || strcmp(name, "relevance") == 0)
+        *sort = VIND_SORT_RELEVANCE;
+    else if (strcmp(name, "date") == 0)
+        *sort = VIND_SORT_DATE_DESC;
+    else if (strcmp(name, "date-asc") == 0)
+        *sort = VIND_SORT_DATE_ASC;
+    else
+        return vind_cli_usage_error(help, "unknown sort order '%s' (relevance|date)", name);
+    return VIND_CLI_CONTINUE;
+}
+
+int vind_cli_print_record(vind_status_t status, char *errmsg, char *json, vind_format_t format,
+                          void (*print_text)(json_t *record), const char *not_json)
+{
+    int exit_code = VIND_EXIT_OK;
+    if (status != VIND_OK) {
+        exit_code = vind_cli_fail(status, errmsg);
+    } else if (format == VIND_FORMAT_JSON) {
+        vind_print_json(stdout, json);
+    } else {
+        json_t *record = json_loads(json, 0, NULL);
+        if (record)
+            print_text(record);
+        json_decref(record);
+        if (!record)
+            exit_code = vind_cli_fail(VIND_INTERNAL, strdup(not_json));
+    }
+    free(json);
+    return exit_code;
+}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <jansson.h>
 #include <vind/analyze.h>
 #include <vind/search.h>
 #include <vind/vind.h>
@@ -68,13 +69,26 @@ int vind_cli_parse(const vind_command_help_t *help, const vind_option_t *options
                    vind_cli_index_t *index, int argc, char **argv, const char ***args,
                    size_t *n_args);
 
-/* Prints "vind NAME: message (see --help)" to stderr and returns 2. */
 /* Parses a --format value (NULL: text) against the allowed VIND_FORMAT_*
  * bits into *format. Returns VIND_CLI_CONTINUE, or the exit status of the
  * usage error it printed ("unknown format 'x' (text|json)"). */
 int vind_cli_format(const vind_command_help_t *help, const char *name, unsigned allowed,
                     vind_format_t *format);
 
+/* The start of every command that prints in several formats: vind_cli_parse,
+ * then vind_cli_format on the value of the table's "format" row (a
+ * VIND_OPTION_STRING) against the allowed bits. *format is text unless the
+ * value names another. Returns as vind_cli_parse. */
+int vind_cli_parse_formatted(const vind_command_help_t *help, const vind_option_t *options,
+                             vind_cli_index_t *index, int argc, char **argv, const char ***args,
+                             size_t *n_args, unsigned allowed, vind_format_t *format);
+
+/* Parses a --sort value (NULL: relevance; "date" newest first, "date-asc")
+ * into *sort. Returns VIND_CLI_CONTINUE, or the exit status of the usage
+ * error it printed. */
+int vind_cli_sort(const vind_command_help_t *help, const char *name, vind_sort_t *sort);
+
+/* Prints "vind NAME: message (see --help)" to stderr and returns 2. */
 int vind_cli_usage_error(const vind_command_help_t *help, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -139,6 +153,13 @@ void vind_cli_close(vind_session_t *session);
 
 /* Sets the session's count limit when --count-limit was given (limit not SIZE_MAX). */
 void vind_cli_count_limit(vind_session_t *session, size_t limit);
+
+/* Prints the JSON record a library call answered (status, errmsg, json):
+ * as it is with --format json, else through print_text; a record that is
+ * not JSON fails with not_json. Frees errmsg and json; returns the exit
+ * status (0, or 2 after reporting the failure). */
+int vind_cli_print_record(vind_status_t status, char *errmsg, char *json, vind_format_t format,
+                          void (*print_text)(json_t *record), const char *not_json);
 
 /* Runs a search (retrying once when the index changed under it); reports a
  * failure itself: returns VIND_CLI_CONTINUE with *results set, or 2. */

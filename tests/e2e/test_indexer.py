@@ -33,27 +33,13 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The ctypes view of an index, shared with the hardening tests (tests/e2e/vindlib.py).
 from vindlib import BUILD, TOP, Index, build_shim, hit_list, spelling_table  # noqa: E402
-from harness import pdf_of  # noqa: E402
+from harness import Tap, pdf_of  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
 IN_CI = os.environ.get("CI") == "true"
 INDEX = os.path.join(BUILD, "bin", "vind-index")
-results = []
-
-
-def tap(ok, what, diagnostics=None):
-    results.append(bool(ok))
-    print(("ok" if ok else "not ok") + " %d - %s" % (len(results), what))
-    if not ok and diagnostics:
-        for line in str(diagnostics).splitlines()[:20]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return ok
-
-
-def skip(why):
-    results.append(True)
-    print("ok %d # SKIP %s" % (len(results), why))
+TAP = Tap()
+tap, skip = TAP.ok, TAP.skip
 
 
 def run_index(db, *paths, extra=()):
@@ -156,7 +142,7 @@ def test_corpus(tmp):
         if IN_CI:
             tap(False, "the shared corpus is present in CI (%s)" % CORPUS)
         else:
-            skip("shared corpus absent (%s)" % CORPUS)
+            skip("the shared corpus", "absent (%s)" % CORPUS)
         return
     db = os.path.join(tmp, "corpus.db")
     site, pdf = os.path.join(CORPUS, "site"), os.path.join(CORPUS, "pdf")
@@ -282,7 +268,7 @@ def test_bad_files(tmp):
     for name, reason in expected.items():
         path = os.path.join(folder, name)
         if name.startswith("encrypted") and not os.path.exists(path):
-            skip("qpdf absent: no encrypted PDF")
+            skip("an encrypted PDF", "qpdf absent")
             continue
         line = next((l for l in stderr.splitlines() if l.startswith(path + ": ")), "")
         tap(reason in line.lower(), "%s is reported with its path and reason" % name, stderr)
@@ -364,7 +350,7 @@ def test_walk_race(tmp):
     agreed on their inode), and all 3 were indexed under /dir/, exit 0."""
     shim, why_not = build_shim(tmp, "walk_race")
     if not shim:
-        skip("a folder swapped for a link during the walk: " + why_not)
+        skip("a folder swapped for a link during the walk", why_not)
         return
     site, outside = os.path.join(tmp, "race-site"), os.path.join(tmp, "race-outside")
     write(os.path.join(site, "index.html"), page("Thuis", "thuiswoord van de site"))
@@ -750,12 +736,12 @@ def test_libreoffice_help(tmp):
         if IN_CI:
             tap(False, "%s is present (libreoffice-help-nl, scripts/debian-packages.txt)" % LIBREOFFICE_HELP)
         else:
-            skip("%s absent (Debian package libreoffice-help-nl)" % LIBREOFFICE_HELP)
+            skip("LibreOffice's help", "%s absent (Debian package libreoffice-help-nl)" % LIBREOFFICE_HELP)
         return
     plain = os.environ.get("VIND_PLAIN_BUILD")
     if plain and os.path.abspath(plain) != os.path.abspath(BUILD):
         # 2,561 pages take minutes under ASan; the sanitized run has the fixtures of every rule.
-        skip("LibreOffice's help: indexed by the plain build only (%s)" % os.path.basename(BUILD))
+        skip("LibreOffice's help", "indexed by the plain build only (%s)" % os.path.basename(BUILD))
         return
     db = os.path.join(tmp, "libreoffice.db")
     code, stderr, seconds = run_index(db, LIBREOFFICE_HELP, extra=("--jobs", "2"))
@@ -871,8 +857,8 @@ def test_update_spelling_table(tmp):
     code, err, _ = run_index(updated_db, site)
     before = spelling_table(updated_db, BUILD)
     if before is None:
-        skip("an HTML update leaves the spelling table of a fresh index: spelling-dump "
-             "not built (make check builds it)")
+        skip("an HTML update leaves the spelling table of a fresh index",
+             "spelling-dump not built (make check builds it)")
         return
     write(os.path.join(site, "a.html"), page("Bericht a", "Een zin over de hoogwaterbescherming."))
     os.remove(os.path.join(site, "b.html"))
@@ -933,7 +919,7 @@ def test_transient_errors(tmp):
     index.close()
     prefix = without_dac_override()
     if prefix is None:
-        skip("root without setpriv: a chmod 000 folder stays readable")
+        skip("a chmod 000 folder", "root without setpriv: it stays readable")
     else:
         shutil.rmtree(sibling)
         before -= 1
@@ -1069,8 +1055,7 @@ def main():
                     test(tmp)
                 except Exception as error:  # a crash of the test is a failure, not a skip
                     tap(False, "%s raised %r" % (test.__name__, error))
-    print("1..%d" % len(results))
-    sys.exit(0 if all(results) else 1)
+    sys.exit(TAP.done())
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # This test checks the cache beside each index (<db>.ocr-cache): not the
 # shared one tests/run.sh gives the other tests.
 os.environ.pop("VIND_OCR_CACHE", None)
-from harness import Searchd, pdf_of, query  # noqa: E402
+from harness import Searchd, Tap, pdf_of, query  # noqa: E402
 from vindlib import BUILD, TOP, sanitized  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
@@ -40,22 +40,8 @@ VIND = os.path.join(BUILD, "bin", "vind")
 MAKER = os.path.join(BUILD, "tests", "test_ocr")
 SCAN = "plooi-blg-1007826-nota-lnv-gescand.pdf"
 TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
-results = []
-
-
-def tap(ok, what, diagnostics=None):
-    results.append(bool(ok))
-    print(("ok" if ok else "not ok") + " %d - %s" % (len(results), what))
-    if not ok and diagnostics:
-        for line in str(diagnostics).splitlines()[:20]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return ok
-
-
-def skip(why):
-    results.append(True)
-    print("ok %d # SKIP %s" % (len(results), why))
+TAP = Tap()
+tap, skip = TAP.ok, TAP.skip
 
 
 def index(db, root, *extra, env=None):
@@ -338,7 +324,7 @@ def check_corpus(work):
         if IN_CI:
             tap(False, "the corpus scan is missing under CI: " + path)
         else:
-            skip("the corpus is absent (%s)" % path)
+            skip("the corpus scan", "the corpus is absent (%s)" % path)
         return
     site = os.path.join(work, "corpus")
     os.makedirs(site)
@@ -366,9 +352,8 @@ def main():
         if IN_CI:
             tap(False, "Tesseract's nld and eng data are missing under CI")
         else:
-            skip("Tesseract's nld and eng data are not installed")
-        print("1..%d" % len(results))
-        return 0
+            skip("OCR", "Tesseract's nld and eng data are not installed")
+        return TAP.done()
     work = tempfile.mkdtemp(prefix="vind-ocr-")
     try:
         check_generated(work)
@@ -378,16 +363,15 @@ def main():
         if not sanitized(INDEX):
             check_huge_scan(work)
         else:
-            skip("a scan past the worker's memory: the unsanitized build only (no RLIMIT_AS)")
+            skip("a scan past the worker's memory", "the unsanitized build only (no RLIMIT_AS)")
         # the corpus scan takes ~20 s a page; under ASan once is enough (the first build)
         if not sanitized(INDEX):
             check_corpus(work)
         else:
-            skip("the corpus scan runs on the unsanitized build only")
+            skip("the corpus scan", "runs on the unsanitized build only")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("1..%d" % len(results))
-    return 0 if all(results) else 1
+    return TAP.done()
 
 
 if __name__ == "__main__":

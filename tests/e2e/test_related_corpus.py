@@ -26,26 +26,14 @@ VIND = os.path.join(BUILD, "bin", "vind")
 INDEX = os.path.join(BUILD, "bin", "vind-index")
 os.environ.setdefault("VIND_DATADIR", os.path.join(BUILD, "share", "vind"))
 sys.path.insert(0, os.path.join(TOP, "tests", "related"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap  # noqa: E402  (TAP lines, shared by the e2e tests)
 import eval_related  # noqa: E402  (the metric, shared with `make eval`)
 
 FLOOR = 0.70
 ATTACHMENT_ARTICLE = "/actueel/privacy-by-design-en-agile-ontwikkelen/"
-results = []
-
-
-def tap(ok, what, diagnostics=None):
-    results.append(bool(ok))
-    print(("ok" if ok else "not ok") + " %d - %s" % (len(results), what))
-    if not ok and diagnostics is not None:
-        for line in str(diagnostics).splitlines()[:20]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return ok
-
-
-def done():
-    print("1..%d" % len(results))
-    return 0 if all(results) else 1
+TAP = Tap()
+tap, done = TAP.ok, TAP.done
 
 
 def main():

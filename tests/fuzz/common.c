@@ -112,3 +112,19 @@ const char *__asan_default_options(void)
 {
     return "intercept_strstr=0";
 }
+
+void fuzz_require_json_round_trip(const vind_doc_t *doc)
+{
+    char *json = vind_doc_to_json(doc);
+    fuzz_require(json != NULL, "the document does not become JSON");
+    vind_doc_t *back = NULL;
+    char *errmsg = NULL;
+    fuzz_require(vind_doc_from_json(json, strlen(json), &back, &errmsg) == VIND_OK,
+                 "the document's JSON does not read back");
+    char *again = vind_doc_to_json(back);
+    fuzz_require(again != NULL && strcmp(json, again) == 0,
+                 "the document changed in its JSON round trip");
+    free(again);
+    vind_doc_free(back);
+    free(json);
+}

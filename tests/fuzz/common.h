@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <vind/analyze.h>
+#include <vind/doc.h>
 
 /* The data folder: $VIND_DATADIR, else <the fuzzer's folder>/share/vind.
  * Owned by this module; valid for the process's life. */
@@ -39,5 +40,10 @@ char *fuzz_field(fuzz_input_t *in, size_t *len);
 /* Aborts with message when condition is false: a property violated is a
  * finding like a crash, and libFuzzer keeps the input. */
 void fuzz_require(int condition, const char *message);
+
+/* Requires doc to survive a JSON round trip: vind_doc_to_json writes it,
+ * vind_doc_from_json reads that back, and the record read writes the same
+ * JSON again (what the indexer's --from-jsonl and the stored record rely on). */
+void fuzz_require_json_round_trip(const vind_doc_t *doc);
 
 #endif

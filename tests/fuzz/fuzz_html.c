@@ -53,21 +53,6 @@ static void check_doc(const vind_doc_t *doc)
                      "date is not YYYY-MM-DD");
 }
 
-static void check_round_trip(const vind_doc_t *doc)
-{
-    char *json = vind_doc_to_json(doc);
-    fuzz_require(json != NULL, "a valid document does not become JSON");
-    vind_doc_t *back = NULL;
-    char *errmsg = NULL;
-    fuzz_require(vind_doc_from_json(json, strlen(json), &back, &errmsg) == VIND_OK,
-                 "the document's JSON does not read back");
-    char *again = vind_doc_to_json(back);
-    fuzz_require(again != NULL && strcmp(json, again) == 0, "the JSON round trip changed the doc");
-    free(again);
-    vind_doc_free(back);
-    free(json);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
@@ -98,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fuzz_require(doc != NULL, "success without a document");
     check_doc(doc);
-    check_round_trip(doc);
+    fuzz_require_json_round_trip(doc);
     vind_doc_free(doc);
     return 0;
 }

@@ -7,8 +7,22 @@
 
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "check.h"
+
+/* Makes a fresh folder /tmp/vind-NAME-XXXXXX for a test's files and puts
+ * its path in root (size bytes); SKIPs when it cannot. Returns 1 when made. */
+static inline int make_temp_tree(char *root, size_t size, const char *name)
+{
+    snprintf(root, size, "/tmp/vind-%s-XXXXXX", name);
+    if (mkdtemp(root))
+        return 1;
+    SKIP("mkdtemp failed");
+    return 0;
+}
 
 static inline void remove_tree(const char *path)
 {

@@ -24,6 +24,8 @@
 #include <vind/search.h>
 #include "check.h"
 #include "index_folder.h"
+#include "lexicon_open.h"
+#include "temp_tree.h"
 
 typedef struct {
     const char *slug, *title, *date, *tag, *theme, *body, *link;
@@ -859,28 +861,16 @@ static void test_cache_reopen(vind_lexicon_t *lexicon)
 
 int main(void)
 {
-    vind_lexicon_t *lexicon = NULL;
-    char *errmsg = NULL;
-    if (vind_lexicon_open(NULL, &lexicon, &errmsg) != VIND_OK) {
-        printf("# %s\n", errmsg ? errmsg : "no lexicon");
-        free(errmsg);
-        SKIP("no lexicon data (run make first)");
+    vind_lexicon_t *lexicon = open_test_lexicon(); /* on CI its absence fails */
+    if (!lexicon)
         return check_done();
-    }
-    snprintf(root, sizeof root, "/tmp/vind-related-XXXXXX");
-    if (!mkdtemp(root)) {
-        SKIP("mkdtemp failed");
+    if (!make_temp_tree(root, sizeof root, "related")) {
         vind_lexicon_close(lexicon);
         return check_done();
     }
     CHECK(build_index(lexicon), "the tiny index is built");
-    vind_searcher_t *searcher = NULL;
-    vind_status_t status = vind_searcher_open(db, lexicon, &searcher, &errmsg);
-    CHECK_INT(status, VIND_OK, "searcher opens");
-    if (status != VIND_OK) {
-        printf("# %s\n", errmsg ? errmsg : "?");
-        free(errmsg);
-    } else {
+    vind_searcher_t *searcher = open_built_index(db, lexicon);
+    if (searcher) {
         test_article(searcher);
         test_pdf_and_types(searcher);
         test_recency(searcher);
@@ -897,9 +887,6 @@ int main(void)
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf '%s'", root);
-    if (system(command) != 0)
-        printf("# could not remove %s\n", root);
+    remove_tree(root);
     return check_done();
 }

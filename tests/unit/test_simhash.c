@@ -20,6 +20,7 @@
 
 #include "check.h"
 #include "index_folder.h"
+#include "temp_tree.h"
 
 /* A deterministic text of n words from a small vocabulary, varied by seed. */
 static char *make_text(unsigned n, unsigned seed)
@@ -200,15 +201,9 @@ int main(void)
         SKIP("no lexicon data (run make first)");
         return check_done();
     }
-    snprintf(root, sizeof root, "/tmp/vind-simhash-XXXXXX");
-    if (!mkdtemp(root)) {
-        SKIP("mkdtemp failed");
-    } else {
+    if (make_temp_tree(root, sizeof root, "simhash")) {
         test_groups(lexicon);
-        char *command = g_strdup_printf("rm -rf '%s'", root);
-        if (system(command) != 0)
-            printf("# could not remove %s\n", root);
-        g_free(command);
+        remove_tree(root);
     }
     vind_lexicon_close(lexicon);
     return check_done();

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "index_folder.h"
 #include "lexicon_open.h"
+#include "temp_tree.h"
 
 static char root[64];
 static char db[128];
@@ -52,17 +53,10 @@ static int build_index(vind_lexicon_t *lexicon)
     return index_folder(lexicon, db, site, &report) && report.indexed == 14;
 }
 
+/* The first page (10 results), as vind_search_request_init asks for. */
 static vind_results_t *search(vind_searcher_t *searcher, const char *query)
 {
-    vind_search_request_t req;
-    vind_search_request_init(&req);
-    req.query = query;
-    vind_results_t *results = NULL;
-    char *errmsg = NULL;
-    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
-        printf("# search \"%s\": %s\n", query, errmsg ? errmsg : "?");
-    free(errmsg);
-    return results;
+    return search_test_index(searcher, query, 0, 10, VIND_SORT_RELEVANCE);
 }
 
 /* Checks one query: the documents it lists (with every word, then with
@@ -149,24 +143,16 @@ static void test_names(vind_searcher_t *searcher)
 
 int main(void)
 {
-    char *errmsg = NULL;
     vind_lexicon_t *lexicon = open_test_lexicon(); /* on CI its absence fails */
     if (!lexicon)
         return check_done();
-    snprintf(root, sizeof root, "/tmp/vind-spelling-XXXXXX");
-    if (!mkdtemp(root)) {
-        SKIP("mkdtemp failed");
+    if (!make_temp_tree(root, sizeof root, "spelling")) {
         vind_lexicon_close(lexicon);
         return check_done();
     }
     CHECK(build_index(lexicon), "the tiny index is built");
-    vind_searcher_t *searcher = NULL;
-    vind_status_t status = vind_searcher_open(db, lexicon, &searcher, &errmsg);
-    CHECK_INT(status, VIND_OK, "searcher opens");
-    if (status != VIND_OK) {
-        printf("# %s\n", errmsg ? errmsg : "?");
-        free(errmsg);
-    } else {
+    vind_searcher_t *searcher = open_built_index(db, lexicon);
+    if (searcher) {
         test_typos(searcher);
         test_dutch_words(searcher);
         test_names(searcher);
@@ -174,9 +160,6 @@ int main(void)
     }
     vind_searcher_close(searcher);
     vind_lexicon_close(lexicon);
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf '%s'", root);
-    if (system(command) != 0)
-        printf("# could not remove %s\n", root);
+    remove_tree(root);
     return check_done();
 }
