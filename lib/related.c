@@ -1747,12 +1747,24 @@ static vind_status_t add_translated(run_t *run, const doc_t *source,
                                     const vind_xapian_terms_t *terms, vind_match_t **matches,
                                     size_t *n, char **errmsg)
 {
-    vind_xapian_query_t *query = translated_query(run, source->body->english, terms);
+    /* A Dutch source of a site with few English documents takes them all:
+     * one posting list, where its translated query (~150 English stems)
+     * cost 1,100 M instructions of `vind related --all` (+19%). */
+    uint32_t ignored = 0, english = 0;
+    vind_status_t status = source->body->english
+                               ? VIND_OK
+                               : english_frequency(run, "", &ignored, &english, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_xapian_query_t *query =
+        !source->body->english && english <= TRANSLATED_CANDIDATES
+            ? (english ? vind_xapian_query_term(VIND_PREFIX_LANG "en", 1, 0) : NULL)
+            : translated_query(run, source->body->english, terms);
     if (!query)
         return VIND_OK;
     vind_match_t *extra = NULL;
     size_t n_extra = 0;
-    vind_status_t status = run_query(run, candidates_only(run, source, query),
+    status = run_query(run, candidates_only(run, source, query),
                                      TRANSLATED_CANDIDATES, &extra, &n_extra, errmsg);
     if (status != VIND_OK || n_extra == 0) {
         free(extra);
