@@ -1441,9 +1441,8 @@ static double cosine(const vector_t *a, const vector_t *b)
  *   - an English term with translations in the index becomes them: each
  *     weighed as that Dutch word at the same wdf (its own idf), times the
  *     square root of its share of the translations' document frequencies
- *     (the senses a Dutch text uses get the weight: "meeting" is mostly
- *     "bijeenkomst" and "vergadering", little "samenkomst"; the squares sum
- *     to the word's own);
+ *     (the senses the site's Dutch texts use get the weight, a stray sense
+ *     of the dictionary little; the shares sum to 1);
  *   - a term without one (a name, jargon: "wordpress", "css") stays;
  *   - every term's weight is first scaled by how specific it is among the
  *     English documents, (log(E / e) / log(E))^0.5 for e of the E English
