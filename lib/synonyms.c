@@ -446,3 +446,45 @@ int vind_synonyms_is_english(const vind_synonyms_t *synonyms, const char *stem)
     }
     return 0;
 }
+
+/* The first field of a translation line as a string (term, size bytes). */
+static int line_term(const char *line, char *term, size_t size)
+{
+    size_t length = 0;
+    const char *field = first_field(line, &length);
+    if (length == 0 || length >= size)
+        return 0;
+    memcpy(term, field, length);
+    term[length] = '\0';
+    return 1;
+}
+
+/* Calls fn with the line at line, unless it is no translation; nonzero stops. */
+static int each_line(const char *line, vind_translation_fn fn, void *context)
+{
+    char term[VIND_TRANSLATION_BYTES], stems[VIND_TRANSLATION_BYTES];
+    if (!line_term(line, term, sizeof term))
+        return 0;
+    size_t count = line_stems(line, stems, sizeof stems);
+    return count ? fn(term, stems, count, context) : 0;
+}
+
+void vind_synonyms_each_translation(const vind_synonyms_t *synonyms, vind_translation_fn fn,
+                                    void *context)
+{
+    if (!synonyms || !fn)
+        return;
+    if (synonyms->mapped) {
+        const char *text = g_mapped_file_get_contents(synonyms->mapped);
+        for (size_t at = synonyms->terms_from; at < synonyms->terms_to;) {
+            const char *end = memchr(text + at, '\n', synonyms->terms_to - at);
+            if (each_line(text + at, fn, context))
+                return;
+            at = end ? (size_t)(end - text) + 1 : synonyms->terms_to;
+        }
+        return;
+    }
+    for (size_t i = 0; synonyms->translation_text && i < synonyms->translations.n; i++)
+        if (each_line(synonyms->translation_text + synonyms->translations.starts[i], fn, context))
+            return;
+}

@@ -66,5 +66,16 @@ size_t vind_synonyms_translations(const vind_synonyms_t *synonyms, const char *t
 /* 1 when stem is the English stem of some translation ("sourc"): a word of
  * the dictionary's English side. */
 int vind_synonyms_is_english(const vind_synonyms_t *synonyms, const char *stem);
+/* Called with each translation line's Dutch term and its English stems
+ * (as vind_synonyms_translations writes them; count of them); nonzero stops. */
+typedef int (*vind_translation_fn)(const char *term, const char *stems, size_t count,
+                                   void *context);
+/*
+ * Calls fn with every translation of the list, in the file's order: the
+ * English -> Dutch direction (lib/related.c) is built from it once. Cost:
+ * one pass over the file (~18,000 lines of the generated one).
+ */
+void vind_synonyms_each_translation(const vind_synonyms_t *synonyms, vind_translation_fn fn,
+                                    void *context);
 
 #endif
