@@ -2542,12 +2542,10 @@ extern "C" vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_write
 extern "C" vind_status_t vind_xapian_writer_doc_count(vind_xapian_writer_t *writer, uint32_t *count,
                                                       char **errmsg)
 {
-    if (count == nullptr || writer == nullptr) {
-        if (count != nullptr)
-            *count = 0;
+    if (count != nullptr)
+        *count = 0;
+    if (count == nullptr || writer == nullptr)
         return invalid(errmsg, "vind_xapian_writer_doc_count", "writer or count is NULL");
-    }
-    *count = 0;
     return guard(errmsg, "cannot count the documents of Xapian database", writer->path.c_str(),
                  [&] {
                      settle(writer->pool);
@@ -2559,12 +2557,10 @@ extern "C" vind_status_t vind_xapian_writer_doc_count(vind_xapian_writer_t *writ
 extern "C" vind_status_t vind_xapian_writer_revision(vind_xapian_writer_t *writer,
                                                      uint64_t *revision, char **errmsg)
 {
-    if (revision == nullptr || writer == nullptr) {
-        if (revision != nullptr)
-            *revision = 0;
+    if (revision != nullptr)
+        *revision = 0;
+    if (revision == nullptr || writer == nullptr)
         return invalid(errmsg, "vind_xapian_writer_revision", "writer or revision is NULL");
-    }
-    *revision = 0;
     return guard(errmsg, "cannot read the revision of Xapian database", writer->path.c_str(), [&] {
         uint64_t sum = 0;
         settle(writer->pool);
