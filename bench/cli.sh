@@ -11,9 +11,7 @@ set -eu
 build=${1:-build}
 corpus=${2:-../shared/corpus}
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-case "$build" in /*) ;; *) build="$top/$build" ;; esac
-export VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}"
+. "$here/build-dir"
 runs=${BENCH_CLI_RUNS:-200}
 spawn="$build/bench/spawn-time"
 [ -x "$spawn" ] || { echo "bench/cli.sh: no $spawn"; exit 0; }

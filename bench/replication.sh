@@ -22,9 +22,7 @@ build=${1:-build}
 corpus=${2:-../shared/corpus}
 seconds=${BENCH_SECONDS:-20}
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-case "$build" in /*) ;; *) build="$top/$build" ;; esac
-export VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}"
+. "$here/build-dir"
 PYTHON=${PYTHON:-python3}
 
 for tool in wrk xapian-replicate xapian-replicate-server; do

@@ -36,9 +36,7 @@ corpus=${2:-../shared/corpus}
 seconds=${BENCH_SECONDS:-60}
 attack_seconds=$((seconds < 30 ? seconds : 30))
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-case "$build" in /*) ;; *) build="$top/$build" ;; esac
-export VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}"
+. "$here/build-dir"
 PYTHON=${PYTHON:-python3}
 
 command -v wrk >/dev/null || { echo "bench/searchd.sh: wrk not installed (apt-get install wrk)"; exit 0; }

@@ -7,9 +7,7 @@
 set -eu
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
-case "$build" in /*) ;; *) build="$top/$build" ;; esac
-export VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}"
+. "$here/build-dir"
 PYTHON=${PYTHON:-python3}
 [ -x "$build/bench/search-cost" ] || { echo "bench/snippet-cost.sh: no $build/bench/search-cost"; exit 0; }
 tmp=$(mktemp -d)

@@ -38,6 +38,7 @@
 
 #include <vind/analyze.h>
 #include "lexicon.h"
+#include "dic_flags.h"
 
 enum pair_class {
     NOUN_PLURAL,
@@ -84,42 +85,6 @@ static char *vind_term(struct evaluator *e, const char *form)
     char *copy = g_strdup(t ? t : "");
     free(t);
     return copy;
-}
-
-static int has_flag(const char *flags, const char *flag)
-{
-    if (flags == NULL)
-        return 0;
-    for (const char *p = flags; *p;) {
-        if (*p == '/') {
-            p++;
-            continue;
-        }
-        if (p[1] == '\0')
-            return 0;
-        if (p[0] == flag[0] && p[1] == flag[1])
-            return 1;
-        p += 2;
-    }
-    return 0;
-}
-
-static int has_flag_class(const char *flags, char letter)
-{
-    if (flags == NULL)
-        return 0;
-    for (const char *p = flags; *p;) {
-        if (*p == '/') {
-            p++;
-            continue;
-        }
-        if (p[1] == '\0')
-            return 0;
-        if (p[0] == letter)
-            return 1;
-        p += 2;
-    }
-    return 0;
 }
 
 static int in_list(struct evaluator *e, const char *form)
@@ -232,7 +197,7 @@ static int stem_of_infinitive(struct evaluator *e, const char *infinitive, char 
     snprintf(candidates[count++], 100, "%.*s%c", (int)(m - 1), base, devoiced); /* reizen -> reis */
     for (int i = 0; i < count; i++) {
         const char *f = flags_of(e, candidates[i]);
-        if (has_flag(f, "V3") || has_flag(f, "Vq") || has_flag(f, "Vp")) {
+        if (dic_flags_have(f, "V3") || dic_flags_have(f, "Vq") || dic_flags_have(f, "Vp")) {
             g_strlcpy(out, candidates[i], size);
             return 1;
         }
@@ -257,7 +222,7 @@ static void pairs_from_verb_flags(struct evaluator *e)
     g_hash_table_iter_init(&iter, e->dic_flags);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         const char *infinitive = key;
-        if (!has_flag(value, "Vi"))
+        if (!dic_flags_have(value, "Vi"))
             continue;
         char stem[100];
         if (!stem_of_infinitive(e, infinitive, stem, sizeof stem))
@@ -268,8 +233,8 @@ static void pairs_from_verb_flags(struct evaluator *e)
         int dental = stem[n - 1] == 't' || stem[n - 1] == 'd';
         snprintf(third, sizeof third, "%s%s", stem, stem[n - 1] == 't' ? "" : "t");
         add_pair(e, VERB_INFINITIVE, infinitive, third);
-        int voiceless = has_flag(f, "Vq");
-        if (!voiceless && !has_flag(f, "Vp"))
+        int voiceless = dic_flags_have(f, "Vq");
+        if (!voiceless && !dic_flags_have(f, "Vp"))
             continue;
         snprintf(past, sizeof past, "%s%s", stem, voiceless ? "te" : "de");
         snprintf(participle, sizeof participle, "%s%s%s", inseparable(stem) ? "" : "ge", stem,
@@ -291,8 +256,9 @@ static void wrong_merges(struct evaluator *e, Hunhandle *h, long *roots, long *s
     g_hash_table_iter_init(&iter, e->dic_flags);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         const char *root = key, *f = value;
-        if (!in_list(e, root) || strlen(root) < 3 || strchr(root, '-') || has_flag_class(f, 'V') ||
-            has_flag_class(f, 'P') || !(has_flag_class(f, 'Z') || has_flag_class(f, 'A')))
+        if (!in_list(e, root) || strlen(root) < 3 || strchr(root, '-') ||
+            dic_flags_have_class(f, 'V') || dic_flags_have_class(f, 'P') ||
+            !(dic_flags_have_class(f, 'Z') || dic_flags_have_class(f, 'A')))
             continue;
         /* skip roots hunspell reads as an inflection of another word */
         char **analyses = NULL;

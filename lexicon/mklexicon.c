@@ -49,6 +49,7 @@
 
 #include <vind/analyze.h>
 #include "lexicon_format.h"
+#include "dic_flags.h"
 
 /* A normalised word and what we learn about it. */
 struct word {
@@ -119,42 +120,14 @@ static struct word *intern(struct builder *b, const char *form)
 /* Whether nl.dic gave the word the two-letter flag (checked per entry, in pairs). */
 static int has_flag(const struct word *w, const char *flag)
 {
-    if (w == NULL || w->dic_flags == NULL)
-        return 0;
-    const char *p = w->dic_flags;
-    while (*p) {
-        if (*p == '/') {
-            p++;
-            continue;
-        }
-        if (p[1] == '\0')
-            return 0;
-        if (p[0] == flag[0] && p[1] == flag[1])
-            return 1;
-        p += 2;
-    }
-    return 0;
+    return w != NULL && dic_flags_have(w->dic_flags, flag);
 }
 
 /* Whether any of the word's flags starts with the letter (Z* plurals, Y* diminutives, A*
  * adjectives). */
 static int has_flag_class(const struct word *w, char letter)
 {
-    if (w == NULL || w->dic_flags == NULL)
-        return 0;
-    const char *p = w->dic_flags;
-    while (*p) {
-        if (*p == '/') {
-            p++;
-            continue;
-        }
-        if (p[1] == '\0')
-            return 0;
-        if (p[0] == letter)
-            return 1;
-        p += 2;
-    }
-    return 0;
+    return w != NULL && dic_flags_have_class(w->dic_flags, letter);
 }
 
 /* Whether one nl.dic entry of the word has both flags. */
@@ -190,19 +163,10 @@ static int is_infinitive(const struct word *w)
  */
 static int is_noun(const struct word *w)
 {
-    if (w == NULL || w->dic_flags == NULL)
-        return 0;
-    for (const char *p = w->dic_flags; *p;) {
-        if (*p == '/') {
-            p++;
-            continue;
-        }
-        if (p[1] == '\0')
-            return 0;
-        if (p[0] == 'Y' || (p[0] == 'Z' && p[1] != 'm' && p[1] != 'k'))
+    const char *at = w != NULL && w->dic_flags != NULL ? w->dic_flags : "";
+    for (const char *f; (f = next_dic_flag(&at)) != NULL;)
+        if (f[0] == 'Y' || (f[0] == 'Z' && f[1] != 'm' && f[1] != 'k'))
             return 1;
-        p += 2;
-    }
     return 0;
 }
 
@@ -214,19 +178,13 @@ static int is_nominalised_adjective(const struct word *w)
     if (w == NULL || w->dic_flags == NULL || has_flag_class(w, 'Y'))
         return 0;
     int nominal = 0;
-    for (const char *p = w->dic_flags; *p;) {
-        if (*p == '/') {
-            p++;
-            continue;
-        }
-        if (p[1] == '\0')
-            break;
-        if (p[0] == 'Z') {
-            if (p[1] != 'i' && p[1] != 'j')
+    const char *at = w->dic_flags;
+    for (const char *f; (f = next_dic_flag(&at)) != NULL;) {
+        if (f[0] == 'Z') {
+            if (f[1] != 'i' && f[1] != 'j')
                 return 0;
             nominal = 1;
         }
-        p += 2;
     }
     return nominal;
 }
@@ -779,21 +737,19 @@ static enum reading reading_of_tag(const char *tag)
     static const char *const adjectives[] = {"AJe", "AJce", "AJci", NULL};
     static const char *const degrees[] = {"AJc", "AJcn", "AJsn", "AJse", NULL};
     static const char *const verbs[] = {"VB3", "VBh", "VBh1", "VBpe", "PPn", "PPe", NULL};
-    for (int i = 0; nouns[i]; i++)
-        if (strcmp(tag, nouns[i]) == 0)
-            return READ_NOUN;
-    for (int i = 0; diminutives[i]; i++)
-        if (strcmp(tag, diminutives[i]) == 0)
-            return READ_DIMINUTIVE;
-    for (int i = 0; degrees[i]; i++)
-        if (strcmp(tag, degrees[i]) == 0)
-            return READ_DEGREE;
-    for (int i = 0; adjectives[i]; i++)
-        if (strcmp(tag, adjectives[i]) == 0)
-            return READ_ADJECTIVE;
-    for (int i = 0; verbs[i]; i++)
-        if (strcmp(tag, verbs[i]) == 0)
-            return READ_VERB;
+    /* in this order: the first list holding the tag gives the reading */
+    static const struct {
+        const char *const *tags;
+        enum reading reading;
+    } readings[] = {
+        {nouns, READ_NOUN},     {diminutives, READ_DIMINUTIVE},
+        {degrees, READ_DEGREE}, {adjectives, READ_ADJECTIVE},
+        {verbs, READ_VERB},
+    };
+    for (size_t r = 0; r < sizeof readings / sizeof readings[0]; r++)
+        for (int i = 0; readings[r].tags[i]; i++)
+            if (strcmp(tag, readings[r].tags[i]) == 0)
+                return readings[r].reading;
     return READ_NONE; /* NN1 "deskundigheid", NN1d "Eindhovenaar", i "groots": derivations */
 }
 

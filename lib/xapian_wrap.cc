@@ -1495,6 +1495,43 @@ vind_status_t invalid(char **errmsg, const char *function, const char *what)
     return vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s: %s", function, what);
 }
 
+/*
+ * The C boundary, in one place: runs work (a lambda returning a
+ * vind_status_t) and turns whatever it throws into a status and the message
+ * "<action> <object>: ..." (translate_exception), so no C++ exception
+ * reaches a C caller. A template rather than a macro pair: the body stays
+ * an ordinary block (its own returns and scope), the compiler checks that
+ * every path returns a status, and no try can be left without its catch.
+ * missing_path: as translate_exception's. Cost: the lambda is inlined; one
+ * try block, as when each function wrote its own.
+ */
+template <typename Work>
+vind_status_t catch_at_boundary(char **errmsg, const char *action, const char *object,
+                                Work &&work, const char *missing_path = nullptr)
+{
+    try {
+        return work();
+    } catch (...) {
+        return translate_exception(errmsg, action, object, missing_path);
+    }
+}
+
+/* A writer or administration call at the C boundary: fault_point() first,
+ * so VIND_XAPIAN_FAIL_AFTER reaches every call guarded here (the tests'
+ * injected failures count these calls, and only these). */
+template <typename Work>
+vind_status_t guard(char **errmsg, const char *action, const char *object, Work &&work,
+                    const char *missing_path = nullptr)
+{
+    return catch_at_boundary(
+        errmsg, action, object,
+        [&] {
+            fault_point();
+            return work();
+        },
+        missing_path);
+}
+
 /* A malloc'd, NUL-terminated copy of text (which may contain NUL bytes), or NULL. */
 char *copy_bytes(const std::string &text)
 {
@@ -2311,27 +2348,27 @@ extern "C" vind_status_t vind_xapian_writer_open(const char *path, int create_if
     *writer = nullptr;
     if (path == nullptr || *path == '\0')
         return invalid(errmsg, "vind_xapian_writer_open", "path is NULL or empty");
-    try {
-        fault_point();
-        std::unique_ptr<vind_xapian_writer> opened(new vind_xapian_writer);
-        opened->path = path;
-        const std::string stub = stub_file(path);
-        if (!stub.empty()) {
-            open_writable_stub(opened.get(), stub);
-        } else {
-            int flags = (create_if_missing ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) |
-                        Xapian::DB_BACKEND_GLASS;
-            opened->database = Xapian::WritableDatabase(path, flags);
-            opened->shards.assign(1, opened->database);
-            opened->combined = opened->database;
-        }
-        ensure_transaction(opened.get());
-        start_pool(opened.get());
-        *writer = opened.release();
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot open Xapian database for writing", path, path);
-    }
+    return guard(
+        errmsg, "cannot open Xapian database for writing", path,
+        [&] {
+            std::unique_ptr<vind_xapian_writer> opened(new vind_xapian_writer);
+            opened->path = path;
+            const std::string stub = stub_file(path);
+            if (!stub.empty()) {
+                open_writable_stub(opened.get(), stub);
+            } else {
+                int flags = (create_if_missing ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) |
+                            Xapian::DB_BACKEND_GLASS;
+                opened->database = Xapian::WritableDatabase(path, flags);
+                opened->shards.assign(1, opened->database);
+                opened->combined = opened->database;
+            }
+            ensure_transaction(opened.get());
+            start_pool(opened.get());
+            *writer = opened.release();
+            return VIND_OK;
+        },
+        path);
 }
 
 extern "C" vind_status_t vind_xapian_writer_open_shards(const char *path, unsigned shards,
@@ -2344,8 +2381,7 @@ extern "C" vind_status_t vind_xapian_writer_open_shards(const char *path, unsign
     if (path == nullptr || *path == '\0' || shards < 2 || shards > VIND_XAPIAN_MAX_SHARDS)
         return invalid(errmsg, "vind_xapian_writer_open_shards",
                        "path is NULL or empty, or the number of shards is not 2 to 1024");
-    try {
-        fault_point();
+    vind_status_t status = guard(errmsg, "cannot create the shards of", path, [&] {
         struct stat info;
         const std::string glass = std::string(path) + "/iamglass";
         if (stat(glass.c_str(), &info) == 0)
@@ -2354,10 +2390,11 @@ extern "C" vind_status_t vind_xapian_writer_open_shards(const char *path, unsign
                               shards);
         if (stub_file(path).empty())
             create_shards(path, shards);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot create the shards of", path);
-    }
-    vind_status_t status = vind_xapian_writer_open(path, 0, writer, errmsg);
+        return VIND_OK;
+    });
+    if (status != VIND_OK)
+        return status;
+    status = vind_xapian_writer_open(path, 0, writer, errmsg);
     if (status == VIND_OK && (*writer)->shards.size() != shards) {
         status = vind_error(errmsg, VIND_INVALID_ARGUMENT, "%s has %zu shards, not %u", path,
                             (*writer)->shards.size(), shards);
@@ -2387,16 +2424,17 @@ extern "C" vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer
     if (writer == nullptr || dest == nullptr || *dest == '\0')
         return invalid(errmsg, "vind_xapian_writer_compact", "writer or destination missing");
     const unsigned flags = Xapian::Compactor::FULL | Xapian::DBCOMPACT_NO_RENUMBER;
-    try {
-        fault_point();
+    return guard(errmsg, "cannot compact", writer->path.c_str(), [&] {
         const std::string stub = stub_file(writer->path);
         if (stub.empty()) {
             Xapian::Database(writer->path, Xapian::DB_BACKEND_GLASS).compact(dest, flags);
             return VIND_OK;
         }
         if (stub != writer->path + "/XAPIANDB")
-            return vind_error(errmsg, VIND_INVALID_ARGUMENT, "the stub %s is a file, not a folder "
-                              "of shards: compact each database it lists", stub.c_str());
+            return vind_error(errmsg, VIND_INVALID_ARGUMENT,
+                              "the stub %s is a file, not a folder "
+                              "of shards: compact each database it lists",
+                              stub.c_str());
         if (mkdir(dest, 0755) != 0 && errno != EEXIST) /* made with links to shards elsewhere */
             throw Xapian::DatabaseCreateError(std::string("cannot create the folder ") + dest +
                                               ": " + std::strerror(errno));
@@ -2409,9 +2447,7 @@ extern "C" vind_status_t vind_xapian_writer_compact(vind_xapian_writer_t *writer
         }
         write_stub(dest, n);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot compact", writer->path.c_str());
-    }
+    });
 }
 
 extern "C" unsigned vind_xapian_writer_shards(const vind_xapian_writer_t *writer)
@@ -2444,13 +2480,10 @@ extern "C" vind_status_t vind_xapian_writer_commit(vind_xapian_writer_t *writer,
     if (writer->user_transaction)
         return invalid(errmsg, "vind_xapian_writer_commit",
                        "a transaction is active: use vind_xapian_writer_commit_transaction");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot commit Xapian database", writer->path.c_str(), [&] {
         commit_and_restart(writer);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot commit Xapian database", writer->path.c_str());
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_begin_transaction(vind_xapian_writer_t *writer,
@@ -2461,15 +2494,12 @@ extern "C" vind_status_t vind_xapian_writer_begin_transaction(vind_xapian_writer
     if (writer->user_transaction)
         return invalid(errmsg, "vind_xapian_writer_begin_transaction",
                        "a transaction is already active (they do not nest)");
-    try {
-        fault_point();
-        commit_and_restart(writer);
-        writer->user_transaction = true;
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot begin a transaction on Xapian database",
-                                   writer->path.c_str());
-    }
+    return guard(errmsg, "cannot begin a transaction on Xapian database", writer->path.c_str(),
+                 [&] {
+                     commit_and_restart(writer);
+                     writer->user_transaction = true;
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_commit_transaction(vind_xapian_writer_t *writer,
@@ -2479,15 +2509,12 @@ extern "C" vind_status_t vind_xapian_writer_commit_transaction(vind_xapian_write
         return invalid(errmsg, "vind_xapian_writer_commit_transaction", "writer is NULL");
     if (!writer->user_transaction)
         return invalid(errmsg, "vind_xapian_writer_commit_transaction", "no transaction is active");
-    try {
-        fault_point();
-        writer->user_transaction = false;
-        commit_and_restart(writer);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot commit the transaction on Xapian database",
-                                   writer->path.c_str());
-    }
+    return guard(errmsg, "cannot commit the transaction on Xapian database", writer->path.c_str(),
+                 [&] {
+                     writer->user_transaction = false;
+                     commit_and_restart(writer);
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_writer_t *writer,
@@ -2497,65 +2524,51 @@ extern "C" vind_status_t vind_xapian_writer_cancel_transaction(vind_xapian_write
         return invalid(errmsg, "vind_xapian_writer_cancel_transaction", "writer is NULL");
     if (!writer->user_transaction)
         return invalid(errmsg, "vind_xapian_writer_cancel_transaction", "no transaction is active");
-    try {
-        fault_point();
-        writer->user_transaction = false;
-        if (writer->pool) /* what failed is cancelled with the rest */
-            writer->pool->settle_all(true);
-        if (writer->in_transaction) {
-            writer->in_transaction = false;
-            for (Xapian::WritableDatabase &shard : writer->shards)
-                shard.cancel_transaction();
-        }
-        ensure_transaction(writer);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot cancel the transaction on Xapian database",
-                                   writer->path.c_str());
-    }
+    return guard(errmsg, "cannot cancel the transaction on Xapian database", writer->path.c_str(),
+                 [&] {
+                     writer->user_transaction = false;
+                     if (writer->pool) /* what failed is cancelled with the rest */
+                         writer->pool->settle_all(true);
+                     if (writer->in_transaction) {
+                         writer->in_transaction = false;
+                         for (Xapian::WritableDatabase &shard : writer->shards)
+                             shard.cancel_transaction();
+                     }
+                     ensure_transaction(writer);
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_doc_count(vind_xapian_writer_t *writer, uint32_t *count,
                                                       char **errmsg)
 {
-    if (count == nullptr || writer == nullptr) {
-        if (count != nullptr)
-            *count = 0;
+    if (count != nullptr)
+        *count = 0;
+    if (count == nullptr || writer == nullptr)
         return invalid(errmsg, "vind_xapian_writer_doc_count", "writer or count is NULL");
-    }
-    *count = 0;
-    try {
-        fault_point();
-        settle(writer->pool);
-        *count = writer->combined.get_doccount();
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot count the documents of Xapian database",
-                                   writer->path.c_str());
-    }
+    return guard(errmsg, "cannot count the documents of Xapian database", writer->path.c_str(),
+                 [&] {
+                     settle(writer->pool);
+                     *count = writer->combined.get_doccount();
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_revision(vind_xapian_writer_t *writer,
                                                      uint64_t *revision, char **errmsg)
 {
-    if (revision == nullptr || writer == nullptr) {
-        if (revision != nullptr)
-            *revision = 0;
+    if (revision != nullptr)
+        *revision = 0;
+    if (revision == nullptr || writer == nullptr)
         return invalid(errmsg, "vind_xapian_writer_revision", "writer or revision is NULL");
-    }
-    *revision = 0;
-    try {
-        fault_point();
+    return guard(errmsg, "cannot read the revision of Xapian database", writer->path.c_str(), [&] {
         uint64_t sum = 0;
         settle(writer->pool);
         for (Xapian::WritableDatabase &shard : writer->shards)
             sum += shard.get_revision();
         *revision = sum;
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the revision of Xapian database",
-                                   writer->path.c_str());
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *writer,
@@ -2565,8 +2578,7 @@ extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *w
     if (writer == nullptr || key == nullptr || *key == '\0' || (value == nullptr && length > 0))
         return invalid(errmsg, "vind_xapian_writer_set_metadata",
                        "writer, key or value is NULL, or key is empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot set metadata", key, [&] {
         ensure_transaction(writer);
         const std::string text = length > 0 ? std::string(value, length) : std::string();
         std::string routed;
@@ -2578,8 +2590,9 @@ extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *w
                 if (!document || s == shard)
                     writer->pool->queue(
                         s,
-                        [db = &writer->shards[s], k = document ? routed : std::string(key),
-                         text] { db->set_metadata(k, text); },
+                        [db = &writer->shards[s], k = document ? routed : std::string(key), text] {
+                            db->set_metadata(k, text);
+                        },
                         std::string("the metadata ") + key);
         } else if (document || writer->shards.size() == 1)
             writer->shards[shard].set_metadata(routed, text);
@@ -2587,9 +2600,7 @@ extern "C" vind_status_t vind_xapian_writer_set_metadata(vind_xapian_writer_t *w
             for (Xapian::WritableDatabase &each : writer->shards)
                 each.set_metadata(key, text);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot set metadata", key);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *writer,
@@ -2604,16 +2615,13 @@ extern "C" vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *w
     if (writer == nullptr || key == nullptr || *key == '\0')
         return invalid(errmsg, "vind_xapian_writer_get_metadata",
                        "writer or key is NULL, or key is empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot read metadata", key, [&] {
         std::string routed;
         size_t shard = route_key(key, writer->shards.size(), &routed);
         settle(writer->pool, shard);
         return get_metadata(writer->shards[shard], writer->path.c_str(), routed.c_str(), value,
                             length, errmsg);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read metadata", key);
-    }
+    });
 }
 
 /* Raises (add) or lowers a word's spelling frequency by change. A sharded
@@ -2622,24 +2630,21 @@ extern "C" vind_status_t vind_xapian_writer_get_metadata(vind_xapian_writer_t *w
 static vind_status_t change_spelling(vind_xapian_writer_t *writer, const char *word,
                                      uint32_t change, bool add, char **errmsg)
 {
-    try {
-        fault_point();
-        ensure_transaction(writer);
-        auto apply = [db = &writer->database, w = std::string(word), change, add] {
-            if (add)
-                db->add_spelling(w, change);
-            else
-                db->remove_spelling(w, change);
-        };
-        if (writer->pool)
-            writer->pool->queue(0, apply, std::string("the spelling word ") + word);
-        else
-            apply();
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, add ? "cannot add spelling word"
-                                               : "cannot remove spelling word", word);
-    }
+    return guard(errmsg, add ? "cannot add spelling word" : "cannot remove spelling word", word,
+                 [&] {
+                     ensure_transaction(writer);
+                     auto apply = [db = &writer->database, w = std::string(word), change, add] {
+                         if (add)
+                             db->add_spelling(w, change);
+                         else
+                             db->remove_spelling(w, change);
+                     };
+                     if (writer->pool)
+                         writer->pool->queue(0, apply, std::string("the spelling word ") + word);
+                     else
+                         apply();
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_add_spelling(vind_xapian_writer_t *writer,
@@ -2672,15 +2677,12 @@ extern "C" vind_status_t vind_xapian_writer_add_synonym(vind_xapian_writer_t *wr
         *synonym == '\0')
         return invalid(errmsg, "vind_xapian_writer_add_synonym",
                        "writer, term or synonym is NULL or empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot add a synonym of", term, [&] {
         ensure_transaction(writer);
         settle(writer->pool, 0);
         writer->database.add_synonym(term, synonym);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add a synonym of", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_clear_synonyms(vind_xapian_writer_t *writer,
@@ -2689,15 +2691,12 @@ extern "C" vind_status_t vind_xapian_writer_clear_synonyms(vind_xapian_writer_t 
     if (writer == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_writer_clear_synonyms",
                        "writer or term is NULL or empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot clear the synonyms of", term, [&] {
         ensure_transaction(writer);
         settle(writer->pool, 0);
         writer->database.clear_synonyms(term);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot clear the synonyms of", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *writer,
@@ -2708,8 +2707,7 @@ extern "C" vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *w
         *docid = 0;
     if (writer == nullptr || document == nullptr)
         return invalid(errmsg, "vind_xapian_writer_add_document", "writer or document is NULL");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot add a document to Xapian database", writer->path.c_str(), [&] {
         ensure_transaction(writer);
         const size_t n = writer->shards.size();
         const size_t shard = shard_of_document(document->document, n);
@@ -2718,10 +2716,7 @@ extern "C" vind_status_t vind_xapian_writer_add_document(vind_xapian_writer_t *w
         if (docid != nullptr)
             *docid = global_docid(added, shard, n);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add a document to Xapian database",
-                                   writer->path.c_str());
-    }
+    });
 }
 
 /* Replaces (or adds) the document with unique_term in the caller's thread;
@@ -2777,16 +2772,13 @@ vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer, const 
     if (writer == nullptr || document == nullptr || unique_term == nullptr || *unique_term == '\0')
         return invalid(errmsg, "vind_xapian_writer_replace_document_by_term",
                        "writer, unique_term or document is NULL, or unique_term is empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot replace the document with term", unique_term, [&] {
         bool added = false;
         Xapian::docid replaced = replace_now(writer, unique_term, document->document, &added);
         if (docid != nullptr)
             *docid = replaced;
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot replace the document with term", unique_term);
-    }
+    });
 }
 
 extern "C" vind_status_t
@@ -2802,8 +2794,7 @@ vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *writer, const cha
     if (writer == nullptr || document == nullptr || unique_term == nullptr || *unique_term == '\0')
         return invalid(errmsg, "vind_xapian_writer_give_document_by_term",
                        "writer, unique_term or document is NULL, or unique_term is empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot store the document with term", unique_term, [&] {
         bool fresh = false;
         Xapian::docid stored = writer->pool
                                    ? replace_queued(writer, unique_term, std::move(owned), &fresh)
@@ -2813,9 +2804,7 @@ vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *writer, const cha
         if (added != nullptr)
             *added = fresh;
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot store the document with term", unique_term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *writer,
@@ -2826,8 +2815,7 @@ extern "C" vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian
     if (writer == nullptr || unique_term == nullptr || *unique_term == '\0')
         return invalid(errmsg, "vind_xapian_writer_delete_documents_by_term",
                        "writer or unique_term is NULL or empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot delete the documents with term", unique_term, [&] {
         ensure_transaction(writer);
         settle(writer->pool);
         if (unique_term[0] == 'Q' || writer->shards.size() == 1)
@@ -2837,9 +2825,7 @@ extern "C" vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian
             for (Xapian::WritableDatabase &shard : writer->shards)
                 shard.delete_document(unique_term);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot delete the documents with term", unique_term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t *writer,
@@ -2850,18 +2836,15 @@ extern "C" vind_status_t vind_xapian_writer_delete_document(vind_xapian_writer_t
     if (docid == 0)
         return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
                           writer->path.c_str());
-    try {
-        fault_point();
-        ensure_transaction(writer);
-        Xapian::docid local = 0;
-        size_t shard = shard_of_docid(docid, writer->shards.size(), &local);
-        settle(writer->pool, shard);
-        writer->shards[shard].delete_document(local);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot delete a document from Xapian database",
-                                   writer->path.c_str());
-    }
+    return guard(errmsg, "cannot delete a document from Xapian database", writer->path.c_str(),
+                 [&] {
+                     ensure_transaction(writer);
+                     Xapian::docid local = 0;
+                     size_t shard = shard_of_docid(docid, writer->shards.size(), &local);
+                     settle(writer->pool, shard);
+                     writer->shards[shard].delete_document(local);
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writer, uint32_t docid,
@@ -2873,22 +2856,19 @@ extern "C" vind_status_t vind_xapian_writer_set_value(vind_xapian_writer_t *writ
     if (docid == 0)
         return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
                           writer->path.c_str());
-    try {
-        fault_point();
-        ensure_transaction(writer);
-        /* Only the values change: Xapian rewrites those, not the terms. */
-        Xapian::docid local = 0;
-        const size_t s = shard_of_docid(docid, writer->shards.size(), &local);
-        settle(writer->pool, s);
-        Xapian::WritableDatabase &shard = writer->shards[s];
-        Xapian::Document document = shard.get_document(local);
-        document.add_value(slot, std::string(bytes != nullptr ? bytes : "", length));
-        shard.replace_document(local, document);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot set a value of a document in Xapian database",
-                                   writer->path.c_str());
-    }
+    return guard(errmsg, "cannot set a value of a document in Xapian database",
+                 writer->path.c_str(), [&] {
+                     ensure_transaction(writer);
+                     /* Only the values change: Xapian rewrites those, not the terms. */
+                     Xapian::docid local = 0;
+                     const size_t s = shard_of_docid(docid, writer->shards.size(), &local);
+                     settle(writer->pool, s);
+                     Xapian::WritableDatabase &shard = writer->shards[s];
+                     Xapian::Document document = shard.get_document(local);
+                     document.add_value(slot, std::string(bytes != nullptr ? bytes : "", length));
+                     shard.replace_document(local, document);
+                     return VIND_OK;
+                 });
 }
 
 extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t *writer,
@@ -2901,8 +2881,7 @@ extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t 
     if (writer == nullptr || unique_term == nullptr || *unique_term == '\0')
         return invalid(errmsg, "vind_xapian_writer_docid_for_term",
                        "writer or unique_term is NULL or empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot look up the document with term", unique_term, [&] {
         const size_t n = writer->shards.size();
         if (writer->pool && unique_term[0] == 'Q') {
             /* a unique term is only ever in its own shard: wait for that one */
@@ -2919,9 +2898,7 @@ extern "C" vind_status_t vind_xapian_writer_docid_for_term(vind_xapian_writer_t 
         /* Through the combined view: its docids are the global ones. */
         return docid_for_term(writer->combined, writer->path.c_str(),
                               "vind_xapian_writer_docid_for_term", unique_term, docid, errmsg);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot look up the document with term", unique_term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_term_exists(vind_xapian_writer_t *writer,
@@ -2933,14 +2910,11 @@ extern "C" vind_status_t vind_xapian_writer_term_exists(vind_xapian_writer_t *wr
     *exists = 0;
     if (writer == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_writer_term_exists", "writer or term is NULL or empty");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot look up term", term, [&] {
         settle(writer->pool);
         *exists = writer->combined.term_exists(term) ? 1 : 0;
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot look up term", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer,
@@ -2951,8 +2925,7 @@ extern "C" vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer,
     *reader = nullptr;
     if (writer == nullptr)
         return invalid(errmsg, "vind_xapian_writer_reader", "writer is NULL");
-    try {
-        fault_point();
+    return guard(errmsg, "cannot read Xapian database", writer->path.c_str(), [&] {
         /* A Database copy shares the writer's internals, uncommitted changes included. */
         settle(writer->pool); /* the handles are copied here */
         std::unique_ptr<vind_xapian_reader> opened(new vind_xapian_reader);
@@ -2967,9 +2940,7 @@ extern "C" vind_status_t vind_xapian_writer_reader(vind_xapian_writer_t *writer,
             }
         *reader = opened.release();
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read Xapian database", writer->path.c_str());
-    }
+    });
 }
 
 /* ------------------------------------------------------------ documents */
@@ -2995,12 +2966,10 @@ extern "C" vind_status_t vind_xapian_document_add_posting(vind_xapian_document_t
     if (document == nullptr || term == nullptr || *term == '\0' || position == 0)
         return invalid(errmsg, "vind_xapian_document_add_posting",
                        "document or term is NULL or empty, or position is 0");
-    try {
+    return catch_at_boundary(errmsg, "cannot add posting of term", term, [&] {
         document->document.add_posting(term, position, wdf_increment);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add posting of term", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_document_add_term(vind_xapian_document_t *document,
@@ -3010,12 +2979,10 @@ extern "C" vind_status_t vind_xapian_document_add_term(vind_xapian_document_t *d
     if (document == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_document_add_term",
                        "document or term is NULL or empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot add term", term, [&] {
         document->document.add_term(term, wdf_increment);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add term", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_document_add_boolean_term(vind_xapian_document_t *document,
@@ -3024,12 +2991,10 @@ extern "C" vind_status_t vind_xapian_document_add_boolean_term(vind_xapian_docum
     if (document == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_document_add_boolean_term",
                        "document or term is NULL or empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot add boolean term", term, [&] {
         document->document.add_boolean_term(term);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot add boolean term", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_document_add_value(vind_xapian_document_t *document,
@@ -3039,15 +3004,13 @@ extern "C" vind_status_t vind_xapian_document_add_value(vind_xapian_document_t *
     if (document == nullptr || (bytes == nullptr && length > 0) || slot == VIND_XAPIAN_NO_SLOT)
         return invalid(errmsg, "vind_xapian_document_add_value",
                        "document or bytes is NULL, or slot is VIND_XAPIAN_NO_SLOT");
-    try {
+    return catch_at_boundary(errmsg, "cannot set a value of a document", "", [&] {
         if (length == 0)
             document->document.remove_value(slot);
         else
             document->document.add_value(slot, std::string(bytes, length));
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot set a value of a document", "");
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_document_set_data(vind_xapian_document_t *document,
@@ -3056,12 +3019,10 @@ extern "C" vind_status_t vind_xapian_document_set_data(vind_xapian_document_t *d
 {
     if (document == nullptr || (bytes == nullptr && length > 0))
         return invalid(errmsg, "vind_xapian_document_set_data", "document or bytes is NULL");
-    try {
+    return catch_at_boundary(errmsg, "cannot set the data of a document", "", [&] {
         document->document.set_data(length > 0 ? std::string(bytes, length) : std::string());
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot set the data of a document", "");
-    }
+    });
 }
 
 /* ------------------------------------------------------------ read side */

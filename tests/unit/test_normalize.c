@@ -8,20 +8,19 @@
 #include "normalize.h"
 #include "check.h"
 
-/* vind_normalize over a NUL-terminated literal, compared and freed. */
-static void check_normalize(const char *text, const char *expected, const char *what)
-{
-    char *got = vind_normalize(text, strlen(text));
-    CHECK_STR(got, expected, what);
-    free(got);
-}
-
+/* vind_normalize over len bytes of text, compared and freed. */
 static void check_normalize_bytes(const char *text, size_t len, const char *expected,
                                   const char *what)
 {
     char *got = vind_normalize(text, len);
     CHECK_STR(got, expected, what);
     free(got);
+}
+
+/* The same over a NUL-terminated literal. */
+static void check_normalize(const char *text, const char *expected, const char *what)
+{
+    check_normalize_bytes(text, strlen(text), expected, what);
 }
 
 static void test_diacritics_and_case(void)

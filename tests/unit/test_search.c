@@ -116,16 +116,7 @@ static int build_index(vind_lexicon_t *lexicon)
  * every word); returns results (caller frees) or NULL. */
 static vind_results_t *search(vind_searcher_t *searcher, const char *query)
 {
-    vind_search_request_t req;
-    vind_search_request_init(&req);
-    req.query = query;
-    req.limit = 100;
-    vind_results_t *results = NULL;
-    char *errmsg = NULL;
-    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
-        printf("# search \"%s\": %s\n", query, errmsg ? errmsg : "?");
-    free(errmsg);
-    return results;
+    return search_test_index(searcher, query, 0, 100, VIND_SORT_RELEVANCE);
 }
 
 static int has_url(const vind_results_t *results, const char *slug)

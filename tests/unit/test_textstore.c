@@ -62,17 +62,10 @@ static int write_pdf(const char *name, size_t paragraphs, size_t rare_at)
     return ok;
 }
 
+/* A search with the request's defaults: the first 10 by relevance. */
 static vind_results_t *search(vind_searcher_t *searcher, const char *query)
 {
-    vind_search_request_t req;
-    vind_search_request_init(&req);
-    req.query = query;
-    vind_results_t *results = NULL;
-    char *errmsg = NULL;
-    if (vind_search(searcher, &req, &results, &errmsg) != VIND_OK)
-        printf("# search %s: %s\n", query, errmsg ? errmsg : "?");
-    free(errmsg);
-    return results;
+    return search_test_index(searcher, query, 0, 10, VIND_SORT_RELEVANCE);
 }
 
 static const vind_hit_t *hit_of(const vind_results_t *results, const char *url)
