@@ -1,7 +1,7 @@
 /*
  * simhash.c - 64-bit simhash of word 4-shingles (lib/simhash.h).
  *
- * Each shingle (four consecutive analysed words) is hashed to 64 bits; bit i
+ * Each shingle (four consecutive words: their normalised forms) is hashed to 64 bits; bit i
  * of the fingerprint is 1 when more shingles have bit i set than not.
  * Documents that share most of their shingles get fingerprints a few bits
  * apart (Charikar 2002; Manku, Jain & Das Sarma 2007 use 64 bits and a
@@ -60,6 +60,11 @@ void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len)
     memmove(s->recent, s->recent + 1, (before - 1) * sizeof s->recent[0]);
     s->recent[before - 1] = h;
     s->words++;
+}
+
+void vind_simhash_add_token(vind_simhash_t *s, const vind_token_t *token)
+{
+    vind_simhash_add(s, token->form, strlen(token->form));
 }
 
 int vind_simhash_result(const vind_simhash_t *s, uint64_t *out)

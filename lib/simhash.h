@@ -1,6 +1,7 @@
 /*
  * simhash.h - (private) near-duplicate fingerprints: a 64-bit simhash of the
- * word 4-shingles of a document's analysed body text, and the groups of
+ * word 4-shingles of a document's body text (its normalised surface words,
+ * not the analyzer's terms: vind_simhash_add_token), and the groups of
  * near-duplicates the indexer assigns from them (docs/schema.md, "Groups of
  * near-duplicates"; docs/ranking.md has the figures).
  */
@@ -9,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <vind/analyze.h>
 
 /* Words per shingle. */
 #define VIND_SIMHASH_SHINGLE 4u
@@ -36,6 +39,20 @@ void vind_simhash_init(vind_simhash_t *s);
 /* Adds the next word (len bytes). Cost: one hash of the word, one of the
  * shingle and an increment per set bit of it (~32). */
 void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len);
+
+/*
+ * Adds the next analysed word of a body: its normalised form (lower case,
+ * diacritics folded: "clienten"), not its lemma or stem, and stop words
+ * too. Why: a near-duplicate is a property of the text. The stems change
+ * with every analyzer rule, and before session 15 such a change moved
+ * groups (analyzer 9's "samen" rule put two versions of one audit past the
+ * distance, docs/morphology.md); the forms change only when the tokenizer
+ * or the folding does. Stop words count since then as well: whether a word
+ * is one is the stop list's say, and with them the shingles cover the text
+ * (on the corpus 39 of the 52 pairs of versions CORPUS.md names are grouped,
+ * 26 without them; docs/ranking.md). Cost: that of vind_simhash_add.
+ */
+void vind_simhash_add_token(vind_simhash_t *s, const vind_token_t *token);
 
 /* The fingerprint into *out; 0 (no fingerprint) when the text had fewer than
  * VIND_SIMHASH_MIN_SHINGLES shingles, else 1. */
