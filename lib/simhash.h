@@ -21,7 +21,7 @@
 /* Fingerprints this many bits apart or fewer are near-duplicates. Measured
  * on the corpus (docs/ranking.md): successive versions of one report are 0-16
  * bits apart, unrelated texts 14 and more (most 25-40); every pair at 13 or
- * less was a real near-duplicate. Too far for exact banding (the plain
+ * less was a real near-duplicate, by stems and (session 15) by forms. Too far for exact banding (the plain
  * pigeonhole would need 13 bands of 4-5 bits, matching most documents): the
  * look-up probes four 16-bit bands within 3,2,2,2 bits instead (lib/prints.h). */
 #define VIND_SIMHASH_MAX_DISTANCE 12u
