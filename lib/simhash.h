@@ -16,7 +16,10 @@
 /* Words per shingle. */
 #define VIND_SIMHASH_SHINGLE 4u
 /* Texts with fewer shingles get no fingerprint: a short article shares
- * its sentences of boilerplate with others and would look like a copy. */
+ * its sentences of boilerplate with others and would look like a copy.
+ * Counted without stop words (the shingles such a text would have of its
+ * other words; vind_simhash_add_token), as before session 15: with them,
+ * 21 more pages of the corpus and a generated 60-word article would get one. */
 #define VIND_SIMHASH_MIN_SHINGLES 40u
 /* Fingerprints this many bits apart or fewer are near-duplicates. Measured
  * on the corpus (docs/ranking.md): successive versions of one report are 0-16
@@ -32,12 +35,14 @@ typedef struct {
     uint64_t recent[VIND_SIMHASH_SHINGLE - 1]; /* hashes of the last words, oldest first */
     size_t words;
     size_t shingles;
+    size_t content_words; /* words that are not stop words: what the minimum counts */
 } vind_simhash_t;
 
 void vind_simhash_init(vind_simhash_t *s);
 
-/* Adds the next word (len bytes). Cost: one hash of the word, one of the
- * shingle and an increment per set bit of it (~32). */
+/* Adds the next word (len bytes), a word that is no stop word. Cost: one
+ * hash of the word, one of the shingle and an increment per set bit of it
+ * (~32). */
 void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len);
 
 /*
@@ -50,12 +55,14 @@ void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len);
  * or the folding does. Stop words count since then as well: whether a word
  * is one is the stop list's say, and with them the shingles cover the text
  * (on the corpus 39 of the 52 pairs of versions CORPUS.md names are grouped,
- * 26 without them; docs/ranking.md). Cost: that of vind_simhash_add.
+ * 26 without them; docs/ranking.md); only the minimum counts without them
+ * (VIND_SIMHASH_MIN_SHINGLES). Cost: that of vind_simhash_add.
  */
 void vind_simhash_add_token(vind_simhash_t *s, const vind_token_t *token);
 
-/* The fingerprint into *out; 0 (no fingerprint) when the text had fewer than
- * VIND_SIMHASH_MIN_SHINGLES shingles, else 1. */
+/* The fingerprint into *out; 0 (no fingerprint) when the text's words
+ * that are not stop words make fewer than VIND_SIMHASH_MIN_SHINGLES
+ * shingles, else 1. */
 int vind_simhash_result(const vind_simhash_t *s, uint64_t *out);
 
 /* The number of bits in which a and b differ. */

@@ -117,14 +117,23 @@ static void test_analyzer_independent(void)
     CHECK(by_stems > 0 && by_stops > 0, "the stems' fingerprints would have moved");
     printf("# stems' fingerprints: one stem in seven changed %u bits, one stop word in five %u\n",
            by_stems, by_stops);
-    GArray *arrays[] = {a, b, c};
-    gchar **const *keeps[] = {keep_a, keep_b, keep_c};
-    for (size_t k = 0; k < 3; k++) {
+    /* The minimum counts the words that are not stop words: 50 words make
+     * 47 shingles, but with every fifth a stop word only 40 words count. */
+    char *brief = make_text(50, 5);
+    gchar **keep_d[2], **keep_e[2];
+    GArray *d = make_tokens(brief, 0, 0, keep_d);
+    GArray *e = make_tokens(brief, 0, 1, keep_e);
+    CHECK(token_fingerprint(d, 0) != 0, "50 words: a fingerprint");
+    CHECK_INT(token_fingerprint(e, 0), 0, "50 words, 10 of them stop words: none (40 count)");
+    GArray *arrays[] = {a, b, c, d, e};
+    gchar **const *keeps[] = {keep_a, keep_b, keep_c, keep_d, keep_e};
+    for (size_t k = 0; k < G_N_ELEMENTS(arrays); k++) {
         g_array_free(arrays[k], TRUE);
         g_strfreev(keeps[k][0]);
         g_strfreev(keeps[k][1]);
     }
     free(text);
+    free(brief);
 }
 
 static void test_fingerprints(void)
