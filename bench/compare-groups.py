@@ -1,19 +1,11 @@
 #!/usr/bin/env python3
 """compare-groups.py OLD NEW - compares slots 9 (fingerprint) and 10 (group key) of two indexes,
-document by document (matched by URL, slot 5). Prints counts; exit 1 on any difference."""
-import subprocess, sys
-def values(db, slot):
-    out = subprocess.run(["xapian-delve", "-V%d" % slot, db], capture_output=True, text=True, check=True).stdout
-    body = out.split(":", 1)[1] if out.startswith("Value") else out
-    vals = {}
-    for item in body.split():
-        docid, _, value = item.partition(":")
-        vals[int(docid)] = value
-    return vals
-def by_url(db):
-    urls = values(db, 5)
-    fp, group = values(db, 9), values(db, 10)
-    return {u: (fp.get(d), group.get(d)) for d, u in urls.items()}
+document by document (matched by URL, slot 5). Prints counts; exit 1 on any difference.
+(bench/groups.py compare: the groups' members only, whatever their keys.)"""
+import os
+import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from groups import by_url  # noqa: E402
 old, new = by_url(sys.argv[1]), by_url(sys.argv[2])
 diff = [u for u in old.keys() | new.keys() if old.get(u) != new.get(u)]
 keyed = sum(1 for v in old.values() if v[1])

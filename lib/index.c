@@ -776,8 +776,8 @@ static void index_tokens(builder_t *b, const vind_tokens_t *tokens, size_t offse
         uint32_t position = base + word;
         if (words && has_position) /* the page map of the text store */
             vind_text_word_add(words, word, offset + token->start, offset + token->end);
-        if (words && b->simhash && !(token->flags & VIND_TOKEN_STOP) && token->stem)
-            vind_simhash_add(b->simhash, token->stem, strlen(token->stem));
+        if (words && b->simhash) /* the body's forms, not its stems (lib/simhash.h) */
+            vind_simhash_add_token(b->simhash, token);
         add_posting(b, "", token->stem, position, has_position, wdf);
         /* the exact form without its position (schema 4): the exact-form
          * boost and prefix* expansion read its postings only, and a prefix

@@ -1,7 +1,7 @@
 /*
  * simhash.c - 64-bit simhash of word 4-shingles (lib/simhash.h).
  *
- * Each shingle (four consecutive analysed words) is hashed to 64 bits; bit i
+ * Each shingle (four consecutive words: their normalised forms) is hashed to 64 bits; bit i
  * of the fingerprint is 1 when more shingles have bit i set than not.
  * Documents that share most of their shingles get fingerprints a few bits
  * apart (Charikar 2002; Manku, Jain & Das Sarma 2007 use 64 bits and a
@@ -42,7 +42,8 @@ void vind_simhash_init(vind_simhash_t *s)
     memset(s, 0, sizeof *s);
 }
 
-void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len)
+/* Adds a word to the shingles (the minimum's count is the caller's). */
+static void add_word(vind_simhash_t *s, const char *word, size_t len)
 {
     uint64_t h = fnv1a(word, len, FNV_OFFSET);
     const size_t before = VIND_SIMHASH_SHINGLE - 1;
@@ -62,10 +63,23 @@ void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len)
     s->words++;
 }
 
+void vind_simhash_add(vind_simhash_t *s, const char *word, size_t len)
+{
+    add_word(s, word, len);
+    s->content_words++;
+}
+
+void vind_simhash_add_token(vind_simhash_t *s, const vind_token_t *token)
+{
+    add_word(s, token->form, strlen(token->form));
+    if (!(token->flags & VIND_TOKEN_STOP))
+        s->content_words++;
+}
+
 int vind_simhash_result(const vind_simhash_t *s, uint64_t *out)
 {
     *out = 0;
-    if (s->shingles < VIND_SIMHASH_MIN_SHINGLES)
+    if (s->content_words < VIND_SIMHASH_MIN_SHINGLES + VIND_SIMHASH_SHINGLE - 1)
         return 0;
     /* a bit is set when more shingles have it set than not */
     for (unsigned bit = 0; bit < 64; bit++)

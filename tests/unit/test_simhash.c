@@ -2,7 +2,9 @@
  * test_simhash.c - near-duplicates: the simhash of word 4-shingles
  * (lib/simhash.c) keeps a text with a few words changed within
  * VIND_SIMHASH_MAX_DISTANCE bits and puts an unrelated text far away; a
- * short text gets no fingerprint. Then the groups the indexer assigns
+ * short text gets no fingerprint; an analyzer that gives the same words
+ * other stems, or takes other words for stop words, does not move the
+ * fingerprint (it is made of the normalised forms, stop words too). Then the groups the indexer assigns
  * (lib/index.c) as a search sees them: two versions of a report collapse
  * into one hit with similar 1 and the group's key, a distinct report stays
  * alone, the group's own list and a search without collapsing list both,
@@ -53,6 +55,85 @@ static uint64_t fingerprint(const char *text, int *has)
     uint64_t out = 0;
     *has = vind_simhash_result(&s, &out);
     return out;
+}
+
+/* The tokens of text's words (split on spaces) as an analyzer would give
+ * them: form = the word; stem = the word, or for every seventh word
+ * another stem (as a new lemma rule would: "samen" -> "same" ...); every
+ * fifth word flagged a stop word when other_stops. */
+static GArray *make_tokens(const char *text, int other_stems, int other_stops, gchar ***keep)
+{
+    GArray *tokens = g_array_new(FALSE, TRUE, sizeof(vind_token_t));
+    gchar **words = g_strsplit(text, " ", -1);
+    GPtrArray *stems = g_ptr_array_new_with_free_func(g_free);
+    for (unsigned i = 0; words[i]; i++) {
+        char *stem = other_stems && i % 7 == 0 ? g_strdup_printf("%.3s", words[i])
+                                               : g_strdup(words[i]);
+        g_ptr_array_add(stems, stem);
+        vind_token_t token = {.form = words[i], .lemma = stem, .stem = stem,
+                              .flags = other_stops && i % 5 == 0 ? VIND_TOKEN_STOP : 0u};
+        g_array_append_val(tokens, token);
+    }
+    g_ptr_array_add(stems, NULL);
+    keep[0] = words;
+    keep[1] = (gchar **)g_ptr_array_free(stems, FALSE);
+    return tokens;
+}
+
+/* The fingerprint of tokens, by vind_simhash_add_token (by_stem 0) or, as
+ * the indexer did before session 15, by each non-stop token's stem. */
+static uint64_t token_fingerprint(const GArray *tokens, int by_stem)
+{
+    vind_simhash_t s;
+    vind_simhash_init(&s);
+    for (guint i = 0; i < tokens->len; i++) {
+        const vind_token_t *token = &g_array_index(tokens, vind_token_t, i);
+        if (!by_stem)
+            vind_simhash_add_token(&s, token);
+        else if (!(token->flags & VIND_TOKEN_STOP))
+            vind_simhash_add(&s, token->stem, strlen(token->stem));
+    }
+    uint64_t out = 0;
+    vind_simhash_result(&s, &out);
+    return out;
+}
+
+/* Analyses of one text that differ in the stems of some words, or in which
+ * words are stop words, give the same fingerprint; the stems would not
+ * have (the check that this test can fail). */
+static void test_analyzer_independent(void)
+{
+    char *text = make_text(400, 4);
+    gchar **keep_a[2], **keep_b[2], **keep_c[2];
+    GArray *a = make_tokens(text, 0, 0, keep_a);
+    GArray *b = make_tokens(text, 1, 0, keep_b);
+    GArray *c = make_tokens(text, 1, 1, keep_c);
+    uint64_t print_a = token_fingerprint(a, 0);
+    CHECK(print_a != 0, "a text of 400 tokens has a fingerprint");
+    CHECK_INT(token_fingerprint(b, 0), print_a, "other stems of the same words: the same fingerprint");
+    CHECK_INT(token_fingerprint(c, 0), print_a, "other stop words too: the same fingerprint");
+    unsigned by_stems = vind_simhash_distance(token_fingerprint(a, 1), token_fingerprint(b, 1));
+    unsigned by_stops = vind_simhash_distance(token_fingerprint(b, 1), token_fingerprint(c, 1));
+    CHECK(by_stems > 0 && by_stops > 0, "the stems' fingerprints would have moved");
+    printf("# stems' fingerprints: one stem in seven changed %u bits, one stop word in five %u\n",
+           by_stems, by_stops);
+    /* The minimum counts the words that are not stop words: 50 words make
+     * 47 shingles, but with every fifth a stop word only 40 words count. */
+    char *brief = make_text(50, 5);
+    gchar **keep_d[2], **keep_e[2];
+    GArray *d = make_tokens(brief, 0, 0, keep_d);
+    GArray *e = make_tokens(brief, 0, 1, keep_e);
+    CHECK(token_fingerprint(d, 0) != 0, "50 words: a fingerprint");
+    CHECK_INT(token_fingerprint(e, 0), 0, "50 words, 10 of them stop words: none (40 count)");
+    GArray *arrays[] = {a, b, c, d, e};
+    gchar **const *keeps[] = {keep_a, keep_b, keep_c, keep_d, keep_e};
+    for (size_t k = 0; k < G_N_ELEMENTS(arrays); k++) {
+        g_array_free(arrays[k], TRUE);
+        g_strfreev(keeps[k][0]);
+        g_strfreev(keeps[k][1]);
+    }
+    free(text);
+    free(brief);
 }
 
 static void test_fingerprints(void)
@@ -196,6 +277,7 @@ out:
 int main(void)
 {
     test_fingerprints();
+    test_analyzer_independent();
     vind_lexicon_t *lexicon = NULL;
     if (vind_lexicon_open(NULL, &lexicon, NULL) != VIND_OK) {
         SKIP("no lexicon data (run make first)");
