@@ -52,6 +52,11 @@
 #define VIND_MAX_DOC_TAGS 100u
 #define VIND_MAX_DOC_THEMES 100u
 #define VIND_MAX_TAXONOMY_BYTES 200u /* one tag or theme */
+/* A document's language tag ("nl", "en-GB"): RFC 5646 4.4.1 asks room for
+ * 35 characters. An HTML page's is cut to its primary subtag; a --from-jsonl
+ * record's was stored as given until session 15 (a 1 MB "lang" went into
+ * every /api/doc answer of the record). */
+#define VIND_MAX_LANG_BYTES 35u
 
 /* Parallel extraction workers of vind-index (--jobs): each is a process of up
  * to 2 GB address space (VIND_DEFAULT_EXTRACT_MEMORY_BYTES); 200 of them took
