@@ -22,6 +22,17 @@
  * are cut: Xapian refuses terms over 245 bytes and nobody searches for them. */
 #define VIND_MAX_TERM_BYTES 64u
 
+/* The bytes an analyzer's cache of word forms may hold (lib/analyze.c), its
+ * four tables together (Dutch and English, two generations of at most
+ * 65,536 forms each). Until session 15 only forms were counted: 60-byte
+ * unknown words made a table of 65,536 ~22 MB. VIND_ANALYZER_CACHE_BYTES is
+ * the default (an indexer's: a generation of ordinary text's forms stays
+ * under it); a searcher's analyzer caches the words of queries and of the
+ * hits' snippets, and vind-searchd keeps two searchers a thread: it is
+ * bounded to VIND_SEARCHER_ANALYZER_CACHE_BYTES. */
+#define VIND_ANALYZER_CACHE_BYTES (64u * 1024u * 1024u)
+#define VIND_SEARCHER_ANALYZER_CACHE_BYTES (4u * 1024u * 1024u)
+
 /* Default per-file limits of vind-index (--max-size, time limit): a hostile
  * PDF must neither hang the run nor exhaust memory. */
 #define VIND_DEFAULT_MAX_FILE_BYTES (100u * 1024u * 1024u)
