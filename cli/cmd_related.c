@@ -163,14 +163,23 @@ static int run(vind_session_t *session, const options_t *o, const vind_related_o
     }
     if (status != VIND_OK)
         return vind_cli_fail(status, errmsg);
+    int json = o->all || strcmp(o->format, "json") == 0;
     if (list) {
-        if (strcmp(o->format, "json") == 0) {
+        if (json) {
             text = vind_related_to_json(list);
         } else {
             gchar *plain = list_text(list);
             text = strdup(plain);
             g_free(plain);
         }
+    }
+    if (json && text) {
+        /* related.json is pasted into pages by site generators: its titles'
+         * < > & as \u003c \u003e \u0026, as every JSON vind prints (until
+         * session 15 --all and --format json wrote them raw). */
+        char *safe = vind_json_safe(text);
+        free(text);
+        text = safe;
     }
     int exit_code = text ? write_out(o, text) : vind_cli_fail(VIND_NOMEM, NULL);
     if (exit_code == VIND_EXIT_OK && list && vind_related_count(list) == 0)

@@ -162,22 +162,34 @@ char *vind_snippet_text(const char *html, int tty)
     return result;
 }
 
-/* Writes JSON text with < > & as \u003c \u003e \u0026: the same data to
- * any parser, but a title like "<script>…" pasted into a web page by a
- * researcher's script cannot become markup (these bytes only occur inside
- * JSON strings, so a byte-wise rewrite is exact). */
-static void write_json_safe(FILE *out, const char *json_text)
+/* JSON text with < > & as \u003c \u003e \u0026 (malloc'd; NULL on NOMEM):
+ * the same data to any parser, but a title like "<script>…" pasted into a
+ * web page by a researcher's script or a site generator (related.json)
+ * cannot become markup (these bytes only occur inside JSON strings, so a
+ * byte-wise rewrite is exact). */
+char *vind_json_safe(const char *json_text)
 {
+    GString *out = g_string_sized_new(strlen(json_text) + 64);
     for (const char *p = json_text; *p; p++) {
         if (*p == '<')
-            fputs("\\u003c", out);
+            g_string_append(out, "\\u003c");
         else if (*p == '>')
-            fputs("\\u003e", out);
+            g_string_append(out, "\\u003e");
         else if (*p == '&')
-            fputs("\\u0026", out);
+            g_string_append(out, "\\u0026");
         else
-            fputc(*p, out);
+            g_string_append_c(out, *p);
     }
+    char *safe = strdup(out->str);
+    g_string_free(out, TRUE);
+    return safe;
+}
+
+static void write_json_safe(FILE *out, const char *json_text)
+{
+    char *safe = vind_json_safe(json_text);
+    fputs(safe ? safe : "null", out);
+    free(safe);
 }
 
 void vind_print_json_line(FILE *out, const char *json_text)

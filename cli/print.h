@@ -93,6 +93,9 @@ const char *vind_highlight_off(int tty);
  * pastes it into a page). _line never indents (JSONL).
  */
 void vind_print_json(FILE *out, const char *json_text);
+/* json_text with < > & written as \u003c \u003e \u0026 (what
+ * vind_print_json writes), malloc'd; NULL when out of memory. */
+char *vind_json_safe(const char *json_text);
 void vind_print_json_line(FILE *out, const char *json_text);
 
 #endif

@@ -48,6 +48,7 @@
  * data holds lemma, stem and extra_count extra terms, each NUL-terminated. */
 typedef struct {
     unsigned extra_count;
+    unsigned held; /* bytes its key, itself and its hash slots take (cache_bytes) */
     char data[];
 } word_entry_t;
 
@@ -59,6 +60,9 @@ struct vind_analyzer {
      * cache and the one before it (analyze_form) */
     GHashTable *cache[2];
     GHashTable *older[2];
+    size_t cache_bytes[2]; /* what each table holds, as word_entry_t.held counts */
+    size_t older_bytes[2];
+    size_t table_bytes;    /* the most bytes of one table before it turns */
     vind_spans_t spans;
     GString *form;    /* the form of the token being built */
     GString *scratch; /* forms of neighbouring spans, joined words, completions */
@@ -420,19 +424,28 @@ static const word_entry_t *promote(vind_analyzer_t *analyzer, vind_lang_t lang, 
     if (!g_hash_table_steal_extended(analyzer->older[lang], form, &key, &value))
         return NULL;
     g_hash_table_insert(analyzer->cache[lang], key, value);
+    unsigned held = ((const word_entry_t *)value)->held;
+    analyzer->older_bytes[lang] -= held;
+    analyzer->cache_bytes[lang] += held;
     return value;
 }
 
-/* Starts a new generation once the current one is full: the older one is
- * dropped, so the cache holds at most 2 x CACHE_ENTRIES forms a language. */
+/* Starts a new generation once the current one is full, in forms or in
+ * bytes: the older one is dropped, so the cache holds at most 2 x
+ * CACHE_ENTRIES forms and 2 x table_bytes (plus one entry) a language.
+ * Until session 15 only forms counted: 131,072 forms of 60 bytes held
+ * ~45 MB an analyzer, and vind-searchd keeps two analyzers a thread. */
 static void turn_generation(vind_analyzer_t *analyzer, vind_lang_t lang)
 {
-    if (g_hash_table_size(analyzer->cache[lang]) < CACHE_ENTRIES)
+    if (g_hash_table_size(analyzer->cache[lang]) < CACHE_ENTRIES &&
+        analyzer->cache_bytes[lang] < analyzer->table_bytes)
         return;
     GHashTable *dropped = analyzer->older[lang];
     analyzer->older[lang] = analyzer->cache[lang];
+    analyzer->older_bytes[lang] = analyzer->cache_bytes[lang];
     g_hash_table_remove_all(dropped);
     analyzer->cache[lang] = dropped;
+    analyzer->cache_bytes[lang] = 0;
 }
 
 /*
@@ -465,8 +478,12 @@ static const word_entry_t *analyze_form(vind_analyzer_t *analyzer, vind_lang_t l
     turn_generation(analyzer, lang);
     word_entry_t *entry = g_malloc(sizeof *entry + analyzer->entry->len);
     entry->extra_count = extra_count;
+    entry->held = (unsigned)(vind_heap_bytes(len + 1) +
+                             vind_heap_bytes(sizeof *entry + analyzer->entry->len) +
+                             VIND_HASH_ENTRY_BYTES);
     memcpy(entry->data, analyzer->entry->str, analyzer->entry->len);
     g_hash_table_insert(analyzer->cache[lang], g_strndup(form, len), entry);
+    analyzer->cache_bytes[lang] += entry->held;
     return entry;
 }
 
@@ -962,11 +979,23 @@ vind_status_t vind_analyzer_new(const vind_lexicon_t *lexicon, vind_analyzer_t *
         analyzer->cache[lang] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         analyzer->older[lang] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     }
+    vind_analyzer_set_cache_bytes(analyzer, VIND_ANALYZER_CACHE_BYTES);
     analyzer->form = g_string_sized_new(128);
     analyzer->scratch = g_string_sized_new(128);
     analyzer->entry = g_string_sized_new(256);
     *out = analyzer;
     return VIND_OK;
+}
+
+void vind_analyzer_set_cache_bytes(vind_analyzer_t *analyzer, size_t bytes)
+{
+    analyzer->table_bytes = bytes / 4; /* two languages, two generations */
+}
+
+size_t vind_analyzer_cache_bytes(const vind_analyzer_t *analyzer)
+{
+    return analyzer->cache_bytes[VIND_LANG_NL] + analyzer->older_bytes[VIND_LANG_NL] +
+           analyzer->cache_bytes[VIND_LANG_EN] + analyzer->older_bytes[VIND_LANG_EN];
 }
 
 void vind_analyzer_free(vind_analyzer_t *analyzer)
@@ -1058,9 +1087,10 @@ size_t vind_tokens_memory(const vind_tokens_t *tokens)
 {
     if (tokens == NULL)
         return 0;
-    size_t bytes = sizeof *tokens + tokens->capacity * sizeof *tokens->items;
+    size_t bytes = vind_heap_bytes(sizeof *tokens) +
+                   (tokens->capacity ? vind_heap_bytes(tokens->capacity * sizeof *tokens->items) : 0);
     for (const arena_chunk_t *chunk = tokens->chunks; chunk; chunk = chunk->next)
-        bytes += sizeof *chunk + chunk->size;
+        bytes += vind_heap_bytes(sizeof *chunk + chunk->size);
     return bytes;
 }
 

@@ -1694,7 +1694,7 @@ static void note_pages_past_stride(const vind_doc_t *doc, GString *note)
 
 /*
  * Bounds the stored fields every answer carries (limits.h): title,
- * description and author lengths, the number and length of tags and themes;
+ * description, author and language lengths, the number and length of tags and themes;
  * a date that is not a day is left out; a page's text past what the search
  * analyses is said.
  * What was cut joins doc->warning, so the file is reported "indexed, but".
@@ -1709,7 +1709,8 @@ static void cap_fields(vind_doc_t *doc)
         const char *name;
     } fields[] = {{doc->title, VIND_MAX_TITLE_BYTES, "title"},
                   {doc->description, VIND_MAX_DESCRIPTION_BYTES, "description"},
-                  {doc->author, VIND_MAX_AUTHOR_BYTES, "author"}};
+                  {doc->author, VIND_MAX_AUTHOR_BYTES, "author"},
+                  {doc->lang, VIND_MAX_LANG_BYTES, "lang"}};
     for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
         size_t length = fields[i].text ? strlen(fields[i].text) : 0;
         if (cut_utf8(fields[i].text, fields[i].max))

@@ -23,6 +23,7 @@
 
 #include "searcher.h"
 #include "snippet.h"
+#include "tokens_memory.h"
 
 /* Matches fetched beyond the page when sorting by relevance, so that a run
  * of equal weights crossing the page end is still ordered by URL. */
@@ -190,6 +191,8 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
         status = load_counts(searcher, errmsg);
     if (status == VIND_OK)
         status = vind_analyzer_new(lexicon, &searcher->analyzer, errmsg);
+    if (status == VIND_OK) /* queries' and snippets' words only (limits.h) */
+        vind_analyzer_set_cache_bytes(searcher->analyzer, VIND_SEARCHER_ANALYZER_CACHE_BYTES);
     if (status == VIND_OK) {
         /* A missing list means no synonyms (docs/synonyms.md). */
         const char *datadir = vind_lexicon_datadir(lexicon);

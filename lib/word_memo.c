@@ -26,7 +26,8 @@ struct vind_word_memo {
     GHashTable *analyses;     /* text -> vind_tokens_t* */
     GHashTable *stems;        /* language letter + word -> char* (malloc) */
     GHashTable *translations; /* term -> the stems list (g_malloc), NULL: none */
-    size_t bytes;             /* about what the entries hold (keys, values, tokens) */
+    size_t bytes; /* about what the entries hold: keys, values, tokens, malloc's
+                   * headers and hash slots (session 15: strings alone before) */
 };
 
 static void tokens_free(gpointer tokens)
@@ -82,7 +83,8 @@ const vind_tokens_t *vind_word_memo_analysis(vind_word_memo_t *memo, const char 
     g_hash_table_insert(memo->analyses, g_strdup(text), tokens);
     /* what the analysis holds, arena and room included (its strings alone
      * were a 64th of it before session 15: the bound did not bound) */
-    memo->bytes += strlen(text) + 1 + vind_tokens_memory(tokens);
+    memo->bytes += vind_heap_bytes(strlen(text) + 1) + vind_tokens_memory(tokens) +
+                   VIND_HASH_ENTRY_BYTES;
     return tokens;
 }
 
@@ -97,7 +99,8 @@ const char *vind_word_memo_stem(vind_word_memo_t *memo, const char *word, vind_l
     /* NULL (no token, or out of memory) is not remembered: asked again. */
     stem = vind_analyze_word(memo->analyzer, word, lang);
     if (stem) {
-        memo->bytes += strlen(key) + strlen(stem) + 2;
+        memo->bytes += vind_heap_bytes(strlen(key) + 1) + vind_heap_bytes(strlen(stem) + 1) +
+                       VIND_HASH_ENTRY_BYTES;
         g_hash_table_insert(memo->stems, key, stem);
     } else
         g_free(key);
@@ -121,9 +124,9 @@ const char *vind_word_memo_translations(vind_word_memo_t *memo, const char *term
     char list[VIND_TRANSLATION_BYTES];
     if (vind_synonyms_translations(memo->synonyms, term, list, sizeof list)) {
         stems = g_memdup2(list, list_bytes(list));
-        memo->bytes += list_bytes(list);
+        memo->bytes += vind_heap_bytes(list_bytes(list));
     }
-    memo->bytes += strlen(term) + 1;
+    memo->bytes += vind_heap_bytes(strlen(term) + 1) + VIND_HASH_ENTRY_BYTES;
     g_hash_table_insert(memo->translations, g_strdup(term), stems);
     return stems;
 }

@@ -22,6 +22,17 @@
  * are cut: Xapian refuses terms over 245 bytes and nobody searches for them. */
 #define VIND_MAX_TERM_BYTES 64u
 
+/* The bytes an analyzer's cache of word forms may hold (lib/analyze.c), its
+ * four tables together (Dutch and English, two generations of at most
+ * 65,536 forms each). Until session 15 only forms were counted: 60-byte
+ * unknown words made a table of 65,536 ~22 MB. VIND_ANALYZER_CACHE_BYTES is
+ * the default (an indexer's: a generation of ordinary text's forms stays
+ * under it); a searcher's analyzer caches the words of queries and of the
+ * hits' snippets, and vind-searchd keeps two searchers a thread: it is
+ * bounded to VIND_SEARCHER_ANALYZER_CACHE_BYTES. */
+#define VIND_ANALYZER_CACHE_BYTES (64u * 1024u * 1024u)
+#define VIND_SEARCHER_ANALYZER_CACHE_BYTES (4u * 1024u * 1024u)
+
 /* Default per-file limits of vind-index (--max-size, time limit): a hostile
  * PDF must neither hang the run nor exhaust memory. */
 #define VIND_DEFAULT_MAX_FILE_BYTES (100u * 1024u * 1024u)
@@ -52,6 +63,11 @@
 #define VIND_MAX_DOC_TAGS 100u
 #define VIND_MAX_DOC_THEMES 100u
 #define VIND_MAX_TAXONOMY_BYTES 200u /* one tag or theme */
+/* A document's language tag ("nl", "en-GB"): RFC 5646 4.4.1 asks room for
+ * 35 characters. An HTML page's is cut to its primary subtag; a --from-jsonl
+ * record's was stored as given until session 15 (a 1 MB "lang" went into
+ * every /api/doc answer of the record). */
+#define VIND_MAX_LANG_BYTES 35u
 
 /* Parallel extraction workers of vind-index (--jobs): each is a process of up
  * to 2 GB address space (VIND_DEFAULT_EXTRACT_MEMORY_BYTES); 200 of them took

@@ -15,6 +15,7 @@
   of /etc/passwd is found by `vind search` or printed by `vind doc --text`), and the run accounts
   for every record; a record whose url is file:///etc/passwd is refused, its line reported
   (session 13: a url must be http(s) or a path of the site).
+* a record's "lang" past 35 bytes is cut and reported (session 15).
 
 Small N (tens of documents): a few seconds. Standard library only; TAP.
 """
@@ -171,6 +172,13 @@ def test_bad_lines(tap, tmp):
     tap.equal((index.document(good[1]) or {}).get("type"), "pdf", "bad lines: \"type\": \"pdf\" taken")
     tap.equal(index.stats().get("documents"), 4, "bad lines: nothing else indexed")
     index.close()
+
+
+def index_stdin(db, feed):
+    """vind-index --from-jsonl - DB with feed (text) on stdin: (exit status, stderr)."""
+    result = subprocess.run([binary("vind-index"), "--from-jsonl", "-", db], input=feed.encode(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=120)
+    return result.returncode, result.stderr.decode("utf-8", "replace")
 
 
 def run_cli(*args):
@@ -512,13 +520,11 @@ def test_bad_dates(tap, tmp):
     feed = "".join(json.dumps({"url": "https://e.example/d%d/" % i, "date": d,
                                "pages": ["Een datumproef nummer %d." % i]}) + "\n"
                    for i, d in enumerate(dates))
+    code, err = index_stdin(os.path.join(tmp, "dates.db"), feed)
     db = os.path.join(tmp, "dates.db")
-    result = subprocess.run([binary("vind-index"), "--from-jsonl", "-", db], input=feed.encode(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=120)
-    err = result.stderr.decode("utf-8", "replace")
     reported = [n for n in range(1, len(dates)) if re.search(r"^-:%d: indexed, but date .*left out" % n,
                                                               err, re.M)]
-    tap.ok(result.returncode == 0 and reported == list(range(1, len(dates)))
+    tap.ok(code == 0 and reported == list(range(1, len(dates)))
            and not re.search(r"^-:%d:" % len(dates), err, re.M) and "<script>" not in err,
            "bad dates: the 6 records whose date is not a day are indexed, each reported "
            "'indexed, but date ... left out' (without echoing it); the good one is not", err)
@@ -531,6 +537,29 @@ def test_bad_dates(tap, tmp):
     tap.ok(len(hits) == len(dates) and hits.get("https://e.example/d6/") == "2024-03-01"
            and sum(1 for d in hits.values() if d is not None) == 1,
            "bad dates: every record found, only the real day kept as its date", hits)
+
+
+def test_long_lang(tap, tmp):
+    """A record's "lang" is cut to 35 bytes (VIND_MAX_LANG_BYTES) and the cut reported, as a long
+    title is: until session 15 it was stored as given, and a 100 kB one went into every /api/doc
+    answer and `vind doc` of the record."""
+    langs = ["xx<script>" * 10000, "nl", "en-GB"]
+    feed = "".join(json.dumps({"url": "https://e.example/l%d/" % i, "lang": lang,
+                               "pages": ["Een taalproef nummer %d." % i]}) + "\n"
+                   for i, lang in enumerate(langs))
+    db = os.path.join(tmp, "lang.db")
+    code, err = index_stdin(db, feed)
+    tap.ok(code == 0
+           and re.search(r"^-:1: indexed, but lang cut from 100000 to 35 bytes$", err, re.M)
+           and not re.search(r"^-:[23]:", err, re.M) and "<script>" not in err,
+           "a lang of 100 kB: indexed, reported 'lang cut from 100000 to 35 bytes' (without "
+           "echoing it); the short ones are not", err[-500:])
+    stored = {}
+    for i in range(len(langs)):
+        code, out = run_cli("doc", "--db", db, "--format", "json", "https://e.example/l%d/" % i)
+        stored[i] = json.loads(out).get("lang") if code == 0 else None
+    tap.ok(stored == {0: langs[0][:35], 1: "nl", 2: "en-GB"},
+           "a lang of 100 kB: vind doc shows its first 35 bytes; nl and en-GB as given", stored)
 
 
 def test_text_past_the_analysis_limit(tap, tmp):
@@ -568,6 +597,7 @@ def main():
         test_bad_lines(tap, tmp)
         test_no_file_read(tap, tmp)
         test_bad_dates(tap, tmp)
+        test_long_lang(tap, tmp)
         test_text_past_the_analysis_limit(tap, tmp)
         test_batch_bytes(tap, tmp)
         test_batch_replaced(tap, tmp)

@@ -9,6 +9,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   the feed are; a deletion of such a URL (an index made before) is still taken. Before session
   13 every one was indexed and `vind related --all` listed javascript:alert(1)// as a related
   page.
+* `vind related --all` and `--format json` write a title's < > & escaped, as every JSON of vind's
+  (session 15: related.json, which site generators paste into pages, had them raw).
 * `vind related --url` (text), `vind kwic` (text) and `vind doc --text` print no control
   character (ESC, C1 CSI U+009B, BEL) of a title, tag, URL or text: before session 13 the first
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
@@ -127,6 +129,28 @@ def test_terminal(tap, tmp):
     code, out, err = run(["vind", "related", "--db", db, "--url", "/een/", "--type", "any"])
     tap.ok(code == 0 and "Titel 1" in out and not CONTROL.search(out),
            "vind related --url prints no control character of a title or tag", repr(out))
+    markup = "</script><script>alert(1)</script> & <!--"
+    marked = os.path.join(tmp, "markup.db")
+    code, _, err = run(["vind-index", "--from-jsonl", "-", marked], stdin="".join(
+        record(url, n, title="Titel %d %s" % (n, markup))
+        for n, url in enumerate(["/een/", "/twee/", "/drie/"])).encode())
+    out_file = os.path.join(tmp, "related.json")
+    outputs = [run(["vind", "related", "--db", marked, "--all"]),
+               run(["vind", "related", "--db", marked, "--all", "--output", out_file]),
+               run(["vind", "related", "--db", marked, "--url", "/een/", "--format", "json"])]
+    texts = [outputs[0][1], open(out_file).read() if os.path.exists(out_file) else "",
+             outputs[2][1]]
+    try:
+        titles = {item["title"] for text in texts for items in json.loads(text).values()
+                  for item in (items if isinstance(items, list) else [])}
+    except (ValueError, AttributeError):
+        titles = set()
+    tap.ok(all(code in (0, 1) for code, _, _ in outputs) and titles
+           and all(markup in t for t in titles)
+           and not any(c in text for text in texts for c in "<>&"),
+           "vind related --all (stdout and --output) and --format json write a title's < > & as "
+           "\\u003c \\u003e \\u0026: a site generator pasting related.json into a page gets no "
+           "markup", [t[:300] for t in texts])
     code, out, err = run(["vind", "doc", "--db", db, "--text", "/een/"])
     tap.ok(code == 0 and "Titel 0" in out and not CONTROL.search(out),
            "vind doc --text prints no control character", repr(out))

@@ -22,6 +22,7 @@
 #include "titles.h"
 #include "synonyms.h"
 #include "check.h"
+#include "heap_count.h"
 #include "index_folder.h"
 
 typedef struct {
@@ -1178,18 +1179,6 @@ static void test_word_memo(vind_analyzer_t *analyzer)
     CHECK_INT((int)vind_word_memo_bytes(memo), 0, "... and the next build starts it empty");
     g_string_free(text, TRUE);
     vind_word_memo_free(memo);
-}
-
-/* The heap bytes in use (glibc's count), or 0 where it has none (ASan's
- * allocator keeps its own). */
-static size_t heap_in_use(void)
-{
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-    struct mallinfo2 info = mallinfo2();
-    return info.uordblks + info.hblkhd;
-#else
-    return 0;
-#endif
 }
 
 /* A client sending distinct words (random words: every query a new one)
