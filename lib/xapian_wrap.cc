@@ -939,10 +939,16 @@ class CountSpy : public Xapian::MatchSpy
         packed_slot_ = every_slot_packed();
         ordinals_ = ordinals != nullptr ? ordinals : &own_ordinals_;
         borrowed_ = ordinals != nullptr && ordinals->lend_tables(tables_);
-        if (tables_.verdicts.size() < n)
-            tables_.verdicts.resize(n);
-        if (tables_.tallies.size() < n)
-            tables_.tallies.resize(n);
+        try {
+            if (tables_.verdicts.size() < n)
+                tables_.verdicts.resize(n);
+            if (tables_.tallies.size() < n)
+                tables_.tallies.resize(n);
+        } catch (...) {
+            if (borrowed_) /* no destructor runs for a spy not made */
+                ordinals_->take_back_tables(tables_);
+            throw;
+        }
     }
 
     /* The reader's tables go back zeroed: the verdicts this spy made, and
