@@ -412,18 +412,72 @@ class PackedOrdinals {
      * else the whole field; none when empty), as ids of part(). */
     std::pair<const uint32_t *, size_t> parts(uint32_t ordinal, size_t field, bool multi) const
     {
-        const uint32_t *at = layout_.data() + starts_[ordinal];
-        const uint32_t *end = layout_.data() + starts_[ordinal + 1];
-        for (; at < end && field > 0; field--)
-            at += 2 + at[1]; /* [whole id or NONE][n][n split ids] */
-        if (at >= end)
+        /* A field's place is kept (field_at_), not found by walking the
+         * fields before it: ~4 M instructions over the bench requests'
+         * round (docs/searchd.md, "The new index's matching cost"). */
+        const uint32_t first = field_first_[ordinal];
+        if (first + field >= field_first_[ordinal + 1])
             return {nullptr, 0};
+        const uint32_t *at = layout_.data() + field_at_[first + field];
         if (multi)
             return {at + 2, at[1]};
         return {at, at[0] == NONE ? 0 : 1};
     }
 
     const std::string &part(uint32_t id) const { return parts_[id]; }
+
+    /* A facet flush's tables, per counted slot and indexed by part id (each
+     * part's filter verdict and count, CountSpy::flush), all zero while
+     * kept here. Lent to one CountSpy at a time and given back zeroed
+     * where it wrote, so that a search neither allocates nor zeroes tables
+     * of every part known (~5.8 M instructions over the bench requests'
+     * round, docs/searchd.md "The new index's matching cost"). Outside
+     * bytes_: a few bytes per part and slot. */
+    struct FlushTables {
+        std::vector<std::vector<uint8_t>> verdicts; /* 0 not tested, 1 passes, 2 fails */
+        std::vector<std::vector<uint32_t>> tallies;
+    };
+
+    /* Moves the tables into into; false while another spy holds them. */
+    bool lend_tables(FlushTables &into)
+    {
+        if (tables_lent_)
+            return false;
+        into = std::move(tables_);
+        tables_lent_ = true;
+        return true;
+    }
+
+    /* Takes them back: every entry zero again. */
+    void take_back_tables(FlushTables &from) noexcept
+    {
+        tables_ = std::move(from);
+        tables_lent_ = false;
+    }
+
+    /* Each part id's place in the byte order of the parts' texts, so that a
+     * facet's equal counts are ordered by comparing two numbers, not two
+     * strings (the sort's string comparisons were ~2/3 of
+     * vind_xapian_enquire_slot_counts' 17.4 M a round). Parts added since
+     * the last call are sorted and merged in: a string comparison per part
+     * known, once per search that met new values; none once every
+     * document's values are known. May throw std::bad_alloc. */
+    const std::vector<uint32_t> &ranks()
+    {
+        if (ranks_.size() == parts_.size())
+            return ranks_;
+        const size_t known = by_text_.size();
+        for (size_t id = known; id < parts_.size(); id++)
+            by_text_.push_back((uint32_t)id);
+        auto before = [this](uint32_t a, uint32_t b) { return parts_[a] < parts_[b]; };
+        std::sort(by_text_.begin() + (std::ptrdiff_t)known, by_text_.end(), before);
+        std::inplace_merge(by_text_.begin(), by_text_.begin() + (std::ptrdiff_t)known,
+                           by_text_.end(), before);
+        ranks_.resize(parts_.size());
+        for (size_t rank = 0; rank < by_text_.size(); rank++)
+            ranks_[by_text_[rank]] = (uint32_t)rank;
+        return ranks_;
+    }
 
     size_t part_count() const { return parts_.size(); }
 
@@ -433,9 +487,12 @@ class PackedOrdinals {
         values_.clear();
         ordinals_.clear();
         layout_.clear();
-        starts_.assign(1, 0);
+        field_at_.clear();
+        field_first_.assign(1, 0);
         parts_.clear();
         part_ids_.clear();
+        by_text_.clear();
+        ranks_.clear();
         bytes_ = 0;
     }
 
@@ -469,10 +526,11 @@ class PackedOrdinals {
      * part id (NONE when empty), then its distinct 0x1F-separated parts'. */
     void lay_out(const std::string &value)
     {
-        const size_t before = layout_.size();
+        const size_t before = layout_.size(), fields_before = field_at_.size();
         size_t start = 0, field = 0;
         std::vector<std::string> split;
         for (;; field++) {
+            field_at_.push_back((uint32_t)layout_.size());
             size_t end = value.find('\x1e', start);
             const std::string text(value, start,
                                    (end == std::string::npos ? value.size() : end) - start);
@@ -485,8 +543,8 @@ class PackedOrdinals {
                 break;
             start = end + 1;
         }
-        starts_.push_back((uint32_t)layout_.size());
-        bytes_ += 4 * (layout_.size() - before + 1);
+        field_first_.push_back((uint32_t)field_at_.size());
+        bytes_ += 4 * (layout_.size() - before + field_at_.size() - fields_before + 1);
     }
 
     /* Ids are per field: a tag and a theme of the same text are two parts. */
@@ -500,7 +558,7 @@ class PackedOrdinals {
         const uint32_t id = (uint32_t)parts_.size();
         parts_.push_back(text);
         part_ids_.emplace(std::move(key), id);
-        bytes_ += 3 * text.size() + 96;
+        bytes_ += 3 * text.size() + 96 + 8; /* + its by_text_ and ranks_ entries */
         return id;
     }
 
@@ -527,10 +585,15 @@ class PackedOrdinals {
     std::vector<uint32_t> docids_; /* docid -> ordinal + 1 (0: not seen) */
     std::vector<std::string> values_;
     std::unordered_map<std::string, uint32_t> ordinals_;
-    std::vector<uint32_t> layout_;    /* each value's fields' part ids (lay_out) */
-    std::vector<uint32_t> starts_{0}; /* ordinal -> its first entry in layout_ */
-    std::vector<std::string> parts_;  /* part id -> text */
+    std::vector<uint32_t> layout_;   /* each value's fields' part ids (lay_out) */
+    std::vector<uint32_t> field_at_; /* each value's fields' first entries in layout_ */
+    std::vector<uint32_t> field_first_{0}; /* ordinal -> its first entry in field_at_ */
+    std::vector<std::string> parts_;       /* part id -> text */
     std::unordered_map<std::string, uint32_t> part_ids_; /* field byte + text -> id */
+    std::vector<uint32_t> by_text_; /* the part ids ranks() has ordered, in byte order */
+    std::vector<uint32_t> ranks_;   /* part id -> its place in by_text_ */
+    FlushTables tables_;
+    bool tables_lent_ = false;
     size_t bytes_ = 0, limit_ = 0;
 };
 } // namespace
@@ -871,11 +934,40 @@ class CountSpy : public Xapian::MatchSpy
              vind_xapian_value_test_t test, void *data, PackedOrdinals *ordinals)
         : slots_(slots, slots + n), exclusive_(exclusive), test_(test), data_(data), cache_(n),
           counts_(n), flushed_(n), none_(n, 0), parts_(n), passes_(n), own_ordinals_(false), ids_(n),
-          verdicts_(n), tallies_(n), counted_(n)
+          counted_(n), tested_(n)
     {
         packed_slot_ = every_slot_packed();
         ordinals_ = ordinals != nullptr ? ordinals : &own_ordinals_;
+        borrowed_ = ordinals != nullptr && ordinals->lend_tables(tables_);
+        try {
+            if (tables_.verdicts.size() < n)
+                tables_.verdicts.resize(n);
+            if (tables_.tallies.size() < n)
+                tables_.tallies.resize(n);
+        } catch (...) {
+            if (borrowed_) /* no destructor runs for a spy not made */
+                ordinals_->take_back_tables(tables_);
+            throw;
+        }
     }
+
+    /* The reader's tables go back zeroed: the verdicts this spy made, and
+     * any count a flush cut short left. */
+    ~CountSpy() override
+    {
+        if (!borrowed_)
+            return;
+        for (size_t i = 0; i < slots_.size(); i++) {
+            for (uint32_t id : tested_[i])
+                tables_.verdicts[i][id] = 0;
+            for (uint32_t id : counted_[i])
+                tables_.tallies[i][id] = 0;
+        }
+        ordinals_->take_back_tables(tables_);
+    }
+
+    CountSpy(const CountSpy &) = delete;
+    CountSpy &operator=(const CountSpy &) = delete;
 
     void operator()(const Xapian::Document &document, double) override
     {
@@ -940,8 +1032,11 @@ class CountSpy : public Xapian::MatchSpy
             return;
         flushes_++;
         for (size_t i = 0; i < slots_.size(); i++) {
-            verdicts_[i].resize(ordinals_->part_count(), 0);
-            tallies_[i].resize(ordinals_->part_count(), 0);
+            /* Grown to the parts known; zero already (lent zeroed). */
+            if (tables_.verdicts[i].size() < ordinals_->part_count())
+                tables_.verdicts[i].resize(ordinals_->part_count(), 0);
+            if (tables_.tallies[i].size() < ordinals_->part_count())
+                tables_.tallies[i].resize(ordinals_->part_count(), 0);
         }
         for (uint32_t ordinal : touched_) {
             const uint32_t documents = pending_[ordinal];
@@ -956,8 +1051,8 @@ class CountSpy : public Xapian::MatchSpy
         touched_.clear();
         for (size_t i = 0; i < slots_.size(); i++) {
             for (uint32_t id : counted_[i]) {
-                flushed_[i].emplace_back(ordinals_->part(id), tallies_[i][id]);
-                tallies_[i][id] = 0;
+                flushed_[i].emplace_back(id, tables_.tallies[i][id]);
+                tables_.tallies[i][id] = 0;
             }
             counted_[i].clear();
         }
@@ -999,19 +1094,43 @@ class CountSpy : public Xapian::MatchSpy
         stop_after_ = n;
     }
 
-    /* Slot i's counts, one entry per value, unordered. After flush(). */
-    const std::vector<std::pair<std::string, uint32_t>> &counts(size_t i)
+    /* Slot i's counts, one entry per value: count descending, then value
+     * ascending, into ordered (the values lent until reset() or the
+     * ordinals are emptied). After flush(); may throw std::bad_alloc. */
+    void ordered_counts(size_t i, std::vector<std::pair<const std::string *, uint32_t>> &ordered)
     {
-        std::vector<std::pair<std::string, uint32_t>> &all = flushed_[i];
-        if (counts_[i].empty() && flushes_ <= 1)
-            return all; /* each value once: one flush of distinct part ids */
+        ordered.clear();
+        std::vector<std::pair<uint32_t, uint32_t>> &flushed = flushed_[i];
+        if (counts_[i].empty() && flushes_ <= 1) {
+            /* Each value once (one flush of distinct part ids): 8-byte
+             * entries sorted, equal counts by the parts' ranks. */
+            const std::vector<uint32_t> &rank = ordinals_->ranks();
+            std::sort(flushed.begin(), flushed.end(),
+                      [&rank](const std::pair<uint32_t, uint32_t> &left,
+                              const std::pair<uint32_t, uint32_t> &right) {
+                          return left.second != right.second ? left.second > right.second
+                                                             : rank[left.first] < rank[right.first];
+                      });
+            ordered.reserve(flushed.size());
+            for (const auto &entry : flushed)
+                ordered.emplace_back(&ordinals_->part(entry.first), entry.second);
+            return;
+        }
         /* Counted one by one too (no ordinals, or past a full table), or
-         * flushed twice: a value may have several entries. */
-        for (const auto &entry : all)
-            counts_[i][entry.first] += entry.second;
-        all.assign(counts_[i].begin(), counts_[i].end());
-        counts_[i].clear();
-        return all;
+         * flushed twice: a value may have several entries. Folded into the
+         * map, which holds them in value order: a stable sort by count
+         * leaves equal counts in it. */
+        for (const auto &entry : flushed)
+            counts_[i][ordinals_->part(entry.first)] += entry.second;
+        flushed.clear();
+        ordered.reserve(counts_[i].size());
+        for (const auto &entry : counts_[i])
+            ordered.emplace_back(&entry.first, entry.second);
+        std::stable_sort(ordered.begin(), ordered.end(),
+                         [](const std::pair<const std::string *, uint32_t> &left,
+                            const std::pair<const std::string *, uint32_t> &right) {
+                             return left.second > right.second;
+                         });
     }
 
     uint64_t none(size_t i) const
@@ -1109,11 +1228,13 @@ class CountSpy : public Xapian::MatchSpy
     {
         for (size_t k = 0; k < ids_[i].second; k++) {
             const uint32_t id = ids_[i].first[k];
-            if (verdicts_[i][id] == 0) {
+            uint8_t &verdict = tables_.verdicts[i][id];
+            if (verdict == 0) {
                 const std::string &part = ordinals_->part(id);
-                verdicts_[i][id] = test_(data_, i, part.data(), part.size()) != 0 ? 1 : 2;
+                verdict = test_(data_, i, part.data(), part.size()) != 0 ? 1 : 2;
+                tested_[i].push_back(id);
             }
-            if (verdicts_[i][id] == 1)
+            if (verdict == 1)
                 return true;
         }
         return false;
@@ -1127,9 +1248,9 @@ class CountSpy : public Xapian::MatchSpy
             none_[i] += documents;
         for (size_t k = 0; k < ids_[i].second; k++) {
             const uint32_t id = ids_[i].first[k];
-            if (tallies_[i][id] == 0)
+            if (tables_.tallies[i][id] == 0)
                 counted_[i].push_back(id);
-            tallies_[i][id] += documents;
+            tables_.tallies[i][id] += documents;
         }
     }
 
@@ -1169,7 +1290,7 @@ class CountSpy : public Xapian::MatchSpy
      * Why not into counts_: a map node, a string copy and ~6 string
      * comparisons per value were ~420 instructions, ~24 M over the bench
      * requests (docs/searchd.md, "A match's cost, session 15"). */
-    std::vector<std::vector<std::pair<std::string, uint32_t>>> flushed_;
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> flushed_; /* part id, count */
     unsigned flushes_ = 0; /* flush() calls that counted since reset() */
     std::vector<uint64_t> none_;
     uint64_t passed_ = 0, seen_ = 0, stop_after_ = 0;
@@ -1185,8 +1306,9 @@ class CountSpy : public Xapian::MatchSpy
      * verdict (0 not tested, 1 passes, 2 fails) and count, and the parts
      * counted. */
     std::vector<std::pair<const uint32_t *, size_t>> ids_;
-    std::vector<std::vector<uint8_t>> verdicts_;
-    std::vector<std::vector<uint32_t>> tallies_, counted_;
+    PackedOrdinals::FlushTables tables_; /* the reader's, lent (borrowed_), or this spy's */
+    bool borrowed_ = false;
+    std::vector<std::vector<uint32_t>> counted_, tested_;
 };
 
 /* Keeps terms that start with include_prefix and whose first byte is not in exclude_initials. */
@@ -4386,34 +4508,24 @@ extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
     std::free(facet);
 }
 
-/* counts (one entry per value) as a vind_xapian_facet_t: count descending,
- * then value ascending. */
-static vind_status_t copy_counts(const std::vector<std::pair<std::string, uint32_t>> &counts,
-                                 vind_xapian_enquire_t *enquire, vind_xapian_facet_t **result,
-                                 char **errmsg)
+/* Slot index's counts as a vind_xapian_facet_t: count descending, then
+ * value ascending (CountSpy::ordered_counts). */
+static vind_status_t copy_counts(CountSpy &counter, size_t index, vind_xapian_enquire_t *enquire,
+                                 vind_xapian_facet_t **result, char **errmsg)
 {
-    /* The entries (one per value) by count, most first, equal counts in
-     * value order: pointers sorted, not copies of the values (copying and
-     * moving the strings was ~6,000 instructions a facet). */
-    using entry_t = std::pair<std::string, uint32_t>;
-    std::vector<const entry_t *> sorted;
+    using entry_t = std::pair<const std::string *, uint32_t>;
+    std::vector<entry_t> sorted;
     try {
-        sorted.reserve(counts.size());
-        for (const entry_t &entry : counts)
-            sorted.push_back(&entry);
-        std::sort(sorted.begin(), sorted.end(), [](const entry_t *left, const entry_t *right) {
-            return left->second != right->second ? left->second > right->second
-                                                 : left->first < right->first;
-        });
+        counter.ordered_counts(index, sorted);
     } catch (...) {
         return translate_exception(errmsg, "cannot sort facet values of",
                                    enquire->reader->path.c_str());
     }
     vind_xapian_facet_t *list =
         copy_list(sorted, vind_xapian_facet_free,
-                  [](vind_xapian_facet_value_t *item, const entry_t *entry) {
-                      item->value = copy_bytes(entry->first);
-                      item->count = entry->second;
+                  [](vind_xapian_facet_value_t *item, const entry_t &entry) {
+                      item->value = copy_bytes(*entry.first);
+                      item->count = entry.second;
                       return item->value != nullptr;
                   });
     if (list == nullptr)
@@ -4479,7 +4591,7 @@ extern "C" vind_status_t vind_xapian_enquire_slot_counts(vind_xapian_enquire_t *
     if (enquire == nullptr || !enquire->counter || index >= enquire->counter->slot_count())
         return invalid(errmsg, "vind_xapian_enquire_slot_counts", "no such counted slot");
     *none = enquire->counter->none(index);
-    return copy_counts(enquire->counter->counts(index), enquire, values, errmsg);
+    return copy_counts(*enquire->counter, index, enquire, values, errmsg);
 }
 
 extern "C" uint64_t vind_xapian_enquire_passed(const vind_xapian_enquire_t *enquire)
