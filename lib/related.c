@@ -1527,6 +1527,11 @@ static vind_status_t english_frequency(run_t *run, const char *term, uint32_t *o
                                                  count_english, cache->english_df, errmsg);
         cache->n_english = (uint32_t)n;
         free(matches);
+        if (status != VIND_OK) { /* a partial count is not kept: the next call walks again */
+            g_hash_table_destroy(cache->english_df);
+            cache->english_df = NULL;
+            return status;
+        }
     }
     *english = cache->n_english;
     *out = GPOINTER_TO_UINT(g_hash_table_lookup(cache->english_df, term));
