@@ -276,13 +276,9 @@ static void test_corrections(vind_searcher_t *searcher)
 int main(void)
 {
     test_title_key();
-    vind_lexicon_t *lexicon = open_test_lexicon(); /* on CI its absence fails */
+    vind_lexicon_t *lexicon = open_lexicon_and_temp_tree(root, sizeof root, "ranking");
     if (!lexicon)
         return check_done();
-    if (!make_temp_tree(root, sizeof root, "ranking")) {
-        vind_lexicon_close(lexicon);
-        return check_done();
-    }
     int built = build_index(lexicon);
     CHECK(built, "the tiny index is built");
     vind_searcher_t *searcher = built ? open_built_index(db, lexicon) : NULL;
