@@ -1713,6 +1713,17 @@ vind_xapian_terms_t *make_terms(const std::vector<TermItem> &items)
                      });
 }
 
+/* Hands found to *out as a malloc'd C list, or reports VIND_NOMEM
+ * ("cannot copy <what>"). */
+vind_status_t hand_out_terms(const std::vector<TermItem> &found, vind_xapian_terms_t **out,
+                             char **errmsg, const char *what = "terms")
+{
+    *out = make_terms(found);
+    if (*out == nullptr)
+        return vind_error(errmsg, VIND_NOMEM, "cannot copy %s: out of memory", what);
+    return VIND_OK;
+}
+
 /* Hands a malloc'd, NUL-terminated copy of size bytes at data to *out /
  * *length, or reports VIND_NOMEM. */
 vind_status_t hand_out(const char *data, size_t size, char **out, size_t *length, char **errmsg,
@@ -3149,6 +3160,13 @@ extern "C" vind_status_t vind_xapian_document_set_data(vind_xapian_document_t *d
 
 /* ------------------------------------------------------------ read side */
 
+/* Docid 0 names no document (Xapian would throw InvalidArgumentError). */
+static vind_status_t no_document_zero(const vind_xapian_reader *reader, char **errmsg)
+{
+    return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
+                      reader->path.c_str());
+}
+
 extern "C" vind_status_t vind_xapian_reader_open(const char *path, vind_xapian_reader_t **reader,
                                                  char **errmsg)
 {
@@ -3157,22 +3175,23 @@ extern "C" vind_status_t vind_xapian_reader_open(const char *path, vind_xapian_r
     *reader = nullptr;
     if (path == nullptr || *path == '\0')
         return invalid(errmsg, "vind_xapian_reader_open", "path is NULL or empty");
-    try {
-        std::unique_ptr<vind_xapian_reader> opened(new vind_xapian_reader);
-        opened->path = path;
-        const std::string stub = stub_file(path);
-        if (!stub.empty()) {
-            open_stub(opened.get(), stub);
-        } else {
-            opened->database = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
-            opened->spelling = opened->database;
-        }
-        opened->cacheable = !opened->remote;
-        *reader = opened.release();
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot open Xapian database", path, path);
-    }
+    return catch_at_boundary(
+        errmsg, "cannot open Xapian database", path,
+        [&] {
+            std::unique_ptr<vind_xapian_reader> opened(new vind_xapian_reader);
+            opened->path = path;
+            const std::string stub = stub_file(path);
+            if (!stub.empty()) {
+                open_stub(opened.get(), stub);
+            } else {
+                opened->database = Xapian::Database(path, Xapian::DB_BACKEND_GLASS);
+                opened->spelling = opened->database;
+            }
+            opened->cacheable = !opened->remote;
+            *reader = opened.release();
+            return VIND_OK;
+        },
+        path);
 }
 
 extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader, int *changed,
@@ -3182,7 +3201,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
         *changed = 0;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_reopen", "reader is NULL");
-    try {
+    return catch_at_boundary(errmsg, "cannot reopen Xapian database", reader->path.c_str(), [&] {
         settle(reader->pool);
         /* Xapian's reopen() answers "might have changed"; the revision says
          * whether it did. */
@@ -3205,9 +3224,7 @@ extern "C" vind_status_t vind_xapian_reader_reopen(vind_xapian_reader_t *reader,
         if (changed != nullptr)
             *changed = moved;
         return status;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot reopen Xapian database", reader->path.c_str());
-    }
+    });
 }
 
 extern "C" void vind_xapian_reader_close(vind_xapian_reader_t *reader)
@@ -3230,22 +3247,20 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
     *revision = 0;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_revision", "reader is NULL");
-    try {
-        settle(reader->pool);
-        /* A remote shard reports no revision, and one behind xapian-tcpsrv
-         * may switch to another copy (a replica) without a reopen noticing:
-         * the state of such an index is unknown, 0, and vind-searchd keeps
-         * no answers of it (a count of the changes seen would come back to
-         * an old value once a reader is opened anew, and serve answers of
-         * an older copy). */
-        *revision = reader->shards.empty() ? reader->database.get_revision()
-                    : reader->remote       ? 0
-                                           : revision_sum(reader);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the revision of Xapian database",
-                                   reader->path.c_str());
-    }
+    return catch_at_boundary(
+        errmsg, "cannot read the revision of Xapian database", reader->path.c_str(), [&] {
+            settle(reader->pool);
+            /* A remote shard reports no revision, and one behind xapian-tcpsrv
+             * may switch to another copy (a replica) without a reopen noticing:
+             * the state of such an index is unknown, 0, and vind-searchd keeps
+             * no answers of it (a count of the changes seen would come back to
+             * an old value once a reader is opened anew, and serve answers of
+             * an older copy). */
+            *revision = reader->shards.empty() ? reader->database.get_revision()
+                        : reader->remote       ? 0
+                                               : revision_sum(reader);
+            return VIND_OK;
+        });
 }
 
 extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader, uint32_t slot,
@@ -3256,14 +3271,12 @@ extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *re
     *count = 0;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_value_count", "reader is NULL");
-    try {
-        settle(reader->pool);
-        *count = reader->database.get_value_freq(slot);
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot count the values in Xapian database",
-                                   reader->path.c_str());
-    }
+    return catch_at_boundary(errmsg, "cannot count the values in Xapian database",
+                             reader->path.c_str(), [&] {
+                                 settle(reader->pool);
+                                 *count = reader->database.get_value_freq(slot);
+                                 return VIND_OK;
+                             });
 }
 
 extern "C" vind_status_t vind_xapian_reader_doc_count(vind_xapian_reader_t *reader, uint32_t *count,
@@ -3274,14 +3287,12 @@ extern "C" vind_status_t vind_xapian_reader_doc_count(vind_xapian_reader_t *read
     *count = 0;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_doc_count", "reader is NULL");
-    try {
-        settle(reader->pool);
-        *count = reader->database.get_doccount();
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot count the documents of Xapian database",
-                                   reader->path.c_str());
-    }
+    return catch_at_boundary(errmsg, "cannot count the documents of Xapian database",
+                             reader->path.c_str(), [&] {
+                                 settle(reader->pool);
+                                 *count = reader->database.get_doccount();
+                                 return VIND_OK;
+                             });
 }
 
 extern "C" vind_status_t vind_xapian_reader_average_length(vind_xapian_reader_t *reader,
@@ -3292,14 +3303,12 @@ extern "C" vind_status_t vind_xapian_reader_average_length(vind_xapian_reader_t 
     *average = 0.0;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_average_length", "reader is NULL");
-    try {
-        settle(reader->pool);
-        *average = reader->database.get_avlength();
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the average length in Xapian database",
-                                   reader->path.c_str());
-    }
+    return catch_at_boundary(errmsg, "cannot read the average length in Xapian database",
+                             reader->path.c_str(), [&] {
+                                 settle(reader->pool);
+                                 *average = reader->database.get_avlength();
+                                 return VIND_OK;
+                             });
 }
 
 extern "C" vind_status_t vind_xapian_reader_get_document_data(vind_xapian_reader_t *reader,
@@ -3314,16 +3323,13 @@ extern "C" vind_status_t vind_xapian_reader_get_document_data(vind_xapian_reader
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_get_document_data", "reader is NULL");
     if (docid == 0)
-        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
-                          reader->path.c_str());
-    try {
-        settle_document(reader, docid);
-        const std::string text = reader->database.get_document(docid).get_data();
-        return hand_out(text, data, length, errmsg, "document data");
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read document data from Xapian database",
-                                   reader->path.c_str());
-    }
+        return no_document_zero(reader, errmsg);
+    return catch_at_boundary(
+        errmsg, "cannot read document data from Xapian database", reader->path.c_str(), [&] {
+            settle_document(reader, docid);
+            const std::string text = reader->database.get_document(docid).get_data();
+            return hand_out(text, data, length, errmsg, "document data");
+        });
 }
 
 extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *reader, uint32_t docid,
@@ -3338,19 +3344,16 @@ extern "C" vind_status_t vind_xapian_reader_get_value(vind_xapian_reader_t *read
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_get_value", "reader is NULL");
     if (docid == 0)
-        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
-                          reader->path.c_str());
-    try {
-        settle_document(reader, docid); /* per document while indexing: its shard only */
-        const Lent text =
-            read_cached(reader, KeyBytes().number(slot).number(docid).key('v'), [reader, docid, slot] {
-                return reader->database.get_document(docid).get_value(slot);
-            });
-        return hand_out(text, value, length, errmsg, "a document value");
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read a document value from Xapian database",
-                                   reader->path.c_str());
-    }
+        return no_document_zero(reader, errmsg);
+    return catch_at_boundary(
+        errmsg, "cannot read a document value from Xapian database", reader->path.c_str(), [&] {
+            settle_document(reader, docid); /* per document while indexing: its shard only */
+            const Lent text = read_cached(
+                reader, KeyBytes().number(slot).number(docid).key('v'), [reader, docid, slot] {
+                    return reader->database.get_document(docid).get_value(slot);
+                });
+            return hand_out(text, value, length, errmsg, "a document value");
+        });
 }
 
 extern "C" vind_status_t vind_xapian_reader_value_ranks(vind_xapian_reader_t *reader, uint32_t slot,
@@ -3366,21 +3369,21 @@ extern "C" vind_status_t vind_xapian_reader_value_ranks(vind_xapian_reader_t *re
      * (cacheable), with a cache, over one database (global docids). */
     if (!reader->cacheable || reader->cache.budget() == 0 || !reader->shards.empty())
         return VIND_OK;
-    try {
-        if (!reader->ranks.built_for(slot)) {
-            if (reader->ranks.bytes(reader->database) > reader->cache.budget())
-                return VIND_OK;
-            reader->ranks.build(reader->database, slot);
-        }
-        for (size_t i = 0; i < n; i++)
-            ranks[i] = reader->ranks.of(docids[i]);
-        *ranked = 1;
-        return VIND_OK;
-    } catch (...) {
+    const vind_status_t status = catch_at_boundary(
+        errmsg, "cannot rank the values of Xapian database", reader->path.c_str(), [&] {
+            if (!reader->ranks.built_for(slot)) {
+                if (reader->ranks.bytes(reader->database) > reader->cache.budget())
+                    return VIND_OK;
+                reader->ranks.build(reader->database, slot);
+            }
+            for (size_t i = 0; i < n; i++)
+                ranks[i] = reader->ranks.of(docids[i]);
+            *ranked = 1;
+            return VIND_OK;
+        });
+    if (status != VIND_OK) /* only a throw fails: no half-built table is kept */
         reader->ranks.clear();
-        return translate_exception(errmsg, "cannot rank the values of Xapian database",
-                                   reader->path.c_str());
-    }
+    return status;
 }
 
 extern "C" vind_status_t vind_xapian_reader_values(vind_xapian_reader_t *reader, uint32_t slot,
@@ -3391,29 +3394,27 @@ extern "C" vind_status_t vind_xapian_reader_values(vind_xapian_reader_t *reader,
     *values = nullptr;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_values", "reader is NULL");
-    std::vector<std::pair<Xapian::docid, std::string>> found;
-    try {
-        settle(reader->pool);
-        const Xapian::Database &database = reader->database;
-        for (Xapian::ValueIterator it = database.valuestream_begin(slot);
-             it != database.valuestream_end(slot); ++it)
-            found.emplace_back(it.get_docid(), *it);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the values of Xapian database",
-                                   reader->path.c_str());
-    }
-    vind_xapian_values_t *list =
-        copy_list(found, vind_xapian_values_free,
-                  [](vind_xapian_value_t *item, const std::pair<Xapian::docid, std::string> &entry) {
-                      item->value = copy_bytes(entry.second);
-                      item->docid = entry.first;
-                      item->length = entry.second.size();
-                      return item->value != nullptr;
-                  });
-    if (list == nullptr)
-        return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
-    *values = list;
-    return VIND_OK;
+    return catch_at_boundary(
+        errmsg, "cannot read the values of Xapian database", reader->path.c_str(), [&] {
+            settle(reader->pool);
+            std::vector<std::pair<Xapian::docid, std::string>> found;
+            const Xapian::Database &database = reader->database;
+            for (Xapian::ValueIterator it = database.valuestream_begin(slot);
+                 it != database.valuestream_end(slot); ++it)
+                found.emplace_back(it.get_docid(), *it);
+            vind_xapian_values_t *list = copy_list(
+                found, vind_xapian_values_free,
+                [](vind_xapian_value_t *item, const std::pair<Xapian::docid, std::string> &entry) {
+                    item->value = copy_bytes(entry.second);
+                    item->docid = entry.first;
+                    item->length = entry.second.size();
+                    return item->value != nullptr;
+                });
+            if (list == nullptr)
+                return vind_error(errmsg, VIND_NOMEM, "cannot copy values: out of memory");
+            *values = list;
+            return VIND_OK;
+        });
 }
 
 extern "C" vind_status_t vind_xapian_reader_docid_for_term(vind_xapian_reader_t *reader,
@@ -3426,13 +3427,11 @@ extern "C" vind_status_t vind_xapian_reader_docid_for_term(vind_xapian_reader_t 
     if (reader == nullptr || unique_term == nullptr || *unique_term == '\0')
         return invalid(errmsg, "vind_xapian_reader_docid_for_term",
                        "reader or unique_term is NULL or empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot look up the document with term", unique_term, [&] {
         settle(reader->pool);
         return docid_for_term(reader->database, reader->path.c_str(),
                               "vind_xapian_reader_docid_for_term", unique_term, docid, errmsg);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot look up the document with term", unique_term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_term_frequency(vind_xapian_reader_t *reader,
@@ -3445,13 +3444,11 @@ extern "C" vind_status_t vind_xapian_reader_term_frequency(vind_xapian_reader_t 
     if (reader == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_reader_term_frequency",
                        "reader or term is NULL or empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot read the frequency of term", term, [&] {
         settle(reader->pool);
         *frequency = reader->database.get_termfreq(term);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the frequency of term", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_collection_frequency(vind_xapian_reader_t *reader,
@@ -3464,13 +3461,11 @@ extern "C" vind_status_t vind_xapian_reader_collection_frequency(vind_xapian_rea
     if (reader == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_reader_collection_frequency",
                        "reader or term is NULL or empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot read the collection frequency of term", term, [&] {
         settle(reader->pool);
         *frequency = reader->database.get_collection_freq(term);
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the collection frequency of term", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_term_exists(vind_xapian_reader_t *reader,
@@ -3482,13 +3477,11 @@ extern "C" vind_status_t vind_xapian_reader_term_exists(vind_xapian_reader_t *re
     *exists = 0;
     if (reader == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_reader_term_exists", "reader or term is NULL or empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot look up term", term, [&] {
         settle(reader->pool);
         *exists = reader->database.term_exists(term) ? 1 : 0;
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot look up term", term);
-    }
+    });
 }
 
 /* The terms of docid under prefix, with their term frequencies when with_frequency. */
@@ -3502,30 +3495,24 @@ static vind_status_t document_terms(vind_xapian_reader_t *reader, uint32_t docid
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_document_terms", "reader is NULL");
     if (docid == 0)
-        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
-                          reader->path.c_str());
-    std::vector<TermItem> found;
-    try {
-        settle(reader->pool);
-        const std::string start = prefix != nullptr ? prefix : "";
-        const Xapian::Database &database = reader->database;
-        Xapian::TermIterator it = database.termlist_begin(docid);
-        it.skip_to(start);
-        for (; it != database.termlist_end(docid); ++it) {
-            const std::string term = *it;
-            if (term.compare(0, start.size(), start) != 0)
-                break;
-            found.push_back(
-                TermItem{term, it.get_wdf(), with_frequency ? it.get_termfreq() : 0, 0.0});
-        }
-    } catch (...) {
-        return translate_exception(errmsg, "cannot list the terms of a document in",
-                                   reader->path.c_str());
-    }
-    *terms = make_terms(found);
-    if (*terms == nullptr)
-        return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
-    return VIND_OK;
+        return no_document_zero(reader, errmsg);
+    return catch_at_boundary(
+        errmsg, "cannot list the terms of a document in", reader->path.c_str(), [&] {
+            settle(reader->pool);
+            std::vector<TermItem> found;
+            const std::string start = prefix != nullptr ? prefix : "";
+            const Xapian::Database &database = reader->database;
+            Xapian::TermIterator it = database.termlist_begin(docid);
+            it.skip_to(start);
+            for (; it != database.termlist_end(docid); ++it) {
+                const std::string term = *it;
+                if (term.compare(0, start.size(), start) != 0)
+                    break;
+                found.push_back(
+                    TermItem{term, it.get_wdf(), with_frequency ? it.get_termfreq() : 0, 0.0});
+            }
+            return hand_out_terms(found, terms, errmsg);
+        });
 }
 
 extern "C" vind_status_t vind_xapian_reader_document_terms(vind_xapian_reader_t *reader,
@@ -3551,22 +3538,19 @@ extern "C" vind_status_t vind_xapian_reader_each_wdf(vind_xapian_reader_t *reade
     if (reader == nullptr || each == nullptr)
         return invalid(errmsg, "vind_xapian_reader_each_wdf", "reader or each is NULL");
     if (docid == 0)
-        return vind_error(errmsg, VIND_NOT_FOUND, "no document 0 in Xapian database %s",
-                          reader->path.c_str());
-    try {
-        settle(reader->pool);
-        const Xapian::Database &database = reader->database;
-        for (Xapian::TermIterator it = database.termlist_begin(docid);
-             it != database.termlist_end(docid); ++it) {
-            const std::string term = *it;
-            if (each(term.c_str(), it.get_wdf(), context) != 0)
-                break;
-        }
-        return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot list the terms of a document in",
-                                   reader->path.c_str());
-    }
+        return no_document_zero(reader, errmsg);
+    return catch_at_boundary(errmsg, "cannot list the terms of a document in", reader->path.c_str(),
+                             [&] {
+                                 settle(reader->pool);
+                                 const Xapian::Database &database = reader->database;
+                                 for (Xapian::TermIterator it = database.termlist_begin(docid);
+                                      it != database.termlist_end(docid); ++it) {
+                                     const std::string term = *it;
+                                     if (each(term.c_str(), it.get_wdf(), context) != 0)
+                                         break;
+                                 }
+                                 return VIND_OK;
+                             });
 }
 
 /*
@@ -3618,7 +3602,7 @@ extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader
                        "reader, term, docids or present is NULL");
     if (n)
         memset(present, 0, n);
-    try {
+    return catch_at_boundary(errmsg, "cannot read the posting list of", term, [&] {
         settle(reader->pool);
         if (reader->remote) {
             term_in_shards(reader, term, docids, n, present);
@@ -3632,9 +3616,7 @@ extern "C" vind_status_t vind_xapian_reader_term_in(vind_xapian_reader_t *reader
             present[i] = it != end && *it == docids[i];
         }
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read the posting list of", term);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *reader, uint32_t docid,
@@ -3648,12 +3630,12 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
     *count = 0;
     if (reader == nullptr || term == nullptr || *term == '\0' || docid == 0)
         return invalid(errmsg, "vind_xapian_reader_positions", "reader or term is NULL, or docid 0");
-    Lent found; /* the positions as uint32_t, cached as bytes */
-    try {
+    return catch_at_boundary(errmsg, "cannot read positions in", reader->path.c_str(), [&] {
         settle(reader->pool);
         KeyBytes key;
         key.number(max_positions).number(docid).add(term, std::strlen(term));
-        found = read_cached(reader, key.key('p'), [reader, docid, term, max_positions] {
+        /* the positions as uint32_t, cached as bytes */
+        const Lent found = read_cached(reader, key.key('p'), [reader, docid, term, max_positions] {
             std::string bytes;
             const Xapian::Database &database = reader->database;
             /* Gathered 64 at a time: a std::string append per position
@@ -3679,17 +3661,15 @@ extern "C" vind_status_t vind_xapian_reader_positions(vind_xapian_reader_t *read
             bytes.append(reinterpret_cast<const char *>(chunk), filled * sizeof *chunk);
             return bytes;
         });
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read positions in", reader->path.c_str());
-    }
-    if (found.size == 0)
+        if (found.size == 0)
+            return VIND_OK;
+        *positions = static_cast<uint32_t *>(malloc(found.size));
+        if (*positions == nullptr)
+            return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
+        memcpy(*positions, found.data, found.size);
+        *count = found.size / sizeof(uint32_t);
         return VIND_OK;
-    *positions = static_cast<uint32_t *>(malloc(found.size));
-    if (*positions == nullptr)
-        return vind_error(errmsg, VIND_NOMEM, "cannot copy positions: out of memory");
-    memcpy(*positions, found.data, found.size);
-    *count = found.size / sizeof(uint32_t);
-    return VIND_OK;
+    });
 }
 
 /* The terms from it to end, at most max_terms (0: all), each with its
@@ -3715,21 +3695,14 @@ extern "C" vind_status_t vind_xapian_reader_all_terms(vind_xapian_reader_t *read
     *terms = nullptr;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_all_terms", "reader is NULL");
-    std::vector<TermItem> found;
-    try {
+    const char *start = prefix != nullptr ? prefix : "";
+    return catch_at_boundary(errmsg, "cannot list the terms starting with", start, [&] {
         settle(reader->pool);
-        const std::string start = prefix != nullptr ? prefix : "";
         const Xapian::Database &database = reader->database;
-        found = listed_terms(database.allterms_begin(start), database.allterms_end(start),
-                             max_terms);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot list the terms starting with",
-                                   prefix != nullptr ? prefix : "");
-    }
-    *terms = make_terms(found);
-    if (*terms == nullptr)
-        return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
-    return VIND_OK;
+        return hand_out_terms(
+            listed_terms(database.allterms_begin(start), database.allterms_end(start), max_terms),
+            terms, errmsg);
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_spellings(vind_xapian_reader_t *reader,
@@ -3740,18 +3713,12 @@ extern "C" vind_status_t vind_xapian_reader_spellings(vind_xapian_reader_t *read
     *terms = nullptr;
     if (reader == nullptr)
         return invalid(errmsg, "vind_xapian_reader_spellings", "reader is NULL");
-    std::vector<TermItem> found;
-    try {
+    return catch_at_boundary(errmsg, "cannot list the spelling dictionary", "", [&] {
         settle(reader->pool);
         const Xapian::Database &database = reader->database;
-        found = listed_terms(database.spellings_begin(), database.spellings_end(), 0);
-    } catch (...) {
-        return translate_exception(errmsg, "cannot list the spelling dictionary", "");
-    }
-    *terms = make_terms(found);
-    if (*terms == nullptr)
-        return vind_error(errmsg, VIND_NOMEM, "cannot copy terms: out of memory");
-    return VIND_OK;
+        return hand_out_terms(listed_terms(database.spellings_begin(), database.spellings_end(), 0),
+                              terms, errmsg);
+    });
 }
 
 /* A term of a wildcard's expansion more frequent than another. */
@@ -3826,28 +3793,26 @@ extern "C" vind_status_t vind_xapian_reader_check(vind_xapian_reader_t *reader, 
     /* Remote shards are checked where their files are (xapian-check on
      * their machine): read over the network, the check of 3,000 documents
      * took 27 s of round trips and held vind-searchd's start. */
-    Xapian::Database local;
-    std::vector<Xapian::Database> parts;
-    try {
+    return catch_at_boundary(errmsg, "the read check failed on", reader->path.c_str(), [&] {
         settle(reader->pool);
+        Xapian::Database local;
+        std::vector<Xapian::Database> parts;
         for (size_t s = 0; s < reader->shards.size(); s++)
             if (!reader->shard_remote[s]) {
                 local.add_database(reader->shards[s]);
                 parts.push_back(reader->shards[s]);
             }
-    } catch (...) {
-        return translate_exception(errmsg, "the read check failed on", reader->path.c_str());
-    }
-    if (parts.empty())
-        return VIND_OK;
-    return check_database(local, parts, reader->path.c_str(), errmsg);
+        if (parts.empty())
+            return VIND_OK;
+        return check_database(local, parts, reader->path.c_str(), errmsg);
+    });
 }
 
 static vind_status_t check_database(const Xapian::Database &database,
                                     const std::vector<Xapian::Database> &shards, const char *path,
                                     char **errmsg)
 {
-    try {
+    return catch_at_boundary(errmsg, "the read check failed on", path, [&] {
         /* Every document's length (the chunks every ranked search reads)
          * and stored record (every hit reads its own). */
         Xapian::doccount lengths = 0;
@@ -3865,8 +3830,8 @@ static vind_status_t check_database(const Xapian::Database &database,
         if (parts.empty())
             parts.push_back(database);
         for (const Xapian::Database &part : parts)
-            for (Xapian::TermIterator it = part.metadata_keys_begin(); it != part.metadata_keys_end();
-                 ++it)
+            for (Xapian::TermIterator it = part.metadata_keys_begin();
+                 it != part.metadata_keys_end(); ++it)
                 (void)part.get_metadata(*it);
         /* The value streams (dates, facets, URLs: in the postlist table
          * too) of the first slots, which every faceted search reads. */
@@ -3896,13 +3861,10 @@ static vind_status_t check_database(const Xapian::Database &database,
         }
         if (lengths != database.get_doccount())
             return vind_error(errmsg, VIND_INDEX_CORRUPT,
-                              "the index %s lists %u document lengths for %u documents",
-                              path, (unsigned)lengths,
-                              (unsigned)database.get_doccount());
-    } catch (...) {
-        return translate_exception(errmsg, "the read check failed on", path);
-    }
-    return VIND_OK;
+                              "the index %s lists %u document lengths for %u documents", path,
+                              (unsigned)lengths, (unsigned)database.get_doccount());
+        return VIND_OK;
+    });
 }
 
 /* Metadata key at the reader's revision, lent ("" when absent): through
@@ -3942,14 +3904,12 @@ extern "C" vind_status_t vind_xapian_reader_get_metadata(vind_xapian_reader_t *r
     if (reader == nullptr || key == nullptr || *key == '\0')
         return invalid(errmsg, "vind_xapian_reader_get_metadata",
                        "reader or key is NULL, or key is empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot read metadata", key, [&] {
         const Lent text = read_metadata(reader, key);
         if (text.size == 0)
             return no_metadata(reader, key, errmsg);
         return hand_out(text, value, length, errmsg, "metadata");
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read metadata", key);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *reader,
@@ -3965,7 +3925,7 @@ extern "C" vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *
     if (reader == nullptr || key == nullptr || *key == '\0')
         return invalid(errmsg, "vind_xapian_reader_lend_metadata",
                        "reader or key is NULL, or key is empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot read metadata", key, [&] {
         std::unique_ptr<vind_xapian_lent> held(new vind_xapian_lent);
         const CacheKey cache_key{'m', key, std::strlen(key)};
         ReadCache::Entry *entry = reader->cacheable ? reader->cache.find_entry(cache_key) : nullptr;
@@ -3987,9 +3947,7 @@ extern "C" vind_status_t vind_xapian_reader_lend_metadata(vind_xapian_reader_t *
         *length = size;
         *lent = held.release();
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read metadata", key);
-    }
+    });
 }
 
 extern "C" void vind_xapian_lent_free(vind_xapian_lent_t *lent)
@@ -4009,16 +3967,14 @@ extern "C" vind_status_t vind_xapian_reader_read_metadata(vind_xapian_reader_t *
     if (reader == nullptr || key == nullptr || *key == '\0')
         return invalid(errmsg, "vind_xapian_reader_read_metadata",
                        "reader or key is NULL, or key is empty");
-    try {
+    return catch_at_boundary(errmsg, "cannot read metadata", key, [&] {
         const Lent text = read_metadata(reader, key);
         if (text.size == 0)
             return no_metadata(reader, key, errmsg);
         std::memcpy(buffer, text.data, std::min(room, text.size));
         *length = text.size;
         return VIND_OK;
-    } catch (...) {
-        return translate_exception(errmsg, "cannot read metadata", key);
-    }
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_reader_t *reader,
@@ -4033,9 +3989,9 @@ extern "C" vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_read
         return invalid(errmsg, "vind_xapian_reader_spelling_suggestion", "reader or word is NULL");
     if (*word == '\0')
         return VIND_OK;
-    std::string best;
-    try {
+    return catch_at_boundary(errmsg, "cannot suggest a spelling for", word, [&] {
         settle(reader->pool);
+        std::string best;
         /* One spelling table (the sharded writer keeps it in the first
          * shard; Xapian's remote protocol does not carry it). */
         /* Xapian's look-up walks the trigram lists of the word (~6% of a
@@ -4053,12 +4009,10 @@ extern "C" vind_status_t vind_xapian_reader_spelling_suggestion(vind_xapian_read
         } else if (reader->has_spelling) {
             best = suggest();
         }
-    } catch (...) {
-        return translate_exception(errmsg, "cannot suggest a spelling for", word);
-    }
-    if (best.empty() || best == word)
-        return VIND_OK;
-    return hand_out(best, suggestion, nullptr, errmsg, "a spelling suggestion");
+        if (best.empty() || best == word)
+            return VIND_OK;
+        return hand_out(best, suggestion, nullptr, errmsg, "a spelling suggestion");
+    });
 }
 
 extern "C" vind_status_t vind_xapian_reader_synonyms(vind_xapian_reader_t *reader, const char *term,
@@ -4069,20 +4023,15 @@ extern "C" vind_status_t vind_xapian_reader_synonyms(vind_xapian_reader_t *reade
     *synonyms = nullptr;
     if (reader == nullptr || term == nullptr || *term == '\0')
         return invalid(errmsg, "vind_xapian_reader_synonyms", "reader or term is NULL or empty");
-    std::vector<TermItem> found;
-    try {
+    return catch_at_boundary(errmsg, "cannot list the synonyms of", term, [&] {
         settle(reader->pool);
+        std::vector<TermItem> found;
         const Xapian::Database &database = reader->database;
         for (Xapian::TermIterator it = database.synonyms_begin(term);
              it != database.synonyms_end(term); ++it)
             found.push_back(TermItem{*it, 0, 0, 0.0});
-    } catch (...) {
-        return translate_exception(errmsg, "cannot list the synonyms of", term);
-    }
-    *synonyms = make_terms(found);
-    if (*synonyms == nullptr)
-        return vind_error(errmsg, VIND_NOMEM, "cannot copy synonyms: out of memory");
-    return VIND_OK;
+        return hand_out_terms(found, synonyms, errmsg, "synonyms");
+    });
 }
 
 /* -------------------------------------------------------------- queries */

@@ -96,6 +96,26 @@ def sample_site():
     return None
 
 
+def require_programs(tap, what, *programs):
+    """True when every one of programs is built; otherwise a SKIP "a, b or c not built"."""
+    if all(have(name) for name in programs):
+        return True
+    names = ", ".join(programs[:-1]) + " or " + programs[-1] if len(programs) > 1 else programs[0]
+    tap.skip(what, names + " not built")
+    return False
+
+
+def require_sample_site(tap, what, programs=("vind-searchd", "vind-index")):
+    """The sample site's folder when it and the programs are built; otherwise None after a SKIP
+    naming what is missing (the programs first)."""
+    if not require_programs(tap, what, *programs):
+        return None
+    site = sample_site()
+    if site is None:
+        tap.skip(what, "sample site not built (make build/sample-site/index.html)")
+    return site
+
+
 def corpus():
     """The shared corpus ($CORPUS), or None when absent."""
     path = os.environ.get("CORPUS")

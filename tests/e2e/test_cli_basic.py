@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, error_body, have, index_site  # noqa: E402
+from harness import Searchd, Tap, binary, env, error_body, index_site, require_programs  # noqa: E402
 
 tap = Tap()
 
@@ -432,8 +432,7 @@ def kwic_layout(tmp):
 
 
 def main():
-    if not (have("vind") and have("vind-index")):
-        tap.skip("vind command line", "vind or vind-index not built")
+    if not require_programs(tap, "vind command line", "vind", "vind-index"):
         return
     with tempfile.TemporaryDirectory(prefix="vind-cli-basic-") as tmp:
         site = os.path.join(tmp, "site")

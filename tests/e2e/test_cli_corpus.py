@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, corpus, env, have, index_site, require_corpus  # noqa: E402
+from harness import Tap, binary, corpus, env, index_site, require_corpus, require_programs  # noqa: E402
 
 tap = Tap()
 
@@ -330,8 +330,7 @@ def kwic_and_stats(db, arts):
 def main():
     if not require_corpus(tap, "vind over the corpus"):
         return
-    if not (have("vind") and have("vind-index")):
-        tap.skip("vind over the corpus", "vind or vind-index not built")
+    if not require_programs(tap, "vind over the corpus", "vind", "vind-index"):
         return
     root = corpus()
     arts = articles(root)

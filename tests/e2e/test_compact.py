@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, have, index_site, query  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_site, query, require_programs  # noqa: E402
 from test_shards import answers, generate, vind  # noqa: E402
 from vindlib import build_write_faults, fault_env, snapshot  # noqa: E402
 
@@ -195,8 +195,7 @@ def linked_shard(tmp, site, name, what, make, change):
 
 
 def main():
-    if not (have("vind") and have("vind-index") and have("vind-searchd")):
-        tap.skip("compaction", "vind, vind-index or vind-searchd not built")
+    if not require_programs(tap, "compaction", "vind", "vind-index", "vind-searchd"):
         return tap.done()
     with tempfile.TemporaryDirectory(prefix="vind-compact-") as tmp:
         shim, _ = build_write_faults(tmp)

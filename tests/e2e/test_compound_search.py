@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env, have, index_site  # noqa: E402
+from harness import Tap, binary, env, index_site, require_programs  # noqa: E402
 
 tap = Tap()
 
@@ -73,8 +73,7 @@ def slug(urls):
 
 
 def main():
-    if not have("vind") or not have("vind-index"):
-        tap.skip("compound search", "vind or vind-index not built")
+    if not require_programs(tap, "compound search", "vind", "vind-index"):
         return tap.done()
     with tempfile.TemporaryDirectory() as root:
         site = os.path.join(root, "site")

@@ -24,7 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, have, index_site, query  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_site, query, require_programs  # noqa: E402
 from test_shards import TcpSrv, generate, vind  # noqa: E402
 
 tap = Tap()
@@ -136,8 +136,7 @@ def daemon(db, exact):
 
 
 def main():
-    if not (have("vind") and have("vind-index") and have("vind-searchd")):
-        tap.skip("the count limit", "vind, vind-index or vind-searchd not built")
+    if not require_programs(tap, "the count limit", "vind", "vind-index", "vind-searchd"):
         return tap.done()
     tcpsrv = shutil.which("xapian-tcpsrv")
     with tempfile.TemporaryDirectory(prefix="vind-count-limit-") as tmp:

@@ -35,7 +35,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness import Tap  # noqa: E402
-from vindlib import BUILD, TOP, build_write_faults, differences, fault_env, snapshot  # noqa: E402
+from vindlib import BUILD, build_write_faults, built_sample_site, differences, fault_env, snapshot  # noqa: E402
 
 INDEX = os.path.join(BUILD, "bin", "vind-index")
 QUERIES = ["zorg", "bewoners", "mantelzorgers", "\"digitale overheid\"", "evaluatie"]
@@ -44,16 +44,6 @@ TMPFS_SIZE = "6m"        # the previous index takes ~0.9 MB, sixteen copies ~8 M
 SHIM_BYTES = 1024 * 1024  # bytes the run may write under the index folder before ENOSPC
 
 tap = Tap()
-
-
-def sample_site(tmp):
-    built = os.path.join(BUILD, "sample-site")
-    if not os.path.isfile(os.path.join(built, "index.html")):
-        built = os.path.join(tmp, "sample-site-built")
-        if not os.path.isdir(built):
-            subprocess.run([sys.executable, os.path.join(TOP, "sample", "build.py"), built],
-                           capture_output=True)
-    return built
 
 
 def run(db, root, env=None):
@@ -88,7 +78,7 @@ def scenario(method, tmp, disk, db, fill_env, make_room):
     """Steps 1-4 above; fill_env: the environment of the run that meets the full disk;
     make_room(): gives the disk space again."""
     tree = os.path.join(tmp, method + "-tree")
-    site = sample_site(tmp)
+    site = built_sample_site(tmp)
     shutil.copytree(site, os.path.join(tree, "copy00"))
     code, stderr, _ = run(db, tree)
     if not tap.ok(code == 0, "%s: the previous index (one sample site) is written" % method, stderr):
@@ -140,7 +130,7 @@ def sweep(tmp, shim):
     std::terminate while it merges value changes: docs/reliability.md), which vind can only make
     unlikely on a real disk (check_disk_room), not prevent under this shim."""
     tree = os.path.join(tmp, "sweep-tree")
-    site = sample_site(tmp)
+    site = built_sample_site(tmp)
     for i in range(COPIES):
         shutil.copytree(site, os.path.join(tree, "copy%02d" % i))
     previous_db = os.path.join(tmp, "sweep-previous.db")
@@ -174,7 +164,7 @@ def upgrade_on_full_disk(tmp, shim):
     disk = os.path.join(tmp, "upgrade-disk")
     os.makedirs(disk)
     db = os.path.join(disk, "vind.db")
-    site = sample_site(tmp)
+    site = built_sample_site(tmp)
     old = dict(os.environ, VIND_INDEX_WRITE_SCHEMA="3")
     code, stderr, _ = run(db, site, old)
     if not tap.ok(code == 0, "upgrade: the schema 3 index is written", stderr):

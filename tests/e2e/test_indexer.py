@@ -32,7 +32,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The ctypes view of an index, shared with the hardening tests (tests/e2e/vindlib.py).
-from vindlib import BUILD, TOP, Index, build_shim, hit_list, spelling_table  # noqa: E402
+from vindlib import BUILD, TOP, Index, build_shim, built_sample_site, hit_list, spelling_table  # noqa: E402
 from harness import Tap, pdf_of  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
@@ -768,13 +768,7 @@ def test_libreoffice_help(tmp):
 def sample_site(tmp, name):
     """A private copy of the sample site (built here when the build has none)."""
     copy = os.path.join(tmp, name)
-    built = os.path.join(BUILD, "sample-site")
-    if not os.path.isfile(os.path.join(built, "index.html")):
-        built = os.path.join(tmp, "sample-site-built")
-        if not os.path.isdir(built):
-            subprocess.run([sys.executable, os.path.join(TOP, "sample", "build.py"), built],
-                           capture_output=True)
-    shutil.copytree(built, copy)
+    shutil.copytree(built_sample_site(tmp), copy)
     return copy
 
 

@@ -12,7 +12,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, Searchd, Tap, have, index_site, query  # noqa: E402
+from harness import REPO, Searchd, Tap, index_site, query, require_programs  # noqa: E402
 
 SITE = os.path.join(REPO, "tests", "data", "marked-site")
 tap = Tap()
@@ -28,8 +28,7 @@ def urls(data):
 
 
 def main():
-    if not have("vind-index") or not have("vind-searchd"):
-        tap.skip("marked site", "vind-index or vind-searchd not built")
+    if not require_programs(tap, "marked site", "vind-index", "vind-searchd"):
         return tap.done()
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "db")

@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env, have, index_site  # noqa: E402
+from harness import Tap, binary, env, index_site, require_programs  # noqa: E402
 
 tap = Tap()
 
@@ -60,8 +60,7 @@ def hits(db, word):
 
 
 def main():
-    if not (have("vind") and have("vind-index")):
-        tap.skip("word forms end to end", "vind or vind-index not built")
+    if not require_programs(tap, "word forms end to end", "vind", "vind-index"):
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")

@@ -18,7 +18,7 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, have, index_site, query  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_site, query, require_programs  # noqa: E402
 
 tap = Tap()
 
@@ -102,8 +102,7 @@ def versions(*numbers):
 
 
 def main():
-    if not have("vind-index") or not have("vind-searchd") or not have("vind"):
-        tap.skip("near-duplicates", "vind-index, vind or vind-searchd not built")
+    if not require_programs(tap, "near-duplicates", "vind-index", "vind", "vind-searchd"):
         return tap.done()
     with tempfile.TemporaryDirectory() as tmp:
         site, db = os.path.join(tmp, "site"), os.path.join(tmp, "db")

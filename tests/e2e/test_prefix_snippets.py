@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env, have, index_site, sample_site  # noqa: E402
+from harness import Tap, binary, env, index_site, require_sample_site  # noqa: E402
 
 tap = Tap()
 
@@ -145,12 +145,8 @@ def long_site(tmp):
 
 
 def main():
-    if not (have("vind") and have("vind-index")):
-        tap.skip("prefix snippets on schema 4", "vind or vind-index not built")
-        return
-    site = sample_site()
-    if not site:
-        tap.skip("prefix snippets on schema 4", "sample site not built (make build/sample-site/index.html)")
+    site = require_sample_site(tap, "prefix snippets on schema 4", ("vind", "vind-index"))
+    if site is None:
         return
     check_delve = shutil.which("xapian-delve") is not None
     if not check_delve:

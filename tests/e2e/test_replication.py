@@ -34,7 +34,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Clients, Searchd, Tap, have, index_site, query, write_article  # noqa: E402
+from harness import Clients, Searchd, Tap, index_site, query, require_programs, write_article  # noqa: E402
 
 tap = Tap()
 WAIT = 60.0  # seconds any replicated change may take to be served (polled, never asserted)
@@ -266,8 +266,7 @@ def main():
         else:
             tap.skip("replication", "xapian-replicate not installed (xapian-tools)")
         return
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("replication", "vind-searchd or vind-index not built")
+    if not require_programs(tap, "replication", "vind-searchd", "vind-index"):
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Clients, Searchd, Tap, binary, env, have, index_site, query, sample_site  # noqa: E402
+from harness import Clients, Searchd, Tap, binary, env, index_site, query, require_sample_site  # noqa: E402
 
 tap = Tap()
 COPIES = 4
@@ -82,12 +82,8 @@ def killed_rebuild(db, site, sd):
 
 
 def main():
-    source = sample_site()
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("schema upgrade", "vind-searchd or vind-index not built")
-        return
+    source = require_sample_site(tap, "schema upgrade")
     if source is None:
-        tap.skip("schema upgrade", "sample site not built (make build/sample-site/index.html)")
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, Tap, corpus, have, index_site, require_corpus  # noqa: E402
+from harness import REPO, Tap, corpus, index_site, require_corpus, require_programs  # noqa: E402
 from record_baseline import answer  # noqa: E402
 
 tap = Tap()
@@ -23,8 +23,7 @@ tap = Tap()
 def main():
     if not require_corpus(tap, "search baseline over the corpus"):
         return
-    if not (have("vind") and have("vind-index")):
-        tap.skip("search baseline over the corpus", "vind or vind-index not built")
+    if not require_programs(tap, "search baseline over the corpus", "vind", "vind-index"):
         return
     with open(os.path.join(REPO, "tests", "data", "search-baseline.json"), encoding="utf-8") as f:
         rows = json.load(f)["requests"]

@@ -33,7 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attacks  # noqa: E402
-from harness import Searchd, Tap, have, index_site, sample_site  # noqa: E402
+from harness import Searchd, Tap, index_site, require_sample_site  # noqa: E402
 
 tap = Tap()
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -470,12 +470,8 @@ def held_search_holds_nobody(db):
 
 
 def main():
-    source = sample_site()
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("searchd under attack", "vind-searchd or vind-index not built")
-        return
+    source = require_sample_site(tap, "searchd under attack")
     if source is None:
-        tap.skip("searchd under attack", "sample site not built (make build/sample-site/index.html)")
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "db")

@@ -21,7 +21,7 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, have, index_site, query, write_article  # noqa: E402
+from harness import Searchd, Tap, binary, env, index_site, query, require_programs, write_article  # noqa: E402
 
 tap = Tap()
 ARTICLES = 40
@@ -160,8 +160,7 @@ def read_cache(db):
 
 
 def main():
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("searchd result cache", "vind-searchd or vind-index not built")
+    if not require_programs(tap, "searchd result cache", "vind-searchd", "vind-index"):
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")

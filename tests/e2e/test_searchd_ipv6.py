@@ -30,7 +30,7 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env, have, index_site, write_article  # noqa: E402
+from harness import Tap, binary, env, index_site, require_programs, write_article  # noqa: E402
 
 SERVER = "2001:db8:5ec::1"
 NAMESPACE_SETUP = ("ip link set lo up && ip -6 addr add %s/128 dev lo nodad && "
@@ -150,8 +150,7 @@ def inside(tap, tmp):
 
 def main():
     tap = Tap()
-    if not have("vind-searchd") or not have("vind-index"):
-        tap.skip("an IPv6 /64 is one client", "vind-searchd or vind-index not built")
+    if not require_programs(tap, "an IPv6 /64 is one client", "vind-searchd", "vind-index"):
         return tap.done()
     if os.environ.get("VIND_IN_NAMESPACE") != "1":
         unshare = shutil.which("unshare")

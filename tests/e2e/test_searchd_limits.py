@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vindlib import sanitized  # noqa: E402
-from harness import Searchd, Tap, binary, build_dir, env, have, index_site, query, write_article  # noqa: E402
+from harness import Searchd, Tap, binary, build_dir, env, index_site, query, require_programs, write_article  # noqa: E402
 
 tap = Tap()
 ARTICLES = 60
@@ -221,8 +221,7 @@ def big_asset(tmp):
 
 
 def main():
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("searchd limits", "vind-searchd or vind-index not built")
+    if not require_programs(tap, "searchd limits", "vind-searchd", "vind-index"):
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")

@@ -18,7 +18,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, have, index_site, query, sample_site  # noqa: E402
+from harness import Searchd, Tap, index_site, query, require_sample_site  # noqa: E402
 
 tap = Tap()
 UNIQUE = "kwispelstaartvis"
@@ -68,12 +68,8 @@ def wait_for_revision(sd, revision, slug, word, limit=5.0):
 
 
 def main():
-    source = sample_site()
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("live re-index", "vind-searchd or vind-index not built")
-        return
+    source = require_sample_site(tap, "live re-index")
     if source is None:
-        tap.skip("live re-index", "sample site not built (make build/sample-site/index.html)")
         return
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")

@@ -14,7 +14,7 @@ import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, error_body, have, index_any_base, index_site, query, sample_site  # noqa: E402
+from harness import Searchd, Tap, binary, env, error_body, index_any_base, index_site, query, require_sample_site  # noqa: E402
 
 tap = Tap()
 
@@ -24,12 +24,8 @@ TOP_FIELDS = ("query", "understood", "total", "page", "size", "results", "facets
 
 
 def main():
-    site = sample_site()
-    if not (have("vind-searchd") and have("vind-index")):
-        tap.skip("search over the sample site", "vind-searchd or vind-index not built")
-        return
+    site = require_sample_site(tap, "search over the sample site")
     if site is None:
-        tap.skip("search over the sample site", "sample site not built (make build/sample-site/index.html)")
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "db")

@@ -208,6 +208,20 @@ def spelling_table(db, build):
             (line.split("\t") for line in out.decode("utf-8", "replace").splitlines())}
 
 
+def built_sample_site(tmp):
+    """The sample site of the build under test; when the build has none, one built into tmp by
+    sample/build.py (once per tmp)."""
+    import subprocess
+    import sys
+    built = os.path.join(BUILD, "sample-site")
+    if not os.path.isfile(os.path.join(built, "index.html")):
+        built = os.path.join(tmp, "sample-site-built")
+        if not os.path.isdir(built):
+            subprocess.run([sys.executable, os.path.join(TOP, "sample", "build.py"), built],
+                           capture_output=True)
+    return built
+
+
 def build_write_faults(folder):
     """Compiles tests/e2e/write_faults.c (an LD_PRELOAD shim: a full disk, or a kill -9 at a chosen
     step of a commit) into folder. Returns (path of the .so, None), or (None, why it cannot)."""

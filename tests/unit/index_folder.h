@@ -9,9 +9,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <glib.h>
+
 #include <vind/index.h>
 #include <vind/search.h>
 #include "check.h"
+
+/* Writes html as the page at /slug/ of the site in root/site:
+ * root/site/slug/index.html, making its folders. */
+static inline void write_test_page(const char *root, const char *site, const char *slug,
+                                   const char *html)
+{
+    char *dir = g_strdup_printf("%s/%s/%s", root, site, slug);
+    char *path = g_strdup_printf("%s/index.html", dir);
+    g_mkdir_with_parents(dir, 0755);
+    g_file_set_contents(path, html, -1, NULL);
+    g_free(path);
+    g_free(dir);
+}
+
+/* A new string holding the head of an article page up to its meta tags:
+ * title, og:type article, published date; the caller adds the rest. */
+static inline GString *article_page_head(const char *title, const char *date)
+{
+    GString *html = g_string_new(NULL);
+    g_string_append_printf(html,
+                           "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
+                           "<title>%s</title><meta property=\"og:type\" content=\"article\">"
+                           "<meta property=\"article:published_time\" content=\"%s\">",
+                           title, date);
+    return html;
+}
 
 /* Indexes folder into db (created when absent) with the default options,
  * then closes the index; fills *report and prints the counts and any error as

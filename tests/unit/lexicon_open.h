@@ -9,6 +9,7 @@
 
 #include <vind/analyze.h>
 #include "check.h"
+#include "temp_tree.h"
 
 static vind_lexicon_t *open_test_lexicon(void)
 {
@@ -24,6 +25,20 @@ static vind_lexicon_t *open_test_lexicon(void)
     printf("# %s\n", errmsg ? errmsg : "");
     free(errmsg);
     return NULL;
+}
+
+/* The start of a test over a tiny index of its own: the lexicon
+ * (open_test_lexicon) and a fresh folder in root (make_temp_tree: root is
+ * size bytes, NAME names /tmp/vind-NAME-XXXXXX). NULL, with nothing left
+ * open, when either fails (after its SKIP, or on CI its failure). */
+static inline vind_lexicon_t *open_lexicon_and_temp_tree(char *root, size_t size, const char *name)
+{
+    vind_lexicon_t *lexicon = open_test_lexicon();
+    if (lexicon && !make_temp_tree(root, size, name)) {
+        vind_lexicon_close(lexicon);
+        return NULL;
+    }
+    return lexicon;
 }
 
 #endif

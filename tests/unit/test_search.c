@@ -64,16 +64,7 @@ static char db[128];
 
 static void write_page(const page_t *page)
 {
-    char dir[256], path[300];
-    snprintf(dir, sizeof dir, "%s/site/%s", root, page->slug);
-    g_mkdir_with_parents(dir, 0755);
-    snprintf(path, sizeof path, "%s/index.html", dir);
-    GString *html = g_string_new(NULL);
-    g_string_append_printf(html,
-                           "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
-                           "<title>%s</title><meta property=\"og:type\" content=\"article\">"
-                           "<meta property=\"article:published_time\" content=\"%s\">",
-                           page->title, page->date);
+    GString *html = article_page_head(page->title, page->date);
     for (int i = 0; i < 3 && page->tags[i]; i++)
         g_string_append_printf(html, "<meta property=\"article:tag\" content=\"%s\">",
                                page->tags[i]);
@@ -82,7 +73,7 @@ static void write_page(const page_t *page)
                            "<article><h1>%s</h1><time datetime=\"%s\">%s</time><p>%s</p>"
                            "</article></body></html>",
                            page->theme, page->title, page->date, page->date, page->body);
-    g_file_set_contents(path, html->str, (gssize)html->len, NULL);
+    write_test_page(root, "site", page->slug, html->str);
     g_string_free(html, TRUE);
 }
 

@@ -176,16 +176,12 @@ static char root[64];
 
 static void write_page(const char *slug, const char *title, const char *body)
 {
-    char dir[160], path[200];
-    snprintf(dir, sizeof dir, "%s/site/%s", root, slug);
-    g_mkdir_with_parents(dir, 0755);
-    snprintf(path, sizeof path, "%s/index.html", dir);
     char *html = g_strdup_printf("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
                                  "<title>%s</title><meta property=\"og:type\" content=\"article\">"
                                  "</head><body><article><h1>%s</h1><p>%s</p></article></body>"
                                  "</html>",
                                  title, title, body);
-    g_file_set_contents(path, html, -1, NULL);
+    write_test_page(root, "site", slug, html);
     g_free(html);
 }
 
