@@ -5,7 +5,7 @@
  * small bonuses for a shared specific theme or tag, a title pair and the
  * next entry of a numbered series (and, on request, recency), the first 10
  * reordered by a mutual-neighbour check,
- * ordered deterministically.
+ * ordered deterministically, one version of a near-duplicate text a year.
  *
  * What is read per document (URL, type, date, tags, themes from the value
  * slots; the title from the stored record) is read once per call and kept
@@ -158,6 +158,7 @@ typedef struct {
     char *url;
     char *type;
     char *date;        /* "YYYY-MM-DD" or NULL */
+    char *group;       /* its group of near-duplicates (VIND_SLOT_GROUP), NULL when it has none */
     long day;          /* Julian day of date, -1 when undated */
     GPtrArray *keys;   /* facet terms of its tags and themes ("Kwcag", "XTHEMEcongres"), sorted */
     GHashTable *names; /* facet term -> display form */
@@ -310,6 +311,7 @@ static void doc_free(gpointer data)
         return;
     free(doc->url);
     free(doc->type);
+    free(doc->group);
     g_free(doc->date);
     if (doc->keys)
         g_ptr_array_free(doc->keys, TRUE);
@@ -513,6 +515,13 @@ static vind_status_t doc_read(run_t *run, uint32_t docid, doc_t **out, char **er
     if (status == VIND_OK)
         status =
             vind_xapian_reader_get_value(reader, docid, VIND_SLOT_THEMES, &themes, NULL, errmsg);
+    if (status == VIND_OK)
+        status =
+            vind_xapian_reader_get_value(reader, docid, VIND_SLOT_GROUP, &doc->group, NULL, errmsg);
+    if (status == VIND_OK && doc->group && !*doc->group) {
+        free(doc->group); /* "": no near-duplicate */
+        doc->group = NULL;
+    }
     if (status == VIND_OK)
         status = add_keys(doc, VIND_PREFIX_TAG, tags, errmsg);
     if (status == VIND_OK)
@@ -2117,6 +2126,35 @@ static vind_status_t fill_attachments(run_t *run, vind_related_list_t *list, con
     return VIND_OK;
 }
 
+/*
+ * Versions of one text (session 16): the indexer groups near-duplicates
+ * (VIND_SLOT_GROUP, docs/schema.md), and a list shows one of a group per
+ * year, the best scored. On the shared corpus four automatic audit reports
+ * of one app ("WCAG 2.1 onderzoek", one title four times) filled up to four
+ * of the five links of seven articles' lists, and the versions of one
+ * audit (v1.0, v1.1, v2.0, ...) each other's whole lists. The same text in
+ * another year is another edition of a yearly post (two years'
+ * "Vooraankondiging ALV"), which the edition rules order: both stay.
+ * Undated documents count as one year.
+ */
+static int another_version(const doc_t *a, const doc_t *b)
+{
+    if (!a->group || !b->group || strcmp(a->group, b->group) != 0)
+        return 0;
+    if (!a->date || !b->date)
+        return !a->date && !b->date;
+    return strncmp(a->date, b->date, 4) == 0;
+}
+
+/* Whether doc is another version (another_version) of an item listed. */
+static int version_listed(const doc_t *const *listed, size_t n_listed, const doc_t *doc)
+{
+    for (size_t i = 0; i < n_listed; i++)
+        if (another_version(listed[i], doc))
+            return 1;
+    return 0;
+}
+
 /* The related list of the document docid. */
 static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t **out,
                                 char **errmsg)
@@ -2153,12 +2191,16 @@ static vind_status_t related_of(run_t *run, uint32_t docid, vind_related_list_t 
         if (!list->items)
             status = vind_error(errmsg, VIND_NOMEM, "out of memory listing related documents");
     }
+    const doc_t *listed[VIND_RELATED_MAX_LIMIT]; /* the documents of list->items */
     for (size_t i = 0; i < keep && list->n_items < run->opts.limit && status == VIND_OK; i++) {
+        if (version_listed(listed, list->n_items, scored[i].doc))
+            continue; /* another version of a text listed: the next takes its place */
         vind_related_item_t *item = &list->items[list->n_items];
         status = fill_item(run, list, item, scored[i].docid, scored[i].doc, scored[i].score,
                            scored[i].shared, errmsg);
         /* no link of the site: left out, the next takes its place */
-        list->n_items += status == VIND_OK && vind_url_as_link(item->url) != NULL;
+        if (status == VIND_OK && vind_url_as_link(item->url) != NULL)
+            listed[list->n_items++] = scored[i].doc;
     }
     scored_clear(scored, n);
     if (status != VIND_OK) {
