@@ -9,7 +9,7 @@
  * first in its own list beats a slightly closer one that has another
  * document first), the searcher's cache emptied when the index changes,
  * types, limits, recency, the JSON shapes, byte-identical output, bad
- * arguments. */
+ * arguments, one version of a near-duplicate text per year in a list. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -785,6 +785,70 @@ static void test_other_edition(vind_lexicon_t *lexicon)
                 "it");
 }
 
+/* Versions of one text (session 16): three near-duplicate reports of one
+ * audit in one year (the indexer groups them, VIND_SLOT_GROUP) fill a list
+ * only once, with the best of them; the same text dated another year is
+ * another edition and stays; a different article on the subject takes the
+ * places the repeats left. Before, the three versions were the first three
+ * links. */
+#define AUDIT_TEXT                                                                                 \
+    "Het onderzoek toetst de website aan de richtlijnen voor toegankelijkheid. De onderzoekers "   \
+    "testen elke pagina met een schermlezer, met het toetsenbord en met een vergroting van de "    \
+    "tekst. Zij controleren de labels van de formulieren, de koppen, het contrast van de "         \
+    "kleuren, de alternatieve teksten bij de afbeeldingen, de volgorde van de focus en de "        \
+    "foutmeldingen bij de invoervelden. Elk probleem krijgt een beschrijving, een voorbeeld "      \
+    "en een advies voor de ontwikkelaars. Het rapport eindigt met een overzicht van de "           \
+    "bevindingen per richtlijn en een verklaring over de status van de website. "
+static const page_t versions_site[] = {
+    {"toegankelijkheid-testen", "Toegankelijkheid testen", "2021-06-01", NULL, NULL,
+     "Test de toegankelijkheid van een website met een schermlezer en het toetsenbord: de "
+     "labels van de formulieren, de koppen, het contrast, de alternatieve teksten en de focus.",
+     NULL},
+    {"audit-v1", "Onderzoeksrapport versie 1.0", "2021-10-05", NULL, NULL, AUDIT_TEXT "Versie 1.0.",
+     NULL},
+    {"audit-v2", "Onderzoeksrapport versie 2.0", "2021-11-26", NULL, NULL, AUDIT_TEXT "Versie 2.0.",
+     NULL},
+    {"audit-v3", "Onderzoeksrapport versie 2.1", "2021-12-14", NULL, NULL, AUDIT_TEXT "Versie 2.1.",
+     NULL},
+    {"audit-2022", "Onderzoeksrapport 2022", "2022-07-08", NULL, NULL, AUDIT_TEXT "Versie 3.0.",
+     NULL},
+    {"focus", "De focus zichtbaar maken", "2021-03-02", NULL, NULL,
+     "Een zichtbare focus helpt wie met het toetsenbord navigeert: test de volgorde van de focus "
+     "en het contrast van de focusrand met een schermlezer.",
+     NULL},
+    {"tuin", "De moestuin in mei", "2023-05-01", NULL, NULL,
+     "Zaai bonen en sla in mei. Water geven in de ochtend.", NULL},
+};
+#define N_VERSIONS_SITE (sizeof versions_site / sizeof versions_site[0])
+
+/* How many of the same year's audit versions list holds. */
+static int listed_versions(const vind_related_list_t *list)
+{
+    int versions = 0;
+    for (size_t i = 0; list && i < vind_related_count(list); i++)
+        versions += strncmp(vind_related_get(list, i)->url, "/audit-v", 8) == 0;
+    return versions;
+}
+
+static void test_versions(vind_lexicon_t *lexicon)
+{
+    vind_searcher_t *searcher = open_site(lexicon, "versions", versions_site, N_VERSIONS_SITE);
+    CHECK(searcher != NULL, "the versions site is indexed");
+    vind_related_list_t *list = every_candidate(searcher, "/toegankelijkheid-testen/");
+    CHECK_INT(listed_versions(list), 1,
+              "versions: one of a year's near-duplicate reports is listed");
+    CHECK(list && position_of(list, "/audit-2022/") >= 0,
+          "versions: the same text of another year stays (another edition)");
+    CHECK(list && position_of(list, "/focus/") >= 0,
+          "versions: the article on the subject is listed");
+    vind_related_free(list);
+    list = every_candidate(searcher, "/audit-v2/");
+    CHECK_INT(listed_versions(list), 1,
+              "versions: a version's list holds one other version of its year");
+    vind_related_free(list);
+    vind_searcher_close(searcher);
+}
+
 /* The searcher keeps what one revision of the index gives (term facts,
  * vectors, neighbours) for its next related call (session 7). After the
  * index changes and the searcher reopens, its lists must be those of a
@@ -929,6 +993,7 @@ int main(void)
         test_numbered_series(lexicon);
         test_whole_word_pairs(lexicon);
         test_other_edition(lexicon);
+        test_versions(lexicon);
         test_cache_reopen(lexicon);
         test_translations(lexicon);
     }
