@@ -236,9 +236,9 @@ void vind_respond_drop_deferred(vind_request_t *req)
     req->deferred_response = NULL;
 }
 
-/* Sends body (consumed, malloc'd) with the common headers. */
-static enum MHD_Result send_body(vind_request_t *req, unsigned http_status, char *body,
-                                 const char *content_type, int cacheable)
+/* Sends the length bytes of body (consumed, malloc'd) with the common headers. */
+static enum MHD_Result send_sized(vind_request_t *req, unsigned http_status, char *body,
+                                  size_t length, const char *content_type, int cacheable)
 {
     if (body == NULL) {
         req->responded = 1;
@@ -246,7 +246,7 @@ static enum MHD_Result send_body(vind_request_t *req, unsigned http_status, char
         return MHD_NO; /* out of memory: MHD closes the connection */
     }
     struct MHD_Response *response =
-        MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+        MHD_create_response_from_buffer(length, body, MHD_RESPMEM_MUST_FREE);
     if (response == NULL) {
         free(body);
         req->responded = 1;
@@ -257,11 +257,24 @@ static enum MHD_Result send_body(vind_request_t *req, unsigned http_status, char
     return queue(req, http_status, response, 1);
 }
 
-enum MHD_Result vind_respond_json(vind_request_t *req, unsigned http_status, char *json)
+/* Sends body (consumed, malloc'd, NUL-terminated) with the common headers. */
+static enum MHD_Result send_body(vind_request_t *req, unsigned http_status, char *body,
+                                 const char *content_type, int cacheable)
+{
+    return send_sized(req, http_status, body, body ? strlen(body) : 0, content_type, cacheable);
+}
+
+enum MHD_Result vind_respond_json_sized(vind_request_t *req, unsigned http_status, char *json,
+                                        size_t length)
 {
     if (json == NULL)
         return vind_respond_error(req, 500, "out of memory");
-    return send_body(req, http_status, json, "application/json; charset=utf-8", 0);
+    return send_sized(req, http_status, json, length, "application/json; charset=utf-8", 0);
+}
+
+enum MHD_Result vind_respond_json(vind_request_t *req, unsigned http_status, char *json)
+{
+    return vind_respond_json_sized(req, http_status, json, json ? strlen(json) : 0);
 }
 
 enum MHD_Result vind_respond_html(vind_request_t *req, unsigned http_status, char *html)

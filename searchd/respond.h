@@ -35,6 +35,11 @@ const char *vind_respond_reason(unsigned http_status);
 /* Sends json (consumed: malloc'd) with http_status. NULL json is a 500. */
 enum MHD_Result vind_respond_json(vind_request_t *req, unsigned http_status, char *json);
 
+/* The same, of json's length bytes (known already: no strlen of the answer,
+ * ~16 kB for a search). */
+enum MHD_Result vind_respond_json_sized(vind_request_t *req, unsigned http_status, char *json,
+                                        size_t length);
+
 /* Sends html (consumed: malloc'd) with http_status. */
 enum MHD_Result vind_respond_html(vind_request_t *req, unsigned http_status, char *html);
 

@@ -182,12 +182,16 @@
 /* Autocomplete suggestions per request (the issue: at most 10). */
 #define VIND_SEARCHD_MAX_SUGGESTIONS 10u
 /* Memory MHD may use per connection for the request line and headers:
- * big enough that a 100 kB URL still reaches vind's guard (a JSON 414,
- * not MHD's HTML one), and no bigger: libmicrohttpd 0.9.75 zeroes the
- * whole pool when a keep-alive connection starts its next request
- * (MHD_pool_reset) and half of it once more, 1.5 times this per request
- * (256 kB: 5.3% of the daemon's cycles under wrk, docs/reliability.md). */
-#define VIND_SEARCHD_CONNECTION_MEMORY (128u * 1024u)
+ * big enough for every request vind's own bounds let through (an 8 kB URL
+ * with 200 parameters, 32 kB of headers, MHD's entry for each) and for a
+ * URL or headers well past those bounds to reach vind's guard (a JSON
+ * 414/431 with the security headers; past this memory, MHD's own HTML
+ * 414/431), and no bigger: libmicrohttpd 0.9.75 zeroes the whole pool
+ * when a keep-alive connection starts its next request (MHD_pool_reset)
+ * and half of it once more, 1.5 times this per request. 128 kB (sessions
+ * 10-15, for a 100 kB URL) cost 197 K of the daemon's 1,010 K
+ * instructions a search, 64 kB 98 K (docs/searchd.md "Session 16"). */
+#define VIND_SEARCHD_CONNECTION_MEMORY (64u * 1024u)
 /* Seconds of idleness before MHD closes a connection, and the whole time a
  * client may take to send one request: a client sending one byte a second
  * never goes idle, so the daemon cuts it off at the deadline. */
