@@ -652,6 +652,7 @@ typedef struct {
     int prefix_places; /* the places hold every match of the prefixes too (all_forms) */
     GArray *spans; /* region_t: regions whose every match is in hits (a long text's); NULL: none */
     size_t *located; /* a long text's places: per occurrence its start and end, once located */
+    size_t page_at;  /* the page whose words prefix_words gives (add_prefix_word) */
     char **errmsg;
 } job_t;
 
@@ -1240,6 +1241,46 @@ static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, 
     return VIND_OK;
 }
 
+/* A region whose every match is in job->hits: a passage inside it is
+ * marked from them (render_passage). */
+static void add_span(job_t *job, const region_t *r)
+{
+    if (!job->spans)
+        job->spans = g_array_new(FALSE, FALSE, sizeof(region_t));
+    g_array_append_val(job->spans, *r);
+}
+
+static void add_prefix_word(void *to, size_t start, size_t end, unsigned term)
+{
+    job_t *job = to;
+    add_hit(job, (hit_t){job->page_at, start, end, term});
+}
+
+/* A region's matches for a query of prefixes only, on a complete page,
+ * from the source's words (prefix_words): the words analysing it finds,
+ * so a passage inside it is marked from them (job->spans). 0 when the
+ * source cannot say (no such callback, a page without every word placed,
+ * a word the region cuts): the region is then analysed. */
+static int prefix_words_region(job_t *job, const region_t *r)
+{
+    if (!job->source->prefix_words || !page_complete(job, r->page))
+        return 0;
+    size_t before = job->hits.len;
+    job->page_at = r->page;
+    vind_status_t status =
+        job->source->prefix_words(job->source->rock, r->page, r->start, r->end, job->terms,
+                                  add_prefix_word, job, read_errmsg(job));
+    if (status == VIND_NOT_FOUND) {
+        job->hits.len = before; /* analysed instead */
+        return 0;
+    }
+    if (status != VIND_OK)
+        job_failed(job, status);
+    else
+        add_span(job, r);
+    return 1;
+}
+
 /* A region's matches: from the places when the source has them all, else
  * by analysing it. A prefix's places can be those of only its first
  * MAX_PREFIX_TERMS forms (lib/stored.c): "voor*" would miss "voorstel"
@@ -1250,15 +1291,16 @@ static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, 
 static vind_status_t match_region(job_t *job, const occurrences_t *occurrences, const region_t *r,
                                   int cut)
 {
+    if (job->source->places && job->terms->prefixes->len > 0 && !job->prefix_places &&
+        vind_match_terms_stems(job->terms) == 0 && prefix_words_region(job, r))
+        return VIND_OK;
     if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
         return analyse_region(job, r->page, r->start, r->end);
     /* Every place of the text taken (none cut off) and a page whose words
      * all have positions: the region's matches are complete, and a passage
      * inside it is marked from them (render_passage). */
     if (!cut && page_complete(job, r->page))
-        g_array_append_val(job->spans ? job->spans
-                                      : (job->spans = g_array_new(FALSE, FALSE, sizeof(region_t))),
-                           *r);
+        add_span(job, r);
     return place_region(job, occurrences, r);
 }
 
@@ -2005,7 +2047,8 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
                           "a snippet needs an analyzer, the pages and places for its results");
     }
     vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text,
-                                    NULL,          NULL,    NULL,          NULL};
+                                    NULL,          NULL,    NULL,          NULL,
+                                    NULL};
     return vind_snippet_make_from(analyzer, lang, &source, terms, target_chars, html_out,
                                   pages_out, n_pages_out, NULL, errmsg);
 }
