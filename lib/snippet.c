@@ -652,7 +652,6 @@ typedef struct {
     int prefix_places; /* the places hold every match of the prefixes too (all_forms) */
     GArray *spans; /* region_t: regions whose every match is in hits (a long text's); NULL: none */
     size_t *located; /* a long text's places: per occurrence its start and end, once located */
-    size_t page_at;  /* the page whose words prefix_words gives (add_prefix_word) */
     char **errmsg;
 } job_t;
 
@@ -1250,35 +1249,43 @@ static void add_span(job_t *job, const region_t *r)
     g_array_append_val(job->spans, *r);
 }
 
+/* Where a source's words go (prefix_words_of). */
+typedef struct {
+    hits_t *hits;
+    size_t page;
+    int nomem;
+} word_sink_t;
+
 static void add_prefix_word(void *to, size_t start, size_t end, unsigned term)
 {
-    job_t *job = to;
-    add_hit(job, (hit_t){job->page_at, start, end, term});
+    word_sink_t *sink = to;
+    if (!hits_add(sink->hits, (hit_t){sink->page, start, end, term}))
+        sink->nomem = 1;
 }
 
-/* A region's matches for a query of prefixes only, on a complete page,
- * from the source's words (prefix_words): the words analysing it finds,
- * so a passage inside it is marked from them (job->spans). 0 when the
- * source cannot say (no such callback, a page without every word placed,
- * a word the region cuts): the region is then analysed. */
-static int prefix_words_region(job_t *job, const region_t *r)
+/* The matches of bytes [start, end) of a page for a query of prefixes
+ * only whose places lack some forms, appended to hits in text order from
+ * the source's words (prefix_words): the words analysing the bytes finds,
+ * without analysing them. VIND_NOT_FOUND (hits as they were) when the
+ * source cannot say: no such callback, stems among the terms, a page
+ * without every word placed, a word the range cuts; the bytes are then
+ * analysed. */
+static vind_status_t prefix_words_of(job_t *job, size_t page, size_t start, size_t end,
+                                     hits_t *hits)
 {
-    if (!job->source->prefix_words || !page_complete(job, r->page))
-        return 0;
-    size_t before = job->hits.len;
-    job->page_at = r->page;
-    vind_status_t status =
-        job->source->prefix_words(job->source->rock, r->page, r->start, r->end, job->terms,
-                                  add_prefix_word, job, read_errmsg(job));
-    if (status == VIND_NOT_FOUND) {
-        job->hits.len = before; /* analysed instead */
-        return 0;
-    }
-    if (status != VIND_OK)
-        job_failed(job, status);
-    else
-        add_span(job, r);
-    return 1;
+    if (!job->source->prefix_words || job->terms->prefixes->len == 0 ||
+        vind_match_terms_stems(job->terms) > 0 || !page_complete(job, page))
+        return VIND_NOT_FOUND;
+    size_t before = hits->len;
+    word_sink_t sink = {hits, page, 0};
+    vind_status_t status = job->source->prefix_words(job->source->rock, page, start, end,
+                                                     job->terms, add_prefix_word, &sink,
+                                                     read_errmsg(job));
+    if (status == VIND_OK && sink.nomem)
+        status = vind_error(read_errmsg(job), VIND_NOMEM, "out of memory making a snippet");
+    if (status == VIND_NOT_FOUND)
+        hits->len = before;
+    return status;
 }
 
 /* A region's matches: from the places when the source has them all, else
@@ -1291,9 +1298,16 @@ static int prefix_words_region(job_t *job, const region_t *r)
 static vind_status_t match_region(job_t *job, const occurrences_t *occurrences, const region_t *r,
                                   int cut)
 {
-    if (job->source->places && job->terms->prefixes->len > 0 && !job->prefix_places &&
-        vind_match_terms_stems(job->terms) == 0 && prefix_words_region(job, r))
-        return VIND_OK;
+    if (job->source->places && job->terms->prefixes->len > 0 && !job->prefix_places) {
+        /* the region's every match, so a passage inside it is marked from them */
+        vind_status_t status = prefix_words_of(job, r->page, r->start, r->end, &job->hits);
+        if (status == VIND_OK)
+            add_span(job, r);
+        else if (status != VIND_NOT_FOUND)
+            job_failed(job, status);
+        if (status != VIND_NOT_FOUND)
+            return VIND_OK;
+    }
     if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
         return analyse_region(job, r->page, r->start, r->end);
     /* Every place of the text taken (none cut off) and a page whose words
@@ -1575,16 +1589,17 @@ static void append_marked(GString *out, const char *text, size_t done, size_t st
     *pending = 0;
 }
 
-/* A passage of a text whose hits are all its matches (job->placed): the
- * hits inside it marked, without analysing it. Cost: a walk over the hits;
+/* A passage marked from hits that hold all its matches (job->placed, a
+ * span, a prefix's words: prefix_words_of), without analysing it. Cost: a walk over the hits;
  * the analysis costs ~150,000 instructions a passage (a fifth of a search,
  * bench/search-cost under callgrind). */
-static void render_placed(job_t *job, const passage_t *passage, const char *text, GString *out)
+static void render_placed(const hits_t *placed, const passage_t *passage, const char *text,
+                          GString *out)
 {
-    const hit_t *hits = job->hits.items;
+    const hit_t *hits = placed->items;
     int pending = 0;
     size_t done = passage->start;
-    for (size_t i = 0; i < job->hits.len; i++) {
+    for (size_t i = 0; i < placed->len; i++) {
         const hit_t *h = &hits[i];
         if (h->page != passage->page || h->start < done || h->start >= passage->end)
             continue;
@@ -1614,9 +1629,19 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
 {
     const char *text = page_range(job, passage->page, passage->start, passage->end);
     if (job->placed || in_span(job, passage)) {
-        render_placed(job, passage, text, out);
+        render_placed(&job->hits, passage, text, out);
         return VIND_OK;
     }
+    /* a short text of a prefix whose places lack forms (hits_from_places) */
+    hits_t words = {0};
+    vind_status_t found = job->source->places ? prefix_words_of(job, passage->page, passage->start,
+                                                                passage->end, &words)
+                                              : VIND_NOT_FOUND;
+    if (found == VIND_OK)
+        render_placed(&words, passage, text, out);
+    free(words.items);
+    if (found != VIND_NOT_FOUND)
+        return found;
     job->analysed += passage->end - passage->start;
     vind_tokens_t *tokens = NULL;
     vind_status_t status =
