@@ -1590,9 +1590,9 @@ static void append_marked(GString *out, const char *text, size_t done, size_t st
 }
 
 /* A passage marked from hits that hold all its matches (job->placed, a
- * span, a prefix's words: prefix_words_of), without analysing it. Cost: a walk over the hits;
- * the analysis costs ~150,000 instructions a passage (a fifth of a search,
- * bench/search-cost under callgrind). */
+ * span, a prefix's words: prefix_words_of), without analysing it. Cost: a
+ * walk over the hits; the analysis costs ~150,000 instructions a passage
+ * (a fifth of a search, bench/search-cost under callgrind). */
 static void render_placed(const hits_t *placed, const passage_t *passage, const char *text,
                           GString *out)
 {
@@ -1632,7 +1632,9 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
         render_placed(&job->hits, passage, text, out);
         return VIND_OK;
     }
-    /* a short text of a prefix whose places lack forms (hits_from_places) */
+    /* places that may lack some of its matches (a prefix's forms past the
+     * places', places cut at a bound): a query of prefixes only takes its
+     * marks from the source's words */
     hits_t words = {0};
     vind_status_t found = job->source->places ? prefix_words_of(job, passage->page, passage->start,
                                                                 passage->end, &words)
