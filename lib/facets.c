@@ -120,17 +120,27 @@ static int in_order(const vind_facet_value_t *values, size_t n)
     return 1;
 }
 
+/* A copy of value that results own (results->owned), or NULL on NOMEM. */
+static const char *owned_copy(vind_results_t *results, const char *value)
+{
+    char *copy = strdup(value);
+    if (copy)
+        g_ptr_array_add(results->owned, copy);
+    return copy;
+}
+
 /* Converts the wrapper's counts, marks the selected values and adds a
  * selected value with no match (count 0), so a chosen filter never vanishes
  * from the list it was chosen in. VIND_FACETS_COUNT: no such value, and
  * at the end a value "" for the matches without one (*none, unless 0).
- * The values' strings are taken from counted (its items keep NULL): a copy
- * and a free each cost ~150 instructions, for some 57,000 values of the
- * 1,000 bench requests. */
+ * The values point into *counted's block, which results take (*counted
+ * NULL): a copy and a free of each cost ~150 instructions, for some 57,000
+ * values of the 1,000 bench requests. */
 static vind_status_t convert(vind_searcher_t *searcher, const vind_search_request_t *req,
-                             int facet, vind_xapian_facet_t *counted, const uint64_t *none,
+                             int facet, vind_xapian_facet_t **take, const uint64_t *none,
                              vind_results_t *results, char **errmsg)
 {
+    vind_xapian_facet_t *counted = *take;
     int exact = req->facets == VIND_FACETS_COUNT;
     wanted_t wanted;
     vind_status_t status = wanted_new(searcher, req, facet, &wanted, errmsg);
@@ -143,17 +153,14 @@ static vind_status_t convert(vind_searcher_t *searcher, const vind_search_reques
         return vind_error(errmsg, VIND_NOMEM, "out of memory counting facets");
     }
     size_t n = 0;
-    for (size_t i = 0; i < counted->count; i++) {
+    for (size_t i = 0; i < counted->count; i++, n++) {
         values[n].value = counted->items[i].value;
-        counted->items[i].value = NULL;
         values[n].count = counted->items[i].count;
-        values[n].selected = values[n].value && is_selected(&wanted, values[n].value);
-        if (values[n].value)
-            n++;
+        values[n].selected = is_selected(&wanted, values[n].value);
     }
     /* A filter no counted value stood for (same term: is_selected) is added. */
     for (size_t i = 0; !exact && i < req->n_filters[facet]; i++) {
-        if (!wanted.seen[i] && (values[n].value = strdup(req->filters[facet][i]))) {
+        if (!wanted.seen[i] && (values[n].value = owned_copy(results, req->filters[facet][i]))) {
             values[n].count = 0;
             values[n].selected = 1;
             n++;
@@ -165,9 +172,10 @@ static vind_status_t convert(vind_searcher_t *searcher, const vind_search_reques
      * facet of the 1,000 bench requests for nothing). */
     if (!in_order(values, n))
         qsort(values, n, sizeof *values, compare_values);
-    if (exact && none && none[facet] && (values[n].value = strdup("")))
+    if (exact && none && none[facet] && (values[n].value = owned_copy(results, "")))
         values[n++].count = none[facet];
-    vind_results_set_facet(results, (vind_facet_t)facet, values, n);
+    vind_results_set_facet(results, (vind_facet_t)facet, values, n, counted);
+    *take = NULL;
     return VIND_OK;
 }
 
@@ -250,7 +258,7 @@ vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_reque
     vind_status_t status = VIND_OK;
     vind_searcher_t *searcher = ((facets_t *)counting)->filters[0].searcher;
     for (int f = 0; status == VIND_OK && f < VIND_FACET_LAST; f++)
-        status = convert(searcher, req, f, counting->counted[f], counting->none, results, errmsg);
+        status = convert(searcher, req, f, &counting->counted[f], counting->none, results, errmsg);
     return status;
 }
 

@@ -223,19 +223,18 @@ void vind_results_free(vind_results_t *results)
     if (results->absent)
         g_ptr_array_free(results->absent, TRUE);
     for (int f = 0; f < VIND_FACET_LAST; f++) {
-        for (size_t i = 0; i < results->n_facets[f]; i++)
-            free((char *)results->facets[f][i].value);
         free(results->facets[f]);
+        vind_xapian_facet_free(results->facet_blocks[f]);
     }
     free(results);
 }
 
 void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
-                            size_t count)
+                            size_t count, vind_xapian_facet_t *block)
 {
-    for (size_t i = 0; i < results->n_facets[facet]; i++)
-        free((char *)results->facets[facet][i].value);
     free(results->facets[facet]);
+    vind_xapian_facet_free(results->facet_blocks[facet]);
+    results->facet_blocks[facet] = block;
     results->facets[facet] = values;
     results->n_facets[facet] = count;
     results->has_facets = 1;

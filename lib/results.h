@@ -50,6 +50,8 @@ struct vind_results {
     GPtrArray *owned; /* every string and array the hits point to */
     vind_facet_value_t *facets[VIND_FACET_LAST];
     size_t n_facets[VIND_FACET_LAST];
+    /* per facet, the counted values' block its values point into, or NULL */
+    vind_xapian_facet_t *facet_blocks[VIND_FACET_LAST];
     int has_facets;
     vind_stage_cost_t stages[VIND_STAGE_LAST];
     size_t plan_lookups; /* spelling look-ups made before planning */
@@ -102,10 +104,11 @@ vind_status_t vind_facets_end(vind_counting_t *counting, const vind_search_reque
                               vind_results_t *results, char **errmsg);
 void vind_facets_free(vind_counting_t *counting);
 
-/* Sets the facet values of results (takes ownership of values, malloc'd with
- * malloc'd strings). */
+/* Sets the facet values of results: takes values (malloc'd) and block (the
+ * wrapper's counts most of the values point into, or NULL); a value not in
+ * block is a string of results->owned. */
 void vind_results_set_facet(vind_results_t *results, vind_facet_t facet, vind_facet_value_t *values,
-                            size_t count);
+                            size_t count, vind_xapian_facet_t *block);
 
 /* What JSON needs beyond the public accessors: the query as given (valid
  * UTF-8), the page asked for, and whether facets were counted. */

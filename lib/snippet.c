@@ -1240,6 +1240,54 @@ static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, 
     return VIND_OK;
 }
 
+/* A region whose every match is in job->hits: a passage inside it is
+ * marked from them (render_passage). */
+static void add_span(job_t *job, const region_t *r)
+{
+    if (!job->spans)
+        job->spans = g_array_new(FALSE, FALSE, sizeof(region_t));
+    g_array_append_val(job->spans, *r);
+}
+
+/* Where a source's words go (prefix_words_of). */
+typedef struct {
+    hits_t *hits;
+    size_t page;
+    int nomem;
+} word_sink_t;
+
+static void add_prefix_word(void *to, size_t start, size_t end, unsigned term)
+{
+    word_sink_t *sink = to;
+    if (!hits_add(sink->hits, (hit_t){sink->page, start, end, term}))
+        sink->nomem = 1;
+}
+
+/* The matches of bytes [start, end) of a page for a query of prefixes
+ * only whose places lack some forms, appended to hits in text order from
+ * the source's words (prefix_words): the words analysing the bytes finds,
+ * without analysing them. VIND_NOT_FOUND (hits as they were) when the
+ * source cannot say: no such callback, stems among the terms, a page
+ * without every word placed, a word the range cuts; the bytes are then
+ * analysed. */
+static vind_status_t prefix_words_of(job_t *job, size_t page, size_t start, size_t end,
+                                     hits_t *hits)
+{
+    if (!job->source->prefix_words || job->terms->prefixes->len == 0 ||
+        vind_match_terms_stems(job->terms) > 0 || !page_complete(job, page))
+        return VIND_NOT_FOUND;
+    size_t before = hits->len;
+    word_sink_t sink = {hits, page, 0};
+    vind_status_t status = job->source->prefix_words(job->source->rock, page, start, end,
+                                                     job->terms, add_prefix_word, &sink,
+                                                     read_errmsg(job));
+    if (status == VIND_OK && sink.nomem)
+        status = vind_error(read_errmsg(job), VIND_NOMEM, "out of memory making a snippet");
+    if (status == VIND_NOT_FOUND)
+        hits->len = before;
+    return status;
+}
+
 /* A region's matches: from the places when the source has them all, else
  * by analysing it. A prefix's places can be those of only its first
  * MAX_PREFIX_TERMS forms (lib/stored.c): "voor*" would miss "voorstel"
@@ -1250,15 +1298,23 @@ static vind_status_t place_region(job_t *job, const occurrences_t *occurrences, 
 static vind_status_t match_region(job_t *job, const occurrences_t *occurrences, const region_t *r,
                                   int cut)
 {
+    if (job->source->places && job->terms->prefixes->len > 0 && !job->prefix_places) {
+        /* the region's every match, so a passage inside it is marked from them */
+        vind_status_t status = prefix_words_of(job, r->page, r->start, r->end, &job->hits);
+        if (status == VIND_OK)
+            add_span(job, r);
+        else if (status != VIND_NOT_FOUND)
+            job_failed(job, status);
+        if (status != VIND_NOT_FOUND)
+            return VIND_OK;
+    }
     if (!job->source->places || (job->terms->prefixes->len > 0 && !job->prefix_places))
         return analyse_region(job, r->page, r->start, r->end);
     /* Every place of the text taken (none cut off) and a page whose words
      * all have positions: the region's matches are complete, and a passage
      * inside it is marked from them (render_passage). */
     if (!cut && page_complete(job, r->page))
-        g_array_append_val(job->spans ? job->spans
-                                      : (job->spans = g_array_new(FALSE, FALSE, sizeof(region_t))),
-                           *r);
+        add_span(job, r);
     return place_region(job, occurrences, r);
 }
 
@@ -1533,16 +1589,17 @@ static void append_marked(GString *out, const char *text, size_t done, size_t st
     *pending = 0;
 }
 
-/* A passage of a text whose hits are all its matches (job->placed): the
- * hits inside it marked, without analysing it. Cost: a walk over the hits;
- * the analysis costs ~150,000 instructions a passage (a fifth of a search,
- * bench/search-cost under callgrind). */
-static void render_placed(job_t *job, const passage_t *passage, const char *text, GString *out)
+/* A passage marked from hits that hold all its matches (job->placed, a
+ * span, a prefix's words: prefix_words_of), without analysing it. Cost: a
+ * walk over the hits; the analysis costs ~150,000 instructions a passage
+ * (a fifth of a search, bench/search-cost under callgrind). */
+static void render_placed(const hits_t *placed, const passage_t *passage, const char *text,
+                          GString *out)
 {
-    const hit_t *hits = job->hits.items;
+    const hit_t *hits = placed->items;
     int pending = 0;
     size_t done = passage->start;
-    for (size_t i = 0; i < job->hits.len; i++) {
+    for (size_t i = 0; i < placed->len; i++) {
         const hit_t *h = &hits[i];
         if (h->page != passage->page || h->start < done || h->start >= passage->end)
             continue;
@@ -1572,9 +1629,21 @@ static vind_status_t render_passage(job_t *job, const passage_t *passage, GStrin
 {
     const char *text = page_range(job, passage->page, passage->start, passage->end);
     if (job->placed || in_span(job, passage)) {
-        render_placed(job, passage, text, out);
+        render_placed(&job->hits, passage, text, out);
         return VIND_OK;
     }
+    /* places that may lack some of its matches (a prefix's forms past the
+     * places', places cut at a bound): a query of prefixes only takes its
+     * marks from the source's words */
+    hits_t words = {0};
+    vind_status_t found = job->source->places ? prefix_words_of(job, passage->page, passage->start,
+                                                                passage->end, &words)
+                                              : VIND_NOT_FOUND;
+    if (found == VIND_OK)
+        render_placed(&words, passage, text, out);
+    free(words.items);
+    if (found != VIND_NOT_FOUND)
+        return found;
     job->analysed += passage->end - passage->start;
     vind_tokens_t *tokens = NULL;
     vind_status_t status =
@@ -2005,7 +2074,8 @@ vind_status_t vind_snippet_make(vind_analyzer_t *analyzer, vind_lang_t lang,
                           "a snippet needs an analyzer, the pages and places for its results");
     }
     vind_snippet_source_t source = {(void *)pages, n_pages, memory_length, memory_text,
-                                    NULL,          NULL,    NULL,          NULL};
+                                    NULL,          NULL,    NULL,          NULL,
+                                    NULL};
     return vind_snippet_make_from(analyzer, lang, &source, terms, target_chars, html_out,
                                   pages_out, n_pages_out, NULL, errmsg);
 }

@@ -98,6 +98,15 @@ typedef struct {
      * index positions only a page's first words): its passages can then be
      * marked from the places. NULL: none can. */
     int (*complete)(void *rock, size_t page);
+    /* Optional, with places and complete: the words of bytes [start, end)
+     * of a complete page whose forms begin with one of the terms' prefixes
+     * (terms of prefixes only), in text order, each given to word() with
+     * its byte range and the first such prefix's term id. NULL: a region
+     * of a prefix with more forms than the places hold is analysed. */
+    vind_status_t (*prefix_words)(void *rock, size_t page, size_t start, size_t end,
+                                  const vind_match_terms_t *terms,
+                                  void (*word)(void *to, size_t start, size_t end, unsigned term),
+                                  void *to, char **errmsg);
 } vind_snippet_source_t;
 
 /* What a snippet cost: the bytes it gave the analyzer (its windows, and

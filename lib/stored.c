@@ -200,20 +200,37 @@ static int body_place(uint32_t position, size_t n_pages, size_t *page, unsigned 
  * "word" is read and analysed no further than this. */
 #define MAX_WORD_BYTES VIND_TEXT_CHUNK_BYTES
 
-/* A word of ASCII letters only, its form without an analysis: the
- * analyzer's form of such a word is the word in lower case, cut to
- * VIND_MAX_TERM_BYTES (lib/analyze.c, span_form). 0 for any other word.
- * Cost: a pass over its bytes, against ~1 µs of tokenising it. */
-static int ascii_word_form(const char *word, size_t length, GString *form)
+/* An ASCII letter in lower case (g_ascii_tolower is a call). */
+static inline char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+/* Whether a word is of ASCII letters only, at most VIND_MAX_TERM_BYTES:
+ * the analyzer's form of such a word is the word in lower case
+ * (lib/analyze.c, span_form). Cost: a pass over its bytes, against ~1 µs
+ * of tokenising it. */
+static int ascii_letters(const char *word, size_t length)
 {
     if (length == 0 || length > VIND_MAX_TERM_BYTES)
         return 0;
     for (size_t i = 0; i < length; i++)
         if (!g_ascii_isalpha(word[i]))
             return 0;
-    g_string_truncate(form, 0);
+    return 1;
+}
+
+/* A word of ASCII letters only, its form without an analysis; 0 for any
+ * other word. */
+static int ascii_word_form(const char *word, size_t length, GString *form)
+{
+    if (!ascii_letters(word, length))
+        return 0;
+    /* written in place: an append and a g_ascii_tolower call a byte were
+     * ~20 instructions a byte */
+    g_string_set_size(form, length);
     for (size_t i = 0; i < length; i++)
-        g_string_append_c(form, g_ascii_tolower(word[i]));
+        form->str[i] = ascii_lower(word[i]);
     return 1;
 }
 
@@ -306,6 +323,116 @@ static vind_status_t stem_form_places(source_t *source, const uint32_t *position
     g_free(on_page);
     g_free(starts);
     g_free(ends);
+    return status;
+}
+
+/* Whether a word of ASCII letters (ascii_letters: its form is its bytes
+ * in lower case) begins with prefix, without making the form: word_form's
+ * copy a word was ~170 instructions (23 M of bench/data/prefix-paths.txt's
+ * snippets). */
+static int lower_has_prefix(const char *word, size_t length, const char *prefix)
+{
+    for (size_t i = 0; prefix[i]; i++)
+        if (i == length || ascii_lower(word[i]) != prefix[i])
+            return 0;
+    return 1;
+}
+
+/* Words of a page located per call in source_prefix_words. */
+#define WORDS_A_STEP 64u
+
+/* The first word of a page at or after byte `from`: its position, by a
+ * binary search of the page map (positions are a page's words in text
+ * order, 0 to words - 1: lib/index.c). */
+static vind_status_t first_word_from(source_t *source, size_t page, size_t words, size_t from,
+                                     unsigned *first, char **errmsg)
+{
+    size_t low = 0, high = words;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2, start = 0, end = 0;
+        vind_status_t status =
+            vind_text_place(source->text, page, (unsigned)mid, &start, &end, errmsg);
+        if (status == VIND_NOT_FOUND)
+            return VIND_NOT_FOUND; /* a map with a gap: not the page we know */
+        if (status != VIND_OK)
+            return status;
+        if (start < from)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    *first = (unsigned)low;
+    return VIND_OK;
+}
+
+/*
+ * The words of bytes [start, end) of a complete page whose forms begin
+ * with a prefix of terms (no stems: the snippet asks only then): each
+ * word's form as the indexer made it (word_form), from the page map's
+ * byte ranges, which are the analyzer's tokens. These are the matches
+ * analysing the bytes finds (term_of: the first prefix a form begins
+ * with), for a prefix whose forms are more than the places hold
+ * (MAX_PREFIX_TERMS). Cost: a binary search of the map (~10 look-ups), a
+ * walk of the region's words and a form each (a pass over an ASCII
+ * word's bytes); analysing a region cost ~125,000 instructions (78 M of
+ * the 100 requests of bench/data/prefix-paths.txt, callgrind).
+ */
+static vind_status_t source_prefix_words(void *rock, size_t page, size_t start, size_t end,
+                                         const vind_match_terms_t *terms,
+                                         void (*word)(void *to, size_t start, size_t end,
+                                                      unsigned term),
+                                         void *to, char **errmsg)
+{
+    source_t *source = rock;
+    size_t words = 0;
+    unsigned first = 0;
+    const char *text = NULL;
+    vind_status_t status = vind_text_page_words(source->text, page, &words, errmsg);
+    if (status == VIND_OK)
+        status = first_word_from(source, page, words, start, &first, errmsg);
+    size_t before_start = 0, before_end = 0;
+    if (status == VIND_OK && first > 0)
+        status = vind_text_place(source->text, page, first - 1, &before_start, &before_end, errmsg);
+    if (status == VIND_OK && before_end > start)
+        status = VIND_NOT_FOUND; /* the region cuts the word before it */
+    if (status == VIND_OK)
+        status = vind_text_range(source->text, page, start, end, &text, errmsg);
+    unsigned positions[WORDS_A_STEP];
+    size_t starts[WORDS_A_STEP], ends[WORDS_A_STEP];
+    GString *form = g_string_new(NULL);
+    size_t n_prefixes = vind_match_terms_prefixes(terms);
+    int past = 0;
+    for (size_t at = first; status == VIND_OK && !past && at < words; at += WORDS_A_STEP) {
+        size_t n = words - at < WORDS_A_STEP ? words - at : WORDS_A_STEP;
+        for (size_t i = 0; i < n; i++)
+            positions[i] = (unsigned)(at + i);
+        status = vind_text_places(source->text, page, positions, n, starts, ends, errmsg);
+        for (size_t i = 0; status == VIND_OK && i < n; i++) {
+            if (starts[i] != SIZE_MAX && starts[i] >= end) {
+                past = 1; /* the region's words are behind */
+                break;
+            }
+            if (starts[i] == SIZE_MAX || ends[i] > end) {
+                status = VIND_NOT_FOUND; /* a gap, or a word the region cuts */
+                break;
+            }
+            const char *bytes = text + starts[i];
+            size_t length = ends[i] - starts[i];
+            int ascii = ascii_letters(bytes, length);
+            if (!ascii)
+                status = word_form(source, page, text, starts[i], ends[i], form, errmsg);
+            for (size_t k = 0; status == VIND_OK && k < n_prefixes; k++) {
+                unsigned id = 0;
+                const char *prefix = vind_match_terms_prefix(terms, k, &id);
+                if (ascii ? lower_has_prefix(bytes, length, prefix)
+                          : g_str_has_prefix(form->str, prefix)) {
+                    word(to, starts[i], ends[i], id);
+                    break;
+                }
+            }
+        }
+    }
+    g_string_free(form, TRUE);
     return status;
 }
 
@@ -746,7 +873,8 @@ vind_status_t vind_stored_snippet_of(vind_searcher_t *searcher, uint32_t docid, 
                                     source_places,
                                     source_locate,
                                     source_locate_sorted,
-                                    source_complete};
+                                    source_complete,
+                                    source_prefix_words};
     vind_snippet_stats_t stats;
     vind_status_t status =
         vind_snippet_make_from(searcher->analyzer, lang, &source, terms,

@@ -4451,9 +4451,7 @@ extern "C" void vind_xapian_facet_free(vind_xapian_facet_t *facet)
 {
     if (facet == nullptr)
         return;
-    for (size_t i = 0; i < facet->count; i++)
-        std::free(facet->items[i].value);
-    std::free(facet->items);
+    std::free(facet->items); /* and the values after them */
     std::free(facet);
 }
 
@@ -4470,15 +4468,29 @@ static vind_status_t copy_counts(CountSpy &counter, size_t index, vind_xapian_en
         return translate_exception(errmsg, "cannot sort facet values of",
                                    enquire->reader->path.c_str());
     }
+    /* The items and their values in one block, the values after the
+     * items: a malloc, a copy and a free of each value (~57,000 values of
+     * the 1,000 bench requests, ~70 instructions each) were 4 M
+     * instructions a round. */
+    size_t bytes = sorted.size() * sizeof(vind_xapian_facet_value_t);
+    for (const entry_t &entry : sorted)
+        bytes += entry.first->size() + 1;
     vind_xapian_facet_t *list =
-        copy_list(sorted, vind_xapian_facet_free,
-                  [](vind_xapian_facet_value_t *item, const entry_t &entry) {
-                      item->value = copy_bytes(*entry.first);
-                      item->count = entry.second;
-                      return item->value != nullptr;
-                  });
-    if (list == nullptr)
+        static_cast<vind_xapian_facet_t *>(std::calloc(1, sizeof(vind_xapian_facet_t)));
+    void *block = sorted.empty() ? nullptr : std::malloc(bytes);
+    if (list == nullptr || (!sorted.empty() && block == nullptr)) {
+        std::free(list);
+        std::free(block);
         return vind_error(errmsg, VIND_NOMEM, "cannot copy facet values: out of memory");
+    }
+    list->items = static_cast<vind_xapian_facet_value_t *>(block);
+    char *text = static_cast<char *>(block) + sorted.size() * sizeof(vind_xapian_facet_value_t);
+    for (const entry_t &entry : sorted) {
+        std::memcpy(text, entry.first->data(), entry.first->size());
+        text[entry.first->size()] = '\0';
+        list->items[list->count++] = vind_xapian_facet_value_t{text, entry.second};
+        text += entry.first->size() + 1;
+    }
     *result = list;
     return VIND_OK;
 }

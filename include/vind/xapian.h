@@ -845,7 +845,7 @@ vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *enquire, int
 
 /* One value of a facet and the number of matching documents that have it. */
 typedef struct {
-    char *value; /* malloc'd, NUL-terminated */
+    char *value; /* NUL-terminated, in the facet's block of items */
     uint32_t count;
 } vind_xapian_facet_value_t;
 
@@ -855,7 +855,7 @@ typedef struct {
     vind_xapian_facet_value_t *items; /* count descending, then value ascending; NULL when empty */
 } vind_xapian_facet_t;
 
-/* Frees facet, its strings and items. NULL is allowed. */
+/* Frees facet, its items and their values (one block). NULL is allowed. */
 void vind_xapian_facet_free(vind_xapian_facet_t *facet);
 
 /* Weighs matches as cheaply as Xapian can (no wdf or length read): for a
