@@ -20,7 +20,8 @@ Rules, each checked against the word list, never guessed:
              the stem + "e" (making -> make, based -> base)
   -er, -est: as -ed, but only when the list has both the -er and the -est
              form (faster/fastest -> fast); "manager" has no "managest", so
-             it stays a word of its own
+             it stays a word of its own; nor an -er word with a plural of its
+             own ("number", "numbers": no degree of "numb")
 A lemma is at least 3 letters. Output: one line per lower-case ASCII word of
 the list, sorted by bytes: "word" (its own lemma) or "word<TAB>lemma".
 Usage: mklemmas.py WORDLIST OUT
@@ -89,7 +90,9 @@ def lemma(word, words):
     # An adjective's degrees only: both the -er and the -est form are words.
     if word.endswith("est") and word[:-3] + "er" in words:
         return verb_like_base(word[:-3], words)
-    if word.endswith("er") and word[:-2] + "est" in words:
+    # ... and a noun in -er has a plural of its own: "number" (numbers) is no
+    # degree of "numb", though the list has "numbest".
+    if word.endswith("er") and word[:-2] + "est" in words and word + "s" not in words:
         return verb_like_base(word[:-2], words)
     return None
 

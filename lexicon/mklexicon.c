@@ -1706,7 +1706,44 @@ static int english_spelt(GHashTable *english, const char *form)
  * already. Possessives ("'s") and words with capitals are left out. Returns
  * the number of words flagged.
  */
-static size_t read_english(struct builder *b, const char *path)
+/*
+ * Flags VIND_LEX_COGNATE each English word (of english, the lower-case
+ * wamerican words) that the Dutch list lacks and that glosses a Dutch word
+ * of the list which is the English word less one or two final letters, what
+ * Snowball's Dutch stemmer takes off (-e, -s, a doubled consonant): "proces"
+ * (process), "rol" (role), "succes" (success), "congres" (congress). Not
+ * "note" (of "noot", "noteren"), nor "less" ("les" is lesson). Returns the
+ * number flagged.
+ */
+static size_t flag_cognates(struct builder *b, GHashTable *english)
+{
+    size_t flagged = 0;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, b->glosses);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const char *dutch = key;
+        const struct word *known = find(b, dutch);
+        if (!known || !(known->flags & VIND_LEX_LIST))
+            continue;
+        gchar **glosses = g_strsplit(value, " ", -1);
+        for (gchar **g = glosses; *g; g++) {
+            size_t n = strlen(*g), d = strlen(dutch);
+            const struct word *listed = find(b, *g);
+            if (n <= d || n > d + 2 || !g_hash_table_contains(english, *g) ||
+                (listed && (listed->flags & VIND_LEX_LIST)) || strncmp(*g, dutch, d) != 0)
+                continue;
+            struct word *w = intern(b, *g);
+            if (!(w->flags & VIND_LEX_COGNATE))
+                flagged++;
+            w->flags |= VIND_LEX_COGNATE;
+        }
+        g_strfreev(glosses);
+    }
+    return flagged;
+}
+
+static size_t read_english(struct builder *b, const char *path, size_t *cognates)
 {
     FILE *file = fopen(path, "r");
     if (file == NULL) {
@@ -1738,6 +1775,7 @@ static size_t read_english(struct builder *b, const char *path)
         intern(b, form)->flags |= VIND_LEX_ENGLISH; /* an nl.dic root too: "discovering/Fw" */
         added++;
     }
+    *cognates = flag_cognates(b, english);
     g_hash_table_destroy(english);
     return added;
 }
@@ -1876,11 +1914,12 @@ int main(int argc, char **argv)
     resolve_chains(&b);
     if (b.dump)
         dump_final(&b);
-    size_t english = read_english(&b, argv[7]); /* after the rules: they never see these */
+    size_t cognates = 0;
+    size_t english = read_english(&b, argv[7], &cognates); /* after the rules: never seen */
     fprintf(stderr,
             "mklexicon: %u word-list forms, %zu with a lemma, %zu more through their head; "
-            "%zu English words without Dutch parts\n",
-            originals->len, lemmas, compounds, english);
+            "%zu English words without Dutch parts, %zu cognates of Dutch words\n",
+            originals->len, lemmas, compounds, english, cognates);
     write_lexicon(&b, argv[8]);
     g_ptr_array_free(originals, TRUE);
     Hunspell_destroy(b.hunspell);

@@ -221,12 +221,41 @@ static int is_en_stem_of(const char *form, const char *infinitive)
     return 0;
 }
 
+/*
+ * Whether a word the Dutch lexicon lacks, in a Dutch text, is a word of the
+ * English list (wamerican) to be read as English, and then its English
+ * lemma. Dutch Snowball reads an English word as Dutch: "note" -> "not",
+ * "less" -> "les", "good" -> "god", "template" -> "templat" while
+ * "templates" stays; the English lemma keeps "note" apart from "not" and
+ * puts "templates" on "template". Two kinds keep Snowball's stem: an English
+ * stop word (the form itself, mostly) and a cognate of a Dutch word
+ * (VIND_LEX_COGNATE: "process" stays on "proces"). Costs a bisection of the
+ * English list and, for a word of it, a lexicon look-up, per new unknown
+ * form (the word cache keeps the answer).
+ */
+static int is_english_word(const vind_analyzer_t *analyzer, vind_lang_t lang, const char *word,
+                           size_t len, const char **lemma, size_t *lemma_length)
+{
+    if (lang != VIND_LANG_NL || !vind_english_lemma(analyzer->english, word, len, lemma, lemma_length))
+        return 0;
+    if (vind_lexicon_flags(analyzer->lexicon, *lemma, *lemma_length) & VIND_LEX_COGNATE)
+        return 0;
+    char *copy = g_strndup(word, len);
+    int stop = vind_is_stopword(analyzer->lexicon, copy, VIND_LANG_EN);
+    g_free(copy);
+    return !stop;
+}
+
 static void append_term(vind_analyzer_t *analyzer, vind_lang_t lang, const char *form,
                         const char *lemma, size_t lemma_length, int known, GString *out)
 {
     size_t offset = out->len;
+    const char *english_lemma = NULL;
+    size_t english_length = 0;
     if (known)
         g_string_append_len(out, lemma, (gssize)lemma_length);
+    else if (is_english_word(analyzer, lang, lemma, lemma_length, &english_lemma, &english_length))
+        g_string_append_len(out, english_lemma, (gssize)english_length);
     else
         append_stem(analyzer, lang, lemma, lemma_length, out);
     /* A term is a stop word only when the word is one, and a stop word is no

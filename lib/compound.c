@@ -95,9 +95,11 @@ typedef struct {
 static entry_t look_up(const vind_lexicon_t *lexicon, const char *s, size_t len)
 {
     entry_t entry;
-    /* VIND_LEX_ENGLISH is the analyzer's (it drops the parts of such a word);
-     * to the splitter an English word alone is as unknown as any other. */
-    entry.flags = vind_lexicon_entry_range(lexicon, s, len, &entry.lemma) & ~VIND_LEX_ENGLISH;
+    /* VIND_LEX_ENGLISH and VIND_LEX_COGNATE are the analyzer's (it drops the
+     * parts of such a word; it keeps a cognate's Dutch stem); to the splitter
+     * an English word alone is as unknown as any other. */
+    entry.flags = vind_lexicon_entry_range(lexicon, s, len, &entry.lemma) &
+                  ~(VIND_LEX_ENGLISH | VIND_LEX_COGNATE);
     return entry;
 }
 

@@ -427,5 +427,6 @@ int vind_lexicon_has_word(const vind_lexicon_t *lexicon, const char *form)
     if (form == NULL)
         return 0;
     const struct vind_lex_entry *entry = find_entry(lexicon, form, strlen(form));
-    return entry != NULL && entry->flags != VIND_LEX_ENGLISH; /* an English word is no Dutch one */
+    /* An English word is no Dutch one, nor is a cognate the Dutch list lacks. */
+    return entry != NULL && (entry->flags & ~(VIND_LEX_ENGLISH | VIND_LEX_COGNATE)) != 0;
 }

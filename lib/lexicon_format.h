@@ -81,6 +81,13 @@ static inline uint32_t vind_lex_fnv1a(uint32_t hash, const void *data, size_t si
  * no compound unless the whole is an adjective's form too ("hardware" is no
  * "hard" + "ware"; lib/compound.c). */
 #define VIND_LEX_ADJECTIVE_FORM 0x800u
+/* A word of the English list that the Dutch list lacks and that glosses a
+ * Dutch word spelt as it less its last one or two letters ("process" of
+ * "proces", "role" of "rol", "success" of "succes": FreeDict nld-eng):
+ * a cognate, which keeps Snowball's Dutch stem in a Dutch text ("proces"),
+ * where any other English word has its English lemma ("note", not Snowball's
+ * "not"; lib/analyze.c). Alone, the entry is no word of the lexicon. */
+#define VIND_LEX_COGNATE 0x1000u
 
 struct vind_lex_header {
     char magic[8];         /* VIND_LEX_MAGIC, not NUL-terminated */

@@ -80,8 +80,14 @@
  *    mean what they meant, but an index keeps fingerprints of both kinds
  *    only by mistake (a new version would never meet an old one's group),
  *    and a stamp change is what makes vind-index rebuild it.
+ * 12: an English word of wamerican that the Dutch list lacks has its English
+ *    lemma as its term in a Dutch text too, not Dutch Snowball's stem ("note"
+ *    is no "not", "templates" is "template"), unless it is a cognate of a
+ *    Dutch word ("process" stays "proces": VIND_LEX_COGNATE); and an English
+ *    -er noun with a plural of its own is no degree ("number" is no "numb")
+ *    (issue 13, i13-prec7, session 16).
  */
-#define VIND_ANALYZER_VERSION 11
+#define VIND_ANALYZER_VERSION 12
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

@@ -423,6 +423,25 @@ static void test_ge_participle_after_inseparable_prefix(void)
     check_same((const char *const[]){"weergeven", "weergegeven", NULL}, "weergegeven ~ weergeven");
 }
 
+/* An English word the Dutch list lacks has its English lemma in a Dutch text,
+ * not Dutch Snowball's stem (tests/morph/collision-sample-7.tsv, tune half:
+ * "not"~"note", Snowball's "not" of "note"): "less" is no "les", "good" no
+ * "god"; the English inflections meet ("notes", "templates"). A cognate of a
+ * Dutch word keeps Snowball's Dutch stem (VIND_LEX_COGNATE: "process",
+ * "proces"), and an English -er noun with a plural is no degree ("number"). */
+static void test_english_word_in_dutch_text(void)
+{
+    check_apart("note", "not");
+    check_apart("less", "les");
+    check_apart("good", "god");
+    check_apart("number", "numb");
+    check_same((const char *const[]){"note", "notes", NULL}, "notes ~ note");
+    check_same((const char *const[]){"template", "templates", NULL}, "templates ~ template");
+    check_same((const char *const[]){"proces", "process", "processen", NULL},
+               "process stays with proces");
+    check_same((const char *const[]){"rol", "role", NULL}, "role stays with rol");
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -444,6 +463,7 @@ int main(void)
     test_verb_stops_before_another_noun();
     test_degree_and_english_word_apart();
     test_ge_participle_after_inseparable_prefix();
+    test_english_word_in_dutch_text();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();

@@ -156,6 +156,16 @@ static void test_words(const vind_lexicon_t *lexicon)
           "logotypes (logo + types, two English words) is not flagged");
     CHECK(!(vind_lexicon_flags(lexicon, "website", 7) & VIND_LEX_ENGLISH),
           "a word of the Dutch list is not flagged");
+    /* An English gloss of a Dutch word, spelt as it plus -e, -s or a doubled
+     * letter, is its cognate: a flag, no word (FreeDict nld-eng) */
+    CHECK(vind_lexicon_flags(lexicon, "process", 7) == VIND_LEX_COGNATE,
+          "process: a cognate of proces, nothing else");
+    CHECK(!vind_lexicon_has_word(lexicon, "process"), "a cognate-only entry is no Dutch word");
+    CHECK(vind_lexicon_flags(lexicon, "role", 4) & VIND_LEX_COGNATE, "role: a cognate of rol");
+    CHECK(!(vind_lexicon_flags(lexicon, "note", 4) & VIND_LEX_COGNATE),
+          "note is no cognate (noot, noteren: not its spelling less -e)");
+    CHECK(!(vind_lexicon_flags(lexicon, "less", 4) & VIND_LEX_COGNATE),
+          "less is no cognate (les glosses lesson)");
 }
 
 static void test_stopwords(const vind_lexicon_t *lexicon)
@@ -254,7 +264,8 @@ static void test_fences(const vind_lexicon_t *lexicon)
     for (uint32_t i = 0; i < header.entry_count; i++) {
         const char *form = pool + entries[i].form;
         if (vind_lexicon_flags(lexicon, form, strlen(form)) != entries[i].flags ||
-            vind_lexicon_has_word(lexicon, form) != (entries[i].flags != VIND_LEX_ENGLISH))
+            vind_lexicon_has_word(lexicon, form) !=
+                ((entries[i].flags & ~(VIND_LEX_ENGLISH | VIND_LEX_COGNATE)) != 0))
             wrong++;
         if (i % 7 == 0) {
             char *probe = g_strconcat(form, i % 2 ? "q" : "", "e", NULL);
