@@ -219,17 +219,16 @@ static int lend_words(vind_plan_t *plan, struct vind_planned_words *words)
 }
 
 /* Bytes of the heap a Xapian query holds per byte of its description
- * (Query::get_description): each term is a node of ~80 bytes with its
- * string, shown as ~12-20 characters ("Zverpleeghuis@3", " OR "); an
- * estimate a test checks against the heap the plans free
- * (tests/unit/test_searcher_memory.c). Subqueries shared by two queries
- * are counted twice: an overestimate, on the safe side. */
-#define QUERY_BYTES_PER_DESCRIBED_BYTE 6u
+ * (Query::get_description): fitted to what 127 plans of the words of an
+ * index free (tests/unit/test_searcher_memory.c checks the whole count
+ * against the heap). Only the strict query is described: strict_matching
+ * and any are made of its subqueries, which Xapian shares by reference. */
+#define QUERY_BYTES_PER_DESCRIBED_BYTE 14u
 
 /* About the heap bytes query holds (0 for NULL). Costs a description of
- * the query: a few hundred instructions a term, on a plan being kept only
- * (a search that planned its words anew, tens of thousands of instructions
- * of analysis and term look-ups each). */
+ * the query, on a plan being kept only (a search that planned its words
+ * anew); callgrind of bench/search-cost: +0.5% instructions a round of
+ * the bench requests (docs/searchd.md). */
 static size_t query_bytes(const vind_xapian_query_t *query)
 {
     if (!query)
@@ -273,8 +272,7 @@ static size_t planned_words_bytes(const struct vind_planned_words *words)
 {
     const vind_query_plan_t *query = words->query;
     size_t bytes = vind_heap_bytes(sizeof *words) + vind_heap_bytes(sizeof *query) +
-                   query_bytes(words->strict) + query_bytes(words->strict_matching) +
-                   query_bytes(words->any) + string_bytes(query->understood) +
+                   query_bytes(words->strict) + string_bytes(query->understood) +
                    string_bytes(query->understood_fallback) +
                    match_terms_bytes(query->match_terms) +
                    match_terms_bytes(query->english_match_terms) +

@@ -133,7 +133,7 @@ static inline int vind_revision_current(const vind_searcher_t *searcher,
  *
  * The bytes of planned words a searcher keeps before the table is emptied
  * (vind_revision_table; planned_words_bytes counts them). A bench request's
- * words hold ~2-6 kB, a query of 64 unknown 60-byte words ~100 kB: until
+ * words hold ~2 kB, a query of 64 unknown 58-byte words ~75 kB: until
  * session 16 the bound was 1,024 query texts, whatever they held (a test
  * searcher's heap swung 11-47 MB under 64-word queries of new words). */
 #define VIND_PLANS_BYTES (4u << 20)

@@ -221,6 +221,20 @@ static void test_searcher_under_distinct_words(const vind_lexicon_t *lexicon)
     else
         CHECK(most < (19u << 20),
               "... and the heap grows by less than 19 MB (2917ba0's code: 46.8 MB)");
+    /* plans of words the index has (their Xapian queries hold terms, where
+     * unknown words' fold to nothing): distinct texts of the page's words */
+    static const char *const known[] = {"bewoners", "verpleeghuizen", "krijgen", "zorg", "van",
+                                        "zorg*", "\"krijgen zorg\""};
+    vind_revision_table_empty(searcher->plans);
+    for (unsigned q = 1; q < 128; q++) {
+        g_string_truncate(query, 0);
+        for (unsigned k = 0; k < G_N_ELEMENTS(known); k++)
+            if (q & (1u << k))
+                g_string_append_printf(query, "%s%s ", known[k], q & 1u << 7 ? "" : "");
+        g_string_append_printf(query, "%s", q % 2 ? "bewoner" : "verpleeghuis");
+        vind_results_free(search_test_index(searcher, query->str, 0, 10, VIND_SORT_RELEVANCE));
+    }
+    check_count_near_heap(searcher->plans, "127 plans of the page's words");
     g_string_free(query, TRUE);
     g_string_free(word, TRUE);
     vind_searcher_close(searcher);
