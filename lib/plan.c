@@ -227,7 +227,7 @@ static int lend_words(vind_plan_t *plan, struct vind_planned_words *words)
 
 /* About the heap bytes query holds (0 for NULL). Costs a description of
  * the query, on a plan being kept only (a search that planned its words
- * anew); callgrind of bench/search-cost: +0.5% instructions a round of
+ * anew); callgrind of bench/search-cost: +0.8% instructions a round of
  * the bench requests (docs/searchd.md). */
 static size_t query_bytes(const vind_xapian_query_t *query)
 {
