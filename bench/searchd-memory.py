@@ -1,7 +1,9 @@
-"""searchd-memory.py BUILD DB REQUESTS PORT [THREADS] - the resident memory of BUILD's vind-searchd
-(--threads THREADS, default 4, the result cache on) while one client sends REQUESTS distinct
-requests a hostile client would: random words of 4-60 letters (one to three a query), prefixes
-(`abc*`), facets (`theme=`, `year=`) and pages, and `/api/suggest` of random prefixes. Prints the
+"""searchd-memory.py BUILD DB REQUESTS PORT [THREADS [long]] - the resident memory of BUILD's
+vind-searchd (--threads THREADS, default 4, the result cache on) while one client sends REQUESTS
+distinct requests a hostile client would: random words of 4-60 letters (one to three a query),
+prefixes (`abc*`), facets (`theme=`, `year=`) and pages, and `/api/suggest` of random prefixes;
+with `long`, every search is 64 random words of 4-60 letters (session 16: what the plans, the
+terms asked and the spellings keep). Prints the
 daemon's VmRSS at every eighth of the run and its VmHWM at the end, as a Markdown table row per
 mark: what a client sending only new words makes the daemon keep (docs/security.md "The hostile
 probe of session 15, second part"). Three connections at a time (--max-searches-per-ip is threads
@@ -45,6 +47,10 @@ def word(rng):
     return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 60)))
 
 
+def long_request(rng):
+    return "/api/search?" + urllib.parse.urlencode({"q": " ".join(word(rng) for _ in range(64))})
+
+
 def request(rng):
     kind = rng.random()
     if kind < 0.1:
@@ -77,12 +83,13 @@ def client(port, paths, errors):
 
 
 def main():
-    if len(sys.argv) not in (5, 6):
+    if len(sys.argv) not in (5, 6, 7) or sys.argv[6:] not in ([], ["long"]):
         sys.exit(__doc__)
     build, db, total, port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    threads = int(sys.argv[5]) if len(sys.argv) == 6 else 4
+    threads = int(sys.argv[5]) if len(sys.argv) >= 6 else 4
     rng = random.Random(15)
-    paths = [request(rng) for _ in range(total)]
+    make = long_request if sys.argv[6:] == ["long"] else request
+    paths = [make(rng) for _ in range(total)]
     daemon = start_daemon(build, db, port, threads)
     errors = []
     try:

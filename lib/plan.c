@@ -17,6 +17,8 @@
 
 #include "error.h"
 #include "plan.h"
+#include "snippet.h"
+#include "tokens_memory.h"
 
 static vind_qfield_t facet_field(int facet)
 {
@@ -160,11 +162,6 @@ static vind_status_t plan_words(vind_searcher_t *searcher, const vind_qnode_t *t
     return status;
 }
 
-/* Query texts whose planned words a searcher keeps before the table is
- * emptied (vind_revision_table): ~2 kB a text (a round of the bench
- * requests keeps 785: max RSS +1.7 MB), so ~2 MB a searcher at most. */
-#define PLANS_MAX 1024
-
 /*
  * The words of a plan as the searcher keeps them for a query text and mode
  * at one revision of the index (what the plan reads of the index, the
@@ -221,6 +218,73 @@ static int lend_words(vind_plan_t *plan, struct vind_planned_words *words)
            (plan->any || !words->any);
 }
 
+/* Bytes of the heap a Xapian query holds per byte of its description
+ * (Query::get_description): fitted to what 127 plans of the words of an
+ * index free (tests/unit/test_searcher_memory.c checks the whole count
+ * against the heap). Only the strict query is described: strict_matching
+ * and any are made of its subqueries, which Xapian shares by reference. */
+#define QUERY_BYTES_PER_DESCRIBED_BYTE 14u
+
+/* About the heap bytes query holds (0 for NULL). Costs a description of
+ * the query, on a plan being kept only (a search that planned its words
+ * anew); callgrind of bench/search-cost: +0.8% instructions a round of
+ * the bench requests (docs/searchd.md). */
+static size_t query_bytes(const vind_xapian_query_t *query)
+{
+    if (!query)
+        return 0;
+    char *description = vind_xapian_query_describe(query);
+    size_t bytes = description ? strlen(description) * QUERY_BYTES_PER_DESCRIBED_BYTE : 0;
+    free(description);
+    return bytes;
+}
+
+/* About the heap bytes terms hold: each string with its malloc and an
+ * entry of ~16 bytes in the set's arrays. */
+static size_t match_terms_bytes(const vind_match_terms_t *terms)
+{
+    if (!terms)
+        return 0;
+    size_t bytes = 64, id;
+    unsigned unused;
+    for (id = 0; id < vind_match_terms_stems(terms); id++)
+        bytes += vind_heap_bytes(strlen(vind_match_terms_stem(terms, id, &unused)) + 1) + 16;
+    for (id = 0; id < vind_match_terms_prefixes(terms); id++)
+        bytes += vind_heap_bytes(strlen(vind_match_terms_prefix(terms, id, &unused)) + 1) + 16;
+    return bytes;
+}
+
+static size_t string_bytes(const char *text)
+{
+    return text ? vind_heap_bytes(strlen(text) + 1) : 0;
+}
+
+static size_t strings_bytes(char *const *texts)
+{
+    size_t bytes = 0, n = 0;
+    for (; texts && texts[n]; n++)
+        bytes += string_bytes(texts[n]);
+    return texts ? bytes + vind_heap_bytes((n + 1) * sizeof *texts) : 0;
+}
+
+/* About the heap bytes words hold, what the plans' bound counts. */
+static size_t planned_words_bytes(const struct vind_planned_words *words)
+{
+    const vind_query_plan_t *query = words->query;
+    size_t bytes = vind_heap_bytes(sizeof *words) + vind_heap_bytes(sizeof *query) +
+                   query_bytes(words->strict) + string_bytes(query->understood) +
+                   string_bytes(query->understood_fallback) +
+                   match_terms_bytes(query->match_terms) +
+                   match_terms_bytes(query->english_match_terms) +
+                   strings_bytes(query->wildcards) + strings_bytes(query->wildcards_typed);
+    if (query->n_words)
+        bytes += vind_heap_bytes(query->n_words * sizeof *query->words);
+    for (size_t i = 0; i < query->n_words; i++)
+        bytes += string_bytes(query->words[i].typed) + string_bytes(query->words[i].form) +
+                 string_bytes(query->words[i].stem) + string_bytes(query->words[i].correction);
+    return bytes;
+}
+
 /* Hands plan's words (just planned) to the searcher's table under key: the
  * plan then borrows them. 0 on NOMEM (the plan keeps its own words). */
 static int keep_words(vind_searcher_t *searcher, GHashTable *kept, const char *key,
@@ -245,6 +309,7 @@ static int keep_words(vind_searcher_t *searcher, GHashTable *kept, const char *k
         return 0;
     }
     g_hash_table_replace(kept, g_strdup(key), words);
+    vind_revision_table_count(searcher->plans, key, planned_words_bytes(words));
     words->refs++;
     plan->shared = words;
     return 1;
@@ -300,7 +365,7 @@ static vind_status_t plan_words_of(vind_searcher_t *searcher, const vind_search_
 {
     GHashTable *kept = keep && searcher->revision != 0
                            ? vind_revision_table(searcher, &searcher->plans, planned_words_unref,
-                                                 PLANS_MAX)
+                                                 VIND_PLANS_BYTES)
                            : NULL;
     char *key = kept ? g_strdup_printf("%u %s", plan->mode, req->query ? req->query : "") : NULL;
     struct vind_planned_words *words = key ? g_hash_table_lookup(kept, key) : NULL;

@@ -211,12 +211,8 @@ vind_status_t vind_searcher_open(const char *db_path, const vind_lexicon_t *lexi
 /* ------------------------------------------------------------------ */
 /* Which terms are in the index                                        */
 
-/* Terms remembered before the table is emptied: a few MB at most per
- * searcher, far more than the distinct terms of a day's queries. */
-#define TERM_PRESENCE_MAX 16384
-
 GHashTable *vind_revision_table(vind_searcher_t *searcher, struct vind_revision_table **slot,
-                                GDestroyNotify free_value, guint max)
+                                GDestroyNotify free_value, size_t max_bytes)
 {
     struct vind_revision_table *t = *slot;
     if (!t) {
@@ -224,11 +220,30 @@ GHashTable *vind_revision_table(vind_searcher_t *searcher, struct vind_revision_
         t->table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_value);
         vind_revision_mark(searcher, &t->mark);
     }
-    if (!vind_revision_current(searcher, &t->mark) || g_hash_table_size(t->table) >= max) {
-        g_hash_table_remove_all(t->table);
+    if (!vind_revision_current(searcher, &t->mark) || t->bytes >= max_bytes) {
+        vind_revision_table_empty(t);
         vind_revision_mark(searcher, &t->mark);
     }
     return t->table;
+}
+
+void vind_revision_table_count(struct vind_revision_table *table, const char *key,
+                               size_t value_bytes)
+{
+    table->bytes += vind_heap_bytes(strlen(key) + 1) + VIND_HASH_ENTRY_BYTES + value_bytes;
+}
+
+void vind_revision_table_empty(struct vind_revision_table *table)
+{
+    if (!table)
+        return;
+    g_hash_table_remove_all(table->table);
+    table->bytes = 0;
+}
+
+size_t vind_revision_table_bytes(const struct vind_revision_table *table)
+{
+    return table ? table->bytes : 0;
 }
 
 void vind_revision_table_free(struct vind_revision_table *table)
@@ -273,15 +288,17 @@ vind_status_t vind_searcher_term_present(vind_searcher_t *searcher, const char *
         return vind_xapian_reader_term_exists(searcher->reader, term, present, errmsg);
     /* term -> GINT_TO_POINTER(1 present, 2 absent) */
     GHashTable *asked =
-        vind_revision_table(searcher, &searcher->term_presence, NULL, TERM_PRESENCE_MAX);
+        vind_revision_table(searcher, &searcher->term_presence, NULL, VIND_TERM_PRESENCE_BYTES);
     int known = GPOINTER_TO_INT(g_hash_table_lookup(asked, term));
     if (known) {
         *present = known == 1;
         return VIND_OK;
     }
     vind_status_t status = vind_xapian_reader_term_exists(searcher->reader, term, present, errmsg);
-    if (status == VIND_OK)
+    if (status == VIND_OK) {
         g_hash_table_insert(asked, g_strdup(term), GINT_TO_POINTER(*present ? 1 : 2));
+        vind_revision_table_count(searcher->term_presence, term, 0);
+    }
     return status;
 }
 

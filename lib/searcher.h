@@ -126,18 +126,60 @@ static inline int vind_revision_current(const vind_searcher_t *searcher,
            memcmp(mark->database_id, searcher->database_id, sizeof mark->database_id) == 0;
 }
 
+/* The byte bounds of a searcher's revision tables (session 16): what the
+ * planned words, the terms asked and the spelling suggestions hold,
+ * 5.5 MB together; vind-searchd keeps two searchers a thread
+ * (docs/searchd.md "Security, load and memory").
+ *
+ * The bytes of planned words a searcher keeps before the table is emptied
+ * (vind_revision_table; planned_words_bytes counts them). A bench request's
+ * words hold ~2 kB, a query of 64 unknown 58-byte words ~75 kB: until
+ * session 16 the bound was 1,024 query texts, whatever they held (a test
+ * searcher's heap swung 11-47 MB under 64-word queries of new words). */
+#define VIND_PLANS_BYTES (4u << 20)
+
+/* The bytes the terms asked may hold before the table is emptied: 1 MB,
+ * ~14,000 terms of ordinary words (72 bytes each with the key's malloc and
+ * the hash entry), far more than the distinct terms of a day's queries;
+ * ~8,700 of 64-byte terms. Until session 16 the bound was 16,384 terms,
+ * whatever their length. */
+#define VIND_TERM_PRESENCE_BYTES (1u << 20)
+
+/* The bytes the spelling suggestions may hold before the table is emptied:
+ * 512 kB, ~5,000 forms of ordinary words (key, suggestion, malloc headers
+ * and the hash entry: ~100 bytes), more than the distinct typos of a day's
+ * queries; ~3,000 of 60-byte words. Until session 16 the bound was 4,096
+ * forms, whatever their length. */
+#define VIND_SPELLINGS_BYTES (512u * 1024u)
+
 /* A table of answers that hold for one revision of the index (which terms
- * it has, Xapian's spelling suggestions): keys are strings. */
+ * it has, Xapian's spelling suggestions, planned words): keys are strings. */
 struct vind_revision_table {
     vind_revision_mark_t mark; /* the index the answers hold for */
     GHashTable *table;
+    size_t bytes; /* what its entries hold, as vind_revision_table_count adds them */
 };
 
 /* The table at *slot (made on first use, values freed by free_value),
  * emptied when the searcher's index is no longer the one it holds for, or
- * when it holds max entries (a bound on its memory). */
+ * when its entries hold max_bytes or more (vind_revision_table_count):
+ * bounded in bytes, not entries, since session 16, because a client
+ * chooses how long its words are and how many a query has. */
 GHashTable *vind_revision_table(vind_searcher_t *searcher, struct vind_revision_table **slot,
-                                GDestroyNotify free_value, guint max);
+                                GDestroyNotify free_value, size_t max_bytes);
+
+/* Counts an entry just put into table under key whose value holds
+ * value_bytes: the key's malloc, the hash entry's slots and value_bytes
+ * (vind_heap_bytes' way). A key replaced is counted again, never less. */
+void vind_revision_table_count(struct vind_revision_table *table, const char *key,
+                               size_t value_bytes);
+
+/* Empties table (NULL: nothing) and its count. */
+void vind_revision_table_empty(struct vind_revision_table *table);
+
+/* The bytes table's entries hold as counted (0 for NULL). */
+size_t vind_revision_table_bytes(const struct vind_revision_table *table);
+
 void vind_revision_table_free(struct vind_revision_table *table);
 
 /* One matching document of a run. */

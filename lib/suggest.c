@@ -34,6 +34,7 @@
 #include "searcher.h"
 #include "synonyms.h"
 #include "titles.h"
+#include "tokens_memory.h"
 
 /* A query word occurring in more documents than this is not misspelt. */
 #define RARE_DOCUMENTS 2u
@@ -206,10 +207,6 @@ vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_w
     return status;
 }
 
-/* Forms remembered before the table is emptied: at most a few hundred kB
- * per searcher, more than the distinct typos of a day's queries. */
-#define SPELLINGS_MAX 4096
-
 /*
  * Xapian's get_spelling_suggestion for form, once per revision of the
  * index: it walks the spelling table's trigrams of the word (2.4 M
@@ -222,7 +219,8 @@ vind_status_t vind_spelling_absent(vind_searcher_t *searcher, const vind_query_w
 static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
 {
     /* form -> suggestion, "" for none */
-    GHashTable *table = vind_revision_table(searcher, &searcher->spellings, g_free, SPELLINGS_MAX);
+    GHashTable *table =
+        vind_revision_table(searcher, &searcher->spellings, g_free, VIND_SPELLINGS_BYTES);
     const char *known = g_hash_table_lookup(table, form);
     if (known)
         return *known ? strdup(known) : NULL;
@@ -232,6 +230,8 @@ static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
                                                &better, NULL) != VIND_OK)
         return NULL;
     g_hash_table_insert(table, g_strdup(form), g_strdup(better ? better : ""));
+    vind_revision_table_count(searcher->spellings, form,
+                              vind_heap_bytes(better ? strlen(better) + 1 : 1));
     return better;
 }
 
@@ -240,8 +240,8 @@ static char *spelling_suggestion(vind_searcher_t *searcher, const char *form)
  * suggestions hold for the request only. */
 void vind_spelling_forget(vind_searcher_t *searcher)
 {
-    if (searcher->spellings && searcher->revision == 0)
-        g_hash_table_remove_all(searcher->spellings->table);
+    if (searcher->revision == 0)
+        vind_revision_table_empty(searcher->spellings);
 }
 
 /* An unknown word takes any close word of the site; a rare one only a much
@@ -626,9 +626,12 @@ static void cache_words(vind_searcher_t *searcher, const char *last, const GArra
 {
     word_cache_t *cache = word_cache_of(searcher);
     size_t n = words->len < WORD_CACHE_TOP ? words->len : WORD_CACHE_TOP;
-    size_t bytes = sizeof(word_list_t) + strlen(last) + 1 + n * sizeof(candidate_t);
+    /* counted as malloc holds it (headers, 16-byte steps) with the hash
+     * entry: until session 16 only the strings and structs were */
+    size_t bytes = vind_heap_bytes(sizeof(word_list_t)) + vind_heap_bytes(strlen(last) + 1) +
+                   VIND_HASH_ENTRY_BYTES + vind_heap_bytes((n ? n : 1) * sizeof(candidate_t));
     for (size_t i = 0; i < n; i++)
-        bytes += strlen(g_array_index(words, candidate_t, i).text) + 1;
+        bytes += vind_heap_bytes(strlen(g_array_index(words, candidate_t, i).text) + 1);
     if (!cache || cache->bytes + bytes > searcher->cache_bytes / 4)
         return;
     word_list_t *list = calloc(1, sizeof *list);

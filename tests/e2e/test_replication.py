@@ -18,7 +18,12 @@ bounded wait:
    the replica's sub-folder while four clients search (every answer 200);
 4. the replica served by xapian-tcpsrv and searched as a remote shard (a stub with one `remote`
    line): another full copy switched in behind it is found (not a cached answer: over remote,
-   Xapian reports revision 0 whatever the shard holds).
+   Xapian reports revision 0 whatever the shard holds);
+5. half states (session 16, docs/scaling.md "Half states"): one-shot xapian-replicate runs under
+   tests/e2e/write_faults.c, SIGKILLed as they apply a changeset (at its first table sync, and at
+   its commit's rename) and as they switch in a full copy, and one whose disk fills during a full
+   copy: while four clients search, every answer is 200 and the daemon serves the whole old
+   revision; the next run completes and its change is served.
 
 Needs xapian-tools (scripts/debian-packages.txt); skips without it outside CI, fails under CI=true.
 Every process is stopped at the end, also when a step fails; every wait has a limit.
@@ -35,11 +40,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Clients, Searchd, Tap, index_site, query, require_programs, write_article  # noqa: E402
+from vindlib import build_write_faults, fault_env  # noqa: E402
 
 tap = Tap()
 WAIT = 60.0  # seconds any replicated change may take to be served (polled, never asserted)
 ARTICLES = 6
 SWAPPED, CHANGED, DELETED, ADDED, REMOTE = 7, 5, 6, 8, 9  # article numbers (harness.write_article)
+HALF = 10  # the article of the half states, rewritten with a new word for each
 
 
 def url(n):
@@ -258,6 +265,60 @@ def remote_replica(replica, db, site, tmp, processes):
     tap.equal(sd.exit_code, 0, "the remote vind-searchd exits 0")
 
 
+def replicate_once(port, replica, env=None, force=False):
+    """One xapian-replicate run (-o) into replica; returns (exit status, its output)."""
+    command = ["xapian-replicate", "-h", "127.0.0.1", "-p", str(port), "-m", "site", "-o", "-r", "0",
+               "-t", "10"] + (["-f"] if force else []) + [replica]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                            timeout=120)
+    return result.returncode, result.stdout.decode("utf-8", "replace")
+
+
+# The half states: (what, a full copy, the shim's settings, the exit status of the run cut short)
+HALF_STATES = [
+    ("a changeset's apply killed at its first table sync", False, {"VIND_KILL_AT": "sync"}, -9),
+    ("a changeset's apply killed at its commit's rename", False, {"VIND_KILL_AT": "rename-before"}, -9),
+    ("a full copy killed as it is switched in", True, {"VIND_KILL_AT": "rename-before"}, -9),
+    ("a full copy whose disk fills after 64 kB", True, {"VIND_ENOSPC_AFTER": "65536"}, 1),
+]
+
+
+def half_states(replica, db, site, tmp, port):
+    """xapian-replicate cut short as it writes the replica (killed, or its disk full): the daemon
+    serves the whole old revision meanwhile, every answer 200, and the next run completes."""
+    shim, why = build_write_faults(tmp)
+    if not shim:
+        tap.skip("replication half states", why)
+        return
+    with Searchd(replica, "--threads", "4", "--max-searches-per-ip", "8", "--max-heavy-searches", "0") as sd:
+        for n, (what, full, settings, cut_status) in enumerate(HALF_STATES):
+            word = ["kinderopvang", "dagopvang", "buitenschoolse", "gastouders"][n]
+            write_article(site, HALF, word=word)
+            index_master(db, site, changesets=not full)
+            _, before = sd.json("/health")
+            stub_before = stub(replica)
+            with Clients(sd, SEARCHES) as clients:
+                time.sleep(0.2)
+                status, output = replicate_once(port, replica, fault_env(shim, replica, **settings), full)
+                time.sleep(0.5)  # past a reopen interval of every worker
+                _, during = sd.json("/health")
+                found = urls(sd, word)
+            tap.ok(status == cut_status, "%s: xapian-replicate is cut short (exit %d)" % (what, cut_status),
+                   (status, output[-300:]))
+            tap.ok(clients.count > 10 and not clients.failures,
+                   "%s: every one of %d searches answered 200" % (what, clients.count), clients.failures[:5])
+            tap.ok(found == [] and (during or {}).get("revision") == (before or {}).get("revision") and
+                   (during or {}).get("documents") == (before or {}).get("documents") and
+                   stub(replica) == stub_before,
+                   "%s: the daemon serves the whole old revision (the stub unchanged)" % what,
+                   (before, during, found, stub_before, stub(replica)))
+            status, output = replicate_once(port, replica, force=full)
+            tap.ok(status == 0, "%s: the next xapian-replicate run completes" % what, (status, output[-300:]))
+            tap.ok(wait_until(lambda: url(HALF) in (urls(sd, word) or [])),
+                   "%s: ... and its change is served" % what, urls(sd, word))
+    tap.equal(sd.exit_code, 0, "the half states' vind-searchd exits 0")
+
+
 def main():
     tools = [shutil.which(name) for name in ("xapian-replicate", "xapian-replicate-server", "xapian-tcpsrv")]
     if not all(tools):
@@ -304,6 +365,8 @@ def main():
             remote_replica(replica, db, site, tmp, processes)
             tap.ok(client.alive() and server.alive(), "xapian-replicate and its server still run",
                    client.log()[-1000:])
+            client.stop()  # the half states run xapian-replicate once at a time, under the shim
+            half_states(replica, db, site, tmp, port)
         finally:
             for process in reversed(processes):
                 process.stop()

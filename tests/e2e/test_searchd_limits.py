@@ -7,7 +7,9 @@ report on a damaged index, over a generated site of 60 articles (no sample site 
      on an idle worker; asserted by order, not by time);
   2. 64 wildcards: 200 with "notices" saying that wildcards were cut; an impossible
      --search-time-limit: 200 with hits and "partial": true; the default: "partial": false;
-  3. the tag facet lists at most 50 values, "facets_more" counts the rest;
+  3. the tag facet lists at most 50 values, "facets_more" counts the rest; so does the search
+     page (session 16: it listed every value, 16.6 MB a page of a feed of 30,000 tags), and a
+     selected value past the 50 stays on it, checked;
   4. an index with a damaged block: /health says "degraded" (503, with a reason) whenever a
      search fails, for every block of postlist.glass and termlist.glass damaged in turn;
   5. a template asset over 1 MB is refused at start, naming the file and its size;
@@ -103,6 +105,20 @@ def costly(db):
                and more.get("type") == 0,
                "the tag facet lists 50 of %d values, facets_more.tag = %d" % (ARTICLES, ARTICLES - 50),
                (len(facets.get("tag", [])), more))
+        status, _, body = sd.get("/zoeken?" + query(q="wijkzorg"))
+        page = body.decode("utf-8", "replace")
+        boxes = re.findall(r'<input type="checkbox" id="vind-f-tag-\d+" name="tag"', page)
+        tap.ok(status == 200 and len(boxes) == 50 and
+               '<p class="vind-left-out">%d andere</p>' % (ARTICLES - 50) in page,
+               "/zoeken lists 50 of %d tags and says '%d andere' (every one before session 16)"
+               % (ARTICLES, ARTICLES - 50), (status, len(boxes)))
+        listed = {value["value"] for value in facets.get("tag", [])}
+        past = sorted({"etiket%d" % n for n in range(ARTICLES)} - listed)
+        status, _, body = sd.get("/zoeken?" + query(q="wijkzorg", tag=past[0]))
+        page = body.decode("utf-8", "replace")
+        tap.ok(status == 200 and re.search(r'name="tag" value="%s" checked' % past[0], page) and
+               len(re.findall(r'name="tag" value=', page)) == 51,
+               "a selected tag past the 50 is on the page, checked (51 listed)", (status, past[:1]))
     with Searchd(db, "--search-time-limit", "0.000001") as sd:
         status, data = sd.json("/api/search?" + query(q="wijkzorg"))
         tap.ok(status == 200 and data.get("partial") is True and data.get("results"),
