@@ -37,6 +37,7 @@
 
 #include <sys/stat.h>
 
+#include <vind/limits.h>
 #include <vind/xapian.h>
 extern "C" {
 #include "error.h"
@@ -2473,6 +2474,23 @@ extern "C" const char *vind_xapian_stem(vind_xapian_stemmer_t *stemmer, const ch
 
 /* ----------------------------------------------------------- write side */
 
+/* Xapian 1.4 merges a writer's in-memory changes into its tables every
+ * XAPIAN_FLUSH_THRESHOLD changed documents, inside a transaction too (a merge,
+ * not a commit), and reads that setting only from the environment, each time
+ * a writable glass database is opened. Set once, before the first writer,
+ * unless the user chose a value: VIND_INDEX_FLUSH_DOCS (include/vind/limits.h
+ * says why). vind opens its writers before it starts threads that could read
+ * the environment. */
+static void set_flush_threshold()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const char *chosen = std::getenv("XAPIAN_FLUSH_THRESHOLD");
+        if (chosen == nullptr || *chosen == '\0')
+            setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(VIND_INDEX_FLUSH_DOCS).c_str(), 1);
+    });
+}
+
 extern "C" vind_status_t vind_xapian_writer_open(const char *path, int create_if_missing,
                                                  vind_xapian_writer_t **writer, char **errmsg)
 {
@@ -2484,6 +2502,7 @@ extern "C" vind_status_t vind_xapian_writer_open(const char *path, int create_if
     return guard(
         errmsg, "cannot open Xapian database for writing", path,
         [&] {
+            set_flush_threshold();
             std::unique_ptr<vind_xapian_writer> opened(new vind_xapian_writer);
             opened->path = path;
             const std::string stub = stub_file(path);

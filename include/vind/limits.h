@@ -107,6 +107,19 @@
  * B-tree block). 8 MB keeps the shared corpus (5.1 MB, 750 documents) one
  * batch. */
 #define VIND_INDEX_BATCH_BYTES (8u * 1024u * 1024u)
+/* Documents Xapian holds in its in-memory maps before it merges them into
+ * its tables inside the open batch (XAPIAN_FLUSH_THRESHOLD, Xapian 1.4's
+ * only setting for it, read from the environment when a writable database
+ * is opened; vind sets it unless the user did: lib/xapian_wrap.cc). Each
+ * posting and position list added descends two maps of every term of the
+ * documents held (term -> changes; a string compare per level), and the
+ * bigger they are the more of each descent misses the CPU cache: a bulk load
+ * of 2,000 generated documents (batches of 8 MiB, ~1,100 documents) took
+ * 13.0-13.4 s of CPU with Xapian's default (10,000: never inside a batch)
+ * and 9.8-10.5 s at 50-200 (peak RSS 215 -> 143-154 MB); unlike a commit,
+ * such a merge writes nothing durable, so the batches stay as they are.
+ * The index is the same (docs/scaling.md, "Bulk load, session 16"). */
+#define VIND_INDEX_FLUSH_DOCS 200u
 /* Replaced documents per commit: a batch also ends at this many documents
  * stored over one the index holds. Xapian 1.4 (glass) queues one
  * position-list change per term of such a document, kept terms included (a
