@@ -33,6 +33,7 @@
 #include <new>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/stat.h>
@@ -484,13 +485,12 @@ class PackedOrdinals {
     void clear()
     {
         docids_ = std::vector<uint32_t>();
-        values_.clear();
         ordinals_.clear();
         layout_.clear();
         field_at_.clear();
         field_first_.assign(1, 0);
+        part_ids_.clear(); /* before parts_: its keys are views of them */
         parts_.clear();
-        part_ids_.clear();
         by_text_.clear();
         ranks_.clear();
         bytes_ = 0;
@@ -511,11 +511,12 @@ class PackedOrdinals {
         auto found = ordinals_.find(value);
         if (found != ordinals_.end())
             return found->second;
-        const size_t cost = 2 * value.size() + 64; /* the string twice, the node */
-        if (over(cost) || values_.size() >= FULL - 1)
+        /* The value once, as its map key: until session 16 a second copy
+         * (never read) halved how many of a feed's long values fit. */
+        const size_t cost = value.size() + 64; /* the string, the node */
+        if (over(cost) || ordinals_.size() >= FULL - 1)
             return FULL;
-        const uint32_t ordinal = (uint32_t)values_.size();
-        values_.push_back(value);
+        const uint32_t ordinal = (uint32_t)ordinals_.size();
         ordinals_.emplace(value, ordinal);
         bytes_ += cost;
         lay_out(value);
@@ -547,18 +548,20 @@ class PackedOrdinals {
         bytes_ += 4 * (layout_.size() - before + field_at_.size() - fields_before + 1);
     }
 
-    /* Ids are per field: a tag and a theme of the same text are two parts. */
+    /* Ids are per field: a tag and a theme of the same text are two parts.
+     * The text is kept once, in parts_ (a deque: it never moves), and the
+     * look-up's key is a view of it: until session 16 the key was a second
+     * copy, so a feed's long tags (200 bytes) cost twice what they hold and
+     * fewer of its documents fit the bound (docs/security.md). */
     uint32_t part_id(size_t field, const std::string &text)
     {
-        std::string key(1, (char)field);
-        key += text;
-        auto found = part_ids_.find(key);
+        auto found = part_ids_.find(PartKey{(unsigned char)field, text});
         if (found != part_ids_.end())
             return found->second;
         const uint32_t id = (uint32_t)parts_.size();
         parts_.push_back(text);
-        part_ids_.emplace(std::move(key), id);
-        bytes_ += 3 * text.size() + 96 + 8; /* + its by_text_ and ranks_ entries */
+        part_ids_.emplace(PartKey{(unsigned char)field, parts_.back()}, id);
+        bytes_ += text.size() + 96 + 8; /* + its by_text_ and ranks_ entries */
         return id;
     }
 
@@ -583,13 +586,27 @@ class PackedOrdinals {
 
     bool by_docid_;
     std::vector<uint32_t> docids_; /* docid -> ordinal + 1 (0: not seen) */
-    std::vector<std::string> values_;
-    std::unordered_map<std::string, uint32_t> ordinals_;
+    std::unordered_map<std::string, uint32_t> ordinals_; /* value -> ordinal */
     std::vector<uint32_t> layout_;   /* each value's fields' part ids (lay_out) */
     std::vector<uint32_t> field_at_; /* each value's fields' first entries in layout_ */
     std::vector<uint32_t> field_first_{0}; /* ordinal -> its first entry in field_at_ */
-    std::vector<std::string> parts_;       /* part id -> text */
-    std::unordered_map<std::string, uint32_t> part_ids_; /* field byte + text -> id */
+    /* A part's field and a view of its text (in parts_). */
+    struct PartKey {
+        unsigned char field;
+        std::string_view text;
+        bool operator==(const PartKey &other) const
+        {
+            return field == other.field && text == other.text;
+        }
+    };
+    struct PartKeyHash {
+        size_t operator()(const PartKey &key) const
+        {
+            return std::hash<std::string_view>()(key.text) ^ key.field;
+        }
+    };
+    std::deque<std::string> parts_; /* part id -> text; a deque, as part_ids_ views it */
+    std::unordered_map<PartKey, uint32_t, PartKeyHash> part_ids_; /* field, text -> id */
     std::vector<uint32_t> by_text_; /* the part ids ranks() has ordered, in byte order */
     std::vector<uint32_t> ranks_;   /* part id -> its place in by_text_ */
     FlushTables tables_;
