@@ -1185,22 +1185,36 @@ class CountSpy : public Xapian::MatchSpy
         /* A copy: a second call orders the same counts again. */
         std::vector<std::pair<uint32_t, uint32_t>> flushed = flushed_[i];
         const size_t field = (size_t)slots_[i].packed_field - 1;
-        std::unordered_map<uint32_t, size_t> entry_of; /* part id -> its flushed entry */
-        entry_of.reserve(flushed.size());
-        for (size_t k = 0; k < flushed.size(); k++)
-            entry_of.emplace(flushed[k].first, k);
+        /* The known values' counts go through the slot's tally table (zero
+         * after flush(), and zero again below), not a hash map of the
+         * flushed ids: ~7 M instructions for a feed's 26,000. Everything
+         * that allocates is done before the first count, so that an
+         * exception leaves the table zero. */
+        std::vector<uint32_t> &tally = tables_.tallies[i];
+        if (tally.size() < ordinals_->part_count())
+            tally.resize(ordinals_->part_count(), 0);
         ordered_t unknown; /* in value order, as the map holds them */
+        std::vector<uint32_t> joined; /* the known ones' ids */
+        unknown.reserve(counts_[i].size());
+        joined.reserve(counts_[i].size());
+        flushed.reserve(flushed.size() + counts_[i].size());
         for (const auto &entry : counts_[i]) {
             uint32_t id = 0;
-            if (!ordinals_->find_part(field, entry.first, &id)) {
+            if (ordinals_->find_part(field, entry.first, &id) && id < tally.size()) {
+                tally[id] += entry.second; /* once: the map's values are distinct */
+                joined.push_back(id);
+            } else {
                 unknown.emplace_back(&entry.first, entry.second);
-                continue;
             }
-            auto found = entry_of.find(id);
-            if (found != entry_of.end())
-                flushed[found->second].second += entry.second;
-            else
-                flushed.emplace_back(id, entry.second);
+        }
+        for (auto &entry : flushed) {
+            entry.second += tally[entry.first];
+            tally[entry.first] = 0;
+        }
+        for (uint32_t id : joined) {
+            if (tally[id] != 0) /* counted one by one only */
+                flushed.emplace_back(id, tally[id]);
+            tally[id] = 0;
         }
         ordered_t known;
         ordered_by_rank(flushed, known);
