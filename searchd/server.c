@@ -101,6 +101,14 @@ typedef struct connection_record {
     _Atomic int64_t since_us;
     unsigned char client[17]; /* vind_server_client_key; counted in the list's clients */
     int counted;
+    /* The request whose context uri_log_callback made and request_completed
+     * has not yet taken, touched only by the connection's own worker.
+     * libmicrohttpd calls request_completed only for a request that reached
+     * the access handler: one it refuses itself while reading (its pool
+     * full of a request's parameters or headers: an empty close or its own
+     * 4xx) would leak its context (session 16: fuzz_searchd, 320 bytes a
+     * request). The connection's close frees it. */
+    struct vind_request *unfinished;
 } connection_record_t;
 
 struct vind_connection_list {
@@ -125,6 +133,15 @@ static int count_client(vind_server_t *server, connection_record_t *record, int 
         g_hash_table_replace(clients, g_bytes_ref(key), GUINT_TO_POINTER(count));
     g_bytes_unref(key);
     return count <= server->config->max_connections_per_ip;
+}
+
+static void request_free(vind_request_t *req);
+
+/* A request's context that request_completed never took (NULL: none). */
+static void request_forget(vind_request_t *unfinished)
+{
+    if (unfinished)
+        request_free(unfinished);
 }
 
 static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
@@ -160,6 +177,7 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     connection_record_t *record = *socket_context;
     if (record == NULL)
         return;
+    request_forget(record->unfinished);
     pthread_mutex_lock(&list->lock);
     if (record->counted)
         count_client(server, record, -1);
@@ -174,13 +192,18 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     *socket_context = NULL;
 }
 
-static void set_receiving(struct MHD_Connection *connection, int receiving)
+/* The connection's record (NULL when notify_connection could not make one). */
+static connection_record_t *record_of(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    if (info == NULL || info->socket_context == NULL)
+    return info ? info->socket_context : NULL;
+}
+
+static void set_receiving(connection_record_t *record, int receiving)
+{
+    if (record == NULL)
         return;
-    connection_record_t *record = info->socket_context;
     atomic_store_explicit(&record->since_us, g_get_monotonic_time(), memory_order_relaxed);
     atomic_store_explicit(&record->receiving, receiving, memory_order_release);
 }
@@ -390,6 +413,13 @@ static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection 
     req->uri_bytes = uri ? strlen(uri) : 0;
     req->bad_escape = uri != NULL && has_bad_escape(uri);
     req->raw_nul = uri != NULL && has_raw_nul(uri);
+    connection_record_t *record = record_of(connection);
+    if (record) {
+        /* A keep-alive connection's previous request was completed before
+         * this line was read, unless libmicrohttpd refused it itself. */
+        request_forget(record->unfinished);
+        record->unfinished = req;
+    }
     return req;
 }
 
@@ -440,7 +470,10 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
     vind_server_t *server = cls;
     vind_request_t *req = *context;
     *context = NULL;
-    set_receiving(connection, 1); /* the next request on this connection begins */
+    connection_record_t *record = record_of(connection);
+    if (record && record->unfinished == req)
+        record->unfinished = NULL;
+    set_receiving(record, 1); /* the next request on this connection begins */
     if (req == NULL)
         return;
     vind_pool_checkin(server->pool, req->slot);
@@ -1046,7 +1079,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         return vind_respond_deferred(req); /* resumed by its search thread */
     if (req->responded)
         return MHD_YES;
-    set_receiving(connection, 0);
+    set_receiving(record_of(connection), 0);
     req->received_us = g_get_monotonic_time();
     if (req->body_bytes > VIND_SEARCHD_MAX_BODY_BYTES)
         return vind_respond_error(req, 413, NULL);
