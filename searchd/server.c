@@ -137,13 +137,6 @@ static int count_client(vind_server_t *server, connection_record_t *record, int 
 
 static void request_free(vind_request_t *req);
 
-/* A request's context that request_completed never took (NULL: none). */
-static void request_forget(vind_request_t *unfinished)
-{
-    if (unfinished)
-        request_free(unfinished);
-}
-
 static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
                               enum MHD_ConnectionNotificationCode code)
 {
@@ -177,7 +170,7 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     connection_record_t *record = *socket_context;
     if (record == NULL)
         return;
-    request_forget(record->unfinished);
+    request_free(record->unfinished);
     pthread_mutex_lock(&list->lock);
     if (record->counted)
         count_client(server, record, -1);
@@ -417,14 +410,17 @@ static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection 
     if (record) {
         /* A keep-alive connection's previous request was completed before
          * this line was read, unless libmicrohttpd refused it itself. */
-        request_forget(record->unfinished);
+        request_free(record->unfinished);
         record->unfinished = req;
     }
     return req;
 }
 
+/* Frees req (NULL: nothing), a request's context. */
 static void request_free(vind_request_t *req)
 {
+    if (req == NULL)
+        return;
     for (int f = 0; f < VIND_FACET_LAST; f++)
         if (req->search.filters[f])
             g_ptr_array_free(req->search.filters[f], TRUE);
