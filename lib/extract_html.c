@@ -139,29 +139,32 @@ static GString *to_utf8(const char *data, size_t len, const char **warning)
     return out;
 }
 
+/* The text in encoding (a g_convert name) as repaired UTF-8; NULL when it
+ * does not convert (the caller reads the bytes another way). */
+static GString *convert_to_utf8(const char *data, size_t len, const char *encoding,
+                                size_t *repaired)
+{
+    gsize written = 0;
+    char *converted = g_convert(data, (gssize)len, "UTF-8", encoding, NULL, &written, NULL);
+    if (converted == NULL)
+        return NULL;
+    GString *out = repair_utf8(converted, written, repaired);
+    g_free(converted);
+    return out;
+}
+
 static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
                                  const char **warning)
 {
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         return repair_utf8(data + 3, len - 3, repaired);
-    if (len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)) {
-        gsize written = 0;
-        char *converted = g_convert(data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &written, NULL);
-        if (converted != NULL) {
-            GString *out = repair_utf8(converted, written, repaired);
-            g_free(converted);
-            return out;
-        }
-    }
-    if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)) {
-        gsize written = 0;
-        char *converted = g_convert(data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &written, NULL);
-        if (converted != NULL) {
-            GString *out = repair_utf8(converted, written, repaired);
-            g_free(converted);
-            return out;
-        }
-    }
+    GString *out = NULL;
+    if (len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE))
+        out = convert_to_utf8(data + 2, len - 2, "UTF-16LE", repaired);
+    else if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))
+        out = convert_to_utf8(data + 2, len - 2, "UTF-16BE", repaired);
+    if (out != NULL)
+        return out;
     char *charset = declared_charset(data, len);
     if (charset == NULL || charset_is_utf8(charset) ||
         (has_high_bytes(data, len) && g_utf8_validate(data, (gssize)len, NULL))) {
@@ -176,15 +179,12 @@ static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
         g_ascii_strcasecmp(charset, "latin1") == 0 ||
         g_ascii_strcasecmp(charset, "us-ascii") == 0 || g_ascii_strcasecmp(charset, "ascii") == 0)
         from = "WINDOWS-1252";
-    gsize written = 0;
-    char *converted = g_convert(data, (gssize)len, "UTF-8", from, NULL, &written, NULL);
+    out = convert_to_utf8(data, len, from, repaired);
     g_free(charset);
-    if (converted == NULL) {
+    if (out == NULL) {
         *warning = "bytes invalid in the declared charset were repaired";
         return repair_utf8(data, len, repaired);
     }
-    GString *out = repair_utf8(converted, written, repaired);
-    g_free(converted);
     return out;
 }
 

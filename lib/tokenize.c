@@ -195,6 +195,24 @@ static size_t scan_run(const scanner_t *s, size_t i)
     }
 }
 
+/* Whether the n bytes at text, ASCII lower-cased, are one of the n_words
+ * words, none longer than longest (at most 15). Cost: a longer text stops at
+ * the length check; else a copy of n bytes and a strcmp per word. */
+static int is_listed_lower(const char *text, size_t n, const char *const *words, size_t n_words,
+                           size_t longest)
+{
+    char lower[16];
+    if (n == 0 || n > longest || n >= sizeof lower)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        lower[k] = (char)lower_ascii((unsigned char)text[k]);
+    lower[n] = '\0';
+    for (size_t k = 0; k < n_words; k++)
+        if (strcmp(lower, words[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Top-level domains recognised in bare domain names ("coronamelder.nl").
  * Short TLDs that are also Dutch or English words ("de", "in", "is", "at",
  * "me", "to") are left out: "de app.De gebruiker" is not a domain. */
@@ -203,16 +221,7 @@ static int is_known_tld(const char *label, size_t n)
     static const char *const tlds[] = {"nl",  "com", "org", "net", "eu",   "be",  "gov",      "edu",
                                        "io",  "int", "uk",  "app", "info", "frl", "nu",       "biz",
                                        "dev", "ch",  "fr",  "es",  "se",   "dk",  "amsterdam"};
-    if (n == 0 || n > 9)
-        return 0;
-    char lower[10];
-    for (size_t k = 0; k < n; k++)
-        lower[k] = (char)lower_ascii((unsigned char)label[k]);
-    lower[n] = '\0';
-    for (size_t k = 0; k < sizeof tlds / sizeof tlds[0]; k++)
-        if (strcmp(lower, tlds[k]) == 0)
-            return 1;
-    return 0;
+    return is_listed_lower(label, n, tlds, sizeof tlds / sizeof tlds[0], 9);
 }
 
 /* Whether [start, end) is a domain name: ASCII labels of letters, digits and
@@ -322,17 +331,7 @@ static int is_dutch_dot_abbreviation(const scanner_t *s, size_t start, size_t en
         "jr",   "sr",  "mln", "mld",  "mrd", "nl",   "aug",  "sept", "okt",  "dec", "jan",
         "feb",  "apr", "max", "min",  "gem", "wo",   "nov",
     };
-    size_t n = end - start;
-    if (n == 0 || n > 5)
-        return 0;
-    char lower[6];
-    for (size_t k = 0; k < n; k++)
-        lower[k] = (char)lower_ascii((unsigned char)s->text[start + k]);
-    lower[n] = '\0';
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (strcmp(lower, words[k]) == 0)
-            return 1;
-    return 0;
+    return is_listed_lower(s->text + start, end - start, words, sizeof words / sizeof words[0], 5);
 }
 
 /*

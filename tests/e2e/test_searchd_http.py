@@ -68,13 +68,18 @@ def main():
             tap.equal(sd2.exit_code, 0, "SIGINT: exits 0")
         except RuntimeError as e:
             tap.ok(False, "SIGINT: exits 0", e)
-        bad = Searchd(missing, "--template", os.path.join(tmp, "nothing-here"))
-        try:
-            bad.start()
-            bad.stop()
-            tap.ok(False, "a missing template folder is refused at start")
-        except RuntimeError as e:
-            tap.ok("page.html" in str(e), "a missing template folder is refused at start, naming page.html", e)
+        refused_at_start(Searchd(missing, "--template", os.path.join(tmp, "nothing-here")), "page.html",
+                         "a missing template folder is refused at start", "naming page.html")
+
+
+def refused_at_start(sd, named, what, naming):
+    """sd (not started) must refuse to start, its error naming `named`."""
+    try:
+        sd.start()
+        sd.stop()
+        tap.ok(False, what)
+    except RuntimeError as e:
+        tap.ok(named in str(e), "%s, %s" % (what, naming), e)
 
 
 def templates(tmp, missing):
@@ -104,13 +109,8 @@ def templates(tmp, missing):
     tap.equal(sd.exit_code, 0, "--template run exits 0")
     with open(os.path.join(own, "page.html"), "w", encoding="utf-8") as f:
         f.write(page.replace("<body>", "<body>{{onbekend}}"))
-    bad = Searchd(missing, "--template", own)
-    try:
-        bad.start()
-        bad.stop()
-        tap.ok(False, "an unknown placeholder is refused at start")
-    except RuntimeError as e:
-        tap.ok("onbekend" in str(e), "an unknown placeholder is refused at start, naming it", e)
+    refused_at_start(Searchd(missing, "--template", own), "onbekend", "an unknown placeholder is refused at start",
+                     "naming it")
 
 
 def listen_address(missing):

@@ -141,15 +141,22 @@ ssize_t pwritev(int fd, const struct iovec *vector, int count, off_t offset)
     return disk_full(fd, vector_bytes(vector, count)) ? -1 : real(fd, vector, count, offset);
 }
 
+/* A sync of fd through real (fsync or fdatasync); a watched fd's sync is a
+ * kill point ("sync": maybe_die). */
+static int sync_or_die(int fd, int (*real)(int))
+{
+    char target[PATH_MAX];
+    if (*watched_fd(fd, target, sizeof target))
+        maybe_die("sync");
+    return real(fd);
+}
+
 int fdatasync(int fd)
 {
     static int (*real)(int);
     if (!real)
         real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-    char target[PATH_MAX];
-    if (*watched_fd(fd, target, sizeof target))
-        maybe_die("sync");
-    return real(fd);
+    return sync_or_die(fd, real);
 }
 
 int fsync(int fd)
@@ -157,10 +164,7 @@ int fsync(int fd)
     static int (*real)(int);
     if (!real)
         real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    char target[PATH_MAX];
-    if (*watched_fd(fd, target, sizeof target))
-        maybe_die("sync");
-    return real(fd);
+    return sync_or_die(fd, real);
 }
 
 int rename(const char *from, const char *to)

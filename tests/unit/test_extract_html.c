@@ -541,6 +541,8 @@ static void test_wide_and_ebcdic(void)
         {"UTF-32BE", "\0\0\xFE\xFF", 4, "UTF-32BE with its BOM is decoded"},
         {"UTF-16LE", "", 0, "UTF-16LE without a BOM is decoded"},
         {"UTF-16BE", "", 0, "UTF-16BE without a BOM is decoded"},
+        {"UTF-16LE", "\xFF\xFE", 2, "UTF-16LE with its BOM is decoded"},
+        {"UTF-16BE", "\xFE\xFF", 2, "UTF-16BE with its BOM is decoded"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(wide); i++) {
         vind_status_t status;

@@ -206,6 +206,17 @@ static char *write_file(const char *dir, const char *name, const char *data, siz
     return path;
 }
 
+/* vind_extract_file(path) fails with expected (its message freed). */
+static void check_extract_fails(const char *path, const vind_extract_options_t *opts,
+                                vind_status_t expected, const char *what)
+{
+    vind_doc_t *doc = NULL;
+    char *errmsg = NULL;
+    CHECK_INT(vind_extract_file(path, opts, &doc, &errmsg), expected, what);
+    vind_doc_free(doc);
+    free(errmsg);
+}
+
 static void test_extract_file(const char *dir)
 {
     vind_extract_options_t opts;
@@ -251,23 +262,14 @@ static void test_extract_file(const char *dir)
     doc = NULL;
     const char *notes = "Gewone aantekeningen, geen opmaak.\n";
     char *text = write_file(dir, "notities.txt", notes, strlen(notes));
-    errmsg = NULL;
-    CHECK_INT(vind_extract_file(text, &opts, &doc, &errmsg), VIND_UNSUPPORTED_FILE,
-              "plain text file: unsupported");
-    free(errmsg);
+    check_extract_fails(text, &opts, VIND_UNSUPPORTED_FILE, "plain text file: unsupported");
     const char *fake = "Dit is geen PDF maar heet wel zo.";
     char *fake_pdf = write_file(dir, "nep.pdf", fake, strlen(fake));
-    errmsg = NULL;
-    CHECK_INT(vind_extract_file(fake_pdf, &opts, &doc, &errmsg), VIND_CORRUPT_FILE,
-              "random bytes named .pdf: corrupt (as the corpus's IAmWrongPDF)");
-    free(errmsg);
-    errmsg = NULL;
+    check_extract_fails(fake_pdf, &opts, VIND_CORRUPT_FILE,
+                        "random bytes named .pdf: corrupt (as the corpus's IAmWrongPDF)");
     char *missing = g_build_filename(dir, "bestaat-niet.html", NULL);
-    CHECK_INT(vind_extract_file(missing, &opts, &doc, &errmsg), VIND_NOT_FOUND, "missing file");
-    free(errmsg);
-    errmsg = NULL;
-    CHECK_INT(vind_extract_file(dir, &opts, &doc, &errmsg), VIND_UNSUPPORTED_FILE, "a directory");
-    free(errmsg);
+    check_extract_fails(missing, &opts, VIND_NOT_FOUND, "missing file");
+    check_extract_fails(dir, &opts, VIND_UNSUPPORTED_FILE, "a directory");
     CHECK_INT(vind_extract_file(NULL, &opts, &doc, NULL), VIND_INVALID_ARGUMENT, "NULL path");
 
     const char *paths[] = {empty, html, markup, text, fake_pdf};
