@@ -62,6 +62,19 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
+/* Which of two words value is: 0 the first, 1 the second; -1 when neither,
+ * said on stderr with the usage (what: "language", "format"). */
+static int one_of_two(const char *value, const char *first, const char *second, const char *what)
+{
+    if (strcmp(value, first) == 0)
+        return 0;
+    if (strcmp(value, second) == 0)
+        return 1;
+    fprintf(stderr, "vind analyze: unknown %s '%s' (%s or %s)\n", what, value, first, second);
+    usage(stderr);
+    return -1;
+}
+
 /* Parses argv; returns -1 to go on, else the exit status (0 for --help, 2). */
 static int parse_options(int argc, char **argv, options_t *options)
 {
@@ -76,25 +89,15 @@ static int parse_options(int argc, char **argv, options_t *options)
             usage(stdout);
             return 0;
         } else if (!only_text && (value = option_value(argc, argv, &i, "--lang", &missing))) {
-            if (strcmp(value, "nl") == 0)
-                options->lang = VIND_LANG_NL;
-            else if (strcmp(value, "en") == 0)
-                options->lang = VIND_LANG_EN;
-            else {
-                fprintf(stderr, "vind analyze: unknown language '%s' (nl or en)\n", value);
-                usage(stderr);
+            int which = one_of_two(value, "nl", "en", "language");
+            if (which < 0)
                 return 2;
-            }
+            options->lang = which == 0 ? VIND_LANG_NL : VIND_LANG_EN;
         } else if (!only_text && (value = option_value(argc, argv, &i, "--format", &missing))) {
-            if (strcmp(value, "text") == 0)
-                options->format = FORMAT_TEXT;
-            else if (strcmp(value, "json") == 0)
-                options->format = FORMAT_JSON;
-            else {
-                fprintf(stderr, "vind analyze: unknown format '%s' (text or json)\n", value);
-                usage(stderr);
+            int which = one_of_two(value, "text", "json", "format");
+            if (which < 0)
                 return 2;
-            }
+            options->format = which == 0 ? FORMAT_TEXT : FORMAT_JSON;
         } else if (!only_text && (value = option_value(argc, argv, &i, "--datadir", &missing))) {
             options->datadir = value;
         } else if (missing) {
