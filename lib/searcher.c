@@ -461,6 +461,10 @@ static vind_status_t new_enquire(vind_searcher_t *searcher, const vind_xapian_qu
     searcher->runs++;
     vind_status_t status = vind_xapian_enquire_new(searcher->reader, &enquire, errmsg);
     status = status == VIND_OK ? set_query_in_group(searcher, enquire, query, errmsg) : status;
+    /* No percents: a run examining every match by relevance then orders its
+     * matches itself rather than Xapian keeping and sorting an item of two
+     * strings each (include/vind/xapian.h). */
+    status = status == VIND_OK ? vind_xapian_enquire_set_percents(enquire, 0, errmsg) : status;
     /* Near-duplicates: Xapian keeps the best document per group key in the
      * same pass (no extra run); documents without a key are never collapsed.
      * Only documents with a near-duplicate carry a key (docs/schema.md), so

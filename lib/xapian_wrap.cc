@@ -2481,6 +2481,12 @@ struct vind_xapian_enquire {
      * key stays unset while this holds, collapse_slot is the key's slot. */
     bool collapse_after = false;
     Xapian::valueno collapse_slot = Xapian::BAD_VALUENO;
+    /* What decides whether a run may order its matches itself
+     * (ranks_itself): the pages' percents wanted, the order, a cutoff. */
+    bool percents = true;
+    bool by_relevance = true;
+    bool docids_ascending = true;
+    bool cut = false;
 };
 
 /* ---------------------------------------------------------------- lists */
@@ -4462,6 +4468,7 @@ extern "C" vind_status_t vind_xapian_enquire_sort_by_relevance(vind_xapian_enqui
         return invalid(errmsg, "vind_xapian_enquire_sort_by_relevance", "enquire is NULL");
     try {
         enquire->enquire.set_sort_by_relevance();
+        enquire->by_relevance = true;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot sort by relevance on",
@@ -4478,6 +4485,7 @@ vind_xapian_enquire_sort_by_value_then_relevance(vind_xapian_enquire_t *enquire,
                        "enquire is NULL or slot is VIND_XAPIAN_NO_SLOT");
     try {
         enquire->enquire.set_sort_by_value_then_relevance(slot, reverse != 0);
+        enquire->by_relevance = false;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot sort by value on",
@@ -4507,6 +4515,7 @@ extern "C" vind_status_t vind_xapian_enquire_set_docid_order(vind_xapian_enquire
     }
     try {
         enquire->enquire.set_docid_order(xapian_order);
+        enquire->docids_ascending = xapian_order == Xapian::Enquire::ASCENDING;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot set the docid order on",
@@ -4553,6 +4562,15 @@ extern "C" vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquir
     }
 }
 
+extern "C" vind_status_t vind_xapian_enquire_set_percents(vind_xapian_enquire_t *enquire, int on,
+                                                          char **errmsg)
+{
+    if (enquire == nullptr)
+        return invalid(errmsg, "vind_xapian_enquire_set_percents", "enquire is NULL");
+    enquire->percents = on != 0;
+    return VIND_OK;
+}
+
 extern "C" vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *enquire, int percent,
                                                         char **errmsg)
 {
@@ -4561,6 +4579,7 @@ extern "C" vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *e
                        "enquire is NULL or percent is outside 0-100");
     try {
         enquire->enquire.set_cutoff(percent, 0);
+        enquire->cut = percent > 0;
         return VIND_OK;
     } catch (...) {
         return translate_exception(errmsg, "cannot set the cutoff on",
@@ -4734,11 +4753,85 @@ extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
     std::free(mset);
 }
 
+/* A match as a run's match spy is handed it: its docid and weight. */
+struct RankedMatch {
+    Xapian::docid did;
+    double wt;
+};
+
+/* Xapian 1.4's relevance order (its msetcmp_by_relevance with docids
+ * ascending): the greater weight first, equal weights by ascending docid.
+ * A function object, so that the sorts inline it. */
+struct RanksBefore {
+    bool operator()(const RankedMatch &a, const RankedMatch &b) const
+    {
+        if (a.wt > b.wt)
+            return true;
+        if (a.wt < b.wt)
+            return false;
+        return a.did < b.did;
+    }
+};
+
+struct DocidBefore {
+    bool operator()(const RankedMatch &a, const RankedMatch &b) const
+    {
+        return a.did < b.did;
+    }
+};
+
+/* Puts the first keep of matches in Xapian's relevance order (the rest
+ * after them, in no order): the page's head selected in linear time, then
+ * sorted (a heap's partial sort cost ~4 times as much over the bench
+ * requests: ~320 instructions a match against ~80). */
+static void rank_head(std::vector<RankedMatch> &matches, size_t keep)
+{
+    if (keep < matches.size())
+        std::nth_element(matches.begin(), matches.begin() + keep, matches.end(), RanksBefore());
+    std::sort(matches.begin(), matches.begin() + std::min(keep, matches.size()), RanksBefore());
+}
+
+/* The matches of a run in their order: the run's MSet, or the run's own
+ * order when it ranked itself (run_feeding's ranked, not empty then). */
+class RunOrder
+{
+  public:
+    RunOrder(const Xapian::MSet &mset, const std::vector<RankedMatch> &own)
+        : mset_(mset), own_(own)
+    {
+    }
+    Xapian::doccount size() const
+    {
+        return own_.empty() ? mset_.size() : own_.size();
+    }
+    Xapian::docid docid(Xapian::doccount i) const
+    {
+        return own_.empty() ? *mset_[i] : own_[i].did;
+    }
+    double weight(Xapian::doccount i) const
+    {
+        return own_.empty() ? mset_[i].get_weight() : own_[i].wt;
+    }
+    /* Xapian's percent; 0 in a run's own order (no percents asked for). */
+    int percent(Xapian::doccount i) const
+    {
+        return own_.empty() ? mset_.convert_to_percent(mset_[i]) : 0;
+    }
+    const Xapian::MSet &mset() const
+    {
+        return mset_;
+    }
+
+  private:
+    const Xapian::MSet &mset_;
+    const std::vector<RankedMatch> &own_;
+};
+
 /* Each entry's collapse count and key into page (count entries: the items
  * of matches at listed). Collapsed after the run (after), they come from the
  * match counter, which saw every match: the others of its key. Throws what
  * Xapian throws; VIND_NOMEM when memory runs out. */
-static vind_status_t copy_collapse(const Xapian::MSet &matches,
+static vind_status_t copy_collapse(const RunOrder &matches,
                                    const std::vector<Xapian::doccount> &listed, bool after,
                                    vind_xapian_mset_t *page, const vind_xapian_enquire_t *enquire)
 {
@@ -4749,13 +4842,14 @@ static vind_status_t copy_collapse(const Xapian::MSet &matches,
     if (page->collapse_counts == nullptr || page->collapse_keys == nullptr)
         return VIND_NOMEM;
     for (size_t i = 0; i < page->count; i++) {
-        const Xapian::MSetIterator it = matches[listed[i]];
         std::string key;
         if (after) {
-            auto found = enquire->matched->key_of.find(*it);
+            auto found = enquire->matched->key_of.find(matches.docid(listed[i]));
             if (found != enquire->matched->key_of.end())
                 key = found->second;
         } else {
+            /* Collapsed in the run: Xapian ordered and kept the matches. */
+            const Xapian::MSetIterator it = matches.mset()[listed[i]];
             page->collapse_counts[i] = static_cast<uint32_t>(it.get_collapse_count());
             key = it.get_collapse_key();
         }
@@ -4941,20 +5035,21 @@ static void attach_spies(vind_xapian_enquire_t *enquire, bool attach)
 }
 
 /*
- * The docid of every match, as a run's only match spy, in the order Xapian
- * hands them over (docid order over one local database): ~25 instructions
- * a match (a virtual call and a push), where walking the run's MSet for
- * them (an MSet copy per iterator and an exported call per step) and
- * sorting them cost ~120 (docs/searchd.md, "A match's cost, session 15").
+ * The docid and weight of every match, as a run's only match spy, in the
+ * order Xapian hands them over (docid order over one local database): ~25
+ * instructions a match (a virtual call and a push), where walking the
+ * run's MSet for them (an MSet copy per iterator and an exported call per
+ * step) and sorting them cost ~120 (docs/searchd.md, "A match's cost,
+ * session 15"). The weight is the one Xapian gives the match's item.
  */
-class DocidRecorder : public Xapian::MatchSpy
+class MatchRecorder : public Xapian::MatchSpy
 {
   public:
-    void operator()(const Xapian::Document &document, double) override
+    void operator()(const Xapian::Document &document, double wt) override
     {
-        docids.push_back(document.get_docid());
+        matches.push_back({document.get_docid(), wt});
     }
-    std::vector<Xapian::docid> docids;
+    std::vector<RankedMatch> matches;
 };
 
 /* A recorder as the enquire's only spy while it lives (on the stack):
@@ -4962,7 +5057,7 @@ class DocidRecorder : public Xapian::MatchSpy
 class RecorderAttached
 {
   public:
-    RecorderAttached(Xapian::Enquire &enquire, DocidRecorder &recorder) : enquire_(enquire)
+    RecorderAttached(Xapian::Enquire &enquire, MatchRecorder &recorder) : enquire_(enquire)
     {
         enquire_.clear_matchspies();
         enquire_.add_matchspy(&recorder);
@@ -4978,37 +5073,61 @@ class RecorderAttached
     Xapian::Enquire &enquire_;
 };
 
-/* Every match of a run that examines every match (feeds_spies), from the
+/* Whether a fed run (feeds_spies) orders its matches itself instead of
+ * Xapian: the percents are not wanted (Xapian's scale needs a kept item),
+ * the order is Xapian's relevance order with docids ascending (which
+ * RanksBefore is) and no cutoff drops items. */
+static bool ranks_itself(const vind_xapian_enquire_t *enquire)
+{
+    return !enquire->percents && enquire->by_relevance && enquire->docids_ascending &&
+           !enquire->cut;
+}
+
+/*
+ * Every match of a run that examines every match (feeds_spies), from the
  * first, and the local spies fed each match's docid in docid order, as
- * Xapian hands them over one database (a DocidRecorder takes them during
- * the run). Why every match is kept, sorted by Xapian at the run's end:
- * its matcher keeps fewer items in a heap of MSet items (two strings
- * each), which costs more a match than the sort (a page's heap: +47 M
- * instructions over the bench requests; a heap of one item: +24 M;
- * docs/searchd.md, "A match's cost, session 15"). Cost: a spy's work per
- * match without a document (values from the value streams). Throws what
- * Xapian throws. */
-static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_at_least)
+ * Xapian hands them over one database (a MatchRecorder takes them during
+ * the run). Either Xapian keeps every match and sorts them at the run's
+ * end (the MSet holds them; ranked is left empty), or, when the run ranks
+ * itself (ranks_itself), Xapian keeps none and ranked holds every match,
+ * its first `keep` in Xapian's order (the MSet holds the bounds only).
+ * Why not fewer items kept by Xapian: its matcher then keeps them in a
+ * heap of MSet items (two strings each), pushed and popped for every match
+ * of a relevance run, which costs more a match than the sort (a page's
+ * heap: +47 M instructions over the bench requests; docs/searchd.md, "A
+ * match's cost, session 15"). Keeping none skips the heap's item copies
+ * (~100 instructions a match left of the sort's ~740). Cost: a spy's work
+ * per match without a document (values from the value streams), and
+ * ordering 16-byte pairs as far as keep (rank_head). Throws what Xapian throws.
+ */
+static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_at_least,
+                                Xapian::doccount keep, std::vector<RankedMatch> &ranked)
 {
     const Xapian::Database &database = enquire->reader->database;
-    if (!enquire->counter && !enquire->matched)
+    const bool itself = ranks_itself(enquire);
+    if (!enquire->counter && !enquire->matched && !itself)
         return enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
-    DocidRecorder recorder;
+    MatchRecorder recorder;
     Xapian::MSet matches;
     {
         RecorderAttached attached(enquire->enquire, recorder);
-        matches = enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
+        matches =
+            enquire->enquire.get_mset(0, itself ? 0 : database.get_doccount(), check_at_least);
     }
-    std::vector<Xapian::docid> &docids = recorder.docids;
-    if (!std::is_sorted(docids.begin(), docids.end()))
-        std::sort(docids.begin(), docids.end());
+    std::vector<RankedMatch> &seen = recorder.matches;
+    if (!std::is_sorted(seen.begin(), seen.end(), DocidBefore()))
+        std::sort(seen.begin(), seen.end(), DocidBefore());
     ValueStreams streams(database);
-    for (Xapian::docid did : docids) {
-        const MatchRef match(streams, did);
+    for (const RankedMatch &seen_match : seen) {
+        const MatchRef match(streams, seen_match.did);
         if (enquire->matched)
             enquire->matched->see(match);
         if (enquire->counter)
             enquire->counter->see(match);
+    }
+    if (itself) {
+        rank_head(seen, keep);
+        ranked = std::move(seen);
     }
     return matches;
 }
@@ -5056,7 +5175,7 @@ static void collapse_in_run(vind_xapian_enquire_t *enquire)
  * fewer than limit are left and matches lacks some match: the run is made
  * again with the collapser then. Cost: a hash look-up per fetched match.
  */
-static bool collapse_after_run(const vind_xapian_enquire_t *enquire, const Xapian::MSet &matches,
+static bool collapse_after_run(const vind_xapian_enquire_t *enquire, const RunOrder &matches,
                                uint32_t limit, uint32_t check_at_least,
                                std::vector<Xapian::doccount> &listed)
 {
@@ -5065,7 +5184,7 @@ static bool collapse_after_run(const vind_xapian_enquire_t *enquire, const Xapia
         return false;
     std::unordered_set<std::string> keys;
     for (Xapian::doccount i = 0; i < matches.size() && listed.size() < limit; i++) {
-        auto key = counter.key_of.find(*matches[i]);
+        auto key = counter.key_of.find(matches.docid(i));
         if (key == counter.key_of.end() || keys.insert(key->second).second)
             listed.push_back(i);
     }
@@ -5082,8 +5201,10 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     if (enquire == nullptr)
         return invalid(errmsg, "vind_xapian_enquire_run", "enquire is NULL");
     Xapian::MSet matches;
+    std::vector<RankedMatch> ranked; /* every match, when the run ranked itself */
+    const RunOrder order(matches, ranked);
     std::vector<int> percents;
-    std::vector<Xapian::doccount> listed; /* the items of matches on the page, in order */
+    std::vector<Xapian::doccount> listed; /* the items of order on the page, in order */
     bool after = false;                   /* collapsed after the run */
     try {
         reset_spies(enquire);
@@ -5105,11 +5226,18 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
         bool fed = feeds_spies(enquire, limit, check_at_least);
         if (!enquire->reader->remote)
             attach_spies(enquire, !fed);
-        matches = fed ? run_feeding(enquire, check_at_least)
+        /* The head a fed run needs in order: the page, or every match to
+         * collapse after the run. */
+        const Xapian::doccount keep =
+            after ? enquire->reader->database.get_doccount()
+                  : static_cast<Xapian::doccount>(std::min<uint64_t>(
+                        static_cast<uint64_t>(offset) + limit, UINT32_MAX));
+        matches = fed ? run_feeding(enquire, check_at_least, keep, ranked)
                       : run_counting(enquire, offset, limit == 0 ? 0 : limit + room, check_at_least);
-        if (after && !collapse_after_run(enquire, matches, limit, check_at_least, listed)) {
+        if (after && !collapse_after_run(enquire, order, limit, check_at_least, listed)) {
             after = fed = false;
             listed.clear();
+            ranked.clear();
             collapse_in_run(enquire);
             reset_spies(enquire);
             if (!enquire->reader->remote)
@@ -5117,8 +5245,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
             matches = run_counting(enquire, offset, limit, check_at_least);
         }
         /* A fed run holds every match from the first: the page is [offset, offset + limit). */
-        const Xapian::doccount first = fed ? std::min<Xapian::doccount>(offset, matches.size()) : 0;
-        Xapian::doccount end = matches.size();
+        const Xapian::doccount first = fed ? std::min<Xapian::doccount>(offset, order.size()) : 0;
+        Xapian::doccount end = order.size();
         if (fed && end - first > limit)
             end = first + limit;
         if (!after)
@@ -5130,7 +5258,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
             read_stock_spies(enquire);
         percents.reserve(listed.size());
         for (Xapian::doccount i : listed)
-            percents.push_back(matches.convert_to_percent(matches[i]));
+            percents.push_back(order.percent(i));
     } catch (...) {
         return translate_exception(errmsg, "cannot search Xapian database",
                                    enquire->reader->path.c_str());
@@ -5151,9 +5279,8 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     }
     try {
         for (size_t i = 0; i < count; i++) {
-            const Xapian::MSetIterator it = matches[listed[i]];
-            page->docids[i] = *it;
-            page->weights[i] = it.get_weight();
+            page->docids[i] = order.docid(listed[i]);
+            page->weights[i] = order.weight(listed[i]);
             page->percents[i] = percents[i];
         }
         page->count = count;
@@ -5178,7 +5305,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
             } else if (enquire->stock_keys) {
                 statistics_bounds(enquire, page);
             }
-            if (copy_collapse(matches, listed, after, page, enquire) != VIND_OK) {
+            if (copy_collapse(order, listed, after, page, enquire) != VIND_OK) {
                 vind_xapian_mset_free(page);
                 return vind_error(errmsg, VIND_NOMEM, "cannot copy search results: out of memory");
             }

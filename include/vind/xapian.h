@@ -839,6 +839,19 @@ vind_status_t vind_xapian_enquire_set_docid_order(vind_xapian_enquire_t *enquire
 vind_status_t vind_xapian_enquire_set_collapse_key(vind_xapian_enquire_t *enquire, uint32_t slot,
                                                    char **errmsg);
 
+/*
+ * Whether the runs fill the pages' percents (on: the default). Off, a run
+ * that orders by relevance and examines every match (check_at_least >= the
+ * documents, one local database, no cutoff, docids ascending) asks Xapian
+ * to keep no match and orders the matches itself from the weights a match
+ * spy takes: the same docids, weights, order and counts, and every percent
+ * 0. Why: Xapian keeps such a run's every match as an item of two strings
+ * and sorts them at its end (~740 instructions a match, docs/searchd.md
+ * "Session 17"); vind orders 16-byte pairs and only as far as the page.
+ */
+vind_status_t vind_xapian_enquire_set_percents(vind_xapian_enquire_t *enquire, int on,
+                                               char **errmsg);
+
 /* Drops results below percent (0-100; 0: off) of the best result's score. */
 vind_status_t vind_xapian_enquire_set_cutoff(vind_xapian_enquire_t *enquire, int percent,
                                              char **errmsg);

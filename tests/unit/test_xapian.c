@@ -778,12 +778,105 @@ static void test_collapse_after_run(void)
     char *ten_emptied = collapsed_run(early, 10);
     CHECK_STR(ten_emptied, ten_streamed, "the table emptied before the run: the stream's page");
     g_free(ten_emptied);
+    /* Percents off: the run orders the matches itself, every match (a
+     * match-all query weighs them alike: ascending docids). */
+    vind_xapian_enquire_t *own = collapsing_enquire(reader);
+    if (own)
+        vind_xapian_enquire_set_percents(own, 0, NULL);
+    char *ten_own = collapsed_run(own, 10);
+    CHECK_STR(ten_own, ten_streamed, "percents off: the page collapsed after the run is the same");
+    g_free(ten_own);
+    own = collapsing_enquire(reader);
+    if (own)
+        vind_xapian_enquire_set_percents(own, 0, NULL);
+    char *three_own = collapsed_run(own, 3);
+    vind_xapian_enquire_t *xapian = collapsing_enquire(reader);
+    char *three_xapian = collapsed_run(xapian, 3);
+    CHECK_STR(three_own, three_xapian, "percents off: a page of 3 collapsed after the run, the same");
+    g_free(three_own);
+    g_free(three_xapian);
     g_free(three);
     g_free(ten);
     g_free(three_kept);
     g_free(ten_kept);
     g_free(ten_after);
     g_free(ten_streamed);
+    vind_xapian_reader_close(reader);
+    vind_xapian_writer_close(writer);
+}
+
+/* The page of a run of query over reader as "docid:weight% ..." with
+ * its bounds (weights to 17 digits: the answers print them so). */
+static char *ranked_page(vind_xapian_reader_t *reader, const vind_xapian_query_t *query,
+                         int percents, uint32_t offset, uint32_t limit, int *all_zero)
+{
+    vind_xapian_enquire_t *enquire = NULL;
+    vind_xapian_mset_t *mset = NULL;
+    GString *out = g_string_new(NULL);
+    if (vind_xapian_enquire_new(reader, &enquire, NULL) == VIND_OK &&
+        vind_xapian_enquire_set_query(enquire, query, NULL) == VIND_OK &&
+        vind_xapian_enquire_set_percents(enquire, percents, NULL) == VIND_OK &&
+        vind_xapian_enquire_run(enquire, offset, limit, 1000, &mset, NULL) == VIND_OK) {
+        for (size_t i = 0; i < mset->count; i++) {
+            g_string_append_printf(out, "%u:%.17g ", mset->docids[i], mset->weights[i]);
+            *all_zero &= mset->percents[i] == 0;
+        }
+        g_string_append_printf(out, "of %llu-%llu-%llu", (unsigned long long)mset->matches_lower,
+                               (unsigned long long)mset->matches_estimated,
+                               (unsigned long long)mset->matches_upper);
+    }
+    vind_xapian_mset_free(mset);
+    vind_xapian_enquire_free(enquire);
+    return g_string_free(out, FALSE);
+}
+
+/* Issue 12, session 17: with percents off a relevance run that examines
+ * every match orders the matches itself from a spy's weights instead of
+ * Xapian keeping and sorting them. The pages must be Xapian's to the bit:
+ * the same docids in the same order (equal weights by ascending docid:
+ * documents 1-4 and 21-24 are copies), the same weights and bounds, at
+ * every offset; percents 0. Fails when the order or a weight differs. */
+static void test_percents_off(void)
+{
+    const char *path = database_path("percents-off");
+    vind_xapian_writer_t *writer = NULL;
+    vind_xapian_reader_t *reader = NULL;
+    int ok = vind_xapian_writer_open(path, 1, &writer, NULL) == VIND_OK;
+    for (int i = 1; ok && i <= 40; i++) {
+        vind_xapian_document_t *document = vind_xapian_document_new();
+        int copy = i <= 4 || (i > 20 && i <= 24); /* equal weights */
+        ok = document != NULL &&
+             vind_xapian_document_add_term(document, "zorg", copy ? 2 : 1 + i % 7, NULL) ==
+                 VIND_OK &&
+             (i % 3 != 0 ||
+              vind_xapian_document_add_term(document, "wonen", 1 + i % 4, NULL) == VIND_OK) &&
+             vind_xapian_document_add_term(document, "rest", copy ? 5 : 1 + i % 11, NULL) ==
+                 VIND_OK &&
+             vind_xapian_writer_add_document(writer, document, NULL, NULL) == VIND_OK;
+        vind_xapian_document_free(document);
+    }
+    ok = ok && vind_xapian_writer_commit(writer, NULL) == VIND_OK &&
+         vind_xapian_reader_open(path, &reader, NULL) == VIND_OK;
+    CHECK(ok, "40 documents of varied weights");
+    vind_xapian_query_t *query = combine2(VIND_XAPIAN_OP_OR, term("zorg"), term("wonen"));
+    const uint32_t pages[][2] = {{0, 5}, {0, 40}, {3, 4}, {20, 10}, {38, 10}, {50, 5}};
+    int all_zero = 1, percents_kept = 1;
+    for (size_t i = 0; ok && i < sizeof pages / sizeof pages[0]; i++) {
+        char *xapian = ranked_page(reader, query, 1, pages[i][0], pages[i][1], &percents_kept);
+        char *itself = ranked_page(reader, query, 0, pages[i][0], pages[i][1], &all_zero);
+        if (i == 0)
+            printf("# ranked: %s\n", itself);
+        if (strcmp(xapian, itself) != 0)
+            printf("# offset %u limit %u: Xapian %s; itself %s\n", pages[i][0], pages[i][1],
+                   xapian, itself);
+        CHECK(strcmp(xapian, itself) == 0 && strstr(xapian, "of 40-40-40") != NULL,
+              "a page's own order is Xapian's (offsets 0, 3, 20, 38, 50)");
+        g_free(xapian);
+        g_free(itself);
+    }
+    CHECK(ok && all_zero, "percents off: every percent 0");
+    CHECK(ok && !percents_kept, "percents on: Xapian's percents");
+    vind_xapian_query_free(query);
     vind_xapian_reader_close(reader);
     vind_xapian_writer_close(writer);
 }
@@ -1955,6 +2048,7 @@ int main(int argc, char **argv)
     test_facet_ordinals();
     test_value_ranks();
     test_collapse_after_run();
+    test_percents_off();
     test_term_in();
     test_count_after_deletions();
     test_enquire();
