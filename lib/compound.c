@@ -22,7 +22,9 @@
  * "richten") is lexicalised and stays whole. Linkers are dropped from the
  * reported part ("overheids" -> "overheid", "ouderen" -> "ouder"). A
  * listed noun made from a verb whose split has a short head stays whole
- * ("waardering" is waarderen + -ing, no "waarde" + "ring").
+ * ("waardering" is waarderen + -ing, no "waarde" + "ring"). A verb's
+ * infinitive splits only where its past conjugates the head ("thuiswerken":
+ * "werkte"; "handhaven" is no "hand" + "haven": "handhaafde").
  *
  * A word the lexicon does not know at all, which the flags cannot split
  * ("cookiemelding": "cookie" is no compound start in nl.dic), is split when
