@@ -22,7 +22,9 @@
  * "richten") is lexicalised and stays whole. Linkers are dropped from the
  * reported part ("overheids" -> "overheid", "ouderen" -> "ouder"). A
  * listed noun made from a verb whose split has a short head stays whole
- * ("waardering" is waarderen + -ing, no "waarde" + "ring").
+ * ("waardering" is waarderen + -ing, no "waarde" + "ring"). A verb's
+ * infinitive splits only where its past conjugates the head ("thuiswerken":
+ * "werkte"; "handhaven" is no "hand" + "haven": "handhaafde").
  *
  * A word the lexicon does not know at all, which the flags cannot split
  * ("cookiemelding": "cookie" is no compound start in nl.dic), is split when
@@ -730,6 +732,102 @@ static int head_inflects_tail(const vind_lexicon_t *lexicon, const char *lemma, 
     return head_entry.lemma != NULL && !same_bytes(head_entry.lemma, strlen(head_entry.lemma), head, len);
 }
 
+/* The lemma of the stem (len bytes at stem) + ending, NULL when that is
+ * unlisted or its own lemma. One look-up. */
+static const char *lemma_with_ending(const vind_lexicon_t *lexicon, const char *stem, size_t len,
+                                     const char *ending, char *buffer)
+{
+    size_t n = strlen(ending);
+    if (len + n > VIND_MAX_TERM_BYTES)
+        return NULL;
+    memcpy(buffer, stem, len);
+    memcpy(buffer + len, ending, n);
+    return vind_lexicon_lemma_range(lexicon, buffer, len + n);
+}
+
+/* Whether the stem (len bytes at stem) + ending has the infinitive (inf_len
+ * bytes at inf) as its lemma; the form is left in buffer. One look-up. */
+static int form_of(const vind_lexicon_t *lexicon, const char *stem, size_t len, const char *ending,
+                   const char *inf, size_t inf_len, char *buffer)
+{
+    const char *lemma = lemma_with_ending(lexicon, stem, len, ending, buffer);
+    return lemma != NULL && same_bytes(lemma, strlen(lemma), inf, inf_len);
+}
+
+/* The third person's ending after a stem of len bytes: "t", none after t. */
+static const char *third_person_ending(const char *stem, size_t len)
+{
+    return stem[len - 1] == 't' ? "" : "t";
+}
+
+/* Whether the stem (len bytes at stem) is the infinitive's by the lexicon:
+ * its third person ("handhaaft", "draagt", "borduurt", "huisvest") or the
+ * stem itself has the infinitive as its lemma. Two look-ups at most. */
+static int stem_has_infinitive(const vind_lexicon_t *lexicon, const char *stem, size_t len,
+                               const char *inf, size_t inf_len)
+{
+    char form[VIND_MAX_TERM_BYTES + 1];
+    return form_of(lexicon, stem, len, third_person_ending(stem, len), inf, inf_len, form) ||
+           form_of(lexicon, stem, len, "", inf, inf_len, form);
+}
+
+/*
+ * The stem of the len bytes at s, a verb's infinitive by the lexicon, into
+ * stem (VIND_MAX_TERM_BYTES + 1 bytes); its length, 0 when s is no
+ * infinitive. The stem is the one Dutch spelling makes of the infinitive
+ * (less -en: "richt" of "richten"; a doubled consonant undoubled: "zet" of
+ * "zetten"; an open syllable's vowel written twice, v and z devoiced:
+ * "draag" of "dragen", "handhaaf" of "handhaven", "borduur" of "borduren")
+ * that has a form with the infinitive as its lemma. A noun plural has none
+ * ("uren": no "uurt"). Up to six look-ups (binary searches, ~190 ns each).
+ */
+static size_t infinitive_stem(const vind_lexicon_t *lexicon, const char *s, size_t len, char *stem)
+{
+    if (len < 5 || len > VIND_MAX_TERM_BYTES || s[len - 2] != 'e' || s[len - 1] != 'n')
+        return 0;
+    size_t base = len - 2;
+    char last = s[base - 1], vowel = s[base - 2];
+    memcpy(stem, s, base);
+    if (stem_has_infinitive(lexicon, stem, base, s, len))
+        return base;
+    if (!is_vowel(last) && last == vowel) /* "zetten" -> "zet" */
+        return stem_has_infinitive(lexicon, stem, base - 1, s, len) ? base - 1 : 0;
+    if (is_vowel(last) || !is_vowel(vowel) || (base >= 3 && is_vowel(s[base - 3])))
+        return 0;
+    stem[base - 1] = vowel; /* "dra" + "a" + "g" */
+    stem[base] = last == 'v' ? 'f' : last == 'z' ? 's' : last;
+    return stem_has_infinitive(lexicon, stem, base + 1, s, len) ? base + 1 : 0;
+}
+
+/*
+ * Whether a split of form (len bytes), a verb's infinitive that is its own
+ * lemma, at head_start has a head that is no verb: the verb's past (stem +
+ * -te or -de), else its third person, is listed, but that form's tail from
+ * head_start is no word. An inseparable verb made from a noun phrase or a
+ * loan ("handhaven": "handhaafde" is no "hand" + "haafde"; "borduren" no
+ * "bord" + "uurde"; "huisvesten"), where a compound verb conjugates its head
+ * ("thuiswerken": "werkte"; "neerzetten": "zette"; "zorgdragen": "draagt").
+ * Look-ups only for a split word in -en that is its own lemma (up to ten).
+ */
+static int verb_with_noun_head(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                               const entry_t *whole, size_t head_start)
+{
+    char stem[VIND_MAX_TERM_BYTES + 1], conjugated[VIND_MAX_TERM_BYTES + 1];
+    size_t stem_len;
+    if (whole->lemma != NULL || !is_listed(whole) ||
+        (stem_len = infinitive_stem(lexicon, form, len, stem)) <= head_start)
+        return 0;
+    static const char *const pasts[] = {"te", "de"};
+    for (size_t k = 0; k < sizeof pasts / sizeof pasts[0]; k++)
+        if (form_of(lexicon, stem, stem_len, pasts[k], form, len, conjugated))
+            return !is_word(lexicon, conjugated + head_start, stem_len + 2 - head_start);
+    const char *ending = third_person_ending(stem, stem_len);
+    size_t third_len = stem_len + strlen(ending);
+    if (form_of(lexicon, stem, stem_len, ending, form, len, conjugated))
+        return !is_word(lexicon, conjugated + head_start, third_len - head_start);
+    return 0;
+}
+
 /* The parts of form (len bytes) into found; 0 when it stays whole. */
 static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_t len,
                           size_t max_parts, part_t *found)
@@ -779,6 +877,8 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
             split_parts(lexicon, whole.lemma, n, max_parts, lemma_parts) == 0)
             return 0;
     }
+    if (count >= 2 && verb_with_noun_head(lexicon, form, len, &whole, found[count - 1].start))
+        return 0;
     return count;
 }
 

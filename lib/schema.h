@@ -86,8 +86,13 @@
  *    Dutch word ("process" stays "proces": VIND_LEX_COGNATE); and an English
  *    -er noun with a plural of its own is no degree ("number" is no "numb")
  *    (issue 13, i13-prec7, session 16).
+ * 13: a verb's infinitive that is its own lemma splits only where its past
+ *    (or third person) ends in a listed word: "handhaven" is no "hand" +
+ *    "haven" ("handhaafde": no "haafde"), "borduren" no "bord" + "uren";
+ *    "thuiswerken" ("werkte") and "neerzetten" ("zette") still split
+ *    (issue 13, i13-prec8, session 17).
  */
-#define VIND_ANALYZER_VERSION 12
+#define VIND_ANALYZER_VERSION 13
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

@@ -163,6 +163,20 @@ static const char *const linkers[][2] = {
     {"gegevensbescherming", "gegeven+bescherming"},
     {NULL, NULL}};
 
+/* A verb's infinitive splits only where its past (or third person) ends in
+ * a listed word (i13-prec8): "handhaafde" is no "hand" + "haafde",
+ * "borduurde" no "bord" + "uurde"; compound verbs that conjugate their head
+ * keep the split ("werkte", "zette", "draagt"). */
+static const char *const verb_heads[][2] = {
+    {"handhaven", ""},
+    {"borduren", ""},
+    {"weeklagen", ""}, /* no "week" + "lagen" */
+    {"thuiswerken", "thuis+werken|thuis+werk"},
+    {"neerzetten", "neer+zetten"},
+    {"zorgdragen", "zorg+dragen"},
+    {"stopzetten", "stop+zetten"},
+    {NULL, NULL}};
+
 /* Words the lexicon lacks: two listed words at one place; too short a part,
  * English, ambiguous or a chance split stays whole. */
 static const char *const unknown[][2] = {
@@ -318,6 +332,7 @@ int main(int argc, char **argv)
     check_split(lexicon, "gemeenteraadsvergadering", "gemeenteraad+vergadering");
     check_split(lexicon, "broeikasklimaat", "broeikas+klimaat");
     check_split(lexicon, "actieschip", "actie+schip");
+    check_splits(lexicon, verb_heads);
 
     /* Hostile and edge input. */
     char *parts[4];
