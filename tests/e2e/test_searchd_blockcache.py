@@ -9,6 +9,7 @@ ones); and a block cache that kept blocks across a commit would answer with the 
 Works on a private copy of the sample site (make build/sample-site/index.html); skips without it.
 """
 
+import contextlib
 import glob
 import os
 import sys
@@ -67,13 +68,18 @@ def wait_for(sd, wanted, limit=5.0):
     return False
 
 
+@contextlib.contextmanager
 def uncached():
-    """A daemon over the same index without the block cache."""
+    """A daemon over the same index without the block cache, stopped at the end of the block."""
     os.environ["VIND_SEARCHD_BLOCK_CACHE"] = "0"
     try:
-        return Searchd(DB, "--threads", "1", *OPTIONS).start()
+        sd = Searchd(DB, "--threads", "1", *OPTIONS).start()
     finally:
         del os.environ["VIND_SEARCHD_BLOCK_CACHE"]
+    try:
+        yield sd
+    finally:
+        sd.stop()
 
 
 def main():
@@ -84,23 +90,21 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         site, DB = indexed_copy(source, tmp)
         with Searchd(DB, "--threads", "2", *OPTIONS) as cached:
-            plain = uncached()
-            first = answers(cached, paths_for(WORDS))
-            tap.ok(all(status == 200 for status, _ in first) and first == answers(plain, paths_for(WORDS)),
-                   "before any commit: %d answers equal with and without the block cache" % len(first))
-            plain.stop()
+            with uncached() as plain:
+                first = answers(cached, paths_for(WORDS))
+                tap.ok(all(status == 200 for status, _ in first) and first == answers(plain, paths_for(WORDS)),
+                       "before any commit: %d answers equal with and without the block cache" % len(first))
             for round_number in range(ROUNDS):
                 word = "kwispel%s" % "abcdefghij"[round_number]
                 answers(cached, paths_for(WORDS))  # the cache holds this revision's blocks
                 before = revision(cached)
                 rewrite_articles(site, word)
                 index_site(DB, site)
-                plain = uncached()
-                now = revision(plain)
-                served = None not in (before, now) and now > before and wait_for(cached, now)
-                paths = paths_for(WORDS + [word])
-                got, expected = answers(cached, paths), answers(plain, paths)
-                plain.stop()
+                with uncached() as plain:
+                    now = revision(plain)
+                    served = None not in (before, now) and now > before and wait_for(cached, now)
+                    paths = paths_for(WORDS + [word])
+                    got, expected = answers(cached, paths), answers(plain, paths)
                 differing = [(paths[i], got[i][0], expected[i][0], partial(got[i]), partial(expected[i]))
                              for i in range(len(paths)) if got[i] != expected[i]]
                 found = expected[-2][0] == 200 and b'"total":0' not in expected[-2][1]
