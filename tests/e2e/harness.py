@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -186,6 +187,16 @@ def index_site(db, site, base_url="/", extra=(), check=True):
         for line in result.stderr.decode("utf-8", "replace").splitlines()[:10]:
             print("# vind-index: " + line)
     return result
+
+
+def indexed_copy(source, folder):
+    """A private copy of the site source in folder/site, indexed into folder/db (for tests that
+    change the site and index it again): (site, db)."""
+    site = os.path.join(folder, "site")
+    shutil.copytree(source, site)
+    db = os.path.join(folder, "db")
+    index_site(db, site)
+    return site, db
 
 
 def pdf_of(objects, root=1):

@@ -10,7 +10,6 @@ Works on a private copy of the sample site (make build/sample-site/index.html); 
 
 import glob
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -18,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, index_site, query, require_sample_site  # noqa: E402
+from harness import Searchd, Tap, index_site, indexed_copy, query, require_sample_site  # noqa: E402
 
 tap = Tap()
 UNIQUE = "kwispelstaartvis"
@@ -72,10 +71,7 @@ def main():
     if source is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
-        site = os.path.join(tmp, "site")
-        shutil.copytree(source, site)
-        db = os.path.join(tmp, "db")
-        index_site(db, site)
+        site, db = indexed_copy(source, tmp)
         # Four clients on one address stand for four visitors behind a proxy: the per-address
         # search limit (threads - 1 by default) is raised to the threads, and costly-search
         # admission is off (one address: a search slowed by a reopen would mark them all), as
