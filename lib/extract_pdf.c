@@ -7,9 +7,14 @@
  * hostile PDF can crash or hang poppler.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <poppler.h>
@@ -252,6 +257,7 @@ typedef struct {
     char *languages;        /* "nld+eng": the engine is loaded at the first page that needs it */
     vind_ocr_t *engine;
     gint64 file_deadline;   /* g_get_monotonic_time() microseconds */
+    gint64 own_deadline;    /* the file's --timeout from the start, moved by each grant */
     GString *warnings;      /* "page 3: OCR timed out; page 4: ..." */
     GPtrArray *doubtful;
 } ocr_run_t;
@@ -285,6 +291,68 @@ static int has_undecodable_image(PopplerPage *page)
     return failed;
 }
 
+/* The milliseconds the worker's parent granted this thread's extraction
+ * (vind_isolate_more_time), which move the file's own deadline. */
+static _Thread_local gint64 granted_ms;
+
+static void grant_more_time(unsigned milliseconds)
+{
+    granted_ms += milliseconds;
+    vind_isolate_more_time(milliseconds);
+}
+
+/* How long the check of a blank page's images may take: at most
+ * VIND_OCR_IMAGE_CHECK_MS, and a second less than what is left of the file's
+ * own time (the parent kills the worker at it). 0: no time for it. */
+static unsigned image_check_ms(const ocr_run_t *run)
+{
+    gint64 left_ms = (run->own_deadline - g_get_monotonic_time()) / 1000 + granted_ms - 1000;
+    if (left_ms <= 0)
+        return 0;
+    return left_ms < VIND_OCR_IMAGE_CHECK_MS ? (unsigned)left_ms : VIND_OCR_IMAGE_CHECK_MS;
+}
+
+/* has_undecodable_image in a child process for at most ms: 1 also when it
+ * takes longer or crashes (poppler decodes every declared pixel: an image of
+ * 200,000 x 200,000 from 1 kB of data held the worker for minutes, past the
+ * file's time limit, and the PDF's text pages were lost with it). The child
+ * dies with the worker (PR_SET_PDEATHSIG). Without a child (fork failed) the
+ * check runs here, unbounded, as before. Costs a fork (~1-3 ms) per blank
+ * page that draws an image; the decode is the child's. */
+static int has_undecodable_image_within(PopplerPage *page, unsigned ms)
+{
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child < 0)
+        return has_undecodable_image(page);
+    if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(2);
+        _exit(has_undecodable_image(page) ? 1 : 0);
+    }
+    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+    gulong pause_us = 100; /* a small image's check ends within a millisecond */
+    int status = 0;
+    for (;;) {
+        pid_t done = waitpid(child, &status, WNOHANG);
+        if (done == child)
+            break;
+        if (done < 0 && errno != EINTR)
+            return 1;
+        if (g_get_monotonic_time() >= deadline) {
+            kill(child, SIGKILL);
+            while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+                ;
+            return 1;
+        }
+        g_usleep(pause_us);
+        if (pause_us < 10000)
+            pause_us *= 2;
+    }
+    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* OCRs one page into *text (replacing it); confidence, or -1 when the page
  * keeps what it had (a timeout, a failure, no time left). */
 static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind_doc_t *doc,
@@ -315,10 +383,11 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     vind_ocr_page_t result;
     char *message = NULL;
     vind_status_t status = vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms,
-                                         vind_isolate_more_time, &result, &message);
+                                         grant_more_time, &result, &message);
     doc->ocr_seconds += (double)(g_get_monotonic_time() - now) / 1e6;
     if (status == VIND_NOT_FOUND) { /* a blank page: nothing to read, nothing to report */
-        if (has_undecodable_image(page))
+        unsigned check_ms = image_check_ms(run);
+        if (check_ms > 0 && has_undecodable_image_within(page, check_ms))
             ocr_warn(run, page_number, "an image of the page could not be decoded (too large "
                                        "or damaged): not read by OCR");
         return -1;
@@ -477,6 +546,10 @@ static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_o
     /* Each page asks the worker's parent for its time (vind_isolate_more_time);
      * the parent grants VIND_MAX_EXTRACT_SECONDS in all, and so do we. */
     run->file_deadline = g_get_monotonic_time() + (gint64)VIND_MAX_EXTRACT_SECONDS * 1000000;
+    unsigned own_seconds = opts->timeout_seconds ? opts->timeout_seconds
+                                                 : VIND_DEFAULT_EXTRACT_SECONDS;
+    run->own_deadline = g_get_monotonic_time() + (gint64)own_seconds * 1000000;
+    granted_ms = 0;
     char *lang = metadata_language(pdf);
     run->languages = vind_ocr_languages(lang);
     g_free(lang);

@@ -84,6 +84,15 @@
  * file's own (--timeout), up to VIND_MAX_EXTRACT_SECONDS of OCR a file. */
 #define VIND_DEFAULT_OCR_PAGE_MS 60000u
 
+/* Time limit of the check that a page rendered blank because an image of it
+ * could not be decoded (lib/extract_pdf.c), run in a child process of the
+ * extraction: an image declaring 200,000 x 200,000 pixels from 1 kB of data
+ * was decoded for minutes and the worker killed at the file's --timeout, its
+ * text pages lost (session 17's probe). A page scanned at 2400 dpi takes ~5 s;
+ * past the limit the image counts as one that could not be decoded. Bounded
+ * too by what is left of the file's own --timeout. */
+#define VIND_OCR_IMAGE_CHECK_MS 15000u
+
 /* Size of one OCR cache entry (<db>.ocr-cache, lib/ocr.c) that is read: the
  * text of one page (a dense A4 page is ~10 kB) with its doubtful words. A
  * larger entry is damaged or planted: a miss, the page is recognised again. */
