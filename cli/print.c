@@ -162,23 +162,52 @@ char *vind_snippet_text(const char *html, int tty)
     return result;
 }
 
-/* JSON text with < > & as \u003c \u003e \u0026 (malloc'd; NULL on NOMEM):
- * the same data to any parser, but a title like "<script>…" pasted into a
- * web page by a researcher's script or a site generator (related.json)
- * cannot become markup (these bytes only occur inside JSON strings, so a
- * byte-wise rewrite is exact). */
+/* The escape of the character at p when JSON output must not carry it raw,
+ * else NULL; *length its bytes. C1 controls (U+0080-009F, as UTF-8 C2 80-9F:
+ * U+009B is a terminal's CSI, as ESC [ is) and U+2028/2029 (line breaks to
+ * JavaScript before ES2019 and to Python's str.splitlines, which cut a JSONL
+ * line in two) become \u escapes, as Go's encoding/json writes the last two.
+ * Until session 17 they were written raw (jansson escapes only C0). */
+static const char *json_unsafe_at(const char *p, size_t *length, char c1[8])
+{
+    const unsigned char *u = (const unsigned char *)p;
+    *length = 1;
+    if (*p == '<')
+        return "\\u003c";
+    if (*p == '>')
+        return "\\u003e";
+    if (*p == '&')
+        return "\\u0026";
+    *length = 2;
+    if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+        snprintf(c1, 8, "\\u00%02x", u[1]);
+        return c1;
+    }
+    *length = 3;
+    if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+        return u[2] == 0xa8 ? "\\u2028" : "\\u2029";
+    return NULL;
+}
+
+/* JSON text with < > & as \u003c \u003e \u0026, C1 controls and U+2028/2029
+ * as \u escapes (json_unsafe_at; malloc'd; NULL on NOMEM): the same data to
+ * any parser, but a title like "<script>…" pasted into a web page by a
+ * researcher's script or a site generator (related.json) cannot become
+ * markup, and a hostile title cannot move a terminal's cursor (these bytes
+ * only occur inside JSON strings, so a byte-wise rewrite is exact). Cost: one
+ * pass over the text. */
 char *vind_json_safe(const char *json_text)
 {
     GString *out = g_string_sized_new(strlen(json_text) + 64);
-    for (const char *p = json_text; *p; p++) {
-        if (*p == '<')
-            g_string_append(out, "\\u003c");
-        else if (*p == '>')
-            g_string_append(out, "\\u003e");
-        else if (*p == '&')
-            g_string_append(out, "\\u0026");
-        else
-            g_string_append_c(out, *p);
+    for (const char *p = json_text; *p;) {
+        size_t length;
+        char c1[8];
+        const char *escape = json_unsafe_at(p, &length, c1);
+        if (escape) {
+            g_string_append(out, escape);
+            p += length;
+        } else
+            g_string_append_c(out, *p++);
     }
     char *safe = strdup(out->str);
     g_string_free(out, TRUE);

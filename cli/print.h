@@ -88,13 +88,15 @@ const char *vind_highlight_off(int tty);
 
 /*
  * Prints a JSON text and a newline: indented on a terminal, else as given.
- * < > & inside strings are written as \u003c \u003e \u0026 (the same data
+ * < > & inside strings are written as \u003c \u003e \u0026, C1 controls
+ * (U+0080-009F) and U+2028/2029 as \u0080 … \u2028 \u2029 (the same data
  * to any parser; a title "<script>…" cannot become markup where a script
- * pastes it into a page). _line never indents (JSONL).
+ * pastes it into a page, nor a C1 CSI move a terminal's cursor, nor a line
+ * separator cut a JSONL line for str.splitlines). _line never indents (JSONL).
  */
 void vind_print_json(FILE *out, const char *json_text);
-/* json_text with < > & written as \u003c \u003e \u0026 (what
- * vind_print_json writes), malloc'd; NULL when out of memory. */
+/* json_text with < > &, C1 controls and U+2028/2029 written as \u escapes
+ * (what vind_print_json writes), malloc'd; NULL when out of memory. */
 char *vind_json_safe(const char *json_text);
 void vind_print_json_line(FILE *out, const char *json_text);
 

@@ -7,9 +7,16 @@
  * hostile PDF can crash or hang poppler.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <poppler.h>
@@ -252,6 +259,8 @@ typedef struct {
     char *languages;        /* "nld+eng": the engine is loaded at the first page that needs it */
     vind_ocr_t *engine;
     gint64 file_deadline;   /* g_get_monotonic_time() microseconds */
+    gint64 own_deadline;    /* the file's --timeout from the start, moved by each grant */
+    GArray *blank_images;   /* int: pages that draw an image and rendered blank */
     GString *warnings;      /* "page 3: OCR timed out; page 4: ..." */
     GPtrArray *doubtful;
 } ocr_run_t;
@@ -285,6 +294,99 @@ static int has_undecodable_image(PopplerPage *page)
     return failed;
 }
 
+/* The milliseconds the worker's parent granted this thread's extraction
+ * (vind_isolate_more_time), which move the file's own deadline. */
+static _Thread_local gint64 granted_ms;
+
+static void grant_more_time(unsigned milliseconds)
+{
+    granted_ms += milliseconds;
+    vind_isolate_more_time(milliseconds);
+}
+
+/* How long the check of a blank page's images may take: at most
+ * VIND_OCR_IMAGE_CHECK_MS, and a second less than what is left of the file's
+ * own time (the parent kills the worker at it). 0: no time for it. */
+static unsigned image_check_ms(const ocr_run_t *run)
+{
+    gint64 left_ms = (run->own_deadline - g_get_monotonic_time()) / 1000 + granted_ms - 1000;
+    if (left_ms <= 0)
+        return 0;
+    return left_ms < VIND_OCR_IMAGE_CHECK_MS ? (unsigned)left_ms : VIND_OCR_IMAGE_CHECK_MS;
+}
+
+static const char UNDECODABLE[] =
+    "an image of the page could not be decoded (too large or damaged): not read by OCR";
+
+/* Child side of check_blank_images: one byte a page, in order, 1 when an
+ * image of it cannot be decoded. */
+static void check_in_child(PopplerDocument *pdf, const GArray *pages, int fd)
+{
+    for (guint i = 0; i < pages->len; i++) {
+        PopplerPage *page = poppler_document_get_page(pdf, g_array_index(pages, int, i) - 1);
+        unsigned char failed = page == NULL || has_undecodable_image(page);
+        if (page != NULL)
+            g_object_unref(page);
+        if (write(fd, &failed, 1) != 1)
+            return;
+    }
+}
+
+/*
+ * Reports the pages that rendered blank although they draw an image
+ * (run->blank_images) when an image of theirs cannot be decoded. poppler
+ * decodes every declared pixel: an image of 200,000 x 200,000 from 1 kB of
+ * data held the worker for minutes, past the file's time limit, and the PDF's
+ * text pages were lost with it (session 17's probe). So the check runs in one
+ * child process for the whole document, for at most image_check_ms(); the
+ * page it is on when the time is up (or when it crashes) counts as one that
+ * could not be decoded, the pages after it are not checked. The child dies
+ * with the worker (PR_SET_PDEATHSIG). Costs one fork per document with such
+ * pages (one per page made 200 blank pages 9x slower), and the decodes.
+ */
+static void check_blank_images(ocr_run_t *run, PopplerDocument *pdf)
+{
+    GArray *pages = run->blank_images;
+    unsigned ms = pages->len > 0 ? image_check_ms(run) : 0;
+    int fds[2];
+    if (ms == 0 || pipe2(fds, O_CLOEXEC) != 0)
+        return;
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child == 0) {
+        close(fds[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == parent)
+            check_in_child(pdf, pages, fds[1]);
+        _exit(0);
+    }
+    close(fds[1]);
+    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+    guint answered = 0;
+    while (child > 0 && answered < pages->len) {
+        gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
+        struct pollfd ready = {fds[0], POLLIN, 0};
+        int polled = left_ms > 0 ? poll(&ready, 1, (int)left_ms) : 0;
+        unsigned char failed = 0;
+        ssize_t got = polled > 0 ? read(fds[0], &failed, 1) : -1;
+        if ((polled < 0 || got < 0) && errno == EINTR)
+            continue;
+        if (got != 1)
+            break; /* the time is up, or the child crashed */
+        if (failed)
+            ocr_warn(run, g_array_index(pages, int, answered), UNDECODABLE);
+        answered++;
+    }
+    if (child > 0 && answered < pages->len)
+        ocr_warn(run, g_array_index(pages, int, answered), UNDECODABLE);
+    close(fds[0]);
+    if (child > 0) {
+        kill(child, SIGKILL);
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+}
+
 /* OCRs one page into *text (replacing it); confidence, or -1 when the page
  * keeps what it had (a timeout, a failure, no time left). */
 static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind_doc_t *doc,
@@ -315,12 +417,10 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     vind_ocr_page_t result;
     char *message = NULL;
     vind_status_t status = vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms,
-                                         vind_isolate_more_time, &result, &message);
+                                         grant_more_time, &result, &message);
     doc->ocr_seconds += (double)(g_get_monotonic_time() - now) / 1e6;
-    if (status == VIND_NOT_FOUND) { /* a blank page: nothing to read, nothing to report */
-        if (has_undecodable_image(page))
-            ocr_warn(run, page_number, "an image of the page could not be decoded (too large "
-                                       "or damaged): not read by OCR");
+    if (status == VIND_NOT_FOUND) { /* a blank page: checked at the end (check_blank_images) */
+        g_array_append_val(run->blank_images, page_number);
         return -1;
     }
     if (status != VIND_OK) {
@@ -461,6 +561,8 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
         status = vind_doc_append(&doc->pages, &doc->n_pages, text != NULL ? text : "", 0);
         g_free(text);
     }
+    if (status == VIND_OK)
+        check_blank_images(run, pdf);
     return status;
 }
 
@@ -472,11 +574,16 @@ static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_o
     *run = (ocr_run_t){.opts = opts};
     run->warnings = g_string_new(NULL);
     run->doubtful = g_ptr_array_new();
+    run->blank_images = g_array_new(FALSE, FALSE, sizeof(int));
     if (opts == NULL || opts->ocr == VIND_OCR_OFF)
         return;
     /* Each page asks the worker's parent for its time (vind_isolate_more_time);
      * the parent grants VIND_MAX_EXTRACT_SECONDS in all, and so do we. */
     run->file_deadline = g_get_monotonic_time() + (gint64)VIND_MAX_EXTRACT_SECONDS * 1000000;
+    unsigned own_seconds = opts->timeout_seconds ? opts->timeout_seconds
+                                                 : VIND_DEFAULT_EXTRACT_SECONDS;
+    run->own_deadline = g_get_monotonic_time() + (gint64)own_seconds * 1000000;
+    granted_ms = 0;
     char *lang = metadata_language(pdf);
     run->languages = vind_ocr_languages(lang);
     g_free(lang);
@@ -493,6 +600,7 @@ static vind_status_t ocr_finish(ocr_run_t *run, vind_doc_t *doc, vind_status_t s
         (doc->warning = strdup(run->warnings->str)) == NULL)
         status = VIND_NOMEM;
     g_string_free(run->warnings, TRUE);
+    g_array_free(run->blank_images, TRUE);
     g_free(run->languages);
     size_t n = run->doubtful->len;
     g_ptr_array_add(run->doubtful, NULL);

@@ -84,6 +84,16 @@
  * file's own (--timeout), up to VIND_MAX_EXTRACT_SECONDS of OCR a file. */
 #define VIND_DEFAULT_OCR_PAGE_MS 60000u
 
+/* Time limit of the check that a document's pages rendered blank because an
+ * image of theirs could not be decoded (lib/extract_pdf.c), run in one child
+ * process of the extraction: an image declaring 200,000 x 200,000 pixels from
+ * 1 kB of data was decoded for minutes and the worker killed at the file's
+ * --timeout, its text pages lost (session 17's probe). A page scanned at 2400
+ * dpi takes ~5 s; the page being checked when the limit passes counts as one
+ * whose image could not be decoded. Bounded too by what is left of the file's
+ * own --timeout. */
+#define VIND_OCR_IMAGE_CHECK_MS 15000u
+
 /* Size of one OCR cache entry (<db>.ocr-cache, lib/ocr.c) that is read: the
  * text of one page (a dense A4 page is ~10 kB) with its doubtful words. A
  * larger entry is damaged or planted: a miss, the page is recognised again. */

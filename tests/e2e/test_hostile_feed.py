@@ -11,6 +11,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
   page.
 * `vind related --all` and `--format json` write a title's < > & escaped, as every JSON of vind's
   (session 15: related.json, which site generators paste into pages, had them raw).
+* Every JSON and JSONL output writes C1 controls and U+2028/2029 as \\u escapes (before session 17
+  raw: a C1 CSI reached the terminal, a U+2028 cut a JSONL line for str.splitlines).
 * `vind related --url` (text), `vind kwic` (text) and `vind doc --text` print no control
   character (ESC, C1 CSI U+009B, BEL) of a title, tag, URL or text: before session 13 the first
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
@@ -184,6 +186,40 @@ def test_terminal(tap, tmp):
     code, out, err = run(["vind", "kwic", "--db", db, "uniekwoord0"])
     tap.ok(code == 0 and "x.example" in out and not CONTROL.search(out),
            "vind kwic prints no control character of a URL (C1 in a feed's url)", repr(out[:300]))
+
+
+def test_json_controls(tap, tmp):
+    """Every JSON and JSONL output writes C1 controls and U+2028/2029 as \\u escapes: jansson
+    escapes only C0, so before session 17 a title's U+009B (a terminal's CSI) reached the
+    terminal raw from `vind search --format json` (and jsonl, kwic, count, related, doc), and a
+    U+2028 cut a JSONL line in two for Python's str.splitlines."""
+    hostile = "\u009b2J\u0085\u2028\u2029"
+    feed = "".join(record(url, n, title="Titel %d %s" % (n, hostile), tags=["zorg", "t" + hostile],
+                          pages=[body(n) + " c1woord" + hostile])
+                   for n, url in enumerate(["/een/", "/twee/", "/drie/"]))
+    db = os.path.join(tmp, "json-controls.db")
+    code, _, err = run(["vind-index", "--from-jsonl", "-", db], stdin=feed.encode())
+    commands = [["search", "--format", "json", "titel"], ["search", "--format", "jsonl", "titel"],
+                ["kwic", "--format", "json", "c1woord"], ["kwic", "--format", "jsonl", "c1woord"],
+                ["count", "--by", "tag", "--format", "json", "titel"],
+                ["related", "--all"], ["related", "--url", "/een/", "--format", "json"],
+                ["doc", "--format", "json", "/een/"]]
+    raw = re.compile("[\u0080-\u009f\u2028\u2029]")
+    bad = []
+    for command in commands:
+        code, out, err = run(["vind"] + command[:1] + ["--db", db] + command[1:])
+        lines = out.splitlines() if "jsonl" in command else [out]
+        try:
+            values = [json.loads(line) for line in lines if line]
+        except ValueError:
+            values = []
+        if code != 0 or not values or raw.search(out) or hostile not in json.dumps(values,
+                                                                                  ensure_ascii=False):
+            bad.append((command, code, out[:200], err[:200]))
+    tap.ok(code == 0 and not bad,
+           "every JSON and JSONL output writes C1 controls and U+2028/2029 as \\u escapes, the "
+           "same data to a parser, and each JSONL line survives str.splitlines (%d of %d)" %
+           (len(commands) - len(bad), len(commands)), bad)
 
 
 def test_report(tap, tmp):
@@ -451,6 +487,7 @@ def main():
         test_related_one_host_and_paths(tap, tmp)
         test_base_url(tap, tmp)
         test_terminal(tap, tmp)
+        test_json_controls(tap, tmp)
         test_report(tap, tmp)
         test_pages_past_positions(tap, tmp)
         test_long_pdf_page(tap, tmp)

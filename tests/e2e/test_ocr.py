@@ -10,6 +10,8 @@
 * Limits: with a 1 ms per-page limit (VIND_OCR_PAGE_MS, a test knob) the page
   is reported as "scan.pdf: page 2: OCR timed out", and page 1 is indexed.
 * --ocr off indexes nothing of the scan; a bad --ocr value is a usage error.
+* A 1 kB image declaring 200,000 x 200,000 pixels: its page is reported and the PDF's text page
+  indexed (before session 17 the worker was killed at the file's time limit, the text lost).
 * The corpus scan (skipped without the corpus unless CI=true):
   plooi-blg-1007826-nota-lnv-gescand.pdf, two image-only pages, is found by
   words read off the page images by a person.
@@ -280,6 +282,47 @@ def check_blank_pages(work):
         "2,000 blank image pages: the file's own time limit (--timeout 5) ends them", err)
 
 
+def declared_huge_pdf(path):
+    """A 1 kB PDF: page 1 one Flate image declaring 200,000 x 200,000 grey pixels from 1 kB of
+    data, page 2 a text layer. poppler leaves the image out of the rendering (the page is blank)
+    and decodes every declared pixel when asked for the image: minutes."""
+    data = zlib.compress(b"\x00" * 1000)
+    text = b"BT /F1 12 Tf 72 700 Td (de tekstlaag van bladzijde twee: tweedebladwoord) Tj ET"
+    image = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+               b"/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+               b"<< /Type /XObject /Subtype /Image /Width 200000 /Height 200000 "
+               b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>"
+               b"\nstream\n" % len(data) + data + b"\nendstream",
+               b"<< /Length %d >>\nstream\n" % len(image) + image + b"\nendstream",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+               b"/Resources << /Font << /F1 7 0 R >> >> /Contents 8 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"]
+    with open(path, "wb") as handle:
+        handle.write(pdf_of(objects))
+
+
+def check_declared_huge(work):
+    """An image declaring 200,000 x 200,000 pixels from 1 kB of data: the check for an image that
+    could not be decoded (session 14) decoded them for minutes, the worker was killed at the
+    file's time limit and the PDF's text page lost with it (the hostile probe of session 17:
+    "time limit of 40 s exceeded"). Now the check runs in a child for at most 15 s."""
+    site = os.path.join(work, "declared")
+    os.makedirs(site)
+    declared_huge_pdf(os.path.join(site, "klein.pdf"))
+    db = os.path.join(work, "declared.db")
+    rc, err = index(db, site, "--timeout", "40")
+    tap(rc == 0 and "klein.pdf: page 1: an image of the page could not be decoded (too large or "
+        "damaged): not read by OCR" in err,
+        "a 1 kB image declaring 200,000 x 200,000 pixels: its page reported, within the file's "
+        "time limit", err)
+    tap([hit["url"] for hit in search(db, "tweedebladwoord")] == ["/klein.pdf"],
+        "... and the PDF's text page indexed")
+
+
 def huge_scan_pdf(path, width, height):
     """A PDF of one A4 page that is one 1-bit image of width x height pixels with a black
     line every 40 rows (ink, so the page is no blank): 19834 x 28067 is A4 scanned at 2400 dpi,
@@ -358,6 +401,7 @@ def main():
     try:
         check_generated(work)
         check_blank_pages(work)
+        check_declared_huge(work)
         # the worker's memory limit (RLIMIT_AS) is not set under ASan: there the 2.2 GB surface
         # is made and the page read (lib/isolate.c)
         if not sanitized(INDEX):
