@@ -211,17 +211,24 @@ static void test_sortable(void)
     CHECK(strncmp(vind_xapian_version(), "1.", 2) == 0, "vind_xapian_version names Xapian 1.x");
 }
 
+/* A new writer on database_path(name), or NULL after a failed CHECK(0, what). */
+static vind_xapian_writer_t *new_writer(const char *name, const char *what)
+{
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(database_path(name), 1, &writer, NULL) != VIND_OK)
+        CHECK(0, what);
+    return writer;
+}
+
 /* writer_set_value changes one value of a stored document and nothing else;
  * reader_value_count counts the documents with a value in a slot (the
  * near-duplicate group keys: lib/index.c, lib/searcher.c). */
 static void test_set_value(void)
 {
     const char *path = database_path("set-value");
-    vind_xapian_writer_t *writer = NULL;
-    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
-        CHECK(0, "writer_open for set_value");
+    vind_xapian_writer_t *writer = new_writer("set-value", "writer_open for set_value");
+    if (!writer)
         return;
-    }
     uint32_t docids[SAMPLE_COUNT] = {0};
     for (size_t i = 0; i < SAMPLE_COUNT; i++)
         add_sample(writer, &samples[i], &docids[i]);
@@ -1942,12 +1949,10 @@ static void test_fault_injection(void)
  * adds, then replaces by the term, and refuses a missing document. */
 static void test_store_document_by_term(void)
 {
-    const char *path = database_path("store-document");
-    vind_xapian_writer_t *writer = NULL;
-    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
-        CHECK(0, "writer_open for store_document_by_term");
+    vind_xapian_writer_t *writer =
+        new_writer("store-document", "writer_open for store_document_by_term");
+    if (!writer)
         return;
-    }
     vind_xapian_document_t *document = vind_xapian_document_new();
     vind_xapian_document_t *kept = document;
     uint32_t first = 0, second = 0;
