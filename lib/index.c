@@ -1346,17 +1346,18 @@ static vind_status_t build_document(vind_index_t *index, const vind_doc_t *doc,
 }
 
 /* Replaces (or adds) the document with the unique term, and its page text,
- * in the open transaction. Takes *document (set to NULL). *docid (may be
- * NULL) receives its id. */
+ * in the open transaction. *document is the caller's to free afterwards
+ * unless a sharded writer's thread took it (then NULL):
+ * vind_xapian_writer_store_document_by_term. *docid (may be NULL) receives
+ * its id. */
 static vind_status_t store_document(vind_index_t *index, const char *unique, const vind_doc_t *doc,
                                     vind_xapian_document_t **document, GArray **checkpoints,
                                     uint32_t *docid, char **errmsg)
 {
     uint32_t id = 0;
     int added = 0;
-    vind_status_t status = vind_xapian_writer_give_document_by_term(index->writer, unique,
-                                                                   *document, &id, &added, errmsg);
-    *document = NULL;
+    vind_status_t status = vind_xapian_writer_store_document_by_term(index->writer, unique,
+                                                                    document, &id, &added, errmsg);
     /* The same docid may have held longer text: drop the old pages first.
      * A new docid has none (Xapian never reuses one), and the look-up
      * would wait for a sharded writer's thread to add the document. */
@@ -3589,15 +3590,34 @@ static vind_status_t read_feed_inline(feed_t *feed, reader_side_t *side, char **
 typedef struct {
     reader_side_t *side;
     GAsyncQueue *ready;   /* item_t, in feed order; the last has line 0 */
-    GAsyncQueue *credits; /* one per item the analysis side may prepare ahead */
+    /* One entry per item the analysis side may prepare ahead: CREDIT, or an
+     * item the writer is done with, which the analysis side frees (below). */
+    GAsyncQueue *credits;
     gint stop;            /* the writer failed: prepare no more */
 } pipeline_t;
+
+/* A credit that is no item (a queue holds no NULL). */
+static char credit_token;
+#define CREDIT ((gpointer)&credit_token)
+
+/* Frees what the writer returned in place of a credit. Why here: the
+ * analysis thread made the item (its Xapian document alone is ~2,000
+ * nodes of maps), and the writer thread is the one a bulk load waits for
+ * (two thirds of its CPU, docs/scaling.md "Bulk load, session 17"); freed
+ * on the thread that allocated it, the memory also stays in that
+ * thread's allocator cache instead of going back through tcmalloc's
+ * central lists. */
+static void take_credit(gpointer credit)
+{
+    if (credit != CREDIT)
+        item_free(credit);
+}
 
 static gpointer analysis_thread(gpointer data)
 {
     pipeline_t *p = data;
     for (;;) {
-        g_async_queue_pop(p->credits);
+        take_credit(g_async_queue_pop(p->credits));
         item_t *item = g_atomic_int_get(&p->stop) ? g_new0(item_t, 1) : prepare_item(p->side);
         /* Read before the push: once pushed, the writer may free the item
          * (ASan saw a use after free of the end item here). */
@@ -3608,17 +3628,19 @@ static gpointer analysis_thread(gpointer data)
     }
 }
 
-/* Two threads: the analysis thread prepares, this one stores in order. */
+/* Two threads: the analysis thread prepares, this one stores in order and
+ * hands each item back for the analysis thread to free (take_credit). */
 static vind_status_t read_feed_pipelined(feed_t *feed, reader_side_t *side, char **errmsg)
 {
     pipeline_t p = {.side = side, .ready = g_async_queue_new(), .credits = g_async_queue_new()};
-    for (int i = 0; i < FEED_AHEAD; i++)
-        g_async_queue_push(p.credits, GINT_TO_POINTER(1));
+    /* one more than FEED_AHEAD: the item being stored is handed back only
+     * once it is stored */
+    for (int i = 0; i < FEED_AHEAD + 1; i++)
+        g_async_queue_push(p.credits, CREDIT);
     GThread *thread = g_thread_new("vind-feed", analysis_thread, &p);
     vind_status_t status = VIND_OK;
     for (;;) {
         item_t *item = g_async_queue_pop(p.ready);
-        g_async_queue_push(p.credits, GINT_TO_POINTER(1));
         if (item->line == 0) {
             if (status == VIND_OK)
                 status = read_error(feed, item, errmsg);
@@ -3629,9 +3651,11 @@ static vind_status_t read_feed_pipelined(feed_t *feed, reader_side_t *side, char
             status = consume_item(feed, item, errmsg);
         if (status != VIND_OK)
             g_atomic_int_set(&p.stop, 1); /* drain what is prepared, then end */
-        item_free(item);
+        g_async_queue_push(p.credits, item);
     }
     g_thread_join(thread);
+    for (gpointer credit; (credit = g_async_queue_try_pop(p.credits)) != NULL;)
+        take_credit(credit);
     g_async_queue_unref(p.ready);
     g_async_queue_unref(p.credits);
     return status;

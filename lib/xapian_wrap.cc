@@ -3042,29 +3042,46 @@ vind_xapian_writer_replace_document_by_term(vind_xapian_writer_t *writer, const 
 }
 
 extern "C" vind_status_t
-vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *writer, const char *unique_term,
-                                         vind_xapian_document_t *document, uint32_t *docid,
-                                         int *added, char **errmsg)
+vind_xapian_writer_store_document_by_term(vind_xapian_writer_t *writer, const char *unique_term,
+                                          vind_xapian_document_t **document, uint32_t *docid,
+                                          int *added, char **errmsg)
 {
-    std::unique_ptr<vind_xapian_document> owned(document);
     if (docid != nullptr)
         *docid = 0;
     if (added != nullptr)
         *added = 0;
-    if (writer == nullptr || document == nullptr || unique_term == nullptr || *unique_term == '\0')
-        return invalid(errmsg, "vind_xapian_writer_give_document_by_term",
+    if (writer == nullptr || document == nullptr || *document == nullptr ||
+        unique_term == nullptr || *unique_term == '\0')
+        return invalid(errmsg, "vind_xapian_writer_store_document_by_term",
                        "writer, unique_term or document is NULL, or unique_term is empty");
     return guard(errmsg, "cannot store the document with term", unique_term, [&] {
         bool fresh = false;
-        Xapian::docid stored = writer->pool
-                                   ? replace_queued(writer, unique_term, std::move(owned), &fresh)
-                                   : replace_now(writer, unique_term, owned->document, &fresh);
+        Xapian::docid stored = 0;
+        if (writer->pool) {
+            std::unique_ptr<vind_xapian_document> taken(*document);
+            *document = nullptr;
+            stored = replace_queued(writer, unique_term, std::move(taken), &fresh);
+        } else {
+            stored = replace_now(writer, unique_term, (*document)->document, &fresh);
+        }
         if (docid != nullptr)
             *docid = stored;
         if (added != nullptr)
             *added = fresh;
         return VIND_OK;
     });
+}
+
+extern "C" vind_status_t
+vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *writer, const char *unique_term,
+                                         vind_xapian_document_t *document, uint32_t *docid,
+                                         int *added, char **errmsg)
+{
+    vind_status_t status = vind_xapian_writer_store_document_by_term(writer, unique_term,
+                                                                     &document, docid, added,
+                                                                     errmsg);
+    delete document; /* NULL when the writer took it */
+    return status;
 }
 
 extern "C" vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *writer,

@@ -325,6 +325,22 @@ vind_status_t vind_xapian_writer_give_document_by_term(vind_xapian_writer_t *wri
                                                        uint32_t *docid, int *added,
                                                        char **errmsg);
 
+/*
+ * As vind_xapian_writer_give_document_by_term, but *document goes back to
+ * the caller unless the writer keeps it: a sharded writer with threads
+ * queues it (and sets *document to NULL: freed there); any other writer
+ * leaves *document as it was, for the caller to free, in any thread. Why:
+ * a bulk load makes each document on its analysis thread, and a document
+ * freed there (~2,000 nodes of Xapian's maps) costs the writer thread,
+ * the one that limits the load, nothing (docs/scaling.md, "Bulk load,
+ * session 17").
+ */
+vind_status_t vind_xapian_writer_store_document_by_term(vind_xapian_writer_t *writer,
+                                                        const char *unique_term,
+                                                        vind_xapian_document_t **document,
+                                                        uint32_t *docid, int *added,
+                                                        char **errmsg);
+
 /* Deletes every document indexed by unique_term; none is not an error. */
 vind_status_t vind_xapian_writer_delete_documents_by_term(vind_xapian_writer_t *writer,
                                                           const char *unique_term, char **errmsg);

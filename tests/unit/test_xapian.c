@@ -211,17 +211,24 @@ static void test_sortable(void)
     CHECK(strncmp(vind_xapian_version(), "1.", 2) == 0, "vind_xapian_version names Xapian 1.x");
 }
 
+/* A new writer on database_path(name), or NULL after a failed CHECK(0, what). */
+static vind_xapian_writer_t *new_writer(const char *name, const char *what)
+{
+    vind_xapian_writer_t *writer = NULL;
+    if (vind_xapian_writer_open(database_path(name), 1, &writer, NULL) != VIND_OK)
+        CHECK(0, what);
+    return writer;
+}
+
 /* writer_set_value changes one value of a stored document and nothing else;
  * reader_value_count counts the documents with a value in a slot (the
  * near-duplicate group keys: lib/index.c, lib/searcher.c). */
 static void test_set_value(void)
 {
     const char *path = database_path("set-value");
-    vind_xapian_writer_t *writer = NULL;
-    if (vind_xapian_writer_open(path, 1, &writer, NULL) != VIND_OK) {
-        CHECK(0, "writer_open for set_value");
+    vind_xapian_writer_t *writer = new_writer("set-value", "writer_open for set_value");
+    if (!writer)
         return;
-    }
     uint32_t docids[SAMPLE_COUNT] = {0};
     for (size_t i = 0; i < SAMPLE_COUNT; i++)
         add_sample(writer, &samples[i], &docids[i]);
@@ -2030,6 +2037,45 @@ static void test_fault_injection(void)
               "\"injected fault\" naming the path");
 }
 
+/* vind_xapian_writer_store_document_by_term leaves an unsharded writer's
+ * document to the caller (the indexer frees it on its analysis thread),
+ * adds, then replaces by the term, and refuses a missing document. */
+static void test_store_document_by_term(void)
+{
+    vind_xapian_writer_t *writer =
+        new_writer("store-document", "writer_open for store_document_by_term");
+    if (!writer)
+        return;
+    vind_xapian_document_t *document = vind_xapian_document_new();
+    vind_xapian_document_t *kept = document;
+    uint32_t first = 0, second = 0;
+    int added_first = 0, added_second = 1;
+    vind_status_t status =
+        document ? vind_xapian_document_add_posting(document, "zorg", 1, 1, NULL) : VIND_NOMEM;
+    if (status == VIND_OK)
+        status = vind_xapian_document_add_boolean_term(document, "Qone", NULL);
+    if (status == VIND_OK)
+        status = vind_xapian_writer_store_document_by_term(writer, "Qone", &document, &first,
+                                                           &added_first, NULL);
+    CHECK(status == VIND_OK && document == kept && first == 1 && added_first,
+          "store_document_by_term adds docid 1 and leaves the document to the caller");
+    if (status == VIND_OK)
+        status = vind_xapian_writer_store_document_by_term(writer, "Qone", &document, &second,
+                                                           &added_second, NULL);
+    CHECK(status == VIND_OK && document == kept && second == 1 && !added_second,
+          "stored again by the same term: replaced (docid 1, not added)");
+    vind_xapian_document_free(document);
+    vind_xapian_document_t *none = NULL;
+    char *message = NULL;
+    CHECK(vind_xapian_writer_store_document_by_term(writer, "Qtwo", &none, NULL, NULL,
+                                                    &message) == VIND_INVALID_ARGUMENT &&
+              message != NULL,
+          "store_document_by_term without a document: VIND_INVALID_ARGUMENT, with a message");
+    free(message);
+    vind_xapian_writer_commit(writer, NULL);
+    vind_xapian_writer_close(writer);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--fault-child") == 0)
@@ -2051,6 +2097,7 @@ int main(int argc, char **argv)
     test_percents_off();
     test_term_in();
     test_count_after_deletions();
+    test_store_document_by_term();
     test_enquire();
     test_transactions();
     test_lock();
