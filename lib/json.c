@@ -15,8 +15,8 @@
  * here: runs of bytes that need no escape are found 16 bytes a test and
  * copied whole, each string is checked as UTF-8 in the same pass, integers
  * and the scores' reals are formatted by hand: 0.12 M an answer, 0.059 M
- * since session 11, 0.051 M since session 17 (each string copied straight
- * into the buffer as it is tested). The output is byte for byte jansson's JSON_COMPACT
+ * since session 11, 0.048 M since session 17 (each string copied straight
+ * into the buffer as it is tested, the links checked 8 bytes a test). The output is byte for byte jansson's JSON_COMPACT
  * (tests/unit/test_json.c compares the two on every kind of value): the
  * same escapes, integers as %lld, reals as jansson 2.14 prints them.
  */
@@ -735,10 +735,10 @@ static void counts(writer_t *w, const vind_results_t *results)
 
 /* The answer; with capped set, the facets cut to max_values and
  * "facets_more" after them. Hot path of /api/search: ten hits and ~50
- * facet values written in one pass (~0.051 M instructions on the corpus,
- * capped as vind-searchd writes it: a third the checks and copies of ~8 kB
- * of text in ~120 strings, a tenth the hits' two links checked
- * (vind_url_as_link), the rest keys, commas and numbers). */
+ * facet values written in one pass (~0.048 M instructions on the corpus,
+ * capped as vind-searchd writes it: 40% the checks and copies of ~8 kB
+ * of text in ~120 strings, the rest keys, commas, numbers and the hits'
+ * links checked (vind_url_as_link)). */
 static char *results_json(const vind_results_t *results, int capped, size_t max_values)
 {
     writer_t w;
