@@ -288,17 +288,54 @@ static vind_status_t fill_doc(json_t *object, vind_doc_t *doc)
     return status;
 }
 
-/* Cost: one pass over url's bytes. */
+/* Whether any byte of the 8 in word is a control character, DEL or a
+ * backslash: the classic test for a zero byte ((x - 0x01..) & ~x, high
+ * bits), on the word minus 0x20 (below it) and xor'd with DEL and with the
+ * backslash. Exact for "any": a borrow only passes a byte that is itself
+ * found. ~12 instructions. */
+static inline int word_has_unlinkable_byte(uint64_t word)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t del = word ^ (ones * 0x7f), backslash = word ^ (ones * '\\');
+    return ((((word - ones * 0x20) & ~word) | ((del - ones) & ~del) |
+             ((backslash - ones) & ~backslash)) &
+            highs) != 0;
+}
+
+/* Whether any of the n bytes at text is a control character, DEL or a
+ * backslash: 8 bytes a test (the last 8 overlapping the ones before, never
+ * past text + n), byte by byte only below 8. The byte order does not
+ * matter for "any". */
+static int has_unlinkable_byte(const char *text, size_t n)
+{
+    uint64_t word;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if (c < 0x20 || c == 0x7f || c == '\\')
+                return 1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&word, text + i, sizeof word);
+        if (word_has_unlinkable_byte(word))
+            return 1;
+    }
+    memcpy(&word, text + n - 8, sizeof word);
+    return word_has_unlinkable_byte(word);
+}
+
+/* Cost: the prefix, strlen and a test per 8 bytes (two links an answer's
+ * hit: ~100 instructions for a 60-byte path, ~270 byte by byte). */
 int vind_url_is_link(const char *url)
 {
     if (url == NULL || *url == '\0')
         return 0;
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-        if (*p < 0x20 || *p == 0x7f || *p == '\\')
-            return 0;
-    if (g_ascii_strncasecmp(url, "http://", 7) == 0 || g_ascii_strncasecmp(url, "https://", 8) == 0)
-        return 1;
-    return url[0] == '/' && url[1] != '/';
+    int scheme_or_path = url[0] == '/' ? url[1] != '/'
+                                       : g_ascii_strncasecmp(url, "http://", 7) == 0 ||
+                                             g_ascii_strncasecmp(url, "https://", 8) == 0;
+    return scheme_or_path && !has_unlinkable_byte(url, strlen(url));
 }
 
 const char *vind_url_as_link(const char *url)

@@ -14,8 +14,9 @@
  * search (callgrind, bench/search-cost, the 1,000 bench requests). Written
  * here: runs of bytes that need no escape are found 16 bytes a test and
  * copied whole, each string is checked as UTF-8 in the same pass, integers
- * and the scores' reals are formatted by hand: 0.12 M an answer, 0.063 M
- * since session 11. The output is byte for byte jansson's JSON_COMPACT
+ * and the scores' reals are formatted by hand: 0.12 M an answer, 0.059 M
+ * since session 11, 0.048 M since session 17 (each string copied straight
+ * into the buffer as it is tested, the links checked 8 bytes a test). The output is byte for byte jansson's JSON_COMPACT
  * (tests/unit/test_json.c compares the two on every kind of value): the
  * same escapes, integers as %lld, reals as jansson 2.14 prints them.
  */
@@ -46,13 +47,14 @@ typedef struct {
     int after_key;                    /* a key was written: its value comes next */
 } writer_t;
 
-/* Doubles the buffer until n more bytes and a NUL fit (an answer is
- * ~12 kB: one or two reallocs). 0 once anything failed. */
+/* Doubles the buffer until n more bytes and a NUL fit (the bench's
+ * answers are ~8 kB, up to ~13 kB: one malloc of 16 kB; 8 kB took 1.6
+ * reallocs an answer). 0 once anything failed. */
 static int grow(writer_t *w, size_t n)
 {
     if (w->failed)
         return 0;
-    size_t capacity = w->capacity ? w->capacity : 8192;
+    size_t capacity = w->capacity ? w->capacity : 16384;
     while (capacity < w->length + n + 1)
         capacity *= 2;
     char *grown = realloc(w->bytes, capacity);
@@ -149,26 +151,6 @@ static void null(writer_t *w)
     raw(w, "null", 4);
 }
 
-/* The escape of a byte that a JSON string cannot hold as is, as jansson
- * writes it: '"' and '\\' with a backslash, the control characters by
- * their short names or as \u00XX (upper-case hex). */
-static void put_escape(writer_t *w, unsigned char c)
-{
-    static const char hex[] = "0123456789ABCDEF", controls[] = "\b\f\n\r\t", names[] = "bfnrt";
-    const char *named = c ? strchr(controls, c) : NULL;
-    char text[6] = {'\\', (char)c};
-    size_t n = 2;
-    if (named)
-        text[1] = names[named - controls];
-    else if (c != '"' && c != '\\') {
-        memcpy(text + 1, "u00", 3);
-        text[4] = hex[c >> 4];
-        text[5] = hex[c & 15];
-        n = 6;
-    }
-    put(w, text, n);
-}
-
 /* The bytes of word that need a closer look, each as its high bit: below
  * 0x20, '"' or '\\' (the bytes a JSON string escapes), or past ASCII (the
  * start or middle of a character to check as UTF-8). The classic tests for
@@ -183,89 +165,214 @@ static inline uint64_t special_bits(uint64_t word)
     return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | below | word) & highs;
 }
 
+/* The n (<= 8) bytes at text as a word whose lowest byte is the first one
+ * (the order special_bits' lowest bit counts in), the bytes past them 'a'
+ * (no closer look). n is a constant where it is called: one load. */
+static inline uint64_t word_at(const char *text, size_t n)
+{
+    char bytes[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+    uint64_t word;
+    memcpy(bytes, text, n);
+    memcpy(&word, bytes, sizeof word);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    word = __builtin_bswap64(word);
+#endif
+    return word;
+}
+
+/* The index of the first byte special_bits marked (bits not 0). */
+static inline size_t first_marked(uint64_t bits)
+{
+    return (size_t)__builtin_ctzll(bits) / 8;
+}
+
+/* Whether byte c needs a closer look (special_bits, one byte). */
+static inline int special_byte(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
+#ifdef __SSE2__
+/* The bytes that need a closer look (special_bits) among 16, as the bits
+ * of a mask: as signed bytes, the control characters and the bytes past
+ * ASCII are both below 0x20. 6 instructions. */
+static inline unsigned special_mask(__m128i bytes)
+{
+    const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  backslash = _mm_set1_epi8('\\');
+    __m128i special =
+        _mm_or_si128(_mm_cmplt_epi8(bytes, below),
+                     _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+    return (unsigned)_mm_movemask_epi8(special);
+}
+#endif
+
+/* The first byte special_bits marks among the n bytes at text, read as
+ * two overlapping words of part bytes (part <= n <= 2 * part: nothing past
+ * text + n is read), or n; all n copied to out. With SSE2 both words are
+ * tested at once. */
+static inline size_t overlapping_words(char *out, const char *text, size_t n, size_t part)
+{
+    size_t second = n - part;
+    uint64_t head = word_at(text, part), tail = word_at(text + second, part);
+    memcpy(out, text, part);
+    memcpy(out + second, text + second, part);
+#ifdef __SSE2__
+    unsigned mask = special_mask(_mm_set_epi64x((long long)tail, (long long)head));
+    if (!mask)
+        return n;
+    size_t at = (size_t)__builtin_ctz(mask); /* the words' unread bytes are 'a': never marked */
+    return at < 8 ? at : second + (at - 8);
+#else
+    uint64_t bits = special_bits(head);
+    if (bits)
+        return first_marked(bits);
+    bits = special_bits(tail);
+    return bits ? second + first_marked(bits) : n;
+#endif
+}
+
+/* short_run: ordinary_run of n < 16 bytes, each copied to out too: as two
+ * overlapping words of 8 or 4 bytes, the last three bytes one by one, with
+ * no call and no padded copy (the tail of every string; most strings are
+ * shorter than 16 bytes). ~20 instructions. */
+static inline size_t short_run(char *out, const char *text, size_t n)
+{
+    if (n >= 8)
+        return overlapping_words(out, text, n, 8);
+    if (n >= 4)
+        return overlapping_words(out, text, n, 4);
+    size_t i = 0;
+    for (; i < n && !special_byte((unsigned char)text[i]); i++)
+        out[i] = text[i];
+    return i;
+}
+
 /* How many of the n bytes of text, from its start, need no closer look
- * (special_bits): tested 16 at a time where the machine has SSE2 (every
- * x86-64; as signed bytes, the control characters and the bytes past ASCII
- * are both below 0x20), else 8; it stops at the first byte that does, or
- * where fewer than 8 are left. */
-static inline size_t ordinary_run(const char *text, size_t n)
+ * (special_bits), copied to out as they are tested (at least those; out
+ * has room for n): 16 a test and a store where the machine has SSE2
+ * (every x86-64; as signed bytes, the control characters and the bytes
+ * past ASCII are both below 0x20), else 8; the last n % 16 by short_run.
+ * Cost: ~8 instructions per 16 bytes, ~15 for the tail. */
+static inline size_t ordinary_run(char *out, const char *text, size_t n)
 {
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-                  backslash = _mm_set1_epi8('\\');
-    while (i < n) {
-        /* The last few bytes (most strings are short) padded with ones that
-         * need no look: a copy costs less than a test per byte. */
-        char tail[16];
-        const char *at = text + i;
-        if (n - i < 16) {
-            memset(tail, 'a', sizeof tail);
-            memcpy(tail, at, n - i);
-            at = tail;
-        }
-        __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)at);
-        __m128i special = _mm_or_si128(
-            _mm_cmplt_epi8(bytes, below),
-            _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+    for (; n - i >= 16; i += 16) {
+        __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        _mm_storeu_si128((__m128i *)(void *)(out + i), bytes);
+        unsigned mask = special_mask(bytes);
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
-        i += 16;
     }
-    return n;
 #else
-    while (n - i >= 8) {
-        uint64_t word;
-        memcpy(&word, text + i, 8);
-        uint64_t bits = special_bits(word);
-        if (bits) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            i += (size_t)__builtin_ctzll(bits) / 8; /* the first byte in memory is the lowest */
-#endif
-            return i;
-        }
-        i += 8;
+    for (; n - i >= 16; i += 8) {
+        uint64_t word = word_at(text + i, 8), bits = special_bits(word);
+        memcpy(out + i, text + i, 8);
+        if (bits)
+            return i + first_marked(bits);
     }
-    return i;
 #endif
+    return i + short_run(out + i, text + i, n - i);
+}
+
+/* The escape of a byte that a JSON string cannot hold as is, as jansson
+ * writes it, at out: '"' and '\\' with a backslash, the control
+ * characters by their short names or as \u00XX (upper-case hex). Its
+ * length (2 or 6). */
+static size_t escape_at(char *out, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF", controls[] = "\b\f\n\r\t", names[] = "bfnrt";
+    const char *named = c ? strchr(controls, c) : NULL;
+    out[0] = '\\';
+    if (named)
+        out[1] = names[named - controls];
+    else if (c == '"' || c == '\\')
+        out[1] = (char)c;
+    else {
+        memcpy(out + 1, "u00", 3);
+        out[4] = hex[c >> 4];
+        out[5] = hex[c & 15];
+        return 6;
+    }
+    return 2;
+}
+
+static inline int continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* The length of the character at text (its first byte past ASCII; n bytes
+ * left) when it is UTF-8 as GLib checks it, 0 when not. A two-byte one,
+ * and a three-byte one whose first byte is none of those near the edges
+ * GLib guards (E0: overlong forms, ED: surrogates, EF: up to U+FFFF), is
+ * checked here in a few instructions (the "…", "ë" and "é" of snippets and
+ * titles, ~28 an answer, each a call of ~45 and a memcpy call before); the
+ * rest by GLib, as before. */
+static inline size_t character_length(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t length = (size_t)g_utf8_skip[s[0]];
+    if (length > n)
+        return 0;
+    if (length == 2 && s[0] >= 0xC2 && continuation(s[1]))
+        return 2;
+    if (length == 3 && s[0] != 0xE0 && s[0] != 0xED && s[0] != 0xEF && continuation(s[1]) &&
+        continuation(s[2]))
+        return 3;
+    return g_utf8_validate_len(text, length, NULL) ? length : 0;
 }
 
 /* The n bytes of text as a quoted string, when they are text jansson would
  * take: valid UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF, as GLib checks); 0 otherwise (what was written is then the
- * caller's to take back). Cost: the hot loop of an answer (~12 kB of
- * titles, descriptions and snippets; a snippet is HTML-escaped already, so
- * it has no escape): one pass, 16 bytes a test up to the next byte that
- * needs a look, one copy per run between escapes, GLib's check only for the
- * characters past ASCII. The check and the escaping used to be two passes
- * of 8 bytes a test, and every byte after a special one started a new test
- * (a third of an answer's instructions; now a fifth). */
+ * U+10FFFF, as GLib checks); 0 otherwise, and nothing written. Cost: the
+ * hot loop of an answer (~120 strings, ~8 kB of titles, descriptions and
+ * snippets; a snippet is HTML-escaped already, so it has no escape): room
+ * for the string and its quotes checked once (room for the escapes only
+ * at the first one: up to 6 bytes for each left), then one pass that
+ * tests 16 bytes and copies them straight into the answer (ordinary_run),
+ * GLib's check only for the characters past ASCII. Written piece by piece
+ * through put (a check of room and a memcpy call per run, a padded copy of
+ * each string's tail) it cost ~200 instructions a string, a third of the
+ * answer's. */
 static int quoted_text(writer_t *w, const char *text, size_t n)
 {
-    put_c(w, '"');
-    size_t run = 0, i = 0;
-    while (i < n) {
-        i += ordinary_run(text + i, n - i);
+    size_t start = w->length;
+    if (!reserve(w, n + 2))
+        return 1; /* failed: the answer is NULL whatever this writes */
+    char *out = w->bytes + start;
+    *out++ = '"';
+    int room_for_escapes = 0;
+    for (size_t i = 0; i < n;) {
+        size_t run = ordinary_run(out, text + i, n - i);
+        out += run, i += run;
         if (i == n)
             break;
         unsigned char c = (unsigned char)text[i];
         if (c >= 0x80) {
-            size_t length = (size_t)g_utf8_skip[c];
-            if (length > n - i || !g_utf8_validate_len(text + i, length, NULL))
+            size_t length = character_length(text + i, n - i);
+            if (!length)
                 return 0;
-            i += length;
+            for (size_t k = 0; k < length; k++)
+                out[k] = text[i + k];
+            out += length, i += length;
             continue;
         }
-        if (c < 0x20 || c == '"' || c == '\\') {
-            put(w, text + run, i - run);
-            put_escape(w, c);
-            run = i + 1;
+        if (!room_for_escapes) {
+            w->length = (size_t)(out - w->bytes);
+            int fits = reserve(w, 6 * (n - i) + 1);
+            out = w->bytes + w->length;
+            w->length = start;
+            if (!fits)
+                return 1;
+            room_for_escapes = 1;
         }
+        out += escape_at(out, c);
         i++;
     }
-    put(w, text + run, n - run);
-    put_c(w, '"');
+    *out++ = '"';
+    w->length = (size_t)(out - w->bytes);
     return 1;
 }
 
@@ -627,10 +734,11 @@ static void counts(writer_t *w, const vind_results_t *results)
 }
 
 /* The answer; with capped set, the facets cut to max_values and
- * "facets_more" after them. Hot path of /api/search: ten hits and ~90
- * facet values written in one pass (~0.063 M instructions on the corpus:
- * a third the checks and copies of ~8 kB of text, the rest keys, commas
- * and numbers). */
+ * "facets_more" after them. Hot path of /api/search: ten hits and ~50
+ * facet values written in one pass (~0.048 M instructions on the corpus,
+ * capped as vind-searchd writes it: 40% the checks and copies of ~8 kB
+ * of text in ~120 strings, the rest keys, commas, numbers and the hits'
+ * links checked (vind_url_as_link)). */
 static char *results_json(const vind_results_t *results, int capped, size_t max_values)
 {
     writer_t w;

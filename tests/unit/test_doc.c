@@ -34,6 +34,33 @@ static void check_url_is_link(void)
     CHECK(vind_url_as_link(links[1]) == links[1], "vind_url_as_link: a link is given as it is");
 }
 
+/* Issue 12: vind_url_is_link tests 8 bytes at a time (the last 8
+ * overlapping): a control character, DEL or a backslash at every place of
+ * paths and http URLs of every length up to 40 makes them no link, and
+ * the bytes around those (' ', '~', 0x80, 0x9f, 0xff, '[', ']') do not. */
+static void check_url_every_place(void)
+{
+    static const char bad[] = {'\x01', '\x1f', '\x7f', '\\', '\t'},
+                      good[] = {' ', '~', '\x80', '\x9f', '\xff', '[', ']'};
+    static const char *const starts[] = {"/", "https://"};
+    size_t wrong = 0;
+    char url[48];
+    for (size_t s = 0; s < 2; s++)
+        for (size_t length = strlen(starts[s]) + 1; length <= 40; length++)
+            for (size_t at = strlen(starts[s]); at < length; at++)
+                for (size_t b = 0; b < sizeof bad + sizeof good; b++) {
+                    int is_bad = b < sizeof bad;
+                    memset(url, 'a', length);
+                    memcpy(url, starts[s], strlen(starts[s]));
+                    url[at] = is_bad ? bad[b] : good[b - sizeof bad];
+                    url[length] = '\0';
+                    if (vind_url_is_link(url) != !is_bad && wrong++ < 5)
+                        printf("# wrong: length %zu, byte %02x at %zu\n", length,
+                               (unsigned char)url[at], at);
+                }
+    CHECK(wrong == 0, "vind_url_is_link: a byte that may not be in a link, at every place");
+}
+
 /* What may begin every URL vind-index makes from a file name (--base-url):
  * until session 14 any string was taken. */
 static void check_base_url(void)
@@ -153,6 +180,7 @@ int main(void)
     CHECK_INT(vind_doc_from_json("{}", 2, NULL, NULL), VIND_INVALID_ARGUMENT, "NULL out");
     vind_doc_free(doc);
     check_url_is_link();
+    check_url_every_place();
     check_base_url();
     return check_done();
 }

@@ -119,9 +119,9 @@ static void test_long(void)
     free(text);
 }
 
-/* Issue 12: the writer tests 8 bytes at a time for a byte to escape and
- * for a byte past ASCII: one at every place of strings of every length up
- * to 24, and bytes around the ones it looks for ('!' and '#' around '"',
+/* Issue 12: the writer tests 16 bytes at a time for a byte to escape and
+ * for a byte past ASCII, and the last 4 to 15 as two overlapping words:
+ * one at every place of strings of every length up to 40, and bytes around the ones it looks for ('!' and '#' around '"',
  * 0x1F and ' ', '[' and ']' around the backslash), bytes that are not
  * UTF-8 (a lone continuation, 0xFF, a lead without its continuation) and
  * a two-byte character ("ë", the last special), are written as jansson
@@ -131,8 +131,8 @@ static void test_every_place(void)
     static const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', ' ',    '!',
                                     '#', '[',  ']',  '\x80', '\xff', '\xc3', '\xab'};
     int all = 1;
-    char text[32];
-    for (size_t length = 1; length <= 24; length++)
+    char text[48];
+    for (size_t length = 1; length <= 40; length++)
         for (size_t at = 0; at < length; at++)
             for (size_t s = 0; s < sizeof specials; s++) {
                 memset(text, 'a', length);
@@ -150,7 +150,41 @@ static void test_every_place(void)
                 }
                 free(ours), free(theirs);
             }
-    CHECK(all, "a byte to escape at every place of strings up to 24 bytes");
+    CHECK(all, "a byte to escape at every place of strings up to 40 bytes");
+}
+
+/* Issue 12: two- and three-byte characters are checked by the writer
+ * itself, the others by GLib: every first byte past ASCII with every
+ * second byte that needs no escape and third bytes around the edges of
+ * the continuations, between ASCII letters, is written as is exactly when
+ * jansson takes it as UTF-8, else null. */
+static void test_characters(void)
+{
+    static const unsigned char thirds[] = {'a', 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff};
+    size_t wrong = 0, valid = 0;
+    for (unsigned first = 0x80; first <= 0xff; first++)
+        for (unsigned second = 0x20; second <= 0xff; second++)
+            for (size_t t = 0; t < sizeof thirds; t++) {
+                if (second == '"' || second == '\\')
+                    continue;
+                char text[8] = {'a', 'b', (char)first, (char)second, (char)thirds[t], 'c', 'd', '\0'};
+                char expected[64];
+                json_t *string = json_string(text);
+                snprintf(expected, sizeof expected, string ? "\"title\":\"%s\"," : "\"title\":null,",
+                         text);
+                valid += string != NULL;
+                json_decref(string);
+                vind_hit_t hit = {.title = text};
+                char *ours = vind_hit_to_json(&hit);
+                if (!ours || !strstr(ours, expected)) {
+                    if (wrong++ < 5)
+                        printf("# %02x %02x %02x: %s\n", first, second, thirds[t],
+                               ours ? ours : "(null)");
+                }
+                free(ours);
+            }
+    printf("# %zu of the sequences are UTF-8\n", valid);
+    CHECK(wrong == 0 && valid > 0, "characters past ASCII written as is exactly when UTF-8");
 }
 
 static void test_reals(void)
@@ -295,6 +329,7 @@ int main(void)
     test_strings();
     test_long();
     test_every_place();
+    test_characters();
     test_reals();
     test_many_reals();
     test_results_null();
