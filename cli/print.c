@@ -167,7 +167,10 @@ char *vind_snippet_text(const char *html, int tty)
  * U+009B is a terminal's CSI, as ESC [ is) and U+2028/2029 (line breaks to
  * JavaScript before ES2019 and to Python's str.splitlines, which cut a JSONL
  * line in two) become \u escapes, as Go's encoding/json writes the last two.
- * Until session 17 they were written raw (jansson escapes only C0). */
+ * Until session 17 they were written raw (jansson escapes only C0). The
+ * library's JSON escapes C1 and U+2028/2029 too since then (lib/json.c), but
+ * this pass stays: it writes < > & as well, and the pretty print for a
+ * terminal (vind_print_json) is jansson's dump again, which writes them raw. */
 static const char *json_unsafe_at(const char *p, size_t *length, char c1[8])
 {
     const unsigned char *u = (const unsigned char *)p;

@@ -324,9 +324,34 @@ static inline size_t character_length(const char *text, size_t n)
     return g_utf8_validate_len(text, length, NULL) ? length : 0;
 }
 
+/* The escape (\u0080-\u009f, \u2028, \u2029, lower-case hex as the command
+ * line's vind_json_safe writes them) of the valid UTF-8 character of length
+ * bytes at s when JSON must not carry it raw, else NULL: a C1 control
+ * (C2 80-9F; U+009B is a terminal's CSI, as ESC [ is, so `curl` of an answer
+ * could drive the terminal) or U+2028/2029 (E2 80 A8/A9: line breaks to
+ * Python's str.splitlines and to JavaScript before ES2019). jansson writes
+ * them raw. Cost: two compares for a character past ASCII (~28 an answer). */
+static inline const char *unsafe_character_escape(const unsigned char *s, size_t length,
+                                                  char c1[7])
+{
+    static const char hex[] = "0123456789abcdef";
+    if (length == 2 && s[0] == 0xC2 && s[1] <= 0x9F) {
+        memcpy(c1, "\\u00", 4);
+        c1[4] = hex[s[1] >> 4];
+        c1[5] = hex[s[1] & 15];
+        return c1;
+    }
+    if (length == 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+        return s[2] == 0xA8 ? "\\u2028" : "\\u2029";
+    return NULL;
+}
+
 /* The n bytes of text as a quoted string, when they are text jansson would
  * take: valid UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF, as GLib checks); 0 otherwise, and nothing written. Cost: the
+ * U+10FFFF, as GLib checks); 0 otherwise, and nothing written. Escaped as
+ * jansson escapes, and C1 controls and U+2028/2029 too (unsafe_character_escape,
+ * since session 17; looked at only among the characters past ASCII, which the
+ * block test already sends here). Cost: the
  * hot loop of an answer (~120 strings, ~8 kB of titles, descriptions and
  * snippets; a snippet is HTML-escaped already, so it has no escape): room
  * for the string and its quotes checked once (room for the escapes only
@@ -350,14 +375,21 @@ static int quoted_text(writer_t *w, const char *text, size_t n)
         if (i == n)
             break;
         unsigned char c = (unsigned char)text[i];
+        char c1[7];
+        const char *character_escape = NULL;
+        size_t length = 1;
         if (c >= 0x80) {
-            size_t length = character_length(text + i, n - i);
+            length = character_length(text + i, n - i);
             if (!length)
                 return 0;
-            for (size_t k = 0; k < length; k++)
-                out[k] = text[i + k];
-            out += length, i += length;
-            continue;
+            character_escape =
+                unsafe_character_escape((const unsigned char *)text + i, length, c1);
+            if (!character_escape) {
+                for (size_t k = 0; k < length; k++)
+                    out[k] = text[i + k];
+                out += length, i += length;
+                continue;
+            }
         }
         if (!room_for_escapes) {
             w->length = (size_t)(out - w->bytes);
@@ -368,12 +400,69 @@ static int quoted_text(writer_t *w, const char *text, size_t n)
                 return 1;
             room_for_escapes = 1;
         }
-        out += escape_at(out, c);
-        i++;
+        if (character_escape) {
+            memcpy(out, character_escape, 6);
+            out += 6;
+        } else
+            out += escape_at(out, c);
+        i += length;
     }
     *out++ = '"';
     w->length = (size_t)(out - w->bytes);
     return 1;
+}
+
+/* The escape of an unsafe character (unsafe_character_escape) at s, of the
+ * n bytes left, with *length its bytes; NULL when none starts there. */
+static const char *unsafe_escape_at(const char *s, size_t n, size_t *length, char c1[7])
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *length = u[0] == 0xC2 ? 2 : 3;
+    if (*length > n || (u[0] != 0xC2 && u[0] != 0xE2))
+        return NULL;
+    return unsafe_character_escape(u, *length, c1);
+}
+
+/* The first byte at or after text that may start an unsafe character (C2
+ * or E2), else the end. */
+static const char *next_unsafe_lead(const char *text, const char *end)
+{
+    const char *c2 = memchr(text, 0xC2, (size_t)(end - text));
+    const char *e2 = memchr(text, 0xE2, (size_t)((c2 ? c2 : end) - text));
+    return e2 ? e2 : c2 ? c2 : end;
+}
+
+char *vind_json_escape_controls(char *json_text)
+{
+    if (!json_text)
+        return NULL;
+    size_t n = strlen(json_text), extra = 0, length;
+    const char *end = json_text + n;
+    char c1[7];
+    for (const char *p = next_unsafe_lead(json_text, end); p < end;
+         p = next_unsafe_lead(p + 1, end))
+        if (unsafe_escape_at(p, (size_t)(end - p), &length, c1))
+            extra += 6 - length;
+    if (!extra)
+        return json_text;
+    char *escaped = malloc(n + extra + 1), *out = escaped;
+    for (const char *p = json_text; escaped && p < end;) {
+        const char *lead = next_unsafe_lead(p, end);
+        memcpy(out, p, (size_t)(lead - p));
+        out += lead - p, p = lead;
+        if (p == end)
+            break;
+        const char *escape = unsafe_escape_at(p, (size_t)(end - p), &length, c1);
+        if (escape) {
+            memcpy(out, escape, 6);
+            out += 6, p += length;
+        } else
+            *out++ = *p++;
+    }
+    if (escaped)
+        *out = '\0';
+    free(json_text);
+    return escaped;
 }
 
 /* A key: a name of ours (ASCII, nothing to escape), its quotes and colon

@@ -2389,7 +2389,7 @@ static char *dump(json_t *root)
 {
     if (!root)
         return NULL;
-    char *text = json_dumps(root, JSON_FLAGS);
+    char *text = vind_json_escape_controls(json_dumps(root, JSON_FLAGS));
     json_decref(root);
     if (!text)
         return NULL;

@@ -104,7 +104,7 @@ vind_status_t vind_searcher_stats(vind_searcher_t *searcher, char **json_out, ch
     for (size_t f = 0; f < N_FACETS; f++)
         vind_xapian_facet_free(counting.counted[f]);
     if (status == VIND_OK) {
-        *json_out = json_dumps(object, JSON_COMPACT);
+        *json_out = vind_json_escape_controls(json_dumps(object, JSON_COMPACT));
         if (!*json_out)
             status = vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
@@ -197,7 +197,7 @@ vind_status_t vind_searcher_document(vind_searcher_t *searcher, const char *url,
             return status;
         }
     }
-    *json_out = json_dumps(object, JSON_COMPACT);
+    *json_out = vind_json_escape_controls(json_dumps(object, JSON_COMPACT));
     json_decref(object);
     json_decref(record);
     if (!*json_out)

@@ -334,7 +334,7 @@ enum MHD_Result handle_suggest(vind_request_t *req)
     req->hits = (long long)json_array_size(list);
     vind_strv_free(suggestions);
     json_t *body = json_pack("{s:s,s:o}", "query", prefix, "suggestions", list);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? vind_json_escape_controls(json_dumps(body, JSON_COMPACT)) : NULL;
     json_decref(body);
     return vind_respond_json(req, 200, text);
 }

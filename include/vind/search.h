@@ -342,6 +342,18 @@ VIND_API char *vind_hit_to_json(const vind_hit_t *hit);
  */
 VIND_API char *vind_results_to_json_capped(const vind_results_t *results, size_t max_values);
 
+/*
+ * json_text (malloc'd, taken: freed or returned) with C1 controls
+ * (U+0080-009F; U+009B is a terminal's CSI) and U+2028/2029 (line breaks to
+ * Python's str.splitlines and older JavaScript) as \u escapes (lower-case
+ * hex: \u009b, \u2028), as vind_results_to_json writes them: for JSON that
+ * jansson wrote (it escapes only C0), e.g. vind-searchd's /api/suggest. The
+ * same data to any parser (these bytes only occur inside strings). NULL when
+ * json_text is NULL or on NOMEM. Cost: one pass (memchr for C2 and E2), a
+ * copy only when there is something to escape.
+ */
+VIND_API char *vind_json_escape_controls(char *json_text);
+
 /* One keyword-in-context line. */
 typedef struct {
     const char *left;          /* plain text before the match (width chars at most) */

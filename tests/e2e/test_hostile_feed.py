@@ -12,7 +12,8 @@ what vind prints and what a site links (the hostile probe of session 13, docs/se
 * `vind related --all` and `--format json` write a title's < > & escaped, as every JSON of vind's
   (session 15: related.json, which site generators paste into pages, had them raw).
 * Every JSON and JSONL output writes C1 controls and U+2028/2029 as \\u escapes (before session 17
-  raw: a C1 CSI reached the terminal, a U+2028 cut a JSONL line for str.splitlines).
+  raw: a C1 CSI reached the terminal, a U+2028 cut a JSONL line for str.splitlines); so do
+  vind-searchd's /api/search and /api/doc (lib/json.c; raw until the end of session 17).
 * `vind related --url` (text), `vind kwic` (text) and `vind doc --text` print no control
   character (ESC, C1 CSI U+009B, BEL) of a title, tag, URL or text: before session 13 the first
   two printed titles, tags and URLs as stored, and `doc --text` kept C1 characters; CSV cells
@@ -220,6 +221,24 @@ def test_json_controls(tap, tmp):
            "every JSON and JSONL output writes C1 controls and U+2028/2029 as \\u escapes, the "
            "same data to a parser, and each JSONL line survives str.splitlines (%d of %d)" %
            (len(commands) - len(bad), len(commands)), bad)
+    with Searchd(db) as daemon:
+        for path in ("/api/search?q=titel", "/api/doc?url=/een/", "/api/related?url=/een/"):
+            status, _, answer = daemon.get(path)
+            text = answer.decode("utf-8", "replace")
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = None
+            tap.ok(status == 200 and value is not None and not raw.search(text) and
+                   "\\u009b2J\\u0085\\u2028\\u2029" in text and
+                   hostile in json.dumps(value, ensure_ascii=False),
+                   "vind-searchd %s writes C1 controls and U+2028/2029 as \\u009b \\u0085 "
+                   "\\u2028 \\u2029 (before session 17 raw: curl passed a CSI to the terminal)"
+                   % path.split("?")[0], "%s %r" % (status, text[:400]))
+        status, _, answer = daemon.get("/api/suggest?q=titel")
+        text = answer.decode("utf-8", "replace")
+        tap.ok(status == 200 and "suggestions" in text and not raw.search(text),
+               "vind-searchd /api/suggest writes no C1 control or U+2028/2029 raw", text[:400])
 
 
 def test_report(tap, tmp):

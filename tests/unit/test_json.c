@@ -33,7 +33,34 @@ static json_t *string_list(const char *const *values, size_t count)
     return array;
 }
 
-/* What jansson writes for hit (the shape of docs/api.md). */
+/* jansson's text (taken, freed) with what it writes raw and lib/json.c
+ * escapes since session 17 as lower-case \u escapes: C1 controls (C2 80-9F)
+ * and U+2028/2029 (E2 80 A8/A9). A byte-wise rewrite is exact: these bytes
+ * only occur inside strings. NULL stays NULL. */
+static char *escape_unsafe(char *jansson_text)
+{
+    if (!jansson_text)
+        return NULL;
+    char *out = malloc(3 * strlen(jansson_text) + 1), *at = out;
+    const unsigned char *p = (const unsigned char *)jansson_text;
+    while (out && *p) {
+        if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            at += sprintf(at, "\\u00%02x", p[1]);
+            p += 2;
+        } else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+            at += sprintf(at, "\\u%s", p[2] == 0xa8 ? "2028" : "2029");
+            p += 3;
+        } else
+            *at++ = (char)*p++;
+    }
+    if (out)
+        *at = '\0';
+    free(jansson_text);
+    return out;
+}
+
+/* What jansson writes for hit (the shape of docs/api.md), C1 controls and
+ * U+2028/2029 escaped (escape_unsafe). */
 static char *reference(const vind_hit_t *hit)
 {
     json_t *o = json_object(), *pages = json_array();
@@ -56,7 +83,7 @@ static char *reference(const vind_hit_t *hit)
     json_object_set_new(o, "rank", json_integer(hit->rank));
     json_object_set_new(o, "similar", json_integer(hit->similar));
     json_object_set_new(o, "group", string_or_null(hit->group));
-    char *text = json_dumps(o, JSON_COMPACT);
+    char *text = escape_unsafe(json_dumps(o, JSON_COMPACT));
     json_decref(o);
     return text;
 }
@@ -119,6 +146,18 @@ static void test_long(void)
     free(text);
 }
 
+/* 1 when hit is written as reference() writes it, else 0 and both printed
+ * (for loops over many strings: no check of their own). */
+static int written_as_reference(const vind_hit_t *hit)
+{
+    char *ours = vind_hit_to_json(hit), *theirs = reference(hit);
+    int same = ours && theirs && strcmp(ours, theirs) == 0;
+    if (!same)
+        printf("# differs: %s\n#  ours:    %s\n", theirs ? theirs : "?", ours ? ours : "(null)");
+    free(ours), free(theirs);
+    return same;
+}
+
 /* Issue 12: the writer tests 16 bytes at a time for a byte to escape and
  * for a byte past ASCII, and the last 4 to 15 as two overlapping words:
  * one at every place of strings of every length up to 40, and bytes around the ones it looks for ('!' and '#' around '"',
@@ -142,13 +181,7 @@ static void test_every_place(void)
                     text[at - 1] = '\xc3'; /* "ë" ending at this place */
                 text[length] = '\0';
                 vind_hit_t hit = {.title = text};
-                char *ours = vind_hit_to_json(&hit), *theirs = reference(&hit);
-                if (!ours || !theirs || strcmp(ours, theirs) != 0) {
-                    printf("# differs: %s\n#  ours:    %s\n", theirs ? theirs : "?",
-                           ours ? ours : "(null)");
-                    all = 0;
-                }
-                free(ours), free(theirs);
+                all &= written_as_reference(&hit);
             }
     CHECK(all, "a byte to escape at every place of strings up to 40 bytes");
 }
@@ -170,8 +203,10 @@ static void test_characters(void)
                 char text[8] = {'a', 'b', (char)first, (char)second, (char)thirds[t], 'c', 'd', '\0'};
                 char expected[64];
                 json_t *string = json_string(text);
+                char *escaped = escape_unsafe(strdup(text));
                 snprintf(expected, sizeof expected, string ? "\"title\":\"%s\"," : "\"title\":null,",
-                         text);
+                         escaped ? escaped : "?");
+                free(escaped);
                 valid += string != NULL;
                 json_decref(string);
                 vind_hit_t hit = {.title = text};
@@ -185,6 +220,71 @@ static void test_characters(void)
             }
     printf("# %zu of the sequences are UTF-8\n", valid);
     CHECK(wrong == 0 && valid > 0, "characters past ASCII written as is exactly when UTF-8");
+}
+
+/* Session 17: C1 controls (U+0080-009F: U+0085 NEL, U+009B CSI) and
+ * U+2028/2029 are written as \u escapes, as the command line's JSON writes
+ * them (a `curl` of an answer into a terminal must not pass on a CSI, nor a
+ * line of JSONL split for str.splitlines); their neighbours (U+00A0,
+ * U+2027, U+202A, the "…" U+2026) as they are. Each at every place of
+ * strings up to 40 bytes (the block test, the overlapping tail words), and
+ * once spelt out. */
+static void test_unsafe_characters(void)
+{
+    static const char *const characters[] = {"\xc2\x80",     "\xc2\x85",     "\xc2\x9b",
+                                             "\xc2\x9f",     "\xc2\xa0",     "\xe2\x80\xa6",
+                                             "\xe2\x80\xa7", "\xe2\x80\xa8", "\xe2\x80\xa9",
+                                             "\xe2\x80\xaa"};
+    int all = 1;
+    char text[48];
+    for (size_t length = 3; length <= 40; length++)
+        for (size_t c = 0; c < sizeof characters / sizeof characters[0]; c++) {
+            size_t width = strlen(characters[c]);
+            for (size_t at = 0; at + width <= length; at++) {
+                memset(text, 'a', length);
+                memcpy(text + at, characters[c], width);
+                text[length] = '\0';
+                vind_hit_t hit = {.title = text, .tags = (const char *[]){text}, .n_tags = 1};
+                all &= written_as_reference(&hit);
+            }
+        }
+    CHECK(all, "C1 controls and U+2028/2029 escaped at every place of strings up to 40 bytes");
+    vind_hit_t hit = {.title = "a\xc2\x9b" "1m\xc2\x85" "b\xe2\x80\xa8" "c\xe2\x80\xa9" "d\xc2\xa0" "e"};
+    char *ours = vind_hit_to_json(&hit);
+    printf("# %s\n", ours ? ours : "(null)");
+    CHECK(ours && strstr(ours, "\"title\":\"a\\u009b1m\\u0085b\\u2028c\\u2029d\xc2\xa0" "e\""),
+          "CSI, NEL, U+2028, U+2029 as \\u009b \\u0085 \\u2028 \\u2029; U+00A0 as it is");
+    free(ours);
+}
+
+/* vind_json_escape_controls (for what jansson writes: /api/suggest,
+ * /api/related, /api/doc) escapes the same characters as the writer, leaves
+ * their neighbours, a lone C2 or E2 at the end and the rest as they are. */
+static void test_escape_controls(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"{\"t\":\"a\xc2\x9b" "b\xc2\x85\xe2\x80\xa8\xe2\x80\xa9\xc2\xa0\xe2\x80\xa6\"}",
+         "{\"t\":\"a\\u009bb\\u0085\\u2028\\u2029\xc2\xa0\xe2\x80\xa6\"}"},
+        {"[\"\xc2\x80\xc2\x9f\xc2\xa0\xe2\x80\xa7\xe2\x80\xaa\"]",
+         "[\"\\u0080\\u009f\xc2\xa0\xe2\x80\xa7\xe2\x80\xaa\"]"},
+        {"[\"nothing\"]", "[\"nothing\"]"},
+        {"\xe2\x80", "\xe2\x80"},
+        {"\xc2", "\xc2"},
+        {"", ""},
+    };
+    int all = 1;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = vind_json_escape_controls(strdup(cases[i].in));
+        if (!out || strcmp(out, cases[i].out) != 0) {
+            printf("# case %zu: %s\n", i, out ? out : "(null)");
+            all = 0;
+        }
+        free(out);
+    }
+    CHECK(all, "vind_json_escape_controls: C1 and U+2028/2029 as \\u escapes, the rest as is");
+    CHECK(vind_json_escape_controls(NULL) == NULL, "vind_json_escape_controls(NULL): NULL");
 }
 
 static void test_reals(void)
@@ -311,7 +411,7 @@ static void test_facets(void)
     if (results && values)
         vind_results_set_facet(results, VIND_FACET_TAG, values, n, NULL);
     char *ours = vind_results_to_json(results);
-    char *theirs = json_dumps(facets, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *theirs = escape_unsafe(json_dumps(facets, JSON_COMPACT | JSON_PRESERVE_ORDER));
     char *expected = theirs ? malloc(strlen(theirs) + 16) : NULL;
     if (expected)
         sprintf(expected, "\"facets\":%s}", theirs);
@@ -330,6 +430,8 @@ int main(void)
     test_long();
     test_every_place();
     test_characters();
+    test_unsafe_characters();
+    test_escape_controls();
     test_reals();
     test_many_reals();
     test_results_null();
