@@ -217,16 +217,20 @@ static const char hidden_reason[] = "hidden: name starts with a dot (%s), not in
  * Whether entry lies in a hidden place: its own name, or a folder's between
  * it and the root, starts with a dot. *hidden_level is the level of the
  * hidden folder being listed (-1: none); it is set when such a folder is
- * entered and cleared when it is left (FTS_DP). A root itself is never
+ * entered and cleared when it is left or found unreadable. A root itself is never
  * hidden: "./site" or ".public" given on the command line is walked. The
  * dotted name is copied into dotted, for the reason.
  */
 static int in_hidden_place(const FTSENT *entry, short *hidden_level, char *dotted, size_t size)
 {
     if (*hidden_level >= 0) {
-        if (entry->fts_level == *hidden_level && entry->fts_info == FTS_DP)
-            *hidden_level = -1; /* leaving it: this entry is its post-order visit */
-        return 1;
+        if (entry->fts_level > *hidden_level)
+            return 1;
+        *hidden_level = -1;
+        /* The folder's own second visit: leaving it (FTS_DP), or it could
+         * not be listed (FTS_DNR, FTS_ERR: no FTS_DP follows). */
+        if (entry->fts_info == FTS_DP || entry->fts_info == FTS_DNR || entry->fts_info == FTS_ERR)
+            return 1;
     }
     if (entry->fts_level <= FTS_ROOTLEVEL || entry->fts_name[0] != '.')
         return 0;
