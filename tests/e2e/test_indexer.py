@@ -569,6 +569,16 @@ def test_hidden_places(tmp):
     code, stderr, _ = run_index(db, site)
     tap(summary(stderr).get("removed") == 1 and "skipped 4 pages: 4 hidden" in stderr,
         "a page indexed before and hidden now is removed, and the run says so", stderr)
+    # A hidden folder that cannot be listed hides nothing after it.
+    prefix = without_dac_override()
+    if prefix is None:
+        skip("the pages after an unreadable hidden folder", "setpriv is missing")
+        return
+    write(os.path.join(site, "a", "z.html"), page("Na", "nawoord staat na .b"))
+    db = os.path.join(tmp, "hidden-unreadable.db")
+    proc = index_while_unreadable(prefix, db, site, os.path.join(site, "a", ".b"), 0o755)
+    tap(proc.returncode == 0 and summary(proc.stderr).get("indexed") == 3,
+        "the pages after an unreadable hidden folder are indexed, and nothing fails", proc.stderr)
 
 
 def test_xhtml(tmp):
