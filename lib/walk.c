@@ -246,7 +246,10 @@ static int in_hidden_place(const FTSENT *entry, short *hidden_level, char *dotte
  * left out; anything else there (folders, other files, unreadable folders,
  * links to folders) is passed over without a word, and nothing is ever
  * opened or checked. Cost: the hidden folders are still listed (fts stats
- * each entry; a .git of a few thousand objects: a few ms), never read.
+ * each entry), never read: a .git/ of 5,000 objects beside one page took
+ * the run from 67.04 to 71.18 M instructions (callgrind), ~830 and one
+ * stat per entry; the corpus's unchanged run (no dot names) 251.187 ->
+ * 251.208 M (the name check of every entry).
  */
 static vind_status_t push_hidden(vind_walk_t *walk, size_t *capacity, const FTSENT *entry,
                                  size_t root_index, const char *dotted)
