@@ -2032,8 +2032,11 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
     for (size_t i = 0; i < walk->count && result == VIND_OK; i++) {
         const vind_walk_file_t *file = &walk->files[i];
         existing_t *old = g_hash_table_lookup(existing, file->path);
-        if (old)
-            old->seen = 1; /* also a loser's: its document may be the winner's to replace */
+        /* Also a loser's: its document may be the winner's to replace. A
+         * hidden page's is not seen: the index drops it (removed, counted),
+         * as the walk does the page (skipped, with its reason). */
+        if (old && !file->hidden)
+            old->seen = 1;
         char *url = url_of_walked(opts->base_url, roots[file->root], file->path, walked);
         if (file->unreadable) {
             size_t kept = file->subtree ? keep_under(existing, &sorted, file->path) : 0;

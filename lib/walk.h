@@ -29,6 +29,8 @@ typedef struct {
     vind_file_id_t id; /* of the regular file (a link's target) */
     int unreadable;   /* 1: refused or unreadable; reason holds why */
     int skipped;      /* 1: not a page (a link to a folder): skipped, not failed */
+    int hidden;       /* 1: its name or a folder's above it starts with a dot: skipped,
+                       * and a document the index holds for it is removed */
     int subtree;      /* 1: a folder (or an entry whose kind stat could not tell) that
                        * could not be read: what the index holds under it is not gone */
     char *reason;
@@ -55,6 +57,12 @@ typedef struct {
  * so the caller keeps what it holds under it; a symbolic
  * link to a folder (any name) also with skipped = 1; nothing but
  * a regular file is ever opened for reading. Files are sorted by path.
+ * Hidden places are not indexed: a page whose name, or a folder's between
+ * it and its root, starts with a dot (.git/, .svn/, .cache/, .drafts/,
+ * .well-known/, .page.html) is listed with unreadable = 1, skipped = 1,
+ * hidden = 1 and the reason "hidden: name starts with a dot (.git/), not
+ * indexed"; nothing else in a hidden folder is listed, checked or read. A
+ * root itself is walked whatever its name ("./site", ".public").
  *
  * Return value: VIND_OK; VIND_INVALID_ARGUMENT (a root does not exist:
  * *errmsg names it); VIND_NOMEM.

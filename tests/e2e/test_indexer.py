@@ -537,6 +537,50 @@ def test_skipped_pages(tmp):
         "--verbose lists each skipped page with its reason, in an incremental run too", stderr)
 
 
+def test_hidden_places(tmp):
+    """Dot files and dot folders (.git/, .drafts/) in a site are skipped, counted, and said."""
+    site = os.path.join(tmp, "hidden-site")
+    normal = {"index.html": "/", "a/pagina.html": "/a/pagina.html"}
+    hidden = {".git/page.html": ".git/", ".drafts/x.html": ".drafts/", ".hidden.html": ".hidden.html",
+              "a/.b/c.html": ".b/"}
+    for name in list(normal) + list(hidden):
+        write(os.path.join(site, name), page("Pagina " + name, "verborgenwoord staat in " + name))
+    write(os.path.join(site, ".git", "HEAD"), "ref: refs/heads/main\n")
+    db = os.path.join(tmp, "hidden.db")
+    code, stderr, _ = run_index(db, site, extra=("--verbose",))
+    tap(code == 0 and summary(stderr).get("indexed") == 2, "the two pages of the site are indexed", stderr)
+    for name, dotted in sorted(hidden.items()):
+        tap(line_for(stderr, os.path.join(site, name)) == "%s: hidden: name starts with a dot (%s), not indexed"
+            % (os.path.join(site, name), dotted), "%s is listed as hidden, naming %s" % (name, dotted), stderr)
+    tap("skipped 4 pages: 4 hidden: name starts with a dot" in stderr,
+        "the summary counts the hidden pages under a reason of their own", stderr)
+    tap(os.path.join(site, ".git", "HEAD") not in stderr, "a file vind never indexes is not listed", stderr)
+    index = Index(db)
+    try:
+        tap(all(index.document(url) is not None for url in normal.values()), "the normal pages are in the index")
+        tap(len(hit_list(index.search("verborgenwoord"))) == 2, "no hidden page is found by a search")
+    finally:
+        index.close()
+    # A root given by name is walked whatever its name; its pages, indexed
+    # then, are removed (and counted) once the run walks the site around it.
+    db = os.path.join(tmp, "hidden-root.db")
+    code, stderr, _ = run_index(db, os.path.join(site, ".drafts"))
+    tap(code == 0 and summary(stderr).get("indexed") == 1, "a root whose name starts with a dot is walked", stderr)
+    code, stderr, _ = run_index(db, site)
+    tap(summary(stderr).get("removed") == 1 and "skipped 4 pages: 4 hidden" in stderr,
+        "a page indexed before and hidden now is removed, and the run says so", stderr)
+    # A hidden folder that cannot be listed hides nothing after it.
+    prefix = without_dac_override()
+    if prefix is None:
+        skip("the pages after an unreadable hidden folder", "setpriv is missing")
+        return
+    write(os.path.join(site, "a", "z.html"), page("Na", "nawoord staat na .b"))
+    db = os.path.join(tmp, "hidden-unreadable.db")
+    proc = index_while_unreadable(prefix, db, site, os.path.join(site, "a", ".b"), 0o755)
+    tap(proc.returncode == 0 and summary(proc.stderr).get("indexed") == 3,
+        "the pages after an unreadable hidden folder are indexed, and nothing fails", proc.stderr)
+
+
 def test_xhtml(tmp):
     """An .xhtml page is a page: walked and indexed (until session 11 the walk passed it over without
     a word, though the extractor reads XHTML)."""
@@ -1040,7 +1084,7 @@ def main():
     else:
         with tempfile.TemporaryDirectory(prefix="vind-e2e-") as tmp:
             for test in (test_bad_files, test_site_boundary, test_walk_race, test_url_encoding, test_url_collisions,
-                         test_skipped_pages, test_xhtml, test_pages_without_text, test_wide_encodings,
+                         test_skipped_pages, test_hidden_places, test_xhtml, test_pages_without_text, test_wide_encodings,
                          test_long_text, test_field_caps, test_long_path, test_options,
                          test_incremental, test_update_spelling_table, test_transient_errors,
                          test_rebuild_sees_all, test_kill,

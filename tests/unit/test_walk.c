@@ -58,6 +58,51 @@ static int make_deep_site(size_t prefix)
     return depth;
 }
 
+/* A hidden place (a name starting with a dot, below the root) is listed as
+ * skipped and hidden, with the dotted name in its reason; a page beside it
+ * is walked; a root named with a dot is walked itself. */
+static void check_hidden(void)
+{
+    mkdir("hsite", 0755);
+    mkdir("hsite/.git", 0755);
+    mkdir("hsite/.git/objects", 0755);
+    int fd = open("hsite", O_RDONLY | O_DIRECTORY);
+    write_page(fd, "page.html");
+    write_page(fd, ".hidden.html");
+    write_page(fd, ".git/objects/x.html");
+    write_page(fd, ".git/HEAD");
+    close(fd);
+    const char *roots[] = {"hsite", "hsite/.git"};
+    vind_walk_t walk;
+    char *errmsg = NULL;
+    CHECK_INT(vind_walk(roots, 2, &walk, &errmsg), VIND_OK, "the walk of a site with dot names");
+    int page = 0, dot_file = 0, in_git = 0, in_git_root = 0, other = 0;
+    for (size_t i = 0; i < walk.count; i++) {
+        const vind_walk_file_t *file = &walk.files[i];
+        int hidden = file->hidden && file->skipped && file->unreadable && file->reason;
+        if (strcmp(file->path, "hsite/page.html") == 0 && !file->unreadable && !file->hidden)
+            page++;
+        else if (strcmp(file->path, "hsite/.hidden.html") == 0 && hidden &&
+                 strstr(file->reason, "hidden: name starts with a dot (.hidden.html)"))
+            dot_file++;
+        else if (strcmp(file->path, "hsite/.git/objects/x.html") == 0 && file->root == 0 &&
+                 hidden && strstr(file->reason, "(.git/)"))
+            in_git++;
+        else if (strcmp(file->path, "hsite/.git/objects/x.html") == 0 && file->root == 1 &&
+                 !file->unreadable && !file->hidden)
+            in_git_root++;
+        else
+            other++;
+    }
+    CHECK(page == 1, "a page beside the dot names is walked");
+    CHECK(dot_file == 1, "a page whose name starts with a dot is hidden, with its reason");
+    CHECK(in_git == 1, "a page in .git/ is hidden, the reason naming .git/");
+    CHECK(in_git_root == 1, "a root whose name starts with a dot is walked itself");
+    CHECK(other == 0, "nothing else is listed (.git/HEAD is no page)");
+    vind_walk_free(&walk);
+    free(errmsg);
+}
+
 int main(void)
 {
     char template[] = "/tmp/vind-walk-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
@@ -92,6 +137,8 @@ int main(void)
     CHECK(moved == 0, "... and nothing is said to have moved out of the site");
     vind_walk_free(&walk);
     free(errmsg);
+
+    check_hidden();
 
     CHECK(chdir(here) == 0, "back");
     char command[PATH_MAX + 16];
