@@ -211,7 +211,9 @@ __attribute__((visibility("default"))) ssize_t pread(int fd, void *buf, size_t c
 __attribute__((visibility("default"))) int open(const char *path, int flags, ...)
 {
     mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
+    /* A mode is passed only with O_CREAT or O_TMPFILE (whose bits include
+     * O_DIRECTORY's, so it is tested whole, as glibc's __OPEN_NEEDS_MODE does). */
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
         va_list ap;
         va_start(ap, flags);
         mode = (mode_t)va_arg(ap, int);
