@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <vind/search.h>
 #include "print.h"
 
 static const struct {
@@ -162,56 +163,37 @@ char *vind_snippet_text(const char *html, int tty)
     return result;
 }
 
-/* The escape of the character at p when JSON output must not carry it raw,
- * else NULL; *length its bytes. C1 controls (U+0080-009F, as UTF-8 C2 80-9F:
- * U+009B is a terminal's CSI, as ESC [ is) and U+2028/2029 (line breaks to
- * JavaScript before ES2019 and to Python's str.splitlines, which cut a JSONL
- * line in two) become \u escapes, as Go's encoding/json writes the last two.
- * Until session 17 they were written raw (jansson escapes only C0). The
- * library's JSON escapes C1 and U+2028/2029 too since then (lib/json.c), but
- * this pass stays: it writes < > & as well, and the pretty print for a
- * terminal (vind_print_json) is jansson's dump again, which writes them raw. */
-static const char *json_unsafe_at(const char *p, size_t *length, char c1[8])
+/* The escape of an HTML-special byte (< > &), else NULL. */
+static const char *html_special_escape(char c)
 {
-    const unsigned char *u = (const unsigned char *)p;
-    *length = 1;
-    if (*p == '<')
-        return "\\u003c";
-    if (*p == '>')
-        return "\\u003e";
-    if (*p == '&')
-        return "\\u0026";
-    *length = 2;
-    if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
-        snprintf(c1, 8, "\\u00%02x", u[1]);
-        return c1;
-    }
-    *length = 3;
-    if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
-        return u[2] == 0xa8 ? "\\u2028" : "\\u2029";
-    return NULL;
+    return c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : c == '&' ? "\\u0026" : NULL;
 }
 
-/* JSON text with < > & as \u003c \u003e \u0026, C1 controls and U+2028/2029
- * as \u escapes (json_unsafe_at; malloc'd; NULL on NOMEM): the same data to
- * any parser, but a title like "<script>…" pasted into a web page by a
- * researcher's script or a site generator (related.json) cannot become
- * markup, and a hostile title cannot move a terminal's cursor (these bytes
- * only occur inside JSON strings, so a byte-wise rewrite is exact). Cost: one
- * pass over the text. */
+/* JSON text with < > & as \u003c \u003e \u0026, and C1 controls and
+ * U+2028/2029 as \u escapes (the library's vind_json_escape_controls, the one
+ * place that decides which characters those are; malloc'd; NULL on NOMEM):
+ * the same data to any parser, but a title like "<script>…" pasted into a web
+ * page by a researcher's script or a site generator (related.json) cannot
+ * become markup, and a hostile title cannot move a terminal's cursor (U+009B
+ * is a terminal's CSI; U+2028 cuts a JSONL line for Python's splitlines).
+ * The library's JSON escapes the controls already, but the pretty print for a
+ * terminal (vind_print_json) is jansson's dump again, which writes them raw,
+ * so this pass stays. These bytes only occur inside JSON strings, so a
+ * byte-wise rewrite is exact. Cost: two passes over the text. */
 char *vind_json_safe(const char *json_text)
 {
-    GString *out = g_string_sized_new(strlen(json_text) + 64);
-    for (const char *p = json_text; *p;) {
-        size_t length;
-        char c1[8];
-        const char *escape = json_unsafe_at(p, &length, c1);
-        if (escape) {
+    char *controls_escaped = vind_json_escape_controls(strdup(json_text));
+    if (!controls_escaped)
+        return NULL;
+    GString *out = g_string_sized_new(strlen(controls_escaped) + 64);
+    for (const char *p = controls_escaped; *p; p++) {
+        const char *escape = html_special_escape(*p);
+        if (escape)
             g_string_append(out, escape);
-            p += length;
-        } else
-            g_string_append_c(out, *p++);
+        else
+            g_string_append_c(out, *p);
     }
+    free(controls_escaped);
     char *safe = strdup(out->str);
     g_string_free(out, TRUE);
     return safe;

@@ -324,11 +324,11 @@ static inline size_t character_length(const char *text, size_t n)
     return g_utf8_validate_len(text, length, NULL) ? length : 0;
 }
 
-/* The escape (\u0080-\u009f, \u2028, \u2029, lower-case hex as the command
- * line's vind_json_safe writes them) of the valid UTF-8 character of length
- * bytes at s when JSON must not carry it raw, else NULL: a C1 control
- * (C2 80-9F; U+009B is a terminal's CSI, as ESC [ is, so `curl` of an answer
- * could drive the terminal) or U+2028/2029 (E2 80 A8/A9: line breaks to
+/* The escape (\u0080-\u009f, \u2028, \u2029, lower-case hex; the command
+ * line's vind_json_safe gets them through vind_json_escape_controls) of the
+ * valid UTF-8 character of length bytes at s when JSON must not carry it
+ * raw, else NULL: a C1 control (C2 80-9F; U+009B is a terminal's CSI, as
+ * ESC [ is, so `curl` of an answer could drive the terminal) or U+2028/2029 (E2 80 A8/A9: line breaks to
  * Python's str.splitlines and to JavaScript before ES2019). jansson writes
  * them raw. Cost: two compares for a character past ASCII (~28 an answer). */
 static inline const char *unsafe_character_escape(const unsigned char *s, size_t length,
