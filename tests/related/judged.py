@@ -105,7 +105,8 @@ def cmd_draw(args):
     drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
     seed 2026; session 7: "untouched-4", seed 20261206; session 8: "untouched-5", seed
     20261207; session 9: "untouched-6", seed 20261209; session 10: "untouched-7", seed
-    20261210; session 11: "untouched-8", seed 20261211), so the earlier parts and their
+    20261210; session 11: "untouched-8", seed 20261211; session 18: "untouched-9", seed
+    20261218), so the earlier parts and their
     judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
