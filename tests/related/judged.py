@@ -21,7 +21,8 @@ only.
                                                      # main before session 8 (the first 205),
                                                      # before session 9 (the first 245),
                                                      # before session 10 (the first 285)
-                                                     # and before session 11 (all 325)
+                                                     # before session 11 (the first 325)
+                                                     # and before session 18 (all 365)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -105,7 +106,8 @@ def cmd_draw(args):
     drawn yet, as a part of their own (session 6: "untouched-2", 40 sources,
     seed 2026; session 7: "untouched-4", seed 20261206; session 8: "untouched-5", seed
     20261207; session 9: "untouched-6", seed 20261209; session 10: "untouched-7", seed
-    20261210; session 11: "untouched-8", seed 20261211), so the earlier parts and their
+    20261210; session 11: "untouched-8", seed 20261211; session 18: "untouched-9", seed
+    20261218), so the earlier parts and their
     judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
@@ -340,6 +342,7 @@ def cmd_eval(args):
                      "s9before=" + os.path.join(HERE, "runs", "s9-before.tsv"),
                      "s10main=" + os.path.join(HERE, "runs", "s10-before.tsv"),
                      "s11main=" + os.path.join(HERE, "runs", "s11-before.tsv"),
+                     "s18main=" + os.path.join(HERE, "runs", "s18-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()
