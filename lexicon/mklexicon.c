@@ -91,6 +91,16 @@ static const char *const particles[] = {
     "goed",   "plaats", NULL,
 };
 
+/* Whether the n bytes at start are one of the particles above ("in" of
+ * "ingezette"). */
+static int is_particle(const char *start, size_t n)
+{
+    for (int i = 0; particles[i]; i++)
+        if (strlen(particles[i]) == n && strncmp(start, particles[i], n) == 0)
+            return 1;
+    return 0;
+}
+
 static char *normalize(const char *text)
 {
     char *n = vind_normalize(text, strlen(text));
@@ -657,13 +667,25 @@ static size_t common_prefix(const char *a, const char *b)
     return i;
 }
 
+/* Whether the stem's first syllable is a vowel written double that the form
+ * writes once before its ending ("oog"/"ogen", "uur"/"uren"): Dutch spelling
+ * of an open syllable, where the two share a single letter. */
+static int shares_open_syllable(const char *form, const char *stem)
+{
+    size_t common = common_prefix(form, stem);
+    if (common != 1 || !is_vowel(stem[0]) || stem[1] != stem[0])
+        return 0;
+    size_t rest = strlen(stem + 2);
+    return rest > 0 && strncmp(form + 1, stem + 2, rest) == 0;
+}
+
 /* Whether stem can be the root of form by suffixing alone: "kantoren"/"kantoor",
- * "musea"/"museum", never "verpleeghuiszorg"/"verpleeghuis". */
+ * "musea"/"museum", "ogen"/"oog", never "verpleeghuiszorg"/"verpleeghuis". */
 static int suffix_related(const char *form, const char *stem)
 {
     size_t f = strlen(form), s = strlen(stem);
     size_t common = common_prefix(form, stem);
-    if (common < 2 || common + 3 < s)
+    if ((common < 2 && !shares_open_syllable(form, stem)) || common + 3 < s)
         return 0;
     return f <= s + 6;
 }
@@ -1450,6 +1472,12 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
         if ((head->reading == READ_DEGREE || (head->reading > READ_VERB && !plural && own_entry)) &&
             !is_modifier_word(b, w->form, i))
             continue;
+        /* A plural that writes its singular's first vowel once ("uren" of
+         * "uur", "aken" of "aak") is no head here: after a start it is
+         * mostly a chance tail ("afmaken" is no "afm" + "aken", "verleden"
+         * no "verl" + "eden"). */
+        if (shares_open_syllable(head->form, head->lemma))
+            continue;
         /* Whatever the start, a noun nl.dic lists is no comparative
          * ("versteviger" is no "ver" + "steviger"), and an adjective of its
          * own no plural ("engels" is no "eng" + "els"), as for whole words. */
@@ -1465,6 +1493,15 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
         char joined[128];
         snprintf(joined, sizeof joined, "%.*s%s", (int)i, w->form, head->lemma);
         struct word *whole = find(b, joined);
+        /* After a start that is no word or particle, an adjective's -e form
+         * makes no form of a noun that nl.dic lists with no adjective flags:
+         * "sprake" ("ter sprake", mention) is no "sp" + "rake" of "spraak"
+         * (speech), "genette" no "ge" + "nette" of "genet"; "ingezette" stays
+         * "ingezet". */
+        if (whole && head->reading == READ_ADJECTIVE && !has_flag_class(whole, 'A') &&
+            (is_noun(whole) || is_compound_noun(whole)) && !is_modifier_word(b, w->form, i) &&
+            !is_particle(w->form, i))
+            continue;
         if (whole && whole != w && (whole->flags & VIND_LEX_LIST)) {
             if (b->dump)
                 printf("split\t%s\t%.*s\t%s\n", w->form, (int)i, w->form, head->form);

@@ -442,6 +442,29 @@ static void test_english_word_in_dutch_text(void)
     check_same((const char *const[]){"rol", "role", NULL}, "role stays with rol");
 }
 
+/* A plural that writes its singular's doubled first vowel once (i13-prec9). */
+static void test_open_syllable_plural(void)
+{
+    check_same((const char *const[]){"oog", "ogen", NULL}, "ogen is the plural of oog");
+    check_same((const char *const[]){"uur", "uren", NULL}, "uren ~ uur");
+    check_same((const char *const[]){"oor", "oren", NULL}, "oren ~ oor");
+    check_same((const char *const[]){"eed", "eden", NULL}, "eden ~ eed");
+    CHECK(has_term("werkuren", "uur"), "werkuren: part uur");
+    /* no head after a chance start: "afmaken" is no "afm" + "aken" (barges) */
+    check_apart("afmaken", "aak");
+    check_apart("verleden", "eed");
+}
+
+/* An adjective's -e form after a start that is no word makes no form of a
+ * noun (i13-prec9): "sprake" is no "sp" + "rake" of "spraak". */
+static void test_adjective_head_after_no_word(void)
+{
+    check_apart("sprake", "spraak");
+    check_apart("onrechte", "onrecht");
+    check_same((const char *const[]){"ingezet", "ingezette", NULL}, "ingezette ~ ingezet");
+    check_same((const char *const[]){"afvalarm", "afvalarme", NULL}, "afvalarme ~ afvalarm");
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -464,6 +487,8 @@ int main(void)
     test_degree_and_english_word_apart();
     test_ge_participle_after_inseparable_prefix();
     test_english_word_in_dutch_text();
+    test_open_syllable_plural();
+    test_adjective_head_after_no_word();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
