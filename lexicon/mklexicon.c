@@ -490,8 +490,11 @@ static const char *participle_infinitive(struct builder *b, const char *form)
 static const char *eren_singular(struct builder *b, const char *form)
 {
     /* "exporteren", "baseren", "bladeren" (to leaf) are verbs, not plurals of "export". */
+    /* A verb that nl.dic also lists as a noun root ("kalveren/CaCcCb" beside
+     * "kalveren/Vi", to calve; "volkeren", "bladeren") is the plural first. */
     struct word *self = find(b, form);
-    if (has_flag_class(self, 'A') || is_infinitive(self) || is_verb_stem(self))
+    if (has_flag_class(self, 'A') ||
+        ((is_infinitive(self) || is_verb_stem(self)) && !is_compound_noun(self)))
         return NULL;
     /* nl.dic lists the real ones as roots with flags ("kinderen/CaCcCb");
      * flagless "shockeren", "zoneren" are verbs, "Tongeren" a town. */
@@ -502,8 +505,12 @@ static const char *eren_singular(struct builder *b, const char *form)
      * nl.dic marks "kinder" of "kinderboek" as a compound part only (Cx). */
     char er_form[72];
     snprintf(er_form, sizeof er_form, "%.*s", (int)(strlen(form) - 2), form);
+    /* For a noun root, a name ("Volker" of "volkeren/CaCcCb") or the stem
+     * of its verb ("blader" of "bladeren") is no -er word. */
     struct word *er_word = find(b, er_form);
-    if (er_word && (er_word->flags & VIND_LEX_LIST) && !has_flag(er_word, "Cx"))
+    if (er_word && (er_word->flags & VIND_LEX_LIST) && !has_flag(er_word, "Cx") &&
+        !(is_compound_noun(self) && ((er_word->flags & VIND_LEX_PROPER) ||
+                                     (is_verb_stem(er_word) && !is_noun(er_word)))))
         return NULL;
     size_t n = strlen(form);
     if (n < 6 || n > 60 || strcmp(form + n - 4, "eren") != 0)

@@ -455,6 +455,20 @@ static void test_open_syllable_plural(void)
     check_apart("verleden", "eed");
 }
 
+/* An -eren plural that nl.dic lists as a noun root beside a verb or a name
+ * of its -er form (i13-prec9): "kalveren" (also "to calve"), "volkeren"
+ * ("Volker"), "bladeren" (also "to leaf through", which keeps its verb). */
+static void test_eren_plural_beside_verb(void)
+{
+    check_same((const char *const[]){"kalf", "kalveren", NULL}, "kalveren ~ kalf");
+    check_same((const char *const[]){"volk", "volkeren", NULL}, "volkeren ~ volk");
+    check_same((const char *const[]){"blad", "bladeren", NULL}, "bladeren ~ blad");
+    CHECK(has_term("bladeren", "blad") && has_term("bladeren", "bladeren"),
+          "bladeren: the noun's term and the verb's");
+    check_apart("gommeren", "gom");
+    CHECK(has_term("mestkalveren", "kalf"), "mestkalveren: part kalf");
+}
+
 /* An adjective's -e form after a start that is no word makes no form of a
  * noun (i13-prec9): "sprake" is no "sp" + "rake" of "spraak". */
 static void test_adjective_head_after_no_word(void)
@@ -489,6 +503,7 @@ int main(void)
     test_english_word_in_dutch_text();
     test_open_syllable_plural();
     test_adjective_head_after_no_word();
+    test_eren_plural_beside_verb();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
