@@ -91,6 +91,16 @@ static const char *const particles[] = {
     "goed",   "plaats", NULL,
 };
 
+/* Whether the n bytes at start are one of the particles above ("in" of
+ * "ingezette"). */
+static int is_particle(const char *start, size_t n)
+{
+    for (int i = 0; particles[i]; i++)
+        if (strlen(particles[i]) == n && strncmp(start, particles[i], n) == 0)
+            return 1;
+    return 0;
+}
+
 static char *normalize(const char *text)
 {
     char *n = vind_normalize(text, strlen(text));
@@ -480,8 +490,11 @@ static const char *participle_infinitive(struct builder *b, const char *form)
 static const char *eren_singular(struct builder *b, const char *form)
 {
     /* "exporteren", "baseren", "bladeren" (to leaf) are verbs, not plurals of "export". */
+    /* A verb that nl.dic also lists as a noun root ("kalveren/CaCcCb" beside
+     * "kalveren/Vi", to calve; "volkeren", "bladeren") is the plural first. */
     struct word *self = find(b, form);
-    if (has_flag_class(self, 'A') || is_infinitive(self) || is_verb_stem(self))
+    if (has_flag_class(self, 'A') ||
+        ((is_infinitive(self) || is_verb_stem(self)) && !is_compound_noun(self)))
         return NULL;
     /* nl.dic lists the real ones as roots with flags ("kinderen/CaCcCb");
      * flagless "shockeren", "zoneren" are verbs, "Tongeren" a town. */
@@ -492,8 +505,12 @@ static const char *eren_singular(struct builder *b, const char *form)
      * nl.dic marks "kinder" of "kinderboek" as a compound part only (Cx). */
     char er_form[72];
     snprintf(er_form, sizeof er_form, "%.*s", (int)(strlen(form) - 2), form);
+    /* For a noun root, a name ("Volker" of "volkeren/CaCcCb") or the stem
+     * of its verb ("blader" of "bladeren") is no -er word. */
     struct word *er_word = find(b, er_form);
-    if (er_word && (er_word->flags & VIND_LEX_LIST) && !has_flag(er_word, "Cx"))
+    if (er_word && (er_word->flags & VIND_LEX_LIST) && !has_flag(er_word, "Cx") &&
+        !(is_compound_noun(self) && ((er_word->flags & VIND_LEX_PROPER) ||
+                                     (is_verb_stem(er_word) && !is_noun(er_word)))))
         return NULL;
     size_t n = strlen(form);
     if (n < 6 || n > 60 || strcmp(form + n - 4, "eren") != 0)
@@ -657,13 +674,25 @@ static size_t common_prefix(const char *a, const char *b)
     return i;
 }
 
+/* Whether the stem's first syllable is a vowel written double that the form
+ * writes once before its ending ("oog"/"ogen", "uur"/"uren"): Dutch spelling
+ * of an open syllable, where the two share a single letter. */
+static int shares_open_syllable(const char *form, const char *stem)
+{
+    size_t common = common_prefix(form, stem);
+    if (common != 1 || !is_vowel(stem[0]) || stem[1] != stem[0])
+        return 0;
+    size_t rest = strlen(stem + 2);
+    return rest > 0 && strncmp(form + 1, stem + 2, rest) == 0;
+}
+
 /* Whether stem can be the root of form by suffixing alone: "kantoren"/"kantoor",
- * "musea"/"museum", never "verpleeghuiszorg"/"verpleeghuis". */
+ * "musea"/"museum", "ogen"/"oog", never "verpleeghuiszorg"/"verpleeghuis". */
 static int suffix_related(const char *form, const char *stem)
 {
     size_t f = strlen(form), s = strlen(stem);
     size_t common = common_prefix(form, stem);
-    if (common < 2 || common + 3 < s)
+    if ((common < 2 && !shares_open_syllable(form, stem)) || common + 3 < s)
         return 0;
     return f <= s + 6;
 }
@@ -1450,6 +1479,12 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
         if ((head->reading == READ_DEGREE || (head->reading > READ_VERB && !plural && own_entry)) &&
             !is_modifier_word(b, w->form, i))
             continue;
+        /* A plural that writes its singular's first vowel once ("uren" of
+         * "uur", "aken" of "aak") is no head here: after a start it is
+         * mostly a chance tail ("afmaken" is no "afm" + "aken", "verleden"
+         * no "verl" + "eden"). */
+        if (shares_open_syllable(head->form, head->lemma))
+            continue;
         /* Whatever the start, a noun nl.dic lists is no comparative
          * ("versteviger" is no "ver" + "steviger"), and an adjective of its
          * own no plural ("engels" is no "eng" + "els"), as for whole words. */
@@ -1465,6 +1500,15 @@ static const char *compound_head_lemma(struct builder *b, const struct word *w)
         char joined[128];
         snprintf(joined, sizeof joined, "%.*s%s", (int)i, w->form, head->lemma);
         struct word *whole = find(b, joined);
+        /* After a start that is no word or particle, an adjective's -e form
+         * makes no form of a noun that nl.dic lists with no adjective flags:
+         * "sprake" ("ter sprake", mention) is no "sp" + "rake" of "spraak"
+         * (speech), "genette" no "ge" + "nette" of "genet"; "ingezette" stays
+         * "ingezet". */
+        if (whole && head->reading == READ_ADJECTIVE && !has_flag_class(whole, 'A') &&
+            (is_noun(whole) || is_compound_noun(whole)) && !is_modifier_word(b, w->form, i) &&
+            !is_particle(w->form, i))
+            continue;
         if (whole && whole != w && (whole->flags & VIND_LEX_LIST)) {
             if (b->dump)
                 printf("split\t%s\t%.*s\t%s\n", w->form, (int)i, w->form, head->form);

@@ -442,6 +442,43 @@ static void test_english_word_in_dutch_text(void)
     check_same((const char *const[]){"rol", "role", NULL}, "role stays with rol");
 }
 
+/* A plural that writes its singular's doubled first vowel once (i13-prec9). */
+static void test_open_syllable_plural(void)
+{
+    check_same((const char *const[]){"oog", "ogen", NULL}, "ogen is the plural of oog");
+    check_same((const char *const[]){"uur", "uren", NULL}, "uren ~ uur");
+    check_same((const char *const[]){"oor", "oren", NULL}, "oren ~ oor");
+    check_same((const char *const[]){"eed", "eden", NULL}, "eden ~ eed");
+    CHECK(has_term("werkuren", "uur"), "werkuren: part uur");
+    /* no head after a chance start: "afmaken" is no "afm" + "aken" (barges) */
+    check_apart("afmaken", "aak");
+    check_apart("verleden", "eed");
+}
+
+/* An -eren plural that nl.dic lists as a noun root beside a verb or a name
+ * of its -er form (i13-prec9): "kalveren" (also "to calve"), "volkeren"
+ * ("Volker"), "bladeren" (also "to leaf through", which keeps its verb). */
+static void test_eren_plural_beside_verb(void)
+{
+    check_same((const char *const[]){"kalf", "kalveren", NULL}, "kalveren ~ kalf");
+    check_same((const char *const[]){"volk", "volkeren", NULL}, "volkeren ~ volk");
+    check_same((const char *const[]){"blad", "bladeren", NULL}, "bladeren ~ blad");
+    CHECK(has_term("bladeren", "blad") && has_term("bladeren", "bladeren"),
+          "bladeren: the noun's term and the verb's");
+    check_apart("gommeren", "gom");
+    CHECK(has_term("mestkalveren", "kalf"), "mestkalveren: part kalf");
+}
+
+/* An adjective's -e form after a start that is no word makes no form of a
+ * noun (i13-prec9): "sprake" is no "sp" + "rake" of "spraak". */
+static void test_adjective_head_after_no_word(void)
+{
+    check_apart("sprake", "spraak");
+    check_apart("onrechte", "onrecht");
+    check_same((const char *const[]){"ingezet", "ingezette", NULL}, "ingezette ~ ingezet");
+    check_same((const char *const[]){"afvalarm", "afvalarme", NULL}, "afvalarme ~ afvalarm");
+}
+
 int main(void)
 {
     lexicon = open_test_lexicon();
@@ -464,6 +501,9 @@ int main(void)
     test_degree_and_english_word_apart();
     test_ge_participle_after_inseparable_prefix();
     test_english_word_in_dutch_text();
+    test_open_syllable_plural();
+    test_adjective_head_after_no_word();
+    test_eren_plural_beside_verb();
     vind_analyzer_free(analyzer);
     vind_lexicon_close(lexicon);
     return check_done();
