@@ -1031,14 +1031,6 @@ typedef struct {
 #define NEAR_POSITIONS 3u
 #define WORD_BYTES 7u
 
-static int compare_keys(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-DEFINE_RUN_SORT(sort_keys, uint64_t, compare_keys)
-
 static int compare_anchors(const void *a, const void *b)
 {
     const anchor_t *x = a, *y = b;
@@ -1051,39 +1043,85 @@ static int compare_anchors(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-/* Anchors are sorted by a 64-bit key of 16-bit fields when they fit (all
+/* Anchors are ordered by a 64-bit key of 16-bit fields when they fit (all
  * but a text of 65,536 places or a query of as many words): fewer
- * distinct, near and count sort later, then the later first; first is an
+ * distinct, near and count order later, then the later first; first is an
  * anchor's own index (score_anchors), unique, so the order is
- * compare_anchors' whatever the sort. Cost: a merge sort of 8-byte
- * integers, compare inlined (~2,000 instructions a long text's snippet);
- * a qsort of them was ~5,500, of the 32-byte anchors by compare_anchors
- * ~12,000. */
+ * compare_anchors' whatever the method. */
 #define ANCHOR_FIELD 0xFFFFu
 
-static void sort_anchors(anchor_t *anchors, size_t n, unsigned n_terms)
+/* The anchors in compare_anchors order, ranked as far as asked
+ * (anchor_at): the regions take the first few (FIRST_REGIONS, then up to
+ * MAX_REGIONS while a query word is unconfirmed) of one an occurrence. A
+ * binary heap of the keys (made in a pass, a pop ~2 log n compares) ranks
+ * only those; a merge sort of every key was ~5 M instructions of the 1,000
+ * bench requests (~2,000 a long text's snippet), a qsort of them ~5,500,
+ * of the 32-byte anchors ~12,000. */
+typedef struct {
+    const anchor_t *anchors; /* as scored */
+    uint64_t *heap;          /* the keys not ranked yet, a min-heap of heap_n */
+    size_t heap_n;
+    anchor_t *ranked; /* the first n_ranked in order */
+    size_t n, n_ranked;
+} anchor_queue_t;
+
+static void sift_down(uint64_t *heap, size_t n, size_t i)
 {
-    uint64_t *keys = n <= ANCHOR_FIELD && n_terms <= ANCHOR_FIELD ? malloc(n * sizeof *keys) : NULL;
-    if (!keys) {
-        qsort(anchors, n, sizeof *anchors, compare_anchors);
-        return;
+    uint64_t key = heap[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && heap[child + 1] < heap[child])
+            child++;
+        if (heap[child] >= key)
+            break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = key;
+}
+
+/* Ranks n anchors (score_anchors'); 0 on NOMEM. */
+static int anchor_queue_init(anchor_queue_t *q, const anchor_t *anchors, size_t n,
+                             unsigned n_terms)
+{
+    *q = (anchor_queue_t){.anchors = anchors, .n = n};
+    q->ranked = malloc((n ? n : 1) * sizeof *q->ranked);
+    if (!q->ranked)
+        return 0;
+    q->heap = n <= ANCHOR_FIELD && n_terms <= ANCHOR_FIELD ? malloc(n * sizeof *q->heap) : NULL;
+    if (!q->heap) { /* too many for the keys' fields, or NOMEM: all at once */
+        memcpy(q->ranked, anchors, n * sizeof *anchors);
+        qsort(q->ranked, n, sizeof *q->ranked, compare_anchors);
+        q->n_ranked = n;
+        return 1;
     }
     for (size_t i = 0; i < n; i++)
-        keys[i] = (uint64_t)(ANCHOR_FIELD - anchors[i].distinct) << 48 |
-                  (uint64_t)(ANCHOR_FIELD - anchors[i].near) << 32 |
-                  (uint64_t)(ANCHOR_FIELD - anchors[i].count) << 16 | anchors[i].first;
-    sort_keys(keys, n);
-    anchor_t *sorted = malloc(n * sizeof *sorted);
-    if (!sorted) {
-        free(keys);
-        qsort(anchors, n, sizeof *anchors, compare_anchors);
-        return;
+        q->heap[i] = (uint64_t)(ANCHOR_FIELD - anchors[i].distinct) << 48 |
+                     (uint64_t)(ANCHOR_FIELD - anchors[i].near) << 32 |
+                     (uint64_t)(ANCHOR_FIELD - anchors[i].count) << 16 | anchors[i].first;
+    q->heap_n = n;
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(q->heap, n, i);
+    return 1;
+}
+
+/* The anchor of rank i (0: the densest), or NULL past the last. */
+static const anchor_t *anchor_at(anchor_queue_t *q, size_t i)
+{
+    while (q->n_ranked <= i && q->heap_n > 0) {
+        q->ranked[q->n_ranked++] = q->anchors[q->heap[0] & ANCHOR_FIELD];
+        q->heap[0] = q->heap[--q->heap_n];
+        sift_down(q->heap, q->heap_n, 0);
     }
-    for (size_t i = 0; i < n; i++)
-        sorted[i] = anchors[keys[i] & ANCHOR_FIELD];
-    memcpy(anchors, sorted, n * sizeof *anchors);
-    free(sorted);
-    free(keys);
+    return i < q->n_ranked ? &q->ranked[i] : NULL;
+}
+
+static void anchor_queue_free(anchor_queue_t *q)
+{
+    free(q->heap);
+    free(q->ranked);
 }
 
 typedef struct {
@@ -1191,6 +1229,15 @@ static region_t region_around(job_t *job, const occurrence_t *o, size_t first, s
 }
 
 /* Whether the anchor's window holds an occurrence of a term not yet seen. */
+/* Marks a query word confirmed (a match found), counting the words of
+ * the query (below n_terms) newly confirmed into *n_confirmed. */
+static void confirm(int *confirmed, unsigned n_terms, unsigned term, unsigned *n_confirmed)
+{
+    if (!confirmed[term] && term < n_terms)
+        ++*n_confirmed;
+    confirmed[term] = 1;
+}
+
 static int anchor_has_missing(const anchor_t *anchor, const occurrence_t *o, const int *confirmed)
 {
     for (size_t k = anchor->first; k <= anchor->last; k++)
@@ -1359,6 +1406,7 @@ static vind_status_t scan_long_text(job_t *job)
     const vind_match_terms_t *terms = job->terms;
     vind_status_t status = VIND_OK;
     anchor_t *anchors = NULL;
+    anchor_queue_t queue = {0};
     int *confirmed = calloc(terms->n_terms + 1, sizeof *confirmed);
     if (!confirmed) {
         status = vind_error(job->errmsg, VIND_NOMEM, "out of memory making a snippet");
@@ -1406,7 +1454,10 @@ static vind_status_t scan_long_text(job_t *job)
         status = vind_error(job->errmsg, VIND_NOMEM, "out of memory scanning a text for a snippet");
         goto done;
     }
-    sort_anchors(anchors, occurrences->len, terms->n_terms);
+    if (!anchor_queue_init(&queue, anchors, occurrences->len, terms->n_terms)) {
+        status = vind_error(job->errmsg, VIND_NOMEM, "out of memory scanning a text for a snippet");
+        goto done;
+    }
     const occurrence_t *o = occurrences->items;
     if (job->source->places) {
         /* every place unknown (PLACE_UNKNOWN); without room, each is located as asked */
@@ -1416,8 +1467,9 @@ static vind_status_t scan_long_text(job_t *job)
     }
 
     /* The densest places first. */
-    for (size_t i = 0; i < occurrences->len && regions->len < FIRST_REGIONS; i++) {
-        region_t region = region_around(job, o, anchors[i].first, anchors[i].last);
+    const anchor_t *anchor;
+    for (size_t i = 0; regions->len < FIRST_REGIONS && (anchor = anchor_at(&queue, i)); i++) {
+        region_t region = region_around(job, o, anchor->first, anchor->last);
         if (!regions_overlap(regions, &region))
             g_array_append_val(regions, region);
     }
@@ -1427,12 +1479,16 @@ static vind_status_t scan_long_text(job_t *job)
 
     /* Then places of query words the first regions did not confirm (a probe
      * can be a false lead: "zorg" inside "zorgvuldig" is not "zorg"). */
+    unsigned n_confirmed = 0;
     for (size_t i = 0; i < job->hits.len; i++)
-        confirmed[job->hits.items[i].term] = 1;
-    for (size_t i = 0; i < occurrences->len && regions->len < MAX_REGIONS; i++) {
-        if (!anchor_has_missing(&anchors[i], o, confirmed))
+        confirm(confirmed, terms->n_terms, job->hits.items[i].term, &n_confirmed);
+    /* (every word confirmed: no anchor has one missing, none need be ranked) */
+    for (size_t i = 0; n_confirmed < terms->n_terms && regions->len < MAX_REGIONS &&
+                       (anchor = anchor_at(&queue, i));
+         i++) {
+        if (!anchor_has_missing(anchor, o, confirmed))
             continue;
-        region_t region = region_around(job, o, anchors[i].first, anchors[i].last);
+        region_t region = region_around(job, o, anchor->first, anchor->last);
         if (regions_overlap(regions, &region))
             continue;
         g_array_append_val(regions, region);
@@ -1441,7 +1497,7 @@ static vind_status_t scan_long_text(job_t *job)
         if (status != VIND_OK)
             goto done;
         for (size_t k = before; k < job->hits.len; k++)
-            confirmed[job->hits.items[k].term] = 1;
+            confirm(confirmed, terms->n_terms, job->hits.items[k].term, &n_confirmed);
     }
     if (job->hits.len == 0 && !job->source->places)
         status = analyse_start(job, FALLBACK_ANALYSIS_BYTES);
@@ -1452,6 +1508,7 @@ done:
     g_array_free(probes, TRUE);
     free(list.items);
     g_array_free(regions, TRUE);
+    anchor_queue_free(&queue);
     free(anchors);
     free(confirmed);
     free(job->located);

@@ -916,6 +916,26 @@ static void test_term_in(void)
     CHECK(!present[0] && !present[1] && !present[2] && !present[3], "term_in: an absent term");
     CHECK_INT(vind_xapian_reader_term_in(reader, "zorg", NULL, 0, NULL, NULL), VIND_OK,
               "term_in of no documents");
+    /* With a read cache a short posting list is read whole once and kept:
+     * the same answers, the first time and from the cache. */
+    vind_xapian_reader_set_cache(reader, 1u << 20);
+    for (int round = 0; round < 2; round++) {
+        memset(present, 9, sizeof present);
+        vind_xapian_reader_term_in(reader, "verpleeghuis", docids, SAMPLE_COUNT, present, NULL);
+        CHECK(present[0] == 1 && present[1] == 1 && present[2] == 0 && present[3] == 0,
+              "term_in, cached: verpleeghuis is in the first two documents only");
+        memset(present, 9, sizeof present);
+        vind_xapian_reader_term_in(reader, "zorg", last_two, 2, present, NULL);
+        CHECK(present[0] == 1 && present[1] == 0, "term_in, cached: zorg in the third only");
+        uint32_t unknown[2] = {docids[3] + 1000, docids[3] + 1001};
+        memset(present, 9, sizeof present);
+        vind_xapian_reader_term_in(reader, "zorg", unknown, 2, present, NULL);
+        CHECK(present[0] == 0 && present[1] == 0, "term_in, cached: docids past the list");
+        memset(present, 9, sizeof present);
+        vind_xapian_reader_term_in(reader, "nergens", docids, SAMPLE_COUNT, present, NULL);
+        CHECK(!present[0] && !present[1] && !present[2] && !present[3],
+              "term_in, cached: an absent term");
+    }
     vind_xapian_reader_close(reader);
     vind_xapian_writer_close(writer);
 }
@@ -969,6 +989,19 @@ static void test_count_after_deletions(void)
     if (message)
         printf("# %s\n", message);
     free(message);
+    /* A posting list longer than the read cache keeps for term_in (1,024
+     * docids) is walked, cached or not: the deleted docids lack it. */
+    uint32_t asked[4] = {1, 2, 1499, 1500};
+    for (int cached = 0; reader && cached < 2; cached++) {
+        vind_xapian_reader_set_cache(reader, cached ? 1u << 20 : 0);
+        for (int round = 0; round < 2; round++) {
+            unsigned char present[4] = {9, 9, 9, 9};
+            CHECK_INT(vind_xapian_reader_term_in(reader, "zorg", asked, 4, present, NULL),
+                      VIND_OK, "term_in of a long list");
+            CHECK(present[0] == 1 && present[1] == 0 && present[2] == 1 && present[3] == 1,
+                  "term_in of a long list: docid 2 was deleted, 1, 1499 and 1500 hold it");
+        }
+    }
     vind_xapian_mset_free(mset);
     vind_xapian_enquire_free(enquire);
     vind_xapian_reader_close(reader);
