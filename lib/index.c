@@ -3668,9 +3668,11 @@ static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
 {
     vind_index_t *index = feed->run->index;
     const vind_index_options_t *opts = feed->run->opts;
-    /* JSON escaping at most doubles most text: twice the file limit. */
-    size_t max = 2 * (opts->extract.max_bytes ? opts->extract.max_bytes
-                                              : VIND_DEFAULT_MAX_FILE_BYTES);
+    /* JSON escaping at most doubles most text: twice the file limit (a
+     * limit past SIZE_MAX / 2 is no limit, not a wrapped one). */
+    size_t file_max = opts->extract.max_bytes ? opts->extract.max_bytes
+                                              : VIND_DEFAULT_MAX_FILE_BYTES;
+    size_t max = file_max > SIZE_MAX / 2 ? SIZE_MAX : 2 * file_max;
     unsigned jobs = opts->jobs ? opts->jobs : g_get_num_processors();
     line_reader_t *lines = g_new0(line_reader_t, 1);
     lines->in = in;
