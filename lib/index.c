@@ -2034,8 +2034,11 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         existing_t *old = g_hash_table_lookup(existing, file->path);
         /* Also a loser's: its document may be the winner's to replace. A
          * hidden page's is not seen: the index drops it (removed, counted),
-         * as the walk does the page (skipped, with its reason). */
-        if (old && !file->hidden)
+         * as the walk does the page (skipped, with its reason); so is one
+         * that is no page now (a link out of the site, a broken link, a
+         * FIFO: until session 18 its old text stayed searchable while the
+         * run said "not indexed"). */
+        if (old && !file->hidden && !file->refused)
             old->seen = 1;
         char *url = url_of_walked(opts->base_url, roots[file->root], file->path, walked);
         if (file->unreadable) {

@@ -9,6 +9,9 @@ its options and the files; docs/security.md "The hostile probe of session 18").
   every word is found, and the title's real length is reported.
 * A page with NUL bytes was reported "bytes that are not UTF-8 were read as windows-1252" (the
   NUL is valid UTF-8); now "N NUL bytes (no text) read as spaces".
+* A page replaced between two runs by a symbolic link out of the site, a FIFO or a broken link
+  was reported "..., not indexed", but its old document stayed in the index, found by its words
+  (the walk's refusals counted as "seen"); now it is removed and counted ("removed 3").
 * `--max-size nan` was taken: the size limit switched off (a double NaN cast to size_t), and a
   --from-jsonl run's line limit (twice it) wrapped to 0 bytes, so every record was refused as
   "a line longer than 0 bytes". nan, inf and sizes past 1024G are refused (exit 2) now.
@@ -17,6 +20,7 @@ A few seconds (two 11 MB pages). Standard library only; TAP.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,6 +111,43 @@ def test_nul_bytes(tmp):
     TAP.ok(found(db, "nulnawoord") == ["/nul.html"], "... and the word after the NUL is found")
 
 
+def summary(stderr):
+    match = re.search(r"indexed (\d+), updated (\d+), unchanged (\d+), removed (\d+), failed (\d+)", stderr)
+    keys = ("indexed", "updated", "unchanged", "removed", "failed")
+    return dict(zip(keys, map(int, match.groups()))) if match else {}
+
+
+def test_no_page_now(tmp):
+    """A page replaced (between two runs) by a link out of the site, a FIFO or a broken link."""
+    site, outside = os.path.join(tmp, "weg-site"), os.path.join(tmp, "weg-buiten")
+    words = {"uit.html": "buitenlinkwoord", "fifo.html": "fifopaginawoord", "kapot.html": "kapotlinkwoord",
+             "blijft.html": "blijvendwoord"}
+    for name, word in words.items():
+        write(os.path.join(site, name), page(name, "<p>Het woord %s.</p>" % word))
+    write(os.path.join(outside, "geheim.html"), page("Geheim", "<p>Het woord geheimbuitenwoord.</p>"))
+    db = os.path.join(tmp, "weg.db")
+    code, stderr = run_index(db, "--base-url", "/", site)
+    TAP.ok(code == 0 and all(found(db, word) for word in words.values()), "first run: 4 pages indexed",
+           stderr[-400:])
+    os.remove(os.path.join(site, "uit.html"))
+    os.symlink(os.path.join(outside, "geheim.html"), os.path.join(site, "uit.html"))
+    os.remove(os.path.join(site, "fifo.html"))
+    os.mkfifo(os.path.join(site, "fifo.html"))
+    os.remove(os.path.join(site, "kapot.html"))
+    os.symlink(os.path.join(outside, "bestaat-niet.html"), os.path.join(site, "kapot.html"))
+    code, stderr = run_index(db, "--base-url", "/", site)
+    for name, reason in (("uit.html", "symbolic link out of the site"), ("fifo.html", "not a regular file (fifo)"),
+                         ("kapot.html", "broken or looping symbolic link")):
+        said = report_of(stderr, name)
+        TAP.ok(len(said) == 1 and reason in said[0], "%s, now %s: reported" % (name, reason), said)
+        TAP.ok(found(db, words[name]) == [],
+               "... and its old text is no longer found at /%s (it was kept, unsaid)" % name, found(db, words[name]))
+    TAP.ok(code == 1 and summary(stderr).get("removed") == 3 and summary(stderr).get("unchanged") == 1,
+           "the run counts the 3 removed, blijft.html unchanged", stderr[-600:])
+    TAP.ok(found(db, "blijvendwoord") == ["/blijft.html"] and found(db, "geheimbuitenwoord") == [],
+           "the page that stayed is found, the outside file's word is not")
+
+
 def test_max_size(tmp):
     site = os.path.join(tmp, "maat")
     write(os.path.join(site, "a.html"), page("Maat", "<p>Het woord maatwoord.</p>"))
@@ -129,7 +170,7 @@ def main():
         sys.exit(TAP.done())
     tmp = tempfile.mkdtemp(prefix="vind-hostile-input-")
     try:
-        for test in (test_long_text_runs, test_nul_bytes, test_max_size):
+        for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size):
             try:
                 test(tmp)
             except Exception as error:  # a crash of the test is a failure, not a skip
