@@ -133,7 +133,8 @@ static const char *check_link(const char *path, char *const *real_roots, size_t 
     *refused = 0;
     int fd = open(path, O_PATH | O_CLOEXEC);
     if (fd < 0) {
-        *refused = errno == ENOENT || errno == ELOOP;
+        /* ENOTDIR: a target under a file ("a.html/x"), as broken as a missing one. */
+        *refused = errno == ENOENT || errno == ELOOP || errno == ENOTDIR;
         return *refused ? "broken or looping symbolic link" : strerror(errno);
     }
     const char *reason = NULL;

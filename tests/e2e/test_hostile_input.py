@@ -11,7 +11,8 @@ its options and the files; docs/security.md "The hostile probe of session 18").
   NUL is valid UTF-8); now "N NUL bytes (no text) read as spaces".
 * A page replaced between two runs by a symbolic link out of the site, a FIFO or a broken link
   was reported "..., not indexed", but its old document stayed in the index, found by its words
-  (the walk's refusals counted as "seen"); now it is removed and counted ("removed 3").
+  (the walk's refusals counted as "seen"); now it is removed and counted ("removed 4"). A link
+  to a target under a file (ENOTDIR) was "Not a directory" and kept: now a broken link.
 * `--max-size nan` was taken: the size limit switched off (a double NaN cast to size_t), and a
   --from-jsonl run's line limit (twice it) wrapped to 0 bytes, so every record was refused as
   "a line longer than 0 bytes". nan, inf and sizes past 1024G are refused (exit 2) now.
@@ -121,13 +122,13 @@ def test_no_page_now(tmp):
     """A page replaced (between two runs) by a link out of the site, a FIFO or a broken link."""
     site, outside = os.path.join(tmp, "weg-site"), os.path.join(tmp, "weg-buiten")
     words = {"uit.html": "buitenlinkwoord", "fifo.html": "fifopaginawoord", "kapot.html": "kapotlinkwoord",
-             "blijft.html": "blijvendwoord"}
+             "onder.html": "onderbestandwoord", "blijft.html": "blijvendwoord"}
     for name, word in words.items():
         write(os.path.join(site, name), page(name, "<p>Het woord %s.</p>" % word))
     write(os.path.join(outside, "geheim.html"), page("Geheim", "<p>Het woord geheimbuitenwoord.</p>"))
     db = os.path.join(tmp, "weg.db")
     code, stderr = run_index(db, "--base-url", "/", site)
-    TAP.ok(code == 0 and all(found(db, word) for word in words.values()), "first run: 4 pages indexed",
+    TAP.ok(code == 0 and all(found(db, word) for word in words.values()), "first run: 5 pages indexed",
            stderr[-400:])
     os.remove(os.path.join(site, "uit.html"))
     os.symlink(os.path.join(outside, "geheim.html"), os.path.join(site, "uit.html"))
@@ -135,15 +136,18 @@ def test_no_page_now(tmp):
     os.mkfifo(os.path.join(site, "fifo.html"))
     os.remove(os.path.join(site, "kapot.html"))
     os.symlink(os.path.join(outside, "bestaat-niet.html"), os.path.join(site, "kapot.html"))
+    os.remove(os.path.join(site, "onder.html"))  # a target under a file: ENOTDIR, as broken
+    os.symlink(os.path.join(outside, "geheim.html", "niets.html"), os.path.join(site, "onder.html"))
     code, stderr = run_index(db, "--base-url", "/", site)
     for name, reason in (("uit.html", "symbolic link out of the site"), ("fifo.html", "not a regular file (fifo)"),
-                         ("kapot.html", "broken or looping symbolic link")):
+                         ("kapot.html", "broken or looping symbolic link"),
+                         ("onder.html", "broken or looping symbolic link")):
         said = report_of(stderr, name)
         TAP.ok(len(said) == 1 and reason in said[0], "%s, now %s: reported" % (name, reason), said)
         TAP.ok(found(db, words[name]) == [],
                "... and its old text is no longer found at /%s (it was kept, unsaid)" % name, found(db, words[name]))
-    TAP.ok(code == 1 and summary(stderr).get("removed") == 3 and summary(stderr).get("unchanged") == 1,
-           "the run counts the 3 removed, blijft.html unchanged", stderr[-600:])
+    TAP.ok(code == 1 and summary(stderr).get("removed") == 4 and summary(stderr).get("unchanged") == 1,
+           "the run counts the 4 removed, blijft.html unchanged", stderr[-600:])
     TAP.ok(found(db, "blijvendwoord") == ["/blijft.html"] and found(db, "geheimbuitenwoord") == [],
            "the page that stayed is found, the outside file's word is not")
 
