@@ -7,6 +7,10 @@ its options and the files; docs/security.md "The hostile probe of session 18").
   dropped, and the page was reported as indexed whole (a <title> as "title cut from 10000000",
   the <pre> and the paragraph not at all). Now the page is parsed again without the limit:
   every word is found, and the title's real length is reported.
+* A page nested deeper than 4,096 levels kept libxml2's first tree, which stops at the 256th
+  level: the text after the deep part (and after an 11 MB text before it) was lost, though the
+  report said only "the text past its 256th level is not indexed". Now the tree parsed without
+  limits is kept and its elements past the 256th level dropped: what the report says.
 * A page with NUL bytes was reported "bytes that are not UTF-8 were read as windows-1252" (the
   NUL is valid UTF-8); now "N NUL bytes (no text) read as spaces".
 * A page replaced between two runs by a symbolic link out of the site, a FIFO or a broken link
@@ -84,6 +88,9 @@ def test_long_text_runs(tmp):
           "<html><head><title>" + filler("titelvulling") + "</title></head><body>"
           "<p>Het woord natitelparagraaf.</p></body></html>")
     write(os.path.join(site, "gewoon.html"), page("Gewoon", "<p>Het woord gewoneparagraaf.</p>"))
+    write(os.path.join(site, "diep.html"),
+          page("Diep", "<p>Het woord diepvoorwoord.</p>" + "<div>" * 300000 + "diepbinnenwoord" + "</div>" * 300000
+               + "<p>Het woord diepnawoord.</p>"))
     db = os.path.join(tmp, "lang.db")
     code, stderr = run_index(db, "--base-url", "/", "-v", site)
     TAP.ok(code == 0, "an 11 MB <pre> and an 11 MB <title>: indexed, exit 0", stderr[-800:])
@@ -92,6 +99,11 @@ def test_long_text_runs(tmp):
         TAP.ok(found(db, word) == [url],
                "%s is found on %s (past libxml2's 10,000,000 bytes of one text)" % (word, url),
                found(db, word))
+    TAP.ok(found(db, "diepvoorwoord") == ["/diep.html"] and found(db, "diepnawoord") == ["/diep.html"],
+           "300,000 nested <div>s: the paragraphs before and after them are found", found(db, "diepnawoord"))
+    said = report_of(stderr, "diep.html")
+    TAP.ok(found(db, "diepbinnenwoord") == [] and len(said) == 1 and "nested deeper than 4096 elements" in said[0],
+           "... the word inside them (past the 256th level) is not, and the page is reported as cut", said)
     TAP.ok(report_of(stderr, "pre.html") == [],
            "the 11 MB <pre> page is whole: nothing to report", report_of(stderr, "pre.html"))
     said = report_of(stderr, "titel.html")

@@ -683,6 +683,34 @@ static void test_long_text_runs(void)
     }
 }
 
+/* A page nested past VIND_MAX_HTML_DEPTH after an 11 MB <pre>: until
+ * session 18 the first parse (halted at the <pre>) was kept, and the text
+ * after the <pre> and after the deep part was lost, though the report said
+ * only "past its 256th level". */
+static void test_deep_after_long_text(void)
+{
+    GString *page = g_string_new("<html><head><title>Diep</title></head><body><pre>");
+    while (page->len < 11u * 1024 * 1024)
+        g_string_append(page, "vulwoord ");
+    g_string_append(page, "</pre><p>Het woord napreparagraaf.</p>");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(page, "<div>");
+    g_string_append(page, "diepwoord");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(page, "</div>");
+    g_string_append(page, "<p>Het woord naiedereparagraaf.</p></body></html>");
+    vind_doc_t *doc = NULL;
+    vind_status_t status = vind_extract_html(page->str, page->len, "diep.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "napreparagraaf"),
+          "an 11 MB <pre>, then 5,000 levels: the paragraph after the <pre> is kept");
+    CHECK(doc != NULL && contains(doc, "naiedereparagraaf") && !contains(doc, "diepwoord"),
+          "... and the one after the deep part; the text past the 256th level is not");
+    CHECK(doc != NULL && doc->warning != NULL && strstr(doc->warning, "nested deeper than") != NULL,
+          "... and the page is reported as cut");
+    vind_doc_free(doc);
+    g_string_free(page, TRUE);
+}
+
 /* A NUL byte is valid UTF-8 but no text: read as a space and reported as
  * what it is (until session 18: "bytes that are not UTF-8 were read as
  * windows-1252", the probe of session 17's wrong wording). */
@@ -727,6 +755,7 @@ int main(int argc, char **argv)
     test_pages_without_text();
     test_markup_budget();
     test_long_text_runs();
+    test_deep_after_long_text();
     test_nul_bytes();
     return check_done();
 }
