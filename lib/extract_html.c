@@ -2082,63 +2082,56 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
     return VIND_OK;
 }
 
+/* The node after node (just visited: an element counted in *depth) in
+ * document order under top, descending only into elements; *depth drops by
+ * the elements left. NULL past the last. Iterative: the tree may be
+ * 100,000 levels deep. */
+static xmlNodePtr tree_step(xmlNodePtr node, xmlNodePtr top, unsigned *depth)
+{
+    if (node->type == XML_ELEMENT_NODE && node->children != NULL)
+        return node->children;
+    if (node->type == XML_ELEMENT_NODE)
+        (*depth)--;
+    while (node != top && node->next == NULL) {
+        node = node->parent;
+        (*depth)--; /* a parent is always an element */
+    }
+    return node == top ? NULL : node->next;
+}
+
 /* How deep elements nest under node (node itself is level 1), counted up
- * to limit + 1 at most. Iterative: the tree may be 100,000 levels deep. */
+ * to limit + 1 at most. */
 static unsigned element_depth(xmlNodePtr node, unsigned limit)
 {
     unsigned depth = 0, deepest = 0;
-    xmlNodePtr top = node;
-    while (node != NULL) {
+    for (xmlNodePtr top = node; node != NULL; node = tree_step(node, top, &depth)) {
         if (node->type == XML_ELEMENT_NODE) {
             depth++;
             if (depth > deepest && (deepest = depth) > limit)
                 return deepest;
         }
-        if (node->type == XML_ELEMENT_NODE && node->children != NULL) {
-            node = node->children;
-            continue;
-        }
-        if (node->type == XML_ELEMENT_NODE)
-            depth--;
-        while (node != top && node->next == NULL) {
-            node = node->parent;
-            depth--; /* a parent is always an element */
-        }
-        node = node == top ? NULL : node->next;
     }
     return deepest;
 }
 
 /* Removes the elements deeper than limit levels under root (root is level
  * 1), with their text, so that a page nested too deep keeps all its text
- * above that level, after the deep part too. Iterative, as element_depth
- * (xmlFreeNode frees a subtree without recursion). Cost: one walk of the
+ * above that level, after the deep part too. Iterative (tree_step;
+ * xmlFreeNode frees a subtree without recursion). Cost: one walk of the
  * tree, for such pages only. */
 static void prune_deeper(xmlNodePtr root, unsigned limit)
 {
     unsigned depth = 0;
-    xmlNodePtr node = root;
-    while (node != NULL) {
-        if (node->type == XML_ELEMENT_NODE && ++depth == limit) {
-            for (xmlNodePtr child = node->children, next; child != NULL; child = next) {
-                next = child->next;
-                if (child->type == XML_ELEMENT_NODE) {
-                    xmlUnlinkNode(child);
-                    xmlFreeNode(child);
-                }
+    for (xmlNodePtr node = root; node != NULL; node = tree_step(node, root, &depth)) {
+        if (node->type != XML_ELEMENT_NODE || ++depth != limit)
+            continue;
+        for (xmlNodePtr child = node->children, next; child != NULL; child = next) {
+            next = child->next;
+            if (child->type == XML_ELEMENT_NODE) {
+                xmlUnlinkNode(child);
+                xmlFreeNode(child);
             }
         }
-        if (node->type == XML_ELEMENT_NODE && node->children != NULL) {
-            node = node->children;
-            continue;
-        }
-        if (node->type == XML_ELEMENT_NODE)
-            depth--;
-        while (node != root && node->next == NULL) {
-            node = node->parent;
-            depth--; /* a parent is always an element */
-        }
-        node = node == root ? NULL : node->next;
     }
 }
 
