@@ -21,6 +21,11 @@ its options and the files; docs/security.md "The hostile probe of session 18").
   --from-jsonl run's line limit (twice it) wrapped to 0 bytes, so every record was refused as
   "a line longer than 0 bytes". nan, inf and sizes past 1024G are refused (exit 2) now.
 
+* `vind search --queries FOLDER` exited 1 ("nothing found") without a word: getline's EISDIR
+  was taken for the end of the file; now exit 2, "cannot read FOLDER: Is a directory". A line
+  was read whole whatever its length (/dev/zero: 2 GB before getline failed, again unsaid); now
+  a line past the query limit (4,096 bytes) stops the run at once, naming the file and line.
+
 A few seconds (two 11 MB pages). Standard library only; TAP.
 """
 import json
@@ -180,13 +185,39 @@ def test_max_size(tmp):
            "--from-jsonl with --max-size 1024G reads its line (no line limit wrapped to 0)", stderr[-400:])
 
 
+def search_queries(db, path, stdin=None):
+    proc = subprocess.run([VIND, "search", "--db", db, "--format", "json", "--queries", path], input=stdin,
+                          capture_output=True, text=True, errors="replace", env=env(), timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_queries_file(tmp):
+    """vind search --queries: a folder, a line past the query limit, CR LF and empty lines."""
+    db = os.path.join(tmp, "maat.db")  # test_max_size's index: maatwoord on /a.html
+    code, _, stderr = search_queries(db, tmp)
+    TAP.ok(code == 2 and "cannot read %s: Is a directory" % tmp in stderr,
+           "--queries FOLDER: exit 2, 'cannot read FOLDER: Is a directory' (it exited 1, unsaid)", (code, stderr))
+    long_line = os.path.join(tmp, "lange-vraag.txt")
+    with open(long_line, "w") as out:
+        out.write("maatwoord\n" + "zorg " * 2_000_000 + "\nmaatwoord\n")
+    code, stdout, stderr = search_queries(db, long_line)
+    TAP.ok(code == 2 and "lange-vraag.txt:2: the query is longer than 4096 bytes" in stderr
+           and stdout.count('"query"') == 1,
+           "a 10 MB line: the first query answered, then exit 2 naming the line (read no further than 4097 bytes)",
+           (code, stderr[-300:]))
+    code, stdout, stderr = search_queries(db, "-", stdin="maatwoord\r\n\n%s\nmaatwoord" % ("m" * 4096))
+    TAP.ok(code == 0 and stdout.count('"query"') == 3,
+           "CR LF, an empty line, a query of 4,096 bytes and a last line without a line end: 3 answers",
+           (code, stderr[-300:]))
+
+
 def main():
     if not (os.access(INDEX, os.X_OK) and os.access(VIND, os.X_OK)):
         TAP.ok(False, "vind-index and vind are built (%s)" % INDEX)
         sys.exit(TAP.done())
     tmp = tempfile.mkdtemp(prefix="vind-hostile-input-")
     try:
-        for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size):
+        for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size, test_queries_file):
             try:
                 test(tmp)
             except Exception as error:  # a crash of the test is a failure, not a skip
