@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,13 +165,15 @@ static void on_event(const vind_index_event_t *event, void *rock)
     progress->last_reported = event->done;
 }
 
-/* Parses "100M", "1G", "512k" or a plain byte count. Returns 0 on error. */
+/* Parses "100M", "1G", "512k" or a plain byte count of 1 to
+ * VIND_MAX_FILE_BYTES. Returns 0 on error (nan, inf and sizes past the
+ * largest too: a double past SIZE_MAX has no size_t). */
 static size_t parse_size(const char *text)
 {
     char *end = NULL;
     errno = 0;
     double value = strtod(text, &end);
-    if (errno || end == text || value <= 0)
+    if (errno || end == text || !(value > 0) || !isfinite(value))
         return 0;
     switch (*end) {
     case 'k': case 'K': value *= 1024; end++; break;
@@ -180,7 +183,7 @@ static size_t parse_size(const char *text)
     }
     if (*end == 'B' || *end == 'b')
         end++;
-    return *end ? 0 : (size_t)value;
+    return *end || value > (double)VIND_MAX_FILE_BYTES ? 0 : (size_t)value;
 }
 
 /* Whether an option's value lies in [low, high]; says so when not. */
@@ -447,7 +450,8 @@ int main(int argc, char **argv)
     if (timeout != INT_MIN)
         opts.extract.timeout_seconds = (unsigned)timeout;
     if (max_size && !(opts.extract.max_bytes = parse_size(max_size))) {
-        fprintf(stderr, "vind-index: --max-size: '%s' is not a size such as 50M\n", max_size);
+        fprintf(stderr, "vind-index: --max-size: '%s' is not a size of 1 byte to 1024G such as 50M\n",
+                max_size);
         return parsed_free(&parsed, 2);
     }
 

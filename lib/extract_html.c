@@ -51,9 +51,17 @@ static gunichar cp1252_char(unsigned char byte)
     return byte;
 }
 
+/* What repair_utf8 changed: bytes that are not UTF-8 (read as
+ * windows-1252) and NUL bytes (read as spaces; valid UTF-8, but no text:
+ * until session 18 they were reported as "not UTF-8"). */
+typedef struct {
+    size_t not_utf8;
+    size_t nul;
+} repairs_t;
+
 /* Keeps every valid UTF-8 sequence, reads every other byte as windows-1252,
  * and turns NUL and other C0 controls into spaces (libxml2 stops at them). */
-static GString *repair_utf8(const char *data, size_t len, size_t *repaired)
+static GString *repair_utf8(const char *data, size_t len, repairs_t *repairs)
 {
     GString *out = g_string_sized_new(len + 16);
     const char *p = data;
@@ -73,8 +81,10 @@ static GString *repair_utf8(const char *data, size_t len, size_t *repaired)
         p = valid_end;
         if (p < end) {
             unsigned char c = (unsigned char)*p++;
-            if (c >= 0x80 || c == 0)
-                (*repaired)++;
+            if (c >= 0x80)
+                repairs->not_utf8++;
+            else if (c == 0)
+                repairs->nul++;
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
                 g_string_append_c(out, ' ');
             else
@@ -127,14 +137,16 @@ static int has_high_bytes(const char *data, size_t len)
  * declared over bytes that are valid multi-byte UTF-8: a page saved as UTF-8
  * with a stale <meta charset="iso-8859-1"> would otherwise read "geÃ¯nteresseerd".
  */
-static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
+static GString *to_utf8_counting(const char *data, size_t len, repairs_t *repairs,
                                  const char **warning);
 
-static GString *to_utf8(const char *data, size_t len, const char **warning)
+/* As to_utf8_counting; *nuls counts the NUL bytes read as spaces. */
+static GString *to_utf8(const char *data, size_t len, const char **warning, size_t *nuls)
 {
-    size_t repaired = 0;
-    GString *out = to_utf8_counting(data, len, &repaired, warning);
-    if (repaired > 0 && *warning == NULL)
+    repairs_t repairs = {0, 0};
+    GString *out = to_utf8_counting(data, len, &repairs, warning);
+    *nuls = repairs.nul;
+    if (repairs.not_utf8 > 0 && *warning == NULL)
         *warning = "bytes that are not UTF-8 were read as windows-1252";
     return out;
 }
@@ -142,27 +154,27 @@ static GString *to_utf8(const char *data, size_t len, const char **warning)
 /* The text in encoding (a g_convert name) as repaired UTF-8; NULL when it
  * does not convert (the caller reads the bytes another way). */
 static GString *convert_to_utf8(const char *data, size_t len, const char *encoding,
-                                size_t *repaired)
+                                repairs_t *repairs)
 {
     gsize written = 0;
     char *converted = g_convert(data, (gssize)len, "UTF-8", encoding, NULL, &written, NULL);
     if (converted == NULL)
         return NULL;
-    GString *out = repair_utf8(converted, written, repaired);
+    GString *out = repair_utf8(converted, written, repairs);
     g_free(converted);
     return out;
 }
 
-static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
+static GString *to_utf8_counting(const char *data, size_t len, repairs_t *repairs,
                                  const char **warning)
 {
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        return repair_utf8(data + 3, len - 3, repaired);
+        return repair_utf8(data + 3, len - 3, repairs);
     GString *out = NULL;
     if (len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE))
-        out = convert_to_utf8(data + 2, len - 2, "UTF-16LE", repaired);
+        out = convert_to_utf8(data + 2, len - 2, "UTF-16LE", repairs);
     else if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))
-        out = convert_to_utf8(data + 2, len - 2, "UTF-16BE", repaired);
+        out = convert_to_utf8(data + 2, len - 2, "UTF-16BE", repairs);
     if (out != NULL)
         return out;
     char *charset = declared_charset(data, len);
@@ -171,7 +183,7 @@ static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
         if (charset != NULL && !charset_is_utf8(charset))
             *warning = "declared charset is wrong: the bytes are UTF-8";
         g_free(charset);
-        return repair_utf8(data, len, repaired);
+        return repair_utf8(data, len, repairs);
     }
     /* HTML5: "iso-8859-1" and "us-ascii" mean windows-1252. */
     const char *from = charset;
@@ -179,11 +191,11 @@ static GString *to_utf8_counting(const char *data, size_t len, size_t *repaired,
         g_ascii_strcasecmp(charset, "latin1") == 0 ||
         g_ascii_strcasecmp(charset, "us-ascii") == 0 || g_ascii_strcasecmp(charset, "ascii") == 0)
         from = "WINDOWS-1252";
-    out = convert_to_utf8(data, len, from, repaired);
+    out = convert_to_utf8(data, len, from, repairs);
     g_free(charset);
     if (out == NULL) {
         *warning = "bytes invalid in the declared charset were repaired";
-        return repair_utf8(data, len, repaired);
+        return repair_utf8(data, len, repairs);
     }
     return out;
 }
@@ -269,8 +281,8 @@ static GString *decode_found(const char *data, size_t len, const char *charset)
     char *converted = g_convert(data, (gssize)len, "UTF-8", charset, NULL, &written, NULL);
     if (converted == NULL)
         return NULL;
-    size_t repaired = 0;
-    GString *out = repair_utf8(converted, written, &repaired);
+    repairs_t repairs = {0, 0}; /* decoded from a wide or EBCDIC charset: not reported */
+    GString *out = repair_utf8(converted, written, &repairs);
     g_free(converted);
     return out;
 }
@@ -2070,41 +2082,89 @@ static vind_status_t build_doc(page_t *page, const char *feed, vind_doc_t *doc, 
     return VIND_OK;
 }
 
+/* The node after node (just visited: an element counted in *depth) in
+ * document order under top, descending only into elements; *depth drops by
+ * the elements left. NULL past the last. Iterative: the tree may be
+ * 100,000 levels deep. */
+static xmlNodePtr tree_step(xmlNodePtr node, xmlNodePtr top, unsigned *depth)
+{
+    if (node->type == XML_ELEMENT_NODE && node->children != NULL)
+        return node->children;
+    if (node->type == XML_ELEMENT_NODE)
+        (*depth)--;
+    while (node != top && node->next == NULL) {
+        node = node->parent;
+        (*depth)--; /* a parent is always an element */
+    }
+    return node == top ? NULL : node->next;
+}
+
 /* How deep elements nest under node (node itself is level 1), counted up
- * to limit + 1 at most. Iterative: the tree may be 100,000 levels deep. */
+ * to limit + 1 at most. */
 static unsigned element_depth(xmlNodePtr node, unsigned limit)
 {
     unsigned depth = 0, deepest = 0;
-    xmlNodePtr top = node;
-    while (node != NULL) {
+    for (xmlNodePtr top = node; node != NULL; node = tree_step(node, top, &depth)) {
         if (node->type == XML_ELEMENT_NODE) {
             depth++;
             if (depth > deepest && (deepest = depth) > limit)
                 return deepest;
         }
-        if (node->type == XML_ELEMENT_NODE && node->children != NULL) {
-            node = node->children;
-            continue;
-        }
-        if (node->type == XML_ELEMENT_NODE)
-            depth--;
-        while (node != top && node->next == NULL) {
-            node = node->parent;
-            depth--; /* a parent is always an element */
-        }
-        node = node == top ? NULL : node->next;
     }
     return deepest;
 }
 
+/* Removes the elements deeper than limit levels under root (root is level
+ * 1), with their text, so that a page nested too deep keeps all its text
+ * above that level, after the deep part too. Iterative (tree_step;
+ * xmlFreeNode frees a subtree without recursion). Cost: one walk of the
+ * tree, for such pages only. */
+static void prune_deeper(xmlNodePtr root, unsigned limit)
+{
+    unsigned depth = 0;
+    for (xmlNodePtr node = root; node != NULL; node = tree_step(node, root, &depth)) {
+        if (node->type != XML_ELEMENT_NODE || ++depth != limit)
+            continue;
+        for (xmlNodePtr child = node->children, next; child != NULL; child = next) {
+            next = child->next;
+            if (child->type == XML_ELEMENT_NODE) {
+                xmlUnlinkNode(child);
+                xmlFreeNode(child);
+            }
+        }
+    }
+}
+
+/* One parse of the page with options; *halted says libxml2 stopped before
+ * its end (xmlHaltParser: an element 256 levels deep, or a text node, a
+ * title or a script past 10,000,000 bytes, its XML_MAX_LOOKUP_LIMIT without
+ * XML_PARSE_HUGE). NULL when the parser cannot be made. */
+static htmlDocPtr read_html(const GString *utf8, int options, int *halted)
+{
+    *halted = 0;
+    htmlParserCtxtPtr context = htmlNewParserCtxt();
+    if (context == NULL)
+        return NULL;
+    htmlDocPtr html =
+        htmlCtxtReadMemory(context, utf8->str, (int)utf8->len, NULL, "UTF-8", options);
+    *halted = context->disableSAX != 0;
+    htmlFreeParserCtxt(context);
+    return html;
+}
+
 /*
  * The page's tree. libxml2 stops at an element 256 levels deep (its
- * xmlParserMaxDepth) and drops the rest of the page without a word, so a
- * tree that reaches that depth is parsed again without the limit
- * (XML_PARSE_HUGE) and kept when it nests at most VIND_MAX_HTML_DEPTH
- * levels; deeper, the first tree is kept and *cut says so. Cost: one more
- * parse, only for such pages (none of the corpus's 1,175 HTML files, which
- * nest 13 levels at most).
+ * xmlParserMaxDepth), and at a run of text (a <pre>, a paragraph, a title)
+ * longer than 10,000,000 bytes, and drops the rest of the page without a
+ * word (until session 18 an 11 MB <pre> lost its end and every paragraph
+ * after it, reported as indexed whole). A parse that stopped early or whose
+ * tree reaches that depth is done again without the limits (XML_PARSE_HUGE)
+ * and kept whole when it nests at most VIND_MAX_HTML_DEPTH levels; deeper,
+ * its elements past the 256th level are dropped and *cut says so (until
+ * session 18 the first tree was kept, which also lost all that followed
+ * the deep part or a long text before it). Cost: one more parse, only for such
+ * pages (none of the corpus's 1,241 HTML files, which nest 13 levels at most
+ * and stop nowhere).
  */
 static htmlDocPtr parse_html(const GString *utf8, int *cut)
 {
@@ -2113,21 +2173,26 @@ static htmlDocPtr parse_html(const GString *utf8, int *cut)
         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
     const unsigned libxml_depth = 256;
     *cut = 0;
-    htmlDocPtr html = htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8", options);
+    int halted = 0;
+    htmlDocPtr html = read_html(utf8, options, &halted);
     xmlNodePtr root = html != NULL ? xmlDocGetRootElement(html) : NULL;
-    if (root == NULL || element_depth(root, libxml_depth) < libxml_depth)
+    if (!halted && (root == NULL || element_depth(root, libxml_depth) < libxml_depth))
         return html;
-    htmlDocPtr whole =
-        htmlReadMemory(utf8->str, (int)utf8->len, NULL, "UTF-8", options | XML_PARSE_HUGE);
+    htmlDocPtr whole = read_html(utf8, options | XML_PARSE_HUGE, &halted);
     xmlNodePtr whole_root = whole != NULL ? xmlDocGetRootElement(whole) : NULL;
-    if (whole_root != NULL && element_depth(whole_root, VIND_MAX_HTML_DEPTH) <= VIND_MAX_HTML_DEPTH) {
-        xmlFreeDoc(html);
-        return whole;
+    if (whole_root == NULL) {
+        if (whole != NULL)
+            xmlFreeDoc(whole);
+        *cut = 1;
+        return html;
     }
-    if (whole != NULL)
-        xmlFreeDoc(whole);
-    *cut = 1;
-    return html;
+    if (element_depth(whole_root, VIND_MAX_HTML_DEPTH) > VIND_MAX_HTML_DEPTH) {
+        prune_deeper(whole_root, libxml_depth);
+        *cut = 1;
+    }
+    if (html != NULL)
+        xmlFreeDoc(html);
+    return whole;
 }
 
 /* Joins a note (printf's format and arguments) to the page's warning
@@ -2288,8 +2353,9 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
     pthread_once(&libxml_once, init_libxml);
     const char *warning = NULL;
+    size_t nuls = 0;
     if (utf8 == NULL)
-        utf8 = to_utf8(data, len, &warning);
+        utf8 = to_utf8(data, len, &warning, &nuls);
     size_t whole_len = utf8->len;
     /* The bytes past the budget are never parsed (the tree is the page's
      * cost: 22 times a table page's bytes); the rest is reported below. */
@@ -2308,6 +2374,9 @@ vind_status_t vind_extract_html(const char *data, size_t len, const char *path,
     page_t page = {.doc = html, .opts = opts, .path = path};
     vind_doc_t *doc = vind_doc_new();
     int noted = doc != NULL && (warning == NULL || add_warning(doc, "%s", warning) == VIND_OK) &&
+                (nuls == 0 || add_warning(doc, "%zu NUL byte%s (no text) read as %s", nuls,
+                                          nuls == 1 ? "" : "s",
+                                          nuls == 1 ? "a space" : "spaces") == VIND_OK) &&
                 (!cut || add_warning(doc,
                                      "nested deeper than %u elements: the text past its 256th "
                                      "level is not indexed",

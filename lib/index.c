@@ -2034,8 +2034,11 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         existing_t *old = g_hash_table_lookup(existing, file->path);
         /* Also a loser's: its document may be the winner's to replace. A
          * hidden page's is not seen: the index drops it (removed, counted),
-         * as the walk does the page (skipped, with its reason). */
-        if (old && !file->hidden)
+         * as the walk does the page (skipped, with its reason); so is one
+         * that is no page now (a link out of the site, a broken link, a
+         * FIFO: until session 18 its old text stayed searchable while the
+         * run said "not indexed"). */
+        if (old && !file->hidden && !file->refused)
             old->seen = 1;
         char *url = url_of_walked(opts->base_url, roots[file->root], file->path, walked);
         if (file->unreadable) {
@@ -3668,9 +3671,11 @@ static vind_status_t read_feed(feed_t *feed, FILE *in, char **errmsg)
 {
     vind_index_t *index = feed->run->index;
     const vind_index_options_t *opts = feed->run->opts;
-    /* JSON escaping at most doubles most text: twice the file limit. */
-    size_t max = 2 * (opts->extract.max_bytes ? opts->extract.max_bytes
-                                              : VIND_DEFAULT_MAX_FILE_BYTES);
+    /* JSON escaping at most doubles most text: twice the file limit (a
+     * limit past SIZE_MAX / 2 is no limit, not a wrapped one). */
+    size_t file_max = opts->extract.max_bytes ? opts->extract.max_bytes
+                                              : VIND_DEFAULT_MAX_FILE_BYTES;
+    size_t max = file_max > SIZE_MAX / 2 ? SIZE_MAX : 2 * file_max;
     unsigned jobs = opts->jobs ? opts->jobs : g_get_num_processors();
     line_reader_t *lines = g_new0(line_reader_t, 1);
     lines->in = in;

@@ -123,15 +123,20 @@ static int inside(const char *real, char *const *real_roots, size_t n_roots)
  * A symbolic link under a wanted name: its target, checked through the
  * descriptor of an O_PATH open (no read, no block on a FIFO), is taken only
  * when it is a regular file inside a root. Returns NULL and fills *st, or
- * the reason it is refused (static or in buffer).
+ * the reason it is refused (static or in buffer); *refused is 1 when the
+ * link is no page of the site (broken, looping, out of it, not to a regular
+ * file), 0 when it could not be told (EACCES, EIO).
  */
 static const char *check_link(const char *path, char *const *real_roots, size_t n_roots,
-                              struct stat *st, char *buffer, size_t size)
+                              struct stat *st, char *buffer, size_t size, int *refused)
 {
+    *refused = 0;
     int fd = open(path, O_PATH | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT || errno == ELOOP ? "broken or looping symbolic link"
-                                                 : strerror(errno);
+    if (fd < 0) {
+        /* ENOTDIR: a target under a file ("a.html/x"), as broken as a missing one. */
+        *refused = errno == ENOENT || errno == ELOOP || errno == ENOTDIR;
+        return *refused ? "broken or looping symbolic link" : strerror(errno);
+    }
     const char *reason = NULL;
     char *real = NULL;
     if (fstat(fd, st) != 0) {
@@ -139,8 +144,10 @@ static const char *check_link(const char *path, char *const *real_roots, size_t 
     } else if (!S_ISREG(st->st_mode)) {
         snprintf(buffer, size, "not a regular file (%s), not indexed", file_kind(st->st_mode));
         reason = buffer;
+        *refused = 1;
     } else if (!(real = fd_path(fd)) || !inside(real, real_roots, n_roots)) {
         reason = "symbolic link out of the site, not indexed";
+        *refused = real != NULL;
     }
     free(real);
     close(fd);
@@ -328,10 +335,13 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
              * the walk endless; a link to a file must stay inside the site. */
             struct stat st;
             if (wanted) {
+                int no_page = 0;
                 const char *refused = check_link(entry->fts_accpath, real_roots, n_roots, &st,
-                                                 reason, sizeof reason);
+                                                 reason, sizeof reason, &no_page);
                 status = push(walk, capacity, entry->fts_path, root_index,
                               refused ? NULL : &st, refused);
+                if (status == VIND_OK)
+                    walk->files[walk->count - 1].refused = no_page;
             } else if (stat(entry->fts_accpath, &st) == 0 && S_ISDIR(st.st_mode)) {
                 /* Its pages are not indexed: a skip the run reports, not a
                  * silence (media -> /srv/media lost every PDF unsaid). */
@@ -347,6 +357,8 @@ static vind_status_t walk_root(vind_walk_t *walk, size_t *capacity, const char *
                 snprintf(reason, sizeof reason, "not a regular file (%s), not indexed",
                          file_kind(entry->fts_statp->st_mode));
                 status = push(walk, capacity, entry->fts_path, root_index, NULL, reason);
+                if (status == VIND_OK)
+                    walk->files[walk->count - 1].refused = 1;
             }
             break;
         case FTS_DNR:

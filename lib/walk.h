@@ -33,6 +33,9 @@ typedef struct {
                        * and a document the index holds for it is removed */
     int subtree;      /* 1: a folder (or an entry whose kind stat could not tell) that
                        * could not be read: what the index holds under it is not gone */
+    int refused;      /* 1: no page of the site now (a symbolic link out of it, a broken
+                       * or looping one, a FIFO, socket or device): a document the index
+                       * holds for it is removed (until session 18 it was kept, unsaid) */
     char *reason;
 } vind_walk_file_t;
 

@@ -77,6 +77,12 @@
 /* Per-file time limit of vind-index (--timeout), seconds: 0 would disable it. */
 #define VIND_MAX_EXTRACT_SECONDS 3600u
 
+/* The largest per-file size limit of vind-index (--max-size), 1 TiB: past
+ * any file vind extracts (an HTML page over 2 GB is refused, poppler maps a
+ * PDF whole). Until session 18 "--max-size nan" switched the limit off and
+ * made a feed's line limit (twice the file limit) 0 bytes. */
+#define VIND_MAX_FILE_BYTES (1ull << 40)
+
 /* Time limit of the OCR of one page (lib/ocr.c): a clean A4 page takes 2-10 s
  * on one core, 20 s on a loaded one; a page past this is reported and the
  * document indexed without it. Each OCR page with ink adds its limit (+10 s; a page

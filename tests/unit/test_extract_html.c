@@ -642,6 +642,103 @@ static void test_markup_budget(void)
     g_string_free(page, TRUE);
 }
 
+/* libxml2 halts at a run of text past 10,000,000 bytes (its lookup limit
+ * without XML_PARSE_HUGE): until session 18 an 11 MB <pre> (a log, a table
+ * as text) lost its end and every paragraph after it, and the page was
+ * indexed as whole, unreported. */
+static void test_long_text_runs(void)
+{
+    static const char *const openers[] = {"<pre>", "<p>", "<title>", "<script>var a='"};
+    static const char *const closers[] = {"</pre>", "</p>", "</title>", "';</script>"};
+    static const char *const names[] = {"<pre>", "<p>", "<title>", "<script>"};
+    for (size_t k = 0; k < 4; k++) {
+        GString *page = g_string_new("<html><head>");
+        if (k != 2)
+            g_string_append(page, "<title>Lange tekst</title></head><body>");
+        g_string_append(page, openers[k]);
+        g_string_append(page, "beginwoord ");
+        while (page->len < 11u * 1024 * 1024)
+            g_string_append(page, "vulwoord ");
+        g_string_append(page, "eindwoord");
+        g_string_append(page, closers[k]);
+        if (k == 2)
+            g_string_append(page, "</head><body>");
+        g_string_append(page, "<p>Het slotwoord na de lange tekst.</p></body></html>");
+        vind_doc_t *doc = NULL;
+        vind_status_t status =
+            vind_extract_html(page->str, page->len, "lang.html", NULL, &doc, NULL);
+        char what[160];
+        snprintf(what, sizeof what,
+                 "an 11 MB %s: the paragraph after it is indexed (libxml2's 10 MB text limit)",
+                 names[k]);
+        CHECK(status == VIND_OK && doc != NULL && contains(doc, "slotwoord"), what);
+        if (k < 2) {
+            snprintf(what, sizeof what, "... and the %s's own last word", names[k]);
+            CHECK(doc != NULL && contains(doc, "eindwoord"), what);
+        }
+        snprintf(what, sizeof what, "... and the %s page is not reported", names[k]);
+        CHECK(doc != NULL && doc->warning == NULL, what);
+        vind_doc_free(doc);
+        g_string_free(page, TRUE);
+    }
+}
+
+/* A page nested past VIND_MAX_HTML_DEPTH after an 11 MB <pre>: until
+ * session 18 the first parse (halted at the <pre>) was kept, and the text
+ * after the <pre> and after the deep part was lost, though the report said
+ * only "past its 256th level". */
+static void test_deep_after_long_text(void)
+{
+    GString *page = g_string_new("<html><head><title>Diep</title></head><body><pre>");
+    while (page->len < 11u * 1024 * 1024)
+        g_string_append(page, "vulwoord ");
+    g_string_append(page, "</pre><p>Het woord napreparagraaf.</p>");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(page, "<div>");
+    g_string_append(page, "diepwoord");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(page, "</div>");
+    g_string_append(page, "<p>Het woord naiedereparagraaf.</p></body></html>");
+    vind_doc_t *doc = NULL;
+    vind_status_t status = vind_extract_html(page->str, page->len, "diep.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "napreparagraaf"),
+          "an 11 MB <pre>, then 5,000 levels: the paragraph after the <pre> is kept");
+    CHECK(doc != NULL && contains(doc, "naiedereparagraaf") && !contains(doc, "diepwoord"),
+          "... and the one after the deep part; the text past the 256th level is not");
+    CHECK(doc != NULL && doc->warning != NULL && strstr(doc->warning, "nested deeper than") != NULL,
+          "... and the page is reported as cut");
+    vind_doc_free(doc);
+    g_string_free(page, TRUE);
+}
+
+/* A NUL byte is valid UTF-8 but no text: read as a space and reported as
+ * what it is (until session 18: "bytes that are not UTF-8 were read as
+ * windows-1252", the probe of session 17's wrong wording). */
+static void test_nul_bytes(void)
+{
+    static const char page[] = "<html><head><title>Nul</title></head><body><p>voor\0na en "
+                               "nog\0\0meer</p></body></html>";
+    vind_doc_t *doc = NULL;
+    vind_status_t status = vind_extract_html(page, sizeof page - 1, "nul.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && contains(doc, "voor na") && contains(doc, "nog meer"),
+          "NUL bytes are read as spaces, the words around them kept");
+    CHECK(doc != NULL && doc->warning != NULL &&
+              strcmp(doc->warning, "3 NUL bytes (no text) read as spaces") == 0,
+          "a page with 3 NUL bytes is reported \"3 NUL bytes (no text) read as spaces\"");
+    CHECK(doc == NULL || doc->warning == NULL || strstr(doc->warning, "UTF-8") == NULL,
+          "... and not as bytes that are not UTF-8");
+    vind_doc_free(doc);
+    static const char latin[] = "<html><head><title>Nul</title></head><body><p>caf\xe9\0"
+                                "bar</p></body></html>";
+    doc = NULL;
+    status = vind_extract_html(latin, sizeof latin - 1, "latin.html", NULL, &doc, NULL);
+    CHECK(status == VIND_OK && doc != NULL && doc->warning != NULL &&
+              strstr(doc->warning, "not UTF-8 were read as windows-1252") != NULL &&
+              strstr(doc->warning, "1 NUL byte (no text) read as a space") != NULL,
+          "a Latin-1 byte and a NUL: both reported, each as what it is");
+    vind_doc_free(doc);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -657,5 +754,8 @@ int main(int argc, char **argv)
     test_wide_and_ebcdic();
     test_pages_without_text();
     test_markup_budget();
+    test_long_text_runs();
+    test_deep_after_long_text();
+    test_nul_bytes();
     return check_done();
 }

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""test_hostile_input.py - what the hostile probe of session 18 found in what goes in (vind-index,
+its options and the files; docs/security.md "The hostile probe of session 18").
+
+* A run of text longer than 10,000,000 bytes (an 11 MB <pre>, a paragraph, a <title>) made
+  libxml2 halt the parse (its lookup limit without XML_PARSE_HUGE): the rest of the page was
+  dropped, and the page was reported as indexed whole (a <title> as "title cut from 10000000",
+  the <pre> and the paragraph not at all). Now the page is parsed again without the limit:
+  every word is found, and the title's real length is reported.
+* A page nested deeper than 4,096 levels kept libxml2's first tree, which stops at the 256th
+  level: the text after the deep part (and after an 11 MB text before it) was lost, though the
+  report said only "the text past its 256th level is not indexed". Now the tree parsed without
+  limits is kept and its elements past the 256th level dropped: what the report says.
+* A page with NUL bytes was reported "bytes that are not UTF-8 were read as windows-1252" (the
+  NUL is valid UTF-8); now "N NUL bytes (no text) read as spaces".
+* A page replaced between two runs by a symbolic link out of the site, a FIFO or a broken link
+  was reported "..., not indexed", but its old document stayed in the index, found by its words
+  (the walk's refusals counted as "seen"); now it is removed and counted ("removed 4"). A link
+  to a target under a file (ENOTDIR) was "Not a directory" and kept: now a broken link.
+* `--max-size nan` was taken: the size limit switched off (a double NaN cast to size_t), and a
+  --from-jsonl run's line limit (twice it) wrapped to 0 bytes, so every record was refused as
+  "a line longer than 0 bytes". nan, inf and sizes past 1024G are refused (exit 2) now.
+
+* `vind search --queries FOLDER` exited 1 ("nothing found") without a word: getline's EISDIR
+  was taken for the end of the file; now exit 2, "cannot read FOLDER: Is a directory". A line
+  was read whole whatever its length (/dev/zero: 2 GB before getline failed, again unsaid); now
+  a line past the query limit (4,096 bytes) stops the run at once, naming the file and line.
+
+A few seconds (two 11 MB pages). Standard library only; TAP.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness import Tap, binary, env  # noqa: E402
+
+TAP = Tap()
+INDEX = binary("vind-index")
+VIND = binary("vind")
+ELEVEN_MB = 11 * 1024 * 1024
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+
+
+def page(title, body):
+    return ("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>%s</title></head>"
+            "<body><main><article><h1>%s</h1>%s</article></main></body></html>" % (title, title, body))
+
+
+def filler(word):
+    return (word + " ") * (ELEVEN_MB // (len(word) + 1))
+
+
+def run_index(db, *args, stdin=None):
+    proc = subprocess.run([INDEX, "--db", db, *args], input=stdin, capture_output=True, text=True,
+                          errors="replace", env=env(), timeout=600)
+    return proc.returncode, proc.stderr
+
+
+def found(db, word):
+    """The URLs `vind search` finds for word."""
+    proc = subprocess.run([VIND, "search", "--db", db, "--format", "jsonl", word], capture_output=True,
+                          text=True, errors="replace", env=env(), timeout=120)
+    urls = []
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            urls.append(json.loads(line).get("url"))
+    return urls
+
+
+def report_of(stderr, name):
+    """The report lines of vind-index that name the file name."""
+    return [line for line in stderr.splitlines() if name in line]
+
+
+def test_long_text_runs(tmp):
+    site = os.path.join(tmp, "lang")
+    write(os.path.join(site, "pre.html"),
+          page("Een lange pre", "<pre>preslagboom " + filler("vulwoord") + " preslotwoord</pre>"
+               "<p>Daarna de alinea napreparagraaf.</p>"))
+    write(os.path.join(site, "titel.html"),
+          "<html><head><title>" + filler("titelvulling") + "</title></head><body>"
+          "<p>Het woord natitelparagraaf.</p></body></html>")
+    write(os.path.join(site, "gewoon.html"), page("Gewoon", "<p>Het woord gewoneparagraaf.</p>"))
+    write(os.path.join(site, "diep.html"),
+          page("Diep", "<p>Het woord diepvoorwoord.</p>" + "<div>" * 300000 + "diepbinnenwoord" + "</div>" * 300000
+               + "<p>Het woord diepnawoord.</p>"))
+    db = os.path.join(tmp, "lang.db")
+    code, stderr = run_index(db, "--base-url", "/", "-v", site)
+    TAP.ok(code == 0, "an 11 MB <pre> and an 11 MB <title>: indexed, exit 0", stderr[-800:])
+    for word, url in (("preslotwoord", "/pre.html"), ("napreparagraaf", "/pre.html"),
+                      ("natitelparagraaf", "/titel.html"), ("gewoneparagraaf", "/gewoon.html")):
+        TAP.ok(found(db, word) == [url],
+               "%s is found on %s (past libxml2's 10,000,000 bytes of one text)" % (word, url),
+               found(db, word))
+    TAP.ok(found(db, "diepvoorwoord") == ["/diep.html"] and found(db, "diepnawoord") == ["/diep.html"],
+           "300,000 nested <div>s: the paragraphs before and after them are found", found(db, "diepnawoord"))
+    said = report_of(stderr, "diep.html")
+    TAP.ok(found(db, "diepbinnenwoord") == [] and len(said) == 1 and "nested deeper than 4096 elements" in said[0],
+           "... the word inside them (past the 256th level) is not, and the page is reported as cut", said)
+    TAP.ok(report_of(stderr, "pre.html") == [],
+           "the 11 MB <pre> page is whole: nothing to report", report_of(stderr, "pre.html"))
+    said = report_of(stderr, "titel.html")
+    title = filler("titelvulling").strip()  # the title as stored: trimmed
+    TAP.ok(len(said) == 1 and "title cut from %d to 500 bytes" % len(title) in said[0],
+           "the 11 MB title is reported with its real length, not libxml2's 10000000", said)
+
+
+def test_nul_bytes(tmp):
+    site = os.path.join(tmp, "nul")
+    write(os.path.join(site, "nul.html"), page("Nul", "<p>Het woord nulvoorwoord\0nulnawoord.</p>"))
+    db = os.path.join(tmp, "nul.db")
+    code, stderr = run_index(db, "--base-url", "/", site)
+    said = report_of(stderr, "nul.html")
+    TAP.ok(code == 0 and len(said) == 1 and said[0].endswith("indexed, but 1 NUL byte (no text) read as a space"),
+           "a page with a NUL byte is reported '1 NUL byte (no text) read as a space'", stderr[-800:])
+    TAP.ok(not any("not UTF-8" in line for line in said), "... not as bytes that are not UTF-8", said)
+    TAP.ok(found(db, "nulnawoord") == ["/nul.html"], "... and the word after the NUL is found")
+
+
+def summary(stderr):
+    match = re.search(r"indexed (\d+), updated (\d+), unchanged (\d+), removed (\d+), failed (\d+)", stderr)
+    keys = ("indexed", "updated", "unchanged", "removed", "failed")
+    return dict(zip(keys, map(int, match.groups()))) if match else {}
+
+
+def test_no_page_now(tmp):
+    """A page replaced (between two runs) by a link out of the site, a FIFO or a broken link."""
+    site, outside = os.path.join(tmp, "weg-site"), os.path.join(tmp, "weg-buiten")
+    words = {"uit.html": "buitenlinkwoord", "fifo.html": "fifopaginawoord", "kapot.html": "kapotlinkwoord",
+             "onder.html": "onderbestandwoord", "blijft.html": "blijvendwoord"}
+    for name, word in words.items():
+        write(os.path.join(site, name), page(name, "<p>Het woord %s.</p>" % word))
+    write(os.path.join(outside, "geheim.html"), page("Geheim", "<p>Het woord geheimbuitenwoord.</p>"))
+    db = os.path.join(tmp, "weg.db")
+    code, stderr = run_index(db, "--base-url", "/", site)
+    TAP.ok(code == 0 and all(found(db, word) for word in words.values()), "first run: 5 pages indexed",
+           stderr[-400:])
+    os.remove(os.path.join(site, "uit.html"))
+    os.symlink(os.path.join(outside, "geheim.html"), os.path.join(site, "uit.html"))
+    os.remove(os.path.join(site, "fifo.html"))
+    os.mkfifo(os.path.join(site, "fifo.html"))
+    os.remove(os.path.join(site, "kapot.html"))
+    os.symlink(os.path.join(outside, "bestaat-niet.html"), os.path.join(site, "kapot.html"))
+    os.remove(os.path.join(site, "onder.html"))  # a target under a file: ENOTDIR, as broken
+    os.symlink(os.path.join(outside, "geheim.html", "niets.html"), os.path.join(site, "onder.html"))
+    code, stderr = run_index(db, "--base-url", "/", site)
+    for name, reason in (("uit.html", "symbolic link out of the site"), ("fifo.html", "not a regular file (fifo)"),
+                         ("kapot.html", "broken or looping symbolic link"),
+                         ("onder.html", "broken or looping symbolic link")):
+        said = report_of(stderr, name)
+        TAP.ok(len(said) == 1 and reason in said[0], "%s, now %s: reported" % (name, reason), said)
+        TAP.ok(found(db, words[name]) == [],
+               "... and its old text is no longer found at /%s (it was kept, unsaid)" % name, found(db, words[name]))
+    TAP.ok(code == 1 and summary(stderr).get("removed") == 4 and summary(stderr).get("unchanged") == 1,
+           "the run counts the 4 removed, blijft.html unchanged", stderr[-600:])
+    TAP.ok(found(db, "blijvendwoord") == ["/blijft.html"] and found(db, "geheimbuitenwoord") == [],
+           "the page that stayed is found, the outside file's word is not")
+
+
+def test_max_size(tmp):
+    site = os.path.join(tmp, "maat")
+    write(os.path.join(site, "a.html"), page("Maat", "<p>Het woord maatwoord.</p>"))
+    db = os.path.join(tmp, "maat.db")
+    for value in ("nan", "NaN", "inf", "-inf", "1e19", "1e30", "1025G", "0", "-5"):
+        code, stderr = run_index(db, "--base-url", "/", "--max-size", value, site)
+        TAP.ok(code == 2 and "--max-size" in stderr and "1024G" in stderr,
+               "--max-size %s is refused, naming the valid range" % value, stderr[-400:])
+    code, stderr = run_index(db, "--base-url", "/", "--max-size", "1024G", site)
+    TAP.ok(code == 0 and found(db, "maatwoord") == ["/a.html"], "--max-size 1024G is taken", stderr[-400:])
+    record = json.dumps({"url": "/feed/", "title": "Feed", "pages": ["Het woord feedmaatwoord."]}) + "\n"
+    code, stderr = run_index(db, "--max-size", "1024G", "--from-jsonl", "-", stdin=record)
+    TAP.ok(code == 0 and found(db, "feedmaatwoord") == ["/feed/"],
+           "--from-jsonl with --max-size 1024G reads its line (no line limit wrapped to 0)", stderr[-400:])
+
+
+def search_queries(db, path, stdin=None):
+    proc = subprocess.run([VIND, "search", "--db", db, "--format", "json", "--queries", path], input=stdin,
+                          capture_output=True, text=True, errors="replace", env=env(), timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_queries_file(tmp):
+    """vind search --queries: a folder, a line past the query limit, CR LF and empty lines."""
+    db = os.path.join(tmp, "maat.db")  # test_max_size's index: maatwoord on /a.html
+    code, _, stderr = search_queries(db, tmp)
+    TAP.ok(code == 2 and "cannot read %s: Is a directory" % tmp in stderr,
+           "--queries FOLDER: exit 2, 'cannot read FOLDER: Is a directory' (it exited 1, unsaid)", (code, stderr))
+    long_line = os.path.join(tmp, "lange-vraag.txt")
+    with open(long_line, "w") as out:
+        out.write("maatwoord\n" + "zorg " * 2_000_000 + "\nmaatwoord\n")
+    code, stdout, stderr = search_queries(db, long_line)
+    TAP.ok(code == 2 and "lange-vraag.txt:2: the query is longer than 4096 bytes" in stderr
+           and stdout.count('"query"') == 1,
+           "a 10 MB line: the first query answered, then exit 2 naming the line (read no further than 4097 bytes)",
+           (code, stderr[-300:]))
+    code, stdout, stderr = search_queries(db, "-", stdin="maatwoord\r\n\n%s\nmaatwoord" % ("m" * 4096))
+    TAP.ok(code == 0 and stdout.count('"query"') == 3,
+           "CR LF, an empty line, a query of 4,096 bytes and a last line without a line end: 3 answers",
+           (code, stderr[-300:]))
+
+
+def main():
+    if not (os.access(INDEX, os.X_OK) and os.access(VIND, os.X_OK)):
+        TAP.ok(False, "vind-index and vind are built (%s)" % INDEX)
+        sys.exit(TAP.done())
+    tmp = tempfile.mkdtemp(prefix="vind-hostile-input-")
+    try:
+        for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size, test_queries_file):
+            try:
+                test(tmp)
+            except Exception as error:  # a crash of the test is a failure, not a skip
+                TAP.ok(False, "%s raised %r" % (test.__name__, error))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.exit(TAP.done())
+
+
+if __name__ == "__main__":
+    main()
