@@ -141,6 +141,7 @@ struct vind_request {
     int dispatched;                   /* handed to a search thread */
     int cache_missed;                 /* the worker found no answer in the result cache */
     struct vind_request *next_search; /* the search threads' queue (server.c) */
+    int heavy_when_queued;            /* its address was heavy then (admission.h) */
     int deferred;                     /* answers are kept, not queued */
     struct MHD_Response *deferred_response;
     int deferred_owned; /* destroy it once queued (not a canned one) */
