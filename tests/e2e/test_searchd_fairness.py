@@ -17,7 +17,6 @@ session 18), and those are answered too (the later queue is not starved).
 Works on the sample site's index (make build/sample-site/index.html); skips without it.
 """
 
-import http.client
 import os
 import sys
 import tempfile
@@ -25,24 +24,12 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, index_site, query, require_sample_site  # noqa: E402
+from harness import Searchd, Tap, get_from, index_site, query, require_sample_site  # noqa: E402
 
 tap = Tap()
 DELAY_MS = 1500
 HEAVY = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]
 NEWCOMER = "127.0.0.6"
-
-
-def get_from(port, source, path, timeout=60):
-    """GET path from the client address source: the status."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
 
 
 def search(word):
@@ -64,13 +51,13 @@ def main():
         finally:
             del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
         try:
-            marked = [get_from(sd.port, address, search("zorg")) for address in HEAVY]
+            marked = [get_from(sd.port, address, search("zorg"))[0] for address in HEAVY]
             tap.ok(marked == [200] * len(HEAVY), "four addresses made heavy by a search each", marked)
             done = []  # (who, status) in the order the answers came
             lock = threading.Lock()
 
             def client(who, address, word):
-                status = get_from(sd.port, address, search(word))
+                status = get_from(sd.port, address, search(word), 60)[0]
                 with lock:
                     done.append((who, status))
 
