@@ -411,6 +411,9 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     searcher->version_ctime_ns = now.version_ctime_ns;
     if (status == VIND_OK && moved)
         status = check_schema(searcher->reader, searcher->path, &searcher->schema, errmsg);
+    if (status == VIND_OK && moved) /* the same after a commit; another database's files copied
+                                     * in at another revision: its own */
+        set_database_id(searcher, searcher->reader, now);
     if (status == VIND_OK)
         status = load_counts(searcher, errmsg);
     if (status == VIND_OK && changed)
