@@ -88,15 +88,21 @@ static vind_status_t load_counts(vind_searcher_t *searcher, char **errmsg)
  * as such a folder with two sub-folders and a stub naming the live one; a
  * full copy goes into the other sub-folder, the stub is replaced by a
  * rename (a new inode) and the old sub-folder removed at once, so the
- * folder stays the same while the database changes (docs/scaling.md). */
+ * folder stays the same while the database changes (docs/scaling.md).
+ * version: the inode and change time of the folder's version file
+ * (iamglass; 0 without one), which every commit replaces: see
+ * vind_searcher_reopen for the files of another database copied into the
+ * folder. */
 struct identity {
     uint64_t dev, ino, stub_ino;
+    uint64_t version_ino;
+    int64_t version_ctime_ns;
 };
 
-/* Cost: one or two stat(2) calls. */
+/* Cost: two or three stat(2) calls. */
 static struct identity identity_of(const char *path)
 {
-    struct identity id = {0, 0, 0};
+    struct identity id = {0, 0, 0, 0, 0};
     struct stat st;
     if (stat(path, &st) != 0)
         return id;
@@ -107,13 +113,48 @@ static struct identity identity_of(const char *path)
         if (stat(stub, &st) == 0)
             id.stub_ino = (uint64_t)st.st_ino;
         g_free(stub);
+        char *version = g_build_filename(path, "iamglass", NULL);
+        if (id.stub_ino == 0 && stat(version, &st) == 0) {
+            id.version_ino = (uint64_t)st.st_ino;
+            id.version_ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+        }
+        g_free(version);
     }
     return id;
 }
 
+/* The same folder (and stub), whatever its version file. */
 static int same_identity(struct identity a, struct identity b)
 {
     return a.dev == b.dev && a.ino == b.ino && a.stub_ino == b.stub_ino;
+}
+
+static int same_version_file(struct identity a, struct identity b)
+{
+    return a.version_ino == b.version_ino && a.version_ctime_ns == b.version_ctime_ns;
+}
+
+/* "<dev>:<inode>[:<stub inode>]:<MD5 of the UUID>" of the database the
+ * reader opened at id: a database built anew and copied into the same
+ * folder has another UUID, so nothing remembered of the old one (the
+ * result cache, the revision marks) is taken for it. */
+static void set_database_id(vind_searcher_t *searcher, vind_xapian_reader_t *reader,
+                            struct identity id)
+{
+    char *uuid = NULL;
+    if (vind_xapian_reader_uuid(reader, &uuid, NULL) != VIND_OK)
+        uuid = NULL; /* a remote shard may tell none: the folder alone */
+    gchar *digest = g_compute_checksum_for_string(G_CHECKSUM_MD5, uuid ? uuid : "", -1);
+    memset(searcher->database_id, 0, sizeof searcher->database_id);
+    if (id.stub_ino)
+        snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu:%llu:%s",
+                 (unsigned long long)id.dev, (unsigned long long)id.ino,
+                 (unsigned long long)id.stub_ino, digest ? digest : "");
+    else
+        snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu:%s",
+                 (unsigned long long)id.dev, (unsigned long long)id.ino, digest ? digest : "");
+    g_free(digest);
+    free(uuid);
 }
 
 /* Attempts at opening while the path keeps changing under the open. */
@@ -156,13 +197,9 @@ static vind_status_t open_reader(vind_searcher_t *searcher, vind_xapian_reader_t
     searcher->folder_dev = id.dev;
     searcher->folder_ino = id.ino;
     searcher->stub_ino = id.stub_ino;
-    if (id.stub_ino)
-        snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu:%llu",
-                 (unsigned long long)id.dev, (unsigned long long)id.ino,
-                 (unsigned long long)id.stub_ino);
-    else
-        snprintf(searcher->database_id, sizeof searcher->database_id, "%llu:%llu",
-                 (unsigned long long)id.dev, (unsigned long long)id.ino);
+    searcher->version_ino = id.version_ino;
+    searcher->version_ctime_ns = id.version_ctime_ns;
+    set_database_id(searcher, *reader, id);
     return VIND_OK;
 }
 
@@ -327,6 +364,22 @@ void vind_searcher_close(vind_searcher_t *searcher)
     free(searcher);
 }
 
+/* The reader opened anew at the searcher's path (the old one closed once
+ * the new one is open): *changed = 1. */
+static vind_status_t reopen_anew(vind_searcher_t *searcher, int *changed, char **errmsg)
+{
+    vind_xapian_reader_t *fresh = NULL;
+    vind_status_t status = open_reader(searcher, &fresh, errmsg);
+    if (status != VIND_OK)
+        return status;
+    vind_xapian_reader_close(searcher->reader);
+    searcher->reader = fresh;
+    status = load_counts(searcher, errmsg);
+    if (status == VIND_OK && changed)
+        *changed = 1;
+    return status;
+}
+
 vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char **errmsg)
 {
     if (changed)
@@ -334,27 +387,33 @@ vind_status_t vind_searcher_reopen(vind_searcher_t *searcher, int *changed, char
     if (!searcher)
         return vind_error(errmsg, VIND_INVALID_ARGUMENT, "vind_searcher_reopen: no searcher");
     int moved = 0;
-    struct identity opened = {searcher->folder_dev, searcher->folder_ino, searcher->stub_ino};
-    if (!same_identity(identity_of(searcher->path), opened)) {
+    struct identity opened = {searcher->folder_dev, searcher->folder_ino, searcher->stub_ino,
+                              searcher->version_ino, searcher->version_ctime_ns};
+    /* Looked at before Xapian's reopen: a commit in between makes the
+     * next check open anew once, never miss a change. */
+    struct identity now = identity_of(searcher->path);
+    if (!same_identity(now, opened))
         /* Another database at the path (a schema upgrade swapped it in, or
          * xapian-replicate switched the replica to a full copy): Xapian's
          * reopen would read the new folder's files with the old one's
          * tables, or the removed sub-folder, so the reader is opened anew.
-         * Cost: one or two stat(2) per reopen. */
-        vind_xapian_reader_t *fresh = NULL;
-        vind_status_t status = open_reader(searcher, &fresh, errmsg);
-        if (status != VIND_OK)
-            return status;
-        vind_xapian_reader_close(searcher->reader);
-        searcher->reader = fresh;
-        status = load_counts(searcher, errmsg);
-        if (status == VIND_OK && changed)
-            *changed = 1;
-        return status;
-    }
+         * Cost: two or three stat(2) per reopen. */
+        return reopen_anew(searcher, changed, errmsg);
     vind_status_t status = vind_xapian_reader_reopen(searcher->reader, &moved, errmsg);
+    if (status == VIND_OK && !moved && !same_version_file(now, opened))
+        /* The version file replaced while the revision stayed: the files
+         * of another database copied into the folder (rsync, cp), which
+         * Xapian's reopen takes for the same revision and never reads
+         * (the hostile probe of session 18: the old database was served
+         * until the next commit). */
+        return reopen_anew(searcher, changed, errmsg);
+    searcher->version_ino = now.version_ino;
+    searcher->version_ctime_ns = now.version_ctime_ns;
     if (status == VIND_OK && moved)
         status = check_schema(searcher->reader, searcher->path, &searcher->schema, errmsg);
+    if (status == VIND_OK && moved) /* the same after a commit; another database's files copied
+                                     * in at another revision: its own */
+        set_database_id(searcher, searcher->reader, now);
     if (status == VIND_OK)
         status = load_counts(searcher, errmsg);
     if (status == VIND_OK && changed)

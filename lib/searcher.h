@@ -36,7 +36,7 @@ struct vind_searcher {
     vind_bm25_t bm25;
     uint64_t revision;
     int schema; /* the index's schema version (VIND_META_SCHEMA) */
-    char database_id[72]; /* "<dev>:<inode>[:<stub inode>]" (vind_searcher_database_id) */
+    char database_id[104]; /* "<dev>:<inode>[:<stub inode>]:<MD5 of the UUID>" (vind_searcher_database_id) */
     uint32_t doc_count;
     double time_limit; /* seconds per vind_search, 0: none (vind_searcher_set_time_limit) */
     uint64_t count_limit; /* matches counted exactly, 0: all (vind_searcher_set_count_limit) */
@@ -47,6 +47,11 @@ struct vind_searcher {
      * so is a replica whose stub xapian-replicate replaced (stub_ino: the
      * inode of <path>/XAPIANDB, 0 without one). */
     uint64_t folder_dev, folder_ino, stub_ino;
+    /* The folder's version file (iamglass) when last looked at: replaced
+     * while Xapian's revision stays, another database's files were copied
+     * into the folder, and the reader is opened anew (0: none, a stub). */
+    uint64_t version_ino;
+    int64_t version_ctime_ns;
     /* What the snippets made with this searcher read from the text store
      * and gave the analyzer, in bytes (vind_searcher_snippet_bytes). */
     uint64_t snippet_bytes_read, snippet_bytes_analysed;

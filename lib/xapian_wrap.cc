@@ -3408,6 +3408,24 @@ extern "C" vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reade
         });
 }
 
+extern "C" vind_status_t vind_xapian_reader_uuid(vind_xapian_reader_t *reader, char **uuid,
+                                                 char **errmsg)
+{
+    if (uuid == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_uuid", "uuid is NULL");
+    *uuid = nullptr;
+    if (reader == nullptr)
+        return invalid(errmsg, "vind_xapian_reader_uuid", "reader is NULL");
+    return catch_at_boundary(errmsg, "cannot read the UUID of Xapian database", reader->path.c_str(),
+                             [&] {
+                                 settle(reader->pool);
+                                 *uuid = strdup(reader->database.get_uuid().c_str());
+                                 return *uuid ? VIND_OK
+                                              : vind_error(errmsg, VIND_NOMEM,
+                                                           "cannot copy the UUID: out of memory");
+                             });
+}
+
 extern "C" vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader, uint32_t slot,
                                                         uint32_t *count, char **errmsg)
 {

@@ -60,6 +60,42 @@ void vind_admission_free(vind_admission_t *admission)
     free(admission);
 }
 
+/* How long after its heavy mark began an entry is remembered: the memo, or
+ * the mark itself when that is longer (a test's). */
+static int64_t memo_us(const vind_admission_t *admission)
+{
+    int64_t memo = (int64_t)VIND_SEARCHD_COSTLY_MEMO_SECONDS * 1000000;
+    return memo > admission->heavy_us ? memo : admission->heavy_us;
+}
+
+/* When the entry is forgotten: its memo's end, 0 for a free entry. */
+static int64_t memo_end(const vind_admission_t *admission, const heavy_address_t *entry)
+{
+    return entry->heavy_until_us ? entry->heavy_until_us - admission->heavy_us + memo_us(admission)
+                                 : 0;
+}
+
+vind_address_class_t vind_admission_class(vind_admission_t *admission,
+                                          const unsigned char key[VIND_CLIENT_KEY_BYTES],
+                                          int64_t now_us)
+{
+    if (admission == NULL)
+        return VIND_ADDRESS_NORMAL;
+    vind_address_class_t class = VIND_ADDRESS_NORMAL;
+    pthread_mutex_lock(&admission->lock);
+    if (now_us < admission->marks_end_us - admission->heavy_us + memo_us(admission))
+        for (size_t i = 0; i < VIND_SEARCHD_HEAVY_ADDRESSES; i++) {
+            const heavy_address_t *entry = &admission->addresses[i];
+            if (memo_end(admission, entry) > now_us &&
+                memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0) {
+                class = entry->heavy_until_us > now_us ? VIND_ADDRESS_HEAVY : VIND_ADDRESS_COSTLY;
+                break;
+            }
+        }
+    pthread_mutex_unlock(&admission->lock);
+    return class;
+}
+
 /* The entry of a heavy address, or NULL. Under the lock. */
 static heavy_address_t *find_heavy(vind_admission_t *admission,
                                    const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us)
@@ -75,13 +111,14 @@ static heavy_address_t *find_heavy(vind_admission_t *admission,
 }
 
 vind_admit_t vind_admission_enter(vind_admission_t *admission,
-                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us)
+                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us,
+                                  int heavy_when_queued)
 {
     if (admission == NULL)
         return VIND_ADMIT_NORMAL;
     vind_admit_t admitted = VIND_ADMIT_NORMAL;
     pthread_mutex_lock(&admission->lock);
-    if (find_heavy(admission, key, now_us) != NULL) {
+    if (heavy_when_queued || find_heavy(admission, key, now_us) != NULL) {
         if (admission->running >= admission->max_heavy) {
             admitted = VIND_ADMIT_REFUSED;
             admission->refused++;
@@ -95,7 +132,7 @@ vind_admit_t vind_admission_enter(vind_admission_t *admission,
 }
 
 /* The entry to mark for `key`: its own (even if its mark ended), else a free
- * or ended one, else the one whose mark ends first. Under the lock. */
+ * or forgotten one, else the one forgotten first. Under the lock. */
 static heavy_address_t *entry_to_mark(vind_admission_t *admission,
                                       const unsigned char key[VIND_CLIENT_KEY_BYTES],
                                       int64_t now_us)
@@ -105,8 +142,8 @@ static heavy_address_t *entry_to_mark(vind_admission_t *admission,
         heavy_address_t *entry = &admission->addresses[i];
         if (entry->heavy_until_us != 0 && memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0)
             return entry;
-        int64_t end = entry->heavy_until_us > now_us ? entry->heavy_until_us : 0;
-        int64_t reuse_end = reuse->heavy_until_us > now_us ? reuse->heavy_until_us : 0;
+        int64_t end = memo_end(admission, entry) > now_us ? memo_end(admission, entry) : 0;
+        int64_t reuse_end = memo_end(admission, reuse) > now_us ? memo_end(admission, reuse) : 0;
         if (end < reuse_end)
             reuse = entry;
     }

@@ -39,12 +39,32 @@ vind_admission_t *vind_admission_new(unsigned max_heavy, int64_t heavy_cpu_us, i
                                      int *failed);
 void vind_admission_free(vind_admission_t *admission);
 
-/* Before a search of the address `key` at now_us (a monotonic clock). A
- * VIND_ADMIT_HEAVY answer must be given back to vind_admission_leave.
- * Thread: safe. Cost: one lock and, only while some address is heavy, a
- * scan of the table (VIND_SEARCHD_HEAVY_ADDRESSES entries, ~1 us). */
+/* What the table knows of an address when its request is queued. */
+typedef enum {
+    VIND_ADDRESS_NORMAL, /* no costly search remembered */
+    VIND_ADDRESS_COSTLY, /* a costly search within VIND_SEARCHD_COSTLY_MEMO_SECONDS, no mark now */
+    VIND_ADDRESS_HEAVY,  /* heavy now */
+} vind_address_class_t;
+
+/* The class of the address `key` at now_us: server.c queues the requests of
+ * a costly or heavy address behind the others, and a request of a heavy
+ * one is admitted as heavy (vind_admission_enter's heavy_when_queued)
+ * however long it waited. NORMAL when admission is off. Thread: safe.
+ * Cost: as vind_admission_enter. */
+vind_address_class_t vind_admission_class(vind_admission_t *admission,
+                                          const unsigned char key[VIND_CLIENT_KEY_BYTES],
+                                          int64_t now_us);
+
+/* Before a search of the address `key` at now_us (a monotonic clock):
+ * heavy when the address is heavy now, or was when the request was queued
+ * (heavy_when_queued: a queue longer than the mark must not end it; until
+ * session 18 it did, and no search was refused). A VIND_ADMIT_HEAVY answer
+ * must be given back to vind_admission_leave. Thread: safe. Cost: one lock
+ * and, only while some address is heavy, a scan of the table
+ * (VIND_SEARCHD_HEAVY_ADDRESSES entries, ~1 us). */
 vind_admit_t vind_admission_enter(vind_admission_t *admission,
-                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us);
+                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us,
+                                  int heavy_when_queued);
 
 /* After the search admitted as `admitted` (not REFUSED), which took cpu_us
  * of thread CPU: frees its heavy slot and marks the address heavy when the

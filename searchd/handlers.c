@@ -119,7 +119,8 @@ static int admission_begin(vind_request_t *req, admission_ticket_t *ticket)
     ticket->wall_start_us = g_get_monotonic_time();
     if (ticket->keyed)
         ticket->admitted =
-            vind_admission_enter(req->server->admission, ticket->key, ticket->wall_start_us);
+            vind_admission_enter(req->server->admission, ticket->key, ticket->wall_start_us,
+                                 req->heavy_when_queued);
     ticket->cpu_start_us = ticket->keyed ? thread_cpu_us() : 0;
     return ticket->admitted != VIND_ADMIT_REFUSED;
 }

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include <vind/limits.h>
+#include "admission.h"
 #include "cache.h"
 #include "error.h"
 #include "handlers.h"
@@ -392,6 +393,33 @@ static int has_raw_nul(const char *uri)
     return version != NULL && version != end;
 }
 
+/* A query string of more parameters than VIND_SEARCHD_MAX_PARAMETERS is
+ * cut just after its '?' in libmicrohttpd's own buffer (the request line,
+ * writable memory of its pool; uri is const only in the callback's type),
+ * before libmicrohttpd parses it: 1 when cut, and the guard answers 414
+ * as it does past the limit. Why: libmicrohttpd keeps a record per
+ * parameter in the connection's pool (VIND_SEARCHD_CONNECTION_MEMORY), and
+ * one that no longer fits (~950 short ones, a 6.9 kB URL, within
+ * VIND_SEARCHD_MAX_URL_BYTES) left the connection without an answer until
+ * the request deadline cut it 10 s later (the hostile probe of session 18;
+ * behind a proxy, where every client shares one address, 52 such requests
+ * a second held all --max-connections). libmicrohttpd looks for the '?'
+ * before or after this callback depending on its version: the '?' stays,
+ * so both find an empty query. Cost: one pass over the target. */
+static int cut_excess_parameters(const char *uri)
+{
+    char *query = strchr(uri, '?');
+    if (query == NULL)
+        return 0;
+    size_t parameters = 1;
+    for (const char *p = query + 1; *p; p++)
+        parameters += *p == '&';
+    if (parameters <= VIND_SEARCHD_MAX_PARAMETERS)
+        return 0;
+    query[1] = '\0';
+    return 1;
+}
+
 static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection *connection)
 {
     vind_server_t *server = cls;
@@ -406,6 +434,7 @@ static void *uri_log_callback(void *cls, const char *uri, struct MHD_Connection 
     req->uri_bytes = uri ? strlen(uri) : 0;
     req->bad_escape = uri != NULL && has_bad_escape(uri);
     req->raw_nul = uri != NULL && has_raw_nul(uri);
+    req->too_many_parameters = uri != NULL && cut_excess_parameters(uri); /* after has_raw_nul */
     connection_record_t *record = record_of(connection);
     if (record) {
         /* A keep-alive connection's previous request was completed before
@@ -852,7 +881,10 @@ static enum MHD_Result guard_request(vind_request_t *req, const char *method)
     req->search.page = 1;
     req->search.size = VIND_SEARCHD_DEFAULT_PAGE_SIZE;
     req->limit = 10;
-    MHD_get_connection_values_n(req->connection, MHD_GET_ARGUMENT_KIND, scan_parameter, &scan);
+    if (req->too_many_parameters)
+        refuse(&scan, 414, "too many parameters%s", "");
+    else
+        MHD_get_connection_values_n(req->connection, MHD_GET_ARGUMENT_KIND, scan_parameter, &scan);
     if (scan.problem)
         return vind_respond_error(req, scan.problem_status,
                                   req->route->flags & VIND_ROUTE_HTML ? NULL : scan.problem);
@@ -899,15 +931,31 @@ static int answer_from_cache(vind_request_t *req, enum MHD_Result *result)
 
 /* ---- search threads ---- */
 
-/* The search threads and their queue: pthread rather than GThreadPool,
+/* A FIFO of queued requests, linked through next_search. */
+typedef struct {
+    vind_request_t *head, *tail;
+} search_queue_t;
+
+/* Of every LATER_TURN requests taken while both queues hold some, one is
+ * the later queue's: its requests are never starved by the others. */
+#define LATER_TURN 4
+
+/* The search threads and their queues: pthread rather than GThreadPool,
  * whose futex-based queue hides from ThreadSanitizer that a worker filled
  * the request before a search thread takes it (check-searchd-tsan reported
- * GLib's list nodes as races). FIFO: requests are searched in arrival order. */
+ * GLib's list nodes as races). Two FIFOs (session 18): `later` holds the
+ * requests of addresses whose searches were costly lately (admission.h's
+ * classes), `first` everyone else's, taken first. In one FIFO, 50
+ * addresses each sending costly searches from two connections (within
+ * --max-searches-per-ip) queued ~100 of them ahead of every other
+ * client's search: a normal client waited 16 s (docs/security.md, "The
+ * hostile probe of session 18"). */
 struct vind_search_threads {
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    vind_request_t *head, *tail; /* queued, linked through next_search */
-    int stopping;                /* no more requests; the threads end once the queue is empty */
+    search_queue_t first, later;
+    unsigned first_taken; /* taken from `first` in a row while `later` waited */
+    int stopping;         /* no more requests; the threads end once the queues are empty */
     vind_server_t *server;
     unsigned count;
     pthread_t threads[];
@@ -934,19 +982,53 @@ static void run_search(vind_server_t *server, vind_request_t *req)
     MHD_resume_connection(req->connection);
 }
 
+static void queue_push(search_queue_t *queue, vind_request_t *req)
+{
+    req->next_search = NULL;
+    if (queue->tail)
+        queue->tail->next_search = req;
+    else
+        queue->head = req;
+    queue->tail = req;
+}
+
+static vind_request_t *queue_pop(search_queue_t *queue)
+{
+    vind_request_t *req = queue->head;
+    if (req) {
+        queue->head = req->next_search;
+        if (queue->head == NULL)
+            queue->tail = NULL;
+    }
+    return req;
+}
+
+/* The next request to search: the first queue's, but the later queue's
+ * once in LATER_TURN while both wait, and whenever the first is empty.
+ * NULL when both are empty. Lock held. */
+static vind_request_t *take_search(vind_search_threads_t *threads)
+{
+    int later_turn = threads->later.head &&
+                     (threads->first.head == NULL || threads->first_taken + 1 >= LATER_TURN);
+    if (later_turn) {
+        threads->first_taken = 0;
+        return queue_pop(&threads->later);
+    }
+    if (threads->later.head)
+        threads->first_taken++;
+    return queue_pop(&threads->first);
+}
+
 static void *search_thread(void *arg)
 {
     vind_search_threads_t *threads = arg;
     pthread_mutex_lock(&threads->lock);
     for (;;) {
-        while (threads->head == NULL && !threads->stopping)
+        while (threads->first.head == NULL && threads->later.head == NULL && !threads->stopping)
             pthread_cond_wait(&threads->wake, &threads->lock);
-        vind_request_t *req = threads->head;
+        vind_request_t *req = take_search(threads);
         if (req == NULL)
             break; /* stopping, and nothing left */
-        threads->head = req->next_search;
-        if (threads->head == NULL)
-            threads->tail = NULL;
         pthread_mutex_unlock(&threads->lock);
         run_search(threads->server, req);
         pthread_mutex_lock(&threads->lock);
@@ -977,22 +1059,33 @@ static vind_status_t start_search_threads(vind_server_t *server, unsigned count,
     return VIND_OK;
 }
 
+/* Whether req's address searched costly lately (its requests queue later);
+ * notes in req whether it is heavy now (admitted as heavy however long it
+ * waits). Cost: nothing with admission off; else a lock and, while some
+ * address is remembered, a scan of 256 keys (~1 us). */
+static int queue_later(vind_request_t *req)
+{
+    unsigned char key[VIND_CLIENT_KEY_BYTES];
+    if (req->server->admission == NULL || !vind_server_client_key(req->connection, key))
+        return 0;
+    vind_address_class_t class =
+        vind_admission_class(req->server->admission, key, g_get_monotonic_time());
+    req->heavy_when_queued = class == VIND_ADDRESS_HEAVY;
+    return class != VIND_ADDRESS_NORMAL;
+}
+
 /* Hands req to a search thread and suspends its connection: 1, or 0 once
  * the search threads are stopping (the daemon is stopping). */
 static int dispatch_search(vind_request_t *req)
 {
     vind_search_threads_t *threads = req->server->searches;
+    int later = queue_later(req);
     pthread_mutex_lock(&threads->lock);
     int dispatched = !threads->stopping;
     if (dispatched) {
         req->dispatched = req->deferred = 1;
-        req->next_search = NULL;
         MHD_suspend_connection(req->connection);
-        if (threads->tail)
-            threads->tail->next_search = req;
-        else
-            threads->head = req;
-        threads->tail = req;
+        queue_push(later ? &threads->later : &threads->first, req);
     }
     pthread_mutex_unlock(&threads->lock);
     /* Hot path: signalled after the unlock. A thread woken while the lock

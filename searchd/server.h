@@ -120,6 +120,7 @@ struct vind_request {
     size_t uri_bytes; /* the raw request target, before unescaping */
     int bad_escape;   /* the raw target has a '%' not followed by two hex digits */
     int raw_nul;      /* the raw target holds a NUL byte (MHD's C string stops there) */
+    int too_many_parameters; /* past VIND_SEARCHD_MAX_PARAMETERS: cut before MHD parsed them */
     int client_held;  /* counts in server->clients (released when the handler is done) */
     int counted;      /* counted in server->in_flight */
     int head;         /* HEAD: MHD sends headers only */
@@ -141,6 +142,7 @@ struct vind_request {
     int dispatched;                   /* handed to a search thread */
     int cache_missed;                 /* the worker found no answer in the result cache */
     struct vind_request *next_search; /* the search threads' queue (server.c) */
+    int heavy_when_queued;            /* its address was heavy then (admission.h) */
     int deferred;                     /* answers are kept, not queued */
     struct MHD_Response *deferred_response;
     int deferred_owned; /* destroy it once queued (not a canned one) */

@@ -252,6 +252,12 @@
 #define VIND_SEARCHD_HEAVY_SEARCH_MS 20u
 #define VIND_SEARCHD_HEAVY_SECONDS 10u
 #define VIND_SEARCHD_HEAVY_ADDRESSES 256u
+/* How long the table remembers an address's last costly search after its
+ * heavy mark ended (session 18): its requests then queue behind those of
+ * other addresses (searchd/server.c), though they are not refused. With 50
+ * addresses sending costly searches, the queue held each one past its
+ * 10 s mark, so admission refused 4 of 460 and a normal client waited 16 s. */
+#define VIND_SEARCHD_COSTLY_MEMO_SECONDS 60u
 /* Matches a search counts exactly (vind_searcher_set_count_limit; vind-searchd,
  * vind search and vind count: --count-limit, 0 none). Counting with four
  * facets costs ~1.3 us of CPU per match (40,000 generated documents): 10,000

@@ -94,9 +94,10 @@ VIND_API void vind_searcher_set_cache_size(vind_searcher_t *searcher, size_t byt
 
 /*
  * The identity of the database the searcher reads: its folder's device and
- * inode ("<dev>:<inode>"), and for a replica kept by xapian-replicate the
- * inode of its stub file ("<dev>:<inode>:<stub inode>"). A rebuild swapped in
- * at the same path (a schema upgrade), or a full copy a replica switched to,
+ * inode, for a replica kept by xapian-replicate the inode of its stub file,
+ * and a digest of the database's UUID ("<dev>:<inode>[:<stub inode>]:<MD5>").
+ * A rebuild swapped in at the same path (a schema upgrade), a full copy a
+ * replica switched to, or another database's files copied into the folder,
  * is another database whose revisions may start again: the identity and the
  * revision together name one state of an index (vind-searchd's result cache).
  */

@@ -449,6 +449,11 @@ void vind_xapian_reader_close(vind_xapian_reader_t *reader);
 vind_status_t vind_xapian_reader_revision(vind_xapian_reader_t *reader, uint64_t *revision,
                                           char **errmsg);
 
+/* *uuid = the database's UUID as Xapian gives it (over shards, theirs
+ * joined; "" when it has none), malloc'd. A database built anew has
+ * another UUID; a commit keeps it. */
+vind_status_t vind_xapian_reader_uuid(vind_xapian_reader_t *reader, char **uuid, char **errmsg);
+
 /* *count = number of documents with a value in slot (Xapian's value
  * statistics: no documents read). */
 vind_status_t vind_xapian_reader_value_count(vind_xapian_reader_t *reader, uint32_t slot,

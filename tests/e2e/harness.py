@@ -352,6 +352,18 @@ class Searchd:
         return (int(match.group(1)) if match else None), body
 
 
+def get_from(port, source, path, timeout=30):
+    """GET path from the client address source (127.0.0.x, one address of loopback's /8):
+    (status, headers dict with lower-case names, body bytes)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
 def query(**params):
     """Builds a query string; list values repeat the key (tag=a&tag=b)."""
     pairs = []

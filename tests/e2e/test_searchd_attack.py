@@ -33,7 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attacks  # noqa: E402
-from harness import Searchd, Tap, index_site, require_sample_site  # noqa: E402
+from harness import Searchd, Tap, get_from, index_site, require_sample_site  # noqa: E402
 
 tap = Tap()
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -237,18 +237,6 @@ def hostile_document(tmp):
 
 HEAVY_DELAY_MS = 2000  # VIND_SEARCHD_TEST_DELAY_MS: each search (cached or not) is held this long
 POLL_SECONDS = 0.25  # a /metrics poll not answered by then waits behind the held search
-
-
-def get_from(port, source, path, timeout=30):
-    """GET path from the client address source (127.0.0.x): (status, headers, body)."""
-    import http.client
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
 
 
 def metric(sd, name, timeout=30):

@@ -4,8 +4,9 @@
  * stays heavy for the set time after its last costly search and is normal
  * again after it; at most max_heavy searches of heavy addresses run at once
  * (one more is refused and counted), while other addresses are never
- * refused; a full table forgets the address whose mark ends first; off
- * (max_heavy 0) admits everything.
+ * refused; a full table forgets the address whose mark ends first; the
+ * class a request is queued by, and a request queued while its address was
+ * heavy admitted as heavy; off (max_heavy 0) admits everything.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static vind_admit_t search(vind_admission_t *admission, unsigned n, int64_t now,
 {
     unsigned char key[VIND_CLIENT_KEY_BYTES];
     address_key(key, n);
-    vind_admit_t admitted = vind_admission_enter(admission, key, now);
+    vind_admit_t admitted = vind_admission_enter(admission, key, now, 0);
     vind_admission_leave(admission, key, admitted, cpu_us, now);
     return admitted;
 }
@@ -68,15 +69,15 @@ static void test_global_bound(void)
     address_key(a, 1), address_key(b, 2), address_key(c, 3);
     search(admission, 1, 1, 0); /* threshold 0: every search makes its address heavy */
     search(admission, 2, 1, 0);
-    vind_admit_t first = vind_admission_enter(admission, a, 2);
-    vind_admit_t second = vind_admission_enter(admission, b, 2);
+    vind_admit_t first = vind_admission_enter(admission, a, 2, 0);
+    vind_admit_t second = vind_admission_enter(admission, b, 2, 0);
     CHECK(first == VIND_ADMIT_HEAVY && second == VIND_ADMIT_HEAVY,
           "two heavy searches of two addresses run at once (max 2)");
-    CHECK_INT(vind_admission_enter(admission, a, 3), VIND_ADMIT_REFUSED,
+    CHECK_INT(vind_admission_enter(admission, a, 3, 0), VIND_ADMIT_REFUSED,
               "a third heavy search is refused");
-    CHECK_INT(vind_admission_enter(admission, b, 3), VIND_ADMIT_REFUSED,
+    CHECK_INT(vind_admission_enter(admission, b, 3, 0), VIND_ADMIT_REFUSED,
               "from either heavy address");
-    CHECK_INT(vind_admission_enter(admission, c, 3), VIND_ADMIT_NORMAL,
+    CHECK_INT(vind_admission_enter(admission, c, 3, 0), VIND_ADMIT_NORMAL,
               "a normal address is admitted meanwhile");
     vind_admission_leave(admission, c, VIND_ADMIT_NORMAL, 0, 3);
     char *metrics = vind_admission_metrics(admission);
@@ -85,7 +86,7 @@ static void test_global_bound(void)
           "/metrics counts the 2 refusals and the 2 heavy searches running");
     free(metrics);
     vind_admission_leave(admission, a, first, 0, 4);
-    CHECK_INT(vind_admission_enter(admission, b, 5), VIND_ADMIT_HEAVY,
+    CHECK_INT(vind_admission_enter(admission, b, 5, 0), VIND_ADMIT_HEAVY,
               "a freed heavy slot admits the next heavy search");
     vind_admission_leave(admission, b, VIND_ADMIT_HEAVY, 0, 5);
     vind_admission_leave(admission, b, second, 0, 5);
@@ -113,6 +114,46 @@ static void test_full_table(void)
     vind_admission_free(admission);
 }
 
+/* Session 18: the class a request is queued by (heavy, then remembered as
+ * costly for VIND_SEARCHD_COSTLY_MEMO_SECONDS, then normal), and a request
+ * queued while its address was heavy is admitted as heavy after the mark
+ * ended (a queue longer than the mark no longer ends it). */
+static void test_classes_and_queued_heavy(void)
+{
+    int failed = 1;
+    vind_admission_t *admission = vind_admission_new(1, 50 * MS, 10000 * MS, &failed);
+    unsigned char a[VIND_CLIENT_KEY_BYTES], b[VIND_CLIENT_KEY_BYTES];
+    address_key(a, 1), address_key(b, 2);
+    int64_t memo = (int64_t)VIND_SEARCHD_COSTLY_MEMO_SECONDS * 1000 * MS;
+    CHECK_INT(vind_admission_class(admission, a, 1000 * MS), VIND_ADDRESS_NORMAL,
+              "an address never seen is normal");
+    search(admission, 1, 1000 * MS, 50 * MS);
+    CHECK_INT(vind_admission_class(admission, a, 1001 * MS), VIND_ADDRESS_HEAVY,
+              "after a costly search: heavy");
+    CHECK_INT(vind_admission_class(admission, b, 1001 * MS), VIND_ADDRESS_NORMAL,
+              "another address stays normal");
+    CHECK_INT(vind_admission_class(admission, a, 11000 * MS), VIND_ADDRESS_COSTLY,
+              "its mark ended: costly (remembered), no longer heavy");
+    CHECK_INT(vind_admission_class(admission, a, 1000 * MS + memo - 1), VIND_ADDRESS_COSTLY,
+              "still remembered just before the memo ends");
+    CHECK_INT(vind_admission_class(admission, a, 1000 * MS + memo), VIND_ADDRESS_NORMAL,
+              "normal once the memo ended");
+    search(admission, 2, 2000 * MS, 50 * MS); /* b heavy until 12000 ms */
+    vind_admit_t running = vind_admission_enter(admission, b, 2001 * MS, 0);
+    CHECK_INT(running, VIND_ADMIT_HEAVY, "a heavy search of b runs (the one heavy slot)");
+    CHECK_INT(vind_admission_enter(admission, a, 20000 * MS, 1), VIND_ADMIT_REFUSED,
+              "a's search, queued while a was heavy, is refused after its mark ended");
+    CHECK_INT(vind_admission_enter(admission, a, 20000 * MS, 0), VIND_ADMIT_NORMAL,
+              "(queued after the mark: normal)");
+    vind_admission_leave(admission, a, VIND_ADMIT_NORMAL, 0, 20000 * MS);
+    vind_admission_leave(admission, b, running, 0, 20000 * MS);
+    vind_admit_t queued = vind_admission_enter(admission, a, 20001 * MS, 1);
+    CHECK_INT(queued, VIND_ADMIT_HEAVY, "with the slot free it runs as heavy");
+    vind_admission_leave(admission, a, queued, 0, 20001 * MS);
+    CHECK_INT(vind_admission_class(NULL, a, 1), VIND_ADDRESS_NORMAL, "off: every address normal");
+    vind_admission_free(admission);
+}
+
 static void test_off(void)
 {
     int failed = 1;
@@ -130,6 +171,7 @@ int main(void)
     test_heavy_marks_and_decay();
     test_global_bound();
     test_full_table();
+    test_classes_and_queued_heavy();
     test_off();
     return check_done();
 }
