@@ -4,9 +4,11 @@
  * cache.h: every parameter that changes the answer) and the index it ran on
  * (pool generation, database, revision).
  *
- * A search the memo knows as cheap runs on the libmicrohttpd worker that read
- * it, without the hand-over to a search thread and back (server.c: two
- * thread switches, the queue's futex and libmicrohttpd's resume eventfd).
+ * Off unless $VIND_SEARCHD_CHEAP_SEARCH_US sets the bound (limits.h says
+ * why). A search the memo knows as cheap runs on the libmicrohttpd worker
+ * that read it, without the hand-over to a search thread and back
+ * (server.c: two thread switches, the queue's futex and libmicrohttpd's
+ * resume eventfd).
  * Every other search (a new key, a costly one, the index changed since)
  * takes the hand-over, so a slow search still holds only its own connection
  * (docs/searchd.md "Threads"). The memo never gives an answer: the search

@@ -395,10 +395,10 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
      * hold searches in flight without timing assumptions (handlers.c). */
     const char *delay = getenv("VIND_SEARCHD_TEST_DELAY_MS");
     config->test_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
-    /* The known-cheap bound (costmemo.h); 0 sends every search to a search thread. */
+    /* The known-cheap bound (costmemo.h, limits.h); unset or 0: off, every
+     * search goes to a search thread. */
     const char *cheap = getenv("VIND_SEARCHD_CHEAP_SEARCH_US");
-    config->cheap_search_us =
-        cheap ? (unsigned)strtoul(cheap, NULL, 10) : VIND_SEARCHD_CHEAP_SEARCH_US;
+    config->cheap_search_us = cheap ? (unsigned)strtoul(cheap, NULL, 10) : 0;
     vind_log_init(&config->log, stderr, (vind_log_level_t)level);
     rc = 0;
 fail:

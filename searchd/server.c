@@ -883,10 +883,11 @@ static enum MHD_Result serve_search(vind_server_t *server, vind_request_t *req);
  * worker: a hit costs a searcher checkout, the key and a locked lookup (a
  * few us), against the hand-over to a search thread and back (two thread
  * switches, ~35 us on 2 cores: docs/searchd.md "Threads"), which took 40% off
- * the cached answers' throughput. So is a search known to be cheap (its
- * last run over this index cost at most the memo's bound, costmemo.h): the
- * worker runs it, admitted as on a search thread (serve_search), and holds
- * its other connections that long at most (docs/searchd.md "Session 18: the
+ * the cached answers' throughput. With $VIND_SEARCHD_CHEAP_SEARCH_US set
+ * (off by default), so is a search known to be cheap (its last run over
+ * this index cost at most that bound, costmemo.h): the worker runs it,
+ * admitted as on a search thread (serve_search), and holds its other
+ * connections about that long (docs/searchd.md "Session 18: the
  * hand-over"). A miss, or no searcher, goes on to a search thread, which
  * searches or answers the error. */
 static int answer_on_worker(vind_request_t *req, enum MHD_Result *result)

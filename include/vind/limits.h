@@ -246,17 +246,15 @@
 #define VIND_SEARCHD_HEAVY_SEARCH_MS 20u
 #define VIND_SEARCHD_HEAVY_SECONDS 10u
 #define VIND_SEARCHD_HEAVY_ADDRESSES 256u
-/* Known-cheap searches in vind-searchd (searchd/costmemo.h): an
- * /api/search request whose last run over the same index cost at most
- * VIND_SEARCHD_CHEAP_SEARCH_US runs on the libmicrohttpd worker that read it,
- * without the hand-over to a search thread (~0.03 ms of the ~0.3 ms a search
- * request costs the daemon; docs/searchd.md "Session 18: the hand-over").
- * The bound is what such a search may hold the worker's other connections
- * (a search's median is ~0.2 ms, its p99 ~0.9 ms). The memo keeps the last
- * cost of VIND_SEARCHD_COST_MEMO_ENTRIES keys (~240 bytes each).
- * $VIND_SEARCHD_CHEAP_SEARCH_US overrides the bound (0: every search takes
- * the hand-over). */
-#define VIND_SEARCHD_CHEAP_SEARCH_US 1000u
+/* Known-cheap searches in vind-searchd (searchd/costmemo.h), off unless
+ * $VIND_SEARCHD_CHEAP_SEARCH_US sets a bound in microseconds (1000 was
+ * measured): an /api/search request whose last run over the same index cost
+ * at most the bound runs on the libmicrohttpd worker that read it, without
+ * the hand-over to a search thread. Off by default because a worker keeps
+ * the connections libmicrohttpd gave it, unevenly, so under load the
+ * searches no longer spread over the search threads (docs/searchd.md
+ * "Session 18: the hand-over"). The memo keeps the last cost of
+ * VIND_SEARCHD_COST_MEMO_ENTRIES keys (~240 bytes each). */
 #define VIND_SEARCHD_COST_MEMO_ENTRIES 4096u
 /* Matches a search counts exactly (vind_searcher_set_count_limit; vind-searchd,
  * vind search and vind count: --count-limit, 0 none). Counting with four

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""test_searchd_cheap.py - known-cheap searches run on the worker (searchd/costmemo.c).
+"""test_searchd_cheap.py - known-cheap searches run on the worker (searchd/costmemo.c), when
+VIND_SEARCHD_CHEAP_SEARCH_US sets their bound (off by default).
 
   1. a search asked again, whose first run cost at most the bound, runs on the worker
      (/metrics vind_worker_searches_total) and answers byte for byte what a daemon that hands
-     every search over answers (VIND_SEARCHD_CHEAP_SEARCH_US=0, which shows no such metric);
+     every search over answers (VIND_SEARCHD_CHEAP_SEARCH_US=0, or unset: no such metric);
      a new search, or one with a query too long to keep, takes the hand-over;
   2. a search whose last run cost more than the bound (held by VIND_SEARCHD_TEST_DELAY_MS) takes
      the hand-over: with one worker, a /health sent while it runs is answered before it (order,
@@ -15,7 +16,6 @@ The bound is set far above a search's cost (VIND_SEARCHD_CHEAP_SEARCH_US=100000,
 a slow machine or an ASan build changes nothing. Standard library only; TAP. No timing assertions.
 """
 import os
-import re
 import select
 import socket
 import sys
@@ -24,7 +24,8 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, env, index_site, query, require_programs, write_article  # noqa: E402
+from harness import (Searchd, Tap, generated_index, index_site, metric, query,  # noqa: E402
+                     require_programs, wait_revision, write_article)
 
 tap = Tap()
 ARTICLES = 30
@@ -32,25 +33,19 @@ BOUND_US = "100000"
 HELD_MS = 1500
 
 SEARCHES = [
-    query(q="wijkzorg"),
-    query(q="wijkzorg", tag=["etiket03", "etiket01"]),
-    query(q="wijkzorg", sort="date", page=2, size=5),
-    query(q="bewoners buurt", year="2021"),
-    query(tag="etiket02"),
-    query(q="wachtlijst*", sort="date-asc"),
+    query(q="wijkzorg buurt"),
+    query(q="wijkzorg", tag=["etiket02", "etiket05"]),
+    query(q="bewoners", sort="date", page=2, size=4),
+    query(q="wachtlijst*"),
+    query(theme="zorg"),
 ]
 
 
-def metric(sd, name):
-    status, _, body = sd.get("/metrics")
-    match = re.search(r"^%s (\d+)$" % re.escape(name), body.decode(), re.M)
-    return int(match.group(1)) if match else None
-
-
 def daemon(db, cheap_us, *args, delay_ms=None):
-    """A Searchd with the result cache off and VIND_SEARCHD_CHEAP_SEARCH_US (and the test delay)
-    set for it alone."""
-    os.environ["VIND_SEARCHD_CHEAP_SEARCH_US"] = cheap_us
+    """A Searchd with the result cache off and VIND_SEARCHD_CHEAP_SEARCH_US (unset when None; and
+    the test delay) set for it alone."""
+    if cheap_us is not None:
+        os.environ["VIND_SEARCHD_CHEAP_SEARCH_US"] = cheap_us
     if delay_ms is not None:
         os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(delay_ms)
     try:
@@ -61,7 +56,7 @@ def daemon(db, cheap_us, *args, delay_ms=None):
 
 
 def same_answers(db):
-    on, off = daemon(db, BOUND_US), daemon(db, "0")
+    on, off, default = daemon(db, BOUND_US), daemon(db, "0"), daemon(db, None)
     try:
         first = [on.get("/api/search?" + s) for s in SEARCHES]
         tap.equal(metric(on, "vind_worker_searches_total"), 0, "a new search takes the hand-over")
@@ -76,6 +71,10 @@ def same_answers(db):
                % len(bodies))
         tap.equal(metric(off, "vind_worker_searches_total"), None,
                   "VIND_SEARCHD_CHEAP_SEARCH_US=0: off, no metric")
+        for search in SEARCHES * 2:
+            default.get("/api/search?" + search)
+        tap.equal(metric(default, "vind_worker_searches_total"), None,
+                  "VIND_SEARCHD_CHEAP_SEARCH_US unset: off by default")
         long_query = "/api/search?" + query(q=" ".join(["wijkzorg"] * 30))
         on.get(long_query)
         before = metric(on, "vind_worker_searches_total")
@@ -85,6 +84,7 @@ def same_answers(db):
     finally:
         on.stop()
         off.stop()
+        default.stop()
 
 
 def answered_first(sock, rivals):
@@ -140,16 +140,6 @@ def costly_takes_the_hand_over(db):
            "(the check above can fail)", (first, worker))
 
 
-def wait_revision(sd, revision):
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        _, health = sd.json("/health")
-        if health and health.get("revision") != revision:
-            return health.get("revision")
-        time.sleep(0.1)
-    return revision
-
-
 def reindex(db, site):
     # One worker: /health and the searches use the same searcher, so once /health shows the new
     # revision the next search runs on it.
@@ -179,11 +169,7 @@ def main():
     if not require_programs(tap, "searchd known-cheap searches", "vind-searchd", "vind-index"):
         return
     with tempfile.TemporaryDirectory() as tmp:
-        site = os.path.join(tmp, "site")
-        for n in range(ARTICLES):
-            write_article(site, n, tag=n % 7)
-        db = os.path.join(tmp, "db")
-        index_site(db, site)
+        site, db = generated_index(tmp, ARTICLES)
         same_answers(db)
         costly_takes_the_hand_over(db)
         reindex(db, site)
