@@ -151,7 +151,7 @@ static void renew_fd(int fd, unsigned char kind, uint64_t device, uint64_t inode
 static void renew_table_fd(int fd)
 {
     struct stat info;
-    if (fstat(fd, &info) != 0 || info.st_ino == 0) {
+    if (syscall(SYS_fstat, fd, &info) != 0 || info.st_ino == 0) {
         renew_fd(fd, KIND_OTHER, 0, 0);
         return;
     }
