@@ -101,13 +101,14 @@ typedef struct {
 
 static thread_usage_t thread_usage(void)
 {
+    thread_usage_t out = {0, 0};
     struct rusage usage;
-    if (getrusage(RUSAGE_THREAD, &usage) != 0)
-        return (thread_usage_t){0, 0};
-    return (thread_usage_t){
-        (int64_t)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 +
-            usage.ru_utime.tv_usec + usage.ru_stime.tv_usec,
-        usage.ru_nvcsw};
+    if (getrusage(RUSAGE_THREAD, &usage) == 0) {
+        out.cpu_us = (int64_t)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000;
+        out.cpu_us += usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+        out.sleeps = usage.ru_nvcsw;
+    }
+    return out;
 }
 
 /* A search admitted by server->admission (admission.h), between
@@ -307,10 +308,9 @@ int vind_search_known_cheap(vind_request_t *req)
     if (req->server->cost_memo == NULL || !has_criteria(&req->search) || !revision_known(req))
         return 0;
     vind_searcher_t *searcher = vind_pool_searcher(req->slot);
-    return vind_cost_memo_is_cheap(req->server->cost_memo, request_key(req),
-                                   vind_pool_generation(req->slot),
-                                   vind_searcher_database_id(searcher),
-                                   vind_searcher_revision(searcher));
+    return vind_cost_memo_is_cheap(
+        req->server->cost_memo, request_key(req), vind_pool_generation(req->slot),
+        vind_searcher_database_id(searcher), vind_searcher_revision(searcher));
 }
 
 int vind_search_from_cache(vind_request_t *req, enum MHD_Result *result)
@@ -495,10 +495,10 @@ enum MHD_Result handle_metrics(vind_request_t *req)
     char *cache = vind_cache_metrics(req->server->cache);
     char *admission = vind_admission_metrics(req->server->admission);
     char *memo = vind_cost_memo_metrics(req->server->cost_memo);
-    char *text = requests && cache && admission && memo
-                     ? malloc(strlen(requests) + strlen(cache) + strlen(admission) +
-                              strlen(memo) + 1)
-                     : NULL;
+    char *text =
+        requests && cache && admission && memo
+            ? malloc(strlen(requests) + strlen(cache) + strlen(admission) + strlen(memo) + 1)
+            : NULL;
     if (text)
         strcat(strcat(strcat(strcpy(text, requests), cache), admission), memo);
     free(requests);

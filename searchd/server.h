@@ -52,7 +52,7 @@ typedef struct {
     size_t cache_bytes;           /* --cache-size: the result cache's bound (0: no cache) */
     size_t read_cache_bytes;      /* --read-cache-size: each worker's stored text and records */
     unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
-    unsigned cheap_search_us;     /* $VIND_SEARCHD_CHEAP_SEARCH_US: known-cheap bound (0, unset: off) */
+    unsigned cheap_search_us; /* $VIND_SEARCHD_CHEAP_SEARCH_US: known-cheap bound (0, unset: off) */
     vind_log_t log;
 } vind_config_t;
 
