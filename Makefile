@@ -189,6 +189,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVIND_A)
 $(BUILD)/tests/test_stem: TEST_LIBS := $(STEMMER_LIBS)
 # searchd's admission logic is pure C without libmicrohttpd: tested on its own.
 $(BUILD)/tests/test_admission: $(BUILD)/searchd/admission.o
+# So is its known-cheap search memo.
+$(BUILD)/tests/test_costmemo: $(BUILD)/searchd/costmemo.o
 
 $(DATADIR_BUILD)/stopwords/%: stopwords/%
 	@mkdir -p $(dir $@)

@@ -17,14 +17,22 @@
  * file (a path ending in ".glass") is kept in a direct-mapped table of
  * SLOTS blocks. The library and the other programs read as Xapian does.
  *
+ * Blocks are kept per file (device and inode, read with fstat when a table
+ * is opened), not per descriptor: each searcher (a search thread's, a
+ * worker's) opens the tables itself, and a block read through one
+ * searcher's descriptor is found through the others' (until session 18
+ * each searcher kept its own copy, and the copies pushed each other out).
+ *
  * Why a kept block is never stale, each guard enough on its own
  * (tests/e2e/test_searchd_blockcache.py fails with both removed):
- *   - the file behind a descriptor: every open, dup2 and close of a
- *     descriptor bumps its generation, and a block names the descriptor's
- *     generation, so a number reused for another file, or the same file
- *     opened again, never finds the old blocks. Xapian 1.4 opens every
- *     table again when a reader moves to a new revision, so a block read
- *     before a commit is never found by a reader of the commit;
+ *   - the tables' opens: every open, dup2 and close of a descriptor sets
+ *     which file it names (none but a table's), and a block names its file
+ *     by device and inode, so a number reused for another file never finds
+ *     the old file's blocks. Every open of a table bumps the global
+ *     generation below before the opener reads, and Xapian 1.4 opens every
+ *     table again when a reader moves to a new revision, so a block kept
+ *     before a commit is never found by a reader of the commit (a searcher
+ *     opens its tables once a revision: the cache starts over then);
  *   - the revision: a reader learns of a commit by opening the version file
  *     (iamglass), which glass writes after the revision's blocks. When its
  *     first bytes differ from the last ones seen for that path, the global
@@ -36,12 +44,18 @@
  *     would on disk: Xapian sees the block's revision and reports
  *     DatabaseModifiedError, which the library answers by reopening.
  *
- * Sanitizer builds: these four calls are not seen by ASan's and TSan's
- * interceptors (they sit below them).
+ * Sanitizer builds: open, dup2 and close are passed on to the next
+ * definition (dlsym RTLD_NEXT: the sanitizer's interceptor, else libc's),
+ * so ThreadSanitizer knows which file a descriptor number names (until
+ * session 18 they went to syscall(2), and TSan took a number GLib had
+ * closed and Xapian reopened for the old file: a false "data race" in
+ * check-searchd-tsan, 2 runs of 4). pread, the hot one, goes to the kernel
+ * directly and is not seen by the interceptors.
  * VIND_SEARCHD_BLOCK_CACHE=0 in the environment turns the cache off (every
  * call goes straight to the kernel), for measuring it.
  */
 #undef _FORTIFY_SOURCE /* this file defines read and pread themselves */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -49,6 +63,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -62,8 +77,8 @@
 enum { KIND_OTHER = 0, KIND_TABLE = 1 };
 
 typedef struct {
-    int fd;
-    unsigned fd_generation, generation;
+    uint64_t device, inode; /* inode 0: empty (no file has it) */
+    unsigned generation;
     off_t offset;
     unsigned char data[BLOCK_BYTES];
 } block_t;
@@ -74,14 +89,21 @@ typedef struct {
 } version_file_t;
 
 static atomic_uint generation;
-static atomic_uint fd_generation[MAX_FDS];
 static atomic_uchar fd_kind[MAX_FDS];
+/* The table file a KIND_TABLE descriptor names; read only by the thread
+ * that uses the descriptor, written when it is opened (relaxed atomics:
+ * the descriptor's number passes between threads through the kernel). */
+static atomic_uint_fast64_t fd_device[MAX_FDS], fd_inode[MAX_FDS];
 
 static pthread_mutex_t version_lock = PTHREAD_MUTEX_INITIALIZER;
 static version_file_t version_files[MAX_VERSION_FILES];
 static size_t n_version_files;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_once_t next_once = PTHREAD_ONCE_INIT;
+static int (*next_open)(const char *, int, ...);
+static int (*next_dup2)(int, int);
+static int (*next_close)(int);
 static int enabled;
 static block_t *blocks;
 static pthread_mutex_t stripes[STRIPES];
@@ -94,11 +116,22 @@ static void start(void)
     blocks = calloc(SLOTS, sizeof *blocks); /* pages are touched as blocks arrive */
     if (blocks == NULL)
         return;
-    for (size_t i = 0; i < SLOTS; i++)
-        blocks[i].fd = -1;
     for (size_t i = 0; i < STRIPES; i++)
         pthread_mutex_init(&stripes[i], NULL);
     enabled = 1;
+}
+
+/* The definitions these replace: a sanitizer's interceptors, else libc's. */
+static void find_next(void)
+{
+    next_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+    next_dup2 = (int (*)(int, int))dlsym(RTLD_NEXT, "dup2");
+    next_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+}
+
+static void find_next_once(void)
+{
+    pthread_once(&next_once, find_next);
 }
 
 static int cache_on(void)
@@ -122,14 +155,31 @@ static int ends_with(const char *text, const char *suffix)
     return n >= m && memcmp(text + n - m, suffix, m) == 0;
 }
 
-/* Descriptor fd now names another file (or none): the blocks kept under
- * its old generation are never found again. */
-static void renew_fd(int fd, unsigned char kind)
+/* Descriptor fd now names another file (or none): a table's device and
+ * inode, or KIND_OTHER (its reads pass through). */
+static void renew_fd(int fd, unsigned char kind, uint64_t device, uint64_t inode)
 {
     if (fd < 0 || fd >= MAX_FDS)
         return;
-    atomic_fetch_add(&fd_generation[fd], 1);
+    atomic_store_explicit(&fd_device[fd], device, memory_order_relaxed);
+    atomic_store_explicit(&fd_inode[fd], inode, memory_order_relaxed);
     atomic_store(&fd_kind[fd], kind);
+}
+
+/* A table just opened as fd: names it by its file (one fstat a table open,
+ * when a searcher opens or moves to a new revision); KIND_OTHER when the
+ * file cannot be told (its reads pass through). The global generation is
+ * bumped before the opener can read a block: what any reader kept before
+ * this open is not found again (the second guard above). */
+static void renew_table_fd(int fd)
+{
+    struct stat info;
+    if (syscall(SYS_fstat, fd, &info) != 0 || info.st_ino == 0) {
+        renew_fd(fd, KIND_OTHER, 0, 0);
+        return;
+    }
+    atomic_fetch_add(&generation, 1);
+    renew_fd(fd, KIND_TABLE, (uint64_t)info.st_dev, (uint64_t)info.st_ino);
 }
 
 static unsigned char kind_of(int fd)
@@ -164,9 +214,9 @@ static void note_version(int fd, const char *path)
     pthread_mutex_unlock(&version_lock);
 }
 
-static size_t slot_of(int fd, off_t offset)
+static size_t slot_of(uint64_t device, uint64_t inode, off_t offset)
 {
-    uint64_t key = ((uint64_t)offset / BLOCK_BYTES) ^ ((uint64_t)fd << 40);
+    uint64_t key = ((uint64_t)offset / BLOCK_BYTES) ^ (inode << 40) ^ (device << 20);
     return (size_t)((key * 0x9e3779b97f4a7c15u) >> 32) % SLOTS;
 }
 
@@ -174,12 +224,14 @@ static size_t slot_of(int fd, off_t offset)
  * 8 kB memcpy (~0.3 us) instead of a system call (~2-3 us on the VM). */
 static ssize_t cached_pread(int fd, void *buf, size_t count, off_t offset)
 {
-    unsigned fd_gen = atomic_load(&fd_generation[fd]), gen = atomic_load(&generation);
-    size_t slot = slot_of(fd, offset);
+    uint64_t device = atomic_load_explicit(&fd_device[fd], memory_order_relaxed);
+    uint64_t inode = atomic_load_explicit(&fd_inode[fd], memory_order_relaxed);
+    unsigned gen = atomic_load(&generation);
+    size_t slot = slot_of(device, inode, offset);
     block_t *block = &blocks[slot];
     pthread_mutex_t *lock = &stripes[slot % STRIPES];
     pthread_mutex_lock(lock);
-    if (block->fd == fd && block->offset == offset && block->fd_generation == fd_gen &&
+    if (block->inode == inode && block->device == device && block->offset == offset &&
         block->generation == gen) {
         memcpy(buf, block->data, BLOCK_BYTES);
         pthread_mutex_unlock(lock);
@@ -189,9 +241,9 @@ static ssize_t cached_pread(int fd, void *buf, size_t count, off_t offset)
     ssize_t n = syscall(SYS_pread64, fd, buf, count, offset);
     if (n == BLOCK_BYTES) {
         pthread_mutex_lock(lock);
-        block->fd = fd;
+        block->device = device;
+        block->inode = inode;
         block->offset = offset;
-        block->fd_generation = fd_gen;
         block->generation = gen;
         memcpy(block->data, buf, BLOCK_BYTES);
         pthread_mutex_unlock(lock);
@@ -219,9 +271,14 @@ __attribute__((visibility("default"))) int open(const char *path, int flags, ...
         mode = (mode_t)va_arg(ap, int);
         va_end(ap);
     }
-    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+    find_next_once();
+    int fd = next_open ? next_open(path, flags, mode)
+                       : (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
     if (fd >= 0) {
-        renew_fd(fd, ends_with(path, ".glass") ? KIND_TABLE : KIND_OTHER);
+        if (ends_with(path, ".glass"))
+            renew_table_fd(fd);
+        else
+            renew_fd(fd, KIND_OTHER, 0, 0);
         if (ends_with(path, "iamglass"))
             note_version(fd, path);
     }
@@ -231,15 +288,20 @@ __attribute__((visibility("default"))) int open(const char *path, int flags, ...
 /* libxapian moves a descriptor below 3 up with dup2. */
 __attribute__((visibility("default"))) int dup2(int old_fd, int new_fd)
 {
-    int fd = (int)syscall(SYS_dup2, old_fd, new_fd);
-    if (fd >= 0 && fd != old_fd)
-        renew_fd(fd, kind_of(old_fd));
+    find_next_once();
+    int fd = next_dup2 ? next_dup2(old_fd, new_fd) : (int)syscall(SYS_dup2, old_fd, new_fd);
+    if (fd >= 0 && fd != old_fd && old_fd >= 0 && old_fd < MAX_FDS)
+        renew_fd(fd, kind_of(old_fd), atomic_load(&fd_device[old_fd]),
+                 atomic_load(&fd_inode[old_fd]));
+    else if (fd >= 0 && fd != old_fd)
+        renew_fd(fd, KIND_OTHER, 0, 0);
     return fd;
 }
 
 /* Every close through the PLT (libxapian's, libmicrohttpd's, GLib's). */
 __attribute__((visibility("default"))) int close(int fd)
 {
-    renew_fd(fd, KIND_OTHER);
-    return (int)syscall(SYS_close, fd);
+    renew_fd(fd, KIND_OTHER, 0, 0);
+    find_next_once();
+    return next_close ? next_close(fd) : (int)syscall(SYS_close, fd);
 }

@@ -10,12 +10,14 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <vind/limits.h>
 #include <vind/vind.h>
 #include "admission.h"
 #include "cache.h"
+#include "costmemo.h"
 #include "handlers.h"
 #include "metrics.h"
 #include "page.h"
@@ -89,13 +91,24 @@ static vind_status_t search_as_asked(vind_request_t *req, vind_searcher_t *searc
     return status;
 }
 
-/* The thread's CPU time so far, in microseconds (a system call, ~0.2 us). */
-static int64_t thread_cpu_us(void)
+/* The thread's CPU time so far (user and system) and the times it slept
+ * (voluntary switches: a wait for the disk, a lock, the test delay).
+ * getrusage(RUSAGE_THREAD): a system call, ~0.6 us. */
+typedef struct {
+    int64_t cpu_us;
+    long sleeps;
+} thread_usage_t;
+
+static thread_usage_t thread_usage(void)
 {
-    struct timespec now;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0)
-        return 0;
-    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+    thread_usage_t out = {0, 0};
+    struct rusage usage;
+    if (getrusage(RUSAGE_THREAD, &usage) == 0) {
+        out.cpu_us = (int64_t)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000;
+        out.cpu_us += usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+        out.sleeps = usage.ru_nvcsw;
+    }
+    return out;
 }
 
 /* A search admitted by server->admission (admission.h), between
@@ -104,7 +117,7 @@ typedef struct {
     unsigned char key[VIND_CLIENT_KEY_BYTES];
     int keyed; /* the client has an address (not a socket pair in a test) */
     vind_admit_t admitted;
-    int64_t cpu_start_us;
+    thread_usage_t start; /* only when keyed */
     int64_t wall_start_us;
 } admission_ticket_t;
 
@@ -117,27 +130,40 @@ static int admission_begin(vind_request_t *req, admission_ticket_t *ticket)
     ticket->keyed =
         req->server->admission != NULL && vind_server_client_key(req->connection, ticket->key);
     ticket->wall_start_us = g_get_monotonic_time();
-    if (ticket->keyed)
-        ticket->admitted =
-            vind_admission_enter(req->server->admission, ticket->key, ticket->wall_start_us,
-                                 req->heavy_when_queued);
-    ticket->cpu_start_us = ticket->keyed ? thread_cpu_us() : 0;
+    if (ticket->keyed) {
+        ticket->admitted = vind_admission_enter(req->server->admission, ticket->key,
+                                                ticket->wall_start_us, req->heavy_when_queued);
+        ticket->start = thread_usage();
+    }
     return ticket->admitted != VIND_ADMIT_REFUSED;
 }
 
 /* The search's CPU time decides whether its address is heavy from now on.
+ * Returned: how long it would hold a worker's other connections, for the
+ * known-cheap memo (costmemo.h): its CPU time, or its time on the clock when
+ * it slept (a wait for the disk or a lock holds a worker as long as work
+ * does; a preemption does not count, it delays any thread).
  * A thread's CPU time never exceeds the time on the clock: a search that
- * took less than --heavy-search-ms on the clock (nearly all) took less CPU
- * too, and the clock's time is passed instead of reading the CPU time again
- * (a system call, ~3 us on this VM: 1% of a search's CPU under wrk). */
-static void admission_end(vind_request_t *req, const admission_ticket_t *ticket)
+ * took less than both bounds on the clock (nearly all) took less CPU too,
+ * and the clock's time is passed instead of reading the usage again (a
+ * system call, ~3 us on this VM: 1% of a search's CPU under wrk). Without
+ * an address (a socket pair in a test) the usage was not read at the start:
+ * the clock's time, which is never less. */
+static int64_t admission_end(vind_request_t *req, const admission_ticket_t *ticket)
 {
-    if (!ticket->keyed)
-        return;
     int64_t now_us = g_get_monotonic_time(), wall_us = now_us - ticket->wall_start_us;
+    if (!ticket->keyed)
+        return wall_us;
     int64_t heavy_us = (int64_t)req->server->config->heavy_search_ms * 1000;
-    int64_t cpu_us = wall_us < heavy_us ? wall_us : thread_cpu_us() - ticket->cpu_start_us;
+    int64_t cheap_us = vind_cost_memo_cheap_us(req->server->cost_memo);
+    int64_t cpu_us = wall_us, hold_us = wall_us;
+    if (wall_us >= heavy_us || wall_us >= cheap_us) {
+        thread_usage_t end = thread_usage();
+        cpu_us = end.cpu_us - ticket->start.cpu_us;
+        hold_us = end.sleeps != ticket->start.sleeps ? wall_us : cpu_us;
+    }
     vind_admission_leave(req->server->admission, ticket->key, ticket->admitted, cpu_us, now_us);
+    return hold_us;
 }
 
 static vind_status_t run_search(vind_request_t *req, vind_results_t **results, char **errmsg)
@@ -248,22 +274,51 @@ static int revision_known(vind_request_t *req)
     return vind_searcher_revision(vind_pool_searcher(req->slot)) != 0;
 }
 
+/* The search's key (vind_cache_key), made once a request: the worker's
+ * look-ups (result cache, cost memo) and the search thread's stores share
+ * it (~1 us). NULL on NOMEM. */
+static const char *request_key(vind_request_t *req)
+{
+    if (req->search_key == NULL)
+        req->search_key = vind_cache_key(&req->search);
+    return req->search_key;
+}
+
 /* The result cache's key of this search, or NULL when the cache is off or
  * the checked-out searcher's index does not say its state. */
-static char *search_cache_key(vind_request_t *req)
+static const char *search_cache_key(vind_request_t *req)
 {
-    return vind_cache_enabled(req->server->cache) && revision_known(req)
-               ? vind_cache_key(&req->search)
-               : NULL;
+    return vind_cache_enabled(req->server->cache) && revision_known(req) ? request_key(req) : NULL;
+}
+
+/* Keeps what a complete search cost for the worker's next look-up
+ * (vind_search_known_cheap), for the index the searcher saw after it. */
+static void note_cost(vind_request_t *req, int64_t cost_us)
+{
+    if (req->server->cost_memo == NULL || !revision_known(req))
+        return;
+    vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+    vind_cost_memo_note(req->server->cost_memo, request_key(req), vind_pool_generation(req->slot),
+                        vind_searcher_database_id(searcher), vind_searcher_revision(searcher),
+                        cost_us);
+}
+
+int vind_search_known_cheap(vind_request_t *req)
+{
+    if (req->server->cost_memo == NULL || !has_criteria(&req->search) || !revision_known(req))
+        return 0;
+    vind_searcher_t *searcher = vind_pool_searcher(req->slot);
+    return vind_cost_memo_is_cheap(
+        req->server->cost_memo, request_key(req), vind_pool_generation(req->slot),
+        vind_searcher_database_id(searcher), vind_searcher_revision(searcher));
 }
 
 int vind_search_from_cache(vind_request_t *req, enum MHD_Result *result)
 {
     if (!vind_cache_enabled(req->server->cache) || !has_criteria(&req->search))
         return 0;
-    char *key = search_cache_key(req);
+    const char *key = search_cache_key(req);
     char *json = key ? cached_answer(req, key, 0) : NULL;
-    free(key);
     if (json == NULL) {
         req->cache_missed = 1;
         return 0;
@@ -282,26 +337,22 @@ enum MHD_Result handle_search(vind_request_t *req)
     if (!has_criteria(&req->search))
         return vind_respond_error(req, 400, "missing parameter: q (or a filter)");
     vind_cache_t *cache = req->server->cache;
-    char *key = search_cache_key(req);
+    const char *key = search_cache_key(req);
     /* Looked up once: on the worker (vind_search_from_cache), or here */
     char *json = key && !req->cache_missed ? cached_answer(req, key, 1) : NULL;
-    if (json != NULL) {
-        free(key);
+    if (json != NULL)
         return vind_respond_json(req, 200, json);
-    }
     admission_ticket_t ticket;
-    if (!admission_begin(req, &ticket)) {
-        free(key);
+    if (!admission_begin(req, &ticket))
         return vind_respond_busy(req);
-    }
     vind_results_t *results = NULL;
     char *errmsg = NULL;
     vind_status_t status = run_search(req, &results, &errmsg);
-    admission_end(req, &ticket);
-    if (status != VIND_OK) {
-        free(key);
+    int64_t cost_us = admission_end(req, &ticket);
+    if (status != VIND_OK)
         return respond_failure(req, status, errmsg);
-    }
+    if (!vind_results_partial(results))
+        note_cost(req, cost_us);
     req->hits = (long long)vind_page_listed(results);
     /* How it ran (passes, counts, CPU per stage), for --log-level debug. */
     VIND_LOG(req->server->log, VIND_LOG_DEBUG, "search: %s", vind_results_explain(results));
@@ -311,7 +362,6 @@ enum MHD_Result handle_search(vind_request_t *req)
         vind_cache_put(cache, key, vind_pool_generation(req->slot),
                        vind_searcher_database_id(vind_pool_searcher(req->slot)),
                        vind_searcher_revision(vind_pool_searcher(req->slot)), json, req->hits);
-    free(key);
     vind_results_free(results);
     if (json == NULL)
         return vind_respond_error(req, 500, "out of memory");
@@ -444,14 +494,17 @@ enum MHD_Result handle_metrics(vind_request_t *req)
     char *requests = vind_metrics_render(req->server->metrics, vind_server_route_name);
     char *cache = vind_cache_metrics(req->server->cache);
     char *admission = vind_admission_metrics(req->server->admission);
-    char *text = requests && cache && admission
-                     ? malloc(strlen(requests) + strlen(cache) + strlen(admission) + 1)
-                     : NULL;
+    char *memo = vind_cost_memo_metrics(req->server->cost_memo);
+    char *text =
+        requests && cache && admission && memo
+            ? malloc(strlen(requests) + strlen(cache) + strlen(admission) + strlen(memo) + 1)
+            : NULL;
     if (text)
-        strcat(strcat(strcpy(text, requests), cache), admission);
+        strcat(strcat(strcat(strcpy(text, requests), cache), admission), memo);
     free(requests);
     g_free(cache);
     g_free(admission);
+    g_free(memo);
     if (text == NULL)
         return vind_respond_error(req, 500, "out of memory");
     return vind_respond_text(req, 200, text, "text/plain; version=0.0.4; charset=utf-8");

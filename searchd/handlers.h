@@ -27,4 +27,12 @@ enum MHD_Result handle_root(vind_request_t *req);    /* GET /: redirect to /zoek
  * be checked out. Cost: the key and one locked lookup (~1-2 us). */
 int vind_search_from_cache(vind_request_t *req, enum MHD_Result *result);
 
+/* On a worker, after a miss of the result cache: 1 when the search was run
+ * over the checked-out searcher's index before and cost at most the known-
+ * cheap bound (costmemo.h), so the worker may run handle_search itself; 0
+ * (the memo is off, the search is new or was costly, the index changed):
+ * the hand-over. req->slot must be checked out. Cost: the key (made once a
+ * request) and one locked look-up (~0.2 us). */
+int vind_search_known_cheap(vind_request_t *req);
+
 #endif

@@ -29,6 +29,7 @@
 #include <vind/vind.h>
 #include "lexicon.h"
 #include "admission.h"
+#include "costmemo.h"
 #include "cache.h"
 #include "metrics.h"
 #include "page.h"
@@ -394,6 +395,10 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
      * hold searches in flight without timing assumptions (handlers.c). */
     const char *delay = getenv("VIND_SEARCHD_TEST_DELAY_MS");
     config->test_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+    /* The known-cheap bound (costmemo.h, limits.h); unset or 0: off, every
+     * search goes to a search thread. */
+    const char *cheap = getenv("VIND_SEARCHD_CHEAP_SEARCH_US");
+    config->cheap_search_us = cheap ? (unsigned)strtoul(cheap, NULL, 10) : 0;
     vind_log_init(&config->log, stderr, (vind_log_level_t)level);
     rc = 0;
 fail:
@@ -490,8 +495,11 @@ int main(int argc, char **argv)
     server.admission = vind_admission_new(
         config.max_heavy_searches, (int64_t)config.heavy_search_ms * 1000,
         (int64_t)VIND_SEARCHD_HEAVY_SECONDS * G_TIME_SPAN_SECOND, &admission_failed);
+    int memo_failed = 0;
+    server.cost_memo = vind_cost_memo_new(VIND_SEARCHD_COST_MEMO_ENTRIES,
+                                          (int64_t)config.cheap_search_us, &memo_failed);
     if (metrics == NULL || server.pool == NULL || server.responses == NULL ||
-        server.cache == NULL || admission_failed) {
+        server.cache == NULL || admission_failed || memo_failed) {
         vind_log_write(log, VIND_LOG_ERROR, "out of memory");
         goto out;
     }
@@ -530,6 +538,7 @@ out:
     vind_responses_free(server.responses);
     vind_cache_free(server.cache);
     vind_admission_free(server.admission);
+    vind_cost_memo_free(server.cost_memo);
     vind_pool_free(server.pool);
     vind_metrics_free(metrics);
     vind_page_free(page);

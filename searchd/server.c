@@ -454,6 +454,7 @@ static void request_free(vind_request_t *req)
         if (req->search.filters[f])
             g_ptr_array_free(req->search.filters[f], TRUE);
     free(req->log_query);
+    free(req->search_key);
     free(req->path_copy);
     free(req->method_copy);
     free(req);
@@ -908,23 +909,35 @@ static enum MHD_Result checkout_searcher(vind_request_t *req)
     return vind_respond_error(req, 503, NULL);
 }
 
+static enum MHD_Result serve_search(vind_server_t *server, vind_request_t *req);
+
 /* A search whose answer the result cache holds is answered here, on the
  * worker: a hit costs a searcher checkout, the key and a locked lookup (a
  * few us), against the hand-over to a search thread and back (two thread
  * switches, ~35 us on 2 cores: docs/searchd.md "Threads"), which took 40% off
- * the cached answers' throughput. A miss, or no searcher, goes on to a
- * search thread, which searches or answers the error. */
-static int answer_from_cache(vind_request_t *req, enum MHD_Result *result)
+ * the cached answers' throughput. With $VIND_SEARCHD_CHEAP_SEARCH_US set
+ * (off by default), so is a search known to be cheap (its last run over
+ * this index cost at most that bound, costmemo.h): the worker runs it,
+ * admitted as on a search thread (serve_search), and holds its other
+ * connections about that long (docs/searchd.md "Session 18: the
+ * hand-over"). A miss, or no searcher, goes on to a search thread, which
+ * searches or answers the error. */
+static int answer_on_worker(vind_request_t *req, enum MHD_Result *result)
 {
-    if (!vind_cache_enabled(req->server->cache))
-        return 0; /* the cache off (make bench): no checkout */
+    vind_server_t *server = req->server;
+    if (!vind_cache_enabled(server->cache) && server->cost_memo == NULL)
+        return 0; /* both off: no checkout */
     char *errmsg = NULL;
-    if (vind_pool_checkout(req->server->pool, &req->slot, &errmsg) != VIND_OK) {
+    if (vind_pool_checkout(server->pool, &req->slot, &errmsg) != VIND_OK) {
         free(errmsg);
         return 0;
     }
     int answered = vind_search_from_cache(req, result);
-    vind_pool_checkin(req->server->pool, req->slot);
+    if (!answered && vind_search_known_cheap(req)) {
+        *result = serve_search(server, req); /* checks the searcher in */
+        return 1;
+    }
+    vind_pool_checkin(server->pool, req->slot);
     req->slot = NULL;
     return answered;
 }
@@ -961,24 +974,36 @@ struct vind_search_threads {
     pthread_t threads[];
 };
 
-/* Runs the handler of a suspended request (its answer is kept in req, see
- * respond.c's queue), then resumes the connection. The searcher goes back
- * to the pool and the client may start another search before the resume:
- * the worker only queues the answer. */
-static void run_search(vind_server_t *server, vind_request_t *req)
+/* Runs the handler of a searching route, counted against its client
+ * address (429 past --max-searches-per-ip) with a searcher checked out (the
+ * one the worker checked out, or one now; else 503), and gives both back.
+ * On a search thread the answer is kept in req (respond.c's queue); on a
+ * worker (a known-cheap search) it is queued at once. */
+static enum MHD_Result serve_search(vind_server_t *server, vind_request_t *req)
 {
+    enum MHD_Result result;
     if (!client_acquire(server, req->connection))
-        vind_respond_busy(req);
+        result = vind_respond_busy(req);
     else {
         req->client_held = 1;
-        if (req->route->flags & VIND_ROUTE_INDEX)
-            checkout_searcher(req); /* or a 503 */
+        result = MHD_YES;
+        if (req->slot == NULL && (req->route->flags & VIND_ROUTE_INDEX))
+            result = checkout_searcher(req); /* or a 503 */
         if (!req->responded)
-            req->route->handler(req);
+            result = req->route->handler(req);
     }
     vind_pool_checkin(server->pool, req->slot);
     req->slot = NULL;
     client_release(req);
+    return result;
+}
+
+/* Runs the handler of a suspended request (serve_search), then resumes the
+ * connection. The searcher goes back to the pool and the client may start
+ * another search before the resume: the worker only queues the answer. */
+static void run_search(vind_server_t *server, vind_request_t *req)
+{
+    serve_search(server, req);
     MHD_resume_connection(req->connection);
 }
 
@@ -1174,9 +1199,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
         return vind_respond_error(req, 413, NULL);
     if (!(req->route->flags & (VIND_ROUTE_INDEX | VIND_ROUTE_SEARCH)))
         return req->route->handler(req);
-    enum MHD_Result cached;
-    if ((req->route->flags & VIND_ROUTE_CACHED) && answer_from_cache(req, &cached))
-        return cached;
+    enum MHD_Result answered;
+    if ((req->route->flags & VIND_ROUTE_CACHED) && answer_on_worker(req, &answered))
+        return answered;
     /* Hot path: a hand-over to a search thread and back (a futex wake and
      * MHD's resume signal, +0.2-0.4% instructions per search). Once the
      * search threads are stopped the daemon is about to close every

@@ -28,6 +28,7 @@ typedef struct vind_connection_list vind_connection_list_t;
 typedef struct vind_client_table vind_client_table_t;
 typedef struct vind_cache vind_cache_t;
 typedef struct vind_admission vind_admission_t;
+typedef struct vind_cost_memo vind_cost_memo_t;
 typedef struct vind_search_threads vind_search_threads_t;
 
 /* Everything main.c reads from the command line (and the environment). */
@@ -51,6 +52,7 @@ typedef struct {
     size_t cache_bytes;           /* --cache-size: the result cache's bound (0: no cache) */
     size_t read_cache_bytes;      /* --read-cache-size: each worker's stored text and records */
     unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
+    unsigned cheap_search_us; /* $VIND_SEARCHD_CHEAP_SEARCH_US: known-cheap bound (0, unset: off) */
     vind_log_t log;
 } vind_config_t;
 
@@ -67,6 +69,7 @@ typedef struct {
     vind_connection_list_t *connections;
     vind_client_table_t *clients;    /* searches in flight per client address */
     vind_admission_t *admission;     /* costly-search admission (admission.h); NULL: off */
+    vind_cost_memo_t *cost_memo;     /* known-cheap searches (costmemo.h); NULL: off */
     vind_search_threads_t *searches; /* --threads search threads: every route that searches */
     struct MHD_Daemon *daemon;
     atomic_uint in_flight; /* requests between first callback and completion */
@@ -137,6 +140,7 @@ struct vind_request {
     const char *url_param; /* url= of /api/doc and /api/related */
     unsigned limit;        /* limit= of /api/related */
     char *log_query;       /* q, for the slow-query line (malloc'd) */
+    char *search_key;      /* vind_cache_key of search, made once (handlers.c; malloc'd) */
     /* Run on a search thread (server.c): the connection is suspended, the
      * answer waits here until the access handler queues it after the resume. */
     int dispatched;                   /* handed to a search thread */

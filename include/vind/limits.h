@@ -258,6 +258,16 @@
  * addresses sending costly searches, the queue held each one past its
  * 10 s mark, so admission refused 4 of 460 and a normal client waited 16 s. */
 #define VIND_SEARCHD_COSTLY_MEMO_SECONDS 60u
+/* Known-cheap searches in vind-searchd (searchd/costmemo.h), off unless
+ * $VIND_SEARCHD_CHEAP_SEARCH_US sets a bound in microseconds (1000 was
+ * measured): an /api/search request whose last run over the same index cost
+ * at most the bound runs on the libmicrohttpd worker that read it, without
+ * the hand-over to a search thread. Off by default because a worker keeps
+ * the connections libmicrohttpd gave it, unevenly, so under load the
+ * searches no longer spread over the search threads (docs/searchd.md
+ * "Session 18: the hand-over"). The memo keeps the last cost of
+ * VIND_SEARCHD_COST_MEMO_ENTRIES keys (~240 bytes each). */
+#define VIND_SEARCHD_COST_MEMO_ENTRIES 4096u
 /* Matches a search counts exactly (vind_searcher_set_count_limit; vind-searchd,
  * vind search and vind count: --count-limit, 0 none). Counting with four
  * facets costs ~1.3 us of CPU per match (40,000 generated documents): 10,000

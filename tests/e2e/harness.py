@@ -364,6 +364,36 @@ def get_from(port, source, path, timeout=30):
         connection.close()
 
 
+def generated_index(folder, articles):
+    """Writes `articles` generated articles (write_article, tags 0-6 in turn) into folder/site and
+    indexes them into folder/db; returns (site, db)."""
+    site = os.path.join(folder, "site")
+    for n in range(articles):
+        write_article(site, n, tag=n % 7)
+    db = os.path.join(folder, "db")
+    index_site(db, site)
+    return site, db
+
+
+def metric(sd, name):
+    """The value of the unlabelled metric `name` on sd's /metrics, or None when absent."""
+    _, _, body = sd.get("/metrics")
+    match = re.search(r"^%s (\d+)$" % re.escape(name), body.decode(), re.M)
+    return int(match.group(1)) if match else None
+
+
+def wait_revision(sd, revision):
+    """Waits (bounded, 20 s) until sd's /health reports a revision other than `revision`; returns
+    the revision it reports then."""
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        _, health = sd.json("/health")
+        if health and health.get("revision") != revision:
+            return health.get("revision")
+        time.sleep(0.1)
+    return revision
+
+
 def query(**params):
     """Builds a query string; list values repeat the key (tag=a&tag=b)."""
     pairs = []

@@ -13,24 +13,17 @@
 Standard library only; TAP. No timing assertions.
 """
 import os
-import re
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, binary, env, index_site, query, require_programs, write_article  # noqa: E402
+from harness import (Searchd, Tap, binary, env, generated_index, index_site, metric,  # noqa: E402
+                     query, require_programs, wait_revision, write_article)
 
 tap = Tap()
 ARTICLES = 40
-
-def metric(sd, name):
-    status, _, body = sd.get("/metrics")
-    match = re.search(r"^%s (\d+)$" % re.escape(name), body.decode(), re.M)
-    return int(match.group(1)) if match else None
-
 
 SEARCHES = [
     query(q="wijkzorg"),
@@ -67,17 +60,6 @@ def identical(cached, plain):
     status, _, body = cached.get("/api/search?" + query(q="wijkzorg", tag=["etiket01", "etiket03"]))
     _, _, plain_body = plain.get("/api/search?" + query(q="wijkzorg", tag=["etiket01", "etiket03"]))
     tap.ok(status == 200 and body == plain_body, "filters in another order: the uncached answer")
-
-
-def wait_revision(sd, revision):
-    """Waits (bounded) until /health reports a revision other than `revision`."""
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        _, health = sd.json("/health")
-        if health and health.get("revision") != revision:
-            return health.get("revision")
-        time.sleep(0.1)
-    return revision
 
 
 def reindex(db, site):
@@ -163,11 +145,7 @@ def main():
     if not require_programs(tap, "searchd result cache", "vind-searchd", "vind-index"):
         return
     with tempfile.TemporaryDirectory() as tmp:
-        site = os.path.join(tmp, "site")
-        for n in range(ARTICLES):
-            write_article(site, n, tag=n % 7)
-        db = os.path.join(tmp, "db")
-        index_site(db, site)
+        site, db = generated_index(tmp, ARTICLES)
         with Searchd(db) as cached, Searchd(db, "--cache-size", "0") as plain:
             identical(cached, plain)
         bounded(db)
