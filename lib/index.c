@@ -2043,10 +2043,18 @@ static vind_status_t plan(run_t *run, const vind_walk_t *walk, const char *const
         char *url = url_of_walked(opts->base_url, roots[file->root], file->path, walked);
         if (file->unreadable) {
             size_t kept = file->subtree ? keep_under(existing, &sorted, file->path) : 0;
+            /* An entry the walk could not tell (EACCES or EIO on a link's
+             * target) keeps its document (seen above): said as a file that
+             * could not be read says it (store_job). Until session 18 the
+             * report gave the system's error alone. */
+            int kept_page = !file->subtree && old && old->seen && !file->skipped;
             char *reason = kept ? g_strdup_printf("%s; kept until it can be read: %zu "
                                                   "document%s indexed under it",
                                                   file->reason, kept, kept == 1 ? "" : "s")
-                                : NULL;
+                           : kept_page ? g_strdup_printf("%s; its indexed document is kept until "
+                                                         "it can be read",
+                                                         file->reason)
+                                       : NULL;
             emit(run, file->path, url, file->skipped ? VIND_FILE_SKIPPED : VIND_FILE_FAILED,
                  file->skipped ? VIND_OK : VIND_IO, reason ? reason : file->reason);
             g_free(reason);

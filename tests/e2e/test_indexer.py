@@ -987,6 +987,24 @@ def test_transient_errors(tmp):
         code, stderr, _ = run_index(db, site)
         tap(code == 0 and summary(stderr).get("indexed") == 0,
             "... and readable again: nothing to add back", stderr)
+        # A page replaced by a link into a folder unreadable now: the walk
+        # cannot tell what the link leads to (EACCES), so its page stays.
+        vault = os.path.join(site, "kluis")
+        linked = os.path.join(site, "actueel", articles[2], "index.html")
+        os.makedirs(vault)
+        shutil.copy(linked, os.path.join(vault, "a.html"))
+        code, stderr, _ = run_index(db, site)
+        before += 1  # kluis/a.html
+        os.remove(linked)
+        os.symlink(os.path.join("..", "..", "kluis", "a.html"), linked)
+        proc = index_while_unreadable(prefix, db, site, vault, 0o755)
+        index = Index(db)
+        kept = index.document("/actueel/%s/" % articles[2]) is not None
+        index.close()
+        tap(proc.returncode == 1 and kept and line_for(proc.stderr, linked).endswith(
+                "Permission denied; its indexed document is kept until it can be read"),
+            "a page now a link into an unreadable folder: its document kept, and said so",
+            proc.stderr)
     empty = os.path.join(tmp, "transient-mount")
     os.rename(site, empty)
     os.makedirs(site)
