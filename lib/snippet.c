@@ -1228,7 +1228,6 @@ static region_t region_around(job_t *job, const occurrence_t *o, size_t first, s
     return (region_t){page, start, end};
 }
 
-/* Whether the anchor's window holds an occurrence of a term not yet seen. */
 /* Marks a query word confirmed (a match found), counting the words of
  * the query (below n_terms) newly confirmed into *n_confirmed. */
 static void confirm(int *confirmed, unsigned n_terms, unsigned term, unsigned *n_confirmed)
@@ -1238,6 +1237,7 @@ static void confirm(int *confirmed, unsigned n_terms, unsigned term, unsigned *n
     confirmed[term] = 1;
 }
 
+/* Whether the anchor's window holds an occurrence of a term not yet seen. */
 static int anchor_has_missing(const anchor_t *anchor, const occurrence_t *o, const int *confirmed)
 {
     for (size_t k = anchor->first; k <= anchor->last; k++)
