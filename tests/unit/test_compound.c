@@ -177,6 +177,25 @@ static const char *const verb_heads[][2] = {
     {"stopzetten", "stop+zetten"},
     {NULL, NULL}};
 
+/* A listed word that is also the bare stem of an inseparable verb (its
+ * participle is ge- + stem + -t/-d) splits only where that verb does
+ * (i13-prec10): "noodzaak" (genoodzaakt) is no "nood" + "zaak", "modelleer"
+ * no "model" + "leer". A separable verb's stem keeps its split ("rondkijk":
+ * rondgekeken), and so do nouns that are no verb's stem. */
+static const char *const verb_stems[][2] = {
+    {"noodzaak", ""},
+    {"modelleer", ""},
+    {"formatteer", ""},
+    {"waarschuw", ""},
+    {"wantrouw", ""},
+    {"zieltoog", ""},
+    {"rondkijk", "rond+kijk"},
+    {"neerhaal", "neer+haal"},
+    {"thuiswerk", "thuis+werk"},
+    {"waarborg", "waar+borg"}, /* waarborgen splits no more than it: left */
+    {"kantoorruimte", "kantoor+ruimte"},
+    {NULL, NULL}};
+
 /* Words the lexicon lacks: two listed words at one place; too short a part,
  * English, ambiguous or a chance split stays whole. */
 static const char *const unknown[][2] = {
@@ -333,6 +352,7 @@ int main(int argc, char **argv)
     check_split(lexicon, "broeikasklimaat", "broeikas+klimaat");
     check_split(lexicon, "actieschip", "actie+schip");
     check_splits(lexicon, verb_heads);
+    check_splits(lexicon, verb_stems);
 
     /* Hostile and edge input. */
     char *parts[4];
