@@ -687,6 +687,45 @@ static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
     return a_len == b_len && memcmp(a, b, a_len) == 0;
 }
 
+/* Whether form (len bytes) is the plural of lemma that writes the lemma's
+ * doubled last vowel once: "architecturen" of "architectuur", "uren" of
+ * "uur", "ogen" of "oog" (f and s voiced: "graven" of "graaf"). */
+static int is_open_syllable_plural_of(const char *form, size_t len, const char *lemma)
+{
+    size_t n = strlen(lemma);
+    if (n < 3 || len != n + 1 || memcmp(form + len - 2, "en", 2) != 0 ||
+        !is_vowel(lemma[n - 2]) || lemma[n - 2] != lemma[n - 3] ||
+        memcmp(form, lemma, n - 2) != 0)
+        return 0;
+    char last = lemma[n - 1], voiced = last == 'f' ? 'v' : last == 's' ? 'z' : last;
+    return form[n - 2] == last || form[n - 2] == voiced;
+}
+
+/* Whether the head of form (len bytes) from start is the plural of a word
+ * that is lemma's tail from start: its lemma is that tail ("uur" of
+ * "uren"), or it is that tail's plural by spelling and the tail ends
+ * compounds by nl.dic's flags ("raden" of "raad", which the lexicon reads
+ * as the verb; not "aten" of "aat", bait, which ends none). */
+static int head_is_plural_of_tail(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                                  size_t start, const char *lemma)
+{
+    size_t n = strlen(lemma);
+    if (start >= n)
+        return 0;
+    const char *tail = lemma + start;
+    size_t tail_len = n - start;
+    entry_t head = look_up(lexicon, form + start, len - start);
+    if (head.lemma != NULL && same_bytes(head.lemma, strlen(head.lemma), tail, tail_len))
+        return 1;
+    char tail_word[VIND_MAX_TERM_BYTES + 1];
+    memcpy(tail_word, tail, tail_len);
+    tail_word[tail_len] = '\0';
+    if (!is_open_syllable_plural_of(form + start, len - start, tail_word))
+        return 0;
+    entry_t tail_entry = look_up(lexicon, tail, tail_len);
+    return (tail_entry.flags & VIND_LEX_HEAD) && !(tail_entry.flags & VIND_LEX_PROPER);
+}
+
 /* Whether word (len bytes) ends in one short vowel before one consonant
  * ("tor", "mat"): Dutch doubles that consonant before a vowel ending
  * ("torren", "matten"), so a single one there writes a long vowel, another
@@ -958,6 +997,16 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
             split_parts(lexicon, whole.lemma, n, max_parts, lemma_parts) == 0)
             return 0;
     }
+    /* A plural that writes its singular's doubled vowel once splits only
+     * where its head is the plural of a word that is the singular's tail:
+     * "blokuren" is "blok" + "uren" ("uur" of "blokuur"), "wijkraden" "wijk"
+     * + "raden" ("raad"), but "klimaten" is no "klim" + "aten" (eten), nor
+     * "mandaten" "mand" + "aten": "klimaat" ends in "aat", no word. One or
+     * two look-ups, only for such a plural. */
+    if (count >= 2 && whole.lemma && is_listed(&whole) &&
+        is_open_syllable_plural_of(form, len, whole.lemma) &&
+        !head_is_plural_of_tail(lexicon, form, len, found[count - 1].start, whole.lemma))
+        return 0;
     if (count >= 2 && verb_with_noun_head(lexicon, form, len, &whole, found[count - 1].start))
         return 0;
     if (count >= 2 && is_listed(&whole) &&

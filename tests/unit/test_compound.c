@@ -196,6 +196,21 @@ static const char *const verb_stems[][2] = {
     {"kantoorruimte", "kantoor+ruimte"},
     {NULL, NULL}};
 
+/* A plural that writes its singular's doubled vowel once splits only where
+ * its head is the plural of a compound end that is the singular's tail
+ * (i13-prec10): "klimaten" (klimaat) is no "klim" + "aten". */
+static const char *const open_syllable_plurals[][2] = {
+    {"klimaten", ""},
+    {"mandaten", ""},
+    {"literaten", ""},
+    {"dierbaren", ""},
+    {"werkuren", "werk+uren"},
+    {"blokuren", "blok+uren"},
+    {"wijkraden", "wijk+raden"},
+    {"kringlopen", "kring+lopen"},
+    {"minimumlonen", "minimum+lonen"},
+    {NULL, NULL}};
+
 /* Words the lexicon lacks: two listed words at one place; too short a part,
  * English, ambiguous or a chance split stays whole. */
 static const char *const unknown[][2] = {
@@ -353,6 +368,7 @@ int main(int argc, char **argv)
     check_split(lexicon, "actieschip", "actie+schip");
     check_splits(lexicon, verb_heads);
     check_splits(lexicon, verb_stems);
+    check_splits(lexicon, open_syllable_plurals);
 
     /* Hostile and edge input. */
     char *parts[4];
