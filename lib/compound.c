@@ -693,9 +693,8 @@ static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
 static int is_open_syllable_plural_of(const char *form, size_t len, const char *lemma)
 {
     size_t n = strlen(lemma);
-    if (n < 3 || len != n + 1 || memcmp(form + len - 2, "en", 2) != 0 ||
-        !is_vowel(lemma[n - 2]) || lemma[n - 2] != lemma[n - 3] ||
-        memcmp(form, lemma, n - 2) != 0)
+    if (n < 3 || len != n + 1 || memcmp(form + len - 2, "en", 2) != 0 || !is_vowel(lemma[n - 2]) ||
+        lemma[n - 2] != lemma[n - 3] || memcmp(form, lemma, n - 2) != 0)
         return 0;
     char last = lemma[n - 1], voiced = last == 'f' ? 'v' : last == 's' ? 'z' : last;
     return form[n - 2] == last || form[n - 2] == voiced;
@@ -1009,8 +1008,7 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
         return 0;
     if (count >= 2 && verb_with_noun_head(lexicon, form, len, &whole, found[count - 1].start))
         return 0;
-    if (count >= 2 && is_listed(&whole) &&
-        stem_of_whole_inseparable_verb(lexicon, form, len))
+    if (count >= 2 && is_listed(&whole) && stem_of_whole_inseparable_verb(lexicon, form, len))
         return 0;
     return count;
 }
