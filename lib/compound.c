@@ -687,6 +687,44 @@ static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
     return a_len == b_len && memcmp(a, b, a_len) == 0;
 }
 
+/* Whether form (len bytes) is the plural of lemma that writes the lemma's
+ * doubled last vowel once: "architecturen" of "architectuur", "uren" of
+ * "uur", "ogen" of "oog" (f and s voiced: "graven" of "graaf"). */
+static int is_open_syllable_plural_of(const char *form, size_t len, const char *lemma)
+{
+    size_t n = strlen(lemma);
+    if (n < 3 || len != n + 1 || memcmp(form + len - 2, "en", 2) != 0 || !is_vowel(lemma[n - 2]) ||
+        lemma[n - 2] != lemma[n - 3] || memcmp(form, lemma, n - 2) != 0)
+        return 0;
+    char last = lemma[n - 1], voiced = last == 'f' ? 'v' : last == 's' ? 'z' : last;
+    return form[n - 2] == last || form[n - 2] == voiced;
+}
+
+/* Whether the head of form (len bytes) from start is the plural of a word
+ * that is lemma's tail from start: its lemma is that tail ("uur" of
+ * "uren"), or it is that tail's plural by spelling and the tail ends
+ * compounds by nl.dic's flags ("raden" of "raad", which the lexicon reads
+ * as the verb; not "aten" of "aat", bait, which ends none). */
+static int head_is_plural_of_tail(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                                  size_t start, const char *lemma)
+{
+    size_t n = strlen(lemma);
+    if (start >= n)
+        return 0;
+    const char *tail = lemma + start;
+    size_t tail_len = n - start;
+    entry_t head = look_up(lexicon, form + start, len - start);
+    if (head.lemma != NULL && same_bytes(head.lemma, strlen(head.lemma), tail, tail_len))
+        return 1;
+    char tail_word[VIND_MAX_TERM_BYTES + 1];
+    memcpy(tail_word, tail, tail_len);
+    tail_word[tail_len] = '\0';
+    if (!is_open_syllable_plural_of(form + start, len - start, tail_word))
+        return 0;
+    entry_t tail_entry = look_up(lexicon, tail, tail_len);
+    return (tail_entry.flags & VIND_LEX_HEAD) && !(tail_entry.flags & VIND_LEX_PROPER);
+}
+
 /* Whether word (len bytes) ends in one short vowel before one consonant
  * ("tor", "mat"): Dutch doubles that consonant before a vowel ending
  * ("torren", "matten"), so a single one there writes a long vowel, another
@@ -828,6 +866,87 @@ static int verb_with_noun_head(const vind_lexicon_t *lexicon, const char *form, 
     return 0;
 }
 
+static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                          size_t max_parts, part_t *found);
+
+/* Whether "ge" + stem (len bytes) + -t or -d has the infinitive (inf_len
+ * bytes at inf) as its lemma: an inseparable verb's participle
+ * ("genoodzaakt", "gemodelleerd"), where a separable one puts ge- after its
+ * particle ("rondgehangen"). Two look-ups at most. */
+static int has_ge_participle(const vind_lexicon_t *lexicon, const char *stem, size_t len,
+                             const char *inf, size_t inf_len)
+{
+    char prefixed[VIND_MAX_TERM_BYTES + 1], form[VIND_MAX_TERM_BYTES + 1];
+    if (len + 3 > VIND_MAX_TERM_BYTES)
+        return 0;
+    memcpy(prefixed, "ge", 2);
+    memcpy(prefixed + 2, stem, len);
+    return form_of(lexicon, prefixed, len + 2, "t", inf, inf_len, form) ||
+           form_of(lexicon, prefixed, len + 2, "d", inf, inf_len, form);
+}
+
+/*
+ * The infinitives whose stem form (len bytes) may be by Dutch spelling, into
+ * out (2 x VIND_MAX_TERM_BYTES + 1 bytes), their lengths into lengths: the
+ * stem + -en ("waarschuwen"), its last consonant doubled after a short vowel
+ * ("zetten"), or its doubled vowel written once, f and s voiced
+ * ("noodzaken", "weeklagen"). Returns their number (0 to 2).
+ */
+static size_t infinitive_spellings(const char *form, size_t len,
+                                   char out[][VIND_MAX_TERM_BYTES + 1], size_t *lengths)
+{
+    if (len < 3 || len + 3 > VIND_MAX_TERM_BYTES || is_vowel(form[len - 1]))
+        return 0;
+    char last = form[len - 1], vowel = form[len - 2];
+    size_t count = 0;
+    memcpy(out[count], form, len);
+    memcpy(out[count] + len, "en", 2);
+    lengths[count++] = len + 2;
+    if (is_vowel(vowel) && !is_vowel(form[len - 3])) {
+        memcpy(out[count], form, len);
+        out[count][len] = last;
+        memcpy(out[count] + len + 1, "en", 2);
+        lengths[count++] = len + 3;
+    } else if (is_vowel(vowel) && vowel == form[len - 3] && (len < 4 || !is_vowel(form[len - 4]))) {
+        memcpy(out[count], form, len - 2);
+        out[count][len - 2] = last == 'f' ? 'v' : last == 's' ? 'z' : last;
+        memcpy(out[count] + len - 1, "en", 2);
+        lengths[count++] = len + 1;
+    }
+    return count;
+}
+
+/*
+ * Whether form (len bytes), a listed word, is also the bare stem of an
+ * inseparable verb that stays whole: then it stays whole too, as the verb's
+ * other forms do. "noodzaak" (genoodzaakt, noodzaken) is no "nood" +
+ * "zaak", "modelleer" no "model" + "leer", "waarschuw" no "waar" + "schuw".
+ * The verb is an infinitive the lexicon lists as its own lemma, whose stem
+ * (infinitive_stem) is form. A separable verb puts ge- after its particle
+ * ("rondgekeken"), so its stem keeps the split ("rond" + "kijk"), and so does
+ * the stem of a verb that splits ("thuiswerk"). Measured on wdutch's forms
+ * (docs/morphology.md, "The tenth sample"). Up to ~6 look-ups and a split of
+ * the verb, only for a split listed word that ends in a consonant.
+ */
+static int stem_of_whole_inseparable_verb(const vind_lexicon_t *lexicon, const char *form,
+                                          size_t len)
+{
+    char infinitives[2][VIND_MAX_TERM_BYTES + 1], stem[VIND_MAX_TERM_BYTES + 1];
+    size_t lengths[2];
+    size_t count = infinitive_spellings(form, len, infinitives, lengths);
+    for (size_t k = 0; k < count; k++) {
+        const char *inf = infinitives[k];
+        entry_t verb = look_up(lexicon, inf, lengths[k]);
+        if (verb.lemma != NULL || !is_listed(&verb) ||
+            infinitive_stem(lexicon, inf, lengths[k], stem) != len || memcmp(stem, form, len) != 0)
+            continue;
+        part_t verb_parts[VIND_MAX_TERM_BYTES];
+        return has_ge_participle(lexicon, form, len, inf, lengths[k]) &&
+               split_parts(lexicon, inf, lengths[k], VIND_MAX_TERM_BYTES, verb_parts) == 0;
+    }
+    return 0;
+}
+
 /* The parts of form (len bytes) into found; 0 when it stays whole. */
 static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_t len,
                           size_t max_parts, part_t *found)
@@ -877,7 +996,19 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
             split_parts(lexicon, whole.lemma, n, max_parts, lemma_parts) == 0)
             return 0;
     }
+    /* A plural that writes its singular's doubled vowel once splits only
+     * where its head is the plural of a word that is the singular's tail:
+     * "blokuren" is "blok" + "uren" ("uur" of "blokuur"), "wijkraden" "wijk"
+     * + "raden" ("raad"), but "klimaten" is no "klim" + "aten" (eten), nor
+     * "mandaten" "mand" + "aten": "klimaat" ends in "aat", no word. One or
+     * two look-ups, only for such a plural. */
+    if (count >= 2 && whole.lemma && is_listed(&whole) &&
+        is_open_syllable_plural_of(form, len, whole.lemma) &&
+        !head_is_plural_of_tail(lexicon, form, len, found[count - 1].start, whole.lemma))
+        return 0;
     if (count >= 2 && verb_with_noun_head(lexicon, form, len, &whole, found[count - 1].start))
+        return 0;
+    if (count >= 2 && is_listed(&whole) && stem_of_whole_inseparable_verb(lexicon, form, len))
         return 0;
     return count;
 }

@@ -177,6 +177,40 @@ static const char *const verb_heads[][2] = {
     {"stopzetten", "stop+zetten"},
     {NULL, NULL}};
 
+/* A listed word that is also the bare stem of an inseparable verb (its
+ * participle is ge- + stem + -t/-d) splits only where that verb does
+ * (i13-prec10): "noodzaak" (genoodzaakt) is no "nood" + "zaak", "modelleer"
+ * no "model" + "leer". A separable verb's stem keeps its split ("rondkijk":
+ * rondgekeken), and so do nouns that are no verb's stem. */
+static const char *const verb_stems[][2] = {
+    {"noodzaak", ""},
+    {"modelleer", ""},
+    {"formatteer", ""},
+    {"waarschuw", ""},
+    {"wantrouw", ""},
+    {"zieltoog", ""},
+    {"rondkijk", "rond+kijk"},
+    {"neerhaal", "neer+haal"},
+    {"thuiswerk", "thuis+werk"},
+    {"waarborg", "waar+borg"}, /* waarborgen splits no more than it: left */
+    {"kantoorruimte", "kantoor+ruimte"},
+    {NULL, NULL}};
+
+/* A plural that writes its singular's doubled vowel once splits only where
+ * its head is the plural of a compound end that is the singular's tail
+ * (i13-prec10): "klimaten" (klimaat) is no "klim" + "aten". */
+static const char *const open_syllable_plurals[][2] = {
+    {"klimaten", ""},
+    {"mandaten", ""},
+    {"literaten", ""},
+    {"dierbaren", ""},
+    {"werkuren", "werk+uren"},
+    {"blokuren", "blok+uren"},
+    {"wijkraden", "wijk+raden"},
+    {"kringlopen", "kring+lopen"},
+    {"minimumlonen", "minimum+lonen"},
+    {NULL, NULL}};
+
 /* Words the lexicon lacks: two listed words at one place; too short a part,
  * English, ambiguous or a chance split stays whole. */
 static const char *const unknown[][2] = {
@@ -333,6 +367,8 @@ int main(int argc, char **argv)
     check_split(lexicon, "broeikasklimaat", "broeikas+klimaat");
     check_split(lexicon, "actieschip", "actie+schip");
     check_splits(lexicon, verb_heads);
+    check_splits(lexicon, verb_stems);
+    check_splits(lexicon, open_syllable_plurals);
 
     /* Hostile and edge input. */
     char *parts[4];
