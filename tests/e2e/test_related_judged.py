@@ -272,24 +272,18 @@ def main():
     held = [s for s, p in sources if p == "untouched-8"]
     check_held(tap, runs["s11-after"], runs["s11-before"], runs["s11-tfidf"], held, grades,
                "own-edition gate, untouched-8", ndcg_kept=True)
-    # Session 18 (rel5): untouched-9 drawn from main 88018ee before any change; main and TF-IDF
-    # pooled blind for it. The version tried (s18-follows, not merged) is recorded, not checked.
-    held = [s for s, p in sources if p == "untouched-9"]
-    main9 = judged.score_run(runs["s18-before"], held, grades, {})
-    tfidf9 = judged.score_run(runs["s18-tfidf"], held, grades, {})
-    tap.ok(main9["ndcg"] > tfidf9["ndcg"] and main9["first"] >= tfidf9["first"],
-           "untouched-9: main ahead of TF-IDF on nDCG@5, first links no fewer (%.3f, %.3f; "
-           "%.0f%%, %.0f%%)" % (main9["ndcg"], tfidf9["ndcg"], 100 * main9["first"],
-                                100 * tfidf9["first"]))
-    # Session 19 (rel6): untouched-10 drawn from main ff1eb68 before any change; main and TF-IDF
-    # pooled blind for it.
-    held = [s for s, p in sources if p == "untouched-10"]
-    main10 = judged.score_run(runs["s19-before"], held, grades, {})
-    tfidf10 = judged.score_run(runs["s19-tfidf"], held, grades, {})
-    tap.ok(main10["ndcg"] > tfidf10["ndcg"] and main10["first"] >= tfidf10["first"],
-           "untouched-10: main ahead of TF-IDF on nDCG@5, first links no fewer (%.3f, %.3f; "
-           "%.0f%%, %.0f%%)" % (main10["ndcg"], tfidf10["ndcg"], 100 * main10["first"],
-                                100 * tfidf10["first"]))
+    # Session 18 (rel5) and 19 (rel6): untouched-9 and untouched-10 drawn from main (88018ee,
+    # ff1eb68) before any change; main and TF-IDF pooled blind for them. The version session 18
+    # tried (s18-follows, not merged) is recorded, not checked.
+    for part, main_run, tfidf_run in (("untouched-9", "s18-before", "s18-tfidf"),
+                                      ("untouched-10", "s19-before", "s19-tfidf")):
+        held = [s for s, p in sources if p == part]
+        main_part = judged.score_run(runs[main_run], held, grades, {})
+        tfidf_part = judged.score_run(runs[tfidf_run], held, grades, {})
+        tap.ok(main_part["ndcg"] > tfidf_part["ndcg"] and main_part["first"] >= tfidf_part["first"],
+               "%s: main ahead of TF-IDF on nDCG@5, first links no fewer (%.3f, %.3f; "
+               "%.0f%%, %.0f%%)" % (part, main_part["ndcg"], tfidf_part["ndcg"],
+                                    100 * main_part["first"], 100 * tfidf_part["first"]))
     return tap.done()
 
 
