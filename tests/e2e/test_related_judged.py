@@ -30,7 +30,8 @@ no fewer first links and no more unrelated links over the 285 sources it was
 chosen on, giving back the two yearly series the factor cost, and on
 untouched-8 not behind main and ahead of TF-IDF; on untouched-9 main (88018ee)
 ahead of TF-IDF, every link of both judged; the same for main (ff1eb68) on
-untouched-10. Needs no corpus and no build.
+untouched-10; tests/related/offline.py's co-citation weights and its dense-series gate
+(session 19) on examples worked out by hand. Needs no corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -40,6 +41,7 @@ from harness import Tap, REPO
 
 sys.path.insert(0, os.path.join(REPO, "tests", "related"))
 import judged  # noqa: E402
+import offline  # noqa: E402
 
 
 def check_pool(tap, after_run, before_run, chosen, grades, change):
@@ -87,6 +89,21 @@ def main():
     r = judged.score_run({}, ["s"], grades, {})
     tap.ok(r["ndcg"] == 0.0 and r["links"] == 0, "a source without links scores 0")
 
+    # offline.py (session 19), worked by hand: p links a, b, c and q links a, b, so a and b
+    # are co-cited 1/3 + 1/2; a page of one link co-cites nothing.
+    weights = offline.cocitation({"p": ["a", "b", "c"], "q": ["a", "b"], "r": ["c"]})
+    tap.ok(abs(weights[("a", "b")] - 5 / 6) < 1e-12 and abs(weights[("b", "c")] - 1 / 3) < 1e-12
+           and ("c", "c") not in weights and len(weights) == 6,
+           "co-citation: each co-citing page weighs 1 / its number of links", dict(weights))
+    # Three posts of one theme on consecutive days are a daily series (each has two neighbours
+    # within 7 days, more than the gate of 1); an announcement and its report a week apart are not.
+    dates = {"d1": "2019-12-01", "d2": "2019-12-02", "d3": "2019-12-03",
+             "e1": "2019-03-01", "e2": "2019-03-08", "x": "2019-12-02"}
+    truth = {"d1": {"advent"}, "d2": {"advent"}, "d3": {"advent"}, "e1": {"meetup"},
+             "e2": {"meetup"}, "x": {"meetup"}}
+    tap.ok(offline.dense_sources(dates, truth, 7, 1) == {"d1", "d2", "d3"},
+           "a daily series is dense, an event and its report are not",
+           offline.dense_sources(dates, truth, 7, 1))
     sources = judged.read_sources()
     parts = [p for _, p in sources]
     tap.ok(len(sources) == 405 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
@@ -120,7 +137,8 @@ def main():
                          "s6-cosine", "s7-before", "s7-mutual", "s8-before", "s8-after",
                          "s8-final", "s9-before", "s9-after", "s9-tfidf", "s10-before",
                          "s10-after", "s10-tfidf", "s11-before", "s11-after", "s11-tfidf",
-                         "s18-before", "s18-tfidf", "s18-follows", "s19-before", "s19-tfidf")}
+                         "s18-before", "s18-tfidf", "s18-follows", "s19-before", "s19-tfidf",
+                         "s19-cocite", "s19-gated", "s19-follows")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
@@ -150,7 +168,8 @@ def main():
                    for s in first325)
            and all(s in runs[name] for name in ("s18-before", "s18-tfidf", "s18-follows")
                    for s in first365)
-           and all(s in runs[name] for name in ("s19-before", "s19-tfidf") for s, _ in sources),
+           and all(s in runs[name] for name in ("s19-before", "s19-tfidf", "s19-cocite",
+                                                "s19-gated", "s19-follows") for s, _ in sources),
            "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
            "165, TF-IDF and session 8's runs the first 205, session 9's the first 245, session "
            "10's the first 285, session 11's the first 325, session 18's the first 365, session 19's all 405")
