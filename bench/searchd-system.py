@@ -142,6 +142,9 @@ def main():
         health.flush()
         try:
             time.sleep(1.5)
+            if daemon.poll() is not None:  # e.g. its port was taken: say why rather than "no requests"
+                log.seek(0)
+                sys.exit("vind-searchd ended: " + log.read().decode(errors="replace").strip())
             run_wrk(port, paths, 3)
             print("/api/search")
             perf_data = os.environ.get("SEARCHD_PERF")
