@@ -15,7 +15,10 @@ prints, per request wrk counted:
   other    machine busy - daemon - wrk: the other jobs of a shared machine;
   daemon   read system calls (/proc/PID/io syscr: Xapian's pread64 and the eventfd's read);
 then wrk's RESULT line and the load average. A clock tick is 10 ms: the figures are sums over the
-run divided by the requests. The share of /health is the ratio of the two RESULT lines' rps."""
+run divided by the requests. The share of /health is the ratio of the two RESULT lines' rps.
+With SEARCHD_PERF=FILE, perf records the daemon (dwarf call graphs, 499 Hz) during the /api/search
+run into FILE, and bench/searchd_parts.py's table follows: the daemon's CPU a request split into
+vind_search, JSON, HTTP, the hand-over, log and metrics, and the rest."""
 
 import os
 import re
@@ -23,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import searchd_parts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TICK = os.sysconf("SC_CLK_TCK")
@@ -73,15 +78,23 @@ def run_wrk(port, paths, seconds):
     return result, (usage.ru_utime, usage.ru_stime, usage.ru_nvcsw, usage.ru_nivcsw)
 
 
-def measure(daemon, port, paths, seconds):
+def measure(daemon, port, paths, seconds, perf_data=None):
+    """Prints the run's figures; returns the daemon's CPU ms a request (None: no requests)."""
+    perf = None
+    if perf_data:
+        perf = subprocess.Popen(["perf", "record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-p",
+                                 str(daemon), "-o", perf_data, "--", "sleep", str(seconds)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     before, machine_before, reads_before = threads_of(daemon), machine(), read_calls(daemon)
     result, wrk = run_wrk(port, paths, seconds)
+    if perf:
+        perf.wait()
     after, machine_after, reads_after = threads_of(daemon), machine(), read_calls(daemon)
     match = re.search(r"requests=(\d+)", result)
     requests = int(match.group(1)) if match else 0
     if requests == 0:
         print("no requests: " + result)
-        return
+        return None
     per = {}
     for tid, (kind, *now) in after.items():
         then = before.get(tid, (kind, 0, 0, 0, 0))[1:]
@@ -108,6 +121,7 @@ def measure(daemon, port, paths, seconds):
     print("  daemon  %.2f read system calls a request (pread64 of Xapian's blocks, eventfd reads)" %
           ((reads_after - reads_before) / requests))
     print("  " + result)
+    return daemon_ms
 
 
 def main():
@@ -128,15 +142,22 @@ def main():
         health.flush()
         try:
             time.sleep(1.5)
+            if daemon.poll() is not None:  # e.g. its port was taken: say why rather than "no requests"
+                log.seek(0)
+                sys.exit("vind-searchd ended: " + log.read().decode(errors="replace").strip())
             run_wrk(port, paths, 3)
             print("/api/search")
-            measure(daemon.pid, port, paths, seconds)
+            perf_data = os.environ.get("SEARCHD_PERF")
+            daemon_ms = measure(daemon.pid, port, paths, seconds, perf_data)
             print("/health")
             measure(daemon.pid, port, health.name, seconds)
         finally:
             daemon.terminate()
             daemon.wait()
     print("load average " + " ".join(open("/proc/loadavg").read().split()[:3]))
+    if perf_data and daemon_ms:
+        print("/api/search, where the daemon's CPU went (perf, %s)" % perf_data)
+        searchd_parts.report(searchd_parts.perf_script(perf_data), daemon_ms)
 
 
 if __name__ == "__main__":

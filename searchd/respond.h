@@ -71,7 +71,8 @@ enum MHD_Result vind_respond_redirect(vind_request_t *req, const char *location)
 enum MHD_Result vind_respond_asset(vind_request_t *req, const vind_asset_t *asset);
 
 /* On the access handler's call after a search thread resumed the
- * connection: queues the answer the handler left in req (MHD_NO when it
+ * connection: queues the answer the handler left in req, building its
+ * response here on the worker when the handler left a body (MHD_NO when it
  * left none: out of memory, the connection is closed). */
 enum MHD_Result vind_respond_deferred(vind_request_t *req);
 

@@ -150,6 +150,13 @@ struct vind_request {
     int deferred;                     /* answers are kept, not queued */
     struct MHD_Response *deferred_response;
     int deferred_owned; /* destroy it once queued (not a canned one) */
+    /* Or, for a body with the common headers (respond.c's send_sized), the
+     * body alone: its response is built by the worker that sends and frees
+     * it, so the response and its headers never cross threads. */
+    char *deferred_body;
+    size_t deferred_length;
+    const char *deferred_content_type; /* static text */
+    int deferred_cacheable;
 };
 
 /* The client's address as a key (family byte + address bytes, the port
