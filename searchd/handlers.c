@@ -214,7 +214,9 @@ static size_t unsigned_text(unsigned value, char *text)
 /* The library's JSON (the shape of `vind search --format json`), facets
  * cut to VIND_SEARCHD_MAX_FACET_VALUES with "facets_more", then page and
  * size. NULL on NOMEM.
- * Hot path: one JSON tree dumped once (vind_results_to_json_capped); the
+ * Hot path: the library writes the answer straight into one buffer
+ * (vind_results_to_json_capped: 2.5-3% of the daemon's CPU a search,
+ * docs/searchd.md "Session 19: a search request's cost in the daemon"); the
  * answer used to be dumped whole, its facets parsed back, cut and dumped
  * again (0.05 ms more per answer on the corpus). */
 static char *search_json(const vind_results_t *results, const vind_search_params_t *search,
