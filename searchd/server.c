@@ -958,7 +958,9 @@ typedef struct {
  * the request before a search thread takes it (check-searchd-tsan reported
  * GLib's list nodes as races). Two FIFOs (session 18): `later` holds the
  * requests of addresses whose searches were costly lately (admission.h's
- * classes), `first` everyone else's, taken first. In one FIFO, 50
+ * classes) and, since session 19, every search with a wildcard
+ * (vind_admission_query_may_be_costly: a fresh address's first costly
+ * search), `first` everyone else's, taken first. In one FIFO, 50
  * addresses each sending costly searches from two connections (within
  * --max-searches-per-ip) queued ~100 of them ahead of every other
  * client's search: a normal client waited 16 s (docs/security.md, "The
@@ -1084,19 +1086,21 @@ static vind_status_t start_search_threads(vind_server_t *server, unsigned count,
     return VIND_OK;
 }
 
-/* Whether req's address searched costly lately (its requests queue later);
- * notes in req whether it is heavy now (admitted as heavy however long it
- * waits). Cost: nothing with admission off; else a lock and, while some
- * address is remembered, a scan of 256 keys (~1 us). */
+/* Whether req queues later: its query may be costly (a wildcard), or its
+ * address searched costly lately; notes in req whether the address is heavy
+ * now (admitted as heavy however long it waits). Cost: a strchr of the
+ * query; with admission on, a lock and, while some address is remembered,
+ * a scan of 256 keys (~1 us). */
 static int queue_later(vind_request_t *req)
 {
+    int later = vind_admission_query_may_be_costly(req->search.query);
     unsigned char key[VIND_CLIENT_KEY_BYTES];
     if (req->server->admission == NULL || !vind_server_client_key(req->connection, key))
-        return 0;
+        return later;
     vind_address_class_t class =
         vind_admission_class(req->server->admission, key, g_get_monotonic_time());
     req->heavy_when_queued = class == VIND_ADDRESS_HEAVY;
-    return class != VIND_ADDRESS_NORMAL;
+    return later || class != VIND_ADDRESS_NORMAL;
 }
 
 /* Hands req to a search thread and suspends its connection: 1, or 0 once
