@@ -34,6 +34,7 @@
 #include "metrics.h"
 #include "page.h"
 #include "pool.h"
+#include "proxy.h"
 #include "respond.h"
 #include "server.h"
 
@@ -88,6 +89,7 @@ typedef struct {
     char *read_cache_size;
     gboolean reuse_port;
     char *config;
+    char **trusted_proxies; /* --trusted-proxy, repeatable; the config file's list after them */
 } options_t;
 
 /* The result cache's default bound: ~2,000 answers of a 10-hit page with
@@ -213,6 +215,7 @@ static int read_config_file(const char *path, options_t *o)
                                         "cache-size",
                                         "read-cache-size",
                                         "reuse-port",
+                                        "trusted-proxy",
                                         NULL};
     GKeyFile *file = g_key_file_new();
     GError *error = NULL;
@@ -248,10 +251,30 @@ static int read_config_file(const char *path, options_t *o)
         config_seconds(file, "search-time-limit", &o->search_time_limit, path) != 0 ||
         config_int(file, "count-limit", &o->count_limit, path) != 0)
         rc = -1;
+    if (o->trusted_proxies == NULL)
+        o->trusted_proxies =
+            g_key_file_get_string_list(file, "searchd", "trusted-proxy", NULL, NULL);
     if (!o->reuse_port && g_key_file_get_boolean(file, "searchd", "reuse-port", NULL))
         o->reuse_port = TRUE;
     g_key_file_free(file);
     return rc;
+}
+
+/* --trusted-proxy's networks into config->trusted_proxies: 1, or 0 after
+ * printing which one is wrong and why. */
+static int parse_trusted_proxies(char **specs, vind_config_t *config)
+{
+    vind_proxies_t *proxies = g_new0(vind_proxies_t, 1);
+    for (char **spec = specs; *spec; spec++) {
+        const char *why = NULL;
+        if (!vind_proxies_add(proxies, g_strstrip(*spec), &why)) {
+            fprintf(stderr, "vind-searchd: --trusted-proxy %s: %s\n", *spec, why);
+            g_free(proxies);
+            return 0;
+        }
+    }
+    config->trusted_proxies = proxies;
+    return 1;
 }
 
 /* Parses argv into config; 0 on success, else prints why and returns 2. */
@@ -319,6 +342,11 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Bytes of /api/search answers kept for repeated searches, e.g. 64M (default 16M; "
          "0: no cache). A new index revision empties it",
          "BYTES"},
+        {"trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.trusted_proxies,
+         "A proxy in front (repeatable; an address or a network, e.g. 127.0.0.1 or 10.0.0.0/8): "
+         "from it, the client is the rightmost address of X-Forwarded-For that is no trusted "
+         "proxy, for the per-client limits. Other peers' X-Forwarded-For is never read",
+         "ADDR[/PREFIX]"},
         {"read-cache-size", 0, 0, G_OPTION_ARG_STRING, &o.read_cache_size,
          "Bytes of stored page text and hit records each worker keeps for later searches, "
          "e.g. 64M (default 16M; 0: none). A new index revision empties it",
@@ -374,6 +402,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                         "512K or 0 (none)\n");
         goto fail;
     }
+    if (o.trusted_proxies && !parse_trusted_proxies(o.trusted_proxies, config))
+        goto fail;
     const char *env_db = getenv("VIND_DB");
     config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
     config->listen = g_strdup(o.listen ? o.listen : "127.0.0.1:8080");
@@ -404,6 +434,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
 fail:
     g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
     g_free(o.config), g_free(o.cache_size), g_free(o.read_cache_size);
+    g_strfreev(o.trusted_proxies);
     return rc;
 }
 
@@ -413,6 +444,7 @@ static void free_config(vind_config_t *config)
     g_free(config->listen);
     g_free(config->template_dir);
     g_free(config->cors_origin);
+    g_free(config->trusted_proxies);
 }
 
 /* The read check of a new index revision (pool.c): logged once per
@@ -525,8 +557,10 @@ int main(int argc, char **argv)
     char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
     vind_log_write(log, VIND_LOG_INFO,
                    "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "
-                   "%u threads, result cache %zu kB)",
-                   host, port, config.db_path, config.threads, config.cache_bytes >> 10);
+                   "%u threads, result cache %zu kB%s)",
+                   host, port, config.db_path, config.threads, config.cache_bytes >> 10,
+                   config.trusted_proxies ? ", clients behind --trusted-proxy from X-Forwarded-For"
+                                          : "");
     g_free(host);
 
     run_until_stopped(&server, signal_fds[0]);
