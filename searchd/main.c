@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <vind/analyze.h>
@@ -260,6 +261,67 @@ static int read_config_file(const char *path, options_t *o)
     return rc;
 }
 
+/* The log's pipe or socket, written without blocking (log_stream). */
+static struct {
+    int fd;
+    unsigned long dropped; /* lines its reader had no room for, not yet reported */
+} log_sink = {-1, 0};
+
+/* The log stream's write (fopencookie): the whole line, or nothing when the
+ * reader has no room (EAGAIN); it always reports the line written, so stdio
+ * keeps nothing back to prepend to the next one. A line (at most ~2.1 kB,
+ * lib/log.c) is within PIPE_BUF: a pipe takes it whole or not at all; a
+ * socket may take a part (rare: its buffer all but full). Once lines were
+ * dropped, the next line that goes through is preceded by a note saying
+ * how many. Under the stream's lock (vind_log_write), so never concurrent. */
+static ssize_t write_or_drop(void *cookie, const char *data, size_t size)
+{
+    (void)cookie;
+    if (log_sink.dropped) {
+        char note[96];
+        int length = snprintf(note, sizeof note,
+                              "vind-searchd: %lu log lines dropped: the log's reader was full\n",
+                              log_sink.dropped);
+        if (write(log_sink.fd, note, (size_t)length) == length)
+            log_sink.dropped = 0;
+    }
+    if (write(log_sink.fd, data, size) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        log_sink.dropped++;
+    return (ssize_t)size;
+}
+
+/* Where the log goes: stderr, but a pipe or a socket there (journald's
+ * stream, `| logger`) is written without blocking. A reader that stopped
+ * reading filled the pipe, and then every worker waited on the log's lock:
+ * 1,147 requests, then no answer to anyone, and SIGTERM unheeded (the
+ * hostile probe of session 19); now the lines it has no room for are
+ * dropped and counted. A pipe is reopened through /proc/self/fd/2 (a
+ * description of its own: the flag reaches no one else's end); a socket is
+ * set non-blocking itself (a service's journald stream is its own). A file
+ * or a terminal is written as before. */
+static FILE *log_stream(void)
+{
+    struct stat st;
+    if (fstat(STDERR_FILENO, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+        return stderr;
+    int fd = S_ISFIFO(st.st_mode) ? open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+                                  : fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    int flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return stderr;
+    }
+    log_sink.fd = fd;
+    FILE *stream = fopencookie(NULL, "w", (cookie_io_functions_t){.write = write_or_drop});
+    if (stream == NULL) {
+        close(fd);
+        return stderr;
+    }
+    setvbuf(stream, NULL, _IONBF, 0);
+    return stream;
+}
+
 /* --trusted-proxy's networks into config->trusted_proxies: 1, or 0 after
  * printing which one is wrong and why. */
 static int parse_trusted_proxies(char **specs, vind_config_t *config)
@@ -429,7 +491,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
      * search goes to a search thread. */
     const char *cheap = getenv("VIND_SEARCHD_CHEAP_SEARCH_US");
     config->cheap_search_us = cheap ? (unsigned)strtoul(cheap, NULL, 10) : 0;
-    vind_log_init(&config->log, stderr, (vind_log_level_t)level);
+    vind_log_init(&config->log, log_stream(), (vind_log_level_t)level);
     rc = 0;
 fail:
     g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
