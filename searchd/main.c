@@ -18,6 +18,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,10 +262,12 @@ static int read_config_file(const char *path, options_t *o)
     return rc;
 }
 
-/* The log's pipe or socket, written without blocking (log_stream). */
+/* The log's pipe or socket, written without blocking (log_stream). The
+ * count is atomic though only the stream's holder touches it: stdio's lock
+ * (flockfile) is invisible to ThreadSanitizer, which reported it as a race. */
 static struct {
     int fd;
-    unsigned long dropped; /* lines its reader had no room for, not yet reported */
+    atomic_ulong dropped; /* lines its reader had no room for, not yet reported */
 } log_sink = {-1, 0};
 
 /* The log stream's write (fopencookie): the whole line, or nothing when the
@@ -277,16 +280,17 @@ static struct {
 static ssize_t write_or_drop(void *cookie, const char *data, size_t size)
 {
     (void)cookie;
-    if (log_sink.dropped) {
+    unsigned long dropped = atomic_load_explicit(&log_sink.dropped, memory_order_relaxed);
+    if (dropped) {
         char note[96];
         int length = snprintf(note, sizeof note,
                               "vind-searchd: %lu log lines dropped: the log's reader was full\n",
-                              log_sink.dropped);
+                              dropped);
         if (write(log_sink.fd, note, (size_t)length) == length)
-            log_sink.dropped = 0;
+            atomic_store_explicit(&log_sink.dropped, 0, memory_order_relaxed);
     }
     if (write(log_sink.fd, data, size) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        log_sink.dropped++;
+        atomic_fetch_add_explicit(&log_sink.dropped, 1, memory_order_relaxed);
     return (ssize_t)size;
 }
 
