@@ -191,6 +191,8 @@ $(BUILD)/tests/test_stem: TEST_LIBS := $(STEMMER_LIBS)
 $(BUILD)/tests/test_admission: $(BUILD)/searchd/admission.o
 # So is its known-cheap search memo.
 $(BUILD)/tests/test_costmemo: $(BUILD)/searchd/costmemo.o
+# And its reading of a trusted proxy's X-Forwarded-For.
+$(BUILD)/tests/test_proxy: $(BUILD)/searchd/proxy.o
 
 $(DATADIR_BUILD)/stopwords/%: stopwords/%
 	@mkdir -p $(dir $@)

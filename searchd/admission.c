@@ -75,39 +75,45 @@ static int64_t memo_end(const vind_admission_t *admission, const heavy_address_t
                                  : 0;
 }
 
+/* The entry that remembers `key` at now_us (its memo not ended; its mark
+ * may have ended), or NULL: the one look-up of vind_admission_class and
+ * vind_admission_enter (until session 19 two near-twin scans). An address
+ * has at most one entry (entry_to_mark reuses its own). Under the lock.
+ * Cost: nothing once every memo has ended, else a scan of at most
+ * VIND_SEARCHD_HEAVY_ADDRESSES keys (~1 us). */
+static heavy_address_t *find_remembered(vind_admission_t *admission,
+                                        const unsigned char key[VIND_CLIENT_KEY_BYTES],
+                                        int64_t now_us)
+{
+    if (now_us >= admission->marks_end_us - admission->heavy_us + memo_us(admission))
+        return NULL;
+    for (size_t i = 0; i < VIND_SEARCHD_HEAVY_ADDRESSES; i++) {
+        heavy_address_t *entry = &admission->addresses[i];
+        if (memo_end(admission, entry) > now_us &&
+            memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
 vind_address_class_t vind_admission_class(vind_admission_t *admission,
                                           const unsigned char key[VIND_CLIENT_KEY_BYTES],
                                           int64_t now_us)
 {
     if (admission == NULL)
         return VIND_ADDRESS_NORMAL;
-    vind_address_class_t class = VIND_ADDRESS_NORMAL;
     pthread_mutex_lock(&admission->lock);
-    if (now_us < admission->marks_end_us - admission->heavy_us + memo_us(admission))
-        for (size_t i = 0; i < VIND_SEARCHD_HEAVY_ADDRESSES; i++) {
-            const heavy_address_t *entry = &admission->addresses[i];
-            if (memo_end(admission, entry) > now_us &&
-                memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0) {
-                class = entry->heavy_until_us > now_us ? VIND_ADDRESS_HEAVY : VIND_ADDRESS_COSTLY;
-                break;
-            }
-        }
+    const heavy_address_t *entry = find_remembered(admission, key, now_us);
+    vind_address_class_t class = entry == NULL                    ? VIND_ADDRESS_NORMAL
+                                 : entry->heavy_until_us > now_us ? VIND_ADDRESS_HEAVY
+                                                                  : VIND_ADDRESS_COSTLY;
     pthread_mutex_unlock(&admission->lock);
     return class;
 }
 
-/* The entry of a heavy address, or NULL. Under the lock. */
-static heavy_address_t *find_heavy(vind_admission_t *admission,
-                                   const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us)
+int vind_admission_query_may_be_costly(const char *query)
 {
-    if (now_us >= admission->marks_end_us)
-        return NULL;
-    for (size_t i = 0; i < VIND_SEARCHD_HEAVY_ADDRESSES; i++) {
-        heavy_address_t *entry = &admission->addresses[i];
-        if (entry->heavy_until_us > now_us && memcmp(entry->key, key, VIND_CLIENT_KEY_BYTES) == 0)
-            return entry;
-    }
-    return NULL;
+    return query != NULL && strchr(query, '*') != NULL;
 }
 
 vind_admit_t vind_admission_enter(vind_admission_t *admission,
@@ -118,7 +124,10 @@ vind_admit_t vind_admission_enter(vind_admission_t *admission,
         return VIND_ADMIT_NORMAL;
     vind_admit_t admitted = VIND_ADMIT_NORMAL;
     pthread_mutex_lock(&admission->lock);
-    if (heavy_when_queued || find_heavy(admission, key, now_us) != NULL) {
+    /* While no mark lasts (marks_end_us past), no address is heavy: no scan. */
+    const heavy_address_t *entry =
+        now_us < admission->marks_end_us ? find_remembered(admission, key, now_us) : NULL;
+    if (heavy_when_queued || (entry != NULL && entry->heavy_until_us > now_us)) {
         if (admission->running >= admission->max_heavy) {
             admitted = VIND_ADMIT_REFUSED;
             admission->refused++;

@@ -55,6 +55,20 @@ vind_address_class_t vind_admission_class(vind_admission_t *admission,
                                           const unsigned char key[VIND_CLIENT_KEY_BYTES],
                                           int64_t now_us);
 
+/* 1 when a search of `query` may be costly before it has run, whoever asks:
+ * it holds a wildcard ('*'). The class above knows an address only after
+ * its first costly search, so each fresh address ran one costly search
+ * from the first queue: 200 of them held a normal client's first search
+ * 54 s (docs/security.md, "The hostile probe of session 19, the daemon").
+ * Over the corpus every search that cost --heavy-search-ms (20 ms) had
+ * wildcards (8 one-letter ones, size 100: 46 ms; 64 two-letter ones: 40-66
+ * ms); the costliest without one measured 15 ms (64 words OR'd, size 100).
+ * server.c queues such a search later, as a costly address's, so it never
+ * holds a search without one; it is not refused for it. Works with
+ * admission off (behind a proxy): it reads the query, not the address.
+ * Thread: safe. Cost: one strchr of the query (at most 4 kB). */
+int vind_admission_query_may_be_costly(const char *query);
+
 /* Before a search of the address `key` at now_us (a monotonic clock):
  * heavy when the address is heavy now, or was when the request was queued
  * (heavy_when_queued: a queue longer than the mark must not end it; until

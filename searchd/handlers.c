@@ -128,7 +128,7 @@ static int admission_begin(vind_request_t *req, admission_ticket_t *ticket)
 {
     ticket->admitted = VIND_ADMIT_NORMAL;
     ticket->keyed =
-        req->server->admission != NULL && vind_server_client_key(req->connection, ticket->key);
+        req->server->admission != NULL && vind_request_client_key(req, ticket->key);
     ticket->wall_start_us = g_get_monotonic_time();
     if (ticket->keyed) {
         ticket->admitted = vind_admission_enter(req->server->admission, ticket->key,

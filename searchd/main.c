@@ -18,9 +18,11 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <vind/analyze.h>
@@ -34,6 +36,7 @@
 #include "metrics.h"
 #include "page.h"
 #include "pool.h"
+#include "proxy.h"
 #include "respond.h"
 #include "server.h"
 
@@ -88,6 +91,7 @@ typedef struct {
     char *read_cache_size;
     gboolean reuse_port;
     char *config;
+    char **trusted_proxies; /* --trusted-proxy, repeatable; the config file's list after them */
 } options_t;
 
 /* The result cache's default bound: ~2,000 answers of a 10-hit page with
@@ -213,6 +217,7 @@ static int read_config_file(const char *path, options_t *o)
                                         "cache-size",
                                         "read-cache-size",
                                         "reuse-port",
+                                        "trusted-proxy",
                                         NULL};
     GKeyFile *file = g_key_file_new();
     GError *error = NULL;
@@ -248,10 +253,94 @@ static int read_config_file(const char *path, options_t *o)
         config_seconds(file, "search-time-limit", &o->search_time_limit, path) != 0 ||
         config_int(file, "count-limit", &o->count_limit, path) != 0)
         rc = -1;
+    if (o->trusted_proxies == NULL)
+        o->trusted_proxies =
+            g_key_file_get_string_list(file, "searchd", "trusted-proxy", NULL, NULL);
     if (!o->reuse_port && g_key_file_get_boolean(file, "searchd", "reuse-port", NULL))
         o->reuse_port = TRUE;
     g_key_file_free(file);
     return rc;
+}
+
+/* The log's pipe or socket, written without blocking (log_stream). The
+ * count is atomic though only the stream's holder touches it: stdio's lock
+ * (flockfile) is invisible to ThreadSanitizer, which reported it as a race. */
+static struct {
+    int fd;
+    atomic_ulong dropped; /* lines its reader had no room for, not yet reported */
+} log_sink = {-1, 0};
+
+/* The log stream's write (fopencookie): the whole line, or nothing when the
+ * reader has no room (EAGAIN); it always reports the line written, so stdio
+ * keeps nothing back to prepend to the next one. A line (at most ~2.1 kB,
+ * lib/log.c) is within PIPE_BUF: a pipe takes it whole or not at all; a
+ * socket may take a part (rare: its buffer all but full). Once lines were
+ * dropped, the next line that goes through is preceded by a note saying
+ * how many. Under the stream's lock (vind_log_write), so never concurrent. */
+static ssize_t write_or_drop(void *cookie, const char *data, size_t size)
+{
+    (void)cookie;
+    unsigned long dropped = atomic_load_explicit(&log_sink.dropped, memory_order_relaxed);
+    if (dropped) {
+        char note[96];
+        int length = snprintf(note, sizeof note,
+                              "vind-searchd: %lu log lines dropped: the log's reader was full\n",
+                              dropped);
+        if (write(log_sink.fd, note, (size_t)length) == length)
+            atomic_store_explicit(&log_sink.dropped, 0, memory_order_relaxed);
+    }
+    if (write(log_sink.fd, data, size) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        atomic_fetch_add_explicit(&log_sink.dropped, 1, memory_order_relaxed);
+    return (ssize_t)size;
+}
+
+/* Where the log goes: stderr, but a pipe or a socket there (journald's
+ * stream, `| logger`) is written without blocking. A reader that stopped
+ * reading filled the pipe, and then every worker waited on the log's lock:
+ * 1,147 requests, then no answer to anyone, and SIGTERM unheeded (the
+ * hostile probe of session 19); now the lines it has no room for are
+ * dropped and counted. A pipe is reopened through /proc/self/fd/2 (a
+ * description of its own: the flag reaches no one else's end); a socket is
+ * set non-blocking itself (a service's journald stream is its own). A file
+ * or a terminal is written as before. */
+static FILE *log_stream(void)
+{
+    struct stat st;
+    if (fstat(STDERR_FILENO, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+        return stderr;
+    int fd = S_ISFIFO(st.st_mode) ? open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+                                  : fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    int flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return stderr;
+    }
+    log_sink.fd = fd;
+    FILE *stream = fopencookie(NULL, "w", (cookie_io_functions_t){.write = write_or_drop});
+    if (stream == NULL) {
+        close(fd);
+        return stderr;
+    }
+    setvbuf(stream, NULL, _IONBF, 0);
+    return stream;
+}
+
+/* --trusted-proxy's networks into config->trusted_proxies: 1, or 0 after
+ * printing which one is wrong and why. */
+static int parse_trusted_proxies(char **specs, vind_config_t *config)
+{
+    vind_proxies_t *proxies = g_new0(vind_proxies_t, 1);
+    for (char **spec = specs; *spec; spec++) {
+        const char *why = NULL;
+        if (!vind_proxies_add(proxies, g_strstrip(*spec), &why)) {
+            fprintf(stderr, "vind-searchd: --trusted-proxy %s: %s\n", *spec, why);
+            g_free(proxies);
+            return 0;
+        }
+    }
+    config->trusted_proxies = proxies;
+    return 1;
 }
 
 /* Parses argv into config; 0 on success, else prints why and returns 2. */
@@ -319,6 +408,11 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "Bytes of /api/search answers kept for repeated searches, e.g. 64M (default 16M; "
          "0: no cache). A new index revision empties it",
          "BYTES"},
+        {"trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.trusted_proxies,
+         "A proxy in front (repeatable; an address or a network, e.g. 127.0.0.1 or 10.0.0.0/8): "
+         "from it, the client is the rightmost address of X-Forwarded-For that is no trusted "
+         "proxy, for the per-client limits. Other peers' X-Forwarded-For is never read",
+         "ADDR[/PREFIX]"},
         {"read-cache-size", 0, 0, G_OPTION_ARG_STRING, &o.read_cache_size,
          "Bytes of stored page text and hit records each worker keeps for later searches, "
          "e.g. 64M (default 16M; 0: none). A new index revision empties it",
@@ -374,6 +468,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
                         "512K or 0 (none)\n");
         goto fail;
     }
+    if (o.trusted_proxies && !parse_trusted_proxies(o.trusted_proxies, config))
+        goto fail;
     const char *env_db = getenv("VIND_DB");
     config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
     config->listen = g_strdup(o.listen ? o.listen : "127.0.0.1:8080");
@@ -399,11 +495,12 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
      * search goes to a search thread. */
     const char *cheap = getenv("VIND_SEARCHD_CHEAP_SEARCH_US");
     config->cheap_search_us = cheap ? (unsigned)strtoul(cheap, NULL, 10) : 0;
-    vind_log_init(&config->log, stderr, (vind_log_level_t)level);
+    vind_log_init(&config->log, log_stream(), (vind_log_level_t)level);
     rc = 0;
 fail:
     g_free(o.db), g_free(o.listen), g_free(o.template_dir), g_free(o.cors), g_free(o.log_level);
     g_free(o.config), g_free(o.cache_size), g_free(o.read_cache_size);
+    g_strfreev(o.trusted_proxies);
     return rc;
 }
 
@@ -413,6 +510,7 @@ static void free_config(vind_config_t *config)
     g_free(config->listen);
     g_free(config->template_dir);
     g_free(config->cors_origin);
+    g_free(config->trusted_proxies);
 }
 
 /* The read check of a new index revision (pool.c): logged once per
@@ -525,8 +623,10 @@ int main(int argc, char **argv)
     char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
     vind_log_write(log, VIND_LOG_INFO,
                    "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "
-                   "%u threads, result cache %zu kB)",
-                   host, port, config.db_path, config.threads, config.cache_bytes >> 10);
+                   "%u threads, result cache %zu kB%s)",
+                   host, port, config.db_path, config.threads, config.cache_bytes >> 10,
+                   config.trusted_proxies ? ", clients behind --trusted-proxy from X-Forwarded-For"
+                                          : "");
     g_free(host);
 
     run_until_stopped(&server, signal_fds[0]);

@@ -48,6 +48,7 @@
 #include "handlers.h"
 #include "metrics.h"
 #include "pool.h"
+#include "proxy.h"
 #include "respond.h"
 
 /* The one route table. Every route answers GET and HEAD. */
@@ -284,30 +285,86 @@ static void client_table_free(vind_client_table_t *table)
  * 14: six searches at once from six addresses of one /64, none refused;
  * --max-searches-per-ip 3). An IPv4-mapped address (::ffff:a.b.c.d) is its
  * IPv4 address. */
-int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
+/* The peer's address: 1 with its family and bytes (16 bytes at most), or 0. */
+static int peer_address(struct MHD_Connection *connection, int *family, unsigned char bytes[16])
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == NULL || info->client_addr == NULL)
         return 0;
-    memset(key, 0, 17);
     const struct sockaddr *address = info->client_addr;
-    key[0] = (unsigned char)address->sa_family;
+    *family = address->sa_family;
+    memset(bytes, 0, 16);
     if (address->sa_family == AF_INET)
-        memcpy(key + 1, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
-    else if (address->sa_family == AF_INET6) {
-        const struct in6_addr *ip6 = &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr;
-        memcpy(key + 1, ip6, IN6_IS_ADDR_V4MAPPED(ip6) ? 16 : 8);
+        memcpy(bytes, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
+    else if (address->sa_family == AF_INET6)
+        memcpy(bytes, &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr, 16);
+    return 1;
+}
+
+int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
+{
+    int family;
+    unsigned char bytes[16];
+    if (!peer_address(connection, &family, bytes))
+        return 0;
+    vind_proxy_client_key(family, bytes, key);
+    return 1;
+}
+
+/* The X-Forwarded-For values of a request, the last ones kept. */
+typedef struct {
+    const char *values[VIND_SEARCHD_MAX_FORWARDED_HOPS];
+    size_t count;
+} forwarded_t;
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *name,
+                                         const char *value)
+{
+    (void)kind;
+    forwarded_t *forwarded = cls;
+    if (value == NULL || g_ascii_strcasecmp(name, "X-Forwarded-For") != 0)
+        return MHD_YES;
+    if (forwarded->count == VIND_SEARCHD_MAX_FORWARDED_HOPS) {
+        memmove(forwarded->values, forwarded->values + 1,
+                (VIND_SEARCHD_MAX_FORWARDED_HOPS - 1) * sizeof forwarded->values[0]);
+        forwarded->count--;
     }
+    forwarded->values[forwarded->count++] = value;
+    return MHD_YES;
+}
+
+int vind_request_client_key(vind_request_t *req, unsigned char key[17])
+{
+    if (req->client_keyed == 0) {
+        int family;
+        unsigned char bytes[16];
+        req->client_keyed = peer_address(req->connection, &family, bytes) ? 1 : -1;
+        if (req->client_keyed > 0) {
+            vind_proxy_client_key(family, bytes, req->client_key);
+            const vind_proxies_t *proxies = req->server->config->trusted_proxies;
+            if (proxies != NULL && vind_proxies_trusted(proxies, family, bytes)) {
+                forwarded_t forwarded = {.count = 0};
+                MHD_get_connection_values(req->connection, MHD_HEADER_KIND, collect_forwarded,
+                                          &forwarded);
+                /* Leaves the peer's key when no entry could be taken. */
+                vind_proxies_forwarded_client(proxies, forwarded.values, forwarded.count,
+                                              req->client_key);
+            }
+        }
+    }
+    if (req->client_keyed < 0)
+        return 0;
+    memcpy(key, req->client_key, sizeof req->client_key);
     return 1;
 }
 
 /* 1 and counted when the client may start one more search; 0 when it has
  * max_searches_per_ip running already. */
-static int client_acquire(vind_server_t *server, struct MHD_Connection *connection)
+static int client_acquire(vind_server_t *server, vind_request_t *req)
 {
     unsigned char key[17];
-    if (!vind_server_client_key(connection, key))
+    if (!vind_request_client_key(req, key))
         return 1; /* no address (a socket pair in a test): nothing to count */
     vind_client_table_t *table = server->clients;
     int allowed = 1;
@@ -336,7 +393,7 @@ static void client_release(vind_request_t *req)
         return;
     req->client_held = 0;
     unsigned char key[17];
-    if (!vind_server_client_key(req->connection, key))
+    if (!vind_request_client_key(req, key))
         return;
     vind_client_table_t *table = req->server->clients;
     pthread_mutex_lock(&table->lock);
@@ -776,7 +833,23 @@ typedef struct {
     unsigned content_lengths, transfer_encodings;
     int chunked;   /* the one Transfer-Encoding is "chunked" */
     int bad_name;  /* a name with a space or another non-token byte */
+    int folded;    /* a framing header folded over two lines (below) */
 } framing_t;
+
+/* 1 when name (size bytes) is `framing` followed by more: how libmicrohttpd
+ * 0.9.75 keeps a header folded over two lines (obsolete line folding, RFC
+ * 9112 5.2). It appends the next line, its leading spaces skipped, to the
+ * header's NAME: "Transfer-Encoding:\r\n chunked" becomes a header named
+ * "Transfer-Encodingchunked", and "Transfer-Encoding: chunked\r\n x" one
+ * named "Transfer-Encodingx"; neither it nor vind then sees a
+ * Transfer-Encoding, and the body is read by the Content-Length, where a
+ * proxy that unfolds the line (as RFC 9112 lets it) reads it chunked: two
+ * ends of one body (the hostile probe of session 19). */
+static int folded_name(const char *name, size_t size, const char *framing)
+{
+    size_t length = strlen(framing);
+    return size > length && g_ascii_strncasecmp(name, framing, length) == 0;
+}
 
 static int is_token(const char *name, size_t size)
 {
@@ -804,7 +877,9 @@ static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const ch
         char *coding = g_strstrip(g_strndup(value ? value : "", value ? value_size : 0));
         framing->chunked = g_ascii_strcasecmp(coding, "chunked") == 0;
         g_free(coding);
-    }
+    } else if (folded_name(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+               folded_name(key, key_size, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+        framing->folded = 1;
     return MHD_YES;
 }
 
@@ -815,7 +890,8 @@ static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const ch
  * smuggled in after it. libmicrohttpd takes the first of two
  * Content-Lengths, takes "Content-Length :" for another header, and waits
  * for the end of the connection after an unknown Transfer-Encoding (10 s,
- * no answer). RFC 9112 asks for a 400 and the connection closed. Cost:
+ * no answer), and reads a folded framing header as another header
+ * (folded_name). RFC 9112 asks for a 400 and the connection closed. Cost:
  * one pass over the header names (the header-size check makes another).
  */
 static const char *ambiguous_framing(struct MHD_Connection *connection)
@@ -824,6 +900,8 @@ static const char *ambiguous_framing(struct MHD_Connection *connection)
     MHD_get_connection_values_n(connection, MHD_HEADER_KIND, note_framing, &framing);
     if (framing.bad_name)
         return "a header name that is not a token (a space before its colon?)";
+    if (framing.folded)
+        return "a Content-Length or Transfer-Encoding folded over two lines";
     if (framing.content_lengths > 1)
         return "more than one Content-Length";
     if (framing.content_lengths && framing.transfer_encodings)
@@ -958,7 +1036,9 @@ typedef struct {
  * the request before a search thread takes it (check-searchd-tsan reported
  * GLib's list nodes as races). Two FIFOs (session 18): `later` holds the
  * requests of addresses whose searches were costly lately (admission.h's
- * classes), `first` everyone else's, taken first. In one FIFO, 50
+ * classes) and, since session 19, every search with a wildcard
+ * (vind_admission_query_may_be_costly: a fresh address's first costly
+ * search), `first` everyone else's, taken first. In one FIFO, 50
  * addresses each sending costly searches from two connections (within
  * --max-searches-per-ip) queued ~100 of them ahead of every other
  * client's search: a normal client waited 16 s (docs/security.md, "The
@@ -982,7 +1062,7 @@ struct vind_search_threads {
 static enum MHD_Result serve_search(vind_server_t *server, vind_request_t *req)
 {
     enum MHD_Result result;
-    if (!client_acquire(server, req->connection))
+    if (!client_acquire(server, req))
         result = vind_respond_busy(req);
     else {
         req->client_held = 1;
@@ -1084,19 +1164,21 @@ static vind_status_t start_search_threads(vind_server_t *server, unsigned count,
     return VIND_OK;
 }
 
-/* Whether req's address searched costly lately (its requests queue later);
- * notes in req whether it is heavy now (admitted as heavy however long it
- * waits). Cost: nothing with admission off; else a lock and, while some
- * address is remembered, a scan of 256 keys (~1 us). */
+/* Whether req queues later: its query may be costly (a wildcard), or its
+ * address searched costly lately; notes in req whether the address is heavy
+ * now (admitted as heavy however long it waits). Cost: a strchr of the
+ * query; with admission on, a lock and, while some address is remembered,
+ * a scan of 256 keys (~1 us). */
 static int queue_later(vind_request_t *req)
 {
+    int later = vind_admission_query_may_be_costly(req->search.query);
     unsigned char key[VIND_CLIENT_KEY_BYTES];
-    if (req->server->admission == NULL || !vind_server_client_key(req->connection, key))
-        return 0;
+    if (req->server->admission == NULL || !vind_request_client_key(req, key))
+        return later;
     vind_address_class_t class =
         vind_admission_class(req->server->admission, key, g_get_monotonic_time());
     req->heavy_when_queued = class == VIND_ADDRESS_HEAVY;
-    return class != VIND_ADDRESS_NORMAL;
+    return later || class != VIND_ADDRESS_NORMAL;
 }
 
 /* Hands req to a search thread and suspends its connection: 1, or 0 once

@@ -30,6 +30,7 @@ typedef struct vind_cache vind_cache_t;
 typedef struct vind_admission vind_admission_t;
 typedef struct vind_cost_memo vind_cost_memo_t;
 typedef struct vind_search_threads vind_search_threads_t;
+typedef struct vind_proxies vind_proxies_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
@@ -53,6 +54,7 @@ typedef struct {
     size_t read_cache_bytes;      /* --read-cache-size: each worker's stored text and records */
     unsigned test_delay_ms;       /* $VIND_SEARCHD_TEST_DELAY_MS: tests only, see handlers.c */
     unsigned cheap_search_us; /* $VIND_SEARCHD_CHEAP_SEARCH_US: known-cheap bound (0, unset: off) */
+    vind_proxies_t *trusted_proxies; /* --trusted-proxy (proxy.h); NULL: none */
     vind_log_t log;
 } vind_config_t;
 
@@ -147,6 +149,8 @@ struct vind_request {
     int cache_missed;                 /* the worker found no answer in the result cache */
     struct vind_request *next_search; /* the search threads' queue (server.c) */
     int heavy_when_queued;            /* its address was heavy then (admission.h) */
+    int client_keyed;                 /* vind_request_client_key: 0 not yet, 1 made, -1 none */
+    unsigned char client_key[17];
     int deferred;                     /* answers are kept, not queued */
     struct MHD_Response *deferred_response;
     int deferred_owned; /* destroy it once queued (not a canned one) */
@@ -163,6 +167,17 @@ struct vind_request {
  * left out; an IPv6 address's first 64 bits, a client's /64): 1, or 0 when
  * the connection has no address (a socket pair). */
 int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17]);
+
+/* The key of the request's client, made once per request: the peer's
+ * (vind_server_client_key), or, when the peer is a trusted proxy
+ * (--trusted-proxy), the client its X-Forwarded-For names (proxy.h). Every
+ * per-client decision about a request (--max-searches-per-ip, costly-search
+ * admission and its queue) takes this key; the connection limits, made
+ * before any header is read, take the peer's. 1, or 0 when the connection
+ * has no address. Thread: the request's holder. Cost: the first call, a
+ * trusted peer's: a pass over the headers and at most
+ * VIND_SEARCHD_MAX_FORWARDED_HOPS parses (~1 us); after it, a copy. */
+int vind_request_client_key(vind_request_t *req, unsigned char key[17]);
 
 /* The searchers the pool needs (vind_pool_new's size): one per search thread
  * and one per worker, for /health, which must never wait for a search. */

@@ -258,6 +258,13 @@
  * addresses sending costly searches, the queue held each one past its
  * 10 s mark, so admission refused 4 of 460 and a normal client waited 16 s. */
 #define VIND_SEARCHD_COSTLY_MEMO_SECONDS 60u
+/* Trusted proxies (vind-searchd --trusted-proxy, searchd/proxy.h, session
+ * 19): at most VIND_SEARCHD_MAX_TRUSTED_PROXIES networks, and at most
+ * VIND_SEARCHD_MAX_FORWARDED_HOPS entries of X-Forwarded-For read from its
+ * right end, whatever its length (a header of 1,000 addresses costs as much
+ * as one of 16). A chain of proxies longer than 16 is not a real site's. */
+#define VIND_SEARCHD_MAX_TRUSTED_PROXIES 64u
+#define VIND_SEARCHD_MAX_FORWARDED_HOPS 16u
 /* Known-cheap searches in vind-searchd (searchd/costmemo.h), off unless
  * $VIND_SEARCHD_CHEAP_SEARCH_US sets a bound in microseconds (1000 was
  * measured): an /api/search request whose last run over the same index cost

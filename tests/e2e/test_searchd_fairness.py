@@ -14,6 +14,14 @@ made heavy; while the first one's search runs, the three others' searches queue,
 an address never seen: it is answered before the three queued ones (it was answered last before
 session 18), and those are answered too (the later queue is not starved).
 
+Since session 19 a search with a wildcard (the only searches that cost --heavy-search-ms over the
+corpus) queues later too, whichever address sends it: the costly-search marks know an address only
+after its first costly search, so 200 fresh addresses each sending one held a normal client's first
+search 54.5 s (docs/security.md, "The hostile probe of session 19, the daemon"). Asserted the same
+way: while one wildcard search runs, three more of fresh addresses queue, then a one-word search of
+another fresh address: it is served right after the running one (last before session 19); and the
+same from one address with admission off (behind a proxy every client is 127.0.0.1).
+
 Works on the sample site's index (make build/sample-site/index.html); skips without it.
 """
 
@@ -36,6 +44,73 @@ def search(word):
     return "/api/search?" + query(q=word)
 
 
+def served_in_order(sd, clients):
+    """Starts clients [(who, address, path)] 0.3 s after the first, 0.1 s apart (the first is held
+    DELAY_MS, the others queue behind it); returns [(who, status)] in the order answered."""
+    done = []
+    lock = threading.Lock()
+
+    def client(who, address, path):
+        status = get_from(sd.port, address, path, 60)[0]
+        with lock:
+            done.append((who, status))
+
+    threads = [threading.Thread(target=client, args=c) for c in clients]
+    threads[0].start()
+    time.sleep(0.3)
+    for thread in threads[1:]:
+        thread.start()
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join(60)
+    return done
+
+
+def start_held(db, *options):
+    """vind-searchd over db with one search thread, every search held DELAY_MS, no result cache."""
+    os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(DELAY_MS)
+    try:
+        return Searchd(db, "--threads", "1", "--cache-size", "0", *options).start()
+    finally:
+        del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
+
+
+def heavy_addresses_queue_later(db):
+    sd = start_held(db, "--heavy-search-ms", "0", "--max-heavy-searches", "1")
+    try:
+        marked = [get_from(sd.port, address, search("zorg"))[0] for address in HEAVY]
+        tap.ok(marked == [200] * len(HEAVY), "four addresses made heavy by a search each", marked)
+        words = ["wijkverpleging", "mantelzorg", "verpleeghuis", "thuiszorg"]
+        clients = [("heavy %s" % a, a, search(w)) for a, w in zip(HEAVY, words)]
+        done = served_in_order(sd, clients + [("newcomer", NEWCOMER, search("bewoners"))])
+        order = [who for who, _ in done]
+        tap.ok(len(done) == 5 and all(status == 200 for _, status in done),
+               "every search answered 200 (the queued heavy ones too)", done)
+        tap.ok(len(order) == 5 and order.index("newcomer") == 1,
+               "a new address's search is served right after the running one, before the three "
+               "queued searches of heavy addresses", order)
+    finally:
+        sd.stop()
+    tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
+
+
+def wildcard_searches_queue_later(db, label, options, addresses, newcomer):
+    sd = start_held(db, *options)
+    try:
+        words = ["zorg*", "wijk*", "ver*", "mantel* thuis*"]
+        clients = [("wildcard %d" % i, a, search(w)) for i, (a, w) in enumerate(zip(addresses, words))]
+        done = served_in_order(sd, clients + [("word", newcomer, search("bewoners"))])
+        order = [who for who, _ in done]
+        tap.ok(len(done) == 5 and all(status == 200 for _, status in done),
+               "%s: every search answered 200 (the queued wildcard ones too)" % label, done)
+        tap.ok(len(order) == 5 and order.index("word") == 1,
+               "%s: a one-word search is served right after the running wildcard search, before the "
+               "three queued ones" % label, order)
+    finally:
+        sd.stop()
+    tap.equal(sd.exit_code, 0, "%s: SIGTERM exits 0" % label)
+
+
 def main():
     source = require_sample_site(tap, "the order of service of queued searches")
     if source is None:
@@ -44,44 +119,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "db")
         index_site(db, source)
-        os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(DELAY_MS)
-        try:
-            sd = Searchd(db, "--threads", "1", "--heavy-search-ms", "0", "--max-heavy-searches", "1",
-                         "--cache-size", "0").start()
-        finally:
-            del os.environ["VIND_SEARCHD_TEST_DELAY_MS"]
-        try:
-            marked = [get_from(sd.port, address, search("zorg"))[0] for address in HEAVY]
-            tap.ok(marked == [200] * len(HEAVY), "four addresses made heavy by a search each", marked)
-            done = []  # (who, status) in the order the answers came
-            lock = threading.Lock()
-
-            def client(who, address, word):
-                status = get_from(sd.port, address, search(word), 60)[0]
-                with lock:
-                    done.append((who, status))
-
-            words = ["wijkverpleging", "mantelzorg", "verpleeghuis", "thuiszorg"]
-            threads = [threading.Thread(target=client, args=("heavy %s" % a, a, w)) for a, w in zip(HEAVY, words)]
-            threads.append(threading.Thread(target=client, args=("newcomer", NEWCOMER, "bewoners")))
-            # The first heavy search runs (held 1.5 s); the three others queue, then the
-            # newcomer's, all within 0.7 s of its start.
-            threads[0].start()
-            time.sleep(0.3)
-            for thread in threads[1:]:
-                thread.start()
-                time.sleep(0.1)
-            for thread in threads:
-                thread.join(60)
-            order = [who for who, _ in done]
-            tap.ok(len(done) == 5 and all(status == 200 for _, status in done),
-                   "every search answered 200 (the queued heavy ones too)", done)
-            tap.ok(len(order) == 5 and order.index("newcomer") == 1,
-                   "a new address's search is served right after the running one, before the three "
-                   "queued searches of heavy addresses", order)
-        finally:
-            sd.stop()
-        tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
+        heavy_addresses_queue_later(db)
+        fresh = ["127.0.0.%d" % n for n in range(7, 11)]
+        wildcard_searches_queue_later(db, "fresh addresses", [], fresh, "127.0.0.11")
+        wildcard_searches_queue_later(db, "one address, admission off (as behind a proxy)",
+                                      ["--max-heavy-searches", "0", "--max-searches-per-ip", "1"],
+                                      ["127.0.0.1"] * 4, "127.0.0.1")
     tap.done()
 
 

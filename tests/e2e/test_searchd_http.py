@@ -306,6 +306,17 @@ AMBIGUOUS = [
     ("Transfer-Encoding: chunked, identity", b"Transfer-Encoding: chunked, identity\r\n"),
     ("Transfer-Encoding: chunked twice", b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
     ("a space before the colon: 'Content-Length : 23'", b"Content-Length : 23\r\n"),
+    # Session 19: libmicrohttpd appends a folded line to the header's name ("Transfer-Encodingchunked"),
+    # so neither it nor vind saw the Transfer-Encoding and the body was read by its Content-Length
+    # (or, without one, as no body): on ff1eb68 the request and then the smuggled GET /metrics were
+    # both answered (statuses [503, 200] here), where a proxy that unfolds the line reads another
+    # body.
+    ("a folded Transfer-Encoding, then a Content-Length",
+     b"Transfer-Encoding:\r\n chunked\r\nContent-Length: 5\r\n"),
+    ("Transfer-Encoding: chunked with a folded line after it, then a Content-Length",
+     b"Transfer-Encoding: chunked\r\n\tx\r\nContent-Length: 5\r\n"),
+    ("a folded Transfer-Encoding alone", b"Transfer-Encoding:\r\n chunked\r\n"),
+    ("a folded Content-Length", b"Content-Length:\r\n 5\r\n"),
 ]
 
 

@@ -6,7 +6,9 @@
  * (one more is refused and counted), while other addresses are never
  * refused; a full table forgets the address whose mark ends first; the
  * class a request is queued by, and a request queued while its address was
- * heavy admitted as heavy; off (max_heavy 0) admits everything.
+ * heavy admitted as heavy; an ended entry beside a live one; which queries
+ * may be costly before they run (a wildcard); off (max_heavy 0) admits
+ * everything.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -166,12 +168,61 @@ static void test_off(void)
     free(metrics);
 }
 
+/* One look-up serves the class and the admission (session 19: two near-twin
+ * scans before): an address whose mark ended beside one whose mark lasts,
+ * each found for what it is, and an ended entry marked again. */
+static void test_ended_and_live_entries(void)
+{
+    int failed = 1;
+    vind_admission_t *admission = vind_admission_new(1, 50 * MS, 10000 * MS, &failed);
+    unsigned char a[VIND_CLIENT_KEY_BYTES], b[VIND_CLIENT_KEY_BYTES];
+    address_key(a, 1), address_key(b, 2);
+    search(admission, 1, 1000 * MS, 50 * MS); /* a: heavy until 11000 ms */
+    search(admission, 2, 5000 * MS, 50 * MS); /* b: heavy until 15000 ms */
+    CHECK_INT(vind_admission_class(admission, a, 12000 * MS), VIND_ADDRESS_COSTLY,
+              "a's mark ended, b's lasts: a is costly");
+    CHECK_INT(vind_admission_class(admission, b, 12000 * MS), VIND_ADDRESS_HEAVY,
+              "... and b heavy");
+    vind_admit_t a_admitted = vind_admission_enter(admission, a, 12000 * MS, 0);
+    CHECK_INT(a_admitted, VIND_ADMIT_NORMAL, "a's search (its mark ended) is admitted as normal");
+    vind_admit_t b_admitted = vind_admission_enter(admission, b, 12000 * MS, 0);
+    CHECK_INT(b_admitted, VIND_ADMIT_HEAVY, "b's search takes the one heavy slot");
+    vind_admission_leave(admission, a, a_admitted, 50 * MS, 12000 * MS); /* a heavy again */
+    CHECK_INT(vind_admission_class(admission, a, 13000 * MS), VIND_ADDRESS_HEAVY,
+              "a's ended entry marked again: heavy");
+    CHECK_INT(vind_admission_enter(admission, a, 13000 * MS, 0), VIND_ADMIT_REFUSED,
+              "... and its next search refused while b holds the slot");
+    vind_admission_leave(admission, b, b_admitted, 0, 13000 * MS);
+    CHECK_INT(vind_admission_class(admission, a, 23000 * MS), VIND_ADDRESS_COSTLY,
+              "a's second mark ended at 22000 ms: costly");
+    CHECK_INT(vind_admission_class(admission, b, 23000 * MS), VIND_ADDRESS_COSTLY,
+              "b's ended at 15000 ms: costly");
+    vind_admission_free(admission);
+}
+
+/* A search that may be costly before it runs: a wildcard anywhere in the
+ * query (server.c queues it later, whichever address asks). */
+static void test_query_may_be_costly(void)
+{
+    CHECK_INT(vind_admission_query_may_be_costly("zorg"), 0, "a word: not costly");
+    CHECK_INT(vind_admission_query_may_be_costly("zorg OR wonen NEAR gemeente"), 0,
+              "operators: not costly");
+    CHECK_INT(vind_admission_query_may_be_costly(""), 0, "an empty query: not costly");
+    CHECK_INT(vind_admission_query_may_be_costly(NULL), 0, "no query: not costly");
+    CHECK_INT(vind_admission_query_may_be_costly("zorg*"), 1, "a wildcard: may be costly");
+    CHECK_INT(vind_admission_query_may_be_costly("wonen title:verpleeg*"), 1,
+              "a field's wildcard: may be costly");
+    CHECK_INT(vind_admission_query_may_be_costly("aa* ab* ac*"), 1, "three wildcards");
+}
+
 int main(void)
 {
     test_heavy_marks_and_decay();
     test_global_bound();
     test_full_table();
     test_classes_and_queued_heavy();
+    test_ended_and_live_entries();
+    test_query_may_be_costly();
     test_off();
     return check_done();
 }
