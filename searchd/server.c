@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include <vind/limits.h>
+#include "acceptor.h"
 #include "admission.h"
 #include "cache.h"
 #include "error.h"
@@ -123,11 +124,19 @@ struct vind_connection_list {
  * counted here as one client's, under the list's lock, and one past the
  * limit is shut down at once, as libmicrohttpd refuses one. Returns whether
  * the connection may stay. Cost: a hash of 17 bytes per connection. */
+static unsigned open_connections_of(vind_server_t *server, const unsigned char client[17])
+{
+    GBytes *key = g_bytes_new_static(client, 17);
+    unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(server->connections->clients, key));
+    g_bytes_unref(key);
+    return count;
+}
+
 static int count_client(vind_server_t *server, connection_record_t *record, int delta)
 {
     GHashTable *clients = server->connections->clients;
+    unsigned count = open_connections_of(server, record->client) + (unsigned)delta;
     GBytes *key = g_bytes_new(record->client, sizeof record->client);
-    unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(clients, key)) + (unsigned)delta;
     if (count == 0)
         g_hash_table_remove(clients, key);
     else
@@ -138,10 +147,20 @@ static int count_client(vind_server_t *server, connection_record_t *record, int 
 
 static void request_free(vind_request_t *req);
 
+/* One libmicrohttpd daemon and its one thread. It is the closure of the
+ * daemon's connection notifications, so a closed connection is counted off
+ * the worker that served it. */
+struct vind_worker {
+    vind_server_t *server;
+    unsigned index;
+    struct MHD_Daemon *daemon;
+};
+
 static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
                               enum MHD_ConnectionNotificationCode code)
 {
-    vind_server_t *server = cls;
+    vind_worker_t *worker = cls;
+    vind_server_t *server = worker->server;
     vind_connection_list_t *list = server->connections;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         connection_record_t *record = calloc(1, sizeof *record);
@@ -168,6 +187,7 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     }
     /* CLOSED runs before MHD closes the socket, so a listed fd is never a
      * reused one. */
+    vind_acceptor_closed(server->acceptor, worker->index);
     connection_record_t *record = *socket_context;
     if (record == NULL)
         return;
@@ -284,14 +304,9 @@ static void client_table_free(vind_client_table_t *table)
  * 14: six searches at once from six addresses of one /64, none refused;
  * --max-searches-per-ip 3). An IPv4-mapped address (::ffff:a.b.c.d) is its
  * IPv4 address. */
-int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
+static void client_key_of_address(const struct sockaddr *address, unsigned char key[17])
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (info == NULL || info->client_addr == NULL)
-        return 0;
     memset(key, 0, 17);
-    const struct sockaddr *address = info->client_addr;
     key[0] = (unsigned char)address->sa_family;
     if (address->sa_family == AF_INET)
         memcpy(key + 1, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
@@ -299,6 +314,15 @@ int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[
         const struct in6_addr *ip6 = &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr;
         memcpy(key + 1, ip6, IN6_IS_ADDR_V4MAPPED(ip6) ? 16 : 8);
     }
+}
+
+int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL)
+        return 0;
+    client_key_of_address(info->client_addr, key);
     return 1;
 }
 
@@ -1237,6 +1261,30 @@ static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *
     return atomic_load(&server->stopping) ? MHD_NO : MHD_YES;
 }
 
+/* The accept thread's verdict before a connection is handed to a worker:
+ * closed while stopping (accept_unless_stopping's rule), and when its
+ * address (an IPv6 client: its /64) has --max-connections-per-ip open
+ * already. A connection counts from its start on its worker
+ * (notify_connection), which shuts down one that passed here in the same
+ * instant as its address's last allowed one. Cost: a hash of 17 bytes under
+ * the connection list's lock, once a connection. */
+static vind_accept_verdict_t admit_connection(void *cls, const struct sockaddr *address,
+                                              socklen_t length)
+{
+    vind_server_t *server = cls;
+    if (atomic_load(&server->stopping))
+        return VIND_ACCEPT_STOPPING;
+    if (length < sizeof address->sa_family ||
+        (address->sa_family != AF_INET && address->sa_family != AF_INET6))
+        return VIND_ACCEPT_OK; /* not an IP address: nothing to count */
+    unsigned char client[17];
+    client_key_of_address(address, client);
+    pthread_mutex_lock(&server->connections->lock);
+    unsigned open = open_connections_of(server, client);
+    pthread_mutex_unlock(&server->connections->lock);
+    return open < server->config->max_connections_per_ip ? VIND_ACCEPT_OK : VIND_ACCEPT_ADDRESS;
+}
+
 /* The port of --listen: digits only, 0..65535. getaddrinfo would take
  * "99999" and wrap it (to 34463), so the daemon would listen on a port
  * nobody asked for. 0 is the documented "pick a free port" (the tests use
@@ -1319,18 +1367,103 @@ static vind_status_t open_listen_socket(const vind_config_t *config,
     return VIND_OK;
 }
 
-static unsigned bound_port(struct MHD_Daemon *daemon)
+static unsigned bound_port(int listen_fd)
 {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_LISTEN_FD);
-    if (info == NULL)
-        return 0;
     struct sockaddr_storage address;
     socklen_t length = sizeof address;
-    if (getsockname(info->listen_fd, (struct sockaddr *)&address, &length) != 0)
+    if (getsockname(listen_fd, (struct sockaddr *)&address, &length) != 0)
         return 0;
     if (address.ss_family == AF_INET6)
         return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
     return ntohs(((struct sockaddr_in *)&address)->sin_port);
+}
+
+/* One libmicrohttpd daemon a worker, each with one thread and no listening
+ * socket (the acceptor hands it connections; MHD_USE_ITC wakes it for one).
+ * Each may hold every connection (--max-connections: the acceptor keeps the
+ * sum to it) and --max-connections-per-ip of one address, a bound under the
+ * acceptor's and notify_connection's count over all the workers.
+ * Suspend and resume: a searching route runs on a search thread (the file's
+ * head says why). */
+static struct MHD_Daemon *start_worker(vind_worker_t *worker)
+{
+    vind_server_t *server = worker->server;
+    const vind_config_t *config = server->config;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    return MHD_start_daemon(
+        flags, 0, accept_unless_stopping, server, access_handler, server,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_CONNECTION_TIMEOUT,
+        config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
+        request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, worker,
+        MHD_OPTION_END);
+}
+
+/* After the acceptor stopped: each daemon closes its connections and ends
+ * its thread. */
+static void stop_workers(vind_server_t *server)
+{
+    for (unsigned i = 0; i < server->n_workers; i++)
+        if (server->workers[i].daemon)
+            MHD_stop_daemon(server->workers[i].daemon);
+    free(server->workers);
+    server->workers = NULL;
+    server->n_workers = 0;
+}
+
+static char *acceptor_metrics(const void *cls)
+{
+    const vind_server_t *server = cls;
+    return vind_acceptor_metrics(server->acceptor);
+}
+
+/* The workers, then the acceptor over them. On failure everything started
+ * here is stopped again and *errmsg says why. */
+static vind_status_t start_serving(vind_server_t *server, int listen_fd, char **errmsg)
+{
+    const vind_config_t *config = server->config;
+    unsigned n = config->threads ? config->threads : 1;
+    server->workers = calloc(n, sizeof *server->workers);
+    struct MHD_Daemon **daemons = calloc(n, sizeof *daemons);
+    if (server->workers == NULL || daemons == NULL) {
+        free(daemons);
+        free(server->workers);
+        server->workers = NULL;
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    server->n_workers = n;
+    for (unsigned i = 0; i < n; i++) {
+        server->workers[i] = (vind_worker_t){.server = server, .index = i};
+        daemons[i] = server->workers[i].daemon = start_worker(&server->workers[i]);
+        if (daemons[i] == NULL) {
+            free(daemons);
+            stop_workers(server);
+            return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
+                              config->listen);
+        }
+    }
+    vind_acceptor_config_t accepting = {.listen_fd = listen_fd,
+                                        .workers = daemons,
+                                        .n_workers = n,
+                                        .max_connections = config->max_connections,
+                                        .admit = admit_connection,
+                                        .admit_cls = server,
+                                        .log = server->log};
+    vind_status_t status = vind_acceptor_new(&accepting, &server->acceptor, errmsg);
+    free(daemons);
+    if (status == VIND_OK) {
+        vind_metrics_set_more(server->metrics, acceptor_metrics, server);
+        status = vind_acceptor_start(server->acceptor, errmsg);
+    }
+    if (status != VIND_OK) {
+        stop_workers(server);
+        vind_acceptor_free(server->acceptor);
+        server->acceptor = NULL;
+    }
+    return status;
 }
 
 vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **errmsg)
@@ -1366,40 +1499,23 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     }
     atomic_init(&server->in_flight, 0);
     atomic_init(&server->stopping, 0);
-
-    /* Suspend and resume: a searching route runs on a search thread (the
-     * file's head says why). */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    if (address.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    unsigned threads = config->threads > 1 ? config->threads : 0;
-    server->daemon = MHD_start_daemon(
-        flags, 0, accept_unless_stopping, server, access_handler, server,
-        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_LISTEN_SOCKET,
-        (MHD_socket)listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
-        request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
-        MHD_OPTION_END);
-    if (server->daemon == NULL) {
+    status = start_serving(server, listen_fd, errmsg);
+    if (status != VIND_OK) {
         close(listen_fd);
         free_search_threads(server);
         vind_server_free_connections(server);
-        return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
-                          config->listen);
+        return status;
     }
-    *port = bound_port(server->daemon);
+    server->listen_fd = listen_fd;
+    *port = bound_port(listen_fd);
     return VIND_OK;
 }
 
 void vind_server_stop(vind_server_t *server)
 {
-    if (server->daemon == NULL)
+    if (server->workers == NULL)
         return;
-    atomic_store(&server->stopping, 1);
+    atomic_store(&server->stopping, 1); /* the acceptor closes new connections at once */
     int64_t deadline = g_get_monotonic_time() + VIND_SEARCHD_DRAIN_SECONDS * G_TIME_SPAN_SECOND;
     while (atomic_load(&server->in_flight) > 0 && g_get_monotonic_time() < deadline) {
         vind_server_sweep(server);
@@ -1411,8 +1527,12 @@ void vind_server_stop(vind_server_t *server)
     /* Every search finishes and resumes its connection first: MHD must not
      * stop with a connection suspended. */
     stop_search_threads(server);
-    MHD_stop_daemon(server->daemon); /* closes the listening socket too */
-    server->daemon = NULL;
+    vind_acceptor_stop(server->acceptor);
+    close(server->listen_fd); /* new connections are refused by the kernel from here */
+    server->listen_fd = -1;
+    stop_workers(server);
+    vind_acceptor_free(server->acceptor); /* after the workers' last CLOSED notification */
+    server->acceptor = NULL;
     free_search_threads(server);
     vind_server_free_connections(server);
 }

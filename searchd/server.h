@@ -30,6 +30,8 @@ typedef struct vind_cache vind_cache_t;
 typedef struct vind_admission vind_admission_t;
 typedef struct vind_cost_memo vind_cost_memo_t;
 typedef struct vind_search_threads vind_search_threads_t;
+typedef struct vind_acceptor vind_acceptor_t;
+typedef struct vind_worker vind_worker_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
@@ -71,7 +73,13 @@ typedef struct {
     vind_admission_t *admission;     /* costly-search admission (admission.h); NULL: off */
     vind_cost_memo_t *cost_memo;     /* known-cheap searches (costmemo.h); NULL: off */
     vind_search_threads_t *searches; /* --threads search threads: every route that searches */
-    struct MHD_Daemon *daemon;
+    /* --threads libmicrohttpd daemons of one thread each, no listening
+     * socket of their own: the acceptor hands each connection to the one
+     * with the fewest (acceptor.h). */
+    vind_worker_t *workers;
+    unsigned n_workers;
+    vind_acceptor_t *acceptor;
+    int listen_fd; /* -1 when not listening */
     atomic_uint in_flight; /* requests between first callback and completion */
     atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
 } vind_server_t;
