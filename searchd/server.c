@@ -1,5 +1,5 @@
 /*
- * server.c - vind-searchd's HTTP side: the libmicrohttpd daemon, the one
+ * server.c - vind-searchd's HTTP side: the libmicrohttpd daemons, the one
  * route table, the request guards (all in guard_request) and the request
  * context's life cycle.
  *
@@ -18,17 +18,18 @@
  *   request_completed    access-log line, metrics, searcher back to the
  *                        pool, context freed (also for aborted requests)
  *
- * Threads: MHD's internal thread pool with epoll, --threads I/O workers,
- * and as many search threads (a queue of their own, below). A route that
+ * Threads: --threads I/O workers (a libmicrohttpd daemon each, one epoll
+ * thread, no listening socket: an accept thread hands each connection to
+ * the worker with the fewest, acceptor.h), and as many search threads (a
+ * queue of their own, below). A route that
  * searches (VIND_ROUTE_INDEX or VIND_ROUTE_SEARCH) has its connection
  * suspended and its handler run on a search thread, which counts it against
  * its client address, checks a searcher out and back in, keeps the answer
  * in the request and resumes the connection; the worker's next call of the
  * access handler queues it. Every other route (/health, /metrics, assets)
- * is answered on the worker at once. Why: a worker that
- * wakes on the listening socket accepts every waiting connection at once
- * and serves them in turn, so when it ran searches itself (until session
- * 12) one slow search held every other connection it owned, /health too
+ * is answered on the worker at once. Why: a worker serves its connections
+ * in turn, so when it ran searches itself (until session 12) one slow
+ * search held every other connection it owned, /health too
  * (docs/searchd.md "Threads" has the figures).
  */
 #include <arpa/inet.h>
@@ -1246,12 +1247,13 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ---- */
 
-/* While stopping, a new connection is accepted and closed at once.
- * MHD_quiesce_daemon would stop accepting instead, but on an epoll daemon
- * with its own threads (ours) it races with the worker threads' own removal
- * of the listening socket and aborts the process (an open libmicrohttpd
- * defect: both sides call epoll_ctl(DEL) and MHD_PANIC on ENOENT; seen as
- * SIGABRT on SIGTERM in test_searchd_http under load). */
+/* While stopping, a new connection is accepted and closed at once. The
+ * accept thread checks first (admit_connection); libmicrohttpd asks this
+ * policy again in MHD_add_connection, for a connection handed over in the
+ * instant stopping was set. (Until session 19 libmicrohttpd accepted itself
+ * and this was the check; MHD_quiesce_daemon raced its workers' removal of
+ * the listening socket and aborted the process: epoll_ctl(DEL) from both
+ * sides, MHD_PANIC on ENOENT.) */
 static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *address,
                                               socklen_t length)
 {
