@@ -122,6 +122,8 @@ static void hand_over(vind_acceptor_t *acceptor, int fd, const struct sockaddr *
         atomic_fetch_sub(&acceptor->open[worker], 1);
         atomic_fetch_sub(&acceptor->total, 1);
         atomic_fetch_add_explicit(&acceptor->refused_handover, 1, memory_order_relaxed);
+        if (config->release)
+            config->release(config->admit_cls, address, length);
     }
 }
 

@@ -47,9 +47,12 @@ typedef enum {
     VIND_ACCEPT_ADDRESS,  /* its address has its limit of connections: close it */
 } vind_accept_verdict_t;
 
-/* Called on the accept thread for each accepted connection; must not block. */
+/* Called on the accept thread for each accepted connection; must not block.
+ * A connection it admits may be counted by it: release is called for one
+ * that libmicrohttpd then refused. */
 typedef vind_accept_verdict_t (*vind_accept_check_fn)(void *cls, const struct sockaddr *address,
                                                       socklen_t length);
+typedef void (*vind_accept_release_fn)(void *cls, const struct sockaddr *address, socklen_t length);
 
 typedef struct {
     int listen_fd;               /* non-blocking, listening; the caller closes it */
@@ -57,6 +60,7 @@ typedef struct {
     unsigned n_workers;          /* at least 1 */
     unsigned max_connections;    /* open connections in all, over every worker (>= 1) */
     vind_accept_check_fn admit;  /* may be NULL: every connection is admitted */
+    vind_accept_release_fn release; /* may be NULL; called with admit_cls */
     void *admit_cls;
     const vind_log_t *log; /* accept errors (rate-limited: one line an episode) */
 } vind_acceptor_config_t;

@@ -120,11 +120,11 @@ struct vind_connection_list {
     GHashTable *clients; /* GBytes client key -> GUINT_TO_POINTER(open connections) */
 };
 
-/* libmicrohttpd's --max-connections-per-ip counts each address; an IPv6
- * client is its /64 (vind_server_client_key), so its connections are
- * counted here as one client's, under the list's lock, and one past the
- * limit is shut down at once, as libmicrohttpd refuses one. Returns whether
- * the connection may stay. Cost: a hash of 17 bytes per connection. */
+/* --max-connections-per-ip counts each client: an IPv6 client is its /64
+ * (vind_server_client_key). The accept thread counts a connection before it
+ * hands it over (admit_connection, closing one past the limit at once) and
+ * its close takes it off (notify_connection), both under the list's lock.
+ * Cost: a hash of 17 bytes per connection. */
 static unsigned open_connections_of(vind_server_t *server, const unsigned char client[17])
 {
     GBytes *key = g_bytes_new_static(client, 17);
@@ -133,17 +133,34 @@ static unsigned open_connections_of(vind_server_t *server, const unsigned char c
     return count;
 }
 
-static int count_client(vind_server_t *server, connection_record_t *record, int delta)
+/* Adds delta to the client's open connections; the list's lock is held. */
+static void count_client(vind_server_t *server, const unsigned char client[17], int delta)
 {
     GHashTable *clients = server->connections->clients;
-    unsigned count = open_connections_of(server, record->client) + (unsigned)delta;
-    GBytes *key = g_bytes_new(record->client, sizeof record->client);
+    unsigned count = open_connections_of(server, client) + (unsigned)delta;
+    GBytes *key = g_bytes_new(client, 17);
     if (count == 0)
         g_hash_table_remove(clients, key);
     else
         g_hash_table_replace(clients, g_bytes_ref(key), GUINT_TO_POINTER(count));
     g_bytes_unref(key);
-    return count <= server->config->max_connections_per_ip;
+}
+
+/* The key of a connection the accept thread counted: an IP client's. */
+static int counted_key(const struct sockaddr *address, socklen_t length, unsigned char client[17]);
+
+/* A connection whose start could not be recorded gives its count back. */
+static void uncount_connection(vind_server_t *server, struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    unsigned char client[17];
+    if (info == NULL || info->client_addr == NULL ||
+        !counted_key(info->client_addr, sizeof(struct sockaddr_storage), client))
+        return;
+    pthread_mutex_lock(&server->connections->lock);
+    count_client(server, client, -1);
+    pthread_mutex_unlock(&server->connections->lock);
 }
 
 static void request_free(vind_request_t *req);
@@ -169,19 +186,23 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
         if (record == NULL || info == NULL) {
             free(record);
+            uncount_connection(server, connection);
             return;
         }
         record->fd = info->connect_fd;
         atomic_init(&record->since_us, g_get_monotonic_time());
         atomic_init(&record->receiving, 1);
-        record->counted = vind_server_client_key(connection, record->client);
+        const union MHD_ConnectionInfo *address =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        /* counted by the accept thread (admit_connection); given back at CLOSED */
+        record->counted =
+            address && address->client_addr &&
+            counted_key(address->client_addr, sizeof(struct sockaddr_storage), record->client);
         pthread_mutex_lock(&list->lock);
         record->next = list->head;
         if (list->head)
             list->head->prev = record;
         list->head = record;
-        if (record->counted && !count_client(server, record, +1))
-            shutdown(record->fd, SHUT_RDWR); /* libmicrohttpd closes it: as refused */
         pthread_mutex_unlock(&list->lock);
         *socket_context = record;
         return;
@@ -195,7 +216,7 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     request_free(record->unfinished);
     pthread_mutex_lock(&list->lock);
     if (record->counted)
-        count_client(server, record, -1);
+        count_client(server, record->client, -1);
     if (record->prev)
         record->prev->next = record->next;
     else
@@ -1263,28 +1284,53 @@ static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *
     return atomic_load(&server->stopping) ? MHD_NO : MHD_YES;
 }
 
+static int counted_key(const struct sockaddr *address, socklen_t length, unsigned char client[17])
+{
+    if (length < sizeof address->sa_family ||
+        (address->sa_family != AF_INET && address->sa_family != AF_INET6))
+        return 0; /* not an IP address: nothing to count */
+    client_key_of_address(address, client);
+    return 1;
+}
+
 /* The accept thread's verdict before a connection is handed to a worker:
  * closed while stopping (accept_unless_stopping's rule), and when its
  * address (an IPv6 client: its /64) has --max-connections-per-ip open
- * already. A connection counts from its start on its worker
- * (notify_connection), which shuts down one that passed here in the same
- * instant as its address's last allowed one. Cost: a hash of 17 bytes under
- * the connection list's lock, once a connection. */
+ * already; otherwise counted at once, so that a burst from one address is
+ * cut here, never on a worker. Cost: a hash of 17 bytes under the
+ * connection list's lock, once a connection. */
 static vind_accept_verdict_t admit_connection(void *cls, const struct sockaddr *address,
                                               socklen_t length)
 {
     vind_server_t *server = cls;
     if (atomic_load(&server->stopping))
         return VIND_ACCEPT_STOPPING;
-    if (length < sizeof address->sa_family ||
-        (address->sa_family != AF_INET && address->sa_family != AF_INET6))
-        return VIND_ACCEPT_OK; /* not an IP address: nothing to count */
     unsigned char client[17];
-    client_key_of_address(address, client);
+    if (!counted_key(address, length, client))
+        return VIND_ACCEPT_OK;
+    vind_accept_verdict_t verdict = VIND_ACCEPT_ADDRESS;
     pthread_mutex_lock(&server->connections->lock);
-    unsigned open = open_connections_of(server, client);
+    if (open_connections_of(server, client) < server->config->max_connections_per_ip) {
+        count_client(server, client, +1);
+        verdict = VIND_ACCEPT_OK;
+    }
     pthread_mutex_unlock(&server->connections->lock);
-    return open < server->config->max_connections_per_ip ? VIND_ACCEPT_OK : VIND_ACCEPT_ADDRESS;
+    return verdict;
+}
+
+/* An admitted connection libmicrohttpd refused (MHD_add_connection closed
+ * it): its count given back. Libmicrohttpd may also drop a connection
+ * between the hand-over and its start when it cannot make its memory pool
+ * (out of memory; no notification): that count is not given back. */
+static void release_connection(void *cls, const struct sockaddr *address, socklen_t length)
+{
+    vind_server_t *server = cls;
+    unsigned char client[17];
+    if (!counted_key(address, length, client))
+        return;
+    pthread_mutex_lock(&server->connections->lock);
+    count_client(server, client, -1);
+    pthread_mutex_unlock(&server->connections->lock);
 }
 
 /* The port of --listen: digits only, 0..65535. getaddrinfo would take
@@ -1452,6 +1498,7 @@ static vind_status_t start_serving(vind_server_t *server, int listen_fd, char **
                                         .n_workers = n,
                                         .max_connections = config->max_connections,
                                         .admit = admit_connection,
+                                        .release = release_connection,
                                         .admit_cls = server,
                                         .log = server->log};
     vind_status_t status = vind_acceptor_new(&accepting, &server->acceptor, errmsg);

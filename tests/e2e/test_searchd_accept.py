@@ -11,7 +11,10 @@ connections assigned by vind").
      libmicrohttpd's own accepting), and is served once one of the 6 closes
      (vind_accept_full_total counts the pause);
   3. --max-connections-per-ip 3: an address's 4th and 5th connection are closed at once
-     (reason="max_connections_per_ip" 2); another address is served meanwhile;
+     (reason="max_connections_per_ip" 2); another address is served meanwhile; a burst of 60 from
+     one address with the limit 8 (connects sent together): the 52 past it are closed by the accept thread (none reaches a
+     worker) and the 8 kept are 2 on each worker (counted when the address's connections start on
+     their workers, a burst left them 3, 3, 24, 35);
   4. the process out of descriptors (its RLIMIT_NOFILE lowered under it to 8 with prlimit): new
      connections wait in the backlog, the accept thread waits 100 ms between tries
      (vind_accept_errors_total counts the tries: a few dozen in 2 s, where a spinning loop would
@@ -23,6 +26,7 @@ import http.client
 import os
 import re
 import resource
+import select
 import socket
 import sys
 import tempfile
@@ -34,6 +38,7 @@ from harness import Searchd, Tap, generated_index, require_programs  # noqa: E40
 
 tap = Tap()
 ARTICLES = 10
+BURST = 60
 
 
 def keep_alive(port, source="127.0.0.1"):
@@ -61,6 +66,36 @@ def closed_unread(port, source="127.0.0.1"):
         return False
     finally:
         sock.close()
+
+
+def connect_at_once(port, source, count):
+    """count connections from source, their connects sent together (non-blocking), so that they
+    wait in the backlog together."""
+    socks = []
+    for _ in range(count):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((source, 0))
+        sock.setblocking(False)
+        sock.connect_ex(("127.0.0.1", port))
+        socks.append(sock)
+    for sock in socks:
+        select.select([], [sock], [], 10)
+        sock.setblocking(True)
+    return socks
+
+
+def closed_now_count(socks):
+    """How many of socks the daemon closed (EOF or reset within a short wait)."""
+    closed = 0
+    for sock in socks:
+        sock.settimeout(0.2)
+        try:
+            closed += sock.recv(1) == b""
+        except socket.timeout:
+            pass
+        except OSError:
+            closed += 1
+    return closed
 
 
 def metrics_over(connection):
@@ -148,6 +183,23 @@ def per_address(db):
         tap.equal(labelled(metrics_over(other), "vind_connections_refused_total", "max_connections_per_ip"), 2,
                   "vind_connections_refused_total{reason=\"max_connections_per_ip\"} counts them")
         for c in held + [other]:
+            c.close()
+    with Searchd(db, "--threads", "4", "--max-connections-per-ip", "8") as sd:
+        burst = connect_at_once(sd.port, "127.0.0.4", BURST)
+        watcher = keep_alive(sd.port, "127.0.0.5")
+        text = metrics_over(watcher)
+        deadline = time.time() + 10
+        while labelled(text, "vind_connections_refused_total", "max_connections_per_ip") != BURST - 8 \
+                and time.time() < deadline:
+            time.sleep(0.05)
+            text = metrics_over(watcher)
+        tap.equal(labelled(text, "vind_connections_refused_total", "max_connections_per_ip"), BURST - 8,
+                  "a burst of %d connections from one address (--max-connections-per-ip 8): %d closed by the "
+                  "accept thread, none handed to a worker" % (BURST, BURST - 8))
+        tap.equal(sorted(settled_workers(watcher, 9)), [2, 2, 2, 3],
+                  "its 8 kept connections spread 2 on each worker (and the watcher's own)")
+        tap.equal(closed_now_count(burst), BURST - 8, "the other %d found closed" % (BURST - 8))
+        for c in burst + [watcher]:
             c.close()
 
 
