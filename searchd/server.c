@@ -146,17 +146,33 @@ static void count_client(vind_server_t *server, const unsigned char client[17], 
     g_bytes_unref(key);
 }
 
-/* The key of a connection the accept thread counted: an IP client's. */
-static int counted_key(const struct sockaddr *address, socklen_t length, unsigned char client[17]);
+static void client_key_of_address(const struct sockaddr *address, unsigned char key[17]);
+
+/* The client key of an address the accept thread counts (an IP client's);
+ * 0 for any other. */
+static int counted_key(const struct sockaddr *address, socklen_t length, unsigned char client[17])
+{
+    if (length < sizeof address->sa_family ||
+        (address->sa_family != AF_INET && address->sa_family != AF_INET6))
+        return 0; /* not an IP address: nothing to count */
+    client_key_of_address(address, client);
+    return 1;
+}
+
+/* counted_key of a connection's address (libmicrohttpd's copy of it). */
+static int counted_key_of(struct MHD_Connection *connection, unsigned char client[17])
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info && info->client_addr &&
+           counted_key(info->client_addr, sizeof(struct sockaddr_storage), client);
+}
 
 /* A connection whose start could not be recorded gives its count back. */
 static void uncount_connection(vind_server_t *server, struct MHD_Connection *connection)
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     unsigned char client[17];
-    if (info == NULL || info->client_addr == NULL ||
-        !counted_key(info->client_addr, sizeof(struct sockaddr_storage), client))
+    if (!counted_key_of(connection, client))
         return;
     pthread_mutex_lock(&server->connections->lock);
     count_client(server, client, -1);
@@ -192,12 +208,8 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
         record->fd = info->connect_fd;
         atomic_init(&record->since_us, g_get_monotonic_time());
         atomic_init(&record->receiving, 1);
-        const union MHD_ConnectionInfo *address =
-            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         /* counted by the accept thread (admit_connection); given back at CLOSED */
-        record->counted =
-            address && address->client_addr &&
-            counted_key(address->client_addr, sizeof(struct sockaddr_storage), record->client);
+        record->counted = counted_key_of(connection, record->client);
         pthread_mutex_lock(&list->lock);
         record->next = list->head;
         if (list->head)
@@ -1282,15 +1294,6 @@ static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *
     (void)length;
     const vind_server_t *server = cls;
     return atomic_load(&server->stopping) ? MHD_NO : MHD_YES;
-}
-
-static int counted_key(const struct sockaddr *address, socklen_t length, unsigned char client[17])
-{
-    if (length < sizeof address->sa_family ||
-        (address->sa_family != AF_INET && address->sa_family != AF_INET6))
-        return 0; /* not an IP address: nothing to count */
-    client_key_of_address(address, client);
-    return 1;
 }
 
 /* The accept thread's verdict before a connection is handed to a worker:
