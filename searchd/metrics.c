@@ -40,6 +40,8 @@ struct vind_metrics {
     atomic_uint_fast64_t revision;
     atomic_uint_fast64_t documents;
     atomic_int index_seen;
+    char *(*more)(const void *cls); /* vind_metrics_set_more's source, or NULL */
+    const void *more_cls;
     size_t n_routes; /* plus one "other" */
     route_counters_t routes[];
 };
@@ -57,6 +59,12 @@ vind_metrics_t *vind_metrics_new(size_t n_routes)
 void vind_metrics_free(vind_metrics_t *metrics)
 {
     free(metrics);
+}
+
+void vind_metrics_set_more(vind_metrics_t *metrics, char *(*more)(const void *cls), const void *cls)
+{
+    metrics->more = more;
+    metrics->more_cls = cls;
 }
 
 static size_t status_index(unsigned http_status)
@@ -164,6 +172,12 @@ char *vind_metrics_render(const vind_metrics_t *metrics, const char *(*route_nam
                                "vind_index_documents %llu\n",
                                (unsigned long long)atomic_load(&metrics->revision),
                                (unsigned long long)atomic_load(&metrics->documents));
+    }
+    if (metrics->more) {
+        char *more = metrics->more(metrics->more_cls);
+        if (more)
+            g_string_append(out, more);
+        g_free(more);
     }
     char *text = strdup(out->str);
     g_string_free(out, TRUE);

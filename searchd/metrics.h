@@ -23,7 +23,14 @@ void vind_metrics_record(vind_metrics_t *metrics, size_t route, unsigned http_st
 /* The revision and document count a searcher last saw. Thread: safe. */
 void vind_metrics_set_index(vind_metrics_t *metrics, uint64_t revision, uint64_t documents);
 
-/* Prometheus text exposition (malloc'd); route_name(i) labels route i. */
+/* Another part's Prometheus text, appended to every render: more(cls)
+ * returns g_malloc'd text (NULL: none). The server's accept thread gives its
+ * gauges this way. Thread: set it before the daemon serves. */
+void vind_metrics_set_more(vind_metrics_t *metrics, char *(*more)(const void *cls),
+                           const void *cls);
+
+/* Prometheus text exposition (malloc'd); route_name(i) labels route i, then
+ * the text of vind_metrics_set_more's source. */
 char *vind_metrics_render(const vind_metrics_t *metrics, const char *(*route_name)(size_t));
 
 #endif

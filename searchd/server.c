@@ -1,5 +1,5 @@
 /*
- * server.c - vind-searchd's HTTP side: the libmicrohttpd daemon, the one
+ * server.c - vind-searchd's HTTP side: the libmicrohttpd daemons, the one
  * route table, the request guards (all in guard_request) and the request
  * context's life cycle.
  *
@@ -18,17 +18,18 @@
  *   request_completed    access-log line, metrics, searcher back to the
  *                        pool, context freed (also for aborted requests)
  *
- * Threads: MHD's internal thread pool with epoll, --threads I/O workers,
- * and as many search threads (a queue of their own, below). A route that
+ * Threads: --threads I/O workers (a libmicrohttpd daemon each, one epoll
+ * thread, no listening socket: an accept thread hands each connection to
+ * the worker with the fewest, acceptor.h), and as many search threads (a
+ * queue of their own, below). A route that
  * searches (VIND_ROUTE_INDEX or VIND_ROUTE_SEARCH) has its connection
  * suspended and its handler run on a search thread, which counts it against
  * its client address, checks a searcher out and back in, keeps the answer
  * in the request and resumes the connection; the worker's next call of the
  * access handler queues it. Every other route (/health, /metrics, assets)
- * is answered on the worker at once. Why: a worker that
- * wakes on the listening socket accepts every waiting connection at once
- * and serves them in turn, so when it ran searches itself (until session
- * 12) one slow search held every other connection it owned, /health too
+ * is answered on the worker at once. Why: a worker serves its connections
+ * in turn, so when it ran searches itself (until session 12) one slow
+ * search held every other connection it owned, /health too
  * (docs/searchd.md "Threads" has the figures).
  */
 #include <arpa/inet.h>
@@ -42,6 +43,7 @@
 #include <unistd.h>
 
 #include <vind/limits.h>
+#include "acceptor.h"
 #include "admission.h"
 #include "cache.h"
 #include "error.h"
@@ -101,7 +103,7 @@ typedef struct connection_record {
      * receiving is set, so a sweep that sees receiving sees its time. */
     atomic_int receiving; /* 1 from the end of the previous request until a request is read */
     _Atomic int64_t since_us;
-    unsigned char client[17]; /* vind_server_client_key; counted in the list's clients */
+    unsigned char client[17]; /* client_key_of_address; counted in the list's clients */
     int counted;
     /* The request whose context uri_log_callback made and request_completed
      * has not yet taken, touched only by the connection's own worker.
@@ -119,30 +121,81 @@ struct vind_connection_list {
     GHashTable *clients; /* GBytes client key -> GUINT_TO_POINTER(open connections) */
 };
 
-/* libmicrohttpd's --max-connections-per-ip counts each address; an IPv6
- * client is its /64 (vind_server_client_key), so its connections are
- * counted here as one client's, under the list's lock, and one past the
- * limit is shut down at once, as libmicrohttpd refuses one. Returns whether
- * the connection may stay. Cost: a hash of 17 bytes per connection. */
-static int count_client(vind_server_t *server, connection_record_t *record, int delta)
+/* --max-connections-per-ip counts each client: an IPv6 client is its /64
+ * (client_key_of_address). The accept thread counts a connection before it
+ * hands it over (admit_connection, closing one past the limit at once) and
+ * its close takes it off (notify_connection), both under the list's lock.
+ * Cost: a hash of 17 bytes per connection. */
+static unsigned open_connections_of(vind_server_t *server, const unsigned char client[17])
+{
+    GBytes *key = g_bytes_new_static(client, 17);
+    unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(server->connections->clients, key));
+    g_bytes_unref(key);
+    return count;
+}
+
+/* Adds delta to the client's open connections; the list's lock is held. */
+static void count_client(vind_server_t *server, const unsigned char client[17], int delta)
 {
     GHashTable *clients = server->connections->clients;
-    GBytes *key = g_bytes_new(record->client, sizeof record->client);
-    unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(clients, key)) + (unsigned)delta;
+    unsigned count = open_connections_of(server, client) + (unsigned)delta;
+    GBytes *key = g_bytes_new(client, 17);
     if (count == 0)
         g_hash_table_remove(clients, key);
     else
         g_hash_table_replace(clients, g_bytes_ref(key), GUINT_TO_POINTER(count));
     g_bytes_unref(key);
-    return count <= server->config->max_connections_per_ip;
+}
+
+static void client_key_of_address(const struct sockaddr *address, unsigned char key[17]);
+
+/* The client key of an address the accept thread counts (an IP client's);
+ * 0 for any other. */
+static int counted_key(const struct sockaddr *address, socklen_t length, unsigned char client[17])
+{
+    if (length < sizeof address->sa_family ||
+        (address->sa_family != AF_INET && address->sa_family != AF_INET6))
+        return 0; /* not an IP address: nothing to count */
+    client_key_of_address(address, client);
+    return 1;
+}
+
+/* counted_key of a connection's address (libmicrohttpd's copy of it). */
+static int counted_key_of(struct MHD_Connection *connection, unsigned char client[17])
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info && info->client_addr &&
+           counted_key(info->client_addr, sizeof(struct sockaddr_storage), client);
+}
+
+/* A connection whose start could not be recorded gives its count back. */
+static void uncount_connection(vind_server_t *server, struct MHD_Connection *connection)
+{
+    unsigned char client[17];
+    if (!counted_key_of(connection, client))
+        return;
+    pthread_mutex_lock(&server->connections->lock);
+    count_client(server, client, -1);
+    pthread_mutex_unlock(&server->connections->lock);
 }
 
 static void request_free(vind_request_t *req);
 
+/* One libmicrohttpd daemon and its one thread. It is the closure of the
+ * daemon's connection notifications, so a closed connection is counted off
+ * the worker that served it. */
+struct vind_worker {
+    vind_server_t *server;
+    unsigned index;
+    struct MHD_Daemon *daemon;
+};
+
 static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
                               enum MHD_ConnectionNotificationCode code)
 {
-    vind_server_t *server = cls;
+    vind_worker_t *worker = cls;
+    vind_server_t *server = worker->server;
     vind_connection_list_t *list = server->connections;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         connection_record_t *record = calloc(1, sizeof *record);
@@ -150,32 +203,33 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
         if (record == NULL || info == NULL) {
             free(record);
+            uncount_connection(server, connection);
             return;
         }
         record->fd = info->connect_fd;
         atomic_init(&record->since_us, g_get_monotonic_time());
         atomic_init(&record->receiving, 1);
-        record->counted = vind_server_client_key(connection, record->client);
+        /* counted by the accept thread (admit_connection); given back at CLOSED */
+        record->counted = counted_key_of(connection, record->client);
         pthread_mutex_lock(&list->lock);
         record->next = list->head;
         if (list->head)
             list->head->prev = record;
         list->head = record;
-        if (record->counted && !count_client(server, record, +1))
-            shutdown(record->fd, SHUT_RDWR); /* libmicrohttpd closes it: as refused */
         pthread_mutex_unlock(&list->lock);
         *socket_context = record;
         return;
     }
     /* CLOSED runs before MHD closes the socket, so a listed fd is never a
      * reused one. */
+    vind_acceptor_closed(server->acceptor, worker->index);
     connection_record_t *record = *socket_context;
     if (record == NULL)
         return;
     request_free(record->unfinished);
     pthread_mutex_lock(&list->lock);
     if (record->counted)
-        count_client(server, record, -1);
+        count_client(server, record->client, -1);
     if (record->prev)
         record->prev->next = record->next;
     else
@@ -285,30 +339,34 @@ static void client_table_free(vind_client_table_t *table)
  * 14: six searches at once from six addresses of one /64, none refused;
  * --max-searches-per-ip 3). An IPv4-mapped address (::ffff:a.b.c.d) is its
  * IPv4 address. */
-/* The peer's address: 1 with its family and bytes (16 bytes at most), or 0. */
-static int peer_address(struct MHD_Connection *connection, int *family, unsigned char bytes[16])
+/* An address's family and bytes (16 bytes at most, zeros past its own). */
+static void address_bytes(const struct sockaddr *address, int *family, unsigned char bytes[16])
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (info == NULL || info->client_addr == NULL)
-        return 0;
-    const struct sockaddr *address = info->client_addr;
     *family = address->sa_family;
     memset(bytes, 0, 16);
     if (address->sa_family == AF_INET)
         memcpy(bytes, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
     else if (address->sa_family == AF_INET6)
         memcpy(bytes, &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr, 16);
-    return 1;
 }
 
-int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17])
+/* The client key of an address (vind_proxy_client_key: the /64 rule above). */
+static void client_key_of_address(const struct sockaddr *address, unsigned char key[17])
 {
     int family;
     unsigned char bytes[16];
-    if (!peer_address(connection, &family, bytes))
-        return 0;
+    address_bytes(address, &family, bytes);
     vind_proxy_client_key(family, bytes, key);
+}
+
+/* The peer's address: 1 with its family and bytes, or 0. */
+static int peer_address(struct MHD_Connection *connection, int *family, unsigned char bytes[16])
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL)
+        return 0;
+    address_bytes(info->client_addr, family, bytes);
     return 1;
 }
 
@@ -1304,12 +1362,13 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ---- */
 
-/* While stopping, a new connection is accepted and closed at once.
- * MHD_quiesce_daemon would stop accepting instead, but on an epoll daemon
- * with its own threads (ours) it races with the worker threads' own removal
- * of the listening socket and aborts the process (an open libmicrohttpd
- * defect: both sides call epoll_ctl(DEL) and MHD_PANIC on ENOENT; seen as
- * SIGABRT on SIGTERM in test_searchd_http under load). */
+/* While stopping, a new connection is accepted and closed at once. The
+ * accept thread checks first (admit_connection); libmicrohttpd asks this
+ * policy again in MHD_add_connection, for a connection handed over in the
+ * instant stopping was set. (Until session 19 libmicrohttpd accepted itself
+ * and this was the check; MHD_quiesce_daemon raced its workers' removal of
+ * the listening socket and aborted the process: epoll_ctl(DEL) from both
+ * sides, MHD_PANIC on ENOENT.) */
 static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *address,
                                               socklen_t length)
 {
@@ -1317,6 +1376,46 @@ static enum MHD_Result accept_unless_stopping(void *cls, const struct sockaddr *
     (void)length;
     const vind_server_t *server = cls;
     return atomic_load(&server->stopping) ? MHD_NO : MHD_YES;
+}
+
+/* The accept thread's verdict before a connection is handed to a worker:
+ * closed while stopping (accept_unless_stopping's rule), and when its
+ * address (an IPv6 client: its /64) has --max-connections-per-ip open
+ * already; otherwise counted at once, so that a burst from one address is
+ * cut here, never on a worker. Cost: a hash of 17 bytes under the
+ * connection list's lock, once a connection. */
+static vind_accept_verdict_t admit_connection(void *cls, const struct sockaddr *address,
+                                              socklen_t length)
+{
+    vind_server_t *server = cls;
+    if (atomic_load(&server->stopping))
+        return VIND_ACCEPT_STOPPING;
+    unsigned char client[17];
+    if (!counted_key(address, length, client))
+        return VIND_ACCEPT_OK;
+    vind_accept_verdict_t verdict = VIND_ACCEPT_ADDRESS;
+    pthread_mutex_lock(&server->connections->lock);
+    if (open_connections_of(server, client) < server->config->max_connections_per_ip) {
+        count_client(server, client, +1);
+        verdict = VIND_ACCEPT_OK;
+    }
+    pthread_mutex_unlock(&server->connections->lock);
+    return verdict;
+}
+
+/* An admitted connection libmicrohttpd refused (MHD_add_connection closed
+ * it): its count given back. Libmicrohttpd may also drop a connection
+ * between the hand-over and its start when it cannot make its memory pool
+ * (out of memory; no notification): that count is not given back. */
+static void release_connection(void *cls, const struct sockaddr *address, socklen_t length)
+{
+    vind_server_t *server = cls;
+    unsigned char client[17];
+    if (!counted_key(address, length, client))
+        return;
+    pthread_mutex_lock(&server->connections->lock);
+    count_client(server, client, -1);
+    pthread_mutex_unlock(&server->connections->lock);
 }
 
 /* The port of --listen: digits only, 0..65535. getaddrinfo would take
@@ -1401,18 +1500,104 @@ static vind_status_t open_listen_socket(const vind_config_t *config,
     return VIND_OK;
 }
 
-static unsigned bound_port(struct MHD_Daemon *daemon)
+static unsigned bound_port(int listen_fd)
 {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_LISTEN_FD);
-    if (info == NULL)
-        return 0;
     struct sockaddr_storage address;
     socklen_t length = sizeof address;
-    if (getsockname(info->listen_fd, (struct sockaddr *)&address, &length) != 0)
+    if (getsockname(listen_fd, (struct sockaddr *)&address, &length) != 0)
         return 0;
     if (address.ss_family == AF_INET6)
         return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
     return ntohs(((struct sockaddr_in *)&address)->sin_port);
+}
+
+/* One libmicrohttpd daemon a worker, each with one thread and no listening
+ * socket (the acceptor hands it connections; MHD_USE_ITC wakes it for one).
+ * Each may hold every connection (--max-connections: the acceptor keeps the
+ * sum to it) and --max-connections-per-ip of one address, a bound under the
+ * acceptor's and notify_connection's count over all the workers.
+ * Suspend and resume: a searching route runs on a search thread (the file's
+ * head says why). */
+static struct MHD_Daemon *start_worker(vind_worker_t *worker)
+{
+    vind_server_t *server = worker->server;
+    const vind_config_t *config = server->config;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    return MHD_start_daemon(
+        flags, 0, accept_unless_stopping, server, access_handler, server,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_CONNECTION_TIMEOUT,
+        config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
+        request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, worker,
+        MHD_OPTION_END);
+}
+
+/* After the acceptor stopped: each daemon closes its connections and ends
+ * its thread. */
+static void stop_workers(vind_server_t *server)
+{
+    for (unsigned i = 0; i < server->n_workers; i++)
+        if (server->workers[i].daemon)
+            MHD_stop_daemon(server->workers[i].daemon);
+    free(server->workers);
+    server->workers = NULL;
+    server->n_workers = 0;
+}
+
+static char *acceptor_metrics(const void *cls)
+{
+    const vind_server_t *server = cls;
+    return vind_acceptor_metrics(server->acceptor);
+}
+
+/* The workers, then the acceptor over them. On failure everything started
+ * here is stopped again and *errmsg says why. */
+static vind_status_t start_serving(vind_server_t *server, int listen_fd, char **errmsg)
+{
+    const vind_config_t *config = server->config;
+    unsigned n = config->threads ? config->threads : 1;
+    server->workers = calloc(n, sizeof *server->workers);
+    struct MHD_Daemon **daemons = calloc(n, sizeof *daemons);
+    if (server->workers == NULL || daemons == NULL) {
+        free(daemons);
+        free(server->workers);
+        server->workers = NULL;
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    }
+    server->n_workers = n;
+    for (unsigned i = 0; i < n; i++) {
+        server->workers[i] = (vind_worker_t){.server = server, .index = i};
+        daemons[i] = server->workers[i].daemon = start_worker(&server->workers[i]);
+        if (daemons[i] == NULL) {
+            free(daemons);
+            stop_workers(server);
+            return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
+                              config->listen);
+        }
+    }
+    vind_acceptor_config_t accepting = {.listen_fd = listen_fd,
+                                        .workers = daemons,
+                                        .n_workers = n,
+                                        .max_connections = config->max_connections,
+                                        .admit = admit_connection,
+                                        .release = release_connection,
+                                        .admit_cls = server,
+                                        .log = server->log};
+    vind_status_t status = vind_acceptor_new(&accepting, &server->acceptor, errmsg);
+    free(daemons);
+    if (status == VIND_OK) {
+        vind_metrics_set_more(server->metrics, acceptor_metrics, server);
+        status = vind_acceptor_start(server->acceptor, errmsg);
+    }
+    if (status != VIND_OK) {
+        stop_workers(server);
+        vind_acceptor_free(server->acceptor);
+        server->acceptor = NULL;
+    }
+    return status;
 }
 
 vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **errmsg)
@@ -1448,40 +1633,23 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
     }
     atomic_init(&server->in_flight, 0);
     atomic_init(&server->stopping, 0);
-
-    /* Suspend and resume: a searching route runs on a search thread (the
-     * file's head says why). */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    if (address.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    unsigned threads = config->threads > 1 ? config->threads : 0;
-    server->daemon = MHD_start_daemon(
-        flags, 0, accept_unless_stopping, server, access_handler, server,
-        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server, MHD_OPTION_LISTEN_SOCKET,
-        (MHD_socket)listen_fd, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        config->idle_seconds, MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->max_connections_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)VIND_SEARCHD_CONNECTION_MEMORY,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log_callback, server, MHD_OPTION_NOTIFY_COMPLETED,
-        request_completed, server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
-        MHD_OPTION_END);
-    if (server->daemon == NULL) {
+    status = start_serving(server, listen_fd, errmsg);
+    if (status != VIND_OK) {
         close(listen_fd);
         free_search_threads(server);
         vind_server_free_connections(server);
-        return vind_error(errmsg, VIND_IO, "cannot start the HTTP server on %s (see the log)",
-                          config->listen);
+        return status;
     }
-    *port = bound_port(server->daemon);
+    server->listen_fd = listen_fd;
+    *port = bound_port(listen_fd);
     return VIND_OK;
 }
 
 void vind_server_stop(vind_server_t *server)
 {
-    if (server->daemon == NULL)
+    if (server->workers == NULL)
         return;
-    atomic_store(&server->stopping, 1);
+    atomic_store(&server->stopping, 1); /* the acceptor closes new connections at once */
     int64_t deadline = g_get_monotonic_time() + VIND_SEARCHD_DRAIN_SECONDS * G_TIME_SPAN_SECOND;
     while (atomic_load(&server->in_flight) > 0 && g_get_monotonic_time() < deadline) {
         vind_server_sweep(server);
@@ -1493,8 +1661,12 @@ void vind_server_stop(vind_server_t *server)
     /* Every search finishes and resumes its connection first: MHD must not
      * stop with a connection suspended. */
     stop_search_threads(server);
-    MHD_stop_daemon(server->daemon); /* closes the listening socket too */
-    server->daemon = NULL;
+    vind_acceptor_stop(server->acceptor);
+    close(server->listen_fd); /* new connections are refused by the kernel from here */
+    server->listen_fd = -1;
+    stop_workers(server);
+    vind_acceptor_free(server->acceptor); /* after the workers' last CLOSED notification */
+    server->acceptor = NULL;
     free_search_threads(server);
     vind_server_free_connections(server);
 }

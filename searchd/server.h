@@ -31,6 +31,8 @@ typedef struct vind_admission vind_admission_t;
 typedef struct vind_cost_memo vind_cost_memo_t;
 typedef struct vind_search_threads vind_search_threads_t;
 typedef struct vind_proxies vind_proxies_t;
+typedef struct vind_acceptor vind_acceptor_t;
+typedef struct vind_worker vind_worker_t;
 
 /* Everything main.c reads from the command line (and the environment). */
 typedef struct {
@@ -73,7 +75,13 @@ typedef struct {
     vind_admission_t *admission;     /* costly-search admission (admission.h); NULL: off */
     vind_cost_memo_t *cost_memo;     /* known-cheap searches (costmemo.h); NULL: off */
     vind_search_threads_t *searches; /* --threads search threads: every route that searches */
-    struct MHD_Daemon *daemon;
+    /* --threads libmicrohttpd daemons of one thread each, no listening
+     * socket of their own: the acceptor hands each connection to the one
+     * with the fewest (acceptor.h). */
+    vind_worker_t *workers;
+    unsigned n_workers;
+    vind_acceptor_t *acceptor;
+    int listen_fd; /* -1 when not listening */
     atomic_uint in_flight; /* requests between first callback and completion */
     atomic_int stopping;   /* set by vind_server_stop: new connections are refused */
 } vind_server_t;
@@ -163,13 +171,9 @@ struct vind_request {
     int deferred_cacheable;
 };
 
-/* The client's address as a key (family byte + address bytes, the port
- * left out; an IPv6 address's first 64 bits, a client's /64): 1, or 0 when
- * the connection has no address (a socket pair). */
-int vind_server_client_key(struct MHD_Connection *connection, unsigned char key[17]);
-
 /* The key of the request's client, made once per request: the peer's
- * (vind_server_client_key), or, when the peer is a trusted proxy
+ * (family byte + address bytes, the port left out; an IPv6 address's first
+ * 64 bits, a client's /64: proxy.h's vind_proxy_client_key), or, when the peer is a trusted proxy
  * (--trusted-proxy), the client its X-Forwarded-For names (proxy.h). Every
  * per-client decision about a request (--max-searches-per-ip, costly-search
  * admission and its queue) takes this key; the connection limits, made
