@@ -195,16 +195,31 @@ static vind_ocr_t *ocr_engine;
 
 static char *ocr_loaded; /* the languages of ocr_engine */
 
+/* How long the parent may wait for a worker loading Tesseract: 0.3 s on an
+ * idle machine, seconds under ASan on a loaded one. */
+#define OCR_LOAD_MS 30000u
+
+/* The milliseconds the worker's parent granted this thread's extraction
+ * (vind_isolate_more_time), which move the file's own deadline. */
+static _Thread_local gint64 granted_ms;
+
 static vind_ocr_t *ocr_for(const char *languages, char **errmsg)
 {
     if (ocr_engine != NULL && ocr_loaded != NULL && strcmp(ocr_loaded, languages) == 0)
         return ocr_engine;
+    /* A load is the worker's, once, not the file's: the parent waits for it
+     * (up to OCR_LOAD_MS), and the file's own time moves by what it took,
+     * so that its pages keep their time (a file of --timeout 5 spent it
+     * all on the load under ASan, and was killed before its first page). */
+    gint64 started = g_get_monotonic_time();
+    vind_isolate_more_time(OCR_LOAD_MS);
     vind_ocr_free(ocr_engine);
     ocr_engine = NULL;
     free(ocr_loaded);
     ocr_loaded = NULL;
     if (vind_ocr_new(languages, &ocr_engine, errmsg) == VIND_OK)
         ocr_loaded = strdup(languages);
+    granted_ms += (g_get_monotonic_time() - started) / 1000;
     return ocr_engine;
 }
 
@@ -291,10 +306,6 @@ static int has_undecodable_image(PopplerPage *page)
     poppler_page_free_image_mapping(images);
     return failed;
 }
-
-/* The milliseconds the worker's parent granted this thread's extraction
- * (vind_isolate_more_time), which move the file's own deadline. */
-static _Thread_local gint64 granted_ms;
 
 static void grant_more_time(unsigned milliseconds)
 {
