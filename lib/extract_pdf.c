@@ -547,6 +547,27 @@ static char *with_shown_fields(ocr_run_t *run, PopplerPage *page, int page_numbe
     return joined;
 }
 
+/*
+ * Whether poppler's text of the page stops at a NUL character: a font
+ * whose ToUnicode map gives a glyph U+0000 puts one in it, and
+ * poppler_page_get_text returns a C string, so the page's text after it was
+ * lost without a word (the hostile probe of session 19: 'cmapwaard' and a
+ * line of 900 characters after the NUL, 3 characters indexed). The text
+ * layout has one rectangle per character of the whole text: as many as
+ * the text has on each of the corpus's 1,695 PDF pages. Costs a second walk
+ * over the page's words (poppler keeps them from the text) and 32 bytes a
+ * character for a moment.
+ */
+static int text_stops_at_nul(PopplerPage *page, const char *text)
+{
+    PopplerRectangle *rectangles = NULL;
+    guint n_rectangles = 0;
+    if (text == NULL || !poppler_page_get_text_layout(page, &rectangles, &n_rectangles))
+        return 0;
+    g_free(rectangles);
+    return (glong)n_rectangles > g_utf8_strlen(text, -1);
+}
+
 static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t *run)
 {
     int n_pages = poppler_document_get_n_pages(pdf);
@@ -568,9 +589,16 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
         if (no_layer)
             doc->n_empty_pages++;
         int confidence = -1;
+        int stops = page != NULL && text_stops_at_nul(page, text);
         if (page != NULL && run->wanted &&
-            ((no_layer && has_image(page)) || run->opts->ocr == VIND_OCR_FORCE))
+            ((no_layer && has_image(page)) || stops || run->opts->ocr == VIND_OCR_FORCE))
             confidence = ocr_one_page(run, pdf, page, i + 1, doc, &text);
+        if (stops) /* OCR reads what the page shows; else what is before the NUL is kept */
+            ocr_warn(run, i + 1,
+                     confidence >= 0 ? "its text layer stops at a NUL character (a font maps a "
+                                       "glyph to U+0000): read by OCR"
+                                     : "its text layer stops at a NUL character (a font maps a "
+                                       "glyph to U+0000): the text after it is not indexed");
         if (doc->ocr_confidence != NULL)
             doc->ocr_confidence[i] = confidence;
         if (page != NULL) {

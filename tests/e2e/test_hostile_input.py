@@ -33,6 +33,9 @@ Session 19's probe (docs/security.md "The hostile probe of session 19"):
   HTML that is markup from its first byte is read as HTML (what a browser shows of it); a PDF
   named .html, its header first, is still read as the PDF. (The OCR rendering bomb of the same
   probe is in test_ocr.py: it needs Tesseract.)
+* A PDF whose font maps a glyph to a text holding U+0000 lost its page's text after it without a
+  word: poppler_page_get_text returns a C string, cut at the NUL. Now the page is reported (with
+  --ocr off here: "the text after it is not indexed"; test_ocr.py: OCR reads the page).
 
 A few seconds (two 11 MB pages). Standard library only; TAP.
 """
@@ -47,7 +50,7 @@ import tempfile
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from harness import Tap, binary, env, pdf_of  # noqa: E402
+from harness import Tap, binary, env, nul_glyph_pdf, pdf_of  # noqa: E402
 
 TAP = Tap()
 INDEX = binary("vind-index")
@@ -245,6 +248,19 @@ def test_pdf_header_in_a_page(tmp):
            "a PDF named .html (its header first) is still read as the PDF")
 
 
+def test_nul_in_pdf_text(tmp):
+    site = os.path.join(tmp, "nulpdf")
+    os.makedirs(site)
+    with open(os.path.join(site, "nul.pdf"), "wb") as out:
+        out.write(nul_glyph_pdf())
+    db = os.path.join(tmp, "nulpdf.db")
+    rc, err = run_index(db, "--base-url", "/", "--ocr", "off", site)
+    TAP.ok(rc == 0 and "nul.pdf: page 1: its text layer stops at a NUL character (a font maps a "
+           "glyph to U+0000): the text after it is not indexed" in err,
+           "a PDF page whose text holds a NUL: the text lost after it is reported", err)
+    TAP.ok(found(db, "nulvoorwoord") == ["/nul.pdf"], "... and the text before it is indexed")
+
+
 def main():
     if not (os.access(INDEX, os.X_OK) and os.access(VIND, os.X_OK)):
         TAP.ok(False, "vind-index and vind are built (%s)" % INDEX)
@@ -252,7 +268,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="vind-hostile-input-")
     try:
         for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size, test_queries_file,
-                     test_pdf_header_in_a_page):
+                     test_pdf_header_in_a_page, test_nul_in_pdf_text):
             try:
                 test(tmp)
             except Exception as error:  # a crash of the test is a failure, not a skip

@@ -16,6 +16,8 @@
   two text pages is reported by its number and the text pages indexed (until session 19 the
   worker was killed at the file's time limit, the PDF lost whole); 2,000 blank image pages past
   --timeout 5 are counted, the file indexed.
+* A page whose text layer holds a NUL (its font maps a glyph to U+0000 U+0041) is read by OCR and
+  said (before session 19 its words after the NUL were lost, unsaid).
 * The corpus scan (skipped without the corpus unless CI=true):
   plooi-blg-1007826-nota-lnv-gescand.pdf, two image-only pages, is found by
   words read off the page images by a person.
@@ -38,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # This test checks the cache beside each index (<db>.ocr-cache): not the
 # shared one tests/run.sh gives the other tests.
 os.environ.pop("VIND_OCR_CACHE", None)
-from harness import Searchd, Tap, pdf_of, query  # noqa: E402
+from harness import Searchd, Tap, nul_glyph_pdf, pdf_of, query  # noqa: E402
 from vindlib import BUILD, TOP, sanitized  # noqa: E402
 
 CORPUS = os.environ.get("CORPUS", os.path.join(os.path.dirname(TOP), "shared", "corpus"))
@@ -364,6 +366,23 @@ def declared_huge_pdf(path):
         handle.write(pdf_of(objects))
 
 
+def check_nul_in_text(work):
+    """A page whose text layer holds a NUL (a font maps a glyph to U+0000 U+0041): poppler's text
+    (a C string) stopped there, and the words after it were lost without a word (the hostile
+    probe of session 19). Now such a page is read by OCR, and said."""
+    site = os.path.join(work, "nul")
+    os.makedirs(site)
+    with open(os.path.join(site, "nul.pdf"), "wb") as handle:
+        handle.write(nul_glyph_pdf())
+    db = os.path.join(work, "nul.db")
+    rc, err = index(db, site)
+    tap(rc == 0 and "nul.pdf: page 1: its text layer stops at a NUL character (a font maps a "
+        "glyph to U+0000): read by OCR" in err,
+        "a page whose text layer stops at a NUL: read by OCR, and said", err)
+    tap([hit["url"] for hit in search(db, "nulachterwoord")] == ["/nul.pdf"],
+        "... and its words after the NUL are found")
+
+
 def check_declared_huge(work):
     """An image declaring 200,000 x 200,000 pixels from 1 kB of data: the check for an image that
     could not be decoded (session 14) decoded them for minutes, the worker was killed at the
@@ -461,6 +480,7 @@ def main():
         check_generated(work)
         check_blank_pages(work)
         check_render_bomb(work)
+        check_nul_in_text(work)
         check_declared_huge(work)
         # the worker's memory limit (RLIMIT_AS) is not set under ASan: there the 2.2 GB surface
         # is made and the page read (lib/isolate.c)
