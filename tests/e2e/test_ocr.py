@@ -286,7 +286,7 @@ def check_blank_pages(work):
     worker is no longer killed at it ("leeg.pdf: time limit of 5 s exceeded"), the file's text
     pages are kept. 600 pages (24 s of rendering at 40 ms) are enough: each page's text is still
     read after the time is up, and 2,000 of those under ASan on a loaded machine took the worker
-    past the 30 s its parent waits for Tesseract's load."""
+    past the 30 s its parent then waited for Tesseract's load (60 s since)."""
     site = os.path.join(work, "blank")
     os.makedirs(site)
     blank_image_pdf(os.path.join(site, "leeg.pdf"), 600)
