@@ -366,6 +366,16 @@ static void check_blank_images(ocr_run_t *run, PopplerDocument *pdf)
 {
     GArray *pages = run->blank_images;
     unsigned ms = pages->len > 0 ? child_ms(run, VIND_OCR_IMAGE_CHECK_MS) : 0;
+    if (pages->len > 0 && ms == 0) { /* said, not silently skipped (session 19) */
+        g_string_append_printf(run->warnings,
+                               "%s%u pages from page %d to %d draw an image and rendered blank, "
+                               "not checked for an image too large to decode: the file's time "
+                               "limit (--timeout %u s) was used up",
+                               run->warnings->len ? "; " : "", pages->len,
+                               g_array_index(pages, int, 0),
+                               g_array_index(pages, int, pages->len - 1), own_seconds(run->opts));
+        return;
+    }
     int read_fd = -1, write_fd = -1;
     pid_t child = ms > 0 ? vind_isolate_helper_fork(&read_fd, &write_fd) : -1;
     if (child == 0) {
