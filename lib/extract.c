@@ -60,16 +60,35 @@ static int looks_like_markup(const char *data, size_t len)
     return 0;
 }
 
-static file_kind_t sniff(const char *path, const char *data, size_t len)
+static int has_html_name(const char *path)
+{
+    return has_suffix(path, ".html") || has_suffix(path, ".htm") || has_suffix(path, ".xhtml");
+}
+
+/* "%PDF-" in the first kilobyte, as PDF readers look for it (a PDF may
+ * have bytes before its header). */
+static int has_pdf_header(const char *data, size_t len)
 {
     size_t n = len < 1024 ? len : 1024;
     for (size_t i = 0; i + 5 <= n; i++)
         if (memcmp(data + i, "%PDF-", 5) == 0)
-            return KIND_PDF;
+            return 1;
+    return 0;
+}
+
+/* A PDF by its header, unless the file is named as HTML and is markup from
+ * its first byte: that is what a browser shows of it. Until session 19 an
+ * article that said "%PDF-1.7" in its first kilobyte (its title, a
+ * paragraph about PDF files) was read as a PDF and lost: "damaged PDF".
+ * A PDF named .html (its header first) is still read as the PDF. */
+static file_kind_t sniff(const char *path, const char *data, size_t len)
+{
+    int markup = looks_like_markup(data, len);
+    if (has_pdf_header(data, len) && !(markup && has_html_name(path)))
+        return KIND_PDF;
     if (has_suffix(path, ".pdf"))
         return KIND_PDF; /* vind_extract_pdf says why it is not one */
-    if (has_suffix(path, ".html") || has_suffix(path, ".htm") || has_suffix(path, ".xhtml") ||
-        looks_like_markup(data, len))
+    if (has_html_name(path) || markup)
         return KIND_HTML;
     return KIND_OTHER;
 }

@@ -9,13 +9,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -199,16 +195,33 @@ static vind_ocr_t *ocr_engine;
 
 static char *ocr_loaded; /* the languages of ocr_engine */
 
+/* How long the parent may wait for a worker loading Tesseract: 0.3 s on an
+ * idle machine, 4 s under ASan on the loaded test machine, and past 30 s
+ * there once when four other indexing runs shared its two cores. Granted
+ * once a worker (the engine is kept), on top of the file's own time. */
+#define OCR_LOAD_MS 60000u
+
+/* The milliseconds the worker's parent granted this thread's extraction
+ * (vind_isolate_more_time), which move the file's own deadline. */
+static _Thread_local gint64 granted_ms;
+
 static vind_ocr_t *ocr_for(const char *languages, char **errmsg)
 {
     if (ocr_engine != NULL && ocr_loaded != NULL && strcmp(ocr_loaded, languages) == 0)
         return ocr_engine;
+    /* A load is the worker's, once, not the file's: the parent waits for it
+     * (up to OCR_LOAD_MS), and the file's own time moves by what it took,
+     * so that its pages keep their time (a file of --timeout 5 spent it
+     * all on the load under ASan, and was killed before its first page). */
+    gint64 started = g_get_monotonic_time();
+    vind_isolate_more_time(OCR_LOAD_MS);
     vind_ocr_free(ocr_engine);
     ocr_engine = NULL;
     free(ocr_loaded);
     ocr_loaded = NULL;
     if (vind_ocr_new(languages, &ocr_engine, errmsg) == VIND_OK)
         ocr_loaded = strdup(languages);
+    granted_ms += (g_get_monotonic_time() - started) / 1000;
     return ocr_engine;
 }
 
@@ -258,9 +271,11 @@ typedef struct {
     int wanted;             /* OCR is on and its data was not found missing */
     char *languages;        /* "nld+eng": the engine is loaded at the first page that needs it */
     vind_ocr_t *engine;
+    vind_ocr_renderer_t *renderer; /* made at the first page to render */
     gint64 file_deadline;   /* g_get_monotonic_time() microseconds */
     gint64 own_deadline;    /* the file's --timeout from the start, moved by each grant */
     GArray *blank_images;   /* int: pages that draw an image and rendered blank */
+    int n_late, first_late, last_late; /* pages left unread: the file's own time was up */
     GString *warnings;      /* "page 3: OCR timed out; page 4: ..." */
     GPtrArray *doubtful;
 } ocr_run_t;
@@ -294,25 +309,28 @@ static int has_undecodable_image(PopplerPage *page)
     return failed;
 }
 
-/* The milliseconds the worker's parent granted this thread's extraction
- * (vind_isolate_more_time), which move the file's own deadline. */
-static _Thread_local gint64 granted_ms;
-
 static void grant_more_time(unsigned milliseconds)
 {
     granted_ms += milliseconds;
     vind_isolate_more_time(milliseconds);
 }
 
-/* How long the check of a blank page's images may take: at most
- * VIND_OCR_IMAGE_CHECK_MS, and a second less than what is left of the file's
- * own time (the parent kills the worker at it). 0: no time for it. */
-static unsigned image_check_ms(const ocr_run_t *run)
+/* The file's own time limit (--timeout). */
+static unsigned own_seconds(const vind_extract_options_t *opts)
+{
+    return opts->timeout_seconds ? opts->timeout_seconds : VIND_DEFAULT_EXTRACT_SECONDS;
+}
+
+/* How long a helper child of the OCR (a page's rendering, the check of a
+ * blank page's images) may take: at most cap_ms, and a second less than
+ * what is left of the file's own time (the parent kills the worker at it).
+ * 0: no time for it. */
+static unsigned child_ms(const ocr_run_t *run, unsigned cap_ms)
 {
     gint64 left_ms = (run->own_deadline - g_get_monotonic_time()) / 1000 + granted_ms - 1000;
     if (left_ms <= 0)
         return 0;
-    return left_ms < VIND_OCR_IMAGE_CHECK_MS ? (unsigned)left_ms : VIND_OCR_IMAGE_CHECK_MS;
+    return left_ms < cap_ms ? (unsigned)left_ms : cap_ms;
 }
 
 static const char UNDECODABLE[] =
@@ -338,59 +356,51 @@ static void check_in_child(PopplerDocument *pdf, const GArray *pages, int fd)
  * decodes every declared pixel: an image of 200,000 x 200,000 from 1 kB of
  * data held the worker for minutes, past the file's time limit, and the PDF's
  * text pages were lost with it (session 17's probe). So the check runs in one
- * child process for the whole document, for at most image_check_ms(); the
- * page it is on when the time is up (or when it crashes) counts as one that
- * could not be decoded, the pages after it are not checked. The child dies
- * with the worker (PR_SET_PDEATHSIG). Costs one fork per document with such
- * pages (one per page made 200 blank pages 9x slower), and the decodes.
+ * helper child for the whole document, for at most child_ms(); the page it
+ * is on when the time is up (or when it crashes) counts as one that could
+ * not be decoded, the pages after it are not checked. Costs one fork per
+ * document with such pages (one per page made 200 blank pages 9x slower),
+ * and the decodes.
  */
 static void check_blank_images(ocr_run_t *run, PopplerDocument *pdf)
 {
     GArray *pages = run->blank_images;
-    unsigned ms = pages->len > 0 ? image_check_ms(run) : 0;
-    int fds[2];
-    if (ms == 0 || pipe2(fds, O_CLOEXEC) != 0)
+    unsigned ms = pages->len > 0 ? child_ms(run, VIND_OCR_IMAGE_CHECK_MS) : 0;
+    if (pages->len > 0 && ms == 0) { /* said, not silently skipped (session 19) */
+        g_string_append_printf(run->warnings,
+                               "%s%u pages from page %d to %d draw an image and rendered blank, "
+                               "not checked for an image too large to decode: the file's time "
+                               "limit (--timeout %u s) was used up",
+                               run->warnings->len ? "; " : "", pages->len,
+                               g_array_index(pages, int, 0),
+                               g_array_index(pages, int, pages->len - 1), own_seconds(run->opts));
         return;
-    pid_t parent = getpid();
-    pid_t child = fork();
+    }
+    int read_fd = -1, write_fd = -1;
+    pid_t child = ms > 0 ? vind_isolate_helper_fork(&read_fd, &write_fd) : -1;
     if (child == 0) {
-        close(fds[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() == parent)
-            check_in_child(pdf, pages, fds[1]);
+        check_in_child(pdf, pages, write_fd);
         _exit(0);
     }
-    close(fds[1]);
-    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+    if (child < 0)
+        return;
+    long long deadline = vind_isolate_now_ms() + ms;
     guint answered = 0;
-    while (child > 0 && answered < pages->len) {
-        gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
-        struct pollfd ready = {fds[0], POLLIN, 0};
-        int polled = left_ms > 0 ? poll(&ready, 1, (int)left_ms) : 0;
-        unsigned char failed = 0;
-        ssize_t got = polled > 0 ? read(fds[0], &failed, 1) : -1;
-        if ((polled < 0 || got < 0) && errno == EINTR)
-            continue;
-        if (got != 1)
-            break; /* the time is up, or the child crashed */
+    unsigned char failed = 0;
+    while (answered < pages->len && vind_isolate_helper_read(read_fd, deadline, &failed)) {
         if (failed)
             ocr_warn(run, g_array_index(pages, int, answered), UNDECODABLE);
         answered++;
     }
-    if (child > 0 && answered < pages->len)
+    if (answered < pages->len) /* the time is up, or the child crashed */
         ocr_warn(run, g_array_index(pages, int, answered), UNDECODABLE);
-    close(fds[0]);
-    if (child > 0) {
-        kill(child, SIGKILL);
-        while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-            ;
-    }
+    vind_isolate_helper_end(child, read_fd);
 }
 
 /* OCRs one page into *text (replacing it); confidence, or -1 when the page
  * keeps what it had (a timeout, a failure, no time left). */
-static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind_doc_t *doc,
-                        char **text)
+static int ocr_one_page(ocr_run_t *run, PopplerDocument *pdf, PopplerPage *page, int page_number,
+                        vind_doc_t *doc, char **text)
 {
     if (run->engine == NULL) { /* the first page of the document that needs OCR */
         char *message = NULL;
@@ -412,15 +422,36 @@ static int ocr_one_page(ocr_run_t *run, PopplerPage *page, int page_number, vind
     unsigned page_ms = run->opts->ocr_page_ms ? run->opts->ocr_page_ms : VIND_DEFAULT_OCR_PAGE_MS;
     if ((gint64)page_ms > left_ms)
         page_ms = (unsigned)left_ms;
+    /* The rendering spends the file's own time (--timeout): a page past it
+     * is left unread and counted (late_pages_warning), and the worker is
+     * not killed with the document's other pages. */
+    unsigned render_ms = child_ms(run, VIND_OCR_RENDER_MS);
+    if (render_ms == 0) {
+        if (run->n_late++ == 0)
+            run->first_late = page_number;
+        run->last_late = page_number;
+        return -1;
+    }
     /* A page with text asks the worker's parent for its time; a blank one
      * spends the file's own (--timeout). */
     vind_ocr_page_t result;
     char *message = NULL;
-    vind_status_t status = vind_ocr_page(run->engine, page, run->opts->ocr_cache, page_ms,
-                                         grant_more_time, &result, &message);
+    vind_status_t status =
+        run->renderer != NULL ? VIND_OK : vind_ocr_renderer_new(pdf, &run->renderer, &message);
+    if (status == VIND_OK)
+        status = vind_ocr_page(run->engine, run->renderer, page, page_number - 1,
+                               run->opts->ocr_cache, render_ms, page_ms, grant_more_time,
+                               &result, &message);
     doc->ocr_seconds += (double)(g_get_monotonic_time() - now) / 1e6;
     if (status == VIND_NOT_FOUND) { /* a blank page: checked at the end (check_blank_images) */
         g_array_append_val(run->blank_images, page_number);
+        return -1;
+    }
+    if (status == VIND_TOO_LARGE || status == VIND_CRASHED) { /* its rendering: the message says */
+        ocr_warn(run, page_number, message != NULL ? message : "not rendered");
+        if (status == VIND_TOO_LARGE && render_ms < VIND_OCR_RENDER_MS)
+            g_string_append(run->warnings, " (the time left of the file's --timeout)");
+        free(message);
         return -1;
     }
     if (status != VIND_OK) {
@@ -528,6 +559,27 @@ static char *with_shown_fields(ocr_run_t *run, PopplerPage *page, int page_numbe
     return joined;
 }
 
+/*
+ * Whether poppler's text of the page stops at a NUL character: a font
+ * whose ToUnicode map gives a glyph U+0000 puts one in it, and
+ * poppler_page_get_text returns a C string, so the page's text after it was
+ * lost without a word (the hostile probe of session 19: 'cmapwaard' and a
+ * line of 900 characters after the NUL, 3 characters indexed). The text
+ * layout has one rectangle per character of the whole text: as many as
+ * the text has on each of the corpus's 1,695 PDF pages. Costs a second walk
+ * over the page's words (poppler keeps them from the text) and 32 bytes a
+ * character for a moment.
+ */
+static int text_stops_at_nul(PopplerPage *page, const char *text)
+{
+    PopplerRectangle *rectangles = NULL;
+    guint n_rectangles = 0;
+    if (text == NULL || !poppler_page_get_text_layout(page, &rectangles, &n_rectangles))
+        return 0;
+    g_free(rectangles);
+    return (glong)n_rectangles > g_utf8_strlen(text, -1);
+}
+
 static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t *run)
 {
     int n_pages = poppler_document_get_n_pages(pdf);
@@ -549,9 +601,16 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
         if (no_layer)
             doc->n_empty_pages++;
         int confidence = -1;
+        int stops = page != NULL && text_stops_at_nul(page, text);
         if (page != NULL && run->wanted &&
-            ((no_layer && has_image(page)) || run->opts->ocr == VIND_OCR_FORCE))
-            confidence = ocr_one_page(run, page, i + 1, doc, &text);
+            ((no_layer && has_image(page)) || stops || run->opts->ocr == VIND_OCR_FORCE))
+            confidence = ocr_one_page(run, pdf, page, i + 1, doc, &text);
+        if (stops) /* OCR reads what the page shows; else what is before the NUL is kept */
+            ocr_warn(run, i + 1,
+                     confidence >= 0 ? "its text layer stops at a NUL character (a font maps a "
+                                       "glyph to U+0000): read by OCR"
+                                     : "its text layer stops at a NUL character (a font maps a "
+                                       "glyph to U+0000): the text after it is not indexed");
         if (doc->ocr_confidence != NULL)
             doc->ocr_confidence[i] = confidence;
         if (page != NULL) {
@@ -563,6 +622,12 @@ static vind_status_t read_pages(PopplerDocument *pdf, vind_doc_t *doc, ocr_run_t
     }
     if (status == VIND_OK)
         check_blank_images(run, pdf);
+    if (run->n_late > 0)
+        g_string_append_printf(run->warnings,
+                               "%s%d pages from page %d to %d not read by OCR: the file's "
+                               "time limit (--timeout %u s) was used up",
+                               run->warnings->len ? "; " : "", run->n_late, run->first_late,
+                               run->last_late, own_seconds(run->opts));
     return status;
 }
 
@@ -580,9 +645,7 @@ static void ocr_start(ocr_run_t *run, PopplerDocument *pdf, const vind_extract_o
     /* Each page asks the worker's parent for its time (vind_isolate_more_time);
      * the parent grants VIND_MAX_EXTRACT_SECONDS in all, and so do we. */
     run->file_deadline = g_get_monotonic_time() + (gint64)VIND_MAX_EXTRACT_SECONDS * 1000000;
-    unsigned own_seconds = opts->timeout_seconds ? opts->timeout_seconds
-                                                 : VIND_DEFAULT_EXTRACT_SECONDS;
-    run->own_deadline = g_get_monotonic_time() + (gint64)own_seconds * 1000000;
+    run->own_deadline = g_get_monotonic_time() + (gint64)own_seconds(opts) * 1000000;
     granted_ms = 0;
     char *lang = metadata_language(pdf);
     run->languages = vind_ocr_languages(lang);
@@ -601,6 +664,7 @@ static vind_status_t ocr_finish(ocr_run_t *run, vind_doc_t *doc, vind_status_t s
         status = VIND_NOMEM;
     g_string_free(run->warnings, TRUE);
     g_array_free(run->blank_images, TRUE);
+    vind_ocr_renderer_free(run->renderer);
     g_free(run->languages);
     size_t n = run->doubtful->len;
     g_ptr_array_add(run->doubtful, NULL);

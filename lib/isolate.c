@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -171,6 +173,61 @@ static long long now_milliseconds(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+long long vind_isolate_now_ms(void)
+{
+    return now_milliseconds();
+}
+
+pid_t vind_isolate_helper_fork(int *read_fd, int *write_fd)
+{
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        return -1;
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (child == 0) {
+        close(fds[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) /* the parent died before the line above */
+            _exit(0);
+        *write_fd = fds[1];
+        return 0;
+    }
+    close(fds[1]);
+    *read_fd = fds[0];
+    return child;
+}
+
+int vind_isolate_helper_read(int read_fd, long long deadline_ms, unsigned char *byte)
+{
+    for (;;) {
+        long long left_ms = deadline_ms - now_milliseconds();
+        if (left_ms <= 0)
+            return 0;
+        struct pollfd ready = {read_fd, POLLIN, 0};
+        int polled = poll(&ready, 1, left_ms > INT32_MAX ? INT32_MAX : (int)left_ms);
+        ssize_t got = polled > 0 ? read(read_fd, byte, 1) : 0;
+        if ((polled < 0 || got < 0) && errno == EINTR)
+            continue;
+        if (polled == 0)
+            continue; /* poll's own rounding: the loop's test ends it */
+        return got == 1;
+    }
+}
+
+void vind_isolate_helper_end(pid_t child, int read_fd)
+{
+    close(read_fd);
+    kill(child, SIGKILL);
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+        ;
 }
 
 /* The last bytes the child wrote to stderr. */

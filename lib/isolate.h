@@ -5,6 +5,7 @@
 #ifndef VIND_LIB_ISOLATE_H
 #define VIND_LIB_ISOLATE_H
 
+#include <sys/types.h>
 #include <vind/doc.h>
 #include <vind/status.h>
 #include "walk.h"
@@ -35,6 +36,35 @@ typedef vind_status_t (*vind_isolate_fn)(void *arg, vind_doc_t **out, char **err
  * nothing outside a child.
  */
 void vind_isolate_more_time(unsigned milliseconds);
+
+/*
+ * A helper child of one extraction (a PDF page's rendering, the check of a
+ * document's images, lib/ocr.c and lib/extract_pdf.c): work that may run
+ * for minutes on hostile input (poppler decodes every pixel an image
+ * declares) and is given a time limit of its own, so that one page fails
+ * alone and the document's other pages are kept.
+ *
+ * vind_isolate_helper_fork forks with a connected pair of sockets. In the
+ * parent it returns the child's pid and *read_fd; in the child it returns 0
+ * and *write_fd (the child does its work, writes its answers and _exit()s;
+ * it dies with its parent, PR_SET_PDEATHSIG). Each end is read and written
+ * both ways: a helper may take requests (send them with MSG_NOSIGNAL).
+ * -1 when socketpair or fork failed (nothing to end).
+ * Costs a fork of the calling process (copy on write: ~1 ms for a worker
+ * holding Tesseract's models).
+ */
+pid_t vind_isolate_helper_fork(int *read_fd, int *write_fd);
+
+/* Milliseconds of CLOCK_MONOTONIC: the clock of vind_isolate_helper_read's deadline. */
+long long vind_isolate_now_ms(void);
+
+/* In the parent: reads the helper's next byte into *byte, waiting until
+ * deadline_ms (vind_isolate_now_ms). 1 when read; 0 when the time is up or
+ * the child ended (or crashed) without writing it. */
+int vind_isolate_helper_read(int read_fd, long long deadline_ms, unsigned char *byte);
+
+/* In the parent: closes read_fd, kills the helper (SIGKILL) and reaps it. */
+void vind_isolate_helper_end(pid_t child, int read_fd);
 
 vind_status_t vind_isolate_run(vind_isolate_fn fn, void *arg, const char *name,
                                unsigned timeout_seconds, unsigned long long memory_bytes,

@@ -3,6 +3,9 @@
  * (lib/ocr.h). Runs in an extraction worker (lib/isolate.c): under its
  * memory limit, and Tesseract's recognition under a time limit of its own
  * (an ETEXT_DESC monitor with a deadline, TessMonitorSetDeadlineMSecs).
+ * The rendering runs in a helper child of the worker (the renderer below),
+ * each page within VIND_OCR_RENDER_MS: one page whose image takes poppler
+ * minutes to decode costs that page, not the document.
  *
  * Costs: rendering at 300 dpi is ~0.2 s and 9 MB of grey per A4 page;
  * Tesseract's LSTM takes several seconds a page (bench/ocr.sh). A cache hit
@@ -15,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +31,7 @@
 #include <vind/limits.h>
 
 #include "error.h"
+#include "isolate.h"
 #include "ocr.h"
 
 /* Part of every cache key with TessVersion(): a new Tesseract or a new
@@ -100,52 +106,187 @@ typedef struct {
     int width, height, dpi;
 } grey_t;
 
-/* Renders the page on white at VIND_OCR_DPI (less for a huge page) and
- * turns it to grey: Tesseract binarises grey itself, and a grey buffer is a
- * quarter of the colour one. */
-static vind_status_t render_grey(PopplerPage *page, grey_t *out, char **errmsg)
+/* The page's size in pixels at VIND_OCR_DPI (less for a huge page) into
+ * out->width, out->height, out->dpi, and the scale from points to pixels. */
+static vind_status_t page_pixels(PopplerPage *page, grey_t *out, double *scale, char **errmsg)
 {
     double width_pt = 0, height_pt = 0;
     poppler_page_get_size(page, &width_pt, &height_pt);
     if (!(width_pt > 1 && height_pt > 1 && width_pt < 20000 && height_pt < 20000))
         return vind_error(errmsg, VIND_CORRUPT_FILE, "page size %.0f x %.0f pt", width_pt,
                           height_pt);
-    double scale = VIND_OCR_DPI / 72.0;
-    double pixels = width_pt * scale * height_pt * scale;
+    *scale = VIND_OCR_DPI / 72.0;
+    double pixels = width_pt * *scale * height_pt * *scale;
     if (pixels > VIND_OCR_MAX_PIXELS)
-        scale *= sqrt(VIND_OCR_MAX_PIXELS / pixels);
-    int width = (int)(width_pt * scale), height = (int)(height_pt * scale);
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+        *scale *= sqrt(VIND_OCR_MAX_PIXELS / pixels);
+    *out = (grey_t){NULL, (int)(width_pt * *scale), (int)(height_pt * *scale),
+                    (int)(72.0 * *scale + 0.5)};
+    if (out->width < 1 || out->height < 1)
+        return vind_error(errmsg, VIND_CORRUPT_FILE, "page size %.0f x %.0f pt", width_pt,
+                          height_pt);
+    return VIND_OK;
+}
+
+/*
+ * The renderer: a helper child (lib/isolate.h) forked from the extraction
+ * at the document's first page to render, that renders the pages asked
+ * for, one at a time, into pixels shared with it. Each page has a time
+ * limit of its own: poppler decodes every pixel an image declares, and one
+ * page of 5 kB of CCITT noise declaring 20,000 x 20,000 pixels held the
+ * worker for a minute, past the file's time limit, and the PDF's other
+ * pages were lost with it. A child past its page's limit is killed, the
+ * page reported, and the next page to render starts another. One child a
+ * document, not one a page: a fresh child touches its surface anew (35 MB
+ * of page faults a page) and made blank pages 8x slower.
+ */
+struct vind_ocr_renderer {
+    PopplerDocument *pdf;
+    pid_t child;           /* 0: none running */
+    int fd;                /* the parent's end of the child's sockets */
+    unsigned char *pixels; /* VIND_OCR_MAX_PIXELS bytes, MAP_SHARED with the child */
+};
+
+typedef struct {
+    int index; /* the page, from 0 */
+    int width, height;
+    double scale;
+} render_request_t;
+
+vind_status_t vind_ocr_renderer_new(PopplerDocument *pdf, vind_ocr_renderer_t **out,
+                                    char **errmsg)
+{
+    *out = calloc(1, sizeof **out);
+    if (*out == NULL)
+        return vind_error(errmsg, VIND_NOMEM, "out of memory");
+    void *shared = mmap(NULL, VIND_OCR_MAX_PIXELS, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) {
+        free(*out);
+        *out = NULL;
+        return vind_error(errmsg, VIND_NOMEM, "out of memory for a page's pixels");
+    }
+    (*out)->pdf = pdf;
+    (*out)->pixels = shared;
+    return VIND_OK;
+}
+
+static void renderer_stop(vind_ocr_renderer_t *renderer)
+{
+    if (renderer->child > 0)
+        vind_isolate_helper_end(renderer->child, renderer->fd);
+    renderer->child = 0;
+}
+
+void vind_ocr_renderer_free(vind_ocr_renderer_t *renderer)
+{
+    if (renderer == NULL)
+        return;
+    renderer_stop(renderer);
+    munmap(renderer->pixels, VIND_OCR_MAX_PIXELS);
+    free(renderer);
+}
+
+/* In the child: renders the page on white and turns it to grey into pixels.
+ * 0, or -1 when cairo could not make the surface. */
+static int render_into(PopplerPage *page, const render_request_t *request, unsigned char *pixels)
+{
+    cairo_surface_t *surface =
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, request->width, request->height);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
-        return vind_error(errmsg, VIND_NOMEM, "cannot render a %d x %d page", width, height);
+        return -1;
     }
     cairo_t *cr = cairo_create(surface);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
-    cairo_scale(cr, scale, scale);
+    cairo_scale(cr, request->scale, request->scale);
     poppler_page_render(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
-    unsigned char *grey = malloc((size_t)width * (size_t)height);
-    if (grey == NULL) {
-        cairo_surface_destroy(surface);
-        return vind_error(errmsg, VIND_NOMEM, "out of memory rendering a page");
-    }
     const unsigned char *data = cairo_image_surface_get_data(surface);
     int stride = cairo_image_surface_get_stride(surface);
-    for (int y = 0; y < height; y++) {
+    for (int y = 0; y < request->height; y++) {
         const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
-        unsigned char *to = grey + (size_t)y * (size_t)width;
-        for (int x = 0; x < width; x++) {
+        unsigned char *to = pixels + (size_t)y * (size_t)request->width;
+        for (int x = 0; x < request->width; x++) {
             uint32_t p = row[x]; /* 0x00RRGGBB in native order */
             unsigned r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
             to[x] = (unsigned char)((r * 299 + g * 587 + b * 114) / 1000);
         }
     }
     cairo_surface_destroy(surface);
-    *out = (grey_t){grey, width, height, (int)(72.0 * scale + 0.5)};
-    return VIND_OK;
+    return 0;
+}
+
+/* The child's loop: a request in, the page rendered, one byte out (0 done,
+ * 1 not rendered), until the parent closes its end. */
+static void renderer_main(PopplerDocument *pdf, unsigned char *pixels, int fd)
+{
+    render_request_t request;
+    while (recv(fd, &request, sizeof request, MSG_WAITALL) == (ssize_t)sizeof request) {
+        PopplerPage *page = poppler_document_get_page(pdf, request.index);
+        unsigned char failed = page == NULL || render_into(page, &request, pixels) != 0;
+        if (page != NULL)
+            g_object_unref(page);
+        if (send(fd, &failed, 1, MSG_NOSIGNAL) != 1)
+            break;
+    }
+}
+
+/*
+ * Renders the page (the page_index-th of the renderer's document) on white
+ * at VIND_OCR_DPI (less for a huge page) and turns it to grey: Tesseract
+ * binarises grey itself, and a grey buffer is a quarter of the colour one.
+ * out->pixels are the renderer's, valid until its next page. Costs the
+ * rendering (~0.2 s an A4 page) and a round trip to the child; a fork for
+ * the document's first page and after a page past its limit.
+ */
+static vind_status_t render_grey(vind_ocr_renderer_t *renderer, PopplerPage *page,
+                                 int page_index, unsigned render_ms, grey_t *out, char **errmsg)
+{
+    render_request_t request = {page_index, 0, 0, 1};
+    vind_status_t status = page_pixels(page, out, &request.scale, errmsg);
+    if (status != VIND_OK)
+        return status;
+    if ((size_t)out->width * (size_t)out->height > VIND_OCR_MAX_PIXELS)
+        return vind_error(errmsg, VIND_NOMEM, "cannot render a %d x %d page", out->width,
+                          out->height);
+    request.width = out->width;
+    request.height = out->height;
+    if (renderer->child == 0) {
+        int child_fd = -1;
+        pid_t child = vind_isolate_helper_fork(&renderer->fd, &child_fd);
+        if (child == 0) {
+            renderer_main(renderer->pdf, renderer->pixels, child_fd);
+            _exit(0);
+        }
+        if (child < 0)
+            return vind_error(errmsg, VIND_IO, "cannot start the rendering of the pages: %s",
+                              strerror(errno));
+        renderer->child = child;
+    }
+    long long deadline = vind_isolate_now_ms() + render_ms;
+    unsigned char failed = 1;
+    int answered =
+        send(renderer->fd, &request, sizeof request, MSG_NOSIGNAL) == (ssize_t)sizeof request &&
+        vind_isolate_helper_read(renderer->fd, deadline, &failed);
+    if (answered && !failed) {
+        out->pixels = renderer->pixels;
+        return VIND_OK;
+    }
+    if (answered)
+        return vind_error(errmsg, VIND_NOMEM, "cannot render a %d x %d page", out->width,
+                          out->height);
+    int late = vind_isolate_now_ms() >= deadline;
+    renderer_stop(renderer); /* the next page starts another */
+    if (late)
+        return vind_error(errmsg, VIND_TOO_LARGE,
+                          "not rendered within %.1f s (an image too large to decode?): "
+                          "not read by OCR",
+                          render_ms / 1000.0);
+    return vind_error(errmsg, VIND_CRASHED,
+                      "its rendering failed (out of memory, or poppler crashed): "
+                      "not read by OCR");
 }
 
 /* ---- the cache ------------------------------------------------------------ */
@@ -321,23 +462,22 @@ static int is_blank(const grey_t *grey)
     return 1;
 }
 
-vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
+vind_status_t vind_ocr_page(vind_ocr_t *ocr, vind_ocr_renderer_t *renderer, PopplerPage *page,
+                            int page_index, const char *cache, unsigned render_ms, unsigned page_ms,
                             void (*more_time)(unsigned milliseconds), vind_ocr_page_t *out,
                             char **errmsg)
 {
     memset(out, 0, sizeof *out);
     gint64 started = g_get_monotonic_time();
     grey_t grey = {NULL, 0, 0, 0};
-    vind_status_t status = render_grey(page, &grey, errmsg);
+    vind_status_t status = render_grey(renderer, page, page_index, render_ms, &grey, errmsg);
     if (status != VIND_OK)
         return status;
     /* No time for a blank page: a PDF of 90,000 blank image pages (~40 ms
      * each) held its worker for VIND_MAX_EXTRACT_SECONDS, an hour, when
      * every page was granted a recognition's time (session 10's probe). */
-    if (is_blank(&grey)) {
-        free(grey.pixels);
+    if (is_blank(&grey))
         return VIND_NOT_FOUND;
-    }
     char *path = cache != NULL ? cache_path(cache, ocr->languages, &grey) : NULL;
     if (path != NULL && cache_read(path, out)) {
         if (more_time != NULL)
@@ -351,6 +491,5 @@ vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cach
             cache_write(path, out);
     }
     g_free(path);
-    free(grey.pixels);
     return status;
 }

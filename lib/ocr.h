@@ -41,16 +41,34 @@ vind_status_t vind_ocr_new(const char *languages, vind_ocr_t **out, char **errms
 void vind_ocr_free(vind_ocr_t *ocr);
 
 /*
- * Recognises one page. cache: the cache folder or NULL. page_ms: the time
- * limit of Tesseract's recognition. more_time (NULL: none) is called with
+ * The renderer of one document's pages: a helper child (lib/isolate.h),
+ * forked at the first page vind_ocr_page renders, that renders each page
+ * within a time limit of its own (an image that takes poppler minutes to
+ * decode costs its page, not the document). pdf is the caller's, and must
+ * outlive the renderer. VIND_OK; VIND_NOMEM.
+ */
+typedef struct vind_ocr_renderer vind_ocr_renderer_t;
+vind_status_t vind_ocr_renderer_new(PopplerDocument *pdf, vind_ocr_renderer_t **out,
+                                    char **errmsg);
+/* Stops its child. Accepts NULL. */
+void vind_ocr_renderer_free(vind_ocr_renderer_t *renderer);
+
+/*
+ * Recognises one page: page, the page_index-th (from 0) of the renderer's
+ * document. cache: the cache folder or NULL. render_ms: the time limit of
+ * the page's rendering in the renderer's child, at most VIND_OCR_RENDER_MS. page_ms: the time limit of Tesseract's recognition. more_time (NULL: none) is called with
  * the time a page that has text needs beyond its caller's budget: page_ms
  * and 10 s of layout analysis just before Tesseract runs, or, for a page
  * read from the cache, the time its rendering took. A blank page asks for
  * none: it costs its caller's own time. VIND_OK, VIND_NOT_FOUND (a blank
  * page: Tesseract not run), VIND_TIMEOUT (the limit was reached: nothing of
- * the page is kept), VIND_NOMEM, VIND_CORRUPT_FILE (a page size out of bounds).
+ * the page is kept), VIND_TOO_LARGE (not rendered within render_ms: *errmsg
+ * says so, the page is not read), VIND_CRASHED (the rendering died: its
+ * memory limit, a crash in poppler), VIND_NOMEM, VIND_IO (no fork),
+ * VIND_CORRUPT_FILE (a page size out of bounds).
  */
-vind_status_t vind_ocr_page(vind_ocr_t *ocr, PopplerPage *page, const char *cache, unsigned page_ms,
+vind_status_t vind_ocr_page(vind_ocr_t *ocr, vind_ocr_renderer_t *renderer, PopplerPage *page,
+                            int page_index, const char *cache, unsigned render_ms, unsigned page_ms,
                             void (*more_time)(unsigned milliseconds), vind_ocr_page_t *out,
                             char **errmsg);
 void vind_ocr_page_clear(vind_ocr_page_t *page);

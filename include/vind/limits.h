@@ -100,6 +100,17 @@
  * own --timeout. */
 #define VIND_OCR_IMAGE_CHECK_MS 15000u
 
+/* Time limit of the rendering of one PDF page for OCR (lib/ocr.c), run in a
+ * helper child of the extraction: an image declaring 20,000 x 20,000 pixels
+ * of CCITT or JBIG2 noise (5 kB) is decoded by poppler pixel by pixel, 57-77
+ * s and 1.6 GB, and held the worker to the file's --timeout, the PDF's other
+ * pages lost with it (a known limit from session 17 to 18). A page past the
+ * limit is reported and the others are indexed. An A4 page at 300 dpi renders
+ * in ~0.2 s, a page scanned at 2400 dpi in ~5 s. Bounded too by what is left
+ * of the file's own --timeout; a page with no second left is not rendered,
+ * and counted in the file's report. */
+#define VIND_OCR_RENDER_MS 30000u
+
 /* Size of one OCR cache entry (<db>.ocr-cache, lib/ocr.c) that is read: the
  * text of one page (a dense A4 page is ~10 kB) with its doubtful words. A
  * larger entry is damaged or planted: a miss, the page is recognised again. */

@@ -199,6 +199,25 @@ def indexed_copy(source, folder):
     return site, db
 
 
+def nul_glyph_pdf():
+    """A one-page PDF whose font's ToUnicode map gives the glyph '#' the text U+0000 U+0041: poppler's
+    text of the page holds a NUL there, and poppler_page_get_text (a C string) stops at it. The
+    words before it: 'nulvoorwoord'; after it: 'daarna', 'nulachterwoord' (24 pt: OCR reads them)."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Nul def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange "
+            b"1 beginbfchar <23> <00000041> endbfchar endcmap "
+            b"CMapName currentdict /CMap defineresource pop end end")
+    content = (b"BT /F1 24 Tf 72 700 Td (Voorwoord nulvoorwoord # daarna) Tj "
+               b"0 -40 Td (het achterwoord nulachterwoord) Tj ET")
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                   b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+                   b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+                   b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+                   b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"])
+
+
 def pdf_of(objects, root=1):
     """The bytes of a PDF whose objects 1, 2, ... are objects (bytes; object root the catalog),
     with its cross-reference table: the generated PDFs of the tests, standard library only."""

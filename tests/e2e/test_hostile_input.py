@@ -26,6 +26,17 @@ its options and the files; docs/security.md "The hostile probe of session 18").
   was read whole whatever its length (/dev/zero: 2 GB before getline failed, again unsaid); now
   a line past the query limit (4,096 bytes) stops the run at once, naming the file and line.
 
+Session 19's probe (docs/security.md "The hostile probe of session 19"):
+* A page named .html whose first kilobyte held "%PDF-" (an article titled "Een PDF begint met
+  %PDF-1.7", a paragraph about PDF headers) was read as a PDF, because a PDF's header may stand
+  anywhere in its first kilobyte: the page was lost, reported "damaged PDF". Now a file named as
+  HTML that is markup from its first byte is read as HTML (what a browser shows of it); a PDF
+  named .html, its header first, is still read as the PDF. (The OCR rendering bomb of the same
+  probe is in test_ocr.py: it needs Tesseract.)
+* A PDF whose font maps a glyph to a text holding U+0000 lost its page's text after it without a
+  word: poppler_page_get_text returns a C string, cut at the NUL. Now the page is reported (with
+  --ocr off here: "the text after it is not indexed"; test_ocr.py: OCR reads the page).
+
 A few seconds (two 11 MB pages). Standard library only; TAP.
 """
 import json
@@ -39,7 +50,7 @@ import tempfile
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from harness import Tap, binary, env  # noqa: E402
+from harness import Tap, binary, env, nul_glyph_pdf, pdf_of  # noqa: E402
 
 TAP = Tap()
 INDEX = binary("vind-index")
@@ -211,13 +222,53 @@ def test_queries_file(tmp):
            (code, stderr[-300:]))
 
 
+def text_pdf(words):
+    content = b"BT /F1 12 Tf 72 700 Td (%s) Tj ET" % words
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                   b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+                   b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                   b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"])
+
+
+def test_pdf_header_in_a_page(tmp):
+    site = os.path.join(tmp, "kop")
+    write(os.path.join(site, "kop.html"),
+          page("Een PDF begint met %PDF-1.7",
+               "<p>Elk bestand begint met de kop %PDF-1.7, en dan volgt kopmagiewoord.</p>"))
+    with open(os.path.join(site, "echt.html"), "wb") as out:
+        out.write(text_pdf(b"een pdf onder een html-naam: pdfnaamwoord"))
+    db = os.path.join(tmp, "kop.db")
+    rc, err = run_index(db, "--base-url", "/", site)
+    TAP.ok(rc == 0 and "damaged PDF" not in err and "indexed 2," in err,
+           "a page that says '%PDF-1.7' in its first kilobyte: indexed, not 'damaged PDF'", err)
+    TAP.ok(found(db, "kopmagiewoord") == ["/kop.html"], "... and found by its words")
+    TAP.ok(found(db, "pdfnaamwoord") == ["/echt.html"],
+           "a PDF named .html (its header first) is still read as the PDF")
+
+
+def test_nul_in_pdf_text(tmp):
+    site = os.path.join(tmp, "nulpdf")
+    os.makedirs(site)
+    with open(os.path.join(site, "nul.pdf"), "wb") as out:
+        out.write(nul_glyph_pdf())
+    db = os.path.join(tmp, "nulpdf.db")
+    rc, err = run_index(db, "--base-url", "/", "--ocr", "off", site)
+    TAP.ok(rc == 0 and "nul.pdf: page 1: its text layer stops at a NUL character (a font maps a "
+           "glyph to U+0000): the text after it is not indexed" in err,
+           "a PDF page whose text holds a NUL: the text lost after it is reported", err)
+    TAP.ok(found(db, "nulvoorwoord") == ["/nul.pdf"], "... and the text before it is indexed")
+
+
 def main():
     if not (os.access(INDEX, os.X_OK) and os.access(VIND, os.X_OK)):
         TAP.ok(False, "vind-index and vind are built (%s)" % INDEX)
         sys.exit(TAP.done())
     tmp = tempfile.mkdtemp(prefix="vind-hostile-input-")
     try:
-        for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size, test_queries_file):
+        for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size, test_queries_file,
+                     test_pdf_header_in_a_page, test_nul_in_pdf_text):
             try:
                 test(tmp)
             except Exception as error:  # a crash of the test is a failure, not a skip
