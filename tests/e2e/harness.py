@@ -17,6 +17,7 @@ $VIND_BUILD/share/vind. Output is TAP ("ok N - ...", "not ok N - ...", "ok N # S
 tests/run.sh counts the lines.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -115,6 +116,21 @@ def require_sample_site(tap, what, programs=("vind-searchd", "vind-index")):
     if site is None:
         tap.skip(what, "sample site not built (make build/sample-site/index.html)")
     return site
+
+
+@contextlib.contextmanager
+def sample_index(tap, what):
+    """For a with-block: the sample site indexed into a temporary folder, as the path of its
+    database; None after a SKIP naming what is missing (require_sample_site). The folder is
+    removed when the block ends."""
+    source = require_sample_site(tap, what)
+    if source is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "db")
+        index_site(db, source)
+        yield db
 
 
 def corpus():

@@ -27,12 +27,11 @@ Works on the sample site's index (make build/sample-site/index.html); skips with
 
 import os
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Searchd, Tap, get_from, index_site, query, require_sample_site  # noqa: E402
+from harness import Searchd, Tap, get_from, query, sample_index  # noqa: E402
 
 tap = Tap()
 DELAY_MS = 1500
@@ -112,19 +111,14 @@ def wildcard_searches_queue_later(db, label, options, addresses, newcomer):
 
 
 def main():
-    source = require_sample_site(tap, "the order of service of queued searches")
-    if source is None:
-        tap.done()
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        db = os.path.join(tmp, "db")
-        index_site(db, source)
-        heavy_addresses_queue_later(db)
-        fresh = ["127.0.0.%d" % n for n in range(7, 11)]
-        wildcard_searches_queue_later(db, "fresh addresses", [], fresh, "127.0.0.11")
-        wildcard_searches_queue_later(db, "one address, admission off (as behind a proxy)",
-                                      ["--max-heavy-searches", "0", "--max-searches-per-ip", "1"],
-                                      ["127.0.0.1"] * 4, "127.0.0.1")
+    with sample_index(tap, "the order of service of queued searches") as db:
+        if db is not None:
+            heavy_addresses_queue_later(db)
+            fresh = ["127.0.0.%d" % n for n in range(7, 11)]
+            wildcard_searches_queue_later(db, "fresh addresses", [], fresh, "127.0.0.11")
+            wildcard_searches_queue_later(db, "one address, admission off (as behind a proxy)",
+                                          ["--max-heavy-searches", "0", "--max-searches-per-ip", "1"],
+                                          ["127.0.0.1"] * 4, "127.0.0.1")
     tap.done()
 
 

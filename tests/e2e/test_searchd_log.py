@@ -20,11 +20,10 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, binary, env, index_site, require_sample_site  # noqa: E402
+from harness import Tap, binary, env, sample_index  # noqa: E402
 
 tap = Tap()
 REQUESTS = 3000
@@ -116,15 +115,10 @@ def stalled_reader(db, kind):
 
 
 def main():
-    source = require_sample_site(tap, "a stalled log reader")
-    if source is None:
-        tap.done()
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        db = os.path.join(tmp, "db")
-        index_site(db, source)
-        stalled_reader(db, "pipe")
-        stalled_reader(db, "socket")
+    with sample_index(tap, "a stalled log reader") as db:
+        if db is not None:
+            stalled_reader(db, "pipe")
+            stalled_reader(db, "socket")
     tap.done()
 
 
