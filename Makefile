@@ -209,7 +209,7 @@ CHECK_FUZZ_SECONDS ?= 8
 # The builds use every core: CI calls a plain `make check`, and one core
 # building the plain, the sanitized and the fuzzing builds in turn took about
 # 6 of the run's 24 minutes (session 18).
-CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CHECK_JOBS ?= $(shell env -u OMP_THREAD_LIMIT -u OMP_NUM_THREADS nproc 2>/dev/null || echo 2)
 check: deps
 	@$(MAKE) --no-print-directory check-build
 	@CORPUS=$(CORPUS) PYTHON=$(PYTHON) VIND_FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) sh tests/run.sh $(BUILD) build-asan

@@ -70,11 +70,17 @@ test_searchd_attack test_eval test_install"
 # on 2 cores (session 18), most of it one test waiting for its programs.
 # A test never shares its folders, ports or databases with another (each
 # makes its own, and daemons listen on port 0), so they can run together.
-jobs=${VIND_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# (nproc without the OpenMP limit exported above: GNU nproc obeys
+# OMP_THREAD_LIMIT, which made the first version of this run one at a time.)
+jobs=${VIND_TEST_JOBS:-$(env -u OMP_THREAD_LIMIT -u OMP_NUM_THREADS nproc 2>/dev/null || echo 2)}
 list=$(mktemp)
+# Tests that change a build while they run, after the others, one at a time:
+# test_install relinks the build's programs with another PREFIX and back.
+alone="test_install"
+alone_list=$(mktemp)
 RUN_LOG=$log RUN_TIMINGS=$timings RUN_LOCK=$(mktemp)
 export RUN_LOG RUN_TIMINGS RUN_LOCK
-trap 'rm -rf "$log" "$timings" "$list" "$RUN_LOCK" "$VIND_OCR_CACHE"' EXIT
+trap 'rm -rf "$log" "$timings" "$list" "$alone_list" "$RUN_LOCK" "$VIND_OCR_CACHE"' EXIT
 first=1
 for build in "$@"; do
     case "$build" in /*) ;; *) build="$top/$build" ;; esac
@@ -92,7 +98,11 @@ for build in "$@"; do
         if [ $first -eq 0 ] && echo " $once_only " | tr '\n' ' ' | grep -q " $(basename "$t" .py) "; then
             continue
         fi
-        printf '%s\t%s\t%s\n' "$tag/$(basename "$t" .py)" "$build" "$t" >>"$list"
+        case " $alone " in
+        *" $(basename "$t" .py) "*) to=$alone_list ;;
+        *) to=$list ;;
+        esac
+        printf '%s\t%s\t%s\n' "$tag/$(basename "$t" .py)" "$build" "$t" >>"$to"
     done
     first=0
 done
@@ -100,6 +110,7 @@ wait
 # Each line: LABEL, BUILD and TEST, tab-separated (run-one.sh).
 export PYTHON
 xargs -P "$jobs" -d '\n' -n 1 sh "$top/tests/run-one.sh" <"$list"
+xargs -d '\n' -n 1 sh "$top/tests/run-one.sh" <"$alone_list"
 
 # Every test's wall time, slowest first (in the log, to find what to speed up);
 # then the slowest again next to the summary, which CI keeps.
