@@ -147,7 +147,31 @@ static void count_client(vind_server_t *server, const unsigned char client[17], 
     g_bytes_unref(key);
 }
 
-static void client_key_of_address(const struct sockaddr *address, unsigned char key[17]);
+/* An address's family and bytes (16 bytes at most, zeros past its own). */
+static void address_bytes(const struct sockaddr *address, int *family, unsigned char bytes[16])
+{
+    *family = address->sa_family;
+    memset(bytes, 0, 16);
+    if (address->sa_family == AF_INET)
+        memcpy(bytes, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
+    else if (address->sa_family == AF_INET6)
+        memcpy(bytes, &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr, 16);
+}
+
+/* The client key of an address (vind_proxy_client_key, also for a trusted
+ * proxy's client). An IPv6 client is its /64: a home or a server gets a
+ * /64 (or more) and may send from any of its 2^64 addresses, so keyed by
+ * the whole address one client passed every per-address limit (the hostile
+ * probe of session 14: six searches at once from six addresses of one /64,
+ * none refused; --max-searches-per-ip 3). An IPv4-mapped address
+ * (::ffff:a.b.c.d) is its IPv4 address. */
+static void client_key_of_address(const struct sockaddr *address, unsigned char key[17])
+{
+    int family;
+    unsigned char bytes[16];
+    address_bytes(address, &family, bytes);
+    vind_proxy_client_key(family, bytes, key);
+}
 
 /* The client key of an address the accept thread counts (an IP client's);
  * 0 for any other. */
@@ -331,32 +355,6 @@ static void client_table_free(vind_client_table_t *table)
         return;
     pthread_mutex_destroy(&table->lock);
     free(table);
-}
-
-/* An IPv6 client is its /64: a home or a server gets a /64 (or more) and
- * may send from any of its 2^64 addresses, so keyed by the whole address
- * one client passed every per-address limit (the hostile probe of session
- * 14: six searches at once from six addresses of one /64, none refused;
- * --max-searches-per-ip 3). An IPv4-mapped address (::ffff:a.b.c.d) is its
- * IPv4 address. */
-/* An address's family and bytes (16 bytes at most, zeros past its own). */
-static void address_bytes(const struct sockaddr *address, int *family, unsigned char bytes[16])
-{
-    *family = address->sa_family;
-    memset(bytes, 0, 16);
-    if (address->sa_family == AF_INET)
-        memcpy(bytes, &((const struct sockaddr_in *)(const void *)address)->sin_addr, 4);
-    else if (address->sa_family == AF_INET6)
-        memcpy(bytes, &((const struct sockaddr_in6 *)(const void *)address)->sin6_addr, 16);
-}
-
-/* The client key of an address (vind_proxy_client_key: the /64 rule above). */
-static void client_key_of_address(const struct sockaddr *address, unsigned char key[17])
-{
-    int family;
-    unsigned char bytes[16];
-    address_bytes(address, &family, bytes);
-    vind_proxy_client_key(family, bytes, key);
 }
 
 /* The peer's address: 1 with its family and bytes, or 0. */
