@@ -32,7 +32,7 @@ chosen on, giving back the two yearly series the factor cost, and on
 untouched-8 not behind main and ahead of TF-IDF; on untouched-9 main (88018ee)
 ahead of TF-IDF, every link of both judged; the same for main (ff1eb68) on
 untouched-10 and for main (7eb2aa8) on untouched-11; tests/related/offline.py's co-citation weights and its dense-series gate
-(session 19) on examples worked out by hand. Needs no corpus and no build.
+(session 19) and its hub penalty (session 20) on examples worked out by hand. Needs no corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -105,6 +105,13 @@ def main():
     tap.ok(offline.dense_sources(dates, truth, 7, 1) == {"d1", "d2", "d3"},
            "a daily series is dense, an event and its report are not",
            offline.dense_sources(dates, truth, 7, 1))
+    lists = {"a": [{"url": "hub"}, {"url": "x"}], "b": [{"url": "hub"}], "c": [{"url": "hub"}]}
+    counts = offline.list_counts(lists)
+    tap.ok(counts == {"hub": 3, "x": 1} and offline.hub_factor(counts["hub"], 2, 1.0) == 2 / 3
+           and offline.hub_factor(counts["x"], 2, 1.0) == 1.0
+           and offline.hub_factor(16, 8, 0.5) == 0.5 ** 0.5,
+           "a document in more than k lists is scored x (k / n)^w, the others keep their score",
+           counts)
     sources = judged.read_sources()
     parts = [p for _, p in sources]
     tap.ok(len(sources) == 445 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
@@ -139,7 +146,7 @@ def main():
                          "s8-final", "s9-before", "s9-after", "s9-tfidf", "s10-before",
                          "s10-after", "s10-tfidf", "s11-before", "s11-after", "s11-tfidf",
                          "s18-before", "s18-tfidf", "s18-follows", "s19-before", "s19-tfidf",
-                         "s19-cocite", "s19-gated", "s19-follows", "s20-before", "s20-tfidf")}
+                         "s19-cocite", "s19-gated", "s19-follows", "s20-before", "s20-tfidf", "s20-hub")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
@@ -176,7 +183,8 @@ def main():
                    for s in first365)
            and all(s in runs[name] for name in ("s19-before", "s19-tfidf", "s19-cocite",
                                                 "s19-gated", "s19-follows") for s in first405)
-           and all(s in runs[name] for name in ("s20-before", "s20-tfidf") for s, _ in sources),
+           and all(s in runs[name] for name in ("s20-before", "s20-tfidf", "s20-hub")
+                   for s, _ in sources),
            "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
            "165, TF-IDF and session 8's runs the first 205, session 9's the first 245, session "
            "10's the first 285, session 11's the first 325, session 18's the first 365, session 19's the first 405, "
