@@ -146,7 +146,7 @@ def main():
                          "s8-final", "s9-before", "s9-after", "s9-tfidf", "s10-before",
                          "s10-after", "s10-tfidf", "s11-before", "s11-after", "s11-tfidf",
                          "s18-before", "s18-tfidf", "s18-follows", "s19-before", "s19-tfidf",
-                         "s19-cocite", "s19-gated", "s19-follows", "s20-before", "s20-tfidf", "s20-hub")}
+                         "s19-cocite", "s19-gated", "s19-follows", "s20-before", "s20-tfidf", "s20-hub", "s20-hub-spare")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
@@ -183,8 +183,8 @@ def main():
                    for s in first365)
            and all(s in runs[name] for name in ("s19-before", "s19-tfidf", "s19-cocite",
                                                 "s19-gated", "s19-follows") for s in first405)
-           and all(s in runs[name] for name in ("s20-before", "s20-tfidf", "s20-hub")
-                   for s, _ in sources),
+           and all(s in runs[name] for name in ("s20-before", "s20-tfidf", "s20-hub",
+                                                "s20-hub-spare") for s, _ in sources),
            "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
            "165, TF-IDF and session 8's runs the first 205, session 9's the first 245, session "
            "10's the first 285, session 11's the first 325, session 18's the first 365, session 19's the first 405, "
