@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """test_related_judged.py - the blind-judged related-links set (issue 13) is
 sound: tests/related/judged.py's nDCG@5 and first-link measures on a small
-example worked out by hand, sources.tsv holds 325 sources split 25 tuned / 20
+example worked out by hand, sources.tsv holds 445 sources split 25 tuned / 20
 untouched / 40 untouched-2 / 40 untouched-3 (drawn in session 6) / 40
 untouched-4 (drawn in session 7 after the mutual check was chosen) / 40
 untouched-5 (drawn in session 8 after the numbered-series rule was chosen) / 40
@@ -9,7 +9,8 @@ untouched-6 (drawn in session 9 after the other-edition rule was committed) / 40
 untouched-7 (drawn in session 10 after the other-edition factor was committed) / 40
 untouched-8 (drawn in session 11 after the own-edition gate was committed) / 40
 untouched-9 (drawn in session 18 before lib/related.c was touched) / 40
-untouched-10 (drawn in session 19 before lib/related.c was touched), every judgement is a grade 0-2 of a drawn source with a reason, every link of
+untouched-10 (drawn in session 19 before lib/related.c was touched) / 40
+untouched-11 (drawn in session 20 before lib/related.c was touched), every judgement is a grade 0-2 of a drawn source with a reason, every link of
 the recorded runs (vind before and after issue 13's session 5, TF-IDF, vind at
 the start of session 6, with the BM25 content score and with the cosine) is
 judged, and the recorded figures behind docs/relevance.md hold: vind after
@@ -30,8 +31,8 @@ no fewer first links and no more unrelated links over the 285 sources it was
 chosen on, giving back the two yearly series the factor cost, and on
 untouched-8 not behind main and ahead of TF-IDF; on untouched-9 main (88018ee)
 ahead of TF-IDF, every link of both judged; the same for main (ff1eb68) on
-untouched-10; tests/related/offline.py's co-citation weights and its dense-series gate
-(session 19) on examples worked out by hand. Needs no corpus and no build.
+untouched-10 and for main (7eb2aa8) on untouched-11; tests/related/offline.py's co-citation weights and its dense-series gate
+(session 19) and its hub penalty (session 20) on examples worked out by hand. Needs no corpus and no build.
 Standard library only; TAP.
 """
 import os
@@ -104,20 +105,27 @@ def main():
     tap.ok(offline.dense_sources(dates, truth, 7, 1) == {"d1", "d2", "d3"},
            "a daily series is dense, an event and its report are not",
            offline.dense_sources(dates, truth, 7, 1))
+    lists = {"a": [{"url": "hub"}, {"url": "x"}], "b": [{"url": "hub"}], "c": [{"url": "hub"}]}
+    counts = offline.list_counts(lists)
+    tap.ok(counts == {"hub": 3, "x": 1} and offline.hub_factor(counts["hub"], 2, 1.0) == 2 / 3
+           and offline.hub_factor(counts["x"], 2, 1.0) == 1.0
+           and offline.hub_factor(16, 8, 0.5) == 0.5 ** 0.5,
+           "a document in more than k lists is scored x (k / n)^w, the others keep their score",
+           counts)
     sources = judged.read_sources()
     parts = [p for _, p in sources]
-    tap.ok(len(sources) == 405 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
+    tap.ok(len(sources) == 445 and parts[:25] == ["tune"] * 25 and parts[25:45] == ["untouched"] * 20
            and parts[45:85] == ["untouched-2"] * 40 and parts[85:125] == ["untouched-3"] * 40
            and parts[125:165] == ["untouched-4"] * 40 and parts[165:205] == ["untouched-5"] * 40
            and parts[205:245] == ["untouched-6"] * 40 and parts[245:285] == ["untouched-7"] * 40
            and parts[285:325] == ["untouched-8"] * 40 and parts[325:365] == ["untouched-9"] * 40
-           and parts[365:] == ["untouched-10"] * 40,
-           "405 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
+           and parts[365:405] == ["untouched-10"] * 40 and parts[405:] == ["untouched-11"] * 40,
+           "445 sources: 25 tuned, 20 untouched, 40 untouched-2, 40 untouched-3 (session 6), "
            "40 untouched-4 (session 7), 40 untouched-5 (session 8), 40 untouched-6 (session 9), "
            "40 untouched-7 (session 10), 40 untouched-8 (session 11), 40 untouched-9 (session 18), "
-           "40 untouched-10 (session 19)",
+           "40 untouched-10 (session 19), 40 untouched-11 (session 20)",
            len(sources))
-    tap.ok(len({s for s, _ in sources}) == 405, "no source drawn twice")
+    tap.ok(len({s for s, _ in sources}) == 445, "no source drawn twice")
 
     drawn = {s for s, _ in sources}
     rows = []
@@ -138,24 +146,29 @@ def main():
                          "s8-final", "s9-before", "s9-after", "s9-tfidf", "s10-before",
                          "s10-after", "s10-tfidf", "s11-before", "s11-after", "s11-tfidf",
                          "s18-before", "s18-tfidf", "s18-follows", "s19-before", "s19-tfidf",
-                         "s19-cocite", "s19-gated", "s19-follows")}
+                         "s19-cocite", "s19-gated", "s19-follows", "s20-before", "s20-tfidf", "s20-hub", "s20-hub-spare")}
     first85 = [s for s, p in sources if p in ("tune", "untouched", "untouched-2")]
     tap.ok(all(s in runs[name] for name in ("s6-before", "s6-after") for s in first85),
            "vind at the start and after the series step of session 6 cover the first 85 sources")
     # vind at main aa5ac15 has no link for one source (exit 1: nothing above min_score)
-    first365 = [s for s, p in sources if p != "untouched-10"]
+    first365 = [s for s, p in sources if p not in ("untouched-10", "untouched-11")]
+    first405 = [s for s, p in sources if p != "untouched-11"]
     first125 = [s for s, p in sources if p not in ("untouched-4", "untouched-5", "untouched-6",
                                                    "untouched-7", "untouched-8", "untouched-9",
-                                                   "untouched-10")]
+                                                   "untouched-10", "untouched-11")]
     first165 = [s for s, p in sources if p not in ("untouched-5", "untouched-6", "untouched-7",
-                                                   "untouched-8", "untouched-9", "untouched-10")]
+                                                   "untouched-8", "untouched-9", "untouched-10",
+                                                   "untouched-11")]
     first205 = [s for s, p in sources
                 if p not in ("untouched-6", "untouched-7", "untouched-8", "untouched-9",
-                              "untouched-10")]
+                              "untouched-10", "untouched-11")]
     first245 = [s for s, p in sources
-                if p not in ("untouched-7", "untouched-8", "untouched-9", "untouched-10")]
-    first285 = [s for s, p in sources if p not in ("untouched-8", "untouched-9", "untouched-10")]
-    first325 = [s for s, p in sources if p not in ("untouched-9", "untouched-10")]
+                if p not in ("untouched-7", "untouched-8", "untouched-9", "untouched-10",
+                              "untouched-11")]
+    first285 = [s for s, p in sources
+                if p not in ("untouched-8", "untouched-9", "untouched-10", "untouched-11")]
+    first325 = [s for s, p in sources
+                if p not in ("untouched-9", "untouched-10", "untouched-11")]
     tap.ok(all(s in runs["s6-cosine"] for s in first125) and len(runs["s6-rel-after"]) >= 124
            and all(s in runs[name] for name in ("s7-before", "s7-mutual") for s in first165)
            and all(s in runs[name] for name in ("tfidf", "s8-before", "s8-after", "s8-final")
@@ -169,10 +182,13 @@ def main():
            and all(s in runs[name] for name in ("s18-before", "s18-tfidf", "s18-follows")
                    for s in first365)
            and all(s in runs[name] for name in ("s19-before", "s19-tfidf", "s19-cocite",
-                                                "s19-gated", "s19-follows") for s, _ in sources),
+                                                "s19-gated", "s19-follows") for s in first405)
+           and all(s in runs[name] for name in ("s20-before", "s20-tfidf", "s20-hub",
+                                                "s20-hub-spare") for s, _ in sources),
            "the BM25 and cosine versions cover the first 125 sources, session 7's runs the first "
            "165, TF-IDF and session 8's runs the first 205, session 9's the first 245, session "
-           "10's the first 285, session 11's the first 325, session 18's the first 365, session 19's all 405")
+           "10's the first 285, session 11's the first 325, session 18's the first 365, session 19's the first 405, "
+           "session 20's all 445")
     unjudged = [(name, s, u) for name, run in runs.items() for s, urls in run.items()
                 for u in urls if (s, u) not in grades]
     tap.ok(not unjudged, "every link of the recorded runs is judged", unjudged[:5])
@@ -291,11 +307,12 @@ def main():
     held = [s for s, p in sources if p == "untouched-8"]
     check_held(tap, runs["s11-after"], runs["s11-before"], runs["s11-tfidf"], held, grades,
                "own-edition gate, untouched-8", ndcg_kept=True)
-    # Session 18 (rel5) and 19 (rel6): untouched-9 and untouched-10 drawn from main (88018ee,
-    # ff1eb68) before any change; main and TF-IDF pooled blind for them. The version session 18
+    # Sessions 18 (rel5), 19 (rel6) and 20 (rel7): untouched-9, -10 and -11 drawn from main
+    # (88018ee, ff1eb68, 7eb2aa8) before any change; main and TF-IDF pooled blind for them. The version session 18
     # tried (s18-follows, not merged) is recorded, not checked.
     for part, main_run, tfidf_run in (("untouched-9", "s18-before", "s18-tfidf"),
-                                      ("untouched-10", "s19-before", "s19-tfidf")):
+                                      ("untouched-10", "s19-before", "s19-tfidf"),
+                                      ("untouched-11", "s20-before", "s20-tfidf")):
         held = [s for s, p in sources if p == part]
         main_part = judged.score_run(runs[main_run], held, grades, {})
         tfidf_part = judged.score_run(runs[tfidf_run], held, grades, {})

@@ -23,7 +23,8 @@ only.
                                                      # before session 10 (the first 285)
                                                      # before session 11 (the first 325)
                                                      # before session 18 (the first 365)
-                                                     # and before session 19 (all 405)
+                                                     # before session 19 (the first 405)
+                                                     # and before session 20 (all 445)
 
 A run file is TSV: source url, rank (1-5), candidate url. The judgements
 (tests/related/judgements.tsv) are TSV: source url, candidate url, grade
@@ -108,7 +109,8 @@ def cmd_draw(args):
     seed 2026; session 7: "untouched-4", seed 20261206; session 8: "untouched-5", seed
     20261207; session 9: "untouched-6", seed 20261209; session 10: "untouched-7", seed
     20261210; session 11: "untouched-8", seed 20261211; session 18: "untouched-9", seed
-    20261218; session 19: "untouched-10", seed 20261219), so the earlier parts and their
+    20261218; session 19: "untouched-10", seed 20261219;
+    session 20: "untouched-11", seed 20261220), so the earlier parts and their
     judgements stay as they are."""
     urls = sorted(article_paths(args.corpus))
     if args.part:
@@ -345,6 +347,7 @@ def cmd_eval(args):
                      "s11main=" + os.path.join(HERE, "runs", "s11-before.tsv"),
                      "s18main=" + os.path.join(HERE, "runs", "s18-before.tsv"),
                      "s19main=" + os.path.join(HERE, "runs", "s19-before.tsv"),
+                     "s20main=" + os.path.join(HERE, "runs", "s20-before.tsv"),
                      "tfidf=" + args.out, "vind=" + mine]
         status = cmd_score(args)
         unjudged = set()

@@ -10,6 +10,7 @@ script after them; a bonus that wins here is built into lib/ and measured again.
     vind related --db DB --all --limit 50 --min-score 0 --output ALL50.json
     offline.py cocite  --all50 ALL50.json --weight 2 --out RUN.tsv [--data DATA.json]
     offline.py follows --all50 ALL50.json --weight 0.5 --days 21 --gate 1 --out RUN.tsv
+    offline.py hub     --all50 ALL50.json --weight 1 --hub-k 8 --out RUN.tsv
 
 cocite: two articles linked from the body of one third article (the authors'
 links in the Markdown sources) are related; each co-citing page counts
@@ -22,6 +23,11 @@ days)) for a candidate dated after the source, here only for a source whose
 themes and tags at most --gate other articles share within --window days of
 it: a daily series (an advent calendar, 24 unrelated posts on 24 days) is dense
 in its theme, an event's announcement, reminder and report are not.
+
+hub (session 20): a penalty for hub pages, the documents that are in many
+articles' first 5 (main's own lists, the 0.075 floor): one in n lists with n
+above --hub-k gets score x (k / n)^weight; a link in everyone's first 5 is
+rarely the one a reader wants next.
 
 --data writes the rewritten first-5 lists of every article, shaped as
 `vind related --all` (eval_related.py's theme/tag share reads it). Standard
@@ -116,6 +122,16 @@ def dense_sources(dates, truth, window, gate):
     return dense
 
 
+def list_counts(lists):
+    """url -> in how many of the lists it stands."""
+    return collections.Counter(item["url"] for items in lists.values() for item in items)
+
+
+def hub_factor(count, k, weight):
+    """(k / count)^weight for a document in more than k lists, else 1."""
+    return (k / count) ** weight if count > k else 1.0
+
+
 def rerank(all50, bonus):
     """url -> the first 5 of its list with each score x bonus(source, item)."""
     lists = {}
@@ -129,7 +145,7 @@ def rerank(all50, bonus):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bonus", choices=["cocite", "follows"])
+    parser.add_argument("bonus", choices=["cocite", "follows", "hub"])
     parser.add_argument("--all50", required=True)
     parser.add_argument("--corpus", default=os.environ.get("CORPUS", "../shared/corpus"))
     parser.add_argument("--weight", type=float, required=True)
@@ -137,6 +153,8 @@ def main():
     parser.add_argument("--gate", type=int, default=1,
                         help="follows: at most this many same-theme articles near the source")
     parser.add_argument("--window", type=int, default=7, help="follows: days either side")
+    parser.add_argument("--hub-k", type=float, default=8.0,
+                        help="hub: lists a document may stand in before the penalty")
     parser.add_argument("--out", required=True, help="the judged sources' run (judged.py)")
     parser.add_argument("--data", help="every article's rewritten list, as `vind related --all`")
     args = parser.parse_args()
@@ -148,6 +166,11 @@ def main():
 
         def bonus(source, item):
             return 1.0 + args.weight * weights.get((source, item["url"]), 0.0)
+    elif args.bonus == "hub":
+        counts = list_counts(rerank(all50, lambda s, i: 1.0))
+
+        def bonus(source, item):
+            return hub_factor(counts[item["url"]], args.hub_k, args.weight)
     else:
         dates = article_dates(args.corpus, all50)
         dense = dense_sources(dates, eval_related.ground_truth(args.corpus), args.window,
