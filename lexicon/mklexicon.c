@@ -635,6 +635,13 @@ static const char *root_lemma(struct builder *b, const char *root)
      * gives it no particle flags as it does "gemaakt" ("afgemaakt"). */
     if (has_entry_with(w, "Aa", "Ab") && !has_flag_class(w, 'P'))
         return NULL;
+    /* Nor is "gereed" (ready) ge-ree-d of the archaic "reden" (to fit out),
+     * which put it on the term of "redenen" (reasons): nl.dic gives it a
+     * superlative of its own (Ad/Ae: "gereedst") and none of the Ve that
+     * marks a participle used as an adjective ("gerust", "gepast"). Its
+     * particle flags ("uitgereed") do not make it a participle. */
+    if (has_entry_with(w, "Ad", "Ae") && !has_flag(w, "Ve"))
+        return NULL;
     /* A noun ("geheugen", "gebied") is no participle unless nl.dic also marks
      * it as one (Ve, or particle flags as "gericht" of "gericht op" has). */
     /* A noun with a diminutive ("geluid", "geluidje": a sound) stays a noun
@@ -803,6 +810,28 @@ static const char *verbal_lemma(struct builder *b, const char *stem)
 
 static int is_real_noun(const struct word *w);
 
+/* heid_singular's answer for a plural in -heden whose noun in -heid the
+ * word list lacks: no lemma from that analysis. */
+static const char HEDEN_NO_SINGULAR[] = "";
+
+/*
+ * The singular in -heid of form when form is a plural in -heden that hunspell
+ * reads as the plural of stem, a word that does not end in -heid ("waarheden"
+ * st:waar): "waarheid", HEDEN_NO_SINGULAR when the list lacks it; NULL for any
+ * other form or reading (the stem already "mogelijkheid").
+ */
+static const char *heid_singular(struct builder *b, const char *form, const char *stem)
+{
+    size_t n = strlen(form), m = strlen(stem);
+    if (n < 8 || n > 60 || strcmp(form + n - 5, "heden") != 0 ||
+        (m >= 4 && strcmp(stem + m - 4, "heid") == 0))
+        return NULL;
+    char singular[72];
+    snprintf(singular, sizeof singular, "%.*sheid", (int)(n - 5), form);
+    struct word *w = find(b, singular);
+    return w != NULL && (w->flags & VIND_LEX_LIST) ? w->form : HEDEN_NO_SINGULAR;
+}
+
 /* Reads one analysis ("af st:gewerkt fl:Pj", " st:kantoor ts:NN2") into the candidate. */
 static void consider_analysis(struct builder *b, const char *form, const char *analysis,
                               struct candidate *best)
@@ -899,6 +928,15 @@ static void consider_analysis(struct builder *b, const char *form, const char *a
         if (reading == READ_NOUN && has_flag_class(self, 'A') && form[strlen(form) - 1] == 's' &&
             (root->flags & CAPITALISED))
             reading = READ_NONE;
+        /* A plural in -heden is that of the noun in -heid: hunspell also
+         * reads "waarheden" as st:waar ts:NN2 (and "bezigheden" as "bezig",
+         * "zekerheden" as "zeker"), which put the truths on the term of
+         * "waar" (where, true) while "waarheid" kept its own. */
+        const char *singular = reading == READ_NOUN ? heid_singular(b, form, stem) : NULL;
+        if (singular == HEDEN_NO_SINGULAR)
+            reading = READ_NONE;
+        else if (singular != NULL)
+            root = find(b, singular);
         if (reading == READ_VERB)
             consider(best, reading, verbal_lemma(b, stem));
         else if (reading != READ_NONE)

@@ -947,6 +947,72 @@ static int stem_of_whole_inseparable_verb(const vind_lexicon_t *lexicon, const c
     return 0;
 }
 
+/* Whether the len bytes at s are an adjective by the lexicon: one of the -e
+ * forms Dutch spelling makes of them ("ware" of "waar", "blinde", "lieve")
+ * is an adjective's form whose lemma they are (VIND_LEX_ADJECTIVE_FORM). Up
+ * to two look-ups. */
+static int is_adjective(const vind_lexicon_t *lexicon, const char *s, size_t len)
+{
+    char infinitives[2][VIND_MAX_TERM_BYTES + 1];
+    size_t lengths[2];
+    size_t count = infinitive_spellings(s, len, infinitives, lengths);
+    for (size_t k = 0; k < count; k++) { /* "waren" -> "ware" */
+        entry_t e_form = look_up(lexicon, infinitives[k], lengths[k] - 1);
+        if ((e_form.flags & VIND_LEX_ADJECTIVE_FORM) && e_form.lemma != NULL &&
+            same_bytes(e_form.lemma, strlen(e_form.lemma), s, len))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether "ge" + stem (len bytes) + -t or -d is a form of the stem's own
+ * lemma (the stem itself when it has none): "gewaarborgd" of "waarborg",
+ * "gewaarmerkt" of "waarmerk" (lemma "waarmerken"). Three look-ups. */
+static int has_own_ge_participle(const vind_lexicon_t *lexicon, const char *stem, size_t len)
+{
+    const char *lemma = vind_lexicon_lemma_range(lexicon, stem, len);
+    return lemma != NULL ? has_ge_participle(lexicon, stem, len, lemma, strlen(lemma))
+                         : has_ge_participle(lexicon, stem, len, stem, len);
+}
+
+/*
+ * Whether form (len bytes), a listed word split with an adjective as its
+ * first part, is a form of an inseparable verb made of that adjective and a
+ * noun, or of that verb's noun: "waarborg" (gewaarborgd), "waarmerken"
+ * (gewaarmerkt), "waarborging", "vrijwaren" (gevrijwaard). An adjective
+ * before a verb is its separable particle ("vrijlaten": vrijgelaten, "goed"
+ * of "goedkeuren"); one that takes ge- before it has become part of one
+ * lexicalised stem, and "waar" (true) + "borg" (bail) is no kind of "borg"
+ * nor of "waar" (wares, where). The stems asked: the form, its lemma, its
+ * infinitive's stem, the form less -ing. A noun's plural that is also a
+ * denominal verb keeps its split when its modifier is a noun ("handballen":
+ * docs/morphology.md, "The eleventh sample"). Only for a split listed word
+ * whose first part is an adjective (up to two look-ups for that); then up
+ * to ~15 look-ups.
+ */
+static int adjective_verb_stays_whole(const vind_lexicon_t *lexicon, const char *form, size_t len,
+                                      const entry_t *whole, const part_t *first)
+{
+    const char *modifier = form + first->start;
+    size_t modifier_len = first->keep;
+    if (!is_adjective(lexicon, modifier, modifier_len))
+        return 0;
+    /* "volks" of "volksdans" is "volk" + a linking -s- before it is the
+     * adjective (folksy): a noun's, which keeps the split. */
+    if (modifier_len > 3 && modifier[modifier_len - 1] == 's' &&
+        (look_up(lexicon, modifier, modifier_len - 1).flags & VIND_LEX_LINK_S))
+        return 0;
+    char stem[VIND_MAX_TERM_BYTES + 1];
+    const char *lemma = whole->lemma != NULL ? whole->lemma : form;
+    size_t lemma_len = whole->lemma != NULL ? strlen(whole->lemma) : len;
+    size_t stem_len = infinitive_stem(lexicon, lemma, lemma_len, stem);
+    return has_own_ge_participle(lexicon, form, len) ||
+           (whole->lemma != NULL && has_own_ge_participle(lexicon, lemma, lemma_len)) ||
+           (stem_len > 0 && has_own_ge_participle(lexicon, stem, stem_len)) ||
+           (len > 3 && memcmp(form + len - 3, "ing", 3) == 0 &&
+            has_own_ge_participle(lexicon, form, len - 3));
+}
+
 /* The parts of form (len bytes) into found; 0 when it stays whole. */
 static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_t len,
                           size_t max_parts, part_t *found)
@@ -1009,6 +1075,9 @@ static size_t split_parts(const vind_lexicon_t *lexicon, const char *form, size_
     if (count >= 2 && verb_with_noun_head(lexicon, form, len, &whole, found[count - 1].start))
         return 0;
     if (count >= 2 && is_listed(&whole) && stem_of_whole_inseparable_verb(lexicon, form, len))
+        return 0;
+    if (count >= 2 && is_listed(&whole) &&
+        adjective_verb_stays_whole(lexicon, form, len, &whole, &found[0]))
         return 0;
     return count;
 }

@@ -92,7 +92,7 @@
  *    "thuiswerken" ("werkte") and "neerzetten" ("zette") still split
  *    (issue 13, i13-prec8, session 17).
  */
-#define VIND_ANALYZER_VERSION 15
+#define VIND_ANALYZER_VERSION 16
 #define VIND_META_ANALYZER "vind:analyzer"
 
 /* "<VIND_ANALYZER_VERSION>-<lexicon fingerprint, hex>", malloc'd; NULL on NOMEM. */

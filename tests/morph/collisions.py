@@ -22,7 +22,8 @@ assigned to the tune or held-out half by random.Random(SEED + 1) (or --split-see
 Samples: collision-sample.tsv (session 13, seeds 2026120613/14), collision-sample-2.tsv (i13-prec2,
 seeds 2026120711/12), collision-sample-3.tsv (i13-prec3, seeds 2026120713/14), collision-sample-4.tsv
 (i13-prec4, seeds 2026120715/16), collision-sample-5.tsv .. -7.tsv (seeds 2026120717/18, 19/20, 21/22),
-collision-sample-8.tsv (i13-prec8, seeds 2026120731/32).
+collision-sample-8.tsv (i13-prec8, seeds 2026120731/32), -9.tsv (2026120741/42), -10.tsv (2026120751/52),
+collision-sample-11.tsv (i13-prec11, seeds 2026120801/02).
 
 `eval` re-asks the analyzer for the sample's words and prints, per half and draw, precision (pairs
 judged the same word / joined pairs judged, counting each weighted draw), and which judged pairs the

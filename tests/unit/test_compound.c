@@ -192,8 +192,25 @@ static const char *const verb_stems[][2] = {
     {"rondkijk", "rond+kijk"},
     {"neerhaal", "neer+haal"},
     {"thuiswerk", "thuis+werk"},
-    {"waarborg", "waar+borg"}, /* waarborgen splits no more than it: left */
     {"kantoorruimte", "kantoor+ruimte"},
+    {NULL, NULL}};
+
+/* A listed word that is, or is a form of, an inseparable verb made of an
+ * adjective and a noun ("gewaarborgd", "gewaarmerkt"), or of that verb's noun,
+ * stays whole (i13-prec11): "waarborg" is no "waar" + "borg". A noun with
+ * a linking -s- keeps its split ("volks" of "volksdans" is "volk" + s), and so
+ * do separable verbs ("waarzeggen": waargezegd) and nouns that are no
+ * verb's. */
+static const char *const adjective_verbs[][2] = {
+    {"waarborg", ""},
+    {"waarborging", ""},
+    {"waarmerk", ""},
+    {"waarmerken", ""},
+    {"vrijwaren", ""},
+    {"volksdans", "volks+dans"},
+    {"handballen", "hand+ballen"},
+    {"waarzegging", "waar+zegging"}, /* waarzeggen: waargezegd */
+    {"blindenschrift", "blinden+schrift"},
     {NULL, NULL}};
 
 /* A plural that writes its singular's doubled vowel once splits only where
@@ -369,6 +386,7 @@ int main(int argc, char **argv)
     check_splits(lexicon, verb_heads);
     check_splits(lexicon, verb_stems);
     check_splits(lexicon, open_syllable_plurals);
+    check_splits(lexicon, adjective_verbs);
 
     /* Hostile and edge input. */
     char *parts[4];

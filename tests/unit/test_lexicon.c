@@ -121,6 +121,16 @@ static void test_lemmas(const vind_lexicon_t *lexicon)
     check_lemma(lexicon, "organisatie", NULL);
     check_lemma(lexicon, "maken", NULL);
     check_lemma(lexicon, "gezond", NULL); /* not ge-zon-d of "zonnen" */
+    /* Nor one with a superlative of its own and no Ve (i13-prec11): "gereed"
+     * is not ge-ree-d of "reden", so it meets no "redenen" (reasons). */
+    check_lemma(lexicon, "gereed", NULL);
+    check_lemma(lexicon, "gerust", "rusten"); /* nl.dic's Ve: a participle too */
+    /* A plural in -heden is the plural of the noun in -heid, not of the
+     * adjective hunspell also reads in it (i13-prec11). */
+    check_lemma(lexicon, "waarheden", "waarheid");
+    check_lemma(lexicon, "zekerheden", "zekerheid");
+    check_lemma(lexicon, "bezigheden", "bezigheid");
+    check_lemma(lexicon, "mogelijkheden", "mogelijkheid");
     check_lemma(lexicon, "meisje", NULL); /* lexicalised, not "meis" */
     /* Unknown, empty and hostile input. */
     check_lemma(lexicon, "xqzwvbnm", NULL);
