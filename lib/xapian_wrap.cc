@@ -446,10 +446,18 @@ class PackedOrdinals {
      * where it wrote, so that a search neither allocates nor zeroes tables
      * of every part known (~5.8 M instructions over the bench requests'
      * round, docs/searchd.md "The new index's matching cost"). Outside
-     * bytes_: a few bytes per part and slot. */
+     * bytes_: a few bytes per part and slot, and per packed value. */
     struct FlushTables {
         std::vector<std::vector<uint8_t>> verdicts; /* 0 not tested, 1 passes, 2 fails */
         std::vector<std::vector<uint32_t>> tallies;
+        /* A spy's working lists (CountSpy's pending_, touched_, counted_,
+         * tested_, flushed_), kept here empty (pending all zero) with their
+         * capacity: the spy of every run grew them from nothing, a realloc
+         * at each doubling (8.2 M instructions a round of the bench
+         * requests, docs/searchd.md "Session 20"). */
+        std::vector<uint32_t> pending, touched;
+        std::vector<std::vector<uint32_t>> counted, tested;
+        std::vector<std::vector<std::pair<uint32_t, uint32_t>>> flushed;
     };
 
     /* Moves the tables into into; false while another spy holds them. */
@@ -974,6 +982,8 @@ class CountSpy : public Xapian::MatchSpy
                 tables_.verdicts.resize(n);
             if (tables_.tallies.size() < n)
                 tables_.tallies.resize(n);
+            if (borrowed_)
+                take_lists(n);
         } catch (...) {
             if (borrowed_) /* no destructor runs for a spy not made */
                 ordinals_->take_back_tables(tables_);
@@ -992,7 +1002,14 @@ class CountSpy : public Xapian::MatchSpy
                 tables_.verdicts[i][id] = 0;
             for (uint32_t id : counted_[i])
                 tables_.tallies[i][id] = 0;
+            tested_[i].clear();
+            counted_[i].clear();
+            flushed_[i].clear();
         }
+        for (uint32_t ordinal : touched_)
+            pending_[ordinal] = 0;
+        touched_.clear();
+        swap_lists();
         ordinals_->take_back_tables(tables_);
     }
 
@@ -1158,6 +1175,28 @@ class CountSpy : public Xapian::MatchSpy
 
   private:
     using ordered_t = std::vector<std::pair<const std::string *, uint32_t>>;
+
+    /* The borrowed tables' working lists in place of this spy's (n slots):
+     * sized first, so that a throw leaves both sides as they were. */
+    void take_lists(size_t n)
+    {
+        if (tables_.counted.size() < n)
+            tables_.counted.resize(n);
+        if (tables_.tested.size() < n)
+            tables_.tested.resize(n);
+        if (tables_.flushed.size() < n)
+            tables_.flushed.resize(n);
+        swap_lists();
+    }
+
+    void swap_lists() noexcept
+    {
+        pending_.swap(tables_.pending);
+        touched_.swap(tables_.touched);
+        counted_.swap(tables_.counted);
+        tested_.swap(tables_.tested);
+        flushed_.swap(tables_.flushed);
+    }
 
     /* Each value once (one flush of distinct part ids): 8-byte entries
      * sorted, equal counts by the parts' ranks. */
