@@ -748,6 +748,12 @@ class KeyedDocs {
     Xapian::valueno slot_ = Xapian::BAD_VALUENO;
 };
 
+/* A match as a run's match spy is handed it: its docid and weight. */
+struct RankedMatch {
+    Xapian::docid did;
+    double wt;
+};
+
 struct vind_xapian_reader {
     Xapian::Database database; /* every shard as one (global docids) */
     std::string path;
@@ -788,6 +794,10 @@ struct vind_xapian_reader {
     /* The collapse key's documents at this revision, emptied with the
      * cache (MatchCounter). */
     KeyedDocs keyed;
+    /* A fed run's matches (MatchRecorder, run_feeding), kept empty with
+     * their capacity between runs: grown from nothing by each run, a
+     * realloc at each doubling (docs/searchd.md "Session 20"). */
+    std::vector<RankedMatch> recorded;
 };
 
 /* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
@@ -4911,12 +4921,6 @@ extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
     std::free(mset);
 }
 
-/* A match as a run's match spy is handed it: its docid and weight. */
-struct RankedMatch {
-    Xapian::docid did;
-    double wt;
-};
-
 /* Xapian 1.4's relevance order (its msetcmp_by_relevance with docids
  * ascending): the greater weight first, equal weights by ascending docid.
  * A function object, so that the sorts inline it. */
@@ -5241,6 +5245,21 @@ static bool ranks_itself(const vind_xapian_enquire_t *enquire)
            !enquire->cut;
 }
 
+/* The most matches whose room a reader keeps between runs (16 bytes
+ * each): a list grown past it by a run of very many matches is freed. */
+static constexpr size_t KEPT_RECORDED_MATCHES = 16384;
+
+/* Hands a fed run's match list back to the reader, empty with its
+ * capacity (the larger of the two lists is kept: a run that fed no spy
+ * took none). */
+static void give_back_recorded(vind_xapian_reader *reader, std::vector<RankedMatch> &matches)
+{
+    matches.clear();
+    if (matches.capacity() > reader->recorded.capacity() &&
+        matches.capacity() <= KEPT_RECORDED_MATCHES)
+        reader->recorded.swap(matches);
+}
+
 /*
  * Every match of a run that examines every match (feeds_spies), from the
  * first, and the local spies fed each match's docid in docid order, as
@@ -5266,6 +5285,7 @@ static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_a
     if (!enquire->counter && !enquire->matched && !itself)
         return enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
     MatchRecorder recorder;
+    recorder.matches.swap(enquire->reader->recorded); /* empty, with its capacity */
     Xapian::MSet matches;
     {
         RecorderAttached attached(enquire->enquire, recorder);
@@ -5285,7 +5305,9 @@ static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_a
     }
     if (itself) {
         rank_head(seen, keep);
-        ranked = std::move(seen);
+        ranked = std::move(seen); /* given back by vind_xapian_enquire_run */
+    } else {
+        give_back_recorded(enquire->reader, seen);
     }
     return matches;
 }
@@ -5475,6 +5497,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     }
     enquire->last_lower = page->matches_lower;
     enquire->last_upper = page->matches_upper;
+    give_back_recorded(enquire->reader, ranked);
     *mset = page;
     return VIND_OK;
 }
