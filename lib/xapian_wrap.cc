@@ -446,10 +446,18 @@ class PackedOrdinals {
      * where it wrote, so that a search neither allocates nor zeroes tables
      * of every part known (~5.8 M instructions over the bench requests'
      * round, docs/searchd.md "The new index's matching cost"). Outside
-     * bytes_: a few bytes per part and slot. */
+     * bytes_: a few bytes per part and slot, and per packed value. */
     struct FlushTables {
         std::vector<std::vector<uint8_t>> verdicts; /* 0 not tested, 1 passes, 2 fails */
         std::vector<std::vector<uint32_t>> tallies;
+        /* A spy's working lists (CountSpy's pending_, touched_, counted_,
+         * tested_, flushed_), kept here empty (pending all zero) with their
+         * capacity: the spy of every run grew them from nothing, a realloc
+         * at each doubling (8.2 M instructions a round of the bench
+         * requests, docs/searchd.md "Session 20"). */
+        std::vector<uint32_t> pending, touched;
+        std::vector<std::vector<uint32_t>> counted, tested;
+        std::vector<std::vector<std::pair<uint32_t, uint32_t>>> flushed;
     };
 
     /* Moves the tables into into; false while another spy holds them. */
@@ -740,6 +748,12 @@ class KeyedDocs {
     Xapian::valueno slot_ = Xapian::BAD_VALUENO;
 };
 
+/* A match as a run's match spy is handed it: its docid and weight. */
+struct RankedMatch {
+    Xapian::docid did;
+    double wt;
+};
+
 struct vind_xapian_reader {
     Xapian::Database database; /* every shard as one (global docids) */
     std::string path;
@@ -780,6 +794,10 @@ struct vind_xapian_reader {
     /* The collapse key's documents at this revision, emptied with the
      * cache (MatchCounter). */
     KeyedDocs keyed;
+    /* A fed run's matches (MatchRecorder, run_feeding), kept empty with
+     * their capacity between runs: grown from nothing by each run, a
+     * realloc at each doubling (docs/searchd.md "Session 20"). */
+    std::vector<RankedMatch> recorded;
 };
 
 /* A value lent by vind_xapian_reader_lend_metadata: a cache entry held,
@@ -974,6 +992,8 @@ class CountSpy : public Xapian::MatchSpy
                 tables_.verdicts.resize(n);
             if (tables_.tallies.size() < n)
                 tables_.tallies.resize(n);
+            if (borrowed_)
+                take_lists(n);
         } catch (...) {
             if (borrowed_) /* no destructor runs for a spy not made */
                 ordinals_->take_back_tables(tables_);
@@ -992,7 +1012,14 @@ class CountSpy : public Xapian::MatchSpy
                 tables_.verdicts[i][id] = 0;
             for (uint32_t id : counted_[i])
                 tables_.tallies[i][id] = 0;
+            tested_[i].clear();
+            counted_[i].clear();
+            flushed_[i].clear();
         }
+        for (uint32_t ordinal : touched_)
+            pending_[ordinal] = 0;
+        touched_.clear();
+        swap_lists();
         ordinals_->take_back_tables(tables_);
     }
 
@@ -1158,6 +1185,28 @@ class CountSpy : public Xapian::MatchSpy
 
   private:
     using ordered_t = std::vector<std::pair<const std::string *, uint32_t>>;
+
+    /* The borrowed tables' working lists in place of this spy's (n slots):
+     * sized first, so that a throw leaves both sides as they were. */
+    void take_lists(size_t n)
+    {
+        if (tables_.counted.size() < n)
+            tables_.counted.resize(n);
+        if (tables_.tested.size() < n)
+            tables_.tested.resize(n);
+        if (tables_.flushed.size() < n)
+            tables_.flushed.resize(n);
+        swap_lists();
+    }
+
+    void swap_lists() noexcept
+    {
+        pending_.swap(tables_.pending);
+        touched_.swap(tables_.touched);
+        counted_.swap(tables_.counted);
+        tested_.swap(tables_.tested);
+        flushed_.swap(tables_.flushed);
+    }
 
     /* Each value once (one flush of distinct part ids): 8-byte entries
      * sorted, equal counts by the parts' ranks. */
@@ -4872,12 +4921,6 @@ extern "C" void vind_xapian_mset_free(vind_xapian_mset_t *mset)
     std::free(mset);
 }
 
-/* A match as a run's match spy is handed it: its docid and weight. */
-struct RankedMatch {
-    Xapian::docid did;
-    double wt;
-};
-
 /* Xapian 1.4's relevance order (its msetcmp_by_relevance with docids
  * ascending): the greater weight first, equal weights by ascending docid.
  * A function object, so that the sorts inline it. */
@@ -5202,6 +5245,21 @@ static bool ranks_itself(const vind_xapian_enquire_t *enquire)
            !enquire->cut;
 }
 
+/* The most matches whose room a reader keeps between runs (16 bytes
+ * each): a list grown past it by a run of very many matches is freed. */
+static constexpr size_t KEPT_RECORDED_MATCHES = 16384;
+
+/* Hands a fed run's match list back to the reader, empty with its
+ * capacity (the larger of the two lists is kept: a run that fed no spy
+ * took none). */
+static void give_back_recorded(vind_xapian_reader *reader, std::vector<RankedMatch> &matches)
+{
+    matches.clear();
+    if (matches.capacity() > reader->recorded.capacity() &&
+        matches.capacity() <= KEPT_RECORDED_MATCHES)
+        reader->recorded.swap(matches);
+}
+
 /*
  * Every match of a run that examines every match (feeds_spies), from the
  * first, and the local spies fed each match's docid in docid order, as
@@ -5227,6 +5285,7 @@ static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_a
     if (!enquire->counter && !enquire->matched && !itself)
         return enquire->enquire.get_mset(0, database.get_doccount(), check_at_least);
     MatchRecorder recorder;
+    recorder.matches.swap(enquire->reader->recorded); /* empty, with its capacity */
     Xapian::MSet matches;
     {
         RecorderAttached attached(enquire->enquire, recorder);
@@ -5246,7 +5305,9 @@ static Xapian::MSet run_feeding(vind_xapian_enquire_t *enquire, uint32_t check_a
     }
     if (itself) {
         rank_head(seen, keep);
-        ranked = std::move(seen);
+        ranked = std::move(seen); /* given back by vind_xapian_enquire_run */
+    } else {
+        give_back_recorded(enquire->reader, seen);
     }
     return matches;
 }
@@ -5436,6 +5497,7 @@ extern "C" vind_status_t vind_xapian_enquire_run(vind_xapian_enquire_t *enquire,
     }
     enquire->last_lower = page->matches_lower;
     enquire->last_upper = page->matches_upper;
+    give_back_recorded(enquire->reader, ranked);
     *mset = page;
     return VIND_OK;
 }
