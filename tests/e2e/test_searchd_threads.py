@@ -12,7 +12,8 @@ apart"). Until session 20 --threads N meant N libmicrohttpd workers and N search
      on how fast the machine is (the hold is 4 s, well past the time to send 5 requests);
   3. the config file's http-threads key; --http-threads given on the command line wins over it;
   4. bad values (--http-threads -1, 65, "two", the key "http-threads = x") are refused with exit 2
-     and a message naming the option; 0 is one worker per CPU.
+     and a message naming the option; 0 is one worker per CPU;
+  5. each daemon of 1 and 2 exits 0 on SIGTERM with no sanitizer report (run it under ASan too).
 Standard library only; TAP. Over a generated index of 10 articles.
 """
 import http.client
@@ -56,6 +57,13 @@ def keep_alive(port):
     return connection
 
 
+def clean_exit(sd, what):
+    """The daemon exited 0 on SIGTERM with no sanitizer report in its log."""
+    log = sd.log()
+    tap.ok(sd.exit_code == 0 and "AddressSanitizer" not in log and "runtime error" not in log,
+           "%s: SIGTERM exits 0, no sanitizer report" % what, (sd.exit_code, log[-1000:]))
+
+
 def counts_apart(db):
     with Searchd(db, "--http-threads", "3", "--threads", "2") as sd:
         connections = [keep_alive(sd.port) for _ in range(6)]
@@ -70,6 +78,7 @@ def counts_apart(db):
         tap.ok("3 HTTP workers, 2 search threads" in sd.log(), "the start line names both counts", sd.log()[-300:])
         for connection in connections:
             connection.close()
+    clean_exit(sd, "--http-threads 3 --threads 2")
 
 
 def searches_at_once(db, threads):
@@ -106,6 +115,7 @@ def searches_at_once(db, threads):
         return gauge(text, "vind_searches_running"), queue_total(text), health, sorted(answers)
     finally:
         sd.stop()
+        clean_exit(sd, "--threads %d, held searches" % threads)
 
 
 def queue_total(text):
