@@ -1,8 +1,9 @@
 #!/bin/sh
-# bench/searchd-split.sh BUILD DB PATHS [SECONDS] [THREADS] - where a request's CPU goes in vind-searchd,
+# bench/searchd-split.sh BUILD DB PATHS [SECONDS] [THREADS] [HTTP_THREADS] - where a request's CPU goes in vind-searchd,
 # by kind of thread, timing only (never pass/fail; docs/searchd.md "The cost outside vind_search").
 #
-# Starts BUILD's vind-searchd over DB (--threads THREADS, default 4, result cache off, the bench's
+# Starts BUILD's vind-searchd over DB (--threads THREADS search threads, default 4, and
+# --http-threads HTTP_THREADS workers, default the daemon's; result cache off, the bench's
 # limits and bench/searchd.sh's --heavy-search-ms, which says why), warms it with 2 s of wrk, then runs wrk (2 threads, 64 connections, SECONDS, default 8)
 # over PATHS (one request path a line, as bench/searchd.lua takes them) and reads every thread's
 # utime/stime (/proc/PID/task/*/stat) and context switches (/proc/PID/task/*/status) before and
@@ -14,13 +15,14 @@
 # then wrk's RESULT line and the load average (the machine is shared: say it with the figures).
 # A clock tick is 10 ms: the figures are the sums over the run divided by the requests.
 set -eu
-build=$1 db=$2 paths=$3 seconds=${4:-8} threads=${5:-4}
+build=$1 db=$2 paths=$3 seconds=${4:-8} threads=${5:-4} http_threads=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 port=${PORT:-$((20000 + $$ % 20000))}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 VIND_DATADIR="${VIND_DATADIR:-$build/share/vind}" "$build/bin/vind-searchd" --db "$db" \
-    --listen "127.0.0.1:$port" --threads "$threads" --max-connections 1024 \
+    --listen "127.0.0.1:$port" --threads "$threads" ${http_threads:+--http-threads "$http_threads"} \
+    --max-connections 1024 \
     --max-connections-per-ip 1024 --max-searches-per-ip 64 --heavy-search-ms 100000 \
     --cache-size 0 2>"$tmp/log" &
 daemon=$!

@@ -9,7 +9,8 @@
 #      to the largest answer that connection has carried, so a run's level depends on its
 #      connections and takes a while to settle; requests themselves must not add memory);
 #   2. wrk against /health at 64 connections, and the ratio of the two throughputs;
-#      1b. /api/search at 64 connections again with one worker per CPU (--threads 0);
+#      1b. /api/search at 64 connections again with one worker and one search thread per CPU
+#          (--threads 0 --http-threads 0);
 #   3. the p99 of a normal client (wrk, 8 connections, the same queries) alone and while
 #      tests/e2e/attacks.py floods hostile requests and holds 1,000 idle and 40 slowloris
 #      connections (default limits; the attackers come from other loopback addresses);
@@ -134,13 +135,14 @@ echo "  daemon log: $(grep -c 'slow query' "$tmp/searchd.log" || true) slow quer
      "$(grep -c ' aborted' "$tmp/searchd.log" || true) aborted requests, $(grep -c ' 5[0-9][0-9] ' "$tmp/searchd.log" || true) 5xx"
 stop_daemon
 
-# --- 1b: the same at 64 connections with one worker per CPU (--threads 0) --------------------
+# --- 1b: the same at 64 connections with one worker and one search thread per CPU -----------
 # The default 4 workers on 2 cores time-slice each other: a request waits for the others'
 # slices as well as for its turn (session 7, 10 s runs, idle: p99 43-50 ms with 4, 32-40 ms with 2).
-start_daemon --threads 0 --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64 $heavy \
+# --threads counts the search threads and --http-threads the workers since session 20.
+start_daemon --threads 0 --http-threads 0 --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64 $heavy \
     --cache-size 0
-run_wrk "/api/search, 64 conn., --threads 0" 64 "$seconds" "$tmp/queries.txt"
-printf '  /health / /api/search throughput (64 conn., --threads 0): %.1f\n' "$(echo "$health_rps / ($last_rps + 0.001)" | bc -l)"
+run_wrk "/api/search, 64 conn., --threads 0 --http-threads 0" 64 "$seconds" "$tmp/queries.txt"
+printf '  /health / /api/search throughput (64 conn., --threads 0 --http-threads 0): %.1f\n' "$(echo "$health_rps / ($last_rps + 0.001)" | bc -l)"
 stop_daemon
 
 # --- 3: a normal client's p99 alone and under attack (default limits) ------------------------

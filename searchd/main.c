@@ -2,7 +2,7 @@
  * main.c - `vind-searchd`: options, start-up, signals and shutdown of the
  * HTTP search service (the HTTP side is server.c).
  *
- *   vind-searchd [--db DIR] [--listen 127.0.0.1:8080] [--threads N]
+ *   vind-searchd [--db DIR] [--listen 127.0.0.1:8080] [--threads N] [--http-threads N]
  *                [--template DIR] [--cors ORIGIN] [--log-level LEVEL] ...
  *
  * Signals: the handlers only write the signal's number to a self-pipe; the
@@ -74,7 +74,8 @@ static int install_signals(int pipe_fds[2])
 typedef struct {
     char *db;
     char *listen;
-    int threads;
+    int threads;      /* search threads */
+    int http_threads; /* libmicrohttpd workers */
     char *template_dir;
     char *cors;
     char *log_level;
@@ -124,13 +125,24 @@ static int parse_size(const char *text, size_t *out)
  * fills it in); a negative value given by the user stays an error. */
 #define UNSET INT_MIN
 
+/* The defaults of --threads (search threads) and --http-threads (HTTP
+ * workers); 0 means one per CPU. docs/searchd.md "Session 20: HTTP workers
+ * and search threads counted apart" has the measurements behind them. */
+#define DEFAULT_SEARCH_THREADS 4
+#define DEFAULT_HTTP_THREADS 4
+
+/* A thread count: 0 is one per CPU. */
+static int threads_or_cpus(int count)
+{
+    return count == 0 ? (int)g_get_num_processors() : count;
+}
+
 /* Fills what neither the command line nor the config file set. */
 static void apply_defaults(options_t *o)
 {
-    if (o->threads == UNSET)
-        o->threads = 4;
-    if (o->threads == 0)
-        o->threads = (int)g_get_num_processors();
+    o->threads = threads_or_cpus(o->threads == UNSET ? DEFAULT_SEARCH_THREADS : o->threads);
+    o->http_threads =
+        threads_or_cpus(o->http_threads == UNSET ? DEFAULT_HTTP_THREADS : o->http_threads);
     if (o->max_connections == UNSET)
         o->max_connections = VIND_SEARCHD_MAX_CONNECTIONS;
     if (o->max_connections_per_ip == UNSET)
@@ -194,6 +206,7 @@ static int config_seconds(GKeyFile *file, const char *key, double *target, const
  *   db = /var/lib/vind/site.db
  *   listen = 127.0.0.1:8080
  *   threads = 8
+ *   http-threads = 2
  * Keys are the long option names; unknown keys are refused (a typo must not
  * silently fall back to a default).
  */
@@ -202,6 +215,7 @@ static int read_config_file(const char *path, options_t *o)
     static const char *const known[] = {"db",
                                         "listen",
                                         "threads",
+                                        "http-threads",
                                         "template",
                                         "cors",
                                         "log-level",
@@ -243,6 +257,7 @@ static int read_config_file(const char *path, options_t *o)
     config_string(file, "cache-size", &o->cache_size);
     config_string(file, "read-cache-size", &o->read_cache_size);
     if (config_int(file, "threads", &o->threads, path) != 0 ||
+        config_int(file, "http-threads", &o->http_threads, path) != 0 ||
         config_int(file, "max-connections", &o->max_connections, path) != 0 ||
         config_int(file, "max-connections-per-ip", &o->max_connections_per_ip, path) != 0 ||
         config_int(file, "timeout", &o->timeout, path) != 0 ||
@@ -347,6 +362,7 @@ static int parse_trusted_proxies(char **specs, vind_config_t *config)
 static int parse_options(int *argc, char ***argv, vind_config_t *config)
 {
     options_t o = {.threads = UNSET,
+                   .http_threads = UNSET,
                    .max_connections = UNSET,
                    .max_connections_per_ip = UNSET,
                    .timeout = UNSET,
@@ -370,7 +386,13 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "between them). Without it a taken address is refused",
          NULL},
         {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads,
-         "Worker threads, each with its own searcher (default 4; 0: one per CPU)", "N"},
+         "Search threads, each with its own searcher: searches run at once (default 4; 0: one "
+         "per CPU)",
+         "N"},
+        {"http-threads", 0, 0, G_OPTION_ARG_INT, &o.http_threads,
+         "HTTP worker threads: each reads requests and writes answers for its share of the "
+         "connections, and answers /health, /metrics and the assets (default 4; 0: one per CPU)",
+         "N"},
         {"template", 0, 0, G_OPTION_ARG_FILENAME, &o.template_dir,
          "Folder with page.html, style.css, search.js (default <datadir>/templates)", "DIR"},
         {"cors", 0, 0, G_OPTION_ARG_STRING, &o.cors,
@@ -445,12 +467,14 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
         fprintf(stderr, "vind-searchd: --log-level must be error, warning, info or debug\n");
         goto fail;
     }
-    if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
+    if (o.threads < 1 || o.threads > (int)VIND_SEARCHD_MAX_THREADS || o.http_threads < 1 ||
+        o.http_threads > (int)VIND_SEARCHD_MAX_THREADS || o.max_connections < 1 ||
         o.max_connections_per_ip < 1 || o.timeout < 1 || o.slow_ms < 0 ||
         o.max_searches_per_ip < 1 || o.max_heavy_searches < 0 || o.heavy_search_ms < 0 ||
         !(o.search_time_limit >= 0) || o.search_time_limit > 3600 || o.count_limit < 0) {
         fprintf(stderr,
-                "vind-searchd: --threads must be 0..%u; connection and search limits, "
+                "vind-searchd: --threads and --http-threads must be 0..%u; connection and "
+                "search limits, "
                 "--timeout must be positive; --search-time-limit 0..3600 seconds; "
                 "--count-limit 0 or more\n",
                 VIND_SEARCHD_MAX_THREADS);
@@ -474,6 +498,7 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
     config->db_path = g_strdup(o.db ? o.db : env_db && *env_db ? env_db : "vind.db");
     config->listen = g_strdup(o.listen ? o.listen : "127.0.0.1:8080");
     config->threads = (unsigned)o.threads;
+    config->http_threads = (unsigned)o.http_threads;
     config->template_dir = o.template_dir ? g_strdup(o.template_dir) : NULL;
     config->cors_origin = o.cors && *o.cors ? g_strdup(o.cors) : NULL;
     config->max_connections = (unsigned)o.max_connections;
@@ -623,8 +648,9 @@ int main(int argc, char **argv)
     char *host = g_strndup(config.listen, (gsize)(strrchr(config.listen, ':') - config.listen));
     vind_log_write(log, VIND_LOG_INFO,
                    "vind-searchd " VIND_VERSION_STRING " listening on http://%s:%u/ (index %s, "
-                   "%u threads, result cache %zu kB%s)",
-                   host, port, config.db_path, config.threads, config.cache_bytes >> 10,
+                   "%u HTTP workers, %u search threads, result cache %zu kB%s)",
+                   host, port, config.db_path, config.http_threads, config.threads,
+                   config.cache_bytes >> 10,
                    config.trusted_proxies ? ", clients behind --trusted-proxy from X-Forwarded-For"
                                           : "");
     g_free(host);

@@ -1,6 +1,6 @@
 /*
  * pool.c - vind-searchd's read-only searchers: one per search thread and
- * one per MHD worker (/health), 2 x --threads slots.
+ * one per MHD worker (/health), --threads + --http-threads slots.
  *
  * A vind_searcher_t belongs to one thread at a time (it owns Snowball
  * stemmers and a Xapian database). A search thread checks a slot out,

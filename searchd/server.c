@@ -18,10 +18,10 @@
  *   request_completed    access-log line, metrics, searcher back to the
  *                        pool, context freed (also for aborted requests)
  *
- * Threads: --threads I/O workers (a libmicrohttpd daemon each, one epoll
- * thread, no listening socket: an accept thread hands each connection to
- * the worker with the fewest, acceptor.h), and as many search threads (a
- * queue of their own, below). A route that
+ * Threads: --http-threads I/O workers (a libmicrohttpd daemon each, one
+ * epoll thread, no listening socket: an accept thread hands each connection
+ * to the worker with the fewest, acceptor.h), and --threads search threads
+ * (a queue of their own, below), counted apart since session 20. A route that
  * searches (VIND_ROUTE_INDEX or VIND_ROUTE_SEARCH) has its connection
  * suspended and its handler run on a search thread, which counts it against
  * its client address, checks a searcher out and back in, keeps the answer
@@ -70,10 +70,21 @@ static const vind_route_t routes[] = {
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
+/* --threads and --http-threads, at least 1 each (main.c checks them; a
+ * test's zeroed config still gets a thread of each). */
+static unsigned search_thread_count(const vind_config_t *config)
+{
+    return config->threads ? config->threads : 1;
+}
+
+static unsigned http_thread_count(const vind_config_t *config)
+{
+    return config->http_threads ? config->http_threads : 1;
+}
+
 unsigned vind_server_searcher_count(const vind_config_t *config)
 {
-    unsigned threads = config->threads ? config->threads : 1;
-    return 2 * threads;
+    return search_thread_count(config) + http_thread_count(config);
 }
 
 size_t vind_server_route_count(void)
@@ -325,8 +336,9 @@ void vind_server_free_connections(vind_server_t *server)
  * connections as there are search threads would hold them all and everyone else would queue behind
  * it. So one address may run at most max_searches_per_ip searches at once (default threads - 1):
  * the rest get 429 at once, and a search thread stays free for other addresses. A search is counted
- * when a search thread takes it up, so at most `threads` are counted at once: the table has that
- * many entries and a linear scan under one lock costs less than a microsecond per search. */
+ * when a search thread (or a worker, for a known-cheap search) takes it up, so at most --threads +
+ * --http-threads are counted at once: the table has that many entries and a linear scan under one
+ * lock costs less than a microsecond per search. */
 typedef struct {
     unsigned char key[17]; /* family byte + up to 16 address bytes */
     unsigned count;
@@ -338,9 +350,10 @@ struct vind_client_table {
     client_entry_t entries[];
 };
 
-static vind_client_table_t *client_table_new(unsigned threads)
+/* A table of `searches_at_once` entries (at least 1). */
+static vind_client_table_t *client_table_new(unsigned searches_at_once)
 {
-    size_t size = threads ? threads : 1;
+    size_t size = searches_at_once ? searches_at_once : 1;
     vind_client_table_t *table = calloc(1, sizeof *table + size * sizeof table->entries[0]);
     if (table == NULL)
         return NULL;
@@ -1104,6 +1117,10 @@ struct vind_search_threads {
     pthread_cond_t wake;
     search_queue_t first, later;
     unsigned first_taken; /* taken from `first` in a row while `later` waited */
+    /* /metrics' gauges: requests in each queue, and searches running on
+     * the search threads (known-cheap searches on a worker are not).
+     * Cost: an increment or decrement under the lock already held. */
+    unsigned queued_first, queued_later, running;
     int stopping;         /* no more requests; the threads end once the queues are empty */
     vind_server_t *server;
     unsigned count;
@@ -1173,10 +1190,13 @@ static vind_request_t *take_search(vind_search_threads_t *threads)
                      (threads->first.head == NULL || threads->first_taken + 1 >= LATER_TURN);
     if (later_turn) {
         threads->first_taken = 0;
+        threads->queued_later--;
         return queue_pop(&threads->later);
     }
     if (threads->later.head)
         threads->first_taken++;
+    if (threads->first.head)
+        threads->queued_first--;
     return queue_pop(&threads->first);
 }
 
@@ -1190,9 +1210,11 @@ static void *search_thread(void *arg)
         vind_request_t *req = take_search(threads);
         if (req == NULL)
             break; /* stopping, and nothing left */
+        threads->running++;
         pthread_mutex_unlock(&threads->lock);
         run_search(threads->server, req);
         pthread_mutex_lock(&threads->lock);
+        threads->running--;
     }
     pthread_mutex_unlock(&threads->lock);
     return NULL;
@@ -1249,6 +1271,10 @@ static int dispatch_search(vind_request_t *req)
         req->dispatched = req->deferred = 1;
         MHD_suspend_connection(req->connection);
         queue_push(later ? &threads->later : &threads->first, req);
+        if (later)
+            threads->queued_later++;
+        else
+            threads->queued_first++;
     }
     pthread_mutex_unlock(&threads->lock);
     /* Hot path: signalled after the unlock. A thread woken while the lock
@@ -1261,6 +1287,32 @@ static int dispatch_search(vind_request_t *req)
     if (dispatched)
         pthread_cond_signal(&threads->wake);
     return dispatched;
+}
+
+/* Prometheus text (g_malloc'd) of the search threads: how many there are,
+ * how many search now, how many requests wait in each queue. Takes the
+ * queues' lock once (a /metrics request only). */
+static char *search_threads_metrics(vind_search_threads_t *threads)
+{
+    if (threads == NULL)
+        return g_strdup("");
+    pthread_mutex_lock(&threads->lock);
+    unsigned running = threads->running, first = threads->queued_first,
+             later = threads->queued_later;
+    pthread_mutex_unlock(&threads->lock);
+    return g_strdup_printf(
+        "# HELP vind_search_threads Search threads (--threads), each with its own searcher.\n"
+        "# TYPE vind_search_threads gauge\n"
+        "vind_search_threads %u\n"
+        "# HELP vind_searches_running Searches running on the search threads now.\n"
+        "# TYPE vind_searches_running gauge\n"
+        "vind_searches_running %u\n"
+        "# HELP vind_searches_queued Searches waiting for a search thread, by queue (later: a "
+        "wildcard, or an address whose searches were costly lately).\n"
+        "# TYPE vind_searches_queued gauge\n"
+        "vind_searches_queued{queue=\"first\"} %u\n"
+        "vind_searches_queued{queue=\"later\"} %u\n",
+        threads->count, running, first, later);
 }
 
 /* Lets every queued and running search finish, each resuming its
@@ -1545,10 +1597,17 @@ static void stop_workers(vind_server_t *server)
     server->n_workers = 0;
 }
 
-static char *acceptor_metrics(const void *cls)
+/* /metrics' part from the threads: the workers' connections (acceptor.h)
+ * and the search threads'. */
+static char *threads_metrics(const void *cls)
 {
     const vind_server_t *server = cls;
-    return vind_acceptor_metrics(server->acceptor);
+    char *accepting = vind_acceptor_metrics(server->acceptor);
+    char *searching = search_threads_metrics(server->searches);
+    char *text = accepting && searching ? g_strconcat(accepting, searching, NULL) : NULL;
+    g_free(accepting);
+    g_free(searching);
+    return text;
 }
 
 /* The workers, then the acceptor over them. On failure everything started
@@ -1556,7 +1615,7 @@ static char *acceptor_metrics(const void *cls)
 static vind_status_t start_serving(vind_server_t *server, int listen_fd, char **errmsg)
 {
     const vind_config_t *config = server->config;
-    unsigned n = config->threads ? config->threads : 1;
+    unsigned n = http_thread_count(config);
     server->workers = calloc(n, sizeof *server->workers);
     struct MHD_Daemon **daemons = calloc(n, sizeof *daemons);
     if (server->workers == NULL || daemons == NULL) {
@@ -1587,7 +1646,7 @@ static vind_status_t start_serving(vind_server_t *server, int listen_fd, char **
     vind_status_t status = vind_acceptor_new(&accepting, &server->acceptor, errmsg);
     free(daemons);
     if (status == VIND_OK) {
-        vind_metrics_set_more(server->metrics, acceptor_metrics, server);
+        vind_metrics_set_more(server->metrics, threads_metrics, server);
         status = vind_acceptor_start(server->acceptor, errmsg);
     }
     if (status != VIND_OK) {
@@ -1616,13 +1675,13 @@ vind_status_t vind_server_start(vind_server_t *server, unsigned *port, char **er
         server->connections->clients = g_hash_table_new_full(
             g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
     }
-    server->clients = client_table_new(config->threads);
+    server->clients = client_table_new(vind_server_searcher_count(config));
     if (server->connections == NULL || server->clients == NULL) {
         close(listen_fd);
         vind_server_free_connections(server);
         return vind_error(errmsg, VIND_NOMEM, "out of memory");
     }
-    status = start_search_threads(server, config->threads ? config->threads : 1, errmsg);
+    status = start_search_threads(server, search_thread_count(config), errmsg);
     if (status != VIND_OK) {
         close(listen_fd);
         free_search_threads(server);

@@ -39,7 +39,8 @@ typedef struct {
     char *db_path;      /* --db, else $VIND_DB, else ./vind.db */
     char *listen;       /* --listen HOST:PORT (port 0: any free port) */
     int reuse_port;     /* --reuse-port: SO_REUSEPORT, share the port with other daemons */
-    unsigned threads;   /* --threads: MHD workers, and as many search threads */
+    unsigned threads;   /* --threads: search threads, each with a searcher */
+    unsigned http_threads; /* --http-threads: libmicrohttpd workers, one thread each */
     char *template_dir; /* --template, else <datadir>/templates */
     char *cors_origin;  /* --cors ORIGIN, or NULL: no CORS headers */
     unsigned max_connections;
@@ -75,7 +76,7 @@ typedef struct {
     vind_admission_t *admission;     /* costly-search admission (admission.h); NULL: off */
     vind_cost_memo_t *cost_memo;     /* known-cheap searches (costmemo.h); NULL: off */
     vind_search_threads_t *searches; /* --threads search threads: every route that searches */
-    /* --threads libmicrohttpd daemons of one thread each, no listening
+    /* --http-threads libmicrohttpd daemons of one thread each, no listening
      * socket of their own: the acceptor hands each connection to the one
      * with the fewest (acceptor.h). */
     vind_worker_t *workers;
@@ -192,7 +193,8 @@ size_t vind_server_route_count(void);
 const char *vind_server_route_name(size_t i);
 
 /*
- * Starts the daemon on config->listen with config->threads workers; *port
+ * Starts the daemon on config->listen with config->http_threads workers and
+ * config->threads search threads; *port
  * receives the bound port. Return value: VIND_OK; VIND_INVALID_ARGUMENT (a
  * bad --listen); VIND_IO (bind failed: *errmsg says why).
  */

@@ -130,7 +130,7 @@ def settled_workers(connection, total):
 
 
 def balance(db):
-    with Searchd(db, "--threads", "4") as sd:
+    with Searchd(db, "--threads", "4", "--http-threads", "4") as sd:
         connections = [keep_alive(sd.port) for _ in range(8)]
         tap.ok(all(connections), "8 keep-alive connections answered")
         counts = settled_workers(connections[0], 8)
@@ -147,7 +147,7 @@ def balance(db):
 
 
 def global_limit(db):
-    with Searchd(db, "--threads", "4", "--max-connections", "6") as sd:
+    with Searchd(db, "--threads", "4", "--http-threads", "4", "--max-connections", "6") as sd:
         held = [keep_alive(sd.port) for _ in range(6)]
         tap.ok(all(held), "--max-connections 6: 6 connections held and answered")
         seventh = socket.create_connection(("127.0.0.1", sd.port), timeout=2)
@@ -173,7 +173,7 @@ def global_limit(db):
 
 
 def per_address(db):
-    with Searchd(db, "--threads", "4", "--max-connections-per-ip", "3") as sd:
+    with Searchd(db, "--threads", "4", "--http-threads", "4", "--max-connections-per-ip", "3") as sd:
         held = [keep_alive(sd.port, "127.0.0.2") for _ in range(3)]
         tap.ok(all(held), "--max-connections-per-ip 3: an address's 3 connections held")
         refused = [closed_unread(sd.port, "127.0.0.2") for _ in range(2)]
@@ -184,7 +184,7 @@ def per_address(db):
                   "vind_connections_refused_total{reason=\"max_connections_per_ip\"} counts them")
         for c in held + [other]:
             c.close()
-    with Searchd(db, "--threads", "4", "--max-connections-per-ip", "8") as sd:
+    with Searchd(db, "--threads", "4", "--http-threads", "4", "--max-connections-per-ip", "8") as sd:
         burst = connect_at_once(sd.port, "127.0.0.4", BURST)
         watcher = keep_alive(sd.port, "127.0.0.5")
         text = metrics_over(watcher)
@@ -204,7 +204,7 @@ def per_address(db):
 
 
 def out_of_descriptors(db):
-    with Searchd(db, "--threads", "2") as sd:
+    with Searchd(db, "--threads", "2", "--http-threads", "2") as sd:
         first = keep_alive(sd.port)
         metrics_over(first)
         pid = sd.process.pid

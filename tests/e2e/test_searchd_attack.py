@@ -396,7 +396,7 @@ def cached_answer_never_queued(db):
     from harness import query
     os.environ["VIND_SEARCHD_TEST_DELAY_MS"] = str(HEAVY_DELAY_MS)
     try:
-        with Searchd(db, "--threads", "1", "--max-heavy-searches", "0") as sd:
+        with Searchd(db, "--threads", "1", "--http-threads", "1", "--max-heavy-searches", "0") as sd:
             search = "GET /api/search?%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
             filled = get_from(sd.port, "127.0.0.5", "/api/search?" + query(q="mantelzorg"))[0]
             misses = metric(sd, "vind_cache_misses_total", POLL_SECONDS)

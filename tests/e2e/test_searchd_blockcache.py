@@ -73,7 +73,7 @@ def uncached():
     """A daemon over the same index without the block cache, stopped at the end of the block."""
     os.environ["VIND_SEARCHD_BLOCK_CACHE"] = "0"
     try:
-        sd = Searchd(DB, "--threads", "1", *OPTIONS).start()
+        sd = Searchd(DB, "--threads", "1", "--http-threads", "1", *OPTIONS).start()
     finally:
         del os.environ["VIND_SEARCHD_BLOCK_CACHE"]
     try:
@@ -89,7 +89,7 @@ def main():
         return
     with tempfile.TemporaryDirectory() as tmp:
         site, DB = indexed_copy(source, tmp)
-        with Searchd(DB, "--threads", "2", *OPTIONS) as cached:
+        with Searchd(DB, "--threads", "2", "--http-threads", "2", *OPTIONS) as cached:
             with uncached() as plain:
                 first = answers(cached, paths_for(WORDS))
                 tap.ok(all(status == 200 for status, _ in first) and first == answers(plain, paths_for(WORDS)),

@@ -65,7 +65,7 @@ def identical(cached, plain):
 def reindex(db, site):
     # One worker: /health and the searches use the same searcher, so once /health shows the new
     # revision the next search runs on it.
-    with Searchd(db, "--threads", "1") as sd:
+    with Searchd(db, "--threads", "1", "--http-threads", "1") as sd:
         path = "/api/search?" + query(q="thuiszorg")
         _, before = sd.json(path)
         sd.json(path)

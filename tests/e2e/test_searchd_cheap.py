@@ -120,7 +120,7 @@ def health_during_held_search(sd):
 
 
 def costly_takes_the_hand_over(db):
-    sd = daemon(db, BOUND_US, "--threads", "1", delay_ms=HELD_MS)
+    sd = daemon(db, BOUND_US, "--threads", "1", "--http-threads", "1", delay_ms=HELD_MS)
     try:
         first = health_during_held_search(sd)
         worker = metric(sd, "vind_worker_searches_total")
@@ -129,7 +129,7 @@ def costly_takes_the_hand_over(db):
     tap.ok(first and worker == 0,
            "a search that cost more than the bound (held %d ms) runs on a search thread: /health "
            "on the one worker is answered first" % HELD_MS, (first, worker))
-    sd = daemon(db, str(10 * HELD_MS * 1000), "--threads", "1", delay_ms=HELD_MS)
+    sd = daemon(db, str(10 * HELD_MS * 1000), "--threads", "1", "--http-threads", "1", delay_ms=HELD_MS)
     try:
         first = health_during_held_search(sd)
         worker = metric(sd, "vind_worker_searches_total")
@@ -143,7 +143,7 @@ def costly_takes_the_hand_over(db):
 def reindex(db, site):
     # One worker: /health and the searches use the same searcher, so once /health shows the new
     # revision the next search runs on it.
-    sd = daemon(db, BOUND_US, "--threads", "1")
+    sd = daemon(db, BOUND_US, "--threads", "1", "--http-threads", "1")
     try:
         path = "/api/search?" + query(q="thuiszorg")
         sd.get(path)

@@ -161,7 +161,7 @@ def config_file(tmp, missing):
         status, headers, _ = sd.get("/health")
         tap.equal(headers.get("access-control-allow-origin"), "https://gemeente.example.nl",
                   "--config: settings from the file apply")
-        tap.ok("2 threads" in sd.log(), "--config: threads from the file", sd.log()[-300:])
+        tap.ok("2 search threads" in sd.log(), "--config: threads from the file", sd.log()[-300:])
     bad = os.path.join(tmp, "bad.conf")
     with open(bad, "w") as f:
         f.write("[searchd]\nthreds = 2\n")
