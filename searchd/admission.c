@@ -156,6 +156,13 @@ static unsigned query_words(const char *query, unsigned enough)
     return words;
 }
 
+int64_t vind_admission_query_cost_us(const char *query)
+{
+    if (query == NULL)
+        return 0;
+    return (int64_t)query_words(query, VIND_MAX_QUERY_TERMS) * VIND_SEARCHD_WORD_COST_US;
+}
+
 int vind_admission_query_may_be_costly(const char *query)
 {
     return query != NULL &&

@@ -74,6 +74,16 @@ vind_address_class_t vind_admission_class(vind_admission_t *admission,
  * words (at most 4 kB). */
 int vind_admission_query_may_be_costly(const char *query);
 
+/* What a search of `query` is expected to cost before it has run (us):
+ * VIND_SEARCHD_WORD_COST_US a word (operators not counted, at most
+ * VIND_MAX_QUERY_TERMS), 0 without a query. Added to the address's recent
+ * CPU for its rank in the queue (server.c), so that among addresses that
+ * used alike (fresh ones: 0) the shorter query goes first: a normal
+ * client's first one-word search before the 12-word ones of 200 fresh
+ * addresses queued before it (session 20). Thread: safe. Cost: one pass
+ * over the query's words. */
+int64_t vind_admission_query_cost_us(const char *query);
+
 /* The search CPU time (us) the address `key` used lately, at now_us: each
  * search's, as vind_admission_leave was given it, decayed by half every
  * VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS; 0 for an address not remembered,

@@ -1156,9 +1156,10 @@ static void queue_push(search_queue_t *queue, vind_request_t *req)
 }
 
 /* The queue's request of the least rank (its address's recent search CPU
- * when it was queued: vind_admission_recent_cpu), the first queued of
- * those: per-address fair queueing by cost (session 20), FIFO when every
- * rank is 0 (admission off). Until session 20 the head: 200 addresses each
+ * when it was queued, vind_admission_recent_cpu, plus its query's expected
+ * cost), the first queued of those: per-address fair queueing by cost
+ * (session 20), FIFO when every rank is 0 (admission off). Until session
+ * 20 the head: 200 addresses each
  * looping a search under --heavy-search-ms held a normal client's every
  * search ~10 s. Hot path, under the lock: one pass over the queue (at most
  * one request a connection, --max-connections 512: ~1 us at 200). */
@@ -1238,12 +1239,13 @@ static vind_status_t start_search_threads(vind_server_t *server, unsigned count,
     return VIND_OK;
 }
 
-/* Whether req queues later: its query may be costly (a wildcard), or its
- * address searched costly lately; notes in req whether the address is heavy
- * now (admitted as heavy however long it waits) and its rank in the queue
- * (the address's recent search CPU). Cost: a strchr of the query; with
- * admission on, two locks, a hash look-up and, while some address is
- * remembered as costly, a scan of 256 keys (~1 us). */
+/* Whether req queues later: its query may be costly (a wildcard, more than
+ * 12 words), or its address searched costly lately; notes in req whether
+ * the address is heavy now (admitted as heavy however long it waits) and
+ * its rank in the queue (the address's recent search CPU plus the query's
+ * expected cost). Cost: two passes over the query's words; with admission
+ * on, two locks, a hash look-up and, while some address is remembered as
+ * costly, a scan of 256 keys (~1 us). */
 static int queue_later(vind_request_t *req)
 {
     int later = vind_admission_query_may_be_costly(req->search.query);
@@ -1254,7 +1256,8 @@ static int queue_later(vind_request_t *req)
     int64_t now_us = g_get_monotonic_time();
     vind_address_class_t class = vind_admission_class(req->server->admission, key, now_us);
     req->heavy_when_queued = class == VIND_ADDRESS_HEAVY;
-    req->queue_rank = vind_admission_recent_cpu(req->server->admission, key, now_us);
+    req->queue_rank = vind_admission_recent_cpu(req->server->admission, key, now_us) +
+                      vind_admission_query_cost_us(req->search.query);
     return later || class != VIND_ADDRESS_NORMAL;
 }
 

@@ -288,6 +288,11 @@
  * behind all of theirs (nothing else tells a fresh address's first search
  * from a normal client's). */
 #define VIND_SEARCHD_COSTLY_QUERY_WORDS 12u
+/* A search's expected cost a word of its query, for its rank in the search
+ * queues (searchd/admission.h vind_admission_query_cost_us, session 20):
+ * 64 content words OR'd at size 100 cost ~15 ms of CPU over the corpus,
+ * ~0.23 ms a word. */
+#define VIND_SEARCHD_WORD_COST_US 250
 #define VIND_SEARCHD_USAGE_ADDRESSES 4096u
 #define VIND_SEARCHD_USAGE_PROBES 8u
 /* Trusted proxies (vind-searchd --trusted-proxy, searchd/proxy.h, session

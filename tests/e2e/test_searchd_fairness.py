@@ -35,6 +35,11 @@ Since session 20 so does a search of more than 12 words (operators not counted):
 addresses looping 64 words OR'd held a normal client's first search behind all of theirs. Asserted
 as for wildcards, with 13 words OR'd.
 
+Among addresses that used alike (fresh ones) the shorter query goes first (its expected cost is
+added to the rank): while a fresh address's 12-word search runs, three more of fresh addresses
+queue (12 words stay in the first queue), then a one-word search of another fresh address: it is
+served right after the running one.
+
 Works on the sample site's index (make build/sample-site/index.html); skips without it.
 """
 
@@ -113,6 +118,9 @@ LONG_ORS = [" OR ".join(["zorg", "wonen", "wijk", "mantelzorg", "thuiszorg", "ve
             for i in range(4)]
 
 
+TWELVE_ORS = [" OR ".join(query.split(" OR ")[:12]) for query in LONG_ORS]
+
+
 def wildcard_searches_queue_later(db, label, options, addresses, newcomer, queries=WILDCARDS,
                                   kind="wildcard"):
     sd = start_held(db, *options)
@@ -166,6 +174,10 @@ def main():
             wildcard_searches_queue_later(db, "fresh addresses, 13 words OR'd (no wildcard)", [],
                                           ["127.0.0.%d" % n for n in range(17, 21)], "127.0.0.21",
                                           LONG_ORS, "13-word")
+            wildcard_searches_queue_later(db, "fresh addresses, 12 words OR'd (the first queue; ranked "
+                                          "by their expected cost)", [],
+                                          ["127.0.0.%d" % n for n in range(22, 26)], "127.0.0.26",
+                                          TWELVE_ORS, "12-word")
             least_used_address_first(db)
     tap.done()
 

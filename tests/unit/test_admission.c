@@ -231,6 +231,12 @@ static void test_query_may_be_costly(void)
               "13 words between tabs, newlines and runs of spaces");
     CHECK_INT(vind_admission_query_may_be_costly("ORANGE ANDROID NOTE NEARBY w e f g h i j k l"), 1,
               "words that begin like operators are words (13)");
+    CHECK_INT(vind_admission_query_cost_us("zorg"), VIND_SEARCHD_WORD_COST_US,
+              "the expected cost of one word");
+    CHECK_INT(vind_admission_query_cost_us("zorg OR wonen NEAR/3 wijk"),
+              3 * VIND_SEARCHD_WORD_COST_US, "three words and two operators: three words' cost");
+    CHECK_INT(vind_admission_query_cost_us(NULL), 0, "no query: no cost");
+    CHECK_INT(vind_admission_query_cost_us(""), 0, "an empty query: no cost");
 }
 
 /* The recent CPU of an address, by which server.c's queues serve the
