@@ -1640,8 +1640,59 @@ static char *first_path_segment(const char *url)
     return n > 0 ? g_strndup(p, n) : NULL;
 }
 
+/* "//base[@href]" (browsers take the first) */
+static int is_base_with_href(xmlNodePtr node, const void *unused)
+{
+    (void)unused;
+    return named(node, "base") && attribute(node, "href") != NULL;
+}
+
+/* The origin that stands for the site's own while a link is resolved under
+ * a <base href> of a path ("/", "/docs/"); never a real host. */
+#define SITE_ORIGIN "http://vind.invalid"
+
+/* The absolute URL against which the page's links resolve, as a browser
+ * resolves them (malloc'd), or NULL: no <base href>, or a relative one
+ * ("docs/", "../": the links are kept as written). A path is taken under
+ * SITE_ORIGIN, "//host/" as https. */
+static char *base_for_links(const page_t *page)
+{
+    xmlNodePtr base = first_element(page, NULL, is_base_with_href, NULL);
+    char *href = base != NULL ? collapse(attribute(base, "href")) : NULL;
+    char *absolute = NULL;
+    if (href == NULL || *href == '\0')
+        ; /* none */
+    else if (href[0] == '/' && href[1] == '/')
+        absolute = g_strconcat("https:", href, NULL);
+    else if (href[0] == '/')
+        absolute = g_strconcat(SITE_ORIGIN, href, NULL);
+    else if (g_uri_peek_scheme(href) != NULL)
+        absolute = g_strdup(href);
+    g_free(href);
+    return absolute;
+}
+
+/* href resolved against base (RFC 3986, g_uri_resolve_relative): an
+ * absolute URL, or for SITE_ORIGIN a path of the site; NULL when it cannot
+ * be resolved (then it is no link of the page's). */
+static char *resolve_link(const char *base, const char *href)
+{
+    char *resolved = g_uri_resolve_relative(base, href, G_URI_FLAGS_ENCODED, NULL);
+    size_t site = strlen(SITE_ORIGIN);
+    if (resolved != NULL && strncmp(resolved, SITE_ORIGIN, site) == 0 && resolved[site] == '/')
+        memmove(resolved, resolved + site, strlen(resolved + site) + 1);
+    return resolved;
+}
+
+/* The page's links, each as its reader's browser resolves it: under a
+ * <base href> (session 20: until then `<base href="https://other.example/">`
+ * with `<a href="rapport.pdf">` made the site's rapport.pdf beside the page
+ * its attachment, a file the page does not link, and `<base href="/">` the
+ * wrong one of two rapport.pdf files). lib/index.c reads links of another
+ * host as none of the site's. */
 static vind_status_t find_links(page_t *page, vind_doc_t *doc)
 {
+    char *base = base_for_links(page);
     /* ".//a[@href]" in the region, else in the page */
     scan_t scan = scan_of(page, page->region);
     vind_status_t status = VIND_OK;
@@ -1650,8 +1701,12 @@ static vind_status_t find_links(page_t *page, vind_doc_t *doc)
         const char *href = attribute(link, "href");
         if (href == NULL || *href == '\0' || *href == '#' || in_chrome_container(link))
             continue;
-        status = vind_doc_append(&doc->links, &doc->n_links, href, 0);
+        char *resolved = base != NULL ? resolve_link(base, href) : NULL;
+        if (base == NULL || resolved != NULL)
+            status = vind_doc_append(&doc->links, &doc->n_links, resolved ? resolved : href, 0);
+        g_free(resolved);
     }
+    g_free(base);
     return status;
 }
 

@@ -8,10 +8,15 @@
  * pays one uncontended lock (~50 ns). Otherwise the scan compares at most
  * VIND_SEARCHD_HEAVY_ADDRESSES keys of 17 bytes (~1 us, against ~300 us for
  * a normal search).
+ *
+ * Under the same lock, a hashed table of every address's recent search CPU
+ * (session 20), the order of the search queues: a look-up probes at most
+ * VIND_SEARCHD_USAGE_PROBES slots.
  */
 #include "admission.h"
 
 #include <glib.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,15 @@ typedef struct {
     int64_t heavy_until_us; /* 0: a free entry */
 } heavy_address_t;
 
+/* An address's recent search CPU: cpu_us as it was at at_us (decayed
+ * since by VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS). */
+typedef struct {
+    unsigned char key[VIND_CLIENT_KEY_BYTES];
+    int used; /* 0: a free slot */
+    double cpu_us;
+    int64_t at_us;
+} address_usage_t;
+
 struct vind_admission {
     pthread_mutex_t lock; /* pthread: visible to ThreadSanitizer (pool.c says why) */
     unsigned max_heavy;
@@ -32,6 +46,7 @@ struct vind_admission {
     uint64_t refused;     /* refusals so far (/metrics) */
     int64_t marks_end_us; /* no mark lasts beyond this */
     heavy_address_t addresses[VIND_SEARCHD_HEAVY_ADDRESSES];
+    address_usage_t usage[VIND_SEARCHD_USAGE_ADDRESSES];
 };
 
 vind_admission_t *vind_admission_new(unsigned max_heavy, int64_t heavy_cpu_us, int64_t heavy_us,
@@ -111,9 +126,128 @@ vind_address_class_t vind_admission_class(vind_admission_t *admission,
     return class;
 }
 
+/* Whether the token of n bytes at word is an operator (OR, AND, NOT, XOR,
+ * NEAR, NEAR/n), not a word. */
+static int is_operator(const char *word, size_t n)
+{
+    static const char *const operators[] = {"OR", "AND", "NOT", "XOR", "NEAR"};
+    for (size_t i = 0; i < G_N_ELEMENTS(operators); i++) {
+        size_t length = strlen(operators[i]);
+        if (n >= length && strncmp(word, operators[i], length) == 0 &&
+            (n == length || (i == 4 && word[length] == '/')))
+            return 1;
+    }
+    return 0;
+}
+
+/* The words of a query as typed: tokens between spaces, parentheses and
+ * quotes, operators left out; counting stops past `enough`. */
+static unsigned query_words(const char *query, unsigned enough)
+{
+    static const char separators[] = " \t\n\r\f\v()\"";
+    unsigned words = 0;
+    for (const char *p = query; *p && words <= enough;) {
+        p += strspn(p, separators);
+        size_t n = strcspn(p, separators);
+        if (n > 0 && !is_operator(p, n))
+            words++;
+        p += n;
+    }
+    return words;
+}
+
+int64_t vind_admission_query_cost_us(const char *query)
+{
+    if (query == NULL)
+        return 0;
+    return (int64_t)query_words(query, VIND_MAX_QUERY_TERMS) * VIND_SEARCHD_WORD_COST_US;
+}
+
 int vind_admission_query_may_be_costly(const char *query)
 {
-    return query != NULL && strchr(query, '*') != NULL;
+    return query != NULL &&
+           (strchr(query, '*') != NULL ||
+            query_words(query, VIND_SEARCHD_COSTLY_QUERY_WORDS) > VIND_SEARCHD_COSTLY_QUERY_WORDS);
+}
+
+/* The usage's CPU time decayed to now_us. */
+static double decayed_cpu_us(const address_usage_t *usage, int64_t now_us)
+{
+    if (!usage->used)
+        return 0;
+    double half_lives = (double)(now_us - usage->at_us) /
+                        ((double)VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS * 1000000.0);
+    return half_lives > 0 ? usage->cpu_us * exp2(-half_lives) : usage->cpu_us;
+}
+
+/* First slot of key's window: FNV-1a of its bytes. */
+static size_t usage_window(const unsigned char key[VIND_CLIENT_KEY_BYTES])
+{
+    uint32_t hash = 2166136261u;
+    for (size_t i = 0; i < VIND_CLIENT_KEY_BYTES; i++)
+        hash = (hash ^ key[i]) * 16777619u;
+    return hash % VIND_SEARCHD_USAGE_ADDRESSES;
+}
+
+/* key's slot in its window, or NULL. Under the lock. Cost: a hash and at
+ * most VIND_SEARCHD_USAGE_PROBES compares of 17 bytes. */
+static address_usage_t *find_usage(vind_admission_t *admission,
+                                   const unsigned char key[VIND_CLIENT_KEY_BYTES])
+{
+    size_t first = usage_window(key);
+    for (size_t i = 0; i < VIND_SEARCHD_USAGE_PROBES; i++) {
+        address_usage_t *slot = &admission->usage[(first + i) % VIND_SEARCHD_USAGE_ADDRESSES];
+        if (slot->used && memcmp(slot->key, key, VIND_CLIENT_KEY_BYTES) == 0)
+            return slot;
+    }
+    return NULL;
+}
+
+/* A slot for key, not in the table: a free one of its window, else the one
+ * whose address used least (forgotten). Under the lock. */
+static address_usage_t *slot_for_usage(vind_admission_t *admission,
+                                       const unsigned char key[VIND_CLIENT_KEY_BYTES],
+                                       int64_t now_us)
+{
+    size_t first = usage_window(key);
+    address_usage_t *least = NULL;
+    for (size_t i = 0; i < VIND_SEARCHD_USAGE_PROBES; i++) {
+        address_usage_t *slot = &admission->usage[(first + i) % VIND_SEARCHD_USAGE_ADDRESSES];
+        if (!slot->used)
+            return slot;
+        if (least == NULL || decayed_cpu_us(slot, now_us) < decayed_cpu_us(least, now_us))
+            least = slot;
+    }
+    return least;
+}
+
+/* Adds cpu_us to key's recent CPU, at least 1 us: a search that ran is
+ * never free, so an address that searched always ranks behind one that
+ * did not (a clock of coarse resolution may read 0). Under the lock. */
+static void add_usage(vind_admission_t *admission, const unsigned char key[VIND_CLIENT_KEY_BYTES],
+                      int64_t cpu_us, int64_t now_us)
+{
+    address_usage_t *slot = find_usage(admission, key);
+    double before = slot ? decayed_cpu_us(slot, now_us) : 0;
+    if (slot == NULL) {
+        slot = slot_for_usage(admission, key, now_us);
+        memcpy(slot->key, key, VIND_CLIENT_KEY_BYTES);
+        slot->used = 1;
+    }
+    slot->cpu_us = before + (double)(cpu_us > 1 ? cpu_us : 1);
+    slot->at_us = now_us;
+}
+
+int64_t vind_admission_recent_cpu(vind_admission_t *admission,
+                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us)
+{
+    if (admission == NULL)
+        return 0;
+    pthread_mutex_lock(&admission->lock);
+    const address_usage_t *slot = find_usage(admission, key);
+    double cpu_us = slot ? decayed_cpu_us(slot, now_us) : 0;
+    pthread_mutex_unlock(&admission->lock);
+    return (int64_t)cpu_us;
 }
 
 vind_admit_t vind_admission_enter(vind_admission_t *admission,
@@ -168,6 +302,7 @@ void vind_admission_leave(vind_admission_t *admission,
     pthread_mutex_lock(&admission->lock);
     if (admitted == VIND_ADMIT_HEAVY && admission->running > 0)
         admission->running--;
+    add_usage(admission, key, cpu_us, now_us);
     if (cpu_us >= admission->heavy_cpu_us) {
         heavy_address_t *entry = entry_to_mark(admission, key, now_us);
         memcpy(entry->key, key, VIND_CLIENT_KEY_BYTES);

@@ -56,18 +56,47 @@ vind_address_class_t vind_admission_class(vind_admission_t *admission,
                                           int64_t now_us);
 
 /* 1 when a search of `query` may be costly before it has run, whoever asks:
- * it holds a wildcard ('*'). The class above knows an address only after
- * its first costly search, so each fresh address ran one costly search
- * from the first queue: 200 of them held a normal client's first search
- * 54 s (docs/security.md, "The hostile probe of session 19, the daemon").
+ * it holds a wildcard ('*') or, since session 20, more than
+ * VIND_SEARCHD_COSTLY_QUERY_WORDS words (operators not counted). The class
+ * above knows an address only after its first costly search, so each fresh
+ * address ran one costly search from the first queue: 200 of them held a
+ * normal client's first search 54 s (docs/security.md, "The hostile probe
+ * of session 19, the daemon").
  * Over the corpus every search that cost --heavy-search-ms (20 ms) had
  * wildcards (8 one-letter ones, size 100: 46 ms; 64 two-letter ones: 40-66
- * ms); the costliest without one measured 15 ms (64 words OR'd, size 100).
- * server.c queues such a search later, as a costly address's, so it never
- * holds a search without one; it is not refused for it. Works with
+ * ms); the costliest without one measured 15 ms (64 words OR'd, size 100),
+ * and 200 fresh addresses looping those held a normal client ~10 s (the
+ * session 19 probe's known limit; session 20 counts words). server.c
+ * queues such a search later, as a costly address's, so it never holds a
+ * search of a few words; it is not refused for it. Works with
  * admission off (behind a proxy): it reads the query, not the address.
- * Thread: safe. Cost: one strchr of the query (at most 4 kB). */
+ * Thread: safe. Cost: one strchr and one pass over the query's first
+ * words (at most 4 kB). */
 int vind_admission_query_may_be_costly(const char *query);
+
+/* What a search of `query` is expected to cost before it has run (us):
+ * VIND_SEARCHD_WORD_COST_US a word (operators not counted, at most
+ * VIND_MAX_QUERY_TERMS), 0 without a query. Added to the address's recent
+ * CPU for its rank in the queue (server.c), so that among addresses that
+ * used alike (fresh ones: 0) the shorter query goes first: a normal
+ * client's first one-word search before the 12-word ones of 200 fresh
+ * addresses queued before it (session 20). Thread: safe. Cost: one pass
+ * over the query's words. */
+int64_t vind_admission_query_cost_us(const char *query);
+
+/* The search CPU time (us) the address `key` used lately, at now_us: each
+ * search's, as vind_admission_leave was given it, decayed by half every
+ * VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS; 0 for an address not remembered,
+ * and always 0 when admission is off. server.c's queues serve the waiting
+ * search whose address used least first (ties in arrival order): a client
+ * that searches now and then goes before addresses that loop searches
+ * each under --heavy-search-ms, however many (200 of them held a normal
+ * client's every search ~10 s in arrival order: docs/security.md, "The
+ * hostile probe of session 19, the daemon"). Thread: safe. Cost: one lock,
+ * a hash of the key and at most VIND_SEARCHD_USAGE_PROBES compares, an
+ * exp2 (~0.1 us). */
+int64_t vind_admission_recent_cpu(vind_admission_t *admission,
+                                  const unsigned char key[VIND_CLIENT_KEY_BYTES], int64_t now_us);
 
 /* Before a search of the address `key` at now_us (a monotonic clock):
  * heavy when the address is heavy now, or was when the request was queued
@@ -81,9 +110,11 @@ vind_admit_t vind_admission_enter(vind_admission_t *admission,
                                   int heavy_when_queued);
 
 /* After the search admitted as `admitted` (not REFUSED), which took cpu_us
- * of thread CPU: frees its heavy slot and marks the address heavy when the
- * search cost at least the threshold. A full table forgets the address
- * whose mark ends first. Thread: safe; same cost as enter. */
+ * of thread CPU: frees its heavy slot, marks the address heavy when the
+ * search cost at least the threshold, and adds cpu_us to the address's
+ * recent CPU (vind_admission_recent_cpu). A full table forgets the address
+ * whose mark ends first. Thread: safe; same cost as enter, plus the recent
+ * CPU's look-up (~0.1 us). */
 void vind_admission_leave(vind_admission_t *admission,
                           const unsigned char key[VIND_CLIENT_KEY_BYTES], vind_admit_t admitted,
                           int64_t cpu_us, int64_t now_us);

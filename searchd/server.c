@@ -1091,7 +1091,7 @@ static int answer_on_worker(vind_request_t *req, enum MHD_Result *result)
 
 /* ---- search threads ---- */
 
-/* A FIFO of queued requests, linked through next_search. */
+/* Queued requests in arrival order, linked through next_search. */
 typedef struct {
     vind_request_t *head, *tail;
 } search_queue_t;
@@ -1111,7 +1111,9 @@ typedef struct {
  * addresses each sending costly searches from two connections (within
  * --max-searches-per-ip) queued ~100 of them ahead of every other
  * client's search: a normal client waited 16 s (docs/security.md, "The
- * hostile probe of session 18"). */
+ * hostile probe of session 18"). Since session 20 each queue serves the
+ * request of the address that used least search CPU lately first
+ * (queue_pop). */
 struct vind_search_threads {
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -1170,15 +1172,32 @@ static void queue_push(search_queue_t *queue, vind_request_t *req)
     queue->tail = req;
 }
 
+/* The queue's request of the least rank (its address's recent search CPU
+ * when it was queued, vind_admission_recent_cpu, plus its query's expected
+ * cost), the first queued of those: per-address fair queueing by cost
+ * (session 20), FIFO when every rank is 0 (admission off). Until session
+ * 20 the head: 200 addresses each
+ * looping a search under --heavy-search-ms held a normal client's every
+ * search ~10 s. Hot path, under the lock: one pass over the queue (at most
+ * one request a connection, --max-connections 512: ~1 us at 200). */
 static vind_request_t *queue_pop(search_queue_t *queue)
 {
-    vind_request_t *req = queue->head;
-    if (req) {
-        queue->head = req->next_search;
-        if (queue->head == NULL)
-            queue->tail = NULL;
-    }
-    return req;
+    vind_request_t *least = queue->head, *before_least = NULL;
+    for (vind_request_t *before = queue->head; before && before->next_search;
+         before = before->next_search)
+        if (before->next_search->queue_rank < least->queue_rank) {
+            least = before->next_search;
+            before_least = before;
+        }
+    if (least == NULL)
+        return NULL;
+    if (before_least)
+        before_least->next_search = least->next_search;
+    else
+        queue->head = least->next_search;
+    if (queue->tail == least)
+        queue->tail = before_least;
+    return least;
 }
 
 /* The next request to search: the first queue's, but the later queue's
@@ -1242,20 +1261,25 @@ static vind_status_t start_search_threads(vind_server_t *server, unsigned count,
     return VIND_OK;
 }
 
-/* Whether req queues later: its query may be costly (a wildcard), or its
- * address searched costly lately; notes in req whether the address is heavy
- * now (admitted as heavy however long it waits). Cost: a strchr of the
- * query; with admission on, a lock and, while some address is remembered,
- * a scan of 256 keys (~1 us). */
+/* Whether req queues later: its query may be costly (a wildcard, more than
+ * 12 words), or its address searched costly lately; notes in req whether
+ * the address is heavy now (admitted as heavy however long it waits) and
+ * its rank in the queue (the address's recent search CPU plus the query's
+ * expected cost). Cost: two passes over the query's words; with admission
+ * on, two locks, a hash look-up and, while some address is remembered as
+ * costly, a scan of 256 keys (~1 us). */
 static int queue_later(vind_request_t *req)
 {
     int later = vind_admission_query_may_be_costly(req->search.query);
     unsigned char key[VIND_CLIENT_KEY_BYTES];
+    req->queue_rank = 0;
     if (req->server->admission == NULL || !vind_request_client_key(req, key))
         return later;
-    vind_address_class_t class =
-        vind_admission_class(req->server->admission, key, g_get_monotonic_time());
+    int64_t now_us = g_get_monotonic_time();
+    vind_address_class_t class = vind_admission_class(req->server->admission, key, now_us);
     req->heavy_when_queued = class == VIND_ADDRESS_HEAVY;
+    req->queue_rank = vind_admission_recent_cpu(req->server->admission, key, now_us) +
+                      vind_admission_query_cost_us(req->search.query);
     return later || class != VIND_ADDRESS_NORMAL;
 }
 

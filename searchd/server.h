@@ -158,6 +158,7 @@ struct vind_request {
     int cache_missed;                 /* the worker found no answer in the result cache */
     struct vind_request *next_search; /* the search threads' queue (server.c) */
     int heavy_when_queued;            /* its address was heavy then (admission.h) */
+    int64_t queue_rank; /* its address's recent CPU then + its query's cost: least served first */
     int client_keyed;                 /* vind_request_client_key: 0 not yet, 1 made, -1 none */
     unsigned char client_key[17];
     int deferred;                     /* answers are kept, not queued */

@@ -269,6 +269,32 @@
  * addresses sending costly searches, the queue held each one past its
  * 10 s mark, so admission refused 4 of 460 and a normal client waited 16 s. */
 #define VIND_SEARCHD_COSTLY_MEMO_SECONDS 60u
+/* Per-address fair queueing by cost (searchd/admission.h
+ * vind_admission_recent_cpu, session 20): the search threads take the waiting
+ * search whose address used the least search CPU lately, decayed by half
+ * every VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS. 200 addresses looping 64-word
+ * OR searches of ~15 ms each (under --heavy-search-ms, so never heavy) held
+ * a normal client's every search ~10 s in one FIFO (the hostile probe of
+ * session 19). The table keeps VIND_SEARCHD_USAGE_ADDRESSES addresses
+ * (40 bytes each, 160 kB), hashed, each looked for in a window of
+ * VIND_SEARCHD_USAGE_PROBES slots; a full window forgets the address that
+ * used least (which then starts again from 0). */
+#define VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS 10u
+/* A query of more words than this may be costly before it runs
+ * (searchd/admission.h vind_admission_query_may_be_costly, session 20):
+ * it queues later, as a wildcard does. Of the 1,000 bench queries none has
+ * more than 4 words; 64 content words OR'd at size 100 cost ~15 ms of CPU,
+ * and 200 fresh addresses sending them held a normal client's first search
+ * behind all of theirs (nothing else tells a fresh address's first search
+ * from a normal client's). */
+#define VIND_SEARCHD_COSTLY_QUERY_WORDS 12u
+/* A search's expected cost a word of its query, for its rank in the search
+ * queues (searchd/admission.h vind_admission_query_cost_us, session 20):
+ * 64 content words OR'd at size 100 cost ~15 ms of CPU over the corpus,
+ * ~0.23 ms a word. */
+#define VIND_SEARCHD_WORD_COST_US 250
+#define VIND_SEARCHD_USAGE_ADDRESSES 4096u
+#define VIND_SEARCHD_USAGE_PROBES 8u
 /* Trusted proxies (vind-searchd --trusted-proxy, searchd/proxy.h, session
  * 19): at most VIND_SEARCHD_MAX_TRUSTED_PROXIES networks, and at most
  * VIND_SEARCHD_MAX_FORWARDED_HOPS entries of X-Forwarded-For read from its

@@ -37,6 +37,18 @@ Session 19's probe (docs/security.md "The hostile probe of session 19"):
   word: poppler_page_get_text returns a C string, cut at the NUL. Now the page is reported (with
   --ocr off here: "the text after it is not indexed"; test_ocr.py: OCR reads the page).
 
+Session 20's probe (docs/security.md "The hostile probe of session 20"):
+* A page's links were resolved against the page's own URL whatever its <base href>: with
+  `<base href="https://evil.example/">` a link `rapport.pdf` (the other host's file, in a browser)
+  made the site's dir/rapport.pdf beside the page its attachment, and with `<base href="/">` the
+  link `jaar.pdf` named dir/jaar.pdf instead of /jaar.pdf. Now links are resolved as a browser
+  resolves them, and another host's links name none of the site's files.
+
+* A file outside the site bind-mounted over a page (`mount --bind /etc/passwd site/passwd.html`,
+  root's act, as a hard link is a user's) was indexed: its real path is the page's, inside the
+  site. Now a regular file that is the root of a mount of its own is reported and not indexed, and
+  the page it hides is removed (skipped where the test cannot mount).
+
 A few seconds (two 11 MB pages). Standard library only; TAP.
 """
 import json
@@ -261,6 +273,76 @@ def test_nul_in_pdf_text(tmp):
     TAP.ok(found(db, "nulvoorwoord") == ["/nul.pdf"], "... and the text before it is indexed")
 
 
+def doc_of(db, url):
+    """vind doc's JSON of url in db, or {}."""
+    proc = subprocess.run([VIND, "doc", "--db", db, "--format", "json", url], capture_output=True,
+                          text=True, errors="replace", env=env(), timeout=120)
+    return json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.startswith("{") else {}
+
+
+def base_page(title, base, body):
+    return page(title, body).replace("<title>", "<base href=\"%s\"><title>" % base, 1)
+
+
+def test_base_href(tmp):
+    site = os.path.join(tmp, "basis")
+    write(os.path.join(site, "dir", "elders.html"),
+          base_page("Elders", "https://evil.example/", "<p>Tekst over zorg en <a href=\"rapport.pdf\">"
+                    "het rapport</a> (bij de andere host).</p>"))
+    write(os.path.join(site, "dir", "wortel.html"),
+          base_page("Wortel", "/", "<p>Tekst over wonen en <a href=\"jaar.pdf\">het jaarverslag</a>.</p>"))
+    for path, word in (("dir/rapport.pdf", b"rapportbasiswoord"), ("dir/jaar.pdf", b"fouterjaarwoord"),
+                       ("jaar.pdf", b"juistejaarwoord")):
+        os.makedirs(os.path.dirname(os.path.join(site, path)), exist_ok=True)
+        with open(os.path.join(site, path), "wb") as out:
+            out.write(text_pdf(word))
+    db = os.path.join(tmp, "basis.db")
+    rc, err = run_index(db, "--base-url", "https://www.site.example/", site)
+    TAP.ok(rc == 0 and "indexed 5," in err, "a site of pages with <base href>: indexed", err)
+    elders = doc_of(db, "https://www.site.example/dir/elders.html")
+    rapport = doc_of(db, "https://www.site.example/dir/rapport.pdf")
+    TAP.ok(elders.get("attachments") == [] and rapport.get("parent") is None and "url" in rapport,
+           "<base href=\"https://evil.example/\"> and <a href=\"rapport.pdf\">: the site's "
+           "dir/rapport.pdf (a file the page does not link) is not made its attachment",
+           (elders.get("attachments"), rapport.get("parent")))
+    wortel = doc_of(db, "https://www.site.example/dir/wortel.html")
+    TAP.ok(wortel.get("attachments") == ["https://www.site.example/jaar.pdf"],
+           "<base href=\"/\"> and <a href=\"jaar.pdf\">: the attachment is /jaar.pdf (where the "
+           "browser goes), not dir/jaar.pdf beside the page", wortel.get("attachments"))
+
+
+def bind_mount(source, target):
+    """mount --bind source target: 1, or 0 when this machine does not let the test mount."""
+    try:
+        return subprocess.run(["mount", "--bind", source, target], capture_output=True,
+                              timeout=30).returncode == 0
+    except OSError:
+        return 0
+
+
+def test_bind_mounted_file(tmp):
+    site = os.path.join(tmp, "mount")
+    write(os.path.join(site, "gewoon.html"), page("Gewoon", "<p>Het woord gewoonmountwoord.</p>"))
+    write(os.path.join(site, "passwd.html"), page("Eigen", "<p>Het woord eigenmountwoord.</p>"))
+    outside = os.path.join(tmp, "buiten-mount.html")
+    write(outside, page("Geheim", "<p>Het woord geheimmountwoord.</p>"))
+    db = os.path.join(tmp, "mount.db")
+    rc, err = run_index(db, "--base-url", "/", site)
+    if rc != 0 or not bind_mount(outside, os.path.join(site, "passwd.html")):
+        TAP.skip("a file bind-mounted into the site", "cannot mount here (not root?)")
+        return
+    try:
+        rc, err = run_index(db, "--base-url", "/", site)
+        TAP.ok(rc == 1 and "passwd.html: a file mounted into the site from elsewhere (a bind mount), "
+               "not indexed" in err, "a file outside the site bind-mounted over a page: reported", err)
+        TAP.ok(found(db, "geheimmountwoord") == [], "... its text is not indexed")
+        TAP.ok(found(db, "eigenmountwoord") == [] and "removed 1" in err,
+               "... and the page it hides is removed (its URL serves the other file now)", err)
+        TAP.ok(found(db, "gewoonmountwoord") == ["/gewoon.html"], "... and the other page stays")
+    finally:
+        subprocess.run(["umount", os.path.join(site, "passwd.html")], capture_output=True, timeout=30)
+
+
 def main():
     if not (os.access(INDEX, os.X_OK) and os.access(VIND, os.X_OK)):
         TAP.ok(False, "vind-index and vind are built (%s)" % INDEX)
@@ -268,7 +350,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="vind-hostile-input-")
     try:
         for test in (test_long_text_runs, test_nul_bytes, test_no_page_now, test_max_size, test_queries_file,
-                     test_pdf_header_in_a_page, test_nul_in_pdf_text):
+                     test_pdf_header_in_a_page, test_nul_in_pdf_text, test_base_href,
+                     test_bind_mounted_file):
             try:
                 test(tmp)
             except Exception as error:  # a crash of the test is a failure, not a skip

@@ -22,6 +22,24 @@ way: while one wildcard search runs, three more of fresh addresses queue, then a
 another fresh address: it is served right after the running one (last before session 19); and the
 same from one address with admission off (behind a proxy every client is 127.0.0.1).
 
+Since session 20 each queue serves the search of the address that used least search CPU lately
+(decayed by half every 10 s) first, instead of the first queued: 200 addresses looping 64-word OR
+searches, each under --heavy-search-ms (so never heavy, and no wildcard), held a normal client's
+every search ~10 s in arrival order (docs/security.md, "The hostile probe of session 19, the
+daemon"). Asserted the same way: three addresses search once each (cheap searches, default
+--heavy-search-ms: none is heavy); while a fresh address's search runs, the three queue their next
+searches, then an address never seen queues one: it is served right after the running one (last
+before session 20), and the three are answered too.
+
+Since session 20 so does a search of more than 12 words (operators not counted): 200 fresh
+addresses looping 64 words OR'd held a normal client's first search behind all of theirs. Asserted
+as for wildcards, with 13 words OR'd.
+
+Among addresses that used alike (fresh ones) the shorter query goes first (its expected cost is
+added to the rank): while a fresh address's 12-word search runs, three more of fresh addresses
+queue (12 words stay in the first queue), then a one-word search of another fresh address: it is
+served right after the running one.
+
 Works on the sample site's index (make build/sample-site/index.html); skips without it.
 """
 
@@ -93,21 +111,55 @@ def heavy_addresses_queue_later(db):
     tap.equal(sd.exit_code, 0, "SIGTERM exits 0")
 
 
-def wildcard_searches_queue_later(db, label, options, addresses, newcomer):
+WILDCARDS = ["zorg*", "wijk*", "ver*", "mantel* thuis*"]
+LONG_ORS = [" OR ".join(["zorg", "wonen", "wijk", "mantelzorg", "thuiszorg", "verpleeghuis", "bewoners",
+                         "gemeente", "huisarts", "ouderen", "jeugd", "cliënten", "wijkverpleging"][i:] +
+                        ["zorg", "wonen", "wijk", "mantelzorg"][:i])
+            for i in range(4)]
+
+
+TWELVE_ORS = [" OR ".join(query.split(" OR ")[:12]) for query in LONG_ORS]
+
+
+def wildcard_searches_queue_later(db, label, options, addresses, newcomer, queries=WILDCARDS,
+                                  kind="wildcard"):
     sd = start_held(db, *options)
     try:
-        words = ["zorg*", "wijk*", "ver*", "mantel* thuis*"]
-        clients = [("wildcard %d" % i, a, search(w)) for i, (a, w) in enumerate(zip(addresses, words))]
+        clients = [("%s %d" % (kind, i), a, search(w)) for i, (a, w) in enumerate(zip(addresses, queries))]
         done = served_in_order(sd, clients + [("word", newcomer, search("bewoners"))])
         order = [who for who, _ in done]
         tap.ok(len(done) == 5 and all(status == 200 for _, status in done),
-               "%s: every search answered 200 (the queued wildcard ones too)" % label, done)
+               "%s: every search answered 200 (the queued %s ones too)" % (label, kind), done)
         tap.ok(len(order) == 5 and order.index("word") == 1,
-               "%s: a one-word search is served right after the running wildcard search, before the "
-               "three queued ones" % label, order)
+               "%s: a one-word search is served right after the running %s search, before the "
+               "three queued ones" % (label, kind), order)
     finally:
         sd.stop()
     tap.equal(sd.exit_code, 0, "%s: SIGTERM exits 0" % label)
+
+
+def least_used_address_first(db):
+    sd = start_held(db)
+    try:
+        used = ["127.0.0.12", "127.0.0.13", "127.0.0.14"]
+        warm = [get_from(sd.port, address, search("zorg"))[0] for address in used]
+        tap.ok(warm == [200] * len(used), "three addresses searched once each (cheap: none heavy)",
+               warm)
+        words = ["wijkverpleging", "mantelzorg", "verpleeghuis"]
+        clients = [("running", "127.0.0.15", search("thuiszorg"))]
+        clients += [("used %s" % a, a, search(w)) for a, w in zip(used, words)]
+        done = served_in_order(sd, clients + [("unseen", "127.0.0.16", search("bewoners"))])
+        order = [who for who, _ in done]
+        tap.ok(len(done) == 5 and all(status == 200 for _, status in done),
+               "fair queueing: every search answered 200 (the queued ones of the used addresses "
+               "too)", done)
+        tap.ok(len(order) == 5 and order.index("unseen") == 1,
+               "fair queueing: the search of an address never seen is served right after the "
+               "running one, before the three queued searches of addresses that searched before "
+               "(none heavy, no wildcard)", order)
+    finally:
+        sd.stop()
+    tap.equal(sd.exit_code, 0, "fair queueing: SIGTERM exits 0")
 
 
 def main():
@@ -119,6 +171,14 @@ def main():
             wildcard_searches_queue_later(db, "one address, admission off (as behind a proxy)",
                                           ["--max-heavy-searches", "0", "--max-searches-per-ip", "1"],
                                           ["127.0.0.1"] * 4, "127.0.0.1")
+            wildcard_searches_queue_later(db, "fresh addresses, 13 words OR'd (no wildcard)", [],
+                                          ["127.0.0.%d" % n for n in range(17, 21)], "127.0.0.21",
+                                          LONG_ORS, "13-word")
+            wildcard_searches_queue_later(db, "fresh addresses, 12 words OR'd (the first queue; ranked "
+                                          "by their expected cost)", [],
+                                          ["127.0.0.%d" % n for n in range(22, 26)], "127.0.0.26",
+                                          TWELVE_ORS, "12-word")
+            least_used_address_first(db)
     tap.done()
 
 

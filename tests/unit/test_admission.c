@@ -7,8 +7,9 @@
  * refused; a full table forgets the address whose mark ends first; the
  * class a request is queued by, and a request queued while its address was
  * heavy admitted as heavy; an ended entry beside a live one; which queries
- * may be costly before they run (a wildcard); off (max_heavy 0) admits
- * everything.
+ * may be costly before they run (a wildcard, more than 12 words); an
+ * address's recent CPU, the order of the search queues; off (max_heavy 0)
+ * admits everything.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -213,6 +214,65 @@ static void test_query_may_be_costly(void)
     CHECK_INT(vind_admission_query_may_be_costly("wonen title:verpleeg*"), 1,
               "a field's wildcard: may be costly");
     CHECK_INT(vind_admission_query_may_be_costly("aa* ab* ac*"), 1, "three wildcards");
+    CHECK_INT(vind_admission_query_may_be_costly("a b c d e f g h i j k l"), 0,
+              "12 words: not costly");
+    CHECK_INT(vind_admission_query_may_be_costly("a b c d e f g h i j k l m"), 1,
+              "13 words: may be costly");
+    CHECK_INT(vind_admission_query_may_be_costly("a OR b OR c OR d OR e OR f OR g OR h OR i OR j "
+                                                 "OR k OR l"),
+              0, "12 words OR'd: the operators are no words");
+    CHECK_INT(vind_admission_query_may_be_costly("(a OR b) NEAR/3 c NOT d AND \"e f g\" XOR h i "
+                                                 "j k l"),
+              0, "12 words with every operator, parentheses and a phrase: not costly");
+    CHECK_INT(vind_admission_query_may_be_costly("a OR b OR c OR d OR e OR f OR g OR h OR i OR j "
+                                                 "OR k OR l OR m"),
+              1, "13 words OR'd: may be costly");
+    CHECK_INT(vind_admission_query_may_be_costly("\t a\tb\nc  d e f g h i j k l m "), 1,
+              "13 words between tabs, newlines and runs of spaces");
+    CHECK_INT(vind_admission_query_may_be_costly("ORANGE ANDROID NOTE NEARBY w e f g h i j k l"), 1,
+              "words that begin like operators are words (13)");
+    CHECK_INT(vind_admission_query_cost_us("zorg"), VIND_SEARCHD_WORD_COST_US,
+              "the expected cost of one word");
+    CHECK_INT(vind_admission_query_cost_us("zorg OR wonen NEAR/3 wijk"),
+              3 * VIND_SEARCHD_WORD_COST_US, "three words and two operators: three words' cost");
+    CHECK_INT(vind_admission_query_cost_us(NULL), 0, "no query: no cost");
+    CHECK_INT(vind_admission_query_cost_us(""), 0, "an empty query: no cost");
+}
+
+/* The recent CPU of an address, by which server.c's queues serve the
+ * address that used least first (session 20): the sum of its searches',
+ * decayed by half every VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS; 0 for an
+ * address never seen; every search counts, cheap ones too (each under the
+ * heavy threshold); a table far past its size keeps the addresses that used
+ * most; 0 with admission off. */
+static void test_recent_cpu(void)
+{
+    int failed = 1;
+    const int64_t half_life = (int64_t)VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS * 1000000;
+    vind_admission_t *admission = vind_admission_new(1, 20 * MS, 10000 * MS, &failed);
+    unsigned char key[VIND_CLIENT_KEY_BYTES];
+    address_key(key, 7);
+    CHECK_INT(vind_admission_recent_cpu(admission, key, 1000 * MS), 0,
+              "an address never seen has used nothing");
+    for (int i = 0; i < 10; i++)
+        search(admission, 7, 1000 * MS, 15 * MS);
+    CHECK_INT(vind_admission_recent_cpu(admission, key, 1000 * MS), 150 * MS,
+              "ten searches of 15 ms (each under the heavy threshold): 150 ms");
+    int64_t later = vind_admission_recent_cpu(admission, key, 1000 * MS + half_life);
+    CHECK(later >= 75 * MS - 1 && later <= 75 * MS, "one half-life later: half of it");
+    search(admission, 8, 1000 * MS, 1 * MS);
+    address_key(key, 8);
+    CHECK_INT(vind_admission_recent_cpu(admission, key, 1000 * MS), 1 * MS,
+              "another address's own use, apart");
+    /* Every address far past the table's size: the one that used most stays. */
+    search(admission, 9, 2000 * MS, 500 * MS);
+    for (unsigned n = 100; n < 100 + 4 * VIND_SEARCHD_USAGE_ADDRESSES; n++)
+        search(admission, n, 2000 * MS, 1 * MS);
+    address_key(key, 9);
+    CHECK_INT(vind_admission_recent_cpu(admission, key, 2000 * MS), 500 * MS,
+              "16,384 addresses of 1 ms each later, the one of 500 ms is remembered");
+    vind_admission_free(admission);
+    CHECK_INT(vind_admission_recent_cpu(NULL, key, 2000 * MS), 0, "admission off: 0");
 }
 
 int main(void)
@@ -223,6 +283,7 @@ int main(void)
     test_classes_and_queued_heavy();
     test_ended_and_live_entries();
     test_query_may_be_costly();
+    test_recent_cpu();
     test_off();
     return check_done();
 }

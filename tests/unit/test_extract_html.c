@@ -739,6 +739,52 @@ static void test_nul_bytes(void)
     vind_doc_free(doc);
 }
 
+/* A page's links as its reader's browser resolves them under <base href>
+ * (session 20's probe): an off-site base makes every relative link one of
+ * that host, a base of the site's path a path under it; without a base, or
+ * with a relative one, the links stay as written. */
+static vind_doc_t *page_with_base(const char *base)
+{
+    char *html = g_strdup_printf(
+        "<html><head>%s%s%s<title>Basis</title></head><body><article><p>Tekst over zorg.</p>"
+        "<p><a href=\"rapport.pdf\">a</a> <a href=\"/x/b.pdf\">b</a> "
+        "<a href=\"https://o.example/c.pdf\">c</a> <a href=\"../d%%20e.pdf\">d</a></p>"
+        "</article></body></html>",
+        base ? "<base href=\"" : "", base ? base : "", base ? "\">" : "");
+    vind_doc_t *doc = NULL;
+    vind_extract_html(html, strlen(html), "basis.html", NULL, &doc, NULL);
+    g_free(html);
+    return doc;
+}
+
+static void test_base_href(void)
+{
+    vind_doc_t *doc = page_with_base("https://evil.example/");
+    CHECK(has_link(doc, "https://evil.example/rapport.pdf") && !has_link(doc, "rapport.pdf"),
+          "<base href> off-site: rapport.pdf is the other host's link, not the site's");
+    CHECK(has_link(doc, "https://evil.example/x/b.pdf") &&
+              has_link(doc, "https://o.example/c.pdf") &&
+              has_link(doc, "https://evil.example/d%20e.pdf"),
+          "<base href> off-site: a path and ../ resolve to that host, an absolute link stays");
+    vind_doc_free(doc);
+    doc = page_with_base("//evil.example/sub/");
+    CHECK(has_link(doc, "https://evil.example/sub/rapport.pdf"),
+          "<base href> without a scheme (//host/): that host's link");
+    vind_doc_free(doc);
+    doc = page_with_base("/docs/");
+    CHECK(has_link(doc, "/docs/rapport.pdf") && has_link(doc, "/x/b.pdf") &&
+              has_link(doc, "/d%20e.pdf"),
+          "<base href=\"/docs/\">: the links are paths of the site under it");
+    vind_doc_free(doc);
+    doc = page_with_base(NULL);
+    CHECK(has_link(doc, "rapport.pdf") && has_link(doc, "../d%20e.pdf"),
+          "no <base href>: the links as written");
+    vind_doc_free(doc);
+    doc = page_with_base("docs/");
+    CHECK(has_link(doc, "rapport.pdf"), "a relative <base href>: the links as written");
+    vind_doc_free(doc);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -757,5 +803,6 @@ int main(int argc, char **argv)
     test_long_text_runs();
     test_deep_after_long_text();
     test_nul_bytes();
+    test_base_href();
     return check_done();
 }
