@@ -1172,14 +1172,39 @@ static void queue_push(search_queue_t *queue, vind_request_t *req)
     queue->tail = req;
 }
 
-/* The queue's request of the least rank (its address's recent search CPU
- * when it was queued, vind_admission_recent_cpu, plus its query's expected
- * cost), the first queued of those: per-address fair queueing by cost
- * (session 20), FIFO when every rank is 0 (admission off). Until session
- * 20 the head: 200 addresses each
- * looping a search under --heavy-search-ms held a normal client's every
- * search ~10 s. Hot path, under the lock: one pass over the queue (at most
- * one request a connection, --max-connections 512: ~1 us at 200). */
+/* The request before which req's address has none queued: the first
+ * queued of its address (req itself when none is before it). */
+static vind_request_t *first_of_address(search_queue_t *queue, vind_request_t *req,
+                                        vind_request_t **before_first)
+{
+    *before_first = NULL;
+    if (!req->queue_keyed)
+        return req;
+    vind_request_t *before = NULL;
+    for (vind_request_t *r = queue->head; r != req; before = r, r = r->next_search)
+        if (r->queue_keyed && memcmp(r->queue_key, req->queue_key, VIND_CLIENT_KEY_BYTES) == 0) {
+            *before_first = before;
+            return r;
+        }
+    return req;
+}
+
+/* The next request of the queue: the address of the least rank (its recent
+ * search CPU when the request was queued, vind_admission_recent_cpu, plus
+ * the query's expected cost) goes first, and of that address the request
+ * queued first: per-address fair queueing by cost (session 20), FIFO when
+ * every rank is 0 (admission off). Until session 20 the head: 200
+ * addresses each looping a search under --heavy-search-ms held a normal
+ * client's every search ~10 s.
+ *
+ * Why the address's first request, not the least-ranked one: one address's
+ * ranks are taken at different times, and its recent CPU decays between
+ * them (at the bench's saturation ~1.4 ms of it a millisecond), so a later
+ * request of a busy address often ranks lower than its earlier ones. Taken
+ * by rank alone, one address's requests (a bench, or an office behind one
+ * NAT address) were served close to last in, first out, and the oldest
+ * waited on. Hot path, under the lock: two passes over the queue (at most
+ * one request a connection, --max-connections 512: ~1-2 us at 200). */
 static vind_request_t *queue_pop(search_queue_t *queue)
 {
     vind_request_t *least = queue->head, *before_least = NULL;
@@ -1191,6 +1216,12 @@ static vind_request_t *queue_pop(search_queue_t *queue)
         }
     if (least == NULL)
         return NULL;
+    vind_request_t *before_first;
+    vind_request_t *first = first_of_address(queue, least, &before_first);
+    if (first != least) {
+        least = first;
+        before_least = before_first;
+    }
     if (before_least)
         before_least->next_search = least->next_search;
     else
@@ -1273,8 +1304,11 @@ static int queue_later(vind_request_t *req)
     int later = vind_admission_query_may_be_costly(req->search.query);
     unsigned char key[VIND_CLIENT_KEY_BYTES];
     req->queue_rank = 0;
+    req->queue_keyed = 0;
     if (req->server->admission == NULL || !vind_request_client_key(req, key))
         return later;
+    memcpy(req->queue_key, key, VIND_CLIENT_KEY_BYTES);
+    req->queue_keyed = 1;
     int64_t now_us = g_get_monotonic_time();
     vind_address_class_t class = vind_admission_class(req->server->admission, key, now_us);
     req->heavy_when_queued = class == VIND_ADDRESS_HEAVY;

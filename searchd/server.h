@@ -19,6 +19,8 @@
 #include <vind/log.h>
 #include <vind/search.h>
 
+#include "admission.h" /* VIND_CLIENT_KEY_BYTES */
+
 typedef struct vind_pool vind_pool_t;
 typedef struct vind_pool_slot vind_pool_slot_t;
 typedef struct vind_metrics vind_metrics_t;
@@ -159,6 +161,8 @@ struct vind_request {
     struct vind_request *next_search; /* the search threads' queue (server.c) */
     int heavy_when_queued;            /* its address was heavy then (admission.h) */
     int64_t queue_rank; /* its address's recent CPU then + its query's cost: least served first */
+    int queue_keyed;    /* queue_key holds its address's key (admission on) */
+    unsigned char queue_key[VIND_CLIENT_KEY_BYTES]; /* its address's key when it was queued */
     int client_keyed;                 /* vind_request_client_key: 0 not yet, 1 made, -1 none */
     unsigned char client_key[17];
     int deferred;                     /* answers are kept, not queued */
