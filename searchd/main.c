@@ -125,11 +125,17 @@ static int parse_size(const char *text, size_t *out)
  * fills it in); a negative value given by the user stays an error. */
 #define UNSET INT_MIN
 
-/* The defaults of --threads (search threads) and --http-threads (HTTP
- * workers); 0 means one per CPU. docs/searchd.md "Session 20: HTTP workers
- * and search threads counted apart" has the measurements behind them. */
+/* The default of --threads (search threads); 0 means one per CPU. */
 #define DEFAULT_SEARCH_THREADS 4
-#define DEFAULT_HTTP_THREADS 4
+
+/* CPUs per HTTP worker by default (--http-threads): one worker per 4 CPUs,
+ * at least one. Why: a worker's share of a search request is ~0.07 ms of
+ * CPU against ~0.25 ms on a search thread, so one worker keeps up with 3-4
+ * cores of searching, and every thread more than the cores only time-slices:
+ * on 2 cores, 4 workers gave /api/search a p99 of 90-104 ms at 64
+ * connections, 1 worker 23-32 ms with 10% more req/s (docs/searchd.md
+ * "Session 20's end"). */
+#define CPUS_PER_HTTP_THREAD 4
 
 /* A thread count: 0 is one per CPU. */
 static int threads_or_cpus(int count)
@@ -137,12 +143,19 @@ static int threads_or_cpus(int count)
     return count == 0 ? (int)g_get_num_processors() : count;
 }
 
+/* --http-threads when neither the command line nor the config file sets it. */
+static int default_http_threads(void)
+{
+    int workers = (int)g_get_num_processors() / CPUS_PER_HTTP_THREAD;
+    return workers > 1 ? workers : 1;
+}
+
 /* Fills what neither the command line nor the config file set. */
 static void apply_defaults(options_t *o)
 {
     o->threads = threads_or_cpus(o->threads == UNSET ? DEFAULT_SEARCH_THREADS : o->threads);
     o->http_threads =
-        threads_or_cpus(o->http_threads == UNSET ? DEFAULT_HTTP_THREADS : o->http_threads);
+        o->http_threads == UNSET ? default_http_threads() : threads_or_cpus(o->http_threads);
     if (o->max_connections == UNSET)
         o->max_connections = VIND_SEARCHD_MAX_CONNECTIONS;
     if (o->max_connections_per_ip == UNSET)
@@ -391,7 +404,8 @@ static int parse_options(int *argc, char ***argv, vind_config_t *config)
          "N"},
         {"http-threads", 0, 0, G_OPTION_ARG_INT, &o.http_threads,
          "HTTP worker threads: each reads requests and writes answers for its share of the "
-         "connections, and answers /health, /metrics and the assets (default 4; 0: one per CPU)",
+         "connections, and answers /health, /metrics and the assets (default one per 4 CPUs, at least 1; 0: one "
+         "per CPU)",
          "N"},
         {"template", 0, 0, G_OPTION_ARG_FILENAME, &o.template_dir,
          "Folder with page.html, style.css, search.js (default <datadir>/templates)", "DIR"},

@@ -151,6 +151,10 @@ def config_key(db, tmp):
         tap.equal(len(workers(metrics_text(sd))), 1, "--http-threads 1 on the command line wins over the file's 2")
     with Searchd(db, "--http-threads", "0") as sd:
         tap.equal(len(workers(metrics_text(sd))), os.cpu_count(), "--http-threads 0: one worker per CPU")
+    with Searchd(db) as sd:
+        tap.equal(len(workers(metrics_text(sd))), max(1, os.cpu_count() // 4),
+                  "no --http-threads: one worker per 4 CPUs, at least 1 (session 20's default)")
+        tap.equal(gauge(metrics_text(sd), "vind_search_threads"), 4, "no --threads: 4 search threads")
 
 
 def bad_values(db, tmp):
