@@ -136,9 +136,10 @@ echo "  daemon log: $(grep -c 'slow query' "$tmp/searchd.log" || true) slow quer
 stop_daemon
 
 # --- 1b: the same at 64 connections with one worker and one search thread per CPU -----------
-# The default 4 workers on 2 cores time-slice each other: a request waits for the others'
-# slices as well as for its turn (session 7, 10 s runs, idle: p99 43-50 ms with 4, 32-40 ms with 2).
-# --threads counts the search threads and --http-threads the workers since session 20.
+# Threads past the cores time-slice each other: a request waits for the others' slices as well
+# as for its turn (session 7, 10 s runs, idle: p99 43-50 ms with 4, 32-40 ms with 2). Since
+# session 20 --threads counts the search threads and --http-threads the workers, and the default
+# is one worker per 4 CPUs (step 1 runs the defaults); this step is one of each per CPU.
 start_daemon --threads 0 --http-threads 0 --max-connections 1024 --max-connections-per-ip 1024 --max-searches-per-ip 64 $heavy \
     --cache-size 0
 run_wrk "/api/search, 64 conn., --threads 0 --http-threads 0" 64 "$seconds" "$tmp/queries.txt"
