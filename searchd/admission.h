@@ -87,8 +87,9 @@ int64_t vind_admission_query_cost_us(const char *query);
 /* The search CPU time (us) the address `key` used lately, at now_us: each
  * search's, as vind_admission_leave was given it, decayed by half every
  * VIND_SEARCHD_USAGE_HALF_LIFE_SECONDS; 0 for an address not remembered,
- * and always 0 when admission is off. server.c's queues serve the waiting
- * search whose address used least first (ties in arrival order): a client
+ * and always 0 when admission is off. server.c's queues serve the address
+ * that used least first (ties in arrival order), and of its waiting
+ * searches the first queued (an address's own are never reordered): a client
  * that searches now and then goes before addresses that loop searches
  * each under --heavy-search-ms, however many (200 of them held a normal
  * client's every search ~10 s in arrival order: docs/security.md, "The
