@@ -1091,9 +1091,11 @@ static int answer_on_worker(vind_request_t *req, enum MHD_Result *result)
 
 /* ---- search threads ---- */
 
-/* Queued requests in arrival order, linked through next_search. */
+/* Queued requests in arrival order, linked through next_search; length
+ * for /metrics' vind_searches_queued. */
 typedef struct {
     vind_request_t *head, *tail;
+    unsigned length;
 } search_queue_t;
 
 /* Of every LATER_TURN requests taken while both queues hold some, one is
@@ -1119,10 +1121,10 @@ struct vind_search_threads {
     pthread_cond_t wake;
     search_queue_t first, later;
     unsigned first_taken; /* taken from `first` in a row while `later` waited */
-    /* /metrics' gauges: requests in each queue, and searches running on
-     * the search threads (known-cheap searches on a worker are not).
-     * Cost: an increment or decrement under the lock already held. */
-    unsigned queued_first, queued_later, running;
+    /* /metrics' gauge: searches running on the search threads (known-cheap
+     * searches on a worker are not). Cost: an increment and a decrement
+     * under the lock already held. */
+    unsigned running;
     int stopping;         /* no more requests; the threads end once the queues are empty */
     vind_server_t *server;
     unsigned count;
@@ -1170,6 +1172,7 @@ static void queue_push(search_queue_t *queue, vind_request_t *req)
     else
         queue->head = req;
     queue->tail = req;
+    queue->length++;
 }
 
 /* The request before which req's address has none queued: the first
@@ -1228,6 +1231,7 @@ static vind_request_t *queue_pop(search_queue_t *queue)
         queue->head = least->next_search;
     if (queue->tail == least)
         queue->tail = before_least;
+    queue->length--;
     return least;
 }
 
@@ -1240,13 +1244,10 @@ static vind_request_t *take_search(vind_search_threads_t *threads)
                      (threads->first.head == NULL || threads->first_taken + 1 >= LATER_TURN);
     if (later_turn) {
         threads->first_taken = 0;
-        threads->queued_later--;
         return queue_pop(&threads->later);
     }
     if (threads->later.head)
         threads->first_taken++;
-    if (threads->first.head)
-        threads->queued_first--;
     return queue_pop(&threads->first);
 }
 
@@ -1329,10 +1330,6 @@ static int dispatch_search(vind_request_t *req)
         req->dispatched = req->deferred = 1;
         MHD_suspend_connection(req->connection);
         queue_push(later ? &threads->later : &threads->first, req);
-        if (later)
-            threads->queued_later++;
-        else
-            threads->queued_first++;
     }
     pthread_mutex_unlock(&threads->lock);
     /* Hot path: signalled after the unlock. A thread woken while the lock
@@ -1355,8 +1352,8 @@ static char *search_threads_metrics(vind_search_threads_t *threads)
     if (threads == NULL)
         return g_strdup("");
     pthread_mutex_lock(&threads->lock);
-    unsigned running = threads->running, first = threads->queued_first,
-             later = threads->queued_later;
+    unsigned running = threads->running, first = threads->first.length,
+             later = threads->later.length;
     pthread_mutex_unlock(&threads->lock);
     return g_strdup_printf(
         "# HELP vind_search_threads Search threads (--threads), each with its own searcher.\n"
